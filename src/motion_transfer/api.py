@@ -1,0 +1,62 @@
+"""The Python API: ``transfer()`` runs a job end to end, ``check()`` only looks. The CLI and nodes call these."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import InputError, PreflightError
+from .preflight import Report
+from .preflight import check as _preflight
+from .request import ORIENTATIONS, TIERS, Request, Result
+
+Progress = Callable[[str, int, int], None]
+
+
+def _validate_choices(orientation: str, tier: str) -> None:
+    if orientation not in ORIENTATIONS:
+        raise InputError(f"orientation must be one of {', '.join(ORIENTATIONS)}, not {orientation!r}.",
+                         code="orientation", measured=orientation, limit=list(ORIENTATIONS),
+                         fix="use 'video' for full-body choreography or 'image' for portraits and camera moves.")
+    if tier not in TIERS:
+        raise InputError(f"tier (mode) must be one of {', '.join(TIERS)}, not {tier!r}.", code="tier",
+                         measured=tier, limit=list(TIERS), fix="use 'std' (720p, faster) or 'pro' (1080p).")
+
+
+def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
+          prompt: str = "", progress: Progress | None = None) -> Report:
+    """Apply the input rules and the preflight advice; nothing is rendered or uploaded."""
+    _validate_choices(orientation, "std")
+    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress)
+
+
+def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt: str = "",
+             orientation: str = "video", tier: str = "std", keep_sound: bool = True, engine: str = "puppet",
+             background: str | None = None, seed: int = 0, compare: str | Path | None = None,
+             rig: str | Path | None = None, progress: Progress | None = None,
+             on_findings: Callable[[Report], None] | None = None, **options: Any) -> Result:
+    """Make ``output``: the character of ``image`` performing the motion of ``video``.
+
+    Rules and preflight run first; any error-level finding raises :class:`PreflightError` before work starts,
+    and warnings travel in ``Result.findings`` (``on_findings`` sees them before the engine runs).
+    Engine-specific settings (``model``, ``video_url``, ``detach``, ``yes`` ... for kling) go in ``options``.
+    """
+    from .engines.base import get_engine
+
+    _validate_choices(orientation, tier)
+    request = Request(image=image, video=video, output=output, prompt=prompt, orientation=orientation,
+                      tier=tier, keep_sound=keep_sound, engine=engine, background=background, seed=seed,
+                      compare=compare, rig=rig, options=dict(options))
+    engine_impl = get_engine(engine)
+    t0 = time.perf_counter()
+    report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
+                        progress=progress)
+    if not report.ok:
+        raise PreflightError(report.findings)
+    if on_findings:
+        on_findings(report)
+    checked = time.perf_counter() - t0
+    result = engine_impl.run(request, report, progress)
+    result.findings = list(report.findings) + [f for f in result.findings if f not in report.findings]
+    result.timings = {"preflight": round(checked, 3), **result.timings}
+    return result

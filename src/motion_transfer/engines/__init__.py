@@ -1,0 +1,1 @@
+"""Engines: every one takes the same ``Request`` and preflight ``Report`` and returns the same ``Result``."""

@@ -1,0 +1,47 @@
+"""The engine protocol and the registry that imports engines only when asked for."""
+from __future__ import annotations
+
+import importlib
+from typing import Callable, Protocol
+
+from ..errors import DependencyError, InputError
+from ..request import Request, Result
+
+Progress = Callable[[str, int, int], None]
+
+# name -> "module:Class"; imported lazily so a missing optional dependency only affects its own engine.
+REGISTRY: dict[str, str] = {
+    "puppet": "motion_transfer.engines.puppet.engine:PuppetEngine",
+    "kling": "motion_transfer.engines.kling.engine:KlingEngine",
+}
+PLANNED = {"wan-animate": "the local GPU engine (diffusers' WanAnimatePipeline) is planned but not built yet"}
+
+
+class Engine(Protocol):
+    """An engine turns a checked request into a result video."""
+
+    name: str
+
+    def run(self, request: Request, report, progress: Progress | None = None) -> Result:
+        """Produce ``request.output``; ``report`` is the preflight's (media facts, poses already measured)."""
+        ...
+
+
+def engine_names() -> list[str]:
+    return list(REGISTRY) + list(PLANNED)
+
+
+def get_engine(name: str) -> Engine:
+    """Instantiate engine ``name``, or say clearly why it cannot be used."""
+    if name in PLANNED:
+        raise DependencyError(f"engine '{name}' is not available: {PLANNED[name]}. Use --engine puppet or kling.")
+    if name not in REGISTRY:
+        raise InputError(f"unknown engine {name!r}.", code="engine", measured=name, limit=list(REGISTRY),
+                         fix=f"choose one of: {', '.join(REGISTRY)}.")
+    module_name, cls_name = REGISTRY[name].split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise DependencyError(f"engine '{name}' cannot be loaded: {exc}. "
+                              f"Install its extras: pip install 'motion-transfer[{name}]'.") from exc
+    return getattr(module, cls_name)()

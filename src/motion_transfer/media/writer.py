@@ -1,0 +1,194 @@
+"""An MP4 writer that never leaves a half-written file: H.264 yuv420p, faststart, optional AAC audio.
+
+The video goes to a hidden temp file next to the destination and is renamed into place only when complete, so
+a crash, a Ctrl-C or an exception leaves either the old file or nothing.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EngineError, InputError
+
+AUDIO_RATE = 48000
+
+
+def even(n: int) -> int:
+    """H.264 with 4:2:0 chroma needs even frame sizes."""
+    return n + (n % 2)
+
+
+class VideoWriter:
+    """Write RGB frames to ``path``; use as a context manager.
+
+    ``audio_from``: a media file whose first audio track is re-encoded to AAC and trimmed to the video's length.
+    ``audio``: raw audio as ``(samples float32 [channels, n] in -1..1, sample_rate)``.
+    ``crf``: x264 quality (lower is better; 18 is visually lossless for most content).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        fps: float,
+        width: int,
+        height: int,
+        *,
+        audio_from: str | Path | None = None,
+        audio: tuple[np.ndarray, int] | None = None,
+        crf: int = 18,
+        preset: str = "veryfast",
+    ) -> None:
+        import av
+
+        self.path = Path(path)
+        self.fps = float(fps)
+        self.width, self.height = even(int(width)), even(int(height))
+        self.frames = 0
+        self._audio_from = Path(audio_from) if audio_from is not None else None
+        self._audio = audio
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4", dir=self.path.parent)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        self._container = av.open(str(self._tmp), mode="w", format="mp4",
+                                  options={"movflags": "+faststart"})
+        rate = Fraction(self.fps).limit_denominator(1001)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width, self._stream.height = self.width, self.height
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._stream.codec_context.time_base = 1 / rate
+        self._astream = None
+        self._audio_source = None
+        if self._audio_from is not None:
+            self._audio_source = self._open_audio_source(self._audio_from)
+        if self._audio_source is not None or audio is not None:
+            rate_a = AUDIO_RATE if audio is None else int(audio[1])
+            self._astream = self._container.add_stream("aac", rate=rate_a)
+            self._astream.layout = "stereo"
+        self._closed = False
+
+    @property
+    def has_audio(self) -> bool:
+        return self._astream is not None
+
+    @staticmethod
+    def _open_audio_source(path: Path):
+        import av
+
+        try:
+            src = av.open(str(path))
+        except Exception as exc:
+            raise InputError(f"cannot read the audio of this file ({exc}).", file=path, code="corrupt") from exc
+        if not src.streams.audio:
+            src.close()
+            return None
+        return src
+
+    def write(self, rgb: np.ndarray) -> None:
+        """Append one HxWx3 uint8 RGB frame; odd sizes are padded by one edge row/column."""
+        import av
+
+        if rgb.shape[0] != self.height or rgb.shape[1] != self.width:
+            h, w = rgb.shape[:2]
+            if (even(w), even(h)) != (self.width, self.height):
+                raise EngineError(f"frame {self.frames} is {w}x{h}, the video is {self.width}x{self.height}.")
+            rgb = np.pad(rgb, ((0, self.height - h), (0, self.width - w), (0, 0)), mode="edge")
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb, dtype=np.uint8), format="rgb24")
+        frame.pts = self.frames
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames += 1
+
+    def _write_audio(self) -> None:
+        import av
+
+        duration = self.frames / self.fps
+        stream = self._astream
+        resampler = av.AudioResampler(format="fltp", layout="stereo", rate=stream.rate)
+        limit = int(round(duration * stream.rate))
+        written = 0
+
+        def emit(frames):
+            nonlocal written
+            for f in frames:
+                if written >= limit:
+                    return
+                n = min(f.samples, limit - written)
+                if n < f.samples:
+                    arr = f.to_ndarray()[:, :n]
+                    f = av.AudioFrame.from_ndarray(np.ascontiguousarray(arr), format="fltp", layout="stereo")
+                    f.sample_rate = stream.rate
+                f.pts = written
+                written += n
+                for packet in stream.encode(f):
+                    self._container.mux(packet)
+
+        if self._audio is not None:
+            samples = np.asarray(self._audio[0], dtype=np.float32)
+            if samples.ndim == 1:
+                samples = samples[None]
+            if samples.shape[0] == 1:
+                samples = np.repeat(samples, 2, axis=0)
+            for i in range(0, samples.shape[1], 1024):
+                f = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[:2, i:i + 1024]), format="fltp",
+                                               layout="stereo")
+                f.sample_rate = stream.rate
+                emit([f])
+        else:
+            src = self._audio_source
+            for frame in src.decode(src.streams.audio[0]):
+                frame.pts = None
+                emit(resampler.resample(frame))
+                if written >= limit:
+                    break
+            emit(resampler.resample(None))
+        for packet in stream.encode(None):
+            self._container.mux(packet)
+
+    def close(self) -> Path:
+        """Finish the file and move it into place; returns the final path."""
+        if self._closed:
+            return self.path
+        self._closed = True
+        try:
+            if self.frames == 0:
+                raise EngineError(f"no frames were written to {self.path}.")
+            for packet in self._stream.encode(None):
+                self._container.mux(packet)
+            if self._astream is not None:
+                self._write_audio()
+            self._container.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.abort()
+            raise
+        finally:
+            if self._audio_source is not None:
+                self._audio_source.close()
+        return self.path
+
+    def abort(self) -> None:
+        """Drop everything written so far; the destination is left untouched."""
+        self._closed = True
+        try:
+            self._container.close()
+        except Exception:
+            pass  # the container may already be broken; the temp file is removed either way
+        if self._audio_source is not None:
+            self._audio_source.close()
+        if self._tmp.exists():
+            self._tmp.unlink()
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()

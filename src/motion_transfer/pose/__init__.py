@@ -1,0 +1,1 @@
+"""Pose tracks: skeleton definitions, the MediaPipe estimator, smoothing, track files, drawing."""

@@ -1,0 +1,221 @@
+"""Whole-body pose with MediaPipe Holistic (the model that ships inside the mediapipe 0.10.21 wheel).
+
+Nothing is downloaded: Holistic's body (model complexity 1), hand, face and segmentation models are part of the
+wheel. MediaPipe tracks one person; when several are in view it keeps the one it found first, which is the most
+prominent; the preflight counts people separately and warns.
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from ..errors import DependencyError
+from ..media.frames import iter_frames, resize
+from ..media.probe import probe
+from .smoothing import fill_short_gaps, smooth_zero_lag
+from .track import PoseTrack
+
+Progress = Callable[[str, int, int], None]
+
+# Frames are shrunk to this long side before inference: the body model works at 256 px anyway, and hand and
+# face crops still get enough pixels at 960 px while decoding and colour conversion stay cheap.
+INFERENCE_LONG_SIDE = 960
+MAX_GAP_SECONDS = 0.25
+
+
+@contextmanager
+def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        from mediapipe.python.solutions import holistic as mp_holistic
+    except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
+        raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
+    model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
+                                 enable_segmentation=segmentation, refine_face_landmarks=False,
+                                 min_detection_confidence=0.5, min_tracking_confidence=0.5)
+    try:
+        yield model
+    finally:
+        model.close()
+
+
+def _landmarks(lms, w: int, h: int, with_visibility: bool) -> np.ndarray | None:
+    if lms is None:
+        return None
+    pts = lms.landmark
+    if with_visibility:
+        return np.array([[p.x * w, p.y * h, p.z * w, p.visibility] for p in pts], dtype=np.float32)
+    return np.array([[p.x * w, p.y * h, p.z * w] for p in pts], dtype=np.float32)
+
+
+def _store(track: PoseTrack, i: int, result, w: int, h: int) -> None:
+    body = _landmarks(result.pose_landmarks, w, h, True)
+    if body is not None:
+        track.body[i] = body
+        world = getattr(result, "pose_world_landmarks", None)
+        if world is not None:
+            track.body_world[i] = np.array([[p.x, p.y, p.z] for p in world.landmark], dtype=np.float32)
+    for attr, name in (("left_hand", "left_hand_landmarks"), ("right_hand", "right_hand_landmarks"),
+                       ("face", "face_landmarks")):
+        arr = _landmarks(getattr(result, name), w, h, False)
+        if arr is not None:
+            getattr(track, attr)[i] = arr
+
+
+def _inference_size(w: int, h: int) -> tuple[int, int]:
+    scale = min(1.0, INFERENCE_LONG_SIDE / max(w, h))
+    return max(1, round(w * scale)), max(1, round(h * scale))
+
+
+def detect_image(rgb: np.ndarray, *, segmentation: bool = True) -> PoseTrack:
+    """Pose of one still image as a one-frame track, in the image's pixel coordinates.
+
+    With ``segmentation`` the person mask (float32 HxW in 0..1, full image size) is in ``meta["segmentation"]``.
+    """
+    import cv2
+
+    h, w = rgb.shape[:2]
+    iw, ih = _inference_size(w, h)
+    small = resize(rgb, (iw, ih))
+    track = PoseTrack.empty(1, 0.0, w, h)
+    with _holistic(static=True, segmentation=segmentation) as model:
+        result = model.process(np.ascontiguousarray(small))
+    _store(track, 0, result, w, h)
+    if segmentation:
+        mask = result.segmentation_mask
+        track.meta["segmentation"] = (cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
+                                      if mask is not None else np.zeros((h, w), np.float32))
+    return track
+
+
+def track_video(path: str | Path, fps: float | None = None, progress: Progress | None = None, *,
+                smooth: bool = True, max_seconds: float | None = None) -> PoseTrack:
+    """Track the actor through ``path``; coordinates are in the video's displayed pixel size.
+
+    ``fps`` resamples the clip first (None keeps every frame). Short gaps (up to a quarter second) are
+    interpolated and flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro.
+    """
+    info = probe(path, expect="video")
+    rate = float(fps or info.fps)
+    total = int(round((min(info.duration, max_seconds) if max_seconds else info.duration) * rate))
+    track = PoseTrack.empty(max(total, 1), rate, info.width, info.height, source=str(path))
+    iw, ih = _inference_size(info.width, info.height)
+    count = 0
+    with _holistic(static=False) as model:
+        for i, rgb in enumerate(iter_frames(path, fps=fps, size=(iw, ih), max_seconds=max_seconds)):
+            if i >= len(track):
+                track = _grow(track, i + 1)
+            _store(track, i, model.process(rgb), info.width, info.height)
+            count = i + 1
+            if progress:
+                progress("pose", count, max(total, count))
+    if count < len(track):
+        track = _grow(track, count)
+    return clean_track(track) if smooth else track
+
+
+def _grow(track: PoseTrack, n: int) -> PoseTrack:
+    """Resize a track to ``n`` frames (the decoder's count can differ by one from the probe's)."""
+    out = PoseTrack.empty(n, track.fps, track.width, track.height, source=track.source)
+    m = min(n, len(track))
+    for key in ("body", "body_world", "left_hand", "right_hand", "face"):
+        getattr(out, key)[:m] = getattr(track, key)[:m]
+    return out
+
+
+def clean_track(track: PoseTrack) -> PoseTrack:
+    """Fill short gaps, then smooth every part. Returns a new track; the input is left as it was."""
+    max_gap = max(1, int(round(MAX_GAP_SECONDS * track.fps)))
+    body, filled = fill_short_gaps(track.body, max_gap)
+    world, _ = fill_short_gaps(track.body_world, max_gap)
+    xyz = smooth_zero_lag(body[..., :3], track.fps, min_cutoff=1.0, beta=0.02)
+    body = np.concatenate([xyz, body[..., 3:]], axis=-1)
+    world = smooth_zero_lag(world, track.fps, min_cutoff=1.0, beta=2.0)
+    hands = [smooth_zero_lag(fill_short_gaps(h, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)
+             for h in (track.left_hand, track.right_hand)]
+    face = smooth_zero_lag(fill_short_gaps(track.face, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)
+    return PoseTrack(fps=track.fps, width=track.width, height=track.height, body=body.astype(np.float32),
+                     left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
+                     face=face.astype(np.float32), body_world=world.astype(np.float32), filled=filled,
+                     source=track.source, meta=dict(track.meta))
+
+
+def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
+                 progress: Progress | None = None) -> tuple[PoseTrack, list[np.ndarray], list[np.ndarray]]:
+    """A quick look at a clip for the preflight: poses, person masks and small frames at a low rate.
+
+    Returns the (unsmoothed) track in the video's pixel coordinates, and per sampled frame the person mask and
+    the RGB frame, both at ``long_side`` pixels on the long side.
+    """
+    info = probe(path, expect="video")
+    scale = min(1.0, long_side / max(info.width, info.height))
+    size = (max(1, round(info.width * scale)), max(1, round(info.height * scale)))
+    total = max(1, int(info.duration * fps))
+    track = PoseTrack.empty(total, fps, info.width, info.height, source=str(path))
+    masks: list[np.ndarray] = []
+    frames: list[np.ndarray] = []
+    with _holistic(static=False, segmentation=True) as model:
+        for i, rgb in enumerate(iter_frames(path, fps=fps, size=size)):
+            if i >= total:
+                break
+            result = model.process(rgb)
+            _store(track, i, result, info.width, info.height)
+            mask = result.segmentation_mask
+            masks.append(mask.astype(np.float32) if mask is not None else np.zeros(rgb.shape[:2], np.float32))
+            frames.append(rgb)
+            if progress:
+                progress("analyse video", i + 1, total)
+    if len(frames) < total:
+        track = _grow(track, len(frames))
+    return track, masks, frames
+
+
+def count_people(rgb: np.ndarray, first: np.ndarray) -> int:
+    """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3."""
+    h, w = rgb.shape[:2]
+    work = rgb.copy()
+    people = 0
+    body = first
+    for _ in range(3):
+        if body is None or np.isnan(body[:, 0]).all():
+            break
+        people += 1
+        seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
+        x0, y0 = np.nanmin(seen[:, :2], axis=0)
+        x1, y1 = np.nanmax(seen[:, :2], axis=0)
+        pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
+        xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
+        ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
+        work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
+        filled = np.zeros((h, w), bool) if people == 1 else filled
+        filled[ya:yb, xa:xb] = True
+        found = detect_image(work, segmentation=True)
+        body = found.body[0]
+        if not _is_separate_person(body, filled, found.meta["segmentation"]):
+            body = None
+    return people
+
+
+def _is_separate_person(body: np.ndarray, hidden: np.ndarray, person_mask: np.ndarray) -> bool:
+    """A confident detection whose head and torso stand on real pixels, not on the area already hidden.
+
+    MediaPipe readily "finds" a person in a flat patch or in the leftovers of the one just hidden; a real
+    second person has a clearly seen head and shoulders of its own, outside what was painted over, and the
+    segmentation model sees a body there.
+    """
+    if np.isnan(body[:, 0]).all():
+        return False
+    core = body[[0, 11, 12, 23, 24]]
+    if core[:3, 3].min() < 0.75:
+        return False
+    h, w = hidden.shape
+    x0, y0 = np.clip(np.nanmin(core[:, :2], axis=0), 0, [w - 1, h - 1]).astype(int)
+    x1, y1 = np.clip(np.nanmax(core[:, :2], axis=0), 0, [w - 1, h - 1]).astype(int)
+    box = hidden[y0:y1 + 1, x0:x1 + 1]
+    person = person_mask[y0:y1 + 1, x0:x1 + 1] > 0.5
+    return box.size > 0 and box.mean() < 0.3 and person.mean() > 0.4

@@ -1,0 +1,62 @@
+"""Joint and bone definitions: MediaPipe's 33-joint body and 21-joint hands, and the OpenPose layouts we export.
+
+Left/right are the *subject's* left and right, as in both MediaPipe and OpenPose.
+"""
+from __future__ import annotations
+
+BODY_JOINTS: tuple[str, ...] = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
+    "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder", "right_shoulder", "left_elbow",
+    "right_elbow", "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index", "right_index",
+    "left_thumb", "right_thumb", "left_hip", "right_hip", "left_knee", "right_knee", "left_ankle", "right_ankle",
+    "left_heel", "right_heel", "left_foot_index", "right_foot_index",
+)
+J = {name: i for i, name in enumerate(BODY_JOINTS)}
+NUM_BODY = 33
+NUM_HAND = 21
+NUM_FACE = 468
+
+# The limb bones the motion metric and retargeting use: (parent, child).
+LIMB_BONES: dict[str, tuple[int, int]] = {
+    "left_upper_arm": (J["left_shoulder"], J["left_elbow"]),
+    "left_lower_arm": (J["left_elbow"], J["left_wrist"]),
+    "right_upper_arm": (J["right_shoulder"], J["right_elbow"]),
+    "right_lower_arm": (J["right_elbow"], J["right_wrist"]),
+    "left_upper_leg": (J["left_hip"], J["left_knee"]),
+    "left_lower_leg": (J["left_knee"], J["left_ankle"]),
+    "right_upper_leg": (J["right_hip"], J["right_knee"]),
+    "right_lower_leg": (J["right_knee"], J["right_ankle"]),
+    "shoulder_line": (J["left_shoulder"], J["right_shoulder"]),
+    "hip_line": (J["left_hip"], J["right_hip"]),
+}
+
+# Bones drawn for a MediaPipe-layout body (head, torso, limbs, feet).
+BODY_BONES: tuple[tuple[int, int], ...] = (
+    (11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24), (23, 25), (25, 27),
+    (24, 26), (26, 28), (27, 29), (29, 31), (27, 31), (28, 30), (30, 32), (28, 32), (15, 17), (15, 19),
+    (15, 21), (16, 18), (16, 20), (16, 22), (0, 2), (0, 5), (2, 7), (5, 8), (9, 10),
+)
+
+HAND_BONES: tuple[tuple[int, int], ...] = (
+    (0, 1), (1, 2), (2, 3), (3, 4), (0, 5), (5, 6), (6, 7), (7, 8), (0, 9), (9, 10), (10, 11), (11, 12),
+    (0, 13), (13, 14), (14, 15), (15, 16), (0, 17), (17, 18), (18, 19), (19, 20),
+)
+
+# OpenPose COCO-18 body from MediaPipe's 33 joints; "neck" (index 1) is the shoulders' midpoint.
+OPENPOSE18_NAMES: tuple[str, ...] = (
+    "nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow", "left_wrist",
+    "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "right_eye", "left_eye",
+    "right_ear", "left_ear",
+)
+OPENPOSE18_FROM_MP: tuple[int | None, ...] = (0, None, 12, 14, 16, 11, 13, 15, 24, 26, 28, 23, 25, 27, 5, 2, 8, 7)
+
+# OpenPose's limb sequence and colours (RGB), as its renderer and ControlNet's preprocessors draw them.
+OPENPOSE18_LIMBS: tuple[tuple[int, int], ...] = (
+    (1, 2), (1, 5), (2, 3), (3, 4), (5, 6), (6, 7), (1, 8), (8, 9), (9, 10), (1, 11), (11, 12), (12, 13),
+    (1, 0), (0, 14), (14, 16), (0, 15), (15, 17),
+)
+OPENPOSE18_COLORS: tuple[tuple[int, int, int], ...] = (
+    (255, 0, 0), (255, 85, 0), (255, 170, 0), (255, 255, 0), (170, 255, 0), (85, 255, 0), (0, 255, 0),
+    (0, 255, 85), (0, 255, 170), (0, 255, 255), (0, 170, 255), (0, 85, 255), (0, 0, 255), (85, 0, 255),
+    (170, 0, 255), (255, 0, 255), (255, 0, 170), (255, 0, 85),
+)

@@ -1,0 +1,438 @@
+"""The product's tips, turned into measured findings before any time or credit is spent.
+
+``check()`` probes both files, applies the engine's input rules, then looks at the image and a low-rate sample
+of the video and reports each risk with what was measured and the threshold that made it fire.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import InputError
+from .finding import Finding, sort_findings
+from .media.frames import read_image
+from .media.probe import MediaInfo, probe
+from .pose.skeleton import J
+from .pose.track import PoseTrack
+from .rules import check_inputs, rules_for
+
+Progress = Callable[[str, int, int], None]
+
+# Thresholds (documented in the findings themselves, so users see why a warning fired).
+ASPECT_TOLERANCE = 0.15  # relative difference of width/height
+CLUTTER_EDGE_DENSITY = 0.06  # share of background pixels on an edge
+MOVING_BACKGROUND = 0.03  # mean absolute change of background pixels between samples (0..1)
+LOW_CONTRAST_DELTA_E = 18.0  # colour distance (CIELAB) between the actor's rim and its surroundings
+BACK_VIEW_SHARE = 0.10  # share of sampled frames showing the actor's back or side
+FLAT_ART_SHARE = 0.55  # share of the character's pixels in flat colour areas
+LIMB_MOTION_RANGE = 0.35  # movement of a limb end, in torso lengths, that counts as "the motion uses it"
+SMALL_CHARACTER = 0.05  # share of the image the character covers
+SAMPLE_FPS = 3.0
+
+LIMBS = {
+    "left arm": (J["left_elbow"], J["left_wrist"]),
+    "right arm": (J["right_elbow"], J["right_wrist"]),
+    "left leg": (J["left_knee"], J["left_ankle"]),
+    "right leg": (J["right_knee"], J["right_ankle"]),
+}
+CLIP_JOINTS = {"head": J["nose"], "left hand": J["left_wrist"], "right hand": J["right_wrist"],
+               "left elbow": J["left_elbow"], "right elbow": J["right_elbow"], "left foot": J["left_ankle"],
+               "right foot": J["right_ankle"]}
+
+
+@dataclass
+class Report:
+    """Everything the preflight learnt; engines reuse it instead of reading the files again."""
+
+    image: Path
+    video: Path
+    orientation: str
+    engine: str
+    findings: list[Finding] = field(default_factory=list)
+    image_info: MediaInfo | None = None
+    video_info: MediaInfo | None = None
+    image_pose: PoseTrack | None = None  # one frame, with meta["segmentation"]
+    video_sample: PoseTrack | None = None  # SAMPLE_FPS track of the actor
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def to_dict(self) -> dict:
+        return {
+            "image": str(self.image), "video": str(self.video), "orientation": self.orientation,
+            "engine": self.engine, "ok": self.ok, "findings": [f.to_dict() for f in self.findings],
+            "image_info": self.image_info.to_dict() if self.image_info else None,
+            "video_info": self.video_info.to_dict() if self.video_info else None,
+            "timings": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+
+def _probe_finding(exc: InputError) -> Finding:
+    return Finding(code=exc.code, severity="error", message=str(exc).split(": ", 1)[-1].split(" Fix: ")[0],
+                   file=exc.file, measured=exc.measured, limit=exc.limit, fix=exc.fix)
+
+
+def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
+          prompt: str = "", analyse: bool = True, progress: Progress | None = None) -> Report:
+    """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip."""
+    if orientation not in ("video", "image"):
+        raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
+                         fix="pass --orientation video (full-body choreography) or image (portraits).")
+    report = Report(image=Path(image), video=Path(video), orientation=orientation, engine=engine)
+    t0 = time.perf_counter()
+    for attr, path, kind in (("image_info", image, "image"), ("video_info", video, "video")):
+        try:
+            setattr(report, attr, probe(path, expect=kind))
+        except InputError as exc:
+            report.findings.append(_probe_finding(exc))
+    if report.image_info and report.video_info:
+        report.findings += check_inputs(report.image_info, report.video_info, orientation, engine, prompt)
+    elif len(prompt) > rules_for(engine).prompt_max_chars:
+        from .rules import check_prompt
+        report.findings += check_prompt(prompt, rules_for(engine))
+    report.timings["probe"] = time.perf_counter() - t0
+    if analyse and report.image_info and report.video_info and report.ok:
+        _analyse(report, progress)
+    report.findings = sort_findings(report.findings)
+    return report
+
+
+def _analyse(report: Report, progress: Progress | None) -> None:
+    from .pose.estimator import detect_image, sample_video
+
+    t0 = time.perf_counter()
+    rgb = read_image(report.image)
+    image_pose = detect_image(rgb)
+    report.image_pose = image_pose
+    report.timings["image_pose"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sample, masks, frames = sample_video(report.video, fps=SAMPLE_FPS, progress=progress)
+    report.video_sample = sample
+    report.timings["video_sample"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    img, vid = str(report.image), str(report.video)
+    out = report.findings
+    out += subject_findings(image_pose, sample, img, vid)
+    out += aspect_findings(report.image_info, report.video_info)
+    if not sample.present.any():
+        report.timings["advice"] = time.perf_counter() - t0
+        return
+    out += background_findings(frames, masks, vid)
+    out += rotation_findings(sample, rgb, image_pose, img, vid)
+    image_body = image_pose.body[0]
+    if not np.isnan(image_body[:, 0]).all():
+        out += hidden_limb_findings(image_body, sample, img)
+        out += clipping_findings(image_body, sample, report.orientation, report.image_info, report.video_info)
+        out += framing_findings(image_body, report.image_info, sample, img, vid)
+    out += people_findings(sample, frames, report.video_info, vid)
+    out += small_character_findings(image_pose, img)
+    report.timings["advice"] = time.perf_counter() - t0
+
+
+def subject_findings(image_pose: PoseTrack, sample: PoseTrack, img: str, vid: str) -> list[Finding]:
+    """Head, shoulders and torso must be visible: in the video (error if no actor) and the image."""
+    out = []
+    core = [J["nose"], J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]
+    seen = sample.present
+    share = float(seen.mean()) if len(seen) else 0.0
+    if share < 0.5:
+        out.append(Finding("video_no_person", "error", f"a person was found in only {share:.0%} of the sampled "
+                           "frames; the motion cannot be read.", vid, round(share, 3), 0.5,
+                           "use a clip where one person is clearly visible, head to hips at least."))
+    elif share < 0.9:
+        out.append(Finding("video_person_lost", "warning", f"the actor is lost in {1 - share:.0%} of the sampled "
+                           "frames; the character holds still there.", vid, round(share, 3), 0.9,
+                           "trim the parts where the actor leaves the frame or is hidden."))
+    if seen.any():
+        vis = np.nanmedian(sample.body[seen][:, core, 3], axis=0)
+        if np.nanmin(vis) < 0.5:
+            out.append(Finding("video_subject_partial", "warning", "the actor's head, shoulders and hips are not "
+                               f"all clearly visible (lowest median visibility {np.nanmin(vis):.2f}).", vid,
+                               round(float(np.nanmin(vis)), 3), 0.5,
+                               "frame the actor so head, shoulders and torso are in view."))
+    body = image_pose.body[0]
+    if np.isnan(body[:, 0]).all():
+        out.append(Finding("image_no_person", "warning", "no human figure was detected in the character image; "
+                           "the puppet engine will try harder (padding, contrast, a template fit) and otherwise "
+                           "needs a rig file.", img, 0, 1,
+                           "use an image that shows head, shoulders and torso, or run `motion-transfer rig IMAGE "
+                           "-o rig.json`, edit the joints and pass --rig rig.json."))
+    elif np.min(body[core, 3]) < 0.5:
+        out.append(Finding("image_subject_partial", "warning", "the character's head, shoulders and torso are "
+                           f"not all clearly visible (lowest visibility {np.min(body[core, 3]):.2f}).", img,
+                           round(float(np.min(body[core, 3])), 3), 0.5,
+                           "use an image that shows head, shoulders and torso."))
+    return out
+
+
+def aspect_findings(image: MediaInfo, video: MediaInfo) -> list[Finding]:
+    a, b = image.width / image.height, video.width / video.height
+    diff = abs(a - b) / max(a, b)
+    if diff <= ASPECT_TOLERANCE:
+        return []
+    return [Finding("aspect_mismatch", "warning", f"the image is {a:.2f}:1 ({image.width}x{image.height}) and the "
+                    f"video {b:.2f}:1 ({video.width}x{video.height}); the result is letter-boxed or the character "
+                    "is placed in a frame of another shape.", None, [round(a, 3), round(b, 3)], ASPECT_TOLERANCE,
+                    "crop the image or the video to the same aspect ratio (e.g. both 9:16).")]
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32) * np.array([100 / 255, 1, 1], np.float32)
+
+
+def background_findings(frames: list[np.ndarray], masks: list[np.ndarray], vid: str) -> list[Finding]:
+    """Cluttered, moving or low-contrast surroundings make motion extraction unreliable."""
+    import cv2
+
+    out = []
+    clutter, motion, contrast = [], [], []
+    kernel = np.ones((9, 9), np.uint8)
+    prev = None
+    for rgb, mask in zip(frames, masks):
+        person = (mask > 0.5).astype(np.uint8)
+        grown = cv2.dilate(person, kernel, iterations=2)
+        bg = grown == 0
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if bg.mean() > 0.05:
+            edges = cv2.Canny(gray, 60, 150) > 0
+            clutter.append(edges[bg].mean())
+            if prev is not None:
+                both = bg & prev[1]
+                if both.any():
+                    motion.append(np.abs(gray.astype(np.float32) - prev[0])[both].mean() / 255.0)
+        prev = (gray.astype(np.float32), bg)
+        if person.sum() > 100:
+            inner = person.astype(bool) & ~cv2.erode(person, kernel).astype(bool)
+            outer = cv2.dilate(person, kernel).astype(bool) & ~person.astype(bool)
+            if inner.any() and outer.any():
+                lab = _lab(rgb)
+                contrast.append(float(np.linalg.norm(np.median(lab[inner], 0) - np.median(lab[outer], 0))))
+    if clutter and np.median(clutter) > CLUTTER_EDGE_DENSITY:
+        v = float(np.median(clutter))
+        out.append(Finding("video_cluttered_background", "warning", f"the video's background is busy ({v:.1%} of "
+                           f"its pixels are edges; above {CLUTTER_EDGE_DENSITY:.0%} motion tracking gets less "
+                           "reliable).", vid, round(v, 4), CLUTTER_EDGE_DENSITY,
+                           "use a clip with a plain, static background."))
+    if motion and np.median(motion) > MOVING_BACKGROUND:
+        v = float(np.median(motion))
+        out.append(Finding("video_moving_background", "warning", f"the video's background moves (mean change "
+                           f"{v:.1%} between samples; above {MOVING_BACKGROUND:.0%} counts as moving: camera "
+                           "motion or things passing by).", vid, round(v, 4), MOVING_BACKGROUND,
+                           "use a clip shot from a fixed camera with a static background, or --orientation "
+                           "image to keep the character's own framing."))
+    if contrast and np.median(contrast) < LOW_CONTRAST_DELTA_E:
+        v = float(np.median(contrast))
+        out.append(Finding("video_low_contrast", "warning", f"the actor blends into the background (colour "
+                           f"difference {v:.0f} at the silhouette, below {LOW_CONTRAST_DELTA_E:.0f}).", vid,
+                           round(v, 2), LOW_CONTRAST_DELTA_E,
+                           "use a clip where the actor's clothes contrast with the background."))
+    return out
+
+
+def flat_art_share(rgb: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the character's pixels in flat-colour areas: high for cartoons, low for photos and 3D renders."""
+    import cv2
+
+    scale = 256 / max(rgb.shape[:2])
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+    m = cv2.resize(mask.astype(np.float32), (small.shape[1], small.shape[0])) > 0.5
+    m = cv2.erode(m.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    if m.sum() < 50:
+        return 0.0
+    lab = _lab(small)
+    gx = np.abs(np.diff(lab, axis=1, append=lab[:, -1:])).sum(axis=2)
+    gy = np.abs(np.diff(lab, axis=0, append=lab[-1:])).sum(axis=2)
+    return float(((gx + gy) < 1.5)[m].mean())
+
+
+def rotation_findings(sample: PoseTrack, rgb: np.ndarray, image_pose: PoseTrack, img: str,
+                      vid: str) -> list[Finding]:
+    """A turning actor (back or side views) is hard on flat 2D art, which has no back to show."""
+    seen = sample.present
+    body = sample.body[seen]
+    ls, rs = body[:, J["left_shoulder"], :2], body[:, J["right_shoulder"], :2]
+    hips = (body[:, J["left_hip"], :2] + body[:, J["right_hip"], :2]) / 2
+    torso = np.linalg.norm((ls + rs) / 2 - hips, axis=1)
+    width = (ls[:, 0] - rs[:, 0]) / np.maximum(torso, 1e-3)  # positive when facing the camera
+    facing = np.nanpercentile(width, 90) if len(width) else 0.0
+    turned = (width < 0.35 * max(facing, 1e-3))
+    share = float(turned.mean()) if len(turned) else 0.0
+    if share <= BACK_VIEW_SHARE:
+        return []
+    frames = _frame_ranges(np.flatnonzero(seen)[turned], sample.fps)
+    mask = image_pose.meta.get("segmentation")
+    flat = flat_art_share(rgb, mask) if mask is not None else 0.0
+    text = (f"the actor turns side-on or away from the camera in {share:.0%} of the sampled frames "
+            f"(around {frames} s)")
+    if flat >= FLAT_ART_SHARE:
+        return [Finding("rotation_flat_character", "warning", f"{text}, and the character is flat 2D art "
+                        f"({flat:.0%} flat colour); it has no back view to show, so turns look wrong.", img,
+                        [round(share, 3), round(flat, 3)], [BACK_VIEW_SHARE, FLAT_ART_SHARE],
+                        "use a clip that faces the camera, or a 3D-style or photographic character.")]
+    return [Finding("rotation_in_video", "info", f"{text}; the puppet engine shows turns as a 2D puppet "
+                    "(no true back view).", vid, round(share, 3), BACK_VIEW_SHARE,
+                    "prefer clips that face the camera for the puppet engine.")]
+
+
+def _frame_ranges(indices: np.ndarray, fps: float) -> str:
+    """Sample indices as readable time ranges ('1.0-2.3, 5.7')."""
+    if len(indices) == 0:
+        return ""
+    parts, start, prev = [], indices[0], indices[0]
+    for i in list(indices[1:]) + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        parts.append(f"{start / fps:.1f}" if start == prev else f"{start / fps:.1f}-{prev / fps:.1f}")
+        if i is not None:
+            start = prev = i
+    return ", ".join(parts[:6]) + (" ..." if len(parts) > 6 else "")
+
+
+def _torso_len(body: np.ndarray) -> np.ndarray:
+    sh = (body[..., J["left_shoulder"], :2] + body[..., J["right_shoulder"], :2]) / 2
+    hp = (body[..., J["left_hip"], :2] + body[..., J["right_hip"], :2]) / 2
+    return np.linalg.norm(sh - hp, axis=-1)
+
+
+def _hip_center(body: np.ndarray) -> np.ndarray:
+    return (body[..., J["left_hip"], :2] + body[..., J["right_hip"], :2]) / 2
+
+
+def hidden_limb_findings(image_body: np.ndarray, sample: PoseTrack, img: str) -> list[Finding]:
+    """A limb the image hides (hands in pockets) but the motion moves will have to be invented."""
+    out = []
+    body = sample.body[sample.present]
+    torso = np.nanmedian(_torso_len(body))
+    rel = (body[:, :, :2] - _hip_center(body)[:, None]) / max(torso, 1e-3)
+    for name, (mid, end) in LIMBS.items():
+        vis = float(min(image_body[mid, 3], image_body[end, 3]))
+        if vis >= 0.5:
+            continue
+        reach = float(np.nanmax(np.ptp(rel[:, end], axis=0))) if len(rel) > 1 else 0.0
+        if reach < LIMB_MOTION_RANGE:
+            continue
+        out.append(Finding("image_limb_hidden", "warning", f"the character's {name} is hidden in the image "
+                           f"(visibility {vis:.2f}) but the video moves it ({reach:.1f} torso lengths); its "
+                           "look will have to be invented and may show artefacts.", img,
+                           [round(vis, 3), round(reach, 3)], [0.5, LIMB_MOTION_RANGE],
+                           f"use an image where the {name} is fully visible (e.g. arms away from the body, "
+                           "hands out of pockets)."))
+    return out
+
+
+def clipping_findings(image_body: np.ndarray, sample: PoseTrack, orientation: str, image: MediaInfo,
+                      video: MediaInfo) -> list[Finding]:
+    """Predict which limbs leave the frame, and when.
+
+    ``video`` orientation: the output frames the character like the video frames the actor, so a joint that
+    leaves the video frame leaves the result. ``image`` orientation: the actor's motion about its hips, scaled
+    to the character's torso, is laid over the character's place in the image.
+    """
+    idx = np.flatnonzero(sample.present)
+    body = sample.body[idx]
+    if orientation == "video":
+        pts = body[:, :, :2]
+        w, h = video.width, video.height
+    else:
+        scale = _torso_len(image_body) / max(np.nanmedian(_torso_len(body)), 1e-3)
+        rel = body[:, :, :2] - _hip_center(body)[:, None]
+        pts = _hip_center(image_body)[None, None] + rel * scale
+        w, h = image.width, image.height
+    margin = 0.0
+    out_of_frame = (pts[..., 0] < -margin) | (pts[..., 0] > w + margin) | (pts[..., 1] < -margin) | \
+                   (pts[..., 1] > h + margin)
+    hits = {name: idx[out_of_frame[:, j]] for name, j in CLIP_JOINTS.items() if out_of_frame[:, j].any()}
+    if not hits:
+        return []
+    frame_of = video.fps / sample.fps
+    parts = [f"{name} (at {_frame_ranges(sample_idx, sample.fps)} s, video frames "
+             f"{int(sample_idx[0] * frame_of)}-{int(sample_idx[-1] * frame_of)})" for name, sample_idx in hits.items()]
+    frames = sorted({int(i * frame_of) for v in hits.values() for i in v})
+    where = "the video's frame" if orientation == "video" else "the image's frame"
+    return [Finding("clipping_predicted", "warning", f"the motion takes these parts out of {where}: "
+                    + "; ".join(parts) + ".", None, {k: len(v) for k, v in hits.items()}, "inside the frame",
+                    "leave more space around the character in the image (zoom out / pad it), or use a clip that "
+                    "stays inside its frame." if orientation == "image" else
+                    "use a clip where the actor stays fully inside the frame, or --orientation image with a "
+                    "roomier character image.", frames=frames)]
+
+
+def _framing(body: np.ndarray, w: int, h: int) -> str:
+    """'full' (feet in frame), 'upper' (hips but not feet) or 'closeup' (no hips)."""
+    def visible(j: int) -> bool:
+        x, y, _, v = body[j]
+        return v >= 0.5 and 0 <= x <= w and 0 <= y <= h
+
+    if visible(J["left_ankle"]) or visible(J["right_ankle"]):
+        return "full"
+    if visible(J["left_hip"]) or visible(J["right_hip"]):
+        return "upper"
+    return "closeup"
+
+
+def framing_findings(image_body: np.ndarray, image: MediaInfo, sample: PoseTrack, img: str,
+                     vid: str) -> list[Finding]:
+    order = ["closeup", "upper", "full"]
+    im = _framing(image_body, image.width, image.height)
+    kinds = [_framing(b, sample.width, sample.height) for b in sample.body[sample.present]]
+    vd = max(set(kinds), key=kinds.count)
+    gap = abs(order.index(im) - order.index(vd))
+    if gap == 0:
+        return []
+    names = {"full": "full body", "upper": "upper body", "closeup": "a close-up"}
+    return [Finding("framing_mismatch", "warning" if gap == 2 else "info", f"the image shows {names[im]} but the "
+                    f"video shows {names[vd]}; parts the video moves may be missing from the image, or parts the "
+                    "image shows may have no motion.", None, [im, vd], "same framing",
+                    "match the framing: a close-up reference for face animation, a full-body one for dance.")]
+
+
+def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInfo, vid: str) -> list[Finding]:
+    """More than one person: only the most prominent is followed."""
+    from .pose.estimator import count_people
+
+    idx = np.flatnonzero(sample.present)
+    if len(idx) == 0:
+        return []
+    picks = idx[np.linspace(0, len(idx) - 1, min(3, len(idx))).round().astype(int)]
+    scale = frames[0].shape[1] / sample.width
+    counts = []
+    for i in picks:
+        body = sample.body[i].copy()
+        body[:, :2] *= scale
+        counts.append(count_people(frames[i], body))
+    most = max(counts)
+    if most < 2:
+        return []
+    return [Finding("video_multiple_people", "warning", f"{most} people are in the video (seen at "
+                    f"{', '.join(f'{i / sample.fps:.1f}' for i, c in zip(picks, counts) if c > 1)} s); only the "
+                    "most prominent one is followed.", vid, most, 1,
+                    "crop the video to the person whose motion you want.")]
+
+
+def small_character_findings(image_pose: PoseTrack, img: str) -> list[Finding]:
+    mask = image_pose.meta.get("segmentation")
+    body = image_pose.body[0]
+    share = float((mask > 0.5).mean()) if mask is not None else 0.0
+    if not np.isnan(body[:, 0]).all():
+        seen = body[body[:, 3] > 0.5, :2]
+        if len(seen) >= 2:
+            bw, bh = np.ptp(seen, axis=0)
+            share = max(share, float(bw * bh) / (image_pose.width * image_pose.height) * 0.5)
+    if share >= SMALL_CHARACTER or np.isnan(body[:, 0]).all() and share == 0:
+        return []
+    return [Finding("character_small", "warning", f"the character covers {share:.1%} of the image (under "
+                    f"{SMALL_CHARACTER:.0%}); it has too few pixels for a clean result.", img, round(share, 4),
+                    SMALL_CHARACTER, "crop the image closer to the character.")]
