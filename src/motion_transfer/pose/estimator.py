@@ -133,7 +133,7 @@ def clean_track(track: PoseTrack) -> PoseTrack:
     max_gap = max(1, int(round(MAX_GAP_SECONDS * track.fps)))
     body, filled = fill_short_gaps(track.body, max_gap)
     world, _ = fill_short_gaps(track.body_world, max_gap)
-    xyz = smooth_zero_lag(body[..., :3], track.fps, min_cutoff=1.0, beta=0.02)
+    xyz = smooth_zero_lag(body[..., :3], track.fps, min_cutoff=0.5, beta=0.02)
     body = np.concatenate([xyz, body[..., 3:]], axis=-1)
     world = smooth_zero_lag(world, track.fps, min_cutoff=1.0, beta=2.0)
     hands = [smooth_zero_lag(fill_short_gaps(h, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)

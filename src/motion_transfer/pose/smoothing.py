@@ -14,22 +14,32 @@ def _alpha(cutoff: np.ndarray | float, dt: float) -> np.ndarray | float:
     return 1.0 / (1.0 + tau / dt)
 
 
-def one_euro(x: np.ndarray, fps: float, min_cutoff: float = 1.0, beta: float = 0.05,
-             d_cutoff: float = 1.0) -> np.ndarray:
-    """Causal One Euro filter over axis 0 of ``x`` [T, ...] (no NaN inside)."""
-    dt = 1.0 / fps
+def _window_speed(x: np.ndarray, fps: float, window: int) -> np.ndarray:
+    """Per-frame speed (units/s) of each coordinate, the maximum over a centred window.
+
+    The One Euro filter reads speed at the frame itself, which drops to zero at every turning point of a
+    swing and lets the filter flatten the peak; the window's maximum keeps the cut-off high through it.
+    """
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
+    speed = np.abs(np.gradient(uniform_filter1d(x, 3, axis=0, mode="nearest"), axis=0)) * fps
+    return maximum_filter1d(speed, size=window, axis=0, mode="nearest")
+
+
+def _low_pass(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     out = np.empty_like(x)
     out[0] = x[0]
-    dx_prev = np.zeros_like(x[0])
-    a_d = _alpha(d_cutoff, dt)
     for t in range(1, len(x)):
-        dx = (x[t] - out[t - 1]) / dt
-        dx_hat = a_d * dx + (1 - a_d) * dx_prev
-        cutoff = min_cutoff + beta * np.abs(dx_hat)
-        a = _alpha(cutoff, dt)
-        out[t] = a * x[t] + (1 - a) * out[t - 1]
-        dx_prev = dx_hat
+        out[t] = alpha[t] * x[t] + (1 - alpha[t]) * out[t - 1]
     return out
+
+
+def one_euro(x: np.ndarray, fps: float, min_cutoff: float = 1.0, beta: float = 0.05,
+             window: float = 0.25) -> np.ndarray:
+    """One Euro low-pass over axis 0 of ``x`` [T, ...] (no NaN inside), speed read over ``window`` seconds."""
+    speed = _window_speed(x, fps, max(1, int(round(window * fps)) | 1))
+    alpha = _alpha(min_cutoff + beta * speed, 1.0 / fps)
+    return _low_pass(x, alpha)
 
 
 def smooth_zero_lag(x: np.ndarray, fps: float, min_cutoff: float = 1.0, beta: float = 0.05) -> np.ndarray:

@@ -1,0 +1,205 @@
+from fractions import Fraction
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import write_clip
+from motion_transfer.errors import InputError
+from motion_transfer.media.frames import iter_frames, read_image
+from motion_transfer.media.probe import probe
+from motion_transfer.media.writer import VideoWriter
+
+
+@pytest.mark.parametrize("fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif"),
+                                     ("AVIF", "avif")])
+def test_probe_images_by_content(tmp_path, fmt, ext):
+    path = tmp_path / f"char.{ext}"
+    Image.fromarray(np.full((30, 40, 3), 128, np.uint8)).save(path, format=fmt)
+    info = probe(path, expect="image")
+    assert (info.kind, info.width, info.height) == ("image", 40, 30)
+    assert info.format == {"JPEG": "jpeg"}.get(fmt, fmt.lower())
+    assert info.bytes == path.stat().st_size
+
+
+def test_extension_is_not_trusted(tmp_path):
+    path = tmp_path / "actually_png.jpg"
+    Image.fromarray(np.zeros((10, 10, 3), np.uint8)).save(path, format="PNG")
+    assert probe(path).format == "png"
+
+
+def test_exif_rotation_swaps_size(tmp_path):
+    path = tmp_path / "rot.jpg"
+    img = Image.fromarray(np.zeros((20, 50, 3), np.uint8))
+    exif = img.getexif()
+    exif[0x0112] = 6
+    img.save(path, exif=exif)
+    info = probe(path)
+    assert (info.width, info.height, info.rotation) == (20, 50, 90)
+    assert read_image(path).shape == (50, 20, 3)
+
+
+@pytest.mark.parametrize("name,spec,fmt", [
+    ("a.mp4", None, "mp4"),
+    ("a.webm", ("webm", "libvpx-vp9", "yuv420p"), "webm"),
+    ("a.mov", ("mov", "mpeg4", "yuv420p"), "mov"),
+    ("a.m4v", ("ipod", "libx264", "yuv420p"), "m4v"),
+    ("a.gif", ("gif", "gif", "rgb8"), "gif"),
+])
+def test_probe_videos(tmp_path, name, spec, fmt):
+    path = write_clip(tmp_path / name, seconds=1.0, fps=10, codec_format=spec)
+    info = probe(path, expect="video")
+    assert info.kind == "video" and info.format == fmt
+    assert (info.width, info.height) == (64, 48)
+    assert info.frame_count == 10
+    assert info.duration == pytest.approx(1.0, abs=0.05)
+    assert info.fps == pytest.approx(10, abs=0.1)
+
+
+def test_probe_audio_presence(tmp_path):
+    assert probe(write_clip(tmp_path / "s.mp4", audio=True)).has_audio
+    assert not probe(write_clip(tmp_path / "n.mp4")).has_audio
+
+
+@pytest.mark.parametrize("setup,code", [
+    (lambda p: None, "missing"),
+    (lambda p: p.write_bytes(b""), "empty"),
+    (lambda p: p.write_text("hello, I am text"), "unknown_format"),
+    (lambda p: p.mkdir(), "not_a_file"),
+])
+def test_bad_paths_are_clear_errors(tmp_path, setup, code):
+    path = tmp_path / "input.mp4"
+    setup(path)
+    with pytest.raises(InputError) as err:
+        probe(path, expect="video")
+    assert err.value.code == code
+    assert str(path) in str(err.value)
+    assert err.value.fix
+
+
+def test_wrong_content_behind_right_extension(tmp_path):
+    path = tmp_path / "video.mp4"
+    Image.fromarray(np.zeros((10, 10, 3), np.uint8)).save(path, format="PNG")
+    with pytest.raises(InputError, match="video was expected") as err:
+        probe(path, expect="video")
+    assert err.value.code == "wrong_kind"
+
+
+def test_truncated_video(tmp_path, clip):
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(clip.read_bytes()[:600])
+    with pytest.raises(InputError) as err:
+        probe(broken, expect="video")
+    assert err.value.code in ("corrupt", "no_frames")
+
+
+def test_corrupt_image(tmp_path):
+    path = tmp_path / "bad.png"
+    good = tmp_path / "good.png"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), np.uint8)).save(good)
+    path.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(InputError) as err:
+        probe(path, expect="image")
+    assert err.value.code == "corrupt"
+
+
+def test_audio_only_file_has_no_video_stream(tmp_path):
+    path = tmp_path / "audio.mp4"
+    with av.open(str(path), "w", format="mp4") as c:
+        s = c.add_stream("aac", rate=16000)
+        s.layout = "mono"
+        frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+        frame.sample_rate = 16000
+        for p in list(s.encode(frame)) + list(s.encode(None)):
+            c.mux(p)
+    with pytest.raises(InputError) as err:
+        probe(path, expect="video")
+    assert err.value.code in ("no_video_stream", "no_frames")
+
+
+def test_decompression_bomb_is_refused_before_decoding(tmp_path):
+    path = tmp_path / "bomb.png"
+    Image.new("1", (9000, 8000)).save(path)  # 72 MP but a tiny file
+    with pytest.raises(InputError) as err:
+        probe(path, expect="image")
+    assert err.value.code == "too_many_pixels"
+    assert "72.0 megapixels" in str(err.value)
+
+
+def test_iter_frames_resamples_and_resizes(clip):
+    frames = list(iter_frames(clip, fps=10, size=(32, 24)))
+    assert len(frames) == 10
+    assert frames[0].shape == (24, 32, 3) and frames[0].dtype == np.uint8
+    assert len(list(iter_frames(clip))) == 30
+
+
+def test_variable_frame_rate_comes_out_steady(tmp_path):
+    path = tmp_path / "vfr.mp4"
+    with av.open(str(path), "w", format="mp4") as c:
+        s = c.add_stream("libx264", rate=30)
+        s.width, s.height, s.pix_fmt = 32, 32, "yuv420p"
+        s.codec_context.time_base = Fraction(1, 30)
+        pts = 0
+        for i in range(40):
+            f = av.VideoFrame.from_ndarray(np.full((32, 32, 3), i * 5, np.uint8), format="rgb24")
+            f.pts = pts
+            pts += 1 if i % 2 else 2  # alternating 1/30 s and 2/30 s: 20 fps on average
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+    info = probe(path)
+    assert info.variable_fps
+    assert info.duration == pytest.approx(2.0, abs=0.1)
+    frames = list(iter_frames(path, fps=30))
+    assert len(frames) == pytest.approx(60, abs=2)
+
+
+def test_rotation_metadata_is_applied(tmp_path):
+    path = tmp_path / "rot.mp4"
+    with av.open(str(path), "w", format="mp4") as c:
+        s = c.add_stream("libx264", rate=10)
+        s.width, s.height, s.pix_fmt = 64, 32, "yuv420p"
+        s.set_display_rotation(90)
+        for i in range(5):
+            f = av.VideoFrame.from_ndarray(np.zeros((32, 64, 3), np.uint8), format="rgb24")
+            f.pts = i
+            for p in s.encode(f):
+                c.mux(p)
+        for p in s.encode(None):
+            c.mux(p)
+    info = probe(path)
+    assert (info.width, info.height) == (32, 64)
+    assert info.rotation in (90, 270)
+    assert next(iter_frames(path)).shape == (64, 32, 3)
+
+
+def test_writer_is_atomic(tmp_path):
+    out = tmp_path / "out.mp4"
+    with pytest.raises(RuntimeError):
+        with VideoWriter(out, 10, 32, 32) as w:
+            w.write(np.zeros((32, 32, 3), np.uint8))
+            raise RuntimeError("boom")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_writer_pads_odd_sizes_and_copies_trimmed_audio(tmp_path):
+    src = write_clip(tmp_path / "src.mp4", seconds=2.0, audio=True)
+    out = tmp_path / "out.mp4"
+    with VideoWriter(out, 10, 31, 17, audio_from=src) as w:
+        for _ in range(10):
+            w.write(np.zeros((17, 31, 3), np.uint8))
+    info = probe(out)
+    assert (info.width, info.height) == (32, 18)
+    assert info.has_audio and info.frame_count == 10
+    with av.open(str(out)) as c:
+        a = c.streams.audio[0]
+        assert float(a.duration * a.time_base) == pytest.approx(1.0, abs=0.05)
+
+
+def test_writer_without_source_audio_has_none(tmp_path, clip):
+    out = tmp_path / "o.mp4"
+    with VideoWriter(out, 10, 32, 32, audio_from=clip) as w:
+        w.write(np.zeros((32, 32, 3), np.uint8))
+    assert not probe(out).has_audio
