@@ -1,0 +1,17 @@
+"""The ``kling`` engine: Kling's Motion Control cloud API, with durable jobs (see ``engine.py``).
+
+Modules: ``auth`` (keys, JWT), ``client`` (HTTP, error mapping, retries), ``inputs`` (Kling's input rules and
+conversions), ``upload`` (S3-compatible upload + presigned URL), ``engine`` (``KlingEngine``).
+Imports are lazy so ``motion_transfer.jobs`` can use ``auth.redact`` without loading the engine.
+"""
+from __future__ import annotations
+
+__all__ = ["KlingEngine", "estimate_cost", "PRICES_USD_PER_S", "MODELS"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)
