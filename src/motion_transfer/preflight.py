@@ -24,9 +24,9 @@ Progress = Callable[[str, int, int], None]
 
 # Thresholds (documented in the findings themselves, so users see why a warning fired).
 ASPECT_TOLERANCE = 0.15  # relative difference of width/height
-CLUTTER_EDGE_DENSITY = 0.06  # share of background pixels on an edge
+CLUTTER_EDGE_DENSITY = 0.04  # share of background pixels on an edge
 MOVING_BACKGROUND = 0.03  # mean absolute change of background pixels between samples (0..1)
-LOW_CONTRAST_DELTA_E = 18.0  # colour distance (CIELAB) between the actor's rim and its surroundings
+LOW_CONTRAST_DELTA_E = 15.0  # colour distance (CIELAB) between the actor and its surroundings
 BACK_VIEW_SHARE = 0.10  # share of sampled frames showing the actor's back or side
 FLAT_ART_SHARE = 0.55  # share of the character's pixels in flat colour areas
 LIMB_MOTION_RANGE = 0.35  # movement of a limb end, in torso lengths, that counts as "the motion uses it"
@@ -124,6 +124,7 @@ def _analyse(report: Report, progress: Progress | None) -> None:
     out = report.findings
     out += subject_findings(image_pose, sample, img, vid)
     out += aspect_findings(report.image_info, report.video_info)
+    out += small_character_findings(image_pose, rgb, img)
     if not sample.present.any():
         report.timings["advice"] = time.perf_counter() - t0
         return
@@ -131,11 +132,10 @@ def _analyse(report: Report, progress: Progress | None) -> None:
     out += rotation_findings(sample, rgb, image_pose, img, vid)
     image_body = image_pose.body[0]
     if not np.isnan(image_body[:, 0]).all():
-        out += hidden_limb_findings(image_body, sample, img)
+        out += hidden_limb_findings(image_pose, sample, img)
         out += clipping_findings(image_body, sample, report.orientation, report.image_info, report.video_info)
         out += framing_findings(image_body, report.image_info, sample, img, vid)
     out += people_findings(sample, frames, report.video_info, vid)
-    out += small_character_findings(image_pose, img)
     report.timings["advice"] = time.perf_counter() - t0
 
 
@@ -214,7 +214,8 @@ def background_findings(frames: list[np.ndarray], masks: list[np.ndarray], vid: 
                     motion.append(np.abs(gray.astype(np.float32) - prev[0])[both].mean() / 255.0)
         prev = (gray.astype(np.float32), bg)
         if person.sum() > 100:
-            inner = person.astype(bool) & ~cv2.erode(person, kernel).astype(bool)
+            # the actor's interior (edges are shaded dark on any background) against a ring around it
+            inner = cv2.erode(person, np.ones((5, 5), np.uint8)).astype(bool)
             outer = cv2.dilate(person, kernel).astype(bool) & ~person.astype(bool)
             if inner.any() and outer.any():
                 lab = _lab(rgb)
@@ -235,7 +236,7 @@ def background_findings(frames: list[np.ndarray], masks: list[np.ndarray], vid: 
     if contrast and np.median(contrast) < LOW_CONTRAST_DELTA_E:
         v = float(np.median(contrast))
         out.append(Finding("video_low_contrast", "warning", f"the actor blends into the background (colour "
-                           f"difference {v:.0f} at the silhouette, below {LOW_CONTRAST_DELTA_E:.0f}).", vid,
+                           f"difference {v:.0f} between actor and surroundings, below {LOW_CONTRAST_DELTA_E:.0f}).", vid,
                            round(v, 2), LOW_CONTRAST_DELTA_E,
                            "use a clip where the actor's clothes contrast with the background."))
     return out
@@ -311,22 +312,39 @@ def _hip_center(body: np.ndarray) -> np.ndarray:
     return (body[..., J["left_hip"], :2] + body[..., J["right_hip"], :2]) / 2
 
 
-def hidden_limb_findings(image_body: np.ndarray, sample: PoseTrack, img: str) -> list[Finding]:
-    """A limb the image hides (hands in pockets) but the motion moves will have to be invented."""
+TUCKED_WRIST = 0.3  # wrist-to-hip distance, in torso lengths, under which a hand the model cannot see is tucked
+
+
+def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> list[Finding]:
+    """A limb the image hides (hands in pockets) but the motion moves will have to be invented.
+
+    MediaPipe guesses hidden wrists with fair confidence, so a hand also counts as hidden when the hand model
+    finds no hand there and the wrist sits against a hip.
+    """
     out = []
+    image_body = image_pose.body[0]
     body = sample.body[sample.present]
     torso = np.nanmedian(_torso_len(body))
     rel = (body[:, :, :2] - _hip_center(body)[:, None]) / max(torso, 1e-3)
+    image_torso = max(float(_torso_len(image_body)), 1e-3)
+    hands = {"left arm": image_pose.left_hand[0], "right arm": image_pose.right_hand[0]}
     for name, (mid, end) in LIMBS.items():
         vis = float(min(image_body[mid, 3], image_body[end, 3]))
-        if vis >= 0.5:
+        tucked = False
+        if name in hands and np.isnan(hands[name]).all():
+            to_hip = min(np.linalg.norm(image_body[end, :2] - image_body[h, :2]) for h in (J["left_hip"],
+                                                                                          J["right_hip"]))
+            tucked = to_hip / image_torso < TUCKED_WRIST
+        if vis >= 0.5 and not tucked:
             continue
         reach = float(np.nanmax(np.ptp(rel[:, end], axis=0))) if len(rel) > 1 else 0.0
         if reach < LIMB_MOTION_RANGE:
             continue
-        out.append(Finding("image_limb_hidden", "warning", f"the character's {name} is hidden in the image "
-                           f"(visibility {vis:.2f}) but the video moves it ({reach:.1f} torso lengths); its "
-                           "look will have to be invented and may show artefacts.", img,
+        what = (f"the character's {name} is hidden in the image (visibility {vis:.2f})" if vis < 0.5 else
+                f"the character's {name.split()[0]} hand is hidden in the image (no hand found; the wrist is "
+                "tucked against the hip, as in a pocket)")
+        out.append(Finding("image_limb_hidden", "warning", f"{what} but the video moves it ({reach:.1f} torso "
+                           "lengths); its look will have to be invented and may show artefacts.", img,
                            [round(vis, 3), round(reach, 3)], [0.5, LIMB_MOTION_RANGE],
                            f"use an image where the {name} is fully visible (e.g. arms away from the body, "
                            "hands out of pockets)."))
@@ -422,16 +440,30 @@ def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInf
                     "crop the video to the person whose motion you want.")]
 
 
-def small_character_findings(image_pose: PoseTrack, img: str) -> list[Finding]:
+def foreground_share(rgb: np.ndarray) -> float:
+    """Share of the image that differs from its border colour: the character's size when no model sees it.
+
+    Works for the plain or studio backgrounds characters are usually drawn on; the largest connected region
+    counts, so specks and noise do not.
+    """
+    import cv2
+
+    scale = 256 / max(rgb.shape[:2])
+    small = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else rgb
+    lab = _lab(cv2.GaussianBlur(small, (3, 3), 0))
+    border = np.concatenate([lab[0], lab[-1], lab[:, 0], lab[:, -1]])
+    differs = (np.linalg.norm(lab - np.median(border, axis=0), axis=2) > 12).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(differs, connectivity=8)
+    if count <= 1:
+        return 0.0
+    return float(stats[1:, cv2.CC_STAT_AREA].max()) / differs.size
+
+
+def small_character_findings(image_pose: PoseTrack, rgb: np.ndarray, img: str) -> list[Finding]:
     mask = image_pose.meta.get("segmentation")
-    body = image_pose.body[0]
-    share = float((mask > 0.5).mean()) if mask is not None else 0.0
-    if not np.isnan(body[:, 0]).all():
-        seen = body[body[:, 3] > 0.5, :2]
-        if len(seen) >= 2:
-            bw, bh = np.ptp(seen, axis=0)
-            share = max(share, float(bw * bh) / (image_pose.width * image_pose.height) * 0.5)
-    if share >= SMALL_CHARACTER or np.isnan(body[:, 0]).all() and share == 0:
+    seg_share = float((mask > 0.5).mean()) if mask is not None else 0.0
+    share = seg_share if seg_share > 0.001 else foreground_share(rgb)
+    if share >= SMALL_CHARACTER or share == 0.0:
         return []
     return [Finding("character_small", "warning", f"the character covers {share:.1%} of the image (under "
                     f"{SMALL_CHARACTER:.0%}); it has too few pixels for a clean result.", img, round(share, 4),

@@ -7,6 +7,7 @@ prominent; the preflight counts people separately and warns.
 from __future__ import annotations
 
 import os
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -28,18 +29,54 @@ MAX_GAP_SECONDS = 0.25
 
 
 @contextmanager
-def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
+def _native_stderr_silenced() -> Iterator[None]:
+    """Mute what MediaPipe's C++ side prints straight to file descriptor 2 while its graph starts.
+
+    TFLite and absl log "Created TensorFlow Lite XNNPACK delegate" and feedback-tensor warnings on every
+    start, which would bury our own messages; Python-level errors still surface as exceptions.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class _QuietModel:
+    """Holistic with its first inference (when the C++ side logs) run with native stderr muted."""
+
+    def __init__(self, model) -> None:
+        self._model = model
+        self._warm = False
+
+    def process(self, rgb: np.ndarray):
+        if self._warm:
+            return self._model.process(rgb)
+        with _native_stderr_silenced():
+            result = self._model.process(rgb)
+        self._warm = True
+        return result
+
+
+@contextmanager
+def _holistic(static: bool, segmentation: bool = False) -> Iterator[_QuietModel]:
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         from mediapipe.python.solutions import holistic as mp_holistic
     except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
         raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
-    model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
-                                 enable_segmentation=segmentation, refine_face_landmarks=False,
-                                 min_detection_confidence=0.5, min_tracking_confidence=0.5)
+    with _native_stderr_silenced():
+        model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
+                                     enable_segmentation=segmentation, refine_face_landmarks=False,
+                                     min_detection_confidence=0.5, min_tracking_confidence=0.5)
     try:
-        yield model
+        yield _QuietModel(model)
     finally:
         model.close()
 
