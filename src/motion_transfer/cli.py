@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -31,6 +32,8 @@ class BarProgress:
         self.enabled = enabled
         self.stage: str | None = None
         self.bar = None
+        # a private copy of stderr: bars keep showing while native libraries' chatter on fd 2 is muted
+        self.stream = os.fdopen(os.dup(2), "w", buffering=1) if enabled else None
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -40,7 +43,7 @@ class BarProgress:
         if stage != self.stage:
             self.close()
             self.stage = stage
-            self.bar = tqdm(total=total, desc=f"{stage:>14}", unit="frame", leave=True, file=sys.stderr,
+            self.bar = tqdm(total=total, desc=f"{stage:>14}", unit="frame", leave=True, file=self.stream,
                             dynamic_ncols=True)
         if self.bar.total != total:
             self.bar.total = total
@@ -227,11 +230,16 @@ def cmd_pose(args, progress: BarProgress) -> int:
     from .pose.estimator import track_video
     from .pose.openpose import write_openpose_dir
     from .pose.track import save_track
+    from .preflight import people_in_track
 
     out = Path(args.output)
     if out.suffix not in (".json", ".npz"):
         raise MotionTransferError(f"{out}: the track file must end in .pose.json or .npz.")
     track = track_video(args.video, fps=args.fps, progress=progress, smooth=args.smooth)
+    progress.close()
+    warnings = people_in_track(track, args.video)
+    if warnings and not args.json:
+        print(format_findings(warnings), file=sys.stderr)
     save_track(track, out)
     if args.skeleton_video:
         write_skeleton_video(track, args.skeleton_video, progress=progress)
@@ -244,7 +252,8 @@ def cmd_pose(args, progress: BarProgress) -> int:
                "left_hand_frames": int((~_all_nan(track.left_hand)).sum()),
                "right_hand_frames": int((~_all_nan(track.right_hand)).sum()),
                "face_frames": int((~_all_nan(track.face)).sum()),
-               "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir}
+               "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir,
+               "findings": [f.to_dict() for f in warnings]}
     if args.json:
         _emit(summary)
     else:

@@ -417,7 +417,7 @@ def framing_findings(image_body: np.ndarray, image: MediaInfo, sample: PoseTrack
                     "match the framing: a close-up reference for face animation, a full-body one for dance.")]
 
 
-def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInfo, vid: str) -> list[Finding]:
+def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInfo | None, vid: str) -> list[Finding]:
     """More than one person: only the most prominent is followed."""
     from .pose.estimator import count_people
 
@@ -457,6 +457,19 @@ def foreground_share(rgb: np.ndarray) -> float:
     if count <= 1:
         return 0.0
     return float(stats[1:, cv2.CC_STAT_AREA].max()) / differs.size
+
+
+def people_in_track(track: PoseTrack, video: str | Path) -> list[Finding]:
+    """The "more than one person" advice for a finished track (the `pose` command): looks at 1 fps frames."""
+    from .media.frames import iter_frames
+
+    scale = min(1.0, 640 / max(track.width, track.height))
+    size = (round(track.width * scale), round(track.height * scale))
+    frames = list(iter_frames(video, fps=1.0, size=size))
+    idx = np.minimum((np.arange(len(frames)) * track.fps).round().astype(int), len(track) - 1)
+    sample = PoseTrack(fps=1.0, width=track.width, height=track.height, body=track.body[idx],
+                       left_hand=track.left_hand[idx], right_hand=track.right_hand[idx], face=track.face[idx])
+    return people_findings(sample, frames, None, str(video))
 
 
 def small_character_findings(image_pose: PoseTrack, rgb: np.ndarray, img: str) -> list[Finding]:

@@ -47,24 +47,10 @@ def _native_stderr_silenced() -> Iterator[None]:
         os.close(devnull)
 
 
-class _QuietModel:
-    """Holistic with its first inference (when the C++ side logs) run with native stderr muted."""
-
-    def __init__(self, model) -> None:
-        self._model = model
-        self._warm = False
-
-    def process(self, rgb: np.ndarray):
-        if self._warm:
-            return self._model.process(rgb)
-        with _native_stderr_silenced():
-            result = self._model.process(rgb)
-        self._warm = True
-        return result
-
-
 @contextmanager
-def _holistic(static: bool, segmentation: bool = False) -> Iterator[_QuietModel]:
+def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
+    """A Holistic model, with native stderr muted for its whole life (sub-models start lazily and log then,
+    sometimes from worker threads). Progress bars write to their own copy of stderr, so they still show."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
@@ -75,10 +61,10 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[_QuietModel]
         model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
                                      enable_segmentation=segmentation, refine_face_landmarks=False,
                                      min_detection_confidence=0.5, min_tracking_confidence=0.5)
-    try:
-        yield _QuietModel(model)
-    finally:
-        model.close()
+        try:
+            yield model
+        finally:
+            model.close()
 
 
 def _landmarks(lms, w: int, h: int, with_visibility: bool) -> np.ndarray | None:

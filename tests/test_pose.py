@@ -1,0 +1,86 @@
+"""Pose tracking against the generator's ground truth, and the `pose` command's outputs."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from motion_transfer.cli import main
+from motion_transfer.media.probe import probe
+from motion_transfer.pose.estimator import track_video
+from motion_transfer.pose.track import load_track
+from motion_transfer.samples import MAIN_JOINTS, make_clip
+
+MAIN = list(MAIN_JOINTS)
+
+
+@pytest.fixture(scope="module")
+def dance(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pose") / "dance.mp4"
+    return path, make_clip(path, "dance", seconds=2.0, fps=30, size=(640, 480))
+
+
+def median_error_pct(track, clip):
+    n = min(len(track), len(clip))
+    err = np.linalg.norm(track.body[:n, MAIN, :2] - clip.joints[:n, MAIN, :2], axis=-1)
+    return float(np.nanmedian(err) / clip.scale * 100)
+
+
+def test_track_matches_ground_truth(dance):
+    path, clip = dance
+    track = track_video(path)
+    assert len(track) == len(clip) and track.fps == 30.0
+    assert track.present.mean() > 0.95
+    assert median_error_pct(track, clip) < 3.0
+    assert not np.isnan(track.face[:, 0, 0]).all()
+    assert not np.isnan(track.body_world).all()
+
+
+def test_balanced_preset_stays_accurate(dance):
+    path, clip = dance
+    track = track_video(path, preset="balanced")
+    assert len(track) == len(clip) and track.meta["inference_stride"] == 2
+    assert median_error_pct(track, clip) < 3.5
+
+
+def test_depth_tells_an_arm_in_front_from_one_behind(tmp_path):
+    """The track's z says whether the crossing arm is in front of the body or behind it: the puppet's draw
+    order depends on it."""
+    path = tmp_path / "cross.mp4"
+    clip = make_clip(path, "cross", seconds=3.0, fps=15, size=(640, 480))
+    track = track_video(path)
+    front, behind = clip.events["right_arm_front"], clip.events["right_arm_behind"]
+    assert front.any() and behind.any()
+    wrist_z = track.body[:, 16, 2]
+    assert np.nanmedian(wrist_z[front]) < np.nanmedian(wrist_z[behind])
+    assert np.nanmedian(wrist_z[front]) < 0
+
+
+def test_pose_command_writes_track_skeleton_and_openpose(dance, tmp_path, capsys):
+    path, clip = dance
+    out = tmp_path / "d.pose.json"
+    skel = tmp_path / "skel.mp4"
+    code = main(["pose", str(path), "-o", str(out), "--skeleton-video", str(skel), "--openpose-dir",
+                 str(tmp_path / "op"), "--json"])
+    assert code == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["frames"] == len(clip) and summary["body_frames"] >= 0.95 * len(clip)
+    track = load_track(out)
+    assert median_error_pct(track, clip) < 3.0
+    info = probe(skel)
+    assert (info.width, info.height, info.frame_count) == (640, 480, len(clip))
+    files = sorted((tmp_path / "op").iterdir())
+    assert len(files) == len(clip)
+    doc = json.loads(files[10].read_text())
+    assert doc["canvas_width"] == 640 and len(doc["people"][0]["pose_keypoints_2d"]) == 54
+
+
+def test_skeleton_frames_use_openpose_colours(dance, tmp_path):
+    from motion_transfer.pose.draw import draw_track_frame
+
+    path, clip = dance
+    frame = draw_track_frame(clip.to_track(), 0)
+    colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
+    assert (255, 0, 0) in colours or any(c[0] > 200 and c[1] < 60 and c[2] < 60 for c in colours)
+    assert frame[0, 0].tolist() == [0, 0, 0]
