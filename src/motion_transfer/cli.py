@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "finish later with `motion-transfer jobs resume`")
     kl.add_argument("--yes", "-y", action="store_true", help="do not ask to confirm the estimated cost")
     kl.add_argument("--api-base", help="Kling API base URL (default: the global region; env KLING_API_BASE)")
+    kl.add_argument("--jobs-db", help="job store file (default: env MOTION_TRANSFER_JOBS_DB, else the user's "
+                                      "data folder)")
 
     chk = sub.add_parser("check", help="check IMAGE and VIDEO against the rules and predict problems",
                          description="Apply the input rules and the preflight advice. Exit status 2 when any "
@@ -197,7 +199,7 @@ def _print_warnings(report) -> None:
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
 
-    options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base")
+    options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
