@@ -283,7 +283,7 @@ def cmd_demo(args, progress: BarProgress) -> int:
     with tempfile.TemporaryDirectory(prefix="motion-transfer-demo-") as tmp:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        image, video = make_demo_inputs(folder, seconds=args.seconds)
+        image, video = make_demo_inputs(folder, seconds=args.seconds, size=(720, 960))
         result = transfer(image, video, args.output, tier=args.tier, compare=args.compare, progress=progress,
                           on_findings=None if args.json else _print_warnings)
     progress.close()
