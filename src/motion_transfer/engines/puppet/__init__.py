@@ -1,0 +1,13 @@
+"""The ``puppet`` engine: the character image as a rigged 2D puppet, driven by the video's motion, on the CPU.
+
+Public pieces: :class:`PuppetEngine` (the engine), :func:`rig_character` (analyse an image into a :class:`Rig`),
+:func:`write_rig_template` (the rig.json a user can edit for characters the pose model cannot read),
+:class:`Renderer` (draw a posed rig).
+"""
+from .character import rig_character
+from .engine import PuppetEngine
+from .render import Renderer
+from .rig import Rig, load_rig_json, save_rig_json, write_rig_template
+
+__all__ = ["PuppetEngine", "rig_character", "write_rig_template", "Rig", "Renderer", "load_rig_json",
+           "save_rig_json"]

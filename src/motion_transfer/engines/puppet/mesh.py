@@ -1,0 +1,337 @@
+"""Layers of the puppet: a textured triangle mesh per body layer, with smooth skinning weights.
+
+Each layer (body = head + torso, two arms, two legs) covers its parts' pixels plus an overlap band into its
+neighbours (real image pixels, so seams are invisible whichever layer is on top); the body layer also covers the
+torso hidden behind the arms in the image, painted in from the torso's own pixels. The layer's alpha is the matte
+times a ramp that fades out across the overlap band.
+
+Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
+triangulated; triangles outside the layer are dropped. Weights: limbs blend their bones by inverse distance (power
+4: a joint's neighbourhood of about one limb width blends, the rest follows one bone), the body blends pelvis, chest
+and head frames by height along the spine and neck; then a few rounds of smoothing over the mesh.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...pose.skeleton import J
+from ...retarget import extend
+from .character import LAYERS, PARTS, inpaint_region, torso_quad
+
+# bones each layer is skinned to (names understood by render.bone_transforms)
+LAYER_BONES = {
+    "body": ["pelvis", "chest", "head"],
+    "arm_l": ["chest", "l_upper_arm", "l_lower_arm", "l_hand"],
+    "arm_r": ["chest", "r_upper_arm", "r_lower_arm", "r_hand"],
+    "leg_l": ["pelvis", "l_upper_leg", "l_lower_leg", "l_foot"],
+    "leg_r": ["pelvis", "r_upper_leg", "r_lower_leg", "r_foot"],
+}
+DEFAULT_ORDER = ("leg_l", "leg_r", "body", "arm_l", "arm_r")
+
+
+def limb_segment(name: str, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (start, end) of a limb bone in joint coordinates ([33, 2] or [36, 2])."""
+    side = "left" if name.startswith("l_") else "right"
+    kind = name[2:]
+    if kind == "upper_arm":
+        return joints[J[f"{side}_shoulder"]], joints[J[f"{side}_elbow"]]
+    if kind == "lower_arm":
+        return joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]]
+    if kind == "hand":
+        return joints[J[f"{side}_wrist"]], (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
+    if kind == "upper_leg":
+        return joints[J[f"{side}_hip"]], joints[J[f"{side}_knee"]]
+    if kind == "lower_leg":
+        return joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]]
+    if kind == "foot":
+        return joints[J[f"{side}_ankle"]], joints[J[f"{side}_foot_index"]]
+    raise KeyError(name)
+
+
+def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    L2 = float(ab @ ab)
+    if L2 < 1e-9:
+        return np.linalg.norm(p - a, axis=1)
+    t = np.clip(((p - a) @ ab) / L2, 0.0, 1.0)
+    return np.linalg.norm(p - (a + t[:, None] * ab), axis=1)
+
+
+def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
+    t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices [N, 2] float32 pixel coordinates, triangles [M, 3] int32) covering ``mask``."""
+    import cv2
+    from scipy import ndimage
+    from scipy.spatial import Delaunay
+
+    m8 = mask.astype(np.uint8)
+    contours, _ = cv2.findContours(m8, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    pts = []
+    step = max(1.5, spacing / 2)
+    for c in contours:
+        c = c[:, 0, :].astype(np.float64)
+        if len(c) < 3:
+            continue
+        closed = np.vstack([c, c[:1]])
+        seg = np.linalg.norm(np.diff(closed, axis=0), axis=1)
+        cum = np.concatenate([[0], np.cumsum(seg)])
+        n = max(3, int(cum[-1] / step))
+        ts = np.linspace(0, cum[-1], n, endpoint=False)
+        xs = np.interp(ts, cum, closed[:, 0])
+        ys = np.interp(ts, cum, closed[:, 1])
+        pts.append(np.stack([xs, ys], axis=1))
+    if not pts:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int32)
+    dt = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    h, w = mask.shape
+    gy, gx = np.mgrid[spacing / 2:h:spacing, spacing / 2:w:spacing]
+    gx, gy = gx.ravel(), gy.ravel()
+    inside = dt[gy.astype(int), gx.astype(int)] > 0.45 * spacing
+    grid = np.stack([gx[inside], gy[inside]], axis=1)
+    P = np.vstack(pts + [grid])
+    P = np.unique(np.round(P, 2), axis=0)
+    if len(P) < 3:
+        return np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int32)
+    tri = Delaunay(P).simplices
+    # keep triangles inside the mask: centroid and edge midpoints (at least two of three) inside
+    def inside_at(q: np.ndarray) -> np.ndarray:
+        xi = np.clip(np.round(q[:, 0]).astype(int), 0, w - 1)
+        yi = np.clip(np.round(q[:, 1]).astype(int), 0, h - 1)
+        return mask[yi, xi]
+
+    c = P[tri].mean(axis=1)
+    mids = [(P[tri[:, a]] + P[tri[:, b]]) / 2 for a, b in ((0, 1), (1, 2), (2, 0))]
+    votes = sum(inside_at(mm).astype(int) for mm in mids)
+    keep = inside_at(c) & (votes >= 2)
+    tri = tri[keep]
+    used = np.unique(tri)
+    remap = -np.ones(len(P), np.int64)
+    remap[used] = np.arange(len(used))
+    return P[used].astype(np.float32), remap[tri].astype(np.int32)
+
+
+# the joint each limb bone shares with the bone before it in its layer's chain (the first with the anchor frame)
+CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
+               "upper_leg": "hip", "lower_leg": "knee", "foot": "ankle"}
+# blend radius at each joint, as a fraction of the shoulder width
+JOINT_RADIUS = {"shoulder": 0.2, "elbow": 0.15, "wrist": 0.12, "hip": 0.26, "knee": 0.18, "ankle": 0.12}
+
+
+def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray, str]:
+    side = "left" if layer.endswith("_l") else "right"
+    kind = LAYER_BONES[layer][bone_index][2:]
+    name = CHAIN_JOINT[kind]
+    return ext[J[f"{side}_{name}"]], name
+
+
+def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
+                 vert_bone: np.ndarray | None = None) -> np.ndarray:
+    """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
+
+    Body: pelvis, chest and head frames blended by height along the spine and the neck. Limbs: each vertex
+    follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
+    and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
+    so a limb folded against itself in the image does not drag one part's pixels along the other.
+    """
+    from ...retarget import extend
+
+    ext = extend(joints)
+    ms, mh, hc = ext[33], ext[34], ext[35]
+    bones = LAYER_BONES[layer]
+    n = len(verts)
+    sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
+    if layer == "body":
+        spine = ms - mh
+        t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
+        w_chest = _smoothstep(0.25, 0.85, t)
+        neck = hc - ms
+        hgt = ((verts - ms) @ neck) / max(float(neck @ neck), 1e-9)
+        w_head = _smoothstep(0.3, 0.7, hgt)
+        W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
+    else:
+        if vert_bone is None:
+            d = np.stack([_point_seg_dist(verts, *limb_segment(b, ext)) for b in bones[1:]], axis=1)
+            vert_bone = 1 + np.argmin(d, axis=1)
+        W = np.zeros((n, len(bones)))
+        W[np.arange(n), vert_bone] = 1.0
+        for b in range(1, len(bones)):
+            # the joint between bone b-1 and bone b: vertices of either side blend with the other
+            j, name = _joint_of(layer, b, ext)
+            rho = JOINT_RADIUS[name] * sw
+            g = np.exp(-(np.linalg.norm(verts - j, axis=1) / rho) ** 2)
+            W[vert_bone == b, b - 1] += g[vert_bone == b]
+            W[vert_bone == b - 1, b] += g[vert_bone == b - 1]
+        W /= W.sum(axis=1, keepdims=True)
+    # smooth over the mesh's edges
+    if len(tris) and n > 3:
+        edges = np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]])
+        edges = np.concatenate([edges, edges[:, ::-1]])
+        deg = np.bincount(edges[:, 0], minlength=n).astype(np.float64)
+        for _ in range(3):
+            acc = np.zeros_like(W)
+            np.add.at(acc, edges[:, 0], W[edges[:, 1]])
+            nb = acc / np.maximum(deg, 1)[:, None]
+            W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
+    W = np.clip(W, 0, None)
+    W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
+    return W.astype(np.float32)
+
+
+def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.ndarray, joints: np.ndarray):
+    """Each limb vertex's bone (from the part under it, the nearest of the layer's parts for band vertices),
+    and the mesh without triangles that bridge parts which only touch in the image (a folded elbow, a hand
+    against the thigh): those join two parts that are not neighbours, or neighbours far from their joint."""
+    from scipy import ndimage
+
+    from ...retarget import extend
+
+    bones = LAYER_BONES[layer]
+    part_ids = [PARTS.index(b) for b in bones[1:]]
+    own = np.isin(labels, part_ids)
+    H, W = labels.shape
+    if not own.any():
+        return verts, tris[:0], np.zeros(len(verts), np.int64)
+    xi = np.clip(np.round(verts[:, 0]).astype(int), 0, W - 1)
+    yi = np.clip(np.round(verts[:, 1]).astype(int), 0, H - 1)
+    x0, y0 = max(0, xi.min() - 2), max(0, yi.min() - 2)
+    x1, y1 = min(W, xi.max() + 3), min(H, yi.max() + 3)
+    sub_own = own[y0:y1, x0:x1]
+    if not sub_own.any():
+        return verts, tris[:0], np.zeros(len(verts), np.int64)
+    _, (iy, ix) = ndimage.distance_transform_edt(~sub_own, return_indices=True)
+    lab = labels[y0:y1, x0:x1][iy[yi - y0, xi - x0], ix[yi - y0, xi - x0]]
+    vert_bone = 1 + np.array([part_ids.index(v) for v in lab], np.int64)
+    ext = extend(joints.astype(np.float64))
+    sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
+    tb = vert_bone[tris]  # [M, 3]
+    lo, hi = tb.min(axis=1), tb.max(axis=1)
+    keep = hi - lo <= 1
+    cen = verts[tris].mean(axis=1)
+    for b in range(2, len(bones)):
+        j, name = _joint_of(layer, b, ext)
+        across = (lo == b - 1) & (hi == b)
+        far = np.linalg.norm(cen - j, axis=1) > 2.5 * JOINT_RADIUS[name] * sw
+        keep &= ~(across & far)
+    tris = tris[keep]
+    used = np.unique(tris)
+    remap = -np.ones(len(verts), np.int64)
+    remap[used] = np.arange(len(used))
+    return verts[used], remap[tris].astype(np.int32), vert_bone[used]
+
+
+def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) pixels to continue the character past each image border it touches."""
+    H, W = matte.shape
+    out = []
+    for edge, size, frac in ((matte[:, 0], W, 0.12), (matte[0], H, 0.12), (matte[:, -1], W, 0.12),
+                             (matte[-1], H, 0.3)):
+        touching = (edge > 0.5).mean() > 0.02
+        out.append(int(round(frac * max(H, W))) if touching else 0)
+    return tuple(out)
+
+
+def build_layers(rig, spacing: float | None = None) -> list:
+    """The rig's layers, in the default back-to-front order."""
+    import cv2
+    from scipy import ndimage
+
+    from .rig import Layer
+
+    labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
+    # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
+    # that moving it never shows a straight cut edge
+    pads = border_pads(matte)
+    if any(pads):
+        left, top, right, bottom = pads
+
+        def pad(a):
+            # below the image the body goes on (clothes continue straight: repeat the last row); above and to the
+            # sides a mirror image (hair, shoulders) looks less odd than streaks
+            a = cv2.copyMakeBorder(a, 0, bottom, 0, 0, cv2.BORDER_REPLICATE)
+            return cv2.copyMakeBorder(a, top, 0, left, right, cv2.BORDER_REFLECT)
+
+        image, matte, labels = pad(image), pad(matte), pad(labels)
+        joints = joints + np.array([left, top], np.float64)
+        # only the body continues (a limb cut by the border must not grow a streak that swings with it)
+        margin = np.ones(matte.shape, bool)
+        margin[top:top + rig.height, left:left + rig.width] = False
+        body_parts = [PARTS.index(p) for p in LAYERS["body"]]
+        drop = margin & ~np.isin(labels, body_parts)
+        labels[drop] = -1
+        matte[drop] = 0.0
+    H, W = matte.shape
+    ys, xs = np.nonzero(matte > 0.5)
+    extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
+    if spacing is None:
+        spacing = max(4.0, 0.028 * extent)
+    band = max(2.5, 0.004 * extent)
+    present = matte > 0.02
+    layers = []
+    for name in DEFAULT_ORDER:
+        idx = [PARTS.index(p) for p in LAYERS[name]]
+        own_full = np.isin(labels, idx)
+        if own_full.sum() < 20:
+            continue
+        texture_full = image
+        core_full = own_full
+        if name == "body":
+            # the torso hidden by the arms (and hands) in the image: painted in from the body's own pixels
+            quad = torso_quad(joints)
+            qm = np.zeros((H, W), np.uint8)
+            cv2.fillConvexPoly(qm, np.round(quad).astype(np.int32), 1)
+            sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+            inside = qm.astype(bool)
+            qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
+            # also where an arm lies inside the torso's own outline (a side view: the quadrilateral is narrow)
+            spine = float(np.linalg.norm(extend(joints)[33] - extend(joints)[34]))
+            rad = max(2, int(max(0.25 * sw, 0.15 * spine)))
+            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rad + 1, 2 * rad + 1))
+            torso_m = (labels == PARTS.index("torso")).astype(np.uint8)
+            closed = cv2.morphologyEx(torso_m, cv2.MORPH_CLOSE, kernel).astype(bool)
+            arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
+            hidden = (qm | closed) & np.isin(labels, arm_idx)
+            if hidden.any():
+                # painted from the torso's own pixels below the shoulder line (not the neck or the face)
+                source = (labels == PARTS.index("torso")) & inside
+                texture_full = inpaint_region(image, hidden, known=source if source.sum() > 50 else own_full)
+                core_full = own_full | hidden
+        # everything else happens on a crop around the layer
+        cy, cx = np.nonzero(core_full)
+        m = int(np.ceil(band)) + 4
+        x0, y0 = max(0, cx.min() - m), max(0, cy.min() - m)
+        x1, y1 = min(W, cx.max() + m + 1), min(H, cy.max() + m + 1)
+        core = core_full[y0:y1, x0:x1]
+        own = own_full[y0:y1, x0:x1]
+        mat = matte[y0:y1, x0:x1]
+        texture = texture_full[y0:y1, x0:x1]
+        # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
+        # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
+        # the matte's soft edge gets the same colours (no halo of the image's old background)
+        solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
+        _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+        texture = texture[iy, ix]
+        d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
+        ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
+        alpha = mat * ramp
+        if name == "body":
+            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso is opaque
+        mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
+        verts, tris = triangulate(mesh_mask, spacing)
+        if len(tris) == 0:
+            continue
+        verts = verts + np.float32([x0, y0])
+        rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
+        vert_bone = None
+        if name != "body":
+            verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
+            if len(tris) == 0:
+                continue
+        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone)
+        layers.append(Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
+                            triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
+                            origin=(int(x0) - pads[0], int(y0) - pads[1])))
+    return layers

@@ -1,0 +1,335 @@
+"""Deform the puppet's layers and draw them, back to front, over a background.
+
+Per frame and layer: every bone gets a 2x3 affine map from the image to the output frame (limbs rotate and
+stretch along their axis with the foreshortening but keep their width; the torso follows its shoulder and hip
+lines; the head turns rigidly about its centre); vertices are skinned with their weights (linear blend).
+Drawing is vectorised: each deformed triangle's index is painted into an id buffer with ``cv2.fillConvexPoly`` in
+back-to-front order (the only Python loop, one call per triangle), then every covered pixel at once gets its
+source position through its triangle's inverse affine map, ``cv2.remap`` samples the layer's RGBA texture
+(bilinear), and the layer is alpha-blended over what is already drawn. Soft edges come from the texture's alpha
+(the matte's feathered border and the overlap ramps), so nothing is supersampled.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...pose.skeleton import J
+from ...retarget import HC, MH, MS, extend
+from .mesh import DEFAULT_ORDER, limb_segment
+
+SUB = 4  # fillConvexPoly sub-pixel bits
+
+
+def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
+    """Affine map taking a frame (origin, x, y axes) to another; no mirroring, no collapse below 35%."""
+    X = np.stack([x_axis, y_axis], axis=1)
+    cross0 = x_axis[0] * y_axis[1] - x_axis[1] * y_axis[0]
+    cross1 = x2[0] * y2[1] - x2[1] * y2[0]
+    if np.sign(cross0) != np.sign(cross1) and abs(cross1) > 1e-9:
+        # the actor turned its back (left/right swapped): keep the character's front, do not mirror
+        yu = y2 / max(np.linalg.norm(y2), 1e-9)
+        x2 = x2 - 2 * (x2 @ (np.array([-yu[1], yu[0]]))) * np.array([-yu[1], yu[0]])
+    lx0, ly0 = np.linalg.norm(x_axis), np.linalg.norm(y_axis)
+    lx, ly = np.linalg.norm(x2), np.linalg.norm(y2)
+    if lx < 0.35 * W * lx0:
+        if lx < 1e-9:
+            yu = y2 / max(ly, 1e-9)
+            x2 = np.array([yu[1], -yu[0]]) * np.sign(cross0 or 1.0) * -1
+            lx = 1.0
+        x2 = x2 / lx * 0.35 * W * lx0
+    if ly < 0.4 * W * ly0:
+        y2 = y2 / max(ly, 1e-9) * 0.4 * W * ly0
+    Y = np.stack([x2, y2], axis=1)
+    try:
+        M = Y @ np.linalg.inv(X)
+    except np.linalg.LinAlgError:
+        M = np.eye(2) * W
+    t = origin2 - M @ origin
+    return np.concatenate([M, t[:, None]], axis=1)
+
+
+def _limb(a, b, a2, b2, W: float):
+    """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``."""
+    d0 = b - a
+    L0 = float(np.linalg.norm(d0))
+    if L0 < 1e-6:
+        M = np.eye(2) * W
+        return np.concatenate([M, (a2 - M @ a)[:, None]], axis=1)
+    u = d0 / L0
+    v = np.array([-u[1], u[0]])
+    d1 = b2 - a2
+    L1 = float(np.linalg.norm(d1))
+    if L1 < 0.25 * W * L0:  # pointing at the camera: keep a stub of the limb
+        u1 = d1 / L1 if L1 > 1e-9 else u
+        d1 = u1 * 0.25 * W * L0
+        L1 = 0.25 * W * L0
+    u1 = d1 / max(L1, 1e-9)
+    v1 = np.array([-u1[1], u1[0]])
+    M = np.outer(d1, u) / L0 + W * np.outer(v1, v)
+    t = a2 - M @ a
+    return np.concatenate([M, t[:, None]], axis=1)
+
+
+def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float) -> dict[str, np.ndarray]:
+    """2x3 affine map per bone name from image pixels to output pixels.
+
+    ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] this frame's, ``W`` the width scale.
+    """
+    out = {}
+    ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
+    out["chest"] = _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS],
+                          posed[MS], posed[ls] - posed[rs], posed[MH] - posed[MS], W)
+    out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
+                           posed[MH], posed[lh] - posed[rh], posed[MS] - posed[MH], W)
+    c, s = np.cos(head_angle), np.sin(head_angle)
+    M = W * np.array([[c, -s], [s, c]])
+    out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
+    for name in ("l_upper_arm", "l_lower_arm", "l_hand", "r_upper_arm", "r_lower_arm", "r_hand",
+                 "l_upper_leg", "l_lower_leg", "l_foot", "r_upper_leg", "r_lower_leg", "r_foot"):
+        a, b = limb_segment(name, rest)
+        a2, b2 = limb_segment(name, posed)
+        out[name] = _limb(a, b, a2, b2, W)
+    return out
+
+
+class LayerOrder:
+    """Back-to-front order of the layers for each frame, stable over time.
+
+    MediaPipe's depth is unreliable for arms (it keeps an arm that goes behind the back "in front"), but it
+    sees the occlusion: the arm's joints lose visibility. So an arm whose elbow or wrist is over the torso is
+    behind the body when those joints are poorly visible and in front when they are clearly visible; away from
+    the torso it keeps its last order (it cannot cross the body without overlapping it). A change needs two
+    frames in a row. Legs go in front of the body only when a visible knee or ankle over the torso is nearer
+    than the hips by a margin. Layers on the same side of the body are sorted by depth.
+    """
+
+    def __init__(self, names: list[str], margin: float) -> None:
+        self.names = names
+        self.margin = margin
+        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n != "body"}
+        self._pending: dict[str, int] = {n: 0 for n in self.front}
+
+    @staticmethod
+    def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
+        import cv2
+
+        poly = poly.astype(np.float32).reshape(-1, 1, 2)
+        return np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
+
+    def __call__(self, depth: np.ndarray, joints: np.ndarray | None = None,
+                 visibility: np.ndarray | None = None) -> list[str]:
+        body_z = float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
+        poly = None
+        if joints is not None:
+            quad = joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"]]]
+            c = quad.mean(axis=0)
+            poly = c + 1.1 * (quad - c)
+        keys = {}
+        for n in self.front:
+            side = "left" if n.endswith("_l") else "right"
+            if n.startswith("arm"):
+                idx = [J[f"{side}_elbow"], J[f"{side}_wrist"]]
+            else:
+                idx = [J[f"{side}_knee"], J[f"{side}_ankle"]]
+            z = float(np.mean(depth[idx]))
+            keys[n] = z
+            want = self.front[n]
+            if poly is not None and visibility is not None:
+                over = self._inside(joints[idx], poly)
+                vis = visibility[idx]
+                if n.startswith("arm"):
+                    if (over & (vis < 0.5)).any():
+                        want = False
+                    elif (over & (vis > 0.75)).any():
+                        want = True
+                else:
+                    want = bool((over & (vis > 0.75)).any() and z < body_z - 2.0 * self.margin)
+            elif not n.startswith("arm"):
+                want = z < body_z - 2.0 * self.margin
+            if want != self.front[n]:
+                self._pending[n] += 1
+                if self._pending[n] >= 2:
+                    self.front[n] = want
+                    self._pending[n] = 0
+            else:
+                self._pending[n] = 0
+        back = sorted([n for n in self.front if not self.front[n]], key=lambda n: -keys[n])
+        front = sorted([n for n in self.front if self.front[n]], key=lambda n: -keys[n])
+        return back + (["body"] if "body" in self.names else []) + front
+
+
+class Renderer:
+    """Draws a rig posed by retargeted joints into output frames."""
+
+    def __init__(self, rig, out_w: int, out_h: int) -> None:
+        self.rig = rig
+        self.out_w, self.out_h = out_w, out_h
+        self.rest = extend(rig.joints.astype(np.float64))
+        self.layers = {layer.name: layer for layer in rig.layers}
+        ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
+        self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh)
+        self._kernel = np.ones((3, 3), np.uint8)
+        self._vh = {}
+        self._tex_xy = {}
+        self._blend = {}
+        self._rest_sign = {}
+        for layer in rig.layers:
+            v = layer.vertices.astype(np.float64)
+            self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
+            self._tex_xy[layer.name] = v - np.array(layer.origin, np.float64)
+            Q = v[layer.triangles]
+            self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
+                                                  (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
+            if layer.name != "body":
+                self._blend[layer.name] = self._rotation_blend_setup(layer)
+
+    def _rotation_blend_setup(self, layer):
+        """Per vertex its two strongest bones and their shared joint (limbs blend only around a joint)."""
+        W = layer.weights.astype(np.float64)
+        order = np.argsort(-W, axis=1, kind="stable")
+        b1, b2 = order[:, 0], order[:, 1] if W.shape[1] > 1 else order[:, 0]
+        w1 = W[np.arange(len(W)), b1]
+        w2 = W[np.arange(len(W)), b2]
+        total = np.maximum(w1 + w2, 1e-9)
+        w1, w2 = w1 / total, w2 / total
+        side = "left" if layer.name.endswith("_l") else "right"
+        chain = (["shoulder", "elbow", "wrist"] if layer.name.startswith("arm") else ["hip", "knee", "ankle"])
+        joint_of_pair = {(k, k + 1): J[f"{side}_{name}"] for k, name in enumerate(chain)}
+        lo, hi = np.minimum(b1, b2), np.maximum(b1, b2)
+        pivot = np.array([joint_of_pair.get((int(a), int(b)), -1) for a, b in zip(lo, hi)])
+        single = (w2 < 1e-4) | (pivot < 0)
+        return b1, b2, w1, w2, pivot, single
+
+    def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
+        A = np.stack([transforms[b] for b in layer.bones])  # [B, 2, 3]
+        vh = self._vh[layer.name]
+        if layer.name not in self._blend:
+            per_bone = np.einsum("bij,nj->nbi", A, vh)  # [N, B, 2]
+            return np.einsum("nb,nbi->ni", layer.weights, per_bone)
+        # limbs: blend the two bones' rotations by angle about their shared joint (no collapse or flipping of
+        # the mesh when a joint turns far, as linear blending of matrices does)
+        b1, b2, w1, w2, pivot, single = self._blend[layer.name]
+        M = A[:, :, :2]
+        theta = np.arctan2(M[:, 1, 0] - M[:, 0, 1], M[:, 0, 0] + M[:, 1, 1])  # [B]
+        c, s = np.cos(theta), np.sin(theta)
+        Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], 1)  # R(-theta) [B, 2, 2]
+        S = Rt @ M  # stretch part [B, 2, 2]
+        v = vh[:, :2]
+        out = np.einsum("nij,nj->ni", A[b1], vh)  # single-bone vertices
+        blend = ~single
+        if blend.any():
+            jv = self.rest[np.maximum(pivot[blend], 0)]  # rest joint
+            Ab = A[b1[blend]]
+            jp = np.einsum("nij,nj->ni", Ab[:, :, :2], jv) + Ab[:, :, 2]  # posed joint
+            d = (theta[b2[blend]] - theta[b1[blend]] + np.pi) % (2 * np.pi) - np.pi
+            th = theta[b1[blend]] + w2[blend] * d
+            Sb = w1[blend, None, None] * S[b1[blend]] + w2[blend, None, None] * S[b2[blend]]
+            rel = np.einsum("nij,nj->ni", Sb, v[blend] - jv)
+            ct, st = np.cos(th), np.sin(th)
+            out[blend] = jp + np.stack([ct * rel[:, 0] - st * rel[:, 1], st * rel[:, 0] + ct * rel[:, 1]], 1)
+        return out
+
+    def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
+               head_angle: float, visibility: np.ndarray | None = None) -> np.ndarray:
+        """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
+
+        ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
+        order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians. Call once per frame, in
+        order: the drawing order keeps a little state so it does not flicker."""
+        posed = joints.astype(np.float64)
+        if posed.shape[0] == 33:
+            posed = extend(posed)
+        T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle))
+        for name in self.order(depth, posed, visibility):
+            layer = self.layers[name]
+            pv = self.posed_vertices(layer, T)
+            self._draw_layer(canvas, layer, pv, T, depth)
+        return canvas
+
+    def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
+        import cv2
+
+        H, W = canvas.shape[:2]
+        x0 = int(max(0, np.floor(pv[:, 0].min())))
+        y0 = int(max(0, np.floor(pv[:, 1].min())))
+        x1 = int(min(W, np.ceil(pv[:, 0].max()) + 1))
+        y1 = int(min(H, np.ceil(pv[:, 1].max()) + 1))
+        if x1 <= x0 or y1 <= y0:
+            return
+        tris = layer.triangles
+        M = len(tris)
+        # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
+        if layer.name != "body":
+            bz = np.array([self._bone_depth(b, depth) for b in layer.bones])
+            order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
+        else:
+            order = np.arange(M)
+        # triangles turned over (the inside of a sharply bent joint folds onto itself) are not drawn
+        P = pv[tris]
+        area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
+            (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
+        order = order[(np.sign(area[order]) == self._rest_sign[layer.name][order]) | (np.abs(area[order]) < 1e-9)]
+        # the id buffer and the source maps at half resolution: inside a triangle the map is affine, so the
+        # bilinear upsampling below is exact there (and continuous across the mesh's edges)
+        bw, bh = x1 - x0, y1 - y0
+        hw, hh = (bw + 1) // 2 + 1, (bh + 1) // 2 + 1
+        ids = np.full((hh, hw), -1.0, np.float32)
+        tri_pts = np.round((pv - np.array([x0, y0])) * ((1 << SUB) / 2.0)).astype(np.int32)[tris]  # [M, 3, 2]
+        fill = cv2.fillConvexPoly
+        for i in order:
+            fill(ids, tri_pts[i], float(i), cv2.LINE_8, SUB)
+        # extrapolate the border triangles' maps two pixels outward (their texture is transparent there)
+        grown = cv2.dilate(ids, self._kernel, iterations=2)
+        ids = np.where(ids < 0, grown, ids)
+        idx = ids.astype(np.int32)
+        idx[idx < 0] = M
+        coef = self._inverse_affines(pv[tris], self._tex_xy[layer.name][tris])  # [M + 1, 6]
+        c = np.take(coef, idx, axis=0)  # [hh, hw, 6]
+        xs = (x0 + 0.5 + 2.0 * np.arange(hw, dtype=np.float32))[None, :]
+        ys = (y0 + 0.5 + 2.0 * np.arange(hh, dtype=np.float32))[:, None]
+        mapx = c[:, :, 0] * xs
+        mapx += c[:, :, 1] * ys
+        mapx += c[:, :, 2]
+        mapy = c[:, :, 3] * xs
+        mapy += c[:, :, 4] * ys
+        mapy += c[:, :, 5]
+        mapx = cv2.resize(mapx, (2 * hw, 2 * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+        mapy = cv2.resize(mapy, (2 * hw, 2 * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+        sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                           borderValue=(0, 0, 0, 0))
+        a = cv2.multiply(sample[:, :, 3], 1.0 / 255.0, dtype=cv2.CV_32F)
+        region = canvas[y0:y1, x0:x1]
+        region[...] = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a)
+
+    @staticmethod
+    def _inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+        """Per triangle, the affine map from its posed corners ``P`` [M, 3, 2] to its texture corners ``Q``, as
+        rows (a, b, c, d, e, f): u = a x + b y + c, v = d x + e y + f; plus a last row mapping off the texture."""
+        e1, e2 = P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]
+        f1, f2 = Q[:, 1] - Q[:, 0], Q[:, 2] - Q[:, 0]
+        det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+        ok = np.abs(det) > 1e-6
+        inv_det = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+        # inverse of [e1 e2] (columns): 1/det [[e2y, -e2x], [-e1y, e1x]]
+        i00, i01 = e2[:, 1] * inv_det, -e2[:, 0] * inv_det
+        i10, i11 = -e1[:, 1] * inv_det, e1[:, 0] * inv_det
+        a = f1[:, 0] * i00 + f2[:, 0] * i10
+        b = f1[:, 0] * i01 + f2[:, 0] * i11
+        d = f1[:, 1] * i00 + f2[:, 1] * i10
+        e = f1[:, 1] * i01 + f2[:, 1] * i11
+        c = Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1]
+        f = Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1]
+        # degenerate (collapsed) triangles sample their texture centroid
+        qc = Q.mean(axis=1)
+        c = np.where(ok, c, qc[:, 0])
+        f = np.where(ok, f, qc[:, 1])
+        out = np.empty((len(P) + 1, 6), np.float32)
+        out[:-1] = np.stack([a, b, c, d, e, f], axis=1)
+        out[-1] = (0, 0, -1e5, 0, 0, -1e5)  # far off the texture: transparent, also when interpolated
+        return out
+
+    def _bone_depth(self, bone: str, depth: np.ndarray) -> float:
+        if bone in ("chest", "pelvis", "head"):
+            return float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
+        a, b = limb_segment(bone, depth[:, None] if depth.ndim == 1 else depth)
+        return float((np.ravel(a)[0] + np.ravel(b)[0]) / 2)

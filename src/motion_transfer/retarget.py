@@ -1,0 +1,636 @@
+"""Retargeting: the video actor's motion -> the character's joint positions in the output frame, per frame.
+
+Bone *directions* (and their foreshortening) come from the actor, bone *lengths* from the character: every bone
+of the character is the actor's 2D bone vector scaled by the character's proportion for that bone, so a limb that
+points at the camera shrinks on screen exactly as the actor's does, while a character with short legs keeps its
+short legs. Under weak perspective this is exact.
+
+Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder point)::
+
+    char_vec[b](t) = S(t) * p[b] * actor_vec[b](t)
+
+- ``ref[b]``: the actor's full bone length (a high percentile of its 2D length over the clip, with the actor's
+  distance to the camera ``sigma(t)`` divided out; left and right share the longer one).
+- ``k``: the character's size relative to the actor (from the torso: spine length and shoulder width).
+- ``p[b] = len_char[b] / (k * ref[b])``: the character's proportion for that bone (1 for the actor's own shape;
+  left/right share the larger, so a limb foreshortened in the image does not shrink the character).
+- ``S(t)``: output pixels per actor pixel. ``video`` orientation: the letterbox scale of the video into the output
+  frame, so the character is as large as the actor and follows its distance. ``image`` orientation:
+  ``m_image * k / sigma(t)``: the character keeps the size it has in the image.
+
+The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
+has it (``image``; only the actor's bounce and sway transfer: its root motion minus a 2 s moving average, so camera
+pans and walking drift do not move the character). Then feet: frames where a foot of the actor is planted (slow and
+at the ground) pin the character's foot (two-bone IK on the leg, so it does not slide), and a vertical offset,
+interpolated between contacts, keeps the character's planted feet on the ground line (no floating or sinking).
+Frames where the actor was not seen hold the last pose.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import EngineError
+from .pose.skeleton import J, NUM_BODY
+from .pose.track import PoseTrack
+
+# Two virtual joints appended to MediaPipe's 33: the shoulders' and the hips' midpoints.
+MS = NUM_BODY  # 33: mid-shoulder, the kinematic root
+MH = NUM_BODY + 1  # 34: mid-hip
+HC = NUM_BODY + 2  # 35: head centre (mean of the 11 face points)
+NUM_EXT = NUM_BODY + 3
+
+FACE = tuple(range(11))
+LEFT_FOOT = (J["left_ankle"], J["left_heel"], J["left_foot_index"])
+RIGHT_FOOT = (J["right_ankle"], J["right_heel"], J["right_foot_index"])
+
+# The kinematic tree: (parent, child, proportion group), in an order where parents come first.
+# Bones in one group share one proportion (left/right symmetry, the head's points).
+BONES: tuple[tuple[int, int, str], ...] = (
+    (MS, J["left_shoulder"], "shoulder"), (MS, J["right_shoulder"], "shoulder"),
+    (MS, MH, "spine"),
+    (MH, J["left_hip"], "hip"), (MH, J["right_hip"], "hip"),
+    (J["left_shoulder"], J["left_elbow"], "upper_arm"), (J["right_shoulder"], J["right_elbow"], "upper_arm"),
+    (J["left_elbow"], J["left_wrist"], "lower_arm"), (J["right_elbow"], J["right_wrist"], "lower_arm"),
+    (J["left_wrist"], J["left_pinky"], "hand"), (J["left_wrist"], J["left_index"], "hand"),
+    (J["left_wrist"], J["left_thumb"], "hand"), (J["right_wrist"], J["right_pinky"], "hand"),
+    (J["right_wrist"], J["right_index"], "hand"), (J["right_wrist"], J["right_thumb"], "hand"),
+    (J["left_hip"], J["left_knee"], "upper_leg"), (J["right_hip"], J["right_knee"], "upper_leg"),
+    (J["left_knee"], J["left_ankle"], "lower_leg"), (J["right_knee"], J["right_ankle"], "lower_leg"),
+    (J["left_ankle"], J["left_heel"], "foot"), (J["left_ankle"], J["left_foot_index"], "foot"),
+    (J["right_ankle"], J["right_heel"], "foot"), (J["right_ankle"], J["right_foot_index"], "foot"),
+    (MS, HC, "neck"),
+) + tuple((HC, i, "head") for i in FACE)
+
+GROUPS = tuple(dict.fromkeys(g for _, _, g in BONES))
+# Groups whose length measures the body's overall size (never strongly foreshortened for long).
+SIZE_GROUPS = ("spine", "shoulder")
+VIS_MIN = 0.5
+
+
+@dataclass
+class Placement:
+    """How a source frame (image or video) sits in the output frame: ``out = src * scale + (ox, oy)``."""
+
+    scale: float
+    ox: float
+    oy: float
+
+    def apply(self, pts: np.ndarray) -> np.ndarray:
+        return pts * self.scale + np.array([self.ox, self.oy], dtype=np.float32)
+
+
+def letterbox(src_w: int, src_h: int, out_w: int, out_h: int) -> Placement:
+    """Fit ``src`` inside ``out`` keeping its aspect (bars on two sides when the aspects differ)."""
+    scale = min(out_w / src_w, out_h / src_h)
+    return Placement(scale, (out_w - src_w * scale) / 2.0, (out_h - src_h * scale) / 2.0)
+
+
+def cover(src_w: int, src_h: int, out_w: int, out_h: int) -> Placement:
+    """Fill ``out`` with ``src`` keeping its aspect (the excess is cropped, centred)."""
+    scale = max(out_w / src_w, out_h / src_h)
+    return Placement(scale, (out_w - src_w * scale) / 2.0, (out_h - src_h * scale) / 2.0)
+
+
+def output_size(short_side: int, aspect_w: int, aspect_h: int) -> tuple[int, int]:
+    """Output frame size: ``short_side`` on the short side, the given aspect, both sides even."""
+    if aspect_w >= aspect_h:
+        h = short_side
+        w = short_side * aspect_w / aspect_h
+    else:
+        w = short_side
+        h = short_side * aspect_h / aspect_w
+    return int(round(w / 2)) * 2, int(round(h / 2)) * 2
+
+
+@dataclass
+class RestPose:
+    """The character's skeleton as the image shows it (image pixels). ``visibility`` 0 = unknown joint."""
+
+    joints: np.ndarray  # [33, 2]
+    visibility: np.ndarray  # [33]
+    width: int
+    height: int
+    left_hand: np.ndarray | None = None  # [21, 2]
+    right_hand: np.ndarray | None = None
+
+
+@dataclass
+class Motion:
+    """The character's pose per frame, in output pixels.
+
+    ``joints`` [T, 36, 2] (MediaPipe's 33 + mid-shoulder, mid-hip, head centre); ``depth`` [T, 36] the actor's
+    relative depth (smaller is nearer the camera); ``width_scale`` [T]: output pixels per image pixel across limbs
+    (the character's size on screen); ``head_angle`` [T] radians the head turned from its pose in the image;
+    ``left_hand`` / ``right_hand`` [T, 21, 2] (NaN where the actor's hand was not seen); ``planted`` [T, 2] feet
+    pinned (left, right); ``held`` [T] frames where the actor was not seen and the last pose is held;
+    ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body).
+    """
+
+    joints: np.ndarray
+    depth: np.ndarray
+    visibility: np.ndarray
+    width_scale: np.ndarray
+    head_angle: np.ndarray
+    left_hand: np.ndarray
+    right_hand: np.ndarray
+    planted: np.ndarray
+    held: np.ndarray
+    fps: float
+    out_w: int
+    out_h: int
+    proportions: dict = field(default_factory=dict)
+    camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
+
+    def __len__(self) -> int:
+        return int(self.joints.shape[0])
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+
+def extend(body_xy: np.ndarray) -> np.ndarray:
+    """[..., 33, C] -> [..., 36, C] with the mid-shoulder, mid-hip and head centre appended."""
+    ms = body_xy[..., [J["left_shoulder"], J["right_shoulder"]], :].mean(axis=-2, keepdims=True)
+    mh = body_xy[..., [J["left_hip"], J["right_hip"]], :].mean(axis=-2, keepdims=True)
+    hc = body_xy[..., list(FACE), :].mean(axis=-2, keepdims=True)
+    return np.concatenate([body_xy, ms, mh, hc], axis=-2)
+
+
+def extend_vis(vis: np.ndarray) -> np.ndarray:
+    ms = vis[..., [J["left_shoulder"], J["right_shoulder"]]].min(axis=-1, keepdims=True)
+    mh = vis[..., [J["left_hip"], J["right_hip"]]].min(axis=-1, keepdims=True)
+    hc = vis[..., list(FACE)].mean(axis=-1, keepdims=True)
+    return np.concatenate([vis, ms, mh, hc], axis=-1)
+
+
+def hold_missing(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Forward-fill frames that are all NaN (then back-fill the leading ones). Returns (filled, held mask)."""
+    flat = x.reshape(len(x), -1)
+    missing = np.isnan(flat).all(axis=1)
+    if missing.all():
+        raise EngineError("the actor was not found in any frame of the motion video.")
+    idx = np.where(~missing, np.arange(len(x)), -1)
+    idx = np.maximum.accumulate(idx)
+    first = int(np.argmax(~missing))
+    idx[idx < 0] = first
+    out = x[idx].copy()
+    # joints NaN inside present frames (rare): take them from the nearest frame that has them
+    bad = np.isnan(out)
+    if bad.any():
+        for j in np.unique(np.nonzero(bad.reshape(len(x), -1))[1]):
+            col = out.reshape(len(x), -1)[:, j]
+            ok = ~np.isnan(col)
+            if ok.any():
+                col[~ok] = np.interp(np.flatnonzero(~ok), np.flatnonzero(ok), col[ok])
+            else:
+                col[:] = 0.0
+    return out, missing
+
+
+def gaussian_smooth(x: np.ndarray, sigma_frames: float) -> np.ndarray:
+    """Gaussian smoothing along axis 0 with edge reflection."""
+    if sigma_frames <= 0 or len(x) < 3:
+        return x
+    from scipy.ndimage import gaussian_filter1d
+
+    return gaussian_filter1d(x, sigma_frames, axis=0, mode="nearest")
+
+
+def moving_average(x: np.ndarray, window: int) -> np.ndarray:
+    if window <= 1 or len(x) < 2:
+        return x
+    from scipy.ndimage import uniform_filter1d
+
+    return uniform_filter1d(x, size=min(window, 2 * len(x) - 1), axis=0, mode="nearest")
+
+
+def _lengths(ext: np.ndarray) -> np.ndarray:
+    """[..., 36, 2] -> [..., B] bone lengths."""
+    par = [p for p, _, _ in BONES]
+    chi = [c for _, c, _ in BONES]
+    return np.linalg.norm(ext[..., chi, :] - ext[..., par, :], axis=-1)
+
+
+def _bone_vis(vis_ext: np.ndarray) -> np.ndarray:
+    par = [p for p, _, _ in BONES]
+    chi = [c for _, c, _ in BONES]
+    return np.minimum(vis_ext[..., par], vis_ext[..., chi])
+
+
+def _group_index() -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {g: [] for g in GROUPS}
+    for i, (_, _, g) in enumerate(BONES):
+        out[g].append(i)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- proportions
+
+
+def actor_scale(lengths: np.ndarray, vis: np.ndarray, fps: float) -> np.ndarray:
+    """sigma(t): the actor's on-screen size relative to its median (1.0), smoothed over 0.5 s.
+
+    Measured by the spine, the shoulder width and the face's size, each relative to its own median; the median
+    of the three (the max of two) so that bending, turning or a head turn alone does not shrink the actor.
+    """
+    gi = _group_index()
+    ratios = []
+    for g in SIZE_GROUPS + ("head",):
+        idx = gi[g]
+        ln = np.median(lengths[:, idx], axis=1) if g == "head" else lengths[:, idx].max(axis=1)
+        ok = vis[:, idx].min(axis=1) > VIS_MIN
+        if ok.sum() < max(3, 0.1 * len(ln)):
+            continue
+        med = np.median(ln[ok])
+        ratios.append(np.where(ok, ln / max(med, 1e-6), np.nan))
+    if not ratios:
+        return np.ones(len(lengths), np.float32)
+    R = np.stack(ratios, axis=1)
+    n_ok = (~np.isnan(R)).sum(axis=1)
+    with np.errstate(all="ignore"):
+        sig = np.where(n_ok >= 3, np.nanmedian(R, axis=1), np.nanmax(np.where(n_ok[:, None] > 0, R, 1.0), axis=1))
+    sig = np.where(n_ok > 0, sig, np.nan)
+    if np.isnan(sig).all():
+        return np.ones(len(lengths), np.float32)
+    sig, _ = hold_missing(sig[:, None])
+    sig = sig[:, 0]
+    sig = gaussian_smooth(sig, 0.5 * fps)
+    sig = sig / np.median(sig)
+    return np.clip(sig, 0.4, 2.5).astype(np.float32)
+
+
+def actor_reference(lengths: np.ndarray, vis: np.ndarray, sigma: np.ndarray) -> np.ndarray:
+    """ref[b]: each bone's full length at sigma = 1 (90th percentile over frames where it is seen)."""
+    ref = np.full(lengths.shape[1], np.nan, np.float32)
+    norm = lengths / sigma[:, None]
+    for b in range(lengths.shape[1]):
+        ok = vis[:, b] > VIS_MIN
+        if ok.sum() >= max(2, 0.05 * len(norm)):
+            ref[b] = np.percentile(norm[ok, b], 90)
+    # left/right (and the head's points) share: the longer side is the less foreshortened one
+    for g, idx in _group_index().items():
+        if g in ("head",):
+            continue
+        if len(idx) == 2 and not np.isnan(ref[idx]).all():
+            ref[idx] = np.nanmax(ref[idx])
+        elif len(idx) == 6 and not np.isnan(ref[idx]).all():  # hands: pinky/index/thumb per side
+            for k in range(3):
+                pair = [idx[k], idx[k + 3]]
+                ref[pair] = np.nanmax(ref[pair])
+        elif len(idx) == 4 and not np.isnan(ref[idx]).all():  # feet: heel/toe per side
+            for k in range(2):
+                pair = [idx[k], idx[k + 2]]
+                ref[pair] = np.nanmax(ref[pair])
+    return ref
+
+
+def _directions(ext: np.ndarray) -> np.ndarray:
+    par = [p for p, _, _ in BONES]
+    chi = [c for _, c, _ in BONES]
+    d = ext[..., chi, :] - ext[..., par, :]
+    return np.arctan2(d[..., 1], d[..., 0])
+
+
+MATCH_GROUPS = ("shoulder", "spine", "hip", "upper_arm", "lower_arm", "upper_leg", "lower_leg", "neck")
+
+
+def match_frame(char_ext: np.ndarray, char_bvis: np.ndarray, ext: np.ndarray, bvis: np.ndarray,
+                max_deg: float = 12.0) -> tuple[int | None, np.ndarray]:
+    """The actor's frame whose pose is most like the character's in the image (bone directions and relative
+    foreshortening). Returns (frame or None when none is within ``max_deg`` on average, per-bone angle
+    differences at that frame in degrees)."""
+    gi = _group_index()
+    idx = [b for g in MATCH_GROUPS for b in gi[g]]
+    ca = _directions(char_ext)[idx]
+    aa = _directions(ext)[:, idx]
+    diff = np.abs(_wrap(aa - ca[None]))  # [T, nb]
+    w = ((char_bvis[idx] > VIS_MIN)[None] & (bvis[:, idx] > VIS_MIN)).astype(np.float64)
+    if w.sum() == 0:
+        return None, np.full(len(BONES), 180.0)
+    cl = _lengths(char_ext)[idx]
+    al = _lengths(ext)[:, idx]
+    spine = gi["spine"][0]
+    rel_c = cl / max(_lengths(char_ext)[spine], 1e-6)
+    rel_a = al / np.maximum(_lengths(ext)[:, spine:spine + 1], 1e-6)
+    lr = np.abs(np.log(np.maximum(rel_c[None], 1e-3) / np.maximum(rel_a, 1e-3)))
+    cost = ((1 - np.cos(diff)) + 0.05 * lr) * w
+    nw = np.maximum(w.sum(axis=1), 1)
+    score = cost.sum(axis=1) / nw
+    score[w.sum(axis=1) < 0.6 * w.sum(axis=1).max()] = np.inf
+    t = int(np.argmin(score))
+    mean_deg = float(np.degrees((diff[t] * w[t]).sum() / max(w[t].sum(), 1)))
+    all_diff = np.degrees(np.abs(_wrap(_directions(ext[t]) - _directions(char_ext))))
+    return (t if mean_deg <= max_deg else None), all_diff
+
+
+def proportions(char_len: np.ndarray, char_vis: np.ndarray, ref: np.ndarray, sigma: np.ndarray,
+                match: int | None = None, match_len: np.ndarray | None = None,
+                match_diff: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+    """(k, p[b]): the character's size relative to the actor's (at sigma = 1), and its proportion per bone.
+
+    With a matched frame (the actor once stood as the character stands in the image), each bone is compared
+    with the actor's same bone in that frame, so foreshortening in the image cancels out (self-reenactment gets
+    exactly 1). Bones that did not match, or no match at all: compared with the actor's full length ``ref``.
+    """
+    gi = _group_index()
+    ratio = np.full(len(BONES), np.nan)
+    s_m = 1.0
+    if match is not None:
+        s_m = float(sigma[match])
+        for b in range(len(BONES)):
+            if char_vis[b] > VIS_MIN and match_diff[b] < 20.0 and match_len[b] > 1e-6:
+                ratio[b] = char_len[b] / match_len[b]
+    # fall back to full lengths (at the matched frame's scale)
+    full = np.full(len(BONES), np.nan)
+    for b in range(len(BONES)):
+        if char_vis[b] > VIS_MIN and np.isfinite(ref[b]) and ref[b] > 1e-6:
+            full[b] = char_len[b] / (ref[b] * s_m)
+    ks = [ratio[gi[g][0]] for g in SIZE_GROUPS if np.isfinite(ratio[gi[g][0]])]
+    if not ks:
+        ks = [full[gi[g][0]] for g in SIZE_GROUPS if np.isfinite(full[gi[g][0]])]
+        if not ks:
+            raise EngineError("cannot relate the character's size to the actor's: neither shoulders nor torso are "
+                              "visible in both.")
+        ks = np.array(ks)
+        k_m = float(ks.max()) if ks.max() > 1.25 * ks.min() else float(np.exp(np.log(ks).mean()))
+    else:
+        k_m = float(np.exp(np.log(np.array(ks)).mean()))
+    p = np.ones(len(BONES), np.float32)
+    for g, idx in gi.items():
+        vals = np.array([ratio[b] if np.isfinite(ratio[b]) else np.nan for b in idx]) / k_m
+        fb = np.array([full[b] for b in idx]) / k_m
+        if g in ("head", "hand", "foot"):
+            v = vals if np.isfinite(vals).any() else fb
+            if np.isfinite(v).any():
+                p[idx] = np.clip(np.nanmedian(v), 0.4, 2.5)
+            continue
+        for j, b in enumerate(idx):
+            if np.isfinite(vals[j]):
+                p[b] = vals[j]
+            elif np.isfinite(fb).any():
+                p[b] = np.nanmax(fb)  # left/right: the longer is the less foreshortened in the image
+        if len(idx) == 2 and np.isfinite(vals).all() and max(vals) < 1.15 * min(vals):
+            p[idx] = float(np.mean(vals))  # matched on both sides: share (noise), keep real asymmetry
+        p[idx] = np.clip(p[idx], 0.4, 2.5)
+    return k_m * s_m, p
+
+
+# ------------------------------------------------------------------------------------------------- feet
+
+
+def detect_plants(foot: np.ndarray, foot_vis: np.ndarray, other: np.ndarray, scale: np.ndarray, fps: float,
+                  speed_max: float = 0.5, ground_tol: float = 0.2) -> np.ndarray:
+    """[T] bool: the foot is planted (slow, seen, and not above the other foot by more than ``ground_tol``).
+
+    ``foot``/``other`` [T, 2] foot points (actor pixels); ``scale`` [T] the actor's spine length in pixels;
+    speeds are in spine lengths per second.
+    """
+    T = len(foot)
+    if T < 3:
+        return np.zeros(T, bool)
+    vel = np.gradient(foot, axis=0) * fps
+    speed = np.linalg.norm(vel, axis=1) / np.maximum(scale, 1e-6)
+    speed = gaussian_smooth(speed, 1.0)
+    low = foot[:, 1] >= other[:, 1] - ground_tol * scale
+    planted = (speed < speed_max) & low & (foot_vis > VIS_MIN)
+    # drop blips shorter than 0.1 s
+    from .pose.smoothing import runs
+
+    min_len = max(2, int(round(0.1 * fps)))
+    out = np.zeros(T, bool)
+    for a, b in runs(planted):
+        if b - a >= min_len:
+            out[a:b] = True
+    return out
+
+
+def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, target: np.ndarray) -> tuple[np.ndarray,
+                                                                                                   np.ndarray]:
+    """Move ``ankle`` to ``target`` keeping the thigh and shin lengths and the knee's bending side.
+
+    Returns (new knee, new ankle); the ankle falls short of the target when the leg cannot reach it.
+    """
+    l1 = float(np.linalg.norm(knee - hip))
+    l2 = float(np.linalg.norm(ankle - knee))
+    d_vec = target - hip
+    d = float(np.linalg.norm(d_vec))
+    if l1 < 1e-6 or l2 < 1e-6 or d < 1e-6:
+        return knee, ankle
+    d_c = float(np.clip(d, abs(l1 - l2) + 1e-3, l1 + l2 - 1e-3))
+    u = d_vec / d
+    cos_a = np.clip((l1 * l1 + d_c * d_c - l2 * l2) / (2 * l1 * d_c), -1.0, 1.0)
+    a = float(np.arccos(cos_a))
+    # bending side: the side of the hip->ankle line the knee is on now
+    cur = ankle - hip
+    side = np.sign(cur[0] * (knee - hip)[1] - cur[1] * (knee - hip)[0]) or 1.0
+    ang = np.arctan2(u[1], u[0]) + side * a
+    new_knee = hip + l1 * np.array([np.cos(ang), np.sin(ang)])
+    new_ankle = hip + u * d_c
+    return new_knee.astype(np.float32), new_ankle.astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------------- main
+
+
+def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out_h: int, *,
+             highpass_seconds: float = 2.0, plant_feet: bool = True, camera: np.ndarray | None = None) -> Motion:
+    """The character's joints per frame in the ``out_w`` x ``out_h`` output frame (see the module docstring).
+
+    ``camera`` [T, 2, 3]: the reference's camera motion (video pixels, frame 0 -> frame t). In ``image``
+    orientation the actor's root motion is measured without it and the character's scene is then moved by it
+    (the camera move is reproduced); in ``video`` orientation the actor's positions already include it.
+    """
+    if orientation not in ("video", "image"):
+        raise ValueError(f"orientation must be 'video' or 'image', not {orientation!r}")
+    fps = float(track.fps or 30.0)
+    body, held = hold_missing(track.body)
+    T = len(body)
+    xy = body[:, :, :2].astype(np.float64)
+    z = body[:, :, 2].astype(np.float64)
+    vis = body[:, :, 3].astype(np.float64)
+    ext = extend(xy)  # [T, 36, 2]
+    vis_ext = extend_vis(vis)
+    z_ext = extend(z[..., None])[..., 0]
+
+    lengths = _lengths(ext)
+    bvis = _bone_vis(vis_ext)
+    sigma = actor_scale(lengths, bvis, fps)
+    ref = actor_reference(lengths, bvis, sigma)
+    # bones the actor never shows: assume the character's proportions relative to the torso
+    rest_ext = extend(rest.joints.astype(np.float64))
+    rest_vis_ext = extend_vis(rest.visibility.astype(np.float64))
+    char_len = _lengths(rest_ext)
+    char_bvis = _bone_vis(rest_vis_ext)
+    gi = _group_index()
+    spine_i = gi["spine"][0]
+    if np.isnan(ref[spine_i]) and np.isfinite(ref[gi["shoulder"][0]]):
+        ref[spine_i] = ref[gi["shoulder"][0]] * char_len[spine_i] / max(char_len[gi["shoulder"][0]], 1e-6)
+    match, match_diff = match_frame(rest_ext, char_bvis, ext, bvis)
+    k, p = proportions(char_len, char_bvis, ref, sigma, match, lengths[match] if match is not None else None,
+                       match_diff)
+    for b in range(len(BONES)):
+        if not np.isfinite(ref[b]):
+            ref[b] = char_len[b] / k
+
+    # S(t): output pixels per actor pixel
+    vid = letterbox(track.width, track.height, out_w, out_h)
+    img = letterbox(rest.width, rest.height, out_w, out_h)
+    if orientation == "video":
+        S = np.full(T, vid.scale, np.float64)
+    else:
+        S = img.scale * k / sigma
+    width_scale = S * sigma / k
+
+    # forward kinematics from the mid-shoulder root
+    out = np.zeros((T, NUM_EXT, 2), np.float64)
+    if orientation == "video":
+        out[:, MS] = vid.apply(ext[:, MS])
+    else:
+        root_img = img.apply(rest_ext[MS])
+        actor_root = ext[:, MS]
+        if camera is not None:  # where the actor is in the scene, the camera's own motion taken out
+            actor_root = _apply_affine(_invert_affines(camera[:T]), actor_root)
+        drift = moving_average(actor_root, int(round(highpass_seconds * fps)))
+        out[:, MS] = root_img + (actor_root - drift) * S[:, None]
+    for b, (par, chi, _) in enumerate(BONES):
+        out[:, chi] = out[:, par] + (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+
+    # feet: plants, ground line, no sliding
+    planted = np.zeros((T, 2), bool)
+    if plant_feet:
+        out, planted = _feet(out, ext, vis, sigma * ref[spine_i], fps, orientation, vid, img, rest_ext,
+                             rest.visibility)
+
+    # head roll: the eye line (outer eyes) relative to the image's
+    def eye_angle(pts):
+        d = pts[..., J["left_eye_outer"], :] - pts[..., J["right_eye_outer"], :]
+        return np.arctan2(d[..., 1], d[..., 0])
+
+    head_angle = _wrap(eye_angle(ext) - eye_angle(rest_ext))
+
+    # hands (21 points) where the actor's hand was seen, relative to the character's wrist
+    hands = []
+    for name, wrist in (("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"])):
+        h = getattr(track, name)
+        res = np.full((T, 21, 2), np.nan, np.float64)
+        seen = ~np.isnan(h[:, :, 0]).any(axis=1)
+        if seen.any():
+            hb = [i for i, (pa, _, g) in enumerate(BONES) if g == "hand" and pa == wrist]
+            ph = float(np.median(p[hb]))
+            rel = h[:, :, :2].astype(np.float64) - h[:, :1, :2]
+            res[seen] = out[seen, wrist][:, None] + (S[seen] * ph)[:, None, None] * rel[seen]
+        hands.append(res)
+
+    if orientation == "image" and camera is not None:
+        # the reference's camera move, reproduced on the character's scene (in output pixels)
+        cam = camera_in_output(camera[:T], vid)
+        out = _apply_affine(cam, out)
+        hands = [_apply_affine(cam, h) for h in hands]
+        zoom = np.hypot(cam[:, 0, 0], cam[:, 1, 0])
+        width_scale = width_scale * zoom
+        head_angle = _wrap(head_angle + np.arctan2(cam[:, 1, 0], cam[:, 0, 0]))
+
+    props = {"k": k, "matched_frame": match, **{g: float(p[gi[g][0]]) for g in GROUPS}}
+    return Motion(joints=out.astype(np.float32), depth=z_ext.astype(np.float32),
+                  visibility=vis_ext.astype(np.float32),
+                  width_scale=width_scale.astype(np.float32), head_angle=head_angle.astype(np.float32),
+                  left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
+                  planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props)
+
+
+def _apply_affine(M: np.ndarray, pts: np.ndarray) -> np.ndarray:
+    """Per frame 2x3 maps ``M`` [T, 2, 3] applied to points [T, ..., 2]."""
+    shape = pts.shape
+    flat = pts.reshape(shape[0], -1, 2)
+    res = np.einsum("tij,tnj->tni", M[:, :, :2], flat) + M[:, None, :, 2]
+    return res.reshape(shape)
+
+
+def _invert_affines(M: np.ndarray) -> np.ndarray:
+    A = np.linalg.inv(M[:, :, :2])
+    t = -np.einsum("tij,tj->ti", A, M[:, :, 2])
+    return np.concatenate([A, t[:, :, None]], axis=2)
+
+
+def camera_in_output(camera: np.ndarray, place: Placement) -> np.ndarray:
+    """Camera maps (video pixels) expressed in output pixels for the placement ``place`` of the video."""
+    P = np.array([[place.scale, 0, place.ox], [0, place.scale, place.oy], [0, 0, 1.0]])
+    M3 = np.concatenate([camera, np.tile([[[0, 0, 1.0]]], (len(camera), 1, 1))], axis=1)
+    return (P @ M3 @ np.linalg.inv(P))[:, :2, :]
+
+
+def _wrap(a: np.ndarray) -> np.ndarray:
+    return (a + np.pi) % (2 * np.pi) - np.pi
+
+
+def _feet(out: np.ndarray, ext: np.ndarray, vis: np.ndarray, spine_px: np.ndarray, fps: float, orientation: str,
+          vid: Placement, img: Placement, rest_ext: np.ndarray, rest_vis: np.ndarray):
+    """Pin planted feet and keep them on the ground line. Returns (joints, planted [T, 2])."""
+    T = len(out)
+    feet = (LEFT_FOOT, RIGHT_FOOT)
+    actor_foot = [ext[:, list(f)].mean(axis=1) for f in feet]
+    foot_vis = [vis[:, list(f)].min(axis=1) for f in feet]
+    planted = np.zeros((T, 2), bool)
+    for s in range(2):
+        planted[:, s] = detect_plants(actor_foot[s], foot_vis[s], actor_foot[1 - s], spine_px, fps)
+    if not planted.any():
+        return out, planted
+
+    # vertical offset so the planted feet stand on the ground line
+    dy = np.full(T, np.nan)
+    rest_ground = None
+    if orientation == "image":
+        seen = [f for f in feet if rest_vis[list(f)].min() > VIS_MIN]
+        if seen:
+            rest_ground = max(img.apply(rest_ext[list(f)].mean(axis=0))[1] for f in seen)
+    for t in range(T):
+        vals = []
+        for s in range(2):
+            if not planted[t, s]:
+                continue
+            char_y = out[t, list(feet[s])].mean(axis=0)[1]
+            if orientation == "video":
+                target = vid.apply(actor_foot[s][t])[1]
+            elif rest_ground is not None:
+                target = rest_ground
+            else:
+                continue
+            vals.append(target - char_y)
+        if vals:
+            dy[t] = float(np.mean(vals))
+    ok = np.isfinite(dy)
+    if ok.any():
+        dy = np.interp(np.arange(T), np.flatnonzero(ok), dy[ok])
+        dy = gaussian_smooth(dy, max(1.0, 0.05 * fps))
+        out[:, :, 1] += dy[:, None]
+
+    # horizontal (and residual vertical) pinning with two-bone IK
+    from .pose.smoothing import runs
+
+    blend = max(2, int(round(0.15 * fps)))
+    legs = ((J["left_hip"], J["left_knee"], J["left_ankle"]), (J["right_hip"], J["right_knee"], J["right_ankle"]))
+    for s in range(2):
+        hip, knee, ankle = legs[s]
+        foot_j = list(feet[s])
+        offsets = np.zeros((T, 2))
+        for a, b in runs(planted[:, s]):
+            anchor = out[a, foot_j].mean(axis=0).copy()
+            for t in range(a, b):
+                offsets[t] = anchor - out[t, foot_j].mean(axis=0)
+            # fade the correction out after the contact ends
+            last = offsets[b - 1].copy()
+            for i in range(1, blend + 1):
+                t = b - 1 + i
+                if t >= T or planted[t, s]:
+                    break
+                offsets[t] = last * (1 - i / (blend + 1))
+        for t in np.flatnonzero(np.abs(offsets).sum(axis=1) > 1e-3):
+            target = out[t, ankle] + offsets[t]
+            new_knee, new_ankle = two_bone_ik(out[t, hip], out[t, knee], out[t, ankle], target)
+            shift = new_ankle - out[t, ankle]
+            out[t, knee] = new_knee
+            for j in foot_j:
+                out[t, j] += shift
+    return out, planted

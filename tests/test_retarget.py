@@ -1,0 +1,163 @@
+"""Retargeting: the actor's motion on the character's proportions, placed per orientation mode, feet planted."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motion_transfer.pose.skeleton import J
+from motion_transfer.retarget import (BONES, MH, MS, RestPose, cover, extend, letterbox, output_size, retarget,
+                                      two_bone_ik)
+from motion_transfer.samples import make_motion
+
+
+def rest_from(joints: np.ndarray, w: int, h: int) -> RestPose:
+    return RestPose(joints=joints[:, :2].astype(np.float32), visibility=np.ones(33, np.float32), width=w, height=h)
+
+
+def bone_len(j: np.ndarray, a: int, b: int) -> np.ndarray:
+    return np.linalg.norm(j[..., b, :2] - j[..., a, :2], axis=-1)
+
+
+@pytest.fixture(scope="module")
+def dance():
+    return make_motion("dance", seconds=2.0, fps=30, size=(640, 360))
+
+
+def test_output_size_is_tier_short_side_with_the_source_aspect():
+    assert output_size(720, 1280, 720) == (1280, 720)
+    assert output_size(1080, 1280, 720) == (1920, 1080)
+    assert output_size(720, 720, 960) == (720, 960)
+    assert output_size(1080, 604, 604) == (1080, 1080)
+    w, h = output_size(720, 1000, 700)
+    assert h == 720 and w % 2 == 0 and abs(w / h - 1000 / 700) < 0.01
+
+
+def test_letterbox_never_stretches():
+    p = letterbox(640, 480, 1280, 720)  # 4:3 into 16:9: bars left and right
+    assert p.scale == pytest.approx(1.5) and p.ox == pytest.approx(160) and p.oy == pytest.approx(0)
+    corners = p.apply(np.array([[0, 0], [640, 480]], np.float32))
+    assert np.allclose(corners, [[160, 0], [1120, 720]])
+    c = cover(640, 480, 1280, 720)  # fills, crops top and bottom
+    assert c.scale == pytest.approx(2.0) and c.oy == pytest.approx(-120)
+
+
+def test_self_retarget_reproduces_the_actor(dance):
+    """The character IS the actor (its frame 0): every joint lands where the actor's is."""
+    track = dance.to_track()
+    rest = rest_from(dance.joints[0], 640, 360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, :33] - dance.joints[:, :, :2], axis=-1)
+    assert err.max() < 0.5
+    assert motion.proportions["matched_frame"] == 0
+
+
+def test_character_keeps_its_own_bone_lengths(dance):
+    """A character with 30% longer forearms and 20% shorter legs keeps them; directions come from the actor."""
+    track = dance.to_track()
+    j0 = dance.joints[0, :, :2].astype(np.float64).copy()
+    for s in ("left", "right"):
+        el, wr = J[f"{s}_elbow"], J[f"{s}_wrist"]
+        shift = (j0[wr] - j0[el]) * 0.3
+        for k in (wr, J[f"{s}_index"], J[f"{s}_pinky"], J[f"{s}_thumb"]):
+            j0[k] += shift
+        hp = J[f"{s}_hip"]
+        for k in (J[f"{s}_knee"], J[f"{s}_ankle"], J[f"{s}_heel"], J[f"{s}_foot_index"]):
+            j0[k] = j0[hp] + (j0[k] - j0[hp]) * 0.8
+    rest = RestPose(joints=j0.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    out, act = motion.joints, dance.joints
+    # 2D length ratio character/actor per frame = the proportion (foreshortening cancels)
+    fore = bone_len(out, J["left_elbow"], J["left_wrist"]) / bone_len(act, J["left_elbow"], J["left_wrist"])
+    shin = bone_len(out, J["left_knee"], J["left_ankle"]) / bone_len(act, J["left_knee"], J["left_ankle"])
+    upper = bone_len(out, J["left_shoulder"], J["left_elbow"]) / bone_len(act, J["left_shoulder"], J["left_elbow"])
+    assert np.allclose(fore, 1.3, atol=0.02)
+    assert np.allclose(shin, 0.8, atol=0.02)
+    assert np.allclose(upper, 1.0, atol=0.02)
+    # directions are the actor's
+    d_out = out[:, J["left_wrist"]] - out[:, J["left_elbow"]]
+    d_act = act[:, J["left_wrist"], :2] - act[:, J["left_elbow"], :2]
+    ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
+    assert np.minimum(ang, 360 - ang).max() < 0.5
+
+
+def test_video_orientation_follows_the_actor_and_image_orientation_stays(dance):
+    """video: the root goes where the actor goes (letterboxed); image: the character stays where the image has
+    it, as large as there, and only the bounce transfers."""
+    track = dance.to_track()
+    track.body[:, :, 0] += np.linspace(0, 200, len(track))[:, None]  # the actor walks 200 px to the right
+    # the character: the actor's first pose, smaller, in the top-left of a portrait image
+    img_w, img_h = 400, 600
+    j0 = dance.joints[0, :, :2] * 0.5 + np.array([20.0, 40.0])
+    rest = rest_from(j0, img_w, img_h)
+    vid = retarget(track, rest, "video", 1280, 720, plant_feet=False)
+    root_actor = extend(track.body[:, :, :2])[:, MS]
+    assert np.allclose(vid.joints[:, MS], root_actor * 2.0, atol=1.0)  # 640x360 -> 1280x720
+    spine = np.linalg.norm(vid.joints[:, MS] - vid.joints[:, MH], axis=1)
+    actor_spine = np.linalg.norm(root_actor - extend(track.body[:, :, :2])[:, MH], axis=1) * 2.0
+    assert np.allclose(spine, actor_spine, rtol=0.03)  # as large as the actor
+    out_w, out_h = output_size(720, img_w, img_h)
+    img = retarget(track, rest, "image", out_w, out_h, plant_feet=False)
+    place = letterbox(img_w, img_h, out_w, out_h)
+    home = place.apply(extend(j0.astype(np.float32))[MS])
+    drift = np.linalg.norm(img.joints[:, MS] - home, axis=1)
+    assert drift.max() < 0.05 * out_h  # the 200 px walk does not move it
+    img_spine = np.linalg.norm(img.joints[:, MS] - img.joints[:, MH], axis=1)
+    rest_spine = np.linalg.norm(extend(j0)[MS] - extend(j0)[MH]) * place.scale
+    assert np.allclose(np.median(img_spine), rest_spine, rtol=0.05)
+
+
+def test_planted_feet_do_not_slide_and_stand_on_the_ground():
+    """Side steps with a character whose legs are 25% shorter: without IK the planted feet would slide."""
+    clip = make_motion("step", seconds=3.0, fps=30, size=(640, 360))
+    track = clip.to_track()
+    j0 = clip.joints[0, :, :2].astype(np.float64).copy()
+    for s in ("left", "right"):
+        hp = J[f"{s}_hip"]
+        for k in (J[f"{s}_knee"], J[f"{s}_ankle"], J[f"{s}_heel"], J[f"{s}_foot_index"]):
+            j0[k] = j0[hp] + (j0[k] - j0[hp]) * 0.75
+    rest = RestPose(joints=j0.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=360)
+    free = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    pinned = retarget(track, rest, "video", 640, 360, plant_feet=True)
+    for i, s in enumerate(("left", "right")):
+        truth = clip.planted[s]
+        assert pinned.planted[:, i].sum() > 0.5 * truth.sum()  # the contacts are found
+        ank = J[f"{s}_ankle"]
+        from motion_transfer.pose.smoothing import runs
+
+        slide_free, slide_pinned = [], []
+        for a, b in runs(pinned.planted[:, i]):
+            slide_free.append(np.ptp(free.joints[a:b, ank, 0]))
+            slide_pinned.append(np.ptp(pinned.joints[a:b, ank, 0]))
+        assert max(slide_pinned) < 1.0, slide_pinned
+        assert max(slide_free) > 3.0  # the test is meaningful: the shorter legs do slide without pinning
+    # on the ground: planted ankles at the actor's ankle height (the ground line), not floating
+    for i, s in enumerate(("left", "right")):
+        m = pinned.planted[:, i]
+        ank = J[f"{s}_ankle"]
+        assert np.abs(pinned.joints[m, ank, 1] - clip.joints[m, ank, 1]).max() < 3.0
+
+
+def test_missing_frames_hold_the_last_pose(dance):
+    track = dance.to_track()
+    track.body[20:30] = np.nan
+    rest = rest_from(dance.joints[0], 640, 360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    assert motion.held[20:30].all() and not motion.held[:20].any()
+    assert np.allclose(motion.joints[20:30], motion.joints[19], atol=1e-4)
+    assert np.isfinite(motion.joints).all()
+
+
+def test_two_bone_ik_keeps_lengths_and_bend_side():
+    hip, knee, ankle = np.array([0.0, 0.0]), np.array([5.0, 10.0]), np.array([0.0, 20.0])
+    new_knee, new_ankle = two_bone_ik(hip, knee, ankle, np.array([3.0, 18.0]))
+    assert np.allclose(new_ankle, [3.0, 18.0], atol=1e-2)
+    assert np.linalg.norm(new_knee - hip) == pytest.approx(np.linalg.norm(knee - hip), rel=1e-3)
+    assert np.linalg.norm(new_ankle - new_knee) == pytest.approx(np.linalg.norm(ankle - knee), rel=1e-3)
+    assert new_knee[0] > 0  # still bends the same way
+
+
+def test_bone_table_is_a_tree():
+    seen = {MS}
+    for parent, child, _ in BONES:
+        assert parent in seen, (parent, child)
+        seen.add(child)
