@@ -165,7 +165,7 @@ def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = Fa
             m = 0.15 * max(x1 - x0, y1 - y0)
             box = (int(max(0, x0 - m)), int(max(0, y0 - m)), int(min(w, x1 + m)), int(min(h, y1 + m)))
             ps, pp = appearance(ref_f, out_f, box=box)
-            ss, sp = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
+            ss, _ = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
             row.update({"ssim_person": round(ps, 3), "psnr_person": round(pp, 2), "still_ssim_person": round(ss, 3)})
     return {**row,
             "ref_detected": float(np.mean(~np.isnan(ref_t[:, 0, 0]))),
@@ -204,7 +204,7 @@ def run_child(image: Path, video: Path, output: Path, tier: str) -> dict:
     src = str(Path(__file__).resolve().parents[1] / "src")
     code = _CHILD.format(src=src, image=str(image), video=str(video), output=str(output), tier=tier)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     data = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -23,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from puppet_bench import first_frame, run_engine, score_pair  # noqa: E402
+from puppet_bench import first_frame, run_engine, score_pair
 
 PEERS = {"ours": "MimicMotion", "moore": "Moore-AnimateAnyone", "musev": "MuseV", "magic_dance": "MagicDance"}
 

@@ -74,7 +74,7 @@ def test_sound_dropped_pro_tier_and_image_orientation(media):
 
 
 def test_background_colour_and_image(media, tmp_path):
-    folder, image, video, clip = media
+    _, image, video, clip = media
     out = tmp_path / "green.mp4"
     _run(Request(image=image, video=video, output=out, background="#00ff00", keep_sound=False,
                  options={"pose_track": clip.to_track()}))
@@ -101,14 +101,15 @@ def test_self_reenactment_reproduces_the_clip(media, tmp_path):
     from PIL import Image
     from skimage.metrics import structural_similarity
 
-    folder, _, video, clip = media
+    _, _, video, clip = media
     ref = _frames(video)
     first = tmp_path / "frame0.png"
     Image.fromarray(ref[0]).save(first)
     out = tmp_path / "self.mp4"
     # both sides measured by the pose model, as in use (a ground-truth track against a detected rig would
     # disagree by the detector's few-pixel bias)
-    _run(Request(image=first, video=video, output=out, keep_sound=False))
+    res = _run(Request(image=first, video=video, output=out, keep_sound=False))
+    assert res.extra["skeleton"] == "video frame 0"  # a still of the clip: its skeleton from the clip's track
     got = _frames(out, SIZE)
     # around the person (the plain background would flatter the score)
     xy = clip.joints[..., :2].reshape(-1, 2)
@@ -128,7 +129,7 @@ def test_motion_of_the_output_matches_ground_truth(media, tmp_path):
     an arm across the chest on any video; those measure the model, not the transfer)."""
     from motion_transfer.pose.estimator import track_video
 
-    folder, image, video, clip = media
+    _, image, video, clip = media
     out = tmp_path / "motion.mp4"
     _run(Request(image=image, video=video, output=out, keep_sound=False))  # tracked for real
     got, ref = track_video(out), track_video(video)

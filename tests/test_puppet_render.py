@@ -95,7 +95,7 @@ def _measure(mask: np.ndarray, p: np.ndarray, direction: np.ndarray) -> int:
     """Length of the run of ``mask`` through ``p`` along ``direction`` (unit), in pixels."""
     n = 0
     for sign in (1, -1):
-        k = 1 if sign == 1 else 1
+        k = 1
         while True:
             q = np.round(p + sign * k * direction).astype(int)
             if not (0 <= q[1] < mask.shape[0] and 0 <= q[0] < mask.shape[1]) or not mask[q[1], q[0]]:

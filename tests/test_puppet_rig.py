@@ -54,7 +54,6 @@ def test_rig_finds_the_skeleton_matte_and_layers(character, rig):
 def test_torso_behind_the_arm_is_painted_in(tmp_path):
     """An arm across the body: the body layer holds shirt colour (not skin) where the forearm was."""
     from motion_transfer.engines.puppet import rig_character
-    from motion_transfer.media.frames import read_image
     from motion_transfer.samples import make_motion, render_mannequin
 
     clip = make_motion("cross", seconds=0.5, fps=30, size=(480, 360))
@@ -75,10 +74,12 @@ def test_rig_json_round_trip(tmp_path, character, rig):
     from motion_transfer.engines.puppet import load_rig_json, save_rig_json, write_rig_template
 
     path, image, _ = character
-    doc = write_rig_template(path, tmp_path / "rig.json")
+    written = write_rig_template(path, tmp_path / "rig.json")
+    assert written == tmp_path / "rig.json"
+    doc = json.loads(written.read_text())
     assert doc["format"] == "motion-transfer.rig" and doc["source"].startswith("detected")
-    assert json.loads((tmp_path / "rig.json").read_text())["joints"] == doc["joints"]
-    joints, vis = load_rig_json(tmp_path / "rig.json", image.shape[1], image.shape[0])
+    assert doc["image"] == path.name and write_rig_template(image)["joints"] == doc["joints"]
+    joints, _ = load_rig_json(tmp_path / "rig.json", image.shape[1], image.shape[0])
     for name, xy in doc["joints"].items():
         if xy is not None:
             assert np.allclose(joints[J[name]], xy, atol=0.06)
@@ -162,8 +163,11 @@ def test_stylised_silhouette_gets_a_template_rig():
 def test_write_rig_template_without_a_character_gives_a_starting_point(tmp_path):
     from motion_transfer.engines.puppet import write_rig_template
 
-    doc = write_rig_template(np.full((300, 200, 3), 128, np.uint8), tmp_path / "t.json")
+    rgba = np.full((300, 200, 4), 128, np.uint8)
+    rgba[..., 3] = 255
+    doc = json.loads(write_rig_template(rgba, tmp_path / "t.json", source="blank.png").read_text())
     assert doc["source"] == "template" and doc["width"] == 200 and doc["height"] == 300
+    assert doc["image"] == "blank.png"
     for name in ("nose", "left_shoulder", "right_ankle"):
         x, y = doc["joints"][name]
         assert 0 <= x <= 200 and 0 <= y <= 300

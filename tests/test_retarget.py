@@ -5,8 +5,18 @@ import numpy as np
 import pytest
 
 from motion_transfer.pose.skeleton import J
-from motion_transfer.retarget import (BONES, MH, MS, RestPose, cover, extend, letterbox, output_size, retarget,
-                                      two_bone_ik)
+from motion_transfer.retarget import (
+    BONES,
+    MH,
+    MS,
+    RestPose,
+    cover,
+    extend,
+    letterbox,
+    output_size,
+    retarget,
+    two_bone_ik,
+)
 from motion_transfer.samples import make_motion
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .errors import EngineError
-from .pose.skeleton import J, NUM_BODY
+from .pose.skeleton import NUM_BODY, J
 from .pose.track import PoseTrack
 
 # Two virtual joints appended to MediaPipe's 33: the shoulders' and the hips' midpoints.
@@ -142,6 +142,7 @@ class Motion:
     out_h: int
     proportions: dict = field(default_factory=dict)
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
+    head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -510,6 +511,15 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
 
     head_angle = _wrap(eye_angle(ext) - eye_angle(rest_ext))
 
+    # head size on screen: the posed face points' spread against the image's (leaning in makes the head grow),
+    # smoothed, and kept within reason of the body's scale (the points crowd together in a profile view)
+    def spread(pts):
+        return np.sqrt(((pts[..., list(FACE), :] - pts[..., [HC], :]) ** 2).sum(-1).mean(-1))
+
+    head_scale = spread(out) / max(float(spread(rest_ext)), 1e-6)
+    head_scale = gaussian_smooth(head_scale, max(1.0, 0.1 * fps))
+    head_scale = np.clip(head_scale, 0.8 * width_scale, 1.6 * width_scale)
+
     # hands (21 points) where the actor's hand was seen, relative to the character's wrist
     hands = []
     for name, wrist in (("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"])):
@@ -530,12 +540,14 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         hands = [_apply_affine(cam, h) for h in hands]
         zoom = np.hypot(cam[:, 0, 0], cam[:, 1, 0])
         width_scale = width_scale * zoom
+        head_scale = head_scale * zoom
         head_angle = _wrap(head_angle + np.arctan2(cam[:, 1, 0], cam[:, 0, 0]))
 
     props = {"k": k, "matched_frame": match, **{g: float(p[gi[g][0]]) for g in GROUPS}}
     return Motion(joints=out.astype(np.float32), depth=z_ext.astype(np.float32),
                   visibility=vis_ext.astype(np.float32),
                   width_scale=width_scale.astype(np.float32), head_angle=head_angle.astype(np.float32),
+                  head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
                   planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props)
 

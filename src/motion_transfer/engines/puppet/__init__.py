@@ -9,5 +9,12 @@ from .engine import PuppetEngine
 from .render import Renderer
 from .rig import Rig, load_rig_json, save_rig_json, write_rig_template
 
-__all__ = ["PuppetEngine", "rig_character", "write_rig_template", "Rig", "Renderer", "load_rig_json",
-           "save_rig_json"]
+__all__ = [
+           "PuppetEngine",
+           "Renderer",
+           "Rig",
+           "load_rig_json",
+           "rig_character",
+           "save_rig_json",
+           "write_rig_template",
+]

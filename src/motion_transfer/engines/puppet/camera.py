@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-LONG_SIDE = 320
+LONG_SIDE = 240
+MAX_RATE = 15.0  # frames a second measured; the rest interpolated
+MIN_MOVE = 0.015  # a camera that moves less than this share of the frame is held still
 
 
 def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float = 0.1) -> np.ndarray:
@@ -35,7 +37,8 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
 
     Every frame is matched to frame 0 directly (no drift from chaining steps), starting from the previous
     frame's estimate; points on the actor in either frame are left out, and a fit that too few points agree on
-    keeps the previous estimate. A still camera gives the identity.
+    keeps the previous estimate. At most ``MAX_RATE`` frames a second are measured. A camera whose frame
+    corners move less than ``MIN_MOVE`` of the diagonal is a still camera: the identity.
     """
     import cv2
 
@@ -50,9 +53,14 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
     key = key_pts = None
     cur = np.eye(3)
     t = -1
+    stride = max(1, int(round(track.fps / MAX_RATE)))
+    measured = np.zeros(T, bool)
     for t, rgb in enumerate(iter_frames(video, fps=track.fps, size=size)):
         if t >= T:
             break
+        if t % stride and t != T - 1:
+            continue
+        measured[t] = True
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         if key is None:
             key = gray
@@ -76,11 +84,20 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
             if M is not None and inl is not None and inl.sum() >= max(15, 0.5 * ok.sum()):
                 cur = np.vstack([M, [0, 0, 1]])
         out[t] = cur
-    if t + 1 < T:
-        out[max(t, 0) + 1:] = out[max(t, 0)]
+    # frames between measured ones: interpolated; after the last one decoded: held
+    idx = np.flatnonzero(measured)
+    if len(idx) >= 2:
+        for i in range(2):
+            for j in range(3):
+                out[:, i, j] = np.interp(np.arange(T), idx, out[idx, i, j])
     D, Di = np.diag([s, s, 1.0]), np.diag([1 / s, 1 / s, 1.0])
-    full = _smooth(Di @ out @ D)
-    return full[:, :2, :].astype(np.float64)
+    full = _smooth(Di @ out @ D)[:, :2, :].astype(np.float64)
+    # a still camera (hand tremor, trees in the wind read as motion) is held still
+    corners = np.array([[0, 0], [W, 0], [0, H], [W, H]], np.float64)
+    moved = np.einsum("tij,nj->tni", full[:, :, :2], corners) + full[:, None, :, 2] - corners[None]
+    if np.linalg.norm(moved, axis=2).max() < MIN_MOVE * np.hypot(W, H):
+        return np.tile(np.eye(3)[None, :2], (T, 1, 1))
+    return full
 
 
 def _smooth(M: np.ndarray) -> np.ndarray:

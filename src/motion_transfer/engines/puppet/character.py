@@ -13,13 +13,13 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 from ...errors import RigError
 from ...pose.skeleton import J
-from .rig import HOW_TO_RIG, Layer, Rig, complete_joints, fit_template, load_rig_json
+from .rig import HOW_TO_RIG, Rig, fit_template, load_rig_json
 
 Progress = Callable[[str, int, int], None]
 
@@ -362,7 +362,6 @@ def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m
                    sw: float, axis_core: np.ndarray | None = None) -> np.ndarray:
     """Move uncertain layer borders onto colour edges (watershed from the pixels whose layer is certain)."""
     import cv2
-    from skimage.segmentation import watershed
 
     n_layers = int(LAYER_OF_PART.max()) + 1
     layer_scores = np.full((n_layers,) + lab.shape, np.inf, np.float32)
@@ -378,12 +377,13 @@ def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m
         markers = np.where((axis_core >= 0) & m, axis_core + 1, markers)
     if len(np.unique(markers)) <= 2:
         return lab
-    lab_img = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    gx = cv2.Sobel(lab_img, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(lab_img, cv2.CV_32F, 0, 1, ksize=3)
-    grad = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2))
-    grad /= max(float(np.percentile(grad[m], 99)), 1e-6)
-    ws = watershed(grad, markers, mask=m, compactness=0.0) - 1
+    # OpenCV's watershed floods from the markers across the smallest colour steps first, so the uncertain
+    # pixels go to the side they are not separated from by an edge; the background is a marker of its own
+    markers[~m] = n_layers + 1
+    blurred = np.ascontiguousarray(cv2.GaussianBlur(small_rgb, (0, 0), 1.0)[:, :, ::-1])
+    cv2.watershed(blurred, markers)
+    ws = markers - 1
+    ws[(ws < 0) | (ws >= n_layers)] = layer[(ws < 0) | (ws >= n_layers)]
     # a flood may only hand a pixel to a layer that was a close second by distance (no leaking far across a
     # region without edges, e.g. black sleeve on a black top)
     ws_score = np.take_along_axis(layer_scores, np.clip(ws, 0, n_layers - 1)[None], axis=0)[0]
@@ -463,7 +463,7 @@ def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside
         grow = np.zeros_like(m)
         grow[ys[limb_like], xs[limb_like]] = True
         # only what connects to the limb's own core
-        comp, n = ndimage.label(grow | core)
+        comp, _ = ndimage.label(grow | core)
         keep = np.isin(comp, np.unique(comp[core]))
         out[keep & (lab == torso_i)] = pi
         out[ys[torso_like], xs[torso_like]] = np.where(lab[ys[torso_like], xs[torso_like]] == pi, torso_i,

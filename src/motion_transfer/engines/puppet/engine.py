@@ -6,8 +6,8 @@ rendered and encoded one at a time, so memory does not grow with the clip's leng
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -21,20 +21,43 @@ Progress = Callable[[str, int, int], None]
 class PuppetEngine:
     """Local CPU engine. ``request.options`` may carry ``pose_track`` (a PoseTrack or a .pose.json/.npz path) to
     skip tracking the video, ``pose_preset`` ("accurate" / "balanced"; default: balanced for std, accurate for
-    pro), ``mesh_spacing`` (pixels) to change the mesh density and ``follow_camera`` (default True: a still
-    background moves with the reference's camera; in ``image`` orientation the whole scene does)."""
+    pro), ``mesh_spacing`` (pixels) to change the mesh density and ``follow_camera`` (default: on in ``image``
+    orientation, where the reference's camera move is reproduced on the character's whole scene; in ``video``
+    orientation it makes a still background move with the reference's camera)."""
 
     name = "puppet"
 
     def run(self, request: Request, report=None, progress: Progress | None = None) -> Result:
         timings: dict[str, float] = {}
-        t0 = time.perf_counter()
-        rig = load_character(request, progress)
-        timings["rig"] = time.perf_counter() - t0
+        # the character is analysed on a second thread while the video is tracked: pose tracking leaves part of
+        # a two-core machine idle (its progress is reported when it is done, so the bars do not interleave)
+        import threading
 
+        box: dict = {}
+
+        def rig_job() -> None:
+            t = time.perf_counter()
+            try:
+                box["rig"] = load_character(request, None)
+            except BaseException as exc:  # re-raised below, in the caller's thread
+                box["error"] = exc
+            box["time"] = time.perf_counter() - t
+
+        worker = threading.Thread(target=rig_job, name="puppet-rig", daemon=True)
+        worker.start()
         t0 = time.perf_counter()
-        track = load_motion(request, progress)
+        try:
+            track = load_motion(request, progress)
+        finally:
+            worker.join()
         timings["pose"] = time.perf_counter() - t0
+        if "error" in box:
+            raise box["error"]
+        rig = box["rig"]
+        timings["rig"] = box["time"]
+        if progress:
+            progress("rig", 5, 5)
+        same_skeleton_source(rig, track, request.video)
 
         t0 = time.perf_counter()
         if request.orientation == "video":
@@ -43,7 +66,8 @@ class PuppetEngine:
             aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
         out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
         camera = None
-        if request.options.get("follow_camera", True) and _still_background(request):
+        follow = request.options.get("follow_camera", request.orientation == "image")
+        if follow and _still_background(request):
             from .camera import track_camera
 
             camera = track_camera(request.video, track)
@@ -65,6 +89,7 @@ class PuppetEngine:
                       findings=list(report.findings) if report is not None else [], timings=timings,
                       compare=request.compare,
                       extra={"rig_source": rig.source, "matte": rig.meta.get("matte"),
+                             "skeleton": rig.meta.get("skeleton", "image"),
                              "parts": rig.meta.get("parts"), "held_frames": int(motion.held.sum()),
                              "planted_frames": [int(v) for v in motion.planted.sum(axis=0)],
                              "proportions": {k: (round(v, 3) if isinstance(v, float) else v)
@@ -104,6 +129,39 @@ def load_motion(request: Request, progress: Progress | None = None):
     # every frame
     preset = request.options.get("pose_preset") or ("accurate" if request.tier == "pro" else "balanced")
     return track_video(request.video, progress=progress, preset=preset)
+
+
+def same_skeleton_source(rig, track, video, tolerance: float = 6.0) -> bool:
+    """When the character image IS the reference's first frame (a still taken from the clip), take the rig's
+    skeleton from the video's own track at that frame, so that the small bias between the still-image and the
+    video pose measurements does not shift the character off its own pixels. Returns whether it did."""
+    import cv2
+
+    from ...media.frames import iter_frames
+
+    if len(track) == 0 or not track.present[0]:
+        return False
+    if abs(rig.width / rig.height - track.width / track.height) > 0.01:
+        return False
+    try:
+        first = next(iter(iter_frames(video, size=(rig.width, rig.height))), None)
+    except InputError:
+        return False
+    if first is None or rig.image is None:
+        return False
+    small = (min(256, rig.width), max(1, round(min(256, rig.width) * rig.height / rig.width)))
+    a = cv2.resize(rig.image, small, interpolation=cv2.INTER_AREA).astype(np.float32)
+    b = cv2.resize(first, small, interpolation=cv2.INTER_AREA).astype(np.float32)
+    if float(np.abs(a - b).mean()) > tolerance:
+        return False
+    s = rig.width / track.width
+    joints = track.body[0, :, :2].astype(np.float64) * s
+    if not np.isfinite(joints).all():
+        return False
+    rig.joints = joints.astype(np.float32)
+    rig.visibility = track.body[0, :, 3].astype(np.float32)
+    rig.meta["skeleton"] = "video frame 0"
+    return True
 
 
 def parse_color(text: str) -> tuple[int, int, int] | None:
@@ -208,51 +266,101 @@ def backgrounds(request: Request, rig, out_w: int, out_h: int, fps: float,
         yield still.copy()
 
 
+class _Encoder:
+    """Encodes frames on a background thread while the next frame is drawn (PyAV releases the GIL while x264
+    works, so on two cores drawing and encoding overlap). Errors surface in the caller's thread."""
+
+    def __init__(self, writers: list, depth: int = 3) -> None:
+        import queue
+        import threading
+
+        self.writers = writers
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.busy = 0.0
+        self.thread = threading.Thread(target=self._run, name="puppet-encoder", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                t = time.perf_counter()
+                for writer, frame in zip(self.writers, item):
+                    if frame is not None:
+                        writer.write(frame)
+                self.busy += time.perf_counter() - t
+            except BaseException as exc:  # handed to the drawing thread
+                self.error = exc
+
+    def put(self, frames: tuple) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(frames)
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
                  progress: Progress | None = None) -> dict:
-    """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts."""
+    """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts:
+    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it)."""
     from ...media.writer import VideoWriter
     from .render import Renderer
 
     renderer = Renderer(rig, out_w, out_h)
     n = len(motion)
+    if n == 0:
+        raise EngineError("the motion track has no frames.")
     audio = request.video if request.keep_sound else None
     bgs = backgrounds(request, rig, out_w, out_h, motion.fps, getattr(motion, "camera", None))
-    encode = 0.0
-    compare = None
+    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
     ref_frames = None
     if request.compare is not None:
         from ...media.frames import iter_frames
 
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
-        compare = VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio)
+        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
         ref_frames = iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h))
+    encoder = _Encoder(writers)
+    waited = 0.0
     try:
-        with VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio) as writer:
-            last_ref = None
-            for i in range(n):
-                frame = renderer.render(next(bgs), motion.joints[i], motion.depth[i], motion.width_scale[i],
-                                        motion.head_angle[i], motion.visibility[i])
-                t = time.perf_counter()
-                writer.write(frame)
-                if compare is not None:
-                    ref = next(ref_frames, None)
-                    last_ref = ref if ref is not None else last_ref
-                    if last_ref is None:
-                        last_ref = np.zeros((out_h, compare.width - out_w, 3), np.uint8)
-                    compare.write(np.hstack([last_ref, frame]))
-                encode += time.perf_counter() - t
-                if progress:
-                    progress("render", i + 1, n)
-            has_audio = writer.has_audio
+        last_ref = None
+        for i in range(n):
+            frame = renderer.render(next(bgs), motion.joints[i], motion.depth[i], motion.width_scale[i],
+                                    motion.head_angle[i], motion.visibility[i],
+                                    None if motion.head_scale is None else motion.head_scale[i])
+            side = None
+            if ref_frames is not None:
+                ref = next(ref_frames, None)
+                last_ref = ref if ref is not None else last_ref
+                if last_ref is None:
+                    last_ref = np.zeros((out_h, writers[1].width - out_w, 3), np.uint8)
+                side = np.hstack([last_ref, frame])
             t = time.perf_counter()
-        encode += time.perf_counter() - t
-        if compare is not None:
-            compare.close()
+            encoder.put((frame, side))
+            waited += time.perf_counter() - t
+            if progress:
+                progress("render", i + 1, n)
+        t = time.perf_counter()
+        encoder.finish()
+        for writer in writers:
+            writer.close()
+        waited += time.perf_counter() - t
     except BaseException:
-        if compare is not None:
-            compare.abort()
+        try:
+            encoder.finish()
+        except BaseException:
+            pass
+        for writer in writers:
+            writer.abort()
         raise
-    if n == 0:
-        raise EngineError("the motion track has no frames.")
-    return {"encode": encode, "has_audio": has_audio}
+    return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio}

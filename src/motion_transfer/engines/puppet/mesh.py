@@ -1,14 +1,17 @@
 """Layers of the puppet: a textured triangle mesh per body layer, with smooth skinning weights.
 
-Each layer (body = head + torso, two arms, two legs) covers its parts' pixels plus an overlap band into its
-neighbours (real image pixels, so seams are invisible whichever layer is on top); the body layer also covers the
-torso hidden behind the arms in the image, painted in from the torso's own pixels. The layer's alpha is the matte
-times a ramp that fades out across the overlap band.
+Each layer (body = head + torso, two arms, two legs) covers its parts' pixels plus a thin band (a few pixels)
+in its own colours, fading out, which hides the seam under a neighbouring layer and leaves no fringe of the
+neighbour's colour when the layer moves. The body layer also covers the torso hidden behind the arms in the
+image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
+torso's own pixels. Where the character is cut by the image border, the body continues past it (the border's
+pixels repeated; fading out above and to the sides). The layer's alpha is the matte times the band's ramp.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
-triangulated; triangles outside the layer are dropped. Weights: limbs blend their bones by inverse distance (power
-4: a joint's neighbourhood of about one limb width blends, the rest follows one bone), the body blends pelvis, chest
-and head frames by height along the spine and neck; then a few rounds of smoothing over the mesh.
+triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
+touch in the image (a forearm folded against the upper arm). Weights: a limb vertex follows the bone of the
+part under it and blends with the neighbouring bone only around their shared joint; the body blends pelvis,
+chest and head frames by height along the spine and neck; then a few rounds of smoothing over the mesh.
 """
 from __future__ import annotations
 
@@ -65,7 +68,6 @@ def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
 def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
     """(vertices [N, 2] float32 pixel coordinates, triangles [M, 3] int32) covering ``mask``."""
     import cv2
-    from scipy import ndimage
     from scipy.spatial import Delaunay
 
     m8 = mask.astype(np.uint8)
@@ -249,12 +251,20 @@ def build_layers(rig, spacing: float | None = None) -> list:
         left, top, right, bottom = pads
 
         def pad(a):
-            # below the image the body goes on (clothes continue straight: repeat the last row); above and to the
-            # sides a mirror image (hair, shoulders) looks less odd than streaks
-            a = cv2.copyMakeBorder(a, 0, bottom, 0, 0, cv2.BORDER_REPLICATE)
-            return cv2.copyMakeBorder(a, top, 0, left, right, cv2.BORDER_REFLECT)
+            return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
         image, matte, labels = pad(image), pad(matte), pad(labels)
+        # below the image the body goes on (clothes continue straight, at full strength); above and to the sides
+        # (hair, a shoulder) the repeated edge fades out, so nothing mirrored or streaked shows when it moves in
+        Hp, Wp = matte.shape
+        fade = np.ones((Hp, Wp), np.float32)
+        if top:
+            fade[:top] *= np.linspace(0.0, 1.0, top, endpoint=False, dtype=np.float32)[:, None]
+        if left:
+            fade[:, :left] *= np.linspace(0.0, 1.0, left, endpoint=False, dtype=np.float32)[None, :]
+        if right:
+            fade[:, Wp - right:] *= np.linspace(1.0, 0.0, right, endpoint=False, dtype=np.float32)[None, :]
+        matte = matte * fade
         joints = joints + np.array([left, top], np.float64)
         # only the body continues (a limb cut by the border must not grow a streak that swings with it)
         margin = np.ones(matte.shape, bool)
@@ -264,12 +274,11 @@ def build_layers(rig, spacing: float | None = None) -> list:
         labels[drop] = -1
         matte[drop] = 0.0
     H, W = matte.shape
-    ys, xs = np.nonzero(matte > 0.5)
+    ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
         spacing = max(4.0, 0.028 * extent)
     band = max(2.5, 0.004 * extent)
-    present = matte > 0.02
     layers = []
     for name in DEFAULT_ORDER:
         idx = [PARTS.index(p) for p in LAYERS[name]]

@@ -70,10 +70,12 @@ def _limb(a, b, a2, b2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
-def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float) -> dict[str, np.ndarray]:
+def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float,
+                    head_scale: float | None = None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
 
-    ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] this frame's, ``W`` the width scale.
+    ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] this frame's, ``W`` the width scale,
+    ``head_scale`` the head's (default ``W``).
     """
     out = {}
     ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
@@ -82,7 +84,7 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
                            posed[MH], posed[lh] - posed[rh], posed[MS] - posed[MH], W)
     c, s = np.cos(head_angle), np.sin(head_angle)
-    M = W * np.array([[c, -s], [s, c]])
+    M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
     for name in ("l_upper_arm", "l_lower_arm", "l_hand", "r_upper_arm", "r_lower_arm", "r_hand",
                  "l_upper_leg", "l_lower_leg", "l_foot", "r_upper_leg", "r_lower_leg", "r_foot"):
@@ -161,8 +163,9 @@ class LayerOrder:
 class Renderer:
     """Draws a rig posed by retargeted joints into output frames."""
 
-    def __init__(self, rig, out_w: int, out_h: int) -> None:
+    def __init__(self, rig, out_w: int, out_h: int, map_step: int = 3) -> None:
         self.rig = rig
+        self.map_step = int(map_step)  # the source maps are computed every map_step pixels (affine in between)
         self.out_w, self.out_h = out_w, out_h
         self.rest = extend(rig.joints.astype(np.float64))
         self.layers = {layer.name: layer for layer in rig.layers}
@@ -230,16 +233,19 @@ class Renderer:
         return out
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
-               head_angle: float, visibility: np.ndarray | None = None) -> np.ndarray:
+               head_angle: float, visibility: np.ndarray | None = None,
+               head_scale: float | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
         ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
-        order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians. Call once per frame, in
+        order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians, ``head_scale`` the
+        head's output pixels per image pixel (default ``width_scale``). Call once per frame, in
         order: the drawing order keeps a little state so it does not flicker."""
         posed = joints.astype(np.float64)
         if posed.shape[0] == 33:
             posed = extend(posed)
-        T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle))
+        T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
+                            None if head_scale is None else float(head_scale))
         for name in self.order(depth, posed, visibility):
             layer = self.layers[name]
             pv = self.posed_vertices(layer, T)
@@ -269,12 +275,13 @@ class Renderer:
         area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
             (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
         order = order[(np.sign(area[order]) == self._rest_sign[layer.name][order]) | (np.abs(area[order]) < 1e-9)]
-        # the id buffer and the source maps at half resolution: inside a triangle the map is affine, so the
+        # the id buffer and the source maps on a coarser grid: inside a triangle the map is affine, so the
         # bilinear upsampling below is exact there (and continuous across the mesh's edges)
+        F = self.map_step
         bw, bh = x1 - x0, y1 - y0
-        hw, hh = (bw + 1) // 2 + 1, (bh + 1) // 2 + 1
+        hw, hh = (bw + F - 1) // F + 1, (bh + F - 1) // F + 1
         ids = np.full((hh, hw), -1.0, np.float32)
-        tri_pts = np.round((pv - np.array([x0, y0])) * ((1 << SUB) / 2.0)).astype(np.int32)[tris]  # [M, 3, 2]
+        tri_pts = np.round((pv - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[tris]
         fill = cv2.fillConvexPoly
         for i in order:
             fill(ids, tri_pts[i], float(i), cv2.LINE_8, SUB)
@@ -285,16 +292,17 @@ class Renderer:
         idx[idx < 0] = M
         coef = self._inverse_affines(pv[tris], self._tex_xy[layer.name][tris])  # [M + 1, 6]
         c = np.take(coef, idx, axis=0)  # [hh, hw, 6]
-        xs = (x0 + 0.5 + 2.0 * np.arange(hw, dtype=np.float32))[None, :]
-        ys = (y0 + 0.5 + 2.0 * np.arange(hh, dtype=np.float32))[:, None]
+        # coarse cell (i, j) covers output pixels F*j .. F*j+F-1: its centre is at F*j + (F-1)/2
+        xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
+        ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
         mapx = c[:, :, 0] * xs
         mapx += c[:, :, 1] * ys
         mapx += c[:, :, 2]
         mapy = c[:, :, 3] * xs
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
-        mapx = cv2.resize(mapx, (2 * hw, 2 * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-        mapy = cv2.resize(mapy, (2 * hw, 2 * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+        mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+        mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                            borderValue=(0, 0, 0, 0))
         a = cv2.multiply(sample[:, :, 3], 1.0 / 255.0, dtype=cv2.CV_32F)

@@ -181,25 +181,47 @@ def load_rig_json(path: str | Path, width: int, height: int) -> tuple[np.ndarray
 
 
 def write_rig_template(image: np.ndarray | str | Path, path: str | Path | None = None, *,
-                       image_name: str = "") -> dict:
-    """The rig.json for an image: the detected skeleton, else one fitted to the silhouette, else a T-pose template
-    placed in the middle of the image (for the user to correct). Written to ``path`` when given."""
+                       image_name: str = "", source: str | Path | None = None) -> dict | Path:
+    """The rig.json for an image: the detected skeleton, else one fitted to the silhouette, else a standing
+    template in the middle of the image, for the user to correct.
+
+    ``image``: a file, or an HxWx3 RGB / HxWx4 RGBA array (``source``/``image_name``: its file name for the
+    document). With ``path`` the document is written there (atomically) and the path is returned; without, the
+    document (a dict) is returned.
+    """
     from ...media.frames import read_image
     from .character import detect_joints
 
+    if source is not None and not image_name:
+        image_name = Path(str(source)).name
     if not isinstance(image, np.ndarray):
         image_name = image_name or Path(image).name
-        image = read_image(image)
+        image = read_image(image, with_alpha=True)
+    alpha = None
+    if image.ndim == 3 and image.shape[2] == 4:
+        alpha = image[:, :, 3]
+        a = alpha.astype(np.float32)[:, :, None] / 255.0
+        image = (image[:, :, :3] * a + 255.0 * (1 - a) + 0.5).astype(np.uint8)
     h, w = image.shape[:2]
     found = detect_joints(image)
     if found is not None:
-        joints, vis, source = found["joints"], found["visibility"], found["source"]
+        joints, vis, how = found["joints"], found["visibility"], found["source"]
     else:
-        joints, vis = default_template(w, h)
-        source = "template"
-    doc = rig_document(joints, np.where(vis > 0.3, 1.0, 0.0), w, h, source=source, image_name=image_name)
+        fitted = None
+        rough = alpha.astype(np.float32) / 255.0 if alpha is not None and (alpha < 128).mean() > 0.02 else None
+        if rough is None:
+            from .character import _border_model
+
+            rough = _border_model(image)
+        if rough is not None:
+            fitted = fit_template(rough)
+        if fitted is not None:
+            (joints, vis), how = fitted, "template"
+        else:
+            (joints, vis), how = default_template(w, h), "template"
+    doc = rig_document(joints, np.where(vis > 0.3, 1.0, 0.0), w, h, source=how, image_name=image_name)
     if path is not None:
-        save_rig_json(doc, path)
+        return save_rig_json(doc, path)
     return doc
 
 
@@ -309,7 +331,6 @@ def fit_template(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     from scipy import ndimage
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
-    from skimage.morphology import skeletonize
 
     h0, w0 = matte.shape
     s = 256.0 / max(h0, w0)
@@ -323,7 +344,8 @@ def fit_template(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     small = ndimage.binary_fill_holes(ndimage.binary_closing(small, iterations=2))
     if small.sum() < 200:
         return None
-    sk = skeletonize(ndimage.binary_opening(small, iterations=1))
+    opened = ndimage.binary_opening(small, iterations=1).astype(np.uint8) * 255
+    sk = cv2.ximgproc.thinning(opened, thinningType=cv2.ximgproc.THINNING_ZHANGSUEN) > 0
     ys, xs = np.nonzero(sk)
     if len(ys) < 20:
         return None
@@ -363,8 +385,8 @@ def fit_template(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     rest.sort(key=lambda e: pts[e, 0])
     hands = [rest[0], rest[-1]]
-    if pts[hands[1], 0] - pts[hands[0], 0] < 0.2 * small.shape[1] * 0 + 5:
-        return None
+    if pts[hands[1], 0] - pts[hands[0], 0] < 0.15 * small.shape[1]:
+        return None  # the two "hands" are not on either side of the body
     hi = list(ends).index(head_i)
     pred = pred_all[hi]
 
