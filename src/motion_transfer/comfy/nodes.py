@@ -394,7 +394,7 @@ class RetargetPoseNode:
 # node id, class, display name, modules it needs (checked without importing heavy third-party packages)
 NODES: tuple[tuple[str, type, str, tuple[str, ...]], ...] = (
     ("MotionTransfer", MotionTransferNode, "Motion Transfer (Kling Motion Control, offline)",
-     ("motion_transfer.api", _ENGINE_MODULES["puppet"], "mediapipe", "av", "cv2", "scipy", "skimage")),
+     ("motion_transfer.api", _ENGINE_MODULES["puppet"], "mediapipe", "av", "cv2", "scipy")),
     ("MotionTransferPreflight", MotionPreflightNode, "Motion Preflight",
      ("motion_transfer.api", "mediapipe", "av")),
     ("MotionTransferPoseTrack", PoseTrackNode, "Pose Track (OpenPose skeleton + keypoints)",

@@ -56,6 +56,11 @@ def resize(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
 
 
+def _to_rgb(frame, size: tuple[int, int] | None) -> np.ndarray:
+    rgb = _rotate(frame.to_ndarray(format="rgb24"), (-int(round(frame.rotation or 0))) % 360)
+    return resize(rgb, size) if size else rgb
+
+
 def iter_frames(
     path: str | Path,
     fps: float | None = None,
@@ -82,7 +87,7 @@ def iter_frames(
         start = None
         t = 0.0
         emitted = 0
-        held: np.ndarray | None = None  # the frame on screen now, not yet emitted for all its grid times
+        held = None  # the frame on screen now (decoded, or converted once emitted), not yet past its grid times
         try:
             for frame in container.decode(stream):
                 t = float(frame.time) if frame.time is not None else emitted / (fps or 30.0)
@@ -90,15 +95,16 @@ def iter_frames(
                 t -= start
                 if max_seconds is not None and t >= max_seconds:
                     break
-                rgb = _rotate(frame.to_ndarray(format="rgb24"), (-int(round(frame.rotation or 0))) % 360)
                 if fps is None:
-                    yield resize(rgb, size) if size else rgb
+                    yield _to_rgb(frame, size)
                     emitted += 1
                     continue
                 while held is not None and emitted / fps < t - 1e-6:
+                    if not isinstance(held, np.ndarray):
+                        held = _to_rgb(held, size)
                     yield held
                     emitted += 1
-                held = resize(rgb, size) if size else rgb
+                held = frame  # converted only if a grid time falls on it: dropped frames cost no conversion
         except av.error.FFmpegError as exc:
             raise InputError(f"decoding stopped after {emitted} frames: the video is damaged ({exc}).",
                              file=path, code="corrupt", fix="re-export the video as H.264 MP4.") from exc
@@ -108,5 +114,7 @@ def iter_frames(
             if max_seconds is not None:
                 end = min(end, max_seconds)
             while emitted / fps < end - 1e-6:
+                if not isinstance(held, np.ndarray):
+                    held = _to_rgb(held, size)
                 yield held
                 emitted += 1

@@ -136,19 +136,18 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     stride = max(1, int(np.ceil(rate / limit - 1e-6))) if limit else 1
     track = PoseTrack.empty(-(-total // stride), rate / stride, info.width, info.height, source=str(path))
     iw, ih = _inference_size(info.width, info.height)
-    count = 0
+    seen = 0
     with _holistic(static=False) as model:
-        for i, rgb in enumerate(iter_frames(path, fps=fps, size=(iw, ih), max_seconds=max_seconds)):
-            count = i + 1
-            if progress:
-                progress("pose", count, max(total, count))
-            if i % stride:
-                continue
-            k = i // stride
+        # the decoder resamples to the inference rate itself, so skipped frames are never converted
+        for k, rgb in enumerate(iter_frames(path, fps=rate / stride, size=(iw, ih), max_seconds=max_seconds)):
             if k >= len(track):
                 track = _grow(track, k + 1)
             _store(track, k, model.process(rgb), info.width, info.height)
-    track = _grow(track, -(-count // stride))
+            seen = k + 1
+            if progress:
+                progress("pose", min(seen * stride, total), total)
+    count = min(total, seen * stride) if stride > 1 else seen
+    track = _grow(track, seen)
     if smooth:
         track = clean_track(track)
     return upsample(track, stride, count) if stride > 1 else track
