@@ -60,3 +60,11 @@ def test_pose_refuses_unknown_track_suffix(tmp_path, capsys):
     clip = write_clip(tmp_path / "c.mp4")
     assert main(["pose", str(clip), "-o", str(tmp_path / "t.txt")]) == 1
     assert "pose.json or .npz" in capsys.readouterr().err
+
+
+def test_run_json_reports_refusal_as_json(tmp_path, capsys):
+    short = write_clip(tmp_path / "short.mp4", seconds=1.0)
+    code = main(["run", str(image(tmp_path)), str(short), "-o", str(tmp_path / "o.mp4"), "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 2 and doc["ok"] is False
+    assert "video_too_short" in [f["code"] for f in doc["findings"] if f["severity"] == "error"]

@@ -325,10 +325,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
-        print(format_findings(exc.findings), file=sys.stderr)
+        if getattr(args, "json", False):
+            _emit({"ok": False, "findings": [f.to_dict() for f in exc.findings]})
+        else:
+            print(format_findings(exc.findings), file=sys.stderr)
         return exc.exit_code
     except MotionTransferError as exc:
         progress.close()
+        if getattr(args, "json", False):
+            _emit({"ok": False, "error": str(exc), "type": type(exc).__name__})
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
