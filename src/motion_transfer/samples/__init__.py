@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import mannequin
 from .mannequin import (
     BACKGROUNDS,
     FRAMINGS,
@@ -17,6 +18,7 @@ from .mannequin import (
     Pose,
     Proportions,
     Style,
+    bend,
     character_pose,
     forward_kinematics,
     framing_transform,
@@ -27,30 +29,10 @@ from .mannequin import (
     make_motion,
     render_clip_frames,
     render_mannequin,
+    sph,
 )
 
-__all__ = [
-    "BACKGROUNDS",
-    "FRAMINGS",
-    "MAIN_JOINTS",
-    "MOTIONS",
-    "STYLES",
-    "MotionClip",
-    "Pose",
-    "Proportions",
-    "Style",
-    "character_pose",
-    "forward_kinematics",
-    "framing_transform",
-    "hand_joints",
-    "make_background",
-    "make_character",
-    "make_clip",
-    "make_demo_inputs",
-    "make_motion",
-    "render_clip_frames",
-    "render_mannequin",
-]
+__all__ = [*mannequin.__all__, "make_demo_inputs"]
 
 
 def make_demo_inputs(folder: str | Path, *, seconds: float = 4.0, size: tuple[int, int] = (1280, 720),
