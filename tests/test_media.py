@@ -203,3 +203,14 @@ def test_writer_without_source_audio_has_none(tmp_path, clip):
     with VideoWriter(out, 10, 32, 32, audio_from=clip) as w:
         w.write(np.zeros((32, 32, 3), np.uint8))
     assert not probe(out).has_audio
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+
+    out = tmp_path / "o.mp4"
+    with VideoWriter(out, 10, 32, 32) as w:
+        w.write(np.zeros((32, 32, 3), np.uint8))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import replace_into_place
 from ..errors import EngineError, InputError
 
 AUDIO_RATE = 48000
@@ -167,7 +168,7 @@ class VideoWriter:
             if self._astream is not None:
                 self._write_audio()
             self._container.close()
-            os.replace(self._tmp, self.path)
+            replace_into_place(self._tmp, self.path)
         except BaseException:
             self.abort()
             raise

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import replace_into_place
 from .skeleton import OPENPOSE18_FROM_MP, J
 from .track import PoseTrack
 
@@ -93,6 +94,6 @@ def write_openpose_dir(track: PoseTrack, folder: str | Path, stem: str = "frame"
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(openpose_frame(track, i), fh)
-        os.replace(tmp, path)
+        replace_into_place(tmp, path)
         paths.append(path)
     return paths

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import replace_into_place
 from ..errors import InputError
 from .skeleton import NUM_BODY, NUM_FACE, NUM_HAND
 
@@ -128,7 +129,7 @@ def save_track(track: PoseTrack, path: str | Path) -> Path:
             doc["filled"] = [bool(v) for v in track.filled]
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, separators=(",", ":"))
-        os.replace(tmp, path)
+        replace_into_place(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ...atomic import replace_into_place
 from ...errors import InputError, RigError
 from ...pose.skeleton import BODY_JOINTS, J
 
@@ -125,7 +126,7 @@ def save_rig_json(doc: dict, path: str | Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(doc, fh, indent=1)
             fh.write("\n")
-        os.replace(tmp, path)
+        replace_into_place(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
