@@ -187,17 +187,19 @@ def test_pose_command_uses_the_cache_and_no_cache_skips_it(tmp_path, own_cache, 
 
 def test_puppet_engine_load_motion_goes_through_the_cache(tmp_path, own_cache, counted):
     from motion_transfer.engines.puppet.engine import load_motion
+    from motion_transfer.engines.puppet.settings import Settings
     from motion_transfer.request import Request
 
     a = video(tmp_path / "a.mp4")
     req = Request(image=tmp_path / "c.png", video=a, output=tmp_path / "o.mp4", tier="std")
-    assert load_motion(req).meta["cache"] == "miss"
-    assert load_motion(req).meta["cache"] == "hit"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "miss"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "hit"
     assert counted[-1]["preset"] == "balanced"
     req.options["use_cache"] = False
-    assert load_motion(req).meta["cache"] == "off"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "off"
     pro = Request(image=tmp_path / "c.png", video=a, output=tmp_path / "o.mp4", tier="pro")
-    assert load_motion(pro).meta["cache"] == "miss" and counted[-1]["preset"] == "accurate"
+    assert load_motion(pro, Settings.from_request(pro)).meta["cache"] == "miss"
+    assert counted[-1]["preset"] == "accurate"
 
 
 def test_unknown_preset_is_a_user_error(tmp_path, own_cache):
