@@ -207,3 +207,23 @@ def test_unknown_preset_is_a_user_error(tmp_path, own_cache):
 
     with pytest.raises(InputError, match="unknown pose preset"):
         cache_mod.cache_key(video(tmp_path / "a.mp4"), TrackSettings(preset="fastest"))
+
+
+def test_preflight_video_analysis_is_cached_and_names_the_current_file(tmp_path, own_cache):
+    import shutil
+
+    from motion_transfer.api import check
+    from motion_transfer.samples import make_character, make_clip
+
+    image, video = tmp_path / "c.png", tmp_path / "dance.mp4"
+    make_character(image, size=(360, 480))
+    make_clip(video, "dance", seconds=3.0, fps=12, size=(480, 270))
+    first = check(image, video)
+    copy = tmp_path / "renamed.mp4"
+    shutil.copy(video, copy)
+    second = check(image, copy)
+    assert first.video_sample.meta["cache"] == "miss" and second.video_sample.meta["cache"] == "hit"
+    np.testing.assert_array_equal(first.video_sample.body, second.video_sample.body)
+    assert [f.code for f in first.findings] == [f.code for f in second.findings]
+    assert all(f.file != str(video) for f in second.findings)
+    assert check(image, copy, use_cache=False).video_sample.meta["cache"] == "off"

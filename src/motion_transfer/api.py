@@ -24,10 +24,12 @@ def _validate_choices(orientation: str, tier: str) -> None:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", progress: Progress | None = None) -> Report:
-    """Apply the input rules and the preflight advice; nothing is rendered or uploaded."""
+          prompt: str = "", progress: Progress | None = None, use_cache: bool = True) -> Report:
+    """Apply the input rules and the preflight advice; nothing is rendered or uploaded. ``use_cache``: the
+    video's analysis may come from the motion cache."""
     _validate_choices(orientation, "std")
-    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress)
+    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress,
+                      use_cache=use_cache)
 
 
 def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt: str = "",
@@ -50,7 +52,7 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     engine_impl = get_engine(engine)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
-                        progress=progress)
+                        progress=progress, use_cache=bool(options.get("use_cache", True)))
     if not report.ok:
         raise PreflightError(report.findings)
     if on_findings:

@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("image")
     chk.add_argument("video")
     _add_common(chk)
+    add_no_cache(chk)
 
     pose = sub.add_parser("pose", help="track the actor in VIDEO and write the pose track",
                           description="Track body (33 joints with depth), hands (21 each) and face (468 points) "
@@ -186,7 +187,7 @@ def cmd_check(args, progress: BarProgress) -> int:
     from .api import check
 
     report = check(args.image, args.video, orientation=args.orientation, engine=args.engine, prompt=args.prompt,
-                   progress=progress)
+                   progress=progress, use_cache=args.use_cache)
     progress.close()
     if args.json:
         _emit(report.to_dict())

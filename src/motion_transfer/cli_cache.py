@@ -19,10 +19,10 @@ the track, so a second character on the same motion (or a rerun) skips pose trac
 
 Folder: $MOTION_TRANSFER_CACHE_DIR, else {default}.
 Cap: ${cap} megabytes (default 512); the least recently used tracks go first.
-${switch}=off disables it for a process; run and pose take --no-cache for one run.
+${switch}=off disables it for a process; run, check and pose take --no-cache for one run.
 """
 
-NO_CACHE_HELP = "neither read nor write the motion cache (track the video again)"
+NO_CACHE_HELP = "neither read nor write the motion cache (analyse and track the video again)"
 
 
 def add_no_cache(parser: argparse.ArgumentParser) -> None:

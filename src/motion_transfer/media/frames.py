@@ -4,6 +4,7 @@ Frames are yielded one at a time so a 30 s 1080p clip never sits in memory whole
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -66,16 +67,18 @@ class LazyFrame:
 
     Lets a consumer that looks at some frames only (pose at an adaptive rate) skip converting the others."""
 
-    __slots__ = ("_frame", "_size", "_rgb", "index")
+    __slots__ = ("_frame", "_size", "_rgb", "_lock", "index")
 
     def __init__(self, frame, size: tuple[int, int] | None, index: int) -> None:
         self._frame, self._size, self._rgb, self.index = frame, size, None, index
+        self._lock = threading.Lock()  # a decoding thread may convert ahead while the consumer asks
 
     def rgb(self) -> np.ndarray:
-        if self._rgb is None:
-            self._rgb = _to_rgb(self._frame, self._size)
-            self._frame = None
-        return self._rgb
+        with self._lock:
+            if self._rgb is None:
+                self._rgb = _to_rgb(self._frame, self._size)
+                self._frame = None
+            return self._rgb
 
 
 def iter_frames(

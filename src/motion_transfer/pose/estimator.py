@@ -17,6 +17,7 @@ import numpy as np
 from ..errors import DependencyError, InputError
 from ..media.frames import iter_frames, iter_lazy_frames, resize
 from ..media.probe import probe
+from ..stages import prefetch
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
@@ -197,10 +198,12 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     detail_every = rate / schedule.detail_rate if schedule.detail_rate else 0.0
     samples = _Samples()
     count = 0
-    with _holistic(static=False) as full, _body_only() as body_model:
+    # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and only
+    # the frames a model looks at are converted to RGB
+    decoded = iter_lazy_frames(path, fps=rate, size=(iw, ih), max_seconds=max_seconds)
+    with _holistic(static=False) as full, _body_only() as body_model, prefetch(decoded, 4, "pose-decode") as frames:
         due, next_detail, last = 0, 0.0, None
-        # the decoder hands out every grid frame; only the frames a model looks at are converted to RGB
-        for k, frame in enumerate(iter_lazy_frames(path, fps=rate, size=(iw, ih), max_seconds=max_seconds)):
+        for k, frame in enumerate(frames):
             count, last = k + 1, frame
             if k >= due:
                 due = k + _sample(samples, k, frame, full, body_model, schedule, rate, short_side, detail_every,
