@@ -91,11 +91,15 @@ def test_rate_limit_burst_backs_off_and_honours_retry_after(kling_env, fake_klin
 def test_concurrency_1303_backoff_grows_with_jitter(kling_env, fake_kling, kling_media, tmp_path):
     fake_kling.rate_limit_burst, fake_kling.rate_code, fake_kling.retry_after = 5, 1303, None
     kling_env = {**kling_env, "MOTION_TRANSFER_KLING_RETRY_SCALE": "1"}
-    engine, said, clock = make(kling_env)
+    engine, said, clock = make(kling_env, rng=lambda: 0.0)  # the lowest jitter draw
     engine.run(request(kling_media, tmp_path / "out.mp4"), None)
     waits = [s for r, s in engine.last_client.stats.waits if "1303" in r]
-    assert len(waits) == 5 and waits[0] >= 0.5 and waits[-1] > waits[0] * 3  # 1 s base, doubling, +-50 % jitter
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]  # 1303 needs at least 1 s: jitter may lengthen, never shorten
     assert fake_kling.created == 1
+    engine, said, clock = make(kling_env, rng=lambda: 1.0)  # the highest
+    fake_kling.rate_limit_burst = 2
+    engine.run(request(kling_media, tmp_path / "out2.mp4"), None)
+    assert [s for r, s in engine.last_client.stats.waits if "1303" in r] == [1.5, 3.0]
 
 
 def test_server_errors_on_polls_are_retried(kling_env, fake_kling, kling_media, tmp_path):

@@ -18,7 +18,7 @@ from .media.probe import MediaInfo, probe
 from .pose.skeleton import J
 from .pose.track import PoseTrack
 from .request import Progress
-from .rules import check_inputs, rules_for
+from .rules import check_inputs, check_prompt, rules_for
 
 # Thresholds (documented in the findings themselves, so users see why a warning fired).
 ASPECT_TOLERANCE = 0.15  # relative difference of width/height
@@ -96,7 +96,6 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
     if report.image_info and report.video_info:
         report.findings += check_inputs(report.image_info, report.video_info, orientation, engine, prompt)
     elif len(prompt) > rules_for(engine).prompt_max_chars:
-        from .rules import check_prompt
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:

@@ -344,9 +344,12 @@ class KlingClient:
 
     # ------------------------------------------------------------------ helpers
     def _backoff(self, attempt: int, base: float, cap: float) -> float:
-        """Exponential backoff with jitter: between half and all of base * 2**attempt (capped)."""
+        """Exponential backoff with jitter above, never below: base * 2**attempt (capped) up to 1.5 times that.
+
+        The jitter only lengthens a wait, because a floor can be a rule (1303 needs at least 1 s between tries).
+        """
         delay = min(cap, base * (2 ** attempt))
-        return delay * (0.5 + 0.5 * self._rng())
+        return min(cap, delay * (1.0 + 0.5 * self._rng()))
 
     def _wait(self, reason: str, seconds: float) -> None:
         self.stats.slept_s += seconds
