@@ -291,8 +291,10 @@ def test_batch_with_concurrency_limit_has_no_1303_storm(kling_env, fake_kling, k
     fake_kling.polls_to_finish = 3
     engine, _, _ = make(kling_env)
     reqs = [request(kling_media, tmp_path / f"out{i}.mp4") for i in range(12)]
+    before = [dict(r.options) for r in reqs]
     results = run_batch(reqs, concurrency=3, engine=engine)
     assert all(not isinstance(r, Exception) for r in results), results
+    assert [r.options for r in reqs] == before  # the caller's requests are left as they were
     assert fake_kling.created == 12 and fake_kling.downloads_completed == 12
     assert fake_kling.concurrency_refused == 0 and fake_kling.max_active <= 3
 
