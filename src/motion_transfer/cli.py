@@ -141,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--compare", help="also write reference | result side by side to this MP4")
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
-    run.add_argument("--seed", type=int, default=0, help="seed for engines with randomness (default 0)")
+    run.add_argument("--seed", type=int, default=0,
+                     help="seed for generative engines (wan-animate); the puppet engine is deterministic and "
+                          "Kling's API takes no seed (default 0)")
     kl = run.add_argument_group("kling engine")
     kl.add_argument("--model", choices=MODELS,
                     help=f"Kling model (default: env KLING_MODEL, else {DEFAULT_MODEL})")
