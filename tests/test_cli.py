@@ -115,3 +115,21 @@ def test_every_json_output_is_one_object_with_ok_and_findings(tmp_path, capsys):
     assert docs["input"]["error"]["code"] == "track_extension"
     assert docs["refusal"]["error"]["type"] == "PreflightError"
     assert "video_too_short" in [f["code"] for f in docs["refusal"]["findings"]]
+
+
+def test_the_cost_question_is_asked_on_stderr_and_only_on_a_terminal(monkeypatch, capsys):
+    import io
+
+    from motion_transfer.cli import _confirm_cost
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for answer, expected in (("y\n", True), ("\n", False), ("no\n", False)):
+        monkeypatch.setattr("sys.stdin", Terminal(answer))
+        assert _confirm_cost("Submit to Kling for about $0.22?") is expected
+        out, err = capsys.readouterr()
+        assert out == "" and "Submit to Kling for about $0.22? [y/N]" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a pipe: the user chose the paid engine in the command
+    assert _confirm_cost("Submit?") is True and capsys.readouterr() == ("", "")

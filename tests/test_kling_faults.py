@@ -326,3 +326,41 @@ def test_identical_run_started_while_the_first_polls_waits_for_it(kling_env, fak
     assert any("already job 1" in s for s in said) and any("being finished by" in s for s in said)
     assert b.output == results["a"].output and b.extra["job_id"] == results["a"].extra["job_id"] == 1
     assert fake_kling.created == 1 and fake_kling.downloads_completed == 1
+
+
+def test_a_full_disk_during_the_download_is_one_sentence_and_the_job_resumes(kling_env, fake_kling, kling_media,
+                                                                             tmp_path, monkeypatch):
+    import errno
+
+    from motion_transfer.engines.kling import client as client_module
+    from motion_transfer.errors import InputError
+
+    class FullDisk:
+        def __init__(self, *a, **kw):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def tell(self):
+            return 0
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(client_module, "open", FullDisk, raising=False)
+    engine, said, _ = make(kling_env)
+    out = tmp_path / "out.mp4"
+    with pytest.raises(InputError) as err:
+        engine.run(request(kling_media, out), None)
+    assert err.value.code == "output_write_failed" and "the disk is full" in str(err.value)
+    assert "jobs resume 1" in str(err.value) and str(out) in str(err.value)
+    assert fake_kling.downloads_started == 1  # a full disk is not retried like a network fault
+    assert not out.exists() and not list(tmp_path.glob(".out.mp4*"))
+    monkeypatch.undo()
+    result = engine.resume(1, options={"jobs_db": kling_env["MOTION_TRANSFER_JOBS_DB"]})
+    assert result.output == out.resolve() and out.is_file()
+    assert fake_kling.created == 1  # one task for the job: nothing paid twice

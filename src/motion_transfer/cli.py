@@ -245,7 +245,8 @@ def _confirm_cost(question: str) -> bool:
         interactive = False
     if not interactive:
         return True
-    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)  # stderr: stdout may carry --json
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def _print_result(result) -> None:

@@ -101,8 +101,12 @@ _CAUSES = {
 }
 
 
-def output_error(exc: OSError, path: str | Path, what: str = "output") -> InputError:
-    """One sentence for an OS error met while writing ``path``: the path, the cause and the fix (exit 2)."""
+def output_error(exc: OSError, path: str | Path, what: str = "output", then: str = "") -> InputError:
+    """One sentence for an OS error met while writing ``path``: the path, the cause and the fix (exit 2).
+
+    ``then``: what to do after the fix (e.g. resume a paid job instead of paying again).
+    """
     cause, fix = _CAUSES.get(exc.errno or 0, (exc.strerror or str(exc), "check the output location."))
     return InputError(f"the {what} could not be written: {cause}; nothing was left behind.", file=path,
-                      code="output_write_failed", measured=errno.errorcode.get(exc.errno or 0), fix=fix)
+                      code="output_write_failed", measured=errno.errorcode.get(exc.errno or 0),
+                      fix=f"{fix} {then}".strip())

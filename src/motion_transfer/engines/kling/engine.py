@@ -40,9 +40,11 @@ from ...jobs import ALIVE, DOWNLOADING, FAILED, SUCCEEDED, Job, JobStore
 from ...request import Progress, Request, Result
 from .auth import Credentials, TokenSource, load_credentials, redact, strip_query
 from .client import KlingClient, resolve_api_base
+from .inputs import prepare, sha256_file
 from .lifecycle import CLAIM_LEASE_S, ENGINE, Lifecycle
 from .settings import DEFAULT_CONCURRENCY, PRICES_USD_PER_S, Settings, estimate_cost
 from .slots import acquire, release, slot_for
+from .upload import load_s3_config, missing_video_url_error, upload_video
 
 
 def request_hash(fields: Mapping[str, Any]) -> str:
@@ -103,9 +105,6 @@ class KlingEngine:
         settings = Settings.from_options(request.options, self.env)
         creds = load_credentials(self.env)
         api_base = resolve_api_base(settings.api_base, self.env)
-        from .inputs import prepare, sha256_file
-        from .upload import load_s3_config, missing_video_url_error, upload_video
-
         s3 = None if settings.video_url else load_s3_config(self.env)
         secrets = creds.secrets + (s3.secrets if s3 else ())
         store = JobStore(settings.jobs_db, secrets=secrets)

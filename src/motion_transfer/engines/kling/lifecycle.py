@@ -30,6 +30,7 @@ from ...errors import (
 from ...finding import Finding
 from ...jobs import DOWNLOADING, FAILED, PROCESSING, SUBMITTED, SUBMITTING, SUCCEEDED, Job, JobStore
 from ...media.probe import probe
+from ...outputs import output_error
 from ...request import TIER_SHORT_SIDE, Progress, Request, Result
 from .auth import strip_query
 from .client import KlingClient
@@ -310,6 +311,12 @@ class Lifecycle:
             store.add_message(job.id, str(exc), kind="error")
             part.unlink(missing_ok=True)
             raise
+        except OSError as exc:  # our disk (full, read-only...): one sentence naming the output
+            part.unlink(missing_ok=True)
+            error = output_error(exc, output, then=f"Then run 'motion-transfer jobs resume {job.id}': the task is "
+                                                   "finished and paid, only the download is repeated.")
+            store.add_message(job.id, str(error), kind="error")
+            raise error from None
         store.claim(job.id, owner, CLAIM_LEASE_S)
         os.replace(part, output)
         download_s = time.perf_counter() - t0
