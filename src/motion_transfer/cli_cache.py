@@ -6,8 +6,8 @@ status.
 from __future__ import annotations
 
 import argparse
-import json
 
+from . import cli_json
 from .pose.cache import CAP_ENV, SWITCH_ENV, MotionCache, cache_dir
 
 DESCRIPTION = """\
@@ -53,7 +53,7 @@ def run_cache(args) -> int:
     if args.cache_command == "clear":
         removed = cache.clear()
         if args.json:
-            print(json.dumps({"removed": removed, "folder": str(cache.folder)}))
+            cli_json.emit(cli_json.success({"removed": removed, "folder": str(cache.folder)}))
         else:
             print(f"Removed {removed} cached track(s) from {cache.folder}.")
         return 0
@@ -62,7 +62,7 @@ def run_cache(args) -> int:
         return 1
     info = cache.info()
     if args.json:
-        print(json.dumps(info.to_dict(), indent=2))
+        cli_json.emit(cli_json.success(info.to_dict()))
     else:
         state = "on" if info.enabled else f"off (${SWITCH_ENV})"
         print(f"Motion cache: {info.folder}\n  {info.entries} track(s), {_mb(info.bytes)} of {_mb(info.cap_bytes)}"
