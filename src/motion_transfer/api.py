@@ -48,6 +48,8 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
                       tier=tier, keep_sound=keep_sound, engine=engine, background=background, seed=seed,
                       compare=compare, rig=rig, options=dict(options))
     engine_impl = get_engine(engine)
+    if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
+        engine_impl.ready(request)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
                         progress=progress)

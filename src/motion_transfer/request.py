@@ -13,6 +13,9 @@ TIERS: tuple[str, ...] = ("std", "pro")
 # Short side of the output frame per tier: std = 720p, pro = 1080p.
 TIER_SHORT_SIDE: dict[str, int] = {"std": 720, "pro": 1080}
 PROMPT_MAX_CHARS = 2500
+# ``background`` value meaning "the motion video's own scene" (the actor replaced by the character); engines that
+# can remove the actor support it (wan-animate's replace mode). Passing the motion video's own file means the same.
+VIDEO_BACKGROUND = "video"
 
 
 @dataclass

@@ -13,12 +13,16 @@ Progress = Callable[[str, int, int], None]
 REGISTRY: dict[str, str] = {
     "puppet": "motion_transfer.engines.puppet.engine:PuppetEngine",
     "kling": "motion_transfer.engines.kling.engine:KlingEngine",
+    "wan-animate": "motion_transfer.engines.wan_animate.engine:WanAnimateEngine",
 }
-PLANNED = {"wan-animate": "the local GPU engine (diffusers' WanAnimatePipeline) is planned but not built yet"}
 
 
 class Engine(Protocol):
-    """An engine turns a checked request into a result video."""
+    """An engine turns a checked request into a result video.
+
+    An engine may also define ``ready(request)``: the quick checks of what it needs (model weights, a GPU, keys),
+    which ``transfer()`` runs before the preflight so such a problem is reported before any work.
+    """
 
     name: str
 
@@ -28,13 +32,11 @@ class Engine(Protocol):
 
 
 def engine_names() -> list[str]:
-    return list(REGISTRY) + list(PLANNED)
+    return list(REGISTRY)
 
 
 def get_engine(name: str) -> Engine:
     """Instantiate engine ``name``, or say clearly why it cannot be used."""
-    if name in PLANNED:
-        raise DependencyError(f"engine '{name}' is not available: {PLANNED[name]}. Use --engine puppet or kling.")
     if name not in REGISTRY:
         raise InputError(f"unknown engine {name!r}.", code="engine", measured=name, limit=list(REGISTRY),
                          fix=f"choose one of: {', '.join(REGISTRY)}.")

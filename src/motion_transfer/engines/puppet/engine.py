@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ...errors import EngineError, InputError
+from ...media.color import parse_color
 from ...request import TIER_SHORT_SIDE, Request, Result
 from ...retarget import camera_in_output, cover, letterbox, output_size, retarget
 
@@ -162,24 +163,6 @@ def same_skeleton_source(rig, track, video, tolerance: float = 6.0) -> bool:
     rig.visibility = track.body[0, :, 3].astype(np.float32)
     rig.meta["skeleton"] = "video frame 0"
     return True
-
-
-def parse_color(text: str) -> tuple[int, int, int] | None:
-    """'#0f0', '#00ff00', 'green', '0,255,0' -> RGB, or None."""
-    from PIL import ImageColor
-
-    t = text.strip()
-    if "," in t:
-        try:
-            vals = [int(v) for v in t.split(",")]
-        except ValueError:
-            return None
-        return tuple(vals) if len(vals) == 3 and all(0 <= v <= 255 for v in vals) else None
-    try:
-        c = ImageColor.getrgb(t)
-    except ValueError:
-        return None
-    return tuple(int(v) for v in c[:3])
 
 
 def _fit(rgb: np.ndarray, out_w: int, out_h: int, how: str = "cover") -> np.ndarray:
