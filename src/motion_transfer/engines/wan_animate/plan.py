@@ -13,7 +13,8 @@ motion video itself. ``video`` background with ``image`` orientation is refused:
 video's framing, which that orientation does not keep.
 
 Sizes: the model generates at its training area (1280x720 pixels, in multiples of 16, the frame's aspect kept as
-closely as that allows). ``std`` writes 720 px on the short side; ``pro`` writes 1080 px, which is that 720p
+closely as that allows). The written frame has the source's exact aspect (as with every engine), so the
+generated frames are resized by at most the rounding to 16 px. ``std`` writes 720 px on the short side; ``pro`` writes 1080 px, which is that 720p
 generation upscaled 1.5x (a Lanczos resize, not native detail) - the result says so in an info finding.
 Frame rate: the motion's own, capped at 30 fps as Wan's preprocessing does.
 """
@@ -93,6 +94,6 @@ def make_plan(request: Request, image_size: tuple[int, int], video_size: tuple[i
     mode = choose_mode(request)
     aspect = video_size if request.orientation == "video" else image_size
     gen_w, gen_h = model_size(aspect[0], aspect[1], settings.area)
-    out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], gen_w, gen_h)
+    out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], aspect[0], aspect[1])
     fps = min(float(video_fps or settings.max_fps), float(settings.max_fps))
     return Plan(mode=mode, gen_w=gen_w, gen_h=gen_h, out_w=out_w, out_h=out_h, fps=fps)
