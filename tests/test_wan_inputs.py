@@ -293,3 +293,17 @@ def test_reference_is_the_whole_image_and_a_still_background_goes_behind_the_cha
     fitted = cond.fit_reference(laid, 1280, 720)
     assert fitted.shape == (720, 1280, 3)
     assert tuple(fitted[360, 640]) == (255, 0, 0)  # the character sits in the middle, whole
+
+
+def test_cli_options_reach_the_engine_settings():
+    from motion_transfer.cli import build_parser
+    from motion_transfer.cli_wan import options
+
+    args = build_parser().parse_args(["run", "a.png", "b.mp4", "-o", "c.mp4", "--engine", "wan-animate",
+                                      "--model-path", "/models/wan", "--offload", "group", "--no-vae-tiling",
+                                      "--steps", "30"])
+    settings = WanSettings.from_options(options(args))
+    assert (settings.model_path, settings.offload, settings.vae_tiling, settings.steps) == ("/models/wan", "group",
+                                                                                            False, 30)
+    defaults = options(build_parser().parse_args(["run", "a.png", "b.mp4", "-o", "c.mp4"]))
+    assert defaults == {} and WanSettings.from_options(defaults).vae_tiling

@@ -25,5 +25,8 @@ def add_arguments(run: argparse.ArgumentParser) -> None:
 
 def options(args: argparse.Namespace) -> dict[str, Any]:
     """The wan-animate settings the user gave, as ``transfer()`` options (unset ones are left out)."""
-    keys = ("model_path", "allow_download", "offload", "vae_tiling", "steps")
-    return {k: getattr(args, k) for k in keys if getattr(args, k, None) not in (None, False)}
+    given = {k: getattr(args, k, None) for k in ("model_path", "offload", "vae_tiling", "steps")}
+    out = {k: v for k, v in given.items() if v is not None}
+    if getattr(args, "allow_download", False):
+        out["allow_download"] = True
+    return out

@@ -10,7 +10,7 @@ Memory estimates (bytes) are weights plus working memory. Weights: 2 bytes per p
   blocks of the largest component, plus the VAE and image encoder, which stay on the GPU.
 
 Working memory: the transformer's activations for one segment (tokens x (4 x width + FFN width) x 2 bytes) plus
-the VAE decoder's (full-resolution feature maps for a 4-frame chunk; a 512 px tile with ``vae_tiling``) plus
+the VAE decoder's (full-resolution feature maps for a 4-frame chunk; one 256 px tile with ``vae_tiling``) plus
 1.5 GB for the CUDA context and allocator slack. These are estimates from the model's shapes, NOT measurements;
 ``bench/wan_bench.py`` measures the real peak on a GPU.
 """
@@ -26,6 +26,7 @@ from .weights import ModelFolder
 GB = 1e9
 CONTEXT_BYTES = int(1.5 * GB)
 VAE_DECODER_CHANNELS = 96  # Wan VAE's feature width at full resolution
+TILE = 256  # diffusers' default tile for the Wan VAE (tile_sample_min_height/width)
 # The published model's shapes, used only when a folder's configs cannot be read.
 DEFAULT_DIM, DEFAULT_FFN = 5120, 13824
 REQUIRED = (("torch", "torch"), ("diffusers", "diffusers>=0.36"), ("transformers", "transformers"),
@@ -69,7 +70,7 @@ def estimates(folder: ModelFolder | None, shapes: Shapes, vae_tiling: bool) -> d
     latent_frames = (shapes.segment_frames - 1) // 4 + 2  # the segment's latents plus the reference frame
     tokens = latent_frames * (shapes.height // 16) * (shapes.width // 16)
     activations = tokens * (4 * shapes.dim + shapes.ffn) * 2
-    side = min(512, shapes.width) * min(512, shapes.height) if vae_tiling else shapes.width * shapes.height
+    side = min(TILE, shapes.width) * min(TILE, shapes.height) if vae_tiling else shapes.width * shapes.height
     vae_work = side * 4 * VAE_DECODER_CHANNELS * 4 * 3
     work = activations + vae_work + CONTEXT_BYTES
     largest = max(weights.values(), default=0)
