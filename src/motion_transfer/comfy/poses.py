@@ -15,10 +15,9 @@ Lists are flat; x and y are pixels of the W x H canvas (DWPose's convention; its
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
+from ..request import Progress
 # The Retarget node's two ends (rest pose, motion as a track) live below the engines, which use them too.
 from ..retarget_track import motion_to_track, rest_pose  # noqa: F401
 
@@ -26,8 +25,6 @@ from ..retarget_track import motion_to_track, rest_pose  # noqa: F401
 DEFAULT_MAX_FRAMES = 300
 DEFAULT_RESOLUTION = 512
 MIN_CONFIDENCE = 0.3  # DWPose keeps a keypoint when its score is at least 0.3
-
-Progress = Callable[[str, int, int], None]
 
 
 def frame_size(width: int, height: int, resolution: int) -> tuple[int, int]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +20,10 @@ import numpy as np
 
 from ...errors import EngineError, InputError
 from ...finding import Finding
-from ...request import Request, Result
+from ...request import Progress, Request, Result
 from .plan import Plan, choose_mode, make_plan, wants_video_background
 from .settings import WanSettings
 from .weights import ModelFolder
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass
