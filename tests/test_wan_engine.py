@@ -194,7 +194,7 @@ def test_too_little_gpu_memory_for_the_chosen_offload_names_one_that_fits(media,
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda index=0: (24e9, 25.8e9))
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "Fake RTX 4090")
-    with pytest.raises(InputError) as err:
+    with pytest.raises(ConfigError) as err:
         WanAnimateEngine().ready(_request(media, "mem", options={"device": "cuda", "offload": "none"}))
     text = str(err.value)
     assert "Fake RTX 4090 has 24.0 GB free" in text and "--offload none needs about 60.0 GB" in text
@@ -202,7 +202,7 @@ def test_too_little_gpu_memory_for_the_chosen_offload_names_one_that_fits(media,
     chosen = WanAnimateEngine().ready(_request(media, "auto", options={"device": "cuda"}))
     assert chosen.offload == "group"  # auto: the fastest setting that fits
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda index=0: (8e9, 8.5e9))
-    with pytest.raises(InputError, match="free the GPU of other programs"):
+    with pytest.raises(ConfigError, match="free the GPU of other programs"):
         WanAnimateEngine().ready(_request(media, "small", options={"device": "cuda"}))
 
 

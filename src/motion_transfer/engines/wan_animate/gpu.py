@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-from ...errors import DependencyError, InputError
+from ...errors import ConfigError, DependencyError
 from .settings import OFFLOAD_HELP, PIPELINE_CLASS, WanSettings
 from .weights import ModelFolder
 
@@ -42,14 +42,17 @@ def require_packages() -> None:
         except ImportError:
             missing.append(requirement)
     if missing:
-        raise DependencyError(f"the wan-animate engine needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} not "
-                              f"installed; install the extra: pip install 'motion-transfer[wan]' (with your CUDA "
-                              f"build of torch already in place).")
+        verb = "is" if len(missing) == 1 else "are"
+        raise DependencyError(f"the wan-animate engine needs {', '.join(missing)}, which {verb} not installed.",
+                              code="wan_packages", measured=missing,
+                              fix="install the extra: pip install 'motion-transfer[wan]' (with your CUDA build of "
+                                  "torch already in place).")
     import diffusers
 
     if not hasattr(diffusers, PIPELINE_CLASS):
-        raise DependencyError(f"diffusers {diffusers.__version__} has no {PIPELINE_CLASS} (it arrived in 0.36); "
-                              f"upgrade it: pip install 'motion-transfer[wan]'.")
+        raise DependencyError(f"diffusers {diffusers.__version__} has no {PIPELINE_CLASS} (it arrived in 0.36).",
+                              code="wan_packages", measured=diffusers.__version__, limit=">=0.36",
+                              fix="upgrade it: pip install 'motion-transfer[wan]'.")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,8 @@ def check_device(settings: WanSettings, need: dict[str, int]) -> str:
         why = ("this torch build has no CUDA support (a CPU wheel)" if torch.version.cuda is None
                else "no CUDA GPU is visible (check the NVIDIA driver and CUDA_VISIBLE_DEVICES)")
         raise DependencyError(f"the wan-animate engine needs an NVIDIA GPU with CUDA, and torch {torch.__version__} "
-                              f"finds none: {why}; run it on a machine with a GPU, or use --engine puppet here.")
+                              f"finds none: {why}.", code="wan_no_gpu",
+                              fix="run it on a machine with a GPU, or use --engine puppet here.")
     index = torch.device(settings.device).index or 0
     free, total = torch.cuda.mem_get_info(index)
     name = torch.cuda.get_device_name(index)
@@ -109,10 +113,10 @@ def check_device(settings: WanSettings, need: dict[str, int]) -> str:
     asked = settings.offload if settings.offload != "auto" else "group"
     options = "; ".join(f"--offload {o} about {need[o] / GB:.1f} GB" for o in order)
     advice = (f"use --offload {fits[0]} ({OFFLOAD_HELP[fits[0]]})" if fits
-              else "free the GPU of other programs, lower the resolution with --tier std, or use a larger GPU")
-    raise InputError(f"the GPU {name} has {free / GB:.1f} GB free (of {total / GB:.1f} GB), and --offload {asked} "
-                     f"needs about {need[asked] / GB:.1f} GB for this model ({options}).", code="wan_gpu_memory",
-                     measured=int(free), limit=int(need[asked]), fix=f"{advice}.")
+              else "free the GPU of other programs, or use a GPU with more memory")
+    raise ConfigError(f"the GPU {name} has {free / GB:.1f} GB free (of {total / GB:.1f} GB), and --offload {asked} "
+                      f"needs about {need[asked] / GB:.1f} GB for this model ({options}).", code="wan_gpu_memory",
+                      measured=int(free), limit=int(need[asked]), fix=f"{advice}.")
 
 
 def load_pipeline(folder: ModelFolder, settings: WanSettings, offload: str):

@@ -22,8 +22,8 @@ from ...errors import ConfigError
 from .settings import ENV_MODEL, EXAMPLE_HUB_ID, PIPELINE_CLASS
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
-DOWNLOAD_HINT = (f"download it once, e.g. `huggingface-cli download {EXAMPLE_HUB_ID} --local-dir FOLDER`, then "
-                 f"pass --model-path FOLDER (or set {ENV_MODEL}=FOLDER)")
+DOWNLOAD_HINT = (f"download it once (`huggingface-cli download {EXAMPLE_HUB_ID} --local-dir FOLDER`), then pass "
+                 f"--model-path FOLDER or set {ENV_MODEL}=FOLDER.")
 # Files each kind of component needs besides its weights (diffusers' layout).
 CONFIG_FILES = {"scheduler": ("scheduler_config.json",), "image_processor": ("preprocessor_config.json",),
                 "tokenizer": ("tokenizer_config.json",)}
@@ -47,20 +47,22 @@ def locate(model_path: str | None, allow_download: bool = False) -> ModelFolder:
     value = (model_path or os.environ.get(ENV_MODEL) or "").strip()
     if not value:
         raise ConfigError(f"no Wan2.2-Animate weights were given: the wan-animate engine needs a local folder in "
-                          f"diffusers' layout (e.g. a copy of {EXAMPLE_HUB_ID}); {DOWNLOAD_HINT}.")
+                          f"diffusers' layout (e.g. a copy of {EXAMPLE_HUB_ID}).", code="wan_no_weights",
+                          fix=DOWNLOAD_HINT)
     path = Path(value).expanduser()
     if path.exists():
         if not path.is_dir():
-            raise ConfigError(f"{path}: the Wan model path must be a folder (diffusers' layout with "
-                              f"model_index.json), not a file.")
+            raise ConfigError("the Wan model path is a file, not a folder in diffusers' layout.", file=path,
+                              code="wan_model_path", fix="pass the folder that holds model_index.json.")
         return check_folder(path)
     if HUB_ID.match(value):
         if not allow_download:
             raise ConfigError(f"{value!r} is not a folder on this machine; it looks like a Hugging Face hub id, and "
-                              f"nothing is downloaded unless you allow it: add --allow-download (tens of GB for "
-                              f"the 14B model), or {DOWNLOAD_HINT}.")
+                              f"nothing is downloaded unless you allow it.", code="wan_download_not_allowed",
+                              measured=value, fix=f"add --allow-download (tens of GB for the 14B model), or "
+                                                  f"{DOWNLOAD_HINT}")
         return check_folder(_download(value), downloaded=True)
-    raise ConfigError(f"{path}: the Wan model folder does not exist; {DOWNLOAD_HINT}.")
+    raise ConfigError("the Wan model folder does not exist.", file=path, code="wan_model_path", fix=DOWNLOAD_HINT)
 
 
 def _download(repo_id: str) -> Path:
@@ -68,27 +70,31 @@ def _download(repo_id: str) -> Path:
     try:
         from huggingface_hub import snapshot_download
     except ImportError as exc:
-        raise ConfigError(f"downloading {repo_id} needs huggingface_hub ({exc}); install the extra: "
-                          f"pip install 'motion-transfer[wan]'.") from exc
+        raise ConfigError(f"downloading {repo_id} needs huggingface_hub ({exc}).", code="wan_packages",
+                          fix="install the extra: pip install 'motion-transfer[wan]'.") from exc
     try:
         return Path(snapshot_download(repo_id))
     except Exception as exc:  # noqa: BLE001 - network, auth and not-found errors all end the same way
-        raise ConfigError(f"downloading {repo_id} failed: {exc}. Check the id and your connection, or "
-                          f"{DOWNLOAD_HINT}.") from exc
+        raise ConfigError(f"downloading {repo_id} failed: {exc}.", code="wan_download",
+                          fix=f"check the id and your connection, or {DOWNLOAD_HINT}") from exc
 
 
 def check_folder(path: Path, downloaded: bool = False) -> ModelFolder:
     """Check ``path`` holds a complete WanAnimatePipeline; raise one sentence naming every missing file."""
     index = path / "model_index.json"
     if not index.is_file():
-        raise ConfigError(f"{path} is not a diffusers model folder: it has no model_index.json; {DOWNLOAD_HINT}.")
+        raise ConfigError("this is not a diffusers model folder: it has no model_index.json.", file=path,
+                          code="wan_not_diffusers", fix=DOWNLOAD_HINT)
     try:
         spec = json.loads(index.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{index} cannot be read ({exc}); download the model again.") from exc
+        raise ConfigError(f"model_index.json cannot be read ({exc}).", file=index, code="wan_damaged",
+                          fix="download the model again.") from exc
     if spec.get("_class_name") != PIPELINE_CLASS:
-        raise ConfigError(f"{path} holds a {spec.get('_class_name', 'unknown')} model, not Wan2.2-Animate "
-                          f"({PIPELINE_CLASS}); point --model-path at a copy of {EXAMPLE_HUB_ID}.")
+        raise ConfigError(f"this folder holds a {spec.get('_class_name', 'unknown')} model, not Wan2.2-Animate "
+                          f"({PIPELINE_CLASS}).", file=path, code="wan_wrong_model",
+                          measured=spec.get("_class_name"), limit=PIPELINE_CLASS,
+                          fix=f"point --model-path at a copy of {EXAMPLE_HUB_ID}.")
     folder = ModelFolder(path=path, downloaded=downloaded)
     missing: list[str] = []
     damaged: list[str] = []
@@ -121,12 +127,13 @@ def check_folder(path: Path, downloaded: bool = False) -> ModelFolder:
         if files:
             folder.params[name] = params
     if missing:
-        raise ConfigError(f"the model folder {path} is incomplete: missing {', '.join(missing)}; download the "
-                          f"missing files again (e.g. `huggingface-cli download {EXAMPLE_HUB_ID} --local-dir "
-                          f"{path}` resumes and fills the gaps).")
+        raise ConfigError(f"the model folder is incomplete: missing {', '.join(missing)}.", file=path,
+                          code="wan_incomplete", measured=missing,
+                          fix=f"download the missing files again (`huggingface-cli download {EXAMPLE_HUB_ID} "
+                              f"--local-dir {path}` resumes and fills the gaps).")
     if damaged:
-        raise ConfigError(f"the model folder {path} has damaged weight files: {', '.join(damaged)}; delete them "
-                          f"and download them again.")
+        raise ConfigError(f"the model folder has damaged weight files: {', '.join(damaged)}.", file=path,
+                          code="wan_damaged", measured=damaged, fix="delete them and download them again.")
     return folder
 
 
@@ -137,7 +144,8 @@ def _weight_files(sub: Path) -> tuple[list[Path], list[str]]:
         try:
             shards = sorted(set(json.loads(indexes[0].read_text(encoding="utf-8"))["weight_map"].values()))
         except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"{indexes[0]} cannot be read ({exc}); download it again.") from exc
+            raise ConfigError(f"the shard index cannot be read ({exc}).", file=indexes[0], code="wan_damaged",
+                              fix="download it again.") from exc
         present = [sub / s for s in shards if (sub / s).is_file()]
         return present, [s for s in shards if not (sub / s).is_file()]
     files = sorted(p for p in sub.iterdir() if p.suffix in WEIGHT_SUFFIXES and p.is_file())
