@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
         if not args.json:
             print(f"offload {offload:>5}: {row['s_per_output_s']:.1f} s per output second "
-                  f"(generate {row['generate_s']:.0f} s for {row['output_seconds']:.1f} s, load {row['load_s']:.0f} s); "
+                  f"(generate {row['generate_s']:.0f} s for {row['output_seconds']:.1f} s, "
+                  f"load {row['load_s']:.0f} s); "
                   f"peak GPU {row['peak_allocated_gb']:.1f} GB allocated / {row['peak_reserved_gb']:.1f} GB reserved "
                   f"(estimate {row['estimate_gb']:.1f} GB); seams {row['seam_change']:.1f} vs "
                   f"{row['other_change']:.1f} elsewhere (ratio {row['seam_ratio']:.2f})")

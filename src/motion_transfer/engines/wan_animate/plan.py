@@ -14,8 +14,9 @@ video's framing, which that orientation does not keep.
 
 Sizes: the model generates at its training area (1280x720 pixels, in multiples of 16, the frame's aspect kept as
 closely as that allows). The written frame has the source's exact aspect (as with every engine), so the
-generated frames are resized by at most the rounding to 16 px. ``std`` writes 720 px on the short side; ``pro`` writes 1080 px, which is that 720p
-generation upscaled 1.5x (a Lanczos resize, not native detail) - the result says so in an info finding.
+generated frames are resized by at most the rounding to 16 px. ``std`` writes 720 px on the short side; ``pro``
+writes 1080 px, which is that 720p generation upscaled 1.5x (a Lanczos resize, not native detail) - the result
+says so in an info finding.
 Frame rate: the motion's own, capped at 30 fps as Wan's preprocessing does.
 """
 from __future__ import annotations
