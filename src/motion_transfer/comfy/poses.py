@@ -19,7 +19,7 @@ import numpy as np
 
 from ..request import Progress
 # The Retarget node's two ends (rest pose, motion as a track) live below the engines, which use them too.
-from ..retarget_track import motion_to_track, rest_pose  # noqa: F401
+from ..pose.retarget_track import motion_to_track, rest_pose  # noqa: F401
 
 # IMAGE batches are capped so a long clip cannot fill the RAM: frames x height x width x 3 x 4 bytes.
 DEFAULT_MAX_FRAMES = 300

@@ -5,7 +5,7 @@ WanAnimatePipeline expects. All frames are RGB uint8 at the generated size unles
   20 points OpenPose body (COCO-18 plus the two big toes) as ellipses in OpenPose's colours at 60%, joints as
   full-colour discs, stick width ``max(min(H, W) // 200 - 1, 1)``; hands as 21-point rainbow lines 4 px wide with
   blue joints 4 px; no face points. We draw the same picture from the *retargeted* track (the actor's bone
-  directions, the character's bone lengths and place, from ``retarget``), MediaPipe's joints mapped to OpenPose's
+  directions, the character's bone lengths and place, from ``pose.retarget``), MediaPipe's joints mapped to OpenPose's
   (neck = mid-shoulders, toes = MediaPipe's foot index points), joints kept at visibility 0.5 as Wan keeps scores
   of 0.5.
 ``face_video`` - Wan crops the *actor's* face from each motion frame: the box of the 68 face landmarks, its area
@@ -33,7 +33,7 @@ from ...pose.draw import HAND_COLORS
 from ...pose.openpose import body18, face70, hand21
 from ...pose.skeleton import HAND_BONES, J
 from ...pose.track import PoseTrack
-from ...retarget import Placement, cover, letterbox
+from ...media.framing import fit
 
 SCORE_MIN = 0.5
 # Wan's 20-point body: OpenPose COCO-18 then left toe, right toe (1-based limb pairs as in Wan's drawer).
@@ -182,19 +182,9 @@ def replace_mask(height: int, width: int, boxes: list[np.ndarray]) -> np.ndarray
 
 
 # ----------------------------------------------------------------------------------------------- reference
-def place(rgb: np.ndarray, placement: Placement, width: int, height: int) -> np.ndarray:
-    """``rgb`` warped by ``placement`` into a ``width`` x ``height`` frame, borders filled with its edges."""
-    import cv2
-
-    M = np.float32([[placement.scale, 0, placement.ox], [0, placement.scale, placement.oy]])
-    interp = cv2.INTER_AREA if placement.scale < 1 else cv2.INTER_CUBIC
-    return cv2.warpAffine(rgb, M, (width, height), flags=interp, borderMode=cv2.BORDER_REPLICATE)
-
-
 def fit_reference(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     """The character image whole inside the generated frame (letterbox, stretched-edge bars)."""
-    h, w = rgb.shape[:2]
-    return place(rgb, letterbox(w, h, width, height), width, height)
+    return fit(rgb, width, height, how="letterbox")
 
 
 def composite(rgb: np.ndarray, person: np.ndarray, background: np.ndarray | tuple[int, int, int]) -> np.ndarray:
@@ -204,8 +194,7 @@ def composite(rgb: np.ndarray, person: np.ndarray, background: np.ndarray | tupl
         bg = np.empty_like(rgb)
         bg[:] = background
     else:
-        bh, bw = background.shape[:2]
-        bg = place(background, cover(bw, bh, w, h), w, h)
+        bg = fit(background, w, h, how="cover")
     a = np.clip(person.astype(np.float32), 0, 1)[..., None]
     return (rgb * a + bg * (1 - a) + 0.5).astype(np.uint8)
 

@@ -85,8 +85,8 @@ class WanAnimateEngine:
         timings["pose"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        from ...retarget import retarget
-        from ...retarget_track import motion_to_track, rest_pose
+        from ...pose.retarget import retarget
+        from ...pose.retarget_track import motion_to_track, rest_pose
         from .segments import Segments
 
         motion = retarget(track, rest_pose(image_pose), request.orientation, plan.gen_w, plan.gen_h)
@@ -232,9 +232,8 @@ def _generate(pipe, request: Request, plan: Plan, settings: WanSettings, segment
 
     from ...media.frames import iter_frames
     from ...media.writer import VideoWriter
-    from ...retarget import letterbox
-    from .conditioning import (VideoWindow, body_boxes, draw_wan_pose, face_boxes, face_crop, place,
-                               replace_mask)
+    from ...media.framing import fit, letterbox
+    from .conditioning import VideoWindow, body_boxes, draw_wan_pose, face_boxes, face_crop, replace_mask
     from .sampler import SegmentInputs, sample
 
     face_size = int(pipe.transformer.config.motion_encoder_size)
@@ -257,7 +256,7 @@ def _generate(pipe, request: Request, plan: Plan, settings: WanSettings, segment
         if plan.mode != "replace":
             return pose, face, None, None
         mask = replace_mask(plan.gen_h, plan.gen_w, [actor_boxes[i], character_boxes[i]])
-        background = place(window.get(i), video_place, plan.gen_w, plan.gen_h)
+        background = fit(window.get(i), plan.gen_w, plan.gen_h, how="letterbox")  # as video_place maps joints
         background[mask > 0] = 0
         return pose, face, background, mask
 

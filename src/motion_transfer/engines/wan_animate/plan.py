@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...request import TIER_SHORT_SIDE, VIDEO_BACKGROUND, Request
-from ...retarget import output_size
+from ...media.framing import output_size
 from .settings import WanSettings
 
 MULTIPLE = 16  # the VAE's 8x downsampling times the transformer's 2x2 patches

@@ -10,7 +10,7 @@ import numpy as np
 
 def rest_pose(image_track):
     """The character's ``RestPose`` from a one-frame track of its image (``pose.estimator.detect_image``)."""
-    from .errors import InputError
+    from ..errors import InputError
     from .retarget import RestPose
 
     body = image_track.body[0]
@@ -50,7 +50,7 @@ def motion_to_track(motion, source):
     """A retargeted ``Motion`` (character joints in output pixels) as a ``PoseTrack`` that can be drawn and
     exported. Visibility and depth come from the actor (``source``, the video's track); the actor's face mesh
     follows the character's head by the similarity that maps the actor's 11 face points onto the character's."""
-    from .pose.track import PoseTrack
+    from .track import PoseTrack
     from .retarget import hold_missing
 
     n = len(motion)
