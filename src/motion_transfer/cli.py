@@ -226,7 +226,6 @@ def _print_warnings(report) -> None:
 
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
-
     from .cli_wan import options as wan_options
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
