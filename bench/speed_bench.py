@@ -49,9 +49,9 @@ t = time.perf_counter()
 from motion_transfer import transfer
 r = transfer({image!r}, {video!r}, {output!r}, tier={tier!r})
 u = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"wall": time.perf_counter() - t, "cpu": u.ru_utime + u.ru_stime, "timings": r.timings, "frames": r.frames,
-                  "size": [r.width, r.height], "cache": r.extra.get("pose_cache"),
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"wall": time.perf_counter() - t, "cpu": u.ru_utime + u.ru_stime, "timings": r.timings,
+                  "frames": r.frames, "size": [r.width, r.height], "cache": r.extra.get("pose_cache"),
+                  "peak_mb": u.ru_maxrss / 1024}}))
 """
 
 
