@@ -16,6 +16,8 @@ from ...request import TIER_SHORT_SIDE, Request, Result
 from ...retarget import camera_in_output, cover, letterbox, output_size, retarget
 
 Progress = Callable[[str, int, int], None]
+# std is the fast tier: the pose model runs at up to 15 frames a second (the rest interpolated); pro on every frame
+POSE_PRESET_FOR_TIER = {"std": "balanced", "pro": "accurate"}
 
 
 class PuppetEngine:
@@ -125,9 +127,7 @@ def load_motion(request: Request, progress: Progress | None = None):
         return load_track(given)
     from ...pose.estimator import track_video
 
-    # std is the fast tier: the pose model runs at up to 15 frames a second (the rest interpolated); pro on
-    # every frame
-    preset = request.options.get("pose_preset") or ("accurate" if request.tier == "pro" else "balanced")
+    preset = request.options.get("pose_preset") or POSE_PRESET_FOR_TIER[request.tier]
     return track_video(request.video, progress=progress, preset=preset)
 
 
