@@ -6,6 +6,7 @@ app's temporary folder (samples, uploads, results).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import signal
 import sys
 
@@ -37,11 +38,9 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 def run_ui(args) -> int:
     """Serve until interrupted; the workspace goes away on every way out (Ctrl-C, SIGTERM, an error)."""
-    try:
-        import gradio  # noqa: F401  (only to give the install hint before any work)
-    except ImportError as exc:
-        raise DependencyError(f"the web app needs Gradio ({exc}). Install it with: "
-                              "pip install 'motion-transfer[ui]'") from exc
+    if importlib.util.find_spec("gradio") is None:
+        raise DependencyError("the web app needs Gradio, which is not installed. Install it with: "
+                              "pip install 'motion-transfer[ui]'")
     from .ui.app import is_loopback, serve
     from .ui.session import Workspace
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import time
 from pathlib import Path
 
 import gradio as gr
 
+from ..cli import format_findings
 from ..cli_jobs import JOB_COLUMNS
 from ..engines.base import engine_names
 from ..engines.kling.engine import DEFAULT_MODEL, MODELS
@@ -45,7 +47,7 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
                 image = gr.File(value=image0, label="Character image (JPG, PNG, WEBP, GIF, AVIF; at most 10 MB)",
                                 file_types=["image"], type="filepath", elem_id="image")
                 video = gr.Video(value=video0, label="Motion video (MP4, MOV, WEBM, M4V, GIF; 3-30 s; at most "
-                                 "100 MB)", sources=["upload"], elem_id="video")
+                                 "100 MB)", sources=["upload"], height=360, elem_id="video")
             with gr.Column(scale=1):
                 prompt = gr.Textbox(label="Prompt (generative engines only; at most 2,500 characters)", lines=2)
                 with gr.Row():
@@ -73,12 +75,13 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
                 check_btn = gr.Button("Check", variant="primary", elem_id="check-btn")
                 findings = gr.HTML(elem_id="findings")
                 check_msg = gr.Textbox(label="Messages", lines=3, interactive=False, elem_id="check-messages")
-                timeline = gr.Image(label="Frames named by a finding", interactive=False, elem_id="timeline")
+                gr.Markdown("**Frames named by a finding** (one row per finding, in its severity's colour)")
+                timeline = gr.Image(show_label=False, interactive=False, elem_id="timeline")
                 with gr.Row():
                     overlay = gr.Video(label="Tracked skeleton over the motion video", interactive=False,
-                                       elem_id="overlay")
+                                       height=480, elem_id="overlay")
                     character = gr.Image(label="The character's joints (pick a joint, then click the image to "
-                                         "place it)", interactive=False, elem_id="character")
+                                         "place it)", interactive=False, height=480, elem_id="character")
                 with gr.Row():
                     joint = gr.Dropdown(list(BODY_JOINTS), value="left_wrist", label="Joint to place")
                     use_rig = gr.Checkbox(value=False, label="Render with my rig (else the puppet detects it)")
@@ -97,8 +100,8 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
                 status = gr.Markdown("", elem_id="render-status")
                 render_msg = gr.Textbox(label="Messages", lines=3, interactive=False, elem_id="render-messages")
                 with gr.Row():
-                    reference = gr.Video(value=video0, label="Reference", interactive=False)
-                    result = gr.Video(label="Result", interactive=False, elem_id="result")
+                    reference = gr.Video(value=video0, label="Reference", interactive=False, height=480)
+                    result = gr.Video(label="Result", interactive=False, height=480, elem_id="result")
                 download = gr.DownloadButton("Download the result", visible=False, elem_id="download")
 
             with gr.Tab("Kling jobs"):
@@ -118,13 +121,14 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
             def report(stage: str, done: int, total: int) -> None:
                 progress((done, total), desc=stage, unit="frames")
 
+            t0 = time.perf_counter()
             try:
                 view = s.check(img, vid, orientation=ori, engine=eng, prompt=text or "", tier=tr, progress=report)
             except MotionTransferError as exc:
                 return (gr.skip(),) * 4 + (error_text(exc), gr.skip())
-            from ..cli import format_findings
-
-            note = "\n".join([format_findings(view.report.findings)] + view.notes)
+            seconds = sum(view.report.timings.values())
+            note = "\n".join([f"Checked in {time.perf_counter() - t0:.1f} s (preflight {seconds:.1f} s)."]
+                             + view.notes)
             return (findings_html(view.report.findings), view.timeline,
                     str(view.overlay) if view.overlay else None, view.character, note,
                     s.rows() if view.rig else None)
@@ -237,8 +241,9 @@ def _follow(task: Task, progress, reference_value):
     audio = "with audio" if r.has_audio else "no audio"
     done = (f"Done in {task.seconds:.1f} s: {r.width}x{r.height}, {r.fps:g} fps, {r.frames} frames, "
             f"{r.duration:.1f} s, {audio}.")
-    warnings = [f.sentence() for f in r.findings if f.severity != "info"]
-    yield done, "\n".join(warnings), gr.skip(), str(r.output), gr.update(value=str(r.output), visible=True)
+    shown = [f for f in r.findings if f.severity != "error"]
+    yield done, format_findings(shown) if shown else "", gr.skip(), str(r.output), \
+        gr.update(value=str(r.output), visible=True)
 
 
 def is_loopback(host: str) -> bool:
