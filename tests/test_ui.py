@@ -245,7 +245,24 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def test_page_checks_and_renders_the_samples_in_a_real_browser(samples, tmp_path):
+def test_ui_command_removes_its_temporary_folder_on_the_way_out(monkeypatch):
+    pytest.importorskip("gradio")
+    import motion_transfer.ui.app as app
+    from motion_transfer.cli import main
+
+    seen = {}
+
+    def fake_serve(host, port, *, share, workspace):
+        seen.update(host=host, port=port, share=share, root=workspace.root, existed=workspace.root.is_dir())
+        raise KeyboardInterrupt  # what Ctrl-C does while the page is served
+
+    monkeypatch.setattr(app, "serve", fake_serve)
+    assert main(["ui", "--port", "7999"]) == 130
+    assert seen["host"] == "127.0.0.1" and seen["port"] == 7999 and seen["share"] is False
+    assert seen["existed"] and not seen["root"].exists()
+
+
+def test_page_checks_and_renders_the_samples_in_a_real_browser(workspace, samples, monkeypatch):
     """Load the page, press Check, then Render, and find the result video on the page."""
     pytest.importorskip("gradio")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -258,8 +275,9 @@ def test_page_checks_and_renders_the_samples_in_a_real_browser(samples, tmp_path
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    ws = Workspace.create()
-    demo = serve("127.0.0.1", port, block=False, samples=samples, workspace=ws)
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(workspace.root / "uploads"))  # restored afterwards
+    demo = serve("127.0.0.1", port, block=False, samples=samples, workspace=workspace)
+    assert demo.max_file_size == 100_000_000  # the largest input-rule limit; the server refuses bigger uploads
     try:
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -277,4 +295,3 @@ def test_page_checks_and_renders_the_samples_in_a_real_browser(samples, tmp_path
             browser.close()
     finally:
         demo.close()
-        ws.remove()
