@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from conftest import write_clip
@@ -49,16 +50,15 @@ def test_run_with_bad_input_writes_nothing(tmp_path, capsys):
 
 
 def test_unknown_orientation_is_refused_by_argparse(tmp_path, capsys):
-    try:
+    with pytest.raises(SystemExit) as exc:
         main(["check", "a.png", "b.mp4", "--orientation", "sideways"])
-    except SystemExit as exc:
-        assert exc.code == 2
+    assert exc.value.code == 2
     assert "invalid choice" in capsys.readouterr().err
 
 
 def test_pose_refuses_unknown_track_suffix(tmp_path, capsys):
     clip = write_clip(tmp_path / "c.mp4")
-    assert main(["pose", str(clip), "-o", str(tmp_path / "t.txt")]) == 1
+    assert main(["pose", str(clip), "-o", str(tmp_path / "t.txt")]) == 2
     assert "pose.json or .npz" in capsys.readouterr().err
 
 
@@ -68,3 +68,17 @@ def test_run_json_reports_refusal_as_json(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 2 and doc["ok"] is False
     assert "video_too_short" in [f["code"] for f in doc["findings"] if f["severity"] == "error"]
+
+
+def test_choices_come_from_the_shared_lists():
+    from motion_transfer.cli import build_parser
+    from motion_transfer.engines.base import engine_names
+    from motion_transfer.engines.kling.settings import MODELS
+    from motion_transfer.request import ORIENTATIONS, TIERS
+
+    run = build_parser()._subparsers._group_actions[0].choices["run"]
+    by_dest = {a.dest: a for a in run._actions}
+    assert list(by_dest["orientation"].choices) == list(ORIENTATIONS)
+    assert list(by_dest["tier"].choices) == list(TIERS)
+    assert list(by_dest["engine"].choices) == engine_names()
+    assert list(by_dest["model"].choices) == list(MODELS)

@@ -14,10 +14,9 @@ from fake_kling import ACCESS_KEY, SECRET_KEY, FakeKling, FakeTime, make_mp4, ma
 from fake_kling import fake_kling, kling_env, kling_media  # noqa: F401
 from motion_transfer.engines.kling.auth import (Credentials, TokenSource, load_credentials, make_jwt, redact,
                                                 strip_query)
-from motion_transfer.engines.kling.client import (DEFAULT_API_BASE, KlingClient, RetryPolicy, TaskNotFound,
-                                                  _retry_after, resolve_api_base)
-from motion_transfer.engines.kling.engine import PollSchedule, Settings, estimate_cost
-from motion_transfer.errors import ConfigError, InputError, PreflightError
+from motion_transfer.engines.kling.client import DEFAULT_API_BASE, KlingClient, RetryPolicy, _retry_after, resolve_api_base
+from motion_transfer.engines.kling.settings import PollSchedule, Settings, estimate_cost
+from motion_transfer.errors import ConfigError, InputError, PreflightError, TaskNotFound
 from motion_transfer.jobs import JobStore, default_db_path
 
 

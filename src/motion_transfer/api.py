@@ -8,9 +8,7 @@ from typing import Any, Callable
 from .errors import InputError, PreflightError
 from .preflight import Report
 from .preflight import check as _preflight
-from .request import ORIENTATIONS, TIERS, Request, Result
-
-Progress = Callable[[str, int, int], None]
+from .request import ORIENTATIONS, TIERS, Progress, Request, Result
 
 
 def _validate_choices(orientation: str, tier: str) -> None:

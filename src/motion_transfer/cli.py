@@ -4,16 +4,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .errors import MotionTransferError, PreflightError
-from .finding import Finding
+from .errors import InputError, MotionTransferError, PreflightError
+from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
+from .engines.kling.settings import DEFAULT_MODEL, MODELS
+from .finding import format_findings
+from .request import ORIENTATIONS, TIERS
 
 EPILOG = """\
 examples:
@@ -57,37 +58,12 @@ class BarProgress:
         self.bar, self.stage = None, None
 
 
-def format_findings(findings: Sequence[Finding]) -> str:
-    """A table a person can read: severity, code, the sentence, what was measured and the fix."""
-    if not findings:
-        return "No problems found."
-    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
-    code_w = max(len(f.code) for f in findings)
-    indent = " " * (9 + code_w + 2)
-    lines = []
-    for f in findings:
-        head = f"{f.severity.upper():<8} {f.code:<{code_w}}  "
-        body = textwrap.wrap(f.message if not f.file else f"{Path(f.file).name}: {f.message}",
-                             width=max(40, width - len(indent)))
-        lines.append(head + body[0])
-        lines += [indent + b for b in body[1:]]
-        if f.measured is not None or f.limit is not None:
-            lines.append(f"{indent}measured: {f.measured}   limit: {f.limit}")
-        if f.fix:
-            lines += textwrap.wrap(f"fix: {f.fix}", width=max(40 + len(indent), width), initial_indent=indent,
-                                   subsequent_indent=indent + "     ")
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    lines.append(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s).")
-    return "\n".join(lines)
-
-
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--orientation", choices=["video", "image"], default="video",
+    p.add_argument("--orientation", choices=ORIENTATIONS, default="video",
                    help="video: the character's position, framing and facing follow the video (full-body "
                         "choreography, clips up to 30 s). image: the character keeps the image's framing and only "
                         "the motion transfers (portraits, camera moves; up to 10 s). Default: video.")
-    p.add_argument("--engine", default="puppet",
-                   help="puppet (default: local CPU, offline), kling (Kling's cloud API, needs your keys).")
+    p.add_argument("--engine", default=DEFAULT_ENGINE, choices=engine_names(), help=engine_help() + ".")
     p.add_argument("--prompt", default="", help="scene text (generative engines only; at most 2,500 characters).")
     p.add_argument("--json", action="store_true", help="print a JSON report on stdout instead of text.")
 
@@ -109,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("video", help="motion reference video (MP4, MOV, WEBM, M4V, GIF; 3-30 s; at most 100 MB)")
     run.add_argument("-o", "--output", required=True, help="result video (H.264 MP4); written only when complete")
     _add_common(run)
-    run.add_argument("--tier", "--mode", dest="tier", choices=["std", "pro"], default="std",
+    run.add_argument("--tier", "--mode", dest="tier", choices=TIERS, default="std",
                      help="std: 720p, faster (default). pro: 1080p.")
     run.add_argument("--no-keep-sound", dest="keep_sound", action="store_false",
                      help="do not copy the reference video's audio into the result")
@@ -120,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
     run.add_argument("--seed", type=int, default=0, help="seed for engines with randomness (default 0)")
     kl = run.add_argument_group("kling engine")
-    kl.add_argument("--model", default="kling-v2-6", choices=["kling-v2-6", "kling-v3"], help="Kling model")
+    kl.add_argument("--model", choices=MODELS,
+                    help=f"Kling model (default: env KLING_MODEL, else {DEFAULT_MODEL})")
     kl.add_argument("--video-url", help="a public https URL of the video (otherwise it is uploaded to your "
                                         "configured S3 bucket)")
     kl.add_argument("--detach", action="store_true", help="submit, store the job and return its id at once; "
@@ -152,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Generate the built-in sample character and dance clip and run the full "
                                       "job on them; nothing is downloaded.")
     demo.add_argument("-o", "--output", default="demo.mp4", help="result video (default demo.mp4)")
-    demo.add_argument("--tier", choices=["std", "pro"], default="std")
+    demo.add_argument("--tier", choices=TIERS, default="std", help="std: 720p (default). pro: 1080p.")
     demo.add_argument("--seconds", type=float, default=6.0, help="length of the sample dance (3-30 s)")
     demo.add_argument("--keep-inputs", metavar="DIR", help="also keep the generated inputs in DIR")
     demo.add_argument("--compare", help="also write reference | result side by side to this MP4")
@@ -239,7 +216,8 @@ def cmd_pose(args, progress: BarProgress) -> int:
 
     out = Path(args.output)
     if out.suffix not in (".json", ".npz"):
-        raise MotionTransferError(f"{out}: the track file must end in .pose.json or .npz.")
+        raise InputError("the track file must end in .pose.json or .npz.", file=out, code="track_extension",
+                         measured=out.suffix, limit=[".pose.json", ".npz"], fix="e.g. -o dance.pose.json.")
     track = track_video(args.video, fps=args.fps, progress=progress, smooth=args.smooth)
     progress.close()
     warnings = people_in_track(track, args.video)

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import gradio as gr
 
-from ..cli import format_findings
 from ..cli_jobs import JOB_COLUMNS
-from ..engines.base import engine_names
-from ..engines.kling.engine import DEFAULT_MODEL, MODELS
+from ..engines.base import DEFAULT_ENGINE, engine_help, engine_names
+from ..engines.kling.settings import DEFAULT_MODEL, MODELS
 from ..errors import MotionTransferError
+from ..finding import format_findings
+from ..media.probe import file_size_text
 from ..pose.skeleton import BODY_JOINTS
 from ..request import ORIENTATIONS, TIERS
-from ..rules import RULES
+from ..rules import RULES, rules_for
 from .session import Session, Task, Workspace, error_text, findings_html, job_rows
 
 POLL_S = 0.25  # how often the page asks a running task for its stage and frame
@@ -36,6 +37,18 @@ def _theme() -> gr.themes.Base:
                              font_mono=["ui-monospace", "monospace"])
 
 
+def _image_label() -> str:
+    r = rules_for(DEFAULT_ENGINE)
+    return (f"Character image ({', '.join(f.upper() for f in r.image_formats)}; at most "
+            f"{file_size_text(r.image_max_bytes)})")
+
+
+def _video_label() -> str:
+    r = rules_for(DEFAULT_ENGINE)
+    return (f"Motion video ({', '.join(f.upper() for f in r.video_formats)}; {r.min_seconds:g}-"
+            f"{max(r.max_seconds.values()):g} s; at most {file_size_text(r.video_max_bytes)})")
+
+
 def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) -> gr.Blocks:
     """The page, opening with ``samples`` (image, video) as its inputs."""
     image0, video0 = (str(p) for p in samples) if samples else (None, None)
@@ -44,10 +57,10 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
         gr.Markdown(INTRO)
         with gr.Row():
             with gr.Column(scale=1):
-                image = gr.File(value=image0, label="Character image (JPG, PNG, WEBP, GIF, AVIF; at most 10 MB)",
+                image = gr.File(value=image0, label=_image_label(),
                                 file_types=["image"], type="filepath", elem_id="image")
-                video = gr.Video(value=video0, label="Motion video (MP4, MOV, WEBM, M4V, GIF; 3-30 s; at most "
-                                 "100 MB)", sources=["upload"], height=360, elem_id="video")
+                video = gr.Video(value=video0, label=_video_label(), sources=["upload"], height=360,
+                                 elem_id="video")
             with gr.Column(scale=1):
                 prompt = gr.Textbox(label="Prompt (generative engines only; at most 2,500 characters)", lines=2)
                 with gr.Row():
@@ -56,8 +69,7 @@ def build_app(workspace: Workspace, samples: tuple[Path, Path] | None = None) ->
                                                 "image's framing (up to 10 s)")
                     tier = gr.Radio(list(TIERS), value="std", label="Tier", info="std 720p, pro 1080p")
                 with gr.Row():
-                    engine = gr.Dropdown(engine_names(), value="puppet", label="Engine",
-                                         info="puppet: local CPU, offline; kling: Kling's cloud API (paid)")
+                    engine = gr.Dropdown(engine_names(), value=DEFAULT_ENGINE, label="Engine", info=engine_help())
                     keep_sound = gr.Checkbox(value=True, label="Keep the video's sound")
                 with gr.Row():
                     background = gr.Textbox(label="Background colour", placeholder="#00ff00 or green; empty: "

@@ -16,12 +16,11 @@ import numpy as np
 
 from ..engines.puppet.engine import POSE_PRESET_FOR_TIER
 from ..errors import MotionTransferError, PreflightError
-from ..finding import Finding
+from ..finding import Finding, format_findings
 from ..pose.skeleton import BODY_JOINTS
 from ..preflight import Report
+from ..request import Progress
 from .views import joints_image, timeline_image, write_overlay_video
-
-Progress = Callable[[str, int, int], None]
 
 SAMPLE_SECONDS = 6.0  # what `motion-transfer demo` renders by default
 SAMPLE_SIZE = (720, 960)
@@ -38,8 +37,6 @@ class Cancelled(MotionTransferError):
 
 def error_text(exc: BaseException) -> str:
     """The sentences the CLI prints for this error (the findings table for a refused preflight)."""
-    from ..cli import format_findings
-
     if isinstance(exc, PreflightError):
         return format_findings(exc.findings)
     if isinstance(exc, MotionTransferError):
@@ -311,7 +308,7 @@ class Session:
     # ---- kling
     def kling_estimate(self, video: str, model: str, tier: str) -> str:
         """The sentence the CLI prints before asking to pay, for the current video, model and tier."""
-        from ..engines.kling.engine import PRICES_USD_PER_S, estimate_cost
+        from ..engines.kling.settings import PRICES_USD_PER_S, estimate_cost
         from ..media.probe import probe
 
         if not video:

@@ -4,7 +4,7 @@ joints. Plain numpy/OpenCV in, RGB arrays or files out, so they can be tested (a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -12,8 +12,7 @@ from ..finding import Finding
 from ..pose.draw import draw_pose, draw_track_frame
 from ..pose.skeleton import BODY_JOINTS, J
 from ..pose.track import PoseTrack
-
-Progress = Callable[[str, int, int], None]
+from ..request import Progress
 
 SEVERITY_RGB = {"error": (214, 48, 49), "warning": (230, 145, 0), "info": (52, 120, 220)}
 TIMELINE_WIDTH = 960
@@ -73,7 +72,7 @@ def timeline_image(findings: Sequence[Finding], frames: int, fps: float, width: 
 
 
 def write_overlay_video(video: str | Path, track: PoseTrack, path: str | Path, *, long_side: int = 720,
-                        progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> Path:
+                        progress: Progress | None = None) -> Path:
     """The motion video with the tracked skeleton drawn over each frame (H.264, at most ``long_side`` px), so a
     person sees where the tracking holds and where it slips before any render."""
     import cv2
@@ -90,7 +89,7 @@ def write_overlay_video(video: str | Path, track: PoseTrack, path: str | Path, *
     n = len(track)
     with VideoWriter(path, track.fps, w, h, crf=23) as writer:
         for i, rgb in enumerate(iter_frames(video, fps=track.fps, size=(w, h))):
-            if i >= n or (cancelled and cancelled()):
+            if i >= n:
                 break
             writer.write(draw_track_frame(small, i, background=cv2.convertScaleAbs(rgb, alpha=0.8)))
             if progress:

@@ -37,6 +37,9 @@ from ...errors import (
     RemoteError,
     RemoteParameterError,
     RemotePolicyError,
+    RateLimited,
+    SubmitUncertain,
+    TaskNotFound,
 )
 from .auth import TokenSource, read_config_section, redact
 
@@ -89,18 +92,6 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-class SubmitUncertain(RemoteError):
-    """The create request may or may not have reached Kling (connection lost, timeout, server error)."""
-
-
-class TaskNotFound(RemoteError):
-    """Kling has no task with this id (or external id)."""
-
-
-class RateLimited(RemoteError):
-    """Kling kept answering 429 / 1302 / 1303 for longer than the retry budget."""
 
 
 @dataclass

@@ -6,16 +6,15 @@ rendered and encoded one at a time, so memory does not grow with the clip's leng
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ...errors import EngineError, InputError
-from ...request import TIER_SHORT_SIDE, Request, Result
+from ...request import TIER_SHORT_SIDE, Progress, Request, Result
 from ...retarget import camera_in_output, cover, letterbox, output_size, retarget
 
-Progress = Callable[[str, int, int], None]
 # std is the fast tier: the pose model runs at up to 15 frames a second (the rest interpolated); pro on every frame
 POSE_PRESET_FOR_TIER = {"std": "balanced", "pro": "accurate"}
 
