@@ -65,7 +65,7 @@ def timeline_image(findings: Sequence[Finding], frames: int, fps: float, width: 
         _text(canvas, f.code[:26], 6, y + 13, rgb=colour)
         idx = np.clip(np.asarray(f.frames, np.int64), 0, frames - 1)
         cols = np.unique([x_of(i) for i in idx])
-        w = max(2, span // frames)
+        w = max(2, -(-span // frames))
         for c in cols:  # a few hundred marks at most: one rectangle each
             cv2.rectangle(canvas, (int(c), y), (int(c) + w - 1, y + ROW_HEIGHT - 8), colour, -1)
     return canvas
