@@ -282,6 +282,8 @@ def test_page_checks_and_renders_the_samples_in_a_real_browser(workspace, sample
         with sync_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1600})
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
             page.goto(f"http://127.0.0.1:{port}/")
             page.click("#check-btn")
             page.wait_for_selector("#findings li.finding-warning", timeout=300_000)
@@ -292,6 +294,8 @@ def test_page_checks_and_renders_the_samples_in_a_real_browser(workspace, sample
             assert page.inner_text("#render-status").startswith("Done in")
             src = page.get_attribute("#result video", "src")
             assert "result-" in src and src.endswith(".mp4")
+            # nothing leaves this computer: no fonts, analytics or scripts from the internet
+            assert [u for u in requests if not u.startswith((f"http://127.0.0.1:{port}/", "data:", "blob:"))] == []
             browser.close()
     finally:
         demo.close()

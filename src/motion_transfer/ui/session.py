@@ -184,13 +184,14 @@ class Session:
         return view
 
     def track(self, video: str, tier: str, progress: Progress | None = None):
-        """The video's pose track with the preset the puppet engine uses for ``tier`` (cached per file)."""
+        """The video's pose track with the preset the puppet engine uses for ``tier``; the latest one is kept
+        (keyed by the file's path, size and time, so a replaced upload is tracked afresh)."""
         from ..pose.estimator import track_video
 
         preset = POSE_PRESET_FOR_TIER[tier]
         key = _file_key(video) + (preset,)
         if key not in self.tracks:
-            self.tracks[key] = track_video(video, progress=progress, preset=preset)
+            self.tracks = {key: track_video(video, progress=progress, preset=preset)}
         return self.tracks[key]
 
     # ---- rig
