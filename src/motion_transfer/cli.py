@@ -23,6 +23,7 @@ examples:
   motion-transfer run me.png dance.mp4 -o out.mp4        the character performs the dance (720p)
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
