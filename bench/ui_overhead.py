@@ -78,7 +78,7 @@ def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    demo = serve("127.0.0.1", port, block=False, samples=(image, video), workspace=ws)
+    demo = serve("127.0.0.1", port, samples=(image, video), workspace=ws)
     rows = []
     try:
         with sync_playwright() as p:

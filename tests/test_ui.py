@@ -276,7 +276,7 @@ def test_page_checks_and_renders_the_samples_in_a_real_browser(workspace, sample
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(workspace.root / "uploads"))  # restored afterwards
-    demo = serve("127.0.0.1", port, block=False, samples=samples, workspace=workspace)
+    demo = serve("127.0.0.1", port, samples=samples, workspace=workspace)
     assert demo.max_file_size == 100_000_000  # the largest input-rule limit; the server refuses bigger uploads
     try:
         with sync_api.sync_playwright() as p:

@@ -50,8 +50,15 @@ def run_ui(args) -> int:
         if not is_loopback(args.host):
             print(f"warning: listening on {args.host}: anyone who can reach this computer can use the app "
                   "(there is no login).", file=sys.stderr)
-        print("Making the built-in samples, then serving the page; Ctrl-C stops the app.", file=sys.stderr)
-        serve(args.host, args.port, share=args.share, workspace=workspace)
+        print("Making the built-in samples...", file=sys.stderr)
+        demo = serve(args.host, args.port, share=args.share, workspace=workspace)
+        try:
+            print(f"Open {demo.local_url} in your browser" + (f" (public link: {demo.share_url})"
+                                                              if demo.share_url else "")
+                  + "; Ctrl-C stops the app.", file=sys.stderr)
+            demo.block_thread()
+        finally:
+            demo.close()
     finally:
         signal.signal(signal.SIGTERM, previous)
         workspace.remove()

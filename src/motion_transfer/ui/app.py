@@ -267,11 +267,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, *, share: bool = False, block: bool = True,
-          samples: tuple[Path, Path] | None = None, workspace: Workspace | None = None):
-    """Build and start the page. Uploads land in the workspace (removed by the caller when the app stops),
-    uploads over the input rules' largest limit are refused by the server, and nothing is public unless
-    ``share``. With ``block`` False, returns the running Blocks (tests and benches close it)."""
+def serve(host: str = "127.0.0.1", port: int = 7860, *, share: bool = False,
+          samples: tuple[Path, Path] | None = None, workspace: Workspace | None = None) -> gr.Blocks:
+    """Build and start the page; returns the running Blocks (``block_thread()`` waits, ``close()`` stops it).
+
+    Uploads land in the workspace (removed by the caller when the app stops), uploads over the input rules'
+    largest limit are refused by the server, and nothing is public unless ``share``."""
     workspace = workspace or Workspace.create()
     uploads = workspace.root / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -281,8 +282,8 @@ def serve(host: str = "127.0.0.1", port: int = 7860, *, share: bool = False, blo
     demo = build_app(workspace, samples)
     demo.queue(default_concurrency_limit=2)
     demo.launch(server_name=host, server_port=port, share=share, inbrowser=False, show_error=True,
-                max_file_size=UPLOAD_LIMIT, allowed_paths=[str(workspace.root)], prevent_thread_lock=not block,
-                quiet=not block, theme=_theme(), footer_links=[])
+                max_file_size=UPLOAD_LIMIT, allowed_paths=[str(workspace.root)], prevent_thread_lock=True,
+                quiet=True, theme=_theme(), footer_links=[])
     return demo
 
 
