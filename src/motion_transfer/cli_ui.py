@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import signal
 import sys
+import time
 
 from .errors import DependencyError
 
@@ -37,7 +37,8 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def run_ui(args) -> int:
-    """Serve until interrupted; the workspace goes away on every way out (Ctrl-C, SIGTERM, an error)."""
+    """Serve until interrupted; the server is closed and the workspace removed on every way out (Ctrl-C,
+    SIGTERM, an error)."""
     if importlib.util.find_spec("gradio") is None:
         raise DependencyError("the web app needs Gradio, which is not installed. Install it with: "
                               "pip install 'motion-transfer[ui]'")
@@ -45,7 +46,6 @@ def run_ui(args) -> int:
     from .ui.session import Workspace
 
     workspace = Workspace.create()
-    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         if not is_loopback(args.host):
             print(f"warning: listening on {args.host}: anyone who can reach this computer can use the app "
@@ -56,11 +56,11 @@ def run_ui(args) -> int:
             print(f"Open {demo.local_url} in your browser" + (f" (public link: {demo.share_url})"
                                                               if demo.share_url else "")
                   + "; Ctrl-C stops the app.", file=sys.stderr)
-            demo.block_thread()
+            while demo.is_running:  # Ctrl-C / SIGTERM raise here; the CLI reports them like any command's
+                time.sleep(0.2)
         finally:
             demo.close()
     finally:
-        signal.signal(signal.SIGTERM, previous)
         workspace.remove()
     return 0
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ..engines.puppet.engine import POSE_PRESET_FOR_TIER
+from ..engines.puppet.settings import Settings as PuppetSettings
 from ..errors import MotionTransferError, PreflightError
 from ..finding import Finding, format_findings
 from ..pose.skeleton import BODY_JOINTS
@@ -188,7 +188,7 @@ class Session:
         (keyed by the file's path, size and time, so a replaced upload is tracked afresh)."""
         from ..pose.estimator import track_video
 
-        preset = POSE_PRESET_FOR_TIER[tier]
+        preset = _pose_preset(tier)
         key = _file_key(video) + (preset,)
         if key not in self.tracks:
             self.tracks = {key: track_video(video, progress=progress, preset=preset)}
@@ -285,7 +285,7 @@ class Session:
                                           "Nothing was paid.")
             options.update(yes=True, model=model or None, video_url=video_url or None)
         elif engine == "puppet":
-            cached = self.tracks.get(_file_key(video) + (POSE_PRESET_FOR_TIER[tier],))
+            cached = self.tracks.get(_file_key(video) + (_pose_preset(tier),))
             if cached is not None and "pose_track" not in options:
                 options["pose_track"] = cached
         output = self.workspace.new_path("result", ".mp4")
@@ -369,6 +369,11 @@ def findings_html(findings: list[Finding]) -> str:
     n = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     return (f"<ul style='list-style:none;padding-left:0'>{''.join(items)}</ul><p>{n['error']} error(s), "
             f"{n['warning']} warning(s), {n['info']} note(s).</p>")
+
+
+def _pose_preset(tier: str) -> str:
+    """The pose preset a puppet render uses for ``tier`` when none is given (so Check tracks the same way)."""
+    return PuppetSettings.from_options(None, tier=tier).pose_preset
 
 
 def _need_files(image: str | None, video: str | None) -> None:
