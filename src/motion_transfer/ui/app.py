@@ -247,9 +247,6 @@ def _follow(task: Task, progress, reference_value):
         yield "Stopped.", error_text(task.error), gr.skip(), None, gr.update(visible=False)
         return
     r = task.result
-    if r.extra.get("detached"):
-        yield f"Submitted job {r.extra.get('job_id')}.", "", gr.skip(), None, gr.update(visible=False)
-        return
     audio = "with audio" if r.has_audio else "no audio"
     done = (f"Done in {task.seconds:.1f} s: {r.width}x{r.height}, {r.fps:g} fps, {r.frames} frames, "
             f"{r.duration:.1f} s, {audio}.")
