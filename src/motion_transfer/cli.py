@@ -13,6 +13,8 @@ from typing import Iterator, Sequence
 from . import __version__, cli_json
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
+from .cli_ui import register as register_ui
+from .cli_ui import run_ui
 from .errors import InputError, MotionTransferError, PreflightError
 from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from .engines.kling.settings import DEFAULT_MODEL, MODELS
@@ -27,6 +29,7 @@ examples:
   motion-transfer run me.png dance.mp4 -o out.mp4        the character performs the dance (720p)
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
@@ -198,6 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     rig.add_argument("-o", "--output", required=True, help="rig file (.json)")
 
     register_jobs(sub)
+    register_ui(sub)
     return parser
 
 
@@ -387,6 +391,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _signals_interrupt():
             if args.command == "jobs":
                 return run_jobs(args)
+            if args.command == "ui":
+                return run_ui(args)
             return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
