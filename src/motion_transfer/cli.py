@@ -15,6 +15,8 @@ from .cli_cache import add_no_cache, run_cache
 from .cli_cache import register as register_cache
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
+from .cli_ui import register as register_ui
+from .cli_ui import run_ui
 from .errors import InputError, MotionTransferError, PreflightError
 from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from .engines.kling.settings import DEFAULT_MODEL, MODELS
@@ -30,6 +32,7 @@ examples:
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
   motion-transfer cache info                             tracked motions kept for the next run
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
@@ -205,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_jobs(sub)
     register_cache(sub)
+    register_ui(sub)
     return parser
 
 
@@ -399,6 +403,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_jobs(args)
             if args.command == "cache":
                 return run_cache(args)
+            if args.command == "ui":
+                return run_ui(args)
             return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
