@@ -438,7 +438,13 @@ def framing_findings(image_body: np.ndarray, image: MediaInfo, sample: PoseTrack
     if gap == 0:
         return []
     names = {"full": "full body", "upper": "upper body", "closeup": "a close-up"}
-    return [Finding("framing_mismatch", "warning" if gap == 2 else "info", f"the image shows {names[im]} but the "
+    out = []
+    if im == "closeup":
+        out.append(Finding("image_parts_absent", "warning", "the image does not contain the character's hips and "
+                           "legs, which the video moves; the puppet engine does not invent them: it frames the "
+                           "result closer so they stay out of view.", img, im, vd,
+                           "use an image that shows the whole body for a full-body result."))
+    return out + [Finding("framing_mismatch", "warning" if gap == 2 else "info", f"the image shows {names[im]} but the "
                     f"video shows {names[vd]}; parts the video moves may be missing from the image, or parts the "
                     "image shows may have no motion.", None, [im, vd], "same framing",
                     "match the framing: a close-up reference for face animation, a full-body one for dance.")]
