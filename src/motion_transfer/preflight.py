@@ -14,8 +14,9 @@ import numpy as np
 
 from .errors import InputError
 from .finding import Finding, sort_findings
-from .media.frames import read_image
+from .media.frames import read_image, split_alpha
 from .media.probe import MediaInfo, probe
+from .pose.figure import Figure, find_figure
 from .pose.skeleton import J
 from .pose.track import PoseTrack
 from .rules import check_inputs, rules_for
@@ -55,7 +56,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     image_info: MediaInfo | None = None
     video_info: MediaInfo | None = None
-    image_pose: PoseTrack | None = None  # one frame, with meta["segmentation"]
+    figure: Figure | None = None  # the character's figure in the image (engines rig from it, not searching again)
+    image_pose: PoseTrack | None = None  # one frame, with meta["segmentation"]; empty unless a person was detected
     video_sample: PoseTrack | None = None  # SAMPLE_FPS track of the actor
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -108,11 +110,13 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
 
 
 def _analyse(report: Report, progress: Progress | None) -> None:
-    from .pose.estimator import detect_image, sample_video
+    from .pose.estimator import sample_video
 
     t0 = time.perf_counter()
-    rgb = read_image(report.image)
-    image_pose = detect_image(rgb)
+    rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
+    report.figure = find_figure(rgb, alpha)
+    found = report.figure is not None and report.figure.detected
+    image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
     report.image_pose = image_pose
     report.timings["image_pose"] = time.perf_counter() - t0
     t0 = time.perf_counter()
