@@ -14,7 +14,7 @@ import numpy as np
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
 from ...pose.skeleton import J
-from ..base import Progress
+from ...request import Progress
 from .extras import with_attached_parts
 from .fill import remove_character
 from .matte import make_matte
