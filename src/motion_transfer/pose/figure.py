@@ -167,7 +167,6 @@ def _attempts(image: np.ndarray, rough: Callable[[], np.ndarray | None]) -> Iter
         yield "rescaled", lambda: _View(cv2.resize(image, (round(w * sc), round(h * sc)),
                                                    interpolation=cv2.INTER_AREA), scale=sc)
     yield "contrast", lambda: _View(_clahe(image))
-    yield "padded+contrast", lambda: padded(_clahe(image))
 
 
 def _to_image(track: PoseTrack, view: _View, w: int, h: int) -> PoseTrack:

@@ -190,7 +190,7 @@ def fit_skeleton(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 # ------------------------------------------------------------------ stick-figure fit (any pose, upper bodies too)
 
-FIT_LONG_SIDE = 112  # the stick figure is fitted on a silhouette this large: coarse, but cheap to evaluate often
+FIT_LONG_SIDE = 96  # the stick figure is fitted on a silhouette this large: coarse, but cheap to evaluate often
 # the fitted points: head centre, then shoulder, elbow, wrist, hip, knee, ankle of the character's left and right
 _POINTS = ("head",) + tuple(f"{s}_{j}" for s in ("left", "right")
                              for j in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
@@ -326,7 +326,7 @@ class _StickFigure:
         return p, th, best
 
     def limb_search(self, p: np.ndarray, th: np.ndarray, chain: tuple[int, int, int], l1: float, l2: float,
-                    n: int = 16) -> np.ndarray:
+                    n: int = 12) -> np.ndarray:
         """Every pair of the limb's two bone angles on an ``n`` x ``n`` grid, the rest held: a start for the
         descent that does not depend on where the limb was."""
         a, b, e = chain
