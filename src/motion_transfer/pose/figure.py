@@ -226,6 +226,7 @@ _COMPARED = [J[n] for n in ("nose", "left_shoulder", "right_shoulder", "left_hip
 # a detection seen from behind (left shoulder on the image's left) is less likely for a character picture than
 # one facing the viewer: it must explain the silhouette this much better (a share of the figure's area) to win
 BACK_VIEW_PENALTY = 0.05
+TIE = 0.01  # silhouette mismatches closer than this are equally good
 
 
 def _agree(a: Figure, b: Figure) -> bool:
@@ -295,10 +296,9 @@ def detect_figure(image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None] 
     if sil is None:
         return found[0]
 
-    def badness(f: Figure) -> float:
-        return silhouette_mismatch(sil, f.joints) + (BACK_VIEW_PENALTY if _from_behind(f) else 0.0)
-
-    return min(found, key=badness)
+    bad = [silhouette_mismatch(sil, f.joints) + (BACK_VIEW_PENALTY if _from_behind(f) else 0.0) for f in found]
+    # near ties go to the earlier attempt: the less altered copy of the picture
+    return next(f for f, b in zip(found, bad, strict=True) if b <= min(bad) + TIE)
 
 
 def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:

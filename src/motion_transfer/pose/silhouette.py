@@ -48,6 +48,7 @@ def centred_alpha(image: np.ndarray) -> np.ndarray | None:
     mask[:, :3] = cv2.GC_BGD
     mask[:, -3:] = cv2.GC_BGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models randomly: the same picture, the same answer
     cv2.grabCut(np.ascontiguousarray(small[:, :, ::-1]), mask, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
     fg = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(fg)

@@ -40,6 +40,7 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     mask[hard] = cv2.GC_PR_FGD
     mask[cv2.erode(hard.astype(np.uint8), None, iterations=2) > 0] = cv2.GC_FGD
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models randomly: the same picture, the same answer
     cv2.grabCut(np.ascontiguousarray(small[:, :, ::-1]), mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
     grown = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD))
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool) | hard
@@ -70,12 +71,16 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
         return labels
-    lab_img = None if image is None else cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    if image is not None:  # grown pieces that meet (a tail's tip and its base beside a leg) become one
+        lab_img = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+        open_ = figure & ~far & (nearest > 0)
+        grown = far.copy()
+        for i in range(1, n + 1):
+            grown |= _grow_by_colour(pieces == i, labels, open_, lab_img)
+        pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()
     for i in range(1, n + 1):
         piece = pieces == i
-        if lab_img is not None:
-            piece = _grow_by_colour(piece, labels, figure & ~far & (nearest > 0), lab_img)
         rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
