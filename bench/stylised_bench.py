@@ -8,7 +8,7 @@ cape, a cel-shaded fox with a tail and ears, a robot boxer on a busy background)
 1. skeleton search: how the figure was found and, for the generated characters, the error of the head,
    shoulders, hips and wrists against the ground truth (in units of standing height);
 2. extra parts (tail, bun, cape, ears, antenna): the share of their pixels in the matte (so not left in the
-   filled background) and the number of parts their pixels were given to (1 = they move whole, with one bone);
+   filled background) and the parts their pixels were given to (one part: they move whole, with its bone);
 3. a mannequin dance (and, with ``--tiktok``, the first 4 s of ``magic_dance_0.mp4``) rendered with each character;
    a contact sheet per video is written to OUT_DIR to look at (fragments? a tail left behind? a warped head?).
 
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         for extra in c.extras:
             m = c.mask(extra)
             labels = rig.labels[m]
-            parts = sorted({PARTS[i] for i in np.unique(labels[labels >= 0])})
+            share = np.bincount(labels[labels >= 0], minlength=len(PARTS)) / max(int((labels >= 0).sum()), 1)
+            parts = ", ".join(f"{PARTS[i]} {share[i]:.0%}" for i in np.argsort(-share) if share[i] >= 0.01)
             print(f"    {extra:8s} in matte {float((rig.matte[m] > 0.5).mean()):.2f}, given to {parts}")
         for mname, video, track in motions:
             out = args.out / f"{name}_{mname}.mp4"
