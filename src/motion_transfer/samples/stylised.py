@@ -116,19 +116,19 @@ class _LabelledCanvas(_Canvas):
                 best, name = d, region
         return _NAMES.index(name)
 
-    def ellipsoid(self, c, R, radii, color, texture=None, gloss: float = 0.0) -> None:  # noqa: ANN001
+    def ellipsoid(self, c: np.ndarray, R: np.ndarray, radii, color, texture=None, gloss: float = 0.0) -> None:
         self._centre = np.asarray(c, np.float64)[:2]
         super().ellipsoid(c, R, radii, color, texture=texture, gloss=gloss)
 
-    def capsule(self, a, b, ra, rb, color, **kw) -> None:  # noqa: ANN001, ANN003
+    def capsule(self, a: np.ndarray, b: np.ndarray, ra: float, rb: float, color, **kw) -> None:
         self._centre = 0.5 * (np.asarray(a, np.float64)[:2] + np.asarray(b, np.float64)[:2])
         super().capsule(a, b, ra, rb, color, **kw)
 
-    def capsules(self, a, b, ra, rb, colors) -> None:  # noqa: ANN001
+    def capsules(self, a: np.ndarray, b: np.ndarray, ra: np.ndarray, rb: np.ndarray, colors: np.ndarray) -> None:
         self._centre = 0.5 * (np.asarray(a, np.float64)[:, :2] + np.asarray(b, np.float64)[:, :2]).mean(axis=0)
         super().capsules(a, b, ra, rb, colors)
 
-    def _composite(self, sl, alpha, depth, rgb) -> None:  # noqa: ANN001
+    def _composite(self, sl: tuple, alpha: np.ndarray, depth: np.ndarray, rgb: np.ndarray) -> None:
         before = self.z[sl].copy()
         super()._composite(sl, alpha, depth, rgb)
         self.owner[sl][self.z[sl] != before] = self._region()
