@@ -177,3 +177,28 @@ def _rig_file(tmp_path, pose: str, style: str = "person", framing: str = "full")
     make_character(path, size=(480, 360), style=style, pose=pose, framing=framing)
     image = read_image(path)
     return image, rig_character(image)
+
+
+def test_an_arm_outside_the_frame_is_drawn_from_its_twin(tmp_path):
+    from PIL import Image
+
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "t-pose.png"
+    joints = make_character(path, size=(480, 480), style="person", pose="t-pose")
+    left = int(joints[J["right_shoulder"], 0]) - 14  # the right arm beyond the image's left edge
+    cropped = tmp_path / "one-arm.png"
+    Image.fromarray(read_image(path)[:, left:]).save(cropped)
+    rig = rig_character(read_image(cropped))
+    assert rig.meta["drawn_from_twin"] == ["arm_r"]
+    posed = extend(rig.joints.astype(np.float64)) + np.array([250.0, 0.0])
+    # the rest joints of the arm are the twin's mirror image: as long as the other arm, on the other side
+    span = [np.linalg.norm(posed[J[f"{s}_wrist"]] - posed[J[f"{s}_shoulder"]]) for s in ("left", "right")]
+    assert abs(span[0] - span[1]) < 0.05 * span[0]
+    frame = Renderer(rig, 700, 480).render(np.full((480, 700, 3), 200, np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    # the mirrored forearm's skin is drawn where the right arm now is, beyond the image's old left edge
+    a, b = posed[J["right_elbow"]], posed[J["right_wrist"]]
+    mid = np.round((a + b) / 2).astype(int)
+    patch = frame[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3).astype(float)
+    assert np.median(np.linalg.norm(patch - SKIN, axis=1)) < 45

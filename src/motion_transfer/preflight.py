@@ -368,7 +368,9 @@ def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> 
                 f"the character's {name.split()[0]} hand is hidden in the image (no hand found; the wrist is "
                 "tucked against the hip, as in a pocket)")
         out.append(Finding("image_limb_hidden", "warning", f"{what} but the video moves it ({reach:.1f} torso "
-                           "lengths); its look will have to be invented and may show artefacts.", img,
+                           "lengths); the puppet engine draws an arm the image does not show from the other arm, "
+                           "mirrored, when that one shows whole, and otherwise has to invent its look, which may "
+                           "show artefacts.", img,
                            [round(vis, 3), round(reach, 3)], [0.5, LIMB_MOTION_RANGE],
                            f"use an image where the {name} is fully visible (e.g. arms away from the body, "
                            "hands out of pockets)."))

@@ -2,7 +2,8 @@
 
 The steps, each in its own module: the skeleton (``pose.figure``: the preflight's figure when it has one, a
 user's rig.json overriding it), the matte (``matte``), the parts (``parts``), the background where the character
-stood (``fill``) and the layers' meshes (``mesh``, which also fills the torso hidden behind the arms).
+stood (``fill``), the layers' meshes (``mesh``, which also fills the torso hidden behind the arms) and the
+arms the image does not show, drawn from their twins (``twin``).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .mesh import build_layers
 from .model import Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
+from .twin import add_twin_limbs
 
 WORK_LONG_SIDE = 1600  # textures are kept at most this large (enough for 1080p output)
 STEPS = 5
@@ -93,5 +95,6 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
               labels=labels, left_hand=left_hand, right_hand=right_hand, scale=scale,
               meta={"matte": matte_source, "parts": used})
     rig.layers = build_layers(rig, spacing=mesh_spacing)
+    rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
     step(STEPS)
     return rig
