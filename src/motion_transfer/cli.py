@@ -13,6 +13,8 @@ from typing import Iterator, Sequence
 from . import __version__, cli_json
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
+from .cli_ui import register as register_ui
+from .cli_ui import run_ui
 from .errors import InputError, MotionTransferError, PreflightError
 from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from .engines.kling.settings import DEFAULT_MODEL, MODELS
@@ -27,6 +29,7 @@ examples:
   motion-transfer run me.png dance.mp4 -o out.mp4        the character performs the dance (720p)
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
@@ -137,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-keep-sound", dest="keep_sound", action="store_false",
                      help="do not copy the reference video's audio into the result")
     run.add_argument("--background", help="a background image or video file, or a colour (#00ff00, green); "
-                                          "default: the character image's own background, character removed")
+                                          "default: the character image's own background, character removed. "
+                                          "wan-animate: 'video' puts the character into the motion video's own "
+                                          "scene (with --orientation video)")
     run.add_argument("--compare", help="also write reference | result side by side to this MP4")
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
@@ -155,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     kl.add_argument("--api-base", help="Kling API base URL (default: the global region; env KLING_API_BASE)")
     kl.add_argument("--jobs-db", help="job store file (default: env MOTION_TRANSFER_JOBS_DB, else the user's "
                                       "data folder)")
+    from .cli_wan import add_arguments as add_wan_arguments
+
+    add_wan_arguments(run)
 
     chk = sub.add_parser("check", help="check IMAGE and VIDEO against the rules and predict problems",
                          description="Apply the input rules and the preflight advice. Exit status 2 when any "
@@ -195,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     rig.add_argument("-o", "--output", required=True, help="rig file (.json)")
 
     register_jobs(sub)
+    register_ui(sub)
     return parser
 
 
@@ -223,9 +232,11 @@ def _print_warnings(report) -> None:
 
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
+    from .cli_wan import options as wan_options
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
+    options.update(wan_options(args))
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
@@ -382,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _signals_interrupt():
             if args.command == "jobs":
                 return run_jobs(args)
+            if args.command == "ui":
+                return run_ui(args)
             return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
