@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         register = None
     if register is not None:
         register(sub)
+    from .cli_batch import register as register_batch
+
+    register_batch(sub)
     return parser
 
 
@@ -322,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "jobs":
             from .cli_jobs import run_jobs
             return run_jobs(args)
+        if args.command == "batch":
+            from .cli_batch import run_batch_command
+            return run_batch_command(args)
         return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
