@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .cli_cache import add_no_cache, register as register_cache, run_cache
 from .errors import MotionTransferError, PreflightError
 from .finding import Finding
 
@@ -22,6 +23,7 @@ examples:
   motion-transfer run me.png dance.mp4 -o out.mp4        the character performs the dance (720p)
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
+  motion-transfer cache info                             tracked motions kept for the next run
 """
 
 
@@ -119,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
     run.add_argument("--seed", type=int, default=0, help="seed for engines with randomness (default 0)")
+    add_no_cache(run)
     kl = run.add_argument_group("kling engine")
     kl.add_argument("--model", default="kling-v2-6", choices=["kling-v2-6", "kling-v3"], help="Kling model")
     kl.add_argument("--video-url", help="a public https URL of the video (otherwise it is uploaded to your "
@@ -147,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     pose.add_argument("--fps", type=float, help="resample to this frame rate first (default: the video's)")
     pose.add_argument("--no-smooth", dest="smooth", action="store_false", help="keep the raw detections")
     pose.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    add_no_cache(pose)
 
     demo = sub.add_parser("demo", help="run on built-in sample inputs (a drawn character and a dance)",
                           description="Generate the built-in sample character and dance clip and run the full "
@@ -170,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
         register = None
     if register is not None:
         register(sub)
+    register_cache(sub)
     from .cli_batch import register as register_batch
 
     register_batch(sub)
@@ -204,6 +209,8 @@ def cmd_run(args, progress: BarProgress) -> int:
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
+    if not args.use_cache:
+        options["use_cache"] = False
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
@@ -232,7 +239,7 @@ def _print_result(result) -> None:
 
 def cmd_pose(args, progress: BarProgress) -> int:
     from .pose.draw import write_skeleton_video
-    from .pose.estimator import track_video
+    from .pose.cache import TrackSettings, cached_track
     from .pose.openpose import write_openpose_dir
     from .pose.track import save_track
     from .preflight import people_in_track
@@ -240,7 +247,8 @@ def cmd_pose(args, progress: BarProgress) -> int:
     out = Path(args.output)
     if out.suffix not in (".json", ".npz"):
         raise MotionTransferError(f"{out}: the track file must end in .pose.json or .npz.")
-    track = track_video(args.video, fps=args.fps, progress=progress, smooth=args.smooth)
+    track = cached_track(args.video, TrackSettings(fps=args.fps, smooth=args.smooth), progress,
+                         use_cache=args.use_cache)
     progress.close()
     warnings = people_in_track(track, args.video)
     if warnings and not args.json:
@@ -256,7 +264,7 @@ def cmd_pose(args, progress: BarProgress) -> int:
                "filled_frames": int(track.filled.sum()),
                "left_hand_frames": int((~_all_nan(track.left_hand)).sum()),
                "right_hand_frames": int((~_all_nan(track.right_hand)).sum()),
-               "face_frames": int((~_all_nan(track.face)).sum()),
+               "face_frames": int((~_all_nan(track.face)).sum()), "cache": track.meta.get("cache"),
                "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir,
                "findings": [f.to_dict() for f in warnings]}
     if args.json:
@@ -325,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "jobs":
             from .cli_jobs import run_jobs
             return run_jobs(args)
+        if args.command == "cache":
+            return run_cache(args)
         if args.command == "batch":
             from .cli_batch import run_batch_command
             return run_batch_command(args)

@@ -7,6 +7,7 @@ import os
 import sys
 
 from .batch.manifest import COLUMNS
+from .cli_cache import add_no_cache
 
 DESCRIPTION = f"""\
 Render every row of MANIFEST into OUTDIR. The manifest is CSV (with a header) or JSONL (one object a line), one
@@ -50,6 +51,7 @@ def register(sub) -> None:
                    help="re-runs of a task whose worker died (not of rows with bad inputs); default 2")
     p.add_argument("--results", help="results file (JSONL, appended; default OUTDIR/results.jsonl)")
     p.add_argument("--yes", "-y", action="store_true", help="accept the cost of rows with a paid engine (kling)")
+    add_no_cache(p)
     p.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
 
 
@@ -92,7 +94,8 @@ def run_batch_command(args) -> int:
     try:
         summary = run_batch(args.manifest, args.outdir, use_ray=args.ray is not None, ray_address=args.ray or None,
                             workers=args.workers, strict=args.strict, results=args.results, paid_ok=args.yes,
-                            retries=args.retries, cpus_per_row=args.cpus_per_row, progress=bar,
+                            retries=args.retries, cpus_per_row=args.cpus_per_row, use_cache=args.use_cache,
+                            progress=bar,
                             on_checked=None if args.json else _print_problems)
     finally:
         bar.close()

@@ -22,12 +22,11 @@ from typing import Any
 from urllib.parse import quote
 
 from ..atomic import replace_into_place
-from ..errors import InputError
+from ..pose.cache import content_hash
 from .manifest import Row
 
 STATE_DIR = ".motion-transfer-batch"
 FINGERPRINT_VERSION = 1
-_CHUNK = 1 << 20
 
 
 def state_dir(outdir: Path) -> Path:
@@ -39,21 +38,9 @@ def entry_name(name: str) -> str:
     return quote(name, safe="")
 
 
-def content_hash(path: str | Path) -> str:
-    """SHA-256 of the file's bytes, read in 1 MB chunks (memory stays flat however large the file)."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(_CHUNK), b""):
-                digest.update(chunk)
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc}).", file=path,
-                         fix="check that the file exists and is readable.") from exc
-    return digest.hexdigest()
-
-
 class Hashes:
-    """Content hashes of a run's inputs, each file read once however many rows name it."""
+    """Content hashes of a run's inputs (the motion cache's own hash), each file read once however many rows
+    name it."""
 
     def __init__(self) -> None:
         self.known: dict[Path, str] = {}

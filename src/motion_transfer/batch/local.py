@@ -35,8 +35,8 @@ class LocalBackend:
         return ProcessPoolExecutor(self.slots, mp_context=self._ctx, initializer=work.init_local_worker,
                                    initargs=(self._stages,))
 
-    def analyse(self, video: str, tier: str) -> Future:
-        return self._pool.submit(work.analyse_motion, video, tier)
+    def analyse(self, video: str, tier: str, use_cache: bool) -> Future:
+        return self._pool.submit(work.analyse_motion, video, tier, use_cache)
 
     def render(self, row: Row, motion: Future | None) -> Future:
         return self._pool.submit(work.render_row, row, motion.result() if motion is not None else None)

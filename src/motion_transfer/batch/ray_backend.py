@@ -37,8 +37,8 @@ class RayBackend:
         self._render = ray.remote(work.render_row).options(num_cpus=cpus_per_row, max_retries=retries)
         self._queue = Queue(actor_options={"num_cpus": 0})
 
-    def analyse(self, video: str, tier: str) -> Any:
-        return self._analyse.remote(video, tier, self._queue)
+    def analyse(self, video: str, tier: str, use_cache: bool) -> Any:
+        return self._analyse.remote(video, tier, use_cache, self._queue)
 
     def render(self, row: Row, motion: Any | None) -> Any:
         # the motion's ObjectRef is handed over as it is: Ray gives the task the track from its object store

@@ -35,8 +35,8 @@ WAIT = 0.25  # seconds the loop waits for a task before it updates progress and 
 
 @dataclass
 class Summary:
-    """What a batch run did. ``motions_analysed`` counts motion analyses this run started (one per distinct
-    video and tier among the rows it rendered)."""
+    """What a batch run did. ``motions_analysed`` counts the motion analyses this run started: one per distinct
+    video and tier among the rows it rendered (each instant when the motion cache already holds the track)."""
 
     rows: int
     done: int = 0
@@ -97,9 +97,9 @@ class _Run:
     """The state of one run's loop; see :func:`run_batch`."""
 
     def __init__(self, manifest: Manifest, outdir: Path, log: ResultsLog, summary: Summary, retries: int,
-                 progress: Progress | None) -> None:
+                 use_cache: bool, progress: Progress | None) -> None:
         self.manifest, self.outdir, self.log, self.summary = manifest, outdir, log, summary
-        self.retries, self.progress = retries, progress
+        self.retries, self.use_cache, self.progress = retries, use_cache, progress
         self.records = DoneRecords(outdir)
         self.locks = RowLocks(outdir)
         self.hashes = Hashes()
@@ -233,7 +233,7 @@ class _Run:
             mo.waiting.append(row)
 
     def submit_motion(self, mo: _Motion) -> None:
-        mo.handle = self.backend.analyse(mo.video, mo.tier)
+        mo.handle = self.backend.analyse(mo.video, mo.tier, self.use_cache)
         mo.ready = False
         mo.attempts += 1
         self.summary.motions_analysed += 1
@@ -311,7 +311,7 @@ class _Run:
 
 def run_batch(manifest: str | Path, outdir: str | Path, *, use_ray: bool = False, ray_address: str | None = None,
               workers: int | None = None, strict: bool = False, results: str | Path | None = None,
-              paid_ok: bool = False, retries: int = 2, cpus_per_row: float = 1.0,
+              paid_ok: bool = False, retries: int = 2, cpus_per_row: float = 1.0, use_cache: bool = True,
               progress: Progress | None = None, on_checked: Callable[[Manifest], None] | None = None) -> Summary:
     """Render every row of ``manifest`` into ``outdir`` and return the summary.
 
@@ -319,7 +319,8 @@ def run_batch(manifest: str | Path, outdir: str | Path, *, use_ray: bool = False
     else a local process pool of ``workers`` (default: the usable cores). ``strict``: refuse to start while any
     row is bad (:class:`InputError` listing them all); otherwise bad rows are logged as ``invalid`` and the good
     rows run. ``results``: the JSONL log (default ``OUTDIR/results.jsonl``). ``paid_ok``: accept rows whose
-    engine costs money. ``on_checked`` sees the checked manifest before any work (the CLI prints the problems).
+    engine costs money. ``use_cache``: the motion cache (``pose/cache.py``) for the motions' tracks.
+    ``on_checked`` sees the checked manifest before any work (the CLI prints the problems).
     ``progress(text, rows finished, rows)``: text names the running rows' stages.
     """
     t0 = time.perf_counter()
@@ -342,7 +343,7 @@ def run_batch(manifest: str | Path, outdir: str | Path, *, use_ray: bool = False
 
         return LocalBackend(workers)
 
-    run = _Run(checked, outdir, log, summary, retries, progress)
+    run = _Run(checked, outdir, log, summary, retries, use_cache, progress)
     cancelled = True
     try:
         run.plan()

@@ -71,15 +71,17 @@ def init_local_worker(stages: Any) -> None:
             pass
 
 
-def analyse_motion(video: str, tier: str, stages: Any = None) -> Any:
-    """The pose track of ``video`` as the puppet engine would make it for ``tier`` (its own preset rule and,
-    where available, its motion cache), or a :class:`MotionFailure`."""
+def analyse_motion(video: str, tier: str, use_cache: bool = True, stages: Any = None) -> Any:
+    """The pose track of ``video`` as the puppet engine would make it for ``tier`` (its own preset rule, and the
+    motion cache unless ``use_cache`` is off), or a :class:`MotionFailure`."""
     from ..engines.puppet.engine import load_motion
 
     sink = StageSink(stages if stages is not None else LocalWorker.stages, f"motion {Path(video).name}")
     try:
         # load_motion reads only the video, the tier and the options of the request
-        return load_motion(Request(image=Path(video), video=Path(video), output=Path(video), tier=tier), sink)
+        request = Request(image=Path(video), video=Path(video), output=Path(video), tier=tier,
+                          options={"use_cache": use_cache})
+        return load_motion(request, sink)
     except MotionTransferError as exc:
         return MotionFailure(str(exc), type(exc).__name__)
     except Exception as exc:

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from ..errors import DependencyError
+from ..errors import DependencyError, InputError
 from ..media.frames import iter_frames, resize
 from ..media.probe import probe
 from .smoothing import fill_short_gaps, smooth_zero_lag
@@ -119,6 +119,17 @@ def detect_image(rgb: np.ndarray, *, segmentation: bool = True) -> PoseTrack:
 # Presets trade speed for temporal detail: the models run on every frame ("accurate") or on at most 15 frames
 # a second with the frames between interpolated ("balanced", about twice as fast on 30 fps clips).
 PRESETS: dict[str, float | None] = {"accurate": None, "balanced": 15.0}
+# Bump when a change here makes track_video return different tracks for the same input: cached tracks
+# (pose/cache.py) made by older code then stop matching.
+TRACKER_VERSION = 1
+
+
+def preset_params(preset: str) -> object:
+    """What a preset name stands for (part of the motion cache's key); a clear error for an unknown name."""
+    if preset not in PRESETS:
+        raise InputError(f"unknown pose preset {preset!r}.", measured=preset, limit=sorted(PRESETS),
+                         fix=f"use one of: {', '.join(sorted(PRESETS))}.")
+    return PRESETS[preset]
 
 
 def track_video(path: str | Path, fps: float | None = None, progress: Progress | None = None, *,
@@ -132,7 +143,7 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     info = probe(path, expect="video")
     rate = float(fps or info.fps)
     total = max(1, int(round((min(info.duration, max_seconds) if max_seconds else info.duration) * rate)))
-    limit = PRESETS[preset]
+    limit = preset_params(preset)
     stride = max(1, int(np.ceil(rate / limit - 1e-6))) if limit else 1
     track = PoseTrack.empty(-(-total // stride), rate / stride, info.width, info.height, source=str(path))
     iw, ih = _inference_size(info.width, info.height)

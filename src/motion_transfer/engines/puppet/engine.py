@@ -21,7 +21,7 @@ Progress = Callable[[str, int, int], None]
 class PuppetEngine:
     """Local CPU engine. ``request.options`` may carry ``pose_track`` (a PoseTrack or a .pose.json/.npz path) to
     skip tracking the video, ``pose_preset`` ("accurate" / "balanced"; default: balanced for std, accurate for
-    pro), ``mesh_spacing`` (pixels) to change the mesh density and ``follow_camera`` (default: on in ``image``
+    pro), ``use_cache`` (default True: the motion cache, ``pose/cache.py``), ``mesh_spacing`` (pixels) to change the mesh density and ``follow_camera`` (default: on in ``image``
     orientation, where the reference's camera move is reproduced on the character's whole scene; in ``video``
     orientation it makes a still background move with the reference's camera)."""
 
@@ -123,12 +123,13 @@ def load_motion(request: Request, progress: Progress | None = None):
         return given
     if given:
         return load_track(given)
-    from ...pose.estimator import track_video
+    from ...pose.cache import TrackSettings, cached_track
 
     # std is the fast tier: the pose model runs at up to 15 frames a second (the rest interpolated); pro on
-    # every frame
+    # every frame. The motion cache makes a second character on the same clip skip tracking.
     preset = request.options.get("pose_preset") or ("accurate" if request.tier == "pro" else "balanced")
-    return track_video(request.video, progress=progress, preset=preset)
+    return cached_track(request.video, TrackSettings(preset=preset), progress,
+                        use_cache=request.options.get("use_cache", True))
 
 
 def same_skeleton_source(rig, track, video, tolerance: float = 6.0) -> bool:
