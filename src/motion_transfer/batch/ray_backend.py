@@ -28,9 +28,15 @@ class RayBackend:
         self.ray = ray
         self.owns = not ray.is_initialized()
         if self.owns:
-            # no address: a private local Ray for this batch, stopped at the end; "auto" or ray://host:port: a
-            # running cluster. Worker output stays in Ray's logs: the results file carries each row's error.
-            ray.init(address=address, include_dashboard=False, log_to_driver=False)
+            # no address: a private local Ray for this batch, stopped at the end; "auto" or HOST:PORT: a running
+            # cluster; ray://HOST:10001: Ray Client, which takes no other settings. Worker output stays in Ray's
+            # logs: the results file carries each row's error.
+            if address is None:
+                ray.init(include_dashboard=False, log_to_driver=False)
+            elif address.startswith("ray://"):
+                ray.init(address=address)
+            else:
+                ray.init(address=address, log_to_driver=False)
         cpus = float(ray.cluster_resources().get("CPU", 1.0))
         self.slots = max(1, int(cpus // cpus_per_row))
         self._analyse = ray.remote(work.analyse_motion).options(num_cpus=cpus_per_row, max_retries=retries)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import InputError
-from ..media.writer import part_files
 from .ledger import DoneRecords, Hashes, ResultsLog, fingerprint
 from .locks import RowLocks
 from .manifest import Manifest, Problem, Row, read_manifest
@@ -215,10 +214,6 @@ class _Run:
             self.emit(_record(row, "skipped", self.fps[row.number], seconds=rec.get("seconds") or 0.0,
                               note="done by another batch"))
             return
-        for target in (row.output, row.compare):
-            if target is not None:
-                for part in part_files(target):  # left by a killed run; nobody else writes this row now
-                    part.unlink(missing_ok=True)
         self.claimed[row.number] = row
         key = self.keys[row.number]
         if key is None:

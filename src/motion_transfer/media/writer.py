@@ -5,7 +5,6 @@ a crash, a Ctrl-C or an exception leaves either the old file or nothing.
 """
 from __future__ import annotations
 
-import glob
 import os
 import tempfile
 from fractions import Fraction
@@ -17,19 +16,11 @@ from ..atomic import replace_into_place
 from ..errors import EngineError, InputError
 
 AUDIO_RATE = 48000
-PART_SUFFIX = ".part.mp4"  # the temp file of an unfinished video: ".NAME.XXXXXXXX.part.mp4" beside NAME.mp4
 
 
 def even(n: int) -> int:
     """H.264 with 4:2:0 chroma needs even frame sizes."""
     return n + (n % 2)
-
-
-def part_files(path: str | Path) -> list[Path]:
-    """The temp files writers of ``path`` have open or left behind (a process killed while writing). Only the
-    caller knows whether one is still being written: remove them only while nothing else writes ``path``."""
-    path = Path(path)
-    return sorted(path.parent.glob(f".{glob.escape(path.stem)}.{'?' * 8}{PART_SUFFIX}"))  # mkstemp's 8 letters
 
 
 class VideoWriter:
@@ -61,7 +52,7 @@ class VideoWriter:
         self._audio_from = Path(audio_from) if audio_from is not None else None
         self._audio = audio
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=PART_SUFFIX, dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4", dir=self.path.parent)
         os.close(fd)
         self._tmp = Path(tmp)
         self._container = av.open(str(self._tmp), mode="w", format="mp4",
