@@ -97,6 +97,11 @@ def run_batch_command(args) -> int:
                             retries=args.retries, cpus_per_row=args.cpus_per_row, use_cache=args.use_cache,
                             progress=bar,
                             on_checked=None if args.json else _print_problems)
+    except KeyboardInterrupt:
+        bar.close()
+        print("interrupted; finished rows are kept and the row being rendered left no output. Run the same "
+              "command to resume.", file=sys.stderr)
+        return 130
     finally:
         bar.close()
     if args.json:
