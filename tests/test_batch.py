@@ -192,7 +192,7 @@ def test_local_batch_tracks_each_motion_once_and_a_bad_row_fails_alone(media, tm
         assert decodes(Path(got[n]["output"])) == 18 and got[n]["fingerprint"]
         assert got[n]["result"]["frames"] == 18
     assert got[1]["result"]["has_audio"] and not got[3]["result"]["has_audio"]
-    assert not (out / "blank_wave.mp4").exists() and not list(out.glob(".*.part*"))
+    assert not (out / "blank_wave.mp4").exists() and not list(out.glob(".*.part"))
     assert tracked(count) == 2  # dance and wave, each once for its rows
     assert "3 done" in run.stdout and "1 failed" in run.stdout and "1 invalid" in run.stdout
 
@@ -208,7 +208,8 @@ def test_local_batch_tracks_each_motion_once_and_a_bad_row_fails_alone(media, tm
     text = manifest.read_text().replace("fox_wave.mp4", "fox_wave.mp4,image")
     manifest.write_text(text.replace("image,video,output", "image,video,output,orientation"))
     strict = cli([str(manifest), "-o", str(out), "--workers", "2", "--json", "--strict"], env)
-    assert strict.returncode == 2 and "row 5 (line 6)" in json.loads(strict.stdout)["error"]  # refused: row 5
+    refusal = json.loads(strict.stdout)
+    assert strict.returncode == 2 and refusal["ok"] is False and "row 5 (line 6)" in refusal["error"]["message"]
     manifest.write_text("\n".join(line for line in manifest.read_text().splitlines()
                                   if "corrupt" not in line and "blank" not in line) + "\n")
     fourth = json.loads(cli([str(manifest), "-o", str(out), "--workers", "2", "--json", "--strict"], env).stdout)
@@ -245,6 +246,7 @@ def test_killed_batch_resumes_without_redoing_finished_rows(media, tmp_path):
                                                                 for m in ("dance", "wave"))
     assert all(decodes(p) == 18 for p in out.glob("*.mp4"))
     assert not list((out / ".motion-transfer-batch/locks").iterdir())
+    assert not list(out.glob(".*.part"))  # the killed worker's part went when its row was written again
 
 
 def test_two_batches_on_one_folder_never_render_a_row_twice(media, tmp_path):

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
+import signal
 import sys
 
+from . import cli_json
 from .batch.manifest import COLUMNS
 from .cli_cache import add_no_cache
 
@@ -97,15 +98,32 @@ def run_batch_command(args) -> int:
                             retries=args.retries, cpus_per_row=args.cpus_per_row, use_cache=args.use_cache,
                             progress=bar,
                             on_checked=None if args.json else _print_problems)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM / SIGHUP as the CLI raises them
         bar.close()
-        print("interrupted; finished rows are kept and the row being rendered left no output. Run the same "
-              "command to resume.", file=sys.stderr)
-        return 130
+        signum = getattr(exc, "signum", signal.SIGINT)
+        sentence = (f"stopped by {signal.Signals(signum).name}; finished rows are kept and unfinished ones left "
+                    "no output. Run the same command to resume.")
+        if args.json:
+            cli_json.emit(cli_json.failure({"type": "Interrupted", "code": "interrupted", "message": sentence,
+                                            "fix": None, "file": None, "measured": signal.Signals(signum).name,
+                                            "limit": None, "exit_code": 128 + signum, "sentence": sentence}))
+        print(sentence, file=sys.stderr)
+        return 128 + signum
     finally:
         bar.close()
     if args.json:
-        print(json.dumps(summary.to_dict(), indent=2))
+        data = summary.to_dict()
+        data.pop("ok")
+        if summary.ok:
+            cli_json.emit(cli_json.success(data))
+        else:
+            sentence = (f"{len(summary.failures)} of {summary.rows} rows failed or were invalid (rows "
+                        f"{', '.join(str(f['row']) for f in summary.failures)}); the others are done.")
+            cli_json.emit(cli_json.failure({"type": "BatchRowsFailed", "code": "rows_failed", "message": sentence,
+                                            "fix": f"see each row's error in {summary.results}, fix the inputs and "
+                                                   "run the same command again (done rows are skipped).",
+                                            "file": str(args.manifest), "measured": len(summary.failures),
+                                            "limit": 0, "exit_code": 1, "sentence": sentence}, **data))
     else:
         for f in summary.failures:
             print(f"row {f['row']} (line {f['line']}) {f['status']}: {f['error']}", file=sys.stderr)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import EngineError
+from .errors import EngineError, InputError
 from .pose.skeleton import NUM_BODY, J
 from .pose.track import PoseTrack
 
@@ -444,7 +444,8 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     (the camera move is reproduced); in ``video`` orientation the actor's positions already include it.
     """
     if orientation not in ("video", "image"):
-        raise ValueError(f"orientation must be 'video' or 'image', not {orientation!r}")
+        raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
+                         measured=orientation, limit=["video", "image"], fix="pass orientation 'video' or 'image'.")
     fps = float(track.fps or 30.0)
     body, held = hold_missing(track.body)
     T = len(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -71,5 +72,13 @@ class LocalBackend:
                 return out
 
     def close(self, cancel: bool = False, pending: list | None = None) -> None:
+        """``cancel``: the batch was stopped; interrupt the workers too, so their writers remove their parts
+        and no orphan renders a row the next batch will take over (the pool has no public handle on them)."""
+        if cancel:
+            for proc in list(getattr(self._pool, "_processes", {}).values()):
+                try:
+                    os.kill(proc.pid, signal.SIGINT)
+                except (OSError, AttributeError):
+                    pass
         self._pool.shutdown(wait=not cancel, cancel_futures=cancel)
         self._stages.close()

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import pid_alive
 from .ledger import entry_name, state_dir
 
 HEARTBEAT = 30.0
@@ -33,16 +34,6 @@ class Holder:
 
     def describe(self) -> str:
         return f"pid {self.pid} on {self.host}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 def _read(path: Path) -> tuple[Holder | None, float | None]:
@@ -63,7 +54,7 @@ def _read(path: Path) -> tuple[Holder | None, float | None]:
 def is_stale(holder: Holder, touched: float, now: float | None = None) -> bool:
     now = time.time() if now is None else now
     if holder.host == socket.gethostname():
-        return holder.pid <= 0 or not _pid_alive(holder.pid)
+        return holder.pid <= 0 or not pid_alive(holder.pid)
     return now - touched > STALE_AFTER
 
 

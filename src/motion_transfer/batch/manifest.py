@@ -20,13 +20,13 @@ from typing import Any
 from ..engines.base import PLANNED, engine_names
 from ..errors import InputError
 from ..media.probe import MediaInfo, probe
+from ..outputs import VIDEO_SUFFIXES, check_output
 from ..request import ORIENTATIONS, TIERS
 from ..rules import check_inputs
 
 COLUMNS: tuple[str, ...] = ("image", "video", "output", "orientation", "tier", "keep_sound", "background",
                             "engine", "prompt", "rig", "compare")
 REQUIRED: tuple[str, ...] = ("image", "video")
-OUTPUT_SUFFIX = ".mp4"
 # engines that spend money per row: a batch runs them only when the user said so up front (``--yes``)
 PAID_ENGINES: tuple[str, ...] = ("kling",)
 _TRUE = ("1", "true", "yes", "y", "on")
@@ -167,14 +167,17 @@ def _choice(rec: dict, key: str, choices: tuple[str, ...] | list[str], default: 
     return value
 
 
-def _output_name(value: str, what: str, problems: list[str]) -> str | None:
-    """A relative name inside OUTDIR (sub-folders allowed, never ``..`` or an absolute path)."""
+def _output_name(value: str, what: str, outdir: Path, inputs: list, problems: list[str]) -> str | None:
+    """A relative name inside OUTDIR (sub-folders allowed, never ``..`` or an absolute path) that the writer
+    can write without touching an input (the same checks as ``run -o``)."""
     p = Path(value)
     if p.is_absolute() or ".." in p.parts:
         problems.append(f"{what} {value!r} must be a name inside the output folder (no absolute path, no '..').")
         return None
-    if p.suffix.lower() != OUTPUT_SUFFIX:
-        problems.append(f"{what} {value!r} must end in {OUTPUT_SUFFIX} (the result is an H.264 MP4).")
+    try:
+        check_output(outdir / p, inputs=inputs, what=what, suffixes=VIDEO_SUFFIXES)
+    except InputError as exc:
+        problems.append(str(exc))
         return None
     return p.as_posix()
 
@@ -236,10 +239,11 @@ def check_row(number: int, line: int, rec: dict[str, Any], base: Path, outdir: P
             problems.append(f"background {background!r} is neither an existing file (looked at {bg}) nor a "
                             "colour such as '#00ff00' or 'green'.")
     image, video = paths["image"], paths["video"]
-    default_name = f"{image.stem if image else 'image'}__{video.stem if video else 'video'}{OUTPUT_SUFFIX}"
-    name = _output_name(_text(rec.get("output")) or default_name, "output", problems)
+    inputs = [image, video, paths["rig"], background if background and Path(background).is_file() else None]
+    default_name = f"{image.stem if image else 'image'}__{video.stem if video else 'video'}{VIDEO_SUFFIXES[0]}"
+    name = _output_name(_text(rec.get("output")) or default_name, "output", outdir, inputs, problems)
     compare_name = _text(rec.get("compare"))
-    compare = _output_name(compare_name, "compare", problems) if compare_name else None
+    compare = _output_name(compare_name, "comparison video", outdir, inputs, problems) if compare_name else None
     findings = []
     infos = {}
     for key, p in (("image", image), ("video", video)):

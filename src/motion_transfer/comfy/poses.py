@@ -15,16 +15,14 @@ Lists are flat; x and y are pixels of the W x H canvas (DWPose's convention; its
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
+
+from ..request import Progress
 
 # IMAGE batches are capped so a long clip cannot fill the RAM: frames x height x width x 3 x 4 bytes.
 DEFAULT_MAX_FRAMES = 300
 DEFAULT_RESOLUTION = 512
 MIN_CONFIDENCE = 0.3  # DWPose keeps a keypoint when its score is at least 0.3
-
-Progress = Callable[[str, int, int], None]
 
 
 def frame_size(width: int, height: int, resolution: int) -> tuple[int, int]:

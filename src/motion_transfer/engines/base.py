@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Protocol
+from typing import Protocol
 
 from ..errors import DependencyError, InputError
-from ..request import Request, Result
+from ..request import Progress, Request, Result
 
-Progress = Callable[[str, int, int], None]
 
 # name -> "module:Class"; imported lazily so a missing optional dependency only affects its own engine.
 REGISTRY: dict[str, str] = {
@@ -15,6 +14,12 @@ REGISTRY: dict[str, str] = {
     "kling": "motion_transfer.engines.kling.engine:KlingEngine",
 }
 PLANNED = {"wan-animate": "the local GPU engine (diffusers' WanAnimatePipeline) is planned but not built yet"}
+# One line per engine for --help and the ComfyUI tooltip; an engine without a line is still offered by name.
+SUMMARIES: dict[str, str] = {
+    "puppet": "local, offline, CPU (the default)",
+    "kling": "Kling's cloud API with your own keys (KLING_ACCESS_KEY / KLING_SECRET_KEY); paid",
+}
+DEFAULT_ENGINE = "puppet"
 
 
 class Engine(Protocol):
@@ -28,7 +33,14 @@ class Engine(Protocol):
 
 
 def engine_names() -> list[str]:
+    """Every engine name a user may type: the built ones, then the planned ones (which explain themselves)."""
     return list(REGISTRY) + list(PLANNED)
+
+
+def engine_help() -> str:
+    """``name: summary`` for every engine, for --help texts and tooltips."""
+    return "; ".join(f"{name}: {SUMMARIES.get(name) or PLANNED.get(name) or 'see the README'}"
+                     for name in engine_names())
 
 
 def get_engine(name: str) -> Engine:

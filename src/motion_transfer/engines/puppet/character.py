@@ -13,15 +13,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
 from ...errors import RigError
 from ...pose.skeleton import J
+from ...request import Progress
 from .rig import HOW_TO_RIG, Rig, fit_template, load_rig_json
-
-Progress = Callable[[str, int, int], None]
 
 WORK_LONG_SIDE = 1600  # textures are kept at most this large (enough for 1080p output)
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size

@@ -6,16 +6,14 @@ rendered and encoded one at a time, so memory does not grow with the clip's leng
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from ...errors import EngineError, InputError
-from ...request import TIER_SHORT_SIDE, Request, Result
+from ...request import TIER_SHORT_SIDE, Progress, Request, Result
 from ...retarget import camera_in_output, cover, letterbox, output_size, retarget
-
-Progress = Callable[[str, int, int], None]
 
 
 class PuppetEngine:
