@@ -1,6 +1,6 @@
 """Batch benchmark: rows per minute for 12 short pairs (4 motions x 3 characters), on the local pool and on Ray.
 
-    python bench/batch_bench.py [--workers 2] [--seconds 3] [--fps 6] [--no-ray] [--keep DIR]
+    python bench/batch_bench.py [--workers 2] [--seconds 3] [--fps 6] [--no-ray] [--ray-first] [--keep DIR]
 
 Generates its own inputs (``motion_transfer.samples``): 4 motions (dance, wave, cross, step) and 3 characters,
 and a 12-row manifest pairing each character with each motion. Then, each in a fresh output folder:
@@ -92,6 +92,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--fps", type=float, default=6.0)
     ap.add_argument("--no-ray", action="store_true")
+    ap.add_argument("--ray-first", action="store_true", help="run the Ray phase before the local one")
     ap.add_argument("--keep", help="keep inputs and outputs in this folder")
     args = ap.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="batch-bench-"))
@@ -104,34 +105,41 @@ def main() -> None:
           f"os.cpu_count() = {os.cpu_count()}, load average {os.getloadavg()[0]:.1f} (a shared machine)")
 
     ref = reference(folder, 2)
-    print(f"reference: separate runs one after the other: {ref:.1f} s per pair = {60 / ref:.1f} rows/min")
+    print(f"reference: separate runs one after the other: {ref:.1f} s per pair = {60 / ref:.1f} rows/min "
+          f"(load {os.getloadavg()[0]:.1f})")
 
-    local = batch(manifest, folder / "local", count, workers=args.workers)
-    print(f"local pool: {local['done']} rows in {local['seconds']:.1f} s = {local['rows_per_minute']:.1f} rows/min "
-          f"({local['rows_per_minute'] * ref / 60:.2f}x the reference); motion analyses started "
-          f"{local['motions_analysed']}, track_video really ran {local['tracked']} times (not {rows})")
-    again = batch(manifest, folder / "local", count, workers=args.workers)
-    print(f"local pool, same command again: {again['skipped']} rows skipped, {again['done']} rendered, "
-          f"{again['seconds']:.1f} s, track_video ran {again['tracked']} times")
+    def local_phase() -> None:
+        res = batch(manifest, folder / "local", count, workers=args.workers)
+        print(f"local pool: {res['done']} rows in {res['seconds']:.1f} s = {res['rows_per_minute']:.1f} rows/min "
+              f"({res['rows_per_minute'] * ref / 60:.2f}x the reference; load {os.getloadavg()[0]:.1f}); motion "
+              f"analyses started {res['motions_analysed']}, track_video really ran {res['tracked']} times "
+              f"(not {rows})")
+        again = batch(manifest, folder / "local", count, workers=args.workers)
+        print(f"local pool, same command again: {again['skipped']} rows skipped, {again['done']} rendered, "
+              f"{again['seconds']:.1f} s, track_video ran {again['tracked']} times")
 
-    if not args.no_ray:
+    def ray_phase() -> None:
         try:
             import ray
         except ImportError:
             print("ray: skipped (not installed; pip install 'motion-transfer[ray]')")
-        else:
-            t = time.perf_counter()
-            ray.init(num_cpus=args.workers, include_dashboard=False, object_store_memory=200_000_000,
-                     _node_ip_address="127.0.0.1", log_to_driver=False)
-            started = time.perf_counter() - t
-            try:
-                res = batch(manifest, folder / "ray", count, use_ray=True)
-            finally:
-                ray.shutdown()
-            print(f"ray (local cluster, {args.workers} CPUs, started in {started:.1f} s, not counted): "
-                  f"{res['done']} rows in {res['seconds']:.1f} s = {res['rows_per_minute']:.1f} rows/min "
-                  f"({res['rows_per_minute'] * ref / 60:.2f}x the reference); motion analyses started "
-                  f"{res['motions_analysed']}, track_video really ran {res['tracked']} times")
+            return
+        t = time.perf_counter()
+        ray.init(num_cpus=args.workers, include_dashboard=False, object_store_memory=200_000_000,
+                 _node_ip_address="127.0.0.1", log_to_driver=False)
+        started = time.perf_counter() - t
+        try:
+            res = batch(manifest, folder / "ray", count, use_ray=True)
+        finally:
+            ray.shutdown()
+        print(f"ray (local cluster, {args.workers} CPUs, started in {started:.1f} s, not counted): "
+              f"{res['done']} rows in {res['seconds']:.1f} s = {res['rows_per_minute']:.1f} rows/min "
+              f"({res['rows_per_minute'] * ref / 60:.2f}x the reference; load {os.getloadavg()[0]:.1f}); motion "
+              f"analyses started {res['motions_analysed']}, track_video really ran {res['tracked']} times")
+
+    phases = [local_phase] + ([] if args.no_ray else [ray_phase])
+    for phase in (reversed(phases) if args.ray_first else phases):
+        phase()
 
 
 if __name__ == "__main__":

@@ -187,17 +187,19 @@ def test_pose_command_uses_the_cache_and_no_cache_skips_it(tmp_path, own_cache, 
 
 def test_puppet_engine_load_motion_goes_through_the_cache(tmp_path, own_cache, counted):
     from motion_transfer.engines.puppet.engine import load_motion
+    from motion_transfer.engines.puppet.settings import Settings
     from motion_transfer.request import Request
 
     a = video(tmp_path / "a.mp4")
     req = Request(image=tmp_path / "c.png", video=a, output=tmp_path / "o.mp4", tier="std")
-    assert load_motion(req).meta["cache"] == "miss"
-    assert load_motion(req).meta["cache"] == "hit"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "miss"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "hit"
     assert counted[-1]["preset"] == "balanced"
     req.options["use_cache"] = False
-    assert load_motion(req).meta["cache"] == "off"
+    assert load_motion(req, Settings.from_request(req)).meta["cache"] == "off"
     pro = Request(image=tmp_path / "c.png", video=a, output=tmp_path / "o.mp4", tier="pro")
-    assert load_motion(pro).meta["cache"] == "miss" and counted[-1]["preset"] == "accurate"
+    assert load_motion(pro, Settings.from_request(pro)).meta["cache"] == "miss"
+    assert counted[-1]["preset"] == "accurate"
 
 
 def test_unknown_preset_is_a_user_error(tmp_path, own_cache):
@@ -205,3 +207,23 @@ def test_unknown_preset_is_a_user_error(tmp_path, own_cache):
 
     with pytest.raises(InputError, match="unknown pose preset"):
         cache_mod.cache_key(video(tmp_path / "a.mp4"), TrackSettings(preset="fastest"))
+
+
+def test_preflight_video_analysis_is_cached_and_names_the_current_file(tmp_path, own_cache):
+    import shutil
+
+    from motion_transfer.api import check
+    from motion_transfer.samples import make_character, make_clip
+
+    image, video = tmp_path / "c.png", tmp_path / "dance.mp4"
+    make_character(image, size=(360, 480))
+    make_clip(video, "dance", seconds=3.0, fps=12, size=(480, 270))
+    first = check(image, video)
+    copy = tmp_path / "renamed.mp4"
+    shutil.copy(video, copy)
+    second = check(image, copy)
+    assert first.video_sample.meta["cache"] == "miss" and second.video_sample.meta["cache"] == "hit"
+    np.testing.assert_array_equal(first.video_sample.body, second.video_sample.body)
+    assert [f.code for f in first.findings] == [f.code for f in second.findings]
+    assert all(f.file != str(video) for f in second.findings)
+    assert check(image, copy, use_cache=False).video_sample.meta["cache"] == "off"

@@ -36,10 +36,12 @@ def _check_outputs(request: Request, seconds: float = 0.0) -> None:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", progress: Progress | None = None) -> Report:
-    """Apply the input rules and the preflight advice; nothing is rendered or uploaded."""
+          prompt: str = "", progress: Progress | None = None, use_cache: bool = True) -> Report:
+    """Apply the input rules and the preflight advice; nothing is rendered or uploaded. ``use_cache``: the
+    video's analysis may come from the motion cache."""
     _validate_choices(orientation, "std")
-    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress)
+    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress,
+                      use_cache=use_cache)
 
 
 def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt: str = "",
@@ -63,7 +65,7 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     _check_outputs(request)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
-                        progress=progress)
+                        progress=progress, use_cache=bool(options.get("use_cache", True)))
     if not report.ok:
         raise PreflightError(report.findings)
     _check_outputs(request, seconds=report.video_info.duration)

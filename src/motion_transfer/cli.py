@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from . import __version__, cli_json
-from .cli_cache import add_no_cache, register as register_cache, run_cache
+from .cli_cache import add_no_cache, run_cache
+from .cli_cache import register as register_cache
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
 from .errors import InputError, MotionTransferError, PreflightError
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("image")
     chk.add_argument("video")
     _add_common(chk)
+    add_no_cache(chk)
 
     pose = sub.add_parser("pose", help="track the actor in VIDEO and write the pose track",
                           description="Track body (33 joints with depth), hands (21 each) and face (468 points) "
@@ -208,7 +210,7 @@ def cmd_check(args, progress: BarProgress) -> int:
     from .api import check
 
     report = check(args.image, args.video, orientation=args.orientation, engine=args.engine, prompt=args.prompt,
-                   progress=progress)
+                   progress=progress, use_cache=args.use_cache)
     progress.close()
     if args.json:
         doc = report.to_dict()

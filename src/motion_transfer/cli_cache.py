@@ -6,8 +6,8 @@ status.
 from __future__ import annotations
 
 import argparse
-import json
 
+from . import cli_json
 from .pose.cache import CAP_ENV, SWITCH_ENV, MotionCache, cache_dir
 
 DESCRIPTION = """\
@@ -19,10 +19,10 @@ the track, so a second character on the same motion (or a rerun) skips pose trac
 
 Folder: $MOTION_TRANSFER_CACHE_DIR, else {default}.
 Cap: ${cap} megabytes (default 512); the least recently used tracks go first.
-${switch}=off disables it for a process; run and pose take --no-cache for one run.
+${switch}=off disables it for a process; run, check and pose take --no-cache for one run.
 """
 
-NO_CACHE_HELP = "neither read nor write the motion cache (track the video again)"
+NO_CACHE_HELP = "neither read nor write the motion cache (analyse and track the video again)"
 
 
 def add_no_cache(parser: argparse.ArgumentParser) -> None:
@@ -53,7 +53,7 @@ def run_cache(args) -> int:
     if args.cache_command == "clear":
         removed = cache.clear()
         if args.json:
-            print(json.dumps({"removed": removed, "folder": str(cache.folder)}))
+            cli_json.emit(cli_json.success({"removed": removed, "folder": str(cache.folder)}))
         else:
             print(f"Removed {removed} cached track(s) from {cache.folder}.")
         return 0
@@ -62,7 +62,7 @@ def run_cache(args) -> int:
         return 1
     info = cache.info()
     if args.json:
-        print(json.dumps(info.to_dict(), indent=2))
+        cli_json.emit(cli_json.success(info.to_dict()))
     else:
         state = "on" if info.enabled else f"off (${SWITCH_ENV})"
         print(f"Motion cache: {info.folder}\n  {info.entries} track(s), {_mb(info.bytes)} of {_mb(info.cap_bytes)}"

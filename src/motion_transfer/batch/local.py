@@ -39,8 +39,8 @@ class LocalBackend:
     def analyse(self, video: str, tier: str, use_cache: bool) -> Future:
         return self._pool.submit(work.analyse_motion, video, tier, use_cache)
 
-    def render(self, row: Row, motion: Future | None) -> Future:
-        return self._pool.submit(work.render_row, row, motion.result() if motion is not None else None)
+    def render(self, row: Row, motion: Future | None, use_cache: bool) -> Future:
+        return self._pool.submit(work.render_row, row, motion.result() if motion is not None else None, use_cache)
 
     def ready(self, handles: list, timeout: float) -> list:
         if not handles:

@@ -46,9 +46,9 @@ class RayBackend:
     def analyse(self, video: str, tier: str, use_cache: bool) -> Any:
         return self._analyse.remote(video, tier, use_cache, self._queue)
 
-    def render(self, row: Row, motion: Any | None) -> Any:
+    def render(self, row: Row, motion: Any | None, use_cache: bool) -> Any:
         # the motion's ObjectRef is handed over as it is: Ray gives the task the track from its object store
-        return self._render.remote(row, motion, self._queue)
+        return self._render.remote(row, motion, use_cache, self._queue)
 
     def ready(self, handles: list, timeout: float) -> list:
         if not handles:

@@ -236,7 +236,7 @@ class _Run:
 
     def submit_row(self, row: Row, mo: _Motion | None) -> None:
         try:
-            handle = self.backend.render(row, mo.handle if mo is not None else None)
+            handle = self.backend.render(row, mo.handle if mo is not None else None, self.use_cache)
         except Exception as exc:  # the local pool broke while analysing the motion
             self.broken(row, mo, exc)
             return

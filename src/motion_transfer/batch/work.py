@@ -75,13 +75,14 @@ def analyse_motion(video: str, tier: str, use_cache: bool = True, stages: Any = 
     """The pose track of ``video`` as the puppet engine would make it for ``tier`` (its own preset rule, and the
     motion cache unless ``use_cache`` is off), or a :class:`MotionFailure`."""
     from ..engines.puppet.engine import load_motion
+    from ..engines.puppet.settings import Settings
 
     sink = StageSink(stages if stages is not None else LocalWorker.stages, f"motion {Path(video).name}")
     try:
         # load_motion reads only the video, the tier and the options of the request
         request = Request(image=Path(video), video=Path(video), output=Path(video), tier=tier,
                           options={"use_cache": use_cache})
-        return load_motion(request, sink)
+        return load_motion(request, Settings.from_request(request), sink)
     except MotionTransferError as exc:
         return MotionFailure(str(exc), type(exc).__name__)
     except Exception as exc:
@@ -89,9 +90,10 @@ def analyse_motion(video: str, tier: str, use_cache: bool = True, stages: Any = 
                              type(exc).__name__)
 
 
-def render_row(row: Row, track: Any = None, stages: Any = None) -> dict[str, Any]:
+def render_row(row: Row, track: Any = None, use_cache: bool = True, stages: Any = None) -> dict[str, Any]:
     """Run one row through :func:`motion_transfer.transfer`; ``track`` is its motion's shared pose track
-    (None for engines that do not use one). Returns the outcome the results file records."""
+    (None for engines that do not use one); ``use_cache``: the preflight's video analysis may come from the
+    motion cache. Returns the outcome the results file records."""
     from ..api import transfer
 
     t0 = time.perf_counter()
@@ -99,7 +101,7 @@ def render_row(row: Row, track: Any = None, stages: Any = None) -> dict[str, Any
     if isinstance(track, MotionFailure):
         return {**base, "status": "failed", "error": track.message, "error_type": track.kind, "findings": [],
                 "seconds": 0.0}
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"use_cache": use_cache}
     if track is not None:
         options["pose_track"] = track
     if row.engine in PAID_ENGINES:

@@ -25,10 +25,12 @@ import json
 import os
 import time
 from dataclasses import asdict, dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable, Mapping
 
 from ..errors import InputError
+from . import estimator
 from .track import FORMAT_VERSION, PoseTrack, load_track, save_track
 
 Progress = Callable[[str, int, int], None]
@@ -95,10 +97,6 @@ def content_hash(path: str | Path) -> str:
 
 def _shaping_settings(settings: TrackSettings) -> dict:
     """The caller's settings plus the code's own: anything here that changes makes a new key."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from . import estimator
-
     try:
         mediapipe = version("mediapipe")
     except PackageNotFoundError:  # pragma: no cover - mediapipe is a hard dependency
@@ -108,10 +106,12 @@ def _shaping_settings(settings: TrackSettings) -> dict:
             "tracker_version": estimator.TRACKER_VERSION, "track_format": FORMAT_VERSION, "mediapipe": mediapipe}
 
 
-def cache_key(video: str | Path, settings: TrackSettings) -> str:
-    """The entry name for ``video`` tracked with ``settings``."""
-    shaped = json.dumps(_shaping_settings(settings), sort_keys=True, default=str)
-    digest = hashlib.blake2b(f"{content_hash(video)}|{shaped}".encode(), digest_size=20)
+def cache_key(video: str | Path, settings: TrackSettings | Mapping) -> str:
+    """The entry name for ``video`` tracked with ``settings`` (or, for another analysis of the video, a mapping
+    of everything that shapes its result, including the analysis's own name and version)."""
+    shaped = dict(settings) if isinstance(settings, Mapping) else _shaping_settings(settings)
+    text = json.dumps(shaped, sort_keys=True, default=str)
+    digest = hashlib.blake2b(f"{content_hash(video)}|{text}".encode(), digest_size=20)
     return digest.hexdigest()
 
 
@@ -176,7 +176,7 @@ class MotionCache:
             return None
         try:
             path = save_track(track, self._path(key))
-        except OSError:
+        except (OSError, TypeError, ValueError):  # an unwritable folder, or meta that is not plain JSON
             return None
         self.trim(keep=path)
         return path
@@ -238,26 +238,34 @@ def cached_track(video: str | Path, settings: TrackSettings = TrackSettings(), p
     ``$MOTION_TRANSFER_CACHE=off``. On a hit, ``progress`` gets a single finished "pose" step, and the track's
     ``meta["cache"]`` says "hit" (else "miss" or "off").
     """
-    from .estimator import track_video
-
     def track_now() -> PoseTrack:
-        return track_video(video, fps=settings.fps, progress=progress, smooth=settings.smooth,
+        return estimator.track_video(video, fps=settings.fps, progress=progress, smooth=settings.smooth,
                            max_seconds=settings.max_seconds, preset=settings.preset)
 
+    return cached_analysis(video, settings, track_now, "pose", progress, use_cache=use_cache, cache=cache)
+
+
+def cached_analysis(video: str | Path, shaping: TrackSettings | Mapping, compute: Callable[[], PoseTrack],
+                    stage: str, progress: Progress | None = None, *, use_cache: bool = True,
+                    cache: MotionCache | None = None) -> PoseTrack:
+    """``compute()``'s result for ``video``, kept in the cache under the video's content and ``shaping``.
+
+    The result is a PoseTrack whose ``meta`` may carry more JSON (the preflight keeps its video-only findings
+    there). On a hit ``progress(stage, n, n)`` is called once; ``meta["cache"]`` is "hit", "miss" or "off"."""
     if not (use_cache and cache_enabled()):
-        track = track_now()
+        track = compute()
         track.meta["cache"] = "off"
         return track
     cache = cache or MotionCache()
-    key = cache_key(video, settings)
+    key = cache_key(video, shaping)
     track = cache.get(key)
     if track is not None:
         track.source = str(video)
         track.meta["cache"] = "hit"
         if progress:
-            progress("pose", len(track), len(track))
+            progress(stage, len(track), len(track))
         return track
-    track = track_now()
+    track = compute()
     cache.put(key, track)
     track.meta["cache"] = "miss"
     return track

@@ -307,18 +307,18 @@ class Lifecycle:
 
         try:
             client.download(str(video["url"]), part, progress=on_bytes)
+            store.claim(job.id, owner, CLAIM_LEASE_S)
+            os.replace(part, output)
         except RemoteError as exc:
             store.add_message(job.id, str(exc), kind="error")
-            part.unlink(missing_ok=True)
             raise
         except OSError as exc:  # our disk (full, read-only...): one sentence naming the output
-            part.unlink(missing_ok=True)
             error = output_error(exc, output, then=f"Then run 'motion-transfer jobs resume {job.id}': the task is "
                                                    "finished and paid, only the download is repeated.")
             store.add_message(job.id, str(error), kind="error")
             raise error from None
-        store.claim(job.id, owner, CLAIM_LEASE_S)
-        os.replace(part, output)
+        finally:  # also on Ctrl-C / SIGTERM: no part file is left beside the output
+            part.unlink(missing_ok=True)
         download_s = time.perf_counter() - t0
         store.update(job.id, state=SUCCEEDED, result_path=str(output), timings={"download": round(download_s, 3)})
         store.add_message(job.id, f"downloaded to {output}" + (f"; Kling deducted {cost:g} units" if cost is not None

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
+
+from ...media.frames import iter_frames
+from ...pose.track import PoseTrack
 
 LONG_SIDE = 240
 MAX_RATE = 15.0  # frames a second measured; the rest interpolated
@@ -19,8 +24,6 @@ MIN_MOVE = 0.015  # a camera that moves less than this share of the frame is hel
 
 def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float = 0.1) -> np.ndarray:
     """255 where the background is (the actor's joint hull, grown by ``grow`` of its size, is 0)."""
-    import cv2
-
     mask = np.full(shape, 255, np.uint8)
     pts = body[:, :2]
     pts = pts[np.isfinite(pts).all(axis=1)] * s
@@ -32,7 +35,7 @@ def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float
     return mask
 
 
-def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.ndarray:
+def track_camera(video: str | Path, track: PoseTrack, *, long_side: int = LONG_SIDE) -> np.ndarray:
     """[T, 2, 3] affine maps taking frame 0's pixels to frame t's (video pixels), T = len(track).
 
     Every frame is matched to frame 0 directly (no drift from chaining steps), starting from the previous
@@ -40,10 +43,6 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
     keeps the previous estimate. At most ``MAX_RATE`` frames a second are measured. A camera whose frame
     corners move less than ``MIN_MOVE`` of the diagonal is a still camera: the identity.
     """
-    import cv2
-
-    from ...media.frames import iter_frames
-
     T = len(track)
     W, H = track.width, track.height
     s = min(1.0, long_side / max(W, H))
@@ -102,8 +101,6 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
 
 def _smooth(M: np.ndarray) -> np.ndarray:
     """Light temporal smoothing of the chained transforms (removes tracker jitter, keeps real moves)."""
-    from scipy.ndimage import gaussian_filter1d
-
     if len(M) < 5:
         return M
     out = M.copy()

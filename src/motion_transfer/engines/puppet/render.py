@@ -11,11 +11,12 @@ source position through its triangle's inverse affine map, ``cv2.remap`` samples
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
+from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from ...retarget import HC, MH, MS, extend
-from .mesh import DEFAULT_ORDER, limb_segment
+from .model import DEFAULT_ORDER, LIMB_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -40,10 +41,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     if ly < 0.4 * W * ly0:
         y2 = y2 / max(ly, 1e-9) * 0.4 * W * ly0
     Y = np.stack([x2, y2], axis=1)
-    try:
-        M = Y @ np.linalg.inv(X)
-    except np.linalg.LinAlgError:
+    # closed-form 2x2 inverse: np.linalg.inv costs a LAPACK call (and a BLAS thread hand-off) per bone per frame
+    det = X[0, 0] * X[1, 1] - X[0, 1] * X[1, 0]
+    if abs(det) < 1e-12:
         M = np.eye(2) * W
+    else:
+        M = Y @ (np.array([[X[1, 1], -X[0, 1]], [-X[1, 0], X[0, 0]]]) / det)
     t = origin2 - M @ origin
     return np.concatenate([M, t[:, None]], axis=1)
 
@@ -86,10 +89,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     c, s = np.cos(head_angle), np.sin(head_angle)
     M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
-    for name in ("l_upper_arm", "l_lower_arm", "l_hand", "r_upper_arm", "r_lower_arm", "r_hand",
-                 "l_upper_leg", "l_lower_leg", "l_foot", "r_upper_leg", "r_lower_leg", "r_foot"):
-        a, b = limb_segment(name, rest)
-        a2, b2 = limb_segment(name, posed)
+    for name in LIMB_PARTS:
+        a, b = part_segment(name, rest)
+        a2, b2 = part_segment(name, posed)
         out[name] = _limb(a, b, a2, b2, W)
     return out
 
@@ -113,8 +115,6 @@ class LayerOrder:
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        import cv2
-
         poly = poly.astype(np.float32).reshape(-1, 1, 2)
         return np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
 
@@ -123,7 +123,7 @@ class LayerOrder:
         body_z = float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
         poly = None
         if joints is not None:
-            quad = joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"]]]
+            quad = torso_quad(joints)
             c = quad.mean(axis=0)
             poly = c + 1.1 * (quad - c)
         keys = {}
@@ -163,7 +163,7 @@ class LayerOrder:
 class Renderer:
     """Draws a rig posed by retargeted joints into output frames."""
 
-    def __init__(self, rig, out_w: int, out_h: int, map_step: int = 3) -> None:
+    def __init__(self, rig: Rig, out_w: int, out_h: int, map_step: int = 3) -> None:
         self.rig = rig
         self.map_step = int(map_step)  # the source maps are computed every map_step pixels (affine in between)
         self.out_w, self.out_h = out_w, out_h
@@ -176,6 +176,8 @@ class Renderer:
         self._tex_xy = {}
         self._blend = {}
         self._rest_sign = {}
+        self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
+                             for layer in rig.layers if layer.name != "body"}
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
@@ -253,8 +255,6 @@ class Renderer:
         return canvas
 
     def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
-        import cv2
-
         H, W = canvas.shape[:2]
         x0 = int(max(0, np.floor(pv[:, 0].min())))
         y0 = int(max(0, np.floor(pv[:, 1].min())))
@@ -266,7 +266,7 @@ class Renderer:
         M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
         if layer.name != "body":
-            bz = np.array([self._bone_depth(b, depth) for b in layer.bones])
+            bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
             order = np.arange(M)
@@ -336,8 +336,14 @@ class Renderer:
         out[-1] = (0, 0, -1e5, 0, 0, -1e5)  # far off the texture: transparent, also when interpolated
         return out
 
-    def _bone_depth(self, bone: str, depth: np.ndarray) -> float:
-        if bone in ("chest", "pelvis", "head"):
-            return float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
-        a, b = limb_segment(bone, depth[:, None] if depth.ndim == 1 else depth)
-        return float((np.ravel(a)[0] + np.ravel(b)[0]) / 2)
+    def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
+        """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
+        trunk and head, the mean of the bone's two ends for a limb part (one matrix product per frame)."""
+        out = np.zeros((len(bones), joints))
+        for i, bone in enumerate(bones):
+            if bone in ("chest", "pelvis", "head"):
+                out[i, list(TORSO_CORNERS)] = 1.0 / len(TORSO_CORNERS)
+            else:
+                for end in PART_ENDS[bone]:
+                    out[i, list(end)] += 0.5 / len(end)
+        return out
