@@ -201,7 +201,7 @@ class _Probes:
 def check_row(number: int, line: int, rec: dict[str, Any], base: Path, outdir: Path, probes: _Probes,
               paid_ok: bool) -> Row | Problem:
     """Turn one record into a :class:`Row`, or a :class:`Problem` listing everything wrong with it."""
-    from ..engines.puppet.engine import parse_color
+    from ..engines.puppet.background import parse_color
 
     problems: list[str] = []
     unknown = sorted(k for k in rec if k not in COLUMNS)
