@@ -286,3 +286,17 @@ def test_ray_batch_on_a_local_cluster(media, tmp_path, monkeypatch):
     assert summary.failures[0]["row"] == 3 and "blank.png" in summary.failures[0]["error"]
     assert tracked(count) == 1
     assert decodes(tmp_path / "out" / "fox.mp4") == 18 and decodes(tmp_path / "out" / "owl.mp4") == 18
+
+
+def test_ray_is_optional_and_said_so(monkeypatch):
+    from motion_transfer.batch.ray_backend import RayBackend
+    from motion_transfer.cli import build_parser
+    from motion_transfer.errors import DependencyError
+
+    parse = build_parser().parse_args
+    assert parse(["batch", "m.csv", "-o", "out"]).ray is None
+    assert parse(["batch", "m.csv", "-o", "out", "--ray"]).ray == ""  # a local Ray for this batch
+    assert parse(["batch", "m.csv", "-o", "out", "--ray", "auto"]).ray == "auto"
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
+    with pytest.raises(DependencyError, match=r"motion-transfer\[ray\]"):
+        RayBackend()
