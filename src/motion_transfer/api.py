@@ -63,6 +63,8 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
                       compare=compare, rig=rig, options=dict(options))
     engine_impl = get_engine(engine)
     _check_outputs(request)
+    if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
+        engine_impl.ready(request)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
                         progress=progress, use_cache=bool(options.get("use_cache", True)))

@@ -140,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-keep-sound", dest="keep_sound", action="store_false",
                      help="do not copy the reference video's audio into the result")
     run.add_argument("--background", help="a background image or video file, or a colour (#00ff00, green); "
-                                          "default: the character image's own background, character removed")
+                                          "default: the character image's own background, character removed. "
+                                          "wan-animate: 'video' puts the character into the motion video's own "
+                                          "scene (with --orientation video)")
     run.add_argument("--compare", help="also write reference | result side by side to this MP4")
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
@@ -159,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     kl.add_argument("--api-base", help="Kling API base URL (default: the global region; env KLING_API_BASE)")
     kl.add_argument("--jobs-db", help="job store file (default: env MOTION_TRANSFER_JOBS_DB, else the user's "
                                       "data folder)")
+    from .cli_wan import add_arguments as add_wan_arguments
+
+    add_wan_arguments(run)
 
     chk = sub.add_parser("check", help="check IMAGE and VIDEO against the rules and predict problems",
                          description="Apply the input rules and the preflight advice. Exit status 2 when any "
@@ -231,9 +236,11 @@ def _print_warnings(report) -> None:
 
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
+    from .cli_wan import options as wan_options
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
+    options.update(wan_options(args))
     if not args.use_cache:
         options["use_cache"] = False
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,14 +114,17 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
 
 def _analyse(report: Report, progress: Progress | None, use_cache: bool = True) -> None:
     t0 = time.perf_counter()
-    rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
-    report.figure = find_figure(rgb, alpha)
-    found = report.figure is not None and report.figure.detected
-    image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
-    report.image_pose = image_pose
-    report.timings["image_pose"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sample, video_findings = video_analysis(report.video, report.video_info, progress, use_cache=use_cache)
+    # the image and the video are independent: the video is analysed on a second thread (both models release
+    # the GIL), so a two-core machine works on both at once
+    with ThreadPoolExecutor(1, thread_name_prefix="preflight-video") as pool:
+        video_job = pool.submit(video_analysis, report.video, report.video_info, progress, use_cache=use_cache)
+        rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
+        report.figure = find_figure(rgb, alpha)
+        found = report.figure is not None and report.figure.detected
+        image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
+        report.image_pose = image_pose
+        report.timings["image_pose"] = time.perf_counter() - t0
+        sample, video_findings = video_job.result()
     report.video_sample = sample
     report.timings["video_sample"] = time.perf_counter() - t0
     t0 = time.perf_counter()

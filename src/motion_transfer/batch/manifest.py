@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engines.base import PLANNED, engine_names
+from ..engines.base import engine_names
 from ..errors import InputError
 from ..media.probe import MediaInfo, probe
 from ..outputs import VIDEO_SUFFIXES, check_output
-from ..request import ORIENTATIONS, TIERS
+from ..request import ORIENTATIONS, TIERS, VIDEO_BACKGROUND
 from ..rules import check_inputs
 
 COLUMNS: tuple[str, ...] = ("image", "video", "output", "orientation", "tier", "keep_sound", "background",
@@ -201,7 +201,7 @@ class _Probes:
 def check_row(number: int, line: int, rec: dict[str, Any], base: Path, outdir: Path, probes: _Probes,
               paid_ok: bool) -> Row | Problem:
     """Turn one record into a :class:`Row`, or a :class:`Problem` listing everything wrong with it."""
-    from ..engines.puppet.background import parse_color
+    from ..media.color import parse_color
 
     problems: list[str] = []
     unknown = sorted(k for k in rec if k not in COLUMNS)
@@ -222,22 +222,21 @@ def check_row(number: int, line: int, rec: dict[str, Any], base: Path, outdir: P
     orientation = _choice(rec, "orientation", ORIENTATIONS, "video", problems)
     tier = _choice(rec, "tier", TIERS, "std", problems)
     engine = _choice(rec, "engine", engine_names(), "puppet", problems)
-    if engine in PLANNED:
-        problems.append(f"engine {engine!r} is not available: {PLANNED[engine]}.")
     if engine in PAID_ENGINES and not paid_ok:
         problems.append(f"engine {engine!r} is paid per second of video; pass --yes to the batch to accept the "
                         "cost of every such row without being asked.")
     keep_sound = _bool(rec.get("keep_sound"), problems)
     prompt = _text(rec.get("prompt"))
     background = _text(rec.get("background")) or None
-    if background is not None:
+    if background is not None and background != VIDEO_BACKGROUND:
         bg = Path(background).expanduser()
         bg = bg if bg.is_absolute() else base / bg
         if bg.is_file():
             background = str(bg)
         elif parse_color(background) is None:
-            problems.append(f"background {background!r} is neither an existing file (looked at {bg}) nor a "
-                            "colour such as '#00ff00' or 'green'.")
+            problems.append(f"background {background!r} is neither an existing file (looked at {bg}), a "
+                            f"colour such as '#00ff00' or 'green', nor {VIDEO_BACKGROUND!r} (the motion video's "
+                            "own scene).")
     image, video = paths["image"], paths["video"]
     inputs = [image, video, paths["rig"], background if background and Path(background).is_file() else None]
     default_name = f"{image.stem if image else 'image'}__{video.stem if video else 'video'}{VIDEO_SUFFIXES[0]}"
