@@ -5,16 +5,20 @@ import argparse
 import os
 import signal
 import sys
+import textwrap
 
 from . import cli_json
 from .batch.manifest import COLUMNS
 from .cli_cache import add_no_cache
 
+_COLUMNS_TEXT = (
+    "The manifest is CSV (with a header) or JSONL (one object a line), one row per job: image and video (relative "
+    "paths are read from the manifest's folder), and any of "
+    f"{', '.join(c for c in COLUMNS if c not in ('image', 'video'))} (empty cells take the `run` defaults; output "
+    "and compare are names inside OUTDIR, output defaulting to IMAGE__VIDEO.mp4).")
+
 DESCRIPTION = f"""\
-Render every row of MANIFEST into OUTDIR. The manifest is CSV (with a header) or JSONL (one object a line), one
-row per job: image and video (relative paths are read from the manifest's folder), and any of
-{', '.join(c for c in COLUMNS if c not in ('image', 'video'))} (empty cells take the `run` defaults; output and
-compare are names inside OUTDIR, output defaulting to IMAGE__VIDEO.mp4).
+Render every row of MANIFEST into OUTDIR. {textwrap.fill(_COLUMNS_TEXT, 112, initial_indent=" " * 41).strip()}
 
 Every row is checked before any work; bad rows are listed together with their row numbers and, unless --strict,
 fail alone while the good rows run. Each motion is analysed once for all of its rows. Rows already done with the
