@@ -15,6 +15,8 @@ from .cli_cache import add_no_cache, run_cache
 from .cli_cache import register as register_cache
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
+from .cli_ui import register as register_ui
+from .cli_ui import run_ui
 from .errors import InputError, MotionTransferError, PreflightError
 from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from .engines.kling.settings import DEFAULT_MODEL, MODELS
@@ -30,6 +32,7 @@ examples:
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
   motion-transfer cache info                             tracked motions kept for the next run
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
@@ -170,6 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "error is found, 0 otherwise.")
     chk.add_argument("image")
     chk.add_argument("video")
+    chk.add_argument("--rig", help="the character's rig.json, as `run --rig` would use it (then an image where no "
+                                   "figure can be found is no error for the puppet engine)")
     _add_common(chk)
     add_no_cache(chk)
 
@@ -205,6 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_jobs(sub)
     register_cache(sub)
+    register_ui(sub)
     from .cli_batch import register as register_batch
 
     register_batch(sub)
@@ -215,7 +221,7 @@ def cmd_check(args, progress: BarProgress) -> int:
     from .api import check
 
     report = check(args.image, args.video, orientation=args.orientation, engine=args.engine, prompt=args.prompt,
-                   progress=progress, use_cache=args.use_cache)
+                   rig=args.rig, progress=progress, use_cache=args.use_cache)
     progress.close()
     if args.json:
         doc = report.to_dict()
@@ -402,6 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_jobs(args)
             if args.command == "cache":
                 return run_cache(args)
+            if args.command == "ui":
+                return run_ui(args)
             if args.command == "batch":
                 from .cli_batch import run_batch_command
                 return run_batch_command(args)

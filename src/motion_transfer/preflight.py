@@ -86,11 +86,11 @@ def _probe_finding(exc: InputError) -> Finding:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", analyse: bool = True, progress: Progress | None = None,
-          use_cache: bool = True) -> Report:
-    """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip.
-
-    ``use_cache``: the video-only part of the analysis may come from (and goes to) the motion cache."""
+          prompt: str = "", rig: str | Path | None = None, analyse: bool = True,
+          progress: Progress | None = None, use_cache: bool = True) -> Report:
+    """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip. ``rig``: the
+    rig.json the run will use (a puppet run needs one when no figure can be found in the image). ``use_cache``:
+    the video-only part of the analysis may come from (and goes to) the motion cache."""
     if orientation not in ("video", "image"):
         raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
                          fix="pass --orientation video (full-body choreography) or image (portraits).")
@@ -107,12 +107,12 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:
-        _analyse(report, progress, use_cache)
+        _analyse(report, rig, progress, use_cache)
     report.findings = sort_findings(report.findings)
     return report
 
 
-def _analyse(report: Report, progress: Progress | None, use_cache: bool = True) -> None:
+def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, use_cache: bool = True) -> None:
     t0 = time.perf_counter()
     # the image and the video are independent: the video is analysed on a second thread (both models release
     # the GIL), so a two-core machine works on both at once
@@ -131,6 +131,7 @@ def _analyse(report: Report, progress: Progress | None, use_cache: bool = True) 
     img, vid = str(report.image), str(report.video)
     out = report.findings
     out += subject_findings(image_pose, sample, img, vid)
+    out += figure_findings(report.figure, report.engine, rig, img)
     out += aspect_findings(report.image_info, report.video_info)
     out += small_character_findings(image_pose, rgb, img)
     if not sample.present.any():
@@ -201,18 +202,38 @@ def subject_findings(image_pose: PoseTrack, sample: PoseTrack, img: str, vid: st
                                round(float(np.nanmin(vis)), 3), 0.5,
                                "frame the actor so head, shoulders and torso are in view."))
     body = image_pose.body[0]
-    if np.isnan(body[:, 0]).all():
-        out.append(Finding("image_no_person", "warning", "no human figure was detected in the character image; "
-                           "the puppet engine will try harder (padding, contrast, a template fit) and otherwise "
-                           "needs a rig file.", img, 0, 1,
-                           "use an image that shows head, shoulders and torso, or run `motion-transfer rig IMAGE "
-                           "-o rig.json`, edit the joints and pass --rig rig.json."))
-    elif np.min(body[core, 3]) < 0.5:
+    if not np.isnan(body[:, 0]).all() and np.min(body[core, 3]) < 0.5:
         out.append(Finding("image_subject_partial", "warning", "the character's head, shoulders and torso are "
                            f"not all clearly visible (lowest visibility {np.min(body[core, 3]):.2f}).", img,
                            round(float(np.min(body[core, 3])), 3), 0.5,
                            "use an image that shows head, shoulders and torso."))
     return out
+
+
+RIG_FIX = ("run `motion-transfer rig IMAGE -o rig.json`, correct the joint positions in rig.json (pixels; the "
+           "character's own left/right) and pass it with --rig rig.json.")
+
+
+def figure_findings(figure: Figure | None, engine: str, rig: str | Path | None, img: str) -> list[Finding]:
+    """Whether the character has a skeleton to animate. The puppet engine cannot animate an image without one
+    (an error, whose fix is a rig file); Kling's model animates animals and objects too (a warning)."""
+    if figure is not None and figure.detected:
+        return []
+    if figure is not None:
+        return [Finding("image_figure_fitted", "warning", "no person was detected in the character image; a "
+                        "skeleton was fitted to the character's silhouette (head, arms, legs) and may misplace "
+                        "joints.", img, figure.method, "detected",
+                        "check it: " + RIG_FIX)]
+    if engine == "puppet" and rig is None:
+        return [Finding("image_no_figure", "error", "no character could be found in the image: the pose model saw "
+                        "no body (also on padded, rescaled and contrast-boosted copies) and no silhouette with a "
+                        "head, two arms and two legs stands out from the background, so the puppet engine has "
+                        "nothing to animate.", img, 0, 1, RIG_FIX)]
+    return [Finding("image_no_person", "warning", "no human figure was detected in the character image"
+                    + (" (the rig file gives the skeleton)." if rig is not None else
+                       "; the model animates it as best it can."), img, 0, 1,
+                    "use an image that shows head, shoulders and torso." if rig is None else
+                    "check that the rig file's joints sit on the character.")]
 
 
 def aspect_findings(image: MediaInfo, video: MediaInfo) -> list[Finding]:
@@ -384,7 +405,9 @@ def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> 
                 f"the character's {name.split()[0]} hand is hidden in the image (no hand found; the wrist is "
                 "tucked against the hip, as in a pocket)")
         out.append(Finding("image_limb_hidden", "warning", f"{what} but the video moves it ({reach:.1f} torso "
-                           "lengths); its look will have to be invented and may show artefacts.", img,
+                           "lengths); the puppet engine draws an arm the image does not show from the other arm, "
+                           "mirrored, when that one shows whole, and otherwise has to invent its look, which may "
+                           "show artefacts.", img,
                            [round(vis, 3), round(reach, 3)], [0.5, LIMB_MOTION_RANGE],
                            f"use an image where the {name} is fully visible (e.g. arms away from the body, "
                            "hands out of pockets)."))
@@ -451,7 +474,13 @@ def framing_findings(image_body: np.ndarray, image: MediaInfo, sample: PoseTrack
     if gap == 0:
         return []
     names = {"full": "full body", "upper": "upper body", "closeup": "a close-up"}
-    return [Finding("framing_mismatch", "warning" if gap == 2 else "info", f"the image shows {names[im]} but the "
+    out = []
+    if im == "closeup":
+        out.append(Finding("image_parts_absent", "warning", "the image does not contain the character's hips and "
+                           "legs, which the video moves; the puppet engine does not invent them: it frames the "
+                           "result closer so they stay out of view.", img, im, vd,
+                           "use an image that shows the whole body for a full-body result."))
+    return out + [Finding("framing_mismatch", "warning" if gap == 2 else "info", f"the image shows {names[im]} but the "
                     f"video shows {names[vd]}; parts the video moves may be missing from the image, or parts the "
                     "image shows may have no motion.", None, [im, vd], "same framing",
                     "match the framing: a close-up reference for face animation, a full-body one for dance.")]

@@ -27,6 +27,7 @@ from ...stages import prefetch
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character
+from .framing import apply_zoom, zoom_for_absent_parts
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
@@ -86,6 +87,9 @@ class PuppetEngine:
         motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
+        # parts the image does not contain (a portrait's legs) are kept out of view, not invented
+        zoom, anchor = zoom_for_absent_parts(rig, motion)
+        apply_zoom(motion, zoom, anchor)
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -102,6 +106,7 @@ class PuppetEngine:
                              "matte": rig.meta.get("matte"),
                              "skeleton": rig.meta.get("skeleton", "image"),
                              "parts": rig.meta.get("parts"), "held_frames": int(motion.held.sum()),
+                             "zoom_for_absent_parts": round(zoom, 3),
                              "planted_frames": [int(v) for v in motion.planted.sum(axis=0)],
                              "proportions": {k: (round(v, 3) if isinstance(v, float) else v)
                                              for k, v in motion.proportions.items()},

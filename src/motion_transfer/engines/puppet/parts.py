@@ -67,7 +67,12 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     used = []
     radii: dict[str, float] = {}
     axis_core = np.full((h, w), -1, np.int16)
-    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])), 2.0)
+    # the body's width, the scale of every limb's radius: the shoulder line, or (a side view, where the shoulders
+    # overlap) three quarters of the spine
+    ms_ = (jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2
+    mh_ = (jj[J["left_hip"]] + jj[J["right_hip"]]) / 2
+    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])),
+             0.75 * float(np.linalg.norm(ms_ - mh_)), 2.0)
     # torso: signed distance to the shoulder-hip quadrilateral; inside, a limb within its own radius wins
     # (a forearm across the belly is in front of it), unless the image's depth puts that limb behind the body
     quad = torso_quad(jj)
@@ -118,9 +123,12 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _refine_layers(lab, scores, small, m, sw, axis_core)
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
+        lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
+    lab = _within_reach(lab, scores, px, py, segs, radii)
     lab[~m] = -1
-    # back to full size
-    lab_full = cv2.resize(lab, (W, H), interpolation=cv2.INTER_NEAREST)
+    lab = one_piece_per_layer(lab, axis_core, qmask > 0)
+    # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
+    lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
     # pixels of the (soft) matte outside the small mask: nearest label
     missing = full_m & (lab_full < 0)
@@ -129,6 +137,137 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab_full = np.where(missing, lab_full[iy, ix], lab_full)
     lab_full[~full_m] = -1
     return lab_full, used
+
+
+def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
+                 py: np.ndarray, segs: dict, radii: dict, axis_core: np.ndarray) -> np.ndarray:
+    """Each limb's layer cut along its own outline: GrabCut (colour models plus edges) in a band around the limb,
+    seeded with the limb's axis (certainly the limb) and with the background and the body far from the limb
+    (certainly not). Legs first, then arms (drawn in front, so an arm lying over the body keeps its pixels).
+
+    The cut may only move pixels within the limb's reach (1.8 radii from its bones): where colour cannot tell
+    limb from body (a black sleeve on a black top) nothing leaks far."""
+    out = lab.copy()
+    layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+    bgr = np.ascontiguousarray(small_rgb[:, :, ::-1])
+    for li in (3, 4, 1, 2):  # leg_l, leg_r, arm_l, arm_r
+        parts = [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li]
+        core = (axis_core == li) & m
+        if not parts or core.sum() < 10:
+            continue
+        nd = np.min([_seg_dist(px, py, *segs[p]) / max(radii[p], 1.0) for p in parts], axis=0)
+        reach = nd < 3.0
+        ys, xs = np.nonzero(reach)
+        if len(ys) < 50:
+            continue
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        sub = (slice(y0, y1), slice(x0, x1))
+        mine = (layer_of[sub] == li) & m[sub]
+        mask = np.full(mine.shape, cv2.GC_PR_BGD, np.uint8)
+        mask[mine] = cv2.GC_PR_FGD
+        mask[~m[sub] | (nd[sub] > 2.0)] = cv2.GC_BGD
+        mask[core[sub]] = cv2.GC_FGD
+        if (mask == cv2.GC_BGD).sum() < 20 or (mask == cv2.GC_PR_BGD).sum() + (mask == cv2.GC_BGD).sum() < 50:
+            continue
+        bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+        try:
+            cv2.grabCut(np.ascontiguousarray(bgr[sub]), mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+        except cv2.error:
+            continue
+        # the limb's inner part stays the limb whatever the colours say
+        cut = (np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)) | (mine & (nd[sub] < 0.6))) & m[sub] & (nd[sub] < 1.8)
+        comp, _ = ndimage.label(cut)
+        cut = np.isin(comp, np.unique(comp[core[sub] & cut])[1:]) if (core[sub] & cut).any() else cut
+        # a refinement of the outline, not a new limb: when the colours cannot tell the limb from what it lies
+        # on, the cut swallows or sheds most of it, and the distances' answer stands
+        if not 0.7 * mine.sum() <= cut.sum() <= 1.5 * mine.sum():
+            continue
+        region = out[sub]
+        gained = cut & ~mine
+        lost = mine & ~cut
+        if gained.any():
+            idx = np.array([PARTS.index(p) for p in parts])
+            region[gained] = idx[np.argmin(scores[idx][:, y0:y1, x0:x1][:, gained], axis=0)]
+        if lost.any():
+            others = np.flatnonzero(LAYER_OF_PART != li)
+            region[lost] = others[np.argmin(scores[others][:, y0:y1, x0:x1][:, lost], axis=0)]
+        layer_of[sub] = np.where(region >= 0, LAYER_OF_PART[np.clip(region, 0, None)], -1)
+    return out
+
+
+REACH = {"upper_arm": 1.3, "lower_arm": 1.3, "hand": 1.7}  # how far (in radii) an arm's pixels may lie from its bone
+
+
+def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.ndarray, segs: dict,
+                  radii: dict) -> np.ndarray:
+    """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
+    over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
+    then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
+    their trousers and skirts: those move with them.)"""
+    out = lab.copy()
+    for part, r in radii.items():
+        if part[2:] not in REACH:
+            continue
+        pi = PARTS.index(part)
+        mine = out == pi
+        if not mine.any():
+            continue
+        far = mine & (_seg_dist(px, py, *segs[part]) > REACH[part[2:]] * r)
+        if far.any():
+            others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
+            out[far] = others[np.argmin(scores[others][:, far], axis=0)]
+    return out
+
+
+def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
+    axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
+    with. An island would float beside the body when the layer moves."""
+    out = lab.copy()
+    for _ in range(3):
+        layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+        changed = False
+        for li in range(int(LAYER_OF_PART.max()) + 1):
+            comp, n = ndimage.label(layer_of == li)
+            if n <= 1:
+                continue
+            anchor = torso if li == 0 else (axis_core == li)
+            held = np.unique(comp[anchor & (comp > 0)])
+            held = held[held > 0]
+            if len(held) == 0:  # no bone inside (a limb the cut lost): keep its largest piece
+                sizes = ndimage.sum(comp > 0, comp, range(1, n + 1))
+                held = np.array([1 + int(np.argmax(sizes))])
+            islands = np.setdiff1d(np.arange(1, n + 1), held)
+            boxes = ndimage.find_objects(comp)
+            for k in islands:
+                sl = boxes[k - 1]
+                sl = tuple(slice(max(0, s.start - 2), s.stop + 2) for s in sl)
+                isl = comp[sl] == k
+                ring = cv2.dilate(isl.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~isl
+                nb = out[sl][ring]
+                nb = nb[(nb >= 0) & (LAYER_OF_PART[np.clip(nb, 0, None)] != li)]
+                if len(nb) == 0:
+                    continue
+                out[sl][isl] = np.bincount(nb).argmax()
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def _upsample_labels(lab: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Labels at ``size`` (w, h): each part's indicator interpolated, the strongest wins (smooth borders)."""
+    present = [p for p in np.unique(lab) if p >= 0]
+    if not present:
+        return np.full(size[::-1], -1, np.int16)
+    best = np.zeros(size[::-1], np.float32)
+    out = np.full(size[::-1], -1, np.int16)
+    for p in present:
+        ind = cv2.resize((lab == p).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+        better = ind > best
+        out[better] = p
+        best[better] = ind[better]
+    return out
 
 
 def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray,
