@@ -30,6 +30,8 @@ from .track import PoseTrack
 
 # What a detection must see to count as the character: head and both shoulders, clearly.
 CORE_VISIBILITY = 0.5
+# wrist-to-hip distance, in torso lengths, under which a hand the hand model cannot see is tucked away
+TUCKED_WRIST = 0.3
 
 
 @dataclass
@@ -52,6 +54,19 @@ class Figure:
     left_hand: np.ndarray | None = None
     right_hand: np.ndarray | None = None
     pose: PoseTrack | None = field(default=None, repr=False)
+
+    def hand_tucked(self, side: str) -> bool:
+        """The ``side`` ("left"/"right") hand is hidden, as in a pocket: the hand model found no hand and the
+        wrist sits against a hip (MediaPipe still guesses a hidden wrist with fair confidence)."""
+        if not self.detected or (self.left_hand if side == "left" else self.right_hand) is not None:
+            return False
+        j = self.joints
+        ms = (j[J["left_shoulder"]] + j[J["right_shoulder"]]) / 2
+        mh = (j[J["left_hip"]] + j[J["right_hip"]]) / 2
+        torso = max(float(np.linalg.norm(ms - mh)), 1e-3)
+        wrist = j[J[f"{side}_wrist"]]
+        to_hip = min(float(np.linalg.norm(wrist - j[J[h]])) for h in ("left_hip", "right_hip"))
+        return to_hip / torso < TUCKED_WRIST
 
     @property
     def detected(self) -> bool:

@@ -186,12 +186,12 @@ class Session:
     def track(self, video: str, tier: str, progress: Progress | None = None):
         """The video's pose track with the preset the puppet engine uses for ``tier``; the latest one is kept
         (keyed by the file's path, size and time, so a replaced upload is tracked afresh)."""
-        from ..pose.estimator import track_video
+        from ..pose.cache import TrackSettings, cached_track
 
         preset = _pose_preset(tier)
         key = _file_key(video) + (preset,)
-        if key not in self.tracks:
-            self.tracks = {key: track_video(video, progress=progress, preset=preset)}
+        if key not in self.tracks:  # the motion cache serves a video tracked before, in this session or another
+            self.tracks = {key: cached_track(video, TrackSettings(preset=preset), progress)}
         return self.tracks[key]
 
     # ---- rig

@@ -70,8 +70,12 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         joints, vis = load_rig_json(rig_path, w, h)
         source = "user"
     elif figure is not None:
-        joints, vis, depth, source = figure.joints, figure.visibility, figure.depth, figure.method
+        joints, vis, depth, source = figure.joints, figure.visibility.copy(), figure.depth, figure.method
         left_hand, right_hand = figure.left_hand, figure.right_hand
+        # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
+        for side in ("left", "right"):
+            if figure.hand_tucked(side):
+                vis[[J[f"{side}_{k}"] for k in ("pinky", "index", "thumb")]] = 0.0
     else:
         raise RigError(f"{image_name}: no character skeleton could be found in this image (the pose model saw "
                        "no body, also on padded, rescaled and contrast-boosted copies, and no silhouette with "
