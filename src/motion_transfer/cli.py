@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     register_jobs(sub)
     register_cache(sub)
     register_ui(sub)
+    from .cli_batch import register as register_batch
+
+    register_batch(sub)
     return parser
 
 
@@ -407,6 +410,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_cache(args)
             if args.command == "ui":
                 return run_ui(args)
+            if args.command == "batch":
+                from .cli_batch import run_batch_command
+                return run_batch_command(args)
             return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
