@@ -18,6 +18,7 @@ from ..errors import DependencyError
 from ..media.frames import iter_frames, resize
 from ..media.probe import probe
 from .smoothing import fill_short_gaps, smooth_zero_lag
+from .skeleton import NUM_FACE
 from .track import PoseTrack
 
 Progress = Callable[[str, int, int], None]
@@ -50,7 +51,10 @@ def _native_stderr_silenced() -> Iterator[None]:
 @contextmanager
 def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
     """A Holistic model, with native stderr muted for its whole life (sub-models start lazily and log then,
-    sometimes from worker threads). Progress bars write to their own copy of stderr, so they still show."""
+    sometimes from worker threads). Progress bars write to their own copy of stderr, so they still show.
+
+    The face uses the refined (attention) landmark model: the plain one barely moves the eyelids when an eye
+    closes (a wink reads as open), the refined one follows lids and lips, at the same CPU cost."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
@@ -59,7 +63,7 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
         raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
     with _native_stderr_silenced():
         model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
-                                     enable_segmentation=segmentation, refine_face_landmarks=False,
+                                     enable_segmentation=segmentation, refine_face_landmarks=True,
                                      min_detection_confidence=0.5, min_tracking_confidence=0.5)
         try:
             yield model
@@ -70,7 +74,7 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
 def _landmarks(lms, w: int, h: int, with_visibility: bool) -> np.ndarray | None:
     if lms is None:
         return None
-    pts = lms.landmark
+    pts = lms.landmark[:NUM_FACE]  # the refined face model appends 10 iris points: the mesh keeps its 468
     if with_visibility:
         return np.array([[p.x * w, p.y * h, p.z * w, p.visibility] for p in pts], dtype=np.float32)
     return np.array([[p.x * w, p.y * h, p.z * w] for p in pts], dtype=np.float32)

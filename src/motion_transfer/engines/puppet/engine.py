@@ -58,6 +58,14 @@ class PuppetEngine:
         if progress:
             progress("rig", 5, 5)
         same_skeleton_source(rig, track, request.video)
+        t0 = time.perf_counter()
+        face, notes = None, []
+        if request.options.get("face", True):
+            from .face import face_animator
+
+            face, note = face_animator(rig, track, str(request.image))
+            notes += [note] if note is not None else []
+        timings["face"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         if request.orientation == "video":
@@ -79,14 +87,15 @@ class PuppetEngine:
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        stats = render_video(request, rig, motion, track, out_w, out_h, progress)
+        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
         timings = {k: round(v, 3) for k, v in timings.items()}
         n = len(motion)
         return Result(output=request.output, engine=self.name, width=out_w, height=out_h, fps=motion.fps,
                       frames=n, duration=n / motion.fps, has_audio=stats["has_audio"],
-                      findings=list(report.findings) if report is not None else [], timings=timings,
+                      findings=(list(report.findings) if report is not None else []) + notes,
+                      timings=timings,
                       compare=request.compare,
                       extra={"rig_source": rig.source, "matte": rig.meta.get("matte"),
                              "skeleton": rig.meta.get("skeleton", "image"),
@@ -310,9 +319,10 @@ class _Encoder:
 
 
 def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, *, face=None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts:
-    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it)."""
+    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it).
+    ``face``: a ``face.FaceAnimator`` that changes the head layer's face before each frame is drawn."""
     from ...media.writer import VideoWriter
     from .render import Renderer
 
@@ -335,6 +345,8 @@ def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
     try:
         last_ref = None
         for i in range(n):
+            if face is not None:
+                face.apply(i)
             frame = renderer.render(next(bgs), motion.joints[i], motion.depth[i], motion.width_scale[i],
                                     motion.head_angle[i], motion.visibility[i],
                                     None if motion.head_scale is None else motion.head_scale[i])
