@@ -649,8 +649,8 @@ def _motion_fingers(t: np.ndarray, props: Proportions) -> Pose:
     """The right hand held up beside the face, palm to the camera, its fingers curling to a loose fist and
     opening again on a 2 s cycle (``curl`` 0 .. 0.9); the left arm hangs."""
     p = Pose.rest(len(t), props)
-    p.upper[:, 1] = _norm(sph(95.0, 12.0, -1) * np.ones((len(t), 1)))
-    p.fore[:, 1] = _norm(np.array([-0.15, -1.0, -0.12]))
+    p.upper[:, 1] = _norm(sph(35.0, 10.0, -1) * np.ones((len(t), 1)))
+    p.fore[:, 1] = _norm(np.array([0.25, -1.0, -0.35]))
     p.palm[:, 1] = np.array([0.0, 0.0, -1.0])
     p.curl[:, 1] = 0.45 - 0.45 * np.cos(2 * np.pi * t / 2.0)
     return p

@@ -66,6 +66,14 @@ class PuppetEngine:
             face, note = face_animator(rig, track, str(request.image))
             notes += [note] if note is not None else []
         timings["face"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        hands = None
+        if request.options.get("fingers", True):
+            from .hands import hand_animator
+
+            hands, hand_notes = hand_animator(rig, track, str(request.image))
+            notes += hand_notes
+        timings["hands"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         if request.orientation == "video":
@@ -87,9 +95,10 @@ class PuppetEngine:
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face)
+        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
+        timings["animate"] = stats["animate"]  # of render: the face's and fingers' warps
         timings = {k: round(v, 3) for k, v in timings.items()}
         n = len(motion)
         return Result(output=request.output, engine=self.name, width=out_w, height=out_h, fps=motion.fps,
@@ -319,10 +328,12 @@ class _Encoder:
 
 
 def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
-                 progress: Progress | None = None, *, face=None) -> dict:
+                 progress: Progress | None = None, *, face=None, hands=None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts:
-    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it).
-    ``face``: a ``face.FaceAnimator`` that changes the head layer's face before each frame is drawn."""
+    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it);
+    ``animate`` the part of drawing spent warping the face and the fingers.
+    ``face``: a ``face.FaceAnimator`` that changes the head layer's face before each frame is drawn; ``hands``:
+    a ``hands.HandAnimator`` that bends the arm layers' fingers."""
     from ...media.writer import VideoWriter
     from .render import Renderer
 
@@ -341,12 +352,15 @@ def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
         writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
         ref_frames = iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h))
     encoder = _Encoder(writers)
-    waited = 0.0
+    waited = animate = 0.0
     try:
         last_ref = None
         for i in range(n):
-            if face is not None:
-                face.apply(i)
+            t = time.perf_counter()
+            for anim in (face, hands):
+                if anim is not None:
+                    anim.apply(i)
+            animate += time.perf_counter() - t
             frame = renderer.render(next(bgs), motion.joints[i], motion.depth[i], motion.width_scale[i],
                                     motion.head_angle[i], motion.visibility[i],
                                     None if motion.head_scale is None else motion.head_scale[i])
@@ -375,4 +389,4 @@ def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
         for writer in writers:
             writer.abort()
         raise
-    return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio}
+    return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio, "animate": animate}

@@ -34,10 +34,12 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
 
 
 def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box: tuple[int, int, int, int],
-                order: np.ndarray | None = None, step: int = 2) -> tuple[np.ndarray, np.ndarray]:
+                order: np.ndarray | None = None, step: int = 2, keep_outside: bool = True
+                ) -> tuple[np.ndarray, np.ndarray]:
     """(map_x, map_y) float32 [h, w] for ``cv2.remap``: for each pixel of ``box`` = (x0, y0, x1, y1), where it
     comes from in the rest image. ``rest``/``posed`` [N, 2] vertex positions in the same pixel frame;
-    ``order`` the triangles to draw, back to front (default: all, in index order)."""
+    ``order`` the triangles to draw, back to front (default: all, in index order). Pixels no triangle covers
+    keep their place (``keep_outside``) or map far off the texture (transparent with a constant border)."""
     import cv2
 
     x0, y0, x1, y1 = box
@@ -54,7 +56,7 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     idx[idx < 0] = M
     coef = np.empty((M + 1, 6), np.float32)
     coef[:M] = inverse_affines(posed[triangles].astype(np.float64), rest[triangles].astype(np.float64))
-    coef[M] = (1, 0, 0, 0, 1, 0)  # not covered: the pixel stays where it is
+    coef[M] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
     c = np.take(coef, idx, axis=0)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
     ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
