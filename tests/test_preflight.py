@@ -169,3 +169,22 @@ def test_video_without_a_person_is_an_error(media, baseline):
     report = check(baseline[0], get("empty", empty, "empty.mp4"))
     assert not report.ok
     assert finding(report, "video_no_person").severity == "error"
+
+
+def test_no_figure_is_an_error_for_the_puppet_engine_unless_a_rig_is_given(media, tmp_path):
+    from motion_transfer.cli import main
+    from motion_transfer.engines.puppet import write_rig_template
+
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((640, 480, 3), (236, 234, 228), np.uint8)).save(blank)
+    video = clip(media, "dance")
+    report = check(blank, video, engine="puppet")
+    found = {f.code: f for f in report.findings}
+    assert not report.ok and found["image_no_figure"].severity == "error"
+    assert "--rig rig.json" in found["image_no_figure"].fix
+    rig = write_rig_template(blank, tmp_path / "rig.json")
+    assert check(blank, video, engine="puppet", rig=rig).ok
+    kling = {f.code: f.severity for f in check(blank, video, engine="kling").findings}
+    assert kling.get("image_no_person") == "warning" and "image_no_figure" not in kling
+    assert main(["check", str(blank), str(video)]) == 2
+    assert main(["check", str(blank), str(video), "--rig", str(rig)]) == 0

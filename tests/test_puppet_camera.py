@@ -4,8 +4,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from motion_transfer.media.framing import letterbox
+from motion_transfer.pose.retarget import MS, RestPose, extend, retarget
 from motion_transfer.pose.track import PoseTrack
-from motion_transfer.retarget import MS, RestPose, extend, letterbox, retarget
 from motion_transfer.samples import make_background, make_motion
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from motion_transfer.pose.skeleton import J
-from motion_transfer.retarget import extend
+from motion_transfer.pose.retarget import extend
 from motion_transfer.samples import make_character
 
 SKIN = np.array([226, 178, 146])  # "person" style

@@ -4,19 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from motion_transfer.media.framing import cover, letterbox, output_size
+from motion_transfer.pose.retarget import BONES, MH, MS, RestPose, extend, retarget, two_bone_ik
 from motion_transfer.pose.skeleton import J
-from motion_transfer.retarget import (
-    BONES,
-    MH,
-    MS,
-    RestPose,
-    cover,
-    extend,
-    letterbox,
-    output_size,
-    retarget,
-    two_bone_ik,
-)
 from motion_transfer.samples import make_motion
 
 

@@ -24,10 +24,12 @@ def _validate_choices(orientation: str, tier: str) -> None:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", progress: Progress | None = None) -> Report:
-    """Apply the input rules and the preflight advice; nothing is rendered or uploaded."""
+          prompt: str = "", rig: str | Path | None = None, progress: Progress | None = None) -> Report:
+    """Apply the input rules and the preflight advice; nothing is rendered or uploaded. ``rig``: the rig.json
+    the run would use (the puppet engine needs one when no figure can be found in the image)."""
     _validate_choices(orientation, "std")
-    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, progress=progress)
+    return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, rig=rig,
+                      progress=progress)
 
 
 def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt: str = "",
@@ -50,7 +52,7 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     engine_impl = get_engine(engine)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
-                        progress=progress)
+                        rig=rig, progress=progress)
     if not report.ok:
         raise PreflightError(report.findings)
     if on_findings:

@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "error is found, 0 otherwise.")
     chk.add_argument("image")
     chk.add_argument("video")
+    chk.add_argument("--rig", help="the character's rig.json, as `run --rig` would use it (then an image where no "
+                                   "figure can be found is no error for the puppet engine)")
     _add_common(chk)
 
     pose = sub.add_parser("pose", help="track the actor in VIDEO and write the pose track",
@@ -181,7 +183,7 @@ def cmd_check(args, progress: BarProgress) -> int:
     from .api import check
 
     report = check(args.image, args.video, orientation=args.orientation, engine=args.engine, prompt=args.prompt,
-                   progress=progress)
+                   rig=args.rig, progress=progress)
     progress.close()
     if args.json:
         _emit(report.to_dict())

@@ -14,8 +14,9 @@ import numpy as np
 
 from .errors import InputError
 from .finding import Finding, sort_findings
-from .media.frames import read_image
+from .media.frames import read_image, split_alpha
 from .media.probe import MediaInfo, probe
+from .pose.figure import Figure, find_figure
 from .pose.skeleton import J
 from .pose.track import PoseTrack
 from .rules import check_inputs, rules_for
@@ -55,7 +56,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     image_info: MediaInfo | None = None
     video_info: MediaInfo | None = None
-    image_pose: PoseTrack | None = None  # one frame, with meta["segmentation"]
+    figure: Figure | None = None  # the character's figure in the image (engines rig from it, not searching again)
+    image_pose: PoseTrack | None = None  # one frame, with meta["segmentation"]; empty unless a person was detected
     video_sample: PoseTrack | None = None  # SAMPLE_FPS track of the actor
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -83,8 +85,10 @@ def _probe_finding(exc: InputError) -> Finding:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", analyse: bool = True, progress: Progress | None = None) -> Report:
-    """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip."""
+          prompt: str = "", rig: str | Path | None = None, analyse: bool = True,
+          progress: Progress | None = None) -> Report:
+    """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip. ``rig``: the
+    rig.json the run will use (a puppet run needs one when no figure can be found in the image)."""
     if orientation not in ("video", "image"):
         raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
                          fix="pass --orientation video (full-body choreography) or image (portraits).")
@@ -102,17 +106,19 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:
-        _analyse(report, progress)
+        _analyse(report, rig, progress)
     report.findings = sort_findings(report.findings)
     return report
 
 
-def _analyse(report: Report, progress: Progress | None) -> None:
-    from .pose.estimator import detect_image, sample_video
+def _analyse(report: Report, rig: str | Path | None, progress: Progress | None) -> None:
+    from .pose.estimator import sample_video
 
     t0 = time.perf_counter()
-    rgb = read_image(report.image)
-    image_pose = detect_image(rgb)
+    rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
+    report.figure = find_figure(rgb, alpha)
+    found = report.figure is not None and report.figure.detected
+    image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
     report.image_pose = image_pose
     report.timings["image_pose"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -123,6 +129,7 @@ def _analyse(report: Report, progress: Progress | None) -> None:
     img, vid = str(report.image), str(report.video)
     out = report.findings
     out += subject_findings(image_pose, sample, img, vid)
+    out += figure_findings(report.figure, report.engine, rig, img)
     out += aspect_findings(report.image_info, report.video_info)
     out += small_character_findings(image_pose, rgb, img)
     if not sample.present.any():
@@ -161,18 +168,38 @@ def subject_findings(image_pose: PoseTrack, sample: PoseTrack, img: str, vid: st
                                round(float(np.nanmin(vis)), 3), 0.5,
                                "frame the actor so head, shoulders and torso are in view."))
     body = image_pose.body[0]
-    if np.isnan(body[:, 0]).all():
-        out.append(Finding("image_no_person", "warning", "no human figure was detected in the character image; "
-                           "the puppet engine will try harder (padding, contrast, a template fit) and otherwise "
-                           "needs a rig file.", img, 0, 1,
-                           "use an image that shows head, shoulders and torso, or run `motion-transfer rig IMAGE "
-                           "-o rig.json`, edit the joints and pass --rig rig.json."))
-    elif np.min(body[core, 3]) < 0.5:
+    if not np.isnan(body[:, 0]).all() and np.min(body[core, 3]) < 0.5:
         out.append(Finding("image_subject_partial", "warning", "the character's head, shoulders and torso are "
                            f"not all clearly visible (lowest visibility {np.min(body[core, 3]):.2f}).", img,
                            round(float(np.min(body[core, 3])), 3), 0.5,
                            "use an image that shows head, shoulders and torso."))
     return out
+
+
+RIG_FIX = ("run `motion-transfer rig IMAGE -o rig.json`, correct the joint positions in rig.json (pixels; the "
+           "character's own left/right) and pass it with --rig rig.json.")
+
+
+def figure_findings(figure: Figure | None, engine: str, rig: str | Path | None, img: str) -> list[Finding]:
+    """Whether the character has a skeleton to animate. The puppet engine cannot animate an image without one
+    (an error, whose fix is a rig file); Kling's model animates animals and objects too (a warning)."""
+    if figure is not None and figure.detected:
+        return []
+    if figure is not None:
+        return [Finding("image_figure_fitted", "warning", "no person was detected in the character image; a "
+                        "skeleton was fitted to the character's silhouette (head, arms, legs) and may misplace "
+                        "joints.", img, figure.method, "detected",
+                        "check it: " + RIG_FIX)]
+    if engine == "puppet" and rig is None:
+        return [Finding("image_no_figure", "error", "no character could be found in the image: the pose model saw "
+                        "no body (also on padded, rescaled and contrast-boosted copies) and no silhouette with a "
+                        "head, two arms and two legs stands out from the background, so the puppet engine has "
+                        "nothing to animate.", img, 0, 1, RIG_FIX)]
+    return [Finding("image_no_person", "warning", "no human figure was detected in the character image"
+                    + (" (the rig file gives the skeleton)." if rig is not None else
+                       "; the model animates it as best it can."), img, 0, 1,
+                    "use an image that shows head, shoulders and torso." if rig is None else
+                    "check that the rig file's joints sit on the character.")]
 
 
 def aspect_findings(image: MediaInfo, video: MediaInfo) -> list[Finding]:

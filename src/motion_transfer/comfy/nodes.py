@@ -374,7 +374,7 @@ class RetargetPoseNode:
     def retarget(self, character_image, motion_video, character_orientation="video",
                  resolution=poses.DEFAULT_RESOLUTION, max_frames=poses.DEFAULT_MAX_FRAMES, frame_rate=0.0):
         from ..pose.estimator import detect_image
-        from ..retarget import retarget
+        from ..pose.retarget import retarget
 
         progress = ComfyProgress()
         rgb = video_io.image_to_array(character_image)
@@ -400,6 +400,6 @@ NODES: tuple[tuple[str, type, str, tuple[str, ...]], ...] = (
     ("MotionTransferPoseTrack", PoseTrackNode, "Pose Track (OpenPose skeleton + keypoints)",
      ("motion_transfer.pose.estimator", "motion_transfer.pose.draw", "mediapipe", "cv2", "av")),
     ("MotionTransferRetargetPose", RetargetPoseNode, "Retarget Pose to Character",
-     ("motion_transfer.retarget", "motion_transfer.pose.estimator", "motion_transfer.pose.draw", "mediapipe",
+     ("motion_transfer.pose.retarget", "motion_transfer.pose.estimator", "motion_transfer.pose.draw", "mediapipe",
       "cv2", "av")),
 )

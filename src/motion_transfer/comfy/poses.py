@@ -150,7 +150,7 @@ def skeleton_batch(track, width: int, height: int, progress: Progress | None = N
 def rest_pose(image_track):
     """The character's ``RestPose`` from a one-frame track of its image (``pose.estimator.detect_image``)."""
     from ..errors import InputError
-    from ..retarget import RestPose
+    from ..pose.retarget import RestPose
 
     body = image_track.body[0]
     if np.isnan(body[:, 0]).all():
@@ -190,7 +190,7 @@ def motion_to_track(motion, source):
     exported. Visibility and depth come from the actor (``source``, the video's track); the actor's face mesh
     follows the character's head by the similarity that maps the actor's 11 face points onto the character's."""
     from ..pose.track import PoseTrack
-    from ..retarget import hold_missing
+    from ..pose.retarget import hold_missing
 
     n = len(motion)
     track = PoseTrack.empty(n, motion.fps, motion.out_w, motion.out_h, source=getattr(source, "source", ""))

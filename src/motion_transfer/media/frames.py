@@ -118,3 +118,14 @@ def iter_frames(
                     held = _to_rgb(held, size)
                 yield held
                 emitted += 1
+
+
+def split_alpha(rgba: np.ndarray, min_share: float = 0.02) -> tuple[np.ndarray, np.ndarray | None]:
+    """(RGB composited on white, alpha HxW uint8 or None): the alpha only when at least ``min_share`` of the
+    image is see-through, so an opaque file's stray soft pixel does not count as a cut-out character."""
+    if rgba.ndim != 3 or rgba.shape[2] != 4:
+        return rgba, None
+    alpha = rgba[:, :, 3]
+    a = alpha.astype(np.float32)[:, :, None] / 255.0
+    rgb = (rgba[:, :, :3] * a + 255.0 * (1.0 - a) + 0.5).astype(np.uint8)
+    return rgb, (alpha if (alpha < 250).mean() > min_share else None)

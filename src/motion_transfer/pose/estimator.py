@@ -30,7 +30,7 @@ MAX_GAP_SECONDS = 0.25
 
 
 @contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
+def native_stderr_silenced() -> Iterator[None]:
     """Mute what MediaPipe's C++ side prints straight to file descriptor 2 while its graph starts.
 
     TFLite and absl log "Created TensorFlow Lite XNNPACK delegate" and feedback-tensor warnings on every
@@ -61,7 +61,7 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
         from mediapipe.python.solutions import holistic as mp_holistic
     except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
         raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
                                      enable_segmentation=segmentation, refine_face_landmarks=True,
                                      min_detection_confidence=0.5, min_tracking_confidence=0.5)

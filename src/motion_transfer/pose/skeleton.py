@@ -60,3 +60,7 @@ OPENPOSE18_COLORS: tuple[tuple[int, int, int], ...] = (
     (0, 255, 85), (0, 255, 170), (0, 255, 255), (0, 170, 255), (0, 85, 255), (0, 0, 255), (85, 0, 255),
     (170, 0, 255), (255, 0, 255), (255, 0, 170), (255, 0, 85),
 )
+
+# The joints a character's skeleton must place (a rig file, a silhouette fit): the rest are derived from them.
+REQUIRED_JOINTS: tuple[str, ...] = ("nose",) + tuple(f"{s}_{j}" for j in ("shoulder", "elbow", "wrist", "hip", "knee",
+                                                                            "ankle") for s in ("left", "right"))

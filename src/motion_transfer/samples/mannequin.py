@@ -788,8 +788,9 @@ def _events(clip: MotionClip, pose: Pose, world: np.ndarray) -> dict[str, np.nda
 
 def character_pose(pose: str = "a-pose", *, size: tuple[int, int] = (720, 960), framing: str = "full",
                    props: Proportions = ADULT, camera_pitch: float = DEFAULT_PITCH) -> MotionClip:
-    """A one-frame clip for a still character: "a-pose", "t-pose" or "hands_in_pockets" (wrists tucked into
-    the front trouser pockets, ``hands_hidden`` set so nothing of the hands is drawn)."""
+    """A one-frame clip for a still character: "a-pose", "t-pose", "hands_in_pockets" (wrists tucked into
+    the front trouser pockets, ``hands_hidden`` set so nothing of the hands is drawn) or "crossed_forearm" (the
+    right forearm lying across the belly, in front of it, the hand at the left hip)."""
     p = Pose.rest(1, props)
     hidden = False
     if pose == "t-pose":
@@ -814,8 +815,18 @@ def character_pose(pose: str = "a-pose", *, size: tuple[int, int] = (720, 960), 
             p.upper[:, i] = (elbow - sh) / L1
             p.fore[:, i] = (wrist - elbow) / np.linalg.norm(wrist - elbow)
         hidden = True
+    elif pose == "crossed_forearm":
+        # the right arm (index 1, side -1): the elbow at the waist's side, the wrist in front of the far hip
+        side = -1
+        sh = np.array([side * props.shoulder_half_width, -props.hip_height - props.torso, 0.0])
+        elbow = sh + np.array([side * 0.03, props.upper_arm * 0.97, -0.02])
+        elbow = sh + (elbow - sh) / np.linalg.norm(elbow - sh) * props.upper_arm
+        wrist = elbow + props.forearm * np.array([-side * 0.97, -0.12, -0.2]) / np.linalg.norm([0.97, 0.12, 0.2])
+        p.upper[:, 1] = (elbow - sh) / props.upper_arm
+        p.fore[:, 1] = (wrist - elbow) / props.forearm
     elif pose != "a-pose":
-        raise ValueError(f"unknown pose {pose!r}; use 'a-pose', 't-pose' or 'hands_in_pockets'")
+        raise ValueError(f"unknown pose {pose!r}; use 'a-pose', 't-pose', 'hands_in_pockets' or "
+                         "'crossed_forearm'")
     world, hands, _ = forward_kinematics(p, props)
     body, hands = _view(world, camera_pitch), _view(hands, camera_pitch)
     s, c = framing_transform(size, framing)
@@ -1469,7 +1480,8 @@ def make_character(path: str | Path, *, size: tuple[int, int] = (720, 960), styl
                    seed: int = 0) -> np.ndarray:
     """Write a PNG of a still mannequin and return its ground-truth joints [33,3] (px, z relative depth).
 
-    ``pose``: "a-pose", "t-pose" or "hands_in_pockets" (no hands drawn: limbs hidden in the image).
+    ``pose``: "a-pose", "t-pose", "hands_in_pockets" (no hands drawn: limbs hidden in the image) or
+    "crossed_forearm" (the right forearm across the belly).
     ``framing``: "full", "closeup" (head to hips), "small" (under 5% of the image). Use
     :func:`character_pose` for the hands and the scale too.
     """

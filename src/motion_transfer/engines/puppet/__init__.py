@@ -6,13 +6,16 @@ Public pieces: :class:`PuppetEngine` (the engine), :func:`rig_character` (analys
 """
 from .character import rig_character
 from .engine import PuppetEngine
+from .model import Rig
 from .render import Renderer
-from .rig import Rig, load_rig_json, save_rig_json, write_rig_template
+from .rig import load_rig_json, save_rig_json, write_rig_template
+from .settings import Settings
 
 __all__ = [
            "PuppetEngine",
            "Renderer",
            "Rig",
+           "Settings",
            "load_rig_json",
            "rig_character",
            "save_rig_json",

@@ -1,7 +1,7 @@
 """The reference video's camera motion (pan, tilt, zoom, roll), measured on its background.
 
-Corners are tracked from frame to frame with pyramidal Lucas-Kanade on a small grey copy, away from the actor
-(its joints' hull, grown), and a similarity transform is fitted to them with RANSAC; the steps are chained.
+Corners are tracked with pyramidal Lucas-Kanade on a small grey copy, away from the actor (its skeleton's body
+shape, grown), and a similarity transform is fitted to them with RANSAC.
 The result drives the output's background (``video`` orientation: the character's own background moves like the
 reference's, so the character does not slide over it) and the whole frame (``image`` orientation: the camera
 move is reproduced on the character's scene).
@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 
+from ...media.frames import iter_frames
 from ...pose.skeleton import LIMB_BONES, J
+from ...pose.track import PoseTrack
 
 LONG_SIDE = 240
 MAX_RATE = 15.0  # frames a second measured; the rest interpolated
@@ -26,8 +30,6 @@ def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float
     in a close-up the pose model places hips, knees and ankles far below the frame, and their hull would
     cover the whole picture, leaving no background to measure the camera on.
     """
-    import cv2
-
     mask = np.full(shape, 255, np.uint8)
     pts = body[:, :2].astype(np.float64) * s
     ok = np.isfinite(pts).all(axis=1)
@@ -77,8 +79,6 @@ MIN_POINTS = 12  # background corners a fit needs
 
 def _corners(gray: np.ndarray, body: np.ndarray, s: float) -> np.ndarray | None:
     """Background corners of a grey frame (None when there are too few to fit a camera move to)."""
-    import cv2
-
     pts = cv2.goodFeaturesToTrack(gray, maxCorners=400, qualityLevel=0.01, minDistance=5,
                                   mask=_person_mask(gray.shape, body, s))
     return pts if pts is not None and len(pts) >= MIN_POINTS else None
@@ -87,8 +87,6 @@ def _corners(gray: np.ndarray, body: np.ndarray, s: float) -> np.ndarray | None:
 def _fit(a: np.ndarray, b: np.ndarray, pts: np.ndarray, guess: np.ndarray, here: np.ndarray) -> np.ndarray | None:
     """The similarity taking ``pts`` of grey frame ``a`` to where they are in ``b`` (3x3), or None when too few
     background points agree. ``guess`` (3x3) starts the search; ``here`` is ``b``'s background mask."""
-    import cv2
-
     start = cv2.transform(pts, guess[:2]).astype(np.float32)
     p1, st, _ = cv2.calcOpticalFlowPyrLK(a, b, pts, start.copy(), winSize=(21, 21), maxLevel=3,
                                          flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
@@ -107,7 +105,7 @@ def _fit(a: np.ndarray, b: np.ndarray, pts: np.ndarray, guess: np.ndarray, here:
     return np.vstack([M, [0, 0, 1]])
 
 
-def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.ndarray:
+def track_camera(video: str | Path, track: PoseTrack, *, long_side: int = LONG_SIDE) -> np.ndarray:
     """[T, 2, 3] affine maps taking frame 0's pixels to frame t's (video pixels), T = len(track).
 
     Every frame is matched to a key frame directly (no drift from chaining steps), starting from the previous
@@ -116,10 +114,6 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
     previous one instead and becomes the new key. At most ``MAX_RATE`` frames a second are measured. A camera
     whose frame corners move less than ``MIN_MOVE`` of the diagonal is a still camera: the identity.
     """
-    import cv2
-
-    from ...media.frames import iter_frames
-
     T = len(track)
     W, H = track.width, track.height
     s = min(1.0, long_side / max(W, H))
@@ -176,8 +170,6 @@ def track_camera(video: str | Path, track, *, long_side: int = LONG_SIDE) -> np.
 
 def _smooth(M: np.ndarray) -> np.ndarray:
     """Light temporal smoothing of the chained transforms (removes tracker jitter, keeps real moves)."""
-    from scipy.ndimage import gaussian_filter1d
-
     if len(M) < 5:
         return M
     out = M.copy()

@@ -5,40 +5,51 @@ rendered and encoded one at a time, so memory does not grow with the clip's leng
 """
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
+import cv2
 import numpy as np
 
 from ...errors import EngineError, InputError
+from ...media.encoder import ThreadedEncoder
+from ...media.frames import iter_frames, read_image, split_alpha
+from ...media.framing import letterbox, output_size
+from ...media.writer import VideoWriter
+from ...pose.estimator import track_video
+from ...pose.figure import Figure
+from ...pose.retarget import Motion, camera_in_output, retarget
+from ...pose.track import PoseTrack, load_track
+from ...preflight import Report
 from ...request import TIER_SHORT_SIDE, Request, Result
-from ...retarget import camera_in_output, cover, letterbox, output_size, retarget
-
-Progress = Callable[[str, int, int], None]
+from ..base import Progress
+from .background import backgrounds, is_still
+from .camera import track_camera
+from .character import STEPS, rig_character
+from .face import FaceAnimator, face_animator
+from .hands import HandAnimator, hand_animator
+from .model import Rig
+from .render import Renderer
+from .settings import Settings
 
 
 class PuppetEngine:
-    """Local CPU engine. ``request.options`` may carry ``pose_track`` (a PoseTrack or a .pose.json/.npz path) to
-    skip tracking the video, ``pose_preset`` ("accurate" / "balanced"; default: balanced for std, accurate for
-    pro), ``mesh_spacing`` (pixels) to change the mesh density and ``follow_camera`` (default: on in ``image``
-    orientation, where the reference's camera move is reproduced on the character's whole scene; in ``video``
-    orientation it makes a still background move with the reference's camera)."""
+    """Local CPU engine; its ``request.options`` are described by :class:`Settings`."""
 
     name = "puppet"
 
-    def run(self, request: Request, report=None, progress: Progress | None = None) -> Result:
+    def run(self, request: Request, report: Report | None = None, progress: Progress | None = None) -> Result:
+        settings = Settings.from_request(request)
+        figure = report.figure if report is not None else None
         timings: dict[str, float] = {}
         # the character is analysed on a second thread while the video is tracked: pose tracking leaves part of
         # a two-core machine idle (its progress is reported when it is done, so the bars do not interleave)
-        import threading
-
         box: dict = {}
 
         def rig_job() -> None:
             t = time.perf_counter()
             try:
-                box["rig"] = load_character(request, None)
+                box["rig"] = load_character(request, settings, figure)
             except BaseException as exc:  # re-raised below, in the caller's thread
                 box["error"] = exc
             box["time"] = time.perf_counter() - t
@@ -47,7 +58,7 @@ class PuppetEngine:
         worker.start()
         t0 = time.perf_counter()
         try:
-            track = load_motion(request, progress)
+            track = load_motion(request, settings, progress)
         finally:
             worker.join()
         timings["pose"] = time.perf_counter() - t0
@@ -56,21 +67,17 @@ class PuppetEngine:
         rig = box["rig"]
         timings["rig"] = box["time"]
         if progress:
-            progress("rig", 5, 5)
+            progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
         t0 = time.perf_counter()
         face, notes = None, []
-        if request.options.get("face", True):
-            from .face import face_animator
-
+        if settings.face:
             face, note = face_animator(rig, track, str(request.image))
             notes += [note] if note is not None else []
         timings["face"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         hands = None
-        if request.options.get("fingers", True):
-            from .hands import hand_animator
-
+        if settings.fingers:
             hands, hand_notes = hand_animator(rig, track, str(request.image))
             notes += hand_notes
         timings["hands"] = time.perf_counter() - t0
@@ -82,10 +89,7 @@ class PuppetEngine:
             aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
         out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
         camera = None
-        follow = request.options.get("follow_camera", request.orientation == "image")
-        if follow and _still_background(request):
-            from .camera import track_camera
-
+        if settings.follow_camera and is_still(request.background):
             camera = track_camera(request.video, track)
         timings["camera"] = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -118,45 +122,28 @@ class PuppetEngine:
 # ------------------------------------------------------------------------------------------------ stages
 
 
-def load_character(request: Request, progress: Progress | None = None):
-    """The rig of ``request.image`` (its transparency is used as the matte when it has one)."""
-    from ...media.frames import read_image
-    from .character import rig_character
-
-    rgba = read_image(request.image, with_alpha=True)
-    alpha = rgba[:, :, 3]
-    a = alpha.astype(np.float32)[:, :, None] / 255.0
-    rgb = (rgba[:, :, :3] * a + 255.0 * (1 - a) + 0.5).astype(np.uint8)
-    has_alpha = bool((alpha < 250).mean() > 0.02)
-    return rig_character(rgb, request.rig, alpha=alpha if has_alpha else None, image_name=str(request.image),
-                         progress=progress, mesh_spacing=request.options.get("mesh_spacing"))
+def load_character(request: Request, settings: Settings, figure: Figure | None = None) -> Rig:
+    """The rig of ``request.image`` (its transparency is used as the matte when it has one); ``figure``: the
+    preflight's figure in that image, so it is not searched again."""
+    rgb, alpha = split_alpha(read_image(request.image, with_alpha=True))
+    return rig_character(rgb, request.rig, alpha=alpha, figure=figure, image_name=str(request.image),
+                         mesh_spacing=settings.mesh_spacing)
 
 
-def load_motion(request: Request, progress: Progress | None = None):
-    """The actor's pose track: given in ``options["pose_track"]``, else tracked from the video."""
-    from ...pose.track import PoseTrack, load_track
-
-    given = request.options.get("pose_track")
-    if isinstance(given, PoseTrack):
-        return given
-    if given:
-        return load_track(given)
-    from ...pose.estimator import track_video
-
-    # std is the fast tier: the pose model runs at up to 15 frames a second (the rest interpolated); pro on
-    # every frame
-    preset = request.options.get("pose_preset") or ("accurate" if request.tier == "pro" else "balanced")
-    return track_video(request.video, progress=progress, preset=preset)
+def load_motion(request: Request, settings: Settings, progress: Progress | None = None) -> PoseTrack:
+    """The actor's pose track: the one given in the settings, else tracked from the video (std, the fast tier:
+    the pose model at up to 15 frames a second, the rest interpolated; pro: on every frame)."""
+    if isinstance(settings.pose_track, PoseTrack):
+        return settings.pose_track
+    if settings.pose_track is not None:
+        return load_track(settings.pose_track)
+    return track_video(request.video, progress=progress, preset=settings.pose_preset)
 
 
-def same_skeleton_source(rig, track, video, tolerance: float = 6.0) -> bool:
+def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6.0) -> bool:
     """When the character image IS the reference's first frame (a still taken from the clip), take the rig's
     skeleton from the video's own track at that frame, so that the small bias between the still-image and the
     video pose measurements does not shift the character off its own pixels. Returns whether it did."""
-    import cv2
-
-    from ...media.frames import iter_frames
-
     if len(track) == 0 or not track.present[0]:
         return False
     if abs(rig.width / rig.height - track.width / track.height) > 0.01:
@@ -182,176 +169,26 @@ def same_skeleton_source(rig, track, video, tolerance: float = 6.0) -> bool:
     return True
 
 
-def parse_color(text: str) -> tuple[int, int, int] | None:
-    """'#0f0', '#00ff00', 'green', '0,255,0' -> RGB, or None."""
-    from PIL import ImageColor
-
-    t = text.strip()
-    if "," in t:
-        try:
-            vals = [int(v) for v in t.split(",")]
-        except ValueError:
-            return None
-        return tuple(vals) if len(vals) == 3 and all(0 <= v <= 255 for v in vals) else None
-    try:
-        c = ImageColor.getrgb(t)
-    except ValueError:
-        return None
-    return tuple(int(v) for v in c[:3])
-
-
-def _fit(rgb: np.ndarray, out_w: int, out_h: int, how: str = "cover") -> np.ndarray:
-    import cv2
-
-    h, w = rgb.shape[:2]
-    place = cover(w, h, out_w, out_h) if how == "cover" else letterbox(w, h, out_w, out_h)
-    M = np.float32([[place.scale, 0, place.ox], [0, place.scale, place.oy]])
-    interp = cv2.INTER_AREA if place.scale < 1 else cv2.INTER_CUBIC
-    return cv2.warpAffine(rgb, M, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
-
-
-def _still_background(request: Request) -> bool:
-    """The background is a still scene (the image's own, or an image file), so it can follow the camera."""
-    bg = request.background
-    if bg is None or str(bg).strip() == "":
-        return True
-    path = Path(str(bg))
-    if not path.exists():
-        return False
-    from ...media.probe import probe
-
-    return probe(path).kind == "image"
-
-
-def _moving(scene: np.ndarray, out_w: int, out_h: int, camera: np.ndarray) -> Iterator[np.ndarray]:
-    """A still scene seen through the reference's camera motion (``camera`` [T, 2, 3] in output pixels)."""
-    import cv2
-
-    h, w = scene.shape[:2]
-    place = cover(w, h, out_w, out_h)
-    C = np.array([[place.scale, 0, place.ox], [0, place.scale, place.oy], [0, 0, 1.0]])
-    for M in camera:
-        A = np.vstack([M, [0, 0, 1.0]]) @ C
-        yield cv2.warpAffine(scene, A[:2], (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    while True:
-        A = np.vstack([camera[-1], [0, 0, 1.0]]) @ C
-        yield cv2.warpAffine(scene, A[:2], (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-
-
-def backgrounds(request: Request, rig, out_w: int, out_h: int, fps: float,
-                camera: np.ndarray | None = None) -> Iterator[np.ndarray]:
-    """One background frame per output frame (HxWx3 uint8; the caller may draw on it).
-
-    ``camera`` [T, 2, 3] (output pixels): a still background moves with the reference's camera."""
-    bg = request.background
-    if bg is None or str(bg).strip() == "":
-        if camera is not None:
-            yield from _moving(rig.background, out_w, out_h, camera)
-            return
-        still = _fit(rig.background, out_w, out_h)
-    else:
-        path = Path(str(bg))
-        if path.exists():
-            from ...media.probe import probe
-
-            info = probe(path)
-            if info.kind == "video":
-                from ...media.frames import iter_frames
-
-                while True:
-                    n = 0
-                    for frame in iter_frames(path, fps=fps):
-                        n += 1
-                        yield _fit(frame, out_w, out_h)
-                    if n == 0:
-                        raise InputError("the background video has no frames.", file=path, code="background",
-                                         fix="use another video, an image or a colour.")
-            from ...media.frames import read_image
-
-            if camera is not None:
-                yield from _moving(read_image(path), out_w, out_h, camera)
-                return
-            still = _fit(read_image(path), out_w, out_h)
-        else:
-            rgb = parse_color(str(bg))
-            if rgb is None:
-                raise InputError(f"the background {bg!r} is neither an existing file nor a colour.",
-                                 code="background", measured=str(bg),
-                                 fix="pass an image or video file, or a colour such as '#00ff00' or 'green'.")
-            still = np.empty((out_h, out_w, 3), np.uint8)
-            still[:] = rgb
-    while True:
-        yield still.copy()
-
-
-class _Encoder:
-    """Encodes frames on a background thread while the next frame is drawn (PyAV releases the GIL while x264
-    works, so on two cores drawing and encoding overlap). Errors surface in the caller's thread."""
-
-    def __init__(self, writers: list, depth: int = 3) -> None:
-        import queue
-        import threading
-
-        self.writers = writers
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
-        self.error: BaseException | None = None
-        self.busy = 0.0
-        self.thread = threading.Thread(target=self._run, name="puppet-encoder", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            if self.error is not None:
-                continue
-            try:
-                t = time.perf_counter()
-                for writer, frame in zip(self.writers, item):
-                    if frame is not None:
-                        writer.write(frame)
-                self.busy += time.perf_counter() - t
-            except BaseException as exc:  # handed to the drawing thread
-                self.error = exc
-
-    def put(self, frames: tuple) -> None:
-        if self.error is not None:
-            raise self.error
-        self.queue.put(frames)
-
-    def finish(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-
-
-def render_video(request: Request, rig, motion, track, out_w: int, out_h: int,
-                 progress: Progress | None = None, *, face=None, hands=None) -> dict:
+def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
+                 progress: Progress | None = None, *, face: FaceAnimator | None = None,
+                 hands: HandAnimator | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts:
     ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it);
-    ``animate`` the part of drawing spent warping the face and the fingers.
-    ``face``: a ``face.FaceAnimator`` that changes the head layer's face before each frame is drawn; ``hands``:
-    a ``hands.HandAnimator`` that bends the arm layers' fingers."""
-    from ...media.writer import VideoWriter
-    from .render import Renderer
-
+    ``animate`` the part of drawing spent warping the face and the fingers. ``face`` changes the head layer's face
+    before each frame is drawn; ``hands`` bends the arm layers' fingers."""
     renderer = Renderer(rig, out_w, out_h)
     n = len(motion)
     if n == 0:
         raise EngineError("the motion track has no frames.")
     audio = request.video if request.keep_sound else None
-    bgs = backgrounds(request, rig, out_w, out_h, motion.fps, getattr(motion, "camera", None))
+    bgs = backgrounds(request.background, rig.background, out_w, out_h, motion.fps, motion.camera)
     writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
     ref_frames = None
     if request.compare is not None:
-        from ...media.frames import iter_frames
-
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
         writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
         ref_frames = iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h))
-    encoder = _Encoder(writers)
+    encoder = ThreadedEncoder(writers)
     waited = animate = 0.0
     try:
         last_ref = None

@@ -24,12 +24,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
+from scipy.spatial import Delaunay
 
 from ...finding import Finding
 from ...pose import facemesh as fm
+from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
+from ...pose.track import PoseTrack
 from .meshwarp import source_maps
+from .model import Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
@@ -88,8 +93,6 @@ def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
                    groups: dict[str, tuple[int, ...]] | None = None) -> FaceRig:
     """A :class:`FaceRig` from landmarks [N, 3] in an image of ``shape`` (h, w): the fixed ring, the mesh and
     the box. ``groups`` default to the 468-point mesh's regions."""
-    from scipy.spatial import Delaunay
-
     groups = groups or _mesh_groups()
     pts = np.asarray(points, np.float64)
     oval = pts[list(groups["oval"]), :2]
@@ -116,10 +119,6 @@ def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
 def detect_face_mesh(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray) -> np.ndarray | None:
     """MediaPipe's face mesh [468, 3] (image pixels) of the character, searched in a crop around its head
     joints (enlarged to 384 px, so small faces get enough pixels), else in the whole image; None if none."""
-    import cv2
-
-    from ...pose.estimator import _native_stderr_silenced
-
     try:
         from mediapipe.python.solutions import face_mesh as mp_face
     except ImportError:  # pragma: no cover - mediapipe is a hard dependency
@@ -137,7 +136,7 @@ def detect_face_mesh(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray
         if x1 - x0 >= 16 and y1 - y0 >= 16:
             crops.append((x0, y0, x1, y1))
     crops.append((0, 0, w, h))
-    with _native_stderr_silenced(), mp_face.FaceMesh(static_image_mode=True, max_num_faces=1,
+    with native_stderr_silenced(), mp_face.FaceMesh(static_image_mode=True, max_num_faces=1,
                                                      refine_landmarks=True,
                                                      min_detection_confidence=0.5) as model:
         for x0, y0, x1, y1 in crops:
@@ -423,8 +422,6 @@ class FaceAnimator:
         return face_targets(self.face, self.drive, min(t, len(self.drive.eyes) - 1), self.char_roll)
 
     def apply(self, t: int) -> None:
-        import cv2
-
         if not self.valid:
             return
         pts = self.targets(t)
@@ -443,8 +440,6 @@ class FaceAnimator:
 
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
         """A dark cavity between lips parted further than the image's own."""
-        import cv2
-
         a, b = self.face.groups["lip_mid"]
         gap = float(np.linalg.norm(pts[a] - pts[b]))
         alpha = (gap - self.rest_gap - 0.5) / max(gap, 1e-6)
@@ -464,7 +459,7 @@ class FaceAnimator:
         patch[y0:y1, x0:x1, :3] = (region * (1 - m) + self.cavity * m + 0.5).astype(np.uint8)
 
 
-def face_animator(rig, track, image_name: str = "") -> tuple[FaceAnimator | None, Finding | None]:
+def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[FaceAnimator | None, Finding | None]:
     """The animator for ``rig``'s head layer driven by ``track``'s face mesh, and what to tell the user.
 
     When the rig's skeleton was taken from the video's own first frame (the image is that frame), the

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
+from scipy.spatial import Delaunay
 
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
+from ...pose.track import PoseTrack
 from .meshwarp import source_maps
+from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
@@ -55,9 +59,6 @@ def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
     """The hand's mesh and skinning from its 21 joints (image pixels) in an image of ``shape`` (h, w); None when
     it is smaller than ``MIN_HAND_PX``."""
-    import cv2
-    from scipy.spatial import Delaunay
-
     j = np.asarray(joints, np.float64)[:, :2]
     size = float(hand_size(j))
     if not np.isfinite(j).all() or size < MIN_HAND_PX:
@@ -187,8 +188,6 @@ class HandAnimator:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
-        import cv2
-
         for rig, drive, texture, origin, box, rest_patch in self.hands:
             tt = min(t, len(drive.turn) - 1)
             pj = posed_joints(rig, drive, tt)
@@ -207,7 +206,7 @@ class HandAnimator:
                                               borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
 
 
-def hand_findings(rig_hands: dict[str, np.ndarray | None], track, shape: tuple[int, int],
+def hand_findings(rig_hands: dict[str, np.ndarray | None], track: PoseTrack, shape: tuple[int, int],
                   image_name: str = "") -> tuple[dict[str, HandRig], list[Finding]]:
     """The hands that can be rigged, and a finding for each hand the actor uses that cannot be."""
     rigs, notes = {}, []
@@ -237,7 +236,7 @@ def hand_findings(rig_hands: dict[str, np.ndarray | None], track, shape: tuple[i
     return rigs, notes
 
 
-def hand_animator(rig, track, image_name: str = "") -> tuple[HandAnimator | None, list[Finding]]:
+def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[HandAnimator | None, list[Finding]]:
     """The animator for ``rig``'s hands driven by ``track``, and what to tell the user."""
     if rig.image is None:
         return None, []

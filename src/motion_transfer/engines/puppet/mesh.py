@@ -15,40 +15,15 @@ chest and head frames by height along the spine and neck; then a few rounds of s
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
+from scipy import ndimage
+from scipy.spatial import Delaunay
 
+from ...pose.retarget import extend
 from ...pose.skeleton import J
-from ...retarget import extend
-from .character import LAYERS, PARTS, inpaint_region, torso_quad
-
-# bones each layer is skinned to (names understood by render.bone_transforms)
-LAYER_BONES = {
-    "body": ["pelvis", "chest", "head"],
-    "arm_l": ["chest", "l_upper_arm", "l_lower_arm", "l_hand"],
-    "arm_r": ["chest", "r_upper_arm", "r_lower_arm", "r_hand"],
-    "leg_l": ["pelvis", "l_upper_leg", "l_lower_leg", "l_foot"],
-    "leg_r": ["pelvis", "r_upper_leg", "r_lower_leg", "r_foot"],
-}
-DEFAULT_ORDER = ("leg_l", "leg_r", "body", "arm_l", "arm_r")
-
-
-def limb_segment(name: str, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The (start, end) of a limb bone in joint coordinates ([33, 2] or [36, 2])."""
-    side = "left" if name.startswith("l_") else "right"
-    kind = name[2:]
-    if kind == "upper_arm":
-        return joints[J[f"{side}_shoulder"]], joints[J[f"{side}_elbow"]]
-    if kind == "lower_arm":
-        return joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]]
-    if kind == "hand":
-        return joints[J[f"{side}_wrist"]], (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
-    if kind == "upper_leg":
-        return joints[J[f"{side}_hip"]], joints[J[f"{side}_knee"]]
-    if kind == "lower_leg":
-        return joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]]
-    if kind == "foot":
-        return joints[J[f"{side}_ankle"]], joints[J[f"{side}_foot_index"]]
-    raise KeyError(name)
+from .fill import fill_hidden_torso
+from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, Layer, Rig, part_segment
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -67,9 +42,6 @@ def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
 
 def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
     """(vertices [N, 2] float32 pixel coordinates, triangles [M, 3] int32) covering ``mask``."""
-    import cv2
-    from scipy.spatial import Delaunay
-
     m8 = mask.astype(np.uint8)
     contours, _ = cv2.findContours(m8, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
     pts = []
@@ -116,9 +88,6 @@ def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarra
     return P[used].astype(np.float32), remap[tri].astype(np.int32)
 
 
-# the joint each limb bone shares with the bone before it in its layer's chain (the first with the anchor frame)
-CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
-               "upper_leg": "hip", "lower_leg": "knee", "foot": "ankle"}
 # blend radius at each joint, as a fraction of the shoulder width
 JOINT_RADIUS = {"shoulder": 0.2, "elbow": 0.15, "wrist": 0.12, "hip": 0.26, "knee": 0.18, "ankle": 0.12}
 
@@ -139,7 +108,6 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
     """
-    from ...retarget import extend
 
     ext = extend(joints)
     ms, mh, hc = ext[33], ext[34], ext[35]
@@ -156,7 +124,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
-            d = np.stack([_point_seg_dist(verts, *limb_segment(b, ext)) for b in bones[1:]], axis=1)
+            d = np.stack([_point_seg_dist(verts, *part_segment(b, ext)) for b in bones[1:]], axis=1)
             vert_bone = 1 + np.argmin(d, axis=1)
         W = np.zeros((n, len(bones)))
         W[np.arange(n), vert_bone] = 1.0
@@ -187,9 +155,7 @@ def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.nda
     """Each limb vertex's bone (from the part under it, the nearest of the layer's parts for band vertices),
     and the mesh without triangles that bridge parts which only touch in the image (a folded elbow, a hand
     against the thigh): those join two parts that are not neighbours, or neighbours far from their joint."""
-    from scipy import ndimage
 
-    from ...retarget import extend
 
     bones = LAYER_BONES[layer]
     part_ids = [PARTS.index(b) for b in bones[1:]]
@@ -236,12 +202,9 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
-def build_layers(rig, spacing: float | None = None) -> list:
+def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
-    import cv2
-    from scipy import ndimage
 
-    from .rig import Layer
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
@@ -288,26 +251,8 @@ def build_layers(rig, spacing: float | None = None) -> list:
         texture_full = image
         core_full = own_full
         if name == "body":
-            # the torso hidden by the arms (and hands) in the image: painted in from the body's own pixels
-            quad = torso_quad(joints)
-            qm = np.zeros((H, W), np.uint8)
-            cv2.fillConvexPoly(qm, np.round(quad).astype(np.int32), 1)
-            sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
-            inside = qm.astype(bool)
-            qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
-            # also where an arm lies inside the torso's own outline (a side view: the quadrilateral is narrow)
-            spine = float(np.linalg.norm(extend(joints)[33] - extend(joints)[34]))
-            rad = max(2, int(max(0.25 * sw, 0.15 * spine)))
-            kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rad + 1, 2 * rad + 1))
-            torso_m = (labels == PARTS.index("torso")).astype(np.uint8)
-            closed = cv2.morphologyEx(torso_m, cv2.MORPH_CLOSE, kernel).astype(bool)
-            arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
-            hidden = (qm | closed) & np.isin(labels, arm_idx)
-            if hidden.any():
-                # painted from the torso's own pixels below the shoulder line (not the neck or the face)
-                source = (labels == PARTS.index("torso")) & inside
-                texture_full = inpaint_region(image, hidden, known=source if source.sum() > 50 else own_full)
-                core_full = own_full | hidden
+            texture_full, hidden = fill_hidden_torso(image, labels, joints)
+            core_full = own_full | hidden
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4

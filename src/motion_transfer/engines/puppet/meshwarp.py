@@ -8,6 +8,7 @@ Only the patch's box is touched, so the cost follows the face's or hand's size, 
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 SUB = 4  # fillConvexPoly sub-pixel bits
@@ -40,8 +41,6 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     comes from in the rest image. ``rest``/``posed`` [N, 2] vertex positions in the same pixel frame;
     ``order`` the triangles to draw, back to front (default: all, in index order). Pixels no triangle covers
     keep their place (``keep_outside``) or map far off the texture (transparent with a constant border)."""
-    import cv2
-
     x0, y0, x1, y1 = box
     bw, bh = x1 - x0, y1 - y0
     F = int(step)
@@ -71,7 +70,5 @@ def warp_patch(texture: np.ndarray, rest: np.ndarray, posed: np.ndarray, triangl
                box: tuple[int, int, int, int], order: np.ndarray | None = None, step: int = 2) -> np.ndarray:
     """The ``box`` of ``texture`` (HxWxC uint8) after moving the mesh's vertices from ``rest`` to ``posed``
     (texture pixels). Returns a new [h, w, C] array; ``texture`` is not changed."""
-    import cv2
-
     mapx, mapy = source_maps(rest, posed, triangles, box, order, step)
     return cv2.remap(texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

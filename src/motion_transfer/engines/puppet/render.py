@@ -11,11 +11,12 @@ source position through its triangle's inverse affine map, ``cv2.remap`` samples
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
+from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from ...retarget import HC, MH, MS, extend
-from .mesh import DEFAULT_ORDER, limb_segment
+from .model import DEFAULT_ORDER, LIMB_PARTS, TORSO_CORNERS, Rig, part_segment, torso_quad
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -86,10 +87,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     c, s = np.cos(head_angle), np.sin(head_angle)
     M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
-    for name in ("l_upper_arm", "l_lower_arm", "l_hand", "r_upper_arm", "r_lower_arm", "r_hand",
-                 "l_upper_leg", "l_lower_leg", "l_foot", "r_upper_leg", "r_lower_leg", "r_foot"):
-        a, b = limb_segment(name, rest)
-        a2, b2 = limb_segment(name, posed)
+    for name in LIMB_PARTS:
+        a, b = part_segment(name, rest)
+        a2, b2 = part_segment(name, posed)
         out[name] = _limb(a, b, a2, b2, W)
     return out
 
@@ -113,8 +113,6 @@ class LayerOrder:
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        import cv2
-
         poly = poly.astype(np.float32).reshape(-1, 1, 2)
         return np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
 
@@ -123,7 +121,7 @@ class LayerOrder:
         body_z = float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
         poly = None
         if joints is not None:
-            quad = joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"]]]
+            quad = torso_quad(joints)
             c = quad.mean(axis=0)
             poly = c + 1.1 * (quad - c)
         keys = {}
@@ -163,7 +161,7 @@ class LayerOrder:
 class Renderer:
     """Draws a rig posed by retargeted joints into output frames."""
 
-    def __init__(self, rig, out_w: int, out_h: int, map_step: int = 3) -> None:
+    def __init__(self, rig: Rig, out_w: int, out_h: int, map_step: int = 3) -> None:
         self.rig = rig
         self.map_step = int(map_step)  # the source maps are computed every map_step pixels (affine in between)
         self.out_w, self.out_h = out_w, out_h
@@ -253,8 +251,6 @@ class Renderer:
         return canvas
 
     def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
-        import cv2
-
         H, W = canvas.shape[:2]
         x0 = int(max(0, np.floor(pv[:, 0].min())))
         y0 = int(max(0, np.floor(pv[:, 1].min())))
@@ -338,6 +334,6 @@ class Renderer:
 
     def _bone_depth(self, bone: str, depth: np.ndarray) -> float:
         if bone in ("chest", "pelvis", "head"):
-            return float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
-        a, b = limb_segment(bone, depth[:, None] if depth.ndim == 1 else depth)
-        return float((np.ravel(a)[0] + np.ravel(b)[0]) / 2)
+            return float(np.mean(depth[list(TORSO_CORNERS)]))
+        a, b = part_segment(bone, depth)
+        return float((a + b) / 2)

@@ -30,10 +30,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d, uniform_filter1d
 
-from .errors import EngineError
-from .pose.skeleton import NUM_BODY, J
-from .pose.track import PoseTrack
+from ..errors import EngineError, InputError
+from ..media.framing import Placement, letterbox
+from .skeleton import NUM_BODY, J
+from .smoothing import runs
+from .track import PoseTrack
 
 # Two virtual joints appended to MediaPipe's 33: the shoulders' and the hips' midpoints.
 MS = NUM_BODY  # 33: mid-shoulder, the kinematic root
@@ -67,41 +70,6 @@ GROUPS = tuple(dict.fromkeys(g for _, _, g in BONES))
 # Groups whose length measures the body's overall size (never strongly foreshortened for long).
 SIZE_GROUPS = ("spine", "shoulder")
 VIS_MIN = 0.5
-
-
-@dataclass
-class Placement:
-    """How a source frame (image or video) sits in the output frame: ``out = src * scale + (ox, oy)``."""
-
-    scale: float
-    ox: float
-    oy: float
-
-    def apply(self, pts: np.ndarray) -> np.ndarray:
-        return pts * self.scale + np.array([self.ox, self.oy], dtype=np.float32)
-
-
-def letterbox(src_w: int, src_h: int, out_w: int, out_h: int) -> Placement:
-    """Fit ``src`` inside ``out`` keeping its aspect (bars on two sides when the aspects differ)."""
-    scale = min(out_w / src_w, out_h / src_h)
-    return Placement(scale, (out_w - src_w * scale) / 2.0, (out_h - src_h * scale) / 2.0)
-
-
-def cover(src_w: int, src_h: int, out_w: int, out_h: int) -> Placement:
-    """Fill ``out`` with ``src`` keeping its aspect (the excess is cropped, centred)."""
-    scale = max(out_w / src_w, out_h / src_h)
-    return Placement(scale, (out_w - src_w * scale) / 2.0, (out_h - src_h * scale) / 2.0)
-
-
-def output_size(short_side: int, aspect_w: int, aspect_h: int) -> tuple[int, int]:
-    """Output frame size: ``short_side`` on the short side, the given aspect, both sides even."""
-    if aspect_w >= aspect_h:
-        h = short_side
-        w = short_side * aspect_w / aspect_h
-    else:
-        w = short_side
-        h = short_side * aspect_h / aspect_w
-    return int(round(w / 2)) * 2, int(round(h / 2)) * 2
 
 
 @dataclass
@@ -194,16 +162,12 @@ def gaussian_smooth(x: np.ndarray, sigma_frames: float) -> np.ndarray:
     """Gaussian smoothing along axis 0 with edge reflection."""
     if sigma_frames <= 0 or len(x) < 3:
         return x
-    from scipy.ndimage import gaussian_filter1d
-
     return gaussian_filter1d(x, sigma_frames, axis=0, mode="nearest")
 
 
 def moving_average(x: np.ndarray, window: int) -> np.ndarray:
     if window <= 1 or len(x) < 2:
         return x
-    from scipy.ndimage import uniform_filter1d
-
     return uniform_filter1d(x, size=min(window, 2 * len(x) - 1), axis=0, mode="nearest")
 
 
@@ -397,8 +361,6 @@ def detect_plants(foot: np.ndarray, foot_vis: np.ndarray, other: np.ndarray, sca
     low = foot[:, 1] >= other[:, 1] - ground_tol * scale
     planted = (speed < speed_max) & low & (foot_vis > VIS_MIN)
     # drop blips shorter than 0.1 s
-    from .pose.smoothing import runs
-
     min_len = max(2, int(round(0.1 * fps)))
     out = np.zeros(T, bool)
     for a, b in runs(planted):
@@ -444,7 +406,9 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     (the camera move is reproduced); in ``video`` orientation the actor's positions already include it.
     """
     if orientation not in ("video", "image"):
-        raise ValueError(f"orientation must be 'video' or 'image', not {orientation!r}")
+        raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
+                         measured=orientation, limit=["video", "image"],
+                         fix="use 'video' for full-body choreography or 'image' for portraits.")
     fps = float(track.fps or 30.0)
     body, held = hold_missing(track.body)
     T = len(body)
@@ -619,8 +583,6 @@ def _feet(out: np.ndarray, ext: np.ndarray, vis: np.ndarray, spine_px: np.ndarra
         out[:, :, 1] += dy[:, None]
 
     # horizontal (and residual vertical) pinning with two-bone IK
-    from .pose.smoothing import runs
-
     blend = max(2, int(round(0.15 * fps)))
     legs = ((J["left_hip"], J["left_knee"], J["left_ankle"]), (J["right_hip"], J["right_knee"], J["right_ankle"]))
     for s in range(2):

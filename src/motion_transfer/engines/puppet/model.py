@@ -1,0 +1,126 @@
+"""The puppet's data: its parts, layers and bones, and the :class:`Rig` and :class:`Layer` every step passes on.
+
+Data only (no analysis, no drawing): every pipeline step (matte, parts, fill, mesh, render) imports it, and it
+imports none of them. The one definition of which joints bound each body part (:data:`PART_ENDS`,
+:func:`part_segment`) lives here, so labelling, skinning and drawing agree about every limb.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...pose.retarget import RestPose
+from ...pose.skeleton import J
+
+ARM_PARTS = {"left": ("l_upper_arm", "l_lower_arm", "l_hand"), "right": ("r_upper_arm", "r_lower_arm", "r_hand")}
+LEG_PARTS = {"left": ("l_upper_leg", "l_lower_leg", "l_foot"), "right": ("r_upper_leg", "r_lower_leg", "r_foot")}
+PARTS = ("head", "torso") + ARM_PARTS["left"] + ARM_PARTS["right"] + LEG_PARTS["left"] + LEG_PARTS["right"]
+LIMB_PARTS = PARTS[2:]
+# layers: the pieces drawn separately (each a mesh), made of parts
+LAYERS = {
+    "body": ("head", "torso"),
+    "arm_l": ARM_PARTS["left"], "arm_r": ARM_PARTS["right"],
+    "leg_l": LEG_PARTS["left"], "leg_r": LEG_PARTS["right"],
+}
+LAYER_NAMES = tuple(LAYERS)
+LAYER_OF_PART = np.array([LAYER_NAMES.index(next(n for n, ps in LAYERS.items() if p in ps)) for p in PARTS])
+# bones each layer is skinned to (names understood by render.bone_transforms): the body's frames, then its limbs
+LAYER_BONES = {
+    "body": ["pelvis", "chest", "head"],
+    "arm_l": ["chest", *ARM_PARTS["left"]],
+    "arm_r": ["chest", *ARM_PARTS["right"]],
+    "leg_l": ["pelvis", *LEG_PARTS["left"]],
+    "leg_r": ["pelvis", *LEG_PARTS["right"]],
+}
+DEFAULT_ORDER = ("leg_l", "leg_r", "body", "arm_l", "arm_r")
+
+# Each limb part's bone: from the mean of the first joints to the mean of the second (the hand ends between the
+# index and pinky knuckles). Labelling, skinning and the bone transforms all measure a limb along this segment.
+_KIND_ENDS = {
+    "upper_arm": (("shoulder",), ("elbow",)), "lower_arm": (("elbow",), ("wrist",)),
+    "hand": (("wrist",), ("index", "pinky")),
+    "upper_leg": (("hip",), ("knee",)), "lower_leg": (("knee",), ("ankle",)),
+    "foot": (("ankle",), ("foot_index",)),
+}
+PART_ENDS: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    part: tuple(tuple(J[f"{'left' if part[0] == 'l' else 'right'}_{j}"] for j in end)
+                for end in _KIND_ENDS[part[2:]])
+    for part in LIMB_PARTS
+}
+# the joint each limb part shares with the part before it in its chain (the first: with the body)
+CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
+               "upper_leg": "hip", "lower_leg": "knee", "foot": "ankle"}
+TORSO_CORNERS = (J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"])
+
+
+def part_segment(part: str, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of a limb part's bone in ``joints`` ([33 or 36, C]; any trailing coordinates)."""
+    a, b = PART_ENDS[part]
+    return joints[list(a)].mean(axis=0), joints[list(b)].mean(axis=0)
+
+
+def part_visibility(part: str, visibility: np.ndarray) -> float:
+    """How visible a limb part's bone is: its least visible joint."""
+    a, b = PART_ENDS[part]
+    return float(np.min(visibility[list(a + b)]))
+
+
+def torso_quad(joints: np.ndarray) -> np.ndarray:
+    """[4, 2] left shoulder, right shoulder, right hip, left hip."""
+    return joints[list(TORSO_CORNERS)]
+
+
+@dataclass
+class Layer:
+    """One drawable piece of the puppet: a textured triangle mesh with skinning weights.
+
+    ``vertices`` [N, 2] rest positions in image pixels; ``triangles`` [M, 3]; ``weights`` [N, B] over ``bones``
+    (names understood by ``render.bone_transforms``); ``texture`` [h, w, 4] uint8 RGBA whose pixel (0, 0) is image
+    pixel ``origin``; ``tri_weights`` [M, B] the mean weights of each triangle's corners (for depth sorting).
+    """
+
+    name: str
+    bones: list[str]
+    vertices: np.ndarray
+    triangles: np.ndarray
+    weights: np.ndarray
+    texture: np.ndarray
+    origin: tuple[int, int]
+    tri_weights: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.tri_weights is None and len(self.triangles):
+            self.tri_weights = self.weights[self.triangles].mean(axis=1)
+
+
+@dataclass
+class Rig:
+    """The character, ready to animate. Coordinates are pixels of ``image`` (the analysed, maybe downscaled copy).
+
+    ``joints`` [33, 2], ``visibility`` [33] (0 = the image does not show it; its position is only a guess),
+    ``depth`` [33] relative z of the image's pose (0 when unknown); ``matte`` HxW float32 0..1; ``background``
+    HxWx3 uint8 (the image with the character removed and filled); ``layers`` back-to-front default order;
+    ``labels`` HxW int16 part index per pixel (-1 background); ``scale`` = analysed pixels per original image
+    pixel.
+    """
+
+    width: int
+    height: int
+    joints: np.ndarray
+    visibility: np.ndarray
+    depth: np.ndarray
+    source: str
+    image: np.ndarray | None = None
+    matte: np.ndarray | None = None
+    background: np.ndarray | None = None
+    layers: list[Layer] = field(default_factory=list)
+    labels: np.ndarray | None = None
+    left_hand: np.ndarray | None = None
+    right_hand: np.ndarray | None = None
+    scale: float = 1.0
+    meta: dict = field(default_factory=dict)
+
+    def rest_pose(self) -> RestPose:
+        return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),
+                        width=self.width, height=self.height, left_hand=self.left_hand, right_hand=self.right_hand)

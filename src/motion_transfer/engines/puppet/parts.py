@@ -1,0 +1,374 @@
+"""Body parts: every matte pixel goes to a part (head, torso, upper/lower arms, hands, upper/lower legs, feet).
+
+Each pixel goes to the part it is nearest to (limbs measured from their surface, the torso from its
+shoulder-hip quadrilateral); where that is uncertain (an arm lying against the body) the layer borders are moved
+onto the image's colour edges (a watershed seeded with the certain pixels), and a limb whose colour differs from
+the torso's (a bare arm over a shirt) takes the pixels of its colour next to it.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ...pose.skeleton import J
+from .model import LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
+
+ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
+HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
+
+
+def _seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from pixel grids to segment a-b."""
+    ab = b - a
+    L2 = float(ab @ ab)
+    if L2 < 1e-9:
+        return np.hypot(px - a[0], py - a[1])
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
+    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
+
+
+def part_segments(joints: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The segment each part's pixels are measured from (image pixels): the limbs' bones (the hand's reaching on
+    past the knuckles to the fingertips) and the head's axis, from below its centre to its crown."""
+    ms = (joints[J["left_shoulder"]] + joints[J["right_shoulder"]]) / 2
+    hc = joints[:11].mean(axis=0)
+    up = hc - ms
+    segs = {"head": (hc - 0.15 * up, hc + 0.45 * up)}
+    for part in LIMB_PARTS:
+        a, b = part_segment(part, joints)
+        segs[part] = (a, a + HAND_REACH * (b - a)) if part.endswith("hand") else (a, b)
+    return segs
+
+
+# usual limb radius as a fraction of the shoulder width
+LIMB_RADIUS = {"upper_arm": 0.13, "lower_arm": 0.1, "hand": 0.11, "upper_leg": 0.2, "lower_leg": 0.13, "foot": 0.09}
+
+def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: np.ndarray | None = None,
+                image: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """Part index per pixel (-1 = background) at the matte's size, and the parts in use (index order = PARTS).
+
+    Each pixel goes to the part it is nearest to (limbs measured from their surface, the torso from its
+    shoulder-hip quadrilateral). With ``image``, the layer borders where that is uncertain (an arm lying against
+    the body) are then moved onto the image's colour edges by a watershed seeded with the certain pixels.
+    """
+
+    H, W = matte.shape
+    depth = np.zeros(33) if depth is None else depth
+    s = min(1.0, ANALYSIS_LONG_SIDE / max(H, W))
+    w, h = max(4, round(W * s)), max(4, round(H * s))
+    m = cv2.resize(matte, (w, h), interpolation=cv2.INTER_AREA) > 0.5
+    jj = joints * s
+    depth = depth * s
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    dt = ndimage.distance_transform_edt(m)
+    segs = part_segments(jj)
+    scores = np.full((len(PARTS), h, w), np.inf, np.float32)
+    used = []
+    radii: dict[str, float] = {}
+    axis_core = np.full((h, w), -1, np.int16)
+    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])), 2.0)
+    # torso: signed distance to the shoulder-hip quadrilateral; inside, a limb within its own radius wins
+    # (a forearm across the belly is in front of it), unless the image's depth puts that limb behind the body
+    quad = torso_quad(jj)
+    qmask = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(qmask, np.round(quad).astype(np.int32), 1)
+    d_edges = np.min([_seg_dist(px, py, quad[i], quad[(i + 1) % 4]) for i in range(4)], axis=0)
+    scores[PARTS.index("torso")] = np.where(qmask > 0, np.maximum(-d_edges - 0.05 * sw, -0.03 * sw),
+                                            d_edges - 0.05 * sw)
+    used.append("torso")
+    # head: distance to its axis minus its radius
+    ears = float(np.linalg.norm(jj[J["left_ear"]] - jj[J["right_ear"]]))
+    a, b = segs["head"]
+    r_head = max(0.5 * ears, 0.35 * float(np.linalg.norm(b - a)), 2.0)
+    scores[PARTS.index("head")] = _seg_dist(px, py, a, b) - r_head
+    used.append("head")
+    for part in LIMB_PARTS:
+        seen = part_visibility(part, vis)
+        if seen < 0.15:
+            continue
+        a, b = segs[part]
+        length = float(np.linalg.norm(b - a))
+        if length < 1.0:
+            continue
+        # the limb's radius: the silhouette's thickness along its middle where the limb stands free, never
+        # more than 1.5x the usual human proportion (a limb lying against the body has no edge to measure)
+        ts = np.linspace(0.25, 0.75, 9)
+        samples = [a + t * (b - a) for t in ts]
+        vals = [dt[int(np.clip(p[1], 0, h - 1)), int(np.clip(p[0], 0, w - 1))] for p in samples]
+        default = LIMB_RADIUS[part[2:]] * sw
+        measured = float(np.median(vals))
+        # a limb over the body has no edge in the silhouette: its thickness is unknown, take the usual one
+        r = float(np.clip(measured, 0.6 * default, 1.3 * default)) if measured < 1.3 * default else default
+        score = _seg_dist(px, py, a, b) - r
+        # the pose model's depth is unreliable for limbs over the body, its visibility is not: a poorly
+        # visible limb is behind the body in the image, and the torso keeps its pixels
+        hidden = seen < 0.5
+        if hidden:
+            score = np.where(qmask > 0, score + r + 0.1 * sw, score)
+        scores[PARTS.index(part)] = score
+        radii[part] = r
+        used.append(part)
+        if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
+            core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
+            axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
+    lab = np.argmin(scores, axis=0).astype(np.int16)
+    if image is not None:
+        small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+        lab = _refine_layers(lab, scores, small, m, sw, axis_core)
+        lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
+                             cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
+        lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
+    lab = _within_reach(lab, scores, px, py, segs, radii)
+    lab[~m] = -1
+    lab = one_piece_per_layer(lab, axis_core, qmask > 0)
+    # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
+    lab_full = _upsample_labels(lab, (W, H))
+    full_m = matte > 0.02
+    # pixels of the (soft) matte outside the small mask: nearest label
+    missing = full_m & (lab_full < 0)
+    if missing.any():
+        _, (iy, ix) = ndimage.distance_transform_edt(lab_full < 0, return_indices=True)
+        lab_full = np.where(missing, lab_full[iy, ix], lab_full)
+    lab_full[~full_m] = -1
+    return lab_full, used
+
+
+def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
+                 py: np.ndarray, segs: dict, radii: dict, axis_core: np.ndarray) -> np.ndarray:
+    """Each limb's layer cut along its own outline: GrabCut (colour models plus edges) in a band around the limb,
+    seeded with the limb's axis (certainly the limb) and with the background and the body far from the limb
+    (certainly not). Legs first, then arms (drawn in front, so an arm lying over the body keeps its pixels).
+
+    The cut may only move pixels within the limb's reach (1.8 radii from its bones): where colour cannot tell
+    limb from body (a black sleeve on a black top) nothing leaks far."""
+    out = lab.copy()
+    layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+    bgr = np.ascontiguousarray(small_rgb[:, :, ::-1])
+    for li in (3, 4, 1, 2):  # leg_l, leg_r, arm_l, arm_r
+        parts = [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li]
+        core = (axis_core == li) & m
+        if not parts or core.sum() < 10:
+            continue
+        nd = np.min([_seg_dist(px, py, *segs[p]) / max(radii[p], 1.0) for p in parts], axis=0)
+        reach = nd < 3.0
+        ys, xs = np.nonzero(reach)
+        if len(ys) < 50:
+            continue
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        sub = (slice(y0, y1), slice(x0, x1))
+        mine = (layer_of[sub] == li) & m[sub]
+        mask = np.full(mine.shape, cv2.GC_PR_BGD, np.uint8)
+        mask[mine] = cv2.GC_PR_FGD
+        mask[~m[sub] | (nd[sub] > 2.0)] = cv2.GC_BGD
+        mask[core[sub]] = cv2.GC_FGD
+        if (mask == cv2.GC_BGD).sum() < 20 or (mask == cv2.GC_PR_BGD).sum() + (mask == cv2.GC_BGD).sum() < 50:
+            continue
+        bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+        try:
+            cv2.grabCut(np.ascontiguousarray(bgr[sub]), mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+        except cv2.error:
+            continue
+        # the limb's inner part stays the limb whatever the colours say
+        cut = (np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)) | (mine & (nd[sub] < 0.6))) & m[sub] & (nd[sub] < 1.8)
+        comp, _ = ndimage.label(cut)
+        cut = np.isin(comp, np.unique(comp[core[sub] & cut])[1:]) if (core[sub] & cut).any() else cut
+        # a refinement of the outline, not a new limb: when the colours cannot tell the limb from what it lies
+        # on, the cut swallows or sheds most of it, and the distances' answer stands
+        if not 0.7 * mine.sum() <= cut.sum() <= 1.5 * mine.sum():
+            continue
+        region = out[sub]
+        gained = cut & ~mine
+        lost = mine & ~cut
+        if gained.any():
+            idx = np.array([PARTS.index(p) for p in parts])
+            region[gained] = idx[np.argmin(scores[idx][:, y0:y1, x0:x1][:, gained], axis=0)]
+        if lost.any():
+            others = np.flatnonzero(LAYER_OF_PART != li)
+            region[lost] = others[np.argmin(scores[others][:, y0:y1, x0:x1][:, lost], axis=0)]
+        layer_of[sub] = np.where(region >= 0, LAYER_OF_PART[np.clip(region, 0, None)], -1)
+    return out
+
+
+REACH = {"upper_arm": 1.3, "lower_arm": 1.3, "hand": 1.7}  # how far (in radii) an arm's pixels may lie from its bone
+
+
+def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.ndarray, segs: dict,
+                  radii: dict) -> np.ndarray:
+    """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
+    over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
+    then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
+    their trousers and skirts: those move with them.)"""
+    out = lab.copy()
+    for part, r in radii.items():
+        if part[2:] not in REACH:
+            continue
+        pi = PARTS.index(part)
+        mine = out == pi
+        if not mine.any():
+            continue
+        far = mine & (_seg_dist(px, py, *segs[part]) > REACH[part[2:]] * r)
+        if far.any():
+            others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
+            out[far] = others[np.argmin(scores[others][:, far], axis=0)]
+    return out
+
+
+def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
+    axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
+    with. An island would float beside the body when the layer moves."""
+    out = lab.copy()
+    for _ in range(3):
+        layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+        changed = False
+        for li in range(int(LAYER_OF_PART.max()) + 1):
+            comp, n = ndimage.label(layer_of == li)
+            if n <= 1:
+                continue
+            anchor = torso if li == 0 else (axis_core == li)
+            held = np.unique(comp[anchor & (comp > 0)])
+            held = held[held > 0]
+            if len(held) == 0:  # no bone inside (a limb the cut lost): keep its largest piece
+                sizes = ndimage.sum(comp > 0, comp, range(1, n + 1))
+                held = np.array([1 + int(np.argmax(sizes))])
+            islands = np.setdiff1d(np.arange(1, n + 1), held)
+            boxes = ndimage.find_objects(comp)
+            for k in islands:
+                sl = boxes[k - 1]
+                sl = tuple(slice(max(0, s.start - 2), s.stop + 2) for s in sl)
+                isl = comp[sl] == k
+                ring = cv2.dilate(isl.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~isl
+                nb = out[sl][ring]
+                nb = nb[(nb >= 0) & (LAYER_OF_PART[np.clip(nb, 0, None)] != li)]
+                if len(nb) == 0:
+                    continue
+                out[sl][isl] = np.bincount(nb).argmax()
+                changed = True
+        if not changed:
+            break
+    return out
+
+
+def _upsample_labels(lab: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Labels at ``size`` (w, h): each part's indicator interpolated, the strongest wins (smooth borders)."""
+    present = [p for p in np.unique(lab) if p >= 0]
+    if not present:
+        return np.full(size[::-1], -1, np.int16)
+    best = np.zeros(size[::-1], np.float32)
+    out = np.full(size[::-1], -1, np.int16)
+    for p in present:
+        ind = cv2.resize((lab == p).astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+        better = ind > best
+        out[better] = p
+        best[better] = ind[better]
+    return out
+
+
+def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray,
+                   sw: float, axis_core: np.ndarray | None = None) -> np.ndarray:
+    """Move uncertain layer borders onto colour edges (watershed from the pixels whose layer is certain)."""
+    n_layers = int(LAYER_OF_PART.max()) + 1
+    layer_scores = np.full((n_layers,) + lab.shape, np.inf, np.float32)
+    for li in range(n_layers):
+        idx = np.flatnonzero(LAYER_OF_PART == li)
+        layer_scores[li] = scores[idx].min(axis=0)
+    srt = np.sort(layer_scores, axis=0)
+    margin = srt[1] - srt[0]
+    layer = np.argmin(layer_scores, axis=0)
+    certain = (margin > 0.15 * sw) & m
+    markers = np.where(certain, layer + 1, 0).astype(np.int32)
+    if axis_core is not None:
+        markers = np.where((axis_core >= 0) & m, axis_core + 1, markers)
+    if len(np.unique(markers)) <= 2:
+        return lab
+    # OpenCV's watershed floods from the markers across the smallest colour steps first, so the uncertain
+    # pixels go to the side they are not separated from by an edge; the background is a marker of its own
+    markers[~m] = n_layers + 1
+    blurred = np.ascontiguousarray(cv2.GaussianBlur(small_rgb, (0, 0), 1.0)[:, :, ::-1])
+    cv2.watershed(blurred, markers)
+    ws = markers - 1
+    ws[(ws < 0) | (ws >= n_layers)] = layer[(ws < 0) | (ws >= n_layers)]
+    # a flood may only hand a pixel to a layer that was a close second by distance (no leaking far across a
+    # region without edges, e.g. black sleeve on a black top)
+    ws_score = np.take_along_axis(layer_scores, np.clip(ws, 0, n_layers - 1)[None], axis=0)[0]
+    ws = np.where(ws_score <= srt[0] + 0.15 * sw, ws, layer)
+    out = lab.copy()
+    changed = (ws >= 0) & (ws != layer)
+    if changed.any():
+        # the part within the new layer: the nearest of that layer's parts
+        for li in range(n_layers):
+            sel = changed & (ws == li)
+            if not sel.any():
+                continue
+            idx = np.flatnonzero(LAYER_OF_PART == li)
+            out[sel] = idx[np.argmin(scores[idx][:, sel], axis=0)]
+    return out
+
+
+def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, px: np.ndarray,
+                   py: np.ndarray, segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
+    """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
+    near the limb: torso pixels close to the limb's axis that look like the limb join it, limb pixels that
+    look like the torso go back to it. Sleeves of the shirt's colour are left as they are."""
+
+    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    torso_i = PARTS.index("torso")
+    # the torso's colours, inside the shoulder-hip quadrilateral (``inside``: not the neck) and away from every
+    # limb (a limb lying over it must not teach the torso its colour)
+    dists = {part: _seg_dist(px, py, *segs[part]) for part in radii}
+    near_limb = np.zeros_like(m)
+    for part, r in radii.items():
+        near_limb |= dists[part] < 2.5 * r
+    torso_px = labc[(lab == torso_i) & inside & ~near_limb]
+    if len(torso_px) < 30:
+        return lab
+    # a few colour clusters; rare ones (a stray bit of limb) do not count
+    rng = np.random.default_rng(0)
+    sample = np.ascontiguousarray(torso_px[rng.choice(len(torso_px), min(2000, len(torso_px)), replace=False)])
+    k = int(min(4, max(1, len(sample) // 60)))
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(assign.ravel(), minlength=k) / len(sample)
+    torso_s = centres[support >= 0.08]
+
+    def nn_torso(c: np.ndarray) -> np.ndarray:
+        out = np.empty(len(c), np.float32)
+        for i in range(0, len(c), 4096):
+            d = np.linalg.norm(c[i:i + 4096, None, :] - torso_s[None], axis=2)
+            out[i:i + 4096] = d.min(axis=1)
+        return out
+
+    out = lab.copy()
+    for part, r in radii.items():
+        pi = PARTS.index(part)
+        d = dists[part]
+        part_px = (lab == pi) & (d < r) & m
+        if part_px.sum() < 15:
+            continue
+        # the limb's own colour: its pixels unlike any of the torso's (skin of a bare arm over a shirt)
+        pc = labc[part_px]
+        distinct = nn_torso(pc) > 22.0
+        if distinct.sum() < 10 or distinct.mean() < 0.1:  # looks like the torso (a sleeve): colour cannot help
+            continue
+        mu = np.median(pc[distinct], axis=0)
+        core = np.zeros_like(m)
+        core[part_px] = distinct
+        near = m & (d < 3.5 * r)
+        cand = near & ((lab == torso_i) | (lab == pi))
+        ys, xs = np.nonzero(cand)
+        c = labc[ys, xs]
+        d_limb = np.linalg.norm(c - mu, axis=1)
+        d_torso = nn_torso(c)
+        limb_like = (d_limb < 0.6 * d_torso) & (d_limb < 25.0)
+        torso_like = (d_torso < 0.5 * d_limb) & (d[ys, xs] > 0.5 * r) & near_torso[ys, xs]
+        grow = np.zeros_like(m)
+        grow[ys[limb_like], xs[limb_like]] = True
+        # only what connects to the limb's own core
+        comp, _ = ndimage.label(grow | core)
+        keep = np.isin(comp, np.unique(comp[core]))
+        out[keep & (lab == torso_i)] = pi
+        out[ys[torso_like], xs[torso_like]] = np.where(lab[ys[torso_like], xs[torso_like]] == pi, torso_i,
+                                                       out[ys[torso_like], xs[torso_like]])
+    return out

@@ -1,0 +1,62 @@
+"""The puppet engine's settings, read once from ``Request.options`` and checked, so no step parses options."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ...pose.estimator import PRESETS
+from ...pose.track import PoseTrack
+from ...request import Request
+
+
+@dataclass(frozen=True)
+class Settings:
+    """``pose_track``: the actor's track (a PoseTrack, or a .pose.json / .npz file) to skip tracking the video;
+    ``pose_preset``: a name of ``pose.estimator.PRESETS`` ("balanced" for std, "accurate" for pro by default);
+    ``mesh_spacing``: pixels between mesh vertices (None: from the character's size); ``follow_camera``: the
+    reference's camera move is reproduced (default: on in ``image`` orientation, where it moves the character's
+    whole scene; in ``video`` orientation it makes a still background move with the reference's camera);
+    ``face``: the character's mouth, eyes, brows and head turn follow the video's face (default on);
+    ``fingers``: the character's fingers bend like the video's where the image shows open hands of 40 px or more
+    (default on)."""
+
+    pose_track: PoseTrack | Path | None = None
+    pose_preset: str = "balanced"
+    mesh_spacing: float | None = None
+    follow_camera: bool = False
+    face: bool = True
+    fingers: bool = True
+
+    @classmethod
+    def from_request(cls, request: Request) -> Settings:
+        return cls.from_options(request.options, tier=request.tier, orientation=request.orientation)
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any] | None, *, tier: str = "std",
+                     orientation: str = "video") -> Settings:
+        o = dict(options or {})
+        track = o.get("pose_track")
+        if track is not None and not isinstance(track, PoseTrack):
+            track = Path(track) if str(track) else None
+        preset = o.get("pose_preset") or ("accurate" if tier == "pro" else "balanced")
+        if preset not in PRESETS:
+            raise InputError(f"the pose preset must be one of {', '.join(PRESETS)}, not {preset!r}.",
+                             code="pose_preset", measured=preset, limit=list(PRESETS),
+                             fix="use 'balanced' (faster) or 'accurate' (every frame).")
+        spacing = o.get("mesh_spacing")
+        if spacing is not None:
+            try:
+                spacing = float(spacing)
+            except (TypeError, ValueError):
+                spacing = -1.0
+            if not spacing > 0:
+                raise InputError(f"mesh_spacing must be a positive number of pixels, not {o['mesh_spacing']!r}.",
+                                 code="mesh_spacing", measured=o["mesh_spacing"], limit=">0",
+                                 fix="leave it out (chosen from the character's size) or pass e.g. 12.")
+        follow = o.get("follow_camera")
+        return cls(pose_track=track, pose_preset=preset, mesh_spacing=spacing,
+                   follow_camera=orientation == "image" if follow is None else bool(follow),
+                   face=bool(o.get("face", True)), fingers=bool(o.get("fingers", True)))

@@ -1,0 +1,140 @@
+"""Puppet layers on generated characters with known parts: cut along their outlines, one piece each, the torso
+behind a crossed forearm filled with the shirt, and nothing left floating when the puppet moves."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from motion_transfer.engines.puppet.model import LAYERS, PARTS, part_segment, torso_quad
+from motion_transfer.pose.retarget import extend
+from motion_transfer.pose.skeleton import J
+from motion_transfer.samples import make_character
+
+SHIRT = np.array([46, 98, 168])  # "person" style
+SKIN = np.array([226, 178, 146])
+
+
+def _rig(tmp_path_factory, pose: str, style: str = "person"):
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path_factory.mktemp("layers") / f"{pose}-{style}.png"
+    make_character(path, size=(360, 480), style=style, pose=pose)
+    image = read_image(path)
+    return image, rig_character(image)
+
+
+@pytest.fixture(scope="module")
+def crossed(tmp_path_factory):
+    return _rig(tmp_path_factory, "crossed_forearm")
+
+
+@pytest.fixture(scope="module")
+def pockets(tmp_path_factory):
+    return _rig(tmp_path_factory, "hands_in_pockets")
+
+
+def _pieces(mask: np.ndarray, speck: int = 12) -> list[int]:
+    """Sizes of the connected pieces of ``mask`` (8-connected), specks under ``speck`` pixels left out."""
+    lab, n = ndimage.label(mask, structure=np.ones((3, 3)))
+    sizes = ndimage.sum(mask, lab, range(1, n + 1)) if n else np.zeros(0)
+    return sorted((int(s) for s in sizes if s >= speck), reverse=True)
+
+
+@pytest.mark.parametrize("which", ["crossed", "pockets"])
+def test_every_layer_is_one_piece(which, request):
+    _, rig = request.getfixturevalue(which)
+    for layer in rig.layers:
+        solid = layer.texture[:, :, 3] > 128
+        pieces = _pieces(solid)
+        assert len(pieces) == 1, f"{which}: layer {layer.name} falls apart into pieces of {pieces} pixels"
+
+
+def test_the_crossed_forearm_is_lifted_off_along_its_outline(crossed):
+    image, rig = crossed
+    j = rig.joints.astype(np.float64)
+    a, b = part_segment("r_lower_arm", j)
+    # the forearm's middle, where it lies over the belly: its own layer, not the body's
+    mid = np.round((a + b) / 2).astype(int)
+    assert PARTS[rig.labels[mid[1], mid[0]]] in LAYERS["arm_r"]
+    # the forearm's skin is the arm's: few skin-coloured pixels stay in the body's part labels
+    skin = np.linalg.norm(image.astype(float) - SKIN, axis=2) < 40
+    body = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["body"]])
+    ys, _ = np.nonzero(skin & body)
+    below_neck = ys > j[J["left_shoulder"], 1] + 10
+    assert below_neck.sum() < 0.1 * (skin & ~body & (rig.labels >= 0)).sum()
+
+
+def test_the_torso_behind_the_crossed_forearm_is_the_shirt(crossed):
+    image, rig = crossed
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    arm = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    quad = np.zeros(arm.shape, np.uint8)
+    cv2.fillConvexPoly(quad, np.round(torso_quad(rig.joints)).astype(np.int32), 1)
+    quad = cv2.erode(quad, None, iterations=3).astype(bool)
+    ys, xs = np.nonzero(arm)
+    inside = quad[ys, xs]
+    assert inside.sum() > 100  # the forearm does lie over the torso
+    ox, oy = body.origin
+    tex = body.texture[ys[inside] - oy, xs[inside] - ox]
+    assert (tex[:, 3] > 200).mean() > 0.95  # painted in, opaque
+    # the shirt as the image shows it around the arm (shaded: darker than its base colour)
+    shown = (rig.labels == PARTS.index("torso")) & quad
+    shirt = np.median(image[shown], axis=0)
+    assert np.linalg.norm(shirt - SHIRT) < 60
+    dist = np.linalg.norm(tex[:, :3].astype(float) - shirt, axis=1)
+    assert np.median(dist) < 20, f"the torso behind the arm is {np.median(tex[:, :3], axis=0)}, not {shirt}"
+    assert (dist < 45).mean() > 0.9
+
+
+def _dominant(layer) -> np.ndarray:
+    return np.argmax(layer.weights, axis=1)
+
+
+@pytest.mark.parametrize("which", ["crossed", "pockets"])
+def test_every_part_moves_with_its_bone(which, request):
+    _, rig = request.getfixturevalue(which)
+    ext = extend(rig.joints.astype(np.float64))
+    sw = float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]]))
+    for layer in rig.layers:
+        if layer.name == "body":
+            continue
+        dom = _dominant(layer)
+        for bi, bone in enumerate(layer.bones):
+            if bone not in PARTS:
+                continue
+            a, b = part_segment(bone, ext)
+            v = layer.vertices[dom == bi].astype(np.float64)
+            if not len(v):
+                continue
+            ab = b - a
+            t = np.clip(((v - a) @ ab) / max(float(ab @ ab), 1e-9), 0, 1)
+            d = np.linalg.norm(v - (a + t[:, None] * ab), axis=1)
+            # a limb's pixels lie within its own width of its bone (a leg's reach the hip's side)
+            reach = (0.6 if "leg" in bone else 0.5) * sw
+            assert np.percentile(d, 98) < reach, f"{which}: {bone} drags pixels {d.max():.0f} px from its bone"
+
+
+@pytest.mark.parametrize("which", ["crossed", "pockets"])
+def test_no_islands_in_any_frame(which, request):
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.samples import make_motion
+
+    image, rig = request.getfixturevalue(which)
+    h, w = image.shape[:2]
+    motion = make_motion("dance", seconds=1.0, fps=10, size=(w, h))
+    rest = extend(rig.joints.astype(np.float64))
+    actor = motion.joints[:, :, :2].astype(np.float64)
+    # the actor's pose moved onto the character's rest skeleton (same root, same scale): enough to swing limbs
+    shift = rest[33] - extend(actor[0])[33]
+    renderer = Renderer(rig, w, h)
+    for t in range(0, len(actor), 2):
+        posed = extend(actor[t]) + shift
+        canvas = np.zeros((h, w, 3), np.uint8)
+        canvas[:] = (0, 255, 0)
+        frame = renderer.render(canvas, posed, np.zeros(36), 1.0, 0.0)
+        drawn = np.abs(frame.astype(int) - (0, 255, 0)).sum(axis=2) > 60
+        pieces = _pieces(drawn)
+        assert pieces and sum(pieces[1:]) < 0.002 * pieces[0], f"{which}, frame {t}: pieces {pieces[:5]}"
