@@ -180,3 +180,26 @@ def test_turned_head_keeps_hair_and_outline_in_place(yaw):
     assert abs(nose[0]) > 0.08 * size  # the nose moves across the face
     oval = np.linalg.norm(pts[list(fm.OVAL)] - face.points[list(fm.OVAL), :2], axis=1)
     assert oval.max() < 0.6 * abs(nose[0])  # the outline moves much less
+
+
+def test_roll_follows_the_face_mesh():
+    """The head's roll is corrected to the face mesh's eye line where the body model's eye joints disagree."""
+    from motion_transfer.engines.puppet.face import roll_correction
+    from motion_transfer.pose.track import PoseTrack
+
+    clip, _, faces = _talk()
+    _, joints, face = _character()
+    track = PoseTrack.empty(len(faces), 8.0, *SIZE)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    track.face[:] = faces
+    corr = roll_correction(face, track, joints)
+    assert corr.shape == (len(faces),)
+    body = clip.joints[:, 3, :2] - clip.joints[:, 6, :2]
+    body_roll = np.degrees(np.arctan2(body[:, 1], body[:, 0]))
+    mesh_roll = fm.head_angles(faces)[:, 2]
+    # body roll + correction = the mesh's roll (up to the character's own offset between the two, ~0 here)
+    assert np.abs(body_roll + np.degrees(corr) - mesh_roll).max() < 3.0
+    track.face[3:] = np.nan  # the face lost: the last correction holds
+    held = roll_correction(face, track, joints)
+    assert np.allclose(held[3:], held[2])

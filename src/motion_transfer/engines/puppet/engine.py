@@ -26,7 +26,7 @@ from ..base import Progress
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character
-from .face import FaceAnimator, face_animator
+from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
 from .model import Rig
 from .render import Renderer
@@ -94,6 +94,9 @@ class PuppetEngine:
         timings["camera"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
+        if face is not None:  # the head's roll from the face mesh's eye line (finer than the body model's)
+            roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
+            motion.head_angle[:len(roll)] += roll.astype(np.float32)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
         timings["retarget"] = time.perf_counter() - t0

@@ -476,3 +476,23 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     if face is None or drive is None:
         return None, finding
     return FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face)), finding
+
+
+def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> np.ndarray:
+    """[T] radians to add to the head layer's roll: the retargeting turns the head by the body model's eye line,
+    which the face mesh measures more precisely; the difference between the two (actor's, minus the
+    character's own) is the correction. Frames without a face hold the last one."""
+    def body_roll(pts: np.ndarray) -> np.ndarray:
+        d = pts[..., J["left_eye_outer"], :2] - pts[..., J["right_eye_outer"], :2]
+        return np.arctan2(d[..., 1], d[..., 0])
+
+    a, b = face.groups["eye_outer"]
+    dc = face.points[b, :2] - face.points[a, :2]
+    char = float(np.arctan2(dc[1], dc[0]) - body_roll(np.asarray(rig_joints, np.float64)))
+    valid = np.isfinite(track.face).all(axis=(1, 2)) & np.isfinite(track.body[:, :11, :2]).all(axis=(1, 2))
+    if not valid.any():
+        return np.zeros(len(track))
+    mesh = np.radians(fm.head_angles(track.face.astype(np.float64))[:, 2])
+    diff = mesh - body_roll(track.body.astype(np.float64)) - char
+    diff = (diff + np.pi) % (2 * np.pi) - np.pi
+    return _hold(np.where(valid, diff, 0.0), valid)
