@@ -247,6 +247,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, code: int, message: str = "SUCCEED", data=None, headers=None) -> None:
         body = json.dumps({"code": code, "message": message, "request_id": uuid.uuid4().hex,
                            **({"data": data} if data is not None else {})}).encode()
+        # logged BEFORE the answer leaves: a client that reads the answer and a test that then reads the log
+        # must never see the answer without its log entry (on a busy machine this thread can pause in between)
+        self.server_fake.log.append((self.command, self.path, status, code))
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -254,7 +257,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(body)
-        self.server_fake.log.append((self.command, self.path, status, code))
 
     def _common_faults(self) -> bool:
         f = self.server_fake
@@ -421,10 +423,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
-        self.wfile.write(body)
-        with f.lock:
+        with f.lock:  # counted before the bytes leave, for the same reason as the log in _json
             f.downloads_completed += 1
             f.downloaded_tasks.append(tid)
+        self.wfile.write(body)
 
 
 def _validate(body: dict) -> str | None:

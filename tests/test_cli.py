@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from conftest import write_clip
@@ -49,16 +50,13 @@ def test_run_with_bad_input_writes_nothing(tmp_path, capsys):
 
 
 def test_unknown_orientation_is_refused_by_argparse(tmp_path, capsys):
-    try:
-        main(["check", "a.png", "b.mp4", "--orientation", "sideways"])
-    except SystemExit as exc:
-        assert exc.code == 2
+    assert main(["check", "a.png", "b.mp4", "--orientation", "sideways"]) == 2
     assert "invalid choice" in capsys.readouterr().err
 
 
 def test_pose_refuses_unknown_track_suffix(tmp_path, capsys):
     clip = write_clip(tmp_path / "c.mp4")
-    assert main(["pose", str(clip), "-o", str(tmp_path / "t.txt")]) == 1
+    assert main(["pose", str(clip), "-o", str(tmp_path / "t.txt")]) == 2
     assert "pose.json or .npz" in capsys.readouterr().err
 
 
@@ -68,3 +66,70 @@ def test_run_json_reports_refusal_as_json(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert code == 2 and doc["ok"] is False
     assert "video_too_short" in [f["code"] for f in doc["findings"] if f["severity"] == "error"]
+
+
+def test_choices_come_from_the_shared_lists():
+    from motion_transfer.cli import build_parser
+    from motion_transfer.engines.base import engine_names
+    from motion_transfer.engines.kling.settings import MODELS
+    from motion_transfer.request import ORIENTATIONS, TIERS
+
+    run = build_parser()._subparsers._group_actions[0].choices["run"]
+    by_dest = {a.dest: a for a in run._actions}
+    assert list(by_dest["orientation"].choices) == list(ORIENTATIONS)
+    assert list(by_dest["tier"].choices) == list(TIERS)
+    assert list(by_dest["engine"].choices) == engine_names()
+    assert list(by_dest["model"].choices) == list(MODELS)
+
+
+def test_pose_with_nobody_in_the_video_is_an_error_unless_asked(tmp_path, capsys):
+    clip = write_clip(tmp_path / "bars.mp4", seconds=1.0)
+    track = tmp_path / "t.pose.json"
+    assert main(["pose", str(clip), "-o", str(track)]) == 2
+    err = capsys.readouterr().err
+    assert "video_no_person" in err and "--allow-empty" in err
+    assert not track.exists()
+    assert main(["pose", str(clip), "-o", str(track), "--allow-empty", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is True and doc["body_frames"] == 0 and track.is_file()
+    assert [(f["code"], f["severity"]) for f in doc["findings"]] == [("video_no_person", "warning")]
+
+
+def test_every_json_output_is_one_object_with_ok_and_findings(tmp_path, capsys):
+    # a usage error (argparse), an input error before work, and a refusal by the rules
+    docs = {}
+    short = write_clip(tmp_path / "short.mp4", seconds=1.0)
+    for name, argv in {
+        "usage": ["run", "a.png", "b.mp4", "-o", "o.mp4", "--tier", "ultra", "--json"],
+        "input": ["pose", str(short), "-o", str(tmp_path / "t.txt"), "--json"],
+        "refusal": ["run", str(image(tmp_path)), str(short), "-o", str(tmp_path / "o.mp4"), "--json"],
+    }.items():
+        code = main(argv)
+        out = capsys.readouterr().out
+        docs[name] = json.loads(out)  # exactly one JSON document on stdout
+        assert code == 2 == docs[name]["error"]["exit_code"]
+    for doc in docs.values():
+        assert doc["ok"] is False and isinstance(doc["findings"], list)
+        assert {"type", "code", "message", "fix", "exit_code"} <= set(doc["error"])
+    assert docs["usage"]["error"]["code"] == "usage" and "ultra" in docs["usage"]["error"]["message"]
+    assert docs["input"]["error"]["code"] == "track_extension"
+    assert docs["refusal"]["error"]["type"] == "PreflightError"
+    assert "video_too_short" in [f["code"] for f in docs["refusal"]["findings"]]
+
+
+def test_the_cost_question_is_asked_on_stderr_and_only_on_a_terminal(monkeypatch, capsys):
+    import io
+
+    from motion_transfer.cli import _confirm_cost
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for answer, expected in (("y\n", True), ("\n", False), ("no\n", False)):
+        monkeypatch.setattr("sys.stdin", Terminal(answer))
+        assert _confirm_cost("Submit to Kling for about $0.22?") is expected
+        out, err = capsys.readouterr()
+        assert out == "" and "Submit to Kling for about $0.22? [y/N]" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a pipe: the user chose the paid engine in the command
+    assert _confirm_cost("Submit?") is True and capsys.readouterr() == ("", "")

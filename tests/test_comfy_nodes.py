@@ -28,6 +28,7 @@ from motion_transfer.comfy import (
     poses,
     video_io,
 )
+from motion_transfer.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -208,7 +209,8 @@ def test_motion_transfer_has_the_kling_nodes_inputs_exactly():
     assert list(optional) == ["model", "engine", "background", "video_url"]
     assert optional["model"][0] == ["kling-v3", "kling-v2-6"]
     assert optional["engine"][0][0] == "puppet" and optional["engine"][1]["default"] == "puppet"
-    assert set(optional["engine"][0]) <= {"puppet", "kling"}
+    assert set(optional["engine"][0]) <= {"puppet", "kling", "wan-animate"}
+    assert "wan-animate" in optional["engine"][0]  # its module imports without torch; the run says what is missing
     assert optional["background"][0] == "IMAGE"
     assert optional["video_url"] == ("STRING", optional["video_url"][1]) and optional["video_url"][1]["default"] == ""
     cls = NODE_CLASS_MAPPINGS["MotionTransfer"]
@@ -293,7 +295,7 @@ def test_image_channels_and_ranges():
     assert (video_io.image_to_array(rgba) == 255).all()
     wild = np.array([[[-1.0, 2.0, np.nan]]], np.float32)
     assert video_io.image_to_array(wild).tolist() == [[[0, 255, 0]]]
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         video_io.image_to_array(np.zeros((0, 4, 4, 3), np.float32))
 
 
@@ -336,7 +338,7 @@ def test_trimmed_video_and_save_only_video_go_through_save_to(media, tmp_path):
     assert trimmed.saved_to == [str(path)] and path.suffix == ".mp4"
     path = video_io.video_to_path(SaveOnlyVideo(media / "motion.mp4"), tmp_path / "b")
     assert path.read_bytes() == (media / "motion.mp4").read_bytes()
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         video_io.video_to_path(object(), tmp_path / "c")
 
 

@@ -91,11 +91,15 @@ def test_rate_limit_burst_backs_off_and_honours_retry_after(kling_env, fake_klin
 def test_concurrency_1303_backoff_grows_with_jitter(kling_env, fake_kling, kling_media, tmp_path):
     fake_kling.rate_limit_burst, fake_kling.rate_code, fake_kling.retry_after = 5, 1303, None
     kling_env = {**kling_env, "MOTION_TRANSFER_KLING_RETRY_SCALE": "1"}
-    engine, said, clock = make(kling_env)
+    engine, said, clock = make(kling_env, rng=lambda: 0.0)  # the lowest jitter draw
     engine.run(request(kling_media, tmp_path / "out.mp4"), None)
     waits = [s for r, s in engine.last_client.stats.waits if "1303" in r]
-    assert len(waits) == 5 and waits[0] >= 0.5 and waits[-1] > waits[0] * 3  # 1 s base, doubling, +-50 % jitter
+    assert waits == [1.0, 2.0, 4.0, 8.0, 16.0]  # 1303 needs at least 1 s: jitter may lengthen, never shorten
     assert fake_kling.created == 1
+    engine, said, clock = make(kling_env, rng=lambda: 1.0)  # the highest
+    fake_kling.rate_limit_burst = 2
+    engine.run(request(kling_media, tmp_path / "out2.mp4"), None)
+    assert [s for r, s in engine.last_client.stats.waits if "1303" in r] == [1.5, 3.0]
 
 
 def test_server_errors_on_polls_are_retried(kling_env, fake_kling, kling_media, tmp_path):
@@ -287,8 +291,10 @@ def test_batch_with_concurrency_limit_has_no_1303_storm(kling_env, fake_kling, k
     fake_kling.polls_to_finish = 3
     engine, _, _ = make(kling_env)
     reqs = [request(kling_media, tmp_path / f"out{i}.mp4") for i in range(12)]
+    before = [dict(r.options) for r in reqs]
     results = run_batch(reqs, concurrency=3, engine=engine)
     assert all(not isinstance(r, Exception) for r in results), results
+    assert [r.options for r in reqs] == before  # the caller's requests are left as they were
     assert fake_kling.created == 12 and fake_kling.downloads_completed == 12
     assert fake_kling.concurrency_refused == 0 and fake_kling.max_active <= 3
 
@@ -320,3 +326,41 @@ def test_identical_run_started_while_the_first_polls_waits_for_it(kling_env, fak
     assert any("already job 1" in s for s in said) and any("being finished by" in s for s in said)
     assert b.output == results["a"].output and b.extra["job_id"] == results["a"].extra["job_id"] == 1
     assert fake_kling.created == 1 and fake_kling.downloads_completed == 1
+
+
+def test_a_full_disk_during_the_download_is_one_sentence_and_the_job_resumes(kling_env, fake_kling, kling_media,
+                                                                             tmp_path, monkeypatch):
+    import errno
+
+    from motion_transfer.engines.kling import client as client_module
+    from motion_transfer.errors import InputError
+
+    class FullDisk:
+        def __init__(self, *a, **kw):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def tell(self):
+            return 0
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(client_module, "open", FullDisk, raising=False)
+    engine, said, _ = make(kling_env)
+    out = tmp_path / "out.mp4"
+    with pytest.raises(InputError) as err:
+        engine.run(request(kling_media, out), None)
+    assert err.value.code == "output_write_failed" and "the disk is full" in str(err.value)
+    assert "jobs resume 1" in str(err.value) and str(out) in str(err.value)
+    assert fake_kling.downloads_started == 1  # a full disk is not retried like a network fault
+    assert not out.exists() and not list(tmp_path.glob(".out.mp4*"))
+    monkeypatch.undo()
+    result = engine.resume(1, options={"jobs_db": kling_env["MOTION_TRANSFER_JOBS_DB"]})
+    assert result.output == out.resolve() and out.is_file()
+    assert fake_kling.created == 1  # one task for the job: nothing paid twice

@@ -139,9 +139,10 @@ def test_resume_all_and_json(kling_env, fake_kling, kling_media, tmp_path):
     done = cli(kling_env, "jobs", "resume", "--all", "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert [r["ok"] for r in report] == [True] * 3
+    assert report["ok"] is True and report["findings"] == []
+    assert [r["ok"] for r in report["jobs"]] == [True] * 3
     assert fake_kling.created == 3 and fake_kling.downloads_completed == 3
-    listed = json.loads(cli(kling_env, "jobs", "list", "--json").stdout)
+    listed = json.loads(cli(kling_env, "jobs", "list", "--json").stdout)["jobs"]
     assert {j["state"] for j in listed} == {"succeeded"} and all(j["cost_units"] == 5.0 for j in listed)
     none = cli(kling_env, "jobs", "resume", "--all")
     assert none.returncode == 0 and "No alive jobs" in none.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import subprocess
 import sys
 
@@ -14,10 +13,9 @@ from fake_kling import ACCESS_KEY, SECRET_KEY, FakeKling, FakeTime, make_mp4, ma
 from fake_kling import fake_kling, kling_env, kling_media  # noqa: F401
 from motion_transfer.engines.kling.auth import (Credentials, TokenSource, load_credentials, make_jwt, redact,
                                                 strip_query)
-from motion_transfer.engines.kling.client import (DEFAULT_API_BASE, KlingClient, RetryPolicy, TaskNotFound,
-                                                  _retry_after, resolve_api_base)
-from motion_transfer.engines.kling.engine import PollSchedule, Settings, estimate_cost
-from motion_transfer.errors import ConfigError, InputError, PreflightError
+from motion_transfer.engines.kling.client import DEFAULT_API_BASE, KlingClient, RetryPolicy, _retry_after, resolve_api_base
+from motion_transfer.engines.kling.settings import PollSchedule, Settings, estimate_cost
+from motion_transfer.errors import ConfigError, InputError, PreflightError, TaskNotFound
 from motion_transfer.jobs import JobStore, default_db_path
 
 
@@ -184,6 +182,29 @@ def test_declining_the_cost_submits_nothing(kling_env, fake_kling, kling_media, 
     assert asked == ["Submit to Kling for about $0.22?"] and fake_kling.log == []
 
 
+def test_the_cost_question_comes_from_the_caller_never_from_a_terminal(kling_env, fake_kling, kling_media,
+                                                                        tmp_path, monkeypatch):
+    from motion_transfer.engines.kling.engine import KlingEngine
+    from motion_transfer.errors import EngineError
+    from motion_transfer.request import Request
+
+    monkeypatch.setattr("builtins.input", lambda *a: pytest.fail("the engine must not read the terminal"))
+    asked = []
+    engine = KlingEngine(env=kling_env, say=lambda s: None)
+    with pytest.raises(EngineError, match="declined"):
+        engine.run(Request(kling_media[0], kling_media[1], tmp_path / "o.mp4", engine="kling",
+                           options={"video_url": "https://x/y.mp4",
+                                    "confirm": lambda q: asked.append(q) or False}), None)
+    assert asked == ["Submit to Kling for about $0.22?"] and fake_kling.created == 0
+
+
+def test_one_status_to_state_mapping():
+    from motion_transfer.engines.kling.lifecycle import state_for
+
+    assert [state_for(s) for s in ("submitted", "processing", "succeed", "failed", "queued?")] == [
+        "submitted", "processing", "downloading", "failed", "submitted"]
+
+
 # ---------------------------------------------------------------------- job store
 def test_store_is_wal_private_and_redacts(tmp_path):
     db = tmp_path / "sub" / "jobs.sqlite"
@@ -244,10 +265,13 @@ def test_fake_refuses_data_prefix_and_bad_fields(fake_kling):
     assert fake_kling.created == 0
 
 
-@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
-def test_keys_never_in_environment_dump_of_store(tmp_path):
-    store = JobStore(tmp_path / "j.sqlite")
-    assert "KLING_SECRET_KEY" not in json.dumps([j.to_dict() for j in store.list()])
+def test_keys_never_in_the_json_of_stored_jobs(tmp_path):
+    store = JobStore(tmp_path / "j.sqlite", secrets=[SECRET_KEY])
+    job = store.create("kling", "h", {"prompt": f"use {SECRET_KEY}", "env": {"KLING_SECRET_KEY": SECRET_KEY}})
+    store.add_message(job.id, f"Authorization: Bearer {make_jwt(ACCESS_KEY, SECRET_KEY)}")
+    dumped = json.dumps([j.to_dict() for j in store.list()])
+    assert store.count() == 1 and "use " in dumped and "Authorization" in dumped  # the store is not empty
+    assert SECRET_KEY not in dumped and "eyJ" not in dumped
 
 
 def test_create_unless_alive_is_atomic(tmp_path):

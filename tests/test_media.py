@@ -214,3 +214,113 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# ------------------------------------------------------------------ every image mode reads as what it shows
+RAMP = np.tile(np.linspace(0, 255, 64).round().astype(np.uint8), (16, 1))  # 16x64 grey ramp
+COLOUR = np.dstack([RAMP, RAMP[:, ::-1], np.full_like(RAMP, 90)])  # 16x64x3
+OPAQUE_RIGHT = np.zeros_like(RAMP)
+OPAQUE_RIGHT[:, 32:] = 255
+
+
+def _grey(a):
+    return np.dstack([a, a, a])
+
+
+def _on_white(rgb, alpha):
+    a = alpha[:, :, None].astype(np.float64) / 255
+    return (rgb * a + 255 * (1 - a)).round().astype(np.uint8)
+
+
+def _write_mode(path, mode):
+    import cv2
+
+    if mode == "I;16":
+        Image.fromarray(RAMP.astype(np.uint16) * 257).save(path)
+        return _grey(RAMP), 1
+    if mode == "RGB;16":
+        cv2.imwrite(str(path), (COLOUR.astype(np.uint16) * 257)[:, :, ::-1])
+        return COLOUR, 1
+    if mode == "RGBA;16":
+        rgba = np.dstack([COLOUR, OPAQUE_RIGHT]).astype(np.uint16) * 257
+        cv2.imwrite(str(path), rgba[:, :, [2, 1, 0, 3]])
+        return _on_white(COLOUR, OPAQUE_RIGHT), 1
+    if mode == "LA":
+        Image.fromarray(np.dstack([RAMP, OPAQUE_RIGHT]), "LA").save(path)
+        return _on_white(_grey(RAMP), OPAQUE_RIGHT), 1
+    if mode == "P":
+        im = Image.fromarray(COLOUR).quantize(64)
+        index = np.asarray(im).copy()
+        index[:, :32] = 63  # the left half uses the transparent entry
+        p = Image.fromarray(index, "P")
+        p.putpalette(im.getpalette())
+        p.save(path, transparency=63)
+        expected = np.asarray(p.convert("RGB")).copy()
+        expected[index == 63] = 255
+        return expected, 1
+    if mode == "CMYK":
+        Image.fromarray(COLOUR).convert("CMYK").save(path, format="JPEG", quality=100)
+        return COLOUR, 12
+    if mode == "I":
+        Image.fromarray(RAMP.astype(np.int32) * 257, "I").save(path, format="TIFF")
+        return _grey(RAMP), 1
+    if mode == "F":
+        Image.fromarray(RAMP.astype(np.float32) / 255, "F").save(path, format="TIFF")
+        return _grey(RAMP), 1
+    raise AssertionError(mode)
+
+
+@pytest.mark.parametrize("mode", ["I;16", "RGB;16", "RGBA;16", "LA", "P", "CMYK", "I", "F"])
+def test_every_image_mode_reads_as_it_looks(tmp_path, mode):
+    path = tmp_path / ("img.jpg" if mode == "CMYK" else "img.tif" if mode in ("I", "F") else "img.png")
+    expected, tolerance = _write_mode(path, mode)
+    if mode in ("I;16", "CMYK", "I", "F", "LA", "P"):
+        with Image.open(path) as im:
+            assert im.mode == {"P": "P", "LA": "LA", "CMYK": "CMYK", "F": "F", "I": "I"}.get(mode, "I;16")
+    got = read_image(path)
+    assert got.shape == (16, 64, 3) and got.dtype == np.uint8
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= tolerance
+
+
+def test_decompression_bomb_warning_never_reaches_the_user(tmp_path):
+    import struct
+    import warnings
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    for w, h, code in ((10_000, 9_500, "too_many_pixels"), (15_000, 14_000, "too_many_pixels")):
+        path = tmp_path / f"big{w}.png"  # only the header: never decoded, so no memory is needed
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 1, 0, 0, 0, 0))
+                         + chunk(b"IDAT", zlib.compress(b"\0" * 16)) + chunk(b"IEND", b""))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # Pillow's DecompressionBombWarning would fail the test here
+            with pytest.raises(InputError) as err:
+                probe(path, expect="image")
+        assert err.value.code == code
+
+
+def test_truncated_video_names_both_durations(tmp_path):
+    from motion_transfer.rules import check_video, rules_for
+
+    whole = tmp_path / "whole.mp4"  # noise, so the frames (not the index at the front) fill the file
+    rng = np.random.default_rng(0)
+    with VideoWriter(whole, 30, 160, 120) as writer:
+        for _ in range(300):
+            writer.write(rng.integers(0, 255, (120, 160, 3), np.uint8))
+    data = whole.read_bytes()
+    findings = {}
+    for share in (0.65, 0.25):
+        cut = tmp_path / f"cut{share}.mp4"
+        cut.write_bytes(data[:int(len(data) * share)])
+        info = probe(cut, expect="video")
+        assert info.declared_duration == pytest.approx(10.0)
+        findings[share] = {f.code: f for f in check_video(info, rules_for("puppet"), "video")}
+    warn = findings[0.65]["video_truncated"]
+    assert warn.severity == "warning" and "10.00 s" in warn.message and warn.limit == pytest.approx(10.0)
+    assert 5.0 < warn.measured < 7.0 and f"{warn.measured:.2f} s" in warn.message
+    err = findings[0.25]["video_truncated"]
+    assert err.severity == "error" and "video_too_short" not in findings[0.25]
+    whole_findings = check_video(probe(whole, expect="video"), rules_for("puppet"), "video")
+    assert "video_truncated" not in {f.code for f in whole_findings}

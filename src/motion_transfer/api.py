@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import InputError, PreflightError
+from .outputs import VIDEO_SUFFIXES, check_output, estimated_video_bytes
 from .preflight import Report
 from .preflight import check as _preflight
-from .request import ORIENTATIONS, TIERS, Request, Result
-
-Progress = Callable[[str, int, int], None]
+from .request import ORIENTATIONS, TIERS, Progress, Request, Result
 
 
 def _validate_choices(orientation: str, tier: str) -> None:
@@ -21,6 +20,19 @@ def _validate_choices(orientation: str, tier: str) -> None:
     if tier not in TIERS:
         raise InputError(f"tier (mode) must be one of {', '.join(TIERS)}, not {tier!r}.", code="tier",
                          measured=tier, limit=list(TIERS), fix="use 'std' (720p, faster) or 'pro' (1080p).")
+
+
+def _check_outputs(request: Request, seconds: float = 0.0) -> None:
+    """Refuse, before any work, an output that is an input, a folder, unwritable or (given ``seconds``) too
+    large for its disk; the comparison video is an output too and must differ from the result."""
+    inputs = [request.image, request.video, request.rig]
+    if request.background and Path(request.background).expanduser().is_file():
+        inputs.append(Path(request.background))
+    need = estimated_video_bytes(seconds, request.tier)
+    check_output(request.output, inputs=inputs, suffixes=VIDEO_SUFFIXES, needs_bytes=need)
+    if request.compare is not None:
+        check_output(request.compare, inputs=inputs + [request.output], what="comparison video",
+                     suffixes=VIDEO_SUFFIXES, needs_bytes=need)
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
@@ -50,11 +62,15 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
                       tier=tier, keep_sound=keep_sound, engine=engine, background=background, seed=seed,
                       compare=compare, rig=rig, options=dict(options))
     engine_impl = get_engine(engine)
+    _check_outputs(request)
+    if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
+        engine_impl.ready(request)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
                         rig=rig, progress=progress)
     if not report.ok:
         raise PreflightError(report.findings)
+    _check_outputs(request, seconds=report.video_info.duration)
     if on_findings:
         on_findings(report)
     checked = time.perf_counter() - t0

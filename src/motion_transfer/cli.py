@@ -2,18 +2,23 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
+import signal
 import sys
 import tempfile
-import textwrap
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
-from . import __version__
-from .errors import MotionTransferError, PreflightError
-from .finding import Finding
+from . import __version__, cli_json
+from .cli_jobs import register as register_jobs
+from .cli_jobs import run_jobs
+from .errors import InputError, MotionTransferError, PreflightError
+from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
+from .engines.kling.settings import DEFAULT_MODEL, MODELS
+from .finding import Finding, format_findings
+from .outputs import VIDEO_SUFFIXES, check_output
+from .request import ORIENTATIONS, TIERS
 
 EPILOG = """\
 examples:
@@ -57,43 +62,61 @@ class BarProgress:
         self.bar, self.stage = None, None
 
 
-def format_findings(findings: Sequence[Finding]) -> str:
-    """A table a person can read: severity, code, the sentence, what was measured and the fix."""
-    if not findings:
-        return "No problems found."
-    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
-    code_w = max(len(f.code) for f in findings)
-    indent = " " * (9 + code_w + 2)
-    lines = []
-    for f in findings:
-        head = f"{f.severity.upper():<8} {f.code:<{code_w}}  "
-        body = textwrap.wrap(f.message if not f.file else f"{Path(f.file).name}: {f.message}",
-                             width=max(40, width - len(indent)))
-        lines.append(head + body[0])
-        lines += [indent + b for b in body[1:]]
-        if f.measured is not None or f.limit is not None:
-            lines.append(f"{indent}measured: {f.measured}   limit: {f.limit}")
-        if f.fix:
-            lines += textwrap.wrap(f"fix: {f.fix}", width=max(40 + len(indent), width), initial_indent=indent,
-                                   subsequent_indent=indent + "     ")
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    lines.append(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s).")
-    return "\n".join(lines)
+class UsageError(Exception):
+    """argparse refused the command line; ``main`` prints it (as JSON with --json) and exits 2."""
+
+    def __init__(self, message: str, usage: str) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors reach ``main`` instead of exiting, so --json can report them too."""
+
+    def error(self, message: str):
+        raise UsageError(f"{self.prog}: error: {message}", self.format_usage())
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is so every writer cleans up as for Ctrl-C."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_interrupted(signum, frame) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """Treat SIGTERM and SIGHUP like SIGINT while a command runs (temp files removed, conventional exit code)."""
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    try:
+        old = {n: signal.signal(getattr(signal, n), _raise_interrupted) for n in names}
+    except ValueError:  # not the main thread: leave signals to whoever owns them
+        yield
+        return
+    try:
+        yield
+    finally:
+        for n, handler in old.items():
+            signal.signal(getattr(signal, n), handler)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--orientation", choices=["video", "image"], default="video",
+    p.add_argument("--orientation", choices=ORIENTATIONS, default="video",
                    help="video: the character's position, framing and facing follow the video (full-body "
                         "choreography, clips up to 30 s). image: the character keeps the image's framing and only "
                         "the motion transfers (portraits, camera moves; up to 10 s). Default: video.")
-    p.add_argument("--engine", default="puppet",
-                   help="puppet (default: local CPU, offline), kling (Kling's cloud API, needs your keys).")
+    p.add_argument("--engine", default=DEFAULT_ENGINE, choices=engine_names(), help=engine_help() + ".")
     p.add_argument("--prompt", default="", help="scene text (generative engines only; at most 2,500 characters).")
     p.add_argument("--json", action="store_true", help="print a JSON report on stdout instead of text.")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="motion-transfer",
         description="Make a character image perform the motion of a reference video, on your own machine. "
                     "Inputs are checked first: every problem is named with the file, what was measured, the "
@@ -109,18 +132,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("video", help="motion reference video (MP4, MOV, WEBM, M4V, GIF; 3-30 s; at most 100 MB)")
     run.add_argument("-o", "--output", required=True, help="result video (H.264 MP4); written only when complete")
     _add_common(run)
-    run.add_argument("--tier", "--mode", dest="tier", choices=["std", "pro"], default="std",
+    run.add_argument("--tier", "--mode", dest="tier", choices=TIERS, default="std",
                      help="std: 720p, faster (default). pro: 1080p.")
     run.add_argument("--no-keep-sound", dest="keep_sound", action="store_false",
                      help="do not copy the reference video's audio into the result")
     run.add_argument("--background", help="a background image or video file, or a colour (#00ff00, green); "
-                                          "default: the character image's own background, character removed")
+                                          "default: the character image's own background, character removed. "
+                                          "wan-animate: 'video' puts the character into the motion video's own "
+                                          "scene (with --orientation video)")
     run.add_argument("--compare", help="also write reference | result side by side to this MP4")
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
-    run.add_argument("--seed", type=int, default=0, help="seed for engines with randomness (default 0)")
+    run.add_argument("--seed", type=int, default=0,
+                     help="seed for generative engines (wan-animate); the puppet engine is deterministic and "
+                          "Kling's API takes no seed (default 0)")
     kl = run.add_argument_group("kling engine")
-    kl.add_argument("--model", default="kling-v2-6", choices=["kling-v2-6", "kling-v3"], help="Kling model")
+    kl.add_argument("--model", choices=MODELS,
+                    help=f"Kling model (default: env KLING_MODEL, else {DEFAULT_MODEL})")
     kl.add_argument("--video-url", help="a public https URL of the video (otherwise it is uploaded to your "
                                         "configured S3 bucket)")
     kl.add_argument("--detach", action="store_true", help="submit, store the job and return its id at once; "
@@ -129,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
     kl.add_argument("--api-base", help="Kling API base URL (default: the global region; env KLING_API_BASE)")
     kl.add_argument("--jobs-db", help="job store file (default: env MOTION_TRANSFER_JOBS_DB, else the user's "
                                       "data folder)")
+    from .cli_wan import add_arguments as add_wan_arguments
+
+    add_wan_arguments(run)
 
     chk = sub.add_parser("check", help="check IMAGE and VIDEO against the rules and predict problems",
                          description="Apply the input rules and the preflight advice. Exit status 2 when any "
@@ -148,13 +179,15 @@ def build_parser() -> argparse.ArgumentParser:
     pose.add_argument("--openpose-dir", help="also write one OpenPose JSON file per frame into this folder")
     pose.add_argument("--fps", type=float, help="resample to this frame rate first (default: the video's)")
     pose.add_argument("--no-smooth", dest="smooth", action="store_false", help="keep the raw detections")
+    pose.add_argument("--allow-empty", action="store_true",
+                      help="write the track even when nobody is found (default: that is an error, exit 2)")
     pose.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
 
     demo = sub.add_parser("demo", help="run on built-in sample inputs (a drawn character and a dance)",
                           description="Generate the built-in sample character and dance clip and run the full "
                                       "job on them; nothing is downloaded.")
     demo.add_argument("-o", "--output", default="demo.mp4", help="result video (default demo.mp4)")
-    demo.add_argument("--tier", choices=["std", "pro"], default="std")
+    demo.add_argument("--tier", choices=TIERS, default="std", help="std: 720p (default). pro: 1080p.")
     demo.add_argument("--seconds", type=float, default=6.0, help="length of the sample dance (3-30 s)")
     demo.add_argument("--keep-inputs", metavar="DIR", help="also keep the generated inputs in DIR")
     demo.add_argument("--compare", help="also write reference | result side by side to this MP4")
@@ -166,17 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     rig.add_argument("image")
     rig.add_argument("-o", "--output", required=True, help="rig file (.json)")
 
-    try:
-        from .cli_jobs import register
-    except ImportError:
-        register = None
-    if register is not None:
-        register(sub)
+    register_jobs(sub)
     return parser
-
-
-def _emit(data: dict) -> None:
-    print(json.dumps(data, indent=2, default=str))
 
 
 def cmd_check(args, progress: BarProgress) -> int:
@@ -186,7 +210,11 @@ def cmd_check(args, progress: BarProgress) -> int:
                    rig=args.rig, progress=progress)
     progress.close()
     if args.json:
-        _emit(report.to_dict())
+        doc = report.to_dict()
+        if not report.ok:
+            errors = [f for f in report.findings if f.severity == "error"]
+            doc["error"] = PreflightError(errors).to_dict()
+        cli_json.emit(doc)
     else:
         print(format_findings(report.findings))
     return 0 if report.ok else 2
@@ -200,19 +228,34 @@ def _print_warnings(report) -> None:
 
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
+    from .cli_wan import options as wan_options
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
+    options.update(wan_options(args))
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
-                      on_findings=None if args.json else _print_warnings, **options)
+                      on_findings=None if args.json else _print_warnings, confirm=_confirm_cost, **options)
     progress.close()
     if args.json:
-        _emit(result.to_dict())
+        cli_json.emit(cli_json.success(result.to_dict()))
     else:
         _print_result(result)
     return 0
+
+
+def _confirm_cost(question: str) -> bool:
+    """The kling engine's cost question: asked on a terminal; without one (scripts, pipes) the run proceeds, as
+    the user chose the paid engine on the command line (``--yes`` skips the question)."""
+    try:
+        interactive = sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        interactive = False
+    if not interactive:
+        return True
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)  # stderr: stdout may carry --json
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 def _print_result(result) -> None:
@@ -238,10 +281,23 @@ def cmd_pose(args, progress: BarProgress) -> int:
 
     out = Path(args.output)
     if out.suffix not in (".json", ".npz"):
-        raise MotionTransferError(f"{out}: the track file must end in .pose.json or .npz.")
+        raise InputError("the track file must end in .pose.json or .npz.", file=out, code="track_extension",
+                         measured=out.suffix, limit=[".pose.json", ".npz"], fix="e.g. -o dance.pose.json.")
+    check_output(out, inputs=[args.video], what="track file")
+    if args.skeleton_video:
+        check_output(args.skeleton_video, inputs=[args.video, out], what="skeleton video", suffixes=VIDEO_SUFFIXES)
     track = track_video(args.video, fps=args.fps, progress=progress, smooth=args.smooth)
     progress.close()
-    warnings = people_in_track(track, args.video)
+    if not track.present.any():
+        nobody = Finding("video_no_person", "warning" if args.allow_empty else "error",
+                         f"no person was found in any of the {len(track)} frames; the track is empty.",
+                         str(args.video), 0, 1, "use a clip where one person is clearly visible (head to hips), "
+                         "or pass --allow-empty to write the empty track anyway.")
+        if not args.allow_empty:
+            raise PreflightError([nobody])
+        warnings = [nobody]
+    else:
+        warnings = people_in_track(track, args.video)
     if warnings and not args.json:
         print(format_findings(warnings), file=sys.stderr)
     save_track(track, out)
@@ -256,10 +312,9 @@ def cmd_pose(args, progress: BarProgress) -> int:
                "left_hand_frames": int((~_all_nan(track.left_hand)).sum()),
                "right_hand_frames": int((~_all_nan(track.right_hand)).sum()),
                "face_frames": int((~_all_nan(track.face)).sum()),
-               "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir,
-               "findings": [f.to_dict() for f in warnings]}
+               "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir}
     if args.json:
-        _emit(summary)
+        cli_json.emit(cli_json.success(summary, warnings))
     else:
         n = summary["frames"]
         print(f"Wrote {out}: {n} frames at {track.fps:g} fps; body in {summary['body_frames']}, left hand in "
@@ -290,7 +345,7 @@ def cmd_demo(args, progress: BarProgress) -> int:
                           on_findings=None if args.json else _print_warnings)
     progress.close()
     if args.json:
-        _emit(result.to_dict())
+        cli_json.emit(cli_json.success(result.to_dict()))
     else:
         _print_result(result)
         if keep:
@@ -304,6 +359,7 @@ def cmd_rig(args, progress: BarProgress) -> int:
     from .media.probe import probe
 
     probe(args.image, expect="image")
+    check_output(args.output, inputs=[args.image], what="rig file", suffixes=(".json",))
     path = write_rig_template(read_image(args.image, with_alpha=True), args.output, source=args.image)
     print(f"Wrote {path}. Edit the joint positions if needed, then: motion-transfer run {args.image} VIDEO "
           f"-o out.mp4 --rig {path}")
@@ -314,34 +370,50 @@ COMMANDS = {"run": cmd_run, "check": cmd_check, "pose": cmd_pose, "demo": cmd_de
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 ok, 1 failure, 2 bad input or usage, 128+N on signal N)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        if "--json" in argv:
+            cli_json.emit(cli_json.failure(cli_json.usage_error(str(exc))))
+        print(exc.usage + str(exc), file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 1
-    progress = BarProgress(enabled=not getattr(args, "json", False))
+    as_json = getattr(args, "json", False)
+    progress = BarProgress(enabled=not as_json)
     try:
-        if args.command == "jobs":
-            from .cli_jobs import run_jobs
-            return run_jobs(args)
-        return COMMANDS[args.command](args, progress)
+        with _signals_interrupt():
+            if args.command == "jobs":
+                return run_jobs(args)
+            return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()
-        if getattr(args, "json", False):
-            _emit({"ok": False, "findings": [f.to_dict() for f in exc.findings]})
+        if as_json:
+            cli_json.emit(cli_json.failure(exc, exc.findings))
         else:
             print(format_findings(exc.findings), file=sys.stderr)
         return exc.exit_code
     except MotionTransferError as exc:
         progress.close()
-        if getattr(args, "json", False):
-            _emit({"ok": False, "error": str(exc), "type": type(exc).__name__})
+        if as_json:
+            cli_json.emit(cli_json.failure(exc))
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         progress.close()
-        print("interrupted; no output was written.", file=sys.stderr)
-        return 130
+        signum = getattr(exc, "signum", signal.SIGINT)
+        name = signal.Signals(signum).name
+        sentence = f"stopped by {name}; unfinished output was removed."
+        if as_json:
+            cli_json.emit(cli_json.failure({"type": "Interrupted", "code": "interrupted", "message": sentence,
+                                            "fix": None, "file": None, "measured": name, "limit": None,
+                                            "exit_code": 128 + signum, "sentence": sentence}))
+        print(sentence, file=sys.stderr)
+        return 128 + signum
     except BrokenPipeError:
         return 0
 

@@ -6,11 +6,12 @@ status. Errors are ``MotionTransferError``s, which the main CLI prints as senten
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from datetime import datetime
 
+from . import cli_json
+from .errors import EngineError, InputError, MotionTransferError
 from .jobs import ALIVE, STATES, Job, JobStore, default_db_path
 
 DESCRIPTION = """\
@@ -92,7 +93,7 @@ def _list(store: JobStore, args) -> int:
     states = list(args.state or []) + (list(ALIVE) if args.alive else [])
     jobs = store.list(states or None, limit=args.limit or None)
     if args.json:
-        print(json.dumps([_job_json(j) for j in jobs], indent=2, default=str))
+        cli_json.emit(cli_json.success({"jobs": [_job_json(j) for j in jobs]}))
         return 0
     if not jobs:
         print(f"No jobs{' in those states' if states else ''} in {store.path}.")
@@ -115,7 +116,7 @@ def _list(store: JobStore, args) -> int:
 def _show(store: JobStore, args) -> int:
     job = store.find(args.id)
     if args.json:
-        print(json.dumps(_job_json(job), indent=2, default=str))
+        cli_json.emit(cli_json.success({"job": _job_json(job)}))
         return 0
     r = job.request
 
@@ -155,32 +156,33 @@ def _show(store: JobStore, args) -> int:
 
 def _resume(args) -> int:
     from .engines.kling.engine import KlingEngine
-    from .errors import MotionTransferError
 
     if not args.id and not args.all:
-        print("error: give a job id, or --all to finish every alive job (see 'motion-transfer jobs list').",
-              file=sys.stderr)
-        return 2
+        raise InputError("give a job id, or --all to finish every alive job.", code="usage",
+                         fix="see 'motion-transfer jobs list'.")
     options = {k: v for k, v in (("jobs_db", args.jobs_db), ("api_base", args.api_base),
                                  ("video_url", args.video_url), ("concurrency", args.concurrency)) if v}
     engine = KlingEngine()
     if args.id:
         result = engine.resume(args.id, options=options)
         if args.json:
-            print(json.dumps(result.to_dict(), indent=2, default=str))
+            cli_json.emit(cli_json.success(result.to_dict()))
         else:
             _print_done(result)
         return 0
     outcomes = engine.resume_all(options=options)
     if not outcomes:
-        print("No alive jobs to resume.")
+        if args.json:
+            cli_json.emit(cli_json.success({"jobs": []}))
+        else:
+            print("No alive jobs to resume.")
         return 0
     failed = 0
     report = []
     for job, outcome in outcomes:
         if isinstance(outcome, MotionTransferError):
             failed += 1
-            report.append({"job_id": job.id, "ok": False, "error": str(outcome)})
+            report.append({"job_id": job.id, "ok": False, "error": outcome.to_dict()})
             if not args.json:
                 print(f"job {job.id}: error: {outcome}", file=sys.stderr)
         else:
@@ -188,7 +190,12 @@ def _resume(args) -> int:
             if not args.json:
                 _print_done(outcome)
     if args.json:
-        print(json.dumps(report, indent=2, default=str))
+        if failed:
+            error = EngineError(f"{failed} of {len(outcomes)} job(s) could not be finished; see each job's error.",
+                                code="jobs_failed")
+            cli_json.emit(cli_json.failure(error, jobs=report))
+        else:
+            cli_json.emit(cli_json.success({"jobs": report}))
     else:
         print(f"{len(outcomes) - failed} of {len(outcomes)} job(s) finished.")
     return 1 if failed else 0
@@ -214,26 +221,6 @@ def run_jobs(args) -> int:
         return _list(store, args) if command == "list" else _show(store, args)
     finally:
         store.close()
-
-
-def main(argv=None) -> int:  # for `python -m motion_transfer.cli_jobs` while cli.py is elsewhere
-    parser = argparse.ArgumentParser(prog="motion-transfer")
-    register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(argv)
-    if args.command != "jobs":
-        parser.print_help()
-        return 1
-    from .errors import MotionTransferError
-
-    try:
-        return run_jobs(args)
-    except MotionTransferError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())
 
 
 __all__ = ["register", "run_jobs"]

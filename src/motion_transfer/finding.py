@@ -1,8 +1,11 @@
 """The ``Finding``: one measured fact about the inputs, shared by the input rules and the preflight advice."""
 from __future__ import annotations
 
+import shutil
+import textwrap
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Sequence
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -33,3 +36,27 @@ class Finding:
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then info; stable within a severity."""
     return sorted(findings, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def format_findings(findings: Sequence[Finding]) -> str:
+    """A table a person can read: severity, code, the sentence, what was measured and the fix."""
+    if not findings:
+        return "No problems found."
+    width = min(shutil.get_terminal_size((100, 20)).columns, 120)
+    code_w = max(len(f.code) for f in findings)
+    indent = " " * (9 + code_w + 2)
+    lines = []
+    for f in findings:
+        head = f"{f.severity.upper():<8} {f.code:<{code_w}}  "
+        body = textwrap.wrap(f.message if not f.file else f"{Path(f.file).name}: {f.message}",
+                             width=max(40, width - len(indent)))
+        lines.append(head + body[0])
+        lines += [indent + b for b in body[1:]]
+        if f.measured is not None or f.limit is not None:
+            lines.append(f"{indent}measured: {f.measured}   limit: {f.limit}")
+        if f.fix:
+            lines += textwrap.wrap(f"fix: {f.fix}", width=max(40 + len(indent), width), initial_indent=indent,
+                                   subsequent_indent=indent + "     ")
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    lines.append(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s).")
+    return "\n".join(lines)

@@ -32,7 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from .errors import ConfigError, MotionTransferError
+from .engines.kling.auth import redact
+from .errors import ConfigError, JobNotFound
 
 SUBMITTING = "submitting"
 SUBMITTED = "submitted"
@@ -70,10 +71,6 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_hash_state ON jobs (request_hash, state);
 CREATE INDEX IF NOT EXISTS jobs_remote ON jobs (remote_id);
 """
-
-
-class JobNotFound(MotionTransferError):
-    exit_code = 2
 
 
 class _Found(Exception):
@@ -236,7 +233,6 @@ class JobStore:
 
     def _clean(self, value: Any) -> Any:
         """JSON-able ``value`` with secrets redacted from every string."""
-        from .engines.kling.auth import redact
 
         if isinstance(value, str):
             return redact(value, self._secrets)

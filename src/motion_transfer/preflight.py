@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -19,9 +18,8 @@ from .media.probe import MediaInfo, probe
 from .pose.figure import Figure, find_figure
 from .pose.skeleton import J
 from .pose.track import PoseTrack
-from .rules import check_inputs, rules_for
-
-Progress = Callable[[str, int, int], None]
+from .request import Progress
+from .rules import check_inputs, check_prompt, rules_for
 
 # Thresholds (documented in the findings themselves, so users see why a warning fired).
 ASPECT_TOLERANCE = 0.15  # relative difference of width/height
@@ -80,8 +78,8 @@ class Report:
 
 
 def _probe_finding(exc: InputError) -> Finding:
-    return Finding(code=exc.code, severity="error", message=str(exc).split(": ", 1)[-1].split(" Fix: ")[0],
-                   file=exc.file, measured=exc.measured, limit=exc.limit, fix=exc.fix)
+    return Finding(code=exc.code, severity="error", message=exc.message, file=exc.file, measured=exc.measured,
+                   limit=exc.limit, fix=exc.fix)
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
@@ -102,7 +100,6 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
     if report.image_info and report.video_info:
         report.findings += check_inputs(report.image_info, report.video_info, orientation, engine, prompt)
     elif len(prompt) > rules_for(engine).prompt_max_chars:
-        from .rules import check_prompt
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:

@@ -14,6 +14,8 @@ from .request import PROMPT_MAX_CHARS
 
 MB = 1_000_000
 DURATION_SLACK = 0.05  # seconds: container rounding must not turn a 30.0 s clip into an error
+# A file is "cut off" when its header promises more than this (or 5 %) beyond what decodes.
+TRUNCATION_SLACK = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,17 @@ def check_video(info: MediaInfo, rules: MediaRules, orientation: str) -> list[Fi
                          f"{file_size_text(rules.video_max_bytes)} limit.", info.bytes, rules.video_max_bytes,
                          "re-encode it at a lower bitrate or trim it."))
     max_s = rules.max_seconds[orientation]
-    if info.duration < rules.min_seconds - DURATION_SLACK:
+    truncated = info.declared_duration > info.duration + max(TRUNCATION_SLACK, 0.05 * info.declared_duration)
+    too_short = info.duration < rules.min_seconds - DURATION_SLACK
+    if truncated:  # said instead of "too short": the cause is the cut, and so is the fix
+        out.append(Finding("video_truncated", "error" if too_short else "warning",
+                           f"the file declares {info.declared_duration:.2f} s but only {info.duration:.2f} s can be "
+                           "decoded: it is cut off (an interrupted download or copy)"
+                           + (f", under the {rules.min_seconds:g} s minimum." if too_short else
+                              "; only the readable part is used."),
+                           str(info.path), round(info.duration, 3), round(info.declared_duration, 3),
+                           "download or copy the video again."))
+    if too_short and not truncated:
         out.append(_err("video_too_short", info, f"the video lasts {info.duration:.2f} s; at least "
                          f"{rules.min_seconds:g} s is needed.", round(info.duration, 3), rules.min_seconds,
                          "use a longer clip (loop it if the motion is short)."))

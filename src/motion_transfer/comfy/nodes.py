@@ -16,32 +16,38 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..engines.base import DEFAULT_ENGINE, REGISTRY, SUMMARIES
+from ..engines.kling.settings import NODE_MODELS
+from ..finding import format_findings
+from ..request import ORIENTATIONS, TIERS
 from . import poses, video_io
 
 log = logging.getLogger("motion_transfer.comfy")
 
 CATEGORY = "motion transfer"
 
-ORIENTATIONS = ["video", "image"]
-MODES = ["pro", "std"]
+# ComfyUI's KlingMotionControl lists pro first (its default); the same words as everywhere else.
+MODES = ["pro"] + [t for t in TIERS if t != "pro"]
 # KlingMotionControl (ComfyUI v0.27.0) has a 7th, optional widget: its model. We accept it so a saved Kling
 # workflow loads with every widget value in its place; only the kling engine uses it.
-KLING_MODELS = ["kling-v3", "kling-v2-6"]
+KLING_MODELS = list(NODE_MODELS)
 
-_ENGINE_MODULES = {"puppet": "motion_transfer.engines.puppet.engine", "kling": "motion_transfer.engines.kling.engine"}
 _engine_cache: list[str] | None = None
 
 
 def available_engines() -> list[str]:
-    """``puppet`` always (first: the default), ``kling`` when its module imports. Reasons are logged once."""
+    """The registry's engines whose module imports, the default first. Reasons for the others are logged once."""
     global _engine_cache
     if _engine_cache is None:
-        names = ["puppet"]
-        try:
-            importlib.import_module(_ENGINE_MODULES["kling"])
-            names.append("kling")
-        except Exception as exc:  # noqa: BLE001 - an optional engine must never break the pack
-            log.info("motion-transfer: engine 'kling' is not offered in ComfyUI: %s", exc)
+        names = [DEFAULT_ENGINE]
+        for name, target in REGISTRY.items():
+            if name == DEFAULT_ENGINE:
+                continue
+            try:
+                importlib.import_module(target.split(":")[0])
+                names.append(name)
+            except Exception as exc:  # noqa: BLE001 - an optional engine must never break the pack
+                log.info("motion-transfer: engine '%s' is not offered in ComfyUI: %s", name, exc)
         _engine_cache = names
     return list(_engine_cache)
 
@@ -58,7 +64,7 @@ def kling_inputs() -> dict:
                                                  "character_orientation:\n - image: 3-10 s\n - video: 3-30 s"}),
         "keep_original_sound": ("BOOLEAN", {"default": True,
                                             "tooltip": "Copy the reference video's audio into the result."}),
-        "character_orientation": (ORIENTATIONS, {
+        "character_orientation": (list(ORIENTATIONS), {
             "default": "video",
             "tooltip": "video: orientation, position and framing follow the video (full-body choreography, up "
                        "to 30 s).\nimage: the character keeps the image's orientation and framing; only the "
@@ -75,9 +81,8 @@ def _optional_kling_model() -> dict:
 
 def _engine_input() -> dict:
     engines = available_engines()
-    return {"engine": (engines, {"default": "puppet",
-                                 "tooltip": "puppet: local, offline, CPU. kling: Kling's cloud API with your "
-                                            "own keys (KLING_ACCESS_KEY / KLING_SECRET_KEY); paid."})}
+    return {"engine": (engines, {"default": DEFAULT_ENGINE,
+                                 "tooltip": "\n".join(f"{n}: {SUMMARIES.get(n, n)}" for n in engines)})}
 
 
 # ------------------------------------------------------------------------------------------ shared helpers
@@ -124,13 +129,6 @@ def user_errors(labels: dict[str, str]) -> Iterator[None]:
         message = format_findings(exc.findings) if isinstance(exc, PreflightError) else str(exc)
         exc.args = (_relabel(message, labels),)
         raise
-
-
-def format_findings(findings) -> str:
-    """The findings as the CLI prints them (one table: severity, code, sentence, measured value, fix)."""
-    from ..cli import format_findings as cli_format
-
-    return cli_format(findings)
 
 
 def _relabel(text: str, labels: dict[str, str]) -> str:
@@ -363,7 +361,7 @@ class RetargetPoseNode:
                 "character_image": ("IMAGE", {"tooltip": "The character whose proportions and placement the "
                                                          "skeleton takes."}),
                 "motion_video": ("VIDEO", {"tooltip": "The motion reference."}),
-                "character_orientation": (ORIENTATIONS, {
+                "character_orientation": (list(ORIENTATIONS), {
                     "default": "video",
                     "tooltip": "video: position and size follow the video. image: the character stays where "
                                "and as large as the image shows it; only the motion transfers."}),
@@ -394,7 +392,7 @@ class RetargetPoseNode:
 # node id, class, display name, modules it needs (checked without importing heavy third-party packages)
 NODES: tuple[tuple[str, type, str, tuple[str, ...]], ...] = (
     ("MotionTransfer", MotionTransferNode, "Motion Transfer (Kling Motion Control, offline)",
-     ("motion_transfer.api", _ENGINE_MODULES["puppet"], "mediapipe", "av", "cv2", "scipy")),
+     ("motion_transfer.api", REGISTRY[DEFAULT_ENGINE].split(":")[0], "mediapipe", "av", "cv2", "scipy")),
     ("MotionTransferPreflight", MotionPreflightNode, "Motion Preflight",
      ("motion_transfer.api", "mediapipe", "av")),
     ("MotionTransferPoseTrack", PoseTrackNode, "Pose Track (OpenPose skeleton + keypoints)",

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import InputError
+
 # The character image must stay under the rules' 10 MB even when a 4K IMAGE arrives; PNG first, JPEG if larger.
 IMAGE_MAX_BYTES = 10_000_000
 
@@ -40,12 +42,14 @@ def image_to_array(image: Any, index: int = 0) -> np.ndarray:
     arr = np.asarray(image, dtype=np.float32)
     if arr.ndim == 4:
         if arr.shape[0] == 0:
-            raise ValueError("the IMAGE batch is empty.")
+            raise InputError("the IMAGE batch is empty.", code="image_batch",
+                             fix="connect a node that outputs at least one image.")
         arr = arr[min(index, arr.shape[0] - 1)]
     if arr.ndim == 2:
         arr = arr[:, :, None]
     if arr.ndim != 3:
-        raise ValueError(f"an IMAGE must be [B, H, W, C] or [H, W, C]; got shape {tuple(np.shape(image))}.")
+        raise InputError(f"an IMAGE must be [B, H, W, C] or [H, W, C]; got shape {tuple(np.shape(image))}.",
+                         code="image_shape", measured=tuple(np.shape(image)), fix="connect an IMAGE output.")
     arr = np.nan_to_num(np.clip(arr, 0.0, 1.0))
     if arr.shape[2] == 1:
         arr = np.repeat(arr, 3, axis=2)
@@ -53,7 +57,8 @@ def image_to_array(image: Any, index: int = 0) -> np.ndarray:
         alpha = arr[:, :, 3:4]
         arr = arr[:, :, :3] * alpha + (1.0 - alpha)
     elif arr.shape[2] != 3:
-        raise ValueError(f"an IMAGE needs 1, 3 or 4 channels; got {arr.shape[2]}.")
+        raise InputError(f"an IMAGE needs 1, 3 or 4 channels; got {arr.shape[2]}.", code="image_channels",
+                         measured=int(arr.shape[2]), limit=[1, 3, 4], fix="connect a grey, RGB or RGBA image.")
     return (arr * 255.0 + 0.5).astype(np.uint8)
 
 
@@ -114,7 +119,7 @@ def video_to_path(video: Any, folder: str | Path, stem: str = "reference_video")
     """A file path holding ``video``, without decoding it into memory where that can be avoided.
 
     ``folder`` receives a copy only when one is needed (in-memory source, trimmed video, or no stream source);
-    the caller owns ``folder`` and deletes it when done. Raises ``ValueError`` for an object that is no video.
+    the caller owns ``folder`` and deletes it when done. Raises ``InputError`` for an object that is no video.
     """
     if isinstance(video, (str, os.PathLike)):
         return Path(video)
@@ -140,7 +145,8 @@ def video_to_path(video: Any, folder: str | Path, stem: str = "reference_video")
         path = folder / f"{stem}.mp4"
         video.save_to(str(path))
         return path
-    raise ValueError(f"expected a VIDEO (an object with get_stream_source() or save_to()); got {type(video)!r}.")
+    raise InputError(f"expected a VIDEO (an object with get_stream_source() or save_to()); got {type(video)!r}.",
+                     code="video_type", fix="connect a VIDEO output (Load Video, or a node that makes a video).")
 
 
 def video_facts(path: str | Path) -> dict:

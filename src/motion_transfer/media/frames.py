@@ -10,6 +10,7 @@ from typing import Iterator
 import numpy as np
 
 from ..errors import InputError
+from .probe import quiet_bomb_warning
 
 
 def read_image(path: str | Path, *, with_alpha: bool = False) -> np.ndarray:
@@ -21,18 +22,50 @@ def read_image(path: str | Path, *, with_alpha: bool = False) -> np.ndarray:
     from PIL import Image, ImageOps
 
     try:
-        with Image.open(path) as im:
+        with quiet_bomb_warning(), Image.open(path) as im:
             im.seek(0)
             im = ImageOps.exif_transpose(im)
-            rgba = im.convert("RGBA")
+            arr = to_rgba(im)
     except Exception as exc:
         raise InputError(f"the image cannot be decoded ({exc}).", file=path, code="corrupt",
                          fix="re-export or re-download the image.") from exc
-    arr = np.asarray(rgba)
     if with_alpha:
         return arr.copy()
     alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
     return (arr[:, :, :3] * alpha + 255.0 * (1.0 - alpha) + 0.5).astype(np.uint8)
+
+
+# Pillow's modes holding one channel of more than 8 bits; its own convert() clamps them to 0..255 (a 16-bit
+# grey PNG becomes white), so they are scaled here instead.
+WIDE_GREY_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
+
+
+def to_rgba(im) -> np.ndarray:
+    """A Pillow image of any mode as HxWx4 uint8 RGBA.
+
+    Wide grey is scaled by the range its type implies: 0..65535 for 16-bit modes; for 32-bit integer and float
+    images (whose range the file does not state) 0..1 for floats that fit in it, 0..255 when the values fit in
+    8 bits, 0..65535 when they fit in 16, else the image's own min..max. Every
+    other mode (1, L, LA, P with transparency, RGB(A) including 16-bit PNGs, CMYK, YCbCr, LAB, HSV) goes
+    through Pillow's conversion, which is exact for them.
+    """
+    if im.mode not in WIDE_GREY_MODES:
+        return np.asarray(im.convert("RGBA"))
+    grey = np.asarray(im).astype(np.float64)
+    finite = grey[np.isfinite(grey)]
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
+    if im.mode.startswith("I;16"):
+        scale, offset = 255.0 / 65535.0, 0.0
+    elif im.mode == "F" and lo >= 0.0 and hi <= 1.0:
+        scale, offset = 255.0, 0.0
+    elif lo >= 0.0 and hi <= 255.0:
+        scale, offset = 1.0, 0.0
+    elif lo >= 0.0 and hi <= 65535.0:
+        scale, offset = 255.0 / 65535.0, 0.0
+    else:
+        scale, offset = 255.0 / max(hi - lo, 1e-12), lo
+    g = np.clip((np.nan_to_num(grey, nan=lo) - offset) * scale + 0.5, 0, 255).astype(np.uint8)
+    return np.dstack([g, g, g, np.full_like(g, 255)])
 
 
 def _rotate(rgb: np.ndarray, clockwise: int) -> np.ndarray:

@@ -5,8 +5,11 @@ whether the frame rate varies, then decodes one frame to prove the stream is rea
 """
 from __future__ import annotations
 
+import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -37,6 +40,7 @@ class MediaInfo:
     rotation: int = 0  # degrees clockwise the player turns the stored frames
     variable_fps: bool = False
     has_alpha: bool = False
+    declared_duration: float = 0.0  # what the container's header promises (0 when it says nothing)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -127,11 +131,22 @@ def probe(path: str | Path, expect: str | None = None) -> MediaInfo:
     return _probe_image(path, fmt, size)
 
 
+@contextmanager
+def quiet_bomb_warning() -> Iterator[None]:
+    """Silence Pillow's DecompressionBombWarning (it prints a site-packages path); our own pixel limit, lower
+    than Pillow's, turns such an image into one clear sentence instead."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        yield
+
+
 def _probe_image(path: Path, fmt: str, size: int) -> MediaInfo:
     from PIL import Image, ImageOps
 
     try:
-        with Image.open(path) as im:
+        with quiet_bomb_warning(), Image.open(path) as im:
             w, h = im.size
             if w * h > MAX_IMAGE_PIXELS:
                 raise InputError(
@@ -146,6 +161,10 @@ def _probe_image(path: Path, fmt: str, size: int) -> MediaInfo:
             w, h = oriented.size
     except InputError:
         raise
+    except Image.DecompressionBombError as exc:
+        raise InputError(f"the image has too many pixels to be decoded safely ({exc}).", file=path,
+                         limit=MAX_IMAGE_PIXELS, code="too_many_pixels",
+                         fix="downscale the image (e.g. to 2048 px on the long side).") from None
     except Exception as exc:  # PIL raises many types for broken files
         raise InputError(f"the {fmt.upper()} image is corrupt or truncated and cannot be decoded ({exc}).",
                          file=path, code="corrupt", fix="re-export or re-download the image.") from exc
@@ -207,6 +226,7 @@ def _probe_video(path: Path, fmt: str, size: int) -> MediaInfo:
             fps = float(stream.average_rate or stream.guessed_rate or 1.0)
             variable = False
             duration = 1.0 / fps
+        declared = _declared_duration(stream)
         rotation = int(round(getattr(first_frame, "rotation", 0) or 0)) % 360
         w, h = first_frame.width, first_frame.height
         if rotation in (90, 270):
@@ -215,8 +235,18 @@ def _probe_video(path: Path, fmt: str, size: int) -> MediaInfo:
             path=path, kind="video", format=fmt, codec=stream.codec_context.name, width=w, height=h,
             bytes=size, fps=fps, frame_count=count, duration=duration, has_audio=bool(astreams),
             audio_codec=astreams[0].codec_context.name if astreams else None,
-            rotation=(-rotation) % 360, variable_fps=variable,
+            rotation=(-rotation) % 360, variable_fps=variable, declared_duration=declared,
         )
+
+
+def _declared_duration(stream) -> float:
+    """The video stream's duration as its header states it (a cut file keeps the header of the whole one).
+
+    Only the stream's own figure counts: the container's covers the audio too, which may run longer.
+    """
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    return 0.0
 
 
 def file_size_text(n: int) -> str:

@@ -1,21 +1,26 @@
 """An MP4 writer that never leaves a half-written file: H.264 yuv420p, faststart, optional AAC audio.
 
 The video goes to a hidden temp file next to the destination and is renamed into place only when complete, so
-a crash, a Ctrl-C or an exception leaves either the old file or nothing.
+a crash, a Ctrl-C, SIGTERM or an exception leaves either the old file or nothing. An OS error while writing
+(disk full, permission) becomes one sentence naming the output (``outputs.output_error``).
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
-from ..atomic import replace_into_place
+from ..atomic import new_part, replace_into_place
 from ..errors import EngineError, InputError
+from ..outputs import output_error
 
 AUDIO_RATE = 48000
+
+
+def container_format(path: Path) -> str:
+    """``mov`` for a .mov name, else ``mp4`` (.mp4, .m4v): the bytes match what the extension promises."""
+    return "mov" if path.suffix.lower() == ".mov" else "mp4"
 
 
 def even(n: int) -> int:
@@ -51,12 +56,27 @@ class VideoWriter:
         self.frames = 0
         self._audio_from = Path(audio_from) if audio_from is not None else None
         self._audio = audio
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".part.mp4", dir=self.path.parent)
-        os.close(fd)
-        self._tmp = Path(tmp)
-        self._container = av.open(str(self._tmp), mode="w", format="mp4",
-                                  options={"movflags": "+faststart"})
+        self._astream = None
+        self._audio_source = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = new_part(self.path)
+        except OSError as exc:
+            raise output_error(exc, self.path) from None
+        try:
+            self._container = av.open(str(self._tmp), mode="w", format=container_format(self.path),
+                                      options={"movflags": "+faststart"})
+        except OSError as exc:
+            self._tmp.unlink(missing_ok=True)
+            raise output_error(exc, self.path) from None
+        self._closed = False
+        try:
+            self._open_streams(crf, preset)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _open_streams(self, crf: int, preset: str) -> None:
         rate = Fraction(self.fps).limit_denominator(1001)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = self.width, self.height
@@ -64,15 +84,12 @@ class VideoWriter:
         self._stream.options = {"crf": str(crf), "preset": preset}
         self._stream.thread_type = "AUTO"
         self._stream.codec_context.time_base = 1 / rate
-        self._astream = None
-        self._audio_source = None
         if self._audio_from is not None:
             self._audio_source = self._open_audio_source(self._audio_from)
-        if self._audio_source is not None or audio is not None:
-            rate_a = AUDIO_RATE if audio is None else int(audio[1])
+        if self._audio_source is not None or self._audio is not None:
+            rate_a = AUDIO_RATE if self._audio is None else int(self._audio[1])
             self._astream = self._container.add_stream("aac", rate=rate_a)
             self._astream.layout = "stereo"
-        self._closed = False
 
     @property
     def has_audio(self) -> bool:
@@ -105,8 +122,12 @@ class VideoWriter:
         yuv = cv2.cvtColor(np.ascontiguousarray(rgb, dtype=np.uint8), cv2.COLOR_RGB2YUV_I420)
         frame = av.VideoFrame.from_ndarray(yuv, format="yuv420p")
         frame.pts = self.frames
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except OSError as exc:
+            self.abort()
+            raise output_error(exc, self.path) from None
         self.frames += 1
 
     def _write_audio(self) -> None:
@@ -169,6 +190,9 @@ class VideoWriter:
                 self._write_audio()
             self._container.close()
             replace_into_place(self._tmp, self.path)
+        except OSError as exc:
+            self.abort()
+            raise output_error(exc, self.path) from None
         except BaseException:
             self.abort()
             raise
@@ -186,8 +210,7 @@ class VideoWriter:
             pass  # the container may already be broken; the temp file is removed either way
         if self._audio_source is not None:
             self._audio_source.close()
-        if self._tmp.exists():
-            self._tmp.unlink()
+        self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> "VideoWriter":
         return self

@@ -10,18 +10,17 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from ..errors import DependencyError
 from ..media.frames import iter_frames, resize
 from ..media.probe import probe
+from ..request import Progress
 from .smoothing import fill_short_gaps, smooth_zero_lag
 from .skeleton import NUM_FACE
 from .track import PoseTrack
-
-Progress = Callable[[str, int, int], None]
 
 # Frames are shrunk to this long side before inference: the body model works at 256 px anyway, and hand and
 # face crops still get enough pixels at 960 px while decoding and colour conversion stay cheap.

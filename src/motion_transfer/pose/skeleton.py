@@ -16,20 +16,6 @@ NUM_BODY = 33
 NUM_HAND = 21
 NUM_FACE = 468
 
-# The limb bones the motion metric and retargeting use: (parent, child).
-LIMB_BONES: dict[str, tuple[int, int]] = {
-    "left_upper_arm": (J["left_shoulder"], J["left_elbow"]),
-    "left_lower_arm": (J["left_elbow"], J["left_wrist"]),
-    "right_upper_arm": (J["right_shoulder"], J["right_elbow"]),
-    "right_lower_arm": (J["right_elbow"], J["right_wrist"]),
-    "left_upper_leg": (J["left_hip"], J["left_knee"]),
-    "left_lower_leg": (J["left_knee"], J["left_ankle"]),
-    "right_upper_leg": (J["right_hip"], J["right_knee"]),
-    "right_lower_leg": (J["right_knee"], J["right_ankle"]),
-    "shoulder_line": (J["left_shoulder"], J["right_shoulder"]),
-    "hip_line": (J["left_hip"], J["right_hip"]),
-}
-
 # Bones drawn for a MediaPipe-layout body (head, torso, limbs, feet).
 BODY_BONES: tuple[tuple[int, int], ...] = (
     (11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24), (23, 25), (25, 27),
@@ -42,12 +28,9 @@ HAND_BONES: tuple[tuple[int, int], ...] = (
     (0, 13), (13, 14), (14, 15), (15, 16), (0, 17), (17, 18), (18, 19), (19, 20),
 )
 
-# OpenPose COCO-18 body from MediaPipe's 33 joints; "neck" (index 1) is the shoulders' midpoint.
-OPENPOSE18_NAMES: tuple[str, ...] = (
-    "nose", "neck", "right_shoulder", "right_elbow", "right_wrist", "left_shoulder", "left_elbow", "left_wrist",
-    "right_hip", "right_knee", "right_ankle", "left_hip", "left_knee", "left_ankle", "right_eye", "left_eye",
-    "right_ear", "left_ear",
-)
+# OpenPose COCO-18 body from MediaPipe's 33 joints, in OpenPose's order (nose, neck, right shoulder/elbow/wrist,
+# left shoulder/elbow/wrist, right hip/knee/ankle, left hip/knee/ankle, right eye, left eye, right ear, left ear);
+# "neck" (index 1) is the shoulders' midpoint.
 OPENPOSE18_FROM_MP: tuple[int | None, ...] = (0, None, 12, 14, 16, 11, 13, 15, 24, 26, 28, 23, 25, 27, 5, 2, 8, 7)
 
 # OpenPose's limb sequence and colours (RGB), as its renderer and ControlNet's preprocessors draw them.

@@ -20,15 +20,14 @@ a long gap stays missing, it is never invented.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..atomic import replace_into_place
+from ..atomic import new_part, replace_into_place
 from ..errors import InputError
+from ..outputs import output_error
 from .skeleton import NUM_BODY, NUM_FACE, NUM_HAND
 
 FORMAT_NAME = "motion-transfer.pose"
@@ -111,9 +110,11 @@ def _from_nested(rows: list, shape: tuple[int, int]) -> np.ndarray:
 def save_track(track: PoseTrack, path: str | Path) -> Path:
     """Write ``.pose.json`` or ``.npz`` atomically (temp file, then rename)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = new_part(path)
+    except OSError as exc:
+        raise output_error(exc, path, "track file") from None
     try:
         header = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "fps": track.fps, "width": track.width,
                   "height": track.height, "frames": len(track), "source": track.source, "meta": track.meta}
@@ -130,9 +131,10 @@ def save_track(track: PoseTrack, path: str | Path) -> Path:
             with open(tmp, "w", encoding="utf-8") as fh:
                 json.dump(doc, fh, separators=(",", ":"))
         replace_into_place(tmp, path)
+    except OSError as exc:
+        raise output_error(exc, path, "track file") from None
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -16,6 +16,7 @@ The bearer token is sent only to the API host, never to the result-video URLs (a
 from __future__ import annotations
 
 import email.utils
+import errno
 import http.client
 import ipaddress
 import json
@@ -37,6 +38,9 @@ from ...errors import (
     RemoteError,
     RemoteParameterError,
     RemotePolicyError,
+    RateLimited,
+    SubmitUncertain,
+    TaskNotFound,
 )
 from .auth import TokenSource, read_config_section, redact
 
@@ -58,6 +62,8 @@ PARAMETER_CODES = (1200, 1201)
 POLICY_CODES = (1300, 1301)
 RATE_CODES = (1302, 1303)
 SERVER_CODES = (5000, 5001, 5002)
+# OS errors of the local file a download writes into (full disk, quota, read-only, permission, size limit).
+LOCAL_WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG)
 # The fields of the create request, so a 1200/1201 message can be turned into "Kling refused <field>".
 REQUEST_FIELDS = ("model_name", "prompt", "image_url", "video_url", "character_orientation", "mode",
                   "keep_original_sound", "callback_url", "external_task_id", "element_list", "watermark_info")
@@ -89,18 +95,6 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-class SubmitUncertain(RemoteError):
-    """The create request may or may not have reached Kling (connection lost, timeout, server error)."""
-
-
-class TaskNotFound(RemoteError):
-    """Kling has no task with this id (or external id)."""
-
-
-class RateLimited(RemoteError):
-    """Kling kept answering 429 / 1302 / 1303 for longer than the retry budget."""
 
 
 @dataclass
@@ -241,6 +235,8 @@ class KlingClient:
                             "resume' again to fetch a fresh link.", http_status=exc.code) from None
                     err: Exception = exc
                 except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+                    if getattr(exc, "errno", None) in LOCAL_WRITE_ERRNOS:
+                        raise  # our disk, not the network: retrying cannot help (the caller names the file)
                     err = exc
                 attempts += 1
                 self.stats.network_errors += 1
@@ -353,9 +349,12 @@ class KlingClient:
 
     # ------------------------------------------------------------------ helpers
     def _backoff(self, attempt: int, base: float, cap: float) -> float:
-        """Exponential backoff with jitter: between half and all of base * 2**attempt (capped)."""
+        """Exponential backoff with jitter above, never below: base * 2**attempt (capped) up to 1.5 times that.
+
+        The jitter only lengthens a wait, because a floor can be a rule (1303 needs at least 1 s between tries).
+        """
         delay = min(cap, base * (2 ** attempt))
-        return delay * (0.5 + 0.5 * self._rng())
+        return min(cap, delay * (1.0 + 0.5 * self._rng()))
 
     def _wait(self, reason: str, seconds: float) -> None:
         self.stats.slept_s += seconds

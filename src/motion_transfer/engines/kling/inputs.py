@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ...errors import InputError, PreflightError
 from ...finding import Finding
+from ...media.frames import to_rgba
 from ...media.probe import MediaInfo, file_size_text, probe
 from ...rules import check_inputs, rules_for
 
@@ -28,7 +29,6 @@ VIDEO_MAX_BYTES = 100 * MB
 KLING_IMAGE_FORMATS = ("jpeg", "png")
 KLING_VIDEO_FORMATS = ("mp4", "mov")
 KLING_VIDEO_CODECS = ("h264", "hevc")
-PROMPT_MAX_CHARS = 2500
 
 
 @dataclass
@@ -116,7 +116,7 @@ def image_payload(path: Path, info: MediaInfo) -> tuple[bytes, str, Finding | No
         im.seek(0)  # an animated GIF/WEBP gives its first frame, as the local engines use
         im = ImageOps.exif_transpose(im)
         keep_alpha = info.has_alpha or im.mode in ("RGBA", "LA", "PA")
-        im = im.convert("RGBA" if keep_alpha else "RGB")
+        im = Image.fromarray(to_rgba(im)).convert("RGBA" if keep_alpha else "RGB")
     why = (f"the image is {info.format.upper()}, which Kling does not take" if info.format not in KLING_IMAGE_FORMATS
            else f"the image is {file_size_text(info.bytes)}, over Kling's 10 MB" if info.bytes > IMAGE_MAX_BYTES
            else "the image carries an EXIF rotation, which is applied")
@@ -183,13 +183,5 @@ def convert_video(src: Path, dest: Path, *, keep_sound: bool = True) -> Path:
     return dest
 
 
-def check_prompt(prompt: str) -> None:
-    """Kling refuses prompts over 2,500 characters; say so before anything is sent."""
-    if len(prompt) > PROMPT_MAX_CHARS:
-        raise InputError(f"the prompt has {len(prompt)} characters; Kling takes at most {PROMPT_MAX_CHARS}.",
-                         measured=len(prompt), limit=PROMPT_MAX_CHARS, code="prompt_too_long",
-                         fix="shorten the prompt.")
-
-
 __all__ = ["PreparedInputs", "prepare", "image_payload", "convert_video", "video_conversion_reason",
-           "check_kling_rules", "check_prompt", "sha256_file", "rules_for"]
+           "check_kling_rules", "sha256_file", "rules_for"]

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import ImageColor
 
 from ...errors import InputError
+from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
-
-
-def parse_color(text: str) -> tuple[int, int, int] | None:
-    """'#0f0', '#00ff00', 'green', '0,255,0' -> RGB, or None."""
-    t = text.strip()
-    if "," in t:
-        try:
-            vals = [int(v) for v in t.split(",")]
-        except ValueError:
-            return None
-        return tuple(vals) if len(vals) == 3 and all(0 <= v <= 255 for v in vals) else None
-    try:
-        c = ImageColor.getrgb(t)
-    except ValueError:
-        return None
-    return tuple(int(v) for v in c[:3])
 
 
 def _given(background: str | Path | None) -> bool:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
-from ..base import Progress
+from ...request import Progress
 from .fill import remove_character
 from .matte import make_matte
 from .mesh import build_layers

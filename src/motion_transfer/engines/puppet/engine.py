@@ -21,8 +21,7 @@ from ...pose.figure import Figure
 from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
-from ...request import TIER_SHORT_SIDE, Request, Result
-from ..base import Progress
+from ...request import TIER_SHORT_SIDE, Progress, Request, Result
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character

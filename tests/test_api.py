@@ -1,0 +1,51 @@
+"""``transfer()`` end to end on the CPU: the generated mannequin dances, checked and rendered by the puppet."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import av
+import pytest
+
+from motion_transfer import outputs
+from motion_transfer.api import transfer
+from motion_transfer.errors import InputError
+from motion_transfer.samples import make_character, make_clip
+
+SECONDS = 3.2  # just over the 3 s minimum: the rules run for real
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("api")
+    image = folder / "character.png"
+    make_character(image, size=(360, 480), style="character", pose="a-pose")
+    video = folder / "dance.mp4"
+    clip = make_clip(video, "dance", seconds=SECONDS, fps=15, size=(480, 360), style="person", audio=True)
+    return folder, image, video, clip
+
+
+def test_transfer_success_path_on_the_mannequin(media):
+    folder, image, video, clip = media
+    seen = []
+    out = folder / "result.mp4"
+    result = transfer(image, video, out, pose_track=clip.to_track(), on_findings=seen.append)
+    assert result.output == out and out.is_file() and result.engine == "puppet"
+    with av.open(str(out)) as c:
+        stream = c.streams.video[0]
+        assert (stream.width, stream.height) == (result.width, result.height)
+        assert min(result.width, result.height) == 720 and len(c.streams.audio) == 1
+    assert result.frames == len(clip) and result.duration == pytest.approx(SECONDS, abs=0.1)
+    assert seen and seen[0].ok  # the preflight report reached the caller before the render
+    assert not [f for f in result.findings if f.severity == "error"]
+    assert "preflight" in result.timings and "render" in result.timings
+    assert sorted(p.name for p in folder.iterdir()) == ["character.png", "dance.mp4", "result.mp4"]
+
+
+def test_full_disk_is_refused_after_the_check_and_before_the_render(media, monkeypatch):
+    folder, image, video, clip = media
+    monkeypatch.setattr(outputs.shutil, "disk_usage", lambda path: SimpleNamespace(free=1_000_000))
+    out = folder / "full.mp4"
+    with pytest.raises(InputError) as err:
+        transfer(image, video, out, pose_track=clip.to_track())
+    assert err.value.code == "output_no_space" and err.value.exit_code == 2
+    assert not out.exists() and not list(folder.glob(".full.mp4.*"))
