@@ -15,7 +15,7 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 from ...media.frames import iter_frames
-from ...pose.skeleton import LIMB_BONES, J
+from ...pose.skeleton import BODY_BONES, J
 from ...pose.track import PoseTrack
 
 LONG_SIDE = 240
@@ -61,7 +61,7 @@ def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float
         cv2.line(mask, (cx, cy), p(ls), 0, r)
         cv2.line(mask, (cx, cy), p(rs), 0, r)
     width = max(2, int(round(0.25 * sw)))
-    for a, b in LIMB_BONES.values():
+    for a, b in BODY_BONES:
         if ok[a] and ok[b]:
             cv2.line(mask, p(a), p(b), 0, width)
     for side in ("left", "right"):
