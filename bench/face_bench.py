@@ -11,9 +11,10 @@ with the clip's; mean absolute head-roll error (degrees); mean absolute finger b
 joints of ``pose.fingers``) on frames where both show the hand. Targets (issue 12): 0.6, 0.4, 0.5, 2 deg, 8 deg,
 at most 30 % added time. Added time: the time spent setting up and warping faces and fingers over the rest of
 that run's drawing and encoding (pose tracking excluded: both runs share the track); ``added_time_two_runs``
-compares the two runs' drawing and encoding times instead (noisy on a shared machine). ``--generated`` adds the mannequin's "talk"
-and "fingers" clips (known truth; also written as contact sheets). With ``--keep`` the videos, tracks and
-contact sheets (``sheet_*.png``: clip / with faces / without) stay in DIR. Never needed by the tests.
+compares the two runs' drawing and encoding times instead (noisy on a shared machine). ``--generated`` adds
+the mannequin's "talk" and "fingers" clips (known truth; also written as contact sheets). With ``--keep`` the
+videos, tracks and contact sheets (``sheet_*.png``: clip / with faces / without) stay in DIR. Never needed by
+the tests.
 """
 from __future__ import annotations
 

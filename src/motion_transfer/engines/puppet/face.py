@@ -263,8 +263,8 @@ def _hold(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
 class FaceDrive:
     """Per frame what the actor's face does, relative to its first seen frame: ``rotation`` [T, 3, 3] the
     head's yaw and pitch (no roll); ``expression`` [T, 468, 3] aligned motion in face sizes (mesh only);
-    ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip gap change in face sizes;
-    ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees) as measured."""
+    ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip
+    gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees)."""
 
     rotation: np.ndarray
     expression: np.ndarray | None
@@ -304,7 +304,7 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True) -> FaceDriv
     eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
     eyes = np.clip(eyes / np.maximum(eyes[0], 0.3), 0.0, 1.3)  # the image shows the first frame's eyes
     size0 = float(fm.face_size(first))
-    mouth = (fm.mouth_opening(f) - fm.mouth_opening(first)) * 1.0
+    mouth = fm.mouth_opening(f) - fm.mouth_opening(first)
     width = fm.mouth_width(f) / max(float(fm.mouth_width(first)), 1e-6)
     expr = None
     if with_expression:

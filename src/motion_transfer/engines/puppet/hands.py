@@ -37,9 +37,9 @@ PALM = (0, 1, 5, 9, 13, 17)
 class HandRig:
     """One hand of the character: ``joints`` [21, 2] image pixels; ``vertices`` [N, 2] its grid mesh;
     ``triangles`` [M, 3] (palm first, then fingers: drawn in that order); ``weights`` [N, 16] over the palm and
-    the 15 ``BONES`` (one each: every piece is rigid); ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left" or
-    "right"; ``mixed`` [M] the triangles joining two pieces (two bones, or a bone and the palm): left out where they stretch, so a
-    moving finger does not drag a smear of skin behind it."""
+    the 15 ``BONES`` (one each: every piece is rigid); ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left"
+    or "right"; ``mixed`` [M] the triangles joining two pieces (two bones, or a bone and the palm): left out
+    where they stretch, so a moving finger does not drag a smear of skin behind it."""
 
     side: str
     joints: np.ndarray
