@@ -435,6 +435,21 @@ def test_pose_track_node(media, fake_comfy):
 
 
 @needs_torch
+def test_pose_track_node_reuses_the_motion_cache(media, tmp_path, monkeypatch):
+    from motion_transfer.pose import estimator
+
+    monkeypatch.setenv("MOTION_TRANSFER_CACHE_DIR", str(tmp_path / "cache"))
+    real, calls = estimator.track_video, []
+    monkeypatch.setattr(estimator, "track_video", lambda *a, **k: calls.append(k) or real(*a, **k))
+    node = NODE_CLASS_MAPPINGS["MotionTransferPoseTrack"]()
+    # ComfyUI hands the node a fresh temp copy of the video on every run: the cache keys on content, not path
+    runs = [node.track(FakeVideo(io.BytesIO((media / "short.mp4").read_bytes())), resolution=64, max_frames=12)
+            for _ in range(2)]
+    assert len(calls) == 1
+    assert runs[0][1] == runs[1][1] and bool((runs[0][0] == runs[1][0]).all())
+
+
+@needs_torch
 def test_pose_track_node_resamples_the_frame_rate(media):
     node = NODE_CLASS_MAPPINGS["MotionTransferPoseTrack"]()
     images, keypoints, rate = node.track(FakeVideo(str(media / "motion.mp4")), resolution=64, max_frames=300,

@@ -138,3 +138,67 @@ def test_no_islands_in_any_frame(which, request):
         drawn = np.abs(frame.astype(int) - (0, 255, 0)).sum(axis=2) > 60
         pieces = _pieces(drawn)
         assert pieces and sum(pieces[1:]) < 0.002 * pieces[0], f"{which}, frame {t}: pieces {pieces[:5]}"
+
+
+def test_a_portraits_missing_legs_stay_out_of_view(tmp_path):
+    from motion_transfer.engines.puppet.framing import apply_zoom, body_cut, zoom_for_absent_parts
+    from motion_transfer.pose.retarget import retarget
+    from motion_transfer.pose.track import PoseTrack
+    from motion_transfer.samples import make_motion
+
+    image, rig = _rig_file(tmp_path, "a-pose", framing="closeup")
+    cut = body_cut(rig)
+    assert cut is not None  # the image cuts the body at its bottom edge, with no legs
+    clip = make_motion("dance", seconds=2.0, fps=10, size=(640, 480))
+    track = PoseTrack.empty(len(clip.joints), 10.0, 640, 480)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    motion = retarget(track, rig.rest_pose(), "video", 640, 480)
+    zoom, anchor = zoom_for_absent_parts(rig, motion)
+    assert zoom > 1.05
+    apply_zoom(motion, zoom, anchor)
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    rest = extend(rig.joints.astype(np.float64))
+    lowest = [float((cut @ M[:, :2].T + M[:, 2])[:, 1].min()) for M in
+              (bone_transforms(rest, motion.joints[t].astype(np.float64), float(motion.width_scale[t]), 0.0)["pelvis"]
+               for t in range(len(motion)))]
+    assert np.mean(np.array(lowest) >= 480 - 1) >= 0.9  # the cut is below the frame
+    assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
+    head = motion.joints[:, -1]
+    assert np.mean((head[:, 1] > 0) & (head[:, 1] < 480)) > 0.9  # the head stays in view
+
+
+def _rig_file(tmp_path, pose: str, style: str = "person", framing: str = "full"):
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / f"{pose}-{framing}.png"
+    make_character(path, size=(480, 360), style=style, pose=pose, framing=framing)
+    image = read_image(path)
+    return image, rig_character(image)
+
+
+def test_an_arm_outside_the_frame_is_drawn_from_its_twin(tmp_path):
+    from PIL import Image
+
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "t-pose.png"
+    joints = make_character(path, size=(480, 480), style="person", pose="t-pose")
+    left = int(joints[J["right_shoulder"], 0]) - 14  # the right arm beyond the image's left edge
+    cropped = tmp_path / "one-arm.png"
+    Image.fromarray(read_image(path)[:, left:]).save(cropped)
+    rig = rig_character(read_image(cropped))
+    assert rig.meta["drawn_from_twin"] == ["arm_r"]
+    posed = extend(rig.joints.astype(np.float64)) + np.array([250.0, 0.0])
+    # the rest joints of the arm are the twin's mirror image: as long as the other arm, on the other side
+    span = [np.linalg.norm(posed[J[f"{s}_wrist"]] - posed[J[f"{s}_shoulder"]]) for s in ("left", "right")]
+    assert abs(span[0] - span[1]) < 0.05 * span[0]
+    frame = Renderer(rig, 700, 480).render(np.full((480, 700, 3), 200, np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    # the mirrored forearm's skin is drawn where the right arm now is, beyond the image's old left edge
+    a, b = posed[J["right_elbow"]], posed[J["right_wrist"]]
+    mid = np.round((a + b) / 2).astype(int)
+    patch = frame[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3).astype(float)
+    assert np.median(np.linalg.norm(patch - SKIN, axis=1)) < 45

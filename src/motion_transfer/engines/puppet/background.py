@@ -55,7 +55,8 @@ def _video(path: Path, out_w: int, out_h: int, fps: float) -> Iterator[np.ndarra
 
 def backgrounds(background: str | Path | None, own: np.ndarray, out_w: int, out_h: int, fps: float,
                 camera: np.ndarray | None = None) -> Iterator[np.ndarray]:
-    """One background frame per output frame (HxWx3 uint8; the caller may draw on it).
+    """One background frame per output frame (HxWx3 uint8, read-only: a still background is the same array every
+    time, so the caller copies it into its own canvas before drawing).
 
     ``background``: the user's (a file or a colour), None for ``own`` (the character image's, filled);
     ``camera`` [T, 2, 3] (output pixels): a still background moves with the reference's camera."""
@@ -81,5 +82,6 @@ def backgrounds(background: str | Path | None, own: np.ndarray, out_w: int, out_
         yield from _moving(scene, out_w, out_h, camera)
         return
     still = fit(scene, out_w, out_h)
+    still.flags.writeable = False  # the same array every frame: the caller draws on its own copy
     while True:
-        yield still.copy()
+        yield still

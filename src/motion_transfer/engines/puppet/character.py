@@ -2,7 +2,8 @@
 
 The steps, each in its own module: the skeleton (``pose.figure``: the preflight's figure when it has one, a
 user's rig.json overriding it), the matte (``matte``), the parts (``parts``), the background where the character
-stood (``fill``) and the layers' meshes (``mesh``, which also fills the torso hidden behind the arms).
+stood (``fill``), the layers' meshes (``mesh``, which also fills the torso hidden behind the arms) and the
+arms the image does not show, drawn from their twins (``twin``).
 """
 from __future__ import annotations
 
@@ -13,13 +14,16 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
+from ...pose.skeleton import J
 from ...request import Progress
+from .extras import with_attached_parts
 from .fill import remove_character
 from .matte import make_matte
 from .mesh import build_layers
 from .model import Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
+from .twin import add_twin_limbs
 
 WORK_LONG_SIDE = 1600  # textures are kept at most this large (enough for 1080p output)
 STEPS = 5
@@ -66,8 +70,12 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         joints, vis = load_rig_json(rig_path, w, h)
         source = "user"
     elif figure is not None:
-        joints, vis, depth, source = figure.joints, figure.visibility, figure.depth, figure.method
+        joints, vis, depth, source = figure.joints, figure.visibility.copy(), figure.depth, figure.method
         left_hand, right_hand = figure.left_hand, figure.right_hand
+        # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
+        for side in ("left", "right"):
+            if figure.hand_tucked(side):
+                vis[[J[f"{side}_{k}"] for k in ("pinky", "index", "thumb")]] = 0.0
     else:
         raise RigError(f"{image_name}: no character skeleton could be found in this image (the pose model saw "
                        "no body, also on padded, rescaled and contrast-boosted copies, and no silhouette with "
@@ -75,6 +83,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                        + HOW_TO_RIG)
     step(1)
     matte, matte_source = make_matte(image, joints, vis, seg, alpha)
+    if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
+        matte = with_attached_parts(image, matte, float(np.linalg.norm(joints[J["left_shoulder"]]
+                                                                       - joints[J["right_shoulder"]])))
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
@@ -88,5 +99,6 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
               labels=labels, left_hand=left_hand, right_hand=right_hand, scale=scale,
               meta={"matte": matte_source, "parts": used})
     rig.layers = build_layers(rig, spacing=mesh_spacing)
+    rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
     step(STEPS)
     return rig

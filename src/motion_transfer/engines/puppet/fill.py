@@ -147,9 +147,17 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     centres = torso_colours(lab[source])
+    # the arm's own colours, those unlike the shirt (bare skin, a hand): a pixel of those is the arm, never the
+    # torso, even where the torso's pixels hold some of it (an arm lying along a side view's torso)
+    arm = torso_colours(lab[hidden])
+    arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > ALIKE_DELTA_E]
+    d_torso = colour_distance(lab, centres)
+    d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
+    torso_like = (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)
+    source = source & (d_arm > ALIKE_DELTA_E)
     # a sleeve of the shirt's colour over the shirt: the shirt under it looks the same, keep those pixels (the
     # arm leaves no ghost when it moves away, and nothing paler or darker is painted in)
-    alike = hidden & (colour_distance(lab, centres) < ALIKE_DELTA_E)
+    alike = hidden & torso_like
     # elsewhere (a bare arm or a hand over the shirt): the other side of the body, mirrored across the spine,
     # where it shows and has the torso's colours
     solid = cv2.erode(source.astype(np.uint8), None, iterations=2).astype(bool)
@@ -160,7 +168,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     mirrored = hidden & ~alike & inb & solid[yi, xi]
     out[mirrored] = image[yi[mirrored], xi[mirrored]]
     rest = hidden & ~alike & ~mirrored
-    if rest.any():
+    if rest.any() and (source | alike | mirrored).any():
         out = inpaint_region(out, rest, known=source | alike | mirrored)
     return out, hidden
 

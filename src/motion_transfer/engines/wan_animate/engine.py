@@ -185,10 +185,11 @@ def _motion_track(request: Request, fps: float, progress: Progress | None):
     if given is not None:
         track = given if isinstance(given, PoseTrack) else load_track(given)
         return _resample(track, fps)
-    from ...pose.estimator import track_video
+    from ...pose.cache import TrackSettings, cached_track
 
     preset = request.options.get("pose_preset") or ("accurate" if request.tier == "pro" else "balanced")
-    return track_video(request.video, fps=fps, progress=progress, preset=preset)
+    return cached_track(request.video, TrackSettings(preset=preset, fps=fps), progress,
+                        use_cache=bool(request.options.get("use_cache", True)))
 
 
 def _resample(track, fps: float):

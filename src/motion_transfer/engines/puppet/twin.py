@@ -1,0 +1,80 @@
+"""Limbs the image does not show, drawn from their visible twin.
+
+An arm outside the image's frame (or hidden behind the body) that the motion swings into view has no pixels
+of its own. Rather than let it enter as nothing, or as ragged pieces of whatever lies there, the other arm's
+layer is mirrored across the spine and hung from this arm's shoulder: its mesh, weights and texture, with the
+bones renamed to this side; the rig's rest joints for the arm become the mirrored twin's, so the bones and
+the drawing agree.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ...pose.retarget import MH, MS, extend
+from ...pose.skeleton import J
+from .model import ARM_PARTS, DEFAULT_ORDER, Layer, Rig
+
+TWINS = {"arm_l": ("arm_r", "left", "right"), "arm_r": ("arm_l", "right", "left")}
+ARM_JOINTS = ("elbow", "wrist", "pinky", "index", "thumb")
+SHOULDER_SEEN = 0.5
+
+
+def _mirror(rig: Rig, side: str, twin_side: str) -> np.ndarray:
+    """2x3 affine map: reflection across the spine, then shifted so the twin's shoulder lands on this one's."""
+    ext = extend(rig.joints.astype(np.float64))
+    a, b = ext[MH], ext[MS]
+    u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    R = 2 * np.outer(u, u) - np.eye(2)  # reflection across the line's direction
+    t = a - R @ a
+    mirrored_shoulder = R @ ext[J[f"{twin_side}_shoulder"]] + t
+    t = t + (ext[J[f"{side}_shoulder"]] - mirrored_shoulder)
+    return np.concatenate([R, t[:, None]], axis=1)
+
+
+def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, str]) -> Layer:
+    v = layer.vertices.astype(np.float64) @ M[:, :2].T + M[:, 2]
+    pad = 2
+    x0, y0 = np.floor(v.min(axis=0)).astype(int) - pad
+    x1, y1 = np.ceil(v.max(axis=0)).astype(int) + pad
+    ox, oy = layer.origin
+    # texture pixel x of the twin is rig point x + origin; its image under M, less the new origin
+    A = M[:, :2]
+    shift = A @ np.array([ox, oy], np.float64) + M[:, 2] - np.array([x0, y0], np.float64)
+    texture = cv2.warpAffine(layer.texture, np.concatenate([A, shift[:, None]], axis=1).astype(np.float64),
+                             (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                             borderValue=(0, 0, 0, 0))
+    return Layer(name=name, bones=[rename.get(b, b) for b in layer.bones], vertices=v.astype(np.float32),
+                 triangles=layer.triangles[:, ::-1].copy(), weights=layer.weights.copy(),
+                 texture=np.ascontiguousarray(texture), origin=(int(x0), int(y0)))
+
+
+def shown(rig: Rig, side: str) -> bool:
+    """The image shows this arm down to the hand: its wrist inside the image, and elbow or wrist clearly seen."""
+    x, y = rig.joints[J[f"{side}_wrist"]]
+    inside = 0 <= x < rig.width and 0 <= y < rig.height
+    seen = max(rig.visibility[J[f"{side}_elbow"]], rig.visibility[J[f"{side}_wrist"]]) >= 0.5
+    return bool(inside and seen)
+
+
+def add_twin_limbs(rig: Rig) -> list[str]:
+    """Give every arm the image does not show (outside the frame or hidden, its shoulder in view) its twin's
+    mirror image, when the twin is shown whole. Changes ``rig`` in place (layers, rest joints of that arm);
+    returns the layers drawn this way."""
+    have = {layer.name: layer for layer in rig.layers}
+    drawn = []
+    for name, (twin, side, twin_side) in TWINS.items():
+        if (shown(rig, side) or twin not in have or not shown(rig, twin_side)
+                or rig.visibility[J[f"{side}_shoulder"]] < SHOULDER_SEEN):
+            continue
+        M = _mirror(rig, side, twin_side)
+        rename = dict(zip(ARM_PARTS[twin_side], ARM_PARTS[side]))
+        layer = _mirrored_layer(have[twin], name, M, rename)
+        for j in ARM_JOINTS:
+            src = rig.joints[J[f"{twin_side}_{j}"]].astype(np.float64)
+            rig.joints[J[f"{side}_{j}"]] = M[:, :2] @ src + M[:, 2]
+            rig.visibility[J[f"{side}_{j}"]] = max(float(rig.visibility[J[f"{side}_{j}"]]), 0.6)
+        rig.layers = [other for other in rig.layers if other.name != name] + [layer]
+        drawn.append(name)
+    rig.layers.sort(key=lambda layer: DEFAULT_ORDER.index(layer.name))
+    return drawn
