@@ -151,7 +151,7 @@ def _body_only() -> Iterator[object]:
     os.environ.setdefault("GLOG_minloglevel", "2")
     from mediapipe.python.solutions import pose as mp_pose
 
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         model = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
                              enable_segmentation=False, min_detection_confidence=0.5, min_tracking_confidence=0.5)
         try:
