@@ -244,7 +244,16 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
                                 image_name)
     anim = HandAnimator()
     for side, hr in rigs.items():
-        drive = hand_drive(getattr(track, f"{side}_hand"))
+        actor = getattr(track, f"{side}_hand")
+        seen = np.isfinite(actor[:, :, :2]).all(axis=(1, 2))
+        if not seen.any() or float(np.median(hand_size(actor[seen]))) < MIN_HAND_PX:
+            # the video's hand too small for the hand model to read its fingers: their noise would show
+            if seen.mean() >= 0.1:
+                notes.append(Finding("fingers_still", "info", f"the video's {side} hand is too small to read its "
+                                     f"fingers (under {MIN_HAND_PX:.0f} px): the character's fingers keep their "
+                                     "pose.", measured=side, fix="use a video where the hands are larger."))
+            continue
+        drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
             anim.add(hr, drive, layer.texture, layer.origin)
