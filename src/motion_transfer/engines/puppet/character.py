@@ -41,6 +41,21 @@ def _work_copy(image: np.ndarray, alpha: np.ndarray | None) -> tuple[np.ndarray,
     return image, alpha, s
 
 
+def _patch_lab(image: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    x, y = int(np.clip(at[0], 0, w - 1)), int(np.clip(at[1], 0, h - 1))
+    patch = image[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 1, 3)
+    return cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32).mean(axis=0)
+
+
+def _looks_like_face(image: np.ndarray, joints: np.ndarray, side: str) -> bool:
+    """The hand's place has the face's colour: a bare hand the hand model missed, not one in a pocket."""
+    sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+    r = max(2, int(0.05 * sw))
+    tip = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
+    return float(np.linalg.norm(_patch_lab(image, tip, r) - _patch_lab(image, joints[J["nose"]], r))) < 25.0
+
+
 def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, alpha: np.ndarray | None = None,
                   figure: Figure | None = None, image_name: str = "the character image",
                   progress: Progress | None = None, mesh_spacing: float | None = None) -> Rig:
@@ -74,7 +89,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         left_hand, right_hand = figure.left_hand, figure.right_hand
         # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
         for side in ("left", "right"):
-            if figure.hand_tucked(side):
+            if figure.hand_tucked(side) and not _looks_like_face(image, joints, side):
                 vis[[J[f"{side}_{k}"] for k in ("pinky", "index", "thumb")]] = 0.0
     else:
         raise RigError(f"{image_name}: no character skeleton could be found in this image (the pose model saw "

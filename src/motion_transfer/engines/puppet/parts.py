@@ -68,12 +68,13 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     used = []
     radii: dict[str, float] = {}
     axis_core = np.full((h, w), -1, np.int16)
-    # the body's width, the scale of every limb's radius: the shoulder line, or (a side view, where the shoulders
-    # overlap) three quarters of the spine
-    ms_ = (jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2
-    mh_ = (jj[J["left_hip"]] + jj[J["right_hip"]]) / 2
-    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])),
-             0.75 * float(np.linalg.norm(ms_ - mh_)), 2.0)
+    # the body's width, the scale of every limb's radius: the shoulder line, or in a side view (the shoulder line
+    # shorter than half the spine: the shoulders overlap) three quarters of the spine
+    spine = float(np.linalg.norm((jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2 -
+                                 (jj[J["left_hip"]] + jj[J["right_hip"]]) / 2))
+    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])), 2.0)
+    if sw < 0.5 * spine:
+        sw = 0.75 * spine
     # torso: signed distance to the shoulder-hip quadrilateral; inside, a limb within its own radius wins
     # (a forearm across the belly is in front of it), unless the image's depth puts that limb behind the body
     quad = torso_quad(jj)
