@@ -7,6 +7,7 @@ the fake counted exactly one created task per job (nothing lost, nothing paid tw
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -317,12 +318,26 @@ def test_identical_run_started_while_the_first_polls_waits_for_it(kling_env, fak
     results = {}
     t = threading.Thread(target=lambda: results.setdefault("a", first.run(request(kling_media, out), None)))
     t.start()
-    while fake_kling.created == 0 or len(fake_kling.log) < 3:
+    deadline = time.time() + 60
+    while t.is_alive() and time.time() < deadline and (fake_kling.created == 0 or len(fake_kling.log) < 3):
         t.join(0.01)
-    second, said, _ = make(kling_env)
-    threading.Timer(0.2, lambda: setattr(fake_kling, "hold", False)).start()
-    b = second.run(request(kling_media, out), None)  # same command again while the first is still polling
-    t.join(10)
+    assert t.is_alive(), "the first run ended before it was polling"
+    said: list[str] = []
+
+    def say(text: str) -> None:  # the task finishes only once the second run is waiting (no timer to outrun)
+        said.append(text)
+        if "being finished by" in text:
+            fake_kling.hold = False
+
+    clock = FakeTime()
+    second = KlingEngine(env=kling_env, say=say, sleep=clock.sleep, clock=clock.time)
+    failsafe = threading.Timer(60, lambda: setattr(fake_kling, "hold", False))  # a regression fails, never hangs
+    failsafe.start()
+    try:
+        b = second.run(request(kling_media, out), None)  # same command again while the first is still polling
+        t.join(60)
+    finally:
+        failsafe.cancel()
     assert any("already job 1" in s for s in said) and any("being finished by" in s for s in said)
     assert b.output == results["a"].output and b.extra["job_id"] == results["a"].extra["job_id"] == 1
     assert fake_kling.created == 1 and fake_kling.downloads_completed == 1

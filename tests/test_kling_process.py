@@ -97,8 +97,10 @@ def test_killed_before_the_submit_answer_is_not_submitted_twice(kling_env, fake_
     deadline = time.time() + 30
     while time.time() < deadline and not any(code == 5000 for *_, code in fake_kling.log):
         time.sleep(0.01)
+    reached = any(code == 5000 for *_, code in fake_kling.log)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    assert reached, f"the child never reached the outage within 30 s: {proc.stderr.read().decode()[-2000:]}"
     assert fake_kling.created == 1 and state_of(db) == "submitting"
     fake_kling.server_error_burst = 0
     done = cli(kling_env, "jobs", "resume", "1")
@@ -115,11 +117,22 @@ def test_two_concurrent_resumers_download_once(kling_env, fake_kling, kling_medi
                             env=child_env(kling_env), capture_output=True, text=True, timeout=60)
     assert detach.returncode == 0, detach.stderr
     assert "jobs resume 1" in detach.stderr
-    fake_kling.polls_to_finish = 15
-    procs = [subprocess.Popen([sys.executable, "-m", "motion_transfer.cli", "jobs", "resume", "1"],
-                              env=child_env(kling_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
-    outs = [p.communicate(timeout=60) for p in procs]
+    # The task stays 'processing' until one resumer is seen waiting for the other, so the two overlap by
+    # construction: with a task that finishes on its own, a resumer whose interpreter starts late (a loaded
+    # machine delays one start-up by seconds) finds the job already done and never meets the other.
+    fake_kling.hold = True
+    errs = [tmp_path / f"resumer{i}.stderr" for i in range(2)]
+    procs = []
+    for err in errs:
+        with err.open("w") as sink:  # a file, not a pipe: the test reads it while the resumers run
+            procs.append(subprocess.Popen([sys.executable, "-m", "motion_transfer.cli", "jobs", "resume", "1"],
+                                          env=child_env(kling_env), stdout=subprocess.PIPE, stderr=sink, text=True))
+    deadline = time.time() + 60
+    while (time.time() < deadline and all(p.poll() is None for p in procs)
+           and not any("being finished by" in err.read_text() for err in errs)):
+        time.sleep(0.02)
+    fake_kling.hold = False
+    outs = [(p.communicate(timeout=60)[0], err.read_text()) for p, err in zip(procs, errs)]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert fake_kling.created == 1 and fake_kling.downloads_completed == 1
     assert out.read_bytes() == result_bytes
