@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     folder = args.keep or Path(tempfile.mkdtemp(prefix="puppet-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    # every run tracks its video: the motion cache is switched off (a cached track would hide the pose's time)
+    os.environ["MOTION_TRANSFER_CACHE"] = "off"
     motions = ["dance", "cross"] if args.quick else ["dance", "wave", "cross", "reach", "step", "turn"]
     seconds = 3.0 if args.quick else 4.0
     print(f"# quality (self-reenactment of generated clips, {seconds:g} s, 1280x720) in {folder}")

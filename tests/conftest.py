@@ -47,6 +47,18 @@ def write_clip(path, *, seconds=1.0, fps=30, size=(64, 48), audio=False, codec_f
     return path
 
 
+@pytest.fixture(scope="session", autouse=True)
+def motion_cache_dir(tmp_path_factory):
+    """The test session's own motion cache (set before module fixtures run): tests never read or fill the
+    user's. Tests about the cache itself point ``MOTION_TRANSFER_CACHE_DIR`` at a folder of their own."""
+    folder = tmp_path_factory.mktemp("motion-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MOTION_TRANSFER_CACHE_DIR", str(folder))
+        mp.delenv("MOTION_TRANSFER_CACHE", raising=False)
+        mp.delenv("MOTION_TRANSFER_CACHE_MB", raising=False)
+        yield folder
+
+
 @pytest.fixture
 def clip(tmp_path):
     return write_clip(tmp_path / "clip.mp4")

@@ -209,7 +209,8 @@ def test_motion_transfer_has_the_kling_nodes_inputs_exactly():
     assert list(optional) == ["model", "engine", "background", "video_url"]
     assert optional["model"][0] == ["kling-v3", "kling-v2-6"]
     assert optional["engine"][0][0] == "puppet" and optional["engine"][1]["default"] == "puppet"
-    assert set(optional["engine"][0]) <= {"puppet", "kling"}
+    assert set(optional["engine"][0]) <= {"puppet", "kling", "wan-animate"}
+    assert "wan-animate" in optional["engine"][0]  # its module imports without torch; the run says what is missing
     assert optional["background"][0] == "IMAGE"
     assert optional["video_url"] == ("STRING", optional["video_url"][1]) and optional["video_url"][1]["default"] == ""
     cls = NODE_CLASS_MAPPINGS["MotionTransfer"]
@@ -431,6 +432,21 @@ def test_pose_track_node(media, fake_comfy):
     assert (body[:, 2] == 1.0).sum() >= 12 and (body[:, 0] <= 228).all() and (body[:, 1] <= 128).all()
     assert float(images[5].max()) > 0.5
     assert fake_comfy["bars"] and fake_comfy["updates"] and fake_comfy["checks"] > 0
+
+
+@needs_torch
+def test_pose_track_node_reuses_the_motion_cache(media, tmp_path, monkeypatch):
+    from motion_transfer.pose import estimator
+
+    monkeypatch.setenv("MOTION_TRANSFER_CACHE_DIR", str(tmp_path / "cache"))
+    real, calls = estimator.track_video, []
+    monkeypatch.setattr(estimator, "track_video", lambda *a, **k: calls.append(k) or real(*a, **k))
+    node = NODE_CLASS_MAPPINGS["MotionTransferPoseTrack"]()
+    # ComfyUI hands the node a fresh temp copy of the video on every run: the cache keys on content, not path
+    runs = [node.track(FakeVideo(io.BytesIO((media / "short.mp4").read_bytes())), resolution=64, max_frames=12)
+            for _ in range(2)]
+    assert len(calls) == 1
+    assert runs[0][1] == runs[1][1] and bool((runs[0][0] == runs[1][0]).all())
 
 
 @needs_torch

@@ -36,12 +36,14 @@ def _check_outputs(request: Request, seconds: float = 0.0) -> None:
 
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
-          prompt: str = "", rig: str | Path | None = None, progress: Progress | None = None) -> Report:
+          prompt: str = "", rig: str | Path | None = None, progress: Progress | None = None,
+          use_cache: bool = True) -> Report:
     """Apply the input rules and the preflight advice; nothing is rendered or uploaded. ``rig``: the rig.json
-    the run would use (the puppet engine needs one when no figure can be found in the image)."""
+    the run would use (the puppet engine needs one when no figure can be found in the image). ``use_cache``: the
+    video's analysis may come from the motion cache."""
     _validate_choices(orientation, "std")
     return _preflight(image, video, orientation=orientation, engine=engine, prompt=prompt, rig=rig,
-                      progress=progress)
+                      progress=progress, use_cache=use_cache)
 
 
 def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt: str = "",
@@ -63,9 +65,11 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
                       compare=compare, rig=rig, options=dict(options))
     engine_impl = get_engine(engine)
     _check_outputs(request)
+    if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
+        engine_impl.ready(request)
     t0 = time.perf_counter()
     report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
-                        rig=rig, progress=progress)
+                        rig=rig, progress=progress, use_cache=bool(options.get("use_cache", True)))
     if not report.ok:
         raise PreflightError(report.findings)
     _check_outputs(request, seconds=report.video_info.duration)

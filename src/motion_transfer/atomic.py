@@ -20,7 +20,8 @@ def new_part(path: str | Path) -> Path:
     return Path(tmp)
 
 
-def _alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs on this host (another user's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -41,7 +42,7 @@ def remove_stale_parts(path: str | Path) -> list[Path]:
         return removed
     for part in candidates:
         pid = part.name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             try:
                 part.unlink()
                 removed.append(part)

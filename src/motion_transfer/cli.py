@@ -11,8 +11,12 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from . import __version__, cli_json
+from .cli_cache import add_no_cache, run_cache
+from .cli_cache import register as register_cache
 from .cli_jobs import register as register_jobs
 from .cli_jobs import run_jobs
+from .cli_ui import register as register_ui
+from .cli_ui import run_ui
 from .errors import InputError, MotionTransferError, PreflightError
 from .engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from .engines.kling.settings import DEFAULT_MODEL, MODELS
@@ -27,6 +31,8 @@ examples:
   motion-transfer run me.png dance.mp4 -o out.mp4        the character performs the dance (720p)
   motion-transfer run me.png talk.mp4 -o out.mp4 --orientation image --tier pro
   motion-transfer pose dance.mp4 -o dance.pose.json --skeleton-video skeleton.mp4
+  motion-transfer cache info                             tracked motions kept for the next run
+  motion-transfer ui                                     the web app on http://127.0.0.1:7860 (extra [ui])
 """
 
 
@@ -137,13 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-keep-sound", dest="keep_sound", action="store_false",
                      help="do not copy the reference video's audio into the result")
     run.add_argument("--background", help="a background image or video file, or a colour (#00ff00, green); "
-                                          "default: the character image's own background, character removed")
+                                          "default: the character image's own background, character removed. "
+                                          "wan-animate: 'video' puts the character into the motion video's own "
+                                          "scene (with --orientation video)")
     run.add_argument("--compare", help="also write reference | result side by side to this MP4")
     run.add_argument("--rig", help="joint positions for a character that cannot be detected "
                                    "(write one with `motion-transfer rig IMAGE -o rig.json`)")
     run.add_argument("--seed", type=int, default=0,
                      help="seed for generative engines (wan-animate); the puppet engine is deterministic and "
                           "Kling's API takes no seed (default 0)")
+    add_no_cache(run)
     kl = run.add_argument_group("kling engine")
     kl.add_argument("--model", choices=MODELS,
                     help=f"Kling model (default: env KLING_MODEL, else {DEFAULT_MODEL})")
@@ -155,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     kl.add_argument("--api-base", help="Kling API base URL (default: the global region; env KLING_API_BASE)")
     kl.add_argument("--jobs-db", help="job store file (default: env MOTION_TRANSFER_JOBS_DB, else the user's "
                                       "data folder)")
+    from .cli_wan import add_arguments as add_wan_arguments
+
+    add_wan_arguments(run)
 
     chk = sub.add_parser("check", help="check IMAGE and VIDEO against the rules and predict problems",
                          description="Apply the input rules and the preflight advice. Exit status 2 when any "
@@ -164,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--rig", help="the character's rig.json, as `run --rig` would use it (then an image where no "
                                    "figure can be found is no error for the puppet engine)")
     _add_common(chk)
+    add_no_cache(chk)
 
     pose = sub.add_parser("pose", help="track the actor in VIDEO and write the pose track",
                           description="Track body (33 joints with depth), hands (21 each) and face (468 points) "
@@ -177,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     pose.add_argument("--allow-empty", action="store_true",
                       help="write the track even when nobody is found (default: that is an error, exit 2)")
     pose.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    add_no_cache(pose)
 
     demo = sub.add_parser("demo", help="run on built-in sample inputs (a drawn character and a dance)",
                           description="Generate the built-in sample character and dance clip and run the full "
@@ -195,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     rig.add_argument("-o", "--output", required=True, help="rig file (.json)")
 
     register_jobs(sub)
+    register_cache(sub)
+    register_ui(sub)
+    from .cli_batch import register as register_batch
+
+    register_batch(sub)
     return parser
 
 
@@ -202,7 +221,7 @@ def cmd_check(args, progress: BarProgress) -> int:
     from .api import check
 
     report = check(args.image, args.video, orientation=args.orientation, engine=args.engine, prompt=args.prompt,
-                   rig=args.rig, progress=progress)
+                   rig=args.rig, progress=progress, use_cache=args.use_cache)
     progress.close()
     if args.json:
         doc = report.to_dict()
@@ -223,9 +242,13 @@ def _print_warnings(report) -> None:
 
 def cmd_run(args, progress: BarProgress) -> int:
     from .api import transfer
+    from .cli_wan import options as wan_options
 
     options = {k: getattr(args, k) for k in ("model", "video_url", "detach", "yes", "api_base", "jobs_db")
                if getattr(args, k, None) not in (None, False)}
+    options.update(wan_options(args))
+    if not args.use_cache:
+        options["use_cache"] = False
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
@@ -267,7 +290,7 @@ def _print_result(result) -> None:
 
 def cmd_pose(args, progress: BarProgress) -> int:
     from .pose.draw import write_skeleton_video
-    from .pose.estimator import track_video
+    from .pose.cache import TrackSettings, cached_track
     from .pose.openpose import write_openpose_dir
     from .pose.track import save_track
     from .preflight import people_in_track
@@ -279,7 +302,8 @@ def cmd_pose(args, progress: BarProgress) -> int:
     check_output(out, inputs=[args.video], what="track file")
     if args.skeleton_video:
         check_output(args.skeleton_video, inputs=[args.video, out], what="skeleton video", suffixes=VIDEO_SUFFIXES)
-    track = track_video(args.video, fps=args.fps, progress=progress, smooth=args.smooth)
+    track = cached_track(args.video, TrackSettings(fps=args.fps, smooth=args.smooth), progress,
+                         use_cache=args.use_cache)
     progress.close()
     if not track.present.any():
         nobody = Finding("video_no_person", "warning" if args.allow_empty else "error",
@@ -304,7 +328,7 @@ def cmd_pose(args, progress: BarProgress) -> int:
                "filled_frames": int(track.filled.sum()),
                "left_hand_frames": int((~_all_nan(track.left_hand)).sum()),
                "right_hand_frames": int((~_all_nan(track.right_hand)).sum()),
-               "face_frames": int((~_all_nan(track.face)).sum()),
+               "face_frames": int((~_all_nan(track.face)).sum()), "cache": track.meta.get("cache"),
                "skeleton_video": args.skeleton_video, "openpose_dir": args.openpose_dir}
     if args.json:
         cli_json.emit(cli_json.success(summary, warnings))
@@ -382,6 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _signals_interrupt():
             if args.command == "jobs":
                 return run_jobs(args)
+            if args.command == "cache":
+                return run_cache(args)
+            if args.command == "ui":
+                return run_ui(args)
+            if args.command == "batch":
+                from .cli_batch import run_batch_command
+                return run_batch_command(args)
             return COMMANDS[args.command](args, progress)
     except PreflightError as exc:
         progress.close()

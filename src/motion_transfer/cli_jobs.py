@@ -81,6 +81,17 @@ def _age(ts: float) -> str:
     return f"{s:.0f}s"
 
 
+JOB_COLUMNS = ("ID", "ENGINE", "STATE", "KLING TASK", "AGE", "COST", "OUTPUT")
+
+
+def job_row(j: Job) -> tuple[str, ...]:
+    """One line of the job list (the CLI's table and the web app's), in ``JOB_COLUMNS`` order."""
+    return (str(j.id), j.engine, j.state, j.remote_id or "-", _age(j.created),
+            f"{j.cost_units:g} u" if j.cost_units is not None else
+            (f"~${j.request.get('cost_estimate_usd'):.2f}" if j.request.get("cost_estimate_usd") else "-"),
+            j.result_path or j.output or "-")
+
+
 def _job_json(job: Job) -> dict:
     d = job.to_dict()
     for k in ("claim_owner",):
@@ -98,12 +109,7 @@ def _list(store: JobStore, args) -> int:
     if not jobs:
         print(f"No jobs{' in those states' if states else ''} in {store.path}.")
         return 0
-    rows = [("ID", "ENGINE", "STATE", "KLING TASK", "AGE", "COST", "OUTPUT")]
-    for j in jobs:
-        rows.append((str(j.id), j.engine, j.state, j.remote_id or "-", _age(j.created),
-                     f"{j.cost_units:g} u" if j.cost_units is not None else
-                     (f"~${j.request.get('cost_estimate_usd'):.2f}" if j.request.get("cost_estimate_usd") else "-"),
-                     j.result_path or j.output or "-"))
+    rows = [JOB_COLUMNS] + [job_row(j) for j in jobs]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
@@ -223,4 +229,4 @@ def run_jobs(args) -> int:
         store.close()
 
 
-__all__ = ["register", "run_jobs"]
+__all__ = ["JOB_COLUMNS", "job_row", "register", "run_jobs"]

@@ -5,7 +5,9 @@ of the video and reports each risk with what was measured and the threshold that
 """
 from __future__ import annotations
 
+import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from .errors import InputError
 from .finding import Finding, sort_findings
 from .media.frames import read_image, split_alpha
 from .media.probe import MediaInfo, probe
+from .pose.cache import cached_analysis
 from .pose.figure import Figure, find_figure
 from .pose.skeleton import J
 from .pose.track import PoseTrack
@@ -84,9 +87,10 @@ def _probe_finding(exc: InputError) -> Finding:
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
           prompt: str = "", rig: str | Path | None = None, analyse: bool = True,
-          progress: Progress | None = None) -> Report:
+          progress: Progress | None = None, use_cache: bool = True) -> Report:
     """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip. ``rig``: the
-    rig.json the run will use (a puppet run needs one when no figure can be found in the image)."""
+    rig.json the run will use (a puppet run needs one when no figure can be found in the image). ``use_cache``:
+    the video-only part of the analysis may come from (and goes to) the motion cache."""
     if orientation not in ("video", "image"):
         raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
                          fix="pass --orientation video (full-body choreography) or image (portraits).")
@@ -103,23 +107,24 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:
-        _analyse(report, rig, progress)
+        _analyse(report, rig, progress, use_cache)
     report.findings = sort_findings(report.findings)
     return report
 
 
-def _analyse(report: Report, rig: str | Path | None, progress: Progress | None) -> None:
-    from .pose.estimator import sample_video
-
+def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, use_cache: bool = True) -> None:
     t0 = time.perf_counter()
-    rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
-    report.figure = find_figure(rgb, alpha)
-    found = report.figure is not None and report.figure.detected
-    image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
-    report.image_pose = image_pose
-    report.timings["image_pose"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    sample, masks, frames = sample_video(report.video, fps=SAMPLE_FPS, progress=progress)
+    # the image and the video are independent: the video is analysed on a second thread (both models release
+    # the GIL), so a two-core machine works on both at once
+    with ThreadPoolExecutor(1, thread_name_prefix="preflight-video") as pool:
+        video_job = pool.submit(video_analysis, report.video, report.video_info, progress, use_cache=use_cache)
+        rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
+        report.figure = find_figure(rgb, alpha)
+        found = report.figure is not None and report.figure.detected
+        image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
+        report.image_pose = image_pose
+        report.timings["image_pose"] = time.perf_counter() - t0
+        sample, video_findings = video_job.result()
     report.video_sample = sample
     report.timings["video_sample"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -132,15 +137,47 @@ def _analyse(report: Report, rig: str | Path | None, progress: Progress | None) 
     if not sample.present.any():
         report.timings["advice"] = time.perf_counter() - t0
         return
-    out += background_findings(frames, masks, vid)
+    out += video_findings
     out += rotation_findings(sample, rgb, image_pose, img, vid)
     image_body = image_pose.body[0]
     if not np.isnan(image_body[:, 0]).all():
         out += hidden_limb_findings(image_pose, sample, img)
         out += clipping_findings(image_body, sample, report.orientation, report.image_info, report.video_info)
         out += framing_findings(image_body, report.image_info, sample, img, vid)
-    out += people_findings(sample, frames, report.video_info, vid)
     report.timings["advice"] = time.perf_counter() - t0
+
+
+def _plain(value: object) -> object:
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+# Bump when the video-only analysis below changes what it finds: cached analyses made before stop matching.
+VIDEO_ANALYSIS_VERSION = 1
+
+
+def video_analysis(video: Path, info: MediaInfo, progress: Progress | None = None, *,
+                   use_cache: bool = True) -> tuple[PoseTrack, list[Finding]]:
+    """What the preflight learns from the video alone: the actor sampled at SAMPLE_FPS and the background and
+    people findings. It is the same for every character, so it is kept in the motion cache (``pose/cache.py``)
+    and a second character on the same motion skips it; the findings name ``video`` whatever the cached
+    entry's file was called."""
+    from .pose.estimator import sample_video
+
+    def analyse() -> PoseTrack:
+        sample, masks, frames = sample_video(video, fps=SAMPLE_FPS, progress=progress)
+        found = []
+        if sample.present.any():
+            found = background_findings(frames, masks, str(video)) + people_findings(sample, frames, info,
+                                                                                      str(video))
+        # plain JSON (numbers measured with numpy become Python numbers), as the cache file stores it
+        sample.meta["findings"] = json.loads(json.dumps([f.to_dict() for f in found], default=_plain))
+        return sample
+
+    shaping = {"analysis": "preflight-video", "version": VIDEO_ANALYSIS_VERSION, "fps": SAMPLE_FPS}
+    sample = cached_analysis(video, shaping, analyse, "analyse video", progress, use_cache=use_cache)
+    findings = [Finding(**{**d, "file": str(video) if d.get("file") else d.get("file")})
+                for d in sample.meta.pop("findings", [])]
+    return sample, findings
 
 
 def subject_findings(image_pose: PoseTrack, sample: PoseTrack, img: str, vid: str) -> list[Finding]:

@@ -15,6 +15,9 @@ TIER_SHORT_SIDE: dict[str, int] = {"std": 720, "pro": 1080}
 PROMPT_MAX_CHARS = 2500
 # ``progress(stage, done, total)``: how long work reports itself (CLI bars, ComfyUI's bar, the web UI).
 Progress = Callable[[str, int, int], None]
+# ``background`` value meaning "the motion video's own scene" (the actor replaced by the character); engines that
+# can remove the actor support it (wan-animate's replace mode). Passing the motion video's own file means the same.
+VIDEO_BACKGROUND = "video"
 
 
 @dataclass

@@ -290,7 +290,7 @@ def _track_video(video_path: Path, frame_rate: float, max_frames: int, smooth: b
     Before any work, the IMAGE batch the node will return (``canvas``, or the video's size at ``resolution``) is
     checked against the free memory."""
     from ..media.probe import probe
-    from ..pose.estimator import track_video
+    from ..pose.cache import TrackSettings, cached_track
 
     info = probe(video_path, expect="video")
     resample = bool(frame_rate and frame_rate > 0)
@@ -299,8 +299,10 @@ def _track_video(video_path: Path, frame_rate: float, max_frames: int, smooth: b
     width, height = canvas or poses.frame_size(info.width, info.height, int(resolution))
     poses.check_batch_memory(expected, width, height)
     seconds = (int(max_frames) + 0.5) / rate
-    track = track_video(video_path, fps=rate if resample else None, progress=progress, smooth=smooth,
-                        max_seconds=seconds if seconds < info.duration else None)
+    settings = TrackSettings(fps=rate if resample else None, smooth=smooth,
+                             max_seconds=seconds if seconds < info.duration else None)
+    # a graph re-run after another node changed finds the track in the motion cache
+    track = cached_track(video_path, settings, progress)
     return poses.head(track, int(max_frames))
 
 

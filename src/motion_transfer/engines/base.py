@@ -12,18 +12,24 @@ from ..request import Progress, Request, Result
 REGISTRY: dict[str, str] = {
     "puppet": "motion_transfer.engines.puppet.engine:PuppetEngine",
     "kling": "motion_transfer.engines.kling.engine:KlingEngine",
+    "wan-animate": "motion_transfer.engines.wan_animate.engine:WanAnimateEngine",
 }
-PLANNED = {"wan-animate": "the local GPU engine (diffusers' WanAnimatePipeline) is planned but not built yet"}
 # One line per engine for --help and the ComfyUI tooltip; an engine without a line is still offered by name.
 SUMMARIES: dict[str, str] = {
     "puppet": "local, offline, CPU (the default)",
     "kling": "Kling's cloud API with your own keys (KLING_ACCESS_KEY / KLING_SECRET_KEY); paid",
+    "wan-animate": "Wan2.2-Animate on your NVIDIA GPU (weights: --model-path or MOTION_TRANSFER_WAN_MODEL; "
+                   "pip install 'motion-transfer[wan]')",
 }
 DEFAULT_ENGINE = "puppet"
 
 
 class Engine(Protocol):
-    """An engine turns a checked request into a result video."""
+    """An engine turns a checked request into a result video.
+
+    An engine may also define ``ready(request)``: the quick checks of what it needs (model weights, a GPU, keys),
+    which ``transfer()`` runs before the preflight so such a problem is reported before any work.
+    """
 
     name: str
 
@@ -33,20 +39,18 @@ class Engine(Protocol):
 
 
 def engine_names() -> list[str]:
-    """Every engine name a user may type: the built ones, then the planned ones (which explain themselves)."""
-    return list(REGISTRY) + list(PLANNED)
+    """Every engine name a user may type."""
+    return list(REGISTRY)
 
 
 def engine_help() -> str:
     """``name: summary`` for every engine, for --help texts and tooltips."""
-    return "; ".join(f"{name}: {SUMMARIES.get(name) or PLANNED.get(name) or 'see the README'}"
+    return "; ".join(f"{name}: {SUMMARIES.get(name) or 'see the README'}"
                      for name in engine_names())
 
 
 def get_engine(name: str) -> Engine:
     """Instantiate engine ``name``, or say clearly why it cannot be used."""
-    if name in PLANNED:
-        raise DependencyError(f"engine '{name}' is not available: {PLANNED[name]}. Use --engine puppet or kling.")
     if name not in REGISTRY:
         raise InputError(f"unknown engine {name!r}.", code="engine", measured=name, limit=list(REGISTRY),
                          fix=f"choose one of: {', '.join(REGISTRY)}.")

@@ -4,6 +4,7 @@ Frames are yielded one at a time so a 30 s 1080p clip never sits in memory whole
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -94,6 +95,25 @@ def _to_rgb(frame, size: tuple[int, int] | None) -> np.ndarray:
     return resize(rgb, size) if size else rgb
 
 
+class LazyFrame:
+    """A decoded frame whose RGB conversion (the costly part after decoding) happens only if asked for, once.
+
+    Lets a consumer that looks at some frames only (pose at an adaptive rate) skip converting the others."""
+
+    __slots__ = ("_frame", "_size", "_rgb", "_lock", "index")
+
+    def __init__(self, frame, size: tuple[int, int] | None, index: int) -> None:
+        self._frame, self._size, self._rgb, self.index = frame, size, None, index
+        self._lock = threading.Lock()  # a decoding thread may convert ahead while the consumer asks
+
+    def rgb(self) -> np.ndarray:
+        with self._lock:
+            if self._rgb is None:
+                self._rgb = _to_rgb(self._frame, self._size)
+                self._frame = None
+            return self._rgb
+
+
 def iter_frames(
     path: str | Path,
     fps: float | None = None,
@@ -106,6 +126,19 @@ def iter_frames(
     With ``fps`` the output is resampled on a fixed grid (t = k / fps): each grid time gets the latest source
     frame shown at that time, so a variable-frame-rate clip comes out at a steady rate with the right timing.
     """
+    for frame in iter_lazy_frames(path, fps, size, max_seconds=max_seconds):
+        yield frame.rgb()
+
+
+def iter_lazy_frames(
+    path: str | Path,
+    fps: float | None = None,
+    size: tuple[int, int] | None = None,
+    *,
+    max_seconds: float | None = None,
+) -> Iterator[LazyFrame]:
+    """As :func:`iter_frames`, but each item converts to RGB only when its ``rgb()`` is called (a source frame
+    shown at several grid times is the same object, converted at most once)."""
     import av
 
     path = Path(path)
@@ -120,7 +153,8 @@ def iter_frames(
         start = None
         t = 0.0
         emitted = 0
-        held = None  # the frame on screen now (decoded, or converted once emitted), not yet past its grid times
+        decoded = 0
+        held = None  # the frame on screen now, not yet past its grid times
         try:
             for frame in container.decode(stream):
                 t = float(frame.time) if frame.time is not None else emitted / (fps or 30.0)
@@ -128,16 +162,16 @@ def iter_frames(
                 t -= start
                 if max_seconds is not None and t >= max_seconds:
                     break
+                lazy = LazyFrame(frame, size, decoded)
+                decoded += 1
                 if fps is None:
-                    yield _to_rgb(frame, size)
+                    yield lazy
                     emitted += 1
                     continue
                 while held is not None and emitted / fps < t - 1e-6:
-                    if not isinstance(held, np.ndarray):
-                        held = _to_rgb(held, size)
                     yield held
                     emitted += 1
-                held = frame  # converted only if a grid time falls on it: dropped frames cost no conversion
+                held = lazy  # converted only if a consumer asks: dropped frames cost no conversion
         except av.error.FFmpegError as exc:
             raise InputError(f"decoding stopped after {emitted} frames: the video is damaged ({exc}).",
                              file=path, code="corrupt", fix="re-export the video as H.264 MP4.") from exc
@@ -147,8 +181,6 @@ def iter_frames(
             if max_seconds is not None:
                 end = min(end, max_seconds)
             while emitted / fps < end - 1e-6:
-                if not isinstance(held, np.ndarray):
-                    held = _to_rgb(held, size)
                 yield held
                 emitted += 1
 

@@ -14,10 +14,13 @@ from typing import Iterator
 
 import numpy as np
 
-from ..errors import DependencyError
-from ..media.frames import iter_frames, resize
+from ..errors import DependencyError, InputError
+from ..media.frames import iter_frames, iter_lazy_frames, resize
 from ..media.probe import probe
 from ..request import Progress
+from ..stages import prefetch
+from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
+from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
 from .track import PoseTrack
 
@@ -84,7 +87,7 @@ def _store(track: PoseTrack, i: int, result, w: int, h: int) -> None:
             track.body_world[i] = np.array([[p.x, p.y, p.z] for p in world.landmark], dtype=np.float32)
     for attr, name in (("left_hand", "left_hand_landmarks"), ("right_hand", "right_hand_landmarks"),
                        ("face", "face_landmarks")):
-        arr = _landmarks(getattr(result, name), w, h, False)
+        arr = _landmarks(getattr(result, name, None), w, h, False)
         if arr is not None:
             getattr(track, attr)[i] = arr
 
@@ -115,60 +118,144 @@ def detect_image(rgb: np.ndarray, *, segmentation: bool = True) -> PoseTrack:
     return track
 
 
-# Presets trade speed for temporal detail: the models run on every frame ("accurate") or on at most 15 frames
-# a second with the frames between interpolated ("balanced", about twice as fast on 30 fps clips).
-PRESETS: dict[str, float | None] = {"accurate": None, "balanced": 15.0}
+# Presets trade speed for temporal detail (see schedule.py). "full" runs every model on every frame; "accurate"
+# (pro) samples the body at least 10 times a second and every frame where the motion changes fast, hands and face
+# up to 10 times a second; "balanced" (std) the body at least 6 times a second, hands and face up to 5 times.
+# On the generated dances all three stay within the bench's accuracy (bench/pose_bench.py).
+PRESETS: dict[str, Schedule] = {
+    "full": Schedule(max_gap=0.0, tolerance=0.0, detail_rate=None, min_hand=0.0, min_face=0.0),
+    "accurate": Schedule(max_gap=0.1 + 1e-3, tolerance=0.004, detail_rate=10.0),
+    "balanced": Schedule(max_gap=1 / 6 + 1e-3, tolerance=0.01, detail_rate=5.0),
+}
+# Bump when a change here makes track_video return different tracks for the same input: cached tracks
+# (pose/cache.py) made by older code then stop matching.
+TRACKER_VERSION = 2
+
+
+def preset_params(preset: str) -> Schedule:
+    """What a preset name stands for (part of the motion cache's key); a clear error for an unknown name."""
+    if preset not in PRESETS:
+        raise InputError(f"unknown pose preset {preset!r}.", measured=preset, limit=sorted(PRESETS),
+                         fix=f"use one of: {', '.join(sorted(PRESETS))}.")
+    return PRESETS[preset]
+
+
+@contextmanager
+def _body_only() -> Iterator[object]:
+    """MediaPipe Pose: Holistic's own body network (the same landmarks) without its hand and face networks,
+    about a quarter of Holistic's cost; in video mode it looks for the body where it last was."""
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    from mediapipe.python.solutions import pose as mp_pose
+
+    with _native_stderr_silenced():
+        model = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
+                             enable_segmentation=False, min_detection_confidence=0.5, min_tracking_confidence=0.5)
+        try:
+            yield model
+        finally:
+            model.close()
+
+
+class _Samples:
+    """What the models saw, at the frames they ran on."""
+
+    def __init__(self) -> None:
+        self.frames: list[int] = []
+        self.body: list[np.ndarray] = []
+        self.world: list[np.ndarray] = []
+        self.detail_frames: list[int] = []
+        self.hands: list[np.ndarray] = []  # [2, 21, 3] left, right
+        self.face: list[np.ndarray] = []
+
+    def add(self, k: int, result, w: int, h: int, detail: bool) -> None:
+        one = PoseTrack.empty(1, 0.0, w, h)
+        _store(one, 0, result, w, h)
+        self.frames.append(k)
+        self.body.append(one.body[0])
+        self.world.append(one.body_world[0])
+        if detail:
+            self.detail_frames.append(k)
+            self.hands.append(np.stack([one.left_hand[0], one.right_hand[0]]))
+            self.face.append(one.face[0])
 
 
 def track_video(path: str | Path, fps: float | None = None, progress: Progress | None = None, *,
                 smooth: bool = True, max_seconds: float | None = None, preset: str = "accurate") -> PoseTrack:
     """Track the actor through ``path``; coordinates are in the video's displayed pixel size.
 
-    ``fps`` resamples the clip first (None keeps every frame). Short gaps (up to a quarter second) are
-    interpolated and flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro.
-    ``preset`` is a name from :data:`PRESETS`.
+    ``fps`` resamples the clip first (None keeps the video's rate). ``preset`` (a name from :data:`PRESETS`) says
+    how often each model runs; frames between samples are interpolated (``meta["inference_frames"]`` and
+    ``meta["detail_frames"]`` count the samples). Short gaps (up to a quarter second) are interpolated and
+    flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro.
     """
     info = probe(path, expect="video")
     rate = float(fps or info.fps)
     total = max(1, int(round((min(info.duration, max_seconds) if max_seconds else info.duration) * rate)))
-    limit = PRESETS[preset]
-    stride = max(1, int(np.ceil(rate / limit - 1e-6))) if limit else 1
-    track = PoseTrack.empty(-(-total // stride), rate / stride, info.width, info.height, source=str(path))
+    schedule = preset_params(preset)
     iw, ih = _inference_size(info.width, info.height)
-    seen = 0
-    with _holistic(static=False) as model:
-        # the decoder resamples to the inference rate itself, so skipped frames are never converted
-        for k, rgb in enumerate(iter_frames(path, fps=rate / stride, size=(iw, ih), max_seconds=max_seconds)):
-            if k >= len(track):
-                track = _grow(track, k + 1)
-            _store(track, k, model.process(rgb), info.width, info.height)
-            seen = k + 1
+    short_side = min(info.width, info.height)
+    detail_every = rate / schedule.detail_rate if schedule.detail_rate else 0.0
+    samples = _Samples()
+    count = 0
+    # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and only
+    # the frames a model looks at are converted to RGB
+    decoded = iter_lazy_frames(path, fps=rate, size=(iw, ih), max_seconds=max_seconds)
+    with _holistic(static=False) as full, _body_only() as body_model, prefetch(decoded, 4, "pose-decode") as frames:
+        due, next_detail, last = 0, 0.0, None
+        for k, frame in enumerate(frames):
+            count, last = k + 1, frame
+            if k >= due:
+                due = k + _sample(samples, k, frame, full, body_model, schedule, rate, short_side, detail_every,
+                                  next_detail, info.width, info.height)
+                if samples.detail_frames and samples.detail_frames[-1] == k:
+                    next_detail = k + detail_every
             if progress:
-                progress("pose", min(seen * stride, total), total)
-    count = min(total, seen * stride) if stride > 1 else seen
-    track = _grow(track, seen)
-    if smooth:
-        track = clean_track(track)
-    return upsample(track, stride, count) if stride > 1 else track
+                progress("pose", min(k + 1, total), max(total, k + 1))
+        if last is not None and samples.frames and samples.frames[-1] != count - 1:
+            # the last frame always gets a sample, so the end is interpolated, not held
+            _sample(samples, count - 1, last, full, body_model, schedule, rate, short_side, detail_every,
+                    next_detail, info.width, info.height)
+    if count == 0:
+        raise InputError("the video has no frames to track.", file=path, fix="re-export the video.")
+    track = _assemble(samples, count, rate, info.width, info.height, str(path), detail_every)
+    return clean_track(track) if smooth else track
 
 
-def upsample(track: PoseTrack, stride: int, frames: int) -> PoseTrack:
-    """Back to every frame: linear interpolation between tracked samples, never across a missing one."""
-    out = PoseTrack.empty(frames, track.fps * stride, track.width, track.height, source=track.source)
-    pos = np.arange(frames) / stride
-    lo = np.minimum(np.floor(pos).astype(int), len(track) - 1)
-    hi = np.minimum(lo + 1, len(track) - 1)
-    w = (pos - lo).astype(np.float32)
-    for key in ("body", "body_world", "left_hand", "right_hand", "face"):
-        a = getattr(track, key)
-        wk = w.reshape(-1, *[1] * (a.ndim - 1))
-        mixed = (1 - wk) * a[lo] + wk * a[hi]
-        exact = w == 0
-        mixed[exact] = a[lo[exact]]
-        getattr(out, key)[:] = mixed
-    out.filled = track.filled[lo] | (track.filled[hi] & (w > 0))
-    out.meta = dict(track.meta, inference_stride=stride)
-    return out
+def _sample(samples: _Samples, k: int, frame, full, body_model, schedule: Schedule, rate: float,
+            short_side: int, detail_every: float, next_detail: float, w: int, h: int) -> int:
+    """Run the model this frame deserves; returns the frames until the next body sample."""
+    latest = samples.body[-1] if samples.body else np.full((33, 4), np.nan, np.float32)
+    detail_due = detail_every == 0.0 or k + 1e-6 >= next_detail
+    detail = detail_due and details_worth_it(latest, schedule, short_side)
+    rgb = frame.rgb()
+    samples.add(k, (full if detail else body_model).process(rgb), w, h, detail)
+    gap = next_gap(samples.frames, samples.body, schedule, rate)
+    if detail_every and detail:
+        gap = min(gap, max(1, int(np.ceil(k + detail_every - 1e-6)) - k))
+    return gap
+
+
+def _assemble(samples: _Samples, count: int, rate: float, w: int, h: int, source: str,
+              detail_every: float) -> PoseTrack:
+    """Every frame from the samples: the body interpolated between its samples, hands and face riding on it."""
+    track = PoseTrack.empty(count, rate, w, h, source=source)
+    frames = np.array(samples.frames)
+    longest = int(np.diff(frames).max()) if len(frames) > 1 else 1
+    track.body[:] = interpolate(frames, np.stack(samples.body), count, longest)
+    track.body_world[:] = interpolate(frames, np.stack(samples.world), count, longest)
+    if samples.detail_frames:
+        dframes = np.array(samples.detail_frames)
+        at = np.searchsorted(frames, dframes)
+        # a hand or face is carried across at most about two of its own intervals (longer: it was too small)
+        span = max(1, int(np.ceil(2.5 * detail_every))) if detail_every else longest
+        hands = np.stack(samples.hands)
+        for i, (key, wrist) in enumerate((("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"]))):
+            setattr(track, key, anchored(dframes, hands[:, i], np.stack(samples.body)[at, wrist, :2],
+                                         track.body[:, wrist, :2], count, span))
+        track.face[:] = anchored(dframes, np.stack(samples.face), np.stack(samples.body)[at, J["nose"], :2],
+                                 track.body[:, J["nose"], :2], count, span)
+    track.meta = {"inference_frames": len(samples.frames), "detail_frames": len(samples.detail_frames)}
+    return track
 
 
 def _grow(track: PoseTrack, n: int) -> PoseTrack:

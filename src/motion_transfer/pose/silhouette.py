@@ -1,6 +1,10 @@
-"""A figure's silhouette without a pose model: the foreground of flat-background art (its border colour), and a
-humanoid skeleton fitted to a silhouette (mascots, robots, drawings the pose model cannot read)."""
+"""A figure's silhouette without a pose model: the foreground of flat-background art (its border colour), or of
+a busy picture (GrabCut from a centred figure), and humanoid skeletons fitted to a silhouette (mascots, robots,
+drawings the pose model cannot read), plus a measure of how well a skeleton explains one (to choose among
+detections)."""
 from __future__ import annotations
+
+import math
 
 import cv2
 import numpy as np
@@ -9,7 +13,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from .completion import complete_joints
-from .skeleton import REQUIRED_JOINTS, J
+from .skeleton import NUM_BODY, REQUIRED_JOINTS, J
 
 
 def border_alpha(image: np.ndarray) -> np.ndarray | None:
@@ -27,6 +31,31 @@ def border_alpha(image: np.ndarray) -> np.ndarray | None:
     lo = max(4.0, 1.5 * spread)
     hi = max(3 * lo, 18.0)
     return np.clip((dist - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+
+
+def centred_alpha(image: np.ndarray) -> np.ndarray | None:
+    """Foreground of a busy picture (HxW float32 0..1): GrabCut from a figure assumed near the middle (an
+    ellipse over the central 60% x 80%) against the top and side borders; the bottom border stays open, since
+    portraits run off it. Only the largest piece is kept; None when nothing separates."""
+    h, w = image.shape[:2]
+    s = 256.0 / max(h, w)
+    small = cv2.resize(image, (max(8, round(w * s)), max(8, round(h * s))), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape[:2]
+    mask = np.full((sh, sw), cv2.GC_PR_BGD, np.uint8)
+    yy, xx = np.mgrid[0:sh, 0:sw]
+    mask[((xx - sw / 2) / (0.3 * sw)) ** 2 + ((yy - 0.55 * sh) / (0.4 * sh)) ** 2 < 1] = cv2.GC_PR_FGD
+    mask[:3] = cv2.GC_BGD
+    mask[:, :3] = cv2.GC_BGD
+    mask[:, -3:] = cv2.GC_BGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models randomly: the same picture, the same answer
+    cv2.grabCut(np.ascontiguousarray(small[:, :, ::-1]), mask, None, bgd, fgd, 5, cv2.GC_INIT_WITH_MASK)
+    fg = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(fg)
+    if n < 2:
+        return None
+    fg = (lab == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))).astype(np.float32)
+    return cv2.resize(fg, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def fit_skeleton(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -157,4 +186,293 @@ def fit_skeleton(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         setj(f"{side}_ankle", along(fp, hip_i, 0.93))
     if not np.isfinite(joints[[J[n] for n in REQUIRED_JOINTS]]).all():
         return None
+    return complete_joints(joints, vis)
+
+
+# ------------------------------------------------------------------ stick-figure fit (any pose, upper bodies too)
+
+FIT_LONG_SIDE = 96  # the stick figure is fitted on a silhouette this large: coarse, but cheap to evaluate often
+# the fitted points: head centre, then shoulder, elbow, wrist, hip, knee, ankle of the character's left and right
+_POINTS = ("head",) + tuple(f"{s}_{j}" for s in ("left", "right")
+                             for j in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle"))
+_P = {n: i for i, n in enumerate(_POINTS)}
+_CHAINS = {f"{s}_{limb}": tuple(_P[f"{s}_{j}"] for j in joints) for s in ("left", "right")
+           for limb, joints in (("arm", ("shoulder", "elbow", "wrist")), ("leg", ("hip", "knee", "ankle")))}
+# usual bone lengths in torso lengths (shoulder line to hip line), and thickness limits (head radius, arm and leg
+# half-widths, torso padding), also in torso lengths
+_BONE_LENGTH = {"arm": (0.62, 0.5), "leg": (0.85, 0.85)}
+_THICKNESS = np.array([[0.12, 0.7], [0.05, 0.3], [0.07, 0.4], [0.0, 0.3]])
+_LEG_SPREAD = math.radians(35.0)
+_PRIOR = 0.01  # weight of the proportion priors against the silhouette mismatch (a share of the figure's area)
+
+
+def _torso_length(p: np.ndarray) -> float:
+    ms = 0.5 * (p[_P["left_shoulder"]] + p[_P["right_shoulder"]])
+    mh = 0.5 * (p[_P["left_hip"]] + p[_P["right_hip"]])
+    return max(float(np.linalg.norm(mh - ms)), 1.0)
+
+
+def _prior(p: list, head_r: float) -> float:
+    """How unusual the proportions are (0 for a typical figure): bone lengths against the torso's, left against
+    right, legs that do not hang, hands over the face, shoulder width. Plain floats: this runs thousands of times."""
+    hyp = math.hypot
+    ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+    T = max(hyp(0.5 * (lh[0] + rh[0] - ls[0] - rs[0]), 0.5 * (lh[1] + rh[1] - ls[1] - rs[1])), 1.0)
+    out = 0.0
+    for limb in ("arm", "leg"):
+        total = []
+        for side in ("left", "right"):
+            a, b, e = (p[i] for i in _CHAINS[f"{side}_{limb}"])
+            l1, l2 = hyp(b[0] - a[0], b[1] - a[1]), hyp(e[0] - b[0], e[1] - b[1])
+            total.append(l1 + l2)
+            u1, u2 = _BONE_LENGTH[limb]
+            out += math.log(max(l1, 0.5) / (u1 * T)) ** 2 + math.log(max(l2, 0.5) / (u2 * T)) ** 2
+            if limb == "leg":  # legs hang: more than 35 degrees from straight down is unusual
+                for u, v in ((a, b), (b, e)):
+                    out += 20.0 * max(0.0, math.atan2(abs(v[0] - u[0]), v[1] - u[1]) - _LEG_SPREAD) ** 2
+            else:  # hands and elbows rarely cover the face in a character picture
+                hx, hy = p[0]
+                r = max(head_r, 1.0)
+                out += 5.0 * (max(0.0, 1.0 - hyp(b[0] - hx, b[1] - hy) / r) + max(0.0, 1.0 - hyp(e[0] - hx, e[1] - hy) / r))
+        out += 0.5 * abs(total[0] - total[1]) / T
+    return out + math.log(max(hyp(ls[0] - rs[0], ls[1] - rs[1]), 0.5) / (0.75 * T)) ** 2
+
+
+class _StickFigure:
+    """A humanoid of lines and discs drawn over a silhouette; ``cost`` says how badly it covers it.
+
+    Drawn pixels outside the silhouette cost twice as much as silhouette pixels left uncovered, so parts the
+    human plan has no bone for (a tail, a cape, a bun) stay uncovered instead of pulling a limb onto them."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask.astype(bool)
+        self.area = max(int(self.mask.sum()), 1)
+        self.canvas = np.zeros(self.mask.shape, np.uint8)
+        self.arms = True
+
+    def render(self, p: np.ndarray, th: np.ndarray) -> np.ndarray:
+        c = self.canvas
+        c[:] = 0
+        q = [tuple(v) for v in (p * 16 + 0.5).astype(np.int32).tolist()]  # 4 fractional bits
+        ls, rs, lh, rh = (q[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+        quad = np.array([ls, rs, rh, lh], np.int32)
+        cv2.fillConvexPoly(c, quad, 1, cv2.LINE_8, 4)
+        cv2.polylines(c, [quad], True, 1, max(1, int(2 * th[3] + 0.5)), cv2.LINE_8, 4)
+        neck = ((ls[0] + rs[0]) // 2, (ls[1] + rs[1]) // 2)
+        cv2.line(c, neck, q[0], 1, max(1, int(0.8 * th[0] + 0.5)), cv2.LINE_8, 4)
+        cv2.circle(c, q[0], int(th[0] * 16 + 0.5), 1, -1, cv2.LINE_8, 4)
+        arm, leg = max(1, int(2 * th[1] + 0.5)), max(1, int(2 * th[2] + 0.5))
+        for name, (a, b, e) in _CHAINS.items():
+            is_arm = name.endswith("arm")
+            if is_arm and not self.arms:
+                continue
+            width = arm if is_arm else leg
+            cv2.line(c, q[a], q[b], 1, width, cv2.LINE_8, 4)
+            cv2.line(c, q[b], q[e], 1, width, cv2.LINE_8, 4)
+        return c
+
+    def cost(self, p: np.ndarray, th: np.ndarray) -> float:
+        drawn = self.render(p, th).view(bool)
+        outside = np.count_nonzero(drawn & ~self.mask)
+        missed = self.area - np.count_nonzero(drawn & self.mask)
+        return (outside + 0.5 * missed) / self.area + _PRIOR * _prior(p.tolist(), float(th[0]))
+
+    def thickness(self, p: np.ndarray) -> tuple[float, np.ndarray]:
+        """(cost, thickness) of fixed points with the thickness that fits them best."""
+        T = _torso_length(p)
+        th = np.array([0.35, 0.12, 0.18, 0.05]) * T
+        best = self.cost(p, th)
+        for _ in range(6):
+            improved = False
+            for k in range(4):
+                for f in (0.8, 1.25):
+                    t2 = th.copy()
+                    t2[k] = np.clip(t2[k] * f, *(_THICKNESS[k] * T))
+                    c = self.cost(p, t2)
+                    if c < best - 1e-6:
+                        best, th, improved = c, t2, True
+            if not improved:
+                break
+        return best, th
+
+    def descend(self, p: np.ndarray, th: np.ndarray, steps: tuple[float, ...] = (4, 2, 1)
+                ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Coordinate descent: single points, lower limbs, the upper body and the whole figure, in 8 directions,
+        with shrinking steps; the thickness follows."""
+        best = self.cost(p, th)
+        dirs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]], np.float64)
+        moves = [[i] for i in range(len(_POINTS))] + [list(ch[1:]) for ch in _CHAINS.values()]
+        moves.append([0] + [i for s in ("left", "right") for i in _CHAINS[f"{s}_arm"]])
+        moves.append(list(range(len(_POINTS))))
+        for step in steps:
+            for _ in range(6):
+                improved = False
+                for mv in moves:
+                    for d in dirs:
+                        q = p.copy()
+                        q[mv] += step * d
+                        c = self.cost(q, th)
+                        if c < best - 1e-6:
+                            best, p, improved = c, q, True
+                T = _torso_length(p)
+                for k in range(4):
+                    for f in (0.85, 1.15):
+                        t2 = th.copy()
+                        t2[k] = np.clip(t2[k] * f, *(_THICKNESS[k] * T))
+                        c = self.cost(p, t2)
+                        if c < best - 1e-6:
+                            best, th, improved = c, t2, True
+                if not improved:
+                    break
+        return p, th, best
+
+    def limb_search(self, p: np.ndarray, th: np.ndarray, chain: tuple[int, int, int], l1: float, l2: float,
+                    n: int = 12) -> np.ndarray:
+        """Every pair of the limb's two bone angles on an ``n`` x ``n`` grid, the rest held: a start for the
+        descent that does not depend on where the limb was."""
+        a, b, e = chain
+        best, out = np.inf, p
+        angles = np.linspace(0.0, 2 * np.pi, n, endpoint=False)
+        unit = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        for u1 in unit:
+            for u2 in unit:
+                q = p.copy()
+                q[b] = p[a] + l1 * u1
+                q[e] = q[b] + l2 * u2
+                c = self.cost(q, th)
+                if c < best:
+                    best, out = c, q
+        return out
+
+
+def _small_mask(matte: np.ndarray) -> tuple[np.ndarray, float]:
+    h, w = matte.shape
+    s = FIT_LONG_SIDE / max(h, w)
+    small = cv2.resize((matte > 0.5).astype(np.uint8), (max(8, round(w * s)), max(8, round(h * s))),
+                       interpolation=cv2.INTER_AREA) > 0
+    return small, s
+
+
+def _points(joints: np.ndarray) -> np.ndarray:
+    """The stick figure's points from 33 joints (the head at the middle of the face's joints)."""
+    p = np.empty((len(_POINTS), 2))
+    p[0] = joints[:11].mean(axis=0)
+    for name, i in _P.items():
+        if i:
+            p[i] = joints[J[name]]
+    return p
+
+
+def silhouette_mismatch(matte: np.ndarray, joints: np.ndarray) -> float:
+    """How badly a skeleton explains a silhouette (0 = perfectly; a share of the figure's area, plus priors):
+    for choosing among detections, a wrong one leaves limbs of the silhouette uncovered or reaches outside it."""
+    mask, s = _small_mask(matte)
+    if not mask.any() or not np.isfinite(joints[[J[n] for n in REQUIRED_JOINTS]]).all():
+        return math.inf
+    return _StickFigure(mask).thickness(_points(joints) * s)[0]
+
+
+def _run(mask: np.ndarray, c: np.ndarray, d: np.ndarray) -> int:
+    """Length of the silhouette's run through ``c`` along the unit direction ``d``."""
+    h, w = mask.shape
+    total = 0
+    for sign in (1.0, -1.0):
+        k = 0
+        while True:
+            x, y = (int(round(v)) for v in c + sign * (k + 1) * d)
+            if not (0 <= x < w and 0 <= y < h and mask[y, x]):
+                break
+            k += 1
+        total += k
+    return total + int(bool(mask[int(np.clip(round(c[1]), 0, h - 1)), int(np.clip(round(c[0]), 0, w - 1))]))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-9)
+
+
+def _parts_apart(mask: np.ndarray, p: np.ndarray) -> bool:
+    """Whether the fitted head, arms and torso are real parts of the silhouette: the silhouette narrows between
+    the head and the shoulders, and each arm is narrower than the torso somewhere along it (it stands free of the body)."""
+    ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+    ms, mh = 0.5 * (ls + rs), 0.5 * (lh + rh)
+    across = _unit(ls - rs)
+    torso = _run(mask, ms + 0.4 * (mh - ms), across)
+    head = _run(mask, p[0], across)
+    neck = min(_run(mask, p[0] + t * (ms - p[0]), across) for t in np.linspace(0.3, 1.0, 8))
+    if not (0 < neck < 0.9 * max(head, 1) and neck < 0.85 * torso):
+        return False
+    for side in ("left", "right"):
+        a, b, e = (p[i] for i in _CHAINS[f"{side}_arm"])
+        widths = [_run(mask, u + t * (v - u), _unit(np.array([-(v - u)[1], (v - u)[0]])))
+                  for u, v, ts in ((a, b, (0.5, 0.75)), (b, e, (0.25, 0.5, 0.75))) for t in ts]
+        if min(widths) == 0 or min(widths) > 0.45 * torso:
+            return False
+    return True
+
+
+def told_apart(matte: np.ndarray, joints: np.ndarray) -> bool:
+    """Whether a skeleton's head, arms and torso are real parts of the silhouette ``matte`` (HxW, image pixels;
+    ``joints`` [33, 2]): the silhouette narrows between the head and the shoulders, and each arm is narrower
+    than the torso somewhere along it. A blob (a cup, a cat's face) fitted with a skeleton fails."""
+    mask, s = _small_mask(matte)
+    if not mask.any() or not np.isfinite(joints[[J[n] for n in REQUIRED_JOINTS]]).all():
+        return False
+    return _parts_apart(mask, _points(joints) * s)
+
+
+def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A humanoid fitted to a silhouette by drawing it and moving its joints until it covers the silhouette
+    best: arms by a search over their angles, then a descent on everything. Works for upper bodies cut by the
+    frame (the legs are then left out) and leaves tails and capes uncovered. None unless a head, two arms and a
+    torso can be told apart in the result."""
+    mask, s = _small_mask(matte)
+    if mask.sum() < 150:
+        return None
+    model = _StickFigure(mask)
+    k = max(1, round(0.03 * max(mask.shape)))
+    thick = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN,
+                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1)))
+    if thick.sum() < 0.3 * mask.sum():
+        thick = mask.astype(np.uint8)
+    ys, xs = np.nonzero(thick)
+    y0, y1 = int(ys.min()), int(ys.max())
+    cut = mask[-1].sum() > 0.15 * (xs.max() - xs.min() + 1)  # the body runs off the bottom: no legs in view
+    cx = float(np.nonzero(thick[y0:y0 + max(2, (y1 - y0) // 12)].any(axis=0))[0].mean())
+    H = (y1 - y0) * (1.9 if cut else 1.0)  # standing height
+    p = np.empty((len(_POINTS), 2))
+    p[0] = (cx, y0 + 0.07 * H)
+    for side, sg in (("left", 1.0), ("right", -1.0)):  # a character facing the viewer: its left on our right
+        for joint, (dx, dy) in {"shoulder": (0.1, 0.18), "elbow": (0.18, 0.33), "wrist": (0.24, 0.47),
+                                "hip": (0.06, 0.48), "knee": (0.07, 0.72), "ankle": (0.08, 0.95)}.items():
+            p[_P[f"{side}_{joint}"]] = (cx + sg * dx * H, y0 + dy * H)
+    th = np.array([0.07, 0.03, 0.045, 0.02]) * H
+    results = []
+    for staged in (False, True):
+        q, t = p.copy(), th.copy()
+        if staged:  # head, torso and legs first; the arms are then found against what these leave uncovered
+            model.arms = False
+            if not cut:
+                for side in ("left", "right"):
+                    q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], 0.24 * H, 0.24 * H, n=12)
+            q, t, _ = model.descend(q, t, steps=(4, 2))
+            model.arms = True
+        T = _torso_length(q)
+        for side in ("left", "right"):
+            q = model.limb_search(q, t, _CHAINS[f"{side}_arm"], 0.62 * T, 0.5 * T)
+        if not cut and not staged:
+            for side in ("left", "right"):
+                q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], 0.85 * T, 0.85 * T, n=12)
+        results.append(model.descend(q, t))
+    q = min(results, key=lambda r: r[2])[0]
+    if not _parts_apart(mask, q):
+        return None
+    joints = np.full((NUM_BODY, 2), np.nan)
+    vis = np.zeros(NUM_BODY)
+    h0, w0 = matte.shape
+    for name, i in _P.items():
+        if cut and name.endswith(("knee", "ankle")):
+            continue  # below the frame: completed as hanging, marked unseen
+        joints[J["nose" if i == 0 else name]] = q[i] / s
+        vis[J["nose" if i == 0 else name]] = 1.0
     return complete_joints(joints, vis)

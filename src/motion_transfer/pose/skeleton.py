@@ -47,3 +47,7 @@ OPENPOSE18_COLORS: tuple[tuple[int, int, int], ...] = (
 # The joints a character's skeleton must place (a rig file, a silhouette fit): the rest are derived from them.
 REQUIRED_JOINTS: tuple[str, ...] = ("nose",) + tuple(f"{s}_{j}" for j in ("shoulder", "elbow", "wrist", "hip", "knee",
                                                                             "ankle") for s in ("left", "right"))
+
+# Each body joint's mirror twin (left <-> right; the nose is its own): relabels a skeleton seen in a mirror image.
+MIRROR_JOINTS: tuple[int, ...] = tuple(
+    J[n.replace("left", "@").replace("right", "left").replace("@", "right")] for n in BODY_JOINTS)

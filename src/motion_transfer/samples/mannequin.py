@@ -1202,6 +1202,21 @@ def _resolve_style(style: str | Style) -> Style:
     return STYLES[style]
 
 
+def head_frame(joints: np.ndarray, props: Proportions, scale: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The head's ellipsoid from the face joints of ``joints`` [33,3] px: (centre [3], axes [3,3] as columns
+    (subject's left, down, backwards), semi-axes [3] px). Other drawn heads (a fox's, a robot's) sit in it too."""
+    lear, rear, nose = joints[J["left_ear"]], joints[J["right_ear"]], joints[J["nose"]]
+    ear_mid = 0.5 * (lear + rear)
+    xh = lear - rear
+    back = ear_mid - nose
+    zh = _norm(back - np.dot(back, _norm(xh)) * _norm(xh))
+    xh = _norm(xh)
+    yh = np.cross(zh, xh)
+    Rh = np.stack([xh, yh, zh], axis=1)
+    hr = np.array(props.head_radii) * scale
+    return ear_mid - Rh @ (np.array([0.0, 0.08, 0.1]) * hr), Rh, hr
+
+
 _HEM = 0.04  # trouser hem above the ankle joint, units of height (sock and shoe below show the ankle)
 
 
@@ -1249,16 +1264,7 @@ def _draw_figure(cv: _Canvas, joints: np.ndarray, hands: np.ndarray | None, styl
     add(msh[2] + 0.02 * s, lambda: cv.capsule(yoke_a, yoke_b, 0.036 * k, 0.036 * k, col["shirt"]))
 
     # Head and neck.
-    lear, rear, nose = g("left_ear"), g("right_ear"), g("nose")
-    ear_mid = 0.5 * (lear + rear)
-    xh = lear - rear
-    back = ear_mid - nose
-    zh = _norm(back - np.dot(back, _norm(xh)) * _norm(xh))
-    xh = _norm(xh)
-    yh = np.cross(zh, xh)
-    Rh = np.stack([xh, yh, zh], axis=1)
-    hr = np.array(props.head_radii) * s
-    head_c = ear_mid - Rh @ (np.array([0.0, 0.08, 0.1]) * hr)
+    head_c, Rh, hr = head_frame(jt, props, s)
     neck_top = head_c + Rh @ np.array([0.0, 0.45, 0.35]) * hr
     neck_bot = msh + Rc @ np.array([0.0, 0.01, 0.006]) * s
     add(0.5 * (neck_top[2] + neck_bot[2]) + 0.015 * s,

@@ -8,28 +8,12 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import ImageColor
 
 from ...errors import InputError
+from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
-
-
-def parse_color(text: str) -> tuple[int, int, int] | None:
-    """'#0f0', '#00ff00', 'green', '0,255,0' -> RGB, or None."""
-    t = text.strip()
-    if "," in t:
-        try:
-            vals = [int(v) for v in t.split(",")]
-        except ValueError:
-            return None
-        return tuple(vals) if len(vals) == 3 and all(0 <= v <= 255 for v in vals) else None
-    try:
-        c = ImageColor.getrgb(t)
-    except ValueError:
-        return None
-    return tuple(int(v) for v in c[:3])
 
 
 def _given(background: str | Path | None) -> bool:
@@ -71,7 +55,8 @@ def _video(path: Path, out_w: int, out_h: int, fps: float) -> Iterator[np.ndarra
 
 def backgrounds(background: str | Path | None, own: np.ndarray, out_w: int, out_h: int, fps: float,
                 camera: np.ndarray | None = None) -> Iterator[np.ndarray]:
-    """One background frame per output frame (HxWx3 uint8; the caller may draw on it).
+    """One background frame per output frame (HxWx3 uint8, read-only: a still background is the same array every
+    time, so the caller copies it into its own canvas before drawing).
 
     ``background``: the user's (a file or a colour), None for ``own`` (the character image's, filled);
     ``camera`` [T, 2, 3] (output pixels): a still background moves with the reference's camera."""
@@ -97,5 +82,6 @@ def backgrounds(background: str | Path | None, own: np.ndarray, out_w: int, out_
         yield from _moving(scene, out_w, out_h, camera)
         return
     still = fit(scene, out_w, out_h)
+    still.flags.writeable = False  # the same array every frame: the caller draws on its own copy
     while True:
-        yield still.copy()
+        yield still

@@ -16,6 +16,7 @@ from ...errors import RigError
 from ...pose.figure import Figure, find_figure
 from ...pose.skeleton import J
 from ...request import Progress
+from .extras import with_attached_parts
 from .fill import remove_character
 from .matte import make_matte
 from .mesh import build_layers
@@ -97,6 +98,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                        + HOW_TO_RIG)
     step(1)
     matte, matte_source = make_matte(image, joints, vis, seg, alpha)
+    if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
+        matte = with_attached_parts(image, matte, float(np.linalg.norm(joints[J["left_shoulder"]]
+                                                                       - joints[J["right_shoulder"]])))
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 
 import cv2
 import numpy as np
@@ -16,12 +17,13 @@ from ...media.encoder import ThreadedEncoder
 from ...media.frames import iter_frames, read_image, split_alpha
 from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
-from ...pose.estimator import track_video
+from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
 from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
 from ...request import TIER_SHORT_SIDE, Progress, Request, Result
+from ...stages import prefetch
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character
@@ -29,6 +31,9 @@ from .framing import apply_zoom, zoom_for_absent_parts
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
+
+# frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
+ENCODE_DEPTH = 3
 
 
 class PuppetEngine:
@@ -97,7 +102,8 @@ class PuppetEngine:
                       frames=n, duration=n / motion.fps, has_audio=stats["has_audio"],
                       findings=list(report.findings) if report is not None else [], timings=timings,
                       compare=request.compare,
-                      extra={"rig_source": rig.source, "matte": rig.meta.get("matte"),
+                      extra={"rig_source": rig.source, "pose_cache": track.meta.get("cache"),
+                             "matte": rig.meta.get("matte"),
                              "skeleton": rig.meta.get("skeleton", "image"),
                              "parts": rig.meta.get("parts"), "held_frames": int(motion.held.sum()),
                              "zoom_for_absent_parts": round(zoom, 3),
@@ -119,13 +125,15 @@ def load_character(request: Request, settings: Settings, figure: Figure | None =
 
 
 def load_motion(request: Request, settings: Settings, progress: Progress | None = None) -> PoseTrack:
-    """The actor's pose track: the one given in the settings, else tracked from the video (std, the fast tier:
-    the pose model at up to 15 frames a second, the rest interpolated; pro: on every frame)."""
+    """The actor's pose track: the one given in the settings, else from the motion cache, else tracked from the
+    video (std, the fast tier: ``balanced`` sampling; pro: ``accurate``), so a second character on the same
+    motion skips tracking."""
     if isinstance(settings.pose_track, PoseTrack):
         return settings.pose_track
     if settings.pose_track is not None:
         return load_track(settings.pose_track)
-    return track_video(request.video, progress=progress, preset=settings.pose_preset)
+    return cached_track(request.video, TrackSettings(preset=settings.pose_preset), progress,
+                        use_cache=settings.use_cache)
 
 
 def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6.0) -> bool:
@@ -159,51 +167,62 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
 
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
                  progress: Progress | None = None) -> dict:
-    """Draw every frame and encode it (and the side-by-side comparison when asked). Returns timing facts:
-    ``encode`` is the encoder's time not hidden behind drawing (finishing the files, and waiting for it)."""
+    """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
+    background frames and the reference's frames are produced on their own threads, frames are drawn here into a
+    small ring of reused canvases, and the encoder thread writes them; bounded queues join the stages, so memory
+    stays flat however long the clip. An error or a cancel in any stage stops them all and no output is left
+    half-written. Returns timing facts: ``encode`` is the encoder's time not hidden behind drawing."""
     renderer = Renderer(rig, out_w, out_h)
     n = len(motion)
     if n == 0:
         raise EngineError("the motion track has no frames.")
     audio = request.video if request.keep_sound else None
-    bgs = backgrounds(request.background, rig.background, out_w, out_h, motion.fps, motion.camera)
     writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
-    ref_frames = None
+    ref_w = 0
     if request.compare is not None:
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
         writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
-        ref_frames = iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h))
-    encoder = ThreadedEncoder(writers)
+    encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
+    # a canvas is reused once the encoder cannot hold it any more: queued, being written, or being drawn
+    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + 3)]
     waited = 0.0
-    try:
-        last_ref = None
-        for i in range(n):
-            frame = renderer.render(next(bgs), motion.joints[i], motion.depth[i], motion.width_scale[i],
-                                    motion.head_angle[i], motion.visibility[i],
-                                    None if motion.head_scale is None else motion.head_scale[i])
-            side = None
-            if ref_frames is not None:
-                ref = next(ref_frames, None)
-                last_ref = ref if ref is not None else last_ref
-                if last_ref is None:
-                    last_ref = np.zeros((out_h, writers[1].width - out_w, 3), np.uint8)
-                side = np.hstack([last_ref, frame])
-            t = time.perf_counter()
-            encoder.put((frame, side))
-            waited += time.perf_counter() - t
-            if progress:
-                progress("render", i + 1, n)
-        t = time.perf_counter()
-        encoder.finish()
-        for writer in writers:
-            writer.close()
-        waited += time.perf_counter() - t
-    except BaseException:
+    with ExitStack() as stages:
         try:
+            bgs = stages.enter_context(prefetch(
+                backgrounds(request.background, rig.background, out_w, out_h, motion.fps, motion.camera),
+                depth=2, name="puppet-background"))
+            refs = None
+            if request.compare is not None:
+                refs = stages.enter_context(prefetch(
+                    iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h)), depth=2,
+                    name="puppet-reference"))
+            last_ref = np.zeros((out_h, ref_w, 3), np.uint8)
+            for i in range(n):
+                canvas = ring[i % len(ring)]
+                np.copyto(canvas, next(bgs))
+                frame = renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
+                                        motion.head_angle[i], motion.visibility[i],
+                                        None if motion.head_scale is None else motion.head_scale[i])
+                side = None
+                if refs is not None:
+                    last_ref = next(refs, last_ref)  # a reference shorter than the motion holds its last frame
+                    side = np.hstack([last_ref, frame])
+                t = time.perf_counter()
+                encoder.put((frame, side))
+                waited += time.perf_counter() - t
+                if progress:
+                    progress("render", i + 1, n)
+            t = time.perf_counter()
             encoder.finish()
+            for writer in writers:
+                writer.close()
+            waited += time.perf_counter() - t
         except BaseException:
-            pass
-        for writer in writers:
-            writer.abort()
-        raise
+            try:
+                encoder.finish()
+            except BaseException:
+                pass
+            for writer in writers:
+                writer.abort()
+            raise
     return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio}

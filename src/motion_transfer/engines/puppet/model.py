@@ -57,7 +57,17 @@ TORSO_CORNERS = (J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["lef
 def part_segment(part: str, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of a limb part's bone in ``joints`` ([33 or 36, C]; any trailing coordinates)."""
     a, b = PART_ENDS[part]
-    return joints[list(a)].mean(axis=0), joints[list(b)].mean(axis=0)
+    return _mean_of(joints, a), _mean_of(joints, b)
+
+
+def _mean_of(joints: np.ndarray, idx: tuple[int, ...]) -> np.ndarray:
+    """The mean of one or two joints, without ``ndarray.mean``'s overhead (called per part, per frame)."""
+    if len(idx) == 1:
+        return joints[idx[0]]
+    total = joints[idx[0]] + joints[idx[1]]
+    for i in idx[2:]:
+        total = total + joints[i]
+    return total / len(idx)
 
 
 def part_visibility(part: str, visibility: np.ndarray) -> float:

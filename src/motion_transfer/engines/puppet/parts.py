@@ -12,6 +12,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
+from .extras import attach_extras
 from .model import LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -119,13 +120,14 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
             core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
     lab = np.argmin(scores, axis=0).astype(np.int16)
-    if image is not None:
-        small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    small = None if image is None else cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    if small is not None:
         lab = _refine_layers(lab, scores, small, m, sw, axis_core)
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
+    lab = attach_extras(lab, scores.min(axis=0), m, sw, small)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)

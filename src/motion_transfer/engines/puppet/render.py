@@ -16,7 +16,7 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import DEFAULT_ORDER, LIMB_PARTS, TORSO_CORNERS, Rig, part_segment, torso_quad
+from .model import DEFAULT_ORDER, LIMB_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -41,10 +41,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     if ly < 0.4 * W * ly0:
         y2 = y2 / max(ly, 1e-9) * 0.4 * W * ly0
     Y = np.stack([x2, y2], axis=1)
-    try:
-        M = Y @ np.linalg.inv(X)
-    except np.linalg.LinAlgError:
+    # closed-form 2x2 inverse: np.linalg.inv costs a LAPACK call (and a BLAS thread hand-off) per bone per frame
+    det = X[0, 0] * X[1, 1] - X[0, 1] * X[1, 0]
+    if abs(det) < 1e-12:
         M = np.eye(2) * W
+    else:
+        M = Y @ (np.array([[X[1, 1], -X[0, 1]], [-X[1, 0], X[0, 0]]]) / det)
     t = origin2 - M @ origin
     return np.concatenate([M, t[:, None]], axis=1)
 
@@ -174,6 +176,8 @@ class Renderer:
         self._tex_xy = {}
         self._blend = {}
         self._rest_sign = {}
+        self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
+                             for layer in rig.layers if layer.name != "body"}
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
@@ -262,7 +266,7 @@ class Renderer:
         M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
         if layer.name != "body":
-            bz = np.array([self._bone_depth(b, depth) for b in layer.bones])
+            bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
             order = np.arange(M)
@@ -332,8 +336,14 @@ class Renderer:
         out[-1] = (0, 0, -1e5, 0, 0, -1e5)  # far off the texture: transparent, also when interpolated
         return out
 
-    def _bone_depth(self, bone: str, depth: np.ndarray) -> float:
-        if bone in ("chest", "pelvis", "head"):
-            return float(np.mean(depth[list(TORSO_CORNERS)]))
-        a, b = part_segment(bone, depth)
-        return float((a + b) / 2)
+    def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
+        """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
+        trunk and head, the mean of the bone's two ends for a limb part (one matrix product per frame)."""
+        out = np.zeros((len(bones), joints))
+        for i, bone in enumerate(bones):
+            if bone in ("chest", "pelvis", "head"):
+                out[i, list(TORSO_CORNERS)] = 1.0 / len(TORSO_CORNERS)
+            else:
+                for end in PART_ENDS[bone]:
+                    out[i, list(end)] += 0.5 / len(end)
+        return out

@@ -16,7 +16,8 @@ from ...request import Request
 class Settings:
     """``pose_track``: the actor's track (a PoseTrack, or a .pose.json / .npz file) to skip tracking the video;
     ``pose_preset``: a name of ``pose.estimator.PRESETS`` ("balanced" for std, "accurate" for pro by default);
-    ``mesh_spacing``: pixels between mesh vertices (None: from the character's size); ``follow_camera``: the
+    ``use_cache``: read and write the motion cache (``pose/cache.py``; default True); ``mesh_spacing``: pixels
+    between mesh vertices (None: from the character's size); ``follow_camera``: the
     reference's camera move is reproduced (default: on in ``image`` orientation, where it moves the character's
     whole scene; in ``video`` orientation it makes a still background move with the reference's camera)."""
 
@@ -24,6 +25,7 @@ class Settings:
     pose_preset: str = "balanced"
     mesh_spacing: float | None = None
     follow_camera: bool = False
+    use_cache: bool = True
 
     @classmethod
     def from_request(cls, request: Request) -> Settings:
@@ -40,7 +42,7 @@ class Settings:
         if preset not in PRESETS:
             raise InputError(f"the pose preset must be one of {', '.join(PRESETS)}, not {preset!r}.",
                              code="pose_preset", measured=preset, limit=list(PRESETS),
-                             fix="use 'balanced' (faster) or 'accurate' (every frame).")
+                             fix="use 'balanced' (faster), 'accurate' (denser) or 'full' (every frame).")
         spacing = o.get("mesh_spacing")
         if spacing is not None:
             try:
@@ -53,4 +55,5 @@ class Settings:
                                  fix="leave it out (chosen from the character's size) or pass e.g. 12.")
         follow = o.get("follow_camera")
         return cls(pose_track=track, pose_preset=preset, mesh_spacing=spacing,
-                   follow_camera=orientation == "image" if follow is None else bool(follow))
+                   follow_camera=orientation == "image" if follow is None else bool(follow),
+                   use_cache=bool(o.get("use_cache", True)))

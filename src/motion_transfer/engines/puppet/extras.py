@@ -1,0 +1,103 @@
+"""Parts outside the human plan: tails, ears, buns, long hair, capes, antennas, props.
+
+A person mask knows nothing of a fox's tail, and a skeleton has no bone for it. Left alone, such a part is cut off
+by the matte and stays behind in the filled background, or is split between the nearest limbs and torn apart when
+they move. Here the matte is grown to take in what is attached to the figure and stands out from the background
+around it, and every piece of the figure lying far from all of its body parts moves, whole, with the part it is
+attached to.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
+# how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
+REACH = 1.6
+# a pixel is outside the human plan when it lies this far (in shoulder widths) beyond every body part's surface
+FAR = 0.12
+
+
+def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """The matte (HxW float32 0..1) grown by what is attached to the figure and unlike the background near it.
+
+    GrabCut separates colours: sure figure inside the mask, maybe figure on it, maybe background in a band
+    around it (``REACH`` shoulder widths), sure background beyond. Only new pieces that touch the figure are kept,
+    so a similar-coloured object nearby that does not touch it stays in the background."""
+    H, W = matte.shape
+    s = min(1.0, GROW_LONG_SIDE / max(H, W))
+    w, h = max(8, round(W * s)), max(8, round(H * s))
+    small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    hard = cv2.resize(matte, (w, h), interpolation=cv2.INTER_AREA) > 0.5
+    if hard.sum() < 50:
+        return matte
+    reach = max(2, round(REACH * shoulder_width * s))
+    near = cv2.dilate(hard.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
+                                                                      (2 * reach + 1, 2 * reach + 1))) > 0
+    mask = np.full((h, w), cv2.GC_BGD, np.uint8)
+    mask[near] = cv2.GC_PR_BGD
+    mask[hard] = cv2.GC_PR_FGD
+    mask[cv2.erode(hard.astype(np.uint8), None, iterations=2) > 0] = cv2.GC_FGD
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models randomly: the same picture, the same answer
+    cv2.grabCut(np.ascontiguousarray(small[:, :, ::-1]), mask, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+    grown = np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD))
+    grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool) | hard
+    lab, _ = ndimage.label(grown)
+    keep = np.isin(lab, np.unique(lab[hard]))
+    added = keep & ~hard
+    if not added.any():
+        return matte
+    add = cv2.resize(added.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    # an edge-aware border for the new pieces, as the rest of the matte has
+    r = max(2, round(0.004 * max(H, W)))
+    add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
+    return np.maximum(matte, np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)).astype(np.float32)
+
+
+def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, shoulder_width: float,
+                  image: np.ndarray | None = None) -> np.ndarray:
+    """Part labels where every piece of the figure far from all body parts belongs, whole, to one part.
+
+    ``labels`` HxW part indices; ``nearest`` HxW each pixel's distance beyond the nearest part's surface (px,
+    negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size. A piece starts as the pixels
+    farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in the connected pixels
+    nearer the body, yet outside every part's usual width, that have its colour rather than their part's (the
+    rest of a cape beside the legs, the base of a tail; never the hair on a head). It goes to the part it is attached to, the one most of its rim touches (a tail to the hip
+    it grows from, a bun to the head), else the nearest. One piece in one part: it cannot be torn between two
+    limbs, and it moves with that part's bone."""
+    far = figure & (nearest > FAR * shoulder_width)
+    pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
+    if n == 0:
+        return labels
+    if image is not None:  # grown pieces that meet (a tail's tip and its base beside a leg) become one
+        lab_img = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+        open_ = figure & ~far & (nearest > 0)
+        grown = far.copy()
+        for i in range(1, n + 1):
+            grown |= _grow_by_colour(pieces == i, labels, open_, lab_img)
+        pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
+    out = labels.copy()
+    for i in range(1, n + 1):
+        piece = pieces == i
+        rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
+        votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
+        if len(votes):
+            out[piece] = np.bincount(votes).argmax()
+    return out
+
+
+def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, lab_img: np.ndarray) -> np.ndarray:
+    """``piece`` grown through the ``open_`` pixels connected to it whose colour is nearer the piece's own
+    (median, Lab) than their part's."""
+    own = np.median(lab_img[piece], axis=0)
+    parts = np.unique(labels[open_ & (labels >= 0)])
+    part_colour = np.zeros((int(labels.max()) + 2, 3), np.float32)
+    for k in parts:
+        part_colour[k] = np.median(lab_img[(labels == k) & open_], axis=0)
+    d_own = np.linalg.norm(lab_img - own, axis=2)
+    d_part = np.linalg.norm(lab_img - part_colour[np.clip(labels, 0, None)], axis=2)
+    like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 30.0)
+    grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
+    return np.isin(grown, np.unique(grown[piece])) & (like | piece)

@@ -1,0 +1,157 @@
+"""Concurrent stages: the streamed render gives the frames a plain loop gives, and an error or a cancel in any
+stage stops every stage without hanging or leaving a half-written file."""
+from __future__ import annotations
+
+import threading
+import time
+
+import av
+import numpy as np
+import pytest
+
+from motion_transfer.errors import InputError
+from motion_transfer.request import Request
+from motion_transfer.samples import make_character, make_clip
+from motion_transfer.stages import prefetch
+
+
+# ------------------------------------------------------------------------------------------------ prefetch
+def test_prefetch_yields_everything_in_order():
+    with prefetch(iter(range(100)), depth=3) as items:
+        assert list(items) == list(range(100))
+
+
+def test_a_producer_error_reaches_the_consumer_at_its_item():
+    def broken():
+        yield from range(5)
+        raise InputError("the background video is damaged.")
+
+    got = []
+    with pytest.raises(InputError, match="damaged"):
+        with prefetch(broken(), depth=2) as items:
+            for item in items:
+                got.append(item)
+    assert got == [0, 1, 2, 3, 4]
+
+
+def test_closing_early_stops_an_endless_producer_and_runs_its_cleanup():
+    cleaned = threading.Event()
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                yield n
+                n += 1
+        finally:
+            cleaned.set()
+
+    stage = prefetch(endless(), depth=2, name="endless")
+    assert [next(stage) for _ in range(3)] == [0, 1, 2]
+    t = time.monotonic()
+    stage.close()
+    assert time.monotonic() - t < 2.0
+    assert cleaned.is_set() and not stage._thread.is_alive()
+
+
+# ------------------------------------------------------------------------------------------------ engine
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    """A rig, a retargeted motion and its track (the generator's ground truth, so no pose model runs)."""
+    from motion_transfer.engines.puppet.engine import load_character
+    from motion_transfer.engines.puppet.settings import Settings
+    from motion_transfer.pose.retarget import retarget
+
+    folder = tmp_path_factory.mktemp("streaming")
+    image, video = folder / "character.png", folder / "dance.mp4"
+    make_character(image, size=(360, 480), style="character")
+    clip = make_clip(video, "dance", seconds=1.0, fps=30, size=(640, 360), audio=True)
+    track = clip.to_track()
+    req = Request(image=image, video=video, output=folder / "unused.mp4")
+    rig = load_character(req, Settings.from_request(req))
+    motion = retarget(track, rig.rest_pose(), "video", 640, 360)
+    return folder, image, video, rig, motion, track
+
+
+def _decoded(path):
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+def _leftovers(folder):
+    return [p.name for p in folder.iterdir() if p.name.startswith(".") or "tmp" in p.name]
+
+
+def test_streamed_render_matches_a_plain_loop(scene, tmp_path):
+    from motion_transfer.engines.puppet.background import backgrounds
+    from motion_transfer.engines.puppet.engine import render_video
+    from motion_transfer.engines.puppet.render import Renderer
+
+    _, image, video, rig, motion, track = scene
+    out, cmp = tmp_path / "out.mp4", tmp_path / "cmp.mp4"
+    req = Request(image=image, video=video, output=out, compare=cmp)
+    render_video(req, rig, motion, track, 640, 360)
+    renderer, bgs = Renderer(rig, 640, 360), backgrounds(None, rig.background, 640, 360, motion.fps)
+    expected = [renderer.render(next(bgs).copy(), motion.joints[i], motion.depth[i], motion.width_scale[i],
+                                motion.head_angle[i], motion.visibility[i],
+                                None if motion.head_scale is None else motion.head_scale[i])
+                for i in range(len(motion))]
+    got = _decoded(out)
+    assert len(got) == len(expected)
+    diff = [np.abs(g.astype(int) - e.astype(int)).mean() for g, e in zip(got, expected)]
+    assert max(diff) < 2.5  # H.264 at crf 18: what is left is the codec's loss, not a different drawing
+    side = _decoded(cmp)
+    assert len(side) == len(expected) and side[0].shape[1] > 640
+    assert np.abs(side[5][:, -640:].astype(int) - expected[5].astype(int)).mean() < 2.5
+
+
+@pytest.mark.parametrize("where", ["background", "progress", "encoder"])
+def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypatch, where):
+    from motion_transfer.engines.puppet import engine
+    from motion_transfer.media.writer import VideoWriter
+
+    _, image, video, rig, motion, track = scene
+    out = tmp_path / "out.mp4"
+
+    class Cancelled(Exception):
+        pass
+
+    progress = None
+    if where == "background":
+        real = engine.backgrounds
+
+        def failing(*a, **k):
+            for i, frame in enumerate(real(*a, **k)):
+                if i == 7:
+                    raise InputError("the background video is damaged.")
+                yield frame
+        monkeypatch.setattr(engine, "backgrounds", failing)
+        expected = InputError
+    elif where == "progress":  # ComfyUI's cancel and Ctrl-C arrive this way
+        def progress(stage, done, total):
+            if done == 9:
+                raise Cancelled()
+        expected = Cancelled
+    else:
+        real_write = VideoWriter.write
+        calls = []
+
+        def failing_write(self, frame):
+            calls.append(1)
+            if len(calls) == 6:
+                raise OSError("No space left on device")
+            return real_write(self, frame)
+        monkeypatch.setattr(VideoWriter, "write", failing_write)
+        expected = OSError
+    before = threading.active_count()
+    req = Request(image=image, video=video, output=out, compare=tmp_path / "cmp.mp4")
+    t = time.monotonic()
+    with pytest.raises(expected):
+        engine.render_video(req, rig, motion, track, 640, 360, progress)
+    assert time.monotonic() - t < 60
+    assert not out.exists() and not (tmp_path / "cmp.mp4").exists()
+    assert _leftovers(tmp_path) == []
+    deadline = time.monotonic() + 5
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= before  # no stage thread left running
