@@ -65,3 +65,40 @@ def test_image_orientation_reproduces_the_camera_move():
     assert np.allclose(moved.joints[:, MS, 1], home[1], atol=0.5)
     # without the camera, the slide would be taken for the actor's own (high-passed) motion
     assert np.abs(plain.joints[:, MS, 0] - moved.joints[:, MS, 0]).max() > 5
+
+
+def test_crop_window_pan_tilt_zoom_over_a_closeup(tmp_path):
+    """A close-up clip filmed again through a crop window that pans a quarter of the frame, tilts and zooms in
+    by 20 %: the measured camera follows the window (the actor fills most of the view and its hips and legs
+    are far below the frame, so the background is only a margin around it)."""
+    from motion_transfer.engines.puppet.camera import track_camera
+    from motion_transfer.media.frames import iter_frames
+    from motion_transfer.media.writer import VideoWriter
+    from motion_transfer.samples import make_clip
+
+    clip = make_clip(tmp_path / "src.mp4", "wave", seconds=2.0, fps=15, size=(640, 480), framing="closeup",
+                     background="cluttered", seed=5)
+    track = clip.to_track()
+    T = len(track)
+    truth, W, H = [], 480, 360
+    with VideoWriter(tmp_path / "crop.mp4", 15, W, H) as w:
+        for i, frame in enumerate(iter_frames(tmp_path / "src.mp4")):
+            a = i / (T - 1)
+            z = 1.0 + 0.2 * a
+            k = W / (520 / z)  # output pixels per source pixel
+            x0, y0 = 10 + 0.25 * 480 * a, 70 - 40 * a
+            M = np.array([[k, 0, -x0 * k], [0, k, -y0 * k], [0, 0, 1]])
+            w.write(cv2.warpAffine(frame, M[:2], (W, H), flags=cv2.INTER_AREA))
+            truth.append(M)
+            xy = track.body[i, :, :2].astype(np.float64)
+            track.body[i, :, :2] = xy @ M[:2, :2].T + M[:2, 2]
+    track.width, track.height = W, H
+    M0 = np.linalg.inv(truth[0])
+    truth = np.stack([(M @ M0)[:2] for M in truth])
+    got = track_camera(tmp_path / "crop.mp4", track)
+    corners = np.array([[0, 0, 1], [W, 0, 1], [0, H, 1], [W, H, 1]], float)
+    moved = np.einsum("tij,nj->tni", truth, corners)
+    err = np.linalg.norm(np.einsum("tij,nj->tni", got, corners) - moved, axis=2)
+    assert np.linalg.norm(moved - corners[None, :, :2], axis=2).max() > 100  # the move is large
+    assert err.max() < 0.04 * np.hypot(W, H), err.max()
+    assert np.median(err) < 4.0, np.median(err)

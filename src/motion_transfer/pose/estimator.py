@@ -22,6 +22,7 @@ from ..stages import prefetch
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
+from .skeleton import NUM_FACE
 from .track import PoseTrack
 
 # Frames are shrunk to this long side before inference: the body model works at 256 px anyway, and hand and
@@ -31,7 +32,7 @@ MAX_GAP_SECONDS = 0.25
 
 
 @contextmanager
-def _native_stderr_silenced() -> Iterator[None]:
+def native_stderr_silenced() -> Iterator[None]:
     """Mute what MediaPipe's C++ side prints straight to file descriptor 2 while its graph starts.
 
     TFLite and absl log "Created TensorFlow Lite XNNPACK delegate" and feedback-tensor warnings on every
@@ -52,16 +53,19 @@ def _native_stderr_silenced() -> Iterator[None]:
 @contextmanager
 def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
     """A Holistic model, with native stderr muted for its whole life (sub-models start lazily and log then,
-    sometimes from worker threads). Progress bars write to their own copy of stderr, so they still show."""
+    sometimes from worker threads). Progress bars write to their own copy of stderr, so they still show.
+
+    The face uses the refined (attention) landmark model: the plain one barely moves the eyelids when an eye
+    closes (a wink reads as open), the refined one follows lids and lips, at the same CPU cost."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         from mediapipe.python.solutions import holistic as mp_holistic
     except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
         raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
-                                     enable_segmentation=segmentation, refine_face_landmarks=False,
+                                     enable_segmentation=segmentation, refine_face_landmarks=True,
                                      min_detection_confidence=0.5, min_tracking_confidence=0.5)
         try:
             yield model
@@ -72,7 +76,7 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
 def _landmarks(lms, w: int, h: int, with_visibility: bool) -> np.ndarray | None:
     if lms is None:
         return None
-    pts = lms.landmark
+    pts = lms.landmark[:NUM_FACE]  # the refined face model appends 10 iris points: the mesh keeps its 468
     if with_visibility:
         return np.array([[p.x * w, p.y * h, p.z * w, p.visibility] for p in pts], dtype=np.float32)
     return np.array([[p.x * w, p.y * h, p.z * w] for p in pts], dtype=np.float32)
@@ -129,7 +133,7 @@ PRESETS: dict[str, Schedule] = {
 }
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
-TRACKER_VERSION = 2
+TRACKER_VERSION = 3  # 3: the refined face model (lids and lips follow)
 
 
 def preset_params(preset: str) -> Schedule:
@@ -147,7 +151,7 @@ def _body_only() -> Iterator[object]:
     os.environ.setdefault("GLOG_minloglevel", "2")
     from mediapipe.python.solutions import pose as mp_pose
 
-    with _native_stderr_silenced():
+    with native_stderr_silenced():
         model = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
                              enable_segmentation=False, min_detection_confidence=0.5, min_tracking_confidence=0.5)
         try:

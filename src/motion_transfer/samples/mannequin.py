@@ -7,9 +7,10 @@ video of a person whose joints we know exactly. This module makes that video:
   height), a **pose** is a set of joint angles and targets (:class:`Pose`), and :func:`forward_kinematics` turns
   them into MediaPipe's 33 body joints and 21-joint hands. Legs are solved by two-bone IK from ankle targets,
   so a planted foot stays *exactly* where it was put;
-* :func:`make_motion` builds named motions ("dance", "wave", "static", "cross", "reach", "turn", "step") as a
-  :class:`MotionClip` in pixel coordinates, with the facts tests check against (planted feet, arm in front of
-  or behind the torso, hands out of frame, back view);
+* :func:`make_motion` builds named motions ("dance", "wave", "static", "cross", "reach", "turn", "step",
+  "talk", "fingers") as a :class:`MotionClip` in pixel coordinates, with the facts tests check against
+  (planted feet, arm in front of or behind the torso, hands out of frame, back view, mouth and eye opening,
+  head angles, finger curl);
 * :func:`render_mannequin` draws a shaded, anti-aliased 3D mannequin (ray-cast ellipsoids and capsules with a
   z-buffer, so an arm in front covers the torso and one behind is hidden) that MediaPipe Holistic detects: it
   has a face with eyes, brows, nose and mouth, hands with fingers and shoes;
@@ -56,8 +57,8 @@ __all__ = [
     "sph",
 ]
 
-MOTIONS = ("dance", "wave", "static", "cross", "reach", "turn", "step")
-FRAMINGS = ("full", "closeup", "small")
+MOTIONS = ("dance", "wave", "static", "cross", "reach", "turn", "step", "talk", "fingers")
+FRAMINGS = ("full", "closeup", "portrait", "small")
 BACKGROUNDS = ("plain", "gradient", "cluttered", "moving")
 
 # The 12 joints every metric in the project scores (shoulders, elbows, wrists, hips, knees, ankles).
@@ -197,6 +198,8 @@ class Pose:
     curl: np.ndarray  # [T,2] finger curl, 0 open .. 1 fist
     ankles: np.ndarray  # [T,2,3] ankle targets in the world
     foot_yaw: np.ndarray  # [T,2] world yaw of each foot
+    mouth: np.ndarray | None = None  # [T] lip gap, head-ellipsoid units (0 closed, 0.2 wide open)
+    eyes: np.ndarray | None = None  # [T] lid opening, 0 closed .. 1 open
 
     @classmethod
     def rest(cls, frames: int, props: Proportions = ADULT) -> Pose:
@@ -387,6 +390,8 @@ class MotionClip:
     hands_hidden: bool = False
     style: str = "person"
     others: list[MotionClip] = field(default_factory=list)
+    face: np.ndarray | None = None  # [T, 2] mouth gap (head-ellipsoid units) and eye opening (0..1)
+    head: np.ndarray | None = None  # [T, 3] head yaw, pitch, roll relative to the chest, degrees
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -424,7 +429,8 @@ def framing_transform(size: tuple[int, int], framing: str = "full", scale: float
 
     "full": the whole body with room above for raised arms (height 0.72 of the frame, feet near the bottom,
     narrower for portrait frames);
-    "closeup": head to hips fill the frame (only the upper body is in view); "small": the figure's bounding
+    "closeup": head to hips fill the frame (only the upper body is in view); "portrait": head and shoulders
+    (the head about 0.45 of the frame's height, for faces); "small": the figure's bounding
     box covers ~4-5% of the image (0.34 of the height at 16:9), just under the preflight's 5% rule and still
     found by MediaPipe (a figure of 0.25 of the height is not). ``scale``/``center`` override the preset.
     """
@@ -435,6 +441,9 @@ def framing_transform(size: tuple[int, int], framing: str = "full", scale: float
     elif framing == "closeup":
         s = min(1.75 * h, 2.6 * w)
         c = (w / 2, 0.05 * h + 0.5 * s)
+    elif framing == "portrait":
+        s = 3.4 * min(h, 1.3 * w)
+        c = (w / 2, 0.06 * h + 0.5 * s)
     elif framing == "small":
         # the bounding box of a dancing figure is ~0.7 s^2: this makes it ~4.5% of the image, under the 5% rule
         # yet still large enough for MediaPipe's person detector (which misses figures much smaller than this)
@@ -623,9 +632,34 @@ def _motion_step(t: np.ndarray, props: Proportions) -> Pose:
     return p
 
 
+def _motion_talk(t: np.ndarray, props: Proportions) -> Pose:
+    """A talking head: the mouth opens and closes (~1.3 times a second), the eyes blink (0.2 s every 1.7 s),
+    the head turns up to 25 degrees either way, nods 6 degrees and tilts 8; the body stays still."""
+    p = Pose.rest(len(t), props)
+    p.head[:, 0] = np.radians(25.0) * np.sin(2 * np.pi * 0.35 * t)
+    p.head[:, 1] = np.radians(6.0) * np.sin(2 * np.pi * 0.25 * t + 1.0)
+    p.head[:, 2] = np.radians(8.0) * np.sin(2 * np.pi * 0.5 * t + 2.0)
+    p.mouth = 0.16 * (0.5 - 0.5 * np.cos(2 * np.pi * 1.3 * t))
+    phase = np.mod(t, 1.7)
+    p.eyes = 1.0 - np.sin(np.pi * np.clip((phase - 1.3) / 0.2, 0.0, 1.0))
+    return p
+
+
+def _motion_fingers(t: np.ndarray, props: Proportions) -> Pose:
+    """The right hand held up beside the face, palm to the camera, its fingers curling to a loose fist and
+    opening again on a 2 s cycle (``curl`` 0 .. 0.9); the left arm hangs."""
+    p = Pose.rest(len(t), props)
+    p.upper[:, 1] = _norm(sph(35.0, 10.0, -1) * np.ones((len(t), 1)))
+    p.fore[:, 1] = _norm(np.array([0.25, -1.0, -0.35]))
+    p.palm[:, 1] = np.array([0.0, 0.0, -1.0])
+    p.curl[:, 1] = 0.45 - 0.45 * np.cos(2 * np.pi * t / 2.0)
+    return p
+
+
 _MOTION_FUNCS: dict[str, Callable[[np.ndarray, Proportions], Pose]] = {
     "dance": _motion_dance, "wave": _motion_wave, "static": _motion_static, "cross": _motion_cross,
-    "reach": _motion_reach, "turn": _motion_turn, "step": _motion_step,
+    "reach": _motion_reach, "turn": _motion_turn, "step": _motion_step, "talk": _motion_talk,
+    "fingers": _motion_fingers,
 }
 
 # Framing tweaks some motions need so that their point is visible: reach sits off-centre and larger so the
@@ -683,7 +717,8 @@ def make_motion(name: str = "dance", *, seconds: float = 4.0, fps: float = 30.0,
     reaching the right hand out of the frame at 0.5-2 s, then both hands up out of the top at 2.3-3.5 s;
     framed larger and off-centre so they really leave it), "turn" (a full turn on the spot: back view at
     1.75-2.5 s, profile passes in between), "step" (side steps on a 4 s cycle; ``planted`` marks each foot's
-    stance). Motions loop beyond their cycle. ``framing``/``scale``/``center``: see
+    stance), "talk" (a still body whose mouth, eyes and head move: ``clip.face`` and ``clip.head`` hold the
+    truth), "fingers" (the right hand's fingers curl and open: ``clip.hands`` holds them). Motions loop beyond their cycle. ``framing``/``scale``/``center``: see
     :func:`framing_transform`; ``camera_pitch``: degrees the camera looks down (real footage is shot from
     above the feet). ``time_offset`` shifts the motion in time. Every clip has ``planted`` and the events
     listed in :func:`_events` (arm in front of / behind the torso, hands out of frame, back view).
@@ -707,6 +742,11 @@ def make_motion(name: str = "dance", *, seconds: float = 4.0, fps: float = 30.0,
     clip = MotionClip(name=name, fps=float(fps), size=(int(size[0]), int(size[1])),
                       joints=joints.astype(np.float32), hands=hands_px.astype(np.float32), scale=float(s))
     clip.planted = _planted(pose.ankles, props)
+    clip.head = np.degrees(pose.head).astype(np.float32)
+    if pose.mouth is not None or pose.eyes is not None:
+        mouth = np.zeros(T) if pose.mouth is None else pose.mouth
+        eyes = np.ones(T) if pose.eyes is None else pose.eyes
+        clip.face = np.stack([mouth, eyes], axis=1).astype(np.float32)
     clip.events = _events(clip, pose, world)
     return clip
 
@@ -1148,7 +1188,11 @@ def _estimate_scale(joints: np.ndarray, props: Proportions) -> float:
     return float(np.median(vals)) if vals else 100.0
 
 
-def _face_texture(style: Style) -> Callable:
+def _face_texture(style: Style, mouth: float = 0.0, eyes: float = 1.0) -> Callable:
+    """The head's colours as a function of its unit-ellipsoid coordinates. ``mouth``: the lips' gap (0 a
+    closed mouth's line; the dark inside shows between them); ``eyes``: 1 open, 0 the lids closed."""
+    mouth, eyes = float(max(0.0, mouth)), float(np.clip(eyes, 0.0, 1.0))
+    cavity, teeth = np.array((38, 10, 14), np.float32), np.array((236, 232, 222), np.float32)
     skin = np.array(style.skin, np.float32)
     hair = np.array(style.hair, np.float32)
     white = np.array((246, 244, 240), np.float32)
@@ -1173,14 +1217,23 @@ def _face_texture(style: Style) -> Callable:
         ir = ix * ix + iy * iy
         out[eye & (ir < 1.0)] = iris
         out[eye & (ir < 0.25)] = pupil
+        if eyes < 1.0:  # the upper lid comes down over the eye; closed, a lash line stays at its bottom
+            lid_y = -0.02 + 0.085 * (1.0 - 2.0 * eyes)
+            out[eye & (Y < lid_y)] = skin * 0.88
+            out[eye & (np.abs(Y - lid_y) < 0.012)] = skin * 0.4
         lid = (ex * ex + ((Y + 0.045) / 0.085) ** 2 < 1.25) & ~eye & (Y < -0.02) & front & (ax > 0.18)
         out[lid] = skin * 0.45
         bx, by = (ax - 0.36) / 0.21, (Y + 0.27 - 0.06 * ((ax - 0.36) / 0.21) ** 2) / 0.045
         out[(bx * bx + by * by < 1.0) & front] = brow
-        lx, ly = X / 0.27, (Y - 0.52) / 0.085
+        lx, ly = X / 0.27, (Y - 0.52) / (0.085 + 0.5 * mouth)
         lip = (lx * lx + ly * ly < 1.0) & front
         out[lip] = lips
         out[lip & (np.abs(Y - 0.52) < 0.016)] = lips * 0.45
+        if mouth > 0:  # the dark inside, upper teeth along its top
+            cx, cy = X / 0.2, (Y - 0.52) / (0.5 * mouth)
+            inside = (cx * cx + cy * cy < 1.0) & front
+            out[inside] = cavity
+            out[inside & (cy < -0.55) & (np.abs(X) < 0.13)] = teeth
         hairline = -0.45 + 0.95 * _smoothstep((Z + 0.55) / 0.75)
         side = (ax > 0.78) & (Y < 0.0) & (Z > -0.5)
         out[(Y < hairline) | side] = hair
@@ -1222,7 +1275,7 @@ _HEM = 0.04  # trouser hem above the ankle joint, units of height (sock and shoe
 
 def _draw_figure(cv: _Canvas, joints: np.ndarray, hands: np.ndarray | None, style: Style, *,
                  hide_hands: bool = False, scale: float | None = None, props: Proportions = ADULT,
-                 z_offset: float = 0.0) -> None:
+                 z_offset: float = 0.0, face: Sequence[float] | None = None) -> None:
     """Draw one mannequin. All geometry comes from the 33 joints (and the 21-joint hands when given), so any
     pose track can be rendered, not only ours."""
     jt = np.asarray(joints, np.float64).copy()
@@ -1269,7 +1322,7 @@ def _draw_figure(cv: _Canvas, joints: np.ndarray, hands: np.ndarray | None, styl
     neck_bot = msh + Rc @ np.array([0.0, 0.01, 0.006]) * s
     add(0.5 * (neck_top[2] + neck_bot[2]) + 0.015 * s,
         lambda: cv.capsule(neck_bot, neck_top, 0.030 * k, 0.026 * k, col["skin"]))
-    tex = _face_texture(style)
+    tex = _face_texture(style) if face is None else _face_texture(style, *face)
 
     def draw_head() -> None:
         cv.ellipsoid(head_c, Rh, hr, style.skin, texture=tex, gloss=0.04)
@@ -1385,12 +1438,14 @@ def _draw_hand(cv: _Canvas, hand: np.ndarray, side: int, s: float, skin: np.ndar
 def render_mannequin(joints: np.ndarray, size: tuple[int, int], *, style: str | Style = "person",
                      background: str | tuple | np.ndarray = "plain", hands: np.ndarray | None = None,
                      hide_hands: bool = False, frame_index: int = 0, seed: int = 0, fps: float = 30.0,
-                     scale: float | None = None, props: Proportions = ADULT) -> np.ndarray:
+                     scale: float | None = None, props: Proportions = ADULT,
+                     face: Sequence[float] | None = None) -> np.ndarray:
     """Draw a mannequin in the pose ``joints`` [33,3] (px; z relative depth) on a ``size=(w, h)`` frame.
 
     Returns HxWx3 uint8 RGB. ``hands`` [2,21,3] (left, right) poses the fingers; without it relaxed hands are
     built from the wrist/index/pinky joints. ``hide_hands`` draws no hands and shortens the forearms (hands in
     pockets). ``scale`` is the standing body height in px (estimated from bone lengths when None).
+    ``face`` = (mouth gap, eye opening) as in :class:`Pose` (default: closed mouth, open eyes).
     ``background``/``seed``/``frame_index``/``fps``: see :func:`make_background`. Shading, occlusion (a
     z-buffer) and anti-aliasing are done per pixel on small bounding boxes around the parts: about 15-20 ms
     a frame at 640x480 and 25-30 ms at 1280x720 on one core.
@@ -1399,7 +1454,8 @@ def render_mannequin(joints: np.ndarray, size: tuple[int, int], *, style: str | 
     joints = np.asarray(joints, np.float64)
     s = float(scale) if scale else _estimate_scale(joints, props)
     cv = _Canvas(bg, _window([(joints, None if hands is None else np.asarray(hands), s)]))
-    _draw_figure(cv, joints, hands, _resolve_style(style), hide_hands=hide_hands, scale=s, props=props)
+    _draw_figure(cv, joints, hands, _resolve_style(style), hide_hands=hide_hands, scale=s, props=props,
+                 face=face)
     return cv.result()
 
 
@@ -1415,7 +1471,8 @@ def render_clip_frames(clip: MotionClip, *, style: str | Style | None = None,
         for c in everyone:
             _draw_figure(cv, c.joints[i], None if c.hands is None else c.hands[i],
                          st if c is clip else _resolve_style(c.style), hide_hands=c.hands_hidden, scale=c.scale,
-                         z_offset=0.0 if c is clip else 10.0 * clip.scale)
+                         z_offset=0.0 if c is clip else 10.0 * clip.scale,
+                         face=None if c.face is None else c.face[i])
         yield cv.result()
 
 

@@ -27,6 +27,8 @@ from ...stages import prefetch
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character
+from .face import FaceAnimator, face_animator, roll_correction
+from .hands import HandAnimator, hand_animator
 from .framing import apply_zoom, zoom_for_absent_parts
 from .model import Rig
 from .render import Renderer
@@ -72,6 +74,18 @@ class PuppetEngine:
         if progress:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
+        t0 = time.perf_counter()
+        face, notes = None, []
+        if settings.face:
+            face, note = face_animator(rig, track, str(request.image))
+            notes += [note] if note is not None else []
+        timings["face"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        hands = None
+        if settings.fingers:
+            hands, hand_notes = hand_animator(rig, track, str(request.image))
+            notes += hand_notes
+        timings["hands"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         if request.orientation == "video":
@@ -85,6 +99,9 @@ class PuppetEngine:
         timings["camera"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
+        if face is not None:  # the head's roll from the face mesh's eye line (finer than the body model's)
+            roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
+            motion.head_angle[:len(roll)] += roll.astype(np.float32)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
         # parts the image does not contain (a portrait's legs) are kept out of view, not invented
@@ -93,14 +110,16 @@ class PuppetEngine:
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        stats = render_video(request, rig, motion, track, out_w, out_h, progress)
+        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
+        timings["animate"] = stats["animate"]  # of render: the face's and fingers' warps
         timings = {k: round(v, 3) for k, v in timings.items()}
         n = len(motion)
         return Result(output=request.output, engine=self.name, width=out_w, height=out_h, fps=motion.fps,
                       frames=n, duration=n / motion.fps, has_audio=stats["has_audio"],
-                      findings=list(report.findings) if report is not None else [], timings=timings,
+                      findings=(list(report.findings) if report is not None else []) + notes,
+                      timings=timings,
                       compare=request.compare,
                       extra={"rig_source": rig.source, "pose_cache": track.meta.get("cache"),
                              "matte": rig.meta.get("matte"),
@@ -166,12 +185,15 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
 
 
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
-                 progress: Progress | None = None) -> dict:
+                 progress: Progress | None = None, *, face: FaceAnimator | None = None,
+                 hands: HandAnimator | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
     background frames and the reference's frames are produced on their own threads, frames are drawn here into a
     small ring of reused canvases, and the encoder thread writes them; bounded queues join the stages, so memory
     stays flat however long the clip. An error or a cancel in any stage stops them all and no output is left
-    half-written. Returns timing facts: ``encode`` is the encoder's time not hidden behind drawing."""
+    half-written. Returns timing facts: ``encode`` is the encoder's time not hidden behind drawing;
+    ``animate`` the part of drawing spent warping the face (``face`` changes the head layer's face before
+    each frame is drawn) and the fingers (``hands`` bends the arm layers' fingers)."""
     renderer = Renderer(rig, out_w, out_h)
     n = len(motion)
     if n == 0:
@@ -185,7 +207,7 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
     # a canvas is reused once the encoder cannot hold it any more: queued, being written, or being drawn
     ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + 3)]
-    waited = 0.0
+    waited = animate = 0.0
     with ExitStack() as stages:
         try:
             bgs = stages.enter_context(prefetch(
@@ -200,6 +222,11 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
             for i in range(n):
                 canvas = ring[i % len(ring)]
                 np.copyto(canvas, next(bgs))
+                t = time.perf_counter()
+                for anim in (face, hands):
+                    if anim is not None:
+                        anim.apply(i)
+                animate += time.perf_counter() - t
                 frame = renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
                                         motion.head_angle[i], motion.visibility[i],
                                         None if motion.head_scale is None else motion.head_scale[i])
@@ -225,4 +252,5 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
             for writer in writers:
                 writer.abort()
             raise
-    return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio}
+    return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio,
+            "animate": animate}

@@ -19,12 +19,17 @@ class Settings:
     ``use_cache``: read and write the motion cache (``pose/cache.py``; default True); ``mesh_spacing``: pixels
     between mesh vertices (None: from the character's size); ``follow_camera``: the
     reference's camera move is reproduced (default: on in ``image`` orientation, where it moves the character's
-    whole scene; in ``video`` orientation it makes a still background move with the reference's camera)."""
+    whole scene; in ``video`` orientation it makes a still background move with the reference's camera);
+    ``face``: the character's mouth, eyes, brows and head turn follow the video's face (default on);
+    ``fingers``: the character's fingers bend like the video's where the image shows open hands of 40 px or more
+    (default on)."""
 
     pose_track: PoseTrack | Path | None = None
     pose_preset: str = "balanced"
     mesh_spacing: float | None = None
     follow_camera: bool = False
+    face: bool = True
+    fingers: bool = True
     use_cache: bool = True
 
     @classmethod
@@ -56,4 +61,5 @@ class Settings:
         follow = o.get("follow_camera")
         return cls(pose_track=track, pose_preset=preset, mesh_spacing=spacing,
                    follow_camera=orientation == "image" if follow is None else bool(follow),
+                   face=bool(o.get("face", True)), fingers=bool(o.get("fingers", True)),
                    use_cache=bool(o.get("use_cache", True)))

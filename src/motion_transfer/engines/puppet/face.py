@@ -1,0 +1,498 @@
+"""The character's face: it talks, blinks, raises its brows and turns its head like the video's actor.
+
+The rig's head layer moves rigidly (position, roll, size); this module adds what happens *inside* the face.
+The character's own face landmarks (:class:`FaceRig`) are moved each frame to where the actor's expression and
+head turn put them (:func:`face_targets`), and the face's box of the head layer's texture is warped by a
+triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes from the character's own face.
+
+* Expression: the actor's mesh at frame t, aligned onto its first frame by a similarity fitted to points that
+  do not move with expression (forehead, nose, cheekbones), minus that first frame: the expression's motion,
+  scaled to the character's face and added to its landmarks. Lids follow the actor's eye opening as a ratio
+  (so a character with larger eyes still closes them fully, never past each other).
+* Head turn: the actor's yaw and pitch since its first frame (up to ``MAX_TURN`` degrees) rotate the
+  character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
+  across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
+  and neck in place, so nothing tears.
+* Mouth: where the lips part further than in the image, a dark cavity is painted between them (a mouth the
+  image shows open keeps its own teeth, stretched). Closing eyes collapse the eye's triangles and stretch the
+  lid above: the eyelid's own colour covers the eye.
+* Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
+  (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
+  and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from scipy.spatial import Delaunay
+
+from ...finding import Finding
+from ...pose import facemesh as fm
+from ...pose.estimator import native_stderr_silenced
+from ...pose.skeleton import J
+from ...pose.track import PoseTrack
+from .meshwarp import source_maps
+from .model import Rig
+
+MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
+RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
+RING_POINTS = 32
+OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
+FEATURE_VIS = 0.8  # rig head joints seen at least this well can carry a sparse face model
+EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of the open eye's
+MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
+CAVITY_RGB = np.array([46.0, 16.0, 18.0])  # the inside of a mouth: a dark red, not black
+
+
+@dataclass
+class FaceRig:
+    """The character's face in its image's pixels.
+
+    ``points`` [N, 3] landmarks (z in pixels, smaller nearer); ``kind`` "mesh" (MediaPipe's 468 points) or
+    "joints" (a sparse model from the head joints, see :func:`sparse_face`); ``ring`` [R, 2] fixed points
+    around the face; ``triangles`` [M, 3] over points + ring; ``box`` (x0, y0, x1, y1) the pixels the face
+    warp may change; ``groups`` index arrays of the regions the targets treat specially."""
+
+    points: np.ndarray
+    kind: str
+    ring: np.ndarray
+    triangles: np.ndarray
+    box: tuple[int, int, int, int]
+    groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def turn_weight(self) -> np.ndarray:
+        """[N] how much of the head turn's motion each landmark takes: 1 in the middle of the face, falling
+        to ``1 - OUTLINE_DAMP`` on its outline."""
+        oval = self.points[list(self.groups["oval"]), :2]
+        c = oval.mean(axis=0)
+        rel, orel = self.points[:, :2] - c, oval - c
+        oa, orad = np.arctan2(orel[:, 1], orel[:, 0]), np.linalg.norm(orel, axis=1)
+        k = np.argsort(oa)
+        rad = np.interp(np.arctan2(rel[:, 1], rel[:, 0]), oa[k], orad[k], period=2 * np.pi)
+        r = np.clip(np.linalg.norm(rel, axis=1) / np.maximum(rad, 1e-6), 0.0, 1.0)
+        return 1.0 - OUTLINE_DAMP * r ** 2
+
+    @property
+    def size(self) -> float:
+        a, b = self.groups["eye_outer"]
+        return float(np.linalg.norm(self.points[a] - self.points[b]))
+
+
+def _mesh_groups() -> dict[str, tuple[int, ...]]:
+    return {"upper_inner": fm.UPPER_LIP_INNER, "lower_inner": fm.LOWER_LIP_INNER, "oval": fm.OVAL,
+            "stable": fm.STABLE, "eye_outer": (fm.RIGHT_EYE_CORNERS[0], fm.LEFT_EYE_CORNERS[0]),
+            "r_corners": fm.RIGHT_EYE_CORNERS, "r_upper": fm.RIGHT_UPPER_LID, "r_lower": fm.RIGHT_LOWER_LID,
+            "l_corners": fm.LEFT_EYE_CORNERS, "l_upper": fm.LEFT_UPPER_LID, "l_lower": fm.LEFT_LOWER_LID,
+            "lip_mid": (13, 14)}
+
+
+def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
+                   groups: dict[str, tuple[int, ...]] | None = None) -> FaceRig:
+    """A :class:`FaceRig` from landmarks [N, 3] in an image of ``shape`` (h, w): the fixed ring, the mesh and
+    the box. ``groups`` default to the 468-point mesh's regions."""
+    groups = groups or _mesh_groups()
+    pts = np.asarray(points, np.float64)
+    oval = pts[list(groups["oval"]), :2]
+    c = oval.mean(axis=0)
+    ang = np.linspace(0, 2 * np.pi, RING_POINTS, endpoint=False)
+    # the ring follows the outline's shape: its radius in each direction, grown by RING
+    rel = oval - c
+    oa = np.arctan2(rel[:, 1], rel[:, 0])
+    orad = np.linalg.norm(rel, axis=1)
+    order = np.argsort(oa)
+    rad = np.interp(ang, oa[order], orad[order], period=2 * np.pi)
+    ring = c + RING * rad[:, None] * np.stack([np.cos(ang), np.sin(ang)], axis=1)
+    h, w = shape
+    x0, y0 = np.floor(ring.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(ring.max(axis=0)).astype(int) + 3
+    box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
+    tri = Delaunay(np.concatenate([pts[:, :2], ring])).simplices.astype(np.int32)
+    return FaceRig(points=pts, kind=kind, ring=ring, triangles=tri, box=box, groups=groups)
+
+
+# ------------------------------------------------------------------------------------ finding the face
+
+
+def detect_face_mesh(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray) -> np.ndarray | None:
+    """MediaPipe's face mesh [468, 3] (image pixels) of the character, searched in a crop around its head
+    joints (enlarged to 384 px, so small faces get enough pixels), else in the whole image; None if none."""
+    try:
+        from mediapipe.python.solutions import face_mesh as mp_face
+    except ImportError:  # pragma: no cover - mediapipe is a hard dependency
+        return None
+    h, w = rgb.shape[:2]
+    crops = []
+    head = [i for i in range(11) if visibility[i] > 0.3 and np.isfinite(joints[i]).all()]
+    if len(head) >= 3:
+        c = joints[head].mean(axis=0)
+        ls, rs = joints[J["left_shoulder"]], joints[J["right_shoulder"]]
+        span = max(np.ptp(joints[head, 0]), 0.5 * float(np.linalg.norm(ls - rs)), 16.0)
+        half = 1.6 * span
+        x0, y0 = int(max(0, c[0] - half)), int(max(0, c[1] - half))
+        x1, y1 = int(min(w, c[0] + half)), int(min(h, c[1] + half))
+        if x1 - x0 >= 16 and y1 - y0 >= 16:
+            crops.append((x0, y0, x1, y1))
+    crops.append((0, 0, w, h))
+    with native_stderr_silenced(), mp_face.FaceMesh(static_image_mode=True, max_num_faces=1,
+                                                     refine_landmarks=True,
+                                                     min_detection_confidence=0.5) as model:
+        for x0, y0, x1, y1 in crops:
+            crop = rgb[y0:y1, x0:x1]
+            k = 384.0 / max(crop.shape[:2])
+            big = cv2.resize(crop, (max(1, round(crop.shape[1] * k)), max(1, round(crop.shape[0] * k))),
+                             interpolation=cv2.INTER_CUBIC if k > 1 else cv2.INTER_AREA)
+            res = model.process(np.ascontiguousarray(big))
+            if res.multi_face_landmarks:
+                cw, ch = x1 - x0, y1 - y0
+                lm = res.multi_face_landmarks[0].landmark
+                return np.array([[x0 + p.x * cw, y0 + p.y * ch, p.z * cw] for p in lm[:468]], np.float64)
+    return None
+
+
+# The sparse face: indices into its point list.
+_SPARSE = ("nose", "r_out", "r_in", "r_up", "r_low", "l_out", "l_in", "l_up", "l_low", "m_r", "m_l", "m_up",
+           "m_low", "in_up", "in_low", "chin", "brow_r", "brow_l")
+_S = {n: i for i, n in enumerate(_SPARSE)}
+_SPARSE_Z = {"nose": -0.45, "chin": -0.15, "m_up": -0.3, "m_low": -0.3, "in_up": -0.28, "in_low": -0.28,
+             "m_r": -0.2, "m_l": -0.2}  # depth in face sizes; the rest -0.1
+
+
+def sparse_face(joints: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray, dict] | None:
+    """A small face model (points [18, 3], groups) from the rig's head joints, or None when the pose model did
+    not locate the eyes and the mouth (then the face cannot be animated)."""
+    need = ("nose", "left_eye_inner", "left_eye_outer", "right_eye_inner", "right_eye_outer", "mouth_left",
+            "mouth_right")
+    if any(visibility[J[n]] < FEATURE_VIS or not np.isfinite(joints[J[n]]).all() for n in need):
+        return None
+    g = {n: joints[J[n]].astype(np.float64) for n in need}
+    across = g["left_eye_outer"] - g["right_eye_outer"]
+    size = float(np.linalg.norm(across))
+    if size < MIN_FACE_PX:
+        return None
+    u = across / size
+    down = np.array([-u[1], u[0]])
+    mouth = (g["mouth_left"] + g["mouth_right"]) / 2
+    mw = float(np.linalg.norm(g["mouth_left"] - g["mouth_right"]))
+    p = {"nose": g["nose"], "r_out": g["right_eye_outer"], "r_in": g["right_eye_inner"],
+         "l_out": g["left_eye_outer"], "l_in": g["left_eye_inner"], "m_r": g["mouth_right"], "m_l": g["mouth_left"],
+         "m_up": mouth - 0.12 * mw * down, "m_low": mouth + 0.14 * mw * down,
+         "in_up": mouth - 0.01 * mw * down, "in_low": mouth + 0.01 * mw * down}
+    for s in ("r", "l"):
+        c = (p[f"{s}_out"] + p[f"{s}_in"]) / 2
+        ew = float(np.linalg.norm(p[f"{s}_out"] - p[f"{s}_in"]))
+        p[f"{s}_up"] = c - 0.17 * ew * down
+        p[f"{s}_low"] = c + 0.13 * ew * down
+        p[f"brow_{s}"] = c - 0.45 * ew * down
+    eyes_c = (g["left_eye_outer"] + g["right_eye_outer"]) / 2
+    p["chin"] = mouth + 0.55 * float(np.linalg.norm(mouth - eyes_c)) * down
+    pts = np.array([[*p[n], size * _SPARSE_Z.get(n, -0.1)] for n in _SPARSE])
+    # an outline: an ellipse through the temples and the chin
+    c = (eyes_c + p["chin"]) / 2
+    ry = float(np.linalg.norm(p["chin"] - eyes_c)) * 0.75
+    rx = 0.72 * size
+    ang = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    oval = c + rx * np.cos(ang)[:, None] * u + ry * np.sin(ang)[:, None] * down
+    oval3 = np.concatenate([oval, np.full((16, 1), 0.15 * size)], axis=1)
+    n0 = len(pts)
+    pts = np.concatenate([pts, oval3])
+    groups = {"oval": tuple(range(n0, n0 + 16)), "eye_outer": (_S["r_out"], _S["l_out"]),
+              "r_corners": (_S["r_out"], _S["r_in"]), "r_upper": (_S["r_up"],), "r_lower": (_S["r_low"],),
+              "l_corners": (_S["l_out"], _S["l_in"]), "l_upper": (_S["l_up"],), "l_lower": (_S["l_low"],),
+              "upper_inner": (_S["m_r"], _S["in_up"], _S["m_l"]), "lower_inner": (_S["m_r"], _S["in_low"], _S["m_l"]),
+              "lip_mid": (_S["in_up"], _S["in_low"]), "mouth_corners": (_S["m_r"], _S["m_l"]),
+              "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
+    return pts, groups
+
+
+def face_rig_for(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray,
+                 mesh: np.ndarray | None = None) -> FaceRig | None:
+    """The character's :class:`FaceRig`: from ``mesh`` when given (e.g. the video's own first frame when the
+    image is that frame), else MediaPipe's face mesh on the image, else the sparse model from the head joints;
+    None when the face can be neither found nor located (it then stays still)."""
+    shape = rgb.shape[:2]
+    if mesh is None or not np.isfinite(mesh).all():
+        mesh = detect_face_mesh(rgb, joints, visibility)
+    if mesh is not None:
+        rig = build_face_rig(mesh, "mesh", shape)
+        if rig.size >= MIN_FACE_PX:
+            return rig
+        return None
+    sparse = sparse_face(joints, visibility)
+    if sparse is None:
+        return None
+    return build_face_rig(sparse[0], "joints", shape, sparse[1])
+
+
+def face_finding(face: FaceRig | None, track_face: np.ndarray, image_name: str = "") -> Finding | None:
+    """What the user should know about the face's animation (None when it simply works)."""
+    seen = float(np.isfinite(track_face[:, 0, 0]).mean()) if len(track_face) else 0.0
+    if face is None:
+        return Finding("face_still", "info", "the character's face was not found (no face model match, and the "
+                       "pose model did not locate its eyes and mouth): the face keeps its expression and only "
+                       "the head moves.", file=image_name or None,
+                       fix="use an image where the face is at least ~30 px between the eyes and seen from the front.")
+    if seen < 0.5:
+        return Finding("face_still", "info", f"the video's face was seen in only {seen:.0%} of the frames: "
+                       "the character's expression follows it there and holds elsewhere.", measured=round(seen, 2),
+                       limit=0.5)
+    if face.kind == "joints":
+        return Finding("face_simple", "info", "the character's face is not one the face model reads (a cartoon, "
+                       "an animal or a mask): a simple eye and mouth model from its head joints is animated.",
+                       file=image_name or None)
+    return None
+
+
+# ------------------------------------------------------------------------------------ driving the face
+
+
+def _hold(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Frames without a measure take the last measured one (the first measured before it)."""
+    if not valid.any():
+        return x
+    idx = np.where(valid, np.arange(len(x)), -1)
+    np.maximum.accumulate(idx, out=idx)
+    first = int(np.flatnonzero(valid)[0])
+    idx[idx < 0] = first
+    return x[idx]
+
+
+@dataclass
+class FaceDrive:
+    """Per frame what the actor's face does, relative to its first seen frame: ``rotation`` [T, 3, 3] the
+    head's yaw and pitch (no roll); ``expression`` [T, 468, 3] aligned motion in face sizes (mesh only);
+    ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip
+    gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees)."""
+
+    rotation: np.ndarray
+    expression: np.ndarray | None
+    eyes: np.ndarray
+    mouth: np.ndarray
+    width: np.ndarray
+    angles: np.ndarray
+
+
+def turn_rotation(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
+    """Rotations [T, 3, 3] (x right, y down, z away): yaw about the vertical, then pitch about the horizontal,
+    with the signs of :func:`facemesh.head_angles`."""
+    y, p = np.radians(yaw), np.radians(pitch)
+    cy, sy, cp, sp = np.cos(y), np.sin(y), np.cos(p), np.sin(p)
+    T = len(y)
+    Ry = np.zeros((T, 3, 3))
+    Ry[:, 0, 0], Ry[:, 0, 2], Ry[:, 1, 1], Ry[:, 2, 0], Ry[:, 2, 2] = cy, -sy, 1, sy, cy
+    Rx = np.zeros((T, 3, 3))
+    Rx[:, 0, 0], Rx[:, 1, 1], Rx[:, 1, 2], Rx[:, 2, 1], Rx[:, 2, 2] = 1, cp, sp, -sp, cp
+    return Ry @ Rx
+
+
+def face_drive(track_face: np.ndarray, with_expression: bool = True) -> FaceDrive | None:
+    """The actor's face motion from the track's face mesh [T, 468, 3]; None when no face was seen."""
+    valid = np.isfinite(track_face).all(axis=(1, 2))
+    if not valid.any():
+        return None
+    T = len(track_face)
+    f = _hold(track_face.astype(np.float64), valid)
+    first = f[int(np.flatnonzero(valid)[0])]
+    ang = fm.head_angles(f)
+    turn = np.clip(ang[:, :2] - ang[0, :2], -MAX_TURN, MAX_TURN)
+    # lids: the actor's eye opening between its open eye (a high percentile over the clip, so a first frame
+    # caught mid-blink does not set it) and a closed one, which the face model reads as ~30 % of open
+    eyes = fm.eye_opening(f)
+    wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
+    eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
+    eyes = np.clip(eyes / np.maximum(eyes[0], 0.3), 0.0, 1.3)  # the image shows the first frame's eyes
+    size0 = float(fm.face_size(first))
+    mouth = fm.mouth_opening(f) - fm.mouth_opening(first)
+    width = fm.mouth_width(f) / max(float(fm.mouth_width(first)), 1e-6)
+    expr = None
+    if with_expression:
+        stable = list(fm.STABLE)
+        expr = np.zeros_like(f)
+        for t in range(T):
+            s, R, tt = fm.similarity(f[t, stable], first[stable])
+            expr[t] = (s * f[t] @ R.T + tt - first) / size0
+    return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
+                     width=width, angles=ang)
+
+
+def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
+    """Lid points keep their place along the eye and sit at ``ratio`` of their rest distance from the corner
+    line (measured in the posed eye's own axis), so an eye closes exactly, never past itself."""
+    for k, s in enumerate(("r", "l")):
+        a, b = groups[f"{s}_corners"]
+        lids = list(groups[f"{s}_upper"]) + list(groups[f"{s}_lower"])
+        u0 = rest[b, :2] - rest[a, :2]
+        u0 /= max(np.linalg.norm(u0), 1e-9)
+        n0 = np.array([-u0[1], u0[0]])
+        off = (rest[lids, :2] - rest[a, :2]) @ n0  # rest distance from the corner line
+        u1 = out[b] - out[a]
+        L = max(np.linalg.norm(u1), 1e-9)
+        u1 /= L
+        n1 = np.array([-u1[1], u1[0]])
+        along = (out[lids] - out[a]) @ u1
+        mid = float(np.mean(off))  # the lids close on the eye's middle line, not on the corner line
+        out[lids] = out[a] + along[:, None] * u1 + (mid + (off - mid) * ratio[k])[:, None] * n1
+
+
+def face_targets(face: FaceRig, drive: FaceDrive, t: int, char_roll: float = 0.0) -> np.ndarray:
+    """Where the character's landmarks go in frame ``t`` ([N, 2], image pixels, before the head layer's rigid
+    move). ``char_roll``: the character face's roll minus the actor's first frame's (radians), so the
+    expression's motion is turned into the character's face frame."""
+    P = face.points
+    size = face.size
+    c = P.mean(axis=0)
+    rel = P - c
+    if face.kind == "mesh" and drive.expression is not None:
+        e = drive.expression[t] * size
+        cr, sr = np.cos(char_roll), np.sin(char_roll)
+        e = np.stack([cr * e[:, 0] - sr * e[:, 1], sr * e[:, 0] + cr * e[:, 1], e[:, 2]], axis=1)
+        rel = rel + e
+    elif face.kind == "joints":
+        g = face.groups
+        down = _down(P, g)
+        gap = drive.mouth[t] * size
+        for i in g["lower_lip"] + g["chin"]:
+            rel[i, :2] += gap * down * (0.7 if i in g["chin"] else 1.0)
+        mid = P[list(g["mouth_corners"]), :2].mean(axis=0)
+        for i in g["mouth_corners"]:
+            rel[i, :2] = (P[i, :2] - mid) * drive.width[t] + mid - c[:2]
+    R = drive.rotation[t]
+    moved = (rel @ R.T - rel)[:, :2]
+    # the head layer already follows the face's centre: the turn moves features across the face, not the face;
+    # and it moves the outline less than the middle (the head's silhouette barely changes as it turns), so the
+    # band between the outline and the fixed ring is never squeezed until it folds
+    moved -= moved.mean(axis=0)
+    out = c[:2] + rel[:, :2] + moved * face.turn_weight[:, None]
+    _set_lids(out, P, face.groups, drive.eyes[t])
+    return out
+
+
+def _down(P: np.ndarray, g: dict) -> np.ndarray:
+    a, b = g["eye_outer"]
+    u = P[b, :2] - P[a, :2]
+    u /= max(np.linalg.norm(u), 1e-9)
+    return np.array([-u[1], u[0]])
+
+
+def char_roll_offset(face: FaceRig, track_face: np.ndarray) -> float:
+    """The character face's eye-line angle minus the actor's at its first seen frame (radians)."""
+    valid = np.isfinite(track_face).all(axis=(1, 2))
+    if not valid.any():
+        return 0.0
+    first = track_face[int(np.flatnonzero(valid)[0])]
+    a, b = face.groups["eye_outer"]
+    dc = face.points[b, :2] - face.points[a, :2]
+    da = first[fm.LEFT_EYE_CORNERS[0], :2] - first[fm.RIGHT_EYE_CORNERS[0], :2]
+    return float(np.arctan2(dc[1], dc[0]) - np.arctan2(da[1], da[0]))
+
+
+# ------------------------------------------------------------------------------------ drawing the face
+
+
+class FaceAnimator:
+    """Warps the face's box of a layer texture each frame (call :meth:`apply` before the layer is drawn).
+
+    ``texture`` HxWx4 uint8 RGBA whose pixel (0, 0) is image pixel ``origin``; it is changed in place, always
+    from a kept copy of the rest face, so frames never accumulate."""
+
+    def __init__(self, face: FaceRig, drive: FaceDrive, texture: np.ndarray, origin: tuple[int, int],
+                 char_roll: float = 0.0) -> None:
+        self.face, self.drive, self.texture = face, drive, texture
+        ox, oy = origin
+        self.origin = np.array([ox, oy], np.float64)
+        h, w = texture.shape[:2]
+        x0, y0, x1, y1 = face.box
+        self.box = (max(0, x0 - ox), max(0, y0 - oy), min(w, x1 - ox), min(h, y1 - oy))
+        bx0, by0, bx1, by1 = self.box
+        self.valid = bx1 - bx0 >= 8 and by1 - by0 >= 8
+        self.rest_patch = texture[by0:by1, bx0:bx1].copy() if self.valid else None
+        self.char_roll = char_roll
+        self.rest = np.concatenate([face.points[:, :2], face.ring]) - self.origin
+        self.ring_z = np.full(len(face.ring), np.inf)
+        g = face.groups
+        self.mouth_poly = list(g["upper_inner"]) + list(g["lower_inner"])[::-1][1:-1]
+        a, b = g["lip_mid"]
+        self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
+        self.cavity = CAVITY_RGB
+
+    def targets(self, t: int) -> np.ndarray:
+        """Landmarks of frame ``t`` (image pixels)."""
+        return face_targets(self.face, self.drive, min(t, len(self.drive.eyes) - 1), self.char_roll)
+
+    def apply(self, t: int) -> None:
+        if not self.valid:
+            return
+        pts = self.targets(t)
+        posed = np.concatenate([pts - self.origin, self.rest[len(pts):]])
+        # far triangles first: where the turned face folds, its nearer side covers the farther one
+        R = self.drive.rotation[min(t, len(self.drive.eyes) - 1)]
+        depth = np.concatenate([(self.face.points - self.face.points.mean(axis=0)) @ R[2], self.ring_z])
+        order = np.argsort(-np.nan_to_num(depth[self.face.triangles].mean(axis=1), posinf=1e9), kind="stable")
+        x0, y0, x1, y1 = self.box
+        mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
+        mapx -= x0
+        mapy -= y0
+        patch = cv2.remap(self.rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        self._mouth(patch, pts - self.origin - np.array([x0, y0]))
+        self.texture[y0:y1, x0:x1] = patch
+
+    def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
+        """A dark cavity between lips parted further than the image's own."""
+        a, b = self.face.groups["lip_mid"]
+        gap = float(np.linalg.norm(pts[a] - pts[b]))
+        alpha = (gap - self.rest_gap - 0.5) / max(gap, 1e-6)
+        if alpha <= 0.02:
+            return
+        poly = pts[self.mouth_poly]
+        x0, y0 = np.floor(poly.min(axis=0)).astype(int) - 2
+        x1, y1 = np.ceil(poly.max(axis=0)).astype(int) + 3
+        x0, y0 = max(0, x0), max(0, y0)
+        x1, y1 = min(patch.shape[1], x1), min(patch.shape[0], y1)
+        if x1 <= x0 or y1 <= y0:
+            return
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
+        m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (min(1.0, alpha) / 255.0)
+        region = patch[y0:y1, x0:x1, :3].astype(np.float32)
+        patch[y0:y1, x0:x1, :3] = (region * (1 - m) + self.cavity * m + 0.5).astype(np.uint8)
+
+
+def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[FaceAnimator | None, Finding | None]:
+    """The animator for ``rig``'s head layer driven by ``track``'s face mesh, and what to tell the user.
+
+    When the rig's skeleton was taken from the video's own first frame (the image is that frame), the
+    character's landmarks are that frame's mesh too (no second, slightly different measurement)."""
+    layer = next((ly for ly in rig.layers if "head" in ly.bones), None)
+    drive = face_drive(track.face)
+    if layer is None or rig.image is None:
+        return None, None
+    mesh = None
+    if rig.meta.get("skeleton") == "video frame 0" and np.isfinite(track.face[0]).all():
+        mesh = track.face[0].astype(np.float64) * (rig.width / track.width)
+    face = face_rig_for(rig.image, rig.joints, rig.visibility, mesh)
+    finding = face_finding(face, track.face, image_name)
+    if face is None or drive is None:
+        return None, finding
+    return FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face)), finding
+
+
+def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> np.ndarray:
+    """[T] radians to add to the head layer's roll: the retargeting turns the head by the body model's eye line,
+    which the face mesh measures more precisely; the difference between the two (actor's, minus the
+    character's own) is the correction. Frames without a face hold the last one."""
+    def body_roll(pts: np.ndarray) -> np.ndarray:
+        d = pts[..., J["left_eye_outer"], :2] - pts[..., J["right_eye_outer"], :2]
+        return np.arctan2(d[..., 1], d[..., 0])
+
+    a, b = face.groups["eye_outer"]
+    dc = face.points[b, :2] - face.points[a, :2]
+    char = float(np.arctan2(dc[1], dc[0]) - body_roll(np.asarray(rig_joints, np.float64)))
+    valid = np.isfinite(track.face).all(axis=(1, 2)) & np.isfinite(track.body[:, :11, :2]).all(axis=(1, 2))
+    if not valid.any():
+        return np.zeros(len(track))
+    mesh = np.radians(fm.head_angles(track.face.astype(np.float64))[:, 2])
+    diff = mesh - body_roll(track.body.astype(np.float64)) - char
+    diff = (diff + np.pi) % (2 * np.pi) - np.pi
+    return _hold(np.where(valid, diff, 0.0), valid)

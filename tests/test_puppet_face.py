@@ -1,0 +1,205 @@
+"""The character's face follows the actor's: mouth, blinks, head turn; measured again on the result.
+
+The generator draws a talking mannequin whose mouth gap, eye opening and head angles are known; MediaPipe
+reads the actor's face from those frames, the character's face (another mannequin) is warped, and the result is
+measured again: the head turn with MediaPipe, the mouth and the eyes on the pixels (MediaPipe reads a drawn
+mannequin's parted lips and closed lids only weakly; on real faces ``bench/face_bench.py`` measures them).
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import pytest
+
+from motion_transfer.pose import facemesh as fm
+
+SIZE = (480, 480)
+
+
+@functools.lru_cache(maxsize=1)
+def _talk():
+    """A talking "person" mannequin (the actor): its frames, truth and MediaPipe's face mesh per frame."""
+    from motion_transfer.pose.estimator import detect_image
+    from motion_transfer.samples import make_motion, render_clip_frames
+
+    clip = make_motion("talk", seconds=2.5, fps=8, size=SIZE, framing="portrait")
+    frames = list(render_clip_frames(clip, style="person"))
+    faces = np.stack([detect_image(f, segmentation=False).face[0] for f in frames]).astype(np.float64)
+    return clip, frames, faces
+
+
+@functools.lru_cache(maxsize=1)
+def _character():
+    """A "character" mannequin (other colours), neutral face, and its face rig."""
+    from motion_transfer.engines.puppet.face import face_rig_for
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    pose = character_pose("a-pose", size=SIZE, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], SIZE, style="character", hands=pose.hands[0], scale=pose.scale)
+    joints = pose.joints[0, :, :2].astype(np.float64)
+    face = face_rig_for(rgb, joints, np.ones(33))
+    return rgb, joints, face
+
+
+def _corr(a, b):
+    ok = np.isfinite(a) & np.isfinite(b)
+    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+
+
+def test_generated_face_reads_as_drawn():
+    """The generator's talking face is what it claims: MediaPipe's mouth gap and head angles follow the truth."""
+    clip, _, faces = _talk()
+    assert np.isfinite(faces).all()
+    assert _corr(fm.mouth_opening(faces), clip.face[:, 0]) > 0.7
+    ang = fm.head_angles(faces)
+    # the generator's yaw and pitch turn the other way round from the mesh's convention; roll agrees
+    assert _corr(ang[:, 0], -clip.head[:, 0]) > 0.95
+    assert _corr(ang[:, 1], -clip.head[:, 1]) > 0.7
+    assert _corr(ang[:, 2], clip.head[:, 2]) > 0.9
+
+
+def _eye_dark(rgb, face, eye_groups) -> float:
+    """Share of dark (iris, pupil) pixels in the rest eye's box: falls as the lid closes."""
+    pts = face.points[list(eye_groups), :2]
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int)
+    patch = rgb[y0 - 2:y1 + 3, x0:x1 + 1].astype(np.float32)
+    return float((patch.mean(axis=2) < 90).mean())
+
+
+def _dark_run(rgb, a, b) -> int:
+    """Dark pixels (the mouth's inside) on the vertical line through the middle of the lips ``a``-``b``."""
+    x = int(round((a[0] + b[0]) / 2))
+    y0, y1 = int(min(a[1], b[1])) - 6, int(max(a[1], b[1])) + 7
+    col = rgb[y0:y1, x - 1:x + 2].astype(np.float32).mean(axis=(1, 2))
+    return int((col < 40).sum())
+
+
+def test_face_warp_follows_mouth_blinks_and_head_turn():
+    """Measured again on the warped character: the head turn with MediaPipe, the mouth's and eyes' opening on
+    the pixels (MediaPipe reads the drawn mannequin's parted lips and closed lids only weakly)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+    from motion_transfer.pose.estimator import detect_image
+
+    clip, _, faces = _talk()
+    rgb, joints, face = _character()
+    assert face is not None and face.kind == "mesh"
+    drive = face_drive(faces.astype(np.float32))
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    measured, dark, cavity, gap = [], [], [], []
+    eye = fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID
+    for t in range(len(faces)):
+        anim.apply(t)
+        out = tex[:, :, :3].copy()
+        measured.append(detect_image(out, segmentation=False).face[0])
+        dark.append(_eye_dark(out, face, eye))
+        pts = anim.targets(t)
+        cavity.append(_dark_run(out, pts[13], pts[14]))
+        gap.append(np.linalg.norm(pts[13] - pts[14]))
+    measured = np.stack(measured).astype(np.float64)
+    assert np.isfinite(measured).mean() > 0.9
+    # head turn: the yaw MediaPipe measures on the character follows the actor's
+    assert _corr(fm.head_angles(measured)[:, 0], fm.head_angles(faces)[:, 0]) > 0.9
+    # mouth: the lips part as far as the actor's (in face sizes), and the dark inside shows between them
+    gap, cavity = np.array(gap), np.array(cavity, float)
+    actor_gap = (fm.mouth_opening(faces) - fm.mouth_opening(faces[0])) * face.size
+    assert _corr(gap, actor_gap) > 0.85
+    opened = gap > 3
+    assert opened.sum() >= 2
+    assert np.abs(cavity[opened] - gap[opened]).mean() < 3.0
+    assert cavity[gap < 1.5].max(initial=0) <= 4  # a closed mouth: only the line between the lips
+    # blinks: the iris is covered in the frame the actor's lids close, and back when they open
+    dark = np.array(dark)
+    closed = clip.face[:, 1] < 0.2
+    assert closed.any()
+    assert dark[closed].max() < 0.8 * np.median(dark[~closed])
+    # the warp never leaves the face's box, and the rest of the image is untouched
+    x0, y0, x1, y1 = face.box
+    outside = np.ones(rgb.shape[:2], bool)
+    outside[y0:y1, x0:x1] = False
+    assert (tex[:, :, :3][outside] == rgb[outside]).all()
+
+
+def test_opened_mouth_shows_a_dark_cavity():
+    """A character whose mouth is closed in the image gets a dark inside when the actor opens its mouth."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    clip, _, faces = _talk()
+    rgb, _, face = _character()
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    anim.apply(t)
+    pts = anim.targets(t)
+    a, b = pts[13], pts[14]
+    mid = np.round((a + b) / 2).astype(int)
+    assert np.linalg.norm(a - b) > 4
+    inside = tex[mid[1] - 1:mid[1] + 2, mid[0] - 1:mid[0] + 2, :3].astype(float).mean()
+    assert inside < 80, inside
+
+
+def test_sparse_face_from_head_joints_and_findings():
+    """A face the face model cannot read is animated from its head joints when they were located, and stays
+    still (with a finding) when they were not."""
+    from motion_transfer.engines.puppet.face import (FaceAnimator, build_face_rig, face_drive, face_finding,
+                                                     sparse_face)
+
+    clip, _, faces = _talk()
+    rgb, joints, _ = _character()
+    sparse = sparse_face(joints, np.ones(33))
+    assert sparse is not None
+    face = build_face_rig(sparse[0], "joints", rgb.shape[:2], sparse[1])
+    assert face_finding(face, faces).code == "face_simple"
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    pts = anim.targets(t)
+    i_up, i_low = face.groups["lip_mid"]
+    assert np.linalg.norm(pts[i_low] - pts[i_up]) > np.linalg.norm(face.points[i_low, :2] - face.points[i_up, :2]) + 3
+    anim.apply(t)
+    assert (tex[:, :, :3] != rgb).any()
+    unseen = np.ones(33)
+    unseen[[1, 3, 4, 6, 9, 10]] = 0.0
+    assert sparse_face(joints, unseen) is None
+    assert face_finding(None, faces).code == "face_still"
+
+
+@pytest.mark.parametrize("yaw", [-30.0, 30.0])
+def test_turned_head_keeps_hair_and_outline_in_place(yaw):
+    """A 30 degree turn moves the features across the face but leaves the ring around it where it was."""
+    from motion_transfer.engines.puppet.face import FaceDrive, face_targets, turn_rotation
+
+    _, _, face = _character()
+    drive = FaceDrive(rotation=turn_rotation(np.array([yaw]), np.zeros(1)), expression=None, eyes=np.ones((1, 2)),
+                      mouth=np.zeros(1), width=np.ones(1), angles=np.zeros((1, 3)))
+    pts = face_targets(face, drive, 0)
+    size = face.size
+    nose = pts[fm.NOSE_TIP] - face.points[fm.NOSE_TIP, :2]
+    assert abs(nose[0]) > 0.08 * size  # the nose moves across the face
+    oval = np.linalg.norm(pts[list(fm.OVAL)] - face.points[list(fm.OVAL), :2], axis=1)
+    assert oval.max() < 0.6 * abs(nose[0])  # the outline moves much less
+
+
+def test_roll_follows_the_face_mesh():
+    """The head's roll is corrected to the face mesh's eye line where the body model's eye joints disagree."""
+    from motion_transfer.engines.puppet.face import roll_correction
+    from motion_transfer.pose.track import PoseTrack
+
+    clip, _, faces = _talk()
+    _, joints, face = _character()
+    track = PoseTrack.empty(len(faces), 8.0, *SIZE)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    track.face[:] = faces
+    corr = roll_correction(face, track, joints)
+    assert corr.shape == (len(faces),)
+    body = clip.joints[:, 3, :2] - clip.joints[:, 6, :2]
+    body_roll = np.degrees(np.arctan2(body[:, 1], body[:, 0]))
+    mesh_roll = fm.head_angles(faces)[:, 2]
+    # body roll + correction = the mesh's roll (up to the character's own offset between the two, ~0 here)
+    assert np.abs(body_roll + np.degrees(corr) - mesh_roll).max() < 3.0
+    track.face[3:] = np.nan  # the face lost: the last correction holds
+    held = roll_correction(face, track, joints)
+    assert np.allclose(held[3:], held[2])
