@@ -121,7 +121,8 @@ def push_pull_fill(image: np.ndarray, hole: np.ndarray, max_side: int = 512) -> 
     size = (max(4, round(cw * s)), max(4, round(ch * s)))
     known = (~sub).astype(np.float32)
     weight = cv2.resize(known, size, interpolation=cv2.INTER_AREA) if s < 1 else known
-    colour = cv2.resize(crop * known[..., None], size, interpolation=cv2.INTER_AREA) if s < 1 else crop * known[..., None]
+    colour = crop * known[..., None]
+    colour = cv2.resize(colour, size, interpolation=cv2.INTER_AREA) if s < 1 else colour
     levels = [(colour, weight)]
     while levels[-1][1].min() <= 0 and min(levels[-1][1].shape) > 1:
         c, w = levels[-1]
