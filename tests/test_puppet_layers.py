@@ -202,3 +202,29 @@ def test_an_arm_outside_the_frame_is_drawn_from_its_twin(tmp_path):
     mid = np.round((a + b) / 2).astype(int)
     patch = frame[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3).astype(float)
     assert np.median(np.linalg.norm(patch - SKIN, axis=1)) < 45
+
+
+def test_background_fill_draws_no_streaks():
+    """A textured background with a person-shaped hole standing on the image's bottom edge (the case where
+    filling along rows and columns copied border pixels into long horizontal bars): the fill changes as much
+    across rows as along them, and no row of it is one border pixel copied across."""
+    from motion_transfer.engines.puppet.fill import remove_character
+    rng = np.random.default_rng(3)
+    tex = cv2.resize(rng.uniform(0, 255, (24, 24, 3)).astype(np.float32), (240, 240), interpolation=cv2.INTER_CUBIC)
+    image = np.clip(tex, 0, 255).astype(np.uint8)
+    matte = np.zeros((240, 240), np.float32)
+    cv2.ellipse(matte, (120, 60), (22, 28), 0, 0, 360, 1.0, -1)
+    cv2.rectangle(matte, (80, 90), (160, 239), 1.0, -1)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    assert (out[~hole] == image[~hole]).all()
+    inner = cv2.erode(hole.astype(np.uint8), None, iterations=6).astype(bool)
+    smooth = cv2.GaussianBlur(out, (0, 0), 1.5)  # the grain added on purpose is not a streak
+    along = np.abs(np.diff(smooth, axis=1))[inner[:, 1:] & inner[:, :-1]].mean()
+    across = np.abs(np.diff(smooth, axis=0))[inner[1:] & inner[:-1]].mean()
+    assert 0.5 < along / across < 2.0, (along, across)
+    for y in range(0, 240, 8):
+        xs = np.nonzero(inner[y])[0]
+        if len(xs) > 20:
+            run = smooth[y, xs]
+            assert np.abs(run - run[0]).max(axis=1).max() > 2.0, y
