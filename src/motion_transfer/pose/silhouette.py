@@ -283,17 +283,24 @@ class _StickFigure:
         th = np.array([0.35, 0.12, 0.18, 0.05]) * T
         best = self.cost(p, th)
         for _ in range(6):
-            improved = False
-            for k in range(4):
-                for f in (0.8, 1.25):
-                    t2 = th.copy()
-                    t2[k] = np.clip(t2[k] * f, *(_THICKNESS[k] * T))
-                    c = self.cost(p, t2)
-                    if c < best - 1e-6:
-                        best, th, improved = c, t2, True
+            best, th, improved = self._thicker_or_thinner(p, th, best, (0.8, 1.25))
             if not improved:
                 break
         return best, th
+
+    def _thicker_or_thinner(self, p: np.ndarray, th: np.ndarray, best: float, factors: tuple[float, float]
+                            ) -> tuple[float, np.ndarray, bool]:
+        """One pass over the four thicknesses, each scaled by ``factors`` within its bounds; keeps what helps."""
+        T = _torso_length(p)
+        improved = False
+        for k in range(4):
+            for f in factors:
+                t2 = th.copy()
+                t2[k] = np.clip(t2[k] * f, *(_THICKNESS[k] * T))
+                c = self.cost(p, t2)
+                if c < best - 1e-6:
+                    best, th, improved = c, t2, True
+        return best, th, improved
 
     def descend(self, p: np.ndarray, th: np.ndarray, steps: tuple[float, ...] = (4, 2, 1)
                 ) -> tuple[np.ndarray, np.ndarray, float]:
@@ -314,15 +321,8 @@ class _StickFigure:
                         c = self.cost(q, th)
                         if c < best - 1e-6:
                             best, p, improved = c, q, True
-                T = _torso_length(p)
-                for k in range(4):
-                    for f in (0.85, 1.15):
-                        t2 = th.copy()
-                        t2[k] = np.clip(t2[k] * f, *(_THICKNESS[k] * T))
-                        c = self.cost(p, t2)
-                        if c < best - 1e-6:
-                            best, th, improved = c, t2, True
-                if not improved:
+                best, th, thickened = self._thicker_or_thinner(p, th, best, (0.85, 1.15))
+                if not (improved or thickened):
                     break
         return p, th, best
 

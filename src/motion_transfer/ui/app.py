@@ -5,7 +5,6 @@ errors come back as the sentences the CLI prints, shown in the tab's message box
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 import time
 from pathlib import Path
@@ -17,6 +16,7 @@ from ..engines.base import DEFAULT_ENGINE, engine_help, engine_names
 from ..engines.kling.settings import DEFAULT_MODEL, MODELS
 from ..errors import MotionTransferError
 from ..finding import format_findings
+from ..loopback import is_loopback
 from ..media.probe import file_size_text
 from ..pose.skeleton import BODY_JOINTS
 from ..request import ORIENTATIONS, TIERS
@@ -253,15 +253,6 @@ def _follow(task: Task, progress, reference_value):
     shown = [f for f in r.findings if f.severity != "error"]
     yield done, format_findings(shown) if shown else "", gr.skip(), str(r.output), \
         gr.update(value=str(r.output), visible=True)
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, *, share: bool = False,

@@ -18,7 +18,6 @@ from __future__ import annotations
 import email.utils
 import errno
 import http.client
-import ipaddress
 import json
 import os
 import random
@@ -42,6 +41,7 @@ from ...errors import (
     SubmitUncertain,
     TaskNotFound,
 )
+from ...loopback import is_loopback
 from .auth import TokenSource, read_config_section, redact
 
 DEFAULT_API_BASE = "https://api-singapore.klingai.com"
@@ -87,14 +87,9 @@ def resolve_api_base(option: str | None = None, env: Mapping[str, str] | None = 
     return value.rstrip("/")
 
 
-def is_loopback(url: str) -> bool:
-    host = urllib.parse.urlparse(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def is_local_url(url: str) -> bool:
+    """The URL's host is this computer (a local test server: no proxy in between)."""
+    return is_loopback(urllib.parse.urlparse(url).hostname or "")
 
 
 @dataclass
@@ -152,7 +147,7 @@ class KlingClient:
         self.on_wait = on_wait
         self.extra_secrets = extra_secrets
         self.stats = ClientStats()
-        handlers = [urllib.request.ProxyHandler({})] if is_loopback(self.api_base) else []
+        handlers = [urllib.request.ProxyHandler({})] if is_local_url(self.api_base) else []
         self._opener = urllib.request.build_opener(*handlers)
 
     def __repr__(self) -> str:
@@ -200,7 +195,7 @@ class KlingClient:
                     headers["Range"] = f"bytes={have}-"
                 req = urllib.request.Request(url, headers=headers)  # no Authorization: the CDN is not Kling's API
                 opener = (urllib.request.build_opener(urllib.request.ProxyHandler({}))
-                          if is_loopback(url) else self._opener)
+                          if is_local_url(url) else self._opener)
                 try:
                     with opener.open(req, timeout=max(self.timeout, 60.0)) as resp:
                         status = resp.status
