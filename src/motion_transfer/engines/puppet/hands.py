@@ -1,12 +1,15 @@
 """The character's fingers bend and spread like the actor's.
 
 The arm layer moves the hand as one piece (its direction follows the wrist and the index knuckle). When the
-image shows a hand large enough to see its fingers (``MIN_HAND_PX``), its 21 joints rig a small grid mesh over
-the hand's box of the arm layer's texture: every vertex is skinned to the finger bones near it (and to the
-palm, which stays put), and each frame the fingers' bones turn by the angle the actor's bones turned (relative
-to its hand's own axis, since its first seen frame) and shorten as theirs foreshorten. The box is warped by the
-posed mesh (``meshwarp``; fingers are drawn over the palm); the space a finger leaves is the texture's own
-transparency stretched, so what is behind the hand shows there.
+image shows a hand large enough to see its fingers (``MIN_HAND_PX``), its 21 joints rig a fine grid mesh over
+the hand's box of the arm layer's texture: every vertex near a finger follows its nearest bone and blends with
+the bone before it across a knuckle (the palm for a finger's base), so a bending finger stays one piece; each
+frame a finger turns at its base like the actor's, and its bones shorten as theirs foreshorten. A bone the
+actor's folds back over its finger (a finger curling towards or away from the camera shows its middle and end
+bones end-on, pointing back) is drawn shorter, not flipped flat over the finger, so a curled finger is a short
+whole stub rather than pieces. Only triangles over the hand's own pixels are drawn (the empty space around a
+finger moves with it and must not cover the palm), far pieces first by the actor's depth; the space a finger
+leaves shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
@@ -27,19 +30,27 @@ from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
-TEAR = 1.6  # a triangle between two pieces stretched beyond this (area) tears open
+TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
+REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
+BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
+FOLD = np.radians(80.0)  # a bone turned further than this off its parent is drawn shortened, not flipped over it
+MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
+PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
+PARENT = tuple(-1 if k % 3 == 0 else k - 1 for k in range(len(BONES)))  # the bone before (-1: the palm)
 PALM = (0, 1, 5, 9, 13, 17)
 
 
 @dataclass
 class HandRig:
     """One hand of the character: ``joints`` [21, 2] image pixels; ``vertices`` [N, 2] its grid mesh;
-    ``triangles`` [M, 3] (palm first, then fingers: drawn in that order); ``weights`` [N, 16] over the palm and
-    the 15 ``BONES`` (one each: every piece is rigid); ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left"
-    or "right"; ``mixed`` [M] the triangles joining two pieces (two bones, or a bone and the palm): left out
-    where they stretch, so a moving finger does not drag a smear of skin behind it."""
+    ``triangles`` [M, 3]; ``weights`` [N, 16] skinning over the palm and the 15 ``BONES`` (a vertex follows
+    its bone and, near a knuckle, blends with the bone before it, so a bending finger stays whole);
+    ``piece`` [M] the bone (1..15, 0 the palm) each triangle is drawn with (its depth in the picture);
+    ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left" or "right"; ``mixed`` [M] the triangles joining two
+    fingers (or a finger and the palm away from its base): left out where they stretch, so a moving finger does
+    not drag a smear of skin behind it."""
 
     side: str
     joints: np.ndarray
@@ -48,12 +59,16 @@ class HandRig:
     weights: np.ndarray
     box: tuple[int, int, int, int]
     mixed: np.ndarray
+    piece: np.ndarray
 
 
-def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance of points ``p`` [N, 2] to segment a-b, and their position along it (pixels from ``a``)."""
     d = b - a
-    t = np.clip(((p - a) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
-    return np.linalg.norm(p - (a + t[:, None] * d), axis=1)
+    L = max(float(np.linalg.norm(d)), 1e-9)
+    s = (p - a) @ d / L
+    t = np.clip(s / L, 0.0, 1.0)
+    return np.linalg.norm(p - (a + t[:, None] * d), axis=1), s
 
 
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
@@ -64,29 +79,47 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     if not np.isfinite(j).all() or size < MIN_HAND_PX:
         return None
     h, w = shape
-    pad = 0.18 * size
+    pad = 0.22 * size
     x0, y0 = np.floor(j.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(j.max(axis=0) + pad).astype(int)
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
-    step = max(2.0, size / 18.0)
+    step = max(1.5, size / 40.0)  # a finger is several vertices wide
     xs = np.arange(box[0], box[2] + step, step)
     ys = np.arange(box[1], box[3] + step, step)
     gx, gy = np.meshgrid(np.minimum(xs, box[2]), np.minimum(ys, box[3]))
     verts = np.stack([gx.ravel(), gy.ravel()], axis=1)
     tri = Delaunay(verts).simplices.astype(np.int32)
-    # skinning: a vertex within a finger's width of a finger bone moves rigidly with the nearest one (the bones
-    # turn about their shared joints, so a finger stays whole), every other vertex stays with the palm
-    radius = size / 11.0
-    d = np.stack([_seg_dist(verts, j[a], j[b]) for a, b in BONES], axis=1)  # [N, 15]
-    bone = np.argmin(d, axis=1)
-    piece = np.where(d[np.arange(len(verts)), bone] < radius, bone + 1, 0)
-    wts = np.zeros((len(verts), len(BONES) + 1))
-    wts[np.arange(len(verts)), piece] = 1.0
-    tp = piece[tri]
-    main = tp.max(axis=1)
-    order = np.argsort(main, kind="stable")  # the palm's triangles first, the fingers' over them
-    mixed = (tp.min(axis=1) != tp.max(axis=1))[order]
-    return HandRig(side=side, joints=j, vertices=verts, triangles=tri[order], weights=wts, box=box, mixed=mixed)
+    n = len(verts)
+    # every vertex near the fingers follows its nearest bone (the whole width of the finger, whatever the
+    # joints' offset from its middle line); across a knuckle it blends with the bone before it (the palm for
+    # a finger's first bone), half and half on the joint, so the skin bends instead of tearing
+    dist, along = zip(*(_seg_param(verts, j[a], j[b]) for a, b in BONES))
+    dist, along = np.stack(dist, axis=1), np.stack(along, axis=1)
+    bone = np.argmin(dist, axis=1)
+    near = dist[np.arange(n), bone] < REACH * size
+    s = along[np.arange(n), bone]
+    L = np.array([np.linalg.norm(j[b] - j[a]) for a, b in BONES])[bone]
+    blend = BLEND * size
+    w_prev = np.clip(0.5 - s / (2 * blend), 0.0, 1.0)  # towards the bone before, below this bone's base
+    w_next = np.clip(0.5 - (L - s) / (2 * blend), 0.0, 0.5)  # towards the next bone, near this bone's end
+    last = np.array([k % 3 == 2 for k in range(len(BONES))])[bone]
+    w_next[last] = 0.0
+    wts = np.zeros((n, len(BONES) + 1))
+    rows = np.flatnonzero(near)
+    own, prev = bone[rows] + 1, np.array(PARENT)[bone[rows]] + 1
+    wts[rows, prev] += w_prev[rows]
+    wts[rows, np.minimum(own + 1, len(BONES))] += np.where(last[rows], 0.0, w_next[rows])
+    wts[rows, own] += 1.0 - w_prev[rows] - np.where(last[rows], 0.0, w_next[rows])
+    wts[~near, 0] = 1.0
+    # which finger each vertex belongs to (0: the palm), for the tearing rule; which bone each triangle is
+    # drawn with (its heaviest), for the depth order
+    main = np.argmax(wts, axis=1)
+    finger = np.where(main == 0, 0, (main - 1) // 3 + 1)
+    ft = finger[tri]
+    mixed = ft.min(axis=1) != ft.max(axis=1)
+    piece = np.argmax(wts[tri].sum(axis=1), axis=1)
+    return HandRig(side=side, joints=j, vertices=verts, triangles=tri, weights=wts, box=box, mixed=mixed,
+                   piece=piece)
 
 
 def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,11 +140,13 @@ def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @dataclass
 class HandDrive:
     """Per frame and bone how far the actor's finger bones turned (radians, ``turn`` [T, 15]) and how much
-    their on-screen length changed (``stretch`` [T, 15]) since its first seen frame; ``seen`` [T]."""
+    their on-screen length changed (``stretch`` [T, 15]) since its first seen frame; ``depth`` [T, 16] how far
+    the palm and each bone are from the camera (hand sizes, larger farther: the drawing order); ``seen`` [T]."""
 
     turn: np.ndarray
     stretch: np.ndarray
     seen: np.ndarray
+    depth: np.ndarray
 
 
 def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
@@ -123,25 +158,40 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     idx = np.where(seen, np.arange(len(seen)), -1)
     np.maximum.accumulate(idx, out=idx)
     idx[idx < 0] = int(np.flatnonzero(seen)[0])
-    ang, lens = _bone_angles(track_hand[idx])
+    hand = np.asarray(track_hand, np.float64)[idx]
+    ang, lens = _bone_angles(hand)
     turn = (ang - ang[0] + np.pi) % (2 * np.pi) - np.pi
-    stretch = np.clip(lens / np.maximum(lens[0], 1e-6), 0.3, 1.4)
-    return HandDrive(turn=turn, stretch=stretch, seen=seen)
+    stretch = np.clip(lens / np.maximum(lens[0], 1e-6), MIN_STRETCH, 1.4)
+    z = np.nan_to_num(hand[..., 2]) if hand.shape[-1] > 2 else np.zeros(hand.shape[:2])
+    z = z / np.maximum(hand_size(hand), 1e-6)[:, None]
+    depth = np.concatenate([z[:, list(PALM)].mean(axis=1, keepdims=True) + PALM_FIRST,
+                            np.stack([(z[:, a] + z[:, b]) / 2 for a, b in BONES], axis=1)], axis=1)
+    return HandDrive(turn=turn, stretch=stretch, seen=seen, depth=depth)
 
 
 def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> np.ndarray:
     """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move): the palm
-    stays, each finger is rebuilt from its base with its bones turned and stretched like the actor's."""
+    stays, each finger is rebuilt from its base with its bones turned and stretched like the actor's. A bone
+    the actor's would fold back over the one before it (a finger curling towards or away from the camera: its
+    bone seen nearly end-on, pointing back) is turned no further than ``FOLD`` off it: the finger is drawn
+    shorter instead of flipped over itself."""
     out = rig.joints.copy()
-    k = 0
-    for chain in FINGERS.values():
-        for i in range(3):
-            a, b = chain[i], chain[i + 1]
-            d = rig.joints[b] - rig.joints[a]
-            th = drive.turn[t, k]
-            c, s = np.cos(th), np.sin(th)
-            out[b] = out[a] + drive.stretch[t, k] * np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
-            k += 1
+    rest_dir = np.array([rig.joints[b] - rig.joints[a] for a, b in BONES])
+    rest_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0])
+    posed_ang = rest_ang.copy()
+    stretch = drive.stretch[t]
+    # a bone seen nearly end-on (short on screen) has no reliable direction: it keeps its parent's turn
+    fade = np.clip((stretch - MIN_STRETCH) / (0.5 - MIN_STRETCH), 0.0, 1.0)
+    for k, (a, b) in enumerate(BONES):
+        first = k - k % 3  # the finger's first bone: the finger's own turn at its base, like the actor's
+        rel = 0.0
+        if k != first:
+            rel = float((drive.turn[t, k] - drive.turn[t, first] + np.pi) % (2 * np.pi) - np.pi)
+        posed_ang[k] = rest_ang[k] + drive.turn[t, first] + fade[k] * float(np.clip(rel, -FOLD, FOLD))
+        # folded back beyond FOLD: shortened towards nothing at a full fold, instead of lying over the finger
+        fold = float(np.clip((np.pi - abs(rel)) / (np.pi - FOLD), 0.0, 1.0))
+        L = float(np.linalg.norm(rest_dir[k])) * max(stretch[k] * fold, MIN_STRETCH)
+        out[b] = out[a] + L * np.array([np.cos(posed_ang[k]), np.sin(posed_ang[k])])
     return out
 
 
@@ -172,7 +222,7 @@ class HandAnimator:
 
     def __init__(self) -> None:
         self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
-                               np.ndarray]] = []
+                               np.ndarray, np.ndarray]] = []
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int]) -> None:
         ox, oy = origin
@@ -182,13 +232,21 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
-        self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch))
+        # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
+        # too, and a finger folded over the palm must not lay that emptiness over the palm
+        P = rig.vertices[rig.triangles]
+        samples = np.concatenate([P, P.mean(axis=1, keepdims=True), (P + P.mean(axis=1, keepdims=True)) / 2],
+                                 axis=1) - np.array([ox, oy])
+        xi = np.clip(np.round(samples[..., 0]).astype(int), 0, w - 1)
+        yi = np.clip(np.round(samples[..., 1]).astype(int), 0, h - 1)
+        solid = (texture[yi, xi, 3] > 0).any(axis=1) if texture.shape[2] == 4 else np.ones(len(P), bool)
+        self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch, solid))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
-        for rig, drive, texture, origin, box, rest_patch in self.hands:
+        for rig, drive, texture, origin, box, rest_patch, solid in self.hands:
             tt = min(t, len(drive.turn) - 1)
             pj = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
@@ -196,10 +254,12 @@ class HandAnimator:
             posed = np.einsum("nb,bij,nj->ni", rig.weights, A, vh)
             P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
             grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
-            order = np.flatnonzero(~(rig.mixed & grown))
+            keep = np.flatnonzero(solid & ~(rig.mixed & grown))
+            # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
+            order = keep[np.argsort(-drive.depth[tt, rig.piece[keep]], kind="stable")]
             x0, y0, x1, y1 = box
             mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
-                                     keep_outside=False)
+                                     step=1, keep_outside=False)
             mapx -= x0
             mapy -= y0
             texture[y0:y1, x0:x1] = cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR,
