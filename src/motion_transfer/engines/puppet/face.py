@@ -47,8 +47,8 @@ MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay
 # The inside of a mouth: a red-brown by the lips darkening towards the throat (never a black hole).
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
-CAVITY_EDGE_RGB = np.array([118.0, 52.0, 50.0])
-CAVITY_DEEP_RGB = np.array([38.0, 12.0, 14.0])
+CAVITY_EDGE_RGB = np.array([150.0, 68.0, 66.0])  # by the lips, and the tongue's hint by the lower lip
+CAVITY_DEEP_RGB = np.array([64.0, 24.0, 26.0])  # the throat, under the upper jaw
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
@@ -507,10 +507,14 @@ class FaceAnimator:
             return
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
-        # depth into the mouth: distance from the lips over the half gap (0 at the lips, 1 in the middle)
+        # light by the lips, darkest under the upper jaw, lighter again towards the lower lip (the tongue)
         inside = cv2.distanceTransform((mask > 127).astype(np.uint8), cv2.DIST_L2, 3)
-        deep = np.clip(inside / max(0.5 * gap, 1.0), 0.0, 1.0)[:, :, None]
-        colour = CAVITY_EDGE_RGB + (CAVITY_DEEP_RGB - CAVITY_EDGE_RGB) * np.sqrt(deep)
+        rim = 1.0 - np.clip(inside / max(0.35 * gap, 1.0), 0.0, 1.0)
+        ys = np.arange(y0, y1, dtype=np.float64)[:, None]
+        top, bottom = float(poly[:, 1].min()), float(poly[:, 1].max())
+        low = np.clip((ys - top) / max(bottom - top, 1.0), 0.0, 1.0) ** 2
+        light = np.maximum(rim, 0.55 * low)[:, :, None]
+        colour = CAVITY_DEEP_RGB + (CAVITY_EDGE_RGB - CAVITY_DEEP_RGB) * light
         m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (strength / 255.0)
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
