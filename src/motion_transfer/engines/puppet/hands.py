@@ -35,6 +35,7 @@ REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with t
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(80.0)  # a bone turned further than this off its parent is drawn shortened, not flipped over it
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
+BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
@@ -172,9 +173,9 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
 def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> np.ndarray:
     """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move): the palm
     stays, each finger is rebuilt from its base with its bones turned and stretched like the actor's. A bone
-    the actor's would fold back over the one before it (a finger curling towards or away from the camera: its
-    bone seen nearly end-on, pointing back) is turned no further than ``FOLD`` off it: the finger is drawn
-    shorter instead of flipped over itself."""
+    the actor's folds back over its finger (a finger curling towards or away from the camera: its bone seen
+    nearly end-on, pointing back) is drawn shorter and in line with the finger instead of flipped over it; a
+    fingertip keeps about a finger's width, so the short finger ends round."""
     out = rig.joints.copy()
     rest_dir = np.array([rig.joints[b] - rig.joints[a] for a, b in BONES])
     rest_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0])
@@ -182,15 +183,19 @@ def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> np.ndarray:
     stretch = drive.stretch[t]
     # a bone seen nearly end-on (short on screen) has no reliable direction: it keeps its parent's turn
     fade = np.clip((stretch - MIN_STRETCH) / (0.5 - MIN_STRETCH), 0.0, 1.0)
+    tip = BLEND * float(hand_size(rig.joints))
     for k, (a, b) in enumerate(BONES):
         first = k - k % 3  # the finger's first bone: the finger's own turn at its base, like the actor's
         rel = 0.0
         if k != first:
             rel = float((drive.turn[t, k] - drive.turn[t, first] + np.pi) % (2 * np.pi) - np.pi)
-        posed_ang[k] = rest_ang[k] + drive.turn[t, first] + fade[k] * float(np.clip(rel, -FOLD, FOLD))
-        # folded back beyond FOLD: shortened towards nothing at a full fold, instead of lying over the finger
+        # folded back beyond FOLD: shortened towards nothing at a full fold and turned back in line with the
+        # finger, instead of lying over it (or sticking out sideways)
         fold = float(np.clip((np.pi - abs(rel)) / (np.pi - FOLD), 0.0, 1.0))
+        posed_ang[k] = rest_ang[k] + drive.turn[t, first] + fade[k] * fold * float(np.clip(rel, -FOLD, FOLD))
         L = float(np.linalg.norm(rest_dir[k])) * max(stretch[k] * fold, MIN_STRETCH)
+        if k % 3 == 2:  # a fingertip seen end-on still shows its round end, about a finger's width
+            L = max(L, min(tip, float(np.linalg.norm(rest_dir[k]))))
         out[b] = out[a] + L * np.array([np.cos(posed_ang[k]), np.sin(posed_ang[k])])
     return out
 
@@ -216,6 +221,35 @@ def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     return out
 
 
+def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """[h, w] float: 1 where the patch's pixel belongs to the hand, 0 where it is the background seen between
+    or around the fingers (``corner``: the patch's (0, 0) in image pixels). A layer's matte is rarely cut between the fingers (the gaps are part of the layer):
+    moving those pixels with a finger would drag scraps of background along its edge. A pixel is background
+    when it looks like the image's background plate ``behind`` it (the same box) and not like the hand (whose
+    colour is read along the finger bones); only the fingers' zone is judged, so the palm, the sleeve and
+    whatever the layer shows behind the hand keep the layer's matte."""
+    h, w = patch.shape[:2]
+    zone = np.zeros((h, w), np.uint8)
+    pts = np.round((rig.vertices - corner) * 16).astype(np.int32)
+    for tri in rig.triangles[rig.piece != 0]:
+        cv2.fillConvexPoly(zone, pts[tri], 1, cv2.LINE_8, 4)
+    lab = cv2.cvtColor(np.ascontiguousarray(patch[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    back = cv2.cvtColor(np.ascontiguousarray(behind[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    t = np.linspace(0.2, 0.8, 5)[:, None]
+    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
+    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
+    ok = patch[yi, xi, 3] > 127
+    if ok.sum() < 10:
+        return np.ones((h, w), np.float32)
+    skin = np.median(lab[yi[ok], xi[ok]], axis=0)
+    to_skin = np.linalg.norm(lab - skin, axis=2)
+    to_back = np.linalg.norm(lab - back, axis=2)
+    background = (to_back < BACK_LAB) & (to_back < 0.5 * to_skin) & (zone > 0)
+    share = 1.0 - cv2.GaussianBlur(background.astype(np.float32), (3, 3), 0)
+    return share.astype(np.float32)
+
+
 class HandAnimator:
     """Bends the fingers of the hands in the arm layers' textures before each frame is drawn (:meth:`apply`);
     always from a kept copy of the rest hand, so frames never accumulate."""
@@ -224,7 +258,10 @@ class HandAnimator:
         self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
                                np.ndarray, np.ndarray]] = []
 
-    def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int]) -> None:
+    def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
+            background: np.ndarray | None = None) -> None:
+        """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
+        the image's background plate (image pixels), to tell the background between the fingers from them."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -232,14 +269,22 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
+        corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
+        if rest_patch.shape[2] == 4 and background is not None:
+            ix, iy = int(corner[0]), int(corner[1])
+            behind = background[iy:iy + rest_patch.shape[0], ix:ix + rest_patch.shape[1]]
+            if behind.shape[:2] == rest_patch.shape[:2]:
+                share = _hand_share(rig, rest_patch, behind, corner)
+                rest_patch[:, :, 3] = (rest_patch[:, :, 3] * share + 0.5).astype(np.uint8)
         # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
         # too, and a finger folded over the palm must not lay that emptiness over the palm
         P = rig.vertices[rig.triangles]
         samples = np.concatenate([P, P.mean(axis=1, keepdims=True), (P + P.mean(axis=1, keepdims=True)) / 2],
-                                 axis=1) - np.array([ox, oy])
-        xi = np.clip(np.round(samples[..., 0]).astype(int), 0, w - 1)
-        yi = np.clip(np.round(samples[..., 1]).astype(int), 0, h - 1)
-        solid = (texture[yi, xi, 3] > 0).any(axis=1) if texture.shape[2] == 4 else np.ones(len(P), bool)
+                                 axis=1) - corner
+        ph, pw = rest_patch.shape[:2]
+        xi = np.clip(np.round(samples[..., 0]).astype(int), 0, pw - 1)
+        yi = np.clip(np.round(samples[..., 1]).astype(int), 0, ph - 1)
+        solid = (rest_patch[yi, xi, 3] > 0).any(axis=1) if rest_patch.shape[2] == 4 else np.ones(len(P), bool)
         self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch, solid))
 
     def __bool__(self) -> bool:
@@ -316,5 +361,5 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
-            anim.add(hr, drive, layer.texture, layer.origin)
+            anim.add(hr, drive, layer.texture, layer.origin, rig.background)
     return (anim if anim else None), notes
