@@ -307,3 +307,20 @@ def test_head_pitch_follows_the_actor():
     turned = pitch != 0
     assert np.all(np.sign(change[turned]) == np.sign(pitch[turned])), change
     assert np.all(np.abs(change[np.abs(pitch) == 20]) > 3.0), change
+
+
+def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
+    """The face model sometimes "finds" a face in a cartoon animal's muzzle; a mesh whose eyes, nose and mouth
+    are far from where the pose model put them is refused (the sparse face from the joints is used instead),
+    while the real face's mesh agrees with its joints."""
+    from motion_transfer.engines.puppet.face import mesh_agrees
+
+    clip, _, faces = _talk()
+    joints, seen = clip.joints[0, :, :2].astype(np.float64), np.ones(33)
+    assert mesh_agrees(faces[0], joints, seen)
+    size = float(fm.face_size(faces[0]))
+    off = faces[0].copy()
+    off[:, :2] += np.array([0.5, -0.6]) * size  # the fox's case: the "face" up and to the side of the muzzle
+    assert not mesh_agrees(off, joints, seen)
+    unseen = np.zeros(33)  # too few joints seen to judge: the mesh is trusted
+    assert mesh_agrees(off, joints, unseen)

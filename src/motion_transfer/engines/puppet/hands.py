@@ -4,12 +4,14 @@ The arm layer moves the hand as one piece (its direction follows the wrist and t
 image shows a hand large enough to see its fingers (``MIN_HAND_PX``), its 21 joints rig a fine grid mesh over
 the hand's box of the arm layer's texture: every vertex near a finger follows its nearest bone and blends with
 the bone before it across a knuckle (the palm for a finger's base), so a bending finger stays one piece; each
-frame a finger turns at its base like the actor's, and its bones shorten as theirs foreshorten. A bone the
-actor's folds back over its finger (a finger curling towards or away from the camera shows its middle and end
-bones end-on, pointing back) is drawn shorter, not flipped flat over the finger, so a curled finger is a short
-whole stub rather than pieces. Only triangles over the hand's own pixels are drawn (the empty space around a
-finger moves with it and must not cover the palm), far pieces first by the actor's depth; the space a finger
-leaves shows what is behind the hand.
+frame each bone turns by the angle the actor's turned (relative to its hand's axis, since its first seen
+frame) and shortens as the actor's foreshortens. A finger curling towards the camera shows what the actor's
+shows: its first bone shorter, the next one end-on, the tip folded back over the first; across a folded
+knuckle the blending stops (the two pieces overlap instead of pinching into the joint) and the folded part is
+drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Only
+triangles over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen
+between the fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger,
+and the space a finger leaves shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
@@ -33,7 +35,8 @@ FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a
 TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
 REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
-FOLD = np.radians(80.0)  # a bone turned further than this off its parent is drawn shortened, not flipped over it
+FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
+FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
@@ -50,8 +53,9 @@ class HandRig:
     its bone and, near a knuckle, blends with the bone before it, so a bending finger stays whole);
     ``piece`` [M] the bone (1..15, 0 the palm) each triangle is drawn with (its depth in the picture);
     ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left" or "right"; ``mixed`` [M] the triangles joining two
-    fingers (or a finger and the palm away from its base): left out where they stretch, so a moving finger does
-    not drag a smear of skin behind it."""
+    pieces (two bones, or a bone and the palm): left out where they stretch, so a moving finger does not drag
+    a smear of skin behind it; ``bone`` [N] each vertex's own bone (-1: the palm) and ``blend`` [N, 2] its
+    weights towards the bone before and after it, which :meth:`fold_weights` drops across folded knuckles."""
 
     side: str
     joints: np.ndarray
@@ -61,6 +65,25 @@ class HandRig:
     box: tuple[int, int, int, int]
     mixed: np.ndarray
     piece: np.ndarray
+    bone: np.ndarray
+    blend: np.ndarray
+
+    def fold_weights(self, folded: np.ndarray) -> np.ndarray:
+        """The skinning with the knuckles in ``folded`` [15] (0..1, at each bone's base joint) made rigid: a
+        finger folded back over itself is two overlapping pieces, where blending them would pinch the skin
+        into the joint."""
+        if not folded.any():
+            return self.weights
+        rows = np.flatnonzero(self.bone >= 0)
+        k = self.bone[rows]
+        prev = self.blend[rows, 0] * (1.0 - folded[k])
+        nxt = self.blend[rows, 1] * (1.0 - folded[np.minimum(k + 1, len(BONES) - 1)])
+        w = np.zeros_like(self.weights)
+        w[self.bone < 0, 0] = 1.0
+        w[rows, np.array(PARENT)[k] + 1] += prev
+        w[rows, np.minimum(k + 2, len(BONES))] += nxt
+        w[rows, k + 1] += 1.0 - prev - nxt
+        return w
 
 
 def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,7 +107,7 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     x0, y0 = np.floor(j.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(j.max(axis=0) + pad).astype(int)
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
-    step = max(1.5, size / 40.0)  # a finger is several vertices wide
+    step = max(1.5, size / 26.0)  # a finger is three or four vertices wide
     xs = np.arange(box[0], box[2] + step, step)
     ys = np.arange(box[1], box[3] + step, step)
     gx, gy = np.meshgrid(np.minimum(xs, box[2]), np.minimum(ys, box[3]))
@@ -112,15 +135,14 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     wts[rows, np.minimum(own + 1, len(BONES))] += np.where(last[rows], 0.0, w_next[rows])
     wts[rows, own] += 1.0 - w_prev[rows] - np.where(last[rows], 0.0, w_next[rows])
     wts[~near, 0] = 1.0
-    # which finger each vertex belongs to (0: the palm), for the tearing rule; which bone each triangle is
-    # drawn with (its heaviest), for the depth order
-    main = np.argmax(wts, axis=1)
-    finger = np.where(main == 0, 0, (main - 1) // 3 + 1)
-    ft = finger[tri]
-    mixed = ft.min(axis=1) != ft.max(axis=1)
+    # triangles joining two pieces (for the tearing rule); which bone each triangle is drawn with (its
+    # heaviest, for the depth order)
+    main = np.argmax(wts, axis=1)[tri]
+    mixed = main.min(axis=1) != main.max(axis=1)
     piece = np.argmax(wts[tri].sum(axis=1), axis=1)
     return HandRig(side=side, joints=j, vertices=verts, triangles=tri, weights=wts, box=box, mixed=mixed,
-                   piece=piece)
+                   piece=piece, bone=np.where(near, bone, -1), blend=np.stack(
+                       [np.where(near, w_prev, 0.0), np.where(near & ~last, w_next, 0.0)], axis=1))
 
 
 def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -170,34 +192,23 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     return HandDrive(turn=turn, stretch=stretch, seen=seen, depth=depth)
 
 
-def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> np.ndarray:
-    """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move): the palm
-    stays, each finger is rebuilt from its base with its bones turned and stretched like the actor's. A bone
-    the actor's folds back over its finger (a finger curling towards or away from the camera: its bone seen
-    nearly end-on, pointing back) is drawn shorter and in line with the finger instead of flipped over it; a
-    fingertip keeps about a finger's width, so the short finger ends round."""
+def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move), and how far
+    each bone is folded back over the one before it ([15], 0..1). The palm stays; each finger is rebuilt from
+    its base with its bones turned and stretched like the actor's, so a finger curling towards the camera
+    shows what the actor's shows: a short first bone, the next one end-on, the tip folded back over it."""
     out = rig.joints.copy()
     rest_dir = np.array([rig.joints[b] - rig.joints[a] for a, b in BONES])
     rest_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0])
-    posed_ang = rest_ang.copy()
-    stretch = drive.stretch[t]
-    # a bone seen nearly end-on (short on screen) has no reliable direction: it keeps its parent's turn
-    fade = np.clip((stretch - MIN_STRETCH) / (0.5 - MIN_STRETCH), 0.0, 1.0)
-    tip = BLEND * float(hand_size(rig.joints))
+    posed_ang = rest_ang + drive.turn[t]
+    folded = np.zeros(len(BONES))
     for k, (a, b) in enumerate(BONES):
-        first = k - k % 3  # the finger's first bone: the finger's own turn at its base, like the actor's
-        rel = 0.0
-        if k != first:
-            rel = float((drive.turn[t, k] - drive.turn[t, first] + np.pi) % (2 * np.pi) - np.pi)
-        # folded back beyond FOLD: shortened towards nothing at a full fold and turned back in line with the
-        # finger, instead of lying over it (or sticking out sideways)
-        fold = float(np.clip((np.pi - abs(rel)) / (np.pi - FOLD), 0.0, 1.0))
-        posed_ang[k] = rest_ang[k] + drive.turn[t, first] + fade[k] * fold * float(np.clip(rel, -FOLD, FOLD))
-        L = float(np.linalg.norm(rest_dir[k])) * max(stretch[k] * fold, MIN_STRETCH)
-        if k % 3 == 2:  # a fingertip seen end-on still shows its round end, about a finger's width
-            L = max(L, min(tip, float(np.linalg.norm(rest_dir[k]))))
+        if PARENT[k] >= 0:
+            rel = abs(float((posed_ang[k] - posed_ang[PARENT[k]] + np.pi) % (2 * np.pi) - np.pi))
+            folded[k] = float(np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0))
+        L = float(np.linalg.norm(rest_dir[k])) * drive.stretch[t, k]
         out[b] = out[a] + L * np.array([np.cos(posed_ang[k]), np.sin(posed_ang[k])])
-    return out
+    return out, folded
 
 
 def _area(P: np.ndarray) -> np.ndarray:
@@ -276,6 +287,13 @@ class HandAnimator:
             if behind.shape[:2] == rest_patch.shape[:2]:
                 share = _hand_share(rig, rest_patch, behind, corner)
                 rest_patch[:, :, 3] = (rest_patch[:, :, 3] * share + 0.5).astype(np.uint8)
+        if rest_patch.shape[2] == 4:
+            # the hand's half-transparent rim carries the background's colour mixed in: where a finger folds
+            # over the hand that rim would draw a pale outline across the skin, so it takes the hand's colour
+            rim = (rest_patch[:, :, 3] < 250).astype(np.uint8)
+            if rim.any() and not rim.all():
+                rest_patch[:, :, :3] = cv2.inpaint(np.ascontiguousarray(rest_patch[:, :, :3]), rim, 2,
+                                                   cv2.INPAINT_TELEA)
         # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
         # too, and a finger folded over the palm must not lay that emptiness over the palm
         P = rig.vertices[rig.triangles]
@@ -293,22 +311,43 @@ class HandAnimator:
     def apply(self, t: int) -> None:
         for rig, drive, texture, origin, box, rest_patch, solid in self.hands:
             tt = min(t, len(drive.turn) - 1)
-            pj = posed_joints(rig, drive, tt)
+            pj, folded = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
             vh = np.concatenate([rig.vertices, np.ones((len(rig.vertices), 1))], axis=1)
-            posed = np.einsum("nb,bij,nj->ni", rig.weights, A, vh)
+            posed = np.einsum("nb,bij,nj->ni", rig.fold_weights(folded), A, vh)
             P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
             grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
             keep = np.flatnonzero(solid & ~(rig.mixed & grown))
             # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
             order = keep[np.argsort(-drive.depth[tt, rig.piece[keep]], kind="stable")]
-            x0, y0, x1, y1 = box
-            mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
-                                     step=1, keep_outside=False)
-            mapx -= x0
-            mapy -= y0
-            texture[y0:y1, x0:x1] = cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR,
-                                              borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+            # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
+            # and laid over the rest, so the clear rim around it does not punch through the skin below
+            over = np.zeros(len(BONES) + 1, bool)
+            for k in np.flatnonzero(folded > 0.5):
+                if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
+                    over[k + 1:k - k % 3 + 4] = True
+            front = over[rig.piece[order]]
+            patch = self._warp(rig, rest_patch, origin, posed, box, order[~front])
+            if front.any():
+                top = self._warp(rig, rest_patch, origin, posed, box, order[front]).astype(np.float32)
+                a = top[:, :, 3:] / 255.0
+                base = patch.astype(np.float32)
+                b = base[:, :, 3:] / 255.0
+                out_a = a + b * (1 - a)
+                rgb = (top[:, :, :3] * a + base[:, :, :3] * b * (1 - a)) / np.maximum(out_a, 1e-6)
+                patch = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
+            texture[box[1]:box[3], box[0]:box[2]] = patch
+
+    @staticmethod
+    def _warp(rig: HandRig, rest_patch: np.ndarray, origin: np.ndarray, posed: np.ndarray,
+              box: tuple[int, int, int, int], order: np.ndarray) -> np.ndarray:
+        x0, y0 = box[:2]
+        mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
+                                 step=1, keep_outside=False)
+        mapx -= x0
+        mapy -= y0
+        return cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=(0, 0, 0, 0))
 
 
 def hand_findings(rig_hands: dict[str, np.ndarray | None], track: PoseTrack, shape: tuple[int, int],
