@@ -324,3 +324,58 @@ def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
     assert not mesh_agrees(off, joints, seen)
     unseen = np.zeros(33)  # too few joints seen to judge: the mesh is trusted
     assert mesh_agrees(off, joints, unseen)
+
+
+def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
+    """A character drawn with its mouth a little open (upper teeth showing) opens it further: the inside between
+    the lips is a red-brown (not a black hole), and the image's teeth stay under the upper lip instead of being
+    stretched across the gap."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        face_drive,
+        face_rig_for,
+    )
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    _, _, faces = _talk()
+    big = (960, 960)  # the drawn teeth are a few pixels tall at this size
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    # upper teeth filling the top of the open mouth, inside the face model's inner lip line
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    top = face.points[13, 1] + 0.4 * (face.points[14, 1] - face.points[13, 1])
+    rgb = rgb.copy()
+    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < top)] = (236, 232, 224)
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    assert anim.teeth is not None  # the image shows teeth in its open mouth
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    anim.apply(t)
+    pts = anim.targets(t)
+    up, low = pts[13], pts[14]
+    assert np.linalg.norm(low - up) > anim.rest_gap + 3
+    out = tex[:, :, :3].astype(np.float32)
+
+    def at(p):
+        x, y = np.round(p).astype(int)
+        return out[y - 1:y + 2, x - 1:x + 2].reshape(-1, 3).mean(axis=0)
+
+    inside = at(up + 0.65 * (low - up))
+    assert 35 < inside.mean() < 150 and inside[0] > inside[1] + 15, inside  # red-brown, not black
+    # teeth: bright, grey pixels well inside the opened lips, in the upper half (on the upper lip), none in
+    # the lower part (not stretched across the gap)
+    posed = np.zeros(rgb.shape[:2], np.uint8)
+    ring = pts[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1]]
+    cv2.fillPoly(posed, [np.round(ring).astype(np.int32)], 1)
+    posed = cv2.erode(posed, np.ones((5, 5), np.uint8)) > 0
+    bright = (out.mean(axis=2) > 110) & (out.max(axis=2) - out.min(axis=2) < 40) & posed
+    rows = np.arange(rgb.shape[0])[:, None]
+    assert bright[(rows < up[1] + 0.5 * (low[1] - up[1]))[:, 0]].sum() >= 10
+    assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2

@@ -47,8 +47,8 @@ MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay
 # The inside of a mouth: a red-brown by the lips darkening towards the throat (never a black hole).
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
-CAVITY_EDGE_RGB = np.array([150.0, 68.0, 66.0])  # by the lips, and the tongue's hint by the lower lip
-CAVITY_DEEP_RGB = np.array([64.0, 24.0, 26.0])  # the throat, under the upper jaw
+CAVITY_EDGE_RGB = np.array([112.0, 44.0, 44.0])  # by the lips, and the tongue's hint by the lower lip
+CAVITY_DEEP_RGB = np.array([52.0, 18.0, 20.0])  # the throat, under the upper jaw
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
@@ -473,12 +473,14 @@ class FaceAnimator:
             return None
         x0, y0 = self.box[:2]
         poly = self.rest[self.mouth_poly] - np.array([x0, y0])
-        lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - 1, 0)
-        hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + 2, self.rest_patch.shape[1::-1])
+        lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - 3, 0)
+        hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + 4, self.rest_patch.shape[1::-1])
         if (hi - lo < 3).any():
             return None
         mask = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
         cv2.fillPoly(mask, [np.round((poly - lo) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
+        # the face model's inner lip line often runs along the teeth's edge: look a little beyond it
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
         rgb = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0], :3]
         hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV).astype(np.float32)
         # teeth: clearly brighter than the lips around the mouth, and not saturated like lips or gums
@@ -509,11 +511,11 @@ class FaceAnimator:
         cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
         # light by the lips, darkest under the upper jaw, lighter again towards the lower lip (the tongue)
         inside = cv2.distanceTransform((mask > 127).astype(np.uint8), cv2.DIST_L2, 3)
-        rim = 1.0 - np.clip(inside / max(0.35 * gap, 1.0), 0.0, 1.0)
+        rim = 1.0 - np.clip(inside / max(0.25 * gap, 1.0), 0.0, 1.0)
         ys = np.arange(y0, y1, dtype=np.float64)[:, None]
         top, bottom = float(poly[:, 1].min()), float(poly[:, 1].max())
         low = np.clip((ys - top) / max(bottom - top, 1.0), 0.0, 1.0) ** 2
-        light = np.maximum(rim, 0.55 * low)[:, :, None]
+        light = np.maximum(rim, 0.6 * low)[:, :, None]
         colour = CAVITY_DEEP_RGB + (CAVITY_EDGE_RGB - CAVITY_DEEP_RGB) * light
         m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (strength / 255.0)
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
@@ -527,7 +529,8 @@ class FaceAnimator:
             size = (x1 - x0, y1 - y0)
             t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
             t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
-            t_a = t_a * (mask.astype(np.float32)[:, :, None] / 255.0) * strength
+            near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength
             region = region * (1 - t_a) + t_rgb * t_a
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
