@@ -313,8 +313,8 @@ class HandAnimator:
             tt = min(t, len(drive.turn) - 1)
             pj, folded = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
-            vh = np.concatenate([rig.vertices, np.ones((len(rig.vertices), 1))], axis=1)
-            posed = np.einsum("nb,bij,nj->ni", rig.fold_weights(folded), A, vh)
+            M = (rig.fold_weights(folded) @ A.reshape(len(A), 6)).reshape(-1, 2, 3)  # blended, per vertex
+            posed = M[:, :, 0] * rig.vertices[:, :1] + M[:, :, 1] * rig.vertices[:, 1:] + M[:, :, 2]
             P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
             grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
             keep = np.flatnonzero(solid & ~(rig.mixed & grown))
