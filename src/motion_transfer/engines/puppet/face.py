@@ -13,8 +13,8 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
   and neck in place, so nothing tears.
-* Mouth: where the lips part further than in the image, the inside is painted between them: red-brown by
-  the lips, darker towards the throat, and the teeth the image shows (bright, grey pixels in its open mouth)
+* Mouth: where the lips part further than in the image, the inside is painted between them: a dark
+  red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
   carried with the upper lip instead of stretched across the gap. Closing eyes collapse the eye's triangles
   and stretch the lid above: the eyelid's own colour covers the eye.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
@@ -44,11 +44,12 @@ OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not
 FEATURE_VIS = 0.8  # rig head joints seen at least this well can carry a sparse face model
 EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of the open eye's
 MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
-# The inside of a mouth: a red-brown by the lips darkening towards the throat (never a black hole).
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
-CAVITY_EDGE_RGB = np.array([112.0, 44.0, 44.0])  # by the lips, and the tongue's hint by the lower lip
-CAVITY_DEEP_RGB = np.array([52.0, 18.0, 20.0])  # the throat, under the upper jaw
+# The inside of a mouth (never a black hole): a dark red-brown in the lips' shadow and the throat, lighter
+# towards the lower middle (the tongue). The lips keep a dark edge: the face model reads the opening there.
+CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
+CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
@@ -493,11 +494,12 @@ class FaceAnimator:
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
-        """Between lips parted further than the image's own: a red-brown cavity darkening inwards, framed by the
-        lips, and the image's own teeth (if it shows any) moved with the upper lip."""
+        """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
+        opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
+        and the image's own teeth (if it shows any) moved with the upper lip."""
         a, b = self.face.groups["lip_mid"]
         gap = float(np.linalg.norm(pts[a] - pts[b]))
-        strength = float(np.clip((gap - self.rest_gap - 0.5) / 2.0, 0.0, 1.0))  # fades in over 2 px
+        strength = float(np.clip((gap - self.rest_gap - 0.5) / max(gap, 1e-6), 0.0, 1.0))
         if strength <= 0.02:
             return
         poly = pts[self.mouth_poly]
@@ -509,14 +511,14 @@ class FaceAnimator:
             return
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
-        # light by the lips, darkest under the upper jaw, lighter again towards the lower lip (the tongue)
+        # dark in the lips' shadow and under the upper jaw, lighter towards the lower middle (the tongue)
         inside = cv2.distanceTransform((mask > 127).astype(np.uint8), cv2.DIST_L2, 3)
         rim = 1.0 - np.clip(inside / max(0.25 * gap, 1.0), 0.0, 1.0)
         ys = np.arange(y0, y1, dtype=np.float64)[:, None]
         top, bottom = float(poly[:, 1].min()), float(poly[:, 1].max())
         low = np.clip((ys - top) / max(bottom - top, 1.0), 0.0, 1.0) ** 2
-        light = np.maximum(rim, 0.6 * low)[:, :, None]
-        colour = CAVITY_DEEP_RGB + (CAVITY_EDGE_RGB - CAVITY_DEEP_RGB) * light
+        light = (0.6 * low * (1.0 - rim))[:, :, None]
+        colour = CAVITY_DEEP_RGB + (CAVITY_TONGUE_RGB - CAVITY_DEEP_RGB) * light
         m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (strength / 255.0)
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
