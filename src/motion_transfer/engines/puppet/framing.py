@@ -18,7 +18,6 @@ KNEES = (J["left_knee"], J["right_knee"])
 MAX_ZOOM = 2.5
 COVERED_SHARE = 0.95  # frames in which the cut must be out of view
 CLOTHES_ROOM = 0.08  # the clothes continue past the cut a little (mesh.border_pads): this share of the frame
-LEGS_IN_VIEW = 0.3  # the motion shows legs when a knee is in the frame this share of the time
 
 
 def body_cut(rig: Rig) -> np.ndarray | None:
@@ -37,15 +36,14 @@ def body_cut(rig: Rig) -> np.ndarray | None:
 def zoom_for_absent_parts(rig: Rig, motion: Motion) -> tuple[float, np.ndarray]:
     """(zoom >= 1, the point it is about, in output pixels) that keeps the body's cut below the frame.
 
-    Only when the motion shows legs (a half-body dance needs no zoom). The cut moves with the pelvis bone (the
-    body's lowest frame) and may rise a little into the frame (the clothes continue past it); the zoom is about
-    the top of the motion's head path, so the head stays in view."""
+    Decided by where the cut lands, not by what the motion shows: a half-body dance framed like the image needs
+    no zoom (its cut stays at the bottom edge), while a waist-up dance still needs one for a head-and-shoulders
+    portrait, whose cut at the chest would rise into view. The cut moves with the pelvis bone (the body's lowest
+    frame) and may rise a little into the frame (the clothes continue past it); the zoom is about the top of
+    the motion's head path, so the head stays in view."""
     cut = body_cut(rig)
     if cut is None or len(motion) == 0:
         return 1.0, np.zeros(2)
-    knees_y = motion.joints[:, list(KNEES), 1]
-    if np.mean((knees_y < motion.out_h).any(axis=1)) < LEGS_IN_VIEW:
-        return 1.0, np.zeros(2)  # the motion keeps its legs out of view too (a half-body dance)
     rest = extend(rig.joints.astype(np.float64))
     ys = np.empty(len(motion))
     for t in range(len(motion)):
