@@ -204,3 +204,30 @@ def test_a_character_turned_sideways_in_its_image_keeps_its_size(dance):
     spine = np.linalg.norm(motion.joints[:, MH] - motion.joints[:, MS], axis=-1)
     actor = np.linalg.norm(extend(dance.joints[:, :, :2])[:, MH] - extend(dance.joints[:, :, :2])[:, MS], axis=-1)
     assert np.allclose(spine / actor, 1.0, atol=0.05)
+
+
+def test_a_turned_characters_torso_widens_only_a_little_when_the_actor_faces_the_camera():
+    """The character is the actor turned 60 degrees (its shoulders and hips at half their frontal width): as the
+    actor turns to face the camera they double, but the character's texture can only stretch, so its widths
+    stay within WIDEN_MAX of the image's; bone directions stay the actor's."""
+    from motion_transfer.pose.retarget import WIDEN_MAX
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.abs(turn.events["yaw_deg"])
+    t0 = int(np.argmin(np.abs(yaw - 60)))
+    j0 = turn.joints[t0, :, :2].astype(np.float64)
+    rest = RestPose(joints=j0.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    front = yaw < 20
+    assert front.any()
+    for a, b in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")):
+        drawn = bone_len(motion.joints, J[a], J[b])
+        image = np.linalg.norm(j0[J[a]] - j0[J[b]])
+        actor = bone_len(turn.joints, J[a], J[b])
+        assert actor[front].min() > 1.6 * image  # the actor's torso is much wider facing the camera
+        assert (drawn <= WIDEN_MAX * motion.width_scale * image + 0.5).all()
+        assert drawn[front].min() >= 0.95 * WIDEN_MAX * motion.width_scale[front].min() * image
+    d_out = motion.joints[:, J["left_shoulder"]] - motion.joints[:, J["right_shoulder"]]
+    d_act = turn.joints[:, J["left_shoulder"], :2] - turn.joints[:, J["right_shoulder"], :2]
+    ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
+    assert np.minimum(ang, 360 - ang).max() < 0.5

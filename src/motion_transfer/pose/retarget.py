@@ -18,6 +18,10 @@ Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder poi
   frame, so the character is as large as the actor and follows its distance. ``image`` orientation:
   ``m_image * k / sigma(t)``: the character keeps the size it has in the image.
 
+One exception: the torso's widths (shoulder and hip lines) grow to at most ``WIDEN_MAX`` times what the image
+shows. A character turned sideways in its image has only that narrow view of its torso; when the actor turns to
+face the camera, the full width would stretch that texture across it (the torso swells).
+
 The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
 has it (``image``; only the actor's bounce and sway transfer: its root motion minus a 2 s moving average, so camera
 pans and walking drift do not move the character). Then feet: frames where a foot of the actor is planted (slow and
@@ -73,6 +77,10 @@ SIZE_GROUPS = ("spine", "shoulder")
 # Groups whose length measures the actor's size over time (its distance to the camera): the torso and the neck.
 SCALE_GROUPS = ("spine", "shoulder", "neck")
 VIS_MIN = 0.5
+# The torso's widths: a character drawn from one view may show them at most WIDEN_MAX times as wide as its image
+# does (at the same size), however far the actor turns towards the camera.
+WIDTH_GROUPS = ("shoulder", "hip")
+WIDEN_MAX = 1.25
 
 
 @dataclass
@@ -463,8 +471,14 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             actor_root = _apply_affine(_invert_affines(camera[:T]), actor_root)
         drift = moving_average(actor_root, int(round(highpass_seconds * fps)))
         out[:, MS] = root_img + (actor_root - drift) * S[:, None]
-    for b, (par, chi, _) in enumerate(BONES):
-        out[:, chi] = out[:, par] + (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+    for b, (par, chi, group) in enumerate(BONES):
+        vec = (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+        if group in WIDTH_GROUPS and char_bvis[b] > VIS_MIN:
+            # the image shows this width foreshortened (the character turned): its texture cannot show the body
+            # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
+            limit = WIDEN_MAX * width_scale * char_len[b]
+            vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
+        out[:, chi] = out[:, par] + vec
 
     # feet: plants, ground line, no sliding
     planted = np.zeros((T, 2), bool)
