@@ -1,4 +1,4 @@
-"""Keeping body parts the image does not contain out of view.
+"""Keeping body parts the image does not contain out of view, and the head in view.
 
 A portrait (head to chest or waist) driven by a full-body dance has no hips or legs to draw: inventing them
 would show a placeholder, and continuing the clothes past the image's bottom edge shows a tube. Instead the
@@ -48,7 +48,7 @@ def head_top(rig: Rig, motion: Motion) -> np.ndarray:
 
 @dataclass
 class Reframe:
-    """How the output is framed to keep absent parts out of view: the character moved down by ``shift`` output
+    """How the output is framed: the character moved down by ``shift`` output
     pixels (its head comes into view as its cut goes out; the background stays), then the whole output (and,
     through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``."""
 
@@ -84,27 +84,38 @@ def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
     return ys
 
 
-def reframe_for_absent_parts(rig: Rig, motion: Motion) -> Reframe:
-    """The framing that keeps the body's cut below the frame in (nearly) every frame.
+def reframe(rig: Rig, motion: Motion) -> Reframe:
+    """The framing that keeps the head in view and the body's cut (where the image ends it) below the frame.
 
-    Decided by where the cut lands, not by what the motion shows: a half-body dance framed like the image needs
-    nothing (its cut stays at the bottom edge), while a waist-up dance still needs it for a head-and-shoulders
-    portrait, whose cut at the chest would rise into view. The cut may rise a little into the frame (the clothes
-    continue past it). First the character moves down, as far as its head's top is above the frame (a portrait's
-    big head placed where a small-headed actor's was): that hides the cut and brings the head into view; the rest
-    is a zoom about the top of the head's path, so the head stays in view."""
-    cut = body_cut(rig)
-    if cut is None or len(motion) == 0:
+    The head: a character whose head is larger than the actor's, for its body (a cartoon), has it rise above
+    where the actor's did; when that takes it out of the top of the frame, the character moves down by as much
+    (no more: an actor-sized head cut by the frame is the video's own framing).
+
+    The cut, in (nearly) every frame. Decided by where the cut lands, not by what the motion shows: a half-body
+    dance framed like the image needs nothing (its cut stays at the bottom edge), while a waist-up dance still
+    needs it for a head-and-shoulders portrait, whose cut at the chest would rise into view. The cut may rise a
+    little into the frame (the clothes continue past it). First the character moves further down, as far as
+    its head's top is still above the frame (a portrait's big head placed where a small-headed actor's was):
+    that hides the cut and brings the head into view; the rest is a zoom about the top of the head's path, so
+    the head stays in view."""
+    if len(motion) == 0:
         return Reframe()
-    ys = cut_rows(rig, motion, cut)
+    room = HEAD_ROOM * motion.out_h
     top = head_top(rig, motion)
+    larger = max(float(motion.proportions.get("head", 1.0)), 1.0)
+    extra = float(np.median((motion.joints[:, -1, 1] - top) * (1.0 - 1.0 / larger)))
+    shift = float(np.clip(room - np.percentile(top, 5), 0.0, extra))
+    cut = body_cut(rig)
+    if cut is None:
+        return Reframe(shift=shift)
+    ys, top = cut_rows(rig, motion, cut) + shift, top + shift
     bottom = (1.0 - CLOTHES_ROOM) * motion.out_h
     need = bottom - float(np.quantile(ys, 1.0 - COVERED_SHARE))
     if need <= 0:
-        return Reframe()
-    shift = float(np.clip(HEAD_ROOM * motion.out_h - np.percentile(top, 5), 0.0, need))
-    ys, top = ys + shift, top + shift
-    anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(top, 5)) - HEAD_ROOM * motion.out_h)])
+        return Reframe(shift=shift)
+    down = float(np.clip(room - np.percentile(top, 5), 0.0, need))
+    ys, top, shift = ys + down, top + down, shift + down
+    anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(top, 5)) - room)])
     below = ys - anchor[1]
     zooms = np.where(below > 1e-3, (bottom - anchor[1]) / np.maximum(below, 1e-3), MAX_ZOOM)
     return Reframe(float(np.clip(np.quantile(zooms, COVERED_SHARE), 1.0, MAX_ZOOM)), anchor, shift)
