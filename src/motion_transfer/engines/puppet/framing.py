@@ -89,7 +89,8 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
 
     The head: a character whose head is larger than the actor's, for its body (a cartoon), has it rise above
     where the actor's did; when that takes it out of the top of the frame, the character moves down by as much
-    (no more: an actor-sized head cut by the frame is the video's own framing).
+    (no more: an actor-sized head cut by the frame is the video's own framing; and not when the image itself
+    cuts the head at its top edge).
 
     The cut, in (nearly) every frame. Decided by where the cut lands, not by what the motion shows: a half-body
     dance framed like the image needs nothing (its cut stays at the bottom edge), while a waist-up dance still
@@ -103,7 +104,9 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     room = HEAD_ROOM * motion.out_h
     top = head_top(rig, motion)
     larger = max(float(motion.proportions.get("head", 1.0)), 1.0)
-    extra = float(np.median((motion.joints[:, -1, 1] - top) * (1.0 - 1.0 / larger)))
+    whole = rig.labels is not None and not (rig.labels[0] == PARTS.index("head")).any()
+    # a head the image itself cuts at its top edge has nothing more to show: moving it down would show the cut
+    extra = float(np.median((motion.joints[:, -1, 1] - top) * (1.0 - 1.0 / larger))) if whole else 0.0
     shift = float(np.clip(room - np.percentile(top, 5), 0.0, extra))
     cut = body_cut(rig)
     if cut is None:
