@@ -12,7 +12,7 @@ import pytest
 from motion_transfer.errors import InputError
 from motion_transfer.request import Request
 from motion_transfer.samples import make_character, make_clip
-from motion_transfer.stages import prefetch
+from motion_transfer.stages import prefetch, run_all
 
 
 # ------------------------------------------------------------------------------------------------ prefetch
@@ -52,6 +52,54 @@ def test_closing_early_stops_an_endless_producer_and_runs_its_cleanup():
     stage.close()
     assert time.monotonic() - t < 2.0
     assert cleaned.is_set() and not stage._thread.is_alive()
+
+
+# ------------------------------------------------------------------------------------------------ run_all
+def test_run_all_returns_every_result_in_order():
+    def job(i):
+        return lambda stop: [i * 10 + k for k in range(3)]
+
+    polls = []
+    assert run_all([job(i) for i in range(4)], poll=lambda: polls.append(1)) == [
+        [0, 1, 2], [10, 11, 12], [20, 21, 22], [30, 31, 32]]
+
+
+def _waiting(stopped: list):
+    def job(stop):
+        while not stop.wait(0.01):
+            pass
+        stopped.append(1)
+    return job
+
+
+def test_a_failing_job_stops_the_others_and_its_error_is_raised():
+    stopped: list = []
+
+    def failing(stop):
+        time.sleep(0.05)
+        raise InputError("the clip is damaged at frame 40.")
+
+    before = threading.active_count()
+    with pytest.raises(InputError, match="frame 40"):
+        run_all([_waiting(stopped), failing, _waiting(stopped)])
+    assert stopped == [1, 1]
+    assert threading.active_count() == before
+
+
+def test_a_cancel_raised_by_poll_stops_every_job():
+    stopped: list = []
+
+    class Cancelled(Exception):
+        pass
+
+    def poll():
+        raise Cancelled()
+
+    before = threading.active_count()
+    with pytest.raises(Cancelled):
+        run_all([_waiting(stopped), _waiting(stopped)], poll=poll, interval=0.01)
+    assert stopped == [1, 1]
+    assert threading.active_count() == before
 
 
 # ------------------------------------------------------------------------------------------------ engine
