@@ -36,10 +36,6 @@ from .settings import Settings
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
-# x264's preset for the result. At the same quality setting (crf 18) "superfast" costs about two thirds of the
-# CPU of "veryfast" (8.4 vs 12.7 ms a 720p frame) and gives a slightly *higher* PSNR (44.8 vs 43.8 dB on a puppet
-# render; 41.5 vs 41.0 dB on a real dance clip); the price is a larger file (about 1.5 to 2 Mbit/s at 720p).
-ENCODE_PRESET = "superfast"
 
 
 class PuppetEngine:
@@ -203,12 +199,11 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     if n == 0:
         raise EngineError("the motion track has no frames.")
     audio = request.video if request.keep_sound else None
-    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, preset=ENCODE_PRESET)]
+    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
     ref_w = 0
     if request.compare is not None:
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
-        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio,
-                                   preset=ENCODE_PRESET))
+        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
     # a canvas is reused once the encoder cannot hold it any more: queued, being written, or being drawn
     ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + 3)]
