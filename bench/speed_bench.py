@@ -69,7 +69,7 @@ def child(code: str, env: dict) -> dict:
 
 
 # stages that run beside or inside another one, so they are not added to the sequence
-BESIDE = {"rig": "beside pose", "animate": "part of render"}
+BESIDE = {"rig": "beside pose", "animate": "CPU-s, part of render"}
 
 
 def shares(timings: dict, process: float, ref: float) -> list[str]:

@@ -120,7 +120,7 @@ class PuppetEngine:
         stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
-        timings["animate"] = stats["animate"]  # of render: the face's and fingers' warps
+        timings["animate"] = stats["animate"]  # of render: CPU seconds of the face's and fingers' warps
         timings = {k: round(v, 3) for k, v in timings.items()}
         n = len(motion)
         return Result(output=request.output, engine=self.name, width=out_w, height=out_h, fps=motion.fps,
@@ -208,12 +208,13 @@ class _Painter:
 
     def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int,
              order: list[str]) -> tuple[np.ndarray, float]:
-        """Frame ``i`` drawn into ``canvas``; and the seconds spent animating the face and fingers."""
+        """Frame ``i`` drawn into ``canvas``; and the CPU seconds this thread spent animating the face and
+        fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each other)."""
         np.copyto(canvas, background)
-        t = time.perf_counter()
+        t = time.thread_time()
         for anim in self.animators:
             anim.apply(i)
-        animate = time.perf_counter() - t
+        animate = time.thread_time() - t
         self.renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
                              motion.head_angle[i], motion.visibility[i],
                              None if motion.head_scale is None else motion.head_scale[i], order=order)
@@ -231,7 +232,7 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
     and the animators draw frame ``t`` from their rest copies whatever came before. An error or a cancel in any
     stage stops them all and no output is left half-written. Returns timing facts: ``encode`` is the
-    encoder's time not hidden behind drawing; ``animate`` the drawing threads' time spent warping the face
+    encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
     (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
     arm layers' fingers)."""
     n = len(motion)
