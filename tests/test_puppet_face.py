@@ -221,9 +221,9 @@ def _rolled(faces: np.ndarray, deg: float) -> np.ndarray:
 
 def test_roll_correction_only_where_the_face_mesh_is_seen_and_agrees():
     """A face lost for good gives the head back to the body's eye line (holding the last correction turned the
-    head the wrong way for seconds on a dancer turning away), and a mesh drifting far from the body's eye line
-    (a face being lost) corrects nothing."""
-    from motion_transfer.engines.puppet.face import ROLL_FIX_MAX, roll_correction
+    head the wrong way for seconds on a dancer turning away), and a face turned far from the camera (its mesh
+    guessed) corrects nothing."""
+    from motion_transfer.engines.puppet.face import ROLL_MESH_YAW, roll_correction
     from motion_transfer.pose.track import PoseTrack
 
     clip, _, faces = _talk()
@@ -241,8 +241,13 @@ def test_roll_correction_only_where_the_face_mesh_is_seen_and_agrees():
     faded = np.degrees(roll_correction(face, _with_face(track, lost), joints))
     assert abs(faded[3] - tilted[3]) < 0.5
     assert np.abs(faded[10:]).max() < 0.1
-    # a mesh twice the allowed correction away from the body's eye line is not believed
-    far = np.degrees(roll_correction(face, _with_face(track, _rolled(faces, 2 * ROLL_FIX_MAX)), joints))
+    # the same face turned away in depth (beyond what the mesh reads well) is not believed
+    a = np.radians(ROLL_MESH_YAW + 35.0)
+    Ry = np.array([[np.cos(a), 0.0, -np.sin(a)], [0.0, 1.0, 0.0], [np.sin(a), 0.0, np.cos(a)]])
+    c = faces.mean(axis=1, keepdims=True)
+    away = (_rolled(faces, 5.0) - c) @ Ry.T + c
+    assert (np.abs(fm.head_angles(away)[:, 0]) > ROLL_MESH_YAW).all()
+    far = np.degrees(roll_correction(face, _with_face(track, away), joints))
     assert np.abs(far).max() < 0.1
 
 

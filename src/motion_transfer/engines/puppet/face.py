@@ -51,8 +51,7 @@ MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face
 # towards the lower middle (the tongue). The lips keep a dark edge: the face model reads the opening there.
 CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
 CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
-ROLL_MESH_YAW = 35.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
-ROLL_FIX_MAX = 8.0  # degrees the face mesh may correct the body's eye line by; beyond, the mesh is drifting
+ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades in and out (Gaussian sigma)
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
@@ -573,10 +572,10 @@ def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> 
     (actor's, minus the character's own) is the correction.
 
     Only where the mesh can be trusted: a face turned further than ``ROLL_MESH_YAW`` (its far eye corner is
-    guessed) or a mesh disagreeing with the body's eye line by more than ``ROLL_FIX_MAX`` (a face being lost
-    drifts away in the frames before it goes) gives no correction, and neither does a frame without a face:
-    the body's roll, measured on every frame, holds there (holding the last correction instead turned the head
-    the wrong way for seconds). It fades in and out over a few frames, never jumps."""
+    guessed, and the mesh drifts away in the frames before it is lost) gives no correction, and neither does a
+    frame without a face: the body's roll, measured on every frame, holds there (holding the last correction
+    instead turned the head the wrong way for seconds). The two may disagree by 15 degrees on a close-up,
+    where the body model's eye points are the poor ones. It fades in and out over a few frames, never jumps."""
     def body_roll(pts: np.ndarray) -> np.ndarray:
         d = pts[..., J["left_eye_outer"], :2] - pts[..., J["right_eye_outer"], :2]
         return np.arctan2(d[..., 1], d[..., 0])
@@ -590,6 +589,6 @@ def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> 
     ang = fm.head_angles(np.where(valid[:, None, None], track.face, 0.0).astype(np.float64))
     diff = np.radians(ang[:, 2]) - body_roll(np.nan_to_num(track.body.astype(np.float64))) - char
     diff = (diff + np.pi) % (2 * np.pi) - np.pi
-    valid &= (np.abs(ang[:, 0]) < ROLL_MESH_YAW) & (np.abs(diff) < np.radians(ROLL_FIX_MAX))
+    valid &= np.abs(ang[:, 0]) < ROLL_MESH_YAW
     fix = np.where(valid, diff, 0.0)
     return gaussian_filter1d(fix, max(1.0, ROLL_FADE_S * track.fps), mode="nearest") if len(fix) > 2 else fix
