@@ -52,7 +52,7 @@ MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face
 CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
 CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
-ROLL_FADE_S = 0.05  # seconds over which the roll correction fades in and out (Gaussian sigma)
+ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
@@ -575,7 +575,7 @@ def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> 
     guessed, and the mesh drifts away in the frames before it is lost) gives no correction, and neither does a
     frame without a face: the body's roll, measured on every frame, holds there (holding the last correction
     instead turned the head the wrong way for seconds). The two may disagree by 15 degrees on a close-up,
-    where the body model's eye points are the poor ones. It fades in and out over a few frames, never jumps."""
+    where the body model's eye points are the poor ones. It fades out over a few frames, never jumps."""
     def body_roll(pts: np.ndarray) -> np.ndarray:
         d = pts[..., J["left_eye_outer"], :2] - pts[..., J["right_eye_outer"], :2]
         return np.arctan2(d[..., 1], d[..., 0])
@@ -591,4 +591,7 @@ def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> 
     diff = (diff + np.pi) % (2 * np.pi) - np.pi
     valid &= np.abs(ang[:, 0]) < ROLL_MESH_YAW
     fix = np.where(valid, diff, 0.0)
-    return gaussian_filter1d(fix, max(1.0, ROLL_FADE_S * track.fps), mode="nearest") if len(fix) > 2 else fix
+    if len(fix) < 3:
+        return fix
+    # measured frames keep their own value; the frames around them fade to none
+    return np.where(valid, diff, gaussian_filter1d(fix, max(1.0, ROLL_FADE_S * track.fps), mode="nearest"))
