@@ -134,8 +134,13 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     closed = cv2.morphologyEx(_hips(labels, joints).astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
     hidden = ((qm | closed) & np.isin(labels, arm_idx)).astype(np.uint8)
-    # no slivers: a thin strip of arm along the outline would stick out of the body as a hair-thin island
-    return cv2.morphologyEx(hidden, cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
+    # no slivers (a thin strip of arm along the outline would stick out of the body as a hair-thin island), and
+    # only pieces that touch the torso: the body layer stays one piece
+    hidden = cv2.morphologyEx(hidden, cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw)))
+    _, pieces = cv2.connectedComponents(hidden, connectivity=8)
+    touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
+    keep = np.unique(pieces[touch & (hidden > 0)])
+    return np.isin(pieces, keep[keep > 0])
 
 
 def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
