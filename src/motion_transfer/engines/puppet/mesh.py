@@ -22,7 +22,7 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
 from ...pose.skeleton import J
-from .fill import fill_hidden_torso
+from .fill import fill_hidden_torso, push_pull_fill
 from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, Layer, Rig, part_segment
 
 
@@ -202,6 +202,31 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
+def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """(``image`` with its ``top`` padded rows painted, their alpha [top, W]) for a character cut by the top edge.
+
+    Above each run of the character along the edge (a head, a raised hand) a rounded cap, as wide as the run and
+    at most 0.6 of that high, feathered at its rim; painted with the colours of the character's pixels just
+    below the edge spread by push-pull (hair continues as hair, without the streaks of the edge row repeated
+    upwards, which smeared above a head that moves down).
+    """
+    H, W = matte.shape
+    edge = np.concatenate([[False], matte[top] > 0.5, [False]])
+    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
+    alpha = np.zeros((top + 1, W), np.float32)
+    for x0, x1 in zip(starts, ends):
+        half = (x1 - x0) / 2
+        cv2.ellipse(alpha, (int(round(x0 + half)), top), (max(1, int(half)), max(1, int(min(top, 0.6 * half)))),
+                    0, 180, 360, 1.0, -1)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.08 * top))[:top] * alpha[:top]
+    band = max(4, round(0.04 * (H - top)))
+    known = np.zeros((H, W), bool)
+    known[top:top + band] = matte[top:top + band] > 0.5
+    hole = np.zeros((H, W), bool)
+    hole[:top] = alpha > 0
+    return push_pull_fill(image, hole, known), alpha
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -222,7 +247,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         Hp, Wp = matte.shape
         fade = np.ones((Hp, Wp), np.float32)
         if top:
-            fade[:top] *= np.linspace(0.0, 1.0, top, endpoint=False, dtype=np.float32)[:, None]
+            image, fade[:top] = _top_cap(image, matte, top)
         if left:
             fade[:, :left] *= np.linspace(0.0, 1.0, left, endpoint=False, dtype=np.float32)[None, :]
         if right:
