@@ -23,13 +23,14 @@ def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
     levels = [(colour * known[..., None], known)]
     while levels[-1][1].min() <= 0 and min(levels[-1][1].shape) > 1:
         c, w = levels[-1]
-        levels.append((cv2.pyrDown(c), cv2.pyrDown(w)))
+        w = cv2.pyrDown(w)
+        levels.append((cv2.pyrDown(c).reshape(*w.shape, -1), w))  # (OpenCV drops a single channel's axis)
     c, w = levels[-1]
     filled = c / np.maximum(w, 1e-6)[..., None]
     if (w <= 0).any():  # nothing known nearby even at the coarsest level: the known pixels' mean
         filled[w <= 0] = (c.reshape(-1, c.shape[-1]).sum(0) / max(float(w.sum()), 1e-6))
     for c, w in reversed(levels[:-1]):
-        up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0]))
+        up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0])).reshape(*w.shape, -1)
         a = np.clip(w, 0.0, 1.0)[..., None]
         filled = a * (c / np.maximum(w, 1e-6)[..., None]) + (1 - a) * up
     return filled
@@ -45,9 +46,9 @@ def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np
     colour = image.astype(np.float32)
     if s < 1:
         small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
-        small_c = cv2.resize(colour * k[..., None], size, interpolation=cv2.INTER_AREA)
+        small_c = cv2.resize(colour * k[..., None], size, interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
         small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
-        return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR)
+        return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
     return _push_pull(colour, k)
 
 
@@ -88,7 +89,9 @@ def _grain(crop: np.ndarray, hole: np.ndarray, known: np.ndarray) -> np.ndarray:
     if ring.sum() < 20:
         return np.zeros_like(crop)
     detail = crop - cv2.GaussianBlur(crop, (0, 0), 2.0)
-    sd = detail[ring].std(axis=0)
+    # robust spread (median absolute deviation): the edges on the ring (a hem, the arm's outline) are no grain
+    d = detail[ring]
+    sd = 1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0)
     rng = np.random.default_rng(0)
     noise = cv2.GaussianBlur(rng.standard_normal(hole.shape).astype(np.float32), (0, 0), 1.2)
     noise /= max(float(noise.std()), 1e-6)
@@ -170,14 +173,14 @@ def _shoulder_width(joints: np.ndarray) -> float:
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
-    A sleeve of the shirt's colour over the shirt keeps its own pixels (the shirt under it looks the same). The
-    rest is painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms
-    and the outline, whose anti-aliased edges hold the arm's or the background's colour): the local colour
-    spread over the hole by push-pull, so each side of a two-coloured shirt stays its own colour; where the body
-    faces the camera and its other side shows with the same local colour, that side's detail mirrored across
-    the spine (folds, stripes), else the torso's fine grain. Torso pixels next to the hole that have the arm's
-    colour in their anti-aliased edge are painted too (a ring as wide as that margin), so no outline of the arm is
-    left behind when it moves away.
+    Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
+    outline, whose anti-aliased or blurred edges hold the arm's or the background's colour): the local colour
+    spread over the hole by push-pull without blending the torso's colours, so each side of a two-coloured shirt
+    and the bare belly under a cropped top stay their own colour; where the body faces the camera and its other
+    side shows with the same local colour, that side's detail mirrored across the spine (folds, stripes), else
+    the torso's fine grain. A sleeve that looks like the torso around it keeps its own pixels (the shirt under
+    it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
+    outline of the arm is left behind when it moves away.
     """
     hidden = hidden_torso(labels, joints)
     if not hidden.any():
@@ -191,46 +194,54 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         source = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     centres = torso_colours(lab[source])
-    # the arm's own colours, those unlike the shirt (bare skin, a hand): a pixel of those is the arm, never the
-    # torso, even where the torso's pixels hold some of it (an arm lying along a side view's torso)
+    # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
+    # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
     arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
-    d_torso = colour_distance(lab, centres)
+    dists = np.stack([np.linalg.norm(lab - c, axis=2) for c in centres])
+    d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
-    torso_like = (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)
-    # over the shirt, a sleeve of its material: shaded unlike any of its main colours, but nearer them than the
-    # arm's own colours (the shirt under it looks the same: kept as it is)
-    alike = hidden & (d_torso < 2 * ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)
-    paint = hidden & ~alike
-    if not paint.any():
-        return image, hidden
+    # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
+    seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
     sw = _shoulder_width(joints)
     margin = max(2, round(0.03 * sw))
-    # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
-    # with the sleeve around them, never left as specks of the old pixels between painted ones
-    paint = hidden & (cv2.GaussianBlur(paint.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    clean = (source & torso_like).astype(np.uint8)
-    # a blurred arm (a quick movement) leaves its colour in the torso's pixels well beyond the cut: near the
-    # hole, pixels that are a mix of a torso colour and an arm colour are not the torso's own
-    near = cv2.dilate(paint.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
+    # a blurred arm (a quick movement) leaves its colour in the torso's pixels well beyond the cut: near it,
+    # pixels that blend a torso colour with an arm colour are not the torso's own
+    near = cv2.dilate(hidden.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
     near[near] = _mixed(image[near], centres, arm)
-    known = cv2.erode(clean, None, iterations=margin).astype(bool) & ~near
+    clean = (source & (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)).astype(np.uint8)
+    known = cv2.erode(clean, None, iterations=max(1, margin // 3)).astype(bool) & ~near & ~seam
     if known.sum() < 50:
         known = clean.astype(bool)
     if not known.any():
         known = source
-    paint |= cv2.dilate(paint.astype(np.uint8), None, iterations=margin).astype(bool) & torso
-    # work on a box around the torso and the hole
-    ys, xs = np.nonzero(paint | source)
-    m = margin + 4
+    # work on a box around the torso and the hidden part
+    ys, xs = np.nonzero(hidden | source)
+    m = 3 * margin + 4
     y0, y1 = max(0, ys.min() - m), min(H, ys.max() + m + 1)
     x0, x1 = max(0, xs.min() - m), min(W, xs.max() + m + 1)
-    crop = image[y0:y1, x0:x1].astype(np.float32)
-    hole, kn = paint[y0:y1, x0:x1], known[y0:y1, x0:x1]
-    base = _fill_by_colour(crop, kn, lab[y0:y1, x0:x1], centres)
+    box = np.s_[y0:y1, x0:x1]
+    crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
+    nearest = nearest[box].astype(np.int64)
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres))
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
-    # and of those, the ones unlike the torso's colour there are the arm's trace: painted too
-    hole = hole | (near[y0:y1, x0:x1] & (np.linalg.norm(lab[y0:y1, x0:x1] - base_lab, axis=2) > 0.5 * ALIKE_DELTA_E))
+    unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
+    # a sleeve of the shirt's material over the shirt: shaded, but nearer the torso's main colours than the
+    # arm's own, and its colour common around it (kept as it is: the shirt under it looks the same); the same
+    # sleeve over a bare belly, where nothing around has its colour, is painted; far inside a wide sleeve what
+    # the torso around holds says little: the sleeve is kept there
+    own_share = np.take_along_axis(share, nearest[..., None], axis=2)[..., 0]
+    far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
+    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+             & ((own_share > OWN_SHARE) | far))
+    hole = hid & ~alike
+    if not hole.any():
+        return image, hidden
+    # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
+    # with the sleeve around them, never left as specks of the old pixels between painted ones
+    hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & torso[box]
+    hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     value = base + _grain(crop, hole, kn)
     ext = extend(joints)
     if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
@@ -243,7 +254,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     out = image.copy()
-    out[y0:y1, x0:x1][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
+    out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     return out, hidden
 
 
@@ -270,30 +281,29 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
 MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
 
 
-def _fill_by_colour(crop: np.ndarray, known: np.ndarray, lab: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """HxWx3 float32: the ``known`` pixels' colours spread over the crop without mixing the torso's main colours.
+def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray,
+                    k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
+    the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
-    Each known pixel belongs to its nearest main colour; push-pull gives every pixel the nearness-weighted share
-    of each colour around it and, per colour, the local shade of it. A pixel takes the shade of the colour that
-    dominates around it (blended over a few pixels where two meet): a white blouse under dark hair and bare
-    skin is painted white, skin or hair, never the grey-brown average of the three.
+    Push-pull gives every pixel the nearness-weighted share of each main colour around it and, per colour, the
+    local shade of it. A pixel takes the shade of the colour that dominates around it (blended over a few
+    pixels where two meet): a white blouse under dark hair and bare skin is painted white, skin or hair, never
+    the grey-brown average of the three.
     """
-    if len(centres) < 2:
-        return smooth_fill(crop, known)
-    nearest = np.argmin(np.stack([np.linalg.norm(lab - c, axis=2) for c in centres]), axis=0)
-    onehot = (nearest[..., None] == np.arange(len(centres))).astype(np.float32)
+    onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     share = smooth_fill(onehot, known)
-    weight = np.clip(share, 0.0, None) ** 4
+    present = [i for i in range(k) if onehot[..., i].any()]
+    weight = np.clip(share[..., present], 0.0, None) ** 12
     weight /= np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
     out = np.zeros_like(crop)
-    for i in range(len(centres)):
-        own = known & (nearest == i)
-        if own.any():
-            out += weight[..., i:i + 1] * smooth_fill(crop, own)
-    return out / np.maximum(sum(weight[..., i:i + 1] for i in range(len(centres))
-                                if (known & (nearest == i)).any()), 1e-6)
+    for j, i in enumerate(present):
+        out += weight[..., j:j + 1] * smooth_fill(crop, known & (nearest == i))
+    return out, share
 
 
+OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
+FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
