@@ -141,10 +141,12 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rad + 1, 2 * rad + 1))
     closed = cv2.morphologyEx(_hips(labels, joints).astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
-    hidden = ((qm | closed) & np.isin(labels, arm_idx)).astype(np.uint8)
-    # no slivers (a thin strip of arm along the outline would stick out of the body as a hair-thin island), and
-    # only pieces that touch the torso: the body layer stays one piece
-    hidden = cv2.morphologyEx(hidden, cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw)))
+    arm = np.isin(labels, arm_idx)
+    # no slivers outside the quadrilateral (a thin strip of arm along the outline would stick out of the body
+    # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
+    opened = cv2.morphologyEx((closed & arm).astype(np.uint8), cv2.MORPH_OPEN, None,
+                              iterations=max(1, round(0.015 * sw))).astype(bool)
+    hidden = ((qm & arm) | opened).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])

@@ -4,8 +4,10 @@ Each layer (body = head + torso, two arms, two legs) covers its parts' pixels pl
 in its own colours, fading out, which hides the seam under a neighbouring layer and leaves no fringe of the
 neighbour's colour when the layer moves. The body layer also covers the torso hidden behind the arms in the
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
-torso's own pixels. Where the character is cut by the image border, the body continues past it (the border's
-pixels repeated; fading out above and to the sides). The layer's alpha is the matte times the band's ramp.
+torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
+the sides the border's pixels repeated (fading out to the sides), above as a rounded cap (a head cut by the top
+edge). The layer's alpha is the matte times the band's ramp (the painted-in torso too: opaque inside, soft at
+the outline).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -216,7 +218,7 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray
     alpha = np.zeros((top + 1, W), np.float32)
     for x0, x1 in zip(starts, ends):
         half = (x1 - x0) / 2
-        cv2.ellipse(alpha, (int(round(x0 + half)), top), (max(1, int(half)), max(1, int(min(top, 0.6 * half)))),
+        cv2.ellipse(alpha, (round(x0 + half), top), (max(1, int(half)), max(1, int(min(top, 0.6 * half)))),
                     0, 180, 360, 1.0, -1)
     alpha = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.08 * top))[:top] * alpha[:top]
     band = max(4, round(0.04 * (H - top)))
@@ -284,7 +286,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         x0, y0 = max(0, cx.min() - m), max(0, cy.min() - m)
         x1, y1 = min(W, cx.max() + m + 1), min(H, cy.max() + m + 1)
         core = core_full[y0:y1, x0:x1]
-        own = own_full[y0:y1, x0:x1]
         mat = matte[y0:y1, x0:x1]
         texture = texture_full[y0:y1, x0:x1]
         # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
@@ -296,8 +297,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         alpha = mat * ramp
-        if name == "body":
-            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
