@@ -209,7 +209,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     margin = max(2, round(0.03 * sw))
     # a blurred arm (a quick movement) leaves its colour in the torso's pixels well beyond the cut: near it,
     # pixels that blend a torso colour with an arm colour are not the torso's own
-    near = cv2.dilate(hidden.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
+    near = (cv2.dilate(hidden.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
+            & (d_torso >= ALIKE_DELTA_E))
     near[near] = _mixed(image[near], centres, arm)
     clean = (source & (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)).astype(np.uint8)
     known = cv2.erode(clean, None, iterations=max(1, margin // 3)).astype(bool) & ~near & ~seam
@@ -228,21 +229,23 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     base, share = _fill_by_colour(crop, kn, nearest, len(centres))
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
-    # a sleeve of the shirt's material over the shirt: shaded, but nearer the torso's main colours than the
-    # arm's own, and its colour common around it (kept as it is: the shirt under it looks the same); the same
-    # sleeve over a bare belly, where nothing around has its colour, is painted; far inside a wide sleeve what
-    # the torso around holds says little: the sleeve is kept there
-    own_share = np.take_along_axis(share, nearest[..., None], axis=2)[..., 0]
+    # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
+    # torso's main colours than the arm's own, and colours like it common around it (kept as it is: the torso
+    # under it looks the same); the same sleeve over a bare belly, where nothing around looks like it, is
+    # painted; far inside a wide sleeve what the torso around holds says little: the sleeve is kept there
+    own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
+    # (an arm lying across the torso, not one hanging at its side, whose edge holds hair and shadow)
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
+    across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-             & ((own_share > OWN_SHARE) | far))
+             & ((own_share > OWN_SHARE) | far | ~across))
     hole = hid & ~alike
     if not hole.any():
         return image, hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & torso[box]
+    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(1, margin // 3)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     value = base + _grain(crop, hole, kn)
     ext = extend(joints)

@@ -209,8 +209,8 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray
 
     Above each run of the character along the edge (a head, a raised hand) a rounded cap, as wide as the run and
     at most 0.6 of that high, feathered at its rim; painted with the colours of the character's pixels just
-    below the edge spread by push-pull (hair continues as hair, without the streaks of the edge row repeated
-    upwards, which smeared above a head that moves down).
+    below the edge spread by push-pull, and their fine detail mirrored upwards (hair continues as hair, strands
+    and all, without the streaks of the edge row repeated upwards, which smeared above a head that moves down).
     """
     H, W = matte.shape
     edge = np.concatenate([[False], matte[top] > 0.5, [False]])
@@ -226,7 +226,14 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray
     known[top:top + band] = matte[top:top + band] > 0.5
     hole = np.zeros((H, W), bool)
     hole[:top] = alpha > 0
-    return push_pull_fill(image, hole, known), alpha
+    out = push_pull_fill(image, hole, known)
+    below = image[top:top + band].astype(np.float32)
+    detail = below - cv2.GaussianBlur(below, (0, 0), 2.0)
+    d = np.arange(top, 0, -1) - 1  # each padded row's distance above the edge, less one
+    rows = np.where((d // band) % 2 == 0, d % band, band - 1 - d % band)  # the band reflected, again and again
+    painted = out[:top].astype(np.float32) + detail[rows] * known[top:top + band][rows][..., None]
+    out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
+    return out, alpha
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
