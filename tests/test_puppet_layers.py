@@ -14,6 +14,7 @@ from motion_transfer.samples import make_character
 
 SHIRT = np.array([46, 98, 168])  # "person" style
 SKIN = np.array([226, 178, 146])
+HAIR = np.array([58, 40, 28])
 
 
 def _rig(tmp_path_factory, pose: str, style: str = "person"):
@@ -238,6 +239,31 @@ def test_an_arm_outside_the_frame_is_drawn_from_its_twin(tmp_path):
     mid = np.round((a + b) / 2).astype(int)
     patch = frame[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3).astype(float)
     assert np.median(np.linalg.norm(patch - SKIN, axis=1)) < 45
+
+
+def test_a_head_cut_by_the_top_edge_continues_as_a_rounded_cap_of_hair(tmp_path):
+    """The image cuts the head through the hair: above the edge the body layer goes on as a rounded cap in the
+    hair's colour (the edge row repeated upwards smeared a flat-topped block of streaks when the head moved)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="a-pose")
+    image = read_image(path)
+    hair = np.linalg.norm(image.astype(float) - HAIR, axis=2) < 40
+    top = int(np.nonzero(hair)[0].min())
+    cut = int(top + 0.35 * (joints[J["nose"], 1] - top))
+    rig = rig_character(np.ascontiguousarray(image[cut:]))
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    assert body.origin[1] < 0  # the layer goes on above the image
+    above = body.texture[:-body.origin[1]]
+    solid = above[:, :, 3] > 128
+    widths = solid.sum(axis=1)
+    rows = np.nonzero(widths)[0]
+    assert len(rows) >= 5, f"the cap is {len(rows)} rows high"
+    assert widths[rows[0]] < 0.6 * widths[-1], f"not rounded: widths {widths[rows]} from its top down"
+    colour = np.median(above[solid][:, :3], axis=0)
+    assert np.linalg.norm(colour - HAIR) < 40, f"the cap is {colour}, the hair {HAIR}"
 
 
 def test_background_fill_draws_no_streaks():
