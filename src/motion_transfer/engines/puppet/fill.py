@@ -240,7 +240,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     box = np.s_[y0:y1, x0:x1]
     crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
     nearest = nearest[box].astype(np.int64)
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres))
+    torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -300,20 +301,23 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
 MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
 
 
-def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray,
-                    k: int) -> tuple[np.ndarray, np.ndarray]:
+def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
+                    prefer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
     Push-pull gives every pixel the nearness-weighted share of each main colour around it and, per colour, the
     local shade of it. A pixel takes the shade of the colour that dominates around it (blended over a few
     pixels where two meet): a white blouse under dark hair and bare skin is painted white, skin or hair, never
-    the grey-brown average of the three.
+    the grey-brown average of the three. Where ``prefer`` (a sleeve of one of the torso's colours), its own
+    colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
+    was, not pushed up by the bare belly below.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     share = smooth_fill(onehot, known)
     present = [i for i in range(k) if onehot[..., i].any()]
-    weight = np.clip(share[..., present], 0.0, None) ** 12
+    boosted = share + OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
+    weight = np.clip(boosted[..., present], 0.0, None) ** 12
     weight /= np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
@@ -321,6 +325,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray,
     return out, share
 
 
+OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
