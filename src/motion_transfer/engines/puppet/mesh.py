@@ -204,13 +204,17 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
+CAP_HEIGHT = 0.45  # the cap above a head cut by the top edge: its height over the head's half-width there
+
+
 def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
     """(``image`` with its ``top`` padded rows painted, their alpha [top, W]) for a character cut by the top edge.
 
     Above each run of the character along the edge (a head, a raised hand) a rounded cap, as wide as the run and
-    at most 0.6 of that high, feathered at its rim; painted with the colours of the character's pixels just
-    below the edge spread by push-pull, and their fine detail mirrored upwards (hair continues as hair, strands
-    and all, without the streaks of the edge row repeated upwards, which smeared above a head that moves down).
+    at most CAP_HEIGHT of its half-width high, feathered at its rim; painted with the colours of the character's
+    pixels just below the edge spread by push-pull, and their fine detail mirrored upwards (hair continues as
+    hair, strands and all, without the streaks of the edge row repeated upwards, which smeared above a head that
+    moves down).
     """
     H, W = matte.shape
     edge = np.concatenate([[False], matte[top] > 0.5, [False]])
@@ -218,7 +222,7 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray
     alpha = np.zeros((top + 1, W), np.float32)
     for x0, x1 in zip(starts, ends):
         half = (x1 - x0) / 2
-        cv2.ellipse(alpha, (round(x0 + half), top), (max(1, int(half)), max(1, int(min(top, 0.6 * half)))),
+        cv2.ellipse(alpha, (round(x0 + half), top), (max(1, int(half)), max(1, int(min(top, CAP_HEIGHT * half)))),
                     0, 180, 360, 1.0, -1)
     alpha = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.08 * top))[:top] * alpha[:top]
     band = max(4, round(0.04 * (H - top)))
