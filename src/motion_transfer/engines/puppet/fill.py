@@ -196,7 +196,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     side shows with the same local colour, that side's detail mirrored across the spine (folds, stripes), else
     the torso's fine grain. A sleeve that looks like the torso around it keeps its own pixels (the shirt under
     it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
-    outline of the arm is left behind when it moves away.
+    outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
+    as hidden too (a hand on the hip leaves no hole there when it moves away).
     """
     hidden = hidden_torso(labels, joints)
     if not hidden.any():
@@ -245,11 +246,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
-    # torso's main colours than the arm's own, and colours like it common around it (kept as it is: the torso
-    # under it looks the same); the same sleeve over a bare belly, where nothing around looks like it, is
-    # painted; far inside a wide sleeve what the torso around holds says little: the sleeve is kept there
+    # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
+    # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
+    # like it, is painted. Kept regardless: an arm hanging at the torso's side (its edge holds hair and
+    # shadow, not a hem) and the middle of a wide sleeve (what the torso far around holds says little there)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
-    # (an arm lying across the torso, not one hanging at its side, whose edge holds hair and shadow)
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
