@@ -151,10 +151,13 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     return np.isin(pieces, keep[keep > 0])
 
 
+CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
+
+
 def _close(mask: np.ndarray, radius: int) -> np.ndarray:
-    """``mask`` closed with a disc of ``radius``, on a copy shrunk so the disc is at most 8 pixels across its
-    radius (a closing with a disc of 80 pixels takes OpenCV seconds; the shape it encloses needs no more)."""
-    f = min(1.0, 8.0 / radius)
+    """``mask`` closed with a disc of ``radius``, on a copy shrunk so the disc's radius is at most CLOSE_RADIUS
+    pixels (a closing with a disc of 80 pixels takes OpenCV seconds; shrunk further, the enclosed shape drifts)."""
+    f = min(1.0, CLOSE_RADIUS / radius)
     h, w = mask.shape
     small = mask.astype(np.float32)
     if f < 1:
