@@ -22,7 +22,7 @@ from scipy.spatial import Delaunay
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.track import PoseTrack
-from .meshwarp import source_maps
+from .meshwarp import WarpMemo, source_maps
 from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
@@ -173,6 +173,7 @@ class HandAnimator:
     def __init__(self) -> None:
         self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
                                np.ndarray]] = []
+        self.memo = WarpMemo()  # a held hand is not warped again
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int]) -> None:
         ox, oy = origin
@@ -188,7 +189,9 @@ class HandAnimator:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
-        for rig, drive, texture, origin, box, rest_patch in self.hands:
+        # two hands in one texture could overlap, and a skipped one would then not be drawn over the other
+        alone = len({id(hand[2]) for hand in self.hands}) == len(self.hands)
+        for k, (rig, drive, texture, origin, box, rest_patch) in enumerate(self.hands):
             tt = min(t, len(drive.turn) - 1)
             pj = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
@@ -197,6 +200,8 @@ class HandAnimator:
             P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
             grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
             order = np.flatnonzero(~(rig.mixed & grown))
+            if self.memo.same(k, posed, order) and alone:
+                continue
             x0, y0, x1, y1 = box
             mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
                                      keep_outside=False)
