@@ -33,7 +33,7 @@ from .camera import track_camera
 from .character import STEPS, rig_character
 from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
-from .framing import apply_zoom, zoom_for_absent_parts
+from .framing import reframe
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
@@ -111,9 +111,10 @@ class PuppetEngine:
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
-        # parts the image does not contain (a portrait's legs) are kept out of view, not invented
-        zoom, anchor = zoom_for_absent_parts(rig, motion)
-        apply_zoom(motion, zoom, anchor)
+        # parts the image does not contain (a portrait's legs) are kept out of view, not invented; a head larger
+        # than the actor's (a cartoon's) is kept in view
+        framed = reframe(rig, motion)
+        framed.apply(motion)
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -132,7 +133,8 @@ class PuppetEngine:
                              "matte": rig.meta.get("matte"),
                              "skeleton": rig.meta.get("skeleton", "image"),
                              "parts": rig.meta.get("parts"), "held_frames": int(motion.held.sum()),
-                             "zoom_for_absent_parts": round(zoom, 3),
+                             "zoom_for_absent_parts": round(framed.zoom, 3),
+                             "shift_down": round(framed.shift, 1),
                              "planted_frames": [int(v) for v in motion.planted.sum(axis=0)],
                              "proportions": {k: (round(v, 3) if isinstance(v, float) else v)
                                              for k, v in motion.proportions.items()},
