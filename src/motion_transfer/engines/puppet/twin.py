@@ -50,11 +50,21 @@ def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, st
 
 
 def shown(rig: Rig, side: str) -> bool:
-    """The image shows this arm down to the hand: its wrist inside the image, and elbow or wrist clearly seen."""
-    x, y = rig.joints[J[f"{side}_wrist"]]
-    inside = 0 <= x < rig.width and 0 <= y < rig.height
+    """The image shows this arm: its elbow inside the image, at least half of its forearm too (a forearm cut by
+    the image's bottom edge is still this arm's own, and better than a mirrored stand-in hung over it), and
+    elbow or wrist clearly seen."""
+    elbow, wrist = rig.joints[J[f"{side}_elbow"]], rig.joints[J[f"{side}_wrist"]]
+    ts = np.linspace(0.0, 1.0, 11)[:, None]
+    forearm = elbow + ts * (wrist - elbow)
+    inside = (forearm[:, 0] >= 0) & (forearm[:, 0] < rig.width) & (forearm[:, 1] >= 0) & (forearm[:, 1] < rig.height)
     seen = max(rig.visibility[J[f"{side}_elbow"]], rig.visibility[J[f"{side}_wrist"]]) >= 0.5
-    return bool(inside and seen)
+    return bool(inside[0] and inside.mean() >= 0.5 and seen)
+
+
+def twin_joints(drawn: list[str]) -> list[int]:
+    """The joints whose rest positions belong to the mirrored twins of the arms ``drawn`` (layer names): the
+    layers hang from them, so nothing may move them afterwards."""
+    return [J[f"{TWINS[name][1]}_{j}"] for name in drawn for j in ARM_JOINTS]
 
 
 def add_twin_limbs(rig: Rig) -> list[str]:
