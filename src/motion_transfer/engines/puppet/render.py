@@ -16,7 +16,7 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import DEFAULT_ORDER, LIMB_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
+from .model import ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -51,6 +51,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+# a limb part is drawn at most this much longer than the image shows it (times the width scale): a bone the image
+# shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
+STRETCH_MAX = 1.25
+CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+
+
 def _limb(a, b, a2, b2, W: float):
     """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``."""
     d0 = b - a
@@ -73,6 +79,14 @@ def _limb(a, b, a2, b2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+def _capped_end(a, b, a2, b2, W: float) -> np.ndarray:
+    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``STRETCH_MAX`` times the rest bone a -> b."""
+    d1 = b2 - a2
+    L1 = float(np.linalg.norm(d1))
+    cap = STRETCH_MAX * W * float(np.linalg.norm(b - a))
+    return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
+
+
 def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float,
                     head_scale: float | None = None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
@@ -89,10 +103,17 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     c, s = np.cos(head_angle), np.sin(head_angle)
     M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
-    for name in LIMB_PARTS:
-        a, b = part_segment(name, rest)
-        a2, b2 = part_segment(name, posed)
-        out[name] = _limb(a, b, a2, b2, W)
+    # down each limb's chain: a part stretched past its cap ends short, and the parts after it hang from that end
+    # (moved by the same amount), so the limb stays in one piece
+    for chain in CHAINS:
+        shift = np.zeros(2)
+        for name in chain:
+            a, b = part_segment(name, rest)
+            a2, b2 = part_segment(name, posed)
+            a2, b2 = a2 + shift, b2 + shift
+            end = _capped_end(a, b, a2, b2, W)
+            out[name] = _limb(a, b, a2, end, W)
+            shift = shift + end - b2
     return out
 
 
