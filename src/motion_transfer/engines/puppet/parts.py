@@ -126,7 +126,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
-    lab = _within_reach(lab, scores, px, py, segs, radii)
+    lab = _within_reach(lab, scores, px, py, segs, radii, qmask > 0)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
@@ -202,12 +202,16 @@ REACH = {"upper_arm": 1.3, "lower_arm": 1.3, "hand": 1.7}  # how far (in radii) 
 
 
 def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.ndarray, segs: dict,
-                  radii: dict) -> np.ndarray:
-    """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
-    over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
-    then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
-    their trousers and skirts: those move with them.)"""
+                  radii: dict, quad: np.ndarray) -> np.ndarray:
+    """Arm pixels further from their bone than an arm is thick, between the bone and the body, go to the best
+    other part. Where an arm lies over clothes of its own colour there is no edge to cut along and the borders
+    found are noise; the arm is then the tube around its bone (a clean outline), and what lay beyond it stays with
+    the body. Pixels on the arm's far side from the body and outside the shoulder-hip quadrilateral (``quad``)
+    stay with the arm: no body lies there, they are a wide sleeve (torn off the arm it would stay behind as a
+    flap). (Legs keep their trousers and skirts: those move with them.)"""
     out = lab.copy()
+    ys, xs = np.nonzero(quad)
+    centre = np.array([xs.mean(), ys.mean()]) if len(xs) else None
     for part, r in radii.items():
         if part[2:] not in REACH:
             continue
@@ -215,7 +219,13 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
         mine = out == pi
         if not mine.any():
             continue
-        far = mine & (_seg_dist(px, py, *segs[part]) > REACH[part[2:]] * r)
+        a, b = segs[part]
+        far = mine & (_seg_dist(px, py, a, b) > REACH[part[2:]] * r)
+        if centre is not None:
+            d = b - a
+            side = d[0] * (py - a[1]) - d[1] * (px - a[0])
+            body_side = d[0] * (centre[1] - a[1]) - d[1] * (centre[0] - a[0])
+            far &= quad | (side * body_side > 0)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
             out[far] = others[np.argmin(scores[others][:, far], axis=0)]
@@ -314,6 +324,23 @@ def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m
     return out
 
 
+SLEEVE_BINS = 12  # a limb's bone is cut into this many cross-sections to find where a sleeve covers it
+
+
+def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], on_axis: np.ndarray,
+            shirt: np.ndarray) -> np.ndarray:
+    """Per pixel (``xs``, ``ys``), whether the cross-section of the limb it lies in is a sleeve: most of the limb's
+    own axis pixels there (``on_axis``) have the shirt's colour (``shirt``). A sleeve covers the bone, a strip of
+    the dress beside a bare arm does not; the sleeve moves with the arm, whole (torn, it leaves a flap)."""
+    a, b = seg
+    ab = b - a
+    t = np.clip(((xs - a[0]) * ab[0] + (ys - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    bins = np.minimum((t * SLEEVE_BINS).astype(int), SLEEVE_BINS - 1)
+    axis = np.bincount(bins[on_axis], minlength=SLEEVE_BINS)
+    covered = np.bincount(bins[on_axis & shirt], minlength=SLEEVE_BINS)
+    return (covered > 0.5 * np.maximum(axis, 1))[bins]
+
+
 def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, px: np.ndarray,
                    py: np.ndarray, segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
     """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
@@ -370,7 +397,10 @@ def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside
         d_limb = np.linalg.norm(c - mu, axis=1)
         d_torso = nn_torso(c)
         limb_like = (d_limb < 0.6 * d_torso) & (d_limb < 25.0)
-        torso_like = (d_torso < 0.5 * d_limb) & (d[ys, xs] > 0.5 * r) & near_torso[ys, xs]
+        looks_torso = d_torso < 0.5 * d_limb
+        on_axis = (d[ys, xs] < 0.5 * r) & (lab[ys, xs] == pi)
+        torso_like = (looks_torso & (d[ys, xs] > 0.5 * r) & near_torso[ys, xs]
+                      & ~_sleeve(xs, ys, segs[part], on_axis, looks_torso))
         grow = np.zeros_like(m)
         grow[ys[limb_like], xs[limb_like]] = True
         # only what connects to the limb's own core
