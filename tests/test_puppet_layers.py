@@ -228,3 +228,30 @@ def test_background_fill_draws_no_streaks():
         if len(xs) > 20:
             run = smooth[y, xs]
             assert np.abs(run - run[0]).max(axis=1).max() > 2.0, y
+
+
+@pytest.fixture(scope="module")
+def standing(tmp_path_factory):
+    return _rig(tmp_path_factory, "a-pose")
+
+
+def test_a_short_sleeve_stays_whole_on_its_arm(standing):
+    """A T-shirt's short sleeve (the shirt's colour over a bare forearm): every sleeve pixel on the arm's outer
+    side belongs to the arm's layer, none is torn off to the body (where it would stay behind as a flap)."""
+    image, rig = standing
+    ext = extend(rig.joints.astype(np.float64))
+    labels = rig.labels
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    shirt = (np.linalg.norm(image.astype(np.float64) - SHIRT, axis=2) < 40) & (rig.matte > 0.5)
+    centre = torso_quad(ext).mean(axis=0)
+    for side, layer in (("left", "arm_l"), ("right", "arm_r")):
+        a, b = ext[J[f"{side}_shoulder"]], ext[J[f"{side}_elbow"]]
+        d = b - a
+        t = ((px - a[0]) * d[0] + (py - a[1]) * d[1]) / float(d @ d)
+        across = (d[0] * (py - a[1]) - d[1] * (px - a[0])) / np.linalg.norm(d)
+        inward = np.sign(d[0] * (centre[1] - a[1]) - d[1] * (centre[0] - a[0]))
+        sleeve = shirt & (t > 0.15) & (t < 0.4) & (across * inward < -2)
+        assert sleeve.sum() > 30
+        on_arm = np.isin(labels[sleeve], [PARTS.index(p) for p in LAYERS[layer]]).mean()
+        assert on_arm > 0.95, (side, on_arm)
