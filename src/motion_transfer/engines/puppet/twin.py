@@ -50,7 +50,7 @@ def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, st
 
 
 def shown(rig: Rig, side: str) -> bool:
-    """The image shows this arm: its elbow inside the image, at least half of its forearm too (a forearm cut by
+    """The image shows this arm: its elbow inside the image, a third of its forearm too (a forearm cut by
     the image's bottom edge is still this arm's own, and better than a mirrored stand-in hung over it), and
     elbow or wrist clearly seen."""
     elbow, wrist = rig.joints[J[f"{side}_elbow"]], rig.joints[J[f"{side}_wrist"]]
@@ -58,7 +58,7 @@ def shown(rig: Rig, side: str) -> bool:
     forearm = elbow + ts * (wrist - elbow)
     inside = (forearm[:, 0] >= 0) & (forearm[:, 0] < rig.width) & (forearm[:, 1] >= 0) & (forearm[:, 1] < rig.height)
     seen = max(rig.visibility[J[f"{side}_elbow"]], rig.visibility[J[f"{side}_wrist"]]) >= 0.5
-    return bool(inside[0] and inside.mean() >= 0.5 and seen)
+    return bool(inside[0] and inside.mean() >= 0.3 and seen)
 
 
 def twin_joints(drawn: list[str]) -> list[int]:
