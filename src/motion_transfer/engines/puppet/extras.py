@@ -12,6 +12,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from .model import LAYER_OF_PART, PARTS
+
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
 REACH = 1.6
@@ -57,26 +59,33 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
 
 
 def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, shoulder_width: float,
-                  image: np.ndarray | None = None) -> np.ndarray:
+                  image: np.ndarray | None = None, core: np.ndarray | None = None) -> np.ndarray:
     """Part labels where every piece of the figure far from all body parts belongs, whole, to one part.
 
     ``labels`` HxW part indices; ``nearest`` HxW each pixel's distance beyond the nearest part's surface (px,
-    negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size. A piece starts as the pixels
-    farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in the connected pixels
-    nearer the body, yet outside every part's usual width, that have its colour rather than their part's (the
-    rest of a cape beside the legs, the base of a tail; never the hair on a head). It goes to the part it is attached to, the one most of its rim touches (a tail to the hip
-    it grows from, a bun to the head), else the nearest. One piece in one part: it cannot be torn between two
-    limbs, and it moves with that part's bone."""
+    negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size; ``core`` HxW the layer index of
+    the pixels that are certainly a limb (its axis; -1 elsewhere). A piece starts as the pixels farther than
+    ``FAR`` shoulder widths from every part and, with ``image``, takes in the connected pixels nearer the body,
+    yet outside every part's usual width or inside a limb's but off its axis, that have its colour rather than
+    their part's (the rest of a cape beside and between the legs, the base of a tail; never the hair on a head,
+    never a limb's own axis). It goes to the part it is
+    attached to, the one most of its rim touches (a tail to the hip it grows from, a bun to the head), else the
+    nearest; a piece touching the head goes to the head (ears, a bun, hair), and one whose rim is shared by two
+    layers (a cape's flap touching a leg and the torso) hangs from the body, and goes to the torso. One piece in one part: it cannot be torn between two limbs, and it moves with
+    that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
         return labels
     if image is not None:  # grown pieces that meet (a tail's tip and its base beside a leg) become one
         lab_img = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-        open_ = figure & ~far & (nearest > 0)
+        core = np.full(labels.shape, -1, np.int16) if core is None else core
+        limb = (labels > PARTS.index("torso")) & (core < 0)
+        open_ = figure & ~far & ((nearest > 0) | limb)
+        colours = _part_colours(labels, lab_img, figure & ~far & (nearest > 0), core)
         grown = far.copy()
         for i in range(1, n + 1):
-            grown |= _grow_by_colour(pieces == i, labels, open_, lab_img)
+            grown |= _grow_by_colour(pieces == i, labels, open_, lab_img, colours)
         pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()
     for i in range(1, n + 1):
@@ -84,20 +93,43 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
-            out[piece] = np.bincount(votes).argmax()
+            out[piece] = _attached_to(votes)
     return out
 
 
-def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, lab_img: np.ndarray) -> np.ndarray:
+SHARED_RIM = 0.2  # a second layer holding this share of a piece's rim makes the piece hang from the body
+
+
+def _attached_to(votes: np.ndarray) -> int:
+    """The part a piece belongs to, from the parts its rim touches (``votes``, part indices)."""
+    counts = np.bincount(votes, minlength=len(PARTS))
+    if counts[PARTS.index("head")] >= SHARED_RIM * len(votes):  # ears, a bun, hair: the head carries them
+        return PARTS.index("head")
+    per_layer = np.bincount(LAYER_OF_PART, weights=counts) / max(len(votes), 1)
+    if (per_layer >= SHARED_RIM).sum() >= 2:
+        return PARTS.index("torso")
+    return int(counts.argmax())
+
+
+def _part_colours(labels: np.ndarray, lab_img: np.ndarray, open_: np.ndarray, core: np.ndarray) -> np.ndarray:
+    """[parts + 1, 3] each part's colour (median, Lab): a limb's from its axis (a cape lying around a leg must not
+    teach the leg its colour), the others' from their pixels outside every part's usual width."""
+    out = np.zeros((len(PARTS) + 1, 3), np.float32)
+    for k in np.unique(labels[labels >= 0]):
+        axis = (labels == k) & (core == LAYER_OF_PART[k])
+        where = axis if axis.sum() >= 20 else (labels == k) & open_
+        if where.any():
+            out[k] = np.median(lab_img[where], axis=0)
+    return out
+
+
+def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, lab_img: np.ndarray,
+                    part_colour: np.ndarray) -> np.ndarray:
     """``piece`` grown through the ``open_`` pixels connected to it whose colour is nearer the piece's own
-    (median, Lab) than their part's."""
+    (median, Lab) than their part's (``part_colour``)."""
     own = np.median(lab_img[piece], axis=0)
-    parts = np.unique(labels[open_ & (labels >= 0)])
-    part_colour = np.zeros((int(labels.max()) + 2, 3), np.float32)
-    for k in parts:
-        part_colour[k] = np.median(lab_img[(labels == k) & open_], axis=0)
     d_own = np.linalg.norm(lab_img - own, axis=2)
     d_part = np.linalg.norm(lab_img - part_colour[np.clip(labels, 0, None)], axis=2)
-    like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 30.0)
+    like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 45.0)
     grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
     return np.isin(grown, np.unique(grown[piece])) & (like | piece)

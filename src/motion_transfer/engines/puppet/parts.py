@@ -127,7 +127,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii, qmask > 0)
-    lab = attach_extras(lab, scores.min(axis=0), m, sw, small)  # tails, buns, capes: whole, to one part
+    lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
