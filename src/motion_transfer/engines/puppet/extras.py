@@ -12,7 +12,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .model import LAYER_OF_PART, PARTS
+from .fill import inpaint_region
+from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
@@ -66,13 +67,13 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size; ``core`` HxW the layer index of
     the pixels that are certainly a limb (its axis; -1 elsewhere). A piece starts as the pixels farther than
     ``FAR`` shoulder widths from every part and, with ``image``, takes in the connected pixels nearer the body,
-    yet outside every part's usual width or inside a limb's but off its axis, that have its colour rather than
+    yet outside every part's usual width or inside a leg's but off its axis, that have its colour rather than
     their part's (the rest of a cape beside and between the legs, the base of a tail; never the hair on a head,
-    never a limb's own axis). It goes to the part it is
-    attached to, the one most of its rim touches (a tail to the hip it grows from, a bun to the head), else the
-    nearest; a piece touching the head goes to the head (ears, a bun, hair), and one whose rim is shared by two
-    layers (a cape's flap touching a leg and the torso) hangs from the body, and goes to the torso. One piece in one part: it cannot be torn between two limbs, and it moves with
-    that part's bone."""
+    never a limb's own axis, never an arm or a foot). It goes to the part it is attached to, the one most of its
+    rim touches (a tail to the hip it grows from), else the nearest; a piece touching the head goes to the head
+    (ears, a bun, hair), and one beside the legs touching the torso or both legs (a cape) hangs from the body:
+    it becomes the ``drape``, a layer of its own that moves with the trunk and is drawn behind the legs. One piece in one part: it cannot be
+    torn between two limbs, and it moves with that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
@@ -80,7 +81,8 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     if image is not None:  # grown pieces that meet (a tail's tip and its base beside a leg) become one
         lab_img = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
         core = np.full(labels.shape, -1, np.int16) if core is None else core
-        limb = (labels > PARTS.index("torso")) & (core < 0)
+        legs = [PARTS.index(p) for side in ("left", "right") for p in LEG_PARTS[side][:2]]
+        limb = np.isin(labels, legs) & (core < 0)
         open_ = figure & ~far & ((nearest > 0) | limb)
         colours = _part_colours(labels, lab_img, figure & ~far & (nearest > 0), core)
         grown = far.copy()
@@ -97,18 +99,23 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     return out
 
 
-SHARED_RIM = 0.2  # a second layer holding this share of a piece's rim makes the piece hang from the body
+SHARED_RIM = 0.1  # a second layer (or the head) holding this share of a piece's rim decides where it hangs
 
 
 def _attached_to(votes: np.ndarray) -> int:
-    """The part a piece belongs to, from the parts its rim touches (``votes``, part indices)."""
-    counts = np.bincount(votes, minlength=len(PARTS))
-    if counts[PARTS.index("head")] >= SHARED_RIM * len(votes):  # ears, a bun, hair: the head carries them
+    """The part a piece belongs to, from the parts its rim touches (``votes``, part indices): the head when it
+    touches the head; the drape when it hangs beside the legs from the body (it touches a leg and the torso or
+    the other leg, hardly the arms); else the part it touches most."""
+    share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
+    if share[PARTS.index("head")] >= SHARED_RIM:  # ears, a bun, hair: the head carries them
         return PARTS.index("head")
-    per_layer = np.bincount(LAYER_OF_PART, weights=counts) / max(len(votes), 1)
-    if (per_layer >= SHARED_RIM).sum() >= 2:
-        return PARTS.index("torso")
-    return int(counts.argmax())
+    layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
+    legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
+    arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
+    if (legs.max() >= SHARED_RIM and min(share[PARTS.index("torso")], legs.min()) < 1 and
+            max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM and arms < 2 * SHARED_RIM):
+        return PARTS.index("drape")
+    return int(share.argmax())
 
 
 def _part_colours(labels: np.ndarray, lab_img: np.ndarray, open_: np.ndarray, core: np.ndarray) -> np.ndarray:
@@ -133,3 +140,24 @@ def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, la
     like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 45.0)
     grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
     return np.isin(grown, np.unique(grown[piece])) & (like | piece)
+
+
+def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(image with the drape hidden behind the legs and the body painted in, the mask of those pixels).
+
+    Hidden: the figure's pixels inside the drape's convex outline (a cape's middle behind the legs, between its
+    two sides) that the drape does not show, above the feet; painted from the drape's own pixels, so a leg
+    swinging away shows the cape behind it, not a hole."""
+    drape = labels == PARTS.index("drape")
+    if drape.sum() < 20:
+        return image, np.zeros_like(drape)
+    ys, xs = np.nonzero(drape)
+    hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
+    closed = np.zeros(drape.shape, np.uint8)
+    cv2.fillConvexPoly(closed, hull, 1)
+    closed = closed.astype(bool)
+    above = ~np.isin(labels, [PARTS.index(p) for p in ("head", "l_foot", "r_foot")])  # a cape ends above the feet
+    hidden = closed & ~drape & (matte > 0.5) & above
+    if not hidden.any():
+        return image, hidden
+    return inpaint_region(image, hidden, known=drape), hidden

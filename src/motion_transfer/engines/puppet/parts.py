@@ -13,7 +13,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras
-from .model import LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
+from .model import LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
@@ -235,12 +235,15 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
 def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
     """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
     axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
-    with. An island would float beside the body when the layer moves."""
+    with. An island would float beside the body when the layer moves. (The drape's pieces, a cape's two sides,
+    are joined behind the legs by the painted-in cape there.)"""
     out = lab.copy()
     for _ in range(3):
         layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
         changed = False
         for li in range(int(LAYER_OF_PART.max()) + 1):
+            if LAYER_NAMES[li] == "drape":
+                continue
             comp, n = ndimage.label(layer_of == li)
             if n <= 1:
                 continue

@@ -16,7 +16,8 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
+from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Rig, part_segment,
+                    torso_quad)
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -131,7 +132,7 @@ class LayerOrder:
     def __init__(self, names: list[str], margin: float) -> None:
         self.names = names
         self.margin = margin
-        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n != "body"}
+        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
 
     @staticmethod
@@ -178,7 +179,8 @@ class LayerOrder:
                 self._pending[n] = 0
         back = sorted([n for n in self.front if not self.front[n]], key=lambda n: -keys[n])
         front = sorted([n for n in self.front if self.front[n]], key=lambda n: -keys[n])
-        return back + (["body"] if "body" in self.names else []) + front
+        drape = ["drape"] if "drape" in self.names else []  # a cape hangs behind everything
+        return drape + back + (["body"] if "body" in self.names else []) + front
 
 
 class Renderer:
@@ -198,7 +200,7 @@ class Renderer:
         self._blend = {}
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
-                             for layer in rig.layers if layer.name != "body"}
+                             for layer in rig.layers if layer.name not in TRUNK_LAYERS}
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
@@ -206,7 +208,7 @@ class Renderer:
             Q = v[layer.triangles]
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
-            if layer.name != "body":
+            if layer.name not in TRUNK_LAYERS:
                 self._blend[layer.name] = self._rotation_blend_setup(layer)
 
     def _rotation_blend_setup(self, layer):
@@ -286,7 +288,7 @@ class Renderer:
         tris = layer.triangles
         M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
-        if layer.name != "body":
+        if layer.name not in TRUNK_LAYERS:
             bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
