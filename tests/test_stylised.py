@@ -173,7 +173,7 @@ def test_a_cape_hangs_whole_behind_the_legs(characters):
     cape = c.mask("cape")
     labels = rig.labels[cape]
     assert (labels == PARTS.index("drape")).mean() > 0.75
-    assert [layer.name for layer in rig.layers][0] == "drape"  # drawn first: behind the legs
+    assert rig.layers[0].name == "drape"  # drawn first: behind the legs
     joints = extend(rig.joints.astype(np.float64))
     for side, sign in (("left", 1.0), ("right", -1.0)):  # each leg swung outwards about its hip
         hip = joints[J[f"{side}_hip"]].copy()

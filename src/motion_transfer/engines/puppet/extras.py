@@ -72,8 +72,8 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     never a limb's own axis, never an arm or a foot). It goes to the part it is attached to, the one most of its
     rim touches (a tail to the hip it grows from), else the nearest; a piece touching the head goes to the head
     (ears, a bun, hair), and one beside the legs touching the torso or both legs (a cape) hangs from the body:
-    it becomes the ``drape``, a layer of its own that moves with the trunk and is drawn behind the legs. One piece in one part: it cannot be
-    torn between two limbs, and it moves with that part's bone."""
+    it becomes the ``drape``, a layer of its own that moves with the trunk and is drawn behind the legs. One
+    piece in one part: it cannot be torn between two limbs, and it moves with that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
