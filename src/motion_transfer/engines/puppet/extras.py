@@ -113,7 +113,7 @@ def _attached_to(votes: np.ndarray) -> int:
     legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
     if (legs.max() >= SHARED_RIM and min(share[PARTS.index("torso")], legs.min()) < 1 and
-            max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM and arms < 2 * SHARED_RIM):
+            max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM and arms < SHARED_RIM):
         return PARTS.index("drape")
     return int(share.argmax())
 
