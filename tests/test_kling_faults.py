@@ -379,3 +379,39 @@ def test_a_full_disk_during_the_download_is_one_sentence_and_the_job_resumes(kli
     result = engine.resume(1, options={"jobs_db": kling_env["MOTION_TRANSFER_JOBS_DB"]})
     assert result.output == out.resolve() and out.is_file()
     assert fake_kling.created == 1  # one task for the job: nothing paid twice
+
+
+def test_a_claim_lost_while_asleep_stands_down_instead_of_downloading_twice(kling_env, fake_kling, kling_media,
+                                                                              tmp_path):
+    """Our lease lapsed (a laptop asleep) and another process took the job: ours must notice at its next poll,
+    wait for the new holder and use its result, never download into the same output a second time."""
+    import os
+    import shutil
+
+    fake_kling.polls_to_finish = 3
+    out = tmp_path / "out.mp4"
+    store = store_of(kling_env)
+    said: list[str] = []
+    polls = [0]
+    clock = FakeTime()
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+        polls[0] += 1
+        if polls[0] == 1:  # while "asleep", a live process (our parent) claims the job for a long lease
+            store._db.execute("UPDATE jobs SET claim_owner = 'other', claim_pid = ?, claim_expires = ? WHERE id = 1",
+                              (os.getppid(), clock.time() + 3600))
+
+    def say(text: str) -> None:
+        said.append(text)
+        if "taken over" in text:  # the other process finishes the job and lets go of it
+            shutil.copy(kling_media[1], out)
+            store.update(1, state="succeeded", result_path=str(out))
+            store._db.execute("UPDATE jobs SET claim_owner = NULL, claim_expires = NULL WHERE id = 1")
+
+    engine = KlingEngine(env=kling_env, say=say, sleep=sleep, clock=clock.time)
+    result = engine.run(request(kling_media, out), None)
+    assert any("taken over" in s for s in said)
+    assert result.output == out.resolve() and result.extra["job_id"] == 1
+    assert fake_kling.created == 1 and fake_kling.downloads_completed == 0  # the other one's file, not ours
+    assert not list(tmp_path.glob(".*.part"))

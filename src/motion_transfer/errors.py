@@ -95,6 +95,15 @@ class RigError(EngineError):
     exit_code = 2
 
 
+class JobTakenOver(EngineError):
+    """Another process took this job's claim while ours lapsed (a laptop asleep past the lease): ours stands down.
+
+    Raised only inside the Kling lifecycle, which then waits for the new holder instead of downloading twice.
+    """
+
+    default_code = "job_taken_over"
+
+
 class RemoteError(EngineError):
     """A remote service (Kling) refused or failed a request.
 

@@ -18,6 +18,7 @@ from ...errors import (
     ConfigError,
     EngineError,
     InputError,
+    JobTakenOver,
     RateLimited,
     RemoteAccountError,
     RemoteAuthError,
@@ -194,13 +195,18 @@ class Lifecycle:
             data = self.poll(store, job, client, settings, progress, owner)
             release(slot)  # the task no longer counts against Kling's concurrency limit
             return self.download(store, store.get(job.id), client, data, progress, owner)
+        except JobTakenOver:
+            self.say(f"job {job.id} was taken over by {store.claim_holder(job.id) or 'another process'} while this "
+                     "one was paused; waiting for it instead of downloading the same file twice.")
+            return self.wait_for_other(store, job, client, settings, progress, uuid.uuid4().hex, slot, told=True)
         finally:
             store.release(job.id, owner)
 
     def wait_for_other(self, store: JobStore, job: Job, client: KlingClient, settings: Settings,
-                        progress: Progress | None, owner: str, slot) -> Result:
-        self.say(f"job {job.id} is being finished by {store.claim_holder(job.id) or 'another process'}; waiting "
-                 "for it instead of downloading the same file twice.")
+                        progress: Progress | None, owner: str, slot, told: bool = False) -> Result:
+        if not told:
+            self.say(f"job {job.id} is being finished by {store.claim_holder(job.id) or 'another process'}; "
+                     "waiting for it instead of downloading the same file twice.")
         delays = settings.poll.delays()
         deadline = self.clock() + settings.timeout
         while True:
@@ -237,7 +243,7 @@ class Lifecycle:
             polls += 1
             status = str(data.get("task_status") or "")
             now = self.clock()
-            store.claim(job.id, owner, CLAIM_LEASE_S)  # renew the lease while we work
+            _renew(store, job.id, owner)
             if status != last_status:
                 store.add_message(job.id, f"Kling task {data.get('task_id') or ref}: {status}"
                                   + (f" ({data.get('task_status_msg')})" if data.get("task_status_msg") else ""))
@@ -292,7 +298,7 @@ class Lifecycle:
                                             "url": strip_query(str(video["url"]))}})
         output = Path(job.output)
         output.parent.mkdir(parents=True, exist_ok=True)
-        part = output.parent / f".{output.name}.job{job.id}.part"
+        part = output.parent / f".{output.name}.job{job.id}.{owner[:8]}.part"  # never shared by two processes
         t0 = time.perf_counter()
         if progress:
             progress("kling: downloading", 0, 1)
@@ -303,11 +309,11 @@ class Lifecycle:
                 progress("kling: downloading", done, total)
             if time.monotonic() - renewed[0] > 30:  # keep the claim during a long download
                 renewed[0] = time.monotonic()
-                store.claim(job.id, owner, CLAIM_LEASE_S)
+                _renew(store, job.id, owner)
 
         try:
             client.download(str(video["url"]), part, progress=on_bytes)
-            store.claim(job.id, owner, CLAIM_LEASE_S)
+            _renew(store, job.id, owner)  # the output is written only by the claim's holder
             os.replace(part, output)
         except RemoteError as exc:
             store.add_message(job.id, str(exc), kind="error")
@@ -367,6 +373,12 @@ class Lifecycle:
                              "cost_estimate_usd": r.get("cost_estimate_usd"), "model": r.get("model"),
                              "tier": r.get("tier"), "timings": {},
                              "resume": f"motion-transfer jobs resume {job.id}"})
+
+
+def _renew(store: JobStore, job_id: int, owner: str) -> None:
+    """Extend our claim; if another process took it while ours had lapsed, stop working on the job at once."""
+    if not store.claim(job_id, owner, CLAIM_LEASE_S):
+        raise JobTakenOver(f"job {job_id} is now held by {store.claim_holder(job_id) or 'another process'}.")
 
 
 def _phase_times(extra: Mapping[str, Any], now: float, t_submit: float) -> dict[str, float]:
