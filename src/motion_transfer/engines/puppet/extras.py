@@ -112,16 +112,15 @@ def _attached_to(votes: np.ndarray) -> int:
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
     legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
-    if (legs.max() >= SHARED_RIM and min(share[PARTS.index("torso")], legs.min()) < 1 and
-            max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM and arms < SHARED_RIM):
+    if legs.max() >= SHARED_RIM and max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM > arms:
         return PARTS.index("drape")
     return int(share.argmax())
 
 
 def _part_colours(labels: np.ndarray, lab_img: np.ndarray, open_: np.ndarray, core: np.ndarray) -> np.ndarray:
-    """[parts + 1, 3] each part's colour (median, Lab): a limb's from its axis (a cape lying around a leg must not
+    """[parts, 3] each part's colour (median, Lab): a limb's from its axis (a cape lying around a leg must not
     teach the leg its colour), the others' from their pixels outside every part's usual width."""
-    out = np.zeros((len(PARTS) + 1, 3), np.float32)
+    out = np.zeros((len(PARTS), 3), np.float32)
     for k in np.unique(labels[labels >= 0]):
         axis = (labels == k) & (core == LAYER_OF_PART[k])
         where = axis if axis.sum() >= 20 else (labels == k) & open_
@@ -153,11 +152,10 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
         return image, np.zeros_like(drape)
     ys, xs = np.nonzero(drape)
     hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
-    closed = np.zeros(drape.shape, np.uint8)
-    cv2.fillConvexPoly(closed, hull, 1)
-    closed = closed.astype(bool)
+    outline = np.zeros(drape.shape, np.uint8)
+    cv2.fillConvexPoly(outline, hull, 1)
     above = ~np.isin(labels, [PARTS.index(p) for p in ("head", "l_foot", "r_foot")])  # a cape ends above the feet
-    hidden = closed & ~drape & (matte > 0.5) & above
+    hidden = outline.astype(bool) & ~drape & (matte > 0.5) & above
     if not hidden.any():
         return image, hidden
     return inpaint_region(image, hidden, known=drape), hidden
