@@ -126,7 +126,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
-    lab = _within_reach(lab, scores, px, py, segs, radii, qmask > 0)
+    lab = _within_reach(lab, scores, px, py, segs, radii)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
@@ -202,16 +202,12 @@ REACH = {"upper_arm": 1.3, "lower_arm": 1.3, "hand": 1.7}  # how far (in radii) 
 
 
 def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.ndarray, segs: dict,
-                  radii: dict, quad: np.ndarray) -> np.ndarray:
-    """Arm pixels further from their bone than an arm is thick, between the bone and the body, go to the best
-    other part. Where an arm lies over clothes of its own colour there is no edge to cut along and the borders
-    found are noise; the arm is then the tube around its bone (a clean outline), and what lay beyond it stays with
-    the body. Pixels on the arm's far side from the body and outside the shoulder-hip quadrilateral (``quad``)
-    stay with the arm: no body lies there, they are a wide sleeve (torn off the arm it would stay behind as a
-    flap). (Legs keep their trousers and skirts: those move with them.)"""
+                  radii: dict) -> np.ndarray:
+    """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
+    over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
+    then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
+    their trousers and skirts: those move with them.)"""
     out = lab.copy()
-    ys, xs = np.nonzero(quad)
-    centre = np.array([xs.mean(), ys.mean()]) if len(xs) else None
     for part, r in radii.items():
         if part[2:] not in REACH:
             continue
@@ -219,13 +215,7 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
         mine = out == pi
         if not mine.any():
             continue
-        a, b = segs[part]
-        far = mine & (_seg_dist(px, py, a, b) > REACH[part[2:]] * r)
-        if centre is not None:
-            d = b - a
-            side = d[0] * (py - a[1]) - d[1] * (px - a[0])
-            body_side = d[0] * (centre[1] - a[1]) - d[1] * (centre[0] - a[0])
-            far &= quad | (side * body_side > 0)
+        far = mine & (_seg_dist(px, py, *segs[part]) > REACH[part[2:]] * r)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
             out[far] = others[np.argmin(scores[others][:, far], axis=0)]
