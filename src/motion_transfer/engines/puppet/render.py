@@ -183,6 +183,12 @@ class LayerOrder:
         return drape + back + (["body"] if "body" in self.names else []) + front
 
 
+def _extended(joints: np.ndarray) -> np.ndarray:
+    """[36, 2] float64 joints (the 33 body joints plus the derived ones) from [33 or 36, 2]."""
+    posed = joints.astype(np.float64)
+    return extend(posed) if posed.shape[0] == 33 else posed
+
+
 class Renderer:
     """Draws a rig posed by retargeted joints into output frames."""
 
@@ -259,23 +265,28 @@ class Renderer:
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
                head_angle: float, visibility: np.ndarray | None = None,
-               head_scale: float | None = None) -> np.ndarray:
+               head_scale: float | None = None, order: list[str] | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
         ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
         order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians, ``head_scale`` the
-        head's output pixels per image pixel (default ``width_scale``). Call once per frame, in
-        order: the drawing order keeps a little state so it does not flicker."""
-        posed = joints.astype(np.float64)
-        if posed.shape[0] == 33:
-            posed = extend(posed)
+        head's output pixels per image pixel (default ``width_scale``). Without ``order``, call once per frame,
+        in order: the drawing order keeps a little state so it does not flicker; with ``order`` (from
+        :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread."""
+        posed = _extended(joints)
+        if order is None:
+            order = self.order(depth, posed, visibility)
         T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
                             None if head_scale is None else float(head_scale))
-        for name in self.order(depth, posed, visibility):
+        for name in order:
             layer = self.layers[name]
             pv = self.posed_vertices(layer, T)
             self._draw_layer(canvas, layer, pv, T, depth)
         return canvas
+
+    def layer_order(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray | None = None) -> list[str]:
+        """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
+        return self.order(depth, _extended(joints), visibility)
 
     def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
         H, W = canvas.shape[:2]
