@@ -22,8 +22,9 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
 from ...pose.skeleton import J
+from .extras import fill_hidden_drape
 from .fill import fill_hidden_torso
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, Layer, Rig, part_segment
+from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -114,7 +115,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     bones = LAYER_BONES[layer]
     n = len(verts)
     sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
-    if layer == "body":
+    if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = _smoothstep(0.25, 0.85, t)
@@ -253,6 +254,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
             core_full = own_full | hidden
+        elif name == "drape":  # the cape behind the legs and the body, painted in
+            texture_full, hidden = fill_hidden_drape(image, labels, matte)
+            core_full = own_full | hidden
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4
@@ -271,8 +275,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         alpha = mat * ramp
-        if name == "body":
-            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso is opaque
+        if name in TRUNK_LAYERS:
+            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
@@ -280,7 +284,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
-        if name != "body":
+        if name not in TRUNK_LAYERS:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 continue
