@@ -317,8 +317,8 @@ class Renderer:
         ids = np.full((hh, hw), -1.0, np.float32)
         tri_pts = np.round((pv - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[tris]
         fill = cv2.fillConvexPoly
-        for i in order:
-            fill(ids, tri_pts[i], float(i), cv2.LINE_8, SUB)
+        for corners, i in zip(list(tri_pts[order]), order.astype(np.float64).tolist()):  # plain values: less per call
+            fill(ids, corners, i, cv2.LINE_8, SUB)
         # extrapolate the border triangles' maps two pixels outward (their texture is transparent there)
         grown = cv2.dilate(ids, self._kernel, iterations=2)
         ids = np.where(ids < 0, grown, ids)
