@@ -35,6 +35,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # bones scored: 10 limb bones + torso, MediaPipe indices
 SCORED_BONES = [(11, 13), (13, 15), (12, 14), (14, 16), (23, 25), (25, 27), (24, 26), (26, 28), (11, 12), (23, 24)]
+BONE_NAMES = ("l_upper_arm", "l_forearm", "r_upper_arm", "r_forearm", "l_thigh", "l_shin", "r_thigh", "r_shin",
+              "shoulders", "hips", "torso")  # the person's left and right, as MediaPipe names them
 LAGS = range(-2, 3)
 
 
@@ -94,23 +96,54 @@ def _angles(body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.stack(ang, axis=1), np.stack(ok, axis=1) & ~np.isnan(xy[:, 0, :1])
 
 
-def motion_error(ref: np.ndarray, out: np.ndarray) -> tuple[float, int]:
-    """Mean absolute bone-angle difference in degrees at the best lag, and that lag."""
+def bone_errors(ref: np.ndarray, out: np.ndarray, lag: int) -> np.ndarray:
+    """[T', 11] absolute bone-angle differences in degrees of ``out[t + lag]`` against ``ref[t]`` (NaN where a
+    bone is not seen in both), over the frames both tracks have at that lag."""
     ra, rok = _angles(ref)
     oa, ook = _angles(out)
+    t0, t1 = max(0, -lag), min(len(ra), len(oa) - lag)
+    if t1 <= t0:
+        return np.zeros((0, len(BONE_NAMES)))
+    d = np.degrees(np.abs((oa[t0 + lag:t1 + lag] - ra[t0:t1] + np.pi) % (2 * np.pi) - np.pi))
+    return np.where(rok[t0:t1] & ook[t0 + lag:t1 + lag], d, np.nan)
+
+
+def motion_error(ref: np.ndarray, out: np.ndarray) -> tuple[float, int]:
+    """Mean absolute bone-angle difference in degrees at the best lag, and that lag."""
     best = (float("nan"), 0)
     for lag in LAGS:
-        # out[t + lag] against ref[t]
-        t0, t1 = max(0, -lag), min(len(ra), len(oa) - lag)
-        if t1 - t0 < 5:
+        d = bone_errors(ref, out, lag)
+        if len(d) < 5:
             continue
-        d = np.abs((oa[t0 + lag:t1 + lag] - ra[t0:t1] + np.pi) % (2 * np.pi) - np.pi)
-        ok = rok[t0:t1] & ook[t0 + lag:t1 + lag]
-        per_frame = np.array([d[i][ok[i]].mean() if ok[i].any() else np.nan for i in range(len(d))])
-        err = float(np.degrees(np.nanmean(per_frame))) if np.isfinite(per_frame).any() else float("nan")
+        with np.errstate(all="ignore"):
+            per_frame = np.nanmean(d, axis=1)
+        err = float(np.nanmean(per_frame)) if np.isfinite(per_frame).any() else float("nan")
         if np.isnan(best[0]) or err < best[0]:
             best = (err, lag)
     return best
+
+
+def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5) -> dict:
+    """Where the motion error comes from: per bone its mean error (deg) and its share of the clip's error (a
+    bone's sum over frames / all bones' sums, weighted like ``motion_error``: each frame's bones averaged), the
+    ``worst`` frames (reference frame index, error, and the bone that costs most there)."""
+    d = bone_errors(ref, out, lag)
+    t0 = max(0, -lag)
+    n = (~np.isnan(d)).sum(axis=1)
+    with np.errstate(all="ignore"):
+        per_frame = np.nanmean(d, axis=1)
+        # each frame counts once: a bone's part of the clip's mean is its error / the frame's bone count
+        share = np.nansum(np.where(n[:, None] > 0, d / np.maximum(n, 1)[:, None], np.nan), axis=0)
+        total = float(np.nansum(share))
+        bones = {name: {"deg": round(float(np.nanmean(d[:, k])), 2) if np.isfinite(d[:, k]).any() else None,
+                        "seen": round(float(np.mean(np.isfinite(d[:, k]))), 2),
+                        "share": round(float(share[k] / total), 3) if total > 0 else 0.0}
+                 for k, name in enumerate(BONE_NAMES)}
+    order = np.argsort(np.nan_to_num(per_frame, nan=-1.0))[::-1][:worst]
+    frames = [{"frame": int(t + t0), "deg": round(float(per_frame[t]), 1),
+               "bone": BONE_NAMES[int(np.nanargmax(d[t]))], "bone_deg": round(float(np.nanmax(d[t])), 1)}
+              for t in order if np.isfinite(per_frame[t])]
+    return {"lag": lag, "bones": bones, "worst_frames": frames}
 
 
 def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step: int = 5,
@@ -144,9 +177,14 @@ def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step:
     return best
 
 
-def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = False) -> dict:
-    """Motion error (deg), SSIM, PSNR of ``out_path`` against ``ref_path``, plus frame 0 held still."""
-    ref_t, out_t = metric_track(ref_path), metric_track(out_path)
+def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = False, bones: bool = False,
+               ref_track: np.ndarray | None = None) -> dict:
+    """Motion error (deg), SSIM, PSNR of ``out_path`` against ``ref_path``, plus frame 0 held still.
+
+    ``bones``: also the per-bone breakdown (``per_bone``) under the key ``per_bone``; ``ref_track``: the
+    reference's ``metric_track`` when already measured (a clip scored twice is tracked once)."""
+    ref_t = metric_track(ref_path) if ref_track is None else ref_track
+    out_t = metric_track(out_path)
     err, lag = motion_error(ref_t, out_t)
     ref_f, out_f = read_frames(ref_path), read_frames(out_path)
     ssim, psnr = appearance(ref_f, out_f)
@@ -167,6 +205,8 @@ def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = Fa
             ps, pp = appearance(ref_f, out_f, box=box)
             ss, _ = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
             row.update({"ssim_person": round(ps, 3), "psnr_person": round(pp, 2), "still_ssim_person": round(ss, 3)})
+    if bones:
+        row["per_bone"] = per_bone(ref_t, out_t, lag)
     return {**row,
             "ref_detected": float(np.mean(~np.isnan(ref_t[:, 0, 0]))),
             "out_detected": float(np.mean(~np.isnan(out_t[:, 0, 0])))}

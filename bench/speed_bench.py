@@ -12,8 +12,11 @@ Runs, each in a fresh process (model loading and imports included, as a user's c
 
 Targets (issue 13, for 2 idle cores): std <= 10 s, pro <= 20 s, second character <= 5 s. Shared, loaded
 machines make absolute seconds noisy; the ratios to the reference measured in the same run are what compare
-between machines and runs. CPU seconds (user + system, all threads) are printed too: they hardly depend on the
-load, and half of them is the least wall time two idle cores could need. Prints figures; asserts nothing.
+between machines and runs. CPU seconds (user + system, all threads) are printed too: they depend much less on the
+load, and half of them is the least wall time two idle cores could need. Per run: wall and CPU seconds, both as
+ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
+(stages that run beside another are marked). The machine's load average is printed at start and end. Prints
+figures; asserts nothing.
 """
 from __future__ import annotations
 
@@ -65,9 +68,30 @@ def child(code: str, env: dict) -> dict:
     return data
 
 
-def shares(timings: dict) -> str:
-    total = sum(v for v in timings.values() if isinstance(v, (int, float)))
-    return ", ".join(f"{k} {v:.1f} s ({100 * v / max(total, 1e-9):.0f}%)" for k, v in timings.items())
+# stages that run beside or inside another one, so they are not added to the sequence
+BESIDE = {"rig": "beside pose", "animate": "CPU-s, part of render"}
+
+
+def shares(timings: dict, process: float, ref: float) -> list[str]:
+    """Each stage's wall seconds, its share of the whole process's wall time and its ratio to the reference;
+    "start-up" is what the stages do not account for (imports, model loading, writing the file's end)."""
+    rows = []
+    sequence = 0.0
+    for k, v in timings.items():
+        if not isinstance(v, (int, float)):
+            continue
+        note = f"  ({BESIDE[k]})" if k in BESIDE else ""
+        sequence += 0.0 if k in BESIDE else v
+        rows.append(f"{k:>10} {v:6.2f} s {100 * v / max(process, 1e-9):4.0f}%  {v / ref:5.2f} x ref{note}")
+    rest = process - sequence
+    rows.append(f"{'start-up':>10} {rest:6.2f} s {100 * rest / max(process, 1e-9):4.0f}%  {rest / ref:5.2f} x ref"
+                "  (imports, models, closing the file)")
+    return rows
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min) on {os.cpu_count()} CPUs"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,9 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     first, second = folder / "character.png", folder / "character2.png"
     make_character(first, size=(720, 960), style="character")
     make_character(second, size=(720, 960), style="person", pose="t-pose")
-    load = os.getloadavg()
-    print(f"# {args.seconds:g} s, 30 fps, 1280x720 dance; {os.cpu_count()} CPUs, load average "
-          f"{load[0]:.1f} at start (other work on the machine inflates every figure alike)")
+    from motion_transfer.engines.puppet.engine import DRAW_THREADS
+    from motion_transfer.pose.estimator import POSE_PIECES
+
+    print(f"# {args.seconds:g} s, 30 fps, 1280x720 dance; {POSE_PIECES} pose pieces, {DRAW_THREADS} drawing threads")
+    print(f"# at start: {load()} (other work on the machine inflates wall times; CPU seconds much less)")
 
     def reference() -> dict:
         return child(_REFERENCE.format(src=SRC, video=str(video), output=str(folder / "reference.mp4")), env)
@@ -119,11 +145,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, r in rows.items():
         ratio = r["process"] / ref
         target = TARGETS[name]
-        print(f"{name:>17}: {r['process']:.2f} s = {ratio:.2f} x reference  (in-process {r['wall']:.2f} s; "
-              f"target {target:g} s on 2 idle cores = {target / 3.0:.2f} x a 3 s reference)")
-        print(f"{'':>17}  CPU {r['cpu']:.1f} s = {r['cpu'] / ref_cpu:.2f} x the reference's CPU; "
-              f"on 2 idle cores at least {r['cpu'] / 2:.1f} s wall (cache: {r.get('cache')})")
-        print(f"{'':>17}  {shares(r['timings'])}")
+        print(f"\n{name} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames, pose cache: {r.get('cache')}):")
+        print(f"  wall {r['process']:.2f} s = {ratio:.2f} x reference (target {target:g} s on 2 idle cores, "
+              f"{target / 3.0:.2f} x a 3 s reference)")
+        print(f"  CPU  {r['cpu']:.1f} s = {r['cpu'] / ref_cpu:.2f} x the reference's CPU; on 2 idle cores at least "
+              f"{r['cpu'] / 2:.1f} s wall; peak RSS {r['peak_mb']:.0f} MB")
+        for line in shares(r["timings"], r["process"], ref):
+            print("  " + line)
         print(json.dumps({"run": name, "reference": round(ref, 3), "reference_cpu": round(ref_cpu, 3), **r}))
     if not args.skip_memory:
         long_video = folder / "motion_long.mp4"
@@ -131,8 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         code = _RUN.format(src=SRC, image=str(first), video=str(long_video), output=str(folder / "long.mp4"),
                            tier="std")
         r = child(code, env)
-        print(f"peak memory, std on a {args.memory_seconds:g} s 720p clip: {r['peak_mb']:.0f} MB "
-              f"({r['process']:.1f} s); 10 s clip: {rows['std']['peak_mb']:.0f} MB")
+        print(f"\npeak memory (max RSS), std on a {args.memory_seconds:g} s 720p clip: {r['peak_mb']:.0f} MB "
+              f"({r['process']:.1f} s wall, {r['cpu']:.1f} CPU-s, pose cache: {r.get('cache')}); "
+              f"{args.seconds:g} s clip: {rows['std']['peak_mb']:.0f} MB")
+    print(f"# at end: {load()}")
     return 0
 
 

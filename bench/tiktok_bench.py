@@ -1,7 +1,7 @@
 """Puppet engine on real footage: self-reenactment of the six TikTok clips MimicMotion's authors published.
 
     python bench/tiktok_bench.py FOLDER [--tier std|pro] [--peers] [--keep DIR] [--clips 0,1,2] [--cross]
-                                        [--sheets DIR] [--frames N]
+                                        [--sheets DIR] [--frames N] [--per-bone]
 
 FOLDER holds ``raw_{0..5}.mp4`` (and the peers' ``ours_i``, ``moore_i``, ``musev_i``, ``magic_dance_i``); see its
 README.md. For each clip, frame 0 is the character image and the whole clip the motion; the result is scored
@@ -10,7 +10,10 @@ MediaPipe Pose on both, degrees), SSIM and PSNR at 256x256 every 5th frame, best
 the published systems with the same code, so the figures are comparable. ``--cross`` also drives the character of
 clip i with the motion of clip i+1 (the real use: someone else's dance) and scores the motion error against clip
 i+1. ``--sheets DIR`` writes a contact sheet per result (8 frames, the reference above ours) to look at;
-``--frames N`` cuts every clip to its first N frames (quick iterations). Targets: motion error < 5 degrees,
+``--frames N`` cuts every clip to its first N frames (quick iterations). ``--per-bone`` says where the motion
+error comes from: per bone its mean error and share, the worst frames, and the same for the retargeted skeleton
+itself (the joints the engine meant to draw, scored against the reference without rendering and re-detecting:
+what retargeting costs, apart from what drawing costs). Targets: motion error < 5 degrees,
 SSIM > 0.74 (MimicMotion, a GPU diffusion model: 3.3 degrees, 0.738). Never needed by the tests.
 """
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from puppet_bench import first_frame, read_frames, run_engine, score_pair
+from puppet_bench import first_frame, metric_track, motion_error, per_bone, read_frames, run_engine, score_pair
 
 PEERS = {"ours": "MimicMotion", "moore": "Moore-AnimateAnyone", "musev": "MuseV", "magic_dance": "MagicDance"}
 
@@ -61,6 +65,73 @@ def contact_sheet(ref: Path, ours: Path, path: Path, n: int = 8, height: int = 2
     Image.fromarray(np.vstack([r[:, :width] for r in rows])).save(path)
 
 
+@contextmanager
+def captured_motion(box: dict):
+    """Keep the retargeted ``Motion`` the puppet engine draws (``box["motion"]``): a look inside for the
+    per-bone breakdown, without changing what the engine does."""
+    from motion_transfer.engines.puppet import engine
+
+    draw = engine.render_video
+
+    def keep(request, rig, motion, *args, **kwargs):
+        box["motion"] = motion
+        return draw(request, rig, motion, *args, **kwargs)
+
+    engine.render_video = keep
+    try:
+        yield box
+    finally:
+        engine.render_video = draw
+
+
+def skeleton_track(motion, long_side: int = 512) -> np.ndarray:
+    """The retargeted joints as a ``metric_track`` would read them: [T, 33, 3] in the 512-px frame, with the
+    actor's visibility."""
+    s = long_side / max(motion.out_w, motion.out_h)
+    return np.concatenate([motion.joints[:, :33] * s, motion.visibility[:, :33, None]], axis=2).astype(np.float32)
+
+
+def engine_options(pairs: list[str]) -> dict:
+    """``KEY=VALUE`` strings as engine options (``true``/``false`` as booleans, numbers as numbers)."""
+    options = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        low = value.lower()
+        if low in ("true", "false"):
+            options[key] = low == "true"
+        else:
+            try:
+                options[key] = float(value)
+            except ValueError:
+                options[key] = value
+    return options
+
+
+def print_bones(label: str, breakdown: dict) -> None:
+    bones = breakdown["bones"]
+    cells = "  ".join(f"{n} {b['deg'] if b['deg'] is not None else '-'}({round(100 * b['share'])}%)"
+                      for n, b in bones.items())
+    worst = ", ".join(f"{w['frame']}: {w['deg']} ({w['bone']} {w['bone_deg']})" for w in breakdown["worst_frames"])
+    print(f"  {label}: {cells}\n    worst frames: {worst}", flush=True)
+
+
+def run_one(image: Path, motion_video: Path, out: Path, ref_track: np.ndarray, args) -> tuple[dict, dict]:
+    """The engine on ``image`` driven by ``motion_video``, scored against it (and broken down per bone)."""
+    box: dict = {}
+    t = time.perf_counter()
+    with captured_motion(box):
+        res = run_engine(image, motion_video, out, tier=args.tier, orientation=args.orientation,
+                         **engine_options(args.option))
+    wall = time.perf_counter() - t
+    row = {**score_pair(motion_video, out, bones=args.per_bone, ref_track=ref_track), "wall_s": round(wall, 1),
+           "frames": res["frames"], "timings": res["timings"]}
+    if args.per_bone:
+        skel = skeleton_track(box["motion"])
+        err, lag = motion_error(ref_track, skel)
+        row["skeleton"] = {"motion_err_deg": round(err, 2), **per_bone(ref_track, skel, lag)}
+    return row, res
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("folder", type=Path, help="the tiktok folder (raw_i.mp4 and the peers' videos)")
@@ -72,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cross", action="store_true", help="also character of clip i with the motion of clip i+1")
     ap.add_argument("--sheets", type=Path, help="write a contact sheet PNG per result into this folder")
     ap.add_argument("--frames", type=int, default=0, help="use only the first N frames of each clip")
+    ap.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                    help="an engine option (repeatable; true/false and numbers are converted), e.g. face=false")
+    ap.add_argument("--per-bone", action="store_true",
+                    help="break the motion error down per bone and frame, for the result and its skeleton")
     args = ap.parse_args(argv)
     clips = [int(c) for c in args.clips.split(",")]
     work = args.keep or Path(tempfile.mkdtemp(prefix="tiktok-bench-"))
@@ -85,27 +160,40 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.frames:
             raws[i] = cut(raws[i], work / f"raw_{i}_first{args.frames}.mp4", args.frames)
+    refs: dict[int, np.ndarray] = {}
+
+    def ref_track(i: int) -> np.ndarray:
+        if i not in refs:
+            refs[i] = metric_track(raws[i])
+        return refs[i]
+
+    def show(row: dict) -> None:
+        bones, skel = row.pop("per_bone", None), row.pop("skeleton", None)
+        print(json.dumps(row), flush=True)
+        if bones is not None:
+            print_bones(f"result, lag {bones['lag']}", bones)
+        if skel is not None:
+            print_bones(f"skeleton {skel['motion_err_deg']} deg, lag {skel['lag']}", skel)
+
     for i in clips:
         raw = raws[i]
         image = work / f"raw_{i}_frame0.png"
         first_frame(raw, image)
         out = work / f"puppet_{i}.mp4"
-        t = time.perf_counter()
-        res = run_engine(image, raw, out, tier=args.tier, orientation=args.orientation)
-        wall = time.perf_counter() - t
-        row = {"clip": i, "system": "puppet", **score_pair(raw, out), "wall_s": round(wall, 1),
-               "frames": res["frames"], "timings": res["timings"]}
+        scored, _ = run_one(image, raw, out, ref_track(i), args)
+        row = {"clip": i, "system": "puppet", **scored}
         rows.append(row)
-        print(json.dumps(row), flush=True)
+        show(row)
         if args.sheets:
             contact_sheet(raw, out, args.sheets / f"clip{i}.png")
         if args.cross:
             j = (i + 1) % 6
             out = work / f"puppet_{i}_moved_by_{j}.mp4"
-            run_engine(image, raws[j], out, tier=args.tier, orientation=args.orientation)
-            crow = {"clip": f"{i}<-{j}", "system": "puppet cross", **score_pair(raws[j], out)}
+            scored, _ = run_one(image, raws[j], out, ref_track(j), args)
+            crow = {"clip": f"{i}<-{j}", "system": "puppet cross",
+                    **{k: v for k, v in scored.items() if k not in ("wall_s", "frames", "timings")}}
             rows.append(crow)
-            print(json.dumps(crow), flush=True)
+            show(crow)
             if args.sheets:
                 contact_sheet(raws[j], out, args.sheets / f"clip{i}_moved_by_{j}.png")
         if args.peers:

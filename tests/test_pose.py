@@ -47,6 +47,59 @@ def test_balanced_preset_stays_accurate(dance):
     assert np.isfinite(track.face[:, 0, 0]).mean() > 0.9 and np.isfinite(track.right_hand[:, 0, 0]).mean() > 0.5
 
 
+def test_a_clip_tracked_in_pieces_matches_one_tracked_whole(dance, monkeypatch):
+    """Pieces tracked side by side join into the track one tracker gives (the second piece's tracker starts
+    with a fresh search, so not bit for bit, but within a fraction of the pose accuracy)."""
+    from motion_transfer.pose import estimator
+
+    path, clip = dance
+    monkeypatch.setattr(estimator, "MIN_PIECE_SECONDS", 0.5)
+    assert estimator.piece_starts(len(clip), 30.0) == [0, 30]
+    seen, ranges = [], []
+    real = estimator._Piece.track
+
+    def track(self, start, stop, *a):
+        ranges.append((start, stop))
+        return real(self, start, stop, *a)
+
+    monkeypatch.setattr(estimator._Piece, "track", track)
+    pieces = track_video(path, preset="balanced", progress=lambda s, i, n: seen.append((i, n)))
+    assert sorted(ranges) == [(0, 30), (30, None)]
+    monkeypatch.setattr(estimator, "POSE_PIECES", 1)
+    whole = track_video(path, preset="balanced")
+    assert len(pieces) == len(whole) == len(clip)
+    gap = np.linalg.norm(pieces.body[:, MAIN, :2] - whole.body[:, MAIN, :2], axis=-1)
+    assert np.nanmedian(gap) / clip.scale < 0.01
+    assert median_error_pct(pieces, clip) < 3.0
+    assert seen[-1] == (len(clip), len(clip)) and all(i <= n for i, n in seen)
+
+
+def test_an_error_in_one_piece_stops_the_other_and_keeps_stderr(dance, monkeypatch):
+    import os
+    import threading
+
+    from motion_transfer.errors import EngineError
+    from motion_transfer.pose import estimator
+
+    path, _ = dance
+    monkeypatch.setattr(estimator, "MIN_PIECE_SECONDS", 0.5)
+    real = estimator._Piece._sample
+
+    def failing(self, samples, k, *a, **kw):
+        if k >= 40:
+            raise EngineError("the pose model crashed.")
+        return real(self, samples, k, *a, **kw)
+
+    monkeypatch.setattr(estimator._Piece, "_sample", failing)
+    stderr_before = os.fstat(2)
+    before = threading.active_count()
+    with pytest.raises(EngineError, match="crashed"):
+        track_video(path, preset="balanced")
+    assert threading.active_count() <= before
+    after = os.fstat(2)  # the models' muting of stderr was undone
+    assert (after.st_dev, after.st_ino) == (stderr_before.st_dev, stderr_before.st_ino)
+
+
 def test_depth_tells_an_arm_in_front_from_one_behind(tmp_path):
     """The track's z says whether the crossing arm is in front of the body or behind it: the puppet's draw
     order depends on it."""

@@ -143,8 +143,13 @@ def test_opened_mouth_shows_a_dark_cavity():
 def test_sparse_face_from_head_joints_and_findings():
     """A face the face model cannot read is animated from its head joints when they were located, and stays
     still (with a finding) when they were not."""
-    from motion_transfer.engines.puppet.face import (FaceAnimator, build_face_rig, face_drive, face_finding,
-                                                     sparse_face)
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        build_face_rig,
+        face_drive,
+        face_finding,
+        sparse_face,
+    )
 
     clip, _, faces = _talk()
     rgb, joints, _ = _character()
@@ -169,7 +174,11 @@ def test_sparse_face_from_head_joints_and_findings():
 @pytest.mark.parametrize("yaw", [-30.0, 30.0])
 def test_turned_head_keeps_hair_and_outline_in_place(yaw):
     """A 30 degree turn moves the features across the face but leaves the ring around it where it was."""
-    from motion_transfer.engines.puppet.face import FaceDrive, face_targets, turn_rotation
+    from motion_transfer.engines.puppet.face import (
+        FaceDrive,
+        face_targets,
+        turn_rotation,
+    )
 
     _, _, face = _character()
     drive = FaceDrive(rotation=turn_rotation(np.array([yaw]), np.zeros(1)), expression=None, eyes=np.ones((1, 2)),
@@ -203,3 +212,170 @@ def test_roll_follows_the_face_mesh():
     track.face[3:] = np.nan  # the face lost: the last correction holds
     held = roll_correction(face, track, joints)
     assert np.allclose(held[3:], held[2])
+
+
+RIGHT_BROW = (70, 63, 105, 66, 107)
+LEFT_BROW = (300, 293, 334, 296, 336)
+
+
+def _brow_shift(rest, out, pts) -> float:
+    """How far (rows, up negative) the brow around points ``pts`` [K, 2] moved from ``rest`` to ``out``: the
+    rest brow's patch matched along a vertical strip of the output."""
+    import cv2
+
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int) - 3
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int) + 4
+    reach = 14
+    tmpl = rest[y0:y1, x0:x1].astype(np.float32)
+    strip = out[y0 - reach:y1 + reach, x0:x1].astype(np.float32)
+    score = cv2.matchTemplate(strip, tmpl, cv2.TM_SQDIFF)[:, 0]
+    k = int(np.argmin(score))
+    if 0 < k < len(score) - 1:  # sub-pixel: the parabola through the best match and its neighbours
+        a, b, c = score[k - 1], score[k], score[k + 1]
+        k = k + 0.5 * (a - c) / max(a - 2 * b + c, 1e-9)
+    return float(k - reach)
+
+
+def test_brows_follow_the_expression():
+    """Brows raised and lowered in the actor's aligned expression move the character's drawn brows by as much
+    (in face sizes), and the eyes below them stay where they were."""
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        FaceDrive,
+        turn_rotation,
+    )
+
+    rgb, _, face = _character()
+    lift = np.array([0.0, -0.07, 0.05])  # face sizes, y down: raised, then lowered
+    expr = np.zeros((3, 468, 3))
+    for i in RIGHT_BROW + LEFT_BROW:
+        expr[:, i, 1] = lift
+    drive = FaceDrive(rotation=turn_rotation(np.zeros(3), np.zeros(3)), expression=expr, eyes=np.ones((3, 2)),
+                      mouth=np.zeros(3), width=np.ones(3), angles=np.zeros((3, 3)))
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    eye = fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID
+    moved, eyes = [], []
+    for t in range(3):
+        anim.apply(t)
+        out = tex[:, :, :3].copy()
+        moved.append([_brow_shift(rgb, out, face.points[list(b), :2]) for b in (RIGHT_BROW, LEFT_BROW)])
+        eyes.append(_eye_dark(out, face, eye))
+    moved = np.array(moved)
+    for t in (1, 2):
+        want = lift[t] * face.size
+        got = moved[t]
+        assert np.all(np.sign(got) == np.sign(want)), (got, want)
+        assert np.all(np.abs(got - want) < 0.4 * abs(want) + 1.0), (got, want)
+    assert abs(eyes[1] - eyes[0]) < 0.25 * eyes[0]
+
+
+def test_head_pitch_follows_the_actor():
+    """Nodding the actor's head up and down pitches the character's face: MediaPipe reads the warped character's
+    pitch change in the same direction, while its outline moves much less than its features."""
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        FaceDrive,
+        face_targets,
+        turn_rotation,
+    )
+    from motion_transfer.pose.estimator import detect_image
+
+    rgb, _, face = _character()
+    pitch = np.array([0.0, -20.0, -10.0, 10.0, 20.0])
+    n = len(pitch)
+    drive = FaceDrive(rotation=turn_rotation(np.zeros(n), pitch), expression=None, eyes=np.ones((n, 2)),
+                      mouth=np.zeros(n), width=np.ones(n), angles=np.zeros((n, 3)))
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    measured = []
+    for t in range(n):
+        anim.apply(t)
+        measured.append(fm.head_angles(detect_image(tex[:, :, :3].copy(), segmentation=False).face[0].astype(float))[1])
+        pts = face_targets(face, drive, t)
+        nose = pts[fm.NOSE_TIP] - face.points[fm.NOSE_TIP, :2]
+        if pitch[t] != 0:
+            # looking up (positive pitch) moves the nose up the face; the outline moves much less
+            assert np.sign(-nose[1]) == np.sign(pitch[t])
+            oval = np.linalg.norm(pts[list(fm.OVAL)] - face.points[list(fm.OVAL), :2], axis=1)
+            assert oval.max() < 0.6 * abs(nose[1])
+    change = np.array(measured) - measured[0]
+    assert np.isfinite(change).all()
+    assert _corr(change, pitch) > 0.9
+    # a 2D warp reads as about a third of the commanded nod (the silhouette does not turn): direction and
+    # order are what the character can show
+    turned = pitch != 0
+    assert np.all(np.sign(change[turned]) == np.sign(pitch[turned])), change
+    assert np.all(np.abs(change[np.abs(pitch) == 20]) > 3.0), change
+
+
+def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
+    """The face model sometimes "finds" a face in a cartoon animal's muzzle; a mesh whose eyes, nose and mouth
+    are far from where the pose model put them is refused (the sparse face from the joints is used instead),
+    while the real face's mesh agrees with its joints."""
+    from motion_transfer.engines.puppet.face import mesh_agrees
+
+    clip, _, faces = _talk()
+    joints, seen = clip.joints[0, :, :2].astype(np.float64), np.ones(33)
+    assert mesh_agrees(faces[0], joints, seen)
+    size = float(fm.face_size(faces[0]))
+    off = faces[0].copy()
+    off[:, :2] += np.array([0.5, -0.6]) * size  # the fox's case: the "face" up and to the side of the muzzle
+    assert not mesh_agrees(off, joints, seen)
+    unseen = np.zeros(33)  # too few joints seen to judge: the mesh is trusted
+    assert mesh_agrees(off, joints, unseen)
+
+
+def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
+    """A character drawn with its mouth a little open (upper teeth showing) opens it further: the inside between
+    the lips is a red-brown (not a black hole), and the image's teeth stay under the upper lip instead of being
+    stretched across the gap."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        face_drive,
+        face_rig_for,
+    )
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    _, _, faces = _talk()
+    big = (960, 960)  # the drawn teeth are a few pixels tall at this size
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    # upper teeth filling the top of the open mouth, inside the face model's inner lip line
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    top = face.points[13, 1] + 0.4 * (face.points[14, 1] - face.points[13, 1])
+    rgb = rgb.copy()
+    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < top)] = (236, 232, 224)
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    assert anim.teeth is not None  # the image shows teeth in its open mouth
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    anim.apply(t)
+    pts = anim.targets(t)
+    up, low = pts[13], pts[14]
+    assert np.linalg.norm(low - up) > anim.rest_gap + 3
+    out = tex[:, :, :3].astype(np.float32)
+
+    def at(p):
+        x, y = np.round(p).astype(int)
+        return out[y - 1:y + 2, x - 1:x + 2].reshape(-1, 3).mean(axis=0)
+
+    inside = at(up + 0.65 * (low - up))
+    assert inside[0] >= 30 and inside[0] > inside[1] + 15 and inside.mean() < 150, inside  # red-brown, not black
+    # teeth: bright, grey pixels well inside the opened lips, in the upper half (on the upper lip), none in
+    # the lower part (not stretched across the gap)
+    posed = np.zeros(rgb.shape[:2], np.uint8)
+    ring = pts[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1]]
+    cv2.fillPoly(posed, [np.round(ring).astype(np.int32)], 1)
+    posed = cv2.erode(posed, np.ones((5, 5), np.uint8)) > 0
+    bright = (out.mean(axis=2) > 110) & (out.max(axis=2) - out.min(axis=2) < 40) & posed
+    rows = np.arange(rgb.shape[0])[:, None]
+    assert bright[(rows < up[1] + 0.5 * (low[1] - up[1]))[:, 0]].sum() >= 10
+    assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2

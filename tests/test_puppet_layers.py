@@ -177,35 +177,6 @@ def test_no_islands_in_any_frame(which, request):
         assert pieces and sum(pieces[1:]) < 0.002 * pieces[0], f"{which}, frame {t}: pieces {pieces[:5]}"
 
 
-def test_a_portraits_missing_legs_stay_out_of_view(tmp_path):
-    from motion_transfer.engines.puppet.framing import apply_zoom, body_cut, zoom_for_absent_parts
-    from motion_transfer.pose.retarget import retarget
-    from motion_transfer.pose.track import PoseTrack
-    from motion_transfer.samples import make_motion
-
-    image, rig = _rig_file(tmp_path, "a-pose", framing="closeup")
-    cut = body_cut(rig)
-    assert cut is not None  # the image cuts the body at its bottom edge, with no legs
-    clip = make_motion("dance", seconds=2.0, fps=10, size=(640, 480))
-    track = PoseTrack.empty(len(clip.joints), 10.0, 640, 480)
-    track.body[:, :, :3] = clip.joints
-    track.body[:, :, 3] = 1.0
-    motion = retarget(track, rig.rest_pose(), "video", 640, 480)
-    zoom, anchor = zoom_for_absent_parts(rig, motion)
-    assert zoom > 1.05
-    apply_zoom(motion, zoom, anchor)
-    from motion_transfer.engines.puppet.render import bone_transforms
-
-    rest = extend(rig.joints.astype(np.float64))
-    lowest = [float((cut @ M[:, :2].T + M[:, 2])[:, 1].min()) for M in
-              (bone_transforms(rest, motion.joints[t].astype(np.float64), float(motion.width_scale[t]), 0.0)["pelvis"]
-               for t in range(len(motion)))]
-    assert np.mean(np.array(lowest) >= 0.92 * 480 - 1) >= 0.9  # the cut is below the frame (its clothes may show)
-    assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
-    head = motion.joints[:, -1]
-    assert np.mean((head[:, 1] > 0) & (head[:, 1] < 480)) > 0.9  # the head stays in view
-
-
 def _rig_file(tmp_path, pose: str, style: str = "person", framing: str = "full"):
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.media.frames import read_image
@@ -290,3 +261,59 @@ def test_background_fill_draws_no_streaks():
         if len(xs) > 20:
             run = smooth[y, xs]
             assert np.abs(run - run[0]).max(axis=1).max() > 2.0, y
+
+
+@pytest.fixture(scope="module")
+def standing(tmp_path_factory):
+    return _rig(tmp_path_factory, "a-pose")
+
+
+def test_a_short_sleeve_stays_whole_on_its_arm(standing):
+    """A T-shirt's short sleeve (the shirt's colour over a bare forearm): every sleeve pixel on the arm's outer
+    side belongs to the arm's layer, none is torn off to the body (where it would stay behind as a flap)."""
+    image, rig = standing
+    ext = extend(rig.joints.astype(np.float64))
+    labels = rig.labels
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    shirt = (np.linalg.norm(image.astype(np.float64) - SHIRT, axis=2) < 40) & (rig.matte > 0.5)
+    centre = torso_quad(ext).mean(axis=0)
+    for side, layer in (("left", "arm_l"), ("right", "arm_r")):
+        a, b = ext[J[f"{side}_shoulder"]], ext[J[f"{side}_elbow"]]
+        d = b - a
+        t = ((px - a[0]) * d[0] + (py - a[1]) * d[1]) / float(d @ d)
+        across = (d[0] * (py - a[1]) - d[1] * (px - a[0])) / np.linalg.norm(d)
+        inward = np.sign(d[0] * (centre[1] - a[1]) - d[1] * (centre[0] - a[0]))
+        sleeve = shirt & (t > 0.15) & (t < 0.4) & (across * inward < -2)
+        assert sleeve.sum() > 30
+        on_arm = np.isin(labels[sleeve], [PARTS.index(p) for p in LAYERS[layer]]).mean()
+        assert on_arm > 0.95, (side, on_arm)
+
+
+def test_a_forearm_cut_by_the_image_border_keeps_its_own_pixels(tmp_path):
+    """An arm hanging down past the image's bottom edge (its wrist outside, most of its forearm inside, as in a
+    waist-up dance video) while the other arm is bent in front of the body: the hanging arm is still its own (no
+    mirrored stand-in of the other hung over it), and the rest pose draws the forearm's own skin where it is."""
+    from PIL import Image
+
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "person.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="crossed_forearm")
+    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    bottom = int(el[1] + 0.6 * (wr[1] - el[1]))  # the wrist below the cut, 60% of the forearm above it
+    cropped = tmp_path / "cut.png"
+    Image.fromarray(read_image(path)[:bottom]).save(cropped)
+    image = read_image(cropped)
+    rig = rig_character(image)
+    assert rig.meta["drawn_from_twin"] == []
+    out = Renderer(rig, image.shape[1], image.shape[0]).render(
+        rig.background.copy(), extend(rig.joints.astype(np.float64)), np.zeros(36), 1.0, 0.0)
+    for side in ("left",):
+        a, b = rig.joints[J[f"{side}_elbow"]], rig.joints[J[f"{side}_wrist"]]
+        mid = np.round(a + 0.35 * (b - a)).astype(int)
+        drawn = out[mid[1] - 2:mid[1] + 3, mid[0] - 2:mid[0] + 3].astype(float)
+        own = image[mid[1] - 2:mid[1] + 3, mid[0] - 2:mid[0] + 3].astype(float)
+        assert np.median(np.linalg.norm(own - SKIN, axis=2)) < 60, side  # the forearm's skin
+        assert np.median(np.linalg.norm(drawn - own, axis=2)) < 12, side

@@ -161,3 +161,73 @@ def test_bone_table_is_a_tree():
     for parent, child, _ in BONES:
         assert parent in seen, (parent, child)
         seen.add(child)
+
+
+def _zoomed(track, factor: np.ndarray):
+    """``track`` (changed in place) with each frame's body scaled by ``factor[t]`` about the frame's centre (the
+    actor walking towards the camera)."""
+    c = np.array([track.width / 2.0, track.height / 2.0], np.float32)
+    track.body[:, :, :2] = c + (track.body[:, :, :2] - c) * factor[:, None, None].astype(np.float32)
+    return track
+
+
+def test_turning_is_not_read_as_the_actor_moving_away():
+    """A full turn on the spot: shoulders and face narrow to a profile, the actor's distance does not change.
+    Walking towards the camera at the same time: the size follows the walk only."""
+    from motion_transfer.pose.retarget import _bone_vis, _lengths, actor_scale, extend_vis
+
+    def sigma(track):
+        body = track.body
+        lengths = _lengths(extend(body[:, :, :2].astype(np.float64)))
+        return actor_scale(lengths, _bone_vis(extend_vis(body[:, :, 3].astype(np.float64))), track.fps)
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    s = sigma(turn.to_track())
+    assert s.min() > 0.98 and s.max() < 1.02
+    walk = np.linspace(0.85, 1.15, len(turn.joints))
+    s = sigma(_zoomed(turn.to_track(), walk))
+    rel = (s / (walk / np.median(walk)))[15:-15]  # away from the ends, where the 0.5 s smoothing flattens a ramp
+    assert rel.min() > 0.97 and rel.max() < 1.03
+
+
+def test_a_character_turned_sideways_in_its_image_keeps_its_size(dance):
+    """The image shows the character turned (its shoulders half as wide as facing the camera): its size comes
+    from the torso's height, not from the foreshortened width, so it is drawn as tall as the actor."""
+    track = dance.to_track()
+    j0 = dance.joints[0, :, :2].astype(np.float64).copy()
+    mid = 0.5 * (j0[J["left_shoulder"], 0] + j0[J["right_shoulder"], 0])
+    j0[:, 0] = mid + 0.5 * (j0[:, 0] - mid)  # the whole figure narrowed: turned about 60 degrees
+    rest = RestPose(joints=j0.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    assert motion.proportions["k"] == pytest.approx(1.0, abs=0.05)
+    assert motion.proportions["spine"] == pytest.approx(1.0, abs=0.05)
+    spine = np.linalg.norm(motion.joints[:, MH] - motion.joints[:, MS], axis=-1)
+    actor = np.linalg.norm(extend(dance.joints[:, :, :2])[:, MH] - extend(dance.joints[:, :, :2])[:, MS], axis=-1)
+    assert np.allclose(spine / actor, 1.0, atol=0.05)
+
+
+def test_a_turned_characters_torso_widens_only_a_little_when_the_actor_faces_the_camera():
+    """The character is the actor turned 60 degrees (its shoulders and hips at half their frontal width): as the
+    actor turns to face the camera they double, but the character's texture can only stretch, so its widths
+    stay within WIDEN_MAX of the image's; bone directions stay the actor's."""
+    from motion_transfer.pose.retarget import WIDEN_MAX
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.abs(turn.events["yaw_deg"])
+    t0 = int(np.argmin(np.abs(yaw - 60)))
+    j0 = turn.joints[t0, :, :2].astype(np.float64)
+    rest = RestPose(joints=j0.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    front = yaw < 20
+    assert front.any()
+    for a, b in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")):
+        drawn = bone_len(motion.joints, J[a], J[b])
+        image = np.linalg.norm(j0[J[a]] - j0[J[b]])
+        actor = bone_len(turn.joints, J[a], J[b])
+        assert actor[front].min() > 1.6 * image  # the actor's torso is much wider facing the camera
+        assert (drawn <= WIDEN_MAX * motion.width_scale * image + 0.5).all()
+        assert drawn[front].min() >= 0.95 * WIDEN_MAX * motion.width_scale[front].min() * image
+    d_out = motion.joints[:, J["left_shoulder"]] - motion.joints[:, J["right_shoulder"]]
+    d_act = turn.joints[:, J["left_shoulder"], :2] - turn.joints[:, J["right_shoulder"], :2]
+    ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
+    assert np.minimum(ang, 360 - ang).max() < 0.5

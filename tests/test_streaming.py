@@ -9,10 +9,10 @@ import av
 import numpy as np
 import pytest
 
-from motion_transfer.errors import InputError
+from motion_transfer.errors import EngineError, InputError
 from motion_transfer.request import Request
 from motion_transfer.samples import make_character, make_clip
-from motion_transfer.stages import prefetch
+from motion_transfer.stages import prefetch, run_all
 
 
 # ------------------------------------------------------------------------------------------------ prefetch
@@ -52,6 +52,54 @@ def test_closing_early_stops_an_endless_producer_and_runs_its_cleanup():
     stage.close()
     assert time.monotonic() - t < 2.0
     assert cleaned.is_set() and not stage._thread.is_alive()
+
+
+# ------------------------------------------------------------------------------------------------ run_all
+def test_run_all_returns_every_result_in_order():
+    def job(i):
+        return lambda stop: [i * 10 + k for k in range(3)]
+
+    polls = []
+    assert run_all([job(i) for i in range(4)], poll=lambda: polls.append(1)) == [
+        [0, 1, 2], [10, 11, 12], [20, 21, 22], [30, 31, 32]]
+
+
+def _waiting(stopped: list):
+    def job(stop):
+        while not stop.wait(0.01):
+            pass
+        stopped.append(1)
+    return job
+
+
+def test_a_failing_job_stops_the_others_and_its_error_is_raised():
+    stopped: list = []
+
+    def failing(stop):
+        time.sleep(0.05)
+        raise InputError("the clip is damaged at frame 40.")
+
+    before = threading.active_count()
+    with pytest.raises(InputError, match="frame 40"):
+        run_all([_waiting(stopped), failing, _waiting(stopped)])
+    assert stopped == [1, 1]
+    assert threading.active_count() == before
+
+
+def test_a_cancel_raised_by_poll_stops_every_job():
+    stopped: list = []
+
+    class Cancelled(Exception):
+        pass
+
+    def poll():
+        raise Cancelled()
+
+    before = threading.active_count()
+    with pytest.raises(Cancelled):
+        run_all([_waiting(stopped), _waiting(stopped)], poll=poll, interval=0.01)
+    assert stopped == [1, 1]
+    assert threading.active_count() == before
 
 
 # ------------------------------------------------------------------------------------------------ engine
@@ -105,7 +153,63 @@ def test_streamed_render_matches_a_plain_loop(scene, tmp_path):
     assert np.abs(side[5][:, -640:].astype(int) - expected[5].astype(int)).mean() < 2.5
 
 
-@pytest.mark.parametrize("where", ["background", "progress", "encoder"])
+class _Tint:
+    """Stands in for the face animator: rewrites a patch in the middle of a layer's texture before each frame,
+    from the frame's index alone (as the real animators do, from their rest copies)."""
+
+    def __init__(self, texture):
+        self.texture = texture
+        h, w = texture.shape[:2]
+        self.patch = (slice(h // 2 - 12, h // 2 + 12), slice(w // 2 - 12, w // 2 + 12))
+
+    def apply(self, t):
+        self.texture[self.patch] = ((t * 37) % 256, 255 - (t * 11) % 256, 90, 255)
+
+
+def _frames_written(monkeypatch, path):
+    from motion_transfer.media.writer import VideoWriter
+
+    got, real = [], VideoWriter.write
+
+    def write(self, frame):
+        if self.path == path:
+            got.append(frame.copy())
+        return real(self, frame)
+    monkeypatch.setattr(VideoWriter, "write", write)
+    return got
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+def test_frames_drawn_on_several_threads_are_those_of_one(scene, tmp_path, monkeypatch, threads):
+    """Each drawing thread animates its own copy of the textures: the frames are bit for bit those of a
+    single thread, and the caller's rig and animator are left as they were."""
+    import copy
+
+    from motion_transfer.engines.puppet.engine import render_video
+
+    _, image, video, rig, motion, track = scene
+    rig = copy.deepcopy(rig)
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    tint = _Tint(body.texture)
+    frames = {}
+    for k in (1, threads):
+        out = tmp_path / f"out{k}.mp4"
+        got = _frames_written(monkeypatch, out)
+        render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360, face=tint,
+                     threads=k)
+        frames[k] = got
+        monkeypatch.undo()
+    assert len(frames[1]) == len(frames[threads]) == len(motion)
+    for a, b in zip(frames[1], frames[threads]):
+        np.testing.assert_array_equal(a, b)
+    # the tint shows: its colour of frame t is in frame t
+    shown = [int((np.abs(f.astype(int) - ((t * 37) % 256, 255 - (t * 11) % 256, 90)).sum(axis=2) < 6).sum())
+             for t, f in enumerate(frames[1])]
+    assert np.median(shown) > 50, shown
+    assert tint.texture is body.texture
+
+
+@pytest.mark.parametrize("where", ["background", "progress", "encoder", "drawing"])
 def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypatch, where):
     from motion_transfer.engines.puppet import engine
     from motion_transfer.media.writer import VideoWriter
@@ -116,8 +220,14 @@ def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypat
     class Cancelled(Exception):
         pass
 
-    progress = None
-    if where == "background":
+    progress, face = None, None
+    if where == "drawing":  # on a drawing thread
+        class Broken:
+            def apply(self, t):
+                if t == 7:
+                    raise EngineError("the face warp failed.")
+        face, expected = Broken(), EngineError
+    elif where == "background":
         real = engine.backgrounds
 
         def failing(*a, **k):
@@ -147,7 +257,7 @@ def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypat
     req = Request(image=image, video=video, output=out, compare=tmp_path / "cmp.mp4")
     t = time.monotonic()
     with pytest.raises(expected):
-        engine.render_video(req, rig, motion, track, 640, 360, progress)
+        engine.render_video(req, rig, motion, track, 640, 360, progress, face=face)
     assert time.monotonic() - t < 60
     assert not out.exists() and not (tmp_path / "cmp.mp4").exists()
     assert _leftovers(tmp_path) == []

@@ -3,7 +3,8 @@
 Decoding (libav), pose inference (MediaPipe), drawing (OpenCV, numpy) and encoding (x264) all release the GIL
 while they work, so running them as concurrent stages keeps both cores of a small machine busy, and the bounded
 queues keep memory flat however long the clip. ``prefetch`` runs a producer (any iterator) on its own thread;
-``media.encoder.ThreadedEncoder`` is the consuming end.
+``media.encoder.ThreadedEncoder`` is the consuming end; ``run_all`` runs independent jobs (pieces of a clip)
+side by side and waits for them all.
 
 Errors and cancellation travel both ways without hanging: an exception in a producer is re-raised in the
 consumer at the item where it happened; a consumer that stops early (an error, Ctrl-C, ComfyUI's cancel raised
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -105,3 +106,50 @@ class prefetch(Generic[T]):
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def run_all(jobs: Sequence[Callable[[threading.Event], T]], *, name: str = "job",
+            poll: Callable[[], None] | None = None, interval: float = 0.1) -> list[T]:
+    """Run every job on its own thread and return their results, in the jobs' order.
+
+    Each job is called with a stop event that it checks between items of work. ``poll`` runs on the caller's
+    thread every ``interval`` seconds while the jobs work (progress reports belong there: a progress callback
+    that raises, as a cancel does, is treated as a failure). On the first failure, in a job or in ``poll``, the
+    other jobs are told to stop, every thread is joined, and that error is raised here; no thread outlives the
+    call."""
+    stop = threading.Event()
+    results: list = [None] * len(jobs)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+    finished = threading.Semaphore(0)
+
+    def work(i: int, job: Callable[[threading.Event], T]) -> None:
+        try:
+            results[i] = job(stop)
+        except BaseException as exc:  # raised in the caller's thread below
+            with lock:
+                errors.append(exc)
+            stop.set()
+        finally:
+            finished.release()
+
+    threads = [threading.Thread(target=work, args=(i, job), name=f"{name}-{i}", daemon=True)
+               for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    try:
+        left = len(threads)
+        while left:
+            if finished.acquire(timeout=interval):
+                left -= 1
+            if poll is not None and not stop.is_set():
+                poll()
+    except BaseException as exc:
+        with lock:
+            errors.insert(0, exc)
+        stop.set()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return results

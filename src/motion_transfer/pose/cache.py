@@ -103,6 +103,7 @@ def _shaping_settings(settings: TrackSettings) -> dict:
         mediapipe = "none"
     return {**asdict(settings), "preset_params": estimator.preset_params(settings.preset),
             "inference_long_side": estimator.INFERENCE_LONG_SIDE, "max_gap": estimator.MAX_GAP_SECONDS,
+            "pieces": [estimator.POSE_PIECES, estimator.MIN_PIECE_SECONDS],
             "tracker_version": estimator.TRACKER_VERSION, "track_format": FORMAT_VERSION, "mediapipe": mediapipe}
 
 

@@ -6,9 +6,11 @@ prominent; the preflight counts people separately and warns.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from contextlib import contextmanager
+import threading
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -18,7 +20,7 @@ from ..errors import DependencyError, InputError
 from ..media.frames import iter_frames, iter_lazy_frames, resize
 from ..media.probe import probe
 from ..request import Progress
-from ..stages import prefetch
+from ..stages import prefetch, run_all
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
@@ -31,23 +33,43 @@ INFERENCE_LONG_SIDE = 960
 MAX_GAP_SECONDS = 0.25
 
 
-@contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Mute what MediaPipe's C++ side prints straight to file descriptor 2 while its graph starts.
+class _StderrSilencer:
+    """Mutes what MediaPipe's C++ side prints straight to file descriptor 2 while at least one model needs it.
 
-    TFLite and absl log "Created TensorFlow Lite XNNPACK delegate" and feedback-tensor warnings on every
-    start, which would bury our own messages; Python-level errors still surface as exceptions.
-    """
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+    TFLite and absl log "Created TensorFlow Lite XNNPACK delegate" and feedback-tensor warnings on every start,
+    which would bury our own messages; Python-level errors still surface as exceptions. The descriptor belongs
+    to the whole process and models start on several threads at once (the rig's image model beside the video's
+    trackers), so a plain save-and-restore per user would interleave and could leave stderr pointing at
+    /dev/null for good; the first user mutes it and the last one restores it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved: int | None = None
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._users == 0:
+                sys.stderr.flush()
+                self._saved = os.dup(2)
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, 2)
+                os.close(devnull)
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._users -= 1
+                if self._users == 0 and self._saved is not None:
+                    os.dup2(self._saved, 2)
+                    os.close(self._saved)
+                    self._saved = None
+
+
+# use as ``with native_stderr_silenced():``
+native_stderr_silenced = _StderrSilencer()
 
 
 @contextmanager
@@ -106,14 +128,20 @@ def detect_image(rgb: np.ndarray, *, segmentation: bool = True) -> PoseTrack:
 
     With ``segmentation`` the person mask (float32 HxW in 0..1, full image size) is in ``meta["segmentation"]``.
     """
+    with _holistic(static=True, segmentation=segmentation) as model:
+        return _detect(model, rgb, segmentation)
+
+
+def _detect(model, rgb: np.ndarray, segmentation: bool) -> PoseTrack:
+    """``detect_image`` with a model already open (a static-image model keeps nothing from one image to the
+    next, so one model serves several looks at the same result)."""
     import cv2
 
     h, w = rgb.shape[:2]
     iw, ih = _inference_size(w, h)
     small = resize(rgb, (iw, ih))
     track = PoseTrack.empty(1, 0.0, w, h)
-    with _holistic(static=True, segmentation=segmentation) as model:
-        result = model.process(np.ascontiguousarray(small))
+    result = model.process(np.ascontiguousarray(small))
     _store(track, 0, result, w, h)
     if segmentation:
         mask = result.segmentation_mask
@@ -133,7 +161,7 @@ PRESETS: dict[str, Schedule] = {
 }
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
-TRACKER_VERSION = 3  # 3: the refined face model (lids and lips follow)
+TRACKER_VERSION = 4  # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side
 
 
 def preset_params(preset: str) -> Schedule:
@@ -145,15 +173,17 @@ def preset_params(preset: str) -> Schedule:
 
 
 @contextmanager
-def _body_only() -> Iterator[object]:
-    """MediaPipe Pose: Holistic's own body network (the same landmarks) without its hand and face networks,
-    about a quarter of Holistic's cost; in video mode it looks for the body where it last was."""
+def _body_only(static: bool = False, segmentation: bool = False) -> Iterator[object]:
+    """MediaPipe Pose: Holistic's own body network (the same landmarks, and the same person mask with
+    ``segmentation``) without its hand and face networks, about a quarter of Holistic's cost; in video mode it
+    looks for the body where it last was. For every look that needs only the body."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     from mediapipe.python.solutions import pose as mp_pose
 
     with native_stderr_silenced():
-        model = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                             enable_segmentation=False, min_detection_confidence=0.5, min_tracking_confidence=0.5)
+        model = mp_pose.Pose(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
+                             enable_segmentation=segmentation, min_detection_confidence=0.5,
+                             min_tracking_confidence=0.5)
         try:
             yield model
         finally:
@@ -182,6 +212,29 @@ class _Samples:
             self.hands.append(np.stack([one.left_hand[0], one.right_hand[0]]))
             self.face.append(one.face[0])
 
+    @classmethod
+    def joined(cls, parts: list["_Samples"]) -> "_Samples":
+        """The samples of consecutive pieces of a clip, as one."""
+        out = cls()
+        for part in parts:
+            for key in ("frames", "body", "world", "detail_frames", "hands", "face"):
+                getattr(out, key).extend(getattr(part, key))
+        return out
+
+
+# The clip is tracked as consecutive pieces, each by its own models on its own thread: MediaPipe runs one frame's
+# networks one after another, so a single tracker keeps about one core busy, and two pieces keep two. Where the
+# pieces start depends only on the clip's length, never on the machine, so a clip gives the same track anywhere
+# (each piece's tracker starts with a fresh search for the body, at a frame that always gets a sample).
+POSE_PIECES = 2
+MIN_PIECE_SECONDS = 3.0
+
+
+def piece_starts(total: int, rate: float) -> list[int]:
+    """The first frame of every piece a clip of ``total`` frames at ``rate`` is tracked in."""
+    n = max(1, min(POSE_PIECES, int(total // max(1.0, MIN_PIECE_SECONDS * rate))))
+    return [round(i * total / n) for i in range(n)]
+
 
 def track_video(path: str | Path, fps: float | None = None, progress: Progress | None = None, *,
                 smooth: bool = True, max_seconds: float | None = None, preset: str = "accurate") -> PoseTrack:
@@ -190,53 +243,87 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     ``fps`` resamples the clip first (None keeps the video's rate). ``preset`` (a name from :data:`PRESETS`) says
     how often each model runs; frames between samples are interpolated (``meta["inference_frames"]`` and
     ``meta["detail_frames"]`` count the samples). Short gaps (up to a quarter second) are interpolated and
-    flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro.
+    flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro. The clip's pieces
+    (:func:`piece_starts`) are tracked side by side; progress is reported from the caller's thread.
     """
     info = probe(path, expect="video")
     rate = float(fps or info.fps)
     total = max(1, int(round((min(info.duration, max_seconds) if max_seconds else info.duration) * rate)))
-    schedule = preset_params(preset)
-    iw, ih = _inference_size(info.width, info.height)
-    short_side = min(info.width, info.height)
-    detail_every = rate / schedule.detail_rate if schedule.detail_rate else 0.0
-    samples = _Samples()
-    count = 0
-    # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and only
-    # the frames a model looks at are converted to RGB
-    decoded = iter_lazy_frames(path, fps=rate, size=(iw, ih), max_seconds=max_seconds)
-    with _holistic(static=False) as full, _body_only() as body_model, prefetch(decoded, 4, "pose-decode") as frames:
-        due, next_detail, last = 0, 0.0, None
-        for k, frame in enumerate(frames):
-            count, last = k + 1, frame
-            if k >= due:
-                due = k + _sample(samples, k, frame, full, body_model, schedule, rate, short_side, detail_every,
-                                  next_detail, info.width, info.height)
-                if samples.detail_frames and samples.detail_frames[-1] == k:
-                    next_detail = k + detail_every
-            if progress:
-                progress("pose", min(k + 1, total), max(total, k + 1))
-        if last is not None and samples.frames and samples.frames[-1] != count - 1:
-            # the last frame always gets a sample, so the end is interpolated, not held
-            _sample(samples, count - 1, last, full, body_model, schedule, rate, short_side, detail_every,
-                    next_detail, info.width, info.height)
-    if count == 0:
+    starts = piece_starts(total, rate)
+    piece = _Piece(path, rate, max_seconds, preset_params(preset), info.width, info.height)
+    done = [0] * len(starts)
+    with ExitStack() as models:  # opened here, in order, so their muting of stderr nests
+        pairs = [(models.enter_context(_holistic(static=False)), models.enter_context(_body_only()))
+                 for _ in starts]
+        jobs = [functools.partial(piece.track, start, stop, pair, done, i)
+                for i, (start, stop, pair) in enumerate(zip(starts, starts[1:] + [None], pairs))]
+        report = (lambda: progress("pose", min(sum(done), total), max(total, sum(done)))) if progress else None
+        pieces = run_all(jobs, name="pose", poll=report)
+    samples = _Samples.joined([p for p, _ in pieces])
+    count = max(c for _, c in pieces)
+    if count == 0 or not samples.frames:
         raise InputError("the video has no frames to track.", file=path, fix="re-export the video.")
-    track = _assemble(samples, count, rate, info.width, info.height, str(path), detail_every)
+    if progress:
+        progress("pose", count, count)
+    track = _assemble(samples, count, rate, info.width, info.height, str(path), piece.detail_every)
     return clean_track(track) if smooth else track
 
 
-def _sample(samples: _Samples, k: int, frame, full, body_model, schedule: Schedule, rate: float,
-            short_side: int, detail_every: float, next_detail: float, w: int, h: int) -> int:
-    """Run the model this frame deserves; returns the frames until the next body sample."""
-    latest = samples.body[-1] if samples.body else np.full((33, 4), np.nan, np.float32)
-    detail_due = detail_every == 0.0 or k + 1e-6 >= next_detail
-    detail = detail_due and details_worth_it(latest, schedule, short_side)
-    rgb = frame.rgb()
-    samples.add(k, (full if detail else body_model).process(rgb), w, h, detail)
-    gap = next_gap(samples.frames, samples.body, schedule, rate)
-    if detail_every and detail:
-        gap = min(gap, max(1, int(np.ceil(k + detail_every - 1e-6)) - k))
-    return gap
+class _Piece:
+    """Tracks one stretch of a clip with its own models (see :data:`POSE_PIECES`)."""
+
+    def __init__(self, path: str | Path, rate: float, max_seconds: float | None, schedule: Schedule, w: int,
+                 h: int) -> None:
+        self.path, self.rate, self.max_seconds, self.schedule = path, rate, max_seconds, schedule
+        self.w, self.h = w, h
+        self.size = _inference_size(w, h)
+        self.short_side = min(w, h)
+        self.detail_every = rate / schedule.detail_rate if schedule.detail_rate else 0.0
+
+    def track(self, start: int, stop: int | None, models: tuple, done: list[int], slot: int,
+              cancel: threading.Event) -> tuple[_Samples, int]:
+        """Samples of frames ``start`` .. ``stop`` - 1 (None: to the end) and the frame count seen (the index
+        after the last frame decoded, so the last piece's tells the clip's length). ``done[slot]`` counts the
+        frames handled, for progress. The piece's first frame always gets a sample, and so does the clip's last.
+        Frames before ``start`` are decoded but never converted (a few milliseconds each)."""
+        full, body_model = models
+        samples = _Samples()
+        count, last, ended = 0, None, True
+        # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and
+        # only the frames a model looks at are converted to RGB
+        decoded = iter_lazy_frames(self.path, fps=self.rate, size=self.size, max_seconds=self.max_seconds)
+        with prefetch(decoded, 4, "pose-decode") as frames:
+            due, next_detail = start, float(start)
+            for k, frame in enumerate(frames):
+                if cancel.is_set():
+                    return samples, count
+                if k < start:
+                    continue
+                if stop is not None and k >= stop:
+                    ended = False
+                    break
+                count, last = k + 1, frame
+                if k >= due:
+                    due = k + self._sample(samples, k, frame, full, body_model, next_detail)
+                    if samples.detail_frames and samples.detail_frames[-1] == k:
+                        next_detail = k + self.detail_every
+                done[slot] = k + 1 - start
+        if ended and last is not None and samples.frames and samples.frames[-1] != count - 1:
+            # the clip's last frame always gets a sample, so the end is interpolated, not held
+            self._sample(samples, count - 1, last, full, body_model, next_detail)
+        return samples, count
+
+    def _sample(self, samples: _Samples, k: int, frame, full, body_model, next_detail: float) -> int:
+        """Run the model this frame deserves; returns the frames until the next body sample."""
+        schedule, detail_every = self.schedule, self.detail_every
+        latest = samples.body[-1] if samples.body else np.full((33, 4), np.nan, np.float32)
+        detail_due = detail_every == 0.0 or k + 1e-6 >= next_detail
+        detail = detail_due and details_worth_it(latest, schedule, self.short_side)
+        samples.add(k, (full if detail else body_model).process(frame.rgb()), self.w, self.h, detail)
+        gap = next_gap(samples.frames, samples.body, schedule, self.rate)
+        if detail_every and detail:
+            gap = min(gap, max(1, int(np.ceil(k + detail_every - 1e-6)) - k))
+        return gap
 
 
 def _assemble(samples: _Samples, count: int, rate: float, w: int, h: int, source: str,
@@ -292,7 +379,8 @@ def clean_track(track: PoseTrack) -> PoseTrack:
 
 def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
                  progress: Progress | None = None) -> tuple[PoseTrack, list[np.ndarray], list[np.ndarray]]:
-    """A quick look at a clip for the preflight: poses, person masks and small frames at a low rate.
+    """A quick look at a clip for the preflight: body poses (no hands or face), person masks and small frames
+    at a low rate.
 
     Returns the (unsmoothed) track in the video's pixel coordinates, and per sampled frame the person mask and
     the RGB frame, both at ``long_side`` pixels on the long side.
@@ -304,7 +392,7 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
     track = PoseTrack.empty(total, fps, info.width, info.height, source=str(path))
     masks: list[np.ndarray] = []
     frames: list[np.ndarray] = []
-    with _holistic(static=False, segmentation=True) as model:
+    with _body_only(segmentation=True) as model:  # the preflight looks at the body and the person mask only
         for i, rgb in enumerate(iter_frames(path, fps=fps, size=size)):
             if i >= total:
                 break
@@ -321,28 +409,32 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
 
 
 def count_people(rgb: np.ndarray, first: np.ndarray) -> int:
-    """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3."""
+    """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3.
+
+    Only the body and its person mask are looked at, so the looks use the body model alone (the same landmarks
+    and mask as Holistic's), one model for all of them."""
     h, w = rgb.shape[:2]
     work = rgb.copy()
     people = 0
     body = first
-    for _ in range(3):
-        if body is None or np.isnan(body[:, 0]).all():
-            break
-        people += 1
-        seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
-        x0, y0 = np.nanmin(seen[:, :2], axis=0)
-        x1, y1 = np.nanmax(seen[:, :2], axis=0)
-        pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
-        xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
-        ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
-        work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
-        filled = np.zeros((h, w), bool) if people == 1 else filled
-        filled[ya:yb, xa:xb] = True
-        found = detect_image(work, segmentation=True)
-        body = found.body[0]
-        if not _is_separate_person(body, filled, found.meta["segmentation"]):
-            body = None
+    with _body_only(static=True, segmentation=True) as model:
+        for _ in range(3):
+            if body is None or np.isnan(body[:, 0]).all():
+                break
+            people += 1
+            seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
+            x0, y0 = np.nanmin(seen[:, :2], axis=0)
+            x1, y1 = np.nanmax(seen[:, :2], axis=0)
+            pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
+            xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
+            ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
+            work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
+            filled = np.zeros((h, w), bool) if people == 1 else filled
+            filled[ya:yb, xa:xb] = True
+            found = _detect(model, work, segmentation=True)
+            body = found.body[0]
+            if not _is_separate_person(body, filled, found.meta["segmentation"]):
+                body = None
     return people
 
 

@@ -18,6 +18,10 @@ Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder poi
   frame, so the character is as large as the actor and follows its distance. ``image`` orientation:
   ``m_image * k / sigma(t)``: the character keeps the size it has in the image.
 
+One exception: the torso's widths (shoulder and hip lines) grow to at most ``WIDEN_MAX`` times what the image
+shows. A character turned sideways in its image has only that narrow view of its torso; when the actor turns to
+face the camera, the full width would stretch that texture across it (the torso swells).
+
 The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
 has it (``image``; only the actor's bounce and sway transfer: its root motion minus a 2 s moving average, so camera
 pans and walking drift do not move the character). Then feet: frames where a foot of the actor is planted (slow and
@@ -30,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, uniform_filter1d
+from scipy.ndimage import gaussian_filter1d, median_filter, uniform_filter1d
 
 from ..errors import EngineError, InputError
 from ..media.framing import Placement, letterbox
@@ -67,9 +71,16 @@ BONES: tuple[tuple[int, int, str], ...] = (
 ) + tuple((HC, i, "head") for i in FACE)
 
 GROUPS = tuple(dict.fromkeys(g for _, _, g in BONES))
-# Groups whose length measures the body's overall size (never strongly foreshortened for long).
+# Groups whose length measures the body's overall size, for the character against the actor: the torso, whose
+# proportions vary least between people and characters (a cartoon's big head would skew the neck).
 SIZE_GROUPS = ("spine", "shoulder")
+# Groups whose length measures the actor's size over time (its distance to the camera): the torso and the neck.
+SCALE_GROUPS = ("spine", "shoulder", "neck")
 VIS_MIN = 0.5
+# The torso's widths: a character drawn from one view may show them at most WIDEN_MAX times as wide as its image
+# does (at the same size), however far the actor turns towards the camera.
+WIDTH_GROUPS = ("shoulder", "hip")
+WIDEN_MAX = 1.25
 
 
 @dataclass
@@ -197,30 +208,31 @@ def _group_index() -> dict[str, list[int]]:
 def actor_scale(lengths: np.ndarray, vis: np.ndarray, fps: float) -> np.ndarray:
     """sigma(t): the actor's on-screen size relative to its median (1.0), smoothed over 0.5 s.
 
-    Measured by the spine, the shoulder width and the face's size, each relative to its own median; the median
-    of the three (the max of two) so that bending, turning or a head turn alone does not shrink the actor.
+    Measured by the spine, the shoulder width and the neck (shoulders to the head's centre), each relative to
+    its own full length (its 90th percentile over the frames that show it). Foreshortening only ever shortens a
+    measure, so each frame takes the largest of them: turning (narrower shoulders), bending (a shorter spine) or
+    a nod does not read as the actor moving away, which would swell the character as the actor turns.
     """
     gi = _group_index()
     ratios = []
-    for g in SIZE_GROUPS + ("head",):
+    for g in SCALE_GROUPS:
         idx = gi[g]
-        ln = np.median(lengths[:, idx], axis=1) if g == "head" else lengths[:, idx].max(axis=1)
+        ln = lengths[:, idx].max(axis=1)
         ok = vis[:, idx].min(axis=1) > VIS_MIN
         if ok.sum() < max(3, 0.1 * len(ln)):
             continue
-        med = np.median(ln[ok])
-        ratios.append(np.where(ok, ln / max(med, 1e-6), np.nan))
+        full = np.percentile(ln[ok], 90)
+        ratios.append(np.where(ok, ln / max(full, 1e-6), np.nan))
     if not ratios:
         return np.ones(len(lengths), np.float32)
     R = np.stack(ratios, axis=1)
-    n_ok = (~np.isnan(R)).sum(axis=1)
-    with np.errstate(all="ignore"):
-        sig = np.where(n_ok >= 3, np.nanmedian(R, axis=1), np.nanmax(np.where(n_ok[:, None] > 0, R, 1.0), axis=1))
-    sig = np.where(n_ok > 0, sig, np.nan)
-    if np.isnan(sig).all():
+    seen = ~np.isnan(R).all(axis=1)
+    if not seen.any():
         return np.ones(len(lengths), np.float32)
+    sig = np.where(seen, np.nanmax(np.where(np.isnan(R), -np.inf, R), axis=1), np.nan)
     sig, _ = hold_missing(sig[:, None])
-    sig = sig[:, 0]
+    # a measure misread for a few frames (a hip guessed far below the frame) is a spike in the maximum
+    sig = median_filter(sig[:, 0], size=max(3, int(round(0.3 * fps)) | 1), mode="nearest")
     sig = gaussian_smooth(sig, 0.5 * fps)
     sig = sig / np.median(sig)
     return np.clip(sig, 0.4, 2.5).astype(np.float32)
@@ -318,10 +330,10 @@ def proportions(char_len: np.ndarray, char_vis: np.ndarray, ref: np.ndarray, sig
         if not ks:
             raise EngineError("cannot relate the character's size to the actor's: neither shoulders nor torso are "
                               "visible in both.")
-        ks = np.array(ks)
-        k_m = float(ks.max()) if ks.max() > 1.25 * ks.min() else float(np.exp(np.log(ks).mean()))
-    else:
-        k_m = float(np.exp(np.log(np.array(ks)).mean()))
+    # the torso's height and width agree up to noise and build: their mean; when they disagree by more, one is
+    # foreshortened (a character turned sideways or bent in its image), and foreshortening only shortens
+    ks = np.array(ks)
+    k_m = float(ks.max()) if ks.max() > 1.25 * ks.min() else float(np.exp(np.log(ks).mean()))
     p = np.ones(len(BONES), np.float32)
     for g, idx in gi.items():
         vals = np.array([ratio[b] if np.isfinite(ratio[b]) else np.nan for b in idx]) / k_m
@@ -459,8 +471,14 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             actor_root = _apply_affine(_invert_affines(camera[:T]), actor_root)
         drift = moving_average(actor_root, int(round(highpass_seconds * fps)))
         out[:, MS] = root_img + (actor_root - drift) * S[:, None]
-    for b, (par, chi, _) in enumerate(BONES):
-        out[:, chi] = out[:, par] + (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+    for b, (par, chi, group) in enumerate(BONES):
+        vec = (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+        if group in WIDTH_GROUPS and char_bvis[b] > VIS_MIN:
+            # the image shows this width foreshortened (the character turned): its texture cannot show the body
+            # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
+            limit = WIDEN_MAX * width_scale * char_len[b]
+            vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
+        out[:, chi] = out[:, par] + vec
 
     # feet: plants, ground line, no sliding
     planted = np.zeros((T, 2), bool)

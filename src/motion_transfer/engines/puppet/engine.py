@@ -5,8 +5,12 @@ rendered and encoded one at a time, so memory does not grow with the clip's leng
 """
 from __future__ import annotations
 
+import copy
+import dataclasses
 import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 
 import cv2
@@ -29,13 +33,17 @@ from .camera import track_camera
 from .character import STEPS, rig_character
 from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
-from .framing import apply_zoom, zoom_for_absent_parts
+from .framing import reframe
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
+from .twin import twin_joints
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
+# frames drawn at once, each on its own thread: drawing is numpy and OpenCV work that mostly releases the GIL, so
+# on two cores two frames are drawn while the encoder thread works (the frames are the same with any number)
+DRAW_THREADS = 2
 
 
 class PuppetEngine:
@@ -104,16 +112,17 @@ class PuppetEngine:
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
-        # parts the image does not contain (a portrait's legs) are kept out of view, not invented
-        zoom, anchor = zoom_for_absent_parts(rig, motion)
-        apply_zoom(motion, zoom, anchor)
+        # parts the image does not contain (a portrait's legs) are kept out of view, not invented; a head larger
+        # than the actor's (a cartoon's) is kept in view
+        framed = reframe(rig, motion)
+        framed.apply(motion)
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
         stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
-        timings["animate"] = stats["animate"]  # of render: the face's and fingers' warps
+        timings["animate"] = stats["animate"]  # of render: CPU seconds of the face's and fingers' warps
         timings = {k: round(v, 3) for k, v in timings.items()}
         n = len(motion)
         return Result(output=request.output, engine=self.name, width=out_w, height=out_h, fps=motion.fps,
@@ -125,7 +134,8 @@ class PuppetEngine:
                              "matte": rig.meta.get("matte"),
                              "skeleton": rig.meta.get("skeleton", "image"),
                              "parts": rig.meta.get("parts"), "held_frames": int(motion.held.sum()),
-                             "zoom_for_absent_parts": round(zoom, 3),
+                             "zoom_for_absent_parts": round(framed.zoom, 3),
+                             "shift_down": round(framed.shift, 1),
                              "planted_frames": [int(v) for v in motion.planted.sum(axis=0)],
                              "proportions": {k: (round(v, 3) if isinstance(v, float) else v)
                                              for k, v in motion.proportions.items()},
@@ -178,26 +188,65 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
     joints = track.body[0, :, :2].astype(np.float64) * s
     if not np.isfinite(joints).all():
         return False
+    vis = track.body[0, :, 3].astype(np.float64)
+    keep = twin_joints(rig.meta.get("drawn_from_twin", []))  # arms drawn from their twins hang where they are
+    joints[keep], vis[keep] = rig.joints[keep], rig.visibility[keep]
     rig.joints = joints.astype(np.float32)
-    rig.visibility = track.body[0, :, 3].astype(np.float32)
+    rig.visibility = vis.astype(np.float32)
     rig.meta["skeleton"] = "video frame 0"
     return True
 
 
+class _Painter:
+    """One drawing thread's own copy of what changes while a frame is drawn: the face and hand animators write
+    into their layers' textures before each frame, so two frames drawn at once need two sets of textures.
+
+    The copies share nothing that is written (``copy.deepcopy`` of the layers and the animators together keeps
+    each animator pointing at its own copy's texture); the rig's big read-only arrays are shared."""
+
+    def __init__(self, rig: Rig, face: FaceAnimator | None, hands: HandAnimator | None, out_w: int, out_h: int,
+                 copy_textures: bool) -> None:
+        if copy_textures:
+            layers, face, hands = copy.deepcopy((rig.layers, face, hands))
+            rig = dataclasses.replace(rig, layers=layers)
+        self.renderer = Renderer(rig, out_w, out_h)
+        self.animators = [a for a in (face, hands) if a is not None]
+
+    def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int,
+             order: list[str]) -> tuple[np.ndarray, float]:
+        """Frame ``i`` drawn into ``canvas``; and the CPU seconds this thread spent animating the face and
+        fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each other)."""
+        np.copyto(canvas, background)
+        t = time.thread_time()
+        for anim in self.animators:
+            anim.apply(i)
+        animate = time.thread_time() - t
+        self.renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
+                             motion.head_angle[i], motion.visibility[i],
+                             None if motion.head_scale is None else motion.head_scale[i], order=order)
+        return canvas, animate
+
+
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
                  progress: Progress | None = None, *, face: FaceAnimator | None = None,
-                 hands: HandAnimator | None = None) -> dict:
+                 hands: HandAnimator | None = None, threads: int | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
-    background frames and the reference's frames are produced on their own threads, frames are drawn here into a
-    small ring of reused canvases, and the encoder thread writes them; bounded queues join the stages, so memory
-    stays flat however long the clip. An error or a cancel in any stage stops them all and no output is left
-    half-written. Returns timing facts: ``encode`` is the encoder's time not hidden behind drawing;
-    ``animate`` the part of drawing spent warping the face (``face`` changes the head layer's face before
-    each frame is drawn) and the fingers (``hands`` bends the arm layers' fingers)."""
-    renderer = Renderer(rig, out_w, out_h)
+    background frames and the reference's frames are produced on their own threads, frames are drawn by
+    ``threads`` drawing threads (default :data:`DRAW_THREADS`; frame i by thread i mod threads, each with its
+    own textures) into a ring of reused canvases, and the encoder thread writes them in order; bounded queues
+    join the stages, so memory stays flat however long the clip. The frames are the same whatever the number
+    of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
+    and the animators draw frame ``t`` from their rest copies whatever came before. An error or a cancel in any
+    stage stops them all and no output is left half-written. Returns timing facts: ``encode`` is the
+    encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
+    (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
+    arm layers' fingers)."""
     n = len(motion)
     if n == 0:
         raise EngineError("the motion track has no frames.")
+    k = max(1, DRAW_THREADS if threads is None else int(threads))
+    painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(k)]
+    planner = painters[0].renderer
     audio = request.video if request.keep_sound else None
     writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
     ref_w = 0
@@ -205,9 +254,12 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
         writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
-    # a canvas is reused once the encoder cannot hold it any more: queued, being written, or being drawn
-    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + 3)]
+    # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
+    # or being drawn (frame i is handed out only after frame i - k came back, see below)
+    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + k + 3)]
     waited = animate = 0.0
+    pool = ThreadPoolExecutor(max_workers=k, thread_name_prefix="puppet-draw") if k > 1 else None
+    drawing: deque[Future] = deque()
     with ExitStack() as stages:
         try:
             bgs = stages.enter_context(prefetch(
@@ -219,17 +271,12 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                     iter_frames(request.video, fps=motion.fps, size=(ref_w, out_h)), depth=2,
                     name="puppet-reference"))
             last_ref = np.zeros((out_h, ref_w, 3), np.uint8)
-            for i in range(n):
-                canvas = ring[i % len(ring)]
-                np.copyto(canvas, next(bgs))
-                t = time.perf_counter()
-                for anim in (face, hands):
-                    if anim is not None:
-                        anim.apply(i)
-                animate += time.perf_counter() - t
-                frame = renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
-                                        motion.head_angle[i], motion.visibility[i],
-                                        None if motion.head_scale is None else motion.head_scale[i])
+            done = 0
+
+            def finish_one() -> None:  # the oldest frame drawn goes to the encoder, in frame order
+                nonlocal done, last_ref, waited, animate
+                frame, spent = drawing.popleft().result()
+                animate += spent
                 side = None
                 if refs is not None:
                     last_ref = next(refs, last_ref)  # a reference shorter than the motion holds its last frame
@@ -237,14 +284,33 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                 t = time.perf_counter()
                 encoder.put((frame, side))
                 waited += time.perf_counter() - t
+                done += 1
                 if progress:
-                    progress("render", i + 1, n)
+                    progress("render", done, n)
+
+            for i in range(n):
+                order = planner.layer_order(motion.joints[i], motion.depth[i], motion.visibility[i])
+                job = (painters[i % k].draw, ring[i % len(ring)], next(bgs), motion, i, order)
+                if pool is None:
+                    future: Future = Future()
+                    future.set_result(job[0](*job[1:]))
+                else:
+                    future = pool.submit(*job)
+                drawing.append(future)
+                if len(drawing) >= k:
+                    finish_one()
+            while drawing:
+                finish_one()
             t = time.perf_counter()
             encoder.finish()
             for writer in writers:
                 writer.close()
             waited += time.perf_counter() - t
         except BaseException:
+            for future in drawing:
+                future.cancel()
+            if pool is not None:
+                pool.shutdown(wait=True)  # a frame being drawn is finished first (milliseconds)
             try:
                 encoder.finish()
             except BaseException:
@@ -252,5 +318,7 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
             for writer in writers:
                 writer.abort()
             raise
+    if pool is not None:
+        pool.shutdown(wait=True)
     return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio,
             "animate": animate}

@@ -13,9 +13,10 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
   and neck in place, so nothing tears.
-* Mouth: where the lips part further than in the image, a dark cavity is painted between them (a mouth the
-  image shows open keeps its own teeth, stretched). Closing eyes collapse the eye's triangles and stretch the
-  lid above: the eyelid's own colour covers the eye.
+* Mouth: where the lips part further than in the image, the inside is painted between them: a dark
+  red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
+  carried with the upper lip instead of stretched across the gap. Closing eyes collapse the eye's triangles
+  and stretch the lid above: the eyelid's own colour covers the eye.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
   (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
   and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
@@ -33,7 +34,7 @@ from ...pose import facemesh as fm
 from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .meshwarp import source_maps
+from .meshwarp import WarpMemo, source_maps
 from .model import Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
@@ -43,7 +44,13 @@ OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not
 FEATURE_VIS = 0.8  # rig head joints seen at least this well can carry a sparse face model
 EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of the open eye's
 MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
-CAVITY_RGB = np.array([46.0, 16.0, 18.0])  # the inside of a mouth: a dark red, not black
+MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
+# a false find (the face model sees a face in a muzzle or a pattern): it is not used
+# The inside of a mouth (never a black hole): a dark red-brown in the lips' shadow and the throat, lighter
+# towards the lower middle (the tongue). The lips keep a dark edge: the face model reads the opening there.
+CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
+CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
+TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
 @dataclass
@@ -207,6 +214,25 @@ def sparse_face(joints: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray,
     return pts, groups
 
 
+# the face mesh's points that the pose model's head joints also name
+_MESH_JOINTS = ((fm.NOSE_TIP, "nose"), (fm.RIGHT_EYE_CORNERS[0], "right_eye_outer"),
+                (fm.LEFT_EYE_CORNERS[0], "left_eye_outer"), (fm.MOUTH_CORNERS[0], "mouth_right"),
+                (fm.MOUTH_CORNERS[1], "mouth_left"))
+
+
+def mesh_agrees(mesh: np.ndarray, joints: np.ndarray, visibility: np.ndarray) -> bool:
+    """Whether a face mesh found on the image lies where the pose model put the eyes, nose and mouth (mean
+    distance under ``MESH_AGREE`` face sizes). On cartoons and animals the face model sometimes "finds" a face
+    in a muzzle or a pattern; warping by it turns half the head inside out. True when too few head joints were
+    seen to judge."""
+    pairs = [(i, J[n]) for i, n in _MESH_JOINTS if visibility[J[n]] >= 0.5 and np.isfinite(joints[J[n]]).all()]
+    if len(pairs) < 3:
+        return True
+    size = float(fm.face_size(mesh))
+    d = [np.linalg.norm(mesh[i, :2] - joints[k, :2]) for i, k in pairs]
+    return bool(np.mean(d) < MESH_AGREE * max(size, 1e-6))
+
+
 def face_rig_for(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray,
                  mesh: np.ndarray | None = None) -> FaceRig | None:
     """The character's :class:`FaceRig`: from ``mesh`` when given (e.g. the video's own first frame when the
@@ -215,6 +241,8 @@ def face_rig_for(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray,
     shape = rgb.shape[:2]
     if mesh is None or not np.isfinite(mesh).all():
         mesh = detect_face_mesh(rgb, joints, visibility)
+        if mesh is not None and not mesh_agrees(mesh, joints, visibility):
+            mesh = None
     if mesh is not None:
         rig = build_face_rig(mesh, "mesh", shape)
         if rig.size >= MIN_FACE_PX:
@@ -409,13 +437,14 @@ class FaceAnimator:
         self.valid = bx1 - bx0 >= 8 and by1 - by0 >= 8
         self.rest_patch = texture[by0:by1, bx0:bx1].copy() if self.valid else None
         self.char_roll = char_roll
+        self.memo = WarpMemo()
         self.rest = np.concatenate([face.points[:, :2], face.ring]) - self.origin
         self.ring_z = np.full(len(face.ring), np.inf)
         g = face.groups
         self.mouth_poly = list(g["upper_inner"]) + list(g["lower_inner"])[::-1][1:-1]
         a, b = g["lip_mid"]
         self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
-        self.cavity = CAVITY_RGB
+        self.teeth = self._rest_teeth() if self.valid else None
 
     def targets(self, t: int) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels)."""
@@ -430,6 +459,8 @@ class FaceAnimator:
         R = self.drive.rotation[min(t, len(self.drive.eyes) - 1)]
         depth = np.concatenate([(self.face.points - self.face.points.mean(axis=0)) @ R[2], self.ring_z])
         order = np.argsort(-np.nan_to_num(depth[self.face.triangles].mean(axis=1), posinf=1e9), kind="stable")
+        if self.memo.same("face", pts, order):  # a held face is not warped again
+            return
         x0, y0, x1, y1 = self.box
         mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
         mapx -= x0
@@ -438,25 +469,75 @@ class FaceAnimator:
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
         self.texture[y0:y1, x0:x1] = patch
 
+    def _rest_teeth(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """The teeth the image shows in its open mouth, as (RGB [h, w, 3], alpha [h, w], top-left) in patch
+        pixels, or None: bright, greyish pixels inside the rest inner lips. They belong to the upper jaw here,
+        so they move with the upper lip when the mouth opens further."""
+        if self.rest_gap < TEETH_MIN_GAP:
+            return None
+        x0, y0 = self.box[:2]
+        poly = self.rest[self.mouth_poly] - np.array([x0, y0])
+        lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - 3, 0)
+        hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + 4, self.rest_patch.shape[1::-1])
+        if (hi - lo < 3).any():
+            return None
+        mask = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+        cv2.fillPoly(mask, [np.round((poly - lo) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
+        # the face model's inner lip line often runs along the teeth's edge: look a little beyond it
+        mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+        rgb = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0], :3]
+        hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV).astype(np.float32)
+        # teeth: clearly brighter than the lips around the mouth, and not saturated like lips or gums
+        lips = float(np.median(hsv[..., 2][mask == 0])) if (mask == 0).any() else 128.0
+        tooth = (hsv[..., 2] > max(110.0, 0.85 * lips)) & (hsv[..., 1] < 110)
+        alpha = (mask.astype(np.float32) / 255.0) * tooth
+        if alpha.sum() < 4:
+            return None
+        alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
+        return rgb.astype(np.float32), alpha, lo.astype(np.float64)
+
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
-        """A dark cavity between lips parted further than the image's own."""
+        """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
+        opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
+        and the image's own teeth (if it shows any) moved with the upper lip."""
         a, b = self.face.groups["lip_mid"]
         gap = float(np.linalg.norm(pts[a] - pts[b]))
-        alpha = (gap - self.rest_gap - 0.5) / max(gap, 1e-6)
-        if alpha <= 0.02:
+        strength = float(np.clip((gap - self.rest_gap - 0.5) / max(gap, 1e-6), 0.0, 1.0))
+        if strength <= 0.02:
             return
         poly = pts[self.mouth_poly]
         x0, y0 = np.floor(poly.min(axis=0)).astype(int) - 2
         x1, y1 = np.ceil(poly.max(axis=0)).astype(int) + 3
         x0, y0 = max(0, x0), max(0, y0)
         x1, y1 = min(patch.shape[1], x1), min(patch.shape[0], y1)
-        if x1 <= x0 or y1 <= y0:
+        if x1 - x0 < 2 or y1 - y0 < 2:
             return
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
-        m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (min(1.0, alpha) / 255.0)
+        # dark in the lips' shadow and under the upper jaw, lighter towards the lower middle (the tongue)
+        inside = cv2.distanceTransform((mask > 127).astype(np.uint8), cv2.DIST_L2, 3)
+        rim = 1.0 - np.clip(inside / max(0.25 * gap, 1.0), 0.0, 1.0)
+        ys = np.arange(y0, y1, dtype=np.float64)[:, None]
+        top, bottom = float(poly[:, 1].min()), float(poly[:, 1].max())
+        low = np.clip((ys - top) / max(bottom - top, 1.0), 0.0, 1.0) ** 2
+        light = (0.6 * low * (1.0 - rim))[:, :, None]
+        colour = CAVITY_DEEP_RGB + (CAVITY_TONGUE_RGB - CAVITY_DEEP_RGB) * light
+        m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (strength / 255.0)
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
-        patch[y0:y1, x0:x1, :3] = (region * (1 - m) + self.cavity * m + 0.5).astype(np.uint8)
+        region = region * (1 - m) + colour * m
+        if self.teeth is not None:
+            # the image's teeth, moved as the upper lip's middle moved, inside the lips only
+            rgb, alpha, lo = self.teeth
+            up = list(self.face.groups["upper_inner"])
+            shift = (pts[up] - (self.rest[up] - np.array(self.box[:2]))).mean(axis=0)
+            M = np.float32([[1, 0, lo[0] + shift[0] - x0], [0, 1, lo[1] + shift[1] - y0]])
+            size = (x1 - x0, y1 - y0)
+            t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
+            t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
+            near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength
+            region = region * (1 - t_a) + t_rgb * t_a
+        patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
 
 def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[FaceAnimator | None, Finding | None]:

@@ -1,24 +1,26 @@
-"""Keeping body parts the image does not contain out of view.
+"""Keeping body parts the image does not contain out of view, and the head in view.
 
 A portrait (head to chest or waist) driven by a full-body dance has no hips or legs to draw: inventing them
 would show a placeholder, and continuing the clothes past the image's bottom edge shows a tube. Instead the
-output frames the character closer, like a camera zooming in, so that the line where the image cuts the body
-stays below the frame's bottom edge in (nearly) every frame.
+output frames the character lower and closer, like a camera tilting up and zooming in, so that the line where
+the image cuts the body stays below the frame's bottom edge in (nearly) every frame.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ...pose.retarget import Motion, extend
 from ...pose.skeleton import J
-from .model import Rig
+from .model import PARTS, Rig
 from .render import bone_transforms
 
 KNEES = (J["left_knee"], J["right_knee"])
 MAX_ZOOM = 2.5
 COVERED_SHARE = 0.95  # frames in which the cut must be out of view
 CLOTHES_ROOM = 0.08  # the clothes continue past the cut a little (mesh.border_pads): this share of the frame
-LEGS_IN_VIEW = 0.3  # the motion shows legs when a knee is in the frame this share of the time
+HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a share of the frame
 
 
 def body_cut(rig: Rig) -> np.ndarray | None:
@@ -34,45 +36,89 @@ def body_cut(rig: Rig) -> np.ndarray | None:
     return np.array([[xs.min(), y], [(xs.min() + xs.max()) / 2.0, y], [xs.max(), y]], np.float64)
 
 
-def zoom_for_absent_parts(rig: Rig, motion: Motion) -> tuple[float, np.ndarray]:
-    """(zoom >= 1, the point it is about, in output pixels) that keeps the body's cut below the frame.
+def head_top(rig: Rig, motion: Motion) -> np.ndarray:
+    """[T] output row of the top of the character's head (its hair, bun or ears included): the head layer's
+    highest pixel above the head centre in the image, scaled like the head in each frame."""
+    rest_centre = extend(rig.joints.astype(np.float64))[-1]
+    head = np.flatnonzero((rig.labels == PARTS.index("head")).any(axis=1)) if rig.labels is not None else []
+    rise = rest_centre[1] - float(head[0]) if len(head) else 0.0
+    scale = motion.width_scale if motion.head_scale is None else motion.head_scale
+    return motion.joints[:, -1, 1].astype(np.float64) - max(rise, 0.0) * scale.astype(np.float64)
 
-    Only when the motion shows legs (a half-body dance needs no zoom). The cut moves with the pelvis bone (the
-    body's lowest frame) and may rise a little into the frame (the clothes continue past it); the zoom is about
-    the top of the motion's head path, so the head stays in view."""
-    cut = body_cut(rig)
-    if cut is None or len(motion) == 0:
-        return 1.0, np.zeros(2)
-    knees_y = motion.joints[:, list(KNEES), 1]
-    if np.mean((knees_y < motion.out_h).any(axis=1)) < LEGS_IN_VIEW:
-        return 1.0, np.zeros(2)  # the motion keeps its legs out of view too (a half-body dance)
+
+@dataclass
+class Reframe:
+    """How the output is framed: the character moved down by ``shift`` output
+    pixels (its head comes into view as its cut goes out; the background stays), then the whole output (and,
+    through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``."""
+
+    zoom: float = 1.0
+    anchor: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    shift: float = 0.0
+
+    def apply(self, motion: Motion) -> None:
+        """Reframe ``motion`` in place."""
+        for pts in (motion.joints, motion.left_hand, motion.right_hand):
+            pts[..., 1] += np.float32(self.shift)
+        if self.zoom <= 1.0 + 1e-3:
+            return
+        zoom, a = self.zoom, self.anchor.astype(np.float32)
+        for pts in (motion.joints, motion.left_hand, motion.right_hand):
+            pts[...] = a + zoom * (pts - a)
+        motion.width_scale = motion.width_scale * zoom
+        if motion.head_scale is not None:
+            motion.head_scale = motion.head_scale * zoom
+        Z = np.array([[zoom, 0.0, a[0] * (1 - zoom)], [0.0, zoom, a[1] * (1 - zoom)], [0.0, 0.0, 1.0]])
+        cam = motion.camera if motion.camera is not None else np.tile(np.eye(3)[None, :2], (len(motion), 1, 1))
+        full = np.concatenate([cam, np.tile([[[0.0, 0.0, 1.0]]], (len(cam), 1, 1))], axis=1)
+        motion.camera = (Z @ full)[:, :2, :]
+
+
+def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
+    """[T] output row of the highest point of the image's cut through the body (it moves with the pelvis)."""
     rest = extend(rig.joints.astype(np.float64))
     ys = np.empty(len(motion))
     for t in range(len(motion)):
         M = bone_transforms(rest, motion.joints[t].astype(np.float64), float(motion.width_scale[t]), 0.0)["pelvis"]
         ys[t] = float((cut @ M[:, :2].T + M[:, 2])[:, 1].min())
-    head = motion.joints[:, -1].astype(np.float64)  # the head centre
-    anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(head[:, 1], 5)) - 0.1 * motion.out_h)])
-    below = ys - anchor[1]
+    return ys
+
+
+def reframe(rig: Rig, motion: Motion) -> Reframe:
+    """The framing that keeps the head in view and the body's cut (where the image ends it) below the frame.
+
+    The head: a character whose head is larger than the actor's, for its body (a cartoon), has it rise above
+    where the actor's did; when that takes it out of the top of the frame, the character moves down by as much
+    (no more: an actor-sized head cut by the frame is the video's own framing; and not when the image itself
+    cuts the head at its top edge).
+
+    The cut, in (nearly) every frame. Decided by where the cut lands, not by what the motion shows: a half-body
+    dance framed like the image needs nothing (its cut stays at the bottom edge), while a waist-up dance still
+    needs it for a head-and-shoulders portrait, whose cut at the chest would rise into view. The cut may rise a
+    little into the frame (the clothes continue past it). First the character moves further down, as far as
+    its head's top is still above the frame (a portrait's big head placed where a small-headed actor's was):
+    that hides the cut and brings the head into view; the rest is a zoom about the top of the head's path, so
+    the head stays in view."""
+    if len(motion) == 0:
+        return Reframe()
+    room = HEAD_ROOM * motion.out_h
+    top = head_top(rig, motion)
+    larger = max(float(motion.proportions.get("head", 1.0)), 1.0)
+    whole = rig.labels is not None and not (rig.labels[0] == PARTS.index("head")).any()
+    # a head the image itself cuts at its top edge has nothing more to show: moving it down would show the cut
+    extra = float(np.median((motion.joints[:, -1, 1] - top) * (1.0 - 1.0 / larger))) if whole else 0.0
+    shift = float(np.clip(room - np.percentile(top, 5), 0.0, extra))
+    cut = body_cut(rig)
+    if cut is None:
+        return Reframe(shift=shift)
+    ys, top = cut_rows(rig, motion, cut) + shift, top + shift
     bottom = (1.0 - CLOTHES_ROOM) * motion.out_h
-    need = np.where(below > 1e-3, (bottom - anchor[1]) / np.maximum(below, 1e-3), MAX_ZOOM)
-    zoom = float(np.clip(np.quantile(need, COVERED_SHARE), 1.0, MAX_ZOOM))
-    return zoom, anchor
-
-
-def apply_zoom(motion: Motion, zoom: float, anchor: np.ndarray) -> None:
-    """Zoom the whole output (the character and, through ``motion.camera``, a still background) about
-    ``anchor`` by ``zoom``, in place."""
-    if zoom <= 1.0 + 1e-3:
-        return
-    a = anchor.astype(np.float32)
-    motion.joints[...] = a + zoom * (motion.joints - a)
-    motion.left_hand[...] = a + zoom * (motion.left_hand - a)
-    motion.right_hand[...] = a + zoom * (motion.right_hand - a)
-    motion.width_scale = motion.width_scale * zoom
-    if motion.head_scale is not None:
-        motion.head_scale = motion.head_scale * zoom
-    Z = np.array([[zoom, 0.0, a[0] * (1 - zoom)], [0.0, zoom, a[1] * (1 - zoom)], [0.0, 0.0, 1.0]])
-    cam = motion.camera if motion.camera is not None else np.tile(np.eye(3)[None, :2], (len(motion), 1, 1))
-    full = np.concatenate([cam, np.tile([[[0.0, 0.0, 1.0]]], (len(cam), 1, 1))], axis=1)
-    motion.camera = (Z @ full)[:, :2, :]
+    need = bottom - float(np.quantile(ys, 1.0 - COVERED_SHARE))
+    if need <= 0:
+        return Reframe(shift=shift)
+    down = float(np.clip(room - np.percentile(top, 5), 0.0, need))
+    ys, top, shift = ys + down, top + down, shift + down
+    anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(top, 5)) - room)])
+    below = ys - anchor[1]
+    zooms = np.where(below > 1e-3, (bottom - anchor[1]) / np.maximum(below, 1e-3), MAX_ZOOM)
+    return Reframe(float(np.clip(np.quantile(zooms, COVERED_SHARE), 1.0, MAX_ZOOM)), anchor, shift)

@@ -1,12 +1,17 @@
 """The character's fingers bend and spread like the actor's.
 
 The arm layer moves the hand as one piece (its direction follows the wrist and the index knuckle). When the
-image shows a hand large enough to see its fingers (``MIN_HAND_PX``), its 21 joints rig a small grid mesh over
-the hand's box of the arm layer's texture: every vertex is skinned to the finger bones near it (and to the
-palm, which stays put), and each frame the fingers' bones turn by the angle the actor's bones turned (relative
-to its hand's own axis, since its first seen frame) and shorten as theirs foreshorten. The box is warped by the
-posed mesh (``meshwarp``; fingers are drawn over the palm); the space a finger leaves is the texture's own
-transparency stretched, so what is behind the hand shows there.
+image shows a hand large enough to see its fingers (``MIN_HAND_PX``), its 21 joints rig a fine grid mesh over
+the hand's box of the arm layer's texture: every vertex near a finger follows its nearest bone and blends with
+the bone before it across a knuckle (the palm for a finger's base), so a bending finger stays one piece; each
+frame each bone turns by the angle the actor's turned (relative to its hand's axis, since its first seen
+frame) and shortens as the actor's foreshortens. A finger curling towards the camera shows what the actor's
+shows: its first bone shorter, the next one end-on, the tip folded back over the first; across a folded
+knuckle the blending stops (the two pieces overlap instead of pinching into the joint) and the folded part is
+drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Only
+triangles over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen
+between the fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger,
+and the space a finger leaves shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
@@ -22,24 +27,35 @@ from scipy.spatial import Delaunay
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.track import PoseTrack
-from .meshwarp import source_maps
+from .meshwarp import WarpMemo, source_maps
 from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
-TEAR = 1.6  # a triangle between two pieces stretched beyond this (area) tears open
+TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
+REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
+BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
+FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
+FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
+MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
+BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
+PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
+PARENT = tuple(-1 if k % 3 == 0 else k - 1 for k in range(len(BONES)))  # the bone before (-1: the palm)
 PALM = (0, 1, 5, 9, 13, 17)
 
 
 @dataclass
 class HandRig:
     """One hand of the character: ``joints`` [21, 2] image pixels; ``vertices`` [N, 2] its grid mesh;
-    ``triangles`` [M, 3] (palm first, then fingers: drawn in that order); ``weights`` [N, 16] over the palm and
-    the 15 ``BONES`` (one each: every piece is rigid); ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left"
-    or "right"; ``mixed`` [M] the triangles joining two pieces (two bones, or a bone and the palm): left out
-    where they stretch, so a moving finger does not drag a smear of skin behind it."""
+    ``triangles`` [M, 3]; ``weights`` [N, 16] skinning over the palm and the 15 ``BONES`` (a vertex follows
+    its bone and, near a knuckle, blends with the bone before it, so a bending finger stays whole);
+    ``piece`` [M] the bone (1..15, 0 the palm) each triangle is drawn with (its depth in the picture);
+    ``box`` (x0, y0, x1, y1) image pixels; ``side`` "left" or "right"; ``mixed`` [M] the triangles joining two
+    pieces (two bones, or a bone and the palm): left out where they stretch, so a moving finger does not drag
+    a smear of skin behind it; ``bone`` [N] each vertex's own bone (-1: the palm) and ``blend`` [N, 2] its
+    weights towards the bone before and after it, which :meth:`fold_weights` drops across folded knuckles."""
 
     side: str
     joints: np.ndarray
@@ -48,12 +64,35 @@ class HandRig:
     weights: np.ndarray
     box: tuple[int, int, int, int]
     mixed: np.ndarray
+    piece: np.ndarray
+    bone: np.ndarray
+    blend: np.ndarray
+
+    def fold_weights(self, folded: np.ndarray) -> np.ndarray:
+        """The skinning with the knuckles in ``folded`` [15] (0..1, at each bone's base joint) made rigid: a
+        finger folded back over itself is two overlapping pieces, where blending them would pinch the skin
+        into the joint."""
+        if not folded.any():
+            return self.weights
+        rows = np.flatnonzero(self.bone >= 0)
+        k = self.bone[rows]
+        prev = self.blend[rows, 0] * (1.0 - folded[k])
+        nxt = self.blend[rows, 1] * (1.0 - folded[np.minimum(k + 1, len(BONES) - 1)])
+        w = np.zeros_like(self.weights)
+        w[self.bone < 0, 0] = 1.0
+        w[rows, np.array(PARENT)[k] + 1] += prev
+        w[rows, np.minimum(k + 2, len(BONES))] += nxt
+        w[rows, k + 1] += 1.0 - prev - nxt
+        return w
 
 
-def _seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distance of points ``p`` [N, 2] to segment a-b, and their position along it (pixels from ``a``)."""
     d = b - a
-    t = np.clip(((p - a) @ d) / max(float(d @ d), 1e-9), 0.0, 1.0)
-    return np.linalg.norm(p - (a + t[:, None] * d), axis=1)
+    L = max(float(np.linalg.norm(d)), 1e-9)
+    s = (p - a) @ d / L
+    t = np.clip(s / L, 0.0, 1.0)
+    return np.linalg.norm(p - (a + t[:, None] * d), axis=1), s
 
 
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
@@ -64,29 +103,46 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     if not np.isfinite(j).all() or size < MIN_HAND_PX:
         return None
     h, w = shape
-    pad = 0.18 * size
+    pad = 0.22 * size
     x0, y0 = np.floor(j.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(j.max(axis=0) + pad).astype(int)
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
-    step = max(2.0, size / 18.0)
+    step = max(1.5, size / 26.0)  # a finger is three or four vertices wide
     xs = np.arange(box[0], box[2] + step, step)
     ys = np.arange(box[1], box[3] + step, step)
     gx, gy = np.meshgrid(np.minimum(xs, box[2]), np.minimum(ys, box[3]))
     verts = np.stack([gx.ravel(), gy.ravel()], axis=1)
     tri = Delaunay(verts).simplices.astype(np.int32)
-    # skinning: a vertex within a finger's width of a finger bone moves rigidly with the nearest one (the bones
-    # turn about their shared joints, so a finger stays whole), every other vertex stays with the palm
-    radius = size / 11.0
-    d = np.stack([_seg_dist(verts, j[a], j[b]) for a, b in BONES], axis=1)  # [N, 15]
-    bone = np.argmin(d, axis=1)
-    piece = np.where(d[np.arange(len(verts)), bone] < radius, bone + 1, 0)
-    wts = np.zeros((len(verts), len(BONES) + 1))
-    wts[np.arange(len(verts)), piece] = 1.0
-    tp = piece[tri]
-    main = tp.max(axis=1)
-    order = np.argsort(main, kind="stable")  # the palm's triangles first, the fingers' over them
-    mixed = (tp.min(axis=1) != tp.max(axis=1))[order]
-    return HandRig(side=side, joints=j, vertices=verts, triangles=tri[order], weights=wts, box=box, mixed=mixed)
+    n = len(verts)
+    # every vertex near the fingers follows its nearest bone (the whole width of the finger, whatever the
+    # joints' offset from its middle line); across a knuckle it blends with the bone before it (the palm for
+    # a finger's first bone), half and half on the joint, so the skin bends instead of tearing
+    dist, along = zip(*(_seg_param(verts, j[a], j[b]) for a, b in BONES))
+    dist, along = np.stack(dist, axis=1), np.stack(along, axis=1)
+    bone = np.argmin(dist, axis=1)
+    near = dist[np.arange(n), bone] < REACH * size
+    s = along[np.arange(n), bone]
+    L = np.array([np.linalg.norm(j[b] - j[a]) for a, b in BONES])[bone]
+    blend = BLEND * size
+    w_prev = np.clip(0.5 - s / (2 * blend), 0.0, 1.0)  # towards the bone before, below this bone's base
+    w_next = np.clip(0.5 - (L - s) / (2 * blend), 0.0, 0.5)  # towards the next bone, near this bone's end
+    last = np.array([k % 3 == 2 for k in range(len(BONES))])[bone]
+    w_next[last] = 0.0
+    wts = np.zeros((n, len(BONES) + 1))
+    rows = np.flatnonzero(near)
+    own, prev = bone[rows] + 1, np.array(PARENT)[bone[rows]] + 1
+    wts[rows, prev] += w_prev[rows]
+    wts[rows, np.minimum(own + 1, len(BONES))] += np.where(last[rows], 0.0, w_next[rows])
+    wts[rows, own] += 1.0 - w_prev[rows] - np.where(last[rows], 0.0, w_next[rows])
+    wts[~near, 0] = 1.0
+    # triangles joining two pieces (for the tearing rule); which bone each triangle is drawn with (its
+    # heaviest, for the depth order)
+    main = np.argmax(wts, axis=1)[tri]
+    mixed = main.min(axis=1) != main.max(axis=1)
+    piece = np.argmax(wts[tri].sum(axis=1), axis=1)
+    return HandRig(side=side, joints=j, vertices=verts, triangles=tri, weights=wts, box=box, mixed=mixed,
+                   piece=piece, bone=np.where(near, bone, -1), blend=np.stack(
+                       [np.where(near, w_prev, 0.0), np.where(near & ~last, w_next, 0.0)], axis=1))
 
 
 def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,11 +163,13 @@ def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @dataclass
 class HandDrive:
     """Per frame and bone how far the actor's finger bones turned (radians, ``turn`` [T, 15]) and how much
-    their on-screen length changed (``stretch`` [T, 15]) since its first seen frame; ``seen`` [T]."""
+    their on-screen length changed (``stretch`` [T, 15]) since its first seen frame; ``depth`` [T, 16] how far
+    the palm and each bone are from the camera (hand sizes, larger farther: the drawing order); ``seen`` [T]."""
 
     turn: np.ndarray
     stretch: np.ndarray
     seen: np.ndarray
+    depth: np.ndarray
 
 
 def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
@@ -123,26 +181,34 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     idx = np.where(seen, np.arange(len(seen)), -1)
     np.maximum.accumulate(idx, out=idx)
     idx[idx < 0] = int(np.flatnonzero(seen)[0])
-    ang, lens = _bone_angles(track_hand[idx])
+    hand = np.asarray(track_hand, np.float64)[idx]
+    ang, lens = _bone_angles(hand)
     turn = (ang - ang[0] + np.pi) % (2 * np.pi) - np.pi
-    stretch = np.clip(lens / np.maximum(lens[0], 1e-6), 0.3, 1.4)
-    return HandDrive(turn=turn, stretch=stretch, seen=seen)
+    stretch = np.clip(lens / np.maximum(lens[0], 1e-6), MIN_STRETCH, 1.4)
+    z = np.nan_to_num(hand[..., 2]) if hand.shape[-1] > 2 else np.zeros(hand.shape[:2])
+    z = z / np.maximum(hand_size(hand), 1e-6)[:, None]
+    depth = np.concatenate([z[:, list(PALM)].mean(axis=1, keepdims=True) + PALM_FIRST,
+                            np.stack([(z[:, a] + z[:, b]) / 2 for a, b in BONES], axis=1)], axis=1)
+    return HandDrive(turn=turn, stretch=stretch, seen=seen, depth=depth)
 
 
-def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> np.ndarray:
-    """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move): the palm
-    stays, each finger is rebuilt from its base with its bones turned and stretched like the actor's."""
+def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move), and how far
+    each bone is folded back over the one before it ([15], 0..1). The palm stays; each finger is rebuilt from
+    its base with its bones turned and stretched like the actor's, so a finger curling towards the camera
+    shows what the actor's shows: a short first bone, the next one end-on, the tip folded back over it."""
     out = rig.joints.copy()
-    k = 0
-    for chain in FINGERS.values():
-        for i in range(3):
-            a, b = chain[i], chain[i + 1]
-            d = rig.joints[b] - rig.joints[a]
-            th = drive.turn[t, k]
-            c, s = np.cos(th), np.sin(th)
-            out[b] = out[a] + drive.stretch[t, k] * np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
-            k += 1
-    return out
+    rest_dir = np.array([rig.joints[b] - rig.joints[a] for a, b in BONES])
+    rest_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0])
+    posed_ang = rest_ang + drive.turn[t]
+    folded = np.zeros(len(BONES))
+    for k, (a, b) in enumerate(BONES):
+        if PARENT[k] >= 0:
+            rel = abs(float((posed_ang[k] - posed_ang[PARENT[k]] + np.pi) % (2 * np.pi) - np.pi))
+            folded[k] = float(np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0))
+        L = float(np.linalg.norm(rest_dir[k])) * drive.stretch[t, k]
+        out[b] = out[a] + L * np.array([np.cos(posed_ang[k]), np.sin(posed_ang[k])])
+    return out, folded
 
 
 def _area(P: np.ndarray) -> np.ndarray:
@@ -166,15 +232,48 @@ def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     return out
 
 
+def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """[h, w] float: 1 where the patch's pixel belongs to the hand, 0 where it is the background seen between
+    or around the fingers (``corner``: the patch's (0, 0) in image pixels). A layer's matte is rarely cut between the fingers (the gaps are part of the layer):
+    moving those pixels with a finger would drag scraps of background along its edge. A pixel is background
+    when it looks like the image's background plate ``behind`` it (the same box) and not like the hand (whose
+    colour is read along the finger bones); only the fingers' zone is judged, so the palm, the sleeve and
+    whatever the layer shows behind the hand keep the layer's matte."""
+    h, w = patch.shape[:2]
+    zone = np.zeros((h, w), np.uint8)
+    pts = np.round((rig.vertices - corner) * 16).astype(np.int32)
+    for tri in rig.triangles[rig.piece != 0]:
+        cv2.fillConvexPoly(zone, pts[tri], 1, cv2.LINE_8, 4)
+    lab = cv2.cvtColor(np.ascontiguousarray(patch[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    back = cv2.cvtColor(np.ascontiguousarray(behind[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    t = np.linspace(0.2, 0.8, 5)[:, None]
+    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
+    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
+    ok = patch[yi, xi, 3] > 127
+    if ok.sum() < 10:
+        return np.ones((h, w), np.float32)
+    skin = np.median(lab[yi[ok], xi[ok]], axis=0)
+    to_skin = np.linalg.norm(lab - skin, axis=2)
+    to_back = np.linalg.norm(lab - back, axis=2)
+    background = (to_back < BACK_LAB) & (to_back < 0.5 * to_skin) & (zone > 0)
+    share = 1.0 - cv2.GaussianBlur(background.astype(np.float32), (3, 3), 0)
+    return share.astype(np.float32)
+
+
 class HandAnimator:
     """Bends the fingers of the hands in the arm layers' textures before each frame is drawn (:meth:`apply`);
     always from a kept copy of the rest hand, so frames never accumulate."""
 
     def __init__(self) -> None:
         self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
-                               np.ndarray]] = []
+                               np.ndarray, np.ndarray]] = []
+        self.memo = WarpMemo()  # a held hand is not warped again
 
-    def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int]) -> None:
+    def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
+            background: np.ndarray | None = None) -> None:
+        """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
+        the image's background plate (image pixels), to tell the background between the fingers from them."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -182,28 +281,78 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
-        self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch))
+        corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
+        if rest_patch.shape[2] == 4 and background is not None:
+            ix, iy = int(corner[0]), int(corner[1])
+            behind = background[iy:iy + rest_patch.shape[0], ix:ix + rest_patch.shape[1]]
+            if behind.shape[:2] == rest_patch.shape[:2]:
+                share = _hand_share(rig, rest_patch, behind, corner)
+                rest_patch[:, :, 3] = (rest_patch[:, :, 3] * share + 0.5).astype(np.uint8)
+        if rest_patch.shape[2] == 4:
+            # the hand's half-transparent rim carries the background's colour mixed in: where a finger folds
+            # over the hand that rim would draw a pale outline across the skin, so it takes the hand's colour
+            rim = (rest_patch[:, :, 3] < 250).astype(np.uint8)
+            if rim.any() and not rim.all():
+                rest_patch[:, :, :3] = cv2.inpaint(np.ascontiguousarray(rest_patch[:, :, :3]), rim, 2,
+                                                   cv2.INPAINT_TELEA)
+        # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
+        # too, and a finger folded over the palm must not lay that emptiness over the palm
+        P = rig.vertices[rig.triangles]
+        samples = np.concatenate([P, P.mean(axis=1, keepdims=True), (P + P.mean(axis=1, keepdims=True)) / 2],
+                                 axis=1) - corner
+        ph, pw = rest_patch.shape[:2]
+        xi = np.clip(np.round(samples[..., 0]).astype(int), 0, pw - 1)
+        yi = np.clip(np.round(samples[..., 1]).astype(int), 0, ph - 1)
+        solid = (rest_patch[yi, xi, 3] > 0).any(axis=1) if rest_patch.shape[2] == 4 else np.ones(len(P), bool)
+        self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch, solid))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
-        for rig, drive, texture, origin, box, rest_patch in self.hands:
+        # two hands in one texture could overlap, and a skipped one would then not be drawn over the other
+        alone = len({id(hand[2]) for hand in self.hands}) == len(self.hands)
+        for n, (rig, drive, texture, origin, box, rest_patch, solid) in enumerate(self.hands):
             tt = min(t, len(drive.turn) - 1)
-            pj = posed_joints(rig, drive, tt)
+            pj, folded = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
-            vh = np.concatenate([rig.vertices, np.ones((len(rig.vertices), 1))], axis=1)
-            posed = np.einsum("nb,bij,nj->ni", rig.weights, A, vh)
+            M = (rig.fold_weights(folded) @ A.reshape(len(A), 6)).reshape(-1, 2, 3)  # blended, per vertex
+            posed = M[:, :, 0] * rig.vertices[:, :1] + M[:, :, 1] * rig.vertices[:, 1:] + M[:, :, 2]
             P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
             grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
-            order = np.flatnonzero(~(rig.mixed & grown))
-            x0, y0, x1, y1 = box
-            mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
-                                     keep_outside=False)
-            mapx -= x0
-            mapy -= y0
-            texture[y0:y1, x0:x1] = cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR,
-                                              borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+            keep = np.flatnonzero(solid & ~(rig.mixed & grown))
+            # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
+            order = keep[np.argsort(-drive.depth[tt, rig.piece[keep]], kind="stable")]
+            # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
+            # and laid over the rest, so the clear rim around it does not punch through the skin below
+            over = np.zeros(len(BONES) + 1, bool)
+            for k in np.flatnonzero(folded > 0.5):
+                if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
+                    over[k + 1:k - k % 3 + 4] = True
+            front = over[rig.piece[order]]
+            if alone and self.memo.same(n, posed, order, front):
+                continue
+            patch = self._warp(rig, rest_patch, origin, posed, box, order[~front])
+            if front.any():
+                top = self._warp(rig, rest_patch, origin, posed, box, order[front]).astype(np.float32)
+                a = top[:, :, 3:] / 255.0
+                base = patch.astype(np.float32)
+                b = base[:, :, 3:] / 255.0
+                out_a = a + b * (1 - a)
+                rgb = (top[:, :, :3] * a + base[:, :, :3] * b * (1 - a)) / np.maximum(out_a, 1e-6)
+                patch = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
+            texture[box[1]:box[3], box[0]:box[2]] = patch
+
+    @staticmethod
+    def _warp(rig: HandRig, rest_patch: np.ndarray, origin: np.ndarray, posed: np.ndarray,
+              box: tuple[int, int, int, int], order: np.ndarray) -> np.ndarray:
+        x0, y0 = box[:2]
+        mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
+                                 step=1, keep_outside=False)
+        mapx -= x0
+        mapy -= y0
+        return cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                         borderValue=(0, 0, 0, 0))
 
 
 def hand_findings(rig_hands: dict[str, np.ndarray | None], track: PoseTrack, shape: tuple[int, int],
@@ -256,5 +405,5 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
-            anim.add(hr, drive, layer.texture, layer.origin)
+            anim.add(hr, drive, layer.texture, layer.origin, rig.background)
     return (anim if anim else None), notes

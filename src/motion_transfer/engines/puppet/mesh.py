@@ -6,8 +6,7 @@ neighbour's colour when the layer moves. The body layer also covers the torso hi
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
 torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
 the sides the border's pixels repeated (fading out to the sides), above as a rounded cap (a head cut by the top
-edge). The layer's alpha is the matte times the band's ramp (the painted-in torso too: opaque inside, soft at
-the outline).
+edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -24,8 +23,9 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
 from ...pose.skeleton import J
+from .extras import fill_hidden_drape
 from .fill import fill_hidden_torso, push_pull_fill
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, Layer, Rig, part_segment
+from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -116,7 +116,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     bones = LAYER_BONES[layer]
     n = len(verts)
     sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
-    if layer == "body":
+    if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = _smoothstep(0.25, 0.85, t)
@@ -291,12 +291,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
             core_full = own_full | hidden
+        elif name == "drape":  # the cape behind the legs and the body, painted in
+            texture_full, hidden = fill_hidden_drape(image, labels, matte)
+            core_full = own_full | hidden
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4
         x0, y0 = max(0, cx.min() - m), max(0, cy.min() - m)
         x1, y1 = min(W, cx.max() + m + 1), min(H, cy.max() + m + 1)
         core = core_full[y0:y1, x0:x1]
+        own = own_full[y0:y1, x0:x1]
         mat = matte[y0:y1, x0:x1]
         texture = texture_full[y0:y1, x0:x1]
         # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
@@ -308,6 +312,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         alpha = mat * ramp
+        if name in TRUNK_LAYERS:
+            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
@@ -315,7 +321,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
-        if name != "body":
+        if name not in TRUNK_LAYERS:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 continue

@@ -16,7 +16,8 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import DEFAULT_ORDER, LIMB_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
+from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Rig, part_segment,
+                    torso_quad)
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -51,6 +52,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+# a limb part is drawn at most this much longer than the image shows it (times the width scale): a bone the image
+# shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
+STRETCH_MAX = 1.25
+CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+
+
 def _limb(a, b, a2, b2, W: float):
     """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``."""
     d0 = b - a
@@ -73,6 +80,14 @@ def _limb(a, b, a2, b2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+def _capped_end(a, b, a2, b2, W: float) -> np.ndarray:
+    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``STRETCH_MAX`` times the rest bone a -> b."""
+    d1 = b2 - a2
+    L1 = float(np.linalg.norm(d1))
+    cap = STRETCH_MAX * W * float(np.linalg.norm(b - a))
+    return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
+
+
 def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float,
                     head_scale: float | None = None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
@@ -89,10 +104,17 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     c, s = np.cos(head_angle), np.sin(head_angle)
     M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
-    for name in LIMB_PARTS:
-        a, b = part_segment(name, rest)
-        a2, b2 = part_segment(name, posed)
-        out[name] = _limb(a, b, a2, b2, W)
+    # down each limb's chain: a part stretched past its cap ends short, and the parts after it hang from that end
+    # (moved by the same amount), so the limb stays in one piece
+    for chain in CHAINS:
+        shift = np.zeros(2)
+        for name in chain:
+            a, b = part_segment(name, rest)
+            a2, b2 = part_segment(name, posed)
+            a2, b2 = a2 + shift, b2 + shift
+            end = _capped_end(a, b, a2, b2, W)
+            out[name] = _limb(a, b, a2, end, W)
+            shift = shift + end - b2
     return out
 
 
@@ -110,7 +132,7 @@ class LayerOrder:
     def __init__(self, names: list[str], margin: float) -> None:
         self.names = names
         self.margin = margin
-        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n != "body"}
+        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
 
     @staticmethod
@@ -157,7 +179,14 @@ class LayerOrder:
                 self._pending[n] = 0
         back = sorted([n for n in self.front if not self.front[n]], key=lambda n: -keys[n])
         front = sorted([n for n in self.front if self.front[n]], key=lambda n: -keys[n])
-        return back + (["body"] if "body" in self.names else []) + front
+        drape = ["drape"] if "drape" in self.names else []  # a cape hangs behind everything
+        return drape + back + (["body"] if "body" in self.names else []) + front
+
+
+def _extended(joints: np.ndarray) -> np.ndarray:
+    """[36, 2] float64 joints (the 33 body joints plus the derived ones) from [33 or 36, 2]."""
+    posed = joints.astype(np.float64)
+    return extend(posed) if posed.shape[0] == 33 else posed
 
 
 class Renderer:
@@ -177,7 +206,7 @@ class Renderer:
         self._blend = {}
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
-                             for layer in rig.layers if layer.name != "body"}
+                             for layer in rig.layers if layer.name not in TRUNK_LAYERS}
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
@@ -185,7 +214,7 @@ class Renderer:
             Q = v[layer.triangles]
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
-            if layer.name != "body":
+            if layer.name not in TRUNK_LAYERS:
                 self._blend[layer.name] = self._rotation_blend_setup(layer)
 
     def _rotation_blend_setup(self, layer):
@@ -236,23 +265,28 @@ class Renderer:
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
                head_angle: float, visibility: np.ndarray | None = None,
-               head_scale: float | None = None) -> np.ndarray:
+               head_scale: float | None = None, order: list[str] | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
         ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
         order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians, ``head_scale`` the
-        head's output pixels per image pixel (default ``width_scale``). Call once per frame, in
-        order: the drawing order keeps a little state so it does not flicker."""
-        posed = joints.astype(np.float64)
-        if posed.shape[0] == 33:
-            posed = extend(posed)
+        head's output pixels per image pixel (default ``width_scale``). Without ``order``, call once per frame,
+        in order: the drawing order keeps a little state so it does not flicker; with ``order`` (from
+        :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread."""
+        posed = _extended(joints)
+        if order is None:
+            order = self.order(depth, posed, visibility)
         T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
                             None if head_scale is None else float(head_scale))
-        for name in self.order(depth, posed, visibility):
+        for name in order:
             layer = self.layers[name]
             pv = self.posed_vertices(layer, T)
             self._draw_layer(canvas, layer, pv, T, depth)
         return canvas
+
+    def layer_order(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray | None = None) -> list[str]:
+        """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
+        return self.order(depth, _extended(joints), visibility)
 
     def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
         H, W = canvas.shape[:2]
@@ -265,7 +299,7 @@ class Renderer:
         tris = layer.triangles
         M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
-        if layer.name != "body":
+        if layer.name not in TRUNK_LAYERS:
             bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
@@ -283,8 +317,8 @@ class Renderer:
         ids = np.full((hh, hw), -1.0, np.float32)
         tri_pts = np.round((pv - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[tris]
         fill = cv2.fillConvexPoly
-        for i in order:
-            fill(ids, tri_pts[i], float(i), cv2.LINE_8, SUB)
+        for corners, i in zip(list(tri_pts[order]), order.astype(np.float64).tolist()):  # plain values: less per call
+            fill(ids, corners, i, cv2.LINE_8, SUB)
         # extrapolate the border triangles' maps two pixels outward (their texture is transparent there)
         grown = cv2.dilate(ids, self._kernel, iterations=2)
         ids = np.where(ids < 0, grown, ids)

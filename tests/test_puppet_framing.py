@@ -1,0 +1,118 @@
+"""Framing of the puppet's output: parts the image does not contain stay out of view, and only then is it zoomed."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motion_transfer.engines.puppet import rig_character
+from motion_transfer.engines.puppet.framing import body_cut, cut_rows, head_top, reframe
+from motion_transfer.media.frames import read_image
+from motion_transfer.pose.retarget import retarget
+from motion_transfer.pose.track import PoseTrack
+from motion_transfer.samples import make_character, make_motion
+
+W, H = 640, 480
+
+
+def _track(framing: str) -> PoseTrack:
+    clip = make_motion("dance", seconds=2.0, fps=10, size=(W, H), framing=framing)
+    track = PoseTrack.empty(len(clip.joints), 10.0, W, H)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    return track
+
+
+@pytest.fixture(scope="module")
+def portrait(tmp_path_factory):
+    """Head and shoulders: the image's bottom edge cuts the body at the chest."""
+    path = tmp_path_factory.mktemp("framing") / "portrait.png"
+    make_character(path, size=(480, 360), style="person", pose="a-pose", framing="portrait")
+    return rig_character(read_image(path))
+
+
+@pytest.fixture(scope="module")
+def closeup(tmp_path_factory):
+    """Head to hips: the image's bottom edge cuts the body at the hips."""
+    path = tmp_path_factory.mktemp("framing") / "closeup.png"
+    make_character(path, size=(480, 360), style="person", pose="a-pose", framing="closeup")
+    return rig_character(read_image(path))
+
+
+def test_a_half_body_character_driven_by_a_full_body_dance_keeps_its_missing_legs_out_of_view(closeup):
+    """Moved from test_puppet_layers: the image has no legs, the dance shows them."""
+    motion = retarget(_track("full"), closeup.rest_pose(), "video", W, H)
+    framed = reframe(closeup, motion)
+    assert framed.zoom > 1.05
+    framed.apply(motion)
+    assert np.mean(cut_rows(closeup, motion, body_cut(closeup)) >= 0.92 * H - 1) >= 0.9
+    assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
+    head = motion.joints[:, -1]
+    assert np.mean((head[:, 1] > 0) & (head[:, 1] < H)) > 0.9
+
+
+def test_a_portrait_driven_by_a_waist_up_dance_is_zoomed_so_its_cut_stays_out_of_view(portrait):
+    """The dance shows hips but no knees; the portrait has no belly to show there: it is framed closer."""
+    assert body_cut(portrait) is not None
+    motion = retarget(_track("closeup"), portrait.rest_pose(), "video", W, H)
+    cut = body_cut(portrait)
+    before = cut_rows(portrait, motion, cut)
+    assert np.mean(before < 0.9 * H) > 0.5  # as retargeted, the cut would be well inside the frame
+    framed = reframe(portrait, motion)
+    assert framed.zoom > 1.1 or framed.shift > 0.1 * H
+    framed.apply(motion)
+    after = cut_rows(portrait, motion, cut)
+    assert np.mean(after >= 0.92 * H - 1) >= 0.9  # below the frame (the clothes' continuation may show)
+    assert np.mean(head_top(portrait, motion) >= 0) > 0.9  # the whole head in view
+    if framed.zoom > 1.0:
+        assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
+
+
+def test_a_half_body_character_driven_by_a_dance_framed_like_it_is_not_zoomed(closeup):
+    """Cut where the dance's own frame cuts the actor: nothing absent comes into view, so no zoom."""
+    motion = retarget(_track("closeup"), closeup.rest_pose(), "video", W, H)
+    framed = reframe(closeup, motion)
+    assert framed.zoom == pytest.approx(1.0, abs=0.02) and framed.shift < 0.02 * H
+
+
+def _head_rig(joints: np.ndarray, radius: float):
+    """A bare rig of ``joints`` (moved 300 px down in a 640x960 image, so the whole head is in it) whose head
+    layer is a disc of ``radius`` about the face's centre."""
+    from motion_transfer.engines.puppet.model import PARTS, Rig
+
+    joints = joints + np.array([0.0, 300.0])
+    labels = np.full((2 * H, W), -1, np.int16)
+    centre = joints[:11].mean(axis=0)
+    yy, xx = np.mgrid[:2 * H, :W]
+    labels[(xx - centre[0]) ** 2 + (yy - centre[1]) ** 2 <= radius ** 2] = PARTS.index("head")
+    return Rig(width=W, height=2 * H, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
+               depth=np.zeros(33, np.float32), source="test", labels=labels)
+
+
+def test_a_head_larger_than_the_actors_is_moved_into_view_and_an_actor_sized_one_is_left_alone():
+    """A close-up dance puts the actor's head near the top edge. A character whose face is 1.6x the actor's
+    for the same body would rise out of the frame: it moves down until its head is in view. The actor's own
+    shape is not moved."""
+    clip = make_motion("static", seconds=1.0, fps=10, size=(W, H), framing="closeup")
+    track = PoseTrack.empty(len(clip.joints), 10.0, W, H)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    own = clip.joints[0, :, :2].astype(np.float64)
+    face = own[:11].mean(axis=0)
+    radius = 2.2 * float(np.linalg.norm(own[:11] - face, axis=1).max())  # hair included
+    assert face[1] - radius > 0 > face[1] - 1.6 * radius  # in view; a 1.6x head here would poke out of the top
+
+    rig = _head_rig(own, radius)
+    motion = retarget(track, rig.rest_pose(), "video", W, H)
+    framed = reframe(rig, motion)
+    assert framed.shift == 0.0 and framed.zoom == 1.0
+
+    big = own.copy()
+    big[:11] = face + 1.6 * (own[:11] - face)
+    rig = _head_rig(big, 1.6 * radius)
+    motion = retarget(track, rig.rest_pose(), "video", W, H)
+    assert motion.proportions["head"] > 1.4
+    assert np.percentile(head_top(rig, motion), 5) < 0
+    framed = reframe(rig, motion)
+    assert framed.shift > 0
+    framed.apply(motion)
+    assert np.percentile(head_top(rig, motion), 5) >= -1.0
