@@ -14,6 +14,7 @@ from motion_transfer.samples import make_character
 
 SHIRT = np.array([46, 98, 168])  # "person" style
 SKIN = np.array([226, 178, 146])
+HAIR = np.array([58, 40, 28])
 
 
 def _rig(tmp_path_factory, pose: str, style: str = "person"):
@@ -86,7 +87,43 @@ def test_the_torso_behind_the_crossed_forearm_is_the_shirt(crossed):
     assert np.linalg.norm(shirt - SHIRT) < 60
     dist = np.linalg.norm(tex[:, :3].astype(float) - shirt, axis=1)
     assert np.median(dist) < 20, f"the torso behind the arm is {np.median(tex[:, :3], axis=0)}, not {shirt}"
-    assert (dist < 45).mean() > 0.9
+    assert (dist < 45).mean() > 0.95
+    assert (np.linalg.norm(tex[:, :3].astype(float) - SKIN, axis=1) < 60).mean() < 0.01  # none of the arm's skin
+
+
+def test_a_two_coloured_shirt_behind_the_crossed_forearm_keeps_each_side_its_colour(tmp_path):
+    """The shirt blue on the character's right, orange on its left; the forearm lies across both. Behind it each
+    side is painted its own colour (not the other side mirrored, not a blend, not the arm's skin)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "crossed.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="crossed_forearm")
+    image = read_image(path).copy()
+    spine_x = float(joints[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]], 0].mean())
+    shirt = np.linalg.norm(image.astype(float) - SHIRT, axis=2) < 70
+    left = shirt & (np.arange(image.shape[1])[None, :] > spine_x)
+    image[left] = image[left][:, ::-1]  # blue -> orange on the character's left (the image's right)
+    rig = rig_character(image)
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    arm = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    quad = np.zeros(arm.shape, np.uint8)
+    cv2.fillConvexPoly(quad, np.round(torso_quad(rig.joints)).astype(np.int32), 1)
+    quad = cv2.erode(quad, None, iterations=3).astype(bool)
+    sw = float(np.linalg.norm(rig.joints[J["left_shoulder"]] - rig.joints[J["right_shoulder"]]))
+    torso = (rig.labels == PARTS.index("torso")) & quad
+    ox, oy = body.origin
+    xs_all = np.arange(arm.shape[1])[None, :]
+    for name, side in (("right, blue", xs_all < spine_x - 0.12 * sw), ("left, orange", xs_all > spine_x + 0.12 * sw)):
+        ys, xs = np.nonzero(arm & quad & side)
+        assert len(ys) > 60, f"the forearm does not lie over the shirt's {name} side"
+        tex = body.texture[ys - oy, xs - ox]
+        assert (tex[:, 3] > 200).mean() > 0.95
+        colour = np.median(image[torso & side], axis=0)
+        dist = np.linalg.norm(tex[:, :3].astype(float) - colour, axis=1)
+        assert np.median(dist) < 20, f"{name}: behind the arm {np.median(tex[:, :3], axis=0)}, the shirt {colour}"
+        assert (dist < 45).mean() > 0.95, f"{name}: {100 * (dist >= 40).mean():.1f}% of it unlike the shirt"
+        assert (np.linalg.norm(tex[:, :3].astype(float) - SKIN, axis=1) < 60).mean() < 0.01  # no arm left
 
 
 def _dominant(layer) -> np.ndarray:
@@ -173,6 +210,31 @@ def test_an_arm_outside_the_frame_is_drawn_from_its_twin(tmp_path):
     mid = np.round((a + b) / 2).astype(int)
     patch = frame[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3).astype(float)
     assert np.median(np.linalg.norm(patch - SKIN, axis=1)) < 45
+
+
+def test_a_head_cut_by_the_top_edge_continues_as_a_rounded_cap_of_hair(tmp_path):
+    """The image cuts the head through the hair: above the edge the body layer goes on as a rounded cap in the
+    hair's colour (the edge row repeated upwards smeared a flat-topped block of streaks when the head moved)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="a-pose")
+    image = read_image(path)
+    hair = np.linalg.norm(image.astype(float) - HAIR, axis=2) < 40
+    top = int(np.nonzero(hair)[0].min())
+    cut = int(top + 0.35 * (joints[J["nose"], 1] - top))
+    rig = rig_character(np.ascontiguousarray(image[cut:]))
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    assert body.origin[1] < 0  # the layer goes on above the image
+    above = body.texture[:-body.origin[1]]
+    solid = above[:, :, 3] > 128
+    widths = solid.sum(axis=1)
+    rows = np.nonzero(widths)[0]
+    assert len(rows) >= 5, f"the cap is {len(rows)} rows high"
+    assert widths[rows[0]] < 0.6 * widths[-1], f"not rounded: widths {widths[rows]} from its top down"
+    colour = np.median(above[solid][:, :3], axis=0)
+    assert np.linalg.norm(colour - HAIR) < 40, f"the cap is {colour}, the hair {HAIR}"
 
 
 def test_background_fill_draws_no_streaks():

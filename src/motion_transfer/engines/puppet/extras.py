@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .fill import inpaint_region
+from .fill import push_pull_fill
 from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
@@ -158,4 +158,4 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
     hidden = outline.astype(bool) & ~drape & (matte > 0.5) & above
     if not hidden.any():
         return image, hidden
-    return inpaint_region(image, hidden, known=drape), hidden
+    return push_pull_fill(image, hidden, known=drape), hidden
