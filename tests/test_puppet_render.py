@@ -136,3 +136,38 @@ def test_limbs_keep_their_width_when_rotated(person):
     a = np.round(posed[sh] + [100, 0] + (posed[el] - posed[sh]) * 0.5).astype(int)
     b = np.round(mid_now).astype(int)
     assert lab[a[1], a[0]] != 0 and lab[a[1], a[0]] == lab[b[1], b[0]]
+
+
+def test_a_stretched_forearm_is_drawn_at_most_its_capped_length(person):
+    """The right arm held straight out sideways with the forearm driven twice as long as the image's (a
+    foreshortened bone stretched by the motion): the forearm is drawn at most about 1.25 times its length, not
+    smeared into a ribbon, and the hand stays on the end of it (the arm one piece)."""
+    from scipy import ndimage
+
+    from motion_transfer.engines.puppet import Renderer
+
+    image, rig, _ = person
+    j = extend(rig.joints.astype(np.float64))
+    sh, el, wr = J["right_shoulder"], J["right_elbow"], J["right_wrist"]
+    upper = np.linalg.norm(j[el] - j[sh])
+    fore = np.linalg.norm(j[wr] - j[el])
+    left = np.array([-1.0, 0.0])
+    posed = j.copy()
+    posed[el] = j[sh] + upper * left
+    posed[wr] = posed[el] + 2.0 * fore * left
+    turn = np.array([[0, -1], [1, 0]])  # the hand turned with the arm (down -> left)
+    for k in (J["right_index"], J["right_pinky"], J["right_thumb"]):
+        posed[k] = posed[wr] + turn @ (j[k] - j[wr])
+    hand = max(np.linalg.norm(j[k] - j[wr]) for k in (J["right_index"], J["right_pinky"]))
+    pad = int(upper + 2 * fore + 2 * hand) + 20
+    w, h = image.shape[1] + pad, image.shape[0]
+    out = Renderer(rig, w, h).render(np.zeros((h, w, 3), np.uint8), posed + [pad, 0], np.zeros(36), 1.0, 0.0)
+    mask = out.sum(axis=2) > 40
+    elbow = np.round(posed[el] + [pad, 0]).astype(int)
+    row = mask[elbow[1], :elbow[0] + 1][::-1]  # from the elbow outward
+    reach = int(np.argmin(row)) if not row.all() else len(row)
+    assert reach <= 1.3 * fore + 1.6 * hand < 2.0 * fore + hand, (reach, fore, hand)
+    assert reach >= 0.9 * fore  # the forearm and hand are drawn, one run of pixels from the elbow
+    lab, _ = ndimage.label(mask)
+    shoulder = np.round(posed[sh] + [pad, 0] + 0.5 * upper * left).astype(int)
+    assert lab[elbow[1], elbow[0] - reach + 2] == lab[shoulder[1], shoulder[0]] != 0

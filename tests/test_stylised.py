@@ -158,3 +158,40 @@ def test_a_picture_with_no_figure_gets_the_rig_file_error(kind):
         rig_character(image, image_name=f"{kind}.png")
     text = str(info.value)
     assert f"{kind}.png" in text and "rig.json" in text and "--rig" in text
+
+
+def test_a_cape_hangs_whole_behind_the_legs(characters):
+    """The cartoon girl's cape is one layer of its own (the drape, moving with the trunk), not torn between the
+    legs; with the legs swung apart, the cape shows between them where the legs stood (painted in), not the
+    background, and the legs are drawn in front of it."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.engines.puppet.model import PARTS
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    cape = c.mask("cape")
+    labels = rig.labels[cape]
+    assert (labels == PARTS.index("drape")).mean() > 0.75
+    assert rig.layers[0].name == "drape"  # drawn first: behind the legs
+    joints = extend(rig.joints.astype(np.float64))
+    for side, sign in (("left", 1.0), ("right", -1.0)):  # each leg swung outwards about its hip
+        hip = joints[J[f"{side}_hip"]].copy()
+        a = np.radians(-15.0 * sign if joints[J["left_hip"], 0] > joints[J["right_hip"], 0] else 15.0 * sign)
+        rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        leg = [J[f"{side}_{n}"] for n in ("knee", "ankle", "heel", "foot_index")]
+        joints[leg] = (joints[leg] - hip) @ rot.T + hip
+    h, w = c.image.shape[:2]
+    out = Renderer(rig, w, h).render(rig.background.copy(), joints, np.zeros(36), 1.0, 0.0)
+    # between the knees' old places, below the crotch: the legs have left, the cape behind them shows
+    kl, kr = rig.joints[J["left_knee"]], rig.joints[J["right_knee"]]
+    mid = np.round((kl + kr) / 2).astype(int)
+    patch = out[mid[1] - 3:mid[1] + 4, mid[0] - 3:mid[0] + 4].reshape(-1, 3)
+    colour = np.median(_lab(c.image[cape]), axis=0)
+    assert np.median(np.linalg.norm(_lab(patch) - colour, axis=1)) < 25.0
+    # the legs are in front: the swung knee is drawn in its own colours (the image's at the knee), not the cape's
+    for side in ("left", "right"):
+        now, was = np.round(joints[J[f"{side}_knee"]]).astype(int), np.round(rig.joints[J[f"{side}_knee"]]).astype(int)
+        drawn = _lab(out[now[1] - 2:now[1] + 3, now[0] - 2:now[0] + 3].reshape(-1, 3))
+        own = _lab(c.image[was[1] - 2:was[1] + 3, was[0] - 2:was[0] + 3].reshape(-1, 3))
+        assert np.linalg.norm(np.median(drawn, axis=0) - np.median(own, axis=0)) < 12.0, side

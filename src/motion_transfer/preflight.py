@@ -152,7 +152,7 @@ def _plain(value: object) -> object:
 
 
 # Bump when the video-only analysis below changes what it finds: cached analyses made before stop matching.
-VIDEO_ANALYSIS_VERSION = 1
+VIDEO_ANALYSIS_VERSION = 2  # 2: the sample holds the body only (its hands and face were never used)
 
 
 def video_analysis(video: Path, info: MediaInfo, progress: Progress | None = None, *,
@@ -278,9 +278,9 @@ def background_findings(frames: list[np.ndarray], masks: list[np.ndarray], vid: 
             # the actor's interior (edges are shaded dark on any background) against a ring around it
             inner = cv2.erode(person, np.ones((5, 5), np.uint8)).astype(bool)
             outer = cv2.dilate(person, kernel).astype(bool) & ~person.astype(bool)
-            if inner.any() and outer.any():
-                lab = _lab(rgb)
-                contrast.append(float(np.linalg.norm(np.median(lab[inner], 0) - np.median(lab[outer], 0))))
+            if inner.any() and outer.any():  # colour converted for those pixels only (per pixel: the same)
+                lab_in, lab_out = (_lab(rgb[m][:, None]).reshape(-1, 3) for m in (inner, outer))
+                contrast.append(float(np.linalg.norm(np.median(lab_in, 0) - np.median(lab_out, 0))))
     if clutter and np.median(clutter) > CLUTTER_EDGE_DENSITY:
         v = float(np.median(clutter))
         out.append(Finding("video_cluttered_background", "warning", f"the video's background is busy ({v:.1%} of "

@@ -128,14 +128,20 @@ def detect_image(rgb: np.ndarray, *, segmentation: bool = True) -> PoseTrack:
 
     With ``segmentation`` the person mask (float32 HxW in 0..1, full image size) is in ``meta["segmentation"]``.
     """
+    with _holistic(static=True, segmentation=segmentation) as model:
+        return _detect(model, rgb, segmentation)
+
+
+def _detect(model, rgb: np.ndarray, segmentation: bool) -> PoseTrack:
+    """``detect_image`` with a model already open (a static-image model keeps nothing from one image to the
+    next, so one model serves several looks at the same result)."""
     import cv2
 
     h, w = rgb.shape[:2]
     iw, ih = _inference_size(w, h)
     small = resize(rgb, (iw, ih))
     track = PoseTrack.empty(1, 0.0, w, h)
-    with _holistic(static=True, segmentation=segmentation) as model:
-        result = model.process(np.ascontiguousarray(small))
+    result = model.process(np.ascontiguousarray(small))
     _store(track, 0, result, w, h)
     if segmentation:
         mask = result.segmentation_mask
@@ -167,15 +173,17 @@ def preset_params(preset: str) -> Schedule:
 
 
 @contextmanager
-def _body_only() -> Iterator[object]:
-    """MediaPipe Pose: Holistic's own body network (the same landmarks) without its hand and face networks,
-    about a quarter of Holistic's cost; in video mode it looks for the body where it last was."""
+def _body_only(static: bool = False, segmentation: bool = False) -> Iterator[object]:
+    """MediaPipe Pose: Holistic's own body network (the same landmarks, and the same person mask with
+    ``segmentation``) without its hand and face networks, about a quarter of Holistic's cost; in video mode it
+    looks for the body where it last was. For every look that needs only the body."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     from mediapipe.python.solutions import pose as mp_pose
 
     with native_stderr_silenced():
-        model = mp_pose.Pose(static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                             enable_segmentation=False, min_detection_confidence=0.5, min_tracking_confidence=0.5)
+        model = mp_pose.Pose(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
+                             enable_segmentation=segmentation, min_detection_confidence=0.5,
+                             min_tracking_confidence=0.5)
         try:
             yield model
         finally:
@@ -371,7 +379,8 @@ def clean_track(track: PoseTrack) -> PoseTrack:
 
 def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
                  progress: Progress | None = None) -> tuple[PoseTrack, list[np.ndarray], list[np.ndarray]]:
-    """A quick look at a clip for the preflight: poses, person masks and small frames at a low rate.
+    """A quick look at a clip for the preflight: body poses (no hands or face), person masks and small frames
+    at a low rate.
 
     Returns the (unsmoothed) track in the video's pixel coordinates, and per sampled frame the person mask and
     the RGB frame, both at ``long_side`` pixels on the long side.
@@ -383,7 +392,7 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
     track = PoseTrack.empty(total, fps, info.width, info.height, source=str(path))
     masks: list[np.ndarray] = []
     frames: list[np.ndarray] = []
-    with _holistic(static=False, segmentation=True) as model:
+    with _body_only(segmentation=True) as model:  # the preflight looks at the body and the person mask only
         for i, rgb in enumerate(iter_frames(path, fps=fps, size=size)):
             if i >= total:
                 break
@@ -400,28 +409,32 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
 
 
 def count_people(rgb: np.ndarray, first: np.ndarray) -> int:
-    """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3."""
+    """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3.
+
+    Only the body and its person mask are looked at, so the looks use the body model alone (the same landmarks
+    and mask as Holistic's), one model for all of them."""
     h, w = rgb.shape[:2]
     work = rgb.copy()
     people = 0
     body = first
-    for _ in range(3):
-        if body is None or np.isnan(body[:, 0]).all():
-            break
-        people += 1
-        seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
-        x0, y0 = np.nanmin(seen[:, :2], axis=0)
-        x1, y1 = np.nanmax(seen[:, :2], axis=0)
-        pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
-        xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
-        ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
-        work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
-        filled = np.zeros((h, w), bool) if people == 1 else filled
-        filled[ya:yb, xa:xb] = True
-        found = detect_image(work, segmentation=True)
-        body = found.body[0]
-        if not _is_separate_person(body, filled, found.meta["segmentation"]):
-            body = None
+    with _body_only(static=True, segmentation=True) as model:
+        for _ in range(3):
+            if body is None or np.isnan(body[:, 0]).all():
+                break
+            people += 1
+            seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
+            x0, y0 = np.nanmin(seen[:, :2], axis=0)
+            x1, y1 = np.nanmax(seen[:, :2], axis=0)
+            pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
+            xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
+            ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
+            work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
+            filled = np.zeros((h, w), bool) if people == 1 else filled
+            filled[ya:yb, xa:xb] = True
+            found = _detect(model, work, segmentation=True)
+            body = found.body[0]
+            if not _is_separate_person(body, filled, found.meta["segmentation"]):
+                body = None
     return people
 
 

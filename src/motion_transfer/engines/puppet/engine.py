@@ -37,6 +37,7 @@ from .framing import reframe
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
+from .twin import twin_joints
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
@@ -187,8 +188,11 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
     joints = track.body[0, :, :2].astype(np.float64) * s
     if not np.isfinite(joints).all():
         return False
+    vis = track.body[0, :, 3].astype(np.float64)
+    keep = twin_joints(rig.meta.get("drawn_from_twin", []))  # arms drawn from their twins hang where they are
+    joints[keep], vis[keep] = rig.joints[keep], rig.visibility[keep]
     rig.joints = joints.astype(np.float32)
-    rig.visibility = track.body[0, :, 3].astype(np.float32)
+    rig.visibility = vis.astype(np.float32)
     rig.meta["skeleton"] = "video frame 0"
     return True
 

@@ -35,7 +35,7 @@ from ...pose import facemesh as fm
 from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .meshwarp import source_maps
+from .meshwarp import WarpMemo, source_maps
 from .model import Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
@@ -447,6 +447,7 @@ class FaceAnimator:
         self.valid = bx1 - bx0 >= 8 and by1 - by0 >= 8
         self.rest_patch = texture[by0:by1, bx0:bx1].copy() if self.valid else None
         self.char_roll = char_roll
+        self.memo = WarpMemo()
         self.rest = np.concatenate([face.points[:, :2], face.ring]) - self.origin
         self.ring_z = np.full(len(face.ring), np.inf)
         g = face.groups
@@ -468,6 +469,8 @@ class FaceAnimator:
         R = self.drive.rotation[min(t, len(self.drive.eyes) - 1)]
         depth = np.concatenate([(self.face.points - self.face.points.mean(axis=0)) @ R[2], self.ring_z])
         order = np.argsort(-np.nan_to_num(depth[self.face.triangles].mean(axis=1), posinf=1e9), kind="stable")
+        if self.memo.same("face", pts, order):  # a held face is not warped again
+            return
         x0, y0, x1, y1 = self.box
         mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
         mapx -= x0

@@ -9,101 +9,56 @@ import numpy as np
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import LAYERS, PARTS, torso_quad
+from .model import LAYERS, LEG_PARTS, PARTS, torso_quad
 
 
-def _nearest_along_rows(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per pixel, the column of the nearest known pixel to its left and to its right in its row (-1: none)."""
-    h, w = known.shape
-    cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
-    right = w - 1 - np.maximum.accumulate(np.where(known[:, ::-1], cols, -1), axis=1)[:, ::-1]
-    right = np.where(right >= w, -1, right)
-    return left, right
+def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """HxWxC float32: every pixel a mask-weighted average of the ``known`` (HxW float 0..1) pixels around it.
 
-
-def _scan_fill(img: np.ndarray, known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(colour, weight) interpolated along each row between the known pixels either side of a gap."""
-    h, w = known.shape
-    left, right = _nearest_along_rows(known)
-    rows = np.arange(h)[:, None]
-    cl = img[rows, np.maximum(left, 0)]
-    cr = img[rows, np.maximum(right, 0)]
-    x = np.arange(w)[None, :].astype(np.float32)
-    dl = (x - left).astype(np.float32)
-    dr = (right - x).astype(np.float32)
-    has_l, has_r = left >= 0, right >= 0
-    both = has_l & has_r
-    t = np.where(both, dl / np.maximum(dl + dr, 1e-6), 0.0)[..., None]
-    colour = np.where(both[..., None], (1 - t) * cl + t * cr, np.where(has_l[..., None], cl, cr))
-    # a short gap between two known sides is reliable; one side only (a gap running off the image) is weak
-    span = np.where(both, dl + dr, 4.0 * np.where(has_l, dl, dr) + 8.0)
-    weight = np.where(has_l | has_r, 1.0 / np.maximum(span, 1.0) ** 2, 0.0)
-    return colour, weight.astype(np.float32)
-
-
-def inpaint_region(image: np.ndarray, hole: np.ndarray, known: np.ndarray | None = None,
-                   max_side: int = 512) -> np.ndarray:
-    """``image`` with ``hole`` filled from ``known`` pixels (default: everything outside the hole).
-
-    Each unknown pixel is interpolated between the known pixels either side of its gap, along its row and along
-    its column, the shorter gap weighing more (so the wall behind a standing person is continued across from
-    both sides, and a horizon or a railing runs on through), then lightly smoothed. Unlike diffusion
-    inpainting it draws no streaks from the hole's border, and unlike patch search it costs a few
-    milliseconds. Works on a crop around the hole, shrunk to at most ``max_side`` pixels.
+    Going down a pyramid, each level averages colour*known and known (so unknown pixels count for nothing)
+    until nothing is unknown; going back up, each level keeps its own average where enough was known and takes
+    the coarser level's, smoothly upsampled, elsewhere. Every unknown pixel is so an average over all
+    directions, weighted by nearness: no row or column is favoured, so no streaks.
     """
-    if not hole.any():
-        return image
-    H, W = hole.shape
-    if known is None:
-        known = ~hole
-    ys, xs = np.nonzero(hole)
-    m = int(0.25 * max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)) + 8
-    y0, y1 = max(0, ys.min() - m), min(H, ys.max() + m + 1)
-    x0, x1 = max(0, xs.min() - m), min(W, xs.max() + m + 1)
-    crop = image[y0:y1, x0:x1]
-    kn = known[y0:y1, x0:x1]
-    if not kn.any():
-        return image
-    ch, cw = crop.shape[:2]
-    s = min(1.0, max_side / max(ch, cw))
-    w, h = max(4, round(cw * s)), max(4, round(ch * s))
-    small = cv2.resize(crop, (w, h), interpolation=cv2.INTER_AREA) if s < 1 else crop
-    k_small = cv2.resize(kn.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool) if s < 1 else kn
-    k_small = cv2.erode(k_small.astype(np.uint8), None, iterations=1).astype(bool) if s < 1 else k_small
-    if not k_small.any():
-        return image
-    img = small.astype(np.float32)
-    # the colours sampled at a gap's ends: averaged over known neighbours (one noisy pixel must not streak)
-    kf = k_small.astype(np.float32)
-    img = np.where(k_small[..., None], cv2.GaussianBlur(img * kf[..., None], (0, 0), 1.5) /
-                   np.maximum(cv2.GaussianBlur(kf, (0, 0), 1.5), 1e-3)[..., None], img)
-    ch_, wh = _scan_fill(img, k_small)
-    cv_, wv = _scan_fill(img.transpose(1, 0, 2), k_small.T)
-    cv_, wv = cv_.transpose(1, 0, 2), wv.T
-    total = wh + wv
-    mean = img[k_small].mean(axis=0)
-    filled = np.where((total > 0)[..., None], (ch_ * wh[..., None] + cv_ * wv[..., None]) /
-                      np.maximum(total, 1e-12)[..., None], mean)
-    sigma = max(1.0, 0.006 * max(w, h))
-    filled = np.where(k_small[..., None], img, cv2.GaussianBlur(filled, (0, 0), sigma))
-    filled = np.clip(filled + 0.5, 0, 255).astype(np.uint8)
-    big = cv2.resize(filled, (cw, ch), interpolation=cv2.INTER_LINEAR) if s < 1 else filled
-    out = image.copy()
-    sub = hole[y0:y1, x0:x1]
-    out[y0:y1, x0:x1][sub] = big[sub]
-    return out
+    levels = [(colour * known[..., None], known)]
+    while levels[-1][1].min() <= 0 and min(levels[-1][1].shape) > 1:
+        c, w = levels[-1]
+        w = cv2.pyrDown(w)
+        levels.append((cv2.pyrDown(c).reshape(*w.shape, -1), w))  # (OpenCV drops a single channel's axis)
+    c, w = levels[-1]
+    filled = c / np.maximum(w, 1e-6)[..., None]
+    if (w <= 0).any():  # nothing known nearby even at the coarsest level: the known pixels' mean
+        filled[w <= 0] = (c.reshape(-1, c.shape[-1]).sum(0) / max(float(w.sum()), 1e-6))
+    for c, w in reversed(levels[:-1]):
+        up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0])).reshape(*w.shape, -1)
+        a = np.clip(w, 0.0, 1.0)[..., None]
+        filled = a * (c / np.maximum(w, 1e-6)[..., None]) + (1 - a) * up
+    return filled
 
 
-def push_pull_fill(image: np.ndarray, hole: np.ndarray, max_side: int = 512) -> np.ndarray:
-    """``image`` with ``hole`` filled by push-pull: a pyramid of mask-weighted averages of the pixels around it.
+def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np.ndarray:
+    """HxWxC float32: the values of ``image``'s ``known`` pixels spread smoothly over the whole array
+    (push-pull, on a copy shrunk to at most ``max_side`` pixels; known pixels keep about their own value)."""
+    h, w = known.shape
+    s = min(1.0, max_side / max(h, w))
+    size = (max(4, round(w * s)), max(4, round(h * s)))
+    k = known.astype(np.float32)
+    colour = image.astype(np.float32)
+    if s < 1:
+        small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
+        small_c = cv2.resize(colour * k[..., None], size, interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
+        small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
+        return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
+    return _push_pull(colour, k)
 
-    Going down, each level averages colour*known and known (so unknown pixels count for nothing) until the hole
-    has vanished; going back up, each level keeps its own average where enough was known and takes the coarser
-    level's, smoothly upsampled, elsewhere. Every pixel of the hole is so an average over all directions,
-    weighted by nearness: no row or column is favoured (no streaks, unlike filling along rows and columns), it
-    costs a few milliseconds on a crop shrunk to at most ``max_side`` pixels, and the fill is then given the
-    surrounding background's grain, measured on a ring around the hole, so it does not read as a flat blur.
+
+def push_pull_fill(image: np.ndarray, hole: np.ndarray, known: np.ndarray | None = None,
+                   max_side: int = 512) -> np.ndarray:
+    """``image`` with ``hole`` filled by push-pull (:func:`smooth_fill`) from the ``known`` pixels around it
+    (default: all the others).
+
+    It costs a few milliseconds on a crop shrunk to at most ``max_side`` pixels, and the fill is then given the
+    grain of the known pixels on a ring around the hole, so it does not read as a flat blur.
     """
     if not hole.any() or hole.all():
         return image
@@ -116,39 +71,27 @@ def push_pull_fill(image: np.ndarray, hole: np.ndarray, max_side: int = 512) -> 
     sub = hole[y0:y1, x0:x1]
     if sub.all():
         return image
-    ch, cw = sub.shape
-    s = min(1.0, max_side / max(ch, cw))
-    size = (max(4, round(cw * s)), max(4, round(ch * s)))
-    known = (~sub).astype(np.float32)
-    weight = cv2.resize(known, size, interpolation=cv2.INTER_AREA) if s < 1 else known
-    colour = crop * known[..., None]
-    colour = cv2.resize(colour, size, interpolation=cv2.INTER_AREA) if s < 1 else colour
-    levels = [(colour, weight)]
-    while levels[-1][1].min() <= 0 and min(levels[-1][1].shape) > 1:
-        c, w = levels[-1]
-        levels.append((cv2.pyrDown(c), cv2.pyrDown(w)))
-    c, w = levels[-1]
-    filled = c / np.maximum(w, 1e-6)[..., None]
-    if (w <= 0).any():  # nothing known nearby even at the coarsest level: the known pixels' mean
-        filled[w <= 0] = (c.reshape(-1, 3).sum(0) / max(float(w.sum()), 1e-6))
-    for c, w in reversed(levels[:-1]):
-        up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0]))
-        a = np.clip(w, 0.0, 1.0)[..., None]
-        filled = a * (c / np.maximum(w, 1e-6)[..., None]) + (1 - a) * up
-    big = cv2.resize(filled, (cw, ch), interpolation=cv2.INTER_LINEAR) if s < 1 else filled
-    big = big + _background_grain(crop, sub)
+    kn = ~sub if known is None else known[y0:y1, x0:x1] & ~sub
+    if not kn.any():
+        return image
+    big = smooth_fill(crop, kn, max_side) + _grain(crop, sub, kn)
     out = image.copy()
     out[y0:y1, x0:x1][sub] = np.clip(big[sub] + 0.5, 0, 255).astype(np.uint8)
     return out
 
 
-def _background_grain(crop: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """HxWx3 noise with the fine-detail strength of the background on a ring around ``hole`` (zero if flat)."""
-    ring = cv2.dilate(hole.astype(np.uint8), None, iterations=6).astype(bool) & ~hole
+def _grain(crop: np.ndarray, hole: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """HxWx3 noise with the fine-detail strength of the ``known`` pixels on a ring around ``hole`` (zero if
+    flat)."""
+    ring = cv2.dilate(hole.astype(np.uint8), None, iterations=6).astype(bool) & known
+    if ring.sum() < 20:
+        ring = known
     if ring.sum() < 20:
         return np.zeros_like(crop)
     detail = crop - cv2.GaussianBlur(crop, (0, 0), 2.0)
-    sd = detail[ring].std(axis=0)
+    # robust spread (median absolute deviation): the edges on the ring (a hem, the arm's outline) are no grain
+    d = detail[ring]
+    sd = 1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0)
     rng = np.random.default_rng(0)
     noise = cv2.GaussianBlur(rng.standard_normal(hole.shape).astype(np.float32), (0, 0), 1.2)
     noise /= max(float(noise.std()), 1e-6)
@@ -168,76 +111,228 @@ def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
     return push_pull_fill(image, hole)
 
 
-def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(map_x, map_y) float32 HxW: each pixel's mirror image across the spine (mid-hip to mid-shoulder line)."""
+def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],
+                        origin: tuple[int, int] = (0, 0)) -> tuple[np.ndarray, np.ndarray]:
+    """(map_x, map_y) float32 of ``shape``: the mirror image across the spine (mid-hip to mid-shoulder line) of
+    each pixel of the region of that shape whose top-left pixel is ``origin``, in image coordinates."""
     ext = extend(joints)
     a, b = ext[MH], ext[MS]
     u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     h, w = shape
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
-    dx, dy = px - a[0], py - a[1]
+    dx, dy = px + origin[0] - a[0], py + origin[1] - a[1]
     along = dx * u[0] + dy * u[1]
     fx, fy = a[0] + along * u[0], a[1] + along * u[1]
-    return (2 * fx - px).astype(np.float32), (2 * fy - py).astype(np.float32)
+    return (2 * fx - px - origin[0]).astype(np.float32), (2 * fy - py - origin[1]).astype(np.float32)
 
 
-def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(image with the torso hidden by the arms painted in, the mask of those pixels).
-
-    Hidden: arm pixels inside the shoulder-hip quadrilateral (grown a little), or enclosed by the torso's own
-    outline (a side view, where the quadrilateral is narrow). Painted, where the other side of the body shows,
-    with its mirror image across the spine, shifted to the colour of the torso around the hidden part (a body is
-    nearly symmetric; its lighting is not); the rest interpolated from the torso's own pixels below the
-    shoulder line (not the neck or the face).
-    """
+def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """HxW bool: the arms' pixels that hide the torso: inside the shoulder-hip quadrilateral (grown a little), or
+    enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
+    quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away)."""
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
-    sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
-    inside = qm.astype(bool)
+    sw = _shoulder_width(joints)
     qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
     ext = extend(joints)
     spine = float(np.linalg.norm(ext[MS] - ext[MH]))
-    rad = max(2, int(max(0.25 * sw, 0.15 * spine)))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * rad + 1, 2 * rad + 1))
-    torso = labels == PARTS.index("torso")
-    closed = cv2.morphologyEx(torso.astype(np.uint8), cv2.MORPH_CLOSE, kernel).astype(bool)
+    closed = _close(_hips(labels, joints), max(2, int(max(0.25 * sw, 0.15 * spine))))
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
-    hidden = (qm | closed) & np.isin(labels, arm_idx)
+    arm = np.isin(labels, arm_idx)
+    # no slivers outside the quadrilateral (a thin strip of arm along the outline would stick out of the body
+    # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
+    opened = cv2.morphologyEx((closed & arm).astype(np.uint8), cv2.MORPH_OPEN, None,
+                              iterations=max(1, round(0.015 * sw))).astype(bool)
+    hidden = ((qm & arm) | opened).astype(np.uint8)
+    _, pieces = cv2.connectedComponents(hidden, connectivity=8)
+    touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
+    keep = np.unique(pieces[touch & (hidden > 0)])
+    return np.isin(pieces, keep[keep > 0])
+
+
+CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
+
+
+def _close(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``mask`` closed with a disc of ``radius``, on a copy shrunk so the disc's radius is at most CLOSE_RADIUS
+    pixels (a closing with a disc of 80 pixels takes OpenCV seconds; shrunk further, the enclosed shape drifts)."""
+    f = min(1.0, CLOSE_RADIUS / radius)
+    h, w = mask.shape
+    small = mask.astype(np.float32)
+    if f < 1:
+        small = cv2.resize(small, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    r = max(1, round(radius * f))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    closed = cv2.morphologyEx((small > 0.5).astype(np.uint8), cv2.MORPH_CLOSE, disc).astype(np.float32)
+    if f < 1:
+        closed = cv2.resize(closed, (w, h), interpolation=cv2.INTER_LINEAR)
+    return mask | (closed > 0.5)
+
+
+def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """HxW bool: the torso's pixels and the thighs' down to HIP_REACH spine lengths below the hips."""
+    ext = extend(joints)
+    down = ext[MH] - ext[MS]
+    spine = max(float(np.linalg.norm(down)), 1e-6)
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    below = ((px - ext[MH][0]) * down[0] + (py - ext[MH][1]) * down[1]) / spine
+    thighs = np.isin(labels, [PARTS.index(p) for p in (LEG_PARTS["left"][0], LEG_PARTS["right"][0])])
+    return (labels == PARTS.index("torso")) | (thighs & (below < HIP_REACH * spine))
+
+
+HIP_REACH = 0.35  # how far below the hips (in spine lengths) a hand's pixels still hide the body
+
+
+def _shoulder_width(joints: np.ndarray) -> float:
+    return max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
+
+
+def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
+
+    Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
+    outline, whose anti-aliased or blurred edges hold the arm's or the background's colour): the local colour
+    spread over the hole by push-pull without blending the torso's colours, so each side of a two-coloured shirt
+    and the bare belly under a cropped top stay their own colour; where the body faces the camera and its other
+    side shows with the same local colour, that side's detail mirrored across the spine (folds, stripes), else
+    the torso's fine grain. A sleeve that looks like the torso around it keeps its own pixels (the shirt under
+    it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
+    outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
+    as hidden too (a hand on the hip leaves no hole there when it moves away).
+    """
+    hidden = hidden_torso(labels, joints)
     if not hidden.any():
         return image, hidden
-    source = torso & inside
+    H, W = labels.shape
+    qm = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
+    torso = _hips(labels, joints)
+    source = torso & (qm.astype(bool) | (labels != PARTS.index("torso")))
     if source.sum() <= 50:
         source = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
-    out = image.copy()
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     centres = torso_colours(lab[source])
-    # the arm's own colours, those unlike the shirt (bare skin, a hand): a pixel of those is the arm, never the
-    # torso, even where the torso's pixels hold some of it (an arm lying along a side view's torso)
+    # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
+    # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
-    arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > ALIKE_DELTA_E]
-    d_torso = colour_distance(lab, centres)
+    arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
+    dists = np.stack([np.linalg.norm(lab - c, axis=2) for c in centres])
+    d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
-    torso_like = (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)
-    source = source & (d_arm > ALIKE_DELTA_E)
-    # a sleeve of the shirt's colour over the shirt: the shirt under it looks the same, keep those pixels (the
-    # arm leaves no ghost when it moves away, and nothing paler or darker is painted in)
-    alike = hidden & torso_like
-    # elsewhere (a bare arm or a hand over the shirt): the other side of the body, mirrored across the spine,
-    # where it shows and has the torso's colours
-    solid = cv2.erode(source.astype(np.uint8), None, iterations=2).astype(bool)
-    mx, my = mirror_across_spine(joints, (H, W))
-    xi = np.clip(np.round(mx).astype(np.int32), 0, W - 1)
-    yi = np.clip(np.round(my).astype(np.int32), 0, H - 1)
-    inb = (mx >= 0) & (mx < W) & (my >= 0) & (my < H)
-    mirrored = hidden & ~alike & inb & solid[yi, xi]
-    out[mirrored] = image[yi[mirrored], xi[mirrored]]
-    rest = hidden & ~alike & ~mirrored
-    if rest.any() and (source | alike | mirrored).any():
-        out = inpaint_region(out, rest, known=source | alike | mirrored)
+    # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
+    seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
+    sw = _shoulder_width(joints)
+    margin = max(2, round(0.03 * sw))
+    # a blurred arm (a quick movement) leaves its colour in the torso's pixels well beyond the cut: near it,
+    # pixels that blend a torso colour with an arm colour are not the torso's own
+    near = (cv2.dilate(hidden.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
+            & (d_torso >= ALIKE_DELTA_E))
+    near[near] = _mixed(image[near], centres, arm)
+    clean = (source & (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)).astype(np.uint8)
+    known = cv2.erode(clean, None, iterations=max(1, margin // 3)).astype(bool) & ~near & ~seam
+    if known.sum() < 50:
+        known = clean.astype(bool)
+    if not known.any():
+        known = source
+    # work on a box around the torso and the hidden part
+    ys, xs = np.nonzero(hidden | source)
+    m = 3 * margin + 4
+    y0, y1 = max(0, ys.min() - m), min(H, ys.max() + m + 1)
+    x0, x1 = max(0, xs.min() - m), min(W, xs.max() + m + 1)
+    box = np.s_[y0:y1, x0:x1]
+    crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
+    nearest = nearest[box].astype(np.int64)
+    torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured)
+    base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
+    # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
+    # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
+    # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
+    # like it, is painted. Kept regardless: an arm hanging at the torso's side (its edge holds hair and
+    # shadow, not a hem) and the middle of a wide sleeve (what the torso far around holds says little there)
+    own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
+    far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
+    across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
+    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+             & ((own_share > OWN_SHARE) | far | ~across))
+    hole = hid & ~alike
+    if not hole.any():
+        return image, hidden
+    # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
+    # with the sleeve around them, never left as specks of the old pixels between painted ones
+    hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(1, margin // 3)).astype(bool) & torso[box]
+    hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
+    value = base + _grain(crop, hole, kn)
+    ext = extend(joints)
+    if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
+        mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
+        xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
+        inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
+        xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
+        same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
+        ok = hole & inb & kn[yi, xi] & same
+        wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
+        value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
+    out = image.copy()
+    out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     return out, hidden
 
 
+def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarray:
+    """[n] bool: which of ``rgb_px`` lie between one of the torso's ``centres`` and one of the ``arm`` colours
+    (both Lab): a blend of the two in RGB, as a blurred or anti-aliased edge makes, not at either end."""
+    def rgb(lab: np.ndarray) -> np.ndarray:
+        lab8 = np.clip(lab + 0.5, 0, 255).astype(np.uint8).reshape(1, -1, 3)
+        return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
+
+    px = rgb_px.astype(np.float32)
+    mixed = np.zeros(len(px), bool)
+    if not len(arm) or not len(centres):
+        return mixed
+    for c in rgb(centres):
+        for a in rgb(arm):
+            d = a - c
+            t = ((px - c) @ d) / max(float(d @ d), 1e-6)
+            off = np.linalg.norm(px - c - t[:, None] * d, axis=1)
+            mixed |= (t > 0.06) & (t < 0.94) & (off < MIX_OFF)
+    return mixed
+
+
+MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
+
+
+def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
+                    prefer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
+    the torso's ``k`` main colours (``nearest``: each pixel's main colour).
+
+    Push-pull gives every pixel the nearness-weighted share of each main colour around it and, per colour, the
+    local shade of it. A pixel takes the shade of the colour that dominates around it (blended over a few
+    pixels where two meet): a white blouse under dark hair and bare skin is painted white, skin or hair, never
+    the grey-brown average of the three. Where ``prefer`` (a sleeve of one of the torso's colours), its own
+    colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
+    was, not pushed up by the bare belly below.
+    """
+    onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
+    share = smooth_fill(onehot, known)
+    present = [i for i in range(k) if onehot[..., i].any()]
+    boosted = share + OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
+    weight = np.clip(boosted[..., present], 0.0, None) ** 12
+    weight /= np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+    out = np.zeros_like(crop)
+    for j, i in enumerate(present):
+        out += weight[..., j:j + 1] * smooth_fill(crop, known & (nearest == i))
+    return out, share
+
+
+OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
+OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
+FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
+FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 

@@ -27,7 +27,7 @@ from scipy.spatial import Delaunay
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.track import PoseTrack
-from .meshwarp import source_maps
+from .meshwarp import WarpMemo, source_maps
 from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
@@ -268,6 +268,7 @@ class HandAnimator:
     def __init__(self) -> None:
         self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
                                np.ndarray, np.ndarray]] = []
+        self.memo = WarpMemo()  # a held hand is not warped again
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
             background: np.ndarray | None = None) -> None:
@@ -309,7 +310,9 @@ class HandAnimator:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
-        for rig, drive, texture, origin, box, rest_patch, solid in self.hands:
+        # two hands in one texture could overlap, and a skipped one would then not be drawn over the other
+        alone = len({id(hand[2]) for hand in self.hands}) == len(self.hands)
+        for n, (rig, drive, texture, origin, box, rest_patch, solid) in enumerate(self.hands):
             tt = min(t, len(drive.turn) - 1)
             pj, folded = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
@@ -327,6 +330,8 @@ class HandAnimator:
                 if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
                     over[k + 1:k - k % 3 + 4] = True
             front = over[rig.piece[order]]
+            if alone and self.memo.same(n, posed, order, front):
+                continue
             patch = self._warp(rig, rest_patch, origin, posed, box, order[~front])
             if front.any():
                 top = self._warp(rig, rest_patch, origin, posed, box, order[front]).astype(np.float32)

@@ -4,8 +4,9 @@ Each layer (body = head + torso, two arms, two legs) covers its parts' pixels pl
 in its own colours, fading out, which hides the seam under a neighbouring layer and leaves no fringe of the
 neighbour's colour when the layer moves. The body layer also covers the torso hidden behind the arms in the
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
-torso's own pixels. Where the character is cut by the image border, the body continues past it (the border's
-pixels repeated; fading out above and to the sides). The layer's alpha is the matte times the band's ramp.
+torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
+the sides the border's pixels repeated (fading out to the sides), above as a rounded cap (a head cut by the top
+edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -22,8 +23,9 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
 from ...pose.skeleton import J
-from .fill import fill_hidden_torso
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, Layer, Rig, part_segment
+from .extras import fill_hidden_drape
+from .fill import fill_hidden_torso, push_pull_fill
+from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -114,7 +116,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     bones = LAYER_BONES[layer]
     n = len(verts)
     sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
-    if layer == "body":
+    if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = _smoothstep(0.25, 0.85, t)
@@ -202,6 +204,42 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
+CAP_HEIGHT = 0.45  # the cap above a head cut by the top edge: its height over the head's half-width there
+
+
+def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """(``image`` with its ``top`` padded rows painted, their alpha [top, W]) for a character cut by the top edge.
+
+    Above each run of the character along the edge (a head, a raised hand) a rounded cap, as wide as the run and
+    at most CAP_HEIGHT of its half-width high, feathered at its rim; painted with the colours of the character's
+    pixels just below the edge spread by push-pull, and their fine detail mirrored upwards (hair continues as
+    hair, strands and all, without the streaks of the edge row repeated upwards, which smeared above a head that
+    moves down).
+    """
+    H, W = matte.shape
+    edge = np.concatenate([[False], matte[top] > 0.5, [False]])
+    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
+    alpha = np.zeros((top + 1, W), np.float32)
+    for x0, x1 in zip(starts, ends):
+        half = (x1 - x0) / 2
+        cv2.ellipse(alpha, (round(x0 + half), top), (max(1, int(half)), max(1, int(min(top, CAP_HEIGHT * half)))),
+                    0, 180, 360, 1.0, -1)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.08 * top))[:top] * alpha[:top]
+    band = max(4, round(0.04 * (H - top)))
+    known = np.zeros((H, W), bool)
+    known[top:top + band] = matte[top:top + band] > 0.5
+    hole = np.zeros((H, W), bool)
+    hole[:top] = alpha > 0
+    out = push_pull_fill(image, hole, known)
+    below = image[top:top + band].astype(np.float32)
+    detail = below - cv2.GaussianBlur(below, (0, 0), 2.0)
+    d = np.arange(top, 0, -1) - 1  # each padded row's distance above the edge, less one
+    rows = np.where((d // band) % 2 == 0, d % band, band - 1 - d % band)  # the band reflected, again and again
+    painted = out[:top].astype(np.float32) + detail[rows] * known[top:top + band][rows][..., None]
+    out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
+    return out, alpha
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -222,7 +260,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         Hp, Wp = matte.shape
         fade = np.ones((Hp, Wp), np.float32)
         if top:
-            fade[:top] *= np.linspace(0.0, 1.0, top, endpoint=False, dtype=np.float32)[:, None]
+            image, fade[:top] = _top_cap(image, matte, top)
         if left:
             fade[:, :left] *= np.linspace(0.0, 1.0, left, endpoint=False, dtype=np.float32)[None, :]
         if right:
@@ -253,6 +291,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
             core_full = own_full | hidden
+        elif name == "drape":  # the cape behind the legs and the body, painted in
+            texture_full, hidden = fill_hidden_drape(image, labels, matte)
+            core_full = own_full | hidden
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4
@@ -271,8 +312,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         alpha = mat * ramp
-        if name == "body":
-            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso is opaque
+        if name in TRUNK_LAYERS:
+            alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
@@ -280,7 +321,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
-        if name != "body":
+        if name not in TRUNK_LAYERS:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 continue

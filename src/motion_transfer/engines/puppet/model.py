@@ -15,13 +15,15 @@ from ...pose.skeleton import J
 
 ARM_PARTS = {"left": ("l_upper_arm", "l_lower_arm", "l_hand"), "right": ("r_upper_arm", "r_lower_arm", "r_hand")}
 LEG_PARTS = {"left": ("l_upper_leg", "l_lower_leg", "l_foot"), "right": ("r_upper_leg", "r_lower_leg", "r_foot")}
-PARTS = ("head", "torso") + ARM_PARTS["left"] + ARM_PARTS["right"] + LEG_PARTS["left"] + LEG_PARTS["right"]
-LIMB_PARTS = PARTS[2:]
+LIMB_PARTS = ARM_PARTS["left"] + ARM_PARTS["right"] + LEG_PARTS["left"] + LEG_PARTS["right"]
+# "drape": what hangs from the body behind the legs and is no limb (a cape); it has no bone of its own
+PARTS = ("head", "torso") + LIMB_PARTS + ("drape",)
 # layers: the pieces drawn separately (each a mesh), made of parts
 LAYERS = {
     "body": ("head", "torso"),
     "arm_l": ARM_PARTS["left"], "arm_r": ARM_PARTS["right"],
     "leg_l": LEG_PARTS["left"], "leg_r": LEG_PARTS["right"],
+    "drape": ("drape",),
 }
 LAYER_NAMES = tuple(LAYERS)
 LAYER_OF_PART = np.array([LAYER_NAMES.index(next(n for n, ps in LAYERS.items() if p in ps)) for p in PARTS])
@@ -32,8 +34,11 @@ LAYER_BONES = {
     "arm_r": ["chest", *ARM_PARTS["right"]],
     "leg_l": ["pelvis", *LEG_PARTS["left"]],
     "leg_r": ["pelvis", *LEG_PARTS["right"]],
+    "drape": ["pelvis", "chest", "head"],
 }
-DEFAULT_ORDER = ("leg_l", "leg_r", "body", "arm_l", "arm_r")
+# layers skinned to the trunk's frames (the others are limbs: chains of bones)
+TRUNK_LAYERS = ("body", "drape")
+DEFAULT_ORDER = ("drape", "leg_l", "leg_r", "body", "arm_l", "arm_r")
 
 # Each limb part's bone: from the mean of the first joints to the mean of the second (the hand ends between the
 # index and pinky knuckles). Labelling, skinning and the bone transforms all measure a limb along this segment.

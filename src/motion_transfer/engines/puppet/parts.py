@@ -13,7 +13,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras
-from .model import LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
+from .model import LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
@@ -127,7 +127,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
-    lab = attach_extras(lab, scores.min(axis=0), m, sw, small)  # tails, buns, capes: whole, to one part
+    lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
@@ -225,12 +225,15 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
 def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
     """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
     axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
-    with. An island would float beside the body when the layer moves."""
+    with. An island would float beside the body when the layer moves. (The drape's pieces, a cape's two sides,
+    are joined behind the legs by the painted-in cape there.)"""
     out = lab.copy()
     for _ in range(3):
         layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
         changed = False
         for li in range(int(LAYER_OF_PART.max()) + 1):
+            if LAYER_NAMES[li] == "drape":
+                continue
             comp, n = ndimage.label(layer_of == li)
             if n <= 1:
                 continue
@@ -314,6 +317,23 @@ def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m
     return out
 
 
+SLEEVE_BINS = 12  # a limb's bone is cut into this many cross-sections to find where a sleeve covers it
+
+
+def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], on_axis: np.ndarray,
+            shirt: np.ndarray) -> np.ndarray:
+    """Per pixel (``xs``, ``ys``), whether the cross-section of the limb it lies in is a sleeve: most of the limb's
+    own axis pixels there (``on_axis``) have the shirt's colour (``shirt``). A sleeve covers the bone, a strip of
+    the dress beside a bare arm does not; the sleeve moves with the arm, whole (torn, it leaves a flap)."""
+    a, b = seg
+    ab = b - a
+    t = np.clip(((xs - a[0]) * ab[0] + (ys - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    bins = np.minimum((t * SLEEVE_BINS).astype(int), SLEEVE_BINS - 1)
+    axis = np.bincount(bins[on_axis], minlength=SLEEVE_BINS)
+    covered = np.bincount(bins[on_axis & shirt], minlength=SLEEVE_BINS)
+    return (covered > 0.5 * np.maximum(axis, 1))[bins]
+
+
 def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, px: np.ndarray,
                    py: np.ndarray, segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
     """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
@@ -370,7 +390,10 @@ def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside
         d_limb = np.linalg.norm(c - mu, axis=1)
         d_torso = nn_torso(c)
         limb_like = (d_limb < 0.6 * d_torso) & (d_limb < 25.0)
-        torso_like = (d_torso < 0.5 * d_limb) & (d[ys, xs] > 0.5 * r) & near_torso[ys, xs]
+        looks_torso = d_torso < 0.5 * d_limb
+        on_axis = (d[ys, xs] < 0.5 * r) & (lab[ys, xs] == pi)
+        torso_like = (looks_torso & (d[ys, xs] > 0.5 * r) & near_torso[ys, xs]
+                      & ~_sleeve(xs, ys, segs[part], on_axis, looks_torso))
         grow = np.zeros_like(m)
         grow[ys[limb_like], xs[limb_like]] = True
         # only what connects to the limb's own core

@@ -16,7 +16,8 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import DEFAULT_ORDER, LIMB_PARTS, PART_ENDS, TORSO_CORNERS, Rig, part_segment, torso_quad
+from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Rig, part_segment,
+                    torso_quad)
 
 SUB = 4  # fillConvexPoly sub-pixel bits
 
@@ -51,6 +52,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+# a limb part is drawn at most this much longer than the image shows it (times the width scale): a bone the image
+# shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
+STRETCH_MAX = 1.25
+CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+
+
 def _limb(a, b, a2, b2, W: float):
     """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``."""
     d0 = b - a
@@ -73,6 +80,14 @@ def _limb(a, b, a2, b2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
+def _capped_end(a, b, a2, b2, W: float) -> np.ndarray:
+    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``STRETCH_MAX`` times the rest bone a -> b."""
+    d1 = b2 - a2
+    L1 = float(np.linalg.norm(d1))
+    cap = STRETCH_MAX * W * float(np.linalg.norm(b - a))
+    return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
+
+
 def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float,
                     head_scale: float | None = None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
@@ -89,10 +104,17 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
     c, s = np.cos(head_angle), np.sin(head_angle)
     M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
     out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
-    for name in LIMB_PARTS:
-        a, b = part_segment(name, rest)
-        a2, b2 = part_segment(name, posed)
-        out[name] = _limb(a, b, a2, b2, W)
+    # down each limb's chain: a part stretched past its cap ends short, and the parts after it hang from that end
+    # (moved by the same amount), so the limb stays in one piece
+    for chain in CHAINS:
+        shift = np.zeros(2)
+        for name in chain:
+            a, b = part_segment(name, rest)
+            a2, b2 = part_segment(name, posed)
+            a2, b2 = a2 + shift, b2 + shift
+            end = _capped_end(a, b, a2, b2, W)
+            out[name] = _limb(a, b, a2, end, W)
+            shift = shift + end - b2
     return out
 
 
@@ -110,7 +132,7 @@ class LayerOrder:
     def __init__(self, names: list[str], margin: float) -> None:
         self.names = names
         self.margin = margin
-        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n != "body"}
+        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
 
     @staticmethod
@@ -157,7 +179,8 @@ class LayerOrder:
                 self._pending[n] = 0
         back = sorted([n for n in self.front if not self.front[n]], key=lambda n: -keys[n])
         front = sorted([n for n in self.front if self.front[n]], key=lambda n: -keys[n])
-        return back + (["body"] if "body" in self.names else []) + front
+        drape = ["drape"] if "drape" in self.names else []  # a cape hangs behind everything
+        return drape + back + (["body"] if "body" in self.names else []) + front
 
 
 def _extended(joints: np.ndarray) -> np.ndarray:
@@ -183,7 +206,7 @@ class Renderer:
         self._blend = {}
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
-                             for layer in rig.layers if layer.name != "body"}
+                             for layer in rig.layers if layer.name not in TRUNK_LAYERS}
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
@@ -191,7 +214,7 @@ class Renderer:
             Q = v[layer.triangles]
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
-            if layer.name != "body":
+            if layer.name not in TRUNK_LAYERS:
                 self._blend[layer.name] = self._rotation_blend_setup(layer)
 
     def _rotation_blend_setup(self, layer):
@@ -276,7 +299,7 @@ class Renderer:
         tris = layer.triangles
         M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
-        if layer.name != "body":
+        if layer.name not in TRUNK_LAYERS:
             bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
@@ -294,8 +317,8 @@ class Renderer:
         ids = np.full((hh, hw), -1.0, np.float32)
         tri_pts = np.round((pv - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[tris]
         fill = cv2.fillConvexPoly
-        for i in order:
-            fill(ids, tri_pts[i], float(i), cv2.LINE_8, SUB)
+        for corners, i in zip(list(tri_pts[order]), order.astype(np.float64).tolist()):  # plain values: less per call
+            fill(ids, corners, i, cv2.LINE_8, SUB)
         # extrapolate the border triangles' maps two pixels outward (their texture is transparent there)
         grown = cv2.dilate(ids, self._kernel, iterations=2)
         ids = np.where(ids < 0, grown, ids)

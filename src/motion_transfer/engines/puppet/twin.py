@@ -50,11 +50,31 @@ def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, st
 
 
 def shown(rig: Rig, side: str) -> bool:
-    """The image shows this arm down to the hand: its wrist inside the image, and elbow or wrist clearly seen."""
+    """The image shows this arm whole, down to the hand (its mirror image can stand in for the other arm): its
+    wrist inside the image, and elbow or wrist clearly seen."""
     x, y = rig.joints[J[f"{side}_wrist"]]
     inside = 0 <= x < rig.width and 0 <= y < rig.height
-    seen = max(rig.visibility[J[f"{side}_elbow"]], rig.visibility[J[f"{side}_wrist"]]) >= 0.5
-    return bool(inside and seen)
+    return bool(inside and _seen(rig, side))
+
+
+def present(rig: Rig, side: str) -> bool:
+    """The image has this arm's own pixels: its elbow inside the image, a third of its forearm too (a forearm cut
+    by the image's bottom edge is still this arm's own, and better than a mirrored stand-in hung over it), and
+    elbow or wrist clearly seen."""
+    elbow, wrist = rig.joints[J[f"{side}_elbow"]], rig.joints[J[f"{side}_wrist"]]
+    forearm = elbow + np.linspace(0.0, 1.0, 11)[:, None] * (wrist - elbow)
+    inside = (forearm[:, 0] >= 0) & (forearm[:, 0] < rig.width) & (forearm[:, 1] >= 0) & (forearm[:, 1] < rig.height)
+    return bool(inside[0] and inside.mean() >= 0.3 and _seen(rig, side))
+
+
+def _seen(rig: Rig, side: str) -> bool:
+    return max(rig.visibility[J[f"{side}_elbow"]], rig.visibility[J[f"{side}_wrist"]]) >= 0.5
+
+
+def twin_joints(drawn: list[str]) -> list[int]:
+    """The joints whose rest positions belong to the mirrored twins of the arms ``drawn`` (layer names): the
+    layers hang from them, so nothing may move them afterwards."""
+    return [J[f"{TWINS[name][1]}_{j}"] for name in drawn for j in ARM_JOINTS]
 
 
 def add_twin_limbs(rig: Rig) -> list[str]:
@@ -64,7 +84,7 @@ def add_twin_limbs(rig: Rig) -> list[str]:
     have = {layer.name: layer for layer in rig.layers}
     drawn = []
     for name, (twin, side, twin_side) in TWINS.items():
-        if (shown(rig, side) or twin not in have or not shown(rig, twin_side)
+        if (present(rig, side) or twin not in have or not shown(rig, twin_side)
                 or rig.visibility[J[f"{side}_shoulder"]] < SHOULDER_SEEN):
             continue
         M = _mirror(rig, side, twin_side)
