@@ -209,9 +209,78 @@ def test_roll_follows_the_face_mesh():
     mesh_roll = fm.head_angles(faces)[:, 2]
     # body roll + correction = the mesh's roll (up to the character's own offset between the two, ~0 here)
     assert np.abs(body_roll + np.degrees(corr) - mesh_roll).max() < 3.0
-    track.face[3:] = np.nan  # the face lost: the last correction holds
-    held = roll_correction(face, track, joints)
-    assert np.allclose(held[3:], held[2])
+
+
+def _rolled(faces: np.ndarray, deg: float) -> np.ndarray:
+    """The face meshes turned ``deg`` on screen about their centres (a face model reading the eye line tilted)."""
+    a = np.radians(deg)
+    R = np.array([[np.cos(a), -np.sin(a), 0.0], [np.sin(a), np.cos(a), 0.0], [0.0, 0.0, 1.0]])
+    c = faces.mean(axis=1, keepdims=True)
+    return (faces - c) @ R.T + c
+
+
+def test_roll_correction_only_where_the_face_mesh_is_seen_and_agrees():
+    """A face lost for good gives the head back to the body's eye line (holding the last correction turned the
+    head the wrong way for seconds on a dancer turning away), and a face turned far from the camera (its mesh
+    guessed) corrects nothing."""
+    from motion_transfer.engines.puppet.face import ROLL_MESH_YAW, roll_correction
+    from motion_transfer.pose.track import PoseTrack
+
+    clip, _, faces = _talk()
+    _, joints, face = _character()
+    track = PoseTrack.empty(len(faces), 8.0, *SIZE)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    base = np.degrees(roll_correction(face, _with_face(track, faces), joints))
+    # the mesh reads the eye line 5 degrees further round than the body model: the correction says so
+    tilted = np.degrees(roll_correction(face, _with_face(track, _rolled(faces, 5.0)), joints))
+    assert np.abs(tilted[4:-4] - base[4:-4] - 5.0).max() < 0.5
+    # the face lost from frame 6 on: a few frames later the correction is gone, not held at 5 degrees
+    lost = _rolled(faces, 5.0)
+    lost[6:] = np.nan
+    faded = np.degrees(roll_correction(face, _with_face(track, lost), joints))
+    assert abs(faded[3] - tilted[3]) < 0.5
+    assert np.abs(faded[10:]).max() < 0.1
+    # the same face turned away in depth (beyond what the mesh reads well) is not believed
+    a = np.radians(ROLL_MESH_YAW + 35.0)
+    Ry = np.array([[np.cos(a), 0.0, -np.sin(a)], [0.0, 1.0, 0.0], [np.sin(a), 0.0, np.cos(a)]])
+    c = faces.mean(axis=1, keepdims=True)
+    away = (_rolled(faces, 5.0) - c) @ Ry.T + c
+    assert (np.abs(fm.head_angles(away)[:, 0]) > ROLL_MESH_YAW).all()
+    far = np.degrees(roll_correction(face, _with_face(track, away), joints))
+    assert np.abs(far).max() < 0.1
+
+
+def _with_face(track, faces: np.ndarray):
+    track.face[:] = faces
+    return track
+
+
+def test_head_turn_does_not_add_roll():
+    """The head layer's roll already follows the actor's eye line on screen; the face warp's yaw and pitch must
+    not tilt the character's eye line again. A character photographed turned (its eye corners at different
+    depths) driven by the talking mannequin's yaw and pitch keeps its eye line's angle in every frame."""
+    import dataclasses
+
+    from motion_transfer.engines.puppet.face import face_drive, face_targets
+
+    clip, _, faces = _talk()
+    _, _, face = _character()
+    a = np.radians(20.0)  # the character's face turned 20 degrees in depth
+    Ry = np.array([[np.cos(a), 0.0, -np.sin(a)], [0.0, 1.0, 0.0], [np.sin(a), 0.0, np.cos(a)]])
+    c = face.points.mean(axis=0)
+    turned = dataclasses.replace(face, points=(face.points - c) @ Ry.T + c)
+    drive = face_drive(faces, with_expression=False)
+    assert np.degrees(np.abs(np.arccos(np.clip(drive.rotation[:, 1, 1], -1, 1)))).max() > 5  # it does pitch
+    i, j = turned.groups["eye_outer"]
+
+    def eye_angle(p):
+        d = p[j, :2] - p[i, :2]
+        return np.degrees(np.arctan2(d[1], d[0]))
+
+    rest = eye_angle(turned.points)
+    tilt = [eye_angle(face_targets(turned, drive, t)) - rest for t in range(len(faces))]
+    assert np.abs(tilt).max() < 1.0  # 2.4 degrees when the turn tilted it
 
 
 RIGHT_BROW = (70, 63, 105, 66, 107)

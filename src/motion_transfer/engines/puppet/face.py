@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 from scipy.spatial import Delaunay
 
 from ...finding import Finding
@@ -50,6 +51,8 @@ MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face
 # towards the lower middle (the tongue). The lips keep a dark edge: the face model reads the opening there.
 CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
 CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
+ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
+ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 
 
@@ -387,7 +390,14 @@ def face_targets(face: FaceRig, drive: FaceDrive, t: int, char_roll: float = 0.0
         for i in g["mouth_corners"]:
             rel[i, :2] = (P[i, :2] - mid) * drive.width[t] + mid - c[:2]
     R = drive.rotation[t]
-    moved = (rel @ R.T - rel)[:, :2]
+    turned = (rel @ R.T)[:, :2]
+    # yaw and pitch together tilt the eye line on screen; that tilt is already in the head layer's roll (the
+    # actor's eye line, measured on screen), so the turn must not add it a second time
+    a, b = face.groups["eye_outer"]
+    e0, e1 = rel[b] - rel[a], turned[b] - turned[a]
+    tilt = np.arctan2(e1[1], e1[0]) - np.arctan2(e0[1], e0[0])
+    ct, st = np.cos(tilt), np.sin(tilt)
+    moved = turned @ np.array([[ct, -st], [st, ct]]) - rel[:, :2]  # turned by -tilt
     # the head layer already follows the face's centre: the turn moves features across the face, not the face;
     # and it moves the outline less than the middle (the head's silhouette barely changes as it turns), so the
     # band between the outline and the fixed ring is never squeezed until it folds
@@ -561,8 +571,14 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
 
 def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> np.ndarray:
     """[T] radians to add to the head layer's roll: the retargeting turns the head by the body model's eye line,
-    which the face mesh measures more precisely; the difference between the two (actor's, minus the
-    character's own) is the correction. Frames without a face hold the last one."""
+    which the face mesh measures more precisely on a face seen from the front; the difference between the two
+    (actor's, minus the character's own) is the correction.
+
+    Only where the mesh can be trusted: a face turned further than ``ROLL_MESH_YAW`` (its far eye corner is
+    guessed, and the mesh drifts away in the frames before it is lost) gives no correction, and neither does a
+    frame without a face: the body's roll, measured on every frame, holds there (holding the last correction
+    instead turned the head the wrong way for seconds). The two may disagree by 15 degrees on a close-up,
+    where the body model's eye points are the poor ones. It fades out over a few frames, never jumps."""
     def body_roll(pts: np.ndarray) -> np.ndarray:
         d = pts[..., J["left_eye_outer"], :2] - pts[..., J["right_eye_outer"], :2]
         return np.arctan2(d[..., 1], d[..., 0])
@@ -573,7 +589,12 @@ def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> 
     valid = np.isfinite(track.face).all(axis=(1, 2)) & np.isfinite(track.body[:, :11, :2]).all(axis=(1, 2))
     if not valid.any():
         return np.zeros(len(track))
-    mesh = np.radians(fm.head_angles(track.face.astype(np.float64))[:, 2])
-    diff = mesh - body_roll(track.body.astype(np.float64)) - char
+    ang = fm.head_angles(np.where(valid[:, None, None], track.face, 0.0).astype(np.float64))
+    diff = np.radians(ang[:, 2]) - body_roll(np.nan_to_num(track.body.astype(np.float64))) - char
     diff = (diff + np.pi) % (2 * np.pi) - np.pi
-    return _hold(np.where(valid, diff, 0.0), valid)
+    valid &= np.abs(ang[:, 0]) < ROLL_MESH_YAW
+    fix = np.where(valid, diff, 0.0)
+    if len(fix) < 3:
+        return fix
+    # measured frames keep their own value; the frames around them fade to none
+    return np.where(valid, diff, gaussian_filter1d(fix, max(1.0, ROLL_FADE_S * track.fps), mode="nearest"))
