@@ -195,3 +195,24 @@ def test_a_cape_hangs_whole_behind_the_legs(characters):
         drawn = _lab(out[now[1] - 2:now[1] + 3, now[0] - 2:now[0] + 3].reshape(-1, 3))
         own = _lab(c.image[was[1] - 2:was[1] + 3, was[0] - 2:was[0] + 3].reshape(-1, 3))
         assert np.linalg.norm(np.median(drawn, axis=0) - np.median(own, axis=0)) < 12.0, side
+
+
+def test_the_face_is_animated_on_the_head_layer_even_with_a_drape(characters):
+    """A drape is skinned to the head bone too; the face animator must still warp the layer that holds the head
+    (choosing the first layer with a head bone picked the drape, and the face silently stayed still)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import detect_face_mesh, face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    assert rig.layers[0].name == "drape"
+    mesh = detect_face_mesh(rig.image, rig.joints, rig.visibility)
+    assert mesh is not None
+    h, w = c.image.shape[:2]
+    track = PoseTrack.empty(4, 25.0, w, h)
+    track.face[:] = mesh.astype(np.float32)
+    animator, _ = face_animator(rig, track)
+    assert animator is not None and animator.valid
+    body = next(ly for ly in rig.layers if ly.name == "body")
+    assert animator.texture is body.texture

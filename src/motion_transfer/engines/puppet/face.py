@@ -36,7 +36,7 @@ from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
 from .meshwarp import WarpMemo, source_maps
-from .model import Rig
+from .model import LAYERS, Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
@@ -555,7 +555,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
 
     When the rig's skeleton was taken from the video's own first frame (the image is that frame), the
     character's landmarks are that frame's mesh too (no second, slightly different measurement)."""
-    layer = next((ly for ly in rig.layers if "head" in ly.bones), None)
+    # the layer that holds the head's pixels (a drape is skinned to the head bone too, but holds no face)
+    layer = next((ly for ly in rig.layers if "head" in LAYERS.get(ly.name, ())), None)
     drive = face_drive(track.face)
     if layer is None or rig.image is None:
         return None, None
@@ -566,7 +567,11 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
-    return FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face)), finding
+    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face))
+    if not animator.valid:  # never silently: the face was found but its layer does not hold it
+        return None, Finding("face_still", "info", "the character's face lies outside its head layer: the face "
+                             "keeps its expression and only the head moves.", file=image_name or None)
+    return animator, finding
 
 
 def roll_correction(face: FaceRig, track: PoseTrack, rig_joints: np.ndarray) -> np.ndarray:
