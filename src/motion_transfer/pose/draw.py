@@ -18,6 +18,17 @@ HAND_COLORS = [tuple(int(255 * c) for c in colorsys.hsv_to_rgb(i / len(HAND_BONE
 MIN_CONF = 0.3
 
 
+def limb_polygon(pa: np.ndarray, pb: np.ndarray, stick: int) -> np.ndarray:
+    """The OpenPose-style limb between keypoints ``pa`` and ``pb`` (x, y first): an ellipse ``stick`` px thick,
+    as an integer polygon for ``cv2.fillConvexPoly``."""
+    import cv2
+
+    cx, cy = (pa[:2] + pb[:2]) / 2
+    length = float(np.hypot(*(pa[:2] - pb[:2])))
+    angle = math.degrees(math.atan2(pa[1] - pb[1], pa[0] - pb[0]))
+    return cv2.ellipse2Poly((int(cx), int(cy)), (int(length / 2), stick), int(angle), 0, 360, 1)
+
+
 def draw_pose(canvas: np.ndarray, body: np.ndarray, left_hand: np.ndarray | None = None,
               right_hand: np.ndarray | None = None, face: np.ndarray | None = None) -> np.ndarray:
     """Draw one person (MediaPipe layout arrays, pixel coordinates) onto an RGB canvas, in place."""
@@ -31,11 +42,7 @@ def draw_pose(canvas: np.ndarray, body: np.ndarray, left_hand: np.ndarray | None
         pa, pb = kp18[a], kp18[b]
         if pa[2] < MIN_CONF or pb[2] < MIN_CONF:
             continue
-        cx, cy = (pa[:2] + pb[:2]) / 2
-        length = float(np.hypot(*(pa[:2] - pb[:2])))
-        angle = math.degrees(math.atan2(pa[1] - pb[1], pa[0] - pb[0]))
-        poly = cv2.ellipse2Poly((int(cx), int(cy)), (int(length / 2), stick), int(angle), 0, 360, 1)
-        cv2.fillConvexPoly(limbs, poly, color, lineType=cv2.LINE_AA)
+        cv2.fillConvexPoly(limbs, limb_polygon(pa, pb, stick), color, lineType=cv2.LINE_AA)
     np.copyto(canvas, (canvas * 0.4 + limbs * 0.6).astype(np.uint8), where=limbs.any(axis=2, keepdims=True))
     for k, color in zip(range(18), OPENPOSE18_COLORS):
         if kp18[k, 2] >= MIN_CONF:

@@ -24,12 +24,11 @@ WanAnimatePipeline expects. All frames are RGB uint8 at the generated size unles
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 
 import numpy as np
 
-from ...pose.draw import HAND_COLORS
+from ...pose.draw import HAND_COLORS, limb_polygon
 from ...pose.openpose import body18, face70, hand21
 from ...pose.skeleton import HAND_BONES, J
 from ...pose.track import PoseTrack
@@ -71,11 +70,7 @@ def draw_wan_pose(height: int, width: int, body: np.ndarray, left_hand: np.ndarr
         pa, pb = kp[a - 1], kp[b - 1]
         if pa[2] < SCORE_MIN or pb[2] < SCORE_MIN:
             continue
-        cx, cy = (pa[:2] + pb[:2]) / 2
-        length = float(np.hypot(*(pa[:2] - pb[:2])))
-        angle = math.degrees(math.atan2(pa[1] - pb[1], pa[0] - pb[0]))
-        poly = cv2.ellipse2Poly((int(cx), int(cy)), (int(length / 2), stick), int(angle), 0, 360, 1)
-        cv2.fillConvexPoly(canvas, poly, [int(c * 0.6) for c in color])
+        cv2.fillConvexPoly(canvas, limb_polygon(pa, pb, stick), [int(c * 0.6) for c in color])
     for point, color in zip(kp, WAN_COLORS):
         if point[2] >= SCORE_MIN:
             cv2.circle(canvas, (int(point[0]), int(point[1])), stick, color, thickness=-1)
