@@ -12,14 +12,18 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from ...pose.skeleton import J
 from .fill import push_pull_fill
-from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS
+from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
 REACH = 1.6
 # a pixel is outside the human plan when it lies this far (in shoulder widths) beyond every body part's surface
 FAR = 0.12
+# a piece is a part of its own only where it is at least this thick (its widest point, in shoulder widths): a
+# thinner strip is the edge of a limb thicker than usual or its drawn outline, and stays with the limb it lines
+THIN = 0.04
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
@@ -60,21 +64,30 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
 
 
 def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, shoulder_width: float,
-                  image: np.ndarray | None = None, core: np.ndarray | None = None) -> np.ndarray:
+                  image: np.ndarray | None = None, core: np.ndarray | None = None,
+                  joints: np.ndarray | None = None) -> np.ndarray:
     """Part labels where every piece of the figure far from all body parts belongs, whole, to one part.
 
     ``labels`` HxW part indices; ``nearest`` HxW each pixel's distance beyond the nearest part's surface (px,
     negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size; ``core`` HxW the layer index of
-    the pixels that are certainly a limb (its axis; -1 elsewhere). A piece starts as the pixels farther than
-    ``FAR`` shoulder widths from every part and, with ``image``, takes in the connected pixels nearer the body,
-    yet outside every part's usual width or inside a leg's but off its axis, that have its colour rather than
-    their part's (the rest of a cape beside and between the legs, the base of a tail; never the hair on a head,
-    never a limb's own axis, never an arm or a foot). It goes to the part it is attached to, the one most of its
-    rim touches (a tail to the hip it grows from), else the nearest; a piece touching the head goes to the head
-    (ears, a bun, hair), and one beside the legs touching the torso or both legs (a cape) hangs from the body:
-    it becomes the ``drape``, a layer of its own that moves with the trunk and is drawn behind the legs. One
-    piece in one part: it cannot be torn between two limbs, and it moves with that part's bone."""
+    the pixels that are certainly a limb (its axis; -1 elsewhere); ``joints`` [33, 2] at the labels' scale. A
+    piece starts as the pixels farther than ``FAR`` shoulder widths from every part (and at least ``THIN`` thick
+    somewhere: a thinner strip is a limb's edge or outline) and, with ``image``, takes in the connected pixels
+    nearer the body, yet outside every part's usual width or inside a leg's but off its axis, that have its
+    colour rather than their part's (the rest of a cape beside and between the legs, the base of a tail; never
+    the head, an arm or a limb's own axis: a figure all of one colour, a metal robot, would flood into them). It
+    goes to the part it is attached to, the one most of its rim touches, else the nearest; a piece touching the
+    head and no arm goes to the head (ears, a bun, hair), and one hanging beside the legs (a tail, a cape: it
+    touches a leg, no arm, and lies below the hips; without ``joints``, touches the torso or both legs) hangs
+    from the body: it becomes the ``drape``, a layer of its own that moves with the pelvis, hardly swinging, and
+    is drawn behind the legs. One piece in one part: it cannot be torn between two limbs, and it moves with that
+    part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
+    pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
+    if n == 0:
+        return labels
+    thick = ndimage.maximum(ndimage.distance_transform_edt(far), pieces, np.arange(1, n + 1))
+    far = np.isin(pieces, 1 + np.flatnonzero(np.asarray(thick) >= THIN * shoulder_width))
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
         return labels
@@ -83,7 +96,8 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         core = np.full(labels.shape, -1, np.int16) if core is None else core
         legs = [PARTS.index(p) for side in ("left", "right") for p in LEG_PARTS[side][:2]]
         limb = np.isin(labels, legs) & (core < 0)
-        open_ = figure & ~far & ((nearest > 0) | limb)
+        arms = np.isin(labels, [PARTS.index(p) for side in ("left", "right") for p in ARM_PARTS[side]])
+        open_ = figure & ~far & ((nearest > 0) | limb) & ~arms & (labels != PARTS.index("head"))
         colours = _part_colours(labels, lab_img, figure & ~far & (nearest > 0), core)
         grown = far.copy()
         for i in range(1, n + 1):
@@ -95,24 +109,40 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
-            out[piece] = _attached_to(votes)
+            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints))
     return out
 
 
 SHARED_RIM = 0.1  # a second layer (or the head) holding this share of a piece's rim decides where it hangs
 
 
-def _attached_to(votes: np.ndarray) -> int:
+def _hip_height(xs: np.ndarray, ys: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """How far below the hip line each point lies, along the spine, in spine lengths (negative above it)."""
+    ms = (joints[J["left_shoulder"]] + joints[J["right_shoulder"]]) / 2
+    mh = (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2
+    down = mh - ms
+    return ((xs - mh[0]) * down[0] + (ys - mh[1]) * down[1]) / max(float(down @ down), 1e-9)
+
+
+def _below_hips(piece: np.ndarray, joints: np.ndarray) -> bool:
+    """Whether most of a piece lies below the hip line, where a tail or a cape's hem hangs."""
+    ys, xs = np.nonzero(piece)
+    return bool(np.median(_hip_height(xs, ys, joints)) > 0.0)
+
+
+def _attached_to(votes: np.ndarray, below_hips: bool | None = None) -> int:
     """The part a piece belongs to, from the parts its rim touches (``votes``, part indices): the head when it
-    touches the head; the drape when it hangs beside the legs from the body (it touches a leg and the torso or
-    the other leg, hardly the arms); else the part it touches most."""
+    touches the head and no arm (a shoulder pad or an arm thicker than usual touches the head too); the drape
+    when it hangs beside the legs from the body (it touches a leg, hardly the arms, and lies below the hips, or
+    without ``below_hips`` touches the torso or the other leg too); else the part it touches most."""
     share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
-    if share[PARTS.index("head")] >= SHARED_RIM:  # ears, a bun, hair: the head carries them
-        return PARTS.index("head")
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
-    legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
-    if legs.max() >= SHARED_RIM and max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM > arms:
+    if share[PARTS.index("head")] >= SHARED_RIM > arms:  # ears, a bun, hair: the head carries them
+        return PARTS.index("head")
+    legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
+    hangs = below_hips if below_hips is not None else max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
+    if legs.max() >= SHARED_RIM > arms and hangs:
         return PARTS.index("drape")
     return int(share.argmax())
 
@@ -159,3 +189,47 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
     if not hidden.any():
         return image, hidden
     return push_pull_fill(image, hidden, known=drape), hidden
+
+
+# a hand's blob (a glove, a mitten, a paw, a held ball) lies within this many shoulder widths of its own middle
+# (a boxing glove: about 0.35; a bare forearm and hand: more than 0.5)
+HAND_BLOB = 0.45
+HAND_STEP = 6  # colour step (per channel, 0..255) between neighbouring pixels that still counts as one surface
+
+
+def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joints: np.ndarray,
+                shoulder_width: float) -> np.ndarray:
+    """Part labels where what a hand holds or wears (a boxing glove, a mitten, a ball) is the hand's, whole.
+
+    Such a blob is wider than a hand and hides the wrist, so the distances split it between the hand, the
+    forearm and whatever it lies over (the chest), and it tears into shreds as the arm moves. The blob: the
+    surface around the middle of the hand's bone whose colour changes smoothly (a flood through neighbours at
+    most ``HAND_STEP`` apart, so shading and highlights stay in, an edge or an outline stops it), when it is
+    closed within ``HAND_BLOB`` shoulder widths of its middle. A bare hand on a bare arm floods on up the arm
+    and is left to the distances. ``joints`` [33, 2] at the labels' scale; ``image`` RGB of the same size."""
+    h, w = labels.shape
+    smooth = np.ascontiguousarray(cv2.GaussianBlur(image, (0, 0), 1.0))
+    out = labels.copy()
+    reach = HAND_BLOB * shoulder_width
+    for side in ("l", "r"):
+        hand = PARTS.index(f"{side}_hand")
+        if not (labels == hand).any():
+            continue
+        a, b = part_segment(f"{side}_hand", joints)
+        seed = np.round((a + b) / 2).astype(int)
+        if not (0 <= seed[0] < w and 0 <= seed[1] < h and figure[seed[1], seed[0]]):
+            continue
+        mask = np.ones((h + 2, w + 2), np.uint8)
+        mask[1:-1, 1:-1] = ~figure
+        step = (HAND_STEP,) * 3
+        cv2.floodFill(smooth, mask, (int(seed[0]), int(seed[1])), (0, 0, 0), step, step,
+                      4 | cv2.FLOODFILL_MASK_ONLY | (2 << 8))
+        blob = mask[1:-1, 1:-1] == 2
+        ys, xs = np.nonzero(blob)
+        if len(ys) < (0.15 * shoulder_width) ** 2:  # a line, a fleck: no blob
+            continue
+        if np.hypot(xs - xs.mean(), ys - ys.mean()).max() > reach:  # open: a bare arm, a sleeve, the body
+            continue
+        # with its rim: the anti-aliased edge and the outline the flood stops at (left over, a red ring stays)
+        out[cv2.dilate(blob.astype(np.uint8), None, iterations=2).astype(bool) & figure] = hand
+    return out

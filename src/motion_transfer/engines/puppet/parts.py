@@ -12,8 +12,9 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .extras import attach_extras
+from .extras import attach_extras, whole_hands
 from .model import LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
+from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
@@ -127,7 +128,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
-    lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
+    lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
+    if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
+        lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
     lab[~m] = -1
     lab = one_piece_per_layer(lab, axis_core, qmask > 0)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
