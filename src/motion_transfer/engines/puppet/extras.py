@@ -161,14 +161,31 @@ def _part_colours(labels: np.ndarray, lab_img: np.ndarray, open_: np.ndarray, co
 
 def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, lab_img: np.ndarray,
                     part_colour: np.ndarray) -> np.ndarray:
-    """``piece`` grown through the ``open_`` pixels connected to it whose colour is nearer the piece's own
-    (median, Lab) than their part's (``part_colour``)."""
-    own = np.median(lab_img[piece], axis=0)
-    d_own = np.linalg.norm(lab_img - own, axis=2)
+    """``piece`` grown through the ``open_`` pixels connected to it whose colour is nearer one of the piece's
+    own (its main colours, Lab: a shaded tail is bright on top and dark below) than their part's
+    (``part_colour``). A colour of less than a tenth of the piece (its outline) does not count."""
+    own = _main_colours(lab_img[piece])
+    d_own = np.min([np.linalg.norm(lab_img - c, axis=2) for c in own], axis=0)
     d_part = np.linalg.norm(lab_img - part_colour[np.clip(labels, 0, None)], axis=2)
-    like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 45.0)
+    like = open_ & (labels >= 0) & (d_own < 0.5 * d_part) & (d_own < 30.0)
     grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
     return np.isin(grown, np.unique(grown[piece])) & (like | piece)
+
+
+PIECE_COLOURS = 3  # colour clusters of a piece
+
+
+def _main_colours(colours: np.ndarray) -> np.ndarray:
+    """[k, 3] the colours (Lab) that hold at least a tenth of ``colours`` [N, 3] each (k-means, seeded)."""
+    if len(colours) < 10 * PIECE_COLOURS:
+        return np.median(colours, axis=0)[None]
+    rng = np.random.default_rng(0)
+    sample = np.ascontiguousarray(colours[rng.choice(len(colours), min(3000, len(colours)), replace=False)])
+    cv2.setRNGSeed(0)
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    _, assign, centres = cv2.kmeans(sample, PIECE_COLOURS, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(assign.ravel(), minlength=PIECE_COLOURS) / len(sample)
+    return centres[support >= 0.1]
 
 
 def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -231,5 +248,5 @@ def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joint
         if np.hypot(xs - xs.mean(), ys - ys.mean()).max() > reach:  # open: a bare arm, a sleeve, the body
             continue
         # with its rim: the anti-aliased edge and the outline the flood stops at (left over, a red ring stays)
-        out[cv2.dilate(blob.astype(np.uint8), None, iterations=2).astype(bool) & figure] = hand
+        out[cv2.dilate(blob.astype(np.uint8), None, iterations=3).astype(bool) & figure] = hand
     return out

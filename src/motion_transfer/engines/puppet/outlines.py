@@ -48,7 +48,7 @@ def outlines_to_front(labels: np.ndarray, image: np.ndarray, figure: np.ndarray,
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
     todo = line.copy()
     for name in reversed(DEFAULT_ORDER):
-        solid = (layer == LAYER_NAMES.index(name)) & ~line
+        solid = (layer == LAYER_NAMES.index(name)) & figure & ~line  # (labels run on past the figure)
         if not solid.any():
             continue
         take = todo & cv2.dilate(solid.astype(np.uint8), kernel).astype(bool)
