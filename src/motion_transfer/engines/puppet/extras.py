@@ -21,9 +21,6 @@ GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 REACH = 1.6
 # a pixel is outside the human plan when it lies this far (in shoulder widths) beyond every body part's surface
 FAR = 0.12
-# a piece is a part of its own only where it is at least this thick (its widest point, in shoulder widths): a
-# thinner strip is the edge of a limb thicker than usual or its drawn outline, and stays with the limb it lines
-THIN = 0.04
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
@@ -71,23 +68,17 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     ``labels`` HxW part indices; ``nearest`` HxW each pixel's distance beyond the nearest part's surface (px,
     negative inside); ``figure`` HxW bool; ``image`` HxWx3 RGB of the same size; ``core`` HxW the layer index of
     the pixels that are certainly a limb (its axis; -1 elsewhere); ``joints`` [33, 2] at the labels' scale. A
-    piece starts as the pixels farther than ``FAR`` shoulder widths from every part (and at least ``THIN`` thick
-    somewhere: a thinner strip is a limb's edge or outline) and, with ``image``, takes in the connected pixels
-    nearer the body, yet outside every part's usual width or inside a leg's but off its axis, that have its
-    colour rather than their part's (the rest of a cape beside and between the legs, the base of a tail; never
-    the head, an arm or a limb's own axis: a figure all of one colour, a metal robot, would flood into them). It
-    goes to the part it is attached to, the one most of its rim touches, else the nearest; a piece touching the
-    head and no arm goes to the head (ears, a bun, hair), and one hanging beside the legs (a tail, a cape: it
-    touches a leg, no arm, and lies below the hips; without ``joints``, touches the torso or both legs) hangs
-    from the body: it becomes the ``drape``, a layer of its own that moves with the pelvis, hardly swinging, and
-    is drawn behind the legs. One piece in one part: it cannot be torn between two limbs, and it moves with that
-    part's bone."""
+    piece starts as the pixels farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in
+    the connected pixels nearer the body, yet outside every part's usual width or inside a leg's but off its
+    axis, that have one of its colours rather than their part's (the rest of a cape beside and between the legs,
+    the base of a tail; never the head, an arm or a limb's own axis: a figure all of one colour, a metal robot,
+    would flood into them). It goes to the part it is attached to, the one most of its
+    rim touches, else the nearest; a piece touching the head and no arm goes to the head (ears, a bun, hair),
+    and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and the torso or both legs, or
+    lies below the hips) hangs from the body: it becomes the ``drape``, a layer of its own that moves with the
+    pelvis, hardly swinging, and is drawn behind the legs. One piece in one part: it cannot be torn between two
+    limbs, and it moves with that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
-    pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
-    if n == 0:
-        return labels
-    thick = ndimage.maximum(ndimage.distance_transform_edt(far), pieces, np.arange(1, n + 1))
-    far = np.isin(pieces, 1 + np.flatnonzero(np.asarray(thick) >= THIN * shoulder_width))
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
         return labels
@@ -133,15 +124,15 @@ def _below_hips(piece: np.ndarray, joints: np.ndarray) -> bool:
 def _attached_to(votes: np.ndarray, below_hips: bool | None = None) -> int:
     """The part a piece belongs to, from the parts its rim touches (``votes``, part indices): the head when it
     touches the head and no arm (a shoulder pad or an arm thicker than usual touches the head too); the drape
-    when it hangs beside the legs from the body (it touches a leg, hardly the arms, and lies below the hips, or
-    without ``below_hips`` touches the torso or the other leg too); else the part it touches most."""
+    when it hangs beside the legs from the body (it touches a leg, hardly the arms, and the torso or the other
+    leg too, or lies ``below_hips``: a tail beside one thigh); else the part it touches most."""
     share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
     if share[PARTS.index("head")] >= SHARED_RIM > arms:  # ears, a bun, hair: the head carries them
         return PARTS.index("head")
     legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
-    hangs = below_hips if below_hips is not None else max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
+    hangs = bool(below_hips) or max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
     if legs.max() >= SHARED_RIM > arms and hangs:
         return PARTS.index("drape")
     return int(share.argmax())
@@ -212,6 +203,7 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
 # (a boxing glove: about 0.35; a bare forearm and hand: more than 0.5)
 HAND_BLOB = 0.45
 HAND_STEP = 6  # colour step (per channel, 0..255) between neighbouring pixels that still counts as one surface
+HAND_OWN = 0.5  # at least this share of the blob must already be its arm's (else it is what the hand lies on)
 
 
 def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joints: np.ndarray,
@@ -222,8 +214,9 @@ def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joint
     forearm and whatever it lies over (the chest), and it tears into shreds as the arm moves. The blob: the
     surface around the middle of the hand's bone whose colour changes smoothly (a flood through neighbours at
     most ``HAND_STEP`` apart, so shading and highlights stay in, an edge or an outline stops it), when it is
-    closed within ``HAND_BLOB`` shoulder widths of its middle. A bare hand on a bare arm floods on up the arm
-    and is left to the distances. ``joints`` [33, 2] at the labels' scale; ``image`` RGB of the same size."""
+    closed within ``HAND_BLOB`` shoulder widths of its middle and mostly the arm's already. A bare hand on a bare
+    arm floods on up the arm, a hand on a thigh into the trousers: both are left to the distances. ``joints``
+    [33, 2] at the labels' scale; ``image`` RGB of the same size."""
     h, w = labels.shape
     smooth = np.ascontiguousarray(cv2.GaussianBlur(image, (0, 0), 1.0))
     out = labels.copy()
@@ -247,6 +240,9 @@ def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joint
             continue
         if np.hypot(xs - xs.mean(), ys - ys.mean()).max() > reach:  # open: a bare arm, a sleeve, the body
             continue
+        arm = LAYER_OF_PART[hand]
+        if (LAYER_OF_PART[np.clip(labels[blob], 0, None)] == arm).mean() < HAND_OWN:  # a hand lying on a thigh:
+            continue  # the patch of trousers around it is not the hand's
         # with its rim: the anti-aliased edge and the outline the flood stops at (left over, a red ring stays)
         out[cv2.dilate(blob.astype(np.uint8), None, iterations=3).astype(bool) & figure] = hand
     return out
