@@ -100,11 +100,13 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
-            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints))
+            thick = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) >= THIN * shoulder_width
+            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints), thick)
     return out
 
 
 SHARED_RIM = 0.1  # a second layer (or the head) holding this share of a piece's rim decides where it hangs
+THIN = 0.04  # a piece no thicker than this (its widest point, in shoulder widths) is a strip, not a cape or a tail
 
 
 def _hip_height(xs: np.ndarray, ys: np.ndarray, joints: np.ndarray) -> np.ndarray:
@@ -121,11 +123,12 @@ def _below_hips(piece: np.ndarray, joints: np.ndarray) -> bool:
     return bool(np.median(_hip_height(xs, ys, joints)) > 0.0)
 
 
-def _attached_to(votes: np.ndarray, below_hips: bool | None = None) -> int:
+def _attached_to(votes: np.ndarray, below_hips: bool | None = None, thick: bool = True) -> int:
     """The part a piece belongs to, from the parts its rim touches (``votes``, part indices): the head when it
     touches the head and no arm (a shoulder pad or an arm thicker than usual touches the head too); the drape
     when it hangs beside the legs from the body (it touches a leg, hardly the arms, and the torso or the other
-    leg too, or lies ``below_hips``: a tail beside one thigh); else the part it touches most."""
+    leg too, or lies ``below_hips``: a tail beside one thigh) and is ``thick`` (a thin strip between the feet is
+    their outline, not a cape); else the part it touches most."""
     share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
@@ -133,7 +136,7 @@ def _attached_to(votes: np.ndarray, below_hips: bool | None = None) -> int:
         return PARTS.index("head")
     legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
     hangs = bool(below_hips) or max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
-    if legs.max() >= SHARED_RIM > arms and hangs:
+    if legs.max() >= SHARED_RIM > arms and hangs and thick:
         return PARTS.index("drape")
     return int(share.argmax())
 
