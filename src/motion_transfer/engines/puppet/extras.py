@@ -14,13 +14,16 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .fill import push_pull_fill
-from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment
+from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
 REACH = 1.6
 # a pixel is outside the human plan when it lies this far (in shoulder widths) beyond every body part's surface
 FAR = 0.12
+# a piece grows by its colour at most this far (shoulder widths): to the base of a tail behind a thigh, across
+# the cape between the legs; no further (a figure all of one colour, a metal robot, would flood whole)
+GROW_REACH = 0.4
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
@@ -71,8 +74,7 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     piece starts as the pixels farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in
     the connected pixels nearer the body, yet outside every part's usual width or inside a leg's but off its
     axis, that have one of its colours rather than their part's (the rest of a cape beside and between the legs,
-    the base of a tail; never the head, an arm or a limb's own axis: a figure all of one colour, a metal robot,
-    would flood into them). It goes to the part it is attached to, the one most of its
+    the base of a tail, within ``GROW_REACH``; never the head or a limb's own axis). It goes to the part it is attached to, the one most of its
     rim touches, else the nearest; a piece touching the head and no arm goes to the head (ears, a bun, hair),
     and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and the torso or both legs, or
     lies below the hips) hangs from the body: it becomes the ``drape``, a layer of its own that moves with the
@@ -87,12 +89,15 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         core = np.full(labels.shape, -1, np.int16) if core is None else core
         legs = [PARTS.index(p) for side in ("left", "right") for p in LEG_PARTS[side][:2]]
         limb = np.isin(labels, legs) & (core < 0)
-        arms = np.isin(labels, [PARTS.index(p) for side in ("left", "right") for p in ARM_PARTS[side]])
-        open_ = figure & ~far & ((nearest > 0) | limb) & ~arms & (labels != PARTS.index("head"))
+        open_ = figure & ~far & ((nearest > 0) | limb) & (labels != PARTS.index("head"))
         colours = _part_colours(labels, lab_img, figure & ~far & (nearest > 0), core)
         grown = far.copy()
+        reach = max(2, round(GROW_REACH * shoulder_width))
+        disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
         for i in range(1, n + 1):
-            grown |= _grow_by_colour(pieces == i, labels, open_, lab_img, colours)
+            piece = pieces == i
+            near = cv2.dilate(piece.astype(np.uint8), disk).astype(bool)
+            grown |= _grow_by_colour(piece, labels, open_ & near, lab_img, colours)
         pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()
     for i in range(1, n + 1):
