@@ -74,12 +74,12 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     piece starts as the pixels farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in
     the connected pixels nearer the body, yet outside every part's usual width or inside a leg's but off its
     axis, that have one of its colours rather than their part's (the rest of a cape beside and between the legs,
-    the base of a tail, within ``GROW_REACH``; never the head or a limb's own axis). It goes to the part it is attached to, the one most of its
-    rim touches, else the nearest; a piece touching the head and no arm goes to the head (ears, a bun, hair),
-    and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and the torso or both legs, or
-    lies below the hips) hangs from the body: it becomes the ``drape``, a layer of its own that moves with the
-    pelvis, hardly swinging, and is drawn behind the legs. One piece in one part: it cannot be torn between two
-    limbs, and it moves with that part's bone."""
+    the base of a tail, within ``GROW_REACH``; never the head or a limb's own axis). It goes to the part it is
+    attached to, the one most of its rim touches, else the nearest; a piece touching the head and no arm goes to
+    the head (ears, a bun, hair), and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and
+    the torso or both legs, or lies below the hips and is as thick as a tail) hangs from the body: it becomes the
+    ``drape``, a layer of its own that moves with the pelvis, hardly swinging, and is drawn behind the legs. One
+    piece in one part: it cannot be torn between two limbs, and it moves with that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
@@ -105,13 +105,16 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
-            thick = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) >= THIN * shoulder_width
-            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints), thick)
+            width = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) / shoulder_width
+            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
     return out
 
 
 SHARED_RIM = 0.1  # a second layer (or the head) holding this share of a piece's rim decides where it hangs
-THIN = 0.04  # a piece no thicker than this (its widest point, in shoulder widths) is a strip, not a cape or a tail
+# half-widths (at its widest, in shoulder widths): a thinner piece is a strip, not a cape or a tail; a tail beside
+# one thigh is at least TAIL (a fold of trousers, a hand in a pocket beside it is not)
+THIN = 0.04
+TAIL = 0.12
 
 
 def _hip_height(xs: np.ndarray, ys: np.ndarray, joints: np.ndarray) -> np.ndarray:
@@ -128,20 +131,20 @@ def _below_hips(piece: np.ndarray, joints: np.ndarray) -> bool:
     return bool(np.median(_hip_height(xs, ys, joints)) > 0.0)
 
 
-def _attached_to(votes: np.ndarray, below_hips: bool | None = None, thick: bool = True) -> int:
+def _attached_to(votes: np.ndarray, below_hips: bool | None = None, width: float = 1.0) -> int:
     """The part a piece belongs to, from the parts its rim touches (``votes``, part indices): the head when it
     touches the head and no arm (a shoulder pad or an arm thicker than usual touches the head too); the drape
     when it hangs beside the legs from the body (it touches a leg, hardly the arms, and the torso or the other
-    leg too, or lies ``below_hips``: a tail beside one thigh) and is ``thick`` (a thin strip between the feet is
-    their outline, not a cape); else the part it touches most."""
+    leg too, or lies ``below_hips`` and is as thick as a tail: ``width`` its half-width, in shoulder widths) and
+    is no thin strip (the outline between the feet, not a cape); else the part it touches most."""
     share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
     if share[PARTS.index("head")] >= SHARED_RIM > arms:  # ears, a bun, hair: the head carries them
         return PARTS.index("head")
     legs = layer[[LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]]
-    hangs = bool(below_hips) or max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
-    if legs.max() >= SHARED_RIM > arms and hangs and thick:
+    hangs = (bool(below_hips) and width >= TAIL) or max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
+    if legs.max() >= SHARED_RIM > arms and hangs and width >= THIN:
         return PARTS.index("drape")
     return int(share.argmax())
 
