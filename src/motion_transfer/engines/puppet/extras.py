@@ -254,6 +254,18 @@ def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joint
         arm = LAYER_OF_PART[hand]
         if (LAYER_OF_PART[np.clip(labels[blob], 0, None)] == arm).mean() < HAND_OWN:  # a hand lying on a thigh:
             continue  # the patch of trousers around it is not the hand's
-        # with its rim: the anti-aliased edge and the outline the flood stops at (left over, a red ring stays)
-        out[cv2.dilate(blob.astype(np.uint8), None, iterations=3).astype(bool) & figure] = hand
+        out[blob | _rim_like(blob, smooth, figure)] = hand
     return out
+
+
+def _rim_like(blob: np.ndarray, image: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """The pixels just around ``blob`` (3 px) whose colour is nearer the blob's than what lies beyond them: its
+    anti-aliased edge (left behind, a red ring stays where a glove was), not the shirt it lies on."""
+    b8 = blob.astype(np.uint8)
+    rim = cv2.dilate(b8, None, iterations=3).astype(bool) & figure & ~blob
+    beyond = cv2.dilate(b8, None, iterations=8).astype(bool) & figure & ~rim & ~blob
+    if not rim.any() or not beyond.any():
+        return rim
+    px = image.astype(np.float32)
+    own, other = px[blob].mean(axis=0), px[beyond].mean(axis=0)
+    return rim & (np.linalg.norm(px - own, axis=2) < np.linalg.norm(px - other, axis=2))
