@@ -24,6 +24,7 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -78,7 +79,7 @@ class FaceRig:
     box: tuple[int, int, int, int]
     groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def turn_weight(self) -> np.ndarray:
         """[N] how much of the head turn's motion each landmark takes: 1 in the middle of the face, falling
         to ``1 - OUTLINE_DAMP`` on its outline."""
