@@ -11,14 +11,15 @@ knuckle the blending stops (the two pieces overlap instead of pinching into the 
 drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Only
 triangles over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen
 between the fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger,
-and the space a finger leaves shows what is behind the hand.
+and so is whatever else the layer holds next to a finger (a sleeve, the shoulder behind a raised hand: pixels
+unlike the hand's colour outside the fingers' core); the space a finger leaves shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -40,6 +41,8 @@ FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small hand needs no finer warp
+HAND_LAB = 30.0  # Lab distance beyond which a pixel near a finger is not the hand (a sleeve, a shoulder)
+CORE = 1 / 12  # ... unless it lies this close to a bone (hand sizes): the finger itself, its outline and shade
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
@@ -69,6 +72,20 @@ class HandRig:
     bone: np.ndarray
     blend: np.ndarray
 
+    def pinned(self, pin: np.ndarray) -> HandRig:
+        """This rig with the vertices ``pin`` [N] kept with the palm (they do not follow any finger)."""
+        if not pin.any():
+            return self
+        w = self.weights.copy()
+        w[pin] = 0.0
+        w[pin, 0] = 1.0
+        mixed, piece = _pieces(w, self.triangles)
+        # a triangle between a finger and what stays behind it stretches rather than tears: a torn one would
+        # leave a hole where the sleeve or the shoulder was
+        mixed &= ~pin[self.triangles].any(axis=1)
+        return replace(self, weights=w, mixed=mixed, piece=piece, bone=np.where(pin, -1, self.bone),
+                       blend=np.where(pin[:, None], 0.0, self.blend))
+
     def fold_weights(self, folded: np.ndarray) -> np.ndarray:
         """The skinning with the knuckles in ``folded`` [15] (0..1, at each bone's base joint) made rigid: a
         finger folded back over itself is two overlapping pieces, where blending them would pinch the skin
@@ -94,6 +111,13 @@ def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray,
     s = (p - a) @ d / L
     t = np.clip(s / L, 0.0, 1.0)
     return np.linalg.norm(p - (a + t[:, None] * d), axis=1), s
+
+
+def _pieces(weights: np.ndarray, triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The triangles joining two pieces (for the tearing rule), and which bone each triangle is drawn with (its
+    heaviest, for the depth order)."""
+    main = np.argmax(weights, axis=1)[triangles]
+    return main.min(axis=1) != main.max(axis=1), np.argmax(weights[triangles].sum(axis=1), axis=1)
 
 
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
@@ -136,11 +160,7 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     wts[rows, np.minimum(own + 1, len(BONES))] += np.where(last[rows], 0.0, w_next[rows])
     wts[rows, own] += 1.0 - w_prev[rows] - np.where(last[rows], 0.0, w_next[rows])
     wts[~near, 0] = 1.0
-    # triangles joining two pieces (for the tearing rule); which bone each triangle is drawn with (its
-    # heaviest, for the depth order)
-    main = np.argmax(wts, axis=1)[tri]
-    mixed = main.min(axis=1) != main.max(axis=1)
-    piece = np.argmax(wts[tri].sum(axis=1), axis=1)
+    mixed, piece = _pieces(wts, tri)
     return HandRig(side=side, joints=j, vertices=verts, triangles=tri, weights=wts, box=box, mixed=mixed,
                    piece=piece, bone=np.where(near, bone, -1), blend=np.stack(
                        [np.where(near, w_prev, 0.0), np.where(near & ~last, w_next, 0.0)], axis=1))
@@ -235,6 +255,45 @@ def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     return out
 
 
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+
+
+def _skin(rig: HandRig, patch: np.ndarray, lab: np.ndarray, corner: np.ndarray) -> np.ndarray | None:
+    """The hand's colour (CIELAB, as OpenCV scales it): the median along the finger bones over the patch's
+    opaque pixels; None when too few of them are."""
+    h, w = patch.shape[:2]
+    t = np.linspace(0.2, 0.8, 5)[:, None]
+    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
+    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
+    ok = patch[yi, xi, 3] > 127 if patch.shape[2] == 4 else np.ones(len(xi), bool)
+    if ok.sum() < 10:
+        return None
+    return np.median(lab[yi[ok], xi[ok]], axis=0)
+
+
+def _not_hand(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """[N] the rig's vertices over something else than the hand: opaque pixels of the layer (a sleeve, the
+    shoulder, the face behind a raised hand) unlike the hand's colour, outside the fingers' core. They stay
+    where they are: skinned to the nearest finger bone they would be dragged along with it, and tear open
+    a hole in what lies behind the hand."""
+    lab = cv2.GaussianBlur(_lab(patch), (3, 3), 0)
+    skin = _skin(rig, patch, lab, corner)
+    if skin is None:
+        return np.zeros(len(rig.vertices), bool)
+    h, w = patch.shape[:2]
+    v = rig.vertices - corner
+    xi = np.clip(np.round(v[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(v[:, 1]).astype(int), 0, h - 1)
+    solid = patch[yi, xi, 3] > 127 if patch.shape[2] == 4 else np.ones(len(v), bool)
+    unlike = np.linalg.norm(lab[yi, xi] - skin, axis=1) > HAND_LAB
+    size = float(hand_size(rig.joints))
+    core = np.min(np.stack([_seg_param(rig.vertices, rig.joints[a], rig.joints[b])[0] for a, b in BONES],
+                           axis=1), axis=1) < CORE * size
+    return solid & unlike & ~core & (rig.bone >= 0)
+
+
 def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.ndarray) -> np.ndarray:
     """[h, w] float: 1 where the patch's pixel belongs to the hand, 0 where it is the background seen between
     or around the fingers (``corner``: the patch's (0, 0) in image pixels). A layer's matte is rarely cut between the fingers (the gaps are part of the layer):
@@ -247,16 +306,11 @@ def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.
     pts = np.round((rig.vertices - corner) * 16).astype(np.int32)
     for tri in rig.triangles[rig.piece != 0]:
         cv2.fillConvexPoly(zone, pts[tri], 1, cv2.LINE_8, 4)
-    lab = cv2.cvtColor(np.ascontiguousarray(patch[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
-    back = cv2.cvtColor(np.ascontiguousarray(behind[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
-    t = np.linspace(0.2, 0.8, 5)[:, None]
-    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
-    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
-    ok = patch[yi, xi, 3] > 127
-    if ok.sum() < 10:
+    lab = _lab(patch)
+    back = _lab(behind)
+    skin = _skin(rig, patch, lab, corner)
+    if skin is None:
         return np.ones((h, w), np.float32)
-    skin = np.median(lab[yi[ok], xi[ok]], axis=0)
     to_skin = np.linalg.norm(lab - skin, axis=2)
     to_back = np.linalg.norm(lab - back, axis=2)
     background = (to_back < BACK_LAB) & (to_back < 0.5 * to_skin) & (zone > 0)
@@ -317,6 +371,7 @@ class HandAnimator:
             if rim.any() and not rim.all():
                 rest_patch[:, :, :3] = cv2.inpaint(np.ascontiguousarray(rest_patch[:, :, :3]), rim, 2,
                                                    cv2.INPAINT_TELEA)
+        rig = rig.pinned(_not_hand(rig, rest_patch, corner))
         # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
         # too, and a finger folded over the palm must not lay that emptiness over the palm
         P = rig.vertices[rig.triangles]
