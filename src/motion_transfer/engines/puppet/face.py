@@ -48,11 +48,13 @@ EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of th
 MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
-# The inside of a mouth (never a black hole): the image's own lip colour in shadow, darkest under the upper lip
-# and in the throat, lighter towards the lower middle (the tongue), so it keeps the picture's exposure and hue;
-# its luminance is held between these bounds (a pale, bright face still gets a dark mouth, a dim one a visible
-# one). The lips' inner surface darkens into it over a rim (``CAVITY_RIM`` of the gap): a hard-edged dark fill
-# reads as a hole, and as a wider opening than the lips make.
+# The inside of a mouth (never a black hole): the image's own lip colour in shadow, half-way towards a mouth's
+# usual red-brown (lipstick does not colour the throat), darkest under the upper lip and in the throat, lighter
+# towards the lower middle (the tongue), so it keeps the picture's exposure and white balance; its luminance is
+# held between these bounds (a pale, bright face still gets a dark mouth, a dim one a visible one). The lips'
+# inner surface darkens into it over a rim (``CAVITY_RIM`` of the gap): a hard-edged dark fill reads as a hole,
+# and as a wider opening than the lips make.
+CAVITY_RGB = np.array([84.0, 30.0, 30.0])  # the usual inside's hue (its brightness comes from the lips)
 CAVITY_DEEP = 0.3  # share of the lips' colour in the deep shadow
 CAVITY_TONGUE = 0.62  # ... on the tongue
 CAVITY_LUMA = (22.0, 62.0)  # the deep shadow's luminance, at least and at most
@@ -533,9 +535,10 @@ class FaceAnimator:
                 ring &= px[:, :, 3] > 127
             if ring.sum() >= 8:
                 lips = np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
-        luma = float(lips @ [0.299, 0.587, 0.114])
+        luma = np.array([0.299, 0.587, 0.114])
         deep = lips * CAVITY_DEEP
-        deep *= np.clip(CAVITY_DEEP * luma, *CAVITY_LUMA) / max(CAVITY_DEEP * luma, 1e-6)
+        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ luma) / float(CAVITY_RGB @ luma)))
+        deep *= np.clip(float(deep @ luma), *CAVITY_LUMA) / max(float(deep @ luma), 1e-6)
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
