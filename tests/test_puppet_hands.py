@@ -136,7 +136,11 @@ def test_what_the_layer_holds_beside_the_fingers_stays_whole():
     torn open into a hole, while the fingers themselves still move."""
     import cv2
 
-    from motion_transfer.engines.puppet.hands import HandAnimator, build_hand_rig, hand_drive
+    from motion_transfer.engines.puppet.hands import (
+        HandAnimator,
+        build_hand_rig,
+        hand_drive,
+    )
 
     clip, frames = _fingers()
     rgb = frames[0]

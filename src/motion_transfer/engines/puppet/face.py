@@ -521,7 +521,7 @@ class FaceAnimator:
         rest inner lip line (the lips, on a closed or slightly open mouth), darkened."""
         x0, y0 = self.box[:2]
         poly = self.rest[self.mouth_poly] - np.array([x0, y0])
-        band = max(2, int(round(0.05 * self.face.size)))
+        band = max(2, round(0.05 * self.face.size))
         lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - band - 1, 0)
         hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + band + 2, self.rest_patch.shape[1::-1])
         lips = DEFAULT_LIP_RGB

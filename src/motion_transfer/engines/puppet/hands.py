@@ -216,6 +216,7 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
 _A = np.array([a for a, _ in BONES])  # each bone's start and end joint
 _B = np.array([b for _, b in BONES])
 _HAS_PARENT = np.array(PARENT) >= 0
+_BEFORE = np.maximum(np.array(PARENT), 0)  # the bone before each (a finger's first: itself, unused)
 
 
 def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
@@ -226,7 +227,7 @@ def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np
     out = rig.joints.copy()
     rest_dir = rig.joints[_B] - rig.joints[_A]
     posed_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0]) + drive.turn[t]
-    rel = np.abs((posed_ang - posed_ang[np.maximum(np.array(PARENT), 0)] + np.pi) % (2 * np.pi) - np.pi)
+    rel = np.abs((posed_ang - posed_ang[_BEFORE] + np.pi) % (2 * np.pi) - np.pi)
     folded = np.where(_HAS_PARENT, np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0), 0.0)
     L = np.linalg.norm(rest_dir, axis=1) * drive.stretch[t]
     steps = (L[:, None] * np.stack([np.cos(posed_ang), np.sin(posed_ang)], axis=1)).reshape(len(FINGERS), 3, 2)
