@@ -25,6 +25,8 @@ from ...errors import EngineError
 
 # seconds a worker gets to finish the frame it is drawing when told to stop, before it is terminated
 STOP_GRACE = 5.0
+# seconds without a reply after which a worker is taken for hung (a frame takes milliseconds)
+HUNG = 300.0
 
 
 def fork_context():
@@ -95,9 +97,6 @@ def _portable(exc: BaseException) -> BaseException:
 def _serve(conn, painter, motion, canvases: np.ndarray) -> None:
     """A forked worker's loop: draw each job's frame into its canvas, reply with the animate seconds; a None job,
     a closed pipe or an interrupt ends it; an error is sent back and ends it."""
-    import cv2
-
-    cv2.setNumThreads(1)  # one worker per core already: OpenCV's own thread pool would only add hand-overs
     while True:
         try:
             job = conn.recv()
@@ -123,10 +122,20 @@ class ProcessWorker:
     threads: the fork copies the process as it is then."""
 
     def __init__(self, context, painter, motion, canvases: np.ndarray, name: str) -> None:
+        import cv2
+
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, painter, motion, canvases), name=name,
                                         daemon=True)
-        self._process.start()
+        # OpenCV's thread pool does not survive a fork (its threads are not copied, and waiting for them, or
+        # resizing the pool, hangs the child): the child is forked with the pool at one thread, so it draws on
+        # its own thread only (one worker per core already); the pool is restored here right after
+        threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)
+        try:
+            self._process.start()
+        finally:
+            cv2.setNumThreads(threads)
         child.close()
 
     def submit(self, i: int, slot: int, order: list[str]) -> None:
@@ -137,6 +146,10 @@ class ProcessWorker:
 
     def result(self) -> float:
         try:
+            if not self._conn.poll(HUNG):
+                self._process.terminate()
+                raise EngineError(f"a drawing process gave no frame for {HUNG:.0f} s and was stopped.",
+                                  fix="run again; if it happens again, report it with the inputs.")
             kind, value = self._conn.recv()
         except (EOFError, OSError):
             self._process.join(STOP_GRACE)
