@@ -269,9 +269,10 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
         # the workers first: a forked one copies the process as it is, before files are opened or threads start
         pool = start_workers(kind, painters, motion, ring)
         try:
-            writers.append(VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio))
+            writers.append(VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n))
             if request.compare is not None:
-                writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
+                writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio,
+                                           frames=n))
             encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
             bgs = stages.enter_context(prefetch(
                 backgrounds(request.background, rig.background, out_w, out_h, motion.fps, motion.camera),
