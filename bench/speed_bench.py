@@ -12,11 +12,11 @@ Runs, each in a fresh process (model loading and imports included, as a user's c
 
 Targets (issue 13, for 2 idle cores): std <= 10 s, pro <= 20 s, second character <= 5 s. Shared, loaded
 machines make absolute seconds noisy; the ratios to the reference measured in the same run are what compare
-between machines and runs. CPU seconds (user + system, all threads and the drawing processes) are printed too:
-they depend much less on the load, and half of them is the least wall time two idle cores could need. Per run:
-wall and CPU seconds, both as ratios to the reference, peak RSS, and each stage's wall seconds, share of the run
-and ratio to the reference (stages that run beside another are marked). The machine's load average is printed at
-start and end. Prints figures; asserts nothing.
+between machines and runs. CPU seconds (user + system, all threads) are printed too: they depend much less on the
+load, and half of them is the least wall time two idle cores could need. Per run: wall and CPU seconds, both as
+ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
+(stages that run beside another are marked). The machine's load average is printed at start and end. Prints
+figures; asserts nothing.
 """
 from __future__ import annotations
 
@@ -52,11 +52,9 @@ t = time.perf_counter()
 from motion_transfer import transfer
 r = transfer({image!r}, {video!r}, {output!r}, tier={tier!r})
 u = resource.getrusage(resource.RUSAGE_SELF)
-c = resource.getrusage(resource.RUSAGE_CHILDREN)  # the drawing processes (forked, sharing most pages)
-print(json.dumps({{"wall": time.perf_counter() - t, "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
-                  "timings": r.timings, "frames": r.frames, "size": [r.width, r.height],
-                  "cache": r.extra.get("pose_cache"), "peak_mb": u.ru_maxrss / 1024,
-                  "child_peak_mb": c.ru_maxrss / 1024}}))
+print(json.dumps({{"wall": time.perf_counter() - t, "cpu": u.ru_utime + u.ru_stime, "timings": r.timings,
+                  "frames": r.frames, "size": [r.width, r.height], "cache": r.extra.get("pose_cache"),
+                  "peak_mb": u.ru_maxrss / 1024}}))
 """
 
 
@@ -120,12 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     first, second = folder / "character.png", folder / "character2.png"
     make_character(first, size=(720, 960), style="character")
     make_character(second, size=(720, 960), style="person", pose="t-pose")
-    from motion_transfer.engines.puppet.engine import DRAW_WORKERS
-    from motion_transfer.engines.puppet.workers import worker_kind
+    from motion_transfer.engines.puppet.engine import DRAW_THREADS
     from motion_transfer.pose.estimator import POSE_PIECES
 
-    print(f"# {args.seconds:g} s, 30 fps, 1280x720 dance; {POSE_PIECES} pose pieces, {DRAW_WORKERS} drawing "
-          f"workers ({worker_kind(DRAW_WORKERS)}es)")
+    print(f"# {args.seconds:g} s, 30 fps, 1280x720 dance; {POSE_PIECES} pose pieces, {DRAW_THREADS} drawing threads")
     print(f"# at start: {load()} (other work on the machine inflates wall times; CPU seconds much less)")
 
     def reference() -> dict:
@@ -157,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  wall {r['process']:.2f} s = {ratio:.2f} x reference (target {target:g} s on 2 idle cores, "
               f"{target / 3.0:.2f} x a 3 s reference)")
         print(f"  CPU  {r['cpu']:.1f} s = {r['cpu'] / ref_cpu:.2f} x the reference's CPU; on 2 idle cores at least "
-              f"{r['cpu'] / 2:.1f} s wall; peak RSS {r['peak_mb']:.0f} MB (a drawing process: "
-              f"{r.get('child_peak_mb', 0):.0f} MB, mostly pages shared with the first)")
+              f"{r['cpu'] / 2:.1f} s wall; peak RSS {r['peak_mb']:.0f} MB")
         for line in shares(r["timings"], r["process"], ref):
             print("  " + line)
         print(json.dumps({"run": name, "reference": round(ref, 3), "reference_cpu": round(ref_cpu, 3), **r}))

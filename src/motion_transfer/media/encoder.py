@@ -41,7 +41,7 @@ class ThreadedEncoder:
                     if frame is not None:
                         writer.write(frame)
                 self.busy += time.perf_counter() - t
-            except BaseException as exc:  # handed to the caller's thread
+            except BaseException as exc:  # handed to the drawing thread
                 self.error = exc
 
     def put(self, frames: tuple[np.ndarray | None, ...]) -> None:

@@ -10,6 +10,7 @@ import dataclasses
 import threading
 import time
 from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 
 import cv2
@@ -37,15 +38,12 @@ from .model import Rig
 from .render import Renderer
 from .settings import Settings
 from .twin import twin_joints
-from .workers import shared_canvases, start_workers, worker_kind
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
-# drawing workers (processes where the OS can fork, else threads; see workers.py): on two cores two frames are
-# drawn while the encoder thread works (the frames are the same with any number)
-DRAW_WORKERS = 2
-# frames handed to each forked worker at once, so it starts the next while its last one goes to the encoder
-FRAMES_PER_PROCESS = 2
+# frames drawn at once, each on its own thread: drawing is numpy and OpenCV work that mostly releases the GIL, so
+# on two cores two frames are drawn while the encoder thread works (the frames are the same with any number)
+DRAW_THREADS = 2
 
 
 class PuppetEngine:
@@ -200,12 +198,11 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
 
 
 class _Painter:
-    """One drawing worker's own copy of what changes while a frame is drawn: the face and hand animators write
+    """One drawing thread's own copy of what changes while a frame is drawn: the face and hand animators write
     into their layers' textures before each frame, so two frames drawn at once need two sets of textures.
 
-    A forked worker has its own copy of everything already; for drawing threads the copies share nothing that
-    is written (``copy.deepcopy`` of the layers and the animators together keeps each animator pointing at its
-    own copy's texture); the rig's big read-only arrays are shared."""
+    The copies share nothing that is written (``copy.deepcopy`` of the layers and the animators together keeps
+    each animator pointing at its own copy's texture); the rig's big read-only arrays are shared."""
 
     def __init__(self, rig: Rig, face: FaceAnimator | None, hands: HandAnimator | None, out_w: int, out_h: int,
                  copy_textures: bool) -> None:
@@ -215,10 +212,11 @@ class _Painter:
         self.renderer = Renderer(rig, out_w, out_h)
         self.animators = [a for a in (face, hands) if a is not None]
 
-    def draw(self, canvas: np.ndarray, motion: Motion, i: int, order: list[str]) -> float:
-        """Frame ``i`` drawn into ``canvas`` (which holds its background); returns the CPU seconds this worker
-        spent animating the face and fingers (CPU, not wall: with several workers, wall time would count their
-        waits for each other)."""
+    def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int,
+             order: list[str]) -> tuple[np.ndarray, float]:
+        """Frame ``i`` drawn into ``canvas``; and the CPU seconds this thread spent animating the face and
+        fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each other)."""
+        np.copyto(canvas, background)
         t = time.thread_time()
         for anim in self.animators:
             anim.apply(i)
@@ -226,54 +224,44 @@ class _Painter:
         self.renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
                              motion.head_angle[i], motion.visibility[i],
                              None if motion.head_scale is None else motion.head_scale[i], order=order)
-        return animate
+        return canvas, animate
 
 
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
                  progress: Progress | None = None, *, face: FaceAnimator | None = None,
-                 hands: HandAnimator | None = None, workers: int | None = None,
-                 processes: bool | None = None) -> dict:
+                 hands: HandAnimator | None = None, threads: int | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
     background frames and the reference's frames are produced on their own threads, frames are drawn by
-    ``workers`` drawing workers (default :data:`DRAW_WORKERS`; forked processes where the OS can fork, else
-    threads, unless ``processes`` says; see ``workers.py``; frame i by worker i mod workers, each with its own
-    textures) into a ring of reused shared canvases, and the encoder thread writes them in order; bounded
-    queues join the stages, so memory stays flat however long the clip. The frames are the same whatever the
-    number and kind of workers: the layer order, the only state carried from frame to frame, is decided here in
-    frame order, and the animators draw frame ``t`` from their rest copies whatever came before. An error or a
-    cancel in any stage stops them all and no output is left half-written. Returns timing facts: ``encode`` is
-    the encoder's time not hidden behind drawing; ``animate`` the workers' CPU seconds spent warping the face
+    ``threads`` drawing threads (default :data:`DRAW_THREADS`; frame i by thread i mod threads, each with its
+    own textures) into a ring of reused canvases, and the encoder thread writes them in order; bounded queues
+    join the stages, so memory stays flat however long the clip. The frames are the same whatever the number
+    of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
+    and the animators draw frame ``t`` from their rest copies whatever came before. An error or a cancel in any
+    stage stops them all and no output is left half-written. Returns timing facts: ``encode`` is the
+    encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
     (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
     arm layers' fingers)."""
     n = len(motion)
     if n == 0:
         raise EngineError("the motion track has no frames.")
-    k = max(1, DRAW_WORKERS if workers is None else int(workers))
-    kind = worker_kind(k, processes)
-    ahead = k * (FRAMES_PER_PROCESS if kind == "process" else 1)  # frames handed out and not yet back
-    painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=kind == "thread" and j > 0)
-                for j in range(k)]
-    planner = painters[0].renderer  # a forked worker draws with its own copy; this one only plans
-    # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
-    # or being drawn (frame i is handed out only after frame i - ahead came back, see below)
-    ring = shared_canvases(ENCODE_DEPTH + ahead + 3, out_h, out_w)
+    k = max(1, DRAW_THREADS if threads is None else int(threads))
+    painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(k)]
+    planner = painters[0].renderer
     audio = request.video if request.keep_sound else None
+    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n)]
     ref_w = 0
     if request.compare is not None:
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
+        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio, frames=n))
+    encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
+    # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
+    # or being drawn (frame i is handed out only after frame i - k came back, see below)
+    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + k + 3)]
     waited = animate = 0.0
-    drawing: deque[int] = deque()
-    writers: list[VideoWriter] = []
-    encoder = None
+    pool = ThreadPoolExecutor(max_workers=k, thread_name_prefix="puppet-draw") if k > 1 else None
+    drawing: deque[Future] = deque()
     with ExitStack() as stages:
-        # the workers first: a forked one copies the process as it is, before files are opened or threads start
-        pool = start_workers(kind, painters, motion, ring)
         try:
-            writers.append(VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n))
-            if request.compare is not None:
-                writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio,
-                                           frames=n))
-            encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
             bgs = stages.enter_context(prefetch(
                 backgrounds(request.background, rig.background, out_w, out_h, motion.fps, motion.camera),
                 depth=2, name="puppet-background"))
@@ -287,9 +275,8 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
 
             def finish_one() -> None:  # the oldest frame drawn goes to the encoder, in frame order
                 nonlocal done, last_ref, waited, animate
-                i = drawing.popleft()
-                animate += pool[i % k].result()
-                frame = ring[i % len(ring)]
+                frame, spent = drawing.popleft().result()
+                animate += spent
                 side = None
                 if refs is not None:
                     last_ref = next(refs, last_ref)  # a reference shorter than the motion holds its last frame
@@ -303,11 +290,14 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
 
             for i in range(n):
                 order = planner.layer_order(motion.joints[i], motion.depth[i], motion.visibility[i])
-                slot = i % len(ring)
-                np.copyto(ring[slot], next(bgs))
-                pool[i % k].submit(i, slot, order)
-                drawing.append(i)
-                if len(drawing) >= ahead:
+                job = (painters[i % k].draw, ring[i % len(ring)], next(bgs), motion, i, order)
+                if pool is None:
+                    future: Future = Future()
+                    future.set_result(job[0](*job[1:]))
+                else:
+                    future = pool.submit(*job)
+                drawing.append(future)
+                if len(drawing) >= k:
                     finish_one()
             while drawing:
                 finish_one()
@@ -317,17 +307,18 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                 writer.close()
             waited += time.perf_counter() - t
         except BaseException:
-            for worker in pool:
-                worker.close()  # a frame being drawn is finished first (milliseconds)
-            if encoder is not None:
-                try:
-                    encoder.finish()
-                except BaseException:
-                    pass
+            for future in drawing:
+                future.cancel()
+            if pool is not None:
+                pool.shutdown(wait=True)  # a frame being drawn is finished first (milliseconds)
+            try:
+                encoder.finish()
+            except BaseException:
+                pass
             for writer in writers:
                 writer.abort()
             raise
-    for worker in pool:
-        worker.close()
+    if pool is not None:
+        pool.shutdown(wait=True)
     return {"encode": waited, "encoder_busy": encoder.busy, "has_audio": writers[0].has_audio,
             "animate": animate}

@@ -79,9 +79,8 @@ class WarpMemo:
     """What each patch an animator warps was last warped from, so a patch whose mesh has not moved since is
     not warped again: the animator's texture still holds exactly that patch (bit for bit the same frame; held
     hands and faces, where the actor's is not seen, cost nothing). The result stays a function of the frame
-    index alone, as drawing by several workers needs. Valid only while nothing else writes over the patch:
-    each drawing worker's animators have their own memo with their own texture copy (a forked process's own
-    memory, or a thread's ``copy.deepcopy``)."""
+    index alone, as drawing on several threads needs. Valid only while nothing else writes over the patch:
+    each drawing thread's animators have their own memo with their own texture copy (``copy.deepcopy``)."""
 
     def __init__(self) -> None:
         self._last: dict[object, bytes] = {}
