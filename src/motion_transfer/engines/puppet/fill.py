@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import LAYERS, LEG_PARTS, PARTS, torso_quad
+from .model import LAYERS, LEG_PARTS, PARTS, part_segment, torso_quad
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -245,29 +246,32 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured)
+    ext = extend(joints)
+    upright = abs(float(ext[MS][0] - ext[MH][0])) < UPRIGHT * abs(float(ext[MS][1] - ext[MH][1]))
+    across = ACROSS if upright and _borders_run_across(nearest, kn, hid, sw) else 1.0
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, across)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
     # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
     # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
-    # like it, is painted. Kept regardless: an arm hanging at the torso's side (its edge holds hair and
-    # shadow, not a hem) and the middle of a wide sleeve (what the torso far around holds says little there)
+    # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
+    # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
+    # far around holds says little there); never where nothing around has its colour (a sleeve over a bare waist)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-             & ((own_share > OWN_SHARE) | far | ~across))
+             & ((own_share > OWN_SHARE) | ((far | ~across) & (own_share > SOME_SHARE))))
     hole = hid & ~alike
     if not hole.any():
         return image, hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(1, margin // 3)).astype(bool) & torso[box]
+    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     value = base + _grain(crop, hole, kn)
-    ext = extend(joints)
     if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
@@ -305,8 +309,21 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
 MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
 
 
+def _borders_run_across(nearest: np.ndarray, known: np.ndarray, hidden: np.ndarray, sw: float) -> bool:
+    """Whether the borders between the torso's colours around the ``hidden`` pixels run across the body (a hem,
+    a waistband: the colour changes up and down) rather than along it (a two-coloured shirt split down the
+    middle): counted on the ``known`` pixels within a fifth of the shoulder width ``sw`` of the hidden ones."""
+    ring = cv2.dilate(hidden.astype(np.uint8), None, iterations=max(2, round(0.2 * sw))).astype(bool) & known
+    step_y = (nearest[1:] != nearest[:-1]) & ring[1:] & ring[:-1]
+    step_x = (nearest[:, 1:] != nearest[:, :-1]) & ring[:, 1:] & ring[:, :-1]
+    return int(step_y.sum()) > BORDERS_ACROSS * max(int(step_x.sum()), 1)
+
+
+BORDERS_ACROSS = 2.0  # colour steps up and down over steps sideways above which the borders run across the body
+
+
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
-                    prefer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                    prefer: np.ndarray, across: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -316,9 +333,22 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     the grey-brown average of the three. Where ``prefer`` (a sleeve of one of the torso's colours), its own
     colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
     was, not pushed up by the bare belly below.
+
+    ``across`` > 1 (an upright body): the shares are spread that many times farther sideways than up and down.
+    Clothes' borders (a hem, a waistband) run across the body: what lies beside a hidden pixel, left and
+    right, says more about it than what lies above or below, and the hem is continued straight under the arm
+    instead of closing round it as a blob.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
-    share = smooth_fill(onehot, known)
+    if across > 1:
+        h, w = known.shape
+        size = (max(4, round(w / across)), h)
+        small_k = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(onehot, size, interpolation=cv2.INTER_AREA).reshape(h, size[0], k)
+        small = small / np.maximum(small_k, 1e-6)[..., None]
+        share = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
+    else:
+        share = smooth_fill(onehot, known)
     present = [i for i in range(k) if onehot[..., i].any()]
     boosted = share + OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
     weight = np.clip(boosted[..., present], 0.0, None) ** 12
@@ -329,7 +359,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     return out, share
 
 
+ACROSS = 3.0  # how many times farther sideways than up and down the torso's colours are spread (upright body)
+UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
+SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
@@ -356,3 +389,65 @@ def colour_distance(lab: np.ndarray, centres: np.ndarray) -> np.ndarray:
     for c in centres:
         d = np.minimum(d, np.linalg.norm(lab - c, axis=2))
     return d
+
+
+def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(image with the arm ``name`` painted where the other arm hides it, the mask of those pixels).
+
+    A forearm lying across the body can be cut off from its upper arm by the other arm crossing it (TikTok clip
+    0): its layer is then two pieces, and the far one floats once the arms move apart. The tube around the arm's
+    bones, as thick as the arm's own pixels show it, is continued through the crossing arm's pixels wherever
+    that joins two of its pieces, painted from the arm's own pixels (its sleeve) by push-pull.
+    """
+    empty = np.zeros(labels.shape, bool)
+    side = "left" if name.endswith("_l") else "right"
+    other = LAYERS["arm_r" if side == "left" else "arm_l"]
+    own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(own.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= BRIDGE_PIECE * own.sum()]
+    if len(big) < 2:
+        return image, empty
+    sw = _shoulder_width(joints)
+    H, W = labels.shape
+    # work on a box around the arm's bones and its pixels
+    ys, xs = np.nonzero(own)
+    bones = [part_segment(p, joints) for p in LAYERS[name][:2]]
+    ends = np.array([e for seg in bones for e in seg])
+    m = int(0.3 * sw) + 2
+    x0, x1 = max(0, int(min(xs.min(), ends[:, 0].min())) - m), min(W, int(max(xs.max(), ends[:, 0].max())) + m + 1)
+    y0, y1 = max(0, int(min(ys.min(), ends[:, 1].min())) - m), min(H, int(max(ys.max(), ends[:, 1].max())) + m + 1)
+    box = np.s_[y0:y1, x0:x1]
+    py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    tube = np.zeros(px.shape, bool)
+    for part, (a, b) in zip(LAYERS[name][:2], bones):
+        d = _point_seg_dist(px, py, a, b)
+        mine = labels[box] == PARTS.index(part)
+        # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
+        r = float(np.percentile(d[mine], 75)) if mine.sum() > 20 else BRIDGE_RADIUS * sw
+        tube |= d < min(r, BRIDGE_RADIUS * sw)
+    crossing = tube & np.isin(labels[box], [PARTS.index(p) for p in other])
+    pieces, k = ndimage.label(crossing)
+    bridge = np.zeros(crossing.shape, bool)
+    lab_box = comp[box]
+    for i in range(1, k + 1):
+        piece = pieces == i
+        ring = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        if len(np.intersect1d(np.unique(lab_box[ring]), big)) >= 2:
+            bridge |= piece
+    if not bridge.any():
+        return image, empty
+    hidden = empty.copy()
+    hidden[box] = bridge
+    return push_pull_fill(image, hidden, own), hidden
+
+
+BRIDGE_PIECE = 0.05  # a piece of an arm holding at least this share of its pixels is joined to the others
+BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder widths)
+
+
+def _point_seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    L2 = max(float(ab @ ab), 1e-9)
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
+    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))

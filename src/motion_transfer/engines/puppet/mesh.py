@@ -24,7 +24,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import fill_hidden_torso, push_pull_fill
+from .fill import fill_hidden_torso, hidden_limb, push_pull_fill
 from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
@@ -293,6 +293,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = own_full | hidden
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
+            core_full = own_full | hidden
+        elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
+            texture_full, hidden = hidden_limb(image, labels, joints, name)
             core_full = own_full | hidden
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)

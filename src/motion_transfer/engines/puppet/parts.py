@@ -68,6 +68,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     used = []
     radii: dict[str, float] = {}
     axis_core = np.full((h, w), -1, np.int16)
+    hidden_axis = np.full((h, w), -1, np.int16)  # the axes of limbs the image shows poorly (behind something)
     # the body's width, the scale of every limb's radius: the shoulder line, or in a side view (the shoulder line
     # shorter than half the spine: the shoulders overlap) three quarters of the spine
     spine = float(np.linalg.norm((jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2 -
@@ -116,9 +117,11 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         scores[PARTS.index(part)] = score
         radii[part] = r
         used.append(part)
+        core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
         if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
-            core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
+        else:
+            hidden_axis[core] = LAYER_OF_PART[PARTS.index(part)]
     lab = np.argmin(scores, axis=0).astype(np.int16)
     small = None if image is None else cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
     if small is not None:
@@ -127,9 +130,12 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
+    lab = smooth_arm_outlines(lab, scores, m, radii)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
-    lab = one_piece_per_layer(lab, axis_core, qmask > 0)
+    # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
+    # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
+    lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
@@ -222,11 +228,60 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
     return out
 
 
-def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
+HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
+
+
+SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
+
+
+def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict) -> np.ndarray:
+    """Each arm's border with the rest of the body smoothed over a fraction of its thickness: where an arm lies
+    over clothes of its own colour (a black sleeve on a black top) the cuts follow noise and leave teeth and
+    notches, which show as a ragged cut-out, and as dark shreds left on the body, once the arm moves. The arm's
+    indicator is blurred (normalised by the matte's, so its outline against the background stays the matte's)
+    and thresholded at one half: notches fill, teeth go to the best other part. Hands keep their pixels
+    (fingers are thinner than the blur)."""
+    out = lab.copy()
+    hands = np.isin(out, [PARTS.index(p) for p in radii if p.endswith("hand")])
+    mf = m.astype(np.float32)
+    for name in ("arm_l", "arm_r"):
+        li = LAYER_NAMES.index(name)
+        parts = [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li and not p.endswith("hand")]
+        if not parts:
+            continue
+        sigma = SMOOTH_OUTLINE * min(radii[p] for p in parts)
+        if sigma < 1.0:
+            continue
+        layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+        mine = (layer_of == li) & m
+        if not mine.any():
+            continue
+        sm = cv2.GaussianBlur(mine.astype(np.float32), (0, 0), sigma)
+        sm /= np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
+        # a pixel may move only between this arm and the body's trunk (never from the other arm or a leg)
+        trunk = np.isin(out, [PARTS.index("torso")])
+        gained = (sm > 0.5) & m & trunk
+        lost = (sm <= 0.5) & mine & ~hands
+        idx = np.array([PARTS.index(p) for p in parts])
+        if gained.any():
+            out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
+        if lost.any():
+            others = np.array([i for i in range(len(PARTS)) if LAYER_OF_PART[i] != li and np.isfinite(scores[i]).any()])
+            out[lost] = others[np.argmin(scores[others][:, lost], axis=0)]
+    return out
+
+
+def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray,
+                        hidden_axis: np.ndarray | None = None) -> np.ndarray:
     """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
     axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
     with. An island would float beside the body when the layer moves. (The drape's pieces, a cape's two sides,
-    are joined behind the legs by the painted-in cape there.)"""
+    are joined behind the legs by the painted-in cape there.)
+
+    ``hidden_axis``: the axes of the limbs the pose model sees poorly. A piece lying along HIDDEN_HOLD of such an
+    axis is that limb, not an island, even cut off from the rest of its arm (TikTok clip 0: the right forearm,
+    the left forearm crossing between it and its upper arm); the mesh joins it to its arm again
+    (``fill.hidden_limb``). A speck that merely touches the axis of a limb behind the body is still an island."""
     out = lab.copy()
     for _ in range(3):
         layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
@@ -240,6 +295,9 @@ def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarra
             anchor = torso if li == 0 else (axis_core == li)
             held = np.unique(comp[anchor & (comp > 0)])
             held = held[held > 0]
+            if li > 0 and hidden_axis is not None and (hidden_axis == li).any():
+                on_axis = ndimage.sum(hidden_axis == li, comp, range(1, n + 1))
+                held = np.union1d(held, np.flatnonzero(on_axis >= HIDDEN_HOLD * (hidden_axis == li).sum()) + 1)
             if len(held) == 0:  # no bone inside (a limb the cut lost): keep its largest piece
                 sizes = ndimage.sum(comp > 0, comp, range(1, n + 1))
                 held = np.array([1 + int(np.argmax(sizes))])
