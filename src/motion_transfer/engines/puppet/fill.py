@@ -246,10 +246,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-    ext = extend(joints)
-    upright = abs(float(ext[MS][0] - ext[MH][0])) < UPRIGHT * abs(float(ext[MS][1] - ext[MH][1]))
-    across = ACROSS if upright and _borders_run_across(nearest, kn, hid, sw) else 1.0
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, across)
+    waist = _waist_weight(joints, (y0, y1), (x0, x1))
+    if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
+        waist = None
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, waist)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -272,6 +272,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     value = base + _grain(crop, hole, kn)
+    ext = extend(joints)
     if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
@@ -309,21 +310,46 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
 MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
 
 
-def _borders_run_across(nearest: np.ndarray, known: np.ndarray, hidden: np.ndarray, sw: float) -> bool:
-    """Whether the borders between the torso's colours around the ``hidden`` pixels run across the body (a hem,
-    a waistband: the colour changes up and down) rather than along it (a two-coloured shirt split down the
-    middle): counted on the ``known`` pixels within a fifth of the shoulder width ``sw`` of the hidden ones."""
-    ring = cv2.dilate(hidden.astype(np.uint8), None, iterations=max(2, round(0.2 * sw))).astype(bool) & known
-    step_y = (nearest[1:] != nearest[:-1]) & ring[1:] & ring[:-1]
-    step_x = (nearest[:, 1:] != nearest[:, :-1]) & ring[:, 1:] & ring[:, :-1]
-    return int(step_y.sum()) > BORDERS_ACROSS * max(int(step_x.sum()), 1)
+def _borders_run_across(nearest: np.ndarray, known: np.ndarray, hidden: np.ndarray, sw: float,
+                        centres: np.ndarray, waist: np.ndarray) -> bool:
+    """Whether the borders between the torso's colours around the ``hidden`` pixels at the ``waist`` run across
+    the body (a hem: the colour changes up and down) rather than along it (a two-coloured shirt split down the
+    middle). Counted on the ``known`` pixels within a fifth of the shoulder width ``sw`` of the hidden ones and
+    above the hips (a fluffy waistband's every tuft is no border), between main colours (``centres``, Lab)
+    that do not look alike (two shades of one are no border), across the seams the known pixels stop short of.
+    """
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=max(2, round(0.2 * sw))).astype(bool) & known
+            & (waist > 0) & (waist < 1 + WAIST_HIPS))
+    unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
+    d = max(4, round(0.08 * sw))
+    step_y = unlike[nearest[d:], nearest[:-d]] & ring[d:] & ring[:-d]
+    step_x = unlike[nearest[:, d:], nearest[:, :-d]] & ring[:, d:] & ring[:, :-d]
+    return int(step_y.sum()) > BORDERS_ACROSS * int(step_x.sum())
 
 
-BORDERS_ACROSS = 2.0  # colour steps up and down over steps sideways above which the borders run across the body
+BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which the borders run across the body
+
+
+def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
+    """HxW 0..1 over the box ``rows`` x ``cols``: how much a pixel lies at the waist of an upright body (below
+    the chest's middle, down past the hips), where hems and waistbands run across it; None when the body is not
+    upright (a lying or strongly leaning figure: no direction is across)."""
+    ext = extend(joints)
+    spine = ext[MH] - ext[MS]
+    if abs(float(spine[0])) >= UPRIGHT * abs(float(spine[1])):
+        return None
+    py, px = np.mgrid[rows[0]:rows[1], cols[0]:cols[1]].astype(np.float32)
+    t = ((px - ext[MS][0]) * spine[0] + (py - ext[MS][1]) * spine[1]) / max(float(spine @ spine), 1e-6)
+    return np.clip((t - WAIST_FROM) / WAIST_RAMP, 0.0, None).astype(np.float32)
+
+
+WAIST_FROM = 0.35  # the waist starts this far down the spine (shoulders 0, hips 1)
+WAIST_RAMP = 0.15  # ... and is fully the waist this much further down
+WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight above 1 where the hips begin
 
 
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
-                    prefer: np.ndarray, across: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+                    prefer: np.ndarray, waist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -334,32 +360,40 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
     was, not pushed up by the bare belly below.
 
-    ``across`` > 1 (an upright body): the shares are spread that many times farther sideways than up and down.
-    Clothes' borders (a hem, a waistband) run across the body: what lies beside a hidden pixel, left and
-    right, says more about it than what lies above or below, and the hem is continued straight under the arm
-    instead of closing round it as a blob.
+    ``waist`` (HxW 0..1, :func:`_waist_weight`): where the clothes' borders run across the body (the hem of a
+    top, a waistband), the shares are spread ACROSS times farther sideways than up and down: what lies beside
+    a hidden pixel there says more about it than what lies above or below, and the hem is continued straight
+    under a crossed arm instead of closing round it as a blob.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
-    if across > 1:
+    present = [i for i in range(k) if onehot[..., i].any()]
+    own = OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
+
+    def weights(share: np.ndarray) -> np.ndarray:
+        weight = np.clip((share + own)[..., present], 0.0, None) ** 12
+        return weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+
+    share = smooth_fill(onehot, known)
+    weight = weights(share)
+    if waist is not None and waist.any():
         h, w = known.shape
-        size = (max(4, round(w / across)), h)
+        size = (max(4, round(w / ACROSS)), h)
         small_k = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
         small = cv2.resize(onehot, size, interpolation=cv2.INTER_AREA).reshape(h, size[0], k)
         small = small / np.maximum(small_k, 1e-6)[..., None]
-        share = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
-    else:
-        share = smooth_fill(onehot, known)
-    present = [i for i in range(k) if onehot[..., i].any()]
-    boosted = share + OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
-    weight = np.clip(boosted[..., present], 0.0, None) ** 12
-    weight /= np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+        wide = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
+        # each spread picks its colours, and the two pictures are blended (blending the shares would mix colours
+        # where the two disagree)
+        waist = np.minimum(waist, 1.0)[..., None]
+        weight = waist * weights(wide) + (1 - waist) * weight
+        share = waist * wide + (1 - waist) * share
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
         out += weight[..., j:j + 1] * smooth_fill(crop, known & (nearest == i))
     return out, share
 
 
-ACROSS = 3.0  # how many times farther sideways than up and down the torso's colours are spread (upright body)
+ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around

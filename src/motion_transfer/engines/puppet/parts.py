@@ -130,7 +130,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
-    lab = smooth_arm_outlines(lab, scores, m, radii)
+    lab = smooth_arm_outlines(lab, scores, m, radii, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
@@ -232,16 +232,21 @@ HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must co
 
 
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
+DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
 
 
-def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict) -> np.ndarray:
+def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict,
+                        small_rgb: np.ndarray | None = None) -> np.ndarray:
     """Each arm's border with the rest of the body smoothed over a fraction of its thickness: where an arm lies
     over clothes of its own colour (a black sleeve on a black top) the cuts follow noise and leave teeth and
     notches, which show as a ragged cut-out, and as dark shreds left on the body, once the arm moves. The arm's
     indicator is blurred (normalised by the matte's, so its outline against the background stays the matte's)
     and thresholded at one half: notches fill, teeth go to the best other part. Hands keep their pixels
-    (fingers are thinner than the blur)."""
+    (fingers are thinner than the blur). Where the arm's colour differs from the body's around it (a bare arm
+    over a shirt, ``small_rgb`` given) its cut follows a real edge: a pixel changes side only if its colour
+    agrees."""
     out = lab.copy()
+    labc = None if small_rgb is None else cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     hands = np.isin(out, [PARTS.index(p) for p in radii if p.endswith("hand")])
     mf = m.astype(np.float32)
     for name in ("arm_l", "arm_r"):
@@ -262,6 +267,14 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         trunk = np.isin(out, [PARTS.index("torso")])
         gained = (sm > 0.5) & m & trunk
         lost = (sm <= 0.5) & mine & ~hands
+        near = cv2.dilate(mine.astype(np.uint8), None, iterations=max(1, round(2 * sigma))).astype(bool) & trunk
+        if labc is not None and near.sum() > 20:
+            arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
+            if np.linalg.norm(arm_c - body_c) > DISTINCT_DELTA_E:
+                d_arm = np.linalg.norm(labc - arm_c, axis=2)
+                d_body = np.linalg.norm(labc - body_c, axis=2)
+                gained &= d_arm < d_body
+                lost &= d_body < d_arm
         idx = np.array([PARTS.index(p) for p in parts])
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
