@@ -130,7 +130,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
-    lab = smooth_arm_outlines(lab, scores, m, radii, small)
+    wrists = {p: segs[p][1] for p in radii if p.endswith("lower_arm")}
+    lab = smooth_arm_outlines(lab, scores, m, radii, wrists, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
@@ -232,20 +233,24 @@ HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must co
 
 
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
+WRIST_KEEP = 2.0  # the outline within this many forearm radii of the wrist is left as the cut found it
 DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
 
 
-def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict,
+def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict, wrists: dict,
                         small_rgb: np.ndarray | None = None) -> np.ndarray:
     """Each arm's border with the rest of the body smoothed over a fraction of its thickness: where an arm lies
     over clothes of its own colour (a black sleeve on a black top) the cuts follow noise and leave teeth and
     notches, which show as a ragged cut-out, and as dark shreds left on the body, once the arm moves. The arm's
     indicator is blurred (normalised by the matte's, so its outline against the background stays the matte's)
-    and thresholded at one half: notches fill, teeth go to the best other part. Hands keep their pixels
-    (fingers are thinner than the blur). Where the arm's colour differs from the body's around it (a bare arm
+    and thresholded at one half: notches fill from the torso, teeth go to it. Hands keep their pixels
+    (fingers are thinner than the blur), and so do the pixels around the wrists (``wrists``: each forearm's
+    end; a hand in a pocket or on the hip, where the arm's end meets the body, is no outline to round off).
+    Where the arm's colour differs from the body's around it (a bare arm
     over a shirt, ``small_rgb`` given) its cut follows a real edge: a pixel changes side only if its colour
     agrees."""
     out = lab.copy()
+    torso_i = PARTS.index("torso")
     labc = None if small_rgb is None else cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     hands = np.isin(out, [PARTS.index(p) for p in radii if p.endswith("hand")])
     mf = m.astype(np.float32)
@@ -263,10 +268,17 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
             continue
         sm = cv2.GaussianBlur(mine.astype(np.float32), (0, 0), sigma)
         sm /= np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
-        # a pixel may move only between this arm and the body's trunk (never from the other arm or a leg)
-        trunk = np.isin(out, [PARTS.index("torso")])
+        # a pixel may move only between this arm and the torso (never from the other arm or a leg): the arm's
+        # pixels that go are those next to the torso
+        trunk = out == torso_i
         gained = (sm > 0.5) & m & trunk
-        lost = (sm <= 0.5) & mine & ~hands
+        by_trunk = cv2.dilate(trunk.astype(np.uint8), None, iterations=max(1, round(sigma))).astype(bool)
+        lost = (sm <= 0.5) & mine & ~hands & by_trunk
+        for lower in (p for p in parts if p in wrists):
+            wy, wx = np.ogrid[:m.shape[0], :m.shape[1]]
+            by_wrist = np.hypot(wx - wrists[lower][0], wy - wrists[lower][1]) < WRIST_KEEP * radii[lower]
+            gained &= ~by_wrist
+            lost &= ~by_wrist
         near = cv2.dilate(mine.astype(np.uint8), None, iterations=max(1, round(2 * sigma))).astype(bool) & trunk
         if labc is not None and near.sum() > 20:
             arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
@@ -278,9 +290,7 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         idx = np.array([PARTS.index(p) for p in parts])
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
-        if lost.any():
-            others = np.array([i for i in range(len(PARTS)) if LAYER_OF_PART[i] != li and np.isfinite(scores[i]).any()])
-            out[lost] = others[np.argmin(scores[others][:, lost], axis=0)]
+        out[lost] = torso_i
     return out
 
 
