@@ -173,3 +173,40 @@ def test_the_hem_of_a_cropped_top_goes_on_straight_under_a_sleeve_of_its_colour(
         f"below the hem: {np.median(painted[below], axis=0)}, not skin {skin}"
     assert np.median(d_above) < 20 and (d_above < 30).mean() > 0.8, \
         f"above the hem: {np.median(painted[above], axis=0)}, not black {black}"
+
+
+def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
+    """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border
+    as forearms and hands in the face's skin colour, so when the motion raises them, skin is drawn where the
+    wrists go (the stump of the sleeve alone was drawn before, and nothing at the hands)."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.pose.retarget import extend
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="a-pose")
+    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    bottom = int(el[1] + 0.3 * (wr[1] - el[1]))  # the wrists well below the cut
+    image = np.ascontiguousarray(read_image(path)[:bottom])
+    rig = rig_character(image)
+    assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
+    rest = extend(rig.joints.astype(np.float64))
+    posed = rest.copy()
+    h, w = image.shape[:2]
+    for side in ("left", "right"):
+        e = rest[J[f"{side}_elbow"]]
+        # the forearm raised to the horizontal, pointing outwards, as long as it was
+        lower = J[f"{side}_wrist"]
+        length = float(np.linalg.norm(rest[lower] - e))
+        shift = e + np.array([length if side == "left" else -length, 0.0]) - rest[lower]
+        for k in ("wrist", "index", "pinky", "thumb"):
+            posed[J[f"{side}_{k}"]] = rest[J[f"{side}_{k}"]] + shift
+    frame = Renderer(rig, w, h).render(np.full((h, w, 3), (0, 255, 0), np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    skin = np.median(image[np.linalg.norm(image.astype(float) - SKIN, axis=2) < 40], axis=0)
+    for side in ("left", "right"):
+        a, b = posed[J[f"{side}_elbow"]], posed[J[f"{side}_wrist"]]
+        for t in (0.5, 0.65):  # the image shows the forearm only to a third of its length
+            at = np.round(a + t * (b - a)).astype(int)
+            patch = frame[at[1] - 1:at[1] + 2, at[0] - 1:at[0] + 2].reshape(-1, 3).astype(float)
+            assert np.median(np.linalg.norm(patch - skin, axis=1)) < 50, (side, t, np.median(patch, axis=0), skin)

@@ -485,3 +485,62 @@ def _point_seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray
     L2 = max(float(ab @ ab), 1e-9)
     t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
     return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
+
+
+def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
+                     frame: tuple[int, int, int, int]) -> bool:
+    """Draw the forearm and hand of the arm ``name`` where the image's border cut them off (a waist-up video whose
+    hands are below the frame): a tube along the forearm's bone and a rounded hand, in the skin colour of the
+    face, on the padded arrays (``image``, ``matte``, ``labels``, changed in place) outside ``frame`` (x, y,
+    width, height: the image inside them), so the hands that the motion brings up enter whole, not as the
+    stumps of a sleeve. Returns whether anything was drawn.
+
+    Only when the image shows the arm down to the border (its own pixels touch it there) and not its wrist."""
+    side = "left" if name.endswith("_l") else "right"
+    x0, y0, w, h = frame
+    elbow, wrist = joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]]
+    knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
+    if x0 <= wrist[0] < x0 + w and y0 <= wrist[1] < y0 + h:
+        return False
+    own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    inside = np.zeros(labels.shape, bool)
+    inside[y0:y0 + h, x0:x0 + w] = True
+    edge = inside & ~cv2.erode(inside.astype(np.uint8), None, iterations=2).astype(bool)
+    if (own & edge).sum() < 3:
+        return False
+    sw = _shoulder_width(joints)
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    # as thick as the arm where the border cuts it (its pixels along the edge, two deep), within human bounds
+    r = float(np.clip((own & edge).sum() / 4.0, CUT_FOREARM[0] * sw, CUT_FOREARM[1] * sw))
+    d_fore = _point_seg_dist(px, py, elbow, wrist)
+    d_hand = _point_seg_dist(px, py, wrist, wrist + 1.3 * (knuckles - wrist))
+    forearm = d_fore < r
+    hand = (d_hand < CUT_HAND * r) & ~forearm
+    # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
+    # whole, may have left them to the upper arm): they turn with the forearm drawn on from them
+    upper = labels == PARTS.index(LAYERS[name][0])
+    past = upper & (d_fore < _point_seg_dist(px, py, joints[J[f"{side}_shoulder"]], elbow))
+    labels[past] = PARTS.index(LAYERS[name][1])
+    new = (forearm | hand) & ~inside & (matte < 0.5)
+    if new.sum() < 20:
+        return False
+    # the skin: the middle of the face (the nose and around it)
+    nose = joints[J["nose"]]
+    r = max(2.0, 0.05 * sw)
+    disc = (np.hypot(px - nose[0], py - nose[1]) < r) & inside
+    if disc.sum() < 5:
+        return False
+    skin = np.median(image[disc], axis=0)
+    # shaded as a cylinder (lighter along the bone, darker to its sides) and feathered at its outline
+    d = np.minimum(d_fore / r, d_hand / (CUT_HAND * r))
+    shade = 1.0 - 0.25 * np.clip(d, 0.0, 1.0) ** 2
+    image[new] = np.clip(skin[None, :] * shade[new][:, None], 0, 255).astype(image.dtype)
+    matte[new] = np.clip((1.0 - d[new]) * 4.0, 0.0, 1.0)
+    labels[new & forearm] = PARTS.index(LAYERS[name][1])
+    labels[new & hand] = PARTS.index(LAYERS[name][2])
+    return True
+
+
+CUT_FOREARM = (0.06, 0.12)  # the radius of a forearm drawn past the image's border (in shoulder widths)
+CUT_HAND = 1.05  # ... and of its hand (in the forearm's)
