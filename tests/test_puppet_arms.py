@@ -210,3 +210,17 @@ def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
             at = np.round(a + t * (b - a)).astype(int)
             patch = frame[at[1] - 1:at[1] + 2, at[0] - 1:at[0] + 2].reshape(-1, 3).astype(float)
             assert np.median(np.linalg.norm(patch - skin, axis=1)) < 50, (side, t, np.median(patch, axis=0), skin)
+
+
+def test_the_arms_drawn_without_their_own_pixels_are_reported():
+    from motion_transfer.engines.puppet.model import Rig
+    from motion_transfer.engines.puppet.twin import limb_findings
+
+    rig = Rig(width=10, height=10, joints=np.zeros((33, 2)), visibility=np.ones(33), depth=np.zeros(33),
+              source="test", meta={"continued": ["arm_l", "arm_r"], "joined": ["arm_r"]})
+    found = {f.code: f for f in limb_findings(rig, "me.png")}
+    assert set(found) == {"arm_continued", "arm_joined"}
+    assert "left arm and right arm" in found["arm_continued"].message
+    assert "right arm" in found["arm_joined"].message and found["arm_joined"].file == "me.png"
+    assert limb_findings(Rig(width=10, height=10, joints=np.zeros((33, 2)), visibility=np.ones(33),
+                             depth=np.zeros(33), source="test")) == []

@@ -301,6 +301,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
             texture_full, hidden = hidden_limb(image, labels, joints, name)
             core_full = own_full | hidden
+            if hidden.any():
+                rig.meta.setdefault("joined", []).append(name)
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4
