@@ -65,7 +65,7 @@ def test_an_arm_whose_colour_differs_keeps_the_outline_the_image_shows():
     assert (out != lab).mean() < 0.002
 
 
-def test_the_wrist_keeps_its_cut():
+def test_the_arms_ends_keep_their_cut():
     lab, scores, m, radii = _ragged_arm()
     black = np.zeros(lab.shape + (3,), np.uint8)
     out = smooth_arm_outlines(lab, scores, m, {"r_lower_arm": 14.0}, {"r_lower_arm": np.array([100.0, 100.0])},

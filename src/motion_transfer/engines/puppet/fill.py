@@ -247,6 +247,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
+    at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
     base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, waist)
@@ -257,12 +258,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
     # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
     # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
-    # far around holds says little there); never where nothing around has its colour (a sleeve over a bare waist)
+    # far around holds says little there); at the waist, never where nothing around has its colour (a sleeve
+    # over a bare waist)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-             & ((own_share > OWN_SHARE) | ((far | ~across) & (own_share > SOME_SHARE))))
+             & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
     hole = hid & ~alike
     if not hole.any():
         return image, hidden

@@ -130,8 +130,10 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
-    wrists = {p: segs[p][1] for p in radii if p.endswith("lower_arm")}
-    lab = smooth_arm_outlines(lab, scores, m, radii, wrists, small)
+    # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
+    ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
+            if p.endswith(("lower_arm", "upper_arm"))}
+    lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
@@ -233,19 +235,20 @@ HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must co
 
 
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
-WRIST_KEEP = 2.0  # the outline within this many forearm radii of the wrist is left as the cut found it
+END_KEEP = 2.0  # the outline within this many of the limb's radii of its shoulder or wrist stays as it was cut
 DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
 
 
-def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict, wrists: dict,
+def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict, ends: dict,
                         small_rgb: np.ndarray | None = None) -> np.ndarray:
     """Each arm's border with the rest of the body smoothed over a fraction of its thickness: where an arm lies
     over clothes of its own colour (a black sleeve on a black top) the cuts follow noise and leave teeth and
     notches, which show as a ragged cut-out, and as dark shreds left on the body, once the arm moves. The arm's
     indicator is blurred (normalised by the matte's, so its outline against the background stays the matte's)
     and thresholded at one half: notches fill from the torso, teeth go to it. Hands keep their pixels
-    (fingers are thinner than the blur), and so do the pixels around the wrists (``wrists``: each forearm's
-    end; a hand in a pocket or on the hip, where the arm's end meets the body, is no outline to round off).
+    (fingers are thinner than the blur), and so do the pixels around the arm's ``ends`` (part -> point: the
+    shoulder of an upper arm, the wrist of a forearm): the armpit's corner, rounded off, would hand a wedge of
+    the torso's side to the arm, and a hand in a pocket or on the hip is no outline to round off either.
     Where the arm's colour differs from the body's around it (a bare arm
     over a shirt, ``small_rgb`` given) its cut follows a real edge: a pixel changes side only if its colour
     agrees."""
@@ -274,11 +277,11 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         gained = (sm > 0.5) & m & trunk
         by_trunk = cv2.dilate(trunk.astype(np.uint8), None, iterations=max(1, round(sigma))).astype(bool)
         lost = (sm <= 0.5) & mine & ~hands & by_trunk
-        for lower in (p for p in parts if p in wrists):
-            wy, wx = np.ogrid[:m.shape[0], :m.shape[1]]
-            by_wrist = np.hypot(wx - wrists[lower][0], wy - wrists[lower][1]) < WRIST_KEEP * radii[lower]
-            gained &= ~by_wrist
-            lost &= ~by_wrist
+        wy, wx = np.ogrid[:m.shape[0], :m.shape[1]]
+        for part in (p for p in parts if p in ends):
+            by_end = np.hypot(wx - ends[part][0], wy - ends[part][1]) < END_KEEP * radii[part]
+            gained &= ~by_end
+            lost &= ~by_end
         near = cv2.dilate(mine.astype(np.uint8), None, iterations=max(1, round(2 * sigma))).astype(bool) & trunk
         if labc is not None and near.sum() > 20:
             arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
