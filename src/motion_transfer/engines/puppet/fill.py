@@ -1,4 +1,5 @@
-"""Filling what the character hid: the background where it stood, and the torso behind its arms.
+"""Filling what the character hid: the background where it stood, the torso behind its arms, the stretch of an
+arm that the other arm crossing it hides, and the forearms and hands that the image's border cuts off.
 
 Done once per character (at rigging), never per frame.
 """
