@@ -37,7 +37,7 @@ from .framing import reframe
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
-from .twin import twin_joints
+from .twin import limb_findings, twin_joints
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
@@ -83,7 +83,7 @@ class PuppetEngine:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
         t0 = time.perf_counter()
-        face, notes = None, []
+        face, notes = None, limb_findings(rig, str(request.image))
         if settings.face:
             face, note = face_animator(rig, track, str(request.image))
             notes += [note] if note is not None else []
