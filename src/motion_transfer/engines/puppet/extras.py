@@ -214,6 +214,7 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
 # (a boxing glove: about 0.35; a bare forearm and hand: more than 0.5)
 HAND_BLOB = 0.45
 HAND_STEP = 6  # colour step (per channel, 0..255) between neighbouring pixels that still counts as one surface
+HAND_WIDER = 0.3  # a blob is wider than a hand: its area at least (HAND_WIDER shoulder widths)^2 (a hand: ~0.2^2)
 HAND_OWN = 0.5  # at least this share of the blob must already be its arm's (else it is what the hand lies on)
 
 
@@ -247,7 +248,7 @@ def whole_hands(labels: np.ndarray, image: np.ndarray, figure: np.ndarray, joint
                       4 | cv2.FLOODFILL_MASK_ONLY | (2 << 8))
         blob = mask[1:-1, 1:-1] == 2
         ys, xs = np.nonzero(blob)
-        if len(ys) < (0.15 * shoulder_width) ** 2:  # a line, a fleck: no blob
+        if len(ys) < (HAND_WIDER * shoulder_width) ** 2:  # a hand itself (the distances cut it), a line, a fleck
             continue
         if np.hypot(xs - xs.mean(), ys - ys.mean()).max() > reach:  # open: a bare arm, a sleeve, the body
             continue
