@@ -168,13 +168,7 @@ POSES = [  # (pivot, chain, degrees): arms raised, crossed, lowered; legs kicked
 BACKDROP = (255, 0, 255)  # a colour none of the characters wears
 
 
-# the robot's skeleton is found with its elbows and hips a tenth of its height too high (pose model on a robot),
-# so slivers of its thick upper arms beyond the found bones are cut into the wrong parts and float off
-ROBOT_SLIVERS = pytest.mark.xfail(reason="robot: slivers of the upper arms beyond a misplaced skeleton")
-
-
-@pytest.mark.parametrize("name", [n if n != "robot_boxer" else pytest.param(n, marks=ROBOT_SLIVERS)
-                                  for n in CHARACTERS])
+@pytest.mark.parametrize("name", CHARACTERS)
 def test_no_islands_in_any_frame(characters, name):
     """Posed four ways (arms up, across, bent, legs kicked) on a plain backdrop, every character is drawn in
     one piece: no fragment of an outline, a glove, a tail or a cape floats apart from the figure."""

@@ -169,7 +169,7 @@ def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, la
     own = _main_colours(lab_img[piece])
     d_own = np.min([np.linalg.norm(lab_img - c, axis=2) for c in own], axis=0)
     d_part = np.linalg.norm(lab_img - part_colour[np.clip(labels, 0, None)], axis=2)
-    like = open_ & (labels >= 0) & (d_own < 0.5 * d_part) & (d_own < 30.0)
+    like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 45.0)
     grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
     return np.isin(grown, np.unique(grown[piece])) & (like | piece)
 
