@@ -24,7 +24,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill
+from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill, smooth_fill
 from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
@@ -375,11 +375,107 @@ def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray
     return out
 
 
+RIM = 0.005  # the rim of a layer checked for colours that are not its own: this share of the character's height
+RIM_DELTA_E = 30.0  # a rim pixel this far (Lab) from the layer's colour just inside it is another's colour
+GAP_RIM = 0.02  # how far inside its outline a layer may hold the background's colour (seen through a narrow gap)
+
+
+def _without_foreign_rim(texture: np.ndarray, solid: np.ndarray, width: int, backdrop: np.ndarray,
+                         gap_width: int) -> np.ndarray:
+    """``solid`` less the pixels near its outline whose colour is not the layer's own.
+
+    Along a layer's outline the image blends the layer with what lay beside it (the arm's skin on the dress's
+    edge), and a narrow gap between two parts (the window's white between an arm and a dress) is too thin
+    for the matte to leave out. Those pixels then take the colour of the layer's nearest own pixel instead, so
+    no thin line of another colour travels with the layer, or stays on it when the neighbour moves away: on
+    the rim (``width`` pixels) any colour unlike the layer's just inside it; a little deeper (``gap_width``)
+    a colour unlike the layer's and near the background's (``backdrop``: the background's colours spread
+    under the character). Details of the rim that look like the layer (a fringe of hair, a shaded edge) stay."""
+    lab = cv2.cvtColor(np.ascontiguousarray(texture), cv2.COLOR_RGB2LAB).astype(np.float32)
+    back = cv2.cvtColor(np.ascontiguousarray(backdrop), cv2.COLOR_RGB2LAB).astype(np.float32)
+    out = solid.copy()
+    for w, gap in ((width, False), (gap_width, True)):
+        inner = cv2.erode(solid.astype(np.uint8), None, iterations=w).astype(bool)
+        if not inner.any():
+            continue
+        ys, xs = np.nonzero(solid & ~inner)
+        _, (iy, ix) = ndimage.distance_transform_edt(~inner, return_indices=True)
+        px, own = lab[ys, xs], lab[iy[ys, xs], ix[ys, xs]]
+        far = np.linalg.norm(px - own, axis=1) > RIM_DELTA_E
+        if gap:  # on the way from the layer's colour to the background's: the two blended
+            d = back[ys, xs] - own
+            t = np.einsum("ij,ij->i", px - own, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
+            off = np.linalg.norm(px - own - t[:, None] * d, axis=1)
+            far &= (t > 0.25) & (off < np.maximum(15.0, 0.35 * np.linalg.norm(d, axis=1)))
+        out[ys[far], xs[far]] = False
+    return out if out.any() else solid
+
+
+GAP = 0.01  # gaps and cracks in the matte narrower than twice this share of the character's height are closed
+
+
+def close_narrow_gaps(matte: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(matte, labels) with the narrow gaps inside the figure closed and given to the nearest part.
+
+    A sliver of background between an arm and a dress, or a crack the person mask leaves across a forearm, is
+    too thin to be anything the viewer sees as background: left open, it shows the filled background as a thin
+    bright line between the layers (or across one) as soon as they move. Closed, each side's layer takes the
+    half next to it, painted in its own colours (see :func:`_without_foreign_rim`). The hands keep their gaps
+    (between fingers)."""
+    ys = np.nonzero(matte > 0.5)[0]
+    if len(ys) == 0:
+        return matte, labels
+    r = max(1, round(GAP * (ys.max() - ys.min() + 1)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    closed = cv2.morphologyEx(matte.astype(np.float32), cv2.MORPH_CLOSE, disc)
+    gap = closed - matte > 0.3
+    if not gap.any() or not (labels >= 0).any():
+        return matte, labels
+    _, (iy, ix) = ndimage.distance_transform_edt(labels < 0, return_indices=True)
+    nearest = labels[iy, ix]
+    hands = [PARTS.index(p) for p in ("l_hand", "r_hand")]
+    gap &= ~np.isin(nearest, hands)
+    matte = np.where(gap, closed, matte).astype(np.float32)
+    labels = np.where(gap & (labels < 0), nearest, labels).astype(labels.dtype)
+    return matte, labels
+
+
+UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
+
+
+def torso_under_arms(image: np.ndarray, labels: np.ndarray, matte: np.ndarray, reach: int) -> np.ndarray:
+    """HxW bool: arm pixels next to the torso (within ``reach``) that have the torso's colour there.
+
+    Where the parts' border runs inside the clothes (a strip of the dress counted with the arm hanging beside
+    it), the body layer stops short of its real outline, and when the arm swings away the background shows
+    through as a thin line down the dress. The body goes on under those pixels (with their own colours); the
+    arm's own colours (skin, another sleeve) are never taken."""
+    torso = labels == PARTS.index("torso")
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte > 0.5)
+    if not torso.any() or not arm.any():
+        return np.zeros(labels.shape, bool)
+    dist, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
+    near = arm & (dist <= reach)
+    if not near.any():
+        return near
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    ys, xs = np.nonzero(near)
+    alike = np.linalg.norm(lab[ys, xs] - lab[iy[ys, xs], ix[ys, xs]], axis=1) < ALIKE_DELTA_E
+    out = np.zeros(labels.shape, bool)
+    out[ys[alike], xs[alike]] = True
+    # only what hangs together with the torso (no specks further along the arm)
+    pieces, _ = ndimage.label(out | torso)
+    return out & np.isin(pieces, np.unique(pieces[torso]))
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
+    # which layer each pixel belongs to: the parts, with the narrow gaps between them closed (the fills below
+    # read the parts as labelled: a gap's pixels hold the background's colours, never the torso's)
+    matte, member = close_narrow_gaps(matte, labels)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
     # that moving it never shows a straight cut edge
     pads = border_pads(matte)
@@ -391,7 +487,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         def pad(a):
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
-        image, matte, labels = pad(image), pad(matte), pad(labels)
+        image, matte, labels, member = pad(image), pad(matte), pad(labels), pad(member)
         # below the image the body goes on (clothes continue straight, at full strength); above and to the sides
         # (hair, a shoulder) the repeated edge fades out, so nothing mirrored or streaked shows when it moves in
         Hp, Wp = matte.shape
@@ -410,6 +506,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_parts = [PARTS.index(p) for p in LAYERS["body"]]
         drop = margin & ~np.isin(labels, body_parts)
         labels[drop] = -1
+        member[drop] = -1
         matte[drop] = 0.0
     H, W = matte.shape
     ys, _ = np.nonzero(matte > 0.5)
@@ -417,10 +514,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     if spacing is None:
         spacing = max(4.0, 0.028 * extent)
     band = max(2.5, 0.004 * extent)
+    # the background's colours spread under the character: what a narrow gap inside the matte shows
+    backdrop = np.clip(smooth_fill(image, matte < 0.05) + 0.5, 0, 255).astype(np.uint8)
     layers = []
     for name in DEFAULT_ORDER:
         idx = [PARTS.index(p) for p in LAYERS[name]]
-        own_full = np.isin(labels, idx)
+        own_full = np.isin(member, idx)
         if own_full.sum() < 20:
             continue
         texture_full = image
@@ -428,7 +527,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
             texture_full = erase_arm_outline(texture_full, labels, matte, hidden, joints)
-            core_full = own_full | hidden
+            core_full = own_full | hidden | torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)))
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
@@ -445,6 +544,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
         # the matte's soft edge gets the same colours (no halo of the image's old background)
         solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
+        solid = _without_foreign_rim(texture, solid, max(1, round(RIM * extent)), backdrop[y0:y1, x0:x1],
+                                     max(2, round(GAP_RIM * extent)))
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         texture = texture[iy, ix]
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
@@ -460,7 +561,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
         if name not in TRUNK_LAYERS:
-            verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
+            verts, tris, vert_bone = _split_folds(name, verts, tris, member, joints)
             if len(tris) == 0:
                 continue
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone)
