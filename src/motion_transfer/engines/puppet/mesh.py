@@ -205,7 +205,9 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CAP_HEIGHT = 0.45  # without a face to measure: the cap's height over its half-width at the edge
-HEAD_TOP = 0.9  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
+CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (times the cut's half-width)
+HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
+PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
 CAP_FEATHER = 0.04  # the cap's soft rim, as a share of its half-width
 STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
 HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
@@ -219,7 +221,10 @@ def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | Non
     widths. None when the eyes or ears were not seen (no face to measure: a back view, a mascot)."""
     eyes = joints[[J["left_eye"], J["right_eye"]]]
     ears = joints[[J["left_ear"], J["right_ear"]]]
-    width = float(np.linalg.norm(ears[0] - ears[1]))
+    # the head's breadth: ear to ear facing the camera; turned away, the ears close up but the nose stays as far
+    # from the ear behind it
+    width = max(float(np.linalg.norm(ears[0] - ears[1])),
+                PROFILE * float(np.linalg.norm(joints[J["nose"]] - ears, axis=1).max()))
     if not np.isfinite(eyes).all() or width < 4:
         return None
     centre = eyes.mean(axis=0)
@@ -228,10 +233,15 @@ def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | Non
 
 def cap_rows(matte: np.ndarray, joints: np.ndarray) -> int:
     """How many rows above the image the top of a head cut by the top edge needs (0: none cut)."""
-    if not (matte[0] > 0.5).any():
-        return 0
     dome = _head_dome(joints, 0)
-    return 0 if dome is None else max(0, int(np.ceil(dome[2] - dome[1])) + 2)
+    if dome is None or dome[1] <= 0:
+        return 0
+    edge = np.concatenate([[False], matte[0] > 0.5, [False]])
+    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
+    held = [(x1 - x0) / 2 for x0, x1 in zip(starts, ends) if x0 <= dome[0] <= x1]
+    if not held:
+        return 0
+    return max(0, int(np.ceil(max(dome[2] - dome[1], CAP_MIN * held[0]))) + 2)
 
 
 def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +267,9 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
         if dome is not None and x0 <= dome[0] <= x1:
             above = dome[1] - top  # the eye line's distance below the edge
             if 0 < above < 0.95 * dome[2]:
-                cy, b = dome[1], dome[2]
+                # at least a little higher than a head without its hair: a head whose hair is cut this wide
+                # at the edge goes on above it for a while
+                cy, b = dome[1], min(max(dome[2], above + CAP_MIN * half), above + top - 1)
                 half = half / np.sqrt(1.0 - (above / b) ** 2)
                 centre = (cx, cy, max(half, b))
         r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
@@ -306,7 +318,7 @@ def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, 
     return forehead | (np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E)
 
 
-FOREHEAD = (0.4, 0.6)  # the forehead's half-width and height above the eyes, in heights of the head's top
+FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
 
 
 def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.ndarray:
