@@ -212,7 +212,7 @@ CAP_FEATHER = 0.04  # the cap's soft rim, as a share of its half-width
 STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
 HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
 STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
-SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: the cap is not painted with them
+SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
