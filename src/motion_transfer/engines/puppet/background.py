@@ -69,18 +69,28 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
             return np.where(hole[..., None], np.clip(filled + 0.5, 0, 255), image).astype(np.uint8)
         if field is not None:
             field = cv2.resize(field, size, interpolation=cv2.INTER_NEAREST) * np.float32(size[0] / field.shape[1])
-        field = _search(img, small, source, field, rng, iterations=6 if field is None else 3)
+        field = _search(img, small, source, field, rng, iterations=5 if field is None else 2)
     out = _copy(image, hole, field, top).astype(np.float32)
     # the broad shading follows the surroundings spread smoothly over the hole (a wall's gradient): copied patches
     # keep their detail, not their own brightness; and where the surroundings are plain (a wall, the sky) the
     # smooth spread is the fill, since copies of a gradient from elsewhere meet in steps
-    sigma = LAYOUT * max(H, W)
     target = smooth_fill(image, ~hole)
     known = np.where(hole[..., None], target, image.astype(np.float32))
-    out += cv2.GaussianBlur(known, (0, 0), sigma) - cv2.GaussianBlur(out, (0, 0), sigma)
+    out += _broad(known - out, LAYOUT * max(H, W))
     textured = _textured(image, hole)[..., None]
     out = textured * out + (1 - textured) * target
     return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
+    """``values`` (HxW or HxWxC float32) blurred with a Gaussian of ``sigma`` pixels, on a copy shrunk so the
+    blur is a few pixels wide (the same result for what is this smooth, a fraction of the cost)."""
+    h, w = values.shape[:2]
+    f = min(1.0, 6.0 / max(sigma, 1e-6))
+    size = (max(4, round(w * f)), max(4, round(h * f)))
+    small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigma * size[0] / w)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(values.shape)
 
 
 def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
@@ -88,8 +98,7 @@ def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     pattern), from the fine detail of the visible pixels nearby, spread over the hole."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
-    energy = smooth_fill(detail[..., None], ~hole)[..., 0]
-    energy = cv2.GaussianBlur(energy, (0, 0), LAYOUT * max(hole.shape))
+    energy = _broad(smooth_fill(detail[..., None], ~hole)[..., 0], LAYOUT * max(hole.shape))
     return np.clip((energy - PLAIN) / (BUSY - PLAIN), 0.0, 1.0).astype(np.float32)
 
 
@@ -107,17 +116,22 @@ def _copy(image: np.ndarray, hole: np.ndarray, field: np.ndarray, scale: float) 
     fu, fv = (u - u0).astype(np.float32), (v - v0).astype(np.float32)
     used = np.zeros((h, w), bool)
     used[field.any(axis=2)] = True
-    # a source that rounding put inside the hole takes the nearest visible pixel instead
-    _, (iy, ix) = ndimage.distance_transform_edt(hole, return_indices=True)
     acc = np.zeros((len(ys), 3), np.float32)
     total = np.zeros(len(ys), np.float32)
+    nearest = None
     for du, dv in ((0, 0), (1, 0), (0, 1), (1, 1)):
         cu, cv = np.clip(u0 + du, 0, w - 1), np.clip(v0 + dv, 0, h - 1)
-        wgt = (fu if du else 1 - fu) * (fv if dv else 1 - fv) * used[cv, cu] + 1e-6 * (du == 0) * (dv == 0)
+        # (the cell holding the pixel is always one of the four, and always in the hole: never no weight at all)
+        wgt = ((fu if du else 1 - fu) * (fv if dv else 1 - fv) + 1e-6) * used[cv, cu]
         off = np.round(field[cv, cu] * np.float32(W / w)).astype(np.int64)
         sy = np.clip(ys + off[:, 1], 0, H - 1)
         sx = np.clip(xs + off[:, 0], 0, W - 1)
-        acc += wgt[:, None] * image[iy[sy, sx], ix[sy, sx]]
+        inside = hole[sy, sx] & (wgt > 0)
+        if inside.any():  # a source that rounding put inside the hole: the nearest visible pixel instead
+            if nearest is None:
+                nearest = ndimage.distance_transform_edt(hole, return_distances=False, return_indices=True)
+            sy[inside], sx[inside] = nearest[0][sy[inside], sx[inside]], nearest[1][sy[inside], sx[inside]]
+        acc += wgt[:, None] * image[sy, sx]
         total += wgt
     out = image.copy()
     out[ys, xs] = np.clip(acc / total[:, None] + 0.5, 0, 255).astype(np.uint8)
@@ -140,51 +154,63 @@ def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.nda
     fill = img.copy()
     if field is None:  # the layout to follow: the surroundings spread smoothly (light ceiling above, wall below)
         fill[hole] = smooth_fill(img, ~hole)[hole]
-    weight = np.where(hole, 0.5, 1.0).astype(np.float32)  # the fill so far counts less than what is seen
+    flat_img, flat_fill = img.reshape(-1, 3), fill.reshape(-1, 3)
+    weight = np.where(hole, 0.5, 1.0).astype(np.float32).ravel()  # the fill so far counts less than what is seen
     far = np.float32((60.0 / max(h, w)) ** 2)  # a source across the whole image costs as much as 60 levels off
+    # a source's whole patch lies inside the image (no clipping per candidate); a hole pixel's own patch is
+    # clipped at the border once
+    usable = source.copy()
+    usable[:PATCH], usable[h - PATCH:], usable[:, :PATCH], usable[:, w - PATCH:] = False, False, False, False
+    usable = usable.ravel()
+    steps = [(dy, dx) for dy in (-PATCH, 0, PATCH) for dx in (-PATCH, 0, PATCH)]
+    taps = [dy * w + dx for dy, dx in steps]
+    own = [np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1) for dy, dx in steps]
+    spare = int(np.flatnonzero(usable)[0]) if usable.any() else 0
+    here = ys * w + xs
+    neighbours = [np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1)
+                  for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))]
+    grid = np.zeros((h * w, 2), np.int64)
 
-    def cost(cand: np.ndarray) -> np.ndarray:
+    def cost(cand: np.ndarray, patches: list[np.ndarray], near: list[np.ndarray]) -> np.ndarray:
         sx, sy = xs + cand[:, 0], ys + cand[:, 1]
         ok = (sx >= 0) & (sx < w) & (sy >= 0) & (sy < h)
-        ok[ok] = source[sy[ok], sx[ok]]
-        sx, sy = np.clip(sx, 0, w - 1), np.clip(sy, 0, h - 1)
-        c = np.zeros(len(ys), np.float32)
-        for dy in (-PATCH, 0, PATCH):
-            ty, qy = np.clip(ys + dy, 0, h - 1), np.clip(sy + dy, 0, h - 1)
-            for dx in (-PATCH, 0, PATCH):
-                tx, qx = np.clip(xs + dx, 0, w - 1), np.clip(sx + dx, 0, w - 1)
-                d = fill[ty, tx] - img[qy, qx]
-                c += np.einsum("ij,ij->i", d, d) * weight[ty, tx]
-        c += NEAR * (cand[:, 0] ** 2 + cand[:, 1] ** 2) * far
-        for ny, nx in neighbours:  # coherence: a pixel copying from where its neighbours do costs less
-            c += COHERE * (grid[ny, nx] != cand).any(axis=1)
+        q = np.where(ok, sy * w + sx, spare)
+        ok &= usable[q]
+        q[~ok] = spare
+        c = NEAR * far * (cand[:, 0] ** 2 + cand[:, 1] ** 2).astype(np.float32)
+        for (patch, wgt), tap in zip(patches, taps):
+            d = patch - np.take(flat_img, q + tap, axis=0)
+            c += np.einsum("ij,ij->i", d, d) * wgt
+        for nb in near:  # coherence: a pixel copying from where its neighbours do costs less
+            c += COHERE * (nb != cand).any(axis=1)
         c[~ok] = np.inf
         return c
 
-    grid = np.zeros((h, w, 2), np.int64)
-    grid[ys, xs] = off
-    neighbours = [(np.clip(ys + dy, 0, h - 1), np.clip(xs + dx, 0, w - 1))
-                  for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))]
-    best = cost(off)
+    def context() -> tuple[list, list]:
+        """The hole pixels' own patches (with their weights) and their neighbours' offsets, as they stand."""
+        grid[here] = off
+        return ([(np.take(flat_fill, t, axis=0), weight[t]) for t in own],
+                [np.take(grid, nb, axis=0) for nb in neighbours])
+
+    patches, near = context()
+    best = cost(off, patches, near)
     bad = ~np.isfinite(best)
     if bad.any():  # no usable start: a random visible pixel
         pick = rng.integers(0, len(src_x), bad.sum())
         off[bad] = np.stack([src_x[pick] - xs[bad], src_y[pick] - ys[bad]], axis=1)
-        best[bad] = cost(off)[bad]
-        grid[ys, xs] = off
     for it in range(iterations):
         if it or field is not None:
-            fill[ys, xs] = img[ys + off[:, 1], xs + off[:, 0]]
-        grid[ys, xs] = off
-        best = cost(off)  # the neighbours moved on: today's price of keeping the offset
-        cands = [grid[np.clip(ys + dy, 0, h - 1), np.clip(xs + dx, 0, w - 1)]
-                 for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1), (-3, 0), (3, 0), (0, -3), (0, 3))]
+            fill[ys, xs] = img[np.clip(ys + off[:, 1], 0, h - 1), np.clip(xs + off[:, 0], 0, w - 1)]
+        patches, near = context()
+        best = cost(off, patches, near)  # the neighbours moved on: today's price of keeping the offset
+        cands = near + [np.take(grid, np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1), axis=0)
+                        for dy, dx in ((-4, 0), (4, 0), (0, -4), (0, 4))]
         radius = max(h, w) // 2
-        while radius >= 1:
+        while radius >= 2:
             cands.append(off + rng.integers(-radius, radius + 1, off.shape))
             radius //= 2
         for cand in cands:
-            c = cost(cand)
+            c = cost(cand, patches, near)
             better = c < best
             off[better], best[better] = cand[better], c[better]
     out = np.zeros((h, w, 2), np.float32)
