@@ -53,3 +53,48 @@ def test_no_outline_of_the_crossed_forearm_is_left_on_the_shirt(blurred_crossed)
     # in the image itself the outline is there (the test would see a seam left as it is)
     assert _blends(image[ys, xs].astype(np.float64), SHIRT, SKIN).sum() > 100
     assert seam.sum() < 12, f"{seam.sum()} pixels of the arm's outline stay on the shirt"
+
+
+def test_a_crack_in_the_matte_is_closed_and_a_real_gap_stays_open():
+    """A one-pixel crack across the forearm (the person mask's) closes, taken by the part around it; the space
+    between an arm and the body, wider than a crack, stays background; so do the gaps between fingers."""
+    from motion_transfer.engines.puppet.mesh import close_narrow_gaps
+
+    h, w = 400, 300
+    matte = np.zeros((h, w), np.float32)
+    labels = np.full((h, w), -1, np.int16)
+    arm, torso, hand = PARTS.index("r_lower_arm"), PARTS.index("torso"), PARTS.index("r_hand")
+    matte[20:380, 40:80], labels[20:380, 40:80] = 1.0, arm  # a forearm
+    matte[20:380, 120:260], labels[20:380, 120:260] = 1.0, torso  # the body, 40 px away
+    matte[200:202, 40:80], labels[200:202, 40:80] = 0.0, -1  # a crack across the forearm
+    for x in (150, 156, 162):  # fingers two pixels apart, lying on the body's lower part
+        labels[300:340, x:x + 4] = hand
+    matte[300:340, 154:156], labels[300:340, 154:156] = 0.0, -1
+    closed, member = close_narrow_gaps(matte, labels)
+    assert (closed[200:202, 40:80] > 0.9).all() and (member[200:202, 40:80] == arm).all()
+    assert (closed[100:300, 85:115] < 0.1).all() and (member[100:300, 85:115] == -1).all()
+    assert (closed[303:337, 154:156] < 0.1).all()
+
+
+def test_the_window_seen_between_an_arm_and_a_dress_does_not_travel_with_the_arm():
+    """An arm's layer whose edge next to the body holds a few pixels of the bright background (seen through a
+    gap too narrow for the matte): those pixels take the arm's own colour; the same pixels on the arm's outer
+    outline, against the background, keep the image's colours (its soft edge)."""
+    from motion_transfer.engines.puppet.mesh import _without_foreign_rim
+
+    h, w = 60, 60
+    texture = np.zeros((h, w, 3), np.uint8)
+    texture[:] = SKIN.astype(np.uint8)
+    white = np.array([245, 245, 245], np.uint8)
+    texture[:, 52:56] = (0.3 * SKIN + 0.7 * white).astype(np.uint8)  # toward the body (on the right)
+    texture[:, 4:8] = (0.3 * SKIN + 0.7 * white).astype(np.uint8)  # the outer outline (on the left)
+    solid = np.zeros((h, w), bool)
+    solid[:, 4:56] = True
+    others = np.zeros((h, w), bool)
+    others[:, 57:] = True  # the body's layer, just right of the arm
+    backdrop = np.zeros_like(texture)
+    backdrop[:] = white
+    out = _without_foreign_rim(texture, solid, 2, backdrop, 8, others)
+    assert not out[:, 52:56].any(), "the background's colour between the arm and the body stays on the arm"
+    assert out[:, 4:8].all(), "the arm's outer soft edge was taken away"
+    assert out[:, 10:50].all()
