@@ -24,7 +24,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import ALIKE_DELTA_E, colour_distance, fill_hidden_torso, push_pull_fill, smooth_fill, torso_colours
+from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill, smooth_fill
 from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
@@ -335,71 +335,56 @@ def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.n
     return flat / max(float(flat.std()), 1e-6)
 
 
-def erase_arm_outline(image: np.ndarray, texture: np.ndarray, labels: np.ndarray, matte: np.ndarray,
-                      hidden: np.ndarray, joints: np.ndarray) -> np.ndarray:
+OUTLINE_RING = 0.025  # how far (in shoulder widths) around the painted-in torso an arm's blurred outline reaches
+OUTLINE_IMAGE = 0.015  # ... and at least this much of the image's long side (a side view's shoulders are narrow)
+MIX_OFF_LAB = 14.0  # how far (Lab) from the line between two colours a pixel may lie and still be their blend
+
+
+def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray, hidden: np.ndarray,
+                      joints: np.ndarray) -> np.ndarray:
     """``texture`` with the arm's outline left around the painted-in torso repainted in the torso's colour.
 
-    A blurred or anti-aliased arm edge, and the shadow along it, reach a few pixels past the arm's labelled
-    pixels: once the torso behind the arm is painted in, that edge stays on the body as a thin line of skin or
-    shadow blended into the shirt, which shows as a seam beside the arm whenever it moves. On a ring around the
-    painted pixels and on them, a pixel unlike the torso's colour there (the torso beyond the ring, spread over
-    it) and unlike every main colour of the torso (so not a stripe or the print of the shirt) is repainted with
-    the torso's colour there."""
+    A blurred or anti-aliased arm edge reaches a few pixels past the arm's labelled pixels: once the torso
+    behind the arm is painted in, that edge stays on the body as a thin line of the arm's colour blended into
+    the shirt, which shows as a seam beside the arm whenever it moves. On a ring around the painted pixels, a
+    pixel that lies between the torso's local colour (the painted fill and the torso beyond the ring, spread
+    over it) and the arm's own colour is repainted with the torso's colour."""
     if not hidden.any():
         return texture
     sw = max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
     r = max(2, round(OUTLINE_RING * sw), round(OUTLINE_IMAGE * max(hidden.shape)))
     grown = cv2.dilate(hidden.astype(np.uint8), None, iterations=r).astype(bool)
+    ring = grown & ~hidden & (matte > 0.5)
+    if not ring.any():
+        return texture
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
-    ring = grown & ~hidden & (matte > 0.5)  # arm pixels too: the body may go on under them (torso_under_arms)
-    torso = (labels == PARTS.index("torso")) & (matte > 0.5)
-    clean = torso & ~cv2.dilate(grown.astype(np.uint8), None, iterations=r).astype(bool)
-    if not ring.any() or clean.sum() < 50:
-        return texture
     lab = cv2.cvtColor(texture, cv2.COLOR_RGB2LAB).astype(np.float32)
-    zone = ring | hidden  # the torso's pixels kept behind the arm (alike a dark shirt: its shadow) count too
-    centres = torso_colours(lab[clean])
-    ys, xs = np.nonzero(zone)
-    px = lab[ys, xs]
-    own = colour_distance(px[:, None, :], centres)[:, 0] < OWN_DELTA_E  # the shirt's own colours stay
-    # what to tell apart from: the arm's colours and the background's (seen between the arm and the body)
-    arm_px = np.isin(labels, arm_idx) & grown & ~hidden & (matte > 0.5)
-    back_px = grown & (matte < 0.05)
-    targets = []
-    for where in (arm_px, back_px):
-        if where.sum() >= 20:
-            found = torso_colours(lab[where])
-            targets += list(found[colour_distance(found[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E])
-    # the torso's colour there, spread from the clean torso around, and from the fill's pixels right beside
-    # the ring that have one of the torso's colours (two estimates: an outline unlike either is the arm's)
-    painted = hidden & (texture != image).any(axis=2) & (colour_distance(lab, centres) < ALIKE_DELTA_E)
-    foreign = np.zeros(len(ys), bool)
-    for known in (clean, clean | painted):
-        local = push_pull_fill(texture, zone & ~known, known)
-        ref = cv2.cvtColor(local[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
-        foreign |= (np.linalg.norm(px - ref, axis=1) > ALIKE_DELTA_E) & ~own & \
-            (colour_distance(px[:, None, :], centres)[:, 0] > ALIKE_DELTA_E)
-        # the faint part of the outline: pixels on the way from the torso's colour there to another
-        for colour in targets:
-            d = colour - ref
-            t = np.einsum("ij,ij->i", px - ref, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
-            off = np.linalg.norm(px - ref - t[:, None] * d, axis=1)
-            foreign |= (t > 0.06) & (off < MIX_OFF_LAB) & ~own
-    if not foreign.any():
+    clean = cv2.erode(hidden.astype(np.uint8), None, iterations=2).astype(bool)
+    clean |= (matte > 0.5) & ~cv2.dilate(grown.astype(np.uint8), None, iterations=r).astype(bool) & (labels >= 0) \
+        & ~np.isin(labels, arm_idx)
+    local = push_pull_fill(texture, ring, clean)
+    ref = cv2.cvtColor(local, cv2.COLOR_RGB2LAB).astype(np.float32)[ring]
+    # the arm's own colour: its pixels near the torso unlike the torso's colour there
+    arm_px = np.isin(labels, arm_idx) & grown & ~hidden
+    if arm_px.sum() < 20:
         return texture
-    bad = np.zeros(hidden.shape, bool)
-    bad[ys[foreign], xs[foreign]] = True
-    # painted from what is left: the fill beside it, the clean torso and the ring's own pixels
-    local = push_pull_fill(texture, bad, (clean | painted | zone) & ~bad)
+    arm_lab = lab[arm_px]
+    ref_arm = cv2.cvtColor(push_pull_fill(texture, arm_px, clean), cv2.COLOR_RGB2LAB).astype(np.float32)[arm_px]
+    unlike = np.linalg.norm(arm_lab - ref_arm, axis=1) > 2 * ALIKE_DELTA_E
+    if unlike.sum() < 10:
+        return texture
+    arm_colour = np.median(arm_lab[unlike], axis=0)
+    px = lab[ring]
+    d = arm_colour - ref
+    t = np.einsum("ij,ij->i", px - ref, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
+    off = np.linalg.norm(px - ref - t[:, None] * d, axis=1)
+    blend = (t > 0.12) & (off < MIX_OFF_LAB) & (np.linalg.norm(d, axis=1) > 2 * ALIKE_DELTA_E)
+    if not blend.any():
+        return texture
     out = texture.copy()
-    out[bad] = local[bad]
+    ys, xs = np.nonzero(ring)
+    out[ys[blend], xs[blend]] = local[ys[blend], xs[blend]]
     return out
-
-
-OUTLINE_RING = 0.025  # how far (in shoulder widths) around the painted-in torso an arm's blurred outline reaches
-OUTLINE_IMAGE = 0.022  # ... and at least this much of the image's long side (a side view's shoulders are narrow)
-OWN_DELTA_E = 5.0  # this near one of the torso's main colours (Lab), a pixel is the shirt's own (its print, a stripe)
-MIX_OFF_LAB = 14.0  # how far (Lab) from the line between two colours a pixel may lie and still be their blend
 
 
 RIM = 0.005  # the rim of a layer checked for colours that are not its own: this share of the character's height
@@ -558,7 +543,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         core_full = own_full
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
-            texture_full = erase_arm_outline(image, texture_full, labels, matte, hidden, joints)
+            texture_full = erase_arm_outline(texture_full, labels, matte, hidden, joints)
             core_full = own_full | hidden | torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)))
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
