@@ -25,7 +25,8 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
 from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill, smooth_fill
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
+from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
+                    torso_quad)
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -460,15 +461,20 @@ def close_narrow_gaps(matte: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray
 UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
 
 
-def torso_under_arms(image: np.ndarray, labels: np.ndarray, matte: np.ndarray, reach: int) -> np.ndarray:
+def torso_under_arms(image: np.ndarray, labels: np.ndarray, matte: np.ndarray, reach: int,
+                     joints: np.ndarray) -> np.ndarray:
     """HxW bool: arm pixels next to the torso (within ``reach``) that have the torso's colour there.
 
     Where the parts' border runs inside the clothes (a strip of the dress counted with the arm hanging beside
     it), the body layer stops short of its real outline, and when the arm swings away the background shows
     through as a thin line down the dress. The body goes on under those pixels (with their own colours); the
-    arm's own colours (skin, another sleeve) are never taken."""
+    arm's own colours (skin, another sleeve) are never taken, nor an arm lying across the front of the body
+    (inside the shoulder-hip quadrilateral: the torso behind it is painted in, and a sleeve of the shirt's
+    colour kept on the body there would stay behind as a ghost of the arm)."""
     torso = labels == PARTS.index("torso")
-    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte > 0.5)
+    front = np.zeros(labels.shape, np.uint8)
+    cv2.fillConvexPoly(front, np.round(torso_quad(joints)).astype(np.int32), 1)
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte > 0.5) & (front == 0)
     if not torso.any() or not arm.any():
         return np.zeros(labels.shape, bool)
     dist, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
@@ -544,7 +550,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
             texture_full = erase_arm_outline(texture_full, labels, matte, hidden, joints)
-            core_full = own_full | hidden | torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)))
+            under = torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)), joints)
+            core_full = own_full | hidden | under
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
