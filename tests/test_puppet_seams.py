@@ -74,27 +74,3 @@ def test_a_crack_in_the_matte_is_closed_and_a_real_gap_stays_open():
     assert (closed[200:202, 40:80] > 0.9).all() and (member[200:202, 40:80] == arm).all()
     assert (closed[100:300, 85:115] < 0.1).all() and (member[100:300, 85:115] == -1).all()
     assert (closed[303:337, 154:156] < 0.1).all()
-
-
-def test_the_window_seen_between_an_arm_and_a_dress_does_not_travel_with_the_arm():
-    """An arm's layer whose edge next to the body holds a few pixels of the bright background (seen through a
-    gap too narrow for the matte): those pixels take the arm's own colour; the same pixels on the arm's outer
-    outline, against the background, keep the image's colours (its soft edge)."""
-    from motion_transfer.engines.puppet.mesh import _without_foreign_rim
-
-    h, w = 60, 60
-    texture = np.zeros((h, w, 3), np.uint8)
-    texture[:] = SKIN.astype(np.uint8)
-    white = np.array([245, 245, 245], np.uint8)
-    texture[:, 52:56] = (0.3 * SKIN + 0.7 * white).astype(np.uint8)  # toward the body (on the right)
-    texture[:, 4:8] = (0.3 * SKIN + 0.7 * white).astype(np.uint8)  # the outer outline (on the left)
-    solid = np.zeros((h, w), bool)
-    solid[:, 4:56] = True
-    others = np.zeros((h, w), bool)
-    others[:, 57:] = True  # the body's layer, just right of the arm
-    backdrop = np.zeros_like(texture)
-    backdrop[:] = white
-    out = _without_foreign_rim(texture, solid, 2, backdrop, 8, others)
-    assert not out[:, 52:56].any(), "the background's colour between the arm and the body stays on the arm"
-    assert out[:, 4:8].all(), "the arm's outer soft edge was taken away"
-    assert out[:, 10:50].all()

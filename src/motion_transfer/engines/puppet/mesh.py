@@ -24,7 +24,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill, smooth_fill
+from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     torso_quad)
 
@@ -388,47 +388,6 @@ def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray
     return out
 
 
-RIM = 0.005  # the rim of a layer checked for colours that are not its own: this share of the character's height
-RIM_DELTA_E = 30.0  # a rim pixel this far (Lab) from the layer's colour just inside it is another's colour
-GAP_RIM = 0.02  # how far inside its outline a layer may hold the background's colour (seen through a narrow gap)
-
-
-def _without_foreign_rim(texture: np.ndarray, solid: np.ndarray, width: int, backdrop: np.ndarray,
-                         gap_width: int, others: np.ndarray) -> np.ndarray:
-    """``solid`` less the pixels near its outline whose colour is not the layer's own.
-
-    Along a layer's outline the image blends the layer with what lay beside it (the arm's skin on the dress's
-    edge), and a narrow gap between two parts (the window's white between an arm and a dress) is too thin
-    for the matte to leave out. Those pixels then take the colour of the layer's nearest own pixel instead, so
-    no thin line of another colour travels with the layer, or stays on it when the neighbour moves away: on
-    the rim next to another layer (``others``, within ``width`` pixels) any colour unlike the layer's just
-    inside it; a little deeper (``gap_width``), a blend of the layer's colour and the background's
-    (``backdrop``: the background's colours spread under the character). Along the outline against the
-    background the soft blend of hair and sky stays as the image has it (the matte's soft edge already takes
-    the layer's colours), and so do details that look like the layer (a shaded edge)."""
-    lab = cv2.cvtColor(np.ascontiguousarray(texture), cv2.COLOR_RGB2LAB).astype(np.float32)
-    back = cv2.cvtColor(np.ascontiguousarray(backdrop), cv2.COLOR_RGB2LAB).astype(np.float32)
-    out = solid.copy()
-    if not others.any():
-        return solid
-    for w, gap in ((width, False), (gap_width, True)):
-        inner = cv2.erode(solid.astype(np.uint8), None, iterations=w).astype(bool)
-        if not inner.any():
-            continue
-        ys, xs = np.nonzero(solid & ~inner)
-        _, (iy, ix) = ndimage.distance_transform_edt(~inner, return_indices=True)
-        px, own = lab[ys, xs], lab[iy[ys, xs], ix[ys, xs]]
-        far = np.linalg.norm(px - own, axis=1) > RIM_DELTA_E
-        far &= cv2.dilate(others.astype(np.uint8), None, iterations=w + 1).astype(bool)[ys, xs]
-        if gap:  # on the way from the layer's colour to the background's: a gap between the two layers
-            d = back[ys, xs] - own
-            t = np.einsum("ij,ij->i", px - own, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
-            off = np.linalg.norm(px - own - t[:, None] * d, axis=1)
-            far &= (t > 0.25) & (off < np.maximum(15.0, 0.35 * np.linalg.norm(d, axis=1)))
-        out[ys[far], xs[far]] = False
-    return out if out.any() else solid
-
-
 GAP = 0.01  # gaps and cracks in the matte narrower than twice this share of the character's height are closed
 
 
@@ -438,8 +397,7 @@ def close_narrow_gaps(matte: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray
     A sliver of background between an arm and a dress, or a crack the person mask leaves across a forearm, is
     too thin to be anything the viewer sees as background: left open, it shows the filled background as a thin
     bright line between the layers (or across one) as soon as they move. Closed, each side's layer takes the
-    half next to it, painted in its own colours (see :func:`_without_foreign_rim`). The hands keep their gaps
-    (between fingers)."""
+    half next to it. The hands keep their gaps (between fingers)."""
     ys = np.nonzero(matte > 0.5)[0]
     if len(ys) == 0:
         return matte, labels
@@ -537,8 +495,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     if spacing is None:
         spacing = max(4.0, 0.028 * extent)
     band = max(2.5, 0.004 * extent)
-    # the background's colours spread under the character: what a narrow gap inside the matte shows
-    backdrop = np.clip(smooth_fill(image, matte < 0.05) + 0.5, 0, 255).astype(np.uint8)
     layers = []
     for name in DEFAULT_ORDER:
         idx = [PARTS.index(p) for p in LAYERS[name]]
@@ -568,9 +524,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
         # the matte's soft edge gets the same colours (no halo of the image's old background)
         solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
-        others = (member[y0:y1, x0:x1] >= 0) & ~own
-        solid = _without_foreign_rim(texture, solid, max(1, round(RIM * extent)), backdrop[y0:y1, x0:x1],
-                                     max(2, round(GAP_RIM * extent)), others)
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         texture = texture[iy, ix]
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
