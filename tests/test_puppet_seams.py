@@ -53,24 +53,3 @@ def test_no_outline_of_the_crossed_forearm_is_left_on_the_shirt(blurred_crossed)
     # in the image itself the outline is there (the test would see a seam left as it is)
     assert _blends(image[ys, xs].astype(np.float64), SHIRT, SKIN).sum() > 100
     assert seam.sum() < 12, f"{seam.sum()} pixels of the arm's outline stay on the shirt"
-
-
-def test_a_crack_in_the_matte_is_closed_and_a_real_gap_stays_open():
-    """A one-pixel crack across the forearm (the person mask's) closes, taken by the part around it; the space
-    between an arm and the body, wider than a crack, stays background; so do the gaps between fingers."""
-    from motion_transfer.engines.puppet.mesh import close_narrow_gaps
-
-    h, w = 400, 300
-    matte = np.zeros((h, w), np.float32)
-    labels = np.full((h, w), -1, np.int16)
-    arm, torso, hand = PARTS.index("r_lower_arm"), PARTS.index("torso"), PARTS.index("r_hand")
-    matte[20:380, 40:80], labels[20:380, 40:80] = 1.0, arm  # a forearm
-    matte[20:380, 120:260], labels[20:380, 120:260] = 1.0, torso  # the body, 40 px away
-    matte[200:202, 40:80], labels[200:202, 40:80] = 0.0, -1  # a crack across the forearm
-    for x in (150, 156, 162):  # fingers two pixels apart, lying on the body's lower part
-        labels[300:340, x:x + 4] = hand
-    matte[300:340, 154:156], labels[300:340, 154:156] = 0.0, -1
-    closed, member = close_narrow_gaps(matte, labels)
-    assert (closed[200:202, 40:80] > 0.9).all() and (member[200:202, 40:80] == arm).all()
-    assert (closed[100:300, 85:115] < 0.1).all() and (member[100:300, 85:115] == -1).all()
-    assert (closed[303:337, 154:156] < 0.1).all()

@@ -388,34 +388,6 @@ def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray
     return out
 
 
-GAP = 0.01  # gaps and cracks in the matte narrower than twice this share of the character's height are closed
-
-
-def close_narrow_gaps(matte: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(matte, labels) with the narrow gaps inside the figure closed and given to the nearest part.
-
-    A sliver of background between an arm and a dress, or a crack the person mask leaves across a forearm, is
-    too thin to be anything the viewer sees as background: left open, it shows the filled background as a thin
-    bright line between the layers (or across one) as soon as they move. Closed, each side's layer takes the
-    half next to it. The hands keep their gaps (between fingers)."""
-    ys = np.nonzero(matte > 0.5)[0]
-    if len(ys) == 0:
-        return matte, labels
-    r = max(1, round(GAP * (ys.max() - ys.min() + 1)))
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    closed = cv2.morphologyEx(matte.astype(np.float32), cv2.MORPH_CLOSE, disc)
-    gap = closed - matte > 0.3
-    if not gap.any() or not (labels >= 0).any():
-        return matte, labels
-    _, (iy, ix) = ndimage.distance_transform_edt(labels < 0, return_indices=True)
-    nearest = labels[iy, ix]
-    hands = [PARTS.index(p) for p in ("l_hand", "r_hand")]
-    gap &= ~np.isin(nearest, hands)
-    matte = np.where(gap, closed, matte).astype(np.float32)
-    labels = np.where(gap & (labels < 0), nearest, labels).astype(labels.dtype)
-    return matte, labels
-
-
 UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
 
 
@@ -454,9 +426,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
-    # which layer each pixel belongs to: the parts, with the narrow gaps between them closed (the fills below
-    # read the parts as labelled: a gap's pixels hold the background's colours, never the torso's)
-    matte, member = close_narrow_gaps(matte, labels)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
     # that moving it never shows a straight cut edge
     pads = border_pads(matte)
@@ -468,7 +437,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         def pad(a):
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
-        image, matte, labels, member = pad(image), pad(matte), pad(labels), pad(member)
+        image, matte, labels = pad(image), pad(matte), pad(labels)
         # below the image the body goes on (clothes continue straight, at full strength); above and to the sides
         # (hair, a shoulder) the repeated edge fades out, so nothing mirrored or streaked shows when it moves in
         Hp, Wp = matte.shape
@@ -487,7 +456,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_parts = [PARTS.index(p) for p in LAYERS["body"]]
         drop = margin & ~np.isin(labels, body_parts)
         labels[drop] = -1
-        member[drop] = -1
         matte[drop] = 0.0
     H, W = matte.shape
     ys, _ = np.nonzero(matte > 0.5)
@@ -498,7 +466,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     layers = []
     for name in DEFAULT_ORDER:
         idx = [PARTS.index(p) for p in LAYERS[name]]
-        own_full = np.isin(member, idx)
+        own_full = np.isin(labels, idx)
         if own_full.sum() < 20:
             continue
         texture_full = image
@@ -539,7 +507,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
         if name not in TRUNK_LAYERS:
-            verts, tris, vert_bone = _split_folds(name, verts, tris, member, joints)
+            verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 continue
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone)
