@@ -68,7 +68,8 @@ def child(code: str, env: dict) -> dict:
     return data
 
 
-# stages that run beside or inside another one, so they are not added to the sequence
+# stages that run beside or inside another one: only the time they add to the sequence counts there (the rig is
+# made while the pose is tracked or read from the cache, and the run goes on when both are done)
 BESIDE = {"rig": "beside pose", "animate": "CPU-s, part of render"}
 
 
@@ -81,7 +82,10 @@ def shares(timings: dict, process: float, ref: float) -> list[str]:
         if not isinstance(v, (int, float)):
             continue
         note = f"  ({BESIDE[k]})" if k in BESIDE else ""
-        sequence += 0.0 if k in BESIDE else v
+        if k == "rig":  # waited for after the pose only when it took longer
+            sequence += max(0.0, v - float(timings.get("pose", 0.0)))
+        elif k not in BESIDE:
+            sequence += v
         rows.append(f"{k:>10} {v:6.2f} s {100 * v / max(process, 1e-9):4.0f}%  {v / ref:5.2f} x ref{note}")
     rest = process - sequence
     rows.append(f"{'start-up':>10} {rest:6.2f} s {100 * rest / max(process, 1e-9):4.0f}%  {rest / ref:5.2f} x ref"

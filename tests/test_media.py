@@ -198,6 +198,28 @@ def test_writer_pads_odd_sizes_and_copies_trimmed_audio(tmp_path):
         assert float(a.duration * a.time_base) == pytest.approx(1.0, abs=0.05)
 
 
+def test_audio_encoded_ahead_is_the_audio_encoded_at_the_end(tmp_path):
+    """A writer told how many frames are coming encodes the audio on a thread while they are written: the same
+    packets, trimmed to the same length, as encoding it after the last frame; an aborted one leaves nothing."""
+    src = write_clip(tmp_path / "src.mp4", seconds=2.0, audio=True)
+    packets = {}
+    for frames in (None, 12):
+        out = tmp_path / f"out{frames}.mp4"
+        with VideoWriter(out, 10, 32, 32, audio_from=src, frames=frames) as w:
+            for i in range(12):
+                w.write(np.full((32, 32, 3), i * 20, np.uint8))
+        with av.open(str(out)) as c:
+            packets[frames] = [bytes(p) for p in c.demux(c.streams.audio[0]) if p.size]
+        assert probe(out).frame_count == 12
+    assert len(packets[12]) > 10 and packets[12] == packets[None]
+    with pytest.raises(RuntimeError):
+        with VideoWriter(tmp_path / "aborted.mp4", 10, 32, 32, audio_from=src, frames=12) as w:
+            w.write(np.zeros((32, 32, 3), np.uint8))
+            raise RuntimeError("boom")
+    assert not (tmp_path / "aborted.mp4").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
 def test_writer_without_source_audio_has_none(tmp_path, clip):
     out = tmp_path / "o.mp4"
     with VideoWriter(out, 10, 32, 32, audio_from=clip) as w:

@@ -448,3 +448,33 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     rows = np.arange(rgb.shape[0])[:, None]
     assert bright[(rows < up[1] + 0.5 * (low[1] - up[1]))[:, 0]].sum() >= 10
     assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2
+
+
+def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips():
+    """The inside of an opened mouth is the image's lips in shadow, not one fixed near-black: on a pale, bright
+    picture (an overexposed clip) it is lighter, in proportion to the lips (yet clearly darker than them), it
+    stays a mouth's red-brown, and it darkens in from the lip line instead of starting with a hard edge."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    pale = (255 - 0.45 * (255 - rgb.astype(np.float32))).astype(np.uint8)  # washed out
+    tex = np.dstack([pale, np.full(pale.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    anim.apply(t)
+    pts = anim.targets(t)
+    up, low = pts[13], pts[14]
+    assert np.linalg.norm(low - up) > 6
+    out = tex[:, :, :3].astype(np.float32)
+
+    def at(p, img=out):
+        x, y = np.round(p).astype(int)
+        return img[y - 1:y + 2, x - 1:x + 2].reshape(-1, 3).mean(axis=0)
+
+    luma = np.array([0.299, 0.587, 0.114])
+    lips = at(face.points[0, :2], pale.astype(np.float32)) @ luma  # the upper lip's outer middle, at rest
+    deep, rim = at(up + 0.3 * (low - up)), at(up + 0.04 * (low - up))
+    assert 0.4 * lips < deep @ luma < 0.65 * lips, (deep, lips)  # the picture's exposure, still dark
+    assert deep[0] > deep[1] + 15  # red-brown, not grey
+    assert rim @ luma > deep @ luma + 10  # lighter at the lip line than inside

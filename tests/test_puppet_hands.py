@@ -128,3 +128,42 @@ def test_small_fist_and_hidden_hands_keep_still_with_findings():
     # an actor who never shows its hands: nothing to say
     quiet = PoseTrack.empty(4, 30.0, *SIZE)
     assert hand_findings({"left": None, "right": None}, quiet, SIZE[::-1])[1] == []
+
+
+def test_what_the_layer_holds_beside_the_fingers_stays_whole():
+    """The arm layer often holds more than the hand inside the hand's box (a sleeve, the shoulder behind a
+    raised hand). Those pixels stay where they are as the fingers curl: none is dragged along a finger or
+    torn open into a hole, while the fingers themselves still move."""
+    import cv2
+
+    from motion_transfer.engines.puppet.hands import (
+        HandAnimator,
+        build_hand_rig,
+        hand_drive,
+    )
+
+    clip, frames = _fingers()
+    rgb = frames[0]
+    joints = clip.hands[0, 1, :, :2].astype(np.float64)
+    rig = build_hand_rig(joints, "right", rgb.shape[:2])
+    tex = _hand_texture(rgb, joints)
+    # a blue sleeve filling the box's empty corners beside the fingers, a few pixels away from them
+    x0, y0, x1, y1 = rig.box
+    hand = cv2.dilate((tex[:, :, 3] > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    sleeve = np.zeros(rgb.shape[:2], bool)
+    sleeve[y0:y1, x0:x1] = ~hand[y0:y1, x0:x1]
+    tex[sleeve] = (40, 70, 160, 255)
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(clip.to_track().right_hand), tex, (0, 0))
+    curl = finger_bends(clip.hands[:, 1]).mean(axis=1)
+    t = int(np.argmax(curl[:len(frames)]))
+    anim.apply(t)
+    # the sleeve away from the fingers is intact: opaque and still blue (the band next to them may stretch)
+    far = sleeve & ~(cv2.dilate(hand.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0)
+    assert far.sum() > 200
+    assert (tex[:, :, 3][far] == 255).mean() > 0.99
+    assert (np.abs(tex[:, :, :3][far].astype(int) - (40, 70, 160)).max(axis=1) <= 2).mean() > 0.97
+    # and the fingers did curl: a good part of the rest hand's pixels changed
+    rest_hand = _hand_texture(rgb, joints)[:, :, 3] > 0
+    moved = (tex[rest_hand] != np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])[rest_hand]).any(axis=1)
+    assert moved.mean() > 0.1

@@ -6,6 +6,7 @@ a crash, a Ctrl-C, SIGTERM or an exception leaves either the old file or nothing
 """
 from __future__ import annotations
 
+import threading
 from fractions import Fraction
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class VideoWriter:
     ``audio_from``: a media file whose first audio track is re-encoded to AAC and trimmed to the video's length.
     ``audio``: raw audio as ``(samples float32 [channels, n] in -1..1, sample_rate)``.
     ``crf``: x264 quality (lower is better; 18 is visually lossless for most content).
+    ``frames``: how many frames will be written, when known: the audio (whose length follows the video's) is then
+    encoded on a thread of its own while the frames are written, instead of after the last one.
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class VideoWriter:
         audio: tuple[np.ndarray, int] | None = None,
         crf: int = 18,
         preset: str = "veryfast",
+        frames: int | None = None,
     ) -> None:
         import av
 
@@ -58,6 +62,9 @@ class VideoWriter:
         self._audio = audio
         self._astream = None
         self._audio_source = None
+        self._audio_job: threading.Thread | None = None
+        self._audio_packets: list = []
+        self._audio_error: BaseException | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._tmp = new_part(self.path)
@@ -72,6 +79,13 @@ class VideoWriter:
         self._closed = False
         try:
             self._open_streams(crf, preset)
+            if self._astream is not None and frames:
+                # the header written now, with every stream's encoder opened, so the audio thread's encoder
+                # does not race the video's first packet to open them
+                self._container.start_encoding()
+                self._audio_job = threading.Thread(target=self._encode_audio_ahead, args=(int(frames),),
+                                                   name="audio-encoder", daemon=True)
+                self._audio_job.start()
         except BaseException:
             self.abort()
             raise
@@ -130,10 +144,26 @@ class VideoWriter:
             raise output_error(exc, self.path) from None
         self.frames += 1
 
-    def _write_audio(self) -> None:
+    def _encode_audio_ahead(self, frames: int) -> None:
+        """The audio thread: the packets for ``frames`` video frames, kept for :meth:`close` to write (the
+        container is written by one thread only)."""
+        try:
+            self._write_audio(frames, self._audio_packets.append)
+        except BaseException as exc:  # raised by close()
+            self._audio_error = exc
+
+    def _finish_audio_job(self) -> list:
+        """Wait for the audio thread; its packets (an error it met is raised here)."""
+        self._audio_job.join()
+        if self._audio_error is not None:
+            raise self._audio_error
+        return self._audio_packets
+
+    def _write_audio(self, frames: int, mux) -> None:
+        """Encode the audio for ``frames`` video frames, handing each packet to ``mux``."""
         import av
 
-        duration = self.frames / self.fps
+        duration = frames / self.fps
         stream = self._astream
         resampler = av.AudioResampler(format="fltp", layout="stereo", rate=stream.rate)
         limit = int(round(duration * stream.rate))
@@ -152,7 +182,7 @@ class VideoWriter:
                 f.pts = written
                 written += n
                 for packet in stream.encode(f):
-                    self._container.mux(packet)
+                    mux(packet)
 
         if self._audio is not None:
             samples = np.asarray(self._audio[0], dtype=np.float32)
@@ -174,7 +204,7 @@ class VideoWriter:
                     break
             emit(resampler.resample(None))
         for packet in stream.encode(None):
-            self._container.mux(packet)
+            mux(packet)
 
     def close(self) -> Path:
         """Finish the file and move it into place; returns the final path."""
@@ -186,8 +216,12 @@ class VideoWriter:
                 raise EngineError(f"no frames were written to {self.path}.")
             for packet in self._stream.encode(None):
                 self._container.mux(packet)
-            if self._astream is not None:
-                self._write_audio()
+            if self._audio_job is not None:
+                # encoded ahead, as long as the frames announced (a writer handed more or fewer keeps that length)
+                for packet in self._finish_audio_job():
+                    self._container.mux(packet)
+            elif self._astream is not None:
+                self._write_audio(self.frames, self._container.mux)
             self._container.close()
             replace_into_place(self._tmp, self.path)
         except OSError as exc:
@@ -204,6 +238,8 @@ class VideoWriter:
     def abort(self) -> None:
         """Drop everything written so far; the destination is left untouched."""
         self._closed = True
+        if self._audio_job is not None:
+            self._audio_job.join()  # it reads the audio source and uses the container's audio encoder
         try:
             self._container.close()
         except Exception:

@@ -37,7 +37,7 @@ from .framing import reframe
 from .model import Rig
 from .render import Renderer
 from .settings import Settings
-from .twin import twin_joints
+from .twin import limb_findings, twin_joints
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
@@ -72,9 +72,9 @@ class PuppetEngine:
         t0 = time.perf_counter()
         try:
             track = load_motion(request, settings, progress)
+            timings["pose"] = time.perf_counter() - t0  # its own time: a cached track takes milliseconds
         finally:
             worker.join()
-        timings["pose"] = time.perf_counter() - t0
         if "error" in box:
             raise box["error"]
         rig = box["rig"]
@@ -83,7 +83,7 @@ class PuppetEngine:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
         t0 = time.perf_counter()
-        face, notes = None, []
+        face, notes = None, limb_findings(rig, str(request.image))
         if settings.face:
             face, note = face_animator(rig, track, str(request.image))
             notes += [note] if note is not None else []
@@ -248,11 +248,11 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(k)]
     planner = painters[0].renderer
     audio = request.video if request.keep_sound else None
-    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio)]
+    writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n)]
     ref_w = 0
     if request.compare is not None:
         ref_w = int(round(out_h * track.width / track.height / 2)) * 2
-        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio))
+        writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio, frames=n))
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
     # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
     # or being drawn (frame i is handed out only after frame i - k came back, see below)

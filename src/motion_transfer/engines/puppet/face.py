@@ -24,6 +24,7 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -47,10 +48,18 @@ EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of th
 MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
-# The inside of a mouth (never a black hole): a dark red-brown in the lips' shadow and the throat, lighter
-# towards the lower middle (the tongue). The lips keep a dark edge: the face model reads the opening there.
-CAVITY_TONGUE_RGB = np.array([84.0, 30.0, 30.0])
-CAVITY_DEEP_RGB = np.array([40.0, 12.0, 14.0])
+# The inside of a mouth (never a black hole): the image's own lip colour in shadow, half-way towards a mouth's
+# usual red-brown (lipstick does not colour the throat), darkest under the upper lip and in the throat, lighter
+# towards the lower middle (the tongue), so it keeps the picture's exposure and white balance; its luminance is
+# held between these bounds (a pale, bright face still gets a dark mouth, a dim one a visible one). The lips'
+# inner surface darkens into it over a rim (``CAVITY_RIM`` of the gap): a hard-edged dark fill reads as a hole,
+# and as a wider opening than the lips make.
+CAVITY_RGB = np.array([84.0, 30.0, 30.0])  # the usual inside's hue (its brightness comes from the lips)
+CAVITY_DEEP = 0.3  # share of the lips' colour in the deep shadow
+CAVITY_TONGUE = 0.62  # ... on the tongue
+CAVITY_LUMA = (22.0, 62.0)  # the deep shadow's luminance, at least and at most
+CAVITY_RIM = 0.18
+DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot be read
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
@@ -72,7 +81,7 @@ class FaceRig:
     box: tuple[int, int, int, int]
     groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def turn_weight(self) -> np.ndarray:
         """[N] how much of the head turn's motion each landmark takes: 1 in the middle of the face, falling
         to ``1 - OUTLINE_DAMP`` on its outline."""
@@ -455,6 +464,7 @@ class FaceAnimator:
         a, b = g["lip_mid"]
         self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
         self.teeth = self._rest_teeth() if self.valid else None
+        self.cavity = self._cavity_colours() if self.valid else None
 
     def targets(self, t: int) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels)."""
@@ -506,6 +516,31 @@ class FaceAnimator:
         alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
+    def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
+        """(deep, tongue) RGB of the mouth's inside, from the image's lips: the median colour of a band around the
+        rest inner lip line (the lips, on a closed or slightly open mouth), darkened."""
+        x0, y0 = self.box[:2]
+        poly = self.rest[self.mouth_poly] - np.array([x0, y0])
+        band = max(2, round(0.05 * self.face.size))
+        lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - band - 1, 0)
+        hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + band + 2, self.rest_patch.shape[1::-1])
+        lips = DEFAULT_LIP_RGB
+        if (hi - lo >= 3).all():
+            inner = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+            cv2.fillPoly(inner, [np.round(poly - lo).astype(np.int32)], 1)
+            cv2.polylines(inner, [np.round(poly - lo).astype(np.int32)], True, 1)
+            ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)) > inner
+            px = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0]]
+            if px.shape[2] == 4:
+                ring &= px[:, :, 3] > 127
+            if ring.sum() >= 8:
+                lips = np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
+        luma = np.array([0.299, 0.587, 0.114])
+        deep = lips * CAVITY_DEEP
+        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ luma) / float(CAVITY_RGB @ luma)))
+        deep *= np.clip(float(deep @ luma), *CAVITY_LUMA) / max(float(deep @ luma), 1e-6)
+        return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
+
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
         """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
         opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
@@ -524,15 +559,18 @@ class FaceAnimator:
             return
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(mask, [np.round((poly - [x0, y0]) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
-        # dark in the lips' shadow and under the upper jaw, lighter towards the lower middle (the tongue)
+        # the lips' inner surface darkens into the inside over the rim; dark under the upper jaw, lighter
+        # towards the lower middle (the tongue)
         inside = cv2.distanceTransform((mask > 127).astype(np.uint8), cv2.DIST_L2, 3)
-        rim = 1.0 - np.clip(inside / max(0.25 * gap, 1.0), 0.0, 1.0)
+        depth = np.clip(inside / max(CAVITY_RIM * gap, 1.0), 0.0, 1.0)
         ys = np.arange(y0, y1, dtype=np.float64)[:, None]
         top, bottom = float(poly[:, 1].min()), float(poly[:, 1].max())
         low = np.clip((ys - top) / max(bottom - top, 1.0), 0.0, 1.0) ** 2
-        light = (0.6 * low * (1.0 - rim))[:, :, None]
-        colour = CAVITY_DEEP_RGB + (CAVITY_TONGUE_RGB - CAVITY_DEEP_RGB) * light
-        m = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32)[:, :, None] * (strength / 255.0)
+        light = (low * depth)[:, :, None]
+        deep, tongue = self.cavity
+        colour = deep + (tongue - deep) * light
+        edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
+        m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
         if self.teeth is not None:

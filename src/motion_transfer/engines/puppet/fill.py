@@ -1,4 +1,6 @@
-"""Filling what the character hid: the torso behind its arms (the background where it stood: ``background``).
+"""Filling what the character hid: the torso behind its arms, the stretch of an arm that the other arm crossing
+it hides, and the forearms and hands that the image's border cuts off (the background where it stood:
+``background``).
 
 Done once per character (at rigging), never per frame.
 """
@@ -6,10 +8,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import LAYERS, LEG_PARTS, PARTS, torso_quad
+from .model import LAYERS, LEG_PARTS, PARTS, part_segment, torso_quad
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -237,26 +240,32 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured)
+    waist = _waist_weight(joints, (y0, y1), (x0, x1))
+    at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
+    if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
+        waist = None
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, waist)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
     # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
     # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
-    # like it, is painted. Kept regardless: an arm hanging at the torso's side (its edge holds hair and
-    # shadow, not a hem) and the middle of a wide sleeve (what the torso far around holds says little there)
+    # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
+    # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
+    # far around holds says little there); at the waist, never where nothing around has its colour (a sleeve
+    # over a bare waist)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
-             & ((own_share > OWN_SHARE) | far | ~across))
+             & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
     hole = hid & ~alike
     if not hole.any():
         return image, hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(1, margin // 3)).astype(bool) & torso[box]
+    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     value = base + _grain(crop, hole, kn)
     ext = extend(joints)
@@ -297,8 +306,46 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
 MIX_OFF = 24.0  # how far (RGB) from the line between two colours a pixel may lie and still be their blend
 
 
+def _borders_run_across(nearest: np.ndarray, known: np.ndarray, hidden: np.ndarray, sw: float,
+                        centres: np.ndarray, waist: np.ndarray) -> bool:
+    """Whether the borders between the torso's colours around the ``hidden`` pixels at the ``waist`` run across
+    the body (a hem: the colour changes up and down) rather than along it (a two-coloured shirt split down the
+    middle). Counted on the ``known`` pixels within a fifth of the shoulder width ``sw`` of the hidden ones and
+    above the hips (a fluffy waistband's every tuft is no border), between main colours (``centres``, Lab)
+    that do not look alike (two shades of one are no border), across the seams the known pixels stop short of.
+    """
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=max(2, round(0.2 * sw))).astype(bool) & known
+            & (waist > 0) & (waist < 1 + WAIST_HIPS))
+    unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
+    d = max(4, round(0.08 * sw))
+    step_y = unlike[nearest[d:], nearest[:-d]] & ring[d:] & ring[:-d]
+    step_x = unlike[nearest[:, d:], nearest[:, :-d]] & ring[:, d:] & ring[:, :-d]
+    return int(step_y.sum()) > BORDERS_ACROSS * int(step_x.sum())
+
+
+BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which the borders run across the body
+
+
+def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
+    """HxW 0..1 over the box ``rows`` x ``cols``: how much a pixel lies at the waist of an upright body (below
+    the chest's middle, down past the hips), where hems and waistbands run across it; None when the body is not
+    upright (a lying or strongly leaning figure: no direction is across)."""
+    ext = extend(joints)
+    spine = ext[MH] - ext[MS]
+    if abs(float(spine[0])) >= UPRIGHT * abs(float(spine[1])):
+        return None
+    py, px = np.mgrid[rows[0]:rows[1], cols[0]:cols[1]].astype(np.float32)
+    t = ((px - ext[MS][0]) * spine[0] + (py - ext[MS][1]) * spine[1]) / max(float(spine @ spine), 1e-6)
+    return np.clip((t - WAIST_FROM) / WAIST_RAMP, 0.0, None).astype(np.float32)
+
+
+WAIST_FROM = 0.35  # the waist starts this far down the spine (shoulders 0, hips 1)
+WAIST_RAMP = 0.15  # ... and is fully the waist this much further down
+WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight above 1 where the hips begin
+
+
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
-                    prefer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                    prefer: np.ndarray, waist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -308,20 +355,44 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     the grey-brown average of the three. Where ``prefer`` (a sleeve of one of the torso's colours), its own
     colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
     was, not pushed up by the bare belly below.
+
+    ``waist`` (HxW 0..1, :func:`_waist_weight`): where the clothes' borders run across the body (the hem of a
+    top, a waistband), the shares are spread ACROSS times farther sideways than up and down: what lies beside
+    a hidden pixel there says more about it than what lies above or below, and the hem is continued straight
+    under a crossed arm instead of closing round it as a blob.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
-    share = smooth_fill(onehot, known)
     present = [i for i in range(k) if onehot[..., i].any()]
-    boosted = share + OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
-    weight = np.clip(boosted[..., present], 0.0, None) ** 12
-    weight /= np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+    own = OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
+
+    def weights(share: np.ndarray) -> np.ndarray:
+        weight = np.clip((share + own)[..., present], 0.0, None) ** 12
+        return weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+
+    share = smooth_fill(onehot, known)
+    weight = weights(share)
+    if waist is not None and waist.any():
+        h, w = known.shape
+        size = (max(4, round(w / ACROSS)), h)
+        small_k = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        small = cv2.resize(onehot, size, interpolation=cv2.INTER_AREA).reshape(h, size[0], k)
+        small = small / np.maximum(small_k, 1e-6)[..., None]
+        wide = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
+        # each spread picks its colours, and the two pictures are blended (blending the shares would mix colours
+        # where the two disagree)
+        waist = np.minimum(waist, 1.0)[..., None]
+        weight = waist * weights(wide) + (1 - waist) * weight
+        share = waist * wide + (1 - waist) * share
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
         out += weight[..., j:j + 1] * smooth_fill(crop, known & (nearest == i))
     return out, share
 
 
+ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
+UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
+SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
@@ -348,3 +419,124 @@ def colour_distance(lab: np.ndarray, centres: np.ndarray) -> np.ndarray:
     for c in centres:
         d = np.minimum(d, np.linalg.norm(lab - c, axis=2))
     return d
+
+
+def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(image with the arm ``name`` painted where the other arm hides it, the mask of those pixels).
+
+    A forearm lying across the body can be cut off from its upper arm by the other arm crossing it (TikTok clip
+    0): its layer is then two pieces, and the far one floats once the arms move apart. The tube around the arm's
+    bones, as thick as the arm's own pixels show it, is continued through the crossing arm's pixels wherever
+    that joins two of its pieces, painted from the arm's own pixels (its sleeve) by push-pull.
+    """
+    empty = np.zeros(labels.shape, bool)
+    side = "left" if name.endswith("_l") else "right"
+    other = LAYERS["arm_r" if side == "left" else "arm_l"]
+    own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(own.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= BRIDGE_PIECE * own.sum()]
+    if len(big) < 2:
+        return image, empty
+    sw = _shoulder_width(joints)
+    H, W = labels.shape
+    # work on a box around the arm's bones and its pixels
+    ys, xs = np.nonzero(own)
+    bones = [part_segment(p, joints) for p in LAYERS[name][:2]]
+    ends = np.array([e for seg in bones for e in seg])
+    m = int(0.3 * sw) + 2
+    x0, x1 = max(0, int(min(xs.min(), ends[:, 0].min())) - m), min(W, int(max(xs.max(), ends[:, 0].max())) + m + 1)
+    y0, y1 = max(0, int(min(ys.min(), ends[:, 1].min())) - m), min(H, int(max(ys.max(), ends[:, 1].max())) + m + 1)
+    box = np.s_[y0:y1, x0:x1]
+    py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    tube = np.zeros(px.shape, bool)
+    for part, (a, b) in zip(LAYERS[name][:2], bones):
+        d = _point_seg_dist(px, py, a, b)
+        mine = labels[box] == PARTS.index(part)
+        # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
+        r = float(np.percentile(d[mine], 75)) if mine.sum() > 20 else BRIDGE_RADIUS * sw
+        tube |= d < min(r, BRIDGE_RADIUS * sw)
+    crossing = tube & np.isin(labels[box], [PARTS.index(p) for p in other])
+    pieces, k = ndimage.label(crossing)
+    bridge = np.zeros(crossing.shape, bool)
+    lab_box = comp[box]
+    for i in range(1, k + 1):
+        piece = pieces == i
+        ring = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        if len(np.intersect1d(np.unique(lab_box[ring]), big)) >= 2:
+            bridge |= piece
+    if not bridge.any():
+        return image, empty
+    hidden = empty.copy()
+    hidden[box] = bridge
+    return push_pull_fill(image, hidden, own), hidden
+
+
+BRIDGE_PIECE = 0.05  # a piece of an arm holding at least this share of its pixels is joined to the others
+BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder widths)
+
+
+def _point_seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    ab = b - a
+    L2 = max(float(ab @ ab), 1e-9)
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
+    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
+
+
+def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
+                     frame: tuple[int, int, int, int]) -> bool:
+    """Draw the forearm and hand of the arm ``name`` where the image's border cut them off (a waist-up video whose
+    hands are below the frame): a tube along the forearm's bone and a rounded hand, in the skin colour of the
+    face, on the padded arrays (``image``, ``matte``, ``labels``, changed in place) outside ``frame`` (x, y,
+    width, height: the image inside them), so the hands that the motion brings up enter whole, not as the
+    stumps of a sleeve. Returns whether anything was drawn.
+
+    Only when the image shows the arm down to the border (its own pixels touch it there) and not its wrist."""
+    side = "left" if name.endswith("_l") else "right"
+    x0, y0, w, h = frame
+    elbow, wrist = joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]]
+    knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
+    if x0 <= wrist[0] < x0 + w and y0 <= wrist[1] < y0 + h:
+        return False
+    own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    inside = np.zeros(labels.shape, bool)
+    inside[y0:y0 + h, x0:x0 + w] = True
+    edge = inside & ~cv2.erode(inside.astype(np.uint8), None, iterations=2).astype(bool)
+    if (own & edge).sum() < 3:
+        return False
+    sw = _shoulder_width(joints)
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    # as thick as the arm where the border cuts it (its pixels along the edge, two deep), within human bounds
+    r = float(np.clip((own & edge).sum() / 4.0, CUT_FOREARM[0] * sw, CUT_FOREARM[1] * sw))
+    d_fore = _point_seg_dist(px, py, elbow, wrist)
+    d_hand = _point_seg_dist(px, py, wrist, wrist + 1.3 * (knuckles - wrist))
+    forearm = d_fore < r
+    hand = (d_hand < CUT_HAND * r) & ~forearm
+    # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
+    # whole, may have left them to the upper arm): they turn with the forearm drawn on from them
+    upper = labels == PARTS.index(LAYERS[name][0])
+    past = upper & (d_fore < _point_seg_dist(px, py, joints[J[f"{side}_shoulder"]], elbow))
+    labels[past] = PARTS.index(LAYERS[name][1])
+    new = (forearm | hand) & ~inside & (matte < 0.5)
+    if new.sum() < 20:
+        return False
+    # the skin: the middle of the face (the nose and around it)
+    nose = joints[J["nose"]]
+    r = max(2.0, 0.05 * sw)
+    disc = (np.hypot(px - nose[0], py - nose[1]) < r) & inside
+    if disc.sum() < 5:
+        return False
+    skin = np.median(image[disc], axis=0)
+    # shaded as a cylinder (lighter along the bone, darker to its sides) and feathered at its outline
+    d = np.minimum(d_fore / r, d_hand / (CUT_HAND * r))
+    shade = 1.0 - 0.25 * np.clip(d, 0.0, 1.0) ** 2
+    image[new] = np.clip(skin[None, :] * shade[new][:, None], 0, 255).astype(image.dtype)
+    matte[new] = np.clip((1.0 - d[new]) * 4.0, 0.0, 1.0)
+    labels[new & forearm] = PARTS.index(LAYERS[name][1])
+    labels[new & hand] = PARTS.index(LAYERS[name][2])
+    return True
+
+
+CUT_FOREARM = (0.06, 0.12)  # the radius of a forearm drawn past the image's border (in shoulder widths)
+CUT_HAND = 1.05  # ... and of its hand (in the forearm's)

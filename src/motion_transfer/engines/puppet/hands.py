@@ -11,14 +11,15 @@ knuckle the blending stops (the two pieces overlap instead of pinching into the 
 drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Only
 triangles over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen
 between the fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger,
-and the space a finger leaves shows what is behind the hand.
+and so is whatever else the layer holds next to a finger (a sleeve, the shoulder behind a raised hand: pixels
+unlike the hand's colour outside the fingers' core); the space a finger leaves shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -39,6 +40,9 @@ FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folde
 FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
+MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small hand needs no finer warp
+HAND_LAB = 30.0  # Lab distance beyond which a pixel near a finger is not the hand (a sleeve, a shoulder)
+CORE = 1 / 12  # ... unless it lies this close to a bone (hand sizes): the finger itself, its outline and shade
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
@@ -68,6 +72,20 @@ class HandRig:
     bone: np.ndarray
     blend: np.ndarray
 
+    def pinned(self, pin: np.ndarray) -> HandRig:
+        """This rig with the vertices ``pin`` [N] kept with the palm (they do not follow any finger)."""
+        if not pin.any():
+            return self
+        w = self.weights.copy()
+        w[pin] = 0.0
+        w[pin, 0] = 1.0
+        mixed, piece = _pieces(w, self.triangles)
+        # a triangle between a finger and what stays behind it stretches rather than tears: a torn one would
+        # leave a hole where the sleeve or the shoulder was
+        mixed &= ~pin[self.triangles].any(axis=1)
+        return replace(self, weights=w, mixed=mixed, piece=piece, bone=np.where(pin, -1, self.bone),
+                       blend=np.where(pin[:, None], 0.0, self.blend))
+
     def fold_weights(self, folded: np.ndarray) -> np.ndarray:
         """The skinning with the knuckles in ``folded`` [15] (0..1, at each bone's base joint) made rigid: a
         finger folded back over itself is two overlapping pieces, where blending them would pinch the skin
@@ -95,6 +113,13 @@ def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray,
     return np.linalg.norm(p - (a + t[:, None] * d), axis=1), s
 
 
+def _pieces(weights: np.ndarray, triangles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The triangles joining two pieces (for the tearing rule), and which bone each triangle is drawn with (its
+    heaviest, for the depth order)."""
+    main = np.argmax(weights, axis=1)[triangles]
+    return main.min(axis=1) != main.max(axis=1), np.argmax(weights[triangles].sum(axis=1), axis=1)
+
+
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
     """The hand's mesh and skinning from its 21 joints (image pixels) in an image of ``shape`` (h, w); None when
     it is smaller than ``MIN_HAND_PX``."""
@@ -107,7 +132,7 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     x0, y0 = np.floor(j.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(j.max(axis=0) + pad).astype(int)
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
-    step = max(1.5, size / 26.0)  # a finger is three or four vertices wide
+    step = max(MIN_GRID_PX, size / 26.0)  # a finger is three or four vertices wide (two on a small hand)
     xs = np.arange(box[0], box[2] + step, step)
     ys = np.arange(box[1], box[3] + step, step)
     gx, gy = np.meshgrid(np.minimum(xs, box[2]), np.minimum(ys, box[3]))
@@ -135,11 +160,7 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     wts[rows, np.minimum(own + 1, len(BONES))] += np.where(last[rows], 0.0, w_next[rows])
     wts[rows, own] += 1.0 - w_prev[rows] - np.where(last[rows], 0.0, w_next[rows])
     wts[~near, 0] = 1.0
-    # triangles joining two pieces (for the tearing rule); which bone each triangle is drawn with (its
-    # heaviest, for the depth order)
-    main = np.argmax(wts, axis=1)[tri]
-    mixed = main.min(axis=1) != main.max(axis=1)
-    piece = np.argmax(wts[tri].sum(axis=1), axis=1)
+    mixed, piece = _pieces(wts, tri)
     return HandRig(side=side, joints=j, vertices=verts, triangles=tri, weights=wts, box=box, mixed=mixed,
                    piece=piece, bone=np.where(near, bone, -1), blend=np.stack(
                        [np.where(near, w_prev, 0.0), np.where(near & ~last, w_next, 0.0)], axis=1))
@@ -192,22 +213,26 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     return HandDrive(turn=turn, stretch=stretch, seen=seen, depth=depth)
 
 
+_A = np.array([a for a, _ in BONES])  # each bone's start and end joint
+_B = np.array([b for _, b in BONES])
+_HAS_PARENT = np.array(PARENT) >= 0
+_BEFORE = np.maximum(np.array(PARENT), 0)  # the bone before each (a finger's first: itself, unused)
+
+
 def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
     """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move), and how far
     each bone is folded back over the one before it ([15], 0..1). The palm stays; each finger is rebuilt from
     its base with its bones turned and stretched like the actor's, so a finger curling towards the camera
     shows what the actor's shows: a short first bone, the next one end-on, the tip folded back over it."""
     out = rig.joints.copy()
-    rest_dir = np.array([rig.joints[b] - rig.joints[a] for a, b in BONES])
-    rest_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0])
-    posed_ang = rest_ang + drive.turn[t]
-    folded = np.zeros(len(BONES))
-    for k, (a, b) in enumerate(BONES):
-        if PARENT[k] >= 0:
-            rel = abs(float((posed_ang[k] - posed_ang[PARENT[k]] + np.pi) % (2 * np.pi) - np.pi))
-            folded[k] = float(np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0))
-        L = float(np.linalg.norm(rest_dir[k])) * drive.stretch[t, k]
-        out[b] = out[a] + L * np.array([np.cos(posed_ang[k]), np.sin(posed_ang[k])])
+    rest_dir = rig.joints[_B] - rig.joints[_A]
+    posed_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0]) + drive.turn[t]
+    rel = np.abs((posed_ang - posed_ang[_BEFORE] + np.pi) % (2 * np.pi) - np.pi)
+    folded = np.where(_HAS_PARENT, np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0), 0.0)
+    L = np.linalg.norm(rest_dir, axis=1) * drive.stretch[t]
+    steps = (L[:, None] * np.stack([np.cos(posed_ang), np.sin(posed_ang)], axis=1)).reshape(len(FINGERS), 3, 2)
+    # bones run finger by finger from the base: each finger's joints are its base plus its bones so far
+    out[_B.reshape(len(FINGERS), 3)] = rig.joints[_A[::3]][:, None, :] + np.cumsum(steps, axis=1)
     return out, folded
 
 
@@ -218,18 +243,56 @@ def _area(P: np.ndarray) -> np.ndarray:
 
 def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     """[16, 2, 3]: the palm's identity, then per bone a map that turns and stretches along it, keeping width."""
+    d0, d1 = rest[_B] - rest[_A], posed[_B] - posed[_A]
+    L0 = np.maximum(np.linalg.norm(d0, axis=1), 1e-6)[:, None]
+    L1 = np.maximum(np.linalg.norm(d1, axis=1), 1e-6)[:, None]
+    u, u1 = d0 / L0, d1 / L1
+    v, v1 = np.stack([-u[:, 1], u[:, 0]], axis=1), np.stack([-u1[:, 1], u1[:, 0]], axis=1)
+    M = d1[:, :, None] * (u / L0)[:, None, :] + v1[:, :, None] * v[:, None, :]
     out = np.zeros((len(BONES) + 1, 2, 3))
     out[0, :, :2] = np.eye(2)
-    for k, (a, b) in enumerate(BONES, start=1):
-        d0, d1 = rest[b] - rest[a], posed[b] - posed[a]
-        L0 = max(float(np.linalg.norm(d0)), 1e-6)
-        L1 = max(float(np.linalg.norm(d1)), 1e-6)
-        u, u1 = d0 / L0, d1 / L1
-        v, v1 = np.array([-u[1], u[0]]), np.array([-u1[1], u1[0]])
-        M = np.outer(d1, u) / L0 + np.outer(v1, v)
-        out[k, :, :2] = M
-        out[k, :, 2] = posed[a] - M @ rest[a]
+    out[1:, :, :2] = M
+    out[1:, :, 2] = posed[_A] - np.einsum("kij,kj->ki", M, rest[_A])
     return out
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.ascontiguousarray(rgb[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
+
+
+def _skin(rig: HandRig, patch: np.ndarray, lab: np.ndarray, corner: np.ndarray) -> np.ndarray | None:
+    """The hand's colour (CIELAB, as OpenCV scales it): the median along the finger bones over the patch's
+    opaque pixels; None when too few of them are."""
+    h, w = patch.shape[:2]
+    t = np.linspace(0.2, 0.8, 5)[:, None]
+    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
+    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
+    ok = patch[yi, xi, 3] > 127 if patch.shape[2] == 4 else np.ones(len(xi), bool)
+    if ok.sum() < 10:
+        return None
+    return np.median(lab[yi[ok], xi[ok]], axis=0)
+
+
+def _not_hand(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> np.ndarray:
+    """[N] the rig's vertices over something else than the hand: opaque pixels of the layer (a sleeve, the
+    shoulder, the face behind a raised hand) unlike the hand's colour, outside the fingers' core. They stay
+    where they are: skinned to the nearest finger bone they would be dragged along with it, and tear open
+    a hole in what lies behind the hand."""
+    lab = cv2.GaussianBlur(_lab(patch), (3, 3), 0)
+    skin = _skin(rig, patch, lab, corner)
+    if skin is None:
+        return np.zeros(len(rig.vertices), bool)
+    h, w = patch.shape[:2]
+    v = rig.vertices - corner
+    xi = np.clip(np.round(v[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(v[:, 1]).astype(int), 0, h - 1)
+    solid = patch[yi, xi, 3] > 127 if patch.shape[2] == 4 else np.ones(len(v), bool)
+    unlike = np.linalg.norm(lab[yi, xi] - skin, axis=1) > HAND_LAB
+    size = float(hand_size(rig.joints))
+    core = np.min(np.stack([_seg_param(rig.vertices, rig.joints[a], rig.joints[b])[0] for a, b in BONES],
+                           axis=1), axis=1) < CORE * size
+    return solid & unlike & ~core & (rig.bone >= 0)
 
 
 def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.ndarray) -> np.ndarray:
@@ -244,16 +307,11 @@ def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.
     pts = np.round((rig.vertices - corner) * 16).astype(np.int32)
     for tri in rig.triangles[rig.piece != 0]:
         cv2.fillConvexPoly(zone, pts[tri], 1, cv2.LINE_8, 4)
-    lab = cv2.cvtColor(np.ascontiguousarray(patch[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
-    back = cv2.cvtColor(np.ascontiguousarray(behind[:, :, :3]), cv2.COLOR_RGB2LAB).astype(np.float32)
-    t = np.linspace(0.2, 0.8, 5)[:, None]
-    along = np.concatenate([rig.joints[a] + t * (rig.joints[b] - rig.joints[a]) for a, b in BONES]) - corner
-    xi = np.clip(np.round(along[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(along[:, 1]).astype(int), 0, h - 1)
-    ok = patch[yi, xi, 3] > 127
-    if ok.sum() < 10:
+    lab = _lab(patch)
+    back = _lab(behind)
+    skin = _skin(rig, patch, lab, corner)
+    if skin is None:
         return np.ones((h, w), np.float32)
-    skin = np.median(lab[yi[ok], xi[ok]], axis=0)
     to_skin = np.linalg.norm(lab - skin, axis=2)
     to_back = np.linalg.norm(lab - back, axis=2)
     background = (to_back < BACK_LAB) & (to_back < 0.5 * to_skin) & (zone > 0)
@@ -261,13 +319,32 @@ def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.
     return share.astype(np.float32)
 
 
+@dataclass
+class _Bending:
+    """One hand :class:`HandAnimator` bends: where its pixels live and the part of its mesh that is drawn.
+    ``rest_patch`` the rest hand (``box`` of ``texture``, texture pixels); ``rest`` the mesh's rest vertices in
+    texture pixels; ``triangles``/``mixed``/``piece``/``rest_area`` the rig's triangles over the hand's own
+    pixels only (the others are never drawn, so they are left out once, not every frame)."""
+
+    rig: HandRig
+    drive: HandDrive
+    texture: np.ndarray
+    origin: np.ndarray
+    box: tuple[int, int, int, int]
+    rest_patch: np.ndarray
+    rest: np.ndarray
+    triangles: np.ndarray
+    mixed: np.ndarray
+    piece: np.ndarray
+    rest_area: np.ndarray
+
+
 class HandAnimator:
     """Bends the fingers of the hands in the arm layers' textures before each frame is drawn (:meth:`apply`);
     always from a kept copy of the rest hand, so frames never accumulate."""
 
     def __init__(self) -> None:
-        self.hands: list[tuple[HandRig, HandDrive, np.ndarray, np.ndarray, tuple[int, int, int, int],
-                               np.ndarray, np.ndarray]] = []
+        self.hands: list[_Bending] = []
         self.memo = WarpMemo()  # a held hand is not warped again
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
@@ -295,6 +372,7 @@ class HandAnimator:
             if rim.any() and not rim.all():
                 rest_patch[:, :, :3] = cv2.inpaint(np.ascontiguousarray(rest_patch[:, :, :3]), rim, 2,
                                                    cv2.INPAINT_TELEA)
+        rig = rig.pinned(_not_hand(rig, rest_patch, corner))
         # only triangles over the hand's own pixels are drawn: the empty space around a finger moves with it
         # too, and a finger folded over the palm must not lay that emptiness over the palm
         P = rig.vertices[rig.triangles]
@@ -304,54 +382,71 @@ class HandAnimator:
         xi = np.clip(np.round(samples[..., 0]).astype(int), 0, pw - 1)
         yi = np.clip(np.round(samples[..., 1]).astype(int), 0, ph - 1)
         solid = (rest_patch[yi, xi, 3] > 0).any(axis=1) if rest_patch.shape[2] == 4 else np.ones(len(P), bool)
-        self.hands.append((rig, drive, texture, np.array([ox, oy], np.float64), box, rest_patch, solid))
+        at = np.array([ox, oy], np.float64)
+        self.hands.append(_Bending(rig=rig, drive=drive, texture=texture, origin=at, box=box,
+                                   rest_patch=rest_patch, rest=rig.vertices - at, triangles=rig.triangles[solid],
+                                   mixed=rig.mixed[solid], piece=rig.piece[solid],
+                                   rest_area=np.abs(_area(P[solid]))))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
 
     def apply(self, t: int) -> None:
         # two hands in one texture could overlap, and a skipped one would then not be drawn over the other
-        alone = len({id(hand[2]) for hand in self.hands}) == len(self.hands)
-        for n, (rig, drive, texture, origin, box, rest_patch, solid) in enumerate(self.hands):
+        alone = len({id(hand.texture) for hand in self.hands}) == len(self.hands)
+        for n, hand in enumerate(self.hands):
+            rig, drive = hand.rig, hand.drive
             tt = min(t, len(drive.turn) - 1)
             pj, folded = posed_joints(rig, drive, tt)
             A = _bone_affines(rig.joints, pj)
             M = (rig.fold_weights(folded) @ A.reshape(len(A), 6)).reshape(-1, 2, 3)  # blended, per vertex
             posed = M[:, :, 0] * rig.vertices[:, :1] + M[:, :, 1] * rig.vertices[:, 1:] + M[:, :, 2]
-            P, Q = posed[rig.triangles], rig.vertices[rig.triangles]
-            grown = np.abs(_area(P)) > TEAR * np.abs(_area(Q)) + 1.0
-            keep = np.flatnonzero(solid & ~(rig.mixed & grown))
+            grown = np.abs(_area(posed[hand.triangles])) > TEAR * hand.rest_area + 1.0
+            keep = np.flatnonzero(~(hand.mixed & grown))
             # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
-            order = keep[np.argsort(-drive.depth[tt, rig.piece[keep]], kind="stable")]
+            order = keep[np.argsort(-drive.depth[tt, hand.piece[keep]], kind="stable")]
             # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
             # and laid over the rest, so the clear rim around it does not punch through the skin below
             over = np.zeros(len(BONES) + 1, bool)
             for k in np.flatnonzero(folded > 0.5):
                 if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
                     over[k + 1:k - k % 3 + 4] = True
-            front = over[rig.piece[order]]
+            front = over[hand.piece[order]]
             if alone and self.memo.same(n, posed, order, front):
                 continue
-            patch = self._warp(rig, rest_patch, origin, posed, box, order[~front])
+            local = posed - hand.origin
+            patch = self._warp(hand, local, hand.box, order[~front])
             if front.any():
-                top = self._warp(rig, rest_patch, origin, posed, box, order[front]).astype(np.float32)
-                a = top[:, :, 3:] / 255.0
-                base = patch.astype(np.float32)
-                b = base[:, :, 3:] / 255.0
-                out_a = a + b * (1 - a)
-                rgb = (top[:, :, :3] * a + base[:, :, :3] * b * (1 - a)) / np.maximum(out_a, 1e-6)
-                patch = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
-            texture[box[1]:box[3], box[0]:box[2]] = patch
+                self._lay_over(hand, local, order[front], patch)
+            x0, y0, x1, y1 = hand.box
+            hand.texture[y0:y1, x0:x1] = patch
+
+    def _lay_over(self, hand: _Bending, local: np.ndarray, order: np.ndarray, patch: np.ndarray) -> None:
+        """Warp the triangles ``order`` as a layer of their own and lay it over ``patch`` (the hand's box), only
+        where they land: a folded fingertip covers a few pixels of the box."""
+        x0, y0, x1, y1 = hand.box
+        corners = local[hand.triangles[order]].reshape(-1, 2)
+        bx0, by0 = np.maximum(np.floor(corners.min(axis=0)).astype(int) - 1, (x0, y0))
+        bx1, by1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 2, (x1, y1))
+        if bx1 - bx0 < 1 or by1 - by0 < 1:
+            return
+        top = self._warp(hand, local, (int(bx0), int(by0), int(bx1), int(by1)), order).astype(np.float32)
+        below = patch[by0 - y0:by1 - y0, bx0 - x0:bx1 - x0]
+        base = below.astype(np.float32)
+        a = top[:, :, 3:] / 255.0
+        b = base[:, :, 3:] / 255.0
+        out_a = a + b * (1 - a)
+        rgb = (top[:, :, :3] * a + base[:, :, :3] * b * (1 - a)) / np.maximum(out_a, 1e-6)
+        below[:] = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
 
     @staticmethod
-    def _warp(rig: HandRig, rest_patch: np.ndarray, origin: np.ndarray, posed: np.ndarray,
-              box: tuple[int, int, int, int], order: np.ndarray) -> np.ndarray:
-        x0, y0 = box[:2]
-        mapx, mapy = source_maps(rig.vertices - origin, posed - origin, rig.triangles, box, order,
-                                 step=1, keep_outside=False)
-        mapx -= x0
-        mapy -= y0
-        return cv2.remap(rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+    def _warp(hand: _Bending, local: np.ndarray, box: tuple[int, int, int, int], order: np.ndarray) -> np.ndarray:
+        """The triangles ``order`` warped into ``box`` (texture pixels, inside the hand's box) from the rest
+        hand; transparent where none lands."""
+        mapx, mapy = source_maps(hand.rest, local, hand.triangles, box, order, step=1, keep_outside=False)
+        mapx -= hand.box[0]
+        mapy -= hand.box[1]
+        return cv2.remap(hand.rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                          borderValue=(0, 0, 0, 0))
 
 

@@ -24,7 +24,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import ALIKE_DELTA_E, fill_hidden_torso, push_pull_fill
+from .fill import ALIKE_DELTA_E, continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     torso_quad)
 
@@ -457,6 +457,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         drop = margin & ~np.isin(labels, body_parts)
         labels[drop] = -1
         matte[drop] = 0.0
+        # an arm cut by the border goes on past it as a forearm and a hand (a waist-up video's hands come up)
+        inside = (left, top, rig.width, rig.height)
+        rig.meta["continued"] = [name for name in ("arm_l", "arm_r")
+                                 if continue_cut_arm(image, matte, labels, joints, name, inside)]
     H, W = matte.shape
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
@@ -479,6 +483,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
+        elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
+            texture_full, hidden = hidden_limb(image, labels, joints, name)
+            core_full = own_full | hidden
+            if hidden.any():
+                rig.meta.setdefault("joined", []).append(name)
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4

@@ -68,6 +68,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     used = []
     radii: dict[str, float] = {}
     axis_core = np.full((h, w), -1, np.int16)
+    hidden_axis = np.full((h, w), -1, np.int16)  # the axes of limbs the image shows poorly (behind something)
     # the body's width, the scale of every limb's radius: the shoulder line, or in a side view (the shoulder line
     # shorter than half the spine: the shoulders overlap) three quarters of the spine
     spine = float(np.linalg.norm((jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2 -
@@ -116,9 +117,11 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         scores[PARTS.index(part)] = score
         radii[part] = r
         used.append(part)
+        core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
         if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
-            core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
+        else:
+            hidden_axis[core] = LAYER_OF_PART[PARTS.index(part)]
     lab = np.argmin(scores, axis=0).astype(np.int16)
     small = None if image is None else cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
     if small is not None:
@@ -127,9 +130,15 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
     lab = _within_reach(lab, scores, px, py, segs, radii)
+    # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
+    ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
+            if p.endswith(("lower_arm", "upper_arm"))}
+    lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core)  # tails, buns, capes: whole, to one part
     lab[~m] = -1
-    lab = one_piece_per_layer(lab, axis_core, qmask > 0)
+    # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
+    # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
+    lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
@@ -222,11 +231,83 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
     return out
 
 
-def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray) -> np.ndarray:
+HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
+
+
+SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
+END_KEEP = 2.0  # the outline within this many of the limb's radii of its shoulder or wrist stays as it was cut
+DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
+
+
+def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict, ends: dict,
+                        small_rgb: np.ndarray | None = None) -> np.ndarray:
+    """Each arm's border with the rest of the body smoothed over a fraction of its thickness: where an arm lies
+    over clothes of its own colour (a black sleeve on a black top) the cuts follow noise and leave teeth and
+    notches, which show as a ragged cut-out, and as dark shreds left on the body, once the arm moves. The arm's
+    indicator is blurred (normalised by the matte's, so its outline against the background stays the matte's)
+    and thresholded at one half: notches fill from the torso, teeth go to it. Hands keep their pixels
+    (fingers are thinner than the blur), and so do the pixels around the arm's ``ends`` (part -> point: the
+    shoulder of an upper arm, the wrist of a forearm): the armpit's corner, rounded off, would hand a wedge of
+    the torso's side to the arm, and a hand in a pocket or on the hip is no outline to round off either.
+    Where the arm's colour differs from the body's around it (a bare arm
+    over a shirt, ``small_rgb`` given) its cut follows a real edge: a pixel changes side only if its colour
+    agrees."""
+    out = lab.copy()
+    torso_i = PARTS.index("torso")
+    labc = None if small_rgb is None else cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    hands = np.isin(out, [PARTS.index(p) for p in radii if p.endswith("hand")])
+    mf = m.astype(np.float32)
+    for name in ("arm_l", "arm_r"):
+        li = LAYER_NAMES.index(name)
+        parts = [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li and not p.endswith("hand")]
+        if not parts:
+            continue
+        sigma = SMOOTH_OUTLINE * min(radii[p] for p in parts)
+        if sigma < 1.0:
+            continue
+        layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+        mine = (layer_of == li) & m
+        if not mine.any():
+            continue
+        sm = cv2.GaussianBlur(mine.astype(np.float32), (0, 0), sigma)
+        sm /= np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
+        # a pixel may move only between this arm and the torso (never from the other arm or a leg): the arm's
+        # pixels that go are those next to the torso
+        trunk = out == torso_i
+        gained = (sm > 0.5) & m & trunk
+        by_trunk = cv2.dilate(trunk.astype(np.uint8), None, iterations=max(1, round(sigma))).astype(bool)
+        lost = (sm <= 0.5) & mine & ~hands & by_trunk
+        wy, wx = np.ogrid[:m.shape[0], :m.shape[1]]
+        for part in (p for p in parts if p in ends):
+            by_end = np.hypot(wx - ends[part][0], wy - ends[part][1]) < END_KEEP * radii[part]
+            gained &= ~by_end
+            lost &= ~by_end
+        near = cv2.dilate(mine.astype(np.uint8), None, iterations=max(1, round(2 * sigma))).astype(bool) & trunk
+        if labc is not None and near.sum() > 20:
+            arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
+            if np.linalg.norm(arm_c - body_c) > DISTINCT_DELTA_E:
+                d_arm = np.linalg.norm(labc - arm_c, axis=2)
+                d_body = np.linalg.norm(labc - body_c, axis=2)
+                gained &= d_arm < d_body
+                lost &= d_body < d_arm
+        idx = np.array([PARTS.index(p) for p in parts])
+        if gained.any():
+            out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
+        out[lost] = torso_i
+    return out
+
+
+def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray,
+                        hidden_axis: np.ndarray | None = None) -> np.ndarray:
     """Every layer one connected piece attached to its bones: a piece of a layer that holds none of its bones'
     axis (the body: none of its torso) is an island, and joins the neighbouring part it shares most border
     with. An island would float beside the body when the layer moves. (The drape's pieces, a cape's two sides,
-    are joined behind the legs by the painted-in cape there.)"""
+    are joined behind the legs by the painted-in cape there.)
+
+    ``hidden_axis``: the axes of the limbs the pose model sees poorly. A piece lying along HIDDEN_HOLD of such an
+    axis is that limb, not an island, even cut off from the rest of its arm (TikTok clip 0: the right forearm,
+    the left forearm crossing between it and its upper arm); the mesh joins it to its arm again
+    (``fill.hidden_limb``). A speck that merely touches the axis of a limb behind the body is still an island."""
     out = lab.copy()
     for _ in range(3):
         layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
@@ -240,6 +321,9 @@ def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarra
             anchor = torso if li == 0 else (axis_core == li)
             held = np.unique(comp[anchor & (comp > 0)])
             held = held[held > 0]
+            if li > 0 and hidden_axis is not None and (hidden_axis == li).any():
+                on_axis = ndimage.sum(hidden_axis == li, comp, range(1, n + 1))
+                held = np.union1d(held, np.flatnonzero(on_axis >= HIDDEN_HOLD * (hidden_axis == li).sum()) + 1)
             if len(held) == 0:  # no bone inside (a limb the cut lost): keep its largest piece
                 sizes = ndimage.sum(comp > 0, comp, range(1, n + 1))
                 held = np.array([1 + int(np.argmax(sizes))])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ...finding import Finding
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
 from .model import ARM_PARTS, DEFAULT_ORDER, Layer, Rig
@@ -98,3 +99,30 @@ def add_twin_limbs(rig: Rig) -> list[str]:
         drawn.append(name)
     rig.layers.sort(key=lambda layer: DEFAULT_ORDER.index(layer.name))
     return drawn
+
+
+ARM_NAMES = {"arm_l": "left arm", "arm_r": "right arm"}
+
+
+def limb_findings(rig: Rig, image_name: str = "") -> list[Finding]:
+    """What the puppet drew of the arms that the image does not show, said to the user (info): an arm mirrored
+    from its twin (``drawn_from_twin``), a forearm and hand continued past the image's border (``continued``,
+    ``mesh.build_layers``), an arm joined again where the other arm crossing it hid it (``joined``)."""
+    def names(key: str) -> str:
+        return " and ".join(ARM_NAMES[n] for n in rig.meta.get(key, []))
+
+    out = []
+    if rig.meta.get("drawn_from_twin"):
+        out.append(Finding("arm_from_twin", "info", "the image does not show the character's "
+                           f"{names('drawn_from_twin')}: it is drawn as the mirror image of the other arm.",
+                           file=image_name or None,
+                           fix="use an image that shows both arms for the character's own."))
+    if rig.meta.get("continued"):
+        out.append(Finding("arm_continued", "info", f"the image's border cuts off the character's "
+                           f"{names('continued')} below the elbow: the forearm and hand are drawn on past it in the "
+                           "face's skin colour, plainly.", file=image_name or None,
+                           fix="use an image that shows the hands for their own look."))
+    if rig.meta.get("joined"):
+        out.append(Finding("arm_joined", "info", f"the other arm crosses the character's {names('joined')} in the "
+                           "image: the hidden stretch is painted from its sleeve.", file=image_name or None))
+    return out
