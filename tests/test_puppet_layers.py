@@ -241,7 +241,7 @@ def test_background_fill_draws_no_streaks():
     """A textured background with a person-shaped hole standing on the image's bottom edge (the case where
     filling along rows and columns copied border pixels into long horizontal bars): the fill changes as much
     across rows as along them, and no row of it is one border pixel copied across."""
-    from motion_transfer.engines.puppet.fill import remove_character
+    from motion_transfer.engines.puppet.background import remove_character
     rng = np.random.default_rng(3)
     tex = cv2.resize(rng.uniform(0, 255, (24, 24, 3)).astype(np.float32), (240, 240), interpolation=cv2.INTER_CUBIC)
     image = np.clip(tex, 0, 255).astype(np.uint8)

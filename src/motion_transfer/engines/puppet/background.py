@@ -1,5 +1,11 @@
 """The output's background, one frame per output frame: the character image's own background (the character
 removed and filled), an image or a video file, or a plain colour; a still one may follow the reference's camera.
+
+The character's own place in its image is filled, once per character, with patches of the background around it:
+a coarse-to-fine search finds for every hole pixel where in the visible background to copy from (the patch there
+looks like the patch around it, PatchMatch-style), and the copy is made at full resolution. The fill so reads as
+more leaves, wall or floor, with their grain; a smooth average of the surroundings would show, as soon as the
+character moves, as a flat ghost of its silhouette.
 """
 from __future__ import annotations
 
@@ -8,12 +14,208 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...errors import InputError
 from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
+from .fill import smooth_fill
+
+
+FILL_SIDE = 200  # the search for where to copy from runs on a copy at most this large (the copy: full resolution)
+COARSEST = 32  # the search starts on a copy this large (the layout of the fill: a coarse copy is cheap to search)
+PATCH = 2  # the patches compared: 3x3 samples this many pixels apart (a patch 5 pixels wide)
+MIN_VISIBLE = 0.02  # below this share of background visible (at any scale), a smooth fill instead
+COHERE = 1500.0  # the price of each of the four neighbours copying from elsewhere (about 7 levels per sample)
+NEAR = 9.0  # the preference for near sources (grass continues from the grass beside it, not from the treetop)
+PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background and of a textured one
+LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
+GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
+
+
+def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
+    """The image's background with the character (grown a little, so no fringe of it is left) filled in."""
+    h, w = matte.shape
+    grow = max(3, round(GROW * max(h, w)))
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
+    return patch_fill(image, hole)
+
+
+def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``image`` (HxWx3 uint8) with ``hole`` (HxW bool) filled by pixels copied from the rest of it.
+
+    Per hole pixel an offset to the place it copies from, found coarse to fine: at each scale, candidates (the
+    current offset, the neighbours' offsets, random ones nearby) are scored by how far the patch at their
+    source is from the patch around the pixel (the known pixels and the fill so far), and the best is kept.
+    Deterministic (a fixed random seed). Falls back to a smooth fill when too little background is visible."""
+    if not hole.any() or hole.all():
+        return image
+    H, W = hole.shape
+    top = min(1.0, FILL_SIDE / max(H, W))
+    scales = [top]
+    while max(H, W) * scales[-1] / 2 >= COARSEST:
+        scales.append(scales[-1] / 2)
+    rng = np.random.default_rng(0)
+    field = None
+    for s in reversed(scales):
+        size = (max(8, round(W * s)), max(8, round(H * s)))
+        img = cv2.resize(image, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+        small = cv2.resize(hole.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0
+        source = ~cv2.dilate(small.astype(np.uint8), np.ones((2 * PATCH + 1, 2 * PATCH + 1), np.uint8)).astype(bool)
+        if source.sum() < max(16, MIN_VISIBLE * source.size):
+            filled = smooth_fill(image, ~hole)
+            return np.where(hole[..., None], np.clip(filled + 0.5, 0, 255), image).astype(np.uint8)
+        if field is not None:
+            field = cv2.resize(field, size, interpolation=cv2.INTER_NEAREST) * np.float32(size[0] / field.shape[1])
+        field = _search(img, small, source, field, rng, iterations=5 if field is None else 2)
+    out = _copy(image, hole, field, top).astype(np.float32)
+    # the broad shading follows the surroundings spread smoothly over the hole (a wall's gradient): copied patches
+    # keep their detail, not their own brightness; and where the surroundings are plain (a wall, the sky) the
+    # smooth spread is the fill, since copies of a gradient from elsewhere meet in steps
+    target = smooth_fill(image, ~hole)
+    known = np.where(hole[..., None], target, image.astype(np.float32))
+    out += _broad(known - out, LAYOUT * max(H, W))
+    textured = _textured(image, hole)[..., None]
+    out = textured * out + (1 - textured) * target
+    return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
+    """``values`` (HxW or HxWxC float32) blurred with a Gaussian of ``sigma`` pixels, on a copy shrunk so the
+    blur is a few pixels wide (the same result for what is this smooth, a fraction of the cost)."""
+    h, w = values.shape[:2]
+    f = min(1.0, 6.0 / max(sigma, 1e-6))
+    size = (max(4, round(w * f)), max(4, round(h * f)))
+    small = cv2.resize(values, size, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (0, 0), sigma * size[0] / w)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(values.shape)
+
+
+def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxW float32 0..1: how textured the background around each hole pixel is (0: plain, 1: leaves, a floor's
+    pattern), from the fine detail of the visible pixels nearby, spread over the hole."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
+    energy = _broad(smooth_fill(detail[..., None], ~hole)[..., 0], LAYOUT * max(hole.shape))
+    return np.clip((energy - PLAIN) / (BUSY - PLAIN), 0.0, 1.0).astype(np.float32)
+
+
+def _copy(image: np.ndarray, hole: np.ndarray, field: np.ndarray, scale: float) -> np.ndarray:
+    """The hole's pixels copied at full resolution from where ``field`` (the offsets found on the copy ``scale``
+    times as large) says: each pixel blends the copies its four nearest coarse cells make, by nearness, so where
+    neighbouring cells copy from the same place the texture is copied pixel for pixel, and where they do not the
+    two copies cross-fade instead of meeting at a hard step."""
+    H, W = hole.shape
+    h, w = field.shape[:2]
+    ys, xs = np.nonzero(hole)
+    u = (xs + 0.5) * (w / W) - 0.5
+    v = (ys + 0.5) * (h / H) - 0.5
+    u0, v0 = np.floor(u).astype(np.int64), np.floor(v).astype(np.int64)
+    fu, fv = (u - u0).astype(np.float32), (v - v0).astype(np.float32)
+    used = np.zeros((h, w), bool)
+    used[field.any(axis=2)] = True
+    acc = np.zeros((len(ys), 3), np.float32)
+    total = np.zeros(len(ys), np.float32)
+    nearest = None
+    for du, dv in ((0, 0), (1, 0), (0, 1), (1, 1)):
+        cu, cv = np.clip(u0 + du, 0, w - 1), np.clip(v0 + dv, 0, h - 1)
+        # (the cell holding the pixel is always one of the four, and always in the hole: never no weight at all)
+        wgt = ((fu if du else 1 - fu) * (fv if dv else 1 - fv) + 1e-6) * used[cv, cu]
+        off = np.round(field[cv, cu] * np.float32(W / w)).astype(np.int64)
+        sy = np.clip(ys + off[:, 1], 0, H - 1)
+        sx = np.clip(xs + off[:, 0], 0, W - 1)
+        inside = hole[sy, sx] & (wgt > 0)
+        if inside.any():  # a source that rounding put inside the hole: the nearest visible pixel instead
+            if nearest is None:
+                nearest = ndimage.distance_transform_edt(hole, return_distances=False, return_indices=True)
+            sy[inside], sx[inside] = nearest[0][sy[inside], sx[inside]], nearest[1][sy[inside], sx[inside]]
+        acc += wgt[:, None] * image[sy, sx]
+        total += wgt
+    out = image.copy()
+    out[ys, xs] = np.clip(acc / total[:, None] + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.ndarray | None,
+            rng: np.random.Generator, iterations: int) -> np.ndarray:
+    """The offsets (HxWx2 float32, x then y; zero outside ``hole``) from each hole pixel of ``img`` to a pixel of
+    ``source`` whose patch looks like its own, improving ``field`` (None: start from the hole's mirror image)."""
+    h, w = hole.shape
+    ys, xs = np.nonzero(hole)
+    src_y, src_x = np.nonzero(source)
+    if field is None:
+        # start: the pixel mirrored across the hole's nearest rim (the background just outside, reflected)
+        _, (iy, ix) = ndimage.distance_transform_edt(hole, return_indices=True)
+        off = np.stack([2 * (ix[ys, xs] - xs), 2 * (iy[ys, xs] - ys)], axis=1)
+    else:
+        off = np.round(field[ys, xs]).astype(np.int64)
+    fill = img.copy()
+    if field is None:  # the layout to follow: the surroundings spread smoothly (light ceiling above, wall below)
+        fill[hole] = smooth_fill(img, ~hole)[hole]
+    flat_img, flat_fill = img.reshape(-1, 3), fill.reshape(-1, 3)
+    weight = np.where(hole, 0.5, 1.0).astype(np.float32).ravel()  # the fill so far counts less than what is seen
+    far = np.float32((60.0 / max(h, w)) ** 2)  # a source across the whole image costs as much as 60 levels off
+    # a source's whole patch lies inside the image (no clipping per candidate); a hole pixel's own patch is
+    # clipped at the border once
+    usable = source.copy()
+    usable[:PATCH], usable[h - PATCH:], usable[:, :PATCH], usable[:, w - PATCH:] = False, False, False, False
+    usable = usable.ravel()
+    steps = [(dy, dx) for dy in (-PATCH, 0, PATCH) for dx in (-PATCH, 0, PATCH)]
+    taps = [dy * w + dx for dy, dx in steps]
+    own = [np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1) for dy, dx in steps]
+    spare = int(np.flatnonzero(usable)[0]) if usable.any() else 0
+    here = ys * w + xs
+    neighbours = [np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1)
+                  for dy, dx in ((-1, 0), (1, 0), (0, -1), (0, 1))]
+    grid = np.zeros((h * w, 2), np.int64)
+
+    def cost(cand: np.ndarray, patches: list[np.ndarray], near: list[np.ndarray]) -> np.ndarray:
+        sx, sy = xs + cand[:, 0], ys + cand[:, 1]
+        ok = (sx >= 0) & (sx < w) & (sy >= 0) & (sy < h)
+        q = np.where(ok, sy * w + sx, spare)
+        ok &= usable[q]
+        q[~ok] = spare
+        c = NEAR * far * (cand[:, 0] ** 2 + cand[:, 1] ** 2).astype(np.float32)
+        for (patch, wgt), tap in zip(patches, taps):
+            d = patch - np.take(flat_img, q + tap, axis=0)
+            c += np.einsum("ij,ij->i", d, d) * wgt
+        for nb in near:  # coherence: a pixel copying from where its neighbours do costs less
+            c += COHERE * (nb != cand).any(axis=1)
+        c[~ok] = np.inf
+        return c
+
+    def context() -> tuple[list, list]:
+        """The hole pixels' own patches (with their weights) and their neighbours' offsets, as they stand."""
+        grid[here] = off
+        return ([(np.take(flat_fill, t, axis=0), weight[t]) for t in own],
+                [np.take(grid, nb, axis=0) for nb in neighbours])
+
+    patches, near = context()
+    best = cost(off, patches, near)
+    bad = ~np.isfinite(best)
+    if bad.any():  # no usable start: a random visible pixel
+        pick = rng.integers(0, len(src_x), bad.sum())
+        off[bad] = np.stack([src_x[pick] - xs[bad], src_y[pick] - ys[bad]], axis=1)
+    for it in range(iterations):
+        if it or field is not None:
+            fill[ys, xs] = img[np.clip(ys + off[:, 1], 0, h - 1), np.clip(xs + off[:, 0], 0, w - 1)]
+        patches, near = context()
+        best = cost(off, patches, near)  # the neighbours moved on: today's price of keeping the offset
+        cands = near + [np.take(grid, np.clip(ys + dy, 0, h - 1) * w + np.clip(xs + dx, 0, w - 1), axis=0)
+                        for dy, dx in ((-4, 0), (4, 0), (0, -4), (0, 4))]
+        radius = max(h, w) // 2
+        while radius >= 2:
+            cands.append(off + rng.integers(-radius, radius + 1, off.shape))
+            radius //= 2
+        for cand in cands:
+            c = cost(cand, patches, near)
+            better = c < best
+            off[better], best[better] = cand[better], c[better]
+    out = np.zeros((h, w, 2), np.float32)
+    out[ys, xs] = off
+    return out
 
 
 def _given(background: str | Path | None) -> bool:

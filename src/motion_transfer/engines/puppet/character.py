@@ -16,8 +16,8 @@ from ...errors import RigError
 from ...pose.figure import Figure, find_figure
 from ...pose.skeleton import J
 from ...request import Progress
+from .background import remove_character
 from .extras import with_attached_parts
-from .fill import remove_character
 from .matte import make_matte
 from .mesh import build_layers
 from .model import Rig

@@ -1,5 +1,6 @@
-"""Filling what the character hid: the background where it stood, the torso behind its arms, the stretch of an
-arm that the other arm crossing it hides, and the forearms and hands that the image's border cuts off.
+"""Filling what the character hid: the torso behind its arms, the stretch of an arm that the other arm crossing
+it hides, and the forearms and hands that the image's border cuts off (the background where it stood:
+``background``).
 
 Done once per character (at rigging), never per frame.
 """
@@ -103,14 +104,6 @@ def _grain(crop: np.ndarray, hole: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 GRAIN = 0.35  # the fill's grain, as a fraction of the fine detail's strength around the hole
-
-
-def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
-    """The image's background with the character (grown a little, so no fringe of it is left) filled in."""
-    h, w = matte.shape
-    grow = max(3, round(0.015 * max(h, w)))
-    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
-    return push_pull_fill(image, hole)
 
 
 def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],

@@ -5,8 +5,8 @@ in its own colours, fading out, which hides the seam under a neighbouring layer 
 neighbour's colour when the layer moves. The body layer also covers the torso hidden behind the arms in the
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
 torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
-the sides the border's pixels repeated (fading out to the sides), above as a rounded cap (a head cut by the top
-edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
+the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
+top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -24,8 +24,9 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
+from .fill import ALIKE_DELTA_E, continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
+from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
+                    torso_quad)
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -204,40 +205,220 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
-CAP_HEIGHT = 0.45  # the cap above a head cut by the top edge: its height over the head's half-width there
+CAP_HEIGHT = 0.45  # without a face to measure: the cap's height over its half-width at the edge
+CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (times the cut's half-width)
+HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
+PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
+CAP_FEATHER = 0.04  # the cap's soft rim, as a share of its half-width
+STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
+HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
+STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
+SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
 
 
-def _top_cap(image: np.ndarray, matte: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
+def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
+    """(centre x, centre y, height) of the half-ellipse the top of the head follows, in the padded image whose
+    first ``top`` rows lie above the original image: centred on the eye line, as high as HEAD_TOP ear-to-ear
+    widths. None when the eyes or ears were not seen (no face to measure: a back view, a mascot)."""
+    eyes = joints[[J["left_eye"], J["right_eye"]]]
+    ears = joints[[J["left_ear"], J["right_ear"]]]
+    # the head's breadth: ear to ear facing the camera; turned away, the ears close up but the nose stays as far
+    # from the ear behind it
+    width = max(float(np.linalg.norm(ears[0] - ears[1])),
+                PROFILE * float(np.linalg.norm(joints[J["nose"]] - ears, axis=1).max()))
+    if not np.isfinite(eyes).all() or width < 4:
+        return None
+    centre = eyes.mean(axis=0)
+    return float(centre[0]), float(centre[1]), HEAD_TOP * width
+
+
+def cap_rows(matte: np.ndarray, joints: np.ndarray) -> int:
+    """How many rows above the image the top of a head cut by the top edge needs (0: none cut)."""
+    dome = _head_dome(joints, 0)
+    if dome is None or dome[1] <= 0:
+        return 0
+    edge = np.concatenate([[False], matte[0] > 0.5, [False]])
+    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
+    held = [(x1 - x0) / 2 for x0, x1 in zip(starts, ends) if x0 <= dome[0] <= x1]
+    if not held:
+        return 0
+    return max(0, int(np.ceil(max(dome[2] - dome[1], CAP_MIN * held[0]))) + 2)
+
+
+def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(``image`` with its ``top`` padded rows painted, their alpha [top, W]) for a character cut by the top edge.
 
-    Above each run of the character along the edge (a head, a raised hand) a rounded cap, as wide as the run and
-    at most CAP_HEIGHT of its half-width high, feathered at its rim; painted with the colours of the character's
-    pixels just below the edge spread by push-pull, and their fine detail mirrored upwards (hair continues as
-    hair, strands and all, without the streaks of the edge row repeated upwards, which smeared above a head that
-    moves down).
-    """
+    The run of the character along the edge that holds the head continues as the top of a head: the upper half
+    of an ellipse centred on the eye line, as high as a head is above its eyes, and as wide as the run where it
+    crosses the edge (so the head's outline goes on without a kink); other runs (or a head without a face to
+    measure) get a low rounded cap as wide as the run. The rim is soft. Painted in the hair's colours (the
+    pixels just below the edge that are not the face's skin, spread by push-pull) with strands of hair radiating
+    from the head's centre in the grain of the hair below (the edge row repeated upwards smeared streaks when
+    the head moved; the band's detail mirrored upwards read as a striped box)."""
     H, W = matte.shape
     edge = np.concatenate([[False], matte[top] > 0.5, [False]])
     starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
-    alpha = np.zeros((top + 1, W), np.float32)
+    dome = _head_dome(joints, top)
+    yy, xx = np.mgrid[0:top, 0:W].astype(np.float32)
+    alpha = np.zeros((top, W), np.float32)
+    centre = None
     for x0, x1 in zip(starts, ends):
-        half = (x1 - x0) / 2
-        cv2.ellipse(alpha, (round(x0 + half), top), (max(1, int(half)), max(1, int(min(top, CAP_HEIGHT * half)))),
-                    0, 180, 360, 1.0, -1)
-    alpha = cv2.GaussianBlur(alpha, (0, 0), max(1.0, 0.08 * top))[:top] * alpha[:top]
+        half = max(1.0, (x1 - x0) / 2)
+        cx, cy, b = x0 + half, float(top), min(float(top), CAP_HEIGHT * half)
+        if dome is not None and x0 <= dome[0] <= x1:
+            above = dome[1] - top  # the eye line's distance below the edge
+            if 0 < above < 0.95 * dome[2]:
+                # at least a little higher than a head without its hair: a head whose hair is cut this wide
+                # at the edge goes on above it for a while
+                cy, b = dome[1], min(max(dome[2], above + CAP_MIN * half), above + top - 1)
+                half = half / np.sqrt(1.0 - (above / b) ** 2)
+                centre = (cx, cy, max(half, b))
+        r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
+        soft = 1.0 - _smoothstep(1.0 - CAP_FEATHER, 1.0, r)
+        alpha = np.maximum(alpha, soft * (xx >= cx - half) * (xx <= cx + half))
     band = max(4, round(0.04 * (H - top)))
     known = np.zeros((H, W), bool)
     known[top:top + band] = matte[top:top + band] > 0.5
     hole = np.zeros((H, W), bool)
-    hole[:top] = alpha > 0
+    hole[:top] = alpha > 0.004
     out = push_pull_fill(image, hole, known)
-    below = image[top:top + band].astype(np.float32)
-    detail = below - cv2.GaussianBlur(below, (0, 0), 2.0)
-    d = np.arange(top, 0, -1) - 1  # each padded row's distance above the edge, less one
-    rows = np.where((d // band) % 2 == 0, d % band, band - 1 - d % band)  # the band reflected, again and again
-    painted = out[:top].astype(np.float32) + detail[rows] * known[top:top + band][rows][..., None]
-    out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
+    hair = known & ~_skin_like(image, joints, dome)
+    if hair.sum() >= 0.2 * known.sum() and hair.any():
+        # just above the edge the cap goes on in the edge's own colours (no seam where the image ends); higher
+        # up, in the hair's
+        rows = np.flatnonzero((alpha > 0.5).any(axis=1))
+        reach = max(2.0, HAIR_BLEND * (top - rows.min())) if len(rows) else 2.0
+        up = _smoothstep(0.0, reach, top - np.arange(top, dtype=np.float32))[:, None, None]
+        out[:top] = np.clip(up * push_pull_fill(image, hole, hair)[:top] + (1 - up) * out[:top] + 0.5, 0,
+                            255).astype(np.uint8)
+        known = hair
+    if known.any():
+        below = image[top:top + band].astype(np.float32)
+        detail = (below - cv2.GaussianBlur(below, (0, 0), 2.0))[known[top:top + band]]
+        strength = 1.4826 * float(np.median(np.abs(detail - np.median(detail, axis=0))))
+        if centre is None:
+            centre = (W / 2.0, float(top), float(top))
+        painted = out[:top].astype(np.float32) + STRANDS * strength * _strands((top, W), centre)[..., None]
+        out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
     return out, alpha
+
+
+def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, float] | None) -> np.ndarray:
+    """HxW bool: the face, not hair: the forehead (the middle of the dome above the eyes) and pixels of the
+    face's skin colour (measured around the nose); all False without a face."""
+    if dome is None:
+        return np.zeros(image.shape[:2], bool)
+    h, w = image.shape[:2]
+    cx, cy, height = dome
+    r = max(2, int(0.1 * height))
+    x, y = np.clip(np.round(joints[J["nose"]]).astype(int), 0, [w - 1, h - 1])
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = np.median(lab[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3), axis=0)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    forehead = ((xx - cx) / (FOREHEAD[0] * height)) ** 2 + ((yy - cy) / (FOREHEAD[1] * height)) ** 2 < 1
+    return forehead | (np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E)
+
+
+FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
+
+
+def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.ndarray:
+    """HxW float32 noise of unit spread drawn as strands of hair radiating from ``centre`` (x, y, radius):
+    fine across the strands, long along them."""
+    cx, cy, radius = centre
+    reach = float(np.hypot(max(cx, shape[1] - cx), max(cy, shape[0] - cy))) + 2
+    n_angle, n_radius = max(64, int(2 * np.pi * reach)), max(16, int(reach))
+    rng = np.random.default_rng(0)
+    polar = rng.standard_normal((n_angle, n_radius)).astype(np.float32)
+    polar = cv2.GaussianBlur(polar, (0, 0), sigmaX=max(1.0, STRAND_LENGTH * radius * n_radius / reach), sigmaY=1.2)
+    flat = cv2.warpPolar(polar, (shape[1], shape[0]), (cx, cy), reach,
+                         cv2.WARP_POLAR_LINEAR | cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+    return flat / max(float(flat.std()), 1e-6)
+
+
+OUTLINE_RING = 0.025  # how far (in shoulder widths) around the painted-in torso an arm's blurred outline reaches
+OUTLINE_IMAGE = 0.015  # ... and at least this much of the image's long side (a side view's shoulders are narrow)
+MIX_OFF_LAB = 14.0  # how far (Lab) from the line between two colours a pixel may lie and still be their blend
+
+
+def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray, hidden: np.ndarray,
+                      joints: np.ndarray) -> np.ndarray:
+    """``texture`` with the arm's outline left around the painted-in torso repainted in the torso's colour.
+
+    A blurred or anti-aliased arm edge reaches a few pixels past the arm's labelled pixels: once the torso
+    behind the arm is painted in, that edge stays on the body as a thin line of the arm's colour blended into
+    the shirt, which shows as a seam beside the arm whenever it moves. On a ring around the painted pixels, a
+    pixel that lies between the torso's local colour (the painted fill and the torso beyond the ring, spread
+    over it) and the arm's own colour is repainted with the torso's colour."""
+    if not hidden.any():
+        return texture
+    sw = max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
+    r = max(2, round(OUTLINE_RING * sw), round(OUTLINE_IMAGE * max(hidden.shape)))
+    grown = cv2.dilate(hidden.astype(np.uint8), None, iterations=r).astype(bool)
+    ring = grown & ~hidden & (matte > 0.5)
+    if not ring.any():
+        return texture
+    arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
+    lab = cv2.cvtColor(texture, cv2.COLOR_RGB2LAB).astype(np.float32)
+    clean = cv2.erode(hidden.astype(np.uint8), None, iterations=2).astype(bool)
+    clean |= (matte > 0.5) & ~cv2.dilate(grown.astype(np.uint8), None, iterations=r).astype(bool) & (labels >= 0) \
+        & ~np.isin(labels, arm_idx)
+    local = push_pull_fill(texture, ring, clean)
+    ref = cv2.cvtColor(local, cv2.COLOR_RGB2LAB).astype(np.float32)[ring]
+    # the arm's own colour: its pixels near the torso unlike the torso's colour there
+    arm_px = np.isin(labels, arm_idx) & grown & ~hidden
+    if arm_px.sum() < 20:
+        return texture
+    arm_lab = lab[arm_px]
+    ref_arm = cv2.cvtColor(push_pull_fill(texture, arm_px, clean), cv2.COLOR_RGB2LAB).astype(np.float32)[arm_px]
+    unlike = np.linalg.norm(arm_lab - ref_arm, axis=1) > 2 * ALIKE_DELTA_E
+    if unlike.sum() < 10:
+        return texture
+    arm_colour = np.median(arm_lab[unlike], axis=0)
+    px = lab[ring]
+    d = arm_colour - ref
+    t = np.einsum("ij,ij->i", px - ref, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
+    off = np.linalg.norm(px - ref - t[:, None] * d, axis=1)
+    blend = (t > 0.12) & (off < MIX_OFF_LAB) & (np.linalg.norm(d, axis=1) > 2 * ALIKE_DELTA_E)
+    if not blend.any():
+        return texture
+    out = texture.copy()
+    ys, xs = np.nonzero(ring)
+    out[ys[blend], xs[blend]] = local[ys[blend], xs[blend]]
+    return out
+
+
+UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
+
+
+def torso_under_arms(image: np.ndarray, labels: np.ndarray, matte: np.ndarray, reach: int,
+                     joints: np.ndarray) -> np.ndarray:
+    """HxW bool: arm pixels next to the torso (within ``reach``) that have the torso's colour there.
+
+    Where the parts' border runs inside the clothes (a strip of the dress counted with the arm hanging beside
+    it), the body layer stops short of its real outline, and when the arm swings away the background shows
+    through as a thin line down the dress. The body goes on under those pixels (with their own colours); the
+    arm's own colours (skin, another sleeve) are never taken, nor an arm lying across the front of the body
+    (inside the shoulder-hip quadrilateral: the torso behind it is painted in, and a sleeve of the shirt's
+    colour kept on the body there would stay behind as a ghost of the arm)."""
+    torso = labels == PARTS.index("torso")
+    front = np.zeros(labels.shape, np.uint8)
+    cv2.fillConvexPoly(front, np.round(torso_quad(joints)).astype(np.int32), 1)
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte > 0.5) & (front == 0)
+    if not torso.any() or not arm.any():
+        return np.zeros(labels.shape, bool)
+    dist, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
+    near = arm & (dist <= reach)
+    if not near.any():
+        return near
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    ys, xs = np.nonzero(near)
+    alike = np.linalg.norm(lab[ys, xs] - lab[iy[ys, xs], ix[ys, xs]], axis=1) < ALIKE_DELTA_E
+    out = np.zeros(labels.shape, bool)
+    out[ys[alike], xs[alike]] = True
+    # only what hangs together with the torso (no specks further along the arm)
+    pieces, _ = ndimage.label(out | torso)
+    return out & np.isin(pieces, np.unique(pieces[torso]))
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
@@ -248,6 +429,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
     # that moving it never shows a straight cut edge
     pads = border_pads(matte)
+    if pads[1]:  # room above the image for the whole top of a head cut by the top edge
+        pads = (pads[0], max(pads[1], cap_rows(matte, joints)), pads[2], pads[3])
     if any(pads):
         left, top, right, bottom = pads
 
@@ -259,14 +442,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # (hair, a shoulder) the repeated edge fades out, so nothing mirrored or streaked shows when it moves in
         Hp, Wp = matte.shape
         fade = np.ones((Hp, Wp), np.float32)
+        joints = joints + np.array([left, top], np.float64)
         if top:
-            image, fade[:top] = _top_cap(image, matte, top)
+            image, fade[:top] = _top_cap(image, matte, top, joints)
         if left:
             fade[:, :left] *= np.linspace(0.0, 1.0, left, endpoint=False, dtype=np.float32)[None, :]
         if right:
             fade[:, Wp - right:] *= np.linspace(1.0, 0.0, right, endpoint=False, dtype=np.float32)[None, :]
         matte = matte * fade
-        joints = joints + np.array([left, top], np.float64)
         # only the body continues (a limb cut by the border must not grow a streak that swings with it)
         margin = np.ones(matte.shape, bool)
         margin[top:top + rig.height, left:left + rig.width] = False
@@ -294,7 +477,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         core_full = own_full
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
-            core_full = own_full | hidden
+            texture_full = erase_arm_outline(texture_full, labels, matte, hidden, joints)
+            under = torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)), joints)
+            core_full = own_full | hidden | under
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden

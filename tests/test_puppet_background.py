@@ -1,0 +1,79 @@
+"""The background where the character stood: filled with what belongs there (no ghost of the character)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from motion_transfer.engines.puppet.background import remove_character
+
+RED = np.array([220, 30, 30], np.float32)
+
+
+def _figure(size: int = 240) -> np.ndarray:
+    """A person-shaped matte standing on the image's bottom edge."""
+    matte = np.zeros((size, size), np.float32)
+    cv2.ellipse(matte, (size // 2, size // 4), (size // 11, size // 8), 0, 0, 360, 1.0, -1)
+    cv2.rectangle(matte, (size // 3, size * 3 // 8), (size * 2 // 3, size - 1), 1.0, -1)
+    return cv2.GaussianBlur(matte, (0, 0), 1.0)
+
+
+def _foliage(size: int = 240) -> np.ndarray:
+    """Dark green leaves with bright specks of sky between them: fine detail everywhere."""
+    rng = np.random.default_rng(5)
+    img = np.zeros((size, size, 3), np.float32)
+    img[:] = (30, 70, 40)
+    for _ in range(500):
+        x, y = rng.integers(0, size, 2)
+        shade = rng.uniform(0.6, 1.6)
+        cv2.ellipse(img, (int(x), int(y)), (int(rng.integers(3, 9)), int(rng.integers(2, 5))),
+                    float(rng.uniform(0, 180)), 0, 360, (30 * shade, 90 * shade, 50 * shade), -1)
+    for _ in range(160):
+        x, y = rng.integers(0, size, 2)
+        cv2.circle(img, (int(x), int(y)), int(rng.integers(1, 3)), (225, 235, 225), -1)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _detail(img: np.ndarray) -> np.ndarray:
+    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
+
+
+def test_the_character_leaves_no_ghost_in_a_textured_background():
+    """Leaves behind a red figure: the fill holds no colour of the figure, has the leaves' fine detail (a smooth
+    average would show as a flat silhouette of the figure as soon as it moves) and their overall colour."""
+    background = _foliage()
+    matte = _figure()
+    image = background.copy()
+    image[matte > 0.5] = RED.astype(np.uint8)
+    soft = (matte > 0.05) & (matte <= 0.5)  # the anti-aliased rim: the figure's colour mixed into the leaves
+    image[soft] = (matte[soft, None] * RED + (1 - matte[soft, None]) * background[soft]).astype(np.uint8)
+    out = remove_character(image, matte)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    away = ~cv2.dilate(hole.astype(np.uint8), None, iterations=8).astype(bool)
+    assert (out[away] == image[away]).all()  # the background itself is left as it is
+    filled = out[hole].astype(np.float32)
+    reddish = (filled[:, 0] > filled[:, 1] + 60) & (filled[:, 0] > 120)
+    assert reddish.mean() < 0.002, f"{reddish.mean():.1%} of the fill has the figure's colour"
+    inner = cv2.erode(hole.astype(np.uint8), None, iterations=6).astype(bool)
+    outside = ~cv2.dilate(hole.astype(np.uint8), None, iterations=6).astype(bool)
+    d_in, d_out = _detail(out)[inner].mean(), _detail(image)[outside].mean()
+    assert d_in > 0.6 * d_out, f"the fill is flat: fine detail {d_in:.1f} inside, {d_out:.1f} around it"
+    mean_in, mean_out = out[inner].astype(np.float32).mean(0), image[outside].astype(np.float32).mean(0)
+    assert np.abs(mean_in - mean_out).max() < 20, (mean_in, mean_out)
+
+
+def test_a_plain_wall_is_filled_smoothly():
+    """A plain wall with a gradient: the fill continues it without steps (copied patches of a gradient from
+    elsewhere would meet in visible steps) and without the figure's colour."""
+    size = 240
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    wall = np.stack([150 + 0.3 * ys, 150 + 0.3 * ys, 160 + 0.2 * xs], axis=2)
+    background = np.clip(wall, 0, 255).astype(np.uint8)
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    assert np.abs(out[hole] - background[hole]).max(axis=1).mean() < 12
+    step = np.abs(np.diff(out, axis=0)).max(axis=2)[hole[1:] & hole[:-1]]
+    assert step.max() <= 6, f"a step of {step.max()} levels inside the fill of a smooth wall"
