@@ -336,58 +336,6 @@ def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.n
     return flat / max(float(flat.std()), 1e-6)
 
 
-OUTLINE_RING = 0.025  # how far (in shoulder widths) around the painted-in torso an arm's blurred outline reaches
-OUTLINE_IMAGE = 0.015  # ... and at least this much of the image's long side (a side view's shoulders are narrow)
-MIX_OFF_LAB = 14.0  # how far (Lab) from the line between two colours a pixel may lie and still be their blend
-
-
-def erase_arm_outline(texture: np.ndarray, labels: np.ndarray, matte: np.ndarray, hidden: np.ndarray,
-                      joints: np.ndarray) -> np.ndarray:
-    """``texture`` with the arm's outline left around the painted-in torso repainted in the torso's colour.
-
-    A blurred or anti-aliased arm edge reaches a few pixels past the arm's labelled pixels: once the torso
-    behind the arm is painted in, that edge stays on the body as a thin line of the arm's colour blended into
-    the shirt, which shows as a seam beside the arm whenever it moves. On a ring around the painted pixels, a
-    pixel that lies between the torso's local colour (the painted fill and the torso beyond the ring, spread
-    over it) and the arm's own colour is repainted with the torso's colour."""
-    if not hidden.any():
-        return texture
-    sw = max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
-    r = max(2, round(OUTLINE_RING * sw), round(OUTLINE_IMAGE * max(hidden.shape)))
-    grown = cv2.dilate(hidden.astype(np.uint8), None, iterations=r).astype(bool)
-    ring = grown & ~hidden & (matte > 0.5)
-    if not ring.any():
-        return texture
-    arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
-    lab = cv2.cvtColor(texture, cv2.COLOR_RGB2LAB).astype(np.float32)
-    clean = cv2.erode(hidden.astype(np.uint8), None, iterations=2).astype(bool)
-    clean |= (matte > 0.5) & ~cv2.dilate(grown.astype(np.uint8), None, iterations=r).astype(bool) & (labels >= 0) \
-        & ~np.isin(labels, arm_idx)
-    local = push_pull_fill(texture, ring, clean)
-    ref = cv2.cvtColor(local, cv2.COLOR_RGB2LAB).astype(np.float32)[ring]
-    # the arm's own colour: its pixels near the torso unlike the torso's colour there
-    arm_px = np.isin(labels, arm_idx) & grown & ~hidden
-    if arm_px.sum() < 20:
-        return texture
-    arm_lab = lab[arm_px]
-    ref_arm = cv2.cvtColor(push_pull_fill(texture, arm_px, clean), cv2.COLOR_RGB2LAB).astype(np.float32)[arm_px]
-    unlike = np.linalg.norm(arm_lab - ref_arm, axis=1) > 2 * ALIKE_DELTA_E
-    if unlike.sum() < 10:
-        return texture
-    arm_colour = np.median(arm_lab[unlike], axis=0)
-    px = lab[ring]
-    d = arm_colour - ref
-    t = np.einsum("ij,ij->i", px - ref, d) / np.maximum(np.einsum("ij,ij->i", d, d), 1e-6)
-    off = np.linalg.norm(px - ref - t[:, None] * d, axis=1)
-    blend = (t > 0.12) & (off < MIX_OFF_LAB) & (np.linalg.norm(d, axis=1) > 2 * ALIKE_DELTA_E)
-    if not blend.any():
-        return texture
-    out = texture.copy()
-    ys, xs = np.nonzero(ring)
-    out[ys[blend], xs[blend]] = local[ys[blend], xs[blend]]
-    return out
-
-
 UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
 
 
@@ -477,7 +425,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         core_full = own_full
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
-            texture_full = erase_arm_outline(texture_full, labels, matte, hidden, joints)
             under = torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)), joints)
             core_full = own_full | hidden | under
         elif name == "drape":  # the cape behind the legs and the body, painted in
