@@ -24,9 +24,8 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import ALIKE_DELTA_E, continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
-from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
-                    torso_quad)
+from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
+from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
 
 
 def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -336,39 +335,6 @@ def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.n
     return flat / max(float(flat.std()), 1e-6)
 
 
-UNDER = 0.025  # how far under an arm the body goes on where the arm's pixels look like the torso beside them
-
-
-def torso_under_arms(image: np.ndarray, labels: np.ndarray, matte: np.ndarray, reach: int,
-                     joints: np.ndarray) -> np.ndarray:
-    """HxW bool: arm pixels next to the torso (within ``reach``) that have the torso's colour there.
-
-    Where the parts' border runs inside the clothes (a strip of the dress counted with the arm hanging beside
-    it), the body layer stops short of its real outline, and when the arm swings away the background shows
-    through as a thin line down the dress. The body goes on under those pixels (with their own colours); the
-    arm's own colours (skin, another sleeve) are never taken, nor an arm lying across the front of the body
-    (inside the shoulder-hip quadrilateral: the torso behind it is painted in, and a sleeve of the shirt's
-    colour kept on the body there would stay behind as a ghost of the arm)."""
-    torso = labels == PARTS.index("torso")
-    front = np.zeros(labels.shape, np.uint8)
-    cv2.fillConvexPoly(front, np.round(torso_quad(joints)).astype(np.int32), 1)
-    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte > 0.5) & (front == 0)
-    if not torso.any() or not arm.any():
-        return np.zeros(labels.shape, bool)
-    dist, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
-    near = arm & (dist <= reach)
-    if not near.any():
-        return near
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    ys, xs = np.nonzero(near)
-    alike = np.linalg.norm(lab[ys, xs] - lab[iy[ys, xs], ix[ys, xs]], axis=1) < ALIKE_DELTA_E
-    out = np.zeros(labels.shape, bool)
-    out[ys[alike], xs[alike]] = True
-    # only what hangs together with the torso (no specks further along the arm)
-    pieces, _ = ndimage.label(out | torso)
-    return out & np.isin(pieces, np.unique(pieces[torso]))
-
-
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -425,8 +391,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         core_full = own_full
         if name == "body":
             texture_full, hidden = fill_hidden_torso(image, labels, joints)
-            under = torso_under_arms(image, labels, matte, max(2, round(UNDER * extent)), joints)
-            core_full = own_full | hidden | under
+            core_full = own_full | hidden
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
