@@ -42,6 +42,18 @@ def _character():
     return rgb, joints, face
 
 
+def _widest_mouth(face, faces: np.ndarray, rgb: np.ndarray):
+    """(the character's texture, its face animator, the mouth's targets) at the frame where the actor's mouth
+    opens widest: the texture is warped in place to that frame."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    anim.apply(t)
+    return tex, anim, anim.targets(t)
+
+
 def _corr(a, b):
     ok = np.isfinite(a) & np.isfinite(b)
     return float(np.corrcoef(a[ok], b[ok])[0, 1])
@@ -124,15 +136,9 @@ def test_face_warp_follows_mouth_blinks_and_head_turn():
 
 def test_opened_mouth_shows_a_dark_cavity():
     """A character whose mouth is closed in the image gets a dark inside when the actor opens its mouth."""
-    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
-
-    clip, _, faces = _talk()
+    _, _, faces = _talk()
     rgb, _, face = _character()
-    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
-    t = int(np.argmax(fm.mouth_opening(faces)))
-    anim.apply(t)
-    pts = anim.targets(t)
+    tex, _, pts = _widest_mouth(face, faces, rgb)
     a, b = pts[13], pts[14]
     mid = np.round((a + b) / 2).astype(int)
     assert np.linalg.norm(a - b) > 4
@@ -401,11 +407,7 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     stretched across the gap."""
     import cv2
 
-    from motion_transfer.engines.puppet.face import (
-        FaceAnimator,
-        face_drive,
-        face_rig_for,
-    )
+    from motion_transfer.engines.puppet.face import face_rig_for
     from motion_transfer.samples import character_pose, render_mannequin
 
     _, _, faces = _talk()
@@ -422,12 +424,8 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     top = face.points[13, 1] + 0.4 * (face.points[14, 1] - face.points[13, 1])
     rgb = rgb.copy()
     rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < top)] = (236, 232, 224)
-    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    tex, anim, pts = _widest_mouth(face, faces, rgb)
     assert anim.teeth is not None  # the image shows teeth in its open mouth
-    t = int(np.argmax(fm.mouth_opening(faces)))
-    anim.apply(t)
-    pts = anim.targets(t)
     up, low = pts[13], pts[14]
     assert np.linalg.norm(low - up) > anim.rest_gap + 3
     out = tex[:, :, :3].astype(np.float32)
@@ -454,16 +452,10 @@ def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips
     """The inside of an opened mouth is the image's lips in shadow, not one fixed near-black: on a pale, bright
     picture (an overexposed clip) it is lighter, in proportion to the lips (yet clearly darker than them), it
     stays a mouth's red-brown, and it darkens in from the lip line instead of starting with a hard edge."""
-    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
-
     _, _, faces = _talk()
     rgb, _, face = _character()
     pale = (255 - 0.45 * (255 - rgb.astype(np.float32))).astype(np.uint8)  # washed out
-    tex = np.dstack([pale, np.full(pale.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
-    t = int(np.argmax(fm.mouth_opening(faces)))
-    anim.apply(t)
-    pts = anim.targets(t)
+    tex, _, pts = _widest_mouth(face, faces, pale)
     up, low = pts[13], pts[14]
     assert np.linalg.norm(low - up) > 6
     out = tex[:, :, :3].astype(np.float32)

@@ -32,6 +32,17 @@ def _hand_texture(rgb, joints):
     return np.dstack([rgb, np.where(skin & (near > 0), 255, 0).astype(np.uint8)])
 
 
+def _right_hand():
+    """(clip, frames, frame 0, the right hand's joints in it, its hand rig, the hand-only texture) of the
+    "fingers" motion: the open hand of frame 0, rigged as the character's."""
+    from motion_transfer.engines.puppet.hands import build_hand_rig
+
+    clip, frames = _fingers()
+    rgb = frames[0]
+    joints = clip.hands[0, 1, :, :2].astype(np.float64)
+    return clip, frames, rgb, joints, build_hand_rig(joints, "right", rgb.shape[:2]), _hand_texture(rgb, joints)
+
+
 def test_generated_hand_reads_as_drawn():
     """MediaPipe's finger bends on the generated frames follow the drawn curl."""
     from motion_transfer.pose.estimator import detect_image
@@ -63,18 +74,10 @@ def test_fingers_follow_the_actor(tmp_path):
     where the fingers are bent most (light bends are within MediaPipe's own noise of a few degrees). Measured
     as the engine's tracks and the bench are, MediaPipe in video mode over the clip: single-image detection
     flips between two readings of a half-curled finger from one frame to the next."""
-    from motion_transfer.engines.puppet.hands import (
-        HandAnimator,
-        build_hand_rig,
-        hand_drive,
-    )
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
 
-    clip, frames = _fingers()
-    rgb = frames[0]
-    joints = clip.hands[0, 1, :, :2].astype(np.float64)
-    rig = build_hand_rig(joints, "right", rgb.shape[:2])
+    clip, frames, rgb, _, rig, tex = _right_hand()
     assert rig is not None
-    tex = _hand_texture(rgb, joints)
     backdrop = rgb.copy()
     backdrop[tex[:, :, 3] > 0] = rgb[5, 5]  # the hand's place, emptied: what shows where a finger leaves
     anim = HandAnimator()
@@ -136,17 +139,9 @@ def test_what_the_layer_holds_beside_the_fingers_stays_whole():
     torn open into a hole, while the fingers themselves still move."""
     import cv2
 
-    from motion_transfer.engines.puppet.hands import (
-        HandAnimator,
-        build_hand_rig,
-        hand_drive,
-    )
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
 
-    clip, frames = _fingers()
-    rgb = frames[0]
-    joints = clip.hands[0, 1, :, :2].astype(np.float64)
-    rig = build_hand_rig(joints, "right", rgb.shape[:2])
-    tex = _hand_texture(rgb, joints)
+    clip, frames, rgb, joints, rig, tex = _right_hand()
     # a blue sleeve filling the box's empty corners beside the fingers, a few pixels away from them
     x0, y0, x1, y1 = rig.box
     hand = cv2.dilate((tex[:, :, 3] > 0).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
