@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import LAYERS, LEG_PARTS, PARTS, part_segment, torso_quad
+from .model import LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -451,7 +451,7 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     tube = np.zeros(px.shape, bool)
     for part, (a, b) in zip(LAYERS[name][:2], bones):
-        d = _point_seg_dist(px, py, a, b)
+        d = segment_distance(px, py, a, b)
         mine = labels[box] == PARTS.index(part)
         # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
         r = float(np.percentile(d[mine], 75)) if mine.sum() > 20 else BRIDGE_RADIUS * sw
@@ -474,13 +474,6 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
 
 BRIDGE_PIECE = 0.05  # a piece of an arm holding at least this share of its pixels is joined to the others
 BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder widths)
-
-
-def _point_seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ab = b - a
-    L2 = max(float(ab @ ab), 1e-9)
-    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
-    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
 
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
@@ -509,14 +502,14 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     # as thick as the arm where the border cuts it (its pixels along the edge, two deep), within human bounds
     r = float(np.clip((own & edge).sum() / 4.0, CUT_FOREARM[0] * sw, CUT_FOREARM[1] * sw))
-    d_fore = _point_seg_dist(px, py, elbow, wrist)
-    d_hand = _point_seg_dist(px, py, wrist, wrist + 1.3 * (knuckles - wrist))
+    d_fore = segment_distance(px, py, elbow, wrist)
+    d_hand = segment_distance(px, py, wrist, wrist + 1.3 * (knuckles - wrist))
     forearm = d_fore < r
     hand = (d_hand < CUT_HAND * r) & ~forearm
     # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
     # whole, may have left them to the upper arm): they turn with the forearm drawn on from them
     upper = labels == PARTS.index(LAYERS[name][0])
-    past = upper & (d_fore < _point_seg_dist(px, py, joints[J[f"{side}_shoulder"]], elbow))
+    past = upper & (d_fore < segment_distance(px, py, joints[J[f"{side}_shoulder"]], elbow))
     labels[past] = PARTS.index(LAYERS[name][1])
     new = (forearm | hand) & ~inside & (matte < 0.5)
     if new.sum() < 20:

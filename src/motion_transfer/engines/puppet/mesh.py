@@ -25,16 +25,8 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
 from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
-from .model import CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment
-
-
-def _point_seg_dist(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ab = b - a
-    L2 = float(ab @ ab)
-    if L2 < 1e-9:
-        return np.linalg.norm(p - a, axis=1)
-    t = np.clip(((p - a) @ ab) / L2, 0.0, 1.0)
-    return np.linalg.norm(p - (a + t[:, None] * ab), axis=1)
+from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
+                    segment_distance)
 
 
 def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
@@ -126,7 +118,8 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
-            d = np.stack([_point_seg_dist(verts, *part_segment(b, ext)) for b in bones[1:]], axis=1)
+            d = np.stack([segment_distance(verts[:, 0], verts[:, 1], *part_segment(b, ext)) for b in bones[1:]],
+                         axis=1)
             vert_bone = 1 + np.argmin(d, axis=1)
         W = np.zeros((n, len(bones)))
         W[np.arange(n), vert_bone] = 1.0

@@ -59,6 +59,16 @@ CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
 TORSO_CORNERS = (J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"])
 
 
+def segment_distance(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from points (``px``, ``py``: arrays of one shape, e.g. pixel grids) to the segment a-b."""
+    ab = b - a
+    L2 = float(ab @ ab)
+    if L2 < 1e-9:
+        return np.hypot(px - a[0], py - a[1])
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
+    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
+
+
 def part_segment(part: str, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(start, end) of a limb part's bone in ``joints`` ([33 or 36, C]; any trailing coordinates)."""
     a, b = PART_ENDS[part]

@@ -13,21 +13,12 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
-from .model import LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, torso_quad
+from .model import (LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, segment_distance,
+                    torso_quad)
 from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
-
-
-def _seg_dist(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Distance from pixel grids to segment a-b."""
-    ab = b - a
-    L2 = float(ab @ ab)
-    if L2 < 1e-9:
-        return np.hypot(px - a[0], py - a[1])
-    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / L2, 0.0, 1.0)
-    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
 
 
 def part_segments(joints: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -82,7 +73,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     quad = torso_quad(jj)
     qmask = np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(qmask, np.round(quad).astype(np.int32), 1)
-    d_edges = np.min([_seg_dist(px, py, quad[i], quad[(i + 1) % 4]) for i in range(4)], axis=0)
+    d_edges = np.min([segment_distance(px, py, quad[i], quad[(i + 1) % 4]) for i in range(4)], axis=0)
     scores[PARTS.index("torso")] = np.where(qmask > 0, np.maximum(-d_edges - 0.05 * sw, -0.03 * sw),
                                             d_edges - 0.05 * sw)
     used.append("torso")
@@ -90,7 +81,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     ears = float(np.linalg.norm(jj[J["left_ear"]] - jj[J["right_ear"]]))
     a, b = segs["head"]
     r_head = max(0.5 * ears, 0.35 * float(np.linalg.norm(b - a)), 2.0)
-    scores[PARTS.index("head")] = _seg_dist(px, py, a, b) - r_head
+    scores[PARTS.index("head")] = segment_distance(px, py, a, b) - r_head
     used.append("head")
     for part in LIMB_PARTS:
         seen = part_visibility(part, vis)
@@ -109,7 +100,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         measured = float(np.median(vals))
         # a limb over the body has no edge in the silhouette: its thickness is unknown, take the usual one
         r = float(np.clip(measured, 0.6 * default, 1.3 * default)) if measured < 1.3 * default else default
-        score = _seg_dist(px, py, a, b) - r
+        score = segment_distance(px, py, a, b) - r
         # the pose model's depth is unreliable for limbs over the body, its visibility is not: a poorly
         # visible limb is behind the body in the image, and the torso keeps its pixels
         hidden = seen < 0.5
@@ -118,7 +109,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         scores[PARTS.index(part)] = score
         radii[part] = r
         used.append(part)
-        core = (_seg_dist(px, py, a, b) < 0.4 * r) & m
+        core = (segment_distance(px, py, a, b) < 0.4 * r) & m
         if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
         else:
@@ -170,7 +161,7 @@ def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: 
         core = (axis_core == li) & m
         if not parts or core.sum() < 10:
             continue
-        nd = np.min([_seg_dist(px, py, *segs[p]) / max(radii[p], 1.0) for p in parts], axis=0)
+        nd = np.min([segment_distance(px, py, *segs[p]) / max(radii[p], 1.0) for p in parts], axis=0)
         reach = nd < 3.0
         ys, xs = np.nonzero(reach)
         if len(ys) < 50:
@@ -227,14 +218,11 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
         mine = out == pi
         if not mine.any():
             continue
-        far = mine & (_seg_dist(px, py, *segs[part]) > REACH[part[2:]] * r)
+        far = mine & (segment_distance(px, py, *segs[part]) > REACH[part[2:]] * r)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
             out[far] = others[np.argmin(scores[others][:, far], axis=0)]
     return out
-
-
-HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
 
 
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
@@ -298,6 +286,9 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
     return out
+
+
+HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
 
 
 def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarray,
@@ -431,7 +422,7 @@ def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside
     torso_i = PARTS.index("torso")
     # the torso's colours, inside the shoulder-hip quadrilateral (``inside``: not the neck) and away from every
     # limb (a limb lying over it must not teach the torso its colour)
-    dists = {part: _seg_dist(px, py, *segs[part]) for part in radii}
+    dists = {part: segment_distance(px, py, *segs[part]) for part in radii}
     near_limb = np.zeros_like(m)
     for part, r in radii.items():
         near_limb |= dists[part] < 2.5 * r
