@@ -194,3 +194,33 @@ def test_a_finger_pointing_at_the_camera_ends_in_a_round_knuckle():
     iou = (ours & want & end).sum() / ((ours | want) & end).sum()
     assert iou > 0.56
     assert (want & ~ours & end).sum() < 0.4 * (want & end).sum()
+
+
+def test_a_video_hand_too_small_to_read_keeps_the_fingers_still_with_a_finding(tmp_path):
+    """From the character's image to its rig: the open right hand of the "fingers" motion's first frame is found
+    and bent by the actor's curl; the same actor filmed so far away that its hand is under ``MIN_HAND_PX``
+    (its finger readings would be the hand model's noise) leaves the fingers still, and the user is told."""
+    from PIL import Image
+
+    from motion_transfer.engines.puppet.engine import load_character
+    from motion_transfer.engines.puppet.hands import MIN_HAND_PX, hand_animator
+    from motion_transfer.engines.puppet.settings import Settings
+    from motion_transfer.request import Request
+
+    clip, _, rgb, _, _, _ = _right_hand()
+    Image.fromarray(rgb).save(tmp_path / "character.png")
+    req = Request(image=tmp_path / "character.png", video=tmp_path / "unused.mp4", output=tmp_path / "out.mp4",
+                  orientation="image")
+    rig = load_character(req, Settings.from_request(req))
+    track = clip.to_track()
+    anim, notes = hand_animator(rig, track)
+    assert anim is not None and [h.rig.side for h in anim.hands] == ["right"]
+    assert not any("too small" in n.message for n in notes)
+    far = clip.to_track()
+    hand = far.right_hand.astype(np.float64)
+    wrist = hand[:, :1, :2]
+    hand[:, :, :2] = wrist + (hand[:, :, :2] - wrist) * (0.7 * MIN_HAND_PX / np.median(hand_size(hand)))
+    far.right_hand[:] = hand
+    anim, notes = hand_animator(rig, far)
+    assert anim is None
+    assert any(n.code == "fingers_still" and "right" in n.message and "too small" in n.message for n in notes)
