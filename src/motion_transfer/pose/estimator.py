@@ -74,7 +74,7 @@ class _StderrSilencer:
 native_stderr_silenced = _StderrSilencer()
 
 
-_IMPORT_LOCK = threading.Lock()
+_IMPORT_LOCK = threading.RLock()  # re-entrant: a stand-in used while MediaPipe imports loads in the same thread
 
 
 def _solutions():
