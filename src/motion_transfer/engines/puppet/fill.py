@@ -139,11 +139,31 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
     opened = cv2.morphologyEx((closed & arm).astype(np.uint8), cv2.MORPH_OPEN, None,
                               iterations=max(1, round(0.015 * sw))).astype(bool)
-    hidden = ((qm & arm) | opened).astype(np.uint8)
+    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
     return np.isin(pieces, keep[keep > 0])
+
+
+def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pixels of a glove (a hand part far larger than a hand: a boxing glove, a mitten, a held
+    ball) that the rest of the figure without that arm encloses (a closing a little wider than the glove): a glove held up
+    in guard in front of the shoulders, outside the torso's quadrilateral, hides the body, and left unfilled
+    the filled background showed through the body there once the glove moved away (the robot boxer)."""
+    out = np.zeros(labels.shape, bool)
+    for name in ("arm_l", "arm_r"):
+        hand = labels == PARTS.index(LAYERS[name][2])
+        area = int(hand.sum())
+        if area < (GLOVE * sw) ** 2:
+            continue
+        rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+        out |= _close(rest, max(2, round(GLOVE_CLOSE * np.sqrt(area / np.pi)))) & hand
+    return out
+
+
+GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove
+GLOVE_CLOSE = 1.2  # the closing's radius, in the radii of a disc as large as the glove
 
 
 CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
