@@ -504,8 +504,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     stumps of a sleeve. Returns whether anything was drawn.
 
     What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
-    own pixels carried on along the upper arm) to a hem a little past the elbow; from there (or from the border,
-    a bare arm) the forearm, tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the
+    own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
+    long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
+    tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the
     image shows below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only
     when there is none), shaded round, with soft outlines. Only when the image shows the arm down to the border
     (its own pixels touch it there) and not its wrist."""
@@ -537,8 +538,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     cut = own & edge
     bare = np.median(np.linalg.norm(lab[cut] - _lab(skin), axis=1)) < SKIN_LIKE
-    sleeve = np.zeros(labels.shape, bool) if bare else _continue_sleeve(image, matte, labels, own & inside, free,
-                                                                         (x0, y0, w, h), shoulder, elbow, sw, name)
+    sleeve = np.zeros(labels.shape, bool)
+    if not bare:  # cut above the elbow: the sleeve goes on to a hem past it; below: a long sleeve, to the wrist
+        parts = [PARTS.index(p) for p in LAYERS[name]]
+        cut_above = not (x0 <= elbow[0] < x0 + w and y0 <= elbow[1] < y0 + h)
+        bone = (shoulder, elbow, SLEEVE_HEM * sw, parts[:2]) if cut_above else (elbow, wrist, 0.0, parts[1:2] * 2)
+        sleeve = _continue_sleeve(image, matte, labels, own & inside, free, (x0, y0, w, h), *bone)
     # the forearm from the elbow (or from where a bare arm is cut) to the wrist, tapering; a bare arm as thick
     # as the cut shows it
     r_e = CUT_ELBOW * sw
@@ -569,6 +574,7 @@ SKIN_LIKE = 22.0  # the cut's colour this near the skin's (Lab): a bare arm, not
 SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its middle
 SOFT = 0.25  # the soft outline of a drawn forearm and hand, as a share of its radius
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
+SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 
 
 def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
@@ -636,14 +642,15 @@ THUMB = 0.45  # the thumb's radius, in the wrist's radii
 
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,
-                     frame: tuple[int, int, int, int], shoulder: np.ndarray, elbow: np.ndarray, sw: float,
-                     name: str) -> np.ndarray:
-    """The sleeve of the arm ``name`` carried on past the border it is cut by (changing ``image``, ``matte`` and
-    ``labels`` in place): each pixel past the border along the upper arm takes the mean of the arm's own pixels
-    it comes from, a few steps back inside the image, up to a rounded hem SLEEVE_HEM past the elbow. Returns
-    the mask of the pixels drawn."""
+                     frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
+                     parts: list[int]) -> np.ndarray:
+    """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
+    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place): each pixel past the border
+    along the bone ``start`` -> ``end`` takes the mean of the sleeve's solid pixels it comes from, a few steps
+    back inside the image, up to a soft hem ``hem`` pixels past ``end``; labelled ``parts[0]`` before ``end``,
+    ``parts[1]`` past it. Returns the mask of the pixels drawn."""
     x0, y0, w, h = frame
-    bone = elbow - shoulder
+    bone = end - start
     length = float(np.linalg.norm(bone))
     if length < 1e-6:
         return np.zeros(labels.shape, bool)
@@ -658,11 +665,12 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
         else:
             back = np.where((p > hi) | (p < lo), np.inf, back)
     ok = free & np.isfinite(back) & (back > 0)
-    reach = ((px - shoulder[0]) * u[0] + (py - shoulder[1]) * u[1]) - length
-    hem = SLEEVE_HEM * sw
-    ok &= reach < hem
+    reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
+    ok &= reach < max(hem, 1.0)
     if not ok.any():
         return ok
+    # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
+    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=2).astype(bool)
     colour = np.zeros(image.shape, np.float32)
     count = np.zeros((H, W), np.float32)
     for step in (0.0, 3.0, 6.0):
@@ -670,7 +678,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
         sy = np.round(py - (back + step) * u[1]).astype(np.int32)
         inb = ok & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)
         sx, sy = np.clip(sx, 0, W - 1), np.clip(sy, 0, H - 1)
-        hit = inb & own[sy, sx]
+        hit = inb & solid[sy, sx]
         colour[hit] += image[sy[hit], sx[hit]]
         count[hit] += 1
     drawn = ok & (count > 0)
@@ -678,7 +686,9 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     if drawn.sum() < 20:
         return np.zeros(labels.shape, bool)
     image[drawn] = np.clip(colour[drawn] / count[drawn][:, None] + 0.5, 0, 255).astype(image.dtype)
-    # a rounded hem: soft over its last stretch
-    matte[drawn] = 1.0 - _smoothstep(hem - 0.5 * hem, hem, reach[drawn])
-    labels[drawn] = np.where(reach[drawn] < 0, PARTS.index(LAYERS[name][0]), PARTS.index(LAYERS[name][1]))
+    # soft at its sides (over SLEEVE_SOFT pixels) and over the last stretch to its hem
+    side = cv2.distanceTransform((drawn | own).astype(np.uint8), cv2.DIST_L2, 3)[drawn] / SLEEVE_SOFT
+    fade = 1.0 - _smoothstep(0.5 * hem - SLEEVE_SOFT, max(hem, 1.0), reach[drawn])
+    matte[drawn] = np.minimum(fade, np.clip(side, 0.0, 1.0))
+    labels[drawn] = np.where(reach[drawn] < 0, parts[0], parts[1])
     return drawn
