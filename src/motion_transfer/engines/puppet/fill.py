@@ -534,7 +534,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     upper = labels == PARTS.index(LAYERS[name][0])
     past = upper & (d_fore < segment_distance(px, py, shoulder, elbow))
     labels[past] = PARTS.index(LAYERS[name][1])
-    free = ~inside & (matte < 0.5)
+    # past the border the arm goes over nothing, or over the body's own guessed continuation (in front of it,
+    # as an arm hanging down is; the body is painted in behind it: hidden_torso)
+    free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     cut = own & edge
     bare = np.median(np.linalg.norm(lab[cut] - _lab(skin), axis=1)) < SKIN_LIKE
@@ -560,8 +562,17 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         return False
     # shaded round (lighter along the middle, darker to the sides), the skin's own spread of shades
     shade = 1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2
-    image[new] = np.clip(skin[None, :] * shade[new][:, None], 0, 255).astype(image.dtype)
-    matte[new] = 1.0 - _smoothstep(1.0 - SOFT, 1.0, d[new])
+    # soft outside its outline, where nothing else is (the layer's band fades out there; a soft edge inside it
+    # would let the band of the body's continuation under it show as a thin line around it)
+    ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
+    paint = new | ring
+    image[paint] = np.clip(skin[None, :] * shade[paint][:, None], 0, 255).astype(image.dtype)
+    matte[new] = 1.0
+    matte[ring] = np.maximum(matte[ring], 1.0 - _smoothstep(1.0, 1.0 + SOFT, d[ring]))
+    if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
+        arm = (own & inside) | sleeve | (new & (matte > 0.5))
+        side = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
+        matte[sleeve] = np.minimum(matte[sleeve], np.clip(side, 0.0, 1.0))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return True
@@ -572,7 +583,7 @@ CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
 SKIN_LIKE = 22.0  # the cut's colour this near the skin's (Lab): a bare arm, not a sleeve
 SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its middle
-SOFT = 0.25  # the soft outline of a drawn forearm and hand, as a share of its radius
+SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 
@@ -686,9 +697,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     if drawn.sum() < 20:
         return np.zeros(labels.shape, bool)
     image[drawn] = np.clip(colour[drawn] / count[drawn][:, None] + 0.5, 0, 255).astype(image.dtype)
-    # soft at its sides (over SLEEVE_SOFT pixels) and over the last stretch to its hem
-    side = cv2.distanceTransform((drawn | own).astype(np.uint8), cv2.DIST_L2, 3)[drawn] / SLEEVE_SOFT
-    fade = 1.0 - _smoothstep(0.5 * hem - SLEEVE_SOFT, max(hem, 1.0), reach[drawn])
-    matte[drawn] = np.minimum(fade, np.clip(side, 0.0, 1.0))
+    # soft over the last stretch to its hem
+    matte[drawn] = 1.0 - _smoothstep(0.5 * hem - SLEEVE_SOFT, max(hem, 1.0), reach[drawn])
     labels[drawn] = np.where(reach[drawn] < 0, parts[0], parts[1])
     return drawn
