@@ -148,9 +148,9 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
 
 def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
     """HxW bool: the pixels of a glove (a hand part far larger than a hand: a boxing glove, a mitten, a held
-    ball) that the rest of the figure without that arm encloses (a closing a little wider than the glove): a glove held up
-    in guard in front of the shoulders, outside the torso's quadrilateral, hides the body, and left unfilled
-    the filled background showed through the body there once the glove moved away (the robot boxer)."""
+    ball) that the rest of the figure without that arm encloses (a closing a little wider than the glove): a
+    glove held up in guard in front of the shoulders, outside the torso's quadrilateral, hides the body, and left
+    unfilled the filled background showed through the body there once the glove moved away (the robot boxer)."""
     out = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
         hand = labels == PARTS.index(LAYERS[name][2])
@@ -506,9 +506,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
     long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
-    tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the
-    image shows below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only
-    when there is none), shaded round, with soft outlines. Only when the image shows the arm down to the border
+    tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the image shows below the
+    face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there is none),
+    shaded round, with soft outlines. Only when the image shows the arm down to the border
     (its own pixels touch it there) and not its wrist."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
@@ -560,7 +560,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
         return False
-    # shaded round (lighter along the middle, darker to the sides), the skin's own spread of shades
+    # shaded round (lighter along the middle, darker to the sides)
     shade = 1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2
     # soft outside its outline, where nothing else is (the layer's band fades out there; a soft edge inside it
     # would let the band of the body's continuation under it show as a thin line around it)
@@ -568,11 +568,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     paint = new | ring
     image[paint] = np.clip(skin[None, :] * shade[paint][:, None], 0, 255).astype(image.dtype)
     matte[new] = 1.0
-    matte[ring] = np.maximum(matte[ring], 1.0 - _smoothstep(1.0, 1.0 + SOFT, d[ring]))
+    matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
         arm = (own & inside) | sleeve | (new & (matte > 0.5))
-        side = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
-        matte[sleeve] = np.minimum(matte[sleeve], np.clip(side, 0.0, 1.0))
+        inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
+        matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return True
@@ -586,11 +586,6 @@ SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its m
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
-
-
-def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
-    t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
-    return t * t * (3 - 2 * t)
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -643,7 +638,9 @@ def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.
     v = np.array([-u[1], u[0]])
     sign = 1.0 if float((thumb - wrist) @ v) >= 0 else -1.0
     root = wrist + 0.3 * L * u + sign * 0.6 * b * v
-    tip = thumb if np.isfinite(thumb).all() and np.linalg.norm(thumb - root) < L else root + 0.6 * L * (u + sign * v) / 2
+    tip = root + 0.3 * L * (u + sign * v)  # where the pose model's thumb is unknown or far off
+    if np.isfinite(thumb).all() and np.linalg.norm(thumb - root) < L:
+        tip = thumb
     thumb_d = segment_distance(px, py, root, tip) / (THUMB * r)
     return np.minimum(palm, thumb_d)
 
@@ -698,6 +695,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
         return np.zeros(labels.shape, bool)
     image[drawn] = np.clip(colour[drawn] / count[drawn][:, None] + 0.5, 0, 255).astype(image.dtype)
     # soft over the last stretch to its hem
-    matte[drawn] = 1.0 - _smoothstep(0.5 * hem - SLEEVE_SOFT, max(hem, 1.0), reach[drawn])
+    start = 0.5 * hem - SLEEVE_SOFT
+    matte[drawn] = np.clip((max(hem, 1.0) - reach[drawn]) / (max(hem, 1.0) - start), 0.0, 1.0)
     labels[drawn] = np.where(reach[drawn] < 0, parts[0], parts[1])
     return drawn
