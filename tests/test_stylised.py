@@ -401,3 +401,33 @@ def test_a_glove_keeps_its_shape_when_the_hand_points_at_the_camera(characters):
         ys, xs = np.nonzero(comp == i)
         lo, hi = np.linalg.eigvalsh(np.cov(np.stack([xs, ys])))
         assert np.sqrt(lo / hi) > 0.7, f"a glove drawn squashed: {np.sqrt(lo / hi):.2f} as wide as long"
+
+
+def test_an_object_in_the_corner_behind_the_figure_is_not_taken_for_one_of_its_parts():
+    """A person mask that misses a tail and stops at the figure's side: the matte takes in the tail (orange like
+    the face) but not the black box in the corner the figure stands before (black like the hair), which touches
+    the figure on one side and runs along the image's border (on TikTok clip 5 it was added and flew with her
+    arm)."""
+    from motion_transfer.engines.puppet.extras import with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), 228.0) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, head, hair, tail = (np.zeros((H, W), np.uint8) for _ in range(4))
+    cv2.ellipse(body, (110, 250), (60, 110), 0, 0, 360, 1, -1)
+    cv2.circle(head, (110, 110), 30, 1, -1)
+    cv2.ellipse(hair, (110, 200), (60, 60), 0, 0, 360, 1, -1)
+    cv2.ellipse(tail, (40, 230), (40, 14), -30, 0, 360, 1, -1)
+    figure = (body | head).astype(bool)
+    image[body > 0] = (70, 100, 160)
+    image[head > 0] = (230, 120, 40)
+    image[(hair > 0) & (body > 0)] = (20, 20, 24)
+    tail = (tail > 0) & ~figure
+    image[tail] = (230, 120, 40)
+    box = np.zeros((H, W), bool)
+    box[250:, 168:] = True
+    box &= ~figure
+    image[box] = (20, 20, 24)
+    image[250:262][box[250:262]] = (120, 120, 124)  # its lid
+    grown = with_attached_parts(np.clip(image, 0, 255).astype(np.uint8), figure.astype(np.float32), 120.0) > 0.5
+    assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
+    assert grown[box].mean() < 0.1, f"{grown[box].mean():.0%} of the box in the corner taken for the figure"
