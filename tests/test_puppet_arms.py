@@ -177,7 +177,7 @@ def test_the_hem_of_a_cropped_top_goes_on_straight_under_a_sleeve_of_its_colour(
 
 def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
     """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border
-    as forearms and hands in the face's skin colour, so when the motion raises them, skin is drawn where the
+    as forearms and hands in the skin's colour, so when the motion raises them, skin is drawn where the
     wrists go (the stump of the sleeve alone was drawn before, and nothing at the hands)."""
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.media.frames import read_image
