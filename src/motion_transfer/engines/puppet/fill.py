@@ -539,13 +539,16 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     cut = own & edge
-    bare = np.median(np.linalg.norm(lab[cut] - _lab(skin), axis=1)) < SKIN_LIKE
+    skin_like = np.linalg.norm(lab - _lab(skin), axis=2) < SKIN_LIKE
+    bare = skin_like[cut].mean() > 0.5
     sleeve = np.zeros(labels.shape, bool)
-    if not bare:  # cut above the elbow: the sleeve goes on to a hem past it; below: a long sleeve, to the wrist
+    if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
+        # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
         parts = [PARTS.index(p) for p in LAYERS[name]]
-        cut_above = not (x0 <= elbow[0] < x0 + w and y0 <= elbow[1] < y0 + h)
-        bone = (shoulder, elbow, SLEEVE_HEM * sw, parts[:2]) if cut_above else (elbow, wrist, 0.0, parts[1:2] * 2)
-        sleeve = _continue_sleeve(image, matte, labels, own & inside, free, (x0, y0, w, h), *bone)
+        hem = SLEEVE_HEM * sw
+        cut_above = not (x0 + hem <= elbow[0] < x0 + w - hem and y0 + hem <= elbow[1] < y0 + h - hem)
+        bone = (shoulder, elbow, hem, parts[:2]) if cut_above else (elbow, wrist, 0.0, parts[1:2] * 2)
+        sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone)
     # the forearm from the elbow (or from where a bare arm is cut) to the wrist, tapering; a bare arm as thick
     # as the cut shows it
     r_e = CUT_ELBOW * sw
@@ -581,7 +584,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
-SKIN_LIKE = 22.0  # the cut's colour this near the skin's (Lab): a bare arm, not a sleeve
+SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin; a cut more than half skin is a bare arm
 SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its middle
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
