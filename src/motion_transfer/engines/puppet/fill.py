@@ -628,8 +628,8 @@ SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else th
 def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray,
                 r: float) -> np.ndarray:
     """HxW: the distance to a drawn hand's outline in units of its size (< 1 inside): a palm (an ellipse from the
-    wrist past the knuckles, a little wider than the wrist) and a thumb (a capsule from the palm's side to the
-    thumb's tip)."""
+    wrist past the knuckles, a little wider than the wrist) and a thumb (a capsule from the palm's side, along
+    it, on the side of the pose model's ``thumb``)."""
     along = 1.3 * (knuckles - wrist)
     L = max(float(np.linalg.norm(along)), 2.0 * r)
     u = along / max(float(np.linalg.norm(along)), 1e-6)
@@ -637,13 +637,12 @@ def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.
     a, b = 0.5 * L + 0.5 * r, PALM * r
     du, dv = (px - c[0]) * u[0] + (py - c[1]) * u[1], -(px - c[0]) * u[1] + (py - c[1]) * u[0]
     palm = np.sqrt((du / a) ** 2 + (dv / b) ** 2)
-    # the thumb leaves the palm on the thumb's side, a third of the way down
+    # the thumb leaves the palm on the thumb's side (the pose model's thumb tells which), a third of the way
+    # down, and lies along it (the pose model's guess of a thumb it cannot see would stick it out anywhere)
     v = np.array([-u[1], u[0]])
     sign = 1.0 if float((thumb - wrist) @ v) >= 0 else -1.0
     root = wrist + 0.3 * L * u + sign * 0.6 * b * v
-    tip = root + 0.3 * L * (u + sign * v)  # where the pose model's thumb is unknown or far off
-    if np.isfinite(thumb).all() and np.linalg.norm(thumb - root) < L:
-        tip = thumb
+    tip = root + 0.4 * L * (u + 0.5 * sign * v)
     thumb_d = segment_distance(px, py, root, tip) / (THUMB * r)
     return np.minimum(palm, thumb_d)
 
