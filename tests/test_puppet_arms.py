@@ -177,7 +177,7 @@ def test_the_hem_of_a_cropped_top_goes_on_straight_under_a_sleeve_of_its_colour(
 
 def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
     """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border
-    as forearms and hands in the face's skin colour, so when the motion raises them, skin is drawn where the
+    as forearms and hands in the skin's colour, so when the motion raises them, skin is drawn where the
     wrists go (the stump of the sleeve alone was drawn before, and nothing at the hands)."""
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.media.frames import read_image
@@ -210,6 +210,45 @@ def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
             at = np.round(a + t * (b - a)).astype(int)
             patch = frame[at[1] - 1:at[1] + 2, at[0] - 1:at[0] + 2].reshape(-1, 3).astype(float)
             assert np.median(np.linalg.norm(patch - skin, axis=1)) < 50, (side, t, np.median(patch, axis=0), skin)
+
+
+def _raised_forearms(rest: np.ndarray) -> np.ndarray:
+    """The joints with both forearms raised to the horizontal, pointing outwards, as long as they were."""
+    posed = rest.copy()
+    for side in ("left", "right"):
+        e = rest[J[f"{side}_elbow"]]
+        length = float(np.linalg.norm(rest[J[f"{side}_wrist"]] - e))
+        shift = e + np.array([length if side == "left" else -length, 0.0]) - rest[J[f"{side}_wrist"]]
+        for k in ("wrist", "index", "pinky", "thumb"):
+            posed[J[f"{side}_{k}"]] = rest[J[f"{side}_{k}"]] + shift
+    return posed
+
+
+def test_a_long_sleeve_cut_by_the_image_bottom_goes_on_as_the_sleeve(tmp_path):
+    """A waist-up picture that cuts the forearms in their long red sleeves: raised, each forearm is drawn as
+    that sleeve down to the wrist (a skin-coloured tube was drawn from the elbow, as if the arm were bare under
+    the cut), with the hand in skin past it, no seam of the background along the sleeve."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.pose.retarget import extend
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "long-sleeves.png"
+    joints = make_character(path, size=(360, 480), style="character", pose="a-pose")
+    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    image = np.ascontiguousarray(read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))])
+    rig = rig_character(image)
+    assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
+    posed = _raised_forearms(extend(rig.joints.astype(np.float64)))
+    h, w = image.shape[:2]
+    frame = Renderer(rig, w, h).render(np.full((h, w, 3), (0, 255, 0), np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    sleeve = np.array([196, 48, 48])  # the "character" style's red top, shaded
+    for side in ("left", "right"):
+        a, b = posed[J[f"{side}_elbow"]], posed[J[f"{side}_wrist"]]
+        for t in (0.5, 0.8):
+            at = np.round(a + t * (b - a)).astype(int)
+            patch = frame[at[1] - 1:at[1] + 2, at[0] - 1:at[0] + 2].reshape(-1, 3).astype(float)
+            assert np.median(np.linalg.norm(patch - sleeve, axis=1)) < 70, (side, t, np.median(patch, axis=0))
 
 
 def test_the_arms_drawn_without_their_own_pixels_are_reported():

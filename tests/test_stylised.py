@@ -333,3 +333,101 @@ def test_the_face_is_animated_on_the_head_layer_even_with_a_drape(characters):
     assert animator is not None and animator.valid
     body = next(ly for ly in rig.layers if ly.name == "body")
     assert animator.texture is body.texture
+
+
+def _glove_masks(c) -> list[np.ndarray]:
+    """The robot's two gloves (red pixels of the figure, the antenna's ball left out), left and right halves."""
+    img = c.image.astype(int)
+    red = (img[:, :, 0] > 120) & (img[:, :, 1] < 80) & (img[:, :, 2] < 90) & c.figure & ~c.mask("antenna")
+    middle = (c.joints[J["left_shoulder"], 0] + c.joints[J["right_shoulder"], 0]) / 2
+    left_half = np.arange(red.shape[1])[None, :] < middle
+    return [red & left_half, red & ~left_half]
+
+
+def test_the_body_behind_a_glove_held_in_guard_is_the_body(characters):
+    """The robot holds its gloves up in front of its shoulders, outside the torso's shoulder-hip quadrilateral.
+    With the arms stretched out, what was behind the gloves is drawn as the robot's grey body: the filled
+    background (a busy pattern) showed through the body there, in pink and purple patches."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    h, w = c.image.shape[:2]
+    rest = extend(rig.joints.astype(np.float64))
+    joints = rest.copy()
+    for side, sign in (("left", 1.0), ("right", -1.0)):  # arms stretched out sideways, well away from the body
+        sh = rest[J[f"{side}_shoulder"]]
+        arm = 1.8 * float(np.linalg.norm(rest[J[f"{side}_elbow"]] - sh))
+        for name, t in (("elbow", 0.5), ("wrist", 0.95), ("index", 1.1), ("pinky", 1.1), ("thumb", 1.05)):
+            joints[J[f"{side}_{name}"]] = sh + t * arm * np.array([sign, -0.2])
+    out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    backdrop = np.abs(out.astype(int) - BACKDROP).max(axis=2) < 60
+    for glove in _glove_masks(c):
+        # the glove's pixels over the figure (the figure's other pixels on both sides of them in their row)
+        body = c.figure & ~glove
+        left = np.maximum.accumulate(body, axis=1)
+        right = np.maximum.accumulate(body[:, ::-1], axis=1)[:, ::-1]
+        behind = cv2.erode((glove & left & right).astype(np.uint8), None, iterations=8).astype(bool)
+        assert behind.sum() > 2000
+        shown = backdrop[behind].mean()
+        assert shown < 0.05, f"{shown:.0%} of the body behind a glove shows what lies behind the character"
+
+
+def test_a_glove_keeps_its_shape_when_the_hand_points_at_the_camera(characters):
+    """A boxing glove is one solid thing: with the forearm and hand pointing at the camera (their bones drawn a
+    fraction of their length) it is drawn about as round as it is, not squashed to a thin disc along the hand."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    h, w = c.image.shape[:2]
+    rest = extend(rig.joints.astype(np.float64))
+    joints = rest.copy()
+    for side in ("left", "right"):
+        el, wr = rest[J[f"{side}_elbow"]], rest[J[f"{side}_wrist"]]
+        joints[J[f"{side}_wrist"]] = el + 0.2 * (wr - el)
+        for k in ("index", "pinky", "thumb"):
+            joints[J[f"{side}_{k}"]] = joints[J[f"{side}_wrist"]] + 0.1 * (rest[J[f"{side}_{k}"]] - wr)
+    out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    o = out.astype(int)
+    red = ((o[:, :, 0] > 120) & (o[:, :, 1] < 80) & (o[:, :, 2] < 90)).astype(np.uint8)
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(red, connectivity=8)
+    rest_area = min(int(g.sum()) for g in _glove_masks(c))
+    big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] > 0.1 * rest_area]
+    assert len(big) == 2, f"{len(big)} gloves drawn"
+    for i in big:
+        ys, xs = np.nonzero(comp == i)
+        lo, hi = np.linalg.eigvalsh(np.cov(np.stack([xs, ys])))
+        assert np.sqrt(lo / hi) > 0.7, f"a glove drawn squashed: {np.sqrt(lo / hi):.2f} as wide as long"
+
+
+def test_an_object_in_the_corner_behind_the_figure_is_not_taken_for_one_of_its_parts():
+    """A person mask that misses a tail and stops at the figure's side: the matte takes in the tail (orange like
+    the face) but not the black box in the corner the figure stands before (black like the hair), which touches
+    the figure on one side and runs along the image's border (on TikTok clip 5 it was added and flew with her
+    arm)."""
+    from motion_transfer.engines.puppet.extras import with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), 228.0) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, head, hair, tail = (np.zeros((H, W), np.uint8) for _ in range(4))
+    cv2.ellipse(body, (110, 250), (60, 110), 0, 0, 360, 1, -1)
+    cv2.circle(head, (110, 110), 30, 1, -1)
+    cv2.ellipse(hair, (110, 200), (60, 60), 0, 0, 360, 1, -1)
+    cv2.ellipse(tail, (40, 230), (40, 14), -30, 0, 360, 1, -1)
+    figure = (body | head).astype(bool)
+    image[body > 0] = (70, 100, 160)
+    image[head > 0] = (230, 120, 40)
+    image[(hair > 0) & (body > 0)] = (20, 20, 24)
+    tail = (tail > 0) & ~figure
+    image[tail] = (230, 120, 40)
+    box = np.zeros((H, W), bool)
+    box[250:, 168:] = True
+    box &= ~figure
+    image[box] = (20, 20, 24)
+    image[250:262][box[250:262]] = (120, 120, 124)  # its lid
+    grown = with_attached_parts(np.clip(image, 0, 255).astype(np.uint8), figure.astype(np.float32), 120.0) > 0.5
+    assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
+    assert grown[box].mean() < 0.1, f"{grown[box].mean():.0%} of the box in the corner taken for the figure"

@@ -53,7 +53,7 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool) | hard
     lab, _ = ndimage.label(grown)
     keep = np.isin(lab, np.unique(lab[hard]))
-    added = keep & ~hard
+    added = _not_background(keep & ~hard, keep, hard, small)
     if not added.any():
         return matte
     add = cv2.resize(added.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
@@ -61,6 +61,36 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     r = max(2, round(0.004 * max(H, W)))
     add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
     return np.maximum(matte, np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)).astype(np.float32)
+
+
+def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """The pieces of ``added`` that are not pieces of the background: a piece whose colour most of the
+    background along its rim shares goes on into the background (a patch of a busy backdrop), and a piece that
+    runs along the image's border farther than it touches the figure (``hard``) is an object the figure stands
+    before (the lower half of a black box in a corner), not a tail or a cape."""
+    pieces, n = ndimage.label(added, structure=np.ones((3, 3)))
+    if n == 0:
+        return added
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    frame = np.ones(added.shape, bool)
+    frame[1:-1, 1:-1] = False
+    out = np.zeros_like(added)
+    for i in range(1, n + 1):
+        piece = pieces == i
+        grown = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        rim = grown & ~figure
+        if rim.any():
+            colour = np.median(lab[piece], axis=0)
+            if (np.linalg.norm(lab[rim] - colour, axis=1) < LIKE_AROUND).mean() > GOES_ON:
+                continue
+        if (piece & frame).sum() > (grown & hard).sum() / 2:  # (the contact, two pixels deep)
+            continue
+        out |= piece
+    return out
+
+
+LIKE_AROUND = 20.0  # colour distance (Lab) under which the background along a grown piece's rim is like it
+GOES_ON = 0.3  # a grown piece whose rim's background is this much like it is a piece of that background
 
 
 def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, shoulder_width: float,

@@ -139,11 +139,31 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
     opened = cv2.morphologyEx((closed & arm).astype(np.uint8), cv2.MORPH_OPEN, None,
                               iterations=max(1, round(0.015 * sw))).astype(bool)
-    hidden = ((qm & arm) | opened).astype(np.uint8)
+    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
     return np.isin(pieces, keep[keep > 0])
+
+
+def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pixels of a glove (a hand part far larger than a hand: a boxing glove, a mitten, a held
+    ball) that the rest of the figure without that arm encloses (a closing a little wider than the glove): a
+    glove held up in guard in front of the shoulders, outside the torso's quadrilateral, hides the body, and left
+    unfilled the filled background showed through the body there once the glove moved away (the robot boxer)."""
+    out = np.zeros(labels.shape, bool)
+    for name in ("arm_l", "arm_r"):
+        hand = labels == PARTS.index(LAYERS[name][2])
+        area = int(hand.sum())
+        if area < (GLOVE * sw) ** 2:
+            continue
+        rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+        out |= _close(rest, max(2, round(GLOVE_CLOSE * np.sqrt(area / np.pi)))) & hand
+    return out
+
+
+GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove
+GLOVE_CLOSE = 1.2  # the closing's radius, in the radii of a disc as large as the glove
 
 
 CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
@@ -478,16 +498,21 @@ BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder wid
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
                      frame: tuple[int, int, int, int]) -> bool:
-    """Draw the forearm and hand of the arm ``name`` where the image's border cut them off (a waist-up video whose
-    hands are below the frame): a tube along the forearm's bone and a rounded hand, in the skin colour of the
-    face, on the padded arrays (``image``, ``matte``, ``labels``, changed in place) outside ``frame`` (x, y,
-    width, height: the image inside them), so the hands that the motion brings up enter whole, not as the
+    """Draw the rest of the arm ``name`` where the image's border cut it off (a waist-up video whose hands are
+    below the frame), on the padded arrays (``image``, ``matte``, ``labels``, changed in place) outside ``frame``
+    (x, y, width, height: the image inside them), so the hands that the motion brings up enter whole, not as the
     stumps of a sleeve. Returns whether anything was drawn.
 
-    Only when the image shows the arm down to the border (its own pixels touch it there) and not its wrist."""
+    What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
+    own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
+    long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
+    tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the image shows below the
+    face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there is none),
+    shaded round, with soft outlines. Only when the image shows the arm down to the border
+    (its own pixels touch it there) and not its wrist."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
-    elbow, wrist = joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]]
+    shoulder, elbow, wrist = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     if x0 <= wrist[0] < x0 + w and y0 <= wrist[1] < y0 + h:
         return False
@@ -500,36 +525,179 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     sw = _shoulder_width(joints)
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    # as thick as the arm where the border cuts it (its pixels along the edge, two deep), within human bounds
-    r = float(np.clip((own & edge).sum() / 4.0, CUT_FOREARM[0] * sw, CUT_FOREARM[1] * sw))
-    d_fore = segment_distance(px, py, elbow, wrist)
-    d_hand = segment_distance(px, py, wrist, wrist + 1.3 * (knuckles - wrist))
-    forearm = d_fore < r
-    hand = (d_hand < CUT_HAND * r) & ~forearm
+    skin = _skin_colour(image, labels, joints, inside, sw)
+    if skin is None:
+        return False
     # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
     # whole, may have left them to the upper arm): they turn with the forearm drawn on from them
+    d_fore = segment_distance(px, py, elbow, wrist)
     upper = labels == PARTS.index(LAYERS[name][0])
-    past = upper & (d_fore < segment_distance(px, py, joints[J[f"{side}_shoulder"]], elbow))
+    past = upper & (d_fore < segment_distance(px, py, shoulder, elbow))
     labels[past] = PARTS.index(LAYERS[name][1])
-    new = (forearm | hand) & ~inside & (matte < 0.5)
-    if new.sum() < 20:
+    # past the border the arm goes over nothing, or over the body's own guessed continuation (in front of it,
+    # as an arm hanging down is; the body is painted in behind it: hidden_torso)
+    free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    cut = own & edge
+    skin_like = np.linalg.norm(lab - _lab(skin), axis=2) < SKIN_LIKE
+    bare = skin_like[cut].mean() > 0.5
+    sleeve = np.zeros(labels.shape, bool)
+    if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
+        # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
+        parts = [PARTS.index(p) for p in LAYERS[name]]
+        hem = SLEEVE_HEM * sw
+        cut_above = not (x0 + hem <= elbow[0] < x0 + w - hem and y0 + hem <= elbow[1] < y0 + h - hem)
+        bone = (shoulder, elbow, hem, parts[:2]) if cut_above else (elbow, wrist, 0.0, parts[1:2] * 2)
+        sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone)
+    # the forearm from the elbow (or from where a bare arm is cut) to the wrist, tapering; a bare arm as thick
+    # as the cut shows it
+    r_e = CUT_ELBOW * sw
+    if bare:  # (its pixels along the border, two deep: twice its width)
+        r_e = float(np.clip(cut.sum() / 4.0, CUT_THIN * sw, CUT_THICK * sw))
+    r_w = CUT_WRIST * r_e / CUT_ELBOW
+    fore = wrist - elbow
+    t = np.clip(((px - elbow[0]) * fore[0] + (py - elbow[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
+    d_arm = d_fore / (r_e + (r_w - r_e) * t)
+    d_hand = _hand_shape(px, py, wrist, knuckles, joints[J[f"{side}_thumb"]].astype(np.float64), r_w)
+    d = np.minimum(d_arm, d_hand)
+    new = (d < 1.0) & free & ~sleeve
+    if new.sum() + sleeve.sum() < 20:
         return False
-    # the skin: the middle of the face (the nose and around it)
-    nose = joints[J["nose"]]
-    r = max(2.0, 0.05 * sw)
-    disc = (np.hypot(px - nose[0], py - nose[1]) < r) & inside
-    if disc.sum() < 5:
-        return False
-    skin = np.median(image[disc], axis=0)
-    # shaded as a cylinder (lighter along the bone, darker to its sides) and feathered at its outline
-    d = np.minimum(d_fore / r, d_hand / (CUT_HAND * r))
-    shade = 1.0 - 0.25 * np.clip(d, 0.0, 1.0) ** 2
-    image[new] = np.clip(skin[None, :] * shade[new][:, None], 0, 255).astype(image.dtype)
-    matte[new] = np.clip((1.0 - d[new]) * 4.0, 0.0, 1.0)
-    labels[new & forearm] = PARTS.index(LAYERS[name][1])
-    labels[new & hand] = PARTS.index(LAYERS[name][2])
+    # shaded round (lighter along the middle, darker to the sides)
+    shade = 1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2
+    # soft outside its outline, where nothing else is (the layer's band fades out there; a soft edge inside it
+    # would let the band of the body's continuation under it show as a thin line around it)
+    ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
+    paint = new | ring
+    image[paint] = np.clip(skin[None, :] * shade[paint][:, None], 0, 255).astype(image.dtype)
+    matte[new] = 1.0
+    matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
+    if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
+        arm = (own & inside) | sleeve | (new & (matte > 0.5))
+        inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
+        matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
+    labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
+    labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return True
 
 
-CUT_FOREARM = (0.06, 0.12)  # the radius of a forearm drawn past the image's border (in shoulder widths)
-CUT_HAND = 1.05  # ... and of its hand (in the forearm's)
+CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
+CUT_WRIST = 0.06  # ... at its wrist
+CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
+SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin; a cut more than half skin is a bare arm
+SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its middle
+SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
+SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
+SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    px = np.clip(np.asarray(rgb, np.float32) + 0.5, 0, 255).astype(np.uint8).reshape(1, 1, 3)
+    return cv2.cvtColor(px, cv2.COLOR_RGB2LAB).reshape(3).astype(np.float32)
+
+
+def _skin_colour(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, inside: np.ndarray,
+                 sw: float) -> np.ndarray | None:
+    """RGB of the skin an arm drawn past the border gets: the median of the torso's and arms' pixels (the neck,
+    the chest, a bare arm) whose colour is near the face's (measured around the nose); the face's own when the
+    image shows too little other skin. None without a face to measure."""
+    nose = joints[J["nose"]]
+    H, W = labels.shape
+    r = max(2, round(0.05 * sw))
+    x, y = int(np.clip(nose[0], 0, W - 1)), int(np.clip(nose[1], 0, H - 1))
+    box = np.s_[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1]
+    disc = inside[box]
+    if disc.sum() < 5:
+        return None
+    face = np.median(image[box][disc], axis=0)
+    body = inside & (labels >= 0) & (labels != PARTS.index("head"))
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    diff = lab - _lab(face)
+    near = body & (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
+    if near.sum() < (SKIN_AREA * sw) ** 2:
+        return face.astype(np.float32)
+    return np.median(image[near], axis=0).astype(np.float32)
+
+
+# a pixel of the body this near the face's colour (Lab: lightness, and hue and saturation) is skin: lit or in
+# shade, but of its hue (a white shirt is as light as a pale face, and grey)
+SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
+SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else the face's colour is taken
+
+
+def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray,
+                r: float) -> np.ndarray:
+    """HxW: the distance to a drawn hand's outline in units of its size (< 1 inside): a palm (an ellipse from the
+    wrist past the knuckles, a little wider than the wrist) and a thumb (a capsule from the palm's side, along
+    it, on the side of the pose model's ``thumb``)."""
+    along = 1.3 * (knuckles - wrist)
+    L = max(float(np.linalg.norm(along)), 2.0 * r)
+    u = along / max(float(np.linalg.norm(along)), 1e-6)
+    c = wrist + 0.5 * L * u
+    a, b = 0.5 * L + 0.5 * r, PALM * r
+    du, dv = (px - c[0]) * u[0] + (py - c[1]) * u[1], -(px - c[0]) * u[1] + (py - c[1]) * u[0]
+    palm = np.sqrt((du / a) ** 2 + (dv / b) ** 2)
+    # the thumb leaves the palm on the thumb's side (the pose model's thumb tells which), a third of the way
+    # down, and lies along it (the pose model's guess of a thumb it cannot see would stick it out anywhere)
+    v = np.array([-u[1], u[0]])
+    sign = 1.0 if float((thumb - wrist) @ v) >= 0 else -1.0
+    root = wrist + 0.3 * L * u + sign * 0.6 * b * v
+    tip = root + 0.4 * L * (u + 0.5 * sign * v)
+    thumb_d = segment_distance(px, py, root, tip) / (THUMB * r)
+    return np.minimum(palm, thumb_d)
+
+
+PALM = 1.25  # the palm's half-width, in the wrist's radii
+THUMB = 0.45  # the thumb's radius, in the wrist's radii
+
+
+def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,
+                     frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
+                     parts: list[int]) -> np.ndarray:
+    """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
+    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place): each pixel past the border
+    along the bone ``start`` -> ``end`` takes the mean of the sleeve's solid pixels it comes from, a few steps
+    back inside the image, up to a soft hem ``hem`` pixels past ``end``; labelled ``parts[0]`` before ``end``,
+    ``parts[1]`` past it. Returns the mask of the pixels drawn."""
+    x0, y0, w, h = frame
+    bone = end - start
+    length = float(np.linalg.norm(bone))
+    if length < 1e-6:
+        return np.zeros(labels.shape, bool)
+    u = bone / length
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    # how far back along the bone each pixel must go to be inside the image
+    back = np.zeros((H, W), np.float32)
+    for p, d, lo, hi in ((px, u[0], x0, x0 + w - 1), (py, u[1], y0, y0 + h - 1)):
+        if abs(d) > 1e-3:
+            back = np.maximum(back, np.where(p > hi, (p - hi) / d, np.where(p < lo, (p - lo) / d, 0.0)))
+        else:
+            back = np.where((p > hi) | (p < lo), np.inf, back)
+    ok = free & np.isfinite(back) & (back > 0)
+    reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
+    ok &= reach < max(hem, 1.0)
+    if not ok.any():
+        return ok
+    # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
+    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=2).astype(bool)
+    colour = np.zeros(image.shape, np.float32)
+    count = np.zeros((H, W), np.float32)
+    for step in (0.0, 3.0, 6.0):
+        sx = np.round(px - (back + step) * u[0]).astype(np.int32)
+        sy = np.round(py - (back + step) * u[1]).astype(np.int32)
+        inb = ok & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)
+        sx, sy = np.clip(sx, 0, W - 1), np.clip(sy, 0, H - 1)
+        hit = inb & solid[sy, sx]
+        colour[hit] += image[sy[hit], sx[hit]]
+        count[hit] += 1
+    drawn = ok & (count > 0)
+    drawn = cv2.morphologyEx(drawn.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool)
+    if drawn.sum() < 20:
+        return np.zeros(labels.shape, bool)
+    image[drawn] = np.clip(colour[drawn] / count[drawn][:, None] + 0.5, 0, 255).astype(image.dtype)
+    # soft over the last stretch to its hem
+    start = 0.5 * hem - SLEEVE_SOFT
+    matte[drawn] = np.clip((max(hem, 1.0) - reach[drawn]) / (max(hem, 1.0) - start), 0.0, 1.0)
+    labels[drawn] = np.where(reach[drawn] < 0, parts[0], parts[1])
+    return drawn

@@ -56,10 +56,15 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
 # shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
 STRETCH_MAX = 1.25
 CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+HANDS = (ARM_PARTS["left"][2], ARM_PARTS["right"][2])
+# the hand's length along its bone, in rest lengths times the width scale: a hand pointing at the camera was
+# squashed to a quarter (a boxing glove drawn as a thin disc), one the motion stretches into an egg
+HAND_SCALE = (0.8, 1.1)
 
 
-def _limb(a, b, a2, b2, W: float):
-    """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``."""
+def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
+    """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``; shorter
+    than ``floor`` times the rest bone (pointing at the camera), it keeps that stub."""
     d0 = b - a
     L0 = float(np.linalg.norm(d0))
     if L0 < 1e-6:
@@ -69,10 +74,10 @@ def _limb(a, b, a2, b2, W: float):
     v = np.array([-u[1], u[0]])
     d1 = b2 - a2
     L1 = float(np.linalg.norm(d1))
-    if L1 < 0.25 * W * L0:  # pointing at the camera: keep a stub of the limb
+    if L1 < floor * W * L0:  # pointing at the camera: keep a stub of the limb
         u1 = d1 / L1 if L1 > 1e-9 else u
-        d1 = u1 * 0.25 * W * L0
-        L1 = 0.25 * W * L0
+        d1 = u1 * floor * W * L0
+        L1 = floor * W * L0
     u1 = d1 / max(L1, 1e-9)
     v1 = np.array([-u1[1], u1[0]])
     M = np.outer(d1, u) / L0 + W * np.outer(v1, v)
@@ -80,11 +85,11 @@ def _limb(a, b, a2, b2, W: float):
     return np.concatenate([M, t[:, None]], axis=1)
 
 
-def _capped_end(a, b, a2, b2, W: float) -> np.ndarray:
-    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``STRETCH_MAX`` times the rest bone a -> b."""
+def _capped_end(a, b, a2, b2, W: float, most: float = STRETCH_MAX) -> np.ndarray:
+    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``most`` times the rest bone a -> b."""
     d1 = b2 - a2
     L1 = float(np.linalg.norm(d1))
-    cap = STRETCH_MAX * W * float(np.linalg.norm(b - a))
+    cap = most * W * float(np.linalg.norm(b - a))
     return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
 
 
@@ -112,8 +117,12 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
             a, b = part_segment(name, rest)
             a2, b2 = part_segment(name, posed)
             a2, b2 = a2 + shift, b2 + shift
-            end = _capped_end(a, b, a2, b2, W)
-            out[name] = _limb(a, b, a2, end, W)
+            if name in HANDS:  # a hand (a glove, a fist) is whole and solid: it turns, hardly stretches
+                end = _capped_end(a, b, a2, b2, W, HAND_SCALE[1])
+                out[name] = _limb(a, b, a2, end, W, HAND_SCALE[0])
+            else:
+                end = _capped_end(a, b, a2, b2, W)
+                out[name] = _limb(a, b, a2, end, W)
             shift = shift + end - b2
     return out
 

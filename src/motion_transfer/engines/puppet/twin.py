@@ -119,8 +119,8 @@ def limb_findings(rig: Rig, image_name: str = "") -> list[Finding]:
                            fix="use an image that shows both arms for the character's own."))
     if rig.meta.get("continued"):
         out.append(Finding("arm_continued", "info", f"the image's border cuts off the character's "
-                           f"{names('continued')} below the elbow: the forearm and hand are drawn on past it in the "
-                           "face's skin colour, plainly.", file=image_name or None,
+                           f"{names('continued')}: the sleeve is carried on past it and the forearm and hand are "
+                           "drawn plainly, in the colour of the skin the image shows.", file=image_name or None,
                            fix="use an image that shows the hands for their own look."))
     if rig.meta.get("joined"):
         out.append(Finding("arm_joined", "info", f"the other arm crosses the character's {names('joined')} in the "
