@@ -146,6 +146,42 @@ def test_opened_mouth_shows_a_dark_cavity():
     assert inside < 80, inside
 
 
+def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
+    """Driven shut, the eye's box holds the lid's skin and one lash line: no eye white or iris left, no dark
+    band of stretched lashes (the warp alone collapsed the opening but stretched the white just outside the
+    lid landmarks and the lash line above it)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    drive = face_drive(faces[:2].astype(np.float32))
+    drive.eyes[:] = [[1.0, 1.0], [0.0, 0.0]]
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    eye = list(fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)
+    pts = face.points[eye, :2]
+    x0, y0 = np.floor(pts.min(axis=0)).astype(int) - 2
+    x1, y1 = np.ceil(pts.max(axis=0)).astype(int) + 3
+    above = np.round(face.points[list(fm.RIGHT_UPPER_LID), :2].mean(axis=0)).astype(int)
+    height = int(np.ceil(np.ptp(pts[:, 1])))
+    lid = rgb[above[1] - 2 * height - 2:above[1] - height, x0:x1].reshape(-1, 3).astype(np.float32)
+    skin = np.median(lid, axis=0)
+
+    def looks(t):
+        anim.apply(t)
+        box = tex[y0:y1, x0:x1, :3].astype(np.float32)
+        off = np.linalg.norm(box - skin, axis=2)
+        white = (box.min(axis=2) > 200).mean()
+        return off, white, (box.mean(axis=2) < 90).mean()
+
+    open_off, open_white, open_dark = looks(0)
+    shut_off, shut_white, shut_dark = looks(1)
+    assert open_white > 0.05 and open_dark > 0.05  # the open eye shows white and iris in this box
+    assert shut_white < 0.1 * open_white, (shut_white, open_white)
+    assert shut_dark < 0.6 * open_dark, (shut_dark, open_dark)  # one thin lash line, not a band
+    assert np.median(shut_off) < 25, np.median(shut_off)  # the lid's own colour
+
+
 def test_sparse_face_from_head_joints_and_findings():
     """A face the face model cannot read is animated from its head joints when they were located, and stays
     still (with a finding) when they were not."""

@@ -16,7 +16,8 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
   carried with the upper lip instead of stretched across the gap. Closing eyes collapse the eye's triangles
-  and stretch the lid above: the eyelid's own colour covers the eye.
+  and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it shuts, and one
+  lash line is drawn along the closed lid.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
   (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
   and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
@@ -63,6 +64,15 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
+# the closing lid would stretch into a dark band) fades to the eyelid's own skin, fully at ``LID_SHUT_AT``, and
+# the lashes are drawn once along the closed lid. ``LID_MARGIN``: how far around the lid landmarks the opening
+# reaches (eye heights; the white often shows just outside them), ``LID_SKIN``: where the lid's skin is
+# sampled above the upper lid (eye heights), ``LASH_WIDTH``: the closed lash line's width (face sizes).
+LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
+LID_MARGIN = 0.2
+LID_SKIN = (0.6, 1.2)
+LASH_WIDTH = 0.012
 
 
 @dataclass
@@ -465,6 +475,7 @@ class FaceAnimator:
         self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
         self.teeth = self._rest_teeth() if self.valid else None
         self.cavity = self._cavity_colours() if self.valid else None
+        self.lids = self._closed_eyes() if self.valid else None
 
     def targets(self, t: int) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels)."""
@@ -485,9 +496,100 @@ class FaceAnimator:
         mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
         mapx -= x0
         mapy -= y0
-        patch = cv2.remap(self.rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        shut = np.clip((LID_SHUT_FROM - self.drive.eyes[min(t, len(self.drive.eyes) - 1)])
+                       / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
+        source = self.rest_patch
+        if self.lids is not None and shut.max() > 0:
+            closed, masks, _ = self.lids
+            w = np.tensordot(shut, masks, axes=1)[:, :, None]
+            source = self.rest_patch.copy()
+            source[:, :, :3] = np.clip(self.rest_patch[:, :, :3] * (1 - w) + closed * w + 0.5, 0, 255)
+        patch = cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
+        if self.lids is not None and shut.max() > 0:
+            self._lashes(patch, pts - self.origin - np.array([x0, y0]), shut)
         self.texture[y0:y1, x0:x1] = patch
+
+    def _eye_outline(self, side: str, pts: np.ndarray) -> np.ndarray:
+        """One eye's opening as a polygon: outer corner, upper lid, inner corner, lower lid back."""
+        g = self.face.groups
+        a, b = g[f"{side}_corners"]
+        return pts[[a, *g[f"{side}_upper"], b, *g[f"{side}_lower"][::-1]], :2]
+
+    def _closed_eyes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(the rest patch's RGB with both eyes' openings painted in their lids' skin [h, w, 3] float32, each
+        eye's soft mask [2, h, w], the lashes' colour [3]), or None when the eyes are too small to matter.
+
+        A closing eye collapses its opening's triangles, but the white showing just outside the lid landmarks
+        and the lash line along the upper lid remain and are stretched by the closing lid: a dark band over a
+        smear of white. Painting them in the lid's skin (sampled above the lashes) for the closed eye leaves
+        skin wherever the warp stretches them."""
+        x0, y0 = self.box[:2]
+        rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
+        h, w = self.rest_patch.shape[:2]
+        rgb = self.rest_patch[:, :, :3].astype(np.float32)
+        closed = rgb.copy()
+        masks = np.zeros((2, h, w), np.float32)
+        lash_px = []
+        for k, side in enumerate(("r", "l")):
+            poly = self._eye_outline(side, rest)
+            a, b = self.face.groups[f"{side}_corners"]
+            u = rest[b, :2] - rest[a, :2]
+            width = float(np.linalg.norm(u))
+            if width < 4:
+                return None
+            u /= width
+            n = np.array([-u[1], u[0]])
+            up = -n if float((rest[list(self.face.groups[f"{side}_upper"]), :2] - rest[a, :2]).mean(axis=0) @ n) < 0 \
+                else n  # towards the upper lid (image y grows downwards)
+            height = max(float(np.ptp((poly - poly.mean(axis=0)) @ n)), 0.15 * width)
+            eye = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(eye, [np.round(poly * 4).astype(np.int32)], 255, cv2.LINE_AA, 2)
+            r = max(1, int(round(LID_MARGIN * height)))
+            eye = cv2.dilate(eye, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+            # the lid's skin: a band above the upper lid, clear of the lashes; its median, lit like the band
+            band = np.zeros((h, w), np.uint8)
+            upper = rest[list(self.face.groups[f"{side}_upper"]), :2]
+            lo, hi = (upper + up * f * height for f in LID_SKIN)
+            cv2.fillPoly(band, [np.round(np.concatenate([lo, hi[::-1]])).astype(np.int32)], 1)
+            band &= eye == 0
+            if self.rest_patch.shape[2] == 4:
+                band &= self.rest_patch[:, :, 3] > 127
+            if band.sum() < 4:
+                return None
+            skin = np.median(rgb[band > 0], axis=0)
+            # filled in from the skin around the eye (keeps its shading), pulled half-way to the lid's own colour
+            around = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), (eye > 0).astype(np.uint8),
+                                 max(2.0, r), cv2.INPAINT_TELEA).astype(np.float32)
+            soft = cv2.GaussianBlur(eye.astype(np.float32) / 255.0, (0, 0), max(0.8, 0.5 * r))
+            masks[k] = np.clip(soft * 1.5, 0.0, 1.0)
+            closed = closed * (1 - masks[k][:, :, None]) + (0.5 * around + 0.5 * skin) * masks[k][:, :, None]
+            lash_px.append(rgb[eye > 127].reshape(-1, 3))
+        inside = np.concatenate(lash_px)
+        luma = inside @ np.array([0.299, 0.587, 0.114], np.float32)
+        lash = inside[luma <= np.percentile(luma, 10)].mean(axis=0)
+        return closed, masks, lash
+
+    def _lashes(self, patch: np.ndarray, pts: np.ndarray, shut: np.ndarray) -> None:
+        """The closed lid's lash line along each closing eye's upper lid, as strong as the eye is shut."""
+        _, _, lash = self.lids
+        width = max(1.0, LASH_WIDTH * self.face.size)
+        g = self.face.groups
+        for k, side in enumerate(("r", "l")):
+            if shut[k] <= 0:
+                continue
+            line = pts[list(g[f"{side}_upper"]), :2]
+            lo = np.maximum(np.floor(line.min(axis=0) - 2 * width).astype(int), 0)
+            hi = np.minimum(np.ceil(line.max(axis=0) + 2 * width).astype(int) + 1, patch.shape[1::-1])
+            if (hi - lo < 2).any():
+                continue
+            m = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+            cv2.polylines(m, [np.round((line - lo) * 16).astype(np.int32)], False, 255,
+                          max(1, int(round(width))), cv2.LINE_AA, 4)
+            soft = cv2.GaussianBlur(m.astype(np.float32) / 255.0, (3, 3), 0)
+            alpha = (soft * 0.85 * float(shut[k]))[:, :, None]
+            region = patch[lo[1]:hi[1], lo[0]:hi[0], :3].astype(np.float32)
+            patch[lo[1]:hi[1], lo[0]:hi[0], :3] = np.clip(region * (1 - alpha) + lash * alpha + 0.5, 0, 255)
 
     def _rest_teeth(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The teeth the image shows in its open mouth, as (RGB [h, w, 3], alpha [h, w], top-left) in patch
