@@ -249,7 +249,17 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, waist)
+    # whether the torso right along a sleeve's edges has the sleeve's colour (a sleeve over a top of its colour)
+    rim = (cv2.dilate(hid.astype(np.uint8), None, iterations=RIM).astype(bool) & ~hid & torso[box]
+           & (d_torso[box] < 2 * ALIKE_DELTA_E))
+    if rim.sum() >= 20:
+        rim_share = smooth_fill((nearest[..., None] == np.arange(len(centres))).astype(np.float32), rim)
+        edged = np.take_along_axis(rim_share, nearest[..., None], axis=2)[..., 0] > RIM_SHARE
+    else:
+        edged = np.ones(hid.shape, bool)
+    edged |= ~lower
+    avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -264,10 +274,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
              & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
-    # below the chest a sleeve is kept only where the torso painted in would look like it too: a black sleeve
-    # hanging over a bare waist beside a black cropped top is painted (kept, it read as the top going on down
-    # the side, TikTok clip 0); on the chest the neck's skin beside a sleeve says nothing about the shirt under it
-    hole = hid & ~(alike & ((unlike < 2 * ALIKE_DELTA_E) | ~lower))
+    # below the chest a sleeve is kept only where the torso painted in would look like it too, and the torso
+    # right along its edges has its colour: a black sleeve hanging over a bare waist beside a black cropped top,
+    # or lying across the belly just under the hem, is painted (kept, it read as the top going on down the
+    # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
+    # says nothing about the shirt under it
+    hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     if not hole.any():
         return image, hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
@@ -276,12 +288,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
-    # the shades right at the hole's rim join the known pixels (the clean ones stop short of the rim): the
-    # paint meets the torso around it without a step (a pale line left between the painted skin and the belly)
-    rim = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
-           & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box]))
-    if rim.any():
-        base, _ = _fill_by_colour(crop, kn | rim, nearest, len(centres), hid & torso_coloured, waist)
+    # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
+    # meets the torso around it without a step (a pale line left between the painted skin and the belly)
+    shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
+              & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box]))
+    if shades.any():
+        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
+                                  avoid)
     value = base + _grain(crop, hole, kn)
     ext = extend(joints)
     if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
@@ -410,7 +423,8 @@ WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight ab
 
 
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
-                    prefer: np.ndarray, waist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    prefer: np.ndarray, waist: np.ndarray | None = None,
+                    avoid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -425,6 +439,9 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     top, a waistband), the shares are spread ACROSS times farther sideways than up and down: what lies beside
     a hidden pixel there says more about it than what lies above or below, and the hem is continued straight
     under a crossed arm instead of closing round it as a blob.
+
+    ``avoid`` (HxWxk bool): colours a pixel is not painted in while another is around (a sleeve's own colour
+    where the torso along its edges is another: the sleeve lies over that other).
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
@@ -432,6 +449,9 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
     def weights(share: np.ndarray) -> np.ndarray:
         weight = np.clip((share + own)[..., present], 0.0, None) ** 12
+        if avoid is not None:
+            kept = np.where(avoid[..., present], 0.0, weight)
+            weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
         return weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
 
     share = smooth_fill(onehot, known)
@@ -460,6 +480,8 @@ OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a 
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
+RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
+RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
