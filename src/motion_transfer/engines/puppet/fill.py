@@ -348,7 +348,7 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
         return np.zeros(hole.shape, bool)
     ys, xs = np.nonzero(cand)
     arm = crop[iy[ys, xs], ix[ys, xs]]
-    fill = base[ys, xs]
+    fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
     px = crop[ys, xs]
     step = arm - fill
     t = np.einsum("ij,ij->i", px - fill, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-6)
