@@ -207,6 +207,7 @@ HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from t
 STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
 LIT_FROM = 35  # the hair's pixels darker than this percentile are roots and shadow, not its colour
 SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
+SKIN_HUE = 15.0  # ... and within this many degrees of its hue (the Lab a-b angle)
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
@@ -318,7 +319,10 @@ def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, 
     skin = np.median(lab[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3), axis=0)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     forehead = ((xx - cx) / (FOREHEAD[0] * height)) ** 2 + ((yy - cy) / (FOREHEAD[1] * height)) ** 2 < 1
-    return forehead | (np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E)
+    # blonde hair is as near the skin's colour as shaded skin is, but yellower: the hue tells them apart
+    hue = np.degrees(np.arctan2(lab[..., 2] - 128.0, lab[..., 1] - 128.0))
+    skin_hue = float(np.degrees(np.arctan2(skin[2] - 128.0, skin[1] - 128.0)))
+    return forehead | ((np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E) & (np.abs(hue - skin_hue) < SKIN_HUE))
 
 
 FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
