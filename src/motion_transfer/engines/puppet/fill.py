@@ -254,7 +254,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
            & (d_torso[box] < 2 * ALIKE_DELTA_E))
     if rim.sum() >= 20:
         rim_share = smooth_fill((nearest[..., None] == np.arange(len(centres))).astype(np.float32), rim)
-        edged = np.take_along_axis(rim_share, nearest[..., None], axis=2)[..., 0] > RIM_SHARE
+        # shades of one colour (a grey robot's light and dark sides) count as one
+        akin = (np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E).astype(np.float32)
+        edged = np.take_along_axis(rim_share @ akin, nearest[..., None], axis=2)[..., 0] > RIM_SHARE
     else:
         edged = np.ones(hid.shape, bool)
     edged |= ~lower

@@ -207,7 +207,7 @@ HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from t
 STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
 LIT_FROM = 35  # the hair's pixels darker than this percentile are roots and shadow, not its colour
 SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
-SKIN_HUE = 15.0  # ... and within this many degrees of its hue (the Lab a-b angle)
+SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angle)
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
