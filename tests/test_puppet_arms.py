@@ -10,7 +10,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import one_piece_per_layer, smooth_arm_outlines, trim_arm_spurs
+from motion_transfer.engines.puppet.parts import one_piece_per_layer, smooth_arm_outlines
 from motion_transfer.pose.skeleton import J
 
 SHIRT = np.array([46, 98, 168])  # the mannequin's "person" style
@@ -266,22 +266,3 @@ def test_a_black_sleeve_hanging_over_a_bare_waist_leaves_skin_behind_not_the_top
     rim = cv2.dilate((sleeve | shred).astype(np.uint8), None, iterations=4).astype(bool) & ~sleeve & ~shred
     rim &= (lab == TORSO) & (py > hem + 20) & (py < 215)
     assert (painted[rim].astype(float).mean(axis=1) < 100).mean() < 0.02
-
-
-def test_a_hook_of_sleeve_the_cut_gave_an_arm_goes_back_to_what_it_sticks_into():
-    """Where two black sleeves cross, or a black sleeve lies on a black top, the cut hands the arm a narrow hook of
-    what it lies against; it swung out with the arm as a dark fragment. The hook goes back to the torso, the
-    arm keeps its full thickness, its outline against the background and its shoulder's cap."""
-    size, r = 200, 14.0
-    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
-    m = np.zeros((size, size), bool)
-    m[10:-10, 10:-10] = True
-    lab = np.where(m, TORSO, -1).astype(np.int16)
-    a, b = (30.0, 40.0), (30.0, 160.0)  # an upper arm along the body's side, its outer edge the matte's
-    arm = m & (_seg_dist(px, py, a, b) < r)
-    lab[arm] = UPPER
-    hook = m & (np.abs(py - 100) < 3) & (px > 40) & (px < 75)  # 6 px thick, reaching 30 px into the torso
-    lab[hook] = UPPER
-    trimmed = trim_arm_spurs(lab, m, {"r_upper_arm": r}, {"r_upper_arm": np.array(a)})
-    assert (trimmed[hook & ~arm] == TORSO).mean() > 0.9
-    assert (trimmed[arm] == UPPER).mean() > 0.97

@@ -126,7 +126,6 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
-    lab = trim_arm_spurs(lab, m, radii, ends)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
@@ -286,49 +285,6 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
-    return out
-
-
-SPUR = 0.45  # an arm's pieces narrower than this share of its thickness (a spur) are not the arm
-
-
-def trim_arm_spurs(lab: np.ndarray, m: np.ndarray, radii: dict, ends: dict) -> np.ndarray:
-    """Each arm without the spurs it took from what it lies against: pieces of its layer narrower than a fraction
-    of its thickness (an opening with a disc of SPUR radii) that touch another layer go to the layer they share
-    most border with. Where two black sleeves cross (TikTok clip 0) the cut hands a hook of one forearm to the
-    other, and a strip of the top to an upper arm; they swung out with the arm as dark fragments. Hands (fingers
-    are thinner than the disc), the arm's outline against the background and its ``ends`` (as in
-    :func:`smooth_arm_outlines`: the shoulder's cap, the wrist) are left as they are."""
-    out = lab.copy()
-    hands = np.isin(out, [PARTS.index(p) for p in radii if p.endswith("hand")])
-    for name in ("arm_l", "arm_r"):
-        li = LAYER_NAMES.index(name)
-        parts = [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li and not p.endswith("hand")]
-        if not parts:
-            continue
-        r = SPUR * min(radii[p] for p in parts)
-        if r < 1.5:
-            continue
-        layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
-        mine = (layer_of == li) & ~hands
-        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * round(r) + 1, 2 * round(r) + 1))
-        # the background counts as the arm's own (its outline there is the matte's, not a spur)
-        solid = (mine | ~m).astype(np.uint8)
-        spurs = mine & ~cv2.morphologyEx(solid, cv2.MORPH_OPEN, disc).astype(bool)
-        wy, wx = np.ogrid[:m.shape[0], :m.shape[1]]
-        for part in (p for p in parts if p in ends):
-            spurs &= np.hypot(wx - ends[part][0], wy - ends[part][1]) >= END_KEEP * radii[part]
-        pieces, n = ndimage.label(spurs)
-        boxes = ndimage.find_objects(pieces)
-        for k in range(1, n + 1):
-            sl = tuple(slice(max(0, b.start - 2), b.stop + 2) for b in boxes[k - 1])
-            piece = pieces[sl] == k
-            ring = cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~piece
-            nb = out[sl][ring]
-            nb = nb[(nb >= 0) & (LAYER_OF_PART[np.clip(nb, 0, None)] != li)]
-            if len(nb) == 0:
-                continue
-            out[sl][piece] = np.bincount(nb).argmax()
     return out
 
 
