@@ -1,6 +1,7 @@
 """Speed benchmark: end to end on a generated 10 s, 30 fps, 720p motion, as ratios to decoding + encoding it.
 
     python bench/speed_bench.py [--seconds 10] [--memory-seconds 30] [--keep DIR] [--skip-memory]
+                                [--against OTHER/src]
 
 Runs, each in a fresh process (model loading and imports included, as a user's command pays them):
 
@@ -17,6 +18,10 @@ load, and half of them is the least wall time two idle cores could need. Per run
 ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
 (stages that run beside another are marked). The machine's load average is printed at start and end. Prints
 figures; asserts nothing.
+
+``--against OTHER/src`` (another checkout's ``src``, e.g. main's) runs each of std, second character and pro
+with that code too, right after this code's, each with its own motion cache, and prints both and their CPU
+ratio: on a loaded machine, alternating the two in one run is the fairest comparison there is.
 """
 from __future__ import annotations
 
@@ -104,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory-seconds", type=float, default=30.0, help="length of the memory clip (default 30)")
     ap.add_argument("--keep", type=Path, help="keep clips and results in this folder")
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--against", type=Path, help="another checkout's src folder to time alternately with this one")
     args = ap.parse_args(argv)
     sys.path.insert(0, SRC)
     from motion_transfer.samples import make_character, make_clip
@@ -128,18 +134,24 @@ def main(argv: list[str] | None = None) -> int:
         return child(_REFERENCE.format(src=SRC, video=str(video), output=str(folder / "reference.mp4")), env)
 
     ref_before = reference()
-    rows = {}
+    trees = {"": SRC}
+    if args.against is not None:
+        trees["against"] = str(args.against.resolve())
+    rows: dict[str, dict] = {}
 
     def run(name: str, image: Path, tier: str) -> None:
-        code = _RUN.format(src=SRC, image=str(image), video=str(video), output=str(folder / f"{name}.mp4"),
-                           tier=tier)
-        rows[name] = child(code, env)
+        for label, src in trees.items():  # alternately, each tree with its own cache
+            tree_env = dict(env, MOTION_TRANSFER_CACHE_DIR=str(folder / f"cache{label}"))
+            code = _RUN.format(src=src, image=str(image), video=str(video),
+                               output=str(folder / f"{name}{label}.mp4"), tier=tier)
+            rows[f"{name} ({label})" if label else name] = child(code, tree_env)
 
     run("std", first, "std")
     run("second character", second, "std")
     import shutil
 
-    shutil.rmtree(folder / "cache", ignore_errors=True)  # pro tracks with its own preset; start it cold too
+    for label in trees:  # pro tracks with its own preset; start it cold too
+        shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     run("pro", first, "pro")
     ref_after = reference()
     ref = (ref_before["process"] + ref_after["process"]) / 2.0
@@ -148,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{ref_after['process']:.2f} s), {ref_cpu:.2f} CPU-s")
     for name, r in rows.items():
         ratio = r["process"] / ref
-        target = TARGETS[name]
+        target = TARGETS[name.split(" (")[0]]
         print(f"\n{name} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames, pose cache: {r.get('cache')}):")
         print(f"  wall {r['process']:.2f} s = {ratio:.2f} x reference (target {target:g} s on 2 idle cores, "
               f"{target / 3.0:.2f} x a 3 s reference)")
@@ -157,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         for line in shares(r["timings"], r["process"], ref):
             print("  " + line)
         print(json.dumps({"run": name, "reference": round(ref, 3), "reference_cpu": round(ref_cpu, 3), **r}))
+    if args.against is not None:
+        print(f"\nthis code against {args.against}:")
+        for name in [n for n in rows if not n.endswith("(against)")]:
+            mine, other = rows[name], rows[f"{name} (against)"]
+            print(f"  {name:>16}: CPU {mine['cpu']:.1f} / {other['cpu']:.1f} s = {mine['cpu'] / other['cpu']:.2f}, "
+                  f"wall {mine['process']:.1f} / {other['process']:.1f} s = {mine['process'] / other['process']:.2f}")
     if not args.skip_memory:
         long_video = folder / "motion_long.mp4"
         make_clip(long_video, "dance", seconds=args.memory_seconds, fps=30, size=(1280, 720))

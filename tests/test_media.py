@@ -346,3 +346,20 @@ def test_truncated_video_names_both_durations(tmp_path):
     assert err.severity == "error" and "video_too_short" not in findings[0.25]
     whole_findings = check_video(probe(whole, expect="video"), rules_for("puppet"), "video")
     assert "video_truncated" not in {f.code for f in whole_findings}
+
+
+def test_video_frames_shrink_bilinearly_down_to_half_and_by_area_below():
+    """resize_frame: the cheap bilinear shrink for video frames stays close to area averaging where it is used
+    (down to half the size) and hands stronger shrinks, and enlargements, to resize() unchanged."""
+    import cv2
+    from skimage import data
+
+    from motion_transfer.media.frames import resize, resize_frame
+
+    photo = cv2.resize(data.astronaut(), (1280, 720), interpolation=cv2.INTER_CUBIC)
+    fast, area = resize_frame(photo, (960, 540)), resize(photo, (960, 540))
+    assert fast.shape == area.shape == (540, 960, 3)
+    assert np.abs(fast.astype(np.int16) - area).mean() < 2.0
+    assert np.array_equal(resize_frame(photo, (400, 225)), resize(photo, (400, 225)))
+    assert np.array_equal(resize_frame(photo, (1920, 1080)), resize(photo, (1920, 1080)))
+    assert resize_frame(photo, (1280, 720)) is photo

@@ -192,3 +192,33 @@ def test_no_figure_is_an_error_for_the_puppet_engine_unless_a_rig_is_given(media
     assert kling.get("image_no_person") == "warning" and "image_no_figure" not in kling
     assert main(["check", str(blank), str(video)]) == 2
     assert main(["check", str(blank), str(video), "--rig", str(rig)]) == 0
+
+
+def test_a_second_character_on_the_same_motion_does_not_decode_it_again(tmp_path, monkeypatch):
+    """The preflight's look at the motion (decoding it, a model on its sampled frames) is the same for every
+    character, so it comes from the motion cache the second time; new bytes under the same name look again."""
+    from motion_transfer.pose import estimator
+
+    monkeypatch.setenv("MOTION_TRANSFER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("MOTION_TRANSFER_CACHE", raising=False)
+    decoded = []
+    real = estimator.iter_frames
+
+    def counting(path, *args, **kwargs):
+        decoded.append(str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(estimator, "iter_frames", counting)
+    video = tmp_path / "dance.mp4"
+    make_clip(video, "dance", seconds=3.0, fps=12, size=(480, 270))
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    make_character(first, size=(360, 480))
+    make_character(second, size=(360, 480), style="person")
+    assert check(first, video).video_sample.meta["cache"] == "miss"
+    assert decoded == [str(video)]
+    again = check(second, video)
+    assert again.video_sample.meta["cache"] == "hit" and decoded == [str(video)]  # not decoded again
+    make_clip(video, "wave", seconds=3.0, fps=12, size=(480, 270))  # the same name, another motion
+    changed = check(second, video)
+    assert changed.video_sample.meta["cache"] == "miss" and decoded == [str(video)] * 2
+    assert not np.array_equal(np.nan_to_num(changed.video_sample.body), np.nan_to_num(again.video_sample.body))

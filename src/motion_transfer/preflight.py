@@ -152,7 +152,8 @@ def _plain(value: object) -> object:
 
 
 # Bump when the video-only analysis below changes what it finds: cached analyses made before stop matching.
-VIDEO_ANALYSIS_VERSION = 2  # 2: the sample holds the body only (its hands and face were never used)
+# 2: the sample holds the body only (its hands and face were never used); 3: frames shrunk bilinearly
+VIDEO_ANALYSIS_VERSION = 3
 
 
 def video_analysis(video: Path, info: MediaInfo, progress: Progress | None = None, *,
@@ -167,8 +168,10 @@ def video_analysis(video: Path, info: MediaInfo, progress: Progress | None = Non
         sample, masks, frames = sample_video(video, fps=SAMPLE_FPS, progress=progress)
         found = []
         if sample.present.any():
-            found = background_findings(frames, masks, str(video)) + people_findings(sample, frames, info,
-                                                                                      str(video))
+            # the people count (a model) runs beside the background's measures (OpenCV and numpy)
+            with ThreadPoolExecutor(1, thread_name_prefix="preflight-people") as pool:
+                people = pool.submit(people_findings, sample, frames, info, str(video))
+                found = background_findings(frames, masks, str(video)) + people.result()
         # plain JSON (numbers measured with numpy become Python numbers), as the cache file stores it
         sample.meta["findings"] = json.loads(json.dumps([f.to_dict() for f in found], default=_plain))
         return sample
@@ -488,7 +491,7 @@ def framing_findings(image_body: np.ndarray, image: MediaInfo, sample: PoseTrack
 
 def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInfo | None, vid: str) -> list[Finding]:
     """More than one person: only the most prominent is followed."""
-    from .pose.estimator import count_people
+    from .pose.estimator import count_people, people_model
 
     idx = np.flatnonzero(sample.present)
     if len(idx) == 0:
@@ -496,10 +499,11 @@ def people_findings(sample: PoseTrack, frames: list[np.ndarray], video: MediaInf
     picks = idx[np.linspace(0, len(idx) - 1, min(3, len(idx))).round().astype(int)]
     scale = frames[0].shape[1] / sample.width
     counts = []
-    for i in picks:
-        body = sample.body[i].copy()
-        body[:, :2] *= scale
-        counts.append(count_people(frames[i], body))
+    with people_model() as model:  # one model for every look (it keeps nothing from one image to the next)
+        for i in picks:
+            body = sample.body[i].copy()
+            body[:, :2] *= scale
+            counts.append(count_people(frames[i], body, model))
     most = max(counts)
     if most < 2:
         return []

@@ -90,9 +90,22 @@ def resize(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(rgb, (w, h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC)
 
 
+def resize_frame(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """As :func:`resize`, for a video's frames (hundreds per clip): a shrink to no less than half the size is
+    bilinear. Its two-pixel footprint already spans each output pixel's source area there, so it does not alias,
+    and it costs a fifth of area averaging at a non-integer factor (720p to the pose's 960 px: 1.8 against 9.5 ms
+    a frame on one core)."""
+    import cv2
+
+    w, h = size
+    if w * 2 >= rgb.shape[1] and h * 2 >= rgb.shape[0] and w * h < rgb.shape[0] * rgb.shape[1]:
+        return cv2.resize(rgb, (w, h), interpolation=cv2.INTER_LINEAR)
+    return resize(rgb, size)
+
+
 def _to_rgb(frame, size: tuple[int, int] | None) -> np.ndarray:
     rgb = _rotate(frame.to_ndarray(format="rgb24"), (-int(round(frame.rotation or 0))) % 360)
-    return resize(rgb, size) if size else rgb
+    return resize_frame(rgb, size) if size else rgb
 
 
 class LazyFrame:

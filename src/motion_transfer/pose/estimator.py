@@ -7,9 +7,11 @@ prominent; the preflight counts people separately and warns.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
 import threading
+import types
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -72,6 +74,39 @@ class _StderrSilencer:
 native_stderr_silenced = _StderrSilencer()
 
 
+_IMPORT_LOCK = threading.RLock()  # re-entrant: a stand-in used while MediaPipe imports loads in the same thread
+
+
+def _solutions():
+    """``mediapipe.python.solutions``, imported with ``matplotlib.pyplot`` deferred.
+
+    Importing any MediaPipe model imports the whole solutions package, whose drawing helpers import pyplot at
+    their top (half a second of every run's start, on the path to the first model) but use it only inside
+    the 3D plotting helper we never call. pyplot stands in as a :class:`_Deferred` module meanwhile, which
+    imports the real one the first time anything is looked up on it, so code that does plot works as before."""
+    with _IMPORT_LOCK:
+        if "mediapipe.python.solutions" not in sys.modules and "matplotlib.pyplot" not in sys.modules:
+            sys.modules["matplotlib.pyplot"] = _Deferred("matplotlib.pyplot")
+        try:
+            from mediapipe.python import solutions
+        except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
+            raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
+    return solutions
+
+
+class _Deferred(types.ModuleType):
+    """A module's stand-in until first use: any attribute looked up on it imports the real module (which then
+    replaces it in ``sys.modules``) and comes from there. (``importlib.util.LazyLoader`` cannot serve here:
+    on Python 3.11 the import statement itself looks at the module's ``__spec__``, which loads it.)"""
+
+    def __getattr__(self, attr: str):  # only for attributes the stand-in does not have
+        with _IMPORT_LOCK:
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            real = importlib.import_module(self.__name__)
+        return getattr(real, attr)
+
+
 @contextmanager
 def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
     """A Holistic model, with native stderr muted for its whole life (sub-models start lazily and log then,
@@ -81,10 +116,7 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
     closes (a wink reads as open), the refined one follows lids and lips, at the same CPU cost."""
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        from mediapipe.python.solutions import holistic as mp_holistic
-    except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
-        raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
+    mp_holistic = _solutions().holistic
     with native_stderr_silenced():
         model = mp_holistic.Holistic(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
                                      enable_segmentation=segmentation, refine_face_landmarks=True,
@@ -161,7 +193,9 @@ PRESETS: dict[str, Schedule] = {
 }
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
-TRACKER_VERSION = 4  # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side
+# 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side; 5: frames shrunk bilinearly
+# (media.frames.resize_frame)
+TRACKER_VERSION = 5
 
 
 def preset_params(preset: str) -> Schedule:
@@ -178,7 +212,7 @@ def _body_only(static: bool = False, segmentation: bool = False) -> Iterator[obj
     ``segmentation``) without its hand and face networks, about a quarter of Holistic's cost; in video mode it
     looks for the body where it last was. For every look that needs only the body."""
     os.environ.setdefault("GLOG_minloglevel", "2")
-    from mediapipe.python.solutions import pose as mp_pose
+    mp_pose = _solutions().pose
 
     with native_stderr_silenced():
         model = mp_pose.Pose(static_image_mode=static, model_complexity=1, smooth_landmarks=False,
@@ -377,6 +411,10 @@ def clean_track(track: PoseTrack) -> PoseTrack:
                      source=track.source, meta=dict(track.meta))
 
 
+# sampled frames decoded ahead of the preflight's model at most (each 0.7 MB at 640 px)
+SAMPLE_AHEAD = 8
+
+
 def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
                  progress: Progress | None = None) -> tuple[PoseTrack, list[np.ndarray], list[np.ndarray]]:
     """A quick look at a clip for the preflight: body poses (no hands or face), person masks and small frames
@@ -392,8 +430,12 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
     track = PoseTrack.empty(total, fps, info.width, info.height, source=str(path))
     masks: list[np.ndarray] = []
     frames: list[np.ndarray] = []
-    with _body_only(segmentation=True) as model:  # the preflight looks at the body and the person mask only
-        for i, rgb in enumerate(iter_frames(path, fps=fps, size=size)):
+    # the clip is decoded on its own thread, started before the model loads (importing MediaPipe and starting
+    # the model take about a second on the first use), and the model works beside the decoder after that
+    # (the preflight looks at the body and the person mask only)
+    with prefetch(iter_frames(path, fps=fps, size=size), depth=SAMPLE_AHEAD, name="sample-decode") as decoded, \
+            _body_only(segmentation=True) as model:
+        for i, rgb in enumerate(decoded):
             if i >= total:
                 break
             result = model.process(rgb)
@@ -408,33 +450,42 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
     return track, masks, frames
 
 
-def count_people(rgb: np.ndarray, first: np.ndarray) -> int:
+def people_model():
+    """The model :func:`count_people` looks with (a context manager): one static body model with its person mask,
+    to open once for several frames."""
+    return _body_only(static=True, segmentation=True)
+
+
+def count_people(rgb: np.ndarray, first: np.ndarray, model: object | None = None) -> int:
     """How many people are in ``rgb``: hide the person found (``first``, [33,4]) and look again, up to 3.
 
     Only the body and its person mask are looked at, so the looks use the body model alone (the same landmarks
-    and mask as Holistic's), one model for all of them."""
+    and mask as Holistic's), one model for all of them: ``model`` (from :func:`people_model`, to share one
+    between frames) or one opened here."""
+    if model is None:
+        with people_model() as opened:
+            return count_people(rgb, first, opened)
     h, w = rgb.shape[:2]
     work = rgb.copy()
     people = 0
     body = first
-    with _body_only(static=True, segmentation=True) as model:
-        for _ in range(3):
-            if body is None or np.isnan(body[:, 0]).all():
-                break
-            people += 1
-            seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
-            x0, y0 = np.nanmin(seen[:, :2], axis=0)
-            x1, y1 = np.nanmax(seen[:, :2], axis=0)
-            pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
-            xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
-            ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
-            work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
-            filled = np.zeros((h, w), bool) if people == 1 else filled
-            filled[ya:yb, xa:xb] = True
-            found = _detect(model, work, segmentation=True)
-            body = found.body[0]
-            if not _is_separate_person(body, filled, found.meta["segmentation"]):
-                body = None
+    for _ in range(3):
+        if body is None or np.isnan(body[:, 0]).all():
+            break
+        people += 1
+        seen = body[body[:, 3] > 0.3] if (body[:, 3] > 0.3).any() else body
+        x0, y0 = np.nanmin(seen[:, :2], axis=0)
+        x1, y1 = np.nanmax(seen[:, :2], axis=0)
+        pad = 0.25 * max(x1 - x0, y1 - y0, 1.0)
+        xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
+        ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
+        work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
+        filled = np.zeros((h, w), bool) if people == 1 else filled
+        filled[ya:yb, xa:xb] = True
+        found = _detect(model, work, segmentation=True)
+        body = found.body[0]
+        if not _is_separate_person(body, filled, found.meta["segmentation"]):
+            body = None
     return people
 
 

@@ -7,6 +7,7 @@ arms the image does not show, drawn from their twins (``twin``).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -105,15 +106,20 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
     step(2)
-    labels, used = label_parts(matte, joints, vis, depth, image)
-    step(3)
-    background = remove_character(image, matte)
-    step(4)
-    rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
-              depth=depth.astype(np.float32), source=source, image=image, matte=matte, background=background,
-              labels=labels, left_hand=left_hand, right_hand=right_hand, scale=scale,
-              meta={"matte": matte_source, "parts": used})
-    rig.layers = build_layers(rig, spacing=mesh_spacing)
-    rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
+    # the background fill needs only the image and the matte as they are now, and nothing after it but the
+    # finished rig uses it: it runs on a second thread, on its own copies, beside the parts and the layers (all
+    # mostly OpenCV and numpy work, which releases the GIL)
+    with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
+        filling = pool.submit(remove_character, image.copy(), matte.copy())
+        labels, used = label_parts(matte, joints, vis, depth, image)
+        step(3)
+        rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
+                  depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
+                  left_hand=left_hand, right_hand=right_hand, scale=scale,
+                  meta={"matte": matte_source, "parts": used})
+        rig.layers = build_layers(rig, spacing=mesh_spacing)
+        rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
+        step(4)
+        rig.background = filling.result()
     step(STEPS)
     return rig
