@@ -1,7 +1,7 @@
 """Faces and fingers: self-reenactment scored with MediaPipe's face mesh and hands, the same way on both videos.
 
     python bench/face_bench.py [--tiktok FOLDER] [--clips 4] [--generated] [--orientation image|video]
-                               [--keep DIR]
+                               [--keep DIR] [--camera]
 
 For each clip, frame 0 is the character image and the whole clip the motion. The puppet runs twice on the same
 pose track, with the face and fingers animated (``face``/``fingers`` options on) and without (today's rigid
@@ -17,7 +17,9 @@ compares the CPU of the two runs' drawing and encoding instead (two measurements
 a tiny clip first, so the first clip's "on" run does not pay the one-time start-up). ``--generated`` adds
 the mannequin's "talk" and "fingers" clips (known truth; also written as contact sheets), and for "fingers"
 the metric's floor: MediaPipe on the clip against the generator's truth, and on the clip moved by a pixel
-against the clip (the tracker's own noise). With ``--keep`` the
+against the clip (the tracker's own noise). ``--camera`` adds, per TikTok clip, issue 12's camera move on
+real footage: the clip seen through a crop window that pans, tilts and zooms, the camera measured on it
+against the known move (corner error in pixels). With ``--keep`` the
 videos, tracks and contact sheets (``sheet_*.png``: clip / with faces / without) stay in DIR. Never needed by
 the tests.
 """
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -203,6 +206,49 @@ def finger_floor(video: Path, work: Path) -> dict:
             "shifted_source_deg": face_scores(src, moved)["finger_err_deg"]}
 
 
+def camera_check(name: str, video: Path, work: Path) -> dict:
+    """Issue 12's camera move on real footage: the clip filmed again through a crop window that pans a fifth of
+    the frame, tilts and zooms in by 20 %; the camera measured on that (``track_camera``) against the truth:
+    the window's move composed with the clip's own camera (measured on the clip). Corner error in pixels of
+    the cropped video (median and worst frame) and the move's size."""
+    import cv2
+
+    from motion_transfer.engines.puppet.camera import track_camera
+    from motion_transfer.media.frames import iter_frames
+    from motion_transfer.media.writer import VideoWriter
+
+    src = tracked(video, work / f"{name}.src.npz")
+    T, W, H = len(src), src.width, src.height
+    Wc, Hc = 2 * round(0.375 * W), 2 * round(0.375 * H)  # the window's output: three quarters of the frame
+    windows = []
+    for t in range(T):
+        a = t / max(T - 1, 1)
+        k = Wc / (0.75 * W / (1.0 + 0.2 * a))  # output pixels per clip pixel
+        x0, y0 = 0.02 * W + 0.2 * W * a, 0.2 * H - 0.12 * H * a
+        windows.append(np.array([[k, 0, -x0 * k], [0, k, -y0 * k], [0, 0, 1.0]]))
+    crop = work / f"{name}_crop.mp4"
+    if not crop.exists():
+        with VideoWriter(crop, src.fps, Wc, Hc) as writer:
+            for t, frame in enumerate(iter_frames(video, size=(W, H))):
+                if t < T:
+                    writer.write(cv2.warpAffine(frame, windows[t][:2], (Wc, Hc), flags=cv2.INTER_AREA))
+    body = src.body.astype(np.float64).copy()
+    for t in range(T):
+        body[t, :, :2] = body[t, :, :2] @ windows[t][:2, :2].T + windows[t][:2, 2]
+    moved = replace(src, body=body.astype(src.body.dtype), width=Wc, height=Hc)  # the actor seen in the window
+    own = track_camera(video, src)  # the clip's own camera: frame 0 -> t, clip pixels
+    got = track_camera(crop, moved)
+    inv0 = np.linalg.inv(windows[0])
+    truth = np.stack([(windows[t] @ np.vstack([own[t], [0, 0, 1]]) @ inv0)[:2] for t in range(T)])
+    corners = np.array([[0, 0, 1], [Wc, 0, 1], [0, Hc, 1], [Wc, Hc, 1]], float)
+    want = np.einsum("tij,nj->tni", truth, corners)
+    err = np.linalg.norm(np.einsum("tij,nj->tni", got, corners) - want, axis=2).max(axis=1)
+    move = float(np.abs(want - corners[None, :, :2]).max())
+    return {"clip": f"{name} camera", "size": [Wc, Hc], "move_px": round(move, 1),
+            "err_median_px": round(float(np.median(err)), 2), "err_max_px": round(float(err.max()), 2),
+            "err_max_share_of_diagonal": round(float(err.max() / np.hypot(Wc, Hc)), 4)}
+
+
 def warm_up(work: Path) -> None:
     """One throwaway run on a tiny talking clip: what the first run in a process pays once (libraries' and
     codecs' start-up) is not counted against the first measured clip."""
@@ -236,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--generated", action="store_true", help="also the mannequin's talk and fingers clips")
     ap.add_argument("--orientation", default="image", choices=("image", "video"))
     ap.add_argument("--keep", type=Path, help="keep videos, tracks and contact sheets here")
+    ap.add_argument("--camera", action="store_true",
+                    help="also measure the camera move on each tiktok clip seen through a crop window that pans, "
+                         "tilts and zooms (known truth)")
     args = ap.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="face-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -256,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(bench_clip(name, video, work, args.orientation)), flush=True)
         if name == "gen_fingers":
             print(json.dumps(finger_floor(video, work)), flush=True)
+        if args.camera and name.startswith("tiktok"):
+            print(json.dumps(camera_check(name, video, work)), flush=True)
     print(f"kept in {work}", file=sys.stderr)
     return 0
 

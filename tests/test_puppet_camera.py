@@ -102,3 +102,45 @@ def test_crop_window_pan_tilt_zoom_over_a_closeup(tmp_path):
     assert np.linalg.norm(moved - corners[None, :, :2], axis=2).max() > 100  # the move is large
     assert err.max() < 0.04 * np.hypot(W, H), err.max()
     assert np.median(err) < 4.0, np.median(err)
+
+
+def test_the_output_scene_follows_the_reference_camera(tmp_path):
+    """End to end in ``image`` orientation: an actor standing still, filmed through a crop window that pans and
+    tilts across the scene. The output (the character image's own scene, the character in it) moves the same
+    way at the output's scale: the whole picture slides by the window's move, measured on the rendered frames."""
+    from PIL import Image
+
+    from motion_transfer.engines.puppet import PuppetEngine
+    from motion_transfer.media.frames import iter_frames
+    from motion_transfer.media.writer import VideoWriter
+    from motion_transfer.request import Request
+    from motion_transfer.samples import make_clip
+
+    clip = make_clip(tmp_path / "src.mp4", "static", seconds=1.0, fps=15, size=(640, 360), background="cluttered",
+                     seed=4)
+    track = clip.to_track()
+    W, H, dx, dy = 480, 270, 48.0, -30.0  # the window: 480 x 270 of the 640 x 360 scene, moving right and up
+    with VideoWriter(tmp_path / "ref.mp4", 15, W, H) as w:
+        for i, frame in enumerate(iter_frames(tmp_path / "src.mp4")):
+            a = i / (len(track) - 1)
+            x0, y0 = round(40 + dx * a), round(60 + dy * a)
+            w.write(np.ascontiguousarray(frame[y0:y0 + H, x0:x0 + W]))
+            track.body[i, :, 0] -= x0
+            track.body[i, :, 1] -= y0
+    track.width, track.height = W, H
+    first = next(iter(iter_frames(tmp_path / "ref.mp4")))
+    Image.fromarray(first).save(tmp_path / "image.png")
+    req = Request(image=tmp_path / "image.png", video=tmp_path / "ref.mp4", output=tmp_path / "out.mp4",
+                  tier="std", orientation="image", keep_sound=False, options={"pose_track": track})
+    PuppetEngine().run(req, None, None)
+    out = list(iter_frames(tmp_path / "out.mp4"))
+    s = out[0].shape[1] / W  # output pixels per reference pixel
+
+    def gray(f):
+        return cv2.cvtColor(f, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+    win = cv2.createHanningWindow(out[0].shape[1::-1], cv2.CV_32F)
+    (sx, sy), _ = cv2.phaseCorrelate(gray(out[0]), gray(out[-1]), win)
+    # the scene moves against the window: left and down by the window's move, at the output's scale
+    assert abs(sx + dx * s) < 0.08 * abs(dx * s) + 2, (sx, -dx * s)
+    assert abs(sy + dy * s) < 0.08 * abs(dy * s) + 2, (sy, -dy * s)

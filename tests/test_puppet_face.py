@@ -470,3 +470,40 @@ def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips
     assert 0.4 * lips < deep @ luma < 0.65 * lips, (deep, lips)  # the picture's exposure, still dark
     assert deep[0] > deep[1] + 15  # red-brown, not grey
     assert rim @ luma > deep @ luma + 10  # lighter at the lip line than inside
+
+
+def test_an_animal_face_the_face_model_cannot_read_talks_with_the_simple_model():
+    """The fox (a cel-shaded animal head): MediaPipe's face model finds no face in it, so its face is the simple
+    model from its head joints, with a finding that says so; driven by the talking actor, its mouth opens in
+    the frame the actor's opens widest, and only inside the face's box."""
+    from motion_transfer.engines.puppet.face import (
+        FaceAnimator,
+        face_drive,
+        face_finding,
+        face_rig_for,
+    )
+    from motion_transfer.samples.stylised import make_stylised
+
+    _, _, faces = _talk()
+    fox = make_stylised("fox", size=(480, 640))
+    joints = fox.joints[:, :2].astype(np.float64)
+    face = face_rig_for(fox.image, joints, np.ones(33))
+    assert face is not None and face.kind == "joints"
+    assert face_finding(face, faces).code == "face_simple"
+    tex = np.dstack([fox.image, np.full(fox.image.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    pts = anim.targets(t)
+    i_up, i_low = face.groups["lip_mid"]
+    assert np.linalg.norm(pts[i_low] - pts[i_up]) > np.linalg.norm(face.points[i_low, :2] - face.points[i_up, :2]) + 2
+    anim.apply(t)
+    changed = (tex[:, :, :3] != fox.image).any(axis=2)
+    assert changed.sum() > 20
+    x0, y0, x1, y1 = face.box
+    changed[y0:y1, x0:x1] = False
+    assert not changed.any()
+    # a head whose eyes and mouth the pose model did not locate: no face to animate, and the user is told
+    unseen = np.ones(33)
+    unseen[[2, 5, 9, 10]] = 0.0
+    assert face_rig_for(fox.image, joints, unseen) is None
+    assert face_finding(None, faces).code == "face_still"

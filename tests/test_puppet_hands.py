@@ -162,3 +162,65 @@ def test_what_the_layer_holds_beside_the_fingers_stays_whole():
     rest_hand = _hand_texture(rgb, joints)[:, :, 3] > 0
     moved = (tex[rest_hand] != np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])[rest_hand]).any(axis=1)
     assert moved.mean() > 0.1
+
+
+def test_a_finger_pointing_at_the_camera_ends_in_a_round_knuckle():
+    """The index finger's last two bones turn to point at the camera (3D joints: its DIP and tip straight
+    towards the viewer). The mannequin drawn in that pose shows the first bone ending in a round knuckle as
+    wide as the finger; the character's hand bent by that motion shows the same end, not the finger's pixels
+    squashed into a flat, ragged stub: the drawn silhouette beyond the middle knuckle overlaps the
+    generator's (IoU), and covers most of it."""
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
+    from motion_transfer.samples.mannequin import render_mannequin
+
+    clip, _, _, joints, rig, tex = _right_hand()
+    hands = clip.hands[0].copy()
+    h = hands[1]
+    u = (h[6, :2] - h[5, :2]) / np.linalg.norm(h[6, :2] - h[5, :2])
+    for j in (7, 8):  # each bone keeps its 3D length, pointing at the camera (z towards the viewer)
+        L = np.linalg.norm(clip.hands[0, 1, j] - clip.hands[0, 1, j - 1])
+        h[j] = h[j - 1] + L * np.array([0.1 * u[0], 0.1 * u[1], -0.995])
+    truth = render_mannequin(clip.joints[0], clip.size, hands=hands)
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([clip.hands[0, 1], h])), tex, (0, 0))
+    anim.apply(1)
+    ours = tex[:, :, 3] > 127
+    want = _hand_texture(truth, h[:, :2])[:, :, 3] > 127
+    # the window: within a sixth of the hand's size around the middle knuckle, on the fingertip's side of it
+    yy, xx = np.mgrid[:ours.shape[0], :ours.shape[1]]
+    size = float(hand_size(joints))
+    end = (np.hypot(xx - h[6, 0], yy - h[6, 1]) < 0.15 * size) & ((xx - h[6, 0]) * u[0] + (yy - h[6, 1]) * u[1] > 0)
+    assert (want & end).sum() > 50  # the generator's knuckle is there to compare with
+    iou = (ours & want & end).sum() / ((ours | want) & end).sum()
+    assert iou > 0.56
+    assert (want & ~ours & end).sum() < 0.4 * (want & end).sum()
+
+
+def test_a_video_hand_too_small_to_read_keeps_the_fingers_still_with_a_finding(tmp_path):
+    """From the character's image to its rig: the open right hand of the "fingers" motion's first frame is found
+    and bent by the actor's curl; the same actor filmed so far away that its hand is under ``MIN_HAND_PX``
+    (its finger readings would be the hand model's noise) leaves the fingers still, and the user is told."""
+    from PIL import Image
+
+    from motion_transfer.engines.puppet.engine import load_character
+    from motion_transfer.engines.puppet.hands import MIN_HAND_PX, hand_animator
+    from motion_transfer.engines.puppet.settings import Settings
+    from motion_transfer.request import Request
+
+    clip, _, rgb, _, _, _ = _right_hand()
+    Image.fromarray(rgb).save(tmp_path / "character.png")
+    req = Request(image=tmp_path / "character.png", video=tmp_path / "unused.mp4", output=tmp_path / "out.mp4",
+                  orientation="image")
+    rig = load_character(req, Settings.from_request(req))
+    track = clip.to_track()
+    anim, notes = hand_animator(rig, track)
+    assert anim is not None and [h.rig.side for h in anim.hands] == ["right"]
+    assert not any("too small" in n.message for n in notes)
+    far = clip.to_track()
+    hand = far.right_hand.astype(np.float64)
+    wrist = hand[:, :1, :2]
+    hand[:, :, :2] = wrist + (hand[:, :, :2] - wrist) * (0.7 * MIN_HAND_PX / np.median(hand_size(hand)))
+    far.right_hand[:] = hand
+    anim, notes = hand_animator(rig, far)
+    assert anim is None
+    assert any(n.code == "fingers_still" and "right" in n.message and "too small" in n.message for n in notes)

@@ -8,11 +8,14 @@ frame each bone turns by the angle the actor's turned (relative to its hand's ax
 frame) and shortens as the actor's foreshortens. A finger curling towards the camera shows what the actor's
 shows: its first bone shorter, the next one end-on, the tip folded back over the first; across a folded
 knuckle the blending stops (the two pieces overlap instead of pinching into the joint) and the folded part is
-drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Only
-triangles over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen
-between the fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger,
-and so is whatever else the layer holds next to a finger (a sleeve, the shoulder behind a raised hand: pixels
-unlike the hand's colour outside the fingers' core); the space a finger leaves shows what is behind the hand.
+drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Where a
+finger's end points at the camera (its last bones shown at under half their length) it ends in a round
+knuckle cap, shaded in the finger's own colour, as a finger seen end-on does, instead of its pixels squashed
+into a flat stub. Only triangles over the hand's own pixels are drawn, far pieces first by the actor's depth;
+the background seen between the fingers (a layer's matte is rarely cut there) is left behind rather than
+dragged along a finger, and so is whatever else the layer holds next to a finger (a sleeve, the shoulder
+behind a raised hand: pixels unlike the hand's colour outside the fingers' core); the space a finger leaves
+shows what is behind the hand.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
@@ -44,10 +47,16 @@ MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small 
 HAND_LAB = 30.0  # Lab distance beyond which a pixel near a finger is not the hand (a sleeve, a shoulder)
 CORE = 1 / 12  # ... unless it lies this close to a bone (hand sizes): the finger itself, its outline and shade
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
+END_ON = 0.5  # a bone shown at under this share of its length points at the camera: a knuckle cap covers it
+END_ON_SPAN = 0.2  # ... fully covered this much shorter
+BEHIND = 0.15  # a bone this much farther than the palm (hand sizes) is hidden by it: no cap
+CAP_SHADE = (0.72, 0.34)  # a cap's colour is the finger's times (a + b * how much its surface faces the camera)
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
 PARENT = tuple(-1 if k % 3 == 0 else k - 1 for k in range(len(BONES)))  # the bone before (-1: the palm)
 PALM = (0, 1, 5, 9, 13, 17)
+_A = np.array([a for a, _ in BONES])  # each bone's start and end joint
+_B = np.array([b for _, b in BONES])
 
 
 @dataclass
@@ -213,8 +222,6 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     return HandDrive(turn=turn, stretch=stretch, seen=seen, depth=depth)
 
 
-_A = np.array([a for a, _ in BONES])  # each bone's start and end joint
-_B = np.array([b for _, b in BONES])
 _HAS_PARENT = np.array(PARENT) >= 0
 _BEFORE = np.maximum(np.array(PARENT), 0)  # the bone before each (a finger's first: itself, unused)
 
@@ -337,6 +344,35 @@ class _Bending:
     mixed: np.ndarray
     piece: np.ndarray
     rest_area: np.ndarray
+    radius: np.ndarray
+    tone: np.ndarray
+
+
+def _finger_looks(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per bone, the finger's half-width there (pixels) and its colour (RGB, the median of the finger's own
+    pixels): what a knuckle cap is drawn with. The half-width is the distance from the bone to the edge of
+    the hand's opaque, hand-coloured pixels, taken a little around the bone (the joints are rarely exactly on
+    a finger's middle line)."""
+    size = float(hand_size(rig.joints))
+    h, w = patch.shape[:2]
+    solid = patch[:, :, 3] > 127 if patch.shape[2] == 4 else np.ones((h, w), bool)
+    lab = _lab(patch)
+    skin = _skin(rig, patch, lab, corner)
+    if skin is not None:
+        solid &= np.linalg.norm(lab - skin, axis=2) < HAND_LAB
+    dist = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 3)
+    k = 2 * round(0.03 * size) + 1
+    dist = cv2.dilate(dist, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    t = np.linspace(0.25, 0.75, 5)[None, :, None]
+    pts = rig.joints[_A][:, None] + t * (rig.joints[_B] - rig.joints[_A])[:, None] - corner  # [15, 5, 2]
+    xi = np.clip(np.round(pts[..., 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(pts[..., 1]).astype(int), 0, h - 1)
+    radius = np.clip(np.median(dist[yi, xi], axis=1), 0.02 * size, 0.08 * size)
+    on = solid[yi, xi].reshape(len(FINGERS), -1)
+    rgb = patch[yi, xi, :3].reshape(len(FINGERS), -1, 3).astype(np.float32)
+    every = rgb[on] if on.any() else rgb.reshape(-1, 3)
+    tone = np.stack([np.median(c[o] if o.sum() >= 3 else every, axis=0) for c, o in zip(rgb, on)])
+    return radius, np.repeat(tone, 3, axis=0)
 
 
 class HandAnimator:
@@ -383,10 +419,11 @@ class HandAnimator:
         yi = np.clip(np.round(samples[..., 1]).astype(int), 0, ph - 1)
         solid = (rest_patch[yi, xi, 3] > 0).any(axis=1) if rest_patch.shape[2] == 4 else np.ones(len(P), bool)
         at = np.array([ox, oy], np.float64)
+        radius, tone = _finger_looks(rig, rest_patch, corner)
         self.hands.append(_Bending(rig=rig, drive=drive, texture=texture, origin=at, box=box,
                                    rest_patch=rest_patch, rest=rig.vertices - at, triangles=rig.triangles[solid],
                                    mixed=rig.mixed[solid], piece=rig.piece[solid],
-                                   rest_area=np.abs(_area(P[solid]))))
+                                   rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -402,7 +439,11 @@ class HandAnimator:
             M = (rig.fold_weights(folded) @ A.reshape(len(A), 6)).reshape(-1, 2, 3)  # blended, per vertex
             posed = M[:, :, 0] * rig.vertices[:, :1] + M[:, :, 1] * rig.vertices[:, 1:] + M[:, :, 2]
             grown = np.abs(_area(posed[hand.triangles])) > TEAR * hand.rest_area + 1.0
-            keep = np.flatnonzero(~(hand.mixed & grown))
+            fade = _end_on(drive, tt, folded)
+            # a bone seen fully end-on is drawn as its knuckle cap only: its pixels squashed along it make a
+            # flat, ragged slab across the finger's end (while the cap fades in, they still show under it)
+            capped = np.concatenate([[False], fade > 0.9])
+            keep = np.flatnonzero(~(hand.mixed & grown) & ~capped[hand.piece])
             # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
             order = keep[np.argsort(-drive.depth[tt, hand.piece[keep]], kind="stable")]
             # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
@@ -412,13 +453,17 @@ class HandAnimator:
                 if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
                     over[k + 1:k - k % 3 + 4] = True
             front = over[hand.piece[order]]
-            if alone and self.memo.same(n, posed, order, front):
+            caps = _caps(hand, pj, tt, fade)
+            if alone and self.memo.same(n, posed, order, front, caps):
                 continue
             local = posed - hand.origin
             patch = self._warp(hand, local, hand.box, order[~front])
             if front.any():
                 self._lay_over(hand, local, order[front], patch)
             x0, y0, x1, y1 = hand.box
+            for cx, cy, r, opacity, k in caps:
+                _draw_cap(patch, (cx - hand.origin[0] - x0, cy - hand.origin[1] - y0), r, hand.tone[int(k)],
+                          opacity)
             hand.texture[y0:y1, x0:x1] = patch
 
     def _lay_over(self, hand: _Bending, local: np.ndarray, order: np.ndarray, patch: np.ndarray) -> None:
@@ -448,6 +493,57 @@ class HandAnimator:
         mapy -= hand.box[1]
         return cv2.remap(hand.rest_patch, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                          borderValue=(0, 0, 0, 0))
+
+
+def _end_on(drive: HandDrive, t: int, folded: np.ndarray) -> np.ndarray:
+    """[15] how far each bone is seen end-on at its finger's end in frame ``t`` (0..1: shown at ``END_ON`` of
+    its length or more .. ``END_ON_SPAN`` shorter). Only a finger's end is capped: a bone whose next bone
+    carries on (neither end-on nor folded back over it) is simply shorter; bones clearly behind the palm are
+    hidden by it (0)."""
+    fade = np.clip((END_ON - drive.stretch[t]) / END_ON_SPAN, 0.0, 1.0)
+    fade[drive.depth[t, 1:] > drive.depth[t, 0] + BEHIND] = 0.0
+    for k in range(len(BONES) - 2, -1, -1):  # from the tips down, so "the next bone is capped" is settled
+        if k % 3 != 2 and fade[k + 1] <= 0.5 and folded[k + 1] <= 0.5:
+            fade[k] = 0.0
+    return fade
+
+
+def _caps(hand: _Bending, joints: np.ndarray, t: int, fade: np.ndarray) -> np.ndarray:
+    """[K, 5] the knuckle caps of frame ``t``, far ones first: centre x, y (image pixels), radius, opacity and
+    bone (see :func:`_end_on`). A bone the actor points at the camera is seen end-on: a disc as wide as the
+    finger at its knuckle, where the warp can only squash the bone's pixels into a flat, ragged stub (and a
+    squashed fingertip reads as a straight finger cut short)."""
+    drive = hand.drive
+    k = np.flatnonzero(fade > 0.02)
+    if not len(k):
+        return np.zeros((0, 5))
+    k = k[np.argsort(-drive.depth[t, k + 1], kind="stable")]
+    mid = (joints[_A[k]] + joints[_B[k]]) / 2
+    return np.column_stack([mid, np.maximum(hand.radius[k], hand.radius[_BEFORE[k]]), fade[k], k])
+
+
+def _draw_cap(patch: np.ndarray, centre: tuple[float, float], r: float, tone: np.ndarray, fade: float) -> None:
+    """Lay a shaded disc of colour ``tone`` over ``patch`` (RGBA, in place): brightest where its surface faces
+    the camera, darker towards its rim, with an antialiased edge."""
+    h, w = patch.shape[:2]
+    cx, cy = centre
+    x0, y0 = max(int(np.floor(cx - r - 1)), 0), max(int(np.floor(cy - r - 1)), 0)
+    x1, y1 = min(int(np.ceil(cx + r + 2)), w), min(int(np.ceil(cy + r + 2)), h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    d = np.hypot(xs - cx, ys - cy)
+    a = (np.clip(r - d + 0.5, 0.0, 1.0) * fade)[:, :, None]
+    facing = np.sqrt(np.clip(1.0 - (d / max(r, 1e-6)) ** 2, 0.0, 1.0))[:, :, None]
+    rgb = tone[None, None, :] * (CAP_SHADE[0] + CAP_SHADE[1] * facing)
+    below = patch[y0:y1, x0:x1]
+    base = below.astype(np.float32)
+    b = base[:, :, 3:] / 255.0 if patch.shape[2] == 4 else np.ones_like(a)
+    out_a = a + b * (1 - a)
+    mix = (rgb * a + base[:, :, :3] * b * (1 - a)) / np.maximum(out_a, 1e-6)
+    below[:, :, :3] = mix.clip(0, 255).round().astype(np.uint8)
+    if patch.shape[2] == 4:
+        below[:, :, 3:] = (out_a * 255.0).clip(0, 255).round().astype(np.uint8)
 
 
 def hand_findings(rig_hands: dict[str, np.ndarray | None], track: PoseTrack, shape: tuple[int, int],
