@@ -263,3 +263,45 @@ def test_the_arms_drawn_without_their_own_pixels_are_reported():
     assert "right arm" in found["arm_joined"].message and found["arm_joined"].file == "me.png"
     assert limb_findings(Rig(width=10, height=10, joints=np.zeros((33, 2)), visibility=np.ones(33),
                              depth=np.zeros(33), source="test")) == []
+
+
+def test_a_black_sleeve_hanging_over_a_bare_waist_leaves_skin_behind_not_the_top():
+    """A black cropped top over bare skin, the right forearm in a sleeve of the top's black hanging over the
+    waist and hip at the body's side, a blurred edge (a quick movement) and a shred of the sleeve that the
+    labels gave to the torso beside it (TikTok clip 0): behind the arm the waist is painted skin. The sleeve was
+    kept as the top going on down the side, and the shred, left black, taught the fill a dark blob."""
+    size, hem = 300, 130
+    black, skin = np.array([30, 28, 32]), np.array([200, 160, 140])
+    joints = np.zeros((33, 2))
+    joints[:11] = (150, 30)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 60), (100, 60)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (195, 220), (105, 220)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (95, 140), (125, 250)
+    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
+    quad = np.zeros((size, size), np.uint8)
+    cv2.fillConvexPoly(quad, np.round(joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"],
+                                              J["left_hip"]]]).astype(np.int32), 1)
+    body = cv2.dilate(quad, None, iterations=6).astype(bool)
+    lab = np.where(body, TORSO, -1).astype(np.int16)
+    image = np.full((size, size, 3), 128, np.uint8)
+    image[body] = np.where((py[body] < hem)[:, None], black, skin)
+    d = _seg_dist(px, py, joints[J["right_elbow"]], joints[J["right_wrist"]])
+    sleeve = d < 13
+    image[sleeve] = black + 5
+    lab[sleeve] = LOWER
+    # the sleeve's inner edge below the hem: the top's black, but labelled torso (a shred the cut missed)
+    shred = (d >= 13) & (d < 17) & (px > 115) & (py > hem + 25) & (py < 215) & body
+    image[shred] = black + 5
+    image = cv2.GaussianBlur(image, (0, 0), 1.2)  # the arm's outline blurred into the skin around it
+    painted, hidden = fill_hidden_torso(image, lab, joints)
+    waist = sleeve & hidden & (py > hem + 20) & (py < 215)
+    assert waist.sum() > 150, waist.sum()
+    for name, where in (("behind the sleeve", waist), ("the shred", shred)):
+        dist = np.linalg.norm(painted[where].astype(float) - skin, axis=1)
+        dark = (painted[where].astype(float).mean(axis=1) < 100).mean()
+        assert np.median(dist) < 25 and (dist < 45).mean() > 0.95 and dark < 0.03, \
+            f"{name}: {100 * dark:.0f}% left dark, median {np.median(painted[where], axis=0)}, not skin {skin}"
+    # and no dark outline of the arm is left around it on the skin
+    rim = cv2.dilate((sleeve | shred).astype(np.uint8), None, iterations=4).astype(bool) & ~sleeve & ~shred
+    rim &= (lab == TORSO) & (py > hem + 20) & (py < 215)
+    assert (painted[rim].astype(float).mean(axis=1) < 100).mean() < 0.02

@@ -59,3 +59,28 @@ def test_the_cap_has_no_upright_walls(cut_head):
     assert higher < 0.92 * base, f"widths {widths[rows]} from its top down"
     colour = np.median(above[above[:, :, 3] > 128][:, :3], axis=0)
     assert np.linalg.norm(colour - HAIR) < 45, f"the cap is {colour}, the hair {HAIR}"
+
+
+def test_the_cap_takes_the_hairs_lit_strands_not_its_dark_roots(tmp_path):
+    """Blonde strands over dark roots (TikTok clip 0's head, cut by the top edge): the cap is painted in the lit
+    strands' colour. Painted in the average of the hair below the cut it read as a dark brown helmet."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "closeup.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="a-pose", framing="closeup")
+    image = read_image(path).copy()
+    hair = np.linalg.norm(image.astype(float) - HAIR, axis=2) < 40
+    light, dark = np.array([196, 160, 110]), np.array([60, 42, 30])
+    strands = (np.arange(image.shape[1]) // 3) % 3 == 0  # every third band of 3 columns a dark root
+    image[hair] = np.where(strands[None, :].repeat(image.shape[0], 0)[hair][:, None], dark, light)
+    eyes = float(joints[[J["left_eye"], J["right_eye"]], 1].mean())
+    top = int(np.nonzero(hair)[0].min())
+    rig = rig_character(np.ascontiguousarray(image[top + int(0.6 * (eyes - top)):]))
+    above, _ = _cap(rig)
+    solid = above[:, :, 3] > 128
+    # above the band that goes on in the edge's own colours
+    high = solid & (np.arange(len(above)) < 0.6 * len(above))[:, None]
+    colour = np.median(above[high][:, :3].astype(float), axis=0)
+    assert np.linalg.norm(colour - light) < 0.5 * np.linalg.norm(colour - dark), \
+        f"the cap is {colour}: the lit strands are {light}, the roots {dark}"

@@ -317,3 +317,48 @@ def test_a_forearm_cut_by_the_image_border_keeps_its_own_pixels(tmp_path):
         own = image[mid[1] - 2:mid[1] + 3, mid[0] - 2:mid[0] + 3].astype(float)
         assert np.median(np.linalg.norm(own - SKIN, axis=2)) < 60, side  # the forearm's skin
         assert np.median(np.linalg.norm(drawn - own, axis=2)) < 12, side
+
+
+def _body_rgba(rig) -> np.ndarray:
+    """The body layer's texture on the image's grid (HxWx4; zero where the layer does not reach)."""
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    ox, oy = body.origin
+    h, w = body.texture.shape[:2]
+    pad = max(h, w)
+    full = np.zeros((rig.height + 2 * pad, rig.width + 2 * pad, 4), np.uint8)
+    full[oy + pad:oy + pad + h, ox + pad:ox + pad + w] = body.texture
+    return full[pad:pad + rig.height, pad:pad + rig.width]
+
+
+def test_behind_a_black_sleeve_across_a_bare_belly_the_belly_goes_on(tmp_path):
+    """A black cropped top with long sleeves of its black, the right forearm lying across the bare belly just
+    under the hem (TikTok clip 0's character). Behind the forearm the body layer shows what the same mannequin
+    shows there with its arms down: the belly, not a black band (the sleeve kept as the top) and no ghost of the
+    hand's fingers; every layer is one piece, and no background shows through the torso."""
+    from dataclasses import replace
+
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.samples.mannequin import STYLES
+
+    style = replace(STYLES["person"], shirt=(30, 28, 32), sleeves="long", cropped=True)
+    make_character(tmp_path / "crossed.png", size=(360, 480), style=style, pose="crossed_forearm")
+    make_character(tmp_path / "down.png", size=(360, 480), style=style, pose="a-pose")
+    image, truth = read_image(tmp_path / "crossed.png"), read_image(tmp_path / "down.png")
+    rig = rig_character(image)
+    for layer in rig.layers:
+        pieces = _pieces(layer.texture[:, :, 3] > 128)
+        assert len(pieces) == 1, f"layer {layer.name} falls apart into pieces of {pieces} pixels"
+    body = _body_rgba(rig)
+    quad = np.zeros(rig.labels.shape, np.uint8)
+    cv2.fillConvexPoly(quad, np.round(torso_quad(rig.joints)).astype(np.int32), 1)
+    legs = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["leg_l"] + LAYERS["leg_r"]])
+    quad = cv2.erode(quad, None, iterations=3).astype(bool) & ~legs  # (the legs' layers cover the hips)
+    assert (body[quad, 3] > 200).mean() > 0.97  # opaque: the background never shows through the torso
+    backdrop = np.median(image[:20, :20].reshape(-1, 3), axis=0)
+    assert (np.linalg.norm(body[quad, :3].astype(float) - backdrop, axis=1) < 30).mean() < 0.005
+    behind = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]]) & quad
+    assert behind.sum() > 300  # the forearm and hand do lie over the torso
+    dist = np.linalg.norm(body[behind, :3].astype(float) - truth[behind].astype(float), axis=1)
+    assert np.median(dist) < 45, f"behind the forearm: {np.median(body[behind, :3], axis=0)}, " \
+                                 f"the mannequin with its arm down: {np.median(truth[behind], axis=0)}"

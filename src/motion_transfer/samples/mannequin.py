@@ -862,6 +862,7 @@ class Style:
     socks: tuple[int, int, int] = (44, 44, 50)
     sleeves: str = "short"  # "short" | "long"
     build: float = 1.0  # thickness multiplier
+    cropped: bool = False  # a cropped top: the belly bare (skin), the shirt over the chest only
 
 
 STYLES: dict[str, Style] = {
@@ -1309,7 +1310,7 @@ def _draw_figure(cv: _Canvas, joints: np.ndarray, hands: np.ndarray | None, styl
     add(chest_c[2] + 0.02 * s, lambda: cv.ellipsoid(chest_c, Rc, np.array([0.096, 0.122, 0.064]) * k,
                                                     col["shirt"]))
     add(belly_c[2] + 0.02 * s, lambda: cv.ellipsoid(belly_c, Rm, np.array([0.086, 0.112, 0.058]) * k,
-                                                    col["shirt"]))
+                                                    col["skin"] if style.cropped else col["shirt"]))
     add(pelvis_c[2] + 0.02 * s, lambda: cv.ellipsoid(pelvis_c, Rp, np.array([0.098, 0.072, 0.064]) * k,
                                                      col["trousers"]))
     yoke_a = lsh + Rc @ np.array([-0.014, 0.006, 0.004]) * s

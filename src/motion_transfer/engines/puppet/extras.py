@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .fill import push_pull_fill
+from .fill import colour_distance, push_pull_fill, torso_colours
 from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
@@ -24,6 +24,7 @@ FAR = 0.12
 # a piece grows by its colour at most this far (shoulder widths): to the base of a tail behind a thigh, across
 # the cape between the legs; no further (a figure all of one colour, a metal robot, would flood whole)
 GROW_REACH = 0.4
+HOLE_DELTA_E = 25.0  # a pixel in a hole of the person mask this near a background colour (Lab) is background
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
@@ -54,6 +55,16 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     lab, _ = ndimage.label(grown)
     keep = np.isin(lab, np.unique(lab[hard]))
     added = _not_background(keep & ~hard, keep, hard, small)
+    # a hole in the person mask is mostly the background seen between an arm and the body, with a blurred piece
+    # of the arm the mask missed (TikTok clip 0: the wall between hand and hip, whose grey moved with the
+    # thigh, beside a black sleeve): there, only what is unlike the background around the figure is taken in
+    holes = added & ndimage.binary_fill_holes(hard)
+    if holes.any():
+        lab_small = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+        ring = near & ~ndimage.binary_fill_holes(hard)
+        backdrop = torso_colours(lab_small[ring]) if ring.sum() >= 20 else lab_small[ring].reshape(-1, 3)
+        if len(backdrop):
+            added &= ~(holes & (colour_distance(lab_small, backdrop) < HOLE_DELTA_E))
     if not added.any():
         return matte
     add = cv2.resize(added.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)

@@ -235,6 +235,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
     dists = np.stack([np.linalg.norm(lab - c, axis=2) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
+    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, _shoulder_width(joints))
+    if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
+        hidden |= stray
+        source &= ~stray
     d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
     # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
     seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
@@ -262,9 +266,22 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
     at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
+    lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured, waist)
+    # whether the torso right along a sleeve's edges has the sleeve's colour (a sleeve over a top of its colour)
+    rim = (cv2.dilate(hid.astype(np.uint8), None, iterations=RIM).astype(bool) & ~hid & torso[box]
+           & (d_torso[box] < 2 * ALIKE_DELTA_E))
+    if rim.sum() >= 20:
+        rim_share = smooth_fill((nearest[..., None] == np.arange(len(centres))).astype(np.float32), rim)
+        # shades of one colour (a grey robot's light and dark sides) count as one
+        akin = (np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E).astype(np.float32)
+        edged = np.take_along_axis(rim_share @ akin, nearest[..., None], axis=2)[..., 0] > RIM_SHARE
+    else:
+        edged = np.ones(hid.shape, bool)
+    edged |= ~lower
+    avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -279,7 +296,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
              & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
-    hole = hid & ~alike
+    # below the chest a sleeve is kept only where the torso painted in would look like it too, and the torso
+    # right along its edges has its colour: a black sleeve hanging over a bare waist beside a black cropped top,
+    # or lying across the belly just under the hem, is painted (kept, it read as the top going on down the
+    # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
+    # says nothing about the shirt under it
+    hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     if not hole.any():
         return image, hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
@@ -287,6 +309,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
+    hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
+    # meets the torso around it without a step (a pale line left between the painted skin and the belly)
+    shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
+              & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box]))
+    if shades.any():
+        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
+                                  avoid)
     value = base + _grain(crop, hole, kn)
     ext = extend(joints)
     if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
@@ -301,6 +331,56 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     return out, hidden
+
+
+def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
+                      sw: float) -> np.ndarray:
+    """HxW bool: pieces of the ``torso`` in the colour the ``hidden`` arm pixels mostly have that are cut off from
+    the torso's main area of that colour and touch the arm: the edge of a sleeve of the top's colour that the
+    labels gave to the torso (a black forearm hanging over a bare waist, TikTok clip 0). Kept, they were painted
+    in as a dark blob and left black shreds on the waist once the arm moved away."""
+    sleeve = np.bincount(nearest[hidden], minlength=int(nearest.max()) + 1).argmax()
+    mine = torso & (nearest == sleeve) & (d_torso < 2 * ALIKE_DELTA_E)
+    pieces, n = ndimage.label(mine)
+    if n <= 1:
+        return np.zeros(torso.shape, bool)
+    sizes = ndimage.sum(mine, pieces, range(1, n + 1))
+    touch = cv2.dilate(hidden.astype(np.uint8), None, iterations=2).astype(bool)
+    by_arm = np.zeros(n + 1, bool)
+    by_arm[np.unique(pieces[touch & mine])] = True
+    # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
+    small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
+    return np.isin(pieces, np.flatnonzero(small & by_arm))
+
+
+FRAGMENT = 0.1  # a piece of a torso colour under this share of that colour's largest piece is a fragment ...
+FRAGMENT_SIDE = 0.15  # ... and smaller than a square this wide (in shoulder widths)
+
+
+def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels within ``reach`` of the ``hole`` that blend the colour the hole had (the arm,
+    nearest hole pixel's) with the colour painted there (``base``): the arm's blurred outline over the torso.
+
+    A sleeve of the torso's own colour (a black sleeve over a black top, lying across the bare belly) leaves no
+    colour of its own to recognise its blur by; left, its blurred edge showed as a dark line across the belly
+    once the arm moved away (TikTok clip 0)."""
+    d, (iy, ix) = ndimage.distance_transform_edt(~hole, return_indices=True)
+    cand = torso & (d > 0) & (d <= reach)
+    if not cand.any():
+        return np.zeros(hole.shape, bool)
+    ys, xs = np.nonzero(cand)
+    arm = crop[iy[ys, xs], ix[ys, xs]]
+    fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
+    px = crop[ys, xs]
+    step = arm - fill
+    t = np.einsum("ij,ij->i", px - fill, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-6)
+    off = np.linalg.norm(px - fill - t[:, None] * step, axis=1)
+    strong = np.linalg.norm(step, axis=1) > 2 * MIX_OFF  # arm and torso clearly differ here
+    blur = np.zeros(hole.shape, bool)
+    blur[ys, xs] = strong & (t > 0.15) & (t < 1.1) & (off < MIX_OFF)
+    # only what joins the hole (no speck of shade further off)
+    pieces, _ = ndimage.label(blur | hole)
+    return blur & np.isin(pieces, np.unique(pieces[hole]))
 
 
 def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarray:
@@ -365,7 +445,8 @@ WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight ab
 
 
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
-                    prefer: np.ndarray, waist: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    prefer: np.ndarray, waist: np.ndarray | None = None,
+                    avoid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -380,6 +461,9 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     top, a waistband), the shares are spread ACROSS times farther sideways than up and down: what lies beside
     a hidden pixel there says more about it than what lies above or below, and the hem is continued straight
     under a crossed arm instead of closing round it as a blob.
+
+    ``avoid`` (HxWxk bool): colours a pixel is not painted in while another is around (a sleeve's own colour
+    where the torso along its edges is another: the sleeve lies over that other).
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
@@ -387,6 +471,9 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
     def weights(share: np.ndarray) -> np.ndarray:
         weight = np.clip((share + own)[..., present], 0.0, None) ** 12
+        if avoid is not None:
+            kept = np.where(avoid[..., present], 0.0, weight)
+            weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
         return weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
 
     share = smooth_fill(onehot, known)
@@ -415,6 +502,8 @@ OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a 
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
+RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
+RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
 FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 

@@ -201,11 +201,13 @@ CAP_HEIGHT = 0.45  # without a face to measure: the cap's height over its half-w
 CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (times the cut's half-width)
 HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
 PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
-CAP_FEATHER = 0.04  # the cap's soft rim, as a share of its half-width
+CAP_FEATHER = 0.12  # the cap's soft rim, as a share of its half-width (hair ends in wisps, not an edge)
 STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
 HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
 STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
+LIT_FROM = 35  # the hair's pixels darker than this percentile are roots and shadow, not its colour
 SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
+SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angle)
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
@@ -276,6 +278,15 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
     out = push_pull_fill(image, hole, known)
     hair = known & ~_skin_like(image, joints, dome)
     if hair.sum() >= 0.2 * known.sum() and hair.any():
+        # the hair's own colour is its lit strands: its darkest pixels are roots, the shadow between strands and the
+        # backdrop showing through (a brown helmet over a blonde head, TikTok clip 0); the pixels along the
+        # face blend hair and skin
+        lum = image[hair].astype(np.float32).mean(axis=1)
+        lit = np.zeros_like(hair)
+        lit[hair] = lum >= np.percentile(lum, LIT_FROM)
+        lit &= ~cv2.dilate((known & ~hair).astype(np.uint8), None, iterations=2).astype(bool)
+        if lit.sum() >= 20:
+            hair = lit
         # just above the edge the cap goes on in the edge's own colours (no seam where the image ends); higher
         # up, in the hair's
         rows = np.flatnonzero((alpha > 0.5).any(axis=1))
@@ -308,7 +319,10 @@ def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, 
     skin = np.median(lab[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3), axis=0)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     forehead = ((xx - cx) / (FOREHEAD[0] * height)) ** 2 + ((yy - cy) / (FOREHEAD[1] * height)) ** 2 < 1
-    return forehead | (np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E)
+    # blonde hair is as near the skin's colour as shaded skin is, but yellower: the hue tells them apart
+    hue = np.degrees(np.arctan2(lab[..., 2] - 128.0, lab[..., 1] - 128.0))
+    skin_hue = float(np.degrees(np.arctan2(skin[2] - 128.0, skin[1] - 128.0)))
+    return forehead | ((np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E) & (np.abs(hue - skin_hue) < SKIN_HUE))
 
 
 FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
