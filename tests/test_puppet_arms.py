@@ -137,26 +137,35 @@ def test_a_cut_off_forearm_on_its_poorly_seen_bone_stays_its_arm_a_speck_does_no
     assert not (lost[far_piece] == LOWER).any()
 
 
+def _cropped_top(hem: int, hips: tuple, grow: int, black: np.ndarray, skin: np.ndarray):
+    """A 300 px square torso in a black top cropped at row ``hem`` over bare skin, shoulders at row 60, ``hips``
+    the (left, right) hip points, grown ``grow`` px past the joints' quad: (joints [33, 2] with the head,
+    shoulders and hips set, the quad, the body mask, labels with the torso only, the image on grey)."""
+    joints = np.zeros((33, 2))
+    joints[:11] = (150, 30)  # the head
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 60), (100, 60)
+    joints[J["left_hip"]], joints[J["right_hip"]] = hips
+    quad = np.zeros((300, 300), np.uint8)
+    cv2.fillConvexPoly(quad, np.round(joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"],
+                                              J["left_hip"]]]).astype(np.int32), 1)
+    body = cv2.dilate(quad, None, iterations=grow).astype(bool)
+    lab = np.where(body, TORSO, -1).astype(np.int16)
+    py = np.mgrid[0:300, 0:300][0]
+    image = np.full((300, 300, 3), 128, np.uint8)
+    image[body] = np.where((py[body] < hem)[:, None], black, skin)
+    return joints, quad, body, lab, image
+
+
 def test_the_hem_of_a_cropped_top_goes_on_straight_under_a_sleeve_of_its_colour():
     """A black cropped top above bare skin, the left forearm in a black sleeve lying diagonally across the hem
     (TikTok clip 0): behind the sleeve the belly below the hem is painted skin and the top above it stays black
     (the sleeve was kept as the top below the hem, and a blob of skin was painted into the top: a dark or pale
     band across the belly once the arm moved away)."""
-    size, hem = 300, 150
+    hem = 150
     black, skin = np.array([30, 30, 32]), np.array([220, 170, 140])
-    joints = np.zeros((33, 2))
-    joints[:11] = (150, 30)  # the head
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 60), (100, 60)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (190, 250), (110, 250)
+    joints, quad, body, lab, image = _cropped_top(hem, ((190, 250), (110, 250)), 4, black, skin)
     joints[J["left_elbow"]], joints[J["left_wrist"]] = (225, 185), (80, 115)
-    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
-    quad = np.zeros((size, size), np.uint8)
-    cv2.fillConvexPoly(quad, np.round(joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"],
-                                              J["left_hip"]]]).astype(np.int32), 1)
-    body = cv2.dilate(quad, None, iterations=4).astype(bool)
-    lab = np.where(body, TORSO, -1).astype(np.int16)
-    image = np.full((size, size, 3), 128, np.uint8)
-    image[body] = np.where((py[body] < hem)[:, None], black, skin)
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
     upper = _seg_dist(px, py, joints[J["left_shoulder"]], joints[J["left_elbow"]]) < 12
     lower = _seg_dist(px, py, joints[J["left_elbow"]], joints[J["left_wrist"]]) < 12
     lab[upper] = PARTS.index("l_upper_arm")
@@ -270,21 +279,11 @@ def test_a_black_sleeve_hanging_over_a_bare_waist_leaves_skin_behind_not_the_top
     waist and hip at the body's side, a blurred edge (a quick movement) and a shred of the sleeve that the
     labels gave to the torso beside it (TikTok clip 0): behind the arm the waist is painted skin. The sleeve was
     kept as the top going on down the side, and the shred, left black, taught the fill a dark blob."""
-    size, hem = 300, 130
+    hem = 130
     black, skin = np.array([30, 28, 32]), np.array([200, 160, 140])
-    joints = np.zeros((33, 2))
-    joints[:11] = (150, 30)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 60), (100, 60)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (195, 220), (105, 220)
+    joints, quad, body, lab, image = _cropped_top(hem, ((195, 220), (105, 220)), 6, black, skin)
     joints[J["right_elbow"]], joints[J["right_wrist"]] = (95, 140), (125, 250)
-    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
-    quad = np.zeros((size, size), np.uint8)
-    cv2.fillConvexPoly(quad, np.round(joints[[J["left_shoulder"], J["right_shoulder"], J["right_hip"],
-                                              J["left_hip"]]]).astype(np.int32), 1)
-    body = cv2.dilate(quad, None, iterations=6).astype(bool)
-    lab = np.where(body, TORSO, -1).astype(np.int16)
-    image = np.full((size, size, 3), 128, np.uint8)
-    image[body] = np.where((py[body] < hem)[:, None], black, skin)
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
     d = _seg_dist(px, py, joints[J["right_elbow"]], joints[J["right_wrist"]])
     sleeve = d < 13
     image[sleeve] = black + 5

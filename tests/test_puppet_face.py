@@ -54,6 +54,21 @@ def _widest_mouth(face, faces: np.ndarray, rgb: np.ndarray):
     return tex, anim, anim.targets(t)
 
 
+def _mouth_opened_further(face, faces: np.ndarray, rgb: np.ndarray, px: float) -> np.ndarray:
+    """The texture warped to the actor's widest mouth, after checking the lips' targets part at least ``px``
+    further than the character's rest lips."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    pts = anim.targets(t)
+    i_up, i_low = face.groups["lip_mid"]
+    assert np.linalg.norm(pts[i_low] - pts[i_up]) > np.linalg.norm(face.points[i_low, :2] - face.points[i_up, :2]) + px
+    anim.apply(t)
+    return tex
+
+
 def _corr(a, b):
     ok = np.isfinite(a) & np.isfinite(b)
     return float(np.corrcoef(a[ok], b[ok])[0, 1])
@@ -186,9 +201,7 @@ def test_sparse_face_from_head_joints_and_findings():
     """A face the face model cannot read is animated from its head joints when they were located, and stays
     still (with a finding) when they were not."""
     from motion_transfer.engines.puppet.face import (
-        FaceAnimator,
         build_face_rig,
-        face_drive,
         face_finding,
         sparse_face,
     )
@@ -199,13 +212,7 @@ def test_sparse_face_from_head_joints_and_findings():
     assert sparse is not None
     face = build_face_rig(sparse[0], "joints", rgb.shape[:2], sparse[1])
     assert face_finding(face, faces).code == "face_simple"
-    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
-    t = int(np.argmax(fm.mouth_opening(faces)))
-    pts = anim.targets(t)
-    i_up, i_low = face.groups["lip_mid"]
-    assert np.linalg.norm(pts[i_low] - pts[i_up]) > np.linalg.norm(face.points[i_low, :2] - face.points[i_up, :2]) + 3
-    anim.apply(t)
+    tex = _mouth_opened_further(face, faces, rgb, 3)
     assert (tex[:, :, :3] != rgb).any()
     unseen = np.ones(33)
     unseen[[1, 3, 4, 6, 9, 10]] = 0.0
@@ -513,8 +520,6 @@ def test_an_animal_face_the_face_model_cannot_read_talks_with_the_simple_model()
     model from its head joints, with a finding that says so; driven by the talking actor, its mouth opens in
     the frame the actor's opens widest, and only inside the face's box."""
     from motion_transfer.engines.puppet.face import (
-        FaceAnimator,
-        face_drive,
         face_finding,
         face_rig_for,
     )
@@ -526,13 +531,7 @@ def test_an_animal_face_the_face_model_cannot_read_talks_with_the_simple_model()
     face = face_rig_for(fox.image, joints, np.ones(33))
     assert face is not None and face.kind == "joints"
     assert face_finding(face, faces).code == "face_simple"
-    tex = np.dstack([fox.image, np.full(fox.image.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, face_drive(faces.astype(np.float32)), tex, (0, 0))
-    t = int(np.argmax(fm.mouth_opening(faces)))
-    pts = anim.targets(t)
-    i_up, i_low = face.groups["lip_mid"]
-    assert np.linalg.norm(pts[i_low] - pts[i_up]) > np.linalg.norm(face.points[i_low, :2] - face.points[i_up, :2]) + 2
-    anim.apply(t)
+    tex = _mouth_opened_further(face, faces, fox.image, 2)
     changed = (tex[:, :, :3] != fox.image).any(axis=2)
     assert changed.sum() > 20
     x0, y0, x1, y1 = face.box
