@@ -54,13 +54,13 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     grown = cv2.morphologyEx(grown.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool) | hard
     lab, _ = ndimage.label(grown)
     keep = np.isin(lab, np.unique(lab[hard]))
-    added = _not_background(keep & ~hard, keep, hard, small)
+    lab_small = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
+    added = _not_background(keep & ~hard, keep, hard, lab_small)
     # a hole in the person mask is mostly the background seen between an arm and the body, with a blurred piece
     # of the arm the mask missed (TikTok clip 0: the wall between hand and hip, whose grey moved with the
     # thigh, beside a black sleeve): there, only what is unlike the background around the figure is taken in
     holes = added & ndimage.binary_fill_holes(hard)
     if holes.any():
-        lab_small = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
         ring = near & ~ndimage.binary_fill_holes(hard)
         backdrop = torso_colours(lab_small[ring]) if ring.sum() >= 20 else lab_small[ring].reshape(-1, 3)
         if len(backdrop):
@@ -74,15 +74,14 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     return np.maximum(matte, np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)).astype(np.float32)
 
 
-def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, image: np.ndarray) -> np.ndarray:
+def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """The pieces of ``added`` that are not pieces of the background: a piece whose colour most of the
     background along its rim shares goes on into the background (a patch of a busy backdrop), and a piece that
     runs along the image's border farther than it touches the figure (``hard``) is an object the figure stands
-    before (the lower half of a black box in a corner), not a tail or a cape."""
+    before (the lower half of a black box in a corner), not a tail or a cape. ``lab``: the image in Lab."""
     pieces, n = ndimage.label(added, structure=np.ones((3, 3)))
     if n == 0:
         return added
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     frame = np.ones(added.shape, bool)
     frame[1:-1, 1:-1] = False
     out = np.zeros_like(added)

@@ -235,14 +235,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
     dists = np.stack([np.linalg.norm(lab - c, axis=2) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
-    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, _shoulder_width(joints))
+    sw = _shoulder_width(joints)
+    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
         source &= ~stray
     d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
     # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
     seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
-    sw = _shoulder_width(joints)
     margin = max(2, round(0.03 * sw))
     # a blurred arm (a quick movement) leaves its colour in the torso's pixels well beyond the cut: near it,
     # pixels that blend a torso colour with an arm colour are not the torso's own
@@ -614,7 +614,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     sw = _shoulder_width(joints)
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    skin = _skin_colour(image, labels, joints, inside, sw)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = _skin_colour(image, lab, labels, joints, inside, sw)
     if skin is None:
         return False
     # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
@@ -626,7 +627,6 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # past the border the arm goes over nothing, or over the body's own guessed continuation (in front of it,
     # as an arm hanging down is; the body is painted in behind it: hidden_torso)
     free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     cut = own & edge
     skin_like = np.linalg.norm(lab - _lab(skin), axis=2) < SKIN_LIKE
     bare = skin_like[cut].mean() > 0.5
@@ -685,9 +685,10 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(px, cv2.COLOR_RGB2LAB).reshape(3).astype(np.float32)
 
 
-def _skin_colour(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, inside: np.ndarray,
+def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints: np.ndarray, inside: np.ndarray,
                  sw: float) -> np.ndarray | None:
-    """RGB of the skin an arm drawn past the border gets: the median of the torso's and arms' pixels (the neck,
+    """RGB of the skin an arm drawn past the border gets (``lab``: the image in Lab): the median of the torso's
+    and arms' pixels (the neck,
     the chest, a bare arm) whose colour is near the face's (measured around the nose); the face's own when the
     image shows too little other skin. None without a face to measure."""
     nose = joints[J["nose"]]
@@ -700,7 +701,6 @@ def _skin_colour(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, insi
         return None
     face = np.median(image[box][disc], axis=0)
     body = inside & (labels >= 0) & (labels != PARTS.index("head"))
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     diff = lab - _lab(face)
     near = body & (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
     if near.sum() < (SKIN_AREA * sw) ** 2:
