@@ -129,6 +129,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
+    backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
+    m = m & ~backdrop
     if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
     lab[~m] = -1
@@ -138,6 +140,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
+    if backdrop.any():
+        full_m &= cv2.resize(backdrop.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR) < 0.5
     # pixels of the (soft) matte outside the small mask: nearest label
     missing = full_m & (lab_full < 0)
     if missing.any():
