@@ -140,8 +140,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
-    if backdrop.any():
-        full_m &= cv2.resize(backdrop.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR) < 0.5
+    if backdrop.any():  # with the soft edge around it (left to the nearest label, it drew the piece's outline)
+        grown = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(np.float32)
+        full_m &= (cv2.resize(grown, (W, H), interpolation=cv2.INTER_LINEAR) == 0) | (lab_full >= 0)
     # pixels of the (soft) matte outside the small mask: nearest label
     missing = full_m & (lab_full < 0)
     if missing.any():
