@@ -10,6 +10,7 @@ import numpy as np
 from scipy import ndimage
 
 from motion_transfer.engines.puppet.extras import attach_extras
+from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import label_parts, one_piece_per_layer, smooth_arm_outlines
@@ -400,3 +401,26 @@ def test_a_piece_of_the_background_taken_into_the_figure_is_left_out():
         image[fold] = colour
         out = attach_extras(lab, nearest, figure, 110.0, image, joints=joints)
         assert ((out[fold] < 0).mean() > 0.9) == expect_gone, (colour, np.bincount(out[fold] + 1))
+
+
+def test_an_arm_hanging_beside_the_waist_hides_no_body_beyond_its_outline():
+    """An arm hanging at the body's side, its outer half beyond the waist, and a speck of the thigh's label out
+    beyond it (a chair leg the labels gave to the thigh, TikTok clip 0): the closing of the torso and the
+    thighs enclosed the whole arm, and the torso was painted out to the arm's ragged outer edge, a flat flap of
+    skin left standing once the arm moved away. The body under the arm goes no further than its outline."""
+    black, skin = np.array([30, 28, 32]), np.array([200, 160, 140])
+    joints, quad, body, lab, image = _cropped_top(130, ((195, 220), (105, 220)), 6, black, skin)
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (80, 150), (88, 245)
+    lab[(px >= 105) & (px < 150) & (py >= 220) & (py < 300)] = PARTS.index("r_upper_leg")
+    lab[(px >= 56) & (px < 64) & (py >= 190) & (py < 270)] = PARTS.index("r_upper_leg")  # the chair's leg
+    upper = _seg_dist(px, py, joints[J["right_shoulder"]], joints[J["right_elbow"]]) < 14
+    lower = _seg_dist(px, py, joints[J["right_elbow"]], joints[J["right_wrist"]]) < 14
+    lab[upper] = UPPER
+    lab[lower & ~upper] = LOWER
+    hidden = fill.hidden_torso(lab, joints)
+    # the body's outline at the waist: the torso's left edge (the grown quad), out to the thighs' at the hips
+    outside = (lower | upper) & (px < 92) & (py > 140)
+    assert outside.sum() > 300
+    assert hidden[outside].mean() < 0.05, hidden[outside].mean()
+    assert hidden[(lower | upper) & body & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted
