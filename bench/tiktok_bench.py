@@ -223,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     if not clips:
         for i, j in pairs:
             run_pair(i, j)
-    print("\n# mean over clips " + ",".join(map(str, clips)))
+    print("\n# mean over " + ("clips " + ",".join(map(str, clips)) if clips else
+                            "pairs " + ",".join(f"{i}<-{j}" for i, j in pairs)))
     systems = dict.fromkeys(r["system"] for r in rows)
     print("per clip: " + "  ".join(f"{r['clip']}: {r['motion_err_deg']:.1f} deg / {r['ssim']:.3f}"
                                    for r in rows if r["system"].startswith("puppet")))
