@@ -424,3 +424,28 @@ def test_an_arm_hanging_beside_the_waist_hides_no_body_beyond_its_outline():
     assert outside.sum() > 300
     assert hidden[outside].mean() < 0.05, hidden[outside].mean()
     assert hidden[(lower | upper) & body & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted
+
+
+def test_a_shred_one_arm_sheds_is_not_taken_by_the_other():
+    """Where the two arms meet, a shred of one arm's sleeve sits in a notch of the other, a strip of torso between
+    it and its own arm: smoothed first, that arm sheds the shred to the torso, and the other, smoothed next, took
+    it as torso filling its notch (a piece of the other sleeve on its own). Pixels move only between an arm and
+    the torso it had."""
+    size = 200
+    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
+    m = np.zeros((size, size), bool)
+    m[10:-10, 10:-10] = True
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    left_lower = PARTS.index("l_lower_arm")
+    lab[(px >= 60) & (px < 100) & (py >= 20) & (py < 180)] = LOWER
+    lab[(px >= 108) & (px < 140) & (py >= 20) & (py < 180)] = left_lower
+    lab[(px >= 100) & (px < 108) & (py >= 20) & (py < 180)] = TORSO
+    shred = (px >= 92) & (px < 100) & (py >= 96) & (py < 104)
+    lab[shred] = left_lower
+    scores = np.full((len(PARTS), size, size), np.inf, np.float32)
+    scores[TORSO] = 0.0
+    scores[LOWER] = np.abs(px - 80) - 20
+    scores[left_lower] = np.abs(px - 124) - 16
+    black = np.zeros((size, size, 3), np.uint8)
+    out = smooth_arm_outlines(lab, scores, m, {"l_lower_arm": 16.0, "r_lower_arm": 20.0}, {}, black)
+    assert not (out[shred] == LOWER).any(), np.bincount(out[shred] + 1)

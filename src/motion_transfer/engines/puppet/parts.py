@@ -320,9 +320,8 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         sm = cv2.GaussianBlur(mine.astype(np.float32), (0, 0), sigma)
         sm /= np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
         # a pixel may move only between this arm and the torso (never from the other arm or a leg): the arm's
-        # pixels that go are those next to the torso. The torso as it was before either arm was smoothed: what
-        # the other arm shed is no torso for this one to take (TikTok clip 0: the left cuff, shed where it
-        # crosses under the right elbow, became a hook on the right arm)
+        # pixels that go are those next to the torso. The torso as it was before either arm was smoothed: a
+        # tooth the other arm shed into this one's notch is not this one's to take
         trunk = lab == torso_i
         gained = (sm > 0.5) & m & trunk
         by_trunk = cv2.dilate(trunk.astype(np.uint8), None, iterations=max(1, round(sigma))).astype(bool)
