@@ -1,7 +1,7 @@
 """Piecewise-affine warp of a texture patch by a triangle mesh (the face's and the fingers' fine deformation).
 
 The warp runs backwards, as drawing does: every pixel of the patch is painted with the index of the deformed
-triangle that covers it (``cv2.fillConvexPoly`` on a grid ``step`` times coarser, in the order given, so later
+triangle that covers it (:func:`triangle_ids`, on a grid ``step`` times coarser, in the order given, so later
 triangles cover earlier ones where the mesh folds), gets its source position through that triangle's inverse
 affine map, and ``cv2.remap`` samples the texture there. Pixels no triangle covers keep their own colour.
 Only the patch's box is touched, so the cost follows the face's or hand's size, not the frame's.
@@ -11,7 +11,70 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-SUB = 4  # fillConvexPoly sub-pixel bits
+
+def triangle_ids(corners: np.ndarray, order: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """[h, w] int32: per cell of a grid, the last triangle of ``order`` that covers it (-1 where none does), as
+    painting the triangles one after another in that order would leave it. ``corners`` [M, 3, 2] triangle
+    corners in cell units (cell (i, j) is centred at x = j, y = i); coverage as in :func:`paint_ranks`."""
+    order = np.asarray(order, np.int64)
+    h, w = shape
+    K = len(order)
+    ranks = paint_ranks(np.asarray(corners, np.float64)[order], np.full(K, w), np.full(K, h), np.zeros(K, np.int64),
+                        h * w)
+    return np.where(ranks >= 0, order.astype(np.int32)[ranks], -1).reshape(h, w)
+
+
+def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, start: np.ndarray, size: int,
+                margin: float = 0.5) -> np.ndarray:
+    """Triangles painted in the order given, each into its own grid, as a flat int32 buffer of ``size`` cells
+    holding per cell the position (rank) of the last triangle covering it, -1 where none does.
+
+    ``corners`` [K, 3, 2] in the cell units of triangle k's grid (cell (i, j) centred at x = j, y = i), a grid of
+    ``width[k]`` x ``height[k]`` cells stored row by row from ``start[k]`` in the buffer (several layers' grids
+    fill one buffer in one call). A cell is covered when its centre lies inside the triangle grown by ``margin``
+    cells (measured along the axis its edge is closer to: what an outlined polygon fill covers, so neighbours
+    overlap a little and leave no gaps).
+
+    All triangles at once, as scanlines: each triangle's rows, each row's span between its edges, each span's
+    cells, and per cell the highest rank (``np.maximum.at``). A call per triangle (``cv2.fillConvexPoly``) costs
+    about a microsecond each, a face has a thousand triangles, and the drawing threads then handed the GIL to
+    each other thousands of times per frame."""
+    P = corners.transpose(2, 1, 0)  # [2, 3, K]
+    X, Y = P[0], P[1]
+    ex = np.roll(X, -1, axis=0) - X  # edge k runs from corner k to corner k + 1
+    ey = np.roll(Y, -1, axis=0) - Y
+    s = np.where(ex[0] * ey[1] - ey[0] * ex[1] < 0, -1.0, 1.0)  # orientation: inside is on the left or right
+    # inside, grown: a x + b y + c >= 0 per edge, with a = -ey s, b = ex s
+    a = -ey * s
+    c = (ey * X - ex * Y) * s + margin * np.maximum(np.abs(ex), np.abs(ey))
+    # an edge with a > 0 bounds a row's span from the left at x = k y + q, one with a < 0 from the right; a
+    # horizontal edge bounds only the rows, as the box below does
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = np.where(a != 0, ex * s / -a, 0.0)
+        q = -c / a
+    tab = np.empty((11, len(X[0])))
+    tab[0:3] = k
+    tab[3:6] = np.where(a > 0, q, -np.inf)
+    tab[6:9] = np.where(a < 0, q, np.inf)
+    tab[9] = X.min(axis=0) - margin
+    tab[10] = np.minimum(X.max(axis=0) + margin, width - 1)
+    top = np.maximum(np.ceil(Y.min(axis=0) - margin), 0).astype(np.int64)
+    rows = np.maximum(np.minimum(np.floor(Y.max(axis=0) + margin), height - 1).astype(np.int64) - top + 1, 0)
+    buf = np.full(size, -1, np.int32)
+    if rows.sum():
+        tri = np.repeat(np.arange(len(rows), dtype=np.int32), rows)  # the rank of each row's triangle
+        y = np.arange(len(tri)) - np.repeat(np.cumsum(rows) - rows - top, rows)
+        T = np.take(tab, tri, axis=1)
+        ky = T[0:3] * y
+        lo, hi = ky + T[3:6], ky + T[6:9]
+        x0 = np.ceil(np.maximum(np.maximum(np.maximum(lo[0], lo[1]), np.maximum(lo[2], T[9])), 0))
+        x1 = np.floor(np.minimum(np.minimum(hi[0], hi[1]), np.minimum(hi[2], T[10])))
+        n = np.maximum(x1 - x0 + 1, 0).astype(np.int64)
+        if n.sum():
+            first = start[tri] + y * width[tri] + x0.astype(np.int64)
+            cells = np.arange(n.sum()) + np.repeat(first - (np.cumsum(n) - n), n)
+            np.maximum.at(buf, cells, np.repeat(tri, n))
+    return buf
 
 
 def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
@@ -45,13 +108,8 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     bw, bh = x1 - x0, y1 - y0
     F = int(step)
     hw, hh = (bw + F - 1) // F + 1, (bh + F - 1) // F + 1
-    ids = np.full((hh, hw), -1.0, np.float32)
-    pts = np.round((posed - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[triangles]
-    fill = cv2.fillConvexPoly
-    draw = np.arange(len(triangles)) if order is None else np.asarray(order)
-    for corners, i in zip(list(pts[draw]), draw.astype(np.float64).tolist()):  # plain values: less per call
-        fill(ids, corners, i, cv2.LINE_8, SUB)
-    idx = ids.astype(np.int32)
+    corners = ((posed - np.array([x0, y0]) - (F - 1) / 2.0) / F)[triangles]
+    idx = triangle_ids(corners, np.arange(len(triangles)) if order is None else order, (hh, hw))
     M = len(triangles)
     idx[idx < 0] = M
     coef = np.empty((M + 1, 6), np.float32)
