@@ -41,39 +41,39 @@ def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, star
     each other thousands of times per frame."""
     P = corners.transpose(2, 1, 0)  # [2, 3, K]
     X, Y = P[0], P[1]
-    ex = np.roll(X, -1, axis=0) - X  # edge k runs from corner k to corner k + 1
-    ey = np.roll(Y, -1, axis=0) - Y
+    ex = X[[1, 2, 0]] - X  # edge k runs from corner k to corner k + 1
+    ey = Y[[1, 2, 0]] - Y
     s = np.where(ex[0] * ey[1] - ey[0] * ex[1] < 0, -1.0, 1.0)  # orientation: inside is on the left or right
     # inside, grown: a x + b y + c >= 0 per edge, with a = -ey s, b = ex s
     a = -ey * s
     c = (ey * X - ex * Y) * s + margin * np.maximum(np.abs(ex), np.abs(ey))
     # an edge with a > 0 bounds a row's span from the left at x = k y + q, one with a < 0 from the right; a
     # horizontal edge bounds only the rows, as the box below does
-    with np.errstate(divide="ignore", invalid="ignore"):
-        k = np.where(a != 0, ex * s / -a, 0.0)
-        q = -c / a
+    inv = 1.0 / np.where(a != 0, a, 1.0)
     tab = np.empty((11, len(X[0])))
-    tab[0:3] = k
-    tab[3:6] = np.where(a > 0, q, -np.inf)
-    tab[6:9] = np.where(a < 0, q, np.inf)
+    tab[0:3] = np.where(a != 0, -ex * s * inv, 0.0)
+    tab[3:6] = np.where(a > 0, -c * inv, -np.inf)
+    tab[6:9] = np.where(a < 0, -c * inv, np.inf)
     tab[9] = X.min(axis=0) - margin
     tab[10] = np.minimum(X.max(axis=0) + margin, width - 1)
     top = np.maximum(np.ceil(Y.min(axis=0) - margin), 0).astype(np.int64)
     rows = np.maximum(np.minimum(np.floor(Y.max(axis=0) + margin), height - 1).astype(np.int64) - top + 1, 0)
     buf = np.full(size, -1, np.int32)
-    if rows.sum():
-        tri = np.repeat(np.arange(len(rows), dtype=np.int32), rows)  # the rank of each row's triangle
-        y = np.arange(len(tri)) - np.repeat(np.cumsum(rows) - rows - top, rows)
-        T = np.take(tab, tri, axis=1)
-        ky = T[0:3] * y
-        lo, hi = ky + T[3:6], ky + T[6:9]
-        x0 = np.ceil(np.maximum(np.maximum(np.maximum(lo[0], lo[1]), np.maximum(lo[2], T[9])), 0))
-        x1 = np.floor(np.minimum(np.minimum(hi[0], hi[1]), np.minimum(hi[2], T[10])))
-        n = np.maximum(x1 - x0 + 1, 0).astype(np.int64)
-        if n.sum():
-            first = start[tri] + y * width[tri] + x0.astype(np.int64)
-            cells = np.arange(n.sum()) + np.repeat(first - (np.cumsum(n) - n), n)
-            np.maximum.at(buf, cells, np.repeat(tri, n))
+    ends = np.cumsum(rows)
+    if len(ends) == 0 or ends[-1] == 0:
+        return buf
+    tri = np.repeat(np.arange(len(rows), dtype=np.int32), rows)  # the rank of each row's triangle
+    y = np.arange(ends[-1]) - np.repeat(ends - rows - top, rows)
+    T = np.take(tab, tri, axis=1)
+    ky = T[0:3] * y
+    lo, hi = ky + T[3:6], ky + T[6:9]
+    x0 = np.ceil(np.maximum(np.maximum(np.maximum(lo[0], lo[1]), np.maximum(lo[2], T[9])), 0))
+    x1 = np.floor(np.minimum(np.minimum(hi[0], hi[1]), np.minimum(hi[2], T[10])))
+    n = np.maximum(x1 - x0 + 1, 0).astype(np.int64)
+    ends = np.cumsum(n)
+    if ends[-1]:
+        first = start[tri] + y * width[tri] + x0.astype(np.int64)
+        np.maximum.at(buf, np.arange(ends[-1]) + np.repeat(first - (ends - n), n), np.repeat(tri, n))
     return buf
 
 
