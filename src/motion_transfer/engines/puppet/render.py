@@ -4,9 +4,9 @@ Per frame and layer: every bone gets a 2x3 affine map from the image to the outp
 stretch along their axis with the foreshortening but keep their width; the torso follows its shoulder and hip
 lines; the head turns rigidly about its centre); vertices are skinned with their weights (linear blend).
 Drawing is vectorised: the deformed triangles' indices are painted into a coarse id buffer in back-to-front order
-(``meshwarp.triangle_ids``, all triangles in one numpy pass), then every covered pixel at once gets its source
-position through its triangle's inverse affine map, ``cv2.remap`` samples the layer's RGBA texture (bilinear),
-and the layer is alpha-blended over what is already drawn. Soft edges come from the texture's alpha
+(``meshwarp.paint_ranks``: all layers' triangles in one numpy pass), then every covered pixel at once gets its
+source position through its triangle's inverse affine map, ``cv2.remap`` samples the layer's RGBA texture
+(bilinear), and the layer is alpha-blended over what is already drawn. Soft edges come from the texture's alpha
 (the matte's feathered border and the overlap ramps), so nothing is supersampled.
 """
 from __future__ import annotations
@@ -376,8 +376,8 @@ class Renderer:
         idx = np.where(ids < 0, grown, ids).astype(np.int32)
         idx[idx < 0] = M
         rows = np.empty((M + 1, 6), np.float32)
+        rows[:] = OFF_TEXTURE  # the last row, for cells no triangle covers
         rows[plan.order] = coef
-        rows[M] = OFF_TEXTURE
         c = np.take(rows, idx, axis=0)  # [hh, hw, 6]
         # coarse cell (i, j) covers output pixels F*j .. F*j+F-1: its centre is at F*j + (F-1)/2
         xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
