@@ -91,7 +91,7 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     b = f1[:, 0] * i01 + f2[:, 0] * i11
     d = f1[:, 1] * i00 + f2[:, 1] * i10
     e = f1[:, 1] * i01 + f2[:, 1] * i11
-    qc = Q.mean(axis=1)
+    qc = (Q[:, 0] + Q[:, 1] + Q[:, 2]) / 3.0
     c = np.where(ok, Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1], qc[:, 0])
     f = np.where(ok, Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1], qc[:, 1])
     return np.stack([a, b, c, d, e, f], axis=1)

@@ -12,6 +12,7 @@ source position through its triangle's inverse affine map, ``cv2.remap`` samples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -197,6 +198,21 @@ class LayerOrder:
         return drape + back + (["body"] if "body" in self.names else []) + front
 
 
+class _Blend(NamedTuple):
+    """A limb layer's skinning, fixed at rest: each vertex's strongest bone (``first``); the vertices blended
+    between two bones about their shared joint (``blend``), with those two bones, their weights, the rest joint
+    and the vertex's place relative to it (what posing reads every frame, taken out once)."""
+
+    first: np.ndarray
+    blend: np.ndarray
+    bone1: np.ndarray
+    bone2: np.ndarray
+    w1: np.ndarray
+    w2: np.ndarray
+    joint: np.ndarray
+    offset: np.ndarray
+
+
 @dataclass
 class _Plan:
     """One layer's drawing this frame: its box in the canvas (x0, y0, x1, y1), its coarse grid (rows, columns),
@@ -260,8 +276,10 @@ class Renderer:
         joint_of_pair = {(k, k + 1): J[f"{side}_{name}"] for k, name in enumerate(chain)}
         lo, hi = np.minimum(b1, b2), np.maximum(b1, b2)
         pivot = np.array([joint_of_pair.get((int(a), int(b)), -1) for a, b in zip(lo, hi)])
-        single = (w2 < 1e-4) | (pivot < 0)
-        return b1, b2, w1, w2, pivot, single
+        blend = np.flatnonzero((w2 >= 1e-4) & (pivot >= 0))
+        jv = self.rest[pivot[blend]]
+        return _Blend(b1, blend, b1[blend], b2[blend], w1[blend], w2[blend], jv,
+                      layer.vertices[blend].astype(np.float64) - jv)
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
         A = np.stack([transforms[b] for b in layer.bones])  # [B, 2, 3]
@@ -271,23 +289,20 @@ class Renderer:
             return np.einsum("nb,nbi->ni", layer.weights, per_bone)
         # limbs: blend the two bones' rotations by angle about their shared joint (no collapse or flipping of
         # the mesh when a joint turns far, as linear blending of matrices does)
-        b1, b2, w1, w2, pivot, single = self._blend[layer.name]
+        b1, blend, bb1, bb2, w1, w2, jv, rel0 = self._blend[layer.name]
         M = A[:, :, :2]
         theta = np.arctan2(M[:, 1, 0] - M[:, 0, 1], M[:, 0, 0] + M[:, 1, 1])  # [B]
         c, s = np.cos(theta), np.sin(theta)
         Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], 1)  # R(-theta) [B, 2, 2]
         S = Rt @ M  # stretch part [B, 2, 2]
-        v = vh[:, :2]
         out = np.einsum("nij,nj->ni", A[b1], vh)  # single-bone vertices
-        blend = ~single
-        if blend.any():
-            jv = self.rest[np.maximum(pivot[blend], 0)]  # rest joint
-            Ab = A[b1[blend]]
+        if len(blend):
+            Ab = A[bb1]
             jp = np.einsum("nij,nj->ni", Ab[:, :, :2], jv) + Ab[:, :, 2]  # posed joint
-            d = (theta[b2[blend]] - theta[b1[blend]] + np.pi) % (2 * np.pi) - np.pi
-            th = theta[b1[blend]] + w2[blend] * d
-            Sb = w1[blend, None, None] * S[b1[blend]] + w2[blend, None, None] * S[b2[blend]]
-            rel = np.einsum("nij,nj->ni", Sb, v[blend] - jv)
+            d = (theta[bb2] - theta[bb1] + np.pi) % (2 * np.pi) - np.pi
+            th = theta[bb1] + w2 * d
+            Sb = w1[:, None, None] * S[bb1] + w2[:, None, None] * S[bb2]
+            rel = np.einsum("nij,nj->ni", Sb, rel0)
             ct, st = np.cos(th), np.sin(th)
             out[blend] = jp + np.stack([ct * rel[:, 0] - st * rel[:, 1], st * rel[:, 0] + ct * rel[:, 1]], 1)
         return out
