@@ -11,6 +11,7 @@ source position through its triangle's inverse affine map, ``cv2.remap`` samples
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,6 +29,11 @@ from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNER
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
 
 
+def _length(v: np.ndarray) -> float:
+    """A 2-vector's length (``np.linalg.norm`` costs several Python calls; bones are measured 65 times a frame)."""
+    return math.hypot(v[0], v[1])
+
+
 def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     """Affine map taking a frame (origin, x, y axes) to another; no mirroring, no collapse below 35%."""
     X = np.stack([x_axis, y_axis], axis=1)
@@ -35,10 +41,10 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     cross1 = x2[0] * y2[1] - x2[1] * y2[0]
     if np.sign(cross0) != np.sign(cross1) and abs(cross1) > 1e-9:
         # the actor turned its back (left/right swapped): keep the character's front, do not mirror
-        yu = y2 / max(np.linalg.norm(y2), 1e-9)
+        yu = y2 / max(_length(y2), 1e-9)
         x2 = x2 - 2 * (x2 @ (np.array([-yu[1], yu[0]]))) * np.array([-yu[1], yu[0]])
-    lx0, ly0 = np.linalg.norm(x_axis), np.linalg.norm(y_axis)
-    lx, ly = np.linalg.norm(x2), np.linalg.norm(y2)
+    lx0, ly0 = _length(x_axis), _length(y_axis)
+    lx, ly = _length(x2), _length(y2)
     if lx < 0.35 * W * lx0:
         if lx < 1e-9:
             yu = y2 / max(ly, 1e-9)
@@ -72,14 +78,14 @@ def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
     """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``; shorter
     than ``floor`` times the rest bone (pointing at the camera), it keeps that stub."""
     d0 = b - a
-    L0 = float(np.linalg.norm(d0))
+    L0 = _length(d0)
     if L0 < 1e-6:
         M = np.eye(2) * W
         return np.concatenate([M, (a2 - M @ a)[:, None]], axis=1)
     u = d0 / L0
     v = np.array([-u[1], u[0]])
     d1 = b2 - a2
-    L1 = float(np.linalg.norm(d1))
+    L1 = _length(d1)
     if L1 < floor * W * L0:  # pointing at the camera: keep a stub of the limb
         u1 = d1 / L1 if L1 > 1e-9 else u
         d1 = u1 * floor * W * L0
@@ -94,8 +100,8 @@ def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
 def _capped_end(a, b, a2, b2, W: float, most: float = STRETCH_MAX) -> np.ndarray:
     """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``most`` times the rest bone a -> b."""
     d1 = b2 - a2
-    L1 = float(np.linalg.norm(d1))
-    cap = most * W * float(np.linalg.norm(b - a))
+    L1 = _length(d1)
+    cap = most * W * _length(b - a)
     return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
 
 
