@@ -7,7 +7,16 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.meshwarp import paint_ranks, triangle_ids
+from motion_transfer.engines.puppet.meshwarp import paint_ranks
+
+
+def triangle_ids(corners: np.ndarray, order, shape: tuple[int, int]) -> np.ndarray:
+    """[h, w] per cell the index of the triangle painted last there (-1: none), painting ``order`` in turn."""
+    order = np.asarray(order)
+    h, w = shape
+    K = len(order)
+    ranks = paint_ranks(corners[order], np.full(K, w), np.full(K, h), np.zeros(K, np.int64), h * w)
+    return np.where(ranks >= 0, order[ranks], -1).reshape(h, w)
 
 
 def _grid_mesh(n: int, cell: float, origin=(2.0, 2.0)) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,7 @@
 """Piecewise-affine warp of a texture patch by a triangle mesh (the face's and the fingers' fine deformation).
 
 The warp runs backwards, as drawing does: every pixel of the patch is painted with the index of the deformed
-triangle that covers it (:func:`triangle_ids`, on a grid ``step`` times coarser, in the order given, so later
+triangle that covers it (:func:`paint_ranks`, on a grid ``step`` times coarser, in the order given, so later
 triangles cover earlier ones where the mesh folds), gets its source position through that triangle's inverse
 affine map, and ``cv2.remap`` samples the texture there. Pixels no triangle covers keep their own colour.
 Only the patch's box is touched, so the cost follows the face's or hand's size, not the frame's.
@@ -10,18 +10,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-
-
-def triangle_ids(corners: np.ndarray, order: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """[h, w] int32: per cell of a grid, the last triangle of ``order`` that covers it (-1 where none does), as
-    painting the triangles one after another in that order would leave it. ``corners`` [M, 3, 2] triangle
-    corners in cell units (cell (i, j) is centred at x = j, y = i); coverage as in :func:`paint_ranks`."""
-    order = np.asarray(order, np.int64)
-    h, w = shape
-    K = len(order)
-    ranks = paint_ranks(np.asarray(corners, np.float64)[order], np.full(K, w), np.full(K, h), np.zeros(K, np.int64),
-                        h * w)
-    return np.where(ranks >= 0, order.astype(np.int32)[ranks], -1).reshape(h, w)
 
 
 def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, start: np.ndarray, size: int,
@@ -108,20 +96,22 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     bw, bh = x1 - x0, y1 - y0
     F = int(step)
     hw, hh = (bw + F - 1) // F + 1, (bh + F - 1) // F + 1
-    corners = ((posed - np.array([x0, y0]) - (F - 1) / 2.0) / F)[triangles]
-    idx = triangle_ids(corners, np.arange(len(triangles)) if order is None else order, (hh, hw))
-    M = len(triangles)
-    idx[idx < 0] = M
-    coef = np.empty((M + 1, 6), np.float32)
-    coef[:M] = inverse_affines(posed[triangles].astype(np.float64), rest[triangles].astype(np.float64))
-    coef[M] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
-    c = np.take(coef, idx, axis=0)
+    drawn = triangles if order is None else triangles[np.asarray(order)]
+    K = len(drawn)
+    ranks = paint_ranks(((posed - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn], np.full(K, hw), np.full(K, hh),
+                        np.zeros(K, np.int64), hh * hw)
+    coef = np.empty((K + 1, 6), np.float32)  # by rank; the last row (taken by rank -1) where no triangle lands
+    coef[:K] = inverse_affines(posed[drawn].astype(np.float64), rest[drawn].astype(np.float64))
+    coef[K] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
+    c = np.take(coef, ranks.reshape(hh, hw), axis=0)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
     ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
     mapx = c[:, :, 0] * xs + c[:, :, 1] * ys + c[:, :, 2]
     mapy = c[:, :, 3] * xs + c[:, :, 4] * ys + c[:, :, 5]
-    mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-    mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+    if F > 1:
+        mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
+        mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
+    mapx, mapy = mapx[:bh, :bw], mapy[:bh, :bw]
     return mapx, mapy
 
 
