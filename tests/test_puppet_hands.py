@@ -269,3 +269,19 @@ def test_a_bent_hand_keeps_its_palm_length(tmp_path):
 
     assert np.abs(palm_scale(steady) - 1.0).max() < 0.02
     assert palm_scale(motion).min() < 0.95
+
+
+def test_a_possible_hand_is_told_from_a_misreading():
+    """Every pose of the generated fingers clip (a loose fist at most) is a possible hand; the same hand with a
+    fingertip bent back on itself (the hand model's reading of a curl's first frames, 100-125 degrees at a
+    joint that bends 90 at most) is not, and neither is a missing one."""
+    from motion_transfer.pose.fingers import plausible
+
+    clip, _ = _fingers()
+    truth = finger_bends(clip.hands[:, 1])
+    assert plausible(truth).all()
+    wrong = truth.copy()
+    wrong[:, 8] = 120.0  # the middle finger's DIP
+    assert not plausible(wrong).any()
+    wrong[:, 8] = np.nan
+    assert not plausible(wrong).any()
