@@ -120,6 +120,8 @@ class PuppetEngine:
         # than the actor's (a cartoon's) is kept in view
         framed = reframe(rig, motion)
         framed.apply(motion)
+        if hands is not None:  # the fingers bend on their own: the palm keeps its length
+            hands.steady_palms(motion, rig.joints)
         timings["retarget"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
