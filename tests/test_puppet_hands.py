@@ -224,3 +224,64 @@ def test_a_video_hand_too_small_to_read_keeps_the_fingers_still_with_a_finding(t
     anim, notes = hand_animator(rig, far)
     assert anim is None
     assert any(n.code == "fingers_still" and "right" in n.message and "too small" in n.message for n in notes)
+
+
+def test_a_bent_hand_keeps_its_palm_length(tmp_path):
+    """The actor's fingers curl to a loose fist and open again (the "fingers" motion, tracked by MediaPipe as
+    the engine tracks it); the body model's index and pinky points, which end the arm layer's hand, slide
+    towards the wrist as they curl. The character's hand, its fingers bent by the hand rig, keeps its palm:
+    the hand bone's map scales the rest palm (wrist to the middle knuckle) by the width scale within 2 % in
+    every frame. Unsteadied, the same motion squashes the palm by more than 5 % somewhere (the old drawing:
+    up to a fifth, and a short palm reads as one tilted away from the camera)."""
+    import dataclasses
+
+    from motion_transfer.engines.puppet.character import rig_character
+    from motion_transfer.engines.puppet.hands import hand_animator
+    from motion_transfer.engines.puppet.render import bone_transforms
+    from motion_transfer.media.writer import VideoWriter
+    from motion_transfer.pose.estimator import track_video
+    from motion_transfer.pose.retarget import extend, retarget
+
+    clip, frames = _fingers()
+    h, w = frames[0].shape[:2]
+    path = tmp_path / "fingers.mp4"
+    with VideoWriter(path, 6, w, h, crf=12) as writer:
+        for f in frames:
+            writer.write(f)
+    track = track_video(path, preset="accurate")
+    rig = rig_character(frames[0])
+    anim, _ = hand_animator(rig, track)
+    assert anim is not None and {hand.rig.side for hand in anim.hands} == {"right"}
+    motion = retarget(track, rig.rest_pose(), "image", w, h)
+    steady = dataclasses.replace(motion, joints=motion.joints.copy())
+    anim.steady_palms(steady, rig.joints)
+    rest = extend(rig.joints.astype(np.float64))
+    palm = rig.right_hand[[0, 9], :2].astype(np.float64)
+
+    def palm_scale(m) -> np.ndarray:
+        out = []
+        for t in range(len(m)):
+            M = bone_transforms(rest, m.joints[t].astype(np.float64), float(m.width_scale[t]), 0.0)["r_hand"]
+            drawn = palm @ M[:, :2].T + M[:, 2]
+            out.append(np.linalg.norm(drawn[1] - drawn[0]) / np.linalg.norm(palm[1] - palm[0])
+                       / float(m.width_scale[t]))
+        return np.array(out)
+
+    assert np.abs(palm_scale(steady) - 1.0).max() < 0.02
+    assert palm_scale(motion).min() < 0.95
+
+
+def test_a_possible_hand_is_told_from_a_misreading():
+    """Every pose of the generated fingers clip (a loose fist at most) is a possible hand; the same hand with a
+    fingertip bent back on itself (the hand model's reading of a curl's first frames, 100-125 degrees at a
+    joint that bends 90 at most) is not, and neither is a missing one."""
+    from motion_transfer.pose.fingers import plausible
+
+    clip, _ = _fingers()
+    truth = finger_bends(clip.hands[:, 1])
+    assert plausible(truth).all()
+    wrong = truth.copy()
+    wrong[:, 8] = 120.0  # the middle finger's DIP
+    assert not plausible(wrong).any()
+    wrong[:, 8] = np.nan
+    assert not plausible(wrong).any()

@@ -91,6 +91,24 @@ def test_rendering_is_deterministic(person):
     assert np.array_equal(a, b)
 
 
+def test_layers_drawn_in_one_pass_equal_layers_drawn_one_at_a_time(person):
+    """A frame's layers are painted and mapped together (one id buffer for all): the same pixels as drawing each
+    layer on its own over the previous ones."""
+    from motion_transfer.engines.puppet import Renderer
+
+    image, rig, _ = person
+    posed = _arm_across(rig)
+    r = Renderer(rig, 400, 500)
+    order = r.layer_order(posed, np.zeros(36))
+    assert len(order) >= 3
+    together = r.render(np.zeros((500, 400, 3), np.uint8), posed, np.zeros(36), 1.1, 0.2, order=order)
+    apart = np.zeros((500, 400, 3), np.uint8)
+    for name in order:
+        r.render(apart, posed, np.zeros(36), 1.1, 0.2, order=[name])
+    np.testing.assert_array_equal(together, apart)
+    assert (together.sum(axis=2) > 0).mean() > 0.1
+
+
 def _measure(mask: np.ndarray, p: np.ndarray, direction: np.ndarray) -> int:
     """Length of the run of ``mask`` through ``p`` along ``direction`` (unit), in pixels."""
     n = 0

@@ -20,6 +20,11 @@ BENDS: tuple[tuple[int, int, int], ...] = tuple(
     for k, prev in zip(range(3), (0, chain[0], chain[1]))
 )
 
+# The most each of the 15 bends can be on a real hand (degrees; the joints' usual range of flexion, a little
+# generous): thumb base, MCP and IP, then MCP, PIP and DIP of each finger. A reading beyond it is the hand
+# model's mistake, not a pose.
+MAX_BEND = np.array([60.0, 70.0, 90.0] + [95.0, 115.0, 90.0] * 4)
+
 
 def finger_bends(hand: np.ndarray, dims: int = 3) -> np.ndarray:
     """[..., 15] bend angles in degrees (0 straight) of a hand [..., 21, >=2]; NaN where it is missing.
@@ -32,6 +37,12 @@ def finger_bends(hand: np.ndarray, dims: int = 3) -> np.ndarray:
     v = p[..., c, :] - p[..., j, :]
     cos = (u * v).sum(-1) / np.maximum(np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1), 1e-9)
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def plausible(bends: np.ndarray) -> np.ndarray:
+    """[...] whether every bend of ``bends`` [..., 15] is within :data:`MAX_BEND` (False where any is missing)."""
+    b = np.asarray(bends, np.float64)
+    return np.all(np.isfinite(b) & (b <= MAX_BEND), axis=-1)
 
 
 def hand_size(hand: np.ndarray) -> np.ndarray:

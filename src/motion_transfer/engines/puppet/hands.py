@@ -15,7 +15,8 @@ into a flat stub. Only triangles over the hand's own pixels are drawn, far piece
 the background seen between the fingers (a layer's matte is rarely cut there) is left behind rather than
 dragged along a finger, and so is whatever else the layer holds next to a finger (a sleeve, the shoulder
 behind a raised hand: pixels unlike the hand's colour outside the fingers' core); the space a finger leaves
-shows what is behind the hand.
+shows what is behind the hand. While its fingers bend, the arm layer's hand keeps its length along its bone
+(:meth:`HandAnimator.steady_palms`): the body model's hand points slide in as the fingers curl.
 
 A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
 layer's rigid hand, and :func:`hand_findings` says why.
@@ -30,6 +31,8 @@ from scipy.spatial import Delaunay
 
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
+from ...pose.retarget import Motion
+from ...pose.skeleton import J
 from ...pose.track import PoseTrack
 from .meshwarp import WarpMemo, source_maps
 from .model import Rig
@@ -427,6 +430,23 @@ class HandAnimator:
 
     def __bool__(self) -> bool:
         return bool(self.hands)
+
+    def steady_palms(self, motion: Motion, rest: np.ndarray) -> None:
+        """Keep each bent hand at its rest length along its bone (``rest``: the rig's joints; ``motion`` is
+        changed in place): it turns, and scales with the character, but no longer shortens with the actor's
+        curl. The body model's index and pinky points, which end the arm layer's hand, slide towards the wrist
+        as the fingers curl: the whole hand, palm and all, was squashed by up to a fifth along its bone on top
+        of the fingers' own bending, and a short palm reads as one tilted away from the camera."""
+        for side in {hand.rig.side for hand in self.hands}:
+            w, i, p = J[f"{side}_wrist"], J[f"{side}_index"], J[f"{side}_pinky"]
+            length = float(np.linalg.norm((rest[i] + rest[p]) / 2 - rest[w]))
+            d = (motion.joints[:, i] + motion.joints[:, p]) / 2 - motion.joints[:, w]
+            now = np.linalg.norm(d, axis=1)
+            ok = np.isfinite(now) & (now > 1e-6)
+            k = np.where(ok, length * motion.width_scale / np.where(ok, now, 1.0), 1.0)
+            shift = (d * (k - 1.0)[:, None]).astype(motion.joints.dtype)
+            motion.joints[:, i] += shift
+            motion.joints[:, p] += shift
 
     def apply(self, t: int) -> None:
         # two hands in one texture could overlap, and a skipped one would then not be drawn over the other

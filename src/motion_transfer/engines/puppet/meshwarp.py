@@ -1,7 +1,7 @@
 """Piecewise-affine warp of a texture patch by a triangle mesh (the face's and the fingers' fine deformation).
 
 The warp runs backwards, as drawing does: every pixel of the patch is painted with the index of the deformed
-triangle that covers it (``cv2.fillConvexPoly`` on a grid ``step`` times coarser, in the order given, so later
+triangle that covers it (:func:`paint_ranks`, on a grid ``step`` times coarser, in the order given, so later
 triangles cover earlier ones where the mesh folds), gets its source position through that triangle's inverse
 affine map, and ``cv2.remap`` samples the texture there. Pixels no triangle covers keep their own colour.
 Only the patch's box is touched, so the cost follows the face's or hand's size, not the frame's.
@@ -11,7 +11,58 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-SUB = 4  # fillConvexPoly sub-pixel bits
+
+def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, start: np.ndarray, size: int,
+                margin: float = 0.5) -> np.ndarray:
+    """Triangles painted in the order given, each into its own grid, as a flat int32 buffer of ``size`` cells
+    holding per cell the position (rank) of the last triangle covering it, -1 where none does.
+
+    ``corners`` [K, 3, 2] in the cell units of triangle k's grid (cell (i, j) centred at x = j, y = i), a grid of
+    ``width[k]`` x ``height[k]`` cells stored row by row from ``start[k]`` in the buffer (several layers' grids
+    fill one buffer in one call). A cell is covered when its centre lies inside the triangle grown by ``margin``
+    cells (measured along the axis its edge is closer to: what an outlined polygon fill covers, so neighbours
+    overlap a little and leave no gaps).
+
+    All triangles at once, as scanlines: each triangle's rows, each row's span between its edges, each span's
+    cells, and per cell the highest rank (``np.maximum.at``). A call per triangle (``cv2.fillConvexPoly``) costs
+    about a microsecond each, a face has a thousand triangles, and the drawing threads then handed the GIL to
+    each other thousands of times per frame."""
+    P = corners.transpose(2, 1, 0)  # [2, 3, K]
+    X, Y = P[0], P[1]
+    ex = X[[1, 2, 0]] - X  # edge k runs from corner k to corner k + 1
+    ey = Y[[1, 2, 0]] - Y
+    s = np.where(ex[0] * ey[1] - ey[0] * ex[1] < 0, -1.0, 1.0)  # orientation: inside is on the left or right
+    # inside, grown: a x + b y + c >= 0 per edge, with a = -ey s, b = ex s
+    a = -ey * s
+    c = (ey * X - ex * Y) * s + margin * np.maximum(np.abs(ex), np.abs(ey))
+    # an edge with a > 0 bounds a row's span from the left at x = k y + q, one with a < 0 from the right; a
+    # horizontal edge bounds only the rows, as the box below does
+    inv = 1.0 / np.where(a != 0, a, 1.0)
+    tab = np.empty((11, len(X[0])))
+    tab[0:3] = np.where(a != 0, -ex * s * inv, 0.0)
+    tab[3:6] = np.where(a > 0, -c * inv, -np.inf)
+    tab[6:9] = np.where(a < 0, -c * inv, np.inf)
+    tab[9] = X.min(axis=0) - margin
+    tab[10] = np.minimum(X.max(axis=0) + margin, width - 1)
+    top = np.maximum(np.ceil(Y.min(axis=0) - margin), 0).astype(np.int64)
+    rows = np.maximum(np.minimum(np.floor(Y.max(axis=0) + margin), height - 1).astype(np.int64) - top + 1, 0)
+    buf = np.full(size, -1, np.int32)
+    ends = np.cumsum(rows)
+    if len(ends) == 0 or ends[-1] == 0:
+        return buf
+    tri = np.repeat(np.arange(len(rows), dtype=np.int32), rows)  # the rank of each row's triangle
+    y = np.arange(ends[-1]) - np.repeat(ends - rows - top, rows)
+    T = np.take(tab, tri, axis=1)
+    ky = T[0:3] * y
+    lo, hi = ky + T[3:6], ky + T[6:9]
+    x0 = np.ceil(np.maximum(np.maximum(np.maximum(lo[0], lo[1]), np.maximum(lo[2], T[9])), 0))
+    x1 = np.floor(np.minimum(np.minimum(hi[0], hi[1]), np.minimum(hi[2], T[10])))
+    n = np.maximum(x1 - x0 + 1, 0).astype(np.int64)
+    ends = np.cumsum(n)
+    if ends[-1]:
+        first = start[tri] + y * width[tri] + x0.astype(np.int64)
+        np.maximum.at(buf, np.arange(ends[-1]) + np.repeat(first - (ends - n), n), np.repeat(tri, n))
+    return buf
 
 
 def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
@@ -28,7 +79,7 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     b = f1[:, 0] * i01 + f2[:, 0] * i11
     d = f1[:, 1] * i00 + f2[:, 1] * i10
     e = f1[:, 1] * i01 + f2[:, 1] * i11
-    qc = Q.mean(axis=1)
+    qc = (Q[:, 0] + Q[:, 1] + Q[:, 2]) / 3.0
     c = np.where(ok, Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1], qc[:, 0])
     f = np.where(ok, Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1], qc[:, 1])
     return np.stack([a, b, c, d, e, f], axis=1)
@@ -45,25 +96,22 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     bw, bh = x1 - x0, y1 - y0
     F = int(step)
     hw, hh = (bw + F - 1) // F + 1, (bh + F - 1) // F + 1
-    ids = np.full((hh, hw), -1.0, np.float32)
-    pts = np.round((posed - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[triangles]
-    fill = cv2.fillConvexPoly
-    draw = np.arange(len(triangles)) if order is None else np.asarray(order)
-    for corners, i in zip(list(pts[draw]), draw.astype(np.float64).tolist()):  # plain values: less per call
-        fill(ids, corners, i, cv2.LINE_8, SUB)
-    idx = ids.astype(np.int32)
-    M = len(triangles)
-    idx[idx < 0] = M
-    coef = np.empty((M + 1, 6), np.float32)
-    coef[:M] = inverse_affines(posed[triangles].astype(np.float64), rest[triangles].astype(np.float64))
-    coef[M] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
-    c = np.take(coef, idx, axis=0)
+    drawn = triangles if order is None else triangles[np.asarray(order)]
+    K = len(drawn)
+    ranks = paint_ranks(((posed - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn], np.full(K, hw), np.full(K, hh),
+                        np.zeros(K, np.int64), hh * hw)
+    coef = np.empty((K + 1, 6), np.float32)  # by rank; the last row (taken by rank -1) where no triangle lands
+    coef[:K] = inverse_affines(posed[drawn].astype(np.float64), rest[drawn].astype(np.float64))
+    coef[K] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
+    c = np.take(coef, ranks.reshape(hh, hw), axis=0)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
     ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
     mapx = c[:, :, 0] * xs + c[:, :, 1] * ys + c[:, :, 2]
     mapy = c[:, :, 3] * xs + c[:, :, 4] * ys + c[:, :, 5]
-    mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-    mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+    if F > 1:
+        mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
+        mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
+    mapx, mapy = mapx[:bh, :bw], mapy[:bh, :bw]
     return mapx, mapy
 
 

@@ -3,23 +3,35 @@
 Per frame and layer: every bone gets a 2x3 affine map from the image to the output frame (limbs rotate and
 stretch along their axis with the foreshortening but keep their width; the torso follows its shoulder and hip
 lines; the head turns rigidly about its centre); vertices are skinned with their weights (linear blend).
-Drawing is vectorised: each deformed triangle's index is painted into an id buffer with ``cv2.fillConvexPoly`` in
-back-to-front order (the only Python loop, one call per triangle), then every covered pixel at once gets its
+Drawing is vectorised: the deformed triangles' indices are painted into a coarse id buffer in back-to-front order
+(``meshwarp.paint_ranks``: all layers' triangles in one numpy pass), then every covered pixel at once gets its
 source position through its triangle's inverse affine map, ``cv2.remap`` samples the layer's RGBA texture
 (bilinear), and the layer is alpha-blended over what is already drawn. Soft edges come from the texture's alpha
 (the matte's feathered border and the overlap ramps), so nothing is supersampled.
 """
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
-from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Rig, part_segment,
+from .meshwarp import inverse_affines, paint_ranks
+from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
+                    part_segment,
                     torso_quad)
 
-SUB = 4  # fillConvexPoly sub-pixel bits
+# where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
+OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
+
+
+def _length(v: np.ndarray) -> float:
+    """A 2-vector's length (``np.linalg.norm`` costs several Python calls; bones are measured 65 times a frame)."""
+    return math.hypot(v[0], v[1])
 
 
 def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
@@ -29,10 +41,10 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
     cross1 = x2[0] * y2[1] - x2[1] * y2[0]
     if np.sign(cross0) != np.sign(cross1) and abs(cross1) > 1e-9:
         # the actor turned its back (left/right swapped): keep the character's front, do not mirror
-        yu = y2 / max(np.linalg.norm(y2), 1e-9)
+        yu = y2 / max(_length(y2), 1e-9)
         x2 = x2 - 2 * (x2 @ (np.array([-yu[1], yu[0]]))) * np.array([-yu[1], yu[0]])
-    lx0, ly0 = np.linalg.norm(x_axis), np.linalg.norm(y_axis)
-    lx, ly = np.linalg.norm(x2), np.linalg.norm(y2)
+    lx0, ly0 = _length(x_axis), _length(y_axis)
+    lx, ly = _length(x2), _length(y2)
     if lx < 0.35 * W * lx0:
         if lx < 1e-9:
             yu = y2 / max(ly, 1e-9)
@@ -66,14 +78,14 @@ def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
     """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``; shorter
     than ``floor`` times the rest bone (pointing at the camera), it keeps that stub."""
     d0 = b - a
-    L0 = float(np.linalg.norm(d0))
+    L0 = _length(d0)
     if L0 < 1e-6:
         M = np.eye(2) * W
         return np.concatenate([M, (a2 - M @ a)[:, None]], axis=1)
     u = d0 / L0
     v = np.array([-u[1], u[0]])
     d1 = b2 - a2
-    L1 = float(np.linalg.norm(d1))
+    L1 = _length(d1)
     if L1 < floor * W * L0:  # pointing at the camera: keep a stub of the limb
         u1 = d1 / L1 if L1 > 1e-9 else u
         d1 = u1 * floor * W * L0
@@ -88,8 +100,8 @@ def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
 def _capped_end(a, b, a2, b2, W: float, most: float = STRETCH_MAX) -> np.ndarray:
     """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``most`` times the rest bone a -> b."""
     d1 = b2 - a2
-    L1 = float(np.linalg.norm(d1))
-    cap = most * W * float(np.linalg.norm(b - a))
+    L1 = _length(d1)
+    cap = most * W * _length(b - a)
     return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
 
 
@@ -192,6 +204,36 @@ class LayerOrder:
         return drape + back + (["body"] if "body" in self.names else []) + front
 
 
+class _Blend(NamedTuple):
+    """A limb layer's skinning, fixed at rest: each vertex's strongest bone (``first``); the vertices blended
+    between two bones about their shared joint (``blend``), with those two bones, their weights, the rest joint
+    and the vertex's place relative to it (what posing reads every frame, taken out once)."""
+
+    first: np.ndarray
+    blend: np.ndarray
+    bone1: np.ndarray
+    bone2: np.ndarray
+    w1: np.ndarray
+    w2: np.ndarray
+    joint: np.ndarray
+    offset: np.ndarray
+
+
+@dataclass
+class _Plan:
+    """One layer's drawing this frame: its box in the canvas (x0, y0, x1, y1), its coarse grid (rows, columns),
+    and the triangles drawn, far to near (``order``, indices into the layer's triangles), with their posed
+    corners (output pixels), their corners in grid cells and their texture corners."""
+
+    layer: Layer
+    box: tuple[int, int, int, int]
+    grid: tuple[int, int]
+    order: np.ndarray
+    posed: np.ndarray
+    corners: np.ndarray
+    texture: np.ndarray
+
+
 def _extended(joints: np.ndarray) -> np.ndarray:
     """[36, 2] float64 joints (the 33 body joints plus the derived ones) from [33 or 36, 2]."""
     posed = joints.astype(np.float64)
@@ -240,8 +282,10 @@ class Renderer:
         joint_of_pair = {(k, k + 1): J[f"{side}_{name}"] for k, name in enumerate(chain)}
         lo, hi = np.minimum(b1, b2), np.maximum(b1, b2)
         pivot = np.array([joint_of_pair.get((int(a), int(b)), -1) for a, b in zip(lo, hi)])
-        single = (w2 < 1e-4) | (pivot < 0)
-        return b1, b2, w1, w2, pivot, single
+        blend = np.flatnonzero((w2 >= 1e-4) & (pivot >= 0))
+        jv = self.rest[pivot[blend]]
+        return _Blend(b1, blend, b1[blend], b2[blend], w1[blend], w2[blend], jv,
+                      layer.vertices[blend].astype(np.float64) - jv)
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
         A = np.stack([transforms[b] for b in layer.bones])  # [B, 2, 3]
@@ -251,23 +295,20 @@ class Renderer:
             return np.einsum("nb,nbi->ni", layer.weights, per_bone)
         # limbs: blend the two bones' rotations by angle about their shared joint (no collapse or flipping of
         # the mesh when a joint turns far, as linear blending of matrices does)
-        b1, b2, w1, w2, pivot, single = self._blend[layer.name]
+        b1, blend, bb1, bb2, w1, w2, jv, rel0 = self._blend[layer.name]
         M = A[:, :, :2]
         theta = np.arctan2(M[:, 1, 0] - M[:, 0, 1], M[:, 0, 0] + M[:, 1, 1])  # [B]
         c, s = np.cos(theta), np.sin(theta)
         Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], 1)  # R(-theta) [B, 2, 2]
         S = Rt @ M  # stretch part [B, 2, 2]
-        v = vh[:, :2]
         out = np.einsum("nij,nj->ni", A[b1], vh)  # single-bone vertices
-        blend = ~single
-        if blend.any():
-            jv = self.rest[np.maximum(pivot[blend], 0)]  # rest joint
-            Ab = A[b1[blend]]
+        if len(blend):
+            Ab = A[bb1]
             jp = np.einsum("nij,nj->ni", Ab[:, :, :2], jv) + Ab[:, :, 2]  # posed joint
-            d = (theta[b2[blend]] - theta[b1[blend]] + np.pi) % (2 * np.pi) - np.pi
-            th = theta[b1[blend]] + w2[blend] * d
-            Sb = w1[blend, None, None] * S[b1[blend]] + w2[blend, None, None] * S[b2[blend]]
-            rel = np.einsum("nij,nj->ni", Sb, v[blend] - jv)
+            d = (theta[bb2] - theta[bb1] + np.pi) % (2 * np.pi) - np.pi
+            th = theta[bb1] + w2 * d
+            Sb = w1[:, None, None] * S[bb1] + w2[:, None, None] * S[bb2]
+            rel = np.einsum("nij,nj->ni", Sb, rel0)
             ct, st = np.cos(th), np.sin(th)
             out[blend] = jp + np.stack([ct * rel[:, 0] - st * rel[:, 1], st * rel[:, 0] + ct * rel[:, 1]], 1)
         return out
@@ -287,32 +328,48 @@ class Renderer:
             order = self.order(depth, posed, visibility)
         T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
                             None if head_scale is None else float(head_scale))
-        for name in order:
-            layer = self.layers[name]
-            pv = self.posed_vertices(layer, T)
-            self._draw_layer(canvas, layer, pv, T, depth)
+        plans = [plan for plan in (self._plan(canvas, self.layers[name], T, depth) for name in order) if plan]
+        if not plans:
+            return canvas
+        # every layer's triangles painted and mapped in one pass: per call, numpy's overhead is most of the cost
+        tris = np.concatenate([plan.corners for plan in plans])
+        w = np.concatenate([np.full(len(plan.corners), plan.grid[1]) for plan in plans])
+        h = np.concatenate([np.full(len(plan.corners), plan.grid[0]) for plan in plans])
+        sizes = np.array([plan.grid[0] * plan.grid[1] for plan in plans])
+        starts = np.cumsum(sizes) - sizes
+        ranks = paint_ranks(tris, w, h, np.repeat(starts, [len(plan.corners) for plan in plans]), int(sizes.sum()))
+        # each cell's triangle as the index in its layer (-1: none; the last entry, taken by rank -1)
+        ids = np.concatenate([plan.order for plan in plans] + [[-1]]).astype(np.float32)[ranks]
+        coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
+                               np.concatenate([plan.texture for plan in plans]))
+        first = 0
+        for plan, start, size in zip(plans, starts, sizes):
+            drawn = len(plan.order)
+            self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid), coef[first:first + drawn])
+            first += drawn
         return canvas
 
     def layer_order(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray | None = None) -> list[str]:
         """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
         return self.order(depth, _extended(joints), visibility)
 
-    def _draw_layer(self, canvas: np.ndarray, layer, pv: np.ndarray, T, depth) -> None:
+    def _plan(self, canvas: np.ndarray, layer, T: dict[str, np.ndarray], depth: np.ndarray) -> _Plan | None:
+        """Where ``layer`` lands in ``canvas`` this frame and which of its triangles are drawn, far to near."""
+        pv = self.posed_vertices(layer, T)
         H, W = canvas.shape[:2]
         x0 = int(max(0, np.floor(pv[:, 0].min())))
         y0 = int(max(0, np.floor(pv[:, 1].min())))
         x1 = int(min(W, np.ceil(pv[:, 0].max()) + 1))
         y1 = int(min(H, np.ceil(pv[:, 1].max()) + 1))
         if x1 <= x0 or y1 <= y0:
-            return
+            return None
         tris = layer.triangles
-        M = len(tris)
         # triangle order: far to near by the skinned depth of the bones (folds draw the nearer part on top)
         if layer.name not in TRUNK_LAYERS:
             bz = self._bone_depths[layer.name] @ depth
             order = np.argsort(-(layer.tri_weights @ bz), kind="stable")
         else:
-            order = np.arange(M)
+            order = np.arange(len(tris))
         # triangles turned over (the inside of a sharply bent joint folds onto itself) are not drawn
         P = pv[tris]
         area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
@@ -321,20 +378,28 @@ class Renderer:
         # the id buffer and the source maps on a coarser grid: inside a triangle the map is affine, so the
         # bilinear upsampling below is exact there (and continuous across the mesh's edges)
         F = self.map_step
+        hw, hh = (x1 - x0 + F - 1) // F + 1, (y1 - y0 + F - 1) // F + 1
+        drawn = tris[order]
+        return _Plan(layer=layer, box=(x0, y0, x1, y1), grid=(hh, hw), order=order, posed=pv[drawn],
+                     corners=((pv - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn],
+                     texture=self._tex_xy[layer.name][drawn])
+
+    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray) -> None:
+        """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
+        ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
+        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``."""
+        layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
+        F = self.map_step
         bw, bh = x1 - x0, y1 - y0
-        hw, hh = (bw + F - 1) // F + 1, (bh + F - 1) // F + 1
-        ids = np.full((hh, hw), -1.0, np.float32)
-        tri_pts = np.round((pv - np.array([x0, y0]) - (F - 1) / 2.0) * ((1 << SUB) / F)).astype(np.int32)[tris]
-        fill = cv2.fillConvexPoly
-        for corners, i in zip(list(tri_pts[order]), order.astype(np.float64).tolist()):  # plain values: less per call
-            fill(ids, corners, i, cv2.LINE_8, SUB)
-        # extrapolate the border triangles' maps two pixels outward (their texture is transparent there)
+        M = len(layer.triangles)
+        # extrapolate the border triangles' maps two cells outward (their texture is transparent there)
         grown = cv2.dilate(ids, self._kernel, iterations=2)
-        ids = np.where(ids < 0, grown, ids)
-        idx = ids.astype(np.int32)
+        idx = np.where(ids < 0, grown, ids).astype(np.int32)
         idx[idx < 0] = M
-        coef = self._inverse_affines(pv[tris], self._tex_xy[layer.name][tris])  # [M + 1, 6]
-        c = np.take(coef, idx, axis=0)  # [hh, hw, 6]
+        rows = np.empty((M + 1, 6), np.float32)
+        rows[:] = OFF_TEXTURE  # the last row, for cells no triangle covers
+        rows[plan.order] = coef
+        c = np.take(rows, idx, axis=0)  # [hh, hw, 6]
         # coarse cell (i, j) covers output pixels F*j .. F*j+F-1: its centre is at F*j + (F-1)/2
         xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
         ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
@@ -348,36 +413,11 @@ class Renderer:
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                            borderValue=(0, 0, 0, 0))
-        a = cv2.multiply(sample[:, :, 3], 1.0 / 255.0, dtype=cv2.CV_32F)
+        a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
         region = canvas[y0:y1, x0:x1]
-        region[...] = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a)
-
-    @staticmethod
-    def _inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
-        """Per triangle, the affine map from its posed corners ``P`` [M, 3, 2] to its texture corners ``Q``, as
-        rows (a, b, c, d, e, f): u = a x + b y + c, v = d x + e y + f; plus a last row mapping off the texture."""
-        e1, e2 = P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]
-        f1, f2 = Q[:, 1] - Q[:, 0], Q[:, 2] - Q[:, 0]
-        det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
-        ok = np.abs(det) > 1e-6
-        inv_det = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-        # inverse of [e1 e2] (columns): 1/det [[e2y, -e2x], [-e1y, e1x]]
-        i00, i01 = e2[:, 1] * inv_det, -e2[:, 0] * inv_det
-        i10, i11 = -e1[:, 1] * inv_det, e1[:, 0] * inv_det
-        a = f1[:, 0] * i00 + f2[:, 0] * i10
-        b = f1[:, 0] * i01 + f2[:, 0] * i11
-        d = f1[:, 1] * i00 + f2[:, 1] * i10
-        e = f1[:, 1] * i01 + f2[:, 1] * i11
-        c = Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1]
-        f = Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1]
-        # degenerate (collapsed) triangles sample their texture centroid
-        qc = Q.mean(axis=1)
-        c = np.where(ok, c, qc[:, 0])
-        f = np.where(ok, f, qc[:, 1])
-        out = np.empty((len(P) + 1, 6), np.float32)
-        out[:-1] = np.stack([a, b, c, d, e, f], axis=1)
-        out[-1] = (0, 0, -1e5, 0, 0, -1e5)  # far off the texture: transparent, also when interpolated
-        return out
+        out = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a, dst=region)
+        if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
+            region[...] = out
 
     def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
         """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
