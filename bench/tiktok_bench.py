@@ -2,6 +2,7 @@
 
     python bench/tiktok_bench.py FOLDER [--tier std|pro] [--peers] [--keep DIR] [--clips 0,1,2] [--cross]
                                         [--sheets DIR] [--frames N] [--per-bone]
+                                        [--pairs 0<-1,5<-0]
 
 FOLDER holds ``raw_{0..5}.mp4`` (and the peers' ``ours_i``, ``moore_i``, ``musev_i``, ``magic_dance_i``); see its
 README.md. For each clip, frame 0 is the character image and the whole clip the motion; the result is scored
@@ -9,7 +10,8 @@ against the clip itself the way that README says (``puppet_bench.score_pair``): 
 MediaPipe Pose on both, degrees), SSIM and PSNR at 256x256 every 5th frame, best lag -2..2. ``--peers`` scores
 the published systems with the same code, so the figures are comparable. ``--cross`` also drives the character of
 clip i with the motion of clip i+1 (the real use: someone else's dance) and scores the motion error against clip
-i+1. ``--sheets DIR`` writes a contact sheet per result (8 frames, the reference above ours) to look at;
+i+1; ``--pairs I<-J,...`` runs only those cross pairs (character of clip I, motion of clip J), no
+self-reenactment. ``--sheets DIR`` writes a contact sheet per result (8 frames, the reference above ours) to look at;
 ``--frames N`` cuts every clip to its first N frames (quick iterations). ``--per-bone`` says where the motion
 error comes from: per bone its mean error and share, the worst frames, and the same for the retargeted skeleton
 itself (the joints the engine meant to draw, scored against the reference without rendering and re-detecting:
@@ -147,13 +149,18 @@ def main(argv: list[str] | None = None) -> int:
                     help="an engine option (repeatable; true/false and numbers are converted), e.g. face=false")
     ap.add_argument("--per-bone", action="store_true",
                     help="break the motion error down per bone and frame, for the result and its skeleton")
+    ap.add_argument("--pairs", default="", metavar="I<-J,...",
+                    help="run only these cross pairs (character of clip I, motion of clip J), e.g. 0<-1,5<-0")
     args = ap.parse_args(argv)
-    clips = [int(c) for c in args.clips.split(",")]
+    pairs = [tuple(int(c) for c in p.split("<-")) for p in args.pairs.split(",") if p]
+    clips = [] if pairs else [int(c) for c in args.clips.split(",")]
+    if args.cross:
+        pairs += [(i, (i + 1) % 6) for i in clips]
     work = args.keep or Path(tempfile.mkdtemp(prefix="tiktok-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     rows = []
     raws = {}
-    for i in sorted(set(clips) | ({(c + 1) % 6 for c in clips} if args.cross else set())):
+    for i in sorted(set(clips) | {k for p in pairs for k in p}):
         raws[i] = args.folder / f"raw_{i}.mp4"
         if not raws[i].exists():
             print(f"missing {raws[i]}", file=sys.stderr)
@@ -163,8 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     refs: dict[int, np.ndarray] = {}
 
     def ref_track(i: int) -> np.ndarray:
+        # kept beside the results: a clip's reference is tracked once per --keep folder, not once per run
         if i not in refs:
-            refs[i] = metric_track(raws[i])
+            saved = work / f"{raws[i].stem}.track.npy"
+            if not saved.exists():
+                np.save(saved, metric_track(raws[i]))
+            refs[i] = np.load(saved)
         return refs[i]
 
     def show(row: dict) -> None:
@@ -175,27 +186,33 @@ def main(argv: list[str] | None = None) -> int:
         if skel is not None:
             print_bones(f"skeleton {skel['motion_err_deg']} deg, lag {skel['lag']}", skel)
 
+    def character(i: int) -> Path:
+        image = work / f"raw_{i}_frame0.png"
+        if not image.exists():
+            first_frame(raws[i], image)
+        return image
+
+    def run_pair(i: int, j: int) -> None:
+        out = work / f"puppet_{i}_moved_by_{j}.mp4"
+        scored, _ = run_one(character(i), raws[j], out, ref_track(j), args)
+        crow = {"clip": f"{i}<-{j}", "system": "puppet cross",
+                **{k: v for k, v in scored.items() if k not in ("wall_s", "frames", "timings")}}
+        rows.append(crow)
+        show(crow)
+        if args.sheets:
+            contact_sheet(raws[j], out, args.sheets / f"clip{i}_moved_by_{j}.png")
+
     for i in clips:
         raw = raws[i]
-        image = work / f"raw_{i}_frame0.png"
-        first_frame(raw, image)
         out = work / f"puppet_{i}.mp4"
-        scored, _ = run_one(image, raw, out, ref_track(i), args)
+        scored, _ = run_one(character(i), raw, out, ref_track(i), args)
         row = {"clip": i, "system": "puppet", **scored}
         rows.append(row)
         show(row)
         if args.sheets:
             contact_sheet(raw, out, args.sheets / f"clip{i}.png")
         if args.cross:
-            j = (i + 1) % 6
-            out = work / f"puppet_{i}_moved_by_{j}.mp4"
-            scored, _ = run_one(image, raws[j], out, ref_track(j), args)
-            crow = {"clip": f"{i}<-{j}", "system": "puppet cross",
-                    **{k: v for k, v in scored.items() if k not in ("wall_s", "frames", "timings")}}
-            rows.append(crow)
-            show(crow)
-            if args.sheets:
-                contact_sheet(raws[j], out, args.sheets / f"clip{i}_moved_by_{j}.png")
+            run_pair(i, (i + 1) % 6)
         if args.peers:
             for key, name in PEERS.items():
                 peer = args.folder / f"{key}_{i}.mp4"
@@ -203,7 +220,11 @@ def main(argv: list[str] | None = None) -> int:
                     prow = {"clip": i, "system": name, **score_pair(raw, peer)}
                     rows.append(prow)
                     print(json.dumps(prow), flush=True)
-    print("\n# mean over clips " + ",".join(map(str, clips)))
+    if not clips:
+        for i, j in pairs:
+            run_pair(i, j)
+    print("\n# mean over " + ("clips " + ",".join(map(str, clips)) if clips else
+                            "pairs " + ",".join(f"{i}<-{j}" for i, j in pairs)))
     systems = dict.fromkeys(r["system"] for r in rows)
     print("per clip: " + "  ".join(f"{r['clip']}: {r['motion_err_deg']:.1f} deg / {r['ssim']:.3f}"
                                    for r in rows if r["system"].startswith("puppet")))

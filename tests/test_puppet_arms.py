@@ -1,5 +1,6 @@
 """The puppet's arms where the image makes them hard: an arm over clothes of its own colour (its cut follows noise),
-a forearm cut in two by the other arm crossing it, and the torso behind a crossed arm at the hem of a cropped top.
+a forearm cut in two by the other arm crossing it, the torso behind a crossed arm at the hem of a cropped top, a
+hand lying on a thigh, a cuff crossing under the other arm's elbow.
 
 Each on a picture with known answers (drawn here or by the mannequin generator)."""
 from __future__ import annotations
@@ -8,10 +9,13 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from motion_transfer.engines.puppet.extras import attach_extras
+from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import one_piece_per_layer, smooth_arm_outlines
+from motion_transfer.engines.puppet.parts import label_parts, one_piece_per_layer, smooth_arm_outlines
 from motion_transfer.pose.skeleton import J
+from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
 SHIRT = np.array([46, 98, 168])  # the mannequin's "person" style
 SKIN = np.array([226, 178, 146])
@@ -304,3 +308,144 @@ def test_a_black_sleeve_hanging_over_a_bare_waist_leaves_skin_behind_not_the_top
     rim = cv2.dilate((sleeve | shred).astype(np.uint8), None, iterations=4).astype(bool) & ~sleeve & ~shred
     rim &= (lab == TORSO) & (py > hem + 20) & (py < 215)
     assert (painted[rim].astype(float).mean(axis=1) < 100).mean() < 0.02
+
+
+def _hand_on_thigh(z: float):
+    """A mannequin standing, its right hand lying on its right thigh (in front of it, ``z`` < 0, or behind it):
+    (image, matte, joints [33, 2], the hand's skin pixels, the trousers around the hand)."""
+    clip = character_pose("a-pose", size=(360, 480))
+    j = clip.joints[0].copy()
+    sh, hip, knee = (j[J[f"right_{k}"], :2] for k in ("shoulder", "hip", "knee"))
+    wrist = hip + 0.22 * (knee - hip)
+    elbow = sh + np.array([-12.0, 0.55 * (wrist[1] - sh[1])])
+    d = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    n = np.array([-d[1], d[0]])
+    for k, p in (("elbow", elbow), ("wrist", wrist), ("index", wrist + 30 * d + 6 * n),
+                 ("pinky", wrist + 27 * d - 6 * n), ("thumb", wrist + 15 * d + 12 * n)):
+        j[J[f"right_{k}"]] = (*p, z)
+    image = render_mannequin(j, clip.size, style="person", scale=clip.scale)
+    matte = (np.abs(image.astype(int) - (236, 234, 228)).sum(axis=2) > 30).astype(np.float32)
+    py, px = np.mgrid[0:480, 0:360]
+    centre = (j[J["right_index"], :2] + wrist) / 2
+    near = (np.hypot(px - centre[0], py - centre[1]) < 20) & (matte > 0)
+    skin = np.abs(image.astype(int) - SKIN).sum(axis=2) < 60
+    return image, matte, j[:, :2].astype(np.float64), near & skin, near & ~skin
+
+
+def test_a_hand_lying_on_the_thigh_is_the_hands_not_the_thighs():
+    """A thigh is thicker than a hand, so by distance the leg took the hand lying on it: the hand stayed on the
+    trousers while the arm moved on without it (TikTok clip 0). The pose model sees such a hand poorly, so its
+    skin decides; a hand behind the thigh (only trousers there) leaves the trousers to the leg."""
+    hand_i, leg_i = PARTS.index("r_hand"), PARTS.index("r_upper_leg")
+    for seen in (0.9, 0.25):
+        image, matte, joints, hand, _ = _hand_on_thigh(-40.0)
+        vis = np.ones(33)
+        vis[[J[f"right_{k}"] for k in ("wrist", "pinky", "index", "thumb")]] = seen
+        lab, _ = label_parts(matte, joints, vis, None, image)
+        assert hand.sum() > 150
+        assert (lab[hand] == hand_i).mean() > 0.8, (seen, np.bincount(lab[hand], minlength=len(PARTS)))
+    image, matte, joints, hand, trousers = _hand_on_thigh(40.0)
+    assert hand.sum() < 60  # hidden behind the thigh
+    lab, _ = label_parts(matte, joints, vis, None, image)
+    assert (lab[trousers] == leg_i).mean() > 0.9
+
+
+def _arms_crossing_under_an_elbow():
+    """Labels of a right upper arm in a loose sleeve and a left forearm whose cuff reaches past its wrist under
+    the right elbow, the sleeve's outer fold and the cuff one piece beyond both arms' usual width: (labels,
+    distance beyond the nearest part's surface, figure, joints, the fold, the cuff)."""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    joints = np.zeros((33, 2))
+    joints[J["right_shoulder"]], joints[J["right_elbow"]] = (60, 10), (60, 90)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (170, 130), (80, 130)
+    joints[J["left_shoulder"]] = (170, 10)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (80, 195), (160, 195)
+    for side in ("left", "right"):
+        for k in ("wrist", "index", "pinky", "thumb"):
+            if not (side == "left" and k == "wrist"):
+                joints[J[f"{side}_{k}"]] = joints[J[f"{side}_wrist" if side == "left" else "right_elbow"]]
+    upper, lower = PARTS.index("r_upper_arm"), PARTS.index("l_lower_arm")
+    d_up = _seg_dist(px, py, joints[J["right_shoulder"]], joints[J["right_elbow"]]) - 10
+    d_low = _seg_dist(px, py, joints[J["left_elbow"]], joints[J["left_wrist"]]) - 9
+    cuff = (px >= 40) & (px < 80) & (py >= 121) & (py < 140)
+    figure = (d_up < 25) | (d_low < 0) | cuff
+    lab = np.where(d_up < d_low, upper, lower).astype(np.int16)
+    lab[~figure] = -1
+    nearest = np.minimum(d_up, d_low)
+    far = figure & (nearest > 0.12 * 110)  # extras.FAR shoulder widths (110 px) beyond every part
+    fold = far & (py < 85)
+    return lab, nearest.astype(np.float32), figure, joints, fold, far & cuff & (px > 45)
+
+
+def test_a_piece_between_both_arms_goes_to_the_arm_whose_bone_it_lies_along():
+    """The loose outer fold of a sleeve and the other forearm's cuff crossing under its elbow are one piece
+    beyond both arms; whole on the upper arm (whose pixels its rim touches most), the cuff became a hook on the
+    elbow, read as a hand pointing away once the arms moved apart (TikTok clip 0)."""
+    lab, nearest, figure, joints, fold, cuff = _arms_crossing_under_an_elbow()
+    assert fold.sum() > 300 and cuff.sum() > 100
+    out = attach_extras(lab, nearest, figure, 110.0, joints=joints)
+    assert (out[fold] == PARTS.index("r_upper_arm")).all()
+    assert (out[cuff] == PARTS.index("l_lower_arm")).mean() > 0.9, np.bincount(out[cuff], minlength=len(PARTS))
+
+
+def test_a_piece_of_the_background_taken_into_the_figure_is_left_out():
+    """A patch of the wall beside a hand that the person mask took in (TikTok clip 0) is no part at all: it
+    moved with the hand as a grey flag. A piece unlike the wall around it (a tail) still joins the figure."""
+    lab, nearest, figure, joints, fold, _ = _arms_crossing_under_an_elbow()
+    wall, sleeve = np.array([120, 122, 126]), np.array([30, 28, 32])
+    for colour, expect_gone in ((wall, True), (sleeve, False)):
+        image = np.zeros(lab.shape + (3,), np.uint8)
+        image[:] = wall
+        image[figure] = sleeve
+        image[fold] = colour
+        out = attach_extras(lab, nearest, figure, 110.0, image, joints=joints)
+        assert ((out[fold] < 0).mean() > 0.9) == expect_gone, (colour, np.bincount(out[fold] + 1))
+
+
+def test_an_arm_hanging_beside_the_waist_hides_no_body_beyond_its_outline():
+    """An arm hanging at the body's side, its outer half beyond the waist, and a speck of the thigh's label out
+    beyond it (a chair leg the labels gave to the thigh, TikTok clip 0): the closing of the torso and the
+    thighs enclosed the whole arm, and the torso was painted out to the arm's ragged outer edge, a flat flap of
+    skin left standing once the arm moved away. The body under the arm goes no further than its outline."""
+    black, skin = np.array([30, 28, 32]), np.array([200, 160, 140])
+    joints, quad, body, lab, image = _cropped_top(130, ((195, 220), (105, 220)), 6, black, skin)
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (80, 150), (88, 245)
+    lab[(px >= 105) & (px < 150) & (py >= 220) & (py < 300)] = PARTS.index("r_upper_leg")
+    lab[(px >= 56) & (px < 64) & (py >= 190) & (py < 270)] = PARTS.index("r_upper_leg")  # the chair's leg
+    upper = _seg_dist(px, py, joints[J["right_shoulder"]], joints[J["right_elbow"]]) < 14
+    lower = _seg_dist(px, py, joints[J["right_elbow"]], joints[J["right_wrist"]]) < 14
+    lab[upper] = UPPER
+    lab[lower & ~upper] = LOWER
+    hidden = fill.hidden_torso(lab, joints)
+    # the body's outline at the waist: the torso's left edge (the grown quad), out to the thighs' at the hips
+    outside = (lower | upper) & (px < 92) & (py > 140)
+    assert outside.sum() > 300
+    assert hidden[outside].mean() < 0.05, hidden[outside].mean()
+    assert hidden[(lower | upper) & body & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted
+
+
+def test_a_shred_one_arm_sheds_is_not_taken_by_the_other():
+    """Where the two arms meet, a shred of one arm's sleeve sits in a notch of the other, a strip of torso between
+    it and its own arm: smoothed first, that arm sheds the shred to the torso, and the other, smoothed next, took
+    it as torso filling its notch (a piece of the other sleeve on its own). Pixels move only between an arm and
+    the torso it had."""
+    size = 200
+    py, px = np.mgrid[0:size, 0:size].astype(np.float64)
+    m = np.zeros((size, size), bool)
+    m[10:-10, 10:-10] = True
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    left_lower = PARTS.index("l_lower_arm")
+    lab[(px >= 60) & (px < 100) & (py >= 20) & (py < 180)] = LOWER
+    lab[(px >= 108) & (px < 140) & (py >= 20) & (py < 180)] = left_lower
+    lab[(px >= 100) & (px < 108) & (py >= 20) & (py < 180)] = TORSO
+    shred = (px >= 92) & (px < 100) & (py >= 96) & (py < 104)
+    lab[shred] = left_lower
+    scores = np.full((len(PARTS), size, size), np.inf, np.float32)
+    scores[TORSO] = 0.0
+    scores[LOWER] = np.abs(px - 80) - 20
+    scores[left_lower] = np.abs(px - 124) - 16
+    black = np.zeros((size, size, 3), np.uint8)
+    out = smooth_arm_outlines(lab, scores, m, {"l_lower_arm": 16.0, "r_lower_arm": 20.0}, {}, black)
+    assert not (out[shred] == LOWER).any(), np.bincount(out[shred] + 1)

@@ -14,7 +14,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .fill import colour_distance, push_pull_fill, torso_colours
-from .model import LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment
+from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
@@ -114,7 +114,8 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     piece starts as the pixels farther than ``FAR`` shoulder widths from every part and, with ``image``, takes in
     the connected pixels nearer the body, yet outside every part's usual width or inside a leg's but off its
     axis, that have one of its colours rather than their part's (the rest of a cape beside and between the legs,
-    the base of a tail, within ``GROW_REACH``; never the head or a limb's own axis). It goes to the part it is
+    the base of a tail, within ``GROW_REACH``; never the head or a limb's own axis). A piece in the colour of the
+    background around it is background (label -1: the caller drops it from the figure). Else it goes to the part it is
     attached to, the one most of its rim touches, else the nearest; a piece touching the head and no arm goes to
     the head (ears, a bun, hair), and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and
     the torso or both legs, or lies below the hips and is as thick as a tail) hangs from the body: it becomes the
@@ -140,14 +141,55 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
             grown |= _grow_by_colour(piece, labels, open_ & near, lab_img, colours)
         pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()
+    present = np.unique(labels[labels >= 0])
     for i in range(1, n + 1):
         piece = pieces == i
-        rim = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & figure & ~piece & (labels >= 0)
+        grown = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        if image is not None and _backdrop(piece, grown & ~figure, lab_img):
+            out[piece] = -1
+            continue
+        rim = grown & figure & ~piece & (labels >= 0)
         votes = labels[rim] if rim.any() else labels[piece & (labels >= 0)]
         if len(votes):
             width = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) / shoulder_width
-            out[piece] = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
+            part = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
+            out[piece] = part if joints is None else _between_arms(part, votes, piece, joints, present)
     return out
+
+
+BACKDROP = 0.6  # share of a far piece's outer rim in its own colour that makes it a piece of the background
+
+
+def _backdrop(piece: np.ndarray, outside: np.ndarray, lab_img: np.ndarray) -> bool:
+    """Whether a piece far from every body part is the background the figure's mask took in: most of the
+    background along its outer rim (``outside``) has its colour (TikTok clip 0: the grey wall between the
+    left hand and the hip, in the person mask, moved with the hand as a grey flag). A tail or a cape stands out
+    from what lies around it."""
+    if outside.sum() < 10:
+        return False
+    colour = np.median(lab_img[piece], axis=0)
+    return bool((np.linalg.norm(lab_img[outside] - colour, axis=1) < LIKE_AROUND).mean() > BACKDROP)
+
+
+def _between_arms(part: int, votes: np.ndarray, piece: np.ndarray, joints: np.ndarray,
+                  present: np.ndarray) -> np.ndarray:
+    """The part of each of ``piece``'s pixels: ``part``, except where the piece lies between the two arms (its
+    rim shared by both, ``SHARED_RIM`` each): there each pixel goes to the arm part (of those ``present``) whose
+    bone is nearest. Such a piece is no tail or cape but what the distances left over on both sides of a
+    crossing: where one forearm passes under the other arm's elbow (TikTok clip 0), the loose outer sleeve of
+    the upper arm and the crossing forearm's cuff beyond its misplaced wrist are one piece; whole on the upper
+    arm, the cuff became a hook on its elbow, read as a hand pointing away once the arms moved apart."""
+    share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
+    layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
+    arms = [LAYER_NAMES.index("arm_l"), LAYER_NAMES.index("arm_r")]
+    ys, xs = np.nonzero(piece)
+    out = np.full(len(ys), part, np.int16)
+    if LAYER_OF_PART[part] not in arms or layer[arms].min() < SHARED_RIM:
+        return out
+    bones = [PARTS.index(p) for side in ARM_PARTS.values() for p in side if PARTS.index(p) in present]
+    dist = np.stack([segment_distance(xs.astype(np.float64), ys.astype(np.float64),
+                                      *part_segment(PARTS[k], joints)) for k in bones])
+    return np.array(bones, np.int16)[np.argmin(dist, axis=0)]
 
 
 SHARED_RIM = 0.1  # a second layer (or the head) holding this share of a piece's rim decides where it hangs

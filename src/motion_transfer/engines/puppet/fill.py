@@ -137,13 +137,32 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     arm = np.isin(labels, arm_idx)
     # no slivers outside the quadrilateral (a thin strip of arm along the outline would stick out of the body
     # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
-    opened = cv2.morphologyEx((closed & arm).astype(np.uint8), cv2.MORPH_OPEN, None,
-                              iterations=max(1, round(0.015 * sw))).astype(bool)
+    # (the arms beyond the torso's and the thighs' hull hide nothing; a hand lying on a thigh hides it)
+    hands = np.isin(labels, [PARTS.index(p) for p in (LAYERS["arm_l"][2], LAYERS["arm_r"][2])])
+    opened = cv2.morphologyEx((closed & arm & (_hull(_hips(labels, joints)) | hands)).astype(np.uint8),
+                              cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
     hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
     return np.isin(pieces, keep[keep > 0])
+
+
+def _hull(mask: np.ndarray) -> np.ndarray:
+    """HxW bool: the convex hull of ``mask``'s pieces (those of at least HULL_PIECE of it: no speck widens it).
+    The body under an arm hanging at its side goes no further out than the line between its outline above and
+    below the arm: what the closing of the torso and the thighs enclosed beyond it (the arm's outer half, TikTok
+    clip 0) was painted as a flat flap of skin with the arm's ragged outline, left standing once the arm moved."""
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= HULL_PIECE * mask.sum()]
+    out = np.zeros(mask.shape, np.uint8)
+    if big:
+        ys, xs = np.nonzero(np.isin(comp, big))
+        cv2.fillConvexPoly(out, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
+    return out.astype(bool)
+
+
+HULL_PIECE = 0.05
 
 
 def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:

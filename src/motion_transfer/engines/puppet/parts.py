@@ -114,8 +114,10 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
         else:
             hidden_axis[core] = LAYER_OF_PART[PARTS.index(part)]
-    lab = np.argmin(scores, axis=0).astype(np.int16)
     small = None if image is None else cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    if small is not None:
+        _hands_before_legs(scores, small, m, jj, vis, sw)
+    lab = np.argmin(scores, axis=0).astype(np.int16)
     if small is not None:
         lab = _refine_layers(lab, scores, small, m, sw, axis_core)
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
@@ -127,6 +129,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
+    backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
+    m = m & ~backdrop
     if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
     lab[~m] = -1
@@ -136,6 +140,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
+    if backdrop.any():  # with the soft edge around it (left to the nearest label, it drew the piece's outline)
+        grown = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(np.float32)
+        full_m &= (cv2.resize(grown, (W, H), interpolation=cv2.INTER_LINEAR) == 0) | (lab_full >= 0)
     # pixels of the (soft) matte outside the small mask: nearest label
     missing = full_m & (lab_full < 0)
     if missing.any():
@@ -143,6 +150,56 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab_full = np.where(missing, lab_full[iy, ix], lab_full)
     lab_full[~full_m] = -1
     return lab_full, used
+
+
+HAND_MARGIN = 0.2  # (shoulder widths) how clearly a hand on a thigh wins its pixels from the leg
+HAND_SEEN = 0.5  # a hand seen at least this well is in front of the thigh it lies on; less, its colour must say so
+
+
+def _hands_before_legs(scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, joints: np.ndarray,
+                       vis: np.ndarray, sw: float) -> None:
+    """A hand lying on a thigh is in front of it: within the hand's own radius its score beats the legs' (a
+    thigh is thicker than a hand, so by distance alone the leg took the hand, which then stayed on the trousers
+    while the arm moved on without it: TikTok clip 0, the right hand on the white trousers). A hand the pose
+    model sees poorly takes only the pixels that look like skin (the face's colour) more than like the leg
+    (the colour along its bone, away from the hand): behind the thigh, it is not there to take. Changes
+    ``scores`` in place."""
+    legs = [PARTS.index(p) for p in LIMB_PARTS if p[2:] in ("upper_leg", "lower_leg", "foot")
+            and np.isfinite(scores[PARTS.index(p)]).any()]
+    if not legs:
+        return
+    labc = None
+    for side in ("l", "r"):
+        hand = PARTS.index(f"{side}_hand")
+        if not np.isfinite(scores[hand]).any():
+            continue
+        leg_best = scores[legs].min(axis=0)
+        contested = m & (scores[hand] < 0) & (leg_best < scores[hand])
+        if not contested.any():
+            continue
+        if part_visibility(f"{side}_hand", vis) < HAND_SEEN:
+            if labc is None:
+                labc = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+            skin = _patch_colour(labc, joints[J["nose"]], max(2, round(0.05 * sw)))
+            leg_of = np.array(legs)[np.argmin(scores[legs], axis=0)]
+            for leg in np.unique(leg_of[contested]):
+                own = m & (scores[leg] < 0) & (leg_of == leg) & (scores[hand] > 0)
+                if own.sum() < 20:
+                    contested &= leg_of != leg
+                    continue
+                leg_colour = np.median(labc[own], axis=0)
+                here = contested & (leg_of == leg)
+                skin_like = np.linalg.norm(labc - skin, axis=2) < np.linalg.norm(labc - leg_colour, axis=2)
+                contested &= ~here | skin_like
+        # by a clear margin: the layer borders' watershed floods only the uncertain pixels
+        scores[hand][contested] = leg_best[contested] - HAND_MARGIN * sw
+
+
+def _patch_colour(labc: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
+    """The mean colour (Lab) of the square of radius ``r`` around ``at`` (clipped to the image)."""
+    h, w = labc.shape[:2]
+    x, y = int(np.clip(at[0], 0, w - 1)), int(np.clip(at[1], 0, h - 1))
+    return labc[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3).mean(axis=0)
 
 
 def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
@@ -263,8 +320,9 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         sm = cv2.GaussianBlur(mine.astype(np.float32), (0, 0), sigma)
         sm /= np.maximum(cv2.GaussianBlur(mf, (0, 0), sigma), 1e-3)
         # a pixel may move only between this arm and the torso (never from the other arm or a leg): the arm's
-        # pixels that go are those next to the torso
-        trunk = out == torso_i
+        # pixels that go are those next to the torso. The torso as it was before either arm was smoothed: a
+        # tooth the other arm shed into this one's notch is not this one's to take
+        trunk = lab == torso_i
         gained = (sm > 0.5) & m & trunk
         by_trunk = cv2.dilate(trunk.astype(np.uint8), None, iterations=max(1, round(sigma))).astype(bool)
         lost = (sm <= 0.5) & mine & ~hands & by_trunk
