@@ -317,8 +317,8 @@ def detect_figure(image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None] 
 
 
 def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
-    """A drawn character's detection with its shoulders and hips moved where its silhouette puts them
-    (:func:`fit_torso`: square shoulders, a body cut by the picture's bottom), its one-frame pose alike."""
+    """A drawn character's detection with the hips of a body cut by the picture's bottom moved down to a usual
+    torso length below the shoulders (:func:`fit_torso`), its one-frame pose alike."""
     joints = fit_torso(silhouette > 0.5, figure.joints)
     if np.allclose(joints, figure.joints):
         return figure
@@ -327,7 +327,7 @@ def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
         body = pose.body.copy()
         body[0, :, :2] = joints.astype(body.dtype)
         pose = replace(pose, body=body)
-    return replace(figure, joints=joints, method=f"{figure.method}, torso fitted to the silhouette", pose=pose)
+    return replace(figure, joints=joints, method=f"{figure.method}, hips placed from the silhouette", pose=pose)
 
 
 def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:

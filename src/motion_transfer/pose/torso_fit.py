@@ -1,16 +1,14 @@
-"""A drawn character's shoulders and hips checked against its silhouette, after the pose model found it.
+"""A drawn character's hips checked against its silhouette, after the pose model found it.
 
-On drawings (robots, mascots) the pose model gives a plausible skeleton whose torso is often too small: shoulders
-pulled in onto whatever covers them (boxing gloves held in guard) and hips pulled up to the first belt line when
-the picture cuts the body off. The puppet then cuts the arms out of the torso and bends the torso at the belt.
-Two rules, each firing only where the silhouette says so, put them where a person would mark them:
-
-* **squared shoulders**: where the silhouette's top edge runs flat beside the head for a good width (shoulder
-  pads, a robot's or a mascot's square shoulders), each shoulder goes under the middle of its flat stretch, a
-  typical upper arm's radius below its top. Sloping shoulders (people, most cartoons) have no such stretch and
-  keep the pose model's answer;
-* **a body cut by the picture's bottom**: the hips lie at least a usual torso length (from the shoulder width)
-  below the shoulders; the legs move down with them.
+On drawings (robots, mascots) the pose model gives a plausible skeleton whose torso is often too short: when the
+picture cuts the body off, the hips are pulled up to the first belt line, and the puppet then bends the torso at
+the belt. For a body cut by the picture's bottom, the hips go at least a usual torso length below the shoulders
+(the legs move down with them). The torso length comes from the shoulder width; where the silhouette's top edge
+runs flat beside the head for a good width (shoulder pads, a robot's or a mascot's square shoulders) that width
+is the distance between the middles of the two flat stretches, since on such figures the pose model puts the
+shoulders on whatever covers them (boxing gloves held in guard) and finds them too narrow. The shoulders
+themselves stay where the pose model put them: rigged under the pads, the pads become the upper arms', and the
+puppet does not yet fill the body they hide (tests/test_stylised.py's glove tests).
 """
 from __future__ import annotations
 
@@ -22,8 +20,6 @@ from .skeleton import J
 # highest point beside the head over at least FLAT_WIDTH of the shoulder width
 FLAT_DEPTH = 0.04
 FLAT_WIDTH = 0.3
-# how far below a flat shoulder top the joint sits, in shoulder widths (an upper arm's radius, padding included)
-SHOULDER_DROP = 0.3
 # shoulder line to hip line, in shoulder-joint widths, for a body whose hips the picture may not show (an adult's
 # torso of 0.288 of the height over shoulders 0.216 wide, after Drillis & Contini, as the mannequin's proportions)
 TORSO_PER_SHOULDER = 1.33
@@ -37,9 +33,9 @@ def _top_edge(mask: np.ndarray) -> np.ndarray:
     return np.where(mask.any(axis=0), mask.argmax(axis=0), mask.shape[0])
 
 
-def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> tuple[float, float] | None:
-    """(x, top) of the flat stretch of the top edge that starts beside the head at column ``start`` and runs
-    outwards (``step`` -1 or 1), or None when the edge slopes away instead."""
+def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> float | None:
+    """The middle (x) of the flat stretch of the top edge that starts beside the head at column ``start`` and
+    runs outwards (``step`` -1 or 1), or None when the edge slopes away instead."""
     w = len(top)
     stop = -1 if step < 0 else w
     cols = np.arange(start, stop, step)
@@ -56,44 +52,48 @@ def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> tuple[f
     run = cols[first:run_end]
     if len(run) < FLAT_WIDTH * sw:
         return None
-    return 0.5 * float(run[0] + run[-1]), float(highest)
+    return 0.5 * float(run[0] + run[-1])
 
 
-def fit_torso(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
-    """``joints`` [33, 2] (image pixels) with the shoulders and hips moved to where the silhouette ``mask`` (HxW
-    bool, same pixels) puts them (see the module's rules); unchanged where neither rule applies."""
-    out = joints.astype(np.float64).copy()
-    if not mask.any():
-        return out
-    ls, rs = out[J["left_shoulder"]], out[J["right_shoulder"]]
+def shoulder_width(mask: np.ndarray, joints: np.ndarray) -> float:
+    """The character's shoulder width (pixels): between the middles of its flat shoulder tops when the silhouette
+    ``mask`` (HxW bool) shows two, else between the detected shoulders of ``joints`` [33, 2]."""
+    ls, rs = joints[J["left_shoulder"]], joints[J["right_shoulder"]]
     sw = float(np.linalg.norm(ls - rs))
-    if not np.isfinite(sw) or sw < 4:
-        return out
+    if not np.isfinite(sw) or sw < 4 or not mask.any():
+        return sw
     top = _top_edge(mask)
-    h, w = mask.shape
+    w = mask.shape[1]
     # the head: the columns around the nose whose silhouette starts above the nose's row
-    nose_x = int(np.clip(round(out[J["nose"], 0]), 0, w - 1))
-    above = top < out[J["nose"], 1] - 0.1 * sw
-    sides = {}
-    for side, step in (("left", 1), ("right", -1)):  # the character's left is on the picture's right
+    nose_x = int(np.clip(round(joints[J["nose"], 0]), 0, w - 1))
+    above = top < joints[J["nose"], 1] - 0.1 * sw
+    middles = []
+    for step in (1, -1):
         x = nose_x
         while 0 <= x + step < w and above[x + step]:
             x += step
-        found = _flat_shoulder(top, x + step, step, sw)
-        if found is not None:
-            sides[side] = found
-    if len(sides) == 2:
-        sw = abs(sides["left"][0] - sides["right"][0])
-        for side, (x, y) in sides.items():
-            k = J[f"{side}_shoulder"]
-            out[k] = (x, min(out[k, 1], y + SHOULDER_DROP * sw))
+        middles.append(_flat_shoulder(top, x + step, step, sw))
+    return sw if None in middles else abs(middles[0] - middles[1])
+
+
+def fit_torso(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """``joints`` [33, 2] (image pixels) with the hips and legs moved down to a usual torso length below the
+    shoulders when the silhouette ``mask`` (HxW bool, same pixels) runs off the picture's bottom (see the
+    module's docstring); unchanged otherwise."""
+    out = joints.astype(np.float64).copy()
+    if not mask.any():
+        return out
     ys, xs = np.nonzero(mask)
-    if mask[-1].sum() > CUT_SHARE * (xs.max() - xs.min() + 1):
-        mid_sh = 0.5 * (out[J["left_shoulder"], 1] + out[J["right_shoulder"], 1])
-        want = mid_sh + TORSO_PER_SHOULDER * sw
-        for side in ("left", "right"):
-            dy = want - out[J[f"{side}_hip"], 1]
-            if dy > 0:
-                for name in _LEGS:
-                    out[J[f"{side}_{name}"], 1] += dy
+    if mask[-1].sum() <= CUT_SHARE * (xs.max() - xs.min() + 1):
+        return out
+    sw = shoulder_width(mask, out)
+    if not np.isfinite(sw) or sw < 4:
+        return out
+    mid_sh = 0.5 * (out[J["left_shoulder"], 1] + out[J["right_shoulder"], 1])
+    want = mid_sh + TORSO_PER_SHOULDER * sw
+    for side in ("left", "right"):
+        dy = want - out[J[f"{side}_hip"], 1]
+        if dy > 0:
+            for name in _LEGS:
+                out[J[f"{side}_{name}"], 1] += dy
     return out
