@@ -29,8 +29,8 @@ _LEGS = ("hip", "knee", "ankle", "heel", "foot_index")
 
 
 def _top_edge(mask: np.ndarray) -> np.ndarray:
-    """Per column, the first row of the silhouette (the picture's height where the column is empty)."""
-    return np.where(mask.any(axis=0), mask.argmax(axis=0), mask.shape[0])
+    """Per column, the first row of the silhouette (infinite where the column is empty)."""
+    return np.where(mask.any(axis=0), mask.argmax(axis=0), np.inf)
 
 
 def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> float | None:
@@ -42,9 +42,8 @@ def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> float |
     if len(cols) == 0:
         return None
     edge = top[cols]
-    reach = cols[: max(1, round(1.2 * sw))]
-    highest = int(edge[: len(reach)].min())
-    if highest >= top.shape[0]:
+    highest = float(edge[: max(1, round(1.2 * sw))].min())  # the shoulders' top, within reach of the head
+    if not np.isfinite(highest):
         return None
     flat = edge <= highest + FLAT_DEPTH * sw
     first = int(np.argmax(flat))
@@ -83,7 +82,7 @@ def fit_torso(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
     out = joints.astype(np.float64).copy()
     if not mask.any():
         return out
-    ys, xs = np.nonzero(mask)
+    xs = np.nonzero(mask)[1]
     if mask[-1].sum() <= CUT_SHARE * (xs.max() - xs.min() + 1):
         return out
     sw = shoulder_width(mask, out)
