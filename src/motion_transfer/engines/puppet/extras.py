@@ -352,19 +352,3 @@ def _rim_like(blob: np.ndarray, image: np.ndarray, figure: np.ndarray) -> np.nda
     px = image.astype(np.float32)
     own, other = px[blob].mean(axis=0), px[beyond].mean(axis=0)
     return rim & (np.linalg.norm(px - own, axis=2) < np.linalg.norm(px - other, axis=2))
-
-
-def glove_rims(labels: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
-    """Labels where a glove's anti-aliased edge is the glove's at full size: brought back from the analysis
-    size, the border between a glove and the shoulder pad under it falls a pixel off, and the red arc left on the
-    pad was drawn stretched along the upper arm once the arm swung away (the robot boxer). Only for hand parts far
-    wider than a hand (gloves, mittens, balls: :func:`whole_hands`); a bare hand's edge is the arm's skin.
-    ``labels`` HxW part indices, ``image`` HxWx3 RGB, ``shoulder_width`` in their pixels."""
-    out = labels.copy()
-    figure = labels >= 0
-    for side in ("l", "r"):
-        part = PARTS.index(f"{side}_hand")
-        hand = labels == part
-        if hand.sum() >= (HAND_WIDER * shoulder_width) ** 2:
-            out[_rim_like(hand, image, figure)] = part
-    return out

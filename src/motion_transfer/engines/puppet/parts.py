@@ -12,7 +12,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .extras import attach_extras, glove_rims, whole_hands
+from .extras import attach_extras, whole_hands
 from .model import (LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, segment_distance,
                     torso_quad)
 from .outlines import outlines_to_front
@@ -149,8 +149,6 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         _, (iy, ix) = ndimage.distance_transform_edt(lab_full < 0, return_indices=True)
         lab_full = np.where(missing, lab_full[iy, ix], lab_full)
     lab_full[~full_m] = -1
-    if image is not None:  # a glove's edge, which the upsampling gave to the part under it, is the glove's
-        lab_full = glove_rims(lab_full, image, sw / s)
     return lab_full, used
 
 
