@@ -5,7 +5,12 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.morphology import close_in_box, dilate_in_box, grow_box, grown_box
+from motion_transfer.engines.puppet.morphology import (
+    close_in_box,
+    dilate_in_box,
+    grow_box,
+    grown_box,
+)
 
 
 def _masks() -> list[np.ndarray]:
