@@ -15,6 +15,7 @@ from scipy import ndimage
 from ...pose.skeleton import J
 from .fill import colour_distance, push_pull_fill, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
+from .morphology import dilate_in_box, grow_box
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
@@ -87,7 +88,7 @@ def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab
     out = np.zeros_like(added)
     for i in range(1, n + 1):
         piece = pieces == i
-        grown = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        grown = dilate_in_box(piece, None, iterations=2)
         rim = grown & ~figure
         if rim.any():
             colour = np.median(lab[piece], axis=0)
@@ -135,16 +136,19 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         grown = far.copy()
         reach = max(2, round(GROW_REACH * shoulder_width))
         disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
-        for i in range(1, n + 1):
-            piece = pieces == i
+        # each piece on its own box, grown by the reach: nothing beyond it can be reached (the same pixels as
+        # on the whole image, at the cost of the piece's size)
+        for i, box in enumerate(ndimage.find_objects(pieces), start=1):
+            box = grow_box(box, reach, pieces.shape)
+            piece = pieces[box] == i
             near = cv2.dilate(piece.astype(np.uint8), disk).astype(bool)
-            grown |= _grow_by_colour(piece, labels, open_ & near, lab_img, colours)
+            grown[box] |= _grow_by_colour(piece, labels[box], open_[box] & near, lab_img[box], colours)
         pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()
     present = np.unique(labels[labels >= 0])
     for i in range(1, n + 1):
         piece = pieces == i
-        grown = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
+        grown = dilate_in_box(piece, None, iterations=2)
         if image is not None and _backdrop(piece, grown & ~figure, lab_img):
             out[piece] = -1
             continue

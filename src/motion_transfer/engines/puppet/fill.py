@@ -13,6 +13,7 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
 from .model import LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
+from .morphology import close_in_box
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -198,10 +199,10 @@ def _close(mask: np.ndarray, radius: int) -> np.ndarray:
         small = cv2.resize(small, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
     r = max(1, round(radius * f))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    closed = cv2.morphologyEx((small > 0.5).astype(np.uint8), cv2.MORPH_CLOSE, disc).astype(np.float32)
+    shut = close_in_box((small > 0.5).astype(np.uint8), disc).astype(np.float32)
     if f < 1:
-        closed = cv2.resize(closed, (w, h), interpolation=cv2.INTER_LINEAR)
-    return mask | (closed > 0.5)
+        shut = cv2.resize(shut, (w, h), interpolation=cv2.INTER_LINEAR)
+    return mask | (shut > 0.5)
 
 
 def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:

@@ -100,7 +100,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         measured = float(np.median(vals))
         # a limb over the body has no edge in the silhouette: its thickness is unknown, take the usual one
         r = float(np.clip(measured, 0.6 * default, 1.3 * default)) if measured < 1.3 * default else default
-        score = segment_distance(px, py, a, b) - r
+        axis_d = segment_distance(px, py, a, b)
+        score = axis_d - r
         # the pose model's depth is unreliable for limbs over the body, its visibility is not: a poorly
         # visible limb is behind the body in the image, and the torso keeps its pixels
         hidden = seen < 0.5
@@ -109,7 +110,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         scores[PARTS.index(part)] = score
         radii[part] = r
         used.append(part)
-        core = (segment_distance(px, py, a, b) < 0.4 * r) & m
+        core = (axis_d < 0.4 * r) & m
         if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
             axis_core[core] = LAYER_OF_PART[PARTS.index(part)]
         else:
