@@ -11,7 +11,7 @@ figure) when a head, two arms and a torso can be told apart in it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -26,6 +26,7 @@ from .silhouette import (
     told_apart,
 )
 from .skeleton import MIRROR_JOINTS, NUM_BODY, J
+from .torso_fit import fit_torso
 from .track import PoseTrack
 
 # What a detection must see to count as the character: head and both shoulders, clearly.
@@ -305,15 +306,28 @@ def detect_figure(image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None] 
             break
     if not found:
         return None
-    if all(_agree(found[0], f) for f in found[1:]):
-        return found[0]
     sil = silhouette()
     if sil is None:
         return found[0]
-
+    if all(_agree(found[0], f) for f in found[1:]):
+        return _torso_on_silhouette(found[0], sil)
     bad = [silhouette_mismatch(sil, f.joints) + (BACK_VIEW_PENALTY if _from_behind(f) else 0.0) for f in found]
     # near ties go to the earlier attempt: the less altered copy of the picture
-    return next(f for f, b in zip(found, bad, strict=True) if b <= min(bad) + TIE)
+    return _torso_on_silhouette(next(f for f, b in zip(found, bad, strict=True) if b <= min(bad) + TIE), sil)
+
+
+def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
+    """A drawn character's detection with the hips of a body cut by the picture's bottom moved down to a usual
+    torso length below the shoulders (:func:`fit_torso`), its one-frame pose alike."""
+    joints = fit_torso(silhouette > 0.5, figure.joints)
+    if np.allclose(joints, figure.joints):
+        return figure
+    pose = figure.pose
+    if pose is not None:
+        body = pose.body.copy()
+        body[0, :, :2] = joints.astype(body.dtype)
+        pose = replace(pose, body=body)
+    return replace(figure, joints=joints, method=f"{figure.method}, hips placed from the silhouette", pose=pose)
 
 
 def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:

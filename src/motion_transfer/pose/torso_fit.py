@@ -1,0 +1,98 @@
+"""A drawn character's hips checked against its silhouette, after the pose model found it.
+
+On drawings (robots, mascots) the pose model gives a plausible skeleton whose torso is often too short: when the
+picture cuts the body off, the hips are pulled up to the first belt line, and the puppet then bends the torso at
+the belt. For a body cut by the picture's bottom, the hips go at least a usual torso length below the shoulders
+(the legs move down with them). The torso length comes from the shoulder width; where the silhouette's top edge
+runs flat beside the head for a good width (shoulder pads, a robot's or a mascot's square shoulders) that width
+is the distance between the middles of the two flat stretches, since on such figures the pose model puts the
+shoulders on whatever covers them (boxing gloves held in guard) and finds them too narrow. The shoulders
+themselves stay where the pose model put them: rigged under the pads, the pads become the upper arms', and the
+puppet does not yet fill the body they hide (tests/test_stylised.py's glove tests).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .skeleton import J
+
+# a flat shoulder top: the silhouette's top edge stays within FLAT_DEPTH (of the detected shoulder width) of its
+# highest point beside the head over at least FLAT_WIDTH of the shoulder width
+FLAT_DEPTH = 0.04
+FLAT_WIDTH = 0.3
+# shoulder line to hip line, in shoulder-joint widths, for a body whose hips the picture may not show (an adult's
+# torso of 0.288 of the height over shoulders 0.216 wide, after Drillis & Contini, as the mannequin's proportions)
+TORSO_PER_SHOULDER = 1.33
+# the silhouette runs off the picture's bottom when its last row covers this share of the figure's width
+CUT_SHARE = 0.15
+_LEGS = ("hip", "knee", "ankle", "heel", "foot_index")
+
+
+def _top_edge(mask: np.ndarray) -> np.ndarray:
+    """Per column, the first row of the silhouette (infinite where the column is empty)."""
+    return np.where(mask.any(axis=0), mask.argmax(axis=0), np.inf)
+
+
+def _flat_shoulder(top: np.ndarray, start: int, step: int, sw: float) -> float | None:
+    """The middle (x) of the flat stretch of the top edge that starts beside the head at column ``start`` and
+    runs outwards (``step`` -1 or 1), or None when the edge slopes away instead."""
+    w = len(top)
+    stop = -1 if step < 0 else w
+    cols = np.arange(start, stop, step)
+    if len(cols) == 0:
+        return None
+    edge = top[cols]
+    highest = float(edge[: max(1, round(1.2 * sw))].min())  # the shoulders' top, within reach of the head
+    if not np.isfinite(highest):
+        return None
+    flat = edge <= highest + FLAT_DEPTH * sw
+    first = int(np.argmax(flat))
+    run_end = first + (int(np.argmin(flat[first:])) if not flat[first:].all() else len(flat) - first)
+    run = cols[first:run_end]
+    if len(run) < FLAT_WIDTH * sw:
+        return None
+    return 0.5 * float(run[0] + run[-1])
+
+
+def shoulder_width(mask: np.ndarray, joints: np.ndarray) -> float:
+    """The character's shoulder width (pixels): between the middles of its flat shoulder tops when the silhouette
+    ``mask`` (HxW bool) shows two, else between the detected shoulders of ``joints`` [33, 2]."""
+    ls, rs = joints[J["left_shoulder"]], joints[J["right_shoulder"]]
+    sw = float(np.linalg.norm(ls - rs))
+    if not np.isfinite(sw) or sw < 4 or not mask.any():
+        return sw
+    top = _top_edge(mask)
+    w = mask.shape[1]
+    # the head: the columns around the nose whose silhouette starts above the nose's row
+    nose_x = int(np.clip(round(joints[J["nose"], 0]), 0, w - 1))
+    above = top < joints[J["nose"], 1] - 0.1 * sw
+    middles = []
+    for step in (1, -1):
+        x = nose_x
+        while 0 <= x + step < w and above[x + step]:
+            x += step
+        middles.append(_flat_shoulder(top, x + step, step, sw))
+    return sw if None in middles else abs(middles[0] - middles[1])
+
+
+def fit_torso(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """``joints`` [33, 2] (image pixels) with the hips and legs moved down to a usual torso length below the
+    shoulders when the silhouette ``mask`` (HxW bool, same pixels) runs off the picture's bottom (see the
+    module's docstring); unchanged otherwise."""
+    out = joints.astype(np.float64).copy()
+    if not mask.any():
+        return out
+    xs = np.nonzero(mask)[1]
+    if mask[-1].sum() <= CUT_SHARE * (xs.max() - xs.min() + 1):
+        return out
+    sw = shoulder_width(mask, out)
+    if not np.isfinite(sw) or sw < 4:
+        return out
+    mid_sh = 0.5 * (out[J["left_shoulder"], 1] + out[J["right_shoulder"], 1])
+    want = mid_sh + TORSO_PER_SHOULDER * sw
+    for side in ("left", "right"):
+        dy = want - out[J[f"{side}_hip"], 1]
+        if dy > 0:
+            for name in _LEGS:
+                out[J[f"{side}_{name}"], 1] += dy
+    return out
