@@ -465,6 +465,6 @@ def test_an_arm_beside_hair_over_the_shoulder_hides_no_body_above_the_shoulder()
     lab[upper | cap] = UPPER
     lab[(px >= 150) & (px < 157) & (py < 60)] = TORSO  # the strand of hair given to the torso
     hidden = fill.hidden_torso(lab, joints)
-    above = (upper | cap) & (py < 55)  # above the shoulders' row (60), less the quad's growth (4)
+    above = (upper | cap) & (py < 50)  # above the shoulders' row (60), less their round tops (fill.SHOULDER_TOP)
     assert not hidden[above].any(), hidden[above].sum()
     assert hidden[upper & body & (py > 70) & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted

@@ -140,10 +140,11 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
     # (the arms beyond the torso's and the thighs' hull hide nothing; a hand lying on a thigh hides it)
     hands = np.isin(labels, [PARTS.index(p) for p in (LAYERS["arm_l"][2], LAYERS["arm_r"][2])])
-    # ... below the shoulders: what the closing encloses above them (between the arm and hair over the shoulder
-    # that the labels gave to the torso) is hair and background, and painted with the torso's colours it stood
-    # as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
-    enclosed = closed & arm & (_hull(_hips(labels, joints)) | hands) & _below_shoulders(joints, (H, W), 0.04 * sw)
+    # ... below the shoulders' round tops: what the closing encloses higher up (between the arm and hair over
+    # the shoulder that the labels gave to the torso) is hair and background, and painted with the torso's
+    # colours it stood as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
+    enclosed = (closed & arm & (_hull(_hips(labels, joints)) | hands)
+                & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
     hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
@@ -151,6 +152,9 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
     return np.isin(pieces, keep[keep > 0])
+
+
+SHOULDER_TOP = 0.1  # how far above the line through the shoulder joints (in shoulder widths) their tops reach
 
 
 def _below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
