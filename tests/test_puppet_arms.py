@@ -449,3 +449,22 @@ def test_a_shred_one_arm_sheds_is_not_taken_by_the_other():
     black = np.zeros((size, size, 3), np.uint8)
     out = smooth_arm_outlines(lab, scores, m, {"l_lower_arm": 16.0, "r_lower_arm": 20.0}, {}, black)
     assert not (out[shred] == LOWER).any(), np.bincount(out[shred] + 1)
+
+
+def test_an_arm_beside_hair_over_the_shoulder_hides_no_body_above_the_shoulder():
+    """Hair falling over the shoulder that the labels gave to the torso rises above the shoulder beside the arm's
+    top (TikTok clip 3): the closing of the torso enclosed the arm's pixels between the two, the hair and the
+    background there, and they were painted with the torso's skin, a flat flap standing in the hair once the arm
+    moved. Above the shoulders an arm hides no torso; the arm over the body below them still does."""
+    black, skin = np.array([30, 28, 32]), np.array([200, 160, 140])
+    joints, quad, body, lab, image = _cropped_top(200, ((195, 260), (105, 260)), 6, black, skin)
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (95, 150), (95, 240)
+    upper = _seg_dist(px, py, joints[J["right_shoulder"]], joints[J["right_elbow"]]) < 14
+    cap = (px >= 90) & (px < 150) & (py >= 20) & (py < 60)  # the arm's label up into the hair
+    lab[upper | cap] = UPPER
+    lab[(px >= 150) & (px < 157) & (py < 60)] = TORSO  # the strand of hair given to the torso
+    hidden = fill.hidden_torso(lab, joints)
+    above = (upper | cap) & (py < 50)  # above the shoulders' row (60), less their round tops (fill.SHOULDER_TOP)
+    assert not hidden[above].any(), hidden[above].sum()
+    assert hidden[upper & body & (py > 70) & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted

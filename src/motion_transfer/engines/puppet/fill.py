@@ -140,13 +140,33 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # as a hair-thin island), and only pieces that touch the torso: the body layer stays one piece
     # (the arms beyond the torso's and the thighs' hull hide nothing; a hand lying on a thigh hides it)
     hands = np.isin(labels, [PARTS.index(p) for p in (LAYERS["arm_l"][2], LAYERS["arm_r"][2])])
-    opened = cv2.morphologyEx((closed & arm & (_hull(_hips(labels, joints)) | hands)).astype(np.uint8),
+    # ... below the shoulders' round tops: what the closing encloses higher up (between the arm and hair over
+    # the shoulder that the labels gave to the torso) is hair and background, and painted with the torso's
+    # colours it stood as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
+    enclosed = (closed & arm & (_hull(_hips(labels, joints)) | hands)
+                & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
+    opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
     hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
     return np.isin(pieces, keep[keep > 0])
+
+
+SHOULDER_TOP = 0.1  # how far above the line through the shoulder joints (in shoulder widths) their tops reach
+
+
+def _below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
+    """HxW bool: the side of the line through the shoulders where the hips are, grown by ``margin`` pixels."""
+    ls, rs = joints[J["left_shoulder"], :2], joints[J["right_shoulder"], :2]
+    n = np.array([rs[1] - ls[1], ls[0] - rs[0]], np.float64)
+    n /= max(float(np.linalg.norm(n)), 1e-6)
+    if float((extend(joints)[MH][:2] - ls) @ n) < 0:
+        n = -n
+    h, w = shape
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    return (px - ls[0]) * n[0] + (py - ls[1]) * n[1] > -margin
 
 
 def _hull(mask: np.ndarray) -> np.ndarray:
@@ -261,6 +281,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         hidden |= stray
         source &= ~stray
     d_arm = colour_distance(lab, arm) if len(arm) else np.full(d_torso.shape, np.inf, np.float32)
+    # the arm's colours that are no shade of one of the torso's: a bare arm beside bare shoulders is the same
+    # skin, darker where it turns away, and the torso's own shading beside it is no blur of the arm (taken
+    # for one, it was painted over in one flat pale colour, and dark hair over the shoulder with it: a flap of
+    # skin standing in the hair, TikTok clip 3)
+    other = arm[~_shades_of(arm, centres)]
+    d_other = colour_distance(lab, other) if len(other) else np.full(d_torso.shape, np.inf, np.float32)
     # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
     seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
     margin = max(2, round(0.03 * sw))
@@ -268,7 +294,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # pixels that blend a torso colour with an arm colour are not the torso's own
     near = (cv2.dilate(hidden.astype(np.uint8), None, iterations=3 * margin).astype(bool) & torso & ~hidden
             & (d_torso >= ALIKE_DELTA_E))
-    near[near] = _mixed(image[near], centres, arm)
+    near[near] = _mixed(image[near], centres, other)
     clean = (source & (d_torso < ALIKE_DELTA_E) & (d_torso < 0.5 * d_arm)).astype(np.uint8)
     known = cv2.erode(clean, None, iterations=max(1, margin // 3)).astype(bool) & ~near & ~seam
     if known.sum() < 50:
@@ -333,7 +359,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
-              & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box]))
+              & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
     if shades.any():
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
                                   avoid)
@@ -403,19 +429,35 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
     return blur & np.isin(pieces, np.unique(pieces[hole]))
 
 
+def _shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): in RGB
+    a multiple of it (the same surface under less or more light), not another colour."""
+    if not len(colours) or not len(centres):
+        return np.zeros(len(colours), bool)
+    px, cs = _rgb_of_lab(colours), _rgb_of_lab(centres)
+    k = (px @ cs.T) / np.maximum((cs * cs).sum(axis=1), 1e-6)[None, :]
+    off = np.linalg.norm(px[:, None, :] - k[..., None] * cs[None], axis=2)
+    return ((k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)).any(axis=1)
+
+
+SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB) a shade of a colour may be
+SHADE_OFF = 12.0  # how far (RGB) from a multiple of a colour a shade of it may lie
+
+
+def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
+    lab8 = np.clip(lab + 0.5, 0, 255).astype(np.uint8).reshape(1, -1, 3)
+    return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
+
+
 def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarray:
     """[n] bool: which of ``rgb_px`` lie between one of the torso's ``centres`` and one of the ``arm`` colours
     (both Lab): a blend of the two in RGB, as a blurred or anti-aliased edge makes, not at either end."""
-    def rgb(lab: np.ndarray) -> np.ndarray:
-        lab8 = np.clip(lab + 0.5, 0, 255).astype(np.uint8).reshape(1, -1, 3)
-        return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
-
     px = rgb_px.astype(np.float32)
     mixed = np.zeros(len(px), bool)
     if not len(arm) or not len(centres):
         return mixed
-    for c in rgb(centres):
-        for a in rgb(arm):
+    for c in _rgb_of_lab(centres):
+        for a in _rgb_of_lab(arm):
             d = a - c
             t = ((px - c) @ d) / max(float(d @ d), 1e-6)
             off = np.linalg.norm(px - c - t[:, None] * d, axis=1)
