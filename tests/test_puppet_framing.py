@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from motion_transfer.engines.puppet import rig_character
-from motion_transfer.engines.puppet.framing import body_cut, cut_rows, head_top, reframe
+from motion_transfer.engines.puppet.framing import (
+    CLOTHES_ROOM,
+    body_cut,
+    cut_room,
+    cut_rows,
+    head_top,
+    reframe,
+)
 from motion_transfer.media.frames import read_image
 from motion_transfer.pose.retarget import retarget
 from motion_transfer.pose.track import PoseTrack
@@ -65,6 +72,36 @@ def test_a_portrait_driven_by_a_waist_up_dance_is_zoomed_so_its_cut_stays_out_of
     assert np.mean(head_top(portrait, motion) >= 0) > 0.9  # the whole head in view
     if framed.zoom > 1.0:
         assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
+
+
+def test_a_figure_cut_at_mid_thigh_with_knees_guessed_inside_the_image_keeps_its_thigh_ends_out_of_view():
+    """The robot boxer is cut at mid-thigh by the image's bottom edge; a detector squashes its missing legs into
+    the picture and puts both knees, confidently, just above that edge. They show no leg below them: the body
+    is cut there. Its thighs end at the cut (only the body and the arms are continued past the image's border),
+    so that cut goes below the output's bottom edge, not just near it."""
+    from motion_transfer.pose.skeleton import J
+    from motion_transfer.samples.stylised import make_stylised
+
+    robot = rig_character(make_stylised("robot_boxer").image)
+    knees = robot.joints[[J["left_knee"], J["right_knee"]]]
+    assert (knees[:, 1] < robot.height - 1).all() and (robot.visibility[[J["left_knee"], J["right_knee"]]] > 0.5).all()
+    cut = body_cut(robot)
+    assert cut is not None
+    assert cut_room(robot) == 0.0  # thighs on the cut: no clothes go on past it
+    motion = retarget(_track("full"), robot.rest_pose(), "video", W, H)
+    framed = reframe(robot, motion)
+    assert framed.zoom > 1.2
+    framed.apply(motion)
+    assert np.mean(cut_rows(robot, motion, cut) >= H - 1) >= 0.9
+    head = motion.joints[:, -1]
+    assert np.mean((head[:, 1] > 0) & (head[:, 1] < H)) > 0.9
+
+
+def test_the_cut_may_rise_into_view_only_where_clothes_continue_past_it(portrait, closeup):
+    """A chest cut (torso and upper arms, both continued past the border) may show a little of its
+    continuation; a hip cut through the thighs may not."""
+    assert cut_room(portrait) == CLOTHES_ROOM
+    assert cut_room(closeup) == 0.0
 
 
 def test_a_half_body_character_driven_by_a_dance_framed_like_it_is_not_zoomed(closeup):

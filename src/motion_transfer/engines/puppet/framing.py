@@ -11,22 +11,33 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...pose.retarget import Motion, extend
+from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J
-from .model import PARTS, Rig
+from .model import ARM_PARTS, LAYERS, PARTS, Rig
 from .render import bone_transforms
 
 KNEES = (J["left_knee"], J["right_knee"])
 MAX_ZOOM = 2.5
 COVERED_SHARE = 0.95  # frames in which the cut must be out of view
 CLOTHES_ROOM = 0.08  # the clothes continue past the cut a little (mesh.border_pads): this share of the frame
+# parts that mesh.build_layers continues past the image's border (the body's clothes, an arm grown on as a
+# forearm and hand); a leg or a drape cut by the border ends there, its cut edge in plain view
+CONTINUED = tuple(PARTS.index(p) for p in LAYERS["body"] + ARM_PARTS["left"] + ARM_PARTS["right"])
+ENDED_SHARE = 0.05  # a cut through more than this share of parts that end there gets no clothes room
 HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a share of the frame
+# a knee counts as shown only this far (a share of the torso's length) above the image's bottom edge: a knee
+# guessed just inside the edge of a body cut at mid-thigh (a detector squashes the missing legs into the
+# image) has no leg below it to show
+KNEE_MARGIN = 0.25
 
 
 def body_cut(rig: Rig) -> np.ndarray | None:
     """[3, 2] left end, middle and right end of where the image's bottom edge cuts the body (rig pixels), or
-    None when the image shows the legs (a knee) or the body does not reach the bottom edge."""
-    knees_shown = [rig.visibility[k] >= 0.5 and rig.joints[k, 1] < rig.height - 1 for k in KNEES]
+    None when the image shows the legs (a knee with some leg below it) or the body does not reach the bottom
+    edge."""
+    torso = float(np.linalg.norm(extend(rig.joints.astype(np.float64))[[MS, MH]] @ [1.0, -1.0]))
+    floor = rig.height - 1 - KNEE_MARGIN * torso
+    knees_shown = [rig.visibility[k] >= 0.5 and rig.joints[k, 1] < floor for k in KNEES]
     if rig.matte is None or any(knees_shown):
         return None
     xs = np.flatnonzero(rig.matte[-1] > 0.5)
@@ -34,6 +45,17 @@ def body_cut(rig: Rig) -> np.ndarray | None:
         return None
     y = float(rig.height - 1)
     return np.array([[xs.min(), y], [(xs.min() + xs.max()) / 2.0, y], [xs.max(), y]], np.float64)
+
+
+def cut_room(rig: Rig) -> float:
+    """Share of the output's height the cut may rise into view from its bottom edge: CLOTHES_ROOM where the
+    body is continued past the image's bottom edge (clothes, arms), none where the cut runs through parts that
+    end there (thighs, a cape), which would show their cut ends."""
+    on_cut = rig.labels[-1][rig.matte[-1] > 0.5] if rig.labels is not None and rig.matte is not None else []
+    if len(on_cut) == 0:
+        return CLOTHES_ROOM
+    ended = float(np.mean(~np.isin(on_cut, CONTINUED)))
+    return CLOTHES_ROOM if ended <= ENDED_SHARE else 0.0
 
 
 def head_top(rig: Rig, motion: Motion) -> np.ndarray:
@@ -95,10 +117,10 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     The cut, in (nearly) every frame. Decided by where the cut lands, not by what the motion shows: a half-body
     dance framed like the image needs nothing (its cut stays at the bottom edge), while a waist-up dance still
     needs it for a head-and-shoulders portrait, whose cut at the chest would rise into view. The cut may rise a
-    little into the frame (the clothes continue past it). First the character moves further down, as far as
-    its head's top is still above the frame (a portrait's big head placed where a small-headed actor's was):
-    that hides the cut and brings the head into view; the rest is a zoom about the top of the head's path, so
-    the head stays in view."""
+    little into the frame where the clothes continue past it, not where it runs through thighs
+    (:func:`cut_room`). First the character moves further down, as far as its head's top is still above the
+    frame (a portrait's big head placed where a small-headed actor's was): that hides the cut and brings the
+    head into view; the rest is a zoom about the top of the head's path, so the head stays in view."""
     if len(motion) == 0:
         return Reframe()
     room = HEAD_ROOM * motion.out_h
@@ -112,7 +134,7 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     if cut is None:
         return Reframe(shift=shift)
     ys, top = cut_rows(rig, motion, cut) + shift, top + shift
-    bottom = (1.0 - CLOTHES_ROOM) * motion.out_h
+    bottom = (1.0 - cut_room(rig)) * motion.out_h
     need = bottom - float(np.quantile(ys, 1.0 - COVERED_SHARE))
     if need <= 0:
         return Reframe(shift=shift)
