@@ -104,6 +104,19 @@ def test_the_cut_may_rise_into_view_only_where_clothes_continue_past_it(portrait
     assert cut_room(closeup) == 0.0
 
 
+def test_a_cut_just_under_the_hips_keeps_the_clothes_room(closeup):
+    """A dancer framed to the waist (hips on the image's bottom edge) ends only a sliver of thigh there: no stub
+    to hide, so the character is not reframed for it (TikTok clip 1's self-reenactment was zoomed and moved)."""
+    from dataclasses import replace
+
+    from motion_transfer.pose.skeleton import J
+
+    joints = closeup.joints.copy()
+    hips = [J["left_hip"], J["right_hip"]]
+    joints[hips, 1] = closeup.height - 4
+    assert cut_room(replace(closeup, joints=joints)) == CLOTHES_ROOM
+
+
 def test_a_half_body_character_driven_by_a_dance_framed_like_it_is_not_zoomed(closeup):
     """Cut where the dance's own frame cuts the actor: nothing absent comes into view, so no zoom."""
     motion = retarget(_track("closeup"), closeup.rest_pose(), "video", W, H)

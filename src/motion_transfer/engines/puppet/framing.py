@@ -24,6 +24,10 @@ CLOTHES_ROOM = 0.08  # the clothes continue past the cut a little (mesh.border_p
 # forearm and hand); a leg or a drape cut by the border ends there, its cut edge in plain view
 CONTINUED = tuple(PARTS.index(p) for p in LAYERS["body"] + ARM_PARTS["left"] + ARM_PARTS["right"])
 ENDED_SHARE = 0.05  # a cut through more than this share of parts that end there gets no clothes room
+# ... and only when the thighs reach this far (a share of the torso's length) below the hips: a cut just under
+# the hips (a dancer framed to the waist) ends a sliver of thigh that shows no stub, and zooming for it would
+# reframe a character that its own half-body dance already frames right
+STUB_MIN = 0.15
 HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a share of the frame
 # a knee counts as shown only this far (a share of the torso's length) above the image's bottom edge: a knee
 # guessed just inside the edge of a body cut at mid-thigh (a detector squashes the missing legs into the
@@ -50,7 +54,11 @@ def body_cut(rig: Rig) -> np.ndarray | None:
 def cut_room(rig: Rig) -> float:
     """Share of the output's height the cut may rise into view from its bottom edge: CLOTHES_ROOM where the
     body is continued past the image's bottom edge (clothes, arms), none where the cut runs through parts that
-    end there (thighs, a cape), which would show their cut ends."""
+    end there (thighs, a cape) a visible way below the hips, which would show their cut ends."""
+    ext = extend(rig.joints.astype(np.float64))
+    torso = float(np.linalg.norm(ext[MS] - ext[MH]))
+    if rig.height - 1 - ext[MH, 1] < STUB_MIN * torso:
+        return CLOTHES_ROOM
     on_cut = rig.labels[-1][rig.matte[-1] > 0.5] if rig.labels is not None and rig.matte is not None else []
     if len(on_cut) == 0:
         return CLOTHES_ROOM
