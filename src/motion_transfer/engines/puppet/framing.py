@@ -35,12 +35,17 @@ HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a sha
 KNEE_MARGIN = 0.25
 
 
+def _torso_length(rig: Rig) -> float:
+    """The rig's shoulder centre to hip centre (pixels): the yardstick of the margins below."""
+    ext = extend(rig.joints.astype(np.float64))
+    return float(np.linalg.norm(ext[MS] - ext[MH]))
+
+
 def body_cut(rig: Rig) -> np.ndarray | None:
     """[3, 2] left end, middle and right end of where the image's bottom edge cuts the body (rig pixels), or
     None when the image shows the legs (a knee with some leg below it) or the body does not reach the bottom
     edge."""
-    torso = float(np.linalg.norm(extend(rig.joints.astype(np.float64))[[MS, MH]] @ [1.0, -1.0]))
-    floor = rig.height - 1 - KNEE_MARGIN * torso
+    floor = rig.height - 1 - KNEE_MARGIN * _torso_length(rig)
     knees_shown = [rig.visibility[k] >= 0.5 and rig.joints[k, 1] < floor for k in KNEES]
     if rig.matte is None or any(knees_shown):
         return None
@@ -55,9 +60,7 @@ def cut_room(rig: Rig) -> float:
     """Share of the output's height the cut may rise into view from its bottom edge: CLOTHES_ROOM where the
     body is continued past the image's bottom edge (clothes, arms), none where the cut runs through parts that
     end there (thighs, a cape) a visible way below the hips, which would show their cut ends."""
-    ext = extend(rig.joints.astype(np.float64))
-    torso = float(np.linalg.norm(ext[MS] - ext[MH]))
-    if rig.height - 1 - ext[MH, 1] < STUB_MIN * torso:
+    if rig.height - 1 - extend(rig.joints.astype(np.float64))[MH, 1] < STUB_MIN * _torso_length(rig):
         return CLOTHES_ROOM
     on_cut = rig.labels[-1][rig.matte[-1] > 0.5] if rig.labels is not None and rig.matte is not None else []
     if len(on_cut) == 0:

@@ -22,8 +22,7 @@ from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
-                    part_segment,
-                    torso_quad)
+                    part_segment, torso_quad)
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
