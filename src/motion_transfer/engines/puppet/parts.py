@@ -124,7 +124,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
-        lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad.mean(axis=0))
+        lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
     lab = _within_reach(lab, scores, px, py, segs, radii)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
@@ -267,11 +267,13 @@ ARM_WIDTH = (1.5, 3.0)  # how wide an arm may be (its usual radii), from its out
 CREASE_ALONG = 0.5  # share of a cross-section's length a crease must run along to count there
 CREASE_STRAIGHT = 0.15  # (usual radii) how far the crease may stray from a straight line along the bone
 CREASE_SLANT = 1.0  # (usual radii) how much closer to the bone the crease may run at one end than at the other
+ALONG_SIDE = 0.8  # an arm bone this parallel to the spine (cosine) hangs along the body's side
+CREASE_STRIP = 0.25  # (usual radii) the narrowest strip of the body beyond the crease worth handing back
 CREASE_ON = 0.25  # (bone lengths) how far past the cross-sections that show it the crease is carried on
 
 
 def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
-               py: np.ndarray, segs: dict, radii: dict, sw: float, torso_centre: np.ndarray) -> np.ndarray:
+               py: np.ndarray, segs: dict, radii: dict, sw: float, quad: np.ndarray) -> np.ndarray:
     """An arm hanging at the body's side in a sleeve of the top's colour ends at the crease between them.
 
     Nothing in the colours tells such a sleeve from the top, and the bone the pose model gives runs along the
@@ -281,7 +283,9 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
     What a person sees there is the crease, the thin line of shadow where the arm meets the body. Per
     cross-section of the bone, between the arm's outer outline (the silhouette) and ARM_WIDTH of its usual
     radii in from it, the strongest thin dark line running along the bone; where it runs straight along most
-    of the bone, the arm's pixels beyond it go to the body (the best part outside the arm's layer)."""
+    of the bone, the arm's pixels beyond it go to the body (the best part outside the arm's layer). Only for
+    arm bones along the body's side (``quad``: the shoulder-hip quadrilateral): a forearm lying across the
+    body has no outline of its own against the wall to measure from."""
     labc = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
     light = cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7)
     labc = labc.astype(np.float32)
@@ -290,6 +294,9 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
     dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel).astype(np.float32)
     crease = (dark > CREASE_CONTRAST) & m
     out = lab.copy()
+    torso_centre = quad.mean(axis=0)
+    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
+    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
     for part, r in radii.items():
         if part[2:] not in ("upper_arm", "lower_arm"):
             continue
@@ -299,6 +306,8 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
         if length < 4 * k:
             continue
         u = (b - a) / length
+        if abs(float(u @ spine)) < ALONG_SIDE:
+            continue
         n = np.array([-u[1], u[0]])
         side = np.sign(float(n @ (torso_centre - (a + b) / 2)))
         if side == 0:
@@ -359,7 +368,8 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
         ends = tc[good].min() - CREASE_ON, tc[good].max() + CREASE_ON
         cut = np.interp(t, tc[good], peak[good] + q0)
         beyond = (out == PARTS.index(part)) & (t >= ends[0]) & (t <= ends[1]) & (q > cut + 1.0)
-        if not beyond.any():
+        # a real strip of the body, not a pixel's sliver along a cut that already follows the crease
+        if beyond.sum() < CREASE_STRIP * usual * length * (ends[1] - ends[0]):
             continue
         others = np.array([i for i in range(len(PARTS)) if LAYER_OF_PART[i] != LAYER_OF_PART[PARTS.index(part)]
                            and np.isfinite(scores[i]).any()])

@@ -251,6 +251,7 @@ class Renderer:
         ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
         self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh)
         self._kernel = np.ones((3, 3), np.uint8)
+        self._shoulders = float(np.linalg.norm(self.rest[J["left_shoulder"]] - self.rest[J["right_shoulder"]]))
         self._vh = {}
         self._tex_xy = {}
         self._blend = {}
@@ -342,9 +343,20 @@ class Renderer:
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
         first = 0
-        for plan, start, size in zip(plans, starts, sizes):
+        body = None  # where the body is drawn (its alpha over the canvas), once an arm in front of it needs it
+        spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
+        for k, (plan, start, size) in enumerate(zip(plans, starts, sizes)):
             drawn = len(plan.order)
-            self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid), coef[first:first + drawn])
+            shade = None
+            if body is not None and plan.layer.name.startswith("arm"):
+                side = "left" if plan.layer.name.endswith("_l") else "right"
+                shade = (spread, body, posed[J[f"{side}_shoulder"]])
+            alpha = self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid),
+                                     coef[first:first + drawn], shade)
+            if plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:]):
+                x0, y0, x1, y1 = plan.box
+                body = np.zeros(canvas.shape[:2], np.float32)
+                body[y0:y1, x0:x1] = alpha
             first += drawn
         return canvas
 
@@ -383,10 +395,14 @@ class Renderer:
                      corners=((pv - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn],
                      texture=self._tex_xy[layer.name][drawn])
 
-    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray) -> None:
+    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
+                    shade: tuple[float, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
         """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
         ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
-        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``."""
+        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``; ``shade``
+        (spread in pixels, the body's alpha over the canvas, the shoulder): the layer is an arm in front of the
+        body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
+        box."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -413,10 +429,13 @@ class Renderer:
         sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                            borderValue=(0, 0, 0, 0))
         a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+        if shade is not None:
+            contact_shadow(canvas, a, plan.box, *shade)
         region = canvas[y0:y1, x0:x1]
         out = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a, dst=region)
         if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
             region[...] = out
+        return a
 
     def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
         """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
@@ -429,3 +448,31 @@ class Renderer:
                 for end in PART_ENDS[bone]:
                     out[i, list(end)] += 0.5 / len(end)
         return out
+
+
+CONTACT_SPREAD = 0.02  # the soft shadow an arm casts on the body reaches about twice this far (shoulder widths)
+CONTACT_DARK = 0.4  # how much of the light the arm takes from the body right along its outline
+SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
+
+
+def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, box: tuple[int, int, int, int], spread: float,
+                   body: np.ndarray, shoulder: np.ndarray) -> None:
+    """Darken the body (``body``: its alpha over ``canvas``) in a soft band around an arm about to be drawn over
+    it (``alpha`` over ``box``, x0, y0, x1, y1): the shadow and the occlusion along a real arm's outline where
+    it lies on or passes close over the body. Without it an arm over clothes of its own colour (a black sleeve
+    over a black top) has no outline at all: the arm and the torso are drawn as one flat mass, and the arm
+    cannot be told from the torso (TikTok clip 0, its forearm read as folded across the chest). Nothing is
+    darkened beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around
+    the ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
+    H, W = canvas.shape[:2]
+    x0, y0, x1, y1 = box
+    pad = int(np.ceil(2.5 * spread))
+    X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad)
+    a = np.zeros((Y1 - Y0, X1 - X0), np.float32)
+    a[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
+    near = cv2.GaussianBlur(a, (0, 0), spread)
+    yy, xx = np.ogrid[Y0:Y1, X0:X1]
+    away = np.clip(np.hypot(xx - shoulder[0], yy - shoulder[1]) / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
+    shadow = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a) * body[Y0:Y1, X0:X1] * away
+    region = canvas[Y0:Y1, X0:X1]
+    region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
