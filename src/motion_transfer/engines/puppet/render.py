@@ -343,7 +343,7 @@ class Renderer:
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
         first = 0
-        body = None  # where the body is drawn (its alpha over the canvas), once an arm in front of it needs it
+        body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
         for k, (plan, start, size) in enumerate(zip(plans, starts, sizes)):
             drawn = len(plan.order)
@@ -354,9 +354,7 @@ class Renderer:
             alpha = self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid),
                                      coef[first:first + drawn], shade)
             if plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:]):
-                x0, y0, x1, y1 = plan.box
-                body = np.zeros(canvas.shape[:2], np.float32)
-                body[y0:y1, x0:x1] = alpha
+                body = (alpha, plan.box)
             first += drawn
         return canvas
 
@@ -396,11 +394,11 @@ class Renderer:
                      texture=self._tex_xy[layer.name][drawn])
 
     def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
-                    shade: tuple[float, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                    shade: tuple | None = None) -> np.ndarray:
         """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
         ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
         [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``; ``shade``
-        (spread in pixels, the body's alpha over the canvas, the shoulder): the layer is an arm in front of the
+        (spread in pixels, the body's alpha and box, the shoulder): the layer is an arm in front of the
         body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
         box."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
@@ -456,23 +454,29 @@ SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, box: tuple[int, int, int, int], spread: float,
-                   body: np.ndarray, shoulder: np.ndarray) -> None:
-    """Darken the body (``body``: its alpha over ``canvas``) in a soft band around an arm about to be drawn over
-    it (``alpha`` over ``box``, x0, y0, x1, y1): the shadow and the occlusion along a real arm's outline where
-    it lies on or passes close over the body. Without it an arm over clothes of its own colour (a black sleeve
-    over a black top) has no outline at all: the arm and the torso are drawn as one flat mass, and the arm
-    cannot be told from the torso (TikTok clip 0, its forearm read as folded across the chest). Nothing is
-    darkened beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around
+                   body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray) -> None:
+    """Darken the body (``body``: its alpha and its box in ``canvas``) in a soft band around an arm about to be
+    drawn over it (``alpha`` over ``box``, x0, y0, x1, y1): the shadow and the occlusion along a real arm's
+    outline where it lies on or passes close over the body. Without it an arm over clothes of its own colour (a
+    black sleeve over a black top) has no outline at all: the arm and the torso are drawn as one flat mass, and
+    the arm cannot be told from the torso (TikTok clip 0, its forearm read as folded across the chest). Nothing
+    is darkened beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around
     the ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
     H, W = canvas.shape[:2]
     x0, y0, x1, y1 = box
     pad = int(np.ceil(2.5 * spread))
     X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad)
+    body_alpha, (bx0, by0, bx1, by1) = body
+    ix0, iy0, ix1, iy1 = max(X0, bx0), max(Y0, by0), min(X1, bx1), min(Y1, by1)
+    if ix1 <= ix0 or iy1 <= iy0:
+        return
     a = np.zeros((Y1 - Y0, X1 - X0), np.float32)
     a[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
-    near = cv2.GaussianBlur(a, (0, 0), spread)
-    yy, xx = np.ogrid[Y0:Y1, X0:X1]
+    near = cv2.GaussianBlur(a, (0, 0), spread)[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
+    a = a[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
+    yy, xx = np.ogrid[iy0:iy1, ix0:ix1]
     away = np.clip(np.hypot(xx - shoulder[0], yy - shoulder[1]) / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
-    shadow = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a) * body[Y0:Y1, X0:X1] * away
-    region = canvas[Y0:Y1, X0:X1]
+    shadow = ((CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a) * away
+              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]).astype(np.float32)
+    region = canvas[iy0:iy1, ix0:ix1]
     region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
