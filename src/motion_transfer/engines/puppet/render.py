@@ -428,7 +428,7 @@ class Renderer:
                            borderValue=(0, 0, 0, 0))
         a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
         if shade is not None:
-            contact_shadow(canvas, a, plan.box, *shade)
+            contact_shadow(canvas, a, cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), plan.box, *shade)
         region = canvas[y0:y1, x0:x1]
         out = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a, dst=region)
         if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
@@ -450,18 +450,20 @@ class Renderer:
 
 CONTACT_SPREAD = 0.02  # the soft shadow an arm casts on the body reaches about twice this far (shoulder widths)
 CONTACT_DARK = 0.4  # how much of the light the arm takes from the body right along its outline
+CONTACT_ALIKE = 200.0  # (RGB, summed over the channels) arm and body this far apart in colour: the arm's own edge shows
 SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
 
 
-def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, box: tuple[int, int, int, int], spread: float,
-                   body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray) -> None:
+def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
+                   spread: float, body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray) -> None:
     """Darken the body (``body``: its alpha and its box in ``canvas``) in a soft band around an arm about to be
-    drawn over it (``alpha`` over ``box``, x0, y0, x1, y1): the shadow and the occlusion along a real arm's
-    outline where it lies on or passes close over the body. Without it an arm over clothes of its own colour (a
-    black sleeve over a black top) has no outline at all: the arm and the torso are drawn as one flat mass, and
-    the arm cannot be told from the torso (TikTok clip 0, its forearm read as folded across the chest). Nothing
-    is darkened beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around
-    the ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
+    drawn over it (``alpha`` and ``colour`` over ``box``, x0, y0, x1, y1) where the body there has the arm's
+    colour: the shadow and the occlusion along a real arm's outline where it lies on or passes close over
+    clothes of its own colour. Without it such an arm has no outline at all (a black sleeve over a black top
+    was drawn as one flat mass with the torso, and could not be told from it: TikTok clip 0, its forearm read
+    as folded across the chest); where the colours differ the outline is there already. Nothing is darkened
+    beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around the
+    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
     H, W = canvas.shape[:2]
     x0, y0, x1, y1 = box
     pad = int(np.ceil(2.5 * spread))
@@ -470,13 +472,18 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, box: tuple[int, int, i
     ix0, iy0, ix1, iy1 = max(X0, bx0), max(Y0, by0), min(X1, bx1), min(Y1, by1)
     if ix1 <= ix0 or iy1 <= iy0:
         return
+    inner = np.s_[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
     a = np.zeros((Y1 - Y0, X1 - X0), np.float32)
     a[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
-    near = cv2.GaussianBlur(a, (0, 0), spread)[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
-    a = a[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
+    tint = np.zeros((Y1 - Y0, X1 - X0, 3), np.float32)
+    tint[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = colour * alpha[..., None]
+    near = cv2.GaussianBlur(a, (0, 0), spread)[inner]
+    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
+    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread)[inner] / np.maximum(near, 1e-3)[..., None]
+    region = canvas[iy0:iy1, ix0:ix1]
+    alike = np.clip(1.0 - np.abs(arm_colour - region).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
     yy, xx = np.ogrid[iy0:iy1, ix0:ix1]
     away = np.clip(np.hypot(xx - shoulder[0], yy - shoulder[1]) / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
-    shadow = ((CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a) * away
+    shadow = ((CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a[inner]) * away * alike
               * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]).astype(np.float32)
-    region = canvas[iy0:iy1, ix0:ix1]
     region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
