@@ -178,29 +178,18 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
                        [np.where(near, w_prev, 0.0), np.where(near & ~last, w_next, 0.0)], axis=1))
 
 
-def _palm_scale(hand: np.ndarray) -> np.ndarray:
-    """[T] how large the hand is on screen relative to its first frame: the larger of the palm's length
-    (wrist -> middle knuckle) and width (index knuckle -> little finger's) ratios. Either alone shrinks with
-    the pose: the length as the fingers curl (the hand model reads a curled hand's knuckles lower, by up to a
-    fifth, where the true palm keeps its length), the width as the hand turns side-on; the hand's own size
-    changes both. ``hand`` [T, 21, >=2], its first frame seen."""
-    p = hand[..., :2].astype(np.float64)
-    length = np.linalg.norm(p[:, 9] - p[:, 0], axis=-1)
-    width = np.linalg.norm(p[:, 17] - p[:, 5], axis=-1)
-    return np.maximum(length / max(float(length[0]), 1e-9), width / max(float(width[0]), 1e-9))
-
-
 def _bone_angles(hand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per frame, each bone's direction relative to the hand's axis (wrist -> middle knuckle), radians, and its
-    2D length (pixels). ``hand`` [T, 21, >=2]."""
+    2D length over the hand's axis length. ``hand`` [T, 21, >=2]."""
     p = hand[..., :2].astype(np.float64)
     axis = p[..., 9, :] - p[..., 0, :]
     base = np.arctan2(axis[..., 1], axis[..., 0])
+    L = np.linalg.norm(axis, axis=-1)
     ang, lens = [], []
     for a, b in BONES:
         d = p[..., b, :] - p[..., a, :]
         ang.append(np.arctan2(d[..., 1], d[..., 0]) - base)
-        lens.append(np.linalg.norm(d, axis=-1))
+        lens.append(np.linalg.norm(d, axis=-1) / np.maximum(L, 1e-9))
     return np.stack(ang, axis=-1), np.stack(lens, axis=-1)
 
 
@@ -228,7 +217,7 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
     hand = np.asarray(track_hand, np.float64)[idx]
     ang, lens = _bone_angles(hand)
     turn = (ang - ang[0] + np.pi) % (2 * np.pi) - np.pi
-    stretch = np.clip(lens / np.maximum(lens[0], 1e-6) / _palm_scale(hand)[:, None], MIN_STRETCH, 1.4)
+    stretch = np.clip(lens / np.maximum(lens[0], 1e-6), MIN_STRETCH, 1.4)
     z = np.nan_to_num(hand[..., 2]) if hand.shape[-1] > 2 else np.zeros(hand.shape[:2])
     z = z / np.maximum(hand_size(hand), 1e-6)[:, None]
     depth = np.concatenate([z[:, list(PALM)].mean(axis=1, keepdims=True) + PALM_FIRST,
