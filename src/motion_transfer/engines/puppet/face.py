@@ -69,6 +69,13 @@ TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth wo
 # the lashes are drawn once along the closed lid. ``LID_MARGIN``: how far around the lid landmarks the opening
 # reaches (eye heights; the white often shows just outside them), ``LID_SKIN``: where the lid's skin is
 # sampled above the upper lid (eye heights), ``LASH_WIDTH``: the closed lash line's width (face sizes).
+# The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the stable
+# points fit the first frame within the first misfit (face sizes), not at all beyond the second; its largest
+# landmark motion softened beyond the knee, never past the cap (face sizes: a wide-open mouth moves the chin
+# about 0.3); the mouth widened (width ratio) softened likewise: a broad smile is about 1.3
+EXPR_MISFIT = (0.04, 0.08)
+EXPR_KNEE, EXPR_CAP = 0.2, 0.3
+MOUTH_WIDEN = (1.15, 1.3)
 LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
 LID_MARGIN = 0.2
 LID_SKIN = (0.6, 1.2)
@@ -360,11 +367,39 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True) -> FaceDriv
     if with_expression:
         stable = list(fm.STABLE)
         expr = np.zeros_like(f)
+        misfit = np.zeros(T)
         for t in range(T):
             s, R, tt = fm.similarity(f[t, stable], first[stable])
             expr[t] = (s * f[t] @ R.T + tt - first) / size0
+            misfit[t] = float(np.linalg.norm(expr[t, stable], axis=1).mean())
+        gain = expression_gain(expr, misfit, width)
+        expr *= gain[:, None, None]
+        width = 1.0 + (width - 1.0) * gain
+        mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang)
+
+
+def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
+    """``x`` kept up to ``knee``, then bent smoothly towards ``cap``, never past it."""
+    return np.where(x <= knee, x, knee + (cap - knee) * np.tanh((x - knee) / (cap - knee)))
+
+
+def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """[T] how much of the actor's aligned expression motion ``expr`` [T, N, 3] (face sizes) the character
+    takes: less where the alignment is unsure (``misfit``: the stable points' mean distance after it, face
+    sizes; the head turned or pitched beyond what a rigid fit removes, whose perspective then reads as the
+    cheeks and jaw moving), and a big expression softened into a natural range (its largest landmark motion
+    and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
+    character's face past what a face does. Small and medium expressions pass unchanged."""
+    good, bad = EXPR_MISFIT
+    trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
+    largest = trust * np.linalg.norm(expr[:, :, :2], axis=2).max(axis=1)
+    g_move = np.where(largest > EXPR_KNEE, _soften(largest, EXPR_KNEE, EXPR_CAP) / np.maximum(largest, 1e-9), 1.0)
+    widen = trust * (width - 1.0)
+    knee, cap = MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0
+    g_wide = np.where(widen > knee, _soften(widen, knee, cap) / np.maximum(widen, 1e-9), 1.0)
+    return trust * np.minimum(g_move, g_wide)
 
 
 def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
