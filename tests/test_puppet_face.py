@@ -8,6 +8,7 @@ mannequin's parted lips and closed lids only weakly; on real faces ``bench/face_
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -542,3 +543,43 @@ def test_an_animal_face_the_face_model_cannot_read_talks_with_the_simple_model()
     unseen[[2, 5, 9, 10]] = 0.0
     assert face_rig_for(fox.image, joints, unseen) is None
     assert face_finding(None, faces).code == "face_still"
+
+
+def test_a_strangers_big_expression_stays_within_a_natural_range(monkeypatch):
+    """Another actor's laugh (the generated talking face with its mouth stretched 1.7x as wide and its lips
+    parted far) does not swell the character's face: its mouth widens at most to a broad smile's 1.3x and no
+    landmark moves more than ``EXPR_CAP`` face sizes, while the plain talking face still drives it unchanged."""
+    from motion_transfer.engines.puppet.face import EXPR_CAP, MOUTH_WIDEN, face_drive, face_targets
+
+    _, _, faces = _talk()
+    _, _, face = _character()
+    big = faces.copy()
+    for t in range(1, len(big)):
+        centre = big[t, list(fm.MOUTH_CORNERS)].mean(axis=0)
+        near = np.linalg.norm(big[t, :, :2] - centre[:2], axis=1) < 0.6 * fm.face_size(big[t])
+        big[t, near, 0] = centre[0] + 1.7 * (big[t, near, 0] - centre[0])
+        low = near & (big[t, :, 1] > centre[1])
+        big[t, low, 1] += 0.25 * fm.face_size(big[t])
+    a, b = fm.MOUTH_CORNERS
+    rest_width = np.linalg.norm(face.points[b, :2] - face.points[a, :2])
+
+    def widest(drive) -> tuple[float, float]:
+        pts = np.stack([face_targets(face, drive, t) for t in range(len(faces))])
+        width = np.linalg.norm(pts[:, b] - pts[:, a], axis=1).max() / rest_width
+        no_turn = replace(drive, rotation=np.broadcast_to(np.eye(3), drive.rotation.shape).copy())
+        moved = np.stack([face_targets(face, no_turn, t) for t in range(len(faces))]) - face.points[:, :2]
+        return float(width), float(np.linalg.norm(moved, axis=2).max() / face.size)
+
+    width, moved = widest(face_drive(big.astype(np.float32)))
+    assert width < MOUTH_WIDEN[1] + 0.05, width
+    assert moved < EXPR_CAP + 0.02, moved
+    # the generated talking face's own expression is a small one: the softening leaves it as it is
+    from motion_transfer.engines.puppet import face as face_module
+
+    plain = face_drive(faces.astype(np.float32))
+    monkeypatch.setattr(face_module, "EXPR_KNEE", 10.0)
+    monkeypatch.setattr(face_module, "EXPR_CAP", 20.0)
+    monkeypatch.setattr(face_module, "MOUTH_WIDEN", (10.0, 20.0))
+    raw = face_drive(faces.astype(np.float32))
+    assert np.allclose(plain.expression, raw.expression, atol=1e-9)
+    assert np.allclose(plain.width, raw.width, atol=1e-9)

@@ -64,18 +64,19 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
+# stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
+# turned by 28 deg reads 0.057, a TikTok dancer's face turned and rolled past 30 deg 0.07), not at all beyond
+# the second; its largest landmark motion softened past the knee, never past the cap (face sizes: a wide-open
+# mouth moves the chin about 0.3); the mouth's widening (width ratio) likewise: a broad smile is about 1.3
+EXPR_MISFIT = (0.06, 0.1)
+EXPR_KNEE, EXPR_CAP = 0.2, 0.3
+MOUTH_WIDEN = (1.15, 1.3)
 # A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
 # the closing lid would stretch into a dark band) fades to the eyelid's own skin, fully at ``LID_SHUT_AT``, and
 # the lashes are drawn once along the closed lid. ``LID_MARGIN``: how far around the lid landmarks the opening
 # reaches (eye heights; the white often shows just outside them), ``LID_SKIN``: where the lid's skin is
 # sampled above the upper lid (eye heights), ``LASH_WIDTH``: the closed lash line's width (face sizes).
-# The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the stable
-# points fit the first frame within the first misfit (face sizes), not at all beyond the second; its largest
-# landmark motion softened beyond the knee, never past the cap (face sizes: a wide-open mouth moves the chin
-# about 0.3); the mouth widened (width ratio) softened likewise: a broad smile is about 1.3
-EXPR_MISFIT = (0.04, 0.08)
-EXPR_KNEE, EXPR_CAP = 0.2, 0.3
-MOUTH_WIDEN = (1.15, 1.3)
 LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
 LID_MARGIN = 0.2
 LID_SKIN = (0.6, 1.2)
