@@ -583,3 +583,30 @@ def test_a_strangers_big_expression_stays_within_a_natural_range(monkeypatch):
     raw = face_drive(faces.astype(np.float32))
     assert np.allclose(plain.expression, raw.expression, atol=1e-9)
     assert np.allclose(plain.width, raw.width, atol=1e-9)
+
+
+def test_a_strangers_face_is_measured_from_the_actors_usual_face_not_its_first_frame():
+    """The actor's first frame caught pursing its lips (the generated talking face, its mouth 0.75x as wide in
+    frame 0 only): measured from that frame, the actor's ordinary mouth reads as a 1.3x widening all clip long,
+    and a stranger's character (whose image shows its own resting face) grinned through the whole video. Its
+    mouth keeps its own width where the actor's is ordinary; only the pursed frame narrows it."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    pursed = faces.copy()
+    centre = pursed[0, list(fm.MOUTH_CORNERS)].mean(axis=0)
+    lips = np.linalg.norm(pursed[0, :, :2] - centre[:2], axis=1) < 0.35 * fm.face_size(pursed[0])
+    pursed[0, lips, 0] = centre[0] + 0.75 * (pursed[0, lips, 0] - centre[0])
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = pursed.astype(np.float32)
+    animator, _ = face_animator(rig, track)
+    assert animator is not None
+    a, b = fm.MOUTH_CORNERS
+    rest = np.linalg.norm(animator.face.points[b, :2] - animator.face.points[a, :2])
+    width = np.array([np.linalg.norm(np.subtract(*animator.targets(t)[[b, a]])) for t in range(len(faces))]) / rest
+    assert np.median(width[1:]) < 1.08, width
+    assert width[0] < 0.9, width
