@@ -202,12 +202,18 @@ CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (tim
 HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
 PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
 CAP_FEATHER = 0.12  # the cap's soft rim, as a share of its half-width (hair ends in wisps, not an edge)
-STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
-HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
-STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
-LIT_FROM = 35  # the hair's pixels darker than this percentile are roots and shadow, not its colour
 SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
 SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angle)
+HAIR_RING = (0.7, 1.1)  # the cap's hair is taken from this band along the head's outline (in radii of its ellipse)
+HAIR_BELOW = 0.3  # ... down to this far below the eye line (in heights of the ellipse): the hair at the temples
+HAIR_SOLID = 0.97  # ... where the matte is this solid (the outline's soft rim mixes in the backdrop)
+HAIR_TONE = (8.0, 15.0)  # the ring's pixels this near its median colour (Lab, lightness a third) are its hair
+HAIR_SIDE = np.radians(135)  # hair lower down the sides than this (from the top of the head) is not the head's
+HAIR_TINT = 0.3  # the cap keeps this share of its strands' departures from the hair's median hue
+PART = np.radians(10)  # the hair of the two sides meets at the top in a parting this soft (half-width)
+HAIRLINE = 0.25  # a forehead cut by the edge goes on under a hairline this high (times its half-width) ...
+HAIRLINE_MAX = 0.2  # ... at most this share of the cap's height
+HAIRLINE_SOFT = 0.1  # the hair takes over from the edge's colours over this share of the cap's height
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
@@ -245,18 +251,18 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
     The run of the character along the edge that holds the head continues as the top of a head: the upper half
     of an ellipse centred on the eye line, as high as a head is above its eyes, and as wide as the run where it
     crosses the edge (so the head's outline goes on without a kink); other runs (or a head without a face to
-    measure) get a low rounded cap as wide as the run. The rim is soft. Painted in the hair's colours (the
-    pixels just below the edge that are not the face's skin, spread by push-pull) with strands of hair radiating
-    from the head's centre in the grain of the hair below (the edge row repeated upwards smeared streaks when
-    the head moved; the band's detail mirrored upwards read as a striped box)."""
+    measure) get a low rounded cap as wide as the run. The rim is soft. Painted with the head's own hair
+    (:func:`_hair_texture`: the hair along its outline, carried on over the top as a head's hair lies), which
+    takes over from the edge's own colours a little above the edge (no seam where the image ends), above a
+    forehead only past an arched hairline. A smooth dome in the hair's average colour read as a bald head."""
     H, W = matte.shape
     edge = np.concatenate([[False], matte[top] > 0.5, [False]])
     starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
     dome = _head_dome(joints, top)
     yy, xx = np.mgrid[0:top, 0:W].astype(np.float32)
     alpha = np.zeros((top, W), np.float32)
-    centre = None
-    for x0, x1 in zip(starts, ends):
+    head = None  # the ellipse (centre x, centre y, half-width, height) of the head's run, else of the widest
+    for x0, x1 in sorted(zip(starts, ends), key=lambda run: run[0] - run[1]):
         half = max(1.0, (x1 - x0) / 2)
         cx, cy, b = x0 + half, float(top), min(float(top), CAP_HEIGHT * half)
         if dome is not None and x0 <= dome[0] <= x1:
@@ -266,7 +272,8 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
                 # at the edge goes on above it for a while
                 cy, b = dome[1], min(max(dome[2], above + CAP_MIN * half), above + top - 1)
                 half = half / np.sqrt(1.0 - (above / b) ** 2)
-                centre = (cx, cy, max(half, b))
+                head = (cx, cy, half, b)
+        head = head or (cx, cy, half, b)
         r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
         soft = 1.0 - _smoothstep(1.0 - CAP_FEATHER, 1.0, r)
         alpha = np.maximum(alpha, soft * (xx >= cx - half) * (xx <= cx + half))
@@ -275,33 +282,18 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
     known[top:top + band] = matte[top:top + band] > 0.5
     hole = np.zeros((H, W), bool)
     hole[:top] = alpha > 0.004
-    out = push_pull_fill(image, hole, known)
-    hair = known & ~_skin_like(image, joints, dome)
-    if hair.sum() >= 0.2 * known.sum() and hair.any():
-        # the hair's own colour is its lit strands: its darkest pixels are roots, the shadow between strands and the
-        # backdrop showing through (a brown helmet over a blonde head, TikTok clip 0); the pixels along the
-        # face blend hair and skin
-        lum = image[hair].astype(np.float32).mean(axis=1)
-        lit = np.zeros_like(hair)
-        lit[hair] = lum >= np.percentile(lum, LIT_FROM)
-        lit &= ~cv2.dilate((known & ~hair).astype(np.uint8), None, iterations=2).astype(bool)
-        if lit.sum() >= 20:
-            hair = lit
-        # just above the edge the cap goes on in the edge's own colours (no seam where the image ends); higher
-        # up, in the hair's
+    out = push_pull_fill(image, hole, known)  # the edge's own colours, going on
+    if head is None:
+        return out, alpha
+    skin = _skin_like(image, joints, dome)
+    texture = _hair_texture(image, _hair_ring(image, (matte > HAIR_SOLID) & ~skin, top, head), hole, head)
+    if texture is not None:
         rows = np.flatnonzero((alpha > 0.5).any(axis=1))
-        reach = max(2.0, HAIR_BLEND * (top - rows.min())) if len(rows) else 2.0
-        up = _smoothstep(0.0, reach, top - np.arange(top, dtype=np.float32))[:, None, None]
-        out[:top] = np.clip(up * push_pull_fill(image, hole, hair)[:top] + (1 - up) * out[:top] + 0.5, 0,
-                            255).astype(np.uint8)
-        known = hair
-    if known.any():
-        below = image[top:top + band].astype(np.float32)
-        detail = (below - cv2.GaussianBlur(below, (0, 0), 2.0))[known[top:top + band]]
-        strength = 1.4826 * float(np.median(np.abs(detail - np.median(detail, axis=0))))
-        if centre is None:
-            centre = (W / 2.0, float(top), float(top))
-        painted = out[:top].astype(np.float32) + STRANDS * strength * _strands((top, W), centre)[..., None]
+        height = float(top - rows.min()) if len(rows) else float(top)
+        forehead = (skin[top:top + 3].mean(axis=0) > 0.5) & (matte[top] > 0.5)
+        rise = _hairline(forehead, HAIRLINE_MAX * height)
+        up = _smoothstep(0.0, max(2.0, HAIRLINE_SOFT * height), top - yy - rise[None, :])[..., None]
+        painted = up * texture[:top] + (1 - up) * out[:top].astype(np.float32)
         out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
     return out, alpha
 
@@ -328,18 +320,123 @@ def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, 
 FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
 
 
-def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.ndarray:
-    """HxW float32 noise of unit spread drawn as strands of hair radiating from ``centre`` (x, y, radius):
-    fine across the strands, long along them."""
-    cx, cy, radius = centre
-    reach = float(np.hypot(max(cx, shape[1] - cx), max(cy, shape[0] - cy))) + 2
-    n_angle, n_radius = max(64, int(2 * np.pi * reach)), max(16, int(reach))
-    rng = np.random.default_rng(0)
-    polar = rng.standard_normal((n_angle, n_radius)).astype(np.float32)
-    polar = cv2.GaussianBlur(polar, (0, 0), sigmaX=max(1.0, STRAND_LENGTH * radius * n_radius / reach), sigmaY=1.2)
-    flat = cv2.warpPolar(polar, (shape[1], shape[0]), (cx, cy), reach,
-                         cv2.WARP_POLAR_LINEAR | cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
-    return flat / max(float(flat.std()), 1e-6)
+def _hair_ring(image: np.ndarray, candidates: np.ndarray, top: int,
+               head: tuple[float, float, float, float]) -> np.ndarray:
+    """HxW bool: the head's hair below the edge: solid ``candidates`` pixels (the matte less the face) in the band
+    along the head's outline down to the temples, in the colour most of them share (not the backdrop showing
+    through at the outline, not glasses or an earring)."""
+    H, W = candidates.shape
+    cx, cy, half, b = head
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    s = np.hypot((xx - cx) / half, (yy - cy) / b)
+    zone = (yy >= top) & (yy <= cy + HAIR_BELOW * b) & (s >= HAIR_RING[0]) & (s <= HAIR_RING[1])
+    ring = zone & candidates
+    if ring.sum() < 30:
+        return ring
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32) * np.float32([0.35, 1.0, 1.0])
+    d = np.linalg.norm(lab[ring] - np.median(lab[ring], axis=0), axis=1)
+    hair = np.zeros_like(ring)
+    hair[ring] = d < np.clip(2.5 * float(np.median(d)), *HAIR_TONE)
+    return hair
+
+
+def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
+                  head: tuple[float, float, float, float]) -> np.ndarray | None:
+    """HxWx3 float32, on ``hole``: the head's own ``hair`` carried on over the top of the head (None: too little
+    hair to take it from).
+
+    Seen from the front, hair lies along the head's outline: down the sides, over the top from a parting. So in
+    polar coordinates around the head's centre (angle from the top, radius in radii of its ellipse) the hair at
+    either side is a strip whose strands run along the angle; the cap at that side is painted from that strip,
+    turned up over the top (its angle from the edge upwards reads the strip from the edge downwards, stretched
+    to fit) and, across the strands, tiled outward from the outline with the strip's own strands, mirrored at
+    every tile so the tiles join. Unknown bins of the strip (the face, a gap in the hair) take the nearest hair
+    along their strand. The two sides meet at a soft parting; a side with no hair borrows the other's, read from
+    farther along so the two do not mirror each other."""
+    H, W = hair.shape
+    cx, cy, half, b = head
+    ys, xs = np.nonzero(hole)
+    if len(ys) == 0:
+        return None
+    dx, dy = (xs - cx) / half, (cy - ys) / b
+    radius, angle = np.hypot(dx, dy), np.arctan2(dx, dy)
+    widest = max(float(np.abs(angle).max()), 1e-3)  # where the cap's outline meets the edge
+    reach = 1.0 + HAIR_RING[1] - HAIR_RING[0]
+    n_r, n_a = int(np.ceil(max(half, b) * reach)) + 1, int(np.ceil(2 * np.pi * max(half, b))) + 1
+    radii = np.linspace(0.0, reach, n_r, dtype=np.float32)[None, :]
+    if not hair.any():
+        return None
+    # every pixel in its nearest hair pixel's colour: sampling between a strand and the backdrop beside it
+    # would carry the backdrop into the cap
+    _, (iy, ix) = ndimage.distance_transform_edt(~hair, return_indices=True)
+    source = image[iy, ix].astype(np.float32)
+    strips = []
+    for side in (-1.0, 1.0):
+        angles = side * np.linspace(widest, HAIR_SIDE, n_a, dtype=np.float32)[:, None]  # from the edge outwards
+        mx = (cx + radii * half * np.sin(angles)).astype(np.float32)
+        my = (cy - radii * b * np.cos(angles)).astype(np.float32)
+        known = cv2.remap(hair.astype(np.uint8), mx, my, cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT) > 0
+        rows = np.flatnonzero(known.mean(axis=1) > 0.05)
+        if known.sum() < 30 or len(rows) < 2:
+            strips.append(None)
+            continue
+        strip = cv2.remap(source, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        known, strip = known[:rows.max() + 1], _along_strands(strip[:rows.max() + 1], known[:rows.max() + 1])
+        inner, outer = np.percentile(np.broadcast_to(radii, known.shape)[known], [10, 90])
+        strips.append((strip, inner, max(outer - inner, 0.05)))
+    if strips[0] is None and strips[1] is None:
+        return None
+    painted = []
+    for side in (0, 1):
+        strip, inner, width = strips[side] or strips[1 - side]
+        # across the strands: tiles of the strip's width, from the outline in, every other one mirrored
+        depth = np.clip(1.0 - radius, 0.0, None)
+        tile = np.floor(depth / width)
+        within = depth - tile * width
+        r = np.where(tile % 2 == 0, inner + width - within, inner + within)
+        col = np.clip(np.round(r / reach * (n_r - 1)).astype(int), 0, n_r - 1)
+        # along the strands: from the edge up over the top reads the strip from the edge down
+        n = len(strip)
+        t = (widest - np.abs(angle)) / widest * (n - 1) + (0.0 if strips[side] else 0.5 * n)
+        t = np.mod(t, 2 * n - 2) if n > 1 else np.zeros_like(t)
+        row = np.clip(np.round(np.where(t < n, t, 2 * n - 2 - t)).astype(int), 0, n - 1)
+        painted.append(strip[row, col])
+    w = _smoothstep(-PART, PART, angle)[:, None]
+    painted = np.clip((1 - w) * painted[0] + w * painted[1], 0, 255).astype(np.uint8)
+    # hair varies in lightness, hardly in hue: strands tinted by the backdrop behind them (leaves, a purple wall)
+    # keep their light and shade but take the hair's own hue
+    lab = cv2.cvtColor(painted[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    hue = np.median(cv2.cvtColor(image[hair][None], cv2.COLOR_RGB2LAB)[0, :, 1:].astype(np.float32), axis=0)
+    lab[:, 1:] = hue + HAIR_TINT * (lab[:, 1:] - hue)
+    texture = np.zeros((H, W, 3), np.float32)
+    texture[ys, xs] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8)[None], cv2.COLOR_LAB2RGB)[0]
+    return texture
+
+
+def _along_strands(strip: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """``strip`` (angle x radius x 3) with each unknown bin taking the nearest ``known`` one in its column (along
+    the strand: hair goes on in its own colour along its length); a column with none keeps its own."""
+    n = len(known)
+    idx = np.arange(n)[:, None]
+    before = np.maximum.accumulate(np.where(known, idx, -4 * n), axis=0)
+    after = np.minimum.accumulate(np.where(known, idx, 5 * n)[::-1], axis=0)[::-1]
+    nearest = np.where(idx - before <= after - idx, before, after)
+    nearest = np.where(known.any(axis=0)[None, :], np.clip(nearest, 0, n - 1), idx)
+    return np.take_along_axis(strip, nearest[..., None], axis=0)
+
+
+def _hairline(forehead: np.ndarray, most: float) -> np.ndarray:
+    """[W] float32: how far above the edge the hair starts: over a forehead cut by the edge (runs of ``forehead``
+    along it) an arch HAIRLINE times the run's half-width high (at most ``most``); elsewhere at the edge."""
+    rise = np.zeros(len(forehead), np.float32)
+    run = np.concatenate([[False], forehead, [False]])
+    starts, ends = np.flatnonzero(run[1:] & ~run[:-1]), np.flatnonzero(~run[1:] & run[:-1])
+    x = np.arange(len(forehead), dtype=np.float32)
+    for x0, x1 in zip(starts, ends):
+        hw = max((x1 - x0) / 2.0, 1.0)
+        arch = np.sqrt(np.clip(1.0 - ((x + 0.5 - x0 - hw) / hw) ** 2, 0.0, 1.0))
+        rise = np.maximum(rise, min(HAIRLINE * hw, most) * arch)
+    return rise
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
