@@ -207,9 +207,13 @@ SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angl
 HAIR_RING = (0.7, 1.1)  # the cap's hair is taken from this band along the head's outline (in radii of its ellipse)
 HAIR_BELOW = 0.3  # ... down to this far below the eye line (in heights of the ellipse): the hair at the temples
 HAIR_SOLID = 0.97  # ... where the matte is this solid (the outline's soft rim mixes in the backdrop)
-HAIR_TONE = (8.0, 15.0)  # the ring's pixels this near its median colour (Lab, lightness a third) are its hair
+HAIR_TONE = 15.0  # the ring's pixels this near its commonest colour (Lab, lightness weighted:) are its hair
+HAIR_LIGHTNESS = 0.35  # (the strands' light and shade count for less than their hue)
+HAIR_MODE = 6.0  # ... the commonest colour: the one with most pixels this alike, among HAIR_SAMPLE of them
+HAIR_SAMPLE = 1500
 HAIR_SIDE = np.radians(135)  # hair lower down the sides than this (from the top of the head) is not the head's
 HAIR_TINT = 0.3  # the cap keeps this share of its strands' departures from the hair's median hue
+TILE_SHIFT = 0.37  # each tile across the strands reads the strip this share of its length farther on
 PART = np.radians(10)  # the hair of the two sides meets at the top in a parting this soft (half-width)
 HAIRLINE = 0.25  # a forehead cut by the edge goes on under a hairline this high (times its half-width) ...
 HAIRLINE_MAX = 0.2  # ... at most this share of the cap's height
@@ -286,7 +290,8 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
     if head is None:
         return out, alpha
     skin = _skin_like(image, joints, dome)
-    texture = _hair_texture(image, _hair_ring(image, (matte > HAIR_SOLID) & ~skin, top, head), hole, head)
+    hair = (matte > HAIR_SOLID) & ~(skin & _face_columns(joints, W)[None, :])
+    texture = _hair_texture(image, _commonest(image, hair & _hair_ring(matte > HAIR_SOLID, top, head)), hole, head)
     if texture is not None:
         rows = np.flatnonzero((alpha > 0.5).any(axis=1))
         height = float(top - rows.min()) if len(rows) else float(top)
@@ -320,23 +325,38 @@ def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, 
 FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
 
 
-def _hair_ring(image: np.ndarray, candidates: np.ndarray, top: int,
-               head: tuple[float, float, float, float]) -> np.ndarray:
-    """HxW bool: the head's hair below the edge: solid ``candidates`` pixels (the matte less the face) in the band
-    along the head's outline down to the temples, in the colour most of them share (not the backdrop showing
-    through at the outline, not glasses or an earring)."""
-    H, W = candidates.shape
+def _face_columns(joints: np.ndarray, width: int) -> np.ndarray:
+    """[width] bool: the columns the face spans (from ear to ear, or from the ear to the nose in profile): only
+    there is a pixel of the skin's colour taken for skin; beside the face it is blonde hair."""
+    points = joints[[J["left_ear"], J["right_ear"], J["left_eye"], J["right_eye"], J["nose"]], 0]
+    points = points[np.isfinite(points)]
+    x = np.arange(width)
+    if len(points) == 0:
+        return np.ones(width, bool)
+    return (x >= points.min()) & (x <= points.max())
+
+
+def _hair_ring(solid: np.ndarray, top: int, head: tuple[float, float, float, float]) -> np.ndarray:
+    """HxW bool: the ``solid`` pixels (the matte's) below the edge in the band along the head's outline, down to
+    the temples: where its hair is, if it has hair there."""
+    H, W = solid.shape
     cx, cy, half, b = head
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     s = np.hypot((xx - cx) / half, (yy - cy) / b)
-    zone = (yy >= top) & (yy <= cy + HAIR_BELOW * b) & (s >= HAIR_RING[0]) & (s <= HAIR_RING[1])
-    ring = zone & candidates
-    if ring.sum() < 30:
-        return ring
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32) * np.float32([0.35, 1.0, 1.0])
-    d = np.linalg.norm(lab[ring] - np.median(lab[ring], axis=0), axis=1)
-    hair = np.zeros_like(ring)
-    hair[ring] = d < np.clip(2.5 * float(np.median(d)), *HAIR_TONE)
+    return (yy >= top) & (yy <= cy + HAIR_BELOW * b) & (s >= HAIR_RING[0]) & (s <= HAIR_RING[1]) & solid
+
+
+def _commonest(image: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """HxW bool: the ``candidates`` near their commonest colour (the one with the most of them closely alike, on
+    an even sample): the hair, not the backdrop showing through it, glasses or an earring. The channels' medians
+    land on the blend of light strands and dark roots: a brown helmet over a blonde head (TikTok clip 0)."""
+    if candidates.sum() < 30:
+        return candidates
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)[candidates] * np.float32([HAIR_LIGHTNESS, 1.0, 1.0])
+    sample = lab[::max(1, len(lab) // HAIR_SAMPLE)]
+    near = (np.linalg.norm(sample[:, None, :] - sample[None, :, :], axis=2) < HAIR_MODE).sum(axis=1)
+    hair = np.zeros_like(candidates)
+    hair[candidates] = np.linalg.norm(lab - sample[np.argmax(near)], axis=1) < HAIR_TONE
     return hair
 
 
@@ -393,11 +413,11 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
         depth = np.clip(1.0 - radius, 0.0, None)
         tile = np.floor(depth / width)
         within = depth - tile * width
-        r = np.where(tile % 2 == 0, inner + width - within, inner + within)
+        r = inner + width - within
         col = np.clip(np.round(r / reach * (n_r - 1)).astype(int), 0, n_r - 1)
         # along the strands: from the edge up over the top reads the strip from the edge down
         n = len(strip)
-        t = (widest - np.abs(angle)) / widest * (n - 1) + (0.0 if strips[side] else 0.5 * n)
+        t = (widest - np.abs(angle)) / widest * (n - 1) + (0.0 if strips[side] else 0.5 * n) + TILE_SHIFT * n * tile
         t = np.mod(t, 2 * n - 2) if n > 1 else np.zeros_like(t)
         row = np.clip(np.round(np.where(t < n, t, 2 * n - 2 - t)).astype(int), 0, n - 1)
         painted.append(strip[row, col])
