@@ -130,7 +130,7 @@ def test_the_cap_is_painted_with_the_hairs_own_strands(tmp_path):
     assert solid.sum() > 200 and visible.sum() > 200
     (painted, lined), (real, hair_lined) = _grain(solid, above), _grain(visible, shown)
     assert 0.45 * real < painted < 2.0 * real, f"the cap's fine detail {painted:.1f}, the hair's {real:.1f}"
-    assert lined > 0.55, f"the cap's detail runs one way by {lined:.2f} (speckle, not strands; the hair's {hair_lined:.2f})"
+    assert lined > 0.55, f"its detail runs one way by {lined:.2f} (speckle, not strands; the hair's {hair_lined:.2f})"
     colour = np.median(above[solid][:, :3].astype(float), axis=0)
     hair_colour = np.median(shown[visible].astype(float), axis=0)
     assert np.linalg.norm(colour - hair_colour) < 35, f"the cap is {colour}, the hair {hair_colour}"

@@ -207,8 +207,8 @@ SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angl
 HAIR_RING = (0.7, 1.1)  # the cap's hair is taken from this band along the head's outline (in radii of its ellipse)
 HAIR_BELOW = 0.3  # ... down to this far below the eye line (in heights of the ellipse): the hair at the temples
 HAIR_SOLID = 0.97  # ... where the matte is this solid (the outline's soft rim mixes in the backdrop)
-HAIR_TONE = 15.0  # the ring's pixels this near its commonest colour (Lab, lightness weighted:) are its hair
-HAIR_LIGHTNESS = 0.35  # (the strands' light and shade count for less than their hue)
+HAIR_TONE = 15.0  # the ring's pixels this near its commonest colour (Lab, lightness times HAIR_LIGHTNESS) are hair
+HAIR_LIGHTNESS = 0.35  # (strands' light and shade differ more than their hue; shaded skin differs in hue)
 HAIR_MODE = 6.0  # ... the commonest colour: the one with most pixels this alike, among HAIR_SAMPLE of them
 HAIR_SAMPLE = 1500
 HAIR_SIDE = np.radians(135)  # hair lower down the sides than this (from the top of the head) is not the head's
@@ -290,8 +290,9 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
     if head is None:
         return out, alpha
     skin = _skin_like(image, joints, dome)
-    hair = (matte > HAIR_SOLID) & ~(skin & _face_columns(joints, W)[None, :])
-    texture = _hair_texture(image, _commonest(image, hair & _hair_ring(matte > HAIR_SOLID, top, head)), hole, head)
+    solid = matte > HAIR_SOLID
+    hair = _commonest(image, _hair_ring(solid, top, head) & ~(skin & _face_columns(joints, W)[None, :]))
+    texture = _hair_texture(image, hair, hole, head)
     if texture is not None:
         rows = np.flatnonzero((alpha > 0.5).any(axis=1))
         height = float(top - rows.min()) if len(rows) else float(top)
@@ -352,7 +353,8 @@ def _commonest(image: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     land on the blend of light strands and dark roots: a brown helmet over a blonde head (TikTok clip 0)."""
     if candidates.sum() < 30:
         return candidates
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)[candidates] * np.float32([HAIR_LIGHTNESS, 1.0, 1.0])
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)[candidates]
+    lab *= np.float32([HAIR_LIGHTNESS, 1.0, 1.0])
     sample = lab[::max(1, len(lab) // HAIR_SAMPLE)]
     near = (np.linalg.norm(sample[:, None, :] - sample[None, :, :], axis=2) < HAIR_MODE).sum(axis=1)
     hair = np.zeros_like(candidates)
@@ -369,14 +371,15 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     polar coordinates around the head's centre (angle from the top, radius in radii of its ellipse) the hair at
     either side is a strip whose strands run along the angle; the cap at that side is painted from that strip,
     turned up over the top (its angle from the edge upwards reads the strip from the edge downwards, stretched
-    to fit) and, across the strands, tiled outward from the outline with the strip's own strands, mirrored at
-    every tile so the tiles join. Unknown bins of the strip (the face, a gap in the hair) take the nearest hair
-    along their strand. The two sides meet at a soft parting; a side with no hair borrows the other's, read from
-    farther along so the two do not mirror each other."""
+    to fit) and, across the strands, tiled outward from the outline with the strip's own strands, each tile
+    reading the strip farther along (mirrored tiles drew chevrons of slanted strands). Unknown bins of the strip
+    (the face, a gap in the hair) take the nearest hair along their strand. The two sides meet at a soft parting;
+    a side with no hair borrows the other's, read from farther along so the two do not mirror each other. The
+    strands keep their light and shade but take the hair's own hue."""
     H, W = hair.shape
     cx, cy, half, b = head
     ys, xs = np.nonzero(hole)
-    if len(ys) == 0:
+    if len(ys) == 0 or not hair.any():
         return None
     dx, dy = (xs - cx) / half, (cy - ys) / b
     radius, angle = np.hypot(dx, dy), np.arctan2(dx, dy)
@@ -384,8 +387,6 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     reach = 1.0 + HAIR_RING[1] - HAIR_RING[0]
     n_r, n_a = int(np.ceil(max(half, b) * reach)) + 1, int(np.ceil(2 * np.pi * max(half, b))) + 1
     radii = np.linspace(0.0, reach, n_r, dtype=np.float32)[None, :]
-    if not hair.any():
-        return None
     # every pixel in its nearest hair pixel's colour: sampling between a strand and the backdrop beside it
     # would carry the backdrop into the cap
     _, (iy, ix) = ndimage.distance_transform_edt(~hair, return_indices=True)
@@ -409,7 +410,7 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     painted = []
     for side in (0, 1):
         strip, inner, width = strips[side] or strips[1 - side]
-        # across the strands: tiles of the strip's width, from the outline in, every other one mirrored
+        # across the strands: tiles of the strip's width, from the outline in
         depth = np.clip(1.0 - radius, 0.0, None)
         tile = np.floor(depth / width)
         within = depth - tile * width
@@ -417,7 +418,7 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
         col = np.clip(np.round(r / reach * (n_r - 1)).astype(int), 0, n_r - 1)
         # along the strands: from the edge up over the top reads the strip from the edge down
         n = len(strip)
-        t = (widest - np.abs(angle)) / widest * (n - 1) + (0.0 if strips[side] else 0.5 * n) + TILE_SHIFT * n * tile
+        t = (widest - np.abs(angle)) / widest * (n - 1) + TILE_SHIFT * n * tile + (0.0 if strips[side] else 0.5 * n)
         t = np.mod(t, 2 * n - 2) if n > 1 else np.zeros_like(t)
         row = np.clip(np.round(np.where(t < n, t, 2 * n - 2 - t)).astype(int), 0, n - 1)
         painted.append(strip[row, col])
