@@ -214,10 +214,11 @@ HAIR_SAMPLE = 1500
 HAIR_SIDE = np.radians(135)  # hair lower down the sides than this (from the top of the head) is not the head's
 HAIR_TINT = 0.3  # the cap keeps this share of its strands' departures from the hair's median hue
 TILE_SHIFT = 0.37  # each tile across the strands reads the strip this share of its length farther on
+TILE_BLEND = 0.3  # ... and the tile outside it fades out over this share of its width
 PART = np.radians(10)  # the hair of the two sides meets at the top in a parting this soft (half-width)
-HAIRLINE = 0.25  # a forehead cut by the edge goes on under a hairline this high (times its half-width) ...
-HAIRLINE_MAX = 0.2  # ... at most this share of the cap's height
-HAIRLINE_SOFT = 0.1  # the hair takes over from the edge's colours over this share of the cap's height
+HAIRLINE = 0.12  # a forehead cut by the edge goes on under a hairline this high (times its half-width) ...
+HAIRLINE_MAX = 0.1  # ... at most this share of the cap's height
+HAIRLINE_SOFT = 0.15  # the hair takes over from the edge's colours over this share of the cap's height
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
@@ -408,20 +409,19 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     if strips[0] is None and strips[1] is None:
         return None
     painted = []
+    depth = np.clip(1.0 - radius, 0.0, None)  # in from the outline
+    along = (widest - np.abs(angle)) / widest  # from the edge up over the top: the strip from the edge down
     for side in (0, 1):
         strip, inner, width = strips[side] or strips[1 - side]
-        # across the strands: tiles of the strip's width, from the outline in
-        depth = np.clip(1.0 - radius, 0.0, None)
+        start = 0.0 if strips[side] else 0.5
+        # across the strands: tiles of the strip's width from the outline in, each read farther along the strip;
+        # over the first TILE_BLEND of a tile the one outside it goes on and fades out (no hard ring between them)
         tile = np.floor(depth / width)
         within = depth - tile * width
-        r = inner + width - within
-        col = np.clip(np.round(r / reach * (n_r - 1)).astype(int), 0, n_r - 1)
-        # along the strands: from the edge up over the top reads the strip from the edge down
-        n = len(strip)
-        t = (widest - np.abs(angle)) / widest * (n - 1) + TILE_SHIFT * n * tile + (0.0 if strips[side] else 0.5 * n)
-        t = np.mod(t, 2 * n - 2) if n > 1 else np.zeros_like(t)
-        row = np.clip(np.round(np.where(t < n, t, 2 * n - 2 - t)).astype(int), 0, n - 1)
-        painted.append(strip[row, col])
+        fresh = _strip_at(strip, along, inner + width - within, start + TILE_SHIFT * tile, reach)
+        going_on = _strip_at(strip, along, inner - within, start + TILE_SHIFT * (tile - 1), reach)
+        w = np.where(tile > 0, _smoothstep(0.0, TILE_BLEND * width, within), 1.0)[:, None]
+        painted.append(w * fresh + (1 - w) * going_on)
     w = _smoothstep(-PART, PART, angle)[:, None]
     painted = np.clip((1 - w) * painted[0] + w * painted[1], 0, 255).astype(np.uint8)
     # hair varies in lightness, hardly in hue: strands tinted by the backdrop behind them (leaves, a purple wall)
@@ -432,6 +432,20 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     texture = np.zeros((H, W, 3), np.float32)
     texture[ys, xs] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8)[None], cv2.COLOR_LAB2RGB)[0]
     return texture
+
+
+def _strip_at(strip: np.ndarray, along: np.ndarray, radius: np.ndarray, shift: np.ndarray | float,
+              reach: float) -> np.ndarray:
+    """[N, 3] float32: ``strip`` (angle x radius x 3, radii 0..``reach``) read bilinearly at ``along`` (0..1: from
+    its first row to its last) plus ``shift`` strip lengths, reflected at its ends, and at ``radius``."""
+    n, n_r = strip.shape[:2]
+    t = np.mod((along + shift) * (n - 1), 2 * n - 2)
+    t = np.minimum(np.where(t < n - 1, t, 2 * n - 2 - t), n - 1)
+    c = np.clip(radius / reach * (n_r - 1), 0, n_r - 1)
+    t0, c0 = np.minimum(t.astype(int), n - 2), np.minimum(c.astype(int), n_r - 2)
+    ft, fc = (t - t0)[:, None], (c - c0)[:, None]
+    return ((1 - ft) * ((1 - fc) * strip[t0, c0] + fc * strip[t0, c0 + 1])
+            + ft * ((1 - fc) * strip[t0 + 1, c0] + fc * strip[t0 + 1, c0 + 1]))
 
 
 def _along_strands(strip: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -455,7 +469,7 @@ def _hairline(forehead: np.ndarray, most: float) -> np.ndarray:
     x = np.arange(len(forehead), dtype=np.float32)
     for x0, x1 in zip(starts, ends):
         hw = max((x1 - x0) / 2.0, 1.0)
-        arch = np.sqrt(np.clip(1.0 - ((x + 0.5 - x0 - hw) / hw) ** 2, 0.0, 1.0))
+        arch = np.clip(1.0 - ((x + 0.5 - x0 - hw) / hw) ** 2, 0.0, 1.0)  # meeting the hair at a slant
         rise = np.maximum(rise, min(HAIRLINE * hw, most) * arch)
     return rise
 
