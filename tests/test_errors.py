@@ -34,3 +34,13 @@ def test_remote_errors_live_in_errors_and_keep_the_service_code():
     exc = errors.RateLimited("too many requests.", code=1303, http_status=429)
     assert exc.remote_code == 1303 and exc.http_status == 429 and exc.code == "remote"
     assert errors.JobNotFound("no job 3.").exit_code == 2
+
+
+def test_a_finding_prints_only_the_facts_it_has():
+    """A measurement without a limit (a video with no frames) reads "measured: 0", not "limit: None"."""
+    from motion_transfer.finding import Finding, format_findings
+
+    text = format_findings([Finding("no_frames", "error", "the video has no frames.", "v.mp4", 0, None, "re-export")])
+    assert "measured: 0" in text and "None" not in text
+    both = format_findings([Finding("video_bytes", "error", "too large.", "v.mp4", 120, 100, "shrink it")])
+    assert "measured: 120   limit: 100" in both

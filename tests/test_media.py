@@ -198,14 +198,59 @@ def test_writer_pads_odd_sizes_and_copies_trimmed_audio(tmp_path):
         assert float(a.duration * a.time_base) == pytest.approx(1.0, abs=0.05)
 
 
+def _tone(seconds: float, rate: int = 16000) -> tuple[np.ndarray, int]:
+    t = np.arange(int(seconds * rate)) / rate
+    return (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)[None], rate
+
+
+def test_aac_audio_is_copied_not_re_encoded(tmp_path):
+    """AAC from the motion video goes into the result packet for packet (no CPU, no generation loss), trimmed to
+    the frames written; audio in another codec is re-encoded to AAC."""
+    src = write_clip(tmp_path / "src.mp4", seconds=2.0, audio=True)
+    out = tmp_path / "out.mp4"
+    with VideoWriter(out, 10, 32, 32, audio_from=src, frames=10) as w:
+        for _ in range(10):
+            w.write(np.zeros((32, 32, 3), np.uint8))
+    with av.open(str(src)) as c:
+        source = [bytes(p) for p in c.demux(c.streams.audio[0]) if p.size]
+    with av.open(str(out)) as c:
+        a = c.streams.audio[0]
+        copied = [bytes(p) for p in c.demux(a) if p.size]
+        assert float(a.duration * a.time_base) == pytest.approx(1.0, abs=0.07)
+    assert 10 < len(copied) < len(source) and copied == source[:len(copied)]
+
+    pcm = tmp_path / "pcm.mov"
+    samples, rate = _tone(2.0)
+    with av.open(str(pcm), "w") as c:
+        v = c.add_stream("mpeg4", rate=10)
+        v.width, v.height, v.pix_fmt = 32, 32, "yuv420p"
+        s = c.add_stream("pcm_s16le", rate=rate, layout="mono")
+        for i in range(20):
+            c.mux(v.encode(av.VideoFrame.from_ndarray(np.zeros((32, 32, 3), np.uint8), format="rgb24")))
+        for i in range(0, samples.shape[1], 1024):
+            f = av.AudioFrame.from_ndarray((samples[:, i:i + 1024] * 32767).astype(np.int16), format="s16",
+                                           layout="mono")
+            f.sample_rate = rate
+            c.mux(s.encode(f))
+        c.mux(v.encode(None))
+        c.mux(s.encode(None))
+    with VideoWriter(tmp_path / "re.mp4", 10, 32, 32, audio_from=pcm) as w:
+        for _ in range(10):
+            w.write(np.zeros((32, 32, 3), np.uint8))
+    with av.open(str(tmp_path / "re.mp4")) as c:
+        a = c.streams.audio[0]
+        assert a.codec_context.name == "aac"
+        assert float(a.duration * a.time_base) == pytest.approx(1.0, abs=0.05)
+
+
 def test_audio_encoded_ahead_is_the_audio_encoded_at_the_end(tmp_path):
     """A writer told how many frames are coming encodes the audio on a thread while they are written: the same
     packets, trimmed to the same length, as encoding it after the last frame; an aborted one leaves nothing."""
-    src = write_clip(tmp_path / "src.mp4", seconds=2.0, audio=True)
+    tone = _tone(2.0)
     packets = {}
     for frames in (None, 12):
         out = tmp_path / f"out{frames}.mp4"
-        with VideoWriter(out, 10, 32, 32, audio_from=src, frames=frames) as w:
+        with VideoWriter(out, 10, 32, 32, audio=tone, frames=frames) as w:
             for i in range(12):
                 w.write(np.full((32, 32, 3), i * 20, np.uint8))
         with av.open(str(out)) as c:
@@ -213,7 +258,7 @@ def test_audio_encoded_ahead_is_the_audio_encoded_at_the_end(tmp_path):
         assert probe(out).frame_count == 12
     assert len(packets[12]) > 10 and packets[12] == packets[None]
     with pytest.raises(RuntimeError):
-        with VideoWriter(tmp_path / "aborted.mp4", 10, 32, 32, audio_from=src, frames=12) as w:
+        with VideoWriter(tmp_path / "aborted.mp4", 10, 32, 32, audio=tone, frames=12) as w:
             w.write(np.zeros((32, 32, 3), np.uint8))
             raise RuntimeError("boom")
     assert not (tmp_path / "aborted.mp4").exists()

@@ -166,3 +166,22 @@ def test_a_head_larger_than_the_actors_is_moved_into_view_and_an_actor_sized_one
     assert framed.shift > 0
     framed.apply(motion)
     assert np.percentile(head_top(rig, motion), 5) >= -1.0
+
+
+def test_a_body_cut_just_under_the_hips_continues_its_clothes_instead_of_drawing_thighs(tmp_path):
+    """An image cut a sliver below the hips shows the clothes' hem, not legs: no leg layer (it swung with legs
+    the image does not show and ended in ragged pieces), and the body layer goes on past the bottom edge, so the
+    cut never shows as an edge in mid-air (TikTok clip 1's character driven by clip 2's dance)."""
+    from motion_transfer.engines.puppet.model import PARTS
+    from motion_transfer.pose.skeleton import J
+
+    path = tmp_path / "full.png"
+    joints = make_character(path, size=(480, 640), style="person", pose="a-pose")
+    hips = joints[[J["left_hip"], J["right_hip"]], 1].mean()
+    shoulders = joints[[J["left_shoulder"], J["right_shoulder"]], 1].mean()
+    bottom = int(round(hips + 0.06 * (hips - shoulders)))
+    rig = rig_character(read_image(path)[:bottom])
+    assert not any(layer.name.startswith("leg") for layer in rig.layers)
+    assert not np.isin(rig.labels, [PARTS.index(p) for p in ("l_upper_leg", "r_upper_leg")]).any()
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    assert body.vertices[:, 1].max() > bottom + 0.2 * (hips - shoulders)

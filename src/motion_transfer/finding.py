@@ -52,8 +52,9 @@ def format_findings(findings: Sequence[Finding]) -> str:
                              width=max(40, width - len(indent)))
         lines.append(head + body[0])
         lines += [indent + b for b in body[1:]]
-        if f.measured is not None or f.limit is not None:
-            lines.append(f"{indent}measured: {f.measured}   limit: {f.limit}")
+        facts = [f"{k}: {v}" for k, v in (("measured", f.measured), ("limit", f.limit)) if v is not None]
+        if facts:  # a fact that has no value is left out, not printed as "None"
+            lines.append(indent + "   ".join(facts))
         if f.fix:
             lines += textwrap.wrap(f"fix: {f.fix}", width=max(40 + len(indent), width), initial_indent=indent,
                                    subsequent_indent=indent + "     ")

@@ -19,9 +19,10 @@ from ...pose.skeleton import J
 from ...request import Progress
 from .background import remove_character
 from .extras import with_attached_parts
+from .framing import hem_as_body
 from .matte import make_matte
 from .mesh import build_layers
-from .model import Rig
+from .model import PARTS, Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
 from .twin import add_twin_limbs
@@ -112,6 +113,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
+        labels = hem_as_body(labels, joints)
+        used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,

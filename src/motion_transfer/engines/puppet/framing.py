@@ -13,7 +13,7 @@ import numpy as np
 
 from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J
-from .model import ARM_PARTS, LAYERS, PARTS, Rig
+from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
 from .render import bone_transforms
 
 KNEES = (J["left_knee"], J["right_knee"])
@@ -41,6 +41,24 @@ def _torso_length(rig: Rig) -> float:
     return float(np.linalg.norm(ext[MS] - ext[MH]))
 
 
+def cut_under_hips(joints: np.ndarray, height: int) -> bool:
+    """Whether the image's bottom edge cuts the body above the hips or at most STUB_MIN torso lengths below
+    them: what shows below the hips is then the hem of the clothes over a sliver of thigh, not legs."""
+    ext = extend(joints.astype(np.float64))
+    return bool(height - 1 - ext[MH, 1] < STUB_MIN * float(np.linalg.norm(ext[MS] - ext[MH])))
+
+
+def hem_as_body(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """``labels`` with the legs' pixels given to the torso when the image's bottom edge cuts the body just under
+    the hips. Those pixels are the shirt's hem and a sliver of shorts: as thigh layers they swung with legs the
+    image does not show and ended in ragged pieces above the continued body (TikTok clip 1's character driven by
+    clip 2's dance); as the torso's they continue straight past the edge with the rest of the clothes."""
+    if not cut_under_hips(joints, labels.shape[0]):
+        return labels
+    legs = [PARTS.index(p) for p in LEG_PARTS["left"] + LEG_PARTS["right"]]
+    return np.where(np.isin(labels, legs), np.int16(PARTS.index("torso")), labels).astype(labels.dtype)
+
+
 def body_cut(rig: Rig) -> np.ndarray | None:
     """[3, 2] left end, middle and right end of where the image's bottom edge cuts the body (rig pixels), or
     None when the image shows the legs (a knee with some leg below it) or the body does not reach the bottom
@@ -60,7 +78,7 @@ def cut_room(rig: Rig) -> float:
     """Share of the output's height the cut may rise into view from its bottom edge: CLOTHES_ROOM where the
     body is continued past the image's bottom edge (clothes, arms), none where the cut runs through parts that
     end there (thighs, a cape) a visible way below the hips, which would show their cut ends."""
-    if rig.height - 1 - extend(rig.joints.astype(np.float64))[MH, 1] < STUB_MIN * _torso_length(rig):
+    if cut_under_hips(rig.joints, rig.height):
         return CLOTHES_ROOM
     on_cut = rig.labels[-1][rig.matte[-1] > 0.5] if rig.labels is not None and rig.matte is not None else []
     if len(on_cut) == 0:
