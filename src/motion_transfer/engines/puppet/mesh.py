@@ -282,26 +282,29 @@ def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray)
         r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
         soft = 1.0 - _smoothstep(1.0 - CAP_FEATHER, 1.0, r)
         alpha = np.maximum(alpha, soft * (xx >= cx - half) * (xx <= cx + half))
-    band = max(4, round(0.04 * (H - top)))
-    known = np.zeros((H, W), bool)
-    known[top:top + band] = matte[top:top + band] > 0.5
     hole = np.zeros((H, W), bool)
     hole[:top] = alpha > 0.004
-    out = push_pull_fill(image, hole, known)  # the edge's own colours, going on
-    if head is None:
-        return out, alpha
     skin = _skin_like(image, joints, dome)
-    solid = matte > HAIR_SOLID
-    hair = _commonest(image, _hair_ring(solid, top, head) & ~(skin & _face_columns(joints, W)[None, :]))
-    texture = _hair_texture(image, hair, hole, head)
-    if texture is not None:
-        rows = np.flatnonzero((alpha > 0.5).any(axis=1))
-        height = float(top - rows.min()) if len(rows) else float(top)
-        forehead = (skin[top:top + 3].mean(axis=0) > 0.5) & (matte[top] > 0.5)
-        rise = _hairline(forehead, HAIRLINE_MAX * height)
-        up = _smoothstep(0.0, max(2.0, HAIRLINE_SOFT * height), top - yy - rise[None, :])[..., None]
-        painted = up * texture[:top] + (1 - up) * out[:top].astype(np.float32)
-        out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
+    texture = None
+    if head is not None:
+        solid = matte > HAIR_SOLID
+        hair = _commonest(image, _hair_ring(solid, top, head) & ~(skin & _face_columns(joints, W)[None, :]))
+        texture = _hair_texture(image, hair, hole, head)
+    if texture is None:  # no hair to carry on: the colours along the edge, spread over the cap
+        band = max(4, round(0.04 * (H - top)))
+        known = np.zeros((H, W), bool)
+        known[top:top + band] = matte[top:top + band] > 0.5
+        return push_pull_fill(image, hole, known), alpha
+    rows = np.flatnonzero((alpha > 0.5).any(axis=1))
+    height = float(top - rows.min()) if len(rows) else float(top)
+    forehead = (skin[top:top + 3].mean(axis=0) > 0.5) & (matte[top] > 0.5)
+    rise = _hairline(forehead, HAIRLINE_MAX * height)
+    up = _smoothstep(0.0, max(2.0, HAIRLINE_SOFT * height), top - yy - rise[None, :])[..., None]
+    # below the hairline the edge's own row goes on (the image's padding repeats it): a smoothed fill of the rows
+    # under the edge met the image in a visible line across the forehead
+    painted = up * texture[:top] + (1 - up) * image[:top].astype(np.float32)
+    out = image.copy()
+    out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), image[:top]).astype(np.uint8)
     return out, alpha
 
 
