@@ -8,6 +8,7 @@ mannequin's parted lips and closed lids only weakly; on real faces ``bench/face_
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -542,3 +543,70 @@ def test_an_animal_face_the_face_model_cannot_read_talks_with_the_simple_model()
     unseen[[2, 5, 9, 10]] = 0.0
     assert face_rig_for(fox.image, joints, unseen) is None
     assert face_finding(None, faces).code == "face_still"
+
+
+def test_a_strangers_big_expression_stays_within_a_natural_range(monkeypatch):
+    """Another actor's laugh (the generated talking face with its mouth stretched 1.7x as wide and its lips
+    parted far) does not swell the character's face: its mouth widens at most to a broad smile's 1.3x and no
+    landmark moves more than ``EXPR_CAP`` face sizes, while the plain talking face still drives it unchanged."""
+    from motion_transfer.engines.puppet.face import EXPR_CAP, MOUTH_WIDEN, face_drive, face_targets
+
+    _, _, faces = _talk()
+    _, _, face = _character()
+    big = faces.copy()
+    for t in range(1, len(big)):
+        centre = big[t, list(fm.MOUTH_CORNERS)].mean(axis=0)
+        near = np.linalg.norm(big[t, :, :2] - centre[:2], axis=1) < 0.6 * fm.face_size(big[t])
+        big[t, near, 0] = centre[0] + 1.7 * (big[t, near, 0] - centre[0])
+        low = near & (big[t, :, 1] > centre[1])
+        big[t, low, 1] += 0.25 * fm.face_size(big[t])
+    a, b = fm.MOUTH_CORNERS
+    rest_width = np.linalg.norm(face.points[b, :2] - face.points[a, :2])
+
+    def widest(drive) -> tuple[float, float]:
+        pts = np.stack([face_targets(face, drive, t) for t in range(len(faces))])
+        width = np.linalg.norm(pts[:, b] - pts[:, a], axis=1).max() / rest_width
+        no_turn = replace(drive, rotation=np.broadcast_to(np.eye(3), drive.rotation.shape).copy())
+        moved = np.stack([face_targets(face, no_turn, t) for t in range(len(faces))]) - face.points[:, :2]
+        return float(width), float(np.linalg.norm(moved, axis=2).max() / face.size)
+
+    width, moved = widest(face_drive(big.astype(np.float32)))
+    assert width < MOUTH_WIDEN[1] + 0.05, width
+    assert moved < EXPR_CAP + 0.02, moved
+    # the generated talking face's own expression is a small one: the softening leaves it as it is
+    from motion_transfer.engines.puppet import face as face_module
+
+    plain = face_drive(faces.astype(np.float32))
+    monkeypatch.setattr(face_module, "EXPR_KNEE", 10.0)
+    monkeypatch.setattr(face_module, "EXPR_CAP", 20.0)
+    monkeypatch.setattr(face_module, "MOUTH_WIDEN", (10.0, 20.0))
+    raw = face_drive(faces.astype(np.float32))
+    assert np.allclose(plain.expression, raw.expression, atol=1e-9)
+    assert np.allclose(plain.width, raw.width, atol=1e-9)
+
+
+def test_a_strangers_face_is_measured_from_the_actors_usual_face_not_its_first_frame():
+    """The actor's first frame caught pursing its lips (the generated talking face, its mouth 0.75x as wide in
+    frame 0 only): measured from that frame, the actor's ordinary mouth reads as a 1.3x widening all clip long,
+    and a stranger's character (whose image shows its own resting face) grinned through the whole video. Its
+    mouth keeps its own width where the actor's is ordinary; only the pursed frame narrows it."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    pursed = faces.copy()
+    centre = pursed[0, list(fm.MOUTH_CORNERS)].mean(axis=0)
+    lips = np.linalg.norm(pursed[0, :, :2] - centre[:2], axis=1) < 0.35 * fm.face_size(pursed[0])
+    pursed[0, lips, 0] = centre[0] + 0.75 * (pursed[0, lips, 0] - centre[0])
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = pursed.astype(np.float32)
+    animator, _ = face_animator(rig, track)
+    assert animator is not None
+    a, b = fm.MOUTH_CORNERS
+    rest = np.linalg.norm(animator.face.points[b, :2] - animator.face.points[a, :2])
+    width = np.array([np.linalg.norm(np.subtract(*animator.targets(t)[[b, a]])) for t in range(len(faces))]) / rest
+    assert np.median(width[1:]) < 1.08, width
+    assert width[0] < 0.9, width

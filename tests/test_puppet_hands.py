@@ -285,3 +285,33 @@ def test_a_possible_hand_is_told_from_a_misreading():
     assert not plausible(wrong).any()
     wrong[:, 8] = np.nan
     assert not plausible(wrong).any()
+
+
+def test_a_curled_finger_is_shaded_darker_than_the_open_hand():
+    """Bones the actor's curl shows shorter (pointing towards the camera) are drawn darker, by ``FORE_SHADE``
+    times how much shorter: at the generated clip's fullest curl the character's fingers beyond the knuckles
+    are clearly darker than its open fingers were, and the palm away from the fingers keeps its colour."""
+    from motion_transfer.engines.puppet.hands import BONES, HandAnimator, hand_drive
+
+    clip, _, rgb, joints, rig, tex = _right_hand()
+    rest = tex.copy()
+    t = int(np.argmax(finger_bends(clip.hands[:, 1]).mean(axis=1)))
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(clip.to_track().right_hand), tex, (0, 0))
+    anim.apply(t)
+    yy, xx = np.mgrid[:rgb.shape[0], :rgb.shape[1]]
+    a, b = joints[5], joints[17]  # the knuckle line; the fingers lie on the side away from the wrist
+    n = np.array([a[1] - b[1], b[0] - a[0]])
+    n *= -np.sign(np.dot(joints[0] - a, n))
+    past = (xx - a[0]) * n[0] + (yy - a[1]) * n[1] > 0
+
+    def luma(img, where):
+        return float(img[:, :, :3][where & (img[:, :, 3] > 127)].astype(float).mean())
+
+    assert luma(tex, past) < 0.94 * luma(rest, past)
+    size = float(hand_size(joints))
+    far = np.min([np.hypot(xx - (joints[i, 0] + joints[j, 0]) / 2, yy - (joints[i, 1] + joints[j, 1]) / 2)
+                  for i, j in BONES], axis=0) > 0.25 * size
+    palm = far & ~past & (rest[:, :, 3] > 127) & (tex[:, :, 3] > 127)
+    assert palm.sum() > 100
+    assert abs(luma(tex, palm) - luma(rest, palm)) < 1.0

@@ -64,6 +64,15 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
+# stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
+# turned by 28 deg reads up to 0.063, a far dancer's small face, TikTok clip 1, 0.07 in a tenth of its frames
+# and up to 0.135), not at all beyond the second; its largest landmark motion softened past the knee, never
+# past the cap (face sizes: a wide-open mouth moves the chin about 0.3); the mouth's widening (width ratio)
+# likewise: a broad smile is about 1.3
+EXPR_MISFIT = (0.07, 0.12)
+EXPR_KNEE, EXPR_CAP = 0.2, 0.3
+MOUTH_WIDEN = (1.15, 1.3)
 # A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
 # the closing lid would stretch into a dark band) fades to the eyelid's own skin, fully at ``LID_SHUT_AT``, and
 # the lashes are drawn once along the closed lid. ``LID_MARGIN``: how far around the lid landmarks the opening
@@ -337,14 +346,23 @@ def turn_rotation(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     return Ry @ Rx
 
 
-def face_drive(track_face: np.ndarray, with_expression: bool = True) -> FaceDrive | None:
-    """The actor's face motion from the track's face mesh [T, 468, 3]; None when no face was seen."""
+def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: str = "first") -> FaceDrive | None:
+    """The actor's face motion from the track's face mesh [T, 468, 3]; None when no face was seen. ``neutral``:
+    what the expression is measured from: "first", the first seen frame (the image is that frame: it shows
+    that expression already), or "typical", the actor's usual face (each landmark's median over the clip, and
+    the median eye and mouth opening): a stranger's image shows its own resting face, and measured from a
+    first frame caught pursing the lips or winking, the actor's ordinary face would widen the character's
+    mouth or open its eye all clip long."""
     valid = np.isfinite(track_face).all(axis=(1, 2))
     if not valid.any():
         return None
     T = len(track_face)
     f = _hold(track_face.astype(np.float64), valid)
     first = f[int(np.flatnonzero(valid)[0])]
+
+    def ref(x: np.ndarray) -> np.ndarray:
+        return x[0] if neutral == "first" else np.median(x[valid], axis=0)
+
     ang = fm.head_angles(f)
     turn = np.clip(ang[:, :2] - ang[0, :2], -MAX_TURN, MAX_TURN)
     # lids: the actor's eye opening between its open eye (a high percentile over the clip, so a first frame
@@ -352,19 +370,49 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True) -> FaceDriv
     eyes = fm.eye_opening(f)
     wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
     eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
-    eyes = np.clip(eyes / np.maximum(eyes[0], 0.3), 0.0, 1.3)  # the image shows the first frame's eyes
+    eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, 1.3)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
-    mouth = fm.mouth_opening(f) - fm.mouth_opening(first)
-    width = fm.mouth_width(f) / max(float(fm.mouth_width(first)), 1e-6)
+    opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
+    mouth = opening - ref(opening)
+    width = mouth_width / max(float(ref(mouth_width)), 1e-6)
     expr = None
     if with_expression:
         stable = list(fm.STABLE)
-        expr = np.zeros_like(f)
+        aligned = np.zeros_like(f)
+        misfit = np.zeros(T)
         for t in range(T):
             s, R, tt = fm.similarity(f[t, stable], first[stable])
-            expr[t] = (s * f[t] @ R.T + tt - first) / size0
+            aligned[t] = s * f[t] @ R.T + tt
+            misfit[t] = float(np.linalg.norm(aligned[t, stable] - first[stable], axis=1).mean()) / size0
+        expr = (aligned - ref(aligned)) / size0
+        gain = expression_gain(expr, misfit, width)
+        expr *= gain[:, None, None]
+        width = 1.0 + (width - 1.0) * gain
+        mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang)
+
+
+def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
+    """``x`` kept up to ``knee``, then bent smoothly towards ``cap``, never past it."""
+    return np.where(x <= knee, x, knee + (cap - knee) * np.tanh((x - knee) / (cap - knee)))
+
+
+def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray) -> np.ndarray:
+    """[T] how much of the actor's aligned expression motion ``expr`` [T, N, 3] (face sizes) the character
+    takes: less where the alignment is unsure (``misfit``: the stable points' mean distance after it, face
+    sizes; a small, far face or a head turned and rolled far, whose mesh noise and perspective then read as
+    the cheeks and jaw moving), and a big expression softened into a natural range (its largest landmark motion
+    and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
+    character's face past what a face does. Small and medium expressions pass unchanged."""
+    good, bad = EXPR_MISFIT
+    trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
+    largest = trust * np.linalg.norm(expr[:, :, :2], axis=2).max(axis=1)
+    g_move = np.where(largest > EXPR_KNEE, _soften(largest, EXPR_KNEE, EXPR_CAP) / np.maximum(largest, 1e-9), 1.0)
+    widen = trust * (width - 1.0)
+    knee, cap = MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0
+    g_wide = np.where(widen > knee, _soften(widen, knee, cap) / np.maximum(widen, 1e-9), 1.0)
+    return trust * np.minimum(g_move, g_wide)
 
 
 def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
@@ -697,11 +745,12 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     character's landmarks are that frame's mesh too (no second, slightly different measurement)."""
     # the layer that holds the head's pixels (a drape is skinned to the head bone too, but holds no face)
     layer = next((ly for ly in rig.layers if "head" in LAYERS.get(ly.name, ())), None)
-    drive = face_drive(track.face)
+    own = rig.meta.get("skeleton") == "video frame 0"  # the image is the video's first frame
+    drive = face_drive(track.face, neutral="first" if own else "typical")
     if layer is None or rig.image is None:
         return None, None
     mesh = None
-    if rig.meta.get("skeleton") == "video frame 0" and np.isfinite(track.face[0]).all():
+    if own and np.isfinite(track.face[0]).all():
         mesh = track.face[0].astype(np.float64) * (rig.width / track.width)
     face = face_rig_for(rig.image, rig.joints, rig.visibility, mesh)
     finding = face_finding(face, track.face, image_name)

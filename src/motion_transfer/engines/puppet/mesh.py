@@ -24,14 +24,10 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
-from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb, push_pull_fill
+from .cap import cap_rows, top_cap
+from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
-                    segment_distance)
-
-
-def _smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
-    t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
-    return t * t * (3 - 2 * t)
+                    segment_distance, smoothstep)
 
 
 def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
@@ -111,10 +107,10 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
-        w_chest = _smoothstep(0.25, 0.85, t)
+        w_chest = smoothstep(0.25, 0.85, t)
         neck = hc - ms
         hgt = ((verts - ms) @ neck) / max(float(neck @ neck), 1e-9)
-        w_head = _smoothstep(0.3, 0.7, hgt)
+        w_head = smoothstep(0.3, 0.7, hgt)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
@@ -197,151 +193,6 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
-CAP_HEIGHT = 0.45  # without a face to measure: the cap's height over its half-width at the edge
-CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (times the cut's half-width)
-HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
-PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
-CAP_FEATHER = 0.12  # the cap's soft rim, as a share of its half-width (hair ends in wisps, not an edge)
-STRAND_LENGTH = 0.12  # the hair strands drawn on the cap: their length, as a share of the head's height above the eyes
-HAIR_BLEND = 0.35  # over this share of the cap's height its colour turns from the edge's to the hair's
-STRANDS = 0.35  # the strands' contrast, as a share of the hair's fine detail below the edge
-LIT_FROM = 35  # the hair's pixels darker than this percentile are roots and shadow, not its colour
-SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
-SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angle)
-
-
-def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
-    """(centre x, centre y, height) of the half-ellipse the top of the head follows, in the padded image whose
-    first ``top`` rows lie above the original image: centred on the eye line, as high as HEAD_TOP ear-to-ear
-    widths. None when the eyes or ears were not seen (no face to measure: a back view, a mascot)."""
-    eyes = joints[[J["left_eye"], J["right_eye"]]]
-    ears = joints[[J["left_ear"], J["right_ear"]]]
-    # the head's breadth: ear to ear facing the camera; turned away, the ears close up but the nose stays as far
-    # from the ear behind it
-    width = max(float(np.linalg.norm(ears[0] - ears[1])),
-                PROFILE * float(np.linalg.norm(joints[J["nose"]] - ears, axis=1).max()))
-    if not np.isfinite(eyes).all() or width < 4:
-        return None
-    centre = eyes.mean(axis=0)
-    return float(centre[0]), float(centre[1]), HEAD_TOP * width
-
-
-def cap_rows(matte: np.ndarray, joints: np.ndarray) -> int:
-    """How many rows above the image the top of a head cut by the top edge needs (0: none cut)."""
-    dome = _head_dome(joints, 0)
-    if dome is None or dome[1] <= 0:
-        return 0
-    edge = np.concatenate([[False], matte[0] > 0.5, [False]])
-    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
-    held = [(x1 - x0) / 2 for x0, x1 in zip(starts, ends) if x0 <= dome[0] <= x1]
-    if not held:
-        return 0
-    return max(0, int(np.ceil(max(dome[2] - dome[1], CAP_MIN * held[0]))) + 2)
-
-
-def _top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(``image`` with its ``top`` padded rows painted, their alpha [top, W]) for a character cut by the top edge.
-
-    The run of the character along the edge that holds the head continues as the top of a head: the upper half
-    of an ellipse centred on the eye line, as high as a head is above its eyes, and as wide as the run where it
-    crosses the edge (so the head's outline goes on without a kink); other runs (or a head without a face to
-    measure) get a low rounded cap as wide as the run. The rim is soft. Painted in the hair's colours (the
-    pixels just below the edge that are not the face's skin, spread by push-pull) with strands of hair radiating
-    from the head's centre in the grain of the hair below (the edge row repeated upwards smeared streaks when
-    the head moved; the band's detail mirrored upwards read as a striped box)."""
-    H, W = matte.shape
-    edge = np.concatenate([[False], matte[top] > 0.5, [False]])
-    starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
-    dome = _head_dome(joints, top)
-    yy, xx = np.mgrid[0:top, 0:W].astype(np.float32)
-    alpha = np.zeros((top, W), np.float32)
-    centre = None
-    for x0, x1 in zip(starts, ends):
-        half = max(1.0, (x1 - x0) / 2)
-        cx, cy, b = x0 + half, float(top), min(float(top), CAP_HEIGHT * half)
-        if dome is not None and x0 <= dome[0] <= x1:
-            above = dome[1] - top  # the eye line's distance below the edge
-            if 0 < above < 0.95 * dome[2]:
-                # at least a little higher than a head without its hair: a head whose hair is cut this wide
-                # at the edge goes on above it for a while
-                cy, b = dome[1], min(max(dome[2], above + CAP_MIN * half), above + top - 1)
-                half = half / np.sqrt(1.0 - (above / b) ** 2)
-                centre = (cx, cy, max(half, b))
-        r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
-        soft = 1.0 - _smoothstep(1.0 - CAP_FEATHER, 1.0, r)
-        alpha = np.maximum(alpha, soft * (xx >= cx - half) * (xx <= cx + half))
-    band = max(4, round(0.04 * (H - top)))
-    known = np.zeros((H, W), bool)
-    known[top:top + band] = matte[top:top + band] > 0.5
-    hole = np.zeros((H, W), bool)
-    hole[:top] = alpha > 0.004
-    out = push_pull_fill(image, hole, known)
-    hair = known & ~_skin_like(image, joints, dome)
-    if hair.sum() >= 0.2 * known.sum() and hair.any():
-        # the hair's own colour is its lit strands: its darkest pixels are roots, the shadow between strands and the
-        # backdrop showing through (a brown helmet over a blonde head, TikTok clip 0); the pixels along the
-        # face blend hair and skin
-        lum = image[hair].astype(np.float32).mean(axis=1)
-        lit = np.zeros_like(hair)
-        lit[hair] = lum >= np.percentile(lum, LIT_FROM)
-        lit &= ~cv2.dilate((known & ~hair).astype(np.uint8), None, iterations=2).astype(bool)
-        if lit.sum() >= 20:
-            hair = lit
-        # just above the edge the cap goes on in the edge's own colours (no seam where the image ends); higher
-        # up, in the hair's
-        rows = np.flatnonzero((alpha > 0.5).any(axis=1))
-        reach = max(2.0, HAIR_BLEND * (top - rows.min())) if len(rows) else 2.0
-        up = _smoothstep(0.0, reach, top - np.arange(top, dtype=np.float32))[:, None, None]
-        out[:top] = np.clip(up * push_pull_fill(image, hole, hair)[:top] + (1 - up) * out[:top] + 0.5, 0,
-                            255).astype(np.uint8)
-        known = hair
-    if known.any():
-        below = image[top:top + band].astype(np.float32)
-        detail = (below - cv2.GaussianBlur(below, (0, 0), 2.0))[known[top:top + band]]
-        strength = 1.4826 * float(np.median(np.abs(detail - np.median(detail, axis=0))))
-        if centre is None:
-            centre = (W / 2.0, float(top), float(top))
-        painted = out[:top].astype(np.float32) + STRANDS * strength * _strands((top, W), centre)[..., None]
-        out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), out[:top]).astype(np.uint8)
-    return out, alpha
-
-
-def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, float] | None) -> np.ndarray:
-    """HxW bool: the face, not hair: the forehead (the middle of the dome above the eyes) and pixels of the
-    face's skin colour (measured around the nose); all False without a face."""
-    if dome is None:
-        return np.zeros(image.shape[:2], bool)
-    h, w = image.shape[:2]
-    cx, cy, height = dome
-    r = max(2, int(0.1 * height))
-    x, y = np.clip(np.round(joints[J["nose"]]).astype(int), 0, [w - 1, h - 1])
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    skin = np.median(lab[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3), axis=0)
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    forehead = ((xx - cx) / (FOREHEAD[0] * height)) ** 2 + ((yy - cy) / (FOREHEAD[1] * height)) ** 2 < 1
-    # blonde hair is as near the skin's colour as shaded skin is, but yellower: the hue tells them apart
-    hue = np.degrees(np.arctan2(lab[..., 2] - 128.0, lab[..., 1] - 128.0))
-    skin_hue = float(np.degrees(np.arctan2(skin[2] - 128.0, skin[1] - 128.0)))
-    return forehead | ((np.linalg.norm(lab - skin, axis=2) < SKIN_DELTA_E) & (np.abs(hue - skin_hue) < SKIN_HUE))
-
-
-FOREHEAD = (0.45, 1.0)  # the forehead's half-width and height above the eyes, in heights of the head's top
-
-
-def _strands(shape: tuple[int, int], centre: tuple[float, float, float]) -> np.ndarray:
-    """HxW float32 noise of unit spread drawn as strands of hair radiating from ``centre`` (x, y, radius):
-    fine across the strands, long along them."""
-    cx, cy, radius = centre
-    reach = float(np.hypot(max(cx, shape[1] - cx), max(cy, shape[0] - cy))) + 2
-    n_angle, n_radius = max(64, int(2 * np.pi * reach)), max(16, int(reach))
-    rng = np.random.default_rng(0)
-    polar = rng.standard_normal((n_angle, n_radius)).astype(np.float32)
-    polar = cv2.GaussianBlur(polar, (0, 0), sigmaX=max(1.0, STRAND_LENGTH * radius * n_radius / reach), sigmaY=1.2)
-    flat = cv2.warpPolar(polar, (shape[1], shape[0]), (cx, cy), reach,
-                         cv2.WARP_POLAR_LINEAR | cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
-    return flat / max(float(flat.std()), 1e-6)
-
-
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -365,7 +216,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         fade = np.ones((Hp, Wp), np.float32)
         joints = joints + np.array([left, top], np.float64)
         if top:
-            image, fade[:top] = _top_cap(image, matte, top, joints)
+            image, fade[:top] = top_cap(image, matte, top, joints)
         if left:
             fade[:, :left] *= np.linspace(0.0, 1.0, left, endpoint=False, dtype=np.float32)[None, :]
         if right:

@@ -59,6 +59,12 @@ CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
 TORSO_CORNERS = (J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"])
 
 
+def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
+    """0 below ``e0``, 1 above ``e1``, a smooth S between (weights and soft edges without a kink)."""
+    t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
 def segment_distance(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Distance from points (``px``, ``py``: arrays of one shape, e.g. pixel grids) to the segment a-b."""
     ab = b - a
