@@ -297,7 +297,7 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
     torso_centre = quad.mean(axis=0)
     spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
     spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
-    for part, r in radii.items():
+    for part in radii:
         if part[2:] not in ("upper_arm", "lower_arm"):
             continue
         a, b = segs[part]
