@@ -1,6 +1,6 @@
 """The puppet's arms where the image makes them hard: an arm over clothes of its own colour (its cut follows noise),
 a forearm cut in two by the other arm crossing it, the torso behind a crossed arm at the hem of a cropped top, a
-hand lying on a thigh, a cuff crossing under the other arm's elbow.
+hand lying on a thigh, a cuff crossing under the other arm's elbow, a black sleeve hanging against a black top.
 
 Each on a picture with known answers (drawn here or by the mannequin generator)."""
 from __future__ import annotations
@@ -468,3 +468,58 @@ def test_an_arm_beside_hair_over_the_shoulder_hides_no_body_above_the_shoulder()
     above = (upper | cap) & (py < 50)  # above the shoulders' row (60), less their round tops (fill.SHOULDER_TOP)
     assert not hidden[above].any(), hidden[above].sum()
     assert hidden[upper & body & (py > 70) & (px > 100)].mean() > 0.9  # what the arm hides of the body is painted
+
+
+def _sleeves_beside_a_black_top(crease_at: int = 94):
+    """A figure in a black long-sleeved top on a grey wall, both arms hanging at its sides: each sleeve's outer
+    side against the wall, its inner side against the top with a dark crease between them (the sleeve is about
+    a third of the shoulder width wide), the shoulder and elbow joints a few pixels inside the crease, where the
+    pose model puts them (TikTok clip 0). (image, matte, joints [33, 2], the right sleeve's pixels, the top's.)"""
+    black, crease, skin, trousers = np.array([38, 36, 40]), np.array([12, 11, 13]), SKIN, np.array([215, 212, 205])
+    py, px = np.mgrid[0:400, 0:300]
+    torso = (px >= crease_at) & (px < 210) & (py >= 80) & (py < 250)
+    head = (np.hypot(px - 152, py - 45) < 30) | ((px >= 140) & (px < 164) & (py >= 60) & (py < 85))
+    legs = ((px >= crease_at + 6) & (px < 148) | (px >= 154) & (px < 206)) & (py >= 250) & (py < 395)
+    sleeve = (px >= 64) & (px < crease_at) & (py >= 82) & (py < 300)
+    other = (px >= 210) & (px < 238) & (py >= 82) & (py < 300)
+    hands = ((px >= 66) & (px < crease_at - 2) | (px >= 212) & (px < 236)) & (py >= 300) & (py < 330)
+    image = np.full((400, 300, 3), 128.0)
+    image[legs] = trousers
+    image[torso | sleeve | other] = black
+    image[head | hands] = skin
+    image[(py >= 95) & (py < 290) & ((np.abs(px - crease_at) <= 1) | (np.abs(px - 210) <= 1))] = crease
+    image += np.random.default_rng(0).normal(0, 3, image.shape)
+    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 0.7).astype(np.uint8)
+    matte = (torso | head | legs | sleeve | other | hands).astype(np.float32)
+    joints = np.zeros((33, 2))
+    joints[:11] = (152, 45)
+    joints[J["left_eye"]], joints[J["right_eye"]] = (162, 38), (142, 38)
+    joints[J["left_ear"]], joints[J["right_ear"]] = (178, 45), (126, 45)
+    for side, shoulder, elbow, wrist, hand, hip in (("right", crease_at + 6, crease_at + 4, crease_at - 4, 78, 125),
+                                                    ("left", 205, 216, 222, 224, 180)):
+        joints[J[f"{side}_shoulder"]], joints[J[f"{side}_elbow"]] = (shoulder, 92), (elbow, 195)
+        joints[J[f"{side}_wrist"]] = (wrist, 298)
+        joints[J[f"{side}_index"]], joints[J[f"{side}_pinky"]] = (hand, 328), (hand + 6, 326)
+        joints[J[f"{side}_thumb"]] = (hand - 6, 315)
+        joints[J[f"{side}_hip"]], joints[J[f"{side}_knee"]] = (hip, 250), (hip, 320)
+        joints[J[f"{side}_ankle"]], joints[J[f"{side}_heel"]] = (hip, 388), (hip, 392)
+        joints[J[f"{side}_foot_index"]] = (hip, 396)
+    return image, matte, joints, sleeve, torso
+
+
+def test_a_black_sleeve_against_a_black_top_ends_at_the_crease_between_them():
+    """Nothing in the colours tells a black sleeve from the black top it hangs against, and the bone runs along
+    the arm's inner side: the arm's layer, the tube around its bone, took a strip of the top as wide as a fifth
+    of the shoulders, and the arm, twice its width, merged with the torso into one black mass once it moved
+    (TikTok clip 0). The crease between them, the line a person sees, is where the arm ends."""
+    image, matte, joints, sleeve, torso = _sleeves_beside_a_black_top()
+    lab, _ = label_parts(matte, joints, np.ones(33), None, image)
+    py, px = np.mgrid[0:400, 0:300]
+    middle = (py > 110) & (py < 270)
+    beyond = torso & middle & (px >= 97) & (px < 125)  # the top next to the crease
+    arm = np.isin(lab, [UPPER, LOWER])
+    assert arm[beyond].mean() < 0.02, arm[beyond].mean()
+    assert arm[sleeve & middle].mean() > 0.95  # and the sleeve is all the arm's
+    # the other arm too (the crease on its other side)
+    left = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
+    assert left[torso & middle & (px >= 185) & (px < 208)].mean() < 0.02

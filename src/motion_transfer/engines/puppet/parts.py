@@ -124,6 +124,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
+        lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
     lab = _within_reach(lab, scores, px, py, segs, radii)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
@@ -256,6 +257,123 @@ def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: 
             others = np.flatnonzero(LAYER_OF_PART != li)
             region[lost] = others[np.argmin(scores[others][:, y0:y1, x0:x1][:, lost], axis=0)]
         layer_of[sub] = np.where(region >= 0, LAYER_OF_PART[np.clip(region, 0, None)], -1)
+    return out
+
+
+CREASE_WIDTH = 0.015  # the widest crease looked for (half the black-hat kernel), in shoulder widths
+CREASE_CONTRAST = 6.0  # a crease is this much darker (Lab L, 0..255) than the cloth on both sides of it
+CREASE_BINS = 8  # an arm's bone is cut into this many cross-sections to follow its crease
+ARM_WIDTH = (1.5, 3.0)  # how wide an arm may be (its usual radii), from its outer outline to the crease
+CREASE_ALONG = 0.5  # share of a cross-section's length a crease must run along to count there
+CREASE_STRAIGHT = 0.15  # (usual radii) how far the crease may stray from a straight line along the bone
+CREASE_SLANT = 1.0  # (usual radii) how much closer to the bone the crease may run at one end than at the other
+ALONG_SIDE = 0.8  # an arm bone this parallel to the spine (cosine) hangs along the body's side
+CREASE_STRIP = 0.25  # (usual radii) the narrowest strip of the body beyond the crease worth handing back
+CREASE_ON = 0.25  # (bone lengths) how far past the cross-sections that show it the crease is carried on
+
+
+def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
+               py: np.ndarray, segs: dict, radii: dict, sw: float, quad: np.ndarray) -> np.ndarray:
+    """An arm hanging at the body's side in a sleeve of the top's colour ends at the crease between them.
+
+    Nothing in the colours tells such a sleeve from the top, and the bone the pose model gives runs along the
+    arm's inner side (the shoulder joint lies inside the body): the arm's layer, the tube around its bone, took
+    a strip of the top as wide as the arm itself (TikTok clip 0: the right arm, twice its width, merged with
+    the torso into one black mass once it moved, and the pose model read its forearm folded across the chest).
+    What a person sees there is the crease, the thin line of shadow where the arm meets the body. Per
+    cross-section of the bone, between the arm's outer outline (the silhouette) and ARM_WIDTH of its usual
+    radii in from it, the strongest thin dark line running along the bone; where it runs straight along most
+    of the bone, the arm's pixels beyond it go to the body (the best part outside the arm's layer). Only for
+    arm bones along the body's side (``quad``: the shoulder-hip quadrilateral): a forearm lying across the
+    body has no outline of its own against the wall to measure from."""
+    labc = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
+    light = cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7)
+    labc = labc.astype(np.float32)
+    k = max(2, round(CREASE_WIDTH * sw))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+    dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel).astype(np.float32)
+    crease = (dark > CREASE_CONTRAST) & m
+    out = lab.copy()
+    torso_centre = quad.mean(axis=0)
+    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
+    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
+    for part in radii:
+        if part[2:] not in ("upper_arm", "lower_arm"):
+            continue
+        a, b = segs[part]
+        length = float(np.linalg.norm(b - a))
+        usual = LIMB_RADIUS[part[2:]] * sw
+        if length < 4 * k:
+            continue
+        u = (b - a) / length
+        if abs(float(u @ spine)) < ALONG_SIDE:
+            continue
+        n = np.array([-u[1], u[0]])
+        side = np.sign(float(n @ (torso_centre - (a + b) / 2)))
+        if side == 0:
+            continue
+        t = ((px - a[0]) * u[0] + (py - a[1]) * u[1]) / length
+        q = side * ((px - a[0]) * n[0] + (py - a[1]) * n[1])  # across the bone, towards the body
+        zone = (t >= 0.1) & (t < 0.9) & (np.abs(q) < (ARM_WIDTH[1] + 0.5) * usual)
+        bins = np.clip(((t - 0.1) / 0.8 * CREASE_BINS).astype(int), 0, CREASE_BINS - 1)
+        # the arm's outer outline per cross-section: the background next to the bone on the side away from the body
+        outer = zone & ~m & (q < 0)
+        q_out = np.full(CREASE_BINS, -np.inf)
+        np.maximum.at(q_out, bins[outer], q[outer])
+        width = q - q_out[bins]
+        cand = zone & crease & (width >= ARM_WIDTH[0] * usual) & (width <= ARM_WIDTH[1] * usual)
+        if not cand.any():
+            continue
+        # per cross-section, the line along the bone holding most of the crease (a histogram across the bone)
+        span = int(np.ceil(2 * (ARM_WIDTH[1] + 0.5) * usual)) + 2
+        q0 = -(ARM_WIDTH[1] + 0.5) * usual
+        qi = np.clip(np.round(q[cand] - q0).astype(int), 0, span - 1)
+        hist = np.zeros((CREASE_BINS, span))
+        np.add.at(hist, (bins[cand], qi), 1.0)
+        hist = ndimage.uniform_filter1d(hist, 3, axis=1) * 3  # a line a pixel or two wide
+        peak = hist.argmax(axis=1)
+        good = hist.max(axis=1) >= CREASE_ALONG * 0.8 * length / CREASE_BINS
+        # ... with the body right beyond it (a line between the arm and the body, not the dark rim of an arm
+        # standing free, with the wall beyond)
+        near = zone & (np.abs(q) < (ARM_WIDTH[1] + 0.5) * usual)
+        zi = np.clip(np.round(q[near] - q0).astype(int), 0, span - 1)
+        total, body = np.zeros((CREASE_BINS, span)), np.zeros((CREASE_BINS, span))
+        np.add.at(total, (bins[near], zi), 1.0)
+        np.add.at(body, (bins[near], zi), m[near].astype(float))
+        cols = np.clip(peak[:, None] + np.arange(2, 2 + 2 * k)[None, :], 0, span - 1)
+        rows = np.arange(CREASE_BINS)[:, None]
+        good &= body[rows, cols].sum(axis=1) >= 0.9 * total[rows, cols].sum(axis=1)
+        if good.sum() < CREASE_BINS // 2:
+            continue
+        tc = 0.1 + (np.arange(CREASE_BINS) + 0.5) * 0.8 / CREASE_BINS
+        line = np.polyfit(tc[good], peak[good] + q0, 1)
+        off = np.abs(np.polyval(line, tc) - peak - q0)
+        # along the bone (an arm is about as wide at both ends), and straight
+        if abs(line[0]) > CREASE_SLANT * usual or np.median(off[good]) > CREASE_STRAIGHT * usual:
+            continue
+        # a sleeve of the body's colour: where the two differ (a bare arm beside a dress) there is an edge the
+        # colour refinements cut along, and the darkest line near it may be the arm's own shaded side
+        cut = np.interp(t, tc[good], peak[good] + q0)
+        along = zone & np.isin(bins, np.flatnonzero(good)) & m
+        arm_side = along & (q < cut - 2) & (q > cut - 0.8 * usual)
+        body_side = along & (q > cut + 2) & (q < cut + 0.8 * usual)
+        if arm_side.sum() < 10 or body_side.sum() < 10 or np.linalg.norm(
+                np.median(labc[arm_side], axis=0) - np.median(labc[body_side], axis=0)) > DISTINCT_DELTA_E:
+            continue
+        # the crease as the cross-sections found it (it bends where a sleeve meets the bare arm), but for the
+        # odd cross-section whose strongest line was another one (a fold of the top)
+        good &= off <= 2 * CREASE_STRAIGHT * usual
+        # carried on to the bone's ends and over the shoulder's round top (a crease fades out at the armpit and
+        # the elbow, and an arm cut short there keeps a block of the top, a step in its outline)
+        ends = tc[good].min() - CREASE_ON, tc[good].max() + CREASE_ON
+        cut = np.interp(t, tc[good], peak[good] + q0)
+        beyond = (out == PARTS.index(part)) & (t >= ends[0]) & (t <= ends[1]) & (q > cut + 1.0)
+        # a real strip of the body, not a pixel's sliver along a cut that already follows the crease
+        if beyond.sum() < CREASE_STRIP * usual * length * (ends[1] - ends[0]):
+            continue
+        others = np.array([i for i in range(len(PARTS)) if LAYER_OF_PART[i] != LAYER_OF_PART[PARTS.index(part)]
+                           and np.isfinite(scores[i]).any()])
+        out[beyond] = others[np.argmin(scores[others][:, beyond], axis=0)]
     return out
 
 

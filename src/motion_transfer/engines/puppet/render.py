@@ -251,6 +251,7 @@ class Renderer:
         ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
         self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh)
         self._kernel = np.ones((3, 3), np.uint8)
+        self._shoulders = float(np.linalg.norm(self.rest[J["left_shoulder"]] - self.rest[J["right_shoulder"]]))
         self._vh = {}
         self._tex_xy = {}
         self._blend = {}
@@ -342,9 +343,18 @@ class Renderer:
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
         first = 0
-        for plan, start, size in zip(plans, starts, sizes):
+        body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
+        spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
+        for k, (plan, start, size) in enumerate(zip(plans, starts, sizes)):
             drawn = len(plan.order)
-            self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid), coef[first:first + drawn])
+            shade = None
+            if body is not None and plan.layer.name.startswith("arm"):
+                side = "left" if plan.layer.name.endswith("_l") else "right"
+                shade = (spread, body, posed[J[f"{side}_shoulder"]])
+            alpha = self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid),
+                                     coef[first:first + drawn], shade)
+            if plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:]):
+                body = (alpha, plan.box)
             first += drawn
         return canvas
 
@@ -383,10 +393,14 @@ class Renderer:
                      corners=((pv - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn],
                      texture=self._tex_xy[layer.name][drawn])
 
-    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray) -> None:
+    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
+                    shade: tuple | None = None) -> np.ndarray:
         """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
         ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
-        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``."""
+        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``; ``shade``
+        (spread in pixels, the body's alpha and box, the shoulder): the layer is an arm in front of the
+        body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
+        box."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -413,10 +427,13 @@ class Renderer:
         sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                            borderValue=(0, 0, 0, 0))
         a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+        if shade is not None:
+            contact_shadow(canvas, a, cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), plan.box, *shade)
         region = canvas[y0:y1, x0:x1]
         out = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a, dst=region)
         if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
             region[...] = out
+        return a
 
     def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
         """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
@@ -429,3 +446,44 @@ class Renderer:
                 for end in PART_ENDS[bone]:
                     out[i, list(end)] += 0.5 / len(end)
         return out
+
+
+CONTACT_SPREAD = 0.02  # the soft shadow an arm casts on the body reaches about twice this far (shoulder widths)
+CONTACT_DARK = 0.4  # how much of the light the arm takes from the body right along its outline
+CONTACT_ALIKE = 200.0  # (RGB, summed over the channels) arm and body this far apart in colour: the arm's own edge shows
+SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
+
+
+def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
+                   spread: float, body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray) -> None:
+    """Darken the body (``body``: its alpha and its box in ``canvas``) in a soft band around an arm about to be
+    drawn over it (``alpha`` and ``colour`` over ``box``, x0, y0, x1, y1) where the body there has the arm's
+    colour: the shadow and the occlusion along a real arm's outline where it lies on or passes close over
+    clothes of its own colour. Without it such an arm has no outline at all (a black sleeve over a black top
+    was drawn as one flat mass with the torso, and could not be told from it: TikTok clip 0, its forearm read
+    as folded across the chest); where the colours differ the outline is there already. Nothing is darkened
+    beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around the
+    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
+    H, W = canvas.shape[:2]
+    x0, y0, x1, y1 = box
+    pad = int(np.ceil(2.5 * spread))
+    X0, Y0, X1, Y1 = max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad)
+    body_alpha, (bx0, by0, bx1, by1) = body
+    ix0, iy0, ix1, iy1 = max(X0, bx0), max(Y0, by0), min(X1, bx1), min(Y1, by1)
+    if ix1 <= ix0 or iy1 <= iy0:
+        return
+    inner = np.s_[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
+    a = np.zeros((Y1 - Y0, X1 - X0), np.float32)
+    a[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
+    tint = np.zeros((Y1 - Y0, X1 - X0, 3), np.float32)
+    tint[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = colour * alpha[..., None]
+    near = cv2.GaussianBlur(a, (0, 0), spread)[inner]
+    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
+    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread)[inner] / np.maximum(near, 1e-3)[..., None]
+    region = canvas[iy0:iy1, ix0:ix1]
+    alike = np.clip(1.0 - np.abs(arm_colour - region).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
+    yy, xx = np.ogrid[iy0:iy1, ix0:ix1]
+    away = np.clip(np.hypot(xx - shoulder[0], yy - shoulder[1]) / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
+    shadow = ((CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a[inner]) * away * alike
+              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]).astype(np.float32)
+    region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
