@@ -451,6 +451,7 @@ class Renderer:
 CONTACT_SPREAD = 0.02  # the soft shadow an arm casts on the body reaches about twice this far (shoulder widths)
 CONTACT_DARK = 0.4  # how much of the light the arm takes from the body right along its outline
 CONTACT_ALIKE = 200.0  # (RGB, summed over the channels) arm and body this far apart in colour: the arm's own edge shows
+CONTACT_STEP = 2.0  # the shadow's grid is this many times finer than its spread (no finer: the shadow is soft)
 SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
 
 
@@ -473,17 +474,39 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     if ix1 <= ix0 or iy1 <= iy0:
         return
     inner = np.s_[iy0 - Y0:iy1 - Y0, ix0 - X0:ix1 - X0]
-    a = np.zeros((Y1 - Y0, X1 - X0), np.float32)
-    a[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
-    tint = np.zeros((Y1 - Y0, X1 - X0, 3), np.float32)
-    tint[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = colour * alpha[..., None]
-    near = cv2.GaussianBlur(a, (0, 0), spread)[inner]
-    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
-    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread)[inner] / np.maximum(near, 1e-3)[..., None]
     region = canvas[iy0:iy1, ix0:ix1]
-    alike = np.clip(1.0 - np.abs(arm_colour - region).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
-    yy, xx = np.ogrid[iy0:iy1, ix0:ix1]
-    away = np.clip(np.hypot(xx - shoulder[0], yy - shoulder[1]) / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
-    shadow = ((CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * (1.0 - a[inner]) * away * alike
-              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]).astype(np.float32)
+    # the shadow is soft: it is worked out on a grid CONTACT_STEP times finer than its spread and smoothly
+    # enlarged; on every pixel it cost a sixth of the drawing
+    step = max(2, int(spread / CONTACT_STEP))
+    size = (-(-(X1 - X0) // step), -(-(Y1 - Y0) // step))
+
+    def on_grid(image: np.ndarray, left: int, top: int) -> tuple[np.ndarray, tuple[slice, slice]]:
+        """``image`` (whose pixel 0, 0 is canvas pixel left, top) on the grid, and where it lies there."""
+        gx, gy = (left - X0) // step, (top - Y0) // step
+        w = min(size[0] - gx, -(-image.shape[1] // step))
+        h = min(size[1] - gy, -(-image.shape[0] // step))
+        return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32), np.s_[gy:gy + h, gx:gx + w]
+
+    a_small, at = on_grid(alpha, x0, y0)
+    colour_small, _ = on_grid(colour, x0, y0)
+    a = np.zeros(size[::-1], np.float32)
+    a[at] = a_small
+    tint = np.zeros(size[::-1] + (3,), np.float32)
+    tint[at] = colour_small * a_small[..., None]
+    near = cv2.GaussianBlur(a, (0, 0), spread / step)
+    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
+    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step) / np.maximum(near, 1e-3)[..., None]
+    body_small, bt = on_grid(region, ix0, iy0)
+    alike = np.zeros(size[::-1], np.float32)
+    alike[bt] = np.clip(1.0 - cv2.absdiff(arm_colour[bt], body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
+    yy, xx = np.ogrid[0:size[1], 0:size[0]]
+    away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
+                   / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
+    reach = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * alike * away
+    if reach.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
+        return
+    over = np.zeros((Y1 - Y0, X1 - X0), np.float32)
+    over[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
+    shadow = (cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner] * (1.0 - over[inner])
+              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0])
     region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
