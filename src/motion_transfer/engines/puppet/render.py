@@ -427,10 +427,11 @@ class Renderer:
         sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                            borderValue=(0, 0, 0, 0))
         a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+        rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
         if shade is not None:
-            contact_shadow(canvas, a, cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), plan.box, *shade)
+            contact_shadow(canvas, a, rgb, plan.box, *shade)
         region = canvas[y0:y1, x0:x1]
-        out = cv2.blendLinear(cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB), region, a, 1.0 - a, dst=region)
+        out = cv2.blendLinear(rgb, region, a, 1.0 - a, dst=region)
         if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
             region[...] = out
         return a
