@@ -523,3 +523,61 @@ def test_a_black_sleeve_against_a_black_top_ends_at_the_crease_between_them():
     # the other arm too (the crease on its other side)
     left = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
     assert left[torso & middle & (px >= 185) & (px < 208)].mean() < 0.02
+
+
+def test_a_hand_drawn_past_the_image_bottom_is_a_hand_long(tmp_path):
+    """The hand drawn at the end of a forearm the image's bottom edge cuts off is as long as a person's hand
+    (about half the shoulder width, wrist to fingertips) with its fingers, whole even when the wrist lies far
+    below the image: drawn from the wrist to the knuckles only, it was a third of that, a small fingerless mitten
+    a pose model did not read as a hand when the motion brought it up to the camera (TikTok clip 5)."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.pose.retarget import extend
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="person", pose="a-pose")
+    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    image = np.ascontiguousarray(read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))])
+    rig = rig_character(image)
+    assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
+    rest = extend(rig.joints.astype(np.float64))
+    posed = _raised_forearms(rest)
+    for side in ("left", "right"):  # the hand turned with its forearm: it points outwards along it
+        e, wj = J[f"{side}_elbow"], J[f"{side}_wrist"]
+        turn = np.arctan2(*(posed[wj] - posed[e])[::-1]) - np.arctan2(*(rest[wj] - rest[e])[::-1])
+        rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+        for k in ("index", "pinky", "thumb"):
+            posed[J[f"{side}_{k}"]] = posed[wj] + rot @ (rest[J[f"{side}_{k}"]] - rest[wj])
+    h, w = image.shape[:2]
+    canvas = np.full((h, w, 3), (0, 255, 0), np.uint8)
+    frame = Renderer(rig, w, h).render(canvas, posed, np.zeros(36), 1.0, 0.0)
+    sw = float(np.linalg.norm(posed[J["left_shoulder"]] - posed[J["right_shoulder"]]))
+    drawn = np.abs(frame.astype(int) - (0, 255, 0)).sum(axis=2) > 60
+    for side, sign in (("left", 1), ("right", -1)):
+        wx, wy = np.round(posed[J[f"{side}_wrist"]]).astype(int)
+        row = drawn[wy - 2:wy + 3].any(axis=0)  # along the raised forearm, outwards from the wrist
+        beyond = row[wx:] if sign > 0 else row[:wx + 1][::-1]
+        reach = int(np.argmin(beyond)) if not beyond.all() else len(beyond)
+        assert reach > 0.4 * sw, (side, reach, sw)
+
+
+def test_the_skin_of_a_drawn_hand_is_the_lit_faces_not_shaded_clothes():
+    """The skin colour a hand drawn past the border gets: a white top in shade is grey-brown, as near the
+    face's hue as shaded skin, and the neck lies in the chin's shade; their median drew grey hands. The hand
+    takes the face's colour when the body's skin is darker, and never the clothes'."""
+    size = 200
+    face, neck, shade = np.array([165, 118, 90]), np.array([125, 100, 85]), np.array([142, 120, 100])
+    image = np.full((size, size, 3), 235, np.uint8)
+    labels = np.full((size, size), -1, np.int16)
+    labels[20:80, 70:130] = PARTS.index("head")
+    image[20:80, 70:130] = face
+    labels[80:200, 30:170] = TORSO
+    image[80:100, 80:120] = neck  # the neck, in the chin's shade
+    image[140:200, 30:170] = shade  # the top's lower half, in shade
+    joints = np.zeros((33, 2))
+    joints[J["nose"]] = (100, 50)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (160, 100), (40, 100)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = fill._skin_colour(image, lab, labels, joints, np.ones((size, size), bool), 120.0)
+    assert np.linalg.norm(skin - face) < 15, skin

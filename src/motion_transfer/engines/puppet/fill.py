@@ -709,7 +709,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     fore = wrist - elbow
     t = np.clip(((px - elbow[0]) * fore[0] + (py - elbow[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
     d_arm = d_fore / (r_e + (r_w - r_e) * t)
-    d_hand = _hand_shape(px, py, wrist, knuckles, joints[J[f"{side}_thumb"]].astype(np.float64), r_w)
+    d_hand = _hand_shape(px, py, wrist, knuckles, joints[J[f"{side}_thumb"]].astype(np.float64), r_w, sw)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
@@ -732,6 +732,15 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     return True
 
 
+def hand_rows(joints: np.ndarray, height: int) -> int:
+    """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
+    reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
+    fingers (TikTok clip 5, whose wrists lie 140 rows below the image)."""
+    reach = HAND_LENGTH * _shoulder_width(joints)
+    low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
+    return max(0, int(np.ceil(low + reach + 2 - height)))
+
+
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
@@ -750,9 +759,12 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
 def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints: np.ndarray, inside: np.ndarray,
                  sw: float) -> np.ndarray | None:
     """RGB of the skin an arm drawn past the border gets (``lab``: the image in Lab): the median of the torso's
-    and arms' pixels (the neck,
-    the chest, a bare arm) whose colour is near the face's (measured around the nose); the face's own when the
-    image shows too little other skin. None without a face to measure."""
+    and arms' pixels (the neck, the chest, a bare arm) whose colour is near the face's (measured around the
+    nose); the face's own when the image shows too little other skin, or when that skin is darker than the
+    face. A hand raised to the camera is lit as the face is, while the
+    neck and the chest lie in the shade of the chin and the hair, and a white top in shade is as grey-brown as
+    shaded skin: their median drew grey-brown hands (TikTok clip 5: RGB 141, 121, 102 against a face of 163,
+    122, 99; her hands show about 170, 122, 88). None without a face to measure."""
     nose = joints[J["nose"]]
     H, W = labels.shape
     r = max(2, round(0.05 * sw))
@@ -761,13 +773,15 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
     disc = inside[box]
     if disc.sum() < 5:
         return None
-    face = np.median(image[box][disc], axis=0)
+    face = np.median(image[box][disc], axis=0).astype(np.float32)
+    face_lab = _lab(face)
     body = inside & (labels >= 0) & (labels != PARTS.index("head"))
-    diff = lab - _lab(face)
+    diff = lab - face_lab
     near = body & (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
     if near.sum() < (SKIN_AREA * sw) ** 2:
-        return face.astype(np.float32)
-    return np.median(image[near], axis=0).astype(np.float32)
+        return face
+    skin = np.median(image[near], axis=0).astype(np.float32)
+    return skin if _lab(skin)[0] >= face_lab[0] else face
 
 
 # a pixel of the body this near the face's colour (Lab: lightness, and hue and saturation) is skin: lit or in
@@ -777,29 +791,35 @@ SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else th
 
 
 def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray,
-                r: float) -> np.ndarray:
-    """HxW: the distance to a drawn hand's outline in units of its size (< 1 inside): a palm (an ellipse from the
-    wrist past the knuckles, a little wider than the wrist) and a thumb (a capsule from the palm's side, along
-    it, on the side of the pose model's ``thumb``)."""
-    along = 1.3 * (knuckles - wrist)
-    L = max(float(np.linalg.norm(along)), 2.0 * r)
-    u = along / max(float(np.linalg.norm(along)), 1e-6)
+                r: float, sw: float) -> np.ndarray:
+    """HxW: the distance to a drawn hand's outline in units of its size (< 1 inside): a hand of a person's size
+    (``HAND_LENGTH`` shoulder widths ``sw`` from the wrist to the fingertips, the fingers together, towards the
+    ``knuckles``; its half-width ``PALM`` times the wrist's radius ``r``) with a thumb (a capsule from the
+    palm's side, along it, on the side of the pose model's ``thumb``). Drawn from the wrist to the knuckles only
+    (1.3 times), the hand was a third of a hand's length: a small, fingerless mitten that a pose model does not
+    read as a hand, less still when the actor holds it up to the camera (TikTok clip 5)."""
+    to_knuckles = knuckles - wrist
+    u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
+    L = max(HAND_LENGTH * sw, 2.0 * r)
     c = wrist + 0.5 * L * u
-    a, b = 0.5 * L + 0.5 * r, PALM * r
+    a, b = 0.5 * L, PALM * r
     du, dv = (px - c[0]) * u[0] + (py - c[1]) * u[1], -(px - c[0]) * u[1] + (py - c[1]) * u[0]
-    palm = np.sqrt((du / a) ** 2 + (dv / b) ** 2)
-    # the thumb leaves the palm on the thumb's side (the pose model's thumb tells which), a third of the way
+    # a rounded box (a superellipse): the palm as wide at the wrist end as at the fingers, the fingertips round
+    palm = (np.abs(du / a) ** HAND_ROUND + np.abs(dv / b) ** HAND_ROUND) ** (1.0 / HAND_ROUND)
+    # the thumb leaves the palm on the thumb's side (the pose model's thumb tells which), a fifth of the way
     # down, and lies along it (the pose model's guess of a thumb it cannot see would stick it out anywhere)
     v = np.array([-u[1], u[0]])
     sign = 1.0 if float((thumb - wrist) @ v) >= 0 else -1.0
-    root = wrist + 0.3 * L * u + sign * 0.6 * b * v
-    tip = root + 0.4 * L * (u + 0.5 * sign * v)
+    root = wrist + 0.2 * L * u + sign * 0.6 * b * v
+    tip = root + 0.35 * L * (u + 0.4 * sign * v)
     thumb_d = segment_distance(px, py, root, tip) / (THUMB * r)
     return np.minimum(palm, thumb_d)
 
 
-PALM = 1.25  # the palm's half-width, in the wrist's radii
-THUMB = 0.45  # the thumb's radius, in the wrist's radii
+HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
+HAND_ROUND = 3.0  # the hand outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
+PALM = 1.6  # the palm's half-width, in the wrist's radii
+THUMB = 0.5  # the thumb's radius, in the wrist's radii
 
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,

@@ -25,7 +25,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J
 from .extras import fill_hidden_drape
 from .cap import cap_rows, top_cap
-from .fill import continue_cut_arm, fill_hidden_torso, hidden_limb
+from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     segment_distance, smoothstep)
 
@@ -203,6 +203,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     pads = border_pads(matte)
     if pads[1]:  # room above the image for the whole top of a head cut by the top edge
         pads = (pads[0], max(pads[1], cap_rows(matte, joints)), pads[2], pads[3])
+    if pads[3]:  # room below it for the whole hands of arms the bottom edge cuts (drawn on by continue_cut_arm)
+        pads = pads[:3] + (max(pads[3], hand_rows(joints, rig.height)),)
     if any(pads):
         left, top, right, bottom = pads
 
