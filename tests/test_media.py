@@ -134,6 +134,55 @@ def test_iter_frames_resamples_and_resizes(clip):
     assert len(list(iter_frames(clip))) == 30
 
 
+def _moving_clip(path, options: dict, n: int = 90, fps: int = 30) -> list[np.ndarray]:
+    """An H.264 clip of a bright bar sliding one pixel a frame (``options``: x264's, which set the frame types);
+    returns the frames written."""
+    frames = []
+    with av.open(str(path), "w", format="mp4") as c:
+        s = c.add_stream("libx264", rate=fps, options=options)
+        s.width, s.height, s.pix_fmt = 128, 64, "yuv420p"
+        for i in range(n):
+            rgb = np.zeros((64, 128, 3), np.uint8)
+            rgb[20:44, i:i + 24] = 230
+            frames.append(rgb)
+            for packet in s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                c.mux(packet)
+        for packet in s.encode():
+            c.mux(packet)
+    return frames
+
+
+def _source_index(frame: np.ndarray, source: list[np.ndarray]) -> int:
+    return int(np.argmin([np.abs(frame.astype(int) - f).mean() for f in source]))
+
+
+def test_a_low_rate_sample_decodes_reference_frames_only(tmp_path):
+    """With B-frames nothing predicts from, a 3 fps look decodes about half the clip, and each sampled frame is
+    at most a few source frames before its time."""
+    path = tmp_path / "b.mp4"
+    source = _moving_clip(path, {"bf": "3", "b-pyramid": "none", "crf": "12"})
+    from motion_transfer.media.frames import iter_lazy_frames
+
+    every = list(iter_lazy_frames(path, fps=3))
+    cheap = list(iter_lazy_frames(path, fps=3, references_only=True))
+    assert len(cheap) == len(every) == 9
+    assert max(f.index for f in every) == 80
+    assert max(f.index for f in cheap) < 50  # frames decoded before the last sampled one
+    for k, frame in enumerate(cheap):
+        assert 0 <= 10 * k - _source_index(frame.rgb(), source) <= 3
+
+
+def test_a_clip_with_few_reference_frames_is_decoded_whole_after_a_long_gap(tmp_path):
+    """Sixteen B-frames between references: from the first long gap on every frame is decoded again, so
+    samples stay at their time."""
+    path = tmp_path / "sparse.mp4"
+    source = _moving_clip(path, {"bf": "16", "b-pyramid": "none", "b-adapt": "0", "crf": "12"})
+    frames = list(iter_frames(path, fps=3, references_only=True))
+    assert len(frames) == 9
+    late = [10 * k - _source_index(f, source) for k, f in enumerate(frames)]
+    assert all(d == 0 for d in late[2:]), late
+
+
 def test_variable_frame_rate_comes_out_steady(tmp_path):
     path = tmp_path / "vfr.mp4"
     with av.open(str(path), "w", format="mp4") as c:
