@@ -3,6 +3,7 @@ from fractions import Fraction
 import av
 import numpy as np
 import pytest
+from av.video.frame import PictureType
 from PIL import Image
 
 from conftest import write_clip
@@ -457,3 +458,17 @@ def test_video_frames_shrink_bilinearly_down_to_half_and_by_area_below():
     assert np.array_equal(resize_frame(photo, (400, 225)), resize(photo, (400, 225)))
     assert np.array_equal(resize_frame(photo, (1920, 1080)), resize(photo, (1920, 1080)))
     assert resize_frame(photo, (1280, 720)) is photo
+
+
+def test_a_writer_told_no_b_frames_writes_none(tmp_path):
+    types = {}
+    for bf in (None, 0):
+        path = tmp_path / f"bf{bf}.mp4"
+        with VideoWriter(path, 30, 128, 64, preset="superfast", bframes=bf) as w:
+            for i in range(60):
+                rgb = np.zeros((64, 128, 3), np.uint8)
+                rgb[20:40, i:i + 20] = 200
+                w.write(rgb)
+        with av.open(str(path)) as c:
+            types[bf] = {PictureType(f.pict_type).name for f in c.decode(video=0)}
+    assert "B" in types[None] and types[0] == {"I", "P"}
