@@ -735,10 +735,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 def hand_rows(joints: np.ndarray, height: int) -> int:
     """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
     reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
-    fingers (TikTok clip 5, whose wrists lie 140 rows below the image)."""
+    fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most ``height`` rows: the pose
+    model's guess of a wrist far outside the image is no reason to pad it without end."""
     reach = HAND_LENGTH * _shoulder_width(joints)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
-    return max(0, int(np.ceil(low + reach + 2 - height)))
+    return int(np.clip(np.ceil(low + reach + 2 - height), 0, height))
 
 
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
