@@ -559,7 +559,7 @@ def test_a_hand_drawn_past_the_image_bottom_is_a_hand_long(tmp_path):
         row = drawn[wy - 2:wy + 3].any(axis=0)  # along the raised forearm, outwards from the wrist
         beyond = row[wx:] if sign > 0 else row[:wx + 1][::-1]
         reach = int(np.argmin(beyond)) if not beyond.all() else len(beyond)
-        assert reach > 0.4 * sw, (side, reach, sw)
+        assert reach > 0.42 * sw, (side, reach, sw)  # drawn to the knuckles: 0.33 and 0.38
 
 
 def test_the_skin_of_a_drawn_hand_is_the_lit_faces_not_shaded_clothes():
