@@ -315,3 +315,45 @@ def test_a_curled_finger_is_shaded_darker_than_the_open_hand():
     palm = far & ~past & (rest[:, :, 3] > 127) & (tex[:, :, 3] > 127)
     assert palm.sum() > 100
     assert abs(luma(tex, palm) - luma(rest, palm)) < 1.0
+
+
+def test_a_finger_curled_towards_the_camera_shows_its_base_over_the_palm():
+    """A finger curling towards the camera rises off the palm: the mannequin draws each curled finger as a
+    capsule lying over the palm, its rounded base outlined there (drawn growing out of the palm instead,
+    MediaPipe read the curled fingers as lying flat or bent away). The four fingers of the open hand turn
+    50 degrees at their knuckles towards the camera (3D joints, straight otherwise): the half circle around
+    each knuckle on the wrist's side is then a darker line than the palm just inside and outside it; on the
+    open hand there is no such line."""
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
+
+    clip, _, _, joints, rig, tex = _right_hand()
+    hand = clip.hands[0, 1].astype(np.float64)
+    bent = hand.copy()
+    a = np.radians(50.0)
+    for mcp in (5, 9, 13, 17):
+        for j in range(mcp + 1, mcp + 4):  # the finger turns as one piece about its knuckle, towards the viewer
+            v = hand[j] - hand[mcp]
+            flat = np.hypot(v[0], v[1])
+            bent[j, :2] = hand[mcp, :2] + np.cos(a) * v[:2]
+            bent[j, 2] = hand[mcp, 2] + v[2] - np.sin(a) * flat
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([hand, bent])), tex, (0, 0))
+    radius = anim.hands[0].radius
+
+    def contrast(img) -> float:
+        """Luma on the half circles over luma just inside and outside them, over the four fingers."""
+        luma = img[:, :, :3].astype(float).mean(axis=2)
+        line, around = [], []
+        for k, (mcp, pip) in ((3, (5, 6)), (6, (9, 10)), (9, (13, 14)), (12, (17, 18))):
+            u = (joints[pip] - joints[mcp]) / np.linalg.norm(joints[pip] - joints[mcp])
+            for b in np.radians(np.linspace(-50, 50, 7)):
+                d = -(np.cos(b) * u + np.sin(b) * np.array([-u[1], u[0]]))  # towards the wrist
+                for share, out in ((1.0, line), (0.4, around), (1.7, around)):
+                    x, y = np.round(joints[mcp] + share * radius[k] * d).astype(int)
+                    out.append(luma[y, x])
+        return float(np.mean(line) / np.mean(around))
+
+    anim.apply(0)
+    assert contrast(tex) > 0.97
+    anim.apply(1)
+    assert contrast(tex) < 0.85
