@@ -196,6 +196,43 @@ def test_a_finger_pointing_at_the_camera_ends_in_a_round_knuckle():
     assert (want & ~ours & end).sum() < 0.4 * (want & end).sum()
 
 
+def test_a_tip_folded_back_across_a_knuckle_seen_end_on_leaves_a_round_finger_end():
+    """The four fingers curl as a loose fist's do at its fullest: the middle bone points at the camera (leaning
+    a little back down the finger, as a tracker's few pixels of an end-on bone often do) and the tip folds
+    back over the first bone. The mannequin drawn in that pose shows each finger ending in a round knuckle;
+    the character's bent hand shows the same end (the fold is judged across the end-on bone, from the first
+    bone to the tip), not the end-on bone's pixels squashed into a flat, ragged stub with scraps around it
+    (the end-on bone taken as folded back: no knuckle cap, the tip not laid over the finger): the drawn
+    silhouette beyond the middle knuckle overlaps the generator's (IoU, over the four fingers)."""
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
+    from motion_transfer.samples.mannequin import render_mannequin
+
+    clip, _, _, joints, rig, tex = _right_hand()
+    hands = clip.hands[0].copy()
+    h, rest = hands[1], clip.hands[0, 1]
+    for mcp in (5, 9, 13, 17):
+        u = (h[mcp + 1, :2] - h[mcp, :2]) / np.linalg.norm(h[mcp + 1, :2] - h[mcp, :2])
+        for j, (back, towards) in ((mcp + 2, (0.1, 0.995)), (mcp + 3, (0.8, 0.6))):
+            L = np.linalg.norm(rest[j] - rest[j - 1])  # each bone keeps its 3D length
+            h[j] = h[j - 1] + L * np.array([-back * u[0], -back * u[1], -towards])
+    truth = render_mannequin(clip.joints[0], clip.size, hands=hands)
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([rest, h])), tex, (0, 0))
+    anim.apply(1)
+    ours = tex[:, :, 3] > 127
+    want = _hand_texture(truth, h[:, :2])[:, :, 3] > 127
+    yy, xx = np.mgrid[:ours.shape[0], :ours.shape[1]]
+    size = float(hand_size(joints))
+    iou = []
+    for mcp in (5, 9, 13, 17):  # within a sixth of the hand's size around the middle knuckle, beyond it
+        u = (joints[mcp + 1] - joints[mcp]) / np.linalg.norm(joints[mcp + 1] - joints[mcp])
+        p = h[mcp + 1]
+        end = (np.hypot(xx - p[0], yy - p[1]) < 0.15 * size) & ((xx - p[0]) * u[0] + (yy - p[1]) * u[1] > 0)
+        assert (want & end).sum() > 50  # the generator's knuckle is there to compare with
+        iou.append((ours & want & end).sum() / ((ours | want) & end).sum())
+    assert np.mean(iou) > 0.38
+
+
 def test_a_video_hand_too_small_to_read_keeps_the_fingers_still_with_a_finding(tmp_path):
     """From the character's image to its rig: the open right hand of the "fingers" motion's first frame is found
     and bent by the actor's curl; the same actor filmed so far away that its hand is under ``MIN_HAND_PX``

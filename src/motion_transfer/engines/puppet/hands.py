@@ -8,7 +8,8 @@ frame each bone turns by the angle the actor's turned (relative to its hand's ax
 frame) and shortens as the actor's foreshortens. A finger curling towards the camera shows what the actor's
 shows: its first bone shorter, the next one end-on, the tip folded back over the first; across a folded
 knuckle the blending stops (the two pieces overlap instead of pinching into the joint) and the folded part is
-drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below. Where a
+drawn as a layer of its own over the rest, so its clear rim does not punch through the skin below (the fold is
+judged across a bone seen end-on, whose few pixels point anywhere, and so is the tip beyond it laid over). Where a
 finger's end points at the camera (its last bones shown at under half their length) it ends in a round
 knuckle cap, shaded in the finger's own colour, as a finger seen end-on does, instead of its pixels squashed
 into a flat stub. A bone shown shorter than at rest (pointing at or away from the camera) is shaded darker by
@@ -239,16 +240,27 @@ _HAS_PARENT = np.array(PARENT) >= 0
 _BEFORE = np.maximum(np.array(PARENT), 0)  # the bone before each (a finger's first: itself, unused)
 
 
+def _seen_before(stretch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which bones are seen end-on (shown at under ``END_ON`` of their length, ``stretch`` [15]), and for each
+    bone the one a fold is judged against: the bone before it, or the one before that when the bone before
+    is end-on. An end-on bone has no direction worth the name (its few pixels point anywhere, often back
+    down the finger): a curled finger's tip folds back over its first bone across it."""
+    end_on = stretch < END_ON
+    return end_on, np.where(end_on[_BEFORE] & _HAS_PARENT[_BEFORE], _BEFORE[_BEFORE], _BEFORE)
+
+
 def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
     """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move), and how far
-    each bone is folded back over the one before it ([15], 0..1). The palm stays; each finger is rebuilt from
+    each bone is folded back over the one before it ([15], 0..1; across a bone seen end-on, over the one
+    before that: :func:`_seen_before`). The palm stays; each finger is rebuilt from
     its base with its bones turned and stretched like the actor's, so a finger curling towards the camera
     shows what the actor's shows: a short first bone, the next one end-on, the tip folded back over it."""
     out = rig.joints.copy()
     rest_dir = rig.joints[_B] - rig.joints[_A]
     posed_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0]) + drive.turn[t]
-    rel = np.abs((posed_ang - posed_ang[_BEFORE] + np.pi) % (2 * np.pi) - np.pi)
-    folded = np.where(_HAS_PARENT, np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0), 0.0)
+    end_on, ref = _seen_before(drive.stretch[t])
+    rel = np.abs((posed_ang - posed_ang[ref] + np.pi) % (2 * np.pi) - np.pi)
+    folded = np.where(_HAS_PARENT & ~end_on, np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0), 0.0)
     L = np.linalg.norm(rest_dir, axis=1) * drive.stretch[t]
     steps = (L[:, None] * np.stack([np.cos(posed_ang), np.sin(posed_ang)], axis=1)).reshape(len(FINGERS), 3, 2)
     # bones run finger by finger from the base: each finger's joints are its base plus its bones so far
@@ -480,9 +492,10 @@ class HandAnimator:
             order = keep[np.argsort(-drive.depth[tt, hand.piece[keep]], kind="stable")]
             # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
             # and laid over the rest, so the clear rim around it does not punch through the skin below
+            end_on, ref = _seen_before(drive.stretch[tt])
             over = np.zeros(len(BONES) + 1, bool)
-            for k in np.flatnonzero(folded > 0.5):
-                if drive.depth[tt, k + 1] < drive.depth[tt, PARENT[k] + 1]:
+            for k in np.flatnonzero((folded > 0.5) | (_HAS_PARENT & end_on[_BEFORE])):
+                if drive.depth[tt, k + 1] < drive.depth[tt, ref[k] + 1]:
                     over[k + 1:k - k % 3 + 4] = True
             front = over[hand.piece[order]]
             caps = _caps(hand, pj, tt, fade)
