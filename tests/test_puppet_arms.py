@@ -581,3 +581,24 @@ def test_the_skin_of_a_drawn_hand_is_the_lit_faces_not_shaded_clothes():
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     skin = fill._skin_colour(image, lab, labels, joints, np.ones((size, size), bool), 120.0)
     assert np.linalg.norm(skin - face) < 15, skin
+
+
+def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():
+    """A side view: the far arm is behind the body, the pose model guesses its elbow and wrist inside the image
+    but sees them poorly (visibility 0.2), over the shirt's front, which bulges past the shoulder-hip quad. Its
+    pixels there are the shirt's: labelled as the arm, a strip of the shirt swung with the motion's arm as a
+    black shard (TikTok character 1)."""
+    image, matte, joints, sleeve, torso = _sleeves_beside_a_black_top()
+    vis = np.ones(33)
+    # the left (far) arm behind the body: its shoulder seen at the quad's corner, elbow and wrist poorly, over
+    # the top's front beside the quad
+    joints[J["left_shoulder"]] = (180, 92)
+    joints[J["left_hip"]] = (175, 250)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (196, 190), (200, 240)
+    for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+        vis[J[f"left_{k}"]] = 0.2
+    lab, used = label_parts(matte, joints, vis, None, image)
+    far = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
+    assert far.sum() == 0, far.sum()
+    assert "l_lower_arm" not in used
+    assert (lab[torso] == TORSO).mean() > 0.9  # the top stays the torso's
