@@ -122,6 +122,30 @@ def test_a_forearm_cut_in_two_by_the_crossing_arm_is_joined_again_with_its_sleev
     assert not none.any()
 
 
+def test_a_forearm_cut_in_two_is_joined_as_wide_as_the_arm_where_its_bone_runs_along_one_side():
+    """The pose model's bones run along the inner side of a sleeve hanging at the body's side (TikTok clip 0):
+    the arm's pixels lie beside its bone, not round it. Joined by the tube round the bone, the forearm cut in two
+    by the other arm had a neck half its width there, which once the arm hung straight read as a forearm folded
+    across the waist. The join is as wide as the arm's own pixels on either side of it."""
+    image, lab, joints = _crossed_arms()
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float64)
+    shift = np.array([-14.0, 0.0])  # the sleeve lies to the outer side of its bones
+    upper = _seg_dist(px, py, joints[J["right_shoulder"]] + shift, joints[J["right_elbow"]] + shift) < 12
+    lower = _seg_dist(px, py, joints[J["right_elbow"]] + shift, joints[J["right_wrist"]] + shift) < 12
+    left_lower = lab == PARTS.index("l_lower_arm")
+    lab[np.isin(lab, [UPPER, LOWER])] = TORSO
+    lab[upper & ~left_lower] = UPPER
+    lab[lower & ~upper & ~left_lower] = LOWER
+    image[(upper | lower) & ~left_lower] = (200, 40, 40)
+    own = np.isin(lab, [UPPER, LOWER])
+    assert ndimage.label(own, structure=np.ones((3, 3)))[1] == 2
+    _, hidden = hidden_limb(image, lab, joints, "arm_r")
+    sleeve = (upper | lower) & left_lower  # where the arm goes on under the other one
+    assert sleeve.sum() > 200
+    assert hidden[sleeve].mean() > 0.9, hidden[sleeve].mean()
+    assert (lab[hidden] == PARTS.index("l_lower_arm")).all()
+
+
 def test_a_cut_off_forearm_on_its_poorly_seen_bone_stays_its_arm_a_speck_does_not():
     _, lab, joints = _crossed_arms()
     li = LAYER_NAMES.index("arm_r")
