@@ -3,6 +3,7 @@ from fractions import Fraction
 import av
 import numpy as np
 import pytest
+from av.video.frame import PictureType
 from PIL import Image
 
 from conftest import write_clip
@@ -132,6 +133,55 @@ def test_iter_frames_resamples_and_resizes(clip):
     assert len(frames) == 10
     assert frames[0].shape == (24, 32, 3) and frames[0].dtype == np.uint8
     assert len(list(iter_frames(clip))) == 30
+
+
+def _moving_clip(path, options: dict, n: int = 90, fps: int = 30) -> list[np.ndarray]:
+    """An H.264 clip of a bright bar sliding one pixel a frame (``options``: x264's, which set the frame types);
+    returns the frames written."""
+    frames = []
+    with av.open(str(path), "w", format="mp4") as c:
+        s = c.add_stream("libx264", rate=fps, options=options)
+        s.width, s.height, s.pix_fmt = 128, 64, "yuv420p"
+        for i in range(n):
+            rgb = np.zeros((64, 128, 3), np.uint8)
+            rgb[20:44, i:i + 24] = 230
+            frames.append(rgb)
+            for packet in s.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")):
+                c.mux(packet)
+        for packet in s.encode():
+            c.mux(packet)
+    return frames
+
+
+def _source_index(frame: np.ndarray, source: list[np.ndarray]) -> int:
+    return int(np.argmin([np.abs(frame.astype(int) - f).mean() for f in source]))
+
+
+def test_a_low_rate_sample_decodes_reference_frames_only(tmp_path):
+    """With B-frames nothing predicts from, a 3 fps look decodes about half the clip, and each sampled frame is
+    at most a few source frames before its time."""
+    path = tmp_path / "b.mp4"
+    source = _moving_clip(path, {"bf": "3", "b-pyramid": "none", "crf": "12"})
+    from motion_transfer.media.frames import iter_lazy_frames
+
+    every = list(iter_lazy_frames(path, fps=3))
+    cheap = list(iter_lazy_frames(path, fps=3, references_only=True))
+    assert len(cheap) == len(every) == 9
+    assert max(f.index for f in every) == 80
+    assert max(f.index for f in cheap) < 50  # frames decoded before the last sampled one
+    for k, frame in enumerate(cheap):
+        assert 0 <= 10 * k - _source_index(frame.rgb(), source) <= 3
+
+
+def test_a_clip_with_few_reference_frames_is_decoded_whole_after_a_long_gap(tmp_path):
+    """Sixteen B-frames between references: from the first long gap on every frame is decoded again, so
+    samples stay at their time."""
+    path = tmp_path / "sparse.mp4"
+    source = _moving_clip(path, {"bf": "16", "b-pyramid": "none", "b-adapt": "0", "crf": "12"})
+    frames = list(iter_frames(path, fps=3, references_only=True))
+    assert len(frames) == 9
+    late = [10 * k - _source_index(f, source) for k, f in enumerate(frames)]
+    assert all(d == 0 for d in late[2:]), late
 
 
 def test_variable_frame_rate_comes_out_steady(tmp_path):
@@ -408,3 +458,17 @@ def test_video_frames_shrink_bilinearly_down_to_half_and_by_area_below():
     assert np.array_equal(resize_frame(photo, (400, 225)), resize(photo, (400, 225)))
     assert np.array_equal(resize_frame(photo, (1920, 1080)), resize(photo, (1920, 1080)))
     assert resize_frame(photo, (1280, 720)) is photo
+
+
+def test_a_writer_told_no_b_frames_writes_none(tmp_path):
+    types = {}
+    for bf in (None, 0):
+        path = tmp_path / f"bf{bf}.mp4"
+        with VideoWriter(path, 30, 128, 64, preset="superfast", bframes=bf) as w:
+            for i in range(60):
+                rgb = np.zeros((64, 128, 3), np.uint8)
+                rgb[20:40, i:i + 20] = 200
+                w.write(rgb)
+        with av.open(str(path)) as c:
+            types[bf] = {PictureType(f.pict_type).name for f in c.decode(video=0)}
+    assert "B" in types[None] and types[0] == {"I", "P"}

@@ -152,8 +152,9 @@ def _plain(value: object) -> object:
 
 
 # Bump when the video-only analysis below changes what it finds: cached analyses made before stop matching.
-# 2: the sample holds the body only (its hands and face were never used); 3: frames shrunk bilinearly
-VIDEO_ANALYSIS_VERSION = 3
+# 2: the sample holds the body only (its hands and face were never used); 3: frames shrunk bilinearly; 4: from
+# reference frames only
+VIDEO_ANALYSIS_VERSION = 4
 
 
 def video_analysis(video: Path, info: MediaInfo, progress: Progress | None = None, *,
@@ -538,7 +539,7 @@ def people_in_track(track: PoseTrack, video: str | Path) -> list[Finding]:
 
     scale = min(1.0, 640 / max(track.width, track.height))
     size = (round(track.width * scale), round(track.height * scale))
-    frames = list(iter_frames(video, fps=1.0, size=size))
+    frames = list(iter_frames(video, fps=1.0, size=size, references_only=True))
     idx = np.minimum((np.arange(len(frames)) * track.fps).round().astype(int), len(track) - 1)
     sample = PoseTrack(fps=1.0, width=track.width, height=track.height, body=track.body[idx],
                        left_hand=track.left_hand[idx], right_hand=track.right_hand[idx], face=track.face[idx])

@@ -127,19 +127,30 @@ class LazyFrame:
             return self._rgb
 
 
+# (seconds) decoding reference frames only, a gap this long between two of them means the clip has few: every frame
+# is decoded after it (a sample's frame must not be far from its time)
+REFERENCE_GAP = 0.25
+
+
 def iter_frames(
     path: str | Path,
     fps: float | None = None,
     size: tuple[int, int] | None = None,
     *,
     max_seconds: float | None = None,
+    references_only: bool = False,
 ) -> Iterator[np.ndarray]:
     """Yield HxWx3 uint8 RGB frames, rotation metadata applied.
 
     With ``fps`` the output is resampled on a fixed grid (t = k / fps): each grid time gets the latest source
     frame shown at that time, so a variable-frame-rate clip comes out at a steady rate with the right timing.
+
+    ``references_only``: only the frames other frames are predicted from are decoded (the decoder skips the
+    rest, typically the B-frames: half of a clip with B-frames, and about 45 % of its decoding time), so a
+    grid time gets the latest *reference* frame shown by then, a few source frames early at worst. For a
+    low-rate look at a clip (the preflight's sample), never for frames that are drawn or tracked.
     """
-    for frame in iter_lazy_frames(path, fps, size, max_seconds=max_seconds):
+    for frame in iter_lazy_frames(path, fps, size, max_seconds=max_seconds, references_only=references_only):
         yield frame.rgb()
 
 
@@ -149,6 +160,7 @@ def iter_lazy_frames(
     size: tuple[int, int] | None = None,
     *,
     max_seconds: float | None = None,
+    references_only: bool = False,
 ) -> Iterator[LazyFrame]:
     """As :func:`iter_frames`, but each item converts to RGB only when its ``rgb()`` is called (a source frame
     shown at several grid times is the same object, converted at most once)."""
@@ -163,8 +175,10 @@ def iter_lazy_frames(
     with container:
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        if references_only:
+            stream.codec_context.skip_frame = "NONREF"
         start = None
-        t = 0.0
+        t = prior = 0.0
         emitted = 0
         decoded = 0
         held = None  # the frame on screen now, not yet past its grid times
@@ -175,6 +189,10 @@ def iter_lazy_frames(
                 t -= start
                 if max_seconds is not None and t >= max_seconds:
                     break
+                if references_only and held is not None and t - prior > REFERENCE_GAP:
+                    # an encoder that predicts little from other frames: decode every frame from here on
+                    stream.codec_context.skip_frame = "DEFAULT"
+                prior = t
                 lazy = LazyFrame(frame, size, decoded)
                 decoded += 1
                 if fps is None:

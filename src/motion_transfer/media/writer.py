@@ -38,6 +38,7 @@ class VideoWriter:
     ``crf``: x264 quality (lower is better; 18 is visually lossless for most content).
     ``frames``: how many frames will be written, when known: the audio (whose length follows the video's) is then
     encoded on a thread of its own while the frames are written, instead of after the last one.
+    ``bframes``: at most this many B-frames in a row (None: the preset's).
     """
 
     def __init__(
@@ -52,6 +53,7 @@ class VideoWriter:
         crf: int = 18,
         preset: str = "veryfast",
         frames: int | None = None,
+        bframes: int | None = None,
     ) -> None:
         import av
 
@@ -80,7 +82,7 @@ class VideoWriter:
             raise output_error(exc, self.path) from None
         self._closed = False
         try:
-            self._open_streams(crf, preset)
+            self._open_streams(crf, preset, bframes)
             if self._astream is not None and self._audio_copy is None and frames:
                 # the header written now, with every stream's encoder opened, so the audio thread's encoder
                 # does not race the video's first packet to open them
@@ -92,12 +94,13 @@ class VideoWriter:
             self.abort()
             raise
 
-    def _open_streams(self, crf: int, preset: str) -> None:
+    def _open_streams(self, crf: int, preset: str, bframes: int | None) -> None:
         rate = Fraction(self.fps).limit_denominator(1001)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = self.width, self.height
         self._stream.pix_fmt = "yuv420p"
-        self._stream.options = {"crf": str(crf), "preset": preset}
+        self._stream.options = {"crf": str(crf), "preset": preset,
+                                **({} if bframes is None else {"bf": str(int(bframes))})}
         self._stream.thread_type = "AUTO"
         self._stream.codec_context.time_base = 1 / rate
         if self._audio_from is not None:

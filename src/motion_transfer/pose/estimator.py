@@ -432,8 +432,10 @@ def sample_video(path: str | Path, fps: float = 3.0, long_side: int = 640,
     frames: list[np.ndarray] = []
     # the clip is decoded on its own thread, started before the model loads (importing MediaPipe and starting
     # the model take about a second on the first use), and the model works beside the decoder after that
-    # (the preflight looks at the body and the person mask only)
-    with prefetch(iter_frames(path, fps=fps, size=size), depth=SAMPLE_AHEAD, name="sample-decode") as decoded, \
+    # (the preflight looks at the body and the person mask only); only its reference frames are decoded: a
+    # sample's frame may be a few source frames early, and decoding is a third of the sample's cost
+    sampled = iter_frames(path, fps=fps, size=size, references_only=True)
+    with prefetch(sampled, depth=SAMPLE_AHEAD, name="sample-decode") as decoded, \
             _body_only(segmentation=True) as model:
         for i, rgb in enumerate(decoded):
             if i >= total:

@@ -510,4 +510,9 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     over[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
     shadow = (cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner] * (1.0 - over[inner])
               * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0])
-    region[...] = (region * (1.0 - shadow)[..., None]).astype(np.uint8)
+    # only the rows and columns the shadow reaches are darkened: it is a thin band along part of the arm
+    rows, cols = np.flatnonzero(shadow.any(axis=1)), np.flatnonzero(shadow.any(axis=0))
+    if len(rows):
+        box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+        part = region[box]
+        part[...] = (part * (1.0 - shadow[box])[..., None]).astype(np.uint8)
