@@ -512,6 +512,7 @@ def strips_beyond_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, quad:
 
 RIM_BAND = 0.2  # (shoulder widths) how far into an arm from the torso a strip of the torso's colour is looked for
 RIM_PIECE = 0.05  # (shoulder widths) a strip handed to the torso is at least as large as a square this wide
+RIM_APART = 2 * DISTINCT_DELTA_E  # how far (Lab) from the arm's own colour the strip's and the torso's must be
 
 
 def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
@@ -564,9 +565,11 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
             c = labc[cand]
             to_arm = np.linalg.norm(c - arm_c, axis=1)
             to_torso = np.linalg.norm(c - beside[cand], axis=1)
-            apart = np.linalg.norm(beside[cand] - arm_c, axis=1) > DISTINCT_DELTA_E
+            # clearly another colour (a black dress beside skin), not a darker shade of the arm's own (the
+            # shaded side of a black sleeve beside a black top)
+            apart = np.linalg.norm(beside[cand] - arm_c, axis=1) > RIM_APART
             take = np.zeros(lab.shape, bool)
-            take[cand] = apart & (to_torso < 0.5 * to_arm)
+            take[cand] = apart & (to_arm > RIM_APART) & (to_torso < 0.5 * to_arm)
             # only what joins the torso (no speck inside the arm), and never cutting the arm in two
             pieces, _ = ndimage.label(take | torso)
             take &= np.isin(pieces, np.unique(pieces[torso]))
