@@ -501,16 +501,10 @@ def strips_beyond_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, quad:
         mask = beyond == li
         if not mask.any():
             continue
-        # the upper arm's: its rim runs over the shoulder's round top, outside the quad (a forearm's rim there
-        # is the body's side, which the forearm lying across the body hides)
-        idx = np.array([i for i in np.flatnonzero(LAYER_OF_PART == li)
-                        if PARTS[i].endswith("upper_arm") and np.isfinite(scores[i]).any()])
+        idx = np.array([i for i in np.flatnonzero(LAYER_OF_PART == li) if np.isfinite(scores[i]).any()])
         pieces, n = ndimage.label(mask)
         thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(mask), pieces, range(1, n + 1)))
-        by_upper = cv2.dilate(np.isin(lab, idx).astype(np.uint8), None, iterations=2).astype(bool)
-        touch = np.zeros(n + 1, bool)
-        touch[np.unique(pieces[by_upper & mask])] = True
-        thin = np.isin(pieces, np.flatnonzero((thick <= STRIP_THICK * sw) & touch[1:]) + 1)
+        thin = np.isin(pieces, np.flatnonzero(thick <= STRIP_THICK * sw) + 1)
         if thin.any() and len(idx):
             out[thin] = idx[np.argmin(scores[idx][:, thin], axis=0)]
     return out
