@@ -130,7 +130,6 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
-    lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw)
     if small is not None:
         lab = rim_to_torso(lab, small, m, segs, quad, sw)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
@@ -465,48 +464,6 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
-    return out
-
-
-STRIP_THICK = 0.06  # (shoulder widths) the thickest strip of the torso beyond an arm handed to it (half its width)
-STRIP_FAR = 0.3  # (shoulder widths) how far outside the shoulder-hip quad such a strip is looked for
-
-
-def strips_beyond_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, quad: np.ndarray,
-                       sw: float) -> np.ndarray:
-    """Thin strips of the torso outside the body's shoulder-hip quadrilateral (``quad``) that an arm separates
-    from it (the straight way from such a pixel to the nearest pixel of the quad runs through the arm): the
-    arm's own outer rim, where its bone runs along its inner side and the cuts kept the arm a tube round the
-    bone (TikTok clip 0: the left upper arm across the chest, its sleeve's outer edge against the wall). Left to
-    the torso, the rim stayed behind when the arm moved: ragged black shards against the wall beside it. Each
-    such strip goes to the arm beside it (the best scored of its parts). The body's own sides, outside the quad
-    between the joints, are reached from it straight; a wide piece of the body beyond an arm stays the body's."""
-    torso = (lab == PARTS.index("torso")) & m
-    straight, (iy, ix) = ndimage.distance_transform_edt(~quad, return_indices=True)
-    cand = torso & ~quad & (straight < STRIP_FAR * sw)
-    if not cand.any() or not quad.any():
-        return lab
-    layer_of = np.where(lab >= 0, LAYER_OF_PART[np.clip(lab, 0, None)], -1)
-    arm_layers = (LAYER_NAMES.index("arm_l"), LAYER_NAMES.index("arm_r"))
-    ys, xs = np.nonzero(cand)
-    qy, qx = iy[ys, xs], ix[ys, xs]
-    crossed = np.full(len(ys), -1)
-    for f in np.linspace(0.0, 1.0, 9)[1:]:  # from next to the pixel to the quad's edge
-        on = layer_of[np.round(ys + f * (qy - ys)).astype(int), np.round(xs + f * (qx - xs)).astype(int)]
-        crossed = np.where((crossed < 0) & np.isin(on, arm_layers), on, crossed)
-    beyond = np.full(lab.shape, -1, np.int16)
-    beyond[ys, xs] = crossed
-    out = lab.copy()
-    for li in arm_layers:
-        mask = beyond == li
-        if not mask.any():
-            continue
-        idx = np.array([i for i in np.flatnonzero(LAYER_OF_PART == li) if np.isfinite(scores[i]).any()])
-        pieces, n = ndimage.label(mask)
-        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(mask), pieces, range(1, n + 1)))
-        thin = np.isin(pieces, np.flatnonzero(thick <= STRIP_THICK * sw) + 1)
-        if thin.any() and len(idx):
-            out[thin] = idx[np.argmin(scores[idx][:, thin], axis=0)]
     return out
 
 
