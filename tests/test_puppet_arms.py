@@ -587,3 +587,24 @@ def test_a_strip_of_the_dress_beside_a_bare_arm_is_the_dress():
     limb = np.isin(lab, [UPPER, LOWER])
     assert limb[strip].mean() < 0.1, limb[strip].mean()
     assert limb[arm & middle & (px < 90)].mean() > 0.95  # and the arm is all the arm's
+
+
+def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():
+    """A side view: the far arm is behind the body, the pose model guesses its elbow and wrist inside the image
+    but sees them poorly (visibility 0.2), over the shirt's front, which bulges past the shoulder-hip quad. Its
+    pixels there are the shirt's: labelled as the arm, a strip of the shirt swung with the motion's arm as a
+    black shard (TikTok character 1)."""
+    image, matte, joints, sleeve, torso = _sleeves_beside_a_black_top()
+    vis = np.ones(33)
+    # the left (far) arm behind the body: its shoulder seen at the quad's corner, elbow and wrist poorly, over
+    # the top's front beside the quad
+    joints[J["left_shoulder"]] = (180, 92)
+    joints[J["left_hip"]] = (175, 250)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (196, 190), (200, 240)
+    for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+        vis[J[f"left_{k}"]] = 0.2
+    lab, used = label_parts(matte, joints, vis, None, image)
+    far = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
+    assert far.sum() == 0, far.sum()
+    assert "l_lower_arm" not in used
+    assert (lab[torso] == TORSO).mean() > 0.9  # the top stays the torso's

@@ -196,6 +196,43 @@ def test_a_finger_pointing_at_the_camera_ends_in_a_round_knuckle():
     assert (want & ~ours & end).sum() < 0.4 * (want & end).sum()
 
 
+def test_a_tip_folded_back_across_a_knuckle_seen_end_on_leaves_a_round_finger_end():
+    """The four fingers curl as a loose fist's do at its fullest: the middle bone points at the camera (leaning
+    a little back down the finger, as a tracker's few pixels of an end-on bone often do) and the tip folds
+    back over the first bone. The mannequin drawn in that pose shows each finger ending in a round knuckle;
+    the character's bent hand shows the same end (the fold is judged across the end-on bone, from the first
+    bone to the tip), not the end-on bone's pixels squashed into a flat, ragged stub with scraps around it
+    (the end-on bone taken as folded back: no knuckle cap, the tip not laid over the finger): the drawn
+    silhouette beyond the middle knuckle overlaps the generator's (IoU, over the four fingers)."""
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
+    from motion_transfer.samples.mannequin import render_mannequin
+
+    clip, _, _, joints, rig, tex = _right_hand()
+    hands = clip.hands[0].copy()
+    h, rest = hands[1], clip.hands[0, 1]
+    for mcp in (5, 9, 13, 17):
+        u = (h[mcp + 1, :2] - h[mcp, :2]) / np.linalg.norm(h[mcp + 1, :2] - h[mcp, :2])
+        for j, (back, towards) in ((mcp + 2, (0.1, 0.995)), (mcp + 3, (0.8, 0.6))):
+            L = np.linalg.norm(rest[j] - rest[j - 1])  # each bone keeps its 3D length
+            h[j] = h[j - 1] + L * np.array([-back * u[0], -back * u[1], -towards])
+    truth = render_mannequin(clip.joints[0], clip.size, hands=hands)
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([rest, h])), tex, (0, 0))
+    anim.apply(1)
+    ours = tex[:, :, 3] > 127
+    want = _hand_texture(truth, h[:, :2])[:, :, 3] > 127
+    yy, xx = np.mgrid[:ours.shape[0], :ours.shape[1]]
+    size = float(hand_size(joints))
+    iou = []
+    for mcp in (5, 9, 13, 17):  # within a sixth of the hand's size around the middle knuckle, beyond it
+        u = (joints[mcp + 1] - joints[mcp]) / np.linalg.norm(joints[mcp + 1] - joints[mcp])
+        p = h[mcp + 1]
+        end = (np.hypot(xx - p[0], yy - p[1]) < 0.15 * size) & ((xx - p[0]) * u[0] + (yy - p[1]) * u[1] > 0)
+        assert (want & end).sum() > 50  # the generator's knuckle is there to compare with
+        iou.append((ours & want & end).sum() / ((ours | want) & end).sum())
+    assert np.mean(iou) > 0.38
+
+
 def test_a_video_hand_too_small_to_read_keeps_the_fingers_still_with_a_finding(tmp_path):
     """From the character's image to its rig: the open right hand of the "fingers" motion's first frame is found
     and bent by the actor's curl; the same actor filmed so far away that its hand is under ``MIN_HAND_PX``
@@ -315,3 +352,45 @@ def test_a_curled_finger_is_shaded_darker_than_the_open_hand():
     palm = far & ~past & (rest[:, :, 3] > 127) & (tex[:, :, 3] > 127)
     assert palm.sum() > 100
     assert abs(luma(tex, palm) - luma(rest, palm)) < 1.0
+
+
+def test_a_finger_curled_towards_the_camera_shows_its_base_over_the_palm():
+    """A finger curling towards the camera rises off the palm: the mannequin draws each curled finger as a
+    capsule lying over the palm, its rounded base outlined there (drawn growing out of the palm instead,
+    MediaPipe read the curled fingers as lying flat or bent away). The four fingers of the open hand turn
+    50 degrees at their knuckles towards the camera (3D joints, straight otherwise): the half circle around
+    each knuckle on the wrist's side is then a darker line than the palm just inside and outside it; on the
+    open hand there is no such line."""
+    from motion_transfer.engines.puppet.hands import HandAnimator, hand_drive
+
+    clip, _, _, joints, rig, tex = _right_hand()
+    hand = clip.hands[0, 1].astype(np.float64)
+    bent = hand.copy()
+    a = np.radians(50.0)
+    for mcp in (5, 9, 13, 17):
+        for j in range(mcp + 1, mcp + 4):  # the finger turns as one piece about its knuckle, towards the viewer
+            v = hand[j] - hand[mcp]
+            flat = np.hypot(v[0], v[1])
+            bent[j, :2] = hand[mcp, :2] + np.cos(a) * v[:2]
+            bent[j, 2] = hand[mcp, 2] + v[2] - np.sin(a) * flat
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([hand, bent])), tex, (0, 0))
+    radius = anim.hands[0].radius
+
+    def contrast(img) -> float:
+        """Luma on the half circles over luma just inside and outside them, over the four fingers."""
+        luma = img[:, :, :3].astype(float).mean(axis=2)
+        line, around = [], []
+        for k, (mcp, pip) in ((3, (5, 6)), (6, (9, 10)), (9, (13, 14)), (12, (17, 18))):
+            u = (joints[pip] - joints[mcp]) / np.linalg.norm(joints[pip] - joints[mcp])
+            for b in np.radians(np.linspace(-50, 50, 7)):
+                d = -(np.cos(b) * u + np.sin(b) * np.array([-u[1], u[0]]))  # towards the wrist
+                for share, out in ((1.0, line), (0.4, around), (1.7, around)):
+                    x, y = np.round(joints[mcp] + share * radius[k] * d).astype(int)
+                    out.append(luma[y, x])
+        return float(np.mean(line) / np.mean(around))
+
+    anim.apply(0)
+    assert contrast(tex) > 0.97
+    anim.apply(1)
+    assert contrast(tex) < 0.85

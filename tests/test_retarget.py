@@ -231,3 +231,20 @@ def test_a_turned_characters_torso_widens_only_a_little_when_the_actor_faces_the
     d_act = turn.joints[:, J["left_shoulder"], :2] - turn.joints[:, J["right_shoulder"], :2]
     ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
     assert np.minimum(ang, 360 - ang).max() < 0.5
+
+
+def test_a_head_matched_on_a_crowded_face_keeps_the_characters_size(dance):
+    """The frame that matches the character's pose catches the actor's face crowded (bowed or turned: its points
+    at 60 % of their spread). A stranger whose head is the actor's size, for its body, must keep that size, not
+    grow by 1 / 0.6."""
+    track = dance.to_track()
+    face = list(range(11))  # nose, eyes, ears, mouth: MediaPipe's face points
+    body = track.body.copy()
+    centre = body[0, face, :2].mean(axis=0)
+    body[0, face, :2] = centre + 0.6 * (body[0, face, :2] - centre)
+    track.body = body
+    rest = rest_from(dance.joints[0], 640, 360)  # the same actor, face uncrowded
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    assert motion.proportions["matched_frame"] == 0
+    assert motion.proportions["head"] < 1.1
+    assert np.median(motion.head_scale / motion.width_scale) < 1.1

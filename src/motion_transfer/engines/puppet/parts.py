@@ -37,6 +37,16 @@ def part_segments(joints: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]
 # usual limb radius as a fraction of the shoulder width
 LIMB_RADIUS = {"upper_arm": 0.13, "lower_arm": 0.1, "hand": 0.11, "upper_leg": 0.2, "lower_leg": 0.13, "foot": 0.09}
 
+def _behind(part: str, jj: np.ndarray, vis: np.ndarray, h: int, w: int) -> bool:
+    """An arm part the pose model sees poorly all along, elbow and wrist, though they lie inside the image: it is
+    hidden behind the body (a side view's far arm), and the pixels where the model guesses it are the body's
+    own; labelled as the arm, a strip of the shirt's front swung with the motion's arm (TikTok character 1)."""
+    side = "left" if part.startswith("l_") else "right"
+    ends = [J[f"{side}_elbow"], J[f"{side}_wrist"]]
+    inside = all(0 <= jj[k, 0] < w and 0 <= jj[k, 1] < h for k in ends)
+    return inside and float(vis[ends].max()) < 0.5
+
+
 def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: np.ndarray | None = None,
                 image: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
     """Part index per pixel (-1 = background) at the matte's size, and the parts in use (index order = PARTS).
@@ -85,7 +95,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     used.append("head")
     for part in LIMB_PARTS:
         seen = part_visibility(part, vis)
-        if seen < 0.15:
+        if seen < 0.15 or (seen < 0.5 and part.endswith("_arm") and _behind(part, jj, vis, h, w)):
             continue
         a, b = segs[part]
         length = float(np.linalg.norm(b - a))
