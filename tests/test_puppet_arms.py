@@ -122,6 +122,30 @@ def test_a_forearm_cut_in_two_by_the_crossing_arm_is_joined_again_with_its_sleev
     assert not none.any()
 
 
+def test_a_forearm_cut_in_two_is_joined_as_wide_as_the_arm_where_its_bone_runs_along_one_side():
+    """The pose model's bones run along the inner side of a sleeve hanging at the body's side (TikTok clip 0):
+    the arm's pixels lie beside its bone, not round it. Joined by the tube round the bone, the forearm cut in two
+    by the other arm had a neck half its width there, which once the arm hung straight read as a forearm folded
+    across the waist. The join is as wide as the arm's own pixels on either side of it."""
+    image, lab, joints = _crossed_arms()
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float64)
+    shift = np.array([-14.0, 0.0])  # the sleeve lies to the outer side of its bones
+    upper = _seg_dist(px, py, joints[J["right_shoulder"]] + shift, joints[J["right_elbow"]] + shift) < 12
+    lower = _seg_dist(px, py, joints[J["right_elbow"]] + shift, joints[J["right_wrist"]] + shift) < 12
+    left_lower = lab == PARTS.index("l_lower_arm")
+    lab[np.isin(lab, [UPPER, LOWER])] = TORSO
+    lab[upper & ~left_lower] = UPPER
+    lab[lower & ~upper & ~left_lower] = LOWER
+    image[(upper | lower) & ~left_lower] = (200, 40, 40)
+    own = np.isin(lab, [UPPER, LOWER])
+    assert ndimage.label(own, structure=np.ones((3, 3)))[1] == 2
+    _, hidden = hidden_limb(image, lab, joints, "arm_r")
+    sleeve = (upper | lower) & left_lower  # where the arm goes on under the other one
+    assert sleeve.sum() > 200
+    assert hidden[sleeve].mean() > 0.9, hidden[sleeve].mean()
+    assert (lab[hidden] == PARTS.index("l_lower_arm")).all()
+
+
 def test_a_cut_off_forearm_on_its_poorly_seen_bone_stays_its_arm_a_speck_does_not():
     _, lab, joints = _crossed_arms()
     li = LAYER_NAMES.index("arm_r")
@@ -581,6 +605,46 @@ def test_the_skin_of_a_drawn_hand_is_the_lit_faces_not_shaded_clothes():
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     skin = fill._skin_colour(image, lab, labels, joints, np.ones((size, size), bool), 120.0)
     assert np.linalg.norm(skin - face) < 15, skin
+
+
+def _bare_arms_beside_a_dress(edge: int = 94):
+    """A figure in a black strapless dress on a grey wall, bare shoulders and chest above it, both bare arms
+    hanging at its sides against the dress (its edge at column ``edge`` on the right side), the shoulder and
+    elbow joints a few pixels inside the dress, where the pose model puts them (TikTok clip 3). (image, matte,
+    joints [33, 2], the right arm's pixels, the dress's.)"""
+    black, skin = np.array([22, 20, 28]), SKIN
+    py, px = np.mgrid[0:400, 0:300]
+    body = (px >= edge) & (px < 210) & (py >= 80) & (py < 300)
+    dress = body & (py >= 125)
+    head = (np.hypot(px - 152, py - 45) < 30) | ((px >= 140) & (px < 164) & (py >= 60) & (py < 85))
+    legs = ((px >= edge + 6) & (px < 148) | (px >= 154) & (px < 206)) & (py >= 300) & (py < 395)
+    arm = (px >= 64) & (px < edge) & (py >= 82) & (py < 330)
+    other = (px >= 210) & (px < 238) & (py >= 82) & (py < 330)
+    image = np.full((400, 300, 3), 128.0)
+    image[legs] = skin
+    image[body | head | arm | other] = skin
+    image[dress] = black
+    image += np.random.default_rng(0).normal(0, 3, image.shape)
+    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 0.7).astype(np.uint8)
+    matte = (body | head | legs | arm | other).astype(np.float32)
+    _, _, joints, _, _ = _sleeves_beside_a_black_top(edge)
+    return image, matte, joints, arm, dress
+
+
+def test_a_strip_of_the_dress_beside_a_bare_arm_is_the_dress():
+    """A bare arm hanging against a black dress, the body's skin showing above the dress: the arm's colour is
+    also the torso's, so the colour refinement left the border to the tube round the bone, which runs inside
+    the dress, and the arm took a strip of the dress a tenth of the shoulders wide (TikTok clip 3); the strip
+    went with the arm and the dress's edge behind it was painted, a bright line down the dress. The dress is
+    the body's, the arm all the arm's."""
+    image, matte, joints, arm, dress = _bare_arms_beside_a_dress()
+    lab, _ = label_parts(matte, joints, np.ones(33), None, image)
+    py, px = np.mgrid[0:400, 0:300]
+    middle = (py > 140) & (py < 240)  # above the hips (the dress below them is the thighs')
+    strip = dress & middle & (px >= 96) & (px < 112)  # the dress next to the arm
+    limb = np.isin(lab, [UPPER, LOWER])
+    assert limb[strip].mean() < 0.1, limb[strip].mean()
+    assert limb[arm & middle & (px < 90)].mean() > 0.95  # and the arm is all the arm's
 
 
 def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():

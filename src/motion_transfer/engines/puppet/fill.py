@@ -627,15 +627,29 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
         r = float(np.percentile(d[mine], 75)) if mine.sum() > 20 else BRIDGE_RADIUS * sw
         tube |= d < min(r, BRIDGE_RADIUS * sw)
-    crossing = tube & np.isin(labels[box], [PARTS.index(p) for p in other])
+    others = np.isin(labels[box], [PARTS.index(p) for p in other])
+    crossing = tube & others
     pieces, k = ndimage.label(crossing)
     bridge = np.zeros(crossing.shape, bool)
     lab_box = comp[box]
+    reach = max(2, round(BRIDGE_ENDS * sw))
     for i in range(1, k + 1):
         piece = pieces == i
         ring = cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool)
-        if len(np.intersect1d(np.unique(lab_box[ring]), big)) >= 2:
-            bridge |= piece
+        joined = np.intersect1d(np.unique(lab_box[ring]), big)
+        if len(joined) < 2:
+            continue
+        bridge |= piece
+        # as wide as the arm's own ends on either side: the hull of its pixels next to the crossing arm (its
+        # bone runs along one side of a sleeve hanging at the body's side, and the tube round the bone alone
+        # joined the pieces by a neck half the arm's width, which once the arm hung straight read as a forearm
+        # folded across the waist, the top's black hem beside it, TikTok 0<-1)
+        near = cv2.dilate(piece.astype(np.uint8), None, iterations=reach).astype(bool) & np.isin(lab_box, joined)
+        if near.sum() >= 3:
+            yy, xx = np.nonzero(near)
+            hull = np.zeros(piece.shape, np.uint8)
+            cv2.fillConvexPoly(hull, cv2.convexHull(np.stack([xx, yy], axis=1).astype(np.int32)), 1)
+            bridge |= (hull > 0) & others
     if not bridge.any():
         return image, empty
     hidden = empty.copy()
@@ -645,6 +659,7 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
 
 BRIDGE_PIECE = 0.05  # a piece of an arm holding at least this share of its pixels is joined to the others
 BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder widths)
+BRIDGE_ENDS = 0.1  # the arm's own pixels this near (shoulder widths) the crossing arm set the width it goes on at
 
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,

@@ -13,8 +13,8 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
-from .model import (LAYER_NAMES, LAYER_OF_PART, LIMB_PARTS, PARTS, part_segment, part_visibility, segment_distance,
-                    torso_quad)
+from .model import (LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment, part_visibility,
+                    segment_distance, torso_quad)
 from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -140,6 +140,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
+    if small is not None:
+        lab = rim_to_torso(lab, small, m, segs, quad, sw)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
     m = m & ~backdrop
@@ -472,6 +474,80 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
+    return out
+
+
+RIM_BAND = 0.2  # (shoulder widths) how far into an arm from the torso a strip of the torso's colour is looked for
+RIM_PIECE = 0.05  # (shoulder widths) a strip handed to the torso is at least as large as a square this wide
+RIM_APART = 2 * DISTINCT_DELTA_E  # how far (Lab) from the arm's own colour the strip's and the torso's must be
+
+
+def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
+                 sw: float) -> np.ndarray:
+    """Pixels of an arm hanging along the body's side (its bone within ALONG_SIDE of the spine; ``quad``: the
+    shoulder-hip quadrilateral's corners) that lie next to the torso and have the colour of the torso right
+    beside them, not the arm's own, go to the torso: a strip of a dress beside a bare arm (TikTok clip 3: 8-12
+    pixels of the black dress, which the colour refinement could not take back, the torso showing skin above
+    the dress as well as the arm). Left to the arm, the strip went with it once the arm moved, and the dress's
+    edge showed the wall behind it, a bright line down the dress. Only within RIM_BAND of the torso, where the
+    arm's own colour (its half away from the torso) and the torso's there differ (a sleeve of the dress's colour
+    has no edge to go by), in strips, not specks, and never cutting the arm in two. Inside the quad, over the
+    body, the cuts' borders stay: the torso behind an arm there is painted in anyway, and a blurred edge of the
+    arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm)."""
+    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    torso_i = PARTS.index("torso")
+    torso = (lab == torso_i) & m
+    if torso.sum() < 20:
+        return lab
+    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
+    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
+    inside = np.zeros(lab.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
+    inside = inside.astype(bool)
+    band = max(2.0, RIM_BAND * sw)
+    deep = cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)  # the outline's pixels blend the wall in
+    # the torso's colour beside each pixel: its nearest torso pixel a little inside the torso (its edge's
+    # pixels blend the arm's colour in)
+    inner = cv2.erode(torso.astype(np.uint8), None, iterations=2).astype(bool)
+    if inner.sum() < 20:
+        inner = torso
+    d_torso, (iy, ix) = ndimage.distance_transform_edt(~inner, return_indices=True)
+    beside = labc[iy, ix]
+    out = lab.copy()
+    for name in ("arm_l", "arm_r"):
+        parts = [p for p in LAYERS[name][:2] if p in segs]
+        own = np.isin(lab, [PARTS.index(p) for p in parts]) & m
+        if own.sum() < 40:
+            continue
+        core = own & (d_torso > np.median(d_torso[own]))  # the arm's half away from the torso
+        arm_c = np.median(labc[core], axis=0)
+        for part in parts:
+            a, b = segs[part]
+            u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+            if abs(float(u @ spine)) < ALONG_SIDE:
+                continue
+            cand = (lab == PARTS.index(part)) & deep & ~inside & (d_torso <= band + 2)
+            if not cand.any():
+                continue
+            c = labc[cand]
+            to_arm = np.linalg.norm(c - arm_c, axis=1)
+            to_torso = np.linalg.norm(c - beside[cand], axis=1)
+            # clearly another colour (a black dress beside skin), not a darker shade of the arm's own (the
+            # shaded side of a black sleeve beside a black top)
+            apart = np.linalg.norm(beside[cand] - arm_c, axis=1) > RIM_APART
+            take = np.zeros(lab.shape, bool)
+            take[cand] = apart & (to_arm > RIM_APART) & (to_torso < 0.5 * to_arm)
+            # only what joins the torso (no speck inside the arm), and never cutting the arm in two
+            pieces, _ = ndimage.label(take | torso)
+            take &= np.isin(pieces, np.unique(pieces[torso]))
+            # a strip along the arm, not a few pixels of a blurred edge
+            strips, n = ndimage.label(take)
+            sizes = ndimage.sum(take, strips, range(1, n + 1))
+            take &= np.isin(strips, np.flatnonzero(np.asarray(sizes) >= (RIM_PIECE * sw) ** 2) + 1)
+            layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]])
+            if ndimage.label(layer & ~take)[1] > ndimage.label(layer)[1]:
+                continue
+            out[take] = torso_i
     return out
 
 
