@@ -261,21 +261,30 @@ def _raised_forearms(rest: np.ndarray) -> np.ndarray:
     return posed
 
 
-def test_a_long_sleeve_cut_by_the_image_bottom_goes_on_as_the_sleeve(tmp_path):
-    """A waist-up picture that cuts the forearms in their long red sleeves: raised, each forearm is drawn as
-    that sleeve down to the wrist (a skin-coloured tube was drawn from the elbow, as if the arm were bare under
-    the cut), with the hand in skin past it, no seam of the background along the sleeve."""
-    from motion_transfer.engines.puppet import Renderer, rig_character
+def _cut_below_the_elbows(tmp_path, style: str):
+    """A waist-up picture of the a-pose mannequin in ``style`` whose bottom edge cuts both forearms a third of
+    the way down, rigged (both arms continued past the edge): (image, rig)."""
+    from motion_transfer.engines.puppet import rig_character
     from motion_transfer.media.frames import read_image
-    from motion_transfer.pose.retarget import extend
     from motion_transfer.samples import make_character
 
-    path = tmp_path / "long-sleeves.png"
-    joints = make_character(path, size=(360, 480), style="character", pose="a-pose")
+    path = tmp_path / f"{style}-a-pose.png"
+    joints = make_character(path, size=(360, 480), style=style, pose="a-pose")
     el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
     image = np.ascontiguousarray(read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))])
     rig = rig_character(image)
     assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
+    return image, rig
+
+
+def test_a_long_sleeve_cut_by_the_image_bottom_goes_on_as_the_sleeve(tmp_path):
+    """A waist-up picture that cuts the forearms in their long red sleeves: raised, each forearm is drawn as
+    that sleeve down to the wrist (a skin-coloured tube was drawn from the elbow, as if the arm were bare under
+    the cut), with the hand in skin past it, no seam of the background along the sleeve."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.pose.retarget import extend
+
+    image, rig = _cut_below_the_elbows(tmp_path, "character")
     posed = _raised_forearms(extend(rig.joints.astype(np.float64)))
     h, w = image.shape[:2]
     frame = Renderer(rig, w, h).render(np.full((h, w, 3), (0, 255, 0), np.uint8), posed, np.zeros(36), 1.0, 0.0)
@@ -554,17 +563,10 @@ def test_a_hand_drawn_past_the_image_bottom_is_a_hand_long(tmp_path):
     (about half the shoulder width, wrist to fingertips) with its fingers, whole even when the wrist lies far
     below the image: drawn from the wrist to the knuckles only, it was a third of that, a small fingerless mitten
     a pose model did not read as a hand when the motion brought it up to the camera (TikTok clip 5)."""
-    from motion_transfer.engines.puppet import Renderer, rig_character
-    from motion_transfer.media.frames import read_image
+    from motion_transfer.engines.puppet import Renderer
     from motion_transfer.pose.retarget import extend
-    from motion_transfer.samples import make_character
 
-    path = tmp_path / "a-pose.png"
-    joints = make_character(path, size=(360, 480), style="person", pose="a-pose")
-    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
-    image = np.ascontiguousarray(read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))])
-    rig = rig_character(image)
-    assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
+    image, rig = _cut_below_the_elbows(tmp_path, "person")
     rest = extend(rig.joints.astype(np.float64))
     posed = _raised_forearms(rest)
     for side in ("left", "right"):  # the hand turned with its forearm: it points outwards along it
