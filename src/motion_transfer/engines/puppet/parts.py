@@ -37,6 +37,7 @@ def part_segments(joints: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]
 # usual limb radius as a fraction of the shoulder width
 LIMB_RADIUS = {"upper_arm": 0.13, "lower_arm": 0.1, "hand": 0.11, "upper_leg": 0.2, "lower_leg": 0.13, "foot": 0.09}
 
+
 def _behind(part: str, jj: np.ndarray, vis: np.ndarray, h: int, w: int) -> bool:
     """An arm part the pose model sees poorly all along, elbow and wrist, though they lie inside the image: it is
     hidden behind the body (a side view's far arm), and the pixels where the model guesses it are the body's
