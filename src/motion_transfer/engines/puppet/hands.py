@@ -238,6 +238,7 @@ def hand_drive(track_hand: np.ndarray) -> HandDrive | None:
 
 _HAS_PARENT = np.array(PARENT) >= 0
 _BEFORE = np.maximum(np.array(PARENT), 0)  # the bone before each (a finger's first: itself, unused)
+_FIRST_BONES = np.arange(3, len(BONES), 3)  # the four fingers' first bones (not the thumb's)
 
 
 def _seen_before(stretch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -612,15 +613,16 @@ def _base_creases(hand: _Bending, joints: np.ndarray, t: int) -> np.ndarray:
     (MediaPipe read it at a third of the actor's); a crease 0.3 or 0.5 dark instead of 0.4 gave 7.91 and 8.10
     on average (9.01 before)."""
     drive = hand.drive
-    first = np.array([k for k in range(3, len(BONES), 3)])  # the four fingers' first bones (not the thumb's)
+    first = _FIRST_BONES
     rise = (drive.depth[0, first + 1] - drive.depth[0, 0]) - (drive.depth[t, first + 1] - drive.depth[t, 0])
     deep = np.clip(rise / RISE, 0.0, 1.0)
-    k = first[deep > 0.02]
-    if not len(k):
+    shown = deep > 0.02
+    if not shown.any():
         return np.zeros((0, 6))
+    k = first[shown]
     d = joints[_B[k]] - joints[_A[k]]
     d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-6)
-    return np.column_stack([joints[_A[k]], d, hand.radius[k], deep[deep > 0.02]])
+    return np.column_stack([joints[_A[k]], d, hand.radius[k], deep[shown]])
 
 
 def _draw_crease(patch: np.ndarray, centre: tuple[float, float], direction: tuple[float, float], r: float,
