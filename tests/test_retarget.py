@@ -299,3 +299,19 @@ def test_the_face_meshs_correction_fades_where_the_mesh_is_lost(dance):
     assert err[10:20].max() < 0.5  # the mesh puts the head right while it is seen
     deep = 20 + int(np.ceil(MESH_HOLD * dance.fps))
     assert err[deep:50 - (deep - 20)].max() < 0.5
+
+
+def test_a_face_mesh_small_at_the_matched_frame_does_not_swell_the_head(dance):
+    """The matched frame catches the actor's face mesh at 60 % of its size (turned away) while the face points
+    look as usual: the head keeps the size the face points give over the clip, not 1 / 0.6 of it."""
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    size = np.where(np.arange(len(track)) < 6, 0.6, 1.0)
+    ring = 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    track.face[:, :, :2] = centre[:, None] + size[:, None, None] * ring[None]
+    track.face[:, :, 2] = 0.0
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    assert motion.proportions["matched_frame"] == 0
+    assert np.median(motion.head_scale[10:] / motion.width_scale[10:]) < 1.1
