@@ -13,7 +13,8 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import label_parts, one_piece_per_layer, smooth_arm_outlines
+from motion_transfer.engines.puppet.parts import (label_parts, one_piece_per_layer, smooth_arm_outlines,
+                                                  strips_beyond_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -668,3 +669,30 @@ def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():
     assert far.sum() == 0, far.sum()
     assert "l_lower_arm" not in used
     assert (lab[torso] == TORSO).mean() > 0.9  # the top stays the torso's
+
+
+def test_the_outer_rim_of_an_arm_across_the_chest_is_the_arms_not_the_torsos():
+    """An upper arm lying across the chest from its shoulder, its sleeve wider than the tube round its bone: the
+    sleeve's outer rim, outside the shoulder-hip quad and against the wall, was left to the torso (TikTok clip
+    0), and stayed behind as ragged black shards beside the arm once it moved. It is the arm's; the body's own
+    side below the arm, outside the quad too but reached from it straight, stays the body's."""
+    joints, quad, body, lab, image = _cropped_top(300, ((190, 250), (110, 250)), 6, np.zeros(3), np.zeros(3))
+    py, px = np.mgrid[0:300, 0:300].astype(np.float64)
+    d = _seg_dist(px, py, joints[J["left_shoulder"]], (150.0, 200.0))
+    outer = (px - 200) * 140 + (py - 60) * 50 > 0  # the bone's outer side, to the right
+    sleeve = (d < 22) & (outer | (d < 14)) & (py > 48)
+    m = (quad > 0) | (body & (py > 150)) | sleeve
+    upper = PARTS.index("l_upper_arm")
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    lab[m & (d < 14)] = upper
+    rim = sleeve & (d >= 14) & (quad == 0) & (py < 130)
+    side = m & (quad == 0) & (px > 170) & (py > 170) & (d >= 22)  # the body's side below the arm
+    assert rim.sum() > 150 and side.sum() > 50, (rim.sum(), side.sum())
+    scores = np.full((len(PARTS), 300, 300), np.inf, np.float32)
+    scores[TORSO] = 0.0
+    scores[upper] = d - 14
+    segs = {"l_upper_arm": (joints[J["left_shoulder"]], np.array([150.0, 200.0]))}
+    out = strips_beyond_arms(lab, scores, m, quad > 0, 100.0, segs)
+    assert (out[rim] == upper).mean() > 0.8, np.bincount(out[rim] + 1)
+    assert (out[side] == TORSO).all()
+    assert (out[quad > 0] == lab[quad > 0]).all()  # inside the quad nothing changes

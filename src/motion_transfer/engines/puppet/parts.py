@@ -13,8 +13,8 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
-from .model import (LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment, part_visibility,
-                    segment_distance, torso_quad)
+from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
+                    part_visibility, segment_distance, torso_quad)
 from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -143,6 +143,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     if small is not None:
         lab = rim_to_torso(lab, small, m, segs, quad, sw)
+    lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
     m = m & ~backdrop
@@ -280,7 +281,6 @@ ARM_WIDTH = (1.5, 3.0)  # how wide an arm may be (its usual radii), from its out
 CREASE_ALONG = 0.5  # share of a cross-section's length a crease must run along to count there
 CREASE_STRAIGHT = 0.15  # (usual radii) how far the crease may stray from a straight line along the bone
 CREASE_SLANT = 1.0  # (usual radii) how much closer to the bone the crease may run at one end than at the other
-ALONG_SIDE = 0.8  # an arm bone this parallel to the spine (cosine) hangs along the body's side
 CREASE_STRIP = 0.25  # (usual radii) the narrowest strip of the body beyond the crease worth handing back
 CREASE_ON = 0.25  # (bone lengths) how far past the cross-sections that show it the crease is carried on
 
@@ -549,6 +549,60 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
             if ndimage.label(layer & ~take)[1] > ndimage.label(layer)[1]:
                 continue
             out[take] = torso_i
+    return out
+
+
+STRIP_THICK = 0.06  # (shoulder widths) the thickest strip of the torso beyond an arm handed to it (half its width)
+STRIP_FAR = 0.3  # (shoulder widths) how far outside the shoulder-hip quad such a strip is looked for
+
+
+def strips_beyond_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, quad: np.ndarray, sw: float,
+                       segs: dict) -> np.ndarray:
+    """Thin strips of the torso outside the body's shoulder-hip quadrilateral (``quad``) beside an upper arm
+    lying across the chest (its elbow inside the quad), which the arm separates from the quad (the straight way
+    from such a pixel to the nearest pixel of the quad runs through the arm): the sleeve's outer rim over the
+    shoulder's round top. The bone of an arm across the chest runs along the arm's inner side there, and the
+    cuts kept the arm a tube round it (TikTok clip 0: the left sleeve's outer edge against the wall). Left to
+    the torso, the rim stayed behind when the arm moved: ragged black shards against the wall beside the body.
+    Each such strip touching the upper arm goes to it. The body's own sides, outside the quad between the
+    joints, are reached from it straight; a wide piece of the body beyond an arm stays the body's; and beside
+    an arm hanging at the side, or a forearm lying across the body, the strip outside the quad is the body's
+    side (handed to a crossed forearm, it left the mannequin's torso behind it unpainted)."""
+    torso = (lab == PARTS.index("torso")) & m
+    h, w = lab.shape
+    across = []
+    for side in ("l", "r"):
+        part = f"{side}_upper_arm"
+        if part not in segs or not np.isfinite(scores[PARTS.index(part)]).any():
+            continue
+        ex, ey = np.round(segs[part][1]).astype(int)
+        if 0 <= ey < h and 0 <= ex < w and quad[ey, ex]:
+            across.append(PARTS.index(part))
+    straight, (iy, ix) = ndimage.distance_transform_edt(~quad, return_indices=True)
+    cand = torso & ~quad & (straight < STRIP_FAR * sw)
+    if not across or not cand.any() or not quad.any():
+        return lab
+    layer_of = np.where(lab >= 0, LAYER_OF_PART[np.clip(lab, 0, None)], -1)
+    arm_layers = [LAYER_OF_PART[p] for p in across]
+    ys, xs = np.nonzero(cand)
+    qy, qx = iy[ys, xs], ix[ys, xs]
+    crossed = np.full(len(ys), -1)
+    for f in np.linspace(0.0, 1.0, 9)[1:]:  # from next to the pixel to the quad's edge
+        on = layer_of[np.round(ys + f * (qy - ys)).astype(int), np.round(xs + f * (qx - xs)).astype(int)]
+        crossed = np.where((crossed < 0) & np.isin(on, arm_layers), on, crossed)
+    beyond = np.full(lab.shape, -1, np.int16)
+    beyond[ys, xs] = crossed
+    out = lab.copy()
+    for part, li in zip(across, arm_layers):
+        mask = beyond == li
+        if not mask.any():
+            continue
+        pieces, n = ndimage.label(mask)
+        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(mask), pieces, range(1, n + 1)))
+        by_arm = cv2.dilate((lab == part).astype(np.uint8), None, iterations=2).astype(bool)
+        touch = np.zeros(n + 1, bool)
+        touch[np.unique(pieces[by_arm & mask])] = True
+        out[np.isin(pieces, np.flatnonzero((thick <= STRIP_THICK * sw) & touch[1:]) + 1)] = part
     return out
 
 
