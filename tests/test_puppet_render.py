@@ -260,3 +260,19 @@ def test_layers_skinned_for_many_frames_at_once_are_skinned_as_one_frame_at_a_ti
         b = r.render(np.zeros((500, 400, 3), np.uint8), joints[t], np.zeros(36), scale[t], angle[t],
                      head_scale=head[t], order=order, posed_layers=many[t])
         assert np.array_equal(a, b)
+
+
+def test_the_layer_orders_inside_test_agrees_with_opencvs():
+    """The drawing order asks which elbows, wrists, knees and ankles lie over the torso: all at once in numpy,
+    the same answers as OpenCV's point-in-polygon test, also for a torso turned inside out (shoulders swapped)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.render import LayerOrder
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        poly = rng.uniform(0, 100, (4, 2))
+        pts = rng.uniform(-10, 110, (8, 2))
+        want = [cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(x), float(y)), False) > 0
+                for x, y in pts]
+        assert LayerOrder._inside(pts, poly).tolist() == want

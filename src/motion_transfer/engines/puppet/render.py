@@ -175,40 +175,48 @@ class LayerOrder:
         self.margin = margin
         self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
+        # per layer its two joints (elbow and wrist, knee and ankle), all layers' in one index array
+        ends = [("elbow", "wrist") if n.startswith("arm") else ("knee", "ankle") for n in self.front]
+        sides = ["left" if n.endswith("_l") else "right" for n in self.front]
+        self._joints = np.array([[J[f"{side}_{e}"] for e in pair] for side, pair in zip(sides, ends)],
+                                int).reshape(-1, 2)
+        self._torso = [J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        poly = poly.astype(np.float32).reshape(-1, 1, 2)
-        return np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
+        """[P] whether each point [P, 2] lies inside the polygon [V, 2] (even-odd rule): all points in one numpy
+        pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing threads and waited to get it
+        back, eight times a frame, on the thread that hands the frames out)."""
+        x, y = pts[:, :1], pts[:, 1:]
+        x0, y0 = poly[:, 0], poly[:, 1]
+        x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+        rising = y1 - y0
+        at = x0 + (y - y0) * (x1 - x0) / np.where(rising != 0, rising, 1.0)  # where each edge crosses the row
+        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=1) % 2 == 1
 
     def __call__(self, depth: np.ndarray, joints: np.ndarray | None = None,
                  visibility: np.ndarray | None = None) -> list[str]:
-        body_z = float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
-        poly = None
-        if joints is not None:
+        body_z = float(depth[self._torso].mean())
+        zs = depth[self._joints].mean(axis=1)
+        over = None
+        if joints is not None and visibility is not None:
             quad = torso_quad(joints)
             c = quad.mean(axis=0)
-            poly = c + 1.1 * (quad - c)
+            over = self._inside(joints[self._joints.ravel()], c + 1.1 * (quad - c)).reshape(-1, 2)
+            vis = visibility[self._joints]
         keys = {}
-        for n in self.front:
-            side = "left" if n.endswith("_l") else "right"
-            if n.startswith("arm"):
-                idx = [J[f"{side}_elbow"], J[f"{side}_wrist"]]
-            else:
-                idx = [J[f"{side}_knee"], J[f"{side}_ankle"]]
-            z = float(np.mean(depth[idx]))
+        for k, n in enumerate(self.front):
+            z = float(zs[k])
             keys[n] = z
             want = self.front[n]
-            if poly is not None and visibility is not None:
-                over = self._inside(joints[idx], poly)
-                vis = visibility[idx]
+            if over is not None:
                 if n.startswith("arm"):
-                    if (over & (vis < 0.5)).any():
+                    if (over[k] & (vis[k] < 0.5)).any():
                         want = False
-                    elif (over & (vis > 0.75)).any():
+                    elif (over[k] & (vis[k] > 0.75)).any():
                         want = True
                 else:
-                    want = bool((over & (vis > 0.75)).any() and z < body_z - 2.0 * self.margin)
+                    want = bool((over[k] & (vis[k] > 0.75)).any() and z < body_z - 2.0 * self.margin)
             elif not n.startswith("arm"):
                 want = z < body_z - 2.0 * self.margin
             if want != self.front[n]:
