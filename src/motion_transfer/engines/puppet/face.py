@@ -37,7 +37,7 @@ from ...pose import facemesh as fm
 from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .meshwarp import WarpMemo, source_maps
+from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
@@ -82,8 +82,6 @@ LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
 LID_MARGIN = 0.2
 LID_SKIN = (0.6, 1.2)
 LASH_WIDTH = 0.012
-# frames whose landmarks are worked out at once (per frame, numpy's call overhead was most of the cost)
-FRAMES_AT_ONCE = 32
 
 
 @dataclass

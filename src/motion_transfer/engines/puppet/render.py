@@ -549,7 +549,7 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     body_small, bt = on_grid(region, ix0, iy0)
     alike = np.zeros(size[::-1], np.float32)
     alike[bt] = np.clip(1.0 - cv2.absdiff(arm_colour[bt], body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
-    yy, xx = np.ogrid[0:size[1], 0:size[0]]
+    yy, xx = np.arange(size[1])[:, None], np.arange(size[0])[None, :]  # (np.ogrid costs several times as much)
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
                    / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
     reach = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * alike * away
