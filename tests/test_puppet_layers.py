@@ -8,7 +8,7 @@ import pytest
 from scipy import ndimage
 
 from motion_transfer.engines.puppet.model import LAYERS, PARTS, part_segment, torso_quad
-from motion_transfer.pose.retarget import extend
+from motion_transfer.pose.retarget import FACE, extend
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples import make_character
 
@@ -362,3 +362,40 @@ def test_behind_a_black_sleeve_across_a_bare_belly_the_belly_goes_on(tmp_path):
     dist = np.linalg.norm(body[behind, :3].astype(float) - truth[behind].astype(float), axis=1)
     assert np.median(dist) < 45, f"behind the forearm: {np.median(body[behind, :3], axis=0)}, " \
                                  f"the mannequin with its arm down: {np.median(truth[behind], axis=0)}"
+
+
+def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
+    """A body seen from the side (its shoulders overlap) in a black shirt, a bare arm hanging along its back edge
+    with a blurred outline (TikTok clip 1). Under the arm, out to the body's back, the torso is painted in, and in
+    the shirt's black: not brown, no streak of skin along where the arm's outline was."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    h, w = 400, 300
+    shirt, skin = np.array([30, 25, 28]), np.array([230, 160, 110])
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (165, 60)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (142, 100), (150, 100)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (142, 260), (150, 260)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (128, 190), (150, 262)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (162, 190), (175, 262)
+    body = np.zeros((h, w), np.uint8)
+    cv2.rectangle(body, (112, 90), (215, 285), 1, -1)
+    arm = np.zeros((h, w), np.uint8)
+    for a, b in ((J["left_shoulder"], J["left_elbow"]), (J["left_elbow"], J["left_wrist"])):
+        cv2.line(arm, tuple(int(v) for v in joints[a] - (20, 0)), tuple(int(v) for v in joints[b]), 1, 34)
+    arm[:105] = 0
+    image = np.full((h, w, 3), 200, np.uint8)
+    image[body > 0] = shirt
+    image[arm > 0] = skin
+    image = cv2.GaussianBlur(image, (0, 0), 2.5)  # a blurred outline: skin and shirt blend along the arm
+    labels = np.full((h, w), -1, np.int16)
+    labels[body > 0] = PARTS.index("torso")
+    upper = (arm > 0) & (np.arange(h)[:, None] < 190)
+    labels[upper] = PARTS.index("l_upper_arm")
+    labels[(arm > 0) & ~upper] = PARTS.index("l_lower_arm")
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    under = (arm > 0) & (body > 0) & (np.arange(h)[:, None] > 110) & (np.arange(h)[:, None] < 255)
+    assert hidden[under].mean() > 0.95, f"only {100 * hidden[under].mean():.0f}% of the body under the arm painted"
+    dist = np.linalg.norm(out[under].astype(float) - shirt, axis=1)
+    assert np.median(dist) < 15, f"under the arm: {np.median(out[under], axis=0)}, the shirt {shirt}"
+    assert (np.linalg.norm(out[under].astype(float) - skin, axis=1) < 150).mean() < 0.01  # no streak of skin

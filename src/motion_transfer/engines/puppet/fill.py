@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
+from .model import ALONG_SIDE, LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
 from .morphology import close_in_box
 
 
@@ -125,7 +125,8 @@ def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],
 def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     """HxW bool: the arms' pixels that hide the torso: inside the shoulder-hip quadrilateral (grown a little), or
     enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
-    quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away)."""
+    quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away), or of
+    an arm hanging along a side view's body (:func:`_along_side_view`)."""
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -147,7 +148,8 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
                 & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
-    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw)).astype(np.uint8)
+    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw) | _along_side_view(labels, joints, spine)
+              ).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
@@ -155,6 +157,32 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
 
 
 SHOULDER_TOP = 0.1  # how far above the line through the shoulder joints (in shoulder widths) their tops reach
+
+
+def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np.ndarray:
+    """HxW bool: in a side view, the pixels of an arm hanging along the body (its upper arm within ALONG_SIDE of
+    the spine) inside the hull of the torso and that upper arm, between the shoulders and the hips: the arm
+    hangs at the body's side and hides it there, out to the back (not the hand, which hangs over the thighs, of
+    which the image may show nothing). The shoulder-hip quadrilateral is a narrow strip down the middle of a
+    side view; only what lay inside it was painted in, and once the arm swung forward the body behind it ended
+    in a straight cut, the wall showing beside it (TikTok clip 1)."""
+    out = np.zeros(labels.shape, bool)
+    if _shoulder_width(joints) >= FACING * spine:
+        return out
+    ext = extend(joints)
+    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    level = ((px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]) / spine
+    trunk = (level > 0) & (level < 1)
+    torso = labels == PARTS.index("torso")
+    for name, side in (("arm_l", "left"), ("arm_r", "right")):
+        upper = labels == PARTS.index(LAYERS[name][0])
+        bone = joints[J[f"{side}_elbow"]] - joints[J[f"{side}_shoulder"]]
+        if upper.sum() < 20 or abs(float(bone @ down)) < ALONG_SIDE * max(float(np.linalg.norm(bone)), 1e-6):
+            continue
+        out |= _hull(torso | upper) & np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]]) & trunk
+    return out
 
 
 def _below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
@@ -240,6 +268,45 @@ def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
 HIP_REACH = 0.35  # how far below the hips (in spine lengths) a hand's pixels still hide the body
 
 
+def _without_blends(centres: np.ndarray, lab: np.ndarray, source: np.ndarray, arms: np.ndarray,
+                    width: float) -> np.ndarray:
+    """The torso's main colours (Lab), learnt again from the ``source`` pixels less those along the ``arms``'
+    edges (within ARM_EDGE of ``width``) that blend one of the first ``centres`` with one of the arms' colours:
+    the arms' blurred outline. In a side view the shoulder-hip quadrilateral is a narrow strip beside the
+    hanging arm, and its blurred edge was as much of it as the shirt: taken for one of the torso's colours, a
+    skin-brown blend painted the shirt under the arm brown, streaked with skin along the arm's outline (TikTok
+    clip 1)."""
+    if arms.sum() < 20:
+        return centres
+    near = cv2.dilate(arms.astype(np.uint8), None, iterations=max(2, round(ARM_EDGE * width))).astype(bool)
+    edge = source & near
+    arm_colours = torso_colours(lab[arms])
+    blur = np.zeros(source.shape, bool)
+    blur[edge] = _mixed(_rgb_of_lab(lab[edge]), centres, arm_colours, BLEND_ENDS)
+    kept = source & ~blur
+    if kept.sum() <= 50:
+        return centres
+    again = torso_colours(lab[kept])
+    # a colour of the first ones that is no blend but lost its share with the blur (a strip of bare belly right
+    # under a crossed forearm, its shaded side taken for blur) is still one of the torso's
+    pure = ~_mixed(_rgb_of_lab(centres), centres, arm_colours, BLEND_ENDS)
+    lost = pure & (colour_distance(centres[:, None, :], again)[:, 0] > ALIKE_DELTA_E)
+    return np.concatenate([again, centres[lost]]).astype(np.float32)
+
+
+ARM_EDGE = 0.05  # how far (in body widths) an arm's blurred edge may reach into the torso
+BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (skin in shade is no blend)
+
+
+def _body_width(joints: np.ndarray) -> float:
+    """The shoulder width, or a side view's depth (its shoulders overlap)."""
+    ext = extend(joints)
+    return max(_shoulder_width(joints), SIDE_DEPTH * float(np.linalg.norm(ext[MS] - ext[MH])))
+
+
+SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
+
+
 def _shoulder_width(joints: np.ndarray) -> float:
     return max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
 
@@ -264,11 +331,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
     torso = _hips(labels, joints)
+    ext = extend(joints)
+    spine = float(np.linalg.norm(ext[MS] - ext[MH]))
     source = torso & (qm.astype(bool) | (labels != PARTS.index("torso")))
     if source.sum() <= 50:
         source = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    centres = torso_colours(lab[source])
+    arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
+    centres = _without_blends(torso_colours(lab[source]), lab, source, arms, _body_width(joints))
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
@@ -364,8 +434,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
                                   avoid)
     value = base + _grain(crop, hole, kn)
-    ext = extend(joints)
-    if sw >= FACING * float(np.linalg.norm(ext[MS] - ext[MH])):
+    if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
@@ -449,9 +518,10 @@ def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
 
 
-def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarray:
+def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray, ends: float = 0.06) -> np.ndarray:
     """[n] bool: which of ``rgb_px`` lie between one of the torso's ``centres`` and one of the ``arm`` colours
-    (both Lab): a blend of the two in RGB, as a blurred or anti-aliased edge makes, not at either end."""
+    (both Lab): a blend of the two in RGB, as a blurred or anti-aliased edge makes, not within ``ends`` of
+    either end."""
     px = rgb_px.astype(np.float32)
     mixed = np.zeros(len(px), bool)
     if not len(arm) or not len(centres):
@@ -461,7 +531,7 @@ def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray) -> np.ndarr
             d = a - c
             t = ((px - c) @ d) / max(float(d @ d), 1e-6)
             off = np.linalg.norm(px - c - t[:, None] * d, axis=1)
-            mixed |= (t > 0.06) & (t < 0.94) & (off < MIX_OFF)
+            mixed |= (t > ends) & (t < 1 - ends) & (off < MIX_OFF)
     return mixed
 
 

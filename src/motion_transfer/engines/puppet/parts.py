@@ -13,8 +13,8 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
-from .model import (LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment, part_visibility,
-                    segment_distance, torso_quad)
+from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
+                    part_visibility, segment_distance, torso_quad)
 from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -280,7 +280,6 @@ ARM_WIDTH = (1.5, 3.0)  # how wide an arm may be (its usual radii), from its out
 CREASE_ALONG = 0.5  # share of a cross-section's length a crease must run along to count there
 CREASE_STRAIGHT = 0.15  # (usual radii) how far the crease may stray from a straight line along the bone
 CREASE_SLANT = 1.0  # (usual radii) how much closer to the bone the crease may run at one end than at the other
-ALONG_SIDE = 0.8  # an arm bone this parallel to the spine (cosine) hangs along the body's side
 CREASE_STRIP = 0.25  # (usual radii) the narrowest strip of the body beyond the crease worth handing back
 CREASE_ON = 0.25  # (bone lengths) how far past the cross-sections that show it the crease is carried on
 
