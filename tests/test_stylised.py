@@ -431,3 +431,31 @@ def test_an_object_in_the_corner_behind_the_figure_is_not_taken_for_one_of_its_p
     grown = with_attached_parts(np.clip(image, 0, 255).astype(np.uint8), figure.astype(np.float32), 120.0) > 0.5
     assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
     assert grown[box].mean() < 0.1, f"{grown[box].mean():.0%} of the box in the corner taken for the figure"
+
+
+def test_an_object_joined_to_the_arm_by_a_thin_line_stays_in_the_background():
+    """A white toy on a shelf behind the figure in a white dress, joined to its side by the shelf's white edge (a
+    line four pixels thick), below the shoulders: not taken into the figure (on TikTok clip 2 it was, and swung
+    round with her forearm as a white streak). A tail the person mask missed (skin-coloured like the face), as
+    thick where it meets the body as further out, still is."""
+    from motion_transfer.engines.puppet.extras import with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), (150.0, 140.0, 200.0)) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, head, toy, tail = (np.zeros((H, W), np.uint8) for _ in range(4))
+    cv2.ellipse(body, (130, 250), (55, 110), 0, 0, 360, 1, -1)
+    cv2.circle(head, (130, 110), 30, 1, -1)
+    cv2.ellipse(toy, (30, 200), (14, 10), 0, 0, 360, 1, -1)
+    cv2.line(toy, (30, 209), (80, 209), 1, 4)
+    cv2.ellipse(tail, (190, 290), (40, 12), -20, 0, 360, 1, -1)
+    figure = (body | head).astype(bool)
+    image[body > 0] = (235, 225, 215)
+    image[head > 0] = (230, 170, 140)
+    toy = (toy > 0) & ~figure
+    tail = (tail > 0) & ~figure
+    image[toy] = (235, 225, 215)
+    image[tail] = (230, 170, 140)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    grown = with_attached_parts(image, figure.astype(np.float32), 110.0, shoulders_y=150.0) > 0.5
+    assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
+    assert grown[toy].mean() < 0.1, f"{grown[toy].mean():.0%} of the toy on the shelf taken for the figure"

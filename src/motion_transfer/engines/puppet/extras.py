@@ -28,12 +28,14 @@ GROW_REACH = 0.4
 HOLE_DELTA_E = 25.0  # a pixel in a hole of the person mask this near a background colour (Lab) is background
 
 
-def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float) -> np.ndarray:
+def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float,
+                        shoulders_y: float | None = None) -> np.ndarray:
     """The matte (HxW float32 0..1) grown by what is attached to the figure and unlike the background near it.
 
     GrabCut separates colours: sure figure inside the mask, maybe figure on it, maybe background in a band
     around it (``REACH`` shoulder widths), sure background beyond. Only new pieces that touch the figure are kept,
-    so a similar-coloured object nearby that does not touch it stays in the background."""
+    so a similar-coloured object nearby that does not touch it stays in the background. Below ``shoulders_y``
+    (image rows; the shoulders' line), neither is what hangs on the figure by a thread (:func:`_by_a_thread`)."""
     H, W = matte.shape
     s = min(1.0, GROW_LONG_SIDE / max(H, W))
     w, h = max(8, round(W * s)), max(8, round(H * s))
@@ -57,6 +59,9 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     keep = np.isin(lab, np.unique(lab[hard]))
     lab_small = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     added = _not_background(keep & ~hard, keep, hard, lab_small)
+    if shoulders_y is not None:
+        added &= ~(_by_a_thread(added, hard, max(1, round(NECK * shoulder_width * s)))
+                   & (np.arange(h)[:, None] > shoulders_y * s))
     # a hole in the person mask is mostly the background seen between an arm and the body, with a blurred piece
     # of the arm the mask missed (TikTok clip 0: the wall between hand and hip, whose grey moved with the
     # thigh, beside a black sleeve): there, only what is unlike the background around the figure is taken in
@@ -73,6 +78,26 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     r = max(2, round(0.004 * max(H, W)))
     add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
     return np.maximum(matte, np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)).astype(np.float32)
+
+
+def _by_a_thread(added: np.ndarray, hard: np.ndarray, neck: int) -> np.ndarray:
+    """The pixels of ``added`` (farther than ``neck`` from the figure, ``hard``) of a piece that holds a blob
+    meeting the figure only through a strand thinner than ``2 * neck``: an object behind the figure that a thin
+    line of its colour joins to it (TikTok clip 2: a white toy on a shelf, joined to her forearm by the shelf's
+    pale edge, was taken in and given to the forearm, and swung round with it as a white streak). A tail or a
+    cape meets the body with its whole width; a thin sliver along the outline holds no blob and stays."""
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * neck + 1, 2 * neck + 1))
+    thick = cv2.morphologyEx(added.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
+    at_figure = cv2.dilate(hard.astype(np.uint8), disc).astype(bool)
+    cores, _ = ndimage.label(thick)
+    held = np.isin(cores, np.unique(cores[thick & at_figure])) & (cores > 0)
+    pieces, _ = ndimage.label(added, structure=np.ones((3, 3)))
+    hanging = np.unique(pieces[thick & ~held])
+    near = cv2.dilate((held | hard).astype(np.uint8), disc).astype(bool)
+    return np.isin(pieces, hanging[hanging > 0]) & ~near
+
+
+NECK = 0.03  # (shoulder widths) half the thickness under which a strand joining a piece to the figure is a thread
 
 
 def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab: np.ndarray) -> np.ndarray:
