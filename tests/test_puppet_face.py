@@ -610,3 +610,29 @@ def test_a_strangers_face_is_measured_from_the_actors_usual_face_not_its_first_f
     width = np.array([np.linalg.norm(np.subtract(*animator.targets(t)[[b, a]])) for t in range(len(faces))]) / rest
     assert np.median(width[1:]) < 1.08, width
     assert width[0] < 0.9, width
+
+
+def test_the_face_of_many_frames_at_once_is_the_face_of_each_frame(monkeypatch):
+    """The landmarks are worked out for a block of frames in one pass: frame by frame the same as one frame at a
+    time, and the animator's warped face the same whatever order its frames are drawn in (the drawing threads
+    take every other frame, each block's frames then come from the block worked out last)."""
+    from motion_transfer.engines.puppet import face as face_module
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive, face_targets
+
+    monkeypatch.setattr(face_module, "FRAMES_AT_ONCE", 6)  # the clip's 20 frames in four blocks
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    drive = face_drive(faces.astype(np.float32))
+    T = len(faces)
+    many = face_targets(face, drive, np.arange(T), char_roll=0.1)
+    for t in range(T):
+        np.testing.assert_allclose(many[t], face_targets(face, drive, t, char_roll=0.1), atol=1e-9)
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    forward, backward = FaceAnimator(face, drive, tex.copy(), (0, 0)), FaceAnimator(face, drive, tex.copy(), (0, 0))
+    frames = {}
+    for t in range(T):
+        forward.apply(t)
+        frames[t] = forward.texture.copy()
+    for t in list(range(T - 1, -1, -1)) + [7, 1, 13]:
+        backward.apply(t)
+        assert np.array_equal(backward.texture, frames[t]), t

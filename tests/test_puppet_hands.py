@@ -394,3 +394,35 @@ def test_a_finger_curled_towards_the_camera_shows_its_base_over_the_palm():
     assert contrast(tex) > 0.97
     anim.apply(1)
     assert contrast(tex) < 0.85
+
+
+def test_the_hands_of_many_frames_at_once_are_the_hands_of_each_frame(monkeypatch):
+    """A hand's joints, folds, caps and mesh are posed for a block of frames in one pass: frame by frame the same
+    as one frame at a time, and the bent texture the same whatever order the frames are drawn in (the drawing
+    threads take every other frame)."""
+    from motion_transfer.engines.puppet import hands as hands_module
+    from motion_transfer.engines.puppet.hands import HandAnimator, _end_on, hand_drive, posed_joints
+
+    monkeypatch.setattr(hands_module, "FRAMES_AT_ONCE", 5)  # the clip's 12 frames in three blocks
+    clip, frames, rgb, _, rig, tex = _right_hand()
+    drive = hand_drive(clip.to_track().right_hand)
+    T = len(frames)
+    joints, folded = posed_joints(rig, drive, np.arange(T))
+    fades = _end_on(drive, np.arange(T), folded)
+    assert folded.max() > 0.5  # the fist folds knuckles: the folded weights are exercised
+    for t in range(T):
+        one_joints, one_folded = posed_joints(rig, drive, t)
+        np.testing.assert_allclose(joints[t], one_joints, atol=1e-9)
+        np.testing.assert_allclose(folded[t], one_folded, atol=1e-12)
+        np.testing.assert_allclose(fades[t], _end_on(drive, t, one_folded), atol=1e-12)
+        np.testing.assert_allclose(rig.fold_weights(folded)[t], rig.fold_weights(one_folded), atol=1e-12)
+    forward, backward = HandAnimator(), HandAnimator()
+    forward.add(rig, drive, tex.copy(), (0, 0))
+    backward.add(rig, drive, tex.copy(), (0, 0))
+    seen = {}
+    for t in range(T):
+        forward.apply(t)
+        seen[t] = forward.hands[0].texture.copy()
+    for t in list(range(T - 1, -1, -1)) + [6, 1, 11]:
+        backward.apply(t)
+        assert np.array_equal(backward.hands[0].texture, seen[t]), t

@@ -231,3 +231,48 @@ def test_a_sleeve_over_a_shirt_of_its_colour_casts_a_soft_shadow_on_it_not_on_th
     assert light[close].mean() < 0.93 * light[off].mean(), (light[close].mean(), light[off].mean())
     beside = (d >= 1) & (d < 3) & (np.abs(out.astype(int) - 200).sum(axis=2) < 12)
     assert beside.sum() > 20  # the wall beside the arm is left as it was
+
+
+def test_layers_skinned_for_many_frames_at_once_are_skinned_as_one_frame_at_a_time(person):
+    """Drawing skins a block of frames in one pass (``Renderer.pose``): each frame's vertices, and so its pixels,
+    are those of skinning that frame alone, also for a frame whose arm points at the camera, a torso seen from
+    behind (its shoulders swapped), a scaled and turned head."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    image, rig, _ = person
+    rest = extend(rig.joints.astype(np.float64))
+    frames = [rest, _arm_across(rig), rest.copy(), rest + 7.0]
+    ls, rs, rw = J["left_shoulder"], J["right_shoulder"], J["right_wrist"]
+    frames[2][[ls, rs]] = frames[2][[rs, ls]]  # seen from behind
+    frames[3][rw] = frames[3][J["right_elbow"]] + 0.5  # the forearm end-on
+    joints = np.stack(frames)
+    scale, angle, head = np.array([1.0, 1.1, 0.9, 0.7]), np.array([0.0, 0.2, -0.3, 1.0]), np.array([1.0, 1.2, 0.8, 0.7])
+    r = Renderer(rig, 400, 500)
+    many = r.pose(joints, scale, angle, head)
+    for t in range(len(joints)):
+        one = bone_transforms(rest, joints[t], float(scale[t]), float(angle[t]), float(head[t]))
+        for layer in rig.layers:
+            np.testing.assert_allclose(many[t][layer.name], r.posed_vertices(layer, one), atol=1e-9)
+        order = r.layer_order(joints[t], np.zeros(36), np.ones(36))
+        a = r.render(np.zeros((500, 400, 3), np.uint8), joints[t], np.zeros(36), scale[t], angle[t],
+                     head_scale=head[t], order=order)
+        b = r.render(np.zeros((500, 400, 3), np.uint8), joints[t], np.zeros(36), scale[t], angle[t],
+                     head_scale=head[t], order=order, posed_layers=many[t])
+        assert np.array_equal(a, b)
+
+
+def test_the_layer_orders_inside_test_agrees_with_opencvs():
+    """The drawing order asks which elbows, wrists, knees and ankles lie over the torso: all at once in numpy,
+    the same answers as OpenCV's point-in-polygon test, also for a torso turned inside out (shoulders swapped)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.render import LayerOrder
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        poly = rng.uniform(0, 100, (4, 2))
+        pts = rng.uniform(-10, 110, (8, 2))
+        want = [cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(x), float(y)), False) > 0
+                for x, y in pts]
+        assert LayerOrder._inside(pts, poly).tolist() == want

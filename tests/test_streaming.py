@@ -268,8 +268,9 @@ def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypat
 
 
 def test_loading_the_pose_models_defers_pyplot_until_it_is_used(tmp_path):
-    """MediaPipe's solutions package imports matplotlib.pyplot for a plotting helper we never call: it stands in
-    as a deferred module (half a second off every run's start) and still works once something uses it."""
+    """MediaPipe's solutions package imports matplotlib.pyplot for a plotting helper we never call, and its audio
+    tasks sounddevice: they (and matplotlib itself) stand in as deferred modules (half a second off every
+    run's start) and still work once something uses them."""
     import subprocess
     import sys
 
@@ -279,6 +280,8 @@ from motion_transfer.pose.estimator import _solutions
 solutions = _solutions()
 assert type(sys.modules["matplotlib.pyplot"]).__name__ == "_Deferred", type(sys.modules["matplotlib.pyplot"])
 assert "matplotlib.figure" not in sys.modules
+assert type(sys.modules["matplotlib"]).__name__ == "_Deferred", type(sys.modules["matplotlib"])
+assert type(sys.modules["sounddevice"]).__name__ == "_Deferred", type(sys.modules.get("sounddevice"))
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

@@ -77,16 +77,23 @@ native_stderr_silenced = _StderrSilencer()
 _IMPORT_LOCK = threading.RLock()  # re-entrant: a stand-in used while MediaPipe imports loads in the same thread
 
 
-def _solutions():
-    """``mediapipe.python.solutions``, imported with ``matplotlib.pyplot`` deferred.
+# modules MediaPipe imports at its top but our models never use: the plotting helper's pyplot (with matplotlib
+# itself, which ``import matplotlib.pyplot`` loads first: half a second) and the audio tasks' sounddevice (a
+# tenth of a second, to fail on a machine without PortAudio)
+UNUSED_BY_MODELS = ("matplotlib.pyplot", "sounddevice")
 
-    Importing any MediaPipe model imports the whole solutions package, whose drawing helpers import pyplot at
-    their top (half a second of every run's start, on the path to the first model) but use it only inside
-    the 3D plotting helper we never call. pyplot stands in as a :class:`_Deferred` module meanwhile, which
-    imports the real one the first time anything is looked up on it, so code that does plot works as before."""
+
+def _solutions():
+    """``mediapipe.python.solutions``, imported with the modules in :data:`UNUSED_BY_MODELS` deferred.
+
+    Importing any MediaPipe model imports the whole package: its drawing helpers import pyplot at their top
+    but use it only inside the 3D plotting helper we never call, and its audio tasks import sounddevice. These
+    stand in as :class:`_Deferred` modules meanwhile, which import the real ones the first time anything is
+    looked up on them, so code that does plot works as before."""
     with _IMPORT_LOCK:
-        if "mediapipe.python.solutions" not in sys.modules and "matplotlib.pyplot" not in sys.modules:
-            sys.modules["matplotlib.pyplot"] = _Deferred("matplotlib.pyplot")
+        if "mediapipe.python.solutions" not in sys.modules:
+            for name in UNUSED_BY_MODELS:
+                _defer(name)
         try:
             from mediapipe.python import solutions
         except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
@@ -94,16 +101,33 @@ def _solutions():
     return solutions
 
 
+def _defer(name: str) -> None:
+    """Stand-ins for module ``name`` and for those of its parent packages not imported yet, each child an
+    attribute of its parent's stand-in (so ``import a.b as c`` takes it without loading ``a``)."""
+    child = None
+    while name and name not in sys.modules:
+        module = sys.modules[name] = _Deferred(name)
+        if child is not None:
+            setattr(module, child.__name__.rpartition(".")[2], child)
+        child, name = module, name.rpartition(".")[0]
+    if child is not None and name:
+        setattr(sys.modules[name], child.__name__.rpartition(".")[2], child)
+
+
 class _Deferred(types.ModuleType):
     """A module's stand-in until first use: any attribute looked up on it imports the real module (which then
-    replaces it in ``sys.modules``) and comes from there. (``importlib.util.LazyLoader`` cannot serve here:
-    on Python 3.11 the import statement itself looks at the module's ``__spec__``, which loads it.)"""
+    replaces it in ``sys.modules``) and comes from there; the stand-ins of its submodules not loaded yet stay
+    its attributes. (``importlib.util.LazyLoader`` cannot serve here: on Python 3.11 the import statement
+    itself looks at the module's ``__spec__``, which loads it.)"""
 
     def __getattr__(self, attr: str):  # only for attributes the stand-in does not have
         with _IMPORT_LOCK:
             if sys.modules.get(self.__name__) is self:
                 del sys.modules[self.__name__]
             real = importlib.import_module(self.__name__)
+            for key, value in vars(self).items():
+                if isinstance(value, _Deferred) and not hasattr(real, key):
+                    setattr(real, key, value)
         return getattr(real, attr)
 
 

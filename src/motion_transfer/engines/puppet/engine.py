@@ -51,6 +51,8 @@ ENCODER_BFRAMES = 0
 # frames drawn at once, each on its own thread: drawing is numpy and OpenCV work that mostly releases the GIL, so
 # on two cores two frames are drawn while the encoder thread works (the frames are the same with any number)
 DRAW_THREADS = 2
+# frames whose layers are skinned at once, ahead of drawing (per frame, numpy's call overhead was most of the cost)
+POSE_BLOCK = 32
 
 
 class PuppetEngine:
@@ -221,10 +223,11 @@ class _Painter:
         self.renderer = Renderer(rig, out_w, out_h)
         self.animators = [a for a in (face, hands) if a is not None]
 
-    def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int,
-             order: list[str]) -> tuple[np.ndarray, float]:
-        """Frame ``i`` drawn into ``canvas``; and the CPU seconds this thread spent animating the face and
-        fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each other)."""
+    def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int, order: list[str],
+             posed: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, float]:
+        """Frame ``i`` drawn into ``canvas`` (``posed``: its layers' vertices, from :meth:`Renderer.pose`); and the
+        CPU seconds this thread spent animating the face and fingers (CPU, not wall: with several drawing
+        threads, wall time would count their waits for each other)."""
         np.copyto(canvas, background)
         t = time.thread_time()
         for anim in self.animators:
@@ -232,7 +235,8 @@ class _Painter:
         animate = time.thread_time() - t
         self.renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
                              motion.head_angle[i], motion.visibility[i],
-                             None if motion.head_scale is None else motion.head_scale[i], order=order)
+                             None if motion.head_scale is None else motion.head_scale[i], order=order,
+                             posed_layers=posed)
         return canvas, animate
 
 
@@ -299,9 +303,14 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                 if progress:
                     progress("render", done, n)
 
+            posed: list[dict[str, np.ndarray]] = []
             for i in range(n):
+                if i % POSE_BLOCK == 0:  # the next frames' skinning in one pass (a few MB at most)
+                    block = slice(i, min(n, i + POSE_BLOCK))
+                    posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
+                                         None if motion.head_scale is None else motion.head_scale[block])
                 order = planner.layer_order(motion.joints[i], motion.depth[i], motion.visibility[i])
-                job = (painters[i % k].draw, ring[i % len(ring)], next(bgs), motion, i, order)
+                job = (painters[i % k].draw, ring[i % len(ring)], next(bgs), motion, i, order, posed[i % POSE_BLOCK])
                 if pool is None:
                     future: Future = Future()
                     future.set_result(job[0](*job[1:]))

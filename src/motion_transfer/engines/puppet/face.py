@@ -37,7 +37,7 @@ from ...pose import facemesh as fm
 from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .meshwarp import WarpMemo, source_maps
+from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
@@ -417,7 +417,8 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray) -> 
 
 def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
     """Lid points keep their place along the eye and sit at ``ratio`` of their rest distance from the corner
-    line (measured in the posed eye's own axis), so an eye closes exactly, never past itself."""
+    line (measured in the posed eye's own axis), so an eye closes exactly, never past itself. ``out`` [T, N, 2]
+    (changed in place), ``ratio`` [T, 2] (right, left eye)."""
     for k, s in enumerate(("r", "l")):
         a, b = groups[f"{s}_corners"]
         lids = list(groups[f"{s}_upper"]) + list(groups[f"{s}_lower"])
@@ -425,53 +426,57 @@ def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray
         u0 /= max(np.linalg.norm(u0), 1e-9)
         n0 = np.array([-u0[1], u0[0]])
         off = (rest[lids, :2] - rest[a, :2]) @ n0  # rest distance from the corner line
-        u1 = out[b] - out[a]
-        L = max(np.linalg.norm(u1), 1e-9)
-        u1 /= L
-        n1 = np.array([-u1[1], u1[0]])
-        along = (out[lids] - out[a]) @ u1
+        corner = out[:, a]
+        u1 = out[:, b] - corner
+        u1 /= np.maximum(np.linalg.norm(u1, axis=1), 1e-9)[:, None]
+        n1 = np.stack([-u1[:, 1], u1[:, 0]], axis=1)
+        along = np.einsum("tli,ti->tl", out[:, lids] - corner[:, None], u1)
         mid = float(np.mean(off))  # the lids close on the eye's middle line, not on the corner line
-        out[lids] = out[a] + along[:, None] * u1 + (mid + (off - mid) * ratio[k])[:, None] * n1
+        height = mid + (off - mid) * ratio[:, k, None]
+        out[:, lids] = corner[:, None] + along[:, :, None] * u1[:, None] + height[:, :, None] * n1[:, None]
 
 
-def face_targets(face: FaceRig, drive: FaceDrive, t: int, char_roll: float = 0.0) -> np.ndarray:
+def face_targets(face: FaceRig, drive: FaceDrive, t, char_roll: float = 0.0) -> np.ndarray:
     """Where the character's landmarks go in frame ``t`` ([N, 2], image pixels, before the head layer's rigid
-    move). ``char_roll``: the character face's roll minus the actor's first frame's (radians), so the
+    move); for frames ``t`` [T], [T, N, 2] (all in one pass: per frame, numpy's call overhead was most of the
+    cost). ``char_roll``: the character face's roll minus the actor's first frame's (radians), so the
     expression's motion is turned into the character's face frame."""
+    ts = np.atleast_1d(t)
     P = face.points
     size = face.size
     c = P.mean(axis=0)
-    rel = P - c
+    rel = np.repeat((P - c)[None], len(ts), axis=0)  # [T, N, 3]
     if face.kind == "mesh" and drive.expression is not None:
-        e = drive.expression[t] * size
+        e = drive.expression[ts] * size
         cr, sr = np.cos(char_roll), np.sin(char_roll)
-        e = np.stack([cr * e[:, 0] - sr * e[:, 1], sr * e[:, 0] + cr * e[:, 1], e[:, 2]], axis=1)
+        e = np.stack([cr * e[..., 0] - sr * e[..., 1], sr * e[..., 0] + cr * e[..., 1], e[..., 2]], axis=-1)
         rel = rel + e
     elif face.kind == "joints":
         g = face.groups
         down = _down(P, g)
-        gap = drive.mouth[t] * size
+        gap = drive.mouth[ts] * size
         for i in g["lower_lip"] + g["chin"]:
-            rel[i, :2] += gap * down * (0.7 if i in g["chin"] else 1.0)
+            rel[:, i, :2] += gap[:, None] * down * (0.7 if i in g["chin"] else 1.0)
         mid = P[list(g["mouth_corners"]), :2].mean(axis=0)
         for i in g["mouth_corners"]:
-            rel[i, :2] = (P[i, :2] - mid) * drive.width[t] + mid - c[:2]
-    R = drive.rotation[t]
-    turned = (rel @ R.T)[:, :2]
+            rel[:, i, :2] = (P[i, :2] - mid) * drive.width[ts][:, None] + mid - c[:2]
+    R = drive.rotation[ts]
+    turned = (rel @ R.transpose(0, 2, 1))[..., :2]
     # yaw and pitch together tilt the eye line on screen; that tilt is already in the head layer's roll (the
     # actor's eye line, measured on screen), so the turn must not add it a second time
     a, b = face.groups["eye_outer"]
-    e0, e1 = rel[b] - rel[a], turned[b] - turned[a]
-    tilt = np.arctan2(e1[1], e1[0]) - np.arctan2(e0[1], e0[0])
+    e0, e1 = rel[:, b] - rel[:, a], turned[:, b] - turned[:, a]
+    tilt = np.arctan2(e1[:, 1], e1[:, 0]) - np.arctan2(e0[:, 1], e0[:, 0])
     ct, st = np.cos(tilt), np.sin(tilt)
-    moved = turned @ np.array([[ct, -st], [st, ct]]) - rel[:, :2]  # turned by -tilt
+    back = np.stack([np.stack([ct, -st], axis=1), np.stack([st, ct], axis=1)], axis=1)
+    moved = turned @ back - rel[..., :2]  # turned by -tilt
     # the head layer already follows the face's centre: the turn moves features across the face, not the face;
     # and it moves the outline less than the middle (the head's silhouette barely changes as it turns), so the
     # band between the outline and the fixed ring is never squeezed until it folds
-    moved -= moved.mean(axis=0)
-    out = c[:2] + rel[:, :2] + moved * face.turn_weight[:, None]
-    _set_lids(out, P, face.groups, drive.eyes[t])
-    return out
+    moved -= moved.mean(axis=1, keepdims=True)
+    out = c[:2] + rel[..., :2] + moved * face.turn_weight[:, None]
+    _set_lids(out, P, face.groups, drive.eyes[ts])
+    return out if np.ndim(t) else out[0]
 
 
 def _down(P: np.ndarray, g: dict) -> np.ndarray:
@@ -515,6 +520,7 @@ class FaceAnimator:
         self.rest_patch = texture[by0:by1, bx0:bx1].copy() if self.valid else None
         self.char_roll = char_roll
         self.memo = WarpMemo()
+        self._block: tuple[int, np.ndarray, np.ndarray] | None = None  # (first frame, landmarks, orders)
         self.rest = np.concatenate([face.points[:, :2], face.ring]) - self.origin
         self.ring_z = np.full(len(face.ring), np.inf)
         g = face.groups
@@ -525,19 +531,29 @@ class FaceAnimator:
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
 
-    def targets(self, t: int) -> np.ndarray:
-        """Landmarks of frame ``t`` (image pixels)."""
-        return face_targets(self.face, self.drive, min(t, len(self.drive.eyes) - 1), self.char_roll)
+    def targets(self, t) -> np.ndarray:
+        """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
+        return face_targets(self.face, self.drive, np.minimum(t, len(self.drive.eyes) - 1), self.char_roll)
+
+    def _posed(self, t: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``t``'s landmarks and its triangles' drawing order, far ones first (where the turned face folds,
+        its nearer side covers the farther one), worked out for :data:`FRAMES_AT_ONCE` frames at once."""
+        first = t - t % FRAMES_AT_ONCE
+        if self._block is None or self._block[0] != first:
+            ts = np.minimum(np.arange(first, first + FRAMES_AT_ONCE), len(self.drive.eyes) - 1)
+            pts = self.targets(ts)
+            turned = (self.face.points - self.face.points.mean(axis=0)) @ self.drive.rotation[ts, 2].T  # [N, T]
+            depth = np.concatenate([turned.T, np.broadcast_to(self.ring_z, (len(ts), len(self.ring_z)))], axis=1)
+            order = np.argsort(-np.nan_to_num(depth[:, self.face.triangles].mean(axis=2), posinf=1e9), axis=1,
+                               kind="stable")
+            self._block = (first, pts, order)
+        return self._block[1][t - first], self._block[2][t - first]
 
     def apply(self, t: int) -> None:
         if not self.valid:
             return
-        pts = self.targets(t)
+        pts, order = self._posed(t)
         posed = np.concatenate([pts - self.origin, self.rest[len(pts):]])
-        # far triangles first: where the turned face folds, its nearer side covers the farther one
-        R = self.drive.rotation[min(t, len(self.drive.eyes) - 1)]
-        depth = np.concatenate([(self.face.points - self.face.points.mean(axis=0)) @ R[2], self.ring_z])
-        order = np.argsort(-np.nan_to_num(depth[self.face.triangles].mean(axis=1), posinf=1e9), kind="stable")
         if self.memo.same("face", pts, order):  # a held face is not warped again
             return
         x0, y0, x1, y1 = self.box

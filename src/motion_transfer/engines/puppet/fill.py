@@ -650,8 +650,29 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
     cv2.setRNGSeed(0)
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
-    support = np.bincount(assign.ravel(), minlength=k) / len(sample)
-    return centres[support >= 0.08]
+    # centres that look alike are one colour (a bare belly's lit and shaded sides): merged before the rare ones
+    # are dropped, or a colour split in two fell under the share with both halves, by the luck of the sample
+    centres, support = _merge_alike(centres, np.bincount(assign.ravel(), minlength=k).astype(np.float64))
+    return centres[support / support.sum() >= MAIN_SHARE]
+
+
+MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours
+
+
+def _merge_alike(centres: np.ndarray, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(centres, support) with every two centres nearer than ALIKE_DELTA_E merged, nearest first, into their
+    support-weighted mean."""
+    centres, support = centres.astype(np.float64), support.copy()
+    while len(centres) > 1:
+        d = np.linalg.norm(centres[:, None] - centres[None], axis=2) + np.eye(len(centres)) * 1e9
+        i, j = np.unravel_index(np.argmin(d), d.shape)
+        if d[i, j] >= ALIKE_DELTA_E:
+            break
+        merged = (support[i] * centres[i] + support[j] * centres[j]) / max(support[i] + support[j], 1e-9)
+        keep = [n for n in range(len(centres)) if n not in (i, j)]
+        centres = np.vstack([centres[keep], merged[None]])
+        support = np.append(support[keep], support[i] + support[j])
+    return centres.astype(np.float32), support
 
 
 def colour_distance(lab: np.ndarray, centres: np.ndarray) -> np.ndarray:

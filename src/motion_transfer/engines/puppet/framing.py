@@ -128,11 +128,8 @@ class Reframe:
 def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
     """[T] output row of the highest point of the image's cut through the body (it moves with the pelvis)."""
     rest = extend(rig.joints.astype(np.float64))
-    ys = np.empty(len(motion))
-    for t in range(len(motion)):
-        M = bone_transforms(rest, motion.joints[t].astype(np.float64), float(motion.width_scale[t]), 0.0)["pelvis"]
-        ys[t] = float((cut @ M[:, :2].T + M[:, 2])[:, 1].min())
-    return ys
+    M = bone_transforms(rest, motion.joints.astype(np.float64), motion.width_scale, np.zeros(len(motion)))["pelvis"]
+    return (M[:, None, 1, :2] @ cut.T[None]).squeeze(1).min(axis=1) + M[:, 1, 2]
 
 
 def reframe(rig: Rig, motion: Motion) -> Reframe:

@@ -39,7 +39,7 @@ from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .meshwarp import WarpMemo, source_maps
+from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import Rig
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
@@ -110,21 +110,22 @@ class HandRig:
                        blend=np.where(pin[:, None], 0.0, self.blend))
 
     def fold_weights(self, folded: np.ndarray) -> np.ndarray:
-        """The skinning with the knuckles in ``folded`` [15] (0..1, at each bone's base joint) made rigid: a
+        """The skinning with the knuckles in ``folded`` [(T,) 15] (0..1, at each bone's base joint) made rigid: a
         finger folded back over itself is two overlapping pieces, where blending them would pinch the skin
-        into the joint."""
+        into the joint. [(T,) N, 16]."""
         if not folded.any():
-            return self.weights
+            return np.broadcast_to(self.weights, folded.shape[:-1] + self.weights.shape)
         rows = np.flatnonzero(self.bone >= 0)
         k = self.bone[rows]
-        prev = self.blend[rows, 0] * (1.0 - folded[k])
-        nxt = self.blend[rows, 1] * (1.0 - folded[np.minimum(k + 1, len(BONES) - 1)])
-        w = np.zeros_like(self.weights)
-        w[self.bone < 0, 0] = 1.0
-        w[rows, np.array(PARENT)[k] + 1] += prev
-        w[rows, np.minimum(k + 2, len(BONES))] += nxt
-        w[rows, k + 1] += 1.0 - prev - nxt
-        return w
+        prev = self.blend[rows, 0] * (1.0 - folded[..., k])
+        nxt = self.blend[rows, 1] * (1.0 - folded[..., np.minimum(k + 1, len(BONES) - 1)])
+        w = np.zeros(folded.shape[:-1] + self.weights.shape)
+        w[..., self.bone < 0, 0] = 1.0
+        w[..., rows, np.array(PARENT)[k] + 1] += prev
+        w[..., rows, np.minimum(k + 2, len(BONES))] += nxt
+        w[..., rows, k + 1] += 1.0 - prev - nxt
+        unfolded = ~folded.any(axis=-1)[..., None, None]  # those frames keep the rig's own weights
+        return np.where(unfolded, self.weights, w)
 
 
 def _seg_param(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -247,45 +248,50 @@ def _seen_before(stretch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     is end-on. An end-on bone has no direction worth the name (its few pixels point anywhere, often back
     down the finger): a curled finger's tip folds back over its first bone across it."""
     end_on = stretch < END_ON
-    return end_on, np.where(end_on[_BEFORE] & _HAS_PARENT[_BEFORE], _BEFORE[_BEFORE], _BEFORE)
+    return end_on, np.where(end_on[..., _BEFORE] & _HAS_PARENT[_BEFORE], _BEFORE[_BEFORE], _BEFORE)
 
 
-def posed_joints(rig: HandRig, drive: HandDrive, t: int) -> tuple[np.ndarray, np.ndarray]:
+def posed_joints(rig: HandRig, drive: HandDrive, t) -> tuple[np.ndarray, np.ndarray]:
     """The character's hand joints in frame ``t`` (image pixels, before the arm layer's move), and how far
     each bone is folded back over the one before it ([15], 0..1; across a bone seen end-on, over the one
-    before that: :func:`_seen_before`). The palm stays; each finger is rebuilt from
-    its base with its bones turned and stretched like the actor's, so a finger curling towards the camera
-    shows what the actor's shows: a short first bone, the next one end-on, the tip folded back over it."""
-    out = rig.joints.copy()
+    before that: :func:`_seen_before`); for frames ``t`` [T], [T, 21, 2] and [T, 15]. The palm stays; each
+    finger is rebuilt from its base with its bones turned and stretched like the actor's, so a finger curling
+    towards the camera shows what the actor's shows: a short first bone, the next one end-on, the tip folded
+    back over it."""
+    ts = np.atleast_1d(t)
+    out = np.repeat(rig.joints[None], len(ts), axis=0)
     rest_dir = rig.joints[_B] - rig.joints[_A]
-    posed_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0]) + drive.turn[t]
-    end_on, ref = _seen_before(drive.stretch[t])
-    rel = np.abs((posed_ang - posed_ang[ref] + np.pi) % (2 * np.pi) - np.pi)
+    posed_ang = np.arctan2(rest_dir[:, 1], rest_dir[:, 0]) + drive.turn[ts]
+    end_on, ref = _seen_before(drive.stretch[ts])
+    rel = np.abs((posed_ang - np.take_along_axis(posed_ang, ref, axis=1) + np.pi) % (2 * np.pi) - np.pi)
     folded = np.where(_HAS_PARENT & ~end_on, np.clip((rel - FOLD) / FOLD_SPAN, 0.0, 1.0), 0.0)
-    L = np.linalg.norm(rest_dir, axis=1) * drive.stretch[t]
-    steps = (L[:, None] * np.stack([np.cos(posed_ang), np.sin(posed_ang)], axis=1)).reshape(len(FINGERS), 3, 2)
+    L = np.linalg.norm(rest_dir, axis=1) * drive.stretch[ts]
+    steps = (L[..., None] * np.stack([np.cos(posed_ang), np.sin(posed_ang)], axis=-1)).reshape(len(ts), len(FINGERS),
+                                                                                                3, 2)
     # bones run finger by finger from the base: each finger's joints are its base plus its bones so far
-    out[_B.reshape(len(FINGERS), 3)] = rig.joints[_A[::3]][:, None, :] + np.cumsum(steps, axis=1)
-    return out, folded
+    out[:, _B.reshape(len(FINGERS), 3)] = rig.joints[_A[::3]][:, None, :] + np.cumsum(steps, axis=2)
+    return (out, folded) if np.ndim(t) else (out[0], folded[0])
 
 
 def _area(P: np.ndarray) -> np.ndarray:
-    return 0.5 * ((P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) -
-                  (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0]))
+    """Signed areas of triangles [..., 3, 2]."""
+    return 0.5 * ((P[..., 1, 0] - P[..., 0, 0]) * (P[..., 2, 1] - P[..., 0, 1]) -
+                  (P[..., 1, 1] - P[..., 0, 1]) * (P[..., 2, 0] - P[..., 0, 0]))
 
 
 def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
-    """[16, 2, 3]: the palm's identity, then per bone a map that turns and stretches along it, keeping width."""
-    d0, d1 = rest[_B] - rest[_A], posed[_B] - posed[_A]
-    L0 = np.maximum(np.linalg.norm(d0, axis=1), 1e-6)[:, None]
-    L1 = np.maximum(np.linalg.norm(d1, axis=1), 1e-6)[:, None]
+    """[(T,) 16, 2, 3] for posed joints [(T,) 21, 2]: the palm's identity, then per bone a map that turns and
+    stretches along it, keeping width."""
+    d0, d1 = rest[_B] - rest[_A], posed[..., _B, :] - posed[..., _A, :]
+    L0 = np.maximum(np.linalg.norm(d0, axis=-1), 1e-6)[:, None]
+    L1 = np.maximum(np.linalg.norm(d1, axis=-1), 1e-6)[..., None]
     u, u1 = d0 / L0, d1 / L1
-    v, v1 = np.stack([-u[:, 1], u[:, 0]], axis=1), np.stack([-u1[:, 1], u1[:, 0]], axis=1)
-    M = d1[:, :, None] * (u / L0)[:, None, :] + v1[:, :, None] * v[:, None, :]
-    out = np.zeros((len(BONES) + 1, 2, 3))
-    out[0, :, :2] = np.eye(2)
-    out[1:, :, :2] = M
-    out[1:, :, 2] = posed[_A] - np.einsum("kij,kj->ki", M, rest[_A])
+    v, v1 = np.stack([-u[:, 1], u[:, 0]], axis=-1), np.stack([-u1[..., 1], u1[..., 0]], axis=-1)
+    M = d1[..., :, None] * (u / L0)[:, None, :] + v1[..., :, None] * v[:, None, :]
+    out = np.zeros(posed.shape[:-2] + (len(BONES) + 1, 2, 3))
+    out[..., 0, :, :2] = np.eye(2)
+    out[..., 1:, :, :2] = M
+    out[..., 1:, :, 2] = posed[..., _A, :] - np.einsum("...kij,kj->...ki", M, rest[_A])
     return out
 
 
@@ -409,6 +415,7 @@ class HandAnimator:
     def __init__(self) -> None:
         self.hands: list[_Bending] = []
         self.memo = WarpMemo()  # a held hand is not warped again
+        self._blocks: dict[int, tuple[int, tuple[np.ndarray, ...]]] = {}  # per hand: (first frame, its pose)
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
             background: np.ndarray | None = None) -> None:
@@ -477,14 +484,9 @@ class HandAnimator:
         # two hands in one texture could overlap, and a skipped one would then not be drawn over the other
         alone = len({id(hand.texture) for hand in self.hands}) == len(self.hands)
         for n, hand in enumerate(self.hands):
-            rig, drive = hand.rig, hand.drive
+            drive = hand.drive
             tt = min(t, len(drive.turn) - 1)
-            pj, folded = posed_joints(rig, drive, tt)
-            A = _bone_affines(rig.joints, pj)
-            M = (rig.fold_weights(folded) @ A.reshape(len(A), 6)).reshape(-1, 2, 3)  # blended, per vertex
-            posed = M[:, :, 0] * rig.vertices[:, :1] + M[:, :, 1] * rig.vertices[:, 1:] + M[:, :, 2]
-            grown = np.abs(_area(posed[hand.triangles])) > TEAR * hand.rest_area + 1.0
-            fade = _end_on(drive, tt, folded)
+            pj, folded, posed, grown, fade = self._posed(n, hand, tt)
             # a bone seen fully end-on is drawn as its knuckle cap only: its pixels squashed along it make a
             # flat, ragged slab across the finger's end (while the cap fades in, they still show under it)
             capped = np.concatenate([[False], fade > 0.9])
@@ -516,6 +518,22 @@ class HandAnimator:
                 _draw_cap(patch, (cx - hand.origin[0] - x0, cy - hand.origin[1] - y0), r, hand.tone[int(k)],
                           opacity)
             hand.texture[y0:y1, x0:x1] = patch
+
+    def _posed(self, n: int, hand: _Bending, t: int) -> tuple[np.ndarray, ...]:
+        """Hand ``n``'s pose in frame ``t``: its joints, how far each knuckle is folded, its mesh's vertices,
+        which triangles grew past tearing and how far each bone is seen end-on; worked out for
+        :data:`FRAMES_AT_ONCE` frames at once (per frame, numpy's call overhead was most of the cost)."""
+        first = t - t % FRAMES_AT_ONCE
+        if n not in self._blocks or self._blocks[n][0] != first:
+            rig, drive = hand.rig, hand.drive
+            ts = np.minimum(np.arange(first, first + FRAMES_AT_ONCE), len(drive.turn) - 1)
+            pj, folded = posed_joints(rig, drive, ts)
+            A = _bone_affines(rig.joints, pj)
+            M = (rig.fold_weights(folded) @ A.reshape(len(ts), -1, 6)).reshape(len(ts), -1, 2, 3)  # per vertex
+            posed = M[..., 0] * rig.vertices[:, :1] + M[..., 1] * rig.vertices[:, 1:] + M[..., 2]
+            grown = np.abs(_area(posed[:, hand.triangles])) > TEAR * hand.rest_area + 1.0
+            self._blocks[n] = first, (pj, folded, posed, grown, _end_on(drive, ts, folded))
+        return tuple(x[t - first] for x in self._blocks[n][1])
 
     def _lay_over(self, hand: _Bending, source: np.ndarray, local: np.ndarray, order: np.ndarray,
                   patch: np.ndarray) -> None:
@@ -575,16 +593,16 @@ def _shaded(hand: _Bending, stretch: np.ndarray) -> np.ndarray:
     return (out + 0.5).astype(np.uint8)
 
 
-def _end_on(drive: HandDrive, t: int, folded: np.ndarray) -> np.ndarray:
+def _end_on(drive: HandDrive, t, folded: np.ndarray) -> np.ndarray:
     """[15] how far each bone is seen end-on at its finger's end in frame ``t`` (0..1: shown at ``END_ON`` of
     its length or more .. ``END_ON_SPAN`` shorter). Only a finger's end is capped: a bone whose next bone
     carries on (neither end-on nor folded back over it) is simply shorter; bones clearly behind the palm are
-    hidden by it (0)."""
+    hidden by it (0). For frames ``t`` [T] (``folded`` [T, 15]): [T, 15]."""
     fade = np.clip((END_ON - drive.stretch[t]) / END_ON_SPAN, 0.0, 1.0)
-    fade[drive.depth[t, 1:] > drive.depth[t, 0] + BEHIND] = 0.0
+    fade[drive.depth[t, 1:] > drive.depth[t, 0, ..., None] + BEHIND] = 0.0
     for k in range(len(BONES) - 2, -1, -1):  # from the tips down, so "the next bone is capped" is settled
-        if k % 3 != 2 and fade[k + 1] <= 0.5 and folded[k + 1] <= 0.5:
-            fade[k] = 0.0
+        if k % 3 != 2:
+            fade[..., k] = np.where((fade[..., k + 1] <= 0.5) & (folded[..., k + 1] <= 0.5), 0.0, fade[..., k])
     return fade
 
 
@@ -639,8 +657,8 @@ def _draw_crease(patch: np.ndarray, centre: tuple[float, float], direction: tupl
     x1, y1 = min(int(np.ceil(cx + reach + 3)), w), min(int(np.ceil(cy + reach + 3)), h)
     if x1 <= x0 or y1 <= y0:
         return
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    dx, dy = xs - cx, ys - cy
+    dx = np.arange(x0, x1, dtype=np.float32)[None, :] - np.float32(cx)  # a row and a column: broadcast below
+    dy = np.arange(y0, y1, dtype=np.float32)[:, None] - np.float32(cy)
     along = np.clip(dx * ux + dy * uy, 0.0, None)  # beyond the centre, towards the finger's end
     dist = np.hypot(dx - along * ux, dy - along * uy)  # from the finger's base segment
     width = max(CREASE_WIDTH * r, 0.75)
@@ -660,8 +678,8 @@ def _draw_cap(patch: np.ndarray, centre: tuple[float, float], r: float, tone: np
     x1, y1 = min(int(np.ceil(cx + r + 2)), w), min(int(np.ceil(cy + r + 2)), h)
     if x1 <= x0 or y1 <= y0:
         return
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    d = np.hypot(xs - cx, ys - cy)
+    d = np.hypot(np.arange(x0, x1, dtype=np.float32)[None, :] - np.float32(cx),
+                 np.arange(y0, y1, dtype=np.float32)[:, None] - np.float32(cy))
     a = (np.clip(r - d + 0.5, 0.0, 1.0) * fade)[:, :, None]
     facing = np.sqrt(np.clip(1.0 - (d / max(r, 1e-6)) ** 2, 0.0, 1.0))[:, :, None]
     rgb = tone[None, None, :] * (CAP_SHADE[0] + CAP_SHADE[1] * facing)

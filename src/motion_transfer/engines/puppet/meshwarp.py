@@ -123,6 +123,11 @@ def warp_patch(texture: np.ndarray, rest: np.ndarray, posed: np.ndarray, triangl
     return cv2.remap(texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+# frames whose meshes an animator poses at once, ahead of warping them (per frame, numpy's call overhead was most of
+# the cost; a block's arrays are a few hundred kB)
+FRAMES_AT_ONCE = 32
+
+
 class WarpMemo:
     """What each patch an animator warps was last warped from, so a patch whose mesh has not moved since is
     not warped again: the animator's texture still holds exactly that patch (bit for bit the same frame; held

@@ -33,34 +33,47 @@ def _length(v: np.ndarray) -> float:
     return math.hypot(v[0], v[1])
 
 
-def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: float):
-    """Affine map taking a frame (origin, x, y axes) to another; no mirroring, no collapse below 35%."""
+def _lengths(v: np.ndarray) -> np.ndarray:
+    """[T] lengths of [T, 2] vectors."""
+    return np.hypot(v[:, 0], v[:, 1])
+
+
+def _normal(v: np.ndarray) -> np.ndarray:
+    """[T, 2] the vectors ``v`` [T, 2] turned a quarter: (-y, x)."""
+    return np.stack([-v[:, 1], v[:, 0]], axis=1)
+
+
+def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: np.ndarray) -> np.ndarray:
+    """[T, 2, 3] affine maps taking a rest frame (origin, x, y axes: [2] each) to each frame's posed one ([T, 2]
+    each, ``W`` [T]); no mirroring, no collapse below 35%."""
     X = np.stack([x_axis, y_axis], axis=1)
     cross0 = x_axis[0] * y_axis[1] - x_axis[1] * y_axis[0]
-    cross1 = x2[0] * y2[1] - x2[1] * y2[0]
-    if np.sign(cross0) != np.sign(cross1) and abs(cross1) > 1e-9:
-        # the actor turned its back (left/right swapped): keep the character's front, do not mirror
-        yu = y2 / max(_length(y2), 1e-9)
-        x2 = x2 - 2 * (x2 @ (np.array([-yu[1], yu[0]]))) * np.array([-yu[1], yu[0]])
+    cross1 = x2[:, 0] * y2[:, 1] - x2[:, 1] * y2[:, 0]
+    # the actor turned its back (left/right swapped): keep the character's front, do not mirror
+    turned = (np.sign(cross0) != np.sign(cross1)) & (np.abs(cross1) > 1e-9)
+    n = _normal(y2 / np.maximum(_lengths(y2), 1e-9)[:, None])
+    x2 = np.where(turned[:, None], x2 - 2 * np.einsum("ti,ti->t", x2, n)[:, None] * n, x2)
     lx0, ly0 = _length(x_axis), _length(y_axis)
-    lx, ly = _length(x2), _length(y2)
-    if lx < 0.35 * W * lx0:
-        if lx < 1e-9:
-            yu = y2 / max(ly, 1e-9)
-            x2 = np.array([yu[1], -yu[0]]) * np.sign(cross0 or 1.0) * -1
-            lx = 1.0
-        x2 = x2 / lx * 0.35 * W * lx0
-    if ly < 0.4 * W * ly0:
-        y2 = y2 / max(ly, 1e-9) * 0.4 * W * ly0
-    Y = np.stack([x2, y2], axis=1)
-    # closed-form 2x2 inverse: np.linalg.inv costs a LAPACK call (and a BLAS thread hand-off) per bone per frame
+    lx, ly = _lengths(x2), _lengths(y2)
+    short = lx < 0.35 * W * lx0
+    gone = short & (lx < 1e-9)  # no x axis left: take the y axis's normal
+    yu = y2 / np.maximum(ly, 1e-9)[:, None]
+    x2 = np.where(gone[:, None], np.stack([yu[:, 1], -yu[:, 0]], axis=1) * np.sign(cross0 or 1.0) * -1, x2)
+    lx = np.where(gone, 1.0, lx)
+    x2 = np.where(short[:, None], x2 / np.where(short, lx, 1.0)[:, None] * 0.35 * W[:, None] * lx0, x2)
+    y2 = np.where((ly < 0.4 * W * ly0)[:, None], y2 / np.maximum(ly, 1e-9)[:, None] * 0.4 * W[:, None] * ly0, y2)
+    Y = np.stack([x2, y2], axis=2)  # [T, 2, 2], the axes as columns
     det = X[0, 0] * X[1, 1] - X[0, 1] * X[1, 0]
     if abs(det) < 1e-12:
-        M = np.eye(2) * W
+        M = np.eye(2) * W[:, None, None]
     else:
         M = Y @ (np.array([[X[1, 1], -X[0, 1]], [-X[1, 0], X[0, 0]]]) / det)
-    t = origin2 - M @ origin
-    return np.concatenate([M, t[:, None]], axis=1)
+    return _affine(M, origin2 - M @ origin)
+
+
+def _affine(M: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """[T, 2, 3] from the linear parts [T, 2, 2] and the translations [T, 2]."""
+    return np.concatenate([M, t[:, :, None]], axis=2)
 
 
 # a limb part is drawn at most this much longer than the image shows it (times the width scale): a bone the image
@@ -73,60 +86,68 @@ HANDS = (ARM_PARTS["left"][2], ARM_PARTS["right"][2])
 HAND_SCALE = (0.8, 1.1)
 
 
-def _limb(a, b, a2, b2, W: float, floor: float = 0.25):
-    """Affine map of a limb bone: rotates and stretches along the bone, keeps the width scaled by ``W``; shorter
-    than ``floor`` times the rest bone (pointing at the camera), it keeps that stub."""
+def _limb(a, b, a2, b2, W: np.ndarray, floor: float = 0.25) -> np.ndarray:
+    """[T, 2, 3] affine maps of a limb bone (rest ends ``a``, ``b`` [2], posed ends [T, 2], ``W`` [T]): rotates and
+    stretches along the bone, keeps the width scaled by ``W``; shorter than ``floor`` times the rest bone
+    (pointing at the camera), it keeps that stub."""
     d0 = b - a
     L0 = _length(d0)
     if L0 < 1e-6:
-        M = np.eye(2) * W
-        return np.concatenate([M, (a2 - M @ a)[:, None]], axis=1)
+        M = np.eye(2) * W[:, None, None]
+        return _affine(M, a2 - M @ a)
     u = d0 / L0
     v = np.array([-u[1], u[0]])
     d1 = b2 - a2
-    L1 = _length(d1)
-    if L1 < floor * W * L0:  # pointing at the camera: keep a stub of the limb
-        u1 = d1 / L1 if L1 > 1e-9 else u
-        d1 = u1 * floor * W * L0
-        L1 = floor * W * L0
-    u1 = d1 / max(L1, 1e-9)
-    v1 = np.array([-u1[1], u1[0]])
-    M = np.outer(d1, u) / L0 + W * np.outer(v1, v)
-    t = a2 - M @ a
-    return np.concatenate([M, t[:, None]], axis=1)
+    L1 = _lengths(d1)
+    stub = floor * W * L0
+    end_on = L1 < stub  # pointing at the camera: keep a stub of the limb
+    u1 = np.where((L1 > 1e-9)[:, None], d1 / np.where(L1 > 1e-9, L1, 1.0)[:, None], u)
+    d1 = np.where(end_on[:, None], u1 * floor * W[:, None] * L0, d1)
+    L1 = np.where(end_on, stub, L1)
+    u1 = d1 / np.maximum(L1, 1e-9)[:, None]
+    M = d1[:, :, None] * u / L0 + W[:, None, None] * (_normal(u1)[:, :, None] * v)
+    return _affine(M, a2 - M @ a)
 
 
-def _capped_end(a, b, a2, b2, W: float, most: float = STRETCH_MAX) -> np.ndarray:
-    """Where the posed bone ``a2`` -> ``b2`` ends once no longer than ``most`` times the rest bone a -> b."""
+def _capped_end(a, b, a2, b2, W: np.ndarray, most: float = STRETCH_MAX) -> np.ndarray:
+    """[T, 2] where the posed bones ``a2`` -> ``b2`` end once no longer than ``most`` times the rest bone a -> b."""
     d1 = b2 - a2
-    L1 = _length(d1)
+    L1 = _lengths(d1)
     cap = most * W * _length(b - a)
-    return b2 if L1 <= cap or L1 < 1e-9 else a2 + d1 * (cap / L1)
+    keep = (L1 <= cap) | (L1 < 1e-9)
+    return np.where(keep[:, None], b2, a2 + d1 * (cap / np.where(keep, 1.0, L1))[:, None])
 
 
-def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: float,
-                    head_scale: float | None = None) -> dict[str, np.ndarray]:
+def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_scale=None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
 
-    ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] this frame's, ``W`` the width scale,
-    ``head_scale`` the head's (default ``W``).
+    ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] a frame's, ``W`` the width scale,
+    ``head_scale`` the head's (default ``W``). Or many frames at once: ``posed`` [T, 36, 2], ``W``,
+    ``head_angle`` and ``head_scale`` [T], and each map [T, 2, 3] (the frames' maps in one pass cost about
+    what one frame's did: per bone and frame, numpy's call overhead was all the cost).
     """
+    many = np.ndim(posed) == 3
+    P = np.asarray(posed, np.float64).reshape(-1, *np.shape(posed)[-2:]).transpose(1, 0, 2)  # [36, T, 2]
+    T = P.shape[1]
+    W = np.broadcast_to(np.asarray(W, np.float64), (T,))
+    angle = np.broadcast_to(np.asarray(head_angle, np.float64), (T,))
+    hs = W if head_scale is None else np.broadcast_to(np.asarray(head_scale, np.float64), (T,))
     out = {}
     ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
     out["chest"] = _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS],
-                          posed[MS], posed[ls] - posed[rs], posed[MH] - posed[MS], W)
+                          P[MS], P[ls] - P[rs], P[MH] - P[MS], W)
     out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
-                           posed[MH], posed[lh] - posed[rh], posed[MS] - posed[MH], W)
-    c, s = np.cos(head_angle), np.sin(head_angle)
-    M = (W if head_scale is None else head_scale) * np.array([[c, -s], [s, c]])
-    out["head"] = np.concatenate([M, (posed[HC] - M @ rest[HC])[:, None]], axis=1)
+                           P[MH], P[lh] - P[rh], P[MS] - P[MH], W)
+    c, s = np.cos(angle), np.sin(angle)
+    M = hs[:, None, None] * np.stack([np.stack([c, -s], axis=1), np.stack([s, c], axis=1)], axis=1)
+    out["head"] = _affine(M, P[HC] - M @ rest[HC])
     # down each limb's chain: a part stretched past its cap ends short, and the parts after it hang from that end
     # (moved by the same amount), so the limb stays in one piece
     for chain in CHAINS:
-        shift = np.zeros(2)
+        shift = np.zeros((T, 2))
         for name in chain:
             a, b = part_segment(name, rest)
-            a2, b2 = part_segment(name, posed)
+            a2, b2 = part_segment(name, P)
             a2, b2 = a2 + shift, b2 + shift
             if name in HANDS:  # a hand (a glove, a fist) is whole and solid: it turns, hardly stretches
                 end = _capped_end(a, b, a2, b2, W, HAND_SCALE[1])
@@ -135,7 +156,7 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W: float, head_angle: f
                 end = _capped_end(a, b, a2, b2, W)
                 out[name] = _limb(a, b, a2, end, W)
             shift = shift + end - b2
-    return out
+    return out if many else {k: v[0] for k, v in out.items()}
 
 
 class LayerOrder:
@@ -154,40 +175,48 @@ class LayerOrder:
         self.margin = margin
         self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
+        # per layer its two joints (elbow and wrist, knee and ankle), all layers' in one index array
+        ends = [("elbow", "wrist") if n.startswith("arm") else ("knee", "ankle") for n in self.front]
+        sides = ["left" if n.endswith("_l") else "right" for n in self.front]
+        self._joints = np.array([[J[f"{side}_{e}"] for e in pair] for side, pair in zip(sides, ends)],
+                                int).reshape(-1, 2)
+        self._torso = [J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        poly = poly.astype(np.float32).reshape(-1, 1, 2)
-        return np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in pts])
+        """[P] whether each point [P, 2] lies inside the polygon [V, 2] (even-odd rule): all points in one numpy
+        pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing threads and waited to get it
+        back, eight times a frame, on the thread that hands the frames out)."""
+        x, y = pts[:, :1], pts[:, 1:]
+        x0, y0 = poly[:, 0], poly[:, 1]
+        x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+        rising = y1 - y0
+        at = x0 + (y - y0) * (x1 - x0) / np.where(rising != 0, rising, 1.0)  # where each edge crosses the row
+        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=1) % 2 == 1
 
     def __call__(self, depth: np.ndarray, joints: np.ndarray | None = None,
                  visibility: np.ndarray | None = None) -> list[str]:
-        body_z = float(np.mean(depth[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]]))
-        poly = None
-        if joints is not None:
+        body_z = float(depth[self._torso].mean())
+        zs = depth[self._joints].mean(axis=1)
+        over = None
+        if joints is not None and visibility is not None:
             quad = torso_quad(joints)
             c = quad.mean(axis=0)
-            poly = c + 1.1 * (quad - c)
+            over = self._inside(joints[self._joints.ravel()], c + 1.1 * (quad - c)).reshape(-1, 2)
+            vis = visibility[self._joints]
         keys = {}
-        for n in self.front:
-            side = "left" if n.endswith("_l") else "right"
-            if n.startswith("arm"):
-                idx = [J[f"{side}_elbow"], J[f"{side}_wrist"]]
-            else:
-                idx = [J[f"{side}_knee"], J[f"{side}_ankle"]]
-            z = float(np.mean(depth[idx]))
+        for k, n in enumerate(self.front):
+            z = float(zs[k])
             keys[n] = z
             want = self.front[n]
-            if poly is not None and visibility is not None:
-                over = self._inside(joints[idx], poly)
-                vis = visibility[idx]
+            if over is not None:
                 if n.startswith("arm"):
-                    if (over & (vis < 0.5)).any():
+                    if (over[k] & (vis[k] < 0.5)).any():
                         want = False
-                    elif (over & (vis > 0.75)).any():
+                    elif (over[k] & (vis[k] > 0.75)).any():
                         want = True
                 else:
-                    want = bool((over & (vis > 0.75)).any() and z < body_z - 2.0 * self.margin)
+                    want = bool((over[k] & (vis[k] > 0.75)).any() and z < body_z - 2.0 * self.margin)
             elif not n.startswith("arm"):
                 want = z < body_z - 2.0 * self.margin
             if want != self.front[n]:
@@ -288,47 +317,67 @@ class Renderer:
                       layer.vertices[blend].astype(np.float64) - jv)
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
-        A = np.stack([transforms[b] for b in layer.bones])  # [B, 2, 3]
+        """[N, 2] the layer's vertices in output pixels, skinned by one frame's ``transforms``
+        (:func:`bone_transforms`); or [T, N, 2] for T frames' ([T, 2, 3] each)."""
+        A = np.stack([transforms[b] for b in layer.bones], axis=-3)  # [(T,) B, 2, 3]
+        many = A.ndim == 4
+        A = A if many else A[None]
         vh = self._vh[layer.name]
         if layer.name not in self._blend:
-            per_bone = np.einsum("bij,nj->nbi", A, vh)  # [N, B, 2]
-            return np.einsum("nb,nbi->ni", layer.weights, per_bone)
+            per_bone = np.einsum("tbij,nj->tnbi", A, vh)  # [T, N, B, 2]
+            out = np.einsum("nb,tnbi->tni", layer.weights, per_bone)
+            return out if many else out[0]
         # limbs: blend the two bones' rotations by angle about their shared joint (no collapse or flipping of
         # the mesh when a joint turns far, as linear blending of matrices does)
         b1, blend, bb1, bb2, w1, w2, jv, rel0 = self._blend[layer.name]
-        M = A[:, :, :2]
-        theta = np.arctan2(M[:, 1, 0] - M[:, 0, 1], M[:, 0, 0] + M[:, 1, 1])  # [B]
+        M = A[..., :2]
+        theta = np.arctan2(M[..., 1, 0] - M[..., 0, 1], M[..., 0, 0] + M[..., 1, 1])  # [T, B]
         c, s = np.cos(theta), np.sin(theta)
-        Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], 1)  # R(-theta) [B, 2, 2]
-        S = Rt @ M  # stretch part [B, 2, 2]
-        out = np.einsum("nij,nj->ni", A[b1], vh)  # single-bone vertices
+        Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)  # R(-theta) [T, B, 2, 2]
+        S = Rt @ M  # stretch part [T, B, 2, 2]
+        out = np.einsum("tnij,nj->tni", A[:, b1], vh)  # single-bone vertices
         if len(blend):
-            Ab = A[bb1]
-            jp = np.einsum("nij,nj->ni", Ab[:, :, :2], jv) + Ab[:, :, 2]  # posed joint
-            d = (theta[bb2] - theta[bb1] + np.pi) % (2 * np.pi) - np.pi
-            th = theta[bb1] + w2 * d
-            Sb = w1[:, None, None] * S[bb1] + w2[:, None, None] * S[bb2]
-            rel = np.einsum("nij,nj->ni", Sb, rel0)
+            Ab = A[:, bb1]
+            jp = np.einsum("tnij,nj->tni", Ab[..., :2], jv) + Ab[..., 2]  # posed joint
+            d = (theta[:, bb2] - theta[:, bb1] + np.pi) % (2 * np.pi) - np.pi
+            th = theta[:, bb1] + w2 * d
+            Sb = w1[:, None, None] * S[:, bb1] + w2[:, None, None] * S[:, bb2]
+            rel = np.einsum("tnij,nj->tni", Sb, rel0)
             ct, st = np.cos(th), np.sin(th)
-            out[blend] = jp + np.stack([ct * rel[:, 0] - st * rel[:, 1], st * rel[:, 0] + ct * rel[:, 1]], 1)
-        return out
+            out[:, blend] = jp + np.stack([ct * rel[..., 0] - st * rel[..., 1], st * rel[..., 0] + ct * rel[..., 1]],
+                                          -1)
+        return out if many else out[0]
+
+    def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
+             head_scale: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
+        """Per frame, each layer's vertices in output pixels ([N, 2]), for T frames at once (``joints`` [T, 33
+        or 36, 2], the rest [T]; see :meth:`render`): numpy's per-call overhead was most of the cost of skinning
+        one frame, and a drawing thread holds the GIL while it runs."""
+        T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale)
+        posed = {name: self.posed_vertices(layer, T) for name, layer in self.layers.items()}
+        return [{name: v[t] for name, v in posed.items()} for t in range(len(joints))]
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
                head_angle: float, visibility: np.ndarray | None = None,
-               head_scale: float | None = None, order: list[str] | None = None) -> np.ndarray:
+               head_scale: float | None = None, order: list[str] | None = None,
+               posed_layers: dict[str, np.ndarray] | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
         ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
         order), ``width_scale`` output pixels per image pixel, ``head_angle`` radians, ``head_scale`` the
         head's output pixels per image pixel (default ``width_scale``). Without ``order``, call once per frame,
         in order: the drawing order keeps a little state so it does not flicker; with ``order`` (from
-        :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread."""
+        :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread.
+        ``posed_layers``: this frame's layer vertices from :meth:`pose` (skinned here when not given)."""
         posed = _extended(joints)
         if order is None:
             order = self.order(depth, posed, visibility)
-        T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
-                            None if head_scale is None else float(head_scale))
-        plans = [plan for plan in (self._plan(canvas, self.layers[name], T, depth) for name in order) if plan]
+        if posed_layers is None:
+            T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
+                                None if head_scale is None else float(head_scale))
+            posed_layers = {name: self.posed_vertices(self.layers[name], T) for name in order}
+        plans = [plan for plan in (self._plan(canvas, self.layers[name], posed_layers[name], depth) for name in order)
+                 if plan]
         if not plans:
             return canvas
         # every layer's triangles painted and mapped in one pass: per call, numpy's overhead is most of the cost
@@ -362,9 +411,9 @@ class Renderer:
         """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
         return self.order(depth, _extended(joints), visibility)
 
-    def _plan(self, canvas: np.ndarray, layer, T: dict[str, np.ndarray], depth: np.ndarray) -> _Plan | None:
-        """Where ``layer`` lands in ``canvas`` this frame and which of its triangles are drawn, far to near."""
-        pv = self.posed_vertices(layer, T)
+    def _plan(self, canvas: np.ndarray, layer, pv: np.ndarray, depth: np.ndarray) -> _Plan | None:
+        """Where ``layer`` (its vertices posed at ``pv`` [N, 2]) lands in ``canvas`` this frame and which of its
+        triangles are drawn, far to near."""
         H, W = canvas.shape[:2]
         x0 = int(max(0, np.floor(pv[:, 0].min())))
         y0 = int(max(0, np.floor(pv[:, 1].min())))
@@ -500,7 +549,7 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     body_small, bt = on_grid(region, ix0, iy0)
     alike = np.zeros(size[::-1], np.float32)
     alike[bt] = np.clip(1.0 - cv2.absdiff(arm_colour[bt], body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
-    yy, xx = np.ogrid[0:size[1], 0:size[0]]
+    yy, xx = np.arange(size[1])[:, None], np.arange(size[0])[None, :]  # (np.ogrid costs several times as much)
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
                    / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
     reach = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * alike * away
