@@ -298,12 +298,6 @@ ARM_EDGE = 0.05  # how far (in body widths) an arm's blurred edge may reach into
 BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (skin in shade is no blend)
 
 
-def _body_width(joints: np.ndarray) -> float:
-    """The shoulder width, or a side view's depth (its shoulders overlap)."""
-    ext = extend(joints)
-    return max(_shoulder_width(joints), SIDE_DEPTH * float(np.linalg.norm(ext[MS] - ext[MH])))
-
-
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
 
 
@@ -338,7 +332,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         source = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
-    centres = _without_blends(torso_colours(lab[source]), lab, source, arms, _body_width(joints))
+    # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
+    width = max(_shoulder_width(joints), SIDE_DEPTH * spine)
+    centres = _without_blends(torso_colours(lab[source]), lab, source, arms, width)
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
