@@ -232,7 +232,8 @@ def test_turned_head_keeps_hair_and_outline_in_place(yaw):
 
     _, _, face = _character()
     drive = FaceDrive(rotation=turn_rotation(np.array([yaw]), np.zeros(1)), expression=None, eyes=np.ones((1, 2)),
-                      mouth=np.zeros(1), width=np.ones(1), angles=np.zeros((1, 3)))
+                      mouth=np.zeros(1), width=np.ones(1), angles=np.zeros((1, 3)),
+                      turn=np.array([[yaw, 0.0]]))
     pts = face_targets(face, drive, 0)
     size = face.size
     nose = pts[fm.NOSE_TIP] - face.points[fm.NOSE_TIP, :2]
@@ -240,6 +241,42 @@ def test_turned_head_keeps_hair_and_outline_in_place(yaw):
     oval = np.linalg.norm(pts[list(fm.OVAL)] - face.points[list(fm.OVAL), :2], axis=1)
     assert oval.max() < 0.6 * abs(nose[0])  # the outline moves much less
 
+
+
+def test_a_face_turned_away_in_the_image_turns_further_away_but_not_back():
+    """The character's face shown turned 50 degrees from the camera (the frontal mannequin's landmarks turned
+    in depth) hides its far side: the actor turning towards the camera leaves its landmarks where they are (a
+    warp would stretch the few pixels of the far side it shows: a long jaw), turning away moves them freely;
+    the frontal face turns both ways."""
+    from motion_transfer.engines.puppet.face import (
+        FaceDrive,
+        face_targets,
+        turn_rotation,
+        turn_within_reach,
+    )
+
+    _, _, front = _character()
+    c = front.points.mean(axis=0)
+    turned_points = (front.points - c) @ turn_rotation(np.array([50.0]), np.zeros(1))[0].T + c
+    turned = replace(front, points=turned_points)
+    yaw0 = float(fm.head_angles(turned.points)[0])
+    assert abs(yaw0 - fm.head_angles(front.points)[0]) > 35  # the face reads as turned away
+    back = -30.0 * np.sign(yaw0)  # towards the camera
+    yaws = np.array([back, -back])
+    drive = FaceDrive(rotation=turn_rotation(yaws, np.zeros(2)), expression=None, eyes=np.ones((2, 2)),
+                      mouth=np.zeros(2), width=np.ones(2), angles=np.zeros((2, 3)),
+                      turn=np.stack([yaws, np.zeros(2)], axis=1))
+
+    def moves(face, limited: bool = True) -> np.ndarray:
+        """[2] how far the landmark moved furthest moves (face sizes) in each frame."""
+        pts = face_targets(face, turn_within_reach(drive, face) if limited else drive, np.arange(2))
+        return np.linalg.norm(pts - face.points[None, :, :2], axis=2).max(axis=1) / face.size
+
+    towards, away = moves(turned)
+    free_towards, free_away = moves(turned, limited=False)
+    assert free_towards > 0.1 and towards < 0.01
+    assert away == pytest.approx(free_away) and away > 0.1
+    assert (moves(front) > 0.1).all()
 
 def test_roll_follows_the_face_mesh():
     """The head's roll is corrected to the face mesh's eye line where the body model's eye joints disagree."""
@@ -370,7 +407,7 @@ def test_brows_follow_the_expression():
     for i in RIGHT_BROW + LEFT_BROW:
         expr[:, i, 1] = lift
     drive = FaceDrive(rotation=turn_rotation(np.zeros(3), np.zeros(3)), expression=expr, eyes=np.ones((3, 2)),
-                      mouth=np.zeros(3), width=np.ones(3), angles=np.zeros((3, 3)))
+                      mouth=np.zeros(3), width=np.ones(3), angles=np.zeros((3, 3)), turn=np.zeros((3, 2)))
     tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
     anim = FaceAnimator(face, drive, tex, (0, 0))
     eye = fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID
@@ -404,7 +441,8 @@ def test_head_pitch_follows_the_actor():
     pitch = np.array([0.0, -20.0, -10.0, 10.0, 20.0])
     n = len(pitch)
     drive = FaceDrive(rotation=turn_rotation(np.zeros(n), pitch), expression=None, eyes=np.ones((n, 2)),
-                      mouth=np.zeros(n), width=np.ones(n), angles=np.zeros((n, 3)))
+                      mouth=np.zeros(n), width=np.ones(n), angles=np.zeros((n, 3)),
+                      turn=np.stack([np.zeros(n), pitch], axis=1))
     tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
     anim = FaceAnimator(face, drive, tex, (0, 0))
     measured = []
@@ -584,6 +622,37 @@ def test_a_strangers_big_expression_stays_within_a_natural_range(monkeypatch):
     assert np.allclose(plain.expression, raw.expression, atol=1e-9)
     assert np.allclose(plain.width, raw.width, atol=1e-9)
 
+
+
+def test_a_chin_that_drops_under_closed_lips_is_no_expression(monkeypatch):
+    """The face model's guess of a face seen from the side changes as the head turns, and reads as the chin
+    dropping while the lips stay shut (TikTok clip 1): the generated talking face with its chin and jaw moved
+    down 0.15 face sizes in the frames its lips are closed gives the character no expression there, while the
+    talking face itself (its chin moving with its lips) drives it unchanged."""
+    from motion_transfer.engines.puppet import face as face_module
+    from motion_transfer.engines.puppet.face import face_drive
+
+    _, _, faces = _talk()
+    closed = fm.mouth_opening(faces) < fm.mouth_opening(faces[0]) + 0.02
+    closed[:3] = False  # the first frames are the neutral the expression is measured from
+    assert closed.sum() >= 3
+    moved = faces.copy()
+    for t in np.flatnonzero(closed):
+        chin = moved[t, fm.CHIN, :2]
+        jaw = np.linalg.norm(moved[t, :, :2] - chin, axis=1) < 0.45 * fm.face_size(moved[t])
+        moved[t, jaw, 1] += 0.15 * fm.face_size(moved[t])
+
+    def largest(drive) -> np.ndarray:
+        return np.linalg.norm(drive.expression[:, :, :2], axis=2).max(axis=1)[closed]
+
+    checked, plain = largest(face_drive(moved)), face_drive(faces)
+    monkeypatch.setattr(face_module, "JAW_ALONE", (10.0, 20.0))
+    free = largest(face_drive(moved))
+    assert free.min() > 0.1
+    # nothing of it is taken (a little at the first such frame: the trust changes over a few frames)
+    assert np.median(checked) < 0.01 and checked.max() < 0.25 * free.max()
+    unchecked = face_drive(faces)
+    assert np.allclose(plain.expression, unchecked.expression, atol=1e-9)
 
 def test_a_strangers_face_is_measured_from_the_actors_usual_face_not_its_first_frame():
     """The actor's first frame caught pursing its lips (the generated talking face, its mouth 0.75x as wide in

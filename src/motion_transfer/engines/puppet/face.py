@@ -24,12 +24,12 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
+from scipy.ndimage import gaussian_filter1d, minimum_filter1d
 from scipy.spatial import Delaunay
 
 from ...finding import Finding
@@ -41,6 +41,9 @@ from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
+# a face the image shows turned this far from the camera (degrees of yaw) still turns back towards it fully,
+# one turned the second not at all (its far side is hidden): see :func:`turn_within_reach`
+TURNED_AWAY = (20.0, 50.0)
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
 RING_POINTS = 32
 OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
@@ -71,6 +74,14 @@ TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth wo
 # past the cap (face sizes: a wide-open mouth moves the chin about 0.3); the mouth's widening (width ratio)
 # likewise: a broad smile is about 1.3
 EXPR_MISFIT = (0.07, 0.12)
+# ... and while the chin drops no further than the lips part, within the first drop beyond it (face sizes), not
+# at all beyond the second: the jaw opens the mouth, so a chin dropping under closed lips is no expression but
+# the face model's guess of the far side of a face seen from the side, which changes as the head turns (TikTok
+# clip 1's dancer, in three-quarter view, never opens her mouth, yet her chin "drops" 0.08 face sizes in half
+# her frames and up to 0.19: the character's chin was pulled into a long jaw; a talking face's chin moves
+# with its lips, and clips 3 and 5 drop it past them by 0.05 in at most a tenth of their frames)
+JAW_ALONE = (0.04, 0.08)
+JAW_FRAMES = 5
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
 MOUTH_WIDEN = (1.15, 1.3)
 # A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
@@ -323,7 +334,8 @@ class FaceDrive:
     """Per frame what the actor's face does, relative to its first seen frame: ``rotation`` [T, 3, 3] the
     head's yaw and pitch (no roll); ``expression`` [T, 468, 3] aligned motion in face sizes (mesh only);
     ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip
-    gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees)."""
+    gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees);
+    ``turn`` [T, 2] the yaw and pitch ``rotation`` turns by (degrees)."""
 
     rotation: np.ndarray
     expression: np.ndarray | None
@@ -331,6 +343,7 @@ class FaceDrive:
     mouth: np.ndarray
     width: np.ndarray
     angles: np.ndarray
+    turn: np.ndarray
 
 
 def turn_rotation(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
@@ -384,13 +397,34 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
             s, R, tt = fm.similarity(f[t, stable], first[stable])
             aligned[t] = s * f[t] @ R.T + tt
             misfit[t] = float(np.linalg.norm(aligned[t, stable] - first[stable], axis=1).mean()) / size0
-        expr = (aligned - ref(aligned)) / size0
-        gain = expression_gain(expr, misfit, width)
+        neutral_mesh = ref(aligned)
+        expr = (aligned - neutral_mesh) / size0
+        down = neutral_mesh[fm.CHIN, :2] - neutral_mesh[fm.FOREHEAD, :2]
+        drop = expr[:, fm.CHIN, :2] @ (down / max(float(np.linalg.norm(down)), 1e-9))
+        gain = expression_gain(expr, misfit, width, drop - np.maximum(mouth, 0.0))
         expr *= gain[:, None, None]
         width = 1.0 + (width - 1.0) * gain
         mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
-                     width=width, angles=ang)
+                     width=width, angles=ang, turn=turn)
+
+
+def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
+    """``drive`` with the head's yaw held to what a warp of ``face``'s own pixels can show.
+
+    A face the image shows turned away (three-quarter, profile) hides its far side: turned back towards the
+    camera, the warp can only stretch the few pixels it shows of that side across the face (TikTok clip 1's
+    dancer, three-quarter in the image, faces the camera later: her chin was pulled into a long jaw and her mouth
+    towards her ear). Such a face turns away further freely, back towards the camera less the further it is
+    turned (``TURNED_AWAY``); a face that faces the camera turns both ways."""
+    if face.kind != "mesh":  # the sparse model's depth is assumed, not measured
+        return drive
+    yaw0 = float(fm.head_angles(face.points)[0])
+    far, near = TURNED_AWAY
+    allowed = MAX_TURN * float(np.clip((near - abs(yaw0)) / (near - far), 0.0, 1.0))
+    yaw = np.clip(drive.turn[:, 0], -allowed if yaw0 > 0 else -MAX_TURN, MAX_TURN if yaw0 > 0 else allowed)
+    turn = np.stack([yaw, drive.turn[:, 1]], axis=1)
+    return replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1]))
 
 
 def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
@@ -398,15 +432,23 @@ def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
     return np.where(x <= knee, x, knee + (cap - knee) * np.tanh((x - knee) / (cap - knee)))
 
 
-def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray) -> np.ndarray:
+def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
+                    jaw_alone: np.ndarray | None = None) -> np.ndarray:
     """[T] how much of the actor's aligned expression motion ``expr`` [T, N, 3] (face sizes) the character
     takes: less where the alignment is unsure (``misfit``: the stable points' mean distance after it, face
     sizes; a small, far face or a head turned and rolled far, whose mesh noise and perspective then read as
-    the cheeks and jaw moving), and a big expression softened into a natural range (its largest landmark motion
+    the cheeks and jaw moving) or where the face model's mesh changes in a way no face moves (``jaw_alone``:
+    how much further the chin drops than the lips part, face sizes), and a big expression softened into a natural range (its largest landmark motion
     and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
     character's face past what a face does. Small and medium expressions pass unchanged."""
     good, bad = EXPR_MISFIT
     trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
+    if jaw_alone is not None:
+        good, bad = JAW_ALONE
+        # over a few frames (a face model unsure now is unsure around it), so the face never snaps between
+        # the two
+        jaw = minimum_filter1d(np.clip((bad - jaw_alone) / (bad - good), 0.0, 1.0), JAW_FRAMES, mode="nearest")
+        trust = trust * gaussian_filter1d(jaw, JAW_FRAMES / 2.0, mode="nearest")
     largest = trust * np.linalg.norm(expr[:, :, :2], axis=2).max(axis=1)
     g_move = np.where(largest > EXPR_KNEE, _soften(largest, EXPR_KNEE, EXPR_CAP) / np.maximum(largest, 1e-9), 1.0)
     widen = trust * (width - 1.0)
@@ -772,7 +814,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
-    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face))
+    animator = FaceAnimator(face, turn_within_reach(drive, face), layer.texture, layer.origin,
+                            char_roll_offset(face, track.face))
     if not animator.valid:  # never silently: the face was found but its layer does not hold it
         return None, Finding("face_still", "info", "the character's face lies outside its head layer: the face "
                              "keeps its expression and only the head moves.", file=image_name or None)
