@@ -627,7 +627,7 @@ def test_a_strangers_big_expression_stays_within_a_natural_range(monkeypatch):
 def test_a_chin_that_drops_under_closed_lips_is_no_expression(monkeypatch):
     """The face model's guess of a face seen from the side changes as the head turns, and reads as the chin
     dropping while the lips stay shut (TikTok clip 1): the generated talking face with its chin and jaw moved
-    down 0.15 face sizes in the frames its lips are closed gives the character no expression there, while the
+    down 0.25 face sizes in the frames its lips are closed gives the character no expression there, while the
     talking face itself (its chin moving with its lips) drives it unchanged."""
     from motion_transfer.engines.puppet import face as face_module
     from motion_transfer.engines.puppet.face import face_drive
@@ -640,18 +640,19 @@ def test_a_chin_that_drops_under_closed_lips_is_no_expression(monkeypatch):
     for t in np.flatnonzero(closed):
         chin = moved[t, fm.CHIN, :2]
         jaw = np.linalg.norm(moved[t, :, :2] - chin, axis=1) < 0.45 * fm.face_size(moved[t])
-        moved[t, jaw, 1] += 0.15 * fm.face_size(moved[t])
+        moved[t, jaw, 1] += 0.25 * fm.face_size(moved[t])
 
     def largest(drive) -> np.ndarray:
         return np.linalg.norm(drive.expression[:, :, :2], axis=2).max(axis=1)[closed]
 
-    checked, plain = largest(face_drive(moved)), face_drive(faces)
+    fps = 8.0  # the generated clip's
+    checked, plain = largest(face_drive(moved, fps=fps)), face_drive(faces, fps=fps)
     monkeypatch.setattr(face_module, "JAW_ALONE", (10.0, 20.0))
-    free = largest(face_drive(moved))
+    free = largest(face_drive(moved, fps=fps))
     assert free.min() > 0.1
     # nothing of it is taken (a little at the first such frame: the trust changes over a few frames)
     assert np.median(checked) < 0.01 and checked.max() < 0.25 * free.max()
-    unchecked = face_drive(faces)
+    unchecked = face_drive(faces, fps=fps)
     assert np.allclose(plain.expression, unchecked.expression, atol=1e-9)
 
 def test_a_strangers_face_is_measured_from_the_actors_usual_face_not_its_first_frame():

@@ -29,7 +29,7 @@ from functools import cached_property
 
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d, minimum_filter1d
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d, minimum_filter1d
 from scipy.spatial import Delaunay
 
 from ...finding import Finding
@@ -77,11 +77,12 @@ EXPR_MISFIT = (0.07, 0.12)
 # ... and while the chin drops no further than the lips part, within the first drop beyond it (face sizes), not
 # at all beyond the second: the jaw opens the mouth, so a chin dropping under closed lips is no expression but
 # the face model's guess of the far side of a face seen from the side, which changes as the head turns (TikTok
-# clip 1's dancer, in three-quarter view, never opens her mouth, yet her chin "drops" 0.08 face sizes in half
-# her frames and up to 0.19: the character's chin was pulled into a long jaw; a talking face's chin moves
-# with its lips, and clips 3 and 5 drop it past them by 0.05 in at most a tenth of their frames)
-JAW_ALONE = (0.04, 0.08)
-JAW_FRAMES = 5
+# clip 1's dancer, in three-quarter view, keeps her lips shut while her chin "drops" 0.07 face sizes for
+# seconds and up to 0.21 as she turns: the character's chin was pulled into a long jaw); the lips part a moment
+# before the jaw drops and close before it rises (clip 5, talking: 0.06 past them), so the lips' gap is the widest within
+# ``JAW_S`` seconds either side
+JAW_ALONE = (0.06, 0.1)
+JAW_S = 0.17
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
 MOUTH_WIDEN = (1.15, 1.3)
 # A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
@@ -359,8 +360,10 @@ def turn_rotation(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
     return Ry @ Rx
 
 
-def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: str = "first") -> FaceDrive | None:
-    """The actor's face motion from the track's face mesh [T, 468, 3]; None when no face was seen. ``neutral``:
+def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: str = "first",
+               fps: float = 30.0) -> FaceDrive | None:
+    """The actor's face motion from the track's face mesh [T, 468, 3] at ``fps``; None when no face was seen.
+    ``neutral``:
     what the expression is measured from: "first", the first seen frame (the image is that frame: it shows
     that expression already), or "typical", the actor's usual face (each landmark's median over the clip, and
     the median eye and mouth opening): a stranger's image shows its own resting face, and measured from a
@@ -401,7 +404,11 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
         expr = (aligned - neutral_mesh) / size0
         down = neutral_mesh[fm.CHIN, :2] - neutral_mesh[fm.FOREHEAD, :2]
         drop = expr[:, fm.CHIN, :2] @ (down / max(float(np.linalg.norm(down)), 1e-9))
-        gain = expression_gain(expr, misfit, width, drop - np.maximum(mouth, 0.0))
+        # the lips part a moment before the jaw drops and close a moment before it rises (TikTok clip 5, talking):
+        # the chin is measured against the lips' widest gap around it
+        near = max(1, round(JAW_S * fps))
+        lips = maximum_filter1d(np.maximum(mouth, 0.0), 2 * near + 1, mode="nearest")
+        gain = expression_gain(expr, misfit, width, drop - lips, near)
         expr *= gain[:, None, None]
         width = 1.0 + (width - 1.0) * gain
         mouth = mouth * gain
@@ -433,12 +440,13 @@ def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
 
 
 def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
-                    jaw_alone: np.ndarray | None = None) -> np.ndarray:
+                    jaw_alone: np.ndarray | None = None, near: int = 1) -> np.ndarray:
     """[T] how much of the actor's aligned expression motion ``expr`` [T, N, 3] (face sizes) the character
     takes: less where the alignment is unsure (``misfit``: the stable points' mean distance after it, face
     sizes; a small, far face or a head turned and rolled far, whose mesh noise and perspective then read as
     the cheeks and jaw moving) or where the face model's mesh changes in a way no face moves (``jaw_alone``:
-    how much further the chin drops than the lips part, face sizes), and a big expression softened into a natural range (its largest landmark motion
+    how much further the chin drops than the lips part, face sizes; judged over ``near`` frames either side),
+    and a big expression softened into a natural range (its largest landmark motion
     and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
     character's face past what a face does. Small and medium expressions pass unchanged."""
     good, bad = EXPR_MISFIT
@@ -447,8 +455,8 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
         good, bad = JAW_ALONE
         # over a few frames (a face model unsure now is unsure around it), so the face never snaps between
         # the two
-        jaw = minimum_filter1d(np.clip((bad - jaw_alone) / (bad - good), 0.0, 1.0), JAW_FRAMES, mode="nearest")
-        trust = trust * gaussian_filter1d(jaw, JAW_FRAMES / 2.0, mode="nearest")
+        jaw = minimum_filter1d(np.clip((bad - jaw_alone) / (bad - good), 0.0, 1.0), 2 * near + 1, mode="nearest")
+        trust = trust * gaussian_filter1d(jaw, near, mode="nearest")
     largest = trust * np.linalg.norm(expr[:, :, :2], axis=2).max(axis=1)
     g_move = np.where(largest > EXPR_KNEE, _soften(largest, EXPR_KNEE, EXPR_CAP) / np.maximum(largest, 1e-9), 1.0)
     widen = trust * (width - 1.0)
@@ -804,7 +812,7 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     # the layer that holds the head's pixels (a drape is skinned to the head bone too, but holds no face)
     layer = next((ly for ly in rig.layers if "head" in LAYERS.get(ly.name, ())), None)
     own = rig.meta.get("skeleton") == "video frame 0"  # the image is the video's first frame
-    drive = face_drive(track.face, neutral="first" if own else "typical")
+    drive = face_drive(track.face, neutral="first" if own else "typical", fps=track.fps)
     if layer is None or rig.image is None:
         return None, None
     mesh = None
