@@ -79,8 +79,8 @@ EXPR_MISFIT = (0.07, 0.12)
 # the face model's guess of the far side of a face seen from the side, which changes as the head turns (TikTok
 # clip 1's dancer, in three-quarter view, keeps her lips shut while her chin "drops" 0.07 face sizes for
 # seconds and up to 0.21 as she turns: the character's chin was pulled into a long jaw); the lips part a moment
-# before the jaw drops and close before it rises (clip 5, talking: 0.06 past them), so the lips' gap is the widest within
-# ``JAW_S`` seconds either side
+# before the jaw drops and close before it rises (clip 5, talking: 0.06 past them), so the lips' gap is the
+# widest within ``JAW_S`` seconds either side
 JAW_ALONE = (0.06, 0.1)
 JAW_S = 0.17
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
