@@ -248,3 +248,70 @@ def test_a_head_matched_on_a_crowded_face_keeps_the_characters_size(dance):
     assert motion.proportions["matched_frame"] == 0
     assert motion.proportions["head"] < 1.1
     assert np.median(motion.head_scale / motion.width_scale) < 1.1
+
+
+def test_the_face_mesh_places_and_sizes_the_head(dance):
+    """In a close-up the body model's face points land a few pixels off the face, frame by frame, where the face
+    mesh agrees to a pixel: the head follows the mesh's centre and grows with the mesh as the actor leans in.
+    The mesh's own centre lies a little off the face points' (its level is the matched frame's, here frame 0,
+    where the mesh is first seen two frames later): the character's head starts where its image has it."""
+    from motion_transfer.pose.retarget import HC
+
+    track = dance.to_track()
+    face = list(range(11))
+    T = len(track)
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)  # where the head really is
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    disc = 20.0 * np.sqrt(np.linspace(0.05, 1.0, len(angles)))[:, None] * np.stack([np.cos(angles),
+                                                                                    np.sin(angles)], axis=1)
+    grow = np.linspace(1.0, 1.2, T)
+    track.face[:, :, :2] = centre[:, None] + np.array([0.0, 4.0]) + grow[:, None, None] * disc[None]
+    track.face[:, :, 2] = 0.0
+    track.face[:2] = np.nan
+    body = track.body.copy()
+    body[1::2, face, 0] += 8.0  # the body model's face points misread, every other frame
+    track.body = body
+    rest = rest_from(dance.joints[0], 640, 360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err[0] < 0.5 and err[2:].max() < 0.5
+    ratio = motion.head_scale / motion.head_scale[0]
+    assert np.allclose(ratio[5:-5], grow[5:-5], rtol=0.02)
+
+
+def test_the_face_meshs_correction_fades_where_the_mesh_is_lost(dance):
+    """What the mesh said of the body model's face points before it was lost (here: misread 8 px to the right)
+    is not carried on through a long stretch without it, where those points are right again."""
+    from motion_transfer.pose.retarget import HC, MESH_HOLD
+
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    track.face[:, :, :2] = centre[:, None] + 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)[None]
+    track.face[:, :, 2] = 0.0
+    track.face[20:50] = np.nan
+    body = track.body.copy()
+    body[10:20, face, 0] += 8.0
+    track.body = body
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err[10:20].max() < 0.5  # the mesh puts the head right while it is seen
+    deep = 20 + int(np.ceil(MESH_HOLD * dance.fps))
+    assert err[deep:50 - (deep - 20)].max() < 0.5
+
+
+def test_a_face_mesh_small_at_the_matched_frame_does_not_swell_the_head(dance):
+    """The matched frame catches the actor's face mesh at 60 % of its size (turned away) while the face points
+    look as usual: the head keeps the size the face points give over the clip, not 1 / 0.6 of it."""
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    size = np.where(np.arange(len(track)) < 6, 0.6, 1.0)
+    ring = 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    track.face[:, :, :2] = centre[:, None] + size[:, None, None] * ring[None]
+    track.face[:, :, 2] = 0.0
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    assert motion.proportions["matched_frame"] == 0
+    assert np.median(motion.head_scale[10:] / motion.width_scale[10:]) < 1.1
