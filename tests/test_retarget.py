@@ -248,3 +248,147 @@ def test_a_head_matched_on_a_crowded_face_keeps_the_characters_size(dance):
     assert motion.proportions["matched_frame"] == 0
     assert motion.proportions["head"] < 1.1
     assert np.median(motion.head_scale / motion.width_scale) < 1.1
+
+
+def test_the_face_mesh_places_and_sizes_the_head(dance):
+    """In a close-up the body model's face points land a few pixels off the face, frame by frame, where the face
+    mesh agrees to a pixel: the head follows the mesh's centre and grows with the mesh as the actor leans in.
+    The mesh's own centre lies a little off the face points' (its level is the matched frame's, here frame 0,
+    where the mesh is first seen two frames later): the character's head starts where its image has it."""
+    from motion_transfer.pose.retarget import HC
+
+    track = dance.to_track()
+    face = list(range(11))
+    T = len(track)
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)  # where the head really is
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    disc = 20.0 * np.sqrt(np.linspace(0.05, 1.0, len(angles)))[:, None] * np.stack([np.cos(angles),
+                                                                                    np.sin(angles)], axis=1)
+    grow = np.linspace(1.0, 1.2, T)
+    track.face[:, :, :2] = centre[:, None] + np.array([0.0, 4.0]) + grow[:, None, None] * disc[None]
+    track.face[:, :, 2] = 0.0
+    track.face[:2] = np.nan
+    body = track.body.copy()
+    body[1::2, face, 0] += 8.0  # the body model's face points misread, every other frame
+    track.body = body
+    rest = rest_from(dance.joints[0], 640, 360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err[0] < 0.5 and err[2:].max() < 0.5
+    ratio = motion.head_scale / motion.head_scale[0]
+    assert np.allclose(ratio[5:-5], grow[5:-5], rtol=0.02)
+
+
+def test_the_face_meshs_correction_fades_where_the_mesh_is_lost(dance):
+    """What the mesh said of the body model's face points before it was lost (here: misread 8 px to the right)
+    is not carried on through a long stretch without it, where those points are right again."""
+    from motion_transfer.pose.retarget import HC, MESH_HOLD
+
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    track.face[:, :, :2] = centre[:, None] + 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)[None]
+    track.face[:, :, 2] = 0.0
+    track.face[20:50] = np.nan
+    body = track.body.copy()
+    body[10:20, face, 0] += 8.0
+    track.body = body
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err[10:20].max() < 0.5  # the mesh puts the head right while it is seen
+    deep = 20 + int(np.ceil(MESH_HOLD * dance.fps))
+    assert err[deep:50 - (deep - 20)].max() < 0.5
+
+
+def test_a_face_mesh_small_at_the_matched_frame_does_not_swell_the_head(dance):
+    """The matched frame catches the actor's face mesh at 60 % of its size (turned away) while the face points
+    look as usual: the head keeps the size the face points give over the clip, not 1 / 0.6 of it."""
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    size = np.where(np.arange(len(track)) < 6, 0.6, 1.0)
+    ring = 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    track.face[:, :, :2] = centre[:, None] + size[:, None, None] * ring[None]
+    track.face[:, :, 2] = 0.0
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    assert motion.proportions["matched_frame"] == 0
+    assert np.median(motion.head_scale[10:] / motion.width_scale[10:]) < 1.1
+
+
+def turning_head(dance, yaw: np.ndarray, behind: float = 25.0, radius: float = 25.0):
+    """The dance's track with the actor's head turned ``yaw`` [T] radians about a vertical axis ``behind`` px
+    behind the face points' mean, both the body model's eleven face points and a face mesh turning with it: the
+    mesh a spherical cap (the face's front, within 60 degrees of its normal) of ``radius``, whose head centre
+    (``MESH_DEPTH`` spreads behind its centroid) sits, like the face points' mean, in front of the axis (and 4 px
+    lower). Returns (track, the face points' mean [T, 2] as the body model sees it)."""
+    from motion_transfer.pose.facemesh import CHIN, FOREHEAD, LEFT_CHEEK, RIGHT_CHEEK
+    from motion_transfer.pose.retarget import MESH_DEPTH
+
+    track = dance.to_track()
+    face = list(range(11))
+    n = track.face.shape[1]
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    cos, sin = np.cos(yaw), np.sin(yaw)
+
+    def turned(rel):  # [T, N, 3] points relative to the axis -> image (x, y, depth)
+        x = rel[..., 0] * cos[:, None] + rel[..., 2] * sin[:, None]
+        z = -rel[..., 0] * sin[:, None] + rel[..., 2] * cos[:, None]
+        return np.stack([centre[:, None, 0] + x, centre[:, None, 1] + rel[..., 1], z], axis=-1)
+
+    body = track.body.copy()
+    rel = np.zeros((len(track), len(face), 3))
+    rel[..., :2] = body[:, face, :2] - centre[:, None]
+    rel[..., 2] = -behind
+    body[:, face, :2] = turned(rel)[..., :2]
+    track.body = body
+    theta = np.radians(60.0) * np.sqrt(np.linspace(0.0, 1.0, n))  # evenly over the cap's area
+    phi = np.arange(n) * np.pi * (3.0 - np.sqrt(5.0))
+    for k, (t, p) in {RIGHT_CHEEK: (60, np.pi), LEFT_CHEEK: (60, 0.0), FOREHEAD: (60, -np.pi / 2),
+                      CHIN: (60, np.pi / 2)}.items():
+        theta[k], phi[k] = np.radians(t), p
+    cap = radius * np.stack([np.sin(theta) * np.cos(phi), np.sin(theta) * np.sin(phi), -np.cos(theta)], axis=1)
+    spread = np.sqrt(((cap - cap.mean(axis=0)) ** 2).sum(-1).mean())
+    inside = cap.mean(axis=0) + MESH_DEPTH * spread * np.array([0.0, 0.0, 1.0])
+    mesh = cap - inside + np.array([0.0, 4.0, -behind])
+    track.face[:] = turned(np.broadcast_to(mesh, (len(track), n, 3)))
+    return track, body[:, face, :2].astype(np.float64).mean(axis=1)
+
+
+def test_a_head_turning_is_not_pushed_aside_by_the_face_mesh(dance):
+    """The actor faces the camera in the matched frame (frame 0), then turns her head 60 degrees and back: the
+    face mesh's centroid, on the face's surface, swings across the image further than the face points' mean
+    (here 10 px at 60 degrees); the head stays where the face points put it, as without a mesh."""
+    from motion_transfer.pose.retarget import HC
+
+    T = len(dance.joints)
+    yaw = np.radians(60.0) * np.clip(np.sin(np.pi * (np.arange(T) - 10) / 40.0), 0.0, None)
+    yaw[50:] = 0.0
+    track, _ = turning_head(dance, yaw)
+    rest = rest_from(dance.joints[0], 640, 360)
+    motion = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    track.face[:] = np.nan
+    plain = retarget(track, rest, "video", 640, 360, plant_feet=False)
+    assert motion.proportions["matched_frame"] == 0
+    assert np.linalg.norm(motion.joints[:, HC] - plain.joints[:, HC], axis=1).max() < 0.5
+
+
+def test_the_mesh_of_a_face_turned_far_away_is_not_trusted(dance):
+    """Turned 60 degrees from the camera the face mesh is a guess (here it lands 8 px off the head, where the
+    body model's face points are right): the head follows the face points there, and the mesh again once the
+    face comes back to the camera."""
+    from motion_transfer.pose.retarget import HC, MESH_TURN
+
+    T = len(dance.joints)
+    yaw = np.where((np.arange(T) >= 20) & (np.arange(T) < 40), np.radians(60.0), 0.0)
+    track, centre = turning_head(dance, yaw)
+    away = np.degrees(yaw) > MESH_TURN[1]
+    track.face[away, :, 0] += 8.0
+    body = track.body.copy()
+    body[45:, :11, 0] += 6.0  # the face points misread once she faces the camera again: the mesh knows better
+    track.body = body
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err[away].max() < 0.5
+    assert err[45:].max() < 0.5

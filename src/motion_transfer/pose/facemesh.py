@@ -75,6 +75,16 @@ def head_angles(face: np.ndarray) -> np.ndarray:
     return np.stack([yaw, pitch, roll], axis=-1)
 
 
+def facing(face: np.ndarray) -> np.ndarray:
+    """[..., 3] the face's unit normal, pointing into the head (+z, away from the camera, when it faces the camera):
+    the cheek-to-cheek line crossed with the forehead-to-chin line, the axes :func:`head_angles` reads. Its x, y
+    are how far a point behind the face swings across the image as the head turns or nods."""
+    across = face[..., LEFT_CHEEK, :] - face[..., RIGHT_CHEEK, :]
+    down = face[..., CHIN, :] - face[..., FOREHEAD, :]
+    n = np.cross(across, down)
+    return n / np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-9)
+
+
 def similarity(src: np.ndarray, dst: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     """Least-squares similarity (Umeyama) taking 3D points ``src`` [N, 3] onto ``dst``: (scale, R, t) with
     ``dst ~ scale * R @ src + t``. Reflections are excluded."""
