@@ -292,3 +292,26 @@ print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
+def test_a_drawing_thread_takes_the_next_frame_without_waiting_for_the_slowest(scene, tmp_path, monkeypatch):
+    """Frames are handed to the drawing threads ahead of the encoder: while one thread is still on frame 0, the
+    other draws frames 1 and 2 (it used to wait until frame 0 was done before frame 2 was handed out, idling
+    whenever the thread handing out frames was slow to get the GIL back)."""
+    from motion_transfer.engines.puppet import engine
+
+    _, image, video, rig, motion, track = scene
+    started = {i: threading.Event() for i in range(len(motion))}
+    waited = []
+    real = engine._Painter.draw
+
+    def draw(self, canvas, background, motion, i, *rest):
+        started[i].set()
+        if i == 0:  # frame 0 is slow until frame 2 has started on the other thread
+            waited.append(started[2].wait(timeout=10))
+        return real(self, canvas, background, motion, i, *rest)
+    monkeypatch.setattr(engine._Painter, "draw", draw)
+    out = tmp_path / "out.mp4"
+    engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360, threads=2)
+    assert waited == [True]
+    assert out.exists()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import queue
 import threading
 import time
 from collections import deque
@@ -51,6 +52,11 @@ ENCODER_BFRAMES = 0
 # frames drawn at once, each on its own thread: drawing is numpy and OpenCV work that mostly releases the GIL, so
 # on two cores two frames are drawn while the encoder thread works (the frames are the same with any number)
 DRAW_THREADS = 2
+# frames handed to the drawing threads ahead of the encoder, per thread: a thread that finishes a frame takes
+# the next one waiting instead of idling until the thread handing out the frames gets the GIL back (it waits
+# for it behind the drawing threads' numpy work, up to the interpreter's 5 ms switch interval, several times
+# a frame)
+DRAW_AHEAD = 2
 # frames whose layers are skinned at once, ahead of drawing (per frame, numpy's call overhead was most of the cost)
 POSE_BLOCK = 32
 
@@ -209,8 +215,9 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
 
 
 class _Painter:
-    """One drawing thread's own copy of what changes while a frame is drawn: the face and hand animators write
-    into their layers' textures before each frame, so two frames drawn at once need two sets of textures.
+    """A copy of what changes while a frame is drawn, used by one drawing thread at a time: the face and hand
+    animators write into their layers' textures before each frame, so two frames drawn at once need two sets of
+    textures.
 
     The copies share nothing that is written (``copy.deepcopy`` of the layers and the animators together keeps
     each animator pointing at its own copy's texture); the rig's big read-only arrays are shared."""
@@ -245,8 +252,9 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                  hands: HandAnimator | None = None, threads: int | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
     background frames and the reference's frames are produced on their own threads, frames are drawn by
-    ``threads`` drawing threads (default :data:`DRAW_THREADS`; frame i by thread i mod threads, each with its
-    own textures) into a ring of reused canvases, and the encoder thread writes them in order; bounded queues
+    ``threads`` drawing threads (default :data:`DRAW_THREADS`; each frame by whichever thread is free, with a
+    set of textures of its own, :data:`DRAW_AHEAD` frames per thread handed out ahead) into a ring of reused
+    canvases, and the encoder thread writes them in order; bounded queues
     join the stages, so memory stays flat however long the clip. The frames are the same whatever the number
     of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
     and the animators draw frame ``t`` from their rest copies whatever came before. An error or a cancel in any
@@ -260,6 +268,20 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     k = max(1, DRAW_THREADS if threads is None else int(threads))
     painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(k)]
     planner = painters[0].renderer
+    # a frame is drawn with whichever painter is free (k painters for k threads: one always is); which one
+    # draws it does not change it (see _Painter)
+    free: queue.SimpleQueue[_Painter] = queue.SimpleQueue()
+    for painter in painters:
+        free.put(painter)
+
+    def draw_with_a_free_painter(*args) -> tuple[np.ndarray, float]:
+        painter = free.get()
+        try:
+            return painter.draw(*args)
+        finally:
+            free.put(painter)
+
+    ahead = k * DRAW_AHEAD if k > 1 else 1
     audio = request.video if request.keep_sound else None
     writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n,
                            preset=ENCODER_PRESET, bframes=ENCODER_BFRAMES)]
@@ -270,8 +292,8 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                                    preset=ENCODER_PRESET, bframes=ENCODER_BFRAMES))
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
     # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
-    # or being drawn (frame i is handed out only after frame i - k came back, see below)
-    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + k + 3)]
+    # or being drawn (frame i is handed out only after frame i - ahead came back, see below)
+    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + ahead + 3)]
     waited = animate = 0.0
     pool = ThreadPoolExecutor(max_workers=k, thread_name_prefix="puppet-draw") if k > 1 else None
     drawing: deque[Future] = deque()
@@ -310,14 +332,15 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                     posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
                                          None if motion.head_scale is None else motion.head_scale[block])
                 order = planner.layer_order(motion.joints[i], motion.depth[i], motion.visibility[i])
-                job = (painters[i % k].draw, ring[i % len(ring)], next(bgs), motion, i, order, posed[i % POSE_BLOCK])
+                job = (draw_with_a_free_painter, ring[i % len(ring)], next(bgs), motion, i, order,
+                       posed[i % POSE_BLOCK])
                 if pool is None:
                     future: Future = Future()
                     future.set_result(job[0](*job[1:]))
                 else:
                     future = pool.submit(*job)
                 drawing.append(future)
-                if len(drawing) >= k:
+                if len(drawing) >= ahead:
                     finish_one()
             while drawing:
                 finish_one()
