@@ -70,6 +70,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     scores = np.full((len(PARTS), h, w), np.inf, np.float32)
     used = []
     radii: dict[str, float] = {}
+    # each limb part's distance from its bone, per pixel: measured once, for the scores and every refinement
+    axis_of: dict[str, np.ndarray] = {}
     axis_core = np.full((h, w), -1, np.int16)
     hidden_axis = np.full((h, w), -1, np.int16)  # the axes of limbs the image shows poorly (behind something)
     # the body's width, the scale of every limb's radius: the shoulder line, or in a side view (the shoulder line
@@ -120,6 +122,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
             score = np.where(qmask > 0, score + r + 0.1 * sw, score)
         scores[PARTS.index(part)] = score
         radii[part] = r
+        axis_of[part] = axis_d
         used.append(part)
         core = (axis_d < 0.4 * r) & m
         if not hidden:  # the limb's own axis is certainly the limb (it is drawn in front)
@@ -132,11 +135,11 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     lab = np.argmin(scores, axis=0).astype(np.int16)
     if small is not None:
         lab = _refine_layers(lab, scores, small, m, sw, axis_core)
-        lab = _colour_refine(lab, small, m, m & (qmask > 0), px, py, segs, radii, sw,
+        lab = _colour_refine(lab, small, m, m & (qmask > 0), axis_of, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
-        lab = _outline_cut(lab, scores, small, m, px, py, segs, radii, axis_core)
+        lab = _outline_cut(lab, scores, small, m, axis_of, radii, axis_core)
         lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
-    lab = _within_reach(lab, scores, px, py, segs, radii)
+    lab = _within_reach(lab, scores, axis_of, radii)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
@@ -218,14 +221,15 @@ def _patch_colour(labc: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
     return labc[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 3).mean(axis=0)
 
 
-def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, px: np.ndarray,
-                 py: np.ndarray, segs: dict, radii: dict, axis_core: np.ndarray) -> np.ndarray:
+def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_of: dict,
+                 radii: dict, axis_core: np.ndarray) -> np.ndarray:
     """Each limb's layer cut along its own outline: GrabCut (colour models plus edges) in a band around the limb,
     seeded with the limb's axis (certainly the limb) and with the background and the body far from the limb
     (certainly not). Legs first, then arms (drawn in front, so an arm lying over the body keeps its pixels).
 
-    The cut may only move pixels within the limb's reach (1.8 radii from its bones): where colour cannot tell
-    limb from body (a black sleeve on a black top) nothing leaks far."""
+    The cut may only move pixels within the limb's reach (1.8 radii from its bones, ``axis_of`` giving each
+    part's distance from its bone per pixel): where colour cannot tell limb from body (a black sleeve on a black
+    top) nothing leaks far."""
     out = lab.copy()
     layer_of = np.where(out >= 0, LAYER_OF_PART[np.clip(out, 0, None)], -1)
     bgr = np.ascontiguousarray(small_rgb[:, :, ::-1])
@@ -234,7 +238,7 @@ def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: 
         core = (axis_core == li) & m
         if not parts or core.sum() < 10:
             continue
-        nd = np.min([segment_distance(px, py, *segs[p]) / max(radii[p], 1.0) for p in parts], axis=0)
+        nd = np.min([axis_of[p] / max(radii[p], 1.0) for p in parts], axis=0)
         reach = nd < 3.0
         ys, xs = np.nonzero(reach)
         if len(ys) < 50:
@@ -393,8 +397,7 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
 REACH = {"upper_arm": 1.3, "lower_arm": 1.3, "hand": 1.7}  # how far (in radii) an arm's pixels may lie from its bone
 
 
-def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.ndarray, segs: dict,
-                  radii: dict) -> np.ndarray:
+def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dict) -> np.ndarray:
     """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
     over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
     then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
@@ -407,7 +410,7 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, px: np.ndarray, py: np.nd
         mine = out == pi
         if not mine.any():
             continue
-        far = mine & (segment_distance(px, py, *segs[part]) > REACH[part[2:]] * r)
+        far = mine & (axis_of[part] > REACH[part[2:]] * r)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
             out[far] = others[np.argmin(scores[others][:, far], axis=0)]
@@ -730,20 +733,20 @@ def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], 
     return (covered > 0.5 * np.maximum(axis, 1))[bins]
 
 
-def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, px: np.ndarray,
-                   py: np.ndarray, segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
+def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
+                   segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
     """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
     near the limb: torso pixels close to the limb's axis that look like the limb join it, limb pixels that
-    look like the torso go back to it. Sleeves of the shirt's colour are left as they are."""
+    look like the torso go back to it. Sleeves of the shirt's colour are left as they are. ``axis_of``: each
+    limb part's distance from its bone, per pixel."""
 
     labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
     torso_i = PARTS.index("torso")
     # the torso's colours, inside the shoulder-hip quadrilateral (``inside``: not the neck) and away from every
     # limb (a limb lying over it must not teach the torso its colour)
-    dists = {part: segment_distance(px, py, *segs[part]) for part in radii}
     near_limb = np.zeros_like(m)
     for part, r in radii.items():
-        near_limb |= dists[part] < 2.5 * r
+        near_limb |= axis_of[part] < 2.5 * r
     torso_px = labc[(lab == torso_i) & inside & ~near_limb]
     if len(torso_px) < 30:
         return lab
@@ -767,7 +770,7 @@ def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside
     out = lab.copy()
     for part, r in radii.items():
         pi = PARTS.index(part)
-        d = dists[part]
+        d = axis_of[part]
         part_px = (lab == pi) & (d < r) & m
         if part_px.sum() < 15:
             continue
