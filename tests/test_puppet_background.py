@@ -77,3 +77,44 @@ def test_a_plain_wall_is_filled_smoothly():
     assert np.abs(out[hole] - background[hole]).max(axis=1).mean() < 12
     step = np.abs(np.diff(out, axis=0)).max(axis=2)[hole[1:] & hole[:-1]]
     assert step.max() <= 6, f"a step of {step.max()} levels inside the fill of a smooth wall"
+
+
+def _layered(size: int = 240) -> np.ndarray:
+    """A scene in horizontal bands, as outdoor footage is: dark leaves over bright, grainy grass."""
+    rng = np.random.default_rng(7)
+    img = _foliage(size).astype(np.float32)
+    grass = size * 3 // 5
+    noise = cv2.GaussianBlur(rng.normal(0, 18, (size - grass, size)).astype(np.float32), (0, 0), 1.0)
+    img[grass:] = np.stack([190 + noise, 200 + noise, 140 + 0.5 * noise], axis=2)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def test_the_fill_continues_each_band_of_the_scene_in_its_own_brightness():
+    """Leaves above grass, a figure standing across both: the grass where it stood is as bright as the grass
+    beside it, the leaves as dark as the leaves (a fill shaded by the smooth average of everything around the hole
+    shows as a muddy silhouette), and the fill's rim is neither darker nor lighter than what lies just outside.
+    The figure is wide (a dancer close to the camera): most of the hole is far from its rim."""
+    size = 240
+    background = _layered(size)
+    matte = np.zeros((size, size), np.float32)
+    cv2.ellipse(matte, (120, 50), (25, 30), 0, 0, 360, 1.0, -1)
+    cv2.rectangle(matte, (50, 80), (190, size - 1), 1.0, -1)
+    matte = cv2.GaussianBlur(matte, (0, 0), 1.0)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    grey, seen = out.mean(axis=2), background.astype(np.float32).mean(axis=2)
+    grass = size * 3 // 5
+    for rows in (slice(20, grass - 20), slice(grass + 10, size)):
+        band = np.zeros_like(hole)
+        band[rows] = True
+        inside, beside = grey[hole & band].mean(), seen[~hole & band].mean()
+        assert abs(inside - beside) < 8, f"the fill is {inside:.0f} where the band around it is {beside:.0f}"
+    grown = cv2.dilate(hole.astype(np.uint8), None, iterations=4).astype(bool)
+    rim = hole & ~cv2.erode(hole.astype(np.uint8), None, iterations=4).astype(bool)
+    for rows in (slice(20, grass - 20), slice(grass + 10, size)):
+        band = np.zeros_like(hole)
+        band[rows] = True
+        inner, outer = grey[rim & band].mean(), grey[grown & ~hole & band].mean()
+        assert abs(inner - outer) < 8, f"an outline at the rim: {inner:.0f} inside it, {outer:.0f} outside"

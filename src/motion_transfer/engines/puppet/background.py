@@ -30,6 +30,7 @@ PATCH = 2  # the patches compared: 3x3 samples this many pixels apart (a patch 5
 MIN_VISIBLE = 0.02  # below this share of background visible (at any scale), a smooth fill instead
 COHERE = 1500.0  # the price of each of the four neighbours copying from elsewhere (about 7 levels per sample)
 NEAR = 9.0  # the preference for near sources (grass continues from the grass beside it, not from the treetop)
+UPRIGHT = 4.0  # a source above or below costs this many times one beside (scenes lie in bands: grass beside grass)
 PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background and of a textured one
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
@@ -71,15 +72,24 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
             field = cv2.resize(field, size, interpolation=cv2.INTER_NEAREST) * np.float32(size[0] / field.shape[1])
         field = _search(img, small, source, field, rng, iterations=5 if field is None else 2)
     out = _copy(image, hole, field, top).astype(np.float32)
-    # the broad shading follows the surroundings spread smoothly over the hole (a wall's gradient): copied patches
-    # keep their detail, not their own brightness; and where the surroundings are plain (a wall, the sky) the
-    # smooth spread is the fill, since copies of a gradient from elsewhere meet in steps
+    # near the rim the broad shading follows the surroundings spread smoothly over the hole, so the copies meet
+    # the seen background without a darker or lighter outline; deeper in, the copies keep their own brightness
+    # (the smooth spread there is an average of everything around the hole, leaves and grass alike, and would
+    # show as a muddy silhouette of the character); where the surroundings are plain (a wall, the sky) the smooth
+    # spread is the fill, since copies of a gradient from elsewhere meet in steps
     target = smooth_fill(image, ~hole)
     known = np.where(hole[..., None], target, image.astype(np.float32))
-    out += _broad(known - out, LAYOUT * max(H, W))
+    ring = _rim_weight(hole, LAYOUT * max(H, W))[..., None]
+    out += ring * _broad(known - out, LAYOUT * max(H, W))
     textured = _textured(image, hole)[..., None]
     out = textured * out + (1 - textured) * target
     return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def _rim_weight(hole: np.ndarray, width: float) -> np.ndarray:
+    """HxW float32: 1 at the hole's rim, falling off over ``width`` pixels into it (0 well inside)."""
+    d = ndimage.distance_transform_edt(hole).astype(np.float32)
+    return np.exp(-d / max(width, 1.0))
 
 
 def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
@@ -177,7 +187,7 @@ def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.nda
         q = np.where(ok, sy * w + sx, spare)
         ok &= usable[q]
         q[~ok] = spare
-        c = NEAR * far * (cand[:, 0] ** 2 + cand[:, 1] ** 2).astype(np.float32)
+        c = NEAR * far * (cand[:, 0] ** 2 + UPRIGHT * cand[:, 1] ** 2).astype(np.float32)
         for (patch, wgt), tap in zip(patches, taps):
             d = patch - np.take(flat_img, q + tap, axis=0)
             c += np.einsum("ij,ij->i", d, d) * wgt
