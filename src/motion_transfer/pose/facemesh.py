@@ -59,6 +59,12 @@ def eye_opening(face: np.ndarray) -> np.ndarray:
     return np.stack(out, axis=-1)
 
 
+def _head_axes(face: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mesh's cheek-to-cheek (subject's right to left) and forehead-to-chin lines [..., 3]: the head's axes
+    that its angles and its facing are read from."""
+    return face[..., LEFT_CHEEK, :] - face[..., RIGHT_CHEEK, :], face[..., CHIN, :] - face[..., FOREHEAD, :]
+
+
 def head_angles(face: np.ndarray) -> np.ndarray:
     """[..., 3] yaw, pitch, roll in degrees from the mesh's axes (0 facing the camera upright).
 
@@ -66,8 +72,7 @@ def head_angles(face: np.ndarray) -> np.ndarray:
     cheek going away); pitch: the forehead-to-chin line's tilt in depth (positive when it looks up, the chin
     coming forward); roll: the eye line's angle in the image (positive clockwise on screen).
     """
-    across = face[..., LEFT_CHEEK, :] - face[..., RIGHT_CHEEK, :]
-    down = face[..., CHIN, :] - face[..., FOREHEAD, :]
+    across, down = _head_axes(face)
     yaw = np.degrees(np.arctan2(across[..., 2], across[..., 0]))
     pitch = np.degrees(np.arctan2(-down[..., 2], down[..., 1]))
     eyes = face[..., LEFT_EYE_CORNERS[0], :] - face[..., RIGHT_EYE_CORNERS[0], :]
@@ -79,9 +84,7 @@ def facing(face: np.ndarray) -> np.ndarray:
     """[..., 3] the face's unit normal, pointing into the head (+z, away from the camera, when it faces the camera):
     the cheek-to-cheek line crossed with the forehead-to-chin line, the axes :func:`head_angles` reads. Its x, y
     are how far a point behind the face swings across the image as the head turns or nods."""
-    across = face[..., LEFT_CHEEK, :] - face[..., RIGHT_CHEEK, :]
-    down = face[..., CHIN, :] - face[..., FOREHEAD, :]
-    n = np.cross(across, down)
+    n = np.cross(*_head_axes(face))
     return n / np.maximum(np.linalg.norm(n, axis=-1, keepdims=True), 1e-9)
 
 
