@@ -696,3 +696,54 @@ def test_the_outer_rim_of_an_arm_across_the_chest_is_the_arms_not_the_torsos():
     assert (out[rim] == upper).mean() > 0.8, np.bincount(out[rim] + 1)
     assert (out[side] == TORSO).all()
     assert (out[quad > 0] == lab[quad > 0]).all()  # inside the quad nothing changes
+
+
+def _curled_index_track(rest_hand: np.ndarray, frames: int = 2):
+    """A track whose two hands are the ``rest_hand``'s layout (an open hand) in frame 0 and, after it, the same
+    hand with its index finger curled: each of its bones turned a further 80 degrees towards the palm."""
+    from motion_transfer.pose.track import PoseTrack
+
+    open_ = np.asarray(rest_hand, np.float64)
+    curled = open_.copy()
+    along, across = open_[8] - open_[5], open_[17] - open_[5]  # towards the fingertip, towards the palm
+    turn = np.radians(80.0) * (1 if along[0] * across[1] - along[1] * across[0] > 0 else -1)
+    for k in (6, 7, 8):  # each bone turned by one more step of 80 degrees than the one before it
+        a = turn * (k - 5)
+        c, s = np.cos(a), np.sin(a)
+        d = open_[k] - open_[k - 1]
+        curled[k] = curled[k - 1] + np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
+    hands = np.stack([open_] + [curled] * (frames - 1))
+    hands = np.concatenate([hands, np.zeros((frames, 21, 1))], axis=2).astype(np.float32)
+    return PoseTrack(fps=30.0, width=480, height=480, body=np.zeros((frames, 33, 4), np.float32),
+                     left_hand=hands.copy(), right_hand=hands.copy(), face=np.full((frames, 468, 3), np.nan, np.float32))
+
+
+def test_a_hand_drawn_past_the_image_border_bends_its_fingers_like_the_actor(tmp_path):
+    """A waist-up picture cuts both forearms: the hands the rig draws past the border are open hands with five
+    digits and their 21 joints, so the finger rig poses them like the actor's: the actor curls the index
+    finger and the drawn index fingertip leaves its place (a mitten without fingers stayed a mitten while
+    the actor made signs: TikTok clip 5). The drawn hand stays one piece in every frame."""
+    from scipy import ndimage
+
+    from motion_transfer.engines.puppet.hands import hand_animator
+
+    _, rig = _cut_below_the_elbows(tmp_path, "person")
+    assert sorted(rig.drawn_hands) == ["left", "right"]
+    for side in ("left", "right"):
+        assert getattr(rig, f"{side}_hand") is rig.drawn_hands[side].joints or np.allclose(
+            getattr(rig, f"{side}_hand"), rig.drawn_hands[side].joints)
+    anim, _ = hand_animator(rig, _curled_index_track(rig.drawn_hands["left"].joints))
+    assert anim is not None and sorted(h.rig.side for h in anim.hands if h.drawn is not None) == ["left", "right"]
+    for hand in anim.hands:
+        x0, y0 = hand.box[:2]
+        joints = hand.drawn.joints - hand.origin - np.array([x0, y0])
+        tip = np.round(joints[8] - 0.3 * (joints[8] - joints[7])).astype(int)
+        ring = np.round(joints[16] - 0.3 * (joints[16] - joints[15])).astype(int)
+        x1, y1 = hand.box[2:]
+        for t, tip_alpha in ((0, 200), (1, 60)):
+            anim.apply(t)
+            patch = hand.texture[y0:y1, x0:x1]
+            assert (patch[tip[1], tip[0], 3] > tip_alpha) == (t == 0), (hand.rig.side, t, patch[tip[1], tip[0]])
+            assert patch[ring[1], ring[0], 3] > 200  # the ring finger stays where it was
+            _, pieces = ndimage.label(patch[:, :, 3] > 127)
+            assert pieces == 1, (hand.rig.side, t, pieces)

@@ -12,7 +12,8 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import ALONG_SIDE, LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
+from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
+from .model import ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
 from .morphology import close_in_box
 
 
@@ -750,7 +751,7 @@ BRIDGE_ENDS = 0.1  # the arm's own pixels this near (shoulder widths) the crossi
 
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
-                     frame: tuple[int, int, int, int]) -> bool:
+                     frame: tuple[int, int, int, int]) -> DrawnHand | None:
     """Draw the rest of the arm ``name`` where the image's border cut it off (a waist-up video whose hands are
     below the frame), on the padded arrays (``image``, ``matte``, ``labels``, changed in place) outside ``frame``
     (x, y, width, height: the image inside them), so the hands that the motion brings up enter whole, not as the
@@ -759,29 +760,30 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
     long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
-    tapering to the wrist, and a hand (a palm and a thumb), in the colour of the skin the image shows below the
-    face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there is none),
-    shaded round, with soft outlines. Only when the image shows the arm down to the border
-    (its own pixels touch it there) and not its wrist."""
+    tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
+    below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
+    is none), shaded round, with soft outlines. Only when the image shows the arm down to the border (its own
+    pixels touch it there) and not its wrist. Returns the drawn hand (in the padded arrays' pixels), so each
+    frame can draw its fingers as the actor's; None when nothing was drawn."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     shoulder, elbow, wrist = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     if x0 <= wrist[0] < x0 + w and y0 <= wrist[1] < y0 + h:
-        return False
+        return None
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     inside = np.zeros(labels.shape, bool)
     inside[y0:y0 + h, x0:x0 + w] = True
     edge = inside & ~cv2.erode(inside.astype(np.uint8), None, iterations=2).astype(bool)
     if (own & edge).sum() < 3:
-        return False
+        return None
     sw = _shoulder_width(joints)
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     skin = _skin_colour(image, lab, labels, joints, inside, sw)
     if skin is None:
-        return False
+        return None
     # the arm's own pixels past the elbow are its forearm (the pose model, unsure of a forearm it cannot see
     # whole, may have left them to the upper arm): they turn with the forearm drawn on from them
     d_fore = segment_distance(px, py, elbow, wrist)
@@ -811,18 +813,18 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     fore = wrist - elbow
     t = np.clip(((px - elbow[0]) * fore[0] + (py - elbow[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
     d_arm = d_fore / (r_e + (r_w - r_e) * t)
-    d_hand = _hand_shape(px, py, wrist, knuckles, joints[J[f"{side}_thumb"]].astype(np.float64), r_w, sw)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
+                            PALM * r_w)
+    d_hand = hand_shape(px, py, hand, PALM * r_w)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
-        return False
-    # shaded round (lighter along the middle, darker to the sides)
-    shade = 1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2
+        return None
     # soft outside its outline, where nothing else is (the layer's band fades out there; a soft edge inside it
     # would let the band of the body's continuation under it show as a thin line around it)
     ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
     paint = new | ring
-    image[paint] = np.clip(skin[None, :] * shade[paint][:, None], 0, 255).astype(image.dtype)
+    image[paint] = np.clip(shaded_skin(skin, d[paint]), 0, 255).astype(image.dtype)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -831,7 +833,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
-    return True
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin)
 
 
 def hand_rows(joints: np.ndarray, height: int) -> int:
@@ -848,8 +850,6 @@ CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at it
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin; a cut more than half skin is a bare arm
-SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm are than its middle
-SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 
@@ -891,38 +891,6 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
 # shade, but of its hue (a white shirt is as light as a pale face, and grey)
 SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
 SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else the face's colour is taken
-
-
-def _hand_shape(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray,
-                r: float, sw: float) -> np.ndarray:
-    """HxW: the distance to a drawn hand's outline in units of its size (< 1 inside): a hand of a person's size
-    (``HAND_LENGTH`` shoulder widths ``sw`` from the wrist to the fingertips, the fingers together, towards the
-    ``knuckles``; its half-width ``PALM`` times the wrist's radius ``r``) with a thumb (a capsule from the
-    palm's side, along it, on the side of the pose model's ``thumb``). Drawn from the wrist to the knuckles only
-    (1.3 times), the hand was a third of a hand's length: a small, fingerless mitten that a pose model does not
-    read as a hand, less still when the actor holds it up to the camera (TikTok clip 5)."""
-    to_knuckles = knuckles - wrist
-    u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
-    L = max(HAND_LENGTH * sw, 2.0 * r)
-    c = wrist + 0.5 * L * u
-    a, b = 0.5 * L, PALM * r
-    du, dv = (px - c[0]) * u[0] + (py - c[1]) * u[1], -(px - c[0]) * u[1] + (py - c[1]) * u[0]
-    # a rounded box (a superellipse): the palm as wide at the wrist end as at the fingers, the fingertips round
-    palm = (np.abs(du / a) ** HAND_ROUND + np.abs(dv / b) ** HAND_ROUND) ** (1.0 / HAND_ROUND)
-    # the thumb leaves the palm on the thumb's side (the pose model's thumb tells which), a fifth of the way
-    # down, and lies along it (the pose model's guess of a thumb it cannot see would stick it out anywhere)
-    v = np.array([-u[1], u[0]])
-    sign = 1.0 if float((thumb - wrist) @ v) >= 0 else -1.0
-    root = wrist + 0.2 * L * u + sign * 0.6 * b * v
-    tip = root + 0.35 * L * (u + 0.4 * sign * v)
-    thumb_d = segment_distance(px, py, root, tip) / (THUMB * r)
-    return np.minimum(palm, thumb_d)
-
-
-HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
-HAND_ROUND = 3.0  # the hand outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
-PALM = 1.6  # the palm's half-width, in the wrist's radii
-THUMB = 0.5  # the thumb's radius, in the wrist's radii
 
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,

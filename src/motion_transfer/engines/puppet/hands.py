@@ -23,8 +23,10 @@ hand's colour outside the fingers' core); the space a finger leaves shows what i
 fingers bend, the arm layer's hand keeps its length along its bone (:meth:`HandAnimator.steady_palms`): the
 body model's hand points slide in as the fingers curl.
 
-A hand the image does not show, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the
-layer's rigid hand, and :func:`hand_findings` says why.
+A hand the rig drew itself past the image's border (:mod:`.drawn_hand`) is not warped: it is drawn afresh each
+frame from its posed joints, digit by digit. A hand the image does not show otherwise, a fist (its fingers
+already folded: nothing to unfold) or a tiny hand keeps the layer's rigid hand, and :func:`hand_findings` says
+why.
 """
 from __future__ import annotations
 
@@ -39,8 +41,9 @@ from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
+from .drawn_hand import SOFT, draw_hand, hand_shape
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
-from .model import Rig
+from .model import DrawnHand, Rig, segment_distance
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
@@ -363,7 +366,8 @@ class _Bending:
     """One hand :class:`HandAnimator` bends: where its pixels live and the part of its mesh that is drawn.
     ``rest_patch`` the rest hand (``box`` of ``texture``, texture pixels); ``rest`` the mesh's rest vertices in
     texture pixels; ``triangles``/``mixed``/``piece``/``rest_area`` the rig's triangles over the hand's own
-    pixels only (the others are never drawn, so they are left out once, not every frame)."""
+    pixels only (the others are never drawn, so they are left out once, not every frame); ``drawn`` a hand the
+    rig drew (not warped: drawn afresh each frame over ``base``, the rest patch without it)."""
 
     rig: HandRig
     drive: HandDrive
@@ -379,6 +383,8 @@ class _Bending:
     radius: np.ndarray
     tone: np.ndarray
     bone_map: np.ndarray
+    drawn: DrawnHand | None = None
+    base: np.ndarray | None = None
 
 
 def _finger_looks(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -418,9 +424,10 @@ class HandAnimator:
         self._blocks: dict[int, tuple[int, tuple[np.ndarray, ...]]] = {}  # per hand: (first frame, its pose)
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
-            background: np.ndarray | None = None) -> None:
+            background: np.ndarray | None = None, drawn: DrawnHand | None = None) -> None:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
-        the image's background plate (image pixels), to tell the background between the fingers from them."""
+        the image's background plate (image pixels), to tell the background between the fingers from them;
+        ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped)."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -429,6 +436,7 @@ class HandAnimator:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
+        base = None if drawn is None else _without_hand(rest_patch, drawn, corner)
         if rest_patch.shape[2] == 4 and background is not None:
             ix, iy = int(corner[0]), int(corner[1])
             behind = background[iy:iy + rest_patch.shape[0], ix:ix + rest_patch.shape[1]]
@@ -458,7 +466,7 @@ class HandAnimator:
                                    rest_patch=rest_patch, rest=rig.vertices - at, triangles=rig.triangles[solid],
                                    mixed=rig.mixed[solid], piece=rig.piece[solid],
                                    rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone,
-                                   bone_map=_bone_map(rig, rest_patch.shape[:2], corner)))
+                                   bone_map=_bone_map(rig, rest_patch.shape[:2], corner), drawn=drawn, base=base))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -486,6 +494,9 @@ class HandAnimator:
         for n, hand in enumerate(self.hands):
             drive = hand.drive
             tt = min(t, len(drive.turn) - 1)
+            if hand.drawn is not None:
+                self._draw(n, hand, tt, alone)
+                continue
             pj, folded, posed, grown, fade = self._posed(n, hand, tt)
             # a bone seen fully end-on is drawn as its knuckle cap only: its pixels squashed along it make a
             # flat, ragged slab across the finger's end (while the cap fades in, they still show under it)
@@ -518,6 +529,18 @@ class HandAnimator:
                 _draw_cap(patch, (cx - hand.origin[0] - x0, cy - hand.origin[1] - y0), r, hand.tone[int(k)],
                           opacity)
             hand.texture[y0:y1, x0:x1] = patch
+
+    def _draw(self, n: int, hand: _Bending, t: int, alone: bool) -> None:
+        """Draw the rig's own hand ``n`` afresh in frame ``t``, posed like the actor's (:func:`draw_hand`)."""
+        x0, y0, x1, y1 = hand.box
+        pj, _ = posed_joints(hand.rig, hand.drive, t)
+        local = pj - hand.origin - np.array([x0, y0], np.float64)
+        depth = hand.drive.depth[t]
+        if alone and self.memo.same(n, local, depth):
+            return
+        patch = hand.base.copy()
+        draw_hand(patch, local, depth, hand.drawn.half_width, hand.drawn.skin)
+        hand.texture[y0:y1, x0:x1] = patch
 
     def _posed(self, n: int, hand: _Bending, t: int) -> tuple[np.ndarray, ...]:
         """Hand ``n``'s pose in frame ``t``: its joints, how far each knuckle is folded, its mesh's vertices,
@@ -564,6 +587,18 @@ class HandAnimator:
         mapy -= hand.box[1]
         return cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                          borderValue=(0, 0, 0, 0))
+
+
+def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray) -> np.ndarray:
+    """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it
+    (its pixels nearer the hand than the forearm, and the hand's soft rim), the forearm left."""
+    h, w = patch.shape[:2]
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    d_hand = hand_shape(px, py, drawn.joints - corner, drawn.half_width)
+    d_arm = segment_distance(px, py, drawn.elbow - corner, drawn.joints[0] - corner) / drawn.wrist_radius
+    out = patch.copy()
+    out[(d_hand < d_arm) & (d_hand < 1.0 + 2 * SOFT), 3] = 0
+    return out
 
 
 def _bone_map(rig: HandRig, shape: tuple[int, int], corner: np.ndarray) -> np.ndarray:
@@ -727,8 +762,12 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
     """The animator for ``rig``'s hands driven by ``track``, and what to tell the user."""
     if rig.image is None:
         return None, []
-    rigs, notes = hand_findings({"left": rig.left_hand, "right": rig.right_hand}, track, rig.image.shape[:2],
-                                image_name)
+    # a hand drawn past the image's bottom edge (an arm it cuts, carried on) lies below the image, in its layer
+    h, w = rig.image.shape[:2]
+    for ly in rig.layers:
+        h = max(h, ly.origin[1] + ly.texture.shape[0])
+        w = max(w, ly.origin[0] + ly.texture.shape[1])
+    rigs, notes = hand_findings({"left": rig.left_hand, "right": rig.right_hand}, track, (h, w), image_name)
     anim = HandAnimator()
     for side, hr in rigs.items():
         actor = getattr(track, f"{side}_hand")
@@ -743,5 +782,5 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
-            anim.add(hr, drive, layer.texture, layer.origin, rig.background)
+            anim.add(hr, drive, layer.texture, layer.origin, rig.background, rig.drawn_hands.get(side))
     return (anim if anim else None), notes

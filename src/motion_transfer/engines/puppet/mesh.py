@@ -16,6 +16,8 @@ chest and head frames by height along the spine and neck; then a few rounds of s
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -233,8 +235,18 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         matte[drop] = 0.0
         # an arm cut by the border goes on past it as a forearm and a hand (a waist-up video's hands come up)
         inside = (left, top, rig.width, rig.height)
-        rig.meta["continued"] = [name for name in ("arm_l", "arm_r")
-                                 if continue_cut_arm(image, matte, labels, joints, name, inside)]
+        rig.meta["continued"] = []
+        for name in ("arm_l", "arm_r"):
+            hand = continue_cut_arm(image, matte, labels, joints, name, inside)
+            if hand is None:
+                continue
+            rig.meta["continued"].append(name)
+            # the drawn hand's fingers are rigged as a hand the image showed (the image shows none there)
+            side = "left" if name == "arm_l" else "right"
+            shift = np.array([left, top], np.float64)
+            rig.drawn_hands[side] = replace(hand, joints=hand.joints - shift, elbow=hand.elbow - shift)
+            if getattr(rig, f"{side}_hand") is None:
+                setattr(rig, f"{side}_hand", rig.drawn_hands[side].joints.astype(np.float32))
     H, W = matte.shape
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)

@@ -127,6 +127,20 @@ class Layer:
 
 
 @dataclass
+class DrawnHand:
+    """A hand the rig draws because the image shows none (an arm its border cuts, carried on): its rest
+    ``joints`` [21, 2] (image pixels, MediaPipe's order), the palm's ``half_width``, the forearm it ends
+    (``elbow`` [2] and its radius at the wrist, ``wrist_radius``) and the ``skin`` RGB it is drawn in. Kept so
+    each frame can draw it afresh, posed like the actor's hand."""
+
+    joints: np.ndarray
+    half_width: float
+    elbow: np.ndarray
+    wrist_radius: float
+    skin: np.ndarray
+
+
+@dataclass
 class Rig:
     """The character, ready to animate. Coordinates are pixels of ``image`` (the analysed, maybe downscaled copy).
 
@@ -134,7 +148,7 @@ class Rig:
     ``depth`` [33] relative z of the image's pose (0 when unknown); ``matte`` HxW float32 0..1; ``background``
     HxWx3 uint8 (the image with the character removed and filled); ``layers`` back-to-front default order;
     ``labels`` HxW int16 part index per pixel (-1 background); ``scale`` = analysed pixels per original image
-    pixel.
+    pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right").
     """
 
     width: int
@@ -152,6 +166,7 @@ class Rig:
     right_hand: np.ndarray | None = None
     scale: float = 1.0
     meta: dict = field(default_factory=dict)
+    drawn_hands: dict[str, DrawnHand] = field(default_factory=dict)
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),

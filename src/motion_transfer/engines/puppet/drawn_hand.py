@@ -1,0 +1,150 @@
+"""A hand drawn where the image shows none (an arm the image's border cuts above the wrist).
+
+Drawn as an open hand, fingers together: a palm, four fingers and a thumb, each rounded, so the seams between
+the fingers show as the fine shade lines they are. A mitten (a rounded box and a thumb) stayed a mitten when
+the actor's fingers made a sign; this hand comes with its 21 joints laid out as MediaPipe numbers a hand's
+(:mod:`motion_transfer.pose.fingers`), so the finger rig (:mod:`.hands`) bends its fingers as the actor's.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...pose.fingers import FINGERS
+from .model import segment_distance
+
+HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
+HAND_ROUND = 3.0  # the palm outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
+PALM = 1.6  # the palm's half-width, in the wrist's radii
+
+# The open hand's 21 joints: along the hand (wrist 0, middle fingertip 1) and across it (the palm's half-widths,
+# positive towards the thumb). The thumb lies along the palm's side, the fingers side by side.
+OPEN_HAND = np.array([
+    (0.0, 0.0),
+    (0.08, 0.55), (0.20, 0.98), (0.31, 1.28), (0.41, 1.48),  # thumb: CMC, MCP, IP, tip
+    (0.47, 0.70), (0.67, 0.73), (0.79, 0.75), (0.90, 0.76),  # index: MCP, PIP, DIP, tip
+    (0.48, 0.23), (0.70, 0.23), (0.85, 0.23), (1.00, 0.23),  # middle
+    (0.46, -0.25), (0.66, -0.27), (0.80, -0.28), (0.93, -0.29),  # ring
+    (0.42, -0.70), (0.57, -0.75), (0.67, -0.78), (0.77, -0.80),  # pinky
+])
+# each digit's radius at its base, in the palm's half-widths (tapering to TIP times that at its tip)
+DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pinky": 0.21}
+TIP = 0.85
+PALM_END = 0.5  # the palm reaches this far along the hand (a little past the knuckles: the fingers' bases)
+PALM_PAST = 1.04  # ... and its rounded corners a little further
+SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm or finger are than its middle
+SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
+_BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in range(3))
+_DIGITS = tuple(FINGERS.values())
+_KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
+
+
+def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,
+                     half_width: float) -> np.ndarray:
+    """[21, 2] the drawn hand's joints (image pixels): ``length`` from the wrist to the middle fingertip,
+    pointing at the pose model's ``knuckles``, ``half_width`` across the palm, its thumb on the side of the
+    pose model's ``thumb`` (its guess of a thumb it cannot see would put the thumb anywhere; its side is
+    right far more often)."""
+    to_knuckles = np.asarray(knuckles, np.float64) - wrist
+    u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
+    v = np.array([-u[1], u[0]])
+    if float((np.asarray(thumb, np.float64) - wrist) @ v) < 0:
+        v = -v
+    return wrist + OPEN_HAND[:, :1] * length * u + OPEN_HAND[:, 1:] * half_width * v
+
+
+def _palm_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float) -> np.ndarray:
+    """The palm's normalised distance (< 1 inside): a rounded box from the wrist to a little past the knuckles,
+    along the line from the wrist to the middle of the index and pinky knuckles, which bent fingers leave
+    where they are."""
+    wrist = joints[0]
+    mid = (joints[5] + joints[17]) / 2
+    along = mid - wrist
+    span = max(float(np.linalg.norm(along)), 1e-6)
+    u = along / span
+    a = 0.5 * PALM_END * span / _KNUCKLES
+    c = wrist + a * u
+    du = (px - c[0]) * u[0] + (py - c[1]) * u[1]
+    dv = -(px - c[0]) * u[1] + (py - c[1]) * u[0]
+    return (np.abs(du / (a * PALM_PAST)) ** HAND_ROUND + np.abs(dv / half_width) ** HAND_ROUND) ** (1.0 / HAND_ROUND)
+
+
+def _bone_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, k: int) -> np.ndarray:
+    """Bone ``k``'s normalised distance (< 1 inside): a capsule as thick as its digit there (bones numbered
+    finger by finger from the base, as :data:`BONES`)."""
+    name, a, b = _BONES[k]
+    r = DIGIT_RADIUS[name] * half_width * (1.0 - (1.0 - TIP) * (k % 3 + 0.5) / 3)
+    return segment_distance(px, py, joints[a], joints[b]) / r
+
+
+def _piece_box(joints: np.ndarray, half_width: float, piece: int, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The rows and columns of an HxW grid that the hand's ``piece`` (0 the palm, 1.. the digits in
+    :data:`FINGERS`' order) and its soft rim can cover."""
+    if piece == 0:  # the palm's box reaches past the knuckles
+        reach = float(np.abs(joints[[5, 17]] - joints[0]).max()) * PALM_END / _KNUCKLES + half_width
+        pts = np.concatenate([joints[[0, 5, 17]], joints[:1] - reach, joints[:1] + reach])
+        m = half_width * (1.0 + SOFT) + 1
+    else:
+        pts = joints[list(_DIGITS[piece - 1])]
+        m = 0.5 * half_width * (1.0 + SOFT) + 1
+    lo = np.floor(pts.min(axis=0) - m).astype(int)
+    hi = np.ceil(pts.max(axis=0) + m).astype(int) + 1
+    H, W = shape
+    return np.s_[max(0, lo[1]):min(H, hi[1]), max(0, lo[0]):min(W, hi[0])]
+
+
+def _piece_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float,
+                    piece: int) -> np.ndarray:
+    """The normalised distance (< 1 inside) to the palm (``piece`` 0) or to a digit (its three bones, each as
+    thick as the digit there: a digit drawn bone by bone showed a seam at every knuckle)."""
+    if piece == 0:
+        return _palm_distance(px, py, joints, half_width)
+    k = 3 * (piece - 1)
+    return np.minimum.reduce([_bone_distance(px, py, joints, half_width, k + i) for i in range(3)])
+
+
+def hand_shape(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float) -> np.ndarray:
+    """HxW (``px``, ``py``: the pixel grids, as ``np.mgrid`` makes them): the distance to the drawn hand's
+    outline in units of the piece it is nearest (< 1 inside): the palm (``half_width`` across) and the five
+    digits (tapering capsules). The nearest piece's own units make each finger rounded on its own, so the
+    line where two fingers meet is shaded as the edge of both. Measured only around each piece (infinite
+    elsewhere): sixteen distances over a whole padded frame took a second."""
+    out = np.full(px.shape, np.inf, np.float32)
+    for piece in range(len(FINGERS) + 1):
+        box = _piece_box(joints, half_width, piece, px.shape)
+        if px[box].size:
+            out[box] = np.minimum(out[box], _piece_distance(px[box], py[box], joints, half_width, piece))
+    return out
+
+
+def shaded_skin(skin: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """[..., 3] float: the colour of a drawn limb at normalised distance ``d`` from its middle: lighter along
+    it, darker to its sides, as a round limb lit from the front is."""
+    return skin * (1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2)[..., None]
+
+
+def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_width: float,
+              skin: np.ndarray) -> None:
+    """Draw the hand with ``joints`` [21, 2] (the ``patch``'s pixels; RGBA, changed in place) piece by piece,
+    the palm and the five digits, the farthest first by ``depth`` [16] (the palm's, then the bones'; larger is
+    farther), each over what is drawn before it with its soft rim: a finger curled towards the camera covers
+    the palm, one seen end-on is the round blob it looks like, and one curled away goes behind it. Warping
+    the pixels of a rest hand instead tore a drawn hand into shreds where the actor's hand, near the lens,
+    folded several bones at once."""
+    H, W = patch.shape[:2]
+    depth = np.asarray(depth, np.float64)
+    pieces = np.concatenate([depth[:1], depth[1:].reshape(len(FINGERS), 3).mean(axis=1)])
+    for piece in np.argsort(-pieces, kind="stable"):
+        box = _piece_box(joints, half_width, int(piece), (H, W))
+        rows, cols = box
+        if rows.stop <= rows.start or cols.stop <= cols.start:
+            continue
+        py, px = np.mgrid[rows, cols].astype(np.float32)
+        d = _piece_distance(px, py, joints, half_width, int(piece))
+        a = np.clip((1.0 + SOFT - d) / SOFT, 0.0, 1.0)[..., None]
+        if not a.any():
+            continue
+        below = patch[box].astype(np.float32)
+        b = below[..., 3:] / 255.0
+        out_a = a + b * (1.0 - a)
+        rgb = (shaded_skin(skin, d) * a + below[..., :3] * b * (1.0 - a)) / np.maximum(out_a, 1e-6)
+        patch[box] = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
