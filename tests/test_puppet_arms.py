@@ -747,3 +747,29 @@ def test_a_hand_drawn_past_the_image_border_bends_its_fingers_like_the_actor(tmp
             assert patch[ring[1], ring[0], 3] > 200  # the ring finger stays where it was
             _, pieces = ndimage.label(patch[:, :, 3] > 127)
             assert pieces == 1, (hand.rig.side, t, pieces)
+
+
+def test_a_bare_arm_cut_by_the_image_bottom_goes_on_in_its_own_skin(tmp_path):
+    """A waist-up picture whose bottom edge cuts bare forearms that are lit more brightly than the neck and the
+    face (TikTok clip 4): the forearm and the hand drawn past the border take the arm's own skin, as the cut
+    shows it. The lit skin, unlike the neck's, was carried on as strips of "sleeve" beside a forearm and a hand
+    in the neck's darker colour."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(480, 640), style="person", pose="a-pose")
+    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    image = read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))].astype(np.float64)
+    py = np.mgrid[0:image.shape[0], 0:image.shape[1]][0]
+    skin = (image[..., 0] > image[..., 2] + 30) & (image[..., 0] > 120)  # skin, lit or in shade
+    lit = skin & (py > min(el[1], joints[J["right_elbow"]][1]) - 10)  # the forearms, lit brighter
+    image[lit] = np.minimum(image[lit] * 1.12 + 12, 255)
+    image = np.ascontiguousarray(image.round().astype(np.uint8))
+    rig = rig_character(image)
+    assert sorted(rig.drawn_hands) == ["left", "right"]
+    arm, neck = np.median(image[lit], axis=0), np.median(image[skin & ~lit], axis=0)
+    assert np.linalg.norm(arm - neck) > 20, (arm, neck)  # the two skins differ
+    for side, hand in rig.drawn_hands.items():
+        assert np.linalg.norm(hand.skin - arm) < 0.5 * np.linalg.norm(hand.skin - neck), (side, hand.skin, arm, neck)

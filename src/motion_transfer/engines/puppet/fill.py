@@ -774,7 +774,14 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     inside = np.zeros(labels.shape, bool)
     inside[y0:y0 + h, x0:x0 + w] = True
-    edge = inside & ~cv2.erode(inside.astype(np.uint8), None, iterations=2).astype(bool)
+    # the image's rows or columns along the border the arm goes on past, two deep: those its wrist lies beyond
+    # (an arm hanging along the image's side is cut by its bottom edge only; its pixels along the side, a
+    # sleeve and the upper arm, said nothing of what goes on past the bottom)
+    edge = np.zeros(labels.shape, bool)
+    edge[y0 + h - 2:y0 + h, x0:x0 + w] |= wrist[1] >= y0 + h
+    edge[y0:y0 + 2, x0:x0 + w] |= wrist[1] < y0
+    edge[y0:y0 + h, x0 + w - 2:x0 + w] |= wrist[0] >= x0 + w
+    edge[y0:y0 + h, x0:x0 + 2] |= wrist[0] < x0
     if (own & edge).sum() < 3:
         return None
     sw = _shoulder_width(joints)
@@ -794,8 +801,26 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # as an arm hanging down is; the body is painted in behind it: hidden_torso)
     free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
     cut = own & edge
+    skin_lab = _lab(skin)
+    # a cut more than half skin (of its solid pixels: along its outline the backdrop is mixed in) is a bare arm:
+    # skin lit or in shade (a round arm's lit and shaded sides differ most in lightness: TikTok clip 4), and as
+    # colourful as skin (a white sleeve in shade is as grey-brown as skin in shade: clip 5)
+    vivid = np.linalg.norm(lab[..., 1:] - 128.0, axis=-1) >= SKIN_CHROMA * np.linalg.norm(skin_lab[1:] - 128.0)
+    skin_px = _skin_hued(lab, skin_lab) & vivid
+    solid_cut = cut & (matte >= 0.9)
+    bare = bool(solid_cut.any()) and skin_px[solid_cut].mean() > 0.5
+    if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it, when it is lit: the
+        # neck's, in the shade of the chin, drew them darker than the arm they continue (TikTok clip 4); an arm
+        # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
+        # hands that the motion raises into the light
+        k = max(1, round(CUT_SKIN * sw))
+        near_cut = own & skin_px & (matte >= 0.9) & inside & ~cv2.erode(inside.astype(np.uint8), None,
+                                                                      iterations=k).astype(bool)
+        if near_cut.sum() >= 20:
+            arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
+            if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
+                skin = arm_skin
     skin_like = np.linalg.norm(lab - _lab(skin), axis=2) < SKIN_LIKE
-    bare = skin_like[cut].mean() > 0.5
     sleeve = np.zeros(labels.shape, bool)
     if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
         # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
@@ -849,7 +874,10 @@ def hand_rows(joints: np.ndarray, height: int) -> int:
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
-SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin; a cut more than half skin is a bare arm
+SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
+SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)
+CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) the border that cuts it
+CUT_DARKER = 10.0  # ... unless it is this much darker (Lab lightness, 0..255) than the skin below the face
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 
@@ -879,8 +907,7 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
     face = np.median(image[box][disc], axis=0).astype(np.float32)
     face_lab = _lab(face)
     body = inside & (labels >= 0) & (labels != PARTS.index("head"))
-    diff = lab - face_lab
-    near = body & (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
+    near = body & _skin_hued(lab, face_lab)
     if near.sum() < (SKIN_AREA * sw) ** 2:
         return face
     skin = np.median(image[near], axis=0).astype(np.float32)
@@ -890,6 +917,12 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
 # a pixel of the body this near the face's colour (Lab: lightness, and hue and saturation) is skin: lit or in
 # shade, but of its hue (a white shirt is as light as a pale face, and grey)
 SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
+
+
+def _skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
+    """HxW: the pixels of ``lab`` (the image in Lab) that are skin of the colour ``skin_lab``, lit or in shade."""
+    diff = lab - skin_lab
+    return (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
 SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else the face's colour is taken
 
 

@@ -41,7 +41,7 @@ from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
-from .drawn_hand import SOFT, draw_hand, hand_shape
+from .drawn_hand import draw_hand, hand_shape
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import DrawnHand, Rig, segment_distance
 
@@ -60,6 +60,7 @@ CORE = 1 / 12  # ... unless it lies this close to a bone (hand sizes): the finge
 PALM_FIRST = 0.08  # the palm counts this much farther (hand sizes): fingers cover it unless clearly behind it
 END_ON = 0.5  # a bone shown at under this share of its length points at the camera: a knuckle cap covers it
 END_ON_SPAN = 0.2  # ... fully covered this much shorter
+BAND_CLEAR = 2.0  # a drawn hand is cleared from its rest patch out to this far (in its pieces' radii)
 BEHIND = 0.15  # a bone this much farther than the palm (hand sizes) is hidden by it: no cap
 FORE_SHADE = 0.25  # a finger bone shown at a share k < 1 of its length is drawn darker by FORE_SHADE * (1 - k)
 CAP_SHADE = (0.72, 0.34)  # a cap's colour is the finger's times (a + b * how much its surface faces the camera)
@@ -591,13 +592,15 @@ class HandAnimator:
 
 def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray) -> np.ndarray:
     """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it
-    (its pixels nearer the hand than the forearm, and the hand's soft rim), the forearm left."""
+    (its pixels nearer the hand than the forearm, out to the band the layer fades out over around it, which
+    left a thin outline of the rest hand in the air when the fingers moved), the forearm and what else the
+    layer holds around it (a wide sleeve) left."""
     h, w = patch.shape[:2]
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
     d_hand = hand_shape(px, py, drawn.joints - corner, drawn.half_width)
     d_arm = segment_distance(px, py, drawn.elbow - corner, drawn.joints[0] - corner) / drawn.wrist_radius
     out = patch.copy()
-    out[(d_hand < d_arm) & (d_hand < 1.0 + 2 * SOFT), 3] = 0
+    out[(d_hand < d_arm) & (d_hand < BAND_CLEAR), 3] = 0
     return out
 
 
