@@ -70,19 +70,21 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     """Per triangle, the affine map from its deformed corners ``P`` [M, 3, 2] back to its rest corners ``Q``,
     as rows (a, b, c, d, e, f): u = a x + b y + c, v = d x + e y + f. Collapsed triangles map to their rest
     centroid."""
-    e1, e2 = P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]
-    f1, f2 = Q[:, 1] - Q[:, 0], Q[:, 2] - Q[:, 0]
-    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    # each coordinate as a contiguous row: the arithmetic below on strided [M] views cost several times as much
+    px0, py0, px1, py1, px2, py2 = np.asarray(P, np.float64).reshape(len(P), 6).T.copy()
+    qx0, qy0, qx1, qy1, qx2, qy2 = np.asarray(Q, np.float64).reshape(len(Q), 6).T.copy()
+    e1x, e1y, e2x, e2y = px1 - px0, py1 - py0, px2 - px0, py2 - py0
+    f1x, f1y, f2x, f2y = qx1 - qx0, qy1 - qy0, qx2 - qx0, qy2 - qy0
+    det = e1x * e2y - e1y * e2x
     ok = np.abs(det) > 1e-6
     inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-    i00, i01, i10, i11 = e2[:, 1] * inv, -e2[:, 0] * inv, -e1[:, 1] * inv, e1[:, 0] * inv
-    a = f1[:, 0] * i00 + f2[:, 0] * i10
-    b = f1[:, 0] * i01 + f2[:, 0] * i11
-    d = f1[:, 1] * i00 + f2[:, 1] * i10
-    e = f1[:, 1] * i01 + f2[:, 1] * i11
-    qc = (Q[:, 0] + Q[:, 1] + Q[:, 2]) / 3.0
-    c = np.where(ok, Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1], qc[:, 0])
-    f = np.where(ok, Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1], qc[:, 1])
+    i00, i01, i10, i11 = e2y * inv, -e2x * inv, -e1y * inv, e1x * inv
+    a = f1x * i00 + f2x * i10
+    b = f1x * i01 + f2x * i11
+    d = f1y * i00 + f2y * i10
+    e = f1y * i01 + f2y * i11
+    c = np.where(ok, qx0 - a * px0 - b * py0, (qx0 + qx1 + qx2) / 3.0)
+    f = np.where(ok, qy0 - d * px0 - e * py0, (qy0 + qy1 + qy2) / 3.0)
     return np.stack([a, b, c, d, e, f], axis=1)
 
 

@@ -535,30 +535,38 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
         gx, gy = (left - X0) // step, (top - Y0) // step
         w = min(size[0] - gx, -(-image.shape[1] // step))
         h = min(size[1] - gy, -(-image.shape[0] // step))
-        return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32), np.s_[gy:gy + h, gx:gx + w]
+        small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32, copy=False)
+        return small, np.s_[gy:gy + h, gx:gx + w]
 
     a_small, at = on_grid(alpha, x0, y0)
     colour_small, _ = on_grid(colour, x0, y0)
     a = np.zeros(size[::-1], np.float32)
     a[at] = a_small
     tint = np.zeros(size[::-1] + (3,), np.float32)
-    tint[at] = colour_small * a_small[..., None]
+    np.multiply(colour_small, a_small[..., None], out=tint[at])
     near = cv2.GaussianBlur(a, (0, 0), spread / step)
-    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
-    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step) / np.maximum(near, 1e-3)[..., None]
+    # from here on only the cells over the body count (the shadow is nothing elsewhere): the band's arm colour,
+    # likeness and distance from the shoulder are worked out there alone
     body_small, bt = on_grid(region, ix0, iy0)
-    alike = np.zeros(size[::-1], np.float32)
-    alike[bt] = np.clip(1.0 - cv2.absdiff(arm_colour[bt], body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
-    yy, xx = np.arange(size[1])[:, None], np.arange(size[0])[None, :]  # (np.ogrid costs several times as much)
+    near_b = near[bt]
+    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
+    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step)[bt] / np.maximum(near_b, 1e-3)[..., None]
+    alike = np.clip(1.0 - cv2.absdiff(arm_colour, body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
+    yy = np.arange(bt[0].start, bt[0].stop)[:, None]  # (np.ogrid costs several times as much)
+    xx = np.arange(bt[1].start, bt[1].stop)[None, :]
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
                    / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
-    reach = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * alike * away
-    if reach.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
+    reach_b = (CONTACT_DARK * 2.0) * np.minimum(near_b, 0.5) * alike * away
+    if reach_b.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
         return
-    over = np.zeros((Y1 - Y0, X1 - X0), np.float32)
-    over[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
-    shadow = (cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner] * (1.0 - over[inner])
-              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0])
+    reach = np.zeros(size[::-1], np.float64)
+    reach[bt] = reach_b
+    shadow = cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner]
+    # not under the arm itself: (1 - its alpha) where its box meets the body's
+    ax0, ay0, ax1, ay1 = max(x0, ix0), max(y0, iy0), min(x1, ix1), min(y1, iy1)
+    if ax1 > ax0 and ay1 > ay0:
+        shadow[ay0 - iy0:ay1 - iy0, ax0 - ix0:ax1 - ix0] *= 1.0 - alpha[ay0 - y0:ay1 - y0, ax0 - x0:ax1 - x0]
+    shadow *= body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]
     # only the rows and columns the shadow reaches are darkened: it is a thin band along part of the arm
     rows, cols = np.flatnonzero(shadow.any(axis=1)), np.flatnonzero(shadow.any(axis=0))
     if len(rows):
