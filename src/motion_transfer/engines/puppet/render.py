@@ -187,26 +187,40 @@ class LayerOrder:
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        """[P] whether each point [P, 2] lies inside the polygon [V, 2] (even-odd rule): all points in one numpy
-        pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing threads and waited to get it
-        back, eight times a frame, on the thread that hands the frames out)."""
-        x, y = pts[:, :1], pts[:, 1:]
-        x0, y0 = poly[:, 0], poly[:, 1]
-        x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+        """[..., P] whether each point [..., P, 2] lies inside the polygon [..., V, 2] (even-odd rule): all points
+        (of many frames) in one numpy pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing
+        threads and waited to get it back, eight times a frame, on the thread that hands the frames out)."""
+        x, y = pts[..., :1], pts[..., 1:]
+        x0, y0 = poly[..., None, :, 0], poly[..., None, :, 1]
+        x1, y1 = np.roll(x0, -1, axis=-1), np.roll(y0, -1, axis=-1)
         rising = y1 - y0
         at = x0 + (y - y0) * (x1 - x0) / np.where(rising != 0, rising, 1.0)  # where each edge crosses the row
-        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=1) % 2 == 1
+        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=-1) % 2 == 1
 
     def __call__(self, depth: np.ndarray, joints: np.ndarray | None = None,
                  visibility: np.ndarray | None = None) -> list[str]:
-        body_z = float(depth[self._torso].mean())
-        zs = depth[self._joints].mean(axis=1)
-        over = None
+        return self.many(depth[None], None if joints is None else joints[None],
+                         None if visibility is None else visibility[None])[0]
+
+    def many(self, depth: np.ndarray, joints: np.ndarray | None = None,
+             visibility: np.ndarray | None = None) -> list[list[str]]:
+        """The orders of T frames in a row (``depth`` and ``visibility`` [T, 36], ``joints`` [T, 36, 2]), as T
+        calls would give them: the geometry of all of them in one numpy pass (it runs on the thread that hands
+        out the frames, and each numpy call there waited for the GIL behind the drawing threads)."""
+        body_z = depth[:, self._torso].mean(axis=1)
+        zs = depth[:, self._joints].mean(axis=2)
+        over = vis = None
         if joints is not None and visibility is not None:
             quad = torso_quad(joints)
-            c = quad.mean(axis=0)
-            over = self._inside(joints[self._joints.ravel()], c + 1.1 * (quad - c)).reshape(-1, 2)
-            vis = visibility[self._joints]
+            c = quad.mean(axis=1, keepdims=True)
+            over = self._inside(joints[:, self._joints.ravel()], c + 1.1 * (quad - c)).reshape(len(depth), -1, 2)
+            vis = visibility[:, self._joints]
+        return [self._step(float(body_z[t]), zs[t], None if over is None else over[t], None if vis is None else vis[t])
+                for t in range(len(depth))]
+
+    def _step(self, body_z: float, zs: np.ndarray, over: np.ndarray | None, vis: np.ndarray | None) -> list[str]:
+        """One frame's order, from the torso's depth, each layer's joints' mean depth [L], whether they are over
+        the torso [L, 2] and their visibility [L, 2]; moves the state on by that frame."""
         keys = {}
         for k, n in enumerate(self.front):
             z = float(zs[k])
@@ -414,14 +428,18 @@ class Renderer:
         """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
         return self.order(depth, _extended(joints), visibility)
 
+    def layer_orders(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray) -> list[list[str]]:
+        """:meth:`layer_order` for T frames in a row at once (``joints`` [T, 33 or 36, 2], ``depth`` and
+        ``visibility`` [T, 36]); call for consecutive blocks, in frame order."""
+        return self.order.many(depth, _extended(joints), visibility)
+
     def _plan(self, canvas: np.ndarray, layer, pv: np.ndarray, depth: np.ndarray) -> _Plan | None:
         """Where ``layer`` (its vertices posed at ``pv`` [N, 2]) lands in ``canvas`` this frame and which of its
         triangles are drawn, far to near."""
         H, W = canvas.shape[:2]
-        x0 = int(max(0, np.floor(pv[:, 0].min())))
-        y0 = int(max(0, np.floor(pv[:, 1].min())))
-        x1 = int(min(W, np.ceil(pv[:, 0].max()) + 1))
-        y1 = int(min(H, np.ceil(pv[:, 1].max()) + 1))
+        lo, hi = np.floor(pv.min(axis=0)), np.ceil(pv.max(axis=0))
+        x0, y0 = int(max(0, lo[0])), int(max(0, lo[1]))
+        x1, y1 = int(min(W, hi[0] + 1)), int(min(H, hi[1] + 1))
         if x1 <= x0 or y1 <= y0:
             return None
         tris = layer.triangles
@@ -435,7 +453,8 @@ class Renderer:
         P = pv[tris]
         area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
             (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
-        order = order[(np.sign(area[order]) == self._rest_sign[layer.name][order]) | (np.abs(area[order]) < 1e-9)]
+        kept = (np.sign(area) == self._rest_sign[layer.name]) | (np.abs(area) < 1e-9)
+        order = order[kept[order]]
         # the id buffer and the source maps on a coarser grid: inside a triangle the map is affine, so the
         # bilinear upsampling below is exact there (and continuous across the mesh's edges)
         F = self.map_step
