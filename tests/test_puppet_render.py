@@ -276,3 +276,44 @@ def test_the_layer_orders_inside_test_agrees_with_opencvs():
         want = [cv2.pointPolygonTest(poly.astype(np.float32).reshape(-1, 1, 2), (float(x), float(y)), False) > 0
                 for x, y in pts]
         assert LayerOrder._inside(pts, poly).tolist() == want
+
+
+def test_layer_orders_for_a_block_of_frames_are_those_of_one_frame_at_a_time(person):
+    """The engine asks for the drawing order of a block of frames at once (``Renderer.layer_orders``): the same
+    orders, state carried from frame to frame included (a change needs two frames in a row), as asking frame by
+    frame, with the arm swinging across the body and its joints' visibility flickering."""
+    from motion_transfer.engines.puppet import Renderer
+
+    _, rig, _ = person
+    rest, across = extend(rig.joints.astype(np.float64)), _arm_across(rig)
+    rng = np.random.default_rng(5)
+    pick = rng.random(40) < 0.5
+    joints = np.where(pick[:, None, None], across, rest) + rng.normal(0, 2.0, (40, 36, 2))
+    depth = rng.normal(0, 0.3, (40, 36))
+    vis = np.where(rng.random((40, 36)) < 0.5, 0.3, 0.9)
+    one, many = Renderer(rig, 400, 500), Renderer(rig, 400, 500)
+    want = [one.layer_order(joints[t], depth[t], vis[t]) for t in range(40)]
+    got = [order for t in range(0, 40, 7) for order in many.layer_orders(joints[t:t + 7], depth[t:t + 7], vis[t:t + 7])]
+    assert got == want
+    assert len({tuple(o) for o in want}) > 1  # the order did change along the way
+
+
+def test_layers_drawn_in_bands_are_drawn_as_over_their_whole_box(person, monkeypatch):
+    """Each layer is sampled and blended only in bands of rows as wide as its mesh reaches there: the same pixels
+    as sampling and blending its whole box, for an arm across the body (its contact shadow included) and a
+    bent, turned pose."""
+    from motion_transfer.engines.puppet import Renderer, render
+
+    image, rig, _ = person
+    rest = extend(rig.joints.astype(np.float64))
+    frames = [rest, _arm_across(rig), rest + np.random.default_rng(2).normal(0, 6.0, rest.shape)]
+    r = Renderer(rig, 400, 500)
+    out = {}
+    for bands in (1, 2, 7):
+        monkeypatch.setattr(render, "BANDS", bands)
+        out[bands] = [r.render(np.full((500, 400, 3), 120, np.uint8), j, np.zeros(36), 1.0, 0.1,
+                               order=["leg_l", "leg_r", "arm_l", "body", "arm_r"]) for j in frames]
+    for bands in (2, 7):
+        for a, b in zip(out[1], out[bands]):
+            assert np.array_equal(a, b)
+    assert (out[1][1] != 120).any()

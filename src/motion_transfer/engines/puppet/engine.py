@@ -326,13 +326,14 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
                     progress("render", done, n)
 
             posed: list[dict[str, np.ndarray]] = []
+            orders: list[list[str]] = []
             for i in range(n):
-                if i % POSE_BLOCK == 0:  # the next frames' skinning in one pass (a few MB at most)
+                if i % POSE_BLOCK == 0:  # the next frames' skinning and layer orders in one pass (a few MB at most)
                     block = slice(i, min(n, i + POSE_BLOCK))
                     posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
                                          None if motion.head_scale is None else motion.head_scale[block])
-                order = planner.layer_order(motion.joints[i], motion.depth[i], motion.visibility[i])
-                job = (draw_with_a_free_painter, ring[i % len(ring)], next(bgs), motion, i, order,
+                    orders = planner.layer_orders(motion.joints[block], motion.depth[block], motion.visibility[block])
+                job = (draw_with_a_free_painter, ring[i % len(ring)], next(bgs), motion, i, orders[i % POSE_BLOCK],
                        posed[i % POSE_BLOCK])
                 if pool is None:
                     future: Future = Future()

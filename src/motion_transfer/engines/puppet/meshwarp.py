@@ -27,8 +27,8 @@ def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, star
     cells, and per cell the highest rank (``np.maximum.at``). A call per triangle (``cv2.fillConvexPoly``) costs
     about a microsecond each, a face has a thousand triangles, and the drawing threads then handed the GIL to
     each other thousands of times per frame."""
-    P = corners.transpose(2, 1, 0)  # [2, 3, K]
-    X, Y = P[0], P[1]
+    X = np.ascontiguousarray(corners[:, :, 0].T)  # [3, K], each corner's row contiguous (reductions across a
+    Y = np.ascontiguousarray(corners[:, :, 1].T)  # strided [3, K] view cost ten times as much)
     ex = X[[1, 2, 0]] - X  # edge k runs from corner k to corner k + 1
     ey = Y[[1, 2, 0]] - Y
     s = np.where(ex[0] * ey[1] - ey[0] * ex[1] < 0, -1.0, 1.0)  # orientation: inside is on the left or right
@@ -42,17 +42,18 @@ def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, star
     tab[0:3] = np.where(a != 0, -ex * s * inv, 0.0)
     tab[3:6] = np.where(a > 0, -c * inv, -np.inf)
     tab[6:9] = np.where(a < 0, -c * inv, np.inf)
-    tab[9] = X.min(axis=0) - margin
-    tab[10] = np.minimum(X.max(axis=0) + margin, width - 1)
-    top = np.maximum(np.ceil(Y.min(axis=0) - margin), 0).astype(np.int64)
-    rows = np.maximum(np.minimum(np.floor(Y.max(axis=0) + margin), height - 1).astype(np.int64) - top + 1, 0)
+    tab[9] = np.minimum(np.minimum(X[0], X[1]), X[2]) - margin
+    tab[10] = np.minimum(np.maximum(np.maximum(X[0], X[1]), X[2]) + margin, width - 1)
+    top = np.maximum(np.ceil(np.minimum(np.minimum(Y[0], Y[1]), Y[2]) - margin), 0).astype(np.int64)
+    bottom = np.floor(np.maximum(np.maximum(Y[0], Y[1]), Y[2]) + margin)
+    rows = np.maximum(np.minimum(bottom, height - 1).astype(np.int64) - top + 1, 0)
     buf = np.full(size, -1, np.int32)
     ends = np.cumsum(rows)
     if len(ends) == 0 or ends[-1] == 0:
         return buf
     tri = np.repeat(np.arange(len(rows), dtype=np.int32), rows)  # the rank of each row's triangle
     y = np.arange(ends[-1]) - np.repeat(ends - rows - top, rows)
-    T = np.take(tab, tri, axis=1)
+    T = np.repeat(tab, rows, axis=1)  # each row's triangle's entries (a gather by ``tri`` cost four times as much)
     ky = T[0:3] * y
     lo, hi = ky + T[3:6], ky + T[6:9]
     x0 = np.ceil(np.maximum(np.maximum(np.maximum(lo[0], lo[1]), np.maximum(lo[2], T[9])), 0))
@@ -60,7 +61,7 @@ def paint_ranks(corners: np.ndarray, width: np.ndarray, height: np.ndarray, star
     n = np.maximum(x1 - x0 + 1, 0).astype(np.int64)
     ends = np.cumsum(n)
     if ends[-1]:
-        first = start[tri] + y * width[tri] + x0.astype(np.int64)
+        first = np.repeat(start, rows) + y * np.repeat(width, rows) + x0.astype(np.int64)
         np.maximum.at(buf, np.arange(ends[-1]) + np.repeat(first - (ends - n), n), np.repeat(tri, n))
     return buf
 
@@ -69,19 +70,21 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     """Per triangle, the affine map from its deformed corners ``P`` [M, 3, 2] back to its rest corners ``Q``,
     as rows (a, b, c, d, e, f): u = a x + b y + c, v = d x + e y + f. Collapsed triangles map to their rest
     centroid."""
-    e1, e2 = P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]
-    f1, f2 = Q[:, 1] - Q[:, 0], Q[:, 2] - Q[:, 0]
-    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    # each coordinate as a contiguous row: the arithmetic below on strided [M] views cost several times as much
+    px0, py0, px1, py1, px2, py2 = np.asarray(P, np.float64).reshape(len(P), 6).T.copy()
+    qx0, qy0, qx1, qy1, qx2, qy2 = np.asarray(Q, np.float64).reshape(len(Q), 6).T.copy()
+    e1x, e1y, e2x, e2y = px1 - px0, py1 - py0, px2 - px0, py2 - py0
+    f1x, f1y, f2x, f2y = qx1 - qx0, qy1 - qy0, qx2 - qx0, qy2 - qy0
+    det = e1x * e2y - e1y * e2x
     ok = np.abs(det) > 1e-6
     inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-    i00, i01, i10, i11 = e2[:, 1] * inv, -e2[:, 0] * inv, -e1[:, 1] * inv, e1[:, 0] * inv
-    a = f1[:, 0] * i00 + f2[:, 0] * i10
-    b = f1[:, 0] * i01 + f2[:, 0] * i11
-    d = f1[:, 1] * i00 + f2[:, 1] * i10
-    e = f1[:, 1] * i01 + f2[:, 1] * i11
-    qc = (Q[:, 0] + Q[:, 1] + Q[:, 2]) / 3.0
-    c = np.where(ok, Q[:, 0, 0] - a * P[:, 0, 0] - b * P[:, 0, 1], qc[:, 0])
-    f = np.where(ok, Q[:, 0, 1] - d * P[:, 0, 0] - e * P[:, 0, 1], qc[:, 1])
+    i00, i01, i10, i11 = e2y * inv, -e2x * inv, -e1y * inv, e1x * inv
+    a = f1x * i00 + f2x * i10
+    b = f1x * i01 + f2x * i11
+    d = f1y * i00 + f2y * i10
+    e = f1y * i01 + f2y * i11
+    c = np.where(ok, qx0 - a * px0 - b * py0, (qx0 + qx1 + qx2) / 3.0)
+    f = np.where(ok, qy0 - d * px0 - e * py0, (qy0 + qy1 + qy2) / 3.0)
     return np.stack([a, b, c, d, e, f], axis=1)
 
 

@@ -99,8 +99,8 @@ def part_visibility(part: str, visibility: np.ndarray) -> float:
 
 
 def torso_quad(joints: np.ndarray) -> np.ndarray:
-    """[4, 2] left shoulder, right shoulder, right hip, left hip."""
-    return joints[list(TORSO_CORNERS)]
+    """[4, 2] left shoulder, right shoulder, right hip, left hip (of joints [36 or 33, 2]); [T, 4, 2] of [T, 36, 2]."""
+    return joints[..., list(TORSO_CORNERS), :]
 
 
 @dataclass

@@ -26,6 +26,9 @@ from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNER
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
+# a layer's box is sampled and blended in this many bands of rows, each only as wide as the mesh reaches there (more
+# bands fit a slanted limb closer, but each costs six more calls)
+BANDS = 4
 
 
 def _length(v: np.ndarray) -> float:
@@ -184,26 +187,40 @@ class LayerOrder:
 
     @staticmethod
     def _inside(pts: np.ndarray, poly: np.ndarray) -> np.ndarray:
-        """[P] whether each point [P, 2] lies inside the polygon [V, 2] (even-odd rule): all points in one numpy
-        pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing threads and waited to get it
-        back, eight times a frame, on the thread that hands the frames out)."""
-        x, y = pts[:, :1], pts[:, 1:]
-        x0, y0 = poly[:, 0], poly[:, 1]
-        x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+        """[..., P] whether each point [..., P, 2] lies inside the polygon [..., V, 2] (even-odd rule): all points
+        (of many frames) in one numpy pass (a ``cv2.pointPolygonTest`` per point handed the GIL to the drawing
+        threads and waited to get it back, eight times a frame, on the thread that hands the frames out)."""
+        x, y = pts[..., :1], pts[..., 1:]
+        x0, y0 = poly[..., None, :, 0], poly[..., None, :, 1]
+        x1, y1 = np.roll(x0, -1, axis=-1), np.roll(y0, -1, axis=-1)
         rising = y1 - y0
         at = x0 + (y - y0) * (x1 - x0) / np.where(rising != 0, rising, 1.0)  # where each edge crosses the row
-        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=1) % 2 == 1
+        return (((y0 > y) != (y1 > y)) & (x < at)).sum(axis=-1) % 2 == 1
 
     def __call__(self, depth: np.ndarray, joints: np.ndarray | None = None,
                  visibility: np.ndarray | None = None) -> list[str]:
-        body_z = float(depth[self._torso].mean())
-        zs = depth[self._joints].mean(axis=1)
-        over = None
+        return self.many(depth[None], None if joints is None else joints[None],
+                         None if visibility is None else visibility[None])[0]
+
+    def many(self, depth: np.ndarray, joints: np.ndarray | None = None,
+             visibility: np.ndarray | None = None) -> list[list[str]]:
+        """The orders of T frames in a row (``depth`` and ``visibility`` [T, 36], ``joints`` [T, 36, 2]), as T
+        calls would give them: the geometry of all of them in one numpy pass (it runs on the thread that hands
+        out the frames, and each numpy call there waited for the GIL behind the drawing threads)."""
+        body_z = depth[:, self._torso].mean(axis=1)
+        zs = depth[:, self._joints].mean(axis=2)
+        over = vis = None
         if joints is not None and visibility is not None:
             quad = torso_quad(joints)
-            c = quad.mean(axis=0)
-            over = self._inside(joints[self._joints.ravel()], c + 1.1 * (quad - c)).reshape(-1, 2)
-            vis = visibility[self._joints]
+            c = quad.mean(axis=1, keepdims=True)
+            over = self._inside(joints[:, self._joints.ravel()], c + 1.1 * (quad - c)).reshape(len(depth), -1, 2)
+            vis = visibility[:, self._joints]
+        return [self._step(float(body_z[t]), zs[t], None if over is None else over[t], None if vis is None else vis[t])
+                for t in range(len(depth))]
+
+    def _step(self, body_z: float, zs: np.ndarray, over: np.ndarray | None, vis: np.ndarray | None) -> list[str]:
+        """One frame's order, from the torso's depth, each layer's joints' mean depth [L], whether they are over
+        the torso [L, 2] and their visibility [L, 2]; moves the state on by that frame."""
         keys = {}
         for k, n in enumerate(self.front):
             z = float(zs[k])
@@ -411,14 +428,18 @@ class Renderer:
         """This frame's back-to-front layer names; call once per frame, in frame order (see :class:`LayerOrder`)."""
         return self.order(depth, _extended(joints), visibility)
 
+    def layer_orders(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray) -> list[list[str]]:
+        """:meth:`layer_order` for T frames in a row at once (``joints`` [T, 33 or 36, 2], ``depth`` and
+        ``visibility`` [T, 36]); call for consecutive blocks, in frame order."""
+        return self.order.many(depth, _extended(joints), visibility)
+
     def _plan(self, canvas: np.ndarray, layer, pv: np.ndarray, depth: np.ndarray) -> _Plan | None:
         """Where ``layer`` (its vertices posed at ``pv`` [N, 2]) lands in ``canvas`` this frame and which of its
         triangles are drawn, far to near."""
         H, W = canvas.shape[:2]
-        x0 = int(max(0, np.floor(pv[:, 0].min())))
-        y0 = int(max(0, np.floor(pv[:, 1].min())))
-        x1 = int(min(W, np.ceil(pv[:, 0].max()) + 1))
-        y1 = int(min(H, np.ceil(pv[:, 1].max()) + 1))
+        lo, hi = np.floor(pv.min(axis=0)), np.ceil(pv.max(axis=0))
+        x0, y0 = int(max(0, lo[0])), int(max(0, lo[1]))
+        x1, y1 = int(min(W, hi[0] + 1)), int(min(H, hi[1] + 1))
         if x1 <= x0 or y1 <= y0:
             return None
         tris = layer.triangles
@@ -432,7 +453,8 @@ class Renderer:
         P = pv[tris]
         area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
             (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
-        order = order[(np.sign(area[order]) == self._rest_sign[layer.name][order]) | (np.abs(area[order]) < 1e-9)]
+        kept = (np.sign(area) == self._rest_sign[layer.name]) | (np.abs(area) < 1e-9)
+        order = order[kept[order]]
         # the id buffer and the source maps on a coarser grid: inside a triangle the map is affine, so the
         # bilinear upsampling below is exact there (and continuous across the mesh's edges)
         F = self.map_step
@@ -473,17 +495,49 @@ class Renderer:
         mapy += c[:, :, 5]
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-        sample = cv2.remap(layer.texture, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
-                           borderValue=(0, 0, 0, 0))
-        a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
-        rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
+        a = np.zeros((bh, bw), np.float32)
+        rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
+        spans = self._spans(idx < M, bw, bh)
+        drawn = []
+        for ys_, xs_ in spans:
+            sample = cv2.remap(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+            part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+            a[ys_, xs_] = part_a
+            part_rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
+            if rgb is not None:
+                rgb[ys_, xs_] = part_rgb
+            drawn.append((ys_, xs_, part_a, part_rgb))
         if shade is not None:
             contact_shadow(canvas, a, rgb, plan.box, *shade)
-        region = canvas[y0:y1, x0:x1]
-        out = cv2.blendLinear(rgb, region, a, 1.0 - a, dst=region)
-        if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
-            region[...] = out
+        for ys_, xs_, part_a, part_rgb in drawn:
+            region = canvas[y0 + ys_.start:y0 + ys_.stop, x0 + xs_.start:x0 + xs_.stop]
+            out = cv2.blendLinear(part_rgb, region, part_a, 1.0 - part_a, dst=region)
+            if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
+                region[...] = out
         return a
+
+    def _spans(self, mapped: np.ndarray, bw: int, bh: int) -> list[tuple[slice, slice]]:
+        """The parts of a layer's box (``bw`` x ``bh`` pixels, ``mapped`` [rows, columns] its coarse cells that
+        some triangle's map reaches) that can show any of it: per band of :data:`BANDS` its rows, the columns
+        from its first to its last mapped cell, one cell more either side (the maps' bilinear enlargement reads
+        a cell's neighbours). Every other pixel maps wholly off the texture, is transparent and is left as it
+        is, so sampling and blending only these gives the same frame: a limb's box is mostly empty (30-50 %
+        of it is covered), and sampling and blending were the largest part of drawing."""
+        F = self.map_step
+        hh = mapped.shape[0]
+        step = -(-hh // BANDS)
+        spans = []
+        for r0 in range(0, hh, step):
+            r1 = min(hh, r0 + step)
+            cols = np.flatnonzero(mapped[max(0, r0 - 1):r1 + 1].any(axis=0))
+            py0, py1 = F * r0, min(bh, F * r1)
+            if len(cols) == 0 or py1 <= py0:
+                continue
+            px0, px1 = max(0, F * (int(cols[0]) - 1)), min(bw, F * (int(cols[-1]) + 2))
+            if px1 > px0:
+                spans.append((slice(py0, py1), slice(px0, px1)))
+        return spans
 
     def _bone_depth_matrix(self, bones: list[str], joints: int) -> np.ndarray:
         """[B, joints] weights so that ``matrix @ depth`` is each bone's depth: the torso corners' mean for the
@@ -535,30 +589,38 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
         gx, gy = (left - X0) // step, (top - Y0) // step
         w = min(size[0] - gx, -(-image.shape[1] // step))
         h = min(size[1] - gy, -(-image.shape[0] // step))
-        return cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32), np.s_[gy:gy + h, gx:gx + w]
+        small = cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32, copy=False)
+        return small, np.s_[gy:gy + h, gx:gx + w]
 
     a_small, at = on_grid(alpha, x0, y0)
     colour_small, _ = on_grid(colour, x0, y0)
     a = np.zeros(size[::-1], np.float32)
     a[at] = a_small
     tint = np.zeros(size[::-1] + (3,), np.float32)
-    tint[at] = colour_small * a_small[..., None]
+    np.multiply(colour_small, a_small[..., None], out=tint[at])
     near = cv2.GaussianBlur(a, (0, 0), spread / step)
-    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
-    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step) / np.maximum(near, 1e-3)[..., None]
+    # from here on only the cells over the body count (the shadow is nothing elsewhere): the band's arm colour,
+    # likeness and distance from the shoulder are worked out there alone
     body_small, bt = on_grid(region, ix0, iy0)
-    alike = np.zeros(size[::-1], np.float32)
-    alike[bt] = np.clip(1.0 - cv2.absdiff(arm_colour[bt], body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
-    yy, xx = np.arange(size[1])[:, None], np.arange(size[0])[None, :]  # (np.ogrid costs several times as much)
+    near_b = near[bt]
+    # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
+    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step)[bt] / np.maximum(near_b, 1e-3)[..., None]
+    alike = np.clip(1.0 - cv2.absdiff(arm_colour, body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
+    yy = np.arange(bt[0].start, bt[0].stop)[:, None]  # (np.ogrid costs several times as much)
+    xx = np.arange(bt[1].start, bt[1].stop)[None, :]
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
                    / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
-    reach = (CONTACT_DARK * 2.0) * np.minimum(near, 0.5) * alike * away
-    if reach.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
+    reach_b = (CONTACT_DARK * 2.0) * np.minimum(near_b, 0.5) * alike * away
+    if reach_b.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
         return
-    over = np.zeros((Y1 - Y0, X1 - X0), np.float32)
-    over[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = alpha
-    shadow = (cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner] * (1.0 - over[inner])
-              * body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0])
+    reach = np.zeros(size[::-1], np.float64)
+    reach[bt] = reach_b
+    shadow = cv2.resize(reach, (X1 - X0, Y1 - Y0), interpolation=cv2.INTER_LINEAR)[inner]
+    # not under the arm itself: (1 - its alpha) where its box meets the body's
+    ax0, ay0, ax1, ay1 = max(x0, ix0), max(y0, iy0), min(x1, ix1), min(y1, iy1)
+    if ax1 > ax0 and ay1 > ay0:
+        shadow[ay0 - iy0:ay1 - iy0, ax0 - ix0:ax1 - ix0] *= 1.0 - alpha[ay0 - y0:ay1 - y0, ax0 - x0:ax1 - x0]
+    shadow *= body_alpha[iy0 - by0:iy1 - by0, ix0 - bx0:ix1 - bx0]
     # only the rows and columns the shadow reaches are darkened: it is a thin band along part of the arm
     rows, cols = np.flatnonzero(shadow.any(axis=1)), np.flatnonzero(shadow.any(axis=0))
     if len(rows):
