@@ -29,11 +29,6 @@ FURTHER = 0.2  # (detected upper-arm lengths) the end must lie at least this muc
 OPEN_END = 0.75  # share of the ring just past the tube's end that is background (a real end, not a bend)
 
 
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return v / n if n > 1e-9 else v * 0.0
-
-
 def _pieces(image: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The silhouette cut along the picture's edges into labelled pieces (0: background or edge)."""
     edges = cv2.Canny(image, *CANNY) > 0
