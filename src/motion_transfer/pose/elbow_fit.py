@@ -109,7 +109,7 @@ def fit_elbows(image: np.ndarray, mask: np.ndarray, joints: np.ndarray) -> np.nd
     if not np.isfinite(j[[J["left_shoulder"], J["right_shoulder"]]]).all():
         return out
     sw = float(np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]]))
-    mid = 0.5 * (j[J["left_shoulder"]] + j[J["right_shoulder"]] + j[J["left_hip"]] + j[J["right_hip"]]) / 2
+    mid = j[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]].mean(axis=0)
     for side in ("left", "right"):
         sh, el, wr = (j[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
         if not np.isfinite(np.concatenate([sh, el, wr])).all():
