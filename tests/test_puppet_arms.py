@@ -423,6 +423,27 @@ def test_a_piece_between_both_arms_goes_to_the_arm_whose_bone_it_lies_along():
     assert (out[cuff] == PARTS.index("l_lower_arm")).mean() > 0.9, np.bincount(out[cuff], minlength=len(PARTS))
 
 
+def test_a_piece_beside_the_belly_above_the_hips_stays_with_the_torso():
+    """A figure wider than a person (the robot boxer's belly beside its arm tubes): a piece beyond every part's
+    usual width at the torso's side, reaching down to the thigh, touches the thigh most, the torso and the arm
+    too. Above the hips it is the body's side: given to the thigh, it swung out with the leg as a horn."""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w]
+    joints = np.zeros((33, 2))
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (70, 20), (130, 20)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (80, 150), (120, 150)
+    lab = np.full((h, w), -1, np.int16)
+    lab[(px >= 60) & (px < 140) & (py >= 20) & (py < 100)] = TORSO
+    lab[(px >= 60) & (px < 100) & (py >= 100)] = PARTS.index("r_upper_leg")
+    lab[(px >= 40) & (px < 60) & (py >= 136)] = PARTS.index("r_upper_leg")
+    lab[(px >= 25) & (px < 40) & (py >= 60) & (py < 80)] = UPPER
+    side = (px >= 40) & (px < 60) & (py >= 60) & (py < 136)
+    figure = (lab >= 0) | side
+    nearest = np.where(side, 30.0, -5.0).astype(np.float32)
+    out = attach_extras(lab, nearest, figure, 100.0, joints=joints)
+    assert (out[side] == TORSO).all(), np.bincount(out[side], minlength=len(PARTS))
+
+
 def test_a_piece_of_the_background_taken_into_the_figure_is_left_out():
     """A patch of the wall beside a hand that the person mask took in (TikTok clip 0) is no part at all: it
     moved with the hand as a grey flag. A piece unlike the wall around it (a tail) still joins the figure."""

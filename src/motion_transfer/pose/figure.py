@@ -3,7 +3,8 @@
 The preflight runs :func:`find_figure` to advise, and the puppet engine rigs from the same :class:`Figure`
 instead of searching again. The search: MediaPipe on the image as it is and on copies that undo what hides a body
 from it (padded, a crop around the figure, the mirror image, greys, edge-preserving smoothing, rescaled,
-contrast-boosted) until two attempts agree, keeping the detection that best explains the figure's silhouette;
+contrast-boosted) until two attempts agree, keeping the detection that best explains the figure's silhouette,
+with its elbows moved to the ends of upper-arm tubes the model cut short (:mod:`.elbow_fit`);
 then, for characters the pose model cannot read (mascots, robots, animals, drawings), a humanoid skeleton
 fitted to the silhouette (from the image's transparency, a flat background colour, or GrabCut around a centred
 figure) when a head, two arms and a torso can be told apart in it.
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from .elbow_fit import fit_elbows
 from .estimator import detect_image
 from .silhouette import (
     border_alpha,
@@ -299,7 +301,7 @@ def detect_figure(image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None] 
             method += ", turned to face the viewer"
         figure = _figure_from(pose, method)
         if name == "as is" and _plain_person(pose):
-            return figure
+            return _elbows_on_arms(figure, image)
         agreed = any(_agree(figure, f) for f in found)
         found.append(figure)
         if agreed:
@@ -308,26 +310,43 @@ def detect_figure(image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None] 
         return None
     sil = silhouette()
     if sil is None:
-        return found[0]
+        return _elbows_on_arms(found[0], image)
     if all(_agree(found[0], f) for f in found[1:]):
-        return _torso_on_silhouette(found[0], sil)
+        return _elbows_on_arms(_torso_on_silhouette(found[0], sil), image, sil)
     bad = [silhouette_mismatch(sil, f.joints) + (BACK_VIEW_PENALTY if _from_behind(f) else 0.0) for f in found]
     # near ties go to the earlier attempt: the less altered copy of the picture
-    return _torso_on_silhouette(next(f for f, b in zip(found, bad, strict=True) if b <= min(bad) + TIE), sil)
+    best = next(f for f, b in zip(found, bad, strict=True) if b <= min(bad) + TIE)
+    return _elbows_on_arms(_torso_on_silhouette(best, sil), image, sil)
 
 
-def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
-    """A drawn character's detection with the hips of a body cut by the picture's bottom moved down to a usual
-    torso length below the shoulders (:func:`fit_torso`), its one-frame pose alike."""
-    joints = fit_torso(silhouette > 0.5, figure.joints)
-    if np.allclose(joints, figure.joints):
+def _with_joints(figure: Figure, joints: np.ndarray, how: str) -> Figure:
+    """``figure`` with its joints (and its one-frame pose's) replaced, ``how`` added to its method; itself when
+    nothing moved."""
+    if np.allclose(joints, figure.joints, equal_nan=True):
         return figure
     pose = figure.pose
     if pose is not None:
         body = pose.body.copy()
         body[0, :, :2] = joints.astype(body.dtype)
         pose = replace(pose, body=body)
-    return replace(figure, joints=joints, method=f"{figure.method}, hips placed from the silhouette", pose=pose)
+    return replace(figure, joints=joints, method=f"{figure.method}, {how}", pose=pose)
+
+
+def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
+    """A drawn character's detection with the hips of a body cut by the picture's bottom moved down to a usual
+    torso length below the shoulders (:func:`fit_torso`)."""
+    return _with_joints(figure, fit_torso(silhouette > 0.5, figure.joints), "hips placed from the silhouette")
+
+
+def _elbows_on_arms(figure: Figure, image: np.ndarray, silhouette: np.ndarray | None = None) -> Figure:
+    """A detection with elbows the pose model put part-way up an upper-arm tube moved to the tube's end
+    (:func:`fit_elbows`). Read within the pose model's person mask, and the rough silhouette when there is one:
+    each lets some background in, rarely the same."""
+    masks = [m > 0.5 for m in (figure.segmentation, silhouette) if m is not None]
+    if not masks:
+        return figure
+    mask = np.logical_and.reduce(masks)
+    return _with_joints(figure, fit_elbows(image, mask, figure.joints), "elbows placed at the arms' ends")
 
 
 def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:

@@ -247,7 +247,8 @@ def _attached_to(votes: np.ndarray, below_hips: bool | None = None, width: float
     touches the head and no arm (a shoulder pad or an arm thicker than usual touches the head too); the drape
     when it hangs beside the legs from the body (it touches a leg, hardly the arms, and the torso or the other
     leg too, or lies ``below_hips`` and is as thick as a tail: ``width`` its half-width, in shoulder widths) and
-    is no thin strip (the outline between the feet, not a cape); else the part it touches most."""
+    is no thin strip (the outline between the feet, not a cape); else the part it touches most, but the torso
+    rather than a leg above the hips."""
     share = np.bincount(votes, minlength=len(PARTS)) / len(votes)
     layer = np.bincount(LAYER_OF_PART, weights=share, minlength=len(LAYER_NAMES))
     arms = layer[LAYER_NAMES.index("arm_l")] + layer[LAYER_NAMES.index("arm_r")]
@@ -257,7 +258,13 @@ def _attached_to(votes: np.ndarray, below_hips: bool | None = None, width: float
     hangs = (bool(below_hips) and width >= TAIL) or max(share[PARTS.index("torso")], legs.min()) >= SHARED_RIM
     if legs.max() >= SHARED_RIM > arms and hangs and width >= THIN:
         return PARTS.index("drape")
-    return int(share.argmax())
+    part = int(share.argmax())
+    # above the hips, a piece the torso holds too is the body's side, not a leg's (a leg hangs from the hips):
+    # on a figure wider than a person (a robot's belly beside its arm tubes) it would swing out with the thigh
+    leg = LAYER_NAMES[LAYER_OF_PART[part]].startswith("leg_")
+    if leg and below_hips is False and share[PARTS.index("torso")] >= SHARED_RIM:
+        return PARTS.index("torso")
+    return part
 
 
 def _part_colours(labels: np.ndarray, lab_img: np.ndarray, open_: np.ndarray, core: np.ndarray) -> np.ndarray:
