@@ -34,6 +34,8 @@ UPRIGHT = 4.0  # a source above or below costs this many times one beside (scene
 PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background and of a textured one
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
+DISTINCT = 0.35  # a known pixel this much darker (log grey) than the rim around it mostly is: an object on the wall
+DARK_SPAN = 0.15  # "the rim around it": within about this much of the image's long side
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
@@ -59,6 +61,11 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     while max(H, W) * scales[-1] / 2 >= COARSEST:
         scales.append(scales[-1] / 2)
     rng = np.random.default_rng(0)
+    # the layout the copies follow and the shading they blend to: the surroundings spread smoothly; where they
+    # are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads as a
+    # blob), where they are textured, all of them (among leaves, dark and light alike are the texture)
+    textured = _textured(image, hole)[..., None]
+    target = textured * smooth_fill(image, ~hole) + (1 - textured) * plain_fill(image, hole)
     field = None
     for s in reversed(scales):
         size = (max(8, round(W * s)), max(8, round(H * s)))
@@ -70,20 +77,44 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
             return np.where(hole[..., None], np.clip(filled + 0.5, 0, 255), image).astype(np.uint8)
         if field is not None:
             field = cv2.resize(field, size, interpolation=cv2.INTER_NEAREST) * np.float32(size[0] / field.shape[1])
-        field = _search(img, small, source, field, rng, iterations=5 if field is None else 2)
+        layout = cv2.resize(target, size, interpolation=cv2.INTER_AREA)
+        field = _search(img, small, source, field, layout, rng, iterations=5 if field is None else 2)
     out = _copy(image, hole, field, top).astype(np.float32)
     # near the rim the broad shading follows the surroundings spread smoothly over the hole, so the copies meet
     # the seen background without a darker or lighter outline; deeper in, the copies keep their own brightness
     # (the smooth spread there is an average of everything around the hole, leaves and grass alike, and would
     # show as a muddy silhouette of the character); where the surroundings are plain (a wall, the sky) the smooth
     # spread is the fill, since copies of a gradient from elsewhere meet in steps
-    target = smooth_fill(image, ~hole)
     known = np.where(hole[..., None], target, image.astype(np.float32))
     ring = _rim_weight(hole, LAYOUT * max(H, W))[..., None]
     out += ring * _broad(known - out, LAYOUT * max(H, W))
-    textured = _textured(image, hole)[..., None]
     out = textured * out + (1 - textured) * target
     return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def plain_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxWxC float32: the surroundings spread smoothly over the hole, leaving out what is much darker than the
+    rest of the rim around it (a TV, a dark door frame, a shadow beside a plain wall).
+
+    A smooth average of all the surroundings (push-pull) spreads every dark object standing beside the hole
+    into a dark blob over the wall. Here the surroundings are spread once, broadly, as the colour the rim around
+    each place mostly has (its commonest tone, found by a mean shift); the known pixels much darker than that
+    count for little in the spread that fills the hole, so a dark object's share shrinks to a thin margin along
+    the rim."""
+    H, W = hole.shape
+    known = ~hole
+    grey = np.asarray(image, np.float32).mean(axis=2) if image.ndim == 3 else np.asarray(image, np.float32)
+    tone = np.log(grey + 16.0)
+    wide = DARK_SPAN * max(H, W)
+    # the tone most of the surroundings have: a mean shift from their average to their commonest tone (leaves
+    # with specks of sky are leaves; a wall with a TV on it is the wall)
+    vote = known.astype(np.float32)
+    for _ in range(4):
+        common = _broad(tone * vote, wide) / np.maximum(_broad(vote, wide), 1e-6)
+        vote = known * (np.exp(-(tone - common) ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
+    darker = np.maximum(common - tone, 0)
+    weight = known * (np.exp(-darker ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
+    return smooth_fill(image, weight)
 
 
 def _rim_weight(hole: np.ndarray, width: float) -> np.ndarray:
@@ -149,7 +180,7 @@ def _copy(image: np.ndarray, hole: np.ndarray, field: np.ndarray, scale: float) 
 
 
 def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.ndarray | None,
-            rng: np.random.Generator, iterations: int) -> np.ndarray:
+            layout: np.ndarray, rng: np.random.Generator, iterations: int) -> np.ndarray:
     """The offsets (HxWx2 float32, x then y; zero outside ``hole``) from each hole pixel of ``img`` to a pixel of
     ``source`` whose patch looks like its own, improving ``field`` (None: start from the hole's mirror image)."""
     h, w = hole.shape
@@ -163,7 +194,7 @@ def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.nda
         off = np.round(field[ys, xs]).astype(np.int64)
     fill = img.copy()
     if field is None:  # the layout to follow: the surroundings spread smoothly (light ceiling above, wall below)
-        fill[hole] = smooth_fill(img, ~hole)[hole]
+        fill[hole] = layout[hole]
     flat_img, flat_fill = img.reshape(-1, 3), fill.reshape(-1, 3)
     weight = np.where(hole, 0.5, 1.0).astype(np.float32).ravel()  # the fill so far counts less than what is seen
     far = np.float32((60.0 / max(h, w)) ** 2)  # a source across the whole image costs as much as 60 levels off
