@@ -142,3 +142,23 @@ def test_a_dark_object_beside_the_hole_is_not_spread_over_a_plain_wall():
     assert dark[hole & beyond].mean() < 0.01, f"{dark[hole & beyond].mean():.1%} of the wall is darkened by the TV"
     grey, wall_grey = out.mean(axis=2), background.astype(np.float32).mean(axis=2)
     assert np.abs(grey - wall_grey)[hole & beyond].mean() < 8
+
+
+def test_a_carved_frame_near_the_hole_is_not_copied_into_the_plain_wall_beside_it():
+    """A carved dark wooden frame a little way from the figure, a strip of plain wall between them: the wall
+    where the figure stood is plain wall (reading the whole neighbourhood as textured copied the frame's wood
+    into it, in blocks)."""
+    size = 480
+    rng = np.random.default_rng(11)
+    background = np.empty((size, size, 3), np.uint8)
+    background[:] = (225, 222, 210)
+    grain = cv2.GaussianBlur(rng.normal(0, 30, (size, 60)).astype(np.float32), (0, 0), 1.0)
+    wood = np.stack([120 + grain, 75 + 0.7 * grain, 40 + 0.4 * grain], axis=2)
+    background[:, 80:140] = np.clip(wood, 0, 255).astype(np.uint8)  # 15 pixels from the hole's rim
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    brown = np.abs(out - np.float32([225, 222, 210])).max(axis=2) > 40
+    assert brown[hole].mean() < 0.01, f"{brown[hole].mean():.1%} of the wall where the figure stood is wood"

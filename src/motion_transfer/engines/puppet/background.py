@@ -35,6 +35,7 @@ PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background a
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
 DISTINCT = 0.35  # a known pixel this much darker (log grey) than the rim around it mostly is: an object on the wall
+RIM = 0.01  # how textured the background is, is read this far out from the hole (times the long side)
 DARK_SPAN = 0.15  # "the rim around it": within about this much of the image's long side
 
 
@@ -136,10 +137,13 @@ def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
 
 def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """HxW float32 0..1: how textured the background around each hole pixel is (0: plain, 1: leaves, a floor's
-    pattern), from the fine detail of the visible pixels nearby, spread over the hole."""
+    pattern), from the fine detail of the visible pixels just outside it, spread over the hole. Only the rim
+    counts: a carved frame or a window a little further off, beside a strip of plain wall, does not make the
+    wall where the character stood textured (its copies would bring the frame's wood into the wall)."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
-    energy = _broad(smooth_fill(detail[..., None], ~hole)[..., 0], LAYOUT * max(hole.shape))
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= RIM * max(hole.shape))
+    energy = _broad(smooth_fill(detail[..., None], rim)[..., 0], LAYOUT * max(hole.shape))
     return np.clip((energy - PLAIN) / (BUSY - PLAIN), 0.0, 1.0).astype(np.float32)
 
 
