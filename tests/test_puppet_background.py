@@ -118,3 +118,47 @@ def test_the_fill_continues_each_band_of_the_scene_in_its_own_brightness():
         band[rows] = True
         inner, outer = grey[rim & band].mean(), grey[grown & ~hole & band].mean()
         assert abs(inner - outer) < 8, f"an outline at the rim: {inner:.0f} inside it, {outer:.0f} outside"
+
+
+def test_a_dark_object_beside_the_hole_is_not_spread_over_a_plain_wall():
+    """A dark TV on a plain light wall, touching the place where the figure stood: the wall where it stood is
+    the wall's colour (a smooth average of the surroundings spread the TV into a dark blob over it), and the
+    TV itself and the wall away from the hole are left as they are."""
+    size = 240
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    wall = np.stack([175 + 0.1 * ys, 165 + 0.1 * ys, 200 + 0.05 * xs], axis=2)
+    background = np.clip(wall, 0, 255).astype(np.uint8)
+    background[90:160, 10:100] = (22, 18, 30)  # the TV, its right edge just inside the figure's hole
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    away = ~cv2.dilate(hole.astype(np.uint8), None, iterations=8).astype(bool)
+    assert (out[away] == image[away]).all()
+    beyond = np.zeros_like(hole)
+    beyond[:, 110:] = True  # more than a few pixels from the TV's edge
+    dark = np.abs(out - background.astype(np.float32)).max(axis=2) > 40
+    assert dark[hole & beyond].mean() < 0.01, f"{dark[hole & beyond].mean():.1%} of the wall is darkened by the TV"
+    grey, wall_grey = out.mean(axis=2), background.astype(np.float32).mean(axis=2)
+    assert np.abs(grey - wall_grey)[hole & beyond].mean() < 8
+
+
+def test_a_carved_frame_near_the_hole_is_not_copied_into_the_plain_wall_beside_it():
+    """A carved dark wooden frame a little way from the figure, a strip of plain wall between them: the wall
+    where the figure stood is plain wall (reading the whole neighbourhood as textured copied the frame's wood
+    into it, in blocks)."""
+    size = 480
+    rng = np.random.default_rng(11)
+    background = np.empty((size, size, 3), np.uint8)
+    background[:] = (225, 222, 210)
+    grain = cv2.GaussianBlur(rng.normal(0, 30, (size, 60)).astype(np.float32), (0, 0), 1.0)
+    wood = np.stack([120 + grain, 75 + 0.7 * grain, 40 + 0.4 * grain], axis=2)
+    background[:, 80:140] = np.clip(wood, 0, 255).astype(np.uint8)  # 15 pixels from the hole's rim
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    brown = np.abs(out - np.float32([225, 222, 210])).max(axis=2) > 40
+    assert brown[hole].mean() < 0.01, f"{brown[hole].mean():.1%} of the wall where the figure stood is wood"

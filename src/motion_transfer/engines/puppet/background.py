@@ -34,6 +34,10 @@ UPRIGHT = 4.0  # a source above or below costs this many times one beside (scene
 PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background and of a textured one
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
+RIM = 0.01  # how textured the background is, is read this far out from the hole (times the long side)
+DISTINCT = 0.35  # a known pixel this much darker (log grey) than the tone most of the surroundings have is an object
+DARK_SPAN = 0.15  # "the surroundings" there: within about this much of the image's long side
+REACH = 0.015  # such an object goes on behind where the character stood over about this much of the long side
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
@@ -59,6 +63,12 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     while max(H, W) * scales[-1] / 2 >= COARSEST:
         scales.append(scales[-1] / 2)
     rng = np.random.default_rng(0)
+    # the layout the copies follow and the shading they blend to: the surroundings spread smoothly; where they
+    # are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads as a
+    # blob), where they are textured, all of them (among leaves, dark and light alike are the texture)
+    textured = _textured(image, hole)[..., None]
+    spread = smooth_fill(image, ~hole)
+    target = textured * spread + (1 - textured) * _plain_fill(image, hole, spread)
     field = None
     for s in reversed(scales):
         size = (max(8, round(W * s)), max(8, round(H * s)))
@@ -70,20 +80,45 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
             return np.where(hole[..., None], np.clip(filled + 0.5, 0, 255), image).astype(np.uint8)
         if field is not None:
             field = cv2.resize(field, size, interpolation=cv2.INTER_NEAREST) * np.float32(size[0] / field.shape[1])
-        field = _search(img, small, source, field, rng, iterations=5 if field is None else 2)
+        layout = cv2.resize(target, size, interpolation=cv2.INTER_AREA) if field is None else None
+        field = _search(img, small, source, field, layout, rng, iterations=5 if field is None else 2)
     out = _copy(image, hole, field, top).astype(np.float32)
     # near the rim the broad shading follows the surroundings spread smoothly over the hole, so the copies meet
     # the seen background without a darker or lighter outline; deeper in, the copies keep their own brightness
     # (the smooth spread there is an average of everything around the hole, leaves and grass alike, and would
     # show as a muddy silhouette of the character); where the surroundings are plain (a wall, the sky) the smooth
-    # spread is the fill, since copies of a gradient from elsewhere meet in steps
-    target = smooth_fill(image, ~hole)
+    # spread (without the dark objects) is the fill, since copies of a gradient from elsewhere meet in steps
     known = np.where(hole[..., None], target, image.astype(np.float32))
     ring = _rim_weight(hole, LAYOUT * max(H, W))[..., None]
     out += ring * _broad(known - out, LAYOUT * max(H, W))
-    textured = _textured(image, hole)[..., None]
     out = textured * out + (1 - textured) * target
     return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: the surroundings spread smoothly over the hole, leaving out, beyond a short margin, what
+    is much darker than the tone most of them have (a TV, a dark door frame beside a plain wall).
+
+    ``spread``: all the surroundings spread smoothly (push-pull), which turns every dark object standing beside
+    the hole into a dark blob over the wall. The commonest tone around each place is found by a mean shift; the
+    known pixels much darker than it count for little in a second spread, which fills the hole but for a margin
+    along the rim where the object goes on a little way behind where the character stood."""
+    H, W = hole.shape
+    known = ~hole
+    grey = image.astype(np.float32).mean(axis=2)
+    tone = np.log(grey + 16.0)
+    wide = DARK_SPAN * max(H, W)
+    # the tone most of the surroundings have: a mean shift from their average to their commonest tone (leaves
+    # with specks of sky are leaves; a wall with a TV on it is the wall)
+    vote = known.astype(np.float32)
+    for _ in range(4):
+        common = _broad(tone * vote, wide) / np.maximum(_broad(vote, wide), 1e-6)
+        vote = known * (np.exp(-(tone - common) ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
+    darker = np.maximum(common - tone, 0)
+    weight = known * (np.exp(-darker ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
+    # (a TV's edge is hidden by the arm in front of it, not cut off at it)
+    margin = np.exp(-ndimage.distance_transform_edt(hole) / (REACH * max(H, W))).astype(np.float32)[..., None]
+    return margin * spread + (1 - margin) * smooth_fill(image, weight)
 
 
 def _rim_weight(hole: np.ndarray, width: float) -> np.ndarray:
@@ -105,10 +140,13 @@ def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
 
 def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """HxW float32 0..1: how textured the background around each hole pixel is (0: plain, 1: leaves, a floor's
-    pattern), from the fine detail of the visible pixels nearby, spread over the hole."""
+    pattern), from the fine detail of the visible pixels just outside it, spread over the hole. Only the rim
+    counts: a carved frame or a window a little further off, beside a strip of plain wall, does not make the
+    wall where the character stood textured (its copies would bring the frame's wood into the wall)."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
-    energy = _broad(smooth_fill(detail[..., None], ~hole)[..., 0], LAYOUT * max(hole.shape))
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= RIM * max(hole.shape))
+    energy = _broad(smooth_fill(detail[..., None], rim)[..., 0], LAYOUT * max(hole.shape))
     return np.clip((energy - PLAIN) / (BUSY - PLAIN), 0.0, 1.0).astype(np.float32)
 
 
@@ -149,9 +187,10 @@ def _copy(image: np.ndarray, hole: np.ndarray, field: np.ndarray, scale: float) 
 
 
 def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.ndarray | None,
-            rng: np.random.Generator, iterations: int) -> np.ndarray:
+            layout: np.ndarray | None, rng: np.random.Generator, iterations: int) -> np.ndarray:
     """The offsets (HxWx2 float32, x then y; zero outside ``hole``) from each hole pixel of ``img`` to a pixel of
-    ``source`` whose patch looks like its own, improving ``field`` (None: start from the hole's mirror image)."""
+    ``source`` whose patch looks like its own, improving ``field`` (None: start from the hole's mirror image and
+    follow ``layout``, the hole's broad colours)."""
     h, w = hole.shape
     ys, xs = np.nonzero(hole)
     src_y, src_x = np.nonzero(source)
@@ -162,8 +201,8 @@ def _search(img: np.ndarray, hole: np.ndarray, source: np.ndarray, field: np.nda
     else:
         off = np.round(field[ys, xs]).astype(np.int64)
     fill = img.copy()
-    if field is None:  # the layout to follow: the surroundings spread smoothly (light ceiling above, wall below)
-        fill[hole] = smooth_fill(img, ~hole)[hole]
+    if layout is not None:  # the layout to follow: the surroundings spread smoothly (light ceiling above, wall below)
+        fill[hole] = layout[hole]
     flat_img, flat_fill = img.reshape(-1, 3), fill.reshape(-1, 3)
     weight = np.where(hole, 0.5, 1.0).astype(np.float32).ravel()  # the fill so far counts less than what is seen
     far = np.float32((60.0 / max(h, w)) ** 2)  # a source across the whole image costs as much as 60 levels off
