@@ -397,8 +397,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
-    # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
-    # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
+    # torso's main colours than the arm's own that are no shade of them, and colours like it common around it,
+    # is kept as it is (the torso under it looks the same; a sleeve's shadow on the shirt is the shirt in shade,
+    # and painted in the lit shirt's colour it stood out as a pale blob beside the sleeve, TikTok clip 4); the same sleeve lying across a bare belly, where nothing around looks
     # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
     # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
     # far around holds says little there); at the waist, never where nothing around has its colour (a sleeve
@@ -406,7 +407,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
-    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box])
              & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
     # below the chest a sleeve is kept only where the torso painted in would look like it too, and the torso
     # right along its edges has its colour: a black sleeve hanging over a bare waist beside a black cropped top,
@@ -495,18 +496,27 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
 
 
 def _shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): in RGB
-    a multiple of it (the same surface under less or more light), not another colour."""
+    """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): the same
+    surface under less or more light, not another colour. Either a multiple of it in RGB, or its hue and
+    saturation in Lab at another lightness: shade cast by skylight is bluer than the lit surface, off every
+    multiple of its colour (a sleeve's shadow on a light blue shirt, 17 RGB off), yet in Lab only its lightness
+    differs; taken for the arm's own colour, the shirt's print beside it read as blends of arm and shirt and
+    was painted over (TikTok clip 4)."""
     if not len(colours) or not len(centres):
         return np.zeros(len(colours), bool)
     px, cs = _rgb_of_lab(colours), _rgb_of_lab(centres)
     k = (px @ cs.T) / np.maximum((cs * cs).sum(axis=1), 1e-6)[None, :]
     off = np.linalg.norm(px[:, None, :] - k[..., None] * cs[None], axis=2)
-    return ((k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)).any(axis=1)
+    multiple = (k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)
+    ratio = colours[:, None, 0] / np.maximum(centres[None, :, 0], 1e-6)
+    hue = np.linalg.norm(colours[:, None, 1:] - centres[None, :, 1:], axis=2)
+    lit_apart = (ratio > SHADE_RANGE[0]) & (ratio < SHADE_RANGE[1]) & (hue < SHADE_AB)
+    return (multiple | lit_apart).any(axis=1)
 
 
-SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB) a shade of a colour may be
+SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB or Lab lightness) a shade of a colour may be
 SHADE_OFF = 12.0  # how far (RGB) from a multiple of a colour a shade of it may lie
+SHADE_AB = 6.0  # ... or how far from its hue and saturation (Lab a and b, OpenCV's 8-bit scale)
 
 
 def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
