@@ -728,3 +728,21 @@ def test_the_shirt_s_back_beside_a_bare_arm_under_a_sleeve_of_its_colour_is_the_
     assert (out[inner] == TORSO).mean() > 0.9, np.bincount(out[inner] + 1)
     assert (out[sleeve] == PARTS.index("l_upper_arm")).mean() > 0.95
 
+
+def test_a_piece_of_sleeve_kept_apart_from_the_top_of_its_colour_is_painted():
+    """Of the sleeve pixels the torso fill keeps as they are (they look like the black top), a piece lying on
+    the bare belly that touches the top nowhere is a shard of the sleeve, not the top showing through: it is
+    painted with the rest of the hole (left, it stayed beside the forearm at the hip as a black shard once
+    the arm moved, TikTok clip 0). A piece that goes on into the visible top of its colour stays."""
+    h, w = 120, 120
+    nearest = np.zeros((h, w), np.int64)  # main colour 0: the black top; 1: the bare belly
+    nearest[60:] = 1
+    visible = np.ones((h, w), bool)
+    kept = np.zeros((h, w), bool)
+    kept[50:70, 10:30] = True  # over the hem: goes on into the top
+    kept[85:95, 70:80] = True  # a black corner on the belly
+    visible[kept] = False
+    nearest[kept] = 0
+    cut = fill._cut_off_sleeve(kept, visible, nearest)
+    assert cut[85:95, 70:80].all()
+    assert not cut[50:70, 10:30].any()

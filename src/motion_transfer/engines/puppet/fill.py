@@ -420,6 +420,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
+    hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
@@ -427,9 +429,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
               & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
-    if shades.any():
-        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
-                                  avoid)
+    if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
+        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged & ~cut_off,
+                                  waist, avoid)
     value = base + _grain(crop, hole, kn)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
@@ -443,6 +445,24 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     return out, hidden
+
+
+def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) that
+    touch no ``visible`` torso pixel of their own main colour (``nearest``): a corner of a black sleeve between
+    the painted belly and the arm, kept because it looks like the black top, lay on the bare belly apart from
+    the top and stayed there as a black shard when the arm moved away (TikTok clip 0)."""
+    pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros(kept.shape, bool)
+    _, (iy, ix) = ndimage.distance_transform_edt(~kept, return_indices=True)
+    rim = visible & cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    ys, xs = np.nonzero(rim)
+    own = nearest[ys, xs] == nearest[iy[ys, xs], ix[ys, xs]]
+    attached = np.zeros(n + 1, bool)
+    attached[pieces[iy[ys, xs], ix[ys, xs]][own]] = True
+    attached[0] = True
+    return ~attached[pieces]
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
