@@ -746,3 +746,16 @@ def test_a_piece_of_sleeve_kept_apart_from_the_top_of_its_colour_is_painted():
     cut = fill._cut_off_sleeve(kept, visible, nearest)
     assert cut[85:95, 70:80].all()
     assert not cut[50:70, 10:30].any()
+
+
+def test_smooth_fill_spreads_more_than_four_channels_over_a_large_image():
+    """A torso of five main colours has five shares to spread, and on an image larger than the fill's working
+    size they are shrunk first (OpenCV's area shrink takes at most four channels: it raised on TikTok clip 5)."""
+    h, w = 700, 600
+    known = np.zeros((h, w), bool)
+    known[:, :300] = True
+    shares = np.zeros((h, w, 5), np.float32)
+    shares[..., 4] = 1.0
+    out = fill.smooth_fill(shares, known)
+    assert out.shape == (h, w, 5)
+    assert np.allclose(out[:, 400:, 4], 1.0, atol=1e-3) and np.allclose(out[..., :4], 0.0, atol=1e-3)

@@ -50,7 +50,11 @@ def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np
     colour = image.astype(np.float32)
     if s < 1:
         small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
-        small_c = cv2.resize(colour * k[..., None], size, interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
+        # (OpenCV shrinks at most 4 channels at a time: a torso of 5 main colours has 5 shares)
+        weighted = (colour * k[..., None]).reshape(h, w, -1)
+        small_c = np.dstack([cv2.resize(np.ascontiguousarray(weighted[..., i:i + 4]), size,
+                                        interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
+                             for i in range(0, weighted.shape[2], 4)])
         small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
         return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
     return _push_pull(colour, k)
