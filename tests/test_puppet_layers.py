@@ -399,3 +399,43 @@ def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
     dist = np.linalg.norm(out[under].astype(float) - shirt, axis=1)
     assert np.median(dist) < 15, f"under the arm: {np.median(out[under], axis=0)}, the shirt {shirt}"
     assert (np.linalg.norm(out[under].astype(float) - skin, axis=1) < 150).mean() < 0.01  # no streak of skin
+
+
+def test_a_print_beside_a_sleeve_in_bluish_shade_is_left_as_it_is():
+    """A light blue shirt with a print of white letters, its sleeve lying over the torso's side with a bluish
+    shadow along its inner edge (TikTok clip 4: skylight makes the shade bluer than the shirt, off every RGB
+    multiple of it, while in Lab only its lightness differs). The shadow is a shade of the shirt, not a colour of
+    the arm's own: the letters' anti-aliased outlines beside it are no blend of arm and shirt and stay as they
+    are (repainted, they made a pale blob beside the sleeve in every frame)."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    h, w = 400, 320
+    shirt, shadow = np.array([140, 161, 189]), np.array([76, 105, 131])
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (160, 50)
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 310), (205, 310)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (80, 200), (75, 290)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
+    image = np.full((h, w, 3), 40, np.uint8)
+    body = np.zeros((h, w), np.uint8)
+    cv2.rectangle(body, (95, 90), (225, 330), 1, -1)
+    image[body > 0] = shirt
+    image[140:170, 120:190] = (50, 66, 87)  # a navy band of the print above the letters
+    letters = np.zeros((h, w), np.uint8)
+    for x in range(150, 200, 14):
+        cv2.rectangle(letters, (x, 185), (x + 8, 215), 1, -1)
+    image[letters > 0] = (216, 232, 249)
+    arm = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(arm, np.int32([[205, 95], [245, 95], [250, 230], [212, 230]]), 1)
+    image[arm > 0] = shirt
+    inner_edge = (arm > 0) & (cv2.erode(arm, np.ones((1, 13), np.uint8)) == 0) & (np.arange(w)[None, :] < 220)
+    image[inner_edge] = shadow
+    image = cv2.GaussianBlur(image, (0, 0), 1.2)
+    labels = np.full((h, w), -1, np.int16)
+    labels[body > 0] = PARTS.index("torso")
+    labels[arm > 0] = PARTS.index("l_upper_arm")
+    out, _ = fill_hidden_torso(image, labels, joints)
+    outline = cv2.dilate(letters, None, iterations=3).astype(bool) & (arm == 0)
+    changed = np.abs(out.astype(int) - image.astype(int))[outline].sum(axis=1) > 10
+    assert changed.mean() < 0.003, f"{changed.sum()} pixels of the print's outline repainted"

@@ -51,7 +51,11 @@ def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np
     colour = image.astype(np.float32)
     if s < 1:
         small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
-        small_c = cv2.resize(colour * k[..., None], size, interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
+        # (OpenCV shrinks at most 4 channels at a time: a torso of 5 main colours has 5 shares)
+        weighted = (colour * k[..., None]).reshape(h, w, -1)
+        small_c = np.dstack([cv2.resize(np.ascontiguousarray(weighted[..., i:i + 4]), size,
+                                        interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
+                             for i in range(0, weighted.shape[2], 4)])
         small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
         return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
     return _push_pull(colour, k)
@@ -398,8 +402,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = np.linalg.norm(lab[box] - base_lab, axis=2)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
-    # torso's main colours than the arm's own, and colours like it common around it, is kept as it is (the
-    # torso under it looks the same); the same sleeve lying across a bare belly, where nothing around looks
+    # torso's main colours than the arm's own that are no shade of them, and colours like it common around it,
+    # is kept as it is (the torso under it looks the same; a sleeve's shadow on the shirt is the shirt in shade,
+    # and painted in the lit shirt's colour it stood out as a pale blob beside the sleeve, TikTok clip 4); the same sleeve lying across a bare belly, where nothing around looks
     # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
     # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
     # far around holds says little there); at the waist, never where nothing around has its colour (a sleeve
@@ -407,7 +412,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
-    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
+    alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box])
              & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
     # below the chest a sleeve is kept only where the torso painted in would look like it too, and the torso
     # right along its edges has its colour: a black sleeve hanging over a bare waist beside a black cropped top,
@@ -420,6 +425,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
+    hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
@@ -427,9 +434,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
               & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
-    if shades.any():
-        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged, waist,
-                                  avoid)
+    if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
+        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged & ~cut_off,
+                                  waist, avoid)
     value = base + _grain(crop, hole, kn)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
@@ -443,6 +450,24 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     return out, hidden
+
+
+def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) that
+    touch no ``visible`` torso pixel of their own main colour (``nearest``): a corner of a black sleeve between
+    the painted belly and the arm, kept because it looks like the black top, lay on the bare belly apart from
+    the top and stayed there as a black shard when the arm moved away (TikTok clip 0)."""
+    pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros(kept.shape, bool)
+    _, (iy, ix) = ndimage.distance_transform_edt(~kept, return_indices=True)
+    rim = visible & cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    ys, xs = np.nonzero(rim)
+    own = nearest[ys, xs] == nearest[iy[ys, xs], ix[ys, xs]]
+    attached = np.zeros(n + 1, bool)
+    attached[pieces[iy[ys, xs], ix[ys, xs]][own]] = True
+    attached[0] = True
+    return ~attached[pieces]
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
@@ -496,18 +521,27 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
 
 
 def _shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): in RGB
-    a multiple of it (the same surface under less or more light), not another colour."""
+    """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): the same
+    surface under less or more light, not another colour. Either a multiple of it in RGB, or its hue and
+    saturation in Lab at another lightness: shade cast by skylight is bluer than the lit surface, off every
+    multiple of its colour (a sleeve's shadow on a light blue shirt, 17 RGB off), yet in Lab only its lightness
+    differs; taken for the arm's own colour, the shirt's print beside it read as blends of arm and shirt and
+    was painted over (TikTok clip 4)."""
     if not len(colours) or not len(centres):
         return np.zeros(len(colours), bool)
     px, cs = _rgb_of_lab(colours), _rgb_of_lab(centres)
     k = (px @ cs.T) / np.maximum((cs * cs).sum(axis=1), 1e-6)[None, :]
     off = np.linalg.norm(px[:, None, :] - k[..., None] * cs[None], axis=2)
-    return ((k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)).any(axis=1)
+    multiple = (k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)
+    ratio = colours[:, None, 0] / np.maximum(centres[None, :, 0], 1e-6)
+    hue = np.linalg.norm(colours[:, None, 1:] - centres[None, :, 1:], axis=2)
+    lit_apart = (ratio > SHADE_RANGE[0]) & (ratio < SHADE_RANGE[1]) & (hue < SHADE_AB)
+    return (multiple | lit_apart).any(axis=1)
 
 
-SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB) a shade of a colour may be
+SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB or Lab lightness) a shade of a colour may be
 SHADE_OFF = 12.0  # how far (RGB) from a multiple of a colour a shade of it may lie
+SHADE_AB = 6.0  # ... or how far from its hue and saturation (Lab a and b, OpenCV's 8-bit scale)
 
 
 def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
