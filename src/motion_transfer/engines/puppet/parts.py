@@ -525,34 +525,22 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
             continue
         core = own & (d_torso > np.median(d_torso[own]))  # the arm's half away from the torso
         arm_c = np.median(labc[core], axis=0)
-        sleeved = True  # the sleeve covers the arm down to the part's start
         for part in parts:
             a, b = segs[part]
-            # the part's pixels of the torso's colour beside them: clearly another colour than the arm's (a black
-            # dress beside skin), not a darker shade of the arm's own (the shaded side of a black sleeve beside a
-            # black top)
-            ys, xs = np.nonzero((lab == PARTS.index(part)) & m)
-            c, by = labc[ys, xs], beside[ys, xs]
-            to_arm = np.linalg.norm(c - arm_c, axis=1)
-            like = ((np.linalg.norm(by - arm_c, axis=1) > RIM_APART) & (to_arm > RIM_APART)
-                    & (np.linalg.norm(c - by, axis=1) < 0.5 * to_arm))
-            # where the arm is that colour across most of its width from the shoulder on, it wears a sleeve of
-            # it: that is the arm's, the strip beside the bare arm below the sleeve's hem can go (a black sleeve
-            # over a bare arm, and below it the black shirt's back beside the arm in a side view, which had gone
-            # with the arm as a jagged black wedge behind the hip, TikTok clip 1: taken with the sleeve, the strip
-            # was kept lest the arm fall apart). A dress beginning below bare shoulders is no sleeve, however much
-            # of it the arm's cut took (TikTok clip 3)
-            sleeve = np.zeros(len(xs), bool)
-            if sleeved:
-                sleeve, sleeved = _sleeve_from_start(xs, ys, (a, b), like)
             u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
             if abs(float(u @ spine)) < ALONG_SIDE:
                 continue
-            take = np.zeros(lab.shape, bool)
-            take[ys, xs] = like & ~sleeve
-            take &= deep & ~inside & (d_torso <= band + 2)
-            if not take.any():
+            cand = (lab == PARTS.index(part)) & deep & ~inside & (d_torso <= band + 2)
+            if not cand.any():
                 continue
+            c = labc[cand]
+            to_arm = np.linalg.norm(c - arm_c, axis=1)
+            to_torso = np.linalg.norm(c - beside[cand], axis=1)
+            # clearly another colour (a black dress beside skin), not a darker shade of the arm's own (the
+            # shaded side of a black sleeve beside a black top)
+            apart = np.linalg.norm(beside[cand] - arm_c, axis=1) > RIM_APART
+            take = np.zeros(lab.shape, bool)
+            take[cand] = apart & (to_arm > RIM_APART) & (to_torso < 0.5 * to_arm)
             # only what joins the torso (no speck inside the arm), and never cutting the arm in two
             pieces, _ = ndimage.label(take | torso)
             take &= np.isin(pieces, np.unique(pieces[torso]))
@@ -560,23 +548,11 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
             strips, n = ndimage.label(take)
             sizes = ndimage.sum(take, strips, range(1, n + 1))
             take &= np.isin(strips, np.flatnonzero(np.asarray(sizes) >= (RIM_PIECE * sw) ** 2) + 1)
-            # with the figure's outline beyond it (left out above for its blend of the wall's colour)
-            take |= (cv2.dilate(take.astype(np.uint8), None, iterations=3).astype(bool) & m & ~deep
-                     & (lab == PARTS.index(part)))
-            # (the arm within the figure: the labels beyond it, cleared later, joined pieces of it through the
-            # background and cut nothing)
-            layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]]) & m
-            if _pieces(layer & ~take, RIM_PIECE * sw) > _pieces(layer, RIM_PIECE * sw):
+            layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]])
+            if ndimage.label(layer & ~take)[1] > ndimage.label(layer)[1]:
                 continue
             out[take] = torso_i
     return out
-
-
-def _pieces(mask: np.ndarray, side: float) -> int:
-    """How many pieces of ``mask`` are at least as large as a square ``side`` wide (a speck left between a
-    strip and the outline is no piece of the arm cut off: the layers' cleanup joins it to its neighbour)."""
-    pieces, n = ndimage.label(mask)
-    return int((np.asarray(ndimage.sum(mask, pieces, range(1, n + 1))) >= side ** 2).sum())
 
 
 STRIP_THICK = 0.06  # (shoulder widths) the thickest strip of the torso beyond an arm handed to it (half its width)
@@ -755,21 +731,6 @@ def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], 
     axis = np.bincount(bins[on_axis], minlength=SLEEVE_BINS)
     covered = np.bincount(bins[on_axis & shirt], minlength=SLEEVE_BINS)
     return (covered > 0.5 * np.maximum(axis, 1))[bins]
-
-
-def _sleeve_from_start(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray],
-                       shirt: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(per pixel (``xs``, ``ys``: a limb part's pixels) whether it lies in the sleeve that covers the part from
-    its bone's start (``seg``'s first end) on, whether that sleeve covers it to its end): the run of
-    cross-sections from the start most of whose pixels have the shirt's colour (``shirt``), up to the first that
-    does not (the hem)."""
-    a, b = seg
-    ab = b - a
-    t = np.clip(((xs - a[0]) * ab[0] + (ys - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
-    bins = np.minimum((t * SLEEVE_BINS).astype(int), SLEEVE_BINS - 1)
-    covered = np.bincount(bins[shirt], minlength=SLEEVE_BINS) > 0.5 * np.bincount(bins, minlength=SLEEVE_BINS)
-    run = np.cumprod(covered).astype(bool)
-    return run[bins], bool(run[-1])
 
 
 def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
