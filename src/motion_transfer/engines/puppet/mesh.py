@@ -241,11 +241,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if hand is None:
                 continue
             rig.meta["continued"].append(name)
-            # the drawn hand's fingers are rigged as a hand the image showed (the image shows none there)
+            # the drawn hand's fingers are rigged as a hand the image showed, where the hand model found none
+            # (one it found would be rigged from its own joints, and the drawn hand must be drawn at those)
             side = "left" if name == "arm_l" else "right"
-            shift = np.array([left, top], np.float64)
-            rig.drawn_hands[side] = replace(hand, joints=hand.joints - shift, elbow=hand.elbow - shift)
             if getattr(rig, f"{side}_hand") is None:
+                shift = np.array([left, top], np.float64)
+                rig.drawn_hands[side] = replace(hand, joints=hand.joints - shift, elbow=hand.elbow - shift)
                 setattr(rig, f"{side}_hand", rig.drawn_hands[side].joints.astype(np.float32))
     H, W = matte.shape
     ys, _ = np.nonzero(matte > 0.5)
