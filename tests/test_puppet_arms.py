@@ -826,3 +826,33 @@ def test_smooth_fill_spreads_more_than_four_channels_over_a_large_image():
     out = fill.smooth_fill(shares, known)
     assert out.shape == (h, w, 5)
     assert np.allclose(out[:, 400:, 4], 1.0, atol=1e-3) and np.allclose(out[..., :4], 0.0, atol=1e-3)
+
+
+def test_a_sleeve_cut_by_the_image_border_goes_on_as_wide_as_it_leaves_the_image():
+    """A sleeve the image's bottom edge cuts goes on past it as a tube as wide as the sleeve where its bone
+    leaves the image, in one piece: a flap of the sleeve lying along the border a little way off (a puffy
+    sleeve's edge, TikTok clip 5) used to go on too, as a strip hanging beside the arm."""
+    from scipy import ndimage
+
+    from motion_transfer.engines.puppet.fill import _continue_sleeve
+    from motion_transfer.engines.puppet.model import segment_distance
+
+    H, W, h = 150, 120, 90  # the image is the top 90 rows; below it the padding the sleeve goes on over
+    start, end = np.array([80.0, 10.0]), np.array([40.0, 120.0])
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    d = segment_distance(px, py, start, end)
+    inside = py < h
+    own = inside & (d < 12)
+    flap = inside & (py >= h - 8) & (px < 14)
+    own |= flap
+    image = np.zeros((H, W, 3), np.uint8)
+    image[own] = 200
+    image[flap] = 150
+    matte = own.astype(np.float32)
+    labels = np.where(own, PARTS.index("l_upper_arm"), -1).astype(np.int32)
+    drawn = _continue_sleeve(image, matte, labels, own, ~inside, (0, 0, W, h), start, end, 10.0,
+                             [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
+    assert drawn.sum() > 200
+    assert d[drawn].max() < 13, f"drawn {d[drawn].max():.0f} px from the bone; the sleeve is 12 wide"
+    assert ndimage.label(drawn, structure=np.ones((3, 3)))[1] == 1
+    assert np.abs(image[drawn].astype(int) - 200).max() <= 1  # in the sleeve's own colour, not the flap's

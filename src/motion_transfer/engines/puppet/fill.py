@@ -914,6 +914,8 @@ CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) t
 CUT_DARKER = 10.0  # ... unless it is this much darker (Lab lightness, 0..255) than the skin below the face
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
+SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...
+SLEEVE_WIDE = 90  # ... as this percentile of their distances from the bone
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:
@@ -964,10 +966,12 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
                      frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
                      parts: list[int]) -> np.ndarray:
     """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
-    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place): each pixel past the border
-    along the bone ``start`` -> ``end`` takes the mean of the sleeve's solid pixels it comes from, a few steps
-    back inside the image, up to a soft hem ``hem`` pixels past ``end``; labelled ``parts[0]`` before ``end``,
-    ``parts[1]`` past it. Returns the mask of the pixels drawn."""
+    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place), as a tube around the bone
+    ``start`` -> ``end`` as wide as the sleeve is at the border, up to a soft hem ``hem`` pixels past ``end``;
+    labelled ``parts[0]`` before ``end``, ``parts[1]`` past it. Each of its pixels takes the mean of the sleeve's
+    solid pixels it comes from a few steps back along the bone inside the image, or the nearest such colour.
+    Drawn wherever a pixel traced back to the sleeve, it came out as thin strips and loose flaps beside the
+    forearm (TikTok clip 5's puffy sleeves, cut at the elbow). Returns the mask of the pixels drawn."""
     x0, y0, w, h = frame
     bone = end - start
     length = float(np.linalg.norm(bone))
@@ -976,6 +980,25 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     u = bone / length
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
+    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=2).astype(bool)
+    inside = np.zeros((H, W), bool)
+    inside[y0:y0 + h, x0:x0 + w] = True
+    at_border = solid & ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
+    if at_border.sum() < 3:
+        return np.zeros(labels.shape, bool)
+    d_bone = segment_distance(px, py, start, end + max(hem, 1.0) * u)
+    # its width there is the width of the piece the bone leaves the image through (a flap of it lying along
+    # the border elsewhere would widen it into a cape)
+    pieces, _ = ndimage.label(at_border, structure=np.ones((3, 3)))
+    ys, xs = np.nonzero(at_border)
+    nearest = int(np.argmin(d_bone[ys, xs]))
+    at_border = pieces == pieces[ys[nearest], xs[nearest]]
+    radius = float(np.percentile(d_bone[at_border], SLEEVE_WIDE))
+    reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
+    ok = free & ~inside & (d_bone < radius) & (reach < max(hem, 1.0))
+    if ok.sum() < 20:
+        return np.zeros(labels.shape, bool)
     # how far back along the bone each pixel must go to be inside the image
     back = np.zeros((H, W), np.float32)
     for p, d, lo, hi in ((px, u[0], x0, x0 + w - 1), (py, u[1], y0, y0 + h - 1)):
@@ -983,30 +1006,28 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
             back = np.maximum(back, np.where(p > hi, (p - hi) / d, np.where(p < lo, (p - lo) / d, 0.0)))
         else:
             back = np.where((p > hi) | (p < lo), np.inf, back)
-    ok = free & np.isfinite(back) & (back > 0)
-    reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
-    ok &= reach < max(hem, 1.0)
-    if not ok.any():
-        return ok
-    # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
-    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=2).astype(bool)
+    back = np.where(np.isfinite(back) & (back > 0), back, np.inf)
     colour = np.zeros(image.shape, np.float32)
     count = np.zeros((H, W), np.float32)
     for step in (0.0, 3.0, 6.0):
-        sx = np.round(px - (back + step) * u[0]).astype(np.int32)
-        sy = np.round(py - (back + step) * u[1]).astype(np.int32)
-        inb = ok & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)
+        traced = ok & np.isfinite(back)
+        sx = np.round(px - np.where(traced, back + step, 0.0) * u[0]).astype(np.int32)
+        sy = np.round(py - np.where(traced, back + step, 0.0) * u[1]).astype(np.int32)
+        inb = traced & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)
         sx, sy = np.clip(sx, 0, W - 1), np.clip(sy, 0, H - 1)
         hit = inb & solid[sy, sx]
         colour[hit] += image[sy[hit], sx[hit]]
         count[hit] += 1
-    drawn = ok & (count > 0)
-    drawn = cv2.morphologyEx(drawn.astype(np.uint8), cv2.MORPH_OPEN, None).astype(bool)
-    if drawn.sum() < 20:
-        return np.zeros(labels.shape, bool)
-    image[drawn] = np.clip(colour[drawn] / count[drawn][:, None] + 0.5, 0, 255).astype(image.dtype)
+    seen = count > 0
+    if seen.any():
+        colour[seen] /= count[seen][:, None]
+        _, (iy, ix) = ndimage.distance_transform_edt(~seen, return_indices=True)
+        colour = colour[iy, ix]
+    else:
+        colour[:] = np.mean(image[at_border], axis=0)
+    image[ok] = np.clip(colour[ok] + 0.5, 0, 255).astype(image.dtype)
     # soft over the last stretch to its hem
-    start = 0.5 * hem - SLEEVE_SOFT
-    matte[drawn] = np.clip((max(hem, 1.0) - reach[drawn]) / (max(hem, 1.0) - start), 0.0, 1.0)
-    labels[drawn] = np.where(reach[drawn] < 0, parts[0], parts[1])
-    return drawn
+    first = 0.5 * hem - SLEEVE_SOFT
+    matte[ok] = np.clip((max(hem, 1.0) - reach[ok]) / (max(hem, 1.0) - first), 0.0, 1.0)
+    labels[ok] = np.where(reach[ok] < 0, parts[0], parts[1])
+    return ok
