@@ -606,7 +606,8 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     body_small, bt = on_grid(region, ix0, iy0)
     near_b = near[bt]
     # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
-    arm_colour = cv2.divide(cv2.GaussianBlur(tint, (0, 0), spread / step)[bt], cv2.merge([np.maximum(near_b, 1e-3)] * 3))
+    arm_colour = cv2.divide(cv2.GaussianBlur(tint, (0, 0), spread / step)[bt],
+                            cv2.merge([np.maximum(near_b, 1e-3)] * 3))
     apart = cv2.absdiff(arm_colour, body_small)
     alike = np.clip(1.0 - (apart[:, :, 0] + apart[:, :, 1] + apart[:, :, 2]) / CONTACT_ALIKE, 0.0, 1.0)
     yy = np.arange(bt[0].start, bt[0].stop)[:, None]  # (np.ogrid costs several times as much)
