@@ -439,3 +439,18 @@ def test_a_print_beside_a_sleeve_in_bluish_shade_is_left_as_it_is():
     outline = cv2.dilate(letters, None, iterations=3).astype(bool) & (arm == 0)
     changed = np.abs(out.astype(int) - image.astype(int))[outline].sum(axis=1) > 10
     assert changed.mean() < 0.003, f"{changed.sum()} pixels of the print's outline repainted"
+
+
+def test_lab_distance_is_numpys_norm_bit_for_bit():
+    """The rig's colour distances (fill.lab_distance) are the very floats np.linalg.norm gives, for a float32 or
+    float64 colour and for a colour per pixel: swapping one for the other must not move a single label."""
+    from motion_transfer.engines.puppet.fill import lab_distance
+
+    rng = np.random.default_rng(3)
+    image = (rng.random((61, 47, 3)) * 255).astype(np.uint8)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    for colour in (lab[5, 7], rng.random(3) * 255, lab[::-1]):
+        want = np.linalg.norm(lab - colour, axis=2)
+        got = lab_distance(lab, colour)
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want)

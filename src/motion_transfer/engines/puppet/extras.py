@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .fill import colour_distance, push_pull_fill, torso_colours
+from .fill import colour_distance, lab_distance, push_pull_fill, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
 from .morphology import dilate_in_box, grow_box
 
@@ -285,8 +285,8 @@ def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, la
     own (its main colours, Lab: a shaded tail is bright on top and dark below) than their part's
     (``part_colour``). A colour of less than a tenth of the piece (its outline) does not count."""
     own = _main_colours(lab_img[piece])
-    d_own = np.min([np.linalg.norm(lab_img - c, axis=2) for c in own], axis=0)
-    d_part = np.linalg.norm(lab_img - part_colour[np.clip(labels, 0, None)], axis=2)
+    d_own = np.min([lab_distance(lab_img, c) for c in own], axis=0)
+    d_part = lab_distance(lab_img, part_colour[np.clip(labels, 0, None)])
     like = open_ & (labels >= 0) & (d_own < 0.6 * d_part) & (d_own < 45.0)
     grown, _ = ndimage.label(like | piece, structure=np.ones((3, 3)))
     return np.isin(grown, np.unique(grown[piece])) & (like | piece)

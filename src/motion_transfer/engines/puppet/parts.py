@@ -13,6 +13,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
+from .fill import lab_distance
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .outlines import outlines_to_front
@@ -208,7 +209,7 @@ def _hands_before_legs(scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray,
                     continue
                 leg_colour = np.median(labc[own], axis=0)
                 here = contested & (leg_of == leg)
-                skin_like = np.linalg.norm(labc - skin, axis=2) < np.linalg.norm(labc - leg_colour, axis=2)
+                skin_like = lab_distance(labc, skin) < lab_distance(labc, leg_colour)
                 contested &= ~here | skin_like
         # by a clear margin: the layer borders' watershed floods only the uncertain pixels
         scores[hand][contested] = leg_best[contested] - HAND_MARGIN * sw
@@ -470,8 +471,8 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if labc is not None and near.sum() > 20:
             arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
             if np.linalg.norm(arm_c - body_c) > DISTINCT_DELTA_E:
-                d_arm = np.linalg.norm(labc - arm_c, axis=2)
-                d_body = np.linalg.norm(labc - body_c, axis=2)
+                d_arm = lab_distance(labc, arm_c)
+                d_body = lab_distance(labc, body_c)
                 gained &= d_arm < d_body
                 lost &= d_body < d_arm
         idx = np.array([PARTS.index(p) for p in parts])

@@ -597,15 +597,19 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     a = np.zeros(size[::-1], np.float32)
     a[at] = a_small
     tint = np.zeros(size[::-1] + (3,), np.float32)
-    np.multiply(colour_small, a_small[..., None], out=tint[at])
+    # per channel with OpenCV on three equal planes: numpy's broadcast over a last axis of three (and its sum
+    # over it, below) cost several times as much on these small grids, for the same floats
+    tint[at] = cv2.multiply(colour_small, cv2.merge([a_small] * 3))
     near = cv2.GaussianBlur(a, (0, 0), spread / step)
     # from here on only the cells over the body count (the shadow is nothing elsewhere): the band's arm colour,
     # likeness and distance from the shoulder are worked out there alone
     body_small, bt = on_grid(region, ix0, iy0)
     near_b = near[bt]
     # the arm's colour next to each pixel of the band (its nearby pixels' mean), against the body's there
-    arm_colour = cv2.GaussianBlur(tint, (0, 0), spread / step)[bt] / np.maximum(near_b, 1e-3)[..., None]
-    alike = np.clip(1.0 - cv2.absdiff(arm_colour, body_small).sum(axis=2) / CONTACT_ALIKE, 0.0, 1.0)
+    arm_colour = cv2.divide(cv2.GaussianBlur(tint, (0, 0), spread / step)[bt],
+                            cv2.merge([np.maximum(near_b, 1e-3)] * 3))
+    apart = cv2.absdiff(arm_colour, body_small)
+    alike = np.clip(1.0 - (apart[:, :, 0] + apart[:, :, 1] + apart[:, :, 2]) / CONTACT_ALIKE, 0.0, 1.0)
     yy = np.arange(bt[0].start, bt[0].stop)[:, None]  # (np.ogrid costs several times as much)
     xx = np.arange(bt[1].start, bt[1].stop)[None, :]
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
@@ -626,4 +630,4 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     if len(rows):
         box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
         part = region[box]
-        part[...] = (part * (1.0 - shadow[box])[..., None]).astype(np.uint8)
+        part[...] = (part * cv2.merge([1.0 - shadow[box]] * 3)).astype(np.uint8)
