@@ -706,3 +706,23 @@ def test_the_face_of_many_frames_at_once_is_the_face_of_each_frame(monkeypatch):
     for t in list(range(T - 1, -1, -1)) + [7, 1, 13]:
         backward.apply(t)
         assert np.array_equal(backward.texture, frames[t]), t
+
+
+def test_a_strangers_head_turns_from_the_actors_usual_pose_not_from_its_first_frame():
+    """A stranger's image shows its own head's pose: the actor's head turn is measured from the actor's usual
+    pose (like its expression), not from its first frame. An actor caught nodding 12 degrees in the first
+    frame, and upright after it, pitched every other character's face 12 degrees all clip long (TikTok clip
+    0's dancer: 15 degrees as she faced the camera, leaning in, at the end)."""
+    from motion_transfer.engines.puppet.face import face_drive, turn_rotation
+
+    _, _, faces = _talk()
+    upright = faces[0]
+    c = upright.mean(axis=0)
+    nodded = (upright - c) @ turn_rotation(np.zeros(1), np.array([12.0]))[0].T + c
+    assert abs(fm.head_angles(nodded)[1] - fm.head_angles(upright)[1]) > 10
+    clip = np.stack([nodded] + [upright] * 9)
+    typical = face_drive(clip, with_expression=False, neutral="typical")
+    assert np.abs(typical.turn[1:]).max() < 1.0
+    assert abs(typical.turn[0, 1]) > 10
+    first = face_drive(clip, with_expression=False, neutral="first")  # the image is that first frame
+    assert np.abs(first.turn[1:, 1]).min() > 10

@@ -185,3 +185,24 @@ def test_a_body_cut_just_under_the_hips_continues_its_clothes_instead_of_drawing
     assert not np.isin(rig.labels, [PARTS.index(p) for p in ("l_upper_leg", "r_upper_leg")]).any()
     body = next(layer for layer in rig.layers if layer.name == "body")
     assert body.vertices[:, 1].max() > bottom + 0.2 * (hips - shoulders)
+
+
+def test_a_portrait_moved_down_keeps_its_head_in_view_when_the_actor_ducks_to_the_bottom_edge(portrait):
+    """A portrait is moved down and zoomed so its chest cut stays out of view. An actor who then ducks until her
+    face is near the frame's bottom edge (TikTok clip 0's last frames) took the moved-down head out of view,
+    leaving the top of its hair; the head stays in view there, and the cut stays hidden."""
+    track = _track("closeup")
+    T = len(track)
+    duck = np.clip((np.arange(T) - (T - 8)) / 4.0, 0.0, 1.0)  # the last 8 frames: down, held
+    track.body[:, :, 1] += (duck * (0.8 * H - track.body[:, :11, 1].mean(axis=1)))[:, None]
+    motion = retarget(track, portrait.rest_pose(), "video", W, H)
+    raw = motion.joints[:, -1, 1].copy()
+    assert raw.max() < 0.85 * H  # the actor's (and the retargeted) head stays in the frame
+    cut = body_cut(portrait)
+    framed = reframe(portrait, motion)
+    assert framed.zoom > 1.1 or framed.shift > 0.1 * H
+    framed.apply(motion)
+    centre = motion.joints[:, -1, 1]
+    assert (centre < H - 0.5 * (centre - head_top(portrait, motion))).all()  # at least its upper half in view
+    assert (centre <= np.maximum(raw, H - (centre - head_top(portrait, motion))) + 0.02 * H).all()
+    assert np.mean(cut_rows(portrait, motion, cut) >= 0.92 * H - 1) >= 0.9

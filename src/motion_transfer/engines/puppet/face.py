@@ -332,8 +332,9 @@ def _hold(x: np.ndarray, valid: np.ndarray) -> np.ndarray:
 
 @dataclass
 class FaceDrive:
-    """Per frame what the actor's face does, relative to its first seen frame: ``rotation`` [T, 3, 3] the
-    head's yaw and pitch (no roll); ``expression`` [T, 468, 3] aligned motion in face sizes (mesh only);
+    """Per frame what the actor's face does, relative to its neutral (see :func:`face_drive`): ``rotation``
+    [T, 3, 3] the head's yaw and pitch (no roll); ``expression`` [T, 468, 3] aligned motion in face sizes
+    (mesh only);
     ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip
     gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees);
     ``turn`` [T, 2] the yaw and pitch ``rotation`` turns by (degrees)."""
@@ -364,11 +365,11 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
                fps: float = 30.0) -> FaceDrive | None:
     """The actor's face motion from the track's face mesh [T, 468, 3] at ``fps``; None when no face was seen.
     ``neutral``:
-    what the expression is measured from: "first", the first seen frame (the image is that frame: it shows
-    that expression already), or "typical", the actor's usual face (each landmark's median over the clip, and
-    the median eye and mouth opening): a stranger's image shows its own resting face, and measured from a
-    first frame caught pursing the lips or winking, the actor's ordinary face would widen the character's
-    mouth or open its eye all clip long."""
+    what the expression and the head's turn are measured from: "first", the first seen frame (the image is
+    that frame: it shows that expression already), or "typical", the actor's usual face (each landmark's
+    median over the clip, the median eye and mouth opening and head angles): a stranger's image shows its own
+    resting face, and measured from a first frame caught pursing the lips or winking, the actor's ordinary
+    face would widen the character's mouth or open its eye all clip long."""
     valid = np.isfinite(track_face).all(axis=(1, 2))
     if not valid.any():
         return None
@@ -380,7 +381,10 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
         return x[0] if neutral == "first" else np.median(x[valid], axis=0)
 
     ang = fm.head_angles(f)
-    turn = np.clip(ang[:, :2] - ang[0, :2], -MAX_TURN, MAX_TURN)
+    # the head turns from the neutral's angles too: a stranger's image shows its own head's pose, not the
+    # actor's first frame's (TikTok clip 0's dancer looks 8 degrees further down there than usual: measured
+    # from it, another character's face was pitched 15 degrees as she faced the camera, leaning in, at the end)
+    turn = np.clip(ang[:, :2] - ref(ang[:, :2]), -MAX_TURN, MAX_TURN)
     # lids: the actor's eye opening between its open eye (a high percentile over the clip, so a first frame
     # caught mid-blink does not set it) and a closed one, which the face model reads as ~30 % of open
     eyes = fm.eye_opening(f)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
 from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J
@@ -33,6 +34,9 @@ HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a sha
 # guessed just inside the edge of a body cut at mid-thigh (a detector squashes the missing legs into the
 # image) has no leg below it to show
 KNEE_MARGIN = 0.25
+# the shift and zoom never take the head lower than the actor's, and out of the frame: where they would (an actor
+# ducking to the frame's bottom edge), the character is raised back, eased in and out over this many seconds
+LIFT_EASE_S = 0.07
 
 
 def _torso_length(rig: Rig) -> float:
@@ -100,17 +104,22 @@ def head_top(rig: Rig, motion: Motion) -> np.ndarray:
 @dataclass
 class Reframe:
     """How the output is framed: the character moved down by ``shift`` output
-    pixels (its head comes into view as its cut goes out; the background stays), then the whole output (and,
+    pixels (its head comes into view as its cut goes out; the background stays), less ``lift`` [T] (None: 0)
+    in the frames where that would take its head out of the frame below, then the whole output (and,
     through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``."""
 
     zoom: float = 1.0
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(2))
     shift: float = 0.0
+    lift: np.ndarray | None = None
 
     def apply(self, motion: Motion) -> None:
         """Reframe ``motion`` in place."""
+        down = np.full(len(motion), self.shift, np.float32)
+        if self.lift is not None:
+            down -= self.lift.astype(np.float32)
         for pts in (motion.joints, motion.left_hand, motion.right_hand):
-            pts[..., 1] += np.float32(self.shift)
+            pts[..., 1] += down.reshape((-1,) + (1,) * (pts.ndim - 2))
         if self.zoom <= 1.0 + 1e-3:
             return
         zoom, a = self.zoom, self.anchor.astype(np.float32)
@@ -146,9 +155,47 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     little into the frame where the clothes continue past it, not where it runs through thighs
     (:func:`cut_room`). First the character moves further down, as far as its head's top is still above the
     frame (a portrait's big head placed where a small-headed actor's was): that hides the cut and brings the
-    head into view; the rest is a zoom about the top of the head's path, so the head stays in view."""
+    head into view; the rest is a zoom about the top of the head's path, so the head stays in view.
+
+    Then, frame by frame, the head is kept from going lower than the actor's and out of the frame below: an
+    actor who ducks until her face reaches the bottom edge (TikTok clip 0's last frames) took the moved-down
+    character's head out of view, leaving the top of its hair at the bottom edge; there the character is raised
+    back (:func:`head_lift`), as far as its cut stays hidden."""
     if len(motion) == 0:
         return Reframe()
+    framed = _framed(rig, motion)
+    framed.lift = head_lift(rig, motion, framed)
+    return framed
+
+
+def head_lift(rig: Rig, motion: Motion, framed: Reframe) -> np.ndarray | None:
+    """[T] output pixels to raise the character by, after ``framed``'s shift and zoom of ``motion`` (not yet
+    applied), so that its head's centre is no lower than the lower of where the motion puts it and one head
+    (centre to top) above the frame's bottom edge; never so far that its cut comes into view (where the shift
+    kept it out). None when no frame needs it."""
+    a, zoom = float(framed.anchor[1]), framed.zoom
+    centre = motion.joints[:, -1, 1].astype(np.float64)
+    radius = centre - head_top(rig, motion)
+    lowest = np.maximum(motion.out_h - zoom * radius, centre)  # the head's centre, after the reframing
+
+    def shift_for(final: np.ndarray, rows: np.ndarray) -> np.ndarray:  # the shift that takes rows to final
+        return (final - a) / zoom + a - rows
+
+    most = np.minimum(framed.shift, shift_for(lowest, centre))
+    cut = body_cut(rig)
+    if cut is not None:
+        hidden = shift_for((1.0 - cut_room(rig)) * motion.out_h, cut_rows(rig, motion, cut))
+        most = np.maximum(most, np.minimum(framed.shift, hidden))
+    lift = framed.shift - most
+    if not (lift > 0.5).any():
+        return None
+    ease = max(1.0, LIFT_EASE_S * motion.fps)
+    lift = gaussian_filter1d(maximum_filter1d(lift, 2 * round(ease) + 1, mode="nearest"), ease, mode="nearest")
+    return np.maximum(lift, 0.0)
+
+
+def _framed(rig: Rig, motion: Motion) -> Reframe:
+    """:func:`reframe`'s shift and zoom, for the whole clip."""
     room = HEAD_ROOM * motion.out_h
     top = head_top(rig, motion)
     larger = max(float(motion.proportions.get("head", 1.0)), 1.0)
