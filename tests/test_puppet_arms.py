@@ -842,7 +842,7 @@ def _side_view(sleeve_to: int | None):
     axis_of = {p: _seg_dist(px, py, *segs[p]) for p in segs}
     radii = {"l_upper_arm": 24.0, "l_lower_arm": 20.0}
     arm = (np.abs(px - 150) < 22) & (py >= 95) & (py < 300)
-    back = body & (px < 128) & (py >= 180) & (py < 230)  # the top's back beyond the arm, labelled as the arm
+    back = body & (px < 128) & (py >= 160) & (py < 215)  # the top's back beyond the arm, labelled as the arm
     image = np.zeros((h, w, 3), np.float64)
     image[body] = top
     image[arm] = skin

@@ -580,25 +580,22 @@ def shirt_beside_bare_arm(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray,
     Only for an arm whose upper arm starts with a sleeve of the torso's colour (the colour along its bone at
     the shoulder) and is bare further down: a bare arm against a dress of its own (TikTok clip 2: a grey slip
     dress, the arms bare from the shoulder) keeps its cut, whose shaded side handed to the torso stayed behind
-    the moving arm and frayed the hem. Per cross-section of each arm bone, the pixels of the shirt's colour
-    further out than the skin on their side go, in pieces joined to the torso, never cutting the arm apart."""
+    the moving arm and frayed the hem. Per cross-section of the upper arm's bone, the pixels of the shirt's
+    colour further out than the skin on their side go, in pieces joined to the torso, never cutting the arm
+    apart. (The forearm's are left alone: by the image's border, where TikTok character 1's forearm is cut, they
+    tipped the pieces near the hand into the hand's layer, which drew them as a black square on the wrist.)"""
     labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     out = lab.copy()
     for side in ("l", "r"):
-        upper, lower = f"{side}_upper_arm", f"{side}_lower_arm"
+        upper = f"{side}_upper_arm"
         if upper not in radii or torso.sum() < 20:
             continue
         colours = _sleeve_and_skin(lab, labc, m, torso, segs[upper], axis_of[upper], radii[upper], upper)
         if colours is None:
             continue
-        sleeve_c, skin_c = colours
-        take = np.zeros(lab.shape, bool)
-        for part in (upper, lower):
-            if part in radii:
-                take |= _shirt_beyond_skin(lab, labc, m, segs[part], axis_of[part], radii[part], part,
-                                           sleeve_c, skin_c, hem=part == upper)
+        take = _shirt_beyond_skin(lab, labc, m, segs[upper], axis_of[upper], radii[upper], upper, *colours)
         if not take.any():
             continue
         # in pieces joined to the torso (the body beyond the arm), not specks inside the arm
@@ -645,9 +642,9 @@ def _sleeve_and_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, torso: np
 
 
 def _shirt_beyond_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, seg: tuple, axis_d: np.ndarray,
-                       r: float, part: str, sleeve_c: np.ndarray, skin_c: np.ndarray, hem: bool) -> np.ndarray:
-    """The pixels of a bare limb part (below the sleeve's hem when ``hem``) of the sleeve's colour that lie further
-    out from the bone, per cross-section, than the skin on their side of it."""
+                       r: float, part: str, sleeve_c: np.ndarray, skin_c: np.ndarray) -> np.ndarray:
+    """The pixels of an upper arm below its sleeve's hem, of the sleeve's colour, that lie further out from the
+    bone, per cross-section, than the skin on their side of it."""
     own = (lab == PARTS.index(part)) & m
     ys, xs = np.nonzero(own)
     take = np.zeros(lab.shape, bool)
@@ -659,11 +656,10 @@ def _shirt_beyond_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, seg: tu
     skin = d_skin < 0.5 * d_sleeve
     shirt = (d_sleeve < 0.5 * d_skin) & (d_skin > RIM_APART)
     bins = _bins_along(xs, ys, seg)
-    if hem:  # below the run of sleeved cross-sections from the shoulder
-        on_axis = axis_d[ys, xs] < 0.5 * r
-        covered = (np.bincount(bins[on_axis & ~skin], minlength=SLEEVE_BINS)
-                   > 0.5 * np.maximum(np.bincount(bins[on_axis], minlength=SLEEVE_BINS), 1))
-        shirt &= ~np.cumprod(covered).astype(bool)[bins]
+    on_axis = axis_d[ys, xs] < 0.5 * r  # below the run of sleeved cross-sections from the shoulder
+    covered = (np.bincount(bins[on_axis & ~skin], minlength=SLEEVE_BINS)
+               > 0.5 * np.maximum(np.bincount(bins[on_axis], minlength=SLEEVE_BINS), 1))
+    shirt &= ~np.cumprod(covered).astype(bool)[bins]
     a, b = seg
     u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     q = (xs - a[0]) * -u[1] + (ys - a[1]) * u[0]  # across the bone
