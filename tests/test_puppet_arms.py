@@ -13,8 +13,8 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (label_parts, one_piece_per_layer, smooth_arm_outlines,
-                                                  strips_beyond_arms)
+from motion_transfer.engines.puppet.parts import (REACH, _within_reach, label_parts, one_piece_per_layer,
+                                                  shirt_beside_bare_arm, smooth_arm_outlines, strips_beyond_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -856,3 +856,80 @@ def test_a_sleeve_cut_by_the_image_border_goes_on_as_wide_as_it_leaves_the_image
     assert d[drawn].max() < 13, f"drawn {d[drawn].max():.0f} px from the bone; the sleeve is 12 wide"
     assert ndimage.label(drawn, structure=np.ones((3, 3)))[1] == 1
     assert np.abs(image[drawn].astype(int) - 200).max() <= 1  # in the sleeve's own colour, not the flap's
+
+
+def _side_view(sleeve_to: int | None):
+    """A side view in a dark top, the near arm hanging in front of the body, bare below a sleeve of the top's
+    colour down to row ``sleeve_to`` (None: bare from the shoulder, as under a slip dress), and beyond the arm
+    the strip of the top's back that the cut gave to the arm (labels, image, matte, segments, axis distances,
+    radii, the strip)."""
+    h, w = 360, 260
+    top, skin = np.array([30, 25, 28]), np.array([230, 160, 110])
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    body = (px >= 100) & (px < 230) & (py >= 90) & (py < 330)
+    segs = {"l_upper_arm": (np.array([150.0, 100.0]), np.array([150.0, 220.0])),
+            "l_lower_arm": (np.array([150.0, 220.0]), np.array([150.0, 300.0]))}
+    axis_of = {p: _seg_dist(px, py, *segs[p]) for p in segs}
+    radii = {"l_upper_arm": 24.0, "l_lower_arm": 20.0}
+    arm = (np.abs(px - 150) < 22) & (py >= 95) & (py < 300)
+    back = body & (px < 128) & (py >= 160) & (py < 215)  # the top's back beyond the arm, labelled as the arm
+    image = np.zeros((h, w, 3), np.float64)
+    image[body] = top
+    image[arm] = skin
+    if sleeve_to is not None:
+        image[arm & (py < sleeve_to)] = top + 4
+    image = cv2.GaussianBlur(image, (0, 0), 0.8).astype(np.uint8)
+    m = body | arm
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    lab[(arm | back) & (py < 220)] = PARTS.index("l_upper_arm")
+    lab[(arm | back) & (py >= 220)] = PARTS.index("l_lower_arm")
+    return lab, image, m, segs, axis_of, radii, back
+
+
+def test_the_top_s_back_beside_a_bare_arm_below_a_sleeve_of_its_colour_is_the_top_s():
+    """Side view, black T-shirt, the near arm bare below a black sleeve (TikTok character 1): the strip of the
+    shirt's back beyond the bare arm, inside the arm's tube, swung with the arm as a black wedge beside the hip.
+    No pixel of the shirt's colour beyond the bare skin is the arm's; the sleeve and the skin stay the arm's."""
+    lab, image, m, segs, axis_of, radii, back = _side_view(sleeve_to=140)
+    out = shirt_beside_bare_arm(lab, image, m, segs, axis_of, radii, 100.0)
+    arm_parts = [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")]
+    inner = back & (np.mgrid[0:360, 0:260][1] >= 103)  # (the outline's pixels blend the wall)
+    assert (out[inner] == TORSO).mean() > 0.95, np.bincount(out[inner] + 1)
+    arm = np.isin(lab, arm_parts) & ~back
+    assert np.isin(out[arm], arm_parts).mean() > 0.99  # the sleeve and the bare arm
+
+
+def test_a_bare_arm_against_a_dark_dress_without_sleeves_keeps_its_cut():
+    """The same arm bare from the shoulder (a slip dress, TikTok clip 2): the dress beside it is no strip below
+    a sleeve's hem. Handed to the torso, the dress's shaded side beside the forearm stayed behind when the arm
+    moved and frayed the hem."""
+    lab, image, m, segs, axis_of, radii, _ = _side_view(sleeve_to=None)
+    out = shirt_beside_bare_arm(lab, image, m, segs, axis_of, radii, 100.0)
+    assert (out == lab).all()
+
+
+def test_a_forearm_s_pixels_beyond_its_reach_go_to_no_limb_that_does_not_reach_them():
+    """A hanging forearm in a wide sleeve, its bone off the sleeve's middle (a poorly seen wrist: TikTok clip
+    0), with another forearm crossing above it and a thigh beside it. Its rim beyond its reach went to the part
+    with the best score, the crossing forearm or the thigh, though neither reaches it, and swung with them as
+    black hooks beside the hip. It goes to the body; the rim within the crossing forearm's reach goes to it."""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    r = 10.0
+    segs = {"r_lower_arm": ((100.0, 60.0), (100.0, 160.0)), "l_lower_arm": ((40.0, 52.0), (160.0, 52.0))}
+    axis_of = {p: _seg_dist(px, py, *segs[p]) for p in segs}
+    radii = {"r_lower_arm": r, "l_lower_arm": r}
+    scores = np.full((len(PARTS), h, w), np.inf, np.float32)
+    scores[TORSO] = 40.0  # the body's quad far away
+    for p in segs:
+        scores[PARTS.index(p)] = axis_of[p] - r
+    scores[PARTS.index("r_upper_leg")] = _seg_dist(px, py, (150.0, 150.0), (150.0, 199.0)) - 25.0
+    lab = np.full((h, w), -1, np.int16)
+    sleeve = (np.abs(px - 95) < 22) & (py >= 60) & (py < 160)
+    lab[sleeve] = PARTS.index("r_lower_arm")
+    out = _within_reach(lab, scores, axis_of, radii)
+    far = sleeve & (axis_of["r_lower_arm"] > REACH["lower_arm"] * r)
+    assert far.sum() > 300
+    crossing = far & (axis_of["l_lower_arm"] <= REACH["lower_arm"] * r)
+    assert crossing.sum() > 20 and (out[crossing] == PARTS.index("l_lower_arm")).all()
+    assert (out[far & ~crossing] == TORSO).all(), np.bincount(out[far & ~crossing] + 1)

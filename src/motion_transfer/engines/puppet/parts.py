@@ -147,6 +147,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     if small is not None:
         lab = rim_to_torso(lab, small, m, segs, quad, sw)
+        lab = shirt_beside_bare_arm(lab, small, m, segs, axis_of, radii, sw)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
@@ -402,8 +403,15 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
     """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
     over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
     then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
-    their trousers and skirts: those move with them.)"""
+    their trousers and skirts: those move with them.)
+
+    Another arm or a leg takes such a pixel only where it reaches it (within that arm's own reach, the leg's
+    radius); else it goes to the body or the rest of its own arm. A hanging forearm's sleeve is wider than the
+    tube round a poorly seen bone (TikTok clip 0: the right forearm down the hip, its wrist guessed): handed to
+    the part with the best score, its rim went to the forearm crossing above it and to the thigh, neither of
+    which reaches it, and swung with them as black hooks beside the hip."""
     out = lab.copy()
+    body = [PARTS.index(p) for p in ("torso", "head")]
     for part, r in radii.items():
         if part[2:] not in REACH:
             continue
@@ -414,7 +422,15 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
         far = mine & (axis_of[part] > REACH[part[2:]] * r)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
-            out[far] = others[np.argmin(scores[others][:, far], axis=0)]
+            s = scores[others][:, far]
+            for k, o in enumerate(others):  # another layer's limb only where it reaches the pixel
+                if o in body or LAYER_OF_PART[o] == LAYER_OF_PART[pi]:
+                    continue
+                other = PARTS[o]
+                reach = (axis_of[other][far] <= REACH[other[2:]] * radii[other]
+                         if other[2:] in REACH and other in radii else s[k] < 0)
+                s[k][~reach] = np.inf
+            out[far] = others[np.argmin(s, axis=0)]
     return out
 
 
@@ -554,6 +570,123 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
                 continue
             out[take] = torso_i
     return out
+
+
+def shirt_beside_bare_arm(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: dict, axis_of: dict,
+                          radii: dict, sw: float) -> np.ndarray:
+    """Below the hem of a short sleeve of the shirt's colour, the arm is bare skin across its width: the shirt's
+    pixels beyond the skin, on the far side of it from the bone, are the body seen beside the arm, not the arm,
+    and go to the torso. A side view in a black T-shirt (TikTok character 1): the shirt's back beside the bare
+    upper arm fell within the arm's tube and swung with it, a black wedge with a jagged end beside the hip.
+    Only for an arm whose upper arm starts with a sleeve of the torso's colour (the colour along its bone at
+    the shoulder) and is bare further down: a bare arm against a dress of its own (TikTok clip 2: a grey slip
+    dress, the arms bare from the shoulder) keeps its cut, whose shaded side handed to the torso stayed behind
+    the moving arm and frayed the hem. Per cross-section of the upper arm's bone, the pixels of the shirt's
+    colour further out than the skin on their side go, in pieces joined to the torso, never cutting the arm
+    apart. (The forearm's are left alone: by the image's border, where TikTok character 1's forearm is cut, they
+    tipped the pieces near the hand into the hand's layer, which drew them as a black square on the wrist.)"""
+    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    torso_i = PARTS.index("torso")
+    torso = (lab == torso_i) & m
+    out = lab.copy()
+    for side in ("l", "r"):
+        upper = f"{side}_upper_arm"
+        if upper not in radii or torso.sum() < 20:
+            continue
+        colours = _sleeve_and_skin(lab, labc, m, torso, segs[upper], axis_of[upper], radii[upper], upper)
+        if colours is None:
+            continue
+        take = _shirt_beyond_skin(lab, labc, m, segs[upper], axis_of[upper], radii[upper], upper, *colours)
+        if not take.any():
+            continue
+        # in pieces joined to the torso (the body beyond the arm), not specks inside the arm
+        pieces, n = ndimage.label(take)
+        by_torso = cv2.dilate(torso.astype(np.uint8), None, iterations=1).astype(bool)
+        sizes = np.asarray(ndimage.sum(take, pieces, range(1, n + 1)))
+        joined = np.zeros(n + 1, bool)
+        joined[np.unique(pieces[take & by_torso])] = True
+        take &= np.isin(pieces, np.flatnonzero(joined[1:] & (sizes >= (RIM_PIECE * sw) ** 2)) + 1)
+        layer = np.isin(out, [PARTS.index(p) for p in LAYERS[f"arm_{side}"]]) & m
+        if not take.any() or _pieces(layer & ~take, RIM_PIECE * sw) > _pieces(layer, RIM_PIECE * sw):
+            continue
+        out[take] = torso_i
+    return out
+
+
+def _sleeve_and_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, torso: np.ndarray, seg: tuple,
+                     axis_d: np.ndarray, r: float, part: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(the sleeve's colour, the bare arm's colour) of an upper arm (Lab) that starts with a sleeve of the
+    torso's colour at the shoulder and is bare below its hem; None for any other arm (bare from the shoulder,
+    sleeved down to the elbow, or in a sleeve of a colour of its own)."""
+    ys, xs = np.nonzero((lab == PARTS.index(part)) & m & (axis_d < 0.5 * r))
+    if len(ys) < 20:
+        return None
+    bins = _bins_along(xs, ys, seg)
+    c = labc[ys, xs]
+    first = bins == 0
+    if first.sum() < 3:
+        return None
+    sleeve_c = np.median(c[first], axis=0)
+    near = torso & (cv2.dilate((lab == PARTS.index(part)).astype(np.uint8), None, iterations=3) > 0)
+    if near.sum() < 10 or np.linalg.norm(np.median(labc[near], axis=0) - sleeve_c) > DISTINCT_DELTA_E:
+        return None
+    bare = np.linalg.norm(c - sleeve_c, axis=1) > RIM_APART
+    if bare.sum() < 10:
+        return None
+    skin_c = np.median(c[bare], axis=0)
+    covered = (np.bincount(bins[~bare], minlength=SLEEVE_BINS)
+               > 0.5 * np.maximum(np.bincount(bins, minlength=SLEEVE_BINS), 1))
+    run = np.cumprod(covered).astype(bool)
+    if not run[0] or run[-1]:
+        return None
+    return sleeve_c, skin_c
+
+
+def _shirt_beyond_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, seg: tuple, axis_d: np.ndarray,
+                       r: float, part: str, sleeve_c: np.ndarray, skin_c: np.ndarray) -> np.ndarray:
+    """The pixels of an upper arm below its sleeve's hem, of the sleeve's colour, that lie further out from the
+    bone, per cross-section, than the skin on their side of it."""
+    own = (lab == PARTS.index(part)) & m
+    ys, xs = np.nonzero(own)
+    take = np.zeros(lab.shape, bool)
+    if len(ys) < 20:
+        return take
+    c = labc[ys, xs]
+    d_sleeve = np.linalg.norm(c - sleeve_c, axis=1)
+    d_skin = np.linalg.norm(c - skin_c, axis=1)
+    skin = d_skin < 0.5 * d_sleeve
+    shirt = (d_sleeve < 0.5 * d_skin) & (d_skin > RIM_APART)
+    bins = _bins_along(xs, ys, seg)
+    on_axis = axis_d[ys, xs] < 0.5 * r  # below the run of sleeved cross-sections from the shoulder
+    covered = (np.bincount(bins[on_axis & ~skin], minlength=SLEEVE_BINS)
+               > 0.5 * np.maximum(np.bincount(bins[on_axis], minlength=SLEEVE_BINS), 1))
+    shirt &= ~np.cumprod(covered).astype(bool)[bins]
+    a, b = seg
+    u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    q = (xs - a[0]) * -u[1] + (ys - a[1]) * u[0]  # across the bone
+    reach = np.zeros((2, SLEEVE_BINS))  # per side of the bone and cross-section, how far out the skin goes
+    np.maximum.at(reach[0], bins[skin & (q > 0)], q[skin & (q > 0)])
+    np.maximum.at(reach[1], bins[skin & (q < 0)], -q[skin & (q < 0)])
+    pos = q > 0
+    beyond = np.where(pos, q, -q) > np.where(pos, reach[0][bins], reach[1][bins])
+    skinned = np.where(pos, reach[0][bins], reach[1][bins]) > 0.25 * r  # skin on that side to be beyond
+    take[ys, xs] = shirt & beyond & skinned
+    return take
+
+
+def _bins_along(xs: np.ndarray, ys: np.ndarray, seg: tuple) -> np.ndarray:
+    """The cross-section of ``seg`` (one of SLEEVE_BINS along it) each pixel lies in."""
+    a, b = seg
+    ab = b - a
+    t = np.clip(((xs - a[0]) * ab[0] + (ys - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
+    return np.minimum((t * SLEEVE_BINS).astype(int), SLEEVE_BINS - 1)
+
+
+def _pieces(mask: np.ndarray, side: float) -> int:
+    """How many pieces of ``mask`` are at least as large as a square ``side`` wide (a speck left between a
+    strip and the outline is no piece of the arm cut off: the layers' cleanup joins it to its neighbour)."""
+    pieces, n = ndimage.label(mask)
+    return int((np.asarray(ndimage.sum(mask, pieces, range(1, n + 1))) >= side ** 2).sum())
 
 
 STRIP_THICK = 0.06  # (shoulder widths) the thickest strip of the torso beyond an arm handed to it (half its width)
