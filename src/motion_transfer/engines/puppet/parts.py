@@ -401,7 +401,9 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
     """Arm pixels further from their bone than an arm is thick go to the best other part. Where an arm lies
     over clothes of its own colour there is no edge to cut along and the borders found are noise; the arm is
     then the tube around its bone (a clean outline), and what lay beyond it stays with the body. (Legs keep
-    their trousers and skirts: those move with them.)"""
+    their trousers and skirts: those move with them.) A pixel whose best other part is of the arm itself stays
+    where it was: nothing outside the arm claims it (a drawn arm's thick outline, fingers past the knuckles),
+    and handed to the arm's other end it would move with that end's bone, torn from its own part."""
     out = lab.copy()
     for part, r in radii.items():
         if part[2:] not in REACH:
@@ -413,7 +415,8 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
         far = mine & (axis_of[part] > REACH[part[2:]] * r)
         if far.any():
             others = np.array([i for i in range(len(PARTS)) if i != pi and np.isfinite(scores[i]).any()])
-            out[far] = others[np.argmin(scores[others][:, far], axis=0)]
+            best = others[np.argmin(scores[others][:, far], axis=0)]
+            out[far] = np.where(LAYER_OF_PART[best] == LAYER_OF_PART[pi], pi, best)
     return out
 
 
