@@ -292,6 +292,22 @@ def test_a_drawn_arm_is_meshed_whole_fingertips_and_outline(characters):
         assert len(tips) > 50 and share > 0.98, f"the {side} fingertips: {share:.2f} in the hand"
 
 
+def test_a_limb_carries_no_rim_of_the_old_background(characters):
+    """The fox's limbs are drawn on a cream backdrop; the outermost pixel of their dark outline is half cream
+    (anti-aliasing) though the matte counts it in. Kept as it was, it drew a pale seam along the arm wherever the
+    arm moved over the body; the layer takes the rim's colour from further in and its softness into its alpha."""
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["fox"]
+    rig = rig_character(c.image)
+    inside = cv2.erode(c.mask("left_arm").astype(np.uint8), None, iterations=3).astype(bool)
+    palest = np.percentile(cv2.cvtColor(c.image, cv2.COLOR_RGB2LAB)[:, :, 0][inside], 99)
+    for layer in (layer for layer in rig.layers if layer.name.startswith(("arm", "leg"))):
+        light = cv2.cvtColor(np.ascontiguousarray(layer.texture[:, :, :3]), cv2.COLOR_RGB2LAB)[:, :, 0]
+        pale = (layer.texture[:, :, 3] >= 128) & (light > palest + 30)
+        assert pale.sum() < 20, f"{layer.name}: {int(pale.sum())} solid pixels paler than the limb's own colours"
+
+
 @pytest.mark.parametrize("kind", ["cluttered", "coffee"])
 def test_a_picture_with_no_figure_gets_the_rig_file_error(kind):
     from motion_transfer.engines.puppet import rig_character
