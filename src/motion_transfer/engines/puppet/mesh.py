@@ -6,7 +6,9 @@ neighbour's colour when the layer moves. The body layer also covers the torso hi
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
 torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
-top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
+top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
+rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
+softness into the alpha.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
