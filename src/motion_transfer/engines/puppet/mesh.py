@@ -6,7 +6,9 @@ neighbour's colour when the layer moves. The body layer also covers the torso hi
 image (inside the shoulder-hip quadrilateral, or enclosed by the torso's own outline), painted in from the
 torso's own pixels. Where the character is cut by the image border, the body continues past it: below and to
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
-top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque.
+top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
+rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
+softness into the alpha.
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -184,6 +186,35 @@ def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.nda
     return verts[used], remap[tris].astype(np.int32), vert_bone[used]
 
 
+RIM = 2.0  # (pixels) the figure's outermost pixels, which mix its colours with the image's old background
+RIM_CONTRAST = 30.0  # (RGB) a figure's colour this far from the background beside it tells how much of each a pixel is
+
+
+def _rim_cover(image: np.ndarray, matte: np.ndarray):
+    """(HxW bool: the figure's rim, a function: the rim's colour under the figure -> HxW coverage).
+
+    The image's outermost pixels of the figure are mixed with the backdrop behind it (anti-aliasing, a hard
+    matte's edge): kept in the layer they drew a pale seam along a drawn arm's outline wherever the arm moved
+    over the body. The layer takes the rim's colours from further in, and its coverage from how far each rim
+    pixel's colour lies from the backdrop's (the nearest pixel outside the figure) towards the figure's own, so
+    the soft edge stays soft. Where the two colours are too alike to tell, the matte alone says."""
+    outside = matte < 0.05
+    rim = (cv2.distanceTransform((matte >= 0.5).astype(np.uint8), cv2.DIST_L2, 3) <= RIM) & ~outside
+    if not outside.any() or not rim.any():
+        return np.zeros(matte.shape, bool), lambda inner: np.ones(matte.shape, np.float32)
+    _, (oy, ox) = ndimage.distance_transform_edt(~outside, return_indices=True)
+    back = image[oy, ox].astype(np.float32)
+    pixel = image.astype(np.float32)
+
+    def cover(inner: np.ndarray) -> np.ndarray:
+        span = inner.astype(np.float32) - back
+        length2 = (span ** 2).sum(axis=2)
+        share = ((pixel - back) * span).sum(axis=2) / np.maximum(length2, 1.0)
+        return np.where(length2 >= RIM_CONTRAST ** 2, np.clip(share, 0.0, 1.0), 1.0).astype(np.float32)
+
+    return rim, cover
+
+
 def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     """(left, top, right, bottom) pixels to continue the character past each image border it touches."""
     H, W = matte.shape
@@ -284,13 +315,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         texture = texture_full[y0:y1, x0:x1]
         # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
         # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
-        # the matte's soft edge gets the same colours (no halo of the image's old background)
-        solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
+        # the matte's soft edge and the figure's rim get the same colours (no halo of the image's old background)
+        rim, rim_alpha = _rim_cover(texture, mat)
+        solid = core & (mat >= 0.85) & ~rim
+        if not solid.any():
+            solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
-        texture = texture[iy, ix]
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
-        alpha = mat * ramp
+        alpha = np.minimum(mat, np.where(rim, rim_alpha(texture[iy, ix]), 1.0)) * ramp
+        texture = texture[iy, ix]
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)

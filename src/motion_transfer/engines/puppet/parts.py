@@ -409,7 +409,10 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
     radius); else it goes to the body or the rest of its own arm. A hanging forearm's sleeve is wider than the
     tube round a poorly seen bone (TikTok clip 0: the right forearm down the hip, its wrist guessed): handed to
     the part with the best score, its rim went to the forearm crossing above it and to the thigh, neither of
-    which reaches it, and swung with them as black hooks beside the hip."""
+    which reaches it, and swung with them as black hooks beside the hip. A pixel whose best other part is of
+    the arm itself stays where it was: nothing outside the arm claims it (a drawn arm's thick outline, fingers
+    past the knuckles), and handed to the arm's other end it would move with that end's bone, torn from its
+    own part."""
     out = lab.copy()
     body = [PARTS.index(p) for p in ("torso", "head")]
     for part, r in radii.items():
@@ -430,7 +433,8 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
                 reach = (axis_of[other][far] <= REACH[other[2:]] * radii[other]
                          if other[2:] in REACH and other in radii else s[k] < 0)
                 s[k][~reach] = np.inf
-            out[far] = others[np.argmin(s, axis=0)]
+            best = others[np.argmin(s, axis=0)]
+            out[far] = np.where(LAYER_OF_PART[best] == LAYER_OF_PART[pi], pi, best)
     return out
 
 
