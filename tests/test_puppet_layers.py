@@ -454,3 +454,46 @@ def test_lab_distance_is_numpys_norm_bit_for_bit():
         got = lab_distance(lab, colour)
         assert got.dtype == want.dtype
         assert np.array_equal(got, want)
+
+
+def test_a_speck_of_the_hand_label_up_the_forearm_leaves_no_hole_in_its_mesh():
+    """Triangles joining the forearm and the hand far from the wrist are dropped (a hand folded against the
+    forearm must not drag it along), but a speck of the hand's label up the forearm, enclosed by it, parts
+    nothing: dropped, it left a hole in the forearm (TikTok clip 1, a dark square near the wrist). A seam
+    across the arm far from the wrist, from outline to outline, is still dropped."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from motion_transfer.engines.puppet.mesh import _split_folds, triangulate
+    from motion_transfer.pose.skeleton import J
+
+    H, W = 300, 200
+    joints = np.zeros((33, 2))
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (60.0, 20.0), (140.0, 20.0)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (80.0, 150.0), (120.0, 150.0)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (100.0, 40.0), (100.0, 240.0)
+    for k in ("left_index", "left_pinky", "left_thumb"):
+        joints[J[k]] = (100.0, 280.0)
+    py, px = np.mgrid[0:H, 0:W]
+    arm = (np.abs(px - 100) < 20) & (py >= 40) & (py < 290)
+    labels = np.where(arm, PARTS.index("l_lower_arm"), -1).astype(np.int32)
+    labels[arm & (py >= 240)] = PARTS.index("l_hand")
+    speck = (np.abs(px - 100) < 8) & (np.abs(py - 120) < 8)
+    labels[speck] = PARTS.index("l_hand")
+    verts, tris = triangulate(arm, 6.0)
+
+    def covered(v, t, x, y):
+        P = v[t]
+
+        def side(a, b):
+            return (b[:, 0] - a[:, 0]) * (y - a[:, 1]) - (b[:, 1] - a[:, 1]) * (x - a[:, 0])
+
+        s1, s2, s3 = side(P[:, 0], P[:, 1]), side(P[:, 1], P[:, 2]), side(P[:, 2], P[:, 0])
+        return bool((((s1 >= 0) & (s2 >= 0) & (s3 >= 0)) | ((s1 <= 0) & (s2 <= 0) & (s3 <= 0))).any())
+
+    v, t, _ = _split_folds("arm_l", verts, tris, labels, joints)
+    assert all(covered(v, t, x, y) for x in (95, 100, 105) for y in (115, 120, 125))
+    labels[arm & (py >= 120) & (py < 240)] = PARTS.index("l_hand")  # a seam right across, far from the wrist
+    v, t, _ = _split_folds("arm_l", verts, tris, labels, joints)
+    joined = coo_matrix((np.ones(3 * len(t)), (t.ravel(), np.roll(t, 1, axis=1).ravel())), shape=(len(v),) * 2)
+    assert connected_components(joined, directed=False)[0] == 2  # the forearm above the seam, the rest below

@@ -23,6 +23,8 @@ from dataclasses import replace
 import cv2
 import numpy as np
 from scipy import ndimage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
@@ -179,7 +181,7 @@ def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.nda
         across = (lo == b - 1) & (hi == b)
         far = np.linalg.norm(cen - j, axis=1) > 2.5 * JOINT_RADIUS[name] * sw
         keep &= ~(across & far)
-    tris = tris[keep]
+    tris = tris[keep | _enclosed(tris, ~keep)]
     used = np.unique(tris)
     remap = -np.ones(len(verts), np.int64)
     remap[used] = np.arange(len(used))
@@ -213,6 +215,34 @@ def _rim_cover(image: np.ndarray, matte: np.ndarray):
         return np.where(length2 >= RIM_CONTRAST ** 2, np.clip(share, 0.0, 1.0), 1.0).astype(np.float32)
 
     return rim, cover
+
+
+def _enclosed(tris: np.ndarray, dropped: np.ndarray) -> np.ndarray:
+    """[M] bool: the ``dropped`` triangles of pieces (joined by shared edges) that reach nowhere near the mesh's
+    outline. A fold's seam runs from outline to outline, so dropping it parts the two limbs; a piece enclosed
+    by kept triangles parts nothing and would only leave a hole (the hand's label reaching up the forearm
+    away from the wrist: TikTok clip 1's forearm showed a dark square near the wrist)."""
+    out = np.zeros(len(tris), bool)
+    if not dropped.any():
+        return out
+    edges = np.sort(np.concatenate([tris[:, [0, 1]], tris[:, [1, 2]], tris[:, [2, 0]]]), axis=1)
+    key = edges[:, 0].astype(np.int64) * (int(tris.max()) + 1) + edges[:, 1]
+    _, inverse, uses = np.unique(key, return_inverse=True, return_counts=True)
+    tri_edges = inverse.reshape(3, -1).T  # [M, 3] each triangle's edges
+    on_outline = (uses[tri_edges] == 1).any(axis=1)
+    # the dropped triangles' pieces: joined where two of them share an edge
+    ids = np.flatnonzero(dropped)
+    e = tri_edges[ids].ravel()
+    owner = np.repeat(np.arange(len(ids)), 3)
+    order = np.argsort(e, kind="stable")
+    same = e[order][1:] == e[order][:-1]
+    a, b = owner[order][1:][same], owner[order][:-1][same]
+    graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(ids), len(ids)))
+    _, piece = connected_components(graph, directed=False)
+    touches = np.zeros(piece.max() + 1, bool)
+    np.logical_or.at(touches, piece, on_outline[ids])
+    out[ids] = ~touches[piece]
+    return out
 
 
 def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
