@@ -1015,11 +1015,10 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
             back = np.maximum(back, np.where(p > hi, (p - hi) / d, np.where(p < lo, (p - lo) / d, 0.0)))
         else:
             back = np.where((p > hi) | (p < lo), np.inf, back)
-    back = np.where(np.isfinite(back) & (back > 0), back, np.inf)
+    traced = ok & np.isfinite(back) & (back > 0)
     colour = np.zeros(image.shape, np.float32)
     count = np.zeros((H, W), np.float32)
     for step in (0.0, 3.0, 6.0):
-        traced = ok & np.isfinite(back)
         sx = np.round(px - np.where(traced, back + step, 0.0) * u[0]).astype(np.int32)
         sy = np.round(py - np.where(traced, back + step, 0.0) * u[1]).astype(np.int32)
         inb = traced & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)

@@ -192,29 +192,31 @@ RIM = 2.0  # (pixels) the figure's outermost pixels, which mix its colours with 
 RIM_CONTRAST = 30.0  # (RGB) a figure's colour this far from the background beside it tells how much of each a pixel is
 
 
-def _rim_cover(image: np.ndarray, matte: np.ndarray):
-    """(HxW bool: the figure's rim, a function: the rim's colour under the figure -> HxW coverage).
-
-    The image's outermost pixels of the figure are mixed with the backdrop behind it (anti-aliasing, a hard
-    matte's edge): kept in the layer they drew a pale seam along a drawn arm's outline wherever the arm moved
-    over the body. The layer takes the rim's colours from further in, and its coverage from how far each rim
-    pixel's colour lies from the backdrop's (the nearest pixel outside the figure) towards the figure's own, so
-    the soft edge stays soft. Where the two colours are too alike to tell, the matte alone says."""
+def _rim(matte: np.ndarray) -> np.ndarray:
+    """HxW bool: the figure's rim, its outermost pixels (within RIM of the matte's edge, and its soft ones),
+    which mix its colours with the image's old background (anti-aliasing, a hard matte's edge); none where
+    the matte shows no background beside the figure."""
     outside = matte < 0.05
-    rim = (cv2.distanceTransform((matte >= 0.5).astype(np.uint8), cv2.DIST_L2, 3) <= RIM) & ~outside
-    if not outside.any() or not rim.any():
-        return np.zeros(matte.shape, bool), lambda inner: np.ones(matte.shape, np.float32)
+    if not outside.any():
+        return np.zeros(matte.shape, bool)
+    return (cv2.distanceTransform((matte >= 0.5).astype(np.uint8), cv2.DIST_L2, 3) <= RIM) & ~outside
+
+
+def _rim_cover(image: np.ndarray, inner: np.ndarray, matte: np.ndarray) -> np.ndarray:
+    """HxW: how much of each pixel of ``image`` is the figure (colour ``inner``, taken from further in) rather
+    than the backdrop behind it (the nearest pixel outside the figure): where along the line between the two
+    its colour lies. Kept as it was in the layer, the rim drew a pale seam along a drawn arm's outline wherever
+    the arm moved over the body; its colours come from further in and this coverage keeps the soft edge soft.
+    Where the two colours are too alike to tell, 1 (the matte alone says)."""
+    outside = matte < 0.05
+    if not outside.any():
+        return np.ones(matte.shape, np.float32)
     _, (oy, ox) = ndimage.distance_transform_edt(~outside, return_indices=True)
     back = image[oy, ox].astype(np.float32)
-    pixel = image.astype(np.float32)
-
-    def cover(inner: np.ndarray) -> np.ndarray:
-        span = inner.astype(np.float32) - back
-        length2 = (span ** 2).sum(axis=2)
-        share = ((pixel - back) * span).sum(axis=2) / np.maximum(length2, 1.0)
-        return np.where(length2 >= RIM_CONTRAST ** 2, np.clip(share, 0.0, 1.0), 1.0).astype(np.float32)
-
-    return rim, cover
+    span = inner.astype(np.float32) - back
+    length2 = (span ** 2).sum(axis=2)
+    share = ((image.astype(np.float32) - back) * span).sum(axis=2) / np.maximum(length2, 1.0)
+    return np.where(length2 >= RIM_CONTRAST ** 2, np.clip(share, 0.0, 1.0), 1.0).astype(np.float32)
 
 
 def _enclosed(tris: np.ndarray, dropped: np.ndarray) -> np.ndarray:
@@ -346,15 +348,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
         # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
         # the matte's soft edge and the figure's rim get the same colours (no halo of the image's old background)
-        rim, rim_alpha = _rim_cover(texture, mat)
+        rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
         if not solid.any():
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
-        alpha = np.minimum(mat, np.where(rim, rim_alpha(texture[iy, ix]), 1.0)) * ramp
-        texture = texture[iy, ix]
+        inner = texture[iy, ix]
+        alpha = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0)) * ramp
+        texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)

@@ -634,7 +634,7 @@ def _sleeve_and_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, torso: np
     near = torso & (cv2.dilate((lab == PARTS.index(part)).astype(np.uint8), None, iterations=3) > 0)
     if near.sum() < 10 or np.linalg.norm(np.median(labc[near], axis=0) - sleeve_c) > DISTINCT_DELTA_E:
         return None
-    bare = np.linalg.norm(c - sleeve_c, axis=1) > RIM_APART
+    bare = lab_distance(c, sleeve_c) > RIM_APART
     if bare.sum() < 10:
         return None
     skin_c = np.median(c[bare], axis=0)
@@ -656,8 +656,8 @@ def _shirt_beyond_skin(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, seg: tu
     if len(ys) < 20:
         return take
     c = labc[ys, xs]
-    d_sleeve = np.linalg.norm(c - sleeve_c, axis=1)
-    d_skin = np.linalg.norm(c - skin_c, axis=1)
+    d_sleeve = lab_distance(c, sleeve_c)
+    d_skin = lab_distance(c, skin_c)
     skin = d_skin < 0.5 * d_sleeve
     shirt = (d_sleeve < 0.5 * d_skin) & (d_skin > RIM_APART)
     bins = _bins_along(xs, ys, seg)
