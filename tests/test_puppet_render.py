@@ -317,3 +317,42 @@ def test_layers_drawn_in_bands_are_drawn_as_over_their_whole_box(person, monkeyp
         for a, b in zip(out[1], out[bands]):
             assert np.array_equal(a, b)
     assert (out[1][1] != 120).any()
+
+
+@pytest.fixture(scope="module")
+def closeup(tmp_path_factory):
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path_factory.mktemp("render") / "closeup.png"
+    make_character(path, size=(360, 480), style="person", framing="closeup")
+    return rig_character(read_image(path))
+
+
+def test_the_whole_face_turns_with_the_head_down_to_the_chin(closeup):
+    """A head rolled 30 deg turns its face as one piece: the chin and the jaw with it, only the neck below bends.
+    The head's blend with the chest used to run from 0.3 to 0.7 of the way from the shoulders to the head's
+    centre, which left the chin 75 % the chest's: a head roll dragged the chin and the jaw sideways (TikTok
+    pair 4<-5, frames 115 and 130)."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    rig = closeup
+    rest = extend(rig.joints.astype(np.float64))
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    eyes = rest[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = rest[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    chin = mouth + 0.4 * (mouth - eyes)  # a little above the chin: the jaw's lowest part that is surely face
+    face = float(np.linalg.norm(chin - eyes))
+    v = body.vertices.astype(np.float64)
+    up = (eyes - chin) / face
+    along = (v - chin) @ up
+    across = np.abs((v - chin) @ np.array([-up[1], up[0]]))
+    inside = (along >= 0) & (along <= face) & (across < 0.6 * face)
+    assert inside.sum() >= 6
+    T = bone_transforms(rest, rest, 1.0, np.radians(30), 1.0)
+    posed = Renderer(rig, 360, 480).posed_vertices(body, T)[inside]
+    head = T["head"]
+    rigid = v[inside] @ head[:2, :2].T + head[:2, 2]
+    off = np.linalg.norm(posed - rigid, axis=1)
+    assert off.max() < 0.03 * face, f"the face's vertices leave the head by up to {off.max() / face:.0%} of the face"

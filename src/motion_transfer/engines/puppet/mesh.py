@@ -95,11 +95,29 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
     return ext[J[f"{side}_{name}"]], name
 
 
+CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
+NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
+NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
+
+
+def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
+    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
+    head's centre: from low on the neck up to the chin, so the whole face turns with the head."""
+    eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    chin = mouth + CHIN * (mouth - eyes)
+    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
+    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
+        return NECK_DEFAULT
+    return NECK_FROM * h, h
+
+
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
-    Body: pelvis, chest and head frames blended by height along the spine and the neck. Limbs: each vertex
+    Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
+    the neck up to the chin: :func:`_neck_blend`). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -116,7 +134,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         w_chest = smoothstep(0.25, 0.85, t)
         neck = hc - ms
         hgt = ((verts - ms) @ neck) / max(float(neck @ neck), 1e-9)
-        w_head = smoothstep(0.3, 0.7, hgt)
+        w_head = smoothstep(*_neck_blend(ext, ms, neck), hgt)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
