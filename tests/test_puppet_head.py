@@ -9,6 +9,7 @@ from motion_transfer.pose.skeleton import J
 from motion_transfer.samples import make_character
 
 HAIR = np.array([58, 40, 28])  # the "person" style's hair
+SKIN = np.array([226, 178, 146])  # ... and its skin
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +136,32 @@ def test_the_cap_is_painted_with_the_hairs_own_strands(tmp_path):
     colour = np.median(above[solid][:, :3].astype(float), axis=0)
     hair_colour = np.median(shown[visible].astype(float), axis=0)
     assert np.linalg.norm(colour - hair_colour) < 35, f"the cap is {colour}, the hair {hair_colour}"
+
+
+def test_a_forehead_cut_by_the_edge_goes_on_up_to_a_rounded_hairline(tmp_path):
+    """The close-up cut through the forehead: above the edge the forehead goes on up to a hairline about as high
+    as a face's (from its eyes and mouth), arched, and the cap's top is hair, not forehead. A hairline a tenth of the cap above the
+    edge ran straight across the forehead and read as a bowl cut (TikTok character 4)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path / "closeup.png"
+    joints = make_character(path, size=(720, 960), style="person", pose="a-pose", framing="closeup")
+    image = read_image(path)
+    skin_at = np.linalg.norm(image[:, int(joints[J["nose"], 0])].astype(float) - SKIN, axis=1) < 40
+    cut = int(np.nonzero(skin_at)[0].min()) + 8  # a little below the hairline
+    edge = np.nonzero(np.linalg.norm(image[cut].astype(float) - SKIN, axis=1) < 40)[0]
+    half = (edge.max() - edge.min()) / 2
+    rig = rig_character(np.ascontiguousarray(image[cut:]))
+    above, _ = _cap(rig)
+    body = next(layer for layer in rig.layers if layer.name == "body")
+
+    def forehead_rows(x: int) -> int:  # skin rows going up from the edge in column x of the image
+        col = above[::-1, x - body.origin[0]]
+        skin = (np.linalg.norm(col[:, :3].astype(float) - SKIN, axis=1) < 40) & (col[:, 3] > 128)
+        return int(np.argmin(skin)) if not skin.all() else len(skin)
+
+    middle, side = forehead_rows(int(edge.mean())), forehead_rows(int(edge.min() + 0.15 * (edge.max() - edge.min())))
+    assert middle > 0.5 * half, f"the forehead goes on {middle} px above the edge, its half-width is {half:.0f} px"
+    assert side < 0.8 * middle, f"the hairline is flat: {side} px at the side, {middle} px in the middle"
+    assert middle < 0.6 * len(above), f"the forehead goes on {middle} px, near the cap's top ({len(above)} px)"

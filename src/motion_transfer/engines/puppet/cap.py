@@ -36,9 +36,12 @@ HAIR_TINT = 0.3  # the cap keeps this share of its strands' departures from the 
 TILE_SHIFT = 0.37  # each tile across the strands reads the strip this share of its length farther on
 TILE_BLEND = 0.3  # ... and the tile outside it fades out over this share of its width
 PART = np.radians(10)  # the hair of the two sides meets at the top in a parting this soft (half-width)
-HAIRLINE = 0.12  # a forehead cut by the edge goes on under a hairline this high (times its half-width) ...
-HAIRLINE_MAX = 0.1  # ... at most this share of the cap's height
-HAIRLINE_SOFT = 0.15  # the hair takes over from the edge's colours over this share of the cap's height
+HAIRLINE = 0.5  # over a forehead cut by the edge the hairline arches at most this high (times the forehead's
+#                half-width at the edge: a gap in the hair is no forehead) ...
+HAIRLINE_MAX = 0.1  # ... and at least this share of the cap's height, or ...
+FOREHEAD_TOP = 0.9  # ... as high as a face's hairline is: this many eye-to-mouth distances above the eyes ...
+FOREHEAD_MAX = 0.4  # ... but at most this share of the cap's height
+HAIRLINE_SOFT = 0.25  # the hair takes over from the edge's colours over this share of the cap's height
 
 
 def _head_dome(joints: np.ndarray, top: int) -> tuple[float, float, float] | None:
@@ -118,7 +121,7 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     rows = np.flatnonzero((alpha > 0.5).any(axis=1))
     height = float(top - rows.min()) if len(rows) else float(top)
     forehead = (skin[top:top + 3].mean(axis=0) > 0.5) & (matte[top] > 0.5)
-    rise = _hairline(forehead, HAIRLINE_MAX * height)
+    rise = _hairline(forehead, max(HAIRLINE_MAX * height, min(FOREHEAD_MAX * height, _forehead(joints, top))))
     up = smoothstep(0.0, max(2.0, HAIRLINE_SOFT * height), top - yy - rise[None, :])[..., None]
     # below the hairline the edge's own row goes on (the image's padding repeats it): a smoothed fill of the rows
     # under the edge met the image in a visible line across the forehead
@@ -281,6 +284,17 @@ def _along_strands(strip: np.ndarray, known: np.ndarray) -> np.ndarray:
     nearest = np.where(idx - before <= after - idx, before, after)
     nearest = np.where(known.any(axis=0)[None, :], np.clip(nearest, 0, n - 1), idx)
     return np.take_along_axis(strip, nearest[..., None], axis=0)
+
+
+def _forehead(joints: np.ndarray, top: int) -> float:
+    """How far above the edge (row ``top`` of the padded image whose ``joints`` these are) a face's hairline is:
+    FOREHEAD_TOP eye-to-mouth distances above its eyes (0 without eyes and mouth). A hairline a fixed share of
+    the cap above the edge was a flat line across the forehead, which read as a bowl cut (TikTok character 4)."""
+    eyes = joints[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = joints[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    if not (np.isfinite(eyes).all() and np.isfinite(mouth).all()):
+        return 0.0
+    return float(top - (eyes[1] - FOREHEAD_TOP * np.linalg.norm(mouth - eyes)))
 
 
 def _hairline(forehead: np.ndarray, most: float) -> np.ndarray:
