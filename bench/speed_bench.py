@@ -1,7 +1,7 @@
 """Speed benchmark: end to end on a generated 10 s, 30 fps, 720p motion, as ratios to decoding + encoding it.
 
     python bench/speed_bench.py [--seconds 10] [--memory-seconds 30] [--keep DIR] [--skip-memory]
-                                [--against OTHER/src]
+                                [--against OTHER/src] [--no-bytecode]
 
 Runs, each in a fresh process (model loading and imports included, as a user's command pays them):
 
@@ -18,6 +18,10 @@ load, and half of them is the least wall time two idle cores could need. Per run
 ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
 (stages that run beside another are marked). The machine's load average is printed at start and end. Prints
 figures; asserts nothing.
+
+The package's modules are compiled to bytecode once before the timed runs (in the trees' git-ignored
+``__pycache__`` folders), as an installed package has them: a checkout under PYTHONDONTWRITEBYTECODE would
+compile them in every run, which a user's command does not; ``--no-bytecode`` times it that way.
 
 ``--against OTHER/src`` (another checkout's ``src``, e.g. main's) runs each of std, second character and pro
 with that code too, right after this code's, each with its own motion cache, and prints both and their CPU
@@ -110,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="keep clips and results in this folder")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--against", type=Path, help="another checkout's src folder to time alternately with this one")
+    ap.add_argument("--no-bytecode", action="store_true",
+                    help="compile the package's modules in every run, as a fresh checkout under "
+                         "PYTHONDONTWRITEBYTECODE does (by default they are compiled once, as an install does)")
     args = ap.parse_args(argv)
     sys.path.insert(0, SRC)
     from motion_transfer.samples import make_character, make_clip
@@ -133,10 +140,19 @@ def main(argv: list[str] | None = None) -> int:
     def reference() -> dict:
         return child(_REFERENCE.format(src=SRC, video=str(video), output=str(folder / "reference.mp4")), env)
 
-    ref_before = reference()
     trees = {"": SRC}
     if args.against is not None:
         trees["against"] = str(args.against.resolve())
+    if not args.no_bytecode:
+        # an installed package has its modules compiled (pip compiles at install); a checkout run under
+        # PYTHONDONTWRITEBYTECODE without __pycache__ folders compiles them in every run instead, about 0.3 CPU-s
+        # that a user does not pay and the reference, which imports two modules, hardly does. Compiled here,
+        # into the trees' (git-ignored) __pycache__ folders, before anything is timed; stale files are redone.
+        compiling = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        for src in trees.values():
+            subprocess.run([sys.executable, "-m", "compileall", "-q", src], env=compiling, check=True)
+    print(f"# package modules {'compiled in every run' if args.no_bytecode else 'compiled beforehand, as installed'}")
+    ref_before = reference()
     rows: dict[str, dict] = {}
 
     def run(name: str, image: Path, tier: str) -> None:
