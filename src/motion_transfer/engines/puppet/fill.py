@@ -229,7 +229,9 @@ def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
     tubes, the shoulder pads and tubes that close the figure around the glove are that arm's, and without them
     the glove's lower half was left open. The glove is the hand's pixels opened by a disc half its size (its
     round body): the flaps of background the matte took in beside it, which the labels give to the hand, are no
-    body, and painted in they stood as grey blobs beyond the shoulders once the glove moved away."""
+    body, and painted in they stood as grey blobs beyond the shoulders once the glove moved away. A big hand
+    with no round body (an open hand drawn past the image's border) is taken whole, against the figure without
+    its arm, as before."""
     out = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
         hand = labels == PARTS.index(LAYERS[name][2])
@@ -238,13 +240,19 @@ def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
             continue
         radius = np.sqrt(area / np.pi)
         glove = _open(hand, max(1, round(GLOVE_CORE * radius)))
-        out |= _close((labels >= 0) & ~hand, max(2, round(GLOVE_CLOSE * radius))) & glove
+        if glove.sum() >= GLOVE_ROUND * area:
+            rest = (labels >= 0) & ~hand
+        else:  # no round body: a big open hand (one drawn past the image's border), whole, as before
+            glove = hand
+            rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+        out |= _close(rest, max(2, round(GLOVE_CLOSE * radius))) & glove
     return out
 
 
 GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove
 GLOVE_CLOSE = 1.2  # the closing's radius, in the radii of a disc as large as the glove
 GLOVE_CORE = 0.5  # the glove's round body: its pixels opened by a disc of this many of those radii
+GLOVE_ROUND = 0.5  # the least share of the hand's pixels that round body holds (less: an open hand)
 
 
 CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
