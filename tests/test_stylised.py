@@ -447,6 +447,25 @@ def test_no_background_beside_a_glove_is_painted_as_the_body(characters):
     assert (painted & off).sum() < 0.04 * gloves, f"{(painted & off).sum()} pixels off the figure painted as body"
 
 
+def test_a_big_open_hand_over_the_body_is_behind_it_whole():
+    """An open hand drawn past the image's border over the body continued there (TikTok clip 1) is as big as a
+    glove but has no round body: it stays whole the body's hidden part, as before gloves were opened to their
+    round body (opened, its fingers left nothing, and the body behind it went unpainted)."""
+    from motion_transfer.engines.puppet.fill import _behind_gloves
+    from motion_transfer.engines.puppet.model import PARTS
+
+    labels = np.full((200, 200), -1, np.int16)
+    labels[20:190, 40:160] = PARTS.index("torso")
+    hand = np.zeros(labels.shape, bool)
+    for x in range(70, 110, 8):  # five fingers, 4 px wide, on a thin palm
+        hand[100:140, x:x + 4] = True
+    hand[136:140, 70:106] = True
+    labels[hand] = PARTS.index("r_hand")
+    labels[60:100, 86:92] = PARTS.index("r_lower_arm")
+    behind = _behind_gloves(labels, 60.0)
+    assert behind[hand].mean() > 0.95, f"{behind[hand].mean():.0%} of the open hand counted behind"
+
+
 def test_a_glove_keeps_its_shape_when_the_hand_points_at_the_camera(characters):
     """A boxing glove is one solid thing: with the forearm and hand pointing at the camera (their bones drawn a
     fraction of their length) it is drawn about as round as it is, not squashed to a thin disc along the hand."""
