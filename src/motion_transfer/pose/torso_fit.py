@@ -7,8 +7,8 @@ the belt. For a body cut by the picture's bottom, the hips go at least a usual t
 runs flat beside the head for a good width (shoulder pads, a robot's or a mascot's square shoulders) that width
 is the distance between the middles of the two flat stretches, since on such figures the pose model puts the
 shoulders on whatever covers them (boxing gloves held in guard) and finds them too narrow. The shoulders
-themselves stay where the pose model put them: rigged under the pads, the pads become the upper arms', and the
-puppet does not yet fill the body they hide (tests/test_stylised.py's glove tests).
+themselves stay where the pose model put them (moved out to the pads' middles, the arms' tubes were split
+between the torso and the upper arms); the puppet fills the body the gloves hide (``fill._behind_gloves``).
 """
 from __future__ import annotations
 

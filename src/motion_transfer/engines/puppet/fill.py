@@ -14,7 +14,7 @@ from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
 from .model import ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
-from .morphology import close_in_box
+from .morphology import close_in_box, grown_box
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -221,22 +221,38 @@ HULL_PIECE = 0.05
 
 def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
     """HxW bool: the pixels of a glove (a hand part far larger than a hand: a boxing glove, a mitten, a held
-    ball) that the rest of the figure without that arm encloses (a closing a little wider than the glove): a
-    glove held up in guard in front of the shoulders, outside the torso's quadrilateral, hides the body, and left
-    unfilled the filled background showed through the body there once the glove moved away (the robot boxer)."""
+    ball) that the rest of the figure encloses (a closing a little wider than the glove): a glove held up in
+    guard in front of the shoulders, outside the torso's shoulder-hip quadrilateral, hides the body, and left
+    unfilled the filled background showed through the body there once the glove moved away (the robot boxer).
+
+    The rest is the whole figure but the glove, its own arm included: with the elbows at the ends of the arms'
+    tubes, the shoulder pads and tubes that close the figure around the glove are that arm's, and without them
+    the glove's lower half was left open. The glove is the hand's pixels opened by a disc half its size (its
+    round body): the flaps of background the matte took in beside it, which the labels give to the hand, are no
+    body, and painted in they stood as grey blobs beyond the shoulders once the glove moved away. A big hand
+    with no round body (an open hand drawn past the image's border) is taken whole, against the figure without
+    its arm, as before."""
     out = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
         hand = labels == PARTS.index(LAYERS[name][2])
         area = int(hand.sum())
         if area < (GLOVE * sw) ** 2:
             continue
-        rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
-        out |= _close(rest, max(2, round(GLOVE_CLOSE * np.sqrt(area / np.pi)))) & hand
+        radius = np.sqrt(area / np.pi)
+        glove = _open(hand, max(1, round(GLOVE_CORE * radius)))
+        if glove.sum() >= GLOVE_ROUND * area:
+            rest = (labels >= 0) & ~hand
+        else:  # no round body: a big open hand (one drawn past the image's border), whole, as before
+            glove = hand
+            rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+        out |= _close(rest, max(2, round(GLOVE_CLOSE * radius))) & glove
     return out
 
 
 GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove
 GLOVE_CLOSE = 1.2  # the closing's radius, in the radii of a disc as large as the glove
+GLOVE_CORE = 0.5  # the glove's round body: its pixels opened by a disc of this many of those radii
+GLOVE_ROUND = 0.5  # the least share of the hand's pixels that round body holds (less: an open hand)
 
 
 CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
@@ -245,6 +261,24 @@ CLOSE_RADIUS = 24.0  # the largest disc (radius, pixels) the closing runs with
 def _close(mask: np.ndarray, radius: int) -> np.ndarray:
     """``mask`` closed with a disc of ``radius``, on a copy shrunk so the disc's radius is at most CLOSE_RADIUS
     pixels (a closing with a disc of 80 pixels takes OpenCV seconds; shrunk further, the enclosed shape drifts)."""
+    return mask | _shrunk_morphology(mask, radius, lambda m, disc: close_in_box(m, disc))
+
+
+def _open(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``mask`` opened with a disc of ``radius`` (what such a disc fits in), shrunk as :func:`_close` is, on the
+    mask's bounding box grown by the disc (an opening adds nothing outside the mask; OpenCV's erosion takes
+    what lies beyond the array's edge for the mask's)."""
+    out = np.zeros(mask.shape, bool)
+    box = grown_box(mask, radius + 2)
+    if box is not None:
+        out[box] = mask[box] & _shrunk_morphology(
+            mask[box], radius, lambda m, disc: cv2.morphologyEx(m, cv2.MORPH_OPEN, disc))
+    return out
+
+
+def _shrunk_morphology(mask: np.ndarray, radius: int, run) -> np.ndarray:
+    """HxW bool: ``run`` (a 0/1 uint8 mask, a disc -> 0/1 uint8) on ``mask`` shrunk so the disc's radius is at
+    most CLOSE_RADIUS pixels, scaled back."""
     f = min(1.0, CLOSE_RADIUS / radius)
     h, w = mask.shape
     small = mask.astype(np.float32)
@@ -252,10 +286,10 @@ def _close(mask: np.ndarray, radius: int) -> np.ndarray:
         small = cv2.resize(small, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
     r = max(1, round(radius * f))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    shut = close_in_box((small > 0.5).astype(np.uint8), disc).astype(np.float32)
+    done = run(np.ascontiguousarray((small > 0.5).astype(np.uint8)), disc).astype(np.float32)
     if f < 1:
-        shut = cv2.resize(shut, (w, h), interpolation=cv2.INTER_LINEAR)
-    return mask | (shut > 0.5)
+        done = cv2.resize(done, (w, h), interpolation=cv2.INTER_LINEAR)
+    return done > 0.5
 
 
 def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
