@@ -11,7 +11,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
-from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_limb
+from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (REACH, _within_reach, label_parts, one_piece_per_layer,
                                                   shirt_beside_bare_arm, smooth_arm_outlines, strips_beyond_arms)
@@ -212,6 +212,26 @@ def test_the_hem_of_a_cropped_top_goes_on_straight_under_a_sleeve_of_its_colour(
     assert np.median(d_above) < 20 and (d_above < 30).mean() > 0.8, \
         f"above the hem: {np.median(painted[above], axis=0)}, not black {black}"
 
+
+def test_at_the_waist_a_sleeve_of_the_tops_colour_does_not_carry_the_hem_down_with_it():
+    """A black sleeve hides a cropped top's hem and the bare belly below it, its lower edge running down to the
+    left, where the other arm hangs beside the belly (TikTok pair 0<-1): at the waist the hem is continued
+    sideways from where it shows, and the belly under the sleeve's far end is painted skin. The sleeve's own
+    colour was preferred there too, so the top went on down towards the sleeve's lower edge: a black band
+    across the belly once the arm moved away, which the pose model read as a forearm lying there."""
+    h, w, hem = 120, 160, 40
+    py, px = np.mgrid[0:h, 0:w]
+    black, skin = np.array([30., 30., 32.]), np.array([220., 170., 140.])
+    nearest = (py >= hem).astype(np.int64)  # 0: the top's black above the hem, 1: skin below
+    crop = np.where((py < hem)[..., None], black, skin).astype(np.float32)
+    sleeve = (px >= 50) & (px < 130) & (py >= hem - 20) & (py < hem + 20 + (130 - px) // 2)
+    other_arm = (px < 50) & (py >= hem)  # hangs beside the belly: not the torso's
+    crop[sleeve], nearest[sleeve] = black + 4, 0
+    out, _ = _fill_by_colour(crop, ~sleeve & ~other_arm, nearest, 2, sleeve, np.ones((h, w), np.float32))
+    skin_like = np.linalg.norm(out - skin, axis=2) < 30
+    assert not skin_like[hem - 8, 55:75].any()  # the top above the hem stays the top
+    share = skin_like[hem + 20:hem + 29, 55:75].mean()
+    assert share > 0.85, f"only {share:.2f} of the belly under the sleeve's far end is painted skin"
 
 def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
     """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border

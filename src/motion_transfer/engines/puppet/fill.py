@@ -651,13 +651,16 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     local shade of it. A pixel takes the shade of the colour that dominates around it (blended over a few
     pixels where two meet): a white blouse under dark hair and bare skin is painted white, skin or hair, never
     the grey-brown average of the three. Where ``prefer`` (a sleeve of one of the torso's colours), its own
-    colour wins unless another clearly dominates: the hem of a cropped top under a crossed arm stays where it
-    was, not pushed up by the bare belly below.
+    colour wins unless another clearly dominates, except at the waist (below): a top's edge under a crossed
+    arm stays where it was, not pushed up by the skin below.
 
     ``waist`` (HxW 0..1, :func:`_waist_weight`): where the clothes' borders run across the body (the hem of a
     top, a waistband), the shares are spread ACROSS times farther sideways than up and down: what lies beside
     a hidden pixel there says more about it than what lies above or below, and the hem is continued straight
-    under a crossed arm instead of closing round it as a blob.
+    under a crossed arm instead of closing round it as a blob. There the sleeve's own colour wins nothing: a
+    black sleeve crossing a bare belly below a black cropped top kept the top going down to the sleeve's lower
+    edge, and once the arm moved away that black band, ending in the cuff's round, read as a forearm lying
+    across the belly (TikTok pair 0<-1: the pose model put her hanging forearm along it, 110-130 deg off).
 
     ``avoid`` (HxWxk bool): colours a pixel is not painted in while another is around (a sleeve's own colour
     where the torso along its edges is another: the sleeve lies over that other).
@@ -666,8 +669,8 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     present = [i for i in range(k) if onehot[..., i].any()]
     own = OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
 
-    def weights(share: np.ndarray) -> np.ndarray:
-        weight = np.clip((share + own)[..., present], 0.0, None) ** 12
+    def weights(share: np.ndarray, boost: np.ndarray | float = own) -> np.ndarray:
+        weight = np.clip((share + boost)[..., present], 0.0, None) ** 12
         if avoid is not None:
             kept = np.where(avoid[..., present], 0.0, weight)
             weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
@@ -685,7 +688,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         # each spread picks its colours, and the two pictures are blended (blending the shares would mix colours
         # where the two disagree)
         waist = np.minimum(waist, 1.0)[..., None]
-        weight = waist * weights(wide) + (1 - waist) * weight
+        weight = waist * weights(wide, 0.0) + (1 - waist) * weight
         share = waist * wide + (1 - waist) * share
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
