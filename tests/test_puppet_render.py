@@ -356,3 +356,67 @@ def test_the_whole_face_turns_with_the_head_down_to_the_chin(closeup):
     rigid = v[inside] @ head[:2, :2].T + head[:2, 2]
     off = np.linalg.norm(posed - rigid, axis=1)
     assert off.max() < 0.03 * face, f"the face's vertices leave the head by up to {off.max() / face:.0%} of the face"
+
+
+def _fold_elbow(joints: np.ndarray, side: str, degrees: float) -> np.ndarray:
+    """``joints`` [36, 2] with the forearm and hand of ``side`` turned about the elbow by ``degrees``."""
+    out = joints.copy()
+    a = np.radians(degrees)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    el = joints[J[f"{side}_elbow"]]
+    for k in ("wrist", "index", "pinky", "thumb"):
+        out[J[f"{side}_{k}"]] = el + R @ (joints[J[f"{side}_{k}"]] - el)
+    return out
+
+
+def turned_over_share(renderer, layer, joints: np.ndarray) -> float:
+    """The share of ``layer``'s area (at rest) in triangles that ``joints`` turn over: the renderer drops those, and
+    what they covered is a hole (or a fragment's edge) in the drawn limb."""
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    def signed(P: np.ndarray) -> np.ndarray:
+        return (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
+
+    rest = signed(layer.vertices[layer.triangles].astype(np.float64))
+    posed = signed(renderer.posed_vertices(layer, bone_transforms(renderer.rest, joints, 1.0, 0.0))[layer.triangles])
+    over = (np.sign(posed) != np.sign(rest)) & (np.abs(posed) > 1e-9)
+    return float(np.abs(rest)[over].sum() / np.abs(rest).sum())
+
+
+@pytest.mark.parametrize("degrees", [-110, 110])
+def test_an_elbow_folded_far_turns_no_part_of_the_arm_over(person, degrees):
+    """Both forearms folded 110 degrees either way: the bend spreads round the elbow by angle, so (nearly) no
+    triangle turns over and is dropped; the rig's weights, a band across the arm, turned up to 1.2 % of an arm's
+    area over (holes and fragments at the elbow)."""
+    from motion_transfer.engines.puppet import Renderer
+
+    image, rig, _ = person
+    r = Renderer(rig, image.shape[1], image.shape[0])
+    rest = extend(rig.joints.astype(np.float64))
+    for side, name in (("left", "arm_l"), ("right", "arm_r")):
+        share = turned_over_share(r, r.layers[name], _fold_elbow(rest, side, degrees))
+        assert share < 0.004, f"{name}: {share:.2%} of the arm turned over"
+
+
+def test_a_mild_bend_is_skinned_as_the_rig_weights_say(person):
+    """A 30 degree elbow bend stays with the rig's own weights (a band across the joint), as it always was: each
+    blended vertex turns about the elbow by its weight's share of the bend."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    image, rig, _ = person
+    r = Renderer(rig, image.shape[1], image.shape[0])
+    rest = extend(rig.joints.astype(np.float64))
+    layer = r.layers["arm_l"]
+    posed = _fold_elbow(rest, "left", 30.0)
+    got = r.posed_vertices(layer, bone_transforms(r.rest, posed, 1.0, 0.0))
+    W = layer.weights.astype(np.float64)
+    upper, fore = layer.bones.index("l_upper_arm"), layer.bones.index("l_lower_arm")
+    top2 = np.sort(np.argsort(-W, axis=1, kind="stable")[:, :2], axis=1)
+    only = (top2[:, 0] == upper) & (top2[:, 1] == fore) & (W[:, fore] > 1e-3) & (W[:, upper] > 1e-3)
+    assert only.sum() > 10
+    el, el2 = rest[J["left_elbow"]], posed[J["left_elbow"]]
+    a = np.radians(30.0) * W[only, fore] / W[only][:, [upper, fore]].sum(axis=1)
+    rel = layer.vertices[only] - el
+    want = el2 + np.stack([np.cos(a) * rel[:, 0] - np.sin(a) * rel[:, 1], np.sin(a) * rel[:, 0] + np.cos(a) * rel[:, 1]], 1)
+    np.testing.assert_allclose(got[only], want, atol=0.05)

@@ -2,7 +2,8 @@
 
 Per frame and layer: every bone gets a 2x3 affine map from the image to the output frame (limbs rotate and
 stretch along their axis with the foreshortening but keep their width; the torso follows its shoulder and hip
-lines; the head turns rigidly about its centre); vertices are skinned with their weights (linear blend).
+lines; the head turns rigidly about its centre); the body's vertices are skinned with their weights (linear blend),
+a limb's turn about its joints by a blend of their bones' rotations (:mod:`.bend`).
 Drawing is vectorised: the deformed triangles' indices are painted into a coarse id buffer in back-to-front order
 (``meshwarp.paint_ranks``: all layers' triangles in one numpy pass), then every covered pixel at once gets its
 source position through its triangle's inverse affine map, ``cv2.remap`` samples the layer's RGBA texture
@@ -13,13 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import cv2
 import numpy as np
 
 from ...pose.retarget import HC, MH, MS, extend
 from ...pose.skeleton import J
+from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     part_segment, torso_quad)
@@ -249,21 +250,6 @@ class LayerOrder:
         return drape + back + (["body"] if "body" in self.names else []) + front
 
 
-class _Blend(NamedTuple):
-    """A limb layer's skinning, fixed at rest: each vertex's strongest bone (``first``); the vertices blended
-    between two bones about their shared joint (``blend``), with those two bones, their weights, the rest joint
-    and the vertex's place relative to it (what posing reads every frame, taken out once)."""
-
-    first: np.ndarray
-    blend: np.ndarray
-    bone1: np.ndarray
-    bone2: np.ndarray
-    w1: np.ndarray
-    w2: np.ndarray
-    joint: np.ndarray
-    offset: np.ndarray
-
-
 @dataclass
 class _Plan:
     """One layer's drawing this frame: its box in the canvas (x0, y0, x1, y1), its coarse grid (rows, columns),
@@ -300,7 +286,7 @@ class Renderer:
         self._shoulders = float(np.linalg.norm(self.rest[J["left_shoulder"]] - self.rest[J["right_shoulder"]]))
         self._vh = {}
         self._tex_xy = {}
-        self._blend = {}
+        self._bend = {}
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
                              for layer in rig.layers if layer.name not in TRUNK_LAYERS}
@@ -312,26 +298,7 @@ class Renderer:
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
             if layer.name not in TRUNK_LAYERS:
-                self._blend[layer.name] = self._rotation_blend_setup(layer)
-
-    def _rotation_blend_setup(self, layer):
-        """Per vertex its two strongest bones and their shared joint (limbs blend only around a joint)."""
-        W = layer.weights.astype(np.float64)
-        order = np.argsort(-W, axis=1, kind="stable")
-        b1, b2 = order[:, 0], order[:, 1] if W.shape[1] > 1 else order[:, 0]
-        w1 = W[np.arange(len(W)), b1]
-        w2 = W[np.arange(len(W)), b2]
-        total = np.maximum(w1 + w2, 1e-9)
-        w1, w2 = w1 / total, w2 / total
-        side = "left" if layer.name.endswith("_l") else "right"
-        chain = (["shoulder", "elbow", "wrist"] if layer.name.startswith("arm") else ["hip", "knee", "ankle"])
-        joint_of_pair = {(k, k + 1): J[f"{side}_{name}"] for k, name in enumerate(chain)}
-        lo, hi = np.minimum(b1, b2), np.maximum(b1, b2)
-        pivot = np.array([joint_of_pair.get((int(a), int(b)), -1) for a, b in zip(lo, hi)])
-        blend = np.flatnonzero((w2 >= 1e-4) & (pivot >= 0))
-        jv = self.rest[pivot[blend]]
-        return _Blend(b1, blend, b1[blend], b2[blend], w1[blend], w2[blend], jv,
-                      layer.vertices[blend].astype(np.float64) - jv)
+                self._bend[layer.name] = bend_setup(layer, self.rest)
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
         """[N, 2] the layer's vertices in output pixels, skinned by one frame's ``transforms``
@@ -340,29 +307,11 @@ class Renderer:
         many = A.ndim == 4
         A = A if many else A[None]
         vh = self._vh[layer.name]
-        if layer.name not in self._blend:
+        if layer.name not in self._bend:
             per_bone = np.einsum("tbij,nj->tnbi", A, vh)  # [T, N, B, 2]
             out = np.einsum("nb,tnbi->tni", layer.weights, per_bone)
-            return out if many else out[0]
-        # limbs: blend the two bones' rotations by angle about their shared joint (no collapse or flipping of
-        # the mesh when a joint turns far, as linear blending of matrices does)
-        b1, blend, bb1, bb2, w1, w2, jv, rel0 = self._blend[layer.name]
-        M = A[..., :2]
-        theta = np.arctan2(M[..., 1, 0] - M[..., 0, 1], M[..., 0, 0] + M[..., 1, 1])  # [T, B]
-        c, s = np.cos(theta), np.sin(theta)
-        Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)  # R(-theta) [T, B, 2, 2]
-        S = Rt @ M  # stretch part [T, B, 2, 2]
-        out = np.einsum("tnij,nj->tni", A[:, b1], vh)  # single-bone vertices
-        if len(blend):
-            Ab = A[:, bb1]
-            jp = np.einsum("tnij,nj->tni", Ab[..., :2], jv) + Ab[..., 2]  # posed joint
-            d = (theta[:, bb2] - theta[:, bb1] + np.pi) % (2 * np.pi) - np.pi
-            th = theta[:, bb1] + w2 * d
-            Sb = w1[:, None, None] * S[:, bb1] + w2[:, None, None] * S[:, bb2]
-            rel = np.einsum("tnij,nj->tni", Sb, rel0)
-            ct, st = np.cos(th), np.sin(th)
-            out[:, blend] = jp + np.stack([ct * rel[..., 0] - st * rel[..., 1], st * rel[..., 0] + ct * rel[..., 1]],
-                                          -1)
+        else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
+            out = bent_vertices(self._bend[layer.name], A, vh)
         return out if many else out[0]
 
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,

@@ -1,0 +1,221 @@
+"""How a limb layer bends at its joints.
+
+A vertex near a joint turns about the posed joint by a blend of its two bones' rotations (skinning by angle: no
+collapse or flipping of the mesh when a joint turns far, as linear blending of matrices does). Where it turns is
+set by its weights. The rig's weights change from one bone to the next across a band around the joint; a vertex at
+polar angle ``psi`` about the joint then turns by ``d * w(psi)`` (``d`` the bend), and the mesh turns over where
+``d * dw/dpsi < -1``. Across a limb wide for its blend (a puffy sleeve with the elbow inside it, a cartoon's thick
+arm) that happens on the inside of a sharp bend: its triangles turned over and were dropped, and the sleeve was
+drawn as a spiral of fragments (TikTok clip 5, a forearm folded 150 degrees), a drawn outline got notches.
+
+So near a limb's middle joint (the elbow, the knee: the one that folds far), once it bends far enough for the rig's
+weights to come close to turning over, the weights pass to ones set by the direction from the joint alone: a vertex's weight falls linearly with its polar angle from the child
+bone's direction to the parent's, on either side. The bend then spreads over the whole turn about the joint: the
+outside of the bend fans round (a rounded elbow, the outline unbroken), the inside closes like a hinge, and
+nothing turns over until the inside has closed completely (the bend is taken the way round that never turns the
+child bone through the parent). Away from the joint (past the limb's width there) the rig's weights take over again;
+mild bends keep the rig's weights untouched.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ...pose.skeleton import J
+from .model import Layer, part_segment, smoothstep
+
+# the share of the way to turning over (the largest ``-d * dw/dpsi`` of the rig's weights) where the weights by angle
+# start to take over, and where they have taken over wholly
+FOLD_START, FOLD_FULL = 0.4, 0.8
+# (radians) bends up to the first keep the rig's weights whatever they risk (a sliver of a triangle may turn over, a
+# mild bend looks as it always did); by the second the weights by angle may have taken over
+MILD, MILD_FULL = np.radians(40.0), np.radians(70.0)
+# the weights by angle reach this many times the limb's half-width at its joint, fading out over the outer part
+REACH = 1.6
+# the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
+# layer are this and the next (the first bone is the trunk's frame)
+MIDDLE = 1
+
+
+class Fold(NamedTuple):
+    """The weights by angle about a limb's middle joint (``joint`` [2] at rest): the vertices they reach (``index``
+    [Z], of the parent or the child bone), the rig's weight of the child bone there (over the two, ``weight`` [Z]),
+    the weight set by the direction from the joint (``by_angle`` [Z]), how much of it applies at the vertex's
+    distance (``near`` [Z]) and whether the rig blends the vertex about another joint (``held`` [Z]: it moves from
+    there towards its place turned about this joint). ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the
+    rig's weights (a bend ``d`` turns the mesh over at ``d * risk = 1``)."""
+
+    joint: np.ndarray
+    index: np.ndarray
+    weight: np.ndarray
+    by_angle: np.ndarray
+    near: np.ndarray
+    held: np.ndarray
+    risk: np.ndarray
+
+
+class Bend(NamedTuple):
+    """A limb layer's skinning, fixed at rest. ``first`` [N] each vertex's strongest bone; ``blend`` [K] the vertices
+    the rig blends between two bones (``parent``, ``child`` [K]) about their shared joint (``joint`` [K, 2]; the
+    vertex's place relative to it ``offset`` [K, 2]) with ``weight`` [K] of the child; ``span`` [B - 1] per joint the
+    angle turning positively from its child bone to its parent at rest; ``fold`` the middle joint's weights by angle
+    (None where it has none)."""
+
+    first: np.ndarray
+    blend: np.ndarray
+    parent: np.ndarray
+    child: np.ndarray
+    joint: np.ndarray
+    offset: np.ndarray
+    weight: np.ndarray
+    span: np.ndarray
+    fold: Fold | None
+
+
+def _chain(name: str) -> tuple[str, list[str]]:
+    """A limb layer's side and the joints of its chain, from the body out."""
+    side = "left" if name.endswith("_l") else "right"
+    return side, ["shoulder", "elbow", "wrist"] if name.startswith("arm") else ["hip", "knee", "ankle"]
+
+
+def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Signed angles (radians, in (-pi, pi]) from ``u`` [2] to ``v`` [..., 2]."""
+    return np.arctan2(u[0] * v[..., 1] - u[1] * v[..., 0], u[0] * v[..., 0] + u[1] * v[..., 1])
+
+
+def _span(to_child: np.ndarray, to_parent: np.ndarray) -> float:
+    """The angle (radians, in (0, 2 pi)) turning positively from the child bone's direction to the parent's."""
+    return min(max(float(_angle(to_child, to_parent)) % (2 * np.pi), 1e-3), 2 * np.pi - 1e-3)
+
+
+def _by_angle(offset: np.ndarray, to_child: np.ndarray, to_parent: np.ndarray) -> np.ndarray:
+    """[K] the child bone's weight at ``offset`` [K, 2] from the joint: 1 along ``to_child``, 0 along
+    ``to_parent``, linear in the polar angle on either side between them."""
+    span = _span(to_child, to_parent)
+    psi = _angle(to_child, offset) % (2 * np.pi)
+    return np.where(psi <= span, 1.0 - psi / span, 1.0 - (2 * np.pi - psi) / (2 * np.pi - span))
+
+
+def _turn_rates(vertices: np.ndarray, triangles: np.ndarray, weight: np.ndarray, joint: np.ndarray) -> np.ndarray:
+    """[M] ``dw/dpsi`` on each triangle: how fast ``weight`` [N] (linear over it) changes with the polar angle
+    about ``joint`` at its centre."""
+    P = vertices[triangles]
+    e1, e2 = P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]
+    det = e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]
+    dw1, dw2 = weight[triangles[:, 1]] - weight[triangles[:, 0]], weight[triangles[:, 2]] - weight[triangles[:, 0]]
+    safe = np.where(np.abs(det) > 1e-9, det, np.inf)
+    gx = (dw1 * e2[:, 1] - dw2 * e1[:, 1]) / safe
+    gy = (dw2 * e1[:, 0] - dw1 * e2[:, 0]) / safe
+    c = P.mean(axis=1) - joint
+    return gx * -c[:, 1] + gy * c[:, 0]
+
+
+def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
+    """The skinning of a limb layer (bones: its trunk frame, then its chain) at rest (``rest`` [36, 2] joints)."""
+    verts = layer.vertices.astype(np.float64)
+    W = layer.weights.astype(np.float64)
+    n, B = W.shape
+    order = np.argsort(-W, axis=1, kind="stable")
+    first = order[:, 0]
+    second = order[:, 1] if B > 1 else order[:, 0]
+    side, chain = _chain(layer.name)
+    # the rig's own blend: vertices whose two strongest bones meet at a joint of the chain
+    lo, hi = np.minimum(first, second), np.maximum(first, second)
+    blend = np.flatnonzero((hi == lo + 1) & (W[np.arange(n), second] >= 1e-4))
+    parent, child = lo[blend], lo[blend] + 1
+    joints = np.array([rest[J[f"{side}_{name}"]] for name in chain])[:B - 1]
+    span = np.full(B - 1, np.pi)
+    fold = None
+    if B > MIDDLE + 1:
+        fold, span[MIDDLE] = _fold(layer, verts, W, first, joints[MIDDLE], rest)
+    weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
+    return Bend(first=first, blend=blend, parent=parent, child=child, joint=joints[parent],
+                offset=verts[blend] - joints[parent], weight=weight, span=span, fold=fold)
+
+
+def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, joint: np.ndarray,
+          rest: np.ndarray) -> tuple[Fold | None, float]:
+    """The weights by angle about the middle joint of a limb layer (vertices ``verts`` [N, 2], the rig's weights
+    ``W`` [N, B], strongest bones ``first`` [N]) and the joint's span (see :class:`Bend`)."""
+    parent, child = MIDDLE, MIDDLE + 1
+    to_child = part_segment(layer.bones[child], rest)[1] - joint
+    to_parent = part_segment(layer.bones[parent], rest)[0] - joint
+    span = _span(to_child, to_parent)
+    ours = (first == parent) | (first == child)
+    weight = W[:, child] / np.maximum(W[:, parent] + W[:, child], 1e-12)
+    tris = layer.triangles[ours[layer.triangles].all(axis=1)]
+    if not len(tris):
+        return None, span
+    rate = _turn_rates(verts, tris, weight, joint)
+    # the limb's half-width at the joint: how far from it the parts' boundary (or, without one, the blend) runs
+    r = np.hypot(*(verts - joint).T)
+    edges = np.concatenate([layer.triangles[:, [0, 1]], layer.triangles[:, [1, 2]], layer.triangles[:, [2, 0]]])
+    across = edges[(first[edges[:, 0]] == parent) & (first[edges[:, 1]] == child)].ravel()
+    blended = ours & (np.minimum(W[:, parent], W[:, child]) > 0.05)
+    width = float(r[across].max()) if len(across) else float(r[blended].max()) if blended.any() else 0.0
+    if width <= 0:
+        return None, span
+    near = np.where(ours, smoothstep(REACH * width, width, r), 0.0)
+    index = np.flatnonzero(near > 0)
+    # held: blended by the rig between two bones that are not this joint's
+    top2 = np.sort(np.argsort(-W[index], axis=1, kind="stable")[:, :2], axis=1)
+    held = (W[index, top2[:, 1]] >= 1e-4) & ~((top2[:, 0] == parent) & (top2[:, 1] == child))
+    return Fold(joint=joint, index=index, weight=weight[index], by_angle=_by_angle(verts[index] - joint, to_child,
+                                                                                         to_parent),
+                near=near[index], held=held, risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())])), span
+
+
+def _turned(A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray, parent: np.ndarray,
+            child: np.ndarray, joint: np.ndarray, offset: np.ndarray, w: np.ndarray, turn: np.ndarray) -> np.ndarray:
+    """[T, K, 2] vertices (``offset`` [K, 2] from their ``joint`` [K, 2] at rest) turned about the posed joint by
+    their parent bone's rotation plus ``w`` [(T,) K] of the joint's bend ``turn`` [T, K], stretched by the bones'
+    stretch blended alike (``A`` [T, B, 2, 3] the bones' maps, ``theta`` [T, B] their rotations, ``S`` [T, B, 2, 2]
+    their stretch; ``first`` [K] the bone that carries the joint)."""
+    Ab = A[:, first]
+    jp = np.einsum("tnij,nj->tni", Ab[..., :2], joint) + Ab[..., 2]  # the posed joint
+    th = theta[:, parent] + w * turn
+    Sb = (1 - w)[..., None, None] * S[:, parent] + w[..., None, None] * S[:, child]
+    rel = np.einsum("tnij,nj->tni", Sb, offset)
+    ct, st = np.cos(th), np.sin(th)
+    return jp + np.stack([ct * rel[..., 0] - st * rel[..., 1], st * rel[..., 0] + ct * rel[..., 1]], -1)
+
+
+def bent_vertices(bend: Bend, A: np.ndarray, vh: np.ndarray) -> np.ndarray:
+    """[T, N, 2] a limb layer's vertices posed by its bones' affine maps ``A`` [T, B, 2, 3] (``vh`` [N, 3] the rest
+    vertices in homogeneous coordinates)."""
+    M = A[..., :2]
+    theta = np.arctan2(M[..., 1, 0] - M[..., 0, 1], M[..., 0, 0] + M[..., 1, 1])  # [T, B]
+    c, s = np.cos(theta), np.sin(theta)
+    Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)  # R(-theta) [T, B, 2, 2]
+    S = Rt @ M  # stretch part [T, B, 2, 2]
+    out = np.einsum("tnij,nj->tni", A[:, bend.first], vh)  # single-bone vertices
+    if not len(bend.blend):
+        return out
+    # [T, B - 1] each joint's bend, the way round that does not take the child bone through the parent (with the
+    # weights by angle, the other way a forearm turned through its upper arm and the mesh inside out)
+    back = 2 * np.pi - bend.span
+    turn = (theta[:, 1:] - theta[:, :-1] + back) % (2 * np.pi) - back
+    out[:, bend.blend] = _turned(A, theta, S, bend.first[bend.blend], bend.parent, bend.child, bend.joint,
+                                 bend.offset, np.broadcast_to(bend.weight, (len(A), len(bend.blend))),
+                                 turn[:, bend.parent])
+    f = bend.fold
+    if f is None:
+        return out
+    d = turn[:, MIDDLE]
+    # how close the rig's weights come to turning the mesh over at this bend
+    share = smoothstep(FOLD_START, FOLD_FULL, np.maximum(d * f.risk[0], -d * f.risk[1])) * \
+        smoothstep(MILD, MILD_FULL, np.abs(d))  # [T]
+    if not share.any():
+        return out
+    m = share[:, None] * f.near  # [T, Z]
+    w = f.weight + m * (f.by_angle - f.weight)
+    K = len(f.index)
+    mid = np.full(K, MIDDLE)
+    turned = _turned(A, theta, S, bend.first[f.index], mid, mid + 1, np.broadcast_to(f.joint, (K, 2)),
+                     vh[f.index, :2] - f.joint, w, np.broadcast_to(d[:, None], (len(A), K)))
+    # a vertex the rig blends about another joint moves from there towards its place turned about this one; the
+    # others are turned about it alone (with the rig's weights where ``m`` is 0: as the rig turns them)
+    m = np.where(f.held, m, 1.0)
+    out[:, f.index] += m[..., None] * (turned - out[:, f.index])
+    return out
