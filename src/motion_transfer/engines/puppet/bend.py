@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...pose.skeleton import J
-from .model import Layer, part_segment, smoothstep
+from .model import CHAIN_JOINT, Layer, part_segment, smoothstep
 
 # the share of the way to turning over (the largest ``-d * dw/dpsi`` of the rig's weights) where the weights by angle
 # start to take over, and where they have taken over wholly
@@ -73,10 +73,10 @@ class Bend(NamedTuple):
     fold: Fold | None
 
 
-def _chain(name: str) -> tuple[str, list[str]]:
-    """A limb layer's side and the joints of its chain, from the body out."""
-    side = "left" if name.endswith("_l") else "right"
-    return side, ["shoulder", "elbow", "wrist"] if name.startswith("arm") else ["hip", "knee", "ankle"]
+def _chain_joints(layer: Layer, rest: np.ndarray) -> np.ndarray:
+    """[B - 1, 2] the rest joints where a limb layer's bones start (its chain's, from the body out)."""
+    side = "left" if layer.name.endswith("_l") else "right"
+    return np.array([rest[J[f"{side}_{CHAIN_JOINT[bone[2:]]}"]] for bone in layer.bones[1:]])
 
 
 def _angle(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -119,12 +119,11 @@ def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
     order = np.argsort(-W, axis=1, kind="stable")
     first = order[:, 0]
     second = order[:, 1] if B > 1 else order[:, 0]
-    side, chain = _chain(layer.name)
     # the rig's own blend: vertices whose two strongest bones meet at a joint of the chain
     lo, hi = np.minimum(first, second), np.maximum(first, second)
     blend = np.flatnonzero((hi == lo + 1) & (W[np.arange(n), second] >= 1e-4))
     parent, child = lo[blend], lo[blend] + 1
-    joints = np.array([rest[J[f"{side}_{name}"]] for name in chain])[:B - 1]
+    joints = _chain_joints(layer, rest)
     span = np.full(B - 1, np.pi)
     fold = None
     if B > MIDDLE + 1:
