@@ -34,6 +34,7 @@ from .cap import cap_rows, top_cap
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     segment_distance, smoothstep)
+from .pelvis import pelvis_region
 
 
 def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
@@ -276,6 +277,9 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
+PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -336,6 +340,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         spacing = max(4.0, 0.028 * extent)
     band = max(2.5, 0.004 * extent)
     layers = []
+    pelvis = pelvis_region(labels, joints)
     for name in DEFAULT_ORDER:
         idx = [PARTS.index(p) for p in LAYERS[name]]
         own_full = np.isin(labels, idx)
@@ -354,6 +359,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = own_full | hidden
             if hidden.any():
                 rig.meta.setdefault("joined", []).append(name)
+        if pelvis is not None:  # the body draws the pelvis, each leg its own half under it
+            if name == "body":
+                core_full = core_full | pelvis["left"] | pelvis["right"] | pelvis["waist"]
+            elif name in PELVIS_SIDE:
+                core_full = core_full | pelvis[PELVIS_SIDE[name]]
         # everything else happens on a crop around the layer
         cy, cx = np.nonzero(core_full)
         m = int(np.ceil(band)) + 4
