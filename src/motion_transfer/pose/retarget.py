@@ -39,6 +39,7 @@ from scipy.ndimage import distance_transform_edt, gaussian_filter1d, median_filt
 from ..errors import EngineError, InputError
 from ..media.framing import Placement, letterbox
 from .facemesh import facing
+from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
 from .skeleton import NUM_BODY, J
 from .smoothing import runs
 from .track import PoseTrack
@@ -142,6 +143,9 @@ class Motion:
     proportions: dict = field(default_factory=dict)
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
+    # [T, 2] how far each forearm (left, right) was turned out of view where the video does not show it
+    # (pose.offframe; None: not measured)
+    off_frame: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -476,6 +480,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     for b in range(len(BONES)):
         if not np.isfinite(ref[b]):
             ref[b] = char_len[b] / k
+    # forearms the video does not show (its pose model folds them into the frame) are turned out of view
+    forearm = sigma * max(ref[gi["lower_arm"][0]], FOREARM_OF_UPPER_ARM * ref[gi["upper_arm"][0]])
+    off_frame = squashed_forearms(ext, track.width, track.height, forearm, fps)
+    ext = send_out_of_view(ext, off_frame, forearm)
 
     # S(t): output pixels per actor pixel
     vid = letterbox(track.width, track.height, out_w, out_h)
@@ -542,10 +550,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
 
     # hands (21 points) where the actor's hand was seen, relative to the character's wrist
     hands = []
-    for name, wrist in (("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"])):
+    for s, (name, wrist) in enumerate((("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"]))):
         h = getattr(track, name)
         res = np.full((T, 21, 2), np.nan, np.float64)
-        seen = ~np.isnan(h[:, :, 0]).any(axis=1)
+        seen = ~np.isnan(h[:, :, 0]).any(axis=1) & (off_frame[:, s] == 0)  # a hand out of view is not the actor's
         if seen.any():
             hb = [i for i, (pa, _, g) in enumerate(BONES) if g == "hand" and pa == wrist]
             ph = float(np.median(p[hb]))
@@ -569,7 +577,8 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
                   width_scale=width_scale.astype(np.float32), head_angle=head_angle.astype(np.float32),
                   head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
-                  planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props)
+                  planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props,
+                  off_frame=off_frame.astype(np.float32))
 
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,

@@ -1,0 +1,103 @@
+"""Forearms the video does not show: a pose model squashes them into the frame; they are sent back out of it.
+
+When an actor's hands are below or beside the frame, MediaPipe does not say so: it puts the elbow at the frame's
+edge and folds a stub of a forearm back into the picture, often with a high visibility (TikTok clip 5, a
+close-up whose hands are out of view for most of its 10 s: wrists 20-80 px inside the bottom edge at visibility
+0.8-0.97, forearms a tenth to a third of their full length). Retargeted as they are, the character raises its
+hands into the frame where the actor's were never seen (a drawn hand at each side of the waist).
+
+The tell is the squash: an elbow at the frame's edge and a forearm much shorter than the actor's full forearm,
+or laid along the edge, for a good part of a second. A real forearm pointing at the camera from an elbow at the
+edge would be as short, and one crossing the belly at the frame's very bottom would lie as low, but both are
+rare in a dance, and a hand sent out of view costs less than one invented.
+Only at the bottom edge, below which a close-up's body goes on: an elbow at a side edge with a short forearm is
+as often a hand reaching in towards the camera (clip 5's last second). Such forearms are turned to leave the
+frame: along the upper arm, bent down, at their full length, easing in and out over a fraction of a second so
+the arm never jumps.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d
+
+from .skeleton import J
+from .smoothing import runs
+
+# an elbow inside the frame this close to its bottom edge (in full forearm lengths) may have its forearm squashed;
+# an elbow outside it with a short forearm inside is a hand reaching in towards the camera (clip 5's last second)
+EDGE = 0.25
+# ... and the forearm is squashed when it is shorter than this share of its full length (TikTok clip 5's folded
+# stubs: 0.1-0.35 of it; forearms seen whole beside the edge in clips 0 and 4: 0.6 and longer)
+SQUASH = 0.5
+# ... or when it lies along the bottom edge, its wrist inside the frame this close to it (in full forearm
+# lengths; clip 5: forearms laid across the belly 10-50 px above the edge while the hands are out of view)
+ALONG = 0.3
+# squashed this long at least (seconds): a forearm swinging through the edge is short for a frame (clips 0 and 4);
+# gaps as short between squashed frames are squashed too (the elbow guessed just outside the edge for a frame)
+MIN_SQUASH_S = 0.2
+# a forearm is at least this share of the upper arm (people: 0.8-0.85; the TikTok clips' full lengths: 0.77-1.0):
+# an actor whose forearms are squashed in every frame that shows them never shows their full length
+FOREARM_OF_UPPER_ARM = 0.8
+# the turn out of view eases in and out over this many seconds
+EASE_S = 0.1
+SIDES = ("left", "right")
+# the joints that move with each forearm: its wrist and the hand's points the pose model gives
+FOREARM_JOINTS = {side: tuple(J[f"{side}_{j}"] for j in ("wrist", "pinky", "index", "thumb")) for side in SIDES}
+
+
+def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndarray, fps: float) -> np.ndarray:
+    """[T, 2] how far (0 to 1) each forearm (left, right) is taken out of view, per frame.
+
+    ``pts`` [T, >=33, 2] the actor's joints (video pixels), ``forearm`` [T] the actor's full forearm length in
+    pixels per frame (its distance to the camera included)."""
+    T = len(pts)
+    out = np.zeros((T, 2))
+    ease = max(1.0, EASE_S * fps)
+    shortest = max(2, int(round(MIN_SQUASH_S * fps)))
+    for s, side in enumerate(SIDES):
+        elbow, wrist = pts[:, J[f"{side}_elbow"]], pts[:, J[f"{side}_wrist"]]
+        inside = (elbow[:, 0] >= 0) & (elbow[:, 0] < width) & (elbow[:, 1] < height)
+        low = height - elbow[:, 1] < EDGE * forearm
+        short = np.linalg.norm(wrist - elbow, axis=1) < SQUASH * forearm
+        along = (wrist[:, 1] < height) & (height - wrist[:, 1] < ALONG * forearm)
+        squashed = inside & low & (short | along)
+        for a, b in runs(~squashed):
+            if 0 < a and b < T and b - a < shortest:
+                squashed[a:b] = True
+        flag = np.zeros(T)
+        for a, b in runs(squashed):
+            if b - a >= shortest:
+                flag[a:b] = 1.0
+        if flag.any():
+            # fully out in every squashed frame, easing in before and out after
+            wide = maximum_filter1d(flag, 2 * int(round(ease)) + 1, mode="nearest")
+            out[:, s] = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest"))
+    return out
+
+
+def send_out_of_view(pts: np.ndarray, weight: np.ndarray, forearm: np.ndarray) -> np.ndarray:
+    """``pts`` [T, >=33, 2] with each forearm turned out of view by ``weight`` [T, 2] (see
+    :func:`squashed_forearms`): its wrist and hand's points moved a ``weight`` of the way from where the pose model
+    put them to where a forearm of the full length ``forearm`` [T] puts them, continuing the upper arm and bent
+    down (out through the frame's bottom edge, where the body goes on), the hand turned with it. Moving the
+    points, not turning the forearm by a share of the angle, keeps them continuous however the pose model's
+    forearm swings (half of a turn the shortest way round jumps where the shortest way changes sides)."""
+    out = pts.copy()
+    for s, side in enumerate(SIDES):
+        moving = np.flatnonzero(weight[:, s] > 0)
+        if not len(moving):
+            continue
+        w = weight[moving, s][:, None]
+        elbow, wrist = pts[moving, J[f"{side}_elbow"]], pts[moving, J[f"{side}_wrist"]]
+        upper = elbow - pts[moving, J[f"{side}_shoulder"]]
+        goal = upper / np.maximum(np.linalg.norm(upper, axis=1, keepdims=True), 1e-6) + [0.0, 1.0]
+        goal /= np.maximum(np.linalg.norm(goal, axis=1, keepdims=True), 1e-6)
+        vec = wrist - elbow
+        turn = np.arctan2(goal[:, 1], goal[:, 0]) - np.arctan2(vec[:, 1], vec[:, 0])
+        c, si = np.cos(turn), np.sin(turn)
+        goal_wrist = elbow + forearm[moving, None] * goal
+        for j in FOREARM_JOINTS[side]:
+            rel = pts[moving, j] - wrist
+            placed = goal_wrist + np.stack([c * rel[:, 0] - si * rel[:, 1], si * rel[:, 0] + c * rel[:, 1]], axis=1)
+            out[moving, j] = (1.0 - w) * pts[moving, j] + w * placed
+    return out
