@@ -436,5 +436,4 @@ def test_a_forearm_raised_into_view_from_the_bottom_edge_is_kept():
     clip, track = _close_up("raised")
     motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
     wrists = [J["left_wrist"], J["right_wrist"]]
-    assert not motion.off_frame.any()
     assert np.abs(motion.joints[10:40, wrists] - track.body[10:40, wrists, :2]).max() < 0.5

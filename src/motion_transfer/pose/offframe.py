@@ -53,7 +53,7 @@ def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndar
     T = len(pts)
     out = np.zeros((T, 2))
     ease = max(1.0, EASE_S * fps)
-    shortest = max(2, int(round(MIN_SQUASH_S * fps)))
+    shortest = max(2, round(MIN_SQUASH_S * fps))
     for s, side in enumerate(SIDES):
         elbow, wrist = pts[:, J[f"{side}_elbow"]], pts[:, J[f"{side}_wrist"]]
         inside = (elbow[:, 0] >= 0) & (elbow[:, 0] < width) & (elbow[:, 1] < height)
@@ -70,32 +70,40 @@ def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndar
                 flag[a:b] = 1.0
         if flag.any():
             # fully out in every squashed frame, easing in before and out after
-            wide = maximum_filter1d(flag, 2 * int(round(ease)) + 1, mode="nearest")
-            out[:, s] = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest"))
+            wide = maximum_filter1d(flag, 2 * round(ease) + 1, mode="nearest")
+            out[:, s] = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest", truncate=2.0))
     return out
 
 
-def send_out_of_view(pts: np.ndarray, weight: np.ndarray, forearm: np.ndarray) -> np.ndarray:
-    """``pts`` [T, >=33, 2] with each forearm turned out of view by ``weight`` [T, 2] (see
-    :func:`squashed_forearms`): its wrist and hand's points moved a ``weight`` of the way from where the pose model
-    put them to where a forearm of the full length ``forearm`` [T] puts them, continuing the upper arm and bent
-    down (out through the frame's bottom edge, where the body goes on), the hand turned with it. Moving the
-    points, not turning the forearm by a share of the angle, keeps them continuous however the pose model's
-    forearm swings (half of a turn the shortest way round jumps where the shortest way changes sides)."""
+def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray, forearm: np.ndarray) -> np.ndarray:
+    """``pts`` [T, >=33, 2] with each arm sent out of view by ``weight`` [T, 2] (see :func:`squashed_forearms`):
+    its elbow, wrist and hand's points moved a ``weight`` of the way from where the pose model put them to where
+    an arm of full lengths (``upper_arm``, ``forearm`` [T]) puts them: the upper arm in its direction, no shorter
+    than its full length (the model squashes an elbow below the frame onto its edge as well: TikTok clip 5's
+    upper arms are a sixth short there, and the sleeves' hems and the tops of the forearms drawn under them
+    showed at the bottom edge), the forearm continuing it, bent down (out through the frame's bottom edge, where
+    the body goes on), the hand turned with it. Moving the points, not turning the forearm by a share of the
+    angle, keeps them continuous however the model's forearm swings (half of a turn the shortest way round jumps
+    where the shortest way changes sides)."""
     out = pts.copy()
     for s, side in enumerate(SIDES):
         moving = np.flatnonzero(weight[:, s] > 0)
         if not len(moving):
             continue
         w = weight[moving, s][:, None]
+        shoulder = pts[moving, J[f"{side}_shoulder"]]
         elbow, wrist = pts[moving, J[f"{side}_elbow"]], pts[moving, J[f"{side}_wrist"]]
-        upper = elbow - pts[moving, J[f"{side}_shoulder"]]
-        goal = upper / np.maximum(np.linalg.norm(upper, axis=1, keepdims=True), 1e-6) + [0.0, 1.0]
+        upper = elbow - shoulder
+        reach = np.linalg.norm(upper, axis=1, keepdims=True)
+        along = upper / np.maximum(reach, 1e-6)
+        full_elbow = shoulder + np.maximum(reach, upper_arm[moving, None]) * along
+        goal = along + [0.0, 1.0]
         goal /= np.maximum(np.linalg.norm(goal, axis=1, keepdims=True), 1e-6)
         vec = wrist - elbow
         turn = np.arctan2(goal[:, 1], goal[:, 0]) - np.arctan2(vec[:, 1], vec[:, 0])
         c, si = np.cos(turn), np.sin(turn)
-        goal_wrist = elbow + forearm[moving, None] * goal
+        goal_wrist = full_elbow + forearm[moving, None] * goal
+        out[moving, J[f"{side}_elbow"]] = (1.0 - w) * elbow + w * full_elbow
         for j in FOREARM_JOINTS[side]:
             rel = pts[moving, j] - wrist
             placed = goal_wrist + np.stack([c * rel[:, 0] - si * rel[:, 1], si * rel[:, 0] + c * rel[:, 1]], axis=1)

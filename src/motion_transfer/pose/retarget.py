@@ -27,7 +27,8 @@ has it (``image``; only the actor's bounce and sway transfer: its root motion mi
 pans and walking drift do not move the character). Then feet: frames where a foot of the actor is planted (slow and
 at the ground) pin the character's foot (two-bone IK on the leg, so it does not slide), and a vertical offset,
 interpolated between contacts, keeps the character's planted feet on the ground line (no floating or sinking).
-Frames where the actor was not seen hold the last pose.
+Frames where the actor was not seen hold the last pose. Forearms the video does not show, which the pose model
+folds into the frame at its bottom edge, are sent back out of view first (:mod:`.offframe`).
 """
 from __future__ import annotations
 
@@ -483,7 +484,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     # forearms the video does not show (its pose model folds them into the frame) are turned out of view
     forearm = sigma * max(ref[gi["lower_arm"][0]], FOREARM_OF_UPPER_ARM * ref[gi["upper_arm"][0]])
     off_frame = squashed_forearms(ext, track.width, track.height, forearm, fps)
-    ext = send_out_of_view(ext, off_frame, forearm)
+    ext = send_out_of_view(ext, off_frame, sigma * ref[gi["upper_arm"][0]], forearm)
 
     # S(t): output pixels per actor pixel
     vid = letterbox(track.width, track.height, out_w, out_h)
@@ -553,7 +554,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     for s, (name, wrist) in enumerate((("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"]))):
         h = getattr(track, name)
         res = np.full((T, 21, 2), np.nan, np.float64)
-        seen = ~np.isnan(h[:, :, 0]).any(axis=1) & (off_frame[:, s] == 0)  # a hand out of view is not the actor's
+        seen = ~np.isnan(h[:, :, 0]).any(axis=1) & (off_frame[:, s] < 0.5)  # a hand sent out of view is not shown
         if seen.any():
             hb = [i for i, (pa, _, g) in enumerate(BONES) if g == "hand" and pa == wrist]
             ph = float(np.median(p[hb]))
