@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import folded_close_up
 from motion_transfer.media.framing import cover, letterbox, output_size
 from motion_transfer.pose.retarget import BONES, MH, MS, RestPose, extend, retarget, two_bone_ik
 from motion_transfer.pose.skeleton import J
@@ -394,34 +395,11 @@ def test_the_mesh_of_a_face_turned_far_away_is_not_trusted(dance):
     assert err[45:].max() < 0.5
 
 
-def _close_up(squash: str) -> tuple:
-    """A close-up whose hands hang below the frame's bottom edge (elbows just inside it), as MediaPipe reports
-    it: wrists outside the frame at a low visibility, except in frames 10-39, where it folds each forearm back
-    into the frame from the elbow (``squash="stub"``: to a quarter of its length, visibility 0.9, as it does on
-    TikTok clip 5; over 0.4 s, its track being smoothed) or the actor really raises it (``"raised"``: at full
-    length, the hand in view)."""
-    clip = make_motion("static", seconds=2.0, fps=30, size=(360, 250), scale=630, center=(180, 333))
-    track = clip.to_track()
-    body = track.body
-    share = 0.25 if squash == "stub" else 1.0
-    fold = np.clip(np.minimum(np.arange(len(body)) - 9, 40 - np.arange(len(body))) / 12.0, 0.0, 1.0)
-    angle = np.pi * fold[:, None]
-    turn = np.stack([np.cos(angle), -np.sin(angle), np.sin(angle), np.cos(angle)], axis=-1).reshape(-1, 2, 2)
-    for side in ("left", "right"):
-        elbow = body[:, J[f"{side}_elbow"], :2].copy()
-        for j in (J[f"{side}_{n}"] for n in ("wrist", "pinky", "index", "thumb")):
-            body[:, j, 3] = np.where(body[:, j, 1] > track.height, 0.1, 1.0)
-            rel = (1.0 - (1.0 - share) * fold)[:, None] * (body[:, j, :2] - elbow)
-            body[:, j, :2] = elbow + np.einsum("tij,tj->ti", turn, rel)  # turned up about the elbow
-            body[10:40, j, 3] = 0.9
-    return clip, track
-
-
 def test_a_forearm_the_video_does_not_show_stays_out_of_view():
     """The actor's hands are below the frame the whole time; for a second the pose model folds stubs of forearms
     back into the frame. The character's hands stay below the frame (they were drawn at its bottom corners), and
     move there without a jump: never faster than the pose model's hands move."""
-    clip, track = _close_up("stub")
+    clip, track = folded_close_up("stub")
     assert (track.body[16:34, J["left_wrist"], 1] < track.height).all()  # folded into view
     motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
     hand = [J[f"{side}_{n}"] for side in ("left", "right") for n in ("wrist", "pinky", "index", "thumb")]
@@ -433,7 +411,7 @@ def test_a_forearm_the_video_does_not_show_stays_out_of_view():
 
 def test_a_forearm_raised_into_view_from_the_bottom_edge_is_kept():
     """The same close-up, but the actor raises her forearms into the frame at full length: they are shown."""
-    clip, track = _close_up("raised")
+    clip, track = folded_close_up("raised")
     motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
     wrists = [J["left_wrist"], J["right_wrist"]]
     assert np.abs(motion.joints[10:40, wrists] - track.body[10:40, wrists, :2]).max() < 0.5
