@@ -1,19 +1,18 @@
-"""Forearms the video does not show: a pose model squashes them into the frame; they are sent back out of it.
+"""Arms the video does not show: a pose model folds them into the frame; they are sent back out of it.
 
-When an actor's hands are below or beside the frame, MediaPipe does not say so: it puts the elbow at the frame's
-edge and folds a stub of a forearm back into the picture, often with a high visibility (TikTok clip 5, a
-close-up whose hands are out of view for most of its 10 s: wrists 20-80 px inside the bottom edge at visibility
-0.8-0.97, forearms a tenth to a third of their full length). Retargeted as they are, the character raises its
-hands into the frame where the actor's were never seen (a drawn hand at each side of the waist).
+When a close-up's hands are below the frame, MediaPipe does not say so: it puts the elbow on the bottom edge
+and folds a stub of a forearm back into the picture, or lays it along the edge, often at a high visibility
+(TikTok clip 5, whose hands are out of view until its last second: wrists 20-80 px inside the bottom edge at
+visibility 0.8-0.97, forearms a tenth to a third of their full length). Retargeted as they are, the character
+raises its hands into the frame where the actor's were never seen (a drawn hand at each side of the waist).
 
-The tell is the squash: an elbow at the frame's edge and a forearm much shorter than the actor's full forearm,
-or laid along the edge, for a good part of a second. A real forearm pointing at the camera from an elbow at the
-edge would be as short, and one crossing the belly at the frame's very bottom would lie as low, but both are
-rare in a dance, and a hand sent out of view costs less than one invented.
-Only at the bottom edge, below which a close-up's body goes on: an elbow at a side edge with a short forearm is
-as often a hand reaching in towards the camera (clip 5's last second). Such forearms are turned to leave the
-frame: along the upper arm, bent down, at their full length, easing in and out over a fraction of a second so
-the arm never jumps.
+The tell: an elbow just inside the bottom edge with a forearm much shorter than its full length, or laid along
+the edge, for a good part of a second. A real forearm pointing at the camera from an elbow at the edge would be
+as short, and one crossing the belly at the frame's very bottom would lie as low, but both are rare in a dance,
+and a hand sent out of view costs less than one invented. Only at the bottom edge, below which the body goes on:
+an elbow at a side edge (or outside) with a short forearm inside is as often a hand reaching in towards the
+camera (clip 5's last second). Such arms are sent out of view: at their full lengths, the forearm continuing the
+upper arm and bent down, easing in and out over a fraction of a second so the arm never jumps.
 """
 from __future__ import annotations
 
@@ -23,8 +22,7 @@ from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 from .skeleton import J
 from .smoothing import runs
 
-# an elbow inside the frame this close to its bottom edge (in full forearm lengths) may have its forearm squashed;
-# an elbow outside it with a short forearm inside is a hand reaching in towards the camera (clip 5's last second)
+# an elbow inside the frame this close to its bottom edge (in full forearm lengths) may have its forearm squashed
 EDGE = 0.25
 # ... and the forearm is squashed when it is shorter than this share of its full length (TikTok clip 5's folded
 # stubs: 0.1-0.35 of it; forearms seen whole beside the edge in clips 0 and 4: 0.6 and longer)
@@ -38,7 +36,7 @@ MIN_SQUASH_S = 0.2
 # a forearm is at least this share of the upper arm (people: 0.8-0.85; the TikTok clips' full lengths: 0.77-1.0):
 # an actor whose forearms are squashed in every frame that shows them never shows their full length
 FOREARM_OF_UPPER_ARM = 0.8
-# the turn out of view eases in and out over this many seconds
+# sending an arm out of view eases in and out over this many seconds
 EASE_S = 0.1
 SIDES = ("left", "right")
 # the joints that move with each forearm: its wrist and the hand's points the pose model gives
@@ -46,7 +44,8 @@ FOREARM_JOINTS = {side: tuple(J[f"{side}_{j}"] for j in ("wrist", "pinky", "inde
 
 
 def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndarray, fps: float) -> np.ndarray:
-    """[T, 2] how far (0 to 1) each forearm (left, right) is taken out of view, per frame.
+    """[T, 2] how far (0 to 1) each arm (left, right) is sent out of view, per frame: 1 where its forearm is
+    squashed, easing to 0 before and after.
 
     ``pts`` [T, >=33, 2] the actor's joints (video pixels), ``forearm`` [T] the actor's full forearm length in
     pixels per frame (its distance to the camera included)."""

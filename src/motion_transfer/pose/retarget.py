@@ -126,7 +126,9 @@ class Motion:
     (the character's size on screen); ``head_angle`` [T] radians the head turned from its pose in the image;
     ``left_hand`` / ``right_hand`` [T, 21, 2] (NaN where the actor's hand was not seen); ``planted`` [T, 2] feet
     pinned (left, right); ``held`` [T] frames where the actor was not seen and the last pose is held;
-    ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body).
+    ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body);
+    ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
+    (:mod:`.offframe`; None: not measured).
     """
 
     joints: np.ndarray
@@ -144,8 +146,6 @@ class Motion:
     proportions: dict = field(default_factory=dict)
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
-    # [T, 2] how far each forearm (left, right) was turned out of view where the video does not show it
-    # (pose.offframe; None: not measured)
     off_frame: np.ndarray | None = None
 
     def __len__(self) -> int:
