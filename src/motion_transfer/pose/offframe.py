@@ -81,7 +81,7 @@ def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray,
     than its full length (the model squashes an elbow below the frame onto its edge as well: TikTok clip 5's
     upper arms are a sixth short there, and the sleeves' hems and the tops of the forearms drawn under them
     showed at the bottom edge), the forearm continuing it, bent down (out through the frame's bottom edge, where
-    the body goes on), the hand turned with it. Moving the points, not turning the forearm by a share of the
+    the body goes on), the hand straight on from it. Moving the points, not turning the forearm by a share of the
     angle, keeps them continuous however the model's forearm swings (half of a turn the shortest way round jumps
     where the shortest way changes sides)."""
     out = pts.copy()
@@ -98,8 +98,10 @@ def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray,
         full_elbow = shoulder + np.maximum(reach, upper_arm[moving, None]) * along
         goal = along + [0.0, 1.0]
         goal /= np.maximum(np.linalg.norm(goal, axis=1, keepdims=True), 1e-6)
-        vec = wrist - elbow
-        turn = np.arctan2(goal[:, 1], goal[:, 0]) - np.arctan2(vec[:, 1], vec[:, 0])
+        # the hand straight on from the forearm: the model's hand on a folded stub is often folded back over it,
+        # and a hand turned back at the wrist by half a turn tears the arm layer's mesh up into the frame
+        knuckles = (pts[moving, J[f"{side}_index"]] + pts[moving, J[f"{side}_pinky"]]) / 2 - wrist
+        turn = np.arctan2(goal[:, 1], goal[:, 0]) - np.arctan2(knuckles[:, 1], knuckles[:, 0])
         c, si = np.cos(turn), np.sin(turn)
         goal_wrist = full_elbow + forearm[moving, None] * goal
         out[moving, J[f"{side}_elbow"]] = (1.0 - w) * elbow + w * full_elbow
