@@ -6,6 +6,9 @@ import os
 import numpy as np
 import pytest
 
+from motion_transfer.pose.skeleton import J
+from motion_transfer.samples import make_motion
+
 os.environ.setdefault("GLOG_minloglevel", "2")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -45,6 +48,40 @@ def write_clip(path, *, seconds=1.0, fps=30, size=(64, 48), audio=False, codec_f
         for p in s.encode(None):
             c.mux(p)
     return path
+
+
+# a close-up framed so that an A-pose's elbows are just inside the bottom edge and its hands below it
+CLOSE_UP = {"size": (360, 250), "scale": 630.0, "center": (180.0, 333.0)}
+
+
+def folded_close_up(squash: str) -> tuple:
+    """A close-up whose hands hang below the frame's bottom edge (elbows just inside it), as MediaPipe reports
+    it: wrists outside the frame at a low visibility, except in frames 10-39, where it folds each forearm back
+    into the frame from the elbow (``squash="stub"``: to a quarter of its length, visibility 0.9, its hand
+    folded back over it, as it does on TikTok clip 5; over 0.4 s, its track being smoothed) or the actor really
+    raises it (``"raised"``: at full length, the hand in view)."""
+    clip = make_motion("static", seconds=2.0, fps=30, **CLOSE_UP)
+    track = clip.to_track()
+    body = track.body
+    share = 0.25 if squash == "stub" else 1.0
+    fold = np.clip(np.minimum(np.arange(len(body)) - 9, 40 - np.arange(len(body))) / 12.0, 0.0, 1.0)
+
+    def turned(v, angle):
+        c, s = np.cos(angle)[:, None], np.sin(angle)[:, None]
+        return np.concatenate([c * v[:, :1] - s * v[:, 1:], s * v[:, :1] + c * v[:, 1:]], axis=1)
+
+    for side in ("left", "right"):
+        elbow, wrist = body[:, J[f"{side}_elbow"], :2].copy(), body[:, J[f"{side}_wrist"], :2].copy()
+        new_wrist = elbow + turned((1.0 - (1.0 - share) * fold)[:, None] * (wrist - elbow), np.pi * fold)
+        for j in (J[f"{side}_{n}"] for n in ("wrist", "pinky", "index", "thumb")):
+            body[:, j, 3] = np.where(body[:, j, 1] > track.height, 0.1, 1.0)
+            hand = body[:, j, :2] - wrist
+            if squash == "stub":  # the hand folded back over the stub: it keeps pointing down
+                body[:, j, :2] = new_wrist + share * hand
+            else:
+                body[:, j, :2] = new_wrist + turned(hand, np.pi * fold)
+            body[10:40, j, 3] = 0.9
+    return clip, track
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -5,9 +5,11 @@ import av
 import numpy as np
 import pytest
 from av.video.frame import PictureType
+from conftest import CLOSE_UP, folded_close_up
 
 from motion_transfer.request import Request
 from motion_transfer.samples import make_character, make_clip
+from motion_transfer.samples.mannequin import render_mannequin
 
 SECONDS = 1.5
 SIZE = (640, 360)
@@ -156,3 +158,25 @@ def test_motion_of_the_output_matches_ground_truth(media, tmp_path):
     # the pose model also misreads a few frames of the result (red sleeves over a red shirt): judge the bulk
     assert np.median(e) < 4.0 and np.percentile(e, 80) < 8.0 and (e > 30).mean() < 0.08, \
         np.percentile(e, [50, 80, 90, 95])
+
+
+def test_hands_the_motion_does_not_show_are_not_drawn_in_the_frame(tmp_path):
+    """A close-up character whose hands are below its image (its forearms and hands are drawn on past the
+    border) driven by a still close-up whose pose model folds the forearms into the frame for a second (TikTok
+    clip 5): the output stays as it was in frame 0, the arms hanging out of view, and no hand comes up into the
+    frame."""
+    from PIL import Image
+
+    clip, track = folded_close_up("stub")
+    image = tmp_path / "character.png"
+    Image.fromarray(render_mannequin(clip.joints[0], clip.size, style="character", hands=clip.hands[0],
+                                     scale=clip.scale)).save(image)
+    video = tmp_path / "still.mp4"
+    make_clip(video, "static", seconds=clip.seconds, fps=clip.fps, **CLOSE_UP)
+    out = tmp_path / "out.mp4"
+    res = _run(Request(image=image, video=video, output=out, keep_sound=False, options={"pose_track": track}))
+    assert {f.code for f in res.findings} >= {"arm_continued"}  # the hands are drawn on past the border
+    frames = [f.astype(np.float64) for f in _frames(out)]
+    change = [np.abs(f - frames[0]).mean() for f in frames]
+    assert max(change) < 1.5, np.round(change, 1)  # a hand drawn up at a side of the waist: 4.5-7.7
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import folded_close_up
 from motion_transfer.media.framing import cover, letterbox, output_size
 from motion_transfer.pose.retarget import BONES, MH, MS, RestPose, extend, retarget, two_bone_ik
 from motion_transfer.pose.skeleton import J
@@ -392,3 +393,32 @@ def test_the_mesh_of_a_face_turned_far_away_is_not_trusted(dance):
     err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
     assert err[away].max() < 0.5
     assert err[45:].max() < 0.5
+
+
+def test_a_forearm_the_video_does_not_show_stays_out_of_view():
+    """The actor's hands are below the frame the whole time; for a second the pose model folds stubs of forearms
+    back into the frame. The character's hands stay below the frame (they were drawn at its bottom corners), and
+    move there without a jump: hardly faster than the pose model's hands move."""
+    clip, track = folded_close_up("stub")
+    assert (track.body[16:34, J["left_wrist"], 1] < track.height).all()  # folded into view
+    motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
+    hand = [J[f"{side}_{n}"] for side in ("left", "right") for n in ("wrist", "pinky", "index", "thumb")]
+    assert (motion.joints[:, hand, 1] > 250).all()
+    step = np.linalg.norm(np.diff(motion.joints[:, hand], axis=0), axis=-1)
+    assert step.max() <= 1.1 * np.linalg.norm(np.diff(track.body[:, hand, :2], axis=0), axis=-1).max()
+    # the hand goes on straight from the forearm (one folded back over it tore the arm layer's mesh)
+    j = motion.joints[16:34]
+    for side in ("left", "right"):
+        fore = j[:, J[f"{side}_wrist"]] - j[:, J[f"{side}_elbow"]]
+        palm = (j[:, J[f"{side}_index"]] + j[:, J[f"{side}_pinky"]]) / 2 - j[:, J[f"{side}_wrist"]]
+        cos = (fore * palm).sum(-1) / np.linalg.norm(fore, axis=-1) / np.linalg.norm(palm, axis=-1)
+        assert cos.min() > 0.95, side
+    assert (motion.off_frame[16:34] == 1).all() and (motion.off_frame[:3] == 0).all()
+
+
+def test_a_forearm_raised_into_view_from_the_bottom_edge_is_kept():
+    """The same close-up, but the actor raises her forearms into the frame at full length: they are shown."""
+    clip, track = folded_close_up("raised")
+    motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
+    wrists = [J["left_wrist"], J["right_wrist"]]
+    assert np.abs(motion.joints[10:40, wrists] - track.body[10:40, wrists, :2]).max() < 0.5

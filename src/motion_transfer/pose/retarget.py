@@ -27,7 +27,8 @@ has it (``image``; only the actor's bounce and sway transfer: its root motion mi
 pans and walking drift do not move the character). Then feet: frames where a foot of the actor is planted (slow and
 at the ground) pin the character's foot (two-bone IK on the leg, so it does not slide), and a vertical offset,
 interpolated between contacts, keeps the character's planted feet on the ground line (no floating or sinking).
-Frames where the actor was not seen hold the last pose.
+Frames where the actor was not seen hold the last pose. Forearms the video does not show, which the pose model
+folds into the frame at its bottom edge, are sent back out of view first (:mod:`.offframe`).
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ from scipy.ndimage import distance_transform_edt, gaussian_filter1d, median_filt
 from ..errors import EngineError, InputError
 from ..media.framing import Placement, letterbox
 from .facemesh import facing
+from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
 from .skeleton import NUM_BODY, J
 from .smoothing import runs
 from .track import PoseTrack
@@ -124,7 +126,9 @@ class Motion:
     (the character's size on screen); ``head_angle`` [T] radians the head turned from its pose in the image;
     ``left_hand`` / ``right_hand`` [T, 21, 2] (NaN where the actor's hand was not seen); ``planted`` [T, 2] feet
     pinned (left, right); ``held`` [T] frames where the actor was not seen and the last pose is held;
-    ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body).
+    ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body);
+    ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
+    (:mod:`.offframe`; None: not measured).
     """
 
     joints: np.ndarray
@@ -142,6 +146,7 @@ class Motion:
     proportions: dict = field(default_factory=dict)
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
+    off_frame: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -476,6 +481,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     for b in range(len(BONES)):
         if not np.isfinite(ref[b]):
             ref[b] = char_len[b] / k
+    # forearms the video does not show (its pose model folds them into the frame) are turned out of view
+    forearm = sigma * max(ref[gi["lower_arm"][0]], FOREARM_OF_UPPER_ARM * ref[gi["upper_arm"][0]])
+    off_frame = squashed_forearms(ext, track.width, track.height, forearm, fps)
+    ext = send_out_of_view(ext, off_frame, sigma * ref[gi["upper_arm"][0]], forearm)
 
     # S(t): output pixels per actor pixel
     vid = letterbox(track.width, track.height, out_w, out_h)
@@ -542,10 +551,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
 
     # hands (21 points) where the actor's hand was seen, relative to the character's wrist
     hands = []
-    for name, wrist in (("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"])):
+    for s, (name, wrist) in enumerate((("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"]))):
         h = getattr(track, name)
         res = np.full((T, 21, 2), np.nan, np.float64)
-        seen = ~np.isnan(h[:, :, 0]).any(axis=1)
+        seen = ~np.isnan(h[:, :, 0]).any(axis=1) & (off_frame[:, s] < 0.5)  # a hand sent out of view is not shown
         if seen.any():
             hb = [i for i, (pa, _, g) in enumerate(BONES) if g == "hand" and pa == wrist]
             ph = float(np.median(p[hb]))
@@ -569,7 +578,8 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
                   width_scale=width_scale.astype(np.float32), head_angle=head_angle.astype(np.float32),
                   head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
-                  planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props)
+                  planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props,
+                  off_frame=off_frame.astype(np.float32))
 
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,

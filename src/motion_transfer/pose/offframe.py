@@ -1,0 +1,112 @@
+"""Arms the video does not show: a pose model folds them into the frame; they are sent back out of it.
+
+When a close-up's hands are below the frame, MediaPipe does not say so: it puts the elbow on the bottom edge
+and folds a stub of a forearm back into the picture, or lays it along the edge, often at a high visibility
+(TikTok clip 5, whose hands are out of view until its last second: wrists 20-80 px inside the bottom edge at
+visibility 0.8-0.97, forearms a tenth to a third of their full length). Retargeted as they are, the character
+raises its hands into the frame where the actor's were never seen (a drawn hand at each side of the waist).
+
+The tell: an elbow just inside the bottom edge with a forearm much shorter than its full length, or laid along
+the edge, for a good part of a second. A real forearm pointing at the camera from an elbow at the edge would be
+as short, and one crossing the belly at the frame's very bottom would lie as low, but both are rare in a dance,
+and a hand sent out of view costs less than one invented. Only at the bottom edge, below which the body goes on:
+an elbow at a side edge (or outside) with a short forearm inside is as often a hand reaching in towards the
+camera (clip 5's last second). Such arms are sent out of view: at their full lengths, the forearm continuing the
+upper arm and bent down, easing in and out over a fraction of a second so the arm never jumps.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d
+
+from .skeleton import J
+from .smoothing import runs
+
+# an elbow inside the frame this close to its bottom edge (in full forearm lengths) may have its forearm squashed
+EDGE = 0.25
+# ... and the forearm is squashed when it is shorter than this share of its full length (TikTok clip 5's folded
+# stubs: 0.1-0.35 of it; forearms seen whole beside the edge in clips 0 and 4: 0.6 and longer)
+SQUASH = 0.5
+# ... or when it lies along the bottom edge, its wrist inside the frame this close to it (in full forearm
+# lengths; clip 5: forearms laid across the belly 10-50 px above the edge while the hands are out of view)
+ALONG = 0.3
+# squashed this long at least (seconds): a forearm swinging through the edge is short for a frame (clips 0 and 4);
+# gaps as short between squashed frames are squashed too (the elbow guessed just outside the edge for a frame)
+MIN_SQUASH_S = 0.2
+# a forearm is at least this share of the upper arm (people: 0.8-0.85; the TikTok clips' full lengths: 0.77-1.0):
+# an actor whose forearms are squashed in every frame that shows them never shows their full length
+FOREARM_OF_UPPER_ARM = 0.8
+# sending an arm out of view eases in and out over this many seconds
+EASE_S = 0.1
+SIDES = ("left", "right")
+# the joints that move with each forearm: its wrist and the hand's points the pose model gives
+FOREARM_JOINTS = {side: tuple(J[f"{side}_{j}"] for j in ("wrist", "pinky", "index", "thumb")) for side in SIDES}
+
+
+def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndarray, fps: float) -> np.ndarray:
+    """[T, 2] how far (0 to 1) each arm (left, right) is sent out of view, per frame: 1 where its forearm is
+    squashed, easing to 0 before and after.
+
+    ``pts`` [T, >=33, 2] the actor's joints (video pixels), ``forearm`` [T] the actor's full forearm length in
+    pixels per frame (its distance to the camera included)."""
+    T = len(pts)
+    out = np.zeros((T, 2))
+    ease = max(1.0, EASE_S * fps)
+    shortest = max(2, round(MIN_SQUASH_S * fps))
+    for s, side in enumerate(SIDES):
+        elbow, wrist = pts[:, J[f"{side}_elbow"]], pts[:, J[f"{side}_wrist"]]
+        inside = (elbow[:, 0] >= 0) & (elbow[:, 0] < width) & (elbow[:, 1] < height)
+        low = height - elbow[:, 1] < EDGE * forearm
+        short = np.linalg.norm(wrist - elbow, axis=1) < SQUASH * forearm
+        along = (wrist[:, 1] < height) & (height - wrist[:, 1] < ALONG * forearm)
+        squashed = inside & low & (short | along)
+        for a, b in runs(~squashed):
+            if 0 < a and b < T and b - a < shortest:
+                squashed[a:b] = True
+        flag = np.zeros(T)
+        for a, b in runs(squashed):
+            if b - a >= shortest:
+                flag[a:b] = 1.0
+        if flag.any():
+            # fully out in every squashed frame, easing in before and out after
+            wide = maximum_filter1d(flag, 2 * round(ease) + 1, mode="nearest")
+            out[:, s] = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest", truncate=2.0))
+    return out
+
+
+def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray, forearm: np.ndarray) -> np.ndarray:
+    """``pts`` [T, >=33, 2] with each arm sent out of view by ``weight`` [T, 2] (see :func:`squashed_forearms`):
+    its elbow, wrist and hand's points moved a ``weight`` of the way from where the pose model put them to where
+    an arm of full lengths (``upper_arm``, ``forearm`` [T]) puts them: the upper arm in its direction, no shorter
+    than its full length (the model squashes an elbow below the frame onto its edge as well: TikTok clip 5's
+    upper arms are a sixth short there, and the sleeves' hems and the tops of the forearms drawn under them
+    showed at the bottom edge), the forearm continuing it, bent down (out through the frame's bottom edge, where
+    the body goes on), the hand straight on from it. Moving the points, not turning the forearm by a share of the
+    angle, keeps them continuous however the model's forearm swings (half of a turn the shortest way round jumps
+    where the shortest way changes sides)."""
+    out = pts.copy()
+    for s, side in enumerate(SIDES):
+        moving = np.flatnonzero(weight[:, s] > 0)
+        if not len(moving):
+            continue
+        w = weight[moving, s][:, None]
+        shoulder = pts[moving, J[f"{side}_shoulder"]]
+        elbow, wrist = pts[moving, J[f"{side}_elbow"]], pts[moving, J[f"{side}_wrist"]]
+        upper = elbow - shoulder
+        reach = np.linalg.norm(upper, axis=1, keepdims=True)
+        along = upper / np.maximum(reach, 1e-6)
+        full_elbow = shoulder + np.maximum(reach, upper_arm[moving, None]) * along
+        goal = along + [0.0, 1.0]
+        goal /= np.maximum(np.linalg.norm(goal, axis=1, keepdims=True), 1e-6)
+        # the hand straight on from the forearm: the model's hand on a folded stub is often folded back over it,
+        # and a hand turned back at the wrist by half a turn tears the arm layer's mesh up into the frame
+        knuckles = (pts[moving, J[f"{side}_index"]] + pts[moving, J[f"{side}_pinky"]]) / 2 - wrist
+        turn = np.arctan2(goal[:, 1], goal[:, 0]) - np.arctan2(knuckles[:, 1], knuckles[:, 0])
+        c, si = np.cos(turn), np.sin(turn)
+        goal_wrist = full_elbow + forearm[moving, None] * goal
+        out[moving, J[f"{side}_elbow"]] = (1.0 - w) * elbow + w * full_elbow
+        for j in FOREARM_JOINTS[side]:
+            rel = pts[moving, j] - wrist
+            placed = goal_wrist + np.stack([c * rel[:, 0] - si * rel[:, 1], si * rel[:, 0] + c * rel[:, 1]], axis=1)
+            out[moving, j] = (1.0 - w) * pts[moving, j] + w * placed
+    return out
