@@ -232,6 +232,59 @@ def test_a_glove_stays_whole_on_its_hand(characters):
         assert np.linalg.norm(cent[i] - joints[J[f"{hand}_wrist"]]) < 0.1 * c.scale, "a glove left behind"
 
 
+def _stretched(rest: np.ndarray, side: str, degrees: float, shift: np.ndarray) -> np.ndarray:
+    """``rest`` [36, 2] with the arm of ``side`` stretched straight at its own bones' lengths, ``degrees`` below
+    the horizontal and out to its side, the hand turned along; everything moved by ``shift``."""
+    out = rest.copy()
+    sh, el, wr = (rest[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
+    a = np.radians(degrees)
+    d = np.array([np.cos(a) * (1.0 if side == "left" else -1.0), np.sin(a)])
+    upper, fore = np.linalg.norm(el - sh), np.linalg.norm(wr - el)
+    out[J[f"{side}_elbow"]], out[J[f"{side}_wrist"]] = sh + upper * d, sh + (upper + fore) * d
+    turn = np.arctan2(d[1], d[0]) - np.arctan2(*(wr - el)[::-1])
+    rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    for k in ("index", "pinky", "thumb"):
+        out[J[f"{side}_{k}"]] = out[J[f"{side}_wrist"]] + (rest[J[f"{side}_{k}"]] - wr) @ rot.T
+    return out + shift
+
+
+@pytest.mark.parametrize("degrees", [10.0, 60.0])
+def test_a_folded_arm_stretched_out_stays_joined_to_its_glove(characters, degrees):
+    """The robot's forearms are folded back over its upper arms in the image, the gloves over both: each arm is
+    drawn as two tubes and its glove, so stretched straight out it is drawn whole from the shoulder to the glove,
+    a tube as wide as the arm all the way (the image's strips of forearm beside the upper arm had stretched into
+    a short ragged stump, the glove floating beyond it)."""
+    import copy
+
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    assert sorted(rig.meta["tubes"]) == ["arm_l", "arm_r"]
+    arms = copy.copy(rig)
+    arms.layers = [layer for layer in rig.layers if layer.name.startswith("arm")]
+    h, w = c.image.shape[:2]
+    pad = w // 2
+    rest = extend(rig.joints.astype(np.float64))
+    for side in ("left", "right"):
+        joints = _stretched(rest, side, degrees, np.array([pad, 0.0]))
+        out = Renderer(arms, w + 2 * pad, 2 * h).render(np.full((2 * h, w + 2 * pad, 3), BACKDROP, np.uint8),
+                                                        joints, np.zeros(36), 1.0, 0.0)
+        drawn = np.any(out != np.array(BACKDROP, np.uint8), axis=2)
+        sh, wr = joints[J[f"{side}_shoulder"]], joints[J[f"{side}_wrist"]]
+        along = sh + np.linspace(0.3, 1.0, 200)[:, None] * (wr - sh)
+        on = drawn[np.round(along[:, 1]).astype(int), np.round(along[:, 0]).astype(int)]
+        assert on.all(), f"the {side} arm is torn: {np.flatnonzero(~on)} of the way to the glove not drawn"
+        # as wide as the arm all the way: across the bone, a drawn run at least 2/3 of the upper arm's
+        n = np.array([-(wr - sh)[1], (wr - sh)[0]]) / np.linalg.norm(wr - sh)
+        widths = []
+        for t in (0.35, 0.5, 0.65, 0.8):
+            across = sh + t * (wr - sh) + np.arange(-80, 81)[:, None] * n
+            widths.append(drawn[np.round(across[:, 1]).astype(int), np.round(across[:, 0]).astype(int)].sum())
+        assert min(widths) >= 0.66 * max(widths), f"the {side} arm is ragged: widths {widths}"
+
+
 def test_drawn_outlines_move_with_their_limbs(characters):
     """The fox's cel outline along each arm (against the background and against the torso) is the arm's, so the
     arm takes it along and leaves no dark strip on the chest; a photograph has no drawn outline."""
