@@ -481,8 +481,9 @@ def _glove_masks(c) -> list[np.ndarray]:
 
 def test_the_body_behind_a_glove_held_in_guard_is_the_body(characters):
     """The robot holds its gloves up in front of its shoulders, outside the torso's shoulder-hip quadrilateral.
-    With the arms stretched out, what was behind the gloves is drawn as the robot's grey body: the filled
-    background (a busy pattern) showed through the body there, in pink and purple patches."""
+    With the arms stretched out, what was behind the gloves inside the torso's outline and the round shoulder
+    pads is drawn as the robot's grey body: the filled background (a busy pattern) showed through the body
+    there, in pink and purple patches. (Beyond them was the folded arm, drawn as tubes that go with the arm.)"""
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.pose.retarget import extend
 
@@ -498,12 +499,15 @@ def test_the_body_behind_a_glove_held_in_guard_is_the_body(characters):
             joints[J[f"{side}_{name}"]] = sh + t * arm * np.array([sign, -0.2])
     out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
     backdrop = np.abs(out.astype(int) - BACKDROP).max(axis=2) < 60
+    trunk = (c.mask("torso") | c.mask("head")).astype(np.uint8)
+    hull = np.zeros((h, w), np.uint8)  # the body's outline
+    ys, xs = np.nonzero(trunk)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
+    for side in ("left", "right"):  # the shoulder pads, round (as the generator draws them)
+        pad = c.joints[J[f"{side}_shoulder"], :2] + np.array([0.0, -0.01 * c.scale])
+        cv2.circle(hull, tuple(int(v) for v in np.round(pad)), int(0.058 * c.scale), 1, -1)
     for glove in _glove_masks(c):
-        # the glove's pixels over the figure (the figure's other pixels on both sides of them in their row)
-        body = c.figure & ~glove
-        left = np.maximum.accumulate(body, axis=1)
-        right = np.maximum.accumulate(body[:, ::-1], axis=1)[:, ::-1]
-        behind = cv2.erode((glove & left & right).astype(np.uint8), None, iterations=8).astype(bool)
+        behind = cv2.erode((glove & hull.astype(bool)).astype(np.uint8), None, iterations=8).astype(bool)
         assert behind.sum() > 2000
         shown = backdrop[behind].mean()
         assert shown < 0.05, f"{shown:.0%} of the body behind a glove shows what lies behind the character"

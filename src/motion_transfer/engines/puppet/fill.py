@@ -226,9 +226,9 @@ def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndar
     guard in front of the shoulders, outside the torso's shoulder-hip quadrilateral, hides the body, and left
     unfilled the filled background showed through the body there once the glove moved away (the robot boxer).
 
-    The rest is the head and the torso where the glove's arm is folded over itself (``model.folded_arm``): its
-    layer draws the upper arm behind the glove whole, as a tube, and what the glove hides beyond the body's
-    outline is that arm; with the arm's tubes in the rest, the closing filled the whole glove with the torso's
+    The rest is the head, the torso and the shoulder's round (:func:`shoulder_round`) where the glove's arm is
+    folded over itself (``model.folded_arm``): its layer draws the upper arm behind the glove whole, as a tube,
+    and what the glove hides beyond the body's outline is that arm; with the arm's tubes in the rest, the closing filled the whole glove with the torso's
     colours, and once the arm moved the shoulders stood as round grey blobs as big as the gloves. Otherwise the
     rest is the whole figure but the glove, its own arm included (the tubes that close the figure around the
     glove are that arm's). The glove is the hand's pixels opened by a disc half its size (its round body): the
@@ -248,11 +248,29 @@ def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndar
             glove = hand
             rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
         elif folded_arm(joints, side, labels.shape[1], labels.shape[0]):
-            rest = trunk
+            H, W = labels.shape
+            py, px = np.mgrid[0:H, 0:W]
+            sh = joints[J[f"{side}_shoulder"]]
+            rest = trunk | (np.hypot(px - sh[0], py - sh[1]) < shoulder_round(labels, joints, side))
         else:
             rest = (labels >= 0) & ~hand
         out |= _close(rest, max(2, round(GLOVE_CLOSE * radius))) & glove
     return out
+
+
+def shoulder_round(labels: np.ndarray, joints: np.ndarray, side: str) -> float:
+    """The radius about the shoulder joint of ``side`` of the shoulder's round: as far as the head's and torso's
+    pixels reach from it up and out (within half the upper arm's length; a shoulder pad, whose lower half a glove
+    held in guard may hide). The body is in front of a folded arm's upper arm within it (``tubes``), and paints
+    it whole behind a glove; it turns on itself as the arm turns about the shoulder."""
+    ext = extend(joints)
+    sh = ext[J[f"{side}_shoulder"]]
+    up, out = ext[MS] - ext[MH], sh - ext[MS]
+    ys, xs = np.nonzero(np.isin(labels, [PARTS.index("head"), PARTS.index("torso")]))
+    rel = np.stack([xs, ys], axis=1) - sh
+    reach = np.hypot(*(ext[J[f"{side}_elbow"]] - sh)) / 2
+    cap = (rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < reach)
+    return float(np.hypot(*rel[cap].T).max()) if cap.any() else 0.0
 
 
 GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove

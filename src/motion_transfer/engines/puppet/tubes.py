@@ -17,8 +17,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
+from .fill import shoulder_round
 from .mesh import triangulate
 from .model import (
     ARM_PARTS,
@@ -153,20 +153,18 @@ def tube_folded_arms(rig: Rig, spacing: float) -> list[str]:
     changes the arm layers of ``rig`` in place and returns the names of those redrawn. ``spacing``: the meshes'."""
     done = []
     joints = rig.joints.astype(np.float64)
-    trunk = np.isin(rig.labels, [PARTS.index("head"), PARTS.index("torso")])
     for i, layer in enumerate(rig.layers):
         side = {"arm_l": "left", "arm_r": "right"}.get(layer.name)
         if side is None or not folded_arm(joints, side, rig.width, rig.height):
             continue
-        tubed = _tubed(rig, layer, side, joints, trunk, spacing)
+        tubed = _tubed(rig, layer, side, joints, spacing)
         if tubed is not None:
             rig.layers[i] = tubed
             done.append(layer.name)
     return done
 
 
-def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, trunk: np.ndarray,
-           spacing: float) -> Layer | None:
+def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, spacing: float) -> Layer | None:
     """The arm layer of a folded arm redrawn as two tubes and its hand; None when the image shows too little of
     the arm to read its tubes from."""
     upper_id, fore_id, hand_id = (PARTS.index(p) for p in ARM_PARTS[side])
@@ -204,7 +202,7 @@ def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, trunk: np.ndar
                        fore_rgba)
     # the upper arm's tube, at rest from the shoulder to the elbow, less the round of the shoulder that the body
     # draws in front of it
-    upper_mask = _capsule(sh, el, r, (ox, oy), (th, tw)) & ~_under_shoulder(trunk, joints, side, r, (ox, oy),
+    upper_mask = _capsule(sh, el, r, (ox, oy), (th, tw)) & ~_under_shoulder(rig.labels, joints, side, r, (ox, oy),
                                                                             (th, tw))
     free = _clear_of(cv2.dilate(hand_full.astype(np.uint8), _disc(2 * BAND)).astype(bool), el, wr, r, (ox, oy))
     origin = np.float32([ox, oy])
@@ -277,21 +275,14 @@ def _onto_forearm(v: np.ndarray, sh: np.ndarray, el: np.ndarray, wr: np.ndarray,
     return el + along[:, None] * u_fo + across[:, None] * n_fo
 
 
-def _under_shoulder(trunk: np.ndarray, joints: np.ndarray, side: str, r: float, origin: tuple[int, int],
+def _under_shoulder(labels: np.ndarray, joints: np.ndarray, side: str, r: float, origin: tuple[int, int],
                     shape: tuple[int, int]) -> np.ndarray:
     """[h, w] bool over the ``shape`` of pixels from image pixel ``origin``: where the body is in front of the
-    upper arm's tube (of radius ``r``): the round of the shoulder about its joint, as far as the torso's pixels
-    (of ``trunk``, the head's and torso's) reach from it up and out (a shoulder pad, whose lower half a glove
-    may hide), at least the tube's radius. It turns on itself as the arm turns about the shoulder, so the body
-    covers the tube's end whatever the arm does."""
-    ext = extend(joints)
-    sh = ext[J[f"{side}_shoulder"]]
-    up, out = ext[MS] - ext[MH], sh - ext[MS]
-    ys, xs = np.nonzero(trunk)
-    rel = np.stack([xs, ys], axis=1) - sh
-    reach = np.hypot(*(ext[J[f"{side}_elbow"]] - sh)) / 2
-    cap = (rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < reach)
-    r = max(r, float(np.hypot(*rel[cap].T).max()) if cap.any() else 0.0)
+    upper arm's tube (of radius ``r``): the shoulder's round (``fill.shoulder_round``, which the body's layer
+    paints whole), at least the tube's radius. It turns on itself as the arm turns about the shoulder, so the
+    body covers the tube's end whatever the arm does."""
+    sh = joints[J[f"{side}_shoulder"]]
+    r = max(r, shoulder_round(labels, joints, side))
     py, px = np.mgrid[origin[1]:origin[1] + shape[0], origin[0]:origin[0] + shape[1]]
     return np.hypot(px - sh[0], py - sh[1]) < r
 
