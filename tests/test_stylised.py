@@ -550,7 +550,11 @@ def test_a_big_open_hand_over_the_body_is_behind_it_whole():
     hand[136:140, 70:106] = True
     labels[hand] = PARTS.index("r_hand")
     labels[60:100, 86:92] = PARTS.index("r_lower_arm")
-    behind = _behind_gloves(labels, 60.0)
+    joints = np.zeros((33, 2))  # the arm hangs straight down to the hand (not folded over itself)
+    for side, x in (("left", 140.0), ("right", 60.0)):
+        for k, y in (("shoulder", 20.0), ("elbow", 60.0), ("wrist", 100.0)):
+            joints[J[f"{side}_{k}"]] = (x, y)
+    behind = _behind_gloves(labels, 60.0, joints)
     assert behind[hand].mean() > 0.95, f"{behind[hand].mean():.0%} of the open hand counted behind"
 
 
