@@ -232,6 +232,90 @@ def test_a_glove_stays_whole_on_its_hand(characters):
         assert np.linalg.norm(cent[i] - joints[J[f"{hand}_wrist"]]) < 0.1 * c.scale, "a glove left behind"
 
 
+def _stretched(rest: np.ndarray, side: str, degrees: float, shift: np.ndarray) -> np.ndarray:
+    """``rest`` [36, 2] with the arm of ``side`` stretched straight at its own bones' lengths, ``degrees`` below
+    the horizontal and out to its side, the hand turned along; everything moved by ``shift``."""
+    out = rest.copy()
+    sh, el, wr = (rest[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
+    a = np.radians(degrees)
+    d = np.array([np.cos(a) * (1.0 if side == "left" else -1.0), np.sin(a)])
+    upper, fore = np.linalg.norm(el - sh), np.linalg.norm(wr - el)
+    out[J[f"{side}_elbow"]], out[J[f"{side}_wrist"]] = sh + upper * d, sh + (upper + fore) * d
+    turn = np.arctan2(d[1], d[0]) - np.arctan2(*(wr - el)[::-1])
+    rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    for k in ("index", "pinky", "thumb"):
+        out[J[f"{side}_{k}"]] = out[J[f"{side}_wrist"]] + (rest[J[f"{side}_{k}"]] - wr) @ rot.T
+    return out + shift
+
+
+@pytest.mark.parametrize("degrees", [10.0, 60.0])
+def test_a_folded_arm_stretched_out_stays_joined_to_its_glove(characters, degrees):
+    """The robot's forearms are folded back over its upper arms in the image, the gloves over both: each arm is
+    drawn as two tubes and its glove, so stretched straight out it is drawn whole from the shoulder to the glove,
+    a tube as wide as the arm all the way (the image's strips of forearm beside the upper arm had stretched into
+    a short ragged stump, the glove floating beyond it)."""
+    import copy
+
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    arms = copy.copy(rig)
+    arms.layers = [layer for layer in rig.layers if layer.name.startswith("arm")]
+    h, w = c.image.shape[:2]
+    pad = w // 2
+    rest = extend(rig.joints.astype(np.float64))
+    for side in ("left", "right"):
+        joints = _stretched(rest, side, degrees, np.array([pad, 0.0]))
+        out = Renderer(arms, w + 2 * pad, 2 * h).render(np.full((2 * h, w + 2 * pad, 3), BACKDROP, np.uint8),
+                                                        joints, np.zeros(36), 1.0, 0.0)
+        drawn = np.any(out != np.array(BACKDROP, np.uint8), axis=2)
+        sh, wr = joints[J[f"{side}_shoulder"]], joints[J[f"{side}_wrist"]]
+        along = sh + np.linspace(0.3, 1.0, 200)[:, None] * (wr - sh)
+        on = drawn[np.round(along[:, 1]).astype(int), np.round(along[:, 0]).astype(int)]
+        assert on.all(), f"the {side} arm is torn: {np.flatnonzero(~on)} of the way to the glove not drawn"
+        # as wide as the arm all the way: across the bone, a drawn run at least 2/3 of the upper arm's
+        n = np.array([-(wr - sh)[1], (wr - sh)[0]]) / np.linalg.norm(wr - sh)
+        widths = []
+        for t in (0.35, 0.5, 0.65, 0.8):
+            across = sh + t * (wr - sh) + np.arange(-80, 81)[:, None] * n
+            widths.append(drawn[np.round(across[:, 1]).astype(int), np.round(across[:, 0]).astype(int)].sum())
+        assert min(widths) >= 0.66 * max(widths), f"the {side} arm is ragged: widths {widths}"
+    assert sorted(rig.meta["tubes"]) == ["arm_l", "arm_r"]
+
+
+@pytest.mark.parametrize("degrees", [-120.0, -150.0])
+def test_an_arm_swung_far_up_turns_nothing_over_at_its_shoulder(characters, degrees):
+    """The fox's thick, outlined arm (the image's right, its upper arm out to the side) swung straight up and
+    over, far from where the image holds it: its end at the shoulder turns whole with it, so no triangle there
+    turns over (the renderer drops those: notches in the outline). The rig's weights, half the turn at the
+    joint, turned 0.4 % of the arm's area over at the shoulder."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.retarget import extend
+
+    c = characters["fox"]
+    rig = rig_character(c.image)
+    r = Renderer(rig, *c.image.shape[1::-1])
+    rest = extend(rig.joints.astype(np.float64))
+    layer = r.layers["arm_r"]
+    joints = _stretched(rest, "right", degrees, np.zeros(2))
+
+    def signed(P: np.ndarray) -> np.ndarray:
+        return (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
+
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    at_rest = signed(layer.vertices[layer.triangles].astype(np.float64))
+    posed = signed(r.posed_vertices(layer, bone_transforms(r.rest, joints, 1.0, 0.0))[layer.triangles])
+    over = (np.sign(posed) != np.sign(at_rest)) & (np.abs(posed) > 1e-9)
+    centre = layer.vertices[layer.triangles].mean(axis=1)
+    near = [np.linalg.norm(centre - rest[J[f"right_{k}"]], axis=1) for k in ("shoulder", "elbow", "wrist")]
+    shoulder = np.argmin(np.stack(near), axis=0) == 0
+    share = float(np.abs(at_rest)[over & shoulder].sum() / np.abs(at_rest).sum())
+    assert share < 0.001, f"{share:.2%} of the arm turned over at the shoulder"
+
+
 def test_drawn_outlines_move_with_their_limbs(characters):
     """The fox's cel outline along each arm (against the background and against the torso) is the arm's, so the
     arm takes it along and leaves no dark strip on the chest; a photograph has no drawn outline."""
@@ -397,8 +481,9 @@ def _glove_masks(c) -> list[np.ndarray]:
 
 def test_the_body_behind_a_glove_held_in_guard_is_the_body(characters):
     """The robot holds its gloves up in front of its shoulders, outside the torso's shoulder-hip quadrilateral.
-    With the arms stretched out, what was behind the gloves is drawn as the robot's grey body: the filled
-    background (a busy pattern) showed through the body there, in pink and purple patches."""
+    With the arms stretched out, what was behind the gloves inside the torso's outline and the round shoulder
+    pads is drawn as the robot's grey body: the filled background (a busy pattern) showed through the body
+    there, in pink and purple patches. (Beyond them was the folded arm, drawn as tubes that go with the arm.)"""
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.pose.retarget import extend
 
@@ -414,12 +499,15 @@ def test_the_body_behind_a_glove_held_in_guard_is_the_body(characters):
             joints[J[f"{side}_{name}"]] = sh + t * arm * np.array([sign, -0.2])
     out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
     backdrop = np.abs(out.astype(int) - BACKDROP).max(axis=2) < 60
+    trunk = (c.mask("torso") | c.mask("head")).astype(np.uint8)
+    hull = np.zeros((h, w), np.uint8)  # the body's outline
+    ys, xs = np.nonzero(trunk)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
+    for side in ("left", "right"):  # the shoulder pads, round (as the generator draws them)
+        pad = c.joints[J[f"{side}_shoulder"], :2] + np.array([0.0, -0.01 * c.scale])
+        cv2.circle(hull, tuple(int(v) for v in np.round(pad)), int(0.058 * c.scale), 1, -1)
     for glove in _glove_masks(c):
-        # the glove's pixels over the figure (the figure's other pixels on both sides of them in their row)
-        body = c.figure & ~glove
-        left = np.maximum.accumulate(body, axis=1)
-        right = np.maximum.accumulate(body[:, ::-1], axis=1)[:, ::-1]
-        behind = cv2.erode((glove & left & right).astype(np.uint8), None, iterations=8).astype(bool)
+        behind = cv2.erode((glove & hull.astype(bool)).astype(np.uint8), None, iterations=8).astype(bool)
         assert behind.sum() > 2000
         shown = backdrop[behind].mean()
         assert shown < 0.05, f"{shown:.0%} of the body behind a glove shows what lies behind the character"
@@ -462,7 +550,11 @@ def test_a_big_open_hand_over_the_body_is_behind_it_whole():
     hand[136:140, 70:106] = True
     labels[hand] = PARTS.index("r_hand")
     labels[60:100, 86:92] = PARTS.index("r_lower_arm")
-    behind = _behind_gloves(labels, 60.0)
+    joints = np.zeros((33, 2))  # the arm hangs straight down to the hand (not folded over itself)
+    for side, x in (("left", 140.0), ("right", 60.0)):
+        for k, y in (("shoulder", 20.0), ("elbow", 60.0), ("wrist", 100.0)):
+            joints[J[f"{side}_{k}"]] = (x, y)
+    behind = _behind_gloves(labels, 60.0, joints)
     assert behind[hand].mean() > 0.95, f"{behind[hand].mean():.0%} of the open hand counted behind"
 
 

@@ -9,12 +9,20 @@ arm) that happens on the inside of a sharp bend: its triangles turned over and w
 drawn as a spiral of fragments (TikTok clip 5, a forearm folded 150 degrees), a drawn outline got notches.
 
 So near a limb's middle joint (the elbow, the knee: the one that folds far), once it bends far enough for the rig's
-weights to come close to turning over, the weights pass to ones set by the direction from the joint alone: a vertex's weight falls linearly with its polar angle from the child
-bone's direction to the parent's, on either side. The bend then spreads over the whole turn about the joint: the
-outside of the bend fans round (a rounded elbow, the outline unbroken), the inside closes like a hinge, and
-nothing turns over until the inside has closed completely (the bend is taken the way round that never turns the
-child bone through the parent). Away from the joint (past the limb's width there) the rig's weights take over again;
-mild bends keep the rig's weights untouched.
+weights to come close to turning over, the weights pass to ones set by the direction from the joint alone: a
+vertex's weight falls linearly with its polar angle from the child bone's direction to the parent's, on either side.
+The bend then spreads over the whole turn about the joint: the outside of the bend fans round (a rounded elbow, the
+outline unbroken), the inside closes like a hinge, and nothing turns over until the inside has closed completely
+(the bend is taken the way round that never turns the child bone through the parent).
+
+At the joint to the trunk (the shoulder, the hip) the parent is the trunk, drawn by another layer, and the limb
+turns any way (an arm swung over the head, across the chest): there, under the same condition, the limb's end
+turns whole with its bone, so its rounded end swings round with it, nothing on it turns over and its outline stays
+unbroken. (The rig's weights, half the turn at the joint, turned the armpit's side over when a thick, outlined arm
+swung far up, and squeezed the shoulder's end into a bulge: the fox's outline got notches at its shoulders.)
+
+Away from the joint (past the limb's width there) the rig's weights take over again; mild bends keep the rig's
+weights untouched.
 """
 from __future__ import annotations
 
@@ -34,18 +42,19 @@ MILD, MILD_FULL = np.radians(40.0), np.radians(70.0)
 # the weights by angle reach this many times the limb's half-width at its joint, fading out over the outer part
 REACH = 1.6
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
-# layer are this and the next (the first bone is the trunk's frame)
+# layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
 
 
 class Fold(NamedTuple):
-    """The weights by angle about a limb's middle joint (``joint`` [2] at rest): the vertices they reach (``index``
-    [Z], of the parent or the child bone), the rig's weight of the child bone there (over the two, ``weight`` [Z]),
+    """The weights by angle about a limb's joint ``at`` (between bones ``at`` and ``at + 1``; ``joint`` [2] at rest):
+    the vertices they reach (``index`` [Z], of the parent or the child bone), the rig's weight of the child bone there (over the two, ``weight`` [Z]),
     the weight set by the direction from the joint (``by_angle`` [Z]), how much of it applies at the vertex's
     distance (``near`` [Z]) and whether the rig blends the vertex about another joint (``held`` [Z]: it moves from
     there towards its place turned about this joint). ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the
     rig's weights (a bend ``d`` turns the mesh over at ``d * risk = 1``)."""
 
+    at: int
     joint: np.ndarray
     index: np.ndarray
     weight: np.ndarray
@@ -59,8 +68,8 @@ class Bend(NamedTuple):
     """A limb layer's skinning, fixed at rest. ``first`` [N] each vertex's strongest bone; ``blend`` [K] the vertices
     the rig blends between two bones (``parent``, ``child`` [K]) about their shared joint (``joint`` [K, 2]; the
     vertex's place relative to it ``offset`` [K, 2]) with ``weight`` [K] of the child; ``span`` [B - 1] per joint the
-    angle turning positively from its child bone to its parent at rest; ``fold`` the middle joint's weights by angle
-    (None where it has none)."""
+    angle turning positively from its child bone to its parent at rest (pi but at the middle joint); ``folds`` the
+    weights by angle of the joint to the trunk and of the middle joint (those that have them)."""
 
     first: np.ndarray
     blend: np.ndarray
@@ -70,7 +79,7 @@ class Bend(NamedTuple):
     offset: np.ndarray
     weight: np.ndarray
     span: np.ndarray
-    fold: Fold | None
+    folds: tuple[Fold, ...]
 
 
 def _chain_joints(layer: Layer, rest: np.ndarray) -> np.ndarray:
@@ -125,27 +134,34 @@ def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
     parent, child = lo[blend], lo[blend] + 1
     joints = _chain_joints(layer, rest)
     span = np.full(B - 1, np.pi)
-    fold = None
-    if B > MIDDLE + 1:
-        fold, span[MIDDLE] = _fold(layer, verts, W, first, joints[MIDDLE], rest)
+    folds = []
+    # the joint to the trunk turns the limb whole (None), the middle one by angle between its bones' directions
+    # (the wrist keeps the rig's weights: weights by angle turned more of a hand's fingers over than they did)
+    for k in (0, MIDDLE)[:B - 1]:
+        to_child = part_segment(layer.bones[k + 1], rest)[1] - joints[k]
+        directions = None
+        if k == MIDDLE:
+            directions = (to_child, part_segment(layer.bones[k], rest)[0] - joints[k])
+            span[k] = _span(*directions)
+        fold = _fold(layer, verts, W, first, k, joints[k], directions)
+        if fold is not None:
+            folds.append(fold)
     weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
     return Bend(first=first, blend=blend, parent=parent, child=child, joint=joints[parent],
-                offset=verts[blend] - joints[parent], weight=weight, span=span, fold=fold)
+                offset=verts[blend] - joints[parent], weight=weight, span=span, folds=tuple(folds))
 
 
-def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, joint: np.ndarray,
-          rest: np.ndarray) -> tuple[Fold | None, float]:
-    """The weights by angle about the middle joint of a limb layer (vertices ``verts`` [N, 2], the rig's weights
-    ``W`` [N, B], strongest bones ``first`` [N]) and the joint's span (see :class:`Bend`)."""
-    parent, child = MIDDLE, MIDDLE + 1
-    to_child = part_segment(layer.bones[child], rest)[1] - joint
-    to_parent = part_segment(layer.bones[parent], rest)[0] - joint
-    span = _span(to_child, to_parent)
+def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at: int, joint: np.ndarray,
+          directions: tuple[np.ndarray, np.ndarray] | None) -> Fold | None:
+    """The weights by angle about the joint ``at`` of a limb layer (vertices ``verts`` [N, 2], the rig's weights
+    ``W`` [N, B], strongest bones ``first`` [N]): by ``directions`` (the child's and the parent's from the joint),
+    or None: all of the child's weight (the limb turns whole about the joint)."""
+    parent, child = at, at + 1
     ours = (first == parent) | (first == child)
     weight = W[:, child] / np.maximum(W[:, parent] + W[:, child], 1e-12)
     tris = layer.triangles[ours[layer.triangles].all(axis=1)]
     if not len(tris):
-        return None, span
+        return None
     rate = _turn_rates(verts, tris, weight, joint)
     # the limb's half-width at the joint: how far from it the parts' boundary (or, without one, the blend) runs
     r = np.hypot(*(verts - joint).T)
@@ -154,15 +170,15 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, joi
     blended = ours & (np.minimum(W[:, parent], W[:, child]) > 0.05)
     width = float(r[across].max()) if len(across) else float(r[blended].max()) if blended.any() else 0.0
     if width <= 0:
-        return None, span
+        return None
     near = np.where(ours, smoothstep(REACH * width, width, r), 0.0)
     index = np.flatnonzero(near > 0)
     # held: blended by the rig between two bones that are not this joint's
     top2 = np.sort(np.argsort(-W[index], axis=1, kind="stable")[:, :2], axis=1)
     held = (W[index, top2[:, 1]] >= 1e-4) & ~((top2[:, 0] == parent) & (top2[:, 1] == child))
-    return Fold(joint=joint, index=index, weight=weight[index], by_angle=_by_angle(verts[index] - joint, to_child,
-                                                                                         to_parent),
-                near=near[index], held=held, risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())])), span
+    by_angle = np.ones(len(index)) if directions is None else _by_angle(verts[index] - joint, *directions)
+    return Fold(at=at, joint=joint, index=index, weight=weight[index], by_angle=by_angle, near=near[index], held=held,
+                risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]))
 
 
 def _turned(A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray, parent: np.ndarray,
@@ -198,23 +214,27 @@ def bent_vertices(bend: Bend, A: np.ndarray, vh: np.ndarray) -> np.ndarray:
     out[:, bend.blend] = _turned(A, theta, S, bend.first[bend.blend], bend.parent, bend.child, bend.joint,
                                  bend.offset, np.broadcast_to(bend.weight, (len(A), len(bend.blend))),
                                  turn[:, bend.parent])
-    f = bend.fold
-    if f is None:
-        return out
-    d = turn[:, MIDDLE]
+    for f in bend.folds:
+        _fold_in(out, f, A, theta, S, bend.first, vh, turn[:, f.at])
+    return out
+
+
+def _fold_in(out: np.ndarray, f: Fold, A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray,
+             vh: np.ndarray, d: np.ndarray) -> None:
+    """Move ``out``'s vertices [T, N, 2] near the joint of ``f`` towards their places turned by its weights by
+    angle, as far as its bend ``d`` [T] comes close to turning the rig's weights over (in place)."""
     # how close the rig's weights come to turning the mesh over at this bend
     share = smoothstep(FOLD_START, FOLD_FULL, np.maximum(d * f.risk[0], -d * f.risk[1])) * \
         smoothstep(MILD, MILD_FULL, np.abs(d))  # [T]
     if not share.any():
-        return out
+        return
     m = share[:, None] * f.near  # [T, Z]
     w = f.weight + m * (f.by_angle - f.weight)
     K = len(f.index)
-    mid = np.full(K, MIDDLE)
-    turned = _turned(A, theta, S, bend.first[f.index], mid, mid + 1, np.broadcast_to(f.joint, (K, 2)),
+    at = np.full(K, f.at)
+    turned = _turned(A, theta, S, first[f.index], at, at + 1, np.broadcast_to(f.joint, (K, 2)),
                      vh[f.index, :2] - f.joint, w, np.broadcast_to(d[:, None], (len(A), K)))
     # a vertex the rig blends about another joint moves from there towards its place turned about this one; the
     # others are turned about it alone (with the rig's weights where ``m`` is 0: as the rig turns them)
     m = np.where(f.held, m, 1.0)
     out[:, f.index] += m[..., None] * (turned - out[:, f.index])
-    return out

@@ -2,8 +2,9 @@
 
 The steps, each in its own module: the skeleton (``pose.figure``: the preflight's figure when it has one, a
 user's rig.json overriding it), the matte (``matte``), the parts (``parts``), the background where the character
-stood (``fill``), the layers' meshes (``mesh``, which also fills the torso hidden behind the arms) and the
-arms the image does not show, drawn from their twins (``twin``).
+stood (``fill``), the layers' meshes (``mesh``, which also fills the torso hidden behind the arms), the arms the
+image shows folded over themselves, drawn as tubes (``tubes``), and the arms the image does not show, drawn from
+their twins (``twin``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
+from .tubes import tube_folded_arms
 from .twin import add_twin_limbs
 
 WORK_LONG_SIDE = 1600  # textures are kept at most this large (enough for 1080p output)
@@ -122,6 +124,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
                   meta={"matte": matte_source, "parts": used})
         rig.layers = build_layers(rig, spacing=mesh_spacing)
+        rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
         step(4)
         rig.background = filling.result()

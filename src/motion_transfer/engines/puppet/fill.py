@@ -13,7 +13,8 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
-from .model import ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, part_segment, segment_distance, torso_quad
+from .model import (ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, folded_arm, part_segment, segment_distance,
+                    torso_quad)
 from .morphology import close_in_box, grown_box
 
 
@@ -153,7 +154,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
                 & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
-    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw) | _along_side_view(labels, joints, spine)
+    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw, joints) | _along_side_view(labels, joints, spine)
               ).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
@@ -219,34 +220,57 @@ def _hull(mask: np.ndarray) -> np.ndarray:
 HULL_PIECE = 0.05
 
 
-def _behind_gloves(labels: np.ndarray, sw: float) -> np.ndarray:
+def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndarray:
     """HxW bool: the pixels of a glove (a hand part far larger than a hand: a boxing glove, a mitten, a held
     ball) that the rest of the figure encloses (a closing a little wider than the glove): a glove held up in
     guard in front of the shoulders, outside the torso's shoulder-hip quadrilateral, hides the body, and left
     unfilled the filled background showed through the body there once the glove moved away (the robot boxer).
 
-    The rest is the whole figure but the glove, its own arm included: with the elbows at the ends of the arms'
-    tubes, the shoulder pads and tubes that close the figure around the glove are that arm's, and without them
-    the glove's lower half was left open. The glove is the hand's pixels opened by a disc half its size (its
-    round body): the flaps of background the matte took in beside it, which the labels give to the hand, are no
-    body, and painted in they stood as grey blobs beyond the shoulders once the glove moved away. A big hand
-    with no round body (an open hand drawn past the image's border) is taken whole, against the figure without
-    its arm, as before."""
+    The rest is the head, the torso and the shoulder's round (:func:`shoulder_round`) where the glove's arm is
+    folded over itself (``model.folded_arm``): its layer draws the upper arm behind the glove whole, as a tube,
+    and what the glove hides beyond the body's outline is that arm; with the arm's tubes in the rest, the closing filled the whole glove with the torso's
+    colours, and once the arm moved the shoulders stood as round grey blobs as big as the gloves. Otherwise the
+    rest is the whole figure but the glove, its own arm included (the tubes that close the figure around the
+    glove are that arm's). The glove is the hand's pixels opened by a disc half its size (its round body): the
+    flaps of background the matte took in beside it, which the labels give to the hand, are no body, and painted
+    in they stood as grey blobs beyond the shoulders once the glove moved away. A big hand with no round body (an
+    open hand drawn past the image's border) is taken whole, against the figure without its arm, as before."""
     out = np.zeros(labels.shape, bool)
-    for name in ("arm_l", "arm_r"):
+    trunk = np.isin(labels, [PARTS.index("head"), PARTS.index("torso")])
+    for name, side in (("arm_l", "left"), ("arm_r", "right")):
         hand = labels == PARTS.index(LAYERS[name][2])
         area = int(hand.sum())
         if area < (GLOVE * sw) ** 2:
             continue
         radius = np.sqrt(area / np.pi)
         glove = _open(hand, max(1, round(GLOVE_CORE * radius)))
-        if glove.sum() >= GLOVE_ROUND * area:
-            rest = (labels >= 0) & ~hand
-        else:  # no round body: a big open hand (one drawn past the image's border), whole, as before
+        if glove.sum() < GLOVE_ROUND * area:  # no round body: a big open hand (one drawn past the image's border)
             glove = hand
             rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+        elif folded_arm(joints, side, labels.shape[1], labels.shape[0]):
+            H, W = labels.shape
+            py, px = np.mgrid[0:H, 0:W]
+            sh = joints[J[f"{side}_shoulder"]]
+            rest = trunk | (np.hypot(px - sh[0], py - sh[1]) < shoulder_round(labels, joints, side))
+        else:
+            rest = (labels >= 0) & ~hand
         out |= _close(rest, max(2, round(GLOVE_CLOSE * radius))) & glove
     return out
+
+
+def shoulder_round(labels: np.ndarray, joints: np.ndarray, side: str) -> float:
+    """The radius about the shoulder joint of ``side`` of the shoulder's round: as far as the head's and torso's
+    pixels reach from it up and out (within half the upper arm's length; a shoulder pad, whose lower half a glove
+    held in guard may hide). The body is in front of a folded arm's upper arm within it (``tubes``), and paints
+    it whole behind a glove; it turns on itself as the arm turns about the shoulder."""
+    ext = extend(joints)
+    sh = ext[J[f"{side}_shoulder"]]
+    up, out = ext[MS] - ext[MH], sh - ext[MS]
+    ys, xs = np.nonzero(np.isin(labels, [PARTS.index("head"), PARTS.index("torso")]))
+    rel = np.stack([xs, ys], axis=1) - sh
+    reach = np.hypot(*(ext[J[f"{side}_elbow"]] - sh)) / 2
+    cap = (rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < reach)
+    return float(np.hypot(*rel[cap].T).max()) if cap.any() else 0.0
 
 
 GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove

@@ -338,6 +338,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
         spacing = max(4.0, 0.028 * extent)
+    rig.meta["mesh_spacing"] = spacing
     band = max(2.5, 0.004 * extent)
     layers = []
     pelvis = pelvis_region(labels, joints)

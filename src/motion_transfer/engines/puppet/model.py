@@ -60,6 +60,24 @@ CHAIN_JOINT = {"upper_arm": "shoulder", "lower_arm": "elbow", "hand": "wrist",
 TORSO_CORNERS = (J["left_shoulder"], J["right_shoulder"], J["right_hip"], J["left_hip"])
 
 
+# (degrees) an elbow bent this far or further (its forearm within this angle of lying back along the upper arm) is
+# folded over itself
+FOLDED = 50.0
+
+
+def folded_arm(joints: np.ndarray, side: str, width: int, height: int) -> bool:
+    """The arm of ``side`` is folded over itself in the image (``joints`` [33 or 36, 2], a ``width`` x ``height``
+    image): its forearm lies back along its upper arm (a boxer's guard, a hand on the shoulder), and the image
+    holds its shoulder, elbow and wrist. Its layer draws it as two tubes (``tubes``)."""
+    sh, el, wr = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
+    inside = all(0 <= p[0] < width and 0 <= p[1] < height for p in (sh, el, wr))
+    u, v = sh - el, wr - el
+    lu, lv = float(np.hypot(*u)), float(np.hypot(*v))
+    if not inside or lu < 1e-6 or lv < 1e-6:
+        return False
+    return float(u @ v) / (lu * lv) >= np.cos(np.radians(FOLDED))
+
+
 def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:
     """0 below ``e0``, 1 above ``e1``, a smooth S between (weights and soft edges without a kink)."""
     t = np.clip((x - e0) / (e1 - e0), 0.0, 1.0)
@@ -109,7 +127,9 @@ class Layer:
 
     ``vertices`` [N, 2] rest positions in image pixels; ``triangles`` [M, 3]; ``weights`` [N, B] over ``bones``
     (names understood by ``render.bone_transforms``); ``texture`` [h, w, 4] uint8 RGBA whose pixel (0, 0) is image
-    pixel ``origin``; ``tri_weights`` [M, B] the mean weights of each triangle's corners (for depth sorting).
+    pixel ``origin``; ``tri_weights`` [M, B] the mean weights of each triangle's corners (for depth sorting);
+    ``uv`` [N, 2] the texture pixel of each vertex where it is not its rest place less ``origin`` (a layer drawing
+    two pieces that overlap at rest, each with its own texture: an arm folded over itself drawn as tubes).
     """
 
     name: str
@@ -120,6 +140,7 @@ class Layer:
     texture: np.ndarray
     origin: tuple[int, int]
     tri_weights: np.ndarray | None = None
+    uv: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

@@ -293,7 +293,8 @@ class Renderer:
         for layer in rig.layers:
             v = layer.vertices.astype(np.float64)
             self._vh[layer.name] = np.concatenate([v, np.ones((len(v), 1))], axis=1)  # [N, 3]
-            self._tex_xy[layer.name] = v - np.array(layer.origin, np.float64)
+            self._tex_xy[layer.name] = (v - np.array(layer.origin, np.float64) if layer.uv is None
+                                        else layer.uv.astype(np.float64))
             Q = v[layer.triangles]
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))

@@ -35,19 +35,23 @@ def _mirror(rig: Rig, side: str, twin_side: str) -> np.ndarray:
 
 def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, str]) -> Layer:
     v = layer.vertices.astype(np.float64) @ M[:, :2].T + M[:, 2]
-    pad = 2
-    x0, y0 = np.floor(v.min(axis=0)).astype(int) - pad
-    x1, y1 = np.ceil(v.max(axis=0)).astype(int) + pad
+    A = M[:, :2]
     ox, oy = layer.origin
     # texture pixel x of the twin is rig point x + origin; its image under M, less the new origin
-    A = M[:, :2]
+    reach = v
+    if layer.uv is not None:  # the texture's pieces that lie away from their rest places (tubes) come along
+        reach = np.concatenate([v, (layer.uv.astype(np.float64) + [ox, oy]) @ A.T + M[:, 2]])
+    pad = 2
+    x0, y0 = np.floor(reach.min(axis=0)).astype(int) - pad
+    x1, y1 = np.ceil(reach.max(axis=0)).astype(int) + pad
     shift = A @ np.array([ox, oy], np.float64) + M[:, 2] - np.array([x0, y0], np.float64)
     texture = cv2.warpAffine(layer.texture, np.concatenate([A, shift[:, None]], axis=1).astype(np.float64),
                              (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                              borderValue=(0, 0, 0, 0))
+    uv = None if layer.uv is None else (layer.uv.astype(np.float64) @ A.T + shift).astype(np.float32)
     return Layer(name=name, bones=[rename.get(b, b) for b in layer.bones], vertices=v.astype(np.float32),
                  triangles=layer.triangles[:, ::-1].copy(), weights=layer.weights.copy(),
-                 texture=np.ascontiguousarray(texture), origin=(int(x0), int(y0)))
+                 texture=np.ascontiguousarray(texture), origin=(int(x0), int(y0)), uv=uv)
 
 
 def shown(rig: Rig, side: str) -> bool:
