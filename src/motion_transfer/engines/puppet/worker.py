@@ -33,8 +33,10 @@ class Draws(Protocol):
 
 def can_fork() -> bool:
     """Whether a drawing process may be forked here: on Linux (macOS's system libraries are not safe to use in a
-    forked child, Windows has no fork) with at least two cores to run it on."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+    forked child, Windows has no fork) with at least two cores to run it on, from a process allowed children
+    (multiprocessing's daemonic workers are not)."""
+    return (sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+            and not multiprocessing.current_process().daemon)
 
 
 def shared_canvases(count: int, height: int, width: int) -> list[np.ndarray]:
