@@ -52,7 +52,10 @@ def _serve(conn, painter: Draws, motion: Any, canvases: list[np.ndarray]) -> Non
     (True, animate CPU seconds) or (False, the error); None ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which ends this process
     while True:
-        job = conn.recv()
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent is gone (killed): nothing is waiting for frames
+            return
         if job is None:
             return
         slot, i, order, posed = job
