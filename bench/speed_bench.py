@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{name} ({r['size'][0]}x{r['size'][1]}, {r['frames']} frames, pose cache: {r.get('cache')}):")
         print(f"  wall {r['process']:.2f} s = {ratio:.2f} x reference (target {target:g} s on 2 idle cores, "
               f"{target / 3.0:.2f} x a 3 s reference)")
-        forked = f" (a drawing process: {r['child_peak_mb']:.0f} MB)" if r.get("child_peak_mb") else ""
+        forked = (f" (children: {r['child_peak_mb']:.0f} MB, a forked drawing process mostly pages shared with it)"
+                  if r.get("child_peak_mb") else "")
         print(f"  CPU  {r['cpu']:.1f} s = {r['cpu'] / ref_cpu:.2f} x the reference's CPU; on 2 idle cores at least "
               f"{r['cpu'] / 2:.1f} s wall; peak RSS {r['peak_mb']:.0f} MB{forked}")
         for line in shares(r["timings"], r["process"], ref):
