@@ -9,6 +9,7 @@ import av
 import numpy as np
 import pytest
 
+from motion_transfer.engines.puppet.worker import can_fork
 from motion_transfer.errors import EngineError, InputError
 from motion_transfer.request import Request
 from motion_transfer.samples import make_character, make_clip
@@ -312,6 +313,67 @@ def test_a_drawing_thread_takes_the_next_frame_without_waiting_for_the_slowest(s
         return real(self, canvas, background, motion, i, *rest)
     monkeypatch.setattr(engine._Painter, "draw", draw)
     out = tmp_path / "out.mp4"
-    engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360, threads=2)
+    engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360, threads=2,
+                        process=False)  # the threads of this process (a forked painter has its own events)
     assert waited == [True]
     assert out.exists()
+
+
+fork_only = pytest.mark.skipif(not can_fork(), reason="a drawing process is forked on Linux with two cores or more")
+
+
+@fork_only
+def test_frames_drawn_in_a_forked_process_are_those_of_one_thread(scene, tmp_path, monkeypatch):
+    """A painter in a second process draws into canvases shared with this one: the frames are bit for bit those
+    of one thread, the process draws some of them, and it is gone once the video is written."""
+    import copy
+    import multiprocessing
+    import os
+
+    from motion_transfer.engines.puppet import engine
+
+    _, image, video, rig, motion, track = scene
+    rig = copy.deepcopy(rig)
+    tint = _Tint(next(layer for layer in rig.layers if layer.name == "body").texture)
+    drawn_by = multiprocessing.get_context("fork").Array("i", len(motion))  # which process drew each frame
+    real = engine._Painter.draw
+
+    def draw(self, canvas, background, motion, i, *rest):
+        drawn_by[i] = os.getpid()
+        return real(self, canvas, background, motion, i, *rest)
+    monkeypatch.setattr(engine._Painter, "draw", draw)
+    frames = {}
+    for process in (False, True):
+        out = tmp_path / f"out{process}.mp4"
+        got = _frames_written(monkeypatch, out)
+        engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360,
+                            face=tint, threads=2, process=process)
+        frames[process] = got
+    assert len(frames[True]) == len(frames[False]) == len(motion)
+    for a, b in zip(frames[False], frames[True]):
+        np.testing.assert_array_equal(a, b)
+    assert 0 < sum(pid != os.getpid() for pid in drawn_by) < len(motion)  # both processes drew frames
+    assert multiprocessing.active_children() == []
+
+
+@fork_only
+def test_an_error_in_the_drawing_process_reaches_the_caller_and_leaves_no_file(scene, tmp_path):
+    import multiprocessing
+    import os
+
+    from motion_transfer.engines.puppet import engine
+
+    _, image, video, rig, motion, track = scene
+    parent = os.getpid()
+
+    class BrokenThere:  # fails on the first frame the forked process draws
+        def apply(self, t):
+            if os.getpid() != parent:
+                raise EngineError(f"the face warp failed at frame {t}.")
+
+    out = tmp_path / "out.mp4"
+    with pytest.raises(EngineError, match="the face warp failed"):
+        engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360,
+                            face=BrokenThere(), threads=2, process=True)
+    assert not out.exists() and _leftovers(tmp_path) == []
+    assert multiprocessing.active_children() == []

@@ -39,6 +39,7 @@ from .model import Rig
 from .render import Renderer
 from .settings import Settings
 from .twin import limb_findings, twin_joints
+from .worker import DrawProcess, can_fork, shared_canvases
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
@@ -59,6 +60,9 @@ DRAW_THREADS = 2
 DRAW_AHEAD = 2
 # frames whose layers are skinned at once, ahead of drawing (per frame, numpy's call overhead was most of the cost)
 POSE_BLOCK = 32
+# one of the drawing threads hands its frames to a second process (:mod:`.worker`) where the platform can fork:
+# drawing holds the GIL about two thirds of its time, so two threads in one process did not fill two cores
+DRAW_PROCESS = True
 
 
 class PuppetEngine:
@@ -232,12 +236,14 @@ class _Painter:
         self.renderer = Renderer(rig, out_w, out_h)
         self.animators = [a for a in (face, hands) if a is not None]
 
-    def draw(self, canvas: np.ndarray, background: np.ndarray, motion: Motion, i: int, order: list[str],
+    def draw(self, canvas: np.ndarray, background: np.ndarray | None, motion: Motion, i: int, order: list[str],
              posed: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, float]:
-        """Frame ``i`` drawn into ``canvas`` (``posed``: its layers' vertices, from :meth:`Renderer.pose`); and the
-        CPU seconds this thread spent animating the face and fingers (CPU, not wall: with several drawing
-        threads, wall time would count their waits for each other)."""
-        np.copyto(canvas, background)
+        """Frame ``i`` drawn into ``canvas`` over ``background`` (None: the canvas holds it already; ``posed``: its
+        layers' vertices, from :meth:`Renderer.pose`); and the CPU seconds this thread spent animating the face
+        and fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each
+        other)."""
+        if background is not None:
+            np.copyto(canvas, background)
         t = time.thread_time()
         for anim in self.animators:
             anim.apply(i)
@@ -251,7 +257,8 @@ class _Painter:
 
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
                  progress: Progress | None = None, *, face: FaceAnimator | None = None,
-                 hands: HandAnimator | None = None, threads: int | None = None) -> dict:
+                 hands: HandAnimator | None = None, threads: int | None = None,
+                 process: bool | None = None) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
     background frames and the reference's frames are produced on their own threads, frames are drawn by
     ``threads`` drawing threads (default :data:`DRAW_THREADS`; each frame by whichever thread is free, with a
@@ -259,8 +266,11 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     canvases, and the encoder thread writes them in order; bounded queues
     join the stages, so memory stays flat however long the clip. The frames are the same whatever the number
     of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
-    and the animators draw frame ``t`` from their rest copies whatever came before. An error or a cancel in any
-    stage stops them all and no output is left half-written. Returns timing facts: ``encode`` is the
+    and the animators draw frame ``t`` from their rest copies whatever came before. With ``process`` (default
+    :data:`DRAW_PROCESS`, where :func:`.worker.can_fork`) and two threads or more, one of the painters is a
+    forked process (:class:`.worker.DrawProcess`) drawing into canvases shared with this one, outside this
+    process's GIL; the frames are the same. An error or a cancel in any stage stops them all and no output is
+    left half-written. Returns timing facts: ``encode`` is the
     encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
     (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
     arm layers' fingers)."""
@@ -268,7 +278,32 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     if n == 0:
         raise EngineError("the motion track has no frames.")
     k = max(1, DRAW_THREADS if threads is None else int(threads))
-    painters = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(k)]
+    forked = k > 1 and (DRAW_PROCESS if process is None else process) and can_fork()
+    local = k - 1 if forked else k
+    painters: list = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(local)]
+    ahead = k * DRAW_AHEAD if k > 1 else 1
+    # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
+    # or being drawn (frame i is handed out only after frame i - ahead came back, see below)
+    slots = ENCODE_DEPTH + ahead + 3
+    if forked:  # forked before this function starts any thread (the child draws with a copy of painter 0)
+        ring = shared_canvases(slots, out_h, out_w)
+        painters.append(DrawProcess(painters[0], motion, ring))
+    else:
+        ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(slots)]
+    try:
+        return _render_frames(request, rig, motion, track, out_w, out_h, progress, painters, ring, ahead)
+    finally:
+        for painter in painters:
+            if isinstance(painter, DrawProcess):
+                painter.close()
+
+
+def _render_frames(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
+                   progress: Progress | None, painters: list, ring: list[np.ndarray], ahead: int) -> dict:
+    """:func:`render_video`'s stages, each frame drawn by whichever of ``painters`` is free (one thread per
+    painter), into the canvases of ``ring``, at most ``ahead`` frames handed out ahead of the encoder."""
+    n = len(motion)
+    k = len(painters)
     planner = painters[0].renderer
     # a frame is drawn with whichever painter is free (k painters for k threads: one always is); which one
     # draws it does not change it (see _Painter)
@@ -283,7 +318,6 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
         finally:
             free.put(painter)
 
-    ahead = k * DRAW_AHEAD if k > 1 else 1
     audio = request.video if request.keep_sound else None
     writers = [VideoWriter(request.output, motion.fps, out_w, out_h, audio_from=audio, frames=n,
                            preset=ENCODER_PRESET, bframes=ENCODER_BFRAMES)]
@@ -293,9 +327,6 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
         writers.append(VideoWriter(request.compare, motion.fps, ref_w + out_w, out_h, audio_from=audio, frames=n,
                                    preset=ENCODER_PRESET, bframes=ENCODER_BFRAMES))
     encoder = ThreadedEncoder(writers, depth=ENCODE_DEPTH)
-    # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
-    # or being drawn (frame i is handed out only after frame i - ahead came back, see below)
-    ring = [np.empty((out_h, out_w, 3), np.uint8) for _ in range(ENCODE_DEPTH + ahead + 3)]
     waited = animate = 0.0
     pool = ThreadPoolExecutor(max_workers=k, thread_name_prefix="puppet-draw") if k > 1 else None
     drawing: deque[Future] = deque()

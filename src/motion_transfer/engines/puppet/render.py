@@ -367,9 +367,10 @@ class Renderer:
             if body is not None and plan.layer.name.startswith("arm"):
                 side = "left" if plan.layer.name.endswith("_l") else "right"
                 shade = (spread, body, posed[J[f"{side}_shoulder"]])
+            shades = plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:])
             alpha = self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid),
-                                     coef[first:first + drawn], shade)
-            if plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:]):
+                                     coef[first:first + drawn], shade, keep_alpha=shades)
+            if shades:
                 body = (alpha, plan.box)
             first += drawn
         return canvas
@@ -415,13 +416,13 @@ class Renderer:
                      texture=self._tex_xy[layer.name][drawn])
 
     def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
-                    shade: tuple | None = None) -> np.ndarray:
+                    shade: tuple | None = None, keep_alpha: bool = False) -> np.ndarray | None:
         """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
         ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
         [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``; ``shade``
         (spread in pixels, the body's alpha and box, the shoulder): the layer is an arm in front of the
         body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
-        box."""
+        box with ``keep_alpha`` (else None: most layers' is not needed once drawn)."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -445,7 +446,7 @@ class Renderer:
         mapy += c[:, :, 5]
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-        a = np.zeros((bh, bw), np.float32)
+        a = np.zeros((bh, bw), np.float32) if keep_alpha or shade is not None else None
         rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
         spans = self._spans(idx < M, bw, bh)
         drawn = []
@@ -453,7 +454,8 @@ class Renderer:
             sample = cv2.remap(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
             part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
-            a[ys_, xs_] = part_a
+            if a is not None:
+                a[ys_, xs_] = part_a
             part_rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
             if rgb is not None:
                 rgb[ys_, xs_] = part_rgb
