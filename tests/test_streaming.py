@@ -377,3 +377,34 @@ def test_an_error_in_the_drawing_process_reaches_the_caller_and_leaves_no_file(s
                             face=BrokenThere(), threads=2, process=True)
     assert not out.exists() and _leftovers(tmp_path) == []
     assert multiprocessing.active_children() == []
+
+
+@fork_only
+def test_beside_another_thread_the_frames_are_drawn_on_threads_only(scene, tmp_path, monkeypatch):
+    """Forking while another thread runs (a server's, a web app's jobs) could leave the child stuck on a lock
+    that thread held: by default the engine then draws on threads only."""
+    import multiprocessing
+    import os
+    import threading
+
+    from motion_transfer.engines.puppet import engine
+
+    _, image, video, rig, motion, track = scene
+    drawn_by = multiprocessing.get_context("fork").Array("i", len(motion))
+    real = engine._Painter.draw
+
+    def draw(self, canvas, background, motion, i, *rest):
+        drawn_by[i] = os.getpid()
+        return real(self, canvas, background, motion, i, *rest)
+    monkeypatch.setattr(engine._Painter, "draw", draw)
+    release = threading.Event()
+    server = threading.Thread(target=release.wait, name="a-server", daemon=True)
+    server.start()
+    try:
+        out = tmp_path / "out.mp4"
+        engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360, threads=2)
+    finally:
+        release.set()
+        server.join()
+    assert out.exists()
+    assert set(drawn_by) == {os.getpid()}, "a forked process drew frames beside a running thread"

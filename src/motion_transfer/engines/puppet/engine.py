@@ -39,7 +39,7 @@ from .model import Rig
 from .render import Renderer
 from .settings import Settings
 from .twin import limb_findings, twin_joints
-from .worker import DrawProcess, can_fork, shared_canvases
+from .worker import DrawProcess, alone, can_fork, shared_canvases
 
 # frames waiting for the encoder at most (each 2.6 MB at 720p, 6 MB at 1080p)
 ENCODE_DEPTH = 3
@@ -266,10 +266,12 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     canvases, and the encoder thread writes them in order; bounded queues
     join the stages, so memory stays flat however long the clip. The frames are the same whatever the number
     of threads: the layer order, the only state carried from frame to frame, is decided here in frame order,
-    and the animators draw frame ``t`` from their rest copies whatever came before. With ``process`` (default
-    :data:`DRAW_PROCESS`, where :func:`.worker.can_fork`) and two threads or more, one of the painters is a
-    forked process (:class:`.worker.DrawProcess`) drawing into canvases shared with this one, outside this
-    process's GIL; the frames are the same. An error or a cancel in any stage stops them all and no output is
+    and the animators draw frame ``t`` from their rest copies whatever came before. Where :func:`.worker.can_fork`
+    and with two threads or more, one of the painters may be a forked process (:class:`.worker.DrawProcess`)
+    drawing into canvases shared with this one, outside this process's GIL; the frames are the same. ``process``
+    True forks it; None (default) forks it when :data:`DRAW_PROCESS` and this process runs no other thread
+    (:func:`.worker.alone`: the CLI and the Python API; the ComfyUI server and the web app run threads of their
+    own, and draw on threads only); False never. An error or a cancel in any stage stops them all and no output is
     left half-written. Returns timing facts: ``encode`` is the
     encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
     (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
@@ -278,7 +280,7 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     if n == 0:
         raise EngineError("the motion track has no frames.")
     k = max(1, DRAW_THREADS if threads is None else int(threads))
-    forked = k > 1 and (DRAW_PROCESS if process is None else process) and can_fork()
+    forked = k > 1 and can_fork() and (DRAW_PROCESS and alone() if process is None else process)
     local = k - 1 if forked else k
     painters: list = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(local)]
     ahead = k * DRAW_AHEAD if k > 1 else 1

@@ -19,6 +19,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from typing import Any, Protocol
 
 import numpy as np
@@ -37,6 +38,13 @@ def can_fork() -> bool:
     (multiprocessing's daemonic workers are not)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
             and not multiprocessing.current_process().daemon)
+
+
+def alone() -> bool:
+    """Whether this process runs no Python thread but the calling one, as it must to fork safely: a child gets
+    only the forking thread, and a lock another thread held at that moment (a server's, a job queue's, the
+    logging module's) stays held in the child for good (Python 3.12+ warns of it)."""
+    return threading.active_count() == 1
 
 
 def shared_canvases(count: int, height: int, width: int) -> list[np.ndarray]:
