@@ -369,9 +369,10 @@ def _fold_elbow(joints: np.ndarray, side: str, degrees: float) -> np.ndarray:
     return out
 
 
-def turned_over_share(renderer, layer, joints: np.ndarray) -> float:
-    """The share of ``layer``'s area (at rest) in triangles that ``joints`` turn over: the renderer drops those, and
-    what they covered is a hole (or a fragment's edge) in the drawn limb."""
+def turned_over_share(renderer, layer, joints: np.ndarray, where: np.ndarray | None = None) -> float:
+    """The share of ``layer``'s area (at rest) in triangles that ``joints`` turn over (of those in ``where`` [M]
+    bool, default all): the renderer drops those, and what they covered is a hole (or a fragment's edge) in the
+    drawn limb."""
     from motion_transfer.engines.puppet.render import bone_transforms
 
     def signed(P: np.ndarray) -> np.ndarray:
@@ -380,6 +381,8 @@ def turned_over_share(renderer, layer, joints: np.ndarray) -> float:
     rest = signed(layer.vertices[layer.triangles].astype(np.float64))
     posed = signed(renderer.posed_vertices(layer, bone_transforms(renderer.rest, joints, 1.0, 0.0))[layer.triangles])
     over = (np.sign(posed) != np.sign(rest)) & (np.abs(posed) > 1e-9)
+    if where is not None:
+        over &= where
     return float(np.abs(rest)[over].sum() / np.abs(rest).sum())
 
 

@@ -291,6 +291,8 @@ def test_an_arm_swung_far_up_turns_nothing_over_at_its_shoulder(characters, degr
     over, far from where the image holds it: its end at the shoulder turns whole with it, so no triangle there
     turns over (the renderer drops those: notches in the outline). The rig's weights, half the turn at the
     joint, turned 0.4 % of the arm's area over at the shoulder."""
+    from test_puppet_render import turned_over_share
+
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.pose.retarget import extend
 
@@ -300,19 +302,10 @@ def test_an_arm_swung_far_up_turns_nothing_over_at_its_shoulder(characters, degr
     rest = extend(rig.joints.astype(np.float64))
     layer = r.layers["arm_r"]
     joints = _stretched(rest, "right", degrees, np.zeros(2))
-
-    def signed(P: np.ndarray) -> np.ndarray:
-        return (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
-
-    from motion_transfer.engines.puppet.render import bone_transforms
-
-    at_rest = signed(layer.vertices[layer.triangles].astype(np.float64))
-    posed = signed(r.posed_vertices(layer, bone_transforms(r.rest, joints, 1.0, 0.0))[layer.triangles])
-    over = (np.sign(posed) != np.sign(at_rest)) & (np.abs(posed) > 1e-9)
     centre = layer.vertices[layer.triangles].mean(axis=1)
     near = [np.linalg.norm(centre - rest[J[f"right_{k}"]], axis=1) for k in ("shoulder", "elbow", "wrist")]
     shoulder = np.argmin(np.stack(near), axis=0) == 0
-    share = float(np.abs(at_rest)[over & shoulder].sum() / np.abs(at_rest).sum())
+    share = turned_over_share(r, layer, joints, shoulder)
     assert share < 0.001, f"{share:.2%} of the arm turned over at the shoulder"
 
 

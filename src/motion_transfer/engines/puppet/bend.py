@@ -48,8 +48,8 @@ MIDDLE = 1
 
 class Fold(NamedTuple):
     """The weights by angle about a limb's joint ``at`` (between bones ``at`` and ``at + 1``; ``joint`` [2] at rest):
-    the vertices they reach (``index`` [Z], of the parent or the child bone), the rig's weight of the child bone there (over the two, ``weight`` [Z]),
-    the weight set by the direction from the joint (``by_angle`` [Z]), how much of it applies at the vertex's
+    the vertices they reach (``index`` [Z], of the parent or the child bone), the rig's weight of the child bone
+    there (over the two, ``weight`` [Z]), the weight set by the direction from the joint (``by_angle`` [Z]), how much of it applies at the vertex's
     distance (``near`` [Z]) and whether the rig blends the vertex about another joint (``held`` [Z]: it moves from
     there towards its place turned about this joint). ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the
     rig's weights (a bend ``d`` turns the mesh over at ``d * risk = 1``)."""

@@ -17,6 +17,7 @@ from scipy.ndimage import gaussian_filter1d
 from ...media.frames import iter_frames
 from ...pose.skeleton import BODY_BONES, J
 from ...pose.track import PoseTrack
+from .morphology import disc
 
 LONG_SIDE = 240
 MAX_RATE = 15.0  # frames a second measured; the rest interpolated
@@ -70,7 +71,7 @@ def _person_mask(shape: tuple[int, int], body: np.ndarray, s: float, grow: float
             cv2.circle(mask, p(w), int(round(0.25 * sw)), 0, -1)
     g = int(round(grow * sw))
     if g > 0:
-        mask = cv2.erode(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * g + 1, 2 * g + 1)))
+        mask = cv2.erode(mask, disc(g))
     return mask
 
 

@@ -158,8 +158,8 @@ class PuppetEngine:
                              "zoom_for_absent_parts": round(framed.zoom, 3),
                              "shift_down": round(framed.shift, 1),
                              "planted_frames": [int(v) for v in motion.planted.sum(axis=0)],
-                             "arms_out_of_view_frames": (
-                                 [] if motion.off_frame is None else [int(v) for v in (motion.off_frame > 0.5).sum(axis=0)]),
+                             "arms_out_of_view_frames": ([] if motion.off_frame is None else
+                                                         [int(v) for v in (motion.off_frame > 0.5).sum(axis=0)]),
                              "proportions": {k: (round(v, 3) if isinstance(v, float) else v)
                                              for k, v in motion.proportions.items()},
                              "render_fps": round(n / max(timings["render"] + timings["encode"], 1e-6), 1)})

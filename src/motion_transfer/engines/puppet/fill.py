@@ -15,7 +15,7 @@ from ...pose.skeleton import J
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
 from .model import (ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, folded_arm, part_segment, segment_distance,
                     torso_quad)
-from .morphology import close_in_box, grown_box
+from .morphology import close_in_box, disc, grown_box
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -228,8 +228,9 @@ def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndar
 
     The rest is the head, the torso and the shoulder's round (:func:`shoulder_round`) where the glove's arm is
     folded over itself (``model.folded_arm``): its layer draws the upper arm behind the glove whole, as a tube,
-    and what the glove hides beyond the body's outline is that arm; with the arm's tubes in the rest, the closing filled the whole glove with the torso's
-    colours, and once the arm moved the shoulders stood as round grey blobs as big as the gloves. Otherwise the
+    and what the glove hides beyond the body's outline is that arm; with the arm's tubes in the rest, the closing
+    filled the whole glove with the torso's colours, and once the arm moved the shoulders stood as round grey
+    blobs as big as the gloves. Otherwise the
     rest is the whole figure but the glove, its own arm included (the tubes that close the figure around the
     glove are that arm's). The glove is the hand's pixels opened by a disc half its size (its round body): the
     flaps of background the matte took in beside it, which the labels give to the hand, are no body, and painted
@@ -309,8 +310,7 @@ def _shrunk_morphology(mask: np.ndarray, radius: int, run) -> np.ndarray:
     if f < 1:
         small = cv2.resize(small, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
     r = max(1, round(radius * f))
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-    done = run(np.ascontiguousarray((small > 0.5).astype(np.uint8)), disc).astype(np.float32)
+    done = run(np.ascontiguousarray((small > 0.5).astype(np.uint8)), disc(r)).astype(np.float32)
     if f < 1:
         done = cv2.resize(done, (w, h), interpolation=cv2.INTER_LINEAR)
     return done > 0.5

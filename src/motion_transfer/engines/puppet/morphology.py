@@ -13,6 +13,12 @@ import cv2
 import numpy as np
 
 
+def disc(radius: int) -> np.ndarray:
+    """The round structuring element reaching ``radius`` pixels from its centre (a square kernel grows a mask into
+    a square: corners where the outline was round)."""
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
 def grown_box(mask: np.ndarray, reach: int) -> tuple[slice, slice] | None:
     """The (rows, columns) slices of ``mask``'s bounding box grown by ``reach`` pixels on every side and clipped
     to the image; None for an empty mask."""

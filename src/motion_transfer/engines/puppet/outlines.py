@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from .model import DEFAULT_ORDER, LAYER_NAMES, LAYER_OF_PART
+from .morphology import disc
 
 LINE_WIDTH = 0.03  # the widest line looked for, in shoulder widths (half the closing kernel)
 LINE_CONTRAST = 30  # a line is this much darker (Lab L, 0..255) than the surface on both sides of it
@@ -24,7 +25,7 @@ def drawn_lines(image: np.ndarray, figure: np.ndarray, shoulder_width: float) ->
     """HxW bool: the figure's dark lines (thin and darker than both sides), or None when the figure is not
     outlined (less than ``DRAWN`` of its silhouette lies along one: a photograph)."""
     r = max(1, round(LINE_WIDTH * shoulder_width))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    kernel = disc(r)
     light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[:, :, 0]
     line = (cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel) > LINE_CONTRAST) & figure
     fig8 = figure.astype(np.uint8)
@@ -45,7 +46,7 @@ def outlines_to_front(labels: np.ndarray, image: np.ndarray, figure: np.ndarray,
     out = labels.copy()
     layer = np.where(labels >= 0, LAYER_OF_PART[np.clip(labels, 0, None)], -1)
     r = max(1, round(LINE_WIDTH * shoulder_width))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    kernel = disc(r)
     todo = line.copy()
     for name in reversed(DEFAULT_ORDER):
         solid = (layer == LAYER_NAMES.index(name)) & figure & ~line  # (labels run on past the figure)

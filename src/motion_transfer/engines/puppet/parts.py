@@ -16,6 +16,7 @@ from .extras import attach_extras, whole_hands
 from .fill import lab_distance
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
+from .morphology import disc
 from .outlines import outlines_to_front
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -309,7 +310,7 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
     light = cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7)
     labc = labc.astype(np.float32)
     k = max(2, round(CREASE_WIDTH * sw))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+    kernel = disc(k)
     dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel).astype(np.float32)
     crease = (dark > CREASE_CONTRAST) & m
     out = lab.copy()

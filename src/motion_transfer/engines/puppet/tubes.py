@@ -29,6 +29,7 @@ from .model import (
     folded_arm,
     segment_distance,
 )
+from .morphology import disc
 
 # the share of the way along a bone over which the colours across its tube are read (away from the joints' caps)
 READ_FROM, READ_TO = 0.15, 0.85
@@ -171,7 +172,7 @@ def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, spacing: float
     sh, el, wr = (joints[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
     arm = np.isin(rig.labels, [upper_id, fore_id]) & (rig.matte > 0.5)
     r = _width_at(arm, el, WIDTH_NEAR * float(np.hypot(*(el - sh))))
-    hand = _hand_mask(layer, rig.labels, hand_id)
+    hand = _hand_mask(layer, rig.labels, (upper_id, fore_id, hand_id))
     if r < 2 or hand is None:
         return None
     solid = rig.matte > 0.5
@@ -198,13 +199,13 @@ def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, spacing: float
     fore_rgba, fore_mesh = _in_front(rgb, fore)
     hand_rgba, hand_mesh = _in_front(np.where(hand_full[..., None], _placed(layer.texture[..., :3], ly, lx, th, tw),
                                               rgb), hand_full)
-    texture = np.where(cv2.dilate(hand_full.astype(np.uint8), _disc(BAND)).astype(bool)[..., None], hand_rgba,
+    texture = np.where(cv2.dilate(hand_full.astype(np.uint8), disc(BAND)).astype(bool)[..., None], hand_rgba,
                        fore_rgba)
     # the upper arm's tube, at rest from the shoulder to the elbow, less the round of the shoulder that the body
     # draws in front of it
     upper_mask = _capsule(sh, el, r, (ox, oy), (th, tw)) & ~_under_shoulder(rig.labels, joints, side, r, (ox, oy),
                                                                             (th, tw))
-    free = _clear_of(cv2.dilate(hand_full.astype(np.uint8), _disc(2 * BAND)).astype(bool), el, wr, r, (ox, oy))
+    free = _clear_of(cv2.dilate(hand_full.astype(np.uint8), disc(2 * BAND)).astype(bool), el, wr, r, (ox, oy))
     origin = np.float32([ox, oy])
     sheets = []
     for bone, mask in ((1, upper_mask), (2, fore_mesh), (3, hand_mesh)):
@@ -232,10 +233,6 @@ def _placed(texture: np.ndarray, y: int, x: int, h: int, w: int) -> np.ndarray:
     out = np.zeros((h, w) + texture.shape[2:], texture.dtype)
     out[y:y + texture.shape[0], x:x + texture.shape[1]] = texture
     return out
-
-
-def _disc(radius: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
 
 
 def _capsule(a: np.ndarray, b: np.ndarray, r: float, origin: tuple[int, int], shape: tuple[int, int]) -> np.ndarray:
@@ -287,9 +284,10 @@ def _under_shoulder(labels: np.ndarray, joints: np.ndarray, side: str, r: float,
     return np.hypot(px - sh[0], py - sh[1]) < r
 
 
-def _hand_mask(layer: Layer, labels: np.ndarray, hand_id: int) -> np.ndarray | None:
+def _hand_mask(layer: Layer, labels: np.ndarray, arm_ids: tuple[int, int, int]) -> np.ndarray | None:
     """[h, w] bool over an arm layer's texture: its solid pixels (alpha at least HARD) nearer the hand's pixels
-    than any other arm part's; None when the image shows no hand."""
+    than any other of the arm's parts' (``arm_ids``: the upper arm's, the forearm's and the hand's label); None
+    when the image shows no hand."""
     th, tw = layer.texture.shape[:2]
     ox, oy = layer.origin
     H, W = labels.shape
@@ -298,9 +296,10 @@ def _hand_mask(layer: Layer, labels: np.ndarray, hand_id: int) -> np.ndarray | N
     ye, xe = min(H, oy + th), min(W, ox + tw)
     if ye > ys and xe > xs:
         box[ys - oy:ye - oy, xs - ox:xe - ox] = labels[ys:ye, xs:xe]
+    hand_id = arm_ids[2]
     if not (box == hand_id).any():
         return None
-    arm = np.isin(box, [hand_id, hand_id - 1, hand_id - 2])  # the arm's parts (upper arm, forearm, hand)
+    arm = np.isin(box, arm_ids)
     _, (iy, ix) = ndimage.distance_transform_edt(~arm, return_indices=True)
     return (layer.texture[..., 3] >= HARD) & (box[iy, ix] == hand_id)
 
@@ -309,6 +308,6 @@ def _in_front(rgb: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray
     """(RGBA [h, w, 4] uint8, its mesh's mask [h, w]) of a piece drawn over another of its layer: opaque over
     ``mask`` and BAND pixels past it (in the colours of its nearest pixel), its mesh a pixel past the mask."""
     _, (iy, ix) = ndimage.distance_transform_edt(~mask, return_indices=True)
-    solid = cv2.dilate(mask.astype(np.uint8), _disc(BAND)).astype(bool)
+    solid = cv2.dilate(mask.astype(np.uint8), disc(BAND)).astype(bool)
     rgba = np.dstack([rgb[iy, ix], np.where(solid, 255, 0).astype(np.uint8)])
     return rgba, cv2.dilate(mask.astype(np.uint8), None).astype(bool)
