@@ -14,7 +14,8 @@ from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (REACH, _within_reach, label_parts, one_piece_per_layer,
-                                                  shirt_beside_bare_arm, smooth_arm_outlines, strips_beyond_arms)
+                                                  rims_to_arms, shirt_beside_bare_arm, smooth_arm_outlines,
+                                                  strips_beyond_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -737,6 +738,33 @@ def test_the_outer_rim_of_an_arm_across_the_chest_is_the_arms_not_the_torsos():
     assert (out[rim] == upper).mean() > 0.8, np.bincount(out[rim] + 1)
     assert (out[side] == TORSO).all()
     assert (out[quad > 0] == lab[quad > 0]).all()  # inside the quad nothing changes
+
+
+def test_a_thin_band_of_the_body_along_an_arms_outline_is_the_arms_a_strand_off_it_is_not():
+    """The matte reaching past a sleeve's edge left a band of the torso two pixels thick between the arm and the
+    wall (TikTok clip 0's left shoulder): it hung as a dark line in the air once the arm moved. Such a band is the
+    arm's. A strand of the same thickness leaving the arm (hair over the shoulder) stays the body's, and so do
+    the torso's own thick parts beside the arm, and a band under the arm, below the shoulders (the body's side
+    or a drawn outline in the armpit)."""
+    upper = PARTS.index("l_upper_arm")
+    lab = np.full((200, 200), -1, np.int16)
+    lab[60:200, 20:100] = TORSO  # the torso, thick
+    lab[80:120, 100:180] = upper  # an arm held out from it
+    lab[77:80, 100:170] = TORSO  # a band along the arm's top, between it and the background
+    lab[20:80, 175:178] = TORSO  # a strand off the arm's end, upwards
+    lab[120:123, 100:170] = TORSO  # a band under the arm
+    band, strand = np.zeros(lab.shape, bool), np.zeros(lab.shape, bool)
+    band[77:80, 110:160] = True
+    strand[20:70, 175:178] = True
+    joints = np.zeros((33, 2))
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (100.0, 90.0), (20.0, 90.0)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (90.0, 190.0), (30.0, 190.0)
+    out = rims_to_arms(lab, lab >= 0, joints, 100.0)
+    assert (out[band] == upper).all(), np.bincount(out[band] + 1)
+    assert (out[strand] == TORSO).all()
+    assert (out[120:123, 100:170] == TORSO).all()
+    assert (out[60:200, 20:95] == TORSO).all()
+    assert (out[80:120, 100:180] == upper).all()
 
 
 def _curled_index_track(rest_hand: np.ndarray, frames: int = 2):

@@ -156,6 +156,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
     lab[~m] = -1
+    lab = rims_to_arms(lab, m, jj, sw)
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
@@ -745,6 +746,49 @@ def strips_beyond_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, quad:
         touch = np.zeros(n + 1, bool)
         touch[np.unique(pieces[by_arm & mask])] = True
         out[np.isin(pieces, np.flatnonzero((thick <= STRIP_THICK * sw) & touch[1:]) + 1)] = part
+    return out
+
+
+RIM_THIN = 0.015  # (shoulder widths) the thickest band of the body along an arm's outline handed to the arm (half)
+RIM_ALONG = 0.8  # the least share of such a band's pixels lying next to the arm (a band along it, not a strand off it)
+RIM_LONG = 3  # (disc widths) the least area of such a band, as a line a pixel thick (a notch at a corner is none)
+
+
+def rims_to_arms(lab: np.ndarray, m: np.ndarray, joints: np.ndarray, sw: float) -> np.ndarray:
+    """The body's thin bands lying along an upper arm's outline above the shoulders, between the arm and the
+    background, go to the arm. Where the matte reaches a few pixels past a sleeve's top (its soft, dark rim
+    against a pale wall), the nearest part beyond the arm's cut was the torso, and the body layer kept the rim:
+    a thin dark line that hung in the air above the shoulder once the arm moved (TikTok clip 0). A band counts
+    when an opening of the body layer with a disc of RIM_THIN removes it, it touches both an upper arm and the
+    background, RIM_ALONG of it lies within the disc's reach of that arm (a strand of hair leaving the arm is
+    no rim), it is no mere notch (RIM_LONG), and most of it lies above the line through the shoulder joints.
+    Below that line such bands are the body's: its side beside a forearm lying across it (handed to the
+    forearm, the torso behind it went unpainted), or a drawn outline in the armpit."""
+    body = (lab >= 0) & (LAYER_OF_PART[np.clip(lab, 0, None)] == LAYER_NAMES.index("body"))
+    arm = np.isin(lab, [PARTS.index(f"{side}_upper_arm") for side in "lr"])
+    if not body.any() or not arm.any():
+        return lab
+    r = max(1, round(RIM_THIN * sw))
+    thin = body & ~cv2.morphologyEx(body.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
+    pieces, n = ndimage.label(thin, np.ones((3, 3)))
+    if n == 0:
+        return lab
+    to_arm, (iy, ix) = ndimage.distance_transform_edt(~arm, return_indices=True)
+    idx = np.arange(1, n + 1)
+    near = np.asarray(ndimage.mean(to_arm <= r + 1, pieces, idx))
+    touch_arm = np.asarray(ndimage.minimum(to_arm, pieces, idx)) <= 1.5
+    touch_bg = np.asarray(ndimage.maximum(cv2.dilate((~m).astype(np.uint8), None).astype(bool), pieces, idx))
+    ls, rs = joints[J["left_shoulder"]], joints[J["right_shoulder"]]
+    up = np.array([ls[1] - rs[1], rs[0] - ls[0]])  # across the shoulder line, turned away from the hips
+    if up @ ((ls + rs) / 2 - (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2) < 0:
+        up = -up
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
+    above = np.asarray(ndimage.mean((px - ls[0]) * up[0] + (py - ls[1]) * up[1] > 0, pieces, idx))
+    size = np.asarray(ndimage.sum(thin, pieces, idx))
+    rims = np.isin(pieces, idx[touch_arm & touch_bg & (near >= RIM_ALONG) & (above > 0.5)
+                               & (size >= RIM_LONG * (2 * r + 1))])
+    out = lab.copy()
+    out[rims] = lab[iy[rims], ix[rims]]
     return out
 
 
