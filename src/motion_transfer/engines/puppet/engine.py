@@ -101,31 +101,36 @@ class PuppetEngine:
         if progress:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
-        t0 = time.perf_counter()
-        face, notes = None, limb_findings(rig, str(request.image))
-        if settings.face:
-            face, note = face_animator(rig, track, str(request.image))
-            notes += [note] if note is not None else []
-        timings["face"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        hands = None
-        if settings.fingers:
-            hands, hand_notes = hand_animator(rig, track, str(request.image))
-            notes += hand_notes
-        timings["hands"] = time.perf_counter() - t0
+        notes = limb_findings(rig, str(request.image))
+        timings["face"] = 0.0  # (in the stages' order)
+        # the face's animator (its mesh model looks at the image outside the GIL) is made on a second thread
+        # while the fingers' animator and the retarget are; "face" is what the run then still waits for it
+        with ThreadPoolExecutor(1, thread_name_prefix="puppet-face") as pool:
+            face_job = pool.submit(face_animator, rig, track, str(request.image)) if settings.face else None
+            t0 = time.perf_counter()
+            hands, hand_notes = None, []
+            if settings.fingers:
+                hands, hand_notes = hand_animator(rig, track, str(request.image))
+            timings["hands"] = time.perf_counter() - t0
 
+            t0 = time.perf_counter()
+            if request.orientation == "video":
+                aspect = (track.width, track.height)
+            else:
+                aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
+            out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
+            camera = None
+            if settings.follow_camera and is_still(request.background):
+                camera = track_camera(request.video, track)
+            timings["camera"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
+            retargeted = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            face, note = face_job.result() if face_job is not None else (None, None)
+            timings["face"] = time.perf_counter() - t0
+        notes += ([note] if note is not None else []) + hand_notes
         t0 = time.perf_counter()
-        if request.orientation == "video":
-            aspect = (track.width, track.height)
-        else:
-            aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
-        out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
-        camera = None
-        if settings.follow_camera and is_still(request.background):
-            camera = track_camera(request.video, track)
-        timings["camera"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
         if face is not None:  # the head's roll from the face mesh's eye line (finer than the body model's)
             roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
@@ -137,7 +142,7 @@ class PuppetEngine:
         framed.apply(motion)
         if hands is not None:  # the fingers bend on their own: the palm keeps its length
             hands.steady_palms(motion, rig.joints)
-        timings["retarget"] = time.perf_counter() - t0
+        timings["retarget"] = retargeted + time.perf_counter() - t0
 
         t0 = time.perf_counter()
         stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
