@@ -80,8 +80,10 @@ def child(code: str, env: dict) -> dict:
 
 
 # stages that run beside or inside another one: only the time they add to the sequence counts there (the rig is
-# made while the pose is tracked or read from the cache, and the run goes on when both are done)
-BESIDE = {"rig": "beside pose", "animate": "CPU-s, part of render"}
+# made while the preflight looks at the video and the pose is tracked or read from the cache, and the run goes on
+# when both are done: its figure is its time after the preflight; the face's animator is made beside the
+# fingers' and the retarget: its figure is the time still waited for it)
+BESIDE = {"rig": "after the preflight, beside pose", "animate": "CPU-s, part of render"}
 
 
 def shares(timings: dict, process: float, ref: float) -> list[str]:

@@ -49,3 +49,55 @@ def test_full_disk_is_refused_after_the_check_and_before_the_render(media, monke
         transfer(image, video, out, pose_track=clip.to_track())
     assert err.value.code == "output_no_space" and err.value.exit_code == 2
     assert not out.exists() and not list(folder.glob(".full.mp4.*"))
+
+
+def test_the_rig_is_made_while_the_preflight_still_looks_at_the_video(media, monkeypatch):
+    """The puppet's rig needs only the image: it starts once the preflight has found the figure, beside the
+    preflight's look at the video (which here waits, unbounded by any clock of ours, until the rig has started),
+    and the engine uses that rig instead of making another."""
+    import threading
+
+    from motion_transfer import preflight
+    from motion_transfer.engines.puppet import engine
+
+    folder, image, video, clip = media
+    rig_started, rigs = threading.Event(), []
+    real_load, real_analysis = engine.load_character, preflight.video_analysis
+
+    def load_character(*args, **kwargs):
+        rig_started.set()
+        rigs.append(threading.current_thread().name)
+        return real_load(*args, **kwargs)
+
+    def video_analysis(*args, **kwargs):
+        seen_in_time = rig_started.wait(120.0)  # old code: the rig only starts after the preflight
+        return real_analysis(*args, **kwargs) if seen_in_time else pytest.fail("no rig beside the preflight")
+
+    monkeypatch.setattr(engine, "load_character", load_character)
+    monkeypatch.setattr(preflight, "video_analysis", video_analysis)
+    result = transfer(image, video, folder / "early.mp4", pose_track=clip.to_track(), use_cache=False)
+    assert rigs == ["puppet-rig"] and result.frames == len(clip)
+    assert result.timings["rig"] >= 0.0
+
+
+def test_a_run_refused_after_the_figure_was_found_stops_its_rig(media, monkeypatch):
+    """The rig started from the preflight is stopped, and its thread gone, when the run is refused after all."""
+    import threading
+
+    from motion_transfer.engines.puppet import engine
+
+    folder, image, video, clip = media
+    jobs = []
+    real_begin = engine.PuppetEngine.begin
+
+    def begin(self, request, figure):
+        jobs.append(real_begin(self, request, figure))
+        return jobs[-1]
+
+    monkeypatch.setattr(engine.PuppetEngine, "begin", begin)
+    monkeypatch.setattr(outputs.shutil, "disk_usage", lambda path: SimpleNamespace(free=1_000_000))
+    with pytest.raises(InputError) as err:
+        transfer(image, video, folder / "refused.mp4", pose_track=clip.to_track())
+    assert err.value.code == "output_no_space"
+    assert len(jobs) == 1 and not jobs[0]._thread.is_alive()
+    assert "puppet-rig" not in [t.name for t in threading.enumerate()]

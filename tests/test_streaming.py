@@ -271,7 +271,8 @@ def test_a_failing_stage_stops_all_and_leaves_no_file(scene, tmp_path, monkeypat
 def test_loading_the_pose_models_defers_pyplot_until_it_is_used(tmp_path):
     """MediaPipe's solutions package imports matplotlib.pyplot for a plotting helper we never call, and its audio
     tasks sounddevice: they (and matplotlib itself) stand in as deferred modules (half a second off every
-    run's start) and still work once something uses them."""
+    run's start) and still work once something uses them. So does the package's task API (a package: its
+    submodules import on their own, once each, and it is an attribute of the real ``mediapipe``)."""
     import subprocess
     import sys
 
@@ -289,6 +290,15 @@ import matplotlib.pyplot as plt
 figure = plt.figure()
 assert type(sys.modules["matplotlib.pyplot"]).__name__ == "module" and matplotlib.pyplot.figure is plt.figure
 assert solutions.holistic.Holistic and solutions.drawing_utils.plt.gcf() is figure
+for name in ("mediapipe.tasks.python", "mediapipe.tasks"):
+    assert type(sys.modules[name]).__name__ == "_Deferred", (name, type(sys.modules[name]))
+assert "mediapipe.tasks.python.vision" not in sys.modules and type(sys.modules["mediapipe"]).__name__ == "module"
+import mediapipe as mp
+from mediapipe.tasks.python.audio import audio_classifier
+from mediapipe.tasks.python.audio import AudioClassifier
+assert AudioClassifier is audio_classifier.AudioClassifier is sys.modules["mediapipe.tasks.python.audio"].AudioClassifier
+assert mp.tasks.vision.HandLandmarker is sys.modules["mediapipe.tasks.python.vision"].HandLandmarker
+assert mp.tasks.BaseOptions and sys.modules["mediapipe.tasks.python"].audio is sys.modules["mediapipe.tasks.python.audio"]
 print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -56,6 +56,9 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     Rules and preflight run first; any error-level finding raises :class:`PreflightError` before work starts,
     and warnings travel in ``Result.findings`` (``on_findings`` sees them before the engine runs).
     Engine-specific settings (``model``, ``video_url``, ``detach``, ``yes`` ... for kling) go in ``options``.
+    An engine with a ``begin(request, figure)`` method starts its work on the character from the preflight, as
+    soon as the image's figure is found, and gets what ``begin`` returned (unless None) in ``run(..., begun=...)``;
+    a run refused after that calls its ``cancel()``.
     """
     from .engines.base import get_engine
 
@@ -68,15 +71,30 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
         engine_impl.ready(request)
     t0 = time.perf_counter()
-    report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
-                        rig=rig, progress=progress, use_cache=bool(options.get("use_cache", True)))
-    if not report.ok:
-        raise PreflightError(report.findings)
-    _check_outputs(request, seconds=report.video_info.duration)
-    if on_findings:
-        on_findings(report)
+    # an engine that works on the character alone (the puppet's rig) starts it once the preflight has found the
+    # figure, beside the preflight's look at the video; a refused run stops it
+    begun: list = []
+
+    def on_figure(figure) -> None:
+        job = engine_impl.begin(request, figure)
+        if job is not None:
+            begun.append(job)
+
+    try:
+        report = _preflight(request.image, request.video, orientation=orientation, engine=engine, prompt=prompt,
+                            rig=rig, progress=progress, use_cache=bool(options.get("use_cache", True)),
+                            on_figure=on_figure if hasattr(engine_impl, "begin") else None)
+        if not report.ok:
+            raise PreflightError(report.findings)
+        _check_outputs(request, seconds=report.video_info.duration)
+        if on_findings:
+            on_findings(report)
+    except BaseException:
+        for job in begun:
+            job.cancel()
+        raise
     checked = time.perf_counter() - t0
-    result = engine_impl.run(request, report, progress)
+    result = engine_impl.run(request, report, progress, **({"begun": begun[0]} if begun else {}))
     result.findings = list(report.findings) + [f for f in result.findings if f not in report.findings]
     result.timings = {"preflight": round(checked, 3), **result.timings}
     return result

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,10 +88,13 @@ def _probe_finding(exc: InputError) -> Finding:
 
 def check(image: str | Path, video: str | Path, *, orientation: str = "video", engine: str = "puppet",
           prompt: str = "", rig: str | Path | None = None, analyse: bool = True,
-          progress: Progress | None = None, use_cache: bool = True) -> Report:
+          progress: Progress | None = None, use_cache: bool = True,
+          on_figure: Callable[[Figure | None], None] | None = None) -> Report:
     """Probe, apply the rules, and (when the files are usable and ``analyse``) measure every tip. ``rig``: the
     rig.json the run will use (a puppet run needs one when no figure can be found in the image). ``use_cache``:
-    the video-only part of the analysis may come from (and goes to) the motion cache."""
+    the video-only part of the analysis may come from (and goes to) the motion cache. ``on_figure`` is called
+    with the image's figure as soon as it is found, while the video is still being looked at, so that work
+    which needs only the image (the puppet's rig) can start beside it."""
     if orientation not in ("video", "image"):
         raise InputError(f"orientation must be 'video' or 'image', not {orientation!r}.", code="orientation",
                          fix="pass --orientation video (full-body choreography) or image (portraits).")
@@ -107,12 +111,13 @@ def check(image: str | Path, video: str | Path, *, orientation: str = "video", e
         report.findings += check_prompt(prompt, rules_for(engine))
     report.timings["probe"] = time.perf_counter() - t0
     if analyse and report.image_info and report.video_info and report.ok:
-        _analyse(report, rig, progress, use_cache)
+        _analyse(report, rig, progress, use_cache, on_figure)
     report.findings = sort_findings(report.findings)
     return report
 
 
-def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, use_cache: bool = True) -> None:
+def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, use_cache: bool = True,
+             on_figure: Callable[[Figure | None], None] | None = None) -> None:
     t0 = time.perf_counter()
     # the image and the video are independent: the video is analysed on a second thread (both models release
     # the GIL), so a two-core machine works on both at once
@@ -120,6 +125,8 @@ def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, 
         video_job = pool.submit(video_analysis, report.video, report.video_info, progress, use_cache=use_cache)
         rgb, alpha = split_alpha(read_image(report.image, with_alpha=True))
         report.figure = find_figure(rgb, alpha)
+        if on_figure is not None:
+            on_figure(report.figure)
         found = report.figure is not None and report.figure.detected
         image_pose = report.figure.pose if found else PoseTrack.empty(1, 0.0, rgb.shape[1], rgb.shape[0])
         report.image_pose = image_pose

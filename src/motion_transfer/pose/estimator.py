@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 import os
 import sys
 import threading
@@ -77,10 +78,12 @@ native_stderr_silenced = _StderrSilencer()
 _IMPORT_LOCK = threading.RLock()  # re-entrant: a stand-in used while MediaPipe imports loads in the same thread
 
 
-# modules MediaPipe imports at its top but our models never use: the plotting helper's pyplot (with matplotlib
-# itself, which ``import matplotlib.pyplot`` loads first: half a second) and the audio tasks' sounddevice (a
-# tenth of a second, to fail on a machine without PortAudio)
-UNUSED_BY_MODELS = ("matplotlib.pyplot", "sounddevice")
+# modules MediaPipe imports at its top but our models never use, each with the package down to which stand-ins
+# are made ("": all its parents not imported yet): the plotting helper's pyplot (with matplotlib itself, which
+# ``import matplotlib.pyplot`` loads first: half a second), the audio tasks' sounddevice (a tenth of a second, to
+# fail on a machine without PortAudio) and the package's task API (``mediapipe.tasks``: audio, text and vision
+# tasks, our models being the older ``solutions``; their protobuf modules are half of MediaPipe's import)
+UNUSED_BY_MODELS = (("matplotlib.pyplot", ""), ("sounddevice", ""), ("mediapipe.tasks.python", "mediapipe"))
 
 
 def _solutions():
@@ -92,26 +95,56 @@ def _solutions():
     looked up on them, so code that does plot works as before."""
     with _IMPORT_LOCK:
         if "mediapipe.python.solutions" not in sys.modules:
-            for name in UNUSED_BY_MODELS:
-                _defer(name)
+            for name, within in UNUSED_BY_MODELS:
+                _defer(name, within)
         try:
             from mediapipe.python import solutions
         except ImportError as exc:  # pragma: no cover - mediapipe is a hard dependency
             raise DependencyError(f"mediapipe is not importable ({exc}); install mediapipe==0.10.21.") from exc
+        for name, within in UNUSED_BY_MODELS:
+            if within:
+                _attach(name)
     return solutions
 
 
-def _defer(name: str) -> None:
-    """Stand-ins for module ``name`` and for those of its parent packages not imported yet, each child an
-    attribute of its parent's stand-in (so ``import a.b as c`` takes it without loading ``a``)."""
+def _defer(name: str, within: str = "") -> None:
+    """Stand-ins for module ``name`` and for those of its parent packages not imported yet below package
+    ``within`` (which stays real: "" for none), each child an attribute of its parent's stand-in (so
+    ``import a.b as c`` takes it without loading ``a``; a real parent imported later finds the child's stand-in
+    in ``sys.modules``)."""
     child = None
-    while name and name not in sys.modules:
+    while name and name != within and name not in sys.modules:
+        path = _search_path(name)
         module = sys.modules[name] = _Deferred(name)
+        if path is not None:  # a package: its submodules import without loading it (a stand-in has no path)
+            module.__path__ = path
         if child is not None:
             setattr(module, child.__name__.rpartition(".")[2], child)
         child, name = module, name.rpartition(".")[0]
-    if child is not None and name:
+    if child is not None and name in sys.modules:
         setattr(sys.modules[name], child.__name__.rpartition(".")[2], child)
+
+
+def _search_path(name: str) -> list[str] | None:
+    """Where package ``name``'s submodules are, found without importing anything (None: not a package)."""
+    top, *rest = name.split(".")
+    spec = importlib.util.find_spec(top)
+    paths = list(spec.submodule_search_locations or []) if spec is not None else []
+    for part in rest:
+        paths = [str(Path(p) / part) for p in paths if (Path(p) / part / "__init__.py").is_file()]
+    return paths or None
+
+
+def _attach(name: str) -> None:
+    """Make the stand-in of ``name`` (and of its stand-in parents) an attribute of its real parent package, as a
+    real import would have: the package's own ``import a.b.c`` found the stand-in and did not."""
+    while "." in name:
+        parent, _, leaf = name.rpartition(".")
+        module, package = sys.modules.get(name), sys.modules.get(parent)
+        if isinstance(module, _Deferred) and package is not None and not isinstance(package, _Deferred) \
+                and leaf not in vars(package):
+            setattr(package, leaf, module)
+        name = parent
 
 
 class _Deferred(types.ModuleType):

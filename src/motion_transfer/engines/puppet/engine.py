@@ -70,62 +70,67 @@ class PuppetEngine:
 
     name = "puppet"
 
-    def run(self, request: Request, report: Report | None = None, progress: Progress | None = None) -> Result:
+    def begin(self, request: Request, figure: Figure | None) -> CharacterJob | None:
+        """Start rigging the character as soon as the preflight has found its figure (``transfer()`` calls this
+        from the preflight): the rig needs nothing of the video, so it is made while the preflight still looks
+        at the video, on the core that look leaves idle. Hand the job to :meth:`run` as ``begun``. None (nothing
+        started) without a figure or a rig file: the preflight is about to refuse the run."""
+        if figure is None and request.rig is None:
+            return None
+        return CharacterJob(request, Settings.from_request(request), figure)
+
+    def run(self, request: Request, report: Report | None = None, progress: Progress | None = None, *,
+            begun: CharacterJob | None = None) -> Result:
+        """Make ``request.output``; ``begun``: the rig already being made (:meth:`begin`), else it starts here."""
         settings = Settings.from_request(request)
-        figure = report.figure if report is not None else None
         timings: dict[str, float] = {}
         # the character is analysed on a second thread while the video is tracked: pose tracking leaves part of
         # a two-core machine idle (its progress is reported when it is done, so the bars do not interleave)
-        box: dict = {}
-
-        def rig_job() -> None:
-            t = time.perf_counter()
-            try:
-                box["rig"] = load_character(request, settings, figure)
-            except BaseException as exc:  # re-raised below, in the caller's thread
-                box["error"] = exc
-            box["time"] = time.perf_counter() - t
-
-        worker = threading.Thread(target=rig_job, name="puppet-rig", daemon=True)
-        worker.start()
+        job = begun if begun is not None else CharacterJob(request, settings,
+                                                           report.figure if report is not None else None)
         t0 = time.perf_counter()
         try:
             track = load_motion(request, settings, progress)
             timings["pose"] = time.perf_counter() - t0  # its own time: a cached track takes milliseconds
-        finally:
-            worker.join()
-        if "error" in box:
-            raise box["error"]
-        rig = box["rig"]
-        timings["rig"] = box["time"]
+        except BaseException:
+            job.cancel()
+            raise
+        rig = job.result()
+        # the rig's seconds from here on (what it spent beside the preflight is hidden in the preflight's)
+        timings["rig"] = max(0.0, job.finished - max(job.started, t0))
         if progress:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
-        t0 = time.perf_counter()
-        face, notes = None, limb_findings(rig, str(request.image))
-        if settings.face:
-            face, note = face_animator(rig, track, str(request.image))
-            notes += [note] if note is not None else []
-        timings["face"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        hands = None
-        if settings.fingers:
-            hands, hand_notes = hand_animator(rig, track, str(request.image))
-            notes += hand_notes
-        timings["hands"] = time.perf_counter() - t0
+        notes = limb_findings(rig, str(request.image))
+        timings["face"] = 0.0  # (in the stages' order)
+        # the face's animator (its mesh model looks at the image outside the GIL) is made on a second thread
+        # while the fingers' animator and the retarget are; "face" is what the run then still waits for it
+        with ThreadPoolExecutor(1, thread_name_prefix="puppet-face") as pool:
+            face_job = pool.submit(face_animator, rig, track, str(request.image)) if settings.face else None
+            t0 = time.perf_counter()
+            hands, hand_notes = None, []
+            if settings.fingers:
+                hands, hand_notes = hand_animator(rig, track, str(request.image))
+            timings["hands"] = time.perf_counter() - t0
 
+            t0 = time.perf_counter()
+            if request.orientation == "video":
+                aspect = (track.width, track.height)
+            else:
+                aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
+            out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
+            camera = None
+            if settings.follow_camera and is_still(request.background):
+                camera = track_camera(request.video, track)
+            timings["camera"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
+            retargeted = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            face, note = face_job.result() if face_job is not None else (None, None)
+            timings["face"] = time.perf_counter() - t0
+        notes += ([note] if note is not None else []) + hand_notes
         t0 = time.perf_counter()
-        if request.orientation == "video":
-            aspect = (track.width, track.height)
-        else:
-            aspect = (round(rig.width / rig.scale), round(rig.height / rig.scale))
-        out_w, out_h = output_size(TIER_SHORT_SIDE[request.tier], *aspect)
-        camera = None
-        if settings.follow_camera and is_still(request.background):
-            camera = track_camera(request.video, track)
-        timings["camera"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        motion = retarget(track, rig.rest_pose(), request.orientation, out_w, out_h, camera=camera)
         if face is not None:  # the head's roll from the face mesh's eye line (finer than the body model's)
             roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
@@ -137,7 +142,7 @@ class PuppetEngine:
         framed.apply(motion)
         if hands is not None:  # the fingers bend on their own: the palm keeps its length
             hands.steady_palms(motion, rig.joints)
-        timings["retarget"] = time.perf_counter() - t0
+        timings["retarget"] = retargeted + time.perf_counter() - t0
 
         t0 = time.perf_counter()
         stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
@@ -168,12 +173,55 @@ class PuppetEngine:
 # ------------------------------------------------------------------------------------------------ stages
 
 
-def load_character(request: Request, settings: Settings, figure: Figure | None = None) -> Rig:
+class CharacterJob:
+    """The character's rig (:func:`load_character`), made on a thread of its own from the moment it is started,
+    beside whatever the caller does next (the preflight's look at the video, the pose tracking).
+
+    A fresh thread per rig: OpenCV's random generator (GrabCut's) is per thread, so a rig made on a new thread
+    is the same however the run was scheduled. :meth:`result` waits for it and raises its error there;
+    :meth:`cancel` stops it at its next step and waits for it (the run was refused, or failed elsewhere)."""
+
+    def __init__(self, request: Request, settings: Settings, figure: Figure | None) -> None:
+        self._stop = threading.Event()
+        self._rig: Rig | None = None
+        self._error: BaseException | None = None
+        self.started = time.perf_counter()
+        self.finished = self.started
+        self._thread = threading.Thread(target=self._make, args=(request, settings, figure), name="puppet-rig",
+                                        daemon=True)
+        self._thread.start()
+
+    def _make(self, request: Request, settings: Settings, figure: Figure | None) -> None:
+        try:
+            self._rig = load_character(request, settings, figure, progress=self._stopping)
+        except BaseException as exc:  # re-raised by result(), in the caller's thread
+            self._error = exc
+        self.finished = time.perf_counter()
+
+    def _stopping(self, *_) -> None:
+        if self._stop.is_set():
+            raise EngineError("the character's rig was stopped: the run did not go ahead.")
+
+    def result(self) -> Rig:
+        """The rig, once made (its error raised here)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._rig
+
+    def cancel(self) -> None:
+        """Stop the rig at its next step and wait for its thread (no thread outlives a refused run)."""
+        self._stop.set()
+        self._thread.join()
+
+
+def load_character(request: Request, settings: Settings, figure: Figure | None = None,
+                   progress: Progress | None = None) -> Rig:
     """The rig of ``request.image`` (its transparency is used as the matte when it has one); ``figure``: the
-    preflight's figure in that image, so it is not searched again."""
+    preflight's figure in that image, so it is not searched again; ``progress`` sees the rig's steps."""
     rgb, alpha = split_alpha(read_image(request.image, with_alpha=True))
     return rig_character(rgb, request.rig, alpha=alpha, figure=figure, image_name=str(request.image),
-                         mesh_spacing=settings.mesh_spacing)
+                         progress=progress, mesh_spacing=settings.mesh_spacing)
 
 
 def load_motion(request: Request, settings: Settings, progress: Progress | None = None) -> PoseTrack:

@@ -18,6 +18,7 @@ chest and head frames by height along the spine and neck; then a few rounds of s
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import cv2
@@ -340,17 +341,18 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         spacing = max(4.0, 0.028 * extent)
     rig.meta["mesh_spacing"] = spacing
     band = max(2.5, 0.004 * extent)
-    layers = []
     pelvis = pelvis_region(labels, joints)
-    for name in DEFAULT_ORDER:
+
+    def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
+        """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
         idx = [PARTS.index(p) for p in LAYERS[name]]
         own_full = np.isin(labels, idx)
         if own_full.sum() < 20:
-            continue
+            return None
         texture_full = image
         core_full = own_full
         if name == "body":
-            texture_full, hidden = fill_hidden_torso(image, labels, joints)
+            texture_full, hidden = painted
             core_full = own_full | hidden
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
@@ -392,16 +394,29 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
-            continue
+            return None
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
         if name not in TRUNK_LAYERS:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
-                continue
+                return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone)
-        layers.append(Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
-                            triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                            origin=(int(x0) - pads[0], int(y0) - pads[1])))
-    return layers
+        return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
+                     triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
+                     origin=(int(x0) - pads[0], int(y0) - pads[1]))
+
+    # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
+    # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
+    # numpy release the GIL); the layers come out the same, in the default order
+    made: dict[str, Layer | None] = {}
+    with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
+        body_idx = [PARTS.index(p) for p in LAYERS["body"]]
+        painting = (pool.submit(fill_hidden_torso, image, labels, joints)
+                    if np.isin(labels, body_idx).sum() >= 20 else None)
+        for name in DEFAULT_ORDER:
+            if name != "body":
+                made[name] = make(name)
+        made["body"] = make("body", painting.result()) if painting is not None else None
+    return [made[name] for name in DEFAULT_ORDER if made[name] is not None]
