@@ -26,6 +26,7 @@ SHOULDER_ROUND = 0.15  # the radius (shoulder widths) of the shoulder's round to
 SHOULDER_RISE = 0.1  # the shoulder's top lies this far (shoulder widths) above the line through the shoulders
 SIDE_MIN = 0.8  # a side nearer the spine than this share of its shoulder joint is an arm's edge, not the body's
 BAND_LEVELS = 5  # at least this many levels of the band must hold torso pixels to place a side
+SIDE_SEEN = 0.5  # ... and at least this share of them end on the figure's outline, not along an arm
 SLEEVE_OFF = 20.0  # a torso pixel this near (RGB) a multiple of the sleeve's colour ...
 SLEEVE_SHADE = (0.35, 1.6)  # ... between these many times it (black hair is darker) is the sleeve in shade
 SLEEVE_NEAR = 0.1  # the sleeve's colour is read on the upper arm this near (shoulder widths) those pixels
@@ -78,9 +79,11 @@ def _main_torso(labels: np.ndarray) -> np.ndarray:
 def _sides(labels: np.ndarray, f: _Frame) -> dict[str, float]:
     """Per side ("left", "right"), the torso's side below the armpits: the SIDE_SHARE percentile of its outermost
     pixel (distance out, ``f.out``) over the ARMPIT_BAND levels, those where that pixel lies along the figure's
-    outline and not along an arm when there are enough of them (an arm lying over the body's side ends the
-    torso's pixels short of it). Left out where too few levels hold torso pixels, or where that side lies well
-    inside the shoulder joint above it (an arm hanging against the body hides its whole side)."""
+    outline and not along an arm (an arm lying over the body's side ends the torso's pixels short of it). Left
+    out where too few levels hold torso pixels, where fewer than SIDE_SEEN of them end on the outline, or where
+    that side lies well inside the shoulder joint above it: an arm hanging against the body hides its side, and
+    where the torso's pixels end is then the arm's edge (TikTok clip 5's puffy sleeves hang over her sides: a
+    side read along them cut the sleeve's upper half off the torso, and her arm moved a wider sleeve)."""
     torso = _main_torso(labels)
     band = torso & (f.level >= ARMPIT_BAND[0] * f.spine) & (f.level < ARMPIT_BAND[1] * f.spine)
     found = {}
@@ -97,7 +100,9 @@ def _sides(labels: np.ndarray, f: _Frame) -> dict[str, float]:
         if len(last) < BAND_LEVELS:
             continue
         free = last[~by_arm[last]]
-        edge = float(np.percentile(outward[free if len(free) >= BAND_LEVELS else last], SIDE_SHARE))
+        if len(free) < max(BAND_LEVELS, SIDE_SEEN * len(last)):
+            continue
+        edge = float(np.percentile(outward[free], SIDE_SHARE))
         if edge >= SIDE_MIN * f.shoulders[name]:
             found[name] = edge
     return found
@@ -136,12 +141,12 @@ def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray)
     labelled by distance to the bones, the outer half of a puffy sleeve went to the torso (TikTok clip 5, the
     cartoon girl), and stood as a flap of sleeve on the body once the arm rose. Hair over the shoulder keeps its
     label (not the sleeve's colour, or strands too thin for a sleeve)."""
+    f = _frame(joints, labels.shape)
     torso = labels == PARTS.index("torso")
-    outside = torso & ~torso_envelope(labels, joints)[0]
+    outside = torso & ~torso_envelope(labels, joints)[0] & (f.level >= 0)
     if not outside.any():
         return labels
     rgb = image.astype(np.float32)
-    f = _frame(joints, labels.shape)
     result = labels.copy()
     for name, s in SIGNS.items():
         upper = labels == PARTS.index(ARM_PARTS[name][0])
