@@ -3,9 +3,10 @@
 A sleeve lies over the shoulder, and the image shows nothing of the body under it. The shoulder joints (and the
 shoulder-hip quadrilateral through them) sit in the middle of a puffy sleeve, so what the body layer took under
 a sleeve went out to them, in the sleeve's shape: once the arm rose, the body layer kept flaps of sleeve-coloured
-cloth beyond its side and a square corner at the shoulder (the cartoon girl's puffy sleeves, TikTok clips 1, 4
-and 5). The body's side below the armpit is what the image does show: continued straight up along the spine and
-rounded off at the top, it bounds what the torso may cover.
+cloth beyond its side and a square corner at the shoulder (the cartoon girl's puffy sleeves, the demo mannequin's
+red shards under its arms). The body's side below the armpit is what the image does show: continued straight up
+along the spine and rounded off at the top, it bounds what the torso may cover. Where an arm hangs against the
+body, the image shows no side there, and nothing is bounded.
 """
 from __future__ import annotations
 
@@ -138,8 +139,10 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, 
 def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray) -> np.ndarray:
     """Part labels with the torso's pixels outside :func:`torso_envelope` that are its arm's sleeve (a shade
     of the median colour of that upper arm around them, in a piece touching it) given to that upper arm:
-    labelled by distance to the bones, the outer half of a puffy sleeve went to the torso (TikTok clip 5, the
-    cartoon girl), and stood as a flap of sleeve on the body once the arm rose. Hair over the shoulder keeps its
+    labelled by distance to the bones, the underside of a puffy sleeve went to the torso (the cartoon girl), and
+    stood as a flap of sleeve beside the body once the arm rose. Only below the line through the shoulders,
+    under the arm: above it lies the shoulder's top, the shirt's own (TikTok clip 0's beside her neck), which
+    the body layer's envelope rounds off without taking it from the torso. Hair over the shoulder keeps its
     label (not the sleeve's colour, or strands too thin for a sleeve)."""
     f = _frame(joints, labels.shape)
     torso = labels == PARTS.index("torso")

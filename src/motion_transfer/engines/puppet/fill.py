@@ -159,7 +159,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # ... and within the torso's sides continued up from below the armpits, its shoulders round, all the way
     # out to them: the shoulder joints sit in the middle of a puffy sleeve, and the quadrilateral out to them
     # kept flaps of the sleeve's shape on the body once the arm rose, ragged where it and the torso's pixels
-    # under the sleeve ended short of the body's side (the cartoon girl; TikTok clips 4, 5)
+    # under the sleeve ended short of the body's side (the cartoon girl, the demo mannequin)
     allowed, under = torso_envelope(labels, joints)
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
     hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
