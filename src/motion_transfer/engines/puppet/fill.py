@@ -487,7 +487,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     if not hole.any():
-        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, hid, sw), box, kn | hid), hidden
+        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid), hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
@@ -516,7 +516,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
     kept = hid & ~hole
-    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, kept, sw) & ~hole, box, kn | kept), hidden
+    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept), hidden
 
 
 def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray) -> np.ndarray:
@@ -530,20 +530,20 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
     return out
 
 
-def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, kept: np.ndarray,
-                 sw: float) -> np.ndarray:
+def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
     """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
-    arm) on or beside the ``kept`` pixels (the ``hidden`` ones left as they are: a sleeve of the top's colour),
-    on the torso or the hidden pixels, away from the figure's silhouette: the arm's outline over the torso.
-    Kept with the sleeve, too thin to tip the neighbourhood's vote, the outline stayed: once the arm moved
-    away, the cartoon girl's chest kept the dark strokes of her sleeves where her arms had been. The torso's
-    own outline (along the background, the cape, the legs) stays."""
+    arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
+    silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
+    neighbourhood's vote, the outline stayed: once the arm moved away, the cartoon girl's chest kept the dark
+    strokes of her sleeves where her arms had been. Just outside a painted hole, labelled torso, the shadow
+    between a hanging arm and the dress stayed as a brown dash in it (TikTok clip 2). The torso's own outline
+    (along the background, the cape, the legs) stays."""
     r = max(1, round(LINE_WIDTH * sw))
     element = disc(r)
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
     line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, element) > LINE_CONTRAST
     torso = labels == PARTS.index("torso")
-    beside = cv2.dilate(kept.astype(np.uint8), None, iterations=2 * r + 2).astype(bool) & (torso | hidden)
+    beside = cv2.dilate(hidden.astype(np.uint8), None, iterations=2 * r + 2).astype(bool) & (torso | hidden)
     rest = ~np.isin(labels, [PARTS.index(p) for p in LAYERS["body"] + LAYERS["arm_l"] + LAYERS["arm_r"]])
     silhouette = cv2.dilate(rest.astype(np.uint8), None, iterations=r + 2).astype(bool)
     # with their anti-aliased edges
