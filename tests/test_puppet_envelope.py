@@ -5,9 +5,11 @@ from motion_transfer.engines.puppet.envelope import sleeves_off_torso, torso_env
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
+PINK = (220, 110, 140)
 
-def _figure(arms_hang: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, joints, image) of a figure in a white top facing the camera, shoulders 120 pixels apart, whose
+
+def _figure(arms_hang: bool, top: tuple[int, int, int] = PINK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(labels, joints, image) of a figure in a ``top`` of one colour facing the camera, shoulders 120 pixels apart, whose
     labels gave the torso the upper half of each puffy sleeve (out past the shoulder joints, down to 150), the
     upper arms the rest of it; its arms hang against its sides (``arms_hang``, as in TikTok clip 5) or stand
     out from them (the torso's sides show below the armpits)."""
@@ -24,7 +26,7 @@ def _figure(arms_hang: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         else:  # out from the body, raised: nothing of it below the armpits
             labels[110:150, slice(300, 360) if s > 0 else slice(40, 100)] = PARTS.index(f"{side}_upper_arm")
         labels[95:150, xs] = PARTS.index("torso")
-    image = np.full((400, 400, 3), 235, np.uint8)
+    image = np.full((400, 400, 3), top, np.uint8)
     return labels, joints, image
 
 
@@ -45,3 +47,11 @@ def test_arms_away_from_the_sides_take_the_sleeves_flaps_below_the_shoulders():
     moved = result != labels
     assert moved[101:145, 266:300].all() and moved[101:145, 100:135].all()
     assert not moved[:100].any()
+
+
+def test_a_black_or_white_sleeve_keeps_its_labels():
+    """Every grey is a shade of a black or a white sleeve (hair, shadow, the background beside it): TikTok clip
+    0's black armpit went to the arm and stood out from her shoulder as a black flap once the arm hung down."""
+    for top in ((25, 22, 28), (235, 235, 235)):
+        labels, joints, image = _figure(arms_hang=False, top=top)
+        assert (sleeves_off_torso(labels, joints, image) == labels).all()

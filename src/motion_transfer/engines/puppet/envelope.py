@@ -30,6 +30,7 @@ BAND_LEVELS = 5  # at least this many levels of the band must hold torso pixels 
 SIDE_SEEN = 0.5  # ... and at least this share of them end on the figure's outline, not along an arm
 SLEEVE_OFF = 20.0  # a torso pixel this near (RGB) a multiple of the sleeve's colour ...
 SLEEVE_SHADE = (0.35, 1.6)  # ... between these many times it (black hair is darker) is the sleeve in shade
+SLEEVE_HUE = 15.0  # the sleeve's colour must be this far (CIE Lab chroma, OpenCV's 8-bit scale) from grey
 SLEEVE_NEAR = 0.1  # the sleeve's colour is read on the upper arm this near (shoulder widths) those pixels
 STRAND = 0.02  # a piece thinner than twice this (shoulder widths) is a strand of hair, not sleeve
 SLEEVE_PIECE = 0.05  # a piece of sleeve smaller than this squared (shoulder widths) keeps its label
@@ -161,6 +162,12 @@ def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray)
             continue
         # its colour lit or in shade (its underside, turned from the light, is half as light): a multiple of it
         sleeve = np.median(rgb[near], axis=0)
+        # ... which tells the sleeve only where that colour has a hue: every grey is a shade of a black or a
+        # white sleeve (TikTok clip 0's black top: its armpit went to the arm, and stood out from the
+        # shoulder as a black flap once the arm hung down)
+        lab = cv2.cvtColor(np.uint8([[np.clip(sleeve + 0.5, 0, 255)]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+        if float(np.hypot(lab[1] - 128, lab[2] - 128)) < SLEEVE_HUE:
+            continue
         k = (rgb @ sleeve) / max(float(sleeve @ sleeve), 1.0)
         off = np.linalg.norm(rgb - k[..., None] * sleeve, axis=2)
         mine = side & (k > SLEEVE_SHADE[0]) & (k < SLEEVE_SHADE[1]) & (off < SLEEVE_OFF)
