@@ -656,3 +656,56 @@ def test_a_thick_outlined_arm_folded_at_the_elbow_keeps_its_triangles(characters
     for degrees in (-150, -110, 110):
         share = turned_over_share(r, r.layers["arm_l"], _fold_elbow(rest, "left", degrees))
         assert share < 0.006, f"folded {degrees} degrees: {share:.2%} of the arm turned over"
+
+
+@pytest.fixture(scope="module")
+def girl_body(characters):
+    """(the cartoon girl, her body layer's colours and alpha (0..1) in image pixels)."""
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["cartoon_girl"]
+    body = next(layer for layer in rig_character(c.image).layers if layer.name == "body")
+    h, w = c.labels.shape
+    th, tw = body.texture.shape[:2]
+    x0, y0 = body.origin
+    pad = np.zeros((h + 2 * th, w + 2 * tw, 4), np.uint8)  # (the texture may reach past the image's border)
+    pad[y0 + th:y0 + 2 * th, x0 + tw:x0 + 2 * tw] = body.texture
+    rgba = pad[th:th + h, tw:tw + w]
+    return c, rgba[:, :, :3], rgba[:, :, 3] / 255.0
+
+
+def test_no_flap_of_sleeve_is_left_on_the_body_beside_the_torso(girl_body):
+    """The cartoon girl's puffy sleeves reach far out past her torso's sides, and her shoulder joints sit in the
+    middle of them. Above the armpits, the body layer goes no further out than her torso's sides below them
+    (continued straight up): the quadrilateral out to the shoulder joints, and the sleeve's pixels the labels
+    gave to the torso, left pink flaps of the sleeve's shape standing beside her body once the arms rose."""
+    c, _, alpha = girl_body
+    j = c.joints[:, :2]
+    ms = (j[J["left_shoulder"]] + j[J["right_shoulder"]]) / 2
+    mh = (j[J["left_hip"]] + j[J["right_hip"]]) / 2
+    spine, sw = float(mh[1] - ms[1]), float(np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]]))
+    torso = c.mask("torso")
+    py, px = np.mgrid[0:torso.shape[0], 0:torso.shape[1]]
+    rows = [y for y in range(int(ms[1] + 0.35 * spine), int(ms[1] + 0.6 * spine)) if torso[y].any()]
+    for sign in (1, -1):  # each side of the torso below the armpits, as drawn
+        side = np.median([(sign * (np.flatnonzero(torso[y]) - ms[0])).max() for y in rows])
+        beyond = (sign * (px - ms[0]) > side + 0.04 * sw) & (py < ms[1] + 0.35 * spine) & (py > ms[1] - 0.2 * sw)
+        flap = int(((alpha > 0.5) & beyond).sum())
+        assert flap < 0.025 * sw * sw, f"{flap} pixels of the body layer beyond the torso's side"
+
+
+def test_the_torso_behind_a_sleeve_keeps_no_outline_of_the_arm(girl_body):
+    """Her pink sleeves lie over her pink top with a dark drawn outline. Where the body layer is painted behind
+    the sleeves, inside the torso, it has no dark strokes of that outline: kept with the sleeve (it looks like the
+    top), they stayed on her chest where her arms had been."""
+    c, rgb, alpha = girl_body
+    sw = float(np.linalg.norm(c.joints[J["left_shoulder"], :2] - c.joints[J["right_shoulder"], :2]))
+    ys, xs = np.nonzero(c.mask("torso"))
+    hull = np.zeros(c.labels.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32)), 1)
+    inside = cv2.erode(hull, None, iterations=max(1, round(0.02 * sw))).astype(bool)
+    behind = (alpha > 0.5) & (c.mask("left_arm") | c.mask("right_arm")) & inside
+    assert behind.sum() > 50  # the sleeves do lie over the torso
+    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
+    dark = (light[behind] < 90).mean()
+    assert dark < 0.3, f"{dark:.0%} of the torso painted behind the sleeves is the arm's dark outline"

@@ -19,6 +19,7 @@ from ...pose.figure import Figure, find_figure
 from ...pose.skeleton import J
 from ...request import Progress
 from .background import remove_character
+from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .framing import hem_as_body
 from .matte import make_matte
@@ -116,7 +117,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
-        labels = hem_as_body(labels, joints)
+        labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

@@ -13,9 +13,11 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
-from .model import (ALONG_SIDE, DrawnHand, LAYERS, LEG_PARTS, PARTS, folded_arm, part_segment, segment_distance,
-                    torso_quad)
+from .envelope import torso_envelope
+from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
+                    segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
+from .outlines import LINE_CONTRAST, LINE_WIDTH
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -154,8 +156,14 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
                 & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
-    hidden = ((qm & arm) | opened | _behind_gloves(labels, sw, joints) | _along_side_view(labels, joints, spine)
-              ).astype(np.uint8)
+    # ... and within the torso's sides continued up from below the armpits, its shoulders round, all the way
+    # out to them: the shoulder joints sit in the middle of a puffy sleeve, and the quadrilateral out to them
+    # kept flaps of the sleeve's shape on the body once the arm rose, ragged where it and the torso's pixels
+    # under the sleeve ended short of the body's side (the cartoon girl, the demo mannequin)
+    allowed, under = torso_envelope(labels, joints)
+    # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
+    hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
+              | _behind_gloves(labels, sw, joints)).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
@@ -479,7 +487,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     if not hole.any():
-        return image, hidden
+        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid), hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
@@ -507,7 +515,39 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     out = image.copy()
     out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
-    return out, hidden
+    kept = hid & ~hole
+    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept), hidden
+
+
+def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray) -> np.ndarray:
+    """``image`` with the ``lines`` (on the crop ``box``) painted over by push-pull from the ``known`` pixels
+    around them (the torso's clean ones and the sleeve kept as it is: painted from the torso's alone, far off,
+    they stood as pale lines on the sleeve's shade)."""
+    if not lines.any():
+        return image
+    out = image.copy()
+    out[box] = push_pull_fill(image[box], lines, known & ~lines)
+    return out
+
+
+def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
+    arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
+    silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
+    neighbourhood's vote, the outline stayed: once the arm moved away, the cartoon girl's chest kept the dark
+    strokes of her sleeves where her arms had been. Just outside a painted hole, labelled torso, the shadow
+    between a hanging arm and the dress stayed as a brown dash in it (TikTok clip 2). The torso's own outline
+    (along the background, the cape, the legs) stays."""
+    r = max(1, round(LINE_WIDTH * sw))
+    element = disc(r)
+    light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
+    line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, element) > LINE_CONTRAST
+    torso = labels == PARTS.index("torso")
+    beside = cv2.dilate(hidden.astype(np.uint8), None, iterations=2 * r + 2).astype(bool) & (torso | hidden)
+    rest = ~np.isin(labels, [PARTS.index(p) for p in LAYERS["body"] + LAYERS["arm_l"] + LAYERS["arm_r"]])
+    silhouette = cv2.dilate(rest.astype(np.uint8), None, iterations=r + 2).astype(bool)
+    # with their anti-aliased edges
+    return cv2.dilate((line & beside & ~silhouette).astype(np.uint8), None).astype(bool) & (torso | hidden)
 
 
 def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
@@ -728,7 +768,6 @@ OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
 RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
-FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 

@@ -39,6 +39,7 @@ LAYER_BONES = {
 # layers skinned to the trunk's frames (the others are limbs: chains of bones)
 TRUNK_LAYERS = ("body", "drape")
 ALONG_SIDE = 0.8  # an arm bone this parallel to the spine (cosine) hangs along the body's side
+FACING = 0.45  # shoulder width over spine length above which the body faces the camera (its sides mirror)
 DEFAULT_ORDER = ("drape", "leg_l", "leg_r", "body", "arm_l", "arm_r")
 
 # Each limb part's bone: from the mean of the first joints to the mean of the second (the hand ends between the

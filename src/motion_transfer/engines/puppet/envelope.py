@@ -1,0 +1,197 @@
+"""The torso's outline where the arms hide it: its sides continued up from below the armpits, its shoulders round.
+
+A sleeve lies over the shoulder, and the image shows nothing of the body under it. The shoulder joints (and the
+shoulder-hip quadrilateral through them) sit in the middle of a puffy sleeve, so what the body layer took under
+a sleeve went out to them, in the sleeve's shape: once the arm rose, the body layer kept flaps of sleeve-coloured
+cloth beyond its side and a square corner at the shoulder (the cartoon girl's puffy sleeves, the demo mannequin's
+red shards under its arms). The body's side below the armpit is what the image does show: continued straight up
+along the spine and rounded off at the top, it bounds what the torso may cover. Where an arm hangs against the
+body, the image shows no side there, and nothing is bounded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ...pose.retarget import MH, MS, extend
+from ...pose.skeleton import J
+from .model import ARM_PARTS, FACING, PARTS
+from .morphology import disc
+
+ARMPIT_BAND = (0.35, 0.6)  # the levels (shoulders 0, hips 1) where the torso's sides show below the armpits
+SIDE_SHARE = 50  # a side is this percentile of the torso's outermost pixels over those levels
+ENVELOPE_MARGIN = 0.02  # the envelope reaches this far (shoulder widths) beyond the side
+SHOULDER_ROUND = 0.15  # the radius (shoulder widths) of the shoulder's round top
+SHOULDER_RISE = 0.1  # the shoulder's top lies this far (shoulder widths) above the line through the shoulders
+SIDE_MIN = 0.8  # a side nearer the spine than this share of its shoulder joint is an arm's edge, not the body's
+BAND_LEVELS = 5  # at least this many levels of the band must hold torso pixels to place a side
+SIDE_SEEN = 0.5  # ... and at least this share of them end on the figure's outline, not along an arm
+SLEEVE_OFF = 20.0  # a torso pixel this near (RGB) a multiple of the sleeve's colour ...
+SLEEVE_SHADE = (0.35, 1.6)  # ... between these many times it (black hair is darker) is the sleeve in shade
+SLEEVE_HUE = 15.0  # the sleeve's colour must be this far (CIE Lab chroma, OpenCV's 8-bit scale) from grey
+SLEEVE_NEAR = 0.1  # the sleeve's colour is read on the upper arm this near (shoulder widths) those pixels
+STRAND = 0.02  # a piece thinner than twice this (shoulder widths) is a strand of hair, not sleeve
+SLEEVE_PIECE = 0.05  # a piece of sleeve smaller than this squared (shoulder widths) keeps its label
+
+
+@dataclass
+class _Frame:
+    """The body's frame in an image: per pixel, ``level`` its distance below the line through the shoulders
+    along the spine and ``out`` its distance across the spine, towards the left shoulder's side (pixels);
+    ``shoulders`` each shoulder joint's distance out on its own side; ``spine`` and ``sw`` (the shoulder width)
+    in pixels."""
+
+    level: np.ndarray
+    out: np.ndarray
+    shoulders: dict[str, float]
+    spine: float
+    sw: float
+
+
+SIGNS = {"left": 1.0, "right": -1.0}  # which way is out on each side, in ``_Frame.out``
+
+
+def _frame(joints: np.ndarray, shape: tuple[int, int]) -> _Frame:
+    ext = extend(joints)
+    down = ext[MH] - ext[MS]
+    spine = max(float(np.linalg.norm(down)), 1e-6)
+    down = down / spine
+    across = np.array([-down[1], down[0]])
+    if float((joints[J["left_shoulder"], :2] - ext[MS]) @ across) < 0:
+        across = -across
+    h, w = shape
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    dx, dy = px - ext[MS][0], py - ext[MS][1]
+    shoulders = {name: s * float((joints[J[f"{name}_shoulder"], :2] - ext[MS]) @ across)
+                 for name, s in SIGNS.items()}
+    sw = max(float(np.linalg.norm(joints[J["left_shoulder"], :2] - joints[J["right_shoulder"], :2])), 1.0)
+    return _Frame(dx * down[0] + dy * down[1], dx * across[0] + dy * across[1], shoulders, spine, sw)
+
+
+def _main_torso(labels: np.ndarray) -> np.ndarray:
+    torso = (labels == PARTS.index("torso")).astype(np.uint8)
+    n, comp, stats, _ = cv2.connectedComponentsWithStats(torso, connectivity=8)
+    if n <= 1:
+        return torso.astype(bool)
+    return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+
+
+def _sides(labels: np.ndarray, f: _Frame) -> dict[str, float]:
+    """Per side ("left", "right"), the torso's side below the armpits: the SIDE_SHARE percentile of its outermost
+    pixel (distance out, ``f.out``) over the ARMPIT_BAND levels, those where that pixel lies along the figure's
+    outline and not along an arm (an arm lying over the body's side ends the torso's pixels short of it). Left
+    out where too few levels hold torso pixels, where fewer than SIDE_SEEN of them end on the outline, or where
+    that side lies well inside the shoulder joint above it: an arm hanging against the body hides its side, and
+    where the torso's pixels end is then the arm's edge (TikTok clip 5's puffy sleeves hang over her sides: a
+    side read along them cut the sleeve's upper half off the torso, and her arm moved a wider sleeve)."""
+    torso = _main_torso(labels)
+    band = torso & (f.level >= ARMPIT_BAND[0] * f.spine) & (f.level < ARMPIT_BAND[1] * f.spine)
+    found = {}
+    if band.sum() < 20:
+        return found
+    ys, xs = np.nonzero(band)
+    rows = np.round(f.level[ys, xs]).astype(np.int64)
+    arm = np.isin(labels, [PARTS.index(p) for p in ARM_PARTS["left"] + ARM_PARTS["right"]])
+    by_arm = cv2.dilate(arm.astype(np.uint8), None, iterations=2).astype(bool)[ys, xs]
+    for name, s in SIGNS.items():
+        outward = s * f.out[ys, xs]
+        order = np.lexsort((outward, rows))  # by level, then outward: the last of each level is its outermost
+        last = order[np.r_[rows[order][1:] != rows[order][:-1], True]]
+        if len(last) < BAND_LEVELS:
+            continue
+        free = last[~by_arm[last]]
+        if len(free) < max(BAND_LEVELS, SIDE_SEEN * len(last)):
+            continue
+        edge = float(np.percentile(outward[free], SIDE_SHARE))
+        if edge >= SIDE_MIN * f.shoulders[name]:
+            found[name] = edge
+    return found
+
+
+def torso_envelope(labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(allowed, under) HxW bool: ``allowed`` where the torso may lie above the armpits: within its sides (as
+    the image shows them below the armpits, continued up along the spine, plus ENVELOPE_MARGIN), its shoulders'
+    tops rounded with a radius of SHOULDER_ROUND; ``under`` the part of that between the spine and a side, from
+    the shoulders' tops (SHOULDER_RISE above the line through the shoulder joints) down to the armpits: the body
+    under the sleeves, whose outline the image hides. No bound from the armpits down, in a side view (its sides
+    are the chest and the back), or on a side the image does not show (:func:`_sides`)."""
+    f = _frame(joints, labels.shape)
+    allowed = np.ones(labels.shape, bool)
+    under = np.zeros(labels.shape, bool)
+    if f.sw < FACING * f.spine:
+        return allowed, under
+    above = f.level < ARMPIT_BAND[0] * f.spine
+    r = SHOULDER_ROUND * f.sw
+    centre_level = -SHOULDER_RISE * f.sw + r
+    for name, edge in _sides(labels, f).items():
+        out = SIGNS[name] * f.out
+        w = out - (edge + ENVELOPE_MARGIN * f.sw)
+        # the round top: past the circle's centre (out and up), only what the circle holds
+        cw, cl = w + r, f.level - centre_level
+        corner = (cw > 0) & (cl < 0) & (cw * cw + cl * cl > r * r)
+        outside = above & ((w > 0) | corner)
+        allowed &= ~outside
+        under |= above & ~outside & (out >= 0) & (f.level >= -SHOULDER_RISE * f.sw)
+    return allowed, under
+
+
+def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """Part labels with the torso's pixels outside :func:`torso_envelope` that are its arm's sleeve (a shade
+    of the median colour of that upper arm around them, in a piece touching it) given to that upper arm:
+    labelled by distance to the bones, the underside of a puffy sleeve went to the torso (the cartoon girl), and
+    stood as a flap of sleeve beside the body once the arm rose. Only below the line through the shoulders,
+    under the arm: above it lies the shoulder's top, the shirt's own (TikTok clip 0's beside her neck), which
+    the body layer's envelope rounds off without taking it from the torso. Hair over the shoulder keeps its
+    label (not the sleeve's colour, or strands too thin for a sleeve)."""
+    f = _frame(joints, labels.shape)
+    torso = labels == PARTS.index("torso")
+    outside = torso & ~torso_envelope(labels, joints)[0] & (f.level >= 0)
+    if not outside.any():
+        return labels
+    rgb = image.astype(np.float32)
+    result = labels.copy()
+    for name, s in SIGNS.items():
+        upper = labels == PARTS.index(ARM_PARTS[name][0])
+        side = outside & (s * f.out > 0)
+        # the sleeve: the upper arm right around those pixels (further down it may be bare: a short sleeve)
+        near = upper & cv2.dilate(side.astype(np.uint8), None,
+                                   iterations=max(2, round(SLEEVE_NEAR * f.sw))).astype(bool)
+        if near.sum() < 20:
+            continue
+        # its colour lit or in shade (its underside, turned from the light, is half as light): a multiple of it
+        sleeve = np.median(rgb[near], axis=0)
+        # ... which tells the sleeve only where that colour has a hue: every grey is a shade of a black or a
+        # white sleeve (TikTok clip 0's black top: its armpit went to the arm, and stood out from the
+        # shoulder as a black flap once the arm hung down)
+        lab = cv2.cvtColor(np.uint8([[np.clip(sleeve + 0.5, 0, 255)]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float32)
+        if float(np.hypot(lab[1] - 128, lab[2] - 128)) < SLEEVE_HUE:
+            continue
+        k = (rgb @ sleeve) / max(float(sleeve @ sleeve), 1.0)
+        off = np.linalg.norm(rgb - k[..., None] * sleeve, axis=2)
+        mine = side & (k > SLEEVE_SHADE[0]) & (k < SLEEVE_SHADE[1]) & (off < SLEEVE_OFF)
+        # no thin strands (hair lying over the top, as light as its shade where blurred into it)
+        r = max(1, round(STRAND * f.sw))
+        element = disc(r)
+        mine &= cv2.morphologyEx(mine.astype(np.uint8), cv2.MORPH_OPEN, element).astype(bool)
+        touch = cv2.dilate(upper.astype(np.uint8), None, iterations=2).astype(bool)
+        _, pieces = cv2.connectedComponents(mine.astype(np.uint8), connectivity=8)
+        keep = np.unique(pieces[touch & mine])
+        result[np.isin(pieces, keep[keep > 0])] = PARTS.index(ARM_PARTS[name][0])
+        # and so do slivers of the torso outside the envelope along it (the sleeve's drawn outline, a shadow
+        # under it) and what that cut off the torso there (specks between the sleeve's pieces)
+        left = (result == PARTS.index("torso")).astype(np.uint8)
+        sliver = side & ~cv2.morphologyEx(left, cv2.MORPH_OPEN, element).astype(bool) & left.astype(bool)
+        _, pieces = cv2.connectedComponents(sliver.astype(np.uint8), connectivity=8)
+        keep = np.unique(pieces[touch & sliver])
+        result[np.isin(pieces, keep[keep > 0])] = PARTS.index(ARM_PARTS[name][0])
+        cut = side & ~_main_torso(result) & (result == PARTS.index("torso"))
+        result[cut] = PARTS.index(ARM_PARTS[name][0])
+    # specks keep their labels: a few pixels are no flap (and every pixel moved changes the torso's colours
+    # sampled for the fill behind the arms)
+    _, pieces, stats, _ = cv2.connectedComponentsWithStats((result != labels).astype(np.uint8), connectivity=8)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (SLEEVE_PIECE * f.sw) ** 2)
+    specks = np.isin(pieces, small[small > 0])
+    result[specks] = labels[specks]
+    return result

@@ -1,0 +1,57 @@
+"""The torso's envelope above the armpits, and the sleeve pixels it takes off the torso."""
+import numpy as np
+
+from motion_transfer.engines.puppet.envelope import sleeves_off_torso, torso_envelope
+from motion_transfer.engines.puppet.model import PARTS
+from motion_transfer.pose.skeleton import J
+
+PINK = (220, 110, 140)
+
+
+def _figure(arms_hang: bool, top: tuple[int, int, int] = PINK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(labels, joints, image) of a figure in a ``top`` of one colour facing the camera, shoulders 120 pixels apart, whose
+    labels gave the torso the upper half of each puffy sleeve (out past the shoulder joints, down to 150), the
+    upper arms the rest of it; its arms hang against its sides (``arms_hang``, as in TikTok clip 5) or stand
+    out from them (the torso's sides show below the armpits)."""
+    labels = np.full((400, 400), -1, np.int16)
+    joints = np.zeros((33, 2), np.float32)
+    for name, x, y in (("left_shoulder", 260, 100), ("right_shoulder", 140, 100), ("left_hip", 240, 260),
+                       ("right_hip", 160, 260)):
+        joints[J[name]] = x, y
+    labels[90:280, 140:261] = PARTS.index("torso")
+    for side, s in (("l", 1), ("r", -1)):
+        xs = slice(255, 300) if s > 0 else slice(100, 146)
+        if arms_hang:  # along the side, from the armpit down past the hips
+            labels[150:300, xs] = PARTS.index(f"{side}_upper_arm")
+        else:  # out from the body, raised: nothing of it below the armpits
+            labels[110:150, slice(300, 360) if s > 0 else slice(40, 100)] = PARTS.index(f"{side}_upper_arm")
+        labels[95:150, xs] = PARTS.index("torso")
+    image = np.full((400, 400, 3), top, np.uint8)
+    return labels, joints, image
+
+
+def test_arms_hanging_against_the_sides_bound_nothing_and_keep_their_sleeves_labels():
+    """Where the arms hang against the body, the torso's pixels end along the arms, not at its sides: read as
+    its sides, they cut the upper half of the puffy sleeves off the torso, and her arms moved a wider sleeve
+    (TikTok clip 5 driven by clip 0: her right upper arm 4 -> 9 deg)."""
+    labels, joints, image = _figure(arms_hang=True)
+    assert torso_envelope(labels, joints)[0].all()
+    assert (sleeves_off_torso(labels, joints, image) == labels).all()
+
+
+def test_arms_away_from_the_sides_take_the_sleeves_flaps_below_the_shoulders():
+    """With the arms out, the sides show below the armpits, and the sleeve beside the body under the line
+    through the shoulders goes to the upper arm; the shoulder's top above that line stays the torso's."""
+    labels, joints, image = _figure(arms_hang=False)
+    result = sleeves_off_torso(labels, joints, image)
+    moved = result != labels
+    assert moved[101:145, 266:300].all() and moved[101:145, 100:135].all()
+    assert not moved[:100].any()
+
+
+def test_a_black_or_white_sleeve_keeps_its_labels():
+    """Every grey is a shade of a black or a white sleeve (hair, shadow, the background beside it): TikTok clip
+    0's black armpit went to the arm and stood out from her shoulder as a black flap once the arm hung down."""
+    for top in ((25, 22, 28), (235, 235, 235)):
+        labels, joints, image = _figure(arms_hang=False, top=top)
+        assert (sleeves_off_torso(labels, joints, image) == labels).all()
