@@ -1,8 +1,10 @@
 """Where the TikTok bench's SSIM is lost: the per-pixel SSIM map of a result against its clip, split by region.
 
-    python bench/ssim_regions.py FOLDER KEEP [--clips 0,1,2,3,4,5]
+    python bench/ssim_regions.py FOLDER KEEP [--clips 0,1,2,3,4,5] [--system ours]
 
-FOLDER holds ``raw_{i}.mp4``; KEEP is a ``tiktok_bench.py --keep`` folder holding ``puppet_{i}.mp4``. Scored as
+FOLDER holds ``raw_{i}.mp4``; KEEP is a ``tiktok_bench.py --keep`` folder holding ``puppet_{i}.mp4``. ``--system``
+splits a published system's result instead (``FOLDER/{system}_{i}.mp4``; ``ours`` is MimicMotion's): a region
+where it loses much less than we do is where our SSIM gap to it lies. Scored as
 ``puppet_bench.appearance`` scores (256x256, every 5th frame, the best lag -2..2), for the result and for frame 0
 held still. Each frame's SSIM loss (1 - SSIM, averaged over the frame) is split into where it lies, from person
 masks (MediaPipe selfie segmentation) of the real frame and of the compared one:
@@ -29,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from puppet_bench import LAGS, read_frames
+from tiktok_bench import PEERS
 
 SIDE = 256
 STEP = 5
@@ -118,10 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path, help="the tiktok folder (raw_i.mp4)")
     ap.add_argument("keep", type=Path, help="a tiktok_bench.py --keep folder (puppet_i.mp4)")
     ap.add_argument("--clips", default="0,1,2,3,4,5")
+    ap.add_argument("--system", default="puppet", choices=("puppet", *PEERS),
+                    help="puppet (KEEP/puppet_i.mp4) or a published system (FOLDER/NAME_i.mp4)")
     args = ap.parse_args(argv)
     with mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0) as segment:
         for i in (int(c) for c in args.clips.split(",")):
-            clip_report(args.folder / f"raw_{i}.mp4", args.keep / f"puppet_{i}.mp4", segment)
+            result = (args.keep / f"puppet_{i}.mp4" if args.system == "puppet" else
+                      args.folder / f"{args.system}_{i}.mp4")
+            clip_report(args.folder / f"raw_{i}.mp4", result, segment)
     return 0
 
 
