@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     order = [t for t in np.argsort(-np.nan_to_num(per_frame, nan=-1.0))[:args.worst] if np.isfinite(per_frame[t])]
     print(f"worst frames (seen {' '.join(ARM_JOINTS)}: reference / ours at lag {lag}):")
     for t in order:
-        cells = "  ".join(f"{BONE_NAMES[k]} {bones[t, k]:.0f}" for k in range(len(BONE_NAMES)) if np.isfinite(bones[t, k]))
+        cells = "  ".join(f"{BONE_NAMES[k]} {bones[t, k]:.0f}" for k in range(len(BONE_NAMES))
+                          if np.isfinite(bones[t, k]))
         ot = t + lag if 0 <= t + lag < len(out_track) else t
         print(f"  {t:3d}: {per_frame[t]:5.1f} deg  seen {seen(ref_track, t)} / {seen(out_track, ot)}  "
               f"SSIM {ours[t]:.3f}  {cells}")

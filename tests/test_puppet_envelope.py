@@ -9,9 +9,9 @@ PINK = (220, 110, 140)
 
 
 def _figure(arms_hang: bool, top: tuple[int, int, int] = PINK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(labels, joints, image) of a figure in a ``top`` of one colour facing the camera, shoulders 120 pixels apart, whose
-    labels gave the torso the upper half of each puffy sleeve (out past the shoulder joints, down to 150), the
-    upper arms the rest of it; its arms hang against its sides (``arms_hang``, as in TikTok clip 5) or stand
+    """(labels, joints, image) of a figure in a ``top`` of one colour facing the camera, shoulders 120 pixels
+    apart, whose labels gave the torso the upper half of each puffy sleeve (out past the shoulder joints, down to
+    150), the upper arms the rest of it; its arms hang against its sides (``arms_hang``, as in TikTok clip 5) or stand
     out from them (the torso's sides show below the armpits)."""
     labels = np.full((400, 400), -1, np.int16)
     joints = np.zeros((33, 2), np.float32)

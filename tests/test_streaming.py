@@ -296,9 +296,10 @@ assert "mediapipe.tasks.python.vision" not in sys.modules and type(sys.modules["
 import mediapipe as mp
 from mediapipe.tasks.python.audio import audio_classifier
 from mediapipe.tasks.python.audio import AudioClassifier
-assert AudioClassifier is audio_classifier.AudioClassifier is sys.modules["mediapipe.tasks.python.audio"].AudioClassifier
+audio = sys.modules["mediapipe.tasks.python.audio"]
+assert AudioClassifier is audio_classifier.AudioClassifier is audio.AudioClassifier
 assert mp.tasks.vision.HandLandmarker is sys.modules["mediapipe.tasks.python.vision"].HandLandmarker
-assert mp.tasks.BaseOptions and sys.modules["mediapipe.tasks.python"].audio is sys.modules["mediapipe.tasks.python.audio"]
+assert mp.tasks.BaseOptions and sys.modules["mediapipe.tasks.python"].audio is audio
 print("ok")
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
