@@ -153,7 +153,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # the shoulder that the labels gave to the torso) is hair and background, and painted with the torso's
     # colours it stood as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
     enclosed = (closed & arm & (_hull(_hips(labels, joints)) | hands)
-                & _below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
+                & below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
     # ... and within the torso's sides continued up from below the armpits, its shoulders round, all the way
@@ -199,7 +199,7 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
     return out
 
 
-def _below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
+def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
     """HxW bool: the side of the line through the shoulders where the hips are, grown by ``margin`` pixels."""
     ls, rs = joints[J["left_shoulder"], :2], joints[J["right_shoulder"], :2]
     n = np.array([rs[1] - ls[1], ls[0] - rs[0]], np.float64)

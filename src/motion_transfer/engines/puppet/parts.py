@@ -13,7 +13,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .extras import attach_extras, whole_hands
-from .fill import lab_distance
+from .fill import below_shoulders, lab_distance
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .morphology import disc
@@ -778,12 +778,7 @@ def rims_to_arms(lab: np.ndarray, m: np.ndarray, joints: np.ndarray, sw: float) 
     near = np.asarray(ndimage.mean(to_arm <= r + 1, pieces, idx))
     touch_arm = np.asarray(ndimage.minimum(to_arm, pieces, idx)) <= 1.5
     touch_bg = np.asarray(ndimage.maximum(cv2.dilate((~m).astype(np.uint8), None).astype(bool), pieces, idx))
-    ls, rs = joints[J["left_shoulder"]], joints[J["right_shoulder"]]
-    up = np.array([ls[1] - rs[1], rs[0] - ls[0]])  # across the shoulder line, turned away from the hips
-    if up @ ((ls + rs) / 2 - (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2) < 0:
-        up = -up
-    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
-    above = np.asarray(ndimage.mean((px - ls[0]) * up[0] + (py - ls[1]) * up[1] > 0, pieces, idx))
+    above = np.asarray(ndimage.mean(~below_shoulders(joints, lab.shape, 0.0), pieces, idx))
     size = np.asarray(ndimage.sum(thin, pieces, idx))
     rims = np.isin(pieces, idx[touch_arm & touch_bg & (near >= RIM_ALONG) & (above > 0.5)
                                & (size >= RIM_LONG * (2 * r + 1))])
