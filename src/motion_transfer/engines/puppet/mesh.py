@@ -279,6 +279,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
+LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
@@ -347,7 +348,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
         idx = [PARTS.index(p) for p in LAYERS[name]]
         own_full = np.isin(labels, idx)
-        if own_full.sum() < 20:
+        if own_full.sum() < LAYER_MIN_PIXELS:
             return None
         texture_full = image
         core_full = own_full
@@ -414,7 +415,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         painting = (pool.submit(fill_hidden_torso, image, labels, joints)
-                    if np.isin(labels, body_idx).sum() >= 20 else None)
+                    if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":
                 made[name] = make(name)
