@@ -496,6 +496,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    crop = _untinted(crop, hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
@@ -510,11 +511,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
         same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
-        ok = hole & inb & kn[yi, xi] & same
+        ok = hole & inb & kn[yi, xi] & ~hole[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     out = image.copy()
-    out[box][hole] = np.clip(value[hole] + 0.5, 0, 255).astype(np.uint8)
+    out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
     kept = hid & ~hole
     return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept), hidden
 
@@ -645,6 +646,33 @@ SHADE_AB = 6.0  # ... or how far from its hue and saturation (Lab a and b, OpenC
 def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
     lab8 = np.clip(lab + 0.5, 0, 255).astype(np.uint8).reshape(1, -1, 3)
     return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
+
+
+def _untinted(crop: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+    """``crop`` (float32 RGB) with the hue of the ``torso`` pixels within ``reach`` of the ``painted`` arm taken
+    from the torso beyond them, where it is only a tint off that; their lightness stays.
+
+    A video's colour is blurred over twice the pixels its light is, so for a few pixels beside a black sleeve the
+    skin is tinted bluish: no blend of the arm's colour and the skin's that :func:`_arm_blur` would find, and
+    kept, it stayed as a thin pale line across the belly where the forearm's edge had been (TikTok clip 0).
+    Repainting those pixels instead took the only skin there is from a bare belly's narrow strip between a
+    crossed forearm and the trousers, and the belly was painted black."""
+    d = cv2.distanceTransform((~painted).astype(np.uint8), cv2.DIST_L2, 3)
+    band = torso & (d > 0) & (d <= reach)
+    guide = torso & (d > reach) & (d <= 2 * reach)
+    if not band.any() or guide.sum() < 10:
+        return crop
+    lab = cv2.cvtColor(np.clip(crop + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    hue = smooth_fill(lab[..., 1:], guide)
+    tint = band & (np.linalg.norm(lab[..., 1:] - hue, axis=2) < TINT_DELTA_E)
+    lab[..., 1:][tint] = hue[tint]
+    out = crop.copy()
+    out[tint] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)[tint]
+    return out
+
+
+TINT_REACH = 2  # how far (in margins) beside a painted arm the torso's colour may carry the arm's edge's tint ...
+TINT_DELTA_E = 12.0  # ... and how far (CIE Lab's a and b) that tint may lie off the torso's hue around it
 
 
 def _mixed(rgb_px: np.ndarray, centres: np.ndarray, arm: np.ndarray, ends: float = 0.06) -> np.ndarray:
