@@ -401,6 +401,27 @@ def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
     assert (np.linalg.norm(out[under].astype(float) - skin, axis=1) < 150).mean() < 0.01  # no streak of skin
 
 
+def _front_joints(hip_y: int, right_elbow: tuple[int, int], right_wrist: tuple[int, int]) -> np.ndarray:
+    """[33, 2] joints of a body facing the camera, 120 px across the shoulders, its left arm hanging."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (160, 50)
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (115, hip_y), (205, hip_y)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = right_elbow, right_wrist
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
+    return joints
+
+
+def _front_body(shape: tuple[int, int], backdrop: int, colour: np.ndarray,
+                bottom: int) -> tuple[np.ndarray, np.ndarray]:
+    """(image, body mask): the torso of :func:`_front_joints`, a box of one ``colour`` on a grey ``backdrop``."""
+    image = np.full((*shape, 3), backdrop, np.uint8)
+    body = np.zeros(shape, np.uint8)
+    cv2.rectangle(body, (95, 90), (225, bottom), 1, -1)
+    image[body > 0] = colour
+    return image, body
+
+
 def test_the_tint_a_video_leaves_beside_a_black_sleeve_goes_with_the_sleeve():
     """A black forearm across a bare belly in a video frame, whose colour is blurred over more pixels than its
     light (chroma subsampling): for a few pixels beside the sleeve the skin is greyed, no blend of black and skin
@@ -410,16 +431,8 @@ def test_the_tint_a_video_leaves_beside_a_black_sleeve_goes_with_the_sleeve():
 
     h, w = 400, 320
     top, skin = np.array([28, 24, 30]), np.array([200, 150, 125])
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (160, 50)
-    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
-    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (80, 215), (190, 225)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
-    image = np.full((h, w, 3), 225, np.uint8)
-    body = np.zeros((h, w), np.uint8)
-    cv2.rectangle(body, (95, 90), (225, 340), 1, -1)
-    image[body > 0] = skin
+    joints = _front_joints(hip_y=320, right_elbow=(80, 215), right_wrist=(190, 225))
+    image, body = _front_body((h, w), backdrop=225, colour=skin, bottom=340)
     image[90:170, 95:226] = top  # a black cropped top
     arm = np.zeros((h, w), np.uint8)
     cv2.line(arm, (80, 215), (200, 225), 1, 30)
@@ -453,16 +466,8 @@ def test_a_print_beside_a_sleeve_in_bluish_shade_is_left_as_it_is():
 
     h, w = 400, 320
     shirt, shadow = np.array([140, 161, 189]), np.array([76, 105, 131])
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (160, 50)
-    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
-    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 310), (205, 310)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (80, 200), (75, 290)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
-    image = np.full((h, w, 3), 40, np.uint8)
-    body = np.zeros((h, w), np.uint8)
-    cv2.rectangle(body, (95, 90), (225, 330), 1, -1)
-    image[body > 0] = shirt
+    joints = _front_joints(hip_y=310, right_elbow=(80, 200), right_wrist=(75, 290))
+    image, body = _front_body((h, w), backdrop=40, colour=shirt, bottom=330)
     image[140:170, 120:190] = (50, 66, 87)  # a navy band of the print above the letters
     letters = np.zeros((h, w), np.uint8)
     for x in range(150, 200, 14):
