@@ -423,3 +423,28 @@ def test_a_mild_bend_is_skinned_as_the_rig_weights_say(person):
     rel = layer.vertices[only] - el
     want = el2 + np.stack([np.cos(a) * rel[:, 0] - np.sin(a) * rel[:, 1], np.sin(a) * rel[:, 0] + np.cos(a) * rel[:, 1]], 1)
     np.testing.assert_allclose(got[only], want, atol=0.05)
+
+
+@pytest.mark.parametrize("seen", [True, False])
+def test_an_arm_the_image_does_not_show_starts_behind_the_body(person, seen):
+    """An arm whose elbow and wrist the character's image does not show (hidden behind the body or its hair, as
+    TikTok clip 5's left sleeve under the hair) starts the clip behind the body; one it shows, in front. Where
+    the motion says nothing of the order (the arm's joints half seen), each keeps where it started."""
+    import dataclasses
+
+    from motion_transfer.engines.puppet import Renderer
+
+    image, rig, _ = person
+    vis = rig.visibility.copy()
+    if not seen:
+        vis[[J["right_elbow"], J["right_wrist"]]] = 0.2
+    r = Renderer(dataclasses.replace(rig, visibility=vis), image.shape[1], image.shape[0])
+    posed = _arm_across(rig)
+    half_seen = np.full(36, 0.6)
+    for _ in range(3):
+        out = r.render(rig.background.copy(), posed, np.zeros(36), 1.0, 0.0, half_seen)
+    el, wr = posed[J["right_elbow"]], posed[J["right_wrist"]]
+    p = (0.35 * el + 0.65 * wr).round().astype(int)
+    patch = out[p[1] - 2:p[1] + 3, p[0] - 2:p[0] + 3].reshape(-1, 3).mean(axis=0)
+    d_skin, d_shirt = np.abs(patch - SKIN).sum(), np.abs(patch - SHIRT).sum()
+    assert (d_skin < d_shirt) == seen, patch

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ...pose.retarget import HC, MH, MS, extend
+from ...pose.retarget import HC, MH, MS, VIS_MIN, extend
 from ...pose.skeleton import J
 from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
@@ -171,13 +171,15 @@ class LayerOrder:
     behind the body when those joints are poorly visible and in front when they are clearly visible; away from
     the torso it keeps its last order (it cannot cross the body without overlapping it). A change needs two
     frames in a row. Legs go in front of the body only when a visible knee or ankle over the torso is nearer
-    than the hips by a margin. Layers on the same side of the body are sorted by depth.
+    than the hips by a margin. Layers on the same side of the body are sorted by depth. The arms start in front,
+    those named in ``behind`` behind the body (see :func:`arms_behind`).
     """
 
-    def __init__(self, names: list[str], margin: float) -> None:
+    def __init__(self, names: list[str], margin: float, behind: tuple[str, ...] = ()) -> None:
         self.names = names
         self.margin = margin
-        self.front: dict[str, bool] = {n: n.startswith("arm") for n in names if n not in TRUNK_LAYERS}
+        self.front: dict[str, bool] = {n: n.startswith("arm") and n not in behind
+                                       for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
         # per layer its two joints (elbow and wrist, knee and ankle), all layers' in one index array
         ends = [("elbow", "wrist") if n.startswith("arm") else ("knee", "ankle") for n in self.front]
@@ -265,6 +267,14 @@ class _Plan:
     texture: np.ndarray
 
 
+def arms_behind(visibility: np.ndarray) -> tuple[str, ...]:
+    """The arm layers whose elbow and wrist the character's image does not show (``visibility`` [>=33], the rig's):
+    they lie behind the body or its hair, and start the clip drawn behind it. Drawn in front, TikTok clip 5's
+    left sleeve, whose top lies under the hair, stood out of the hair as a flap once the arm moved."""
+    return tuple(name for name, side in (("arm_l", "left"), ("arm_r", "right"))
+                 if max(visibility[J[f"{side}_elbow"]], visibility[J[f"{side}_wrist"]]) < VIS_MIN)
+
+
 def _extended(joints: np.ndarray) -> np.ndarray:
     """[36, 2] float64 joints (the 33 body joints plus the derived ones) from [33 or 36, 2]."""
     posed = joints.astype(np.float64)
@@ -281,7 +291,8 @@ class Renderer:
         self.rest = extend(rig.joints.astype(np.float64))
         self.layers = {layer.name: layer for layer in rig.layers}
         ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
-        self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh)
+        self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh,
+                                behind=arms_behind(rig.visibility))
         self._kernel = np.ones((3, 3), np.uint8)
         self._shoulders = float(np.linalg.norm(self.rest[J["left_shoulder"]] - self.rest[J["right_shoulder"]]))
         self._vh = {}
