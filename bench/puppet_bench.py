@@ -123,12 +123,27 @@ def motion_error(ref: np.ndarray, out: np.ndarray) -> tuple[float, int]:
     return best
 
 
-def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5) -> dict:
+def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside: np.ndarray | None = None) -> dict:
     """Where the motion error comes from: per bone its mean error (deg) and its share of the clip's error (a
     bone's sum over frames / all bones' sums, weighted like ``motion_error``: each frame's bones averaged), the
-    ``worst`` frames (reference frame index, error, and the bone that costs most there)."""
+    ``worst`` frames (reference frame index, error, and the bone that costs most there).
+
+    ``inside`` [T, 33] (``out``'s frames): whether the engine drew each joint inside the picture. MediaPipe
+    guesses a limb cut off by the frame's edge (a forearm below a half-length portrait), and whether its guess
+    is counted hangs on a visibility near 0.5; ``in_frame`` gives the error over the bones drawn inside only."""
     d = bone_errors(ref, out, lag)
     t0 = max(0, -lag)
+    extra = {}
+    if inside is not None:
+        seen = inside[t0 + lag:t0 + lag + len(d)]
+        drawn = np.stack([seen[:, a] & seen[:, b] for a, b in SCORED_BONES] + [seen[:, [11, 12, 23, 24]].all(axis=1)],
+                         axis=1)
+        kept = np.where(drawn, d, np.nan)
+        with np.errstate(all="ignore"):
+            deg = float(np.nanmean(np.nanmean(kept, axis=1)))
+        scored = max(1, int(np.isfinite(d).sum()))
+        extra["in_frame"] = {"deg": round(deg, 2) if np.isfinite(deg) else None,
+                             "dropped": round(1 - float(np.isfinite(kept).sum()) / scored, 2)}
     n = (~np.isnan(d)).sum(axis=1)
     with np.errstate(all="ignore"):
         per_frame = np.nanmean(d, axis=1)
@@ -143,7 +158,7 @@ def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5) -> dict
     frames = [{"frame": int(t + t0), "deg": round(float(per_frame[t]), 1),
                "bone": BONE_NAMES[int(np.nanargmax(d[t]))], "bone_deg": round(float(np.nanmax(d[t])), 1)}
               for t in order if np.isfinite(per_frame[t])]
-    return {"lag": lag, "bones": bones, "worst_frames": frames}
+    return {"lag": lag, "bones": bones, "worst_frames": frames, **extra}
 
 
 def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step: int = 5,
@@ -178,11 +193,12 @@ def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step:
 
 
 def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = False, bones: bool = False,
-               ref_track: np.ndarray | None = None) -> dict:
+               ref_track: np.ndarray | None = None, inside: np.ndarray | None = None) -> dict:
     """Motion error (deg), SSIM, PSNR of ``out_path`` against ``ref_path``, plus frame 0 held still.
 
     ``bones``: also the per-bone breakdown (``per_bone``) under the key ``per_bone``; ``ref_track``: the
-    reference's ``metric_track`` when already measured (a clip scored twice is tracked once)."""
+    reference's ``metric_track`` when already measured (a clip scored twice is tracked once); ``inside``: the
+    joints drawn inside the picture (``per_bone``)."""
     ref_t = metric_track(ref_path) if ref_track is None else ref_track
     out_t = metric_track(out_path)
     err, lag = motion_error(ref_t, out_t)
@@ -206,7 +222,7 @@ def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = Fa
             ss, _ = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
             row.update({"ssim_person": round(ps, 3), "psnr_person": round(pp, 2), "still_ssim_person": round(ss, 3)})
     if bones:
-        row["per_bone"] = per_bone(ref_t, out_t, lag)
+        row["per_bone"] = per_bone(ref_t, out_t, lag, inside=inside)
     return {**row,
             "ref_detected": float(np.mean(~np.isnan(ref_t[:, 0, 0]))),
             "out_detected": float(np.mean(~np.isnan(out_t[:, 0, 0])))}
