@@ -178,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
         for src in trees.values():
             subprocess.run([sys.executable, "-m", "compileall", "-q", src], env=compiling, check=True)
     print(f"# package modules {'compiled in every run' if args.no_bytecode else 'compiled beforehand, as installed'}")
+    import shutil
+
+    for label in trees:  # std starts with an empty motion cache, also in a --keep folder used before
+        shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     ref_before = reference()
     rows: dict[str, dict] = {}
 
@@ -190,8 +194,6 @@ def main(argv: list[str] | None = None) -> int:
 
     run("std", first, "std")
     run("second character", second, "std")
-    import shutil
-
     for label in trees:  # pro tracks with its own preset; start it cold too
         shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     run("pro", first, "pro")
