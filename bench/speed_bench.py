@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,8 +179,6 @@ def main(argv: list[str] | None = None) -> int:
         for src in trees.values():
             subprocess.run([sys.executable, "-m", "compileall", "-q", src], env=compiling, check=True)
     print(f"# package modules {'compiled in every run' if args.no_bytecode else 'compiled beforehand, as installed'}")
-    import shutil
-
     for label in trees:  # std starts with an empty motion cache, also in a --keep folder used before
         shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     ref_before = reference()
