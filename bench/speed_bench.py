@@ -14,10 +14,10 @@ Runs, each in a fresh process (model loading and imports included, as a user's c
 Targets (issue 13, for 2 idle cores): std <= 10 s, pro <= 20 s, second character <= 5 s. Shared, loaded
 machines make absolute seconds noisy; the ratios to the reference measured in the same run are what compare
 between machines and runs. CPU seconds (user + system, all threads) are printed too: they depend much less on the
-load, and half of them is the least wall time two idle cores could need (a forked drawing process's are counted
-in). Per run: wall and CPU seconds, both as
+load, and half of them is the least wall time two idle cores could need (a forked drawing process's and the
+interpreter's exit are counted in). Per run: wall and CPU seconds, both as
 ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
-(stages that run beside another are marked). The machine's load average is printed at start and end. Prints
+(stages that run beside another are marked; the imports apart from the rest of the start-up and the exit). The machine's load average is printed at start and end. Prints
 figures; asserts nothing.
 
 The package's modules are compiled to bytecode once before the timed runs (in the trees' git-ignored
@@ -33,6 +33,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,22 +62,35 @@ import json, os, resource, sys, time
 sys.path.insert(0, {src!r})
 t = time.perf_counter()
 from motion_transfer import transfer
+imported = time.perf_counter() - t
 r = transfer({image!r}, {video!r}, {output!r}, tier={tier!r})
 u, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({{"wall": time.perf_counter() - t, "cpu": u.ru_utime + u.ru_stime + c.ru_utime + c.ru_stime,
-                  "timings": r.timings, "frames": r.frames, "size": [r.width, r.height],
+                  "imports": imported, "timings": r.timings, "frames": r.frames, "size": [r.width, r.height],
                   "cache": r.extra.get("pose_cache"), "peak_mb": u.ru_maxrss / 1024,
                   "child_peak_mb": c.ru_maxrss / 1024}}))
 """
 
 
+def _children_cpu() -> float:
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 def child(code: str, env: dict) -> dict:
+    """Run ``code`` in a fresh interpreter; its printed JSON plus ``process`` (its wall seconds, start to exit) and
+    ``exit_cpu`` (the CPU seconds it spent after its own figures were taken: the interpreter's exit), which is
+    added to its ``cpu``: the whole process's CPU seconds, as a user's command pays them."""
     t = time.perf_counter()
+    before = _children_cpu()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     data["process"] = time.perf_counter() - t
+    whole = _children_cpu() - before
+    data["exit_cpu"] = max(0.0, whole - data["cpu"])
+    data["cpu"] = max(whole, data["cpu"])
     return data
 
 
@@ -86,9 +101,12 @@ def child(code: str, env: dict) -> dict:
 BESIDE = {"rig": "after the preflight, beside pose", "animate": "CPU-s, part of render"}
 
 
-def shares(timings: dict, process: float, ref: float) -> list[str]:
+def shares(timings: dict, process: float, ref: float, imports: float | None = None,
+           exit_cpu: float | None = None) -> list[str]:
     """Each stage's wall seconds, its share of the whole process's wall time and its ratio to the reference;
-    "start-up" is what the stages do not account for (imports, model loading, writing the file's end)."""
+    "imports": the package's import (``imports``, measured in the run); "start-up + exit" is what neither the
+    stages nor the imports account for (the interpreter's start, model loading, writing the file's end, the
+    interpreter's exit, whose CPU seconds ``exit_cpu`` are shown beside it)."""
     rows = []
     sequence = 0.0
     for k, v in timings.items():
@@ -101,8 +119,13 @@ def shares(timings: dict, process: float, ref: float) -> list[str]:
             sequence += v
         rows.append(f"{k:>10} {v:6.2f} s {100 * v / max(process, 1e-9):4.0f}%  {v / ref:5.2f} x ref{note}")
     rest = process - sequence
+    if imports is not None:
+        rows.append(f"{'imports':>10} {imports:6.2f} s {100 * imports / max(process, 1e-9):4.0f}%  "
+                    f"{imports / ref:5.2f} x ref  (the package and what it imports at its top)")
+        rest -= imports
+    cpu = "" if exit_cpu is None else f"; the exit {exit_cpu:.2f} CPU-s"
     rows.append(f"{'start-up':>10} {rest:6.2f} s {100 * rest / max(process, 1e-9):4.0f}%  {rest / ref:5.2f} x ref"
-                "  (imports, models, closing the file)")
+                f"  (interpreter start and exit, models, closing the file{cpu})")
     return rows
 
 
@@ -156,6 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         for src in trees.values():
             subprocess.run([sys.executable, "-m", "compileall", "-q", src], env=compiling, check=True)
     print(f"# package modules {'compiled in every run' if args.no_bytecode else 'compiled beforehand, as installed'}")
+    for label in trees:  # std starts with an empty motion cache, also in a --keep folder used before
+        shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     ref_before = reference()
     rows: dict[str, dict] = {}
 
@@ -168,8 +193,6 @@ def main(argv: list[str] | None = None) -> int:
 
     run("std", first, "std")
     run("second character", second, "std")
-    import shutil
-
     for label in trees:  # pro tracks with its own preset; start it cold too
         shutil.rmtree(folder / f"cache{label}", ignore_errors=True)
     run("pro", first, "pro")
@@ -188,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
                   if r.get("child_peak_mb") else "")
         print(f"  CPU  {r['cpu']:.1f} s = {r['cpu'] / ref_cpu:.2f} x the reference's CPU; on 2 idle cores at least "
               f"{r['cpu'] / 2:.1f} s wall; peak RSS {r['peak_mb']:.0f} MB{forked}")
-        for line in shares(r["timings"], r["process"], ref):
+        for line in shares(r["timings"], r["process"], ref, r.get("imports"), r.get("exit_cpu")):
             print("  " + line)
         print(json.dumps({"run": name, "reference": round(ref, 3), "reference_cpu": round(ref_cpu, 3), **r}))
     if args.against is not None:

@@ -133,3 +133,16 @@ def test_the_cost_question_is_asked_on_stderr_and_only_on_a_terminal(monkeypatch
         assert out == "" and "Submit to Kling for about $0.22? [y/N]" in err
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a pipe: the user chose the paid engine in the command
     assert _confirm_cost("Submit?") is True and capsys.readouterr() == ("", "")
+
+
+def test_the_program_freezes_what_is_left_before_exit_and_a_caller_is_left_alone():
+    # run as the program (argv None) the objects left are frozen out of the collector, so the exit does not
+    # walk them all; called with argv (as here, from tests or a host program) the caller's collector is untouched
+    code = ("import gc, sys; sys.argv = ['motion-transfer']; from motion_transfer.cli import main; "
+            "status = main(); print(status, gc.get_freeze_count() > 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stdout.split()[-2:] == ["1", "True"]
+    code = ("import gc; from motion_transfer.cli import main; "
+            "status = main([]); print(gc.get_freeze_count())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stdout.split()[-1] == "0"

@@ -8,7 +8,7 @@ from PIL import Image
 
 from conftest import write_clip
 from motion_transfer.errors import InputError
-from motion_transfer.media.frames import iter_frames, read_image
+from motion_transfer.media.frames import iter_frames, read_image, split_alpha
 from motion_transfer.media.probe import probe
 from motion_transfer.media.writer import VideoWriter
 
@@ -472,3 +472,16 @@ def test_a_writer_told_no_b_frames_writes_none(tmp_path):
         with av.open(str(path)) as c:
             types[bf] = {PictureType(f.pict_type).name for f in c.decode(video=0)}
     assert "B" in types[None] and types[0] == {"I", "P"}
+
+
+def test_split_alpha_of_an_opaque_image_is_its_colours_and_a_see_through_one_is_composited_on_white():
+    rng = np.random.default_rng(0)
+    rgba = rng.integers(0, 256, (40, 30, 4), dtype=np.uint8)
+    rgba[:, :, 3] = 255
+    rgb, alpha = split_alpha(rgba)
+    assert alpha is None and rgb.flags.c_contiguous and np.array_equal(rgb, rgba[:, :, :3])
+    rgba[:20, :, 3] = rng.integers(0, 256, (20, 30), dtype=np.uint8)
+    rgb, alpha = split_alpha(rgba)
+    a = rgba[:, :, 3:].astype(np.float32) / 255.0
+    assert np.array_equal(rgb, (rgba[:, :, :3] * a + 255.0 * (1.0 - a) + 0.5).astype(np.uint8))
+    assert alpha is not None and np.array_equal(alpha, rgba[:, :, 3])

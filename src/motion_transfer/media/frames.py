@@ -222,6 +222,8 @@ def split_alpha(rgba: np.ndarray, min_share: float = 0.02) -> tuple[np.ndarray, 
     if rgba.ndim != 3 or rgba.shape[2] != 4:
         return rgba, None
     alpha = rgba[:, :, 3]
+    if alpha.min() == 255:  # opaque (most files): composited on white, each pixel is its own colour, bit for bit
+        return np.ascontiguousarray(rgba[:, :, :3]), None
     a = alpha.astype(np.float32)[:, :, None] / 255.0
     rgb = (rgba[:, :, :3] * a + 255.0 * (1.0 - a) + 0.5).astype(np.uint8)
     return rgb, (alpha if (alpha < 250).mean() > min_share else None)
