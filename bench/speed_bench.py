@@ -15,10 +15,10 @@ Targets (issue 13, for 2 idle cores): std <= 10 s, pro <= 20 s, second character
 machines make absolute seconds noisy; the ratios to the reference measured in the same run are what compare
 between machines and runs. CPU seconds (user + system, all threads) are printed too: they depend much less on the
 load, and half of them is the least wall time two idle cores could need (a forked drawing process's and the
-interpreter's exit are counted in). Per run: wall and CPU seconds, both as
-ratios to the reference, peak RSS, and each stage's wall seconds, share of the run and ratio to the reference
-(stages that run beside another are marked; the imports apart from the rest of the start-up and the exit). The machine's load average is printed at start and end. Prints
-figures; asserts nothing.
+interpreter's exit are counted in). Per run: wall and CPU seconds, both as ratios to the reference, peak RSS,
+and each stage's wall seconds, share of the run and ratio to the reference (stages that run beside another are
+marked; the imports apart from the rest of the start-up and the exit). The machine's load average is printed at
+start and end. Prints figures; asserts nothing.
 
 The package's modules are compiled to bytecode once before the timed runs (in the trees' git-ignored
 ``__pycache__`` folders), as an installed package has them: a checkout under PYTHONDONTWRITEBYTECODE would

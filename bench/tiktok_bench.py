@@ -16,8 +16,9 @@ self-reenactment. ``--sheets DIR`` writes a contact sheet per result (8 frames, 
 error comes from: per bone its mean error and share, the worst frames, and the same for the retargeted skeleton
 itself (the joints the engine meant to draw, scored against the reference without rendering and re-detecting:
 what retargeting costs, apart from what drawing costs), and the error over the bones drawn inside the picture
-(MediaPipe guesses a limb the frame cuts off: clip 5's forearms below its half-length portrait). Targets: motion error < 5 degrees,
-SSIM > 0.74 (MimicMotion, a GPU diffusion model: 3.3 degrees, 0.738). Never needed by the tests.
+(MediaPipe guesses a limb the frame cuts off: clip 5's forearms below its half-length portrait). Targets: motion
+error < 5 degrees, SSIM > 0.74 (MimicMotion, a GPU diffusion model: 3.3 degrees, 0.738). Never needed by the
+tests.
 """
 from __future__ import annotations
 
