@@ -35,6 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 # bones scored: 10 limb bones + torso, MediaPipe indices
 SCORED_BONES = [(11, 13), (13, 15), (12, 14), (14, 16), (23, 25), (25, 27), (24, 26), (26, 28), (11, 12), (23, 24)]
+TORSO_JOINTS = [11, 12, 23, 24]  # the shoulders and hips: the torso bone (mid-hip to mid-shoulder) needs all four
 BONE_NAMES = ("l_upper_arm", "l_forearm", "r_upper_arm", "r_forearm", "l_thigh", "l_shin", "r_thigh", "r_shin",
               "shoulders", "hips", "torso")  # the person's left and right, as MediaPipe names them
 LAGS = range(-2, 3)
@@ -92,7 +93,7 @@ def _angles(body: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     mid_h = (xy[:, 23] + xy[:, 24]) / 2
     d = mid_s - mid_h
     ang.append(np.arctan2(d[:, 1], d[:, 0]))
-    ok.append((vis[:, [11, 12, 23, 24]] > 0.5).all(axis=1))
+    ok.append((vis[:, TORSO_JOINTS] > 0.5).all(axis=1))
     return np.stack(ang, axis=1), np.stack(ok, axis=1) & ~np.isnan(xy[:, 0, :1])
 
 
@@ -136,7 +137,7 @@ def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside:
     extra = {}
     if inside is not None:
         seen = inside[t0 + lag:t0 + lag + len(d)]
-        drawn = np.stack([seen[:, a] & seen[:, b] for a, b in SCORED_BONES] + [seen[:, [11, 12, 23, 24]].all(axis=1)],
+        drawn = np.stack([seen[:, a] & seen[:, b] for a, b in SCORED_BONES] + [seen[:, TORSO_JOINTS].all(axis=1)],
                          axis=1)
         kept = np.where(drawn, d, np.nan)
         with np.errstate(all="ignore"):

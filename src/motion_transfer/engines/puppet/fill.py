@@ -496,7 +496,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
-    crop = _untinted(crop, hole & hid, torso[box] & ~hole, TINT_REACH * margin)
+    crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
@@ -648,9 +648,9 @@ def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
 
 
-def _untinted(crop: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
-    """``crop`` (float32 RGB) with the hue of the ``torso`` pixels within ``reach`` of the ``painted`` arm taken
-    from the torso beyond them, where it is only a tint off that; their lightness stays.
+def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+    """``crop`` (float32 RGB; ``lab``: it in CIE Lab) with the hue of the ``torso`` pixels within ``reach`` of the
+    ``painted`` arm taken from the torso beyond them, where it is only a tint off that; their lightness stays.
 
     A video's colour is blurred over twice the pixels its light is, so for a few pixels beside a black sleeve the
     skin is tinted bluish: no blend of the arm's colour and the skin's that :func:`_arm_blur` would find, and
@@ -662,7 +662,7 @@ def _untinted(crop: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: i
     guide = torso & (d > reach) & (d <= 2 * reach)
     if not band.any() or guide.sum() < 10:
         return crop
-    lab = cv2.cvtColor(np.clip(crop + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab = lab.copy()
     hue = smooth_fill(lab[..., 1:], guide)
     tint = band & (np.linalg.norm(lab[..., 1:] - hue, axis=2) < TINT_DELTA_E)
     lab[..., 1:][tint] = hue[tint]
