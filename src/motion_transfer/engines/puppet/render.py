@@ -47,9 +47,18 @@ def _normal(v: np.ndarray) -> np.ndarray:
     return np.stack([-v[:, 1], v[:, 0]], axis=1)
 
 
+# share of a torso's turn that its texture follows across: an actor turning towards the camera lengthens its shoulder
+# and hip lines (the joints' distance goes with the cosine of the turn) but hardly its outline (the rounded sides
+# beyond the joints keep their width), so a torso stretched like its joint line swelled past the actor's outline
+# facing the camera and shrank inside it turned away. TikTok self-reenactment: clip 1 (turns from profile) SSIM
+# 0.760 -> 0.777, clip 0 0.642 -> 0.640 (1.0, the joint line's full stretch, was the old behaviour)
+TURN_SHARE = 0.5
+
+
 def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: np.ndarray) -> np.ndarray:
-    """[T, 2, 3] affine maps taking a rest frame (origin, x, y axes: [2] each) to each frame's posed one ([T, 2]
-    each, ``W`` [T]); no mirroring, no collapse below 35%."""
+    """[T, 2, 3] affine maps taking a torso's rest frame (origin, x axis its shoulder or hip line, y axis its spine:
+    [2] each) to each frame's posed one ([T, 2] each, ``W`` [T]); no mirroring, no collapse below 35%. Across, the
+    texture follows ``TURN_SHARE`` of the joint line's change beyond ``W``."""
     X = np.stack([x_axis, y_axis], axis=1)
     cross0 = x_axis[0] * y_axis[1] - x_axis[1] * y_axis[0]
     cross1 = x2[:, 0] * y2[:, 1] - x2[:, 1] * y2[:, 0]
@@ -59,6 +68,9 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: np.ndarray) -> np.ndarray
     x2 = np.where(turned[:, None], x2 - 2 * np.einsum("ti,ti->t", x2, n)[:, None] * n, x2)
     lx0, ly0 = _length(x_axis), _length(y_axis)
     lx, ly = _lengths(x2), _lengths(y2)
+    turn = lx / np.maximum(W * lx0, 1e-9)  # the joint line's length for the body's size: the actor's turn
+    x2 = x2 * ((1 + TURN_SHARE * (turn - 1)) / np.maximum(turn, 1e-9))[:, None]
+    lx = _lengths(x2)
     short = lx < 0.35 * W * lx0
     gone = short & (lx < 1e-9)  # no x axis left: take the y axis's normal
     yu = y2 / np.maximum(ly, 1e-9)[:, None]
