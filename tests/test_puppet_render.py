@@ -465,12 +465,9 @@ def _widened(joints: np.ndarray, factor: float) -> np.ndarray:
     return out
 
 
-@pytest.mark.parametrize("factor", [1.4, 0.7])
-def test_a_torso_turning_follows_its_joint_lines_only_in_part(person, factor):
-    """The actor turning towards the camera lengthens its shoulder and hip lines (by the cosine of the turn) but
-    hardly its outline: the sides beyond the joints are round and keep their width. The torso's texture so
-    widens (or narrows) by part of its joint lines' change (TURN_SHARE, a half), not all of it: stretched like the
-    joint line, the torso swelled past a dancer turning from profile to the camera (TikTok clip 1)."""
+def _waist_width_change(person, factor: float) -> float:
+    """How many times as wide the rest torso's waist is drawn with the shoulder and hip lines ``factor`` times as
+    long (:func:`_widened`)."""
     from motion_transfer.engines.puppet import Renderer
     from motion_transfer.engines.puppet.render import bone_transforms
 
@@ -491,7 +488,26 @@ def test_a_torso_turning_follows_its_joint_lines_only_in_part(person, factor):
         x = p[waist] @ across
         return float(x.max() - x.min())
 
-    grew = width(posed) / width(v)
+    return width(posed) / width(v)
+
+
+@pytest.mark.parametrize("factor", [1.4, 0.7])
+def test_a_torso_turning_follows_its_joint_lines_only_in_part(person, factor):
+    """The actor turning towards the camera lengthens its shoulder and hip lines (by the cosine of the turn) but
+    hardly its outline: the sides beyond the joints are round and keep their width. The torso's texture so
+    widens (or narrows) by about half its joint lines' change near the facing view, not all of it: stretched like
+    the joint line, the torso swelled past a dancer turning from profile to the camera (TikTok clip 1)."""
+    grew = _waist_width_change(person, factor)
     # it follows the turn, but by clearly less than the joint lines (about half: 1.2 and 0.85)
     assert 0.25 < (grew - 1) / (factor - 1) < 0.75, \
         f"the torso is {grew:.2f} times as wide for joint lines {factor} times as long"
+
+
+def test_a_torso_in_profile_keeps_its_depth(person):
+    """An actor in profile brings its shoulder and hip joints almost onto one another, but its torso's outline is
+    then its depth, about 0.7 of its width (:data:`TORSO_DEPTH`), not a strip: the drawn torso keeps about that
+    width (it narrowed to the joint lines' 0.35 at most, then to 0.6 with half their change)."""
+    from motion_transfer.engines.puppet.render import TORSO_DEPTH
+
+    grew = _waist_width_change(person, 0.1)
+    assert abs(grew - TORSO_DEPTH) < 0.05, f"the torso in profile is {grew:.2f} of its facing width"
