@@ -448,3 +448,66 @@ def test_an_arm_the_image_does_not_show_starts_behind_the_body(person, seen):
     patch = out[p[1] - 2:p[1] + 3, p[0] - 2:p[0] + 3].reshape(-1, 3).mean(axis=0)
     d_skin, d_shirt = np.abs(patch - SKIN).sum(), np.abs(patch - SHIRT).sum()
     assert (d_skin < d_shirt) == seen, patch
+
+
+def _widened(joints: np.ndarray, factor: float) -> np.ndarray:
+    """``joints`` [36, 2] with the shoulder and hip lines ``factor`` times as long about their midpoints, the arms
+    and legs moved with their shoulder and hip: the actor turning towards (> 1) or away from (< 1) the camera."""
+    out = joints.copy()
+    for line, limbs in ((("left_shoulder", "right_shoulder"), ("elbow", "wrist", "index", "pinky", "thumb")),
+                        (("left_hip", "right_hip"), ("knee", "ankle", "heel", "foot_index"))):
+        mid = joints[[J[line[0]], J[line[1]]]].mean(axis=0)
+        for end in line:
+            move = (factor - 1) * (joints[J[end]] - mid)
+            side = end.split("_")[0]
+            for k in (end, *(f"{side}_{limb}" for limb in limbs)):
+                out[J[k]] = joints[J[k]] + move
+    return out
+
+
+def _waist_width_change(person, factor: float) -> float:
+    """How many times as wide the rest torso's waist is drawn with the shoulder and hip lines ``factor`` times as
+    long (:func:`_widened`)."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.engines.puppet.render import bone_transforms
+
+    image, rig, _ = person
+    r = Renderer(rig, image.shape[1], image.shape[0])
+    rest = extend(rig.joints.astype(np.float64))
+    body = r.layers["body"]
+    v = body.vertices.astype(np.float64)
+    ms, mh = rest[33], rest[34]
+    spine = mh - ms
+    along = (v - ms) @ spine / float(spine @ spine)
+    waist = (along > 0.4) & (along < 0.6)
+    assert waist.sum() >= 6
+    posed = r.posed_vertices(body, bone_transforms(r.rest, _widened(rest, factor), 1.0, 0.0))
+    across = np.array([-spine[1], spine[0]]) / np.linalg.norm(spine)
+
+    def width(p: np.ndarray) -> float:
+        x = p[waist] @ across
+        return float(x.max() - x.min())
+
+    return width(posed) / width(v)
+
+
+@pytest.mark.parametrize("factor", [1.4, 0.7])
+def test_a_torso_turning_follows_its_joint_lines_only_in_part(person, factor):
+    """The actor turning towards the camera lengthens its shoulder and hip lines (by the cosine of the turn) but
+    hardly its outline: the sides beyond the joints are round and keep their width. The torso's texture so
+    widens (or narrows) by about half its joint lines' change near the facing view, not all of it: stretched like
+    the joint line, the torso swelled past a dancer turning from profile to the camera (TikTok clip 1)."""
+    grew = _waist_width_change(person, factor)
+    # it follows the turn, but by clearly less than the joint lines (about half: 1.2 and 0.85)
+    assert 0.25 < (grew - 1) / (factor - 1) < 0.75, \
+        f"the torso is {grew:.2f} times as wide for joint lines {factor} times as long"
+
+
+def test_a_torso_in_profile_keeps_its_depth(person):
+    """An actor in profile brings its shoulder and hip joints almost onto one another, but its torso's outline is
+    then its depth, about 0.7 of its width (:data:`TORSO_DEPTH`), not a strip: the drawn torso keeps about that
+    width (it narrowed to the joint lines' 0.35 at most, then to 0.6 with half their change)."""
+    from motion_transfer.engines.puppet.render import TORSO_DEPTH
+
+    grew = _waist_width_change(person, 0.1)
+    assert abs(grew - TORSO_DEPTH) < 0.05, f"the torso in profile is {grew:.2f} of its facing width"
