@@ -6,6 +6,8 @@ Done once per character (at rigging), never per frame.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -135,10 +137,19 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
     quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away), or of
     an arm hanging along a side view's body (:func:`_along_side_view`)."""
+    sw = _shoulder_width(joints)
+    # the gloves' closings (a third of this function's time where a hand is large) run on a second thread beside
+    # the rest: the body layer waits for this, with the layers beside it long done
+    with ThreadPoolExecutor(1, thread_name_prefix="rig-gloves") as pool:
+        gloves = pool.submit(_behind_gloves, labels, sw, joints)
+        return _hidden_torso(labels, joints, sw, gloves)
+
+
+def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Future) -> np.ndarray:
+    """:func:`hidden_torso`, ``gloves`` the future of its :func:`_behind_gloves`."""
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
-    sw = _shoulder_width(joints)
     qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
     ext = extend(joints)
     spine = float(np.linalg.norm(ext[MS] - ext[MH]))
@@ -163,7 +174,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     allowed, under = torso_envelope(labels, joints)
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
     hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
-              | _behind_gloves(labels, sw, joints)).astype(np.uint8)
+              | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
