@@ -153,7 +153,8 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
     ext = extend(joints)
     spine = float(np.linalg.norm(ext[MS] - ext[MH]))
-    closed = _close(_hips(labels, joints), max(2, int(max(0.25 * sw, 0.15 * spine))))
+    hips = _hips(labels, joints)
+    closed = _close(hips, max(2, int(max(0.25 * sw, 0.15 * spine))))
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
     arm = np.isin(labels, arm_idx)
     # no slivers outside the quadrilateral (a thin strip of arm along the outline would stick out of the body
@@ -163,7 +164,7 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # ... below the shoulders' round tops: what the closing encloses higher up (between the arm and hair over
     # the shoulder that the labels gave to the torso) is hair and background, and painted with the torso's
     # colours it stood as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
-    enclosed = (closed & arm & (_hull(_hips(labels, joints)) | hands)
+    enclosed = (closed & arm & (_hull(hips) | hands)
                 & below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
