@@ -6,6 +6,8 @@ Done once per character (at rigging), never per frame.
 """
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -135,14 +137,24 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
     quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away), or of
     an arm hanging along a side view's body (:func:`_along_side_view`)."""
+    sw = _shoulder_width(joints)
+    # the gloves' closings (a third of this function's time where a hand is large) run on a second thread beside
+    # the rest: the body layer waits for this, with the layers beside it long done
+    with ThreadPoolExecutor(1, thread_name_prefix="rig-gloves") as pool:
+        gloves = pool.submit(_behind_gloves, labels, sw, joints)
+        return _hidden_torso(labels, joints, sw, gloves)
+
+
+def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Future) -> np.ndarray:
+    """:func:`hidden_torso`, ``gloves`` the future of its :func:`_behind_gloves`."""
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
-    sw = _shoulder_width(joints)
     qm = cv2.dilate(qm, None, iterations=max(1, int(0.04 * sw))).astype(bool)
     ext = extend(joints)
     spine = float(np.linalg.norm(ext[MS] - ext[MH]))
-    closed = _close(_hips(labels, joints), max(2, int(max(0.25 * sw, 0.15 * spine))))
+    hips = _hips(labels, joints)
+    closed = _close(hips, max(2, int(max(0.25 * sw, 0.15 * spine))))
     arm_idx = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
     arm = np.isin(labels, arm_idx)
     # no slivers outside the quadrilateral (a thin strip of arm along the outline would stick out of the body
@@ -152,7 +164,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     # ... below the shoulders' round tops: what the closing encloses higher up (between the arm and hair over
     # the shoulder that the labels gave to the torso) is hair and background, and painted with the torso's
     # colours it stood as a flat flap of skin above the shoulder once the arm moved (TikTok clip 3)
-    enclosed = (closed & arm & (_hull(_hips(labels, joints)) | hands)
+    enclosed = (closed & arm & (_hull(hips) | hands)
                 & below_shoulders(joints, (H, W), SHOULDER_TOP * sw))
     opened = cv2.morphologyEx(enclosed.astype(np.uint8),
                               cv2.MORPH_OPEN, None, iterations=max(1, round(0.015 * sw))).astype(bool)
@@ -163,7 +175,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     allowed, under = torso_envelope(labels, joints)
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
     hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
-              | _behind_gloves(labels, sw, joints)).astype(np.uint8)
+              | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])

@@ -6,6 +6,8 @@ model of the border colour (whichever fits), or GrabCut seeded from the skeleton
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -59,6 +61,12 @@ def clean_mask(hard: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     return keep
 
 
+def _border_mask(image: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(the border colour's soft alpha, its cleaned hard mask); (None, None) when the border is not flat."""
+    border = border_alpha(image)
+    return border, None if border is None else clean_mask(border > 0.5, seeds)
+
+
 def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.ndarray | None,
                alpha: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """(soft matte HxW float32 0..1, which source it came from)."""
@@ -68,12 +76,16 @@ def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.n
         if (a < 0.5).mean() > 0.02:
             return a, "alpha"
     seeds = skeleton_mask((h, w), joints, vis, 3)
-    border = border_alpha(image)
-    hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
+    # the border colour's mask is made and cleaned on a second thread while the person mask is cleaned here
+    # (labelling and hole filling release the GIL): the two cleanings were most of the matte's time, and the
+    # rig waits for the matte with the other core idle
+    with ThreadPoolExecutor(1, thread_name_prefix="rig-matte") as pool:
+        bordering = pool.submit(_border_mask, image, seeds)
+        hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
+        border, hard_b = bordering.result()
     source = "segmentation"
     hard = hard_seg
     if border is not None:
-        hard_b = clean_mask(border > 0.5, seeds)
         if hard_seg is None:
             hard, source = hard_b, "border colour"
         else:
