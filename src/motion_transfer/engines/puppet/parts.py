@@ -453,7 +453,8 @@ def sleeves_to_arms(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_
     """A piece of the torso of a forearm's own colour, touching it, ending within SLEEVE_REACH of its bone and
     lying over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow
     it (TikTok clip 0: the right forearm's black sleeve hangs over the bare hip, 70 pixels wide; the cuts left
-    its outer 15-20 on the torso, and once the arm moved they stayed on the hip as a dark wedge). The piece is
+    its outer 15-20 on the torso, so the forearm moved narrower than its sleeve and the fill painted skin over the
+    sleeve's edge). The piece is
     bounded by the colour edge, the sleeve's real outline. It is the body's own clothes when it runs on beyond
     the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when less than SLEEVE_OVER of the
     band around it (away from the arm) is the body in a colour RIM_APART from the sleeve's (a piece of the
