@@ -15,7 +15,8 @@ from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_tor
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (REACH, SLEEVE_REACH, _within_reach, label_parts,
                                                   one_piece_per_layer, rims_to_arms, shirt_beside_bare_arm,
-                                                  sleeves_to_arms, smooth_arm_outlines, strips_beyond_arms)
+                                                  sleeves_to_arms, smooth_arm_outlines, strips_beyond_arms,
+                                                  teeth_between_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -1027,3 +1028,30 @@ def test_a_sleeve_over_a_top_of_its_colour_or_against_the_wall_keeps_its_cut():
     by_wall, over_skin = rim & (px < 60), cv2.erode((rim & (px > 60)).astype(np.uint8), np.ones((3, 3))) > 0
     assert by_wall.sum() > 200 and (out[by_wall] == TORSO).all()
     assert (out[over_skin] == LOWER).all()
+
+
+def test_a_cuffs_corner_cut_into_the_forearm_under_it_goes_to_that_forearm():
+    """A left forearm lying across a right forearm hanging under it, both sleeves black: the cut between them
+    gave the crossing cuff a corner of the hanging sleeve, between it and the wall, which hung from the cuff as
+    a black flap at the hip once the arms parted (TikTok clip 0). The corner goes to the hanging forearm; a
+    like corner touching the body stays where it is, and so does the rest of both arms."""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    segs = {"l_lower_arm": ((150.0, 75.0), (20.0, 75.0)), "r_lower_arm": ((80.0, 75.0), (80.0, 180.0))}
+    scores = np.full((len(PARTS), h, w), np.inf, np.float32)
+    for part, (a, b) in segs.items():
+        scores[PARTS.index(part)] = _seg_dist(px, py, a, b) - 15.0
+    lab = np.full((h, w), -1, np.int16)
+    lab[20:190, 120:190] = TORSO
+    lab[60:90, 20:120] = PARTS.index("l_lower_arm")
+    lab[90:180, 60:100] = LOWER
+    tooth = (py >= 90) & (py < 100) & (px >= 60) & (px < 68)
+    lab[tooth] = PARTS.index("l_lower_arm")
+    by_body = (py >= 90) & (py < 100) & (px >= 112) & (px < 120)  # the same corner beside the torso
+    lab[by_body] = PARTS.index("l_lower_arm")
+    m = lab >= 0
+    out = teeth_between_arms(lab, scores, m, {"l_lower_arm": 15.0, "r_lower_arm": 15.0})
+    assert (out[tooth] == LOWER).mean() > 0.8, (out[tooth] == LOWER).mean()  # (its root stays the cuff's outline)
+    assert (out[by_body] == PARTS.index("l_lower_arm")).all()
+    # elsewhere no more than the corners where the arms meet are rounded off
+    assert (out[~tooth] != lab[~tooth]).sum() < 0.02 * (lab == LOWER).sum(), (out[~tooth] != lab[~tooth]).sum()

@@ -162,6 +162,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
+    untoothed = teeth_between_arms(lab, scores, m, radii)
+    if (untoothed != lab).any():  # a tooth taken off may leave a speck of its arm behind
+        lab = one_piece_per_layer(untoothed, axis_core, qmask > 0, hidden_axis)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
@@ -553,6 +556,40 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
+    return out
+
+
+TOOTH = 0.4  # (radii) an arm's protrusion into the other arm narrower than twice this goes to that arm
+
+
+def teeth_between_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict) -> np.ndarray:
+    """An arm's thin protrusions lying between the other arm and the wall, touching no body, go to the other
+    arm: where a cuff lies over the other arm's sleeve of its colour the cut between them follows the bones'
+    distances, and a corner of the crossing cuff cut into the forearm hanging under it (TikTok clip 0) hung from
+    the cuff as a black flap at the hip once the arms parted."""
+    out = lab.copy()
+    arm_parts = {li: [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li and not p.endswith("hand")]
+                 for li in (LAYER_NAMES.index("arm_l"), LAYER_NAMES.index("arm_r"))}
+    if not all(arm_parts.values()):
+        return out
+    layer_of = np.where(lab >= 0, LAYER_OF_PART[np.clip(lab, 0, None)], -1)
+    body = cv2.dilate((layer_of == LAYER_NAMES.index("body")).astype(np.uint8), None).astype(bool)
+    for li, parts in arm_parts.items():
+        lj = next(k for k in arm_parts if k != li)
+        r = max(1, round(TOOTH * min(radii[p] for p in parts)))
+        mine = (layer_of == li) & m
+        kept = cv2.morphologyEx(mine.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
+        teeth, n = ndimage.label(mine & ~kept & ~np.isin(lab, [PARTS.index(p) for p in radii if p.endswith("hand")]))
+        if n == 0:
+            continue
+        idx = np.arange(1, n + 1)
+        theirs = cv2.dilate((layer_of == lj).astype(np.uint8), None).astype(bool)
+        on_them = np.asarray(ndimage.sum(theirs, teeth, idx))
+        on_body = np.asarray(ndimage.sum(body, teeth, idx))
+        tooth = np.isin(teeth, idx[(on_them > 0) & (on_body == 0)])
+        if tooth.any():
+            oi = np.array([PARTS.index(p) for p in arm_parts[lj]])
+            out[tooth] = oi[np.argmin(scores[oi][:, tooth], axis=0)]
     return out
 
 
