@@ -13,9 +13,10 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (REACH, _within_reach, label_parts, one_piece_per_layer,
-                                                  rims_to_arms, shirt_beside_bare_arm, smooth_arm_outlines,
-                                                  strips_beyond_arms)
+from motion_transfer.engines.puppet.parts import (REACH, SLEEVE_REACH, _within_reach, label_parts,
+                                                  one_piece_per_layer, rims_to_arms, shirt_beside_bare_arm,
+                                                  sleeves_to_arms, smooth_arm_outlines, strips_beyond_arms,
+                                                  teeth_between_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -981,3 +982,76 @@ def test_a_forearm_s_pixels_beyond_its_reach_go_to_no_limb_that_does_not_reach_t
     crossing = far & (axis_of["l_lower_arm"] <= REACH["lower_arm"] * r)
     assert crossing.sum() > 20 and (out[crossing] == PARTS.index("l_lower_arm")).all()
     assert (out[far & ~crossing] == TORSO).all(), np.bincount(out[far & ~crossing] + 1)
+
+
+def _wide_sleeve_over(body: tuple, wall_beside: bool = False):
+    """A black forearm sleeve 44 pixels wide hanging down over a body of colour ``body``, its bone down the middle
+    with the usual radius 10: the cuts give the forearm the tube 1.3 radii round its bone and leave its outer rim
+    on the torso (TikTok clip 0's right forearm over the bare hip). ``wall_beside``: the sleeve's left edge lies
+    on the figure's outline, against the wall. (image, labels, matte, bone distances, radii, outer rim)"""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    r = 10.0
+    x0 = 60.0 if wall_beside else 100.0
+    axis_of = {"r_lower_arm": _seg_dist(px, py, (x0, 50.0), (x0, 170.0))}
+    m = np.zeros((h, w), bool)
+    m[20:190, round(x0 - 22 if wall_beside else 20):190] = True
+    image = np.full((h, w, 3), 235, np.uint8)  # the wall
+    image[m] = body
+    sleeve = m & (np.abs(px - x0) < 22) & (py >= 50) & (py < 170)
+    image[sleeve] = (28, 26, 30)
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    lab[sleeve & (axis_of["r_lower_arm"] <= REACH["lower_arm"] * r)] = LOWER
+    return image, lab, m, axis_of, {"r_lower_arm": r}, sleeve & (lab == TORSO)
+
+
+def test_the_outer_rim_of_a_wide_sleeve_over_bare_skin_is_the_forearms():
+    """Left on the torso, the rim stayed on the hip as a dark wedge once the arm moved."""
+    image, lab, m, axis_of, radii, rim = _wide_sleeve_over(tuple(SKIN))
+    assert rim.sum() > 500 and (axis_of["r_lower_arm"][rim] < SLEEVE_REACH * 10.0).all()
+    out = sleeves_to_arms(lab, image, m, axis_of, radii, 100.0)
+    inner = cv2.erode(rim.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)  # (its outline blurs)
+    assert (out[inner] == LOWER).all(), (out[inner] == LOWER).mean()
+    assert (out[~rim] == lab[~rim]).all()  # the skin beside it stays the torso's
+
+
+def test_a_sleeve_over_a_top_of_its_colour_or_against_the_wall_keeps_its_cut():
+    """Over a black top the sleeve's colour runs on into the body: no edge tells sleeve from top. A strip of the
+    sleeve's colour between the forearm and the wall is no sleeve lying over the body either (its other rim, over
+    the skin, is)."""
+    image, lab, m, axis_of, radii, rim = _wide_sleeve_over((30, 28, 32))
+    assert rim.sum() > 500
+    assert (sleeves_to_arms(lab, image, m, axis_of, radii, 100.0) == lab).all()
+    image, lab, m, axis_of, radii, rim = _wide_sleeve_over(tuple(SKIN), wall_beside=True)
+    out = sleeves_to_arms(lab, image, m, axis_of, radii, 100.0)
+    px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]][1]
+    by_wall, over_skin = rim & (px < 60), cv2.erode((rim & (px > 60)).astype(np.uint8), np.ones((3, 3))) > 0
+    assert by_wall.sum() > 200 and (out[by_wall] == TORSO).all()
+    assert (out[over_skin] == LOWER).all()
+
+
+def test_a_cuffs_corner_cut_into_the_forearm_under_it_goes_to_that_forearm():
+    """A left forearm lying across a right forearm hanging under it, both sleeves black: the cut between them
+    gave the crossing cuff a corner of the hanging sleeve, between it and the wall, which hung from the cuff as
+    a black flap at the hip once the arms parted (TikTok clip 0). The corner goes to the hanging forearm; a
+    like corner touching the body stays where it is, and so does the rest of both arms."""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    segs = {"l_lower_arm": ((150.0, 75.0), (20.0, 75.0)), "r_lower_arm": ((80.0, 75.0), (80.0, 180.0))}
+    scores = np.full((len(PARTS), h, w), np.inf, np.float32)
+    for part, (a, b) in segs.items():
+        scores[PARTS.index(part)] = _seg_dist(px, py, a, b) - 15.0
+    lab = np.full((h, w), -1, np.int16)
+    lab[20:190, 120:190] = TORSO
+    lab[60:90, 20:120] = PARTS.index("l_lower_arm")
+    lab[90:180, 60:100] = LOWER
+    tooth = (py >= 90) & (py < 100) & (px >= 60) & (px < 68)
+    lab[tooth] = PARTS.index("l_lower_arm")
+    by_body = (py >= 90) & (py < 100) & (px >= 112) & (px < 120)  # the same corner beside the torso
+    lab[by_body] = PARTS.index("l_lower_arm")
+    m = lab >= 0
+    out = teeth_between_arms(lab, scores, m, {"l_lower_arm": 15.0, "r_lower_arm": 15.0})
+    assert (out[tooth] == LOWER).mean() > 0.8, (out[tooth] == LOWER).mean()  # (its root stays the cuff's outline)
+    assert (out[by_body] == PARTS.index("l_lower_arm")).all()
+    # elsewhere no more than the corners where the arms meet are rounded off
+    assert (out[~tooth] != lab[~tooth]).sum() < 0.02 * (lab == LOWER).sum(), (out[~tooth] != lab[~tooth]).sum()

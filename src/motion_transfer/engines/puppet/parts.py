@@ -142,6 +142,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = _outline_cut(lab, scores, small, m, axis_of, radii, axis_core)
         lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
     lab = _within_reach(lab, scores, axis_of, radii)
+    if small is not None:
+        lab = sleeves_to_arms(lab, small, m, axis_of, radii, sw)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
@@ -160,6 +162,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
+    untoothed = teeth_between_arms(lab, scores, m, radii)
+    if (untoothed != lab).any():  # a tooth taken off may leave a speck of its arm behind
+        lab = one_piece_per_layer(untoothed, axis_core, qmask > 0, hidden_axis)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
@@ -440,6 +445,56 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
     return out
 
 
+SLEEVE_REACH = 2.5  # (radii) how far from its bone a forearm takes back a piece of the body of its own colour
+SLEEVE_SPILL = 0.1  # the largest share of such a piece lying beyond that reach (more: the body's clothes)
+SLEEVE_RING = 3  # (pixels) the band around such a piece whose colour says what lies beside it
+SLEEVE_OVER = 0.5  # the least share of that band that is the body in another colour (the forearm lies over it)
+
+
+def sleeves_to_arms(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
+                    sw: float) -> np.ndarray:
+    """A piece of the torso of a forearm's own colour, touching it, ending within SLEEVE_REACH of its bone and
+    lying over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow
+    it (TikTok clip 0: the right forearm's black sleeve hangs over the bare hip, 70 pixels wide; the cuts left
+    its outer 15-20 on the torso, so the forearm moved narrower than its sleeve and the fill painted skin over the
+    sleeve's edge). The piece is
+    bounded by the colour edge, the sleeve's real outline. It is the body's own clothes when it runs on beyond
+    the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when less than SLEEVE_OVER of the
+    band around it (away from the arm) is the body in a colour RIM_APART from the sleeve's (a piece of the
+    top's side, against the wall or shaded off from the rest of the top), or when it is a speck. Upper arms
+    keep their cuts: beside them lie the shoulders and the flanks, which the body's fill needs (TikTok clip 0's
+    black top between the crossed upper arm and the wall; clip 5's white sweater beside its sleeves)."""
+    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    torso_i = PARTS.index("torso")
+    # the matte's soft rim blends the wall's colour in: it is the wall's side of a piece
+    wall = ~cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)
+    out = lab.copy()
+    for part, r in radii.items():
+        if not part.endswith("lower_arm"):
+            continue
+        pi = PARTS.index(part)
+        own = (out == pi) & m & (axis_of[part] < r)
+        torso = (out == torso_i) & m
+        if own.sum() < 20 or not torso.any():
+            continue
+        to_arm = lab_distance(labc, np.median(labc[own], axis=0))
+        like = torso & (to_arm < DISTINCT_DELTA_E)
+        pieces, _ = ndimage.label(like)
+        touching = np.unique(pieces[cv2.dilate((out == pi).astype(np.uint8), None).astype(bool) & like])
+        touching = touching[touching > 0]
+        if not len(touching):
+            continue
+        size = np.asarray(ndimage.sum(like, pieces, touching))
+        spill = np.asarray(ndimage.sum(like & (axis_of[part] > SLEEVE_REACH * r), pieces, touching))
+        grown = ndimage.grey_dilation(pieces, footprint=np.ones((2 * SLEEVE_RING + 1,) * 2, bool))
+        ring = (grown > 0) & ~like & (out != pi)
+        band = np.asarray(ndimage.sum(ring & (torso | wall), grown, touching))
+        over = np.asarray(ndimage.sum(ring & torso & ~wall & (to_arm > RIM_APART), grown, touching))
+        keep = (spill <= SLEEVE_SPILL * size) & (over >= SLEEVE_OVER * band) & (size >= (RIM_PIECE * sw) ** 2)
+        out[np.isin(pieces, touching[keep])] = pi
+    return out
+
+
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
 END_KEEP = 2.0  # the outline within this many of the limb's radii of its shoulder or wrist stays as it was cut
 DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
@@ -501,6 +556,40 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         if gained.any():
             out[gained] = idx[np.argmin(scores[idx][:, gained], axis=0)]
         out[lost] = torso_i
+    return out
+
+
+TOOTH = 0.4  # (radii) an arm's protrusion into the other arm narrower than twice this goes to that arm
+
+
+def teeth_between_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict) -> np.ndarray:
+    """An arm's thin protrusions lying between the other arm and the wall, touching no body, go to the other
+    arm: where a cuff lies over the other arm's sleeve of its colour the cut between them follows the bones'
+    distances, and a corner of the crossing cuff cut into the forearm hanging under it (TikTok clip 0) hung from
+    the cuff as a black flap at the hip once the arms parted."""
+    out = lab.copy()
+    arm_parts = {li: [p for p in radii if LAYER_OF_PART[PARTS.index(p)] == li and not p.endswith("hand")]
+                 for li in (LAYER_NAMES.index("arm_l"), LAYER_NAMES.index("arm_r"))}
+    if not all(arm_parts.values()):
+        return out
+    layer_of = np.where(lab >= 0, LAYER_OF_PART[np.clip(lab, 0, None)], -1)
+    body = cv2.dilate((layer_of == LAYER_NAMES.index("body")).astype(np.uint8), None).astype(bool)
+    for li, parts in arm_parts.items():
+        lj = next(k for k in arm_parts if k != li)
+        r = max(1, round(TOOTH * min(radii[p] for p in parts)))
+        mine = (layer_of == li) & m
+        kept = cv2.morphologyEx(mine.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
+        teeth, n = ndimage.label(mine & ~kept & ~np.isin(lab, [PARTS.index(p) for p in radii if p.endswith("hand")]))
+        if n == 0:
+            continue
+        idx = np.arange(1, n + 1)
+        theirs = cv2.dilate((layer_of == lj).astype(np.uint8), None).astype(bool)
+        on_them = np.asarray(ndimage.sum(theirs, teeth, idx))
+        on_body = np.asarray(ndimage.sum(body, teeth, idx))
+        tooth = np.isin(teeth, idx[(on_them > 0) & (on_body == 0)])
+        if tooth.any():
+            oi = np.array([PARTS.index(p) for p in arm_parts[lj]])
+            out[tooth] = oi[np.argmin(scores[oi][:, tooth], axis=0)]
     return out
 
 
