@@ -47,23 +47,9 @@ def _normal(v: np.ndarray) -> np.ndarray:
     return np.stack([-v[:, 1], v[:, 0]], axis=1)
 
 
-# share of a torso's turn that its texture follows across: an actor turning towards the camera lengthens its shoulder
-# and hip lines (the joints' distance goes with the cosine of the turn) but hardly its outline (the rounded sides
-# beyond the joints keep their width), so a torso stretched like its joint line swelled past the actor's outline
-# facing the camera and shrank inside it turned away. TikTok self-reenactment: clip 1 (turns from profile) SSIM
-# 0.760 -> 0.777, clip 0 0.642 -> 0.640 (1.0, the joint line's full stretch, was the old behaviour). An elliptical
-# torso TORSO_DEPTH deep for its width, turned by a, shows an outline sqrt(cos(a)^2 + DEPTH^2 sin(a)^2) wide: about
-# half its joint line's change (cos(a)) near the facing view, and its depth in profile (the texture's floor)
-TURN_SHARE = 0.5
-# a torso's depth for its width across the shoulders or hips (an adult's chest and hips: about 0.7): how narrow its
-# outline gets in profile, where the joint lines all but vanish
-TORSO_DEPTH = 0.7
-
-
 def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: np.ndarray) -> np.ndarray:
-    """[T, 2, 3] affine maps taking a torso's rest frame (origin, x axis its shoulder or hip line, y axis its spine:
-    [2] each) to each frame's posed one ([T, 2] each, ``W`` [T]); no mirroring. Across, the texture follows
-    ``TURN_SHARE`` of the joint line's change beyond ``W``, and keeps at least the torso's depth (``TORSO_DEPTH``)."""
+    """[T, 2, 3] affine maps taking a rest frame (origin, x, y axes: [2] each) to each frame's posed one ([T, 2]
+    each, ``W`` [T]); no mirroring, no collapse below 35%."""
     X = np.stack([x_axis, y_axis], axis=1)
     cross0 = x_axis[0] * y_axis[1] - x_axis[1] * y_axis[0]
     cross1 = x2[:, 0] * y2[:, 1] - x2[:, 1] * y2[:, 0]
@@ -73,13 +59,12 @@ def _frame(origin, x_axis, y_axis, origin2, x2, y2, W: np.ndarray) -> np.ndarray
     x2 = np.where(turned[:, None], x2 - 2 * np.einsum("ti,ti->t", x2, n)[:, None] * n, x2)
     lx0, ly0 = _length(x_axis), _length(y_axis)
     lx, ly = _lengths(x2), _lengths(y2)
-    turn = lx / np.maximum(W * lx0, 1e-9)  # the joint line's length for the body's size: the actor's turn
-    across = np.maximum(1 + TURN_SHARE * (turn - 1), TORSO_DEPTH)
-    x2 = x2 * (across / np.maximum(turn, 1e-9))[:, None]
-    gone = lx < 1e-9  # no joint line left (in profile): across is the y axis's normal
+    short = lx < 0.35 * W * lx0
+    gone = short & (lx < 1e-9)  # no x axis left: take the y axis's normal
     yu = y2 / np.maximum(ly, 1e-9)[:, None]
-    normal = np.stack([yu[:, 1], -yu[:, 0]], axis=1) * np.sign(cross0 or 1.0) * -1
-    x2 = np.where(gone[:, None], normal * (TORSO_DEPTH * W * lx0)[:, None], x2)
+    x2 = np.where(gone[:, None], np.stack([yu[:, 1], -yu[:, 0]], axis=1) * np.sign(cross0 or 1.0) * -1, x2)
+    lx = np.where(gone, 1.0, lx)
+    x2 = np.where(short[:, None], x2 / np.where(short, lx, 1.0)[:, None] * 0.35 * W[:, None] * lx0, x2)
     y2 = np.where((ly < 0.4 * W * ly0)[:, None], y2 / np.maximum(ly, 1e-9)[:, None] * 0.4 * W[:, None] * ly0, y2)
     Y = np.stack([x2, y2], axis=2)  # [T, 2, 2], the axes as columns
     det = X[0, 0] * X[1, 1] - X[0, 1] * X[1, 0]
