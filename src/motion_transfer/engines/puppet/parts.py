@@ -457,13 +457,13 @@ def sleeves_to_arms(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_
     lying over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow
     it (TikTok clip 0: the right forearm's black sleeve hangs over the bare hip, 70 pixels wide; the cuts left
     its outer 15-20 on the torso, so the forearm moved narrower than its sleeve and the fill painted skin over the
-    sleeve's edge). The piece is
-    bounded by the colour edge, the sleeve's real outline. It is the body's own clothes when it runs on beyond
-    the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when less than SLEEVE_OVER of the
-    band around it (away from the arm) is the body in a colour RIM_APART from the sleeve's (a piece of the
-    top's side, against the wall or shaded off from the rest of the top), or when it is a speck. Upper arms
-    keep their cuts: beside them lie the shoulders and the flanks, which the body's fill needs (TikTok clip 0's
-    black top between the crossed upper arm and the wall; clip 5's white sweater beside its sleeves)."""
+    sleeve's edge). The piece is bounded by the colour edge, the sleeve's real outline. It is the body's own
+    clothes when it runs on beyond the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when
+    less than SLEEVE_OVER of the band around it (away from the arm) is the body in a colour RIM_APART from the
+    sleeve's (a piece of the top's side, against the wall or shaded off from the rest of the top), or when it is a
+    speck. Upper arms keep their cuts: beside them lie the shoulders and the flanks, which the body's fill needs
+    (TikTok clip 0's black top between the crossed upper arm and the wall; clip 5's white sweater beside its
+    sleeves)."""
     labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
     torso_i = PARTS.index("torso")
     # the matte's soft rim blends the wall's colour in: it is the wall's side of a piece
