@@ -1,7 +1,7 @@
 """The torso's envelope above the armpits, and the sleeve pixels it takes off the torso."""
 import numpy as np
 
-from motion_transfer.engines.puppet.envelope import sleeves_off_torso, torso_envelope
+from motion_transfer.engines.puppet.envelope import _frame, sleeves_off_torso, torso_envelope
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
@@ -55,3 +55,13 @@ def test_a_black_or_white_sleeve_keeps_its_labels():
     for top in ((25, 22, 28), (235, 235, 235)):
         labels, joints, image = _figure(arms_hang=False, top=top)
         assert (sleeves_off_torso(labels, joints, image) == labels).all()
+
+
+def test_the_envelope_takes_the_body_frame_its_caller_made():
+    """sleeves_off_torso hands the envelope the body's frame it made (one full-size frame fewer); the envelope
+    is the one made from the joints alone."""
+    labels, joints, _ = _figure(arms_hang=False)
+    given = torso_envelope(labels, joints, _frame(joints, labels.shape))
+    own = torso_envelope(labels, joints)
+    assert not own[0].all() and own[1].any()
+    assert all((a == b).all() for a, b in zip(given, own))

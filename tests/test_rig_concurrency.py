@@ -5,7 +5,6 @@ import threading
 import numpy as np
 
 from motion_transfer.engines.puppet import fill, matte
-from motion_transfer.engines.puppet.envelope import _frame, torso_envelope
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
@@ -73,19 +72,3 @@ def test_the_gloves_closings_run_beside_the_rest_of_the_hidden_torso(monkeypatch
     assert threads and threads[0] != threading.get_ident()
     behind = fill._behind_gloves(labels, fill._shoulder_width(joints), joints)
     assert behind.any() and (hidden >= behind).all()
-
-
-def test_the_envelope_takes_the_body_frame_its_caller_made():
-    """sleeves_off_torso hands the envelope the body's frame it made (one full-size frame fewer); the envelope
-    is the one made from the joints alone."""
-    labels = np.full((300, 300), -1, np.int16)
-    joints = np.zeros((33, 2), np.float32)
-    for name, x, y in (("left_shoulder", 200, 80), ("right_shoulder", 100, 80), ("left_hip", 185, 220),
-                       ("right_hip", 115, 220)):
-        joints[J[name]] = x, y
-    labels[70:240, 100:201] = PARTS.index("torso")
-    labels[90:120, 201:280] = PARTS.index("l_upper_arm")
-    labels[90:120, 20:100] = PARTS.index("r_upper_arm")
-    given = torso_envelope(labels, joints, _frame(joints, labels.shape))
-    own = torso_envelope(labels, joints)
-    assert all((a == b).all() for a, b in zip(given, own))
