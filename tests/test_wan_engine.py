@@ -152,6 +152,30 @@ def test_cancelling_mid_run_stops_between_steps_and_writes_nothing(media, stop):
     assert not [p for p in req.output.parent.iterdir() if p.name.startswith(".") and "cancel" in p.name]
 
 
+def test_a_cancelled_run_lets_go_of_the_model_while_the_error_is_still_held(media, monkeypatch):
+    """ComfyUI keeps the error of a cancelled prompt and a notebook keeps ``sys.last_traceback``: the traceback's
+    frames must not keep the pipeline (on a GPU, every weight the run loaded) alive. Seen on an H200: the tiny
+    model's tensors stayed allocated until the exception was dropped."""
+    import gc
+    import weakref
+
+    from motion_transfer.engines.wan_animate import gpu
+
+    loaded = []
+    real = gpu.load_pipeline
+    monkeypatch.setattr(gpu, "load_pipeline", lambda *a: loaded.append(weakref.ref(p := real(*a))) or p)
+
+    def progress(stage, done, total):
+        if stage == "wan: segment 2/3":
+            raise RuntimeError("cancelled")
+
+    with pytest.raises(RuntimeError, match="cancelled") as err:
+        WanAnimateEngine().run(_request(media, "cancel_frees"), None, progress)
+    gc.collect()
+    assert err.tb is not None and len(loaded) == 1
+    assert loaded[0]() is None
+
+
 # ---------------------------------------------------------------------------------------------- errors
 def test_the_cli_says_which_weights_are_missing_before_any_work(media, tmp_path, capsys, monkeypatch):
     from motion_transfer import cli
