@@ -99,6 +99,25 @@ def test_segment_sampler_gives_the_pipelines_own_frames(mode, length, overlap):
     assert steps == [(k, 2, s, 2) for k in range(2) for s in (1, 2)]
 
 
+def test_between_segments_the_sampler_keeps_only_the_continuation_frames():
+    """While the caller writes a segment's frames and while the next one is sampled, the decoded segment must not
+    stay on the GPU (0.85 GB at 720p): only its last ``overlap`` frames, which the next segment continues from."""
+    pipe = tiny_pipeline()
+    n, h, w, length, overlap = 14, 32, 48, 9, 1
+    rng = np.random.default_rng(2)
+    still = [Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8)) for _ in range(n)]
+    face = [Image.fromarray(rng.integers(0, 256, (FACE_SIZE, FACE_SIZE, 3), dtype=np.uint8)) for _ in range(n)]
+    seg = Segments(n, length, overlap)
+    chunks = sample(pipe, image=still[0], segments=seg, inputs=lambda k: SegmentInputs(still[:length], face[:length]),
+                    prompt="a dancer", height=h, width=w, steps=1, mode="animate", max_sequence_length=8)
+    for _ in range(seg.count):
+        next(chunks)
+        held = [v.shape[2] for v in chunks.gi_yieldfrom.gi_frame.f_locals.values()
+                if torch.is_tensor(v) and v.ndim == 5 and tuple(v.shape[-2:]) == (h, w)]
+        assert held == [overlap]
+    chunks.close()
+
+
 def test_reflection_padding_is_the_pipelines():
     pipe_pad = diffusers.WanAnimatePipeline.pad_video_frames
     for n, target in ((5, 13), (14, 17), (3, 11)):
