@@ -229,12 +229,20 @@ def test_no_cuda_gpu_is_one_sentence(media, monkeypatch):
         WanAnimateEngine().ready(req)
 
 
+def test_a_gpu_number_past_the_last_gpu_is_one_sentence(media, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.raises(ConfigError, match=r"'cuda:1' names GPU 1, and torch sees 1 GPU \(numbered from 0\)"):
+        WanAnimateEngine().ready(_request(media, "gpu1", options={"device": "cuda:1"}))
+
+
 def test_too_little_gpu_memory_for_the_chosen_offload_names_one_that_fits(media, monkeypatch):
     from motion_transfer.engines.wan_animate import gpu
 
     need = {"none": 60e9, "model": 40e9, "group": 12e9}
     monkeypatch.setattr(gpu, "estimates", lambda *a, **k: dict(need))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
     monkeypatch.setattr(torch.cuda, "mem_get_info", lambda index=0: (24e9, 25.8e9))
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda index=0: "Fake RTX 4090")
     with pytest.raises(ConfigError) as err:

@@ -111,6 +111,12 @@ def check_device(settings: WanSettings, need: dict[str, int]) -> str:
                               f"finds none: {why}.", code="wan_no_gpu",
                               fix="run it on a machine with a GPU, or use --engine puppet here.")
     index = torch.device(settings.device).index or 0
+    count = torch.cuda.device_count()
+    if index >= count:  # torch would only say "invalid device ordinal", from deep inside the first allocation
+        raise ConfigError(f"the wan-animate device {settings.device!r} names GPU {index}, and torch sees "
+                          f"{count} GPU{'s' if count != 1 else ''} (numbered from 0).", code="wan_device",
+                          measured=index, limit=count - 1,
+                          fix="use device 'cuda' (the first GPU), or check CUDA_VISIBLE_DEVICES.")
     free, total = torch.cuda.mem_get_info(index)
     name = torch.cuda.get_device_name(index)
     order = ("none", "model", "group")
