@@ -12,7 +12,8 @@ Cases (each prints PASS or FAIL with its traceback, so one failure hides none of
 - ``sampler=pipe``: our segment sampler against ``WanAnimatePipeline.__call__``, loaded as the engine loads it
   (bf16 on a GPU).
 - ``shaped-<offload>``: Wan's own VAE and a transformer with the model's head width (``wan_shaped_pipeline``) at
-  720p, one 77-frame segment: the peak memory of the right shape against the engine's estimate.
+  720p, one 77-frame segment: the peak memory of the right shape against the engine's estimate;
+  ``shaped-long-none``: two segments (149 frames), whose peak should be the one-segment run's.
 
 Per case: seconds (load, generate); ``torch.cuda.max_memory_allocated`` and ``max_memory_reserved`` over the
 whole run and the engine's own peak (allocated, counted from after loading); the engine's estimate for that
@@ -52,7 +53,7 @@ SHAPED = {"segment_frames": 77, "overlap": 5, "steps": 2}
 @dataclass
 class Case:
     name: str
-    model: str  # "tiny" or "shaped"
+    model: str  # "tiny", "shaped" or "shaped-long"
     offload: str = "none"
     vae_tiling: bool = True
     kind: str = "run"  # "run", "cancel" or "sampler"
@@ -71,7 +72,7 @@ CASES = [Case("tiny-none", "tiny"), Case("tiny-model", "tiny", "model"), Case("t
          Case("tiny-none-untiled", "tiny", vae_tiling=False), Case("cancel", "tiny", kind="cancel"),
          Case("sampler=pipe", "tiny", kind="sampler"), Case("shaped-none", "shaped"),
          Case("shaped-none-untiled", "shaped", vae_tiling=False), Case("shaped-group", "shaped", "group"),
-         Case("shaped-model", "shaped", "model")]
+         Case("shaped-model", "shaped", "model"), Case("shaped-long-none", "shaped-long")]
 
 
 # ------------------------------------------------------------------------------------------------ inputs
@@ -96,7 +97,7 @@ def make_inputs(folder: Path, model: str, device: str) -> Inputs:
     from wan_tiny import save_tiny, wan_shaped_pipeline
 
     folder.mkdir(parents=True, exist_ok=True)
-    shaped = model == "shaped"
+    shaped, long = model.startswith("shaped"), model.endswith("long")
     save_tiny(folder / "model", wan_shaped_pipeline() if shaped else None)
     image = folder / "character.png"
     make_character(image, size=(240, 320))
@@ -105,10 +106,10 @@ def make_inputs(folder: Path, model: str, device: str) -> Inputs:
     pose.meta["segmentation"] = (np.abs(rgb - rgb[0, 0]).max(axis=2) > 8).astype(np.float32)
     video = folder / "dance.mp4"
     if shaped and device != "cpu":
-        clip = make_clip(video, "dance", seconds=77 / 30, fps=30, size=(1280, 720), audio=True)
+        clip = make_clip(video, "dance", seconds=(149 if long else 77) / 30, fps=30, size=(1280, 720), audio=True)
         options = dict(SHAPED)
     elif shaped:  # the same path at a size a CPU gets through
-        clip = make_clip(video, "dance", seconds=17 / 8, fps=8, size=(320, 240), audio=True)
+        clip = make_clip(video, "dance", seconds=(29 if long else 17) / 8, fps=8, size=(320, 240), audio=True)
         options = {**SHAPED, "area": 64 * 48, "segment_frames": 13}
     else:
         clip = make_clip(video, "dance", seconds=3.0, fps=8, size=(320, 240), audio=True)
