@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,6 +113,11 @@ class WanAnimateEngine:
             t0 = time.perf_counter()
             stats = _generate(pipe, request, plan, settings, segments, track, character, reference, progress)
             timings["generate"] = time.perf_counter() - t0
+        except BaseException as exc:
+            # The traceback's frames hold the pipeline; ComfyUI keeps a cancelled prompt's error and a notebook
+            # keeps sys.last_traceback, which would keep every loaded weight on the GPU (seen on an H200).
+            traceback.clear_frames(exc.__traceback__)
+            raise
         finally:
             del pipe
             _release_gpu(settings)

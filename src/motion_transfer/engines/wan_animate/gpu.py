@@ -1,18 +1,26 @@
 """The GPU side: the optional packages, the device, the memory each offload setting needs, and loading the
 pipeline with those settings. Everything here except ``load_pipeline`` runs before any weight is read.
 
-Memory estimates (bytes) are weights plus working memory. Weights: 2 bytes per parameter (bf16), 4 for the VAE
-(kept in float32, as diffusers' example recommends for Wan's VAE). Per setting:
+Memory estimates (bytes) are what the allocator holds (``torch.cuda.max_memory_reserved``) plus the CUDA context.
+Weights: 2 bytes per parameter (bf16), 4 for the VAE (kept in float32, as diffusers' example recommends for Wan's
+VAE). A run has two kinds of stage, and the estimate is the larger of the two with the weights each setting keeps
+on the GPU during it:
 
-- ``none``: all weights on the GPU.
-- ``model`` (``enable_model_cpu_offload``): the largest component (the transformer) at a time.
-- ``group`` (``enable_group_offload``, block level, one block per group, prefetched on a CUDA stream): two
-  blocks of the largest component, plus the VAE and image encoder, which stay on the GPU.
+- the transformer's sampling steps: the transformer's activations for one segment (tokens x (4 x width + FFN
+  width) x 2 bytes; from the model's shapes, not measured at the real model's width);
+- the VAE's encoding of the pose and conditioning videos and its decoding of the segment: ``VAE_FRAME_COPIES``
+  float32 copies of the segment's frames plus ``VAE_BYTES_PER_PIXEL`` for each pixel of the area the VAE works on
+  at once (one 256 px tile with ``vae_tiling``, else a whole frame). Both constants were measured on an H200
+  (``bench/wan_gpu_check.py``: Wan's own VAE with random weights, 1280x720, one 77-frame segment): the allocator
+  held 5.6 GB beyond the weights with tiling and 30.0 GB without (4.2 and 21.8 GB allocated); the constants
+  cover both (10% and 3% to spare). They are fitted at the model's own size and segment length, the engine's
+  defaults; other sizes are extrapolated.
 
-Working memory: the transformer's activations for one segment (tokens x (4 x width + FFN width) x 2 bytes) plus
-the VAE decoder's (full-resolution feature maps for a 4-frame chunk; one 256 px tile with ``vae_tiling``) plus
-1.5 GB for the CUDA context and allocator slack. These are estimates from the model's shapes, NOT measurements;
-``bench/wan_bench.py`` measures the real peak on a GPU.
+Weights on the GPU per setting: ``none`` all of them; ``model`` (``enable_model_cpu_offload``) the component at
+work (the transformer while sampling, the VAE while encoding and decoding); ``group`` (``enable_group_offload``,
+block level, one block per group, prefetched on a CUDA stream) two blocks of the largest component plus the VAE and
+image encoder, which stay on the GPU. ``CONTEXT_BYTES`` covers the CUDA context (0.65 GB measured on an H200 with
+torch 2.11 and CUDA 13) and what other libraries load.
 """
 from __future__ import annotations
 
@@ -25,8 +33,9 @@ from .weights import ModelFolder
 
 GB = 1e9
 CONTEXT_BYTES = int(1.5 * GB)
-VAE_DECODER_CHANNELS = 96  # Wan VAE's feature width at full resolution
 TILE = 256  # diffusers' default tile for the Wan VAE (tile_sample_min_height/width)
+VAE_FRAME_COPIES = 5.0  # float32 copies of a segment's frames the VAE stages hold (fitted, see above)
+VAE_BYTES_PER_PIXEL = 29_000  # the VAE's feature maps per pixel of the tile or frame it works on (fitted)
 # The published model's shapes, used only when a folder's configs cannot be read.
 DEFAULT_DIM, DEFAULT_FFN = 5120, 13824
 REQUIRED = (("torch", "torch"), ("diffusers", "diffusers>=0.36"), ("transformers", "transformers"),
@@ -72,16 +81,18 @@ def estimates(folder: ModelFolder | None, shapes: Shapes, vae_tiling: bool) -> d
     weights = {k: v * (4 if k == "vae" else 2) for k, v in params.items()}
     latent_frames = (shapes.segment_frames - 1) // 4 + 2  # the segment's latents plus the reference frame
     tokens = latent_frames * (shapes.height // 16) * (shapes.width // 16)
-    activations = tokens * (4 * shapes.dim + shapes.ffn) * 2
-    side = min(TILE, shapes.width) * min(TILE, shapes.height) if vae_tiling else shapes.width * shapes.height
-    vae_work = side * 4 * VAE_DECODER_CHANNELS * 4 * 3
-    work = activations + vae_work + CONTEXT_BYTES
+    sampling = tokens * (4 * shapes.dim + shapes.ffn) * 2
+    frames = shapes.segment_frames * shapes.width * shapes.height * 3 * 4
+    area = min(TILE, shapes.width) * min(TILE, shapes.height) if vae_tiling else shapes.width * shapes.height
+    coding = VAE_FRAME_COPIES * frames + VAE_BYTES_PER_PIXEL * area
     largest = max(weights.values(), default=0)
     biggest = max(weights, key=weights.get) if weights else ""
     block = largest / max(folder.layers.get(biggest, 8) if folder else 8, 1)
-    resident = weights.get("vae", 0) + weights.get("image_encoder", 0)
-    return {"none": int(sum(weights.values()) + work), "model": int(largest + work),
-            "group": int(2 * block + resident + work)}
+    vae = weights.get("vae", 0)
+    streamed = 2 * block + vae + weights.get("image_encoder", 0)
+    held = {"none": (sum(weights.values()),) * 2, "model": (largest, vae), "group": (streamed, streamed)}
+    return {k: int(max(on_sampling + sampling, on_coding + coding) + CONTEXT_BYTES)
+            for k, (on_sampling, on_coding) in held.items()}
 
 
 def check_device(settings: WanSettings, need: dict[str, int]) -> str:
@@ -100,6 +111,12 @@ def check_device(settings: WanSettings, need: dict[str, int]) -> str:
                               f"finds none: {why}.", code="wan_no_gpu",
                               fix="run it on a machine with a GPU, or use --engine puppet here.")
     index = torch.device(settings.device).index or 0
+    count = torch.cuda.device_count()
+    if index >= count:  # torch would only say "invalid device ordinal", from deep inside the first allocation
+        raise ConfigError(f"the wan-animate device {settings.device!r} names GPU {index}, and torch sees "
+                          f"{count} GPU{'s' if count != 1 else ''} (numbered from 0).", code="wan_device",
+                          measured=index, limit=count - 1,
+                          fix="use device 'cuda' (the first GPU), or check CUDA_VISIBLE_DEVICES.")
     free, total = torch.cuda.mem_get_info(index)
     name = torch.cuda.get_device_name(index)
     order = ("none", "model", "group")

@@ -81,7 +81,7 @@ def _sample(pipe, image, segments, inputs, prompt, height, width, steps, mode, g
     face_size = pipe.transformer.config.motion_encoder_size
     z_dim = pipe.vae.config.z_dim
     length, overlap = segments.length, segments.overlap
-    previous = None  # the last decoded segment, for its continuation frames
+    previous = None  # the last decoded segment's continuation frames
 
     for k in range(segments.count):
         pipe.scheduler.set_timesteps(steps, device=device)
@@ -101,7 +101,7 @@ def _sample(pipe, image, segments, inputs, prompt, height, width, steps, mode, g
                 device, torch.float32)
         pose_latents = pipe.prepare_pose_latents(pose, 1, generator=generator, device=device).to(dtype)
         del pose
-        continuation = previous[:, :, -overlap:].clone() if start > 0 else None
+        continuation = previous if start > 0 else None
         cond_latents = pipe.prepare_prev_segment_cond_latents(
             continuation, background_video=background, mask_video=mask, batch_size=1,
             segment_frame_length=length, start_frame=start, height=height, width=width,
@@ -135,8 +135,12 @@ def _sample(pipe, image, segments, inputs, prompt, height, width, steps, mode, g
         del latents, conditioning, pose_latents, face
         if start > 0:
             decoded = decoded[:, :, overlap:]
-        previous = decoded
+        # Only the continuation frames outlive this segment: the whole decoded segment (0.85 GB at 720p) would
+        # otherwise stay on the GPU through the next segment's sampling and decoding.
+        previous = decoded[:, :, -overlap:].clone()
         new = segments.new_frames(k)
         first = start + (overlap if start > 0 else 0)
-        keep = decoded[:, :, new.start - first:new.stop - first]
-        yield pipe.video_processor.postprocess_video(keep, output_type="np")[0]
+        frames = pipe.video_processor.postprocess_video(decoded[:, :, new.start - first:new.stop - first],
+                                                        output_type="np")[0]
+        del decoded
+        yield frames
