@@ -764,3 +764,25 @@ def test_pieces_of_a_busy_backdrop_in_the_person_mask_stay_out_of_the_matte():
     assert solid[patches].mean() < 0.15, f"{solid[patches].mean():.0%} of the backdrop's patches kept"
     assert solid[figure].mean() > 0.98, f"only {solid[figure].mean():.0%} of the figure kept"
     assert solid[hair].mean() > 0.95, f"only {solid[hair].mean():.0%} of the hair kept"
+
+
+def test_the_collar_line_along_the_head_is_no_outline_of_the_arm():
+    """The dark lines beside a hidden arm on the torso are painted over (the arm's outline), but not the torso's
+    own outline where it meets the head, or what the head carries: the cartoon girl's collar line along her
+    cape, beside her sleeve, was painted over in the shirt's pink and stood as a pink bit on her cape above
+    the shoulder once the arm moved."""
+    from motion_transfer.engines.puppet.fill import _arm_outline
+    from motion_transfer.engines.puppet.model import PARTS
+
+    labels = np.full((120, 120), PARTS.index("torso"), np.int16)
+    labels[:30] = PARTS.index("head")  # the cape's top, which the head carries
+    labels[30:100, :24] = PARTS.index("r_upper_arm")
+    image = np.zeros((120, 120, 3), np.uint8)
+    image[:] = (230, 110, 150)  # the shirt
+    image[:30] = (40, 70, 190)  # the cape
+    image[30:33] = (40, 30, 35)  # the collar's line
+    image[33:100, 24:27] = (40, 30, 35)  # the sleeve's outline on the shirt
+    hidden = labels == PARTS.index("r_upper_arm")
+    found = _arm_outline(image, labels, hidden, 100.0)
+    assert found[40:95, 24:27].mean() > 0.9, "the arm's outline on the torso is not painted over"
+    assert not found[30:33, 24:60].any(), f"{int(found[30:33, 24:60].sum())} pixels of the collar's line painted over"
