@@ -152,16 +152,16 @@ def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.n
         if (a < 0.5).mean() > 0.02:
             return a, "alpha"
     seeds = skeleton_mask((h, w), joints, vis, 3)
-    # the border colour's mask is made and cleaned on a second thread while the person mask is cleaned here
-    # (labelling and hole filling release the GIL): the two cleanings were most of the matte's time, and the
-    # rig waits for the matte with the other core idle
+    # the border colour's mask is made and cleaned on a second thread while the person mask is cleaned and rid of
+    # the backdrop's pieces here (labelling, hole filling and GrabCut release the GIL): the two cleanings were
+    # most of the matte's time, and the rig waits for the matte with the other core idle
     with ThreadPoolExecutor(1, thread_name_prefix="rig-matte") as pool:
         bordering = pool.submit(_border_mask, image, seeds)
         hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
+        if hard_seg is not None:  # (GrabCut releases the GIL too)
+            sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+            hard_seg = without_backdrop(hard_seg, image, seeds, max(sw, 0.05 * max(h, w)))
         border, hard_b = bordering.result()
-    if hard_seg is not None:
-        sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
-        hard_seg = without_backdrop(hard_seg, image, seeds, max(sw, 0.05 * max(h, w)))
     source = "segmentation"
     hard = hard_seg
     if border is not None:
