@@ -709,3 +709,95 @@ def test_the_torso_behind_a_sleeve_keeps_no_outline_of_the_arm(girl_body):
     light = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[:, :, 0]
     dark = (light[behind] < 90).mean()
     assert dark < 0.3, f"{dark:.0%} of the torso painted behind the sleeves is the arm's dark outline"
+
+
+def _figure_on_a_busy_backdrop():
+    """(image, joints [33, 2], visibility, figure mask, person mask, patches, hair): a grey figure with brown hair
+    before a busy backdrop (noise, shapes, a brown board behind the hair), and a person mask that spills over
+    its shoulders into a pink disc and a blue board behind them, as MediaPipe's did on the robot boxer."""
+    rng = np.random.default_rng(1)
+    H, W = 320, 240
+    image = np.full((H, W, 3), (200.0, 180.0, 185.0)) + rng.normal(0.0, 6.0, (H, W, 3))
+    for _ in range(12):  # the busy part: shapes of many colours
+        colour = rng.uniform(30, 230, 3)
+        x, y = rng.integers(0, W), rng.integers(0, H)
+        cv2.circle(image, (int(x), int(y)), int(rng.integers(8, 30)), colour.tolist(), -1)
+    cv2.circle(image, (62, 96), 26, (220, 120, 200), -1)  # a pink disc behind the right shoulder
+    cv2.rectangle(image, (168, 80), (215, 140), (50, 70, 190), -1)  # a blue board behind the left shoulder
+    cv2.rectangle(image, (95, 0), (150, 36), (70, 45, 30), -1)  # a brown board behind the hair
+    joints = np.zeros((33, 2))
+    vis = np.zeros(33)
+    for name, xy in {"nose": (120, 60), "left_shoulder": (150, 110), "right_shoulder": (90, 110),
+                     "left_elbow": (172, 170), "right_elbow": (68, 170), "left_wrist": (180, 225),
+                     "right_wrist": (60, 225), "left_hip": (140, 240), "right_hip": (100, 240)}.items():
+        joints[J[name]], vis[J[name]] = xy, 1.0
+    figure, hair = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
+    cv2.ellipse(figure, (120, 190), (36, 85), 0, 0, 360, 1, -1)
+    cv2.circle(figure, (120, 60), 28, 1, -1)
+    figure[80:112, 108:133] = 1  # the neck
+    cv2.ellipse(figure, (120, 118), (40, 16), 0, 0, 360, 1, -1)  # the shoulders
+    for side in ("left", "right"):
+        for a, b in (("shoulder", "elbow"), ("elbow", "wrist")):
+            cv2.line(figure, tuple(int(v) for v in joints[J[f"{side}_{a}"]]),
+                     tuple(int(v) for v in joints[J[f"{side}_{b}"]]), 1, 18)
+    cv2.ellipse(hair, (120, 52), (30, 24), 0, 180, 360, 1, -1)
+    figure, hair = figure.astype(bool), hair.astype(bool) & figure.astype(bool)
+    image[figure] = (112, 118, 128) + rng.normal(0.0, 4.0, (int(figure.sum()), 3))
+    image[hair] = (72, 46, 32)
+    near = cv2.dilate(figure.astype(np.uint8), None, iterations=16).astype(bool) & ~figure
+    pink, blue = np.zeros((H, W), bool), np.zeros((H, W), bool)
+    pink[70:125, 30:95], blue[75:140, 160:220] = True, True
+    patches = near & (pink | blue)
+    return np.clip(image, 0, 255).astype(np.uint8), joints, vis, figure, figure | patches, patches, hair
+
+
+def test_pieces_of_a_busy_backdrop_in_the_person_mask_stay_out_of_the_matte():
+    """The person mask spills over the shoulders into the backdrop (a pink disc, a blue board); in the matte,
+    labelled as the body, those patches moved with the shoulders as flapping fragments of the backdrop (the
+    robot boxer). They are dropped; the figure is kept whole, its brown hair before a brown board too."""
+    from motion_transfer.engines.puppet.matte import make_matte
+
+    image, joints, vis, figure, seg, patches, hair = _figure_on_a_busy_backdrop()
+    matte, source = make_matte(image, joints, vis, seg.astype(np.float32))
+    assert source == "segmentation"
+    solid = matte > 0.5
+    assert solid[patches].mean() < 0.15, f"{solid[patches].mean():.0%} of the backdrop's patches kept"
+    assert solid[figure].mean() > 0.98, f"only {solid[figure].mean():.0%} of the figure kept"
+    assert solid[hair].mean() > 0.95, f"only {solid[hair].mean():.0%} of the hair kept"
+
+
+def test_the_collar_line_along_the_head_is_no_outline_of_the_arm():
+    """The dark lines beside a hidden arm on the torso are painted over (the arm's outline), but not the torso's
+    own outline where it meets the head, or what the head carries: the cartoon girl's collar line along her
+    cape, beside her sleeve, was painted over in the shirt's pink and stood as a pink bit on her cape above
+    the shoulder once the arm moved."""
+    from motion_transfer.engines.puppet.fill import _arm_outline
+    from motion_transfer.engines.puppet.model import PARTS
+
+    labels = np.full((120, 120), PARTS.index("torso"), np.int16)
+    labels[:30] = PARTS.index("head")  # the cape's top, which the head carries
+    labels[30:100, :24] = PARTS.index("r_upper_arm")
+    image = np.zeros((120, 120, 3), np.uint8)
+    image[:] = (230, 110, 150)  # the shirt
+    image[:30] = (40, 70, 190)  # the cape
+    image[30:33] = (40, 30, 35)  # the collar's line
+    image[33:100, 24:27] = (40, 30, 35)  # the sleeve's outline on the shirt
+    hidden = labels == PARTS.index("r_upper_arm")
+    found = _arm_outline(image, labels, hidden, 100.0)
+    assert found[40:95, 24:27].mean() > 0.9, "the arm's outline on the torso is not painted over"
+    assert not found[30:33, 24:60].any(), f"{int(found[30:33, 24:60].sum())} pixels of the collar's line painted over"
+
+
+def test_the_robot_boxers_matte_takes_no_patches_of_its_backdrop_over_the_shoulders(characters):
+    """MediaPipe's person mask of the robot boxer spills over its shoulder pads into the busy backdrop behind
+    them (purple and blue shapes); kept in the matte and labelled as the body, those patches flapped about on
+    its shoulders as it moved (before: 7167 pixels off the figure there)."""
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    off = (rig.matte > 0.5) & ~cv2.dilate(c.figure.astype(np.uint8), None, iterations=3).astype(bool)
+    top = int(c.joints[J["nose"], 1])
+    bottom = int(c.joints[[J["left_shoulder"], J["right_shoulder"]], 1].max() + 0.05 * c.scale)
+    shoulders = int(off[top:bottom].sum())
+    assert shoulders < 0.001 * c.scale ** 2, f"{shoulders} pixels of the backdrop in the matte over the shoulders"

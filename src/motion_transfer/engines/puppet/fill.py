@@ -550,14 +550,16 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
     neighbourhood's vote, the outline stayed: once the arm moved away, the cartoon girl's chest kept the dark
     strokes of her sleeves where her arms had been. Just outside a painted hole, labelled torso, the shadow
     between a hanging arm and the dress stayed as a brown dash in it (TikTok clip 2). The torso's own outline
-    (along the background, the cape, the legs) stays."""
+    (along the background, the cape, the legs, the head) stays."""
     r = max(1, round(LINE_WIDTH * sw))
     element = disc(r)
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
     line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, element) > LINE_CONTRAST
     torso = labels == PARTS.index("torso")
     beside = cv2.dilate(hidden.astype(np.uint8), None, iterations=2 * r + 2).astype(bool) & (torso | hidden)
-    rest = ~np.isin(labels, [PARTS.index(p) for p in LAYERS["body"] + LAYERS["arm_l"] + LAYERS["arm_r"]])
+    # (the head too: the collar's line along the neck, or along the top of a cape the head carries, is the
+    # torso's outline; painted over, it stood as a pink bit on the cartoon girl's cape above her shoulder)
+    rest = ~np.isin(labels, [PARTS.index(p) for p in ("torso",) + LAYERS["arm_l"] + LAYERS["arm_r"]])
     silhouette = cv2.dilate(rest.astype(np.uint8), None, iterations=r + 2).astype(bool)
     found = line & beside & ~silhouette
     # ... and a line that runs on far from the arm is none of its outlines: a strand of hair down the chest

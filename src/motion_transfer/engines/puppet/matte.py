@@ -2,7 +2,8 @@
 
 The image's own transparency when it has one; otherwise MediaPipe's person mask, or for flat-background art a
 model of the border colour (whichever fits), or GrabCut seeded from the skeleton when neither finds it; cleaned
-(the parts touching the skeleton, small holes filled) and given soft borders with a guided filter.
+(the parts touching the skeleton, small holes filled; from the person mask, the pieces of the background it took
+in along its outline) and given soft borders with a guided filter.
 """
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.silhouette import border_alpha
-from ...pose.skeleton import BODY_BONES
+from ...pose.skeleton import BODY_BONES, J
 from .model import torso_quad
+from .morphology import disc, grow_box
 
 
 def skeleton_mask(shape: tuple[int, int], joints: np.ndarray, vis: np.ndarray, thickness: int) -> np.ndarray:
@@ -61,6 +63,80 @@ def clean_mask(hard: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     return keep
 
 
+WORK_SIDE = 256  # the background's pieces are sought on a copy this large (long side)
+BAND = 0.3  # how deep (shoulder widths) into the person mask a piece of the background may reach
+PIECE_WIDTH = 0.02  # (shoulder widths) a piece thinner than twice this is the outline's blended rim, not a piece
+ALIKE = 15.0  # colour distance (Lab) under which a piece's pixel has a colour found around it
+GOES_ON = 0.6  # a piece this much of whose colours the background around it has is a piece of the background...
+GOES_IN = 0.3  # ... unless the figure around it has this much of them too: the figure goes on in it
+
+
+def without_backdrop(hard: np.ndarray, image: np.ndarray, seeds: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """The person mask ``hard`` (HxW bool) less the pieces of the background it took in along its outline.
+
+    On a busy background MediaPipe's mask spills over the figure's edge in patches (the robot boxer's shoulder
+    pads took in the purple and blue shapes behind them); labelled as the body, such a patch moved with the
+    shoulder as a flapping fragment of the backdrop. GrabCut tells them by colour: sure figure deeper than
+    ``BAND`` shoulder widths in the mask and on the skeleton (``seeds``), maybe figure the rest of the mask, sure
+    background all around it (so it knows every colour of the backdrop, not only those next to the figure). What
+    it gives the background is dropped where it is a piece (no thin rim of the outline) touching the outside,
+    most of whose colours the background around it has (``GOES_ON``) and the figure around it has not
+    (``GOES_IN``: dark hair before a dark wall goes on into the hair deeper in); a hole it finds inside the
+    figure (eyes, a belt) is no piece of the background. ``image`` RGB of the same size."""
+    H, W = hard.shape
+    s = min(1.0, WORK_SIDE / max(H, W))
+    w, h = max(8, round(W * s)), max(8, round(H * s))
+    m = cv2.resize(hard.astype(np.uint8), (w, h), interpolation=cv2.INTER_AREA) > 0
+    band = max(2, round(BAND * shoulder_width * s))
+    core = cv2.erode(m.astype(np.uint8), disc(band)).astype(bool)
+    if m.sum() < 50 or not core.any():
+        return hard
+    trimap = np.full((h, w), cv2.GC_BGD, np.uint8)
+    trimap[m] = cv2.GC_PR_FGD
+    on_skeleton = cv2.resize(seeds.astype(np.uint8), (w, h), interpolation=cv2.INTER_AREA) > 0
+    trimap[core | (on_skeleton & m)] = cv2.GC_FGD
+    small = np.ascontiguousarray(cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA))
+    bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut seeds its colour models randomly: the same picture, the same answer
+    cv2.grabCut(small[:, :, ::-1].copy(), trimap, None, bgd, fgd, 3, cv2.GC_INIT_WITH_MASK)
+    off = m & np.isin(trimap, (cv2.GC_BGD, cv2.GC_PR_BGD))
+    pieces, n = ndimage.label(cv2.morphologyEx(off.astype(np.uint8), cv2.MORPH_OPEN,
+                                               disc(max(1, round(PIECE_WIDTH * shoulder_width * s)))),
+                              structure=np.ones((3, 3)))
+    if n == 0:
+        return hard
+    lab = cv2.cvtColor(cv2.GaussianBlur(small, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    drop = np.zeros_like(m)
+    for i, box in enumerate(ndimage.find_objects(pieces), start=1):
+        box = grow_box(box, band, m.shape)
+        piece = pieces[box] == i
+        if not (cv2.dilate(piece.astype(np.uint8), None, iterations=2).astype(bool) & ~m[box]).any():
+            continue  # a hole inside the figure
+        around = cv2.dilate(piece.astype(np.uint8), disc(band)).astype(bool) & ~piece
+        colours = lab[box][piece]
+        if (_shared(colours, lab[box][around & ~m[box]]) > GOES_ON
+                and _shared(colours, lab[box][around & m[box] & ~off[box]]) <= GOES_IN):
+            drop[box] |= piece
+    if not drop.any():
+        return hard
+    drop = cv2.resize(drop.astype(np.uint8), (W, H), interpolation=cv2.INTER_LINEAR) > 0
+    return clean_mask(hard & (~drop | seeds), seeds)
+
+
+def _shared(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> float:
+    """The share of ``colours`` [N, 3] (Lab) within ALIKE of one of ``reference`` [M, 3] (fixed samples of
+    both): a patch of a busy backdrop is of several colours, each found in the backdrop around it."""
+    if len(colours) == 0 or len(reference) == 0:
+        return 0.0
+    rng = np.random.default_rng(0)
+    if len(reference) > samples:
+        reference = reference[rng.choice(len(reference), samples, replace=False)]
+    if len(colours) > 4 * samples:
+        colours = colours[rng.choice(len(colours), 4 * samples, replace=False)]
+    d = np.linalg.norm(colours[:, None, :] - reference[None, :, :], axis=2).min(axis=1)
+    return float((d < ALIKE).mean())
+
+
 def _border_mask(image: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(the border colour's soft alpha, its cleaned hard mask); (None, None) when the border is not flat."""
     border = border_alpha(image)
@@ -76,12 +152,15 @@ def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.n
         if (a < 0.5).mean() > 0.02:
             return a, "alpha"
     seeds = skeleton_mask((h, w), joints, vis, 3)
-    # the border colour's mask is made and cleaned on a second thread while the person mask is cleaned here
-    # (labelling and hole filling release the GIL): the two cleanings were most of the matte's time, and the
-    # rig waits for the matte with the other core idle
+    # the border colour's mask is made and cleaned on a second thread while the person mask is cleaned and rid of
+    # the backdrop's pieces here (labelling, hole filling and GrabCut release the GIL): the two cleanings were
+    # most of the matte's time, and the rig waits for the matte with the other core idle
     with ThreadPoolExecutor(1, thread_name_prefix="rig-matte") as pool:
         bordering = pool.submit(_border_mask, image, seeds)
         hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
+        if hard_seg is not None:  # (GrabCut releases the GIL too)
+            sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+            hard_seg = without_backdrop(hard_seg, image, seeds, max(sw, 0.05 * max(h, w)))
         border, hard_b = bordering.result()
     source = "segmentation"
     hard = hard_seg
