@@ -117,6 +117,37 @@ def _grain(crop: np.ndarray, hole: np.ndarray, known: np.ndarray) -> np.ndarray:
 GRAIN = 0.35  # the fill's grain, as a fraction of the fine detail's strength around the hole
 
 
+def _texture(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, known: np.ndarray, sw: float) -> np.ndarray:
+    """HxWx3 detail to add to the ``hole``'s fill ``base``: near its rim, the detail (what a blur of
+    TEXTURE_SIGMA takes out) of the ``known`` pixels around it, mirrored in across the rim where they are of
+    about the colour painted there; deeper in, and where nothing of that colour lies across the rim, the grain
+    of :func:`_grain`. With the grain alone, the skin painted where a hand had lain on the hip was flat beside
+    the belly's shading and the trousers' tufts (TikTok clip 0)."""
+    grain = np.broadcast_to(_grain(crop, hole, known), crop.shape)
+    if not known.any():
+        return grain
+    d, (iy, ix) = ndimage.distance_transform_edt(~known, return_indices=True)
+    h, w = hole.shape
+    ys, xs = np.nonzero(hole)
+    ry, rx = 2 * iy[ys, xs] - ys, 2 * ix[ys, xs] - xs
+    inb = (ry >= 0) & (ry < h) & (rx >= 0) & (rx < w)
+    ry, rx = np.clip(ry, 0, h - 1), np.clip(rx, 0, w - 1)
+    ok = inb & known[ry, rx] & (np.linalg.norm(crop[ry, rx] - base[ys, xs], axis=1) < TEXTURE_LIKE)
+    detail = crop - cv2.GaussianBlur(crop, (0, 0), TEXTURE_SIGMA)
+    # no stronger than the texture around usually is: an outline or a shadow's edge mirrored in is no texture
+    d_src = detail[ry[ok], rx[ok]] if ok.any() else detail[known]
+    spread = 1.4826 * np.median(np.abs(d_src - np.median(d_src, axis=0)), axis=0) + 1.0
+    detail = np.clip(detail, -TEXTURE_CLIP * spread, TEXTURE_CLIP * spread)
+    weight = np.where(ok, np.clip(1.5 - d[ys, xs] / (TEXTURE_REACH * sw), 0.0, 1.0), 0.0)[:, None]
+    out = grain.copy()  # (the grain is the same in the three channels)
+    out[ys, xs] = weight * detail[ry, rx] + (1 - weight) * grain[ys, xs]
+    return out
+
+
+TEXTURE_SIGMA = 3.0  # the detail mirrored into a hole: what a blur of this many pixels takes out
+TEXTURE_REACH = 0.1  # ... in full up to 1.5 times this deep (shoulder widths) into it, gone at 2.5 times
+TEXTURE_LIKE = 40.0  # ... from pixels this near (RGB) the colour painted where it goes
+TEXTURE_CLIP = 2.5  # ... and at most this many times its usual strength (robust spread) there
 
 
 def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],
@@ -478,7 +509,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         edged = np.ones(hid.shape, bool)
     edged |= ~lower
     avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid)
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid,
+                                  akin)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = lab_distance(lab[box], base_lab)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -517,13 +549,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
               & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
     if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged & ~cut_off,
-                                  waist, avoid)
+                                  waist, avoid, akin)
     hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
     if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
         zone, painted = hem
         hole |= zone
         base = np.where(zone[..., None], painted, base)
-    value = base + _grain(crop, hole, kn)
+    value = base + _texture(crop, base, hole, kn, sw)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
