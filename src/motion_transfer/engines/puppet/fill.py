@@ -923,10 +923,13 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
         if akin is None:
             return weight
-        # what a colour wins its shades (``akin``) share by their shares: picked one by one, the belly's lit and
-        # shaded skin met in straight seams across the hip a hand had hidden (TikTok clip 0)
+        # what a colour wins its shades (``akin``) share, by their shares raised to AKIN_SOFT (a soft seam, not
+        # their mean all over: lit skin blended with the white trousers below painted the hip paler than its own
+        # skin around): picked one by one, the belly's lit and shaded skin met in straight seams across the hip a
+        # hand had hidden (TikTok clip 0)
         mates = akin[np.ix_(present, present)]
-        return mine * ((weight / np.maximum(mine @ mates, 1e-9)) @ mates)
+        soft = mine ** AKIN_SOFT
+        return soft * ((weight / np.maximum(soft @ mates, 1e-12)) @ mates)
 
     share = smooth_fill(onehot, known)
     weight = weights(share)
@@ -948,6 +951,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     return out, share
 
 
+AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
