@@ -117,6 +117,39 @@ def _grain(crop: np.ndarray, hole: np.ndarray, known: np.ndarray) -> np.ndarray:
 GRAIN = 0.35  # the fill's grain, as a fraction of the fine detail's strength around the hole
 
 
+def _texture(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, known: np.ndarray, sw: float) -> np.ndarray:
+    """HxWx3 detail to add to the ``hole``'s fill ``base``: near its rim, the detail (what a blur of
+    TEXTURE_SIGMA takes out) of the ``known`` pixels around it, mirrored in across the rim where they are of
+    about the colour painted there; deeper in, and where nothing of that colour lies across the rim, the grain
+    of :func:`_grain`. With the grain alone, the skin painted where a hand had lain on the hip was flat beside
+    the belly's shading and the trousers' tufts (TikTok clip 0)."""
+    grain = np.broadcast_to(_grain(crop, hole, known), crop.shape)
+    if not known.any():
+        return grain
+    d, (iy, ix) = ndimage.distance_transform_edt(~known, return_indices=True)
+    h, w = hole.shape
+    ys, xs = np.nonzero(hole)
+    ry, rx = 2 * iy[ys, xs] - ys, 2 * ix[ys, xs] - xs
+    inb = (ry >= 0) & (ry < h) & (rx >= 0) & (rx < w)
+    ry, rx = np.clip(ry, 0, h - 1), np.clip(rx, 0, w - 1)
+    ok = inb & known[ry, rx] & (np.linalg.norm(crop[ry, rx] - base[ys, xs], axis=1) < TEXTURE_LIKE)
+    detail = crop - cv2.GaussianBlur(crop, (0, 0), TEXTURE_SIGMA)
+    # no stronger than the texture around usually is: an outline or a shadow's edge mirrored in is no texture
+    d_src = detail[ry[ok], rx[ok]] if ok.any() else detail[known]
+    spread = 1.4826 * np.median(np.abs(d_src - np.median(d_src, axis=0)), axis=0) + 1.0
+    detail = np.clip(detail, -TEXTURE_CLIP * spread, TEXTURE_CLIP * spread)
+    weight = np.where(ok, np.clip(1.5 - d[ys, xs] / (TEXTURE_REACH * sw), 0.0, 1.0), 0.0)[:, None]
+    out = grain.copy()  # (the grain is the same in the three channels)
+    out[ys, xs] = weight * detail[ry, rx] + (1 - weight) * grain[ys, xs]
+    return out
+
+
+TEXTURE_SIGMA = 3.0  # the detail mirrored into a hole: what a blur of this many pixels takes out
+TEXTURE_REACH = 0.1  # ... in full up to 1.5 times this deep (shoulder widths) into it, gone at 2.5 times
+TEXTURE_LIKE = 40.0  # ... from pixels this near (RGB) the colour painted where it goes
+TEXTURE_CLIP = 2.5  # ... and at most this many times its usual strength (robust spread) there
+
+
 def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],
                         origin: tuple[int, int] = (0, 0)) -> tuple[np.ndarray, np.ndarray]:
     """(map_x, map_y) float32 of ``shape``: the mirror image across the spine (mid-hip to mid-shoulder line) of
@@ -464,19 +497,20 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
+    # shades of one colour (a grey robot's light and dark sides) count as one
+    akin = (np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E).astype(np.float32)
     # whether the torso right along a sleeve's edges has the sleeve's colour (a sleeve over a top of its colour)
     rim = (cv2.dilate(hid.astype(np.uint8), None, iterations=RIM).astype(bool) & ~hid & torso[box]
            & (d_torso[box] < 2 * ALIKE_DELTA_E))
     if rim.sum() >= 20:
         rim_share = smooth_fill((nearest[..., None] == np.arange(len(centres))).astype(np.float32), rim)
-        # shades of one colour (a grey robot's light and dark sides) count as one
-        akin = (np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E).astype(np.float32)
         edged = np.take_along_axis(rim_share @ akin, nearest[..., None], axis=2)[..., 0] > RIM_SHARE
     else:
         edged = np.ones(hid.shape, bool)
     edged |= ~lower
     avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
-    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid)
+    base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid,
+                                  akin)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = lab_distance(lab[box], base_lab)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -515,8 +549,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
               & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
     if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged & ~cut_off,
-                                  waist, avoid)
-    value = base + _grain(crop, hole, kn)
+                                  waist, avoid, akin)
+    hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
+    if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
+        zone, painted = hem
+        hole |= zone
+        base = np.where(zone[..., None], painted, base)
+    value = base + _texture(crop, base, hole, kn, sw)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
@@ -740,6 +779,94 @@ def _borders_run_across(nearest: np.ndarray, known: np.ndarray, hidden: np.ndarr
 BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which the borders run across the body
 
 
+def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
+                  hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray,
+                  sw: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels at the waist near a hem on either
+    side of the straight line the hem runs along, each side in its own colour; None where the torso around
+    shows no such hem.
+
+    The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
+    ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones at
+    the waist. It is taken only where it parts them cleanly (HEM_FIT), where both colours lie beside it, each on
+    its own side, on both sides of the hidden band along the line, and where the hem itself is seen on one side
+    at least (a forearm lying along the hem hides it up to its end on the other): spread by nearness alone, the
+    top's black closed round under the forearm and ended in a ragged edge across the belly (TikTok clip 0).
+    Only pixels the fill gave those colours (``share``) are repainted, within HEM_REACH of the line, fading into
+    the fill already made (``base``) towards its edge.
+    """
+    reach = max(4, round(HEM_REACH * sw))
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & at_waist & ~hidden)
+    k = len(centres)
+    counts = np.bincount(nearest[ring], minlength=k)
+    unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
+    pairs = [(min(counts[i], counts[j]), i, j) for i in range(k) for j in range(i + 1, k) if unlike[i, j]]
+    if not pairs or max(pairs)[0] < HEM_PIXELS:
+        return None
+    _, a, b = max(pairs)
+    # each side takes the shades of its colour (a top's lit and shaded black) that are nearer it than the other
+    gap = np.linalg.norm(centres[:, None] - centres[[a, b]][None], axis=2)
+    group_a = (gap[:, 0] < 2 * ALIKE_DELTA_E) & (gap[:, 0] < gap[:, 1])
+    group_b = (gap[:, 1] < 2 * ALIKE_DELTA_E) & (gap[:, 1] < gap[:, 0])
+    in_a, in_b = group_a[nearest], group_b[nearest]
+    ys, xs = np.nonzero(ring & (in_a | in_b))
+    side = in_b[ys, xs].astype(np.float64)
+    if len(ys) > HEM_SAMPLE:
+        pick = np.random.default_rng(0).choice(len(ys), HEM_SAMPLE, replace=False)
+        ys, xs, side = ys[pick], xs[pick], side[pick]
+    pts = np.stack([xs, ys], axis=1).astype(np.float64)
+    centre, scale = pts.mean(axis=0), max(float(pts.std()), 1.0)
+    # the line of widest margin between them (a linear SVM): where the hem is seen it runs along it, where the
+    # arm hides it between the two colours' nearest pixels on either side of the arm
+    svm = cv2.ml.SVM_create()
+    svm.setType(cv2.ml.SVM_C_SVC)
+    svm.setKernel(cv2.ml.SVM_LINEAR)
+    svm.setC(1.0)
+    svm.setTermCriteria((cv2.TERM_CRITERIA_MAX_ITER + cv2.TERM_CRITERIA_EPS, 1000, 1e-4))
+    svm.train(((pts - centre) / scale).astype(np.float32), cv2.ml.ROW_SAMPLE, side.astype(np.int32))
+    rho, _, _ = svm.getDecisionFunction(0)
+    w = np.append(svm.getSupportVectors()[0].astype(np.float64), -rho)
+    x = np.hstack([(pts - centre) / scale, np.ones((len(pts), 1))])
+    if np.mean(x[side > 0] @ w) < 0:  # (OpenCV's sign: colour b's side made positive)
+        w = -w
+    norm = float(np.linalg.norm(w[:2]))
+    if norm < 1e-9 or ((x @ w > 0) == (side > 0)).mean() < HEM_FIT:
+        return None
+    normal, offset = w[:2] / norm, w[2] * scale / norm
+    h, wd = hidden.shape
+    py, px = np.mgrid[0:h, 0:wd].astype(np.float64)
+    signed = (px - centre[0]) * normal[0] + (py - centre[1]) * normal[1] + offset  # > 0: colour b's side
+    along = (px - centre[0]) * normal[1] - (py - centre[1]) * normal[0]
+    band = hidden & at_waist & (np.abs(signed) < reach)
+    if not band.any():
+        return None
+    mid = float(np.median(along[band]))
+    halves = (along < mid, along >= mid)
+    # on both sides of the band (along the line) both colours lie beside it, each on its own side; and right at
+    # it on one side at least: the hem itself is seen (a forearm lying along it hides it to its end on the other)
+    for reach_k, need in ((2 * reach, 2), (max(2, round(HEM_NEAR * sw)), 1)):
+        beside = ring & (np.abs(signed) < reach_k)
+        seen = [min(int((beside & h & in_a).sum()), int((beside & h & in_b).sum())) >= HEM_SEEN for h in halves]
+        if sum(seen) < need:
+            return None
+    zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
+    col_a = smooth_fill(crop, known & in_a)
+    col_b = smooth_fill(crop, known & in_b)
+    t = (1.0 / (1.0 + np.exp(-signed / HEM_SOFT))).astype(np.float32)[..., None]
+    # full strength near the line, fading into the fill around it by the band's edge (no step there)
+    fade = np.clip(2.0 * (reach - np.abs(signed)) / reach, 0.0, 1.0).astype(np.float32)[..., None]
+    return zone, fade * (t * col_b + (1 - t) * col_a) + (1 - fade) * base
+
+
+HEM_REACH = 0.15  # how far (shoulder widths) from the hidden pixels a hem is looked for, and repainted from its line
+HEM_PIXELS = 30  # the least known pixels of each of the hem's two colours around the hidden ones
+HEM_FIT = 0.97  # the least share of those pixels the hem's line puts on their own side
+HEM_SAMPLE = 4000  # the most of those pixels the line is fitted to
+HEM_SEEN = 8  # the least pixels of each colour within twice HEM_REACH of the line on each side of the band ...
+HEM_NEAR = 0.05  # ... and that close (shoulder widths) to the line on one side at least: the hem seen
+HEM_SOFT = 1.0  # the hem's blur across its line (pixels)
+
+
 def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
     """HxW 0..1 over the box ``rows`` x ``cols``: how much a pixel lies at the waist of an upright body (below
     the chest's middle, down past the hips), where hems and waistbands run across it; None when the body is not
@@ -760,7 +887,7 @@ WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight ab
 
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
                     prefer: np.ndarray, waist: np.ndarray | None = None,
-                    avoid: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    avoid: np.ndarray | None = None, akin: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -781,17 +908,30 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
     ``avoid`` (HxWxk bool): colours a pixel is not painted in while another is around (a sleeve's own colour
     where the torso along its edges is another: the sleeve lies over that other).
+
+    ``akin`` (kxk 0/1, symmetric): which colours are shades of one another (what one wins, it shares with its
+    shades by their shares: a smooth blend of them, no seam).
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
     own = OWN_BOOST * (prefer[..., None] & (nearest[..., None] == np.arange(k)))
 
     def weights(share: np.ndarray, boost: np.ndarray | float = own) -> np.ndarray:
-        weight = np.clip((share + boost)[..., present], 0.0, None) ** 12
+        mine = np.clip((share + boost)[..., present], 0.0, None)
+        weight = mine ** 12
         if avoid is not None:
             kept = np.where(avoid[..., present], 0.0, weight)
             weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
-        return weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+        if akin is None:
+            return weight
+        # what a colour wins its shades (``akin``) share, by their shares raised to AKIN_SOFT (a soft seam, not
+        # their mean all over: lit skin blended with the white trousers below painted the hip paler than its own
+        # skin around): picked one by one, the belly's lit and shaded skin met in straight seams across the hip a
+        # hand had hidden (TikTok clip 0)
+        mates = akin[np.ix_(present, present)]
+        soft = mine ** AKIN_SOFT
+        return soft * ((weight / np.maximum(soft @ mates, 1e-12)) @ mates)
 
     share = smooth_fill(onehot, known)
     weight = weights(share)
@@ -813,6 +953,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     return out, share
 
 
+AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
