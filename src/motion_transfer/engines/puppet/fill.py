@@ -846,7 +846,8 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     # it on one side at least: the hem itself is seen (a forearm lying along it hides it to its end on the other)
     for reach_k, need in ((2 * reach, 2), (max(2, round(HEM_NEAR * sw)), 1)):
         beside = ring & (np.abs(signed) < reach_k)
-        seen = [min(int((beside & h & in_a).sum()), int((beside & h & in_b).sum())) >= HEM_SEEN for h in halves]
+        seen = [min(int((beside & half & in_a).sum()), int((beside & half & in_b).sum())) >= HEM_SEEN
+                for half in halves]
         if sum(seen) < need:
             return None
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
