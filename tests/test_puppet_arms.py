@@ -13,7 +13,7 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (REACH, SLEEVE_REACH, _within_reach, label_parts,
+from motion_transfer.engines.puppet.parts import (REACH, SLEEVE_REACH, _within_reach, blurred_lab, label_parts,
                                                   one_piece_per_layer, rims_to_arms, shirt_beside_bare_arm,
                                                   sleeves_to_arms, smooth_arm_outlines, strips_beyond_arms,
                                                   teeth_between_arms)
@@ -940,7 +940,7 @@ def test_the_top_s_back_beside_a_bare_arm_below_a_sleeve_of_its_colour_is_the_to
     shirt's back beyond the bare arm, inside the arm's tube, swung with the arm as a black wedge beside the hip.
     No pixel of the shirt's colour beyond the bare skin is the arm's; the sleeve and the skin stay the arm's."""
     lab, image, m, segs, axis_of, radii, back = _side_view(sleeve_to=140)
-    out = shirt_beside_bare_arm(lab, image, m, segs, axis_of, radii, 100.0)
+    out = shirt_beside_bare_arm(lab, blurred_lab(image), m, segs, axis_of, radii, 100.0)
     arm_parts = [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")]
     inner = back & (np.mgrid[0:360, 0:260][1] >= 103)  # (the outline's pixels blend the wall)
     assert (out[inner] == TORSO).mean() > 0.95, np.bincount(out[inner] + 1)
@@ -953,7 +953,7 @@ def test_a_bare_arm_against_a_dark_dress_without_sleeves_keeps_its_cut():
     a sleeve's hem. Handed to the torso, the dress's shaded side beside the forearm stayed behind when the arm
     moved and frayed the hem."""
     lab, image, m, segs, axis_of, radii, _ = _side_view(sleeve_to=None)
-    out = shirt_beside_bare_arm(lab, image, m, segs, axis_of, radii, 100.0)
+    out = shirt_beside_bare_arm(lab, blurred_lab(image), m, segs, axis_of, radii, 100.0)
     assert (out == lab).all()
 
 
@@ -1009,7 +1009,7 @@ def test_the_outer_rim_of_a_wide_sleeve_over_bare_skin_is_the_forearms():
     """Left on the torso, the rim stayed on the hip as a dark wedge once the arm moved."""
     image, lab, m, axis_of, radii, rim = _wide_sleeve_over(tuple(SKIN))
     assert rim.sum() > 500 and (axis_of["r_lower_arm"][rim] < SLEEVE_REACH * 10.0).all()
-    out = sleeves_to_arms(lab, image, m, axis_of, radii, 100.0)
+    out = sleeves_to_arms(lab, blurred_lab(image), m, axis_of, radii, 100.0)
     inner = cv2.erode(rim.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)  # (its outline blurs)
     assert (out[inner] == LOWER).all(), (out[inner] == LOWER).mean()
     assert (out[~rim] == lab[~rim]).all()  # the skin beside it stays the torso's
@@ -1021,9 +1021,9 @@ def test_a_sleeve_over_a_top_of_its_colour_or_against_the_wall_keeps_its_cut():
     the skin, is)."""
     image, lab, m, axis_of, radii, rim = _wide_sleeve_over((30, 28, 32))
     assert rim.sum() > 500
-    assert (sleeves_to_arms(lab, image, m, axis_of, radii, 100.0) == lab).all()
+    assert (sleeves_to_arms(lab, blurred_lab(image), m, axis_of, radii, 100.0) == lab).all()
     image, lab, m, axis_of, radii, rim = _wide_sleeve_over(tuple(SKIN), wall_beside=True)
-    out = sleeves_to_arms(lab, image, m, axis_of, radii, 100.0)
+    out = sleeves_to_arms(lab, blurred_lab(image), m, axis_of, radii, 100.0)
     px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]][1]
     by_wall, over_skin = rim & (px < 60), cv2.erode((rim & (px > 60)).astype(np.uint8), np.ones((3, 3))) > 0
     assert by_wall.sum() > 200 and (out[by_wall] == TORSO).all()

@@ -368,6 +368,47 @@ def test_frames_drawn_in_a_forked_process_are_those_of_one_thread(scene, tmp_pat
 
 
 @fork_only
+def test_the_drawing_processes_never_free_this_process_s_garbage(scene, tmp_path):
+    """Garbage this process has not collected yet when it forks (a video encoder's context, in a cycle) is never
+    freed by the drawing processes' collectors: an x264 context freed there waited for threads the child does
+    not have, for good."""
+    import gc
+    import os
+
+    from motion_transfer.engines.puppet import engine
+
+    _, image, video, rig, motion, track = scene
+    parent = os.getpid()
+    marks = tmp_path / "freed"
+    marks.mkdir()
+
+    class Held:  # freed by the collector only (a cycle); says in which process
+        def __init__(self) -> None:
+            self.me = self
+
+        def __del__(self) -> None:
+            (marks / str(os.getpid())).touch()
+
+    class Collecting:  # a face animator that runs the collector in the drawing processes
+        def apply(self, t: int) -> None:
+            if os.getpid() != parent:
+                gc.collect()
+
+    gc.disable()  # the garbage stays uncollected until the children are forked
+    try:
+        for _ in range(50):
+            Held()
+        out = tmp_path / "out.mp4"
+        engine.render_video(Request(image=image, video=video, output=out), rig, motion, track, 640, 360,
+                            face=Collecting(), threads=2, process=True)
+    finally:
+        gc.enable()
+    gc.collect()
+    assert out.exists()
+    assert [p.name for p in marks.iterdir()] == [str(parent)]
+
+
+@fork_only
 def test_an_error_in_the_drawing_process_reaches_the_caller_and_leaves_no_file(scene, tmp_path):
     import multiprocessing
     import os

@@ -416,25 +416,34 @@ def two_bone_ik(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, target: np
                                                                                                    np.ndarray]:
     """Move ``ankle`` to ``target`` keeping the thigh and shin lengths and the knee's bending side.
 
-    Returns (new knee, new ankle); the ankle falls short of the target when the leg cannot reach it.
+    Returns (new knee, new ankle); the ankle falls short of the target when the leg cannot reach it. One leg
+    ([2] each) or many frames' at once ([T, 2] each: per frame, numpy's call overhead was all the cost).
     """
-    l1 = float(np.linalg.norm(knee - hip))
-    l2 = float(np.linalg.norm(ankle - knee))
+    knee, ankle = np.asarray(knee), np.asarray(ankle)
+    l1 = _vector_norms(knee - hip)
+    l2 = _vector_norms(ankle - knee)
     d_vec = target - hip
-    d = float(np.linalg.norm(d_vec))
-    if l1 < 1e-6 or l2 < 1e-6 or d < 1e-6:
-        return knee, ankle
-    d_c = float(np.clip(d, abs(l1 - l2) + 1e-3, l1 + l2 - 1e-3))
-    u = d_vec / d
-    cos_a = np.clip((l1 * l1 + d_c * d_c - l2 * l2) / (2 * l1 * d_c), -1.0, 1.0)
-    a = float(np.arccos(cos_a))
+    d = _vector_norms(d_vec)
+    ok = (l1 >= 1e-6) & (l2 >= 1e-6) & (d >= 1e-6)
+    d_c = np.clip(d, np.abs(l1 - l2) + 1e-3, l1 + l2 - 1e-3)
+    u = d_vec / np.where(ok, d, 1.0)[..., None]
+    cos_a = np.clip((l1 * l1 + d_c * d_c - l2 * l2) / np.where(ok, 2 * l1 * d_c, 1.0), -1.0, 1.0)
+    a = np.arccos(cos_a)
     # bending side: the side of the hip->ankle line the knee is on now
-    cur = ankle - hip
-    side = np.sign(cur[0] * (knee - hip)[1] - cur[1] * (knee - hip)[0]) or 1.0
-    ang = np.arctan2(u[1], u[0]) + side * a
-    new_knee = hip + l1 * np.array([np.cos(ang), np.sin(ang)])
-    new_ankle = hip + u * d_c
-    return new_knee.astype(np.float32), new_ankle.astype(np.float32)
+    cur, thigh = ankle - hip, knee - hip
+    side = np.sign(cur[..., 0] * thigh[..., 1] - cur[..., 1] * thigh[..., 0])
+    side = np.where(side == 0, 1.0, side)
+    ang = np.arctan2(u[..., 1], u[..., 0]) + side * a
+    new_knee = hip + l1[..., None] * np.stack([np.cos(ang), np.sin(ang)], axis=-1)
+    new_ankle = hip + u * d_c[..., None]
+    keep = ~ok[..., None]
+    return (np.where(keep, knee, new_knee.astype(np.float32)), np.where(keep, ankle, new_ankle.astype(np.float32)))
+
+
+def _vector_norms(v: np.ndarray) -> np.ndarray:
+    """[...] float64 lengths of the vectors ``v`` [..., 2], bit for bit those ``np.linalg.norm`` gives one vector
+    (its dot product, in the vectors' precision: a sum of squares rounds differently now and then)."""
+    return np.sqrt((v[..., None, :] @ v[..., :, None])[..., 0, 0]).astype(np.float64)
 
 
 # --------------------------------------------------------------------------------------------------- main
@@ -672,21 +681,14 @@ def _feet(out: np.ndarray, ext: np.ndarray, vis: np.ndarray, spine_px: np.ndarra
         seen = [f for f in feet if rest_vis[list(f)].min() > VIS_MIN]
         if seen:
             rest_ground = max(img.apply(rest_ext[list(f)].mean(axis=0))[1] for f in seen)
-    for t in range(T):
-        vals = []
+    if orientation == "video" or rest_ground is not None:  # each frame's mean over its planted feet
+        gap = np.zeros((T, 2), out.dtype)  # summed in the joints' precision, as the mean of each frame's was
         for s in range(2):
-            if not planted[t, s]:
-                continue
-            char_y = out[t, list(feet[s])].mean(axis=0)[1]
-            if orientation == "video":
-                target = vid.apply(actor_foot[s][t])[1]
-            elif rest_ground is not None:
-                target = rest_ground
-            else:
-                continue
-            vals.append(target - char_y)
-        if vals:
-            dy[t] = float(np.mean(vals))
+            char_y = out[:, list(feet[s])].mean(axis=1)[:, 1]
+            target = vid.apply(actor_foot[s])[:, 1] if orientation == "video" else rest_ground
+            gap[:, s] = np.where(planted[:, s], target - char_y, 0)
+        count = planted.sum(axis=1)
+        dy = np.where(count > 0, gap.sum(axis=1) / np.maximum(count, 1), np.nan)
     ok = np.isfinite(dy)
     if ok.any():
         dy = np.interp(np.arange(T), np.flatnonzero(ok), dy[ok])
@@ -701,21 +703,16 @@ def _feet(out: np.ndarray, ext: np.ndarray, vis: np.ndarray, spine_px: np.ndarra
         foot_j = list(feet[s])
         offsets = np.zeros((T, 2))
         for a, b in runs(planted[:, s]):
-            anchor = out[a, foot_j].mean(axis=0).copy()
-            for t in range(a, b):
-                offsets[t] = anchor - out[t, foot_j].mean(axis=0)
-            # fade the correction out after the contact ends
-            last = offsets[b - 1].copy()
-            for i in range(1, blend + 1):
-                t = b - 1 + i
-                if t >= T or planted[t, s]:
-                    break
-                offsets[t] = last * (1 - i / (blend + 1))
-        for t in np.flatnonzero(np.abs(offsets).sum(axis=1) > 1e-3):
-            target = out[t, ankle] + offsets[t]
-            new_knee, new_ankle = two_bone_ik(out[t, hip], out[t, knee], out[t, ankle], target)
-            shift = new_ankle - out[t, ankle]
-            out[t, knee] = new_knee
-            for j in foot_j:
-                out[t, j] += shift
+            offsets[a:b] = out[a, foot_j].mean(axis=0) - out[a:b, foot_j].mean(axis=1)
+            # fade the correction out after the contact ends (not into the next contact)
+            i = np.arange(1, blend + 1)
+            i = i[:np.argmax(np.append(b - 1 + i >= T, True) | np.append(planted[np.minimum(b - 1 + i, T - 1), s],
+                                                                          True))]
+            offsets[b - 1 + i] = offsets[b - 1] * (1 - i / (blend + 1))[:, None]
+        ts = np.flatnonzero(np.abs(offsets).sum(axis=1) > 1e-3)
+        new_knee, new_ankle = two_bone_ik(out[ts, hip], out[ts, knee], out[ts, ankle], out[ts, ankle] + offsets[ts])
+        shift = new_ankle - out[ts, ankle]
+        out[ts, knee] = new_knee
+        for j in foot_j:
+            out[ts, j] += shift
     return out, planted

@@ -132,25 +132,26 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         else:
             hidden_axis[core] = LAYER_OF_PART[PARTS.index(part)]
     small = None if image is None else cv2.resize(image, (w, h), interpolation=cv2.INTER_AREA)
+    soft_lab = None if small is None else blurred_lab(small)  # the colour steps below compare colours in it
     if small is not None:
         _hands_before_legs(scores, small, m, jj, vis, sw)
     lab = np.argmin(scores, axis=0).astype(np.int16)
     if small is not None:
         lab = _refine_layers(lab, scores, small, m, sw, axis_core)
-        lab = _colour_refine(lab, small, m, m & (qmask > 0), axis_of, segs, radii, sw,
+        lab = _colour_refine(lab, soft_lab, m, m & (qmask > 0), axis_of, segs, radii, sw,
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, axis_of, radii, axis_core)
         lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
     lab = _within_reach(lab, scores, axis_of, radii)
     if small is not None:
-        lab = sleeves_to_arms(lab, small, m, axis_of, radii, sw)
+        lab = sleeves_to_arms(lab, soft_lab, m, axis_of, radii, sw)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
     if small is not None:
-        lab = rim_to_torso(lab, small, m, segs, quad, sw)
-        lab = shirt_beside_bare_arm(lab, small, m, segs, axis_of, radii, sw)
+        lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
+        lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
@@ -182,6 +183,13 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
 
 HAND_MARGIN = 0.2  # (shoulder widths) how clearly a hand on a thigh wins its pixels from the leg
 HAND_SEEN = 0.5  # a hand seen at least this well is in front of the thigh it lies on; less, its colour must say so
+
+
+def blurred_lab(small_rgb: np.ndarray) -> np.ndarray:
+    """[h, w, 3] float32 CIE Lab (8-bit scale) of ``small_rgb`` slightly blurred: the colours the sleeve, rim,
+    shirt and colour refinement steps compare, without the pixel grain that would split a cloth into specks
+    (made once per image and handed to each of them)."""
+    return cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
 
 
 def _hands_before_legs(scores: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, joints: np.ndarray,
@@ -451,7 +459,7 @@ SLEEVE_RING = 3  # (pixels) the band around such a piece whose colour says what 
 SLEEVE_OVER = 0.5  # the least share of that band that is the body in another colour (the forearm lies over it)
 
 
-def sleeves_to_arms(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
+def sleeves_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
                     sw: float) -> np.ndarray:
     """A piece of the torso of a forearm's own colour, touching it, ending within SLEEVE_REACH of its bone and
     lying over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow
@@ -463,8 +471,7 @@ def sleeves_to_arms(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, axis_
     sleeve's (a piece of the top's side, against the wall or shaded off from the rest of the top), or when it is a
     speck. Upper arms keep their cuts: beside them lie the shoulders and the flanks, which the body's fill needs
     (TikTok clip 0's black top between the crossed upper arm and the wall; clip 5's white sweater beside its
-    sleeves)."""
-    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    sleeves). ``labc``: the small image's :func:`blurred_lab`."""
     torso_i = PARTS.index("torso")
     # the matte's soft rim blends the wall's colour in: it is the wall's side of a piece
     wall = ~cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)
@@ -598,7 +605,7 @@ RIM_PIECE = 0.05  # (shoulder widths) a strip handed to the torso is at least as
 RIM_APART = 2 * DISTINCT_DELTA_E  # how far (Lab) from the arm's own colour the strip's and the torso's must be
 
 
-def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
+def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
                  sw: float) -> np.ndarray:
     """Pixels of an arm hanging along the body's side (its bone within ALONG_SIDE of the spine; ``quad``: the
     shoulder-hip quadrilateral's corners) that lie next to the torso and have the colour of the torso right
@@ -609,8 +616,8 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
     arm's own colour (its half away from the torso) and the torso's there differ (a sleeve of the dress's colour
     has no edge to go by), in strips, not specks, and never cutting the arm in two. Inside the quad, over the
     body, the cuts' borders stay: the torso behind an arm there is painted in anyway, and a blurred edge of the
-    arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm)."""
-    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm). ``labc``: the small
+    image's :func:`blurred_lab`."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     if torso.sum() < 20:
@@ -667,7 +674,7 @@ def rim_to_torso(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: di
     return out
 
 
-def shirt_beside_bare_arm(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, segs: dict, axis_of: dict,
+def shirt_beside_bare_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, axis_of: dict,
                           radii: dict, sw: float) -> np.ndarray:
     """Below the hem of a short sleeve of the shirt's colour, the arm is bare skin across its width: the shirt's
     pixels beyond the skin, on the far side of it from the bone, are the body seen beside the arm, not the arm,
@@ -679,8 +686,8 @@ def shirt_beside_bare_arm(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray,
     the moving arm and frayed the hem. Per cross-section of the upper arm's bone, the pixels of the shirt's
     colour further out than the skin on their side go, in pieces joined to the torso, never cutting the arm
     apart. (The forearm's are left alone: by the image's border, where TikTok character 1's forearm is cut, they
-    tipped the pieces near the hand into the hand's layer, which drew them as a black square on the wrist.)"""
-    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    tipped the pieces near the hand into the hand's layer, which drew them as a black square on the wrist.)
+    ``labc``: the small image's :func:`blurred_lab`."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     out = lab.copy()
@@ -1000,14 +1007,13 @@ def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], 
     return (covered > 0.5 * np.maximum(axis, 1))[bins]
 
 
-def _colour_refine(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
+def _colour_refine(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
                    segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
     """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
     near the limb: torso pixels close to the limb's axis that look like the limb join it, limb pixels that
     look like the torso go back to it. Sleeves of the shirt's colour are left as they are. ``axis_of``: each
-    limb part's distance from its bone, per pixel."""
+    limb part's distance from its bone, per pixel; ``labc``: the small image's :func:`blurred_lab`."""
 
-    labc = cv2.cvtColor(cv2.GaussianBlur(small_rgb, (0, 0), 0.8), cv2.COLOR_RGB2LAB).astype(np.float32)
     torso_i = PARTS.index("torso")
     # the torso's colours, inside the shoulder-hip quadrilateral (``inside``: not the neck) and away from every
     # limb (a limb lying over it must not teach the torso its colour)

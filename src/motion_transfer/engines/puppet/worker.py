@@ -14,6 +14,7 @@ draw. Only where ``fork`` is the platform's (Linux); elsewhere the engine draws 
 """
 from __future__ import annotations
 
+import gc
 import mmap
 import multiprocessing
 import os
@@ -88,7 +89,15 @@ class DrawProcess:
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, painter, motion, canvases),
                                         name="puppet-draw-process", daemon=True)
-        self._process.start()
+        # the child's collector must never free what this process made: garbage waiting here for its collection
+        # (a video encoder's or decoder's context) was freed in the child instead, whose x264 waited there for
+        # threads it does not have, for good. Frozen, the child leaves it alone (and never walks this process's
+        # objects, whose pages it would copy); this process unfreezes them and collects as before.
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         child.close()
 
     def draw(self, canvas: np.ndarray, background: np.ndarray | None, motion: Any, i: int, order: list[str],
