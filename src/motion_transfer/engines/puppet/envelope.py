@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import ARM_PARTS, FACING, PARTS
+from .model import ARM_PARTS, FACING, LAYER_NAMES, LAYER_OF_PART, LAYERS, PARTS
 from .morphology import disc
+from .outlines import LINE_WIDTH, drawn_lines
 
 ARMPIT_BAND = (0.35, 0.6)  # the levels (shoulders 0, hips 1) where the torso's sides show below the armpits
 SIDE_SHARE = 50  # a side is this percentile of the torso's outermost pixels over those levels
@@ -146,8 +148,14 @@ def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray)
     stood as a flap of sleeve beside the body once the arm rose. Only below the line through the shoulders,
     under the arm: above it lies the shoulder's top, the shirt's own (TikTok clip 0's beside her neck), which
     the body layer's envelope rounds off without taking it from the torso. Hair over the shoulder keeps its
-    label (not the sleeve's colour, or strands too thin for a sleeve)."""
+    label (not the sleeve's colour, or strands too thin for a sleeve). In drawn art the arms' outlines' strands
+    left on the torso go to the arms too (:func:`outline_strands_to_arms`)."""
     f = _frame(joints, labels.shape)
+    return outline_strands_to_arms(_sleeve_flaps_to_arms(labels, joints, f, image), image, f.sw)
+
+
+def _sleeve_flaps_to_arms(labels: np.ndarray, joints: np.ndarray, f: _Frame, image: np.ndarray) -> np.ndarray:
+    """:func:`sleeves_off_torso` but the drawn outline's strands, in the body's frame ``f``."""
     torso = labels == PARTS.index("torso")
     outside = torso & ~torso_envelope(labels, joints, f)[0] & (f.level >= 0)
     if not outside.any():
@@ -199,3 +207,49 @@ def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray)
     specks = np.isin(pieces, small[small > 0])
     result[specks] = labels[specks]
     return result
+
+
+STRAND_WIDTH = 2 * LINE_WIDTH  # (shoulder widths) a piece of the body layer thinner than this is a strand
+OUTLINE_REACH = 2 * LINE_WIDTH  # (shoulder widths) an arm's drawn outline lies this near the arm's inside
+WEDGE = 0.1  # (shoulder widths) a piece of an upper arm beyond its outline smaller than this squared is the torso's
+
+
+def outline_strands_to_arms(labels: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """Part labels with the ends of drawn outlines at the arms' roots on the layer they outline.
+
+    In drawn art the dark line along an arm's underside runs on into the armpit, and the torso's line along
+    its shoulder's top meets the arm's outline: labelled by distance, the first went to the torso and the
+    second to the arm, and once the arm moved they stood out of the body's sides as thin dark strands and off
+    the arm's top as spikes (the fox). An arm's outline is what lies within OUTLINE_REACH of the arm's inside
+    (its pixels off the drawn lines): the torso's pieces thinner than STRAND_WIDTH touching an arm go to the arm
+    within that reach, and the upper arm's pixels beyond it, in small pieces (WEDGE) touching the torso, to the
+    torso (an arm drawn all in lines, with no inside of its own, is not cut up). Only
+    for drawn art (``outlines.drawn_lines``): a photograph's labels stay exactly as they are."""
+    figure = labels >= 0
+    line = drawn_lines(image, figure, shoulder_width)
+    if line is None:
+        return labels
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
+    inside = arm & ~cv2.dilate(line.astype(np.uint8), None).astype(bool)
+    if not inside.any():
+        return labels
+    far, (iy, ix) = ndimage.distance_transform_edt(~inside, return_indices=True)
+    outline = far <= OUTLINE_REACH * shoulder_width
+    out = labels.copy()
+    # the torso's top line where it meets the arm: the upper arm's beyond its outline
+    torso = labels == PARTS.index("torso")
+    touch = cv2.dilate(torso.astype(np.uint8), None).astype(bool)
+    uppers = np.isin(labels, [PARTS.index(ARM_PARTS[side][0]) for side in ARM_PARTS])
+    _, pieces, stats, _ = cv2.connectedComponentsWithStats((uppers & ~outline).astype(np.uint8), connectivity=8)
+    wedges = 1 + np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] < (WEDGE * shoulder_width) ** 2)
+    out[np.isin(pieces, np.intersect1d(wedges, pieces[touch & (pieces > 0)]))] = PARTS.index("torso")
+    # the arm's line on into the armpit: the torso's thin pieces by the arm, as far as its outline reaches
+    layer = np.where(figure, LAYER_OF_PART[np.clip(out, 0, None)], -1)
+    body = (layer == LAYER_NAMES.index("body")).astype(np.uint8)
+    r = max(1, round(STRAND_WIDTH * shoulder_width / 2))
+    thin = (out == PARTS.index("torso")) & ~cv2.morphologyEx(body, cv2.MORPH_OPEN, disc(r)).astype(bool) & outline
+    _, pieces = cv2.connectedComponents(thin.astype(np.uint8), connectivity=8)
+    keep = np.unique(pieces[cv2.dilate(arm.astype(np.uint8), None).astype(bool) & thin])
+    strands = np.isin(pieces, keep[keep > 0])
+    out[strands] = labels[iy[strands], ix[strands]]
+    return out
