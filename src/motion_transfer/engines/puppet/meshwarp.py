@@ -104,7 +104,7 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     ranks = paint_ranks(((posed - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn], np.full(K, hw), np.full(K, hh),
                         np.zeros(K, np.int64), hh * hw)
     coef = np.empty((K + 1, 6), np.float32)  # by rank; the last row (taken by rank -1) where no triangle lands
-    coef[:K] = inverse_affines(posed[drawn].astype(np.float64), rest[drawn].astype(np.float64))
+    coef[:K] = inverse_affines(posed[drawn], rest[drawn])  # (it reads them as float64 rows itself)
     coef[K] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
     c = np.take(coef, ranks.reshape(hh, hw), axis=0)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
