@@ -29,7 +29,7 @@ from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNER
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
 # a layer's box is sampled and blended in this many bands of rows, each only as wide as the mesh reaches there (more
 # bands fit a slanted limb closer, but each costs six more calls)
-BANDS = 4
+BANDS = 8
 
 
 def _length(v: np.ndarray) -> float:
@@ -422,8 +422,9 @@ class Renderer:
         F = self.map_step
         hw, hh = (x1 - x0 + F - 1) // F + 1, (y1 - y0 + F - 1) // F + 1
         drawn = tris[order]
-        return _Plan(layer=layer, box=(x0, y0, x1, y1), grid=(hh, hw), order=order, posed=pv[drawn],
-                     corners=((pv - np.array([x0, y0]) - (F - 1) / 2.0) / F)[drawn],
+        posed = pv[drawn]  # (the grid's corners from these: gathering them again cost more than the arithmetic)
+        return _Plan(layer=layer, box=(x0, y0, x1, y1), grid=(hh, hw), order=order, posed=posed,
+                     corners=(posed - np.array([x0, y0]) - (F - 1) / 2.0) / F,
                      texture=self._tex_xy[layer.name][drawn])
 
     def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
