@@ -29,7 +29,7 @@ from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNER
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
 # a layer's box is sampled and blended in this many bands of rows, each only as wide as the mesh reaches there (more
 # bands fit a slanted limb closer, but each costs six more calls)
-BANDS = 8
+BANDS = 4
 
 
 def _length(v: np.ndarray) -> float:
