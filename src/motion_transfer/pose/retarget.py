@@ -706,8 +706,8 @@ def _feet(out: np.ndarray, ext: np.ndarray, vis: np.ndarray, spine_px: np.ndarra
             offsets[a:b] = out[a, foot_j].mean(axis=0) - out[a:b, foot_j].mean(axis=1)
             # fade the correction out after the contact ends (not into the next contact)
             i = np.arange(1, blend + 1)
-            i = i[:np.argmax(np.append(b - 1 + i >= T, True) | np.append(planted[np.minimum(b - 1 + i, T - 1), s],
-                                                                          True))]
+            stop = (b - 1 + i >= T) | planted[np.minimum(b - 1 + i, T - 1), s]  # past the clip, or the next contact
+            i = i[:np.argmax(np.append(stop, True))]
             offsets[b - 1 + i] = offsets[b - 1] * (1 - i / (blend + 1))[:, None]
         ts = np.flatnonzero(np.abs(offsets).sum(axis=1) > 1e-3)
         new_knee, new_ankle = two_bone_ik(out[ts, hip], out[ts, knee], out[ts, ankle], out[ts, ankle] + offsets[ts])
