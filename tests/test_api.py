@@ -80,11 +80,49 @@ def test_the_rig_is_made_while_the_preflight_still_looks_at_the_video(media, mon
     assert result.timings["rig"] >= 0.0
 
 
-def test_a_run_refused_after_the_figure_was_found_stops_its_rig(media, monkeypatch):
-    """The rig started from the preflight is stopped, and its thread gone, when the run is refused after all."""
+def test_the_pose_track_is_made_beside_the_preflight_and_its_progress_relayed(media, monkeypatch):
+    """The motion's pose track needs only the video: it starts with the rig, while the preflight still looks at
+    the video (which here waits, unbounded by any clock of ours, until tracking has started); its progress is
+    shown afterwards, from the caller's thread, up to the whole clip."""
     import threading
 
+    from motion_transfer import preflight
     from motion_transfer.engines.puppet import engine
+
+    folder, image, video, clip = media
+    tracking, threads = threading.Event(), []
+    real_motion, real_analysis = engine.load_motion, preflight.video_analysis
+
+    def load_motion(*args, **kwargs):
+        tracking.set()
+        threads.append(threading.current_thread().name)
+        return real_motion(*args, **kwargs)
+
+    def video_analysis(*args, **kwargs):
+        seen_in_time = tracking.wait(120.0)  # old code: tracking only starts after the preflight
+        return real_analysis(*args, **kwargs) if seen_in_time else pytest.fail("no tracking beside the preflight")
+
+    reports = []
+
+    def progress(stage, done, total):
+        reports.append((stage, done, total, threading.current_thread() is threading.main_thread()))
+
+    monkeypatch.setattr(engine, "load_motion", load_motion)
+    monkeypatch.setattr(preflight, "video_analysis", video_analysis)
+    result = transfer(image, video, folder / "tracked.mp4", use_cache=False, progress=progress)
+    assert threads == ["puppet-pose"] and result.frames == len(clip)
+    pose = [r for r in reports if r[0] == "pose"]
+    assert pose and pose[-1][1] == pose[-1][2] == len(clip) and all(r[3] for r in pose)
+
+
+def test_a_run_refused_after_the_figure_was_found_stops_its_rig_and_tracking(media, monkeypatch):
+    """The rig and the pose track started from the preflight are stopped, and their threads gone, when the run
+    is refused after all (the tracking here would go on for a minute unless stopped)."""
+    import threading
+    import time
+
+    from motion_transfer.engines.puppet import engine
+    from motion_transfer.errors import EngineError
 
     folder, image, video, clip = media
     jobs = []
@@ -94,10 +132,20 @@ def test_a_run_refused_after_the_figure_was_found_stops_its_rig(media, monkeypat
         jobs.append(real_begin(self, request, figure))
         return jobs[-1]
 
+    def endless_tracking(request, settings, progress=None):
+        for i in range(6000):
+            progress("pose", i, 6000)
+            time.sleep(0.01)
+        return clip.to_track()
+
     monkeypatch.setattr(engine.PuppetEngine, "begin", begin)
+    monkeypatch.setattr(engine, "load_motion", endless_tracking)
     monkeypatch.setattr(outputs.shutil, "disk_usage", lambda path: SimpleNamespace(free=1_000_000))
     with pytest.raises(InputError) as err:
-        transfer(image, video, folder / "refused.mp4", pose_track=clip.to_track())
+        transfer(image, video, folder / "refused.mp4")
     assert err.value.code == "output_no_space"
-    assert len(jobs) == 1 and not jobs[0]._thread.is_alive()
-    assert "puppet-rig" not in [t.name for t in threading.enumerate()]
+    assert len(jobs) == 1
+    assert not jobs[0].rig._thread.is_alive() and not jobs[0].motion._thread.is_alive()
+    assert isinstance(jobs[0].motion._error, EngineError)  # stopped, not finished
+    names = [t.name for t in threading.enumerate()]
+    assert "puppet-rig" not in names and "puppet-pose" not in names

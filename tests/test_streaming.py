@@ -13,7 +13,7 @@ from motion_transfer.engines.puppet.worker import can_fork
 from motion_transfer.errors import EngineError, InputError
 from motion_transfer.request import Request
 from motion_transfer.samples import make_character, make_clip
-from motion_transfer.stages import prefetch, run_all
+from motion_transfer.stages import Job, prefetch, run_all
 
 
 # ------------------------------------------------------------------------------------------------ prefetch
@@ -101,6 +101,69 @@ def test_a_cancel_raised_by_poll_stops_every_job():
         run_all([_waiting(stopped), _waiting(stopped)], poll=poll, interval=0.01)
     assert stopped == [1, 1]
     assert threading.active_count() == before
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _counting(to: int, gate: threading.Event | None = None):
+    """Work that reports its count up to ``to`` (after ``gate`` opens) and returns it."""
+    def work(progress):
+        for i in range(to + 1):
+            if gate is not None:
+                gate.wait(30.0)
+            progress("count", i, to)
+        return to
+    return work
+
+
+def test_a_job_works_beside_its_caller_and_relays_its_progress_when_asked():
+    gate, seen = threading.Event(), []
+    job = Job(_counting(50, gate), name="counting", stopped=_Stopped)
+    assert job._thread.is_alive()  # started before anyone asked for its result
+    gate.set()
+    assert job.result(lambda *report: seen.append((*report, threading.current_thread().name))) == 50
+    assert seen and seen[-1] == ("count", 50, 50, threading.current_thread().name)
+    assert [s[1] for s in seen] == sorted(s[1] for s in seen)  # in order, none repeated
+    assert len({s[1] for s in seen}) == len(seen)
+
+
+def test_a_jobs_error_is_raised_by_result():
+    def failing(progress):
+        raise InputError("no frames")
+
+    job = Job(failing, name="failing", stopped=_Stopped)
+    with pytest.raises(InputError, match="no frames"):
+        job.result()
+
+
+def test_cancel_stops_a_job_at_its_next_progress_call():
+    def endless(progress):
+        while True:
+            progress("endless", 0, 1)
+            time.sleep(0.005)
+
+    before = threading.active_count()
+    job = Job(endless, name="endless", stopped=_Stopped)
+    job.cancel()
+    assert isinstance(job._error, _Stopped) and threading.active_count() == before
+
+
+def test_a_progress_callback_that_raises_stops_the_job():
+    def endless(progress):
+        while True:
+            progress("endless", 0, 1)
+            time.sleep(0.005)
+
+    def cancel(*report):
+        raise KeyboardInterrupt
+
+    before = threading.active_count()
+    job = Job(endless, name="endless", stopped=_Stopped)
+    with pytest.raises(KeyboardInterrupt):
+        job.result(cancel, interval=0.01)
+    assert isinstance(job._error, _Stopped) and threading.active_count() == before
 
 
 # ------------------------------------------------------------------------------------------------ engine

@@ -56,8 +56,8 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     Rules and preflight run first; any error-level finding raises :class:`PreflightError` before work starts,
     and warnings travel in ``Result.findings`` (``on_findings`` sees them before the engine runs).
     Engine-specific settings (``model``, ``video_url``, ``detach``, ``yes`` ... for kling) go in ``options``.
-    An engine with a ``begin(request, figure)`` method starts its work on the character from the preflight, as
-    soon as the image's figure is found, and gets what ``begin`` returned (unless None) in ``run(..., begun=...)``;
+    An engine with a ``begin(request, figure)`` method starts the work that needs no preflight answer (the
+    puppet's rig and pose track) from the preflight, as soon as the image's figure is found, and gets what ``begin`` returned (unless None) in ``run(..., begun=...)``;
     a run refused after that calls its ``cancel()``.
     """
     from .engines.base import get_engine
@@ -71,8 +71,8 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     if hasattr(engine_impl, "ready"):  # weights, GPU, keys: reported before any work
         engine_impl.ready(request)
     t0 = time.perf_counter()
-    # an engine that works on the character alone (the puppet's rig) starts it once the preflight has found the
-    # figure, beside the preflight's look at the video; a refused run stops it
+    # an engine's work that needs no preflight answer (the puppet's rig and pose track) starts once the preflight
+    # has found the figure, beside the preflight's look at the video; a refused run stops it
     begun: list = []
 
     def on_figure(figure) -> None:

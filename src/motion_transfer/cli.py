@@ -9,7 +9,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from . import __version__, cli_json
 from .cli_cache import add_no_cache, run_cache
@@ -62,6 +62,12 @@ class BarProgress:
         self.bar.update(done - self.bar.n)
         if done >= total:
             self.close()
+
+    def say(self, text: str) -> None:
+        """A message for the user during a run, on the bars' copy of stderr: fd 2 itself may be muted then (a
+        pose tracker started beside the preflight mutes it while the preflight's warnings are printed)."""
+        self.close()
+        print(text, file=self.stream or sys.stderr)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -235,10 +241,13 @@ def cmd_check(args, progress: BarProgress) -> int:
     return 0 if report.ok else 2
 
 
-def _print_warnings(report) -> None:
-    shown = [f for f in report.findings if f.severity != "error"]
-    if shown:
-        print(format_findings(shown), file=sys.stderr)
+def _warner(progress: BarProgress) -> Callable[[object], None]:
+    """``on_findings`` for a run: its warnings printed where the user sees them."""
+    def warn(report) -> None:
+        shown = [f for f in report.findings if f.severity != "error"]
+        if shown:
+            progress.say(format_findings(shown))
+    return warn
 
 
 def cmd_run(args, progress: BarProgress) -> int:
@@ -253,7 +262,7 @@ def cmd_run(args, progress: BarProgress) -> int:
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
-                      on_findings=None if args.json else _print_warnings, confirm=_confirm_cost, **options)
+                      on_findings=None if args.json else _warner(progress), confirm=_confirm_cost, **options)
     progress.close()
     if args.json:
         cli_json.emit(cli_json.success(result.to_dict()))
@@ -360,7 +369,7 @@ def cmd_demo(args, progress: BarProgress) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         image, video = make_demo_inputs(folder, seconds=args.seconds, size=(720, 960))
         result = transfer(image, video, args.output, tier=args.tier, compare=args.compare, progress=progress,
-                          on_findings=None if args.json else _print_warnings)
+                          on_findings=None if args.json else _warner(progress))
     progress.close()
     if args.json:
         cli_json.emit(cli_json.success(result.to_dict()))

@@ -4,7 +4,7 @@ Decoding (libav), pose inference (MediaPipe), drawing (OpenCV, numpy) and encodi
 while they work, so running them as concurrent stages keeps both cores of a small machine busy, and the bounded
 queues keep memory flat however long the clip. ``prefetch`` runs a producer (any iterator) on its own thread;
 ``media.encoder.ThreadedEncoder`` is the consuming end; ``run_all`` runs independent jobs (pieces of a clip)
-side by side and waits for them all.
+side by side and waits for them all; ``Job`` runs one piece of work beside whatever its caller does next.
 
 Errors and cancellation travel both ways without hanging: an exception in a producer is re-raised in the
 consumer at the item where it happened; a consumer that stops early (an error, Ctrl-C, ComfyUI's cancel raised
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
@@ -153,3 +154,69 @@ def run_all(jobs: Sequence[Callable[[threading.Event], T]], *, name: str = "job"
     if errors:
         raise errors[0]
     return results
+
+
+class Job(Generic[T]):
+    """``work(progress)`` on a thread of its own from the moment the job is made, beside whatever the caller does
+    next (a run's rig and its pose tracking, started while the preflight still looks at the inputs).
+
+    Its progress calls are kept, not shown: bars of work done beside other work would interleave with that work's
+    bars. :meth:`result` waits for it and relays what it reported to the caller's progress meanwhile (on the
+    caller's thread, so a progress callback that raises, as a cancel does, stops the job and raises there);
+    :meth:`cancel` makes the job's next progress call raise ``stopped()`` and waits for its thread. ``started``
+    and ``finished`` are its perf_counter times."""
+
+    def __init__(self, work: Callable[[Callable[[str, int, int], None]], T], *, name: str,
+                 stopped: Callable[[], BaseException]) -> None:
+        self._stop = threading.Event()
+        self._stopped = stopped
+        self._lock = threading.Lock()
+        self._latest: dict[str, tuple[int, int]] = {}  # stage -> (done, total), in the order first reported
+        self._relayed: dict[str, tuple[int, int]] = {}
+        self._result: T | None = None
+        self._error: BaseException | None = None
+        self.started = time.perf_counter()
+        self.finished = self.started
+        self._thread = threading.Thread(target=self._run, args=(work,), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[Callable[[str, int, int], None]], T]) -> None:
+        try:
+            self._result = work(self._progress)
+        except BaseException as exc:  # re-raised by result(), in the caller's thread
+            self._error = exc
+        self.finished = time.perf_counter()
+
+    def _progress(self, stage: str, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise self._stopped()
+        with self._lock:
+            self._latest[stage] = (done, total)
+
+    def _relay(self, progress: Callable[[str, int, int], None]) -> None:
+        with self._lock:
+            fresh = [(stage, at) for stage, at in self._latest.items() if self._relayed.get(stage) != at]
+            self._relayed.update(fresh)
+        for stage, (done, total) in fresh:
+            progress(stage, done, total)
+
+    def result(self, progress: Callable[[str, int, int], None] | None = None, interval: float = 0.1) -> T:
+        """The work's result once it is done (its error raised here); ``progress`` sees its reports meanwhile."""
+        try:
+            while self._thread.is_alive():
+                self._thread.join(interval)
+                if progress is not None:
+                    self._relay(progress)
+            if progress is not None:
+                self._relay(progress)
+        except BaseException:
+            self.cancel()
+            raise
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop the work at its next progress call and wait for its thread (no thread outlives the caller's run)."""
+        self._stop.set()
+        self._thread.join()

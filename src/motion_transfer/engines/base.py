@@ -29,8 +29,9 @@ class Engine(Protocol):
 
     An engine may also define ``ready(request)``: the quick checks of what it needs (model weights, a GPU, keys),
     which ``transfer()`` runs before the preflight so such a problem is reported before any work; and
-    ``begin(request, figure)``: work on the character alone, started from the preflight once the image's figure is
-    found (returns a job with ``cancel()``, handed to ``run(..., begun=job)``, or None).
+    ``begin(request, figure)``: work that needs no preflight answer (a rig, a pose track), started from the
+    preflight once the image's figure is found (returns a job with ``cancel()``, handed to ``run(..., begun=job)``,
+    or None).
     """
 
     name: str

@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import queue
-import threading
 import time
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,7 +27,7 @@ from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
 from ...request import TIER_SHORT_SIDE, Progress, Request, Result
-from ...stages import prefetch
+from ...stages import Job, prefetch
 from .background import backgrounds, is_still
 from .camera import track_camera
 from .character import STEPS, rig_character
@@ -70,34 +69,37 @@ class PuppetEngine:
 
     name = "puppet"
 
-    def begin(self, request: Request, figure: Figure | None) -> CharacterJob | None:
-        """Start rigging the character as soon as the preflight has found its figure (``transfer()`` calls this
-        from the preflight): the rig needs nothing of the video, so it is made while the preflight still looks
-        at the video, on the core that look leaves idle. Hand the job to :meth:`run` as ``begun``. None (nothing
-        started) without a figure or a rig file: the preflight is about to refuse the run."""
+    def begin(self, request: Request, figure: Figure | None) -> Begun | None:
+        """Start rigging the character and tracking the motion as soon as the preflight has found the figure
+        (``transfer()`` calls this from the preflight): neither needs the preflight's answer, so both run while
+        the preflight still looks at the video, and a refused run stops them. Hand the result to :meth:`run` as
+        ``begun``. None (nothing started) without a figure or a rig file: the preflight is about to refuse."""
         if figure is None and request.rig is None:
             return None
-        return CharacterJob(request, Settings.from_request(request), figure)
+        return Begun.start(request, Settings.from_request(request), figure)
 
     def run(self, request: Request, report: Report | None = None, progress: Progress | None = None, *,
-            begun: CharacterJob | None = None) -> Result:
-        """Make ``request.output``; ``begun``: the rig already being made (:meth:`begin`), else it starts here."""
+            begun: Begun | None = None) -> Result:
+        """Make ``request.output``; ``begun``: the rig and pose track already being made (:meth:`begin`), else
+        they start here."""
         settings = Settings.from_request(request)
         timings: dict[str, float] = {}
-        # the character is analysed on a second thread while the video is tracked: pose tracking leaves part of
-        # a two-core machine idle (its progress is reported when it is done, so the bars do not interleave)
-        job = begun if begun is not None else CharacterJob(request, settings,
+        # the character is rigged on a thread of its own while the video is tracked: pose tracking leaves part of
+        # a two-core machine idle (the rig's progress is reported when it is done, so the bars do not interleave)
+        jobs = begun if begun is not None else Begun.start(request, settings,
                                                            report.figure if report is not None else None)
         t0 = time.perf_counter()
         try:
-            track = load_motion(request, settings, progress)
-            timings["pose"] = time.perf_counter() - t0  # its own time: a cached track takes milliseconds
+            track = jobs.motion.result(progress)
+            # the track's seconds from here on: what it spent beside the preflight is in the preflight's, and a
+            # cached track takes milliseconds
+            timings["pose"] = time.perf_counter() - t0
+            rig = jobs.rig.result()
         except BaseException:
-            job.cancel()
+            jobs.cancel()
             raise
-        rig = job.result()
         # the rig's seconds from here on (what it spent beside the preflight is hidden in the preflight's)
-        timings["rig"] = max(0.0, job.finished - max(job.started, t0))
+        timings["rig"] = max(0.0, jobs.rig.finished - max(jobs.rig.started, t0))
         if progress:
             progress("rig", STEPS, STEPS)
         same_skeleton_source(rig, track, request.video)
@@ -173,46 +175,34 @@ class PuppetEngine:
 # ------------------------------------------------------------------------------------------------ stages
 
 
-class CharacterJob:
-    """The character's rig (:func:`load_character`), made on a thread of its own from the moment it is started,
-    beside whatever the caller does next (the preflight's look at the video, the pose tracking).
+@dataclasses.dataclass
+class Begun:
+    """A run's work that needs no preflight answer, started as soon as the preflight has found the figure: the
+    character's rig and the motion's pose track, each on its own thread (:class:`~motion_transfer.stages.Job`).
 
-    A fresh thread per rig: OpenCV's random generator (GrabCut's) is per thread, so a rig made on a new thread
-    is the same however the run was scheduled. :meth:`result` waits for it and raises its error there;
-    :meth:`cancel` stops it at its next step and waits for it (the run was refused, or failed elsewhere)."""
+    A fresh thread per rig: OpenCV's random generator (GrabCut's) is per thread, so a rig made on a new thread is
+    the same however the run was scheduled. The pose track needs only the video: started beside the preflight's
+    look at the video, it fills the moments a core would wait (models loading, the image's pose, the rig's serial
+    steps) instead of starting after them."""
 
-    def __init__(self, request: Request, settings: Settings, figure: Figure | None) -> None:
-        self._stop = threading.Event()
-        self._rig: Rig | None = None
-        self._error: BaseException | None = None
-        self.started = time.perf_counter()
-        self.finished = self.started
-        self._thread = threading.Thread(target=self._make, args=(request, settings, figure), name="puppet-rig",
-                                        daemon=True)
-        self._thread.start()
+    rig: Job[Rig]
+    motion: Job[PoseTrack]
 
-    def _make(self, request: Request, settings: Settings, figure: Figure | None) -> None:
-        try:
-            self._rig = load_character(request, settings, figure, progress=self._stopping)
-        except BaseException as exc:  # re-raised by result(), in the caller's thread
-            self._error = exc
-        self.finished = time.perf_counter()
+    @classmethod
+    def start(cls, request: Request, settings: Settings, figure: Figure | None) -> "Begun":
+        def stopped() -> EngineError:
+            return EngineError("the run was stopped before it went ahead.")
 
-    def _stopping(self, *_) -> None:
-        if self._stop.is_set():
-            raise EngineError("the character's rig was stopped: the run did not go ahead.")
-
-    def result(self) -> Rig:
-        """The rig, once made (its error raised here)."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._rig
+        rig = Job(lambda progress: load_character(request, settings, figure, progress), name="puppet-rig",
+                  stopped=stopped)
+        motion = Job(lambda progress: load_motion(request, settings, progress), name="puppet-pose",
+                     stopped=stopped)
+        return cls(rig, motion)
 
     def cancel(self) -> None:
-        """Stop the rig at its next step and wait for its thread (no thread outlives a refused run)."""
-        self._stop.set()
-        self._thread.join()
+        """Stop both at their next step and wait for their threads (the run was refused, or failed elsewhere)."""
+        self.rig.cancel()
+        self.motion.cancel()
 
 
 def load_character(request: Request, settings: Settings, figure: Figure | None = None,
