@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .skeleton import J
+from .skeleton import J, shoulder_span
 
 ANALYSIS_LONG_SIDE = 512  # the picture is read at this size: outlines of one or two pixels survive, grain less
 CANNY = (30, 80)  # edge thresholds (OpenCV's Canny, the colour channels' strongest gradient)
@@ -108,7 +108,7 @@ def fit_elbows(image: np.ndarray, mask: np.ndarray, joints: np.ndarray) -> np.nd
     j = out * s
     if not np.isfinite(j[[J["left_shoulder"], J["right_shoulder"]]]).all():
         return out
-    sw = float(np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]]))
+    sw = shoulder_span(j)
     mid = j[[J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]]].mean(axis=0)
     for side in ("left", "right"):
         sh, el, wr = (j[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))

@@ -4,6 +4,8 @@ Left/right are the *subject's* left and right, as in both MediaPipe and OpenPose
 """
 from __future__ import annotations
 
+import numpy as np
+
 BODY_JOINTS: tuple[str, ...] = (
     "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye", "right_eye_outer",
     "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder", "right_shoulder", "left_elbow",
@@ -15,6 +17,13 @@ J = {name: i for i, name in enumerate(BODY_JOINTS)}
 NUM_BODY = 33
 NUM_HAND = 21
 NUM_FACE = 468
+
+
+def shoulder_span(joints: np.ndarray, least: float = 0.0) -> float:
+    """The distance between the shoulder joints of one body's joints [33+, d]: the body's width, the unit most of
+    the puppet's sizes are given in; at least ``least`` (a floor where shoulders that coincide would divide by
+    zero)."""
+    return max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), least)
 
 # Bones drawn for a MediaPipe-layout body (head, torso, limbs, feet).
 BODY_BONES: tuple[tuple[int, int], ...] = (

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
 from .background import remove_character
 from .envelope import sleeves_off_torso
@@ -55,7 +55,7 @@ def _patch_lab(image: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
 
 def _looks_like_face(image: np.ndarray, joints: np.ndarray, side: str) -> bool:
     """The hand's place has the face's colour: a bare hand the hand model missed, not one in a pocket."""
-    sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+    sw = shoulder_span(joints)
     r = max(2, int(0.05 * sw))
     tip = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     return float(np.linalg.norm(_patch_lab(image, tip, r) - _patch_lab(image, joints[J["nose"]], r))) < 25.0

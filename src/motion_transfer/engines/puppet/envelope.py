@@ -17,7 +17,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .model import ARM_PARTS, FACING, LAYER_NAMES, LAYER_OF_PART, LAYERS, PARTS
 from .morphology import disc
 from .outlines import LINE_WIDTH, drawn_lines
@@ -68,7 +68,7 @@ def _frame(joints: np.ndarray, shape: tuple[int, int]) -> _Frame:
     dx, dy = px - ext[MS][0], py - ext[MS][1]
     shoulders = {name: s * float((joints[J[f"{name}_shoulder"], :2] - ext[MS]) @ across)
                  for name, s in SIGNS.items()}
-    sw = max(float(np.linalg.norm(joints[J["left_shoulder"], :2] - joints[J["right_shoulder"], :2])), 1.0)
+    sw = shoulder_span(joints[:, :2], 1.0)
     return _Frame(dx * down[0] + dy * down[1], dx * across[0] + dy * across[1], shoulders, spine, sw)
 
 

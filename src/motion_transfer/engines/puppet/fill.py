@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
 from .envelope import torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -170,7 +170,7 @@ def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
     quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away), or of
     an arm hanging along a side view's body (:func:`_along_side_view`)."""
-    sw = _shoulder_width(joints)
+    sw = shoulder_span(joints, 1.0)
     # the gloves' closings (a third of this function's time where a hand is large) run on a second thread beside
     # the rest: the body layer waits for this, with the layers beside it long done
     with ThreadPoolExecutor(1, thread_name_prefix="rig-gloves") as pool:
@@ -226,7 +226,7 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
     side view; only what lay inside it was painted in, and once the arm swung forward the body behind it ended
     in a straight cut, the wall showing beside it (TikTok clip 1)."""
     out = np.zeros(labels.shape, bool)
-    if _shoulder_width(joints) >= FACING * spine:
+    if shoulder_span(joints, 1.0) >= FACING * spine:
         return out
     ext = extend(joints)
     down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
@@ -417,10 +417,6 @@ BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
 
 
-def _shoulder_width(joints: np.ndarray) -> float:
-    return max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), 1.0)
-
-
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
@@ -449,7 +445,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
-    width = max(_shoulder_width(joints), SIDE_DEPTH * spine)
+    width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
     centres = _without_blends(torso_colours(lab[source]), lab, source, arms, width)
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
@@ -457,7 +453,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
     dists = np.stack([lab_distance(lab, c) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
-    sw = _shoulder_width(joints)
+    sw = shoulder_span(joints, 1.0)
     stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
@@ -1035,7 +1031,7 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= BRIDGE_PIECE * own.sum()]
     if len(big) < 2:
         return image, empty
-    sw = _shoulder_width(joints)
+    sw = shoulder_span(joints, 1.0)
     H, W = labels.shape
     # work on a box around the arm's bones and its pixels
     ys, xs = np.nonzero(own)
@@ -1122,7 +1118,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     edge[y0:y0 + h, x0:x0 + 2] |= wrist[0] < x0
     if (own & edge).sum() < 3:
         return None
-    sw = _shoulder_width(joints)
+    sw = shoulder_span(joints, 1.0)
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -1204,7 +1200,7 @@ def hand_rows(joints: np.ndarray, height: int) -> int:
     reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
     fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most ``height`` rows: the pose
     model's guess of a wrist far outside the image is no reason to pad it without end."""
-    reach = HAND_LENGTH * _shoulder_width(joints)
+    reach = HAND_LENGTH * shoulder_span(joints, 1.0)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     return int(np.clip(np.ceil(low + reach + 2 - height), 0, height))
 

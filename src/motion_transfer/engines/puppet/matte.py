@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.silhouette import border_alpha
-from ...pose.skeleton import BODY_BONES, J
+from ...pose.skeleton import BODY_BONES, shoulder_span
 from .model import torso_quad
 from .morphology import disc, grow_box
 
@@ -159,7 +159,7 @@ def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.n
         bordering = pool.submit(_border_mask, image, seeds)
         hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
         if hard_seg is not None:  # (GrabCut releases the GIL too)
-            sw = float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]]))
+            sw = shoulder_span(joints)
             hard_seg = without_backdrop(hard_seg, image, seeds, max(sw, 0.05 * max(h, w)))
         border, hard_b = bordering.result()
     source = "segmentation"

@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .extras import fill_hidden_drape
 from .cap import cap_rows, top_cap
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
@@ -129,7 +129,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     ms, mh, hc = ext[33], ext[34], ext[35]
     bones = LAYER_BONES[layer]
     n = len(verts)
-    sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
+    sw = shoulder_span(ext, 1.0)
     if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
@@ -191,7 +191,7 @@ def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.nda
     lab = labels[y0:y1, x0:x1][iy[yi - y0, xi - x0], ix[yi - y0, xi - x0]]
     vert_bone = 1 + np.array([part_ids.index(v) for v in lab], np.int64)
     ext = extend(joints.astype(np.float64))
-    sw = max(float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]])), 1.0)
+    sw = shoulder_span(ext, 1.0)
     tb = vert_bone[tris]  # [M, 3]
     lo, hi = tb.min(axis=1), tb.max(axis=1)
     keep = hi - lo <= 1

@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
@@ -80,7 +80,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     # shorter than half the spine: the shoulders overlap) three quarters of the spine
     spine = float(np.linalg.norm((jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2 -
                                  (jj[J["left_hip"]] + jj[J["right_hip"]]) / 2))
-    sw = max(float(np.linalg.norm(jj[J["left_shoulder"]] - jj[J["right_shoulder"]])), 2.0)
+    sw = shoulder_span(jj, 2.0)
     if sw < 0.5 * spine:
         sw = 0.75 * spine
     # torso: signed distance to the shoulder-hip quadrilateral; inside, a limb within its own radius wins

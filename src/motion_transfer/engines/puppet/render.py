@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from ...pose.retarget import HC, MH, MS, VIS_MIN, extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
@@ -294,7 +294,7 @@ class Renderer:
         self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh,
                                 behind=arms_behind(rig.visibility))
         self._kernel = np.ones((3, 3), np.uint8)
-        self._shoulders = float(np.linalg.norm(self.rest[J["left_shoulder"]] - self.rest[J["right_shoulder"]]))
+        self._shoulders = shoulder_span(self.rest)
         self._vh = {}
         self._tex_xy = {}
         self._bend = {}
