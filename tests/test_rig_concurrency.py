@@ -6,7 +6,7 @@ import numpy as np
 
 from motion_transfer.engines.puppet import fill, matte
 from motion_transfer.engines.puppet.model import PARTS
-from motion_transfer.pose.skeleton import J
+from motion_transfer.pose.skeleton import J, shoulder_span
 
 
 def _threads_of(monkeypatch, module, name: str) -> list[int]:
@@ -70,5 +70,5 @@ def test_the_gloves_closings_run_beside_the_rest_of_the_hidden_torso(monkeypatch
     threads = _threads_of(monkeypatch, fill, "_behind_gloves")
     hidden = fill.hidden_torso(labels, joints)
     assert threads and threads[0] != threading.get_ident()
-    behind = fill._behind_gloves(labels, fill._shoulder_width(joints), joints)
+    behind = fill._behind_gloves(labels, shoulder_span(joints, 1.0), joints)
     assert behind.any() and (hidden >= behind).all()
