@@ -573,3 +573,67 @@ def test_a_strand_of_hair_down_the_chest_beside_a_sleeve_is_left_as_it_is():
     along = cv2.dilate(strand, None).astype(bool) & (np.arange(h)[:, None] > 110) & (arm == 0)
     changed = np.abs(out.astype(int) - image.astype(int))[along].sum(axis=1) > 30
     assert changed.mean() < 0.02, f"{changed.sum()} of the strand's {along.sum()} pixels painted over"
+
+
+def _far_arm_hidden(tmp_path):
+    """A person whose left arm hangs behind the body (the image shows none of it) and whose right arm the image's
+    bottom edge cuts below the elbow (its hand drawn on past the edge), rigged from its true joints with the
+    left elbow and hand unseen: the image and its rig."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.rig import rig_document, save_rig_json
+    from motion_transfer.samples.mannequin import character_pose, render_mannequin
+
+    clip = character_pose("a-pose", size=(360, 480))
+    joints = clip.joints[0].copy()
+    ls, lh, rs = (joints[J[k]] for k in ("left_shoulder", "left_hip", "right_shoulder"))
+    hidden = ("elbow", "wrist", "index", "pinky", "thumb")
+    for k, t in zip(hidden, (0.45, 0.8, 0.9, 0.9, 0.88)):
+        joints[J[f"left_{k}"], :2] = (ls[0] - 0.35 * (ls[0] - rs[0]), ls[1] + t * (lh[1] - ls[1]))
+        joints[J[f"left_{k}"], 2] = ls[2] + 200.0  # behind the torso
+    image = render_mannequin(joints, clip.size, style="person", scale=clip.scale)
+    el, wr = joints[J["right_elbow"]], joints[J["right_wrist"]]
+    image = np.ascontiguousarray(image[:int(el[1] + 0.7 * (wr[1] - el[1]))])
+    seen = np.ones(33)
+    seen[[J[f"left_{k}"] for k in hidden]] = 0.0
+    rig_path = save_rig_json(rig_document(joints[:, :2], seen, image.shape[1], image.shape[0], source="user"),
+                             tmp_path / "rig.json")
+    return image, rig_character(image, rig_path)
+
+
+def test_an_arm_hidden_behind_the_body_is_drawn_from_its_twin_cut_by_the_border(tmp_path):
+    """The far arm the body hides comes out, in the motion, beside the body: it is drawn as the other arm's
+    mirror image (that arm's sleeve and skin), though the image's bottom edge cuts the other arm (its forearm
+    and hand drawn on past the edge); and only while the actor's arm is seen (hidden, the stand-in is not
+    drawn, not even beside the body)."""
+    from motion_transfer.engines.puppet import Renderer
+
+    image, rig = _far_arm_hidden(tmp_path)
+    assert rig.meta["continued"] == ["arm_r"]
+    assert rig.meta["drawn_from_twin"] == ["arm_l"]
+    joints = rig.joints.astype(np.float64).copy()
+    sh = joints[J["left_shoulder"]]
+    upper = np.linalg.norm(joints[J["left_elbow"]] - sh)
+    fore = np.linalg.norm(joints[J["left_wrist"]] - joints[J["left_elbow"]])
+    out = np.array([np.sin(np.radians(40)), np.cos(np.radians(40))])  # held out to the side, 40 degrees
+    joints[J["left_elbow"]] = sh + upper * out
+    for k in ("wrist", "index", "pinky", "thumb"):
+        joints[J[f"left_{k}"]] = sh + (upper + fore) * out
+    posed = extend(joints) + np.array([60.0, 0.0])
+    mid = np.round((posed[J["left_elbow"]] + posed[J["left_wrist"]]) / 2).astype(int)
+    sleeve = np.round(posed[J["left_shoulder"]] + 0.45 * (posed[J["left_elbow"]] - posed[J["left_shoulder"]]))
+    sleeve = sleeve.astype(int)
+
+    def frame(visible: float) -> np.ndarray:
+        vis = np.ones(36)
+        vis[[J[f"left_{k}"] for k in ("elbow", "wrist")]] = visible
+        canvas = np.full((image.shape[0] + 120, image.shape[1] + 120, 3), 200, np.uint8)
+        return Renderer(rig, canvas.shape[1], canvas.shape[0]).render(canvas, posed, np.zeros(36), 1.0, 0.0, vis)
+
+    def colour(img: np.ndarray, at: np.ndarray) -> np.ndarray:
+        return np.median(img[at[1] - 2:at[1] + 3, at[0] - 2:at[0] + 3].reshape(-1, 3).astype(float), axis=0)
+
+    seen = frame(1.0)
+    assert np.linalg.norm(colour(seen, mid) - SKIN) < 45, colour(seen, mid)  # the twin's skin, not a shadow
+    assert np.linalg.norm(colour(seen, sleeve) - SHIRT) < 45, colour(seen, sleeve)  # its sleeve, the shirt's
+    hidden = frame(0.0)
+    assert np.abs(colour(hidden, mid) - 200).max() < 3, colour(hidden, mid)

@@ -172,15 +172,23 @@ class LayerOrder:
     the torso it keeps its last order (it cannot cross the body without overlapping it). A change needs two
     frames in a row. Legs go in front of the body only when a visible knee or ankle over the torso is nearer
     than the hips by a margin. Layers on the same side of the body are sorted by depth. The arms start in front,
-    those named in ``behind`` behind the body (see :func:`arms_behind`).
+    those named in ``behind`` behind the body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn
+    from their twins: the image shows nothing of them) are drawn only while the actor's arm is seen (its elbow or
+    wrist clearly visible; decided on the first frame, then changed after two frames in a row): while the actor's
+    is hidden, the stand-in's guessed shape showed beside the body where nothing is (its sleeve, as wide as the
+    twin's seen from the side, stood out of the chest of a body in profile, TikTok clip 1).
     """
 
-    def __init__(self, names: list[str], margin: float, behind: tuple[str, ...] = ()) -> None:
+    def __init__(self, names: list[str], margin: float, behind: tuple[str, ...] = (),
+                 stand_ins: tuple[str, ...] = ()) -> None:
         self.names = names
         self.margin = margin
         self.front: dict[str, bool] = {n: n.startswith("arm") and n not in behind
                                        for n in names if n not in TRUNK_LAYERS}
         self._pending: dict[str, int] = {n: 0 for n in self.front}
+        # per stand-in whether it is drawn (None: not decided yet) and the frames in a row that said otherwise
+        self._seen: dict[str, bool | None] = {n: None for n in stand_ins if n in self.front}
+        self._against_for: dict[str, int] = {n: 0 for n in self._seen}
         # per layer its two joints (elbow and wrist, knee and ankle), all layers' in one index array
         ends = [("elbow", "wrist") if n.startswith("arm") else ("knee", "ankle") for n in self.front]
         sides = ["left" if n.endswith("_l") else "right" for n in self.front]
@@ -246,10 +254,27 @@ class LayerOrder:
                     self._pending[n] = 0
             else:
                 self._pending[n] = 0
-        back = sorted([n for n in self.front if not self.front[n]], key=lambda n: -keys[n])
-        front = sorted([n for n in self.front if self.front[n]], key=lambda n: -keys[n])
+        drawn = self._stand_ins(vis)
+        back = sorted([n for n in self.front if not self.front[n] and drawn.get(n, True)], key=lambda n: -keys[n])
+        front = sorted([n for n in self.front if self.front[n] and drawn.get(n, True)], key=lambda n: -keys[n])
         drape = ["drape"] if "drape" in self.names else []  # a cape hangs behind everything
         return drape + back + (["body"] if "body" in self.names else []) + front
+
+    def _stand_ins(self, vis: np.ndarray | None) -> dict[str, bool]:
+        """Whether each stand-in arm is drawn this frame, from its actor's joints' visibility [L, 2] (None: no
+        word on it, drawn); moves their state on by that frame."""
+        if vis is None:
+            return {}
+        names = list(self.front)
+        for n, seen in self._seen.items():
+            want = bool(vis[names.index(n)].max() >= VIS_MIN)
+            if seen is None or want == seen:
+                self._seen[n], self._against_for[n] = want, 0
+                continue
+            self._against_for[n] += 1
+            if self._against_for[n] >= 2:
+                self._seen[n], self._against_for[n] = want, 0
+        return {n: bool(seen) for n, seen in self._seen.items()}
 
 
 @dataclass
@@ -267,12 +292,15 @@ class _Plan:
     texture: np.ndarray
 
 
-def arms_behind(visibility: np.ndarray) -> tuple[str, ...]:
-    """The arm layers whose elbow and wrist the character's image does not show (``visibility`` [>=33], the rig's):
-    they lie behind the body or its hair, and start the clip drawn behind it. Drawn in front, TikTok clip 5's
-    left sleeve, whose top lies under the hair, stood out of the hair as a flap once the arm moved."""
+def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The arm layers whose elbow and wrist the character's image does not show (``visibility`` [>=33], the rig's),
+    and those drawn from their twins (``drawn_from_twin``: the image showed nothing of them; their joints are
+    marked seen only so the motion moves them): they lie behind the body or its hair, and start the clip drawn
+    behind it. Drawn in front, TikTok clip 5's left sleeve, whose top lies under the hair, stood out of the hair
+    as a flap once the arm moved, and clip 1's far arm, hidden behind her body, crossed her chest."""
     return tuple(name for name, side in (("arm_l", "left"), ("arm_r", "right"))
-                 if max(visibility[J[f"{side}_elbow"]], visibility[J[f"{side}_wrist"]]) < VIS_MIN)
+                 if name in drawn_from_twin
+                 or max(visibility[J[f"{side}_elbow"]], visibility[J[f"{side}_wrist"]]) < VIS_MIN)
 
 
 def _extended(joints: np.ndarray) -> np.ndarray:
@@ -292,7 +320,8 @@ class Renderer:
         self.layers = {layer.name: layer for layer in rig.layers}
         ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
         self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh,
-                                behind=arms_behind(rig.visibility))
+                                behind=arms_behind(rig.visibility, rig.meta.get("drawn_from_twin", ())),
+                                stand_ins=tuple(rig.meta.get("drawn_from_twin", ())))
         self._kernel = np.ones((3, 3), np.uint8)
         self._shoulders = shoulder_span(self.rest)
         self._vh = {}

@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...finding import Finding
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J
-from .model import ARM_PARTS, DEFAULT_ORDER, Layer, Rig
+from .model import ARM_PARTS, DEFAULT_ORDER, FACING, Layer, Rig
+from .morphology import disc
 
 TWINS = {"arm_l": ("arm_r", "left", "right"), "arm_r": ("arm_l", "right", "left")}
 ARM_JOINTS = ("elbow", "wrist", "pinky", "index", "thumb")
 SHOULDER_SEEN = 0.5
+# a hidden arm's mirrored layer is tucked in behind the body until at most this share of its pixels about the
+# shoulder (within this share of the upper arm's length of it) lies outside the character's outline at rest
+TUCK_LEFT = 0.02
+TUCK_REACH = 0.5
+EDGE = 2  # (pixels) a mirrored layer's colours this near its outline are taken from inside it
 
 
 def _mirror(rig: Rig, side: str, twin_side: str) -> np.ndarray:
@@ -51,7 +58,55 @@ def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, st
     uv = None if layer.uv is None else (layer.uv.astype(np.float64) @ A.T + shift).astype(np.float32)
     return Layer(name=name, bones=[rename.get(b, b) for b in layer.bones], vertices=v.astype(np.float32),
                  triangles=layer.triangles[:, ::-1].copy(), weights=layer.weights.copy(),
-                 texture=np.ascontiguousarray(texture), origin=(int(x0), int(y0)), uv=uv)
+                 texture=_clean_edge(texture), origin=(int(x0), int(y0)), uv=uv)
+
+
+def _clean_edge(texture: np.ndarray) -> np.ndarray:
+    """The RGBA ``texture`` with the colours of its pixels within EDGE of its outline taken from the nearest
+    pixel inside: the twin's outline holds what lay beside it in the image (the wall behind, blurred in), which
+    beside the twin passed unseen against that wall, but on the other side of the body showed as a pale ragged
+    fringe along the mirrored arm (TikTok clip 1's far arm against her black shirt). The alpha is kept."""
+    solid = cv2.erode((texture[..., 3] >= 250).astype(np.uint8), disc(EDGE)).astype(bool)
+    if not solid.any():
+        return np.ascontiguousarray(texture)
+    _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+    out = texture.copy()
+    out[..., :3] = texture[iy, ix, :3]
+    return out
+
+
+def _tucked(rig: Rig, layer: Layer, side: str, elbow: np.ndarray) -> np.ndarray:
+    """[2] how far to move the mirrored layer of an arm the body hides (its elbow inside the image) of a body
+    seen from the side (shoulders narrower than FACING) towards the top of the spine, so that at rest its sleeve
+    about the shoulder lies inside the character's outline, behind the body, as the image shows it (none of it
+    there): the far shoulder of a body in profile lies behind the chest. The twin seen from the side is as wide
+    as its sleeve's opening: hung centred on the hidden shoulder, on the chest's outline, half of it stood out
+    in front of the chest as a hump (TikTok clip 1). ``elbow``: the mirrored layer's rest elbow. Zero for an arm
+    outside the image, a body facing the camera, or when no move of at most TUCK_REACH tucks it in."""
+    ext = extend(rig.joints.astype(np.float64))
+    elbow_seen = ext[J[f"{side}_elbow"]]
+    shoulders = float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]]))
+    if (not (0 <= elbow_seen[0] < rig.width and 0 <= elbow_seen[1] < rig.height)
+            or shoulders >= FACING * float(np.linalg.norm(ext[MS] - ext[MH]))):
+        return np.zeros(2)
+    shoulder = ext[J[f"{side}_shoulder"]]
+    towards = ext[MS] - shoulder
+    reach = TUCK_REACH * float(np.linalg.norm(elbow - shoulder))
+    if np.linalg.norm(towards) < 1.0 or reach < 1.0:
+        return np.zeros(2)
+    u = towards / np.linalg.norm(towards)
+    ys, xs = np.nonzero(layer.texture[..., 3] >= 128)
+    pts = np.stack([xs + layer.origin[0], ys + layer.origin[1]], axis=1).astype(np.float64)
+    pts = pts[np.linalg.norm(pts - shoulder, axis=1) <= reach]
+    if len(pts) == 0:
+        return np.zeros(2)
+    steps = np.arange(0.0, reach + 1.0)
+    moved = np.round(pts[None] + steps[:, None, None] * u).astype(int)  # [S, P, 2]
+    x, y = moved[..., 0], moved[..., 1]
+    inside = (x >= 0) & (x < rig.width) & (y >= 0) & (y < rig.height)
+    inside[inside] = rig.matte[y[inside], x[inside]] >= 0.5
+    tucked = np.flatnonzero((~inside).mean(axis=1) <= TUCK_LEFT)
+    return steps[tucked[0]] * u if len(tucked) else np.zeros(2)
 
 
 def shown(rig: Rig, side: str) -> bool:
@@ -87,14 +142,23 @@ def add_twin_limbs(rig: Rig) -> list[str]:
     mirror image, when the twin is shown whole. Changes ``rig`` in place (layers, rest joints of that arm);
     returns the layers drawn this way."""
     have = {layer.name: layer for layer in rig.layers}
+    continued = rig.meta.get("continued", [])
     drawn = []
     for name, (twin, side, twin_side) in TWINS.items():
-        if (present(rig, side) or twin not in have or not shown(rig, twin_side)
+        # a twin the image's border cuts, its forearm and hand drawn on past the border (``continued``), is whole
+        # too, and stands in for an arm the body hides (TikTok clip 1's far arm), not for one the border cuts as
+        # well (that one is drawn on past the border from its own pixels)
+        whole = shown(rig, twin_side) or (twin in continued and name not in continued and _seen(rig, twin_side))
+        if (present(rig, side) or twin not in have or not whole
                 or rig.visibility[J[f"{side}_shoulder"]] < SHOULDER_SEEN):
             continue
         M = _mirror(rig, side, twin_side)
         rename = dict(zip(ARM_PARTS[twin_side], ARM_PARTS[side]))
         layer = _mirrored_layer(have[twin], name, M, rename)
+        shift = _tucked(rig, layer, side, M @ np.append(rig.joints[J[f"{twin_side}_elbow"]], 1.0))
+        if shift.any():
+            M[:, 2] += shift
+            layer = _mirrored_layer(have[twin], name, M, rename)
         for j in ARM_JOINTS:
             src = rig.joints[J[f"{twin_side}_{j}"]].astype(np.float64)
             rig.joints[J[f"{side}_{j}"]] = M[:, :2] @ src + M[:, 2]
