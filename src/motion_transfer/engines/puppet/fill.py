@@ -538,6 +538,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
+    hole |= halo
+    kn = kn & ~halo
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -729,6 +732,47 @@ def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.
     out = crop.copy()
     out[tint] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)[tint]
     return out
+
+
+def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that are lighter by HALO_L or more than
+    the torso twice as far out on the same line from the hole (``lab``: the image in CIE Lab), of about its hue,
+    where the arm as far in on that line is much darker, in pieces that touch the hole: the bright rim a video's
+    sharpening leaves beside a dark sleeve. (Compared along that line, not with the torso around: beside a sleeve
+    lying under a cropped top, the top's black is around too.)
+
+    Kept, it stood as a pale streak across the belly where the forearm's lower edge had lain, and as the paint's
+    source beside it, it made the painted skin paler than the belly (TikTok clip 0)."""
+    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
+    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    if not len(ys):
+        return np.zeros(painted.shape, bool)
+    far = 2 * reach / d[ys, xs]
+    h, w = painted.shape
+    fy = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far).astype(np.int64)
+    fx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far).astype(np.int64)
+    # ... and the arm as far in on it: the rim shows where a dark arm lay over a lighter torso
+    ay = np.round(iy[ys, xs] - (ys - iy[ys, xs]) * far / 2).astype(np.int64)
+    ax = np.round(ix[ys, xs] - (xs - ix[ys, xs]) * far / 2).astype(np.int64)
+    inside = (fy >= 0) & (fy < h) & (fx >= 0) & (fx < w) & (ay >= 0) & (ay < h) & (ax >= 0) & (ax < w)
+    fy, fx = np.clip(fy, 0, h - 1), np.clip(fx, 0, w - 1)
+    ay, ax = np.clip(ay, 0, h - 1), np.clip(ax, 0, w - 1)
+    near, out = lab[ys, xs], lab[fy, fx]
+    inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - 2 * ALIKE_DELTA_E)
+    # (its hue may lie twice as far off as a tint: the rim is paler as well as lighter)
+    alike = inside & torso[fy, fx] & ~painted[fy, fx] & (np.linalg.norm(near[:, 1:] - out[:, 1:], axis=1)
+                                                         < 2 * TINT_DELTA_E)
+    pale, not_darker = np.zeros(painted.shape, bool), np.zeros(painted.shape, bool)
+    pale[ys, xs] = alike & (near[:, 0] > out[:, 0] + HALO_L)
+    not_darker[ys, xs] = alike & (near[:, 0] > out[:, 0] - HALO_L)
+    # with the few pixels between it and the arm, whose line out runs too close along the arm's edge to tell
+    pale = cv2.dilate(pale.astype(np.uint8), None, iterations=HALO_GAP).astype(bool) & not_darker
+    pieces, _ = ndimage.label(pale | painted)
+    return pale & np.isin(pieces, np.unique(pieces[painted]))
+
+
+HALO_GAP = 2  # the pixels next to a halo's that join it when not darker than the torso beyond (pixels)
+HALO_L = 4.0  # how much lighter (Lab lightness, OpenCV's 8-bit scale) than the torso beyond a rim pixel is a halo
 
 
 TINT_REACH = 2  # how far (in margins) beside a painted arm the torso's colour may carry the arm's edge's tint ...
