@@ -758,7 +758,7 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
     fy, fx = np.clip(fy, 0, h - 1), np.clip(fx, 0, w - 1)
     ay, ax = np.clip(ay, 0, h - 1), np.clip(ax, 0, w - 1)
     near, out = lab[ys, xs], lab[fy, fx]
-    inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - 2 * ALIKE_DELTA_E)
+    inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - HALO_EDGE)
     # (its hue may lie twice as far off as a tint: the rim is paler as well as lighter)
     alike = inside & torso[fy, fx] & ~painted[fy, fx] & (np.linalg.norm(near[:, 1:] - out[:, 1:], axis=1)
                                                          < 2 * TINT_DELTA_E)
@@ -773,6 +773,7 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
 
 HALO_GAP = 2  # the pixels next to a halo's that join it when not darker than the torso beyond (pixels)
 HALO_L = 4.0  # how much lighter (Lab lightness, OpenCV's 8-bit scale) than the torso beyond a rim pixel is a halo
+HALO_EDGE = 96.0  # ... beside an arm this much darker than that torso (a halo's strength grows with the edge's)
 
 
 TINT_REACH = 2  # how far (in margins) beside a painted arm the torso's colour may carry the arm's edge's tint ...
