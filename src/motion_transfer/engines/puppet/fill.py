@@ -540,7 +540,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= halo
-    kn = kn & ~halo
+    # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
+    kn = kn & ~(hole & cv2.dilate(halo.astype(np.uint8), None, iterations=TINT_REACH * margin).astype(bool))
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
