@@ -553,6 +553,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
     if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
         zone, painted = hem
+        # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
+        # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
+        zone |= (cv2.morphologyEx((zone | hole).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
+                 & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
     value = base + _texture(crop, base, hole, kn, sw)
