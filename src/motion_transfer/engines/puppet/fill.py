@@ -742,9 +742,12 @@ def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.
 def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
     """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that are lighter by HALO_L or more than
     the torso twice as far out on the same line from the hole (``lab``: the image in CIE Lab), of about its hue,
-    where the arm as far in on that line is much darker, in pieces that touch the hole: the bright rim a video's
-    sharpening leaves beside a dark sleeve. (Compared along that line, not with the torso around: beside a sleeve
-    lying under a cropped top, the top's black is around too.)
+    where the arm as far in on that line is much darker and the torso three times as far out still of the colour
+    twice as far out, in pieces that touch the hole: the bright rim a video's sharpening leaves beside a dark
+    sleeve. (Compared along that line, not with the torso around: beside a sleeve lying under a cropped top, the
+    top's black is around too. And only on a broad surface: a narrow strip of belly between a forearm and the
+    trousers, lit towards the arm, is no rim; taken for one, the only skin around was no source of colour and the
+    belly behind the forearm was painted black.)
 
     Kept, it stood as a pale streak across the belly where the forearm's lower edge had lain, and as the paint's
     source beside it, it made the painted skin paler than the belly (TikTok clip 0)."""
@@ -759,11 +762,17 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
     # ... and the arm as far in on it: the rim shows where a dark arm lay over a lighter torso
     ay = np.round(iy[ys, xs] - (ys - iy[ys, xs]) * far / 2).astype(np.int64)
     ax = np.round(ix[ys, xs] - (xs - ix[ys, xs]) * far / 2).astype(np.int64)
-    inside = (fy >= 0) & (fy < h) & (fx >= 0) & (fx < w) & (ay >= 0) & (ay < h) & (ax >= 0) & (ax < w)
+    # ... and the torso three times as far out
+    by = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far * 1.5).astype(np.int64)
+    bx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far * 1.5).astype(np.int64)
+    inside = ((fy >= 0) & (fy < h) & (fx >= 0) & (fx < w) & (ay >= 0) & (ay < h) & (ax >= 0) & (ax < w)
+              & (by >= 0) & (by < h) & (bx >= 0) & (bx < w))
     fy, fx = np.clip(fy, 0, h - 1), np.clip(fx, 0, w - 1)
     ay, ax = np.clip(ay, 0, h - 1), np.clip(ax, 0, w - 1)
+    by, bx = np.clip(by, 0, h - 1), np.clip(bx, 0, w - 1)
     near, out = lab[ys, xs], lab[fy, fx]
     inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - HALO_EDGE)
+    inside &= torso[by, bx] & (np.linalg.norm(lab[by, bx] - out, axis=1) < ALIKE_DELTA_E)
     # (its hue may lie twice as far off as a tint: the rim is paler as well as lighter)
     alike = inside & torso[fy, fx] & ~painted[fy, fx] & (np.linalg.norm(near[:, 1:] - out[:, 1:], axis=1)
                                                          < 2 * TINT_DELTA_E)
