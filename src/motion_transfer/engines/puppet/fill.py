@@ -538,6 +538,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
+    hole |= halo
+    # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
+    kn = kn & ~(hole & cv2.dilate(halo.astype(np.uint8), None, iterations=TINT_REACH * margin).astype(bool))
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -549,6 +553,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
     if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
         zone, painted = hem
+        # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
+        # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
+        zone |= (cv2.morphologyEx((zone | hole).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
+                 & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
     value = base + _texture(crop, base, hole, kn, sw)
@@ -729,6 +737,57 @@ def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.
     out = crop.copy()
     out[tint] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)[tint]
     return out
+
+
+def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that are lighter by HALO_L or more than
+    the torso twice as far out on the same line from the hole (``lab``: the image in CIE Lab), of about its hue,
+    where the arm as far in on that line is much darker and the torso three times as far out still of the colour
+    twice as far out, in pieces that touch the hole: the bright rim a video's sharpening leaves beside a dark
+    sleeve. (Compared along that line, not with the torso around: beside a sleeve lying under a cropped top, the
+    top's black is around too. And only on a broad surface: a narrow strip of belly between a forearm and the
+    trousers, lit towards the arm, is no rim; taken for one, the only skin around was no source of colour and the
+    belly behind the forearm was painted black.)
+
+    Kept, it stood as a pale streak across the belly where the forearm's lower edge had lain, and as the paint's
+    source beside it, it made the painted skin paler than the belly (TikTok clip 0)."""
+    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
+    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    if not len(ys):
+        return np.zeros(painted.shape, bool)
+    far = 2 * reach / d[ys, xs]
+    h, w = painted.shape
+    fy = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far).astype(np.int64)
+    fx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far).astype(np.int64)
+    # ... and the arm as far in on it: the rim shows where a dark arm lay over a lighter torso
+    ay = np.round(iy[ys, xs] - (ys - iy[ys, xs]) * far / 2).astype(np.int64)
+    ax = np.round(ix[ys, xs] - (xs - ix[ys, xs]) * far / 2).astype(np.int64)
+    # ... and the torso three times as far out
+    by = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far * 1.5).astype(np.int64)
+    bx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far * 1.5).astype(np.int64)
+    inside = ((fy >= 0) & (fy < h) & (fx >= 0) & (fx < w) & (ay >= 0) & (ay < h) & (ax >= 0) & (ax < w)
+              & (by >= 0) & (by < h) & (bx >= 0) & (bx < w))
+    fy, fx = np.clip(fy, 0, h - 1), np.clip(fx, 0, w - 1)
+    ay, ax = np.clip(ay, 0, h - 1), np.clip(ax, 0, w - 1)
+    by, bx = np.clip(by, 0, h - 1), np.clip(bx, 0, w - 1)
+    near, out = lab[ys, xs], lab[fy, fx]
+    inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - HALO_EDGE)
+    inside &= torso[by, bx] & (np.linalg.norm(lab[by, bx] - out, axis=1) < ALIKE_DELTA_E)
+    # (its hue may lie twice as far off as a tint: the rim is paler as well as lighter)
+    alike = inside & torso[fy, fx] & ~painted[fy, fx] & (np.linalg.norm(near[:, 1:] - out[:, 1:], axis=1)
+                                                         < 2 * TINT_DELTA_E)
+    pale, not_darker = np.zeros(painted.shape, bool), np.zeros(painted.shape, bool)
+    pale[ys, xs] = alike & (near[:, 0] > out[:, 0] + HALO_L)
+    not_darker[ys, xs] = alike & (near[:, 0] > out[:, 0] - HALO_L)
+    # with the few pixels between it and the arm, whose line out runs too close along the arm's edge to tell
+    pale = cv2.dilate(pale.astype(np.uint8), None, iterations=HALO_GAP).astype(bool) & not_darker
+    pieces, _ = ndimage.label(pale | painted)
+    return pale & np.isin(pieces, np.unique(pieces[painted]))
+
+
+HALO_GAP = 2  # the pixels next to a halo's that join it when not darker than the torso beyond (pixels)
+HALO_L = 4.0  # how much lighter (Lab lightness, OpenCV's 8-bit scale) than the torso beyond a rim pixel is a halo
+HALO_EDGE = 96.0  # ... beside an arm this much darker than that torso (a halo's strength grows with the edge's)
 
 
 TINT_REACH = 2  # how far (in margins) beside a painted arm the torso's colour may carry the arm's edge's tint ...

@@ -1,0 +1,77 @@
+"""The bare belly behind a dark forearm lying across it, in an image a video's sharpening has given a bright rim
+along the forearm's edge: once painted, the skin where that rim was looks like the skin beside it (TikTok clip 0:
+kept, the rim stood as a pale diagonal streak across the belly where the forearm had lain)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from motion_transfer.engines.puppet.fill import fill_hidden_torso
+from motion_transfer.engines.puppet.model import PARTS
+from motion_transfer.pose.retarget import FACE
+from motion_transfer.pose.skeleton import J
+
+TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([205, 152, 126]), 225
+H, W = 400, 320
+BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
+HEM = 180  # the cropped top's hem: the top above it, bare skin below
+ELBOW, WRIST = (215, 215), (85, 300)
+
+
+def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, labels, joints, arm mask): a front-facing torso in a black cropped top, its bare belly lit from
+    above (lighter towards the hem), a black sleeve lying across the belly from ``ELBOW`` to ``WRIST``; blurred a
+    little and sharpened as a video encoder does, which leaves a bright rim on the skin along the sleeve."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (160, 50)
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = ELBOW, WRIST
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
+    image = np.full((H, W, 3), BACKDROP, np.float32)
+    body = np.zeros((H, W), bool)
+    x0, y0, x1, y1 = BODY
+    body[y0:y1 + 1, x0:x1 + 1] = True
+    py = np.mgrid[0:H, 0:W][0].astype(np.float32)
+    shade = np.clip(1.08 - 0.25 * (py - HEM) / (y1 - HEM), 0.0, 1.2)[..., None]
+    image[body] = (SKIN * shade)[body]
+    image[body & (py < HEM)] = TOP
+    arm = np.zeros((H, W), np.uint8)
+    cv2.line(arm, ELBOW, WRIST, 1, 28)
+    image[arm > 0] = TOP
+    image += np.random.default_rng(0).normal(0, 2, image.shape)
+    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 1.0)
+    image = image + 1.2 * (image - cv2.GaussianBlur(image, (0, 0), 3.0))
+    labels = np.full((H, W), -1, np.int16)
+    labels[body] = PARTS.index("torso")
+    labels[arm > 0] = PARTS.index("r_lower_arm")
+    return np.clip(image + 0.5, 0, 255).astype(np.uint8), labels, joints, arm > 0
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    return np.dstack([lab[..., 0] * 100 / 255, lab[..., 1] - 128, lab[..., 2] - 128])
+
+
+def test_no_pale_band_where_the_forearm_lay_across_the_belly():
+    """The skin right beside where the sleeve lay (1 to 8 pixels from its edge, below it) is within 1.5 of CIE Lab
+    of the skin a little farther out (12 to 20 pixels); the image itself has the rim 4 and more lighter there."""
+    image, labels, joints, arm = _character()
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    assert hidden[arm].mean() > 0.75, "the forearm does not hide the belly"
+    body = labels == PARTS.index("torso")
+    py, px = np.mgrid[0:H, 0:W]
+    # the sleeve's lower side, on the belly, away from the body's outline
+    (ex, ey), (wx, wy) = ELBOW, WRIST
+    below = (py - ey) * (wx - ex) - (px - ex) * (wy - ey) < 0
+    inner = body & below & (py > HEM + 25) & (px > BODY[0] + 25) & (px < BODY[2] - 25)
+    d = cv2.distanceTransform((~arm).astype(np.uint8), cv2.DIST_L2, 5)
+    rim = inner & (d >= 1) & (d <= 8)
+    beyond = inner & (d >= 12) & (d <= 20)
+    assert rim.sum() > 300 and beyond.sum() > 300
+    before = _lab(image)
+    assert before[rim, 0].mean() - before[beyond, 0].mean() > 4, "the image has no bright rim beside the sleeve"
+    after = _lab(out)
+    gap = float(np.linalg.norm(after[rim].mean(axis=0) - after[beyond].mean(axis=0)))
+    assert gap < 1.5, f"the skin where the sleeve's rim was stands {gap:.1f} Lab apart from the skin beside it"
