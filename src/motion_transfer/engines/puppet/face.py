@@ -136,7 +136,7 @@ def _mesh_groups() -> dict[str, tuple[int, ...]]:
             "stable": fm.STABLE, "eye_outer": (fm.RIGHT_EYE_CORNERS[0], fm.LEFT_EYE_CORNERS[0]),
             "r_corners": fm.RIGHT_EYE_CORNERS, "r_upper": fm.RIGHT_UPPER_LID, "r_lower": fm.RIGHT_LOWER_LID,
             "l_corners": fm.LEFT_EYE_CORNERS, "l_upper": fm.LEFT_UPPER_LID, "l_lower": fm.LEFT_LOWER_LID,
-            "lip_mid": (13, 14)}
+            "lip_mid": (13, 14), "lip_outer_mid": (0, 17)}
 
 
 def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
@@ -252,7 +252,7 @@ def sparse_face(joints: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray,
               "r_corners": (_S["r_out"], _S["r_in"]), "r_upper": (_S["r_up"],), "r_lower": (_S["r_low"],),
               "l_corners": (_S["l_out"], _S["l_in"]), "l_upper": (_S["l_up"],), "l_lower": (_S["l_low"],),
               "upper_inner": (_S["m_r"], _S["in_up"], _S["m_l"]), "lower_inner": (_S["m_r"], _S["in_low"], _S["m_l"]),
-              "lip_mid": (_S["in_up"], _S["in_low"]), "mouth_corners": (_S["m_r"], _S["m_l"]),
+              "lip_mid": (_S["in_up"], _S["in_low"]), "lip_outer_mid": (_S["m_up"], _S["m_low"]), "mouth_corners": (_S["m_r"], _S["m_l"]),
               "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
     return pts, groups
 
@@ -581,6 +581,9 @@ class FaceAnimator:
         self.mouth_poly = list(g["upper_inner"]) + list(g["lower_inner"])[::-1][1:-1]
         a, b = g["lip_mid"]
         self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
+        ua, lb = g["lip_outer_mid"]
+        self.lip_rim = max(1.5, 0.5 * float(np.linalg.norm(face.points[ua, :2] - face.points[a, :2])
+                                            + np.linalg.norm(face.points[lb, :2] - face.points[b, :2])))
         self.teeth = self._rest_teeth() if self.valid else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
@@ -761,6 +764,23 @@ class FaceAnimator:
         deep *= np.clip(float(deep @ luma), *CAVITY_LUMA) / max(float(deep @ luma), 1e-6)
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
+    def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least a lip's thickness further out
+        (the layer's outline, warped with the face), falling to 0 half a lip's thickness from it.
+
+        A face seen from the side shows its lips' front on its outline: an opened mouth's inside drawn up to the
+        outline (the face model puts the far half of the lips there) reads as a dark smear through the face's
+        edge, and on its soft, half-transparent rim over the background. The lips' front stays lips."""
+        x0, y0, x1, y1 = box
+        if patch.shape[2] < 4:
+            return np.ones((y1 - y0, x1 - x0), np.float32)
+        pad = int(np.ceil(2 * self.lip_rim)) + 1
+        px0, py0 = max(0, x0 - pad), max(0, y0 - pad)
+        px1, py1 = min(patch.shape[1], x1 + pad), min(patch.shape[0], y1 + pad)
+        opaque = (patch[py0:py1, px0:px1, 3] > 127).astype(np.uint8)
+        dist = cv2.distanceTransform(opaque, cv2.DIST_L2, 3)[y0 - py0:y1 - py0, x0 - px0:x1 - px0]
+        return np.clip(dist / self.lip_rim - 0.5, 0.0, 1.0).astype(np.float32)
+
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
         """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
         opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
@@ -790,6 +810,8 @@ class FaceAnimator:
         deep, tongue = self.cavity
         colour = deep + (tongue - deep) * light
         edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
+        within = self._within_outline(patch, (x0, y0, x1, y1))
+        edge *= within
         m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
@@ -803,7 +825,7 @@ class FaceAnimator:
             t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
             t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength * within[:, :, None]
             region = region * (1 - t_a) + t_rgb * t_a
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
