@@ -15,9 +15,10 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   and neck in place, so nothing tears.
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
-  carried with the upper lip instead of stretched across the gap. Closing eyes collapse the eye's triangles
-  and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it shuts, and one
-  lash line is drawn along the closed lid.
+  carried with the upper lip instead of stretched across the gap; both only on the face's own pixels, a lip's
+  thickness inside the layer's outline (a face in profile has its lips' front on it). Closing eyes collapse the
+  eye's triangles and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it
+  shuts, and one lash line is drawn along the closed lid.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
   (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
   and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
@@ -252,8 +253,8 @@ def sparse_face(joints: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray,
               "r_corners": (_S["r_out"], _S["r_in"]), "r_upper": (_S["r_up"],), "r_lower": (_S["r_low"],),
               "l_corners": (_S["l_out"], _S["l_in"]), "l_upper": (_S["l_up"],), "l_lower": (_S["l_low"],),
               "upper_inner": (_S["m_r"], _S["in_up"], _S["m_l"]), "lower_inner": (_S["m_r"], _S["in_low"], _S["m_l"]),
-              "lip_mid": (_S["in_up"], _S["in_low"]), "lip_outer_mid": (_S["m_up"], _S["m_low"]), "mouth_corners": (_S["m_r"], _S["m_l"]),
-              "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
+              "lip_mid": (_S["in_up"], _S["in_low"]), "lip_outer_mid": (_S["m_up"], _S["m_low"]),
+              "mouth_corners": (_S["m_r"], _S["m_l"]), "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
     return pts, groups
 
 
