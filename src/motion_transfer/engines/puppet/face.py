@@ -45,6 +45,13 @@ MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 
 # a face the image shows turned this far from the camera (degrees of yaw) still turns back towards it fully,
 # one turned the second not at all (its far side is hidden): see :func:`turn_within_reach`
 TURNED_AWAY = (20.0, 50.0)
+# a face the image shows turned this far from the camera (degrees of yaw) takes the actor's expression fully, one
+# turned the second ``TURNED_EXPRESSION`` of it: a mouth opened in profile would need its front to leave the face's
+# outline (a notch between the lips the layer does not have), so the warp stretches the lips' front across the gap
+# and the inside reads as a dark wedge cut through the face's edge (TikTok clip 1's dancer, 54 degrees, driven by
+# clip 2's talking); see :func:`expression_within_reach`
+MOUTH_TURNED = (25.0, 60.0)
+TURNED_EXPRESSION = 0.5
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
 RING_POINTS = 32
 OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
@@ -437,6 +444,22 @@ def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
     yaw = np.clip(drive.turn[:, 0], -allowed if yaw0 > 0 else -MAX_TURN, MAX_TURN if yaw0 > 0 else allowed)
     turn = np.stack([yaw, drive.turn[:, 1]], axis=1)
     return replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1]))
+
+
+def expression_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
+    """``drive`` with the actor's expression scaled to what a warp of ``face``'s own pixels can show: fully on a
+    face the image shows facing the camera, less the further it is turned away (``MOUTH_TURNED``), down to
+    ``TURNED_EXPRESSION`` in profile, where an opened mouth has no outline to open into (the mouth still opens,
+    never a smear)."""
+    if face.kind != "mesh" or drive.expression is None:  # the sparse model's depth is assumed, not measured
+        return drive
+    yaw0 = abs(float(fm.head_angles(face.points)[0]))
+    near, far = MOUTH_TURNED
+    k = 1.0 - (1.0 - TURNED_EXPRESSION) * float(np.clip((yaw0 - near) / (far - near), 0.0, 1.0))
+    if k >= 1.0:
+        return drive
+    return replace(drive, expression=drive.expression * k, mouth=drive.mouth * k,
+                   width=1.0 + (drive.width - 1.0) * k)
 
 
 def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
@@ -849,8 +872,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
-    animator = FaceAnimator(face, turn_within_reach(drive, face), layer.texture, layer.origin,
-                            char_roll_offset(face, track.face))
+    drive = expression_within_reach(turn_within_reach(drive, face), face)
+    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face))
     if not animator.valid:  # never silently: the face was found but its layer does not hold it
         return None, Finding("face_still", "info", "the character's face lies outside its head layer: the face "
                              "keeps its expression and only the head moves.", file=image_name or None)
