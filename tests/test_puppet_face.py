@@ -759,3 +759,25 @@ def test_an_opened_mouth_stays_inside_the_faces_outline(monkeypatch):
     assert np.linalg.norm(a - b) > 4
     m = np.round((a + b) / 2).astype(int)
     assert opened.texture[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
+
+
+def test_a_face_turned_away_in_the_image_opens_its_mouth_less_but_still_opens_it():
+    """A face shown in profile has no outline to open its mouth into: it takes a share of the actor's expression
+    (the lips part less), still some; a face shown from the front takes all of it."""
+    from motion_transfer.engines.puppet.face import (
+        TURNED_EXPRESSION,
+        expression_within_reach,
+        face_drive,
+        turn_rotation,
+    )
+
+    _, _, faces = _talk()
+    _, _, front = _character()
+    c = front.points.mean(axis=0)
+    turned = replace(front, points=(front.points - c) @ turn_rotation(np.array([60.0]), np.zeros(1))[0].T + c)
+    assert abs(fm.head_angles(turned.points)[0]) > 50
+    drive = face_drive(faces.astype(np.float32))
+    assert expression_within_reach(drive, front) is drive
+    less = expression_within_reach(drive, turned)
+    share = np.abs(less.expression).max() / np.abs(drive.expression).max()
+    assert TURNED_EXPRESSION <= share < 0.8
