@@ -7,8 +7,9 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 
 * Expression: the actor's mesh at frame t, aligned onto its first frame by a similarity fitted to points that
   do not move with expression (forehead, nose, cheekbones), minus that first frame: the expression's motion,
-  scaled to the character's face and added to its landmarks. Lids follow the actor's eye opening as a ratio
-  (so a character with larger eyes still closes them fully, never past each other).
+  scaled to the character's face and added to its landmarks (a face the image shows in profile takes only a
+  share of it: :func:`expression_within_reach`). Lids follow the actor's eye opening as a ratio (so a character
+  with larger eyes still closes them fully, never past each other).
 * Head turn: the actor's yaw and pitch since its first frame (up to ``MAX_TURN`` degrees) rotate the
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
@@ -789,8 +790,8 @@ class FaceAnimator:
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
     def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least a lip's thickness further out
-        (the layer's outline, warped with the face), falling to 0 half a lip's thickness from it.
+        """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least one and a half lips' thickness
+        further out (to the layer's outline, warped with the face), falling to 0 half a lip's thickness from it.
 
         A face seen from the side shows its lips' front on its outline: an opened mouth's inside drawn up to the
         outline (the face model puts the far half of the lips there) reads as a dark smear through the face's
@@ -835,7 +836,7 @@ class FaceAnimator:
         colour = deep + (tongue - deep) * light
         edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
         within = self._within_outline(patch, (x0, y0, x1, y1))
-        edge *= within
+        edge = edge * within
         m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
