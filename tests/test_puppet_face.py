@@ -726,3 +726,58 @@ def test_a_strangers_head_turns_from_the_actors_usual_pose_not_from_its_first_fr
     assert abs(typical.turn[0, 1]) > 10
     first = face_drive(clip, with_expression=False, neutral="first")  # the image is that first frame
     assert np.abs(first.turn[1:, 1]).min() > 10
+
+
+def test_an_opened_mouth_stays_inside_the_faces_outline(monkeypatch):
+    """A face seen from the side shows the front of its lips on its outline (the layer's edge), and the face
+    model puts the far half of its lips there: opened, the mouth's inside must stay on the face's own pixels,
+    a lip's thickness inside that outline, never on its half-transparent rim or beyond it (on TikTok clip 1 the
+    dark inside reached through the profile's edge), while the mouth still opens where the face is."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    # the layer's outline crosses the lips half-way between their middle and their far corner, softly
+    mid, far = face.points[13, 0], face.points[fm.UPPER_LIP_INNER[-1], 0]
+    cut = mid + 0.5 * (far - mid)
+    x = np.arange(rgb.shape[1], dtype=np.float64)
+    edge = np.clip((cut - x) / 2.0 * np.sign(far - mid) + 0.5, 0.0, 1.0)
+    tex = np.dstack([rgb, np.broadcast_to(np.round(255 * edge).astype(np.uint8), rgb.shape[:2])])
+    drive = face_drive(faces.astype(np.float32))
+    t = int(np.argmax(fm.mouth_opening(faces)))
+    opened = FaceAnimator(face, drive, tex.copy(), (0, 0))
+    opened.apply(t)
+    monkeypatch.setattr(FaceAnimator, "_mouth", lambda *args: None)
+    bare = FaceAnimator(face, drive, tex.copy(), (0, 0))
+    bare.apply(t)
+    painted = np.abs(opened.texture[:, :, :3].astype(int) - bare.texture[:, :, :3]).sum(axis=2) > 12
+    alpha = bare.texture[:, :, 3]
+    assert painted.sum() > 20  # the mouth opens
+    assert not (painted & (alpha < 255)).any(), int((painted & (alpha < 255)).sum())
+    pts = opened.targets(t)
+    a, b = pts[13], pts[14]
+    assert np.linalg.norm(a - b) > 4
+    m = np.round((a + b) / 2).astype(int)
+    assert opened.texture[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
+
+
+def test_a_face_turned_away_in_the_image_opens_its_mouth_less_but_still_opens_it():
+    """A face shown in profile has no outline to open its mouth into: it takes a share of the actor's expression
+    (the lips part less), still some; a face shown from the front takes all of it."""
+    from motion_transfer.engines.puppet.face import (
+        TURNED_EXPRESSION,
+        expression_within_reach,
+        face_drive,
+        turn_rotation,
+    )
+
+    _, _, faces = _talk()
+    _, _, front = _character()
+    c = front.points.mean(axis=0)
+    turned = replace(front, points=(front.points - c) @ turn_rotation(np.array([60.0]), np.zeros(1))[0].T + c)
+    assert abs(fm.head_angles(turned.points)[0]) > 50
+    drive = face_drive(faces.astype(np.float32))
+    assert expression_within_reach(drive, front) is drive
+    less = expression_within_reach(drive, turned)
+    share = np.abs(less.expression).max() / np.abs(drive.expression).max()
+    assert TURNED_EXPRESSION <= share < 0.8

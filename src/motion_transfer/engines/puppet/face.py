@@ -7,17 +7,19 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
 
 * Expression: the actor's mesh at frame t, aligned onto its first frame by a similarity fitted to points that
   do not move with expression (forehead, nose, cheekbones), minus that first frame: the expression's motion,
-  scaled to the character's face and added to its landmarks. Lids follow the actor's eye opening as a ratio
-  (so a character with larger eyes still closes them fully, never past each other).
+  scaled to the character's face and added to its landmarks (a face the image shows in profile takes only a
+  share of it: :func:`expression_within_reach`). Lids follow the actor's eye opening as a ratio (so a character
+  with larger eyes still closes them fully, never past each other).
 * Head turn: the actor's yaw and pitch since its first frame (up to ``MAX_TURN`` degrees) rotate the
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
   and neck in place, so nothing tears.
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
-  carried with the upper lip instead of stretched across the gap. Closing eyes collapse the eye's triangles
-  and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it shuts, and one
-  lash line is drawn along the closed lid.
+  carried with the upper lip instead of stretched across the gap; both only on the face's own pixels, a lip's
+  thickness inside the layer's outline (a face in profile has its lips' front on it). Closing eyes collapse the
+  eye's triangles and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it
+  shuts, and one lash line is drawn along the closed lid.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
   (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
   and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
@@ -44,6 +46,13 @@ MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 
 # a face the image shows turned this far from the camera (degrees of yaw) still turns back towards it fully,
 # one turned the second not at all (its far side is hidden): see :func:`turn_within_reach`
 TURNED_AWAY = (20.0, 50.0)
+# a face the image shows turned this far from the camera (degrees of yaw) takes the actor's expression fully, one
+# turned the second ``TURNED_EXPRESSION`` of it: a mouth opened in profile would need its front to leave the face's
+# outline (a notch between the lips the layer does not have), so the warp stretches the lips' front across the gap
+# and the inside reads as a dark wedge cut through the face's edge (TikTok clip 1's dancer, 54 degrees, driven by
+# clip 2's talking); see :func:`expression_within_reach`
+MOUTH_TURNED = (25.0, 60.0)
+TURNED_EXPRESSION = 0.5
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
 RING_POINTS = 32
 OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
@@ -136,7 +145,7 @@ def _mesh_groups() -> dict[str, tuple[int, ...]]:
             "stable": fm.STABLE, "eye_outer": (fm.RIGHT_EYE_CORNERS[0], fm.LEFT_EYE_CORNERS[0]),
             "r_corners": fm.RIGHT_EYE_CORNERS, "r_upper": fm.RIGHT_UPPER_LID, "r_lower": fm.RIGHT_LOWER_LID,
             "l_corners": fm.LEFT_EYE_CORNERS, "l_upper": fm.LEFT_UPPER_LID, "l_lower": fm.LEFT_LOWER_LID,
-            "lip_mid": (13, 14)}
+            "lip_mid": (13, 14), "lip_outer_mid": (0, 17)}
 
 
 def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
@@ -252,8 +261,8 @@ def sparse_face(joints: np.ndarray, visibility: np.ndarray) -> tuple[np.ndarray,
               "r_corners": (_S["r_out"], _S["r_in"]), "r_upper": (_S["r_up"],), "r_lower": (_S["r_low"],),
               "l_corners": (_S["l_out"], _S["l_in"]), "l_upper": (_S["l_up"],), "l_lower": (_S["l_low"],),
               "upper_inner": (_S["m_r"], _S["in_up"], _S["m_l"]), "lower_inner": (_S["m_r"], _S["in_low"], _S["m_l"]),
-              "lip_mid": (_S["in_up"], _S["in_low"]), "mouth_corners": (_S["m_r"], _S["m_l"]),
-              "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
+              "lip_mid": (_S["in_up"], _S["in_low"]), "lip_outer_mid": (_S["m_up"], _S["m_low"]),
+              "mouth_corners": (_S["m_r"], _S["m_l"]), "lower_lip": (_S["m_low"], _S["in_low"]), "chin": (_S["chin"],)}
     return pts, groups
 
 
@@ -438,6 +447,22 @@ def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
     return replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1]))
 
 
+def expression_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
+    """``drive`` with the actor's expression scaled to what a warp of ``face``'s own pixels can show: fully on a
+    face the image shows facing the camera, less the further it is turned away (``MOUTH_TURNED``), down to
+    ``TURNED_EXPRESSION`` in profile, where an opened mouth has no outline to open into (the mouth still opens,
+    never a smear)."""
+    if face.kind != "mesh" or drive.expression is None:  # the sparse model's depth is assumed, not measured
+        return drive
+    yaw0 = abs(float(fm.head_angles(face.points)[0]))
+    near, far = MOUTH_TURNED
+    k = 1.0 - (1.0 - TURNED_EXPRESSION) * float(np.clip((yaw0 - near) / (far - near), 0.0, 1.0))
+    if k >= 1.0:
+        return drive
+    return replace(drive, expression=drive.expression * k, mouth=drive.mouth * k,
+                   width=1.0 + (drive.width - 1.0) * k)
+
+
 def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
     """``x`` kept up to ``knee``, then bent smoothly towards ``cap``, never past it."""
     return np.where(x <= knee, x, knee + (cap - knee) * np.tanh((x - knee) / (cap - knee)))
@@ -581,6 +606,9 @@ class FaceAnimator:
         self.mouth_poly = list(g["upper_inner"]) + list(g["lower_inner"])[::-1][1:-1]
         a, b = g["lip_mid"]
         self.rest_gap = float(np.linalg.norm(face.points[a, :2] - face.points[b, :2]))
+        ua, lb = g["lip_outer_mid"]
+        self.lip_rim = max(1.5, 0.5 * float(np.linalg.norm(face.points[ua, :2] - face.points[a, :2])
+                                            + np.linalg.norm(face.points[lb, :2] - face.points[b, :2])))
         self.teeth = self._rest_teeth() if self.valid else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
@@ -761,6 +789,23 @@ class FaceAnimator:
         deep *= np.clip(float(deep @ luma), *CAVITY_LUMA) / max(float(deep @ luma), 1e-6)
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
+    def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least one and a half lips' thickness
+        further out (to the layer's outline, warped with the face), falling to 0 half a lip's thickness from it.
+
+        A face seen from the side shows its lips' front on its outline: an opened mouth's inside drawn up to the
+        outline (the face model puts the far half of the lips there) reads as a dark smear through the face's
+        edge, and on its soft, half-transparent rim over the background. The lips' front stays lips."""
+        x0, y0, x1, y1 = box
+        if patch.shape[2] < 4:
+            return np.ones((y1 - y0, x1 - x0), np.float32)
+        pad = int(np.ceil(2 * self.lip_rim)) + 1
+        px0, py0 = max(0, x0 - pad), max(0, y0 - pad)
+        px1, py1 = min(patch.shape[1], x1 + pad), min(patch.shape[0], y1 + pad)
+        opaque = (patch[py0:py1, px0:px1, 3] > 127).astype(np.uint8)
+        dist = cv2.distanceTransform(opaque, cv2.DIST_L2, 3)[y0 - py0:y1 - py0, x0 - px0:x1 - px0]
+        return np.clip(dist / self.lip_rim - 0.5, 0.0, 1.0).astype(np.float32)
+
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
         """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
         opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
@@ -790,6 +835,8 @@ class FaceAnimator:
         deep, tongue = self.cavity
         colour = deep + (tongue - deep) * light
         edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
+        within = self._within_outline(patch, (x0, y0, x1, y1))
+        edge = edge * within
         m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
@@ -803,7 +850,7 @@ class FaceAnimator:
             t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
             t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength * within[:, :, None]
             region = region * (1 - t_a) + t_rgb * t_a
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
@@ -826,8 +873,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
-    animator = FaceAnimator(face, turn_within_reach(drive, face), layer.texture, layer.origin,
-                            char_roll_offset(face, track.face))
+    drive = expression_within_reach(turn_within_reach(drive, face), face)
+    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face))
     if not animator.valid:  # never silently: the face was found but its layer does not hold it
         return None, Finding("face_still", "info", "the character's face lies outside its head layer: the face "
                              "keeps its expression and only the head moves.", file=image_name or None)
