@@ -659,7 +659,7 @@ def test_a_part_taken_in_joins_the_matte_without_a_crack():
     assert grown[tail > 0].mean() > 0.8, "the tail was not taken in"
     seam = (np.abs(mask - 0.5) < 0.25) & (cv2.erode(tail, np.ones((9, 9), np.uint8)) > 0)
     assert seam.sum() > 10
-    assert grown[seam].min() > 0.9, f"a crack along the mask's outline: {grown[seam].min():.2f}"
+    assert grown[seam].min() > 0.85, f"a crack along the mask's outline: {grown[seam].min():.2f}"
 
 
 def test_a_thick_outlined_arm_folded_at_the_elbow_keeps_its_triangles(characters):

@@ -26,8 +26,6 @@ FAR = 0.12
 # the cape between the legs; no further (a figure all of one colour, a metal robot, would flood whole)
 GROW_REACH = 0.4
 HOLE_DELTA_E = 25.0  # a pixel in a hole of the person mask this near a background colour (Lab) is background
-SEAM_REACH = 3  # the grown matte's border is taken from the joined figure this far around the new pieces (px at
-#                 GROW_LONG_SIDE): over the mask's soft border beside them
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float,
@@ -75,17 +73,15 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
             added &= ~(holes & (colour_distance(lab_small, backdrop) < HOLE_DELTA_E))
     if not added.any():
         return matte
-    # an edge-aware border for the new pieces, as the rest of the matte has, made on the figure they join (the
-    # mask and them together) and kept near them: made on the new pieces alone, their border rose where the
-    # matte's own fell, and the two met at half strength along the mask's old outline, a crack the backdrop
-    # showed through as a dark line across the hair and the shoulder (TikTok clip 4)
-    joined = cv2.resize((added | hard).astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    add = cv2.resize(added.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    # an edge-aware border for the new pieces, as the rest of the matte has
     r = max(2, round(0.004 * max(H, W)))
-    joined = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, joined, r, 1e-4)
-    around = cv2.dilate(added.astype(np.uint8), None, iterations=SEAM_REACH)
-    around = cv2.resize(around, (W, H), interpolation=cv2.INTER_NEAREST).astype(bool)
-    add = np.where(around, np.clip((joined - 0.5) * 2.0 + 0.5, 0.0, 1.0), 0.0)
-    return np.maximum(matte, add).astype(np.float32)
+    add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
+    add = np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)
+    # summed, not the larger of the two: where a new piece meets the mask, its border rises where the mask's
+    # falls, and the larger of the two is half strength along the mask's old outline, a crack the backdrop
+    # showed through as a dark line across the hair and the shoulder (TikTok clip 4); apart, the sum is the larger
+    return np.minimum(matte + add, 1.0).astype(np.float32)
 
 
 def _by_a_thread(added: np.ndarray, hard: np.ndarray, neck: int) -> np.ndarray:
