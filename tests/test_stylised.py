@@ -642,7 +642,7 @@ def test_an_object_joined_to_the_arm_by_a_thin_line_stays_in_the_background():
 
 
 def test_a_part_taken_in_joins_the_matte_without_a_crack():
-    """A tail the person mask missed, taken in: where it meets the mask's soft border the grown matte is solid.
+    """A tail the person mask missed, taken in: where it meets the mask's soft border the grown matte stays near 1.
     Their two soft borders used to meet at half strength along the mask's old outline (TikTok clip 4: a dark
     line across the hair, the backdrop showing through)."""
     from motion_transfer.engines.puppet.extras import with_attached_parts
