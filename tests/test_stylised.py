@@ -641,6 +641,27 @@ def test_an_object_joined_to_the_arm_by_a_thin_line_stays_in_the_background():
     assert grown[toy].mean() < 0.1, f"{grown[toy].mean():.0%} of the toy on the shelf taken for the figure"
 
 
+def test_a_part_taken_in_joins_the_matte_without_a_crack():
+    """A tail the person mask missed, taken in: where it meets the mask's soft border the grown matte stays near 1.
+    Their two soft borders used to meet at half strength along the mask's old outline (TikTok clip 4: a dark
+    line across the hair, the backdrop showing through)."""
+    from motion_transfer.engines.puppet.extras import with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), (150.0, 140.0, 200.0)) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, tail = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
+    cv2.ellipse(body, (130, 200), (55, 110), 0, 0, 360, 1, -1)
+    cv2.ellipse(tail, (60, 200), (45, 16), 0, 0, 360, 1, -1)
+    image[(body | tail) > 0] = (230, 170, 140)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    mask = cv2.GaussianBlur(body.astype(np.float32), (0, 0), 2.0)  # a person mask's soft border
+    grown = with_attached_parts(image, mask, 110.0)
+    assert grown[tail > 0].mean() > 0.8, "the tail was not taken in"
+    seam = (np.abs(mask - 0.5) < 0.25) & (cv2.erode(tail, np.ones((9, 9), np.uint8)) > 0)
+    assert seam.sum() > 10
+    assert grown[seam].min() > 0.85, f"a crack along the mask's outline: {grown[seam].min():.2f}"
+
+
 def test_a_thick_outlined_arm_folded_at_the_elbow_keeps_its_triangles(characters):
     """The fox's left arm (thick, with a drawn outline) folded at the elbow: the rig's weights turned up to 2.5 % of
     its area over there (dropped: notches in the outline, fragments at the elbow); bent by angle about the elbow,

@@ -77,7 +77,11 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     # an edge-aware border for the new pieces, as the rest of the matte has
     r = max(2, round(0.004 * max(H, W)))
     add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
-    return np.maximum(matte, np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)).astype(np.float32)
+    add = np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)
+    # summed, not the larger of the two: where a new piece meets the mask, its border rises where the mask's
+    # falls, and the larger of the two is half strength along the mask's old outline, a crack the backdrop
+    # showed through as a dark line across the hair and the shoulder (TikTok clip 4); apart, the sum is the larger
+    return np.minimum(matte + add, 1.0).astype(np.float32)
 
 
 def _by_a_thread(added: np.ndarray, hard: np.ndarray, neck: int) -> np.ndarray:
