@@ -563,7 +563,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
                  & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
-    value = base + _texture(crop, base, hole, kn, sw)
+    # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
+    # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
+    detailed = np.where(hole[..., None], base, crop) if skin_edge.any() else crop
+    value = base + _texture(detailed, base, hole, kn, sw)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
@@ -816,6 +819,7 @@ def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, tors
     ay, ax, ok = on_line(-2.0 * reach)
     ok &= painted[ay, ax]
     smooth = cv2.GaussianBlur(crop, (0, 0), 1.0)
+    smooth_lab = cv2.GaussianBlur(lab, (0, 0), 1.0)
     fy, fx = np.zeros(len(ys), np.int64), np.zeros(len(ys), np.int64)
     found = np.zeros(len(ys), bool)
     for k in (1.0 * reach, 1.5 * reach, 2.0 * reach):
@@ -823,15 +827,21 @@ def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, tors
         new = ~found & inb & torso[py, px] & ~painted[py, px]
         fy[new], fx[new] = py[new], px[new]
         found |= new
-    ok &= found & (lab[ay, ax, 0] > lab[fy, fx, 0] + HALO_EDGE)
-    share = _blend_share(crop[ys, xs], smooth[fy, fx], crop[ay, ax], MIX_OFF)
+    shirt = np.hstack([smooth[fy, fx], smooth_lab[fy, fx]])
+    if not found.all():  # (no torso out on the line: the torso beyond the others, spread over it)
+        clear = torso & (d > 2 * reach)
+        if clear.any():
+            spread = smooth_fill(np.dstack([smooth, smooth_lab]), clear)[ys[~found], xs[~found]]
+            shirt[~found] = spread
+            found[:] = True
+    ok &= found & (lab[ay, ax, 0] > shirt[:, 3] + HALO_EDGE)
+    share = _blend_share(crop[ys, xs], shirt[:, :3], crop[ay, ax], MIX_OFF)
     blend = (share > EDGE_MIX) & (share < 0.5)  # (nearer the shirt: what is nearer the arm is the hole's already)
     # ... or of the arm's hue only, at about the shirt's lightness: a video's colour is blurred over twice the
     # pixels its light is (an orange fringe beside the skin, too dark to be a blend of the two)
     ab = lab[..., 1:]
-    step = np.linalg.norm(ab[ay, ax] - ab[fy, fx], axis=1)
-    tint = (_blend_share(ab[ys, xs], cv2.GaussianBlur(ab, (0, 0), 1.0)[fy, fx], ab[ay, ax], TINT_DELTA_E / 2)
-            > EDGE_TINT) & (step > ALIKE_DELTA_E)
+    step = np.linalg.norm(ab[ay, ax] - shirt[:, 4:], axis=1)
+    tint = (_blend_share(ab[ys, xs], shirt[:, 4:], ab[ay, ax], TINT_DELTA_E / 2) > EDGE_TINT) & (step > ALIKE_DELTA_E)
     edge = np.zeros(painted.shape, bool)
     edge[ys, xs] = ok & (blend | tint)
     pieces, _ = ndimage.label(edge | painted)
