@@ -845,7 +845,10 @@ def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, tors
     edge = np.zeros(painted.shape, bool)
     edge[ys, xs] = ok & (blend | tint)
     pieces, _ = ndimage.label(edge | painted)
-    return edge & np.isin(pieces, np.unique(pieces[painted]))
+    edge &= np.isin(pieces, np.unique(pieces[painted]))
+    # with the single pixels left between it and the hole (kept, they stood as orange and pale specks in the paint)
+    gaps = cv2.morphologyEx((edge | painted).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
+    return edge | (gaps & torso & ~painted & cv2.dilate(edge.astype(np.uint8), None).astype(bool))
 
 
 EDGE_MIX = 0.04  # the least share of a light arm's colour in a torso pixel beside it that makes it the arm's edge
