@@ -542,6 +542,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     hole |= halo
     # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
     kn = kn & ~(hole & cv2.dilate(halo.astype(np.uint8), None, iterations=TINT_REACH * margin).astype(bool))
+    # nor is a bare arm's blurred edge over a dark shirt
+    skin_edge = _light_arm_edge(crop, lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
+    hole |= skin_edge
+    kn &= ~skin_edge
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -559,7 +563,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
                  & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
-    value = base + _texture(crop, base, hole, kn, sw)
+    # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
+    # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
+    detailed = np.where(hole[..., None], base, crop) if skin_edge.any() else crop
+    value = base + _texture(detailed, base, hole, kn, sw)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
@@ -783,6 +790,77 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
     pale = cv2.dilate(pale.astype(np.uint8), None, iterations=HALO_GAP).astype(bool) & not_darker
     pieces, _ = ndimage.label(pale | painted)
     return pale & np.isin(pieces, np.unique(pieces[painted]))
+
+
+def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.ndarray,
+                    reach: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that blend (in RGB, ``crop``) the
+    torso farther out on the same line from the hole (``reach`` from it, or up to twice that where the torso
+    there is hidden or missing) with the arm twice ``reach`` in, by EDGE_MIX or more of the way towards the arm, where that
+    arm is much lighter than that torso (``lab``: the image in CIE Lab), in pieces that touch the hole: the
+    blurred, anti-aliased edge of a bare arm over a dark shirt. Too little of the skin's colour in them to be
+    told from the shirt by colour alone, they were kept as a thin orange line along where the forearm had lain
+    and, as the paint's nearest sources, tinted the shirt painted behind it reddish brown (TikTok clip 1; the
+    shirt between her back and her forearm is narrow, and lit purple along her back). :func:`_halo` is its counterpart
+    beside a dark arm over a light torso."""
+    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
+    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    if not len(ys):
+        return np.zeros(painted.shape, bool)
+    h, w = painted.shape
+    oy, ox = iy[ys, xs], ix[ys, xs]
+    out_y, out_x = (ys - oy) / d[ys, xs], (xs - ox) / d[ys, xs]
+
+    def on_line(k: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, columns, whether inside the crop) of the points ``k`` pixels out from the hole on each line."""
+        py, px = np.round(oy + out_y * k).astype(np.int64), np.round(ox + out_x * k).astype(np.int64)
+        inb = (py >= 0) & (py < h) & (px >= 0) & (px < w)
+        return np.clip(py, 0, h - 1), np.clip(px, 0, w - 1), inb
+    ay, ax, ok = on_line(-2.0 * reach)
+    ok &= painted[ay, ax]
+    smooth = cv2.GaussianBlur(crop, (0, 0), 1.0)
+    smooth_lab = cv2.GaussianBlur(lab, (0, 0), 1.0)
+    fy, fx = np.zeros(len(ys), np.int64), np.zeros(len(ys), np.int64)
+    found = np.zeros(len(ys), bool)
+    for k in (1.0 * reach, 1.5 * reach, 2.0 * reach):
+        py, px, inb = on_line(k)
+        new = ~found & inb & torso[py, px] & ~painted[py, px]
+        fy[new], fx[new] = py[new], px[new]
+        found |= new
+    shirt = np.hstack([smooth[fy, fx], smooth_lab[fy, fx]])
+    if not found.all():  # (no torso out on the line: the torso beyond the others, spread over it)
+        clear = torso & (d > 2 * reach)
+        if clear.any():
+            spread = smooth_fill(np.dstack([smooth, smooth_lab]), clear)[ys[~found], xs[~found]]
+            shirt[~found] = spread
+            found[:] = True
+    ok &= found & (lab[ay, ax, 0] > shirt[:, 3] + HALO_EDGE)
+    share = _blend_share(crop[ys, xs], shirt[:, :3], crop[ay, ax], MIX_OFF)
+    blend = (share > EDGE_MIX) & (share < 0.5)  # (nearer the shirt: what is nearer the arm is the hole's already)
+    # ... or of the arm's hue only, at about the shirt's lightness: a video's colour is blurred over twice the
+    # pixels its light is (an orange fringe beside the skin, too dark to be a blend of the two)
+    ab = lab[..., 1:]
+    step = np.linalg.norm(ab[ay, ax] - shirt[:, 4:], axis=1)
+    tint = (_blend_share(ab[ys, xs], shirt[:, 4:], ab[ay, ax], TINT_DELTA_E / 2) > EDGE_TINT) & (step > ALIKE_DELTA_E)
+    edge = np.zeros(painted.shape, bool)
+    edge[ys, xs] = ok & (blend | tint)
+    pieces, _ = ndimage.label(edge | painted)
+    edge &= np.isin(pieces, np.unique(pieces[painted]))
+    # with the single pixels left between it and the hole (kept, they stood as orange and pale specks in the paint)
+    gaps = cv2.morphologyEx((edge | painted).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
+    return edge | (gaps & torso & ~painted & cv2.dilate(edge.astype(np.uint8), None).astype(bool))
+
+
+EDGE_MIX = 0.04  # the least share of a light arm's colour in a torso pixel beside it that makes it the arm's edge
+EDGE_TINT = 0.12  # ... or the least share of its hue (Lab a and b)
+
+
+def _blend_share(px: np.ndarray, a: np.ndarray, b: np.ndarray, off: float) -> np.ndarray:
+    """[n]: how far (0 at ``a``, 1 at ``b``) each of ``px`` ([n, c]) lies along the line from ``a`` to ``b`` (both
+    [n, c]); -1 where it lies ``off`` or farther from that line (no blend of the two)."""
+    step = b - a
+    t = np.einsum("ij,ij->i", px - a, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-6)
+    return np.where(np.linalg.norm(px - a - t[:, None] * step, axis=1) < off, t, -1.0)
 
 
 HALO_GAP = 2  # the pixels next to a halo's that join it when not darker than the torso beyond (pixels)
