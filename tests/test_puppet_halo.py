@@ -8,12 +8,9 @@ import numpy as np
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from motion_transfer.pose.retarget import FACE
-from motion_transfer.pose.skeleton import J
+from torso_scene import BODY, H, W, cie_lab, torso
 
 TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([205, 152, 126]), 225
-H, W = 400, 320
-BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
 HEM = 180  # the cropped top's hem: the top above it, bare skin below
 ELBOW, WRIST = (215, 215), (85, 300)
 
@@ -22,16 +19,8 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints, arm mask): a front-facing torso in a black cropped top, its bare belly lit from
     above (lighter towards the hem), a black sleeve lying across the belly from ``ELBOW`` to ``WRIST``; blurred a
     little and sharpened as a video encoder does, which leaves a bright rim on the skin along the sleeve."""
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (160, 50)
-    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
-    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = ELBOW, WRIST
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
-    image = np.full((H, W, 3), BACKDROP, np.float32)
-    body = np.zeros((H, W), bool)
+    joints, image, body = torso(ELBOW, WRIST, BACKDROP)
     x0, y0, x1, y1 = BODY
-    body[y0:y1 + 1, x0:x1 + 1] = True
     py = np.mgrid[0:H, 0:W][0].astype(np.float32)
     shade = np.clip(1.08 - 0.25 * (py - HEM) / (y1 - HEM), 0.0, 1.2)[..., None]
     image[body] = (SKIN * shade)[body]
@@ -47,11 +36,6 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     labels[arm > 0] = PARTS.index("r_lower_arm")
     return np.clip(image + 0.5, 0, 255).astype(np.uint8), labels, joints, arm > 0
 
-
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    return np.dstack([lab[..., 0] * 100 / 255, lab[..., 1] - 128, lab[..., 2] - 128])
 
 
 def test_no_pale_band_where_the_forearm_lay_across_the_belly():
@@ -70,8 +54,8 @@ def test_no_pale_band_where_the_forearm_lay_across_the_belly():
     rim = inner & (d >= 1) & (d <= 8)
     beyond = inner & (d >= 12) & (d <= 20)
     assert rim.sum() > 300 and beyond.sum() > 300
-    before = _lab(image)
+    before = cie_lab(image)
     assert before[rim, 0].mean() - before[beyond, 0].mean() > 4, "the image has no bright rim beside the sleeve"
-    after = _lab(out)
+    after = cie_lab(out)
     gap = float(np.linalg.norm(after[rim].mean(axis=0) - after[beyond].mean(axis=0)))
     assert gap < 1.5, f"the skin where the sleeve's rim was stands {gap:.1f} Lab apart from the skin beside it"

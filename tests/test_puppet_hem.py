@@ -9,12 +9,9 @@ import pytest
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from motion_transfer.pose.retarget import FACE
-from motion_transfer.pose.skeleton import J
+from torso_scene import BODY, H, W, torso
 
 TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([205, 152, 126]), 225
-H, W = 400, 320
-BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
 HEM = ((95, 204.0), (225, 186.0))  # the hem's line: the top above it, bare skin below
 
 
@@ -27,16 +24,7 @@ def _character(elbow: tuple[int, int], wrist: tuple[int, int]) -> tuple[np.ndarr
                                                                         np.ndarray]:
     """(image, labels, joints, arm mask): a front-facing torso in a black cropped top over bare skin, its right
     forearm (a black sleeve) lying from ``elbow`` to ``wrist`` across the hem, with a little grain."""
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (160, 50)
-    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
-    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = elbow, wrist
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
-    image = np.full((H, W, 3), BACKDROP, np.float32)
-    body = np.zeros((H, W), bool)
-    x0, y0, x1, y1 = BODY
-    body[y0:y1 + 1, x0:x1 + 1] = True
+    joints, image, body = torso(elbow, wrist, BACKDROP)
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     top = body & (py < _hem_y(px))
     image[body] = SKIN

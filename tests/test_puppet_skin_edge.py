@@ -9,12 +9,9 @@ import numpy as np
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from motion_transfer.pose.retarget import FACE
-from motion_transfer.pose.skeleton import J
+from torso_scene import BODY, H, W, cie_lab, torso
 
 SHIRT, SKIN, BACKDROP = np.array([30, 23, 26]), np.array([244, 160, 100]), 225
-H, W = 400, 320
-BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
 ELBOW, WRIST = (200, 150), (120, 330)
 
 
@@ -22,16 +19,8 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints, arm mask): a front-facing torso in a black shirt, shaded from left to right, a bare
     forearm lying across it from ``ELBOW`` to ``WRIST``; its light blurred by 1.5 pixels and its colour by 3 (a
     video's colour is stored at half the resolution of its light), so the skin bleeds into the shirt beside it."""
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (160, 50)
-    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
-    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = ELBOW, WRIST
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
-    image = np.full((H, W, 3), BACKDROP, np.float32)
-    body = np.zeros((H, W), bool)
+    joints, image, body = torso(ELBOW, WRIST, BACKDROP)
     x0, y0, x1, y1 = BODY
-    body[y0:y1 + 1, x0:x1 + 1] = True
     px = np.mgrid[0:H, 0:W][1].astype(np.float32)
     shade = np.clip(1.1 - 0.2 * (px - x0) / (x1 - x0), 0.0, 1.2)[..., None]
     image[body] = (SHIRT * shade)[body]
@@ -49,11 +38,6 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return image, labels, joints, arm > 0
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
-    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
-    return np.dstack([lab[..., 0] * 100 / 255, lab[..., 1] - 128, lab[..., 2] - 128])
-
 
 def test_no_band_where_a_bare_forearm_lay_across_a_black_shirt():
     """The shirt where the forearm lay and up to 6 pixels beside it: in each stretch of 20 rows on each side of the
@@ -69,7 +53,7 @@ def test_no_band_where_a_bare_forearm_lay_across_a_black_shirt():
     d = cv2.distanceTransform((~arm).astype(np.uint8), cv2.DIST_L2, 5)
     band = inner & (d <= 6)
     beside = inner & (d >= 14) & (d <= 24)
-    before, after = _lab(image), _lab(out)
+    before, after = cie_lab(image), cie_lab(out)
     edge = inner & (d >= 1) & (d <= 6)
     assert np.linalg.norm(before[edge].mean(axis=0) - before[beside].mean(axis=0)) > 5, "no soft edge beside the arm"
     (ex, ey), (wx, wy) = ELBOW, WRIST

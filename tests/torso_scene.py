@@ -1,0 +1,35 @@
+"""A drawn front-facing torso for the fill's tests: one forearm lying across it, and the colour measure they judge
+the painted torso with."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from motion_transfer.pose.retarget import FACE
+from motion_transfer.pose.skeleton import J
+
+H, W = 400, 320
+BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
+
+
+def torso(elbow: tuple[int, int], wrist: tuple[int, int], backdrop: int) -> tuple[np.ndarray, np.ndarray,
+                                                                                    np.ndarray]:
+    """(joints [33, 2], image [H, W, 3] float32 of the backdrop's grey, the torso's box as a mask): a body whose
+    right forearm runs from ``elbow`` to ``wrist``, the left arm hanging at its side."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (160, 50)
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (100, 100), (220, 100)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (115, 320), (205, 320)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = elbow, wrist
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (240, 200), (245, 290)
+    image = np.full((H, W, 3), backdrop, np.float32)
+    body = np.zeros((H, W), bool)
+    x0, y0, x1, y1 = BODY
+    body[y0:y1 + 1, x0:x1 + 1] = True
+    return joints, image, body
+
+
+def cie_lab(rgb: np.ndarray) -> np.ndarray:
+    """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    return np.dstack([lab[..., 0] * 100 / 255, lab[..., 1] - 128, lab[..., 2] - 128])
