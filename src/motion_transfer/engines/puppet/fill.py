@@ -6,6 +6,7 @@ Done once per character (at rigging), never per frame.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import cv2
@@ -512,11 +513,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
     # torso's main colours than the arm's own that are no shade of them, and colours like it common around it,
     # is kept as it is (the torso under it looks the same; a sleeve's shadow on the shirt is the shirt in shade,
-    # and painted in the lit shirt's colour it stood out as a pale blob beside the sleeve, TikTok clip 4); the same sleeve lying across a bare belly, where nothing around looks
-    # like it, is painted. Kept also where less of its colour is around (SOME_SHARE): an arm hanging at the
-    # torso's side (its edge holds hair and shadow, not a hem) and the middle of a wide sleeve (what the torso
-    # far around holds says little there); at the waist, never where nothing around has its colour (a sleeve
-    # over a bare waist)
+    # and painted in the lit shirt's colour it stood out as a pale blob beside the sleeve, TikTok clip 4); the
+    # same sleeve lying across a bare belly, where nothing around looks like it, is painted. Kept also where
+    # less of its colour is around (SOME_SHARE): an arm hanging at the torso's side (its edge holds hair and
+    # shadow, not a hem) and the middle of a wide sleeve (what the torso far around holds says little there); at
+    # the waist, never where nothing around has its colour (a sleeve over a bare waist)
     own_share = sum(share[..., i] * (dists[i][box] < 2 * ALIKE_DELTA_E) for i in range(len(centres)))
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
@@ -682,16 +683,11 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
     ys, xs = np.nonzero(cand)
     arm = crop[iy[ys, xs], ix[ys, xs]]
     fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
-    px = crop[ys, xs]
-    step = arm - fill
-    t = np.einsum("ij,ij->i", px - fill, step) / np.maximum(np.einsum("ij,ij->i", step, step), 1e-6)
-    off = np.linalg.norm(px - fill - t[:, None] * step, axis=1)
-    strong = np.linalg.norm(step, axis=1) > 2 * MIX_OFF  # arm and torso clearly differ here
+    share = _blend_share(crop[ys, xs], fill, arm, MIX_OFF)
+    strong = np.linalg.norm(arm - fill, axis=1) > 2 * MIX_OFF  # arm and torso clearly differ here
     blur = np.zeros(hole.shape, bool)
-    blur[ys, xs] = strong & (t > 0.15) & (t < 1.1) & (off < MIX_OFF)
-    # only what joins the hole (no speck of shade further off)
-    pieces, _ = ndimage.label(blur | hole)
-    return blur & np.isin(pieces, np.unique(pieces[hole]))
+    blur[ys, xs] = strong & (share > 0.15) & (share < 1.1)
+    return _joining(blur, hole)  # (no speck of shade further off)
 
 
 def _shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -746,6 +742,31 @@ def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.
     return out
 
 
+def _joining(mask: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """The pieces of ``mask`` that touch the ``hole`` (HxW bools): an edge found beside a painted arm, without
+    the specks of the same look further off."""
+    pieces, _ = ndimage.label(mask | hole)
+    return mask & np.isin(pieces, np.unique(pieces[hole]))
+
+
+def _lines_out(painted: np.ndarray, torso: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray, Callable]:
+    """(rows, columns) of the ``torso`` pixels within ``reach`` of the ``painted`` hole, and ``at(k)``: for each,
+    the point ``k`` pixels out from the hole on the line from its nearest hole pixel through it (negative ``k``:
+    into the hole), as (rows, columns) clipped to the crop and whether it lies inside it. An arm's edge over the
+    torso is told by comparing a pixel with the torso farther out and the arm farther in on that line."""
+    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
+    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    oy, ox, dist = iy[ys, xs], ix[ys, xs], d[ys, xs]
+    h, w = painted.shape
+
+    def at(k: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        py = np.round(oy + (ys - oy) * (k / dist)).astype(np.int64)
+        px = np.round(ox + (xs - ox) * (k / dist)).astype(np.int64)
+        inside = (py >= 0) & (py < h) & (px >= 0) & (px < w)
+        return np.clip(py, 0, h - 1), np.clip(px, 0, w - 1), inside
+    return ys, xs, at
+
+
 def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
     """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that are lighter by HALO_L or more than
     the torso twice as far out on the same line from the hole (``lab``: the image in CIE Lab), of about its hue,
@@ -758,25 +779,15 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
 
     Kept, it stood as a pale streak across the belly where the forearm's lower edge had lain, and as the paint's
     source beside it, it made the painted skin paler than the belly (TikTok clip 0)."""
-    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
-    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    ys, xs, out_at = _lines_out(painted, torso, reach)
     if not len(ys):
         return np.zeros(painted.shape, bool)
-    far = 2 * reach / d[ys, xs]
-    h, w = painted.shape
-    fy = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far).astype(np.int64)
-    fx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far).astype(np.int64)
+    fy, fx, inside = out_at(2 * reach)
     # ... and the arm as far in on it: the rim shows where a dark arm lay over a lighter torso
-    ay = np.round(iy[ys, xs] - (ys - iy[ys, xs]) * far / 2).astype(np.int64)
-    ax = np.round(ix[ys, xs] - (xs - ix[ys, xs]) * far / 2).astype(np.int64)
+    ay, ax, arm_inside = out_at(-reach)
     # ... and the torso three times as far out
-    by = np.round(iy[ys, xs] + (ys - iy[ys, xs]) * far * 1.5).astype(np.int64)
-    bx = np.round(ix[ys, xs] + (xs - ix[ys, xs]) * far * 1.5).astype(np.int64)
-    inside = ((fy >= 0) & (fy < h) & (fx >= 0) & (fx < w) & (ay >= 0) & (ay < h) & (ax >= 0) & (ax < w)
-              & (by >= 0) & (by < h) & (bx >= 0) & (bx < w))
-    fy, fx = np.clip(fy, 0, h - 1), np.clip(fx, 0, w - 1)
-    ay, ax = np.clip(ay, 0, h - 1), np.clip(ax, 0, w - 1)
-    by, bx = np.clip(by, 0, h - 1), np.clip(bx, 0, w - 1)
+    by, bx, beyond_inside = out_at(3 * reach)
+    inside &= arm_inside & beyond_inside
     near, out = lab[ys, xs], lab[fy, fx]
     inside &= painted[ay, ax] & (lab[ay, ax, 0] < out[:, 0] - HALO_EDGE)
     inside &= torso[by, bx] & (np.linalg.norm(lab[by, bx] - out, axis=1) < ALIKE_DELTA_E)
@@ -788,34 +799,23 @@ def _halo(lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -
     not_darker[ys, xs] = alike & (near[:, 0] > out[:, 0] - HALO_L)
     # with the few pixels between it and the arm, whose line out runs too close along the arm's edge to tell
     pale = cv2.dilate(pale.astype(np.uint8), None, iterations=HALO_GAP).astype(bool) & not_darker
-    pieces, _ = ndimage.label(pale | painted)
-    return pale & np.isin(pieces, np.unique(pieces[painted]))
+    return _joining(pale, painted)
 
 
 def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.ndarray,
                     reach: int) -> np.ndarray:
     """HxW bool: the ``torso`` pixels within ``reach`` of the ``painted`` hole that blend (in RGB, ``crop``) the
     torso farther out on the same line from the hole (``reach`` from it, or up to twice that where the torso
-    there is hidden or missing) with the arm twice ``reach`` in, by EDGE_MIX or more of the way towards the arm, where that
-    arm is much lighter than that torso (``lab``: the image in CIE Lab), in pieces that touch the hole: the
-    blurred, anti-aliased edge of a bare arm over a dark shirt. Too little of the skin's colour in them to be
+    there is hidden or missing) with the arm twice ``reach`` in, by EDGE_MIX or more of the way towards the arm,
+    where that arm is much lighter than that torso (``lab``: the image in CIE Lab), in pieces that touch the hole:
+    the blurred, anti-aliased edge of a bare arm over a dark shirt. Too little of the skin's colour in them to be
     told from the shirt by colour alone, they were kept as a thin orange line along where the forearm had lain
     and, as the paint's nearest sources, tinted the shirt painted behind it reddish brown (TikTok clip 1; the
-    shirt between her back and her forearm is narrow, and lit purple along her back). :func:`_halo` is its counterpart
-    beside a dark arm over a light torso."""
-    d, (iy, ix) = ndimage.distance_transform_edt(~painted, return_indices=True)
-    ys, xs = np.nonzero(torso & (d > 0) & (d <= reach))
+    shirt between her back and her forearm is narrow, and lit purple along her back). :func:`_halo` is its
+    counterpart beside a dark arm over a light torso."""
+    ys, xs, on_line = _lines_out(painted, torso, reach)
     if not len(ys):
         return np.zeros(painted.shape, bool)
-    h, w = painted.shape
-    oy, ox = iy[ys, xs], ix[ys, xs]
-    out_y, out_x = (ys - oy) / d[ys, xs], (xs - ox) / d[ys, xs]
-
-    def on_line(k: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(rows, columns, whether inside the crop) of the points ``k`` pixels out from the hole on each line."""
-        py, px = np.round(oy + out_y * k).astype(np.int64), np.round(ox + out_x * k).astype(np.int64)
-        inb = (py >= 0) & (py < h) & (px >= 0) & (px < w)
-        return np.clip(py, 0, h - 1), np.clip(px, 0, w - 1), inb
     ay, ax, ok = on_line(-2.0 * reach)
     ok &= painted[ay, ax]
     smooth = cv2.GaussianBlur(crop, (0, 0), 1.0)
@@ -829,7 +829,7 @@ def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, tors
         found |= new
     shirt = np.hstack([smooth[fy, fx], smooth_lab[fy, fx]])
     if not found.all():  # (no torso out on the line: the torso beyond the others, spread over it)
-        clear = torso & (d > 2 * reach)
+        clear = torso & (ndimage.distance_transform_edt(~painted) > 2 * reach)
         if clear.any():
             spread = smooth_fill(np.dstack([smooth, smooth_lab]), clear)[ys[~found], xs[~found]]
             shirt[~found] = spread
@@ -844,8 +844,7 @@ def _light_arm_edge(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, tors
     tint = (_blend_share(ab[ys, xs], shirt[:, 4:], ab[ay, ax], TINT_DELTA_E / 2) > EDGE_TINT) & (step > ALIKE_DELTA_E)
     edge = np.zeros(painted.shape, bool)
     edge[ys, xs] = ok & (blend | tint)
-    pieces, _ = ndimage.label(edge | painted)
-    edge &= np.isin(pieces, np.unique(pieces[painted]))
+    edge = _joining(edge, painted)
     # with the single pixels left between it and the hole (kept, they stood as orange and pale specks in the paint)
     gaps = cv2.morphologyEx((edge | painted).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
     return edge | (gaps & torso & ~painted & cv2.dilate(edge.astype(np.uint8), None).astype(bool))
