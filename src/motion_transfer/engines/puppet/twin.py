@@ -14,7 +14,7 @@ from scipy import ndimage
 
 from ...finding import Finding
 from ...pose.retarget import MH, MS, extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from .model import ARM_PARTS, DEFAULT_ORDER, FACING, Layer, Rig
 from .morphology import disc
 
@@ -85,7 +85,7 @@ def _tucked(rig: Rig, layer: Layer, side: str, elbow: np.ndarray) -> np.ndarray:
     outside the image, a body facing the camera, or when no move of at most TUCK_REACH tucks it in."""
     ext = extend(rig.joints.astype(np.float64))
     elbow_seen = ext[J[f"{side}_elbow"]]
-    shoulders = float(np.linalg.norm(ext[J["left_shoulder"]] - ext[J["right_shoulder"]]))
+    shoulders = shoulder_span(ext)
     if (not (0 <= elbow_seen[0] < rig.width and 0 <= elbow_seen[1] < rig.height)
             or shoulders >= FACING * float(np.linalg.norm(ext[MS] - ext[MH]))):
         return np.zeros(2)
