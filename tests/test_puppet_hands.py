@@ -128,6 +128,11 @@ def test_small_fist_and_hidden_hands_keep_still_with_findings():
     assert np.nanmean(finger_bends(fist, dims=2)[3:]) > 55
     rigs, notes = hand_findings({"left": None, "right": fist}, track, SIZE[::-1])
     assert "right" not in rigs and any("fist" in n.message for n in notes)
+    # a hand carried on past the image's side with its arm (no pixels of it in the image; its box squeezed to
+    # a line failed to mesh): kept still, told
+    outside = open_hand + np.array([SIZE[0] + 5.0 - open_hand[:, 0].min(), 0.0])
+    rigs, notes = hand_findings({"left": None, "right": outside}, track, SIZE[::-1])
+    assert "right" not in rigs and any("outside the image" in n.message for n in notes)
     # an actor who never shows its hands: nothing to say
     quiet = PoseTrack.empty(4, 30.0, *SIZE)
     assert hand_findings({"left": None, "right": None}, quiet, SIZE[::-1])[1] == []

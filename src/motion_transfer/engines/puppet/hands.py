@@ -150,7 +150,9 @@ def _pieces(weights: np.ndarray, triangles: np.ndarray) -> tuple[np.ndarray, np.
 
 def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> HandRig | None:
     """The hand's mesh and skinning from its 21 joints (image pixels) in an image of ``shape`` (h, w); None when
-    it is smaller than ``MIN_HAND_PX``."""
+    it is smaller than ``MIN_HAND_PX``, or when less than half of it lies inside the image (a hand carried on
+    past the image's edge with its arm: there are no fingers to warp, and a box squeezed to a line cannot be
+    meshed)."""
     j = np.asarray(joints, np.float64)[:, :2]
     size = float(hand_size(j))
     if not np.isfinite(j).all() or size < MIN_HAND_PX:
@@ -160,6 +162,8 @@ def build_hand_rig(joints: np.ndarray, side: str, shape: tuple[int, int]) -> Han
     x0, y0 = np.floor(j.min(axis=0) - pad).astype(int)
     x1, y1 = np.ceil(j.max(axis=0) + pad).astype(int)
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
+    if min(box[2] - box[0], box[3] - box[1]) < 0.5 * size:
+        return None
     step = max(MIN_GRID_PX, size / 26.0)  # a finger is three or four vertices wide (two on a small hand)
     xs = np.arange(box[0], box[2] + step, step)
     ys = np.arange(box[1], box[3] + step, step)
@@ -762,7 +766,9 @@ def hand_findings(rig_hands: dict[str, np.ndarray | None], track: PoseTrack, sha
                 why = "it is a fist in the image (its fingers are folded: nothing to unfold)"
             else:
                 hr = build_hand_rig(joints, side, shape)
-                if hr is not None:
+                if hr is None:
+                    why = "it lies outside the image"
+                else:
                     rigs[side] = hr
         if why and used >= 0.1:
             notes.append(Finding("fingers_still", "info", f"the character's {side} hand keeps its fingers still: "
