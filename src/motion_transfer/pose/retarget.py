@@ -275,15 +275,9 @@ def actor_reference(lengths: np.ndarray, vis: np.ndarray, sigma: np.ndarray) -> 
     for g, idx in _group_index().items():
         if g in ("head",):
             continue
-        if len(idx) == 2 and not np.isnan(ref[idx]).all():
-            ref[idx] = np.nanmax(ref[idx])
-        elif len(idx) == 6 and not np.isnan(ref[idx]).all():  # hands: pinky/index/thumb per side
-            for k in range(3):
-                pair = [idx[k], idx[k + 3]]
-                ref[pair] = np.nanmax(ref[pair])
-        elif len(idx) == 4 and not np.isnan(ref[idx]).all():  # feet: heel/toe per side
-            for k in range(2):
-                pair = [idx[k], idx[k + 2]]
+        half = len(idx) // 2  # hands: pinky/index/thumb per side; feet: heel/toe per side
+        for pair in ([idx[k], idx[k + half]] for k in range(half) if len(idx) in (2, 4, 6)):
+            if not np.isnan(ref[pair]).all():  # a pair neither side of which is seen stays unknown
                 ref[pair] = np.nanmax(ref[pair])
     return ref
 
