@@ -198,6 +198,43 @@ def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
     assert np.median(shut_off) < 25, np.median(shut_off)  # the lid's own colour
 
 
+def test_long_lashes_above_the_lid_go_with_the_closing_eye():
+    """False lashes standing above the upper lid, past the margin the opening is widened by, are part of the open
+    eye: shut, the lid shows skin where they stood (they were kept and stretched down over it) and a lash line
+    as thick as theirs."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    upper = face.points[list(fm.RIGHT_UPPER_LID), :2]
+    lower = face.points[list(fm.RIGHT_LOWER_LID), :2]
+    height = float(np.ptp(np.concatenate([upper, lower])[:, 1]))
+    lashed = rgb.copy()
+    for x, y in upper[1:-1]:  # strokes from the lid up to 0.55 eye heights above it
+        cv2.line(lashed, (int(round(x)), int(round(y))), (int(round(x)), int(round(y - 0.55 * height))),
+                 (25, 20, 20), 2, cv2.LINE_AA)
+    drive = face_drive(faces[:2].astype(np.float32))
+    drive.eyes[:] = [[1.0, 1.0], [0.0, 0.0]]
+    tex = np.dstack([lashed, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    # where the lashes stood: above the rest lid, between its inner points
+    zone = np.zeros(rgb.shape[:2], np.uint8)
+    poly = np.concatenate([upper[1:-1] - [0, 0.15 * height], (upper[1:-1] - [0, 0.5 * height])[::-1]])
+    cv2.fillPoly(zone, [np.round(poly).astype(np.int32)], 1)
+
+    def dark(t: int) -> float:
+        anim.apply(t)
+        return float((tex[:, :, :3][zone > 0].mean(axis=1) < 45).mean())
+
+    assert dark(0) > 0.2  # the open eye's lashes are there
+    assert dark(1) < 0.05, dark(1)
+    line = anim.targets(1)[list(fm.RIGHT_UPPER_LID)[1:-1], :2]
+    across = [int((tex[int(y) - 4:int(y) + 5, int(round(x)), :3].mean(axis=1) < 60).sum()) for x, y in line]
+    assert np.median(across) >= 2, across  # the closed lash line keeps some of their weight
+
+
 def test_sparse_face_from_head_joints_and_findings():
     """A face the face model cannot read is animated from its head joints when they were located, and stays
     still (with a finding) when they were not."""

@@ -103,6 +103,12 @@ LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
 LID_MARGIN = 0.2
 LID_SKIN = (0.6, 1.2)
 LASH_WIDTH = 0.012
+# Long or false lashes stand above the lid landmarks, past ``LID_MARGIN``: the pixels between the upper lid and
+# the skin band darker than ``LASH_DARK`` of the lid skin's luminance are lashes; they fade with the opening, and
+# the closed lash line is ``LASH_KEEP`` of their thickness (pixels per pixel of the eye's width) at least.
+LASH_DARK = 0.7
+LASH_KEEP = 0.5
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 @dataclass
@@ -646,7 +652,7 @@ class FaceAnimator:
                        / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
         source = self.rest_patch
         if self.lids is not None and shut.max() > 0:
-            closed, masks, _ = self.lids
+            closed, masks = self.lids[:2]
             w = np.tensordot(shut, masks, axes=1)[:, :, None]
             source = self.rest_patch.copy()
             source[:, :, :3] = np.clip(self.rest_patch[:, :, :3] * (1 - w) + closed * w + 0.5, 0, 255)
@@ -662,9 +668,10 @@ class FaceAnimator:
         a, b = g[f"{side}_corners"]
         return pts[[a, *g[f"{side}_upper"], b, *g[f"{side}_lower"][::-1]], :2]
 
-    def _closed_eyes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    def _closed_eyes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """(the rest patch's RGB with both eyes' openings painted in their lids' skin [h, w, 3] float32, each
-        eye's soft mask [2, h, w], the lashes' colour [3]), or None when the eyes are too small to matter.
+        eye's soft mask [2, h, w], the lashes' colour [3], each eye's lashes' thickness above its lid [2]), or
+        None when the eyes are too small to matter.
 
         A closing eye collapses its opening's triangles, but the white showing just outside the lid landmarks
         and the lash line along the upper lid remain and are stretched by the closing lid: a dark band over a
@@ -677,6 +684,7 @@ class FaceAnimator:
         closed = rgb.copy()
         masks = np.zeros((2, h, w), np.float32)
         lash_px = []
+        thick = np.zeros(2)
         for k, side in enumerate(("r", "l")):
             poly = self._eye_outline(side, rest)
             a, b = self.face.groups[f"{side}_corners"]
@@ -704,26 +712,35 @@ class FaceAnimator:
             if band.sum() < 4:
                 return None
             skin = np.median(rgb[band > 0], axis=0)
-            # filled in from the skin around the eye (keeps its shading), pulled half-way to the lid's own colour
+            zone = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(zone, [np.round(np.concatenate([upper, lo[::-1]])).astype(np.int32)], 1)
+            lashes = (zone > 0) & (eye == 0) & (rgb @ LUMA < LASH_DARK * float(skin @ LUMA))
+            thick[k] = lashes.sum() / width
+            opening = np.clip(cv2.GaussianBlur(eye.astype(np.float32) / 255.0, (0, 0), max(0.8, 0.5 * r)) * 1.5,
+                              0.0, 1.0)
+            eye = np.maximum(eye, cv2.dilate(lashes.astype(np.uint8) * 255, np.ones((3, 3), np.uint8)))
+            # filled in from the skin around the eye (keeps its shading); the opening pulled half-way to the
+            # lid's own colour, where the lashes stood the lid as it is around them
             around = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), (eye > 0).astype(np.uint8),
                                  max(2.0, r), cv2.INPAINT_TELEA).astype(np.float32)
             soft = cv2.GaussianBlur(eye.astype(np.float32) / 255.0, (0, 0), max(0.8, 0.5 * r))
             masks[k] = np.clip(soft * 1.5, 0.0, 1.0)
-            closed = closed * (1 - masks[k][:, :, None]) + (0.5 * around + 0.5 * skin) * masks[k][:, :, None]
+            fill = around + 0.5 * opening[:, :, None] * (skin - around)
+            closed = closed * (1 - masks[k][:, :, None]) + fill * masks[k][:, :, None]
             lash_px.append(rgb[eye > 127].reshape(-1, 3))
         inside = np.concatenate(lash_px)
-        luma = inside @ np.array([0.299, 0.587, 0.114], np.float32)
+        luma = inside @ LUMA
         lash = inside[luma <= np.percentile(luma, 10)].mean(axis=0)
-        return closed, masks, lash
+        return closed, masks, lash, thick
 
     def _lashes(self, patch: np.ndarray, pts: np.ndarray, shut: np.ndarray) -> None:
         """The closed lid's lash line along each closing eye's upper lid, as strong as the eye is shut."""
-        _, _, lash = self.lids
-        width = max(1.0, LASH_WIDTH * self.face.size)
+        _, _, lash, thick = self.lids
         g = self.face.groups
         for k, side in enumerate(("r", "l")):
             if shut[k] <= 0:
                 continue
+            width = max(1.0, LASH_WIDTH * self.face.size, LASH_KEEP * thick[k])
             line = pts[list(g[f"{side}_upper"]), :2]
             lo = np.maximum(np.floor(line.min(axis=0) - 2 * width).astype(int), 0)
             hi = np.minimum(np.ceil(line.max(axis=0) + 2 * width).astype(int) + 1, patch.shape[1::-1])
