@@ -70,6 +70,18 @@ def test_torso_behind_the_arm_is_painted_in(tmp_path):
     assert np.abs(rgba[:3].astype(int) - skin).sum() > 80, rgba  # and it is not the arm's skin
 
 
+def test_a_small_portrait_with_a_forearm_across_it_rigs(tmp_path):
+    """A 240x320 portrait (a decoded video frame) whose torso shows nowhere near the crossed forearm's edge:
+    the arm-edge blend search got no pixels and OpenCV refused the empty colour conversion, failing the run."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import iter_frames
+    from motion_transfer.samples import make_clip
+
+    make_clip(tmp_path / "c.mp4", "cross", seconds=0.5, fps=4, size=(240, 320), framing="portrait")
+    rig = rig_character(next(iter(iter_frames(tmp_path / "c.mp4"))))
+    assert {"body", "arm_l", "arm_r"} <= {layer.name for layer in rig.layers}
+
+
 def test_rig_json_round_trip(tmp_path, character, rig):
     from motion_transfer.engines.puppet import load_rig_json, save_rig_json, write_rig_template
 

@@ -715,6 +715,8 @@ SHADE_AB = 6.0  # ... or how far from its hue and saturation (Lab a and b, OpenC
 
 
 def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
+    if not len(lab):  # OpenCV refuses an empty image
+        return np.zeros((0, 3), np.float32)
     lab8 = np.clip(lab + 0.5, 0, 255).astype(np.uint8).reshape(1, -1, 3)
     return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
 
