@@ -122,3 +122,15 @@ def test_the_robot_boxers_tubes_are_in_its_arm_layers(robot):
     labels = rig.labels[belly]
     legs = [LAYER_NAMES.index("leg_l"), LAYER_NAMES.index("leg_r")]
     assert np.isin(LAYER_OF_PART[labels[labels >= 0]], legs).sum() < 0.07 * belly.sum()
+
+
+def test_a_speck_on_the_upper_arm_is_no_tube():
+    """A piece of a pixel or two where the upper arm should be (a small, blurred portrait): no tube end, and no
+    failure measuring a spread that one pixel does not have."""
+    from motion_transfer.pose.elbow_fit import ALONG, _tube_end
+
+    s, e, w = np.array([50.0, 40.0]), np.array([50.0, 80.0]), np.array([50.0, 110.0])
+    lab = np.zeros((160, 100), np.int32)
+    x, y = np.round(s + ALONG[0] * (e - s)).astype(int)
+    lab[y, x] = 3
+    assert _tube_end(lab, lab > 0, s, e, w, 60.0, set()) is None

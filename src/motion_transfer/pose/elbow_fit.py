@@ -60,6 +60,8 @@ def _tube_end(lab: np.ndarray, mask: np.ndarray, s: np.ndarray, e: np.ndarray, w
         return None
     piece = int(np.bincount(hits).argmax())
     ys, xs = np.nonzero(lab == piece)
+    if len(xs) < 8:  # a speck (a single pixel's spread is undefined): no tube to measure
+        return None
     pts = np.stack([xs, ys], axis=1).astype(np.float64)
     centre = pts.mean(axis=0)
     _, vecs = np.linalg.eigh(np.cov((pts - centre).T))
