@@ -716,12 +716,10 @@ def test_a_thick_outlined_arm_folded_at_the_elbow_keeps_its_triangles(characters
         assert share < 0.006, f"folded {degrees} degrees: {share:.2%} of the arm turned over"
 
 
-@pytest.fixture(scope="module")
-def girl_body(characters):
-    """(the cartoon girl, her body layer's colours and alpha (0..1) in image pixels)."""
+def _body_layer(c) -> tuple[np.ndarray, np.ndarray]:
+    """(the body layer's colours, its alpha (0..1)) in image pixels, for the character ``c`` rigged."""
     from motion_transfer.engines.puppet import rig_character
 
-    c = characters["cartoon_girl"]
     body = next(layer for layer in rig_character(c.image).layers if layer.name == "body")
     h, w = c.labels.shape
     th, tw = body.texture.shape[:2]
@@ -729,7 +727,33 @@ def girl_body(characters):
     pad = np.zeros((h + 2 * th, w + 2 * tw, 4), np.uint8)  # (the texture may reach past the image's border)
     pad[y0 + th:y0 + 2 * th, x0 + tw:x0 + 2 * tw] = body.texture
     rgba = pad[th:th + h, tw:tw + w]
-    return c, rgba[:, :, :3], rgba[:, :, 3] / 255.0
+    return rgba[:, :, :3], rgba[:, :, 3] / 255.0
+
+
+@pytest.fixture(scope="module")
+def girl_body(characters):
+    """(the cartoon girl, her body layer's colours and alpha (0..1) in image pixels)."""
+    c = characters["cartoon_girl"]
+    return (c, *_body_layer(c))
+
+
+def test_the_body_layer_ends_at_the_drawn_torsos_outline_at_the_shoulders(characters):
+    """The fox's torso narrows from its belly to its shoulders, where its sleeves' ends lie over its sides, their
+    drawn outline the torso's there. The body layer goes no further out than the torso as drawn (its outline
+    grown by two pixels) between the shoulders' tops and the armpits: the envelope (the sides below the armpits,
+    continued straight up) took in the sleeves' outline and a strip beyond it, painted the hoodie's teal, and
+    once the arms moved it stood out of the shoulders as a bump with no outline (before: 601 pixels)."""
+    c = characters["fox"]
+    _, alpha = _body_layer(c)
+    j = c.joints[:, :2]
+    ms = (j[J["left_shoulder"]] + j[J["right_shoulder"]]) / 2
+    mh = (j[J["left_hip"]] + j[J["right_hip"]]) / 2
+    spine, sw = float(mh[1] - ms[1]), float(np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]]))
+    trunk = cv2.dilate((c.mask("torso") | c.mask("head")).astype(np.uint8), None, iterations=2).astype(bool)
+    py = np.mgrid[0:trunk.shape[0], 0:trunk.shape[1]][0]
+    shoulders = (py > ms[1] - 0.2 * sw) & (py < ms[1] + 0.35 * spine)
+    bump = int(((alpha > 0.5) & ~trunk & shoulders).sum())
+    assert bump < 0.005 * sw * sw, f"{bump} pixels of the body layer beyond the torso's outline at the shoulders"
 
 
 def test_no_flap_of_sleeve_is_left_on_the_body_beside_the_torso(girl_body):

@@ -20,7 +20,7 @@ from .envelope import torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
-from .outlines import LINE_CONTRAST, LINE_WIDTH
+from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -449,6 +449,28 @@ BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
 
 
+def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: in drawn art (``outlines.drawn_lines``), the pixels of the torso's ``hidden`` part past a drawn
+    line from the torso's inside: its thin pieces (no wider than the widest line, LINE_WIDTH) off the drawn lines
+    that do not touch the torso's inside, with the lines' pixels beside them. Where an arm's end lies over the
+    torso's side (the fox's sleeves at its shoulders), the torso's outline there is the arm's, and the envelope
+    (the torso's sides below the armpits, continued up) reached past it where the body narrows to its shoulders:
+    painted in, that strip of sleeve stood beyond the body's outline as a teal bump once the arm moved. An arm
+    over the torso's inside hides a wide piece, kept whole. None in a photograph."""
+    drop = np.zeros(hidden.shape, bool)
+    line = drawn_lines(image, labels >= 0, sw) if hidden.any() else None
+    if line is None:
+        return drop
+    r = max(1, round(LINE_WIDTH * sw))
+    past = (hidden & ~line).astype(np.uint8)
+    n, pieces = cv2.connectedComponents(past, connectivity=8)
+    inside = cv2.dilate(((labels == PARTS.index("torso")) & ~line).astype(np.uint8), None).astype(bool)
+    wide = cv2.morphologyEx(past, cv2.MORPH_OPEN, disc(r)).astype(bool)
+    kept = np.union1d(pieces[inside & (past > 0)], pieces[wide])
+    drop = np.isin(pieces, np.setdiff1d(np.arange(1, n), kept))
+    return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
+
+
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
@@ -460,9 +482,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     the torso's fine grain. A sleeve that looks like the torso around it keeps its own pixels (the shirt under
     it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
     outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
-    as hidden too (a hand on the hip leaves no hole there when it moves away).
+    as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
+    torso's drawn outline is (:func:`_past_the_outline`).
     """
     hidden = hidden_torso(labels, joints)
+    hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
     if not hidden.any():
         return image, hidden
     H, W = labels.shape
