@@ -90,9 +90,25 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     # spread (without the dark objects) is the fill, since copies of a gradient from elsewhere meet in steps
     known = np.where(hole[..., None], target, image.astype(np.float32))
     ring = _rim_weight(hole, LAYOUT * max(H, W))[..., None]
-    out += ring * _broad(known - out, LAYOUT * max(H, W))
+    out += ring * _broad(_shading(known - out), LAYOUT * max(H, W))
     out = textured * out + (1 - textured) * target
     return np.where(hole[..., None], np.clip(out + 0.5, 0, 255), image).astype(np.uint8)
+
+
+def _shading(diff: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: of ``diff`` (the smooth spread of the surroundings less the copies, per pixel), what is
+    shading: its grey part whole, its colour (what is left) the less the more it is, gone beyond about twice
+    SHADE levels. Where a copy is of another object than the surroundings beside it (blue copied beside a
+    yellow rectangle in a busy backdrop), its difference is the two objects' colours, and spread over the rim
+    it tinted the copies with a coloured glow and smears where the character had stood (the robot boxer); the
+    light and shade the copies take from their surroundings is grey."""
+    grey = diff.mean(axis=2, keepdims=True)
+    colour = diff - grey
+    size = np.sqrt(np.einsum("ijk,ijk->ij", colour, colour))[..., None]
+    return grey + colour * np.exp(-(size / SHADE) ** 2)
+
+
+SHADE = 24.0  # (RGB levels) a colour difference this large between the copies and their surroundings counts a third
 
 
 def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray) -> np.ndarray:

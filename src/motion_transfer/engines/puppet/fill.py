@@ -20,7 +20,7 @@ from .envelope import torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
-from .outlines import LINE_CONTRAST, LINE_WIDTH
+from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -280,16 +280,18 @@ def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndar
     guard in front of the shoulders, outside the torso's shoulder-hip quadrilateral, hides the body, and left
     unfilled the filled background showed through the body there once the glove moved away (the robot boxer).
 
-    The rest is the head, the torso and the shoulder's round (:func:`shoulder_round`) where the glove's arm is
-    folded over itself (``model.folded_arm``): its layer draws the upper arm behind the glove whole, as a tube,
-    and what the glove hides beyond the body's outline is that arm; with the arm's tubes in the rest, the closing
+    The rest is the whole figure but the glove, its own arm included (the tubes that close the figure around the
+    glove are that arm's). Where the glove's arm is folded over itself (``model.folded_arm``), its layer draws
+    the upper arm behind the glove whole, as a tube, and what the glove hides beyond the body's outline is that
+    arm: there the glove hides what the head and the torso enclose (with the arm's tubes in the rest, the closing
     filled the whole glove with the torso's colours, and once the arm moved the shoulders stood as round grey
-    blobs as big as the gloves. Otherwise the
-    rest is the whole figure but the glove, its own arm included (the tubes that close the figure around the
-    glove are that arm's). The glove is the hand's pixels opened by a disc half its size (its round body): the
-    flaps of background the matte took in beside it, which the labels give to the hand, are no body, and painted
-    in they stood as grey blobs beyond the shoulders once the glove moved away. A big hand with no round body (an
-    open hand drawn past the image's border) is taken whole, against the figure without its arm, as before."""
+    blobs as big as the gloves) and the shoulder's round (:func:`shoulder_round`), not closed with them (the
+    closing filled the notch between the round's lower half and the torso's side, which the upper arm hides,
+    and once the arm moved it stood as a grey slab under the shoulder pad). The glove is the hand's pixels
+    opened by a disc half its size (its round body): the flaps of background the matte took in beside it, which
+    the labels give to the hand, are no body, and painted in they stood as grey blobs beyond the shoulders once
+    the glove moved away. A big hand with no round body (an open hand drawn past the image's border) is taken
+    whole, against the figure without its arm, as before."""
     out = np.zeros(labels.shape, bool)
     trunk = np.isin(labels, [PARTS.index("head"), PARTS.index("torso")])
     for name, side in (("arm_l", "left"), ("arm_r", "right")):
@@ -298,34 +300,63 @@ def _behind_gloves(labels: np.ndarray, sw: float, joints: np.ndarray) -> np.ndar
         if area < (GLOVE * sw) ** 2:
             continue
         radius = np.sqrt(area / np.pi)
+        close = max(2, round(GLOVE_CLOSE * radius))
         glove = _open(hand, max(1, round(GLOVE_CORE * radius)))
         if glove.sum() < GLOVE_ROUND * area:  # no round body: a big open hand (one drawn past the image's border)
             glove = hand
-            rest = (labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+            hidden = _close((labels >= 0) & ~np.isin(labels, [PARTS.index(p) for p in LAYERS[name]]), close)
         elif folded_arm(joints, side, labels.shape[1], labels.shape[0]):
             H, W = labels.shape
             py, px = np.mgrid[0:H, 0:W]
-            sh = joints[J[f"{side}_shoulder"]]
-            rest = trunk | (np.hypot(px - sh[0], py - sh[1]) < shoulder_round(labels, joints, side))
+            centre, round_radius = shoulder_round(labels, joints, side)
+            pad = np.hypot(px - centre[0], py - centre[1]) < round_radius
+            hidden = pad | _close(trunk & ~pad, close)
         else:
-            rest = (labels >= 0) & ~hand
-        out |= _close(rest, max(2, round(GLOVE_CLOSE * radius))) & glove
+            hidden = _close((labels >= 0) & ~hand, close)
+        out |= hidden & glove
     return out
 
 
-def shoulder_round(labels: np.ndarray, joints: np.ndarray, side: str) -> float:
-    """The radius about the shoulder joint of ``side`` of the shoulder's round: as far as the head's and torso's
-    pixels reach from it up and out (within half the upper arm's length; a shoulder pad, whose lower half a glove
-    held in guard may hide). The body is in front of a folded arm's upper arm within it (``tubes``), and paints
-    it whole behind a glove; it turns on itself as the arm turns about the shoulder."""
+def shoulder_round(labels: np.ndarray, joints: np.ndarray, side: str) -> tuple[np.ndarray, float]:
+    """(centre [2], radius) in image pixels of the round of ``side``'s shoulder: the circle through the head's
+    and torso's outline against the background up and out of the shoulder joint (within the upper arm's length;
+    a shoulder pad, whose lower half a glove held in guard may hide). The body is in front of a folded arm's
+    upper arm within it (``tubes``), and paints it whole behind a glove; it turns on itself as the arm turns
+    about the shoulder. The joint sits low and inside a pad: a disc about the joint out to the pad's top went
+    well below the pad and out past it, and painted whole behind the glove it stood as a grey slab under the
+    pad once the arm moved (the robot boxer). Where that outline is no round (too few pixels, or they lie off
+    any circle), the disc about the joint out to the farthest of them within half the upper arm's length."""
     ext = extend(joints)
     sh = ext[J[f"{side}_shoulder"]]
     up, out = ext[MS] - ext[MH], sh - ext[MS]
-    ys, xs = np.nonzero(np.isin(labels, [PARTS.index("head"), PARTS.index("torso")]))
+    trunk = np.isin(labels, [PARTS.index("head"), PARTS.index("torso")])
+    ys, xs = np.nonzero(trunk)
     rel = np.stack([xs, ys], axis=1) - sh
-    reach = np.hypot(*(ext[J[f"{side}_elbow"]] - sh)) / 2
-    cap = (rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < reach)
-    return float(np.hypot(*rel[cap].T).max()) if cap.any() else 0.0
+    arm = np.hypot(*(ext[J[f"{side}_elbow"]] - sh))
+    cap = (rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < arm / 2)
+    fallback = (sh, float(np.hypot(*rel[cap].T).max()) if cap.any() else 0.0)
+    outline = trunk & cv2.dilate((labels < 0).astype(np.uint8), None).astype(bool)
+    ys, xs = np.nonzero(outline)
+    rel = np.stack([xs, ys], axis=1) - sh
+    arc = np.stack([xs, ys], axis=1)[(rel @ up > 0) & (rel @ out > 0) & (np.hypot(*rel.T) < arm)].astype(np.float64)
+    if len(arc) < ROUND_PIXELS:
+        return fallback
+    centre, radius = _circle_through(arc)
+    off = np.abs(np.hypot(*(arc - centre).T) - radius)
+    if not radius < arm or np.percentile(off, 90) > ROUND_OFF * radius:
+        return fallback
+    return centre, radius
+
+
+ROUND_PIXELS = 20  # the least outline pixels a shoulder's round is fitted to
+ROUND_OFF = 0.05  # ... that (nine in ten) lie this near (in radii) the circle fitted
+
+
+def _circle_through(points: np.ndarray) -> tuple[np.ndarray, float]:
+    """(centre [2], radius) of the circle nearest ``points`` [N, 2] (least squares on x² + y² = 2ax + 2by + c)."""
+    a = np.column_stack([2 * points, np.ones(len(points))])
+    (cx, cy, c), *_ = np.linalg.lstsq(a, (points ** 2).sum(axis=1), rcond=None)
+    return np.array([cx, cy]), float(np.sqrt(max(c + cx * cx + cy * cy, 0.0)))
 
 
 GLOVE = 0.3  # a hand part of more than this squared (in shoulder widths) is a glove
@@ -418,6 +449,28 @@ BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
 
 
+def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: in drawn art (``outlines.drawn_lines``), the pixels of the torso's ``hidden`` part past a drawn
+    line from the torso's inside: its thin pieces (no wider than the widest line, LINE_WIDTH) off the drawn lines
+    that do not touch the torso's inside, with the lines' pixels beside them. Where an arm's end lies over the
+    torso's side (the fox's sleeves at its shoulders), the torso's outline there is the arm's, and the envelope
+    (the torso's sides below the armpits, continued up) reached past it where the body narrows to its shoulders:
+    painted in, that strip of sleeve stood beyond the body's outline as a teal bump once the arm moved. An arm
+    over the torso's inside hides a wide piece, kept whole. None in a photograph."""
+    drop = np.zeros(hidden.shape, bool)
+    line = drawn_lines(image, labels >= 0, sw) if hidden.any() else None
+    if line is None:
+        return drop
+    r = max(1, round(LINE_WIDTH * sw))
+    past = (hidden & ~line).astype(np.uint8)
+    n, pieces = cv2.connectedComponents(past, connectivity=8)
+    inside = cv2.dilate(((labels == PARTS.index("torso")) & ~line).astype(np.uint8), None).astype(bool)
+    wide = cv2.morphologyEx(past, cv2.MORPH_OPEN, disc(r)).astype(bool)
+    kept = np.union1d(pieces[inside & (past > 0)], pieces[wide])
+    drop = np.isin(pieces, np.setdiff1d(np.arange(1, n), kept))
+    return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
+
+
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
@@ -429,9 +482,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     the torso's fine grain. A sleeve that looks like the torso around it keeps its own pixels (the shirt under
     it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
     outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
-    as hidden too (a hand on the hip leaves no hole there when it moves away).
+    as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
+    torso's drawn outline is (:func:`_past_the_outline`).
     """
     hidden = hidden_torso(labels, joints)
+    hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
     if not hidden.any():
         return image, hidden
     H, W = labels.shape

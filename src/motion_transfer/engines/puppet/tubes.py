@@ -279,9 +279,9 @@ def _under_shoulder(labels: np.ndarray, joints: np.ndarray, side: str, r: float,
     paints whole), at least the tube's radius. It turns on itself as the arm turns about the shoulder, so the
     body covers the tube's end whatever the arm does."""
     sh = joints[J[f"{side}_shoulder"]]
-    r = max(r, shoulder_round(labels, joints, side))
+    centre, radius = shoulder_round(labels, joints, side)
     py, px = np.mgrid[origin[1]:origin[1] + shape[0], origin[0]:origin[0] + shape[1]]
-    return np.hypot(px - sh[0], py - sh[1]) < r
+    return (np.hypot(px - sh[0], py - sh[1]) < r) | (np.hypot(px - centre[0], py - centre[1]) < radius)
 
 
 def _hand_mask(layer: Layer, labels: np.ndarray, arm_ids: tuple[int, int, int]) -> np.ndarray | None:
