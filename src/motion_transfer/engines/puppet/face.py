@@ -108,7 +108,7 @@ LASH_WIDTH = 0.012
 # the closed lash line is ``LASH_KEEP`` of their thickness (pixels per pixel of the eye's width) at least.
 LASH_DARK = 0.7
 LASH_KEEP = 0.5
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
 
 
 @dataclass
@@ -800,10 +800,9 @@ class FaceAnimator:
                 ring &= px[:, :, 3] > 127
             if ring.sum() >= 8:
                 lips = np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
-        luma = np.array([0.299, 0.587, 0.114])
         deep = lips * CAVITY_DEEP
-        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ luma) / float(CAVITY_RGB @ luma)))
-        deep *= np.clip(float(deep @ luma), *CAVITY_LUMA) / max(float(deep @ luma), 1e-6)
+        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ LUMA) / float(CAVITY_RGB @ LUMA)))
+        deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
     def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
