@@ -846,6 +846,39 @@ def test_a_hand_drawn_past_the_image_border_bends_its_fingers_like_the_actor(tmp
             assert pieces == 1, (hand.rig.side, t, pieces)
 
 
+def test_a_puffy_sleeve_beside_a_hand_drawn_past_the_border_keeps_its_pixels_when_the_fingers_move(tmp_path):
+    """A waist-up picture whose bottom edge cuts the red sleeves just above the wrists, the sleeves puffed out
+    there: the hand the rig draws past the border is drawn afresh in each frame, cleared from the rest texture
+    first, and only it: the sleeve's own pixels beside the wrist lie nearer the hand than the forearm's axis,
+    and were cleared with it, a round bite out of the sleeve with the backdrop showing through (TikTok clip 5's
+    white puff sleeve, cut by the bottom edge just above the wrist the pose model guessed)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.hands import hand_animator
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="character", pose="a-pose")
+    el, wr = joints[J["left_elbow"], :2], joints[J["left_wrist"], :2]
+    h = int(el[1] + 0.8 * (wr[1] - el[1]))
+    image = np.ascontiguousarray(read_image(path)[:h])
+    at = el + (h - el[1]) / (wr[1] - el[1]) * (wr - el)  # where the left forearm's bone leaves the image
+    cv2.ellipse(image, (int(at[0]), h), (10, 15), 0, 0, 360, (196, 48, 48), -1)  # its sleeve puffed out there
+    rig = rig_character(image)
+    assert "left" in rig.drawn_hands
+    layer = next(ly for ly in rig.layers if ly.name == "arm_l")
+    rest = layer.texture[..., 3].copy()
+    anim, _ = hand_animator(rig, _curled_index_track(rig.drawn_hands["left"].joints))
+    assert anim is not None and any(hand.drawn is not None for hand in anim.hands)
+    py, px = np.mgrid[0:rest.shape[0], 0:rest.shape[1]]
+    x, y = px + layer.origin[0], py + layer.origin[1]
+    inside = (x >= 0) & (x < rig.width) & (y >= 0) & (y < rig.height)
+    for t in (0, 1):
+        anim.apply(t)
+        lost = inside & (rest > 0) & (layer.texture[..., 3] == 0)
+        assert not lost.any(), (t, int(lost.sum()), np.unique(y[lost]))
+
+
 def test_a_bare_arm_cut_by_the_image_bottom_goes_on_in_its_own_skin(tmp_path):
     """A waist-up picture whose bottom edge cuts bare forearms that are lit more brightly than the neck and the
     face (TikTok clip 4): the forearm and the hand drawn past the border take the arm's own skin, as the cut
