@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from scipy import ndimage
 
 from motion_transfer.engines.puppet.extras import attach_extras
@@ -284,17 +285,19 @@ def _raised_forearms(rest: np.ndarray) -> np.ndarray:
     return posed
 
 
-def _cut_below_the_elbows(tmp_path, style: str):
+def _cut_below_the_elbows(tmp_path, style: str, down: float = 0.3):
     """A waist-up picture of the a-pose mannequin in ``style`` whose bottom edge cuts both forearms a third of
-    the way down, rigged (both arms continued past the edge): (image, rig)."""
+    the way down (``down``: that share of the forearm; below 0, that share of the upper arm above the elbow),
+    rigged (both arms continued past the edge): (image, rig)."""
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.media.frames import read_image
     from motion_transfer.samples import make_character
 
     path = tmp_path / f"{style}-a-pose.png"
     joints = make_character(path, size=(360, 480), style=style, pose="a-pose")
-    el, wr = joints[J["left_elbow"]], joints[J["left_wrist"]]
-    image = np.ascontiguousarray(read_image(path)[:int(el[1] + 0.3 * (wr[1] - el[1]))])
+    sh, el, wr = joints[J["left_shoulder"]], joints[J["left_elbow"]], joints[J["left_wrist"]]
+    cut = el[1] + down * ((wr[1] - el[1]) if down >= 0 else (el[1] - sh[1]))
+    image = np.ascontiguousarray(read_image(path)[:int(cut)])
     rig = rig_character(image)
     assert sorted(rig.meta["continued"]) == ["arm_l", "arm_r"]
     return image, rig
@@ -318,6 +321,30 @@ def test_a_long_sleeve_cut_by_the_image_bottom_goes_on_as_the_sleeve(tmp_path):
             at = np.round(a + t * (b - a)).astype(int)
             patch = frame[at[1] - 1:at[1] + 2, at[0] - 1:at[0] + 2].reshape(-1, 3).astype(float)
             assert np.median(np.linalg.norm(patch - sleeve, axis=1)) < 70, (side, t, np.median(patch, axis=0))
+
+
+@pytest.mark.parametrize("down", [-0.3, 0.3])
+def test_a_sleeve_cut_by_the_image_bottom_ends_on_its_forearm_without_a_gap(tmp_path, down):
+    """A waist-up picture cutting the long red sleeves above the elbows (the sleeve goes on to a hem past them)
+    or below (on to the wrist): along each arm's bone past the border the layer is opaque where the carried-on
+    sleeve fades out into the drawn forearm and hand. The forearm was drawn only where the sleeve was not, so
+    the hem faded into nothing, a transparent band across the arm (TikTok clip 5: a torn seam between the white
+    sleeve and the forearm, the wall showing through it once the arm rose)."""
+    image, rig = _cut_below_the_elbows(tmp_path, "character", down)
+    h = image.shape[0]
+    for layer in rig.layers:
+        if not layer.name.startswith("arm"):
+            continue
+        side = "left" if layer.name == "arm_l" else "right"
+        alpha = layer.texture[..., 3].astype(np.float64) / 255.0
+        py, px = np.mgrid[0:alpha.shape[0], 0:alpha.shape[1]].astype(np.float64)
+        px, py = px + layer.origin[0], py + layer.origin[1]
+        j = rig.joints.astype(np.float64)
+        shoulder, elbow, wrist = (j[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
+        bone = np.minimum(_seg_dist(px, py, shoulder, elbow), _seg_dist(px, py, elbow, wrist))
+        past = (bone < 2.0) & (py >= h - 2) & (py <= wrist[1])
+        assert past.sum() > 10, layer.name
+        assert alpha[past].min() >= 0.95, (layer.name, alpha[past].min(), np.unique(py[past & (alpha < 0.95)]))
 
 
 def test_the_arms_drawn_without_their_own_pixels_are_reported():
@@ -817,6 +844,39 @@ def test_a_hand_drawn_past_the_image_border_bends_its_fingers_like_the_actor(tmp
             assert patch[ring[1], ring[0], 3] > 200  # the ring finger stays where it was
             _, pieces = ndimage.label(patch[:, :, 3] > 127)
             assert pieces == 1, (hand.rig.side, t, pieces)
+
+
+def test_a_puffy_sleeve_beside_a_hand_drawn_past_the_border_keeps_its_pixels_when_the_fingers_move(tmp_path):
+    """A waist-up picture whose bottom edge cuts the red sleeves just above the wrists, the sleeves puffed out
+    there: the hand the rig draws past the border is drawn afresh in each frame, cleared from the rest texture
+    first, and only it: the sleeve's own pixels beside the wrist lie nearer the hand than the forearm's axis,
+    and were cleared with it, a round bite out of the sleeve with the backdrop showing through (TikTok clip 5's
+    white puff sleeve, cut by the bottom edge just above the wrist the pose model guessed)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.hands import hand_animator
+    from motion_transfer.media.frames import read_image
+    from motion_transfer.samples import make_character
+
+    path = tmp_path / "a-pose.png"
+    joints = make_character(path, size=(360, 480), style="character", pose="a-pose")
+    el, wr = joints[J["left_elbow"], :2], joints[J["left_wrist"], :2]
+    h = int(el[1] + 0.8 * (wr[1] - el[1]))
+    image = np.ascontiguousarray(read_image(path)[:h])
+    at = el + (h - el[1]) / (wr[1] - el[1]) * (wr - el)  # where the left forearm's bone leaves the image
+    cv2.ellipse(image, (int(at[0]), h), (10, 15), 0, 0, 360, (196, 48, 48), -1)  # its sleeve puffed out there
+    rig = rig_character(image)
+    assert "left" in rig.drawn_hands
+    layer = next(ly for ly in rig.layers if ly.name == "arm_l")
+    rest = layer.texture[..., 3].copy()
+    anim, _ = hand_animator(rig, _curled_index_track(rig.drawn_hands["left"].joints))
+    assert anim is not None and any(hand.drawn is not None for hand in anim.hands)
+    py, px = np.mgrid[0:rest.shape[0], 0:rest.shape[1]]
+    x, y = px + layer.origin[0], py + layer.origin[1]
+    inside = (x >= 0) & (x < rig.width) & (y >= 0) & (y < rig.height)
+    for t in (0, 1):
+        anim.apply(t)
+        lost = inside & (rest > 0) & (layer.texture[..., 3] == 0)
+        assert not lost.any(), (t, int(lost.sum()), np.unique(y[lost]))
 
 
 def test_a_bare_arm_cut_by_the_image_bottom_goes_on_in_its_own_skin(tmp_path):

@@ -1383,9 +1383,28 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         arm = (own & inside) | sleeve | (new & (matte > 0.5))
         inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
         matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
+        under = sleeve & (d < 1.0)
+        over_skin(image, matte, under, shaded_skin(skin, d[under]))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin)
+
+
+def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.ndarray) -> None:
+    """Lay the soft parts of a sleeve carried on past the border (its hem fading out) over the forearm drawn under
+    them (``under``: the sleeve's pixels inside the forearm's and hand's outline; ``skin`` [under.sum(), 3] the
+    forearm's colour at those pixels), changing ``image`` and ``matte`` in place: what lies under a hem is the arm, not the
+    backdrop. The forearm was drawn only where the sleeve was not, so the hem faded into nothing: a transparent
+    band cut across the arm where its sleeve ends (TikTok clip 5's white sleeves: a torn seam between sleeve and
+    forearm, the wall showing through it once the arm moved)."""
+    m = matte[under]
+    soft = m < 1.0
+    if not soft.any():
+        return
+    ys, xs = np.nonzero(under)
+    ys, xs, m = ys[soft], xs[soft], m[soft][:, None]
+    image[ys, xs] = np.clip(m * image[ys, xs] + (1.0 - m) * skin[soft] + 0.5, 0, 255).astype(image.dtype)
+    matte[ys, xs] = 1.0
 
 
 def hand_rows(joints: np.ndarray, height: int) -> int:

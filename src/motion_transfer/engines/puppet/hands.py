@@ -429,10 +429,12 @@ class HandAnimator:
         self._blocks: dict[int, tuple[int, tuple[np.ndarray, ...]]] = {}  # per hand: (first frame, its pose)
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
-            background: np.ndarray | None = None, drawn: DrawnHand | None = None) -> None:
+            background: np.ndarray | None = None, drawn: DrawnHand | None = None,
+            image_size: tuple[int, int] | None = None) -> None:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
         the image's background plate (image pixels), to tell the background between the fingers from them;
-        ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped)."""
+        ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped) past the
+        border of the image (``image_size``: width, height), where it is cleared from the rest texture."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -441,7 +443,7 @@ class HandAnimator:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
-        base = None if drawn is None else _without_hand(rest_patch, drawn, corner)
+        base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size)
         if rest_patch.shape[2] == 4 and background is not None:
             ix, iy = int(corner[0]), int(corner[1])
             behind = background[iy:iy + rest_patch.shape[0], ix:ix + rest_patch.shape[1]]
@@ -595,17 +597,25 @@ class HandAnimator:
                          borderValue=(0, 0, 0, 0))
 
 
-def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray) -> np.ndarray:
+def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray,
+                  image_size: tuple[int, int] | None = None) -> np.ndarray:
     """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it
     (its pixels nearer the hand than the forearm, out to the band the layer fades out over around it, which
     left a thin outline of the rest hand in the air when the fingers moved), the forearm and what else the
-    layer holds around it (a wide sleeve) left."""
+    layer holds around it (a wide sleeve) left. The rig drew the hand past the image's border (``image_size``:
+    its width and height): the image's own pixels are none of it. A wide sleeve ending at the border just above
+    the wrist lies nearer the hand than the forearm's axis, and its pixels there were cleared too: a round bite
+    out of the sleeve beside the wrist, the backdrop showing through it (TikTok clip 5's white puff sleeve)."""
     h, w = patch.shape[:2]
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
     d_hand = hand_shape(px, py, drawn.joints - corner, drawn.half_width)
     d_arm = segment_distance(px, py, drawn.elbow - corner, drawn.joints[0] - corner) / drawn.wrist_radius
+    clear = (d_hand < d_arm) & (d_hand < BAND_CLEAR)
+    if image_size is not None:
+        x, y = px + corner[0], py + corner[1]
+        clear &= (x < 0) | (x >= image_size[0]) | (y < 0) | (y >= image_size[1])
     out = patch.copy()
-    out[(d_hand < d_arm) & (d_hand < BAND_CLEAR), 3] = 0
+    out[clear, 3] = 0
     return out
 
 
@@ -802,5 +812,6 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
-            anim.add(hr, drive, layer.texture, layer.origin, rig.background, rig.drawn_hands.get(side))
+            anim.add(hr, drive, layer.texture, layer.origin, rig.background, rig.drawn_hands.get(side),
+                     (rig.width, rig.height))
     return (anim if anim else None), notes
