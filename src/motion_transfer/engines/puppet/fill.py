@@ -1393,10 +1393,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.ndarray) -> None:
     """Lay the soft parts of a sleeve carried on past the border (its hem fading out) over the forearm drawn under
     them (``under``: the sleeve's pixels inside the forearm's and hand's outline; ``skin`` [under.sum(), 3] the
-    forearm's colour at those pixels), changing ``image`` and ``matte`` in place: what lies under a hem is the arm, not the
-    backdrop. The forearm was drawn only where the sleeve was not, so the hem faded into nothing: a transparent
-    band cut across the arm where its sleeve ends (TikTok clip 5's white sleeves: a torn seam between sleeve and
-    forearm, the wall showing through it once the arm moved)."""
+    forearm's colour at those pixels), changing ``image`` and ``matte`` in place: what lies under a hem is the
+    arm, not the backdrop. The forearm was drawn only where the sleeve was not, so the hem faded into nothing: a
+    transparent band cut across the arm where its sleeve ends (TikTok clip 5's white sleeves: a torn seam between
+    sleeve and forearm, the wall showing through it once the arm moved)."""
     m = matte[under]
     soft = m < 1.0
     if not soft.any():
