@@ -115,11 +115,12 @@ def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab
         return added
     frame = np.ones(added.shape, bool)
     frame[1:-1, 1:-1] = False
-    worn = _figure_colours(lab[cv2.erode(hard.astype(np.uint8), None, iterations=2) > 0])
+    soft = cv2.GaussianBlur(lab, (0, 0), WORN_BLUR)  # a cloth's colour, not the grain of its weave or fluff
+    worn = _figure_colours(soft[cv2.erode(hard.astype(np.uint8), None, iterations=2) > 0])
     out = np.zeros_like(added)
     for i in range(1, n + 1):
         piece = pieces == i
-        if not _worn_by(lab[piece], worn):
+        if not _worn_by(soft[piece], worn):
             continue
         grown = dilate_in_box(piece, None, iterations=2)
         rim = grown & ~figure
@@ -137,6 +138,7 @@ LIKE_AROUND = 20.0  # colour distance (Lab) under which the background along a g
 GOES_ON = 0.3  # a grown piece whose rim's background is this much like it is a piece of that background
 FIGURE_COLOURS = 16  # colour clusters of the figure a grown piece is compared with
 WORN_DELTA_E = 15.0  # colour distance (Lab) under which a pixel has one of the figure's colours
+WORN_BLUR = 1.5  # (px on the grown copy) the blur under which the figure's and a piece's colours are compared
 WORN_SHARE = 0.35  # a grown piece with fewer of its pixels in the figure's colours is not one of its parts
 
 
