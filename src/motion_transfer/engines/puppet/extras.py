@@ -106,17 +106,22 @@ NECK = 0.03  # (shoulder widths) half the thickness under which a strand joining
 
 def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab: np.ndarray) -> np.ndarray:
     """The pieces of ``added`` that are not pieces of the background: a piece whose colour most of the
-    background along its rim shares goes on into the background (a patch of a busy backdrop), and a piece that
+    background along its rim shares goes on into the background (a patch of a busy backdrop), a piece that
     runs along the image's border farther than it touches the figure (``hard``) is an object the figure stands
-    before (the lower half of a black box in a corner), not a tail or a cape. ``lab``: the image in Lab."""
+    before (the lower half of a black box in a corner), not a tail or a cape, and so is a piece in colours the
+    figure wears nowhere (:func:`_worn_by`). ``lab``: the image in Lab."""
     pieces, n = ndimage.label(added, structure=np.ones((3, 3)))
     if n == 0:
         return added
     frame = np.ones(added.shape, bool)
     frame[1:-1, 1:-1] = False
+    soft = cv2.GaussianBlur(lab, (0, 0), WORN_BLUR)  # a cloth's colour, not the grain of its weave or fluff
+    worn = _main_colours(soft[cv2.erode(hard.astype(np.uint8), None, iterations=2) > 0], FIGURE_COLOURS, 0.0)
     out = np.zeros_like(added)
     for i in range(1, n + 1):
         piece = pieces == i
+        if not _worn_by(soft[piece], worn):
+            continue
         grown = dilate_in_box(piece, None, iterations=2)
         rim = grown & ~figure
         if rim.any():
@@ -131,6 +136,23 @@ def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab
 
 LIKE_AROUND = 20.0  # colour distance (Lab) under which the background along a grown piece's rim is like it
 GOES_ON = 0.3  # a grown piece whose rim's background is this much like it is a piece of that background
+FIGURE_COLOURS = 16  # colour clusters of the figure a grown piece is compared with
+WORN_DELTA_E = 15.0  # colour distance (Lab) under which a pixel has one of the figure's colours
+WORN_BLUR = 1.5  # (px on the grown copy) the blur under which the figure's and a piece's colours are compared
+WORN_SHARE = 0.35  # a grown piece with fewer of its pixels in the figure's colours is not one of its parts
+
+
+def _worn_by(piece: np.ndarray, worn: np.ndarray) -> bool:
+    """Whether a grown piece (its pixels' colours [N, 3], Lab) is in the colours the figure wears (``worn``).
+    What the person mask misses of a figure is made of what the rest of it is made of: a tail of its fur, a bun
+    of its hair, the edge of a cape whose rest the mask holds. A patch of something behind the figure that the
+    growth took in only for being unlike the background around it is not (TikTok clip 0: a pale-blue window
+    beside her hip, between the waist and the trousers, became part of the trousers' layer and rode on her
+    hip; clip 4: the dark trees beside her hair)."""
+    if not len(worn) or not len(piece):
+        return True
+    near = np.min(np.linalg.norm(piece[:, None, :] - worn[None, :, :], axis=2), axis=1) < WORN_DELTA_E
+    return bool(near.mean() >= WORN_SHARE)
 
 
 def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, shoulder_width: float,
@@ -299,17 +321,17 @@ def _grow_by_colour(piece: np.ndarray, labels: np.ndarray, open_: np.ndarray, la
 PIECE_COLOURS = 3  # colour clusters of a piece
 
 
-def _main_colours(colours: np.ndarray) -> np.ndarray:
-    """[k, 3] the colours (Lab) that hold at least a tenth of ``colours`` [N, 3] each (k-means, seeded)."""
-    if len(colours) < 10 * PIECE_COLOURS:
+def _main_colours(colours: np.ndarray, clusters: int = PIECE_COLOURS, least: float = 0.1) -> np.ndarray:
+    """[k, 3] the colours (Lab) that hold at least ``least`` of ``colours`` [N, 3] each (k-means, seeded)."""
+    if len(colours) < 10 * clusters:
         return np.median(colours, axis=0)[None]
     rng = np.random.default_rng(0)
     sample = np.ascontiguousarray(colours[rng.choice(len(colours), min(3000, len(colours)), replace=False)])
     cv2.setRNGSeed(0)
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, assign, centres = cv2.kmeans(sample, PIECE_COLOURS, None, crit, 2, cv2.KMEANS_PP_CENTERS)
-    support = np.bincount(assign.ravel(), minlength=PIECE_COLOURS) / len(sample)
-    return centres[support >= 0.1]
+    _, assign, centres = cv2.kmeans(sample, clusters, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(assign.ravel(), minlength=clusters) / len(sample)
+    return centres[support >= least]
 
 
 def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
