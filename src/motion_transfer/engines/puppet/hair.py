@@ -1,11 +1,13 @@
 """Long hair hanging over a shoulder belongs to the body (head and torso), not to the arm beside it.
 
 Distance labelling gives an arm every pixel beyond the torso's shoulder-hip side that lies nearer its bone, so
-hair falling over the shoulder is cut along that straight side: once the arm moves, the body layer ends in a
-straight edge through the hair and the arm carries a slab of it away (TikTok clip 5, her left shoulder). Hair is
-told from the arm by colour: the colours of the head's hair (the body's pixels above the nose, not the face's
-colour), where they are not the arm's own, running on unbroken from above the nose into the arm. Hair hangs from
-the head; a sleeve, a shirt or a hand beside the body do not reach that high.
+hair falling over the shoulder was cut along that straight side: once the arm moved, the body layer ended in a
+straight edge through the hair and the arm carried a slab of it away (a raised arm's root under the hair; on
+TikTok character 5 a thin strip and a strand of the hair along her left sleeve, and the black dress's edge beside
+character 3's bare arm, which joins her dark hair). Hair is told from the arm by colour: the colours of the
+head's hair (the body's pixels above the nose, not the face's colour), where they are not the arm's own, running
+on unbroken from above the nose into the arm. Hair hangs from the head; a sleeve, a shirt or a hand beside the
+body do not reach that high.
 """
 from __future__ import annotations
 
