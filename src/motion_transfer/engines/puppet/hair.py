@@ -11,17 +11,20 @@ body do not reach that high.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
 from .fill import lab_distance
 from .model import PARTS
+from .morphology import disc
 
 HAIR_APART = 25.0  # hair is at least this far in colour (CIE Lab, 8-bit) from the face's and the arm's own ...
 HAIR_ALIKE = 20.0  # ... and this near one of the colours of the hair above the nose
 FACE_PATCH = 3  # (pixels at the analysis size) the face's colour is read this near the nose
 CORE = 0.4  # the arm's own colour is read within this share of its radius from its bone
+STRAND = 1  # (pixels at the analysis size) hair no thicker than twice this is a strand, the arm's where it lies
 MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
 BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
 BIN_SHARE = 0.05  # ... and a bin with this share of its pixels is one of its colours (its shades, lit and dark)
@@ -59,6 +62,9 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
             if lab_distance(colour, own) > HAIR_APART:
                 hair |= lab_distance(labc, colour) < HAIR_ALIKE
         hair &= (body | arm) & (lab_distance(labc, own) > HAIR_APART)
+        # joined to the hair above by more than a strand: a strand alone over the sleeve, or one across the
+        # matte's soft rim, floated beside the hair once the arm moved away
+        hair = cv2.morphologyEx(hair.astype(np.uint8), cv2.MORPH_OPEN, disc(STRAND)).astype(bool)
         pieces, _ = ndimage.label(hair)
         high = np.unique(pieces[:level][above & hair[:level]])
         out[np.isin(pieces, high[high > 0]) & arm] = torso_i
