@@ -3,11 +3,10 @@
 Distance labelling gives an arm every pixel beyond the torso's shoulder-hip side that lies nearer its bone, so
 hair falling over the shoulder was cut along that straight side: once the arm moved, the body layer ended in a
 straight edge through the hair and the arm carried a slab of it away (a raised arm's root under the hair; on
-TikTok character 5 a thin strip and a strand of the hair along her left sleeve, and the black dress's edge beside
-character 3's bare arm, which joins her dark hair). Hair is told from the arm by colour: the colours of the
-head's hair (the body's pixels above the nose, not the face's colour), where they are not the arm's own, running
-on unbroken from above the nose into the arm. Hair hangs from the head; a sleeve, a shirt or a hand beside the
-body do not reach that high.
+TikTok character 5 only a thin strip and a lock of the hair along her left sleeve). Hair is told from the arm by
+colour: the colours of the head's hair (the body's pixels above the nose, not the face's colour), where they are
+not the arm's own, running on unbroken from above the nose into the arm. Hair hangs from the head; a sleeve, a
+shirt or a hand beside the body do not reach that high.
 """
 from __future__ import annotations
 
