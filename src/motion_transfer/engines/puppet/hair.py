@@ -2,11 +2,10 @@
 
 Distance labelling gives an arm every pixel beyond the torso's shoulder-hip side that lies nearer its bone, so
 hair falling over the shoulder was cut along that straight side: once the arm moved, the body layer ended in a
-straight edge through the hair and the arm carried a slab of it away (a raised arm's root under the hair; on
-TikTok character 5 only a thin strip and a lock of the hair along her left sleeve). Hair is told from the arm by
-colour: the colours of the head's hair (the body's pixels above the nose, not the face's colour), where they are
-not the arm's own, running on unbroken from above the nose into the arm. Hair hangs from the head; a sleeve, a
-shirt or a hand beside the body do not reach that high.
+straight edge through the hair and the arm carried a slab of it away (a raised arm's root under the hair). Hair
+is told from the arm by colour: the colours of the head's hair (the body's pixels above the nose, not the face's
+colour), where they are not the arm's own, running on unbroken from above the nose into the arm. Hair hangs from
+the head; a sleeve, a shirt or a hand beside the body do not reach that high.
 """
 from __future__ import annotations
 
@@ -24,18 +23,20 @@ HAIR_ALIKE = 20.0  # ... and this near one of the colours of the hair above the 
 FACE_PATCH = 3  # (pixels at the analysis size) the face's colour is read this near the nose
 CORE = 0.4  # the arm's own colour is read within this share of its radius from its bone
 STRAND = 1  # (pixels at the analysis size) hair no thicker than twice this is a strand, the arm's where it lies
+LOCK = 0.06  # (shoulder widths) hair on the arm in pieces smaller than this squared stays the arm's
 MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
 BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
 BIN_SHARE = 0.05  # ... and a bin with this share of its pixels is one of its colours (its shades, lit and dark)
 
 
 def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.ndarray, axis_of: dict,
-                 radii: dict) -> np.ndarray:
+                 radii: dict, sw: float) -> np.ndarray:
     """``lab`` with the pixels of each arm that are hair hanging from the head given to the torso.
 
     ``lab``: part labels at the analysis size; ``labc``: the small image's ``parts.blurred_lab``; ``m``: the
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
-    radius. Only the upper arms: the hair falls over the shoulders, and a forearm may rise to the head."""
+    radius; ``sw`` the shoulder width. Only the upper arms: the hair falls over the shoulders, and a forearm may
+    rise to the head."""
     torso_i, head_i = PARTS.index("torso"), PARTS.index("head")
     body = m & ((lab == torso_i) | (lab == head_i))
     nose = joints[J["nose"]]
@@ -66,7 +67,11 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         hair = cv2.morphologyEx(hair.astype(np.uint8), cv2.MORPH_OPEN, disc(STRAND)).astype(bool)
         pieces, _ = ndimage.label(hair)
         high = np.unique(pieces[:level][above & hair[:level]])
-        out[np.isin(pieces, high[high > 0]) & arm] = torso_i
+        # a lock smaller than a piece of hair: moved off the arm, it left the body painted under the sleeve
+        # showing through between its strands, bright specks in the hair (TikTok character 5)
+        moved, n = ndimage.label(np.isin(pieces, high[high > 0]) & arm)
+        size = np.asarray(ndimage.sum(moved > 0, moved, range(1, n + 1)))
+        out[np.isin(moved, 1 + np.flatnonzero(size >= (LOCK * sw) ** 2))] = torso_i
     return out
 
 
