@@ -1,7 +1,7 @@
 """Long hair hanging over a shoulder is the body's, never cut by the arm: distance labelling gave the arm every
 pixel beyond the torso's shoulder-hip side nearer its bone, and the hair over the shoulder was cut along that
 straight side; once the arm moved, the body layer ended in a straight edge through the hair and the arm carried a
-slab of it away (TikTok character 5, her left shoulder)."""
+slab of it away."""
 from __future__ import annotations
 
 import cv2
