@@ -14,6 +14,7 @@ from scipy import ndimage
 from ...pose.skeleton import J, shoulder_span
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance
+from .hair import hair_to_body
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .morphology import disc
@@ -160,6 +161,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
     lab[~m] = -1
     lab = rims_to_arms(lab, m, jj, sw)
+    if small is not None:  # long hair over a shoulder: the body's, not cut along the torso's straight side
+        lab = hair_to_body(lab, soft_lab, m, jj, axis_of, radii, sw)
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)

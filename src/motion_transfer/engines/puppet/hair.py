@@ -1,0 +1,86 @@
+"""Long hair hanging over a shoulder belongs to the body (head and torso), not to the arm beside it.
+
+Distance labelling gives an arm every pixel beyond the torso's shoulder-hip side that lies nearer its bone, so
+hair falling over the shoulder was cut along that straight side: once the arm moved, the body layer ended in a
+straight edge through the hair and the arm carried a slab of it away (a raised arm's root under the hair). Hair
+is told from the arm by colour: the colours of the head's hair (the body's pixels above the nose, not the face's
+colour), where they are not the arm's own, running on unbroken from above the nose into the arm. Hair hangs from
+the head; a sleeve, a shirt or a hand beside the body do not reach that high.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ...pose.skeleton import J
+from .fill import lab_distance
+from .model import PARTS
+from .morphology import disc
+
+HAIR_APART = 25.0  # hair is at least this far in colour (CIE Lab, 8-bit) from the face's and the arm's own ...
+HAIR_ALIKE = 20.0  # ... and this near one of the colours of the hair above the nose
+FACE_PATCH = 3  # (pixels at the analysis size) the face's colour is read this near the nose
+CORE = 0.4  # the arm's own colour is read within this share of its radius from its bone
+STRAND = 1  # (pixels at the analysis size) hair no thicker than twice this is a strand, the arm's where it lies
+LOCK = 0.06  # (shoulder widths) hair on the arm in pieces smaller than this squared stays the arm's
+MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
+BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
+BIN_SHARE = 0.05  # ... and a bin with this share of its pixels is one of its colours (its shades, lit and dark)
+
+
+def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.ndarray, axis_of: dict,
+                 radii: dict, sw: float) -> np.ndarray:
+    """``lab`` with the pixels of each arm that are hair hanging from the head given to the torso.
+
+    ``lab``: part labels at the analysis size; ``labc``: the small image's ``parts.blurred_lab``; ``m``: the
+    figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
+    radius; ``sw`` the shoulder width. Only the upper arms: the hair falls over the shoulders, and a forearm may
+    rise to the head."""
+    torso_i, head_i = PARTS.index("torso"), PARTS.index("head")
+    body = m & ((lab == torso_i) | (lab == head_i))
+    nose = joints[J["nose"]]
+    level = int(np.clip(nose[1], 0, len(lab)))
+    y, x = min(level, len(lab) - 1), int(np.clip(nose[0], 0, lab.shape[1] - 1))
+    face = np.median(labc[max(0, y - FACE_PATCH):y + FACE_PATCH + 1, max(0, x - FACE_PATCH):x + FACE_PATCH + 1]
+                     .reshape(-1, 3), axis=0)
+    above = body[:level] & (lab_distance(labc[:level], face) > HAIR_APART)
+    palette = _colours(labc[:level][above])
+    out = lab.copy()
+    if not palette:
+        return out
+    for part, r in radii.items():
+        if not part.endswith("upper_arm"):
+            continue
+        arm = m & (lab == PARTS.index(part))
+        core = arm & (axis_of[part] < CORE * r)
+        if core.sum() < MIN_PIXELS:
+            continue
+        own = np.median(labc[core], axis=0)
+        hair = np.zeros_like(m)
+        for colour in palette:
+            if lab_distance(colour, own) > HAIR_APART:
+                hair |= lab_distance(labc, colour) < HAIR_ALIKE
+        hair &= (body | arm) & (lab_distance(labc, own) > HAIR_APART)
+        # joined to the hair above by more than a strand: a strand alone over the sleeve, or one across the
+        # matte's soft rim, floated beside the hair once the arm moved away
+        hair = cv2.morphologyEx(hair.astype(np.uint8), cv2.MORPH_OPEN, disc(STRAND)).astype(bool)
+        pieces, _ = ndimage.label(hair)
+        high = np.unique(pieces[:level][above & hair[:level]])
+        # a lock smaller than a piece of hair: moved off the arm, it left the body painted under the sleeve
+        # showing through between its strands, bright specks in the hair (TikTok character 5)
+        moved, n = ndimage.label(np.isin(pieces, high[high > 0]) & arm)
+        size = np.asarray(ndimage.sum(moved > 0, moved, range(1, n + 1)))
+        out[np.isin(moved, 1 + np.flatnonzero(size >= (LOCK * sw) ** 2))] = torso_i
+    return out
+
+
+def _colours(pixels: np.ndarray) -> list[np.ndarray]:
+    """The main colours among ``pixels`` ([n, 3] Lab): the mean of each coarse colour bin holding at least
+    MIN_PIXELS and BIN_SHARE of them (hair runs from its dark shade to its lit strands: one median is neither)."""
+    if len(pixels) < MIN_PIXELS:
+        return []
+    _, which, counts = np.unique((pixels // BIN).astype(np.int32), axis=0, return_inverse=True, return_counts=True)
+    which = which.ravel()
+    keep = np.flatnonzero(counts >= max(MIN_PIXELS, BIN_SHARE * len(pixels)))
+    return [pixels[which == k].mean(axis=0) for k in keep]
