@@ -146,3 +146,24 @@ def test_the_program_freezes_what_is_left_before_exit_and_a_caller_is_left_alone
             "status = main([]); print(gc.get_freeze_count())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.stdout.split()[-1] == "0"
+
+
+def test_a_stage_done_at_once_shows_no_rate():
+    """A pose track read from the motion cache fills its bar at once: a rate over no time read as millions of
+    frames a second. A stage that takes its time keeps its rate."""
+    import io
+    import time
+
+    from motion_transfer.cli import BarProgress
+
+    bars = BarProgress()
+    bars.stream = io.StringIO()
+    bars("pose", 0, 180)
+    bars("pose", 180, 180)
+    shown = bars.stream.getvalue()
+    assert "at once" in shown and "frame/s" not in shown.split("\r")[-1], shown
+    bars.stream = io.StringIO()
+    bars("render", 0, 4)
+    time.sleep(0.1)
+    bars("render", 4, 4)
+    assert "frame/s" in bars.stream.getvalue().split("\r")[-1]

@@ -37,6 +37,9 @@ examples:
 """
 
 
+AT_ONCE = 0.05  # (seconds) a stage that ends this soon after its bar appeared shows no rate
+
+
 class BarProgress:
     """Turns ``progress(stage, done, total)`` calls into one tqdm bar per stage on stderr."""
 
@@ -59,6 +62,10 @@ class BarProgress:
                             dynamic_ncols=True)
         if self.bar.total != total:
             self.bar.total = total
+        if done >= total and self.bar.format_dict["elapsed"] < AT_ONCE:
+            # a stage done at once (a pose track from the motion cache): its rate, over no time, read as
+            # millions of frames a second
+            self.bar.bar_format = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [at once]"
         self.bar.update(done - self.bar.n)
         if done >= total:
             self.close()
