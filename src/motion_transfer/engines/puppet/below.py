@@ -19,7 +19,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J, shoulder_span
-from .model import LAYERS, PARTS
+from .model import PARTS
 
 BAND = 0.3  # the torso's rows this far (shoulder widths) above the edge say what it is below it
 OUTLINE_BAND = 0.15  # ... and its sides over this many of them the slope they go on at
@@ -40,8 +40,8 @@ def continue_below(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joi
                    frame: tuple[int, int, int, int]) -> None:
     """Paint the torso below the image's bottom edge on the padded arrays (``image``, ``matte``, ``labels``, the
     image's rows repeated below it; changed in place; ``frame``: x, y, width, height of the image inside them,
-    ``joints`` in their pixels). Only where the torso crosses the edge; the body's other pixels repeated below it
-    (a strand of hair, the edge of a sleeve given to the torso) are cleared."""
+    ``joints`` in their pixels). Only where the torso crosses the edge; its other pixels repeated below it (the
+    edge of a sleeve given to the torso, beyond the sides) are cleared."""
     x0, y0, w, h = frame
     edge = y0 + h
     Hp, Wp = labels.shape
@@ -63,7 +63,8 @@ def continue_below(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joi
     margin_y = np.arange(edge, Hp, dtype=np.float64)[:, None]
     xs = np.arange(Wp, dtype=np.float64)[None, :]
     cover = np.clip((np.minimum(xs - xl(margin_y), xr(margin_y) - xs) + SOFT / 2) / SOFT, 0.0, 1.0)
-    body = np.isin(labels[edge:], [PARTS.index(p) for p in LAYERS["body"]])
+    # (the head's pixels repeated below it stay: long hair hanging past the edge, which ends in no straight cut)
+    body = labels[edge:] == PARTS.index("torso")
     band = max(4, min(h, round(BAND * sw)))
     image[edge:] = _painted(image, piece, matte, edge, band, sw, cover > 0)[edge:]
     labels[edge:] = np.where(cover > 0, PARTS.index("torso"), np.where(body, -1, labels[edge:]))
