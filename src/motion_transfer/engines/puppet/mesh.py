@@ -31,6 +31,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .extras import fill_hidden_drape
+from .below import continue_below
 from .cap import cap_rows, top_cap
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
@@ -301,11 +302,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
         image, matte, labels = pad(image), pad(matte), pad(labels)
+        joints = joints + np.array([left, top], np.float64)
+        if bottom:  # the torso crossing the bottom edge goes on as itself, not as its last row repeated
+            continue_below(image, matte, labels, joints, (left, top, rig.width, rig.height))
         # below the image the body goes on (clothes continue straight, at full strength); above and to the sides
         # (hair, a shoulder) the repeated edge fades out, so nothing mirrored or streaked shows when it moves in
         Hp, Wp = matte.shape
         fade = np.ones((Hp, Wp), np.float32)
-        joints = joints + np.array([left, top], np.float64)
         if top:
             image, fade[:top] = top_cap(image, matte, top, joints)
         if left:
