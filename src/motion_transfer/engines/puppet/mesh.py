@@ -30,9 +30,9 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
-from .extras import fill_hidden_drape
 from .below import continue_below
 from .cap import cap_rows, top_cap
+from .extras import fill_hidden_drape
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     segment_distance, smoothstep)
