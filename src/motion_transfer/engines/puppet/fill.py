@@ -1286,8 +1286,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
-    long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
-    tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
+    long sleeve) along the forearm to the wrist (to a hem a little past the border when its twin's sleeve is cut
+    above that twin's elbow: both sleeves of a top are as long); from the elbow (or from the border, a bare arm)
+    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
     below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
     is none), shaded round, with soft outlines. Only when the image shows the arm down to the border (its own
     pixels touch it there) and not its wrist. Returns the drawn hand (in the padded arrays' pixels), so each
