@@ -1115,3 +1115,70 @@ def test_a_cuffs_corner_cut_into_the_forearm_under_it_goes_to_that_forearm():
     assert (out[by_body] == PARTS.index("l_lower_arm")).all()
     # elsewhere no more than the corners where the arms meet are rounded off
     assert (out[~tooth] != lab[~tooth]).sum() < 0.02 * (lab == LOWER).sum(), (out[~tooth] != lab[~tooth]).sum()
+
+
+def _close_up_in_puff_sleeves():
+    """A close-up cut by its bottom edge (the image: the top 400 rows of 560) in a white top whose sleeves are
+    shaded grey-brown on one side (a white sleeve in shade is as near the skin's colour as that: TikTok character
+    5): the right arm's elbow below the border, the left's 30 px above it, both wrists far below. Returns the
+    padded (image, matte, labels, joints) and the left sleeve's pixels."""
+    H, W, h = 560, 400, 400
+    skin, white, shade = np.array([170, 125, 100]), np.array([236, 236, 232]), np.array([150, 135, 125])
+    j = np.zeros((33, 2))
+    j[J["nose"]] = (200, 80)
+    for side, sh, el, wr in (("left", (280, 150), (300, 370), (310, 500)), ("right", (120, 150), (60, 420), (50, 540))):
+        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
+        for k in ("index", "pinky", "thumb"):
+            j[J[f"{side}_{k}"]] = np.add(wr, (0, 25))
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    inside = py < h
+    image = np.zeros((H, W, 3), np.uint8)
+    labels = np.full((H, W), -1, np.int32)
+    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
+    head = np.hypot(px - 200, py - 80) < 45
+    image[torso], labels[torso] = white, TORSO
+    image[head], labels[head] = skin, PARTS.index("head")
+    sleeves = {}
+    for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        d = _seg_dist(px, py, j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]])
+        d = np.minimum(d, _seg_dist(px, py, j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]]))
+        sleeve = inside & (d < 34)
+        across = (px - j[J[f"{side}_shoulder"]][0]) * (1 if side == "left" else -1)
+        image[sleeve] = np.where((across < 10)[sleeve][:, None], shade, white)  # its inner side in shade
+        labels[sleeve] = PARTS.index(part)
+        sleeves[side] = sleeve
+    matte = (labels >= 0).astype(np.float32)
+    return image, matte, labels, j, sleeves["left"]
+
+
+def test_a_sleeve_cut_below_its_elbow_whose_twin_is_cut_above_goes_on_whole_to_a_hem_then_the_forearm():
+    """A close-up cutting one sleeve a little below its elbow and the other above its own: the first goes on
+    past the border as the sleeve it is, all of its width (its shaded side too), opaque, in its own colours,
+    to a hem about as far past the elbow as its twin's, then the bare forearm in the skin's colour down to the
+    wrist. It went on as a long sleeve to the wrist, the hand stuck to its end, no forearm (TikTok character 5's
+    puff sleeve: a long pale streak in motion), and only around its bone, its shaded side left out as skin."""
+    image, matte, labels, j, sleeve = _close_up_in_puff_sleeves()
+    h, W = 400, image.shape[1]
+    before = image.copy()
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, W, h)) is not None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)
+    cut = sleeve[h - 1]
+    visible = cv2.cvtColor(before, cv2.COLOR_RGB2LAB).astype(np.float64)[h - 4:h][:, cut].reshape(-1, 3)
+    below = np.zeros_like(sleeve)
+    below[h:h + 3] = cut  # the sleeve's own width, just past the border
+    drawn = below & (matte >= 0.5)
+    assert drawn.sum() >= 0.75 * below.sum(), f"{drawn.sum()} of the {below.sum()} pixels under the cut go on"
+    near = np.min(np.linalg.norm(lab[drawn][:, None] - visible[None], axis=2), axis=1)
+    assert np.percentile(near, 95) < 12, "carried on in colours the sleeve does not show"
+    # where the sleeve ends: along the forearm's bone, the first skin-coloured pixel past the border
+    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
+    skin = cv2.cvtColor(np.uint8([[[170, 125, 100]]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float64)
+    ts = np.linspace(0, 1, 200)
+    pts = np.round(el + ts[:, None] * (wr - el)).astype(int)
+    past = pts[:, 1] >= h
+    is_skin = np.linalg.norm(lab[pts[:, 1], pts[:, 0]] - skin, axis=1) < 25
+    assert is_skin[past].any(), "no forearm past the sleeve: the sleeve went on to the wrist"
+    end = pts[past][np.argmax(is_skin[past])]
+    twin_hem = fill.SLEEVE_HEM * np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]])
+    assert end[1] - h <= 2 * twin_hem + 4, f"the sleeve ends {end[1] - h} px past the border"
+    assert is_skin[past & (ts > 0.6)].all() and (matte[pts[ts > 0.6, 1], pts[ts > 0.6, 0]] >= 0.95).all()

@@ -422,3 +422,26 @@ def test_a_forearm_raised_into_view_from_the_bottom_edge_is_kept():
     motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
     wrists = [J["left_wrist"], J["right_wrist"]]
     assert np.abs(motion.joints[10:40, wrists] - track.body[10:40, wrists, :2]).max() < 0.5
+
+
+def test_a_still_images_unseen_forearm_folded_short_is_put_out_at_its_full_length():
+    """A close-up whose wrists are below the image: the pose model folds one forearm to a stub just below the
+    border (a third of its upper arm, TikTok character 5); it is put out to its full length along its own
+    direction, the hand's points with it. A forearm about as long as it should be, or one the image shows, stays."""
+    from motion_transfer.pose.offframe import FOREARM_OF_UPPER_ARM, unfold_cut_forearms
+
+    joints = np.zeros((33, 2))
+    for side, x in (("left", 300.0), ("right", 100.0)):
+        joints[J[f"{side}_shoulder"]] = (x, 100.0)
+        joints[J[f"{side}_elbow"]] = (x, 300.0)
+    joints[J["left_wrist"]] = (300.0, 360.0)  # a stub of 60 below an upper arm of 200, outside a 400 x 320 image
+    joints[J["right_wrist"]] = (100.0, 450.0)  # 150: long enough
+    for k in ("index", "pinky", "thumb"):
+        joints[J[f"left_{k}"]] = (305.0, 380.0)
+        joints[J[f"right_{k}"]] = (105.0, 470.0)
+    out = unfold_cut_forearms(joints, 400, 320)
+    assert np.allclose(out[J["left_wrist"]], (300.0, 300.0 + FOREARM_OF_UPPER_ARM * 200.0))
+    assert np.allclose(out[J["left_index"]] - out[J["left_wrist"]], (5.0, 20.0))
+    assert np.allclose(np.delete(out, [J[f"left_{k}"] for k in ("wrist", "index", "pinky", "thumb")], axis=0),
+                       np.delete(joints, [J[f"left_{k}"] for k in ("wrist", "index", "pinky", "thumb")], axis=0))
+    assert np.allclose(unfold_cut_forearms(joints, 400, 400), joints)  # the image shows that wrist

@@ -110,3 +110,26 @@ def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray,
             placed = goal_wrist + np.stack([c * rel[:, 0] - si * rel[:, 1], si * rel[:, 0] + c * rel[:, 1]], axis=1)
             out[moving, j] = (1.0 - w) * pts[moving, j] + w * placed
     return out
+
+
+def unfold_cut_forearms(joints: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A still image's ``joints`` ([33 or more, 2], a ``width`` x ``height`` image) with each forearm whose wrist
+    the image does not show, folded shorter than ``SQUASH`` of its full length (``FOREARM_OF_UPPER_ARM`` of the
+    upper arm), put out to that full length along the model's own direction (the hand's points moved with it).
+
+    The pose model folds a close-up's unseen wrists towards the picture as it does a video's (TikTok character 5:
+    a forearm of 0.37 upper arms below a puff sleeve). The arm drawn on past the border then ends in a hand just
+    below it, and every frame stretched that stub two to four times over, sleeve and all, into a long pale streak.
+    """
+    out = np.array(joints, np.float64, copy=True)
+    for side in SIDES:
+        shoulder, elbow, wrist = (out[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
+        if 0 <= wrist[0] < width and 0 <= wrist[1] < height:
+            continue
+        fore = wrist - elbow
+        length = float(np.linalg.norm(fore))
+        full = FOREARM_OF_UPPER_ARM * float(np.linalg.norm(elbow - shoulder))
+        if length < 1e-6 or length >= SQUASH * full:
+            continue
+        out[list(FOREARM_JOINTS[side])] += fore / length * (full - length)
+    return out.astype(np.asarray(joints).dtype)

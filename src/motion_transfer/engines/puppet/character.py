@@ -16,6 +16,7 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
+from ...pose.offframe import unfold_cut_forearms
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
 from .background import remove_character
@@ -91,6 +92,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         source = "user"
     elif figure is not None:
         joints, vis, depth, source = figure.joints, figure.visibility.copy(), figure.depth, figure.method
+        joints = unfold_cut_forearms(joints, w, h)  # (a user's rig.json says where its wrists are)
         left_hand, right_hand = figure.left_hand, figure.right_hand
         # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
         for side in ("left", "right"):

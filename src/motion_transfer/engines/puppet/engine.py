@@ -23,6 +23,7 @@ from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
 from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
+from ...pose.offframe import unfold_cut_forearms
 from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
@@ -246,7 +247,7 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
     if float(np.abs(a - b).mean()) > tolerance:
         return False
     s = rig.width / track.width
-    joints = track.body[0, :, :2].astype(np.float64) * s
+    joints = unfold_cut_forearms(track.body[0, :, :2].astype(np.float64) * s, rig.width, rig.height)
     if not np.isfinite(joints).all():
         return False
     vis = track.body[0, :, 3].astype(np.float64)

@@ -1286,8 +1286,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     What the border cuts goes on as what it is: a sleeve cut above the elbow goes on as that sleeve (the cut's
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
-    long sleeve) along the forearm to the wrist; from the elbow (or from the border, a bare arm) the forearm,
-    tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
+    long sleeve) along the forearm to the wrist (to a hem a little past the border when its twin's sleeve is cut
+    above that twin's elbow: both sleeves of a top are as long); from the elbow (or from the border, a bare arm)
+    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
     below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
     is none), shaded round, with soft outlines. Only when the image shows the arm down to the border (its own
     pixels touch it there) and not its wrist. Returns the drawn hand (in the padded arrays' pixels), so each
@@ -1296,7 +1297,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     x0, y0, w, h = frame
     shoulder, elbow, wrist = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
-    if x0 <= wrist[0] < x0 + w and y0 <= wrist[1] < y0 + h:
+    if not _outside(wrist, frame):
         return None
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     inside = np.zeros(labels.shape, bool)
@@ -1347,14 +1348,25 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
             if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
                 skin = arm_skin
-    skin_like = lab_distance(lab, _lab(skin)) < SKIN_LIKE
+    # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
+    # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
+    skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
     sleeve = np.zeros(labels.shape, bool)
     if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
         # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
+        # both sleeves of a top are as long: one cut a little below its elbow whose twin is cut above its own
+        # ends too, a hem past the border (carried on to the wrist, a puff sleeve's end at the elbow, TikTok
+        # clip 5, went on as a long pale tube with the hand stuck to it, and no forearm)
         parts = [PARTS.index(p) for p in LAYERS[name]]
         hem = SLEEVE_HEM * sw
-        cut_above = not (x0 + hem <= elbow[0] < x0 + w - hem and y0 + hem <= elbow[1] < y0 + h - hem)
-        bone = (shoulder, elbow, hem, parts[:2]) if cut_above else (elbow, wrist, 0.0, parts[1:2] * 2)
+        twin = "right" if side == "left" else "left"
+        twin_cut = _outside(joints[J[f"{twin}_wrist"]], frame) and _cut_above(joints[J[f"{twin}_elbow"]], frame, hem)
+        if _cut_above(elbow, frame, hem):
+            bone = (shoulder, elbow, hem, parts[:2])
+        elif twin_cut:
+            bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
+        else:
+            bone = (elbow, wrist, 0.0, parts[1:2] * 2)
         sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone)
     # the forearm from the elbow (or from where a bare arm is cut) to the wrist, tapering; a bare arm as thick
     # as the cut shows it
@@ -1388,6 +1400,31 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin)
+
+
+def _outside(point: np.ndarray, frame: tuple[int, int, int, int]) -> bool:
+    x0, y0, w, h = frame
+    return not (x0 <= point[0] < x0 + w and y0 <= point[1] < y0 + h)
+
+
+def _cut_above(elbow: np.ndarray, frame: tuple[int, int, int, int], hem: float) -> bool:
+    """Whether the image ``frame`` (x, y, width, height) cuts an arm's sleeve above its ``elbow`` (or at it: the
+    elbow within ``hem`` of the border, the image showing nothing of the sleeve past it)."""
+    x0, y0, w, h = frame
+    return not (x0 + hem <= elbow[0] < x0 + w - hem and y0 + hem <= elbow[1] < y0 + h - hem)
+
+
+def _exit(a: np.ndarray, b: np.ndarray, frame: tuple[int, int, int, int]) -> np.ndarray:
+    """Where the segment from ``a`` (inside the image ``frame``) to ``b`` (outside it) leaves the image."""
+    x0, y0, w, h = frame
+    d = b - a
+    t = 1.0
+    for k, (lo, hi) in enumerate(((x0, x0 + w - 1), (y0, y0 + h - 1))):
+        if d[k] > 1e-9:
+            t = min(t, (hi - a[k]) / d[k])
+        elif d[k] < -1e-9:
+            t = min(t, (lo - a[k]) / d[k])
+    return a + max(t, 0.0) * d
 
 
 def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.ndarray) -> None:
@@ -1506,6 +1543,14 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     ys, xs = np.nonzero(at_border)
     nearest = int(np.argmin(d_bone[ys, xs]))
     at_border = pieces == pieces[ys[nearest], xs[nearest]]
+    # ... around the middle of that piece, not the bone: a bone along one side of a wide sleeve (a puff sleeve
+    # half under the hair, TikTok clip 5) carried on only the half of it around the bone, a straight step at
+    # the border where the other half stopped
+    ys, xs = np.nonzero(at_border)
+    across = (xs - start[0]) * -u[1] + (ys - start[1]) * u[0]
+    shift = 0.5 * (across.min() + across.max()) * np.array([-u[1], u[0]])
+    start, end = start + shift, end + shift
+    d_bone = segment_distance(px, py, start, end + max(hem, 1.0) * u)
     radius = float(np.percentile(d_bone[at_border], SLEEVE_WIDE))
     reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
     ok = free & ~inside & (d_bone < radius) & (reach < max(hem, 1.0))
