@@ -2,16 +2,19 @@
 
 Nothing in the colours tells such a sleeve from the shirt, and the pose model puts the shoulder joint inside the
 body, so the upper arm's layer (the tube round its bone) took a strip of the shirt's front beside the sleeve,
-print and all: once the arm swung, the strip went with it and the body's fill under it showed torn pale blotches
-of the print continued (TikTok character 4: a light-blue T-shirt with a white print, the left sleeve taking the
+print and all: once the arm swung, the strip went with it, tearing the print, and the body's fill under it ended
+in straight edges (TikTok character 4: a light-blue T-shirt with a white print, the left sleeve taking the
 print's "E" and the shirt beside it). What a person sees there is the sleeve's outline: the thin line of shadow
 where the sleeve meets the shirt, running from the armpit to the shoulder's top, with the print on the shirt's
-side of it. Per row across the upper arm's bone, from above the shoulder down to the sleeve's hem, the darkest
-such line between the arm's outer outline and SEAM_WIDTH of its usual radii in from it, with nothing of another
-colour (the print, the lit shirt front) between it and the outline, traced as one continuous path; the arm's
-pixels beyond it go to the torso.
+side of it. Per row across the upper arm's bone, from the shoulder down to the sleeve's hem, the darkest such
+line between the arm's outer outline and SEAM_WIDTH of its usual radii in from it, with nothing of another
+colour (the print) between it and the outline, traced as one continuous path; the arm's pixels beyond it go to
+the torso. Where no crease shows, the print at least stays whole: the arm's pieces of it, joined to the torso's,
+go to the torso.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -35,6 +38,8 @@ SPECK = 0.05  # (shoulder widths) a piece of the arm left smaller than a square 
 OUTLINE_BLEND = 3  # (pixels) the matte's rim blends the wall's colour in
 HEM_PART = (0.75, 1.0)  # the stretch of the bone (from the shoulder) whose colour is the arm below the sleeve
 SLEEVE_PART = (0.05, 0.25)  # ... and the stretch whose colour is the sleeve's
+PRINT_GAP = 0.03  # (shoulder widths) a print's letters lie at most twice this far apart
+PRINT_TORSO = 1.0  # a piece of the print on the torso at least this many times its part on the arm is the torso's
 
 
 def crease_darkness(light: np.ndarray, sw: float) -> np.ndarray:
@@ -75,32 +80,50 @@ def sleeve_seam_cut(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict
         if towards == 0:
             continue
         n = towards * n  # across the bone, towards the body
-        path = _seam(labc, dark, m, torso, a, u, n, length, usual)
-        if path is None:
+        sleeve = _short_sleeve(labc, dark, m, torso, a, u, n, length, usual)
+        if sleeve is None:
             continue
-        s0, qs, traced = path
-        take = _beyond(out, m, PARTS.index(part), a, u, n, s0, qs)
+        part_i = PARTS.index(part)
+        take = _print_on_arm(out, labc, m, part_i, sleeve, sw)
+        path = _seam(sleeve, length, usual)
+        if path is not None:
+            s0, qs, traced = path
+            beyond = _beyond(out, m, part_i, a, u, n, s0, qs)
+            if beyond.sum() >= SEAM_STRIP * usual * traced:
+                take |= beyond
         layer = np.isin(out, [PARTS.index(p) for p in LAYERS[f"arm_{side}"]]) & m
-        if take.sum() < SEAM_STRIP * usual * traced or \
-                count_pieces(layer & ~take, SPECK * sw) > count_pieces(layer, SPECK * sw):
+        if not take.any() or count_pieces(layer & ~take, SPECK * sw) > count_pieces(layer, SPECK * sw):
             continue
         out[take] = torso_i
     return out
 
 
-def _seam(labc: np.ndarray, dark: np.ndarray, m: np.ndarray, torso: np.ndarray, a: np.ndarray, u: np.ndarray,
-          n: np.ndarray, length: float, usual: float) -> tuple[float, np.ndarray, int] | None:
-    """(distance along the bone of the first row, the seam's distance across the bone per row, one row a pixel,
-    how many of the last rows the seam was traced along: above them it is carried on straight)
-    of the upper arm whose bone starts at ``a`` (direction ``u``, ``n`` across it towards the body), or None
-    where there is no short sleeve of the torso's colour with a seam to follow."""
+@dataclass
+class _Sleeve:
+    """An upper arm's short sleeve, sampled on a grid of rows across its bone (one pixel apart along it, from
+    SEAM_ABOVE of its length above the shoulder joint) and columns along each row (towards the body)."""
+    s: np.ndarray  # [rows] distance along the bone from the shoulder joint
+    q: np.ndarray  # [columns] distance across it, towards the body
+    inside: np.ndarray  # [rows, columns] the figure
+    crease: np.ndarray  # [rows, columns] crease_darkness
+    other: np.ndarray  # [rows, columns] of a colour that is not the sleeve's (nor a shade of it)
+    width: np.ndarray  # [rows, columns] columns in from the row's outer outline
+    outlined: np.ndarray  # [rows] the row's outer end is the wall (the arm's outer side stands free)
+    hem: int  # the first row below the sleeve
+    colour: np.ndarray  # the sleeve's colour (Lab)
+    arm: np.ndarray  # the bare arm's colour below it (Lab)
+
+
+def _short_sleeve(labc: np.ndarray, dark: np.ndarray, m: np.ndarray, torso: np.ndarray, a: np.ndarray,
+                  u: np.ndarray, n: np.ndarray, length: float, usual: float) -> _Sleeve | None:
+    """The short sleeve of the torso's colour of the upper arm whose bone starts at ``a`` (direction ``u``, ``n``
+    across it towards the body), or None where the arm wears none (bare, long-sleeved, or in another colour)."""
     s = np.arange(-SEAM_ABOVE * length, length, 1.0)
     q = np.arange(-(SEAM_WIDTH[1] + 1.0) * usual, SEAM_WIDTH[1] * usual, 1.0)
     gx = (a[0] + s[:, None] * u[0] + q[None, :] * n[0]).astype(np.float32)
     gy = (a[1] + s[:, None] * u[1] + q[None, :] * n[1]).astype(np.float32)
     inside = cv2.remap(m.astype(np.uint8), gx, gy, cv2.INTER_NEAREST, borderValue=0).astype(bool)
     colour = cv2.remap(labc, gx, gy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    crease = cv2.remap(dark, gx, gy, cv2.INTER_LINEAR, borderValue=0)
     # the colour along the bone: the sleeve's near the shoulder, the bare arm's further down
     on_axis = np.abs(q) <= 0.3 * usual
     t = s / length
@@ -126,14 +149,29 @@ def _seam(labc: np.ndarray, dark: np.ndarray, m: np.ndarray, torso: np.ndarray, 
     d_sleeve = lab_distance(np.nan_to_num(axis_c), sleeve_c)
     sleeved = (d_sleeve < lab_distance(np.nan_to_num(axis_c), arm_c)) | np.isnan(axis_c[:, 0]) | (t < 0)
     hem = int(np.argmin(sleeved)) if not sleeved.all() else len(s)
-    # nothing of another colour (but the sleeve's shades) between the outline (less its blended rim) and the seam
-    diff = colour - sleeve_c
+    crease = cv2.remap(dark, gx, gy, cv2.INTER_LINEAR, borderValue=0)
+    return _Sleeve(s, q, inside, crease, _other_colour(colour, sleeve_c), width, outlined, hem, sleeve_c, arm_c)
+
+
+def _other_colour(colour: np.ndarray, sleeve: np.ndarray) -> np.ndarray:
+    """Per pixel of ``colour`` (Lab), whether it is SEAM_APART from the ``sleeve``'s colour and no shade of it
+    (darker, of its hue: the sleeve's own shadow in the armpit)."""
+    diff = colour - sleeve
     shade = (diff[..., 0] < 0) & (np.hypot(diff[..., 1], diff[..., 2]) < SHADE_CHROMA)
-    other = (lab_distance(colour, sleeve_c) > SEAM_APART) & ~shade & (width >= OUTLINE_BLEND)
+    return (lab_distance(colour, sleeve) > SEAM_APART) & ~shade
+
+
+def _seam(sleeve: _Sleeve, length: float, usual: float) -> tuple[float, np.ndarray, int] | None:
+    """(distance along the bone of the first row, the seam's distance across the bone per row, one row a pixel,
+    how many of the last rows the seam was traced along: above them it is carried on straight) of ``sleeve``,
+    or None where no crease runs along it."""
+    s, q, width = sleeve.s, sleeve.q, sleeve.width
+    # nothing of another colour (but the sleeve's shades) between the outline (less its blended rim) and the seam
+    other = sleeve.other & (width >= OUTLINE_BLEND)
     other_before = np.cumsum(other, axis=1) - other
-    ok = (inside & outlined[:, None] & (width >= SEAM_WIDTH[0] * usual) & (width <= SEAM_WIDTH[1] * usual)
-          & (other_before <= SEAM_SPECKS))
-    ok[hem:] = False
+    ok = (sleeve.inside & sleeve.outlined[:, None] & (width >= SEAM_WIDTH[0] * usual)
+          & (width <= SEAM_WIDTH[1] * usual) & (other_before <= SEAM_SPECKS))
+    ok[sleeve.hem:] = False
     ok[s < 0] = False  # above the shoulder joint the rows cross the shoulder's top, no seam
     rows = np.flatnonzero(ok.any(axis=1))
     if len(rows) == 0:
@@ -145,15 +183,32 @@ def _seam(labc: np.ndarray, dark: np.ndarray, m: np.ndarray, torso: np.ndarray, 
     r0, r1 = int(starts[k]), int(ends[k]) + 1
     if r1 - r0 < SEAM_LONG * length:
         return None
-    cols_path = _darkest_path(np.where(ok[r0:r1], np.minimum(crease[r0:r1], 3 * CREASE_CONTRAST), -np.inf))
-    if cols_path is None:
-        return None
-    on = crease[np.arange(r0, r1), cols_path] >= CREASE_CONTRAST
-    if on.mean() < SEAM_SEEN:
+    crease = sleeve.crease[r0:r1]
+    cols_path = _darkest_path(np.where(ok[r0:r1], np.minimum(crease, 3 * CREASE_CONTRAST), -np.inf))
+    if cols_path is None or (crease[np.arange(r1 - r0), cols_path] >= CREASE_CONTRAST).mean() < SEAM_SEEN:
         return None
     qs = ndimage.uniform_filter1d(q[cols_path], 5, mode="nearest")
     # carried on up over the shoulder's round top (the rows above, where no crease runs)
     return float(s[0]), np.r_[np.full(r0, qs[0]), qs], r1 - r0
+
+
+def _print_on_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, part_i: int, sleeve: _Sleeve,
+                  sw: float) -> np.ndarray:
+    """The pixels of part ``part_i`` in pieces of the shirt's print (colours other than the ``sleeve``'s, nor
+    the bare arm's; its letters PRINT_GAP apart joined) that lie mostly on the torso: the print is the torso's,
+    and torn, a piece of it went with the arm. ``sw``: the shoulder width."""
+    torso = (lab == PARTS.index("torso")) & m
+    own = (lab == part_i) & m
+    printed = _other_colour(labc, sleeve.colour) & (lab_distance(labc, sleeve.arm) > SEAM_APART) & (torso | own)
+    if not printed.any():
+        return printed
+    # a print's letters, a few pixels apart, are one print
+    pieces, count = ndimage.label(cv2.dilate(printed.astype(np.uint8), disc(max(1, round(PRINT_GAP * sw)))))
+    pieces[~printed] = 0
+    idx = np.arange(1, count + 1)
+    on_arm = np.asarray(ndimage.sum(own, pieces, idx))
+    on_torso = np.asarray(ndimage.sum(torso, pieces, idx))
+    return np.isin(pieces, idx[(on_arm > 0) & (on_torso >= PRINT_TORSO * on_arm)]) & own
 
 
 def _darkest_path(reward: np.ndarray) -> np.ndarray | None:
