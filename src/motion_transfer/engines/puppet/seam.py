@@ -39,6 +39,7 @@ OUTLINE_BLEND = 3  # (pixels) the matte's rim blends the wall's colour in
 HEM_PART = (0.75, 1.0)  # the stretch of the bone (from the shoulder) whose colour is the arm below the sleeve
 SLEEVE_PART = (0.05, 0.25)  # ... and the stretch whose colour is the sleeve's
 PRINT_GAP = 0.03  # (shoulder widths) a print's letters lie at most twice this far apart
+PRINT_ENCLOSED = 0.75  # the least share of the band round a print that is the shirt (the sleeve's colour or shade)
 PRINT_TORSO = 1.0  # a piece of the print on the torso at least this many times its part on the arm is the torso's
 
 
@@ -203,12 +204,17 @@ def _print_on_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, part_i: int,
     if not printed.any():
         return printed
     # a print's letters, a few pixels apart, are one print
-    pieces, count = ndimage.label(cv2.dilate(printed.astype(np.uint8), disc(max(1, round(PRINT_GAP * sw)))))
-    pieces[~printed] = 0
+    joined, count = ndimage.label(cv2.dilate(printed.astype(np.uint8), disc(max(1, round(PRINT_GAP * sw)))))
+    pieces = np.where(printed, joined, 0)
     idx = np.arange(1, count + 1)
     on_arm = np.asarray(ndimage.sum(own, pieces, idx))
     on_torso = np.asarray(ndimage.sum(torso, pieces, idx))
-    return np.isin(pieces, idx[(on_arm > 0) & (on_torso >= PRINT_TORSO * on_arm)]) & own
+    # ... printed on the shirt: the cloth all round it (not the wall, a cape behind the arm, a drawn outline)
+    ring = (ndimage.grey_dilation(joined, footprint=np.ones((3, 3), bool)) > 0) & (joined == 0)
+    ringed = ndimage.grey_dilation(joined, footprint=np.ones((3, 3), bool))
+    cloth = (torso | own) & ~_other_colour(labc, sleeve.colour)
+    enclosed = np.asarray(ndimage.mean(cloth[ring], ringed[ring], idx)) >= PRINT_ENCLOSED
+    return np.isin(pieces, idx[(on_arm > 0) & (on_torso >= PRINT_TORSO * on_arm) & enclosed]) & own
 
 
 def _darkest_path(reward: np.ndarray) -> np.ndarray | None:
