@@ -113,3 +113,24 @@ def test_the_darkest_path_follows_a_line_one_column_a_row(line):
     path = _darkest_path(reward)
     assert list(path[:10]) == [line] * 10 and list(path[11:]) == [line + 1] * 9
     assert _darkest_path(np.full((4, 3), -np.inf)) is None
+
+
+def test_the_shade_beside_a_sleeve_is_painted_in_the_shirts_shade_not_its_print():
+    """The dark lines beside an arm (its outline, the shade between it and the body) are painted over so that none
+    is left on the body when the arm moves; painted from the pixels around, a light print's letters beside the
+    shade made it flat pale blotches (TikTok character 4's "K" in the armpit). No lighter than the cloth on both
+    sides of the line, it continues the shirt's shade."""
+    from motion_transfer.engines.puppet.fill import _paint_lines
+
+    shade, line_c, white = np.array([120, 130, 160]), np.array([50, 50, 62]), np.array([240, 240, 238])
+    image = np.zeros((60, 60, 3), np.uint8)
+    image[:] = shade
+    image[:, 27:31] = line_c  # the shade's dark line, a letter of the print right beside it
+    image[8:52, 31:46] = white
+    lines = np.zeros((60, 60), bool)
+    lines[:, 27:31] = True
+    box = np.s_[0:60, 0:60]
+    out = _paint_lines(image, lines, box, ~lines, 100.0)
+    painted = out[12:48, 27:31].reshape(-1, 3).astype(float)
+    assert painted.mean(axis=0)[0] <= shade[0] + 8, painted.mean(axis=0)
+    assert (out[~lines] == image[~lines]).all()  # nothing else painted
