@@ -34,6 +34,7 @@ SEAM_SEEN = 0.5  # the least share of the seam's rows on a crease
 SEAM_LONG = 0.25  # (bone lengths) the shortest seam worth following
 SEAM_STRIP = 0.25  # (usual radii) the narrowest strip of the shirt beyond the seam worth handing back, on average
 SEAM_ABOVE = 0.35  # (bone lengths) how far above the shoulder joint the rows start (the shoulder's round top)
+SEAM_WALL = 0.03  # (shoulder widths) nothing this near the wall is handed back
 SPECK = 0.05  # (shoulder widths) a piece of the arm left smaller than a square this wide is a speck, not a piece
 OUTLINE_BLEND = 3  # (pixels) the matte's rim blends the wall's colour in
 HEM_PART = (0.75, 1.0)  # the stretch of the bone (from the shoulder) whose colour is the arm below the sleeve
@@ -64,6 +65,7 @@ def sleeve_seam_cut(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict
     if torso.sum() < 20:
         return lab
     dark = crease_darkness(cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7), sw)
+    wall = cv2.dilate((~m).astype(np.uint8), disc(max(1, round(SEAM_WALL * sw)))).astype(bool)
     spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
     spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
     out = lab.copy()
@@ -92,6 +94,12 @@ def sleeve_seam_cut(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict
             beyond = _beyond(out, m, part_i, a, u, n, s0, qs)
             if beyond.sum() >= SEAM_STRIP * usual * traced:
                 take |= beyond
+        # only what joins the torso (side by side, not corner to corner), away from the wall: the sleeve's rim
+        # along the gap under the armpit, handed to the torso, was cut off from it when the envelope gave the
+        # sleeve-coloured pixels above back to the arm (``envelope.sleeves_off_torso``): a speck of the body
+        take &= ~wall
+        joined, _ = ndimage.label(take | ((out == torso_i) & m))
+        take &= np.isin(joined, np.unique(joined[(out == torso_i) & m]))
         layer = np.isin(out, [PARTS.index(p) for p in LAYERS[f"arm_{side}"]]) & m
         if not take.any() or count_pieces(layer & ~take, SPECK * sw) > count_pieces(layer, SPECK * sw):
             continue
