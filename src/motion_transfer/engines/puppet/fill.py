@@ -647,11 +647,13 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
         return image
     out = image.copy()
     painted = push_pull_fill(image[box], lines, known & ~lines)
-    # no lighter than the cloth right beside the line (its closing): the shade between a light print's letters
-    # and the sleeve, painted from the letters around it, stood as flat pale blotches beside the arm (TikTok
-    # character 4)
-    r = max(1, round(LINE_WIDTH * sw))
-    beside = cv2.morphologyEx(np.ascontiguousarray(image[box]), cv2.MORPH_CLOSE, disc(r))
+    # no lighter than the torso's cloth right beside the line (its closing over the known pixels: the arm's side
+    # says nothing): the shade between a light print's letters and the sleeve, painted from the letters around
+    # it, stood as flat pale blotches beside the arm (TikTok character 4)
+    element = disc(max(1, round(LINE_WIDTH * sw)))
+    seen = (known | lines)[..., None]
+    grown = cv2.dilate(np.where(seen, image[box], 0).astype(np.uint8), element)
+    beside = cv2.erode(np.where(seen, grown, 255).astype(np.uint8), element)
     out[box] = np.where(lines[..., None], np.minimum(painted, beside), painted)
     return out
 
