@@ -585,7 +585,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     if not hole.any():
-        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid), hidden
+        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid, sw), hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
@@ -635,17 +635,26 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     out = image.copy()
     out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
     kept = hid & ~hole
-    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept), hidden
+    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept, sw), hidden
 
 
-def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray) -> np.ndarray:
+def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray,
+                 sw: float) -> np.ndarray:
     """``image`` with the ``lines`` (on the crop ``box``) painted over by push-pull from the ``known`` pixels
     around them (the torso's clean ones and the sleeve kept as it is: painted from the torso's alone, far off,
     they stood as pale lines on the sleeve's shade)."""
     if not lines.any():
         return image
     out = image.copy()
-    out[box] = push_pull_fill(image[box], lines, known & ~lines)
+    painted = push_pull_fill(image[box], lines, known & ~lines)
+    # no lighter than the torso's cloth right beside the line (its closing over the known pixels: the arm's side
+    # says nothing): the shade between a light print's letters and the sleeve, painted from the letters around
+    # it, stood as flat pale blotches beside the arm (TikTok character 4)
+    element = disc(max(1, round(LINE_WIDTH * sw)))
+    seen = (known | lines)[..., None]
+    grown = cv2.dilate(np.where(seen, image[box], 0).astype(np.uint8), element)
+    beside = cv2.erode(np.where(seen, grown, 255).astype(np.uint8), element)
+    out[box] = np.where(lines[..., None], np.minimum(painted, beside), painted)
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 
 def disc(radius: int) -> np.ndarray:
@@ -61,3 +62,10 @@ def close_in_box(mask: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     if box is not None:
         out[box] = cv2.morphologyEx(np.ascontiguousarray(mask[box], dtype=np.uint8), cv2.MORPH_CLOSE, kernel)
     return out
+
+
+def count_pieces(mask: np.ndarray, side: float) -> int:
+    """How many pieces of ``mask`` are at least as large as a square ``side`` wide (a speck left between a
+    strip and the outline is no piece of the arm cut off: the layers' cleanup joins it to its neighbour)."""
+    pieces, n = ndimage.label(mask)
+    return int((np.asarray(ndimage.sum(mask, pieces, range(1, n + 1))) >= side ** 2).sum())

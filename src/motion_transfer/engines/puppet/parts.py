@@ -17,8 +17,9 @@ from .fill import below_shoulders, lab_distance
 from .hair import hair_to_body
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
-from .morphology import disc
+from .morphology import count_pieces, disc
 from .outlines import outlines_to_front
+from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
@@ -150,7 +151,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
             if p.endswith(("lower_arm", "upper_arm"))}
     lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
-    if small is not None:
+    if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
+        lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
@@ -298,8 +300,6 @@ def _outline_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: 
     return out
 
 
-CREASE_WIDTH = 0.015  # the widest crease looked for (half the black-hat kernel), in shoulder widths
-CREASE_CONTRAST = 6.0  # a crease is this much darker (Lab L, 0..255) than the cloth on both sides of it
 CREASE_BINS = 8  # an arm's bone is cut into this many cross-sections to follow its crease
 ARM_WIDTH = (1.5, 3.0)  # how wide an arm may be (its usual radii), from its outer outline to the crease
 CREASE_ALONG = 0.5  # share of a cross-section's length a crease must run along to count there
@@ -324,12 +324,9 @@ def crease_cut(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m: np
     arm bones along the body's side (``quad``: the shoulder-hip quadrilateral): a forearm lying across the
     body has no outline of its own against the wall to measure from."""
     labc = cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB)
-    light = cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7)
-    labc = labc.astype(np.float32)
     k = max(2, round(CREASE_WIDTH * sw))
-    kernel = disc(k)
-    dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel).astype(np.float32)
-    crease = (dark > CREASE_CONTRAST) & m
+    crease = (crease_darkness(cv2.GaussianBlur(labc[:, :, 0], (0, 0), 0.7), sw) > CREASE_CONTRAST) & m
+    labc = labc.astype(np.float32)
     out = lab.copy()
     torso_centre = quad.mean(axis=0)
     spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
@@ -712,7 +709,7 @@ def shirt_beside_bare_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs
         joined[np.unique(pieces[take & by_torso])] = True
         take &= np.isin(pieces, np.flatnonzero(joined[1:] & (sizes >= (RIM_PIECE * sw) ** 2)) + 1)
         layer = np.isin(out, [PARTS.index(p) for p in LAYERS[f"arm_{side}"]]) & m
-        if not take.any() or _pieces(layer & ~take, RIM_PIECE * sw) > _pieces(layer, RIM_PIECE * sw):
+        if not take.any() or count_pieces(layer & ~take, RIM_PIECE * sw) > count_pieces(layer, RIM_PIECE * sw):
             continue
         out[take] = torso_i
     return out
@@ -785,13 +782,6 @@ def _bins_along(xs: np.ndarray, ys: np.ndarray, seg: tuple) -> np.ndarray:
     ab = b - a
     t = np.clip(((xs - a[0]) * ab[0] + (ys - a[1]) * ab[1]) / max(float(ab @ ab), 1e-9), 0.0, 1.0)
     return np.minimum((t * SLEEVE_BINS).astype(int), SLEEVE_BINS - 1)
-
-
-def _pieces(mask: np.ndarray, side: float) -> int:
-    """How many pieces of ``mask`` are at least as large as a square ``side`` wide (a speck left between a
-    strip and the outline is no piece of the arm cut off: the layers' cleanup joins it to its neighbour)."""
-    pieces, n = ndimage.label(mask)
-    return int((np.asarray(ndimage.sum(mask, pieces, range(1, n + 1))) >= side ** 2).sum())
 
 
 STRIP_THICK = 0.06  # (shoulder widths) the thickest strip of the torso beyond an arm handed to it (half its width)
