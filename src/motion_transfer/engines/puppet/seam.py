@@ -56,10 +56,10 @@ def sleeve_seam_cut(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict
     """``lab`` with each upper arm's pixels beyond its short sleeve's seam given to the torso.
 
     ``labc``: the small image's ``parts.blurred_lab``; ``m``: the figure; ``segs``: each part's bone; ``radii``:
-    the limbs in use (their radii); ``usual``: an upper arm's usual radius for this body; ``sw``: the shoulder width; ``quad``: the
-    shoulder-hip quadrilateral's corners. Only an upper arm hanging along the body's side, in a sleeve of the
-    torso's colour that ends above the elbow (the arm bare below it: a long sleeve is ``parts.crease_cut``'s),
-    with its outer side against the background."""
+    the limbs in use (their radii); ``usual``: an upper arm's usual radius for this body; ``sw``: the shoulder
+    width; ``quad``: the shoulder-hip quadrilateral's corners. Only an upper arm hanging along the body's side, in
+    a sleeve of the torso's colour that ends above the elbow (the arm bare below it: a long sleeve is
+    ``parts.crease_cut``'s), with its outer side against the background."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     if torso.sum() < 20:
