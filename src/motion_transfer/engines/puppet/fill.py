@@ -16,7 +16,7 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
-from .envelope import torso_envelope
+from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -208,8 +208,10 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # under the sleeve ended short of the body's side (the cartoon girl, the demo mannequin)
     allowed, under = torso_envelope(labels, joints)
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
-    hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
-              | gloves.result()).astype(np.uint8)
+    found = ((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed
+    # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)
+    found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
+    hidden = (found | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
@@ -243,6 +245,39 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
             continue
         out |= _hull(torso | upper) & np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]]) & trunk
     return out
+
+
+def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints: np.ndarray, sw: float,
+                spine: float) -> np.ndarray:
+    """HxW bool: below the armpits, where the body goes on under an arm lying over its side: the convex hull of
+    the torso and the hips there (``hips``: what the image shows of them; ``found``: what the arms hide of them
+    found so far), whose outline joins the body's side above the arm to its side below it in a straight line;
+    and in a body facing the camera, what the image shows of them
+    mirrored across the spine (its outline smoothed, MIRROR_SMOOTH) where the mirror agrees with the image (at
+    most MIRROR_SPILL of it on the background): an arm hanging over a whole side shows none of it. Bounded by the
+    shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist
+    ended along the arm's inner edge, a ragged notch: once the arm moved away, the waist stood as a cut-out with
+    the wall showing between it and the arm (TikTok clip 0)."""
+    ext = extend(joints)
+    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
+    H, W = hips.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    below = ((px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]) / max(spine, 1e-6) >= ARMPIT_BAND[0]
+    sides = _hull((hips | found) & below) & below
+    if sw < FACING * spine:
+        return sides
+    mx, my = mirror_across_spine(joints, hips.shape)
+    mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    mirrored = (cv2.GaussianBlur(mirrored, (0, 0), max(1.0, MIRROR_SMOOTH * sw)) > 0.5) & below
+    spill = mirrored & cv2.erode((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
+    if spill.sum() <= MIRROR_SPILL * mirrored.sum():
+        sides |= mirrored
+    return sides
+
+
+MIRROR_SMOOTH = 0.02  # the mirrored outline is smoothed with a Gaussian this wide (shoulder widths)
+MIRROR_SPILL = 0.02  # the most of the mirrored body that may lie on the background for the mirror to hold
 
 
 def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
@@ -632,10 +667,61 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         ok = hole & inb & kn[yi, xi] & ~hole[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
+    # darker towards the body's side, as the torso it shows is
+    value = value * _side_shading(lab[box][..., 0], kn, hole, nearest, labels[box], hid, sw)[..., None]
     out = image.copy()
     out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
     kept = hid & ~hole
     return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept), hidden
+
+
+def _side_shading(light: np.ndarray, known: np.ndarray, hole: np.ndarray, nearest: np.ndarray,
+                  labels: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+    """HxW float32: the factor the paint of the ``hole`` is multiplied by so that it darkens towards the body's
+    outline as the torso's ``known`` pixels do (``light``: their lightness; ``nearest``: their main colour).
+    A body turns away from the light at its sides: the torso's lightness over that of its colour well inside it,
+    against the distance to the figure's outline (the background, or the arms' pixels the ``hidden`` ones leave
+    out), is the shading the paint takes at its own distance, over the shading of the pixels its colour was
+    spread from. Spread by nearness alone, the skin painted out to the waist's side was one flat colour, the
+    light of the belly beside it (TikTok clip 0)."""
+    ones = np.ones(hole.shape, np.float32)
+    if not hole.any():
+        return ones
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
+    inside = ((labels >= 0) & ~arm) | hidden
+    d = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 5)
+    reach = max(SHADE_BINS, round(SHADE_REACH * sw))
+    ratio = np.full(known.shape, np.nan, np.float32)
+    for i in np.unique(nearest[known]):
+        mine = known & (nearest == i)
+        deep = mine & (d >= reach)
+        if deep.sum() < SHADE_PIXELS:
+            continue
+        level = float(np.median(light[deep]))
+        if level >= SHADE_LIGHT:  # (a dark colour's shading is lost in its noise)
+            ratio[mine] = light[mine] / level
+    sample = np.isfinite(ratio) & (d < reach)
+    if sample.sum() < SHADE_PIXELS:
+        return ones
+    edges = np.linspace(0.0, reach, SHADE_BINS + 1)
+    at = np.clip(np.digitize(d[sample], edges) - 1, 0, SHADE_BINS - 1)
+    curve = np.ones(SHADE_BINS + 1, np.float32)
+    for b in range(SHADE_BINS):
+        if (at == b).sum() >= SHADE_PIXELS:
+            curve[b] = float(np.median(ratio[sample][at == b]))
+    # darker only towards the outline, never lighter than further in
+    curve = np.clip(np.minimum.accumulate(curve[::-1])[::-1], SHADE_MIN, 1.0)
+    centres = np.append(0.5 * (edges[:-1] + edges[1:]), reach)
+    shade = np.interp(d, centres, curve).astype(np.float32)
+    spread = smooth_fill(shade[..., None], known)[..., 0]
+    return np.where(hole, shade / np.maximum(spread, 1e-3), 1.0).astype(np.float32)
+
+
+SHADE_REACH = 0.12  # how far in from the outline (shoulder widths) the torso's shading is read
+SHADE_BINS = 8  # ... in this many steps of distance
+SHADE_PIXELS = 20  # the least pixels a step (and a colour well inside) is read from
+SHADE_LIGHT = 80.0  # a colour darker than this (Lab lightness, OpenCV's 8-bit scale) gives no shading
+SHADE_MIN = 0.6  # the paint is made at most this much darker
 
 
 def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray) -> np.ndarray:
