@@ -17,7 +17,7 @@ H, W, CX = 400, 320, 160.0
 TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([214, 160, 132]), 225
 HEM = 200  # the top above it, bare skin below
 SHOULDER, WAIST, HIPS = (95, 65.0), (250, 48.0), (335, 62.0)  # (row, half width) of the body's outline
-SHOULDER_JOINT, ELBOW, WRIST = (100, 100), (96, 220), (112, 330)
+SHOULDER_JOINT, ELBOW, WRIST = (100, 100), (104, 220), (118, 330)
 
 
 def _half_width(y: np.ndarray) -> np.ndarray:
@@ -95,3 +95,21 @@ def test_the_waist_behind_the_arm_is_shaded_as_the_other_side():
     mirrored = light[strip.nonzero()[0], np.round(2 * CX - px[strip]).astype(int)]
     off = np.abs(light[strip] - mirrored)
     assert np.median(off) < 3, f"the waist's side is painted {np.median(off):.1f} L off its mirror image"
+
+
+def test_no_cuff_hangs_from_the_hem_onto_the_painted_waist():
+    """The labels give the top the sleeve's inner half just above the hem and a pointed spur of it hanging below
+    the hem over the waist (the sleeve's cuff read as the top): once painted, no pixel of the body below the hem
+    is black (it stayed, a black hook hanging from the hem onto the belly)."""
+    image, labels, joints, body, arm = _character()
+    py = np.mgrid[0:H, 0:W][0]
+    px = np.mgrid[0:H, 0:W][1]
+    spur = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(spur, np.array([(108, HEM - 1), (118, HEM - 1), (113, HEM + 22)], np.int32), 1)
+    cuff = arm & body & (((spur > 0) & (px < 119)) | ((py < HEM) & (py > HEM - 30) & (px >= 108)))
+    labels[cuff] = PARTS.index("torso")
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    drawn = hidden | (labels == PARTS.index("torso"))
+    dark = drawn & (py > HEM + 8) & (cie_lab(out)[..., 0] < 40)
+    assert (cuff & (py > HEM + 8)).sum() > 50
+    assert dark.sum() == 0, f"{dark.sum()} black pixels hang below the hem"

@@ -794,20 +794,33 @@ def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray
     in as a dark blob and left black shreds on the waist once the arm moved away."""
     sleeve = np.bincount(nearest[hidden], minlength=int(nearest.max()) + 1).argmax()
     mine = torso & (nearest == sleeve) & (d_torso < 2 * ALIKE_DELTA_E)
-    pieces, n = ndimage.label(mine)
-    if n <= 1:
-        return np.zeros(torso.shape, bool)
-    sizes = ndimage.sum(mine, pieces, range(1, n + 1))
     touch = cv2.dilate(hidden.astype(np.uint8), None, iterations=2).astype(bool)
-    by_arm = np.zeros(n + 1, bool)
-    by_arm[np.unique(pieces[touch & mine])] = True
-    # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
-    small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
-    return np.isin(pieces, np.flatnonzero(small & by_arm))
+    pieces, n = ndimage.label(mine)
+    shreds = np.zeros(torso.shape, bool)
+    if n > 1:
+        sizes = ndimage.sum(mine, pieces, range(1, n + 1))
+        by_arm = np.zeros(n + 1, bool)
+        by_arm[np.unique(pieces[touch & mine])] = True
+        # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
+        small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
+        shreds = np.isin(pieces, np.flatnonzero(small & by_arm))
+    # ... and the thin spurs of it that reach out along the arm (no wider than SPUR): the sleeve's cuff, which the
+    # labels gave to the top beside it, stood as a black hook hanging from the hem onto the painted belly once the
+    # arm moved away (TikTok clip 0)
+    thin = mine & ~_open(mine, max(1, round(SPUR * sw)))
+    spurs, m = ndimage.label(thin, structure=np.ones((3, 3)))
+    if m:
+        sizes = ndimage.sum(thin, spurs, range(1, m + 1))
+        by_arm = np.zeros(m + 1, bool)
+        by_arm[np.unique(spurs[touch & thin])] = True
+        small = np.concatenate([[False], sizes < (FRAGMENT_SIDE * sw) ** 2])
+        shreds |= np.isin(spurs, np.flatnonzero(small & by_arm))
+    return shreds
 
 
 FRAGMENT = 0.1  # a piece of a torso colour under this share of that colour's largest piece is a fragment ...
 FRAGMENT_SIDE = 0.15  # ... and smaller than a square this wide (in shoulder widths)
+SPUR = 0.03  # a piece of it that a disc of this radius (shoulder widths) does not fit in is a spur along the arm
 
 
 def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
