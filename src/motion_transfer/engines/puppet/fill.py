@@ -251,10 +251,12 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
                 spine: float) -> np.ndarray:
     """HxW bool: below the armpits, where the body goes on under an arm lying over its side: the convex hull of
     the torso and the hips there (``hips``: what the image shows of them; ``found``: what the arms hide of them
-    found so far), whose outline joins the body's side above the arm to its side below it in a straight line;
-    and in a body facing the camera, what the image shows of them
-    mirrored across the spine (its outline smoothed, MIRROR_SMOOTH) where the mirror agrees with the image (at
-    most MIRROR_SPILL of it on the background): an arm hanging over a whole side shows none of it. Bounded by the
+    found so far), whose outline joins the body's side above the arm to its side below it in a straight line,
+    under an arm whose elbow or wrist lies well inside it (OVER_BODY: a hand on the belly; an arm hanging at the
+    body's side keeps the waist's own curve beside it, no flap of dress painted out to the chord); and in a body
+    facing the camera, what the image shows of them mirrored across the spine (its outline smoothed,
+    MIRROR_SMOOTH) where the mirror agrees with the image (at most MIRROR_SPILL of it on the background): an arm
+    hanging over a whole side shows none of it. Bounded by the
     shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist
     ended along the arm's inner edge, a ragged notch: once the arm moved away, the waist stood as a cut-out with
     the wall showing between it and the arm (TikTok clip 0)."""
@@ -263,7 +265,14 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
     H, W = hips.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     below = ((px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]) / max(spine, 1e-6) >= ARMPIT_BAND[0]
-    sides = _hull((hips | found) & below) & below
+    hull = _hull((hips | found) & below) & below
+    depth = cv2.distanceTransform(hull.astype(np.uint8), cv2.DIST_L2, 5)
+    sides = np.zeros(hips.shape, bool)
+    for name, side in (("arm_l", "left"), ("arm_r", "right")):
+        ends = np.round([joints[J[f"{side}_{j}"], :2] for j in ("elbow", "wrist")]).astype(np.int64)
+        ends = ends[(ends[:, 0] >= 0) & (ends[:, 0] < W) & (ends[:, 1] >= 0) & (ends[:, 1] < H)]
+        if len(ends) and depth[ends[:, 1], ends[:, 0]].max() >= OVER_BODY * sw:
+            sides |= hull & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     if sw < FACING * spine:
         return sides
     mx, my = mirror_across_spine(joints, hips.shape)
@@ -276,6 +285,7 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
     return sides
 
 
+OVER_BODY = 0.2  # an arm whose elbow or wrist lies this far (shoulder widths) inside the body lies over it
 MIRROR_SMOOTH = 0.02  # the mirrored outline is smoothed with a Gaussian this wide (shoulder widths)
 MIRROR_SPILL = 0.02  # the most of the mirrored body that may lie on the background for the mirror to hold
 
