@@ -555,7 +555,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     dists = np.stack([lab_distance(lab, c) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     sw = shoulder_span(joints, 1.0)
-    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw)
+    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
         source &= ~stray
@@ -797,7 +797,7 @@ def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) 
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
-                      sw: float) -> np.ndarray:
+                      sw: float, backdrop: np.ndarray) -> np.ndarray:
     """HxW bool: pieces of the ``torso`` in the colour the ``hidden`` arm pixels mostly have that are cut off from
     the torso's main area of that colour and touch the arm: the edge of a sleeve of the top's colour that the
     labels gave to the torso (a black forearm hanging over a bare waist, TikTok clip 0). Kept, they were painted
@@ -814,15 +814,18 @@ def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray
         # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
         small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
         shreds = np.isin(pieces, np.flatnonzero(small & by_arm))
-    # ... and the thin spurs of it that reach out along the arm (no wider than SPUR): the sleeve's cuff, which the
-    # labels gave to the top beside it, stood as a black hook hanging from the hem onto the painted belly once the
-    # arm moved away (TikTok clip 0)
+    # ... and the thin spurs of it that reach out along the arm (no wider than SPUR) and not along the figure's
+    # outline (a drawn figure's outline line beside its arm is its own): the sleeve's cuff, which the labels gave
+    # to the top beside it, stood as a black hook hanging from the hem onto the painted belly once the arm moved
+    # away (TikTok clip 0)
     thin = mine & ~_open(mine, max(1, round(SPUR * sw)))
     spurs, m = ndimage.label(thin, structure=np.ones((3, 3)))
     if m:
         sizes = ndimage.sum(thin, spurs, range(1, m + 1))
         by_arm = np.zeros(m + 1, bool)
         by_arm[np.unique(spurs[touch & thin])] = True
+        edge = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool)
+        by_arm[np.unique(spurs[edge & thin])] = False
         small = np.concatenate([[False], sizes < (FRAGMENT_SIDE * sw) ** 2])
         shreds |= np.isin(spurs, np.flatnonzero(small & by_arm))
     return shreds
