@@ -113,3 +113,33 @@ def test_no_cuff_hangs_from_the_hem_onto_the_painted_waist():
     dark = drawn & (py > HEM + 8) & (cie_lab(out)[..., 0] < 40)
     assert (cuff & (py > HEM + 8)).sum() > 50
     assert dark.sum() == 0, f"{dark.sum()} black pixels hang below the hem"
+
+
+def test_the_body_behind_a_forearm_crossing_its_side_onto_the_belly_reaches_its_side():
+    """A forearm comes in from outside the body across its side at the waist, its hand on the belly (the
+    shoulder-hip quadrilateral well inside the body's sides): under the forearm the painted body's side lies
+    within a few pixels of the true one at every row, the other side's curve mirrored (it ended at the
+    quadrilateral's edge, 7 pixels in; the hull of the body below the armpits, 11 pixels out across the waist's
+    curve)."""
+    image, labels, joints, body, _ = _character()
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (105, 100), (215, 100)
+    joints[J["right_hip"]], joints[J["left_hip"]] = (135, 320), (185, 320)
+    elbow, wrist = (70, 235), (150, 280)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = elbow, wrist
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    shaded = (SKIN * (1.0 - 0.22 * np.clip(np.abs(px - CX) / WAIST[1], 0, 1.3) ** 2)[..., None])
+    image = np.where(body[..., None], np.where((py < HEM)[..., None], TOP, shaded), BACKDROP).astype(np.float32)
+    arm = np.zeros((H, W), np.uint8)
+    cv2.line(arm, elbow, wrist, 1, 30)
+    image[arm > 0] = TOP
+    image = cv2.GaussianBlur(image, (0, 0), 0.7)
+    labels[:] = -1
+    labels[body] = PARTS.index("torso")
+    labels[arm > 0] = PARTS.index("r_lower_arm")
+    out, hidden = fill_hidden_torso(np.clip(image + 0.5, 0, 255).astype(np.uint8), labels, joints)
+    drawn = hidden | (labels == PARTS.index("torso"))
+    true = CX - _half_width(np.arange(H, dtype=np.float64))
+    rows = np.array([y for y in range(H) if arm[y, int(true[y]) - 3:int(true[y]) + 4].all()])
+    assert len(rows) > 20, "the forearm does not cross the body's side"
+    off = np.abs(_outline(drawn, rows) - true[rows])
+    assert off.max() <= 4, f"the body's side under the forearm lies up to {off.max():.0f} px off (row {rows[off.argmax()]})"

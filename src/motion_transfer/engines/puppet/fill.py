@@ -249,22 +249,30 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
 
 def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints: np.ndarray, sw: float,
                 spine: float) -> np.ndarray:
-    """HxW bool: below the armpits, where the body goes on under an arm lying over its side: the convex hull of
-    the torso and the hips there (``hips``: what the image shows of them; ``found``: what the arms hide of them
-    found so far), whose outline joins the body's side above the arm to its side below it in a straight line,
-    under an arm whose elbow or wrist lies well inside it (OVER_BODY: a hand on the belly; an arm hanging at the
-    body's side keeps the waist's own curve beside it, no flap of dress painted out to the chord); and in a body
-    facing the camera, what the image shows of them mirrored across the spine (its outline smoothed,
-    MIRROR_SMOOTH) where the mirror agrees with the image (at most MIRROR_SPILL of it on the background): an arm
-    hanging over a whole side shows none of it. Bounded by the
-    shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist
-    ended along the arm's inner edge, a ragged notch: once the arm moved away, the waist stood as a cut-out with
-    the wall showing between it and the arm (TikTok clip 0)."""
+    """HxW bool: below the armpits, where the body goes on under an arm lying over its side. In a body facing the
+    camera, what the image shows of the torso and the hips there (``hips``) mirrored across the spine (its outline
+    smoothed, MIRROR_SMOOTH), where the mirror agrees with the image (at most MIRROR_SPILL of it on the
+    background): an arm hanging over a whole side shows none of it. Else the convex hull of them and of what the
+    arms hide of them found so far (``found``), whose outline joins the body's side above the arm to its side
+    below it in a straight line, under an arm whose elbow or wrist lies well inside it (OVER_BODY: a hand on the
+    belly; an arm hanging at the body's side keeps the waist's own curve beside it, no flap of dress painted out
+    to the chord, TikTok characters 2 and 3). Bounded by the shoulder-hip quadrilateral and what a closing
+    encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
+    notch: once the arm moved away, the waist stood as a cut-out with the wall showing between it and the arm
+    (TikTok clip 0)."""
     ext = extend(joints)
     down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
     H, W = hips.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    below = ((px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]) / max(spine, 1e-6) >= ARMPIT_BAND[0]
+    below = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
+    if sw >= FACING * spine:
+        mx, my = mirror_across_spine(joints, hips.shape)
+        mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        mirrored = (cv2.GaussianBlur(mirrored, (0, 0), max(1.0, MIRROR_SMOOTH * sw)) > 0.5) & below
+        spill = mirrored & cv2.erode((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
+        if spill.sum() <= MIRROR_SPILL * mirrored.sum():
+            return mirrored
     hull = _hull((hips | found) & below) & below
     depth = cv2.distanceTransform(hull.astype(np.uint8), cv2.DIST_L2, 5)
     sides = np.zeros(hips.shape, bool)
@@ -273,15 +281,6 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
         ends = ends[(ends[:, 0] >= 0) & (ends[:, 0] < W) & (ends[:, 1] >= 0) & (ends[:, 1] < H)]
         if len(ends) and depth[ends[:, 1], ends[:, 0]].max() >= OVER_BODY * sw:
             sides |= hull & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
-    if sw < FACING * spine:
-        return sides
-    mx, my = mirror_across_spine(joints, hips.shape)
-    mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    mirrored = (cv2.GaussianBlur(mirrored, (0, 0), max(1.0, MIRROR_SMOOTH * sw)) > 0.5) & below
-    spill = mirrored & cv2.erode((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
-    if spill.sum() <= MIRROR_SPILL * mirrored.sum():
-        sides |= mirrored
     return sides
 
 
