@@ -142,4 +142,5 @@ def test_the_body_behind_a_forearm_crossing_its_side_onto_the_belly_reaches_its_
     rows = np.array([y for y in range(H) if arm[y, int(true[y]) - 3:int(true[y]) + 4].all()])
     assert len(rows) > 20, "the forearm does not cross the body's side"
     off = np.abs(_outline(drawn, rows) - true[rows])
-    assert off.max() <= 4, f"the body's side under the forearm lies up to {off.max():.0f} px off (row {rows[off.argmax()]})"
+    worst = rows[off.argmax()]
+    assert off.max() <= 4, f"the body's side under the forearm lies up to {off.max():.0f} px off (row {worst})"
