@@ -16,7 +16,7 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
-from .envelope import torso_envelope
+from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -208,8 +208,10 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # under the sleeve ended short of the body's side (the cartoon girl, the demo mannequin)
     allowed, under = torso_envelope(labels, joints)
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
-    hidden = ((((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed)
-              | gloves.result()).astype(np.uint8)
+    found = ((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed
+    # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)
+    found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
+    hidden = (found | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
     keep = np.unique(pieces[touch & (hidden > 0)])
@@ -243,6 +245,48 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
             continue
         out |= _hull(torso | upper) & np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]]) & trunk
     return out
+
+
+def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints: np.ndarray, sw: float,
+                spine: float) -> np.ndarray:
+    """HxW bool: below the armpits, where the body goes on under an arm lying over its side. In a body facing the
+    camera, what the image shows of the torso and the hips there (``hips``) mirrored across the spine (its outline
+    smoothed, MIRROR_SMOOTH), where the mirror agrees with the image (at most MIRROR_SPILL of it on the
+    background): an arm hanging over a whole side shows none of it. Else the convex hull of them and of what the
+    arms hide of them found so far (``found``), whose outline joins the body's side above the arm to its side
+    below it in a straight line, under an arm whose elbow or wrist lies well inside it (OVER_BODY: a hand on the
+    belly; an arm hanging at the body's side keeps the waist's own curve beside it, no flap of dress painted out
+    to the chord, TikTok characters 2 and 3). Bounded by the shoulder-hip quadrilateral and what a closing
+    encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
+    notch: once the arm moved away, the waist stood as a cut-out with the wall showing between it and the arm
+    (TikTok clip 0)."""
+    ext = extend(joints)
+    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
+    H, W = hips.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    below = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
+    if sw >= FACING * spine:
+        mx, my = mirror_across_spine(joints, hips.shape)
+        mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                             borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        mirrored = (cv2.GaussianBlur(mirrored, (0, 0), max(1.0, MIRROR_SMOOTH * sw)) > 0.5) & below
+        spill = mirrored & cv2.erode((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
+        if spill.sum() <= MIRROR_SPILL * mirrored.sum():
+            return mirrored
+    hull = _hull((hips | found) & below) & below
+    depth = cv2.distanceTransform(hull.astype(np.uint8), cv2.DIST_L2, 5)
+    sides = np.zeros(hips.shape, bool)
+    for name, side in (("arm_l", "left"), ("arm_r", "right")):
+        ends = np.round([joints[J[f"{side}_{j}"], :2] for j in ("elbow", "wrist")]).astype(np.int64)
+        ends = ends[(ends[:, 0] >= 0) & (ends[:, 0] < W) & (ends[:, 1] >= 0) & (ends[:, 1] < H)]
+        if len(ends) and depth[ends[:, 1], ends[:, 0]].max() >= OVER_BODY * sw:
+            sides |= hull & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    return sides
+
+
+OVER_BODY = 0.2  # an arm whose elbow or wrist lies this far (shoulder widths) inside the body lies over it
+MIRROR_SMOOTH = 0.02  # the mirrored outline is smoothed with a Gaussian this wide (shoulder widths)
+MIRROR_SPILL = 0.02  # the most of the mirrored body that may lie on the background for the mirror to hold
 
 
 def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
@@ -510,7 +554,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     dists = np.stack([lab_distance(lab, c) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     sw = shoulder_span(joints, 1.0)
-    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw)
+    stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
         source &= ~stray
@@ -632,10 +676,61 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
         ok = hole & inb & kn[yi, xi] & ~hole[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
+    # darker towards the body's side, as the torso it shows is
+    value = value * _side_shading(lab[box][..., 0], kn, hole, nearest, labels[box], hid, sw)[..., None]
     out = image.copy()
     out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
     kept = hid & ~hole
     return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept, sw), hidden
+
+
+def _side_shading(light: np.ndarray, known: np.ndarray, hole: np.ndarray, nearest: np.ndarray,
+                  labels: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+    """HxW float32: the factor the paint of the ``hole`` is multiplied by so that it darkens towards the body's
+    outline as the torso's ``known`` pixels do (``light``: their lightness; ``nearest``: their main colour).
+    A body turns away from the light at its sides: the torso's lightness over that of its colour well inside it,
+    against the distance to the figure's outline (the background, or the arms' pixels the ``hidden`` ones leave
+    out), is the shading the paint takes at its own distance, over the shading of the pixels its colour was
+    spread from. Spread by nearness alone, the skin painted out to the waist's side was one flat colour, the
+    light of the belly beside it (TikTok clip 0)."""
+    ones = np.ones(hole.shape, np.float32)
+    if not hole.any():
+        return ones
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
+    inside = ((labels >= 0) & ~arm) | hidden
+    d = cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 5)
+    reach = max(SHADE_BINS, round(SHADE_REACH * sw))
+    ratio = np.full(known.shape, np.nan, np.float32)
+    for i in np.unique(nearest[known]):
+        mine = known & (nearest == i)
+        deep = mine & (d >= reach)
+        if deep.sum() < SHADE_PIXELS:
+            continue
+        level = float(np.median(light[deep]))
+        if level >= SHADE_LIGHT:  # (a dark colour's shading is lost in its noise)
+            ratio[mine] = light[mine] / level
+    sample = np.isfinite(ratio) & (d < reach)
+    if sample.sum() < SHADE_PIXELS:
+        return ones
+    edges = np.linspace(0.0, reach, SHADE_BINS + 1)
+    at = np.clip(np.digitize(d[sample], edges) - 1, 0, SHADE_BINS - 1)
+    curve = np.ones(SHADE_BINS + 1, np.float32)
+    for b in range(SHADE_BINS):
+        if (at == b).sum() >= SHADE_PIXELS:
+            curve[b] = float(np.median(ratio[sample][at == b]))
+    # darker only towards the outline, never lighter than further in
+    curve = np.clip(np.minimum.accumulate(curve[::-1])[::-1], SHADE_MIN, 1.0)
+    centres = np.append(0.5 * (edges[:-1] + edges[1:]), reach)
+    shade = np.interp(d, centres, curve).astype(np.float32)
+    spread = smooth_fill(shade[..., None], known)[..., 0]
+    return np.where(hole, shade / np.maximum(spread, 1e-3), 1.0).astype(np.float32)
+
+
+SHADE_REACH = 0.12  # how far in from the outline (shoulder widths) the torso's shading is read
+SHADE_BINS = 8  # ... in this many steps of distance
+SHADE_PIXELS = 20  # the least pixels a step (and a colour well inside) is read from
+SHADE_LIGHT = 80.0  # a colour darker than this (Lab lightness, OpenCV's 8-bit scale) gives no shading
+SHADE_MIN = 0.6  # the paint is made at most this much darker
 
 
 def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray,
@@ -710,27 +805,43 @@ def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) 
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
-                      sw: float) -> np.ndarray:
+                      sw: float, backdrop: np.ndarray) -> np.ndarray:
     """HxW bool: pieces of the ``torso`` in the colour the ``hidden`` arm pixels mostly have that are cut off from
     the torso's main area of that colour and touch the arm: the edge of a sleeve of the top's colour that the
     labels gave to the torso (a black forearm hanging over a bare waist, TikTok clip 0). Kept, they were painted
     in as a dark blob and left black shreds on the waist once the arm moved away."""
     sleeve = np.bincount(nearest[hidden], minlength=int(nearest.max()) + 1).argmax()
     mine = torso & (nearest == sleeve) & (d_torso < 2 * ALIKE_DELTA_E)
-    pieces, n = ndimage.label(mine)
-    if n <= 1:
-        return np.zeros(torso.shape, bool)
-    sizes = ndimage.sum(mine, pieces, range(1, n + 1))
     touch = cv2.dilate(hidden.astype(np.uint8), None, iterations=2).astype(bool)
-    by_arm = np.zeros(n + 1, bool)
-    by_arm[np.unique(pieces[touch & mine])] = True
-    # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
-    small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
-    return np.isin(pieces, np.flatnonzero(small & by_arm))
+    pieces, n = ndimage.label(mine)
+    shreds = np.zeros(torso.shape, bool)
+    if n > 1:
+        sizes = ndimage.sum(mine, pieces, range(1, n + 1))
+        by_arm = np.zeros(n + 1, bool)
+        by_arm[np.unique(pieces[touch & mine])] = True
+        # a shred along the arm, not a panel of the top that the arm merely cuts off (the chest beside a V-neck)
+        small = np.concatenate([[False], (sizes < FRAGMENT * sizes.max()) & (sizes < (FRAGMENT_SIDE * sw) ** 2)])
+        shreds = np.isin(pieces, np.flatnonzero(small & by_arm))
+    # ... and the thin spurs of it that reach out along the arm (no wider than SPUR) and not along the figure's
+    # outline (a drawn figure's outline line beside its arm is its own): the sleeve's cuff, which the labels gave
+    # to the top beside it, stood as a black hook hanging from the hem onto the painted belly once the arm moved
+    # away (TikTok clip 0)
+    thin = mine & ~_open(mine, max(1, round(SPUR * sw)))
+    spurs, m = ndimage.label(thin, structure=np.ones((3, 3)))
+    if m:
+        sizes = ndimage.sum(thin, spurs, range(1, m + 1))
+        by_arm = np.zeros(m + 1, bool)
+        by_arm[np.unique(spurs[touch & thin])] = True
+        edge = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool)
+        by_arm[np.unique(spurs[edge & thin])] = False
+        small = np.concatenate([[False], sizes < (FRAGMENT_SIDE * sw) ** 2])
+        shreds |= np.isin(spurs, np.flatnonzero(small & by_arm))
+    return shreds
 
 
 FRAGMENT = 0.1  # a piece of a torso colour under this share of that colour's largest piece is a fragment ...
 FRAGMENT_SIDE = 0.15  # ... and smaller than a square this wide (in shoulder widths)
+SPUR = 0.03  # a piece of it that a disc of this radius (shoulder widths) does not fit in is a spur along the arm
 
 
 def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
