@@ -144,3 +144,31 @@ def test_the_body_behind_a_forearm_crossing_its_side_onto_the_belly_reaches_its_
     off = np.abs(_outline(drawn, rows) - true[rows])
     worst = rows[off.argmax()]
     assert off.max() <= 4, f"the body's side under the forearm lies up to {off.max():.0f} px off (row {worst})"
+
+
+def test_a_close_up_cut_above_its_hips_is_not_painted_out_to_a_mirrored_side(monkeypatch):
+    """The image's bottom edge cuts the body above its hips (a close-up): the body going on past the edge is the
+    rig's own continuation, no waist the image shows, and mirrored into a hanging sleeve beside long hair it was
+    painted in the hair's black (TikTok character 5). The layers ask for the torso without its sides painted out;
+    the same body with its hips in the image asks for them."""
+    from motion_transfer.engines.puppet import mesh
+    from motion_transfer.engines.puppet.model import Rig
+
+    image, labels, joints, body, arm = _character()
+    asked = []
+    fill = mesh.fill_hidden_torso
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs.get("waist_shown", True))
+        return fill(*args, **kwargs)
+
+    monkeypatch.setattr(mesh, "fill_hidden_torso", spy)
+    for rows in (H, 300):  # the whole figure, then cut 20 px above its hips (at row 320)
+        rig = Rig(width=W, height=rows, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
+                  depth=np.zeros(33, np.float32), source="test", image=np.ascontiguousarray(image[:rows]),
+                  matte=(labels[:rows] >= 0).astype(np.float32), labels=np.ascontiguousarray(labels[:rows]))
+        mesh.build_layers(rig)
+    assert asked == [True, False]
+    _, hidden = fill_hidden_torso(image, labels, joints, waist_shown=False)
+    _, wide = fill_hidden_torso(image, labels, joints)
+    assert (hidden & ~wide).sum() == 0 and (wide & ~hidden).sum() > 500  # the sides are what the flag holds back

@@ -166,20 +166,24 @@ def mirror_across_spine(joints: np.ndarray, shape: tuple[int, int],
     return (2 * fx - px - origin[0]).astype(np.float32), (2 * fy - py - origin[1]).astype(np.float32)
 
 
-def hidden_torso(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+def hidden_torso(labels: np.ndarray, joints: np.ndarray, *, waist_shown: bool = True) -> np.ndarray:
     """HxW bool: the arms' pixels that hide the torso: inside the shoulder-hip quadrilateral (grown a little), or
     enclosed by the outline of the torso and the thighs down to a little below the hips (a side view, where the
     quadrilateral is narrow; a hand resting on the hip, which would leave a hole there when it moves away), or of
-    an arm hanging along a side view's body (:func:`_along_side_view`)."""
+    an arm hanging along a side view's body (:func:`_along_side_view`); where the image shows the waist
+    (``waist_shown``: its hips inside it), out to the body's side under an arm lying over it (:func:`_body_sides`:
+    a close-up's body continued past the image's bottom edge is no waist to mirror, and TikTok character 5's,
+    mirrored into her hanging sleeve beside her hair, was painted there in the hair's black)."""
     sw = shoulder_span(joints, 1.0)
     # the gloves' closings (a third of this function's time where a hand is large) run on a second thread beside
     # the rest: the body layer waits for this, with the layers beside it long done
     with ThreadPoolExecutor(1, thread_name_prefix="rig-gloves") as pool:
         gloves = pool.submit(_behind_gloves, labels, sw, joints)
-        return _hidden_torso(labels, joints, sw, gloves)
+        return _hidden_torso(labels, joints, sw, gloves, waist_shown)
 
 
-def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Future) -> np.ndarray:
+def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Future,
+                  waist_shown: bool = True) -> np.ndarray:
     """:func:`hidden_torso`, ``gloves`` the future of its :func:`_behind_gloves`."""
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
@@ -210,7 +214,8 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
     found = ((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed
     # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)
-    found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
+    if waist_shown:
+        found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
     hidden = (found | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
@@ -515,7 +520,8 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
     return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
 
 
-def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *,
+                      waist_shown: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -529,7 +535,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
     torso's drawn outline is (:func:`_past_the_outline`).
     """
-    hidden = hidden_torso(labels, joints)
+    hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
     if not hidden.any():
         return image, hidden
