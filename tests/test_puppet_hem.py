@@ -9,7 +9,7 @@ import pytest
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from torso_scene import BODY, H, W, torso
+from torso_scene import BODY, H, W, photographed, torso
 
 TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([205, 152, 126]), 225
 HEM = ((95, 204.0), (225, 186.0))  # the hem's line: the top above it, bare skin below
@@ -32,12 +32,11 @@ def _character(elbow: tuple[int, int], wrist: tuple[int, int]) -> tuple[np.ndarr
     arm = np.zeros((H, W), np.uint8)
     cv2.line(arm, elbow, wrist, 1, 28)
     image[arm > 0] = TOP
-    image += np.random.default_rng(0).normal(0, 3, image.shape)
-    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 0.7)
+    image = photographed(image, 3)
     labels = np.full((H, W), -1, np.int16)
     labels[body] = PARTS.index("torso")
     labels[arm > 0] = PARTS.index("r_lower_arm")
-    return np.clip(image + 0.5, 0, 255).astype(np.uint8), labels, joints, arm > 0
+    return image, labels, joints, arm > 0
 
 
 @pytest.mark.parametrize("elbow, wrist", [((190, 160), (70, 250)), ((200, 165), (70, 245))])

@@ -11,7 +11,7 @@ from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.retarget import FACE
 from motion_transfer.pose.skeleton import J
-from torso_scene import cie_lab
+from torso_scene import cie_lab, photographed
 
 H, W, CX = 400, 320, 160.0
 TOP, SKIN, BACKDROP = np.array([28, 24, 30]), np.array([214, 160, 132]), 225
@@ -48,13 +48,12 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.nda
     cv2.line(arm, SHOULDER_JOINT, ELBOW, 1, 34)
     cv2.line(arm, ELBOW, WRIST, 1, 34)
     image[arm > 0] = TOP
-    image += np.random.default_rng(0).normal(0, 2, image.shape)
-    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 0.7)
+    image = photographed(image, 2)
     labels = np.full((H, W), -1, np.int16)
     labels[body] = PARTS.index("torso")
     labels[(arm > 0) & (py < ELBOW[1])] = PARTS.index("r_upper_arm")
     labels[(arm > 0) & (py >= ELBOW[1])] = PARTS.index("r_lower_arm")
-    return np.clip(image + 0.5, 0, 255).astype(np.uint8), labels, joints, body, arm > 0
+    return image, labels, joints, body, arm > 0
 
 
 def _outline(mask: np.ndarray, rows: np.ndarray) -> np.ndarray:

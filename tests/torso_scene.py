@@ -29,6 +29,14 @@ def torso(elbow: tuple[int, int], wrist: tuple[int, int], backdrop: int) -> tupl
     return joints, image, body
 
 
+def photographed(image: np.ndarray, noise: float, blur: float = 0.7) -> np.ndarray:
+    """A drawn float image as a camera gives it: with its (seeded) noise and softness, as uint8 (a fill judged on
+    flat drawn colours would never meet the grain and blended edges of a photograph)."""
+    image = image + np.random.default_rng(0).normal(0, noise, image.shape)
+    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), blur)
+    return np.clip(image + 0.5, 0, 255).astype(np.uint8)
+
+
 def cie_lab(rgb: np.ndarray) -> np.ndarray:
     """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
