@@ -21,6 +21,7 @@ from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, fol
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+from .waist import past_the_waist
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -216,6 +217,10 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)
     if waist_shown:
         found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
+        # ... no further out than a waist's curve (:func:`waist.past_the_waist`)
+        if sw >= FACING * spine:
+            below = below_armpits(joints, (H, W), spine)
+            found &= ~past_the_waist(hips & below, _hull((hips | found) & below) & below, labels < 0, joints, spine)
     hidden = (found | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
@@ -265,11 +270,8 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
     encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
     notch: once the arm moved away, the waist stood as a cut-out with the wall showing between it and the arm
     (TikTok clip 0)."""
-    ext = extend(joints)
-    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
     H, W = hips.shape
-    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    below = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
+    below = below_armpits(joints, (H, W), spine)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hips.shape)
         mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
@@ -292,6 +294,14 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
 OVER_BODY = 0.2  # an arm whose elbow or wrist lies this far (shoulder widths) inside the body lies over it
 MIRROR_SMOOTH = 0.02  # the mirrored outline is smoothed with a Gaussian this wide (shoulder widths)
 MIRROR_SPILL = 0.02  # the most of the mirrored body that may lie on the background for the mirror to hold
+
+
+def below_armpits(joints: np.ndarray, shape: tuple[int, int], spine: float) -> np.ndarray:
+    """HxW bool: the levels along the spine below the armpits (ARMPIT_BAND's top), where the torso's sides show."""
+    ext = extend(joints)
+    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
+    py, px = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    return (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
 
 
 def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
