@@ -28,31 +28,34 @@ def _half_width(y: np.ndarray) -> np.ndarray:
     return np.where(y < y1, above, below)
 
 
-def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _character(elbow: tuple[int, int] = ELBOW, wrist: tuple[int, int] = WRIST,
+               widen: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints, body, arm): a front-facing body with a waist, the skin below the top darker towards
     its sides, its right arm (a black sleeve) hanging over its right side from the shoulder past the hip: the
-    arm's inner edge lies inside the body, its outer edge outside it."""
+    arm's inner edge lies inside the body, its outer edge outside it. ``widen``: the body's left side (the image's
+    right) lies this much further out per row below the shoulders (a cocked hip), its right side unchanged."""
     joints = np.zeros((33, 2))
     joints[list(FACE)] = (CX, 50)
     joints[J["right_shoulder"]], joints[J["left_shoulder"]] = SHOULDER_JOINT, (2 * CX - SHOULDER_JOINT[0], 100)
     joints[J["right_hip"]], joints[J["left_hip"]] = (128, 320), (192, 320)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = ELBOW, WRIST
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = elbow, wrist
     joints[J["left_elbow"]], joints[J["left_wrist"]] = (236, 210), (240, 320)
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    body = (py >= SHOULDER[0]) & (py <= HIPS[0]) & (np.abs(px - CX) <= _half_width(py))
-    out = np.abs(px - CX) / WAIST[1]
+    hw = _half_width(py)
+    body = (py >= SHOULDER[0]) & (py <= HIPS[0]) & (px >= CX - hw) & (px <= CX + hw + widen * (py - SHOULDER[0]))
+    out = np.minimum(np.abs(px - CX) / WAIST[1], 1.3)
     image = np.full((H, W, 3), BACKDROP, np.float32)
     image[body] = (SKIN * (1.0 - 0.22 * np.clip(out, 0, 1.3) ** 2)[..., None])[body]
     image[body & (py < HEM)] = TOP
     arm = np.zeros((H, W), np.uint8)
-    cv2.line(arm, SHOULDER_JOINT, ELBOW, 1, 34)
-    cv2.line(arm, ELBOW, WRIST, 1, 34)
+    cv2.line(arm, SHOULDER_JOINT, elbow, 1, 34)
+    cv2.line(arm, elbow, wrist, 1, 34)
     image[arm > 0] = TOP
     image = photographed(image, 2)
     labels = np.full((H, W), -1, np.int16)
     labels[body] = PARTS.index("torso")
-    labels[(arm > 0) & (py < ELBOW[1])] = PARTS.index("r_upper_arm")
-    labels[(arm > 0) & (py >= ELBOW[1])] = PARTS.index("r_lower_arm")
+    labels[(arm > 0) & (py < elbow[1])] = PARTS.index("r_upper_arm")
+    labels[(arm > 0) & (py >= elbow[1])] = PARTS.index("r_lower_arm")
     return image, labels, joints, body, arm > 0
 
 
@@ -171,3 +174,19 @@ def test_a_close_up_cut_above_its_hips_is_not_painted_out_to_a_mirrored_side(mon
     _, hidden = fill_hidden_torso(image, labels, joints, waist_shown=False)
     _, wide = fill_hidden_torso(image, labels, joints)
     assert (hidden & ~wide).sum() == 0 and (wide & ~hidden).sum() > 500  # the sides are what the flag holds back
+
+
+def test_the_body_behind_a_forearm_follows_the_waists_curve_where_its_mirror_would_not_fit():
+    """The far side of the body widens steadily down to the hips (a cocked hip), so its mirror across the spine
+    lands well out on the backdrop and cannot stand for the hidden side; the forearm hangs down over the waist's
+    side onto the belly: the painted side under it still curves in at the waist, within a few pixels of the true
+    side (the convex hull's straight line between the outline above and below the arm stood up to 11 pixels out
+    across the waist)."""
+    image, labels, joints, body, arm = _character(elbow=(82, 175), wrist=(128, 310), widen=0.15)
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    drawn = hidden | (labels == PARTS.index("torso"))
+    true = CX - _half_width(np.arange(H, dtype=np.float64))
+    rows = np.array([y for y in range(180, H) if arm[y, int(true[y]) - 3:int(true[y]) + 4].all()])
+    assert len(rows) > 50, "the forearm does not hide the waist's side"
+    off = np.abs(_outline(drawn, rows) - true[rows])
+    assert off.max() <= 4, f"the body's side under the arm lies up to {off.max():.0f} px off (row {rows[off.argmax()]})"

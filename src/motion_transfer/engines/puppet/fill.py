@@ -21,6 +21,7 @@ from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, fol
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+from .waist import past_the_waist
 
 
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -215,7 +216,8 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     found = ((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed
     # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)
     if waist_shown:
-        found |= _body_sides(hips, found, labels, joints, sw, spine) & arm & allowed
+        sides, past = _body_sides(hips, found, labels, joints, sw, spine)
+        found = (found | (sides & arm & allowed)) & ~past
     hidden = (found | gloves.result()).astype(np.uint8)
     _, pieces = cv2.connectedComponents(hidden, connectivity=8)
     touch = cv2.dilate((labels == PARTS.index("torso")).astype(np.uint8), None, iterations=2).astype(bool)
@@ -253,23 +255,22 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
 
 
 def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints: np.ndarray, sw: float,
-                spine: float) -> np.ndarray:
-    """HxW bool: below the armpits, where the body goes on under an arm lying over its side. In a body facing the
+                spine: float) -> tuple[np.ndarray, np.ndarray]:
+    """(sides, past) HxW bool: ``sides`` below the armpits, where the body goes on under an arm lying over its
+    side; ``past`` what of those arms lies beyond that side, hidden by nothing. In a body facing the
     camera, what the image shows of the torso and the hips there (``hips``) mirrored across the spine (its outline
     smoothed, MIRROR_SMOOTH), where the mirror agrees with the image (at most MIRROR_SPILL of it on the
     background): an arm hanging over a whole side shows none of it. Else the convex hull of them and of what the
     arms hide of them found so far (``found``), whose outline joins the body's side above the arm to its side
     below it in a straight line, under an arm whose elbow or wrist lies well inside it (OVER_BODY: a hand on the
     belly; an arm hanging at the body's side keeps the waist's own curve beside it, no flap of dress painted out
-    to the chord, TikTok characters 2 and 3). Bounded by the shoulder-hip quadrilateral and what a closing
-    encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
+    to the chord, TikTok characters 2 and 3), curved as a waist in a body facing the camera
+    (:func:`waist.past_the_waist`: ``past``, what the closing enclosed out to the chord too). Bounded by the
+    shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
     notch: once the arm moved away, the waist stood as a cut-out with the wall showing between it and the arm
     (TikTok clip 0)."""
-    ext = extend(joints)
-    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
     H, W = hips.shape
-    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    below = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
+    below = below_armpits(joints, (H, W), spine)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hips.shape)
         mirrored = cv2.remap((hips & below).astype(np.float32), mx, my, cv2.INTER_LINEAR,
@@ -277,21 +278,32 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
         mirrored = (cv2.GaussianBlur(mirrored, (0, 0), max(1.0, MIRROR_SMOOTH * sw)) > 0.5) & below
         spill = mirrored & cv2.erode((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
         if spill.sum() <= MIRROR_SPILL * mirrored.sum():
-            return mirrored
+            return mirrored, np.zeros(hips.shape, bool)
     hull = _hull((hips | found) & below) & below
     depth = cv2.distanceTransform(hull.astype(np.uint8), cv2.DIST_L2, 5)
-    sides = np.zeros(hips.shape, bool)
+    over = np.zeros(hips.shape, bool)
     for name, side in (("arm_l", "left"), ("arm_r", "right")):
         ends = np.round([joints[J[f"{side}_{j}"], :2] for j in ("elbow", "wrist")]).astype(np.int64)
         ends = ends[(ends[:, 0] >= 0) & (ends[:, 0] < W) & (ends[:, 1] >= 0) & (ends[:, 1] < H)]
         if len(ends) and depth[ends[:, 1], ends[:, 0]].max() >= OVER_BODY * sw:
-            sides |= hull & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
-    return sides
+            over |= np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+    past = np.zeros(hips.shape, bool)
+    if over.any() and sw >= FACING * spine:
+        past = past_the_waist(hips & below, hull, labels < 0, joints, spine) & over
+    return hull & over & ~past, past
 
 
 OVER_BODY = 0.2  # an arm whose elbow or wrist lies this far (shoulder widths) inside the body lies over it
 MIRROR_SMOOTH = 0.02  # the mirrored outline is smoothed with a Gaussian this wide (shoulder widths)
 MIRROR_SPILL = 0.02  # the most of the mirrored body that may lie on the background for the mirror to hold
+
+
+def below_armpits(joints: np.ndarray, shape: tuple[int, int], spine: float) -> np.ndarray:
+    """HxW bool: the levels along the spine below the armpits (ARMPIT_BAND's top), where the torso's sides show."""
+    ext = extend(joints)
+    down = (ext[MH] - ext[MS]) / max(spine, 1e-6)
+    py, px = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    return (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1] >= ARMPIT_BAND[0] * spine
 
 
 def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
