@@ -266,9 +266,9 @@ def _body_sides(hips: np.ndarray, found: np.ndarray, labels: np.ndarray, joints:
     belly; an arm hanging at the body's side keeps the waist's own curve beside it, no flap of dress painted out
     to the chord, TikTok characters 2 and 3), curved as a waist in a body facing the camera
     (:func:`waist.past_the_waist`: ``past``, what the closing enclosed out to the chord too). Bounded by the
-    shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist ended along the arm's inner edge, a ragged
-    notch: once the arm moved away, the waist stood as a cut-out with the wall showing between it and the arm
-    (TikTok clip 0)."""
+    shoulder-hip quadrilateral and what a closing encloses, the body behind a forearm lying down over the waist
+    ended along the arm's inner edge, a ragged notch: once the arm moved away, the waist stood as a cut-out with
+    the wall showing between it and the arm (TikTok clip 0)."""
     H, W = hips.shape
     below = below_armpits(joints, (H, W), spine)
     if sw >= FACING * spine:

@@ -26,8 +26,9 @@ def past_the_waist(hips: np.ndarray, hull: np.ndarray, backdrop: np.ndarray, joi
     image shows, ``backdrop`` the background's) beyond a side's curve where an arm hides that side: at each level
     (along the spine) the hull's reach out from the spine less the depth of the other side's outline inside the
     chord between its outline at the ends of the hidden stretch (where the background lies beside it: no arm over
-    it). The mirror of that side's whole outline would often lie on the background (a hip cocked, a shoulder raised); its depth under its chord is the waist's shape
-    alone, anchored where this side shows. No depth where the other side is hidden too (nothing to copy)."""
+    it). The mirror of that side's whole outline would often lie on the background (a hip cocked, a shoulder
+    raised); its depth under its chord is the waist's shape alone, anchored where this side shows. No depth where
+    the other side is hidden too (nothing to copy)."""
     ext = extend(joints)
     top = ext[MS][:2]
     down = (ext[MH][:2] - top) / max(spine, 1e-6)
