@@ -134,3 +134,32 @@ def test_the_shade_beside_a_sleeve_is_painted_in_the_shirts_shade_not_its_print(
     painted = out[12:48, 27:31].reshape(-1, 3).astype(float)
     assert painted.mean(axis=0)[0] <= shade[0] + 8, painted.mean(axis=0)
     assert (out[~lines] == image[~lines]).all()  # nothing else painted
+
+
+def test_the_body_goes_on_under_a_sleeve_cut_at_its_seam_so_no_wall_shows_when_the_arm_swings_out():
+    """Cut from the shirt along its seam, the sleeve leaves the body ending at the seam: as soon as the arm swung
+    out a little, a thin wedge of the wall opened between the body's side and the sleeve, from the shoulder down
+    to the armpit (TikTok character 4; on main 90 pixels at 10 degrees). The body goes on a little under the
+    sleeve, in the sleeve's cloth."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.figure import Figure
+    from motion_transfer.pose.retarget import extend
+
+    image, matte, joints, _, _ = _t_shirt()
+    figure = Figure(joints.astype(np.float64), np.ones(33), np.zeros(33), "detected", W, H, segmentation=matte)
+    rig = rig_character(image, figure=figure)
+    rest = extend(rig.joints.astype(np.float64))
+    posed = rest.copy()
+    for side, sign in (("right", 1), ("left", -1)):  # each arm swung out 10 degrees about its shoulder
+        a = np.deg2rad(10 * sign)
+        turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        centre = rest[J[f"{side}_shoulder"]]
+        for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+            posed[J[f"{side}_{k}"]] = centre + (rest[J[f"{side}_{k}"]] - centre) @ turn.T
+    wall = np.array([255, 0, 255])
+    frame = Renderer(rig, W, H).render(np.full((H, W, 3), wall, np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    rows = np.abs(frame[85:140].astype(int) - wall).sum(axis=2) < 150  # the seam's rows, above the armpits
+    # the wall with the figure on both sides of it along its row: between the body and the sleeve
+    enclosed = rows & np.maximum.accumulate(~rows, axis=1) & np.maximum.accumulate(~rows[:, ::-1], axis=1)[:, ::-1]
+    assert enclosed[:, :W // 2].sum() <= 5 and enclosed[:, W // 2:].sum() <= 5, (enclosed[:, :W // 2].sum(),
+                                                                               enclosed[:, W // 2:].sum())
