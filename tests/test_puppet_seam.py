@@ -24,7 +24,7 @@ def _mirrored(mask: np.ndarray) -> np.ndarray:
     return mask | mask[:, ::-1]
 
 
-def _t_shirt(seam: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _t_shirt(seam: bool = True, long_sleeves: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, joints, sleeves, print): a figure in a light-blue T-shirt on a dark green wall, its arms
     hanging at its sides in short sleeves of the shirt's colour (narrow at the shoulder, flaring to the hem) and
     bare below them, each sleeve's seam a thin darker line from the armpit to the shoulder (``seam``), the shirt's
@@ -42,7 +42,8 @@ def _t_shirt(seam: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     sleeves = _mirrored(sleeve > 0)
     arms = _mirrored((px >= 58) & (px < 86) & (py >= 150) & (py < 330))
     image[torso | sleeves] = SHIRT
-    image[head | arms] = SKIN
+    image[head | arms] = SHIRT if long_sleeves else SKIN
+    image[head] = SKIN
     image[legs] = TROUSERS
     # the print: letters' bars, the shirt between them
     letters = (py >= 110) & (py < 150) & (px >= SEAM + 4) & (px < W - SEAM - 4) & ((px - SEAM - 4) % 9 < 6)
@@ -163,3 +164,19 @@ def test_the_body_goes_on_under_a_sleeve_cut_at_its_seam_so_no_wall_shows_when_t
     enclosed = rows & np.maximum.accumulate(~rows, axis=1) & np.maximum.accumulate(~rows[:, ::-1], axis=1)[:, ::-1]
     assert enclosed[:, :W // 2].sum() <= 5 and enclosed[:, W // 2:].sum() <= 5, (enclosed[:, :W // 2].sum(),
                                                                                enclosed[:, W // 2:].sum())
+
+
+def test_the_body_goes_under_a_short_sleeve_only():
+    """A long sleeve of the shirt's colour lying against the body may hang out past its side (the body's side
+    under it is the waist's business, ``fill._body_sides``): the body does not go on under it."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_torso
+    from motion_transfer.pose.figure import Figure
+
+    for long_sleeves in (False, True):
+        image, matte, joints, _, _ = _t_shirt(long_sleeves=long_sleeves)
+        figure = Figure(joints.astype(np.float64), np.ones(33), np.zeros(33), "detected", W, H, segmentation=matte)
+        rig = rig_character(image, figure=figure)
+        arms = np.isin(rig.labels, [PARTS.index(f"{s}_{p}") for s in "lr" for p in ("upper_arm", "lower_arm")])
+        added = fill_hidden_torso(rig.image, rig.labels, rig.joints)[1] & ~hidden_torso(rig.labels, rig.joints)
+        assert (added & arms).sum() == 0 if long_sleeves else (added & arms).sum() > 300, (long_sleeves, added.sum())
