@@ -24,11 +24,13 @@ def _mirrored(mask: np.ndarray) -> np.ndarray:
     return mask | mask[:, ::-1]
 
 
-def _t_shirt(seam: bool = True, long_sleeves: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _t_shirt(seam: bool = True,
+             long_sleeves: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, joints, sleeves, print): a figure in a light-blue T-shirt on a dark green wall, its arms
     hanging at its sides in short sleeves of the shirt's colour (narrow at the shoulder, flaring to the hem) and
-    bare below them, each sleeve's seam a thin darker line from the armpit to the shoulder (``seam``), the shirt's
-    white print (letters, the shirt showing between them) reaching to four pixels from the seams; the shoulder
+    bare below them (``long_sleeves``: in the shirt's colour down to the wrists), each sleeve's seam a thin
+    darker line from the armpit to the shoulder (``seam``), the shirt's white print (letters, the shirt showing
+    between them) reaching to four pixels from the seams; the shoulder
     joints five pixels inside the seams and the bones running out through the sleeves to the bare arms' middle,
     where the pose model puts them. ``sleeves``, ``print``: their pixels, less the rim the blur mixes."""
     image = np.zeros((H, W, 3), np.uint8)
