@@ -712,6 +712,9 @@ def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centr
     band[ys, xs] = _shades_of(lab[ys, xs], centres) & _shades_of(lab[iy[ys, xs], ix[ys, xs]], centres)
     allowed, _ = torso_envelope(labels, joints)
     band &= allowed & below_shoulders(joints, labels.shape, SHOULDER_TOP * sw)
+    # its ends rounded off into the body's side: a square step where it ended at the sleeve's hem stood out once
+    # the arm swung away
+    band &= _open(torso | hidden | band, max(1, round(UNDER_SLEEVE * sw / 3)))
     # a border along the arm, not a corner where it touches the torso
     pieces, n = ndimage.label(band, structure=np.ones((3, 3)))
     if n == 0:
