@@ -24,11 +24,13 @@ def _mirrored(mask: np.ndarray) -> np.ndarray:
     return mask | mask[:, ::-1]
 
 
-def _t_shirt(seam: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _t_shirt(seam: bool = True,
+             long_sleeves: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, joints, sleeves, print): a figure in a light-blue T-shirt on a dark green wall, its arms
     hanging at its sides in short sleeves of the shirt's colour (narrow at the shoulder, flaring to the hem) and
-    bare below them, each sleeve's seam a thin darker line from the armpit to the shoulder (``seam``), the shirt's
-    white print (letters, the shirt showing between them) reaching to four pixels from the seams; the shoulder
+    bare below them (``long_sleeves``: in the shirt's colour down to the wrists), each sleeve's seam a thin
+    darker line from the armpit to the shoulder (``seam``), the shirt's white print (letters, the shirt showing
+    between them) reaching to four pixels from the seams; the shoulder
     joints five pixels inside the seams and the bones running out through the sleeves to the bare arms' middle,
     where the pose model puts them. ``sleeves``, ``print``: their pixels, less the rim the blur mixes."""
     image = np.zeros((H, W, 3), np.uint8)
@@ -42,7 +44,8 @@ def _t_shirt(seam: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     sleeves = _mirrored(sleeve > 0)
     arms = _mirrored((px >= 58) & (px < 86) & (py >= 150) & (py < 330))
     image[torso | sleeves] = SHIRT
-    image[head | arms] = SKIN
+    image[head | arms] = SHIRT if long_sleeves else SKIN
+    image[head] = SKIN
     image[legs] = TROUSERS
     # the print: letters' bars, the shirt between them
     letters = (py >= 110) & (py < 150) & (px >= SEAM + 4) & (px < W - SEAM - 4) & ((px - SEAM - 4) % 9 < 6)
@@ -134,3 +137,48 @@ def test_the_shade_beside_a_sleeve_is_painted_in_the_shirts_shade_not_its_print(
     painted = out[12:48, 27:31].reshape(-1, 3).astype(float)
     assert painted.mean(axis=0)[0] <= shade[0] + 8, painted.mean(axis=0)
     assert (out[~lines] == image[~lines]).all()  # nothing else painted
+
+
+def test_the_body_goes_on_under_a_sleeve_cut_at_its_seam_so_no_wall_shows_when_the_arm_swings_out():
+    """Cut from the shirt along its seam, the sleeve leaves the body ending at the seam: as soon as the arm swung
+    out a little, a thin wedge of the wall opened between the body's side and the sleeve, from the shoulder down
+    to the armpit (TikTok character 4; on main 90 pixels at 10 degrees). The body goes on a little under the
+    sleeve, in the sleeve's cloth."""
+    from motion_transfer.engines.puppet import Renderer, rig_character
+    from motion_transfer.pose.figure import Figure
+    from motion_transfer.pose.retarget import extend
+
+    image, matte, joints, _, _ = _t_shirt()
+    figure = Figure(joints.astype(np.float64), np.ones(33), np.zeros(33), "detected", W, H, segmentation=matte)
+    rig = rig_character(image, figure=figure)
+    rest = extend(rig.joints.astype(np.float64))
+    posed = rest.copy()
+    for side, sign in (("right", 1), ("left", -1)):  # each arm swung out 10 degrees about its shoulder
+        a = np.deg2rad(10 * sign)
+        turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+        centre = rest[J[f"{side}_shoulder"]]
+        for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+            posed[J[f"{side}_{k}"]] = centre + (rest[J[f"{side}_{k}"]] - centre) @ turn.T
+    wall = np.array([255, 0, 255])
+    frame = Renderer(rig, W, H).render(np.full((H, W, 3), wall, np.uint8), posed, np.zeros(36), 1.0, 0.0)
+    rows = np.abs(frame[85:140].astype(int) - wall).sum(axis=2) < 150  # the seam's rows, above the armpits
+    # the wall with the figure on both sides of it along its row: between the body and the sleeve
+    enclosed = rows & np.maximum.accumulate(~rows, axis=1) & np.maximum.accumulate(~rows[:, ::-1], axis=1)[:, ::-1]
+    assert enclosed[:, :W // 2].sum() <= 5 and enclosed[:, W // 2:].sum() <= 5, (enclosed[:, :W // 2].sum(),
+                                                                               enclosed[:, W // 2:].sum())
+
+
+def test_the_body_goes_under_a_short_sleeve_only():
+    """A long sleeve of the shirt's colour lying against the body may hang out past its side (the body's side
+    under it is the waist's business, ``fill._body_sides``): the body does not go on under it."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_torso
+    from motion_transfer.pose.figure import Figure
+
+    for long_sleeves in (False, True):
+        image, matte, joints, _, _ = _t_shirt(long_sleeves=long_sleeves)
+        figure = Figure(joints.astype(np.float64), np.ones(33), np.zeros(33), "detected", W, H, segmentation=matte)
+        rig = rig_character(image, figure=figure)
+        arms = np.isin(rig.labels, [PARTS.index(f"{s}_{p}") for s in "lr" for p in ("upper_arm", "lower_arm")])
+        added = fill_hidden_torso(rig.image, rig.labels, rig.joints)[1] & ~hidden_torso(rig.labels, rig.joints)
+        assert (added & arms).sum() == 0 if long_sleeves else (added & arms).sum() > 300, (long_sleeves, added.sum())

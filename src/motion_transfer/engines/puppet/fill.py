@@ -572,6 +572,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     dists = np.stack([lab_distance(lab, c) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     sw = shoulder_span(joints, 1.0)
+    # the body under a sleeve of its colour: the sleeve's own pixels, its dark lines painted over (below)
+    under = _under_sleeve(labels, hidden, lab, centres, joints, sw)
     stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
@@ -598,7 +600,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     if not known.any():
         known = source
     # work on a box around the torso and the hidden part
-    ys, xs = np.nonzero(hidden | source)
+    ys, xs = np.nonzero(hidden | source | under)
     m = 3 * margin + 4
     y0, y1 = max(0, ys.min() - m), min(H, ys.max() + m + 1)
     x0, x1 = max(0, xs.min() - m), min(W, xs.max() + m + 1)
@@ -646,8 +648,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
+    below = under[box]
     if not hole.any():
-        return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid, sw), hidden
+        return (_paint_lines(image, _arm_outline(image[box], labels[box], hid | below, sw), box, kn | hid | below,
+                             sw), hidden | under)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
@@ -698,8 +702,48 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     value = value * _side_shading(lab[box][..., 0], kn, hole, nearest, labels[box], hid, sw)[..., None]
     out = image.copy()
     out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
-    kept = hid & ~hole
-    return _paint_lines(out, _arm_outline(image[box], labels[box], hid, sw) & ~hole, box, kn | kept, sw), hidden
+    kept = (hid & ~hole) | below
+    return (_paint_lines(out, _arm_outline(image[box], labels[box], hid | below, sw) & ~hole, box, kn | kept, sw),
+            hidden | under)
+
+
+def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centres: np.ndarray,
+                  joints: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the upper arms' pixels within UNDER_SLEEVE of the visible torso where a sleeve of the torso's
+    colour meets the torso (both sides of the border shades of its main colours, ``centres``; ``lab`` the image
+    in Lab) and nothing of the torso is hidden behind the arm yet: the body goes on a little under a short
+    sleeve cut from the shirt along its seam (``seam.sleeve_seam_cut``). Ending at the seam, the body left a thin
+    line of the wall between its side and the sleeve as soon as the arm swung out (TikTok character 4)."""
+    torso = (labels == PARTS.index("torso")) & ~hidden
+    # a short sleeve: the forearm below it bare (no shade of the torso's colours; a long sleeve lying against the
+    # body may hang out past its side, and the body's side under it is ``_body_sides``')
+    upper = np.zeros(labels.shape, bool)
+    for name in ("arm_l", "arm_r"):
+        forearm = (labels == PARTS.index(LAYERS[name][1])) & ~hidden
+        if forearm.sum() >= SLEEVE_SAMPLE and not _shades_of(np.median(lab[forearm], axis=0)[None], centres)[0]:
+            upper |= (labels == PARTS.index(LAYERS[name][0])) & ~hidden
+    if not torso.any() or not upper.any():
+        return np.zeros(labels.shape, bool)
+    d, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
+    band = upper & (d <= UNDER_SLEEVE * sw)
+    ys, xs = np.nonzero(band)
+    band[ys, xs] = _shades_of(lab[ys, xs], centres) & _shades_of(lab[iy[ys, xs], ix[ys, xs]], centres)
+    allowed, _ = torso_envelope(labels, joints)
+    band &= allowed & below_shoulders(joints, labels.shape, SHOULDER_TOP * sw)
+    # its ends rounded off into the body's side: a square step where it ended at the sleeve's hem stood out once
+    # the arm swung away
+    band &= _open(torso | hidden | band, max(1, round(UNDER_SLEEVE * sw / 3)))
+    # a border along the arm, not a corner where it touches the torso
+    pieces, n = ndimage.label(band, structure=np.ones((3, 3)))
+    if n == 0:
+        return band
+    sizes = ndimage.sum(band, pieces, range(1, n + 1))
+    return np.isin(pieces, 1 + np.flatnonzero(sizes >= UNDER_SLEEVE_LONG * UNDER_SLEEVE * sw * sw))
+
+
+UNDER_SLEEVE = 0.06  # (shoulder widths) how far the body goes on under a sleeve of its colour
+UNDER_SLEEVE_LONG = 0.3  # (shoulder widths) the shortest border along a sleeve it goes on under
+SLEEVE_SAMPLE = 50  # the fewest pixels of a forearm whose colour tells a short sleeve from a long one
 
 
 def _side_shading(light: np.ndarray, known: np.ndarray, hole: np.ndarray, nearest: np.ndarray,
@@ -767,7 +811,14 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
     seen = (known | lines)[..., None]
     grown = cv2.dilate(np.where(seen, image[box], 0).astype(np.uint8), element)
     beside = cv2.erode(np.where(seen, grown, 255).astype(np.uint8), element)
-    out[box] = np.where(lines[..., None], np.minimum(painted, beside), painted)
+    bounded = np.minimum(painted, beside).astype(np.float32)
+    # smoothed along the lines (a blur of their own pixels only): the closing's flat discs stood as blocky
+    # patches of shade beside the sleeve (TikTok character 4)
+    weight = lines.astype(np.float32)
+    sigma = max(1.0, LINE_WIDTH * sw)
+    smooth = (cv2.GaussianBlur(bounded * weight[..., None], (0, 0), sigma)
+              / np.maximum(cv2.GaussianBlur(weight, (0, 0), sigma), 1e-6)[..., None])
+    out[box] = np.where(lines[..., None], np.clip(smooth + 0.5, 0, 255), painted).astype(np.uint8)
     return out
 
 
