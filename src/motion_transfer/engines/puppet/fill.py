@@ -16,6 +16,7 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
+from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
@@ -633,6 +634,16 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    # nor, in the band along the image's bottom edge where an arm the edge cuts hid the torso (:mod:`.edgearm`),
+    # as pieces of it smaller than a FRAGMENT_SIDE square lying wholly in that band: there they are the sleeve's
+    # rim, pale beside the torso's shaded side round a painted blot, shreds of the sleeve left on the body once
+    # the arm moved (TikTok character 5)
+    pieces, n = ndimage.label(hid & ~hole)
+    if n:
+        idx = np.arange(1, n + 1)
+        area = np.asarray(ndimage.sum(np.ones_like(hid), pieces, idx))
+        top = np.asarray(ndimage.minimum(np.broadcast_to(np.arange(y0, y1)[:, None], hid.shape), pieces, idx))
+        hole |= np.isin(pieces, idx[(area < (FRAGMENT_SIDE * sw) ** 2) & (top >= H - EDGE_BAND * sw)])
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
