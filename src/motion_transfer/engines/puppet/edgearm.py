@@ -19,7 +19,7 @@ from .model import LAYERS, PARTS
 
 EDGE_BAND = 0.5  # (shoulder widths) how far above the bottom edge the arm's border is looked at
 EDGE_STRIP = 0.2  # (shoulder widths) the widest strip of the torso beside the arm that may be the arm's
-EDGE_CONTRAST = 3.0  # the new border's mean colour step, at least this many times the old border's (which ran through no edge)
+EDGE_CONTRAST = 3.0  # the new border's mean colour step, at least this many times the old one's (through no edge)
 
 
 def _step(small_rgb: np.ndarray) -> np.ndarray:
@@ -83,5 +83,7 @@ def arms_at_bottom_edge(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, j
             after = _border_step(torso & ~piece, piece, step, band)
             if after >= EDGE_CONTRAST * before:
                 won |= piece
+        # with the watershed's line between them and the torso: the outline itself (a pale rim, a dark crease)
+        won |= strip & (markers == -1) & cv2.dilate(won.astype(np.uint8), None).astype(bool)
         out[won] = out[iy[won], ix[won]]
     return out

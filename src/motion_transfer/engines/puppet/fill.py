@@ -516,7 +516,8 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
     return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
 
 
-def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                      bottom: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -528,7 +529,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
     outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
-    torso's drawn outline is (:func:`_past_the_outline`).
+    torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
+    arrays (padded below it) when that edge cuts the character; None when it does not.
     """
     hidden = hidden_torso(labels, joints)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -629,21 +631,16 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray)
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
+    # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
+    # (:mod:`.edgearm`): there the sleeve's rim lies beside the torso's shaded side, and kept in pieces round
+    # painted blots it stood as shreds of the sleeve on the body once the arm moved (TikTok character 5)
+    if bottom is not None:
+        hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     if not hole.any():
         return _paint_lines(image, _arm_outline(image[box], labels[box], hid, sw), box, kn | hid, sw), hidden
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    # nor, in the band along the image's bottom edge where an arm the edge cuts hid the torso (:mod:`.edgearm`),
-    # as pieces of it smaller than a FRAGMENT_SIDE square lying wholly in that band: there they are the sleeve's
-    # rim, pale beside the torso's shaded side round a painted blot, shreds of the sleeve left on the body once
-    # the arm moved (TikTok character 5)
-    pieces, n = ndimage.label(hid & ~hole)
-    if n:
-        idx = np.arange(1, n + 1)
-        area = np.asarray(ndimage.sum(np.ones_like(hid), pieces, idx))
-        top = np.asarray(ndimage.minimum(np.broadcast_to(np.arange(y0, y1)[:, None], hid.shape), pieces, idx))
-        hole |= np.isin(pieces, idx[(area < (FRAGMENT_SIDE * sw) ** 2) & (top >= H - EDGE_BAND * sw)])
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]

@@ -417,7 +417,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     made: dict[str, Layer | None] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
-        painting = (pool.submit(fill_hidden_torso, image, labels, joints)
+        painting = (pool.submit(fill_hidden_torso, image, labels, joints, pads[1] + rig.height if pads[3] else None)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":
