@@ -16,6 +16,7 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
+from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
@@ -532,7 +533,7 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
     return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
 
 
-def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *,
+def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
                       waist_shown: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
@@ -545,7 +546,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     it looks the same). Torso pixels next to the hole that carry the arm's colour are painted too, so no
     outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
-    torso's drawn outline is (:func:`_past_the_outline`).
+    torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
+    arrays (padded below it) when that edge cuts the character; None when it does not.
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -649,6 +651,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
     below = under[box]
+    # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
+    # (:mod:`.edgearm`): there the sleeve's rim lies beside the torso's shaded side, and kept in pieces round
+    # painted blots it stood as shreds of the sleeve on the body once the arm moved (TikTok character 5)
+    if bottom is not None:
+        hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     if not hole.any():
         return (_paint_lines(image, _arm_outline(image[box], labels[box], hid | below, sw), box, kn | hid | below,
                              sw), hidden | under)

@@ -418,7 +418,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
-        painting = (pool.submit(fill_hidden_torso, image, labels, joints, waist_shown=waist_shown)
+        bottom = pads[1] + rig.height if pads[3] else None
+        painting = (pool.submit(fill_hidden_torso, image, labels, joints, bottom=bottom, waist_shown=waist_shown)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":

@@ -12,6 +12,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J, shoulder_span
+from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance
 from .hair import hair_to_body
@@ -156,6 +157,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
+    if small is not None:
+        lab = arms_at_bottom_edge(lab, small, m, jj, sw)
     lab = attach_extras(lab, scores.min(axis=0), m, sw, small, axis_core, jj)  # tails, buns, capes: whole, one part
     backdrop = m & (lab < 0)  # pieces of the background the matte took in: no part's, and out of the figure
     m = m & ~backdrop

@@ -1,0 +1,106 @@
+"""The arm of a close-up cut by the image's bottom edge keeps its pixels up to its own outline: a woman in a white
+top, her right arm hanging in a puffed white sleeve to the bottom edge, the forearm's skin showing under the
+sleeve's hem beside the torso, a grey line (the arm's outline) between the arm and the torso, her elbow and wrist
+guessed below the image on the arm's outer side (TikTok character 5).
+
+Drawn here with its joints, so the parts are found from a known picture."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from motion_transfer.engines.puppet.mesh import build_layers
+from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
+from motion_transfer.engines.puppet.parts import label_parts
+from motion_transfer.pose.skeleton import J
+
+W, H = 300, 300
+TOP = (215, 215, 222)  # the white top
+SHADE = (150, 132, 118)  # ... in the shade at the image's bottom edge
+SKIN = (196, 150, 122)
+SLEEVE = (228, 228, 232)
+LINE = (120, 112, 108)  # the arm's outline against the torso
+BACKDROP = (110, 130, 110)
+JOINTS = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "left_ear": (175, 53),
+          "right_ear": (125, 53), "mouth_left": (155, 68), "mouth_right": (145, 68), "left_eye_inner": (157, 48),
+          "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
+          "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
+          "right_elbow": (15, 300), "left_wrist": (245, 400), "right_wrist": (5, 400), "left_hip": (185, 420),
+          "right_hip": (115, 420)}
+
+
+def _outline(mask: np.ndarray) -> np.ndarray:
+    return mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+
+
+def _close_up(outlined: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, matte, joints, visibility, the forearm's skin under the right sleeve's hem); not ``outlined``: the
+    sleeve all of the top's colour, no skin and no line between it and the torso."""
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = BACKDROP
+    yy, xx = np.mgrid[0:H, 0:W]
+    torso = (yy >= 105) & (np.abs(xx - 150) <= 75)
+    shade = np.clip((yy - 230) / 50.0, 0.0, 1.0)[..., None]
+    image[torso] = np.round((1 - shade[torso]) * np.float64(TOP) + shade[torso] * np.float64(SHADE))
+    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
+    image[head] = SKIN
+    # the right arm (image left): the sleeve puffed out towards the torso above the bottom edge
+    right = (yy >= 100) & (xx >= 20) & (xx < 100 + 12 * np.sin(np.clip((yy - 150) / 100.0, 0, 1) * np.pi))
+    image[right] = SLEEVE
+    skin = right & (yy >= 262 - 0.6 * (xx - 60)) & (xx >= 72)
+    image[skin] = SKIN
+    image[_outline(right) & (xx > 80)] = LINE
+    if not outlined:
+        image[right] = image[:, 150][yy[right]]
+    left = (yy >= 100) & (xx >= 205) & (xx < 265)
+    image[left] = SLEEVE
+    image[_outline(left) & (xx < 220)] = LINE
+    joints = np.zeros((33, 2), np.float32)
+    for name, at in JOINTS.items():
+        joints[J[name]] = at
+    for side in ("left", "right"):
+        wrist = JOINTS[f"{side}_wrist"]
+        for k, dx in (("index", 2), ("pinky", -2), ("thumb", 5)):
+            joints[J[f"{side}_{k}"]] = (wrist[0] + dx, wrist[1] + 20)
+        for k, dx in (("knee", 0), ("ankle", 0), ("heel", 0), ("foot_index", 5)):
+            joints[J[f"{side}_{k}"]] = JOINTS[f"{side}_hip"][0] + dx, 550 + 100 * (k != "knee")
+    vis = np.ones(33, np.float32)
+    vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
+                                                            "ankle", "heel", "foot_index")]] = 0.3
+    return image, (torso | head | right | left).astype(np.float32), joints, vis, skin
+
+
+@pytest.fixture(scope="module")
+def close_up():
+    image, matte, joints, vis, skin = _close_up()
+    labels, _ = label_parts(matte, joints, vis, None, image)
+    return image, matte, joints, vis, skin, labels
+
+
+def test_the_skin_under_a_sleeve_cut_by_the_bottom_edge_is_the_arms(close_up):
+    *_, skin, labels = close_up
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    assert (arm & skin).sum() >= 0.9 * skin.sum()
+
+
+def test_the_body_layer_shows_no_skin_where_the_arm_hung(close_up):
+    image, matte, joints, vis, skin, labels = close_up
+    rig = Rig(width=W, height=H, joints=joints, visibility=vis, depth=np.zeros(33, np.float32), source="test",
+              image=image, matte=matte, labels=labels)
+    body = next(layer for layer in build_layers(rig) if layer.name == "body")
+    ox, oy = body.origin
+    tex = np.zeros((H, W, 4), np.uint8)  # the layer on the image's canvas
+    y0, y1, x0, x1 = max(0, oy), min(H, oy + body.texture.shape[0]), max(0, ox), min(W, ox + body.texture.shape[1])
+    tex[y0:y1, x0:x1] = body.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
+    shown = skin & (tex[..., 3] > 128)
+    like = np.linalg.norm(tex[..., :3].astype(np.float64) - SKIN, axis=2) < 20
+    assert not (shown & like).any()
+
+
+def test_without_an_outline_the_arms_border_at_the_bottom_edge_stays_where_it_was():
+    image, matte, joints, vis, _ = _close_up(outlined=False)
+    labels, _ = label_parts(matte, joints, vis, None, image)
+    yy, xx = np.mgrid[0:H, 0:W]
+    strip = (yy >= 250) & (xx >= 72) & (xx < 100)
+    assert (labels[strip] == PARTS.index("torso")).mean() > 0.5
