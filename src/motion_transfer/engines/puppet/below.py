@@ -19,6 +19,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J, shoulder_span
+from .colour_step import colour_step
 from .model import PARTS
 
 BAND = 0.3  # the torso's rows this far (shoulder widths) above the edge say what it is below it
@@ -177,10 +178,7 @@ def _material(band: np.ndarray, solid: np.ndarray) -> np.ndarray:
     colour (STEP) between: the material crossing the edge, its shading included, but not the skin of a neckline,
     a hem or a print above it; nor a sliver of something else crossing it (CROSSING: the strip of a forearm
     beside a hanging sleeve, given to the torso, mirrored down as a skin-coloured streak)."""
-    lab = cv2.cvtColor(np.ascontiguousarray(band), cv2.COLOR_RGB2LAB).astype(np.float32)
-    lab = cv2.GaussianBlur(lab, (0, 0), 1.5)
-    gx, gy = cv2.Sobel(lab, cv2.CV_32F, 1, 0) / 8, cv2.Sobel(lab, cv2.CV_32F, 0, 1) / 8
-    step = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) > STEP
+    step = colour_step(band, 1.5) > STEP
     # (thickened: the blur softens the tip of a V-neck, which joined the skin to the top through it)
     step = cv2.dilate(step.astype(np.uint8), None).astype(bool)
     pieces, _ = ndimage.label(solid & ~step)

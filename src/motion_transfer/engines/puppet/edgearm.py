@@ -15,18 +15,12 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
+from .colour_step import colour_step
 from .model import LAYERS, PARTS
 
 EDGE_BAND = 0.5  # (shoulder widths) how far above the bottom edge the arm's border is looked at
 EDGE_STRIP = 0.2  # (shoulder widths) the widest strip of the torso beside the arm that may be the arm's
 EDGE_CONTRAST = 3.0  # the new border's mean colour step, at least this many times the old one's (through no edge)
-
-
-def _step(small_rgb: np.ndarray) -> np.ndarray:
-    """The colour step (Lab gradient magnitude) at each pixel, lightly blurred."""
-    lab = cv2.GaussianBlur(cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32), (0, 0), 1.0)
-    gx, gy = cv2.Sobel(lab, cv2.CV_32F, 1, 0), cv2.Sobel(lab, cv2.CV_32F, 0, 1)
-    return np.sqrt((gx ** 2 + gy ** 2).sum(axis=2))
 
 
 def _border_step(a: np.ndarray, b: np.ndarray, step: np.ndarray, within: np.ndarray) -> float:
@@ -62,7 +56,7 @@ def arms_at_bottom_edge(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, j
         if not strip.any():
             continue
         if step is None:
-            step = _step(small_rgb)
+            step = colour_step(small_rgb, 1.0)
             blurred = np.ascontiguousarray(cv2.GaussianBlur(small_rgb, (0, 0), 1.0)[:, :, ::-1])
         markers = np.full((h, w), 3, np.int32)  # the background and every other part: a wall of their own
         markers[arm] = 1
