@@ -107,7 +107,7 @@ MESH_LEVEL_TOL = 1.15
 # the clip: an actor leaning into the camera brings the face much nearer than the shoulders (TikTok clip 0's last
 # second: the face grows 1.37 times, the shoulders 1.05), but the character's head, drawn at that size on a body
 # that is not, reads as a swollen head pulled off its neck (and a head skinned into the body's layer smears the
-# neck and hair between the two sizes); the six TikTok clips otherwise stay within 0.88-1.13 of their usual ratio
+# neck and hair between the two sizes); the TikTok clips and pairs otherwise stay within 0.87-1.13 of their usual ratio
 HEAD_GROWTH = 1.2
 
 
