@@ -818,3 +818,30 @@ def test_a_face_turned_away_in_the_image_opens_its_mouth_less_but_still_opens_it
     less = expression_within_reach(drive, turned)
     share = np.abs(less.expression).max() / np.abs(drive.expression).max()
     assert TURNED_EXPRESSION <= share < 0.8
+
+
+def test_a_face_lost_for_a_moment_moves_on_through_the_gap_not_frozen():
+    """The actor's face blurred by a fast lean loses its mesh for a few frames: the character's face goes on from
+    the expression before the gap to the one after it (held, it froze in its last expression, TikTok clip 0's
+    dancer: a laugh with the head thrown back held over eight frames, then a jump to pursed lips). A face lost for
+    longer is not invented: it holds."""
+    from motion_transfer.engines.puppet.face import face_drive
+
+    _, _, faces = _talk()
+    fps = 8.0
+    whole = face_drive(faces, fps=fps)
+    # the short gap where the mouth changes most across it, within what is bridged
+    n = int(fm.BRIDGE_S * fps)
+    change = np.abs(whole.mouth[n + 1:] - whole.mouth[:-n - 1])
+    a = int(np.argmax(change[1:])) + 2  # the gap runs a .. a + n - 1, seen on both sides
+    assert change[a - 1] > 0.05
+    lost = faces.copy()
+    lost[a:a + n] = np.nan
+    drive = face_drive(lost, fps=fps)
+    before, after = drive.mouth[a - 1], drive.mouth[a + n]
+    steps = np.diff(drive.mouth[a - 1:a + n + 1])
+    assert (np.sign(steps) == np.sign(after - before)).all(), drive.mouth[a - 1:a + n + 1]
+    longer = faces.copy()
+    longer[a:a + 3 * n] = np.nan
+    held = face_drive(longer, fps=fps)
+    assert np.allclose(held.mouth[a:a + 3 * n], held.mouth[a - 1])

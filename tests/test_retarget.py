@@ -318,6 +318,36 @@ def test_a_face_mesh_small_at_the_matched_frame_does_not_swell_the_head(dance):
     assert np.median(motion.head_scale[10:] / motion.width_scale[10:]) < 1.1
 
 
+def test_a_head_leaning_into_the_camera_grows_smoothly_and_within_reason(dance):
+    """The actor leans into the camera: its face mesh grows to twice its size over ten frames while its body does
+    not, and the mesh is lost for a moment on the way (motion blur), where the body model's face points crowd
+    together. The character's head grows with it, never shrinking back in the gap (TikTok clip 0's dancer: to 0.8
+    of its size, then 1.55 in four frames), and no further than ``HEAD_GROWTH`` times its usual size for its body
+    (there: a head swollen 1.4 times on its neck)."""
+    from motion_transfer.pose.retarget import HEAD_GROWTH
+
+    track = dance.to_track()
+    face = list(range(11))
+    T = len(track)
+    grow = np.interp(np.arange(T), [40, 50], [1.0, 2.0])
+    body = track.body.copy()
+    centre = body[:, face, :2].astype(np.float64).mean(axis=1)
+    gap = slice(42, 50)
+    body[gap, face, :2] = centre[gap, None] + 0.6 * (body[gap, face, :2] - centre[gap, None])
+    track.body = body
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    ring = 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    track.face[:, :, :2] = centre[:, None] + grow[:, None, None] * ring[None]
+    track.face[:, :, 2] = 0.0
+    track.face[gap] = np.nan
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    ratio = motion.head_scale / motion.width_scale
+    usual = np.median(ratio[:25])
+    assert ratio.max() <= 1.05 * HEAD_GROWTH * usual
+    assert ratio[-5:].min() >= 1.1 * usual  # it did grow
+    assert (np.diff(motion.head_scale[35:]) > -1e-3 * motion.head_scale.max()).all()
+
+
 def turning_head(dance, yaw: np.ndarray, behind: float = 25.0, radius: float = 25.0):
     """The dance's track with the actor's head turned ``yaw`` [T] radians about a vertical axis ``behind`` px
     behind the face points' mean, both the body model's eleven face points and a face mesh turning with it: the

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .smoothing import fill_short_gaps
+
 # Lips: the inner contour from the right corner (78) to the left corner (308), upper and lower.
 UPPER_LIP_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LOWER_LIP_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
@@ -30,6 +32,20 @@ STABLE = (10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 109, 338, 67, 297, 127, 356,
           362, 98, 327, 50, 280, 116, 345)
 FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
 RIGHT_CHEEK, LEFT_CHEEK = 234, 454
+# a gap this short (seconds) between two frames with a face mesh is bridged (see :func:`bridged`)
+BRIDGE_S = 0.6
+
+
+def bridged(face: np.ndarray, fps: float) -> np.ndarray:
+    """``face`` [T, 468, 3] with each gap of at most ``BRIDGE_S`` seconds between two frames with a mesh filled
+    by interpolating the meshes either side (longer gaps and the clip's ends stay NaN).
+
+    Why: a head blurred by a fast lean or swing loses its mesh for a moment. Held, the last mesh froze the
+    character's face in its last expression and head turn (TikTok clip 0's dancer leaning into the camera, 8
+    frames: a laugh with the head thrown back, a stretched open mouth and nose, then a jump to her pursed lips);
+    and the head's size fell back on the body model's face points, crowded by the blur and the tilted head (the
+    head shrank to 0.8 of its size, then swelled to 1.55 in four frames)."""
+    return fill_short_gaps(face, int(BRIDGE_S * fps))[0]
 
 
 def _dist(face: np.ndarray, a: int, b: int) -> np.ndarray:

@@ -39,7 +39,7 @@ from scipy.ndimage import distance_transform_edt, gaussian_filter1d, median_filt
 
 from ..errors import EngineError, InputError
 from ..media.framing import Placement, letterbox
-from .facemesh import facing
+from .facemesh import bridged, facing
 from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
 from .skeleton import NUM_BODY, J
 from .smoothing import runs
@@ -103,6 +103,12 @@ MESH_TURN = (30.0, 50.0)
 # self-reenactment of the six clips: 0.94-1.06). Not tighter: a lean-in only the mesh sees moves the ratio
 # across the clip, and the matched frame's is then the right one
 MESH_LEVEL_TOL = 1.15
+# the head's size against the body's (head_scale / width_scale) stays within this factor of its usual ratio over
+# the clip: an actor leaning into the camera brings the face much nearer than the shoulders (TikTok clip 0's last
+# second: the face grows 1.37 times, the shoulders 1.05), but the character's head, drawn at that size on a body
+# that is not, reads as a swollen head pulled off its neck (and a head skinned into the body's layer smears the
+# neck and hair between the two sizes); the TikTok clips and pairs otherwise stay within 0.87-1.13 of their usual ratio
+HEAD_GROWTH = 1.2
 
 
 @dataclass
@@ -550,6 +556,8 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         if match is not None and abs(np.log(head_scale[match] / size[match] / level)) < np.log(MESH_LEVEL_TOL):
             level = head_scale[match] / size[match]
         head_scale = head_scale + weight * (level * size - head_scale)
+    usual = float(np.median(head_scale / width_scale))
+    head_scale = np.clip(head_scale, usual / HEAD_GROWTH * width_scale, usual * HEAD_GROWTH * width_scale)
     head_scale = np.clip(head_scale, 0.8 * width_scale, 1.6 * width_scale)
 
     # hands (21 points) where the actor's hand was seen, relative to the character's wrist
@@ -595,7 +603,8 @@ def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,
     offset at ``match`` (the frame whose pose the character has; else the median offset), in actor pixels;
     size [T]: the mesh's spread in the image, smoothed over 0.1 s; weight [T]: 1 where the mesh faces the camera,
     falling to 0 as the head turns away (``MESH_TURN``) and over ``MESH_HOLD`` seconds into frames without a
-    mesh), carried over frames without a mesh; None when the mesh is seen in fewer than a third of the frames.
+    mesh), carried over frames without a mesh (a short gap between two meshes is bridged: :func:`facemesh.bridged`);
+    None when the mesh is seen in fewer than a third of the frames.
     Why: in a close-up the body model's ears and eyes land several pixels off the face, frame by frame (TikTok
     clip 5: the head drawn 10-15 px beside the actor's, and 7 % too small as she leans in), where the mesh's
     hundreds of points agree to a pixel.
@@ -625,7 +634,9 @@ def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,
     size = gaussian_smooth(size, max(1.0, 0.1 * fps))  # a mouth opening widens the mesh a little
     level = offset[match] if match is not None else np.median(offset, axis=0)
     # away from the mesh the offset is a guess: it fades out (the body's points alone) over MESH_HOLD seconds
-    fade = np.clip(1.0 - distance_transform_edt(~seen) / max(MESH_HOLD * fps, 1.0), 0.0, 1.0)
+    # (a gap short enough to be bridged keeps it, interpolated)
+    held = np.isfinite(bridged(face, fps)).all(axis=(1, 2))
+    fade = np.clip(1.0 - distance_transform_edt(~held) / max(MESH_HOLD * fps, 1.0), 0.0, 1.0)
     weight = fade * np.interp(everywhere, idx, facing_camera)
     return offset - level, size, weight
 

@@ -385,6 +385,7 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     median over the clip, the median eye and mouth opening and head angles): a stranger's image shows its own
     resting face, and measured from a first frame caught pursing the lips or winking, the actor's ordinary
     face would widen the character's mouth or open its eye all clip long."""
+    track_face = fm.bridged(track_face, fps)  # a face blurred for a moment moves on, is not frozen
     valid = np.isfinite(track_face).all(axis=(1, 2))
     if not valid.any():
         return None

@@ -106,9 +106,19 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     coef = np.empty((K + 1, 6), np.float32)  # by rank; the last row (taken by rank -1) where no triangle lands
     coef[:K] = inverse_affines(posed[drawn], rest[drawn])  # (it reads them as float64 rows itself)
     coef[K] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
+    # where each cell may come from: its triangle's rest box, grown by a cell. A cell counted to a triangle by the
+    # margin lies just outside it, and a sliver of a triangle (an opening mouth's corner, TikTok clip 0's frame 144)
+    # carries it thousands of pixels off the texture through the sliver's steep inverse map: a transparent hole
+    # in the face (and a cell's map is interpolated with its neighbours', so such a hole spreads a few pixels)
+    bounds = np.empty((K + 1, 4), np.float32)  # x low, y low, x high, y high, by rank
+    corners = rest[drawn]
+    bounds[:K, :2] = corners.min(axis=1) - F
+    bounds[:K, 2:] = corners.max(axis=1) + F
+    bounds[K] = (-np.inf, -np.inf, np.inf, np.inf)
     # per coefficient a contiguous [hh, hw] plane (arithmetic on the strided planes of one [hh, hw, 6] gather, and
     # a temporary per step, cost a third more), the same floats in the same order
     c = np.take(np.ascontiguousarray(coef.T), ranks.reshape(hh, hw), axis=1)
+    lim = np.take(np.ascontiguousarray(bounds.T), ranks.reshape(hh, hw), axis=1)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
     ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
     mapx = c[0] * xs
@@ -117,6 +127,8 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     mapy = c[3] * xs
     mapy += c[4] * ys
     mapy += c[5]
+    np.clip(mapx, lim[0], lim[2], out=mapx)
+    np.clip(mapy, lim[1], lim[3], out=mapy)
     if F > 1:
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
