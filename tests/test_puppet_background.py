@@ -191,3 +191,18 @@ def test_a_coloured_object_beside_the_hole_leaves_no_glow_of_its_colour_in_the_f
     assert blue_fill.sum() > 0.9 * hole.sum()
     tinted = (off[blue_fill] > 10).mean()
     assert tinted < 0.01, f"{tinted:.1%} of the blue fill tinted (up to {off[blue_fill].max():.0f} off its hue)"
+
+
+def test_a_plain_wall_seen_between_arm_and_body_leaves_no_dark_blob_in_the_fill():
+    """A dark figure before a plain grey wall, a little of the wall seen between its arm and its body (TikTok
+    character 0): every pixel of the fill is the wall's grey. The smooth spread under the fill averages the
+    seen wall over a pyramid, and a coarse cell far inside the hole holds a tiny share of it; divided by too
+    large a floor that share read as nearly black, a dark blurred blob in the middle of the wall."""
+    size = 240
+    image = np.full((size, size, 3), 120, np.uint8)
+    matte = np.zeros((size, size), np.float32)
+    matte[40:, 50:210] = 1.0
+    matte[180:200, 52:72] = 0.0  # the wall seen between the arm and the body
+    image[matte > 0] = (20, 20, 20)
+    out = remove_character(image, matte).astype(np.float32)
+    assert np.abs(out - 120).max() <= 4, f"the fill of a plain grey wall goes down to {out.min():.0f} levels"
