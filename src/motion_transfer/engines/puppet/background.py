@@ -21,7 +21,7 @@ from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
-from .fill import smooth_fill
+from .fill import lab_distance, smooth_fill, torso_colours
 
 
 FILL_SIDE = 200  # the search for where to copy from runs on a copy at most this large (the copy: full resolution)
@@ -134,7 +134,62 @@ def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray) -> np.n
     weight = known * (np.exp(-darker ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
     # (a TV's edge is hidden by the arm in front of it, not cut off at it)
     margin = np.exp(-ndimage.distance_transform_edt(hole) / (REACH * max(H, W))).astype(np.float32)[..., None]
-    return margin * spread + (1 - margin) * smooth_fill(image, weight)
+    return margin * spread + (1 - margin) * _by_region(image, hole, weight)
+
+
+def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: the hole filled with the plain regions around it (a beige wall, a white door), each
+    continued in its own colour and shading up to where another one is nearer, never their average. A smooth
+    spread of all the surroundings blends the wall and the door into a pale colour of neither, which shows as a
+    silhouette of the character as soon as it moves away (TikTok character 1). ``weight``: how much each known
+    pixel counts (a dark object beside a plain wall counts little).
+
+    The regions are the main colours of the rim around the hole, shades of one hue counting as one (a lit
+    ceiling over a wall in shade is spread smoothly, as before); every hole pixel takes the regions by their
+    nearness-weighted shares of the rim raised to SHARP (a soft border where two are about as near: raised
+    higher, the borders of regions continued deep into the hole read as blobs of their own)."""
+    H, W = hole.shape
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(H, W))
+    ys, xs = np.nonzero(rim)
+    lab = cv2.cvtColor(image[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    centres = torso_colours(lab, k=REGIONS)
+    regions = _hues(centres)
+    if regions.max() == 0:
+        return smooth_fill(image, weight)
+    nearest = np.full((H, W), -1, np.int64)
+    nearest[ys, xs] = regions[np.argmin(np.stack([lab_distance(lab, c) for c in centres], axis=1), axis=1)]
+    n = int(regions.max()) + 1
+    counts = weight * rim
+    # (the shares and each region's shading are smooth: spread on a small copy)
+    share = smooth_fill((nearest[..., None] == np.arange(n)) * counts[..., None], rim, REGION_SIDE)
+    mine = np.clip(share, 0.0, None) ** SHARP
+    mine /= np.maximum(mine.sum(axis=2, keepdims=True), 1e-12)
+    out = np.zeros((H, W, 3), np.float32)
+    for i in range(n):
+        region = counts * (nearest == i)
+        if region.any():
+            out += mine[..., i:i + 1] * smooth_fill(image, region, REGION_SIDE)
+    return out
+
+
+def _hues(centres: np.ndarray) -> np.ndarray:
+    """[k] ints: for each colour (Lab), the region it belongs to, numbered from 0: colours of about one hue are
+    one region, however light or dark (a lit ceiling over a wall in shade: their smooth blend is the light
+    between them; parted, the ceiling's colour went down into the wall as a pale bulge)."""
+    region = np.arange(len(centres))
+    chroma = centres[:, 1:]
+    for i in range(len(centres)):
+        for j in range(i):
+            if np.linalg.norm(chroma[i] - chroma[j]) < HUE_ALIKE:
+                region[region == region[i]] = region[j]
+    return np.unique(region, return_inverse=True)[1]
+
+
+HUE_ALIKE = 8.0  # (Lab a*b*, OpenCV's 8-bit scale) colours nearer in hue than this are shades of one region
+REGIONS = 5  # at most this many plain regions around the hole (their colours: k-means of the rim's, merged alike)
+REGION_RIM = 0.03  # the regions are read this far out from the hole (times the long side)
+REGION_SIDE = 256  # ... and spread on a copy at most this large
+SHARP = 4.0  # the power the regions' shares are raised to: a region twice as near as another wins 16 to 1
 
 
 def _rim_weight(hole: np.ndarray, width: float) -> np.ndarray:
