@@ -231,3 +231,28 @@ def test_a_wall_and_a_door_beside_the_figure_are_each_continued_not_blended():
     assert mixed < 0.35, f"{mixed:.0%} of the fill is a blend of the wall and the door"
     left, right = hole & (xs < 100), hole & (xs > 160)
     assert np.abs(out[left] - beige).max(axis=1).mean() < 15 and np.abs(out[right] - white).max(axis=1).mean() < 15
+
+
+def test_a_narrow_dark_frame_touching_the_hole_brings_no_blocky_copies_into_the_wall():
+    """A carved dark frame, narrow, along the figure's side, on a wall lit unevenly (TikTok character 3's mirror
+    frame; character 2's cables): the wall where the figure stood is filled smoothly. The frame's grain on the
+    rim made the wall beside it count as textured, and copies of the wall's gradient from elsewhere met there in
+    blocky steps (before: steps of 13 levels)."""
+    size = 480
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    light = (0.12 * xs + 0.05 * ys)[..., None]
+    background = np.clip(np.float32([170, 165, 150]) + light, 0, 255).astype(np.uint8)
+    grain = cv2.GaussianBlur(np.random.default_rng(11).normal(0, 30, (size, 16)).astype(np.float32), (0, 0), 1.0)
+    x0 = size // 3 - 14  # the frame's right edge just inside the figure's hole
+    background[:, x0:x0 + 16] = np.clip(np.stack([90 + grain, 55 + 0.7 * grain, 30 + 0.4 * grain], axis=2),
+                                        0, 255).astype(np.uint8)
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    wall = hole.copy()
+    wall[:, :x0 + 40] = False  # beyond the frame's own margin
+    down = np.abs(np.diff(out, axis=0)).max(axis=2)[wall[1:] & wall[:-1]]
+    across = np.abs(np.diff(out, axis=1)).max(axis=2)[wall[:, 1:] & wall[:, :-1]]
+    assert max(down.max(), across.max()) <= 4, f"steps of {max(down.max(), across.max()):.0f} levels in the wall"
