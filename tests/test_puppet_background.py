@@ -191,3 +191,68 @@ def test_a_coloured_object_beside_the_hole_leaves_no_glow_of_its_colour_in_the_f
     assert blue_fill.sum() > 0.9 * hole.sum()
     tinted = (off[blue_fill] > 10).mean()
     assert tinted < 0.01, f"{tinted:.1%} of the blue fill tinted (up to {off[blue_fill].max():.0f} off its hue)"
+
+
+def test_a_plain_wall_seen_between_arm_and_body_leaves_no_dark_blob_in_the_fill():
+    """A dark figure before a plain grey wall, a little of the wall seen between its arm and its body (TikTok
+    character 0): every pixel of the fill is the wall's grey. The smooth spread under the fill averages the
+    seen wall over a pyramid, and a coarse cell far inside the hole holds a tiny share of it; divided by too
+    large a floor that share read as nearly black, a dark blurred blob in the middle of the wall."""
+    size = 240
+    image = np.full((size, size, 3), 120, np.uint8)
+    matte = np.zeros((size, size), np.float32)
+    matte[40:, 50:210] = 1.0
+    matte[180:200, 52:72] = 0.0  # the wall seen between the arm and the body
+    image[matte > 0] = (20, 20, 20)
+    out = remove_character(image, matte).astype(np.float32)
+    assert np.abs(out - 120).max() <= 4, f"the fill of a plain grey wall goes down to {out.min():.0f} levels"
+
+
+def test_a_wall_and_a_door_beside_the_figure_are_each_continued_not_blended():
+    """A beige wall on the left, a white door on the right, the figure standing across the door's edge (TikTok
+    character 1): the fill continues the wall in beige and the door in white, meeting along the door's edge; a
+    smooth average of everything around the hole blended the two into a pale colour of neither over a broad
+    band, a pale ghost of the figure (before: 43 % of the fill farther than 12 levels from both colours)."""
+    size = 240
+    beige, white = np.float32([205, 185, 145]), np.float32([236, 236, 242])
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    wall = np.where((xs < 130)[..., None], beige, white) + (0.05 * ys)[..., None]
+    wall += np.random.default_rng(2).normal(0, 1.0, wall.shape)
+    image = np.clip(wall, 0, 255).astype(np.uint8)
+    matte = np.zeros((size, size), np.float32)
+    cv2.ellipse(matte, (120, 50), (22, 28), 0, 0, 360, 1.0, -1)
+    cv2.rectangle(matte, (70, 80), (170, size - 1), 1.0, -1)
+    matte = cv2.GaussianBlur(matte, (0, 0), 1.0)
+    image[matte > 0.05] = (20, 20, 20)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    off = np.minimum(np.abs(out - beige).max(axis=2), np.abs(out - white).max(axis=2))
+    mixed = (off[hole] > 12).mean()
+    assert mixed < 0.35, f"{mixed:.0%} of the fill is a blend of the wall and the door"
+    left, right = hole & (xs < 100), hole & (xs > 160)
+    assert np.abs(out[left] - beige).max(axis=1).mean() < 15 and np.abs(out[right] - white).max(axis=1).mean() < 15
+
+
+def test_a_narrow_dark_frame_touching_the_hole_brings_no_blocky_copies_into_the_wall():
+    """A carved dark frame, narrow, along the figure's side, on a wall lit unevenly (TikTok character 3's mirror
+    frame; character 2's cables): the wall where the figure stood is filled smoothly. The frame's grain on the
+    rim made the wall beside it count as textured, and copies of the wall's gradient from elsewhere met there in
+    blocky steps (before: steps of 13 levels)."""
+    size = 480
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    light = (0.12 * xs + 0.05 * ys)[..., None]
+    background = np.clip(np.float32([170, 165, 150]) + light, 0, 255).astype(np.uint8)
+    grain = cv2.GaussianBlur(np.random.default_rng(11).normal(0, 30, (size, 16)).astype(np.float32), (0, 0), 1.0)
+    x0 = size // 3 - 14  # the frame's right edge just inside the figure's hole
+    background[:, x0:x0 + 16] = np.clip(np.stack([90 + grain, 55 + 0.7 * grain, 30 + 0.4 * grain], axis=2),
+                                        0, 255).astype(np.uint8)
+    matte = _figure(size)
+    image = background.copy()
+    image[matte > 0.05] = RED.astype(np.uint8)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=3).astype(bool)
+    wall = hole.copy()
+    wall[:, :x0 + 40] = False  # beyond the frame's own margin
+    down = np.abs(np.diff(out, axis=0)).max(axis=2)[wall[1:] & wall[:-1]]
+    across = np.abs(np.diff(out, axis=1)).max(axis=2)[wall[:, 1:] & wall[:, :-1]]
+    assert max(down.max(), across.max()) <= 4, f"steps of {max(down.max(), across.max()):.0f} levels in the wall"

@@ -21,7 +21,8 @@ from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
-from .fill import smooth_fill
+from .fill import lab_distance, smooth_fill, torso_colours
+from .morphology import disc
 
 
 FILL_SIDE = 200  # the search for where to copy from runs on a copy at most this large (the copy: full resolution)
@@ -38,6 +39,7 @@ RIM = 0.01  # how textured the background is, is read this far out from the hole
 DISTINCT = 0.35  # a known pixel this much darker (log grey) than the tone most of the surroundings have is an object
 DARK_SPAN = 0.15  # "the surroundings" there: within about this much of the image's long side
 REACH = 0.015  # such an object goes on behind where the character stood over about this much of the long side
+NARROW = 0.02  # such an object narrower than twice this (times the long side) is no texture of the background
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
@@ -66,9 +68,10 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     # the layout the copies follow and the shading they blend to: the surroundings spread smoothly; where they
     # are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads as a
     # blob), where they are textured, all of them (among leaves, dark and light alike are the texture)
-    textured = _textured(image, hole)[..., None]
+    dark = _dark_objects(image, hole)
+    textured = _textured(image, hole, dark)[..., None]
     spread = smooth_fill(image, ~hole)
-    target = textured * spread + (1 - textured) * _plain_fill(image, hole, spread)
+    target = textured * spread + (1 - textured) * _plain_fill(image, hole, spread, dark)
     field = None
     for s in reversed(scales):
         size = (max(8, round(W * s)), max(8, round(H * s)))
@@ -111,30 +114,91 @@ def _shading(diff: np.ndarray) -> np.ndarray:
 SHADE = 24.0  # (RGB levels) a colour difference this large between the copies and their surroundings counts a third
 
 
-def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray) -> np.ndarray:
-    """HxWx3 float32: the surroundings spread smoothly over the hole, leaving out, beyond a short margin, what
-    is much darker than the tone most of them have (a TV, a dark door frame beside a plain wall).
-
-    ``spread``: all the surroundings spread smoothly (push-pull), which turns every dark object standing beside
-    the hole into a dark blob over the wall. The commonest tone around each place is found by a mean shift; the
-    known pixels much darker than it count for little in a second spread, which fills the hole but for a margin
-    along the rim where the object goes on a little way behind where the character stood."""
+def _dark_objects(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxW float32 0..1: how much each known pixel is of a dark object standing among the surroundings (a TV,
+    a dark door frame beside a plain wall): much darker than the tone most of the surroundings have, found by a
+    mean shift from their average to their commonest tone (leaves with specks of sky are leaves; a wall with a
+    TV on it is the wall). 0 in the hole."""
     H, W = hole.shape
     known = ~hole
-    grey = image.astype(np.float32).mean(axis=2)
-    tone = np.log(grey + 16.0)
+    tone = np.log(image.astype(np.float32).mean(axis=2) + 16.0)
     wide = DARK_SPAN * max(H, W)
-    # the tone most of the surroundings have: a mean shift from their average to their commonest tone (leaves
-    # with specks of sky are leaves; a wall with a TV on it is the wall)
     vote = known.astype(np.float32)
     for _ in range(4):
         common = _broad(tone * vote, wide) / np.maximum(_broad(vote, wide), 1e-6)
         vote = known * (np.exp(-(tone - common) ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
     darker = np.maximum(common - tone, 0)
-    weight = known * (np.exp(-darker ** 2 / (2 * DISTINCT ** 2)) + 1e-3)
+    return (known * (1 - np.exp(-darker ** 2 / (2 * DISTINCT ** 2)))).astype(np.float32)
+
+
+def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray, dark: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: the surroundings spread smoothly over the hole, leaving out, beyond a short margin, the
+    ``dark`` objects among them (:func:`_dark_objects`).
+
+    ``spread``: all the surroundings spread smoothly (push-pull), which turns every dark object standing beside
+    the hole into a dark blob over the wall. The dark objects count for little in a second spread, which fills
+    the hole but for a margin along the rim where the object goes on a little way behind where the character
+    stood."""
+    H, W = hole.shape
+    weight = ~hole * (1 - dark + 1e-3)
     # (a TV's edge is hidden by the arm in front of it, not cut off at it)
     margin = np.exp(-ndimage.distance_transform_edt(hole) / (REACH * max(H, W))).astype(np.float32)[..., None]
-    return margin * spread + (1 - margin) * smooth_fill(image, weight)
+    return margin * spread + (1 - margin) * _by_region(image, hole, weight)
+
+
+def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: the hole filled with the plain regions around it (a beige wall, a white door), each
+    continued in its own colour and shading up to where another one is nearer, never their average. A smooth
+    spread of all the surroundings blends the wall and the door into a pale colour of neither, which shows as a
+    silhouette of the character as soon as it moves away (TikTok character 1). ``weight``: how much each known
+    pixel counts (a dark object beside a plain wall counts little).
+
+    The regions are the main colours of the rim around the hole, shades of one hue counting as one (a lit
+    ceiling over a wall in shade is spread smoothly, as before); every hole pixel takes the regions by their
+    nearness-weighted shares of the rim raised to SHARP (a soft border where two are about as near: raised
+    higher, the borders of regions continued deep into the hole read as blobs of their own)."""
+    H, W = hole.shape
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(H, W))
+    ys, xs = np.nonzero(rim)
+    lab = cv2.cvtColor(image[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    centres = torso_colours(lab, k=REGIONS)
+    regions = _hues(centres)
+    if regions.max() == 0:
+        return smooth_fill(image, weight)
+    nearest = np.full((H, W), -1, np.int64)
+    nearest[ys, xs] = regions[np.argmin(np.stack([lab_distance(lab, c) for c in centres], axis=1), axis=1)]
+    n = int(regions.max()) + 1
+    counts = weight * rim
+    # (the shares and each region's shading are smooth: spread on a small copy)
+    share = smooth_fill((nearest[..., None] == np.arange(n)) * counts[..., None], rim, REGION_SIDE)
+    mine = np.clip(share, 0.0, None) ** SHARP
+    mine /= np.maximum(mine.sum(axis=2, keepdims=True), 1e-12)
+    out = np.zeros((H, W, 3), np.float32)
+    for i in range(n):
+        region = counts * (nearest == i)
+        if region.any():
+            out += mine[..., i:i + 1] * smooth_fill(image, region, REGION_SIDE)
+    return out
+
+
+def _hues(centres: np.ndarray) -> np.ndarray:
+    """[k] ints: for each colour (Lab), the region it belongs to, numbered from 0: colours of about one hue are
+    one region, however light or dark (a lit ceiling over a wall in shade: their smooth blend is the light
+    between them; parted, the ceiling's colour went down into the wall as a pale bulge)."""
+    region = np.arange(len(centres))
+    chroma = centres[:, 1:]
+    for i in range(len(centres)):
+        for j in range(i):
+            if np.linalg.norm(chroma[i] - chroma[j]) < HUE_ALIKE:
+                region[region == region[i]] = region[j]
+    return np.unique(region, return_inverse=True)[1]
+
+
+HUE_ALIKE = 8.0  # (Lab a*b*, OpenCV's 8-bit scale) colours nearer in hue than this are shades of one region
+REGIONS = 5  # at most this many plain regions around the hole (their colours: k-means of the rim's, merged alike)
+REGION_RIM = 0.03  # the regions are read this far out from the hole (times the long side)
+REGION_SIDE = 256  # ... and spread on a copy at most this large
+SHARP = 4.0  # the power the regions' shares are raised to: a region twice as near as another wins 16 to 1
 
 
 def _rim_weight(hole: np.ndarray, width: float) -> np.ndarray:
@@ -154,14 +218,24 @@ def _broad(values: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR).reshape(values.shape)
 
 
-def _textured(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+def _textured(image: np.ndarray, hole: np.ndarray, dark: np.ndarray) -> np.ndarray:
     """HxW float32 0..1: how textured the background around each hole pixel is (0: plain, 1: leaves, a floor's
     pattern), from the fine detail of the visible pixels just outside it, spread over the hole. Only the rim
     counts: a carved frame or a window a little further off, beside a strip of plain wall, does not make the
-    wall where the character stood textured (its copies would bring the frame's wood into the wall)."""
+    wall where the character stood textured (its copies would bring the frame's wood into the wall). Nor do
+    narrow ``dark`` objects on the rim and the pixels along them (a carved frame or cables touching the hole,
+    a TV's edge): their detail made the plain wall beside them textured, and copies of wood and cables blended
+    into the wall there as blocky tiles (TikTok characters 2, 3, 5). A broad dark area (a tree's bark) is a
+    texture of its own and counts."""
     grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
     detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
-    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= RIM * max(hole.shape))
+    objects = dark > 0.5
+    r = max(2, round(NARROW * max(hole.shape)))
+    broad = cv2.morphologyEx(objects.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
+    narrow = cv2.dilate((objects & ~broad).astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+    rim = ~hole & ~narrow & (ndimage.distance_transform_edt(~hole) <= RIM * max(hole.shape))
+    if not rim.any():
+        return np.zeros(hole.shape, np.float32)
     energy = _broad(smooth_fill(detail[..., None], rim)[..., 0], LAYOUT * max(hole.shape))
     return np.clip((energy - PLAIN) / (BUSY - PLAIN), 0.0, 1.0).astype(np.float32)
 

@@ -25,6 +25,12 @@ from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
 from .waist import past_the_waist
 
 
+# the smallest share of a known pixel an average divides by: a coarse cell far inside a big hole holds a share of
+# the known pixels as small as 1e-9, an honest average of them; divided by a larger floor (it was 1e-6) it read as
+# nearly black, and spread up the pyramid as a dark blob in the middle of the wall where the character stood
+TINY = float(np.finfo(np.float32).tiny)
+
+
 def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
     """HxWxC float32: every pixel a mask-weighted average of the ``known`` (HxW float 0..1) pixels around it.
 
@@ -39,13 +45,13 @@ def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
         w = cv2.pyrDown(w)
         levels.append((cv2.pyrDown(c).reshape(*w.shape, -1), w))  # (OpenCV drops a single channel's axis)
     c, w = levels[-1]
-    filled = c / np.maximum(w, 1e-6)[..., None]
+    filled = c / np.maximum(w, TINY)[..., None]
     if (w <= 0).any():  # nothing known nearby even at the coarsest level: the known pixels' mean
         filled[w <= 0] = (c.reshape(-1, c.shape[-1]).sum(0) / max(float(w.sum()), 1e-6))
     for c, w in reversed(levels[:-1]):
         up = cv2.pyrUp(filled, dstsize=(w.shape[1], w.shape[0])).reshape(*w.shape, -1)
         a = np.clip(w, 0.0, 1.0)[..., None]
-        filled = a * (c / np.maximum(w, 1e-6)[..., None]) + (1 - a) * up
+        filled = a * (c / np.maximum(w, TINY)[..., None]) + (1 - a) * up
     return filled
 
 
