@@ -84,7 +84,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     spine = float(np.linalg.norm((jj[J["left_shoulder"]] + jj[J["right_shoulder"]]) / 2 -
                                  (jj[J["left_hip"]] + jj[J["right_hip"]]) / 2))
     sw = shoulder_span(jj, 2.0)
-    if sw < 0.5 * spine:
+    side_view = sw < 0.5 * spine
+    if side_view:
         sw = 0.75 * spine
     # torso: signed distance to the shoulder-hip quadrilateral; inside, a limb within its own radius wins
     # (a forearm across the belly is in front of it), unless the image's depth puts that limb behind the body
@@ -145,7 +146,10 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
                              cv2.dilate(qmask, None, iterations=max(1, int(0.15 * sw))) > 0)
         lab = _outline_cut(lab, scores, small, m, axis_of, radii, axis_core)
         lab = crease_cut(lab, scores, small, m, px, py, segs, radii, sw, quad)
-    lab = _within_reach(lab, scores, axis_of, radii)
+    reached = _within_reach(lab, scores, axis_of, radii)
+    puffs = np.full(lab.shape, -1, np.int16) if side_view else \
+        outer_puffs(lab, reached, segs, quad, scores[PARTS.index("torso")])
+    lab = reached
     if small is not None:
         lab = sleeves_to_arms(lab, soft_lab, m, axis_of, radii, sw)
     # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
@@ -156,6 +160,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
+    lab = np.where((puffs >= 0) & (lab == PARTS.index("torso")), puffs, lab)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
     if small is not None:
         lab = arms_at_bottom_edge(lab, small, m, jj, sw)
@@ -453,6 +458,36 @@ def _within_reach(lab: np.ndarray, scores: np.ndarray, axis_of: dict, radii: dic
                 s[k][~reach] = np.inf
             best = others[np.argmin(s, axis=0)]
             out[far] = np.where(LAYER_OF_PART[best] == LAYER_OF_PART[pi], pi, best)
+    return out
+
+
+def outer_puffs(before: np.ndarray, after: np.ndarray, segs: dict, quad: np.ndarray,
+                torso_score: np.ndarray) -> np.ndarray:
+    """[h, w] the arm part (-1 elsewhere) of the pixels :func:`_within_reach` took from an arm (``before`` ->
+    ``after``) for the torso that lie across the arm's bone from the torso (the side away from the centre of its
+    quadrilateral ``quad``), outside it (``torso_score`` > 0) and further out than the arm's shoulder along the
+    shoulder line: no part of the body lies there, they are the arm's own (a puff sleeve, a wide cuff). Handed
+    to the torso, the outer half of TikTok character 5's right puff sleeve stayed at her shoulder as a white flag
+    when the arm swung in, and its cut at the image's left border streaked out where the body goes on past the
+    border. They go back to the arm once the layer borders are settled (the colour steps that follow judge the
+    arm by the tube round its bone). Not for a side view: there the back and the front lie beyond the narrow
+    shoulder line, beside the arm (TikTok character 1's back)."""
+    out = np.full(before.shape, -1, np.int16)
+    taken = (after == PARTS.index("torso")) & (before != after)
+    if not taken.any():
+        return out
+    py, px = np.mgrid[0:before.shape[0], 0:before.shape[1]].astype(np.float32)
+    centre = quad.mean(axis=0)
+    for part, (a, b) in segs.items():
+        if not part.endswith(("upper_arm", "lower_arm", "hand")):
+            continue
+        d = b - a
+        side = d[0] * (py - a[1]) - d[1] * (px - a[0])
+        body_side = d[0] * (centre[1] - a[1]) - d[1] * (centre[0] - a[0])
+        shoulder, other = (quad[0], quad[1]) if part.startswith("l_") else (quad[1], quad[0])
+        beyond = (px - shoulder[0]) * (shoulder[0] - other[0]) + (py - shoulder[1]) * (shoulder[1] - other[1]) > 0
+        back = taken & (before == PARTS.index(part)) & (side * body_side < 0) & (torso_score > 0) & beyond
+        out[back] = PARTS.index(part)
     return out
 
 

@@ -1,0 +1,79 @@
+"""A puff sleeve is the arm's, all of it: a close-up in a white top whose right sleeve, of the top's own colour
+with no line between them, puffs out from the shoulder to the image's left border, far wider than an arm is thick
+(TikTok character 5). Its outer half, beyond the arm's reach from its bone on the side away from the body, went
+to the torso, stayed at the shoulder when the arm swung in and streaked out past the border with the body.
+
+Drawn here with its joints, so the parts are found from a known picture (the puff rises over the shoulder and
+joins the torso there, as hers does)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.engines.puppet.parts import label_parts
+from motion_transfer.pose.skeleton import J
+
+W, H = 300, 300
+TOP = (226, 226, 230)
+SKIN = (196, 150, 122)
+BACKDROP = (110, 130, 110)
+JOINTS = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "left_ear": (175, 53),
+          "right_ear": (125, 53), "mouth_left": (155, 68), "mouth_right": (145, 68), "left_eye_inner": (157, 48),
+          "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
+          "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
+          "right_elbow": (10, 299), "left_wrist": (245, 400), "right_wrist": (0, 420), "left_hip": (185, 330),
+          "right_hip": (115, 330)}
+
+
+def _puffed() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, matte, joints, visibility, the right sleeve's puff beyond the arm's reach on its outer side)."""
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = BACKDROP
+    yy, xx = np.mgrid[0:H, 0:W]
+    torso = (yy >= 80) & (np.abs(xx - 150) <= 55)
+    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
+    # the right sleeve (image left): from the shoulder out to the image's left border and down to its bottom edge
+    right = (yy >= 75) & (xx < 95)
+    left = (yy >= 100) & (xx >= 205) & (xx < 265)
+    image[torso | right | left] = TOP
+    image[head] = SKIN
+    joints = np.zeros((33, 2), np.float32)
+    for name, at in JOINTS.items():
+        joints[J[name]] = at
+    for side in ("left", "right"):
+        wrist = JOINTS[f"{side}_wrist"]
+        for k, dx in (("index", 2), ("pinky", -2), ("thumb", 5)):
+            joints[J[f"{side}_{k}"]] = (wrist[0] + dx, wrist[1] + 20)
+        for k, dx in (("knee", 0), ("ankle", 0), ("heel", 0), ("foot_index", 5)):
+            joints[J[f"{side}_{k}"]] = JOINTS[f"{side}_hip"][0] + dx, 550 + 100 * (k != "knee")
+    vis = np.ones(33, np.float32)
+    vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
+                                                            "ankle", "heel", "foot_index")]] = 0.3
+    # the puff: more than an arm's thickness out from the upper arm's bone, on the side away from the torso
+    a, b = np.float64(JOINTS["right_shoulder"]), np.float64(JOINTS["right_elbow"])
+    d = (b - a) / np.linalg.norm(b - a)
+    across = (yy - a[1]) * d[0] - (xx - a[0]) * d[1]  # positive: towards the image's left, away from the body
+    puff = right & (across > 40) & (yy < 200)
+    return image, (torso | head | right | left).astype(np.float32), joints, vis, puff
+
+
+@pytest.fixture(scope="module")
+def puffed():
+    image, matte, joints, vis, puff = _puffed()
+    labels, _ = label_parts(matte, joints, vis, None, image)
+    return labels, puff
+
+
+def test_the_puff_of_a_sleeve_beyond_the_arms_reach_is_the_arms(puffed):
+    labels, puff = puffed
+    assert puff.sum() > 500
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    assert (arm & puff).sum() >= 0.95 * puff.sum()
+
+
+def test_the_body_beside_the_sleeve_stays_the_torso(puffed):
+    labels, _ = puffed
+    yy, xx = np.mgrid[0:H, 0:W]
+    middle = (yy >= 150) & (np.abs(xx - 150) <= 40)
+    assert (labels[middle] == PARTS.index("torso")).mean() > 0.95
