@@ -49,6 +49,7 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     out = lab.copy()
     if not palette:
         return out
+    backdrop = cv2.dilate((~m).astype(np.uint8), None) > 0  # the figure's outline and what lies beyond it
     for part, r in radii.items():
         if not part.endswith("upper_arm"):
             continue
@@ -71,7 +72,10 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         # showing through between its strands, bright specks in the hair (TikTok character 5)
         moved, n = ndimage.label(np.isin(pieces, high[high > 0]) & arm)
         size = np.asarray(ndimage.sum(moved > 0, moved, range(1, n + 1)))
-        out[np.isin(moved, 1 + np.flatnonzero(size >= (LOCK * sw) ** 2))] = torso_i
+        # ... but a strand on the sleeve's outline, against the background, shows no body behind it: left on the
+        # arm, it flapped beside the hair as a ragged spike on the sleeve's top (TikTok character 5's left sleeve)
+        outline = np.asarray(ndimage.maximum(backdrop, moved, range(1, n + 1)))
+        out[np.isin(moved, 1 + np.flatnonzero((size >= (LOCK * sw) ** 2) | outline))] = torso_i
     return out
 
 
