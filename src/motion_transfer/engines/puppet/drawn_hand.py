@@ -31,10 +31,18 @@ DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pin
 TIP = 0.85
 PALM_END = 0.5  # the palm reaches this far along the hand (a little past the knuckles: the fingers' bases)
 PALM_PAST = 1.04  # ... and its rounded corners a little further
-SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm or finger are than its middle
-SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius
+SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm or finger are than its middle, when the image
+# shows too little skin to measure its own shading (:func:`skin_shade`) ...
+SHADE_RANGE = (0.78, 0.92)  # ... which is kept within these shares of the lit skin's brightness
+SHADE_PCT = (30.0, 70.0)  # the skin's shade and its lit side: these percentiles of its pixels' brightness
+SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
+SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
+# the skin it is drawn on, blending into it)
+EDGE_PX = 1.5  # a drawn hand's edge over nothing: anti-aliased over this many pixels (its soft rim, a quarter of
+# the palm's half-width, drew a brown haze around the palm)
 _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in range(3))
 _DIGITS = tuple(FINGERS.values())
+_NAMES = tuple(FINGERS)
 _KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
 
 
@@ -116,20 +124,35 @@ def hand_shape(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: f
     return out
 
 
-def shaded_skin(skin: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """[..., 3] float: the colour of a drawn limb at normalised distance ``d`` from its middle: lighter along
-    it, darker to its sides, as a round limb lit from the front is."""
-    return skin * (1.0 - SKIN_SHADE * np.clip(d, 0.0, 1.0) ** 2)[..., None]
+def skin_shade(skin: np.ndarray, pixels: np.ndarray) -> np.ndarray:
+    """RGB of the shade a drawn limb of colour ``skin`` turns to at its sides: the skin's own shading range,
+    as the character's skin pixels ``pixels`` [N, 3] (the face, the neck, the chest) show it, from their lit
+    side to their shade (:data:`SHADE_PCT`), kept within :data:`SHADE_RANGE`. A fixed share drew every
+    character's hands with the same flat, dark-rimmed shading, unlike the skin next to them."""
+    pixels = np.asarray(pixels, np.float64).reshape(-1, 3)
+    if len(pixels) < SHADE_PIXELS:
+        return np.asarray(skin, np.float32) * (1.0 - SKIN_SHADE)
+    shade, lit = np.percentile(pixels.mean(axis=1), SHADE_PCT)
+    return np.asarray(skin, np.float32) * np.float32(np.clip(shade / max(lit, 1.0), *SHADE_RANGE))
+
+
+def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """[..., 3] float: the colour of a drawn limb at normalised distance ``d`` from its middle: ``skin`` along
+    it, turning to ``shade`` at its sides (and no darker past them), as a round limb lit from the front is."""
+    t = (np.clip(d, 0.0, 1.0) ** 2)[..., None]
+    return skin + (np.asarray(shade, np.float32) - skin) * t
 
 
 def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_width: float,
-              skin: np.ndarray) -> None:
+              skin: np.ndarray, shade: np.ndarray) -> None:
     """Draw the hand with ``joints`` [21, 2] (the ``patch``'s pixels; RGBA, changed in place) piece by piece,
     the palm and the five digits, the farthest first by ``depth`` [16] (the palm's, then the bones'; larger is
-    farther), each over what is drawn before it with its soft rim: a finger curled towards the camera covers
+    farther), each over what is drawn before it with its soft rim (over nothing, a crisp anti-aliased edge): a finger curled towards the camera covers
     the palm, one seen end-on is the round blob it looks like, and one curled away goes behind it. Warping
     the pixels of a rest hand instead tore a drawn hand into shreds where the actor's hand, near the lens,
-    folded several bones at once."""
+    folded several bones at once. In ``skin``, shaded to ``shade`` at each piece's sides; the clear pixels
+    around a piece take its colour too: the renderer samples the texture bilinearly, and clear black pixels
+    there drew a dark outline around every finger."""
     H, W = patch.shape[:2]
     depth = np.asarray(depth, np.float64)
     pieces = np.concatenate([depth[:1], depth[1:].reshape(len(FINGERS), 3).mean(axis=1)])
@@ -140,11 +163,14 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
             continue
         py, px = np.mgrid[rows, cols].astype(np.float32)
         d = _piece_distance(px, py, joints, half_width, int(piece))
-        a = np.clip((1.0 + SOFT - d) / SOFT, 0.0, 1.0)[..., None]
-        if not a.any():
-            continue
         below = patch[box].astype(np.float32)
         b = below[..., 3:] / 255.0
+        edge = EDGE_PX / (half_width * (1.0 if piece == 0 else DIGIT_RADIUS[_NAMES[piece - 1]]))
+        a = np.maximum(np.clip((1.0 + SOFT - d) / SOFT, 0.0, 1.0)[..., None] * b,
+                       np.clip((1.0 + edge - d) / edge, 0.0, 1.0)[..., None])
+        if not a.any():
+            continue
         out_a = a + b * (1.0 - a)
-        rgb = (shaded_skin(skin, d) * a + below[..., :3] * b * (1.0 - a)) / np.maximum(out_a, 1e-6)
+        colour = shaded_skin(skin, shade, d)
+        rgb = np.where(out_a > 0, (colour * a + below[..., :3] * b * (1.0 - a)) / np.maximum(out_a, 1e-6), colour)
         patch[box] = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)

@@ -15,7 +15,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
-from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin
+from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin, skin_shade
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -1550,6 +1550,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
             if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
                 skin = arm_skin
+    # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest)
+    shade = skin_shade(skin, image[inside & (labels >= 0) & _skin_hued(lab, _lab(skin))])
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
@@ -1590,7 +1592,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # would let the band of the body's continuation under it show as a thin line around it)
     ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
     paint = new | ring
-    image[paint] = np.clip(shaded_skin(skin, d[paint]), 0, 255).astype(image.dtype)
+    image[paint] = np.clip(shaded_skin(skin, shade, d[paint]), 0, 255).astype(image.dtype)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -1598,10 +1600,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
         matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
         under = sleeve & (d < 1.0)
-        over_skin(image, matte, under, shaded_skin(skin, d[under]))
+        over_skin(image, matte, under, shaded_skin(skin, shade, d[under]))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin)
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin,
+                     shade=shade)
 
 
 def _outside(point: np.ndarray, frame: tuple[int, int, int, int]) -> bool:

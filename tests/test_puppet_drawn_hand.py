@@ -1,0 +1,73 @@
+"""A hand the rig draws itself (an arm the image's border cuts) reads as the character's skin: its colour, its
+shading, its edge."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from motion_transfer.engines.puppet.drawn_hand import (SHADE_RANGE, SKIN_SHADE, draw_hand, open_hand_joints,
+                                                        skin_shade)
+
+SKIN = np.array([172.0, 126.0, 100.0], np.float32)
+HALF_WIDTH = 20.0
+WRIST = np.array([80.0, 30.0])
+
+
+def _drawn(shade: np.ndarray) -> np.ndarray:
+    """RGBA: an open hand pointing down, drawn over nothing."""
+    joints = open_hand_joints(WRIST, WRIST + (0, 100), WRIST + (40, 0), 150.0, HALF_WIDTH)
+    patch = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(patch, joints, np.zeros(16), HALF_WIDTH, SKIN, shade)
+    return patch
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    px = np.clip(np.asarray(rgb, np.float32) + 0.5, 0, 255).astype(np.uint8).reshape(-1, 1, 3)
+    return cv2.cvtColor(px, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
+
+
+def test_a_drawn_hand_is_the_skins_colour_with_no_outline_darker_than_its_shade():
+    """The renderer samples a layer's texture between its pixels (bilinear) and lays it over what is behind:
+    the clear pixels around the drawn fingers were black, and every finger came out with a dark outline, a
+    cartoon hand pasted on the photo (TikTok clip 5's last second). Over a light wall, the outline is no
+    darker than the skin's shade, and the hand is the skin's colour."""
+    shade = SKIN * 0.85
+    patch = _drawn(shade)
+    solid = patch[:, :, 3] == 255
+    assert solid.sum() > 2000
+    assert np.linalg.norm(_lab(patch[solid][:, :3].astype(np.float32).mean(axis=0)) - _lab(SKIN)) < 10
+    big = cv2.resize(patch, None, fx=3, fy=3, interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    a = big[:, :, 3:] / 255.0
+    over = big[:, :, :3] * a + 235.0 * (1.0 - a)
+    outline = (a[:, :, 0] > 0.05) & (a[:, :, 0] < 0.95)
+    assert outline.sum() > 500
+    # no darker than the skin's shade seen through the outline's share of the wall
+    floor = a[outline, 0] * float(shade.mean()) + (1.0 - a[outline, 0]) * 235.0
+    darker = floor - over[outline].mean(axis=1)
+    assert darker.max() < 4.0, (darker.max(), int((darker > 4.0).sum()))
+
+
+def test_a_drawn_palm_has_a_crisp_edge_over_nothing():
+    """Over nothing the palm's edge is anti-aliased over a pixel or two: its soft rim (a quarter of its
+    half-width) drew a brown haze around the palm."""
+    alpha = _drawn(SKIN * 0.85)[:, :, 3]
+    row = alpha[int(WRIST[1]) + 25, :int(WRIST[0])]  # across the palm, from its side to its middle
+    assert row[0] == 0 and row[-1] == 255
+    assert ((row > 5) & (row < 250)).sum() <= 2, row
+
+
+def test_the_drawn_skins_shade_is_the_characters_own():
+    """The sides of a drawn finger turn to the shade the character's skin shows (its pixels' spread from lit
+    to shade), within a sane range; too few pixels to tell give the usual shade."""
+    rng = np.random.default_rng(0)
+
+    def pixels(lit: float, dark: float) -> np.ndarray:
+        k = rng.uniform(dark, lit, 500)
+        return SKIN[None, :] * k[:, None]
+
+    mild = skin_shade(SKIN, pixels(1.0, 0.6))  # its 30th and 70th percentiles: 0.72 and 0.88
+    assert np.allclose(mild / SKIN, mild[0] / SKIN[0], atol=1e-3)  # the skin's hue, darker
+    assert 0.8 < mild[0] / SKIN[0] < 0.84, mild / SKIN
+    assert np.isclose(skin_shade(SKIN, pixels(1.0, 0.98))[0] / SKIN[0], SHADE_RANGE[1])
+    assert np.isclose(skin_shade(SKIN, pixels(1.0, 0.2))[0] / SKIN[0], SHADE_RANGE[0])
+    assert np.allclose(skin_shade(SKIN, pixels(1.0, 0.8)[:3]), SKIN * (1.0 - SKIN_SHADE))
