@@ -147,12 +147,12 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
               skin: np.ndarray, shade: np.ndarray) -> None:
     """Draw the hand with ``joints`` [21, 2] (the ``patch``'s pixels; RGBA, changed in place) piece by piece,
     the palm and the five digits, the farthest first by ``depth`` [16] (the palm's, then the bones'; larger is
-    farther), each over what is drawn before it with its soft rim (over nothing, a crisp anti-aliased edge): a finger curled towards the camera covers
-    the palm, one seen end-on is the round blob it looks like, and one curled away goes behind it. Warping
-    the pixels of a rest hand instead tore a drawn hand into shreds where the actor's hand, near the lens,
-    folded several bones at once. In ``skin``, shaded to ``shade`` at each piece's sides; the clear pixels
-    around a piece take its colour too: the renderer samples the texture bilinearly, and clear black pixels
-    there drew a dark outline around every finger."""
+    farther), each over what is drawn before it with its soft rim (over nothing, a crisp anti-aliased edge): a
+    finger curled towards the camera covers the palm, one seen end-on is the round blob it looks like, and one
+    curled away goes behind it. Warping the pixels of a rest hand instead tore a drawn hand into shreds where
+    the actor's hand, near the lens, folded several bones at once. In ``skin``, shaded to ``shade`` at each
+    piece's sides; the clear pixels around a piece take its colour too: the renderer samples the texture
+    bilinearly, and clear black pixels there drew a dark outline around every finger."""
     H, W = patch.shape[:2]
     depth = np.asarray(depth, np.float64)
     pieces = np.concatenate([depth[:1], depth[1:].reshape(len(FINGERS), 3).mean(axis=1)])

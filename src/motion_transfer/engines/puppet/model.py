@@ -153,8 +153,7 @@ class DrawnHand:
     """A hand the rig draws because the image shows none (an arm its border cuts, carried on): its rest
     ``joints`` [21, 2] (image pixels, MediaPipe's order), the palm's ``half_width``, the forearm it ends
     (``elbow`` [2] and its radius at the wrist, ``wrist_radius``), the ``skin`` RGB it is drawn in and the
-    ``shade`` RGB its sides turn to. Kept so
-    each frame can draw it afresh, posed like the actor's hand."""
+    ``shade`` RGB its sides turn to. Kept so each frame can draw it afresh, posed like the actor's hand."""
 
     joints: np.ndarray
     half_width: float
