@@ -686,9 +686,15 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
               & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box]))
+    # ... yet not their shade: they carry the arm's edge (a video's sharpening halo, its colour blurred wider than
+    # its light), and copied into the hole they drew the arm's old outline as a pale, speckled line on the belly
+    # (TikTok clip 0). Which colour goes where is read with them, its shade from the torso beyond them (where
+    # that colour shows there), and the paint is laid over them too, fading out across them (:func:`_feathered`)
+    band = (shades & ~cv2.dilate(cut_off.astype(np.uint8), None, iterations=margin).astype(bool)
+            & _sourced(kn, nearest, len(centres), FEATHER_SOURCE * margin))
     if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
-        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres), hid & torso_coloured & edged & ~cut_off,
-                                  waist, avoid, akin)
+        base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
+                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band)
     hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
     if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
         zone, painted = hem
@@ -700,24 +706,63 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         base = np.where(zone[..., None], painted, base)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
+    band &= ~hole
+    paint, kn = hole | band, kn & ~band
     detailed = np.where(hole[..., None], base, crop) if skin_edge.any() else crop
-    value = base + _texture(detailed, base, hole, kn, sw)
+    value = base + _texture(detailed, base, paint, kn, sw)
     if sw >= FACING * spine:
         mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
         same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
-        ok = hole & inb & kn[yi, xi] & ~hole[yi, xi] & same
+        ok = paint & inb & kn[yi, xi] & ~paint[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     # darker towards the body's side, as the torso it shows is
-    value = value * _side_shading(lab[box][..., 0], kn, hole, nearest, labels[box], hid, sw)[..., None]
+    value = value * _side_shading(lab[box][..., 0], kn, paint, nearest, labels[box], hid, sw)[..., None]
     out = image.copy()
-    out[box] = np.where(hole[..., None], np.clip(value + 0.5, 0, 255), crop).astype(np.uint8)
+    out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     return (_paint_lines(out, _arm_outline(image[box], labels[box], hid | below, sw) & ~hole, box, kn | kept, sw),
             hidden | under)
+
+
+def _sourced(known: np.ndarray, nearest: np.ndarray, k: int, reach: float) -> np.ndarray:
+    """HxW bool: the pixels with a ``known`` pixel of their own main colour (``nearest``, of ``k``) within
+    ``reach``: what may be painted from farther off. Where the torso's colour shows only in a strip beside the
+    arm (a shirt's side between a hand and the hips), that strip is its only source."""
+    out = np.zeros(known.shape, bool)
+    for i in range(k):
+        mine = known & (nearest == i)
+        if mine.any():
+            out |= (nearest == i) & (cv2.distanceTransform((~mine).astype(np.uint8), cv2.DIST_L2, 3) <= reach)
+    return out
+
+
+FEATHER_SOURCE = 4  # the torso beside the hole is painted over when its colour is known within this many margins
+
+
+def _feathered(value: np.ndarray, crop: np.ndarray, hole: np.ndarray, band: np.ndarray, centres: np.ndarray,
+               akin: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: ``value`` (the paint) over the ``hole`` and, fading out across it, over the ``band`` of torso
+    pixels around it (``crop``: the torso as it is), save those clearly of another of the torso's main colours
+    (``centres``, Lab; ``akin``: which are shades of one another) than the paint there. The paint meets the torso
+    with no step at the hole's outline and covers the arm's edge left beside it (a pale, bluish rim is still
+    nearest the skin's colour, or near none), yet a hem or a stripe in the band stays sharp."""
+    d_in = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 5)
+    d_out = cv2.distanceTransform((hole | band).astype(np.uint8), cv2.DIST_L2, 5)
+    # (by the nearness of the hole against that of the torso beyond the band: a corner of skin between two of the
+    # arm's edges, all band, is painted through, not left half as it was)
+    fade = d_out / np.maximum(d_in + d_out, 1e-6)
+    lab_v = cv2.cvtColor(np.clip(value + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab_c = cv2.cvtColor(np.clip(crop + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
+    d_v = np.stack([lab_distance(lab_v, c) for c in centres])
+    d_c = np.stack([lab_distance(lab_c, c) for c in centres])
+    alike = ((lab_distance(lab_v, lab_c) < ALIKE_DELTA_E) | (akin[d_v.argmin(axis=0), d_c.argmin(axis=0)] > 0)
+             | (d_c.min(axis=0) >= ALIKE_DELTA_E))
+    weight = np.where(hole, 1.0, np.where(band & alike, fade, 0.0)).astype(np.float32)[..., None]
+    return weight * value + (1 - weight) * crop
 
 
 def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centres: np.ndarray,
@@ -1279,7 +1324,8 @@ WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight ab
 
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
                     prefer: np.ndarray, waist: np.ndarray | None = None,
-                    avoid: np.ndarray | None = None, akin: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    avoid: np.ndarray | None = None, akin: np.ndarray | None = None,
+                    shade_from: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -1303,6 +1349,9 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
     ``akin`` (kxk 0/1, symmetric): which colours are shades of one another (what one wins, it shares with its
     shades by their shares: a smooth blend of them, no seam).
+
+    ``shade_from`` (HxW bool): where the colours' shades are read (of the ``known`` pixels, those of it; all of
+    them for a colour it has none of); which colour lies where is read from all the ``known`` ones.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
@@ -1341,7 +1390,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         share = waist * wide + (1 - waist) * share
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
-        out += weight[..., j:j + 1] * smooth_fill(crop, known & (nearest == i))
+        mine = known & (nearest == i)
+        if shade_from is not None and (mine & shade_from).any():
+            mine &= shade_from
+        out += weight[..., j:j + 1] * smooth_fill(crop, mine)
     return out, share
 
 
