@@ -13,7 +13,7 @@ import pytest
 from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
-from motion_transfer.pose.skeleton import J
+from torso_scene import close_up_joints
 
 W, H = 300, 300
 TOP = (215, 215, 222)  # the white top
@@ -56,18 +56,7 @@ def _close_up(outlined: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray
     left = (yy >= 100) & (xx >= 205) & (xx < 265)
     image[left] = SLEEVE
     image[_outline(left) & (xx < 220)] = LINE
-    joints = np.zeros((33, 2), np.float32)
-    for name, at in JOINTS.items():
-        joints[J[name]] = at
-    for side in ("left", "right"):
-        wrist = JOINTS[f"{side}_wrist"]
-        for k, dx in (("index", 2), ("pinky", -2), ("thumb", 5)):
-            joints[J[f"{side}_{k}"]] = (wrist[0] + dx, wrist[1] + 20)
-        for k, dx in (("knee", 0), ("ankle", 0), ("heel", 0), ("foot_index", 5)):
-            joints[J[f"{side}_{k}"]] = JOINTS[f"{side}_hip"][0] + dx, 550 + 100 * (k != "knee")
-    vis = np.ones(33, np.float32)
-    vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
-                                                            "ankle", "heel", "foot_index")]] = 0.3
+    joints, vis = close_up_joints(JOINTS)
     return image, (torso | head | right | left).astype(np.float32), joints, vis, skin
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import label_parts
-from motion_transfer.pose.skeleton import J
+from torso_scene import close_up_joints
 
 W, H = 300, 300
 TOP = (226, 226, 230)
@@ -38,18 +38,7 @@ def _puffed() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarra
     left = (yy >= 100) & (xx >= 205) & (xx < 265)
     image[torso | right | left] = TOP
     image[head] = SKIN
-    joints = np.zeros((33, 2), np.float32)
-    for name, at in JOINTS.items():
-        joints[J[name]] = at
-    for side in ("left", "right"):
-        wrist = JOINTS[f"{side}_wrist"]
-        for k, dx in (("index", 2), ("pinky", -2), ("thumb", 5)):
-            joints[J[f"{side}_{k}"]] = (wrist[0] + dx, wrist[1] + 20)
-        for k, dx in (("knee", 0), ("ankle", 0), ("heel", 0), ("foot_index", 5)):
-            joints[J[f"{side}_{k}"]] = JOINTS[f"{side}_hip"][0] + dx, 550 + 100 * (k != "knee")
-    vis = np.ones(33, np.float32)
-    vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
-                                                            "ankle", "heel", "foot_index")]] = 0.3
+    joints, vis = close_up_joints(JOINTS)
     # the puff: more than an arm's thickness out from the upper arm's bone, on the side away from the torso
     a, b = np.float64(JOINTS["right_shoulder"]), np.float64(JOINTS["right_elbow"])
     d = (b - a) / np.linalg.norm(b - a)

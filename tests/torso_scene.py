@@ -41,3 +41,22 @@ def cie_lab(rgb: np.ndarray) -> np.ndarray:
     """CIE Lab in its own units (L 0..100), not OpenCV's 8-bit scale."""
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
     return np.dstack([lab[..., 0] * 100 / 255, lab[..., 1] - 128, lab[..., 2] - 128])
+
+
+def close_up_joints(named: dict[str, tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(joints [33, 2], visibility [33]) of a close-up cut at the chest: the ``named`` joints where given, the
+    hands' points beside their wrists, the legs far below the image; the wrists, hands, hips and legs guessed
+    (visibility 0.3) as a pose model guesses what the image does not show."""
+    joints = np.zeros((33, 2), np.float32)
+    for name, at in named.items():
+        joints[J[name]] = at
+    for side in ("left", "right"):
+        wrist = named[f"{side}_wrist"]
+        for k, dx in (("index", 2), ("pinky", -2), ("thumb", 5)):
+            joints[J[f"{side}_{k}"]] = (wrist[0] + dx, wrist[1] + 20)
+        for k, dx in (("knee", 0), ("ankle", 0), ("heel", 0), ("foot_index", 5)):
+            joints[J[f"{side}_{k}"]] = named[f"{side}_hip"][0] + dx, 550 + 100 * (k != "knee")
+    vis = np.ones(33, np.float32)
+    vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
+                                                            "ankle", "heel", "foot_index")]] = 0.3
+    return joints, vis
