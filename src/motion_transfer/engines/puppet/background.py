@@ -5,7 +5,9 @@ The character's own place in its image is filled, once per character, with patch
 a coarse-to-fine search finds for every hole pixel where in the visible background to copy from (the patch there
 looks like the patch around it, PatchMatch-style), and the copy is made at full resolution. The fill so reads as
 more leaves, wall or floor, with their grain; a smooth average of the surroundings would show, as soon as the
-character moves, as a flat ghost of its silhouette.
+character moves, as a flat ghost of its silhouette. Where the surroundings are plain, the copies blend to a layout
+of them spread region by region (a beige wall and a white door each continued in its own shading, never their
+blend), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables).
 """
 from __future__ import annotations
 
