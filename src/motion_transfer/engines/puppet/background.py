@@ -25,6 +25,7 @@ from ...media.framing import cover, fit
 from ...media.probe import probe
 from .fill import lab_distance, smooth_fill, torso_colours
 from .morphology import disc
+from .plate_lines import carry_lines
 
 
 FILL_SIDE = 200  # the search for where to copy from runs on a copy at most this large (the copy: full resolution)
@@ -145,7 +146,8 @@ def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray, dark: n
     weight = ~hole * (1 - dark + 1e-3)
     # (a TV's edge is hidden by the arm in front of it, not cut off at it)
     margin = np.exp(-ndimage.distance_transform_edt(hole) / (REACH * max(H, W))).astype(np.float32)[..., None]
-    return margin * spread + (1 - margin) * _by_region(image, hole, weight)
+    plain = margin * spread + (1 - margin) * _by_region(image, hole, weight)
+    return carry_lines(image, hole, plain, weight)
 
 
 def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.ndarray:
