@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 
 from motion_transfer.engines.puppet.background import remove_character
+from motion_transfer.engines.puppet.plate_lines import find_crossings
 
 RED = np.array([220, 30, 30], np.float32)
 
@@ -285,3 +286,21 @@ def test_a_straight_edge_between_two_walls_is_carried_straight_across_the_figure
         border = x - 0.5 - (b - 0.5) / max(b - a, 1e-6)  # (pixel x covers x - 0.5 .. x + 0.5)
         worst = max(worst, abs(border - line[y, 0]))
     assert worst <= 2.0, f"the fill's border strays {worst:.1f} px from the edge's continuation"
+
+
+def test_only_an_edge_seen_again_beyond_the_figure_is_carried_across_it():
+    """A ceiling meeting a wall along a level line on both sides of the figure is carried across it; the same line
+    seen on one side only (a shelf's edge ending behind the figure, plain wall beyond it) is not: nothing says
+    it goes on, and continued it would draw a line through the wall."""
+    size = 240
+    ceiling, wall = np.float32([235, 235, 230]), np.float32([180, 175, 190])
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    matte = _figure(size)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    for beyond, crossings in ((True, 1), (False, 0)):
+        upper = (ys < 100.5) & (beyond | ((xs < 120) & (ys > 60)))  # the shelf: its end is behind the figure
+        image = np.where(upper[..., None], ceiling, wall).astype(np.uint8)
+        found = find_crossings(image, hole, ~hole)
+        assert len(found) == crossings, found
+        for c in found:
+            assert abs(c.direction[1]) < 0.02 and abs(c.start[1] - 100.5) < 1.0, c
