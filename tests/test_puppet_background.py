@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 
 from motion_transfer.engines.puppet.background import remove_character
+from motion_transfer.engines.puppet.plate_lines import find_crossings
 
 RED = np.array([220, 30, 30], np.float32)
 
@@ -256,3 +257,50 @@ def test_a_narrow_dark_frame_touching_the_hole_brings_no_blocky_copies_into_the_
     down = np.abs(np.diff(out, axis=0)).max(axis=2)[wall[1:] & wall[:-1]]
     across = np.abs(np.diff(out, axis=1)).max(axis=2)[wall[:, 1:] & wall[:, :-1]]
     assert max(down.max(), across.max()) <= 4, f"steps of {max(down.max(), across.max()):.0f} levels in the wall"
+
+
+def test_a_straight_edge_between_two_walls_is_carried_straight_across_the_figure():
+    """A beige wall and a white one meeting along a slanted straight line (a door's edge, a wall corner), the
+    figure standing across it: inside the fill the two meet along the line's continuation, not along a curve
+    of nearness that bends where the figure stood (before: the border up to 20 px off the line)."""
+    size = 240
+    beige, white = np.float32([205, 185, 145]), np.float32([236, 236, 242])
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    line = 95 + 0.2 * ys  # the edge: x along each row
+    side = np.clip(xs - line + 0.5, 0, 1)[..., None]
+    wall = (1 - side) * beige + side * white + np.random.default_rng(3).normal(0, 1.0, (size, size, 3))
+    image = np.clip(wall, 0, 255).astype(np.uint8)
+    matte = _figure(size)
+    image[matte > 0.05] = (20, 20, 20)
+    out = remove_character(image, matte).astype(np.float32)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    # per row: where the fill turns from beige to white (the first pixel more white than beige, interpolated)
+    whiteness = (out - beige).mean(axis=2) / (white - beige).mean()
+    worst = 0.0
+    for y in range(size):
+        span = np.flatnonzero(hole[y])
+        if len(span) == 0 or span[0] > line[y, 0] - 15 or span[-1] < line[y, 0] + 15:
+            continue  # the edge must cross the hole's span with room on both sides
+        x = span[0] + int(np.argmax(whiteness[y, span[0]:span[-1] + 1] >= 0.5))
+        a, b = whiteness[y, x - 1], whiteness[y, x]
+        border = x - 0.5 - (b - 0.5) / max(b - a, 1e-6)  # (pixel x covers x - 0.5 .. x + 0.5)
+        worst = max(worst, abs(border - line[y, 0]))
+    assert worst <= 2.0, f"the fill's border strays {worst:.1f} px from the edge's continuation"
+
+
+def test_only_an_edge_seen_again_beyond_the_figure_is_carried_across_it():
+    """A ceiling meeting a wall along a level line on both sides of the figure is carried across it; the same line
+    seen on one side only (a shelf's edge ending behind the figure, plain wall beyond it) is not: nothing says
+    it goes on, and continued it would draw a line through the wall."""
+    size = 240
+    ceiling, wall = np.float32([235, 235, 230]), np.float32([180, 175, 190])
+    ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
+    matte = _figure(size)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    for beyond, crossings in ((True, 1), (False, 0)):
+        upper = (ys < 100.5) & (beyond | ((xs < 120) & (ys > 60)))  # the shelf: its end is behind the figure
+        image = np.where(upper[..., None], ceiling, wall).astype(np.uint8)
+        found = find_crossings(image, hole, ~hole)
+        assert len(found) == crossings, found
+        for c in found:
+            assert abs(c.direction[1]) < 0.02 and abs(c.start[1] - 100.5) < 1.0, c

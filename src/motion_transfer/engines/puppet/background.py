@@ -7,7 +7,9 @@ looks like the patch around it, PatchMatch-style), and the copy is made at full 
 more leaves, wall or floor, with their grain; a smooth average of the surroundings would show, as soon as the
 character moves, as a flat ghost of its silhouette. Where the surroundings are plain, the copies blend to a layout
 of them spread region by region (a beige wall and a white door each continued in its own shading, never their
-blend), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables).
+blend), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables); a straight edge
+between two of them that crosses the hole (a door's edge, a wall corner) parts them along its continuation
+(:mod:`.plate_lines`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ...media.framing import cover, fit
 from ...media.probe import probe
 from .fill import lab_distance, smooth_fill, torso_colours
 from .morphology import disc
+from .plate_lines import carry_lines
 
 
 FILL_SIDE = 200  # the search for where to copy from runs on a copy at most this large (the copy: full resolution)
@@ -140,12 +143,13 @@ def _plain_fill(image: np.ndarray, hole: np.ndarray, spread: np.ndarray, dark: n
     ``spread``: all the surroundings spread smoothly (push-pull), which turns every dark object standing beside
     the hole into a dark blob over the wall. The dark objects count for little in a second spread, which fills
     the hole but for a margin along the rim where the object goes on a little way behind where the character
-    stood."""
+    stood. Straight edges crossing the hole part the result along their continuation (:func:`carry_lines`)."""
     H, W = hole.shape
     weight = ~hole * (1 - dark + 1e-3)
     # (a TV's edge is hidden by the arm in front of it, not cut off at it)
     margin = np.exp(-ndimage.distance_transform_edt(hole) / (REACH * max(H, W))).astype(np.float32)[..., None]
-    return margin * spread + (1 - margin) * _by_region(image, hole, weight)
+    plain = margin * spread + (1 - margin) * _by_region(image, hole, weight)
+    return carry_lines(image, hole, plain, weight)
 
 
 def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.ndarray:
