@@ -30,8 +30,8 @@ def complete_under_hair(image: np.ndarray, own: np.ndarray, hair: np.ndarray,
                         figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(pixels added to the arm: its side under the hair, completed; ``image`` with those and the arm's pixels
     mixed with the hair painted with the sleeve's colours, carried on smoothly from beside them): ``image`` RGB,
-    ``own`` the arm's pixels, ``hair`` the body's pixels of the hair's colours, ``figure`` the character's
-    pixels. Worked out on a crop around the arm."""
+    ``own`` the arm's pixels, ``hair`` the body's hair hanging from the head (``hair.hanging_hair``), ``figure``
+    the character's pixels. Worked out on a crop around the arm."""
     added = np.zeros(own.shape, bool)
     ys, xs = np.nonzero(own)
     if len(ys) == 0:
