@@ -37,15 +37,10 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
     radius; ``sw`` the shoulder width. Only the upper arms: the hair falls over the shoulders, and a forearm may
     rise to the head."""
-    torso_i, head_i = PARTS.index("torso"), PARTS.index("head")
-    body = m & ((lab == torso_i) | (lab == head_i))
-    nose = joints[J["nose"]]
-    level = int(np.clip(nose[1], 0, len(lab)))
-    y, x = min(level, len(lab) - 1), int(np.clip(nose[0], 0, lab.shape[1] - 1))
-    face = np.median(labc[max(0, y - FACE_PATCH):y + FACE_PATCH + 1, max(0, x - FACE_PATCH):x + FACE_PATCH + 1]
-                     .reshape(-1, 3), axis=0)
-    above = body[:level] & (lab_distance(labc[:level], face) > HAIR_APART)
-    palette = _colours(labc[:level][above])
+    torso_i = PARTS.index("torso")
+    body = m & np.isin(lab, [torso_i, PARTS.index("head")])
+    level = int(np.clip(joints[J["nose"]][1], 0, len(lab)))
+    palette, above = _palette(labc, body, joints)
     out = lab.copy()
     if not palette:
         return out
@@ -77,6 +72,34 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         outline = np.asarray(ndimage.maximum(backdrop, moved, range(1, n + 1)))
         out[np.isin(moved, 1 + np.flatnonzero((size >= (LOCK * sw) ** 2) | outline))] = torso_i
     return out
+
+
+def hanging_hair(labc: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """The body's pixels (head and torso in ``labels``, part indices at ``labc``'s size) of hair hanging from
+    the head: of one of the colours of the head's hair (``labc``: the image in Lab, ``joints`` at its size), in
+    a piece of that colour running on unbroken from above the nose (a shirt or skin of a colour the palette
+    holds lies apart from the hair on the head)."""
+    body = np.isin(labels, [PARTS.index("torso"), PARTS.index("head")])
+    palette, above = _palette(labc, body, joints)
+    level = len(above)
+    hair = np.zeros(labels.shape, bool)
+    for colour in palette:
+        pieces, _ = ndimage.label(body & (lab_distance(labc, colour) < HAIR_ALIKE))
+        high = np.unique(pieces[:level][above])
+        hair |= np.isin(pieces, high[high > 0])
+    return hair
+
+
+def _palette(labc: np.ndarray, body: np.ndarray, joints: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """(the colours of the head's hair, the ``body`` pixels above the nose not of the face's colour they are
+    read from): the body's pixels above the nose far from the colour at the nose."""
+    nose = joints[J["nose"]]
+    level = int(np.clip(nose[1], 0, len(labc)))
+    y, x = min(level, len(labc) - 1), int(np.clip(nose[0], 0, labc.shape[1] - 1))
+    face = np.median(labc[max(0, y - FACE_PATCH):y + FACE_PATCH + 1, max(0, x - FACE_PATCH):x + FACE_PATCH + 1]
+                     .reshape(-1, 3), axis=0)
+    above = body[:level] & (lab_distance(labc[:level], face) > HAIR_APART)
+    return _colours(labc[:level][above]), above
 
 
 def _colours(pixels: np.ndarray) -> list[np.ndarray]:

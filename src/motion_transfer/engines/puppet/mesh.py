@@ -34,9 +34,11 @@ from .below import continue_below
 from .cap import cap_rows, top_cap
 from .extras import fill_hidden_drape
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
+from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     segment_distance, smoothstep)
 from .pelvis import pelvis_region
+from .underhair import complete_under_hair
 
 
 def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
@@ -346,6 +348,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     rig.meta["mesh_spacing"] = spacing
     band = max(2.5, 0.004 * extent)
     pelvis = pelvis_region(labels, joints)
+    hair = hanging_hair(cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32), labels, joints)
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
         """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
@@ -366,6 +369,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = own_full | hidden
             if hidden.any():
                 rig.meta.setdefault("joined", []).append(name)
+            # its side under the body's hair completed, painted with its own colours (not the torso's straight
+            # cut through the hair with the strands' mixed colours along it)
+            added, texture_full = complete_under_hair(texture_full, own_full, hair, matte > 0.5)
+            core_full = core_full | added
         if pelvis is not None:  # the body draws the pelvis, each leg its own half under it
             if name == "body":
                 core_full = core_full | pelvis["left"] | pelvis["right"] | pelvis["waist"]
