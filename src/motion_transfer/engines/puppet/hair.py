@@ -39,8 +39,8 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     rise to the head."""
     torso_i = PARTS.index("torso")
     body = m & np.isin(lab, [torso_i, PARTS.index("head")])
-    level = int(np.clip(joints[J["nose"]][1], 0, len(lab)))
     palette, above = _palette(labc, body, joints)
+    level = len(above)  # the nose's row: the hair is read above it
     out = lab.copy()
     if not palette:
         return out
