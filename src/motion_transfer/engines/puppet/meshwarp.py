@@ -88,6 +88,11 @@ def inverse_affines(P: np.ndarray, Q: np.ndarray) -> np.ndarray:
     return np.stack([a, b, c, d, e, f], axis=1)
 
 
+# a triangle whose map back to the rest image stretches this much (a coefficient of its inverse) is a sliver: the
+# cells counted to it by the margin are kept within its rest box (:func:`source_maps`)
+STEEP = 4.0
+
+
 def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box: tuple[int, int, int, int],
                 order: np.ndarray | None = None, step: int = 2, keep_outside: bool = True
                 ) -> tuple[np.ndarray, np.ndarray]:
@@ -106,19 +111,9 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     coef = np.empty((K + 1, 6), np.float32)  # by rank; the last row (taken by rank -1) where no triangle lands
     coef[:K] = inverse_affines(posed[drawn], rest[drawn])  # (it reads them as float64 rows itself)
     coef[K] = (1, 0, 0, 0, 1, 0) if keep_outside else (0, 0, -1e5, 0, 0, -1e5)
-    # where each cell may come from: its triangle's rest box, grown by a cell. A cell counted to a triangle by the
-    # margin lies just outside it, and a sliver of a triangle (an opening mouth's corner, TikTok clip 0's frame 144)
-    # carries it thousands of pixels off the texture through the sliver's steep inverse map: a transparent hole
-    # in the face (and a cell's map is interpolated with its neighbours', so such a hole spreads a few pixels)
-    bounds = np.empty((K + 1, 4), np.float32)  # x low, y low, x high, y high, by rank
-    corners = rest[drawn]
-    bounds[:K, :2] = corners.min(axis=1) - F
-    bounds[:K, 2:] = corners.max(axis=1) + F
-    bounds[K] = (-np.inf, -np.inf, np.inf, np.inf)
     # per coefficient a contiguous [hh, hw] plane (arithmetic on the strided planes of one [hh, hw, 6] gather, and
     # a temporary per step, cost a third more), the same floats in the same order
     c = np.take(np.ascontiguousarray(coef.T), ranks.reshape(hh, hw), axis=1)
-    lim = np.take(np.ascontiguousarray(bounds.T), ranks.reshape(hh, hw), axis=1)
     xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
     ys = (y0 + (F - 1) / 2.0 + F * np.arange(hh, dtype=np.float32))[:, None]
     mapx = c[0] * xs
@@ -127,8 +122,21 @@ def source_maps(rest: np.ndarray, posed: np.ndarray, triangles: np.ndarray, box:
     mapy = c[3] * xs
     mapy += c[4] * ys
     mapy += c[5]
-    np.clip(mapx, lim[0], lim[2], out=mapx)
-    np.clip(mapy, lim[1], lim[3], out=mapy)
+    # a cell counted to a triangle by the margin lies just outside it, and a sliver of a triangle (an opening
+    # mouth's corner, TikTok clip 0's frame 144) carries it thousands of pixels off the texture through its steep
+    # inverse map: a transparent hole in the face (and a cell's map is interpolated with its neighbours', so such
+    # a hole spreads a few pixels). Such a triangle's cells stay within its rest box, grown by a cell (checked
+    # only where there are such triangles: most frames have none, and the check costs a fifth of the warp)
+    steep = np.abs(coef[:K, [0, 1, 3, 4]]).max(axis=1) > STEEP
+    if steep.any():
+        bounds = np.empty((K + 1, 4), np.float32)  # x low, y low, x high, y high, by rank
+        bounds[:] = (-np.inf, -np.inf, np.inf, np.inf)
+        corners = rest[drawn][steep]
+        bounds[:K][steep, :2] = corners.min(axis=1) - F
+        bounds[:K][steep, 2:] = corners.max(axis=1) + F
+        lim = np.take(np.ascontiguousarray(bounds.T), ranks.reshape(hh, hw), axis=1)
+        np.clip(mapx, lim[0], lim[2], out=mapx)
+        np.clip(mapy, lim[1], lim[3], out=mapy)
     if F > 1:
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)
