@@ -13,7 +13,7 @@ import pytest
 from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
-from torso_scene import close_up_joints
+from torso_scene import CLOSE_UP, close_up_joints
 
 W, H = 300, 300
 TOP = (215, 215, 222)  # the white top
@@ -22,11 +22,7 @@ SKIN = (196, 150, 122)
 SLEEVE = (228, 228, 232)
 LINE = (120, 112, 108)  # the arm's outline against the torso
 BACKDROP = (110, 130, 110)
-JOINTS = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "left_ear": (175, 53),
-          "right_ear": (125, 53), "mouth_left": (155, 68), "mouth_right": (145, 68), "left_eye_inner": (157, 48),
-          "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
-          "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
-          "right_elbow": (15, 300), "left_wrist": (245, 400), "right_wrist": (5, 400), "left_hip": (185, 420),
+JOINTS = {**CLOSE_UP, "right_elbow": (15, 300), "right_wrist": (5, 400), "left_hip": (185, 420),
           "right_hip": (115, 420)}
 
 

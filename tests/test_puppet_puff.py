@@ -12,17 +12,13 @@ import pytest
 
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import label_parts
-from torso_scene import close_up_joints
+from torso_scene import CLOSE_UP, close_up_joints
 
 W, H = 300, 300
 TOP = (226, 226, 230)
 SKIN = (196, 150, 122)
 BACKDROP = (110, 130, 110)
-JOINTS = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "left_ear": (175, 53),
-          "right_ear": (125, 53), "mouth_left": (155, 68), "mouth_right": (145, 68), "left_eye_inner": (157, 48),
-          "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
-          "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
-          "right_elbow": (10, 299), "left_wrist": (245, 400), "right_wrist": (0, 420), "left_hip": (185, 330),
+JOINTS = {**CLOSE_UP, "right_elbow": (10, 299), "right_wrist": (0, 420), "left_hip": (185, 330),
           "right_hip": (115, 330)}
 
 

@@ -10,6 +10,12 @@ from motion_transfer.pose.skeleton import J
 
 H, W = 400, 320
 BODY = (95, 90, 225, 340)  # x0, y0, x1, y1 of the torso's box
+# a close-up's head, shoulders and left arm on a 300 x 300 image (its right arm and hips are each test's own)
+CLOSE_UP = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "left_ear": (175, 53),
+            "right_ear": (125, 53), "mouth_left": (155, 68), "mouth_right": (145, 68), "left_eye_inner": (157, 48),
+            "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
+            "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
+            "left_wrist": (245, 400)}
 
 
 def torso(elbow: tuple[int, int], wrist: tuple[int, int], backdrop: int) -> tuple[np.ndarray, np.ndarray,
