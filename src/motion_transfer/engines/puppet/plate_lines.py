@@ -68,32 +68,48 @@ def _parts(image: np.ndarray, first: np.ndarray, second: np.ndarray, plain: np.n
 def carry_lines(image: np.ndarray, hole: np.ndarray, fill: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """``fill`` (HxWx3 float32, the plain fill of ``hole``) parted along every straight edge of ``image``
     (HxWx3 uint8) that crosses the hole between two regions; unchanged where none does. ``weight``: how much each
-    known pixel counts (dark objects beside the hole little: a TV's edge is not continued as a wall's)."""
+    known pixel counts (dark objects beside the hole little: a TV's edge is not continued as a wall's).
+
+    The edges stopped at a corner are laid over the rest together, as one partition of their part of the hole:
+    laid one after another, where two meet along an edge's continuation past the corner (both the same wall,
+    each half there) the fill beneath showed through as a faint line."""
     crossings = find_crossings(image, hole, weight > 0.5)
     out = fill.copy()
-    wide = WIDE * max(hole.shape)
     rim = ~hole & (ndimage.distance_transform_edt(~hole) <= SPAN * max(hole.shape)) if crossings else None
+    acc, total = np.zeros_like(out), np.zeros(hole.shape + (1,), np.float32)
     for c in crossings:
-        s, t, _, _ = _sides(c, hole)
-        # each side continued from all of its own pixels around the hole near the line, not only beside the edge
-        # (the nearness border of the fill beneath may lie far from the line)
-        near = rim & (np.abs(s) <= wide) & (t >= -wide) & (t <= c.length + wide)
-        fade = wide / 3
-        # full strength near the line, fading out over the last third of the corridor and before the crossing's
-        # start; past its end fading out too, or where it stops at a corner, ending at the edges it meets there
-        along = np.clip((t + fade) / fade, 0, 1)
+        share, parted = _parted(image, hole, weight, rim, c)
         if c.bounds:
-            inside = _within(c.bounds, hole.shape)
-            near &= inside > 0.5
-            along = along * inside
+            acc += share * parted
+            total += share
         else:
-            along = along * np.clip((c.length + fade - t) / fade, 0, 1)
-        sides = [smooth_fill(image, (near & side) * weight, SIDE) for side in (s < -1.5, s > 1.5)]
-        step = np.clip(0.5 + s, 0.0, 1.0)[..., None]
-        parted = (1 - step) * sides[0] + step * sides[1]
-        share = (np.clip((wide - np.abs(s)) / fade, 0, 1) * along * hole)[..., None]
-        out = (1 - share) * out + share * parted
+            out = (1 - share) * out + share * parted
+    out = (1 - np.minimum(total, 1)) * out + acc / np.maximum(total, 1)
     return out.astype(np.float32)
+
+
+def _parted(image: np.ndarray, hole: np.ndarray, weight: np.ndarray, rim: np.ndarray,
+            c: Crossing) -> tuple[np.ndarray, np.ndarray]:
+    """The fill parted along ``c`` (HxWx3 float32) and how much it counts in each pixel (HxWx1 float32)."""
+    wide = WIDE * max(hole.shape)
+    s, t, _, _ = _sides(c, hole)
+    # each side continued from all of its own pixels around the hole near the line, not only beside the edge
+    # (the nearness border of the fill beneath may lie far from the line)
+    near = rim & (np.abs(s) <= wide) & (t >= -wide) & (t <= c.length + wide)
+    fade = wide / 3
+    # full strength near the line, fading out over the last third of the corridor and before the crossing's
+    # start; past its end fading out too, or where it stops at a corner, ending at the edges it meets there
+    along = np.clip((t + fade) / fade, 0, 1)
+    if c.bounds:
+        inside = _within(c.bounds, hole.shape)
+        near &= inside > 0.5
+        along = along * inside
+    else:
+        along = along * np.clip((c.length + fade - t) / fade, 0, 1)
+    sides = [smooth_fill(image, (near & side) * weight, SIDE) for side in (s < -1.5, s > 1.5)]
+    step = np.clip(0.5 + s, 0.0, 1.0)[..., None]
+    parted = (1 - step) * sides[0] + step * sides[1]
+    return (np.clip((wide - np.abs(s)) / fade, 0, 1) * along * hole)[..., None], parted
 
 
 def _within(bounds: tuple[tuple[np.ndarray, np.ndarray], ...], shape: tuple[int, int]) -> np.ndarray:
