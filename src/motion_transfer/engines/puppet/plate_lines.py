@@ -184,8 +184,7 @@ def _corners(found: list[tuple[Crossing, str]], hole: np.ndarray, depth: np.ndar
     """The crossings ``found`` (with how each ends, :func:`_cross`) as they are parted along: an edge not seen
     again beyond the hole stopped where it meets another one inside it (:func:`_cornered`), kept only where
     those it stops at are kept and reach the corner too (else it would end in the middle of the fill, a cut
-    edge), and, hidden beyond the hole, dropped where it meets none. The stopped ones come last: each side of
-    them is one region up to the edges they stop at, where a whole crossing's side spreads all it passes."""
+    edge), and, hidden beyond the hole, dropped where it meets none."""
     cut = [_cornered(c, [o for o, _ in found if o is not c], hole, depth, L) if end != SEEN else c
            for c, end in found]
     keep = [end != HIDDEN or bool(c.bounds) for c, (_, end) in zip(cut, found)]
@@ -196,8 +195,7 @@ def _corners(found: list[tuple[Crossing, str]], hole: np.ndarray, depth: np.ndar
             met = [any(k and _reaches(o, bound, c, MEET * L) for o, k in zip(cut, keep)) for bound in c.bounds]
             if keep[i] and not all(met):
                 cut[i], keep[i], changed = found[i][0], found[i][1] == BORDER, True
-    kept = [c for c, k in zip(cut, keep) if k]
-    return [c for c in kept if not c.bounds] + [c for c in kept if c.bounds]
+    return [c for c, k in zip(cut, keep) if k]
 
 
 def _reaches(other: Crossing, bound: tuple[np.ndarray, np.ndarray], c: Crossing, slack: float) -> bool:
