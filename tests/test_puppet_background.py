@@ -322,7 +322,8 @@ def test_a_wall_corner_hidden_down_to_the_floor_is_carried_straight_to_where_it_
     """Two walls meeting at a vertical corner, seen above the figure's head only, the floor meeting them along
     two slanted lines seen on either side of the figure, the three meeting behind it: inside the fill the walls
     meet along the corner's continuation down to the floor, and each wall meets the floor along its floor line's
-    continuation up to the corner, not along curves of nearness (before: the floor's border up to 10 px off)."""
+    continuation up to the corner (before: the corner carried on through the floor to the image's border and
+    the floor's borders left to nearness, up to 60 px off)."""
     size, cx, cy = 240, 128.5, 176.5
     left, right, floor = np.float32([215, 200, 170]), np.float32([120, 130, 160]), np.float32([185, 150, 115])
     ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
