@@ -14,10 +14,10 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (REACH, SLEEVE_REACH, _within_reach, blurred_lab, label_parts,
-                                                  one_piece_per_layer, rims_to_arms, shirt_beside_bare_arm,
-                                                  sleeves_to_arms, smooth_arm_outlines, strips_beyond_arms,
-                                                  teeth_between_arms)
+from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, REACH, SLEEVE_REACH, _within_reach, blurred_lab,
+                                                  label_parts, one_piece_per_layer, rims_to_arms,
+                                                  shirt_beside_bare_arm, sleeves_to_arms, smooth_arm_outlines,
+                                                  strips_beyond_arms, teeth_between_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -71,6 +71,22 @@ def test_an_arm_whose_colour_differs_keeps_the_outline_the_image_shows():
     image = np.where((lab == UPPER)[..., None], SKIN, SHIRT).astype(np.uint8)
     out = smooth_arm_outlines(lab, scores, m, radii, {}, image)
     assert (out != lab).mean() < 0.002
+
+
+def test_a_sleeve_in_the_shade_of_the_bodys_own_cloth_gets_a_smooth_outline():
+    """A suit's sleeve hanging beside its body, in the shade of its folds: the same orange, darker. The colours
+    differ (more than DISTINCT_DELTA_E) but the one is only a shade of the other, so its ragged cut along the folds
+    is smoothed as on clothes of its own colour (skimage's astronaut: a raised arm was a comb of orange strips)."""
+    lab, scores, m, radii = _ragged_arm()
+    orange = np.array([232.0, 112.0, 58.0])
+    image = np.where((lab == UPPER)[..., None], 0.85 * orange, orange).astype(np.uint8)
+    d_e = np.linalg.norm(np.diff(cv2.cvtColor(np.uint8([[orange, 0.85 * orange]]), cv2.COLOR_RGB2LAB)[0].astype(float),
+                                 axis=0))
+    assert d_e > DISTINCT_DELTA_E
+    out = smooth_arm_outlines(lab, scores, m, radii, {}, image)
+    before, after = lab == UPPER, out == UPPER
+    assert _perimeter(after) < 0.8 * _perimeter(before), (_perimeter(before), _perimeter(after))
+    assert 0.9 < after.sum() / before.sum() < 1.1
 
 
 def test_the_arms_ends_keep_their_cut():

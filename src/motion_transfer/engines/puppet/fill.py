@@ -591,7 +591,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # skin, darker where it turns away, and the torso's own shading beside it is no blur of the arm (taken
     # for one, it was painted over in one flat pale colour, and dark hair over the shoulder with it: a flap of
     # skin standing in the hair, TikTok clip 3)
-    other = arm[~_shades_of(arm, centres)]
+    other = arm[~shades_of(arm, centres)]
     d_other = colour_distance(lab, other) if len(other) else np.full(d_torso.shape, np.inf, np.float32)
     # where two of the torso's colours meet (a hem, a stripe) the pixels blend both: not one of them
     seam = cv2.dilate(nearest, None) != cv2.erode(nearest, None)
@@ -778,14 +778,14 @@ def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centr
     upper = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
         forearm = (labels == PARTS.index(LAYERS[name][1])) & ~hidden
-        if forearm.sum() >= SLEEVE_SAMPLE and not _shades_of(np.median(lab[forearm], axis=0)[None], centres)[0]:
+        if forearm.sum() >= SLEEVE_SAMPLE and not shades_of(np.median(lab[forearm], axis=0)[None], centres)[0]:
             upper |= (labels == PARTS.index(LAYERS[name][0])) & ~hidden
     if not torso.any() or not upper.any():
         return np.zeros(labels.shape, bool)
     d, (iy, ix) = ndimage.distance_transform_edt(~torso, return_indices=True)
     band = upper & (d <= UNDER_SLEEVE * sw)
     ys, xs = np.nonzero(band)
-    band[ys, xs] = _shades_of(lab[ys, xs], centres) & _shades_of(lab[iy[ys, xs], ix[ys, xs]], centres)
+    band[ys, xs] = shades_of(lab[ys, xs], centres) & shades_of(lab[iy[ys, xs], ix[ys, xs]], centres)
     allowed, _ = torso_envelope(labels, joints)
     band &= allowed & below_shoulders(joints, labels.shape, SHOULDER_TOP * sw)
     # its ends rounded off into the body's side: a square step where it ended at the sleeve's hem stood out once
@@ -992,7 +992,7 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
     return _joining(blur, hole)  # (no speck of shade further off)
 
 
-def _shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
+def shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): the same
     surface under less or more light, not another colour. Either a multiple of it in RGB, or its hue and
     saturation in Lab at another lightness: shade cast by skylight is bluer than the lit surface, off every

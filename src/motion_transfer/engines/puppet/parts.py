@@ -14,7 +14,7 @@ from scipy import ndimage
 from ...pose.skeleton import J, shoulder_span
 from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
-from .fill import below_shoulders, lab_distance
+from .fill import below_shoulders, lab_distance, shades_of
 from .hair import hair_to_body
 from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
@@ -542,7 +542,8 @@ def sleeves_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: d
 
 SMOOTH_OUTLINE = 0.4  # the arms' outlines are smoothed over this fraction of the limb's radius
 END_KEEP = 2.0  # the outline within this many of the limb's radii of its shoulder or wrist stays as it was cut
-DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge
+DISTINCT_DELTA_E = 20.0  # an arm this far in colour (CIE Lab, 8-bit) from the body around it has a real edge ...
+SAME_CLOTH = 40.0  # ... unless it is a shade of that colour less far than this (the astronaut's sleeve: 21)
 
 
 def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii: dict, ends: dict,
@@ -557,7 +558,9 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
     the torso's side to the arm, and a hand in a pocket or on the hip is no outline to round off either.
     Where the arm's colour differs from the body's around it (a bare arm
     over a shirt, ``small_rgb`` given) its cut follows a real edge: a pixel changes side only if its colour
-    agrees."""
+    agrees; not where it is only a darker or lighter shade of it (:data:`SAME_CLOTH`): a sleeve of the suit in
+    the shade of its folds (skimage's astronaut, whose cut ran along the folds: a raised arm was a comb of
+    orange strips)."""
     out = lab.copy()
     torso_i = PARTS.index("torso")
     labc = None if small_rgb is None else cv2.cvtColor(small_rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -592,7 +595,8 @@ def smooth_arm_outlines(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radi
         near = cv2.dilate(mine.astype(np.uint8), None, iterations=max(1, round(2 * sigma))).astype(bool) & trunk
         if labc is not None and near.sum() > 20:
             arm_c, body_c = np.median(labc[mine], axis=0), np.median(labc[near & ~mine], axis=0)
-            if np.linalg.norm(arm_c - body_c) > DISTINCT_DELTA_E:
+            apart = float(np.linalg.norm(arm_c - body_c))
+            if apart > DISTINCT_DELTA_E and not (apart < SAME_CLOTH and shades_of(arm_c[None], body_c[None])[0]):
                 d_arm = lab_distance(labc, arm_c)
                 d_body = lab_distance(labc, body_c)
                 gained &= d_arm < d_body
