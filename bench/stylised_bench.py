@@ -12,7 +12,10 @@ cape, a cel-shaded fox with a tail and ears, a robot boxer on a busy background)
 3. a mannequin dance (and, with ``--tiktok``, the first 4 s of ``magic_dance_0.mp4``) rendered with each character;
    a contact sheet per video is written to OUT_DIR to look at (fragments? a tail left behind? a warped head?).
 
-Prints figures; asserts nothing. ``--quick`` renders 3 s and skips the skimage pictures.
+Then (not ``--quick``) two photographs of people that pip packages ship (skimage's astronaut, matplotlib's
+Grace Hopper) are rendered with the same motions, a contact sheet each.
+
+Prints figures; asserts nothing. ``--quick`` renders 3 s and skips the skimage pictures and the photographs.
 """
 from __future__ import annotations
 
@@ -116,7 +119,39 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             figure = find_figure(getattr(sd, name)())
             print(f"{name:14s} {figure.method if figure else 'no figure'} ({time.perf_counter() - t0:.1f} s)")
+        print("== photographs shipped with the packages, rendered (props and a flag beside a spacesuit; a portrait)")
+        for name, path in photographs(args.out):
+            for mname, video, track in motions:
+                out = args.out / f"{name}_{mname}.mp4"
+                t0 = time.perf_counter()
+                transfer(path, video, out, **({"pose_track": track} if track is not None else {}))
+                contact_sheet(out, args.out / f"{name}_{mname}.png")
+                print(f"    {name} {mname}: {out.name} in {time.perf_counter() - t0:.1f} s, sheet {name}_{mname}.png")
     return 0
+
+
+def photographs(folder: Path) -> list[tuple[str, Path]]:
+    """People photographed, as pip packages ship them (written to ``folder``): skimage's astronaut (a flag behind
+    her shoulder, a helmet over her arm, a suit's sleeves of its body's cloth) and matplotlib's portrait of Grace
+    Hopper (arms below the picture, a name tag and ribbons on a jacket of its sleeves' cloth)."""
+    import cv2
+    import skimage.data as sd
+
+    out = [("astronaut", sd.astronaut())]
+    try:
+        from matplotlib import cbook
+
+        with cbook.get_sample_data("grace_hopper.jpg") as f:
+            out.append(("grace_hopper", cv2.cvtColor(cv2.imdecode(np.frombuffer(f.read(), np.uint8),
+                                                                  cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)))
+    except (ImportError, OSError):
+        pass
+    paths = []
+    for name, rgb in out:
+        path = folder / f"{name}.png"
+        cv2.imwrite(str(path), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        paths.append((name, path))
+    return paths
 
 
 if __name__ == "__main__":
