@@ -7,8 +7,9 @@ character 0: sleeve cuffs and hands with jagged, notched outlines and 1-3 pixel 
 moved off the body). The layer's pixels are closed, then opened, with a small disc, only inside the figure (away
 from the backdrop the matte's own soft edge follows: a finger beside the figure keeps its shape), and whatever the
 opening takes off that joined two pieces of the layer goes back, so a folded limb stays one piece. The cut's
-outermost pixels mix the arm's colours with its neighbour's (the belly's skin along a black sleeve): the layer
-takes its colours there from further in, as it does along the figure's outline, so no pale fringe moves with it.
+outermost pixels mix the arm's colours with its neighbour's (the belly's skin along a black sleeve): where a pixel's
+colour is such a blend, the layer takes its colour from further in, as it does along the figure's outline, so no
+pale fringe moves with it (a drawn outline, no blend of the two, stays).
 """
 from __future__ import annotations
 
@@ -19,15 +20,40 @@ from scipy import ndimage
 from .morphology import disc
 
 EIGHT = np.ones((3, 3), bool)
+BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far apart tell how much of each a pixel is
+BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
+BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
 
 
-def cut_rim(core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
+def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
     """HxW bool: the pixels of ``core`` within ``depth`` pixels of the ``figure``'s pixels outside it (its
-    neighbours')."""
+    neighbours') whose colour is a blend of the layer's own (further in) and the neighbour's (further out):
+    near the line between the two and not yet the layer's. A drawn outline along the cut (dark between the pink
+    arm and the pink dress of a cartoon) is no blend of them and stays; where the two colours are alike
+    (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's texture."""
     others = figure & ~core
     if not others.any():
         return np.zeros(core.shape, bool)
-    return core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
+    rim = core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
+    deep = core & ~rim
+    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > depth)
+    if not rim.any() or not deep.any() or not far.any():
+        return np.zeros(core.shape, bool)
+    ys, xs = np.nonzero(rim)
+    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    colour = image[ys, xs].astype(np.float32)
+    own = image[iy[ys, xs], ix[ys, xs]].astype(np.float32)
+    beside = image[oy[ys, xs], ox[ys, xs]].astype(np.float32)
+    span = own - beside
+    length2 = (span ** 2).sum(axis=1)
+    share = ((colour - beside) * span).sum(axis=1) / np.maximum(length2, 1.0)
+    off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
+    blend = ((length2 >= BLEND_CONTRAST ** 2) & (share < BLEND_OWN)
+             & (off_line <= BLEND_OFF * np.sqrt(length2)))
+    out = np.zeros(core.shape, bool)
+    out[ys[blend], xs[blend]] = True
+    return out
 
 
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:

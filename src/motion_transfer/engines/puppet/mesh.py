@@ -33,7 +33,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import cut_rim, smooth_cut
+from .cut_edge import blended_cut, smooth_cut
 from .extras import fill_hidden_drape
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -398,7 +398,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
         if name.startswith("arm"):
-            solid &= ~cut_rim(core, mat >= 0.5, CUT_RIM * band)
+            solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if not solid.any():
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
