@@ -126,7 +126,7 @@ def test_smoothing_keeps_a_folded_limb_in_one_piece_and_a_finger_beside_the_back
     core[30:40, 60:62] = True  # the elbow: a two-pixel bridge between them
     core[50:70, 40:42] = True  # a finger reaching to the figure's outline and on to the image's edge
     core[60:64, 20:22] = True  # a speck
-    core[25:28, 30:33] = False  # a notch... a hole in the forearm
+    core[25:28, 30:33] = False  # a hole in the forearm (a strip of another label wedged in)
     out = smooth_cut(core, figure, 2)
     assert ndimage.label(out, structure=np.ones((3, 3)))[1] == 1
     assert out[30:40, 60:62].all()  # the bridge kept
