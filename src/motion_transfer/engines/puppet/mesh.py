@@ -8,7 +8,8 @@ torso's own pixels. Where the character is cut by the image border, the body con
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
-softness into the alpha.
+softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
+of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -32,6 +33,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
+from .cut_edge import blended_cut, smooth_cut
 from .extras import fill_hidden_drape
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -281,6 +283,9 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
     return tuple(out)
 
 
+CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
+CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
+
 PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
 
@@ -392,9 +397,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # the matte's soft edge and the figure's rim get the same colours (no halo of the image's old background)
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
+        if name.startswith("arm"):
+            solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if not solid.any():
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+        if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
+            core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]

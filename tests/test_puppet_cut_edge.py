@@ -1,0 +1,135 @@
+"""An arm layer's cut through the figure: no notches or specks along it however ragged its labels are, still one
+piece, and no fringe of the body's colours along it (TikTok character 0's sleeve cuffs and forearm)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.samples import make_character
+
+NOTCH = 4  # (pixels) the ragged labels' notches are this wide and deep, their specks this far off the arm
+
+
+def _crossed(tmp_path_factory, blur: float = 0.0):
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.media.frames import read_image
+
+    path = tmp_path_factory.mktemp("cut") / "crossed.png"
+    make_character(path, size=(360, 480), style="person", pose="crossed_forearm")
+    image = read_image(path)
+    if blur:  # as a video frame gives it: the arm's edge blended with the shirt over a pixel or two
+        image = cv2.GaussianBlur(image, (0, 0), blur)
+    return image, rig_character(image)
+
+
+def _ragged(labels: np.ndarray, arm: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """``labels`` with the arm's border with the torso made ragged: every few pixels along it a square notch of
+    the torso cut into the arm, between them a speck of the arm left in the torso (NOTCH apart), all ``inside``
+    the figure (the figure's own outline is the matte's)."""
+    torso_i = PARTS.index("torso")
+    arm_i = int(np.bincount(labels[arm]).argmax())
+    torso = (labels == torso_i) & inside
+    border = arm & cv2.dilate(torso.astype(np.uint8), None).astype(bool)
+    ys, xs = np.nonzero(border)
+    order = np.lexsort((ys, xs))
+    out = labels.copy()
+    to_arm = ndimage.distance_transform_edt(~arm)
+    for k, i in enumerate(order[::3 * NOTCH]):
+        y, x = ys[i], xs[i]
+        if k % 2 == 0:  # a notch: the torso's label reaching NOTCH into the arm
+            box = out[y - NOTCH // 2:y + NOTCH // 2, x - NOTCH // 2:x + NOTCH // 2]
+            box[arm[y - NOTCH // 2:y + NOTCH // 2, x - NOTCH // 2:x + NOTCH // 2]] = torso_i
+        else:  # a 3-pixel speck of the arm NOTCH beyond its border, in the torso
+            ring = torso & (np.abs(to_arm - (NOTCH + 2)) < 0.5)
+            ry, rx = np.nonzero(ring)
+            j = np.argmin(np.hypot(ry - y, rx - x))
+            out[ry[j] - 1:ry[j] + 2, rx[j] - 1:rx[j] + 2][torso[ry[j] - 1:ry[j] + 2, rx[j] - 1:rx[j] + 2]] = arm_i
+    return out
+
+
+def _full_alpha(layer, shape) -> np.ndarray:
+    a = np.zeros(shape, np.float32)
+    ox, oy = layer.origin
+    t = layer.texture[:, :, 3].astype(np.float32) / 255
+    h, w = t.shape
+    y0, x0 = max(0, oy), max(0, ox)
+    y1, x1 = min(shape[0], oy + h), min(shape[1], ox + w)
+    a[y0:y1, x0:x1] = t[y0 - oy:y1 - oy, x0 - ox:x1 - ox]
+    return a
+
+
+@pytest.fixture(scope="module")
+def crossed(tmp_path_factory):
+    return _crossed(tmp_path_factory)
+
+
+def test_a_ragged_cut_gives_an_arm_layer_with_a_clean_outline(crossed):
+    from motion_transfer.engines.puppet.mesh import build_layers
+
+    _, rig = crossed
+    arm = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    inside = cv2.erode((rig.matte > 0.5).astype(np.uint8), None, iterations=2 * NOTCH).astype(bool)
+    rig.labels = _ragged(rig.labels, arm, inside)
+    assert (np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]]) != arm).sum() > 200  # it is ragged
+    layer = next(x for x in build_layers(rig) if x.name == "arm_r")
+    solid = _full_alpha(layer, rig.labels.shape) > 0.5
+    pieces, n = ndimage.label(solid, structure=np.ones((3, 3)))
+    sizes = np.sort(ndimage.sum(solid, pieces, range(1, n + 1)))[::-1]
+    assert n == 1, f"the arm layer falls apart into pieces of {sizes[:6].astype(int).tolist()} pixels"
+    notches = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_CLOSE,
+                               cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))).astype(bool) & ~solid & inside
+    # (the hand's own shape has a dozen or so: between the thumb and the fingers; the ragged cut added ~300)
+    assert notches.sum() < 40, f"{notches.sum()} pixels of notches along the arm's cut"
+
+
+def test_the_arm_layer_has_no_fringe_of_the_shirt_along_its_cut(tmp_path_factory):
+    image, rig = _crossed(tmp_path_factory, blur=1.2)
+    arm = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    torso = rig.labels == PARTS.index("torso")
+    layer = next(x for x in rig.layers if x.name == "arm_r")
+    a = _full_alpha(layer, arm.shape)
+    # the arm's pixels along its cut through the shirt, and the band beyond it: how far each one's colour lies
+    # from the arm's own a few pixels further in (past the blend of the two) towards the shirt's beyond
+    to_torso, to_arm = ndimage.distance_transform_edt(~torso), ndimage.distance_transform_edt(~arm)
+    near = (to_torso <= 3) & (to_arm <= 3) & (a > 0.3)
+    # the forearm's (the hand's labels take in the shirt between its fingers, which no cut's colours can mend)
+    near &= ndimage.distance_transform_edt(rig.labels != PARTS.index("r_lower_arm")) <= 3
+    near &= ndimage.distance_transform_edt(rig.labels != PARTS.index("r_hand")) > 3
+    near &= ndimage.distance_transform_edt(rig.matte > 0.5) > 3  # (the figure's outline is the matte's rim's)
+    _, (ay, ax) = ndimage.distance_transform_edt(~(arm & (to_torso > 5)), return_indices=True)
+    _, (ty, tx) = ndimage.distance_transform_edt(~(torso & (to_arm > 5)), return_indices=True)
+    ys, xs = np.nonzero(near)
+    assert len(ys) > 100  # the forearm does lie across the shirt
+    ox, oy = layer.origin
+    # in chroma (Lab's a, b): the arm's shading darkens its underside, the shirt's colour turns it blue
+    chroma = cv2.cvtColor(np.ascontiguousarray(layer.texture[:, :, :3]), cv2.COLOR_RGB2LAB)[:, :, 1:].astype(float)
+    image_chroma = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[:, :, 1:].astype(float)
+    colour = chroma[ys - oy, xs - ox]
+    own, shirt = image_chroma[ay[ys, xs], ax[ys, xs]], image_chroma[ty[ys, xs], tx[ys, xs]]
+    span = shirt - own
+    share = ((colour - own) * span).sum(axis=1) / np.maximum((span ** 2).sum(axis=1), 1.0)
+    tinted = (share > 0.3)[(span ** 2).sum(axis=1) > 20 ** 2]  # (a blue sleeve on the blue shirt tells nothing)
+    assert tinted.mean() < 0.05, f"{100 * tinted.mean():.0f}% of the arm's cut has the shirt's colour in it"
+
+
+def test_smoothing_keeps_a_folded_limb_in_one_piece_and_a_finger_beside_the_backdrop():
+    from motion_transfer.engines.puppet.cut_edge import smooth_cut
+
+    figure = np.zeros((80, 80), bool)
+    figure[10:70, 10:70] = True
+    core = np.zeros_like(figure)
+    core[20:30, 15:65] = True  # the forearm
+    core[40:50, 15:65] = True  # the upper arm folded under it
+    core[30:40, 60:62] = True  # the elbow: a two-pixel bridge between them
+    core[50:70, 40:42] = True  # a finger reaching to the figure's outline and on to the image's edge
+    core[60:64, 20:22] = True  # a speck
+    core[25:28, 30:33] = False  # a hole in the forearm (a strip of another label wedged in)
+    out = smooth_cut(core, figure, 2)
+    assert ndimage.label(out, structure=np.ones((3, 3)))[1] == 1
+    assert out[30:40, 60:62].all()  # the bridge kept
+    assert not out[60:64, 20:22].any()  # the speck gone
+    assert out[25:28, 30:33].all()  # the hole filled
+    assert out[67:70, 40:42].all()  # the finger's tip beside the backdrop as it was
