@@ -274,17 +274,12 @@ def test_a_straight_edge_between_two_walls_is_carried_straight_across_the_figure
     image[matte > 0.05] = (20, 20, 20)
     out = remove_character(image, matte).astype(np.float32)
     hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
-    # per row: where the fill turns from beige to white (the first pixel more white than beige, interpolated)
-    whiteness = (out - beige).mean(axis=2) / (white - beige).mean()
     worst = 0.0
-    for y in range(size):
+    for y in range(size):  # per row: where the fill turns from beige to white
         span = np.flatnonzero(hole[y])
         if len(span) == 0 or span[0] > line[y, 0] - 15 or span[-1] < line[y, 0] + 15:
             continue  # the edge must cross the hole's span with room on both sides
-        x = span[0] + int(np.argmax(whiteness[y, span[0]:span[-1] + 1] >= 0.5))
-        a, b = whiteness[y, x - 1], whiteness[y, x]
-        border = x - 0.5 - (b - 0.5) / max(b - a, 1e-6)  # (pixel x covers x - 0.5 .. x + 0.5)
-        worst = max(worst, abs(border - line[y, 0]))
+        worst = max(worst, abs(_border(out[y], beige, white, span) - line[y, 0]))
     assert worst <= 2.0, f"the fill's border strays {worst:.1f} px from the edge's continuation"
 
 
