@@ -268,12 +268,7 @@ def test_a_straight_edge_between_two_walls_is_carried_straight_across_the_figure
     ys, xs = np.mgrid[0:size, 0:size].astype(np.float32)
     line = 95 + 0.2 * ys  # the edge: x along each row
     side = np.clip(xs - line + 0.5, 0, 1)[..., None]
-    wall = (1 - side) * beige + side * white + np.random.default_rng(3).normal(0, 1.0, (size, size, 3))
-    image = np.clip(wall, 0, 255).astype(np.uint8)
-    matte = _figure(size)
-    image[matte > 0.05] = (20, 20, 20)
-    out = remove_character(image, matte).astype(np.float32)
-    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    out, hole = _filled_behind_figure((1 - side) * beige + side * white, seed=3)
     worst = 0.0
     for y in range(size):  # per row: where the fill turns from beige to white
         span = np.flatnonzero(hole[y])
@@ -301,6 +296,17 @@ def test_only_an_edge_seen_again_beyond_the_figure_is_carried_across_it():
             assert abs(c.direction[1]) < 0.02 and abs(c.start[1] - 100.5) < 1.0, c
 
 
+def _filled_behind_figure(scene: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the plate, float32; the hole the figure left, a few pixels grown) of ``scene`` (HxWx3, a little noise
+    added) with the dark figure of :func:`_figure` standing in it."""
+    noisy = scene + np.random.default_rng(seed).normal(0, 1.0, scene.shape)
+    image = np.clip(noisy, 0, 255).astype(np.uint8)
+    matte = _figure(scene.shape[0])
+    image[matte > 0.05] = (20, 20, 20)
+    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    return remove_character(image, matte).astype(np.float32), hole
+
+
 def _border(out: np.ndarray, a: np.ndarray, b: np.ndarray, span: np.ndarray) -> float:
     """Where along ``span`` (pixel indices into the 1-D line of pixels ``out``) the fill first turns from colour
     ``a`` to colour ``b`` (interpolated; pixel i covers i - 0.5 .. i + 0.5)."""
@@ -326,12 +332,7 @@ def test_a_wall_corner_hidden_down_to_the_floor_is_carried_straight_to_where_it_
     on_right = np.clip(xs - cx + 0.5, 0, 1)[..., None]
     wall = (1 - on_right) * left + on_right * right
     below = np.clip(ys - ground + 0.5, 0, 1)[..., None]
-    scene = (1 - below) * wall + below * floor + np.random.default_rng(4).normal(0, 1.0, (size, size, 3))
-    image = np.clip(scene, 0, 255).astype(np.uint8)
-    matte = _figure(size)
-    image[matte > 0.05] = (20, 20, 20)
-    out = remove_character(image, matte).astype(np.float32)
-    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    out, hole = _filled_behind_figure((1 - below) * wall + below * floor, seed=4)
     worst = 0.0
     for y in range(size):  # the corner, row by row above the floor
         span = np.flatnonzero(hole[y])
