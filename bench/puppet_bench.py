@@ -180,14 +180,14 @@ def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step:
         return 60.0 if mse < 1e-6 else min(60.0, 10 * np.log10(255.0 ** 2 / mse))
 
     R = [prep(f) for f in ref_frames]
-    O = [prep(f) for f in out_frames]
+    outs = [prep(f) for f in out_frames]
     best = (-1.0, 0.0)
     for lag in LAGS:
         s, p = [], []
         for t in range(0, len(R), step):
-            if 0 <= t + lag < len(O):
-                s.append(structural_similarity(R[t], O[t + lag], channel_axis=2, data_range=255))
-                p.append(psnr(R[t], O[t + lag]))
+            if 0 <= t + lag < len(outs):
+                s.append(structural_similarity(R[t], outs[t + lag], channel_axis=2, data_range=255))
+                p.append(psnr(R[t], outs[t + lag]))
         if s and np.mean(s) > best[0]:
             best = (float(np.mean(s)), float(np.mean(p)))
     return best

@@ -68,16 +68,16 @@ def clip_report(raw: Path, ours: Path, segment) -> None:
         return cv2.resize(segment.process(f).segmentation_mask, (SIDE, SIDE)) > 0.5
 
     R = [prep(f) for f in read_frames(raw)]
-    O = [prep(f) for f in read_frames(ours)]
-    lags = {lag: np.mean([_ssim(R[t], O[t + lag]) for t in range(0, len(R), STEP) if 0 <= t + lag < len(O)])
+    outs = [prep(f) for f in read_frames(ours)]
+    lags = {lag: np.mean([_ssim(R[t], outs[t + lag]) for t in range(0, len(R), STEP) if 0 <= t + lag < len(outs)])
             for lag in LAGS}
     lag = max(lags, key=lags.get)
-    ts = [t for t in range(0, len(R), STEP) if 0 <= t + lag < len(O)]
+    ts = [t for t in range(0, len(R), STEP) if 0 <= t + lag < len(outs)]
     m0 = person(R[0])
     acc = {who: {k: np.zeros(3) for k in REGIONS} for who in ("ours", "still")}
     fill, colour, blur = [], [], {1: [], 2: []}
     for t in ts:
-        r, o = R[t], O[t + lag]
+        r, o = R[t], outs[t + lag]
         mr, mo = person(r), person(o)
         split, S = _split(r, o, mr, mo)
         for k in REGIONS:
@@ -101,9 +101,9 @@ def clip_report(raw: Path, ours: Path, segment) -> None:
               f"{ls / n:6.4f} {ss / max(ns, 1):6.3f} {ns / n / SIDE ** 2:6.1%}")
     tot = {w: sum(acc[w][k][0] for k in REGIONS) / n for w in acc}
     print(f"{'1 - SSIM':10s} {tot['ours']:7.4f}                |        {tot['still']:6.4f}")
-    shifts = {(dx, dy): np.mean([_ssim(R[t], _warp(O[t + lag], dx, dy)) for t in ts[::2]])
+    shifts = {(dx, dy): np.mean([_ssim(R[t], _warp(outs[t + lag], dx, dy)) for t in ts[::2]])
               for dx in range(-4, 5, 2) for dy in range(-4, 5, 2)}
-    scales = {s: np.mean([_ssim(R[t], _warp(O[t + lag], 0, 0, s)) for t in ts[::2]]) for s in (0.96, 1.0, 1.04)}
+    scales = {s: np.mean([_ssim(R[t], _warp(outs[t + lag], 0, 0, s)) for t in ts[::2]]) for s in (0.96, 1.0, 1.04)}
     best = max(shifts, key=shifts.get)
     s_sum, s_n = np.sum(fill, axis=0)
     print(f"shift: none {shifts[(0, 0)]:.4f}, best {best} {shifts[best]:.4f}; scale "

@@ -87,7 +87,9 @@ def test_segment_sampler_gives_the_pipelines_own_frames(mode, length, overlap):
 
     def inputs(k):
         idx = seg.source_indices(k)
-        pick = (lambda xs: [xs[i] for i in idx])
+
+        def pick(xs):
+            return [xs[i] for i in idx]
         return SegmentInputs(pick(pose), pick(face), pick(bg) if extra else None, pick(mask) if extra else None)
 
     steps = []

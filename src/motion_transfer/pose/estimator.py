@@ -528,6 +528,7 @@ def count_people(rgb: np.ndarray, first: np.ndarray, model: object | None = None
     work = rgb.copy()
     people = 0
     body = first
+    filled = np.zeros((h, w), bool)
     for _ in range(3):
         if body is None or np.isnan(body[:, 0]).all():
             break
@@ -539,7 +540,6 @@ def count_people(rgb: np.ndarray, first: np.ndarray, model: object | None = None
         xa, xb = int(max(0, x0 - pad)), int(min(w, x1 + pad))
         ya, yb = int(max(0, y0 - pad)), int(min(h, y1 + pad))
         work[ya:yb, xa:xb] = np.median(work.reshape(-1, 3), axis=0).astype(np.uint8)
-        filled = np.zeros((h, w), bool) if people == 1 else filled
         filled[ya:yb, xa:xb] = True
         found = _detect(model, work, segmentation=True)
         body = found.body[0]
