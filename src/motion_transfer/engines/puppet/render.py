@@ -30,6 +30,9 @@ OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
 # a layer's box is sampled and blended in this many bands of rows, each only as wide as the mesh reaches there (more
 # bands fit a slanted limb closer, but each costs six more calls)
 BANDS = 4
+# two neighbouring cells of a layer whose maps, each carried on to the other's centre, land this far apart in its
+# texture (pixels) belong to different pieces of its mesh: their maps are not enlarged into each other
+TEAR_TEXELS = 4.0
 
 
 def _length(v: np.ndarray) -> float:
@@ -485,8 +488,11 @@ class Renderer:
         mapy = c[:, :, 3] * xs
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
+        torn = _torn_cells(c, mapx, mapy, xs, ys, idx < M)
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+        if torn.any():
+            _exact_at_tears(mapx, mapy, torn, plan, rows, F)
         a = np.zeros((bh, bw), np.float32) if keep_alpha or shade is not None else None
         rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
         spans = self._spans(idx < M, bw, bh)
@@ -550,6 +556,56 @@ CONTACT_DARK = 0.4  # how much of the light the arm takes from the body right al
 CONTACT_ALIKE = 200.0  # (RGB, summed over the channels) arm and body this far apart in colour: the arm's own edge shows
 CONTACT_STEP = 2.0  # the shadow's grid is this many times finer than its spread (no finer: the shadow is soft)
 SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
+
+
+def _torn_cells(c: np.ndarray, mapx: np.ndarray, mapy: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+                mapped: np.ndarray) -> np.ndarray:
+    """[rows, columns] the coarse cells (``mapped``: some triangle's map drawn there) whose map does not go on
+    into a neighbour's: the neighbour's triangle is of another piece of the mesh (a hand over its own sleeve, the
+    two sides of a fold), so the texture positions of the two cells lie far apart. Enlarged bilinearly between
+    them, the map ran across the texture from one to the other, and the pixels between sampled whatever lay
+    on that way: thin lines of a forearm's skin in steps of a cell along the hand drawn over the sleeve
+    (TikTok character 4 raising a drawn hand). ``c`` [rows, columns, 6] the cells' affine maps, ``mapx`` and
+    ``mapy`` their values at the cells' centres (output pixels ``xs`` [1, columns], ``ys`` [rows, 1])."""
+    torn = np.zeros(mapped.shape, bool)
+    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        a = np.s_[:mapped.shape[0] - dy, max(0, -dx):mapped.shape[1] - max(0, dx)]
+        b = np.s_[dy:, max(0, dx):mapped.shape[1] + min(0, dx)]
+        xn, yn = np.broadcast_to(xs, mapped.shape)[b], np.broadcast_to(ys, mapped.shape)[b]
+        # this cell's own map carried on to the neighbour's centre, against the neighbour's map there
+        ca = c[a]
+        gap = np.hypot(ca[..., 0] * xn + ca[..., 1] * yn + ca[..., 2] - mapx[b],
+                       ca[..., 3] * xn + ca[..., 4] * yn + ca[..., 5] - mapy[b])
+        jump = mapped[a] & mapped[b] & (gap > TEAR_TEXELS)
+        torn[a] |= jump
+        torn[b] |= jump
+    return torn
+
+
+def _exact_at_tears(mapx: np.ndarray, mapy: np.ndarray, torn: np.ndarray, plan: _Plan, rows: np.ndarray,
+                    F: int) -> None:
+    """Map the pixels whose bilinear enlargement reads a ``torn`` cell (:func:`_torn_cells`) exactly, through the
+    nearest of ``plan``'s triangles drawn at each pixel itself (``rows`` [triangles + 1, 6] their inverse affine
+    maps by triangle, the last one off the texture; ``mapx``, ``mapy`` the layer box's enlarged maps, changed in
+    place; ``F`` pixels per cell): each piece samples its own part of the texture, up to the other's outline
+    at the pixel, as a layer drawn without the coarse grid would (by cells, a hand's transparent margin cut
+    its sleeve in steps)."""
+    bh, bw = mapx.shape
+    near = cv2.dilate(torn.astype(np.uint8), None)
+    near = cv2.resize(near, (near.shape[1] * F, near.shape[0] * F), interpolation=cv2.INTER_NEAREST)[:bh, :bw]
+    ys, xs = np.nonzero(near)
+    if len(ys) == 0:
+        return
+    ya, xa = int(ys.min()), int(xs.min())
+    h, w = int(ys.max()) + 1 - ya, int(xs.max()) + 1 - xa
+    x0, y0 = plan.box[:2]
+    K = len(plan.posed)
+    ranks = paint_ranks(plan.posed - np.array([x0 + xa, y0 + ya]), np.full(K, w), np.full(K, h),
+                        np.zeros(K, np.int64), w * h).reshape(h, w)[ys - ya, xs - xa]
+    k = rows[np.where(ranks >= 0, plan.order[np.maximum(ranks, 0)], len(rows) - 1)]
+    X, Y = (xs + x0).astype(np.float32), (ys + y0).astype(np.float32)
+    mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
+    mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
