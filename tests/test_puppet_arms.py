@@ -1198,3 +1198,61 @@ def test_a_sleeve_cut_below_its_elbow_whose_twin_is_cut_above_goes_on_whole_to_a
     twin_hem = fill.SLEEVE_HEM * np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]])
     assert end[1] - h <= 2 * twin_hem + 4, f"the sleeve ends {end[1] - h} px past the border"
     assert is_skin[past & (ts > 0.6)].all() and (matte[pts[ts > 0.6, 1], pts[ts > 0.6, 0]] >= 0.95).all()
+
+
+def test_a_bare_forearm_cut_by_the_image_bottom_goes_on_from_its_cut_as_wide_and_where_it_is():
+    """A bare forearm the image's bottom edge cuts, its bone read 5 px to one side of it (as a pose model reads
+    an arm it sees only in part): the forearm drawn on past the border starts where the image's own ends, as
+    wide, and takes its colours right below it. From the bone it stepped aside and narrowed (TikTok character
+    4: a straight step at the border in every frame where she raises her hands)."""
+    H, W, h = 240, 160, 120  # the image is the top 120 rows; below, the padding the arm goes on over
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    shoulder, elbow, wrist = np.array([120.0, 35.0]), np.array([135.0, 70.0]), np.array([150.0, 170.0])
+    inside = py < h
+    arm = inside & ((_seg_dist(px, py, elbow, wrist) < 8) | (_seg_dist(px, py, shoulder, elbow) < 9))
+    torso = inside & (px >= 40) & (px < 118) & (py >= 30)
+    head = inside & (np.hypot(px - 80, py - 15) < 14)
+    image = np.zeros((H, W, 3), np.uint8)
+    image[torso] = SHIRT
+    image[head | arm] = SKIN
+    image[arm & (py > h - 30)] = SKIN * 0.9  # the arm a shade darker near the border than the drawn skin
+    matte = (torso | head | arm).astype(np.float32)
+    labels = np.full((H, W), -1, np.int32)
+    labels[torso] = PARTS.index("torso")
+    labels[head] = PARTS.index("head")
+    labels[arm] = PARTS.index("l_upper_arm")
+    labels[arm & (py > elbow[1])] = PARTS.index("l_lower_arm")
+    joints = np.zeros((len(J), 2))
+    for name, at in {"nose": (80, 15), "left_shoulder": shoulder, "right_shoulder": (40, 35),
+                     "right_elbow": (25, 70), "right_wrist": (20, 100), "left_elbow": elbow, "left_wrist": wrist,
+                     "left_index": wrist + (2, 20), "left_pinky": wrist + (-4, 18), "left_thumb": wrist + (6, 8),
+                     "left_hip": (100, 150), "right_hip": (60, 150)}.items():
+        joints[J[name]] = at
+    joints[[J["left_elbow"], J["left_wrist"], J["left_index"], J["left_pinky"], J["left_thumb"]], 0] += 5
+    assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
+    last, first = arm[h - 1], matte[h + 1] > 0.5
+    assert first.any()
+    for a, b in ((np.flatnonzero(last).min(), np.flatnonzero(first).min()),
+                 (np.flatnonzero(last).max(), np.flatnonzero(first).max())):
+        assert abs(int(a) - int(b)) <= 2, f"the drawn forearm's side steps {int(b) - int(a)} px at the border"
+    below = np.median(image[h][matte[h] > 0.5], axis=0)  # (the drawn skin alone: 16 levels off)
+    assert np.abs(below - SKIN * 0.9).max() < 8, f"right below the border {below}, the arm {SKIN * 0.9}"
+
+
+def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down():
+    """A hand drawn past the image's bottom edge, pointing straight down from a wrist below it, ends inside the
+    rows the rig pads below the image, the round end of its middle finger and its anti-aliased edge included:
+    padded to the fingertip joint only, that finger ended in a straight edge (TikTok character 4)."""
+    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, HAND_LENGTH, PALM, hand_shape, open_hand_joints
+
+    height, sw = 240, 100.0
+    joints = np.zeros((len(J), 2))
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
+    wrist = np.array([150.0, 260.0])
+    joints[J["left_wrist"]] = joints[J["right_wrist"]] = wrist
+    r_w = fill.CUT_THICK * sw * fill.CUT_WRIST / fill.CUT_ELBOW  # the widest forearm drawn from its elbow
+    hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), max(HAND_LENGTH * sw, 2 * r_w), PALM * r_w)
+    py, px = np.mgrid[0:400, 0:300].astype(np.float32)
+    drawn = hand_shape(px, py, hand, PALM * r_w) < 1.0 + EDGE_PX / (PALM * r_w)
+    lowest = int(np.flatnonzero(drawn.any(axis=1)).max())
+    assert lowest < height + fill.hand_rows(joints, height), (lowest, height + fill.hand_rows(joints, height))

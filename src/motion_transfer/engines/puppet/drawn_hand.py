@@ -13,6 +13,8 @@ from ...pose.fingers import FINGERS
 from .model import segment_distance
 
 HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
+FINGERTIP = 0.05  # ... and the round end of its longest finger past the fingertip joint, at most (the widest
+#                  forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
 HAND_ROUND = 3.0  # the palm outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
 PALM = 1.6  # the palm's half-width, in the wrist's radii
 

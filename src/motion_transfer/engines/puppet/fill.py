@@ -15,7 +15,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
-from .drawn_hand import HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin, skin_shade
+from .drawn_hand import FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin, skin_shade
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -1624,15 +1624,22 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         else:
             bone = (elbow, wrist, 0.0, parts[1:2] * 2)
         sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone)
-    # the forearm from the elbow (or from where a bare arm is cut) to the wrist, tapering; a bare arm as thick
-    # as the cut shows it
-    r_e = CUT_ELBOW * sw
-    if bare:  # (its pixels along the border, two deep: twice its width)
-        r_e = float(np.clip(cut.sum() / 4.0, CUT_THIN * sw, CUT_THICK * sw))
-    r_w = CUT_WRIST * r_e / CUT_ELBOW
-    fore = wrist - elbow
-    t = np.clip(((px - elbow[0]) * fore[0] + (py - elbow[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-    d_arm = d_fore / (r_e + (r_w - r_e) * t)
+    # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
+    # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
+    # narrower than it, at a straight seam along the border: TikTok clip 4)
+    axis, r_a = elbow, CUT_ELBOW * sw
+    if bare:
+        _, shift, half = _crossing(cut, elbow, wrist)
+        axis = _exit(elbow, wrist, frame) + shift
+        r_a = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
+        # (tapering from there as a forearm from its elbow does, over what is left of it)
+        along = float(np.linalg.norm(axis - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6))
+        r_w = r_a * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
+    else:
+        r_w = CUT_WRIST * r_a / CUT_ELBOW
+    fore = wrist - axis
+    t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
+    d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_w - r_a) * t)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
                             PALM * r_w)
     d_hand = hand_shape(px, py, hand, PALM * r_w)
@@ -1645,6 +1652,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
     paint = new | ring
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]), 0, 255).astype(image.dtype)
+    if bare:
+        _carry_cut(image, matte, own & inside, paint, fore, frame, CUT_SEAM * sw)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -1655,8 +1664,26 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         over_skin(image, matte, under, shaded_skin(skin, shade, d[under]))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin,
-                     shade=shade)
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_w, skin=skin, shade=shade)
+
+
+def _carry_cut(image: np.ndarray, matte: np.ndarray, own: np.ndarray, paint: np.ndarray, direction: np.ndarray,
+               frame: tuple[int, int, int, int], depth: float) -> None:
+    """Hand the arm's own colours where the border cuts it over to the forearm drawn on past it (``paint``; its
+    pixels changed in place in ``image``): each takes the colour of the arm's solid pixel (``own``, ``matte``)
+    it comes from back along ``direction`` inside the image ``frame``, fading out over ``depth`` pixels past the
+    border. Drawn shaded skin alone met the image's own shading and texture at a straight seam along it."""
+    u = direction / max(float(np.linalg.norm(direction)), 1e-6)
+    ys, xs = np.nonzero(paint)
+    back = _back_inside(xs.astype(np.float32), ys.astype(np.float32), u, frame)
+    near = np.isfinite(back) & (back < 3.0 * depth)
+    ys, xs, back = ys[near], xs[near], back[near]
+    H, W = own.shape
+    sx = np.clip(np.round(xs - (back + 1.0) * u[0]).astype(np.int32), 0, W - 1)
+    sy = np.clip(np.round(ys - (back + 1.0) * u[1]).astype(np.int32), 0, H - 1)
+    weight = (np.exp(-back / max(depth, 1.0)) * (own[sy, sx] & (matte[sy, sx] >= 0.9)))[:, None]
+    mixed = weight * image[sy, sx].astype(np.float32) + (1.0 - weight) * image[ys, xs].astype(np.float32)
+    image[ys, xs] = np.clip(mixed + 0.5, 0, 255).astype(image.dtype)
 
 
 def _outside(point: np.ndarray, frame: tuple[int, int, int, int]) -> bool:
@@ -1706,7 +1733,7 @@ def hand_rows(joints: np.ndarray, height: int) -> int:
     reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
     fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most ``height`` rows: the pose
     model's guess of a wrist far outside the image is no reason to pad it without end."""
-    reach = HAND_LENGTH * shoulder_span(joints, 1.0)
+    reach = (HAND_LENGTH + FINGERTIP) * shoulder_span(joints, 1.0)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     return int(np.clip(np.ceil(low + reach + 2 - height), 0, height))
 
@@ -1718,6 +1745,8 @@ SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sle
 SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)
 CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) the border that cuts it
 CUT_DARKER = 10.0  # ... unless it is this much darker (Lab lightness, 0..255) than the skin below the face
+CUT_SEAM = 0.04  # a bare arm's own colours at the border fade into the forearm drawn on past it over this depth
+#              (shoulder widths)
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...
@@ -1793,19 +1822,11 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     at_border = solid & ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
     if at_border.sum() < 3:
         return np.zeros(labels.shape, bool)
-    d_bone = segment_distance(px, py, start, end + max(hem, 1.0) * u)
     # its width there is the width of the piece the bone leaves the image through (a flap of it lying along
-    # the border elsewhere would widen it into a cape)
-    pieces, _ = ndimage.label(at_border, structure=np.ones((3, 3)))
-    ys, xs = np.nonzero(at_border)
-    nearest = int(np.argmin(d_bone[ys, xs]))
-    at_border = pieces == pieces[ys[nearest], xs[nearest]]
-    # ... around the middle of that piece, not the bone: a bone along one side of a wide sleeve (a puff sleeve
-    # half under the hair, TikTok clip 5) carried on only the half of it around the bone, a straight step at
-    # the border where the other half stopped
-    ys, xs = np.nonzero(at_border)
-    across = (xs - start[0]) * -u[1] + (ys - start[1]) * u[0]
-    shift = 0.5 * (across.min() + across.max()) * np.array([-u[1], u[0]])
+    # the border elsewhere would widen it into a cape), around the middle of that piece, not the bone: a bone
+    # along one side of a wide sleeve (a puff sleeve half under the hair, TikTok clip 5) carried on only the
+    # half of it around the bone, a straight step at the border where the other half stopped
+    at_border, shift, _ = _crossing(at_border, start, end + max(hem, 1.0) * u)
     start, end = start + shift, end + shift
     d_bone = segment_distance(px, py, start, end + max(hem, 1.0) * u)
     radius = float(np.percentile(d_bone[at_border], SLEEVE_WIDE))
@@ -1813,13 +1834,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     ok = free & ~inside & (d_bone < radius) & (reach < max(hem, 1.0))
     if ok.sum() < 20:
         return np.zeros(labels.shape, bool)
-    # how far back along the bone each pixel must go to be inside the image
-    back = np.zeros((H, W), np.float32)
-    for p, d, lo, hi in ((px, u[0], x0, x0 + w - 1), (py, u[1], y0, y0 + h - 1)):
-        if abs(d) > 1e-3:
-            back = np.maximum(back, np.where(p > hi, (p - hi) / d, np.where(p < lo, (p - lo) / d, 0.0)))
-        else:
-            back = np.where((p > hi) | (p < lo), np.inf, back)
+    back = _back_inside(px, py, u, frame)
     traced = ok & np.isfinite(back) & (back > 0)
     colour = np.zeros(image.shape, np.float32)
     count = np.zeros((H, W), np.float32)
@@ -1844,3 +1859,33 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     matte[ok] = np.clip((max(hem, 1.0) - reach[ok]) / (max(hem, 1.0) - first), 0.0, 1.0)
     labels[ok] = np.where(reach[ok] < 0, parts[0], parts[1])
     return ok
+
+
+def _crossing(pixels: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """The piece of ``pixels`` (an arm's own along the image's border, HxW) that the bone ``start`` -> ``end``
+    leaves the image through (the piece nearest it), the shift across the bone that puts the bone through that
+    piece's middle, and the piece's half-width across the bone: what the arm is where the border cuts it."""
+    H, W = pixels.shape
+    pieces, _ = ndimage.label(pixels, structure=np.ones((3, 3)))
+    ys, xs = np.nonzero(pixels)
+    py, px = ys.astype(np.float32), xs.astype(np.float32)
+    nearest = int(np.argmin(segment_distance(px, py, start, end)))
+    piece = pieces == pieces[ys[nearest], xs[nearest]]
+    ys, xs = np.nonzero(piece)
+    u = (end - start) / max(float(np.linalg.norm(end - start)), 1e-6)
+    across = (xs - start[0]) * -u[1] + (ys - start[1]) * u[0]
+    shift = 0.5 * (across.min() + across.max()) * np.array([-u[1], u[0]])
+    return piece, shift, 0.5 * float(across.max() - across.min() + 1.0)
+
+
+def _back_inside(px: np.ndarray, py: np.ndarray, u: np.ndarray, frame: tuple[int, int, int, int]) -> np.ndarray:
+    """How far back along the direction ``u`` each pixel (``px``, ``py``) must go to be inside the image
+    ``frame`` (x, y, width, height): 0 inside it, inf where going back along ``u`` never gets there."""
+    x0, y0, w, h = frame
+    back = np.zeros(px.shape, np.float32)
+    for p, d, lo, hi in ((px, u[0], x0, x0 + w - 1), (py, u[1], y0, y0 + h - 1)):
+        if abs(d) > 1e-3:
+            back = np.maximum(back, np.where(p > hi, (p - hi) / d, np.where(p < lo, (p - lo) / d, 0.0)))
+        else:
+            back = np.where((p > hi) | (p < lo), np.inf, back)
+    return back
