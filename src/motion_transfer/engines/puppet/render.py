@@ -488,7 +488,7 @@ class Renderer:
         mapy = c[:, :, 3] * xs
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
-        torn = _torn_cells(c, mapx, mapy, xs, ys, idx < M)
+        torn = _torn_cells(mapx, mapy, idx < M)
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         if torn.any():
@@ -558,27 +558,21 @@ CONTACT_STEP = 2.0  # the shadow's grid is this many times finer than its spread
 SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
 
 
-def _torn_cells(c: np.ndarray, mapx: np.ndarray, mapy: np.ndarray, xs: np.ndarray, ys: np.ndarray,
-                mapped: np.ndarray) -> np.ndarray:
-    """[rows, columns] the coarse cells (``mapped``: some triangle's map drawn there) whose map does not go on
-    into a neighbour's: the neighbour's triangle is of another piece of the mesh (a hand over its own sleeve, the
-    two sides of a fold), so the texture positions of the two cells lie far apart. Enlarged bilinearly between
-    them, the map ran across the texture from one to the other, and the pixels between sampled whatever lay
-    on that way: thin lines of a forearm's skin in steps of a cell along the hand drawn over the sleeve
-    (TikTok character 4 raising a drawn hand). ``c`` [rows, columns, 6] the cells' affine maps, ``mapx`` and
-    ``mapy`` their values at the cells' centres (output pixels ``xs`` [1, columns], ``ys`` [rows, 1])."""
+def _torn_cells(mapx: np.ndarray, mapy: np.ndarray, mapped: np.ndarray) -> np.ndarray:
+    """[rows, columns] the coarse cells (``mapped``: some triangle's map drawn there) where the map does not go on
+    from one neighbour to the next: the cells either side hold triangles of different pieces of the mesh (a hand
+    over its own sleeve, the two sides of a fold), whose texture positions lie far apart. Enlarged bilinearly
+    between them, the map ran across the texture from one to the other, and the pixels between sampled
+    whatever lay on that way: thin lines of a forearm's skin in steps of a cell along the hand drawn over the
+    sleeve (TikTok character 4 raising a drawn hand). ``mapx``, ``mapy``: the map at the cells' centres; a
+    mesh's own map is affine in each triangle, so its second difference along a row or a column is about nothing
+    but at such a tear."""
     torn = np.zeros(mapped.shape, bool)
-    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
-        a = np.s_[:mapped.shape[0] - dy, max(0, -dx):mapped.shape[1] - max(0, dx)]
-        b = np.s_[dy:, max(0, dx):mapped.shape[1] + min(0, dx)]
-        xn, yn = np.broadcast_to(xs, mapped.shape)[b], np.broadcast_to(ys, mapped.shape)[b]
-        # this cell's own map carried on to the neighbour's centre, against the neighbour's map there
-        ca = c[a]
-        gap = np.hypot(ca[..., 0] * xn + ca[..., 1] * yn + ca[..., 2] - mapx[b],
-                       ca[..., 3] * xn + ca[..., 4] * yn + ca[..., 5] - mapy[b])
-        jump = mapped[a] & mapped[b] & (gap > TEAR_TEXELS)
-        torn[a] |= jump
-        torn[b] |= jump
+    h, w = mapped.shape
+    for cut in (lambda k: np.s_[:, k:w - 2 + k], lambda k: np.s_[k:h - 2 + k, :]):
+        gx = mapx[cut(2)] - 2 * mapx[cut(1)] + mapx[cut(0)]
+        gy = mapy[cut(2)] - 2 * mapy[cut(1)] + mapy[cut(0)]
+        torn[cut(1)] |= mapped[cut(0)] & mapped[cut(1)] & mapped[cut(2)] & (gx * gx + gy * gy > TEAR_TEXELS ** 2)
     return torn
 
 
@@ -591,18 +585,23 @@ def _exact_at_tears(mapx: np.ndarray, mapy: np.ndarray, torn: np.ndarray, plan: 
     at the pixel, as a layer drawn without the coarse grid would (by cells, a hand's transparent margin cut
     its sleeve in steps)."""
     bh, bw = mapx.shape
-    near = cv2.dilate(torn.astype(np.uint8), None)
-    near = cv2.resize(near, (near.shape[1] * F, near.shape[0] * F), interpolation=cv2.INTER_NEAREST)[:bh, :bw]
-    ys, xs = np.nonzero(near)
-    if len(ys) == 0:
-        return
-    ya, xa = int(ys.min()), int(xs.min())
-    h, w = int(ys.max()) + 1 - ya, int(xs.max()) + 1 - xa
+    ty, tx = np.nonzero(torn)
+    r0, c0 = max(0, int(ty.min()) - 1), max(0, int(tx.min()) - 1)
+    near = cv2.dilate(torn[r0:int(ty.max()) + 2, c0:int(tx.max()) + 2].astype(np.uint8), None)
+    ya, xa = F * r0, F * c0
+    h, w = min(bh - ya, F * near.shape[0]), min(bw - xa, F * near.shape[1])
+    ys, xs = np.nonzero(np.repeat(np.repeat(near, F, axis=0), F, axis=1)[:h, :w])
+    ys, xs = ys + ya, xs + xa
     x0, y0 = plan.box[:2]
-    K = len(plan.posed)
-    ranks = paint_ranks(plan.posed - np.array([x0 + xa, y0 + ya]), np.full(K, w), np.full(K, h),
-                        np.zeros(K, np.int64), w * h).reshape(h, w)[ys - ya, xs - xa]
-    k = rows[np.where(ranks >= 0, plan.order[np.maximum(ranks, 0)], len(rows) - 1)]
+    # (only the triangles reaching into those pixels' box, in their drawing order)
+    local = plan.posed - np.array([x0 + xa, y0 + ya])
+    lo, hi = local.min(axis=1), local.max(axis=1)
+    some = np.flatnonzero((hi[:, 0] >= -1) & (lo[:, 0] <= w) & (hi[:, 1] >= -1) & (lo[:, 1] <= h))
+    K = len(some)
+    ranks = paint_ranks(local[some], np.full(K, w), np.full(K, h), np.zeros(K, np.int64),
+                        w * h).reshape(h, w)[ys - ya, xs - xa]
+    drawn = np.append(plan.order[some], len(rows) - 1)  # (rank -1, no triangle: the last, off the texture)
+    k = rows[drawn[ranks]]
     X, Y = (xs + x0).astype(np.float32), (ys + y0).astype(np.float32)
     mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
     mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
