@@ -957,3 +957,38 @@ def test_a_window_beside_the_hip_is_not_taken_for_a_part_but_a_tail_is():
     assert window.sum() > 800
     assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
     assert grown[window].mean() < 0.1, f"{grown[window].mean():.0%} of the window beside the hip taken in"
+
+
+def test_a_star_atop_a_pole_behind_the_head_reaching_the_border_is_not_taken_in_but_a_pompom_is():
+    """A white star atop a flagpole behind the figure, its foot on the figure's white cap, reaching the image's
+    top border, which the figure does not reach: not taken into the matte (matplotlib's Grace Hopper: the star
+    rode on her cap). A white pompom on the cap the person mask missed, just as near the border but not at it,
+    still is, and so is the corner of the cap the mask cut off beside the star."""
+    from motion_transfer.engines.puppet.extras import with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), (60.0, 90.0, 170.0)) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, head, pompom = (np.zeros((H, W), np.uint8) for _ in range(3))
+    cv2.ellipse(body, (120, 240), (60, 100), 0, 0, 360, 1, -1)
+    cv2.circle(head, (120, 62), 34, 1, -1)
+    cv2.circle(pompom, (150, 30), 12, 1, -1)
+    image[body > 0] = (30, 35, 60)
+    image[head > 0] = (225, 170, 140)
+    cap = (head > 0) & (np.arange(H)[:, None] < 55)
+    image[cap] = (238, 236, 230)
+    angles = np.pi / 2 + np.arange(10) * np.pi / 5
+    radii = np.where(np.arange(10) % 2 == 0, 18.0, 7.0)
+    star = np.zeros((H, W), np.uint8)
+    cv2.fillPoly(star, [np.stack([104 + radii * np.cos(angles), 17 - radii * np.sin(angles)], 1).astype(np.int32)], 1)
+    figure = (body | head).astype(bool)
+    corner = cap & (np.arange(W)[None, :] < 105)  # cut off the person mask
+    figure &= ~corner
+    star = (star > 0) & ~figure & ~cap
+    pompom = (pompom > 0) & ~(head > 0)
+    image[star] = (238, 236, 230)
+    image[pompom] = (238, 236, 230)
+    grown = with_attached_parts(np.clip(image, 0, 255).astype(np.uint8), figure.astype(np.float32), 110.0) > 0.5
+    assert star[0].any() and not figure[0].any()
+    assert grown[pompom].mean() > 0.8, f"only {grown[pompom].mean():.0%} of the pompom taken in"
+    assert grown[corner].mean() > 0.8, f"only {grown[corner].mean():.0%} of the cap's corner taken in"
+    assert grown[star].mean() < 0.1, f"{grown[star].mean():.0%} of the star reaching the border taken in"

@@ -15,7 +15,7 @@ from scipy import ndimage
 from ...pose.skeleton import J
 from .fill import colour_distance, lab_distance, push_pull_fill, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
-from .morphology import dilate_in_box, grow_box
+from .morphology import dilate_in_box, grow_box, grown_box
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
@@ -59,6 +59,7 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     keep = np.isin(lab, np.unique(lab[hard]))
     lab_small = cv2.cvtColor(small, cv2.COLOR_RGB2LAB).astype(np.float32)
     added = _not_background(keep & ~hard, keep, hard, lab_small, shoulder_width * s)
+    added &= ~_off_the_edge(added, hard, shoulder_width * s)
     if shoulders_y is not None:
         added &= ~(_by_a_thread(added, hard, max(1, round(NECK * shoulder_width * s)))
                    & (np.arange(h)[:, None] > shoulders_y * s))
@@ -102,6 +103,62 @@ def _by_a_thread(added: np.ndarray, hard: np.ndarray, neck: int) -> np.ndarray:
 
 
 NECK = 0.03  # (shoulder widths) half the thickness under which a strand joining a piece to the figure is a thread
+
+
+def _off_the_edge(added: np.ndarray, hard: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """The pixels of ``added`` that belong to a thing reaching the image's border where the figure (``hard``)
+    does not reach it (not within :data:`OFF_FIGURE` along the border): a thing behind the figure that goes
+    on beyond the picture, as the figure does not there (the star atop a flagpole behind Grace Hopper's cap,
+    taken in with the corner of the cap the person mask missed, rode on her cap). A piece is split into what
+    stands out from the figure (farther than :data:`SLIVER` from it, in one or more parts) and the sliver along
+    its outline; each pixel goes to the nearest (through the piece) of those parts or the figure, and a part
+    whose pixels meet the border only there goes: the rest of the piece stays (the corner of the cap beside the
+    star's foot). A sliver along the outline stands out nowhere (TikTok character 4's sleeve running along the
+    border beside her arm), and a part the border cuts beside the figure meets it near where the figure does
+    (TikTok character 3's forearm beside her hip)."""
+    band = np.ones(added.shape, bool)
+    band[AT_BORDER:-AT_BORDER, AT_BORDER:-AT_BORDER] = False
+    off = np.zeros_like(added)
+    if not (added & band).any():
+        return off
+    if (hard & band).any():
+        along = cv2.distanceTransform((~(hard & band)).astype(np.uint8), cv2.DIST_L2, 5)
+    else:
+        along = np.full(added.shape, np.inf, np.float32)
+    far = added & band & (along > OFF_FIGURE * shoulder_width)
+    pieces, _ = ndimage.label(added, structure=np.ones((3, 3)))
+    ids = np.unique(pieces[far])
+    if len(ids) == 0:
+        return off
+    box = grown_box(np.isin(pieces, ids), 1)
+    piece, figure = np.isin(pieces[box], ids), hard[box]
+    beyond = cv2.distanceTransform((~figure).astype(np.uint8), cv2.DIST_L2, 5)
+    parts, n = ndimage.label(piece & (beyond > SLIVER * shoulder_width), structure=np.ones((3, 3)))
+    nearest = _flood(np.where(figure, n + 1, parts), piece)
+    contact = piece & band[box]
+    owners = np.unique(nearest[contact])
+    reach = np.asarray(ndimage.minimum(along[box][contact], nearest[contact], owners))
+    gone = owners[(owners > 0) & (owners <= n) & (reach > OFF_FIGURE * shoulder_width)]
+    off[box] = piece & np.isin(nearest, gone)
+    return off
+
+
+def _flood(seeds: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """``seeds`` (int labels, 0 unlabelled) grown through the ``within`` pixels until all those they reach hold
+    the label of the nearest seed (steps of one pixel, eight neighbours; at a tie the higher label)."""
+    out = seeds.copy()
+    step = np.ones((3, 3), bool)
+    while True:
+        grown = ndimage.grey_dilation(out, footprint=step)
+        new = within & (out == 0) & (grown > 0)
+        if not new.any():
+            return out
+        out[new] = grown[new]
+
+
+SLIVER = 0.03  # (shoulder widths) a grown piece no thicker than this along the figure's outline is its edge
+AT_BORDER = 3  # (px on the grown copy) a piece this near the image's border reaches it (the growth's opening
+# rounds off the tip a border cuts)
 
 
 def _not_background(added: np.ndarray, figure: np.ndarray, hard: np.ndarray, lab: np.ndarray,
