@@ -923,16 +923,16 @@ OUTLINE_NEAR = 0.5  # a dark line is the arm's outline when at least this share 
 
 def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarray, cloth: np.ndarray,
                   arm: np.ndarray, hair: np.ndarray, r: int) -> np.ndarray:
-    """[n + 1] bool: which of the ``n`` ``pieces`` of dark ``line`` are lines drawn on the ``cloth`` or the
-    ``arm`` (HxW bools), read from their surroundings: the pixels within ``r`` / 2 around a piece lighter than
-    it by LINE_CONTRAST (Lab lightness ``light``; what makes it a line).
+    """[n + 1] bool: which of the ``n`` ``pieces`` of dark ``line`` are the arm's outline (or its shade) on the
+    ``cloth`` (HxW bools, as ``arm`` and ``hair``), told by what a piece is darker than: the pixels within
+    ``r`` / 2 around it lighter than it by LINE_CONTRAST (Lab lightness ``light``; what makes it a line).
 
-    Those are some of the cloth or the arm: the letters of a light name tag and the dark stripes of ribbons on a
-    dark jacket are darker than the tag and the ribbons around them, not than the cloth; painted over in the
-    jacket's colour, they were blotted out in every frame (Grace Hopper). And a piece mostly of the body's
-    ``hair`` is one only where they are mostly the arm (hair lying along its edge): the tips of a lock hanging
-    over the top beside a sleeve, painted over, stood as blocky grey strands in every frame (TikTok
-    character 5)."""
+    Some of those (OUTLINE_SURFACE) are the cloth or the arm: the letters of a light name tag and the dark
+    stripes of ribbons on a dark jacket are darker than the tag and the ribbons around them, not than the
+    cloth; painted over in the jacket's colour, they were blotted out in every frame (Grace Hopper). And for a
+    piece mostly of the body's ``hair``, most of them are the arm (hair lying along its edge): the tips of a
+    lock hanging over the top beside a sleeve, painted over, stood as blocky grey strands in every frame
+    (TikTok character 5)."""
     _, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
     owner = pieces[iy, ix]  # the nearest piece
     ring = cv2.dilate((pieces > 0).astype(np.uint8), disc(max(1, r // 2))).astype(bool) & ~line
