@@ -895,7 +895,8 @@ def test_the_collar_line_along_the_head_is_no_outline_of_the_arm():
     image[30:33] = (40, 30, 35)  # the collar's line
     image[33:100, 24:27] = (40, 30, 35)  # the sleeve's outline on the shirt
     hidden = labels == PARTS.index("r_upper_arm")
-    found = _arm_outline(image, labels, hidden, 100.0)
+    shirt = (image == (230, 110, 150)).all(axis=2)
+    found = _arm_outline(image, labels, hidden, 100.0, shirt, np.zeros_like(hidden))
     assert found[40:95, 24:27].mean() > 0.9, "the arm's outline on the torso is not painted over"
     assert not found[30:33, 24:60].any(), f"{int(found[30:33, 24:60].sum())} pixels of the collar's line painted over"
 

@@ -540,7 +540,7 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
 
 
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
-                      waist_shown: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                      waist_shown: bool = True, hair: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -553,7 +553,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     outline of the arm is left behind when it moves away. Arm pixels enclosed by the torso and the thighs count
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
     torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
-    arrays (padded below it) when that edge cuts the character; None when it does not.
+    arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
+    hair hanging from the head (:func:`.hair.hanging_hair`), if known.
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -614,6 +615,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     x0, x1 = max(0, xs.min() - m), min(W, xs.max() + m + 1)
     box = np.s_[y0:y1, x0:x1]
     crop, kn, hid = image[box].astype(np.float32), known[box], hidden[box]
+    # the torso's colours and their shades (the highlight along the arm's edge on a shaded side too)
+    cloth = d_torso[box] < 3 * ALIKE_DELTA_E
+    locks = np.zeros(hid.shape, bool) if hair is None else hair[box]
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
@@ -663,8 +667,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     if bottom is not None:
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     if not hole.any():
-        return (_paint_lines(image, _arm_outline(image[box], labels[box], hid | below, sw), box, kn | hid | below,
-                             sw), hidden | under)
+        return (_paint_lines(image, _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks), box,
+                             kn | hid | below, sw), hidden | under)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
@@ -724,8 +728,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out = image.copy()
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
-    return (_paint_lines(out, _arm_outline(image[box], labels[box], hid | below, sw) & ~hole, box, kn | kept, sw),
-            hidden | under)
+    return (_paint_lines(out, _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks) & ~hole, box,
+                         kn | kept, sw), hidden | under)
 
 
 def _sourced(known: np.ndarray, nearest: np.ndarray, k: int, reach: float) -> np.ndarray:
@@ -880,14 +884,17 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
     return out
 
 
-def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float, cloth: np.ndarray,
+                 hair: np.ndarray) -> np.ndarray:
     """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
     arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
     silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
     neighbourhood's vote, the outline stayed: once the arm moved away, the cartoon girl's chest kept the dark
     strokes of her sleeves where her arms had been. Just outside a painted hole, labelled torso, the shadow
     between a hanging arm and the dress stayed as a brown dash in it (TikTok clip 2). The torso's own outline
-    (along the background, the cape, the legs, the head) stays."""
+    (along the background, the cape, the legs, the head) stays, and so do a dark detail of a light mark on
+    the cloth (``cloth``: the pixels of the torso's colours or their shades) and the tips of the body's
+    ``hair`` lying on it: see :func:`_on_the_cloth`."""
     r = max(1, round(LINE_WIDTH * sw))
     element = disc(r)
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
@@ -906,11 +913,39 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
         near = ndimage.sum(found, pieces, range(1, n + 1))
         total = ndimage.sum(pieces > 0, pieces, range(1, n + 1))
         found &= np.concatenate([[False], near >= OUTLINE_NEAR * total])[pieces]
+        found &= _on_the_cloth(pieces, n, light, line, cloth, hidden | ~(torso | rest), hair, r)[pieces]
     # with their anti-aliased edges
     return cv2.dilate(found.astype(np.uint8), None).astype(bool) & (torso | hidden)
 
 
 OUTLINE_NEAR = 0.5  # a dark line is the arm's outline when at least this share of it lies beside the arm
+
+
+def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarray, cloth: np.ndarray,
+                  arm: np.ndarray, hair: np.ndarray, r: int) -> np.ndarray:
+    """[n + 1] bool: which of the ``n`` ``pieces`` of dark ``line`` are the arm's outline (or its shade) on the
+    ``cloth`` (HxW bools, as ``arm`` and ``hair``), told by what a piece is darker than: the pixels within
+    ``r`` / 2 around it lighter than it by LINE_CONTRAST (Lab lightness ``light``; what makes it a line).
+
+    Some of those (OUTLINE_SURFACE) are the cloth or the arm: the letters of a light name tag and the dark
+    stripes of ribbons on a dark jacket are darker than the tag and the ribbons around them, not than the
+    cloth; painted over in the jacket's colour, they were blotted out in every frame (Grace Hopper). And for a
+    piece mostly of the body's ``hair``, most of them are the arm (hair lying along its edge): the tips of a
+    lock hanging over the top beside a sleeve, painted over, stood as blocky grey strands in every frame
+    (TikTok character 5)."""
+    _, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
+    owner = pieces[iy, ix]  # the nearest piece
+    ring = cv2.dilate((pieces > 0).astype(np.uint8), disc(max(1, r // 2))).astype(bool) & ~line
+    dark = np.concatenate([[0.0], ndimage.mean(light, pieces, range(1, n + 1))])
+    lit = ring & (light > dark[owner] + LINE_CONTRAST)
+    seen = np.bincount(owner[lit], minlength=n + 1)
+    on = np.bincount(owner[lit & (cloth | arm)], minlength=n + 1)
+    by_arm = np.bincount(owner[lit & arm], minlength=n + 1)
+    locks = np.concatenate([[False], ndimage.mean(hair, pieces, range(1, n + 1)) > 0.5])
+    return (((on >= OUTLINE_SURFACE * seen) & (~locks | (by_arm > 0.5 * seen))) | (seen == 0))
+
+
+OUTLINE_SURFACE = 0.15  # the least share of a dark line's lighter surroundings that is the cloth or the arm
 
 
 def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
