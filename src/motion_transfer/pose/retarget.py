@@ -43,6 +43,7 @@ from .facemesh import bridged, facing
 from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
 from .skeleton import NUM_BODY, J
 from .smoothing import runs
+from .torso_turn import outline_gain
 from .track import PoseTrack
 
 # Two virtual joints appended to MediaPipe's 33: the shoulders' and the hips' midpoints.
@@ -517,6 +518,11 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         out[:, MS] = root_img + (actor_root - drift) * S[:, None]
     for b, (par, chi, group) in enumerate(BONES):
         vec = (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
+        if group in WIDTH_GROUPS:
+            # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`)
+            full = sigma * ref[b]
+            drawn_at = lengths[match, b] / full[match] if match is not None else 1.0
+            vec *= outline_gain(lengths[:, b], full, drawn_at)[:, None]
         if group in WIDTH_GROUPS and char_bvis[b] > VIS_MIN:
             # the image shows this width foreshortened (the character turned): its texture cannot show the body
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
