@@ -135,7 +135,8 @@ class Motion:
     pinned (left, right); ``held`` [T] frames where the actor was not seen and the last pose is held;
     ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body);
     ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
-    (:mod:`.offframe`; None: not measured).
+    (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
+    drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span).
     """
 
     joints: np.ndarray
@@ -154,6 +155,7 @@ class Motion:
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
     off_frame: np.ndarray | None = None
+    torso_width: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -518,11 +520,6 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         out[:, MS] = root_img + (actor_root - drift) * S[:, None]
     for b, (par, chi, group) in enumerate(BONES):
         vec = (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
-        if group in WIDTH_GROUPS:
-            # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`)
-            full = sigma * ref[b]
-            drawn_at = lengths[match, b] / full[match] if match is not None else 1.0
-            vec *= outline_gain(lengths[:, b], full, drawn_at)[:, None]
         if group in WIDTH_GROUPS and char_bvis[b] > VIS_MIN:
             # the image shows this width foreshortened (the character turned): its texture cannot show the body
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
@@ -530,7 +527,15 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
         out[:, chi] = out[:, par] + vec
 
-    # feet: plants, ground line, no sliding
+    # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
+    # joints, and the arms and legs hanging from them, stay the actor's
+    torso_width = np.ones((T, 2))
+    for k_w, group in enumerate(WIDTH_GROUPS):
+        b = gi[group][0]
+        full = sigma * ref[b]
+        drawn_at = lengths[match, b] / full[match] if match is not None else 1.0
+        torso_width[:, k_w] = outline_gain(lengths[:, b], full, drawn_at)
+
     planted = np.zeros((T, 2), bool)
     if plant_feet:
         out, planted = _feet(out, ext, vis, sigma * ref[spine_i], fps, orientation, vid, img, rest_ext,
@@ -596,7 +601,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
                   head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
                   planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props,
-                  off_frame=off_frame.astype(np.float32))
+                  off_frame=off_frame.astype(np.float32), torso_width=torso_width.astype(np.float32))
 
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,
