@@ -20,7 +20,8 @@ Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder poi
 
 One exception: the torso's widths (shoulder and hip lines) grow to at most ``WIDEN_MAX`` times what the image
 shows. A character turned sideways in its image has only that narrow view of its torso; when the actor turns to
-face the camera, the full width would stretch that texture across it (the torso swells).
+face the camera, the full width would stretch that texture across it (the torso swells). And as the actor turns
+away, the torso's texture is drawn as wide as a turned body's outline, wider than its joints (:mod:`.torso_turn`).
 
 The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
 has it (``image``; only the actor's bounce and sway transfer: its root motion minus a 2 s moving average, so camera

@@ -2,18 +2,20 @@
 
 A torso turned by an angle brings its shoulder (and hip) joints together by the angle's cosine, but its outline
 narrows far less: the body has depth, which turns into view as the front turns away. The puppet's torso is a flat
-front view, spanned between the joints, so a character whose shoulders simply follow the actor's joints turns into
-a paper cut-out squeezed by the cosine (TikTok clip 5's close-up: the pose model's shoulders at 0.70 of their width
-for half a second as she turns a little, the character's body, sleeves and all, drawn a third narrower than hers,
-whose outline narrows by an eighth). Drawn as wide as the outline of a body of ``DEPTH`` (an ellipse in cross
-section), the character narrows as the actor's silhouette does; the joints' directions stay the actor's.
+front view spanned between the joints, so a character whose torso simply follows the actor's joints turns into a
+paper cut-out squeezed by the cosine (TikTok clip 5's close-up, frame 115: the pose model's shoulders at 0.65 of
+their frontal span as she turns a little, her silhouette (MediaPipe's person mask) at 0.77, the character's body,
+sleeves and all, drawn at the 0.65). Drawn as wide as the outline of a body ``DEPTH`` deep (an ellipse in cross
+section), the character narrows as the actor's silhouette does; its joints, and the limbs hanging from them, stay
+the actor's (a turned body's arms hang at its joints while its outline reaches past them).
 """
 from __future__ import annotations
 
 import numpy as np
 
-# a torso's depth, front to back, in its widths at the shoulders (with the arms beside it) and at the hips: a
-# chest about 0.6 of the shoulders' span deep, the arms adding width but not depth
+# a torso's depth, front to back, in its frontal outline's widths (the silhouettes of TikTok clips 1 and 5 against
+# their joints' spans: joints at 0.41-0.53 of their frontal span, silhouette 0.68-0.72 (0.61-0.68 with this
+# depth); joints at 0.65-0.85, silhouette 0.77-0.89 (0.75-0.89))
 DEPTH = 0.5
 
 
