@@ -475,3 +475,45 @@ def test_a_still_images_unseen_forearm_folded_short_is_put_out_at_its_full_lengt
     assert np.allclose(np.delete(out, [J[f"left_{k}"] for k in ("wrist", "index", "pinky", "thumb")], axis=0),
                        np.delete(joints, [J[f"left_{k}"] for k in ("wrist", "index", "pinky", "thumb")], axis=0))
     assert np.allclose(unfold_cut_forearms(joints, 400, 400), joints)  # the image shows that wrist
+
+
+def test_a_turning_actors_torso_is_drawn_as_wide_as_its_outline():
+    """The actor turns on the spot; the character is the actor facing the camera. Its shoulder and hip joints
+    come together by the turn's cosine, but a body with depth narrows far less (its side turns into view): the
+    character's flat torso is drawn as wide as that outline, not squeezed to the joints' span, while the joints
+    (and the limbs hanging from them) stay the actor's. Facing the camera, it is the actor's width."""
+    from motion_transfer.engines.puppet.render import bone_transforms
+    from motion_transfer.pose.torso_turn import DEPTH
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.radians(np.abs(turn.events["yaw_deg"]))
+    t0 = int(np.argmin(yaw))
+    rest = rest_from(turn.joints[t0], 640, 480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    side = (yaw > np.radians(40)) & (yaw < np.radians(80))
+    front = yaw < np.radians(10)
+    assert side.any() and front.any()
+    outline = np.sqrt(np.cos(yaw) ** 2 + DEPTH ** 2 * np.sin(yaw) ** 2)
+    rest_ext = extend(rest.joints.astype(np.float64))
+    maps = bone_transforms(rest_ext, motion.joints.astype(np.float64), motion.width_scale,
+                           np.zeros(len(motion)), torso_width=motion.torso_width)
+    for (a, b), frame, mid in ((("left_shoulder", "right_shoulder"), "chest", MS),
+                               (("left_hip", "right_hip"), "pelvis", MH)):
+        actor = bone_len(turn.joints, J[a], J[b])
+        assert np.allclose(bone_len(motion.joints, J[a], J[b]), actor, rtol=0.03)  # the joints are the actor's
+        # where the torso's texture at the rest joints lands: as far apart as the outline is wide
+        M = maps[frame]
+        ends = [M[:, :, :2] @ rest_ext[J[j]] + M[:, :, 2] for j in (a, b)]
+        drawn = np.linalg.norm(ends[0] - ends[1], axis=1)
+        frontal = np.median(actor[front])
+        assert np.allclose(drawn[front], actor[front], rtol=0.03)
+        share = drawn[side] / frontal
+        assert (share > 0.9 * outline[side]).all() and (share < 1.1 * outline[side]).all()
+        assert (share > 1.2 * actor[side] / frontal).any()  # wider than the joints: their span is the cosine
+        # the texture's line keeps the actor's direction, about the joints' midpoint
+        shown = side | front
+        centre = (ends[0] + ends[1]) / 2
+        assert np.allclose(centre[shown], motion.joints[shown, mid], atol=0.5)
+        d_out, d_act = ends[0] - ends[1], turn.joints[:, J[a], :2] - turn.joints[:, J[b], :2]
+        ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
+        assert np.minimum(ang, 360 - ang)[shown].max() < 0.5

@@ -20,7 +20,8 @@ Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder poi
 
 One exception: the torso's widths (shoulder and hip lines) grow to at most ``WIDEN_MAX`` times what the image
 shows. A character turned sideways in its image has only that narrow view of its torso; when the actor turns to
-face the camera, the full width would stretch that texture across it (the torso swells).
+face the camera, the full width would stretch that texture across it (the torso swells). And as the actor turns
+away, the torso's texture is drawn as wide as a turned body's outline, wider than its joints (:mod:`.torso_turn`).
 
 The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
 has it (``image``; only the actor's bounce and sway transfer: its root motion minus a 2 s moving average, so camera
@@ -43,6 +44,7 @@ from .facemesh import bridged, facing
 from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
 from .skeleton import NUM_BODY, J
 from .smoothing import runs
+from .torso_turn import outline_gain
 from .track import PoseTrack
 
 # Two virtual joints appended to MediaPipe's 33: the shoulders' and the hips' midpoints.
@@ -134,7 +136,8 @@ class Motion:
     pinned (left, right); ``held`` [T] frames where the actor was not seen and the last pose is held;
     ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body);
     ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
-    (:mod:`.offframe`; None: not measured).
+    (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
+    drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span).
     """
 
     joints: np.ndarray
@@ -153,6 +156,7 @@ class Motion:
     camera: np.ndarray | None = None  # [T, 2, 3] the reference's camera motion in output pixels, if measured
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
     off_frame: np.ndarray | None = None
+    torso_width: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -524,7 +528,15 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
         out[:, chi] = out[:, par] + vec
 
-    # feet: plants, ground line, no sliding
+    # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
+    # joints, and the arms and legs hanging from them, stay the actor's
+    torso_width = np.ones((T, 2))
+    for k_w, group in enumerate(WIDTH_GROUPS):
+        b = gi[group][0]
+        full = sigma * ref[b]
+        drawn_at = lengths[match, b] / full[match] if match is not None else 1.0
+        torso_width[:, k_w] = outline_gain(lengths[:, b], full, drawn_at)
+
     planted = np.zeros((T, 2), bool)
     if plant_feet:
         out, planted = _feet(out, ext, vis, sigma * ref[spine_i], fps, orientation, vid, img, rest_ext,
@@ -590,7 +602,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
                   head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
                   planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props,
-                  off_frame=off_frame.astype(np.float32))
+                  off_frame=off_frame.astype(np.float32), torso_width=torso_width.astype(np.float32))
 
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,

@@ -290,7 +290,8 @@ class _Painter:
         self.renderer.render(canvas, motion.joints[i], motion.depth[i], motion.width_scale[i],
                              motion.head_angle[i], motion.visibility[i],
                              None if motion.head_scale is None else motion.head_scale[i], order=order,
-                             posed_layers=posed)
+                             posed_layers=posed,
+                             torso_width=None if motion.torso_width is None else motion.torso_width[i])
         return canvas, animate
 
 
@@ -405,7 +406,8 @@ def _render_frames(request: Request, rig: Rig, motion: Motion, track: PoseTrack,
                 if i % POSE_BLOCK == 0:  # the next frames' skinning and layer orders in one pass (a few MB at most)
                     block = slice(i, min(n, i + POSE_BLOCK))
                     posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
-                                         None if motion.head_scale is None else motion.head_scale[block])
+                                         None if motion.head_scale is None else motion.head_scale[block],
+                                         None if motion.torso_width is None else motion.torso_width[block])
                     orders = planner.layer_orders(motion.joints[block], motion.depth[block], motion.visibility[block])
                 job = (draw_with_a_free_painter, ring[i % len(ring)], next(bgs), motion, i, orders[i % POSE_BLOCK],
                        posed[i % POSE_BLOCK])

@@ -137,7 +137,8 @@ class Reframe:
 def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
     """[T] output row of the highest point of the image's cut through the body (it moves with the pelvis)."""
     rest = extend(rig.joints.astype(np.float64))
-    M = bone_transforms(rest, motion.joints.astype(np.float64), motion.width_scale, np.zeros(len(motion)))["pelvis"]
+    M = bone_transforms(rest, motion.joints.astype(np.float64), motion.width_scale, np.zeros(len(motion)),
+                        torso_width=motion.torso_width)["pelvis"]
     return (M[:, None, 1, :2] @ cut.T[None]).squeeze(1).min(axis=1) + M[:, 1, 2]
 
 

@@ -125,12 +125,15 @@ def _capped_end(a, b, a2, b2, W: np.ndarray, most: float = STRETCH_MAX) -> np.nd
     return np.where(keep[:, None], b2, a2 + d1 * (cap / np.where(keep, 1.0, L1))[:, None])
 
 
-def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_scale=None) -> dict[str, np.ndarray]:
+def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_scale=None,
+                    torso_width=None) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
 
     ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] a frame's, ``W`` the width scale,
-    ``head_scale`` the head's (default ``W``). Or many frames at once: ``posed`` [T, 36, 2], ``W``,
-    ``head_angle`` and ``head_scale`` [T], and each map [T, 2, 3] (the frames' maps in one pass cost about
+    ``head_scale`` the head's (default ``W``), ``torso_width`` [2] how many times its joints' span the torso is
+    drawn wide at the shoulders and the hips (default 1: a turned body's outline, ``pose.torso_turn``). Or many
+    frames at once: ``posed`` [T, 36, 2], ``W``, ``head_angle`` and ``head_scale`` [T], ``torso_width`` [T, 2],
+    and each map [T, 2, 3] (the frames' maps in one pass cost about
     what one frame's did: per bone and frame, numpy's call overhead was all the cost).
     """
     many = np.ndim(posed) == 3
@@ -139,12 +142,13 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
     W = np.broadcast_to(np.asarray(W, np.float64), (T,))
     angle = np.broadcast_to(np.asarray(head_angle, np.float64), (T,))
     hs = W if head_scale is None else np.broadcast_to(np.asarray(head_scale, np.float64), (T,))
+    tw = np.ones((T, 2)) if torso_width is None else np.asarray(torso_width, np.float64).reshape(T, 2)
     out = {}
     ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
     out["chest"] = _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS],
-                          P[MS], P[ls] - P[rs], P[MH] - P[MS], W)
+                          P[MS], (P[ls] - P[rs]) * tw[:, :1], P[MH] - P[MS], W)
     out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
-                           P[MH], P[lh] - P[rh], P[MS] - P[MH], W)
+                           P[MH], (P[lh] - P[rh]) * tw[:, 1:], P[MS] - P[MH], W)
     c, s = np.cos(angle), np.sin(angle)
     M = hs[:, None, None] * np.stack([np.stack([c, -s], axis=1), np.stack([s, c], axis=1)], axis=1)
     out["head"] = _affine(M, P[HC] - M @ rest[HC])
@@ -359,18 +363,20 @@ class Renderer:
         return out if many else out[0]
 
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
-             head_scale: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
+             head_scale: np.ndarray | None = None,
+             torso_width: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
         """Per frame, each layer's vertices in output pixels ([N, 2]), for T frames at once (``joints`` [T, 33
         or 36, 2], the rest [T]; see :meth:`render`): numpy's per-call overhead was most of the cost of skinning
         one frame, and a drawing thread holds the GIL while it runs."""
-        T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale)
+        T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale, torso_width)
         posed = {name: self.posed_vertices(layer, T) for name, layer in self.layers.items()}
         return [{name: v[t] for name, v in posed.items()} for t in range(len(joints))]
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
                head_angle: float, visibility: np.ndarray | None = None,
                head_scale: float | None = None, order: list[str] | None = None,
-               posed_layers: dict[str, np.ndarray] | None = None) -> np.ndarray:
+               posed_layers: dict[str, np.ndarray] | None = None,
+               torso_width: np.ndarray | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
         ``joints`` [36, 2] output pixels, ``depth`` [36] and ``visibility`` [36] the actor's (for the drawing
@@ -378,13 +384,14 @@ class Renderer:
         head's output pixels per image pixel (default ``width_scale``). Without ``order``, call once per frame,
         in order: the drawing order keeps a little state so it does not flicker; with ``order`` (from
         :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread.
-        ``posed_layers``: this frame's layer vertices from :meth:`pose` (skinned here when not given)."""
+        ``posed_layers``: this frame's layer vertices from :meth:`pose` (skinned here when not given, with
+        ``torso_width`` [2], see :func:`bone_transforms`)."""
         posed = _extended(joints)
         if order is None:
             order = self.order(depth, posed, visibility)
         if posed_layers is None:
             T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
-                                None if head_scale is None else float(head_scale))
+                                None if head_scale is None else float(head_scale), torso_width)
             posed_layers = {name: self.posed_vertices(self.layers[name], T) for name in order}
         plans = [plan for plan in (self._plan(canvas, self.layers[name], posed_layers[name], depth) for name in order)
                  if plan]
