@@ -15,6 +15,16 @@ ARM_ROWS = (236, 265)  # the forearm lying straight across the belly
 ELBOW, WRIST = (215, 250), (85, 250)
 
 
+def _with_arm(image: np.ndarray, body: np.ndarray, arm: np.ndarray, colour: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(the scene photographed, its labels): ``image`` with the forearm ``arm`` in ``colour`` lying over the
+    torso ``body``."""
+    image[arm] = colour
+    labels = np.full((H, W), -1, np.int16)
+    labels[body] = PARTS.index("torso")
+    labels[arm] = PARTS.index("r_lower_arm")
+    return photographed(image, 2.0), labels
+
+
 def _jacket_with_a_tag() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints, letters, outline): a dark jacket, its sleeve lying across it with a drawn dark
     outline along its lower edge, and just above the forearm a light name tag with dark letters (``letters``,
@@ -32,11 +42,7 @@ def _jacket_with_a_tag() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray
     image[outline] = INK
     arm = np.zeros((H, W), bool)
     arm[ARM_ROWS[0]:ARM_ROWS[1], x0 - 10:x1 + 10] = True
-    image[arm] = JACKET
-    labels = np.full((H, W), -1, np.int16)
-    labels[body] = PARTS.index("torso")
-    labels[arm] = PARTS.index("r_lower_arm")
-    return photographed(image, 2.0), labels, joints, letters, outline
+    return (*_with_arm(image, body, arm, JACKET), joints, letters, outline)
 
 
 def test_a_name_tags_letters_beside_the_arm_are_kept_its_outline_painted():
@@ -69,11 +75,7 @@ def _lock_beside_a_sleeve() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     image[hair] = HAIR
     arm = np.zeros((H, W), bool)
     arm[150:330, SLEEVE_COLS[0]:SLEEVE_COLS[1]] = True
-    image[arm] = SLEEVE
-    labels = np.full((H, W), -1, np.int16)
-    labels[body] = PARTS.index("torso")
-    labels[arm] = PARTS.index("r_lower_arm")
-    return photographed(image, 2.0), labels, joints, hair, tips
+    return (*_with_arm(image, body, arm, SLEEVE), joints, hair, tips)
 
 
 def test_the_tips_of_a_lock_on_the_top_beside_a_sleeve_are_kept():
