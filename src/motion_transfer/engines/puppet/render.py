@@ -30,9 +30,10 @@ OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
 # a layer's box is sampled and blended in this many bands of rows, each only as wide as the mesh reaches there (more
 # bands fit a slanted limb closer, but each costs six more calls)
 BANDS = 4
-# two neighbouring cells of a layer whose maps, each carried on to the other's centre, land this far apart in its
-# texture (pixels) belong to different pieces of its mesh: their maps are not enlarged into each other
-TEAR_TEXELS = 4.0
+# three cells in a row of a layer's grid whose map's second difference is this long in its texture (pixels) hold
+# different pieces of its mesh: their maps are not enlarged into each other (at 4 the frames' tears cost twice as
+# much to map exactly, for the same look)
+TEAR_TEXELS = 8.0
 
 
 def _length(v: np.ndarray) -> float:
@@ -299,6 +300,19 @@ class _Plan:
     texture: np.ndarray
 
 
+@dataclass
+class _Maps:
+    """One layer's source maps this frame over its box (``mapx``, ``mapy``: texture pixels per output pixel),
+    its coarse cells some triangle's map reaches (``mapped``), the inverse affine maps by triangle (``rows``
+    [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``)."""
+
+    mapx: np.ndarray
+    mapy: np.ndarray
+    mapped: np.ndarray
+    rows: np.ndarray
+    torn: np.ndarray
+
+
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
     """The arm layers whose elbow and wrist the character's image does not show (``visibility`` [>=33], the rig's),
     and those drawn from their twins (``drawn_from_twin``: the image showed nothing of them; their joints are
@@ -408,21 +422,21 @@ class Renderer:
         ids = np.concatenate([plan.order for plan in plans] + [[-1]]).astype(np.float32)[ranks]
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
-        first = 0
+        ends = np.cumsum([len(plan.order) for plan in plans])
+        maps = [self._maps(plan, ids[start:start + size].reshape(plan.grid), coef[end - len(plan.order):end])
+                for plan, start, size, end in zip(plans, starts, sizes, ends)]
+        _exact_at_tears(plans, maps, self.map_step)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
-        for k, (plan, start, size) in enumerate(zip(plans, starts, sizes)):
-            drawn = len(plan.order)
+        for k, (plan, layer_maps) in enumerate(zip(plans, maps)):
             shade = None
             if body is not None and plan.layer.name.startswith("arm"):
                 side = "left" if plan.layer.name.endswith("_l") else "right"
                 shade = (spread, body, posed[J[f"{side}_shoulder"]])
             shades = plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:])
-            alpha = self._draw_layer(canvas, plan, ids[start:start + size].reshape(plan.grid),
-                                     coef[first:first + drawn], shade, keep_alpha=shades)
+            alpha = self._draw_layer(canvas, plan, layer_maps, shade, keep_alpha=shades)
             if shades:
                 body = (alpha, plan.box)
-            first += drawn
         return canvas
 
     def layer_order(self, joints: np.ndarray, depth: np.ndarray, visibility: np.ndarray | None = None) -> list[str]:
@@ -466,14 +480,12 @@ class Renderer:
                      corners=(posed - np.array([x0, y0]) - (F - 1) / 2.0) / F,
                      texture=self._tex_xy[layer.name][drawn])
 
-    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, ids: np.ndarray, coef: np.ndarray,
-                    shade: tuple | None = None, keep_alpha: bool = False) -> np.ndarray | None:
-        """Sample the layer's texture through the maps its cells' triangles give and blend it over ``canvas``;
-        ``ids`` [rows, columns] float32 the layer's grid: per cell the triangle drawn there (-1: none); ``coef``
-        [drawn, 6] the inverse affine maps of the triangles drawn, in the order of ``plan.order``; ``shade``
-        (spread in pixels, the body's alpha and box, the shoulder): the layer is an arm in front of the
-        body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
-        box with ``keep_alpha`` (else None: most layers' is not needed once drawn)."""
+    def _maps(self, plan: _Plan, ids: np.ndarray, coef: np.ndarray) -> _Maps:
+        """The layer box's source maps (texture pixels per output pixel) from its coarse grid: ``ids`` [rows,
+        columns] float32 per cell the triangle drawn there (-1: none); ``coef`` [drawn, 6] the inverse affine
+        maps of the triangles drawn, in the order of ``plan.order``. Affine inside a triangle, so enlarged
+        bilinearly from the cells' centres; the cells where the map tears (:func:`_torn_cells`) are kept to be
+        mapped exactly (:func:`_exact_at_tears`)."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -495,14 +507,23 @@ class Renderer:
         mapy = c[:, :, 3] * xs
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
-        torn = _torn_cells(mapx, mapy, idx < M)
+        torn = _torn_cells(mapx, mapy, idx < M, ids >= 0)
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-        if torn.any():
-            _exact_at_tears(mapx, mapy, torn, plan, rows, F)
+        return _Maps(mapx=mapx, mapy=mapy, mapped=idx < M, rows=rows, torn=torn)
+
+    def _draw_layer(self, canvas: np.ndarray, plan: _Plan, maps: _Maps, shade: tuple | None = None,
+                    keep_alpha: bool = False) -> np.ndarray | None:
+        """Sample the layer's texture through its ``maps`` (:meth:`_maps`) and blend it over ``canvas``; ``shade``
+        (spread in pixels, the body's alpha and box, the shoulder): the layer is an arm in front of the
+        body, which gets the arm's contact shadow (:func:`contact_shadow`). Returns the layer's alpha over its
+        box with ``keep_alpha`` (else None: most layers' is not needed once drawn)."""
+        layer, (x0, y0, x1, y1) = plan.layer, plan.box
+        bw, bh = x1 - x0, y1 - y0
+        mapx, mapy = maps.mapx, maps.mapy
         a = np.zeros((bh, bw), np.float32) if keep_alpha or shade is not None else None
         rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
-        spans = self._spans(idx < M, bw, bh)
+        spans = self._spans(maps.mapped, bw, bh)
         drawn = []
         for ys_, xs_ in spans:
             sample = cv2.remap(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], cv2.INTER_LINEAR,
@@ -565,7 +586,7 @@ CONTACT_STEP = 2.0  # the shadow's grid is this many times finer than its spread
 SHOULDER_SEAM = 8.0  # (spreads) around the shoulder, where the arm grows out of the body, the shadow fades out
 
 
-def _torn_cells(mapx: np.ndarray, mapy: np.ndarray, mapped: np.ndarray) -> np.ndarray:
+def _torn_cells(mapx: np.ndarray, mapy: np.ndarray, mapped: np.ndarray, covered: np.ndarray) -> np.ndarray:
     """[rows, columns] the coarse cells (``mapped``: some triangle's map drawn there) where the map does not go on
     from one neighbour to the next: the cells either side hold triangles of different pieces of the mesh (a hand
     over its own sleeve, the two sides of a fold), whose texture positions lie far apart. Enlarged bilinearly
@@ -573,45 +594,65 @@ def _torn_cells(mapx: np.ndarray, mapy: np.ndarray, mapped: np.ndarray) -> np.nd
     whatever lay on that way: thin lines of a forearm's skin in steps of a cell along the hand drawn over the
     sleeve (TikTok character 4 raising a drawn hand). ``mapx``, ``mapy``: the map at the cells' centres; a
     mesh's own map is affine in each triangle, so its second difference along a row or a column is about nothing
-    but at such a tear."""
+    but at such a tear. Only where a triangle is drawn in one of the three cells (``covered``): the band the
+    border triangles' maps are carried out over is transparent, and their tears there are no one's to see."""
     torn = np.zeros(mapped.shape, bool)
     h, w = mapped.shape
     for cut in (lambda k: np.s_[:, k:w - 2 + k], lambda k: np.s_[k:h - 2 + k, :]):
         gx = mapx[cut(2)] - 2 * mapx[cut(1)] + mapx[cut(0)]
         gy = mapy[cut(2)] - 2 * mapy[cut(1)] + mapy[cut(0)]
-        torn[cut(1)] |= mapped[cut(0)] & mapped[cut(1)] & mapped[cut(2)] & (gx * gx + gy * gy > TEAR_TEXELS ** 2)
+        torn[cut(1)] |= (mapped[cut(0)] & mapped[cut(1)] & mapped[cut(2)]
+                         & (covered[cut(0)] | covered[cut(1)] | covered[cut(2)])
+                         & (gx * gx + gy * gy > TEAR_TEXELS ** 2))
     return torn
 
 
-def _exact_at_tears(mapx: np.ndarray, mapy: np.ndarray, torn: np.ndarray, plan: _Plan, rows: np.ndarray,
-                    F: int) -> None:
-    """Map the pixels whose bilinear enlargement reads a ``torn`` cell (:func:`_torn_cells`) exactly, through the
-    nearest of ``plan``'s triangles drawn at each pixel itself (``rows`` [triangles + 1, 6] their inverse affine
-    maps by triangle, the last one off the texture; ``mapx``, ``mapy`` the layer box's enlarged maps, changed in
-    place; ``F`` pixels per cell): each piece samples its own part of the texture, up to the other's outline
-    at the pixel, as a layer drawn without the coarse grid would (by cells, a hand's transparent margin cut
-    its sleeve in steps)."""
-    bh, bw = mapx.shape
-    ty, tx = np.nonzero(torn)
-    r0, c0 = max(0, int(ty.min()) - 1), max(0, int(tx.min()) - 1)
-    near = cv2.dilate(torn[r0:int(ty.max()) + 2, c0:int(tx.max()) + 2].astype(np.uint8), None)
-    ya, xa = F * r0, F * c0
-    h, w = min(bh - ya, F * near.shape[0]), min(bw - xa, F * near.shape[1])
-    ys, xs = np.nonzero(np.repeat(np.repeat(near, F, axis=0), F, axis=1)[:h, :w])
-    ys, xs = ys + ya, xs + xa
-    x0, y0 = plan.box[:2]
-    # (only the triangles reaching into those pixels' box, in their drawing order)
-    local = plan.posed - np.array([x0 + xa, y0 + ya])
-    lo, hi = local.min(axis=1), local.max(axis=1)
-    some = np.flatnonzero((hi[:, 0] >= -1) & (lo[:, 0] <= w) & (hi[:, 1] >= -1) & (lo[:, 1] <= h))
-    K = len(some)
-    ranks = paint_ranks(local[some], np.full(K, w), np.full(K, h), np.zeros(K, np.int64),
-                        w * h).reshape(h, w)[ys - ya, xs - xa]
-    drawn = np.append(plan.order[some], len(rows) - 1)  # (rank -1, no triangle: the last, off the texture)
-    k = rows[drawn[ranks]]
-    X, Y = (xs + x0).astype(np.float32), (ys + y0).astype(np.float32)
-    mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
-    mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
+def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
+    """Map the pixels whose bilinear enlargement reads a torn cell (:func:`_torn_cells`) exactly, through the
+    nearest of the layer's triangles drawn at each pixel itself (``maps`` changed in place; ``F`` pixels per
+    cell): each piece samples its own part of the texture, up to the other's outline at the pixel, as a layer
+    drawn without the coarse grid would (by cells, a hand's transparent margin cut its sleeve in steps). All the
+    frame's layers' tears are painted in one pass (a pass per layer cost what the tears' detection saved)."""
+    boxes, corners = [], []
+    for plan, m in zip(plans, maps):
+        if not m.torn.any():
+            continue
+        bh, bw = m.mapx.shape
+        ty, tx = np.nonzero(m.torn)
+        r0, c0 = max(0, int(ty.min()) - 1), max(0, int(tx.min()) - 1)
+        near = cv2.dilate(m.torn[r0:int(ty.max()) + 2, c0:int(tx.max()) + 2].astype(np.uint8), None)
+        ya, xa = F * r0, F * c0
+        h, w = min(bh - ya, F * near.shape[0]), min(bw - xa, F * near.shape[1])
+        ys, xs = np.nonzero(np.repeat(np.repeat(near, F, axis=0), F, axis=1)[:h, :w])
+        # (only the triangles whose box reaches a cell around a tear, in their drawing order: the cells' summed
+        # table counts those inside each triangle's box)
+        local = plan.posed - np.array([plan.box[0] + xa, plan.box[1] + ya])
+        cx, cy = local[:, :, 0], local[:, :, 1]  # (numpy reduces an axis of three slowly: corner by corner)
+        table = np.pad(near.astype(np.int32).cumsum(axis=0).cumsum(axis=1), ((1, 0), (1, 0)))
+        nh, nw = near.shape
+        j0 = np.clip(np.floor((np.minimum(np.minimum(cx[:, 0], cx[:, 1]), cx[:, 2]) - 1) / F), 0, nw).astype(int)
+        j1 = np.clip(np.floor((np.maximum(np.maximum(cx[:, 0], cx[:, 1]), cx[:, 2]) + 1) / F) + 1, 0, nw).astype(int)
+        i0 = np.clip(np.floor((np.minimum(np.minimum(cy[:, 0], cy[:, 1]), cy[:, 2]) - 1) / F), 0, nh).astype(int)
+        i1 = np.clip(np.floor((np.maximum(np.maximum(cy[:, 0], cy[:, 1]), cy[:, 2]) + 1) / F) + 1, 0, nh).astype(int)
+        some = np.flatnonzero(table[i1, j1] - table[i0, j1] - table[i1, j0] + table[i0, j0] > 0)
+        boxes.append((plan, m, ys, xs, ya, xa, h, w, some))
+        corners.append(local[some])
+    if not boxes:
+        return
+    counts = [len(b[-1]) for b in boxes]
+    sizes = np.array([b[6] * b[7] for b in boxes])
+    starts = np.cumsum(sizes) - sizes
+    ranks = paint_ranks(np.concatenate(corners), np.repeat([b[7] for b in boxes], counts),
+                        np.repeat([b[6] for b in boxes], counts), np.repeat(starts, counts), int(sizes.sum()))
+    # each layer's triangles' ranks run on from the previous layers' (rank -1: none, the last row, off the texture)
+    offsets = np.cumsum(counts) - counts
+    for (plan, m, ys, xs, ya, xa, h, w, some), start, offset in zip(boxes, starts, offsets):
+        rank = ranks[start:start + h * w].reshape(h, w)[ys, xs]
+        drawn = np.append(plan.order[some], len(m.rows) - 1)
+        k = m.rows[drawn[np.where(rank >= 0, rank - offset, -1)]]
+        X, Y = (xs + xa + plan.box[0]).astype(np.float32), (ys + ya + plan.box[1]).astype(np.float32)
+        m.mapx[ys + ya, xs + xa] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
+        m.mapy[ys + ya, xs + xa] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
