@@ -704,7 +704,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
              & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool))
     hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)
-    if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
+    if hem is not None:  # the hem continued across the band the arm hid, each side in its own colour
         zone, painted = hem
         # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
         # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
@@ -1258,7 +1258,7 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
                   hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray, sw: float,
                   loose: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels at the waist near a hem on either
-    side of the straight line the hem runs along, each side in its own colour; None where the torso around
+    side of the line the hem runs along, each side in its own colour; None where the torso around
     shows no such hem.
 
     The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
