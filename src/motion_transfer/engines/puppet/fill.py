@@ -699,8 +699,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
                                   hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band)
-    hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw)
-    if hem is not None:  # the hem continued straight across the band the arm hid, each side in its own colour
+    # the torso's pixels beside the arm the fill does not trust (its blurred or lit edge), not those along the
+    # body's outline (the backdrop's blend): they follow the hem too
+    loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
+             & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool))
+    hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)
+    if hem is not None:  # the hem continued across the band the arm hid, each side in its own colour
         zone, painted = hem
         # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
         # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
@@ -1251,10 +1255,10 @@ BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which
 
 
 def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
-                  hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray,
-                  sw: float) -> tuple[np.ndarray, np.ndarray] | None:
+                  hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray, sw: float,
+                  loose: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels at the waist near a hem on either
-    side of the straight line the hem runs along, each side in its own colour; None where the torso around
+    side of the line the hem runs along, each side in its own colour; None where the torso around
     shows no such hem.
 
     The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
@@ -1263,8 +1267,12 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     its own side, on both sides of the hidden band along the line, and where the hem itself is seen on one side
     at least (a forearm lying along the hem hides it up to its end on the other): spread by nearness alone, the
     top's black closed round under the forearm and ended in a ragged edge across the belly (TikTok clip 0).
-    Only pixels the fill gave those colours (``share``) are repainted, within HEM_REACH of the line, fading into
-    the fill already made (``base``) towards its edge.
+    Where the hem is seen beside the band it is bent off that line to run through it (:func:`_hem_bend`): straight
+    across, it met the seen hem a few pixels off in a step. Only pixels the fill gave those colours (``share``) are
+    repainted, within HEM_REACH of the line, fading into the fill already made (``base``) towards its edge: the
+    hidden ones and those of the ``loose`` ones (the torso's beside the arm that are not ``known``) on the wrong
+    side of the hem (left as they were, the arm's lit edge stood below the hem as a notch of the top's colour, and
+    the skin's pale rim at the hem's end above it as a step).
     """
     reach = max(4, round(HEM_REACH * sw))
     ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & at_waist & ~hidden)
@@ -1321,6 +1329,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
                 for half in halves]
         if sum(seen) < need:
             return None
+    signed = signed - _hem_bend(signed, along, ring & in_a, ring & in_b, reach, max(2.0, HEM_GAP * sw))
+    wrong = loose & at_waist & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
+    band |= loose & cv2.dilate(wrong.astype(np.uint8), None).astype(bool)
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
     col_a = smooth_fill(crop, known & in_a)
     col_b = smooth_fill(crop, known & in_b)
@@ -1330,6 +1341,31 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     return zone, fade * (t * col_b + (1 - t) * col_a) + (1 - fade) * base
 
 
+def _hem_bend(signed: np.ndarray, along: np.ndarray, side_a: np.ndarray, side_b: np.ndarray, reach: int,
+              gap: float) -> np.ndarray:
+    """HxW: how far (pixels, across the line) the hem lies off its fitted line (``signed``: the distance from it,
+    colour b's side positive; ``along``: the position along it) where it is seen, spread along the line.
+
+    Seen, per pixel along the line, between the farthest pixel of colour a (``side_a``) and the nearest of colour
+    b (``side_b``) within ``reach`` of the line, less than ``gap`` apart (farther apart, an arm lies between
+    them, not a hem). Across the hidden band the offsets of the seen hem on either side are joined by a straight
+    line, and carried on level past the last one seen (a line through one end of a curved hem missed the other).
+    """
+    lo = int(np.floor(along.min()))
+    pos = np.floor(along).astype(np.int64) - lo
+    n = int(pos.max()) + 1
+    near = np.abs(signed) < reach
+    far_a = np.full(n, -np.inf)
+    np.maximum.at(far_a, pos[side_a & near], signed[side_a & near])
+    near_b = np.full(n, np.inf)
+    np.minimum.at(near_b, pos[side_b & near], signed[side_b & near])
+    seen = np.flatnonzero((near_b > far_a) & (near_b - far_a < gap))
+    if not len(seen):
+        return np.zeros(signed.shape)
+    bend = np.interp(np.arange(n), seen, (far_a[seen] + near_b[seen]) / 2)
+    return cv2.GaussianBlur(bend[None], (0, 0), HEM_SMOOTH)[0][pos]
+
+
 HEM_REACH = 0.15  # how far (shoulder widths) from the hidden pixels a hem is looked for, and repainted from its line
 HEM_PIXELS = 30  # the least known pixels of each of the hem's two colours around the hidden ones
 HEM_FIT = 0.97  # the least share of those pixels the hem's line puts on their own side
@@ -1337,6 +1373,8 @@ HEM_SAMPLE = 4000  # the most of those pixels the line is fitted to
 HEM_SEEN = 8  # the least pixels of each colour within twice HEM_REACH of the line on each side of the band ...
 HEM_NEAR = 0.05  # ... and that close (shoulder widths) to the line on one side at least: the hem seen
 HEM_SOFT = 1.0  # the hem's blur across its line (pixels)
+HEM_GAP = 0.06  # the most (shoulder widths) between the two colours' known pixels across a hem seen
+HEM_SMOOTH = 3.0  # how far (pixels along the hem) its bend is smoothed: no kink where the seen hem ends
 
 
 def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
