@@ -44,10 +44,11 @@ FOLD_START, FOLD_FULL = 0.4, 0.8
 MILD, MILD_FULL = np.radians(40.0), np.radians(70.0)
 # the weights by angle reach this many times the limb's half-width at its joint, fading out over the outer part
 REACH = 1.6
-# the band across the inside of a fold where the weights by angle fall: the share of the side that the bend closes,
-# plus what it leaves open to this power (the whole side unbent, the plain linear fall while the bend is mild), plus
-# a sliver left open (closed wholly, the large triangles at the joint that the band crosses turned over)
-HINGE, LEFT_OPEN = 4.0, 0.02
+# the band across the inside of a fold where the weights by angle fall: the whole side while the bend closes up to
+# the first share of it (a linear fall: a bent elbow's inside stays rounded), narrowing to the share it closes by the
+# second (a crease), plus a sliver left open (closed wholly, the large triangles at the joint that the band crosses
+# turned over)
+HINGE, HINGE_FULL, LEFT_OPEN = 0.5, 0.65, 0.02
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
 # layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
@@ -132,7 +133,7 @@ def _by_angle(f: Fold, d: np.ndarray) -> np.ndarray:
     closing = f.inner[None] == (d > 0)[:, None]
     side = np.where(f.inner, f.sides[0], f.sides[1])  # [Z]
     x = np.clip(np.abs(d)[:, None] / side, 0.0, 1.0)  # [T, Z] the share of the side the bend closes
-    band = np.minimum(x + (1.0 - x) ** HINGE + LEFT_OPEN, 1.0)
+    band = np.minimum(x + (1.0 - x) * (1.0 - smoothstep(HINGE, HINGE_FULL, x)) + LEFT_OPEN, 1.0)
     return np.where(closing, np.clip(0.5 + (0.5 - f.along) / band, 0.0, 1.0), 1.0 - f.along)
 
 
