@@ -450,7 +450,7 @@ def test_a_limb_folded_far_leaves_no_hole_inside_its_crease(person, degrees):
     """Each forearm and shin folded far either way: the inside of the fold closes along a crease, as the limb's
     straight ends meet further out. A weight falling linearly round the whole inside squeezed its outline into a
     notch towards the joint: a hole of background inside the crease of up to 0.49, 0.90, 0.37 of the limb's
-    half-width squared (120, 140, 160 degrees); now at most 0.04, 0.10, 0.02."""
+    half-width squared (120, 140, 160 degrees); now at most 0.03."""
     from motion_transfer.engines.puppet import Renderer
 
     image, rig, _ = person

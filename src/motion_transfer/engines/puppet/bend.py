@@ -12,11 +12,11 @@ So near a limb's middle joint (the elbow, the knee: the one that folds far), onc
 weights to come close to turning over, the weights pass to ones set by the direction from the joint alone: a
 vertex's weight falls with its polar angle from the child bone's direction to the parent's, on either side. The bend
 then spreads over the whole turn about the joint: the outside of the bend fans round (falling linearly: a rounded
-elbow, the outline unbroken), the inside closes like a hinge (falling across a band in its middle that the bend
-closes almost wholly, so the two ends of the inside meet along a crease as the limb's straight ends do further out;
-falling linearly, the inside's outline was squeezed into a notch towards the joint, and a folded elbow showed a hole
-of background inside its crease), and nothing turns over until the inside has closed (the bend is taken the way
-round that never turns the child bone through the parent).
+elbow, the outline unbroken), the inside closes like a hinge (once it bends far, falling across a band in its
+middle that the bend closes, so the two ends of the inside meet along a crease as the limb's straight ends do
+further out; falling linearly, the inside's outline was squeezed into a notch towards the joint, and a folded elbow
+showed a hole of background inside its crease), and nothing turns over until the inside has closed (the bend is
+taken the way round that never turns the child bone through the parent).
 
 At the joint to the trunk (the shoulder, the hip) the parent is the trunk, drawn by another layer, and the limb
 turns any way (an arm swung over the head, across the chest): there, under the same condition, the limb's end
@@ -46,9 +46,8 @@ MILD, MILD_FULL = np.radians(40.0), np.radians(70.0)
 REACH = 1.6
 # the band across the inside of a fold where the weights by angle fall: the whole side while the bend closes up to
 # the first share of it (a linear fall: a bent elbow's inside stays rounded), narrowing to the share it closes by the
-# second (a crease), plus a sliver left open (closed wholly, the large triangles at the joint that the band crosses
-# turned over)
-HINGE, HINGE_FULL, LEFT_OPEN = 0.5, 0.65, 0.02
+# second (the band closes wholly: a crease)
+HINGE, HINGE_FULL = 0.5, 0.65
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
 # layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
@@ -126,14 +125,14 @@ def _directions(offset: np.ndarray, to_child: np.ndarray, to_parent: np.ndarray)
 def _by_angle(f: Fold, d: np.ndarray) -> np.ndarray:
     """[T, Z] the child bone's weight by angle at the vertices of ``f`` for the bend ``d`` [T]: 1 along the child
     bone, 0 along the parent, falling linearly round the side that opens; round the side that closes (the inside
-    of the fold) it falls across a band in the side's middle that the bend closes almost wholly, and each bone's
-    end of that side turns whole with its bone. Falling linearly round the whole closing side squeezed its
+    of the fold, once it closes far) it falls across a band in the side's middle that the bend closes, and each
+    bone's end of that side turns whole with its bone. Falling linearly round the whole closing side squeezed its
     straight outline into a notch towards the joint, while the limb's ends away from the joint kept theirs: a
     folded elbow or knee showed a hole of background inside its crease; now the two ends meet along the crease."""
     closing = f.inner[None] == (d > 0)[:, None]
     side = np.where(f.inner, f.sides[0], f.sides[1])  # [Z]
     x = np.clip(np.abs(d)[:, None] / side, 0.0, 1.0)  # [T, Z] the share of the side the bend closes
-    band = np.minimum(x + (1.0 - x) * (1.0 - smoothstep(HINGE, HINGE_FULL, x)) + LEFT_OPEN, 1.0)
+    band = np.maximum(x + (1.0 - x) * (1.0 - smoothstep(HINGE, HINGE_FULL, x)), 1e-3)
     return np.where(closing, np.clip(0.5 + (0.5 - f.along) / band, 0.0, 1.0), 1.0 - f.along)
 
 
