@@ -10,10 +10,13 @@ drawn as a spiral of fragments (TikTok clip 5, a forearm folded 150 degrees), a 
 
 So near a limb's middle joint (the elbow, the knee: the one that folds far), once it bends far enough for the rig's
 weights to come close to turning over, the weights pass to ones set by the direction from the joint alone: a
-vertex's weight falls linearly with its polar angle from the child bone's direction to the parent's, on either side.
-The bend then spreads over the whole turn about the joint: the outside of the bend fans round (a rounded elbow, the
-outline unbroken), the inside closes like a hinge, and nothing turns over until the inside has closed completely
-(the bend is taken the way round that never turns the child bone through the parent).
+vertex's weight falls with its polar angle from the child bone's direction to the parent's, on either side. The bend
+then spreads over the whole turn about the joint: the outside of the bend fans round (falling linearly: a rounded
+elbow, the outline unbroken), the inside closes like a hinge (once it bends far, falling across a band in its
+middle that the bend closes, so the two ends of the inside meet along a crease as the limb's straight ends do
+further out; falling linearly, the inside's outline was squeezed into a notch towards the joint, and a folded elbow
+showed a hole of background inside its crease), and nothing turns over until the inside has closed (the bend is
+taken the way round that never turns the child bone through the parent).
 
 At the joint to the trunk (the shoulder, the hip) the parent is the trunk, drawn by another layer, and the limb
 turns any way (an arm swung over the head, across the chest): there, under the same condition, the limb's end
@@ -41,6 +44,10 @@ FOLD_START, FOLD_FULL = 0.4, 0.8
 MILD, MILD_FULL = np.radians(40.0), np.radians(70.0)
 # the weights by angle reach this many times the limb's half-width at its joint, fading out over the outer part
 REACH = 1.6
+# the band across the inside of a fold where the weights by angle fall: the whole side while the bend closes up to
+# the first share of it (a linear fall: a bent elbow's inside stays rounded), narrowing to the share it closes by the
+# second (the band closes wholly: a crease)
+HINGE, HINGE_FULL = 0.5, 0.65
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
 # layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
@@ -49,16 +56,21 @@ MIDDLE = 1
 class Fold(NamedTuple):
     """The weights by angle about a limb's joint ``at`` (between bones ``at`` and ``at + 1``; ``joint`` [2] at rest):
     the vertices they reach (``index`` [Z], of the parent or the child bone), the rig's weight of the child bone
-    there (over the two, ``weight`` [Z]), the weight set by the direction from the joint (``by_angle`` [Z]), how much of it applies at the vertex's
-    distance (``near`` [Z]) and whether the rig blends the vertex about another joint (``held`` [Z]: it moves from
-    there towards its place turned about this joint). ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the
-    rig's weights (a bend ``d`` turns the mesh over at ``d * risk = 1``)."""
+    there (over the two, ``weight`` [Z]), the direction from the joint: the side it lies on (``inner`` [Z]: turning
+    positively from the child bone to the parent, ``sides`` [2] the angles of the inner side and the other) and how
+    far round that side from the child bone to the parent (``along`` [Z], 0 to 1; all 0 at the joint to the trunk),
+    how much of the weights by angle applies at the vertex's distance (``near`` [Z]) and whether the rig blends the
+    vertex about another joint (``held`` [Z]: it moves from there towards its place turned about this joint).
+    ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the rig's weights (a bend ``d`` turns the mesh over at
+    ``d * risk = 1``)."""
 
     at: int
     joint: np.ndarray
     index: np.ndarray
     weight: np.ndarray
-    by_angle: np.ndarray
+    inner: np.ndarray
+    along: np.ndarray
+    sides: np.ndarray
     near: np.ndarray
     held: np.ndarray
     risk: np.ndarray
@@ -98,12 +110,30 @@ def _span(to_child: np.ndarray, to_parent: np.ndarray) -> float:
     return min(max(float(_angle(to_child, to_parent)) % (2 * np.pi), 1e-3), 2 * np.pi - 1e-3)
 
 
-def _by_angle(offset: np.ndarray, to_child: np.ndarray, to_parent: np.ndarray) -> np.ndarray:
-    """[K] the child bone's weight at ``offset`` [K, 2] from the joint: 1 along ``to_child``, 0 along
-    ``to_parent``, linear in the polar angle on either side between them."""
+def _directions(offset: np.ndarray, to_child: np.ndarray, to_parent: np.ndarray) -> tuple[np.ndarray, np.ndarray,
+                                                                                           np.ndarray]:
+    """Where ``offset`` [K, 2] from the joint lies round it: on the side turning positively from ``to_child`` to
+    ``to_parent`` or not (``inner`` [K]), how far round its side from the child bone's direction to the parent's
+    (``along`` [K], 0 to 1, linear in the polar angle), and the two sides' angles (``sides`` [2])."""
     span = _span(to_child, to_parent)
     psi = _angle(to_child, offset) % (2 * np.pi)
-    return np.where(psi <= span, 1.0 - psi / span, 1.0 - (2 * np.pi - psi) / (2 * np.pi - span))
+    inner = psi <= span
+    sides = np.array([span, 2 * np.pi - span])
+    return inner, np.where(inner, psi / sides[0], (2 * np.pi - psi) / sides[1]), sides
+
+
+def _by_angle(f: Fold, d: np.ndarray) -> np.ndarray:
+    """[T, Z] the child bone's weight by angle at the vertices of ``f`` for the bend ``d`` [T]: 1 along the child
+    bone, 0 along the parent, falling linearly round the side that opens; round the side that closes (the inside
+    of the fold, once it closes far) it falls across a band in the side's middle that the bend closes, and each
+    bone's end of that side turns whole with its bone. Falling linearly round the whole closing side squeezed its
+    straight outline into a notch towards the joint, while the limb's ends away from the joint kept theirs: a
+    folded elbow or knee showed a hole of background inside its crease; now the two ends meet along the crease."""
+    closing = f.inner[None] == (d > 0)[:, None]
+    side = np.where(f.inner, f.sides[0], f.sides[1])  # [Z]
+    x = np.clip(np.abs(d)[:, None] / side, 0.0, 1.0)  # [T, Z] the share of the side the bend closes
+    band = np.maximum(x + (1.0 - x) * (1.0 - smoothstep(HINGE, HINGE_FULL, x)), 1e-3)
+    return np.where(closing, np.clip(0.5 + (0.5 - f.along) / band, 0.0, 1.0), 1.0 - f.along)
 
 
 def _turn_rates(vertices: np.ndarray, triangles: np.ndarray, weight: np.ndarray, joint: np.ndarray) -> np.ndarray:
@@ -176,8 +206,12 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
     # held: blended by the rig between two bones that are not this joint's
     top2 = np.sort(np.argsort(-W[index], axis=1, kind="stable")[:, :2], axis=1)
     held = (W[index, top2[:, 1]] >= 1e-4) & ~((top2[:, 0] == parent) & (top2[:, 1] == child))
-    by_angle = np.ones(len(index)) if directions is None else _by_angle(verts[index] - joint, *directions)
-    return Fold(at=at, joint=joint, index=index, weight=weight[index], by_angle=by_angle, near=near[index], held=held,
+    if directions is None:
+        inner, along, sides = np.ones(len(index), bool), np.zeros(len(index)), np.array([np.pi, np.pi])
+    else:
+        inner, along, sides = _directions(verts[index] - joint, *directions)
+    return Fold(at=at, joint=joint, index=index, weight=weight[index], inner=inner, along=along, sides=sides,
+                near=near[index], held=held,
                 risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]))
 
 
@@ -229,7 +263,7 @@ def _fold_in(out: np.ndarray, f: Fold, A: np.ndarray, theta: np.ndarray, S: np.n
     if not share.any():
         return
     m = share[:, None] * f.near  # [T, Z]
-    w = f.weight + m * (f.by_angle - f.weight)
+    w = f.weight + m * (_by_angle(f, d) - f.weight)
     K = len(f.index)
     at = np.full(K, f.at)
     turned = _turned(A, theta, S, first[f.index], at, at + 1, np.broadcast_to(f.joint, (K, 2)),
