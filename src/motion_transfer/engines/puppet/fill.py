@@ -1938,7 +1938,6 @@ def _crossing(pixels: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[n
     """The piece of ``pixels`` (an arm's own along the image's border, HxW) that the bone ``start`` -> ``end``
     leaves the image through (the piece nearest it), the shift across the bone that puts the bone through that
     piece's middle, and the piece's half-width across the bone: what the arm is where the border cuts it."""
-    H, W = pixels.shape
     pieces, _ = ndimage.label(pixels, structure=np.ones((3, 3)))
     ys, xs = np.nonzero(pixels)
     py, px = ys.astype(np.float32), xs.astype(np.float32)
