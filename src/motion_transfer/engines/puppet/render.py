@@ -612,7 +612,7 @@ def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
     nearest of the layer's triangles drawn at each pixel itself (``maps`` changed in place; ``F`` pixels per
     cell): each piece samples its own part of the texture, up to the other's outline at the pixel, as a layer
     drawn without the coarse grid would (by cells, a hand's transparent margin cut its sleeve in steps). All the
-    frame's layers' tears are painted in one pass (a pass per layer cost what the tears' detection saved)."""
+    frame's layers' tears are painted in one pass (a pass per layer cost several times as much)."""
     boxes, corners = [], []
     for plan, m in zip(plans, maps):
         if not m.torn.any():
