@@ -624,17 +624,13 @@ def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
         ya, xa = F * r0, F * c0
         h, w = min(bh - ya, F * near.shape[0]), min(bw - xa, F * near.shape[1])
         ys, xs = np.nonzero(np.repeat(np.repeat(near, F, axis=0), F, axis=1)[:h, :w])
-        # (only the triangles whose box reaches a cell around a tear, in their drawing order: the cells' summed
-        # table counts those inside each triangle's box)
+        # (only the triangles reaching into those pixels' box, in their drawing order)
         local = plan.posed - np.array([plan.box[0] + xa, plan.box[1] + ya])
         cx, cy = local[:, :, 0], local[:, :, 1]  # (numpy reduces an axis of three slowly: corner by corner)
-        table = np.pad(near.astype(np.int32).cumsum(axis=0).cumsum(axis=1), ((1, 0), (1, 0)))
-        nh, nw = near.shape
-        j0 = np.clip(np.floor((np.minimum(np.minimum(cx[:, 0], cx[:, 1]), cx[:, 2]) - 1) / F), 0, nw).astype(int)
-        j1 = np.clip(np.floor((np.maximum(np.maximum(cx[:, 0], cx[:, 1]), cx[:, 2]) + 1) / F) + 1, 0, nw).astype(int)
-        i0 = np.clip(np.floor((np.minimum(np.minimum(cy[:, 0], cy[:, 1]), cy[:, 2]) - 1) / F), 0, nh).astype(int)
-        i1 = np.clip(np.floor((np.maximum(np.maximum(cy[:, 0], cy[:, 1]), cy[:, 2]) + 1) / F) + 1, 0, nh).astype(int)
-        some = np.flatnonzero(table[i1, j1] - table[i0, j1] - table[i1, j0] + table[i0, j0] > 0)
+        some = np.flatnonzero((np.maximum(np.maximum(cx[:, 0], cx[:, 1]), cx[:, 2]) >= -1)
+                              & (np.minimum(np.minimum(cx[:, 0], cx[:, 1]), cx[:, 2]) <= w)
+                              & (np.maximum(np.maximum(cy[:, 0], cy[:, 1]), cy[:, 2]) >= -1)
+                              & (np.minimum(np.minimum(cy[:, 0], cy[:, 1]), cy[:, 2]) <= h))
         boxes.append((plan, m, ys, xs, ya, xa, h, w, some))
         corners.append(local[some])
     if not boxes:
