@@ -63,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         for start in range(0, n, engine.POSE_BLOCK):
             block = slice(start, min(n, start + engine.POSE_BLOCK))
             head_scale = None if motion.head_scale is None else motion.head_scale[block]
-            posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block], head_scale)
+            posed = (planner.pose_motion(motion, block) if hasattr(planner, "pose_motion")  # (older trees: --src)
+                     else planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
+                                       head_scale))
             orders = planner.layer_orders(motion.joints[block], motion.depth[block], motion.visibility[block])
             for i in range(block.start, block.stop):
                 bg = next(bgs)

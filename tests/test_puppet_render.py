@@ -238,7 +238,7 @@ def test_layers_skinned_for_many_frames_at_once_are_skinned_as_one_frame_at_a_ti
     are those of skinning that frame alone, also for a frame whose arm points at the camera, a torso seen from
     behind (its shoulders swapped), a scaled and turned head."""
     from motion_transfer.engines.puppet import Renderer
-    from motion_transfer.engines.puppet.render import bone_transforms
+    from motion_transfer.engines.puppet.render import Posed, bone_transforms
 
     image, rig, _ = person
     rest = extend(rig.joints.astype(np.float64))
@@ -253,12 +253,12 @@ def test_layers_skinned_for_many_frames_at_once_are_skinned_as_one_frame_at_a_ti
     for t in range(len(joints)):
         one = bone_transforms(rest, joints[t], float(scale[t]), float(angle[t]), float(head[t]))
         for layer in rig.layers:
-            np.testing.assert_allclose(many[t][layer.name], r.posed_vertices(layer, one), atol=1e-9)
+            np.testing.assert_allclose(many[t].vertices[layer.name], r.posed_vertices(layer, one), atol=1e-9)
         order = r.layer_order(joints[t], np.zeros(36), np.ones(36))
         a = r.render(np.zeros((500, 400, 3), np.uint8), joints[t], np.zeros(36), scale[t], angle[t],
                      head_scale=head[t], order=order)
         b = r.render(np.zeros((500, 400, 3), np.uint8), joints[t], np.zeros(36), scale[t], angle[t],
-                     head_scale=head[t], order=order, posed_layers=many[t])
+                     head_scale=head[t], order=order, posed_layers=Posed(many[t].vertices))  # (sharp, as ``a``)
         assert np.array_equal(a, b)
 
 

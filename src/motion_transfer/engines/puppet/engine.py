@@ -36,7 +36,7 @@ from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
 from .framing import reframe
 from .model import Rig
-from .render import Renderer
+from .render import Posed, Renderer
 from .settings import Settings
 from .twin import limb_findings, twin_joints
 from .worker import DrawProcess, alone, can_fork, shared_canvases
@@ -148,7 +148,8 @@ class PuppetEngine:
         timings["retarget"] = retargeted + time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands)
+        stats = render_video(request, rig, motion, track, out_w, out_h, progress, face=face, hands=hands,
+                             motion_blur=settings.motion_blur)
         timings["render"] = time.perf_counter() - t0 - stats["encode"]
         timings["encode"] = stats["encode"]
         timings["animate"] = stats["animate"]  # of render: CPU seconds of the face's and fingers' warps
@@ -268,15 +269,15 @@ class _Painter:
     each animator pointing at its own copy's texture); the rig's big read-only arrays are shared."""
 
     def __init__(self, rig: Rig, face: FaceAnimator | None, hands: HandAnimator | None, out_w: int, out_h: int,
-                 copy_textures: bool) -> None:
+                 copy_textures: bool, exposure: float = 0.0) -> None:
         if copy_textures:
             layers, face, hands = copy.deepcopy((rig.layers, face, hands))
             rig = dataclasses.replace(rig, layers=layers)
-        self.renderer = Renderer(rig, out_w, out_h)
+        self.renderer = Renderer(rig, out_w, out_h, exposure=exposure)
         self.animators = [a for a in (face, hands) if a is not None]
 
     def draw(self, canvas: np.ndarray, background: np.ndarray | None, motion: Motion, i: int, order: list[str],
-             posed: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, float]:
+             posed: Posed | None = None) -> tuple[np.ndarray, float]:
         """Frame ``i`` drawn into ``canvas`` over ``background`` (None: the canvas holds it already; ``posed``: its
         layers' vertices, from :meth:`Renderer.pose`); and the CPU seconds this thread spent animating the face
         and fingers (CPU, not wall: with several drawing threads, wall time would count their waits for each
@@ -298,7 +299,7 @@ class _Painter:
 def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, out_w: int, out_h: int,
                  progress: Progress | None = None, *, face: FaceAnimator | None = None,
                  hands: HandAnimator | None = None, threads: int | None = None,
-                 process: bool | None = None) -> dict:
+                 process: bool | None = None, motion_blur: float = 0.0) -> dict:
     """Draw every frame and encode it (and the side-by-side comparison when asked), as concurrent stages:
     background frames and the reference's frames are produced on their own threads, frames are drawn by
     ``threads`` drawing threads (default :data:`DRAW_THREADS`; each frame by whichever thread is free, with a
@@ -315,14 +316,16 @@ def render_video(request: Request, rig: Rig, motion: Motion, track: PoseTrack, o
     left half-written. Returns timing facts: ``encode`` is the
     encoder's time not hidden behind drawing; ``animate`` the drawing threads' CPU seconds spent warping the face
     (``face`` changes the head layer's face before each frame is drawn) and the fingers (``hands`` bends the
-    arm layers' fingers)."""
+    arm layers' fingers). ``motion_blur``: the share of a frame's time the layers' motion is blurred over
+    (:data:`.render.EXPOSURE` is a camera's; 0, the default: sharp)."""
     n = len(motion)
     if n == 0:
         raise EngineError("the motion track has no frames.")
     k = max(1, DRAW_THREADS if threads is None else int(threads))
     forked = k > 1 and can_fork() and (DRAW_PROCESS and alone() if process is None else process)
     local = k - 1 if forked else k
-    painters: list = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0) for j in range(local)]
+    painters: list = [_Painter(rig, face, hands, out_w, out_h, copy_textures=j > 0, exposure=motion_blur)
+                       for j in range(local)]
     ahead = k * DRAW_AHEAD if k > 1 else 1
     # a canvas is reused once the encoder cannot hold it any more: queued, being written, waiting to be queued,
     # or being drawn (frame i is handed out only after frame i - ahead came back, see below)
@@ -400,14 +403,12 @@ def _render_frames(request: Request, rig: Rig, motion: Motion, track: PoseTrack,
                 if progress:
                     progress("render", done, n)
 
-            posed: list[dict[str, np.ndarray]] = []
+            posed: list[Posed] = []
             orders: list[list[str]] = []
             for i in range(n):
                 if i % POSE_BLOCK == 0:  # the next frames' skinning and layer orders in one pass (a few MB at most)
                     block = slice(i, min(n, i + POSE_BLOCK))
-                    posed = planner.pose(motion.joints[block], motion.width_scale[block], motion.head_angle[block],
-                                         None if motion.head_scale is None else motion.head_scale[block],
-                                         None if motion.torso_width is None else motion.torso_width[block])
+                    posed = planner.pose_motion(motion, block)
                     orders = planner.layer_orders(motion.joints[block], motion.depth[block], motion.visibility[block])
                 job = (draw_with_a_free_painter, ring[i % len(ring)], next(bgs), motion, i, orders[i % POSE_BLOCK],
                        posed[i % POSE_BLOCK])

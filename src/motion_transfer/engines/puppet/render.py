@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ...pose.retarget import HC, MH, MS, VIS_MIN, extend
+from ...pose.retarget import HC, MH, MS, VIS_MIN, Motion, extend
 from ...pose.skeleton import J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
@@ -34,6 +34,14 @@ BANDS = 4
 # different pieces of its mesh: their maps are not enlarged into each other (an elbow's own seam, shorter, samples
 # alike texels between its sides; at 8 the demo's elbows were mapped exactly in most frames, +18% to drawing them)
 TEAR_TEXELS = 32.0
+# motion blur: a moving layer is drawn as the mean of its looks while a camera's shutter would be open, this share
+# of the time between two frames, centred on the frame (film's 180-degree shutter); a photographed actor moving fast
+# is blurred along the move, and a puppet drawn sharp at every frame flickered and stepped where the video smeared
+EXPOSURE = 0.5
+BLUR_MIN = 2.0  # (output pixels) a layer whose fastest point moves less than this while the shutter is open is sharp
+TAP_PIXELS = 2.0  # (output pixels) the blur's samples lie at most this far apart along the fastest point's path
+MAX_TAPS = 6
+BLUR_MAX = 0.05  # (output widths) the longest blur (a jump in the motion is not smeared over the frame)
 
 
 def _length(v: np.ndarray) -> float:
@@ -286,10 +294,20 @@ class LayerOrder:
 
 
 @dataclass
+class Posed:
+    """One frame's layers, posed: each layer's vertices (output pixels, [N, 2]) and how fast they move about this
+    frame (``velocity``: output pixels per frame, [N, 2]; None: not known, the layers are drawn sharp)."""
+
+    vertices: dict[str, np.ndarray]
+    velocity: dict[str, np.ndarray] | None = None
+
+
+@dataclass
 class _Plan:
     """One layer's drawing this frame: its box in the canvas (x0, y0, x1, y1), its coarse grid (rows, columns),
     and the triangles drawn, far to near (``order``, indices into the layer's triangles), with their posed
-    corners (output pixels), their corners in grid cells and their texture corners."""
+    corners (output pixels), their corners in grid cells and their texture corners; a layer blurred by its motion
+    has its corners' velocities (``velocity``, output pixels per frame) and the samples its blur takes (``taps``)."""
 
     layer: Layer
     box: tuple[int, int, int, int]
@@ -298,19 +316,24 @@ class _Plan:
     posed: np.ndarray
     corners: np.ndarray
     texture: np.ndarray
+    velocity: np.ndarray | None = None
+    taps: int = 1
 
 
 @dataclass
 class _Maps:
     """One layer's source maps this frame over its box (``mapx``, ``mapy``: texture pixels per output pixel),
     its coarse cells some triangle's map reaches (``mapped``), the inverse affine maps by triangle (``rows``
-    [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``)."""
+    [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``); for a layer blurred
+    by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels)."""
 
     mapx: np.ndarray
     mapy: np.ndarray
     mapped: np.ndarray
     rows: np.ndarray
     torn: np.ndarray
+    movex: np.ndarray | None = None
+    movey: np.ndarray | None = None
 
 
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -333,8 +356,9 @@ def _extended(joints: np.ndarray) -> np.ndarray:
 class Renderer:
     """Draws a rig posed by retargeted joints into output frames."""
 
-    def __init__(self, rig: Rig, out_w: int, out_h: int, map_step: int = 3) -> None:
+    def __init__(self, rig: Rig, out_w: int, out_h: int, map_step: int = 3, exposure: float = 0.0) -> None:
         self.rig = rig
+        self.exposure = float(exposure)  # the shutter (:data:`EXPOSURE` is a camera's); 0: every frame drawn sharp
         self.map_step = int(map_step)  # the source maps are computed every map_step pixels (affine in between)
         self.out_w, self.out_h = out_w, out_h
         self.rest = extend(rig.joints.astype(np.float64))
@@ -378,18 +402,34 @@ class Renderer:
 
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
              head_scale: np.ndarray | None = None,
-             torso_width: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
-        """Per frame, each layer's vertices in output pixels ([N, 2]), for T frames at once (``joints`` [T, 33
-        or 36, 2], the rest [T]; see :meth:`render`): numpy's per-call overhead was most of the cost of skinning
-        one frame, and a drawing thread holds the GIL while it runs."""
+             torso_width: np.ndarray | None = None) -> list[Posed]:
+        """Per frame, each layer's vertices in output pixels and their velocities, for T consecutive frames at
+        once (``joints`` [T, 33 or 36, 2], the rest [T]; see :meth:`render`): numpy's per-call overhead was most of
+        the cost of skinning one frame, and a drawing thread holds the GIL while it runs. The velocities are
+        central differences (one-sided at the first and last frame): pass a frame more on either side of the frames
+        to be drawn."""
         T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale, torso_width)
         posed = {name: self.posed_vertices(layer, T) for name, layer in self.layers.items()}
-        return [{name: v[t] for name, v in posed.items()} for t in range(len(joints))]
+        moving = {name: np.gradient(v, axis=0) if len(v) > 1 else np.zeros_like(v) for name, v in posed.items()}
+        return [Posed({name: v[t] for name, v in posed.items()}, {name: v[t] for name, v in moving.items()})
+                for t in range(len(joints))]
+
+    def pose_motion(self, motion: Motion, block: slice) -> list[Posed]:
+        """:meth:`pose` for the frames of ``block`` of ``motion`` (a slice with a start and a stop), skinned with a
+        frame more on either side for their velocities."""
+        wide = slice(max(0, block.start - 1), min(len(motion), block.stop + 1))
+
+        def part(x: np.ndarray | None) -> np.ndarray | None:
+            return None if x is None else x[wide]
+
+        posed = self.pose(motion.joints[wide], motion.width_scale[wide], motion.head_angle[wide],
+                          part(motion.head_scale), part(motion.torso_width))
+        return posed[block.start - wide.start:block.stop - wide.start]
 
     def render(self, canvas: np.ndarray, joints: np.ndarray, depth: np.ndarray, width_scale: float,
                head_angle: float, visibility: np.ndarray | None = None,
                head_scale: float | None = None, order: list[str] | None = None,
-               posed_layers: dict[str, np.ndarray] | None = None,
+               posed_layers: Posed | None = None,
                torso_width: np.ndarray | None = None) -> np.ndarray:
         """Draw the posed character onto ``canvas`` (HxWx3 uint8, modified in place and returned).
 
@@ -398,16 +438,18 @@ class Renderer:
         head's output pixels per image pixel (default ``width_scale``). Without ``order``, call once per frame,
         in order: the drawing order keeps a little state so it does not flicker; with ``order`` (from
         :meth:`layer_order`, called in frame order elsewhere) frames may be drawn in any order, on any thread.
-        ``posed_layers``: this frame's layer vertices from :meth:`pose` (skinned here when not given, with
-        ``torso_width`` [2], see :func:`bone_transforms`)."""
+        ``posed_layers``: this frame's layers from :meth:`pose` (skinned here when not given, with ``torso_width``
+        [2], see :func:`bone_transforms`, and drawn sharp: their velocities are not known)."""
         posed = _extended(joints)
         if order is None:
             order = self.order(depth, posed, visibility)
         if posed_layers is None:
             T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
                                 None if head_scale is None else float(head_scale), torso_width)
-            posed_layers = {name: self.posed_vertices(self.layers[name], T) for name in order}
-        plans = [plan for plan in (self._plan(canvas, self.layers[name], posed_layers[name], depth) for name in order)
+            posed_layers = Posed({name: self.posed_vertices(self.layers[name], T) for name in order})
+        velocity = posed_layers.velocity or {}
+        plans = [plan for plan in (self._plan(canvas, self.layers[name], posed_layers.vertices[name], depth,
+                                              velocity.get(name)) for name in order)
                  if plan]
         if not plans:
             return canvas
@@ -422,8 +464,14 @@ class Renderer:
         ids = np.concatenate([plan.order for plan in plans] + [[-1]]).astype(np.float32)[ranks]
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
+        blurred = [plan for plan in plans if plan.velocity is not None]
+        # (the same solve with the corners' velocities for texture corners: each pixel's velocity, by triangle)
+        vcoef = (inverse_affines(np.concatenate([plan.posed for plan in blurred]),
+                                 np.concatenate([plan.velocity for plan in blurred])) if blurred else None)
         ends = np.cumsum([len(plan.order) for plan in plans])
-        maps = [self._maps(plan, ids[start:start + size].reshape(plan.grid), coef[end - len(plan.order):end])
+        vends = iter(np.cumsum([len(plan.order) for plan in blurred]))
+        maps = [self._maps(plan, ids[start:start + size].reshape(plan.grid), coef[end - len(plan.order):end],
+                           None if plan.velocity is None else vcoef[(v := next(vends)) - len(plan.order):v])
                 for plan, start, size, end in zip(plans, starts, sizes, ends)]
         _exact_at_tears(plans, maps, self.map_step)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
@@ -448,9 +496,11 @@ class Renderer:
         ``visibility`` [T, 36]); call for consecutive blocks, in frame order."""
         return self.order.many(depth, _extended(joints), visibility)
 
-    def _plan(self, canvas: np.ndarray, layer, pv: np.ndarray, depth: np.ndarray) -> _Plan | None:
-        """Where ``layer`` (its vertices posed at ``pv`` [N, 2]) lands in ``canvas`` this frame and which of its
-        triangles are drawn, far to near."""
+    def _plan(self, canvas: np.ndarray, layer, pv: np.ndarray, depth: np.ndarray,
+              velocity: np.ndarray | None = None) -> _Plan | None:
+        """Where ``layer`` (its vertices posed at ``pv`` [N, 2], moving at ``velocity`` [N, 2] output pixels per
+        frame, None: unknown) lands in ``canvas`` this frame, which of its triangles are drawn, far to near, and
+        whether it is blurred by its motion."""
         H, W = canvas.shape[:2]
         lo, hi = np.floor(pv.min(axis=0)), np.ceil(pv.max(axis=0))
         x0, y0 = int(max(0, lo[0])), int(max(0, lo[1]))
@@ -476,16 +526,25 @@ class Renderer:
         hw, hh = (x1 - x0 + F - 1) // F + 1, (y1 - y0 + F - 1) // F + 1
         drawn = tris[order]
         posed = pv[drawn]  # (the grid's corners from these: gathering them again cost more than the arithmetic)
+        moving, taps = None, 1
+        if velocity is not None and self.exposure > 0:
+            fastest = float(np.sqrt((velocity ** 2).sum(axis=1).max(initial=0.0)))
+            path = self.exposure * fastest
+            if path >= BLUR_MIN:
+                longest = BLUR_MAX * W
+                moving = velocity[drawn] * (min(1.0, longest / path))
+                taps = int(min(MAX_TAPS, math.ceil(min(path, longest) / TAP_PIXELS) + 1))
         return _Plan(layer=layer, box=(x0, y0, x1, y1), grid=(hh, hw), order=order, posed=posed,
                      corners=(posed - np.array([x0, y0]) - (F - 1) / 2.0) / F,
-                     texture=self._tex_xy[layer.name][drawn])
+                     texture=self._tex_xy[layer.name][drawn], velocity=moving, taps=taps)
 
-    def _maps(self, plan: _Plan, ids: np.ndarray, coef: np.ndarray) -> _Maps:
+    def _maps(self, plan: _Plan, ids: np.ndarray, coef: np.ndarray, vcoef: np.ndarray | None = None) -> _Maps:
         """The layer box's source maps (texture pixels per output pixel) from its coarse grid: ``ids`` [rows,
         columns] float32 per cell the triangle drawn there (-1: none); ``coef`` [drawn, 6] the inverse affine
-        maps of the triangles drawn, in the order of ``plan.order``. Affine inside a triangle, so enlarged
-        bilinearly from the cells' centres; the cells where the map tears (:func:`_torn_cells`) are kept to be
-        mapped exactly (:func:`_exact_at_tears`)."""
+        maps of the triangles drawn, in the order of ``plan.order``, and ``vcoef`` the same rows for their output
+        velocity (a layer blurred by its motion; else None). Affine inside a triangle, so enlarged bilinearly from
+        the cells' centres; the cells where the map tears (:func:`_torn_cells`) are kept to be mapped exactly
+        (:func:`_exact_at_tears`)."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -508,9 +567,22 @@ class Renderer:
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
         torn = _torn_cells(mapx, mapy, idx < M, ids >= 0)
+        movex = movey = None
+        if vcoef is not None:
+            # a pixel moving at v sees, a moment dt later, the texture that was at p - v dt: the map moves by -J v dt
+            # (J: the map's own derivative, the first two coefficients of each row)
+            vrows = np.zeros((M + 1, 6), np.float32)
+            vrows[plan.order] = vcoef
+            cv = np.take(vrows, idx, axis=0)
+            vx = cv[:, :, 0] * xs + cv[:, :, 1] * ys + cv[:, :, 2]
+            vy = cv[:, :, 3] * xs + cv[:, :, 4] * ys + cv[:, :, 5]
+            movex = cv2.resize(-(c[:, :, 0] * vx + c[:, :, 1] * vy), (F * hw, F * hh),
+                               interpolation=cv2.INTER_LINEAR)[:bh, :bw]
+            movey = cv2.resize(-(c[:, :, 3] * vx + c[:, :, 4] * vy), (F * hw, F * hh),
+                               interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-        return _Maps(mapx=mapx, mapy=mapy, mapped=idx < M, rows=rows, torn=torn)
+        return _Maps(mapx=mapx, mapy=mapy, mapped=idx < M, rows=rows, torn=torn, movex=movex, movey=movey)
 
     def _draw_layer(self, canvas: np.ndarray, plan: _Plan, maps: _Maps, shade: tuple | None = None,
                     keep_alpha: bool = False) -> np.ndarray | None:
@@ -526,8 +598,17 @@ class Renderer:
         spans = self._spans(maps.mapped, bw, bh)
         drawn = []
         for ys_, xs_ in spans:
-            sample = cv2.remap(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+            taps = 1
+            if maps.movex is not None:
+                mx, my = maps.movex[ys_, xs_], maps.movey[ys_, xs_]
+                path = self.exposure * math.hypot(float(np.abs(mx).max(initial=0.0)),
+                                                  float(np.abs(my).max(initial=0.0)))
+                taps = int(min(plan.taps, math.ceil(path / TAP_PIXELS) + 1)) if path >= BLUR_MIN else 1
+            if taps == 1:
+                sample = cv2.remap(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], cv2.INTER_LINEAR,
+                                   borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0))
+            else:
+                sample = self._blurred(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], mx, my, taps)
             part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
             if a is not None:
                 a[ys_, xs_] = part_a
@@ -543,6 +624,20 @@ class Renderer:
             if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
                 region[...] = out
         return a
+
+    def _blurred(self, texture: np.ndarray, mapx: np.ndarray, mapy: np.ndarray, movex: np.ndarray,
+                 movey: np.ndarray, taps: int) -> np.ndarray:
+        """The texture (RGBA uint8) sampled through the maps at ``taps`` moments spread over the exposure (the maps
+        moving by ``movex``, ``movey`` texture pixels a frame) and averaged: RGBA uint8. Averaged as they are, not
+        weighted by their alpha: a layer's transparent texels hold its nearest own colour (``mesh``), so a sample
+        off its edge adds transparency and no other colour. OpenCV's integer arithmetic throughout (numpy's steps
+        cost more than the sampling itself)."""
+        total = None
+        for s in self.exposure * (np.arange(taps) / (taps - 1) - 0.5):
+            sample = cv2.remap(texture, cv2.scaleAdd(movex, float(s), mapx), cv2.scaleAdd(movey, float(s), mapy),
+                               cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            total = sample.astype(np.uint16) if total is None else cv2.add(total, sample, dtype=cv2.CV_16U)
+        return cv2.convertScaleAbs(total, alpha=1.0 / taps)
 
     def _spans(self, mapped: np.ndarray, bw: int, bh: int) -> list[tuple[slice, slice]]:
         """The parts of a layer's box (``bw`` x ``bh`` pixels, ``mapped`` [rows, columns] its coarse cells that

@@ -26,11 +26,12 @@ from typing import Any, Protocol
 import numpy as np
 
 from ...errors import EngineError
+from .render import Posed
 
 
 class Draws(Protocol):
     def draw(self, canvas: np.ndarray, background: np.ndarray | None, motion: Any, i: int, order: list[str],
-             posed: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, float]: ...
+             posed: Posed | None = None) -> tuple[np.ndarray, float]: ...
 
 
 def can_fork() -> bool:
@@ -101,7 +102,7 @@ class DrawProcess:
         child.close()
 
     def draw(self, canvas: np.ndarray, background: np.ndarray | None, motion: Any, i: int, order: list[str],
-             posed: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, float]:
+             posed: Posed | None = None) -> tuple[np.ndarray, float]:
         """Frame ``i`` drawn by the child into ``canvas`` (one of its shared canvases), as ``engine._Painter.draw``
         draws it; ``motion`` is the child's own copy, made at the fork."""
         if background is not None:
