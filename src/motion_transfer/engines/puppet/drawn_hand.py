@@ -42,7 +42,7 @@ SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
 # the skin it is drawn on, blending into it)
 SEAM = 0.4  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
-# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face);
+# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face)
 SEAM_FROM = 0.5  # ... from this far out (in the piece's radii): shaded from its middle, the whole hand came out darker
 RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over this far inside it (palm half-widths),
 # as a round limb's sides do, ...
@@ -153,7 +153,7 @@ def skin_light(points: np.ndarray, lightness: np.ndarray, shoulder_width: float)
     0..1): the plane fitted to its skin pixels' ``lightness`` at ``points`` [N, 2] (the face, the neck, the
     chest), its slope a share of their mean per ``shoulder_width`` (:data:`LIGHT_FULL`: full strength). A hand
     drawn one flat colour, or shaded alike on both sides, lay on the photograph like a sticker; lit from the
-    side the face is, it is lit as the skin next to it. None (zeros) from too few pixels."""
+    side the face is, it is lit as the skin next to it. No light (zeros) from too few pixels."""
     points = np.asarray(points, np.float64).reshape(-1, 2)
     lightness = np.asarray(lightness, np.float64).ravel()
     if len(points) < SHADE_PIXELS:
