@@ -1200,11 +1200,9 @@ def test_a_sleeve_cut_below_its_elbow_whose_twin_is_cut_above_goes_on_whole_to_a
     assert is_skin[past & (ts > 0.6)].all() and (matte[pts[ts > 0.6, 1], pts[ts > 0.6, 0]] >= 0.95).all()
 
 
-def test_a_bare_forearm_cut_by_the_image_bottom_goes_on_from_its_cut_as_wide_and_where_it_is():
-    """A bare forearm the image's bottom edge cuts, its bone read 5 px to one side of it (as a pose model reads
-    an arm it sees only in part): the forearm drawn on past the border starts where the image's own ends, as
-    wide, and takes its colours right below it. From the bone it stepped aside and narrowed (TikTok character
-    4: a straight step at the border in every frame where she raises her hands)."""
+def _bare_forearm_cut_by_the_bottom():
+    """A figure whose bare left forearm the image's bottom edge cuts (the image: its top 120 rows of 240), the
+    forearm's bone read 5 px to one side of it. (image, matte, labels, joints, the arm's pixels, W, h.)"""
     H, W, h = 240, 160, 120  # the image is the top 120 rows; below, the padding the arm goes on over
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     shoulder, elbow, wrist = np.array([120.0, 35.0]), np.array([135.0, 70.0]), np.array([150.0, 170.0])
@@ -1229,6 +1227,15 @@ def test_a_bare_forearm_cut_by_the_image_bottom_goes_on_from_its_cut_as_wide_and
                      "left_hip": (100, 150), "right_hip": (60, 150)}.items():
         joints[J[name]] = at
     joints[[J["left_elbow"], J["left_wrist"], J["left_index"], J["left_pinky"], J["left_thumb"]], 0] += 5
+    return image, matte, labels, joints, arm, W, h
+
+
+def test_a_bare_forearm_cut_by_the_image_bottom_goes_on_from_its_cut_as_wide_and_where_it_is():
+    """A bare forearm the image's bottom edge cuts, its bone read 5 px to one side of it (as a pose model reads
+    an arm it sees only in part): the forearm drawn on past the border starts where the image's own ends, as
+    wide, and takes its colours right below it. From the bone it stepped aside and narrowed (TikTok character
+    4: a straight step at the border in every frame where she raises her hands)."""
+    image, matte, labels, joints, arm, W, h = _bare_forearm_cut_by_the_bottom()
     assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
     last, first = arm[h - 1], matte[h + 1] > 0.5
     assert first.any()
@@ -1237,6 +1244,31 @@ def test_a_bare_forearm_cut_by_the_image_bottom_goes_on_from_its_cut_as_wide_and
         assert abs(int(a) - int(b)) <= 2, f"the drawn forearm's side steps {int(b) - int(a)} px at the border"
     below = np.median(image[h][matte[h] > 0.5], axis=0)  # (the drawn skin alone: 16 levels off)
     assert np.abs(below - SKIN * 0.9).max() < 8, f"right below the border {below}, the arm {SKIN * 0.9}"
+
+
+def test_a_drawn_hand_is_lit_as_the_characters_skin_and_outlined_only_in_outlined_art():
+    """The hand drawn past the border is lit from the side the character's skin is (its face and arm brighter
+    on the image's left: the light is on the left) and shaded as a photograph's (soft seams); a figure drawn
+    with dark outlines (cartoon art) gets its fingers outlined too."""
+    image, matte, labels, joints, arm, W, h = _bare_forearm_cut_by_the_bottom()
+    px = np.mgrid[0:image.shape[0], 0:image.shape[1]][1]
+    skin = (labels == PARTS.index("head")) | arm
+    image[skin] = np.clip(image[skin] * (1.25 - 0.5 * px[skin, None] / W), 0, 255).astype(np.uint8)
+    figure = (matte > 0.5).astype(np.uint8)
+    image[:h][figure[:h] == 0] = 215  # on a light page
+    photo = fill.continue_cut_arm(image.copy(), matte.copy(), labels.copy(), joints, "arm_l", (0, 0, W, h))
+    assert photo is not None and not photo.outlined
+    assert photo.light[0] < -0.5, photo.light
+    contours, _ = cv2.findContours(figure, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    inked = image.copy()
+    cv2.drawContours(inked, contours, -1, (20, 20, 24), 2)
+    for part in ("head", "torso"):  # each part outlined on its own, as cartoon art draws them
+        own = (labels == PARTS.index(part)).astype(np.uint8)
+        cs, _ = cv2.findContours(own, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+        cv2.drawContours(inked, cs, -1, (20, 20, 24), 2)
+    inked[h:] = image[h:]
+    art = fill.continue_cut_arm(inked, matte.copy(), labels.copy(), joints, "arm_l", (0, 0, W, h))
+    assert art is not None and art.outlined
 
 
 def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.drawn_hand import (SHADE_RANGE, SKIN_SHADE, draw_hand, open_hand_joints,
+from motion_transfer.engines.puppet.drawn_hand import (SHADE_RANGE, SKIN_SHADE, draw_hand, open_hand_joints, skin_light,
                                                         skin_shade)
 
 SKIN = np.array([172.0, 126.0, 100.0], np.float32)
@@ -71,3 +71,48 @@ def test_the_drawn_skins_shade_is_the_characters_own():
     assert np.isclose(skin_shade(SKIN, pixels(1.0, 0.98))[0] / SKIN[0], SHADE_RANGE[1])
     assert np.isclose(skin_shade(SKIN, pixels(1.0, 0.2))[0] / SKIN[0], SHADE_RANGE[0])
     assert np.allclose(skin_shade(SKIN, pixels(1.0, 0.8)[:3]), SKIN * (1.0 - SKIN_SHADE))
+
+
+def _inside(patch: np.ndarray, depth_px: float) -> np.ndarray:
+    """The solid pixels of a drawn hand more than ``depth_px`` inside its outline over nothing."""
+    solid = (patch[:, :, 3] >= 128).astype(np.uint8)
+    return cv2.distanceTransform(solid, cv2.DIST_L2, 3) > depth_px
+
+
+def test_a_photographed_characters_drawn_hand_has_soft_seams_and_the_skins_mean_colour():
+    """A photograph's drawn hand is the skin's colour on the whole and its fingers part by a soft shade, not
+    a dark line: shaded to the skin's shade all round, every finger was outlined in brown (TikTok clip 5: a
+    cartoon hand beside the photographed face). Inside its outline no pixel is darker than halfway from the
+    skin to its shade; drawn art (``outlined``) keeps its fingers shaded all the way round, as its limbs."""
+    shade = SKIN * 0.8
+    photo = _drawn(shade)
+    solid = photo[:, :, 3] == 255
+    assert np.linalg.norm(_lab(photo[solid][:, :3].astype(np.float32).mean(axis=0)) - _lab(SKIN)) < 6
+    inner = _inside(photo, 0.35 * HALF_WIDTH + 1)
+    assert inner.sum() > 1000
+    halfway = float(_lab(0.5 * (SKIN + shade))[0, 0])
+    assert _lab(photo[inner][:, :3].astype(np.float32))[:, 0].min() >= halfway - 1.0
+    joints = open_hand_joints(WRIST, WRIST + (0, 100), WRIST + (40, 0), 150.0, HALF_WIDTH)
+    drawn = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(drawn, joints, np.zeros(16), HALF_WIDTH, SKIN, shade, outlined=True)
+    assert _lab(drawn[inner][:, :3].astype(np.float32))[:, 0].min() < halfway - 3.0
+
+
+def test_a_drawn_hand_is_lit_from_where_the_characters_skin_is():
+    """Skin brighter towards the image's left (the light on that side) gives a light from the left, and the
+    drawn hand is brighter on its left side than on its right, by a few percent at most; unlit skin gives none."""
+    rng = np.random.default_rng(1)
+    points = rng.uniform(0, 100, (400, 2))
+    light = skin_light(points, 150.0 - 0.4 * points[:, 0], 100.0)
+    assert light[0] < -0.9 and abs(light[1]) < 0.05, light
+    assert np.allclose(skin_light(points, np.full(400, 150.0), 100.0), 0.0)
+    assert np.allclose(skin_light(points[:10], 150.0 - 0.4 * points[:10, 0], 100.0), 0.0)
+    joints = open_hand_joints(WRIST, WRIST + (0, 100), WRIST + (40, 0), 150.0, HALF_WIDTH)
+    patch = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(patch, joints, np.zeros(16), HALF_WIDTH, SKIN, SKIN * 0.8, light)
+    inner = _inside(patch, 0.35 * HALF_WIDTH + 1)
+    brightness = patch[:, :, :3].astype(np.float32).mean(axis=2)
+    mid = np.median(np.nonzero(inner)[1])
+    x = np.mgrid[0:200, 0:160][1]
+    left, right = brightness[inner & (x < mid)].mean(), brightness[inner & (x >= mid)].mean()
+    assert 1.01 < left / right < 1.1, (left, right)

@@ -7,6 +7,7 @@ the actor's fingers made a sign; this hand comes with its 21 joints laid out as 
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from ...pose.fingers import FINGERS
@@ -40,6 +41,15 @@ SHADE_PCT = (30.0, 70.0)  # the skin's shade and its lit side: these percentiles
 SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
 # the skin it is drawn on, blending into it)
+SEAM = 0.4  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
+# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face)
+SEAM_FROM = 0.5  # ... from this far out (in the piece's radii): shaded from its middle, the whole hand came out darker
+RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over this far inside it (palm half-widths),
+# as a round limb's sides do, ...
+RIM_SHADE = 0.6  # ... this share of the way (its very edge over the backdrop, mixed with it, read as a dark line);
+# drawn art (outlined) shades each finger all the way round, as its own limbs are
+LIGHT_MAX = 0.08  # a drawn hand's lit side is at most this share brighter than its middle (its shaded side darker)
+LIGHT_FULL = 0.25  # ... when the character's skin brightens by this share per shoulder width towards its light
 EDGE_PX = 1.5  # a drawn hand's edge over nothing: anti-aliased over this many pixels (its soft rim, a quarter of
 # the palm's half-width, drew a brown haze around the palm)
 _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in range(3))
@@ -138,6 +148,36 @@ def skin_shade(skin: np.ndarray, pixels: np.ndarray) -> np.ndarray:
     return np.asarray(skin, np.float32) * np.float32(np.clip(shade / max(lit, 1.0), *SHADE_RANGE))
 
 
+def skin_light(points: np.ndarray, lightness: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """[2]: where the light on the character's skin comes from (a unit vector in image x, y, times its strength,
+    0..1): the plane fitted to its skin pixels' ``lightness`` at ``points`` [N, 2] (the face, the neck, the
+    chest), its slope a share of their mean per ``shoulder_width`` (:data:`LIGHT_FULL`: full strength). A hand
+    drawn one flat colour, or shaded alike on both sides, lay on the photograph like a sticker; lit from the
+    side the face is, it is lit as the skin next to it. No light (zeros) from too few pixels."""
+    points = np.asarray(points, np.float64).reshape(-1, 2)
+    lightness = np.asarray(lightness, np.float64).ravel()
+    if len(points) < SHADE_PIXELS:
+        return np.zeros(2, np.float32)
+    centred = (points - points.mean(axis=0)) / max(shoulder_width, 1e-6)
+    fit = np.linalg.lstsq(np.column_stack([np.ones(len(points)), centred]), lightness, rcond=None)[0]
+    slope = fit[1:] / max(float(fit[0]), 1.0)
+    norm = float(np.linalg.norm(slope))
+    if norm < 1e-9:
+        return np.zeros(2, np.float32)
+    return (slope / norm * min(1.0, norm / LIGHT_FULL)).astype(np.float32)
+
+
+def lit(light: np.ndarray, px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray,
+        radius: float) -> np.ndarray:
+    """HxW: the share a drawn limb (the segment ``a``-``b``, ``radius`` thick) is brightened by ``light``
+    (:func:`skin_light`) at pixels ``px``, ``py``: by how far its surface there faces the light (the offset from
+    its axis, in its radii), at most :data:`LIGHT_MAX`."""
+    ab = np.asarray(b, np.float64) - a
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / max(float(ab @ ab), 1e-6), 0.0, 1.0)
+    facing = ((px - a[0] - t * ab[0]) * light[0] + (py - a[1] - t * ab[1]) * light[1]) / max(radius, 1e-6)
+    return (1.0 + LIGHT_MAX * np.clip(facing, -1.0, 1.0)).astype(np.float32)
+
+
 def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarray:
     """[..., 3] float: the colour of a drawn limb at normalised distance ``d`` from its middle: ``skin`` along
     it, turning to ``shade`` at its sides (and no darker past them), as a round limb lit from the front is."""
@@ -146,24 +186,35 @@ def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarra
 
 
 def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_width: float,
-              skin: np.ndarray, shade: np.ndarray) -> None:
+              skin: np.ndarray, shade: np.ndarray, light: np.ndarray | None = None, outlined: bool = False) -> None:
     """Draw the hand with ``joints`` [21, 2] (the ``patch``'s pixels; RGBA, changed in place) piece by piece,
     the palm and the five digits, the farthest first by ``depth`` [16] (the palm's, then the bones'; larger is
     farther), each over what is drawn before it with its soft rim (over nothing, a crisp anti-aliased edge): a
     finger curled towards the camera covers the palm, one seen end-on is the round blob it looks like, and one
     curled away goes behind it. Warping the pixels of a rest hand instead tore a drawn hand into shreds where
-    the actor's hand, near the lens, folded several bones at once. In ``skin``, shaded to ``shade`` at each
-    piece's sides; the clear pixels around a piece take its colour too: the renderer samples the texture
-    bilinearly, and clear black pixels there drew a dark outline around every finger."""
+    the actor's hand, near the lens, folded several bones at once. In ``skin``, lit from ``light``
+    (:func:`skin_light`) and shaded towards ``shade`` where a finger meets the hand (a soft seam, :data:`SEAM`;
+    drawn art, ``outlined``: all the way round each piece, as its own limbs) and inside the hand's outline over
+    what is behind it (:data:`RIM`). The clear pixels around a piece take its colour too: the renderer samples
+    the texture bilinearly, and clear black pixels there drew a dark outline around every finger."""
     H, W = patch.shape[:2]
+    light = np.zeros(2, np.float32) if light is None else np.asarray(light, np.float32)
+    skin = np.asarray(skin, np.float32)
+    shade = np.asarray(shade, np.float32)
+    seam = shade if outlined else skin + SEAM * (shade - skin)
     depth = np.asarray(depth, np.float64)
     pieces = np.concatenate([depth[:1], depth[1:].reshape(len(FINGERS), 3).mean(axis=1)])
+    drawn = np.zeros((H, W), np.float32)
+    y0, x0, y1, x1 = H, W, 0, 0  # the box the pieces were drawn in
+    # lit as one surface, across the hand's middle line (from the wrist through the knuckles to the fingertips'
+    # reach): each finger lit across its own axis stood out from the palm's side it grows from
+    reach = joints[0] + ((joints[5] + joints[17]) / 2 - joints[0]) / _KNUCKLES
     for piece in np.argsort(-pieces, kind="stable"):
         box = _piece_box(joints, half_width, int(piece), (H, W))
         rows, cols = box
         if rows.stop <= rows.start or cols.stop <= cols.start:
             continue
-        py, px = np.mgrid[rows, cols].astype(np.float32)
+        py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])  # (broadcast: a grid's cost, every frame)
         d = _piece_distance(px, py, joints, half_width, int(piece))
         below = patch[box].astype(np.float32)
         b = below[..., 3:] / 255.0
@@ -173,6 +224,28 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
         if not a.any():
             continue
         out_a = a + b * (1.0 - a)
-        colour = shaded_skin(skin, shade, d)
+        shading = d if outlined else np.clip((d - SEAM_FROM) / (1.0 - SEAM_FROM), 0.0, 1.0)
+        colour = shaded_skin(skin, seam, shading)
         rgb = np.where(out_a > 0, (colour * a + below[..., :3] * b * (1.0 - a)) / np.maximum(out_a, 1e-6), colour)
         patch[box] = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
+        drawn[box] = np.maximum(drawn[box], a[..., 0])
+        y0, x0, y1, x1 = min(y0, rows.start), min(x0, cols.start), max(y1, rows.stop), max(x1, cols.stop)
+    if y1 <= y0:
+        return
+    rows, cols = np.s_[max(0, y0 - 1):min(H, y1 + 1)], np.s_[max(0, x0 - 1):min(W, x1 + 1)]
+    py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])
+    factor = lit(light, px, py, joints[0], reach, half_width)
+    if not outlined:
+        factor *= _rim(patch[rows, cols, 3], half_width, float(shade.sum() / max(float(skin.sum()), 1.0)))
+    factor = 1.0 + (factor - 1.0) * drawn[rows, cols]
+    patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([factor, factor, factor, np.ones_like(factor)]),
+                                     dtype=cv2.CV_8U)  # (numpy's took as long as drawing the hand's pieces)
+
+
+def _rim(alpha: np.ndarray, half_width: float, shade: float) -> np.ndarray:
+    """HxW: the factor the skin is darkened by within :data:`RIM` of the outline of what ``alpha`` holds (the
+    hand and the forearm it ends: none at the wrist), :data:`RIM_SHADE` of the way to its ``shade`` (a share of
+    its brightness), as a round limb turns from the light at its sides."""
+    inward = cv2.distanceTransform((alpha >= 128).astype(np.uint8), cv2.DIST_L2, 3)
+    rim = np.clip(1.0 - inward / max(RIM * half_width, 1.0), 0.0, 1.0)
+    return 1.0 - RIM_SHADE * (1.0 - shade) * rim * rim

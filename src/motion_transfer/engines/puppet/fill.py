@@ -15,7 +15,8 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
-from .drawn_hand import FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, open_hand_joints, shaded_skin, skin_shade
+from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
+                         skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -1675,8 +1676,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
             if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
                 skin = arm_skin
-    # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest)
-    shade = skin_shade(skin, image[inside & (labels >= 0) & _skin_hued(lab, _lab(skin))])
+    # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest), lit from
+    # where its skin is; drawn art's limbs are outlined, and so are its hands' fingers
+    own_skin = inside & (labels >= 0) & _skin_hued(lab, _lab(skin))
+    shade = skin_shade(skin, image[own_skin])
+    ys, xs = np.nonzero(own_skin)
+    light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
+    outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
@@ -1724,7 +1730,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # would let the band of the body's continuation under it show as a thin line around it)
     ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
     paint = new | ring
-    image[paint] = np.clip(shaded_skin(skin, shade, d[paint]), 0, 255).astype(image.dtype)
+    r_mid = 0.5 * (r_a + r_w)
+    glow = lit(light, px[paint], py[paint], axis, wrist, r_mid)[:, None]
+    image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
     if bare:
         _carry_cut(image, matte, own & inside, paint, fore, frame, CUT_SEAM * sw)
     matte[new] = 1.0
@@ -1734,10 +1742,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
         matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
         under = sleeve & (d < 1.0)
-        over_skin(image, matte, under, shaded_skin(skin, shade, d[under]))
+        glow = lit(light, px[under], py[under], axis, wrist, r_mid)[:, None]
+        over_skin(image, matte, under, shaded_skin(skin, shade, d[under]) * glow)
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_w, skin=skin, shade=shade)
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_w, skin=skin, shade=shade,
+                     light=light, outlined=outlined)
 
 
 def _carry_cut(image: np.ndarray, matte: np.ndarray, own: np.ndarray, paint: np.ndarray, direction: np.ndarray,

@@ -547,7 +547,8 @@ class HandAnimator:
         if alone and self.memo.same(n, local, depth):
             return
         patch = hand.base.copy()
-        draw_hand(patch, local, depth, hand.drawn.half_width, hand.drawn.skin, hand.drawn.shade)
+        drawn = hand.drawn
+        draw_hand(patch, local, depth, drawn.half_width, drawn.skin, drawn.shade, drawn.light, drawn.outlined)
         hand.texture[y0:y1, x0:x1] = patch
 
     def _posed(self, n: int, hand: _Bending, t: int) -> tuple[np.ndarray, ...]:

@@ -153,7 +153,9 @@ class DrawnHand:
     """A hand the rig draws because the image shows none (an arm its border cuts, carried on): its rest
     ``joints`` [21, 2] (image pixels, MediaPipe's order), the palm's ``half_width``, the forearm it ends
     (``elbow`` [2] and its radius at the wrist, ``wrist_radius``), the ``skin`` RGB it is drawn in and the
-    ``shade`` RGB its sides turn to. Kept so each frame can draw it afresh, posed like the actor's hand."""
+    ``shade`` RGB its sides turn to, the ``light`` on the character's skin (:func:`.drawn_hand.skin_light`) and
+    whether the character is drawn art with outlined limbs (``outlined``: its fingers are shaded all the way
+    round, as the art's own limbs). Kept so each frame can draw it afresh, posed like the actor's hand."""
 
     joints: np.ndarray
     half_width: float
@@ -161,6 +163,8 @@ class DrawnHand:
     wrist_radius: float
     skin: np.ndarray
     shade: np.ndarray
+    light: np.ndarray = field(default_factory=lambda: np.zeros(2, np.float32))
+    outlined: bool = False
 
 
 @dataclass
