@@ -198,33 +198,49 @@ def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
     assert np.median(shut_off) < 25, np.median(shut_off)  # the lid's own colour
 
 
-def test_long_lashes_above_the_lid_go_with_the_closing_eye():
-    """False lashes standing above the upper lid, past the margin the opening is widened by, are part of the open
-    eye: shut, the lid shows skin where they stood (they were kept and stretched down over it) and a lash line
-    as thick as theirs."""
+def _lashed_eye():
+    """The character with false lashes drawn on its right eye (strokes from the upper lid up to 0.55 eye heights
+    above it), its face, those strokes' feet and the eye's height."""
     import cv2
 
-    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
-
-    _, _, faces = _talk()
     rgb, _, face = _character()
     upper = face.points[list(fm.RIGHT_UPPER_LID), :2]
     lower = face.points[list(fm.RIGHT_LOWER_LID), :2]
     height = float(np.ptp(np.concatenate([upper, lower])[:, 1]))
     lashed = rgb.copy()
-    for x, y in upper[1:-1]:  # strokes from the lid up to 0.55 eye heights above it
+    for x, y in upper[1:-1]:
         cv2.line(lashed, (int(round(x)), int(round(y))), (int(round(x)), int(round(y - 0.55 * height))),
                  (25, 20, 20), 2, cv2.LINE_AA)
-    drive = face_drive(faces[:2].astype(np.float32))
-    drive.eyes[:] = [[1.0, 1.0], [0.0, 0.0]]
-    tex = np.dstack([lashed, np.full(rgb.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, drive, tex, (0, 0))
-    # where the lashes stood: above the rest lid, between its inner points
-    zone = np.zeros(rgb.shape[:2], np.uint8)
-    poly = np.concatenate([upper[1:-1] - [0, 0.15 * height], (upper[1:-1] - [0, 0.5 * height])[::-1]])
-    cv2.fillPoly(zone, [np.round(poly).astype(np.int32)], 1)
+    return lashed, face, upper, height
+
+
+def _blinking(face, rgb: np.ndarray, eyes: list[list[float]]):
+    """The texture and an animator whose actor's eyes open as ``eyes`` says, frame by frame."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    drive = face_drive(faces[:len(eyes)].astype(np.float32))
+    drive.eyes[:] = eyes
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    return tex, FaceAnimator(face, drive, tex, (0, 0))
+
+
+def test_long_lashes_above_the_lid_go_with_the_closing_eye():
+    """False lashes standing above the upper lid come down whole with the closing lid: shut, the lid shows skin
+    where they stood and the lashes themselves along the closed lid."""
+    lashed, face, upper, height = _lashed_eye()
+    import cv2
+
+    tex, anim = _blinking(face, lashed, [[1.0, 1.0], [0.0, 0.0]])
 
     def dark(t: int) -> float:
+        """Dark share where the lashes stood: above the lid's middle (where it comes down furthest), moved as
+        the eye's corners moved (the face's own motion)."""
+        corners = list(fm.RIGHT_EYE_CORNERS)
+        moved = (anim.targets(t)[corners] - face.points[corners, :2]).mean(axis=0)
+        zone = np.zeros(lashed.shape[:2], np.uint8)
+        poly = np.concatenate([upper[2:-2] - [0, 0.15 * height], (upper[2:-2] - [0, 0.5 * height])[::-1]]) + moved
+        cv2.fillPoly(zone, [np.round(poly).astype(np.int32)], 1)
         anim.apply(t)
         return float((tex[:, :, :3][zone > 0].mean(axis=1) < 45).mean())
 
@@ -233,6 +249,32 @@ def test_long_lashes_above_the_lid_go_with_the_closing_eye():
     line = anim.targets(1)[list(fm.RIGHT_UPPER_LID)[1:-1], :2]
     across = [int((tex[int(y) - 4:int(y) + 5, int(round(x)), :3].mean(axis=1) < 60).sum()) for x, y in line]
     assert np.median(across) >= 2, across  # the closed lash line keeps some of their weight
+
+
+@pytest.mark.parametrize("opening", [0.3, 0.0])
+def test_a_closing_eye_shows_one_lash_line_not_two(opening):
+    """Half-closed and closed, each lash stroke is one dark run as long and as dark as on the open eye: the lashes
+    came down with the lid. (A cross-fade of the open eye's lashes into skin, with a lash line drawn along the
+    closing lid, showed two lines: a pale ghost of the lashes above a dark line.)"""
+    lashed, face, upper, height = _lashed_eye()
+    tex, anim = _blinking(face, lashed, [[1.0, 1.0], [opening, opening]])
+    top = int(np.floor(upper[:, 1].min() - 0.4 * height))  # below the brow
+    bottom = int(np.ceil(upper[:, 1].max() + 0.6 * height))
+
+    def strokes(t: int) -> list[tuple[int, float]]:
+        """Per lash stroke (the middle three): its dark runs on the column through it, its darkest pixel."""
+        anim.apply(t)
+        found = []
+        for x in np.round(anim.targets(t)[list(fm.RIGHT_UPPER_LID)[2:-2], 0]).astype(int):  # where the lid went
+            col = tex[top:bottom, x, :3].astype(np.float32).mean(axis=1)
+            dark = col < 70
+            found.append((int(np.count_nonzero(np.diff(dark.astype(np.int8)) == 1) + dark[0]), float(col.min())))
+        return found
+
+    open_, shut = strokes(0), strokes(1)
+    assert all(runs == 1 for runs, _ in open_), open_
+    assert all(runs == 1 for runs, _ in shut), shut
+    assert all(low < low0 + 15 for (_, low), (_, low0) in zip(shut, open_)), (shut, open_)
 
 
 def test_sparse_face_from_head_joints_and_findings():
