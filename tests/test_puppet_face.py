@@ -104,10 +104,19 @@ def _dark_run(rgb, a, b) -> int:
     return int((col < 40).sum())
 
 
-def test_face_warp_follows_mouth_blinks_and_head_turn():
+def _no_new_teeth(monkeypatch) -> None:
+    """The mouth's inside alone: no teeth painted into a mouth the image shows closed (their own test)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator
+
+    monkeypatch.setattr(FaceAnimator, "_new_teeth", lambda self, region, *args: region)
+
+
+def test_face_warp_follows_mouth_blinks_and_head_turn(monkeypatch):
     """Measured again on the warped character: the head turn with MediaPipe, the mouth's and eyes' opening on
     the pixels (MediaPipe reads the drawn mannequin's parted lips and closed lids only weakly)."""
     from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _no_new_teeth(monkeypatch)
     from motion_transfer.pose.estimator import detect_image
 
     clip, _, faces = _talk()
@@ -150,8 +159,9 @@ def test_face_warp_follows_mouth_blinks_and_head_turn():
     assert (tex[:, :, :3][outside] == rgb[outside]).all()
 
 
-def test_opened_mouth_shows_a_dark_cavity():
+def test_opened_mouth_shows_a_dark_cavity(monkeypatch):
     """A character whose mouth is closed in the image gets a dark inside when the actor opens its mouth."""
+    _no_new_teeth(monkeypatch)
     _, _, faces = _talk()
     rgb, _, face = _character()
     tex, _, pts = _widest_mouth(face, faces, rgb)
@@ -160,6 +170,30 @@ def test_opened_mouth_shows_a_dark_cavity():
     assert np.linalg.norm(a - b) > 4
     inside = tex[mid[1] - 1:mid[1] + 2, mid[0] - 1:mid[0] + 2, :3].astype(float).mean()
     assert inside < 80, inside
+
+
+def test_a_mouth_closed_in_the_image_opens_on_upper_teeth():
+    """A character whose image shows no teeth (lips closed) gets upper teeth when the actor opens its mouth: a
+    light, greyish band starting at the upper lip (they hang from it, as it moves), no taller than a tooth,
+    not the dark slit of a hole; the lower lip stays lip."""
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    tex, anim, pts = _widest_mouth(face, faces, rgb)
+    assert anim.teeth is None  # the image shows none
+    up, low = pts[13], pts[14]
+    x = int(round((up[0] + low[0]) / 2))
+    y0, y1 = int(np.floor(up[1])) - 3, int(np.ceil(low[1])) + 4
+    col = tex[y0:y1, x - 1:x + 2, :3].astype(np.float32).mean(axis=1)
+    luma = col @ np.array([0.299, 0.587, 0.114])
+    lips = float(luma[0])  # the upper lip above the opening
+    teeth = luma > lips + 40
+    rows = np.flatnonzero(teeth) + y0
+    assert len(rows) >= 3, luma.round()
+    assert rows.min() <= up[1] + 1.5, (rows.min(), up[1])  # right under the upper lip
+    tall = 0.1 * face.size  # a tooth's height, at most (face sizes: eye corner to eye corner)
+    assert rows.max() - up[1] <= tall, (rows.max(), up[1], tall)
+    assert (np.ptp(col[teeth], axis=1) < 45).all()  # off-white, not the lips' red
+    assert luma[-1] < lips + 20  # the lower lip is no tooth
 
 
 def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
@@ -609,10 +643,11 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2
 
 
-def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips():
+def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips(monkeypatch):
     """The inside of an opened mouth is the image's lips in shadow, not one fixed near-black: on a pale, bright
     picture (an overexposed clip) it is lighter, in proportion to the lips (yet clearly darker than them), it
     stays a mouth's red-brown, and it darkens in from the lip line instead of starting with a hard edge."""
+    _no_new_teeth(monkeypatch)
     _, _, faces = _talk()
     rgb, _, face = _character()
     pale = (255 - 0.45 * (255 - rgb.astype(np.float32))).astype(np.uint8)  # washed out
@@ -837,7 +872,7 @@ def test_an_opened_mouth_stays_inside_the_faces_outline(monkeypatch):
     a, b = pts[13], pts[14]
     assert np.linalg.norm(a - b) > 4
     m = np.round((a + b) / 2).astype(int)
-    assert opened.texture[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
+    assert painted[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2].all()  # its inside (or teeth) where the face is
 
 
 def test_a_face_turned_away_in_the_image_opens_its_mouth_less_but_still_opens_it():

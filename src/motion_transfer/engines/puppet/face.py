@@ -76,6 +76,19 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# A face whose image shows no teeth (lips closed) gets upper teeth when the mouth opens (a person's open mouth
+# shows them; a dark slit reads as a hole): a band under the upper lip ``TEETH_TALL`` face sizes tall at most,
+# across the mouth's middle, fading out between ``TEETH_SIDE`` of the way to the corners and them (the dark
+# corridors beside the teeth), darker towards the corners and right under the lip (shadow), with a faint line
+# between the front teeth (``TEETH_GAPS``, shares of the mouth's width from its middle); off-white, as bright as
+# ``TEETH_LUMA`` of the face's skin (within bounds, so a dim picture gets no glowing teeth), tinted by a share of
+# the skin's colour (the picture's white balance).
+TEETH_TALL = 0.075
+TEETH_SIDE = 0.6
+TEETH_GAPS = np.array([-0.15, 0.0, 0.15])
+TEETH_LUMA = (1.4, 170.0, 238.0)
+TEETH_RGB = np.array([1.0, 0.97, 0.9])
+TEETH_TINT = 0.15
 # The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
 # stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
 # turned by 28 deg reads up to 0.063, a far dancer's small face, TikTok clip 1, 0.07 in a tenth of its frames
@@ -661,6 +674,7 @@ class FaceAnimator:
         self.lip_rim = max(1.5, 0.5 * float(np.linalg.norm(face.points[ua, :2] - face.points[a, :2])
                                             + np.linalg.norm(face.points[lb, :2] - face.points[b, :2])))
         self.teeth = self._rest_teeth() if self.valid else None
+        self.new_teeth = self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh" else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
 
@@ -845,6 +859,54 @@ class FaceAnimator:
         alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
+    def _teeth_colour(self) -> np.ndarray:
+        """RGB of teeth for a face whose image shows none: off-white, lit and tinted like the face's skin (the
+        median of its opaque pixels inside the face's outline)."""
+        x0, y0 = self.box[:2]
+        oval = self.rest[list(self.face.groups["oval"])] - np.array([x0, y0])
+        inside = np.zeros(self.rest_patch.shape[:2], np.uint8)
+        cv2.fillPoly(inside, [np.round(oval).astype(np.int32)], 1)
+        if self.rest_patch.shape[2] == 4:
+            inside &= self.rest_patch[:, :, 3] > 127
+        skin = np.median(self.rest_patch[:, :, :3][inside > 0].astype(np.float64), axis=0) if inside.sum() >= 16 \
+            else np.array([200.0, 160.0, 140.0])
+        gain, lo, hi = TEETH_LUMA
+        luma = float(np.clip(gain * float(skin @ LUMA), lo, hi))
+        hue = (1 - TEETH_TINT) * TEETH_RGB / float(TEETH_RGB @ LUMA) + TEETH_TINT * skin / max(float(skin @ LUMA), 1.0)
+        return np.clip(hue * luma, 0.0, 255.0)
+
+    def _new_teeth(self, region: np.ndarray, pts: np.ndarray, box: tuple[int, int, int, int], inside: np.ndarray,
+                   strength: float) -> np.ndarray:
+        """``region`` (the mouth's box, float RGB) with upper teeth painted under the upper inner lip, within
+        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``."""
+        x0, y0, x1, y1 = box
+        g = self.face.groups
+        up = pts[list(g["upper_inner"])]
+        a, b = up[0], up[-1]
+        u = b - a
+        width = float(np.linalg.norm(u))
+        if width < 4:
+            return region
+        u /= width
+        n = np.array([-u[1], u[0]])
+        if float(((pts[list(g["lower_inner"])] - a) @ n).sum()) < 0:
+            n = -n  # down, towards the lower lip
+        xs = np.arange(x0, x1, dtype=np.float64)[None, :] - a[0]
+        ys = np.arange(y0, y1, dtype=np.float64)[:, None] - a[1]
+        along = (xs * u[0] + ys * u[1]) / width  # 0 at one corner, 1 at the other
+        k = np.argsort((up - a) @ u)
+        lip = np.interp(along, ((up - a) @ u)[k] / width, ((up - a) @ n)[k])
+        below = xs * n[0] + ys * n[1] - lip  # pixels under the upper inner lip
+        tall = TEETH_TALL * self.face.size
+        side = np.abs(along - 0.5) * 2.0  # 0 in the middle, 1 at the corners
+        across = np.clip((1.0 - side) / (1.0 - TEETH_SIDE), 0.0, 1.0)
+        band = np.clip(tall - below + 0.5, 0.0, 1.0) * across * inside
+        shade = (1.0 - 0.45 * side ** 2) * (0.8 + 0.2 * np.clip(below / max(0.3 * tall, 1.0), 0.0, 1.0))
+        gaps = np.abs((along - 0.5)[..., None] - TEETH_GAPS).min(axis=-1) * width  # pixels to the nearest
+        shade = shade * (1.0 - 0.12 * np.exp(-(gaps / 0.7) ** 2))
+        alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # opaque well before the inside is
+        return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
+
     def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
         """(deep, tongue) RGB of the mouth's inside, from the image's lips: the median colour of a band around the
         rest inner lip line (the lips, on a closed or slightly open mouth), darkened."""
@@ -932,6 +994,8 @@ class FaceAnimator:
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
             t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength * within[:, :, None]
             region = region * (1 - t_a) + t_rgb * t_a
+        elif self.new_teeth is not None:
+            region = self._new_teeth(region, pts, (x0, y0, x1, y1), edge, strength)
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
 
