@@ -196,6 +196,18 @@ def test_a_mouth_closed_in_the_image_opens_on_upper_teeth():
     assert luma[-1] < lips + 20  # the lower lip is no tooth
 
 
+def test_a_face_without_lips_gets_no_teeth():
+    """A grey face (a robot's, where the face model still finds a face) has no lips to part over teeth: its
+    opened mouth keeps the dark inside only."""
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    grey = np.repeat(rgb.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+    tex, anim, pts = _widest_mouth(face, faces, grey)
+    assert anim.new_teeth is None
+    m = np.round((pts[13] + pts[14]) / 2).astype(int)
+    assert tex[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
+
+
 def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
     """Driven shut, the eye's box holds the lid's skin and one lash line: no eye white or iris left, no dark
     band of stretched lashes (the warp alone collapsed the opening but stretched the white just outside the

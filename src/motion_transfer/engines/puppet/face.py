@@ -89,6 +89,7 @@ TEETH_GAPS = np.array([-0.15, 0.0, 0.15])
 TEETH_LUMA = (1.4, 170.0, 238.0)
 TEETH_RGB = np.array([1.0, 0.97, 0.9])
 TEETH_TINT = 0.15
+TEETH_LIPS = 0.2  # only a face whose lips have colour (saturation, HSV's) has teeth to show: not a grey robot
 # The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
 # stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
 # turned by 28 deg reads up to 0.063, a far dancer's small face, TikTok clip 1, 0.07 in a tenth of its frames
@@ -859,9 +860,11 @@ class FaceAnimator:
         alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
-    def _teeth_colour(self) -> np.ndarray:
+    def _teeth_colour(self) -> np.ndarray | None:
         """RGB of teeth for a face whose image shows none: off-white, lit and tinted like the face's skin (the
-        median of its opaque pixels inside the face's outline)."""
+        median of its opaque pixels inside the face's outline); None for a face without lips (grey where its
+        lips would be: a robot's, where the face model still finds a face), which keeps a mouth's dark inside
+        only."""
         x0, y0 = self.box[:2]
         oval = self.rest[list(self.face.groups["oval"])] - np.array([x0, y0])
         inside = np.zeros(self.rest_patch.shape[:2], np.uint8)
@@ -870,6 +873,9 @@ class FaceAnimator:
             inside &= self.rest_patch[:, :, 3] > 127
         skin = np.median(self.rest_patch[:, :, :3][inside > 0].astype(np.float64), axis=0) if inside.sum() >= 16 \
             else np.array([200.0, 160.0, 140.0])
+        lips = self._lip_colour()
+        if lips is None or np.ptp(lips) < TEETH_LIPS * max(float(lips.max()), 1.0):
+            return None
         gain, lo, hi = TEETH_LUMA
         luma = float(np.clip(gain * float(skin @ LUMA), lo, hi))
         hue = (1 - TEETH_TINT) * TEETH_RGB / float(TEETH_RGB @ LUMA) + TEETH_TINT * skin / max(float(skin @ LUMA), 1.0)
@@ -908,28 +914,35 @@ class FaceAnimator:
         return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
 
     def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
-        """(deep, tongue) RGB of the mouth's inside, from the image's lips: the median colour of a band around the
-        rest inner lip line (the lips, on a closed or slightly open mouth), darkened."""
+        """(deep, tongue) RGB of the mouth's inside, from the image's lips (:meth:`_lip_colour`), darkened."""
+        lips = self._lip_colour()
+        if lips is None:
+            lips = DEFAULT_LIP_RGB
+        deep = lips * CAVITY_DEEP
+        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ LUMA) / float(CAVITY_RGB @ LUMA)))
+        deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
+        return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
+
+    def _lip_colour(self) -> np.ndarray | None:
+        """RGB of the image's lips: the median colour of a band around the rest inner lip line (the lips, on a
+        closed or slightly open mouth), or None where it cannot be read."""
         x0, y0 = self.box[:2]
         poly = self.rest[self.mouth_poly] - np.array([x0, y0])
         band = max(2, round(0.05 * self.face.size))
         lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - band - 1, 0)
         hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + band + 2, self.rest_patch.shape[1::-1])
-        lips = DEFAULT_LIP_RGB
-        if (hi - lo >= 3).all():
-            inner = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
-            cv2.fillPoly(inner, [np.round(poly - lo).astype(np.int32)], 1)
-            cv2.polylines(inner, [np.round(poly - lo).astype(np.int32)], True, 1)
-            ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)) > inner
-            px = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0]]
-            if px.shape[2] == 4:
-                ring &= px[:, :, 3] > 127
-            if ring.sum() >= 8:
-                lips = np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
-        deep = lips * CAVITY_DEEP
-        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ LUMA) / float(CAVITY_RGB @ LUMA)))
-        deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
-        return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
+        if (hi - lo < 3).any():
+            return None
+        inner = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+        cv2.fillPoly(inner, [np.round(poly - lo).astype(np.int32)], 1)
+        cv2.polylines(inner, [np.round(poly - lo).astype(np.int32)], True, 1)
+        ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)) > inner
+        px = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0]]
+        if px.shape[2] == 4:
+            ring &= px[:, :, 3] > 127
+        if ring.sum() < 8:
+            return None
+        return np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
 
     def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
         """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least one and a half lips' thickness
