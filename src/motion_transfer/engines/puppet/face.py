@@ -16,8 +16,9 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   and neck in place, so nothing tears.
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
-  carried with the upper lip instead of stretched across the gap; both only on the face's own pixels, a lip's
-  thickness inside the layer's outline (a face in profile has its lips' front on it). A closing eye is a lid
+  carried with the upper lip instead of stretched across the gap, or, where it shows none (lips closed), upper
+  teeth painted under the upper lip; all only on the face's own pixels, a lip's thickness inside the layer's
+  outline (a face in profile has its lips' front on it). A closing eye is a lid
   coming down over it: the lash line and the lashes above the upper lid come down whole, the eye under them is
   covered, not squeezed, and the margins around its opening fade to the eyelid's skin as it shuts.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
