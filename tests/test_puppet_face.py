@@ -611,7 +611,7 @@ def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
 def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     """A character drawn with its mouth a little open (upper teeth showing) opens it further: the inside between
     the lips is a red-brown (not a black hole), and the image's teeth stay under the upper lip instead of being
-    stretched across the gap."""
+    stretched across the gap, solid and hanging from it."""
     import cv2
 
     from motion_transfer.engines.puppet.face import face_rig_for
@@ -653,6 +653,12 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     rows = np.arange(rgb.shape[0])[:, None]
     assert bright[(rows < up[1] + 0.5 * (low[1] - up[1]))[:, 0]].sum() >= 10
     assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2
+    # solid, as bright as drawn (not a ghost of them over the inside), hanging from the lip (no dark gap above)
+    x = int(round(up[0]))
+    col = out[int(np.floor(up[1])):int(np.ceil(up[1] + 0.3 * (low[1] - up[1]))), x - 1:x + 2].mean(axis=(1, 2))
+    assert col.max() > 200, col.round()
+    first = int(np.argmax(col > 200))
+    assert col[first:].min() > 200 and first <= 0.2 * (low[1] - up[1]), (col.round(), low[1] - up[1])
 
 
 def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips(monkeypatch):

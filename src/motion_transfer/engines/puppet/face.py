@@ -858,6 +858,9 @@ class FaceAnimator:
         alpha = (mask.astype(np.float32) / 255.0) * tooth
         if alpha.sum() < 4:
             return None
+        # and what lies above them up to the lip (the teeth's shaded top, the gum): the upper jaw's, carried
+        # with them, so no dark gap opens between the lip and the teeth
+        alpha = np.maximum.accumulate(alpha[::-1], axis=0)[::-1] * (mask.astype(np.float32) / 255.0)
         alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
@@ -911,7 +914,7 @@ class FaceAnimator:
         shade = (1.0 - 0.45 * side ** 2) * (0.8 + 0.2 * np.clip(below / max(0.3 * tall, 1.0), 0.0, 1.0))
         gaps = np.abs((along - 0.5)[..., None] - TEETH_GAPS).min(axis=-1) * width  # pixels to the nearest
         shade = shade * (1.0 - 0.12 * np.exp(-(gaps / 0.7) ** 2))
-        alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # opaque well before the inside is
+        alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # solid well before the inside is
         return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
 
     def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
@@ -993,7 +996,10 @@ class FaceAnimator:
         edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
         within = self._within_outline(patch, (x0, y0, x1, y1))
         edge = edge * within
-        m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
+        # a mouth open on teeth in the image has no lips' inner skin between them to show: what the warp
+        # stretched across the gap there is the teeth, drawn again below; the inside covers it as they are
+        solid = min(1.0, 2.0 * strength)
+        m = (edge * (0.35 + 0.65 * depth) * (strength if self.teeth is None else solid)).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
         if self.teeth is not None:
@@ -1006,7 +1012,9 @@ class FaceAnimator:
             t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
             t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength * within[:, :, None]
+            # opaque well before the inside is: teeth are solid (at the inside's share they were a grey ghost
+            # over it as the mouth opened, character 4 driven by clip 5)
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * solid * within[:, :, None]
             region = region * (1 - t_a) + t_rgb * t_a
         elif self.new_teeth is not None:
             region = self._new_teeth(region, pts, (x0, y0, x1, y1), edge, strength)
