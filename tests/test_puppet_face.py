@@ -104,10 +104,19 @@ def _dark_run(rgb, a, b) -> int:
     return int((col < 40).sum())
 
 
-def test_face_warp_follows_mouth_blinks_and_head_turn():
+def _no_new_teeth(monkeypatch) -> None:
+    """The mouth's inside alone: no teeth painted into a mouth the image shows closed (their own test)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator
+
+    monkeypatch.setattr(FaceAnimator, "_new_teeth", lambda self, region, *args: region)
+
+
+def test_face_warp_follows_mouth_blinks_and_head_turn(monkeypatch):
     """Measured again on the warped character: the head turn with MediaPipe, the mouth's and eyes' opening on
     the pixels (MediaPipe reads the drawn mannequin's parted lips and closed lids only weakly)."""
     from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _no_new_teeth(monkeypatch)
     from motion_transfer.pose.estimator import detect_image
 
     clip, _, faces = _talk()
@@ -150,8 +159,9 @@ def test_face_warp_follows_mouth_blinks_and_head_turn():
     assert (tex[:, :, :3][outside] == rgb[outside]).all()
 
 
-def test_opened_mouth_shows_a_dark_cavity():
+def test_opened_mouth_shows_a_dark_cavity(monkeypatch):
     """A character whose mouth is closed in the image gets a dark inside when the actor opens its mouth."""
+    _no_new_teeth(monkeypatch)
     _, _, faces = _talk()
     rgb, _, face = _character()
     tex, _, pts = _widest_mouth(face, faces, rgb)
@@ -160,6 +170,42 @@ def test_opened_mouth_shows_a_dark_cavity():
     assert np.linalg.norm(a - b) > 4
     inside = tex[mid[1] - 1:mid[1] + 2, mid[0] - 1:mid[0] + 2, :3].astype(float).mean()
     assert inside < 80, inside
+
+
+def test_a_mouth_closed_in_the_image_opens_on_upper_teeth():
+    """A character whose image shows no teeth (lips closed) gets upper teeth when the actor opens its mouth: a
+    light, greyish band starting at the upper lip (they hang from it, as it moves), no taller than a tooth,
+    not the dark slit of a hole; the lower lip stays lip."""
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    tex, anim, pts = _widest_mouth(face, faces, rgb)
+    assert anim.teeth is None  # the image shows none
+    up, low = pts[13], pts[14]
+    x = int(round((up[0] + low[0]) / 2))
+    y0, y1 = int(np.floor(up[1])) - 3, int(np.ceil(low[1])) + 4
+    col = tex[y0:y1, x - 1:x + 2, :3].astype(np.float32).mean(axis=1)
+    luma = col @ np.array([0.299, 0.587, 0.114])
+    lips = float(luma[0])  # the upper lip above the opening
+    teeth = luma > lips + 40
+    rows = np.flatnonzero(teeth) + y0
+    assert len(rows) >= 3, luma.round()
+    assert rows.min() <= up[1] + 1.5, (rows.min(), up[1])  # right under the upper lip
+    tall = 0.1 * face.size  # a tooth's height, at most (face sizes: eye corner to eye corner)
+    assert rows.max() - up[1] <= tall, (rows.max(), up[1], tall)
+    assert (np.ptp(col[teeth], axis=1) < 45).all()  # off-white, not the lips' red
+    assert luma[-1] < lips + 20  # the lower lip is no tooth
+
+
+def test_a_face_without_lips_gets_no_teeth():
+    """A grey face (a robot's, where the face model still finds a face) has no lips to part over teeth: its
+    opened mouth keeps the dark inside only."""
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    grey = np.repeat(rgb.mean(axis=2, keepdims=True), 3, axis=2).astype(np.uint8)
+    tex, anim, pts = _widest_mouth(face, faces, grey)
+    assert anim.new_teeth is None
+    m = np.round((pts[13] + pts[14]) / 2).astype(int)
+    assert tex[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
 
 
 def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
@@ -198,33 +244,49 @@ def test_a_closed_eye_shows_its_lid_not_the_eye_stretched():
     assert np.median(shut_off) < 25, np.median(shut_off)  # the lid's own colour
 
 
-def test_long_lashes_above_the_lid_go_with_the_closing_eye():
-    """False lashes standing above the upper lid, past the margin the opening is widened by, are part of the open
-    eye: shut, the lid shows skin where they stood (they were kept and stretched down over it) and a lash line
-    as thick as theirs."""
+def _lashed_eye():
+    """The character with false lashes drawn on its right eye (strokes from the upper lid up to 0.55 eye heights
+    above it), its face, those strokes' feet and the eye's height."""
     import cv2
 
-    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
-
-    _, _, faces = _talk()
     rgb, _, face = _character()
     upper = face.points[list(fm.RIGHT_UPPER_LID), :2]
     lower = face.points[list(fm.RIGHT_LOWER_LID), :2]
     height = float(np.ptp(np.concatenate([upper, lower])[:, 1]))
     lashed = rgb.copy()
-    for x, y in upper[1:-1]:  # strokes from the lid up to 0.55 eye heights above it
+    for x, y in upper[1:-1]:
         cv2.line(lashed, (int(round(x)), int(round(y))), (int(round(x)), int(round(y - 0.55 * height))),
                  (25, 20, 20), 2, cv2.LINE_AA)
-    drive = face_drive(faces[:2].astype(np.float32))
-    drive.eyes[:] = [[1.0, 1.0], [0.0, 0.0]]
-    tex = np.dstack([lashed, np.full(rgb.shape[:2], 255, np.uint8)])
-    anim = FaceAnimator(face, drive, tex, (0, 0))
-    # where the lashes stood: above the rest lid, between its inner points
-    zone = np.zeros(rgb.shape[:2], np.uint8)
-    poly = np.concatenate([upper[1:-1] - [0, 0.15 * height], (upper[1:-1] - [0, 0.5 * height])[::-1]])
-    cv2.fillPoly(zone, [np.round(poly).astype(np.int32)], 1)
+    return lashed, face, upper, height
+
+
+def _blinking(face, rgb: np.ndarray, eyes: list[list[float]]):
+    """The texture and an animator whose actor's eyes open as ``eyes`` says, frame by frame."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    drive = face_drive(faces[:len(eyes)].astype(np.float32))
+    drive.eyes[:] = eyes
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    return tex, FaceAnimator(face, drive, tex, (0, 0))
+
+
+def test_long_lashes_above_the_lid_go_with_the_closing_eye():
+    """False lashes standing above the upper lid come down whole with the closing lid: shut, the lid shows skin
+    where they stood and the lashes themselves along the closed lid."""
+    lashed, face, upper, height = _lashed_eye()
+    import cv2
+
+    tex, anim = _blinking(face, lashed, [[1.0, 1.0], [0.0, 0.0]])
 
     def dark(t: int) -> float:
+        """Dark share where the lashes stood: above the lid's middle (where it comes down furthest), moved as
+        the eye's corners moved (the face's own motion)."""
+        corners = list(fm.RIGHT_EYE_CORNERS)
+        moved = (anim.targets(t)[corners] - face.points[corners, :2]).mean(axis=0)
+        zone = np.zeros(lashed.shape[:2], np.uint8)
+        poly = np.concatenate([upper[2:-2] - [0, 0.15 * height], (upper[2:-2] - [0, 0.5 * height])[::-1]]) + moved
+        cv2.fillPoly(zone, [np.round(poly).astype(np.int32)], 1)
         anim.apply(t)
         return float((tex[:, :, :3][zone > 0].mean(axis=1) < 45).mean())
 
@@ -233,6 +295,32 @@ def test_long_lashes_above_the_lid_go_with_the_closing_eye():
     line = anim.targets(1)[list(fm.RIGHT_UPPER_LID)[1:-1], :2]
     across = [int((tex[int(y) - 4:int(y) + 5, int(round(x)), :3].mean(axis=1) < 60).sum()) for x, y in line]
     assert np.median(across) >= 2, across  # the closed lash line keeps some of their weight
+
+
+@pytest.mark.parametrize("opening", [0.3, 0.0])
+def test_a_closing_eye_shows_one_lash_line_not_two(opening):
+    """Half-closed and closed, each lash stroke is one dark run as long and as dark as on the open eye: the lashes
+    came down with the lid. (A cross-fade of the open eye's lashes into skin, with a lash line drawn along the
+    closing lid, showed two lines: a pale ghost of the lashes above a dark line.)"""
+    lashed, face, upper, height = _lashed_eye()
+    tex, anim = _blinking(face, lashed, [[1.0, 1.0], [opening, opening]])
+    top = int(np.floor(upper[:, 1].min() - 0.4 * height))  # below the brow
+    bottom = int(np.ceil(upper[:, 1].max() + 0.6 * height))
+
+    def strokes(t: int) -> list[tuple[int, float]]:
+        """Per lash stroke (the middle three): its dark runs on the column through it, its darkest pixel."""
+        anim.apply(t)
+        found = []
+        for x in np.round(anim.targets(t)[list(fm.RIGHT_UPPER_LID)[2:-2], 0]).astype(int):  # where the lid went
+            col = tex[top:bottom, x, :3].astype(np.float32).mean(axis=1)
+            dark = col < 70
+            found.append((int(np.count_nonzero(np.diff(dark.astype(np.int8)) == 1) + dark[0]), float(col.min())))
+        return found
+
+    open_, shut = strokes(0), strokes(1)
+    assert all(runs == 1 for runs, _ in open_), open_
+    assert all(runs == 1 for runs, _ in shut), shut
+    assert all(low < low0 + 15 for (_, low), (_, low0) in zip(shut, open_)), (shut, open_)
 
 
 def test_sparse_face_from_head_joints_and_findings():
@@ -523,7 +611,7 @@ def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
 def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     """A character drawn with its mouth a little open (upper teeth showing) opens it further: the inside between
     the lips is a red-brown (not a black hole), and the image's teeth stay under the upper lip instead of being
-    stretched across the gap."""
+    stretched across the gap, solid and hanging from it."""
     import cv2
 
     from motion_transfer.engines.puppet.face import face_rig_for
@@ -565,12 +653,19 @@ def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     rows = np.arange(rgb.shape[0])[:, None]
     assert bright[(rows < up[1] + 0.5 * (low[1] - up[1]))[:, 0]].sum() >= 10
     assert bright[(rows > up[1] + 0.6 * (low[1] - up[1]))[:, 0]].sum() <= 2
+    # solid, as bright as drawn (not a ghost of them over the inside), hanging from the lip (no dark gap above)
+    x = int(round(up[0]))
+    col = out[int(np.floor(up[1])):int(np.ceil(up[1] + 0.3 * (low[1] - up[1]))), x - 1:x + 2].mean(axis=(1, 2))
+    assert col.max() > 200, col.round()
+    first = int(np.argmax(col > 200))
+    assert col[first:].min() > 200 and first <= 0.2 * (low[1] - up[1]), (col.round(), low[1] - up[1])
 
 
-def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips():
+def test_mouth_inside_follows_the_pictures_exposure_and_darkens_in_from_the_lips(monkeypatch):
     """The inside of an opened mouth is the image's lips in shadow, not one fixed near-black: on a pale, bright
     picture (an overexposed clip) it is lighter, in proportion to the lips (yet clearly darker than them), it
     stays a mouth's red-brown, and it darkens in from the lip line instead of starting with a hard edge."""
+    _no_new_teeth(monkeypatch)
     _, _, faces = _talk()
     rgb, _, face = _character()
     pale = (255 - 0.45 * (255 - rgb.astype(np.float32))).astype(np.uint8)  # washed out
@@ -795,7 +890,7 @@ def test_an_opened_mouth_stays_inside_the_faces_outline(monkeypatch):
     a, b = pts[13], pts[14]
     assert np.linalg.norm(a - b) > 4
     m = np.round((a + b) / 2).astype(int)
-    assert opened.texture[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2, :3].astype(float).mean() < 80
+    assert painted[m[1] - 1:m[1] + 2, m[0] - 1:m[0] + 2].all()  # its inside (or teeth) where the face is
 
 
 def test_a_face_turned_away_in_the_image_opens_its_mouth_less_but_still_opens_it():

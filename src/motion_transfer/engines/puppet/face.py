@@ -16,10 +16,11 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   and neck in place, so nothing tears.
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
-  carried with the upper lip instead of stretched across the gap; both only on the face's own pixels, a lip's
-  thickness inside the layer's outline (a face in profile has its lips' front on it). Closing eyes collapse the
-  eye's triangles and stretch the lid above; the eye's opening and its lash line fade to the eyelid's skin as it
-  shuts, and one lash line is drawn along the closed lid.
+  carried with the upper lip instead of stretched across the gap, or, where it shows none (lips closed), upper
+  teeth painted under the upper lip; all only on the face's own pixels, a lip's thickness inside the layer's
+  outline (a face in profile has its lips' front on it). A closing eye is a lid
+  coming down over it: the lash line and the lashes above the upper lid come down whole, the eye under them is
+  covered, not squeezed, and the margins around its opening fade to the eyelid's skin as it shuts.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
   (eye corners, mouth corners, nose) when the pose model located them, driven by the actor's measured eye
   and mouth opening and head turn; otherwise the face stays still and :func:`face_finding` says so.
@@ -76,6 +77,20 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# A face whose image shows no teeth (lips closed) gets upper teeth when the mouth opens (a person's open mouth
+# shows them; a dark slit reads as a hole): a band under the upper lip ``TEETH_TALL`` face sizes tall at most,
+# across the mouth's middle, fading out between ``TEETH_SIDE`` of the way to the corners and them (the dark
+# corridors beside the teeth), darker towards the corners and right under the lip (shadow), with a faint line
+# between the front teeth (``TEETH_GAPS``, shares of the mouth's width from its middle); off-white, as bright as
+# ``TEETH_LUMA`` of the face's skin (within bounds, so a dim picture gets no glowing teeth), tinted by a share of
+# the skin's colour (the picture's white balance).
+TEETH_TALL = 0.075
+TEETH_SIDE = 0.6
+TEETH_GAPS = np.array([-0.15, 0.0, 0.15])
+TEETH_LUMA = (1.4, 170.0, 238.0)
+TEETH_RGB = np.array([1.0, 0.97, 0.9])
+TEETH_TINT = 0.15
+TEETH_LIPS = 0.2  # only a face whose lips have colour (saturation, HSV's) has teeth to show: not a grey robot
 # The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
 # stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
 # turned by 28 deg reads up to 0.063, a far dancer's small face, TikTok clip 1, 0.07 in a tenth of its frames
@@ -94,20 +109,23 @@ JAW_ALONE = (0.06, 0.1)
 JAW_S = 0.17
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
 MOUTH_WIDEN = (1.15, 1.3)
-# A closing eye: below ``LID_SHUT_FROM`` of its open gap the eye's opening (and the lash line above it, which
-# the closing lid would stretch into a dark band) fades to the eyelid's own skin, fully at ``LID_SHUT_AT``, and
-# the lashes are drawn once along the closed lid. ``LID_MARGIN``: how far around the lid landmarks the opening
-# reaches (eye heights; the white often shows just outside them), ``LID_SKIN``: where the lid's skin is
-# sampled above the upper lid (eye heights), ``LASH_WIDTH``: the closed lash line's width (face sizes).
+# A closing eye is a lid coming down over it (to ``LID_MEET``): the landmarks above the upper lid up to
+# ``LID_CARRY[0]`` eye widths move down with it (its lash line, false lashes and liner come down whole, never
+# stretched into a band or faded into a ghost of themselves), none beyond ``LID_CARRY[1]`` (nor the brows; the
+# lid's skin between them stretches). The eye under the lid is covered, not squeezed, until its opening is a
+# slit (``2 * LID_SHUT_AT`` of its open gap, then it fades to the lid's skin, fully at ``LID_SHUT_AT``); the
+# margins around the opening fade to the eyelid's own skin from ``LID_SHUT_FROM`` of its open gap, fully at
+# ``LID_SHUT_AT``. ``LID_MARGIN``: how far around the lid landmarks the opening reaches (eye heights; the white
+# often shows just outside them), ``LID_SKIN``: where the lid's skin is sampled above the upper lid (eye heights).
+LID_CARRY = (0.35, 0.6)
+LID_MEET = 0.3  # where the closed lids meet: this share of the way from the lower lid to the upper one
 LID_SHUT_FROM, LID_SHUT_AT = 0.45, 0.1
 LID_MARGIN = 0.2
 LID_SKIN = (0.6, 1.2)
-LASH_WIDTH = 0.012
 # Long or false lashes stand above the lid landmarks, past ``LID_MARGIN``: the pixels between the upper lid and
-# the skin band darker than ``LASH_DARK`` of the lid skin's luminance are lashes; they fade with the opening, and
-# the closed lash line is ``LASH_KEEP`` of their thickness (pixels per pixel of the eye's width) at least.
+# the skin band darker than ``LASH_DARK`` of the lid skin's luminance are lashes; the opening's skin is filled
+# in from around them, not from them.
 LASH_DARK = 0.7
-LASH_KEEP = 0.5
 LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
 
 
@@ -140,6 +158,40 @@ class FaceRig:
         r = np.clip(np.linalg.norm(rel, axis=1) / np.maximum(rad, 1e-6), 0.0, 1.0)
         return 1.0 - OUTLINE_DAMP * r ** 2
 
+    @cached_property
+    def lid_carry(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """Per eye (right, left): the landmarks above its upper lid (not the brows) that a closing lid carries down
+        with it, and [n, len(upper lid)] the share of each upper lid point's move each takes (interpolated along
+        the eye, nothing at its corners, falling off with the height above the lid: ``LID_CARRY``). Empty for
+        the sparse face model (its only points above the eyes are the brows)."""
+        if self.kind != "mesh":
+            return ()
+        P = self.points[:, :2]
+        out = []
+        for s in ("r", "l"):
+            a, b = self.groups[f"{s}_corners"]
+            upper = list(self.groups[f"{s}_upper"])
+            u = P[b] - P[a]
+            width = max(float(np.linalg.norm(u)), 1e-9)
+            u /= width
+            n = np.array([-u[1], u[0]])
+            if float(((P[upper] - P[a]) @ n).sum()) < 0:
+                n = -n  # up, towards the upper lid
+            lid_u, lid_v = (P[upper] - P[a]) @ u, (P[upper] - P[a]) @ n
+            k = np.argsort(lid_u)
+            xs = np.concatenate([[0.0], lid_u[k], [width]])
+            qu, qv = (P - P[a]) @ u, (P - P[a]) @ n
+            above = qv - np.interp(qu, xs, np.concatenate([[0.0], lid_v[k], [0.0]]))
+            fall = np.clip((LID_CARRY[1] * width - above) / ((LID_CARRY[1] - LID_CARRY[0]) * width), 0.0, 1.0)
+            sel = (above > 0) & (fall > 0) & (qu > 0) & (qu < width)
+            sel[upper + [a, b] + list(self.groups["brows"])] = False
+            idx = np.flatnonzero(sel)
+            share = np.zeros((len(idx), len(upper)))
+            for j, lid in enumerate(k):  # the interpolation's weight of each lid point, along the eye
+                share[:, lid] = np.interp(qu[idx], xs, np.eye(len(upper) + 2)[j + 1])
+            out.append((idx, share * fall[idx, None]))
+        return tuple(out)
+
     @property
     def size(self) -> float:
         a, b = self.groups["eye_outer"]
@@ -151,7 +203,7 @@ def _mesh_groups() -> dict[str, tuple[int, ...]]:
             "stable": fm.STABLE, "eye_outer": (fm.RIGHT_EYE_CORNERS[0], fm.LEFT_EYE_CORNERS[0]),
             "r_corners": fm.RIGHT_EYE_CORNERS, "r_upper": fm.RIGHT_UPPER_LID, "r_lower": fm.RIGHT_LOWER_LID,
             "l_corners": fm.LEFT_EYE_CORNERS, "l_upper": fm.LEFT_UPPER_LID, "l_lower": fm.LEFT_LOWER_LID,
-            "lip_mid": (13, 14), "lip_outer_mid": (0, 17)}
+            "lip_mid": (13, 14), "lip_outer_mid": (0, 17), "brows": fm.BROWS}
 
 
 def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
@@ -517,7 +569,10 @@ def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray
         u1 /= np.maximum(np.linalg.norm(u1, axis=1), 1e-9)[:, None]
         n1 = np.stack([-u1[:, 1], u1[:, 0]], axis=1)
         along = np.einsum("tli,ti->tl", out[:, lids] - corner[:, None], u1)
-        mid = float(np.mean(off))  # the lids close on the eye's middle line, not on the corner line
+        # the lids meet low in the eye (the upper lid comes down over it, the lower one barely rises), not on
+        # the corner line
+        lo_mid = float(np.mean(off[len(groups[f"{s}_upper"]):]))
+        mid = lo_mid + LID_MEET * (float(np.mean(off[:len(groups[f"{s}_upper"])])) - lo_mid)
         height = mid + (off - mid) * ratio[:, k, None]
         out[:, lids] = corner[:, None] + along[:, :, None] * u1[:, None] + height[:, :, None] * n1[:, None]
 
@@ -561,7 +616,11 @@ def face_targets(face: FaceRig, drive: FaceDrive, t, char_roll: float = 0.0) -> 
     # band between the outline and the fixed ring is never squeezed until it folds
     moved -= moved.mean(axis=1, keepdims=True)
     out = c[:2] + rel[..., :2] + moved * face.turn_weight[:, None]
+    lids = [list(face.groups[f"{s}_upper"]) for s in ("r", "l")]
+    before = [out[:, lid] for lid in lids]
     _set_lids(out, P, face.groups, drive.eyes[ts])
+    for lid, was, (idx, share) in zip(lids, before, face.lid_carry):
+        out[:, idx] += np.einsum("il,tlc->tic", share, out[:, lid] - was)
     return out if np.ndim(t) else out[0]
 
 
@@ -617,6 +676,7 @@ class FaceAnimator:
         self.lip_rim = max(1.5, 0.5 * float(np.linalg.norm(face.points[ua, :2] - face.points[a, :2])
                                             + np.linalg.norm(face.points[lb, :2] - face.points[b, :2])))
         self.teeth = self._rest_teeth() if self.valid else None
+        self.new_teeth = self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh" else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
 
@@ -649,19 +709,54 @@ class FaceAnimator:
         mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
         mapx -= x0
         mapy -= y0
-        shut = np.clip((LID_SHUT_FROM - self.drive.eyes[min(t, len(self.drive.eyes) - 1)])
-                       / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
+        ratio = self.drive.eyes[min(t, len(self.drive.eyes) - 1)]
+        shut = np.clip((LID_SHUT_FROM - ratio) / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
+        slit = np.clip((2 * LID_SHUT_AT - ratio) / LID_SHUT_AT, 0.0, 1.0)
+        self._lid_over_eyes(mapx, mapy, pts - self.origin - np.array([x0, y0]), 1.0 - slit)
         source = self.rest_patch
         if self.lids is not None and shut.max() > 0:
-            closed, masks = self.lids[:2]
-            w = np.tensordot(shut, masks, axes=1)[:, :, None]
+            closed, margins, openings = self.lids
+            w = (np.tensordot(shut, margins, axes=1) + np.tensordot(slit, openings, axes=1))[:, :, None]
             source = self.rest_patch.copy()
             source[:, :, :3] = np.clip(self.rest_patch[:, :, :3] * (1 - w) + closed * w + 0.5, 0, 255)
         patch = cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
-        if self.lids is not None and shut.max() > 0:
-            self._lashes(patch, pts - self.origin - np.array([x0, y0]), shut)
         self.texture[y0:y1, x0:x1] = patch
+
+    def _lid_over_eyes(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, share: np.ndarray) -> None:
+        """Inside each eye's posed opening, the eye as it lies (moved with its corners, not squeezed between its
+        lids): the closing lid covers it from above, so a half-closed eye shows the lower half of its iris
+        under the lashes, not the whole iris squashed flat. ``mapx``/``mapy`` (patch pixels) changed in place,
+        ``pts`` the posed landmarks in patch pixels, ``share`` [2] how much of it each eye takes: none once it
+        is a slit (its outline's soft edge would show the iris's middle along the closed lid)."""
+        x0, y0 = self.box[:2]
+        rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
+        h, w = mapx.shape
+        for side, part in zip(("r", "l"), share):
+            a, b = self.face.groups[f"{side}_corners"]
+            poly = self._eye_outline(side, pts)
+            if part <= 0:
+                continue
+            lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - 1, 0)
+            hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + 2, (w, h))
+            if (hi - lo < 2).any():
+                continue
+            inside = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+            cv2.fillPoly(inside, [np.round((poly - lo) * 16).astype(np.int32)], 255, cv2.LINE_AA, 4)
+            m = inside.astype(np.float32) * (float(part) / 255.0)
+            # the similarity taking the posed corners onto the rest ones (complex numbers: z -> ra + (z - pa) k)
+            pa, pb = complex(*pts[a, :2]), complex(*pts[b, :2])
+            ra, rb = complex(*rest[a, :2]), complex(*rest[b, :2])
+            if abs(pb - pa) < 1e-6:
+                continue
+            k = (rb - ra) / (pb - pa)
+            xs = np.arange(lo[0], hi[0], dtype=np.float32)[None, :] - pa.real
+            ys = np.arange(lo[1], hi[1], dtype=np.float32)[:, None] - pa.imag
+            sx = ra.real + k.real * xs - k.imag * ys
+            sy = ra.imag + k.imag * xs + k.real * ys
+            region = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
+            mapx[region] += m * (sx - mapx[region])
+            mapy[region] += m * (sy - mapy[region])
 
     def _eye_outline(self, side: str, pts: np.ndarray) -> np.ndarray:
         """One eye's opening as a polygon: outer corner, upper lid, inner corner, lower lid back."""
@@ -669,23 +764,23 @@ class FaceAnimator:
         a, b = g[f"{side}_corners"]
         return pts[[a, *g[f"{side}_upper"], b, *g[f"{side}_lower"][::-1]], :2]
 
-    def _closed_eyes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    def _closed_eyes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(the rest patch's RGB with both eyes' openings painted in their lids' skin [h, w, 3] float32, each
-        eye's soft mask [2, h, w], the lashes' colour [3], each eye's lashes' thickness above its lid [2]), or
-        None when the eyes are too small to matter.
+        eye's soft masks [2, h, w] of its opening's margins below the upper lid and of the opening), or None
+        when the eyes are too small.
 
         A closing eye collapses its opening's triangles, but the white showing just outside the lid landmarks
-        and the lash line along the upper lid remain and are stretched by the closing lid: a dark band over a
-        smear of white. Painting them in the lid's skin (sampled above the lashes) for the closed eye leaves
-        skin wherever the warp stretches them."""
+        remains and is stretched: painting the opening in the lid's skin (sampled above the lashes, filled in
+        from the skin around it so it keeps its shading) leaves skin wherever the warp squeezes it. The lashes
+        and liner above the upper lid are not painted over: they come down with the lid (:attr:`FaceRig.lid_carry`);
+        a cross-fade of them into skin showed as a pale ghost of the lashes above the closed lid."""
         x0, y0 = self.box[:2]
         rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
         h, w = self.rest_patch.shape[:2]
         rgb = self.rest_patch[:, :, :3].astype(np.float32)
         closed = rgb.copy()
         masks = np.zeros((2, h, w), np.float32)
-        lash_px = []
-        thick = np.zeros(2)
+        openings = np.zeros((2, h, w), np.float32)
         for k, side in enumerate(("r", "l")):
             poly = self._eye_outline(side, rest)
             a, b = self.face.groups[f"{side}_corners"]
@@ -704,7 +799,7 @@ class FaceAnimator:
             eye = cv2.dilate(eye, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
             # the lid's skin: a band above the upper lid, clear of the lashes; its median, lit like the band
             band = np.zeros((h, w), np.uint8)
-            upper = rest[list(self.face.groups[f"{side}_upper"]), :2]
+            upper = rest[[a, *self.face.groups[f"{side}_upper"], b], :2]
             lo, hi = (upper + up * f * height for f in LID_SKIN)
             cv2.fillPoly(band, [np.round(np.concatenate([lo, hi[::-1]])).astype(np.int32)], 1)
             band &= eye == 0
@@ -716,44 +811,28 @@ class FaceAnimator:
             zone = np.zeros((h, w), np.uint8)
             cv2.fillPoly(zone, [np.round(np.concatenate([upper, lo[::-1]])).astype(np.int32)], 1)
             lashes = (zone > 0) & (eye == 0) & (rgb @ LUMA < LASH_DARK * float(skin @ LUMA))
-            thick[k] = lashes.sum() / width
             opening = np.clip(cv2.GaussianBlur(eye.astype(np.float32) / 255.0, (0, 0), max(0.8, 0.5 * r)) * 1.5,
                               0.0, 1.0)
-            eye = np.maximum(eye, cv2.dilate(lashes.astype(np.uint8) * 255, np.ones((3, 3), np.uint8)))
-            # filled in from the skin around the eye (keeps its shading); the opening pulled half-way to the
-            # lid's own colour, where the lashes stood the lid as it is around them
-            around = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), (eye > 0).astype(np.uint8),
+            # below the upper lid (and past the corners) only: what lies above it comes down with the lid
+            below = np.zeros((h, w), np.uint8)
+            line = np.concatenate([upper[:1] - 2 * r * u, upper, upper[-1:] + 2 * r * u])
+            cv2.fillPoly(below, [np.round(np.concatenate([line, line[::-1] - 4 * height * up]) * 4).astype(np.int32)],
+                         255, cv2.LINE_AA, 2)
+            # filled in from the skin around the eye and its lashes (keeps its shading, takes none of their
+            # darkness), pulled half-way to the lid's own colour
+            fill_from = (eye > 0) | cv2.dilate(lashes.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+            around = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), fill_from.astype(np.uint8),
                                  max(2.0, r), cv2.INPAINT_TELEA).astype(np.float32)
-            soft = cv2.GaussianBlur(eye.astype(np.float32) / 255.0, (0, 0), max(0.8, 0.5 * r))
-            masks[k] = np.clip(soft * 1.5, 0.0, 1.0)
+            # the opening itself is covered by the lid (:meth:`_lid_over_eyes`) until it is a slit, its margins fade
+            inner = np.zeros((h, w), np.uint8)
+            cv2.fillPoly(inner, [np.round(poly * 4).astype(np.int32)], 255, cv2.LINE_AA, 2)
+            inner = cv2.erode(inner, np.ones((3, 3), np.uint8)).astype(np.float32) / 255.0
+            masks[k] = opening * (below.astype(np.float32) / 255.0) * (1.0 - inner)
+            openings[k] = opening * (below.astype(np.float32) / 255.0) * inner
             fill = around + 0.5 * opening[:, :, None] * (skin - around)
-            closed = closed * (1 - masks[k][:, :, None]) + fill * masks[k][:, :, None]
-            lash_px.append(rgb[eye > 127].reshape(-1, 3))
-        inside = np.concatenate(lash_px)
-        luma = inside @ LUMA
-        lash = inside[luma <= np.percentile(luma, 10)].mean(axis=0)
-        return closed, masks, lash, thick
-
-    def _lashes(self, patch: np.ndarray, pts: np.ndarray, shut: np.ndarray) -> None:
-        """The closed lid's lash line along each closing eye's upper lid, as strong as the eye is shut."""
-        _, _, lash, thick = self.lids
-        g = self.face.groups
-        for k, side in enumerate(("r", "l")):
-            if shut[k] <= 0:
-                continue
-            width = max(1.0, LASH_WIDTH * self.face.size, LASH_KEEP * thick[k])
-            line = pts[list(g[f"{side}_upper"]), :2]
-            lo = np.maximum(np.floor(line.min(axis=0) - 2 * width).astype(int), 0)
-            hi = np.minimum(np.ceil(line.max(axis=0) + 2 * width).astype(int) + 1, patch.shape[1::-1])
-            if (hi - lo < 2).any():
-                continue
-            m = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
-            cv2.polylines(m, [np.round((line - lo) * 16).astype(np.int32)], False, 255,
-                          max(1, int(round(width))), cv2.LINE_AA, 4)
-            soft = cv2.GaussianBlur(m.astype(np.float32) / 255.0, (3, 3), 0)
-            alpha = (soft * 0.85 * float(shut[k]))[:, :, None]
-            region = patch[lo[1]:hi[1], lo[0]:hi[0], :3].astype(np.float32)
-            patch[lo[1]:hi[1], lo[0]:hi[0], :3] = np.clip(region * (1 - alpha) + lash * alpha + 0.5, 0, 255)
+            whole = (masks[k] + openings[k])[:, :, None]
+            closed = closed * (1 - whole) + fill * whole
+        return closed, masks, openings
 
     def _rest_teeth(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The teeth the image shows in its open mouth, as (RGB [h, w, 3], alpha [h, w], top-left) in patch
@@ -779,32 +858,95 @@ class FaceAnimator:
         alpha = (mask.astype(np.float32) / 255.0) * tooth
         if alpha.sum() < 4:
             return None
+        # and what lies above them up to the lip (the teeth's shaded top, the gum): the upper jaw's, carried
+        # with them, so no dark gap opens between the lip and the teeth
+        alpha = np.maximum.accumulate(alpha[::-1], axis=0)[::-1] * (mask.astype(np.float32) / 255.0)
         alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
         return rgb.astype(np.float32), alpha, lo.astype(np.float64)
 
+    def _teeth_colour(self) -> np.ndarray | None:
+        """RGB of teeth for a face whose image shows none: off-white, lit and tinted like the face's skin (the
+        median of its opaque pixels inside the face's outline); None for a face without lips (grey where its
+        lips would be: a robot's, where the face model still finds a face), which keeps a mouth's dark inside
+        only."""
+        x0, y0 = self.box[:2]
+        oval = self.rest[list(self.face.groups["oval"])] - np.array([x0, y0])
+        inside = np.zeros(self.rest_patch.shape[:2], np.uint8)
+        cv2.fillPoly(inside, [np.round(oval).astype(np.int32)], 1)
+        if self.rest_patch.shape[2] == 4:
+            inside &= self.rest_patch[:, :, 3] > 127
+        skin = np.median(self.rest_patch[:, :, :3][inside > 0].astype(np.float64), axis=0) if inside.sum() >= 16 \
+            else np.array([200.0, 160.0, 140.0])
+        lips = self._lip_colour()
+        if lips is None or np.ptp(lips) < TEETH_LIPS * max(float(lips.max()), 1.0):
+            return None
+        gain, lo, hi = TEETH_LUMA
+        luma = float(np.clip(gain * float(skin @ LUMA), lo, hi))
+        hue = (1 - TEETH_TINT) * TEETH_RGB / float(TEETH_RGB @ LUMA) + TEETH_TINT * skin / max(float(skin @ LUMA), 1.0)
+        return np.clip(hue * luma, 0.0, 255.0)
+
+    def _new_teeth(self, region: np.ndarray, pts: np.ndarray, box: tuple[int, int, int, int], inside: np.ndarray,
+                   strength: float) -> np.ndarray:
+        """``region`` (the mouth's box, float RGB) with upper teeth painted under the upper inner lip, within
+        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``."""
+        x0, y0, x1, y1 = box
+        g = self.face.groups
+        up = pts[list(g["upper_inner"])]
+        a, b = up[0], up[-1]
+        u = b - a
+        width = float(np.linalg.norm(u))
+        if width < 4:
+            return region
+        u /= width
+        n = np.array([-u[1], u[0]])
+        if float(((pts[list(g["lower_inner"])] - a) @ n).sum()) < 0:
+            n = -n  # down, towards the lower lip
+        xs = np.arange(x0, x1, dtype=np.float64)[None, :] - a[0]
+        ys = np.arange(y0, y1, dtype=np.float64)[:, None] - a[1]
+        along = (xs * u[0] + ys * u[1]) / width  # 0 at one corner, 1 at the other
+        k = np.argsort((up - a) @ u)
+        lip = np.interp(along, ((up - a) @ u)[k] / width, ((up - a) @ n)[k])
+        below = xs * n[0] + ys * n[1] - lip  # pixels under the upper inner lip
+        tall = TEETH_TALL * self.face.size
+        side = np.abs(along - 0.5) * 2.0  # 0 in the middle, 1 at the corners
+        across = np.clip((1.0 - side) / (1.0 - TEETH_SIDE), 0.0, 1.0)
+        band = np.clip(tall - below + 0.5, 0.0, 1.0) * across * inside
+        shade = (1.0 - 0.45 * side ** 2) * (0.8 + 0.2 * np.clip(below / max(0.3 * tall, 1.0), 0.0, 1.0))
+        gaps = np.abs((along - 0.5)[..., None] - TEETH_GAPS).min(axis=-1) * width  # pixels to the nearest
+        shade = shade * (1.0 - 0.12 * np.exp(-(gaps / 0.7) ** 2))
+        alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # solid well before the inside is
+        return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
+
     def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
-        """(deep, tongue) RGB of the mouth's inside, from the image's lips: the median colour of a band around the
-        rest inner lip line (the lips, on a closed or slightly open mouth), darkened."""
+        """(deep, tongue) RGB of the mouth's inside, from the image's lips (:meth:`_lip_colour`), darkened."""
+        lips = self._lip_colour()
+        if lips is None:
+            lips = DEFAULT_LIP_RGB
+        deep = lips * CAVITY_DEEP
+        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ LUMA) / float(CAVITY_RGB @ LUMA)))
+        deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
+        return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
+
+    def _lip_colour(self) -> np.ndarray | None:
+        """RGB of the image's lips: the median colour of a band around the rest inner lip line (the lips, on a
+        closed or slightly open mouth), or None where it cannot be read."""
         x0, y0 = self.box[:2]
         poly = self.rest[self.mouth_poly] - np.array([x0, y0])
         band = max(2, round(0.05 * self.face.size))
         lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - band - 1, 0)
         hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + band + 2, self.rest_patch.shape[1::-1])
-        lips = DEFAULT_LIP_RGB
-        if (hi - lo >= 3).all():
-            inner = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
-            cv2.fillPoly(inner, [np.round(poly - lo).astype(np.int32)], 1)
-            cv2.polylines(inner, [np.round(poly - lo).astype(np.int32)], True, 1)
-            ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)) > inner
-            px = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0]]
-            if px.shape[2] == 4:
-                ring &= px[:, :, 3] > 127
-            if ring.sum() >= 8:
-                lips = np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
-        deep = lips * CAVITY_DEEP
-        deep = 0.5 * (deep + CAVITY_RGB * (float(deep @ LUMA) / float(CAVITY_RGB @ LUMA)))
-        deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
-        return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
+        if (hi - lo < 3).any():
+            return None
+        inner = np.zeros((hi[1] - lo[1], hi[0] - lo[0]), np.uint8)
+        cv2.fillPoly(inner, [np.round(poly - lo).astype(np.int32)], 1)
+        cv2.polylines(inner, [np.round(poly - lo).astype(np.int32)], True, 1)
+        ring = cv2.dilate(inner, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * band + 1,) * 2)) > inner
+        px = self.rest_patch[lo[1]:hi[1], lo[0]:hi[0]]
+        if px.shape[2] == 4:
+            ring &= px[:, :, 3] > 127
+        if ring.sum() < 8:
+            return None
+        return np.median(px[:, :, :3][ring].astype(np.float64), axis=0)
 
     def _within_outline(self, patch: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
         """[h, w] of ``box`` in ``patch``: 1 where the face's pixels reach at least one and a half lips' thickness
@@ -854,7 +996,10 @@ class FaceAnimator:
         edge = cv2.GaussianBlur(mask, (3, 3), 0).astype(np.float32) / 255.0
         within = self._within_outline(patch, (x0, y0, x1, y1))
         edge = edge * within
-        m = (edge * (0.35 + 0.65 * depth) * strength).astype(np.float32)[:, :, None]
+        # a mouth open on teeth in the image has no lips' inner skin between them to show: what the warp
+        # stretched across the gap there is the teeth, drawn again below; the inside covers it as they are
+        solid = min(1.0, 2.0 * strength)
+        m = (edge * (0.35 + 0.65 * depth) * (strength if self.teeth is None else solid)).astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
         if self.teeth is not None:
@@ -867,8 +1012,12 @@ class FaceAnimator:
             t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
             t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * strength * within[:, :, None]
+            # opaque well before the inside is: teeth are solid (at the inside's share they were a grey ghost
+            # over it as the mouth opened, character 4 driven by clip 5)
+            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * solid * within[:, :, None]
             region = region * (1 - t_a) + t_rgb * t_a
+        elif self.new_teeth is not None:
+            region = self._new_teeth(region, pts, (x0, y0, x1, y1), edge, strength)
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
 
 
