@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--which", choices=("std", "second", "both"), default="both")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the clip (default 3)")
     ap.add_argument("--profile", type=int, default=0)
+    ap.add_argument("--motion-blur", type=float, default=0.0,
+                    help="the painters' exposure (the engine's motion_blur; default 0, sharp; pro's: 0.5)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(Path(args.src).resolve()))
     import os
@@ -53,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def one_pass(rig, motion, background, face, hands, out_w, out_h, profiler) -> tuple[float, float, str]:
         """The drawing's and the warps' CPU seconds over the clip, and the md5 of all its frames."""
-        painter = engine._Painter(rig, face, hands, out_w, out_h, copy_textures=True)
+        blur = {"exposure": args.motion_blur} if args.motion_blur else {}  # (older trees: --src, no blur)
+        painter = engine._Painter(rig, face, hands, out_w, out_h, copy_textures=True, **blur)
         planner = painter.renderer
         n = len(motion)
         canvas = np.empty((out_h, out_w, 3), np.uint8)

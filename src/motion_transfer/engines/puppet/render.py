@@ -576,9 +576,11 @@ class Renderer:
             cv = np.take(vrows, idx, axis=0)
             vx = cv[:, :, 0] * xs + cv[:, :, 1] * ys + cv[:, :, 2]
             vy = cv[:, :, 3] * xs + cv[:, :, 4] * ys + cv[:, :, 5]
-            movex = cv2.resize(-(c[:, :, 0] * vx + c[:, :, 1] * vy), (F * hw, F * hh),
+            # (at most the longest blur: a sliver's steep map would send its samples anywhere)
+            most = BLUR_MAX * self.out_w / self.exposure
+            movex = cv2.resize(np.clip(-(c[:, :, 0] * vx + c[:, :, 1] * vy), -most, most), (F * hw, F * hh),
                                interpolation=cv2.INTER_LINEAR)[:bh, :bw]
-            movey = cv2.resize(-(c[:, :, 3] * vx + c[:, :, 4] * vy), (F * hw, F * hh),
+            movey = cv2.resize(np.clip(-(c[:, :, 3] * vx + c[:, :, 4] * vy), -most, most), (F * hw, F * hh),
                                interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapx = cv2.resize(mapx, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
         mapy = cv2.resize(mapy, (F * hw, F * hh), interpolation=cv2.INTER_LINEAR)[:bh, :bw]
