@@ -29,8 +29,10 @@ def _draw(renderer, rig, joints, posed=None, order=None):
 def test_the_layers_velocities_are_central_differences_of_their_vertices(person):
     from motion_transfer.engines.puppet import Renderer
 
+    from motion_transfer.engines.puppet.render import EXPOSURE
+
     rig, rest = person
-    r = Renderer(rig, W, H)
+    r = Renderer(rig, W, H, exposure=EXPOSURE)
     joints = np.stack([rest, rest + [3.0, 0.0], rest + [9.0, -4.0]])
     posed = r.pose(joints, np.ones(3), np.zeros(3), np.ones(3))
     for layer in rig.layers:

@@ -403,21 +403,24 @@ class Renderer:
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
              head_scale: np.ndarray | None = None,
              torso_width: np.ndarray | None = None) -> list[Posed]:
-        """Per frame, each layer's vertices in output pixels and their velocities, for T consecutive frames at
-        once (``joints`` [T, 33 or 36, 2], the rest [T]; see :meth:`render`): numpy's per-call overhead was most of
-        the cost of skinning one frame, and a drawing thread holds the GIL while it runs. The velocities are
-        central differences (one-sided at the first and last frame): pass a frame more on either side of the frames
-        to be drawn."""
+        """Per frame, each layer's vertices in output pixels and, when the layers are blurred (``exposure`` above
+        0), their velocities, for T consecutive frames at once (``joints`` [T, 33 or 36, 2], the rest [T]; see
+        :meth:`render`): numpy's per-call overhead was most of the cost of skinning one frame, and a drawing thread
+        holds the GIL while it runs. The velocities are central differences (one-sided at the first and last frame):
+        pass a frame more on either side of the frames to be drawn."""
         T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale, torso_width)
         posed = {name: self.posed_vertices(layer, T) for name, layer in self.layers.items()}
+        if self.exposure <= 0:  # (sharp frames: no velocities to work out, nor to hand to a drawing process)
+            return [Posed({name: v[t] for name, v in posed.items()}) for t in range(len(joints))]
         moving = {name: np.gradient(v, axis=0) if len(v) > 1 else np.zeros_like(v) for name, v in posed.items()}
         return [Posed({name: v[t] for name, v in posed.items()}, {name: v[t] for name, v in moving.items()})
                 for t in range(len(joints))]
 
     def pose_motion(self, motion: Motion, block: slice) -> list[Posed]:
         """:meth:`pose` for the frames of ``block`` of ``motion`` (a slice with a start and a stop), skinned with a
-        frame more on either side for their velocities."""
-        wide = slice(max(0, block.start - 1), min(len(motion), block.stop + 1))
+        frame more on either side for their velocities when the layers are blurred."""
+        more = 1 if self.exposure > 0 else 0
+        wide = slice(max(0, block.start - more), min(len(motion), block.stop + more))
 
         def part(x: np.ndarray | None) -> np.ndarray | None:
             return None if x is None else x[wide]

@@ -69,7 +69,8 @@ class Settings:
         except (TypeError, ValueError):
             blur = -1.0
         if not 0.0 <= blur <= 1.0:
-            raise InputError(f"motion_blur must be a share of a frame's time between 0 and 1, not {o['motion_blur']!r}.",
+            raise InputError(f"motion_blur must be a share of a frame's time between 0 and 1, "
+                             f"not {o['motion_blur']!r}.",
                              code="motion_blur", measured=o["motion_blur"], limit="0..1",
                              fix=f"pass {EXPOSURE} (a camera's usual shutter) or 0 (sharp frames), or leave it out.")
         return cls(pose_track=track, pose_preset=preset, mesh_spacing=spacing,
