@@ -48,14 +48,24 @@ def outlines_to_front(labels: np.ndarray, image: np.ndarray, figure: np.ndarray,
     r = max(1, round(LINE_WIDTH * shoulder_width))
     kernel = disc(r)
     todo = line.copy()
+    claimed = np.zeros(line.shape, bool)  # the pixels of the layers in front, lines included
     for name in reversed(DEFAULT_ORDER):
         solid = (layer == LAYER_NAMES.index(name)) & figure & ~line  # (labels run on past the figure)
         if not solid.any():
             continue
         take = todo & cv2.dilate(solid.astype(np.uint8), kernel).astype(bool)
         if not take.any():
+            claimed |= solid
             continue
+        # with the surface between the line and the layer: the labels' border ran a pixel or two off the line, and
+        # the strip between them, left to the part behind, cut the line's edge into notches along the layer's
+        # outline (the cartoon girl's and the fox's arms, once they moved off the body)
+        mine = (solid | take).astype(np.uint8)
+        gap = (cv2.morphologyEx(mine, cv2.MORPH_CLOSE, kernel).astype(bool) & ~mine.astype(bool) & figure & ~line
+               & ~claimed & cv2.dilate(take.astype(np.uint8), kernel).astype(bool))
+        take |= gap
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         out[take] = labels[iy[take], ix[take]]
         todo &= ~take
+        claimed |= solid | take
     return out
