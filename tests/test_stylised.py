@@ -339,7 +339,8 @@ def test_no_strip_of_the_body_is_left_between_an_arm_and_its_drawn_outline(chara
     """The cartoon girl's left sleeve has the shirt's pink and hangs against the shirt, a drawn line between them.
     The line is the arm's, and so is the sleeve's surface up to it: the labels' border ran a pixel or two beside
     the line, and the strip between, left to the torso, cut the sleeve's outline into notches and dark specks once
-    the arm moved off the body (87 of the sleeve's pixels inside its outline were the torso's)."""
+    the arm moved off the body (87 of the sleeve's pixels inside its outline were the torso's). The cape, behind
+    the legs, keeps its pixels along their outlines."""
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.engines.puppet.model import PARTS
 
@@ -348,6 +349,8 @@ def test_no_strip_of_the_body_is_left_between_an_arm_and_its_drawn_outline(chara
     inside = cv2.erode(c.mask("left_arm").astype(np.uint8), None, iterations=2).astype(bool)
     strip = inside & (rig.labels == PARTS.index("torso"))
     assert inside.sum() > 10000 and strip.sum() < 10, f"{int(strip.sum())} px of the sleeve are the torso's"
+    cape = cv2.erode(c.mask("cape").astype(np.uint8), None, iterations=1).astype(bool)
+    assert (rig.labels[cape] == PARTS.index("drape")).mean() > 0.93
 
 
 def _uncovered(layer) -> np.ndarray:

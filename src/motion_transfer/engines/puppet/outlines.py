@@ -44,11 +44,13 @@ def outlines_to_front(labels: np.ndarray, image: np.ndarray, figure: np.ndarray,
     if line is None or not line.any():
         return labels
     out = labels.copy()
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     layer = np.where(labels >= 0, LAYER_OF_PART[np.clip(labels, 0, None)], -1)
     r = max(1, round(LINE_WIDTH * shoulder_width))
     kernel = disc(r)
     todo = line.copy()
     claimed = np.zeros(line.shape, bool)  # the pixels of the layers in front, lines included
+    body = LAYER_NAMES.index("body")
     for name in reversed(DEFAULT_ORDER):
         solid = (layer == LAYER_NAMES.index(name)) & figure & ~line  # (labels run on past the figure)
         if not solid.any():
@@ -59,12 +61,16 @@ def outlines_to_front(labels: np.ndarray, image: np.ndarray, figure: np.ndarray,
             continue
         # with the surface between the line and the layer: the labels' border ran a pixel or two off the line, and
         # the strip between them, left to the part behind, cut the line's edge into notches along the layer's
-        # outline (the cartoon girl's and the fox's arms, once they moved off the body)
-        mine = (solid | take).astype(np.uint8)
-        gap = (cv2.morphologyEx(mine, cv2.MORPH_CLOSE, kernel).astype(bool) & ~mine.astype(bool) & figure & ~line
-               & ~claimed & cv2.dilate(take.astype(np.uint8), kernel).astype(bool))
-        take |= gap
+        # outline (the cartoon girl's arms, once they moved off the body). Only the body's (a sleeve of the shirt's
+        # colour against the shirt), in the layer's colour: a cape's pixels along a leg's outline, which the line
+        # finder saw in dots, went to the leg, and the strip of the cape they cut off went with it
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+        mine = (solid | take).astype(np.uint8)
+        gap = (cv2.morphologyEx(mine, cv2.MORPH_CLOSE, kernel).astype(bool) & ~mine.astype(bool) & figure
+               & (layer == body) & ~line & ~claimed & cv2.dilate(take.astype(np.uint8), kernel).astype(bool))
+        gy, gx = np.nonzero(gap)
+        alike = np.linalg.norm(lab[gy, gx] - lab[iy[gy, gx], ix[gy, gx]], axis=1) < LINE_CONTRAST
+        take[gy[alike], gx[alike]] = True
         out[take] = labels[iy[take], ix[take]]
         todo &= ~take
         claimed |= solid | take
