@@ -137,7 +137,9 @@ LASH_DARK = 0.7
 # The lips' colour often reaches past the face model's outer lip line (a pout's rolled-out lip, lipstick over the
 # line): the landmarks just outside the line up to ``LIP_CARRY[0]`` face sizes move with the lip, none beyond
 # ``LIP_CARRY[1]`` (the skin between them stretches). Without it the lip's colour above the line stayed with the
-# skin as the lip moved away and was stretched into a pink beak under the nose (TikTok clip 0's pout relaxing).
+# skin as the lip moved away and was stretched into a pink beak under the nose (TikTok clip 0's pout relaxing;
+# her lips' colour reaches the nose's bottom, 0.06 face sizes above the line, which then goes with the lip: held
+# at the line, the beak came back, half as tall).
 # A lip moving towards them pushes them at most ``LIP_PUSH`` of the band between (so they never fold).
 LIP_CARRY = (0.06, 0.13)
 LIP_PUSH = 0.5
@@ -221,7 +223,8 @@ class FaceRig:
         width = max(float(np.linalg.norm(u)), 1e-9)
         u /= width
         n = np.array([-u[1], u[0]])
-        lips = set(fm.UPPER_LIP_OUTER + fm.LOWER_LIP_OUTER + fm.UPPER_LIP_INNER + fm.LOWER_LIP_INNER)
+        # (nor the points that hold the head's rigid pose: the nose's tip and wings stay the nose's)
+        held = set(fm.UPPER_LIP_OUTER + fm.LOWER_LIP_OUTER + fm.UPPER_LIP_INNER + fm.LOWER_LIP_INNER + fm.STABLE)
         qu, qv = (P - P[a]) @ u, (P - P[a]) @ n
         size = self.size
         out = []
@@ -234,7 +237,7 @@ class FaceRig:
             beyond = sign * (qv - np.interp(qu, xs, qv[line][k]))
             fall = np.clip((LIP_CARRY[1] * size - beyond) / ((LIP_CARRY[1] - LIP_CARRY[0]) * size), 0.0, 1.0)
             sel = (beyond > 0) & (fall > 0) & (qu > xs[0]) & (qu < xs[-1])
-            sel[list(lips)] = False
+            sel[list(held)] = False
             idx = np.flatnonzero(sel)
             share = np.zeros((len(idx), len(line)))
             for j, lip in enumerate(k):  # the interpolation's weight of each contour point, along the mouth
