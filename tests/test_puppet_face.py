@@ -1073,3 +1073,43 @@ def test_a_wide_open_mouth_shows_a_dimmer_lower_row_on_the_lower_lip(drop):
     else:
         assert inside + 40 < lower < upper - 20, luma.round()  # a dimmer lower row on the lower lip
         assert luma[(share > 0.4) & (share < 0.6)].max() < inside + 20, luma.round()  # apart from the upper
+
+
+def test_a_mouth_closing_over_the_images_teeth_covers_them():
+    """A character smiling with its teeth in the image closes its mouth: the lips meet over the teeth, which are
+    not squeezed into a bright line between them (TikTok character 4 driven by her own clip)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_rig_for
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    big = (960, 960)
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    up0, low0 = face.points[13, 1], face.points[14, 1]
+    rgb = rgb.copy()
+    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < up0 + 0.6 * (low0 - up0))] = (236, 232, 224)
+    expression = np.zeros((2, 468, 3))
+    jaw = face.points[:, 1] > (up0 + low0) / 2  # the jaw, the lower lip with it, up until the lips meet
+    jaw[[fm.UPPER_LIP_INNER[0], fm.UPPER_LIP_INNER[-1], *fm.MOUTH_CORNERS]] = False
+    expression[1, jaw, 1] = -(low0 - up0) / face.size
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, _still_drive(expression), tex, (0, 0))
+    assert anim.teeth is not None
+    anim.apply(1)
+    pts = anim.targets(1)
+    assert np.linalg.norm(pts[14] - pts[13]) < 0.1 * (low0 - up0)  # closed
+    out = tex[:, :, :3].astype(np.float32)
+    a, b = pts[fm.MOUTH_CORNERS[0]], pts[fm.MOUTH_CORNERS[1]]
+    xs = np.arange(int(a[0] + 0.2 * (b[0] - a[0])), int(a[0] + 0.8 * (b[0] - a[0])))
+    line = np.interp(xs, *pts[list(fm.UPPER_LIP_INNER)][np.argsort(pts[list(fm.UPPER_LIP_INNER), 0])].T)
+    ys = np.round(line).astype(int)[None, :] + np.arange(-4, 5)[:, None]
+    px = out[ys, xs[None, :]]
+    bright = (px.mean(axis=2) > 180) & (np.ptp(px, axis=2) < 40)
+    assert bright.sum() <= 2, bright.sum()

@@ -79,6 +79,8 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# ... and closing, the lips cover them: from this share of the image's gap, fully at the second
+TEETH_SHUT = (0.6, 0.2)
 # A face whose image shows no teeth (lips closed) gets upper teeth when the mouth opens (a person's open mouth
 # shows them; a dark slit reads as a hole): a band under the upper lip ``TEETH_TALL`` face sizes tall at most,
 # across the mouth's middle, fading out between ``TEETH_SIDE`` of the way to the corners and them (the dark
@@ -144,6 +146,19 @@ LASH_DARK = 0.7
 LIP_CARRY = (0.06, 0.13)
 LIP_PUSH = 0.5
 LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
+
+
+@dataclass
+class RestTeeth:
+    """The teeth the image shows in its open mouth, in a box of the face's patch whose top-left is ``corner``
+    (x, y): ``rgb`` [h, w, 3] float32, the upper and lower row's alpha [h, w] (each with what lies between it and
+    its lip), ``bright`` [h, w] the teeth's own pixels."""
+
+    rgb: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    bright: np.ndarray
+    corner: np.ndarray
 
 
 @dataclass
@@ -758,6 +773,7 @@ class FaceAnimator:
         self.new_teeth = self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh" else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
+        self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
 
     def targets(self, t) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
@@ -798,6 +814,14 @@ class FaceAnimator:
             w = (np.tensordot(shut, margins, axes=1) + np.tensordot(slit, openings, axes=1))[:, :, None]
             source = self.rest_patch.copy()
             source[:, :, :3] = np.clip(self.rest_patch[:, :, :3] * (1 - w) + closed * w + 0.5, 0, 255)
+        a, b = self.face.groups["lip_mid"]
+        closing = (TEETH_SHUT[0] * self.rest_gap - float(np.linalg.norm(pts[a] - pts[b]))) / (
+            (TEETH_SHUT[0] - TEETH_SHUT[1]) * max(self.rest_gap, 1e-6))
+        if self.shut_teeth is not None and closing > 0:
+            lips, where = self.shut_teeth
+            w = (min(closing, 1.0) * where)[:, :, None]
+            source = source.copy()
+            source[:, :, :3] = np.clip(source[:, :, :3] * (1 - w) + lips * w + 0.5, 0, 255)
         patch = cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
         self.texture[y0:y1, x0:x1] = patch
@@ -913,9 +937,8 @@ class FaceAnimator:
             closed = closed * (1 - whole) + fill * whole
         return closed, masks, openings
 
-    def _rest_teeth(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-        """The teeth the image shows in its open mouth, as (RGB [h, w, 3], the upper row's alpha [h, w], the lower
-        row's alpha [h, w], top-left) in patch pixels, or None: bright, greyish pixels inside the rest inner lips.
+    def _rest_teeth(self) -> RestTeeth | None:
+        """The teeth the image shows in its open mouth, or None: bright, greyish pixels inside the rest inner lips.
         The upper row hangs from the upper jaw, the lower row (teeth below a gap between the two, in the lower half
         of the opening) stands on the lower one: when the mouth opens further each moves with its own lip, so a
         dropped jaw shows the gap between them widen."""
@@ -954,7 +977,21 @@ class FaceAnimator:
         upper = np.maximum.accumulate((m * (tooth & ~lower))[::-1], axis=0)[::-1] * m
         lower = np.maximum.accumulate(m * lower, axis=0) * m
         upper, lower = (cv2.GaussianBlur(a, (3, 3), 0) for a in (upper, lower))
-        return rgb.astype(np.float32), upper, lower, lo.astype(np.float64)
+        return RestTeeth(rgb.astype(np.float32), upper, lower, (m * tooth).astype(np.float32), lo.astype(np.float64))
+
+    def _closed_teeth(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the rest patch's RGB with the image's teeth painted in the lips around them [h, w, 3] float32, where
+        [h, w]): a mouth closing further than the image's squeezes its teeth into a bright, jagged line between
+        the lips (TikTok character 4, smiling in the image, driven by her own clip's closed mouth); closed lips
+        cover them."""
+        teeth = self.teeth
+        where = np.zeros(self.rest_patch.shape[:2], np.float32)
+        (lx, ly), (th, tw) = teeth.corner.astype(int), teeth.bright.shape
+        where[ly:ly + th, lx:lx + tw] = teeth.bright
+        where = cv2.dilate(where, np.ones((3, 3), np.uint8))  # their soft edges too
+        lips = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), (where > 0.1).astype(np.uint8), 3.0,
+                           cv2.INPAINT_TELEA).astype(np.float32)
+        return lips, cv2.GaussianBlur(where, (3, 3), 0)
 
     def _teeth_colour(self) -> np.ndarray | None:
         """RGB of teeth for a face whose image shows none: off-white, lit and tinted like the face's skin (the
@@ -1108,9 +1145,9 @@ class FaceAnimator:
         region = region * (1 - m) + colour * m
         if self.teeth is not None:
             # the image's teeth, each row moved as its lip's middle moved, inside the lips only
-            rgb, *rows, lo = self.teeth
+            rgb, lo = self.teeth.rgb, self.teeth.corner
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            for alpha, lip in zip(rows, ("upper_inner", "lower_inner")):
+            for alpha, lip in ((self.teeth.upper, "upper_inner"), (self.teeth.lower, "lower_inner")):
                 if not alpha.any():
                     continue
                 ids = list(self.face.groups[lip])[1:-1]  # (the corners do not move with the jaw)
