@@ -81,6 +81,11 @@ ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
 # ... and closing, the lips cover them: from this share of the image's gap, fully at the second
 TEETH_SHUT = (0.6, 0.2)
+# The image's lower row of teeth lies below a gap between the rows: a band (one of ``BITE_BINS`` across the
+# opening's depth) with teeth in at most the first share of the mouth's columns, teeth in at least the second above
+# and below it
+BITE_BINS = 10
+BITE_GAP = (0.15, 0.5)
 # A face whose image shows no teeth (lips closed) gets upper teeth when the mouth opens (a person's open mouth
 # shows them; a dark slit reads as a hole): a band under the upper lip ``TEETH_TALL`` face sizes tall at most,
 # across the mouth's middle, fading out between ``TEETH_SIDE`` of the way to the corners and them (the dark
@@ -939,9 +944,9 @@ class FaceAnimator:
 
     def _rest_teeth(self) -> RestTeeth | None:
         """The teeth the image shows in its open mouth, or None: bright, greyish pixels inside the rest inner lips.
-        The upper row hangs from the upper jaw, the lower row (teeth below a gap between the two, in the lower half
-        of the opening) stands on the lower one: when the mouth opens further each moves with its own lip, so a
-        dropped jaw shows the gap between them widen."""
+        The upper row hangs from the upper jaw, the lower row (teeth below a gap between the two:
+        :meth:`_lower_row`) stands on the lower one: when the mouth opens further each moves with its own lip, so
+        a dropped jaw shows the gap between them widen."""
         if self.rest_gap < TEETH_MIN_GAP:
             return None
         x0, y0 = self.box[:2]
@@ -961,16 +966,7 @@ class FaceAnimator:
         tooth = (hsv[..., 2] > max(110.0, 0.85 * lips)) & (hsv[..., 1] < 110) & (mask > 0)
         if tooth.sum() < 4:
             return None
-        # the lower row: teeth under a gap (inside the mouth, no tooth) that has teeth above it, below the
-        # opening's middle (the upper row's own shading is never taken for the gap between the rows)
-        g = self.face.groups
-        inner = mask > 0
-        gap = inner & ~tooth & np.logical_or.accumulate(tooth, axis=0)
-        xs = np.arange(lo[0], hi[0], dtype=np.float64)
-        mid = np.mean([_line_along(self.rest[list(g[k])] - np.array([x0, y0]), np.array([1.0, 0.0]),
-                                   np.array([0.0, 1.0]), 1.0, xs) for k in ("upper_inner", "lower_inner")], axis=0)
-        below_mid = np.arange(lo[1], hi[1], dtype=np.float64)[:, None] > mid[None, :]
-        lower = tooth & np.logical_or.accumulate(gap, axis=0) & below_mid
+        lower = self._lower_row(tooth, lo, hi)
         m = mask.astype(np.float32) / 255.0
         # and what lies between each row and its lip (the teeth's shaded edge, the gum): the jaw's, carried with
         # it, so no dark gap opens between the lip and the teeth
@@ -978,6 +974,32 @@ class FaceAnimator:
         lower = np.maximum.accumulate(m * lower, axis=0) * m
         upper, lower = (cv2.GaussianBlur(a, (3, 3), 0) for a in (upper, lower))
         return RestTeeth(rgb.astype(np.float32), upper, lower, (m * tooth).astype(np.float32), lo.astype(np.float64))
+
+    def _lower_row(self, tooth: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """[h, w] of the patch's box ``lo``-``hi`` around the mouth: which of the ``tooth`` pixels are the lower
+        row's, those below a gap between the rows; none when the image shows no such gap.
+
+        The gap is a band of the opening at one depth all across the teeth (depth: the share of the way from the
+        upper inner lip to the lower one), with teeth in few columns (``BITE_GAP[0]``) and teeth in many above
+        and below it (``BITE_GAP[1]``): a single column's dark pixel (the shadow between two teeth, a tooth's
+        darker tip) is no gap, and its teeth below it no lower row (split column by column, a smile's upper teeth
+        were torn into blocks as the mouth opened: skimage's astronaut)."""
+        x0, y0 = self.box[:2]
+        g = self.face.groups
+        xs = np.arange(lo[0], hi[0], dtype=np.float64)
+        top, bottom = (_line_along(self.rest[list(g[k])] - np.array([x0, y0]), np.array([1.0, 0.0]),
+                                  np.array([0.0, 1.0]), 1.0, xs) for k in ("upper_inner", "lower_inner"))
+        depth = (np.arange(lo[1], hi[1], dtype=np.float64)[:, None] - top) / np.maximum(bottom - top, 1.0)
+        cols = tooth.any(axis=0) & (bottom - top >= TEETH_MIN_GAP)
+        inside = (depth >= 0) & (depth < 1) & cols[None, :]
+        bins = np.minimum((depth[inside] * BITE_BINS).astype(int), BITE_BINS - 1)
+        seen = np.bincount(bins, minlength=BITE_BINS)
+        share = np.bincount(bins, weights=tooth[inside], minlength=BITE_BINS) / np.maximum(seen, 1)
+        gap = int(np.argmin(np.where(seen > 0, share, 1.0)))
+        few, many = BITE_GAP
+        if share[gap] > few or share[:gap].max(initial=0.0) < many or share[gap + 1:].max(initial=0.0) < many:
+            return np.zeros_like(tooth)
+        return tooth & (depth > (gap + 1) / BITE_BINS)
 
     def _closed_teeth(self) -> tuple[np.ndarray, np.ndarray]:
         """(the rest patch's RGB with the image's teeth painted in the lips around them [h, w, 3] float32, where
