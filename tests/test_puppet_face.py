@@ -940,3 +940,176 @@ def test_a_face_lost_for_a_moment_moves_on_through_the_gap_not_frozen():
     longer[a:a + 3 * n] = np.nan
     held = face_drive(longer, fps=fps)
     assert np.allclose(held.mouth[a:a + 3 * n], held.mouth[a - 1])
+
+
+def _still_drive(expression: np.ndarray):
+    """A drive of ``expression`` [T, 468, 3] (face sizes) alone: no head turn, eyes open."""
+    from motion_transfer.engines.puppet.face import FaceDrive
+
+    T = len(expression)
+    return FaceDrive(rotation=np.broadcast_to(np.eye(3), (T, 3, 3)).copy(), expression=expression,
+                     eyes=np.ones((T, 2)), mouth=np.zeros(T), width=np.ones(T), angles=np.zeros((T, 3)),
+                     turn=np.zeros((T, 2)))
+
+
+def _lip_points(face, outer, inner) -> np.ndarray:
+    """[N] the landmarks on and between a lip's outer and inner contours."""
+    import cv2
+
+    poly = face.points[list(outer) + list(inner)[::-1], :2].astype(np.float32)
+    inside = np.array([cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -0.5 for x, y in face.points[:, :2]])
+    inside[list(outer) + list(inner)] = True
+    return inside
+
+
+def test_a_pouted_lips_colour_past_the_lip_line_moves_with_the_lip():
+    """A pout rolls the lip out past the face model's outer lip line: the lip's colour reaches above it. When the
+    pout relaxes (the lips move down, away from the nose) that colour goes down with the lip and stays at most
+    as far above the line as it was, instead of being stretched up towards the nose into a beak (TikTok clip 0)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator
+
+    rgb, _, face = _character()
+    size = face.size
+    pink = np.array([205, 80, 120], np.uint8)
+    # the lip's colour from the upper lip line up to a twentieth of a face size above it, across the middle
+    top = face.points[list(fm.UPPER_LIP_OUTER), :2]
+    xs = np.arange(int(top[:, 0].min()) + 3, int(top[:, 0].max()) - 2)
+    line = np.interp(xs, *top[np.argsort(top[:, 0])].T)
+    rgb = rgb.copy()
+    rows = np.arange(rgb.shape[0])[:, None]
+    band = np.zeros(rgb.shape[:2], bool)
+    band[:, xs] = (rows >= line[None, :] - 0.05 * size) & (rows <= line[None, :] + 1)
+    rgb[band] = pink
+    lips = _lip_points(face, fm.UPPER_LIP_OUTER, fm.UPPER_LIP_INNER) | _lip_points(face, fm.LOWER_LIP_OUTER,
+                                                                                       fm.LOWER_LIP_INNER)
+    expression = np.zeros((2, 468, 3))
+    expression[1, lips, 1] = 0.08  # the lips down by 0.08 face sizes (the skin above them stays)
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, _still_drive(expression), tex, (0, 0))
+
+    def reach(t: int) -> float:
+        """How far above the upper lip line's middle (pixels) the pink reaches at frame ``t``."""
+        anim.apply(t)
+        mid = anim.targets(t)[0]
+        x = int(round(mid[0]))
+        col = tex[:, x - 1:x + 2, :3].astype(np.float32).mean(axis=1)
+        # the pink run upwards from the line's row
+        up = (np.linalg.norm(col - pink, axis=1) < 60)[:int(round(mid[1])) + 1][::-1]
+        return float(np.argmin(up)) if not up.all() else float(len(up))
+
+    rest = reach(0)
+    assert rest >= 0.04 * size
+    moved = reach(1)
+    assert np.linalg.norm(anim.targets(1)[0] - face.points[0, :2]) > 0.07 * size  # the lip went down
+    assert moved <= rest + 1.0, (rest, moved)
+
+
+def test_the_images_lower_teeth_go_down_with_the_lower_lip():
+    """A character drawn with both rows of teeth showing (a gap between them) opens its mouth further: the upper
+    row stays under the upper lip, the lower row goes down with the lower lip, and the gap between them widens
+    (they are not both carried with the upper lip)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import face_rig_for
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    _, _, faces = _talk()
+    big = (960, 960)
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    up0, low0 = face.points[13, 1], face.points[14, 1]
+    rows = np.arange(rgb.shape[0])[:, None]
+    rgb = rgb.copy()
+    rgb[(mask > 0) & (rows < up0 + 0.35 * (low0 - up0))] = (236, 232, 224)  # the upper row
+    rgb[(mask > 0) & (rows > up0 + 0.65 * (low0 - up0))] = (226, 222, 214)  # the lower row
+    tex, anim, pts = _widest_mouth(face, faces, rgb)
+    assert anim.teeth is not None
+    up, low = pts[13], pts[14]
+    gap = float(np.linalg.norm(low - up))
+    assert gap > anim.rest_gap + 3
+    x = int(round((up[0] + low[0]) / 2))
+    col = tex[int(np.floor(up[1])):int(np.ceil(low[1])) + 1, x - 1:x + 2, :3].astype(np.float32).mean(axis=1)
+    bright = (col.mean(axis=1) > 170) & (np.ptp(col, axis=1) < 40)
+    share = np.arange(len(col)) / max(len(col) - 1, 1)  # 0 at the upper lip, 1 at the lower
+    assert bright[share < 0.3].sum() >= 3, col.round()  # the upper row under the upper lip
+    assert bright[share > 0.75].sum() >= 3, col.round()  # the lower row on the lower lip
+    assert not bright[(share > 0.35) & (share < 0.72)].any(), col.round()  # the gap between them, wider
+
+
+@pytest.mark.parametrize("drop", [0.1, 0.3])
+def test_a_wide_open_mouth_shows_a_dimmer_lower_row_on_the_lower_lip(drop):
+    """A character whose image shows no teeth gets upper teeth when its mouth opens; a mouth opened wide (the jaw
+    dropped by ``drop`` face sizes) also shows the lower row's edge standing on the lower lip, shorter and dimmer
+    than the upper row (in its shadow) with the dark inside between them; a mouth opened less shows the upper
+    row only (a smile, talking)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator
+
+    rgb, _, face = _character()
+    expression = np.zeros((2, 468, 3))
+    jaw = face.points[:, 1] > face.points[[13, 14], 1].mean() + 0.5  # the jaw, the lower lip with it
+    jaw[list(fm.LOWER_LIP_INNER)[1:-1]] = True
+    jaw[[fm.UPPER_LIP_INNER[0], fm.UPPER_LIP_INNER[-1], *fm.MOUTH_CORNERS]] = False
+    expression[1, jaw, 1] = drop
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, _still_drive(expression), tex, (0, 0))
+    anim.apply(1)
+    pts = anim.targets(1)
+    up, low = pts[13], pts[14]
+    assert low[1] - up[1] > 0.9 * drop * face.size
+    x = int(round((up[0] + low[0]) / 2))
+    col = tex[int(np.ceil(up[1])):int(np.floor(low[1])), x - 1:x + 2, :3].astype(np.float32).mean(axis=1)
+    luma = col @ np.array([0.299, 0.587, 0.114])
+    share = np.arange(len(col)) / max(len(col) - 1, 1)  # 0 at the upper lip, 1 at the lower
+    upper, inside, lower = float(luma[share < 0.3].max()), float(luma.min()), float(luma[share > 0.75].max())
+    assert upper > inside + 100, luma.round()
+    if drop < 0.2:
+        assert lower < inside + 40, luma.round()  # no lower row
+    else:
+        assert inside + 40 < lower < upper - 20, luma.round()  # a dimmer lower row on the lower lip
+        assert luma[(share > 0.4) & (share < 0.6)].max() < inside + 20, luma.round()  # apart from the upper
+
+
+def test_a_mouth_closing_over_the_images_teeth_covers_them():
+    """A character smiling with its teeth in the image closes its mouth: the lips meet over the teeth, which are
+    not squeezed into a bright line between them (TikTok character 4 driven by her own clip)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_rig_for
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    big = (960, 960)
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    up0, low0 = face.points[13, 1], face.points[14, 1]
+    rgb = rgb.copy()
+    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < up0 + 0.6 * (low0 - up0))] = (236, 232, 224)
+    expression = np.zeros((2, 468, 3))
+    jaw = face.points[:, 1] > (up0 + low0) / 2  # the jaw, the lower lip with it, up until the lips meet
+    jaw[[fm.UPPER_LIP_INNER[0], fm.UPPER_LIP_INNER[-1], *fm.MOUTH_CORNERS]] = False
+    expression[1, jaw, 1] = -(low0 - up0) / face.size
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, _still_drive(expression), tex, (0, 0))
+    assert anim.teeth is not None
+    anim.apply(1)
+    pts = anim.targets(1)
+    assert np.linalg.norm(pts[14] - pts[13]) < 0.1 * (low0 - up0)  # closed
+    out = tex[:, :, :3].astype(np.float32)
+    a, b = pts[fm.MOUTH_CORNERS[0]], pts[fm.MOUTH_CORNERS[1]]
+    xs = np.arange(int(a[0] + 0.2 * (b[0] - a[0])), int(a[0] + 0.8 * (b[0] - a[0])))
+    line = np.interp(xs, *pts[list(fm.UPPER_LIP_INNER)][np.argsort(pts[list(fm.UPPER_LIP_INNER), 0])].T)
+    ys = np.round(line).astype(int)[None, :] + np.arange(-4, 5)[:, None]
+    px = out[ys, xs[None, :]]
+    bright = (px.mean(axis=2) > 180) & (np.ptp(px, axis=2) < 40)
+    assert bright.sum() <= 2, bright.sum()

@@ -16,6 +16,9 @@ from .smoothing import fill_short_gaps
 UPPER_LIP_INNER = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308)
 LOWER_LIP_INNER = (78, 95, 88, 178, 87, 14, 317, 402, 318, 324, 308)
 MOUTH_CORNERS = (61, 291)
+# ... and the outer contour (where the lips meet the skin), corner to corner, upper and lower.
+UPPER_LIP_OUTER = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291)
+LOWER_LIP_OUTER = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291)
 # Eyes: corners (outer, inner) and the lid contours between them, outer to inner.
 RIGHT_EYE_CORNERS = (33, 133)
 RIGHT_UPPER_LID = (246, 161, 160, 159, 158, 157, 173)

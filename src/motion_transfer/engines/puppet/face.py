@@ -16,9 +16,11 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   and neck in place, so nothing tears.
 * Mouth: where the lips part further than in the image, the inside is painted between them: a dark
   red-brown, lighter towards the tongue, and the teeth the image shows (bright, grey pixels in its open mouth)
-  carried with the upper lip instead of stretched across the gap, or, where it shows none (lips closed), upper
-  teeth painted under the upper lip; all only on the face's own pixels, a lip's thickness inside the layer's
-  outline (a face in profile has its lips' front on it). A closing eye is a lid
+  carried with their lips (the upper row with the upper lip, a lower row with the lower one) instead of
+  stretched across the gap, or, where it shows none (lips closed), upper teeth painted under the upper lip (and
+  the lower row's edge on the lower lip of a mouth opened wide); all only on the face's own pixels, a lip's
+  thickness inside the layer's outline (a face in profile has its lips' front on it). The skin just outside the
+  lips moves with them (their colour often reaches past the face model's lip line). A closing eye is a lid
   coming down over it: the lash line and the lashes above the upper lid come down whole, the eye under them is
   covered, not squeezed, and the margins around its opening fade to the eyelid's skin as it shuts.
 * Faces the face model cannot find (cartoons, animals, masks): a sparse model built from the rig's head joints
@@ -77,6 +79,13 @@ DEFAULT_LIP_RGB = np.array([150.0, 70.0, 70.0])  # when the image's lips cannot 
 ROLL_MESH_YAW = 45.0  # degrees (as the mesh reads yaw): a face turned further has its far eye corner guessed
 ROLL_FADE_S = 0.05  # seconds over which the roll correction fades out where the mesh is not used
 TEETH_MIN_GAP = 3.0  # px: a rest mouth open at least this far may show teeth worth keeping
+# ... and closing, the lips cover them: from this share of the image's gap, fully at the second
+TEETH_SHUT = (0.6, 0.2)
+# The image's lower row of teeth lies below a gap between the rows: a band (one of ``BITE_BINS`` across the
+# opening's depth) with teeth in at most the first share of the mouth's columns, teeth in at least the second above
+# and below it
+BITE_BINS = 10
+BITE_GAP = (0.15, 0.5)
 # A face whose image shows no teeth (lips closed) gets upper teeth when the mouth opens (a person's open mouth
 # shows them; a dark slit reads as a hole): a band under the upper lip ``TEETH_TALL`` face sizes tall at most,
 # across the mouth's middle, fading out between ``TEETH_SIDE`` of the way to the corners and them (the dark
@@ -90,6 +99,12 @@ TEETH_GAPS = np.array([-0.15, 0.0, 0.15])
 TEETH_LUMA = (1.4, 170.0, 238.0)
 TEETH_RGB = np.array([1.0, 0.97, 0.9])
 TEETH_TINT = 0.15
+# A wide-open mouth shows the lower row's edge too: as tall as ``TEETH_LOWER[0]`` of the upper row, across the
+# mouth's middle, fading out between ``TEETH_LOWER[1]`` of the way to the corners and ``TEETH_LOWER[2]`` (the
+# lower jaw's arch is narrower), ``TEETH_LOWER[3]`` as bright (in the upper jaw's shadow), rising over the lower
+# lip as the lips' gap grows from the first to the second share of the upper row's height (a smile or talking
+# shows the upper row only)
+TEETH_LOWER = (0.5, 0.3, 0.7, 0.62, (1.8, 3.0))
 TEETH_LIPS = 0.2  # only a face whose lips have colour (saturation, HSV's) has teeth to show: not a grey robot
 # The actor's expression as the character takes it (see :func:`expression_gain`): trusted fully while the
 # stable points fit the first frame within the first misfit (face sizes; the generated mannequin's rigid head
@@ -126,7 +141,29 @@ LID_SKIN = (0.6, 1.2)
 # the skin band darker than ``LASH_DARK`` of the lid skin's luminance are lashes; the opening's skin is filled
 # in from around them, not from them.
 LASH_DARK = 0.7
+# The lips' colour often reaches past the face model's outer lip line (a pout's rolled-out lip, lipstick over the
+# line): the landmarks just outside the line up to ``LIP_CARRY[0]`` face sizes move with the lip, none beyond
+# ``LIP_CARRY[1]`` (the skin between them stretches). Without it the lip's colour above the line stayed with the
+# skin as the lip moved away and was stretched into a pink beak under the nose (TikTok clip 0's pout relaxing;
+# her lips' colour reaches the nose's bottom, 0.06 face sizes above the line, which then goes with the lip: held
+# at the line, the beak came back, half as tall).
+# A lip moving towards them pushes them at most ``LIP_PUSH`` of the band between (so they never fold).
+LIP_CARRY = (0.06, 0.13)
+LIP_PUSH = 0.5
 LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
+
+
+@dataclass
+class RestTeeth:
+    """The teeth the image shows in its open mouth, in a box of the face's patch whose top-left is ``corner``
+    (x, y): ``rgb`` [h, w, 3] float32, the upper and lower row's alpha [h, w] (each with what lies between it and
+    its lip), ``bright`` [h, w] the teeth's own pixels."""
+
+    rgb: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    bright: np.ndarray
+    corner: np.ndarray
 
 
 @dataclass
@@ -190,6 +227,42 @@ class FaceRig:
             for j, lid in enumerate(k):  # the interpolation's weight of each lid point, along the eye
                 share[:, lid] = np.interp(qu[idx], xs, np.eye(len(upper) + 2)[j + 1])
             out.append((idx, share * fall[idx, None]))
+        return tuple(out)
+
+    @cached_property
+    def lip_carry(self) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]:
+        """Per outer lip contour (upper, lower): (the contour's landmarks, the landmarks outside it that move with
+        it, [n, len(contour)] the share of each contour point's move each takes (interpolated along the mouth,
+        falling off with the distance from the line: ``LIP_CARRY``), the direction away from the mouth [2]).
+        Empty for the sparse face model."""
+        if self.kind != "mesh":
+            return ()
+        P = self.points[:, :2]
+        a, b = fm.MOUTH_CORNERS
+        u = P[b] - P[a]
+        width = max(float(np.linalg.norm(u)), 1e-9)
+        u /= width
+        n = np.array([-u[1], u[0]])
+        # (nor the points that hold the head's rigid pose: the nose's tip and wings stay the nose's)
+        held = set(fm.UPPER_LIP_OUTER + fm.LOWER_LIP_OUTER + fm.UPPER_LIP_INNER + fm.LOWER_LIP_INNER + fm.STABLE)
+        qu, qv = (P - P[a]) @ u, (P - P[a]) @ n
+        size = self.size
+        out = []
+        for contour in (fm.UPPER_LIP_OUTER, fm.LOWER_LIP_OUTER):
+            line = list(contour)
+            away = n if float(qv[line].mean() - qv[list(fm.UPPER_LIP_INNER + fm.LOWER_LIP_INNER)].mean()) > 0 else -n
+            sign = 1.0 if away is n else -1.0
+            k = np.argsort(qu[line])
+            xs = qu[line][k]
+            beyond = sign * (qv - np.interp(qu, xs, qv[line][k]))
+            fall = np.clip((LIP_CARRY[1] * size - beyond) / ((LIP_CARRY[1] - LIP_CARRY[0]) * size), 0.0, 1.0)
+            sel = (beyond > 0) & (fall > 0) & (qu > xs[0]) & (qu < xs[-1])
+            sel[list(held)] = False
+            idx = np.flatnonzero(sel)
+            share = np.zeros((len(idx), len(line)))
+            for j, lip in enumerate(k):  # the interpolation's weight of each contour point, along the mouth
+                share[:, lip] = np.interp(qu[idx], xs, np.eye(len(line))[j])
+            out.append((np.array(line), idx, share * fall[idx, None], away))
         return tuple(out)
 
     @property
@@ -592,6 +665,7 @@ def face_targets(face: FaceRig, drive: FaceDrive, t, char_roll: float = 0.0) -> 
         cr, sr = np.cos(char_roll), np.sin(char_roll)
         e = np.stack([cr * e[..., 0] - sr * e[..., 1], sr * e[..., 0] + cr * e[..., 1], e[..., 2]], axis=-1)
         rel = rel + e
+        _carry_lip_edges(rel, face)
     elif face.kind == "joints":
         g = face.groups
         down = _down(P, g)
@@ -622,6 +696,31 @@ def face_targets(face: FaceRig, drive: FaceDrive, t, char_roll: float = 0.0) -> 
     for lid, was, (idx, share) in zip(lids, before, face.lid_carry):
         out[:, idx] += np.einsum("il,tlc->tic", share, out[:, lid] - was)
     return out if np.ndim(t) else out[0]
+
+
+def _carry_lip_edges(rel: np.ndarray, face: FaceRig) -> None:
+    """The landmarks just outside the outer lip lines take the lips' expression motion relative to their own (by
+    their share: :attr:`FaceRig.lip_carry`), so the lips' colour past the face model's line moves with the lips.
+    ``rel`` [T, N, 3] the landmarks moved by the expression (relative to the face's centre), changed in place;
+    the head's turn comes after (it moves the outline less than the features, and so it stays)."""
+    P = face.points[:, :2]
+    move = rel[..., :2] - (P - face.points[:, :2].mean(axis=0))
+    push = LIP_PUSH * (LIP_CARRY[1] - LIP_CARRY[0]) * face.size
+    for line, idx, share, away in face.lip_carry:
+        if not len(idx):
+            continue
+        # the lip's move relative to the landmark's own, as much as its share takes
+        carried = np.einsum("il,tlc->tic", share, move[:, line]) - move[:, idx] * share.sum(axis=1)[None, :, None]
+        outward = carried @ away
+        carried -= np.maximum(outward - push, 0.0)[..., None] * away
+        rel[:, idx, :2] += carried
+
+
+def _line_along(line: np.ndarray, u: np.ndarray, n: np.ndarray, width: float, along: np.ndarray) -> np.ndarray:
+    """How far along ``n`` a lip contour (``line`` [k, 2], relative to a mouth corner) lies at each ``along``
+    (shares of the mouth's ``width`` along ``u``)."""
+    k = np.argsort(line @ u)
+    return np.interp(along, (line @ u)[k] / width, (line @ n)[k])
 
 
 def _down(P: np.ndarray, g: dict) -> np.ndarray:
@@ -679,6 +778,7 @@ class FaceAnimator:
         self.new_teeth = self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh" else None
         self.cavity = self._cavity_colours() if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
+        self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
 
     def targets(self, t) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
@@ -719,6 +819,14 @@ class FaceAnimator:
             w = (np.tensordot(shut, margins, axes=1) + np.tensordot(slit, openings, axes=1))[:, :, None]
             source = self.rest_patch.copy()
             source[:, :, :3] = np.clip(self.rest_patch[:, :, :3] * (1 - w) + closed * w + 0.5, 0, 255)
+        a, b = self.face.groups["lip_mid"]
+        closing = (TEETH_SHUT[0] * self.rest_gap - float(np.linalg.norm(pts[a] - pts[b]))) / (
+            (TEETH_SHUT[0] - TEETH_SHUT[1]) * max(self.rest_gap, 1e-6))
+        if self.shut_teeth is not None and closing > 0:
+            lips, where = self.shut_teeth
+            w = (min(closing, 1.0) * where)[:, :, None]
+            source = source.copy()
+            source[:, :, :3] = np.clip(source[:, :, :3] * (1 - w) + lips * w + 0.5, 0, 255)
         patch = cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
         self.texture[y0:y1, x0:x1] = patch
@@ -834,10 +942,11 @@ class FaceAnimator:
             closed = closed * (1 - whole) + fill * whole
         return closed, masks, openings
 
-    def _rest_teeth(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The teeth the image shows in its open mouth, as (RGB [h, w, 3], alpha [h, w], top-left) in patch
-        pixels, or None: bright, greyish pixels inside the rest inner lips. They belong to the upper jaw here,
-        so they move with the upper lip when the mouth opens further."""
+    def _rest_teeth(self) -> RestTeeth | None:
+        """The teeth the image shows in its open mouth, or None: bright, greyish pixels inside the rest inner lips.
+        The upper row hangs from the upper jaw, the lower row (teeth below a gap between the two:
+        :meth:`_lower_row`) stands on the lower one: when the mouth opens further each moves with its own lip, so
+        a dropped jaw shows the gap between them widen."""
         if self.rest_gap < TEETH_MIN_GAP:
             return None
         x0, y0 = self.box[:2]
@@ -854,15 +963,57 @@ class FaceAnimator:
         hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV).astype(np.float32)
         # teeth: clearly brighter than the lips around the mouth, and not saturated like lips or gums
         lips = float(np.median(hsv[..., 2][mask == 0])) if (mask == 0).any() else 128.0
-        tooth = (hsv[..., 2] > max(110.0, 0.85 * lips)) & (hsv[..., 1] < 110)
-        alpha = (mask.astype(np.float32) / 255.0) * tooth
-        if alpha.sum() < 4:
+        tooth = (hsv[..., 2] > max(110.0, 0.85 * lips)) & (hsv[..., 1] < 110) & (mask > 0)
+        if tooth.sum() < 4:
             return None
-        # and what lies above them up to the lip (the teeth's shaded top, the gum): the upper jaw's, carried
-        # with them, so no dark gap opens between the lip and the teeth
-        alpha = np.maximum.accumulate(alpha[::-1], axis=0)[::-1] * (mask.astype(np.float32) / 255.0)
-        alpha = cv2.GaussianBlur(alpha, (3, 3), 0)
-        return rgb.astype(np.float32), alpha, lo.astype(np.float64)
+        lower = self._lower_row(tooth, lo, hi)
+        m = mask.astype(np.float32) / 255.0
+        # and what lies between each row and its lip (the teeth's shaded edge, the gum): the jaw's, carried with
+        # it, so no dark gap opens between the lip and the teeth
+        upper = np.maximum.accumulate((m * (tooth & ~lower))[::-1], axis=0)[::-1] * m
+        lower = np.maximum.accumulate(m * lower, axis=0) * m
+        upper, lower = (cv2.GaussianBlur(a, (3, 3), 0) for a in (upper, lower))
+        return RestTeeth(rgb.astype(np.float32), upper, lower, (m * tooth).astype(np.float32), lo.astype(np.float64))
+
+    def _lower_row(self, tooth: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """[h, w] of the patch's box ``lo``-``hi`` around the mouth: which of the ``tooth`` pixels are the lower
+        row's, those below a gap between the rows; none when the image shows no such gap.
+
+        The gap is a band of the opening at one depth all across the teeth (depth: the share of the way from the
+        upper inner lip to the lower one), with teeth in few columns (``BITE_GAP[0]``) and teeth in many above
+        and below it (``BITE_GAP[1]``): a single column's dark pixel (the shadow between two teeth, a tooth's
+        darker tip) is no gap, and its teeth below it no lower row (split column by column, a smile's upper teeth
+        were torn into blocks as the mouth opened: skimage's astronaut)."""
+        x0, y0 = self.box[:2]
+        g = self.face.groups
+        xs = np.arange(lo[0], hi[0], dtype=np.float64)
+        top, bottom = (_line_along(self.rest[list(g[k])] - np.array([x0, y0]), np.array([1.0, 0.0]),
+                                  np.array([0.0, 1.0]), 1.0, xs) for k in ("upper_inner", "lower_inner"))
+        depth = (np.arange(lo[1], hi[1], dtype=np.float64)[:, None] - top) / np.maximum(bottom - top, 1.0)
+        cols = tooth.any(axis=0) & (bottom - top >= TEETH_MIN_GAP)
+        inside = (depth >= 0) & (depth < 1) & cols[None, :]
+        bins = np.minimum((depth[inside] * BITE_BINS).astype(int), BITE_BINS - 1)
+        seen = np.bincount(bins, minlength=BITE_BINS)
+        share = np.bincount(bins, weights=tooth[inside], minlength=BITE_BINS) / np.maximum(seen, 1)
+        gap = int(np.argmin(np.where(seen > 0, share, 1.0)))
+        few, many = BITE_GAP
+        if share[gap] > few or share[:gap].max(initial=0.0) < many or share[gap + 1:].max(initial=0.0) < many:
+            return np.zeros_like(tooth)
+        return tooth & (depth > (gap + 1) / BITE_BINS)
+
+    def _closed_teeth(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the rest patch's RGB with the image's teeth painted in the lips around them [h, w, 3] float32, where
+        [h, w]): a mouth closing further than the image's squeezes its teeth into a bright, jagged line between
+        the lips (TikTok character 4, smiling in the image, driven by her own clip's closed mouth); closed lips
+        cover them."""
+        teeth = self.teeth
+        where = np.zeros(self.rest_patch.shape[:2], np.float32)
+        (lx, ly), (th, tw) = teeth.corner.astype(int), teeth.bright.shape
+        where[ly:ly + th, lx:lx + tw] = teeth.bright
+        where = cv2.dilate(where, np.ones((3, 3), np.uint8))  # their soft edges too
+        lips = cv2.inpaint(np.ascontiguousarray(self.rest_patch[:, :, :3]), (where > 0.1).astype(np.uint8), 3.0,
+                           cv2.INPAINT_TELEA).astype(np.float32)
+        return lips, cv2.GaussianBlur(where, (3, 3), 0)
 
     def _teeth_colour(self) -> np.ndarray | None:
         """RGB of teeth for a face whose image shows none: off-white, lit and tinted like the face's skin (the
@@ -888,10 +1039,11 @@ class FaceAnimator:
     def _new_teeth(self, region: np.ndarray, pts: np.ndarray, box: tuple[int, int, int, int], inside: np.ndarray,
                    strength: float) -> np.ndarray:
         """``region`` (the mouth's box, float RGB) with upper teeth painted under the upper inner lip, within
-        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``."""
+        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``; a wide-open mouth also shows the
+        lower row's edge over the lower lip (``TEETH_LOWER``), never touching the upper row."""
         x0, y0, x1, y1 = box
         g = self.face.groups
-        up = pts[list(g["upper_inner"])]
+        up, low = pts[list(g["upper_inner"])], pts[list(g["lower_inner"])]
         a, b = up[0], up[-1]
         u = b - a
         width = float(np.linalg.norm(u))
@@ -899,14 +1051,14 @@ class FaceAnimator:
             return region
         u /= width
         n = np.array([-u[1], u[0]])
-        if float(((pts[list(g["lower_inner"])] - a) @ n).sum()) < 0:
+        if float(((low - a) @ n).sum()) < 0:
             n = -n  # down, towards the lower lip
         xs = np.arange(x0, x1, dtype=np.float64)[None, :] - a[0]
         ys = np.arange(y0, y1, dtype=np.float64)[:, None] - a[1]
         along = (xs * u[0] + ys * u[1]) / width  # 0 at one corner, 1 at the other
-        k = np.argsort((up - a) @ u)
-        lip = np.interp(along, ((up - a) @ u)[k] / width, ((up - a) @ n)[k])
-        below = xs * n[0] + ys * n[1] - lip  # pixels under the upper inner lip
+        depth = xs * n[0] + ys * n[1]
+        below = depth - _line_along(up - a, u, n, width, along)  # pixels under the upper inner lip
+        above = _line_along(low - a, u, n, width, along) - depth  # ... over the lower inner lip
         tall = TEETH_TALL * self.face.size
         side = np.abs(along - 0.5) * 2.0  # 0 in the middle, 1 at the corners
         across = np.clip((1.0 - side) / (1.0 - TEETH_SIDE), 0.0, 1.0)
@@ -914,6 +1066,17 @@ class FaceAnimator:
         shade = (1.0 - 0.45 * side ** 2) * (0.8 + 0.2 * np.clip(below / max(0.3 * tall, 1.0), 0.0, 1.0))
         gaps = np.abs((along - 0.5)[..., None] - TEETH_GAPS).min(axis=-1) * width  # pixels to the nearest
         shade = shade * (1.0 - 0.12 * np.exp(-(gaps / 0.7) ** 2))
+        # the lower row: shorter, narrower and in the upper row's shadow, rising over the lower lip as the jaw drops
+        # past the upper row (with a gap between them)
+        low_tall, side_from, side_to, low_shade, (start, full) = TEETH_LOWER
+        gap = float(np.linalg.norm(pts[g["lip_mid"][1]] - pts[g["lip_mid"][0]]))
+        rise = float(np.clip((gap / tall - start) / (full - start), 0.0, 1.0)) * low_tall * tall
+        if rise > 0:
+            lower = (np.clip(rise - above + 0.5, 0.0, 1.0) * np.clip(below - tall - 1.0, 0.0, 1.0)
+                     * np.clip((side_to - side) / (side_to - side_from), 0.0, 1.0) * inside)
+            over = lower > band
+            band = np.maximum(band, lower)
+            shade = np.where(over, low_shade * (1.0 - 0.45 * side ** 2), shade)
         alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # solid well before the inside is
         return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
 
@@ -1003,19 +1166,22 @@ class FaceAnimator:
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
         if self.teeth is not None:
-            # the image's teeth, moved as the upper lip's middle moved, inside the lips only
-            rgb, alpha, lo = self.teeth
-            up = list(self.face.groups["upper_inner"])
-            shift = (pts[up] - (self.rest[up] - np.array(self.box[:2]))).mean(axis=0)
-            M = np.float32([[1, 0, lo[0] + shift[0] - x0], [0, 1, lo[1] + shift[1] - y0]])
-            size = (x1 - x0, y1 - y0)
-            t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
-            t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
+            # the image's teeth, each row moved as its lip's middle moved, inside the lips only
+            rgb, lo = self.teeth.rgb, self.teeth.corner
             near = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # as found
-            # opaque well before the inside is: teeth are solid (at the inside's share they were a grey ghost
-            # over it as the mouth opened, character 4 driven by clip 5)
-            t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * solid * within[:, :, None]
-            region = region * (1 - t_a) + t_rgb * t_a
+            for alpha, lip in ((self.teeth.upper, "upper_inner"), (self.teeth.lower, "lower_inner")):
+                if not alpha.any():
+                    continue
+                ids = list(self.face.groups[lip])[1:-1]  # (the corners do not move with the jaw)
+                shift = (pts[ids] - (self.rest[ids] - np.array(self.box[:2]))).mean(axis=0)
+                M = np.float32([[1, 0, lo[0] + shift[0] - x0], [0, 1, lo[1] + shift[1] - y0]])
+                size = (x1 - x0, y1 - y0)
+                t_rgb = cv2.warpAffine(rgb, M, size, flags=cv2.INTER_LINEAR, borderValue=0)
+                t_a = cv2.warpAffine(alpha, M, size, flags=cv2.INTER_LINEAR, borderValue=0)[:, :, None]
+                # opaque well before the inside is: teeth are solid (at the inside's share they were a grey ghost
+                # over it as the mouth opened, character 4 driven by clip 5)
+                t_a = t_a * (near.astype(np.float32)[:, :, None] / 255.0) * solid * within[:, :, None]
+                region = region * (1 - t_a) + t_rgb * t_a
         elif self.new_teeth is not None:
             region = self._new_teeth(region, pts, (x0, y0, x1, y1), edge, strength)
         patch[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
