@@ -404,6 +404,9 @@ def _main_colours(colours: np.ndarray, clusters: int = PIECE_COLOURS, least: flo
     return centres[support >= least]
 
 
+DRAPE_RIM = 0.006  # (of the image's long side) the drape's pixels this near what hid it are painted, not read
+
+
 def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(image with the drape hidden behind the legs and the body painted in, the mask of those pixels).
 
@@ -421,7 +424,14 @@ def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) 
     hidden = outline.astype(bool) & ~drape & (matte > 0.5) & above
     if not hidden.any():
         return image, hidden
-    return push_pull_fill(image, hidden, known=drape), hidden
+    # the drape's pixels along what hides it and along the legs and feet are painted too, not read: they hold
+    # the legs' outlines and the shoes' edges, which stood as dark lines down the cape and red arcs at its hem
+    # once the legs swung apart (the cartoon girl's cape)
+    legs = np.isin(labels, [PARTS.index(p) for side in ("left", "right") for p in LEG_PARTS[side]])
+    near = cv2.dilate((hidden | legs).astype(np.uint8), None,
+                      iterations=max(1, round(DRAPE_RIM * max(drape.shape))))
+    rim = drape & near.astype(bool)
+    return push_pull_fill(image, hidden | rim, known=drape & ~rim), hidden | rim
 
 
 # a hand's blob (a glove, a mitten, a paw, a held ball) lies within this many shoulder widths of its own middle
