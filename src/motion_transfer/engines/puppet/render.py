@@ -381,10 +381,15 @@ class Renderer:
         self._vh = {}
         self._tex_xy = {}
         self._bend = {}
-        # the arms holding a hand the rig draws (its transparent margin, and the space its curled fingers leave,
-        # lie over the arm's own sleeve when the hand is raised in front of it: see :meth:`_behind`)
-        self._drawn_hands = {name for name, side in (("arm_l", "left"), ("arm_r", "right"))
-                             if side in rig.drawn_hands}
+        # per arm holding a hand the rig draws, its triangles past the image's border (the forearm and the hand the
+        # rig drew there: their transparent margin lies over the arm's own sleeve when the hand is raised in front
+        # of it, see :meth:`_behind`)
+        self._drawn = {}
+        for name, side in (("arm_l", "left"), ("arm_r", "right")):
+            layer = self.layers.get(name)
+            if side in rig.drawn_hands and layer is not None:
+                c = layer.vertices[layer.triangles].mean(axis=1)
+                self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
                              for layer in rig.layers if layer.name not in TRUNK_LAYERS}
@@ -652,12 +657,20 @@ class Renderer:
         lies behind the piece drawn (``_Maps.behind``, set in place): the id buffer holds one triangle per cell, the
         nearest, and where that one's texel is clear (a drawn hand's transparent margin over its own sleeve) the
         sleeve behind it was lost, a thin line of what lies under the layer along the hand. The farthest triangle
-        per cell comes from painting the arm's triangles again in the reverse order. Only arms with a drawn hand
-        (the hand drawn afresh each frame is what its rest mesh's margin no longer fits) and only in frames where
-        the arm's map tears (``_Maps.torn``: two pieces of it meet; none do in most frames): done for every limb
-        in every frame, the second painting cost a third more of drawing the layers."""
-        limbs = [k for k, plan in enumerate(plans)
-                 if plan.layer.name in self._drawn_hands and len(plan.order) and maps[k].torn.any()]
+        per cell comes from painting the arm's triangles again in the reverse order. Only for arms with a drawn
+        hand, in frames where their map tears (``_Maps.torn``: two pieces of it meet) beside a triangle the rig drew
+        past the image's border (the drawn hand or forearm over the rest of the arm, or under it): done for every
+        limb in every frame, the second painting cost a third more of drawing the layers (the speed bench's
+        dance), and for every tear of such an arm (its elbow's folds too), a sixth (TikTok character 4 dancing)."""
+        limbs = []
+        for k, plan in enumerate(plans):
+            drawn = self._drawn.get(plan.layer.name)
+            if drawn is None or not len(plan.order) or not maps[k].torn.any():
+                continue
+            near = ids[starts[k]:starts[k] + sizes[k]].reshape(plan.grid)
+            beside = near[cv2.dilate(maps[k].torn.astype(np.uint8), self._kernel).astype(bool) & (near >= 0)]
+            if drawn[beside.astype(np.int64)].any():
+                limbs.append(k)
         if not limbs:
             return
         counts = [len(plans[k].order) for k in limbs]
