@@ -1,6 +1,7 @@
 """Drawing benchmark: CPU seconds per frame of the puppet's drawing alone, on the speed bench's jobs.
 
-    python bench/draw_bench.py FOLDER [--src OTHER/src] [--which std|second|both] [--repeat R] [--profile N]
+    python bench/draw_bench.py FOLDER [--src OTHER/src] [--which std|second|both] [--image PNG] [--repeat R]
+                               [--profile N]
 
 Makes (once, in FOLDER) the speed bench's 10 s, 30 fps, 720p dance and its two characters, then runs the puppet
 engine on each character as a user's run would (the motion cache in FOLDER), except that the frames are drawn on
@@ -8,7 +9,8 @@ this thread by one painter and not encoded: per frame the face's and fingers' wa
 timed in thread CPU seconds, the least of ``--repeat`` passes over the clip (each with fresh copies of the
 animators; on a loaded machine the least is the steadiest figure). Prints those figures and the md5 of all frames drawn, so two trees (``--src``, e.g.
 main's) can be shown to draw the same bytes. ``--profile N`` prints cProfile's N costliest functions of the
-drawing. Asserts nothing.
+drawing. ``--image`` draws a character of one's own over the dance instead (a TikTok character whose arms the
+image's border cuts: the hands the rig draws cost more to draw). Asserts nothing.
 """
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--src", default=SRC, help="the package's src folder (default this tree's)")
     ap.add_argument("--which", choices=("std", "second", "both"), default="both")
+    ap.add_argument("--image", type=Path, action="append", default=[],
+                    help="draw this character over the dance instead (repeatable; e.g. one whose arms the image's "
+                         "border cuts, whose hands the rig draws)")
     ap.add_argument("--repeat", type=int, default=3, help="passes over the clip (default 3)")
     ap.add_argument("--profile", type=int, default=0)
     ap.add_argument("--motion-blur", type=float, default=0.0,
@@ -98,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         return {"encode": 0.0, "encoder_busy": 0.0, "has_audio": False, "animate": animate}
 
     engine.render_video = draw_only
-    jobs = {"std": first, "second": second}
+    jobs = {image.stem: image for image in args.image} or {"std": first, "second": second}
     for name, image in jobs.items():
-        if args.which in (name, "both"):
+        if args.image or args.which in (name, "both"):
             transfer(image, video, args.folder / f"{name}.mp4", tier="std")
     return 0
 

@@ -1288,3 +1288,40 @@ def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down
     drawn = hand_shape(px, py, hand, PALM * r_w) < 1.0 + EDGE_PX / (PALM * r_w)
     lowest = int(np.flatnonzero(drawn.any(axis=1)).max())
     assert lowest < height + fill.hand_rows(joints, height), (lowest, height + fill.hand_rows(joints, height))
+
+
+@pytest.mark.parametrize("turn", [-20.0, 0.0, 20.0])
+def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_its_outline(tmp_path, turn):
+    """A waist-up picture cutting the red sleeves below the elbows: the rig draws the hands. The left forearm
+    folds back up, pointing at the camera, and its hand lies in front of its own upper arm's sleeve (``turn``:
+    degrees off the upper arm). Along the hand's outline the sleeve shows through the hand's soft edge: drawn
+    over a black and over a white backdrop, the frame is the same over the sleeve. The arm's layer drew only the
+    nearest piece of its mesh per cell, and the hand's transparent margin hid the sleeve behind it: a line of
+    the backdrop around the hand (TikTok character 5 raising her drawn hand in front of her white sleeve)."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.pose.retarget import extend
+
+    image, rig = _cut_below_the_elbows(tmp_path, "character")
+    assert "left" in rig.drawn_hands
+    rest = extend(rig.joints.astype(np.float64))
+    shoulder, elbow, wrist = (rest[J[f"left_{k}"]] for k in ("shoulder", "elbow", "wrist"))
+    posed, depth = rest.copy(), np.zeros(len(rest))
+    folded = elbow + 0.4 * (shoulder - elbow)  # the wrist, the forearm pointing at the camera
+    along = (rest[J["left_index"]] + rest[J["left_pinky"]]) / 2 - wrist
+    up = shoulder - elbow
+    a = np.arctan2(up[1], up[0]) - np.arctan2(along[1], along[0]) + np.radians(turn)
+    turned = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    for k in ("wrist", "index", "pinky", "thumb"):
+        posed[J[f"left_{k}"]] = folded + turned @ (rest[J[f"left_{k}"]] - wrist)
+        depth[J[f"left_{k}"]] = -0.5  # the hand nearer than the upper arm
+    h, w = image.shape[:2]
+    black, white = (Renderer(rig, w, h).render(np.full((h, w, 3), bg, np.uint8), posed, depth, 1.0, 0.0).astype(int)
+                    for bg in (0, 255))
+    # the sleeve well inside its outline (the upper arm keeps its place), past the wrist: where the hand lies
+    sleeve = cv2.erode((rig.labels == PARTS.index("l_upper_arm")).astype(np.uint8), np.ones((3, 3), np.uint8),
+                       iterations=3).astype(bool)
+    py, px = np.mgrid[0:h, 0:w]
+    sleeve &= np.hypot(px - elbow[0], py - elbow[1]) > np.linalg.norm(folded - elbow)
+    assert sleeve.sum() > 500
+    apart = np.abs(black - white).max(axis=2)[sleeve]
+    assert apart.max() <= 32, (int((apart > 32).sum()), int(apart.max()))

@@ -34,6 +34,12 @@ BANDS = 4
 # different pieces of its mesh: their maps are not enlarged into each other (an elbow's own seam, shorter, samples
 # alike texels between its sides; at 8 the demo's elbows were mapped exactly in most frames, +18% to drawing them)
 TEAR_TEXELS = 32.0
+# two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
+# this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
+# margin: under BEHIND_CLEAR) and the far one solid (over BEHIND_SOLID), the far one shows, as a layer of its own
+# would (:meth:`Renderer._behind`)
+BEHIND_TEXELS = 4.0
+BEHIND_CLEAR, BEHIND_SOLID = 0.98, 0.3
 # motion blur: a moving layer is drawn as the mean of its looks while a camera's shutter would be open, this share
 # of the time between two frames, centred on the frame (film's 180-degree shutter); a photographed actor moving fast
 # is blurred along the move, and a puppet drawn sharp at every frame flickered and stepped where the video smeared
@@ -325,7 +331,9 @@ class _Maps:
     """One layer's source maps this frame over its box (``mapx``, ``mapy``: texture pixels per output pixel),
     its coarse cells some triangle's map reaches (``mapped``), the inverse affine maps by triangle (``rows``
     [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``); for a layer blurred
-    by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels)."""
+    by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels); for an arm with a
+    drawn hand over itself, the pixels (rows, columns in the box) where another piece of it lies behind the one
+    drawn and that piece's maps there (``behind``: :meth:`Renderer._behind`)."""
 
     mapx: np.ndarray
     mapy: np.ndarray
@@ -334,6 +342,7 @@ class _Maps:
     torn: np.ndarray
     movex: np.ndarray | None = None
     movey: np.ndarray | None = None
+    behind: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -372,6 +381,15 @@ class Renderer:
         self._vh = {}
         self._tex_xy = {}
         self._bend = {}
+        # per arm holding a hand the rig draws, its triangles past the image's border (the forearm and the hand the
+        # rig drew there: their transparent margin lies over the arm's own sleeve when the hand is raised in front
+        # of it, see :meth:`_behind`)
+        self._drawn = {}
+        for name, side in (("arm_l", "left"), ("arm_r", "right")):
+            layer = self.layers.get(name)
+            if side in rig.drawn_hands and layer is not None:
+                c = layer.vertices[layer.triangles].mean(axis=1)
+                self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
         self._rest_sign = {}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
                              for layer in rig.layers if layer.name not in TRUNK_LAYERS}
@@ -477,6 +495,7 @@ class Renderer:
                            None if plan.velocity is None else vcoef[(v := next(vends)) - len(plan.order):v])
                 for plan, start, size, end in zip(plans, starts, sizes, ends)]
         _exact_at_tears(plans, maps, self.map_step)
+        self._behind(plans, maps, ids, starts, sizes)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
         for k, (plan, layer_maps) in enumerate(zip(plans, maps)):
@@ -621,6 +640,8 @@ class Renderer:
             if rgb is not None:
                 rgb[ys_, xs_] = part_rgb
             drawn.append((ys_, xs_, part_a, part_rgb))
+        if maps.behind is not None:
+            self._under(layer.texture, maps.behind, drawn, a, rgb)
         if shade is not None:
             contact_shadow(canvas, a, rgb, plan.box, *shade)
         for ys_, xs_, part_a, part_rgb in drawn:
@@ -629,6 +650,111 @@ class Renderer:
             if out is not region:  # OpenCV wrote a copy (a canvas whose rows it cannot address in place)
                 region[...] = out
         return a
+
+    def _behind(self, plans: list[_Plan], maps: list[_Maps], ids: np.ndarray, starts: np.ndarray,
+                sizes: np.ndarray) -> None:
+        """For each arm holding a drawn hand whose mesh lies over itself this frame, the pixels where a piece of it
+        lies behind the piece drawn (``_Maps.behind``, set in place): the id buffer holds one triangle per cell, the
+        nearest, and where that one's texel is clear (a drawn hand's transparent margin over its own sleeve) the
+        sleeve behind it was lost, a thin line of what lies under the layer along the hand. The farthest triangle
+        per cell comes from painting the arm's triangles again in the reverse order. Only for arms with a drawn
+        hand, in frames where their map tears (``_Maps.torn``: two pieces of it meet) beside a triangle the rig drew
+        past the image's border (the drawn hand or forearm over the rest of the arm, or under it): done for every
+        limb in every frame, the second painting cost a third more of drawing the layers (the speed bench's
+        dance), and for every tear of such an arm (its elbow's folds too), a sixth (TikTok character 4 dancing)."""
+        limbs = []
+        for k, plan in enumerate(plans):
+            drawn = self._drawn.get(plan.layer.name)
+            if drawn is None or not len(plan.order) or not maps[k].torn.any():
+                continue
+            near = ids[starts[k]:starts[k] + sizes[k]].reshape(plan.grid)
+            beside = near[cv2.dilate(maps[k].torn.astype(np.uint8), self._kernel).astype(bool) & (near >= 0)]
+            if drawn[beside.astype(np.int64)].any():
+                limbs.append(k)
+        if not limbs:
+            return
+        counts = [len(plans[k].order) for k in limbs]
+        grids = np.array([sizes[k] for k in limbs])
+        at = np.cumsum(grids) - grids
+        far = paint_ranks(np.concatenate([plans[k].corners[::-1] for k in limbs]),
+                          np.repeat([plans[k].grid[1] for k in limbs], counts),
+                          np.repeat([plans[k].grid[0] for k in limbs], counts), np.repeat(at, counts),
+                          int(grids.sum()))
+        far = np.concatenate([plans[k].order[::-1] for k in limbs] + [[-1]])[far]
+        F = self.map_step
+        for k, start in zip(limbs, at):
+            plan, m = plans[k], maps[k]
+            hh, hw = plan.grid
+            near = ids[starts[k]:starts[k] + sizes[k]].reshape(hh, hw).astype(np.int64)
+            back = far[start:start + sizes[k]].reshape(hh, hw)
+            cy, cx = np.nonzero((near >= 0) & (back >= 0) & (near != back))
+            if len(cy) == 0:
+                continue
+            X = plan.box[0] + (F - 1) / 2.0 + F * cx
+            Y = plan.box[1] + (F - 1) / 2.0 + F * cy
+            a, b = m.rows[near[cy, cx]], m.rows[back[cy, cx]]
+            apart = np.hypot((a[:, 0] - b[:, 0]) * X + (a[:, 1] - b[:, 1]) * Y + a[:, 2] - b[:, 2],
+                             (a[:, 3] - b[:, 3]) * X + (a[:, 4] - b[:, 4]) * Y + a[:, 5] - b[:, 5]) > BEHIND_TEXELS
+            if not apart.any():
+                continue
+            # those cells and the ones beside them: a pixel there next to a torn cell is mapped exactly
+            # (:func:`_exact_at_tears`), through the piece in front where its cell holds the one behind (left out,
+            # each such pixel stayed a dark speck along the drawn hand)
+            over = np.zeros((hh, hw), np.uint8)
+            over[cy[apart], cx[apart]] = 1
+            cy, cx = np.nonzero(cv2.dilate(over, self._kernel).astype(bool) & (back >= 0))
+            # every pixel of those cells, with the piece behind's exact map there
+            oy, ox = np.divmod(np.arange(F * F), F)
+            ys, xs = (F * cy[:, None] + oy).ravel(), (F * cx[:, None] + ox).ravel()
+            bh, bw = m.mapx.shape
+            keep = (ys < bh) & (xs < bw)
+            ys, xs = ys[keep], xs[keep]
+            row = m.rows[np.repeat(back[cy, cx], F * F)[keep]]
+            # each pixel's own map, and its cell's centre's (inside the piece behind where the pixel's may not be)
+            X = np.stack([xs + plan.box[0], np.repeat(plan.box[0] + (F - 1) / 2.0 + F * cx, F * F)[keep]])
+            Y = np.stack([ys + plan.box[1], np.repeat(plan.box[1] + (F - 1) / 2.0 + F * cy, F * F)[keep]])
+            bx = (row[:, 0] * X + row[:, 1] * Y + row[:, 2]).astype(np.float32)
+            by = (row[:, 3] * X + row[:, 4] * Y + row[:, 5]).astype(np.float32)
+            # only the pixels drawn through another piece (the piece behind under itself thickened its own soft
+            # outline)
+            other = np.hypot(bx[0] - m.mapx[ys, xs], by[0] - m.mapy[ys, xs]) > BEHIND_TEXELS
+            if other.any():
+                m.behind = (ys[other], xs[other], bx[:, other], by[:, other])
+
+    @staticmethod
+    def _under(texture: np.ndarray, behind: tuple, drawn: list, a: np.ndarray | None, rgb: np.ndarray | None) -> None:
+        """The piece of an arm behind the piece drawn (``behind``: pixels and that piece's map there, see
+        :meth:`_behind`) shown where the drawn piece is clear and it is solid, in the drawn spans (``drawn``: rows,
+        columns, alpha, RGB; changed in place, and the box's ``a`` and ``rgb`` when kept)."""
+        ys, xs, bx, by = behind
+        n = bx.size
+        rows = -(-n // 1024)  # (sampled as a block of rows: OpenCV's maps are at most 32767 wide)
+        both = cv2.remap(texture, np.resize(bx, rows * 1024).reshape(rows, 1024),
+                         np.resize(by, rows * 1024).reshape(rows, 1024), cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0)).reshape(-1, 4)[:n]
+        under, centre = both[:len(ys)], both[len(ys):]
+        under = np.where((under[:, 3] > 255 * BEHIND_SOLID)[:, None], under, centre)
+        solid = under[:, 3] > 255 * BEHIND_SOLID
+        for ys_, xs_, part_a, part_rgb in drawn:
+            inside = (solid & (ys >= ys_.start) & (ys < ys_.stop) & (xs >= xs_.start) & (xs < xs_.stop))
+            if not inside.any():
+                continue
+            py, px = ys[inside] - ys_.start, xs[inside] - xs_.start
+            top = part_a[py, px]
+            clear = top < BEHIND_CLEAR
+            if not clear.any():
+                continue
+            py, px, top = py[clear], px[clear], top[clear]
+            u = under[inside][clear]
+            ua = u[:, 3].astype(np.float32) / 255.0 * (1.0 - top)
+            out = top + ua
+            colour = (part_rgb[py, px].astype(np.float32) * top[:, None] + u[:, :3] * ua[:, None]) / out[:, None]
+            part_a[py, px] = out
+            part_rgb[py, px] = np.clip(np.round(colour), 0, 255).astype(np.uint8)
+            if a is not None:
+                a[ys_.start + py, xs_.start + px] = out
+            if rgb is not None:
+                rgb[ys_.start + py, xs_.start + px] = part_rgb[py, px]
 
     def _blurred(self, texture: np.ndarray, mapx: np.ndarray, mapy: np.ndarray, movex: np.ndarray,
                  movey: np.ndarray, taps: int) -> np.ndarray:
