@@ -15,6 +15,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
+from .across import lying_across
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
@@ -661,6 +662,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
+    # ... nor where it lies across a body facing the camera, the torso seen on both its sides (its outline a fold
+    # in the top; in a side view an arm hanging along the body has its chest before it and its back behind)
+    across = np.zeros(hid.shape, bool)
+    if sw >= FACING * spine:
+        across = lying_across(hid & ~hole, hid, torso[box] & ~hid, labels[box], joints[:, :2] - (x0, y0), sw)
+        hole |= across
     below = under[box]
     # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
     # (:mod:`.edgearm`): there the sleeve's rim lies beside the torso's shaded side, and kept in pieces round
@@ -676,6 +683,16 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
+    # the rim of a sleeve lying across the torso is the sleeve's blurred edge and its shadow, of the torso's colour:
+    # no source, and on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot
+    # where the arm's outline had lain, TikTok character 0); at the waist only as far as the hole reaches already,
+    # where the seen hem beside the arm is what the hem is continued from
+    if across.any():
+        sleeve_rim = (cv2.dilate(across.astype(np.uint8), None, iterations=ACROSS_RIM * margin).astype(bool)
+                      & torso[box] & ~lower)
+        hole |= sleeve_rim
+        kn = kn & ~(sleeve_rim | (cv2.dilate(across.astype(np.uint8), None, iterations=max(2, margin // 2))
+                                  .astype(bool) & hole))
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
@@ -1480,6 +1497,7 @@ OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
 RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
+ACROSS_RIM = 1  # how far (in margins) round a sleeve lying across the torso its blurred edge and shadow reach
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 
