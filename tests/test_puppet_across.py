@@ -20,6 +20,7 @@ SHOULDER, ELBOW, WRIST = (220, 100), (150, 195), (110, 300)  # her left arm (the
 SLEEVE = 30  # the sleeve's width (pixels)
 LIT = 30.0  # how much lighter (RGB) the sleeve is along its upper side than along its lower side
 SHADOW, SHADE = 5, 0.4  # the width (pixels) of the shadow it casts on the top along its lower side, and its shade
+DIM, DIM_REACH = 0.12, 6.0  # how much darker the skin is right beside the forearm, and how fast (pixels) that fades
 
 
 def _across(a: tuple[int, int], b: tuple[int, int]) -> np.ndarray:
@@ -59,6 +60,9 @@ def _character(elbow: tuple[int, int] = ELBOW) -> tuple[np.ndarray, np.ndarray, 
     below = np.where(py < elbow[1], _across(SHOULDER, elbow), _across(elbow, WRIST))
     shadow = (below < -SLEEVE / 2) & (below > -SLEEVE / 2 - SHADOW) & body & (py < HEM)
     image[shadow] *= SHADE
+    # ... and the soft shadow the forearm casts on the belly beside it
+    off = cv2.distanceTransform((sleeve == 0).astype(np.uint8), cv2.DIST_L2, 5)
+    image[body & (py >= HEM)] *= (1 - DIM * np.exp(-off / DIM_REACH))[body & (py >= HEM)][:, None]
     alpha = cv2.GaussianBlur(sleeve, (0, 0), 2.0)[..., None]
     image = alpha * colour + (1 - alpha) * image
     labels = np.full((H, W), -1, np.int16)
@@ -82,3 +86,19 @@ def test_a_sleeve_lying_across_the_top_is_painted_as_the_top():
     top = cie_lab(TOP.astype(np.uint8).reshape(1, 1, 3))[0, 0]
     d = np.linalg.norm(cie_lab(out)[chest] - top, axis=1)
     assert np.percentile(d, 95) < 4, f"the top behind the arm lies {np.percentile(d, 95):.1f} Lab off its black"
+
+
+def test_the_belly_beside_a_black_sleeve_crossing_it_is_painted_without_its_shadow():
+    """A black sleeve of the top's colour across the bare belly, its soft shadow on the skin beside it: the belly
+    painted where the forearm lay and beside it, below the hem, is the skin's colour (the sleeve, a colour of the
+    torso's own, left its shadow and blurred edge as known skin: a grey outline of the forearm, 7 Lab off the skin
+    at the 99th percentile)."""
+    image, labels, joints, arm = _character()
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    py = np.mgrid[0:H, 0:W][0]
+    beside = cv2.dilate(arm.astype(np.uint8), None, iterations=12).astype(bool)
+    belly = beside & (labels >= 0) & (py > HEM + 8) & (py < BODY[3] - 4)
+    assert (belly & hidden).sum() > 1000, "the arm hides too little of the belly"
+    skin = cie_lab(SKIN.astype(np.uint8).reshape(1, 1, 3))[0, 0]
+    d = np.linalg.norm(cie_lab(out)[belly] - skin, axis=1)
+    assert np.percentile(d, 99) < 5, f"the belly beside the arm lies {np.percentile(d, 99):.1f} Lab off the skin"

@@ -694,7 +694,18 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         kn = kn & ~(sleeve_rim | (cv2.dilate(across.astype(np.uint8), None, iterations=max(2, margin // 2))
                                   .astype(bool) & hole))
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
-    hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    # (a sleeve of one of the torso's colours lying over another of them: its colour, its solid pixels' nearest;
+    # not within a margin of that colour seen on the torso, where a hem's own blur blends the two)
+    solid = cv2.erode((hid & torso_coloured).astype(np.uint8), None, iterations=max(1, margin // 2)).astype(bool)
+    sleeve = None
+    if solid.any():
+        _, (sy, sx) = ndimage.distance_transform_edt(~solid, return_indices=True)
+        mates = akin[nearest[sy, sx]]  # HxWxk: the torso's colours akin to the sleeve's
+        unlike = np.take_along_axis(mates, nearest[..., None], axis=2)[..., 0] == 0
+        seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
+                         for i in range(len(centres))], axis=2)
+        sleeve = (crop[sy, sx], unlike & (np.where(mates > 0, seen, np.inf).min(axis=2) > margin))
+    hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= halo
     # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
@@ -1028,25 +1039,44 @@ FRAGMENT_SIDE = 0.15  # ... and smaller than a square this wide (in shoulder wid
 SPUR = 0.03  # a piece of it that a disc of this radius (shoulder widths) does not fit in is a spur along the arm
 
 
-def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int,
+              sleeve: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """HxW bool: the ``torso`` pixels within ``reach`` of the ``hole`` that blend the colour the hole had (the arm,
     nearest hole pixel's) with the colour painted there (``base``): the arm's blurred outline over the torso.
 
     A sleeve of the torso's own colour (a black sleeve over a black top, lying across the bare belly) leaves no
     colour of its own to recognise its blur by; left, its blurred edge showed as a dark line across the belly
-    once the arm moved away (TikTok clip 0)."""
+    once the arm moved away (TikTok clip 0). ``sleeve`` (HxWx3 colour, HxW bool where it holds): the colour of
+    such a sleeve (its solid pixels', the nearest) where it lies over another of the torso's colours. There the
+    hole's nearest pixel is the torso's rim the hole took in round the arm, not the arm, and where the sleeve is
+    darker than the paint a blend of as little as SLEEVE_BLUR of its colour is its soft shadow beside its edge:
+    kept, it stood as a grey blot and streak on the belly by the forearm's elbow end once the arm moved away
+    (TikTok character 0)."""
     d, (iy, ix) = ndimage.distance_transform_edt(~hole, return_indices=True)
     cand = torso & (d > 0) & (d <= reach)
     if not cand.any():
         return np.zeros(hole.shape, bool)
     ys, xs = np.nonzero(cand)
-    arm = crop[iy[ys, xs], ix[ys, xs]]
     fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
-    share = _blend_share(crop[ys, xs], fill, arm, MIX_OFF)
-    strong = np.linalg.norm(arm - fill, axis=1) > 2 * MIX_OFF  # arm and torso clearly differ here
+    found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR)
+    if sleeve is not None:  # (a shadow: the sleeve darker than the paint)
+        colour = sleeve[0][ys, xs]
+        found |= (sleeve[1][ys, xs] & (colour.sum(axis=1) < fill.sum(axis=1))
+                  & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR))
     blur = np.zeros(hole.shape, bool)
-    blur[ys, xs] = strong & (share > 0.15) & (share < 1.1)
+    blur[ys, xs] = found
     return _joining(blur, hole)  # (no speck of shade further off)
+
+
+def _blended(px: np.ndarray, fill: np.ndarray, arm: np.ndarray, least: float) -> np.ndarray:
+    """[n] bool: which of ``px`` blend at least ``least`` of the ``arm``'s colour into the ``fill``'s, where the two
+    clearly differ (all [n, 3] RGB)."""
+    share = _blend_share(px, fill, arm, MIX_OFF)
+    return (np.linalg.norm(arm - fill, axis=1) > 2 * MIX_OFF) & (share > least) & (share < 1.1)
+
+
+ARM_BLUR = 0.15  # the least share of the arm's colour in a torso pixel beside it that makes it the arm's blur ...
+SLEEVE_BLUR = 0.06  # ... or of a sleeve of the torso's colour lying over another of its colours
 
 
 def shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
