@@ -687,6 +687,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # no source, and on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot
     # where the arm's outline had lain, TikTok character 0); at the waist only as far as the hole reaches already,
     # where the seen hem beside the arm is what the hem is continued from
+    sleeve_rim = np.zeros(hid.shape, bool)
     if across.any():
         sleeve_rim = (cv2.dilate(across.astype(np.uint8), None, iterations=ACROSS_RIM * margin).astype(bool)
                       & torso[box] & ~lower)
@@ -741,6 +742,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
                  & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
+    if sleeve_rim.any():  # the top under a sleeve across the chest: its shades blended smoothly (picked one by one,
+        # the lit and the shaded black met in steps and squares beside the body's side)
+        under_it = ((across | sleeve_rim) & ~lower).astype(np.float32)
+        soft = max(1.0, ACROSS_SOFT * margin)
+        spread = cv2.GaussianBlur(base * under_it[..., None], (0, 0), soft)
+        spread /= np.maximum(cv2.GaussianBlur(under_it, (0, 0), soft), 1e-6)[..., None]
+        base = np.where(under_it[..., None] > 0, spread, base)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -1528,6 +1536,7 @@ FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pix
 RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
 RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
 ACROSS_RIM = 1  # how far (in margins) round a sleeve lying across the torso its blurred edge and shadow reach
+ACROSS_SOFT = 1.0  # how far (Gaussian, in margins) the top painted under it is smoothed
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 
