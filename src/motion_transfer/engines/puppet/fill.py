@@ -1066,25 +1066,26 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
         return np.zeros(hole.shape, bool)
     ys, xs = np.nonzero(cand)
     fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
-    found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR)
+    found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR, 2 * MIX_OFF)
     if sleeve is not None:  # (a shadow: the sleeve darker than the paint)
         colour = sleeve[0][ys, xs]
         found |= (sleeve[1][ys, xs] & (colour.sum(axis=1) < fill.sum(axis=1))
-                  & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR))
+                  & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR, SLEEVE_CONTRAST))
     blur = np.zeros(hole.shape, bool)
     blur[ys, xs] = found
     return _joining(blur, hole)  # (no speck of shade further off)
 
 
-def _blended(px: np.ndarray, fill: np.ndarray, arm: np.ndarray, least: float) -> np.ndarray:
+def _blended(px: np.ndarray, fill: np.ndarray, arm: np.ndarray, least: float, contrast: float) -> np.ndarray:
     """[n] bool: which of ``px`` blend at least ``least`` of the ``arm``'s colour into the ``fill``'s, where the two
-    clearly differ (all [n, 3] RGB)."""
+    differ by more than ``contrast`` (all [n, 3] RGB)."""
     share = _blend_share(px, fill, arm, MIX_OFF)
-    return (np.linalg.norm(arm - fill, axis=1) > 2 * MIX_OFF) & (share > least) & (share < 1.1)
+    return (np.linalg.norm(arm - fill, axis=1) > contrast) & (share > least) & (share < 1.1)
 
 
 ARM_BLUR = 0.15  # the least share of the arm's colour in a torso pixel beside it that makes it the arm's blur ...
-SLEEVE_BLUR = 0.06  # ... or of a sleeve of the torso's colour lying over another of its colours
+SLEEVE_BLUR = 0.06  # ... or of a sleeve of the torso's colour lying over another of its colours ...
+SLEEVE_CONTRAST = 96.0  # ... this far (RGB) from the paint (a grey robot's arm beside its lit side is a shade)
 
 
 def shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
