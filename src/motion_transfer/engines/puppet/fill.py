@@ -702,10 +702,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     if solid.any():
         _, (sy, sx) = ndimage.distance_transform_edt(~solid, return_indices=True)
         mates = akin[nearest[sy, sx]]  # HxWxk: the torso's colours akin to the sleeve's
-        unlike = np.take_along_axis(mates, nearest[..., None], axis=2)[..., 0] == 0
+        apart = np.take_along_axis(mates, nearest[..., None], axis=2)[..., 0] == 0
         seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
                          for i in range(len(centres))], axis=2)
-        sleeve = (crop[sy, sx], unlike & (np.where(mates > 0, seen, np.inf).min(axis=2) > margin))
+        sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > margin))
     hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= halo
