@@ -706,7 +706,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
                          for i in range(len(centres))], axis=2)
         sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > margin))
-    hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
+    blur = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    if sleeve is not None:  # (its shadow no source of the skin's colour either)
+        shadow = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
+        blur |= shadow
+        kn = kn & ~shadow
+    hole |= blur
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= halo
     # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
@@ -1055,22 +1060,23 @@ def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.nd
     A sleeve of the torso's own colour (a black sleeve over a black top, lying across the bare belly) leaves no
     colour of its own to recognise its blur by; left, its blurred edge showed as a dark line across the belly
     once the arm moved away (TikTok clip 0). ``sleeve`` (HxWx3 colour, HxW bool where it holds): the colour of
-    such a sleeve (its solid pixels', the nearest) where it lies over another of the torso's colours. There the
-    hole's nearest pixel is the torso's rim the hole took in round the arm, not the arm, and where the sleeve is
-    darker than the paint a blend of as little as SLEEVE_BLUR of its colour is its soft shadow beside its edge:
-    kept, it stood as a grey blot and streak on the belly by the forearm's elbow end once the arm moved away
-    (TikTok character 0)."""
+    such a sleeve (its solid pixels', the nearest) where it lies over another of the torso's colours; given, the
+    pixels of its soft shadow instead (:func:`_blended`): there the hole's nearest pixel is the torso's rim the
+    hole took in round the arm, not the arm, and where the sleeve is darker than the paint a blend of as little as
+    SLEEVE_BLUR of its colour is its shadow beside its edge. Kept, it stood as a grey blot and streak on the belly
+    by the forearm's elbow end once the arm moved away (TikTok character 0)."""
     d, (iy, ix) = ndimage.distance_transform_edt(~hole, return_indices=True)
     cand = torso & (d > 0) & (d <= reach)
     if not cand.any():
         return np.zeros(hole.shape, bool)
     ys, xs = np.nonzero(cand)
     fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
-    found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR, 2 * MIX_OFF)
-    if sleeve is not None:  # (a shadow: the sleeve darker than the paint)
+    if sleeve is None:
+        found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR, 2 * MIX_OFF)
+    else:  # (a shadow: the sleeve darker than the paint)
         colour = sleeve[0][ys, xs]
-        found |= (sleeve[1][ys, xs] & (colour.sum(axis=1) < fill.sum(axis=1))
-                  & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR, SLEEVE_CONTRAST))
+        found = (sleeve[1][ys, xs] & (colour.sum(axis=1) < fill.sum(axis=1))
+                 & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR, SLEEVE_CONTRAST))
     blur = np.zeros(hole.shape, bool)
     blur[ys, xs] = found
     return _joining(blur, hole)  # (no speck of shade further off)
