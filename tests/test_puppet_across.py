@@ -76,7 +76,7 @@ def _character(elbow: tuple[int, int] = ELBOW) -> tuple[np.ndarray, np.ndarray, 
 def test_a_sleeve_lying_across_the_top_is_painted_as_the_top():
     """Where the upper arm lay across the chest and beside it, a few pixels or more above the hem, the painted torso
     is the top's black: the arm's lit upper side and the shadow along it are gone (kept as the torso under it, the
-    sleeve stood on the top as a lit band with a dark line along it, 5 to 15 Lab off the top)."""
+    sleeve stood on the top as a lit band with a dark line along it, 6 Lab off the top at the 95th percentile)."""
     image, labels, joints, arm = _character()
     out, hidden = fill_hidden_torso(image, labels, joints)
     py = np.mgrid[0:H, 0:W][0]
