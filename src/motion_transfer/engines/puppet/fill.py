@@ -662,11 +662,15 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
-    # ... nor where it lies across a body facing the camera, the torso seen on both its sides (its outline a fold
-    # in the top; in a side view an arm hanging along the body has its chest before it and its back behind)
+    # ... nor where it lies across a body facing the camera, the torso seen on both its sides (its outline a fold in
+    # the top; in a side view an arm hanging along the body has its chest before it and its back behind), save at
+    # the waist near the torso's other colours: there what is kept of it is the top going on under it to its hem
     across = np.zeros(hid.shape, bool)
-    if sw >= FACING * spine:
-        across = lying_across(hid & ~hole, hid, torso[box] & ~hid, labels[box], joints[:, :2] - (x0, y0), sw)
+    if sw >= FACING * spine and (hid & ~hole).any():
+        mates = akin[np.bincount(nearest[hid & ~hole]).argmax()] > 0  # the sleeve's colour and its shades
+        hem_near = cv2.dilate((kn & ~mates[nearest]).astype(np.uint8), None, iterations=2 * margin).astype(bool)
+        across = lying_across(hid & ~hole & ~(lower & hem_near), hid, torso[box] & ~hid, labels[box],
+                              joints[:, :2] - (x0, y0), sw)
         hole |= across
     below = under[box]
     # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
@@ -684,16 +688,21 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
     # the rim of a sleeve lying across the torso is the sleeve's blurred edge and its shadow, of the torso's colour:
-    # no source, and on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot
-    # where the arm's outline had lain, TikTok character 0); at the waist only as far as the hole reaches already,
-    # where the seen hem beside the arm is what the hem is continued from
-    sleeve_rim = np.zeros(hid.shape, bool)
+    # on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot where the arm's
+    # outline had lain, TikTok character 0), at the waist only as far as the hole reaches already (the seen hem
+    # beside the arm is what the hem is continued from). Its pixels still tell which of the torso's colours lies
+    # where (taken out, the skin below a hem the arm hides crept up into the top), but give the paint no shade,
+    # and its lines darker than the top around by a colour step (the crease along the arm) not even that
+    sleeve_rim, rim_ring = np.zeros(hid.shape, bool), np.zeros(hid.shape, bool)
     if across.any():
         sleeve_rim = (cv2.dilate(across.astype(np.uint8), None, iterations=ACROSS_RIM * margin).astype(bool)
                       & torso[box] & ~lower)
         hole |= sleeve_rim
-        kn = kn & ~(sleeve_rim | (cv2.dilate(across.astype(np.uint8), None, iterations=max(2, margin // 2))
-                                  .astype(bool) & hole))
+        rim_ring = kn & (sleeve_rim | (cv2.dilate(across.astype(np.uint8), None, iterations=max(2, margin // 2))
+                                       .astype(bool) & hole))
+        light = lab[box][..., 0]
+        around = smooth_fill(light[..., None], kn & ~rim_ring)[..., 0]
+        kn = kn & ~(sleeve_rim & (light < around - ALIKE_DELTA_E))
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     # (a sleeve of one of the torso's colours lying over another of them: its colour, its solid pixels' nearest;
     # not within a margin of that colour seen on the torso, where a hem's own blur blends the two)
@@ -731,9 +740,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # that colour shows there), and the paint is laid over them too, fading out across them (:func:`_feathered`)
     band = (shades & ~cv2.dilate(cut_off.astype(np.uint8), None, iterations=margin).astype(bool)
             & _sourced(kn, nearest, len(centres), FEATHER_SOURCE * margin))
-    if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
+    # (a piece of sleeve cut off from its colour is not painted in it)
+    if shades.any() or cut_off.any() or rim_ring.any():
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
-                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band)
+                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band & ~rim_ring)
     # the torso's pixels beside the arm the fill does not trust (its blurred or lit edge), not those along the
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
