@@ -17,16 +17,20 @@ from .model import PARTS, part_segment
 ACROSS_RING = 0.05  # how far beside a sleeve (shoulder widths) the torso is looked for
 ACROSS_SHARE = 0.5  # the least share of that strip, on each side of the arm, that is the torso's
 ACROSS_LEAST = 0.1  # a sleeve shorter than this (shoulder widths, along its bone) lies across nothing
+ACROSS_SHADED = 8.0  # (Lab, OpenCV's 8-bit scale) a sleeve this far off the torso beside it shows its own shading
 ARM_SEGMENTS = ("l_upper_arm", "l_lower_arm", "r_upper_arm", "r_lower_arm")
 
 
 def lying_across(kept: np.ndarray, hidden: np.ndarray, torso: np.ndarray, labels: np.ndarray, joints: np.ndarray,
-                 sw: float) -> np.ndarray:
+                 lab: np.ndarray, sw: float) -> np.ndarray:
     """HxW bool: the ``kept`` pixels (a sleeve kept as the torso under it) of each arm segment whose sleeve lies
     across the body: beside it (within ACROSS_RING of ``sw``, the shoulder width, off the ``hidden`` pixels and
     level with the kept ones along the bone) the ``torso``'s pixels fill ACROSS_SHARE of a strip as long as the
     kept sleeve on each of its two sides. An arm at the body's side has the background, its own upper arm or the
-    image's border on its outer side. ``labels`` and ``joints`` (rows, columns as x, y) in the same box."""
+    image's border on its outer side. Only a sleeve shaded as an arm is: its kept pixels (``lab``, the image in
+    CIE Lab, OpenCV's 8-bit scale) lie ACROSS_SHADED off the torso beside it at the 90th percentile; one as flat
+    as the cloth around it shows no fold (a jacket's sleeve with a drawn outline, its name tag's letters beside
+    it kept). ``labels`` and ``joints`` (rows, columns as x, y) in the same box."""
     out = np.zeros(kept.shape, bool)
     reach = max(2, round(ACROSS_RING * sw))
     for part in ARM_SEGMENTS:
@@ -50,6 +54,9 @@ def lying_across(kept: np.ndarray, hidden: np.ndarray, torso: np.ndarray, labels
         level = (rt >= lo) & (rt <= hi)
         on_torso = torso[ry, rx]
         strip = ACROSS_SHARE * (hi - lo) * reach
-        if all((level & on_torso & side).sum() >= strip for side in (rs > 0, rs < 0)):
+        if not all((level & on_torso & side).sum() >= strip for side in (rs > 0, rs < 0)):
+            continue
+        beside = np.median(lab[ry[level & on_torso], rx[level & on_torso]], axis=0)
+        if np.percentile(np.linalg.norm(lab[mine] - beside, axis=1), 90) > ACROSS_SHADED:
             out |= mine
     return out

@@ -662,15 +662,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
-    # ... nor where it lies across a body facing the camera, the torso seen on both its sides (its outline a fold in
-    # the top; in a side view an arm hanging along the body has its chest before it and its back behind), save at
-    # the waist near the torso's other colours: there what is kept of it is the top going on under it to its hem
+    # ... nor where it lies across a body facing the camera, the torso seen on both its sides, shaded as an arm is
+    # (its outline a fold in the top; in a side view an arm hanging along the body has its chest before it and its
+    # back behind)
     across = np.zeros(hid.shape, bool)
-    if sw >= FACING * spine and (hid & ~hole).any():
-        mates = akin[np.bincount(nearest[hid & ~hole]).argmax()] > 0  # the sleeve's colour and its shades
-        hem_near = cv2.dilate((kn & ~mates[nearest]).astype(np.uint8), None, iterations=2 * margin).astype(bool)
-        across = lying_across(hid & ~hole & ~(lower & hem_near), hid, torso[box] & ~hid, labels[box],
-                              joints[:, :2] - (x0, y0), sw)
+    if sw >= FACING * spine:
+        across = lying_across(hid & ~hole, hid, torso[box] & ~hid, labels[box], joints[:, :2] - (x0, y0), lab[box],
+                              sw)
         hole |= across
     below = under[box]
     # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
@@ -705,7 +703,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         kn = kn & ~(sleeve_rim & (light < around - ALIKE_DELTA_E))
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
     # (a sleeve of one of the torso's colours lying over another of them: its colour, its solid pixels' nearest;
-    # not within a margin of that colour seen on the torso, where a hem's own blur blends the two)
+    # not within two margins of that colour seen on the torso, where a hem's own blur blends the two: a forearm
+    # lying just under the hem had the belly behind it painted as the top)
     solid = cv2.erode((hid & torso_coloured).astype(np.uint8), None, iterations=max(1, margin // 2)).astype(bool)
     sleeve = None
     if solid.any():
@@ -714,7 +713,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         apart = np.take_along_axis(mates, nearest[..., None], axis=2)[..., 0] == 0
         seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
                          for i in range(len(centres))], axis=2)
-        sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > margin))
+        sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > 2 * margin))
     blur = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
     if sleeve is not None:  # (its shadow no source of the skin's colour either)
         shadow = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
