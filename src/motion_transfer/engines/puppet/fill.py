@@ -15,6 +15,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
+from .across import lying_across
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
@@ -661,6 +662,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
     hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
+    # ... nor where it lies across a body facing the camera, the torso seen on both its sides, shaded as an arm is
+    # (its outline a fold in the top; in a side view an arm hanging along the body has its chest before it and its
+    # back behind)
+    across = np.zeros(hid.shape, bool)
+    if sw >= FACING * spine:
+        across = lying_across(hid & ~hole, hid, torso[box] & ~hid, labels[box], joints[:, :2] - (x0, y0), lab[box],
+                              sw)
+        hole |= across
     below = under[box]
     # nothing is kept within EDGE_BAND of the image's bottom edge, where an arm that edge cuts hides the torso
     # (:mod:`.edgearm`): there the sleeve's rim lies beside the torso's shaded side, and kept in pieces round
@@ -676,8 +685,41 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
     hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
+    # the rim of a sleeve lying across the torso is the sleeve's blurred edge and its shadow, of the torso's colour:
+    # on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot where the arm's
+    # outline had lain, TikTok character 0), at the waist only as far as the hole reaches already (the seen hem
+    # beside the arm is what the hem is continued from). Its pixels still tell which of the torso's colours lies
+    # where (taken out, the skin below a hem the arm hides crept up into the top), but give the paint no shade,
+    # and its lines darker than the top around by a colour step (the crease along the arm) not even that
+    sleeve_rim, rim_ring = np.zeros(hid.shape, bool), np.zeros(hid.shape, bool)
+    if across.any():
+        sleeve_rim = (cv2.dilate(across.astype(np.uint8), None, iterations=ACROSS_RIM * margin).astype(bool)
+                      & torso[box] & ~lower)
+        hole |= sleeve_rim
+        rim_ring = kn & (sleeve_rim | (cv2.dilate(across.astype(np.uint8), None, iterations=max(2, margin // 2))
+                                       .astype(bool) & hole))
+        light = lab[box][..., 0]
+        around = smooth_fill(light[..., None], kn & ~rim_ring)[..., 0]
+        kn = kn & ~(sleeve_rim & (light < around - ALIKE_DELTA_E))
     hole |= near[box] & (unlike > 0.5 * ALIKE_DELTA_E)
-    hole |= _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    # (a sleeve of one of the torso's colours lying over another of them: its colour, its solid pixels' nearest;
+    # not within two margins of that colour seen on the torso, where a hem's own blur blends the two: a forearm
+    # lying just under the hem had the belly behind it painted as the top)
+    solid = cv2.erode((hid & torso_coloured).astype(np.uint8), None, iterations=max(1, margin // 2)).astype(bool)
+    sleeve = None
+    if solid.any():
+        _, (sy, sx) = ndimage.distance_transform_edt(~solid, return_indices=True)
+        mates = akin[nearest[sy, sx]]  # HxWxk: the torso's colours akin to the sleeve's
+        apart = np.take_along_axis(mates, nearest[..., None], axis=2)[..., 0] == 0
+        seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
+                         for i in range(len(centres))], axis=2)
+        sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > 2 * margin))
+    blur = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    if sleeve is not None:  # (its shadow no source of the skin's colour either)
+        shadow = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
+        blur |= shadow
+        kn = kn & ~shadow
+    hole |= blur
     halo = _halo(lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= halo
     # nor is the old rim between it and the arm, which the hole took before (as light as the halo)
@@ -697,9 +739,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # that colour shows there), and the paint is laid over them too, fading out across them (:func:`_feathered`)
     band = (shades & ~cv2.dilate(cut_off.astype(np.uint8), None, iterations=margin).astype(bool)
             & _sourced(kn, nearest, len(centres), FEATHER_SOURCE * margin))
-    if shades.any() or cut_off.any():  # (a piece of sleeve cut off from its colour is not painted in it)
+    # (a piece of sleeve cut off from its colour is not painted in it)
+    if shades.any() or cut_off.any() or rim_ring.any():
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
-                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band)
+                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band & ~rim_ring)
     # the torso's pixels beside the arm the fill does not trust (its blurred or lit edge), not those along the
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
@@ -713,6 +756,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
                  & ~hole & torso[box])
         hole |= zone
         base = np.where(zone[..., None], painted, base)
+    if sleeve_rim.any():  # the top under a sleeve across the chest: its shades blended smoothly (picked one by one,
+        # the lit and the shaded black met in steps and squares beside the body's side)
+        under_it = ((across | sleeve_rim) & ~lower).astype(np.float32)
+        soft = max(1.0, ACROSS_SOFT * margin)
+        spread = cv2.GaussianBlur(base * under_it[..., None], (0, 0), soft)
+        spread /= np.maximum(cv2.GaussianBlur(under_it, (0, 0), soft), 1e-6)[..., None]
+        base = np.where(under_it[..., None] > 0, spread, base)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -1011,25 +1061,46 @@ FRAGMENT_SIDE = 0.15  # ... and smaller than a square this wide (in shoulder wid
 SPUR = 0.03  # a piece of it that a disc of this radius (shoulder widths) does not fit in is a spur along the arm
 
 
-def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+def _arm_blur(crop: np.ndarray, base: np.ndarray, hole: np.ndarray, torso: np.ndarray, reach: int,
+              sleeve: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """HxW bool: the ``torso`` pixels within ``reach`` of the ``hole`` that blend the colour the hole had (the arm,
     nearest hole pixel's) with the colour painted there (``base``): the arm's blurred outline over the torso.
 
     A sleeve of the torso's own colour (a black sleeve over a black top, lying across the bare belly) leaves no
     colour of its own to recognise its blur by; left, its blurred edge showed as a dark line across the belly
-    once the arm moved away (TikTok clip 0)."""
+    once the arm moved away (TikTok clip 0). ``sleeve`` (HxWx3 colour, HxW bool where it holds): the colour of
+    such a sleeve (its solid pixels', the nearest) where it lies over another of the torso's colours; given, the
+    pixels of its soft shadow instead (:func:`_blended`): there the hole's nearest pixel is the torso's rim the
+    hole took in round the arm, not the arm, and where the sleeve is darker than the paint a blend of as little as
+    SLEEVE_BLUR of its colour is its shadow beside its edge. Kept, it stood as a grey blot and streak on the belly
+    by the forearm's elbow end once the arm moved away (TikTok character 0)."""
     d, (iy, ix) = ndimage.distance_transform_edt(~hole, return_indices=True)
     cand = torso & (d > 0) & (d <= reach)
     if not cand.any():
         return np.zeros(hole.shape, bool)
     ys, xs = np.nonzero(cand)
-    arm = crop[iy[ys, xs], ix[ys, xs]]
     fill = base[iy[ys, xs], ix[ys, xs]]  # what is painted where the arm was, next to it
-    share = _blend_share(crop[ys, xs], fill, arm, MIX_OFF)
-    strong = np.linalg.norm(arm - fill, axis=1) > 2 * MIX_OFF  # arm and torso clearly differ here
+    if sleeve is None:
+        found = _blended(crop[ys, xs], fill, crop[iy[ys, xs], ix[ys, xs]], ARM_BLUR, 2 * MIX_OFF)
+    else:  # (a shadow: the sleeve darker than the paint)
+        colour = sleeve[0][ys, xs]
+        found = (sleeve[1][ys, xs] & (colour.sum(axis=1) < fill.sum(axis=1))
+                 & _blended(crop[ys, xs], fill, colour, SLEEVE_BLUR, SLEEVE_CONTRAST))
     blur = np.zeros(hole.shape, bool)
-    blur[ys, xs] = strong & (share > 0.15) & (share < 1.1)
+    blur[ys, xs] = found
     return _joining(blur, hole)  # (no speck of shade further off)
+
+
+def _blended(px: np.ndarray, fill: np.ndarray, arm: np.ndarray, least: float, contrast: float) -> np.ndarray:
+    """[n] bool: which of ``px`` blend at least ``least`` of the ``arm``'s colour into the ``fill``'s, where the two
+    differ by more than ``contrast`` (all [n, 3] RGB)."""
+    share = _blend_share(px, fill, arm, MIX_OFF)
+    return (np.linalg.norm(arm - fill, axis=1) > contrast) & (share > least) & (share < 1.1)
+
+
+ARM_BLUR = 0.15  # the least share of the arm's colour in a torso pixel beside it that makes it the arm's blur ...
+SLEEVE_BLUR = 0.06  # ... or of a sleeve of the torso's colour lying over another of its colours ...
+SLEEVE_CONTRAST = 96.0  # ... this far (RGB) from the paint (a grey robot's arm beside its lit side is a shade)
 
 
 def shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -1480,6 +1551,8 @@ OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the
 FAR = 0.1  # farther than this (in shoulder widths) from the torso's visible pixels, a sleeve is kept
 RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies under its edges ...
 RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
+ACROSS_RIM = 1  # how far (in margins) round a sleeve lying across the torso its blurred edge and shadow reach
+ACROSS_SOFT = 1.0  # how far (Gaussian, in margins) the top painted under it is smoothed
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 
