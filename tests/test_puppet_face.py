@@ -1004,16 +1004,14 @@ def test_a_pouted_lips_colour_past_the_lip_line_moves_with_the_lip():
     assert moved <= rest + 1.0, (rest, moved)
 
 
-def test_the_images_lower_teeth_go_down_with_the_lower_lip():
-    """A character drawn with both rows of teeth showing (a gap between them) opens its mouth further: the upper
-    row stays under the upper lip, the lower row goes down with the lower lip, and the gap between them widens
-    (they are not both carried with the upper lip)."""
+def _open_mouthed_portrait() -> tuple:
+    """(a copy of the RGB, its FaceRig, the mask of the opening between the inner lips, the rows of the upper and
+    lower inner lips' middles) of a generated portrait with its mouth open, big enough for the face mesh."""
     import cv2
 
     from motion_transfer.engines.puppet.face import face_rig_for
     from motion_transfer.samples import character_pose, render_mannequin
 
-    _, _, faces = _talk()
     big = (960, 960)
     pose = character_pose("a-pose", size=big, framing="portrait")
     rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
@@ -1023,9 +1021,16 @@ def test_the_images_lower_teeth_go_down_with_the_lower_lip():
     inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
     mask = np.zeros(rgb.shape[:2], np.uint8)
     cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
-    up0, low0 = face.points[13, 1], face.points[14, 1]
+    return rgb.copy(), face, mask, face.points[13, 1], face.points[14, 1]
+
+
+def test_the_images_lower_teeth_go_down_with_the_lower_lip():
+    """A character drawn with both rows of teeth showing (a gap between them) opens its mouth further: the upper
+    row stays under the upper lip, the lower row goes down with the lower lip, and the gap between them widens
+    (they are not both carried with the upper lip)."""
+    _, _, faces = _talk()
+    rgb, face, mask, up0, low0 = _open_mouthed_portrait()
     rows = np.arange(rgb.shape[0])[:, None]
-    rgb = rgb.copy()
     rgb[(mask > 0) & (rows < up0 + 0.35 * (low0 - up0))] = (236, 232, 224)  # the upper row
     rgb[(mask > 0) & (rows > up0 + 0.65 * (low0 - up0))] = (226, 222, 214)  # the lower row
     tex, anim, pts = _widest_mouth(face, faces, rgb)
@@ -1078,22 +1083,9 @@ def test_a_wide_open_mouth_shows_a_dimmer_lower_row_on_the_lower_lip(drop):
 def test_a_mouth_closing_over_the_images_teeth_covers_them():
     """A character smiling with its teeth in the image closes its mouth: the lips meet over the teeth, which are
     not squeezed into a bright line between them (TikTok character 4 driven by her own clip)."""
-    import cv2
+    from motion_transfer.engines.puppet.face import FaceAnimator
 
-    from motion_transfer.engines.puppet.face import FaceAnimator, face_rig_for
-    from motion_transfer.samples import character_pose, render_mannequin
-
-    big = (960, 960)
-    pose = character_pose("a-pose", size=big, framing="portrait")
-    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
-                           face=(0.14, 1.0))
-    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
-    assert face is not None and face.kind == "mesh"
-    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
-    mask = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
-    up0, low0 = face.points[13, 1], face.points[14, 1]
-    rgb = rgb.copy()
+    rgb, face, mask, up0, low0 = _open_mouthed_portrait()
     rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < up0 + 0.6 * (low0 - up0))] = (236, 232, 224)
     expression = np.zeros((2, 468, 3))
     jaw = face.points[:, 1] > (up0 + low0) / 2  # the jaw, the lower lip with it, up until the lips meet
