@@ -608,29 +608,37 @@ def test_a_face_mesh_found_away_from_the_head_joints_is_not_used():
     assert mesh_agrees(off, joints, unseen)
 
 
+def _open_mouthed_portrait() -> tuple:
+    """(a copy of the RGB, its FaceRig, the mask of the opening between the inner lips, the rows of the upper and
+    lower inner lips' middles) of a generated portrait with its mouth open, big enough for the face mesh (drawn
+    teeth are a few pixels tall at this size)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.face import face_rig_for
+    from motion_transfer.samples import character_pose, render_mannequin
+
+    big = (960, 960)
+    pose = character_pose("a-pose", size=big, framing="portrait")
+    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
+                           face=(0.14, 1.0))
+    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
+    assert face is not None and face.kind == "mesh"
+    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
+    return rgb.copy(), face, mask, face.points[13, 1], face.points[14, 1]
+
+
 def test_open_mouth_keeps_its_teeth_on_the_upper_lip_over_a_red_brown_inside():
     """A character drawn with its mouth a little open (upper teeth showing) opens it further: the inside between
     the lips is a red-brown (not a black hole), and the image's teeth stay under the upper lip instead of being
     stretched across the gap, solid and hanging from it."""
     import cv2
 
-    from motion_transfer.engines.puppet.face import face_rig_for
-    from motion_transfer.samples import character_pose, render_mannequin
-
     _, _, faces = _talk()
-    big = (960, 960)  # the drawn teeth are a few pixels tall at this size
-    pose = character_pose("a-pose", size=big, framing="portrait")
-    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
-                           face=(0.14, 1.0))
-    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
-    assert face is not None and face.kind == "mesh"
+    rgb, face, mask, up0, low0 = _open_mouthed_portrait()
     # upper teeth filling the top of the open mouth, inside the face model's inner lip line
-    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
-    mask = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
-    top = face.points[13, 1] + 0.4 * (face.points[14, 1] - face.points[13, 1])
-    rgb = rgb.copy()
-    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < top)] = (236, 232, 224)
+    rgb[(mask > 0) & (np.arange(rgb.shape[0])[:, None] < up0 + 0.4 * (low0 - up0))] = (236, 232, 224)
     tex, anim, pts = _widest_mouth(face, faces, rgb)
     assert anim.teeth is not None  # the image shows teeth in its open mouth
     up, low = pts[13], pts[14]
@@ -1002,26 +1010,6 @@ def test_a_pouted_lips_colour_past_the_lip_line_moves_with_the_lip():
     moved = reach(1)
     assert np.linalg.norm(anim.targets(1)[0] - face.points[0, :2]) > 0.07 * size  # the lip went down
     assert moved <= rest + 1.0, (rest, moved)
-
-
-def _open_mouthed_portrait() -> tuple:
-    """(a copy of the RGB, its FaceRig, the mask of the opening between the inner lips, the rows of the upper and
-    lower inner lips' middles) of a generated portrait with its mouth open, big enough for the face mesh."""
-    import cv2
-
-    from motion_transfer.engines.puppet.face import face_rig_for
-    from motion_transfer.samples import character_pose, render_mannequin
-
-    big = (960, 960)
-    pose = character_pose("a-pose", size=big, framing="portrait")
-    rgb = render_mannequin(pose.joints[0], big, style="character", hands=pose.hands[0], scale=pose.scale,
-                           face=(0.14, 1.0))
-    face = face_rig_for(rgb, pose.joints[0, :, :2].astype(np.float64), np.ones(33))
-    assert face is not None and face.kind == "mesh"
-    inner = face.points[list(fm.UPPER_LIP_INNER) + list(fm.LOWER_LIP_INNER)[::-1][1:-1], :2]
-    mask = np.zeros(rgb.shape[:2], np.uint8)
-    cv2.fillPoly(mask, [np.round(inner).astype(np.int32)], 1)
-    return rgb.copy(), face, mask, face.points[13, 1], face.points[14, 1]
 
 
 def test_the_images_lower_teeth_go_down_with_the_lower_lip():
