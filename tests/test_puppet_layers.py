@@ -401,6 +401,39 @@ def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
     assert (np.linalg.norm(out[under].astype(float) - skin, axis=1) < 150).mean() < 0.01  # no streak of skin
 
 
+def test_a_side_view_s_hidden_body_keeps_its_round_shoulder_under_the_sleeve():
+    """A body seen from the side in a black shirt whose near sleeve covers the round top of its shoulder, above
+    the shoulder joints' line, the shirt showing on both sides of it (the back, the neck: TikTok clip 1). The
+    body is painted in under all of the sleeve within its own outline, its round top included: cut at the
+    joints' line, it kept a notch there that showed the wall as a pale line once the arm swung forward."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    h, w = 400, 300
+    shirt, sleeve = np.array([30, 25, 28]), np.array([45, 38, 42])
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (175, 40)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (142, 100), (150, 100)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (142, 260), (150, 260)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (140, 190), (150, 262)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (162, 190), (175, 262)
+    body = np.zeros((h, w), np.uint8)
+    cv2.rectangle(body, (112, 110), (215, 285), 1, -1)
+    cv2.ellipse(body, (163, 110), (51, 40), 0, 180, 360, 1, -1)  # the shoulders' round top, up to y 70
+    arm = np.zeros((h, w), np.uint8)
+    cv2.line(arm, (141, 95), (140, 190), 1, 40)  # the sleeve, over the shoulder's top, inside the outline
+    arm &= body
+    image = np.full((h, w, 3), 200, np.uint8)
+    image[body > 0] = shirt
+    image[arm > 0] = sleeve
+    labels = np.full((h, w), -1, np.int16)
+    labels[body > 0] = PARTS.index("torso")
+    labels[arm > 0] = PARTS.index("l_upper_arm")
+    _, hidden = fill_hidden_torso(image, labels, joints)
+    top = (arm > 0) & (np.arange(h)[:, None] < 100)
+    assert top.sum() > 300  # the sleeve does cover the shoulder's top above the joints' line
+    assert hidden[top].mean() > 0.9, f"only {100 * hidden[top].mean():.0f}% of the shoulder under the sleeve painted"
+
+
 def _front_joints(hip_y: int, right_elbow: tuple[int, int], right_wrist: tuple[int, int]) -> np.ndarray:
     """[33, 2] joints of a body facing the camera, 120 px across the shoulders, its left arm hanging."""
     joints = np.zeros((33, 2))

@@ -691,6 +691,36 @@ def test_an_object_in_the_corner_behind_the_figure_is_not_taken_for_one_of_its_p
     assert grown[box].mean() < 0.1, f"{grown[box].mean():.0%} of the box in the corner taken for the figure"
 
 
+def test_what_the_person_mask_is_sure_is_background_is_not_taken_in():
+    """Beside a photographed person's head hangs a strip in the colour of her face (the gold fringe of a flag
+    behind matplotlib's Grace Hopper, like her cap's braid and her skin). Grown by colour alone it is taken into
+    the matte and rides on her head. The person mask it was cut from is sure it is no part of her (under
+    PERSON_LEAST over it), where it is unsure of a tail it missed: the strip stays out, the tail goes in."""
+    from motion_transfer.engines.puppet.extras import PERSON_LEAST, with_attached_parts
+
+    H, W = 320, 240
+    image = np.full((H, W, 3), 200.0) + np.random.default_rng(0).normal(0.0, 3.0, (H, W, 3))
+    body, head, tail, strip = (np.zeros((H, W), np.uint8) for _ in range(4))
+    cv2.ellipse(body, (120, 250), (60, 110), 0, 0, 360, 1, -1)
+    cv2.circle(head, (120, 110), 30, 1, -1)
+    cv2.ellipse(tail, (50, 230), (40, 14), -30, 0, 360, 1, -1)
+    cv2.rectangle(strip, (72, 80), (92, 150), 1, -1)
+    figure = (body | head).astype(bool)
+    image[body > 0] = (40, 40, 70)
+    image[head > 0] = (220, 170, 110)
+    tail, strip = (tail > 0) & ~figure, (strip > 0) & ~figure
+    image[tail | strip] = (220, 170, 110)
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    person = cv2.GaussianBlur(figure.astype(np.float32), (0, 0), 4.0)
+    person[tail] = np.maximum(person[tail], 0.3)  # the mask's doubt over what it missed of her
+    assert person[strip].mean() < PERSON_LEAST < person[tail].mean()
+    by_colour = with_attached_parts(image, figure.astype(np.float32), 120.0) > 0.5
+    assert by_colour[strip].mean() > 0.8, "the strip is not taken in by colour: the test shows nothing"
+    grown = with_attached_parts(image, figure.astype(np.float32), 120.0, person=person) > 0.5
+    assert grown[tail].mean() > 0.8, f"only {grown[tail].mean():.0%} of the tail taken in"
+    assert grown[strip].mean() < 0.1, f"{grown[strip].mean():.0%} of the strip beside the head taken in"
+
+
 def test_a_flag_behind_the_figure_reaching_the_border_above_it_is_not_taken_in():
     """A striped flag behind the figure's side, in the colours of its shirt and collar, running from the image's
     border to the shoulder and above it: not taken into the matte (skimage's astronaut: her flag became part of

@@ -108,7 +108,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
         shoulders = joints[[J["left_shoulder"], J["right_shoulder"]]]
         matte = with_attached_parts(image, matte, float(np.linalg.norm(shoulders[0] - shoulders[1])),
-                                    shoulders_y=float(shoulders[:, 1].max()))
+                                    shoulders_y=float(shoulders[:, 1].max()), person=seg)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)

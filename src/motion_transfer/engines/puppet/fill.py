@@ -243,7 +243,10 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
     hangs at the body's side and hides it there, out to the back (not the hand, which hangs over the thighs, of
     which the image may show nothing). The shoulder-hip quadrilateral is a narrow strip down the middle of a
     side view; only what lay inside it was painted in, and once the arm swung forward the body behind it ended
-    in a straight cut, the wall showing beside it (TikTok clip 1)."""
+    in a straight cut, the wall showing beside it (TikTok clip 1). Above the shoulders' line, the arm's pixels
+    within the hull of the torso's own (the back on one side, the neck on the other) hide the shoulder's round
+    top: cut at the line, the body kept a notch there, a pale line of wall along the shoulder once the arm swung
+    forward (TikTok clip 1)."""
     out = np.zeros(labels.shape, bool)
     if shoulder_span(joints, 1.0) >= FACING * spine:
         return out
@@ -252,8 +255,8 @@ def _along_side_view(labels: np.ndarray, joints: np.ndarray, spine: float) -> np
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     level = ((px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]) / spine
-    trunk = (level > 0) & (level < 1)
     torso = labels == PARTS.index("torso")
+    trunk = ((level > 0) | _hull(torso)) & (level < 1)
     for name, side in (("arm_l", "left"), ("arm_r", "right")):
         upper = labels == PARTS.index(LAYERS[name][0])
         bone = joints[J[f"{side}_elbow"]] - joints[J[f"{side}_shoulder"]]
