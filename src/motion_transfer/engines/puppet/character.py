@@ -28,6 +28,7 @@ from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
+from .straps import straps_to_torso
 from .tubes import tube_folded_arms
 from .twin import add_twin_limbs
 
@@ -120,6 +121,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
+        labels = straps_to_torso(labels, image, joints, matte > 0.5)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

@@ -24,6 +24,7 @@ from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, fol
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+from .straps import strap_lines
 from .waist import past_the_waist
 
 
@@ -545,7 +546,8 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
 
 
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
-                      waist_shown: bool = True, hair: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      waist_shown: bool = True, hair: np.ndarray | None = None,
+                      figure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -559,7 +561,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
     torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
     arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
-    hair hanging from the head (:func:`.hair.hanging_hair`), if known.
+    hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``figure``: the character's silhouette
+    (HxW bool), if known: a top's straps over the shoulders (:func:`.straps.strap_lines`) are then no arm's outline.
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -623,6 +626,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the torso's colours and their shades (the highlight along the arm's edge on a shaded side too)
     cloth = d_torso[box] < 3 * ALIKE_DELTA_E
     locks = np.zeros(hid.shape, bool) if hair is None else hair[box]
+    straps = np.zeros(labels.shape, bool) if figure is None else strap_lines(image, labels, joints, figure)
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
@@ -680,14 +684,15 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     if bottom is not None:
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     if not hole.any():
-        return (_paint_lines(image, _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks), box,
-                             kn | hid | below, sw), hidden | under)
+        lines = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
+        return _paint_lines(image, lines, box, kn | hid | below, sw), hidden | under
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
-    hole |= cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
+    hole |= (cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
+             & ~straps[box])
     # the rim of a sleeve lying across the torso is the sleeve's blurred edge and its shadow, of the torso's colour:
     # on the chest painted over out to ACROSS_RIM (kept, they stood as a dark line and a black blot where the arm's
     # outline had lain, TikTok character 0), at the waist only as far as the hole reaches already (the seen hem
@@ -786,8 +791,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out = image.copy()
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
-    return (_paint_lines(out, _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks) & ~hole, box,
-                         kn | kept, sw), hidden | under)
+    lines = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box]) & ~hole
+    return _paint_lines(out, lines, box, kn | kept, sw), hidden | under
 
 
 def _sourced(known: np.ndarray, nearest: np.ndarray, k: int, reach: float) -> np.ndarray:
@@ -943,7 +948,7 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
 
 
 def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float, cloth: np.ndarray,
-                 hair: np.ndarray) -> np.ndarray:
+                 hair: np.ndarray, straps: np.ndarray) -> np.ndarray:
     """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
     arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
     silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
@@ -963,7 +968,8 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
     # torso's outline; painted over, it stood as a pink bit on the cartoon girl's cape above her shoulder)
     rest = ~np.isin(labels, [PARTS.index(p) for p in ("torso",) + LAYERS["arm_l"] + LAYERS["arm_r"]])
     silhouette = cv2.dilate(rest.astype(np.uint8), None, iterations=r + 2).astype(bool)
-    found = line & beside & ~silhouette
+    # (not a top's ``straps``, the top's own: :func:`.straps.strap_lines`)
+    found = line & beside & ~silhouette & ~straps
     # ... and a line that runs on far from the arm is none of its outlines: a strand of hair down the chest
     # beside a sleeve, painted over in the shirt's grey, stood as a pale streak on the skin (TikTok clip 5)
     pieces, n = ndimage.label(line & ~silhouette & (torso | hidden), structure=np.ones((3, 3)))

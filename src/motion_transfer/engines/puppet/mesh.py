@@ -436,7 +436,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
         painting = (pool.submit(fill_hidden_torso, image, labels, joints, bottom=bottom, waist_shown=waist_shown,
-                                 hair=hair)
+                                 hair=hair, figure=matte > 0.5)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":

@@ -1,0 +1,80 @@
+"""A top's straps: thin dark lines over bare shoulders that belong to the top, not to the arm beside them.
+
+A spaghetti strap runs from the top's edge up over the shoulder, right where the shoulder's round meets the
+upper arm: labelled by distance to the bones, half of it went to the arm, with the skin beside it, and the hidden
+torso's fill took the rest for the arm's dark outline and painted it over. Once the arm moved, the strap was gone
+from the body and rode on the arm's edge as a pale beaded line (TikTok character 3). Such a line is told by
+running into the top (a large piece of the torso as dark as the line itself) and up over the shoulder, above
+the line through the shoulder joints. It goes to the torso, whole. Only in photographs: in drawn art the dark
+line between an arm and the torso is the arm's outline, and goes with it (:mod:`.outlines`).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ...pose.skeleton import J, shoulder_span
+from .model import ARM_PARTS, PARTS
+from .morphology import disc
+from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+
+GARMENT = 0.2  # (shoulder widths) a piece of the torso at least this squared is a garment a strap may run into
+GARMENT_L = 12  # (Lab L, 0..255) the garment is at most this much lighter than the strap's mean
+JOIN = 3  # the least pixels of a strap that touch the garment
+BESIDE_ARM = 0.3  # the least share of a strap within two line widths of the arm (a strap on the chest is no matter)
+LENGTH = 0.3  # (shoulder widths) a strap runs at least this far over the shoulder (the tips of hair over a sleeve,
+# joined to the dark hair, are shorter: TikTok character 5)
+
+
+def strap_lines(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """HxW bool: the thin dark lines (darker than both sides) on the torso and the upper arms, beside an upper
+    arm and long (:data:`LENGTH`), that run into a garment of the torso as dark as they are and up above the
+    line through the shoulder joints, with their anti-aliased edges; none in drawn art (``figure``: the
+    character's silhouette, HxW bool)."""
+    out = np.zeros(labels.shape, bool)
+    shoulder_width = shoulder_span(joints, 1.0)
+    if drawn_lines(image, figure, shoulder_width) is not None:
+        return out
+    r = max(1, round(LINE_WIDTH * shoulder_width))
+    light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
+    line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, disc(r)) > LINE_CONTRAST
+    torso = labels == PARTS.index("torso")
+    uppers = np.isin(labels, [PARTS.index(ARM_PARTS[side][0]) for side in ("left", "right")])
+    pieces, n = ndimage.label(line & (torso | uppers), structure=np.ones((3, 3)))
+    if n == 0:
+        return out
+    # how far above the line through the shoulder joints each pixel lies (towards the head)
+    ls, rs = joints[J["left_shoulder"], :2].astype(np.float64), joints[J["right_shoulder"], :2].astype(np.float64)
+    up = np.array([ls[1] - rs[1], rs[0] - ls[0]]) / max(float(np.linalg.norm(rs - ls)), 1e-6)
+    if float((joints[J["nose"], :2] - ls) @ up) < 0:
+        up = -up
+    py, px = np.mgrid[0:labels.shape[0], 0:labels.shape[1]].astype(np.float32)
+    above = (px - ls[0]) * up[0] + (py - ls[1]) * up[1] > 0
+    near_arm = cv2.dilate(uppers.astype(np.uint8), disc(2 * r)).astype(bool)
+    idx = np.arange(1, n + 1)
+    beside = (np.asarray(ndimage.mean(near_arm, pieces, idx)) >= BESIDE_ARM) & (ndimage.maximum(above, pieces, idx) > 0)
+    dark = np.asarray(ndimage.mean(light, pieces, idx))
+    boxes = ndimage.find_objects(pieces)
+    long = np.array([max(b[0].stop - b[0].start, b[1].stop - b[1].start) for b in boxes]) >= LENGTH * shoulder_width
+    for i in np.flatnonzero(beside & long) + 1:
+        piece = pieces == i
+        garment = torso & ~line & (light <= dark[i - 1] + GARMENT_L)
+        touch = cv2.dilate(piece.astype(np.uint8), None).astype(bool) & garment
+        if touch.sum() < JOIN:
+            continue
+        parts, _ = ndimage.label(garment, structure=np.ones((3, 3)))
+        joined = np.unique(parts[touch])
+        if ndimage.sum(garment, parts, joined).max() >= (GARMENT * shoulder_width) ** 2:
+            out |= piece
+    return cv2.dilate(out.astype(np.uint8), None).astype(bool) & (torso | uppers)
+
+
+def straps_to_torso(labels: np.ndarray, image: np.ndarray, joints: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """Part labels with the upper arms' pixels of :func:`strap_lines` given to the torso."""
+    straps = strap_lines(image, labels, joints, figure)
+    if not straps.any():
+        return labels
+    out = labels.copy()
+    out[straps] = PARTS.index("torso")
+    return out

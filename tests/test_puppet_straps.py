@@ -1,0 +1,74 @@
+"""A top's straps over bare shoulders stay with the top (engines/puppet/straps.py)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from motion_transfer.engines.puppet.model import PARTS
+from motion_transfer.engines.puppet.straps import strap_lines, straps_to_torso
+from motion_transfer.pose.retarget import FACE
+from motion_transfer.pose.skeleton import J
+
+SKIN, TOP = (200, 150, 120), (25, 25, 35)
+_JOINTS = np.zeros((33, 2))
+_JOINTS[list(FACE)] = (150, 30)
+_JOINTS[J["right_shoulder"]], _JOINTS[J["left_shoulder"]] = (90, 100), (210, 100)
+_JOINTS[J["right_hip"]], _JOINTS[J["left_hip"]] = (105, 290), (195, 290)
+_JOINTS[J["right_elbow"]], _JOINTS[J["right_wrist"]] = (80, 180), (80, 270)
+_JOINTS[J["left_elbow"]], _JOINTS[J["left_wrist"]] = (230, 180), (230, 270)
+
+
+def _strapped(strap_to: int, arm_colour: tuple[int, int, int] = SKIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(image, labels, strap mask): bare shoulders over a dark top whose strap on the right shoulder (image
+    left) runs from the top's edge ``strap_to`` rows up, along the right upper arm's border, half of it labelled
+    the arm (as labels made by the bones' distances put it: TikTok character 3). The shoulder joints
+    (:data:`_JOINTS`) lie 100 rows down, the top's edge 150."""
+    h, w = 300, 300
+    image = np.full((h, w, 3), 200, np.uint8)
+    torso = np.zeros((h, w), bool)
+    torso[70:300, 100:200] = True
+    arm = np.zeros((h, w), bool)
+    arm[70:280, 62:101] = True
+    image[torso] = SKIN
+    image[arm] = arm_colour
+    image[150:300, 100:200] = TOP
+    strap = np.zeros((h, w), np.uint8)
+    cv2.line(strap, (101, 150), (103, 150 - strap_to), 1, 3)
+    strap = strap.astype(bool)
+    image[strap] = TOP
+    labels = np.full((h, w), -1, np.int16)
+    labels[torso] = PARTS.index("torso")
+    labels[arm] = PARTS.index("r_upper_arm")
+    return image, labels, strap
+
+
+def test_a_strap_along_the_arm_goes_to_the_torso_whole():
+    image, labels, strap = _strapped(strap_to=60)
+    assert (labels[strap] == PARTS.index("r_upper_arm")).any()  # the arm holds part of it as labelled
+    out = straps_to_torso(labels, image, _JOINTS, labels >= 0)
+    assert (out[strap] == PARTS.index("torso")).all()
+    lost = (labels == PARTS.index("r_upper_arm")) & (out != PARTS.index("r_upper_arm"))
+    assert lost.sum() <= 2 * strap.sum()  # the strap and its edge, not the arm's skin
+
+
+def test_a_short_dark_line_by_the_arm_is_no_strap():
+    """The tips of dark hair over a sleeve, joined to the dark hair, are shorter than a strap over a shoulder."""
+    image, labels, strap = _strapped(strap_to=15)
+    assert not strap_lines(image, labels, _JOINTS, labels >= 0).any()
+    assert np.array_equal(straps_to_torso(labels, image, _JOINTS, labels >= 0), labels)
+
+
+@pytest.mark.parametrize("arm_colour", [SKIN, (170, 40, 40)])
+def test_the_fill_behind_the_arm_leaves_the_strap_on_the_shoulder(arm_colour):
+    """The hidden torso's fill paints over the arm's dark outline beside the pixels the arm hides, and the
+    torso's pixels right beside what it paints in (a bare arm is kept as the skin under it; a red sleeve is
+    painted over); a strap along the arm's border is the top's own and stays as dark as it is."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    image, labels, strap = _strapped(strap_to=60, arm_colour=arm_colour)
+    labels = straps_to_torso(labels, image, _JOINTS, labels >= 0)
+    out, hidden = fill_hidden_torso(image, labels, _JOINTS, figure=labels >= 0)
+    assert hidden.any()  # the arm hides some of the body beside the strap
+    bright = out[strap].astype(float).sum(axis=1)
+    assert np.percentile(bright, 90) < 150, f"the strap painted over: {np.percentile(bright, 90):.0f}"
