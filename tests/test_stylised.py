@@ -549,6 +549,24 @@ def test_the_cape_hem_goes_on_under_the_shoes(characters):
     assert (_texels(drape, ys, xs)[:, 3] < 250).sum() < 20, "the cape's layer is not solid inside the cape"
 
 
+def test_the_cape_between_the_thighs_is_the_capes(characters):
+    """The cape seen between the thighs, up to the crotch, is the drape's, not the legs': each leg carried a strip
+    of it with straight sides and swung it out with the thigh (half of those pixels were the legs' on main)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.model import PARTS
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    cape = cv2.erode(c.mask("cape").astype(np.uint8), None, iterations=2).astype(bool)
+    thighs = np.round(c.joints[[J["left_hip"], J["left_knee"], J["right_knee"], J["right_hip"]], :2])
+    between = np.zeros(cape.shape, np.uint8)
+    cv2.fillPoly(between, [thighs.astype(np.int32)], 1)
+    gap = cape & between.astype(bool)
+    assert gap.sum() > 1000
+    share = (rig.labels[gap] == PARTS.index("drape")).mean()
+    assert share > 0.95, f"{share:.2f} of the cape between the thighs in the drape"
+
+
 def test_the_face_is_animated_on_the_head_layer_even_with_a_drape(characters):
     """A drape is skinned to the head bone too; the face animator must still warp the layer that holds the head
     (choosing the first layer with a head bone picked the drape, and the face silently stayed still)."""

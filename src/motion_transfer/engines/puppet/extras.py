@@ -303,6 +303,28 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
             width = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) / shoulder_width
             part = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
             out[piece] = part if joints is None else _between_arms(part, votes, piece, joints, present)
+    if image is not None and joints is not None:
+        out = _up_between_legs(out, limb & figure, lab_img, colours, joints)
+    return out
+
+
+def _up_between_legs(labels: np.ndarray, limb: np.ndarray, lab_img: np.ndarray, colours: np.ndarray,
+                     joints: np.ndarray) -> np.ndarray:
+    """Part labels where the drape goes on up the gap between the legs, to the crotch: the pixels between the
+    legs' bones, off their axes (``limb``), in the drape's colours rather than their leg's (``colours``), joined
+    to it. The growth by colour stops within its reach, and the top of the gap between the thighs stayed the legs':
+    each leg carried a strip of the cape, and swung it out with the thigh (the cartoon girl's cape). Between the
+    bones only, so a figure all of one colour is not flooded."""
+    drape = labels == PARTS.index("drape")
+    ends = joints[[J[f"{side}_{j}"] for side, js in (("left", ("hip", "knee", "ankle")),
+                                                     ("right", ("ankle", "knee", "hip"))) for j in js], :2]
+    if not drape.any() or not np.isfinite(ends).all():
+        return labels
+    between = np.zeros(labels.shape, np.uint8)
+    cv2.fillPoly(between, [np.round(ends).astype(np.int32)], 1)
+    gap = _grow_by_colour(drape, labels, limb & between.astype(bool), lab_img, colours)
+    out = labels.copy()
+    out[gap] = PARTS.index("drape")
     return out
 
 
