@@ -304,17 +304,20 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
             part = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
             out[piece] = part if joints is None else _between_arms(part, votes, piece, joints, present)
     if image is not None and joints is not None:
-        out = _up_between_legs(out, limb & figure, lab_img, colours, joints)
+        out = _up_between_legs(out, limb & figure, lab_img, colours, joints, shoulder_width)
     return out
 
 
+GAP = 0.1  # (shoulder widths) a piece of the gap between the legs is at least this square in area (0.01 sw^2)
+
+
 def _up_between_legs(labels: np.ndarray, limb: np.ndarray, lab_img: np.ndarray, colours: np.ndarray,
-                     joints: np.ndarray) -> np.ndarray:
+                     joints: np.ndarray, shoulder_width: float) -> np.ndarray:
     """Part labels where the drape goes on up the gap between the legs, to the crotch: the pixels between the
     legs' bones, off their axes (``limb``), in the drape's colours rather than their leg's (``colours``), joined
-    to it. The growth by colour stops within its reach, and the top of the gap between the thighs stayed the legs':
-    each leg carried a strip of the cape, and swung it out with the thigh (the cartoon girl's cape). Between the
-    bones only, so a figure all of one colour is not flooded."""
+    to it, thicker than a line. The growth by colour stops within its reach, and the top of the gap between the
+    thighs stayed the legs': each leg carried a strip of the cape, and swung it out with the thigh (the cartoon
+    girl's cape). Between the bones only, so a figure all of one colour is not flooded."""
     drape = labels == PARTS.index("drape")
     ends = joints[[J[f"{side}_{j}"] for side, js in (("left", ("hip", "knee", "ankle")),
                                                      ("right", ("ankle", "knee", "hip"))) for j in js], :2]
@@ -322,9 +325,16 @@ def _up_between_legs(labels: np.ndarray, limb: np.ndarray, lab_img: np.ndarray, 
         return labels
     between = np.zeros(labels.shape, np.uint8)
     cv2.fillPoly(between, [np.round(ends).astype(np.int32)], 1)
-    gap = _grow_by_colour(drape, labels, limb & between.astype(bool), lab_img, colours)
+    gap = _grow_by_colour(drape, labels, limb & between.astype(bool), lab_img, colours) & ~drape
+    # not a line drawn on the leg nor a fleck (a seam, an outline in the drape's dark colour: the robot boxer's
+    # thighs beside its crotch): it would crack the leg open
+    gap = cv2.morphologyEx(gap.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    pieces, n = ndimage.label(gap)
+    if n == 0:
+        return labels
+    big = np.flatnonzero(np.bincount(pieces.ravel())[1:] >= (GAP * shoulder_width) ** 2) + 1  # not a fleck
     out = labels.copy()
-    out[gap] = PARTS.index("drape")
+    out[np.isin(pieces, big)] = PARTS.index("drape")
     return out
 
 
