@@ -483,6 +483,90 @@ def test_the_cape_behind_the_legs_keeps_no_trace_of_their_outlines(characters):
     assert (off > 40).sum() < 600, f"{int((off > 40).sum())} px of the cape near the legs unlike the cape"
 
 
+def _texels(layer, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """[N, 4] the layer's texels at the image pixels (``xs``, ``ys``); fully transparent where it has none."""
+    ty, tx = ys - layer.origin[1], xs - layer.origin[0]
+    inside = (ty >= 0) & (ty < layer.texture.shape[0]) & (tx >= 0) & (tx < layer.texture.shape[1])
+    out = np.zeros((len(ys), 4), np.uint8)
+    out[inside] = layer.texture[ty[inside], tx[inside]]
+    return out
+
+
+def test_the_cape_behind_the_legs_is_painted_in_its_own_shading(characters):
+    """Across the legs, from one side of the cape to the other, the cape's layer holds the cape: solid, in the
+    cape's colours and without a step. It held a block of one flat colour where the legs stood, beside the cape's
+    lit middle between them, and the legs' shaded sides and outlines that their labels missed, as dark lines: a
+    pale rectangle with straight sides between the legs once they swung apart. Steps of up to 43 Lab on main."""
+    from scipy.spatial import cKDTree
+
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    drape = next(layer for layer in rig.layers if layer.name == "drape")
+    cape = cv2.erode(c.mask("cape").astype(np.uint8), None, iterations=3).astype(bool)
+    own = cKDTree(np.unique(np.round(_lab(c.image[cape]) / 2) * 2, axis=0))
+    legs = c.mask("left_leg") | c.mask("right_leg")
+    knee = int(max(c.joints[J["left_knee"], 1], c.joints[J["right_knee"], 1]))
+    ankle = int(min(c.joints[J["left_ankle"], 1], c.joints[J["right_ankle"], 1]))
+    worst_off, worst_step = 0.0, 0.0
+    for y in range(knee, ankle, 4):
+        xs = np.nonzero(legs[y])[0]
+        span = np.arange(xs.min() - 3, xs.max() + 4)
+        texels = _texels(drape, np.full(len(span), y), span)
+        assert (texels[:, 3] > 200).all(), f"row {y}: the cape's layer has holes behind the legs"
+        lab = _lab(np.ascontiguousarray(texels[:, :3]))
+        worst_off = max(worst_off, float(own.query(lab)[0].max()))
+        worst_step = max(worst_step, float(np.linalg.norm(np.diff(lab, axis=0), axis=1).max()))
+    assert worst_off < 15.0, f"a colour {worst_off:.0f} Lab off the cape's own behind the legs"
+    assert worst_step < 8.0, f"a step of {worst_step:.0f} Lab across the cape behind the legs"
+
+
+def test_the_cape_hem_goes_on_under_the_shoes(characters):
+    """Where the shoes stand in front of the cape (the cape on both sides of them in their row), its layer is
+    painted: it held shoe-shaped holes there, and the background showed through them as white blobs along the hem
+    once the feet moved (and the pale loops where the matte sagged inside the cape, as specks)."""
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    drape = next(layer for layer in rig.layers if layer.name == "drape")
+    cape = c.mask("cape")
+    shoes = c.mask("left_leg") | c.mask("right_leg")
+    # the legs' pixels whose row meets the cape on both sides of the leg, down to the socks over the hem
+    h, w = cape.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    left = np.maximum.accumulate(np.where(shoes, -1, cols), axis=1)
+    right = np.minimum.accumulate(np.where(shoes, w, cols)[:, ::-1], axis=1)[:, ::-1]
+    rows = np.arange(h)[:, None]
+    ys, xs = np.nonzero(shoes & (left >= 0) & (right < w) & cape[rows, np.clip(left, 0, w - 1)]
+                        & cape[rows, np.clip(right, 0, w - 1)])
+    assert len(ys) > 500 and ys.max() > max(c.joints[J["left_ankle"], 1], c.joints[J["right_ankle"], 1]) - 25
+    alpha = _texels(drape, ys, xs)[:, 3]
+    assert (alpha > 200).mean() > 0.99, f"{int((alpha <= 200).sum())} of {len(ys)} px behind the legs not drawn"
+    inside = cv2.erode(cape.astype(np.uint8), None, iterations=8).astype(bool)
+    ys, xs = np.nonzero(inside & (np.arange(h)[:, None] > c.joints[J["left_hip"], 1]))  # (the head holds its top)
+    assert (_texels(drape, ys, xs)[:, 3] < 250).sum() < 20, "the cape's layer is not solid inside the cape"
+
+
+def test_the_cape_between_the_thighs_is_the_capes(characters):
+    """The cape seen between the thighs, up to the crotch, is the drape's, not the legs': each leg carried a strip
+    of it with straight sides and swung it out with the thigh (half of those pixels were the legs' on main)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.model import PARTS
+
+    c = characters["cartoon_girl"]
+    rig = rig_character(c.image)
+    cape = cv2.erode(c.mask("cape").astype(np.uint8), None, iterations=2).astype(bool)
+    thighs = np.round(c.joints[[J["left_hip"], J["left_knee"], J["right_knee"], J["right_hip"]], :2])
+    between = np.zeros(cape.shape, np.uint8)
+    cv2.fillPoly(between, [thighs.astype(np.int32)], 1)
+    gap = cape & between.astype(bool)
+    assert gap.sum() > 1000
+    share = (rig.labels[gap] == PARTS.index("drape")).mean()
+    assert share > 0.95, f"{share:.2f} of the cape between the thighs in the drape"
+
+
 def test_the_face_is_animated_on_the_head_layer_even_with_a_drape(characters):
     """A drape is skinned to the head bone too; the face animator must still warp the layer that holds the head
     (choosing the first layer with a head bone picked the drape, and the face silently stayed still)."""

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .fill import colour_distance, lab_distance, push_pull_fill, torso_colours
+from .fill import colour_distance, lab_distance, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
 from .morphology import dilate_in_box, grow_box, grown_box
 
@@ -303,6 +303,38 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
             width = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) / shoulder_width
             part = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
             out[piece] = part if joints is None else _between_arms(part, votes, piece, joints, present)
+    if image is not None and joints is not None:
+        out = _up_between_legs(out, limb & figure, lab_img, colours, joints, shoulder_width)
+    return out
+
+
+GAP = 0.1  # (shoulder widths) a piece of the gap between the legs is at least this square in area (0.01 sw^2)
+
+
+def _up_between_legs(labels: np.ndarray, limb: np.ndarray, lab_img: np.ndarray, colours: np.ndarray,
+                     joints: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """Part labels where the drape goes on up the gap between the legs, to the crotch: the pixels between the
+    legs' bones, off their axes (``limb``), in the drape's colours rather than their leg's (``colours``), joined
+    to it, thicker than a line. The growth by colour stops within its reach, and the top of the gap between the
+    thighs stayed the legs': each leg carried a strip of the cape, and swung it out with the thigh (the cartoon
+    girl's cape). Between the bones only, so a figure all of one colour is not flooded."""
+    drape = labels == PARTS.index("drape")
+    ends = joints[[J[f"{side}_{j}"] for side, js in (("left", ("hip", "knee", "ankle")),
+                                                     ("right", ("ankle", "knee", "hip"))) for j in js], :2]
+    if not drape.any() or not np.isfinite(ends).all():
+        return labels
+    between = np.zeros(labels.shape, np.uint8)
+    cv2.fillPoly(between, [np.round(ends).astype(np.int32)], 1)
+    gap = _grow_by_colour(drape, labels, limb & between.astype(bool), lab_img, colours) & ~drape
+    # not a line drawn on the leg nor a fleck (a seam, an outline in the drape's dark colour: the robot boxer's
+    # thighs beside its crotch): it would crack the leg open
+    gap = cv2.morphologyEx(gap.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)).astype(bool)
+    pieces, n = ndimage.label(gap)
+    if n == 0:
+        return labels
+    big = np.flatnonzero(np.bincount(pieces.ravel())[1:] >= (GAP * shoulder_width) ** 2) + 1  # not a fleck
+    out = labels.copy()
+    out[np.isin(pieces, big)] = PARTS.index("drape")
     return out
 
 
@@ -426,36 +458,6 @@ def _main_colours(colours: np.ndarray, clusters: int = PIECE_COLOURS, least: flo
     _, assign, centres = cv2.kmeans(sample, clusters, None, crit, 2, cv2.KMEANS_PP_CENTERS)
     support = np.bincount(assign.ravel(), minlength=clusters) / len(sample)
     return centres[support >= least]
-
-
-DRAPE_RIM = 0.006  # (of the image's long side) the drape's pixels this near what hid it are painted, not read
-
-
-def fill_hidden_drape(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(image with the drape hidden behind the legs and the body painted in, the mask of those pixels).
-
-    Hidden: the figure's pixels inside the drape's convex outline (a cape's middle behind the legs, between its
-    two sides) that the drape does not show, above the feet; painted from the drape's own pixels, so a leg
-    swinging away shows the cape behind it, not a hole."""
-    drape = labels == PARTS.index("drape")
-    if drape.sum() < 20:
-        return image, np.zeros_like(drape)
-    ys, xs = np.nonzero(drape)
-    hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
-    outline = np.zeros(drape.shape, np.uint8)
-    cv2.fillConvexPoly(outline, hull, 1)
-    above = ~np.isin(labels, [PARTS.index(p) for p in ("head", "l_foot", "r_foot")])  # a cape ends above the feet
-    hidden = outline.astype(bool) & ~drape & (matte > 0.5) & above
-    if not hidden.any():
-        return image, hidden
-    # the drape's pixels along what hides it and along the legs and feet are painted too, not read: they hold
-    # the legs' outlines and the shoes' edges, which stood as dark lines down the cape and red arcs at its hem
-    # once the legs swung apart (the cartoon girl's cape)
-    legs = np.isin(labels, [PARTS.index(p) for side in ("left", "right") for p in LEG_PARTS[side]])
-    near = cv2.dilate((hidden | legs).astype(np.uint8), None,
-                      iterations=max(1, round(DRAPE_RIM * max(drape.shape))))
-    rim = drape & near.astype(bool)
-    return push_pull_fill(image, hidden | rim, known=drape & ~rim), hidden | rim
 
 
 # a hand's blob (a glove, a mitten, a paw, a held ball) lies within this many shoulder widths of its own middle

@@ -34,7 +34,7 @@ from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import blended_cut, smooth_cut
-from .extras import fill_hidden_drape
+from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
@@ -363,12 +363,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return None
         texture_full = image
         core_full = own_full
+        layer_matte = matte
         if name == "body":
             texture_full, hidden = painted
             core_full = own_full | hidden
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
+            layer_matte = solid_drape_matte(matte)
         elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
             texture_full, hidden = hidden_limb(image, labels, joints, name)
             core_full = own_full | hidden
@@ -390,7 +392,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         x1, y1 = min(W, cx.max() + m + 1), min(H, cy.max() + m + 1)
         core = core_full[y0:y1, x0:x1]
         own = own_full[y0:y1, x0:x1]
-        mat = matte[y0:y1, x0:x1]
+        mat = layer_matte[y0:y1, x0:x1]
         texture = texture_full[y0:y1, x0:x1]
         # a thin band around the layer in its own colours (the nearest solid pixel's), fading out: it hides the
         # seam under a neighbour at rest, and leaves no fringe of the neighbour's colour when the layer moves;
