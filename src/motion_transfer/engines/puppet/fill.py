@@ -948,7 +948,7 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
 
 
 def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float, cloth: np.ndarray,
-                 hair: np.ndarray, straps: np.ndarray) -> np.ndarray:
+                 hair: np.ndarray, straps: np.ndarray | None = None) -> np.ndarray:
     """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
     arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
     silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
@@ -969,7 +969,9 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
     rest = ~np.isin(labels, [PARTS.index(p) for p in ("torso",) + LAYERS["arm_l"] + LAYERS["arm_r"]])
     silhouette = cv2.dilate(rest.astype(np.uint8), None, iterations=r + 2).astype(bool)
     # (not a top's ``straps``, the top's own: :func:`.straps.strap_lines`)
-    found = line & beside & ~silhouette & ~straps
+    found = line & beside & ~silhouette
+    if straps is not None:
+        found &= ~straps
     # ... and a line that runs on far from the arm is none of its outlines: a strand of hair down the chest
     # beside a sleeve, painted over in the shirt's grey, stood as a pale streak on the skin (TikTok clip 5)
     pieces, n = ndimage.label(line & ~silhouette & (torso | hidden), structure=np.ones((3, 3)))
