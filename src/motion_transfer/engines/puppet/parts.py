@@ -644,7 +644,22 @@ def teeth_between_arms(lab: np.ndarray, scores: np.ndarray, m: np.ndarray, radii
 
 RIM_BAND = 0.2  # (shoulder widths) how far into an arm from the torso a strip of the torso's colour is looked for
 RIM_PIECE = 0.05  # (shoulder widths) a strip handed to the torso is at least as large as a square this wide
-RIM_APART = 2 * DISTINCT_DELTA_E  # how far (Lab) from the arm's own colour the strip's and the torso's must be
+RIM_APART = 2 * DISTINCT_DELTA_E  # how far (Lab) from the arm's own colour the strip's and the torso's must be ...
+RIM_HUE_APART = 12.0  # ... or this far, in another hue than any shade of the arm's (a white dress beside skin)
+RIM_NEARER = (0.5, 1.0)  # a strip's pixel is nearer the torso's colour beside it than these times the arm's (far
+# from the arm's colour; only in hue: the middle of the blur between them)
+RIM_SMOOTH = 0.025  # (shoulder widths) the reach of the window whose majority smooths such a strip's border
+
+
+def _other_colour(colours: np.ndarray, arm_c: np.ndarray) -> np.ndarray:
+    """[n] int8: 2 for those of ``colours`` (Lab) far from the arm's own ``arm_c`` (RIM_APART), 1 for those less
+    far but of another hue than any shade of it (RIM_HUE_APART), 0 for the arm's colour and its shades. A white
+    glittery dress beside a bare arm (TikTok clip 2) lies only 25-30 from the skin, mostly in hue (bluish white
+    against warm skin); with the far test alone, a strip of it stayed on the hanging forearm down to the hand
+    and swung with it. The arm's shaded side is a shade of its colour, and stays the arm's."""
+    to_arm = lab_distance(colours, arm_c)
+    hue = (to_arm > RIM_HUE_APART) & ~shades_of(colours, arm_c[None])
+    return np.where(to_arm > RIM_APART, 2, hue).astype(np.int8)
 
 
 def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
@@ -656,7 +671,9 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
     the dress as well as the arm). Left to the arm, the strip went with it once the arm moved, and the dress's
     edge showed the wall behind it, a bright line down the dress. Only within RIM_BAND of the torso, where the
     arm's own colour (its half away from the torso) and the torso's there differ (a sleeve of the dress's colour
-    has no edge to go by), in strips, not specks, and never cutting the arm in two. Inside the quad, over the
+    has no edge to go by: :func:`_other_colour`), out to the middle of the arm's blurred edge (RIM_NEARER: TikTok
+    clip 2's hand, blurred over a white dress, carried the dress's glitter), along a smoothed border, in strips,
+    not specks, and never cutting the arm in two. Inside the quad, over the
     body, the cuts' borders stay: the torso behind an arm there is painted in anyway, and a blurred edge of the
     arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm). ``labc``: the small
     image's :func:`blurred_lab`."""
@@ -698,10 +715,22 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             to_arm = np.linalg.norm(c - arm_c, axis=1)
             to_torso = np.linalg.norm(c - beside[cand], axis=1)
             # clearly another colour (a black dress beside skin), not a darker shade of the arm's own (the
-            # shaded side of a black sleeve beside a black top)
-            apart = np.linalg.norm(beside[cand] - arm_c, axis=1) > RIM_APART
+            # shaded side of a black sleeve beside a black top); in hue alone, also unlike this part's own colour
+            # (the arm's mixes a white sleeve's with the skin below it, in whose hue a white top differs)
+            part_core = core & (lab == PARTS.index(part))
+            part_c = np.median(labc[part_core], axis=0) if part_core.sum() >= 20 else arm_c
+            apart = np.minimum(_other_colour(beside[cand], arm_c), _other_colour(beside[cand], part_c) * 2) > 0
+            other = np.minimum(_other_colour(c, arm_c), _other_colour(c, part_c) * 2)
+            unlike = np.zeros(lab.shape, bool)
+            unlike[cand] = apart & (other > 0)
             take = np.zeros(lab.shape, bool)
-            take[cand] = apart & (to_arm > RIM_APART) & (to_torso < 0.5 * to_arm)
+            take[cand] = unlike[cand] & (to_torso < np.where(other > 1, *RIM_NEARER) * to_arm)
+            # its border with the arm smoothed (the majority of each pixel's neighbours here, the torso's or this
+            # part's, among those unlike the arm): the glitter of a dress in the arm's blur left bites in the
+            # arm's side, which swung with it
+            window = (2 * max(1, round(RIM_SMOOTH * sw)) + 1,) * 2
+            votes = cv2.blur((take | torso).astype(np.float32), window)
+            take = (votes > 0.5 * cv2.blur((cand | torso).astype(np.float32), window)) & unlike
             # only what joins the torso (no speck inside the arm), and never cutting the arm in two
             pieces, _ = ndimage.label(take | torso)
             take &= np.isin(pieces, np.unique(pieces[torso]))
