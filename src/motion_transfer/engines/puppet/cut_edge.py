@@ -9,7 +9,9 @@ from the backdrop the matte's own soft edge follows: a finger beside the figure 
 opening takes off that joined two pieces of the layer goes back, so a folded limb stays one piece. The cut's
 outermost pixels mix the arm's colours with its neighbour's (the belly's skin along a black sleeve): where a pixel's
 colour is such a blend, the layer takes its colour from further in, as it does along the figure's outline, so no
-pale fringe moves with it (a drawn outline, no blend of the two, stays).
+pale fringe moves with it (a drawn outline, no blend of the two, stays). A drawn line along the cut has a soft
+edge of its own, the line blended with the neighbour beyond it: it takes the line's colour and, as its alpha, as
+much of the line as the pixel holds (``line_cover``), so the line moves with the arm as thin and as smooth as drawn.
 """
 from __future__ import annotations
 
