@@ -9,7 +9,9 @@ from the backdrop the matte's own soft edge follows: a finger beside the figure 
 opening takes off that joined two pieces of the layer goes back, so a folded limb stays one piece. The cut's
 outermost pixels mix the arm's colours with its neighbour's (the belly's skin along a black sleeve): where a pixel's
 colour is such a blend, the layer takes its colour from further in, as it does along the figure's outline, so no
-pale fringe moves with it (a drawn outline, no blend of the two, stays).
+pale fringe moves with it (a drawn outline, no blend of the two, stays). A drawn line along the cut has a soft
+edge of its own, the line blended with the neighbour beyond it: it takes the line's colour and, as its alpha, as
+much of the line as the pixel holds (``line_cover``), so the line moves with the arm as thin and as smooth as drawn.
 """
 from __future__ import annotations
 
@@ -18,11 +20,13 @@ import numpy as np
 from scipy import ndimage
 
 from .morphology import disc
+from .outlines import LINE_CONTRAST
 
 EIGHT = np.ones((3, 3), bool)
 BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far apart tell how much of each a pixel is
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
+LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 
 
 def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
@@ -89,3 +93,29 @@ def _bridges(lost: np.ndarray, kept: np.ndarray) -> np.ndarray:
     pairs = np.unique(np.concatenate(pairs), axis=0)
     touched = np.bincount(pairs[:, 0], minlength=m + 1) if len(pairs) else np.zeros(m + 1, int)
     return touched[cut] >= 2
+
+
+def line_cover(image: np.ndarray, inner: np.ndarray, core: np.ndarray, figure: np.ndarray, edge: np.ndarray,
+               depth: float) -> np.ndarray:
+    """HxW float32: how much of each pixel of a drawn line's soft ``edge`` along the layer's cut is the line
+    (``inner``, the colour the layer gives it), and not the surface beyond the cut: where its lightness lies
+    between the two (1 off the edge, and where the line is no darker than that surface by LINE_CONTRAST). The
+    line's anti-aliased edge, given the line's colour at full strength, thickened the line by a pixel wherever it
+    fell on the layer's side of the labels' border: teeth along the moved arm's line, as ragged as the staircase
+    of the labels. ``image``, ``inner`` HxWx3 RGB; ``core`` the layer's pixels, ``figure`` the matte's solid ones,
+    ``edge`` the pixels near the line; only those within ``depth`` of the figure's pixels outside the layer."""
+    cover = np.ones(core.shape, np.float32)
+    others = figure & ~core
+    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > depth)
+    if not far.any():
+        return cover
+    near = edge & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
+    ys, xs = np.nonzero(near)
+    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.float32)
+    line = cv2.cvtColor(inner, cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.float32)[ys, xs]
+    beyond = light[oy[ys, xs], ox[ys, xs]]
+    ok = beyond - line >= LINE_CONTRAST
+    share = (beyond - light[ys, xs]) / np.maximum(beyond - line, 1.0)
+    cover[ys[ok], xs[ok]] = np.clip(share[ok], 0.0, 1.0)
+    return cover

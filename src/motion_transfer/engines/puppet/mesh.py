@@ -33,12 +33,13 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import blended_cut, smooth_cut
+from .cut_edge import LINE_EDGE, blended_cut, line_cover, smooth_cut
 from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
                     segment_distance, smoothstep)
+from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
 
@@ -353,6 +354,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     rig.meta["mesh_spacing"] = spacing
     band = max(2.5, 0.004 * extent)
     pelvis = pelvis_region(labels, joints)
+    # drawn art: its lines' soft edges, and the reach of the layers' bands beyond them (None: a photograph)
+    line = drawn_lines(image, (matte >= 0.5) & (labels >= 0), shoulder_span(joints, 1.0))
+    soft = near_line = None
+    if line is not None:
+        soft = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE).astype(bool)
+        near_line = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE + int(np.ceil(band))).astype(bool)
     hair = hanging_hair(cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32), labels, joints)
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
@@ -399,8 +406,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # the matte's soft edge and the figure's rim get the same colours (no halo of the image's old background)
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
+        drawn_cut = name.startswith("arm") and line is not None
         if name.startswith("arm"):
             solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
+        if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
+            # (only across the line from the layer's own surface: its soft edge on the layer's side blends the line
+            # with the layer's colour, not the neighbour's, and stays as it is)
+            surface = core & ~soft[y0:y1, x0:x1]
+            to_others = cv2.distanceTransform((~((mat >= 0.5) & ~core)).astype(np.uint8), cv2.DIST_L2, 3)
+            beyond = to_others < cv2.distanceTransform((~surface).astype(np.uint8), cv2.DIST_L2, 3)
+            solid &= ~(soft[y0:y1, x0:x1] & ~line[y0:y1, x0:x1] & beyond & (to_others <= CUT_RIM * band))
         if not solid.any():
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
@@ -410,6 +425,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
         alpha = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0)) * ramp
+        if drawn_cut:
+            alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
+                                       CUT_RIM * band)
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
