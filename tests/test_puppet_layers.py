@@ -364,6 +364,18 @@ def test_behind_a_black_sleeve_across_a_bare_belly_the_belly_goes_on(tmp_path):
                                  f"the mannequin with its arm down: {np.median(truth[behind], axis=0)}"
 
 
+def _side_view_joints() -> np.ndarray:
+    """[33, 2] joints of a body seen from the side (its shoulders overlap, at row 100), its near (left) arm hanging
+    along its back edge."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (165, 60)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (142, 100), (150, 100)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (142, 260), (150, 260)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (128, 190), (150, 262)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (162, 190), (175, 262)
+    return joints
+
+
 def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
     """A body seen from the side (its shoulders overlap) in a black shirt, a bare arm hanging along its back edge
     with a blurred outline (TikTok clip 1). Under the arm, out to the body's back, the torso is painted in, and in
@@ -372,12 +384,7 @@ def test_a_side_view_s_hanging_arm_hides_the_body_out_to_its_back(tmp_path):
 
     h, w = 400, 300
     shirt, skin = np.array([30, 25, 28]), np.array([230, 160, 110])
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (165, 60)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (142, 100), (150, 100)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (142, 260), (150, 260)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (128, 190), (150, 262)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (162, 190), (175, 262)
+    joints = _side_view_joints()
     body = np.zeros((h, w), np.uint8)
     cv2.rectangle(body, (112, 90), (215, 285), 1, -1)
     arm = np.zeros((h, w), np.uint8)
@@ -410,12 +417,7 @@ def test_a_side_view_s_hidden_body_keeps_its_round_shoulder_under_the_sleeve():
 
     h, w = 400, 300
     shirt, sleeve = np.array([30, 25, 28]), np.array([45, 38, 42])
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (175, 40)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (142, 100), (150, 100)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (142, 260), (150, 260)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (140, 190), (150, 262)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (162, 190), (175, 262)
+    joints = _side_view_joints()
     body = np.zeros((h, w), np.uint8)
     cv2.rectangle(body, (112, 110), (215, 285), 1, -1)
     cv2.ellipse(body, (163, 110), (51, 40), 0, 180, 360, 1, -1)  # the shoulders' round top, up to y 70

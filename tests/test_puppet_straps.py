@@ -7,16 +7,10 @@ import pytest
 
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.engines.puppet.straps import strap_lines, straps_to_torso
-from motion_transfer.pose.retarget import FACE
-from motion_transfer.pose.skeleton import J
+from torso_scene import torso
 
 SKIN, TOP = (200, 150, 120), (25, 25, 35)
-_JOINTS = np.zeros((33, 2))
-_JOINTS[list(FACE)] = (150, 30)
-_JOINTS[J["right_shoulder"]], _JOINTS[J["left_shoulder"]] = (90, 100), (210, 100)
-_JOINTS[J["right_hip"]], _JOINTS[J["left_hip"]] = (105, 290), (195, 290)
-_JOINTS[J["right_elbow"]], _JOINTS[J["right_wrist"]] = (80, 180), (80, 270)
-_JOINTS[J["left_elbow"]], _JOINTS[J["left_wrist"]] = (230, 180), (230, 270)
+_JOINTS = torso(elbow=(80, 180), wrist=(80, 270), backdrop=200)[0]  # (its shoulders at row 100)
 
 
 def _strapped(strap_to: int, arm_colour: tuple[int, int, int] = SKIN) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
