@@ -40,7 +40,7 @@ def _strapped(strap_to: int, arm_colour: tuple[int, int, int] = SKIN) -> tuple[n
 def test_a_strap_along_the_arm_goes_to_the_torso_whole():
     image, labels, strap = _strapped(strap_to=60)
     assert (labels[strap] == PARTS.index("r_upper_arm")).any()  # the arm holds part of it as labelled
-    out = straps_to_torso(labels, image, _JOINTS, labels >= 0)
+    out = straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0))
     assert (out[strap] == PARTS.index("torso")).all()
     lost = (labels == PARTS.index("r_upper_arm")) & (out != PARTS.index("r_upper_arm"))
     assert lost.sum() <= 2 * strap.sum()  # the strap and its edge, not the arm's skin
@@ -50,7 +50,7 @@ def test_a_short_dark_line_by_the_arm_is_no_strap():
     """The tips of dark hair over a sleeve, joined to the dark hair, are shorter than a strap over a shoulder."""
     image, labels, strap = _strapped(strap_to=15)
     assert not strap_lines(image, labels, _JOINTS, labels >= 0).any()
-    assert np.array_equal(straps_to_torso(labels, image, _JOINTS, labels >= 0), labels)
+    assert np.array_equal(straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0)), labels)
 
 
 @pytest.mark.parametrize("arm_colour", [SKIN, (170, 40, 40)])
@@ -61,8 +61,9 @@ def test_the_fill_behind_the_arm_leaves_the_strap_on_the_shoulder(arm_colour):
     from motion_transfer.engines.puppet.fill import fill_hidden_torso
 
     image, labels, strap = _strapped(strap_to=60, arm_colour=arm_colour)
-    labels = straps_to_torso(labels, image, _JOINTS, labels >= 0)
-    out, hidden = fill_hidden_torso(image, labels, _JOINTS, figure=labels >= 0)
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    labels = straps_to_torso(labels, straps)
+    out, hidden = fill_hidden_torso(image, labels, _JOINTS, straps=straps)
     assert hidden.any()  # the arm hides some of the body beside the strap
     bright = out[strap].astype(float).sum(axis=1)
     assert np.percentile(bright, 90) < 150, f"the strap painted over: {np.percentile(bright, 90):.0f}"

@@ -28,7 +28,7 @@ from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
-from .straps import straps_to_torso
+from .straps import strap_lines, straps_to_torso
 from .tubes import tube_folded_arms
 from .twin import add_twin_limbs
 
@@ -121,13 +121,14 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
-        labels = straps_to_torso(labels, image, joints, matte > 0.5)
+        straps = strap_lines(image, labels, joints, matte > 0.5)
+        labels = straps_to_torso(labels, straps)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
-                  meta={"matte": matte_source, "parts": used})
+                  meta={"matte": matte_source, "parts": used}, straps=straps)
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

@@ -24,7 +24,6 @@ from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, fol
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
-from .straps import strap_lines
 from .waist import past_the_waist
 
 
@@ -547,7 +546,7 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
 
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
                       waist_shown: bool = True, hair: np.ndarray | None = None,
-                      figure: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      straps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -561,8 +560,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     as hidden too (a hand on the hip leaves no hole there when it moves away). In drawn art, nothing past the
     torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
     arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
-    hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``figure``: the character's silhouette
-    (HxW bool), if known: a top's straps over the shoulders (:func:`.straps.strap_lines`) are then no arm's outline.
+    hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``straps``: a top's straps over the
+    shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over.
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -626,7 +625,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the torso's colours and their shades (the highlight along the arm's edge on a shaded side too)
     cloth = d_torso[box] < 3 * ALIKE_DELTA_E
     locks = np.zeros(hid.shape, bool) if hair is None else hair[box]
-    straps = np.zeros(labels.shape, bool) if figure is None else strap_lines(image, labels, joints, figure)
+    straps = np.zeros(labels.shape, bool) if straps is None else straps
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))

@@ -296,6 +296,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
+    straps = rig.straps if rig.straps is not None else np.zeros(labels.shape, bool)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
     # that moving it never shows a straight cut edge
     pads = border_pads(matte)
@@ -310,6 +311,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
         image, matte, labels = pad(image), pad(matte), pad(labels)
+        straps = pad(straps.astype(np.uint8)).astype(bool)
         joints = joints + np.array([left, top], np.float64)
         if bottom:  # the torso crossing the bottom edge goes on as itself, not as its last row repeated
             continue_below(image, matte, labels, joints, (left, top, rig.width, rig.height))
@@ -456,7 +458,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
         painting = (pool.submit(fill_hidden_torso, image, labels, joints, bottom=bottom, waist_shown=waist_shown,
-                                 hair=hair, figure=matte > 0.5)
+                                 hair=hair, straps=straps)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":

@@ -175,7 +175,8 @@ class Rig:
     ``depth`` [33] relative z of the image's pose (0 when unknown); ``matte`` HxW float32 0..1; ``background``
     HxWx3 uint8 (the image with the character removed and filled); ``layers`` back-to-front default order;
     ``labels`` HxW int16 part index per pixel (-1 background); ``scale`` = analysed pixels per original image
-    pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right").
+    pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right"); ``straps`` HxW bool, a top's
+    straps over the shoulders (the torso's; :mod:`.straps`), or None.
     """
 
     width: int
@@ -194,6 +195,7 @@ class Rig:
     scale: float = 1.0
     meta: dict = field(default_factory=dict)
     drawn_hands: dict[str, DrawnHand] = field(default_factory=dict)
+    straps: np.ndarray | None = None
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),

@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ...pose.skeleton import J, shoulder_span
+from ...pose.skeleton import shoulder_span
+from .fill import below_shoulders
 from .model import ARM_PARTS, PARTS
 from .morphology import disc
 from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
@@ -44,13 +45,7 @@ def strap_lines(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, figur
     pieces, n = ndimage.label(line & (torso | uppers), structure=np.ones((3, 3)))
     if n == 0:
         return out
-    # how far above the line through the shoulder joints each pixel lies (towards the head)
-    ls, rs = joints[J["left_shoulder"], :2].astype(np.float64), joints[J["right_shoulder"], :2].astype(np.float64)
-    up = np.array([ls[1] - rs[1], rs[0] - ls[0]]) / max(float(np.linalg.norm(rs - ls)), 1e-6)
-    if float((joints[J["nose"], :2] - ls) @ up) < 0:
-        up = -up
-    py, px = np.mgrid[0:labels.shape[0], 0:labels.shape[1]].astype(np.float32)
-    above = (px - ls[0]) * up[0] + (py - ls[1]) * up[1] > 0
+    above = ~below_shoulders(joints, labels.shape, 0.0)
     near_arm = cv2.dilate(uppers.astype(np.uint8), disc(2 * r)).astype(bool)
     idx = np.arange(1, n + 1)
     beside = (np.asarray(ndimage.mean(near_arm, pieces, idx)) >= BESIDE_ARM) & (ndimage.maximum(above, pieces, idx) > 0)
@@ -70,9 +65,8 @@ def strap_lines(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, figur
     return cv2.dilate(out.astype(np.uint8), None).astype(bool) & (torso | uppers)
 
 
-def straps_to_torso(labels: np.ndarray, image: np.ndarray, joints: np.ndarray, figure: np.ndarray) -> np.ndarray:
-    """Part labels with the upper arms' pixels of :func:`strap_lines` given to the torso."""
-    straps = strap_lines(image, labels, joints, figure)
+def straps_to_torso(labels: np.ndarray, straps: np.ndarray) -> np.ndarray:
+    """Part labels with the upper arms' pixels of ``straps`` (:func:`strap_lines`) given to the torso."""
     if not straps.any():
         return labels
     out = labels.copy()
