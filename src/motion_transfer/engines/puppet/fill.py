@@ -23,7 +23,7 @@ from .envelope import ARMPIT_BAND, torso_envelope
 from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
-from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
 from .waist import past_the_waist
 
 
@@ -958,9 +958,8 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
     the cloth (``cloth``: the pixels of the torso's colours or their shades) and the tips of the body's
     ``hair`` lying on it: see :func:`_on_the_cloth`."""
     r = max(1, round(LINE_WIDTH * sw))
-    element = disc(r)
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
-    line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, element) > LINE_CONTRAST
+    line = dark_lines(image, sw)
     torso = labels == PARTS.index("torso")
     beside = cv2.dilate(hidden.astype(np.uint8), None, iterations=2 * r + 2).astype(bool) & (torso | hidden)
     # (the head too: the collar's line along the neck, or along the top of a cape the head carries, is the

@@ -21,13 +21,19 @@ LINE_CONTRAST = 30  # a line is this much darker (Lab L, 0..255) than the surfac
 DRAWN = 0.5  # drawn art: at least this share of the figure's silhouette runs along a dark line
 
 
-def drawn_lines(image: np.ndarray, figure: np.ndarray, shoulder_width: float) -> np.ndarray | None:
-    """HxW bool: the figure's dark lines (thin and darker than both sides), or None when the figure is not
-    outlined (less than ``DRAWN`` of its silhouette lies along one: a photograph)."""
+def dark_lines(image: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """HxW bool: the image's thin dark lines (at most LINE_WIDTH wide, darker than both sides by LINE_CONTRAST):
+    a drawn outline, a crease of shade, a strap."""
+    light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
     r = max(1, round(LINE_WIDTH * shoulder_width))
-    kernel = disc(r)
-    light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[:, :, 0]
-    line = (cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel) > LINE_CONTRAST) & figure
+    return cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, disc(r)) > LINE_CONTRAST
+
+
+def drawn_lines(image: np.ndarray, figure: np.ndarray, shoulder_width: float,
+                lines: np.ndarray | None = None) -> np.ndarray | None:
+    """HxW bool: the figure's dark lines (:func:`dark_lines`, or ``lines`` when the caller has them already), or
+    None when the figure is not outlined (less than ``DRAWN`` of its silhouette lies along one: a photograph)."""
+    line = (dark_lines(image, shoulder_width) if lines is None else lines) & figure
     fig8 = figure.astype(np.uint8)
     rim = figure & ~cv2.erode(fig8, None, iterations=1).astype(bool)
     if rim.sum() < 20:

@@ -18,7 +18,7 @@ from ...pose.skeleton import shoulder_span
 from .fill import below_shoulders
 from .model import ARM_PARTS, PARTS
 from .morphology import disc
-from .outlines import LINE_CONTRAST, LINE_WIDTH, drawn_lines
+from .outlines import LINE_WIDTH, dark_lines, drawn_lines
 
 GARMENT = 0.2  # (shoulder widths) a piece of the torso at least this squared is a garment a strap may run into
 GARMENT_L = 12  # (Lab L, 0..255) the garment is at most this much lighter than the strap's mean
@@ -35,11 +35,11 @@ def strap_lines(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, figur
     character's silhouette, HxW bool)."""
     out = np.zeros(labels.shape, bool)
     shoulder_width = shoulder_span(joints, 1.0)
-    if drawn_lines(image, figure, shoulder_width) is not None:
+    line = dark_lines(image, shoulder_width)
+    if drawn_lines(image, figure, shoulder_width, lines=line) is not None:
         return out
     r = max(1, round(LINE_WIDTH * shoulder_width))
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
-    line = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, disc(r)) > LINE_CONTRAST
     torso = labels == PARTS.index("torso")
     uppers = np.isin(labels, [PARTS.index(ARM_PARTS[side][0]) for side in ("left", "right")])
     pieces, n = ndimage.label(line & (torso | uppers), structure=np.ones((3, 3)))
