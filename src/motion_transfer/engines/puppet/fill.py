@@ -750,6 +750,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     skin_edge = _light_arm_edge(crop, lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= skin_edge
     kn &= ~skin_edge
+    # nor a speck of a bare arm's edge in a notch of the hole beside it (a dark dot on the dress's painted side)
+    if bare_arm.any():
+        near_bare = cv2.dilate(bare_arm.astype(np.uint8), None, iterations=3 * margin).astype(bool)
+        hole |= (cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc(2)).astype(bool) & torso[box]
+                 & near_bare)
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
