@@ -32,7 +32,7 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     image[:] = _rgb(WALL)
     x0, y0, x1, y1 = BODY
     px = np.mgrid[0:H, 0:W][1].astype(np.float32)
-    side = np.clip((np.minimum(px - x0, x1 - px) - 15) / 30.0, 0.0, 1.0)[..., None]  # 0 at the sides, 1 inside
+    side = np.clip((np.minimum(px - x0, x1 - px) - 15) / 30.0, 0.0, 1.0)[..., None]  # shade along the sides, lit inside
     dress = side * _rgb(DRESS) + (1 - side) * _rgb(DRESS_SHADE)
     image[body] = dress[body]
     chest = body & (np.mgrid[0:H, 0:W][0] < NECKLINE)
@@ -54,8 +54,8 @@ def _character() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 def test_the_dress_side_where_a_bare_arm_lay_is_the_dress_not_skin():
     """The hidden pixels of the dress's rows (below the neckline) where the arms lay: within 4 of CIE Lab's hue
-    and saturation (a, b) of the dress's shaded side on average, and hardly any (2%) as near the arm's skin as
-    that (kept, they are the skin itself, 9 apart)."""
+    and saturation (a, b) of the dress's shaded side on average, and hardly any (2%) nearer the arm's skin's hue
+    than the dress's (kept as a sleeve of the dress, 21% of them were the arm's skin)."""
     image, labels, joints, arms = _character()
     out, hidden = fill_hidden_torso(image, labels, joints)
     rows = np.mgrid[0:H, 0:W][0]
