@@ -662,6 +662,16 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box])
              & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
+    # ... but a bare arm is none, though one of the torso's colours holds its skin with the torso's own shade
+    # (:func:`_sleeves_of_torso`)
+    sleeves, bare = _sleeves_of_torso(lab[box], base_lab, alike, labels[box], centres, akin)
+    alike &= sleeves
+    bare_arm = hid & np.isin(labels[box], [part for part, _, _ in bare])
+    # and the torso under such an arm is not of its colour: the pixels of the torso's colour that holds both that
+    # are of the arm's hue are no source of paint (the chest's skin painted the dress's side under the bare arm a
+    # flat beige)
+    for _, colour, holder in bare:
+        kn &= ~((nearest == holder) & shade_of(lab[box], colour))
     # below the chest a sleeve is kept only where the torso painted in would look like it too, and the torso
     # right along its edges has its colour: a black sleeve hanging over a bare waist beside a black cropped top,
     # or lying across the belly just under the hem, is painted (kept, it read as the top going on down the
@@ -682,14 +692,19 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # painted blots it stood as shreds of the sleeve on the body once the arm moved (TikTok character 5)
     if bottom is not None:
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
+    outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        lines = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
-        return _paint_lines(image, lines, box, kn | hid | below, sw), hidden | under
+        return _paint_lines(image, outline, box, kn | hid | below, sw), hidden | under
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
-    # with the sleeve around them, never left as specks of the old pixels between painted ones
-    hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
+    # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
+    # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
+    hole = hid & ((cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25) | (hole & bare_arm))
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
     hole |= cut_off
+    # a bare arm's outline beside it, the shadow between the arm and the dress, is painted with the dress: painted
+    # as a line, no lighter than the dress's shaded fold beside it, it stood as a dark bite in the dress's side
+    # where the arm had lain (TikTok character 2)
+    hole |= outline & cv2.dilate(bare_arm.astype(np.uint8), None, iterations=2 * margin).astype(bool)
     hole |= (cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
              & ~straps[box])
     # the rim of a sleeve lying across the torso is the sleeve's blurred edge and its shadow, of the torso's colour:
@@ -735,6 +750,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     skin_edge = _light_arm_edge(crop, lab[box], hole, torso[box] & ~hole, TINT_REACH * margin)
     hole |= skin_edge
     kn &= ~skin_edge
+    # nor a speck of a bare arm's edge in a notch of the hole beside it (a dark dot on the dress's painted side)
+    if bare_arm.any():
+        near_bare = cv2.dilate(bare_arm.astype(np.uint8), None, iterations=3 * margin).astype(bool)
+        hole |= (cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc(2)).astype(bool) & torso[box]
+                 & near_bare)
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -790,8 +810,34 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out = image.copy()
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
-    lines = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box]) & ~hole
+    lines = outline & ~hole
     return _paint_lines(out, lines, box, kn | kept, sw), hidden | under
+
+
+def _sleeves_of_torso(lab: np.ndarray, paint: np.ndarray, kept: np.ndarray, labels: np.ndarray,
+                      centres: np.ndarray, akin: np.ndarray) -> tuple[np.ndarray, list[tuple[int, np.ndarray, int]]]:
+    """(HxW bool, [(part, Lab, colour)]): the ``kept`` pixels (a sleeve that looks like the torso) but those of
+    the arms' parts (``labels``) that are bare arms, each given with its part, its median colour and the one of
+    the torso's main colours (``centres``) that holds it. A bare arm: its median colour is neither a shade
+    (:func:`shade_of`) of the median of the torso ``paint``ed under it nor of that paint's hue at its own
+    lightness (``lab`` and ``paint`` in Lab), yet nearest the same of the torso's colours as that paint, or one
+    of its shades (``akin``): one of them holds both the arm's skin and the torso under it. A bare arm in shade
+    is as near a silver dress's shaded side as that side is to the chest's skin; kept as a sleeve of the dress,
+    it stood as a strip of skin down the dress's side once the arm swung out (TikTok character 2). Judged by
+    part, not by pixel: the few pixels of the arm that happen to have the dress's hue stood as shreds of skin.
+    Its hue is enough: a white sleeve over the black hair painted under it is still a sleeve of the white top
+    (TikTok character 5)."""
+    out, bare = kept.copy(), []
+    arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
+    for part in np.intersect1d(np.unique(labels[kept]), arms):
+        mine = kept & (labels == part)
+        colour, under = np.median(lab[mine], axis=0), np.median(paint[mine], axis=0)
+        holder = int(np.argmin(lab_distance(centres, colour)))
+        if (akin[holder, np.argmin(lab_distance(centres, under))]
+                and not shade_of(colour, np.stack([under, np.concatenate([colour[:1], under[1:]])])).any()):
+            out &= ~mine
+            bare.append((int(part), colour, holder))
+    return out, bare
 
 
 def _sourced(known: np.ndarray, nearest: np.ndarray, k: int, reach: float) -> np.ndarray:
@@ -1114,21 +1160,29 @@ SLEEVE_CONTRAST = 96.0  # ... this far (RGB) from the paint (a grey robot's arm 
 
 def shades_of(colours: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """[n] bool: which of ``colours`` (Lab) are a darker or lighter shade of one of the ``centres`` (Lab): the same
-    surface under less or more light, not another colour. Either a multiple of it in RGB, or its hue and
-    saturation in Lab at another lightness: shade cast by skylight is bluer than the lit surface, off every
-    multiple of its colour (a sleeve's shadow on a light blue shirt, 17 RGB off), yet in Lab only its lightness
-    differs; taken for the arm's own colour, the shirt's print beside it read as blends of arm and shirt and
-    was painted over (TikTok clip 4)."""
+    surface under less or more light, not another colour (:func:`shade_of`)."""
     if not len(colours) or not len(centres):
         return np.zeros(len(colours), bool)
-    px, cs = _rgb_of_lab(colours), _rgb_of_lab(centres)
-    k = (px @ cs.T) / np.maximum((cs * cs).sum(axis=1), 1e-6)[None, :]
-    off = np.linalg.norm(px[:, None, :] - k[..., None] * cs[None], axis=2)
+    return shade_of(colours[:, None, :], centres[None]).any(axis=1)
+
+
+def shade_of(colours: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """[...] bool: whether each of ``colours`` (Lab, [..., 3]) is a darker or lighter shade of the colour ``of``
+    (Lab, broadcast against them): the same surface under less or more light, not another colour. Either a
+    multiple of it in RGB, or its hue and saturation in Lab at another lightness: shade cast by skylight is bluer
+    than the lit surface, off every multiple of its colour (a sleeve's shadow on a light blue shirt, 17 RGB off),
+    yet in Lab only its lightness differs; taken for the arm's own colour, the shirt's print beside it read as
+    blends of arm and shirt and was painted over (TikTok clip 4)."""
+    colours, of = np.broadcast_arrays(colours, of)
+    px = _rgb_of_lab(colours.reshape(-1, 3)).reshape(colours.shape)
+    cs = _rgb_of_lab(of.reshape(-1, 3)).reshape(of.shape)
+    k = (px * cs).sum(axis=-1) / np.maximum((cs * cs).sum(axis=-1), 1e-6)
+    off = np.linalg.norm(px - k[..., None] * cs, axis=-1)
     multiple = (k > SHADE_RANGE[0]) & (k < SHADE_RANGE[1]) & (off < SHADE_OFF)
-    ratio = colours[:, None, 0] / np.maximum(centres[None, :, 0], 1e-6)
-    hue = np.linalg.norm(colours[:, None, 1:] - centres[None, :, 1:], axis=2)
+    ratio = colours[..., 0] / np.maximum(of[..., 0], 1e-6)
+    hue = np.linalg.norm(colours[..., 1:] - of[..., 1:], axis=-1)
     lit_apart = (ratio > SHADE_RANGE[0]) & (ratio < SHADE_RANGE[1]) & (hue < SHADE_AB)
-    return (multiple | lit_apart).any(axis=1)
+    return multiple | lit_apart
 
 
 SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB or Lab lightness) a shade of a colour may be
