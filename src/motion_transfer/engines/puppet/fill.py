@@ -631,6 +631,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
     at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
+    chest = np.zeros(hid.shape, bool) if waist is None else ~lower  # (of an upright body)
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
     # shades of one colour (a grey robot's light and dark sides) count as one
@@ -754,11 +755,23 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
              & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool))
-    hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)
-    if hem is not None:  # the hem continued across the band the arm hid, each side in its own colour
-        zone, painted = hem
-        # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
-        # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
+    hems = [_continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)]
+    # a top's upper edge on the chest (a strapless top's under a hanging arm) goes on under each arm the same way,
+    # from the side it shows on: the body's outline ends it on the other. Spread by nearness, the top's black rose
+    # as a block into the armpit once the arm was raised (TikTok pair 3<-4). Each arm's piece on its own (a line
+    # fitted across both missed the one side's curved edge), with the torso's loose pixels beside it alone, and
+    # never the straps
+    pieces, piece = cv2.connectedComponents((hid & chest).astype(np.uint8))
+    for i in range(1, pieces):
+        mine = piece == i
+        if mine.sum() >= (EDGE_PIECE * sw) ** 2:
+            beside = cv2.dilate(mine.astype(np.uint8), None, iterations=2 * margin).astype(bool)
+            hems.append(_continue_hem(crop, base, kn, nearest, centres, mine, chest, share, sw,
+                                      loose & beside & ~straps[box], sides=1, lean=np.sin(EDGE_LEAN)))
+    for zone, painted in (hem for hem in hems if hem is not None):
+        # the hem continued across the band the arm hid, each side in its own colour, with the torso's old pixels
+        # it leaves in threads between itself and the hole: kept, the hem's blurred edge stood as a pale line in a
+        # notch at the hem's end beside the arm (TikTok clip 0)
         zone |= (cv2.morphologyEx((zone | hole).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
                  & ~hole & torso[box])
         hole |= zone
@@ -1336,16 +1349,19 @@ BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which
 
 
 def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
-                  hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray, sw: float,
-                  loose: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels at the waist near a hem on either
-    side of the line the hem runs along, each side in its own colour; None where the torso around
-    shows no such hem.
+                  hidden: np.ndarray, region: np.ndarray, share: np.ndarray, sw: float,
+                  loose: np.ndarray, sides: int = 2, lean: float = 1.0) -> tuple[np.ndarray, np.ndarray] | None:
+    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels in ``region`` (the waist, or an
+    upright body's chest) near a hem on either side of the line the hem runs along, each side in its own colour;
+    None where the torso around shows no such hem.
 
     The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
-    ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones at
-    the waist. It is taken only where it parts them cleanly (HEM_FIT), where both colours lie beside it, each on
-    its own side, on both sides of the hidden band along the line, and where the hem itself is seen on one side
+    ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones in
+    the region. It is taken only where it parts them cleanly (HEM_FIT), where both colours lie beside it, each on
+    its own side, on both ``sides`` of the hidden band along the line (1: a top's edge on the chest, which the
+    body's outline ends beyond the arm), leaning off level by no more than ``lean`` (its sine: a neckline's
+    slant running on under the arm painted the skin up over the shoulder of a V-necked top, TikTok character 0),
+    and where the hem itself is seen on one side
     at least (a forearm lying along the hem hides it up to its end on the other): spread by nearness alone, the
     top's black closed round under the forearm and ended in a ragged edge across the belly (TikTok clip 0).
     Where the hem is seen beside the band it is bent off that line to run through it (:func:`_hem_bend`): straight
@@ -1356,7 +1372,7 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     the skin's pale rim at the hem's end above it as a step).
     """
     reach = max(4, round(HEM_REACH * sw))
-    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & at_waist & ~hidden)
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & region & ~hidden)
     k = len(centres)
     counts = np.bincount(nearest[ring], minlength=k)
     unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
@@ -1393,25 +1409,27 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     if norm < 1e-9 or ((x @ w > 0) == (side > 0)).mean() < HEM_FIT:
         return None
     normal, offset = w[:2] / norm, w[2] * scale / norm
+    if abs(normal[0]) > lean:
+        return None
     h, wd = hidden.shape
     py, px = np.mgrid[0:h, 0:wd].astype(np.float64)
     signed = (px - centre[0]) * normal[0] + (py - centre[1]) * normal[1] + offset  # > 0: colour b's side
     along = (px - centre[0]) * normal[1] - (py - centre[1]) * normal[0]
-    band = hidden & at_waist & (np.abs(signed) < reach)
+    band = hidden & region & (np.abs(signed) < reach)
     if not band.any():
         return None
     mid = float(np.median(along[band]))
     halves = (along < mid, along >= mid)
     # on both sides of the band (along the line) both colours lie beside it, each on its own side; and right at
     # it on one side at least: the hem itself is seen (a forearm lying along it hides it to its end on the other)
-    for reach_k, need in ((2 * reach, 2), (max(2, round(HEM_NEAR * sw)), 1)):
+    for reach_k, need in ((2 * reach, sides), (max(2, round(HEM_NEAR * sw)), 1)):
         beside = ring & (np.abs(signed) < reach_k)
         seen = [min(int((beside & half & in_a).sum()), int((beside & half & in_b).sum())) >= HEM_SEEN
                 for half in halves]
         if sum(seen) < need:
             return None
     signed = signed - _hem_bend(signed, along, ring & in_a, ring & in_b, reach, max(2.0, HEM_GAP * sw))
-    wrong = loose & at_waist & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
+    wrong = loose & region & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
     band |= loose & cv2.dilate(wrong.astype(np.uint8), None).astype(bool)
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
     col_a = smooth_fill(crop, known & in_a)
@@ -1456,6 +1474,9 @@ HEM_NEAR = 0.05  # ... and that close (shoulder widths) to the line on one side 
 HEM_SOFT = 1.0  # the hem's blur across its line (pixels)
 HEM_GAP = 0.06  # the most (shoulder widths) between the two colours' known pixels across a hem seen
 HEM_SMOOTH = 3.0  # how far (pixels along the hem) its bend is smoothed: no kink where the seen hem ends
+EDGE_PIECE = 0.15  # (shoulder widths) the least hidden piece of the chest, as a square this wide, a top's edge is
+# continued under
+EDGE_LEAN = np.radians(20.0)  # the most a top's edge on the chest leans off level (a neckline leans more)
 
 
 def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
