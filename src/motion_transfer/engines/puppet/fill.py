@@ -722,7 +722,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
                          for i in range(len(centres))], axis=2)
         sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > 2 * margin))
-    blur = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    # the arm's blurred edge over the torso, not the hair hanging over the shoulder beside it: its tips over the skin
+    # blend dark and light as that edge does, and painted over they stood as a flap of skin in the hair and a pale
+    # block on the shoulder in its shadow (TikTok character 3)
+    blur = _arm_blur(crop, base, hole, torso[box] & ~hid & ~locks, 3 * margin)
     if sleeve is not None:  # (its shadow no source of the skin's colour either)
         shadow = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
         blur |= shadow
