@@ -1364,9 +1364,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     its own side, on both ``sides`` of the hidden band along the line (1: a top's edge on the chest, which the
     body's outline ends beyond the arm), leaning off level by no more than ``lean`` (its sine: a neckline's
     slant running on under the arm painted the skin up over the shoulder of a V-necked top, TikTok character 0),
-    and where the hem itself is seen on one side
-    at least (a forearm lying along the hem hides it up to its end on the other): spread by nearness alone, the
-    top's black closed round under the forearm and ended in a ragged edge across the belly (TikTok clip 0).
+    and where the hem itself is seen on one side at least (a forearm lying along the hem hides it up to its end on
+    the other): spread by nearness alone, the top's black closed round under the forearm and ended in a ragged
+    edge across the belly (TikTok clip 0).
     Where the hem is seen beside the band it is bent off that line to run through it (:func:`_hem_bend`): straight
     across, it met the seen hem a few pixels off in a step. Only pixels the fill gave those colours (``share``) are
     repainted, within HEM_REACH of the line, fading into the fill already made (``base``) towards its edge: the
