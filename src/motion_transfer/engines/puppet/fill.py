@@ -689,7 +689,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones
     hole = hid & (cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25)
-    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
+    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest, straps[box], margin)
     hole |= cut_off
     hole |= (cv2.dilate(hole.astype(np.uint8), None, iterations=max(2, margin // 2)).astype(bool) & torso[box]
              & ~straps[box])
@@ -762,15 +762,16 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # a top's upper edge on the chest (a strapless top's under a hanging arm) goes on under each arm the same way,
     # from the side it shows on: the body's outline ends it on the other. Spread by nearness, the top's black rose
     # as a block into the armpit once the arm was raised (TikTok pair 3<-4). Each arm's piece on its own (a line
-    # fitted across both missed the one side's curved edge), with the torso's loose pixels beside it alone, and
-    # never the straps
+    # fitted across both missed the one side's curved edge), with the torso's loose pixels beside it alone, never
+    # the straps, and the arm's pixels kept as the torso under it where they lie on the wrong side of the edge
     pieces, piece = cv2.connectedComponents((hid & chest).astype(np.uint8))
     for i in range(1, pieces):
         mine = piece == i
         if mine.sum() >= (EDGE_PIECE * sw) ** 2:
             beside = cv2.dilate(mine.astype(np.uint8), None, iterations=2 * margin).astype(bool)
-            hems.append(_continue_hem(crop, base, kn, nearest, centres, mine, chest, share, sw,
-                                      loose & beside & ~straps[box], sides=1, lean=np.sin(EDGE_LEAN)))
+            hems.append(_continue_hem(crop, base, kn, nearest, centres, mine & hole, chest, share, sw,
+                                      (loose & beside & ~straps[box]) | (mine & ~hole), sides=1,
+                                      lean=np.sin(EDGE_LEAN), kept=mine & ~hole))
     for zone, painted in (hem for hem in hems if hem is not None):
         # the hem continued across the band the arm hid, each side in its own colour, with the torso's old pixels
         # it leaves in threads between itself and the hole: kept, the hem's blurred edge stood as a pale line in a
@@ -1028,16 +1029,22 @@ def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarra
 OUTLINE_SURFACE = 0.15  # the least share of a dark line's lighter surroundings that is the cloth or the arm
 
 
-def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray, straps: np.ndarray,
+                    across: int) -> np.ndarray:
     """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) that
     touch no ``visible`` torso pixel of their own main colour (``nearest``): a corner of a black sleeve between
     the painted belly and the arm, kept because it looks like the black top, lay on the bare belly apart from
-    the top and stayed there as a black shard when the arm moved away (TikTok clip 0)."""
+    the top and stayed there as a black shard when the arm moved away (TikTok clip 0). A top's ``straps`` part
+    nothing: the torso up to ``across`` pixels past one lies beside the piece too (a bare shoulder beside a strap,
+    cut off, was painted over in the chest's lit skin and stood as a pale box beside the strap, TikTok
+    character 3)."""
     pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
     if n == 0:
         return np.zeros(kept.shape, bool)
     _, (iy, ix) = ndimage.distance_transform_edt(~kept, return_indices=True)
-    rim = visible & cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    beside = cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    beside |= cv2.dilate((beside & straps).astype(np.uint8), None, iterations=across).astype(bool)
+    rim = visible & beside
     ys, xs = np.nonzero(rim)
     own = nearest[ys, xs] == nearest[iy[ys, xs], ix[ys, xs]]
     attached = np.zeros(n + 1, bool)
@@ -1353,7 +1360,8 @@ BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which
 
 def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
                   hidden: np.ndarray, region: np.ndarray, share: np.ndarray, sw: float,
-                  loose: np.ndarray, sides: int = 2, lean: float = 1.0) -> tuple[np.ndarray, np.ndarray] | None:
+                  loose: np.ndarray, sides: int = 2, lean: float = 1.0,
+                  kept: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels in ``region`` (the waist, or an
     upright body's chest) near a hem on either side of the line the hem runs along, each side in its own colour;
     None where the torso around shows no such hem.
@@ -1372,7 +1380,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     repainted, within HEM_REACH of the line, fading into the fill already made (``base``) towards its edge: the
     hidden ones and those of the ``loose`` ones (the torso's beside the arm that are not ``known``) on the wrong
     side of the hem (left as they were, the arm's lit edge stood below the hem as a notch of the top's colour, and
-    the skin's pale rim at the hem's end above it as a step).
+    the skin's pale rim at the hem's end above it as a step). Each side's colour is spread from the ``known``
+    pixels and the ``kept`` ones (the arm's pixels kept as the torso under it: the shaded shoulder beside the
+    armpit; from the known ones alone, the paint there stood as a pale dome on it).
     """
     reach = max(4, round(HEM_REACH * sw))
     ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & region & ~hidden)
@@ -1435,8 +1445,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     wrong = loose & region & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
     band |= loose & cv2.dilate(wrong.astype(np.uint8), None).astype(bool)
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
-    col_a = smooth_fill(crop, known & in_a)
-    col_b = smooth_fill(crop, known & in_b)
+    source = known if kept is None else known | kept
+    col_a = smooth_fill(crop, source & in_a)
+    col_b = smooth_fill(crop, source & in_b)
     t = (1.0 / (1.0 + np.exp(-signed / HEM_SOFT))).astype(np.float32)[..., None]
     # full strength near the line, fading into the fill around it by the band's edge (no step there)
     fade = np.clip(2.0 * (reach - np.abs(signed)) / reach, 0.0, 1.0).astype(np.float32)[..., None]
