@@ -957,7 +957,7 @@ def test_a_piece_of_sleeve_kept_apart_from_the_top_of_its_colour_is_painted():
     kept[85:95, 70:80] = True  # a black corner on the belly
     visible[kept] = False
     nearest[kept] = 0
-    cut = fill._cut_off_sleeve(kept, visible, nearest)
+    cut = fill._cut_off_sleeve(kept, visible, nearest, np.zeros((h, w), bool), 0)
     assert cut[85:95, 70:80].all()
     assert not cut[50:70, 10:30].any()
 

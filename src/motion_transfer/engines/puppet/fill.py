@@ -631,6 +631,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
     at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
+    chest = np.zeros(hid.shape, bool) if waist is None else ~lower  # (of an upright body)
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
     # shades of one colour (a grey robot's light and dark sides) count as one
@@ -699,7 +700,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
     hole = hid & ((cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25) | (hole & bare_arm))
-    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest)
+    cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest, straps[box], margin)
     hole |= cut_off
     # a bare arm's outline beside it, the shadow between the arm and the dress, is painted with the dress: painted
     # as a line, no lighter than the dress's shaded fold beside it, it stood as a dark bite in the dress's side
@@ -736,7 +737,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         seen = np.stack([cv2.distanceTransform((~(kn & (nearest == i))).astype(np.uint8), cv2.DIST_L2, 3)
                          for i in range(len(centres))], axis=2)
         sleeve = (crop[sy, sx], apart & (np.where(mates > 0, seen, np.inf).min(axis=2) > 2 * margin))
-    blur = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin)
+    # the arm's blurred edge over the torso, not the hair hanging over the shoulder beside it: its tips over the skin
+    # blend dark and light as that edge does, and painted over they stood as a flap of skin in the hair and a pale
+    # block on the shoulder in its shadow (TikTok character 3)
+    blur = _arm_blur(crop, base, hole, torso[box] & ~hid & ~locks, 3 * margin)
     if sleeve is not None:  # (its shadow no source of the skin's colour either)
         shadow = _arm_blur(crop, base, hole, torso[box] & ~hid, 3 * margin, sleeve)
         blur |= shadow
@@ -774,11 +778,24 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
              & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool))
-    hem = _continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)
-    if hem is not None:  # the hem continued across the band the arm hid, each side in its own colour
-        zone, painted = hem
-        # with the torso's old pixels it leaves in threads between itself and the hole: kept, the hem's blurred
-        # edge stood as a pale line in a notch at the hem's end beside the arm (TikTok clip 0)
+    hems = [_continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)]
+    # a top's upper edge on the chest (a strapless top's under a hanging arm) goes on under each arm the same way,
+    # from the side it shows on: the body's outline ends it on the other. Spread by nearness, the top's black rose
+    # as a block into the armpit once the arm was raised (TikTok pair 3<-4). Each arm's piece on its own (a line
+    # fitted across both missed the one side's curved edge), with the torso's loose pixels beside it alone, never
+    # the straps, and the arm's pixels kept as the torso under it where they lie on the wrong side of the edge
+    pieces, piece = cv2.connectedComponents((hid & chest).astype(np.uint8))
+    for i in range(1, pieces):
+        mine = piece == i
+        if mine.sum() >= (EDGE_PIECE * sw) ** 2:
+            beside = cv2.dilate(mine.astype(np.uint8), None, iterations=2 * margin).astype(bool)
+            hems.append(_continue_hem(crop, base, kn, nearest, centres, mine & hole, chest, share, sw,
+                                      (loose & beside & ~straps[box]) | (mine & ~hole), sides=1,
+                                      lean=np.sin(EDGE_LEAN), kept=mine & ~hole))
+    for zone, painted in (hem for hem in hems if hem is not None):
+        # the hem continued across the band the arm hid, each side in its own colour, with the torso's old pixels
+        # it leaves in threads between itself and the hole: kept, the hem's blurred edge stood as a pale line in a
+        # notch at the hem's end beside the arm (TikTok clip 0)
         zone |= (cv2.morphologyEx((zone | hole).astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
                  & ~hole & torso[box])
         hole |= zone
@@ -1058,16 +1075,22 @@ def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarra
 OUTLINE_SURFACE = 0.15  # the least share of a dark line's lighter surroundings that is the cloth or the arm
 
 
-def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray, straps: np.ndarray,
+                    across: int) -> np.ndarray:
     """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) that
     touch no ``visible`` torso pixel of their own main colour (``nearest``): a corner of a black sleeve between
     the painted belly and the arm, kept because it looks like the black top, lay on the bare belly apart from
-    the top and stayed there as a black shard when the arm moved away (TikTok clip 0)."""
+    the top and stayed there as a black shard when the arm moved away (TikTok clip 0). A top's ``straps`` part
+    nothing: the torso up to ``across`` pixels past one lies beside the piece too (a bare shoulder beside a strap,
+    cut off, was painted over in the chest's lit skin and stood as a pale box beside the strap, TikTok
+    character 3)."""
     pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
     if n == 0:
         return np.zeros(kept.shape, bool)
     _, (iy, ix) = ndimage.distance_transform_edt(~kept, return_indices=True)
-    rim = visible & cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    beside = cv2.dilate(kept.astype(np.uint8), None, iterations=2).astype(bool)
+    beside |= cv2.dilate((beside & straps).astype(np.uint8), None, iterations=across).astype(bool)
+    rim = visible & beside
     ys, xs = np.nonzero(rim)
     own = nearest[ys, xs] == nearest[iy[ys, xs], ix[ys, xs]]
     attached = np.zeros(n + 1, bool)
@@ -1390,27 +1413,33 @@ BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which
 
 
 def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
-                  hidden: np.ndarray, at_waist: np.ndarray, share: np.ndarray, sw: float,
-                  loose: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels at the waist near a hem on either
-    side of the line the hem runs along, each side in its own colour; None where the torso around
-    shows no such hem.
+                  hidden: np.ndarray, region: np.ndarray, share: np.ndarray, sw: float,
+                  loose: np.ndarray, sides: int = 2, lean: float = 1.0,
+                  kept: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels in ``region`` (the waist, or an
+    upright body's chest) near a hem on either side of the line the hem runs along, each side in its own colour;
+    None where the torso around shows no such hem.
 
     The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
-    ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones at
-    the waist. It is taken only where it parts them cleanly (HEM_FIT), where both colours lie beside it, each on
-    its own side, on both sides of the hidden band along the line, and where the hem itself is seen on one side
-    at least (a forearm lying along the hem hides it up to its end on the other): spread by nearness alone, the
-    top's black closed round under the forearm and ended in a ragged edge across the belly (TikTok clip 0).
+    ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones in
+    the region. It is taken only where it parts them cleanly (HEM_FIT), where both colours lie beside it, each on
+    its own side, on both ``sides`` of the hidden band along the line (1: a top's edge on the chest, which the
+    body's outline ends beyond the arm), leaning off level by no more than ``lean`` (its sine: a neckline's
+    slant running on under the arm painted the skin up over the shoulder of a V-necked top, TikTok character 0),
+    and where the hem itself is seen on one side at least (a forearm lying along the hem hides it up to its end on
+    the other): spread by nearness alone, the top's black closed round under the forearm and ended in a ragged
+    edge across the belly (TikTok clip 0).
     Where the hem is seen beside the band it is bent off that line to run through it (:func:`_hem_bend`): straight
     across, it met the seen hem a few pixels off in a step. Only pixels the fill gave those colours (``share``) are
     repainted, within HEM_REACH of the line, fading into the fill already made (``base``) towards its edge: the
     hidden ones and those of the ``loose`` ones (the torso's beside the arm that are not ``known``) on the wrong
     side of the hem (left as they were, the arm's lit edge stood below the hem as a notch of the top's colour, and
-    the skin's pale rim at the hem's end above it as a step).
+    the skin's pale rim at the hem's end above it as a step). Each side's colour is spread from the ``known``
+    pixels and the ``kept`` ones (the arm's pixels kept as the torso under it: the shaded shoulder beside the
+    armpit; from the known ones alone, the paint there stood as a pale dome on it).
     """
     reach = max(4, round(HEM_REACH * sw))
-    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & at_waist & ~hidden)
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & region & ~hidden)
     k = len(centres)
     counts = np.bincount(nearest[ring], minlength=k)
     unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
@@ -1447,29 +1476,32 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     if norm < 1e-9 or ((x @ w > 0) == (side > 0)).mean() < HEM_FIT:
         return None
     normal, offset = w[:2] / norm, w[2] * scale / norm
+    if abs(normal[0]) > lean:
+        return None
     h, wd = hidden.shape
     py, px = np.mgrid[0:h, 0:wd].astype(np.float64)
     signed = (px - centre[0]) * normal[0] + (py - centre[1]) * normal[1] + offset  # > 0: colour b's side
     along = (px - centre[0]) * normal[1] - (py - centre[1]) * normal[0]
-    band = hidden & at_waist & (np.abs(signed) < reach)
+    band = hidden & region & (np.abs(signed) < reach)
     if not band.any():
         return None
     mid = float(np.median(along[band]))
     halves = (along < mid, along >= mid)
     # on both sides of the band (along the line) both colours lie beside it, each on its own side; and right at
     # it on one side at least: the hem itself is seen (a forearm lying along it hides it to its end on the other)
-    for reach_k, need in ((2 * reach, 2), (max(2, round(HEM_NEAR * sw)), 1)):
+    for reach_k, need in ((2 * reach, sides), (max(2, round(HEM_NEAR * sw)), 1)):
         beside = ring & (np.abs(signed) < reach_k)
         seen = [min(int((beside & half & in_a).sum()), int((beside & half & in_b).sum())) >= HEM_SEEN
                 for half in halves]
         if sum(seen) < need:
             return None
     signed = signed - _hem_bend(signed, along, ring & in_a, ring & in_b, reach, max(2.0, HEM_GAP * sw))
-    wrong = loose & at_waist & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
+    wrong = loose & region & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
     band |= loose & cv2.dilate(wrong.astype(np.uint8), None).astype(bool)
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
-    col_a = smooth_fill(crop, known & in_a)
-    col_b = smooth_fill(crop, known & in_b)
+    source = known if kept is None else known | kept
+    col_a = smooth_fill(crop, source & in_a)
+    col_b = smooth_fill(crop, source & in_b)
     t = (1.0 / (1.0 + np.exp(-signed / HEM_SOFT))).astype(np.float32)[..., None]
     # full strength near the line, fading into the fill around it by the band's edge (no step there)
     fade = np.clip(2.0 * (reach - np.abs(signed)) / reach, 0.0, 1.0).astype(np.float32)[..., None]
@@ -1510,6 +1542,9 @@ HEM_NEAR = 0.05  # ... and that close (shoulder widths) to the line on one side 
 HEM_SOFT = 1.0  # the hem's blur across its line (pixels)
 HEM_GAP = 0.06  # the most (shoulder widths) between the two colours' known pixels across a hem seen
 HEM_SMOOTH = 3.0  # how far (pixels along the hem) its bend is smoothed: no kink where the seen hem ends
+EDGE_PIECE = 0.15  # (shoulder widths) the least hidden piece of the chest, as a square this wide, a top's edge is
+# continued under
+EDGE_LEAN = np.radians(20.0)  # the most a top's edge on the chest leans off level (a neckline leans more)
 
 
 def _waist_weight(joints: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray | None:
