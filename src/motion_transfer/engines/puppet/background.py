@@ -70,13 +70,18 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     while max(H, W) * scales[-1] / 2 >= COARSEST:
         scales.append(scales[-1] / 2)
     rng = np.random.default_rng(0)
-    # the layout the copies follow and the shading they blend to: the surroundings spread smoothly; where they
-    # are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads as a
-    # blob), where they are textured, all of them (among leaves, dark and light alike are the texture)
+    # the layout the copies follow and the shading they blend to: the surroundings continued region by region;
+    # where they are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads
+    # as a blob), where they are textured, all of them (among leaves, dark and light alike are the texture).
+    # Never all the surroundings averaged: beside a flag and a backdrop, their average is a dark mauve that only
+    # the flag's navy matches, and the copies brought the flag into the backdrop where the body stood, a blocky
+    # dark silhouette (matplotlib's Grace Hopper, skimage's astronaut)
     dark = _dark_objects(image, hole)
     textured = _textured(image, hole, dark)[..., None]
     spread = smooth_fill(image, ~hole)
-    target = textured * spread + (1 - textured) * _plain_fill(image, hole, spread, dark)
+    target = (1 - textured) * _plain_fill(image, hole, spread, dark)
+    if textured.any():
+        target += textured * _by_region(image, hole, (~hole).astype(np.float32))
     field = None
     for s in reversed(scales):
         size = (max(8, round(W * s)), max(8, round(H * s)))
