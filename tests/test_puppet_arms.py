@@ -1222,6 +1222,43 @@ def test_a_sleeve_cut_below_its_elbow_whose_twin_is_cut_above_goes_on_whole_to_a
     assert is_skin[past & (ts > 0.6)].all() and (matte[pts[ts > 0.6, 1], pts[ts > 0.6, 0]] >= 0.95).all()
 
 
+def test_a_jackets_sleeve_cut_above_both_elbows_goes_on_to_the_wrist_then_the_hand():
+    """A portrait cut by its bottom edge above both elbows (matplotlib's Grace Hopper), in a navy jacket whose
+    sleeves are of its cloth: the left sleeve goes on past the border down the forearm to the wrist, opaque, in
+    the jacket's colour, and the hand comes out of its cuff in the skin's. It went on as a short sleeve, hemmed
+    a little past the elbow, and the forearm came up bare once the motion raised it."""
+    H, W, h = 680, 400, 400
+    skin, navy = np.array([170, 125, 100]), np.array([28, 32, 64])
+    j = np.zeros((33, 2))
+    j[J["nose"]] = (200, 80)
+    for side, sh, el, wr in (("left", (280, 150), (300, 450), (310, 580)), ("right", (120, 150), (90, 450),
+                                                                               (80, 580))):
+        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
+        for k in ("index", "pinky", "thumb"):
+            j[J[f"{side}_{k}"]] = np.add(wr, (0, 25))
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    inside = py < h
+    image = np.zeros((H, W, 3), np.uint8)
+    labels = np.full((H, W), -1, np.int32)
+    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
+    head = np.hypot(px - 200, py - 80) < 45
+    image[torso], labels[torso] = navy, TORSO
+    image[head], labels[head] = skin, PARTS.index("head")
+    for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        sleeve = inside & (_seg_dist(px, py, j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]]) < 34)
+        image[sleeve], labels[sleeve] = navy, PARTS.index(part)
+    matte = (labels >= 0).astype(np.float32)
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, W, h)) is not None
+    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
+    ts = np.linspace(0.1, 0.9, 50)
+    pts = np.round(el + ts[:, None] * (wr - el)).astype(int)
+    forearm = image[pts[:, 1], pts[:, 0]].astype(np.float64)
+    assert (np.linalg.norm(forearm - navy, axis=1) < 30).all(), "the forearm drawn bare, not in the jacket's sleeve"
+    assert (matte[pts[:, 1], pts[:, 0]] >= 0.95).all()
+    palm = np.round(wr + (0, 15)).astype(int)
+    assert np.linalg.norm(image[palm[1], palm[0]].astype(np.float64) - skin) < 60, "no hand out of the cuff"
+
+
 def _bare_forearm_cut_by_the_bottom():
     """A figure whose bare left forearm the image's bottom edge cuts (the image: its top 120 rows of 240), the
     forearm's bone read 5 px to one side of it. (image, matte, labels, joints, the arm's pixels, W, h.)"""
