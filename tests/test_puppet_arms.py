@@ -14,10 +14,10 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, REACH, SLEEVE_REACH, _within_reach, blurred_lab,
-                                                  label_parts, one_piece_per_layer, rims_to_arms,
-                                                  shirt_beside_bare_arm, sleeves_to_arms, smooth_arm_outlines,
-                                                  strips_beyond_arms, teeth_between_arms)
+from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
+                                                  blurred_lab, kept_ends, label_parts, one_piece_per_layer,
+                                                  rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
+                                                  smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -97,6 +97,29 @@ def test_the_arms_ends_keep_their_cut():
     py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
     near = np.hypot(px - 100, py - 100) < 28
     assert (out[near] == lab[near]).all()
+
+
+@pytest.mark.parametrize("elbow_y, smoothed", [(240.0, True), (160.0, False)])
+def test_an_arm_cut_above_its_elbow_is_smoothed_up_to_its_shoulder(elbow_y, smoothed):
+    """An arm the image cuts above its elbow (the elbow below its bottom edge: matplotlib's Grace Hopper, a navy
+    sleeve on a navy jacket) shows little more than what lies within END_KEEP radii of its shoulder: its cut is
+    smoothed there too. Kept as cut, it met the smoothed cut below at a step in the body's outline, seen as soon
+    as the arm rose. An arm whose elbow the image shows keeps its armpit's corner as cut."""
+    lab, scores, m, radii = _ragged_arm()
+    black = np.zeros(lab.shape + (3,), np.uint8)
+    shoulder = np.array([50.0, 40.0])
+    segs = {"r_upper_arm": (shoulder, np.array([150.0, elbow_y]))}
+    out = smooth_arm_outlines(lab, scores, m, radii, kept_ends(segs, radii, *lab.shape[::-1]), black)
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
+    near = np.hypot(px - shoulder[0], py - shoulder[1]) < END_KEEP * radii["r_upper_arm"]
+
+    def rim(mask):
+        return int((near & mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)).sum())
+
+    if smoothed:
+        assert rim(out == UPPER) < 0.8 * rim(lab == UPPER), (rim(lab == UPPER), rim(out == UPPER))
+    else:
+        assert (out[near] == lab[near]).all()
 
 
 def _crossed_arms(size: int = 240):
