@@ -1805,7 +1805,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = r_a * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
-    r_cuff = r_a if jacket else r_w  # (a jacket's sleeve is as wide at its cuff as at the elbow)
+    r_cuff = r_w
+    if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
+        half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
+        r_a = r_cuff = float(np.clip(half, r_a, CUT_THICK * sw))
     fore = wrist - axis
     t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
     d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
