@@ -5,11 +5,12 @@ The character's own place in its image is filled, once per character, with patch
 a coarse-to-fine search finds for every hole pixel where in the visible background to copy from (the patch there
 looks like the patch around it, PatchMatch-style), and the copy is made at full resolution. The fill so reads as
 more leaves, wall or floor, with their grain; a smooth average of the surroundings would show, as soon as the
-character moves, as a flat ghost of its silhouette. Where the surroundings are plain, the copies blend to a layout
-of them spread region by region (a beige wall and a white door each continued in its own shading, never their
-blend), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables); a straight edge
-between two of them that crosses the hole (a door's edge, a wall corner) parts them along its continuation
-(:mod:`.plate_lines`).
+character moves, as a flat ghost of its silhouette. The copies follow a layout of the surroundings spread region
+by region (a flag's stripes and a backdrop beside it each continued, never their blend, which only the flag's navy
+matched). Where the surroundings are plain, the copies blend to that layout (a beige wall and a white door each
+continued in its own shading), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame,
+cables); a straight edge between two of them that crosses the hole (a door's edge, a wall corner) parts them along
+its continuation (:mod:`.plate_lines`).
 """
 from __future__ import annotations
 
