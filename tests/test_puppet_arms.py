@@ -14,10 +14,10 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
-from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, REACH, SLEEVE_REACH, _within_reach, blurred_lab,
-                                                  label_parts, one_piece_per_layer, rims_to_arms,
-                                                  shirt_beside_bare_arm, sleeves_to_arms, smooth_arm_outlines,
-                                                  strips_beyond_arms, teeth_between_arms)
+from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
+                                                  blurred_lab, kept_ends, label_parts, one_piece_per_layer,
+                                                  rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
+                                                  smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
@@ -97,6 +97,29 @@ def test_the_arms_ends_keep_their_cut():
     py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
     near = np.hypot(px - 100, py - 100) < 28
     assert (out[near] == lab[near]).all()
+
+
+@pytest.mark.parametrize("elbow_y, smoothed", [(240.0, True), (160.0, False)])
+def test_an_arm_cut_above_its_elbow_is_smoothed_up_to_its_shoulder(elbow_y, smoothed):
+    """An arm the image cuts above its elbow (the elbow below its bottom edge: matplotlib's Grace Hopper, a navy
+    sleeve on a navy jacket) shows little more than what lies within END_KEEP radii of its shoulder: its cut is
+    smoothed there too. Kept as cut, it met the smoothed cut below at a step in the body's outline, seen as soon
+    as the arm rose. An arm whose elbow the image shows keeps its armpit's corner as cut."""
+    lab, scores, m, radii = _ragged_arm()
+    black = np.zeros(lab.shape + (3,), np.uint8)
+    shoulder = np.array([50.0, 40.0])
+    segs = {"r_upper_arm": (shoulder, np.array([150.0, elbow_y]))}
+    out = smooth_arm_outlines(lab, scores, m, radii, kept_ends(segs, radii, *lab.shape[::-1]), black)
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
+    near = np.hypot(px - shoulder[0], py - shoulder[1]) < END_KEEP * radii["r_upper_arm"]
+
+    def rim(mask):
+        return int((near & mask & ~cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)).sum())
+
+    if smoothed:
+        assert rim(out == UPPER) < 0.8 * rim(lab == UPPER), (rim(lab == UPPER), rim(out == UPPER))
+    else:
+        assert (out[near] == lab[near]).all()
 
 
 def _crossed_arms(size: int = 240):
@@ -1220,6 +1243,43 @@ def test_a_sleeve_cut_below_its_elbow_whose_twin_is_cut_above_goes_on_whole_to_a
     twin_hem = fill.SLEEVE_HEM * np.linalg.norm(j[J["left_shoulder"]] - j[J["right_shoulder"]])
     assert end[1] - h <= 2 * twin_hem + 4, f"the sleeve ends {end[1] - h} px past the border"
     assert is_skin[past & (ts > 0.6)].all() and (matte[pts[ts > 0.6, 1], pts[ts > 0.6, 0]] >= 0.95).all()
+
+
+def test_a_jackets_sleeve_cut_above_both_elbows_goes_on_to_the_wrist_then_the_hand():
+    """A portrait cut by its bottom edge above both elbows (matplotlib's Grace Hopper), in a navy jacket whose
+    sleeves are of its cloth: the left sleeve goes on past the border down the forearm to the wrist, opaque, in
+    the jacket's colour, and the hand comes out of its cuff in the skin's. It went on as a short sleeve, hemmed
+    a little past the elbow, and the forearm came up bare once the motion raised it."""
+    H, W, h = 680, 400, 400
+    skin, navy = np.array([170, 125, 100]), np.array([28, 32, 64])
+    j = np.zeros((33, 2))
+    j[J["nose"]] = (200, 80)
+    for side, sh, el, wr in (("left", (280, 150), (300, 450), (310, 580)), ("right", (120, 150), (90, 450),
+                                                                               (80, 580))):
+        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
+        for k in ("index", "pinky", "thumb"):
+            j[J[f"{side}_{k}"]] = np.add(wr, (0, 25))
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    inside = py < h
+    image = np.zeros((H, W, 3), np.uint8)
+    labels = np.full((H, W), -1, np.int32)
+    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
+    head = np.hypot(px - 200, py - 80) < 45
+    image[torso], labels[torso] = navy, TORSO
+    image[head], labels[head] = skin, PARTS.index("head")
+    for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        sleeve = inside & (_seg_dist(px, py, j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]]) < 34)
+        image[sleeve], labels[sleeve] = navy, PARTS.index(part)
+    matte = (labels >= 0).astype(np.float32)
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, W, h)) is not None
+    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
+    ts = np.linspace(0.1, 0.9, 50)
+    pts = np.round(el + ts[:, None] * (wr - el)).astype(int)
+    forearm = image[pts[:, 1], pts[:, 0]].astype(np.float64)
+    assert (np.linalg.norm(forearm - navy, axis=1) < 30).all(), "the forearm drawn bare, not in the jacket's sleeve"
+    assert (matte[pts[:, 1], pts[:, 0]] >= 0.95).all()
+    palm = np.round(wr + (0, 15)).astype(int)
+    assert np.linalg.norm(image[palm[1], palm[0]].astype(np.float64) - skin) < 60, "no hand out of the cuff"
 
 
 def _bare_forearm_cut_by_the_bottom():

@@ -5,11 +5,13 @@ The character's own place in its image is filled, once per character, with patch
 a coarse-to-fine search finds for every hole pixel where in the visible background to copy from (the patch there
 looks like the patch around it, PatchMatch-style), and the copy is made at full resolution. The fill so reads as
 more leaves, wall or floor, with their grain; a smooth average of the surroundings would show, as soon as the
-character moves, as a flat ghost of its silhouette. Where the surroundings are plain, the copies blend to a layout
-of them spread region by region (a beige wall and a white door each continued in its own shading, never their
-blend), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables); a straight edge
-between two of them that crosses the hole (a door's edge, a wall corner) parts them along its continuation
-(:mod:`.plate_lines`).
+character moves, as a flat ghost of its silhouette. The copies follow a layout of the surroundings: spread
+smoothly among leaves, but region by region where their average is no colour of theirs (a flag and a backdrop
+beside it each continued, never their blend, which only the flag's navy matched). Where the surroundings are
+plain, the copies blend to a layout of them spread region by region (a beige wall and a white door each continued
+in its own shading), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables); a
+straight edge between two of them that crosses the hole (a door's edge, a wall corner) parts them along its
+continuation (:mod:`.plate_lines`).
 """
 from __future__ import annotations
 
@@ -70,13 +72,15 @@ def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     while max(H, W) * scales[-1] / 2 >= COARSEST:
         scales.append(scales[-1] / 2)
     rng = np.random.default_rng(0)
-    # the layout the copies follow and the shading they blend to: the surroundings spread smoothly; where they
-    # are plain, without the dark objects beside the hole (a TV's darkness spread over the wall reads as a
-    # blob), where they are textured, all of them (among leaves, dark and light alike are the texture)
+    # the layout the copies follow and the shading they blend to: where the surroundings are plain, they are
+    # continued region by region without the dark objects beside the hole (a TV's darkness spread over the wall
+    # reads as a blob); where they are textured, all of them (among leaves, dark and light alike are the texture)
     dark = _dark_objects(image, hole)
     textured = _textured(image, hole, dark)[..., None]
     spread = smooth_fill(image, ~hole)
-    target = textured * spread + (1 - textured) * _plain_fill(image, hole, spread, dark)
+    target = (1 - textured) * _plain_fill(image, hole, spread, dark)
+    if textured.any():
+        target += textured * _textured_layout(image, hole, spread, textured[..., 0] > 0)
     field = None
     for s in reversed(scales):
         size = (max(8, round(W * s)), max(8, round(H * s)))
@@ -164,10 +168,8 @@ def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.nd
     nearness-weighted shares of the rim raised to SHARP (a soft border where two are about as near: raised
     higher, the borders of regions continued deep into the hole read as blobs of their own)."""
     H, W = hole.shape
-    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(H, W))
+    rim, lab, centres = _rim_colours(image, hole)
     ys, xs = np.nonzero(rim)
-    lab = cv2.cvtColor(image[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
-    centres = torso_colours(lab, k=REGIONS)
     regions = _hues(centres)
     if regions.max() == 0:
         return smooth_fill(image, weight)
@@ -185,6 +187,37 @@ def _by_region(image: np.ndarray, hole: np.ndarray, weight: np.ndarray) -> np.nd
         if region.any():
             out += mine[..., i:i + 1] * smooth_fill(image, region, REGION_SIDE)
     return out
+
+
+def _rim_colours(image: np.ndarray, hole: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rim around the hole (HxW bool: within REGION_RIM of it), its pixels' Lab colours [N, 3] and their main
+    colours (k-means, at most REGIONS)."""
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(hole.shape))
+    ys, xs = np.nonzero(rim)
+    lab = cv2.cvtColor(image[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    return rim, lab, torso_colours(lab, k=REGIONS)
+
+
+def _textured_layout(image: np.ndarray, hole: np.ndarray, spread: np.ndarray, textured: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: the layout the copies of a textured background follow: the surroundings spread smoothly
+    (``spread``: among leaves and bark their average is a shade of both, and copies of either match it), unless
+    that average is no colour of theirs over the ``textured`` part of the hole (its median distance to the
+    nearest of the rim's main colours above BLEND_APART): beside a flag and a mottled backdrop it is a dark mauve
+    that only the flag's navy canton matched, and the copies brought the flag into the backdrop where the body
+    stood, a blocky dark silhouette (matplotlib's Grace Hopper, skimage's astronaut). Then the surroundings
+    continued region by region (:func:`_by_region`, all of them counting alike)."""
+    _, _, centres = _rim_colours(image, hole)
+    inside = hole & textured
+    if not len(centres) or not inside.any():
+        return spread
+    shown = cv2.cvtColor(np.clip(spread[inside][None] + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB)[0]
+    apart = np.min([lab_distance(shown.astype(np.float32), c) for c in centres], axis=0)
+    if float(np.median(apart)) <= BLEND_APART:
+        return spread
+    return _by_region(image, hole, (~hole).astype(np.float32))
+
+
+BLEND_APART = 16.0  # (Lab, 8-bit) the surroundings' average this far from all their main colours is a blend of them
 
 
 def _hues(centres: np.ndarray) -> np.ndarray:

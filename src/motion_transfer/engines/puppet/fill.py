@@ -1858,6 +1858,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
     sleeve = np.zeros(labels.shape, bool)
+    jacket = False
     if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
         # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
         # both sleeves of a top are as long: one cut a little below its elbow whose twin is cut above its own
@@ -1869,6 +1870,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         twin_cut = _outside(joints[J[f"{twin}_wrist"]], frame) and _cut_above(joints[J[f"{twin}_elbow"]], frame, hem)
         if _cut_above(elbow, frame, hem):
             bone = (shoulder, elbow, hem, parts[:2])
+            # a sleeve of the torso's own cloth that the border cuts, both elbows beyond it (the image shows
+            # neither sleeve's end), is a jacket's (or a long top's): it goes on to the wrist, the hand coming
+            # out of its cuff (carried on as skin from a hem past the elbow, a dark uniform's arms came up bare:
+            # matplotlib's Grace Hopper)
+            jacket = (_outside(elbow, frame) and _outside(joints[J[f"{twin}_elbow"]], frame)
+                      and _torso_cloth(lab, solid_cut, labels, inside))
         elif twin_cut:
             bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
         else:
@@ -1887,9 +1894,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = r_a * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
+    r_cuff = r_w
+    if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
+        half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
+        r_a = r_cuff = float(np.clip(half, r_a, CUT_THICK * sw))
     fore = wrist - axis
     t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-    d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_w - r_a) * t)
+    d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
                             PALM * r_w)
     d_hand = hand_shape(px, py, hand, PALM * r_w)
@@ -1902,8 +1913,17 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
     paint = new | ring
     r_mid = 0.5 * (r_a + r_w)
-    glow = lit(light, px[paint], py[paint], axis, wrist, r_mid)[:, None]
-    image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
+    cloth = np.median(image[solid_cut], axis=0).astype(np.float32) if jacket else skin
+
+    def drawn(pixels: np.ndarray) -> np.ndarray:
+        """The colour drawn at ``pixels`` (a mask): skin, but the jacket's cloth on its forearm; shaded round."""
+        glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid)[:, None]
+        worn = (jacket & (d_arm <= d_hand))[pixels][:, None]
+        colour = np.where(worn, shaded_skin(cloth, cloth * shade / np.maximum(skin, 1.0), d[pixels]),
+                          shaded_skin(skin, shade, d[pixels]))
+        return colour * glow
+
+    image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)
     if bare:
         _carry_cut(image, matte, own & inside, paint, fore, frame, CUT_SEAM * sw)
     matte[new] = 1.0
@@ -1913,11 +1933,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
         matte[sleeve] = np.minimum(matte[sleeve], np.clip(inward, 0.0, 1.0))
         under = sleeve & (d < 1.0)
-        glow = lit(light, px[under], py[under], axis, wrist, r_mid)[:, None]
-        over_skin(image, matte, under, shaded_skin(skin, shade, d[under]) * glow)
+        over_skin(image, matte, under, drawn(under))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_w, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
 
@@ -2005,6 +2024,20 @@ SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) 
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...
 SLEEVE_WIDE = 90  # ... as this percentile of their distances from the bone
+
+
+def _torso_cloth(lab: np.ndarray, cut: np.ndarray, labels: np.ndarray, inside: np.ndarray) -> bool:
+    """Whether an arm's solid pixels where the border cuts it (``cut``; ``lab`` the image in Lab) are of the
+    torso's own cloth: their median within JACKET_ALIKE of the torso's (its pixels inside the image). Not merely
+    a shade of it: a white puff sleeve in the shade of its folds is a shade of the white top it is sewn to, and
+    ends at the elbow (TikTok clip 5, 18 to 27 off; a navy uniform's sleeve, 8)."""
+    torso = inside & (labels == PARTS.index("torso"))
+    if cut.sum() < 3 or torso.sum() < SLEEVE_SAMPLE:
+        return False
+    return float(lab_distance(np.median(lab[cut], axis=0), np.median(lab[torso], axis=0))) < JACKET_ALIKE
+
+
+JACKET_ALIKE = 12.0  # (Lab, OpenCV's 8-bit scale) a sleeve this near the torso's colour is of the torso's cloth
 
 
 def _lab(rgb: np.ndarray) -> np.ndarray:

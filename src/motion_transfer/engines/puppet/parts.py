@@ -152,10 +152,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     lab = reached
     if small is not None:
         lab = sleeves_to_arms(lab, soft_lab, m, axis_of, radii, sw)
-    # the arm's ends, where it meets the body (the armpit) or ends in the hand, keep their cut
-    ends = {p: segs[p][1] if p.endswith("lower_arm") else segs[p][0] for p in radii
-            if p.endswith(("lower_arm", "upper_arm"))}
-    lab = smooth_arm_outlines(lab, scores, m, radii, ends, small)
+    lab = smooth_arm_outlines(lab, scores, m, radii, kept_ends(segs, radii, w, h), small)
     if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
@@ -495,6 +492,23 @@ SLEEVE_REACH = 2.5  # (radii) how far from its bone a forearm takes back a piece
 SLEEVE_SPILL = 0.1  # the largest share of such a piece lying beyond that reach (more: the body's clothes)
 SLEEVE_RING = 3  # (pixels) the band around such a piece whose colour says what lies beside it
 SLEEVE_OVER = 0.5  # the least share of that band that is the body in another colour (the forearm lies over it)
+
+
+def kept_ends(segs: dict, radii: dict, w: int, h: int) -> dict:
+    """The arms' ends whose cut :func:`smooth_arm_outlines` keeps (part -> point, of the parts in ``radii``;
+    ``segs``: the parts' bones): where an arm meets the body (an upper arm's shoulder: the armpit's corner) or
+    ends in the hand (a forearm's wrist). Not the shoulder of an arm the image (``w`` x ``h``) cuts above its
+    elbow: what the image shows of that arm lies mostly within END_KEEP of its shoulder, and kept as cut (along
+    the noise of a uniform's sleeve on its jacket) it met the smoothed cut below at a step in the body's
+    outline, seen as soon as the arm rose (matplotlib's Grace Hopper)."""
+    ends = {}
+    for p in radii:
+        start, end = segs[p]
+        if p.endswith("lower_arm"):
+            ends[p] = end
+        elif p.endswith("upper_arm") and 0 <= end[0] < w and 0 <= end[1] < h:
+            ends[p] = start
+    return ends
 
 
 def sleeves_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
