@@ -373,3 +373,40 @@ def test_a_door_edge_hidden_down_to_the_floor_ends_at_the_floor_line():
     off = np.abs(floor_fill - floor).mean(axis=1).max()
     # (a few levels of it are the copies' grain the rim's edges bring in; the door's white carried into it: 89)
     assert off <= 20.0, f"the floor where the figure stood is up to {off:.0f} levels off the floor's colour"
+
+
+def _sleeve_on_a_wall(size: int = 240) -> tuple[np.ndarray, np.ndarray]:
+    """(image, matte): a white figure before a plain white wall, its outline blurred out past the matte (a sleeve
+    in a quick movement, TikTok character 5): a shaded edge fading into the wall over 12 pixels."""
+    matte = _figure(size)
+    out_d = cv2.distanceTransform((matte <= 0.05).astype(np.uint8), cv2.DIST_L2, 5)
+    wall = np.float32([205, 203, 200])
+    shade = np.clip(1 - out_d / 12.0, 0, 1) * (out_d > 0)
+    image = wall - 60.0 * shade[..., None]
+    image[matte > 0.05] = (235, 235, 235)
+    return np.clip(image, 0, 255).astype(np.uint8), matte
+
+
+def test_a_blurred_edge_past_the_matte_is_filled_too():
+    """The figure's shaded edge reaching past the matte and its margin goes with it: the wall there is filled in
+    the wall's colour. Left, it stood in the background as a ghost of the figure's outline once it moved (before:
+    35 levels darker than the wall 5 pixels past the matte)."""
+    image, matte = _sleeve_on_a_wall()
+    out = remove_character(image, matte).astype(np.float32)
+    out_d = cv2.distanceTransform((matte <= 0.05).astype(np.uint8), cv2.DIST_L2, 5)
+    rim = (out_d > 0) & (out_d <= 8)
+    worst = np.abs(out[rim] - np.float32([205, 203, 200])).mean(axis=1).max()
+    assert worst <= 8.0, f"the figure's blurred edge is left in the background, up to {worst:.0f} levels dark"
+
+
+def test_an_object_beside_the_figure_is_not_taken_for_its_blurred_edge():
+    """A dark box on the wall touching the figure (a TV beside it) is no edge of the figure: it goes on well past
+    where a blurred edge would end, and all of it beyond the matte's margin is left as it is."""
+    image, matte = _sleeve_on_a_wall()
+    image[70:150, 150:235] = (30, 30, 35)  # (beside the shoulder: past its corner, the wall lies beyond it)
+    out = remove_character(image, matte)
+    margin = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    box = np.zeros(matte.shape, bool)
+    box[70:150, 150:235] = True
+    seen = box & ~margin
+    assert (out[seen] == image[seen]).mean() > 0.99, "the box beside the figure was filled over"
