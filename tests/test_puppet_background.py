@@ -400,10 +400,11 @@ def test_a_blurred_edge_past_the_matte_is_filled_too():
 
 
 def test_an_object_beside_the_figure_is_not_taken_for_its_blurred_edge():
-    """A dark box on the wall touching the figure (a TV beside it) is no edge of the figure: it goes on well past
-    where a blurred edge would end, and all of it beyond the matte's margin is left as it is."""
+    """A blue box on the wall touching the figure (a bag hanging beside it; no dark object) is no edge of the
+    figure: it goes on well past where a blurred edge would end, and all of it beyond the matte's margin is left
+    as it is."""
     image, matte = _sleeve_on_a_wall()
-    image[70:150, 150:235] = (30, 30, 35)  # (beside the shoulder: past its corner, the wall lies beyond it)
+    image[70:150, 150:235] = (90, 150, 210)  # (beside the shoulder: past its corner, the wall lies beyond it)
     out = remove_character(image, matte)
     margin = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
     box = np.zeros(matte.shape, bool)
