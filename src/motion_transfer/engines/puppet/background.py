@@ -41,7 +41,8 @@ PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background a
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
 EDGE_REACH = 0.03  # beyond that, the character's blurred edge is looked for this far (times the long side) ...
-EDGE_APART = 6.0  # ... in the pixels this far (CIE Lab, OpenCV's 8-bit scale) from the backdrop beyond them
+EDGE_APART = 6.0  # ... in the pixels this far (CIE Lab, OpenCV's 8-bit scale) from the backdrop beyond them ...
+EDGE_PLAIN = 0.15  # ... where it is plainer than this (:func:`_textured`: 0 a wall, 1 leaves; a tree's bark: 0.16 up)
 EDGE_SIDE = 640  # (pixels) the longest side of the copy that edge is looked for on
 RIM = 0.01  # how textured the background is, is read this far out from the hole (times the long side)
 DISTINCT = 0.35  # a known pixel this much darker (log grey) than the tone most of the surroundings have is an object
@@ -93,7 +94,7 @@ def blurred_edge(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = band & (lab_distance(lab, lab[iy, ix]) > EDGE_APART)
     dark = _dark_objects(image, hole)
-    unlike &= (_textured(image, hole, dark) < 0.5) & (dark < 0.5) & (dark[iy, ix] < 0.5)
+    unlike &= (_textured(image, hole, dark) < EDGE_PLAIN) & (dark < 0.5) & (dark[iy, ix] < 0.5)
     # an object: what lies past the reach, followed back along itself as far (not along the whole outline)
     far = (unlike & (out_d > reach)).astype(np.uint8)
     for _ in range(reach):
