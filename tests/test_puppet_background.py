@@ -5,7 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.background import remove_character
+from motion_transfer.engines.puppet.background import EDGE_SIDE, GROW, blurred_edge, remove_character
 from motion_transfer.engines.puppet.plate_lines import find_crossings
 
 RED = np.array([220, 30, 30], np.float32)
@@ -395,3 +395,58 @@ def test_a_flag_beside_a_portrait_is_not_copied_into_the_backdrop_where_the_body
     body[:400] = False
     navy = (out.astype(np.float32).mean(axis=2) < 90)[body].mean()
     assert navy < 0.05, f"{navy:.0%} of the fill where the body stood is the flag's navy"
+
+
+def _sleeve_on_a_wall(size: int = 240) -> tuple[np.ndarray, np.ndarray]:
+    """(image, matte): a white figure before a plain white wall, its outline blurred out past the matte (a sleeve
+    in a quick movement, TikTok character 5): a shaded edge fading into the wall over 12 pixels."""
+    matte = _figure(size)
+    out_d = cv2.distanceTransform((matte <= 0.05).astype(np.uint8), cv2.DIST_L2, 5)
+    wall = np.float32([205, 203, 200])
+    shade = np.clip(1 - out_d / 12.0, 0, 1) * (out_d > 0)
+    image = wall - 60.0 * shade[..., None]
+    image[matte > 0.05] = (235, 235, 235)
+    return np.clip(image, 0, 255).astype(np.uint8), matte
+
+
+def test_a_blurred_edge_past_the_matte_is_filled_too():
+    """The figure's shaded edge reaching past the matte and its margin goes with it: the wall there is filled in
+    the wall's colour. Left, it stood in the background as a ghost of the figure's outline once it moved (before:
+    35 levels darker than the wall 5 pixels past the matte)."""
+    image, matte = _sleeve_on_a_wall()
+    out = remove_character(image, matte).astype(np.float32)
+    out_d = cv2.distanceTransform((matte <= 0.05).astype(np.uint8), cv2.DIST_L2, 5)
+    rim = (out_d > 0) & (out_d <= 8)
+    worst = np.abs(out[rim] - np.float32([205, 203, 200])).mean(axis=1).max()
+    assert worst <= 8.0, f"the figure's blurred edge is left in the background, up to {worst:.0f} levels dark"
+
+
+def test_an_object_beside_the_figure_is_not_taken_for_its_blurred_edge():
+    """A blue box on the wall touching the figure (a bag hanging beside it; no dark object) is no edge of the
+    figure: it goes on well past where a blurred edge would end, and all of it beyond the matte's margin is left
+    as it is."""
+    image, matte = _sleeve_on_a_wall()
+    image[70:150, 150:235] = (90, 150, 210)  # (beside the shoulder: past its corner, the wall lies beyond it)
+    out = remove_character(image, matte)
+    margin = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=4).astype(bool)
+    box = np.zeros(matte.shape, bool)
+    box[70:150, 150:235] = True
+    seen = box & ~margin
+    assert (out[seen] == image[seen]).mean() > 0.99, "the box beside the figure was filled over"
+
+
+def test_a_large_image_s_blurred_edge_is_found_on_a_smaller_copy_alike():
+    """On an image larger than EDGE_SIDE the edge is looked for on a smaller copy (at full size it took as long as
+    the fill): the same scene four times larger has about the same share of its blurred edge found."""
+    image, matte = _sleeve_on_a_wall(240)
+    big = cv2.resize(image, (960, 960), interpolation=cv2.INTER_LINEAR)
+    big_matte = cv2.resize(matte, (960, 960), interpolation=cv2.INTER_LINEAR)
+    assert 960 > EDGE_SIDE
+    shares = []
+    for img, m in ((image, matte), (big, big_matte)):
+        size = m.shape[0]
+        hole = cv2.dilate((m > 0.05).astype(np.uint8), None, iterations=max(3, round(GROW * size))).astype(bool)
+        out_d = cv2.distanceTransform((m <= 0.05).astype(np.uint8), cv2.DIST_L2, 5) * 240 / size
+        shaded = ~hole & (out_d > 0) & (out_d <= 8)
+        shares.append(blurred_edge(img, hole)[shaded].mean())
+    assert shares[1] > 0.8 * shares[0] > 0.5, f"found {shares[0]:.0%} of the blurred edge, {shares[1]:.0%} when larger"

@@ -42,6 +42,10 @@ UPRIGHT = 4.0  # a source above or below costs this many times one beside (scene
 PLAIN, BUSY = 1.0, 3.0  # mean fine detail (grey levels) of a plain background and of a textured one
 LAYOUT = 0.04  # above this scale (times the long side) the fill's shading is the surroundings', spread smoothly
 GROW = 0.015  # the hole: the character grown by this much of the image's long side (no fringe of it is left)
+EDGE_REACH = 0.03  # beyond that, the character's blurred edge is looked for this far (times the long side) ...
+EDGE_APART = 6.0  # ... in the pixels this far (CIE Lab, OpenCV's 8-bit scale) from the backdrop beyond them ...
+EDGE_PLAIN = 0.15  # ... where it is plainer than this (:func:`_textured`: 0 a wall, 1 leaves; a tree's bark: 0.16 up)
+EDGE_SIDE = 640  # (pixels) the longest side of the copy that edge is looked for on
 RIM = 0.01  # how textured the background is, is read this far out from the hole (times the long side)
 DISTINCT = 0.35  # a known pixel this much darker (log grey) than the tone most of the surroundings have is an object
 DARK_SPAN = 0.15  # "the surroundings" there: within about this much of the image's long side
@@ -50,11 +54,56 @@ NARROW = 0.02  # such an object narrower than twice this (times the long side) i
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
-    """The image's background with the character (grown a little, so no fringe of it is left) filled in."""
+    """The image's background with the character (grown a little, so no fringe of it is left) filled in. Its
+    blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
+    beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere)."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
     hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
+    edge = blurred_edge(image, hole)
+    if edge.any():
+        wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
+        image = np.where(edge[..., None], wall, image)
     return patch_fill(image, hole)
+
+
+def blurred_edge(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxW bool: the pixels just outside ``hole`` joined to it that are unlike the plain backdrop beyond them
+    (EDGE_APART) and end within EDGE_REACH of it: the character's edge where the matte stops short of it. A
+    white sleeve blurred by a quick movement over a white wall (TikTok character 5) fades into the wall over
+    more than the matte and its margin take; left in the background, its shaded outline stood there as a pale
+    ghost of the sleeve once the arm moved. The backdrop beside each pixel is the one twice EDGE_REACH out from
+    the hole, in the direction away from it. Kept as they are: what goes on further out (an object beside the
+    character: a bag on the wall, a door's frame), dark objects (:func:`_dark_objects`: a carved frame or cables
+    along the character's side, or beyond it, where they are no backdrop to compare with) and a textured
+    backdrop (leaves), where every pixel is unlike the one beside it. Found on a copy at most EDGE_SIDE large (a
+    blur this wide needs no finer look; on a 1600-pixel image it took as long as the fill)."""
+    h, w = hole.shape
+    s = EDGE_SIDE / max(h, w)
+    if s < 1:
+        size = (max(8, round(w * s)), max(8, round(h * s)))
+        small = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        small_hole = cv2.resize(hole.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool)
+        edge = blurred_edge(small, small_hole).astype(np.float32)
+        return (cv2.resize(edge, (w, h), interpolation=cv2.INTER_LINEAR) > 0.5) & ~hole
+    reach = max(2, round(EDGE_REACH * max(h, w)))
+    out_d = ndimage.distance_transform_edt(~hole)
+    beyond = (out_d > 2 * reach) & (out_d <= 2 * reach + 2)
+    band = ~hole & (out_d <= 2 * reach)
+    if not beyond.any():
+        return np.zeros(hole.shape, bool)
+    _, (iy, ix) = ndimage.distance_transform_edt(~beyond, return_indices=True)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    unlike = band & (lab_distance(lab, lab[iy, ix]) > EDGE_APART)
+    dark = _dark_objects(image, hole)
+    unlike &= (_textured(image, hole, dark) < EDGE_PLAIN) & (dark < 0.5) & (dark[iy, ix] < 0.5)
+    # an object: what lies past the reach, followed back along itself as far (not along the whole outline)
+    far = (unlike & (out_d > reach)).astype(np.uint8)
+    for _ in range(reach):
+        far = cv2.dilate(far, None) & unlike
+    edge = unlike & (out_d <= reach) & ~far.astype(bool)
+    pieces, _ = ndimage.label(edge | hole)
+    return edge & np.isin(pieces, np.unique(pieces[hole]))
 
 
 def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:

@@ -634,8 +634,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     chest = np.zeros(hid.shape, bool) if waist is None else ~lower  # (of an upright body)
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
-    # shades of one colour (a grey robot's light and dark sides) count as one
-    akin = (np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E).astype(np.float32)
+    # shades of one colour (a grey robot's light and dark sides, a white top's) count as one
+    akin = ((np.linalg.norm(centres[:, None] - centres[None], axis=2) < 2 * ALIKE_DELTA_E)
+            | pale_shades(centres)).astype(np.float32)
     # whether the torso right along a sleeve's edges has the sleeve's colour (a sleeve over a top of its colour)
     rim = (cv2.dilate(hid.astype(np.uint8), None, iterations=RIM).astype(bool) & ~hid & torso[box]
            & (d_torso[box] < 2 * ALIKE_DELTA_E))
@@ -1206,6 +1207,22 @@ def shade_of(colours: np.ndarray, of: np.ndarray) -> np.ndarray:
     hue = np.linalg.norm(colours[..., 1:] - of[..., 1:], axis=-1)
     lit_apart = (ratio > SHADE_RANGE[0]) & (ratio < SHADE_RANGE[1]) & (hue < SHADE_AB)
     return multiple | lit_apart
+
+
+def pale_shades(centres: np.ndarray) -> np.ndarray:
+    """kxk bool: which of the ``centres`` (Lab) are nearly grey (PALE_CHROMA) and one's lightness within
+    SHADE_RANGE of the other's: a white top's lit and shaded sides. Under warm light its shade is as warm as
+    skin in shade, and k-means merges the two into one colour (TikTok character 5): not one of the white's
+    shades by hue, it was painted in patches beside them where a sleeve had hidden the top's side, beige
+    blotches on the white once the arm moved."""
+    chroma = np.hypot(centres[:, 1] - 128.0, centres[:, 2] - 128.0)
+    light = np.maximum(centres[:, 0], 1e-6)
+    pale = chroma < PALE_CHROMA
+    near = np.minimum(light[:, None], light[None]) / np.maximum(light[:, None], light[None]) > SHADE_RANGE[0]
+    return pale[:, None] & pale[None] & near
+
+
+PALE_CHROMA = 10.0  # (CIE Lab, OpenCV's 8-bit scale) a colour this near grey is white, grey or black in its light
 
 
 SHADE_RANGE = (0.3, 1.5)  # how much darker or lighter (times, in RGB or Lab lightness) a shade of a colour may be
