@@ -252,6 +252,24 @@ def test_at_the_waist_a_sleeve_of_the_tops_colour_does_not_carry_the_hem_down_wi
     share = skin_like[hem + 20:hem + 29, 55:75].mean()
     assert share > 0.85, f"only {share:.2f} of the belly under the sleeve's far end is painted skin"
 
+def test_a_torso_of_more_than_four_colours_is_painted_at_the_waist_too():
+    """Six stripes of colour across the torso (the waist's wide spread shrinks a share per colour: OpenCV shrinks
+    at most four channels at a time by area, and a fifth raised an error, so such a character could not be
+    rigged): the sleeve over them is painted with the stripe that runs under it, each in its own colour."""
+    h, w = 120, 157  # (a width the spread does not shrink by a whole factor)
+    py, px = np.mgrid[0:h, 0:w]
+    colours = np.array([[30, 30, 32], [220, 170, 140], [40, 90, 200], [200, 40, 40], [40, 160, 60], [230, 230, 90]],
+                       np.float32)
+    nearest = (py // 20).astype(np.int64)
+    crop = colours[nearest]
+    sleeve = (px >= 60) & (px < 100)
+    out, share = _fill_by_colour(crop, ~sleeve, nearest, 6, np.zeros((h, w), bool), np.ones((h, w), np.float32))
+    assert share.shape == (h, w, 6)
+    rows = np.arange(h)[(py[:, 0] % 20 >= 5) & (py[:, 0] % 20 < 15)]  # away from the stripes' seams
+    off = np.linalg.norm(out[rows][:, 70:90] - colours[rows // 20][:, None], axis=2)
+    assert off.max() < 10, f"a stripe under the sleeve is painted {off.max():.0f} off its own colour"
+
+
 def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
     """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border
     as forearms and hands in the skin's colour, so when the motion raises them, skin is drawn where the

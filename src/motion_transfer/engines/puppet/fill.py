@@ -57,6 +57,14 @@ def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
     return filled
 
 
+def shrunk(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """HxWxC ``values`` shrunk to ``size`` (width, height) by area averaging, any number of channels: OpenCV shrinks
+    at most 4 at a time by area (a torso of 5 main colours has 5 shares; with more, its resize raised an error and
+    the character could not be rigged)."""
+    return np.dstack([cv2.resize(np.ascontiguousarray(values[..., i:i + 4]), size, interpolation=cv2.INTER_AREA)
+                      .reshape(size[1], size[0], -1) for i in range(0, values.shape[2], 4)])
+
+
 def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np.ndarray:
     """HxWxC float32: the values of ``image``'s ``known`` pixels spread smoothly over the whole array
     (push-pull, on a copy shrunk to at most ``max_side`` pixels; known pixels keep about their own value)."""
@@ -67,11 +75,7 @@ def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np
     colour = image.astype(np.float32)
     if s < 1:
         small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
-        # (OpenCV shrinks at most 4 channels at a time: a torso of 5 main colours has 5 shares)
-        weighted = (colour * k[..., None]).reshape(h, w, -1)
-        small_c = np.dstack([cv2.resize(np.ascontiguousarray(weighted[..., i:i + 4]), size,
-                                        interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
-                             for i in range(0, weighted.shape[2], 4)])
+        small_c = shrunk((colour * k[..., None]).reshape(h, w, -1), size)
         small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
         return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
     return _push_pull(colour, k)
@@ -1534,7 +1538,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         h, w = known.shape
         size = (max(4, round(w / ACROSS)), h)
         small_k = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-        small = cv2.resize(onehot, size, interpolation=cv2.INTER_AREA).reshape(h, size[0], k)
+        small = shrunk(onehot, size)
         small = small / np.maximum(small_k, 1e-6)[..., None]
         wide = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
         # each spread picks its colours, and the two pictures are blended (blending the shares would mix colours
