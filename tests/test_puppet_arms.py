@@ -364,7 +364,29 @@ def test_a_sleeve_cut_by_the_image_bottom_ends_on_its_forearm_without_a_gap(tmp_
     sleeve fades out into the drawn forearm and hand. The forearm was drawn only where the sleeve was not, so
     the hem faded into nothing, a transparent band across the arm (TikTok clip 5: a torn seam between the white
     sleeve and the forearm, the wall showing through it once the arm rose)."""
-    image, rig = _cut_below_the_elbows(tmp_path, "character", down)
+    _opaque_past_the_border(*_cut_below_the_elbows(tmp_path, "character", down))
+
+
+def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
+    """The pose model gives an elbow below a half-length picture a low visibility: the picture ends, nothing hides
+    it. The upper arm is seen by its shoulder, so it is an arm layer (at 0.07 it was left to the torso, and the
+    arm stayed painted on the body while the motion raised the other); a forearm with both ends past the
+    border is as unseen as the model says."""
+    from motion_transfer.engines.puppet.model import part_visibility
+
+    vis = np.ones(33)
+    vis[[J["left_elbow"], J["left_wrist"]]] = 0.07, 0.02
+    inside = np.ones(33, bool)
+    inside[[J["left_elbow"], J["left_wrist"]]] = False
+    assert part_visibility("l_upper_arm", vis) == pytest.approx(0.07)
+    assert part_visibility("l_upper_arm", vis, inside) == pytest.approx(1.0)
+    assert part_visibility("l_lower_arm", vis, inside) == pytest.approx(0.02)
+    vis[J["left_shoulder"]] = 0.3  # a shoulder the picture shows poorly still says so
+    assert part_visibility("l_upper_arm", vis, inside) == pytest.approx(0.3)
+
+
+def _opaque_past_the_border(image: np.ndarray, rig) -> None:
+    """Along each arm's bone, from the image's bottom edge down to the wrist, the arm's layer is opaque."""
     h = image.shape[0]
     for layer in rig.layers:
         if not layer.name.startswith("arm"):
