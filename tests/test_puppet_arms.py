@@ -367,6 +367,47 @@ def test_a_sleeve_cut_by_the_image_bottom_ends_on_its_forearm_without_a_gap(tmp_
     _opaque_past_the_border(*_cut_below_the_elbows(tmp_path, "character", down))
 
 
+def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
+    """A half-length picture (a selfie) whose bottom edge cuts a bare upper arm halfway, the elbow far below it:
+    the arm goes on past the border as its upper arm to the elbow, then the forearm and the hand, all along its
+    bone, the part above the elbow turning with the upper arm. The forearm was drawn from the elbow alone, so
+    a gap the length of the upper arm's hidden half parted the border's cut from it: the forearm and the hand
+    floated free of the arm once it rose (TikTok character 2 cut at her chest)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    w, h, pad = 240, 200, 200
+    image = np.zeros((h + pad, w, 3), np.uint8)
+    labels = np.full((h + pad, w), -1, np.int16)
+    py, px = np.mgrid[0:h + pad, 0:w].astype(np.float64)
+    joints = np.zeros((33, 2))
+    for k, at in {"nose": (120, 40), "left_eye": (128, 34), "right_eye": (112, 34), "left_ear": (136, 38),
+                  "right_ear": (104, 38), "left_shoulder": (160, 90), "right_shoulder": (80, 90),
+                  "left_hip": (140, 330), "right_hip": (100, 330), "left_elbow": (175, 300),
+                  "right_elbow": (65, 300), "left_wrist": (180, 390), "right_wrist": (60, 390),
+                  "left_index": (182, 410), "left_pinky": (176, 408), "left_thumb": (172, 402)}.items():
+        joints[J[k]] = at
+    skin = (224, 172, 140)
+    head = np.hypot(px - 120, py - 45) < 28
+    neck = (px > 108) & (px < 132) & (py >= 60) & (py < 95)
+    torso = (px > 85) & (px < 155) & (py >= 85) & (py < h)
+    arm = (_seg_dist(px, py, (160, 90), (175, 300)) < 14) & (py < h) & ~torso
+    image[head | neck | arm] = skin
+    image[torso] = (40, 60, 150)
+    labels[head] = PARTS.index("head")
+    labels[neck | torso] = TORSO
+    labels[arm] = PARTS.index("l_upper_arm")
+    matte = (labels >= 0).astype(np.float32)
+    assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, w, h)) is not None
+    arm_parts = [PARTS.index(p) for p in LAYERS["arm_l"]]
+    for t in np.linspace(0.0, 1.0, 40):  # down the bone from the border to the wrist
+        a, b = ((167.6, h), (175, 300)) if t < 0.5 else ((175, 300), (180, 390))
+        u = 2 * t if t < 0.5 else 2 * t - 1
+        x, y = np.round(np.add(a, u * np.subtract(b, a))).astype(int)
+        assert labels[y, x] in arm_parts and matte[y, x] > 0.95, (t, x, y, labels[y, x], matte[y, x])
+    above_elbow = (_seg_dist(px, py, (160, 90), (175, 300)) < 5) & (py > h + 10) & (py < 280)
+    assert (labels[above_elbow] == PARTS.index("l_upper_arm")).mean() > 0.9
+
+
 def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
     """The pose model gives an elbow below a half-length picture a low visibility: the picture ends, nothing hides
     it. The upper arm is seen by its shoulder, so it is an arm layer (at 0.07 it was left to the torso, and the

@@ -1793,7 +1793,20 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
     axis, r_a = elbow, CUT_ELBOW * sw
-    if bare:
+    d_upper = np.full(px.shape, np.inf, np.float32)
+    if bare and _outside(elbow, frame):  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
+        # it, then the forearm (from the elbow's bone alone, the border's cut and the forearm were parted by a
+        # gap of the upper arm's length below it: the hand floated free of the arm)
+        _, shift, half = _crossing(cut, shoulder, elbow)
+        start = _exit(shoulder, elbow, frame) + shift
+        r_u = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
+        r_a = min(r_u, CUT_ELBOW * sw)  # (at the elbow no thicker than the upper arm at the border)
+        upper_bone = elbow - start
+        t_u = np.clip(((px - start[0]) * upper_bone[0] + (py - start[1]) * upper_bone[1])
+                      / max(float(upper_bone @ upper_bone), 1e-6), 0, 1)
+        d_upper = segment_distance(px, py, start, elbow) / (r_u + (r_a - r_u) * t_u)
+        r_w = CUT_WRIST * r_a / CUT_ELBOW
+    elif bare:
         _, shift, half = _crossing(cut, elbow, wrist)
         axis = _exit(elbow, wrist, frame) + shift
         r_a = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
@@ -1804,7 +1817,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = CUT_WRIST * r_a / CUT_ELBOW
     fore = wrist - axis
     t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-    d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_w - r_a) * t)
+    d_fore_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_w - r_a) * t)
+    d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
                             PALM * r_w)
     d_hand = hand_shape(px, py, hand, PALM * r_w)
@@ -1820,7 +1834,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     glow = lit(light, px[paint], py[paint], axis, wrist, r_mid)[:, None]
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
     if bare:
-        _carry_cut(image, matte, own & inside, paint, fore, frame, CUT_SEAM * sw)
+        _carry_cut(image, matte, own & inside, paint, fore if np.isinf(d_upper).all() else elbow - shoulder, frame,
+                   CUT_SEAM * sw)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -1831,6 +1846,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         glow = lit(light, px[under], py[under], axis, wrist, r_mid)[:, None]
         over_skin(image, matte, under, shaded_skin(skin, shade, d[under]) * glow)
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
+    labels[new & (d_upper < d_fore_arm) & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][0])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_w, skin=skin, shade=shade,
                      light=light, outlined=outlined)
