@@ -703,6 +703,8 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
         if own.sum() < 40:
             continue
         core = own & (d_torso > np.median(d_torso[own]))  # the arm's half away from the torso
+        if not core.any():  # (all of it as far: the torso's own pixels are few, or none lie near it)
+            core = own
         arm_c = np.median(labc[core], axis=0)
         for part in parts:
             a, b = segs[part]
