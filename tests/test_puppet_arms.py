@@ -275,6 +275,24 @@ def test_at_the_waist_a_sleeve_of_the_tops_colour_does_not_carry_the_hem_down_wi
     share = skin_like[hem + 20:hem + 29, 55:75].mean()
     assert share > 0.85, f"only {share:.2f} of the belly under the sleeve's far end is painted skin"
 
+def test_a_torso_of_more_than_four_colours_is_painted_at_the_waist_too():
+    """Six stripes of colour across the torso (the waist's wide spread shrinks a share per colour: OpenCV shrinks
+    at most four channels at a time by area, and a fifth raised an error, so such a character could not be
+    rigged): the sleeve over them is painted with the stripe that runs under it, each in its own colour."""
+    h, w = 120, 157  # (a width the spread does not shrink by a whole factor)
+    py, px = np.mgrid[0:h, 0:w]
+    colours = np.array([[30, 30, 32], [220, 170, 140], [40, 90, 200], [200, 40, 40], [40, 160, 60], [230, 230, 90]],
+                       np.float32)
+    nearest = (py // 20).astype(np.int64)
+    crop = colours[nearest]
+    sleeve = (px >= 60) & (px < 100)
+    out, share = _fill_by_colour(crop, ~sleeve, nearest, 6, np.zeros((h, w), bool), np.ones((h, w), np.float32))
+    assert share.shape == (h, w, 6)
+    rows = np.arange(h)[(py[:, 0] % 20 >= 5) & (py[:, 0] % 20 < 15)]  # away from the stripes' seams
+    off = np.linalg.norm(out[rows][:, 70:90] - colours[rows // 20][:, None], axis=2)
+    assert off.max() < 10, f"a stripe under the sleeve is painted {off.max():.0f} off its own colour"
+
+
 def test_arms_cut_by_the_image_bottom_are_drawn_whole_when_raised(tmp_path):
     """A waist-up picture whose forearms the bottom edge cuts off (TikTok clip 5): the arms go on past the border
     as forearms and hands in the skin's colour, so when the motion raises them, skin is drawn where the
@@ -369,7 +387,70 @@ def test_a_sleeve_cut_by_the_image_bottom_ends_on_its_forearm_without_a_gap(tmp_
     sleeve fades out into the drawn forearm and hand. The forearm was drawn only where the sleeve was not, so
     the hem faded into nothing, a transparent band across the arm (TikTok clip 5: a torn seam between the white
     sleeve and the forearm, the wall showing through it once the arm rose)."""
-    image, rig = _cut_below_the_elbows(tmp_path, "character", down)
+    _opaque_past_the_border(*_cut_below_the_elbows(tmp_path, "character", down))
+
+
+def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
+    """A half-length picture (a selfie) whose bottom edge cuts a bare upper arm halfway, the elbow far below it:
+    the arm goes on past the border as its upper arm to the elbow, then the forearm and the hand, all along its
+    bone, the part above the elbow turning with the upper arm. The forearm was drawn from the elbow alone, so
+    a gap the length of the upper arm's hidden half parted the border's cut from it: the forearm and the hand
+    floated free of the arm once it rose (TikTok character 2 cut at her chest)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    w, h, pad = 240, 200, 200
+    image = np.zeros((h + pad, w, 3), np.uint8)
+    labels = np.full((h + pad, w), -1, np.int16)
+    py, px = np.mgrid[0:h + pad, 0:w].astype(np.float64)
+    joints = np.zeros((33, 2))
+    for k, at in {"nose": (120, 40), "left_eye": (128, 34), "right_eye": (112, 34), "left_ear": (136, 38),
+                  "right_ear": (104, 38), "left_shoulder": (160, 90), "right_shoulder": (80, 90),
+                  "left_hip": (140, 330), "right_hip": (100, 330), "left_elbow": (175, 300),
+                  "right_elbow": (65, 300), "left_wrist": (180, 390), "right_wrist": (60, 390),
+                  "left_index": (182, 410), "left_pinky": (176, 408), "left_thumb": (172, 402)}.items():
+        joints[J[k]] = at
+    skin = (224, 172, 140)
+    head = np.hypot(px - 120, py - 45) < 28
+    neck = (px > 108) & (px < 132) & (py >= 60) & (py < 95)
+    torso = (px > 85) & (px < 155) & (py >= 85) & (py < h)
+    arm = (_seg_dist(px, py, (160, 90), (175, 300)) < 14) & (py < h) & ~torso
+    image[head | neck | arm] = skin
+    image[torso] = (40, 60, 150)
+    labels[head] = PARTS.index("head")
+    labels[neck | torso] = TORSO
+    labels[arm] = PARTS.index("l_upper_arm")
+    matte = (labels >= 0).astype(np.float32)
+    assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, w, h)) is not None
+    arm_parts = [PARTS.index(p) for p in LAYERS["arm_l"]]
+    for t in np.linspace(0.0, 1.0, 40):  # down the bone from the border to the wrist
+        a, b = ((167.6, h), (175, 300)) if t < 0.5 else ((175, 300), (180, 390))
+        u = 2 * t if t < 0.5 else 2 * t - 1
+        x, y = np.round(np.add(a, u * np.subtract(b, a))).astype(int)
+        assert labels[y, x] in arm_parts and matte[y, x] > 0.95, (t, x, y, labels[y, x], matte[y, x])
+    above_elbow = (_seg_dist(px, py, (160, 90), (175, 300)) < 5) & (py > h + 10) & (py < 280)
+    assert (labels[above_elbow] == PARTS.index("l_upper_arm")).mean() > 0.9
+
+
+def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
+    """The pose model gives an elbow below a half-length picture a low visibility: the picture ends, nothing hides
+    it. The upper arm is seen by its shoulder, so it is an arm layer (at 0.07 it was left to the torso, and the
+    arm stayed painted on the body while the motion raised the other); a forearm with both ends past the
+    border is as unseen as the model says."""
+    from motion_transfer.engines.puppet.model import part_visibility
+
+    vis = np.ones(33)
+    vis[[J["left_elbow"], J["left_wrist"]]] = 0.07, 0.02
+    inside = np.ones(33, bool)
+    inside[[J["left_elbow"], J["left_wrist"]]] = False
+    assert part_visibility("l_upper_arm", vis) == pytest.approx(0.07)
+    assert part_visibility("l_upper_arm", vis, inside) == pytest.approx(1.0)
+    assert part_visibility("l_lower_arm", vis, inside) == pytest.approx(0.02)
+    vis[J["left_shoulder"]] = 0.3  # a shoulder the picture shows poorly still says so
+    assert part_visibility("l_upper_arm", vis, inside) == pytest.approx(0.3)
+
+
+def _opaque_past_the_border(image: np.ndarray, rig) -> None:
+    """Along each arm's bone, from the image's bottom edge down to the wrist, the arm's layer is opaque."""
     h = image.shape[0]
     for layer in rig.layers:
         if not layer.name.startswith("arm"):

@@ -57,6 +57,14 @@ def _push_pull(colour: np.ndarray, known: np.ndarray) -> np.ndarray:
     return filled
 
 
+def shrunk(values: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """HxWxC ``values`` shrunk to ``size`` (width, height) by area averaging, any number of channels: OpenCV shrinks
+    at most 4 at a time by area (a torso of 5 main colours has 5 shares; with more, its resize raised an error and
+    the character could not be rigged)."""
+    return np.dstack([cv2.resize(np.ascontiguousarray(values[..., i:i + 4]), size, interpolation=cv2.INTER_AREA)
+                      .reshape(size[1], size[0], -1) for i in range(0, values.shape[2], 4)])
+
+
 def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np.ndarray:
     """HxWxC float32: the values of ``image``'s ``known`` pixels spread smoothly over the whole array
     (push-pull, on a copy shrunk to at most ``max_side`` pixels; known pixels keep about their own value)."""
@@ -67,11 +75,7 @@ def smooth_fill(image: np.ndarray, known: np.ndarray, max_side: int = 512) -> np
     colour = image.astype(np.float32)
     if s < 1:
         small_k = cv2.resize(k, size, interpolation=cv2.INTER_AREA)
-        # (OpenCV shrinks at most 4 channels at a time: a torso of 5 main colours has 5 shares)
-        weighted = (colour * k[..., None]).reshape(h, w, -1)
-        small_c = np.dstack([cv2.resize(np.ascontiguousarray(weighted[..., i:i + 4]), size,
-                                        interpolation=cv2.INTER_AREA).reshape(*small_k.shape, -1)
-                             for i in range(0, weighted.shape[2], 4)])
+        small_c = shrunk((colour * k[..., None]).reshape(h, w, -1), size)
         small_c = small_c / np.maximum(small_k, 1e-6)[..., None]
         return cv2.resize(_push_pull(small_c, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, -1)
     return _push_pull(colour, k)
@@ -1640,7 +1644,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         h, w = known.shape
         size = (max(4, round(w / ACROSS)), h)
         small_k = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-        small = cv2.resize(onehot, size, interpolation=cv2.INTER_AREA).reshape(h, size[0], k)
+        small = shrunk(onehot, size)
         small = small / np.maximum(small_k, 1e-6)[..., None]
         wide = cv2.resize(smooth_fill(small, small_k), (w, h), interpolation=cv2.INTER_LINEAR).reshape(h, w, k)
         # each spread picks its colours, and the two pictures are blended (blending the shares would mix colours
@@ -1902,7 +1906,20 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
     axis, r_a = elbow, CUT_ELBOW * sw
-    if bare:
+    d_upper = np.full(px.shape, np.inf, np.float32)
+    if bare and _outside(elbow, frame):  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
+        # it, then the forearm (from the elbow's bone alone, the border's cut and the forearm were parted by a
+        # gap of the upper arm's length below it: the hand floated free of the arm)
+        _, shift, half = _crossing(cut, shoulder, elbow)
+        start = _exit(shoulder, elbow, frame) + shift
+        r_u = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
+        r_a = min(r_u, CUT_ELBOW * sw)  # (at the elbow no thicker than the upper arm at the border)
+        upper_bone = elbow - start
+        t_u = np.clip(((px - start[0]) * upper_bone[0] + (py - start[1]) * upper_bone[1])
+                      / max(float(upper_bone @ upper_bone), 1e-6), 0, 1)
+        d_upper = segment_distance(px, py, start, elbow) / (r_u + (r_a - r_u) * t_u)
+        r_w = CUT_WRIST * r_a / CUT_ELBOW
+    elif bare:
         _, shift, half = _crossing(cut, elbow, wrist)
         axis = _exit(elbow, wrist, frame) + shift
         r_a = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
@@ -1917,7 +1934,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_a = r_cuff = float(np.clip(half, r_a, CUT_THICK * sw))
     fore = wrist - axis
     t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-    d_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
+    d_fore_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
+    d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
                             PALM * r_w)
     d_hand = hand_shape(px, py, hand, PALM * r_w)
@@ -1942,7 +1960,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)
     if bare:
-        _carry_cut(image, matte, own & inside, paint, fore, frame, CUT_SEAM * sw)
+        _carry_cut(image, matte, own & inside, paint, fore if np.isinf(d_upper).all() else elbow - shoulder, frame,
+                   CUT_SEAM * sw)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -1952,6 +1971,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         under = sleeve & (d < 1.0)
         over_skin(image, matte, under, drawn(under))
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
+    labels[new & (d_upper < d_fore_arm) & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][0])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)

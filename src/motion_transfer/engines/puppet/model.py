@@ -111,10 +111,16 @@ def _mean_of(joints: np.ndarray, idx: tuple[int, ...]) -> np.ndarray:
     return total / len(idx)
 
 
-def part_visibility(part: str, visibility: np.ndarray) -> float:
-    """How visible a limb part's bone is: its least visible joint."""
+def part_visibility(part: str, visibility: np.ndarray, inside: np.ndarray | None = None) -> float:
+    """How visible a limb part's bone is: its least visible joint; with ``inside`` ([33] bool: the joints within the
+    image), its least visible joint within the image, when one is. A joint past the image's border is unseen
+    because the picture ends, not because something hides it: the bone is seen up to the border (a half-length
+    portrait's upper arm, its elbow below the picture, is an arm, not part of the torso)."""
     a, b = PART_ENDS[part]
-    return float(np.min(visibility[list(a + b)]))
+    ends = list(a + b)
+    if inside is not None and inside[ends].any():
+        ends = [i for i in ends if inside[i]]
+    return float(np.min(visibility[ends]))
 
 
 def torso_quad(joints: np.ndarray) -> np.ndarray:

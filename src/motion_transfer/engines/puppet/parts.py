@@ -16,7 +16,7 @@ from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance, shades_of
 from .hair import hair_to_body
-from .model import (ALONG_SIDE, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
+from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
 from .outlines import outlines_to_front
@@ -102,8 +102,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     r_head = max(0.5 * ears, 0.35 * float(np.linalg.norm(b - a)), 2.0)
     scores[PARTS.index("head")] = segment_distance(px, py, a, b) - r_head
     used.append("head")
+    inside = (jj[:, 0] >= 0) & (jj[:, 0] < w) & (jj[:, 1] >= 0) & (jj[:, 1] < h)
     for part in LIMB_PARTS:
-        seen = part_visibility(part, vis)
+        seen = part_visibility(part, vis, inside[:len(vis)] if part in ARM_PARTS["left"] + ARM_PARTS["right"] else None)
         if seen < 0.15 or (seen < 0.5 and part.endswith("_arm") and _behind(part, jj, vis, h, w)):
             continue
         a, b = segs[part]
@@ -716,6 +717,8 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
         if own.sum() < 40:
             continue
         core = own & (d_torso > np.median(d_torso[own]))  # the arm's half away from the torso
+        if not core.any():  # (all of it as far: the torso's own pixels are few, or none lie near it)
+            core = own
         arm_c = np.median(labc[core], axis=0)
         for part in parts:
             a, b = segs[part]
