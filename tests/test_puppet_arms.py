@@ -1259,16 +1259,17 @@ def test_a_cuffs_corner_cut_into_the_forearm_under_it_goes_to_that_forearm():
     assert (out[~tooth] != lab[~tooth]).sum() < 0.02 * (lab == LOWER).sum(), (out[~tooth] != lab[~tooth]).sum()
 
 
-def _close_up_in_puff_sleeves():
-    """A close-up cut by its bottom edge (the image: the top 400 rows of 560) in a white top whose sleeves are
-    shaded grey-brown on one side (a white sleeve in shade is as near the skin's colour as that: TikTok character
-    5): the right arm's elbow below the border, the left's 30 px above it, both wrists far below. Returns the
-    padded (image, matte, labels, joints) and the left sleeve's pixels."""
-    H, W, h = 560, 400, 400
-    skin, white, shade = np.array([170, 125, 100]), np.array([236, 236, 232]), np.array([150, 135, 125])
+def _close_up(size: tuple[int, int, int], cloth: np.ndarray, skin: np.ndarray, left_elbow, left_wrist,
+              right_elbow, right_wrist):
+    """A close-up's padded arrays before its arms are drawn: ``size`` (padded height, width, the image's height
+    inside), a torso of ``cloth`` cut by the image's bottom edge, a head of ``skin``, and joints with the shoulders
+    at (280, 150) and (120, 150), the given elbows and wrists, the hand's points 25 px below the wrists. Returns
+    (image, labels, joints, (py, px, inside))."""
+    H, W, h = size
     j = np.zeros((33, 2))
     j[J["nose"]] = (200, 80)
-    for side, sh, el, wr in (("left", (280, 150), (300, 370), (310, 500)), ("right", (120, 150), (60, 420), (50, 540))):
+    for side, sh, el, wr in (("left", (280, 150), left_elbow, left_wrist),
+                             ("right", (120, 150), right_elbow, right_wrist)):
         j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
         for k in ("index", "pinky", "thumb"):
             j[J[f"{side}_{k}"]] = np.add(wr, (0, 25))
@@ -1278,8 +1279,19 @@ def _close_up_in_puff_sleeves():
     labels = np.full((H, W), -1, np.int32)
     torso = inside & (px >= 120) & (px < 280) & (py >= 140)
     head = np.hypot(px - 200, py - 80) < 45
-    image[torso], labels[torso] = white, TORSO
+    image[torso], labels[torso] = cloth, TORSO
     image[head], labels[head] = skin, PARTS.index("head")
+    return image, labels, j, (py, px, inside)
+
+
+def _close_up_in_puff_sleeves():
+    """A close-up cut by its bottom edge (the image: the top 400 rows of 560) in a white top whose sleeves are
+    shaded grey-brown on one side (a white sleeve in shade is as near the skin's colour as that: TikTok character
+    5): the right arm's elbow below the border, the left's 30 px above it, both wrists far below. Returns the
+    padded (image, matte, labels, joints) and the left sleeve's pixels."""
+    skin, white, shade = np.array([170, 125, 100]), np.array([236, 236, 232]), np.array([150, 135, 125])
+    image, labels, j, (py, px, inside) = _close_up((560, 400, 400), white, skin, (300, 370), (310, 500),
+                                                   (60, 420), (50, 540))
     sleeves = {}
     for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
         d = _seg_dist(px, py, j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]])
@@ -1331,23 +1343,10 @@ def test_a_jackets_sleeve_cut_above_both_elbows_goes_on_to_the_wrist_then_the_ha
     sleeves are of its cloth: the left sleeve goes on past the border down the forearm to the wrist, opaque, in
     the jacket's colour, and the hand comes out of its cuff in the skin's. It went on as a short sleeve, hemmed
     a little past the elbow, and the forearm came up bare once the motion raised it."""
-    H, W, h = 680, 400, 400
     skin, navy = np.array([170, 125, 100]), np.array([28, 32, 64])
-    j = np.zeros((33, 2))
-    j[J["nose"]] = (200, 80)
-    for side, sh, el, wr in (("left", (280, 150), (300, 450), (310, 580)), ("right", (120, 150), (90, 450),
-                                                                               (80, 580))):
-        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
-        for k in ("index", "pinky", "thumb"):
-            j[J[f"{side}_{k}"]] = np.add(wr, (0, 25))
-    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
-    inside = py < h
-    image = np.zeros((H, W, 3), np.uint8)
-    labels = np.full((H, W), -1, np.int32)
-    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
-    head = np.hypot(px - 200, py - 80) < 45
-    image[torso], labels[torso] = navy, TORSO
-    image[head], labels[head] = skin, PARTS.index("head")
+    W, h = 400, 400
+    image, labels, j, (py, px, inside) = _close_up((680, W, h), navy, skin, (300, 450), (310, 580), (90, 450),
+                                                   (80, 580))
     for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
         sleeve = inside & (_seg_dist(px, py, j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]]) < 34)
         image[sleeve], labels[sleeve] = navy, PARTS.index(part)
