@@ -102,6 +102,12 @@ def _affine(M: np.ndarray, t: np.ndarray) -> np.ndarray:
 # shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
 STRETCH_MAX = 1.25
 CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+ARM_CHAINS = CHAINS[:2]
+# a turned torso is drawn wider than its shoulder joints (:mod:`motion_transfer.pose.torso_turn`); an arm hung at the
+# joint kept its shoulder's cap as wide as ever, and it slid inwards over the torso's neckline (TikTok character 0
+# moved by clip 1, turned sideways: a black pad over her chest). The arms hang this share of the way out to where the
+# torso draws its shoulders
+ARM_AT_OUTLINE = 1.0
 HANDS = (ARM_PARTS["left"][2], ARM_PARTS["right"][2])
 # the hand's length along its bone, in rest lengths times the width scale: a hand pointing at the camera was
 # squashed to a quarter (a boxing glove drawn as a thin disc), one the motion stretches into an egg
@@ -171,6 +177,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
     # (moved by the same amount), so the limb stays in one piece
     for chain in CHAINS:
         shift = np.zeros((T, 2))
+        if chain in ARM_CHAINS:  # an arm hangs where the torso is drawn to: its shoulder (:data:`ARM_AT_OUTLINE`)
+            s = P[J["left_shoulder" if chain is ARM_PARTS["left"] else "right_shoulder"]]
+            shift = ARM_AT_OUTLINE * (tw[:, :1] - 1.0) * (s - P[MS])
         for name in chain:
             a, b = part_segment(name, rest)
             a2, b2 = part_segment(name, P)
