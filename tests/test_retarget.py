@@ -517,3 +517,43 @@ def test_a_turning_actors_torso_is_drawn_as_wide_as_its_outline():
         d_out, d_act = ends[0] - ends[1], turn.joints[:, J[a], :2] - turn.joints[:, J[b], :2]
         ang = np.degrees(np.abs(np.arctan2(d_out[:, 1], d_out[:, 0]) - np.arctan2(d_act[:, 1], d_act[:, 0])))
         assert np.minimum(ang, 360 - ang)[shown].max() < 0.5
+
+
+def test_a_turning_actors_arms_hang_where_the_torso_draws_its_shoulders():
+    """The actor turns on the spot: its shoulder joints come together, the torso is drawn as wide as its outline.
+    Turned far, the arms hang at the torso's drawn shoulders, not at the joints: hung at the joints, an arm's top
+    (its shoulder's cap, as wide as ever) slid inwards over the narrowed torso's neckline (TikTok character 0 moved
+    by clip 1: a black pad over her chest). Turned a little, they stay at the joints. The arm keeps the actor's
+    direction."""
+    from motion_transfer.engines.puppet.render import ARM_AT_OUTLINE, bone_transforms
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.abs(turn.events["yaw_deg"]) % 360.0
+    rest = rest_from(turn.joints[int(np.argmin(yaw))], 640, 480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    shown = np.minimum(yaw, 360.0 - yaw) < 85.0  # (not turned away: the torso's frame is not mirrored)
+    tw = motion.torso_width[:, 0]
+    far, little = shown & (tw >= ARM_AT_OUTLINE[1]), shown & (tw <= ARM_AT_OUTLINE[0])
+    assert far.sum() > 5 and little.sum() > 5
+    rest_ext = extend(rest.joints.astype(np.float64))
+    posed = motion.joints.astype(np.float64)
+    maps = bone_transforms(rest_ext, posed, motion.width_scale, np.zeros(len(motion)),
+                           torso_width=motion.torso_width)
+
+    def at(bone: str, joint: str) -> np.ndarray:
+        M = maps[bone]
+        return M[:, :, :2] @ rest_ext[J[joint]] + M[:, :, 2]
+
+    for s, arm in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        shoulder = at(arm, f"{s}_shoulder")
+        drawn = at("chest", f"{s}_shoulder")
+        joint = posed[:, J[f"{s}_shoulder"]]
+        assert np.allclose(shoulder[far], drawn[far], atol=0.5)  # where the torso draws it
+        assert np.linalg.norm(drawn[far] - joint[far], axis=1).max() > 5.0  # (out from the joint)
+        assert np.allclose(shoulder[little], joint[little], atol=0.5)
+        between = np.linalg.norm(shoulder - joint, axis=1) <= np.linalg.norm(drawn - joint, axis=1) + 0.5
+        assert between[shown].all()
+        along = at(arm, f"{s}_elbow") - shoulder
+        actor = posed[:, J[f"{s}_elbow"]] - posed[:, J[f"{s}_shoulder"]]
+        cross = along[:, 0] * actor[:, 1] - along[:, 1] * actor[:, 0]
+        assert np.abs(cross / (np.linalg.norm(along, axis=1) * np.linalg.norm(actor, axis=1))).max() < 0.01

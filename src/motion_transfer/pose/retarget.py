@@ -529,7 +529,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         out[:, chi] = out[:, par] + vec
 
     # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
-    # joints, and the arms and legs hanging from them, stay the actor's
+    # joints stay the actor's (the renderer hangs the arms where it draws the shoulders)
     torso_width = np.ones((T, 2))
     for k_w, group in enumerate(WIDTH_GROUPS):
         b = gi[group][0]

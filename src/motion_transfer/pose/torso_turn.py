@@ -6,8 +6,9 @@ front view spanned between the joints, so a character whose torso simply follows
 paper cut-out squeezed by the cosine (TikTok clip 5's close-up, frame 115: the pose model's shoulders at 0.65 of
 their frontal span as she turns a little, her silhouette (MediaPipe's person mask) at 0.77, the character's body,
 sleeves and all, drawn at the 0.65). Drawn as wide as the outline of a body ``DEPTH`` deep (an ellipse in cross
-section), the character narrows as the actor's silhouette does; its joints, and the limbs hanging from them, stay
-the actor's (a turned body's arms hang at its joints while its outline reaches past them).
+section), the character narrows as the actor's silhouette does; its joints stay the actor's. Turned far, the
+arms hang where the torso draws its shoulders (``engines.puppet.render.ARM_AT_OUTLINE``): hung at the joints, an
+arm's top, as wide as ever, slid inwards over the narrowed torso's neckline.
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from ...pose.skeleton import J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
-                    part_segment, torso_quad)
+                    part_segment, smoothstep, torso_quad)
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
@@ -102,6 +102,14 @@ def _affine(M: np.ndarray, t: np.ndarray) -> np.ndarray:
 # shows foreshortened and the motion stretches out would otherwise smear its few pixels into a long ribbon
 STRETCH_MAX = 1.25
 CHAINS = (ARM_PARTS["left"], ARM_PARTS["right"], LEG_PARTS["left"], LEG_PARTS["right"])
+ARM_CHAINS = CHAINS[:2]
+# a turned torso is drawn wider than its shoulder joints (:mod:`motion_transfer.pose.torso_turn`); an arm hung at the
+# joint kept its shoulder's cap as wide as ever, and it slid inwards over the torso's neckline (TikTok character 0
+# moved by clip 1, turned sideways, torso_width up to 1.41: a black pad over her chest). Drawn this many times its
+# joints' span or less, a torso keeps its arms at the joints; from the second on they hang where it draws its
+# shoulders (eased in between). A body turned a little showed no pad, and arms hung out from its joints opened a
+# notch between the sleeve's top and the neck (TikTok character 5 turning, torso_width up to 1.11)
+ARM_AT_OUTLINE = (1.05, 1.2)
 HANDS = (ARM_PARTS["left"][2], ARM_PARTS["right"][2])
 # the hand's length along its bone, in rest lengths times the width scale: a hand pointing at the camera was
 # squashed to a quarter (a boxing glove drawn as a thin disc), one the motion stretches into an egg
@@ -146,7 +154,8 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
 
     ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] a frame's, ``W`` the width scale,
     ``head_scale`` the head's (default ``W``), ``torso_width`` [2] how many times its joints' span the torso is
-    drawn wide at the shoulders and the hips (default 1: a turned body's outline, ``pose.torso_turn``). Or many
+    drawn wide at the shoulders and the hips (default 1: a turned body's outline, ``pose.torso_turn``; turned far,
+    the arms hang where it draws its shoulders, :data:`ARM_AT_OUTLINE`). Or many
     frames at once: ``posed`` [T, 36, 2], ``W``, ``head_angle`` and ``head_scale`` [T], ``torso_width`` [T, 2],
     and each map [T, 2, 3] (the frames' maps in one pass cost about
     what one frame's did: per bone and frame, numpy's call overhead was all the cost).
@@ -171,6 +180,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
     # (moved by the same amount), so the limb stays in one piece
     for chain in CHAINS:
         shift = np.zeros((T, 2))
+        if chain in ARM_CHAINS:  # an arm hangs where the torso is drawn to: its shoulder (:data:`ARM_AT_OUTLINE`)
+            s = P[J["left_shoulder" if chain is ARM_PARTS["left"] else "right_shoulder"]]
+            shift = smoothstep(*ARM_AT_OUTLINE, tw[:, :1]) * (tw[:, :1] - 1.0) * (s - P[MS])
         for name in chain:
             a, b = part_segment(name, rest)
             a2, b2 = part_segment(name, P)
