@@ -133,3 +133,60 @@ def test_smoothing_keeps_a_folded_limb_in_one_piece_and_a_finger_beside_the_back
     assert not out[60:64, 20:22].any()  # the speck gone
     assert out[25:28, 30:33].all()  # the hole filled
     assert out[67:70, 40:42].all()  # the finger's tip beside the backdrop as it was
+
+
+def _blurred_arm(blur: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, sharp image, arm's pixels, figure): a bare arm (lighter at its middle, darker along its sides)
+    lying across a black shirt, its edges blurred sideways over ``blur`` pixels as a moving arm's are in a video
+    frame; the arm's labels end where the blend is a third of the way from the shirt's black to the skin."""
+    h, w = 100, 160
+    x = np.arange(w, dtype=np.float32)
+    sharp = np.empty((h, w, 3), np.float32)
+    sharp[:] = (30, 22, 25)  # the shirt
+    inside = (x >= 50) & (x < 110)
+    shade = 1.0 - 0.15 * ((x - 80) / 30) ** 2  # the arm's own shading: its sides a little darker
+    skin = np.float32([240, 158, 100])[None, :] * shade[:, None]
+    sharp[:, inside] = skin[inside][None]
+    image = cv2.blur(sharp, (blur, 1)) if blur > 1 else sharp.copy()
+    share = (image[0, :, 0] - 30) / (skin[:, 0] - 30)
+    core = np.zeros((h, w), bool)
+    core[:, (share >= 0.33) & (x > 30) & (x < 130)] = True
+    figure = np.ones((h, w), bool)
+    return image.astype(np.uint8), sharp.astype(np.uint8), core, figure
+
+
+def _edge_colours(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth) -> np.ndarray:
+    """The arm layer's colours as mesh.build_layers gives them: its blended pixels take the nearest other's."""
+    from motion_transfer.engines.puppet.cut_edge import blended_cut
+
+    solid = core & ~blended_cut(image, core, figure, depth)
+    _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+    return image[iy, ix].astype(np.float32)
+
+
+@pytest.mark.parametrize("blur", [9, 15])
+def test_a_motion_blurred_arm_edge_takes_the_arms_own_colour_as_deep_as_the_blur_goes(blur):
+    from motion_transfer.engines.puppet.cut_edge import blur_depth
+
+    image, sharp, core, figure = _blurred_arm(blur)
+    least, most = 3.4, 17.0
+    depth = blur_depth(image, core, figure, least, most)
+    edge = core & (ndimage.distance_transform_edt(core) <= 2)  # the arm's outermost pixels along the cut
+    # the arm's own colour there: the sharp image's at the arm's edge, its side's shading included
+    ys, xs = np.nonzero(edge)
+    own = sharp[ys, np.where(xs < 80, 50, 109)].astype(np.float32)
+    after = np.linalg.norm(_edge_colours(image, core, figure, depth)[ys, xs] - own, axis=1)
+    before = np.linalg.norm(_edge_colours(image, core, figure, least)[ys, xs] - own, axis=1)
+    assert before.max() > 60  # a blend of the shirt's black (a brown fringe) where only the anti-aliasing is taken
+    assert after.max() < 30, f"the arm's edge is {after.max():.0f} (RGB) off its own colour"
+    # and its shading kept: its middle as lit as it was
+    middle = _edge_colours(image, core, figure, depth)[50, 78:83]
+    assert np.abs(middle - image[50, 78:83]).max() < 1
+
+
+def test_a_sharp_arm_edge_is_blended_only_over_its_anti_aliasing():
+    from motion_transfer.engines.puppet.cut_edge import blur_depth
+
+    image, _, core, figure = _blurred_arm(1)
+    depth = blur_depth(image, core, figure, 3.4, 17.0)
+    assert np.allclose(depth[core & (ndimage.distance_transform_edt(core) <= 2)], 3.4)

@@ -12,6 +12,11 @@ colour is such a blend, the layer takes its colour from further in, as it does a
 pale fringe moves with it (a drawn outline, no blend of the two, stays). A drawn line along the cut has a soft
 edge of its own, the line blended with the neighbour beyond it: it takes the line's colour and, as its alpha, as
 much of the line as the pixel holds (``line_cover``), so the line moves with the arm as thin and as smooth as drawn.
+A photographed arm blurred by its motion blends with the shirt over far more than a few pixels (TikTok character
+1's bare arm over her black T-shirt: 15 pixels from the shirt's black to the skin's colour): how far in the blend
+goes is measured along the cut (``blur_depth``: the step between the two colours over the steepest slope of the
+colour there), and that deep the layer's blended pixels take the arm's colour from further in, so no brown fringe
+outlines the arm once it is over the light wall.
 """
 from __future__ import annotations
 
@@ -27,14 +32,17 @@ BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far 
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
+BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
+SLOPE_SMOOTH = 1.0  # (pixels) the image is smoothed this much before its colour's slope is taken (noise, JPEG blocks)
 
 
-def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
-    """HxW bool: the pixels of ``core`` within ``depth`` pixels of the ``figure``'s pixels outside it (its
-    neighbours') whose colour is a blend of the layer's own (further in) and the neighbour's (further out):
-    near the line between the two and not yet the layer's. A drawn outline along the cut (dark between the pink
-    arm and the pink dress of a cartoon) is no blend of them and stays; where the two colours are alike
-    (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's texture."""
+def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
+    """HxW bool: the pixels of ``core`` within ``depth`` pixels (a number, or HxW: each pixel's own) of the
+    ``figure``'s pixels outside it (its neighbours') whose colour is a blend of the layer's own (further in) and
+    the neighbour's (further out): near the line between the two and not yet the layer's. A drawn outline along
+    the cut (dark between the pink arm and the pink dress of a cartoon) is no blend of them and stays; where the
+    two colours are alike (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's
+    texture."""
     others = figure & ~core
     if not others.any():
         return np.zeros(core.shape, bool)
@@ -58,6 +66,47 @@ def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     out = np.zeros(core.shape, bool)
     out[ys[blend], xs[blend]] = True
     return out
+
+
+def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: float, most: float) -> np.ndarray:
+    """HxW float32: how deep into the layer ``core`` from its cut through the ``figure`` the colours of the two sides
+    blend (the ``depth`` for ``blended_cut``), each pixel that of its nearest point of the cut: there the step from
+    the layer's colour to its neighbour's (each ``most`` pixels from the cut) over the colour's steepest slope, the
+    width a blurred step of that size spreads over, averaged along the cut; at least ``least`` (a sharp edge's
+    anti-aliasing), at most ``most``, and ``least`` where either side is too thin to look ``most`` pixels into it.
+    ``image`` HxWx3, the layer's texture."""
+    depth = np.full(core.shape, least, np.float32)
+    others = figure & ~core
+    if most <= least or not others.any():
+        return depth
+    to_others = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)
+    cut = core & (to_others <= 1.5)
+    deep = core & (to_others > most)
+    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > most)
+    if not cut.any() or not deep.any() or not far.any():
+        return depth
+    ys, xs = np.nonzero(cut)
+    reach_in, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    reach_out, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    colour = image.astype(np.float32)
+    step = np.linalg.norm(colour[iy[ys, xs], ix[ys, xs]] - colour[oy[ys, xs], ox[ys, xs]], axis=1)
+    smooth = cv2.GaussianBlur(colour, (0, 0), SLOPE_SMOOTH)
+    gx, gy = cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
+    slope = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
+    steepest = cv2.dilate(slope, disc(int(np.ceil(most / 2))))[ys, xs]
+    seen = (reach_in[ys, xs] <= 1.5 * most + 1) & (reach_out[ys, xs] <= 1.5 * most + 1)
+    # (the smoothing, and the Sobel kernel's own of variance 1/2, alone spread a sharp step over sqrt(2 pi) sigmas:
+    # that much is none of the photo's blur)
+    spread = 2 * np.pi * (SLOPE_SMOOTH ** 2 + 0.5)
+    width = np.sqrt(np.maximum((step / np.maximum(steepest, 1e-3)) ** 2 - spread, 0.0))
+    width = np.where(seen, np.clip(BLUR_REACH * width, least, most), least)
+    on_cut = np.zeros(core.shape, np.float32)
+    on_cut[ys, xs] = width
+    size = (2 * int(np.ceil(most)) + 1,) * 2
+    along = cv2.boxFilter(on_cut, -1, size, normalize=False) / np.maximum(
+        cv2.boxFilter(cut.astype(np.float32), -1, size, normalize=False), 1.0)
+    _, (cy, cx) = ndimage.distance_transform_edt(~cut, return_indices=True)
+    return along[cy, cx]
 
 
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:

@@ -33,7 +33,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import LINE_EDGE, blended_cut, line_cover, smooth_cut
+from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, smooth_cut
 from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -286,6 +286,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
+CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most
 
 PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
@@ -409,8 +410,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
         drawn_cut = name.startswith("arm") and line is not None
-        if name.startswith("arm"):
-            solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
+        if name.startswith("arm"):  # a photograph's arm blended with its neighbour as deep as its blur goes
+            depth = (blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band) if line is None
+                     else CUT_RIM * band)
+            solid &= ~blended_cut(texture, core, mat >= 0.5, depth)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
             # (only across the line from the layer's own surface: its soft edge on the layer's side blends the line
             # with the layer's colour, not the neighbour's, and stays as it is)
