@@ -15,8 +15,8 @@ much of the line as the pixel holds (``line_cover``), so the line moves with the
 A photographed arm blurred by its motion blends with the shirt over far more than a few pixels (TikTok character
 1's bare arm over her black T-shirt: 15 pixels from the shirt's black to the skin's colour): how far in the blend
 goes is measured along the cut (``blur_depth``: the step between the two colours over the steepest slope of the
-colour there), and that deep the layer's blended pixels take the arm's colour from further in, so no brown fringe
-outlines the arm once it is over the light wall.
+colour there), and that deep the layer's blended pixels are unmixed (``unblended``: the arm's colour from further
+in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall.
 """
 from __future__ import annotations
 
@@ -33,46 +33,88 @@ BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
+OWN_SMOOTH = 2.0  # (pixels) an unblended pixel's own colour is the layer's averaged this much (sigma) further in
 SLOPE_SMOOTH = 1.0  # (pixels) the image is smoothed this much before its colour's slope is taken (noise, JPEG blocks)
 
 
-def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
-    """HxW bool: the pixels of ``core`` within ``depth`` pixels (a number, or HxW: each pixel's own) of the
-    ``figure``'s pixels outside it (its neighbours') whose colour is a blend of the layer's own (further in) and
-    the neighbour's (further out): near the line between the two and not yet the layer's. A drawn outline along
-    the cut (dark between the pink arm and the pink dress of a cartoon) is no blend of them and stays; where the
-    two colours are alike (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's
-    texture."""
+def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
+    """HxW bool: the pixels of ``core`` within ``depth`` pixels of the ``figure``'s pixels outside it (its
+    neighbours') whose colour is a blend of the layer's own (further in) and the neighbour's (further out):
+    near the line between the two and not yet the layer's. A drawn outline along the cut (dark between the pink
+    arm and the pink dress of a cartoon) is no blend of them and stays; where the two colours are alike
+    (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's texture."""
+    out = np.zeros(core.shape, bool)
+    found = _blends(image, core, figure, depth)
+    if found is not None:
+        ys, xs, share, _, _ = found
+        keep = share < BLEND_OWN
+        out[ys[keep], xs[keep]] = True
+    return out
+
+
+def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """HxWx3 uint8: ``image`` (the layer's texture) with each pixel of ``core`` within ``depth`` (HxW, each
+    pixel's own) of its neighbours in the ``figure`` that blends the layer's own colour (further in) with the
+    neighbour's (further out), as ``blended_cut`` tells them, given the layer's own colour, plus as much of what
+    lies off the line between the two (its shading, its texture) as the pixel holds of the layer. Unlike taking
+    the colour of the nearest pixel that is no blend, the change fades to none as the blend reaches the layer's
+    own colour: where the measured depth of the blur changes along the cut, no seam across the arm."""
+    out = image.copy()
+    found = _blends(image, core, figure, depth, OWN_SMOOTH)
+    if found is None:
+        return out
+    ys, xs, share, own, beside = found
+    colour = image[ys, xs].astype(np.float32)
+    share = np.clip(share, 0.0, 1.0)[:, None]
+    off = colour - beside - share * (own - beside)
+    out[ys, xs] = np.clip(np.round(own + share * off), 0, 255).astype(image.dtype)
+    return out
+
+
+def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """(rows, columns, share of the layer's own colour, own colour, neighbour's colour) of the pixels of ``core``
+    within ``depth`` of its neighbours in the ``figure`` whose colour lies near the line between the two (and
+    those far enough apart to tell); None where there are none. The two colours are each side's own averaged
+    over ``smooth`` pixels (sigma; 0: as they are), so that pixels given them show no streaks of one pixel's."""
     others = figure & ~core
     if not others.any():
-        return np.zeros(core.shape, bool)
+        return None
     rim = core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
     deep = core & ~rim
     far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > depth)
     if not rim.any() or not deep.any() or not far.any():
-        return np.zeros(core.shape, bool)
+        return None
     ys, xs = np.nonzero(rim)
     _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
     _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
     colour = image[ys, xs].astype(np.float32)
-    own = image[iy[ys, xs], ix[ys, xs]].astype(np.float32)
-    beside = image[oy[ys, xs], ox[ys, xs]].astype(np.float32)
+    own = _side(image, core, smooth)[iy[ys, xs], ix[ys, xs]]
+    beside = _side(image, others, smooth)[oy[ys, xs], ox[ys, xs]]
     span = own - beside
     length2 = (span ** 2).sum(axis=1)
     share = ((colour - beside) * span).sum(axis=1) / np.maximum(length2, 1.0)
     off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
-    blend = ((length2 >= BLEND_CONTRAST ** 2) & (share < BLEND_OWN)
-             & (off_line <= BLEND_OFF * np.sqrt(length2)))
-    out = np.zeros(core.shape, bool)
-    out[ys[blend], xs[blend]] = True
-    return out
+    ok = (length2 >= BLEND_CONTRAST ** 2) & (off_line <= BLEND_OFF * np.sqrt(length2))
+    return ys[ok], xs[ok], share[ok], own[ok], beside[ok]
+
+
+def _side(image: np.ndarray, side: np.ndarray, smooth: float) -> np.ndarray:
+    """HxWx3 float32: ``image``'s colours averaged over ``smooth`` pixels (sigma) among the pixels of ``side``
+    only (as they are where ``smooth`` is 0)."""
+    colour = image.astype(np.float32)
+    if smooth <= 0:
+        return colour
+    weight = cv2.GaussianBlur(side.astype(np.float32), (0, 0), smooth)
+    total = cv2.GaussianBlur(colour * side[:, :, None], (0, 0), smooth)
+    return np.where(weight[:, :, None] > 1e-3, total / np.maximum(weight, 1e-3)[:, :, None], colour)
 
 
 def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: float, most: float) -> np.ndarray:
     """HxW float32: how deep into the layer ``core`` from its cut through the ``figure`` the colours of the two sides
-    blend (the ``depth`` for ``blended_cut``), each pixel that of its nearest point of the cut: there the step from
+    blend (the ``depth`` for ``unblended``), each pixel that of its nearest point of the cut: there the step from
     the layer's colour to its neighbour's (each ``most`` pixels from the cut) over the colour's steepest slope, the
-    width a blurred step of that size spreads over, averaged along the cut; at least ``least`` (a sharp edge's
+    width a blurred step of that size spreads over, smoothed along the cut; at least ``least`` (a sharp edge's
     anti-aliasing), at most ``most``, and ``least`` where either side is too thin to look ``most`` pixels into it.
     ``image`` HxWx3, the layer's texture."""
     depth = np.full(core.shape, least, np.float32)
@@ -106,7 +148,8 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     along = cv2.boxFilter(on_cut, -1, size, normalize=False) / np.maximum(
         cv2.boxFilter(cut.astype(np.float32), -1, size, normalize=False), 1.0)
     _, (cy, cx) = ndimage.distance_transform_edt(~cut, return_indices=True)
-    return along[cy, cx]
+    # (smoothed across as well: where the cut turns, its nearest points jump, and so would the depth)
+    return cv2.GaussianBlur(along[cy, cx], (0, 0), most / 2)
 
 
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:

@@ -9,7 +9,8 @@ the sides the border's pixels repeated (fading out to the sides), above as the t
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
 softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
-of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``).
+of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``;
+in a photograph as deep as the blur of the arm's edge goes, unmixed).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -33,7 +34,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, smooth_cut
+from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -410,10 +411,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
         drawn_cut = name.startswith("arm") and line is not None
-        if name.startswith("arm"):  # a photograph's arm blended with its neighbour as deep as its blur goes
-            depth = (blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band) if line is None
-                     else CUT_RIM * band)
-            solid &= ~blended_cut(texture, core, mat >= 0.5, depth)
+        if name.startswith("arm") and line is None:  # a photograph's arm unmixed as deep as its blur goes
+            depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
+            texture = unblended(texture, core, mat >= 0.5, depth)
+        elif name.startswith("arm"):
+            solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
             # (only across the line from the layer's own surface: its soft edge on the layer's side blends the line
             # with the layer's colour, not the neighbour's, and stays as it is)
