@@ -172,7 +172,7 @@ def test_a_motion_blurred_arm_edge_takes_the_arms_own_colour_as_deep_as_the_blur
     image, sharp, core, figure = _blurred_arm(blur)
     least, most = 3.4, 17.0
     depth = blur_depth(image, core, figure, least, most)
-    after = unblended(image, core, figure, depth).astype(np.float32)
+    after = unblended(image, core, figure, depth, least).astype(np.float32)
     # the arm's pixels as far in as the blur darkens them, against the arm's own colour there (its side's shading)
     edge = core & (ndimage.distance_transform_edt(core) <= blur * 0.6)
     ys, xs = np.nonzero(edge)
@@ -187,8 +187,9 @@ def test_a_motion_blurred_arm_edge_takes_the_arms_own_colour_as_deep_as_the_blur
 
 
 def test_a_sharp_arm_edge_is_blended_only_over_its_anti_aliasing():
-    from motion_transfer.engines.puppet.cut_edge import blur_depth
+    from motion_transfer.engines.puppet.cut_edge import blur_depth, unblended
 
     image, _, core, figure = _blurred_arm(1)
     depth = blur_depth(image, core, figure, 3.4, 17.0)
     assert np.allclose(depth[core & (ndimage.distance_transform_edt(core) <= 2)], 3.4)
+    assert np.array_equal(unblended(image, core, figure, depth, 3.4), image)  # (blended_cut mends its pixels)

@@ -33,6 +33,7 @@ BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
+BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
 OWN_SMOOTH = 2.0  # (pixels) an unblended pixel's own colour is the layer's averaged this much (sigma) further in
 SLOPE_SMOOTH = 1.0  # (pixels) the image is smoothed this much before its colour's slope is taken (noise, JPEG blocks)
 
@@ -46,36 +47,44 @@ def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     out = np.zeros(core.shape, bool)
     found = _blends(image, core, figure, depth)
     if found is not None:
-        ys, xs, share, _, _ = found
+        ys, xs, share = found[:3]
         keep = share < BLEND_OWN
         out[ys[keep], xs[keep]] = True
     return out
 
 
-def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray) -> np.ndarray:
+def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float
+              ) -> np.ndarray:
     """HxWx3 uint8: ``image`` (the layer's texture) with each pixel of ``core`` within ``depth`` (HxW, each
-    pixel's own) of its neighbours in the ``figure`` that blends the layer's own colour (further in) with the
-    neighbour's (further out), as ``blended_cut`` tells them, given the layer's own colour, plus as much of what
-    lies off the line between the two (its shading, its texture) as the pixel holds of the layer. Unlike taking
-    the colour of the nearest pixel that is no blend, the change fades to none as the blend reaches the layer's
-    own colour: where the measured depth of the blur changes along the cut, no seam across the arm."""
+    pixel's own, as ``blur_depth`` measures it) of its neighbours in the ``figure`` that blends the layer's own
+    colour (further in) with the neighbour's (further out), as ``blended_cut`` tells them, given the layer's own
+    colour, plus as much of what lies off the line between the two (its shading, its texture) as the pixel holds
+    of the layer. Unlike taking the colour of the nearest pixel that is no blend, the change fades to none as the
+    blend reaches the layer's own colour: where the measured depth of the blur changes along the cut, no seam
+    across the arm. Only a blur deeper than ``least`` (a sharp edge's anti-aliasing, which ``blended_cut`` mends)
+    is unmixed, fully from twice that: a sharp edge (a rendered glove, a drawn hand) stays as it was."""
     out = image.copy()
     found = _blends(image, core, figure, depth, OWN_SMOOTH)
     if found is None:
         return out
-    ys, xs, share, own, beside = found
+    ys, xs, share, own, beside, reach, sure = found
     colour = image[ys, xs].astype(np.float32)
     share = np.clip(share, 0.0, 1.0)[:, None]
     off = colour - beside - share * (own - beside)
-    out[ys, xs] = np.clip(np.round(own + share * off), 0, 255).astype(image.dtype)
+    # (where the layer is too thin to hold the depth, its own colour would come from elsewhere along it)
+    weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
+              * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
+    weight = weight[:, None]
+    out[ys, xs] = np.clip(np.round(colour + weight * (own + share * off - colour)), 0, 255).astype(image.dtype)
     return out
 
 
 def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """(rows, columns, share of the layer's own colour, own colour, neighbour's colour) of the pixels of ``core``
-    within ``depth`` of its neighbours in the ``figure`` whose colour lies near the line between the two (and
-    those far enough apart to tell); None where there are none. The two colours are each side's own averaged
+            ) -> tuple[np.ndarray, ...] | None:
+    """(rows, columns, share of the layer's own colour, own colour, neighbour's colour, distance to the pixel the
+    own colour is from, how surely a blend 0-1) of the pixels of ``core`` within ``depth`` of its neighbours in
+    the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
+    where there are none. The two colours are each side's own averaged
     over ``smooth`` pixels (sigma; 0: as they are), so that pixels given them show no streaks of one pixel's."""
     others = figure & ~core
     if not others.any():
@@ -86,17 +95,20 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     if not rim.any() or not deep.any() or not far.any():
         return None
     ys, xs = np.nonzero(rim)
-    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    reach, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
     _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
     colour = image[ys, xs].astype(np.float32)
     own = _side(image, core, smooth)[iy[ys, xs], ix[ys, xs]]
     beside = _side(image, others, smooth)[oy[ys, xs], ox[ys, xs]]
     span = own - beside
-    length2 = (span ** 2).sum(axis=1)
-    share = ((colour - beside) * span).sum(axis=1) / np.maximum(length2, 1.0)
+    length = np.sqrt((span ** 2).sum(axis=1))
+    share = ((colour - beside) * span).sum(axis=1) / np.maximum(length ** 2, 1.0)
     off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
-    ok = (length2 >= BLEND_CONTRAST ** 2) & (off_line <= BLEND_OFF * np.sqrt(length2))
-    return ys[ok], xs[ok], share[ok], own[ok], beside[ok]
+    # how surely a blend: 1 well inside both bounds, fading to 0 at them (so nothing changes in steps)
+    sure = (np.clip(length / BLEND_CONTRAST - 1.0, 0.0, 1.0)
+            * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
+    ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
+    return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
 
 
 def _side(image: np.ndarray, side: np.ndarray, smooth: float) -> np.ndarray:
@@ -137,11 +149,13 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     slope = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
     steepest = cv2.dilate(slope, disc(int(np.ceil(most / 2))))[ys, xs]
     seen = (reach_in[ys, xs] <= 1.5 * most + 1) & (reach_out[ys, xs] <= 1.5 * most + 1)
+    # no deeper than a share of the layer's half width there (the arm's own colour is read beyond the depth)
+    half = cv2.dilate(cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3), disc(int(np.ceil(most))))[ys, xs]
     # (the smoothing, and the Sobel kernel's own of variance 1/2, alone spread a sharp step over sqrt(2 pi) sigmas:
     # that much is none of the photo's blur)
     spread = 2 * np.pi * (SLOPE_SMOOTH ** 2 + 0.5)
     width = np.sqrt(np.maximum((step / np.maximum(steepest, 1e-3)) ** 2 - spread, 0.0))
-    width = np.where(seen, np.clip(BLUR_REACH * width, least, most), least)
+    width = np.where(seen, np.clip(np.minimum(BLUR_REACH * width, BLUR_HALF * half), least, most), least)
     on_cut = np.zeros(core.shape, np.float32)
     on_cut[ys, xs] = width
     size = (2 * int(np.ceil(most)) + 1,) * 2

@@ -413,8 +413,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         drawn_cut = name.startswith("arm") and line is not None
         if name.startswith("arm") and line is None:  # a photograph's arm unmixed as deep as its blur goes
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
-            texture = unblended(texture, core, mat >= 0.5, depth)
-        elif name.startswith("arm"):
+            texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
+        if name.startswith("arm"):
             solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
             # (only across the line from the layer's own surface: its soft edge on the layer's side blends the line
