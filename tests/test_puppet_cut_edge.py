@@ -193,3 +193,30 @@ def test_a_sharp_arm_edge_is_blended_only_over_its_anti_aliasing():
     depth = blur_depth(image, core, figure, 3.4, 17.0)
     assert np.allclose(depth[core & (ndimage.distance_transform_edt(core) <= 2)], 3.4)
     assert np.array_equal(unblended(image, core, figure, depth, 3.4), image)  # (blended_cut mends its pixels)
+
+
+def test_a_slanting_arms_band_fades_out_from_its_outline_smoothed_not_its_staircase():
+    from motion_transfer.engines.puppet.cut_edge import outline_distance
+
+    h, w = 120, 80
+    yy, xx = np.mgrid[:h, :w]
+    core = xx < 30 + yy / 12.0  # an arm's side slanting a pixel every 12 rows: a staircase of one-pixel steps
+    band = 2.8
+
+    def cover(d: np.ndarray) -> np.ndarray:
+        """How far the layer reaches out on each row: its alpha as mesh.build_layers' band fades it, summed."""
+        return np.clip((band - d) / (band - 1.0), 0.0, 1.0)[20:100].sum(axis=1)
+
+    steps = np.abs(np.diff(cover(cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5))))
+    smooth = np.abs(np.diff(cover(outline_distance(core))))
+    assert steps.max() > 0.6  # the pixels' outline: most of a pixel at once, every 12 rows
+    assert smooth.max() < 0.35, f"the smoothed outline still steps {smooth.max():.2f} pixel from one row to the next"
+    assert (outline_distance(core)[core] == 0).all()  # the layer's own pixels stay whole
+
+
+def test_a_thin_finger_stays_whole():
+    from motion_transfer.engines.puppet.cut_edge import outline_distance
+
+    core = np.zeros((40, 40), bool)
+    core[5:35, 19:21] = True  # two pixels wide
+    assert (outline_distance(core)[core] == 0).all()

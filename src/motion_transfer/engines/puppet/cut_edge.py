@@ -16,7 +16,9 @@ A photographed arm blurred by its motion blends with the shirt over far more tha
 1's bare arm over her black T-shirt: 15 pixels from the shirt's black to the skin's colour): how far in the blend
 goes is measured along the cut (``blur_depth``: the step between the two colours over the steepest slope of the
 colour there), and that deep the layer's blended pixels are unmixed (``unblended``: the arm's colour from further
-in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall.
+in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall;
+and the band fading out beyond its outline follows the outline smoothed (``outline_distance``), not its pixels'
+staircase.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
 BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
 OWN_SMOOTH = 2.0  # (pixels) an unblended pixel's own colour is the layer's averaged this much (sigma) further in
+OUTLINE_SMOOTH = 1.5  # (pixels) a photographed arm's outline is smoothed this much (sigma) before its band fades out
 SLOPE_SMOOTH = 1.0  # (pixels) the image is smoothed this much before its colour's slope is taken (noise, JPEG blocks)
 
 
@@ -164,6 +167,19 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     _, (cy, cx) = ndimage.distance_transform_edt(~cut, return_indices=True)
     # (smoothed across as well: where the cut turns, its nearest points jump, and so would the depth)
     return cv2.GaussianBlur(along[cy, cx], (0, 0), most / 2)
+
+
+def outline_distance(core: np.ndarray) -> np.ndarray:
+    """HxW float32: each pixel's distance outside the layer ``core`` (0 on it) to its outline smoothed by
+    OUTLINE_SMOOTH: the signed distance to the outline, blurred. The distance to the pixels' own outline steps by
+    a whole pixel wherever the outline does, and the band fading out by it drew every step: a sawtooth of one-
+    and two-pixel teeth along a slanting arm, as ragged again as the labels' staircase (TikTok character 1's arm
+    over her shirt); the blurred one moves across each step smoothly over a few pixels, so the band's alpha
+    anti-aliases the outline."""
+    outside = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
+    signed = outside - cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 5)
+    # (the layer's own pixels stay at 0: a finger one or two pixels thin, its blur mostly outside, stays opaque)
+    return np.where(core, 0.0, np.maximum(cv2.GaussianBlur(signed, (0, 0), OUTLINE_SMOOTH), 0.0)).astype(np.float32)
 
 
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:

@@ -10,7 +10,8 @@ top edge). The layer's alpha is the matte times the band's ramp; the painted-in 
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
 softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
 of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``;
-in a photograph as deep as the blur of the arm's edge goes, unmixed).
+in a photograph as deep as the blur of the arm's edge goes, unmixed, and its band fading out from its outline
+smoothed, not from its pixels' staircase).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -34,7 +35,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, smooth_cut, unblended
+from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -428,7 +429,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
-        d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
+        if name.startswith("arm") and line is None:  # (a photograph's: no sawtooth along the pixels' staircase)
+            d_core = outline_distance(core)
+        else:
+            d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
         alpha = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0)) * ramp
