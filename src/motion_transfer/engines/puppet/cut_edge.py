@@ -74,7 +74,8 @@ def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np
     colour = image[ys, xs].astype(np.float32)
     share = np.clip(share, 0.0, 1.0)[:, None]
     off = colour - beside - share * (own - beside)
-    # (where the layer is too thin to hold the depth, its own colour would come from elsewhere along it)
+    # (fading out where the own colour comes from farther than the depth: the layer too thin there to hold it, its
+    # own colour would come from elsewhere along it)
     weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
               * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
     weight = weight[:, None]
@@ -87,8 +88,8 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     """(rows, columns, share of the layer's own colour, own colour, neighbour's colour, distance to the pixel the
     own colour is from, how surely a blend 0-1) of the pixels of ``core`` within ``depth`` of its neighbours in
     the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
-    where there are none. The two colours are each side's own averaged
-    over ``smooth`` pixels (sigma; 0: as they are), so that pixels given them show no streaks of one pixel's."""
+    where there are none. The two colours are each side's own averaged over ``smooth`` pixels (sigma; 0: as they
+    are), so that pixels given them show no streaks of one pixel's."""
     others = figure & ~core
     if not others.any():
         return None
