@@ -429,20 +429,26 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
-        if name.startswith("arm") and line is None:  # (a photograph's: no sawtooth along the pixels' staircase)
-            d_core = outline_distance(core)
-        else:
-            d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
+        d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
-        alpha = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0)) * ramp
+        cover = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0))
+        alpha = cover * ramp
+        meshed = None  # the pixels the mesh covers (None: those of the alpha)
+        if name.startswith("arm") and line is None:  # a photograph's band fades out from its outline smoothed (no
+            # sawtooth along the pixels' staircase), over the mesh of the pixels' one (a mesh of the smoothed one's
+            # outline, its points moved, lost triangles at character 1's wrist: holes through the forearm)
+            meshed = alpha > 0.004
+            alpha = cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0), 0.0, 1.0)
         if drawn_cut:
             alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
                                        CUT_RIM * band)
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
-        mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
+        if meshed is None:
+            meshed = alpha > 0.004
+        mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
             return None
