@@ -133,3 +133,90 @@ def test_smoothing_keeps_a_folded_limb_in_one_piece_and_a_finger_beside_the_back
     assert not out[60:64, 20:22].any()  # the speck gone
     assert out[25:28, 30:33].all()  # the hole filled
     assert out[67:70, 40:42].all()  # the finger's tip beside the backdrop as it was
+
+
+def _blurred_arm(blur: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, sharp image, arm's pixels, figure): a bare arm (lighter at its middle, darker along its sides)
+    lying across a black shirt, its edges blurred sideways over ``blur`` pixels as a moving arm's are in a video
+    frame; the arm's labels end where the blend is a third of the way from the shirt's black to the skin."""
+    h, w = 100, 160
+    x = np.arange(w, dtype=np.float32)
+    sharp = np.empty((h, w, 3), np.float32)
+    sharp[:] = (30, 22, 25)  # the shirt
+    inside = (x >= 50) & (x < 110)
+    shade = 1.0 - 0.15 * ((x - 80) / 30) ** 2  # the arm's own shading: its sides a little darker
+    skin = np.float32([240, 158, 100])[None, :] * shade[:, None]
+    sharp[:, inside] = skin[inside][None]
+    image = cv2.blur(sharp, (blur, 1)) if blur > 1 else sharp.copy()
+    share = (image[0, :, 0] - 30) / (skin[:, 0] - 30)
+    core = np.zeros((h, w), bool)
+    core[:, (share >= 0.33) & (x > 30) & (x < 130)] = True
+    figure = np.ones((h, w), bool)
+    return image.astype(np.uint8), sharp.astype(np.uint8), core, figure
+
+
+def _nearest_unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
+    """The arm layer's colours as the cut's anti-aliasing alone was mended: its blended pixels take the nearest
+    other's."""
+    from motion_transfer.engines.puppet.cut_edge import blended_cut
+
+    solid = core & ~blended_cut(image, core, figure, depth)
+    _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+    return image[iy, ix].astype(np.float32)
+
+
+@pytest.mark.parametrize("blur", [9, 15])
+def test_a_motion_blurred_arm_edge_takes_the_arms_own_colour_as_deep_as_the_blur_goes(blur):
+    from motion_transfer.engines.puppet.cut_edge import blur_depth, unblended
+
+    image, sharp, core, figure = _blurred_arm(blur)
+    least, most = 3.4, 17.0
+    depth = blur_depth(image, core, figure, least, most)
+    after = unblended(image, core, figure, depth, least).astype(np.float32)
+    # the arm's pixels as far in as the blur darkens them, against the arm's own colour there (its side's shading)
+    edge = core & (ndimage.distance_transform_edt(core) <= blur * 0.6)
+    ys, xs = np.nonzero(edge)
+    own = sharp[ys, np.where(xs < 80, 50, 109)].astype(np.float32)
+    off = np.linalg.norm(after[ys, xs] - own, axis=1)
+    before = np.linalg.norm(_nearest_unblended(image, core, figure, least)[ys, xs] - own, axis=1)
+    assert before.max() > 60  # a blend of the shirt's black (a brown fringe) where only the anti-aliasing is mended
+    assert off.max() < 40, f"the arm's edge is {off.max():.0f} (RGB) off its own colour"
+    # and its shading kept: its middle as lit as it was, nothing outside it changed
+    assert np.array_equal(after[:, 70:90], image[:, 70:90])
+    assert np.array_equal(after[~core], image[~core])
+
+
+def test_a_sharp_arm_edge_is_blended_only_over_its_anti_aliasing():
+    from motion_transfer.engines.puppet.cut_edge import blur_depth, unblended
+
+    image, _, core, figure = _blurred_arm(1)
+    depth = blur_depth(image, core, figure, 3.4, 17.0)
+    assert np.allclose(depth[core & (ndimage.distance_transform_edt(core) <= 2)], 3.4)
+    assert np.array_equal(unblended(image, core, figure, depth, 3.4), image)  # (blended_cut mends its pixels)
+
+
+def test_a_slanting_arms_band_fades_out_from_its_outline_smoothed_not_its_staircase():
+    from motion_transfer.engines.puppet.cut_edge import outline_distance
+
+    h, w = 120, 80
+    yy, xx = np.mgrid[:h, :w]
+    core = xx < 30 + yy / 12.0  # an arm's side slanting a pixel every 12 rows: a staircase of one-pixel steps
+    band = 2.8
+
+    def cover(d: np.ndarray) -> np.ndarray:
+        """How far the layer reaches out on each row: its alpha as mesh.build_layers' band fades it, summed."""
+        return np.clip((band - d) / (band - 1.0), 0.0, 1.0)[20:100].sum(axis=1)
+
+    steps = np.abs(np.diff(cover(cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5))))
+    smooth = np.abs(np.diff(cover(outline_distance(core))))
+    assert steps.max() > 0.6  # the pixels' outline: most of a pixel at once, every 12 rows
+    assert smooth.max() < 0.35, f"the smoothed outline still steps {smooth.max():.2f} pixel from one row to the next"
+    assert (outline_distance(core)[core] == 0).all()  # the layer's own pixels stay whole
+
+
+def test_a_thin_finger_stays_whole():
+    from motion_transfer.engines.puppet.cut_edge import outline_distance
+
+    core = np.zeros((40, 40), bool)
+    core[5:35, 19:21] = True  # two pixels wide
+    assert (outline_distance(core)[core] == 0).all()

@@ -12,6 +12,13 @@ colour is such a blend, the layer takes its colour from further in, as it does a
 pale fringe moves with it (a drawn outline, no blend of the two, stays). A drawn line along the cut has a soft
 edge of its own, the line blended with the neighbour beyond it: it takes the line's colour and, as its alpha, as
 much of the line as the pixel holds (``line_cover``), so the line moves with the arm as thin and as smooth as drawn.
+A photographed arm blurred by its motion blends with the shirt over far more than a few pixels (TikTok character
+1's bare arm over her black T-shirt: 15 pixels from the shirt's black to the skin's colour): how far in the blend
+goes is measured along the cut (``blur_depth``: the step between the two colours over the steepest slope of the
+colour there), and that deep the layer's blended pixels are unmixed (``unblended``: the arm's colour from further
+in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall;
+and the band fading out beyond its outline follows the outline smoothed (``outline_distance``), not its pixels'
+staircase.
 """
 from __future__ import annotations
 
@@ -27,6 +34,11 @@ BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far 
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
+BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
+BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
+OWN_SMOOTH = 2.0  # (pixels) an unblended pixel's own colour is the layer's averaged this much (sigma) further in
+OUTLINE_SMOOTH = 1.5  # (pixels) a photographed arm's outline is smoothed this much (sigma) before its band fades out
+SLOPE_SMOOTH = 1.0  # (pixels) the image is smoothed this much before its colour's slope is taken (noise, JPEG blocks)
 
 
 def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
@@ -35,29 +47,140 @@ def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     near the line between the two and not yet the layer's. A drawn outline along the cut (dark between the pink
     arm and the pink dress of a cartoon) is no blend of them and stays; where the two colours are alike
     (BLEND_CONTRAST) nothing can be told and nothing changes. ``image`` HxWx3, the layer's texture."""
+    out = np.zeros(core.shape, bool)
+    found = _blends(image, core, figure, depth)
+    if found is not None:
+        ys, xs, share = found[:3]
+        keep = share < BLEND_OWN
+        out[ys[keep], xs[keep]] = True
+    return out
+
+
+def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float
+              ) -> np.ndarray:
+    """HxWx3 uint8: ``image`` (the layer's texture) with each pixel of ``core`` within ``depth`` (HxW, each
+    pixel's own, as ``blur_depth`` measures it) of its neighbours in the ``figure`` that blends the layer's own
+    colour (further in) with the neighbour's (further out), as ``blended_cut`` tells them, given the layer's own
+    colour, plus as much of what lies off the line between the two (its shading, its texture) as the pixel holds
+    of the layer. Unlike taking the colour of the nearest pixel that is no blend, the change fades to none as the
+    blend reaches the layer's own colour: where the measured depth of the blur changes along the cut, no seam
+    across the arm. Only a blur deeper than ``least`` (a sharp edge's anti-aliasing, which ``blended_cut`` mends)
+    is unmixed, fully from twice that: a sharp edge (a rendered glove, a drawn hand) stays as it was."""
+    out = image.copy()
+    found = _blends(image, core, figure, depth, OWN_SMOOTH)
+    if found is None:
+        return out
+    ys, xs, share, own, beside, reach, sure = found
+    colour = image[ys, xs].astype(np.float32)
+    share = np.clip(share, 0.0, 1.0)[:, None]
+    off = colour - beside - share * (own - beside)
+    # (fading out where the own colour comes from farther than the depth: the layer too thin there to hold it, its
+    # own colour would come from elsewhere along it)
+    weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
+              * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
+    weight = weight[:, None]
+    out[ys, xs] = np.clip(np.round(colour + weight * (own + share * off - colour)), 0, 255).astype(image.dtype)
+    return out
+
+
+def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
+            ) -> tuple[np.ndarray, ...] | None:
+    """(rows, columns, share of the layer's own colour, own colour, neighbour's colour, distance to the pixel the
+    own colour is from, how surely a blend 0-1) of the pixels of ``core`` within ``depth`` of its neighbours in
+    the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
+    where there are none. The two colours are each side's own averaged over ``smooth`` pixels (sigma; 0: as they
+    are), so that pixels given them show no streaks of one pixel's."""
     others = figure & ~core
     if not others.any():
-        return np.zeros(core.shape, bool)
+        return None
     rim = core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
     deep = core & ~rim
     far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > depth)
     if not rim.any() or not deep.any() or not far.any():
-        return np.zeros(core.shape, bool)
+        return None
     ys, xs = np.nonzero(rim)
-    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    reach, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
     _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
     colour = image[ys, xs].astype(np.float32)
-    own = image[iy[ys, xs], ix[ys, xs]].astype(np.float32)
-    beside = image[oy[ys, xs], ox[ys, xs]].astype(np.float32)
+    own = _side(image, core, smooth)[iy[ys, xs], ix[ys, xs]]
+    beside = _side(image, others, smooth)[oy[ys, xs], ox[ys, xs]]
     span = own - beside
-    length2 = (span ** 2).sum(axis=1)
-    share = ((colour - beside) * span).sum(axis=1) / np.maximum(length2, 1.0)
+    length = np.sqrt((span ** 2).sum(axis=1))
+    share = ((colour - beside) * span).sum(axis=1) / np.maximum(length ** 2, 1.0)
     off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
-    blend = ((length2 >= BLEND_CONTRAST ** 2) & (share < BLEND_OWN)
-             & (off_line <= BLEND_OFF * np.sqrt(length2)))
-    out = np.zeros(core.shape, bool)
-    out[ys[blend], xs[blend]] = True
-    return out
+    # how surely a blend: 1 well inside both bounds, fading to 0 at them (so nothing changes in steps)
+    sure = (np.clip(length / BLEND_CONTRAST - 1.0, 0.0, 1.0)
+            * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
+    ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
+    return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
+
+
+def _side(image: np.ndarray, side: np.ndarray, smooth: float) -> np.ndarray:
+    """HxWx3 float32: ``image``'s colours averaged over ``smooth`` pixels (sigma) among the pixels of ``side``
+    only (as they are where ``smooth`` is 0)."""
+    colour = image.astype(np.float32)
+    if smooth <= 0:
+        return colour
+    weight = cv2.GaussianBlur(side.astype(np.float32), (0, 0), smooth)
+    total = cv2.GaussianBlur(colour * side[:, :, None], (0, 0), smooth)
+    return np.where(weight[:, :, None] > 1e-3, total / np.maximum(weight, 1e-3)[:, :, None], colour)
+
+
+def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: float, most: float) -> np.ndarray:
+    """HxW float32: how deep into the layer ``core`` from its cut through the ``figure`` the colours of the two sides
+    blend (the ``depth`` for ``unblended``), each pixel that of its nearest point of the cut: there the step from
+    the layer's colour to its neighbour's (each ``most`` pixels from the cut) over the colour's steepest slope, the
+    width a blurred step of that size spreads over, smoothed along the cut; at least ``least`` (a sharp edge's
+    anti-aliasing), at most ``most``, and ``least`` where either side is too thin to look ``most`` pixels into it.
+    ``image`` HxWx3, the layer's texture."""
+    depth = np.full(core.shape, least, np.float32)
+    others = figure & ~core
+    if most <= least or not others.any():
+        return depth
+    to_others = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)
+    cut = core & (to_others <= 1.5)
+    deep = core & (to_others > most)
+    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > most)
+    if not cut.any() or not deep.any() or not far.any():
+        return depth
+    ys, xs = np.nonzero(cut)
+    reach_in, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    reach_out, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    colour = image.astype(np.float32)
+    step = np.linalg.norm(colour[iy[ys, xs], ix[ys, xs]] - colour[oy[ys, xs], ox[ys, xs]], axis=1)
+    smooth = cv2.GaussianBlur(colour, (0, 0), SLOPE_SMOOTH)
+    gx, gy = cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
+    slope = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
+    steepest = cv2.dilate(slope, disc(int(np.ceil(most / 2))))[ys, xs]
+    seen = (reach_in[ys, xs] <= 1.5 * most + 1) & (reach_out[ys, xs] <= 1.5 * most + 1)
+    # no deeper than a share of the layer's half width there (the arm's own colour is read beyond the depth)
+    half = cv2.dilate(cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3), disc(int(np.ceil(most))))[ys, xs]
+    # (the smoothing, and the Sobel kernel's own of variance 1/2, alone spread a sharp step over sqrt(2 pi) sigmas:
+    # that much is none of the photo's blur)
+    spread = 2 * np.pi * (SLOPE_SMOOTH ** 2 + 0.5)
+    width = np.sqrt(np.maximum((step / np.maximum(steepest, 1e-3)) ** 2 - spread, 0.0))
+    width = np.where(seen, np.clip(np.minimum(BLUR_REACH * width, BLUR_HALF * half), least, most), least)
+    on_cut = np.zeros(core.shape, np.float32)
+    on_cut[ys, xs] = width
+    size = (2 * int(np.ceil(most)) + 1,) * 2
+    along = cv2.boxFilter(on_cut, -1, size, normalize=False) / np.maximum(
+        cv2.boxFilter(cut.astype(np.float32), -1, size, normalize=False), 1.0)
+    _, (cy, cx) = ndimage.distance_transform_edt(~cut, return_indices=True)
+    # (smoothed across as well: where the cut turns, its nearest points jump, and so would the depth)
+    return cv2.GaussianBlur(along[cy, cx], (0, 0), most / 2)
+
+
+def outline_distance(core: np.ndarray) -> np.ndarray:
+    """HxW float32: each pixel's distance outside the layer ``core`` (0 on it) to its outline smoothed by
+    OUTLINE_SMOOTH: the signed distance to the outline, blurred. The distance to the pixels' own outline steps by
+    a whole pixel wherever the outline does, and the band fading out by it drew every step: a sawtooth of one-
+    and two-pixel teeth along a slanting arm, as ragged again as the labels' staircase (TikTok character 1's arm
+    over her shirt); the blurred one moves across each step smoothly over a few pixels, so the band's alpha
+    anti-aliases the outline."""
+    outside = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
+    signed = outside - cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 5)
+    # (the layer's own pixels stay at 0: a finger one or two pixels thin, its blur mostly outside, stays opaque)
+    return np.where(core, 0.0, np.maximum(cv2.GaussianBlur(signed, (0, 0), OUTLINE_SMOOTH), 0.0)).astype(np.float32)
 
 
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:

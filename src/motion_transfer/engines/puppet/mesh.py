@@ -9,7 +9,9 @@ the sides the border's pixels repeated (fading out to the sides), above as the t
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
 softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
-of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``).
+of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``;
+in a photograph as deep as the blur of the arm's edge goes, unmixed, and its band fading out from its outline
+smoothed, not from its pixels' staircase).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -33,7 +35,7 @@ from ...pose.retarget import extend
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
-from .cut_edge import LINE_EDGE, blended_cut, line_cover, smooth_cut
+from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
@@ -286,6 +288,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
+CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most
 
 PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
@@ -409,6 +412,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rim = _rim(mat)
         solid = core & (mat >= 0.85) & ~rim
         drawn_cut = name.startswith("arm") and line is not None
+        if name.startswith("arm") and line is None:  # a photograph's arm unmixed as deep as its blur goes
+            depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
+            texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
         if name.startswith("arm"):
             solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
@@ -426,14 +432,23 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
-        alpha = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0)) * ramp
+        cover = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0))
+        alpha = cover * ramp
+        meshed = None  # the pixels the mesh covers (None: those of the alpha)
+        if name.startswith("arm") and line is None:  # a photograph's band fades out from its outline smoothed (no
+            # sawtooth along the pixels' staircase), over the mesh of the pixels' one (a mesh of the smoothed one's
+            # outline, its points moved, lost triangles at character 1's wrist: holes through the forearm)
+            meshed = alpha > 0.004
+            alpha = cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0), 0.0, 1.0)
         if drawn_cut:
             alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
                                        CUT_RIM * band)
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
-        mesh_mask = cv2.dilate((alpha > 0.004).astype(np.uint8), None, iterations=1).astype(bool)
+        if meshed is None:
+            meshed = alpha > 0.004
+        mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
             return None
