@@ -431,6 +431,63 @@ def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
     assert (labels[above_elbow] == PARTS.index("l_upper_arm")).mean() > 0.9
 
 
+def _half_length(left_skin, right_skin, top=(40, 60, 150), strip: int = 0):
+    """A half-length picture 240 x 200 (its rows padded to 400) cutting both bare upper arms halfway, the elbows
+    and the wrists below it: each arm in its own colour, the left one with ``strip`` columns of the ``top``
+    beside it labelled its own. Returns (image, matte, labels, joints, the left arm's mask)."""
+    w, h, pad = 240, 200, 200
+    image = np.zeros((h + pad, w, 3), np.uint8)
+    labels = np.full((h + pad, w), -1, np.int16)
+    py, px = np.mgrid[0:h + pad, 0:w].astype(np.float64)
+    joints = np.zeros((33, 2))
+    for k, at in {"nose": (120, 40), "left_eye": (128, 34), "right_eye": (112, 34), "left_ear": (136, 38),
+                  "right_ear": (104, 38), "left_shoulder": (160, 90), "right_shoulder": (80, 90),
+                  "left_hip": (140, 330), "right_hip": (100, 330), "left_elbow": (175, 300),
+                  "right_elbow": (65, 300), "left_wrist": (180, 390), "right_wrist": (60, 390),
+                  "left_index": (182, 410), "left_pinky": (176, 408), "left_thumb": (172, 402),
+                  "right_index": (58, 410), "right_pinky": (64, 408), "right_thumb": (68, 402)}.items():
+        joints[J[k]] = at
+    head = np.hypot(px - 120, py - 45) < 28
+    neck = (px > 108) & (px < 132) & (py >= 60) & (py < 95)
+    torso = (px > 85) & (px < 155) & (py >= 85) & (py < h)
+    left = (_seg_dist(px, py, (160, 90), (175, 300)) < 14) & (py < h) & ~torso
+    right = (_seg_dist(px, py, (80, 90), (65, 300)) < 14) & (py < h) & ~torso
+    image[head | neck | right] = right_skin
+    image[left] = left_skin
+    image[torso] = top
+    labels[head] = PARTS.index("head")
+    labels[neck | torso] = TORSO
+    labels[right] = PARTS.index("r_upper_arm")
+    labels[left] = PARTS.index("l_upper_arm")
+    if strip:  # the top's edge beside the left arm taken into it
+        edge = torso & (px >= 155 - strip) & (py > 150)
+        labels[edge] = PARTS.index("l_upper_arm")
+        left |= edge
+    return image, (labels >= 0).astype(np.float32), labels, joints, left
+
+
+@pytest.mark.parametrize("shade, strip", [((170, 143, 125), 0), ((224, 172, 140), 30)])
+def test_a_bare_upper_arm_in_shade_or_beside_the_tops_edge_goes_on_bare_as_its_twin(shade, strip):
+    """A half-length picture cutting both bare upper arms: one lit, the other in the grey shade of a coloured
+    room (as grey as a white sleeve in shade), or with the top's edge beside it taken into its cut. Both go on
+    bare past the border, the upper arm as thick as the cut to the elbow, in the skin's colour. The second
+    went on as a sleeve: a thin strip of its cut's colours to a hem past the elbow, then a wide forearm
+    (TikTok character 2, 3 cut at the chest)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    skin = (224, 172, 140)
+    image, matte, labels, joints, left = _half_length(shade, skin, strip=strip)
+    h = 200
+    assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, 240, h)) is not None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)
+    skin_lab = cv2.cvtColor(np.uint8([[skin]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float64)
+    cut = np.count_nonzero(left[h - 1, 155:])  # the arm's own width at the border (the top ends at x = 155)
+    for y in (h + 15, h + 40):  # down the hidden upper arm: about as thick as the cut (tapering), bare skin
+        row = (matte[y] > 0.5) & (labels[y] == PARTS.index("l_upper_arm"))
+        assert row.sum() >= 0.55 * cut, (y, int(row.sum()), cut)
+        assert np.median(np.linalg.norm(lab[y, row] - skin_lab, axis=1)) < 25, y
+
+
 def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
     """The pose model gives an elbow below a half-length picture a low visibility: the picture ends, nothing hides
     it. The upper arm is seen by its shoulder, so it is an arm layer (at 0.07 it was left to the torso, and the
