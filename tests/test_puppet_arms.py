@@ -806,6 +806,29 @@ def test_a_black_sleeve_against_a_black_top_ends_at_the_crease_between_them():
     assert left[torso & middle & (px >= 185) & (px < 208)].mean() < 0.02
 
 
+def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
+    """A hand the rig draws past the image's border is drawn afresh each frame, its fingers spread and its thumb
+    out as the actor's: the arm layer's mesh holds the whole disc it may reach (a hand's length and a fingertip
+    from the wrist). Built round the open hand drawn at rest, it cut off a spread finger or the thumb at its edge,
+    in the renderer's stair-stepped cells (TikTok character 5 moved by clip 0, frame 20)."""
+    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
+
+    _, rig = _cut_below_the_elbows(tmp_path, "person")
+    sw = float(np.linalg.norm(rig.joints[J["left_shoulder"]] - rig.joints[J["right_shoulder"]]))
+    for side, hand in rig.drawn_hands.items():
+        layer = next(ly for ly in rig.layers if ly.name == f"arm_{side[0]}")
+        covered = np.zeros((2000, 2000), np.uint8)
+        off = np.array([500, 500])
+        for tri in layer.vertices[layer.triangles]:
+            cv2.fillConvexPoly(covered, np.round(tri + off).astype(np.int32), 1)
+        ang = np.linspace(0, 2 * np.pi, 72, endpoint=False)
+        r = 0.9 * (HAND_LENGTH + FINGERTIP) * sw  # (less its outline's chords)
+        ring = np.round(hand.joints[0] + off + r * np.stack([np.cos(ang), np.sin(ang)], axis=1)).astype(int)
+        held = covered[ring[:, 1], ring[:, 0]].mean()  # (the mesh is split along its folds: a few slits)
+        assert held > 0.9, (side, held)  # (before: 0.17 on the left)
+    assert rig.drawn_hands
+
+
 def test_a_hand_drawn_past_the_image_bottom_is_a_hand_long(tmp_path):
     """The hand drawn at the end of a forearm the image's bottom edge cuts off is as long as a person's hand
     (about half the shoulder width, wrist to fingertips) with its fingers, whole even when the wrist lies far
