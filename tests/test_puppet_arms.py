@@ -165,6 +165,37 @@ def test_a_forearm_cut_in_two_by_the_crossing_arm_is_joined_again_with_its_sleev
     assert not none.any()
 
 
+def test_a_small_hand_cut_off_past_the_wrist_by_the_other_arm_is_joined_to_its_forearm():
+    """A hand drawn past the image's border, cut off from its forearm by the other arm drawn there too (its strip
+    lying over the wrist): a piece far smaller than the share of the arm's pixels that is joined otherwise, and
+    past the forearm's bone. It floated beside the arm, a hand in the air (TikTok character 1 cut at her chest).
+    It is joined through the wrist."""
+    joints = np.zeros((33, 2))
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (60, 30), (180, 30)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (60, 150), (60, 200)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (170, 130), (150, 230)
+    joints[J["right_index"]], joints[J["right_pinky"]], joints[J["right_thumb"]] = (56, 222), (64, 222), (52, 212)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (160, 200), (80, 200)
+    py, px = np.mgrid[0:240, 0:240].astype(np.float64)
+    lab = np.full((240, 240), -1, np.int16)
+    image = np.full((240, 240, 3), 128, np.uint8)
+    upper = _seg_dist(px, py, (60, 30), (60, 150)) < 30
+    lower = _seg_dist(px, py, (60, 150), (60, 200)) < 6
+    hand = _seg_dist(px, py, (60, 200), (60, 222)) < 6
+    lab[upper] = UPPER
+    lab[lower & ~upper] = LOWER
+    lab[hand & ~lower] = PARTS.index("r_hand")
+    image[upper | lower | hand] = (220, 170, 140)
+    other = (py >= 196) & (py < 206)  # the other arm's drawn forearm across the wrist
+    lab[other] = PARTS.index("l_lower_arm")
+    image[other] = (210, 160, 130)
+    own = np.isin(lab, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    assert ndimage.label(own, structure=np.ones((3, 3)))[1] == 2
+    _, hidden = hidden_limb(image, lab, joints, "arm_r")
+    assert ndimage.label(own | hidden, structure=np.ones((3, 3)))[1] == 1
+    assert (lab[hidden] == PARTS.index("l_lower_arm")).all()
+
+
 def test_a_forearm_cut_in_two_is_joined_as_wide_as_the_arm_where_its_bone_runs_along_one_side():
     """The pose model's bones run along the inner side of a sleeve hanging at the body's side (TikTok clip 0):
     the arm's pixels lie beside its bone, not round it. Joined by the tube round the bone, the forearm cut in two

@@ -1742,13 +1742,18 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     n, comp, stats, _ = cv2.connectedComponentsWithStats(own.astype(np.uint8), connectivity=8)
     big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= BRIDGE_PIECE * own.sum()]
+    H, W = labels.shape
+    # a piece holding the hand is joined whatever its size: a hand drawn past the border, cut off from its
+    # forearm by the other arm drawn there too, floated beside it (TikTok character 1 cut at her chest)
+    hand = [int(k) for k in np.unique(comp[labels == PARTS.index(LAYERS[name][2])]) if k > 0 and k not in big]
+    big += hand
     if len(big) < 2:
         return image, empty
     sw = shoulder_span(joints, 1.0)
-    H, W = labels.shape
     # work on a box around the arm's bones and its pixels
     ys, xs = np.nonzero(own)
-    bones = [part_segment(p, joints) for p in LAYERS[name][:2]]
+    limb = LAYERS[name] if len(hand) else LAYERS[name][:2]  # (through the wrist to a hand held apart)
+    bones = [part_segment(p, joints) for p in limb]
     ends = np.array([e for seg in bones for e in seg])
     m = int(0.3 * sw) + 2
     x0, x1 = max(0, int(min(xs.min(), ends[:, 0].min())) - m), min(W, int(max(xs.max(), ends[:, 0].max())) + m + 1)
@@ -1756,7 +1761,7 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     box = np.s_[y0:y1, x0:x1]
     py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     tube = np.zeros(px.shape, bool)
-    for part, (a, b) in zip(LAYERS[name][:2], bones):
+    for part, (a, b) in zip(limb, bones):
         d = segment_distance(px, py, a, b)
         mine = labels[box] == PARTS.index(part)
         # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
