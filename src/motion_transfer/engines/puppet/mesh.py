@@ -293,13 +293,25 @@ LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor
 
 
 def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[int, int, int, int]) -> np.ndarray:
-    """HxW bool (the padded arrays' pixels; ``pads``: left, top, right, bottom): the disc a ``hand`` the rig draws
-    itself (image pixels) may reach in any pose, a hand's length and a fingertip from its wrist (``sw``: the
-    shoulder width)."""
-    wrist = hand.joints[0] + np.array([pads[0], pads[1]], np.float64)
+    """HxW bool (the padded arrays' pixels; ``pads``: left, top, right, bottom): where a ``hand`` the rig draws
+    itself (image pixels) may reach in any pose: a hand's length and a fingertip from its wrist (``sw``: the
+    shoulder width), ahead of the wrist across its forearm (no finger bends back along the forearm, which the
+    mesh holds already: the layer's box, warped every frame, grows no more than it must)."""
+    shift = np.array([pads[0], pads[1]], np.float64)
+    wrist = hand.joints[0] + shift
+    fore = wrist - (hand.elbow + shift)
+    u = fore / max(float(np.linalg.norm(fore)), 1e-6)
+    reach = (HAND_LENGTH + FINGERTIP) * sw
+    # the disc's half ahead of the line across the forearm a palm's half-width behind the wrist
+    back = wrist - hand.half_width * u
+    side = np.array([-u[1], u[0]])
+    half = [back + reach * side, back + reach * side + 2 * reach * u, back - reach * side + 2 * reach * u,
+            back - reach * side]
     out = np.zeros(shape, np.uint8)
-    cv2.circle(out, (int(round(wrist[0])), int(round(wrist[1]))), int(np.ceil((HAND_LENGTH + FINGERTIP) * sw)), 1, -1)
-    return out.astype(bool)
+    cv2.circle(out, (int(round(wrist[0])), int(round(wrist[1]))), int(np.ceil(reach)), 1, -1)
+    ahead = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(ahead, np.round(np.array(half)).astype(np.int32), 1)
+    return (out & ahead).astype(bool)
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
