@@ -165,6 +165,37 @@ def test_a_forearm_cut_in_two_by_the_crossing_arm_is_joined_again_with_its_sleev
     assert not none.any()
 
 
+def test_a_small_hand_cut_off_past_the_wrist_by_the_other_arm_is_joined_to_its_forearm():
+    """A hand drawn past the image's border, cut off from its forearm by the other arm drawn there too (its strip
+    lying over the wrist): a piece far smaller than the share of the arm's pixels that is joined otherwise, and
+    past the forearm's bone. It floated beside the arm, a hand in the air (TikTok character 1 cut at her chest).
+    It is joined through the wrist."""
+    joints = np.zeros((33, 2))
+    joints[J["right_shoulder"]], joints[J["left_shoulder"]] = (60, 30), (180, 30)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (60, 150), (60, 200)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (170, 130), (150, 230)
+    joints[J["right_index"]], joints[J["right_pinky"]], joints[J["right_thumb"]] = (56, 222), (64, 222), (52, 212)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (160, 200), (80, 200)
+    py, px = np.mgrid[0:240, 0:240].astype(np.float64)
+    lab = np.full((240, 240), -1, np.int16)
+    image = np.full((240, 240, 3), 128, np.uint8)
+    upper = _seg_dist(px, py, (60, 30), (60, 150)) < 30
+    lower = _seg_dist(px, py, (60, 150), (60, 200)) < 6
+    hand = _seg_dist(px, py, (60, 200), (60, 222)) < 6
+    lab[upper] = UPPER
+    lab[lower & ~upper] = LOWER
+    lab[hand & ~lower] = PARTS.index("r_hand")
+    image[upper | lower | hand] = (220, 170, 140)
+    other = (py >= 196) & (py < 206)  # the other arm's drawn forearm across the wrist
+    lab[other] = PARTS.index("l_lower_arm")
+    image[other] = (210, 160, 130)
+    own = np.isin(lab, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    assert ndimage.label(own, structure=np.ones((3, 3)))[1] == 2
+    _, hidden = hidden_limb(image, lab, joints, "arm_r")
+    assert ndimage.label(own | hidden, structure=np.ones((3, 3)))[1] == 1
+    assert (lab[hidden] == PARTS.index("l_lower_arm")).all()
+
+
 def test_a_forearm_cut_in_two_is_joined_as_wide_as_the_arm_where_its_bone_runs_along_one_side():
     """The pose model's bones run along the inner side of a sleeve hanging at the body's side (TikTok clip 0):
     the arm's pixels lie beside its bone, not round it. Joined by the tube round the bone, the forearm cut in two
@@ -429,6 +460,63 @@ def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
         assert labels[y, x] in arm_parts and matte[y, x] > 0.95, (t, x, y, labels[y, x], matte[y, x])
     above_elbow = (_seg_dist(px, py, (160, 90), (175, 300)) < 5) & (py > h + 10) & (py < 280)
     assert (labels[above_elbow] == PARTS.index("l_upper_arm")).mean() > 0.9
+
+
+def _half_length(left_skin, right_skin, top=(40, 60, 150), strip: int = 0):
+    """A half-length picture 240 x 200 (its rows padded to 400) cutting both bare upper arms halfway, the elbows
+    and the wrists below it: each arm in its own colour, the left one with ``strip`` columns of the ``top``
+    beside it labelled its own. Returns (image, matte, labels, joints, the left arm's mask)."""
+    w, h, pad = 240, 200, 200
+    image = np.zeros((h + pad, w, 3), np.uint8)
+    labels = np.full((h + pad, w), -1, np.int16)
+    py, px = np.mgrid[0:h + pad, 0:w].astype(np.float64)
+    joints = np.zeros((33, 2))
+    for k, at in {"nose": (120, 40), "left_eye": (128, 34), "right_eye": (112, 34), "left_ear": (136, 38),
+                  "right_ear": (104, 38), "left_shoulder": (160, 90), "right_shoulder": (80, 90),
+                  "left_hip": (140, 330), "right_hip": (100, 330), "left_elbow": (175, 300),
+                  "right_elbow": (65, 300), "left_wrist": (180, 390), "right_wrist": (60, 390),
+                  "left_index": (182, 410), "left_pinky": (176, 408), "left_thumb": (172, 402),
+                  "right_index": (58, 410), "right_pinky": (64, 408), "right_thumb": (68, 402)}.items():
+        joints[J[k]] = at
+    head = np.hypot(px - 120, py - 45) < 28
+    neck = (px > 108) & (px < 132) & (py >= 60) & (py < 95)
+    torso = (px > 85) & (px < 155) & (py >= 85) & (py < h)
+    left = (_seg_dist(px, py, (160, 90), (175, 300)) < 14) & (py < h) & ~torso
+    right = (_seg_dist(px, py, (80, 90), (65, 300)) < 14) & (py < h) & ~torso
+    image[head | neck | right] = right_skin
+    image[left] = left_skin
+    image[torso] = top
+    labels[head] = PARTS.index("head")
+    labels[neck | torso] = TORSO
+    labels[right] = PARTS.index("r_upper_arm")
+    labels[left] = PARTS.index("l_upper_arm")
+    if strip:  # the top's edge beside the left arm taken into it
+        edge = torso & (px >= 155 - strip) & (py > 150)
+        labels[edge] = PARTS.index("l_upper_arm")
+        left |= edge
+    return image, (labels >= 0).astype(np.float32), labels, joints, left
+
+
+@pytest.mark.parametrize("shade, strip", [((170, 143, 125), 0), ((224, 172, 140), 30)])
+def test_a_bare_upper_arm_in_shade_or_beside_the_tops_edge_goes_on_bare_as_its_twin(shade, strip):
+    """A half-length picture cutting both bare upper arms: one lit, the other in the grey shade of a coloured
+    room (as grey as a white sleeve in shade), or with the top's edge beside it taken into its cut. Both go on
+    bare past the border, the upper arm as thick as the cut to the elbow, in the skin's colour. The second
+    went on as a sleeve: a thin strip of its cut's colours to a hem past the elbow, then a wide forearm
+    (TikTok character 2, 3 cut at the chest)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    skin = (224, 172, 140)
+    image, matte, labels, joints, left = _half_length(shade, skin, strip=strip)
+    h = 200
+    assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, 240, h)) is not None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)
+    skin_lab = cv2.cvtColor(np.uint8([[skin]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float64)
+    cut = np.count_nonzero(left[h - 1, 155:])  # the arm's own width at the border (the top ends at x = 155)
+    for y in (h + 15, h + 40):  # down the hidden upper arm: about as thick as the cut (tapering), bare skin
+        row = (matte[y] > 0.5) & (labels[y] == PARTS.index("l_upper_arm"))
+        assert row.sum() >= 0.55 * cut, (y, int(row.sum()), cut)
+        assert np.median(np.linalg.norm(lab[y, row] - skin_lab, axis=1)) < 25, y
 
 
 def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
@@ -747,6 +835,32 @@ def test_a_black_sleeve_against_a_black_top_ends_at_the_crease_between_them():
     # the other arm too (the crease on its other side)
     left = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
     assert left[torso & middle & (px >= 185) & (px < 208)].mean() < 0.02
+
+
+def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
+    """A hand the rig draws past the image's border is drawn afresh each frame, its fingers spread and its thumb
+    out as the actor's: the arm layer's mesh holds all it may reach (a hand's length and a fingertip from the
+    wrist, ahead of it). Built round the open hand drawn at rest, it cut off a spread finger or the thumb at its edge,
+    in the renderer's stair-stepped cells (TikTok character 5 moved by clip 0, frame 20)."""
+    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
+
+    _, rig = _cut_below_the_elbows(tmp_path, "person")
+    sw = float(np.linalg.norm(rig.joints[J["left_shoulder"]] - rig.joints[J["right_shoulder"]]))
+    for side, hand in rig.drawn_hands.items():
+        layer = next(ly for ly in rig.layers if ly.name == f"arm_{side[0]}")
+        covered = np.zeros((2000, 2000), np.uint8)
+        off = np.array([500, 500])
+        for tri in layer.vertices[layer.triangles]:
+            cv2.fillConvexPoly(covered, np.round(tri + off).astype(np.int32), 1)
+        ang = np.linspace(0, 2 * np.pi, 72, endpoint=False)
+        r = 0.9 * (HAND_LENGTH + FINGERTIP) * sw  # (less its outline's chords)
+        ray = np.stack([np.cos(ang), np.sin(ang)], axis=1)
+        fore = hand.joints[0] - hand.elbow
+        ray = ray[ray @ fore > 0]  # ahead of the wrist (no finger bends back along the forearm)
+        ring = np.round(hand.joints[0] + off + r * ray).astype(int)
+        held = covered[ring[:, 1], ring[:, 0]].mean()  # (the mesh is split along its folds: a few slits)
+        assert held > 0.9, (side, held)  # (before: 0.14 on the left)
+    assert rig.drawn_hands
 
 
 def test_a_hand_drawn_past_the_image_bottom_is_a_hand_long(tmp_path):

@@ -44,3 +44,23 @@ def test_a_strand_on_the_sleeves_outline_is_the_bodys():
     assert (arm & (strand > 0)).sum() < 0.05 * strand.sum(), ((arm & (strand > 0)).sum(), strand.sum())
     sleeve = arm & (image.astype(int).sum(axis=2) > 600)
     assert sleeve.sum() > 1500, sleeve.sum()
+
+
+@pytest.mark.parametrize("colour, blend", [((162, 137, 134), True), ((150, 155, 120), False), ((60, 130, 128), False)])
+def test_the_soft_rim_of_a_shoulder_against_a_wall_of_the_hairs_colour_is_no_hair(colour, blend):
+    """A piece on an arm's outline (colours in Lab) that lies between the arm's own colour and the backdrop beside
+    it is their blend, the matte's soft rim, not hair: TikTok character 2's bare shoulder against her lilac wall,
+    as lilac as her silver hair, was given to the body as a lock of it and stayed behind as a thin skin-coloured
+    flap when the arm moved. A piece of another colour (darker hair) is hair."""
+    from motion_transfer.engines.puppet.hair import _blends
+
+    own, wall = np.array([200.0, 139.0, 162.0]), np.array([130.0, 140.0, 116.0])
+    labc = np.zeros((40, 40, 3), np.float32)
+    labc[:] = own
+    labc[:, 30:] = wall
+    m = np.zeros((40, 40), bool)
+    m[:, :30] = True
+    pieces = np.zeros((40, 40), np.int32)
+    pieces[5:35, 26:30] = 1
+    labc[pieces == 1] = colour
+    assert _blends(labc, pieces, np.array([1]), own, m).tolist() == [blend]

@@ -1742,13 +1742,18 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     n, comp, stats, _ = cv2.connectedComponentsWithStats(own.astype(np.uint8), connectivity=8)
     big = [k for k in range(1, n) if stats[k, cv2.CC_STAT_AREA] >= BRIDGE_PIECE * own.sum()]
+    H, W = labels.shape
+    # a piece holding the hand is joined whatever its size: a hand drawn past the border, cut off from its
+    # forearm by the other arm drawn there too, floated beside it (TikTok character 1 cut at her chest)
+    hand = [int(k) for k in np.unique(comp[labels == PARTS.index(LAYERS[name][2])]) if k > 0 and k not in big]
+    big += hand
     if len(big) < 2:
         return image, empty
     sw = shoulder_span(joints, 1.0)
-    H, W = labels.shape
     # work on a box around the arm's bones and its pixels
     ys, xs = np.nonzero(own)
-    bones = [part_segment(p, joints) for p in LAYERS[name][:2]]
+    limb = LAYERS[name] if len(hand) else LAYERS[name][:2]  # (through the wrist to a hand held apart)
+    bones = [part_segment(p, joints) for p in limb]
     ends = np.array([e for seg in bones for e in seg])
     m = int(0.3 * sw) + 2
     x0, x1 = max(0, int(min(xs.min(), ends[:, 0].min())) - m), min(W, int(max(xs.max(), ends[:, 0].max())) + m + 1)
@@ -1756,7 +1761,7 @@ def hidden_limb(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     box = np.s_[y0:y1, x0:x1]
     py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     tube = np.zeros(px.shape, bool)
-    for part, (a, b) in zip(LAYERS[name][:2], bones):
+    for part, (a, b) in zip(limb, bones):
         d = segment_distance(px, py, a, b)
         mine = labels[box] == PARTS.index(part)
         # the arm's thickness where its own pixels show it, at most the usual share of the shoulder width
@@ -1822,15 +1827,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     own = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
     inside = np.zeros(labels.shape, bool)
     inside[y0:y0 + h, x0:x0 + w] = True
-    # the image's rows or columns along the border the arm goes on past, two deep: those its wrist lies beyond
-    # (an arm hanging along the image's side is cut by its bottom edge only; its pixels along the side, a
-    # sleeve and the upper arm, said nothing of what goes on past the bottom)
-    edge = np.zeros(labels.shape, bool)
-    edge[y0 + h - 2:y0 + h, x0:x0 + w] |= wrist[1] >= y0 + h
-    edge[y0:y0 + 2, x0:x0 + w] |= wrist[1] < y0
-    edge[y0:y0 + h, x0 + w - 2:x0 + w] |= wrist[0] >= x0 + w
-    edge[y0:y0 + h, x0:x0 + 2] |= wrist[0] < x0
-    if (own & edge).sum() < 3:
+    cut = _border_cut(labels, joints, name, frame)
+    if cut.sum() < 3:
         return None
     sw = shoulder_span(joints, 1.0)
     H, W = labels.shape
@@ -1848,7 +1846,6 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # past the border the arm goes over nothing, or over the body's own guessed continuation (in front of it,
     # as an arm hanging down is; the body is painted in behind it: hidden_torso)
     free = ~inside & ((matte < 0.5) | np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]]))
-    cut = own & edge
     skin_lab = _lab(skin)
     # a cut more than half skin (of its solid pixels: along its outline the backdrop is mixed in) is a bare arm:
     # skin lit or in shade (a round arm's lit and shaded sides differ most in lightness: TikTok clip 4), and as
@@ -1856,14 +1853,29 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     vivid = np.linalg.norm(lab[..., 1:] - 128.0, axis=-1) >= SKIN_CHROMA * np.linalg.norm(skin_lab[1:] - 128.0)
     skin_px = _skin_hued(lab, skin_lab) & vivid
     solid_cut = cut & (matte >= 0.9)
-    bare = bool(solid_cut.any()) and skin_px[solid_cut].mean() > 0.5
+    bare = _bare(solid_cut, skin_px)
+    arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
+    twin = "right" if side == "left" else "left"
+    if not bare and _outside(elbow, frame) and _outside(joints[J[f"{twin}_elbow"]], frame):
+        # the border cuts both upper arms, of one top: when the twin's cut is bare skin, so is this one, unless it
+        # is of the torso's cloth; its skin in the shade of a coloured room (as grey as a white sleeve in shade),
+        # or its cut taking in the top's edge beside it (TikTok character 2, 3 cut at the chest: a thin strip of
+        # it carried on as a sleeve, then a wide forearm)
+        twin_cut = _border_cut(labels, joints, "arm_r" if twin == "right" else "arm_l", frame) & (matte >= 0.9)
+        hued = solid_cut & _skin_hued(lab, skin_lab)
+        # (the arm is its pixels there of its skin's colour, lit or in shade)
+        skin_cut = lab_distance(lab, np.median(lab[hued], axis=0)) < SHADE_LIKE if hued.sum() >= 3 else arm_px
+        bare = _bare(twin_cut, skin_px) and not _torso_cloth(lab, solid_cut & skin_cut, labels, inside)
+        if bare:
+            arm_px &= skin_cut
+            cut &= skin_cut
     if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it, when it is lit: the
         # neck's, in the shade of the chin, drew them darker than the arm they continue (TikTok clip 4); an arm
         # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
         # hands that the motion raises into the light
         k = max(1, round(CUT_SKIN * sw))
-        near_cut = own & skin_px & (matte >= 0.9) & inside & ~cv2.erode(inside.astype(np.uint8), None,
-                                                                      iterations=k).astype(bool)
+        near_cut = arm_px & skin_px & (matte >= 0.9) & ~cv2.erode(inside.astype(np.uint8), None,
+                                                                  iterations=k).astype(bool)
         if near_cut.sum() >= 20:
             arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
             if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
@@ -1887,7 +1899,6 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # clip 5, went on as a long pale tube with the hand stuck to it, and no forearm)
         parts = [PARTS.index(p) for p in LAYERS[name]]
         hem = SLEEVE_HEM * sw
-        twin = "right" if side == "left" else "left"
         twin_cut = _outside(joints[J[f"{twin}_wrist"]], frame) and _cut_above(joints[J[f"{twin}_elbow"]], frame, hem)
         if _cut_above(elbow, frame, hem):
             bone = (shoulder, elbow, hem, parts[:2])
@@ -1960,7 +1971,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)
     if bare:
-        _carry_cut(image, matte, own & inside, paint, fore if np.isinf(d_upper).all() else elbow - shoulder, frame,
+        _carry_cut(image, matte, arm_px, paint, fore if np.isinf(d_upper).all() else elbow - shoulder, frame,
                    CUT_SEAM * sw)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
@@ -1975,6 +1986,26 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
+
+
+def _border_cut(labels: np.ndarray, joints: np.ndarray, name: str, frame: tuple[int, int, int, int]) -> np.ndarray:
+    """The arm ``name``'s pixels (in ``labels``) along the border of the image ``frame`` that it goes on past, two
+    deep: the rows or columns its wrist lies beyond (an arm hanging along the image's side is cut by its bottom
+    edge only; its pixels along the side, a sleeve and the upper arm, said nothing of what goes on past the
+    bottom)."""
+    x0, y0, w, h = frame
+    wrist = joints[J[f"{'left' if name.endswith('_l') else 'right'}_wrist"]]
+    edge = np.zeros(labels.shape, bool)
+    edge[y0 + h - 2:y0 + h, x0:x0 + w] |= wrist[1] >= y0 + h
+    edge[y0:y0 + 2, x0:x0 + w] |= wrist[1] < y0
+    edge[y0:y0 + h, x0 + w - 2:x0 + w] |= wrist[0] >= x0 + w
+    edge[y0:y0 + h, x0:x0 + 2] |= wrist[0] < x0
+    return edge & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
+
+
+def _bare(solid_cut: np.ndarray, skin: np.ndarray) -> bool:
+    """Whether an arm's solid pixels where the border cuts it (``solid_cut``) are more than half ``skin``."""
+    return bool(solid_cut.any()) and skin[solid_cut].mean() > 0.5
 
 
 def _carry_cut(image: np.ndarray, matte: np.ndarray, own: np.ndarray, paint: np.ndarray, direction: np.ndarray,
@@ -2057,6 +2088,8 @@ CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) t
 CUT_DARKER = 10.0  # ... unless it is this much darker (Lab lightness, 0..255) than the skin below the face
 CUT_SEAM = 0.04  # a bare arm's own colours at the border fade into the forearm drawn on past it over this depth
 #              (shoulder widths)
+SHADE_LIKE = 44.0  # (Lab) a bare arm's pixels at the border this near the median of those of its skin's hue are its
+#                  own, lit or in shade (not the top's edge beside it)
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...

@@ -24,6 +24,8 @@ FACE_PATCH = 3  # (pixels at the analysis size) the face's colour is read this n
 CORE = 0.4  # the arm's own colour is read within this share of its radius from its bone
 STRAND = 1  # (pixels at the analysis size) hair no thicker than twice this is a strand, the arm's where it lies
 LOCK = 0.06  # (shoulder widths) hair on the arm in pieces smaller than this squared stays the arm's
+RING = 2  # (pixels at the analysis size) the backdrop beside a strand on the arm's outline is read this near it
+BLEND = 10.0  # (Lab, 8-bit) a strand this near the line between the arm's colour and that backdrop's is their blend
 MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
 BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
 BIN_SHARE = 0.05  # ... and a bin with this share of its pixels is one of its colours (its shades, lit and dark)
@@ -69,8 +71,29 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         size = np.asarray(ndimage.sum(moved > 0, moved, range(1, n + 1)))
         # ... but a strand on the sleeve's outline, against the background, shows no body behind it: left on the
         # arm, it flapped beside the hair as a ragged spike on the sleeve's top (TikTok character 5's left sleeve)
-        outline = np.asarray(ndimage.maximum(backdrop, moved, range(1, n + 1)))
-        out[np.isin(moved, 1 + np.flatnonzero((size >= (LOCK * sw) ** 2) | outline))] = torso_i
+        outline = np.asarray(ndimage.maximum(backdrop, moved, range(1, n + 1)), bool)
+        hair_on = (size >= (LOCK * sw) ** 2) | outline
+        hair_on[outline] &= ~_blends(labc, moved, 1 + np.flatnonzero(outline), own, m)
+        out[np.isin(moved, 1 + np.flatnonzero(hair_on))] = torso_i
+    return out
+
+
+def _blends(labc: np.ndarray, pieces: np.ndarray, ids: np.ndarray, own: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per piece ``ids`` of ``pieces`` (on an arm's outline): whether it is the arm's ``own`` colour blended with the
+    backdrop beside it (``labc`` the small image in Lab, ``m`` the figure), not hair: its median colour within
+    BLEND of the line between the two. A bare shoulder's soft rim against a lilac wall is as lilac as silver hair:
+    given to the body as a strand of it, it stayed behind as a thin skin-coloured flap when the arm moved (TikTok
+    character 2 cut at her chest)."""
+    out = np.zeros(len(ids), bool)
+    for k, i in enumerate(ids):  # (a few strands)
+        piece = pieces == i
+        ring = cv2.dilate(piece.astype(np.uint8), disc(RING)).astype(bool) & ~m
+        if ring.sum() < MIN_PIXELS:
+            continue
+        towards = np.median(labc[ring], axis=0) - own
+        colour = np.median(labc[piece], axis=0) - own
+        t = float(np.clip(colour @ towards / max(float(towards @ towards), 1e-6), 0.0, 1.0))
+        out[k] = float(np.linalg.norm(colour - t * towards)) < BLEND
     return out
 
 

@@ -37,10 +37,11 @@ from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
+from .drawn_hand import FINGERTIP, HAND_LENGTH
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
-from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, Layer, Rig, part_segment,
-                    segment_distance, smoothstep)
+from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
+                    part_segment, segment_distance, smoothstep)
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -294,6 +295,28 @@ PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
 
 
+def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[int, int, int, int]) -> np.ndarray:
+    """HxW bool (the padded arrays' pixels; ``pads``: left, top, right, bottom): where a ``hand`` the rig draws
+    itself (image pixels) may reach in any pose: a hand's length and a fingertip from its wrist (``sw``: the
+    shoulder width), ahead of the wrist across its forearm (no finger bends back along the forearm, which the
+    mesh holds already: the layer's box, warped every frame, grows no more than it must)."""
+    shift = np.array([pads[0], pads[1]], np.float64)
+    wrist = hand.joints[0] + shift
+    fore = wrist - (hand.elbow + shift)
+    u = fore / max(float(np.linalg.norm(fore)), 1e-6)
+    reach = (HAND_LENGTH + FINGERTIP) * sw
+    # the disc's half ahead of the line across the forearm a palm's half-width behind the wrist
+    back = wrist - hand.half_width * u
+    side = np.array([-u[1], u[0]])
+    half = [back + reach * side, back + reach * side + 2 * reach * u, back - reach * side + 2 * reach * u,
+            back - reach * side]
+    out = np.zeros(shape, np.uint8)
+    cv2.circle(out, (int(round(wrist[0])), int(round(wrist[1]))), int(np.ceil(reach)), 1, -1)
+    ahead = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(ahead, np.round(np.array(half)).astype(np.int32), 1)
+    return (out & ahead).astype(bool)
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -366,6 +389,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         soft = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE).astype(bool)
         near_line = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE + int(np.ceil(band))).astype(bool)
     hair = hanging_hair(cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32), labels, joints)
+    # the reach of the hands the rig draws itself: their fingers, posed afresh each frame (spread, the thumb out),
+    # go past the open hand drawn at rest, and the arm's mesh must hold them (cut off at its edge, they ended in
+    # the renderer's stair-stepped cells: TikTok character 5 moved by clip 0, frame 20)
+    reach = {f"arm_{side[0]}": _hand_reach(hand, matte.shape, shoulder_span(joints, 1.0), pads)
+             for side, hand in rig.drawn_hands.items()}
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
         """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
@@ -398,7 +426,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             elif name in PELVIS_SIDE:
                 core_full = core_full | pelvis[PELVIS_SIDE[name]]
         # everything else happens on a crop around the layer
-        cy, cx = np.nonzero(core_full)
+        held = core_full | reach[name] if name in reach else core_full
+        cy, cx = np.nonzero(held)
         m = int(np.ceil(band)) + 4
         x0, y0 = max(0, cx.min() - m), max(0, cy.min() - m)
         x1, y1 = min(W, cx.max() + m + 1), min(H, cy.max() + m + 1)
@@ -449,6 +478,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
+        if name in reach:
+            mesh_mask |= reach[name][y0:y1, x0:x1]
         verts, tris = triangulate(mesh_mask, spacing)
         if len(tris) == 0:
             return None
