@@ -429,28 +429,10 @@ def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
     floated free of the arm once it rose (TikTok character 2 cut at her chest)."""
     from motion_transfer.engines.puppet.fill import continue_cut_arm
 
-    w, h, pad = 240, 200, 200
-    image = np.zeros((h + pad, w, 3), np.uint8)
-    labels = np.full((h + pad, w), -1, np.int16)
-    py, px = np.mgrid[0:h + pad, 0:w].astype(np.float64)
-    joints = np.zeros((33, 2))
-    for k, at in {"nose": (120, 40), "left_eye": (128, 34), "right_eye": (112, 34), "left_ear": (136, 38),
-                  "right_ear": (104, 38), "left_shoulder": (160, 90), "right_shoulder": (80, 90),
-                  "left_hip": (140, 330), "right_hip": (100, 330), "left_elbow": (175, 300),
-                  "right_elbow": (65, 300), "left_wrist": (180, 390), "right_wrist": (60, 390),
-                  "left_index": (182, 410), "left_pinky": (176, 408), "left_thumb": (172, 402)}.items():
-        joints[J[k]] = at
     skin = (224, 172, 140)
-    head = np.hypot(px - 120, py - 45) < 28
-    neck = (px > 108) & (px < 132) & (py >= 60) & (py < 95)
-    torso = (px > 85) & (px < 155) & (py >= 85) & (py < h)
-    arm = (_seg_dist(px, py, (160, 90), (175, 300)) < 14) & (py < h) & ~torso
-    image[head | neck | arm] = skin
-    image[torso] = (40, 60, 150)
-    labels[head] = PARTS.index("head")
-    labels[neck | torso] = TORSO
-    labels[arm] = PARTS.index("l_upper_arm")
-    matte = (labels >= 0).astype(np.float32)
+    image, matte, labels, joints, _ = _half_length(skin, skin)
+    w, h = 240, 200
+    py, px = np.mgrid[0:labels.shape[0], 0:w].astype(np.float64)
     assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, w, h)) is not None
     arm_parts = [PARTS.index(p) for p in LAYERS["arm_l"]]
     for t in np.linspace(0.0, 1.0, 40):  # down the bone from the border to the wrist
