@@ -92,7 +92,8 @@ def _solutions():
     Importing any MediaPipe model imports the whole package: its drawing helpers import pyplot at their top
     but use it only inside the 3D plotting helper we never call, and its audio tasks import sounddevice. These
     stand in as :class:`_Deferred` modules meanwhile, which import the real ones the first time anything is
-    looked up on them, so code that does plot works as before."""
+    looked up on them, so code that does plot works as before; those outside MediaPipe's package leave
+    ``sys.modules`` again once it is imported (:func:`_forget`)."""
     with _IMPORT_LOCK:
         if "mediapipe.python.solutions" not in sys.modules:
             for name, within in UNUSED_BY_MODELS:
@@ -104,7 +105,20 @@ def _solutions():
         for name, within in UNUSED_BY_MODELS:
             if within:
                 _attach(name)
+            else:
+                _forget(name)
     return solutions
+
+
+def _forget(name: str) -> None:
+    """Take the stand-ins of module ``name`` and of its parent packages out of ``sys.modules`` once MediaPipe is
+    imported (it keeps its own references to them, which still import the real modules on first use). Left there,
+    a package's stand-in broke the import of its other submodules: ``import matplotlib.cbook`` ran cbook inside a
+    half-made matplotlib, whose own import of cbook then failed as a circular import."""
+    while name:
+        if isinstance(sys.modules.get(name), _Deferred):
+            del sys.modules[name]
+        name = name.rpartition(".")[0]
 
 
 def _defer(name: str, within: str = "") -> None:
