@@ -90,12 +90,11 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
     where there are none. The two colours are each side's own averaged over ``smooth`` pixels (sigma; 0: as they
     are), so that pixels given them show no streaks of one pixel's."""
-    others = figure & ~core
-    if not others.any():
+    sides = _beyond_reach(core, figure, depth)
+    if sides is None:
         return None
-    rim = core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= depth)
-    deep = core & ~rim
-    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > depth)
+    to_others, deep, far = sides
+    rim = core & (to_others <= depth)
     if not rim.any() or not deep.any() or not far.any():
         return None
     ys, xs = np.nonzero(rim)
@@ -103,7 +102,7 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
     colour = image[ys, xs].astype(np.float32)
     own = _side(image, core, smooth)[iy[ys, xs], ix[ys, xs]]
-    beside = _side(image, others, smooth)[oy[ys, xs], ox[ys, xs]]
+    beside = _side(image, figure & ~core, smooth)[oy[ys, xs], ox[ys, xs]]
     span = own - beside
     length = np.sqrt((span ** 2).sum(axis=1))
     share = ((colour - beside) * span).sum(axis=1) / np.maximum(length ** 2, 1.0)
@@ -113,6 +112,19 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
             * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
     ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
     return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
+
+
+def _beyond_reach(core: np.ndarray, figure: np.ndarray, reach: float | np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(each pixel's distance to the ``figure``'s pixels outside ``core``, the core's pixels farther than ``reach``
+    from them, those others farther than ``reach`` from the core): the two sides of a cut where their own colours
+    are read, away from the blend across it; None when the core has no neighbour in the figure."""
+    others = figure & ~core
+    if not others.any():
+        return None
+    to_others = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)
+    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > reach)
+    return to_others, core & (to_others > reach), far
 
 
 def _side(image: np.ndarray, side: np.ndarray, smooth: float) -> np.ndarray:
@@ -134,13 +146,11 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     anti-aliasing), at most ``most``, and ``least`` where either side is too thin to look ``most`` pixels into it.
     ``image`` HxWx3, the layer's texture."""
     depth = np.full(core.shape, least, np.float32)
-    others = figure & ~core
-    if most <= least or not others.any():
+    sides = _beyond_reach(core, figure, most) if most > least else None
+    if sides is None:
         return depth
-    to_others = cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3)
+    to_others, deep, far = sides
     cut = core & (to_others <= 1.5)
-    deep = core & (to_others > most)
-    far = others & (cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 3) > most)
     if not cut.any() or not deep.any() or not far.any():
         return depth
     ys, xs = np.nonzero(cut)
