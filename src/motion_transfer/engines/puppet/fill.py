@@ -1918,7 +1918,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # narrower than it, at a straight seam along the border: TikTok clip 4)
     axis, r_a = elbow, CUT_ELBOW * sw
     d_upper = np.full(px.shape, np.inf, np.float32)
-    if bare and _outside(elbow, frame):  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
+    upper_cut = bare and _outside(elbow, frame)
+    if upper_cut:  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
         # it, then the forearm (from the elbow's bone alone, the border's cut and the forearm were parted by a
         # gap of the upper arm's length below it: the hand floated free of the arm)
         _, shift, half = _crossing(cut, shoulder, elbow)
@@ -1971,7 +1972,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)
     if bare:
-        _carry_cut(image, matte, arm_px, paint, fore if np.isinf(d_upper).all() else elbow - shoulder, frame,
+        _carry_cut(image, matte, arm_px, paint, elbow - shoulder if upper_cut else fore, frame,
                    CUT_SEAM * sw)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
