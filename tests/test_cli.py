@@ -166,3 +166,26 @@ def test_a_stage_done_at_once_shows_no_rate():
     time.sleep(0.1)
     bars("render", 4, 4)
     assert "frame/s" in bars.stream.getvalue().split("\r")[-1]
+
+
+def test_a_run_prints_the_engines_own_notes_after_the_work(capsys):
+    """The preflight's warnings are printed before the work; the notes the engine adds while it works (a cut body
+    that shows, fingers kept still) were only in the result, never shown. Both reach the user, each once."""
+    import io
+    from types import SimpleNamespace
+
+    from motion_transfer.cli import BarProgress, _print_result, _Warner
+    from motion_transfer.finding import Finding
+
+    before = Finding("aspect_mismatch", "warning", "the image is 1.67:1 and the video 1.33:1.")
+    during = Finding("body_cut_in_view", "warning", "the image ends the character's body too high.")
+    bars = BarProgress()
+    bars.stream = io.StringIO()
+    warner = _Warner(bars)
+    warner(SimpleNamespace(findings=[before]))
+    result = SimpleNamespace(findings=[before, during], extra={}, output="out.mp4", has_audio=False, width=8,
+                             height=8, fps=30.0, frames=3, duration=0.1, compare=None, timings={})
+    _print_result(result, warner)
+    after = capsys.readouterr().out
+    assert "body_cut_in_view" in after and "aspect_mismatch" not in after
+    assert "Wrote out.mp4" in after

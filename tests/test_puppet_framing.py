@@ -7,7 +7,9 @@ import pytest
 from motion_transfer.engines.puppet import rig_character
 from motion_transfer.engines.puppet.framing import (
     CLOTHES_ROOM,
+    MAX_ZOOM,
     body_cut,
+    cut_in_view,
     cut_room,
     cut_rows,
     head_top,
@@ -72,6 +74,32 @@ def test_a_portrait_driven_by_a_waist_up_dance_is_zoomed_so_its_cut_stays_out_of
     assert np.mean(head_top(portrait, motion) >= 0) > 0.9  # the whole head in view
     if framed.zoom > 1.0:
         assert motion.camera is not None and motion.camera.shape == (len(motion), 2, 3)  # the background zooms too
+
+
+def test_a_portrait_driven_by_a_full_body_dance_is_zoomed_until_its_chest_cut_is_out_of_view(portrait):
+    """Head and shoulders moved by a full-body dance needs a zoom of about 3.5: no smaller cap may leave the
+    continued clothes in view as a tube under the chest (TikTok clip 5's face cut at 60% of its height)."""
+    motion = retarget(_track("full"), portrait.rest_pose(), "video", W, H)
+    framed = reframe(portrait, motion)
+    framed.apply(motion)
+    assert np.mean(cut_rows(portrait, motion, body_cut(portrait)) >= 0.92 * H - 1) >= 0.9
+    assert np.mean(head_top(portrait, motion) >= 0) > 0.9
+    assert cut_in_view(framed, "portrait.png") is None
+
+
+def test_a_picture_cut_too_high_for_the_largest_zoom_says_so(tmp_path):
+    """A head cut at the neck would need more zoom than the picture stands: zoomed as far as allowed, and the
+    engine's note says the cut shows and what to do."""
+    path = tmp_path / "portrait.png"
+    make_character(path, size=(480, 360), style="person", pose="a-pose", framing="portrait")
+    image = read_image(path)
+    neck = rig_character(image[: int(image.shape[0] * 0.75)])
+    motion = retarget(_track("full"), neck.rest_pose(), "video", W, H)
+    framed = reframe(neck, motion)
+    assert framed.zoom == pytest.approx(MAX_ZOOM) and framed.wanted > MAX_ZOOM
+    note = cut_in_view(framed, "neck.png")
+    assert note is not None and note.code == "body_cut_in_view" and note.measured > MAX_ZOOM
+    assert "neck.png" == note.file and "waist" in note.fix
 
 
 def test_a_figure_cut_at_mid_thigh_with_knees_guessed_inside_the_image_keeps_its_thigh_ends_out_of_view():

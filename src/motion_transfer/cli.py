@@ -9,7 +9,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from . import __version__, cli_json
 from .cli_cache import add_no_cache, run_cache
@@ -253,13 +253,24 @@ def cmd_check(args, progress: BarProgress) -> int:
     return 0 if report.ok else 2
 
 
-def _warner(progress: BarProgress) -> Callable[[object], None]:
-    """``on_findings`` for a run: its warnings printed where the user sees them."""
-    def warn(report) -> None:
+class _Warner:
+    """``on_findings`` for a run: the preflight's warnings printed where the user sees them, before the work. The
+    engine adds its own notes to the result's findings (fingers kept still, a cut body showing): those are told
+    apart from the ones already printed and printed after the run."""
+
+    def __init__(self, progress: BarProgress):
+        self.progress = progress
+        self.shown: set[int] = set()
+
+    def __call__(self, report) -> None:
         shown = [f for f in report.findings if f.severity != "error"]
+        self.shown.update(id(f) for f in shown)
         if shown:
-            progress.say(format_findings(shown))
-    return warn
+            self.progress.say(format_findings(shown))
+
+    def notes(self, result) -> list[Finding]:
+        """The result's findings not printed before the run."""
+        return [f for f in result.findings if id(f) not in self.shown and f.severity != "error"]
 
 
 def cmd_run(args, progress: BarProgress) -> int:
@@ -273,15 +284,16 @@ def cmd_run(args, progress: BarProgress) -> int:
         options["use_cache"] = False
     if args.motion_blur is not None:
         options["motion_blur"] = args.motion_blur
+    warner = _Warner(progress)
     result = transfer(args.image, args.video, args.output, prompt=args.prompt, orientation=args.orientation,
                       tier=args.tier, keep_sound=args.keep_sound, engine=args.engine, background=args.background,
                       seed=args.seed, compare=args.compare, rig=args.rig, progress=progress,
-                      on_findings=None if args.json else _warner(progress), confirm=_confirm_cost, **options)
+                      on_findings=None if args.json else warner, confirm=_confirm_cost, **options)
     progress.close()
     if args.json:
         cli_json.emit(cli_json.success(result.to_dict()))
     else:
-        _print_result(result)
+        _print_result(result, warner)
     return 0
 
 
@@ -298,7 +310,10 @@ def _confirm_cost(question: str) -> bool:
     return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
-def _print_result(result) -> None:
+def _print_result(result, warner: _Warner) -> None:
+    notes = warner.notes(result)
+    if notes:
+        print(format_findings(notes))
     if result.extra.get("detached"):
         print(f"Submitted job {result.extra.get('job_id')}; finish it with: motion-transfer jobs resume "
               f"{result.extra.get('job_id')}")
@@ -382,13 +397,14 @@ def cmd_demo(args, progress: BarProgress) -> int:
         folder = keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         image, video = make_demo_inputs(folder, seconds=args.seconds, size=(720, 960))
+        warner = _Warner(progress)
         result = transfer(image, video, args.output, tier=args.tier, compare=args.compare, progress=progress,
-                          on_findings=None if args.json else _warner(progress))
+                          on_findings=None if args.json else warner)
     progress.close()
     if args.json:
         cli_json.emit(cli_json.success(result.to_dict()))
     else:
-        _print_result(result)
+        _print_result(result, warner)
         if keep:
             print(f"Sample inputs kept in {keep}: {image.name}, {video.name}")
     return 0

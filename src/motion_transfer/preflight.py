@@ -148,7 +148,7 @@ def _analyse(report: Report, rig: str | Path | None, progress: Progress | None, 
     out += rotation_findings(sample, rgb, image_pose, img, vid)
     image_body = image_pose.body[0]
     if not np.isnan(image_body[:, 0]).all():
-        out += hidden_limb_findings(image_pose, sample, img)
+        out += hidden_limb_findings(image_pose, sample, img, report.image_info)
         out += clipping_findings(image_body, sample, report.orientation, report.image_info, report.video_info)
         out += framing_findings(image_body, report.image_info, sample, img, vid)
     report.timings["advice"] = time.perf_counter() - t0
@@ -387,14 +387,16 @@ def _hip_center(body: np.ndarray) -> np.ndarray:
 TUCKED_WRIST = 0.3  # wrist-to-hip distance, in torso lengths, under which a hand the model cannot see is tucked
 
 
-def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> list[Finding]:
+def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str, image: MediaInfo) -> list[Finding]:
     """A limb the image hides (hands in pockets) but the motion moves will have to be invented.
 
     MediaPipe guesses hidden wrists with fair confidence, so a hand also counts as hidden when the hand model
-    finds no hand there and the wrist sits against a hip.
+    finds no hand there and the wrist sits against a hip. Legs count only in a full-body picture: a picture that
+    ends above the feet does not hide its legs but leaves them out, which :func:`framing_findings` tells.
     """
     out = []
     image_body = image_pose.body[0]
+    full = _framing(image_body, image.width, image.height) == "full"
     body = sample.body[sample.present]
     torso = np.nanmedian(_torso_len(body))
     rel = (body[:, :, :2] - _hip_center(body)[:, None]) / max(torso, 1e-3)
@@ -407,7 +409,7 @@ def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> 
             to_hip = min(np.linalg.norm(image_body[end, :2] - image_body[h, :2]) for h in (J["left_hip"],
                                                                                           J["right_hip"]))
             tucked = to_hip / image_torso < TUCKED_WRIST
-        if vis >= 0.5 and not tucked:
+        if (vis >= 0.5 and not tucked) or (name.endswith("leg") and not full):
             continue
         reach = float(np.nanmax(np.ptp(rel[:, end], axis=0))) if len(rel) > 1 else 0.0
         if reach < LIMB_MOTION_RANGE:
@@ -415,13 +417,15 @@ def hidden_limb_findings(image_pose: PoseTrack, sample: PoseTrack, img: str) -> 
         what = (f"the character's {name} is hidden in the image (visibility {vis:.2f})" if vis < 0.5 else
                 f"the character's {name.split()[0]} hand is hidden in the image (no hand found; the wrist is "
                 "tucked against the hip, as in a pocket)")
+        how = ("draws an arm the image does not show from the other arm, mirrored, when that one shows whole, and "
+               "otherwise has to invent its look" if name.endswith("arm") else
+               "moves what the image shows where that leg is (a skirt, a coat, the other leg) as the leg")
         out.append(Finding("image_limb_hidden", "warning", f"{what} but the video moves it ({reach:.1f} torso "
-                           "lengths); the puppet engine draws an arm the image does not show from the other arm, "
-                           "mirrored, when that one shows whole, and otherwise has to invent its look, which may "
-                           "show artefacts.", img,
+                           f"lengths); the puppet engine {how}, which may show artefacts.", img,
                            [round(vis, 3), round(reach, 3)], [0.5, LIMB_MOTION_RANGE],
-                           f"use an image where the {name} is fully visible (e.g. arms away from the body, "
-                           "hands out of pockets)."))
+                           f"use an image where the {name} is fully visible (e.g. "
+                           + ("arms away from the body, hands out of pockets)." if name.endswith("arm") else
+                              "legs apart, not under a long skirt or coat).")))
     return out
 
 

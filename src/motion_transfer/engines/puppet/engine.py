@@ -34,7 +34,7 @@ from .camera import track_camera
 from .character import STEPS, rig_character
 from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
-from .framing import reframe
+from .framing import cut_in_view, reframe
 from .model import Rig
 from .render import Posed, Renderer
 from .settings import Settings
@@ -143,6 +143,8 @@ class PuppetEngine:
         # than the actor's (a cartoon's) is kept in view
         framed = reframe(rig, motion)
         framed.apply(motion)
+        cut_note = cut_in_view(framed, str(request.image))
+        notes += [cut_note] if cut_note is not None else []
         if hands is not None:  # the fingers bend on their own: the palm keeps its length
             hands.steady_palms(motion, rig.joints)
         timings["retarget"] = retargeted + time.perf_counter() - t0

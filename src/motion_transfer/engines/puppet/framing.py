@@ -12,13 +12,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
+from ...finding import Finding
 from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
 from .render import bone_transforms
 
 KNEES = (J["left_knee"], J["right_knee"])
-MAX_ZOOM = 2.5
+# a head-and-shoulders picture driven by a full-body dance needs about 4x to keep its chest cut out of view; beyond
+# that the picture's own pixels are stretched too far to keep a face sharp, and the cut shows instead
+MAX_ZOOM = 4.0
 COVERED_SHARE = 0.95  # frames in which the cut must be out of view
 CLOTHES_ROOM = 0.08  # the clothes continue past the cut a little (mesh.border_pads): this share of the frame
 # parts that mesh.build_layers continues past the image's border (the body's clothes, an arm grown on as a
@@ -106,12 +109,14 @@ class Reframe:
     """How the output is framed: the character moved down by ``shift`` output
     pixels (its head comes into view as its cut goes out; the background stays), less ``lift`` [T] (None: 0)
     in the frames where that would take its head out of the frame below, then the whole output (and,
-    through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``."""
+    through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``. ``wanted`` above ``zoom``
+    means the cut still comes into view (the engine says so)."""
 
     zoom: float = 1.0
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(2))
     shift: float = 0.0
     lift: np.ndarray | None = None
+    wanted: float = 1.0  # the zoom that would keep the cut out of view; above ``zoom`` where MAX_ZOOM held it back
 
     def apply(self, motion: Motion) -> None:
         """Reframe ``motion`` in place."""
@@ -217,4 +222,18 @@ def _framed(rig: Rig, motion: Motion) -> Reframe:
     anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(top, 5)) - room)])
     below = ys - anchor[1]
     zooms = np.where(below > 1e-3, (bottom - anchor[1]) / np.maximum(below, 1e-3), MAX_ZOOM)
-    return Reframe(float(np.clip(np.quantile(zooms, COVERED_SHARE), 1.0, MAX_ZOOM)), anchor, shift)
+    wanted = max(float(np.quantile(zooms, COVERED_SHARE)), 1.0)
+    return Reframe(min(wanted, MAX_ZOOM), anchor, shift, wanted=wanted)
+
+
+def cut_in_view(framed: Reframe, image_name: str) -> Finding | None:
+    """The note for a picture cut too high for the largest zoom: its clothes are continued past the cut, in view."""
+    if framed.wanted <= framed.zoom * 1.01:
+        return None
+    return Finding("body_cut_in_view", "warning", f"the image ends the character's body too high for this motion: "
+                   f"keeping that edge out of view would take a {framed.wanted:.1f}x zoom, more than the "
+                   f"{MAX_ZOOM:.0f}x the picture stands, so the output is zoomed {framed.zoom:.1f}x and the clothes "
+                   "are continued past the image's edge where the motion brings it into view.", file=image_name or None,
+                   measured=round(framed.wanted, 2), limit=MAX_ZOOM,
+                   fix="use an image that shows more of the body (at least to the waist for a full-body dance), or a "
+                   "motion video framed like the image.")
