@@ -64,3 +64,40 @@ def test_the_soft_rim_of_a_shoulder_against_a_wall_of_the_hairs_colour_is_no_hai
     pieces[5:35, 26:30] = 1
     labc[pieces == 1] = colour
     assert _blends(labc, pieces, np.array([1]), own, m).tolist() == [blend]
+
+
+def _selfie(hair_over_the_shoulder: bool):
+    """The hair figure cut at the chest (the picture ends at row 215, both elbows below it), its left shoulder
+    and what shows of that sleeve under the long hair (``hair_over_the_shoulder``) or in its white sleeve."""
+    image, matte, joints, _ = hair_figure((345, 250), (365, 330))
+    if hair_over_the_shoulder:
+        sleeve = np.zeros(matte.shape, np.uint8)
+        cv2.line(sleeve, (260, 170), (345, 250), 1, 44)
+        image[(sleeve > 0) & (matte > 0)] = HAIR
+    return image[:215].copy(), matte[:215].copy(), joints
+
+
+@pytest.mark.parametrize("covered", [True, False], ids=["under the hair", "in its sleeve"])
+def test_a_shoulder_under_long_hair_in_a_selfie_is_the_bodys_and_its_arm_the_twins(covered):
+    """A selfie whose long hair covers the left shoulder down to the picture's edge: that arm shows nothing but
+    hair. Labelled the arm's, the hair went on past the picture's edge as a black sleeve and flapped in black
+    shreds at the shoulder (TikTok character 5 cut at 60 % of her height). It is the body's, and the arm is the
+    mirror image of the other, continued past the edge. A white sleeve there is the arm's own."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.pose.figure import Figure
+    from motion_transfer.pose.skeleton import J
+
+    image, matte, joints = _selfie(covered)
+    lab, _ = label_parts(matte, joints, np.ones(33), None, image)
+    sleeve = np.zeros(lab.shape, np.uint8)
+    cv2.line(sleeve, (285, 195), (305, 214), 1, 12)
+    on_arm = (lab[sleeve > 0] == PARTS.index("l_upper_arm")).mean()
+    assert (on_arm < 0.05) if covered else (on_arm > 0.9), on_arm
+    assert (lab == PARTS.index("r_upper_arm")).sum() > 500
+    vis = np.ones(33)
+    vis[[J[f"{side}_{j}"] for side in ("left", "right") for j in ("elbow", "wrist", "pinky", "index", "thumb")]] = 0.05
+    h, w = matte.shape
+    figure = Figure(joints.astype(np.float64), vis, np.zeros(33), "detected", w, h, segmentation=matte)
+    rig = rig_character(image, figure=figure)
+    assert {layer.name for layer in rig.layers} >= {"arm_l", "arm_r"}
+    assert ("arm_l" in rig.meta["drawn_from_twin"]) == covered, rig.meta

@@ -27,6 +27,7 @@ LOCK = 0.06  # (shoulder widths) hair on the arm in pieces smaller than this squ
 RING = 2  # (pixels at the analysis size) the backdrop beside a strand on the arm's outline is read this near it
 BLEND = 10.0  # (Lab, 8-bit) a strand this near the line between the arm's colour and that backdrop's is their blend
 MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
+HAIR_ARM = 0.6  # an upper arm cut above its elbow is hair when this share of it runs on from the hair above the nose
 BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
 BIN_SHARE = 0.05  # ... and a bin with this share of its pixels is one of its colours (its shades, lit and dark)
 
@@ -38,7 +39,8 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     ``lab``: part labels at the analysis size; ``labc``: the small image's ``parts.blurred_lab``; ``m``: the
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
     radius; ``sw`` the shoulder width. Only the upper arms: the hair falls over the shoulders, and a forearm may
-    rise to the head."""
+    rise to the head. An upper arm the picture cuts off above its elbow that shows only hair is the body's whole
+    (:func:`_arm_of_hair`)."""
     torso_i = PARTS.index("torso")
     body = m & np.isin(lab, [torso_i, PARTS.index("head")])
     palette, above = _palette(labc, body, joints)
@@ -55,6 +57,9 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         if core.sum() < MIN_PIXELS:
             continue
         own = np.median(labc[core], axis=0)
+        if _arm_of_hair(labc, arm, body, own, palette, above, joints, part):
+            out[arm] = torso_i
+            continue
         hair = np.zeros_like(m)
         for colour in palette:
             if lab_distance(colour, own) > HAIR_APART:
@@ -76,6 +81,29 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         hair_on[outline] &= ~_blends(labc, moved, 1 + np.flatnonzero(outline), own, m)
         out[np.isin(moved, 1 + np.flatnonzero(hair_on))] = torso_i
     return out
+
+
+def _arm_of_hair(labc: np.ndarray, arm: np.ndarray, body: np.ndarray, own: np.ndarray, palette: list[np.ndarray],
+                 above: np.ndarray, joints: np.ndarray, part: str) -> bool:
+    """Whether an upper arm the picture cuts off above its elbow shows nothing but hair: its own colour one of the
+    hair's, and its pixels of that colour joined to the hair above the nose. A selfie's shoulder under long hair
+    was labelled arm and carried on past the picture's edge as a black sleeve (TikTok character 5 cut at 60% of
+    her height); given to the body, the arm is drawn from its twin instead."""
+    h, w = arm.shape
+    x, y = joints[J[f"{'left' if part.startswith('l_') else 'right'}_elbow"]]
+    if 0 <= x < w and 0 <= y < h:
+        return False
+    alike = [colour for colour in palette if lab_distance(colour, own) < HAIR_ALIKE]
+    if not alike:
+        return False
+    level = len(above)
+    hair = np.zeros(arm.shape, bool)
+    for colour in alike:
+        hair |= lab_distance(labc, colour) < HAIR_ALIKE
+    pieces, _ = ndimage.label(hair & (arm | body))
+    high = np.unique(pieces[:level][above & hair[:level]])
+    joined = np.isin(pieces, high[high > 0]) & arm
+    return bool(joined.sum() >= HAIR_ARM * arm.sum())
 
 
 def _blends(labc: np.ndarray, pieces: np.ndarray, ids: np.ndarray, own: np.ndarray, m: np.ndarray) -> np.ndarray:

@@ -148,7 +148,10 @@ def add_twin_limbs(rig: Rig) -> list[str]:
         # a twin the image's border cuts, its forearm and hand drawn on past the border (``continued``), is whole
         # too, and stands in for an arm the body hides (TikTok clip 1's far arm), not for one the border cuts as
         # well (that one is drawn on past the border from its own pixels)
-        whole = shown(rig, twin_side) or (twin in continued and name not in continued and _seen(rig, twin_side))
+        # (a continued twin's elbow may lie past the border, unseen: its shoulder seen is enough, its forearm and
+        # hand being drawn; a selfie's arm under long hair, given to the body, is drawn from such a twin)
+        whole = shown(rig, twin_side) or (twin in continued and name not in continued and (
+            _seen(rig, twin_side) or rig.visibility[J[f"{twin_side}_shoulder"]] >= SHOULDER_SEEN))
         if (present(rig, side) or twin not in have or not whole
                 or rig.visibility[J[f"{side}_shoulder"]] < SHOULDER_SEEN):
             continue
