@@ -501,6 +501,27 @@ def test_a_bare_upper_arm_in_shade_or_beside_the_tops_edge_goes_on_bare_as_its_t
         assert np.median(np.linalg.norm(lab[y, row] - skin_lab, axis=1)) < 25, y
 
 
+def test_both_sleeves_of_a_top_cut_above_the_elbows_go_on_alike_one_in_shade():
+    """A half-length picture in a light top whose sleeves the border cuts above both elbows, one lit like the
+    top, the other in shade. Whether they are a jacket's (on to the wrist) or a T-shirt's (a hem past the elbow,
+    then the bare forearm) is decided for both at once: the lit one went on to the wrist and the shaded one
+    ended short (TikTok character 4 cut at her chest)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    top, shade, skin = (170, 190, 225), (140, 160, 200), (224, 172, 140)
+    image, matte, labels, joints, left = _half_length(top, skin, top=top)
+    image[labels == PARTS.index("r_upper_arm")] = shade
+    h = 200
+    for name in ("arm_l", "arm_r"):
+        assert continue_cut_arm(image, matte, labels, joints, name, (0, 0, 240, h)) is not None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)
+    skin_lab = cv2.cvtColor(np.uint8([[skin]]), cv2.COLOR_RGB2LAB)[0, 0]
+    for side in ("left", "right"):  # just above the wrist: bare forearm on both arms, or sleeve on both
+        x, y = np.round(0.8 * joints[J[f"{side}_wrist"]] + 0.2 * joints[J[f"{side}_elbow"]]).astype(int)
+        near = lab[y - 2:y + 3, x - 2:x + 3].reshape(-1, 3)
+        assert np.median(np.linalg.norm(near - skin_lab, axis=1)) < 30, (side, image[y, x])
+
+
 def test_an_arm_past_the_images_border_is_seen_as_far_as_the_border():
     """The pose model gives an elbow below a half-length picture a low visibility: the picture ends, nothing hides
     it. The upper arm is seen by its shoulder, so it is an arm layer (at 0.07 it was left to the torso, and the

@@ -1856,12 +1856,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     bare = _bare(solid_cut, skin_px)
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
     twin = "right" if side == "left" else "left"
+    twin_name = "arm_r" if twin == "right" else "arm_l"
     if not bare and _outside(elbow, frame) and _outside(joints[J[f"{twin}_elbow"]], frame):
         # the border cuts both upper arms, of one top: when the twin's cut is bare skin, so is this one, unless it
         # is of the torso's cloth; its skin in the shade of a coloured room (as grey as a white sleeve in shade),
         # or its cut taking in the top's edge beside it (TikTok character 2, 3 cut at the chest: a thin strip of
         # it carried on as a sleeve, then a wide forearm)
-        twin_cut = _border_cut(labels, joints, "arm_r" if twin == "right" else "arm_l", frame) & (matte >= 0.9)
+        twin_cut = _border_cut(labels, joints, twin_name, frame) & (matte >= 0.9)
         hued = solid_cut & _skin_hued(lab, skin_lab)
         # (the arm is its pixels there of its skin's colour, lit or in shade)
         skin_cut = lab_distance(lab, np.median(lab[hued], axis=0)) < SHADE_LIKE if hued.sum() >= 3 else arm_px
@@ -1906,8 +1907,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             # neither sleeve's end), is a jacket's (or a long top's): it goes on to the wrist, the hand coming
             # out of its cuff (carried on as skin from a hem past the elbow, a dark uniform's arms came up bare:
             # matplotlib's Grace Hopper)
+            # (decided from both sleeves' cuts together: they are of one garment, so both go on alike; one
+            # sleeve in shade, a light-blue T-shirt's, went on short and the other, lit, to the wrist: TikTok
+            # character 4 cut at her chest)
+            both = solid_cut | (_border_cut(labels, joints, twin_name, frame) & (matte >= 0.9))
             jacket = (_outside(elbow, frame) and _outside(joints[J[f"{twin}_elbow"]], frame)
-                      and _torso_cloth(lab, solid_cut, labels, inside))
+                      and _torso_cloth(lab, both, labels, inside))
         elif twin_cut:
             bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
         else:
