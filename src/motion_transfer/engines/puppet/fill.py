@@ -1851,7 +1851,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # skin lit or in shade (a round arm's lit and shaded sides differ most in lightness: TikTok clip 4), and as
     # colourful as skin (a white sleeve in shade is as grey-brown as skin in shade: clip 5)
     vivid = np.linalg.norm(lab[..., 1:] - 128.0, axis=-1) >= SKIN_CHROMA * np.linalg.norm(skin_lab[1:] - 128.0)
-    skin_px = _skin_hued(lab, skin_lab) & vivid
+    skin_px = skin_hued(lab, skin_lab) & vivid
     solid_cut = cut & (matte >= 0.9)
     bare = _bare(solid_cut, skin_px)
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
@@ -1862,7 +1862,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # or its cut taking in the top's edge beside it (TikTok character 2, 3 cut at the chest: a thin strip of
         # it carried on as a sleeve, then a wide forearm)
         twin_cut = _border_cut(labels, joints, "arm_r" if twin == "right" else "arm_l", frame) & (matte >= 0.9)
-        hued = solid_cut & _skin_hued(lab, skin_lab)
+        hued = solid_cut & skin_hued(lab, skin_lab)
         # (the arm is its pixels there of its skin's colour, lit or in shade)
         skin_cut = lab_distance(lab, np.median(lab[hued], axis=0)) < SHADE_LIKE if hued.sum() >= 3 else arm_px
         bare = _bare(twin_cut, skin_px) and not _torso_cloth(lab, solid_cut & skin_cut, labels, inside)
@@ -1882,7 +1882,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
                 skin = arm_skin
     # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest), lit from
     # where its skin is; drawn art's limbs are outlined, and so are its hands' fingers
-    own_skin = inside & (labels >= 0) & _skin_hued(lab, _lab(skin))
+    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
     shade = skin_shade(skin, image[own_skin])
     ys, xs = np.nonzero(own_skin)
     light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
@@ -2136,7 +2136,7 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
     face = np.median(image[box][disc], axis=0).astype(np.float32)
     face_lab = _lab(face)
     body = inside & (labels >= 0) & (labels != PARTS.index("head"))
-    near = body & _skin_hued(lab, face_lab)
+    near = body & skin_hued(lab, face_lab)
     if near.sum() < (SKIN_AREA * sw) ** 2:
         return face
     skin = np.median(image[near], axis=0).astype(np.float32)
@@ -2148,7 +2148,7 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
 SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
 
 
-def _skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
+def skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
     """HxW: the pixels of ``lab`` (the image in Lab) that are skin of the colour ``skin_lab``, lit or in shade."""
     diff = lab - skin_lab
     return (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
