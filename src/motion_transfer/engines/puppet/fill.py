@@ -1999,10 +1999,12 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     The image shows a stump of that hand, cut straight by the border: moved with the arm, it was a flat pale piece
     with a straight edge (TikTok character 0's left fist, cut by the picture's left side), or, labelled the body's
     (an astronaut's glove at the bottom), no hand at all. An open hand (:mod:`.drawn_hand`) is drawn from the wrist
-    instead, in the colour of the skin below the face, as :func:`continue_cut_arm` draws one past the border:
-    over the image's own pixels of the hand, over the body's there (they are the hand's now: the body is painted
-    in behind it), over the backdrop and past the border. The stump's pixels beyond the drawn hand are the hand's,
-    transparent (so nothing of them is left on the body either)."""
+    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough
+    of it lit (else the skin below the face): over the image's own pixels of the hand, over the backdrop, past the
+    border, and over the body's pixels that :func:`hidden_torso` then paints in behind it (they are the hand's now,
+    and so is the body between its fingers, transparent). What is left of the stump beyond it is transparent: the
+    hand's where the body is painted in behind it, nobody's elsewhere (it lay over the backdrop). Costs a
+    :func:`hidden_torso` (about half a second on a 600-pixel image), only for such an arm."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
