@@ -1851,7 +1851,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # skin lit or in shade (a round arm's lit and shaded sides differ most in lightness: TikTok clip 4), and as
     # colourful as skin (a white sleeve in shade is as grey-brown as skin in shade: clip 5)
     vivid = np.linalg.norm(lab[..., 1:] - 128.0, axis=-1) >= SKIN_CHROMA * np.linalg.norm(skin_lab[1:] - 128.0)
-    skin_px = _skin_hued(lab, skin_lab) & vivid
+    skin_px = skin_hued(lab, skin_lab) & vivid
     solid_cut = cut & (matte >= 0.9)
     bare = _bare(solid_cut, skin_px)
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
@@ -1863,7 +1863,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # or its cut taking in the top's edge beside it (TikTok character 2, 3 cut at the chest: a thin strip of
         # it carried on as a sleeve, then a wide forearm)
         twin_cut = _border_cut(labels, joints, twin_name, frame) & (matte >= 0.9)
-        hued = solid_cut & _skin_hued(lab, skin_lab)
+        hued = solid_cut & skin_hued(lab, skin_lab)
         # (the arm is its pixels there of its skin's colour, lit or in shade)
         skin_cut = lab_distance(lab, np.median(lab[hued], axis=0)) < SHADE_LIKE if hued.sum() >= 3 else arm_px
         bare = _bare(twin_cut, skin_px) and not _torso_cloth(lab, solid_cut & skin_cut, labels, inside)
@@ -1883,7 +1883,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
                 skin = arm_skin
     # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest), lit from
     # where its skin is; drawn art's limbs are outlined, and so are its hands' fingers
-    own_skin = inside & (labels >= 0) & _skin_hued(lab, _lab(skin))
+    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
     shade = skin_shade(skin, image[own_skin])
     ys, xs = np.nonzero(own_skin)
     light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
@@ -1992,6 +1992,98 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
+
+
+def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
+                    frame: tuple[int, int, int, int]) -> DrawnHand | None:
+    """Draw the hand of the arm ``name`` whole where the image's border cuts it past its wrist (the wrist inside
+    the image ``frame``, x, y, width, height, its knuckles beyond it, the figure reaching the border where the
+    hand crosses it), on the padded arrays (``image``, ``matte``, ``labels``, changed in place). Returns the drawn
+    hand (in the padded arrays' pixels, its ``over_image`` set), or None when nothing was drawn.
+
+    The image shows a stump of that hand, cut straight by the border: moved with the arm, it was a flat pale piece
+    with a straight edge (TikTok character 0's left fist, cut by the picture's left side), or, labelled the body's
+    (an astronaut's glove at the bottom), no hand at all. An open hand (:mod:`.drawn_hand`) is drawn from the wrist
+    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough
+    of it lit (else the skin below the face): over the image's own pixels of the hand, over the backdrop, past the
+    border, and over the body's pixels that :func:`hidden_torso` then paints in behind it (they are the hand's now,
+    and so is the body between its fingers, transparent). What is left of the stump beyond it is transparent: the
+    hand's where the body is painted in behind it, nobody's elsewhere (it lay over the backdrop). Costs a
+    :func:`hidden_torso` (about half a second on a 600-pixel image), only for such an arm."""
+    side = "left" if name.endswith("_l") else "right"
+    x0, y0, w, h = frame
+    wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
+    knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
+    if _outside(wrist, frame) or not _outside(knuckles, frame):
+        return None
+    crossing = np.round(_exit(wrist, knuckles, frame)).astype(int)
+    sw = shoulder_span(joints, 1.0)
+    r = max(2, round(CUT_HAND_REACH * sw))
+    at = np.s_[max(y0, crossing[1] - r):min(y0 + h, crossing[1] + r + 1),
+               max(x0, crossing[0] - r):min(x0 + w, crossing[0] + r + 1)]
+    if not (matte[at] >= 0.5).any():  # the hand leaves the image over the backdrop: nothing of it is cut
+        return None
+    inside = np.zeros(labels.shape, bool)
+    inside[y0:y0 + h, x0:x0 + w] = True
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = _skin_colour(image, lab, labels, joints, inside, sw)
+    if skin is None:
+        return None
+    H, W = labels.shape
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    r_w = CUT_WRIST * sw
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
+                            PALM * r_w)
+    d = hand_shape(px, py, hand, PALM * r_w)
+    hand_part = PARTS.index(LAYERS[name][2])
+    stump = labels == hand_part
+    body = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
+    new = (d < 1.0) & (stump | (matte < 0.5) | body)
+    # the body between its fingers is the hand's too, transparent: painted in behind it with the rest (left to
+    # the body, the slivers between the fingertips fell out of it: holes in the body)
+    gaps = close_in_box(new, disc(max(1, round(PALM * r_w)))).astype(bool) & ~new & body
+    # the body's pixels under it only where the body is painted in behind a hand (else a hole in the body), and
+    # so the stump's beyond it: the hand's, transparent; the rest of the stump lay over the backdrop
+    trial = labels.copy()
+    trial[new | gaps] = hand_part
+    behind = hidden_torso(trial, joints)
+    new &= ~(body & ~behind)
+    gaps &= behind
+    if new.sum() < 20:
+        return None
+    ring = ~new & (labels < 0) & (d < 1.0 + SOFT)
+    # the stump's own skin, lit (a fist in shade, or a glove, takes the skin below the face)
+    solid = stump & (matte >= 0.9) & skin_hued(lab, _lab(skin))
+    if solid.sum() >= CUT_HAND_PIXELS:
+        own = np.median(image[solid], axis=0).astype(np.float32)
+        if _lab(own)[0] >= _lab(skin)[0] - CUT_DARKER:
+            skin = own
+    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
+    shade = skin_shade(skin, image[own_skin])
+    ys, xs = np.nonzero(own_skin)
+    light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
+    outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
+    paint = new | ring
+    glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
+    image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
+    # the stump beyond the drawn hand is none of the arm's any more, nor the soft rim around it and the hand (the
+    # layer's band reached into it: the stump's outline, left in the air beside the drawn fingers)
+    gone = stump & ~new
+    rim = cv2.dilate((stump | new).astype(np.uint8), None, iterations=CUT_HAND_RIM).astype(bool) & (labels < 0) & ~new
+    matte[gone | rim] = 0.0
+    labels[gone & ~behind] = -1
+    matte[new] = 1.0
+    matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
+    labels[new | gaps] = hand_part
+    matte[gaps] = 0.0
+    elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
+                     light=light, outlined=outlined, over_image=True)
+
+
+CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
+CUT_HAND_PIXELS = 20  # the fewest solid skin pixels of a cut hand's stump its own colour is read from
+CUT_HAND_RIM = 4  # (pixels) the soft rim around a cut hand's stump and the hand drawn over it, cleared (a layer's band)
 
 
 def _border_cut(labels: np.ndarray, joints: np.ndarray, name: str, frame: tuple[int, int, int, int]) -> np.ndarray:
@@ -2141,7 +2233,7 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
     face = np.median(image[box][disc], axis=0).astype(np.float32)
     face_lab = _lab(face)
     body = inside & (labels >= 0) & (labels != PARTS.index("head"))
-    near = body & _skin_hued(lab, face_lab)
+    near = body & skin_hued(lab, face_lab)
     if near.sum() < (SKIN_AREA * sw) ** 2:
         return face
     skin = np.median(image[near], axis=0).astype(np.float32)
@@ -2153,7 +2245,7 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
 SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
 
 
-def _skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
+def skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
     """HxW: the pixels of ``lab`` (the image in Lab) that are skin of the colour ``skin_lab``, lit or in shade."""
     diff = lab - skin_lab
     return (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)

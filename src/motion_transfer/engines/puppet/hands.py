@@ -23,8 +23,8 @@ hand's colour outside the fingers' core); the space a finger leaves shows what i
 fingers bend, the arm layer's hand keeps its length along its bone (:meth:`HandAnimator.steady_palms`): the
 body model's hand points slide in as the fingers curl.
 
-A hand the rig drew itself past the image's border (:mod:`.drawn_hand`) is not warped: it is drawn afresh each
-frame from its posed joints, digit by digit. A hand the image does not show otherwise, a fist (its fingers
+A hand the rig drew itself past the image's border, or over the stump of a hand the border cuts past its wrist
+(:mod:`.drawn_hand`), is not warped: it is drawn afresh each frame from its posed joints, digit by digit. A hand the image does not show otherwise, a fist (its fingers
 already folded: nothing to unfold) or a tiny hand keeps the layer's rigid hand, and :func:`hand_findings` says
 why.
 """
@@ -434,7 +434,8 @@ class HandAnimator:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
         the image's background plate (image pixels), to tell the background between the fingers from them;
         ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped) past the
-        border of the image (``image_size``: width, height), where it is cleared from the rest texture."""
+        border of the image (``image_size``: width, height), where it is cleared from the rest texture (None:
+        cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`)."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -813,6 +814,7 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         drive = hand_drive(actor)
         layer = next((ly for ly in rig.layers if f"{side[0]}_hand" in ly.bones), None)
         if drive is not None and layer is not None:
-            anim.add(hr, drive, layer.texture, layer.origin, rig.background, rig.drawn_hands.get(side),
-                     (rig.width, rig.height))
+            drawn = rig.drawn_hands.get(side)
+            anim.add(hr, drive, layer.texture, layer.origin, rig.background, drawn,
+                     None if drawn is not None and drawn.over_image else (rig.width, rig.height))
     return (anim if anim else None), notes

@@ -38,7 +38,7 @@ from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP, HAND_LENGTH
-from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
+from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
@@ -364,6 +364,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         rig.meta["continued"] = []
         for name in ("arm_l", "arm_r"):
             hand = continue_cut_arm(image, matte, labels, joints, name, inside)
+            if hand is None:  # a hand cut past its wrist: drawn whole over its stump
+                hand = redraw_cut_hand(image, matte, labels, joints, name, inside)
             if hand is None:
                 continue
             rig.meta["continued"].append(name)

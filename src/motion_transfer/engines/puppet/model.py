@@ -161,7 +161,8 @@ class DrawnHand:
     (``elbow`` [2] and its radius at the wrist, ``wrist_radius``), the ``skin`` RGB it is drawn in and the
     ``shade`` RGB its sides turn to, the ``light`` on the character's skin (:func:`.drawn_hand.skin_light`) and
     whether the character is drawn art with outlined limbs (``outlined``: its fingers are shaded all the way
-    round, as the art's own limbs). Kept so each frame can draw it afresh, posed like the actor's hand."""
+    round, as the art's own limbs); ``over_image``: drawn over the image's own stump of the hand (its wrist inside
+    the image), not only past the border. Kept so each frame can draw it afresh, posed like the actor's hand."""
 
     joints: np.ndarray
     half_width: float
@@ -171,6 +172,7 @@ class DrawnHand:
     shade: np.ndarray
     light: np.ndarray = field(default_factory=lambda: np.zeros(2, np.float32))
     outlined: bool = False
+    over_image: bool = False
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, L
                     part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
 from .outlines import outlines_to_front
+from .palms import palms_on_body
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -167,6 +168,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     m = m & ~backdrop
     if small is not None:  # a glove, a mitten, a ball in the hand: whole, the hand's; a drawn outline: its part's
         lab = outlines_to_front(whole_hands(lab, small, m, jj, sw), small, m, sw)
+        lab = palms_on_body(lab, soft_lab, m, jj, vis, radii)  # a bare hand lying on the trousers: the hand's
     lab[~m] = -1
     lab = rims_to_arms(lab, m, jj, sw)
     if small is not None:  # long hair over a shoulder: the body's, not cut along the torso's straight side

@@ -1,0 +1,75 @@
+"""A hand the image's border cuts past its wrist: drawn whole over its stump, nothing of the stump left.
+
+On a drawn close-up's padded arrays (the image: the top 400 rows of 560), whose left forearm ends in a hand cut by
+the bottom edge just past the wrist."""
+from __future__ import annotations
+
+import numpy as np
+
+from motion_transfer.engines.puppet.drawn_hand import hand_shape
+from motion_transfer.engines.puppet.fill import redraw_cut_hand
+from motion_transfer.engines.puppet.model import PARTS
+from motion_transfer.pose.skeleton import J
+
+H, W, IMAGE_H = 560, 400, 400
+SKIN, CLOTH = np.array([225, 180, 160]), np.array([40, 60, 120])
+
+
+def _seg_dist(px, py, a, b):
+    ab = np.subtract(b, a, dtype=np.float64)
+    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / float(ab @ ab), 0.0, 1.0)
+    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
+
+
+def _cut_fist():
+    """(image, matte, labels, joints, the stump's pixels): a torso of cloth cut by the bottom edge, a head of skin,
+    bare forearms; the left wrist 15 px above the edge, its hand (a stump of skin, the knuckles past the edge) cut
+    by it; the right arm's hand whole inside the image."""
+    j = np.zeros((33, 2))
+    j[J["nose"]] = (200, 80)
+    arms = {"left": ((280, 150), (330, 300), (340, 385), (0, 30)), "right": ((120, 150), (80, 250), (70, 320), (0, 30))}
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    inside = py < IMAGE_H
+    image = np.zeros((H, W, 3), np.uint8)
+    labels = np.full((H, W), -1, np.int16)
+    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
+    head = np.hypot(px - 200, py - 80) < 45
+    image[torso], labels[torso] = CLOTH, PARTS.index("torso")
+    image[head], labels[head] = SKIN, PARTS.index("head")
+    stump = None
+    for side, (sh, el, wr, to_hand) in arms.items():
+        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
+        for k in ("index", "pinky", "thumb"):
+            j[J[f"{side}_{k}"]] = np.add(wr, to_hand)
+        s = side[0]
+        fore = inside & (_seg_dist(px, py, el, wr) < 14)
+        hand = inside & (_seg_dist(px, py, wr, np.add(wr, to_hand)) < 16) & ~fore
+        image[fore | hand] = SKIN
+        labels[fore] = PARTS.index(f"{s}_lower_arm")
+        labels[hand] = PARTS.index(f"{s}_hand")
+        if side == "left":
+            stump = hand
+    matte = (labels >= 0).astype(np.float32)
+    return image, matte, labels, j, stump
+
+
+def test_a_hand_cut_past_its_wrist_is_drawn_whole_and_its_stump_is_gone():
+    """The border cut the hand past the wrist, so no hand was drawn past it (only an arm cut above its wrist got
+    one) and the stump moved with the arm: a flat piece of skin ending in the border's straight edge (TikTok
+    character 0's left fist), or nothing when the labels gave it to the body (the astronaut's glove). An open
+    hand is drawn from the wrist on past the border, over the stump; what is left of the stump beyond it is
+    transparent. A hand the image shows whole is left as it is."""
+    image, matte, labels, joints, stump = _cut_fist()
+    hand_part = PARTS.index("l_hand")
+    drawn = redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H))
+    assert drawn is not None and drawn.over_image
+    assert np.allclose(drawn.joints[0], joints[J["left_wrist"]])
+    past = labels[IMAGE_H:] == hand_part
+    assert past.sum() > 300, past.sum()  # its fingers go on past the border
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    d = hand_shape(px, py, drawn.joints, drawn.half_width)
+    shown = (labels == hand_part) & (matte >= 0.5)
+    assert (d[shown] < 1.0 + 1e-3).all()  # what shows of the hand is the drawn hand's
+    assert (matte[stump & (d >= 1.0)] == 0).all()  # the stump's straight cut is gone
+    assert np.abs(image[shown].astype(float).mean(axis=0) - SKIN).max() < 40  # in the stump's own skin
+    assert redraw_cut_hand(image, matte, labels, joints, "arm_r", (0, 0, W, IMAGE_H)) is None
