@@ -159,10 +159,13 @@ LIP_PUSH = 0.5
 # The face model reads closed lips as parted: full lips pressed together or pouting by up to 0.045 face sizes
 # (TikTok clip 5, whose actor's lips stay shut from 1 to 6 s, read 0.03 to 0.045 there against 0.010 in her first
 # frame, 0.006 at their closest; clip 0's shut lips up to 0.04 past her first frame's), while lips really parted
-# read 0.06 and more past closed ones (clip 0's talking, the upper teeth showing; clip 4's smile 0.1). So the inner
-# lips' parting past the neutral's opens the character's mouth from the first share (face sizes), in full from
-# the second (smoothly: the gap grows without a step); taken as it was read, the character's mouth stood open on a
-# row of teeth all through clip 5's pout. Lips closing past the neutral's close as they were read.
+# read 0.06 and more past closed ones (clip 0's talking, the upper teeth showing; clip 4's smile 0.1). So, from a
+# neutral with its lips shut (within the first share of the actor's closed gap, its ``LIPS_CLOSED`` percentile
+# over the clip), the inner lips' parting opens the character's mouth from the first share (face sizes), in full
+# from the second (smoothly: the gap grows without a step); taken as it was read, the character's mouth stood open
+# on a row of teeth all through clip 5's pout. From a neutral with its lips apart (the second share past closed:
+# clip 2's and 4's first frames) and closing, the lips move as they were read.
+LIPS_CLOSED = 5.0
 LIPS_PARTED = (0.03, 0.07)
 LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
 
@@ -549,7 +552,7 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     size0 = float(fm.face_size(first))
     opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
     read = opening - ref(opening)  # the lips' parting past the neutral's, as the face model read it
-    mouth = lips_parted(read)
+    mouth = lips_parted(read, float(ref(opening)) - float(np.percentile(opening[valid], LIPS_CLOSED)))
     width = mouth_width / max(float(ref(mouth_width)), 1e-6)
     expr = None
     if with_expression:
@@ -578,11 +581,13 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
                      width=width, angles=ang, turn=turn)
 
 
-def lips_parted(read: np.ndarray) -> np.ndarray:
+def lips_parted(read: np.ndarray, neutral_apart: float) -> np.ndarray:
     """How far [T] (face sizes) the character's lips part past the image's, from how far the face model ``read``
-    [T] the actor's part past the neutral's: from ``LIPS_PARTED[0]``, fully from ``LIPS_PARTED[1]`` (see there);
-    closing, as read."""
-    return np.where(read > 0, read * smoothstep(*LIPS_PARTED, read), read)
+    [T] the actor's part past the neutral's, whose lips it read ``neutral_apart`` further apart than the actor's
+    closed ones: past shut lips from ``LIPS_PARTED[0]``, fully from ``LIPS_PARTED[1]`` (see there); past lips
+    already apart, and closing, as read."""
+    apart = float(smoothstep(*LIPS_PARTED, neutral_apart))
+    return np.where(read > 0, read * (apart + (1.0 - apart) * smoothstep(*LIPS_PARTED, read)), read)
 
 
 def _lips(neutral: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
