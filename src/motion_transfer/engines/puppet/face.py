@@ -43,7 +43,7 @@ from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
-from .model import LAYERS, Rig
+from .model import LAYERS, Rig, smoothstep
 
 MAX_TURN = 30.0  # degrees of yaw / pitch the face is turned at most (beyond, a 2D warp tears)
 # a face the image shows turned this far from the camera (degrees of yaw) still turns back towards it fully,
@@ -95,6 +95,12 @@ BITE_GAP = (0.15, 0.5)
 # the skin's colour (the picture's white balance).
 TEETH_TALL = 0.075
 TEETH_SIDE = 0.6
+# ... and only once the lips part far enough to show them: from ``TEETH_SHOW[0]`` face sizes further than the
+# image's lips, solid from the second (lips parted by a few pixels show their dark line, not a white bar: TikTok
+# clip 5's actor talks with her teeth in her mouth's shadow), and down to ``TEETH_FILL`` of the lips' gap at most
+# (a dark band stays under the teeth: filling a narrow opening to the lower lip, they read as a row of white)
+TEETH_SHOW = (0.03, 0.06)
+TEETH_FILL = 0.6
 TEETH_GAPS = np.array([-0.15, 0.0, 0.15])
 TEETH_LUMA = (1.4, 170.0, 238.0)
 TEETH_RGB = np.array([1.0, 0.97, 0.9])
@@ -150,6 +156,17 @@ LASH_DARK = 0.7
 # A lip moving towards them pushes them at most ``LIP_PUSH`` of the band between (so they never fold).
 LIP_CARRY = (0.06, 0.13)
 LIP_PUSH = 0.5
+# The face model reads closed lips as parted: full lips pressed together or pouting by up to 0.045 face sizes
+# (TikTok clip 5, whose actor's lips stay shut from 1 to 6 s, read 0.03 to 0.045 there against 0.010 in her first
+# frame, 0.006 at their closest; clip 0's shut lips up to 0.04 past her first frame's), while lips really parted
+# read 0.06 and more past closed ones (clip 0's talking, the upper teeth showing; clip 4's smile 0.1). So, from a
+# neutral with its lips shut (within the first share of the actor's closed gap, its ``LIPS_CLOSED`` percentile
+# over the clip), the inner lips' parting opens the character's mouth from the first share (face sizes), in full
+# from the second (smoothly: the gap grows without a step); taken as it was read, the character's mouth stood open
+# on a row of teeth all through clip 5's pout. From a neutral with its lips apart (the second share past closed:
+# clip 2's and 4's first frames) and closing, the lips move as they were read.
+LIPS_CLOSED = 5.0
+LIPS_PARTED = (0.03, 0.07)
 LUMA = np.array([0.299, 0.587, 0.114])  # luminance of RGB (Rec. 601)
 
 
@@ -534,7 +551,8 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, 1.3)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
     opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
-    mouth = opening - ref(opening)
+    read = opening - ref(opening)  # the lips' parting past the neutral's, as the face model read it
+    mouth = lips_parted(read, float(ref(opening)) - float(np.percentile(opening[valid], LIPS_CLOSED)))
     width = mouth_width / max(float(ref(mouth_width)), 1e-6)
     expr = None
     if with_expression:
@@ -545,20 +563,66 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
             s, R, tt = fm.similarity(f[t, stable], first[stable])
             aligned[t] = s * f[t] @ R.T + tt
             misfit[t] = float(np.linalg.norm(aligned[t, stable] - first[stable], axis=1).mean()) / size0
+        _close_lips(aligned, ref(aligned), np.divide(mouth, read, out=np.ones_like(read), where=read > 1e-6))
         neutral_mesh = ref(aligned)
         expr = (aligned - neutral_mesh) / size0
         down = neutral_mesh[fm.CHIN, :2] - neutral_mesh[fm.FOREHEAD, :2]
         drop = expr[:, fm.CHIN, :2] @ (down / max(float(np.linalg.norm(down)), 1e-9))
         # the lips part a moment before the jaw drops and close a moment before it rises (TikTok clip 5, talking):
         # the chin is measured against the lips' widest gap around it
+        # (as the face model read them: the chin and the lips are its own guesses, and it guesses them together)
         near = max(1, round(JAW_S * fps))
-        lips = maximum_filter1d(np.maximum(mouth, 0.0), 2 * near + 1, mode="nearest")
+        lips = maximum_filter1d(np.maximum(read, 0.0), 2 * near + 1, mode="nearest")
         gain = expression_gain(expr, misfit, width, drop - lips, near)
         expr *= gain[:, None, None]
         width = 1.0 + (width - 1.0) * gain
         mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang, turn=turn)
+
+
+def lips_parted(read: np.ndarray, neutral_apart: float) -> np.ndarray:
+    """How far [T] (face sizes) the character's lips part past the image's, from how far the face model ``read``
+    [T] the actor's part past the neutral's, whose lips it read ``neutral_apart`` further apart than the actor's
+    closed ones: past shut lips from ``LIPS_PARTED[0]``, fully from ``LIPS_PARTED[1]`` (see there); past lips
+    already apart, and closing, as read."""
+    apart = float(smoothstep(*LIPS_PARTED, neutral_apart))
+    return np.where(read > 0, read * (apart + (1.0 - apart) * smoothstep(*LIPS_PARTED, read)), read)
+
+
+def _lips(neutral: np.ndarray) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The upper and the lower lip of the face mesh ``neutral`` [468, 3]: each as (its landmarks, on and between its
+    outer and inner contours, and for each the nearest landmark of its inner contour, as an index into it)."""
+    lips = []
+    pairs = ((fm.UPPER_LIP_OUTER, fm.UPPER_LIP_INNER, fm.LOWER_LIP_INNER),
+             (fm.LOWER_LIP_OUTER, fm.LOWER_LIP_INNER, fm.UPPER_LIP_INNER))
+    for outer, inner, other in pairs:
+        poly = neutral[list(outer) + list(inner)[::-1], :2]
+        lo = np.floor(poly.min(axis=0)) - 2
+        size = np.ceil(poly.max(axis=0) - lo).astype(int) + 3
+        mask = np.zeros((size[1], size[0]), np.uint8)
+        cv2.fillPoly(mask, [np.round((poly - lo) * 4).astype(np.int32)], 1, cv2.LINE_8, 2)
+        at = np.clip(np.round(neutral[:, :2] - lo).astype(int), 0, size - 1)
+        # (closed lips' inner contours lie on each other: the other lip's is not this one's)
+        ids = np.setdiff1d(np.union1d(np.flatnonzero(mask[at[:, 1], at[:, 0]]), list(outer) + list(inner)),
+                           other[1:-1])
+        d = np.linalg.norm(neutral[ids, None, :2] - neutral[None, list(inner), :2], axis=2)
+        lips.append((ids, np.argmin(d, axis=1)))
+    return lips[0], lips[1]
+
+
+def _close_lips(mesh: np.ndarray, neutral: np.ndarray, share: np.ndarray) -> None:
+    """The lips of ``mesh`` [T, 468, 3] (changed in place) parted ``share`` [T] as far from the way they lie in
+    ``neutral`` [468, 3] as the face model read: the lips' parting as :func:`lips_parted` takes it. Each pair of
+    inner lip landmarks is moved about its middle, and each lip moves whole with its inner contour (so a misread
+    parting taken back leaves no lip stretched: the line between closed lips stays a line)."""
+    up, low = np.array(fm.UPPER_LIP_INNER), np.array(fm.LOWER_LIP_INNER)
+    apart = mesh[:, low] - mesh[:, up]
+    change = (share[:, None, None] - 1.0) * (apart - (neutral[low] - neutral[up]))
+    change[:, [0, -1]] = 0.0  # the corners are shared
+    (up_ids, up_near), (low_ids, low_near) = _lips(neutral)
+    mesh[:, up_ids] -= 0.5 * change[:, up_near]
+    mesh[:, low_ids] += 0.5 * change[:, low_near]
 
 
 def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
@@ -1039,15 +1103,18 @@ class FaceAnimator:
     def _new_teeth(self, region: np.ndarray, pts: np.ndarray, box: tuple[int, int, int, int], inside: np.ndarray,
                    strength: float) -> np.ndarray:
         """``region`` (the mouth's box, float RGB) with upper teeth painted under the upper inner lip, within
-        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``; a wide-open mouth also shows the
+        ``inside`` [h, w] (the lips' opening, soft), as opaque as ``strength``, once the lips part far enough to
+        show them and never down to the lower lip (``TEETH_SHOW``, ``TEETH_FILL``); a wide-open mouth also shows the
         lower row's edge over the lower lip (``TEETH_LOWER``), never touching the upper row."""
         x0, y0, x1, y1 = box
         g = self.face.groups
+        gap = float(np.linalg.norm(pts[g["lip_mid"][1]] - pts[g["lip_mid"][0]]))
+        show = float(smoothstep(*TEETH_SHOW, (gap - self.rest_gap) / self.face.size))
         up, low = pts[list(g["upper_inner"])], pts[list(g["lower_inner"])]
         a, b = up[0], up[-1]
         u = b - a
         width = float(np.linalg.norm(u))
-        if width < 4:
+        if width < 4 or show <= 0:
             return region
         u /= width
         n = np.array([-u[1], u[0]])
@@ -1062,22 +1129,22 @@ class FaceAnimator:
         tall = TEETH_TALL * self.face.size
         side = np.abs(along - 0.5) * 2.0  # 0 in the middle, 1 at the corners
         across = np.clip((1.0 - side) / (1.0 - TEETH_SIDE), 0.0, 1.0)
-        band = np.clip(tall - below + 0.5, 0.0, 1.0) * across * inside
+        height = np.minimum(tall, TEETH_FILL * (below + above))  # the lips' gap in each column is below + above
+        band = np.clip(height - below + 0.5, 0.0, 1.0) * across * inside
         shade = (1.0 - 0.45 * side ** 2) * (0.8 + 0.2 * np.clip(below / max(0.3 * tall, 1.0), 0.0, 1.0))
         gaps = np.abs((along - 0.5)[..., None] - TEETH_GAPS).min(axis=-1) * width  # pixels to the nearest
         shade = shade * (1.0 - 0.12 * np.exp(-(gaps / 0.7) ** 2))
         # the lower row: shorter, narrower and in the upper row's shadow, rising over the lower lip as the jaw drops
         # past the upper row (with a gap between them)
         low_tall, side_from, side_to, low_shade, (start, full) = TEETH_LOWER
-        gap = float(np.linalg.norm(pts[g["lip_mid"][1]] - pts[g["lip_mid"][0]]))
         rise = float(np.clip((gap / tall - start) / (full - start), 0.0, 1.0)) * low_tall * tall
         if rise > 0:
-            lower = (np.clip(rise - above + 0.5, 0.0, 1.0) * np.clip(below - tall - 1.0, 0.0, 1.0)
+            lower = (np.clip(rise - above + 0.5, 0.0, 1.0) * np.clip(below - height - 1.0, 0.0, 1.0)
                      * np.clip((side_to - side) / (side_to - side_from), 0.0, 1.0) * inside)
             over = lower > band
             band = np.maximum(band, lower)
             shade = np.where(over, low_shade * (1.0 - 0.45 * side ** 2), shade)
-        alpha = (band * min(1.0, 2.0 * strength))[:, :, None]  # solid well before the inside is
+        alpha = (band * min(1.0, 2.0 * strength) * show)[:, :, None]  # solid well before the inside is
         return region * (1 - alpha) + (self.new_teeth * shade[:, :, None]) * alpha
 
     def _cavity_colours(self) -> tuple[np.ndarray, np.ndarray]:
