@@ -97,13 +97,17 @@ def test_a_strap_running_into_the_arms_share_of_the_top_is_found_and_what_lies_m
     assert (out[arm] == PARTS.index("r_upper_arm")).all()  # the bare arm past it stays the arm
 
 
-def test_the_shoulder_past_the_strap_is_kept_as_it_is_under_the_arm():
+@pytest.mark.parametrize("hair", [False, True])
+def test_the_shoulder_past_the_strap_is_kept_as_it_is_under_the_arm(hair):
     """The shoulder's round past the strap, in its own shade, is the torso's under the hanging arm and kept as
     the image shows it: painted from the lit chest it stood as a pale block beside the strap, and where the torso
-    ended at the strap the backdrop showed in a notch once the arm moved (TikTok character 3 cut at her chest)."""
+    ended at the strap the backdrop showed in a notch once the arm moved (TikTok character 3 cut at her chest).
+    Dark hair beside the strap's top is no top beginning there (it took the whole strap for the top's side)."""
     from motion_transfer.engines.puppet.fill import fill_hidden_torso
 
     image, labels, _, _ = _past_the_strap()
+    if hair:
+        image[88:100, 106:130] = TOP
     straps = strap_lines(image, labels, _JOINTS, labels >= 0)
     labels = straps_to_torso(labels, straps, _JOINTS, image)
     out, hidden = fill_hidden_torso(image, labels, _JOINTS, straps=straps)

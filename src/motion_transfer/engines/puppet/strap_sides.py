@@ -40,18 +40,20 @@ def across_straps(straps: np.ndarray, joints: np.ndarray, light: np.ndarray) -> 
         bins = np.round(s[strap] - top).astype(int)
         edge = np.full(bins.max() + 1, np.inf, np.float32)  # per row along the body, the strap's outer edge
         np.minimum.at(edge, bins, t[strap])
-        # the top begins where the pixels just medial of the strap are as dark as it
+        # the top begins where the pixels just medial of the strap are as dark as it, and stay so down to its end
+        # (hair over the shoulder may darken them by its top)
         width = np.zeros(len(edge), np.float32)
         np.maximum.at(width, bins, t[strap])
         width -= np.where(np.isfinite(edge), edge, 0.0)
         dark = float(light[strap].mean()) + GARMENT_L
         ok = np.isfinite(edge)
-        beside = np.stack([np.where(ok, edge, 0.0) + width + 2.0 * float(np.median(width[ok])) + 1.0, np.arange(len(edge)) + top])
+        reach = np.where(ok, edge, 0.0) + width + 2.0 * float(np.median(width[ok])) + 1.0
+        beside = np.stack([reach, np.arange(len(edge)) + top])
         bx = np.clip(np.round(beside[0] * medial[0] + beside[1] * down[0]), 0, w - 1).astype(int)
         by = np.clip(np.round(beside[0] * medial[1] + beside[1] * down[1]), 0, h - 1).astype(int)
-        covered = ok & (light[by, bx] <= dark)
-        if covered.any():
-            edge[int(np.argmax(covered)):] = np.inf
+        bare = ok & (light[by, bx] > dark)
+        if bare.any():
+            edge[int(np.flatnonzero(bare)[-1]) + 1:] = np.inf
         at = np.round(s - top).astype(int)
         row = mine & (at >= 0) & (at < len(edge))
         row[row] = np.isfinite(edge[at[row]])
