@@ -567,7 +567,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
     arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
     hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``straps``: a top's straps over the
-    shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over.
+    shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over; the shoulder past one
+    is hidden torso the arm covers, kept as it is (:func:`_shoulder_caps`).
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
