@@ -1000,6 +1000,29 @@ def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():
     assert (lab[torso] == TORSO).mean() > 0.9  # the top stays the torso's
 
 
+def test_a_side_views_far_arm_cut_off_by_the_picture_above_its_elbow_takes_none_of_the_shirt():
+    """The side view above cut at its chest (a selfie's framing): the far arm's elbow and wrist lie below the
+    picture, where the pose model sees them poorly because the picture ends there as much as because the body
+    hides them, and its shoulder, on the shirt's front, it sees well. The far arm (its shoulder the deeper one)
+    takes none of the shirt: labelled as the arm, the shirt's front with its print was torn off the chest by the
+    motion (TikTok character 1 cut at 60 % of her height). The near arm, cut off alike, is still an arm."""
+    image, matte, joints, sleeve, _ = _sleeves_beside_a_black_top()
+    vis = np.ones(33)
+    joints[J["left_shoulder"]] = (150, 92)
+    joints[J["left_hip"]] = (160, 250)
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (196, 190), (200, 240)
+    for side in ("left", "right"):
+        for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+            vis[J[f"{side}_{k}"]] = 0.2
+    depth = np.zeros(33)
+    depth[J["left_shoulder"]] = 100.0  # behind the right one
+    cut = 170
+    lab, _ = label_parts(matte[:cut], joints, vis, depth, image[:cut])
+    arm = np.isin(lab, [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")])
+    assert arm.sum() == 0, arm.sum()
+    assert (lab[sleeve[:cut]] == PARTS.index("r_upper_arm")).mean() > 0.8  # the near arm is one
+
+
 def test_the_outer_rim_of_an_arm_across_the_chest_is_the_arms_not_the_torsos():
     """An upper arm lying across the chest from its shoulder, its sleeve wider than the tube round its bone: the
     sleeve's outer rim, outside the shoulder-hip quad and against the wall, was left to the torso (TikTok clip

@@ -40,7 +40,7 @@ def _strapped(strap_to: int, arm_colour: tuple[int, int, int] = SKIN) -> tuple[n
 def test_a_strap_along_the_arm_goes_to_the_torso_whole():
     image, labels, strap = _strapped(strap_to=60)
     assert (labels[strap] == PARTS.index("r_upper_arm")).any()  # the arm holds part of it as labelled
-    out = straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0))
+    out = straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0), _JOINTS, image)
     assert (out[strap] == PARTS.index("torso")).all()
     lost = (labels == PARTS.index("r_upper_arm")) & (out != PARTS.index("r_upper_arm"))
     assert lost.sum() <= 2 * strap.sum()  # the strap and its edge, not the arm's skin
@@ -50,7 +50,8 @@ def test_a_short_dark_line_by_the_arm_is_no_strap():
     """The tips of dark hair over a sleeve, joined to the dark hair, are shorter than a strap over a shoulder."""
     image, labels, strap = _strapped(strap_to=15)
     assert not strap_lines(image, labels, _JOINTS, labels >= 0).any()
-    assert np.array_equal(straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0)), labels)
+    assert np.array_equal(straps_to_torso(labels, strap_lines(image, labels, _JOINTS, labels >= 0), _JOINTS, image),
+                          labels)
 
 
 @pytest.mark.parametrize("arm_colour", [SKIN, (170, 40, 40)])
@@ -62,8 +63,55 @@ def test_the_fill_behind_the_arm_leaves_the_strap_on_the_shoulder(arm_colour):
 
     image, labels, strap = _strapped(strap_to=60, arm_colour=arm_colour)
     straps = strap_lines(image, labels, _JOINTS, labels >= 0)
-    labels = straps_to_torso(labels, straps)
+    labels = straps_to_torso(labels, straps, _JOINTS, image)
     out, hidden = fill_hidden_torso(image, labels, _JOINTS, straps=straps)
     assert hidden.any()  # the arm hides some of the body beside the strap
     bright = out[strap].astype(float).sum(axis=1)
     assert np.percentile(bright, 90) < 150, f"the strap painted over: {np.percentile(bright, 90):.0f}"
+
+
+def _past_the_strap() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, labels, strap, the arm's skin medial of it): :func:`_strapped`'s strap, the arm labelled 14 columns
+    past it over the chest and the top's corner below it, as bone distances label it when the pose model puts the
+    shoulder joint medial of the strap (TikTok character 3 cut at her chest); the shoulder past the strap in shade."""
+    image, labels, strap = _strapped(strap_to=60, arm_colour=(160, 115, 90))
+    over = np.zeros(labels.shape, bool)
+    over[70:280, 101:115] = True
+    labels[over] = PARTS.index("r_upper_arm")
+    rows = np.zeros(labels.shape, bool)
+    rows[95:145] = True  # (along the strap, above the top)
+    return image, labels, strap, over & ~strap & rows
+
+
+def test_a_strap_running_into_the_arms_share_of_the_top_is_found_and_what_lies_medial_of_it_is_the_torsos():
+    image, labels, strap, chest = _past_the_strap()
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    assert straps[strap].mean() > 0.9  # it ran into the top only through the arm's pixels: missed before
+    out = straps_to_torso(labels, straps, _JOINTS, image)
+    assert (out[chest] == PARTS.index("torso")).mean() > 0.95  # the chest's skin medial of the strap
+    corner = np.zeros(labels.shape, bool)
+    corner[160:280, 104:115] = True
+    assert (out[corner] == PARTS.index("torso")).all()  # the top's corner under it
+    arm = np.zeros(labels.shape, bool)
+    arm[70:280, 62:98] = True
+    assert (out[arm] == PARTS.index("r_upper_arm")).all()  # the bare arm past it stays the arm
+
+
+@pytest.mark.parametrize("hair", [False, True])
+def test_the_shoulder_past_the_strap_is_kept_as_it_is_under_the_arm(hair):
+    """The shoulder's round past the strap, in its own shade, is the torso's under the hanging arm and kept as
+    the image shows it: painted from the lit chest it stood as a pale block beside the strap, and where the torso
+    ended at the strap the backdrop showed in a notch once the arm moved (TikTok character 3 cut at her chest).
+    Dark hair beside the strap's top is no top beginning there (it took the whole strap for the top's side)."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    image, labels, _, _ = _past_the_strap()
+    if hair:
+        image[88:100, 106:130] = TOP
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    labels = straps_to_torso(labels, straps, _JOINTS, image)
+    out, hidden = fill_hidden_torso(image, labels, _JOINTS, straps=straps)
+    cap = np.zeros(labels.shape, bool)
+    cap[100:140, 92:99] = True
+    assert hidden[cap].all()
+    assert np.abs(out[cap].astype(int) - image[cap]).max() <= 2

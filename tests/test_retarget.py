@@ -557,3 +557,37 @@ def test_a_turning_actors_arms_hang_where_the_torso_draws_its_shoulders():
         actor = posed[:, J[f"{s}_elbow"]] - posed[:, J[f"{s}_shoulder"]]
         cross = along[:, 0] * actor[:, 1] - along[:, 1] * actor[:, 0]
         assert np.abs(cross / (np.linalg.norm(along, axis=1) * np.linalg.norm(actor, axis=1))).max() < 0.01
+
+
+def test_a_head_seen_side_on_keeps_its_lean_and_tilt_and_turns_as_the_actor_turns(dance):
+    """A character whose image shows its head side on (the nose past the ears), held before its shoulders with its
+    eye line tilted: that lean and tilt are the view's, not a pose to undo. Moved by an actor seen from the front,
+    the head stays before the shoulders as the image holds it, untilted, turning as the actor's neck and roll turn
+    about their usual (the clip's median). Put where the actor's head is, straight over the shoulders, a profile's
+    head was pulled back and tipped, its neck long and skewed (TikTok character 1 cut at her chest on clip 0). A
+    head seen from the front is moved as before."""
+    from motion_transfer.pose.retarget import HC, side_on_head
+
+    track = dance.to_track()
+    j0 = dance.joints[0, :, :2].astype(np.float64).copy()
+    assert not side_on_head(j0)
+    hx, hy = j0[J["nose"]] + (30.0, 0.0)
+    j0[:11] = (hx, hy)
+    j0[J["right_ear"]], j0[J["left_ear"]] = (hx - 12, hy), (hx - 4, hy - 2)
+    j0[J["nose"]] = (hx + 14, hy + 4)
+    j0[J["right_eye_outer"]], j0[J["left_eye_outer"]] = (hx + 2, hy - 10), (hx + 10, hy - 6)  # tilted 27 degrees
+    assert side_on_head(j0)
+    motion = retarget(track, rest_from(j0, 640, 360), "video", 640, 360, plant_feet=False)
+    assert motion.head_side_on and not retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360,
+                                                plant_feet=False).head_side_on
+
+    def lean(v: np.ndarray) -> np.ndarray:
+        return np.degrees(np.arctan2(v[..., 1], v[..., 0]))
+
+    rest = extend(j0)
+    drawn = lean(motion.joints[:, HC] - motion.joints[:, MS])
+    actor = extend(dance.joints[:, :, :2].astype(np.float64))
+    turned = lean(actor[:, HC] - actor[:, MS])
+    assert abs(np.median(drawn) - lean(rest[HC] - rest[MS])) < 2.0
+    assert np.abs((drawn - np.median(drawn)) - (turned - np.median(turned))).max() < 2.0
+    assert abs(np.degrees(np.median(motion.head_angle))) < 2.0

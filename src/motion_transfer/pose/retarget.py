@@ -137,7 +137,9 @@ class Motion:
     ``visibility`` [T, 36] the actor's joint visibility (low where a joint is hidden, e.g. behind the body);
     ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
     (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
-    drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span).
+    drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span);
+    ``head_side_on``: the character's head is seen side on and the actor's is not (:func:`side_on_head`), its
+    lean and roll taken as the actor's turn from their usual ones.
     """
 
     joints: np.ndarray
@@ -157,6 +159,7 @@ class Motion:
     head_scale: np.ndarray | None = None  # [T] output pixels per image pixel for the head (None: width_scale)
     off_frame: np.ndarray | None = None
     torso_width: np.ndarray | None = None
+    head_side_on: bool = False
 
     def __len__(self) -> int:
         return int(self.joints.shape[0])
@@ -450,6 +453,25 @@ def _vector_norms(v: np.ndarray) -> np.ndarray:
     return np.sqrt((v[..., None, :] @ v[..., :, None])[..., 0, 0]).astype(np.float64)
 
 
+def side_on_head(joints: np.ndarray) -> np.ndarray:
+    """Whether ``joints`` ([..., 33 or 36, 2]: one pose or many frames') show the head side on: the nose past one
+    of the ears along the line through them (seen from the front or turned part way, it lies between them)."""
+    left, right, nose = joints[..., J["left_ear"], :], joints[..., J["right_ear"], :], joints[..., J["nose"], :]
+    ears = left - right
+    t = ((nose - right) * ears).sum(-1) / np.maximum((ears * ears).sum(-1), 1e-9)
+    return (t < 0.0) | (t > 1.0)
+
+
+def _angle(v: np.ndarray) -> float:
+    return float(np.arctan2(v[1], v[0]))
+
+
+def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
+    """[T, 2] ``vecs`` turned by ``angle`` radians (image axes)."""
+    c, s = np.cos(angle), np.sin(angle)
+    return np.stack([c * vecs[:, 0] - s * vecs[:, 1], s * vecs[:, 0] + c * vecs[:, 1]], axis=1)
+
+
 # --------------------------------------------------------------------------------------------------- main
 
 
@@ -508,6 +530,12 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         S = img.scale * k / sigma
     width_scale = S * sigma / k
 
+    # a head the image shows side on, moved by an actor seen from the front: its lean before the shoulders and its
+    # eye line are the view's, not its pose; the actor's neck and roll are taken as they turn from the actor's usual
+    # ones (the clip's median: put where the actor's head was, a profile moved by a dance seen from the front had its
+    # head pulled back over the shoulders and tipped back, the neck long and skewed: TikTok character 1 cut at her
+    # chest on clip 0). An actor seen side on too is followed as before (self-reenactment stays exact)
+    side_on = bool(side_on_head(rest_ext)) and float(side_on_head(ext).mean()) < 0.5
     # forward kinematics from the mid-shoulder root
     out = np.zeros((T, NUM_EXT, 2), np.float64)
     if orientation == "video":
@@ -526,6 +554,9 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
             limit = WIDEN_MAX * width_scale * char_len[b]
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
+        if group == "neck" and side_on:  # the head held as far before the shoulders as the image holds it
+            usual = float(np.nanmedian(np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1])))
+            vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - usual)
         out[:, chi] = out[:, par] + vec
 
     # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
@@ -547,7 +578,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         d = pts[..., J["left_eye_outer"], :] - pts[..., J["right_eye_outer"], :]
         return np.arctan2(d[..., 1], d[..., 0])
 
-    head_angle = _wrap(eye_angle(ext) - eye_angle(rest_ext))
+    head_angle = _wrap(eye_angle(ext) - (float(np.nanmedian(eye_angle(ext))) if side_on else eye_angle(rest_ext)))
 
     # head size on screen: the posed face points' spread against the image's (leaning in makes the head grow),
     # smoothed, and kept within reason of the body's scale (the points crowd together in a profile view)
@@ -602,7 +633,8 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
                   head_scale=head_scale.astype(np.float32),
                   left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
                   planted=planted, held=held, fps=fps, out_w=out_w, out_h=out_h, proportions=props,
-                  off_frame=off_frame.astype(np.float32), torso_width=torso_width.astype(np.float32))
+                  off_frame=off_frame.astype(np.float32), torso_width=torso_width.astype(np.float32),
+                  head_side_on=bool(side_on))
 
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,

@@ -122,7 +122,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         labels, used = label_parts(matte, joints, vis, depth, image)
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
-        labels = straps_to_torso(labels, straps)
+        labels = straps_to_torso(labels, straps, joints, image)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

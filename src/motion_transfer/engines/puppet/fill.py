@@ -20,10 +20,11 @@ from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, op
                          skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, torso_envelope
-from .model import (ALONG_SIDE, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
+from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
+from .strap_sides import across_straps
 from .waist import past_the_waist
 
 
@@ -524,6 +525,7 @@ BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (
 
 
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
+SHOULDER_CAP = 0.1  # (shoulder widths) how far past a top's strap the shoulder's round goes on under the arm
 
 
 def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray, sw: float) -> np.ndarray:
@@ -565,12 +567,15 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     torso's drawn outline is (:func:`_past_the_outline`). ``bottom``: the row of the image's bottom edge in these
     arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
     hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``straps``: a top's straps over the
-    shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over.
+    shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over; the shoulder past one
+    is hidden torso the arm covers, kept as it is (:func:`_shoulder_caps`).
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    straps = np.zeros(labels.shape, bool) if straps is None else straps
+    past_strap, caps = _shoulder_caps(image, labels, joints, straps)
     if not hidden.any():
-        return image, hidden
+        return image, hidden | caps
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -629,7 +634,6 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the torso's colours and their shades (the highlight along the arm's edge on a shaded side too)
     cloth = d_torso[box] < 3 * ALIKE_DELTA_E
     locks = np.zeros(hid.shape, bool) if hair is None else hair[box]
-    straps = np.zeros(labels.shape, bool) if straps is None else straps
     nearest = nearest[box].astype(np.int64)
     torso_coloured = (d_torso[box] < ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_arm[box])
     waist = _waist_weight(joints, (y0, y1), (x0, x1))
@@ -700,7 +704,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        return _paint_lines(image, outline, box, kn | hid | below, sw), hidden | under
+        return _paint_lines(image, outline, box, kn | hid | below, sw), hidden | under | caps
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -812,6 +816,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         spread = cv2.GaussianBlur(base * under_it[..., None], (0, 0), soft)
         spread /= np.maximum(cv2.GaussianBlur(under_it, (0, 0), soft), 1e-6)[..., None]
         base = np.where(under_it[..., None] > 0, spread, base)
+    # the shoulder's round just past a top's strap, which a hanging arm hides, is the shoulder's own skin in its own
+    # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
+    # once the arm moved (TikTok character 3 cut at her chest)
+    hole &= ~(hid & past_strap[box])
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -833,7 +841,22 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     lines = outline & ~hole
-    return _paint_lines(out, lines, box, kn | kept, sw), hidden | under
+    return _paint_lines(out, lines, box, kn | kept, sw), hidden | under | caps
+
+
+def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                   straps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool each) the pixels past a top's ``straps`` on the shoulders' side (:func:`.strap_sides.across_straps`),
+    and of those the upper arms' within :data:`SHOULDER_CAP`: the shoulder's round goes on under the hanging arm
+    there, the torso's and kept as the image shows it. Where the torso ended at the strap, the backdrop showed in a
+    notch beside it once the arm moved (TikTok character 3 cut at her chest)."""
+    if not straps.any():
+        none = np.zeros(labels.shape, bool)
+        return none, none
+    light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    side = across_straps(straps, joints[:, :2], light)
+    uppers = np.isin(labels, [PARTS.index(ARM_PARTS[s][0]) for s in ("left", "right")])
+    return side < 0, (side < 0) & (side > -SHOULDER_CAP * shoulder_span(joints, 1.0)) & uppers
 
 
 def _sleeves_of_torso(lab: np.ndarray, paint: np.ndarray, kept: np.ndarray, labels: np.ndarray,

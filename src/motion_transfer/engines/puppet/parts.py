@@ -44,14 +44,19 @@ def part_segments(joints: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]
 LIMB_RADIUS = {"upper_arm": 0.13, "lower_arm": 0.1, "hand": 0.11, "upper_leg": 0.2, "lower_leg": 0.13, "foot": 0.09}
 
 
-def _behind(part: str, jj: np.ndarray, vis: np.ndarray, h: int, w: int) -> bool:
+def _behind(part: str, jj: np.ndarray, vis: np.ndarray, depth: np.ndarray, h: int, w: int, side_view: bool) -> bool:
     """An arm part the pose model sees poorly all along, elbow and wrist, though they lie inside the image: it is
     hidden behind the body (a side view's far arm), and the pixels where the model guesses it are the body's
-    own; labelled as the arm, a strip of the shirt's front swung with the motion's arm (TikTok character 1)."""
+    own; labelled as the arm, a strip of the shirt's front swung with the motion's arm (TikTok character 1). In a
+    side view the far arm (its shoulder the deeper one) is hidden so also where the picture ends above its elbow:
+    cut at her chest, character 1's far shoulder lies on her T-shirt's front, and the bare shoulder's visibility
+    made the front an arm (torn off the chest by the motion, the print went with it)."""
     side = "left" if part.startswith("l_") else "right"
+    other = "right" if side == "left" else "left"
     ends = [J[f"{side}_elbow"], J[f"{side}_wrist"]]
     inside = all(0 <= jj[k, 0] < w and 0 <= jj[k, 1] < h for k in ends)
-    return inside and float(vis[ends].max()) < 0.5
+    far = side_view and depth[J[f"{side}_shoulder"]] > depth[J[f"{other}_shoulder"]]
+    return (inside or far) and float(vis[ends].max()) < 0.5
 
 
 def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: np.ndarray | None = None,
@@ -106,7 +111,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     inside = (jj[:, 0] >= 0) & (jj[:, 0] < w) & (jj[:, 1] >= 0) & (jj[:, 1] < h)
     for part in LIMB_PARTS:
         seen = part_visibility(part, vis, inside[:len(vis)] if part in ARM_PARTS["left"] + ARM_PARTS["right"] else None)
-        if seen < 0.15 or (seen < 0.5 and part.endswith("_arm") and _behind(part, jj, vis, h, w)):
+        if seen < 0.15 or (part.endswith("_arm") and _behind(part, jj, vis, depth, h, w, side_view)):
             continue
         a, b = segs[part]
         length = float(np.linalg.norm(b - a))

@@ -19,9 +19,9 @@ from .fill import below_shoulders
 from .model import ARM_PARTS, PARTS
 from .morphology import disc
 from .outlines import LINE_WIDTH, dark_lines, drawn_lines
+from .strap_sides import GARMENT_L, across_straps
 
 GARMENT = 0.2  # (shoulder widths) a piece of the torso at least this squared is a garment a strap may run into
-GARMENT_L = 12  # (Lab L, 0..255) the garment is at most this much lighter than the strap's mean
 JOIN = 3  # the least pixels of a strap that touch the garment
 BESIDE_ARM = 0.3  # the least share of a strap within two line widths of the arm (a strap on the chest is no matter)
 LENGTH = 0.3  # (shoulder widths) a strap runs at least this far over the shoulder (the tips of hair over a sleeve,
@@ -54,21 +54,45 @@ def strap_lines(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, figur
     long = np.array([max(b[0].stop - b[0].start, b[1].stop - b[1].start) for b in boxes]) >= LENGTH * shoulder_width
     for i in np.flatnonzero(beside & long) + 1:
         piece = pieces == i
-        garment = torso & ~line & (light <= dark[i - 1] + GARMENT_L)
+        # the garment's corner may be the arm's as labelled (the shoulder joint medial of the strap, character 3
+        # cut at her chest): the strap runs into the dark, and that dark is joined to the torso's garment
+        garment = (torso | uppers) & ~line & (light <= dark[i - 1] + GARMENT_L)
         touch = cv2.dilate(piece.astype(np.uint8), None).astype(bool) & garment
         if touch.sum() < JOIN:
             continue
         parts, _ = ndimage.label(garment, structure=np.ones((3, 3)))
         joined = np.unique(parts[touch])
-        if ndimage.sum(garment, parts, joined).max() >= (GARMENT * shoulder_width) ** 2:
+        if ndimage.sum(garment & torso, parts, joined).max() >= (GARMENT * shoulder_width) ** 2:
             out |= piece
     return cv2.dilate(out.astype(np.uint8), None).astype(bool) & (torso | uppers)
 
 
-def straps_to_torso(labels: np.ndarray, straps: np.ndarray) -> np.ndarray:
-    """Part labels with the upper arms' pixels of ``straps`` (:func:`strap_lines`) given to the torso."""
+def straps_to_torso(labels: np.ndarray, straps: np.ndarray, joints: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """Part labels with the upper arms' pixels of ``straps`` (:func:`strap_lines`) given to the torso, and with
+    them what an arm took on the torso's side of its strap: the shoulder's skin medial of it, and below it the top's
+    dark corner joined to it. A strap runs where the shoulder's round meets the arm; labelled by the bones'
+    distances with the shoulder joint medial of it (TikTok character 3 cut at her chest), the arm carried a slab
+    of the chest and a wedge of the black top, and moved them off the body as pale blocks and a dark lump."""
     if not straps.any():
         return labels
     out = labels.copy()
-    out[straps] = PARTS.index("torso")
+    torso_i = PARTS.index("torso")
+    out[straps] = torso_i
+    light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0].astype(np.float32)
+    across = across_straps(straps, joints, light)
+    for side in ("left", "right"):
+        arm = labels == PARTS.index(ARM_PARTS[side][0])
+        strap = straps & cv2.dilate(arm.astype(np.uint8), disc(2)).astype(bool)
+        if not strap.any():
+            continue
+        out[arm & (across > 0)] = torso_i
+        # the top's corner below the strap: as dark as the strap, joined to it, where the arm itself is not dark
+        dark = float(light[strap].mean()) + GARMENT_L
+        if float(np.median(light[arm])) <= dark:
+            continue
+        corner, _ = ndimage.label(arm & (light <= dark), structure=np.ones((3, 3)))
+        joined = np.unique(corner[cv2.dilate(strap.astype(np.uint8), disc(2)).astype(bool)])
+        ys = np.nonzero(strap)[0]
+        below = (np.arange(labels.shape[0]) > (ys.min() + ys.max()) / 2)[:, None]
+        out[np.isin(corner, joined[joined > 0]) & below] = torso_i
     return out
