@@ -1,0 +1,141 @@
+"""Where the body layer's head meets its chest: how far each point follows the head, and the mesh there.
+
+The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
+(:func:`head_share`). What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
+head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
+stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). The mesh is finer
+where the two frames blend (:func:`join_zone`): a coarse triangle across a short neck spans the cheek, the neck and
+the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). And the
+body's triangles are drawn see-through ones first, the head's last (:func:`drawing_order`): one layer's triangles
+do not blend where they overlap, so a head lowered over its collar hid it under the gap beside the neck.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ...pose.skeleton import J
+from .fill import lab_distance
+from .hair import main_colours
+from .model import PARTS, smoothstep
+from .morphology import disc
+
+CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
+NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
+NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
+SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
+NECK_SIDE = (0.25, 0.4)  # (neck lengths from its axis) the head's pixels this far beside the neck follow it whole
+COLLAR_SIDE = (0.25, 0.45)  # ... and the torso's this far beside it do not follow it at all
+CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's main colours may be its clothes'
+SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
+TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
+
+
+def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
+    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
+    head's centre: from low on the neck up to the chin, so the whole face turns with the head."""
+    eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    chin = mouth + CHIN * (mouth - eyes)
+    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
+    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
+        return NECK_DEFAULT
+    return NECK_FROM * h, h
+
+
+def head_share(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
+    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin."""
+    ms, hc = ext[33], ext[35]
+    neck = hc - ms
+    hgt = ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
+    return smoothstep(*_neck_blend(ext, ms, neck), hgt)
+
+
+def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[...] how far ``points`` ([..., 2] image pixels) lie beside the neck's axis (mid-shoulder to head centre),
+    in neck lengths."""
+    ms, hc = ext[33], ext[35]
+    length = max(float(np.linalg.norm(hc - ms)), 1e-6)
+    up = (hc - ms) / length
+    return np.abs((points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]) / length
+
+
+def follow_head(verts: np.ndarray, ext: np.ndarray, hung: np.ndarray, torso: np.ndarray) -> np.ndarray:
+    """[N] how far each of the body's ``verts`` ([N, 2] image pixels) follows the head: its :func:`head_share`,
+    at least as far as it hangs from the head (``hung`` [N], :func:`hanging`), and, on the torso (``torso`` [N]
+    bool), only on the neck: a collar or a shoulder beside it is the chest's (a cartoon's collar, as high as its
+    short neck, was drawn out into a streak beside the neck as the head moved: the fox)."""
+    share = head_share(verts, ext)
+    share = np.where(torso, share * (1 - smoothstep(*COLLAR_SIDE, beside_neck(verts, ext))), share)
+    return np.maximum(share, hung)
+
+
+def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
+            offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
+    pixel ``offset``): how far each pixel hangs from the head and follows it whole. Those of the head part beside
+    the neck (NECK_SIDE, in neck lengths from its axis: hair, a ponytail, cheeks, a hood's sides), in pieces
+    broader than half the mesh's ``spacing`` (a drawing's outline runs down the neck's sides), but not the torso's
+    clothes: a piece of the torso's colours running on unbroken into the torso (a uniform's collar beside the neck,
+    a cape's top, labelled the head's, would have turned with the head and torn the clothes below them). A band
+    of those colours within the hair (a black scrunchie round a ponytail over a black shirt) is the hair's."""
+    h, w = labels.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    side = beside_neck(np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64), ext)
+    torso = labels == PARTS.index("torso")
+    alike = np.zeros(labels.shape, bool)
+    for colour in main_colours(labc[torso]):
+        alike |= lab_distance(labc, colour) < CLOTHES_ALIKE
+    pieces, _ = ndimage.label(alike & (labels >= 0))
+    worn = np.unique(pieces[torso & alike])
+    head = labels == PARTS.index("head")
+    locks = head & ~np.isin(pieces, worn[worn > 0])
+    locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
+    locks = cv2.morphologyEx(locks, cv2.MORPH_CLOSE, disc(max(1, int(round(spacing / 2))))).astype(bool) & head
+    return locks * smoothstep(*NECK_SIDE, side)
+
+
+def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, grow: float) -> np.ndarray:
+    """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``): where the head's share
+    (:func:`head_share`) lies strictly between the chest's and the head's, grown by ``grow`` pixels (the
+    triangles beside it)."""
+    h, w = shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    pts = np.stack([xs.ravel() + offset[0], ys.ravel() + offset[1]], axis=1).astype(np.float64)
+    share = head_share(pts, ext).reshape(h, w)
+    zone = ((share > SETTLED) & (share < 1 - SETTLED)).astype(np.uint8)
+    return cv2.dilate(zone, disc(max(1, int(round(grow))))).astype(bool)
+
+
+def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.ndarray:
+    """[N] ``values`` (HxW) at the ``solid`` pixel nearest each of ``verts`` ([N, 2] pixels of the same crop; a
+    vertex on the layer's fading band takes the value of the figure beside it)."""
+    if not solid.any():
+        return np.zeros(len(verts), values.dtype)
+    _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+    h, w = values.shape
+    xi = np.clip(np.round(verts[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(verts[:, 1]).astype(int), 0, h - 1)
+    return values[iy[yi, xi], ix[yi, xi]]
+
+
+def drawing_order(tris: np.ndarray, verts: np.ndarray, alpha: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """The indices of a trunk layer's triangles ``tris`` (over ``verts`` [N, 2], pixels of the texture's ``alpha``
+    HxW in [0, 1]) to draw, in the order to draw them: the see-through ones first (the gaps and the fading band
+    beside the figure), then the others by how far they follow the head (``head`` [N], the vertices' weights):
+    where the head comes down over the collar the head is drawn, not the gap beside its neck nor the collar under
+    its chin. A see-through triangle across a gap between what follows the head and what does not (a cheek over
+    its collar) is not drawn: stretched as the head moved, it drew the fading bands on either side out into a
+    streak across the gap (the fox)."""
+    bary = np.array([[2, 2, 2], [3, 3, 0], [0, 3, 3], [3, 0, 3], [4, 1, 1], [1, 4, 1], [1, 1, 4]], np.float64) / 6
+    pts = np.einsum("kv,mvi->mki", bary, verts[tris].astype(np.float64))
+    h, w = alpha.shape
+    xi = np.clip(np.round(pts[..., 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(pts[..., 1]).astype(int), 0, h - 1)
+    see_through = alpha[yi, xi].mean(axis=1) < SEE_THROUGH
+    spread = head[tris].max(axis=1) - head[tris].min(axis=1)
+    key = np.where(see_through, -1.0, head[tris].mean(axis=1))
+    order = np.argsort(key, kind="stable")
+    return order[~(see_through & (spread > TORN))[order]]
