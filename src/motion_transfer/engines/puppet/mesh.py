@@ -17,7 +17,9 @@ Meshes: points along the layer's outline (every half spacing) and on a grid insi
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
 touch in the image (a forearm folded against the upper arm). Weights: a limb vertex follows the bone of the
 part under it and blends with the neighbouring bone only around their shared joint; the body blends pelvis,
-chest and head frames by height along the spine and neck; then a few rounds of smoothing over the mesh.
+chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
+whole (``neck``); then a few rounds of smoothing over the mesh. The body's mesh is finer where the head's frame
+blends with the chest's, and its triangles are drawn in the order ``neck.drawing_order`` gives.
 """
 from __future__ import annotations
 
@@ -494,11 +496,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return None
         head = None
         if name == "body":
-            solid = mat >= 0.5
-            hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)), solid,
-                               verts)
-            torso = at_vertices(labels[y0:y1, x0:x1] == PARTS.index("torso"), solid, verts)
-            head = follow_head(verts.astype(np.float64) + (x0, y0), ext, hung, torso)
+            hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)),
+                               mat >= 0.5, verts)
+            head = follow_head(verts.astype(np.float64) + (x0, y0), ext, hung)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None

@@ -6,8 +6,9 @@ head whole (:func:`hanging`): blended by height, its part above the chin went wi
 stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). The mesh is finer
 where the two frames blend (:func:`join_zone`): a coarse triangle across a short neck spans the cheek, the neck and
 the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). And the
-body's triangles are drawn see-through ones first, the head's last (:func:`drawing_order`): one layer's triangles
-do not blend where they overlap, so a head lowered over its collar hid it under the gap beside the neck.
+body's triangles are drawn see-through ones first, the head's last, those across a gap between the head's and the
+chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they overlap, so a head
+lowered over its collar hid it under the gap beside the neck.
 """
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share 
 NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
 SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
 NECK_SIDE = (0.25, 0.4)  # (neck lengths from its axis) the head's pixels this far beside the neck follow it whole
-COLLAR_SIDE = (0.25, 0.45)  # ... and the torso's this far beside it do not follow it at all
 CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's main colours may be its clothes'
 SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
 TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
@@ -62,14 +62,10 @@ def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     return np.abs((points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]) / length
 
 
-def follow_head(verts: np.ndarray, ext: np.ndarray, hung: np.ndarray, torso: np.ndarray) -> np.ndarray:
+def follow_head(verts: np.ndarray, ext: np.ndarray, hung: np.ndarray) -> np.ndarray:
     """[N] how far each of the body's ``verts`` ([N, 2] image pixels) follows the head: its :func:`head_share`,
-    at least as far as it hangs from the head (``hung`` [N], :func:`hanging`), and, on the torso (``torso`` [N]
-    bool), only on the neck: a collar or a shoulder beside it is the chest's (a cartoon's collar, as high as its
-    short neck, was drawn out into a streak beside the neck as the head moved: the fox)."""
-    share = head_share(verts, ext)
-    share = np.where(torso, share * (1 - smoothstep(*COLLAR_SIDE, beside_neck(verts, ext))), share)
-    return np.maximum(share, hung)
+    and at least as far as it hangs from the head (``hung`` [N], :func:`hanging`)."""
+    return np.maximum(head_share(verts, ext), hung)
 
 
 def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
@@ -110,7 +106,7 @@ def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, 
 
 
 def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.ndarray:
-    """[N] ``values`` (HxW) at the ``solid`` pixel nearest each of ``verts`` ([N, 2] pixels of the same crop; a
+    """[N] ``values`` (HxW) at the ``solid`` pixel nearest each of ``verts`` ([N, 2] pixels of the same crop: a
     vertex on the layer's fading band takes the value of the figure beside it)."""
     if not solid.any():
         return np.zeros(len(verts), values.dtype)
