@@ -161,3 +161,14 @@ def test_the_fine_zone_holds_closer_points_and_nothing_else_changes():
     far = (v1[:, 1] < 30) | (v1[:, 1] >= 90)
     kept = {tuple(p) for p in np.round(v0[(v0[:, 1] < 30) | (v0[:, 1] >= 90)], 2)}
     assert {tuple(p) for p in np.round(v1[far], 2)} == kept
+
+
+def test_only_a_short_neck_gets_the_finer_mesh():
+    """A neck whose blend spans a triangle or so (a cartoon's) gets the fine zone across it; a photograph's
+    longer neck keeps its coarse mesh."""
+    from motion_transfer.engines.puppet.neck import join_zone
+
+    ext = extend(_joints())  # the blend runs from y 182 up to the chin at y 140: 42 px
+    assert join_zone((H, W), (0, 0), ext, 13.0) is None
+    zone = join_zone((H, W), (0, 0), ext, 40.0)
+    assert zone is not None and zone[160, 200] and not zone[100, 200] and not zone[260, 200]

@@ -18,8 +18,8 @@ triangulated; triangles outside the layer are dropped, and so are triangles that
 touch in the image (a forearm folded against the upper arm). Weights: a limb vertex follows the bone of the
 part under it and blends with the neighbouring bone only around their shared joint; the body blends pelvis,
 chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
-whole (``neck``); then a few rounds of smoothing over the mesh. The body's mesh is finer where the head's frame
-blends with the chest's, and its triangles are drawn in the order ``neck.drawing_order`` gives.
+whole (``neck``); then a few rounds of smoothing over the mesh. On a short neck the body's mesh is finer where the
+head's frame blends with the chest's, and its triangles are drawn in the order ``neck.drawing_order`` gives.
 """
 from __future__ import annotations
 
@@ -490,7 +490,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         if name in reach:
             mesh_mask |= reach[name][y0:y1, x0:x1]
-        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing / 2) if name == "body" else None
+        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing) if name == "body" else None
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None

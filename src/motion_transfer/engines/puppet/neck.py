@@ -3,8 +3,8 @@
 The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
 (:func:`head_share`). What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
 head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
-stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). The mesh is finer
-where the two frames blend (:func:`join_zone`): a coarse triangle across a short neck spans the cheek, the neck and
+stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). On a short neck the
+mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
 the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). And the
 body's triangles are drawn see-through ones first, the head's last, those across a gap between the head's and the
 chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they overlap, so a head
@@ -26,7 +26,9 @@ CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
 NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
 NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
 SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
-NECK_SIDE = (0.25, 0.4)  # (neck lengths from its axis) the head's pixels this far beside the neck follow it whole
+SHORT_NECK = 1.5  # (mesh spacings) a neck whose blend is shorter than this gets a finer mesh (a cartoon's)
+NECK_SIDE = 0.25  # (neck lengths from its axis) the head's pixels this far beside the neck (and past the ears) ...
+SIDE_RAMP = 0.15  # ... and this much farther follow it whole
 CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's main colours may be its clothes'
 SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
 TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
@@ -72,14 +74,18 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
             offset: tuple[int, int] = (0, 0)) -> np.ndarray:
     """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
     pixel ``offset``): how far each pixel hangs from the head and follows it whole. Those of the head part beside
-    the neck (NECK_SIDE, in neck lengths from its axis: hair, a ponytail, cheeks, a hood's sides), in pieces
-    broader than half the mesh's ``spacing`` (a drawing's outline runs down the neck's sides), but not the torso's
-    clothes: a piece of the torso's colours running on unbroken into the torso (a uniform's collar beside the neck,
-    a cape's top, labelled the head's, would have turned with the head and torn the clothes below them). A band
-    of those colours within the hair (a black scrunchie round a ponytail over a black shirt) is the hair's."""
+    the neck and the face (NECK_SIDE neck lengths from the neck's axis, and past the ears: hair, a ponytail,
+    cheeks, a hood's sides), in pieces broader than half the mesh's ``spacing`` (a drawing's outline runs down the
+    neck's sides), but not the torso's clothes: a piece of the torso's colours running on unbroken into the torso
+    (a uniform's collar beside the neck, a cape's top, labelled the head's, would have turned with the head and torn
+    the clothes below them). A band of those colours within the hair (a black scrunchie round a ponytail over a
+    black shirt) is the hair's. And only what hangs from the head: a piece beside them running on up to above the
+    chin (a patch of skin beside the neck low on a tilted figure, the head's by distance, joined to the face's
+    sides, carried the shoulder's top off with the head: TikTok character 5)."""
     h, w = labels.shape
     ys, xs = np.mgrid[0:h, 0:w]
-    side = beside_neck(np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64), ext)
+    pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
+    side = beside_neck(pts, ext)
     torso = labels == PARTS.index("torso")
     alike = np.zeros(labels.shape, bool)
     for colour in main_colours(labc[torso]):
@@ -90,19 +96,32 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     locks = head & ~np.isin(pieces, worn[worn > 0])
     locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
     locks = cv2.morphologyEx(locks, cv2.MORPH_CLOSE, disc(max(1, int(round(spacing / 2))))).astype(bool) & head
-    return locks * smoothstep(*NECK_SIDE, side)
+    # beside the neck and the face: the face's skin runs on down into the neck's
+    ms, hc = ext[33], ext[35]
+    ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
+    start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
+    pieces, _ = ndimage.label(locks & (side > start))
+    above = head_share(pts.reshape(-1, 2), ext).reshape(h, w) >= 1 - SETTLED
+    hung = np.unique(pieces[above])
+    return np.isin(pieces, hung[hung > 0]) * smoothstep(start, start + SIDE_RAMP, side)
 
 
-def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, grow: float) -> np.ndarray:
-    """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``): where the head's share
-    (:func:`head_share`) lies strictly between the chest's and the head's, grown by ``grow`` pixels (the
-    triangles beside it)."""
+def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float) -> np.ndarray | None:
+    """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``) for a mesh ``spacing`` apart:
+    where the head's share (:func:`head_share`) lies strictly between the chest's and the head's, grown by half a
+    spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along the neck
+    (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how its
+    shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
+    ms, hc = ext[33], ext[35]
+    start, end = _neck_blend(ext, ms, hc - ms)
+    if (end - start) * float(np.linalg.norm(hc - ms)) >= SHORT_NECK * spacing:
+        return None
     h, w = shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs.ravel() + offset[0], ys.ravel() + offset[1]], axis=1).astype(np.float64)
     share = head_share(pts, ext).reshape(h, w)
     zone = ((share > SETTLED) & (share < 1 - SETTLED)).astype(np.uint8)
-    return cv2.dilate(zone, disc(max(1, int(round(grow))))).astype(bool)
+    return cv2.dilate(zone, disc(max(1, int(round(spacing / 2))))).astype(bool)
 
 
 def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.ndarray:
