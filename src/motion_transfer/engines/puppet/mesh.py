@@ -44,7 +44,7 @@ from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import at_vertices, drawing_order, follow_head, hanging, head_share, join_zone
+from .neck import at_vertices, drawing_order, hanging, head_share, join_zone
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -133,12 +133,13 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
-                 vert_bone: np.ndarray | None = None, head: np.ndarray | None = None) -> np.ndarray:
+                 vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
-    the neck up to the chin: :func:`.neck.head_share`; ``head`` [N], where given, says instead how far each vertex
-    follows the head: :func:`.neck.follow_head`). Limbs: each vertex
+    the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
+    (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
+    against the neck took half the neck's blend back). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -153,7 +154,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = smoothstep(0.25, 0.85, t)
-        w_head = head_share(verts, ext) if head is None else head
+        w_head = head_share(verts, ext) if hung is None else np.maximum(head_share(verts, ext), hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
@@ -180,6 +181,10 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             np.add.at(acc, edges[:, 0], W[edges[:, 1]])
             nb = acc / np.maximum(deg, 1)[:, None]
             W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
+    if hung is not None:  # (the chest's and the pelvis's shares of the rest as they were)
+        rest = W[:, :2].sum(axis=1)
+        w_head = np.maximum(W[:, 2], hung)
+        W = np.concatenate([W[:, :2] * ((1 - w_head) / np.maximum(rest, 1e-9))[:, None], w_head[:, None]], axis=1)
     W = np.clip(W, 0, None)
     W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
     return W.astype(np.float32)
@@ -494,11 +499,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None
-        head = None
+        hung = None
         if name == "body":
             hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)),
                                mat >= 0.5, verts)
-            head = follow_head(verts.astype(np.float64) + (x0, y0), ext, hung)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -506,7 +510,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 return None
-        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, head)
+        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
         if name == "body":
             tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),

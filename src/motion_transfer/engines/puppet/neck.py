@@ -64,12 +64,6 @@ def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     return np.abs((points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]) / length
 
 
-def follow_head(verts: np.ndarray, ext: np.ndarray, hung: np.ndarray) -> np.ndarray:
-    """[N] how far each of the body's ``verts`` ([N, 2] image pixels) follows the head: its :func:`head_share`,
-    and at least as far as it hangs from the head (``hung`` [N], :func:`hanging`)."""
-    return np.maximum(head_share(verts, ext), hung)
-
-
 def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
             offset: tuple[int, int] = (0, 0)) -> np.ndarray:
     """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
