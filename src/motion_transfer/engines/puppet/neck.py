@@ -30,6 +30,8 @@ SHORT_NECK = 1.5  # (mesh spacings) a neck whose blend is shorter than this gets
 NECK_SIDE = 0.25  # (neck lengths from its axis) the head's pixels this far beside the neck (and past the ears) ...
 SIDE_RAMP = 0.15  # ... and this much farther follow it whole
 CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's main colours may be its clothes'
+RIM = 2  # (pixels) the rim round a piece of the head ...
+WORN_RIM = 0.1  # ... of which this share in the torso's clothes (or hair the torso's part runs on in) holds it there
 SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
 TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
 
@@ -86,8 +88,9 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
         alike |= lab_distance(labc, colour) < CLOTHES_ALIKE
     pieces, _ = ndimage.label(alike & (labels >= 0))
     worn = np.unique(pieces[torso & alike])
+    worn = np.isin(pieces, worn[worn > 0])
     head = labels == PARTS.index("head")
-    locks = head & ~np.isin(pieces, worn[worn > 0])
+    locks = head & ~worn
     locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
     locks = cv2.morphologyEx(locks, cv2.MORPH_CLOSE, disc(max(1, int(round(spacing / 2))))).astype(bool) & head
     # beside the neck and the face: the face's skin runs on down into the neck's
@@ -96,8 +99,17 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
     pieces, _ = ndimage.label(locks & (side > start))
     above = head_share(pts.reshape(-1, 2), ext).reshape(h, w) >= 1 - SETTLED
-    hung = np.unique(pieces[above])
-    return np.isin(pieces, hung[hung > 0]) * smoothstep(start, start + SIDE_RAMP, side)
+    hung = [i for i in np.unique(pieces[above]) if i > 0 and not _in_worn(pieces == i, head & worn)]
+    return np.isin(pieces, hung) * smoothstep(start, start + SIDE_RAMP, side)
+
+
+def _in_worn(piece: np.ndarray, worn: np.ndarray) -> bool:
+    """Whether ``piece`` (HxW bool) lies among ``worn`` pixels (the head's in the torso's clothes colours, running
+    on into the torso): WORN_RIM of its rim or more. A patch of lighter hair within long dark hair that runs on
+    down over the shoulders into the torso's part (TikTok character 5), moved with the head, tore from the hair
+    around it."""
+    rim = cv2.dilate(piece.astype(np.uint8), disc(RIM)).astype(bool) & ~piece
+    return bool(rim.any()) and float(worn[rim].mean()) >= WORN_RIM
 
 
 def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float) -> np.ndarray | None:
