@@ -129,7 +129,8 @@ def test_the_ponytails_pixels_land_where_the_head_takes_them(ponytail):
 def test_a_collar_of_the_shirts_colour_beside_the_neck_is_no_hair():
     """A uniform's collar rising beside the neck, labelled the head's, runs on unbroken into the torso's cloth:
     it is the torso's clothes, not hair (turned with the head, it tore the uniform). A lock of the same colour
-    apart from the cloth (a black scrunchie over a black shirt) still hangs."""
+    apart from the cloth (a black scrunchie over a black shirt) still hangs; a patch of lighter hair within long dark
+    hair that runs on into the torso's part does not."""
     labels = np.full((200, 200), -1, np.int16)
     labc = np.zeros((200, 200, 3), np.float32)
     labc[:] = (200, 128, 128)  # the wall
@@ -143,9 +144,14 @@ def test_a_collar_of_the_shirts_colour_beside_the_neck_is_no_hair():
     labc[10:45, 135:160] = (32, 128, 128)  # a black lock on the wall, beside the neck on the other side
     ext = extend(np.array([(100, 20)] * 11 + [(160, 60), (40, 60)] + [(100, 120)] * 10 + [(130, 190), (70, 190)]
                           + [(100, 260)] * 8, np.float64))
+    labels[5:60, 10:40] = PARTS.index("head")
+    labc[5:60, 10:40] = (30, 128, 128)  # long dark hair running on down into the torso's part ...
+    labc[12:30, 18:32] = (90, 135, 140)  # ... with a lighter patch in it
     hung = hanging(labels, labc, ext, 8.0)
     assert hung[35:55, 45:65].max() == 0.0, "the collar follows the head"
     assert hung[15:40, 140:155].min() > 0.9, "the lock does not"
+    # (a patch within hair the torso's part runs on in, moved with the head, tore from the hair round it)
+    assert hung[12:30, 18:32].max() == 0.0, "the patch in the long hair follows the head"
 
 
 def test_the_fine_zone_holds_closer_points_and_nothing_else_changes():
