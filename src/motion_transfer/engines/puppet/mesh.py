@@ -19,7 +19,7 @@ touch in the image (a forearm folded against the upper arm). Weights: a limb ver
 part under it and blends with the neighbouring bone only around their shared joint; the body blends pelvis,
 chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
 whole (``neck``); then a few rounds of smoothing over the mesh. On a short neck the body's mesh is finer where the
-head's frame blends with the chest's, and its triangles are drawn in the order ``neck.drawing_order`` gives.
+head's frame blends with the chest's; where either applies, its triangles are drawn in ``neck.drawing_order``'s order.
 """
 from __future__ import annotations
 
@@ -181,10 +181,10 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             np.add.at(acc, edges[:, 0], W[edges[:, 1]])
             nb = acc / np.maximum(deg, 1)[:, None]
             W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
-    if hung is not None:  # (the chest's and the pelvis's shares of the rest as they were)
-        rest = W[:, :2].sum(axis=1)
-        w_head = np.maximum(W[:, 2], hung)
-        W = np.concatenate([W[:, :2] * ((1 - w_head) / np.maximum(rest, 1e-9))[:, None], w_head[:, None]], axis=1)
+    if hung is not None and (hung > W[:, 2]).any():  # (the chest's and the pelvis's shares of the rest as they were)
+        up = hung > W[:, 2]
+        W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
+        W[up, 2] = hung[up]
     W = np.clip(W, 0, None)
     W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
     return W.astype(np.float32)
@@ -511,7 +511,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
-        if name == "body":
+        if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),

@@ -5,10 +5,11 @@ The body layer is skinned to the chest and the head frames, blended along the ne
 head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
 stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). On a short neck the
 mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
-the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). And the
-body's triangles are drawn see-through ones first, the head's last, those across a gap between the head's and the
-chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they overlap, so a head
-lowered over its collar hid it under the gap beside the neck.
+the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). Where
+either applies the body's triangles are drawn see-through ones first, the head's last, those across a gap between
+the head's and the chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they
+overlap, so a ponytail swung over the neck was drawn under it, and a head lowered over its collar hid it under the
+gap beside the neck.
 """
 from __future__ import annotations
 
