@@ -181,7 +181,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             np.add.at(acc, edges[:, 0], W[edges[:, 1]])
             nb = acc / np.maximum(deg, 1)[:, None]
             W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
-    if hung is not None and (hung > W[:, 2]).any():  # (the chest's and the pelvis's shares of the rest as they were)
+    if hung is not None:  # (the chest's and the pelvis's shares of the rest as they were)
         up = hung > W[:, 2]
         W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
         W[up, 2] = hung[up]
