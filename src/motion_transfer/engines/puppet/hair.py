@@ -150,10 +150,10 @@ def _palette(labc: np.ndarray, body: np.ndarray, joints: np.ndarray) -> tuple[li
     face = np.median(labc[max(0, y - FACE_PATCH):y + FACE_PATCH + 1, max(0, x - FACE_PATCH):x + FACE_PATCH + 1]
                      .reshape(-1, 3), axis=0)
     above = body[:level] & (lab_distance(labc[:level], face) > HAIR_APART)
-    return _colours(labc[:level][above]), above
+    return main_colours(labc[:level][above]), above
 
 
-def _colours(pixels: np.ndarray) -> list[np.ndarray]:
+def main_colours(pixels: np.ndarray) -> list[np.ndarray]:
     """The main colours among ``pixels`` ([n, 3] Lab): the mean of each coarse colour bin holding at least
     MIN_PIXELS and BIN_SHARE of them (hair runs from its dark shade to its lit strands: one median is neither)."""
     if len(pixels) < MIN_PIXELS:

@@ -17,7 +17,9 @@ Meshes: points along the layer's outline (every half spacing) and on a grid insi
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
 touch in the image (a forearm folded against the upper arm). Weights: a limb vertex follows the bone of the
 part under it and blends with the neighbouring bone only around their shared joint; the body blends pelvis,
-chest and head frames by height along the spine and neck; then a few rounds of smoothing over the mesh.
+chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
+whole (``neck``); then a few rounds of smoothing over the mesh. On a short neck the body's mesh is finer where the
+head's frame blends with the chest's; where either applies, its triangles are drawn in ``neck.drawing_order``'s order.
 """
 from __future__ import annotations
 
@@ -42,38 +44,33 @@ from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, r
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
+from .neck import at_vertices, drawing_order, hanging, head_share, join_zone
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
 
 
-def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
-    """(vertices [N, 2] float32 pixel coordinates, triangles [M, 3] int32) covering ``mask``."""
+FINE = 3  # in a mesh's fine zone its points lie this many times closer together
+
+
+def triangulate(mask: np.ndarray, spacing: float,
+                fine: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(vertices [N, 2] float32 pixel coordinates, triangles [M, 3] int32) covering ``mask``; within ``fine``
+    (HxW bool, optional) the points lie FINE times closer together (there, a triangle spans no more than the
+    short stretch over which the layer's pieces move apart)."""
     m8 = mask.astype(np.uint8)
     contours, _ = cv2.findContours(m8, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
-    pts = []
-    step = max(1.5, spacing / 2)
-    for c in contours:
-        c = c[:, 0, :].astype(np.float64)
-        if len(c) < 3:
-            continue
-        closed = np.vstack([c, c[:1]])
-        seg = np.linalg.norm(np.diff(closed, axis=0), axis=1)
-        cum = np.concatenate([[0], np.cumsum(seg)])
-        n = max(3, int(cum[-1] / step))
-        ts = np.linspace(0, cum[-1], n, endpoint=False)
-        xs = np.interp(ts, cum, closed[:, 0])
-        ys = np.interp(ts, cum, closed[:, 1])
-        pts.append(np.stack([xs, ys], axis=1))
+    pts = _along(contours, max(1.5, spacing / 2))
     if not pts:
         return np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int32)
     dt = cv2.distanceTransform(m8, cv2.DIST_L2, 5)
+    pts.append(_grid(dt, spacing))
+    if fine is not None:
+        pts += [p[fine[p[:, 1].astype(int), p[:, 0].astype(int)]]
+                for p in _along(contours, max(1.5, spacing / (2 * FINE)))]
+        pts.append(_grid(dt, spacing / FINE, fine))
     h, w = mask.shape
-    gy, gx = np.mgrid[spacing / 2:h:spacing, spacing / 2:w:spacing]
-    gx, gy = gx.ravel(), gy.ravel()
-    inside = dt[gy.astype(int), gx.astype(int)] > 0.45 * spacing
-    grid = np.stack([gx[inside], gy[inside]], axis=1)
-    P = np.vstack(pts + [grid])
+    P = np.vstack(pts)
     P = np.unique(np.round(P, 2), axis=0)
     if len(P) < 3:
         return np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int32)
@@ -95,6 +92,35 @@ def triangulate(mask: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarra
     return P[used].astype(np.float32), remap[tri].astype(np.int32)
 
 
+def _along(contours: list[np.ndarray], step: float) -> list[np.ndarray]:
+    """Points every ``step`` pixels along each of ``contours`` (OpenCV's) of three points or more."""
+    out = []
+    for c in contours:
+        c = c[:, 0, :].astype(np.float64)
+        if len(c) < 3:
+            continue
+        closed = np.vstack([c, c[:1]])
+        seg = np.linalg.norm(np.diff(closed, axis=0), axis=1)
+        cum = np.concatenate([[0], np.cumsum(seg)])
+        n = max(3, int(cum[-1] / step))
+        ts = np.linspace(0, cum[-1], n, endpoint=False)
+        out.append(np.stack([np.interp(ts, cum, closed[:, 0]), np.interp(ts, cum, closed[:, 1])], axis=1))
+    return out
+
+
+def _grid(dt: np.ndarray, spacing: float, within: np.ndarray | None = None) -> np.ndarray:
+    """[K, 2] the points of a square grid ``spacing`` apart at least 0.45 spacings inside the mask (``dt``: its
+    distance transform), and inside ``within`` where given. A grid spacing/FINE apart holds the grid spacing apart
+    (both start half a spacing in)."""
+    h, w = dt.shape
+    gy, gx = np.mgrid[spacing / 2:h:spacing, spacing / 2:w:spacing]
+    gx, gy = gx.ravel(), gy.ravel()
+    inside = dt[gy.astype(int), gx.astype(int)] > 0.45 * spacing
+    if within is not None:
+        inside &= within[gy.astype(int), gx.astype(int)]
+    return np.stack([gx[inside], gy[inside]], axis=1)
+
+
 # blend radius at each joint, as a fraction of the shoulder width
 JOINT_RADIUS = {"shoulder": 0.2, "elbow": 0.15, "wrist": 0.12, "hip": 0.26, "knee": 0.18, "ankle": 0.12}
 
@@ -106,36 +132,21 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
     return ext[J[f"{side}_{name}"]], name
 
 
-CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
-NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
-NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
-
-
-def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
-    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
-    head's centre: from low on the neck up to the chin, so the whole face turns with the head."""
-    eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
-    mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
-    chin = mouth + CHIN * (mouth - eyes)
-    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
-    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
-        return NECK_DEFAULT
-    return NECK_FROM * h, h
-
-
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
-                 vert_bone: np.ndarray | None = None) -> np.ndarray:
+                 vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
-    the neck up to the chin: :func:`_neck_blend`). Limbs: each vertex
+    the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
+    (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
+    against the neck took half the neck's blend back). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
     """
 
     ext = extend(joints)
-    ms, mh, hc = ext[33], ext[34], ext[35]
+    ms, mh = ext[33], ext[34]
     bones = LAYER_BONES[layer]
     n = len(verts)
     sw = shoulder_span(ext, 1.0)
@@ -143,9 +154,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = smoothstep(0.25, 0.85, t)
-        neck = hc - ms
-        hgt = ((verts - ms) @ neck) / max(float(neck @ neck), 1e-9)
-        w_head = smoothstep(*_neck_blend(ext, ms, neck), hgt)
+        w_head = head_share(verts, ext) if hung is None else np.maximum(head_share(verts, ext), hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
@@ -172,6 +181,10 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             np.add.at(acc, edges[:, 0], W[edges[:, 1]])
             nb = acc / np.maximum(deg, 1)[:, None]
             W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
+    if hung is not None:  # (the chest's and the pelvis's shares of the rest as they were)
+        up = hung > W[:, 2]
+        W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
+        W[up, 2] = hung[up]
     W = np.clip(W, 0, None)
     W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
     return W.astype(np.float32)
@@ -377,6 +390,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 rig.drawn_hands[side] = replace(hand, joints=hand.joints - shift, elbow=hand.elbow - shift)
                 setattr(rig, f"{side}_hand", rig.drawn_hands[side].joints.astype(np.float32))
     H, W = matte.shape
+    ext = extend(joints)
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
@@ -390,7 +404,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     if line is not None:
         soft = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE).astype(bool)
         near_line = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE + int(np.ceil(band))).astype(bool)
-    hair = hanging_hair(cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32), labels, joints)
+    labc = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    hair = hanging_hair(labc, labels, joints)
     # the reach of the hands the rig draws itself: their fingers, posed afresh each frame (spread, the thumb out),
     # go past the open hand drawn at rest, and the arm's mesh must hold them (cut off at its edge, they ended in
     # the renderer's stair-stepped cells: TikTok character 5 moved by clip 0, frame 20)
@@ -482,9 +497,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         if name in reach:
             mesh_mask |= reach[name][y0:y1, x0:x1]
-        verts, tris = triangulate(mesh_mask, spacing)
+        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing) if name == "body" else None
+        verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None
+        hung = None
+        if name == "body":
+            hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)),
+                               mat >= 0.5, verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -492,7 +512,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 return None
-        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone)
+        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
+        if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
+            tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
                      origin=(int(x0) - pads[0], int(y0) - pads[1]))

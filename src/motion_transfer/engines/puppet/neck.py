@@ -1,0 +1,163 @@
+"""Where the body layer's head meets its chest: how far each point follows the head, and the mesh there.
+
+The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
+(:func:`head_share`). What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
+head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
+stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). On a short neck the
+mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
+the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). Where
+either applies the body's triangles are drawn see-through ones first, the head's last, those across a gap between
+the head's and the chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they
+overlap, so a ponytail swung over the neck was drawn under it, and a head lowered over its collar hid it under the
+gap beside the neck.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from ...pose.skeleton import J
+from .fill import lab_distance
+from .hair import main_colours
+from .model import PARTS, smoothstep
+from .morphology import disc
+
+CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
+NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
+NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
+SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
+SHORT_NECK = 1.5  # (mesh spacings) a neck whose blend is shorter than this gets a finer mesh (a cartoon's)
+NECK_SIDE = 0.25  # (neck lengths from its axis) the head's pixels this far beside the neck (and past the ears) ...
+SIDE_RAMP = 0.15  # ... and this much farther follow it whole
+CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's main colours may be its clothes'
+RIM = 2  # (pixels) the rim round a piece of the head ...
+WORN_RIM = 0.1  # ... of which this share in the torso's clothes (or hair the torso's part runs on in) holds it there
+SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
+TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
+
+
+def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
+    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
+    head's centre: from low on the neck up to the chin, so the whole face turns with the head."""
+    eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    chin = mouth + CHIN * (mouth - eyes)
+    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
+    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
+        return NECK_DEFAULT
+    return NECK_FROM * h, h
+
+
+def head_share(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
+    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin."""
+    ms, hc = ext[33], ext[35]
+    neck = hc - ms
+    hgt = ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
+    return smoothstep(*_neck_blend(ext, ms, neck), hgt)
+
+
+def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[...] how far ``points`` ([..., 2] image pixels) lie beside the neck's axis (mid-shoulder to head centre),
+    in neck lengths."""
+    ms, hc = ext[33], ext[35]
+    length = max(float(np.linalg.norm(hc - ms)), 1e-6)
+    up = (hc - ms) / length
+    return np.abs((points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]) / length
+
+
+def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
+            offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+    """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
+    pixel ``offset``): how far each pixel hangs from the head and follows it whole. Those of the head part beside
+    the neck and the face (NECK_SIDE neck lengths from the neck's axis, and past the ears: hair, a ponytail,
+    cheeks, a hood's sides), in pieces broader than half the mesh's ``spacing`` (a drawing's outline runs down the
+    neck's sides), but not the torso's clothes: a piece of the torso's colours running on unbroken into the torso
+    (a uniform's collar beside the neck, a cape's top, labelled the head's, would have turned with the head and torn
+    the clothes below them). A band of those colours within the hair (a black scrunchie round a ponytail over a
+    black shirt) is the hair's. And only what hangs from the head: a piece beside them running on up to above the
+    chin (a patch of skin beside the neck low on a tilted figure, the head's by distance, joined to the face's
+    sides, carried the shoulder's top off with the head: TikTok character 5)."""
+    h, w = labels.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
+    side = beside_neck(pts, ext)
+    torso = labels == PARTS.index("torso")
+    alike = np.zeros(labels.shape, bool)
+    for colour in main_colours(labc[torso]):
+        alike |= lab_distance(labc, colour) < CLOTHES_ALIKE
+    pieces, _ = ndimage.label(alike & (labels >= 0))
+    worn = np.unique(pieces[torso & alike])
+    worn = np.isin(pieces, worn[worn > 0])
+    head = labels == PARTS.index("head")
+    locks = head & ~worn
+    locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
+    locks = cv2.morphologyEx(locks, cv2.MORPH_CLOSE, disc(max(1, int(round(spacing / 2))))).astype(bool) & head
+    # beside the neck and the face: the face's skin runs on down into the neck's
+    ms, hc = ext[33], ext[35]
+    ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
+    start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
+    pieces, _ = ndimage.label(locks & (side > start))
+    above = head_share(pts.reshape(-1, 2), ext).reshape(h, w) >= 1 - SETTLED
+    hung = [i for i in np.unique(pieces[above]) if i > 0 and not _in_worn(pieces == i, head & worn)]
+    return np.isin(pieces, hung) * smoothstep(start, start + SIDE_RAMP, side)
+
+
+def _in_worn(piece: np.ndarray, worn: np.ndarray) -> bool:
+    """Whether ``piece`` (HxW bool) lies among ``worn`` pixels (the head's in the torso's clothes colours, running
+    on into the torso): WORN_RIM of its rim or more. A patch of lighter hair within long dark hair that runs on
+    down over the shoulders into the torso's part (TikTok character 5), moved with the head, tore from the hair
+    around it."""
+    rim = cv2.dilate(piece.astype(np.uint8), disc(RIM)).astype(bool) & ~piece
+    return bool(rim.any()) and float(worn[rim].mean()) >= WORN_RIM
+
+
+def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float) -> np.ndarray | None:
+    """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``) for a mesh ``spacing`` apart:
+    where the head's share (:func:`head_share`) lies strictly between the chest's and the head's, grown by half a
+    spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along the neck
+    (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how its
+    shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
+    ms, hc = ext[33], ext[35]
+    start, end = _neck_blend(ext, ms, hc - ms)
+    if (end - start) * float(np.linalg.norm(hc - ms)) >= SHORT_NECK * spacing:
+        return None
+    h, w = shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    pts = np.stack([xs.ravel() + offset[0], ys.ravel() + offset[1]], axis=1).astype(np.float64)
+    share = head_share(pts, ext).reshape(h, w)
+    zone = ((share > SETTLED) & (share < 1 - SETTLED)).astype(np.uint8)
+    return cv2.dilate(zone, disc(max(1, int(round(spacing / 2))))).astype(bool)
+
+
+def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.ndarray:
+    """[N] ``values`` (HxW) at the ``solid`` pixel nearest each of ``verts`` ([N, 2] pixels of the same crop: a
+    vertex on the layer's fading band takes the value of the figure beside it)."""
+    if not solid.any():
+        return np.zeros(len(verts), values.dtype)
+    _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
+    h, w = values.shape
+    xi = np.clip(np.round(verts[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(verts[:, 1]).astype(int), 0, h - 1)
+    return values[iy[yi, xi], ix[yi, xi]]
+
+
+def drawing_order(tris: np.ndarray, verts: np.ndarray, alpha: np.ndarray, head: np.ndarray) -> np.ndarray:
+    """The indices of a trunk layer's triangles ``tris`` (over ``verts`` [N, 2], pixels of the texture's ``alpha``
+    HxW in [0, 1]) to draw, in the order to draw them: the see-through ones first (the gaps and the fading band
+    beside the figure), then the others by how far they follow the head (``head`` [N], the vertices' weights):
+    where the head comes down over the collar the head is drawn, not the gap beside its neck nor the collar under
+    its chin. A see-through triangle across a gap between what follows the head and what does not (a cheek over
+    its collar) is not drawn: stretched as the head moved, it drew the fading bands on either side out into a
+    streak across the gap (the fox)."""
+    bary = np.array([[2, 2, 2], [3, 3, 0], [0, 3, 3], [3, 0, 3], [4, 1, 1], [1, 4, 1], [1, 1, 4]], np.float64) / 6
+    pts = np.einsum("kv,mvi->mki", bary, verts[tris].astype(np.float64))
+    h, w = alpha.shape
+    xi = np.clip(np.round(pts[..., 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(pts[..., 1]).astype(int), 0, h - 1)
+    see_through = alpha[yi, xi].mean(axis=1) < SEE_THROUGH
+    spread = head[tris].max(axis=1) - head[tris].min(axis=1)
+    key = np.where(see_through, -1.0, head[tris].mean(axis=1))
+    order = np.argsort(key, kind="stable")
+    return order[~(see_through & (spread > TORN))[order]]

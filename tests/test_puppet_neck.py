@@ -1,0 +1,180 @@
+"""What hangs from the head below the chin follows the head whole; the neck between the head and the collar keeps
+its blend, and the mesh there is fine enough that a head coming down over its collar leaves no hole in it.
+
+Blended by height alone, a ponytail's part above the chin went with the head and its part below stayed with the
+chest, so it sheared whenever the head turned (TikTok character 1); a fox's short neck was spanned by triangles
+reaching from its cheek into its collar, and they turned over when the head came down (the fox's white notch)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from motion_transfer.engines.puppet.mesh import build_layers, triangulate
+from motion_transfer.engines.puppet.model import PARTS, Rig
+from motion_transfer.engines.puppet.neck import hanging
+from motion_transfer.engines.puppet.render import Renderer, bone_transforms
+from motion_transfer.pose.retarget import FACE, extend
+from motion_transfer.pose.skeleton import J
+
+H, W = 400, 400
+WALL, SKIN, HAIR, SHIRT = (150, 170, 190), (225, 180, 150), (40, 30, 26), (200, 60, 60)
+LOCK = np.array([(240, 70), (262, 70), (282, 178), (258, 178)], np.int32)  # the ponytail, on the wall beside the neck
+
+
+def _joints() -> np.ndarray:
+    """A front-facing figure: the head about (200, 105), its chin (mouth + half the eyes-to-mouth) at y 140, the
+    shoulders at y 200, arms hanging, the legs below the picture."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (200, 100)
+    joints[J["nose"]] = (200, 110)
+    joints[J["left_eye"]], joints[J["right_eye"]] = (212, 95), (188, 95)
+    joints[J["mouth_left"]], joints[J["mouth_right"]] = (208, 125), (192, 125)
+    joints[J["left_ear"]], joints[J["right_ear"]] = (235, 100), (165, 100)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (260, 200), (140, 200)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (245, 390), (155, 390)
+    for side, x, dx in (("left", 275, 1), ("right", 125, -1)):
+        joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]] = (x + 5 * dx, 290), (x + 8 * dx, 370)
+        for k in ("index", "pinky", "thumb"):
+            joints[J[f"{side}_{k}"]] = (x + 8 * dx, 390)
+        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x - 30 * dx, 520), (x - 30 * dx, 650)
+        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x - 30 * dx, 660), (x - 30 * dx, 670)
+    return joints
+
+
+@pytest.fixture(scope="module")
+def ponytail() -> Rig:
+    """A girl in a red shirt, her dark ponytail hanging from the back of her head down beside her neck to just
+    above her shoulder (against the wall), its labels drawn as the parts step gives them: the head, its hair and
+    the neck's upper part the head's, the rest the torso's."""
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = WALL
+    head, torso, lock = (np.zeros((H, W), np.uint8) for _ in range(3))
+    cv2.ellipse(head, (200, 105), (38, 45), 0, 0, 360, 1, -1)
+    cv2.rectangle(head, (185, 140), (215, 175), 1, -1)
+    cv2.fillConvexPoly(torso, np.array([(140, 185), (260, 185), (250, 400), (150, 400)], np.int32), 1)
+    cv2.rectangle(torso, (185, 176), (215, 190), 1, -1)
+    cv2.fillConvexPoly(lock, LOCK, 1)
+    cv2.ellipse(lock, (200, 95), (42, 42), 0, 180, 360, 1, -1)
+    image[head > 0] = SKIN
+    image[torso > 0] = SHIRT
+    image[(torso > 0) & (np.arange(H)[:, None] < 200)] = SKIN  # the neck's lower part, bare
+    image[lock > 0] = HAIR
+    labels = np.full((H, W), -1, np.int16)
+    labels[torso > 0] = PARTS.index("torso")
+    labels[(head > 0) | (lock > 0)] = PARTS.index("head")
+    matte = ((head | torso | lock) > 0).astype(np.float32)
+    image = cv2.GaussianBlur(image, (0, 0), 0.7)
+    rig = Rig(width=W, height=H, joints=_joints().astype(np.float32), visibility=np.ones(33, np.float32),
+              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels)
+    rig.layers = build_layers(rig)
+    return rig
+
+
+def _body(rig: Rig):
+    return next(layer for layer in rig.layers if layer.name == "body")
+
+
+def _on(mask: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """[N] bool: ``mask`` under each of the vertices ``v`` (False past the picture: the body goes on below it)."""
+    x, y = np.round(v[:, 0]).astype(int), np.round(v[:, 1]).astype(int)
+    inside = (x >= 0) & (x < mask.shape[1]) & (y >= 0) & (y < mask.shape[0])
+    return inside & mask[np.clip(y, 0, mask.shape[0] - 1), np.clip(x, 0, mask.shape[1] - 1)]
+
+
+def test_the_ponytail_below_the_chin_follows_the_head_whole(ponytail):
+    body = _body(ponytail)
+    v = body.vertices
+    inside = cv2.erode(cv2.fillConvexPoly(np.zeros((H, W), np.uint8), LOCK, 1), None, iterations=3) > 0
+    on_lock = _on(inside, v) & (v[:, 1] > 145)
+    assert on_lock.sum() >= 2
+    # (before: blended by height, 0.0 to 0.8 along it; now only its tip, beside the shoulder, a little less than 1)
+    assert body.weights[on_lock, 2].min() > 0.85, np.sort(body.weights[on_lock, 2])
+    assert np.median(body.weights[on_lock, 2]) > 0.98, np.sort(body.weights[on_lock, 2])
+
+
+def test_the_neck_keeps_its_blend(ponytail):
+    """The neck's skin is no hair: it blends from the chest to the head (a neck following the head whole would
+    tear at the collar)."""
+    body = _body(ponytail)
+    v = body.vertices
+    neck = (np.abs(v[:, 0] - 200) < 12) & (v[:, 1] > 160) & (v[:, 1] < 180)
+    assert neck.any()
+    assert body.weights[neck, 2].max() < 0.9, body.weights[neck, 2]
+
+
+def test_the_ponytails_pixels_land_where_the_head_takes_them(ponytail):
+    """The head tilted 12 degrees about its centre: every pixel of the ponytail below the chin is drawn where the
+    head's transform puts it (before: its lower part stayed behind with the chest and it sheared)."""
+    rest = extend(ponytail.joints.astype(np.float64))
+    angle = np.deg2rad(12.0)
+    c, s = np.cos(angle), np.sin(angle)
+    posed = rest.copy()
+    hc = rest[35]
+    posed[list(FACE)] = (rest[list(FACE)] - hc) @ np.array([[c, s], [-s, c]]) + hc
+    posed = extend(posed[:33])
+    frame = Renderer(ponytail, W, H).render(np.full((H, W, 3), (255, 0, 255), np.uint8), posed, np.zeros(36), 1.0,
+                                            angle, order=["body"])
+    head = bone_transforms(rest, posed, 1.0, angle)["head"]
+    lock = cv2.erode(cv2.fillConvexPoly(np.zeros((H, W), np.uint8), LOCK, 1), None, iterations=3) > 0
+    lock[:145] = False
+    ys, xs = np.nonzero(lock)
+    to = np.round(np.stack([xs, ys, np.ones_like(xs)], axis=1) @ head.T).astype(int)
+    drawn = frame[to[:, 1], to[:, 0]].astype(int)
+    hair = np.linalg.norm(drawn - np.array(HAIR), axis=1) < 40
+    # (before: 49 % of them)
+    assert hair.mean() > 0.97, hair.mean()
+
+
+def test_a_collar_of_the_shirts_colour_beside_the_neck_is_no_hair():
+    """A uniform's collar rising beside the neck, labelled the head's, runs on unbroken into the torso's cloth:
+    it is the torso's clothes, not hair (turned with the head, it tore the uniform). A lock of the same colour
+    apart from the cloth (a black scrunchie over a black shirt) still hangs; a patch of lighter hair within long dark
+    hair that runs on into the torso's part does not."""
+    labels = np.full((200, 200), -1, np.int16)
+    labc = np.zeros((200, 200, 3), np.float32)
+    labc[:] = (200, 128, 128)  # the wall
+    labels[60:200, 40:160] = PARTS.index("torso")
+    labc[60:200, 40:160] = (30, 128, 128)  # a black uniform
+    labels[0:60, 70:130] = PARTS.index("head")
+    labc[0:60, 70:130] = (180, 140, 150)  # the face and neck
+    labels[30:60, 40:70] = PARTS.index("head")
+    labc[30:60, 40:70] = (30, 128, 128)  # the collar, the uniform's colour, beside the neck
+    labels[10:45, 135:160] = PARTS.index("head")
+    labc[10:45, 135:160] = (32, 128, 128)  # a black lock on the wall, beside the neck on the other side
+    ext = extend(np.array([(100, 20)] * 11 + [(160, 60), (40, 60)] + [(100, 120)] * 10 + [(130, 190), (70, 190)]
+                          + [(100, 260)] * 8, np.float64))
+    labels[5:60, 10:40] = PARTS.index("head")
+    labc[5:60, 10:40] = (30, 128, 128)  # long dark hair running on down into the torso's part ...
+    labc[12:30, 18:32] = (90, 135, 140)  # ... with a lighter patch in it
+    hung = hanging(labels, labc, ext, 8.0)
+    assert hung[35:55, 45:65].max() == 0.0, "the collar follows the head"
+    assert hung[15:40, 140:155].min() > 0.9, "the lock does not"
+    # (a patch within hair the torso's part runs on in, moved with the head, tore from the hair round it)
+    assert hung[12:30, 18:32].max() == 0.0, "the patch in the long hair follows the head"
+
+
+def test_the_fine_zone_holds_closer_points_and_nothing_else_changes():
+    mask = np.zeros((120, 120), bool)
+    mask[10:110, 10:110] = True
+    fine = np.zeros_like(mask)
+    fine[50:70] = True
+    v0, t0 = triangulate(mask, 12.0)
+    v1, t1 = triangulate(mask, 12.0, fine)
+    band = (v1[:, 1] >= 50) & (v1[:, 1] < 70)
+    before = (v0[:, 1] >= 50) & (v0[:, 1] < 70)
+    assert band.sum() >= 5 * before.sum(), (band.sum(), before.sum())
+    far = (v1[:, 1] < 30) | (v1[:, 1] >= 90)
+    kept = {tuple(p) for p in np.round(v0[(v0[:, 1] < 30) | (v0[:, 1] >= 90)], 2)}
+    assert {tuple(p) for p in np.round(v1[far], 2)} == kept
+
+
+def test_only_a_short_neck_gets_the_finer_mesh():
+    """A neck whose blend spans a triangle or so (a cartoon's) gets the fine zone across it; a photograph's
+    longer neck keeps its coarse mesh."""
+    from motion_transfer.engines.puppet.neck import join_zone
+
+    ext = extend(_joints())  # the blend runs from y 182 up to the chin at y 140: 42 px
+    assert join_zone((H, W), (0, 0), ext, 13.0) is None
+    zone = join_zone((H, W), (0, 0), ext, 40.0)
+    assert zone is not None and zone[160, 200] and not zone[100, 200] and not zone[260, 200]
