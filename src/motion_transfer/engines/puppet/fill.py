@@ -1825,6 +1825,18 @@ BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder wid
 BRIDGE_ENDS = 0.1  # the arm's own pixels this near (shoulder widths) the crossing arm set the width it goes on at
 
 
+def _skin_look(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, inside: np.ndarray, skin: np.ndarray,
+               sw: float) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(shade, light, outlined) of a drawn arm or hand in ``skin``: its sides shade as the character's own skin
+    of that colour does (the face, the neck, the chest: ``drawn_hand.skin_shade``), lit from where that skin is
+    (``drawn_hand.skin_light``); drawn art's limbs are outlined, and so are its hands' fingers."""
+    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
+    shade = skin_shade(skin, image[own_skin])
+    ys, xs = np.nonzero(own_skin)
+    light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
+    return shade, light, drawn_lines(image, inside & (labels >= 0), sw) is not None
+
+
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
                      frame: tuple[int, int, int, int]) -> DrawnHand | None:
     """Draw the rest of the arm ``name`` where the image's border cut it off (a waist-up video whose hands are
@@ -1904,13 +1916,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
             if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
                 skin = arm_skin
-    # its sides shade as the character's own skin does (of its colour: the face, the neck, the chest), lit from
-    # where its skin is; drawn art's limbs are outlined, and so are its hands' fingers
-    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
-    shade = skin_shade(skin, image[own_skin])
-    ys, xs = np.nonzero(own_skin)
-    light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
-    outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
+    shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
@@ -2081,11 +2087,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         own = np.median(image[solid], axis=0).astype(np.float32)
         if _lab(own)[0] >= _lab(skin)[0] - CUT_DARKER:
             skin = own
-    own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
-    shade = skin_shade(skin, image[own_skin])
-    ys, xs = np.nonzero(own_skin)
-    light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
-    outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
+    shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
     glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
