@@ -1825,6 +1825,20 @@ BRIDGE_RADIUS = 0.13  # the thickest an arm's tube is continued (in shoulder wid
 BRIDGE_ENDS = 0.1  # the arm's own pixels this near (shoulder widths) the crossing arm set the width it goes on at
 
 
+OWN_SKIN_PIXELS = 20  # the fewest of a limb's own skin pixels its colour is read from
+
+
+def _lit_own_skin(image: np.ndarray, own: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """The RGB a drawn forearm or hand is painted in: the median of the limb's ``own`` skin pixels (HxW bool) when
+    there are OWN_SKIN_PIXELS of them and they are lit (no more than CUT_DARKER darker than ``skin``, the skin below
+    the face), else ``skin``: a limb in shade at the image's edge drew grey-brown hands that the motion raised into
+    the light."""
+    if own.sum() < OWN_SKIN_PIXELS:
+        return skin
+    lit_skin = np.median(image[own], axis=0).astype(np.float32)
+    return lit_skin if _lab(lit_skin)[0] >= _lab(skin)[0] - CUT_DARKER else skin
+
+
 def _skin_look(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, inside: np.ndarray, skin: np.ndarray,
                sw: float) -> tuple[np.ndarray, np.ndarray, bool]:
     """(shade, light, outlined) of a drawn arm or hand in ``skin``: its sides shade as the character's own skin
@@ -1912,10 +1926,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         k = max(1, round(CUT_SKIN * sw))
         near_cut = arm_px & skin_px & (matte >= 0.9) & ~cv2.erode(inside.astype(np.uint8), None,
                                                                   iterations=k).astype(bool)
-        if near_cut.sum() >= 20:
-            arm_skin = np.median(image[near_cut], axis=0).astype(np.float32)
-            if _lab(arm_skin)[0] >= skin_lab[0] - CUT_DARKER:
-                skin = arm_skin
+        skin = _lit_own_skin(image, near_cut, skin)
     shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
@@ -2082,11 +2093,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     ring = ~new & (labels < 0) & (d < 1.0 + SOFT)
     # the stump's own skin, lit (a fist in shade, or a glove, takes the skin below the face)
-    solid = stump & (matte >= 0.9) & skin_hued(lab, _lab(skin))
-    if solid.sum() >= CUT_HAND_PIXELS:
-        own = np.median(image[solid], axis=0).astype(np.float32)
-        if _lab(own)[0] >= _lab(skin)[0] - CUT_DARKER:
-            skin = own
+    skin = _lit_own_skin(image, stump & (matte >= 0.9) & skin_hued(lab, _lab(skin)), skin)
     shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
     glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
@@ -2107,7 +2114,6 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
 
 
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
-CUT_HAND_PIXELS = 20  # the fewest solid skin pixels of a cut hand's stump its own colour is read from
 CUT_HAND_RIM = 4  # (pixels) the soft rim around a cut hand's stump and the hand drawn over it, cleared (a layer's band)
 
 
