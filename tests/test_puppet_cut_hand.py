@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from close_up_scene import close_up, seg_dist
 from motion_transfer.engines.puppet.drawn_hand import hand_shape
 from motion_transfer.engines.puppet.fill import redraw_cut_hand
 from motion_transfer.engines.puppet.model import PARTS
@@ -15,35 +16,20 @@ H, W, IMAGE_H = 560, 400, 400
 SKIN, CLOTH = np.array([225, 180, 160]), np.array([40, 60, 120])
 
 
-def _seg_dist(px, py, a, b):
-    ab = np.subtract(b, a, dtype=np.float64)
-    t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / float(ab @ ab), 0.0, 1.0)
-    return np.hypot(px - (a[0] + t * ab[0]), py - (a[1] + t * ab[1]))
-
-
 def _cut_fist():
     """(image, matte, labels, joints, the stump's pixels): a torso of cloth cut by the bottom edge, a head of skin,
     bare forearms; the left wrist 15 px above the edge, its hand (a stump of skin, the knuckles past the edge) cut
     by it; the right arm's hand whole inside the image."""
-    j = np.zeros((33, 2))
-    j[J["nose"]] = (200, 80)
-    arms = {"left": ((280, 150), (330, 300), (340, 385), (0, 30)), "right": ((120, 150), (80, 250), (70, 320), (0, 30))}
-    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
-    inside = py < IMAGE_H
-    image = np.zeros((H, W, 3), np.uint8)
-    labels = np.full((H, W), -1, np.int16)
-    torso = inside & (px >= 120) & (px < 280) & (py >= 140)
-    head = np.hypot(px - 200, py - 80) < 45
-    image[torso], labels[torso] = CLOTH, PARTS.index("torso")
-    image[head], labels[head] = SKIN, PARTS.index("head")
+    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (330, 300), (340, 385), (80, 250),
+                                                  (70, 320))
     stump = None
-    for side, (sh, el, wr, to_hand) in arms.items():
-        j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]] = sh, el, wr
+    for side in ("left", "right"):
+        el, wr, to_hand = j[J[f"{side}_elbow"]], j[J[f"{side}_wrist"]], (0, 30)
         for k in ("index", "pinky", "thumb"):
             j[J[f"{side}_{k}"]] = np.add(wr, to_hand)
         s = side[0]
-        fore = inside & (_seg_dist(px, py, el, wr) < 14)
-        hand = inside & (_seg_dist(px, py, wr, np.add(wr, to_hand)) < 16) & ~fore
+        fore = inside & (seg_dist(px, py, el, wr) < 14)
+        hand = inside & (seg_dist(px, py, wr, np.add(wr, to_hand)) < 16) & ~fore
         image[fore | hand] = SKIN
         labels[fore] = PARTS.index(f"{s}_lower_arm")
         labels[hand] = PARTS.index(f"{s}_hand")
