@@ -115,3 +115,22 @@ def test_the_shoulder_past_the_strap_is_kept_as_it_is_under_the_arm(hair):
     cap[100:140, 92:99] = True
     assert hidden[cap].all()
     assert np.abs(out[cap].astype(int) - image[cap]).max() <= 2
+
+
+def test_the_shoulder_past_the_strap_comes_in_round_to_the_armpit():
+    """Past the strap the arm hides the shoulder's round: out to its full depth at the shoulder joint's level, in
+    along a round to the top's side where the top begins, the armpit. Kept at one depth down to the top, it
+    stood as a square column of skin beside the top once the arms spread (TikTok character 3 over a dance)."""
+    from motion_transfer.engines.puppet.fill import fill_hidden_torso
+
+    image, labels, _, _ = _past_the_strap()
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    labels = straps_to_torso(labels, straps, _JOINTS, image)
+    _, hidden = fill_hidden_torso(image, labels, _JOINTS, straps=straps)
+
+    def depth(row: int) -> int:  # how far past the strap's outer edge the hidden shoulder reaches
+        return int(np.flatnonzero(straps[row]).min() - np.flatnonzero(hidden[row, :101]).min())
+
+    at_joint = depth(105)
+    assert at_joint >= 8
+    assert all(depth(r) <= 0.5 * at_joint for r in range(144, 150)), [depth(r) for r in range(140, 150)]

@@ -574,6 +574,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
+    # past a strap, the arm hides only the shoulder's round: the quadrilateral through a shoulder joint inside the
+    # arm took a straight strip of it down to the top, a column of skin beside the body once the arm rose
+    hidden &= ~past_strap | caps
     if not hidden.any():
         return image, hidden | caps
     H, W = labels.shape
@@ -847,16 +850,54 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
                    straps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(HxW bool each) the pixels past a top's ``straps`` on the shoulders' side (:func:`.strap_sides.across_straps`),
-    and of those the upper arms' within :data:`SHOULDER_CAP`: the shoulder's round goes on under the hanging arm
-    there, the torso's and kept as the image shows it. Where the torso ended at the strap, the backdrop showed in a
-    notch beside it once the arm moved (TikTok character 3 cut at her chest)."""
+    and of those the upper arms' within the shoulder's round (:func:`_cap_depth`): the shoulder's round goes on
+    under the hanging arm there, the torso's and kept as the image shows it. Where the torso ended at the strap,
+    the backdrop showed in a notch beside it once the arm moved (TikTok character 3 cut at her chest)."""
     if not straps.any():
         none = np.zeros(labels.shape, bool)
         return none, none
     light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
     side = across_straps(straps, joints[:, :2], light)
     uppers = np.isin(labels, [PARTS.index(ARM_PARTS[s][0]) for s in ("left", "right")])
-    return side < 0, (side < 0) & (side > -SHOULDER_CAP * shoulder_span(joints, 1.0)) & uppers
+    return side < 0, (side < 0) & (side > -_cap_depth(side, joints, labels)) & uppers
+
+
+def _cap_depth(side: np.ndarray, joints: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """HxW float32: how far past its strap (pixels) the shoulder's round reaches at each pixel's level along the
+    body: SHOULDER_CAP down to the shoulder joint's level, then in along a quarter ellipse to where the strap's run
+    ends and the top it holds begins, the armpit, to the top's side there (as far out past the strap as the top's
+    pixels just below reach). Cut at one depth all the way down, the cap stood as a square column of skin beside
+    the top's side once the arm rose (TikTok character 3 over a dance that spreads the arms)."""
+    ext = extend(joints)
+    down = ext[MH] - ext[MS]
+    down = down / max(float(np.linalg.norm(down)), 1e-6)
+    h, w = side.shape
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    level = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]
+    across = (px - ext[MS][0]) * down[1] - (py - ext[MS][1]) * down[0]
+    sw = shoulder_span(joints, 1.0)
+    full = SHOULDER_CAP * sw
+    depth = np.full((h, w), full, np.float32)
+    run = np.isfinite(side)
+    torso = labels == PARTS.index("torso")
+    for name in ("left", "right"):
+        joint = ext[J[f"{name}_shoulder"]] - ext[MS]
+        sign = float(np.sign(joint[0] * down[1] - joint[1] * down[0]))
+        mine = np.sign(across) == sign
+        if not (run & mine).any():
+            continue
+        top, end = float(joint @ down), float(level[run & mine].max())
+        strap = run & mine & (np.abs(side) < 1.5) & (level > end - 3)
+        below = torso & mine & (level > end) & (level <= end + ARMPIT_TOP * sw)
+        side_out = float((sign * across[below]).max() - (sign * across[strap]).mean()) if (
+            strap.any() and below.any()) else 0.0
+        u = np.clip((level - top) / max(end - top, 1.0), 0.0, 1.0)
+        e = np.sqrt(1.0 - u[mine] ** 2)
+        depth[mine] = full * e + float(np.clip(side_out, 0.0, full)) * (1.0 - e)
+    return depth
+
+
+ARMPIT_TOP = 0.05  # (shoulder widths) the top's side at the armpit is read over this far below the strap's end
 
 
 def _sleeves_of_torso(lab: np.ndarray, paint: np.ndarray, kept: np.ndarray, labels: np.ndarray,
