@@ -12,6 +12,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
+from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
@@ -1560,6 +1561,22 @@ def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down
     drawn = hand_shape(px, py, hand, PALM * r_w) < 1.0 + EDGE_PX / (PALM * r_w)
     lowest = int(np.flatnonzero(drawn.any(axis=1)).max())
     assert lowest < height + fill.hand_rows(joints, height), (lowest, height + fill.hand_rows(joints, height))
+
+
+def test_a_picture_cut_at_the_chest_is_padded_below_for_the_whole_hanging_hand():
+    """A picture cut at the chest holds less than half of an arm hanging from it: its wrists lie more than the
+    picture's height below it. The rows padded below hold the whole hand hanging from such a wrist: padded at
+    most the picture's height, the drawn arms ended in flat stumps cut by the layer's edge (TikTok character 3
+    cut at 60% of her height). A wrist guessed far beyond any arm's reach still pads no further than an arm
+    reaches."""
+    height, sw = 120, 100.0
+    joints = np.zeros((len(J), 2))
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
+    joints[J["left_wrist"]] = joints[J["right_wrist"]] = (150, 50 + 1.6 * sw)
+    fingertips = 50 + 1.6 * sw + (HAND_LENGTH + FINGERTIP) * sw
+    assert height + fill.hand_rows(joints, height) > fingertips
+    joints[J["left_wrist"]] = joints[J["right_wrist"]] = (150, 50 + 10 * sw)
+    assert height + fill.hand_rows(joints, height) <= 50 + fill.ARM_REACH * sw + 1
 
 
 @pytest.mark.parametrize("turn", [-20.0, 0.0, 20.0])

@@ -2242,11 +2242,20 @@ def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.
 def hand_rows(joints: np.ndarray, height: int) -> int:
     """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
     reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
-    fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most ``height`` rows: the pose
-    model's guess of a wrist far outside the image is no reason to pad it without end."""
-    reach = (HAND_LENGTH + FINGERTIP) * shoulder_span(joints, 1.0)
+    fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below the lower shoulder as
+    an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose model's guess of a wrist
+    far outside the image is no reason to pad it without end, but a picture cut at the chest holds less than half
+    of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists lie twice the picture's
+    height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
+    sw = shoulder_span(joints, 1.0)
+    reach = (HAND_LENGTH + FINGERTIP) * sw
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
-    return int(np.clip(np.ceil(low + reach + 2 - height), 0, height))
+    shoulder = max(float(joints[J[f"{side}_shoulder"], 1]) for side in ("left", "right"))
+    most = max(float(height), shoulder + ARM_REACH * sw - height)
+    return int(np.clip(np.ceil(low + reach + 2 - height), 0, most))
+
+
+ARM_REACH = 2.5  # (shoulder widths) an arm hangs at most this far below its shoulder, fingertips included
 
 
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
