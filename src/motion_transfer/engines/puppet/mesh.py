@@ -44,7 +44,7 @@ from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, r
 from .hair import hanging_hair
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import at_vertices, drawing_order, hanging, head_share, join_zone
+from .neck import at_vertices, drawing_order, hanging, head_share, join_zone, slits
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -90,6 +90,21 @@ def triangulate(mask: np.ndarray, spacing: float,
     remap = -np.ones(len(P), np.int64)
     remap[used] = np.arange(len(used))
     return P[used].astype(np.float32), remap[tri].astype(np.int32)
+
+
+def _mesh_slits(gaps: np.ndarray, spacing: float, offset: tuple[int, int], verts: np.ndarray, tris: np.ndarray,
+                weights: np.ndarray, clear: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The body's mesh (``verts`` image pixels, ``tris`` in drawing order, their ``weights`` and ``clear``) with its
+    ``gaps`` (HxW bool over its crop, pixel (0, 0) at image pixel ``offset``: :func:`.neck.slits`) meshed too, a pixel
+    into the mesh's edge, by triangles drawn clear before the others. Each of their corners is skinned as the mesh's
+    nearest vertex (the cheek's above a slit, the collar's below it), so they span the slit as it opens."""
+    sv, st = triangulate(cv2.dilate(gaps.astype(np.uint8), None).astype(bool), spacing / FINE)
+    if len(st) == 0:
+        return verts, tris, weights, clear
+    sv = sv + np.float32(offset)
+    nearest = np.argmin(((sv[:, None, :] - verts[None, :, :]) ** 2).sum(axis=2), axis=1)
+    return (np.concatenate([verts, sv]), np.concatenate([st + len(verts), tris]),
+            np.concatenate([weights, weights[nearest]]), np.concatenate([np.ones(len(st), bool), clear]))
 
 
 def _along(contours: list[np.ndarray], step: float) -> list[np.ndarray]:
@@ -498,6 +513,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name in reach:
             mesh_mask |= reach[name][y0:y1, x0:x1]
         fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing) if name == "body" else None
+        gaps = slits(mesh_mask, fine, spacing) if fine is not None else None
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None
@@ -513,11 +529,15 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
+        clear = None
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
-            tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
+            order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])
+            tris = tris[order]
+        if gaps is not None and gaps.any():
+            verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0], int(y0) - pads[1]))
+                     origin=(int(x0) - pads[0], int(y0) - pads[1]), clear=clear)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and

@@ -136,7 +136,10 @@ class Layer:
     (names understood by ``render.bone_transforms``); ``texture`` [h, w, 4] uint8 RGBA whose pixel (0, 0) is image
     pixel ``origin``; ``tri_weights`` [M, B] the mean weights of each triangle's corners (for depth sorting);
     ``uv`` [N, 2] the texture pixel of each vertex where it is not its rest place less ``origin`` (a layer drawing
-    two pieces that overlap at rest, each with its own texture: an arm folded over itself drawn as tubes).
+    two pieces that overlap at rest, each with its own texture: an arm folded over itself drawn as tubes);
+    ``clear`` [M] bool the triangles drawn without their texture, clear: they keep a gap between two pieces of the
+    mesh open (the slit between the body's cheek and collar beside a short neck: :func:`.neck.slits`,
+    :func:`.neck.drawing_order`), where the renderer would otherwise carry its neighbours' maps out over it.
     """
 
     name: str
@@ -148,6 +151,7 @@ class Layer:
     origin: tuple[int, int]
     tri_weights: np.ndarray | None = None
     uv: np.ndarray | None = None
+    clear: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

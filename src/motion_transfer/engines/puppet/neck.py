@@ -7,9 +7,10 @@ stayed with the chest, and it sheared when the head turned (TikTok character 1's
 mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
 the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). Where
 either applies the body's triangles are drawn see-through ones first, the head's last, those across a gap between
-the head's and the chest's pieces not at all (:func:`drawing_order`): one layer's triangles do not blend where they
+the head's and the chest's pieces clear (:func:`drawing_order`): one layer's triangles do not blend where they
 overlap, so a ponytail swung over the neck was drawn under it, and a head lowered over its collar hid it under the
-gap beside the neck.
+gap beside the neck. The slits between the cheeks and the collar beside a short neck are meshed too, with triangles
+drawn clear (:func:`slits`).
 """
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ CLOTHES_ALIKE = 15.0  # (CIE Lab, 8-bit) a colour this near one of the torso's m
 RIM = 2  # (pixels) the rim round a piece of the head ...
 WORN_RIM = 0.1  # ... of which this share in the torso's clothes (or hair the torso's part runs on in) holds it there
 SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
-TORN = 0.5  # ... and is not drawn where its corners' head weights differ by more than this (a gap beside the neck)
+SLIT = 0.5  # (mesh spacings) a gap in the body's mesh across the join zone up to twice this wide is meshed clear
+TORN = 0.5  # ... and is drawn clear where its corners' head weights differ by more than this (a gap beside the neck)
 
 
 def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
@@ -131,6 +133,18 @@ def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, 
     return cv2.dilate(zone, disc(max(1, int(round(spacing / 2))))).astype(bool)
 
 
+def slits(mesh: np.ndarray, zone: np.ndarray, spacing: float) -> np.ndarray:
+    """HxW bool: the narrow gaps between pieces of the body's mesh (``mesh``, HxW bool) in its join zone (``zone``,
+    :func:`join_zone`; its mesh ``spacing`` apart), up to 2 SLIT spacings across: a cheek overhanging its collar
+    beside a short neck. The renderer carries the maps of a mesh's border triangles a couple of cells out past their
+    edges (their texture is clear there); across a slit a few texels wide they read the other side's outline, and
+    as the head tilted, the collar's line was drawn off the cheek as dark dashes beside the fox's neck. Meshed with
+    triangles drawn clear (``Layer.clear``), the slit is no one's to carry a map over."""
+    r = max(1, int(round(SLIT * spacing)))
+    closed = cv2.morphologyEx(mesh.astype(np.uint8), cv2.MORPH_CLOSE, disc(r)).astype(bool)
+    return closed & ~mesh & zone
+
+
 def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.ndarray:
     """[N] ``values`` (HxW) at the ``solid`` pixel nearest each of ``verts`` ([N, 2] pixels of the same crop: a
     vertex on the layer's fading band takes the value of the figure beside it)."""
@@ -143,14 +157,17 @@ def at_vertices(values: np.ndarray, solid: np.ndarray, verts: np.ndarray) -> np.
     return values[iy[yi, xi], ix[yi, xi]]
 
 
-def drawing_order(tris: np.ndarray, verts: np.ndarray, alpha: np.ndarray, head: np.ndarray) -> np.ndarray:
+def drawing_order(tris: np.ndarray, verts: np.ndarray, alpha: np.ndarray,
+                  head: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The indices of a trunk layer's triangles ``tris`` (over ``verts`` [N, 2], pixels of the texture's ``alpha``
-    HxW in [0, 1]) to draw, in the order to draw them: the see-through ones first (the gaps and the fading band
-    beside the figure), then the others by how far they follow the head (``head`` [N], the vertices' weights):
-    where the head comes down over the collar the head is drawn, not the gap beside its neck nor the collar under
-    its chin. A see-through triangle across a gap between what follows the head and what does not (a cheek over
-    its collar) is not drawn: stretched as the head moved, it drew the fading bands on either side out into a
-    streak across the gap (the fox)."""
+    HxW in [0, 1]) in the order to draw them, and which of them are drawn clear ([len(order)] bool, for
+    ``Layer.clear``): the see-through ones first (the gaps and the fading band beside the figure), then the others
+    by how far they follow the head (``head`` [N], the vertices' weights): where the head comes down over the collar
+    the head is drawn, not the gap beside its neck nor the collar under its chin. A see-through triangle across a
+    gap between what follows the head and what does not (a cheek over its collar) is drawn clear: stretched as the
+    head moved, its texture drew the fading bands on either side out into a streak across the gap (the fox); left
+    out, the gap it covered was painted by its neighbours' maps carried out past their edges (the renderer's), which
+    read the other side's outline across the narrow gap in the texture: dark dashes beside the neck."""
     bary = np.array([[2, 2, 2], [3, 3, 0], [0, 3, 3], [3, 0, 3], [4, 1, 1], [1, 4, 1], [1, 1, 4]], np.float64) / 6
     pts = np.einsum("kv,mvi->mki", bary, verts[tris].astype(np.float64))
     h, w = alpha.shape
@@ -160,4 +177,4 @@ def drawing_order(tris: np.ndarray, verts: np.ndarray, alpha: np.ndarray, head: 
     spread = head[tris].max(axis=1) - head[tris].min(axis=1)
     key = np.where(see_through, -1.0, head[tris].mean(axis=1))
     order = np.argsort(key, kind="stable")
-    return order[~(see_through & (spread > TORN))[order]]
+    return order, (see_through & (spread > TORN))[order]

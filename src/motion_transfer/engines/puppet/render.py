@@ -403,6 +403,8 @@ class Renderer:
                 c = layer.vertices[layer.triangles].mean(axis=1)
                 self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
         self._rest_sign = {}
+        self._clear = {layer.name: np.flatnonzero(layer.clear) for layer in rig.layers
+                       if layer.clear is not None and layer.clear.any()}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
                              for layer in rig.layers if layer.name not in TRUNK_LAYERS}
         for layer in rig.layers:
@@ -590,6 +592,10 @@ class Renderer:
         rows = np.empty((M + 1, 6), np.float32)
         rows[:] = OFF_TEXTURE  # the last row, for cells no triangle covers
         rows[plan.order] = coef
+        # a gap's clear triangles are drawn off the texture: their neighbours' maps are not carried out over them
+        # (on past a cheek's edge, the map read the collar's outline across the narrow gap in the texture)
+        if layer.name in self._clear:
+            rows[self._clear[layer.name]] = OFF_TEXTURE
         c = np.take(rows, idx, axis=0)  # [hh, hw, 6]
         # coarse cell (i, j) covers output pixels F*j .. F*j+F-1: its centre is at F*j + (F-1)/2
         xs = (x0 + (F - 1) / 2.0 + F * np.arange(hw, dtype=np.float32))[None, :]
