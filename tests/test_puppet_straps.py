@@ -115,3 +115,29 @@ def test_the_shoulder_past_the_strap_is_kept_as_it_is_under_the_arm(hair):
     cap[100:140, 92:99] = True
     assert hidden[cap].all()
     assert np.abs(out[cap].astype(int) - image[cap]).max() <= 2
+
+
+def test_the_armpit_just_below_the_straps_end_is_kept_as_it_is_under_the_arm(monkeypatch):
+    """Where the strap ends at the top's edge, the arm hides the armpit below the shoulder's kept round (in shade,
+    as the image shows it). Painted, between that round and the arm's pixels kept at the hidden part's end, it stood
+    as a black sliver at the strap's foot once the arm moved (TikTok character 3 cut at her chest); it is kept."""
+    import motion_transfer.engines.puppet.fill as fill
+
+    image, labels, _, _ = _past_the_strap()
+    image[150:200, 62:101] = (110, 75, 55)  # the armpit in shade below the top's edge (row 150)
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    labels = straps_to_torso(labels, straps, _JOINTS, image)
+    bones = fill.hidden_torso
+
+    def hidden_torso(labels: np.ndarray, joints: np.ndarray, **kw) -> np.ndarray:
+        """As the bones put it for her: the arm hides the body past the strap down a little past the top's edge."""
+        hidden = bones(labels, joints, **kw)
+        hidden[87:162, 87:101] = True
+        return hidden
+
+    monkeypatch.setattr(fill, "hidden_torso", hidden_torso)
+    out, hidden = fill.fill_hidden_torso(image, labels, _JOINTS, straps=straps)
+    armpit = np.zeros(labels.shape, bool)
+    armpit[151:160, 87:97] = True
+    assert hidden[armpit].all()
+    assert np.abs(out[armpit].astype(int) - image[armpit]).max() <= 2

@@ -819,7 +819,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the shoulder's round just past a top's strap, which a hanging arm hides, is the shoulder's own skin in its own
     # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
     # once the arm moved (TikTok character 3 cut at her chest)
-    hole &= ~(hid & past_strap[box])
+    hole &= ~(hid & (past_strap[box] | _below_cap(past_strap[box], sw)))
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -842,6 +842,17 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     kept = (hid & ~hole) | below
     lines = outline & ~hole
     return _paint_lines(out, lines, box, kn | kept, sw), hidden | under | caps
+
+
+def _below_cap(past_strap: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pixels within SHOULDER_CAP (shoulder widths) below ``past_strap`` (the shoulder's side of a
+    top's strap, :func:`_shoulder_caps`), down the image: where the strap ends at the top's edge, the armpit's
+    pixels under the hanging arm, kept as the image shows them like the shoulder's round above. Painted, between
+    the kept round and the arm's pixels the neighbourhood vote keeps at the hidden part's end, the top's colour there
+    stood as a black sliver at the strap's foot once the arm moved (TikTok character 3 cut at her chest)."""
+    reach = max(1, round(SHOULDER_CAP * sw))
+    down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
+    return cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
 
 
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
