@@ -819,7 +819,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the shoulder's round just past a top's strap, which a hanging arm hides, is the shoulder's own skin in its own
     # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
     # once the arm moved (TikTok character 3 cut at her chest)
-    hole &= ~(hid & (past_strap[box] | _below_cap(past_strap[box], sw)))
+    hole &= ~(hid & past_strap[box])
+    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw, margin)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -844,15 +845,28 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     return _paint_lines(out, lines, box, kn | kept, sw), hidden | under | caps
 
 
-def _below_cap(past_strap: np.ndarray, sw: float) -> np.ndarray:
-    """HxW bool: the pixels within SHOULDER_CAP (shoulder widths) below ``past_strap`` (the shoulder's side of a
-    top's strap, :func:`_shoulder_caps`), down the image: where the strap ends at the top's edge, the armpit's
-    pixels under the hanging arm, kept as the image shows them like the shoulder's round above. Painted, between
-    the kept round and the arm's pixels the neighbourhood vote keeps at the hidden part's end, the top's colour there
-    stood as a black sliver at the strap's foot once the arm moved (TikTok character 3 cut at her chest)."""
+def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:
+    """HxW bool: the pieces of ``hole`` in the ``hidden`` pixels within SHOULDER_CAP (shoulder widths) below
+    ``past_strap`` (the shoulder's side of a top's strap, :func:`_shoulder_caps`), down the image, in runs down it
+    shorter than the neighbourhood vote's reach (twice its blur, 4 ``margin``), with hidden pixels kept as they are
+    right below them: where the strap ends at the top's edge, a strip of the armpit the hanging arm hides, left to the
+    paint between the shoulder's kept round above and the arm's pixels the vote keeps at the hidden part's end.
+    Painted in the top's colour it stood as a black sliver at the strap's foot once the arm moved (TikTok character
+    3 cut at her chest); kept as the image shows it, it is the armpit, like the round above. The top continued
+    under the arm down to where the hidden part ends stays painted (the same character, whole)."""
     reach = max(1, round(SHOULDER_CAP * sw))
     down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
-    return cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
+    below = cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
+    tall = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_OPEN, np.ones((4 * margin + 1, 1), np.uint8))
+    short = below & hidden & hole & ~tall.astype(bool)
+    n, pieces = cv2.connectedComponents(short.astype(np.uint8))
+    if n <= 1:
+        return short
+    kept_under = np.zeros_like(short)
+    kept_under[:-1] = hidden[1:] & ~hole[1:]  # (the pixel right below is hidden and kept)
+    sandwiched = np.bincount(pieces[short & kept_under], minlength=n) > 0
+    sandwiched[0] = False
+    return sandwiched[pieces]
 
 
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
