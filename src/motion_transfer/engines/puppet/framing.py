@@ -106,11 +106,16 @@ def head_top(rig: Rig, motion: Motion) -> np.ndarray:
 
 def head_sides(rig: Rig, motion: Motion) -> np.ndarray:
     """[T, 2] output columns of the character's head's leftmost and rightmost points (its hair, nose or ears
-    included): the head layer's widest reach either side of the head centre in the image, scaled like the head
-    in each frame."""
-    rest_x = float(extend(rig.joints.astype(np.float64))[-1, 0])
-    head = np.flatnonzero((rig.labels == PARTS.index("head")).any(axis=0)) if rig.labels is not None else []
-    left, right = (max(rest_x - float(head[0]), 0.0), max(float(head[-1]) - rest_x, 0.0)) if len(head) else (0, 0)
+    included): the head layer's widest reach either side of the head centre in the image, in its rows down as far
+    below the centre as its top is above it (the face and the hair about it; long hair hanging on down the chest
+    is no part of the head the frame must hold), scaled like the head in each frame."""
+    if rig.labels is None:
+        return np.repeat(motion.joints[:, -1, :1].astype(np.float64), 2, axis=1)
+    centre = extend(rig.joints.astype(np.float64))[-1]
+    head = rig.labels == PARTS.index("head")
+    rows = np.flatnonzero(head.any(axis=1))
+    cols = np.flatnonzero(head[:int(2 * centre[1] - rows[0]) + 1].any(axis=0)) if len(rows) else []
+    left, right = (max(centre[0] - float(cols[0]), 0.0), max(float(cols[-1]) - centre[0], 0.0)) if len(cols) else (0, 0)
     scale = (motion.width_scale if motion.head_scale is None else motion.head_scale).astype(np.float64)
     x = motion.joints[:, -1, 0].astype(np.float64)
     return np.stack([x - left * scale, x + right * scale], axis=1)
