@@ -114,7 +114,7 @@ def head_sides(rig: Rig, motion: Motion) -> np.ndarray:
     centre = extend(rig.joints.astype(np.float64))[-1]
     head = rig.labels == PARTS.index("head")
     rows = np.flatnonzero(head.any(axis=1))
-    cols = np.flatnonzero(head[:int(2 * centre[1] - rows[0]) + 1].any(axis=0)) if len(rows) else []
+    cols = np.flatnonzero(head[:max(int(2 * centre[1] - rows[0]), int(rows[0])) + 1].any(axis=0)) if len(rows) else []
     left, right = (max(centre[0] - float(cols[0]), 0.0), max(float(cols[-1]) - centre[0], 0.0)) if len(cols) else (0, 0)
     scale = (motion.width_scale if motion.head_scale is None else motion.head_scale).astype(np.float64)
     x = motion.joints[:, -1, 0].astype(np.float64)
