@@ -12,6 +12,7 @@ from motion_transfer.engines.puppet.framing import (
     cut_in_view,
     cut_room,
     cut_rows,
+    head_sides,
     head_top,
     reframe,
 )
@@ -234,3 +235,20 @@ def test_a_portrait_moved_down_keeps_its_head_in_view_when_the_actor_ducks_to_th
     assert (centre < H - 0.5 * (centre - head_top(portrait, motion))).all()  # at least its upper half in view
     assert (centre <= np.maximum(raw, H - (centre - head_top(portrait, motion))) + 0.02 * H).all()
     assert np.mean(cut_rows(portrait, motion, cut) >= 0.92 * H - 1) >= 0.9
+
+
+def test_a_portrait_zoomed_for_an_actor_off_the_frames_middle_keeps_its_face_inside_the_frames_side(portrait):
+    """Zoomed about the frame's middle, a head beside it moves out towards the frame's side: a profile's face
+    (TikTok character 1 cut at her chest) touched the frame's right edge. The zoom's centre moves over so the head
+    keeps a margin from the side in every frame, and the cut stays below the frame all the same."""
+    track = _track("full")
+    track.body[:, :, 0] += 0.2 * W  # the actor dances right of the frame's middle
+    motion = retarget(track, portrait.rest_pose(), "video", W, H)
+    sides = head_sides(portrait, motion)
+    framed = reframe(portrait, motion)
+    assert framed.zoom > 2.0
+    assert framed.zoom * (sides[:, 1].max() - W / 2) > W / 2  # zoomed about the middle, the head would leave
+    framed.apply(motion)
+    sides = head_sides(portrait, motion)
+    assert sides[:, 0].min() >= 0.02 * W - 1 and sides[:, 1].max() <= 0.98 * W + 1
+    assert np.mean(cut_rows(portrait, motion, body_cut(portrait)) >= 0.92 * H - 1) >= 0.9

@@ -134,3 +134,36 @@ def test_the_shoulder_past_the_strap_comes_in_round_to_the_armpit():
     at_joint = depth(105)
     assert at_joint >= 8
     assert all(depth(r) <= 0.5 * at_joint for r in range(144, 150)), [depth(r) for r in range(140, 150)]
+
+
+@pytest.mark.parametrize("hidden_to", [160, 200])
+def test_the_armpit_just_below_the_straps_end_is_kept_as_it_is_under_the_arm(monkeypatch, hidden_to):
+    """Where the strap ends at the top's edge, the arm hides the armpit below the shoulder's kept round (in shade,
+    as the image shows it). Where what the arm hides ends a little below (160), the paint there was a strip between
+    that round and the arm's pixels kept at the hidden part's end, and stood as a black sliver at the strap's foot
+    once the arm moved (TikTok character 3 cut at her chest): it is kept. Where it goes on well down the body's side
+    (200), the body under the arm is painted as before (the same character, whole)."""
+    import motion_transfer.engines.puppet.fill as fill
+
+    image, labels, _, _ = _past_the_strap()
+    image[150:200, 62:101] = (110, 75, 55)  # the armpit in shade below the top's edge (row 150)
+    straps = strap_lines(image, labels, _JOINTS, labels >= 0)
+    labels = straps_to_torso(labels, straps, _JOINTS, image)
+    bones = fill.hidden_torso
+
+    def hidden_torso(labels: np.ndarray, joints: np.ndarray, **kw) -> np.ndarray:
+        """As the bones put it for her: the arm hides the body past the strap down past the top's edge."""
+        hidden = bones(labels, joints, **kw)
+        hidden[87:hidden_to, 87:101] = True
+        return hidden
+
+    monkeypatch.setattr(fill, "hidden_torso", hidden_torso)
+    out, hidden = fill.fill_hidden_torso(image, labels, _JOINTS, straps=straps)
+    armpit = np.zeros(labels.shape, bool)
+    armpit[151:158, 87:97] = True
+    assert hidden[armpit].all()
+    changed = np.abs(out[armpit].astype(int) - image[armpit]).max(axis=1)
+    if hidden_to == 160:
+        assert changed.max() <= 2
+    else:
+        assert np.mean(changed > 10) > 0.9

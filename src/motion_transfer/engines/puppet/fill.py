@@ -574,11 +574,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
-    # past a strap, the arm hides only the shoulder's round: the quadrilateral through a shoulder joint inside the
-    # arm took a straight strip of it down to the top, a column of skin beside the body once the arm rose
-    hidden &= ~past_strap | caps
+    # past a strap, the body layer holds only the shoulder's round: the quadrilateral through a shoulder joint
+    # inside the arm took a straight strip of it down to the top, a column of skin beside the body once the arm
+    # rose (what is painted is worked out with that strip, as the armpit's strip below it is: _cap_slivers)
+    beyond_cap = past_strap & ~caps
     if not hidden.any():
-        return image, hidden | caps
+        return image, (hidden | caps) & ~beyond_cap
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -707,7 +708,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        return _paint_lines(image, outline, box, kn | hid | below, sw), hidden | under | caps
+        return _paint_lines(image, outline, box, kn | hid | below, sw), (hidden | under | caps) & ~beyond_cap
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -823,6 +824,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
     # once the arm moved (TikTok character 3 cut at her chest)
     hole &= ~(hid & past_strap[box])
+    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw, margin)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -844,7 +846,31 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     lines = outline & ~hole
-    return _paint_lines(out, lines, box, kn | kept, sw), hidden | under | caps
+    return _paint_lines(out, lines, box, kn | kept, sw), (hidden | under | caps) & ~beyond_cap
+
+
+def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:
+    """HxW bool: the pieces of ``hole`` in the ``hidden`` pixels within SHOULDER_CAP (shoulder widths) below
+    ``past_strap`` (the shoulder's side of a top's strap, :func:`_shoulder_caps`), down the image, in runs down it
+    shorter than the neighbourhood vote's reach (twice its blur, 4 ``margin``), with hidden pixels kept as they are
+    right below them: where the strap ends at the top's edge, a strip of the armpit the hanging arm hides, left to the
+    paint between the shoulder's kept round above and the arm's pixels the vote keeps at the hidden part's end.
+    Painted in the top's colour it stood as a black sliver at the strap's foot once the arm moved (TikTok character
+    3 cut at her chest); kept as the image shows it, it is the armpit, like the round above. The top continued
+    under the arm down to where the hidden part ends stays painted (the same character, whole)."""
+    reach = max(1, round(SHOULDER_CAP * sw))
+    down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
+    below = cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
+    tall = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_OPEN, np.ones((4 * margin + 1, 1), np.uint8))
+    short = below & hidden & hole & ~tall.astype(bool)
+    n, pieces = cv2.connectedComponents(short.astype(np.uint8))
+    if n <= 1:
+        return short
+    kept_under = np.zeros_like(short)
+    kept_under[:-1] = hidden[1:] & ~hole[1:]  # (the pixel right below is hidden and kept)
+    sandwiched = np.bincount(pieces[short & kept_under], minlength=n) > 0
+    sandwiched[0] = False
+    return sandwiched[pieces]
 
 
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,

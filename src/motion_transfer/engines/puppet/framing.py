@@ -32,7 +32,7 @@ ENDED_SHARE = 0.05  # a cut through more than this share of parts that end there
 # the hips (a dancer framed to the waist) ends a sliver of thigh that shows no stub, and zooming for it would
 # reframe a character that its own half-body dance already frames right
 STUB_MIN = 0.15
-HEAD_ROOM = 0.02  # room kept above the head's highest point when zooming, a share of the frame
+HEAD_ROOM = 0.02  # room kept above the head's highest point and beside its sides when zooming, a share of the frame
 # a knee counts as shown only this far (a share of the torso's length) above the image's bottom edge: a knee
 # guessed just inside the edge of a body cut at mid-thigh (a detector squashes the missing legs into the
 # image) has no leg below it to show
@@ -102,6 +102,37 @@ def head_top(rig: Rig, motion: Motion) -> np.ndarray:
     rise = rest_centre[1] - float(head[0]) if len(head) else 0.0
     scale = motion.width_scale if motion.head_scale is None else motion.head_scale
     return motion.joints[:, -1, 1].astype(np.float64) - max(rise, 0.0) * scale.astype(np.float64)
+
+
+def head_sides(rig: Rig, motion: Motion) -> np.ndarray:
+    """[T, 2] output columns of the character's head's leftmost and rightmost points (its hair, nose or ears
+    included): the head layer's widest reach either side of the head centre in the image, in its rows down as far
+    below the centre as its top is above it (the face and the hair about it; long hair hanging on down the chest
+    is no part of the head the frame must hold), scaled like the head in each frame."""
+    if rig.labels is None:
+        return np.repeat(motion.joints[:, -1, :1].astype(np.float64), 2, axis=1)
+    centre = extend(rig.joints.astype(np.float64))[-1]
+    head = rig.labels == PARTS.index("head")
+    rows = np.flatnonzero(head.any(axis=1))
+    cols = np.flatnonzero(head[:max(int(2 * centre[1] - rows[0]), int(rows[0])) + 1].any(axis=0)) if len(rows) else []
+    left, right = (max(centre[0] - float(cols[0]), 0.0), max(float(cols[-1]) - centre[0], 0.0)) if len(cols) else (0, 0)
+    scale = (motion.width_scale if motion.head_scale is None else motion.head_scale).astype(np.float64)
+    x = motion.joints[:, -1, 0].astype(np.float64)
+    return np.stack([x - left * scale, x + right * scale], axis=1)
+
+
+def zoom_centre(sides: np.ndarray, zoom: float, width: int, room: float) -> float:
+    """The column to zoom about that keeps the head's path (``sides`` [T, 2], its columns in each frame) within
+    ``room`` of the frame's sides, the nearest to the frame's middle that does: zoomed about the middle, a face
+    turned in profile beside it (TikTok character 1 cut at her chest) went out of the frame's side. Where no column
+    keeps all of it (a head crossing the whole frame), the one that leaves it out by as much on either side."""
+    if zoom <= 1.0 + 1e-3:
+        return width / 2.0
+    # x' = a + zoom (x - a): the leftmost stays right of room, the rightmost left of width - room
+    lo = (zoom * float(sides[:, 1].max()) - (width - room)) / (zoom - 1.0)
+    hi = (zoom * float(sides[:, 0].min()) - room) / (zoom - 1.0)
+    centre = float(np.clip(width / 2.0, lo, hi)) if lo <= hi else (lo + hi) / 2.0
+    return float(np.clip(centre, 0.0, width))  # (zoomed about a point in the frame, the background still fills it)
 
 
 @dataclass
@@ -219,11 +250,13 @@ def _framed(rig: Rig, motion: Motion) -> Reframe:
         return Reframe(shift=shift)
     down = float(np.clip(room - np.percentile(top, 5), 0.0, need))
     ys, top, shift = ys + down, top + down, shift + down
-    anchor = np.array([motion.out_w / 2.0, max(0.0, float(np.percentile(top, 5)) - room)])
-    below = ys - anchor[1]
-    zooms = np.where(below > 1e-3, (bottom - anchor[1]) / np.maximum(below, 1e-3), MAX_ZOOM)
+    anchor_y = max(0.0, float(np.percentile(top, 5)) - room)
+    below = ys - anchor_y
+    zooms = np.where(below > 1e-3, (bottom - anchor_y) / np.maximum(below, 1e-3), MAX_ZOOM)
     wanted = max(float(np.quantile(zooms, COVERED_SHARE)), 1.0)
-    return Reframe(min(wanted, MAX_ZOOM), anchor, shift, wanted=wanted)
+    zoom = min(wanted, MAX_ZOOM)
+    anchor = np.array([zoom_centre(head_sides(rig, motion), zoom, motion.out_w, HEAD_ROOM * motion.out_w), anchor_y])
+    return Reframe(zoom, anchor, shift, wanted=wanted)
 
 
 def cut_in_view(framed: Reframe, image_name: str) -> Finding | None:
