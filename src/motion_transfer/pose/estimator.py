@@ -24,6 +24,7 @@ from ..media.frames import iter_frames, iter_lazy_frames, resize
 from ..media.probe import probe
 from ..request import Progress
 from ..stages import prefetch, run_all
+from .looks import Looks
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
@@ -265,8 +266,9 @@ PRESETS: dict[str, Schedule] = {
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
 # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side; 5: frames shrunk bilinearly
-# (media.frames.resize_frame)
-TRACKER_VERSION = 5
+# (media.frames.resize_frame); 6: a frame no different from the one a model last looked at is not looked at again
+# (pose/looks.py)
+TRACKER_VERSION = 6
 
 
 def preset_params(preset: str) -> Schedule:
@@ -392,7 +394,7 @@ class _Piece:
         frames handled, for progress. The piece's first frame always gets a sample, and so does the clip's last.
         Frames before ``start`` are decoded but never converted (a few milliseconds each)."""
         full, body_model = models
-        samples = _Samples()
+        samples, looks = _Samples(), Looks()
         count, last, ended = 0, None, True
         # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and
         # only the frames a model looks at are converted to RGB
@@ -409,22 +411,24 @@ class _Piece:
                     break
                 count, last = k + 1, frame
                 if k >= due:
-                    due = k + self._sample(samples, k, frame, full, body_model, next_detail)
+                    due = k + self._sample(samples, k, frame, (full, body_model, looks), next_detail)
                     if samples.detail_frames and samples.detail_frames[-1] == k:
                         next_detail = k + self.detail_every
                 done[slot] = k + 1 - start
         if ended and last is not None and samples.frames and samples.frames[-1] != count - 1:
             # the clip's last frame always gets a sample, so the end is interpolated, not held
-            self._sample(samples, count - 1, last, full, body_model, next_detail)
+            self._sample(samples, count - 1, last, (full, body_model, looks), next_detail)
         return samples, count
 
-    def _sample(self, samples: _Samples, k: int, frame, full, body_model, next_detail: float) -> int:
-        """Run the model this frame deserves; returns the frames until the next body sample."""
+    def _sample(self, samples: _Samples, k: int, frame, models: tuple, next_detail: float) -> int:
+        """Run the model this frame deserves (``models``: the full model, the body-only one and their
+        :class:`.looks.Looks`); returns the frames until the next body sample."""
+        full, body_model, looks = models
         schedule, detail_every = self.schedule, self.detail_every
         latest = samples.body[-1] if samples.body else np.full((33, 4), np.nan, np.float32)
         detail_due = detail_every == 0.0 or k + 1e-6 >= next_detail
         detail = detail_due and details_worth_it(latest, schedule, self.short_side)
-        samples.add(k, (full if detail else body_model).process(frame.rgb()), self.w, self.h, detail)
+        samples.add(k, looks.look(full if detail else body_model, frame.rgb()), self.w, self.h, detail)
         gap = next_gap(samples.frames, samples.body, schedule, self.rate)
         if detail_every and detail:
             gap = min(gap, max(1, int(np.ceil(k + detail_every - 1e-6)) - k))
