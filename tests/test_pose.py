@@ -146,9 +146,9 @@ def test_a_picture_is_measured_again_only_once_it_changed():
     assert again == [6, 12]
 
 
-def test_a_still_clip_keeps_its_hands_and_face_where_first_measured(tmp_path):
+def test_a_still_clip_keeps_its_face_where_first_measured(tmp_path):
     """The face mesh of a model shown the same picture again creeps as its body does (the character's head moved
-    with it on a still clip): a still close-up's face and hands stay as first measured."""
+    with it on a still clip): a still close-up's face mesh stays as first measured."""
     path = tmp_path / "still.mp4"
     make_clip(path, "static", seconds=1.0, fps=30, size=(480, 480), framing="closeup")
     track = track_video(path, preset="balanced", smooth=False)
