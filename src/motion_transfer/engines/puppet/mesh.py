@@ -42,9 +42,10 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP, HAND_LENGTH
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
+from .locks import split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import at_vertices, drawing_order, hanging, head_share, join_zone
+from .neck import at_vertices, drawing_order, hanging, head_share, join_zone, worn_clothes
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -330,6 +331,31 @@ def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[
     return (out & ahead).astype(bool)
 
 
+def _lock_piece(lock: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alpha: np.ndarray, spacing: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int], np.ndarray] | None:
+    """The mesh of the hanging locks split off the body (``lock``: their pixels over the layer's crop, whose
+    ``texture`` and ``alpha`` they are drawn with), fine, and finer again along the ``clothes`` their tips lie on
+    (its triangles reach a pixel or so past the strands' ends, not half a spacing: the shirt's colour they took
+    along ended each lock in a light straight cut): (vertices [N, 2] and triangles [M, 3] over the crop, the RGBA
+    tile of its texture, clear past its triangles, the tile's place in the crop, and the piece's alpha over the
+    crop); None where it has no triangles. Within one layer a pixel is drawn by one triangle: where the piece's
+    triangles lie, it alone is drawn, as the image shows it."""
+    mask = cv2.dilate((lock & (alpha > 0.004)).astype(np.uint8), None).astype(bool) & (lock | ~clothes)
+    tip = cv2.dilate(clothes.astype(np.uint8), None, iterations=FINE).astype(bool)
+    verts, tris = triangulate(mask, spacing / FINE, tip)
+    if len(tris) == 0:
+        return None
+    cover = np.zeros(lock.shape, np.uint8)
+    cv2.fillPoly(cover, list(np.round(verts[tris]).astype(np.int32)), 1)
+    cover = cv2.dilate(cover, None).astype(bool)  # (the pixels its edges' sampling reaches)
+    piece_alpha = np.where(cover, alpha, 0.0)
+    ys, xs = np.nonzero(cover)
+    y0, x0 = max(0, ys.min() - 1), max(0, xs.min() - 1)
+    y1, x1 = min(lock.shape[0], ys.max() + 2), min(lock.shape[1], xs.max() + 2)
+    tile = np.dstack([texture[y0:y1, x0:x1], np.round(piece_alpha[y0:y1, x0:x1] * 255).astype(np.uint8)])
+    return verts, tris, tile, (x0, y0), piece_alpha
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -492,6 +518,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
+        hang = piece = None
+        if name == "body":
+            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
+            # hanging locks over the clothes: a piece of their own, over the clothes painted in under them
+            clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
+            locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0))
+            piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
+            if piece is not None:
+                piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
+                texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -501,10 +537,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None
-        hung = None
-        if name == "body":
-            hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)),
-                               mat >= 0.5, verts)
+        hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -515,9 +548,20 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
+        uv = None
+        if piece is not None:  # the locks drawn last, over the body, from their texture laid below the body's
+            lv, lt, tile, (bx, by), lock_alpha, lock_hung = piece
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung)
+            lt = lt[drawing_order(lt, lv, lock_alpha, lw[:, 2])]
+            uv = np.concatenate([verts - np.float32([x0, y0]), lv + np.float32([-bx, rgba.shape[0] - by])])
+            tile = np.pad(tile, ((0, 0), (0, rgba.shape[1] - tile.shape[1]), (0, 0)))
+            rgba = np.concatenate([rgba, tile])
+            tris = np.concatenate([tris, lt + len(verts)])
+            verts = np.concatenate([verts, lv + np.float32([x0, y0])])
+            weights = np.concatenate([weights, lw])
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0], int(y0) - pads[1]))
+                     origin=(int(x0) - pads[0], int(y0) - pads[1]), uv=uv)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
