@@ -4,10 +4,10 @@ Hair hanging beside the neck follows the head whole (``neck.hanging``), but in t
 a lock's tip was the lock itself: once the head tilted and the tip lifted off the shirt, the triangles between it
 and the shirt stretched, the tip's dark hair drawn out into a wedge, or folded into a notch with black lines, and
 the lock ended where the labelling cut the head from the torso, straight across the shirt (TikTok character 4
-moved by clip 5). A hanging lock lying over the clothes (the torso's outline carried on across it: a closing) is
-drawn as a piece of its own over the body, its tip where its colour turns from the hair's to the clothes' (the
-strands' own ends, not the labels' straight line); under it the body is the clothes, their colours carried on
-from around them, and clear where the lock hung beside the body (the background plate lies there).
+moved by clip 5). A hanging lock whose tip lies on the clothes is drawn as a piece of its own over the body, its
+tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line); under it
+the body is the clothes, their colours carried on from beside the lock below their top edge continued across it,
+and clear above it, where the lock hung beside the body (the background plate lies there).
 """
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ BESIDE = 2  # (pixels) the clothes' top this near a lock is the lock's edge, not
 APART = 25.0  # (CIE Lab, 8-bit) hair at least this far from the colour of the clothes under it: split off
 TIP = 0.6  # a pixel of a lock's tip less than this share the hair's colour (the rest the clothes') is the clothes'
 ALONE = 0.95  # ... and one of at least this share is the hair's alone
-GAP = 0.03  # (shoulder widths) the figure's pixels in a column between a lock and the clothes below it, up to this
-# many, are its strands' ends (mixed with the clothes, not of the hair's colours hanging_hair reads) ...
+GAP = 0.03  # (shoulder widths) up to this many of the figure's pixels in a column between a lock and the clothes
+# below it are its strands' ends (mixed with the clothes, left out of neck.hanging's locks); the hair's own colour
+# is read farther than this from the clothes
 SEAM = 3  # (pixels) the lock's piece and the body under it overlap this far where they meet
 EDGE = 0.7  # (pixels) the clothes' top edge carried on under a lock is as soft as an outline
 MIXED = 2  # (pixels) the clothes' pixels this near a lock mix their colour with its strands' (not a source)
@@ -96,7 +97,7 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     alone = region & (share >= ALONE)
     if tip.any() and alone.any():
         _, (hy, hx) = ndimage.distance_transform_edt(~alone, return_indices=True)
-        towards_hair = ((1.0 - share[tip]) / (1.0 - TIP))[:, None]
+        towards_hair = np.minimum((1.0 - share[tip]) / (1.0 - TIP), 1.0)[:, None]
         lock_texture[tip] = np.clip(texture[tip] + towards_hair * (texture[hy[tip], hx[tip]].astype(np.float32)
                                                                    - texture[tip]) + 0.5, 0, 255).astype(np.uint8)
     region |= ends

@@ -20,6 +20,8 @@ part under it and blends with the neighbouring bone only around their shared joi
 chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
 whole (``neck``); then a few rounds of smoothing over the mesh. On a short neck the body's mesh is finer where the
 head's frame blends with the chest's; where either applies, its triangles are drawn in ``neck.drawing_order``'s order.
+A hanging lock whose tip lies on the clothes is a piece of its own, drawn over the body with the clothes painted in
+under it (``locks``).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
-from ...pose.retarget import extend
+from ...pose.retarget import extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
@@ -521,9 +523,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         hang = piece = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
-            # hanging locks over the clothes: a piece of their own, over the clothes painted in under them
-            clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
-            locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0))
+            # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
+            # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
+            # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
+            locks = None
+            if not side_on_head(joints):
+                clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
+                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0))
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
                 piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
