@@ -20,7 +20,7 @@ from scipy import ndimage
 from .fill import lab_distance
 from .morphology import disc
 
-TOUCH = 0.08  # (shoulder widths) a lock whose tip lies on the clothes over less than about this stays in the mesh
+TOUCH = 0.08  # (shoulder widths) a lock whose end lies on the clothes over fewer columns than this stays in the mesh
 BESIDE = 2  # (pixels) the clothes' top this near a lock is the lock's edge, not theirs
 APART = 25.0  # (CIE Lab, 8-bit) hair at least this far from the colour of the clothes under it: split off
 TIP = 0.6  # a pixel of a lock's tip less than this share the hair's colour (the rest the clothes') is the clothes'
@@ -62,15 +62,17 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     # each pixel of the layer (its band too) by the hanging piece its colour is taken from
     region = np.where(alpha > 0, pieces[iy, ix], 0)
     touch = (region > 0) & _near(clothes, BESIDE + 1)
-    # a lock's end lies on the clothes: a run across under it, long enough (a piece beside the neck that touches
-    # the collar along its side is the head's side, a cheek or an ear: split off, the collar painted under it
-    # showed through beside the jaw, Grace Hopper's)
-    ids = range(1, n + 1)
-    ys, xs = np.mgrid[0:hang.shape[0], 0:hang.shape[1]]
-    on = np.where(touch, region, 0)
-    across = ndimage.maximum(xs, on, ids) - ndimage.minimum(xs, on, ids)
-    down = ndimage.maximum(ys, on, ids) - ndimage.minimum(ys, on, ids)
-    split = 1 + np.flatnonzero((ndimage.sum(touch, region, ids) >= TOUCH * sw) & (across >= down))
+    # a lock's end lies on the clothes: the clothes just below its lowest pixel, in columns enough (a piece beside
+    # the neck touching the collar along its side is the head's side, a cheek and an ear: split off, the collar
+    # painted under it showed through beside the jaw, Grace Hopper's)
+    h, w = hang.shape
+    low = np.where(region.any(axis=0), h - 1 - np.argmax(region[::-1] > 0, axis=0), 0)
+    cols = np.flatnonzero(region.any(axis=0))
+    below = np.zeros(len(cols), bool)
+    for k in range(1, BESIDE + 2):  # (a few rows)
+        below |= clothes[np.minimum(low[cols] + k, h - 1), cols]
+    resting = np.bincount(region[low[cols], cols][below], minlength=n + 1)[1:]
+    split = 1 + np.flatnonzero(resting >= TOUCH * sw)
     if len(split) == 0:
         return None
     region = np.isin(region, split)
