@@ -138,9 +138,10 @@ def test_no_lock_over_the_clothes_splits_nothing():
     texture[10:50, 40:60] = HAIR
     alpha = np.ones((120, 120), np.float32)
     _, near = ndimage.distance_transform_edt(np.zeros((120, 120), bool), return_indices=True)
-    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0) is None  # apart from the shirt
+    headed = np.zeros((120, 120), bool)
+    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0, headed) is None  # apart from the shirt
     hang[50:70, 40:60] = 1.0
     texture[10:70, 40:60] = HAIR
-    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0) is not None
+    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0, headed) is not None
     texture[10:70, 40:60] = SHIRT  # hair of the shirt's colour
-    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0) is None
+    assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0, headed) is None

@@ -50,11 +50,12 @@ class Locks:
 
 
 def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alpha: np.ndarray,
-                nearest: tuple[np.ndarray, np.ndarray], sw: float) -> Locks | None:
+                nearest: tuple[np.ndarray, np.ndarray], sw: float, headed: np.ndarray) -> Locks | None:
     """The hanging locks (``hang``: ``neck.hanging`` over the body's crop) whose tips lie on the ``clothes`` (the
     torso's, ``neck.worn_clothes``, solid) split off, or None where none does. ``texture``/``alpha``: the body
     layer's (its band coloured by the nearest solid pixel, ``nearest``: those pixels' indices, as
-    ``ndimage.distance_transform_edt`` gives them); ``sw`` the shoulder width in pixels."""
+    ``ndimage.distance_transform_edt`` gives them); ``sw`` the shoulder width in pixels; ``headed`` (HxW bool)
+    where the body follows the head alone (above the chin: the lock never leaves it there)."""
     pieces, n = ndimage.label(hang > 0)
     if n == 0:
         return None
@@ -114,9 +115,15 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     over = region & _below_outline(clothes, region)
     # the clothes go on under the lock's tip a little (the piece's edge and the body's overlap there) ...
     over |= (region & _near(clothes, SEAM)) | ends
+    parts, _ = ndimage.label(over | clothes)  # (a speck of it apart from the clothes floated in the clear)
+    joined = np.unique(parts[clothes])
+    over = (over & np.isin(parts, joined[joined > 0])) | ends
     # ... and beside the rest of the body, its own pixels stay under the lock's edge (a pixel between the two
     # pieces, drawn through the body, read its clear texture: a thin line along the lock's inner side)
-    kept = region & ~over & _near((alpha > 0) & ~region & ~clothes, SEAM)
+    # (and where the body follows the head alone, beside the face, the lock stays the body's: the face's turn, drawn
+    # from the body's texture round the face, read a clear one there, a gap between the cheek and the lock, and
+    # the lock's piece beside it did not turn with it, a seam)
+    kept = region & ~over & (_near((alpha > 0) & ~region & ~clothes, SEAM) | _near(headed, SEAM))
     painted = texture.copy()
     # (the strands' ends keep their own colours: the clothes in the hair's shade, painted they drew a pale band)
     painted[over & ~ends] = np.clip(smooth[over & ~ends] + 0.5, 0, 255).astype(np.uint8)
@@ -124,8 +131,8 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     soft = cv2.GaussianBlur(over.astype(np.float32), (0, 0), EDGE)
     body_alpha = np.where(region & ~kept, np.where(over, 1.0, soft), alpha).astype(np.float32)
     painted[region & ~kept & ~over] = np.clip(smooth[region & ~kept & ~over] + 0.5, 0, 255).astype(np.uint8)
-    return Locks(hung=np.isin(pieces, split), lock=region & ~ends, lock_texture=lock_texture, texture=painted,
-                 alpha=body_alpha)
+    return Locks(hung=np.isin(pieces, split), lock=region & ~ends & ~headed, lock_texture=lock_texture,
+                 texture=painted, alpha=body_alpha)
 
 
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:

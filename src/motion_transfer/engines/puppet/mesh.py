@@ -47,7 +47,7 @@ from .hair import hanging_hair
 from .locks import split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import at_vertices, drawing_order, hanging, head_share, join_zone, worn_clothes
+from .neck import SETTLED, at_vertices, drawing_order, hanging, head_share, join_zone, worn_clothes
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -529,7 +529,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             locks = None
             if not side_on_head(joints):
                 clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
-                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0))
+                gy, gx = np.mgrid[y0:y1, x0:x1]
+                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext)
+                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0),
+                                    headed.reshape(gy.shape) >= 1 - SETTLED)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
                 piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
