@@ -54,6 +54,7 @@ from .underhair import complete_under_hair
 
 
 FINE = 3  # in a mesh's fine zone its points lie this many times closer together
+TILE_GAP = 4  # (pixels) clear columns between a layer's texture and a piece's laid beside it
 
 
 def triangulate(mask: np.ndarray, spacing: float,
@@ -334,14 +335,14 @@ def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[
 
 
 def _lock_piece(lock: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alpha: np.ndarray, spacing: float
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int], np.ndarray] | None:
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """The mesh of the hanging locks split off the body (``lock``: their pixels over the layer's crop, whose
     ``texture`` and ``alpha`` they are drawn with), fine, and finer again along the ``clothes`` their tips lie on
     (its triangles reach a pixel or so past the strands' ends, not half a spacing: the shirt's colour they took
-    along ended each lock in a light straight cut): (vertices [N, 2] and triangles [M, 3] over the crop, the RGBA
-    tile of its texture, clear past its triangles, the tile's place in the crop, and the piece's alpha over the
-    crop); None where it has no triangles. Within one layer a pixel is drawn by one triangle: where the piece's
-    triangles lie, it alone is drawn, as the image shows it."""
+    along ended each lock in a light straight cut): (vertices [N, 2] and triangles [M, 3] over the crop, its RGBA
+    texture over the crop, clear past its triangles, and its alpha); None where it has no triangles. Within one
+    layer a pixel is drawn by one triangle: where the piece's triangles lie, it alone is drawn, as the image shows
+    it."""
     mask = cv2.dilate((lock & (alpha > 0.004)).astype(np.uint8), None).astype(bool) & (lock | ~clothes)
     tip = cv2.dilate(clothes.astype(np.uint8), None, iterations=FINE).astype(bool)
     verts, tris = triangulate(mask, spacing / FINE, tip)
@@ -351,11 +352,30 @@ def _lock_piece(lock: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     cv2.fillPoly(cover, list(np.round(verts[tris]).astype(np.int32)), 1)
     cover = cv2.dilate(cover, None).astype(bool)  # (the pixels its edges' sampling reaches)
     piece_alpha = np.where(cover, alpha, 0.0)
-    ys, xs = np.nonzero(cover)
-    y0, x0 = max(0, ys.min() - 1), max(0, xs.min() - 1)
-    y1, x1 = min(lock.shape[0], ys.max() + 2), min(lock.shape[1], xs.max() + 2)
-    tile = np.dstack([texture[y0:y1, x0:x1], np.round(piece_alpha[y0:y1, x0:x1] * 255).astype(np.uint8)])
-    return verts, tris, tile, (x0, y0), piece_alpha
+    return verts, tris, np.dstack([texture, np.round(piece_alpha * 255).astype(np.uint8)]), piece_alpha
+
+
+def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
+                  middle: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """(the layer's RGBA texture: the ``body``'s with the ``piece``'s columns (both over the crop) either side of
+    column ``middle`` laid beside it, left and right, TILE_GAP clear columns apart; the piece's ``verts`` (crop
+    pixels) in it; how many columns lie left of the body's). Each lock's texture lies on its own side, in its own
+    rows: where the renderer enlarges its map bilinearly between a cell of the body and one of the lock, it reads
+    the texture along the row between them, the background beside the lock and the gap (laid below the body's,
+    that way ran through the shirt carried on below the picture: pale specks beside the lock)."""
+    h, w = body.shape[:2]
+    mid = int(np.clip(round(middle), 0, w))
+    xs = np.nonzero(piece[..., 3].any(axis=0))[0]
+    lx0 = int(xs[xs < mid].min()) if (xs < mid).any() else mid
+    rx1 = int(xs[xs >= mid].max()) + 1 if (xs >= mid).any() else mid
+    gap = np.zeros((h, TILE_GAP, 4), np.uint8)
+    texture = np.concatenate([piece[:, lx0:mid], gap, body, gap, piece[:, mid:rx1]], axis=1)
+    shift = mid - lx0 + TILE_GAP
+    uv = verts.astype(np.float32).copy()
+    left = verts[:, 0] < mid
+    uv[left, 0] -= lx0
+    uv[~left, 0] += shift + w + TILE_GAP - mid
+    return texture, uv, shift
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
@@ -557,20 +577,19 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             tris = tris[drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])]
-        uv = None
-        if piece is not None:  # the locks drawn last, over the body, from their texture laid below the body's
-            lv, lt, tile, (bx, by), lock_alpha, lock_hung = piece
+        uv, shift = None, 0
+        if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
+            lv, lt, lock_rgba, lock_alpha, lock_hung = piece
             lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung)
             lt = lt[drawing_order(lt, lv, lock_alpha, lw[:, 2])]
-            uv = np.concatenate([verts - np.float32([x0, y0]), lv + np.float32([-bx, rgba.shape[0] - by])])
-            tile = np.pad(tile, ((0, 0), (0, rgba.shape[1] - tile.shape[1]), (0, 0)))
-            rgba = np.concatenate([rgba, tile])
+            rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[35][0]) - x0)
+            uv = np.concatenate([verts - np.float32([x0 - shift, y0]), lock_uv])
             tris = np.concatenate([tris, lt + len(verts)])
             verts = np.concatenate([verts, lv + np.float32([x0, y0])])
             weights = np.concatenate([weights, lw])
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0], int(y0) - pads[1]), uv=uv)
+                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
