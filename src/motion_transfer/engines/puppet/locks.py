@@ -123,7 +123,7 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     # (and where the body follows the head alone, beside the face, the lock stays the body's: the face's turn, drawn
     # from the body's texture round the face, read a clear one there, a gap between the cheek and the lock, and
     # the lock's piece beside it did not turn with it, a seam)
-    kept = region & ~over & (_near((alpha > 0) & ~region & ~clothes, SEAM) | _near(headed, SEAM))
+    kept = region & ~over & (_near((alpha > 0) & ~region & ~clothes, SEAM) | headed)
     painted = texture.copy()
     # (the strands' ends keep their own colours: the clothes in the hair's shade, painted they drew a pale band)
     painted[over & ~ends] = np.clip(smooth[over & ~ends] + 0.5, 0, 255).astype(np.uint8)
