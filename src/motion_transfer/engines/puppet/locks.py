@@ -131,7 +131,7 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     soft = cv2.GaussianBlur(over.astype(np.float32), (0, 0), EDGE)
     body_alpha = np.where(region & ~kept, np.where(over, 1.0, soft), alpha).astype(np.float32)
     # (the clothes' soft edge in their colours; the clear rest keeps the lock's, which a pixel at the edge of what
-    # the body draws beside it blends in: the clothes' there drew a pale speck beside the lock)
+    # the body draws beside it blends in, rather than the clothes')
     edge = region & ~kept & ~over & (soft > 0.004)
     painted[edge] = np.clip(smooth[edge] + 0.5, 0, 255).astype(np.uint8)
     return Locks(hung=np.isin(pieces, split), lock=region & ~ends & ~headed, lock_texture=lock_texture,
