@@ -20,6 +20,8 @@ part under it and blends with the neighbouring bone only around their shared joi
 chest and head frames by height along the spine and neck, what hangs from the head below the chin following it
 whole (``neck``); then a few rounds of smoothing over the mesh. On a short neck the body's mesh is finer where the
 head's frame blends with the chest's; where either applies, its triangles are drawn in ``neck.drawing_order``'s order.
+A hanging lock whose tip lies on the clothes is a piece of its own, drawn over the body with the clothes painted in
+under it (``locks``).
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
-from ...pose.retarget import extend
+from ...pose.retarget import extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
@@ -42,15 +44,17 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP, HAND_LENGTH
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
+from .locks import split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import at_vertices, drawing_order, hanging, head_share, join_zone, slits
+from .neck import SETTLED, at_vertices, drawing_order, hanging, head_share, join_zone, slits, worn_clothes
 from .outlines import drawn_lines
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
 
 
 FINE = 3  # in a mesh's fine zone its points lie this many times closer together
+TILE_GAP = 4  # (pixels) clear columns between a layer's texture and a piece's laid beside it
 
 
 def triangulate(mask: np.ndarray, spacing: float,
@@ -345,6 +349,50 @@ def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[
     return (out & ahead).astype(bool)
 
 
+def _lock_piece(lock: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alpha: np.ndarray, spacing: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The mesh of the hanging locks split off the body (``lock``: their pixels over the layer's crop, whose
+    ``texture`` and ``alpha`` they are drawn with), fine, and finer again along the ``clothes`` their tips lie on
+    (its triangles reach a pixel or so past the strands' ends, not half a spacing: the shirt's colour they took
+    along ended each lock in a light straight cut): (vertices [N, 2] and triangles [M, 3] over the crop, its RGBA
+    texture over the crop, clear past its triangles, and its alpha); None where it has no triangles. Within one
+    layer a pixel is drawn by one triangle: where the piece's triangles lie, it alone is drawn, as the image shows
+    it."""
+    mask = cv2.dilate((lock & (alpha > 0.004)).astype(np.uint8), None).astype(bool) & (lock | ~clothes)
+    tip = cv2.dilate(clothes.astype(np.uint8), None, iterations=FINE).astype(bool)
+    verts, tris = triangulate(mask, spacing / FINE, tip)
+    if len(tris) == 0:
+        return None
+    cover = np.zeros(lock.shape, np.uint8)
+    cv2.fillPoly(cover, list(np.round(verts[tris]).astype(np.int32)), 1)
+    cover = cv2.dilate(cover, None).astype(bool)  # (the pixels its edges' sampling reaches)
+    piece_alpha = np.where(cover, alpha, 0.0)
+    return verts, tris, np.dstack([texture, np.round(piece_alpha * 255).astype(np.uint8)]), piece_alpha
+
+
+def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
+                  middle: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """(the layer's RGBA texture: the ``body``'s with the ``piece``'s columns (both over the crop) either side of
+    column ``middle`` laid beside it, left and right, TILE_GAP clear columns apart; the piece's ``verts`` (crop
+    pixels) in it; how many columns lie left of the body's). Each lock's texture lies on its own side, in its own
+    rows: where the renderer enlarges its map bilinearly between a cell of the body and one of the lock, it reads
+    the texture along the row between them, the background beside the lock and the gap (laid below the body's,
+    that way ran through the shirt carried on below the picture: pale specks beside the lock)."""
+    h, w = body.shape[:2]
+    mid = int(np.clip(round(middle), 0, w))
+    xs = np.nonzero(piece[..., 3].any(axis=0))[0]
+    lx0 = int(xs[xs < mid].min()) if (xs < mid).any() else mid
+    rx1 = int(xs[xs >= mid].max()) + 1 if (xs >= mid).any() else mid
+    gap = np.zeros((h, TILE_GAP, 4), np.uint8)
+    texture = np.concatenate([piece[:, lx0:mid], gap, body, gap, piece[:, mid:rx1]], axis=1)
+    shift = mid - lx0 + TILE_GAP
+    uv = verts.astype(np.float32).copy()
+    left = verts[:, 0] < mid
+    uv[left, 0] -= lx0
+    uv[~left, 0] += shift + w + TILE_GAP - mid
+    return texture, uv, shift
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -507,6 +555,23 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
+        hang = piece = None
+        if name == "body":
+            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
+            # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
+            # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
+            # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
+            locks = None
+            if not side_on_head(joints):
+                clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
+                gy, gx = np.mgrid[y0:y1, x0:x1]
+                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext)
+                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0),
+                                    headed.reshape(gy.shape) >= 1 - SETTLED)
+            piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
+            if piece is not None:
+                piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
+                texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -517,10 +582,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
             return None
-        hung = None
-        if name == "body":
-            hung = at_vertices(hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0)),
-                               mat >= 0.5, verts)
+        hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -535,9 +597,21 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             tris = tris[order]
         if gaps is not None and gaps.any():
             verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
+        uv, shift = None, 0
+        if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
+            lv, lt, lock_rgba, lock_alpha, lock_hung = piece
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung)
+            lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
+            lt = lt[lock_order]
+            rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[35][0]) - x0)
+            uv = np.concatenate([verts - np.float32([x0 - shift, y0]), lock_uv])
+            clear = np.concatenate([np.zeros(len(tris), bool) if clear is None else clear, lock_clear])
+            tris = np.concatenate([tris, lt + len(verts)])
+            verts = np.concatenate([verts, lv + np.float32([x0, y0])])
+            weights = np.concatenate([weights, lw])
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0], int(y0) - pads[1]), clear=clear)
+                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and

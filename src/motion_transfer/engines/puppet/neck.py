@@ -85,13 +85,7 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
     side = beside_neck(pts, ext)
-    torso = labels == PARTS.index("torso")
-    alike = np.zeros(labels.shape, bool)
-    for colour in main_colours(labc[torso]):
-        alike |= lab_distance(labc, colour) < CLOTHES_ALIKE
-    pieces, _ = ndimage.label(alike & (labels >= 0))
-    worn = np.unique(pieces[torso & alike])
-    worn = np.isin(pieces, worn[worn > 0])
+    worn = worn_clothes(labels, labc)
     head = labels == PARTS.index("head")
     locks = head & ~worn
     locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
@@ -104,6 +98,19 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     above = head_share(pts.reshape(-1, 2), ext).reshape(h, w) >= 1 - SETTLED
     hung = [i for i in np.unique(pieces[above]) if i > 0 and not _in_worn(pieces == i, head & worn)]
     return np.isin(pieces, hung) * smoothstep(start, start + SIDE_RAMP, side)
+
+
+def worn_clothes(labels: np.ndarray, labc: np.ndarray) -> np.ndarray:
+    """HxW bool: the torso's clothes (``labels`` part indices, ``labc`` the pixels in Lab): the figure's pixels of
+    the torso's main colours in pieces running on unbroken into the torso, whichever part took them (a collar
+    beside the neck, the shirt below a lock's tip, labelled the head's)."""
+    torso = labels == PARTS.index("torso")
+    alike = np.zeros(labels.shape, bool)
+    for colour in main_colours(labc[torso]):
+        alike |= lab_distance(labc, colour) < CLOTHES_ALIKE
+    pieces, _ = ndimage.label(alike & (labels >= 0))
+    worn = np.unique(pieces[torso & alike])
+    return np.isin(pieces, worn[worn > 0])
 
 
 def _in_worn(piece: np.ndarray, worn: np.ndarray) -> bool:
