@@ -592,7 +592,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
     width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
-    centres = _without_blends(torso_colours(lab[source]), lab, source, arms, width)
+    centres = two_hues_apart(_without_blends(torso_colours(lab[source]), lab, source, arms, width), lab[source])
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
@@ -1690,8 +1690,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         weight = mine ** 12
         if avoid is not None:
             kept = np.where(avoid[..., present], 0.0, weight)
-            weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
-        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+            # (only where those left are around: of weights under AROUND, the normalising below paints a dark shade,
+            # black specks where a hand lay on white trousers, TikTok character 0)
+            weight = np.where(kept.sum(axis=2, keepdims=True) > AROUND, kept, weight)
+        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), AROUND)
         if akin is None:
             return weight
         # what a colour wins its shades (``akin``) share, by their shares raised to AKIN_SOFT (a soft seam, not
@@ -1728,6 +1730,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
+AROUND = 1e-6  # the least weight (shares to the 12th: about a third's) of colours that are around a pixel
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
@@ -1756,6 +1759,43 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
 
 
 MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours
+
+
+def two_hues_apart(centres: np.ndarray, lab_px: np.ndarray) -> np.ndarray:
+    """[n, 3] ``centres`` (Lab) with each one whose pixels (of ``lab_px``, those nearest it) hold two hues at one
+    lightness split in two: its pixels parted by hue alone (Lab a and b), where the two hues lie at least
+    ALIKE_DELTA_E apart, each holds at least MAIN_SHARE of the pixels and their lightness differs by less than
+    ALIKE_DELTA_E (a black top's colour holds the dark brown of the arm's blurred edge, which
+    :func:`_without_blends` keeps out of the torso's colours: split off, it painted brown streaks on the black
+    top where a bare arm had hung, TikTok character 1). The k-means of the torso's colours
+    spends its few centres on lightness (a black top's lit and shaded sides), and white trousers went in one
+    with the lit belly above their waistband: the belly's pale skin then painted the trousers under a hand
+    resting on them, a flat pink patch the hand's shape once it moved away (TikTok character 0)."""
+    if len(lab_px) < 20 or not len(centres):
+        return centres
+    rng = np.random.default_rng(0)
+    sample = np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)],
+                                  dtype=np.float32)
+    assign = np.argmin(np.stack([lab_distance(sample, c) for c in centres]), axis=0)
+    least = MAIN_SHARE * len(sample)
+    out = []
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    for i, centre in enumerate(centres):
+        mine = sample[assign == i]
+        if len(mine) < 2 * least:
+            out.append(centre[None])
+            continue
+        cv2.setRNGSeed(0)
+        _, part, hues = cv2.kmeans(np.ascontiguousarray(mine[:, 1:]), 2, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+        part = part.ravel()
+        sizes = np.bincount(part, minlength=2)
+        halves = np.stack([mine[part == j].mean(axis=0) for j in (0, 1)]) if sizes.min() else None
+        if (halves is not None and float(np.linalg.norm(hues[0] - hues[1])) >= ALIKE_DELTA_E
+                and sizes.min() >= least and abs(float(halves[0, 0] - halves[1, 0])) < ALIKE_DELTA_E):
+            out.append(halves)
+        else:
+            out.append(centre[None])
+    return np.concatenate(out).astype(np.float32)
 
 
 def _merge_alike(centres: np.ndarray, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
