@@ -1746,12 +1746,9 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
     """[n, 3] the torso's main colours (k-means centres holding at least 8% of its pixels)."""
     if len(lab_px) < 20:
         return lab_px.reshape(-1, 3)[:1] if len(lab_px) else np.zeros((1, 3), np.float32)
-    rng = np.random.default_rng(0)
-    sample = np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)])
+    sample = _sample(lab_px)
     k = int(min(k, max(1, len(sample) // 60)))
-    cv2.setRNGSeed(0)
-    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    assign, centres = _kmeans(sample, k)
     # centres that look alike are one colour (a bare belly's lit and shaded sides): merged before the rare ones
     # are dropped, or a colour split in two fell under the share with both halves, by the luck of the sample
     centres, support = _merge_alike(centres, np.bincount(assign.ravel(), minlength=k).astype(np.float64))
@@ -1761,32 +1758,42 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
 MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours
 
 
+def _sample(lab_px: np.ndarray) -> np.ndarray:
+    """[<=3000, 3] of ``lab_px`` [n, 3], the same ones for the same pixels (the k-means' colours do not flicker)."""
+    rng = np.random.default_rng(0)
+    return np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)])
+
+
+def _kmeans(sample: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(assign [n, 1], centres [k, d]): OpenCV's k-means of ``sample`` (float32 [n, d]) seeded."""
+    cv2.setRNGSeed(0)
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    return assign, centres
+
+
 def two_hues_apart(centres: np.ndarray, lab_px: np.ndarray) -> np.ndarray:
     """[n, 3] ``centres`` (Lab) with each one whose pixels (of ``lab_px``, those nearest it) hold two hues at one
     lightness split in two: its pixels parted by hue alone (Lab a and b), where the two hues lie at least
     ALIKE_DELTA_E apart, each holds at least MAIN_SHARE of the pixels and their lightness differs by less than
-    ALIKE_DELTA_E (a black top's colour holds the dark brown of the arm's blurred edge, which
-    :func:`_without_blends` keeps out of the torso's colours: split off, it painted brown streaks on the black
-    top where a bare arm had hung, TikTok character 1). The k-means of the torso's colours
-    spends its few centres on lightness (a black top's lit and shaded sides), and white trousers went in one
-    with the lit belly above their waistband: the belly's pale skin then painted the trousers under a hand
-    resting on them, a flat pink patch the hand's shape once it moved away (TikTok character 0)."""
+    ALIKE_DELTA_E. The k-means of the torso's colours spends its few centres on lightness (a black top's lit and
+    shaded sides), and white trousers went in one with the lit belly above their waistband: the belly's pale skin
+    then painted the trousers under a hand resting on them, a flat pink patch the hand's shape once it moved
+    away (TikTok character 0). Not colours of unlike lightness: a black top's colour holds the dark brown of a
+    bare arm's blurred edge, which :func:`_without_blends` keeps out of the torso's colours, and split off it
+    painted brown streaks on the top where the arm had hung (TikTok character 1)."""
     if len(lab_px) < 20 or not len(centres):
         return centres
-    rng = np.random.default_rng(0)
-    sample = np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)],
-                                  dtype=np.float32)
+    sample = _sample(lab_px)
     assign = np.argmin(np.stack([lab_distance(sample, c) for c in centres]), axis=0)
     least = MAIN_SHARE * len(sample)
     out = []
-    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     for i, centre in enumerate(centres):
         mine = sample[assign == i]
         if len(mine) < 2 * least:
             out.append(centre[None])
             continue
-        cv2.setRNGSeed(0)
-        _, part, hues = cv2.kmeans(np.ascontiguousarray(mine[:, 1:]), 2, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+        part, hues = _kmeans(np.ascontiguousarray(mine[:, 1:]), 2)
         part = part.ravel()
         sizes = np.bincount(part, minlength=2)
         halves = np.stack([mine[part == j].mean(axis=0) for j in (0, 1)]) if sizes.min() else None
