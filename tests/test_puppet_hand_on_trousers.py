@@ -7,7 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.fill import fill_hidden_torso
+from motion_transfer.engines.puppet.fill import _enclosed_specks, fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
 from torso_scene import BODY, H, W, photographed, torso
 
@@ -73,3 +73,19 @@ def test_the_trousers_go_on_under_a_hand_resting_on_them():
     assert d.mean() < 6 and np.percentile(d, 95) < 12, (
         f"under the hand: {d.mean():.1f} Lab off the trousers on average, {np.percentile(d, 95):.1f} at 95%")
     assert not (hidden & ~inside).any(), "painted beyond the body's side"
+
+
+def test_a_speck_of_the_torso_the_paint_closes_round_is_painted_too():
+    """A speck of torso pixels the hole closes round on every side (the shade between a hand's fingers given to the
+    torso, left as a dark dot in the flat paint on character 0's trousers) joins the hole; a wider piece it closes
+    round, and a piece open to the crop's border, do not."""
+    hole = np.zeros((60, 60), bool)
+    hole[10:30, 10:30] = True
+    hole[18:21, 18:21] = False  # a speck, 3 x 3
+    hole[35:55, 10:50] = True
+    hole[40:50, 15:45] = False  # a piece of 10 x 30, wider than the speck's square
+    hole[0:8, 40:60] = True
+    hole[0:3, 50:53] = False  # a speck open to the border
+    specks = _enclosed_specks(hole, np.ones(hole.shape, bool), margin=5)
+    assert specks[18:21, 18:21].all()
+    assert specks.sum() == 9

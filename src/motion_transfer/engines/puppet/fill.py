@@ -771,6 +771,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         near_bare = cv2.dilate(bare_arm.astype(np.uint8), None, iterations=3 * margin).astype(bool)
         hole |= (cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc(2)).astype(bool) & torso[box]
                  & near_bare)
+    # nor a speck of the torso the paint closes round (the shade between a hand's fingers on white trousers, a
+    # dark dot left standing in the flat paint once the hand moved away, TikTok character 0)
+    hole |= _enclosed_specks(hole, torso[box], margin)
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -845,6 +848,22 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     kept = (hid & ~hole) | below
     lines = outline & ~hole
     return _paint_lines(out, lines, box, kn | kept, sw), hidden | under | caps
+
+
+def _enclosed_specks(hole: np.ndarray, torso: np.ndarray, margin: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels of pieces off the ``hole`` that it closes round on every side (touching no
+    other pixel, nor the array's border), each smaller than a square SPECK margins wide."""
+    n, piece, stats, _ = cv2.connectedComponentsWithStats((~hole).astype(np.uint8), connectivity=4)
+    h, w = hole.shape
+    inner = ((stats[:, cv2.CC_STAT_LEFT] > 0) & (stats[:, cv2.CC_STAT_TOP] > 0)
+             & (stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH] < w)
+             & (stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] < h)
+             & (stats[:, cv2.CC_STAT_AREA] <= (SPECK * margin) ** 2))
+    inner[0] = False
+    return inner[piece] & torso
+
+
+SPECK = 1.0  # (margins) the widest square a speck of the torso the paint closes round is smaller than
 
 
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
