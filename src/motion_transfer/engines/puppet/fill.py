@@ -643,6 +643,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
     chest = np.zeros(hid.shape, bool) if waist is None else ~lower  # (of an upright body)
+    on_hips = np.zeros(hid.shape, bool) if waist is None else waist >= 1 + WAIST_HIPS
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
     # shades of one colour (a grey robot's light and dark sides, a white top's) count as one
@@ -838,7 +839,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
         same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
-        ok = paint & inb & kn[yi, xi] & ~paint[yi, xi] & same
+        seen = kn | (torso[box] & ~hid & torso_coloured & on_hips
+                     & (np.linalg.norm(crop - base, axis=2) < TEXTURE_LIKE))
+        ok = paint & inb & seen[yi, xi] & ~paint[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     # darker towards the body's side, as the torso it shows is
