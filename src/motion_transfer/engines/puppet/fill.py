@@ -839,6 +839,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
         same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
+        # (read on the hips from the torso's own pixels of the colour painted there outside the quadrilateral too:
+        # trousers below the hips' line, painted flat where a hand had lain, TikTok character 0)
         seen = kn | (torso[box] & ~hid & torso_coloured & on_hips
                      & (np.linalg.norm(crop - base, axis=2) < TEXTURE_LIKE))
         ok = paint & inb & seen[yi, xi] & ~paint[yi, xi] & same
