@@ -593,7 +593,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
     width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
-    centres = _without_blends(torso_colours(lab[source]), lab, source, arms, width)
+    centres = two_hues_apart(_without_blends(torso_colours(lab[source]), lab, source, arms, width), lab[source])
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
@@ -644,6 +644,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     at_waist = np.zeros(hid.shape, bool) if waist is None else (waist > 0) & (waist < 1 + WAIST_HIPS)
     lower = np.zeros(hid.shape, bool) if waist is None else waist > 0  # the waist and the hips
     chest = np.zeros(hid.shape, bool) if waist is None else ~lower  # (of an upright body)
+    on_hips = np.zeros(hid.shape, bool) if waist is None else waist >= 1 + WAIST_HIPS
     if waist is not None and not _borders_run_across(nearest, kn, hid, sw, centres, waist):
         waist = None
     # shades of one colour (a grey robot's light and dark sides, a white top's) count as one
@@ -772,6 +773,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         near_bare = cv2.dilate(bare_arm.astype(np.uint8), None, iterations=3 * margin).astype(bool)
         hole |= (cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_CLOSE, disc(2)).astype(bool) & torso[box]
                  & near_bare)
+    # nor a speck of the torso the paint closes round (the shade between a hand's fingers on white trousers, a
+    # dark dot left standing in the flat paint once the hand moved away, TikTok character 0)
+    hole |= _enclosed_specks(hole, torso[box], margin)
     crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
@@ -837,7 +841,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
         same = np.linalg.norm(base_lab - base_lab[yi, xi], axis=2) < ALIKE_DELTA_E
-        ok = paint & inb & kn[yi, xi] & ~paint[yi, xi] & same
+        # (read on the hips from the torso's own pixels of the colour painted there outside the quadrilateral too:
+        # trousers below the hips' line, painted flat where a hand had lain, TikTok character 0)
+        seen = kn | (torso[box] & ~hid & torso_coloured & on_hips
+                     & (np.linalg.norm(crop - base, axis=2) < TEXTURE_LIKE))
+        ok = paint & inb & seen[yi, xi] & ~paint[yi, xi] & same
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     # darker towards the body's side, as the torso it shows is
@@ -871,6 +879,22 @@ def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, s
     sandwiched = np.bincount(pieces[short & kept_under], minlength=n) > 0
     sandwiched[0] = False
     return sandwiched[pieces]
+
+
+def _enclosed_specks(hole: np.ndarray, torso: np.ndarray, margin: int) -> np.ndarray:
+    """HxW bool: the ``torso`` pixels of pieces off the ``hole`` that it closes round on every side (touching no
+    other pixel, nor the array's border), each smaller than a square SPECK margins wide."""
+    n, piece, stats, _ = cv2.connectedComponentsWithStats((~hole).astype(np.uint8), connectivity=4)
+    h, w = hole.shape
+    inner = ((stats[:, cv2.CC_STAT_LEFT] > 0) & (stats[:, cv2.CC_STAT_TOP] > 0)
+             & (stats[:, cv2.CC_STAT_LEFT] + stats[:, cv2.CC_STAT_WIDTH] < w)
+             & (stats[:, cv2.CC_STAT_TOP] + stats[:, cv2.CC_STAT_HEIGHT] < h)
+             & (stats[:, cv2.CC_STAT_AREA] <= (SPECK * margin) ** 2))
+    inner[0] = False
+    return inner[piece] & torso
+
+
+SPECK = 1.0  # (margins) the widest square a speck of the torso the paint closes round is smaller than
 
 
 def _shoulder_caps(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
@@ -1716,8 +1740,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         weight = mine ** 12
         if avoid is not None:
             kept = np.where(avoid[..., present], 0.0, weight)
-            weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
-        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), 1e-6)
+            # (only where those left are around: of weights under AROUND, the normalising below paints a dark shade,
+            # black specks where a hand lay on white trousers, TikTok character 0)
+            weight = np.where(kept.sum(axis=2, keepdims=True) > AROUND, kept, weight)
+        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), AROUND)
         if akin is None:
             return weight
         # what a colour wins its shades (``akin``) share, by their shares raised to AKIN_SOFT (a soft seam, not
@@ -1754,6 +1780,7 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
+AROUND = 1e-6  # the least weight (shares to the 12th: about a third's) of colours that are around a pixel
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
@@ -1769,12 +1796,9 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
     """[n, 3] the torso's main colours (k-means centres holding at least 8% of its pixels)."""
     if len(lab_px) < 20:
         return lab_px.reshape(-1, 3)[:1] if len(lab_px) else np.zeros((1, 3), np.float32)
-    rng = np.random.default_rng(0)
-    sample = np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)])
+    sample = _sample(lab_px)
     k = int(min(k, max(1, len(sample) // 60)))
-    cv2.setRNGSeed(0)
-    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    assign, centres = _kmeans(sample, k)
     # centres that look alike are one colour (a bare belly's lit and shaded sides): merged before the rare ones
     # are dropped, or a colour split in two fell under the share with both halves, by the luck of the sample
     centres, support = _merge_alike(centres, np.bincount(assign.ravel(), minlength=k).astype(np.float64))
@@ -1782,6 +1806,53 @@ def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
 
 
 MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours
+
+
+def _sample(lab_px: np.ndarray) -> np.ndarray:
+    """[<=3000, 3] of ``lab_px`` [n, 3], the same ones for the same pixels (the k-means' colours do not flicker)."""
+    rng = np.random.default_rng(0)
+    return np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)])
+
+
+def _kmeans(sample: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(assign [n, 1], centres [k, d]): OpenCV's k-means of ``sample`` (float32 [n, d]) seeded."""
+    cv2.setRNGSeed(0)
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    return assign, centres
+
+
+def two_hues_apart(centres: np.ndarray, lab_px: np.ndarray) -> np.ndarray:
+    """[n, 3] ``centres`` (Lab) with each one whose pixels (of ``lab_px``, those nearest it) hold two hues at one
+    lightness split in two: its pixels parted by hue alone (Lab a and b), where the two hues lie at least
+    ALIKE_DELTA_E apart, each holds at least MAIN_SHARE of the pixels and their lightness differs by less than
+    ALIKE_DELTA_E. The k-means of the torso's colours spends its few centres on lightness (a black top's lit and
+    shaded sides), and white trousers went in one with the lit belly above their waistband: the belly's pale skin
+    then painted the trousers under a hand resting on them, a flat pink patch the hand's shape once it moved
+    away (TikTok character 0). Not colours of unlike lightness: a black top's colour holds the dark brown of a
+    bare arm's blurred edge, which :func:`_without_blends` keeps out of the torso's colours, and split off it
+    painted brown streaks on the top where the arm had hung (TikTok character 1)."""
+    if len(lab_px) < 20 or not len(centres):
+        return centres
+    sample = _sample(lab_px)
+    assign = np.argmin(np.stack([lab_distance(sample, c) for c in centres]), axis=0)
+    least = MAIN_SHARE * len(sample)
+    out = []
+    for i, centre in enumerate(centres):
+        mine = sample[assign == i]
+        if len(mine) < 2 * least:
+            out.append(centre[None])
+            continue
+        part, hues = _kmeans(np.ascontiguousarray(mine[:, 1:]), 2)
+        part = part.ravel()
+        sizes = np.bincount(part, minlength=2)
+        halves = np.stack([mine[part == j].mean(axis=0) for j in (0, 1)]) if sizes.min() else None
+        if (halves is not None and float(np.linalg.norm(hues[0] - hues[1])) >= ALIKE_DELTA_E
+                and sizes.min() >= least and abs(float(halves[0, 0] - halves[1, 0])) < ALIKE_DELTA_E):
+            out.append(halves)
+        else:
+            out.append(centre[None])
+    return np.concatenate(out).astype(np.float32)
 
 
 def _merge_alike(centres: np.ndarray, support: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
