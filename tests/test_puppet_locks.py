@@ -9,13 +9,11 @@ import pytest
 from scipy import ndimage
 
 from motion_transfer.engines.puppet.locks import split_locks
-from motion_transfer.engines.puppet.mesh import build_layers
-from motion_transfer.engines.puppet.model import PARTS, Rig
+from motion_transfer.engines.puppet.model import Rig
 from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 from motion_transfer.pose.retarget import FACE, extend
-from motion_transfer.pose.skeleton import J
+from lock_scene import H, W, figure_joints, girl_with_lock
 
-H, W = 400, 400
 WALL, SKIN, HAIR, SHIRT = (60, 110, 70), (225, 180, 150), (70, 50, 30), (170, 190, 225)
 # the lock, beside the neck and down over the shirt's shoulder (its top at y 185) to y 235
 LOCK = np.array([(240, 70), (262, 70), (272, 235), (250, 235)], np.int32)
@@ -23,23 +21,7 @@ TIP = (slice(200, 232), slice(253, 268))  # well inside the lock, over the shirt
 
 
 def _joints() -> np.ndarray:
-    """A front-facing figure: the head about (200, 105), its chin at y 140, the shoulders at y 200, arms hanging,
-    the legs below the picture."""
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (200, 100)
-    joints[J["nose"]] = (200, 110)
-    joints[J["left_eye"]], joints[J["right_eye"]] = (212, 95), (188, 95)
-    joints[J["mouth_left"]], joints[J["mouth_right"]] = (208, 125), (192, 125)
-    joints[J["left_ear"]], joints[J["right_ear"]] = (235, 100), (165, 100)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (270, 200), (130, 200)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (245, 390), (155, 390)
-    for side, x, dx in (("left", 285, 1), ("right", 115, -1)):
-        joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]] = (x + 5 * dx, 290), (x + 8 * dx, 370)
-        for k in ("index", "pinky", "thumb"):
-            joints[J[f"{side}_{k}"]] = (x + 8 * dx, 390)
-        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x - 30 * dx, 520), (x - 30 * dx, 650)
-        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x - 30 * dx, 660), (x - 30 * dx, 670)
-    return joints
+    return figure_joints(70)
 
 
 @pytest.fixture(scope="module")
@@ -47,28 +29,7 @@ def lock_over_shirt() -> Rig:
     """A girl in a pale blue shirt, a lock of her brown hair hanging from her head beside her neck down over her
     shirt's shoulder; labelled as the parts step gives them: the head, its hair (the lock whole) and the neck's
     upper part the head's, the rest the torso's."""
-    image = np.zeros((H, W, 3), np.uint8)
-    image[:] = WALL
-    head, torso, lock = (np.zeros((H, W), np.uint8) for _ in range(3))
-    cv2.ellipse(head, (200, 105), (38, 45), 0, 0, 360, 1, -1)
-    cv2.rectangle(head, (185, 140), (215, 175), 1, -1)
-    cv2.fillConvexPoly(torso, np.array([(130, 185), (280, 185), (255, 400), (145, 400)], np.int32), 1)
-    cv2.rectangle(torso, (185, 176), (215, 190), 1, -1)
-    cv2.fillConvexPoly(lock, LOCK, 1)
-    cv2.ellipse(lock, (200, 95), (42, 42), 0, 180, 360, 1, -1)
-    image[head > 0] = SKIN
-    image[torso > 0] = SHIRT
-    image[(torso > 0) & (np.arange(H)[:, None] < 190)] = SKIN  # the neck's lower part, bare
-    image[lock > 0] = HAIR
-    labels = np.full((H, W), -1, np.int16)
-    labels[torso > 0] = PARTS.index("torso")
-    labels[(head > 0) | (lock > 0)] = PARTS.index("head")
-    matte = ((head | torso | lock) > 0).astype(np.float32)
-    image = cv2.GaussianBlur(image, (0, 0), 0.7)
-    rig = Rig(width=W, height=H, joints=_joints().astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
-    return rig
+    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]), 190, 70)
 
 
 def _body(rig: Rig):

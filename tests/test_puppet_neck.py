@@ -16,30 +16,14 @@ from motion_transfer.engines.puppet.neck import hanging
 from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 from motion_transfer.pose.retarget import FACE, extend
 from motion_transfer.pose.skeleton import J
+from lock_scene import H, W, figure_joints, girl_with_lock
 
-H, W = 400, 400
 WALL, SKIN, HAIR, SHIRT = (150, 170, 190), (225, 180, 150), (40, 30, 26), (200, 60, 60)
 LOCK = np.array([(240, 70), (262, 70), (282, 178), (258, 178)], np.int32)  # the ponytail, on the wall beside the neck
 
 
 def _joints() -> np.ndarray:
-    """A front-facing figure: the head about (200, 105), its chin (mouth + half the eyes-to-mouth) at y 140, the
-    shoulders at y 200, arms hanging, the legs below the picture."""
-    joints = np.zeros((33, 2))
-    joints[list(FACE)] = (200, 100)
-    joints[J["nose"]] = (200, 110)
-    joints[J["left_eye"]], joints[J["right_eye"]] = (212, 95), (188, 95)
-    joints[J["mouth_left"]], joints[J["mouth_right"]] = (208, 125), (192, 125)
-    joints[J["left_ear"]], joints[J["right_ear"]] = (235, 100), (165, 100)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (260, 200), (140, 200)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (245, 390), (155, 390)
-    for side, x, dx in (("left", 275, 1), ("right", 125, -1)):
-        joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]] = (x + 5 * dx, 290), (x + 8 * dx, 370)
-        for k in ("index", "pinky", "thumb"):
-            joints[J[f"{side}_{k}"]] = (x + 8 * dx, 390)
-        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x - 30 * dx, 520), (x - 30 * dx, 650)
-        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x - 30 * dx, 660), (x - 30 * dx, 670)
-    return joints
+    return figure_joints(60)
 
 
 @pytest.fixture(scope="module")
@@ -47,28 +31,7 @@ def ponytail() -> Rig:
     """A girl in a red shirt, her dark ponytail hanging from the back of her head down beside her neck to just
     above her shoulder (against the wall), its labels drawn as the parts step gives them: the head, its hair and
     the neck's upper part the head's, the rest the torso's."""
-    image = np.zeros((H, W, 3), np.uint8)
-    image[:] = WALL
-    head, torso, lock = (np.zeros((H, W), np.uint8) for _ in range(3))
-    cv2.ellipse(head, (200, 105), (38, 45), 0, 0, 360, 1, -1)
-    cv2.rectangle(head, (185, 140), (215, 175), 1, -1)
-    cv2.fillConvexPoly(torso, np.array([(140, 185), (260, 185), (250, 400), (150, 400)], np.int32), 1)
-    cv2.rectangle(torso, (185, 176), (215, 190), 1, -1)
-    cv2.fillConvexPoly(lock, LOCK, 1)
-    cv2.ellipse(lock, (200, 95), (42, 42), 0, 180, 360, 1, -1)
-    image[head > 0] = SKIN
-    image[torso > 0] = SHIRT
-    image[(torso > 0) & (np.arange(H)[:, None] < 200)] = SKIN  # the neck's lower part, bare
-    image[lock > 0] = HAIR
-    labels = np.full((H, W), -1, np.int16)
-    labels[torso > 0] = PARTS.index("torso")
-    labels[(head > 0) | (lock > 0)] = PARTS.index("head")
-    matte = ((head | torso | lock) > 0).astype(np.float32)
-    image = cv2.GaussianBlur(image, (0, 0), 0.7)
-    rig = Rig(width=W, height=H, joints=_joints().astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
-    return rig
+    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, np.array([(140, 185), (260, 185), (250, 400), (150, 400)]), 200, 60)
 
 
 def _body(rig: Rig):
