@@ -9,8 +9,6 @@ import pytest
 from motion_transfer.cli import main
 from motion_transfer.media.probe import probe
 from motion_transfer.pose.estimator import track_video
-from motion_transfer.pose.still import Measured, thumbnail
-from motion_transfer.pose.skeleton import J
 from motion_transfer.pose.track import load_track
 from motion_transfer.samples import MAIN_JOINTS, make_clip
 
@@ -113,48 +111,6 @@ def test_depth_tells_an_arm_in_front_from_one_behind(tmp_path):
     wrist_z = track.body[:, 16, 2]
     assert np.nanmedian(wrist_z[front]) < np.nanmedian(wrist_z[behind])
     assert np.nanmedian(wrist_z[front]) < 0
-
-
-def test_a_still_clip_is_tracked_where_its_first_look_found_the_body(tmp_path):
-    """A video-mode model shown the same picture again drifts (on this close-up the nose rose 12 px within a
-    second, a wrist 11 px, an elbow 8 px): a frame showing the picture measured keeps that measurement, and the
-    track stays where the first look (the one look the character image gets) found the body."""
-    path = tmp_path / "still.mp4"
-    make_clip(path, "static", seconds=1.0, fps=30, size=(480, 480), framing="closeup")
-    track = track_video(path, preset="balanced", smooth=False)
-    joints = [J[n] for n in ("nose", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow", "left_wrist",
-                             "right_wrist", "left_hip", "right_hip")]
-    drift = np.linalg.norm(track.body[:, joints, :2] - track.body[0, joints, :2], axis=-1)
-    assert np.nanmax(drift) < 1.0, np.nanmax(drift, axis=0).round(1)
-
-
-def test_a_picture_is_measured_again_only_once_it_changed():
-    """Frames are compared with the one measured (codec noise aside), so a slow change is measured again once it
-    adds up; noise is not a change."""
-    frame = np.broadcast_to(np.linspace(20, 200, 320, dtype=np.uint8)[None, :, None], (240, 320, 3)).copy()
-    measured = Measured()
-    assert not measured.shows(thumbnail(frame))  # nothing measured yet
-    measured.body_of(thumbnail(frame), np.ones((33, 4), np.float32), np.zeros((33, 3), np.float32))
-    noise = np.random.default_rng(0).integers(-3, 4, frame.shape)  # every pixel off by up to 3 grey levels
-    assert measured.shows(thumbnail((frame + noise).astype(np.uint8)))
-    # brightening by 2 grey levels a frame: measured again once it adds up to more than STILL_LEVELS (4)
-    again = []
-    for d in (2, 4, 6, 8, 10, 12):
-        if not measured.shows(thumbnail(frame + d)):
-            again.append(d)
-            measured.body_of(thumbnail(frame + d), np.ones((33, 4), np.float32), np.zeros((33, 3), np.float32))
-    assert again == [6, 12]
-
-
-def test_a_still_clip_keeps_its_face_where_first_measured(tmp_path):
-    """The face mesh of a model shown the same picture again creeps as its body does (the character's head moved
-    with it on a still clip): a still close-up's face mesh stays as first measured."""
-    path = tmp_path / "still.mp4"
-    make_clip(path, "static", seconds=1.0, fps=30, size=(480, 480), framing="closeup")
-    track = track_video(path, preset="balanced", smooth=False)
-    face = track.face[:, :, :2]
-    assert np.isfinite(face[0]).all()
-    assert float(np.nanmax(np.linalg.norm(face - face[0], axis=-1))) < 0.5
 
 
 def test_pose_command_writes_track_skeleton_and_openpose(dance, tmp_path, capsys):

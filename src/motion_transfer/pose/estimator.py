@@ -27,7 +27,6 @@ from ..stages import prefetch, run_all
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
-from .still import Measured, thumbnail
 from .skeleton import NUM_FACE
 from .track import PoseTrack
 
@@ -266,8 +265,8 @@ PRESETS: dict[str, Schedule] = {
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
 # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side; 5: frames shrunk bilinearly
-# (media.frames.resize_frame); 6: a frame showing the picture last measured keeps that measurement (pose/still.py)
-TRACKER_VERSION = 6
+# (media.frames.resize_frame)
+TRACKER_VERSION = 5
 
 
 def preset_params(preset: str) -> Schedule:
@@ -307,20 +306,16 @@ class _Samples:
         self.hands: list[np.ndarray] = []  # [2, 21, 3] left, right
         self.face: list[np.ndarray] = []
 
-    def add(self, k: int, result, w: int, h: int, detail: bool, held: Measured | None = None) -> None:
-        """A sample of frame ``k`` from a model's ``result`` (None: no model ran); with ``held`` (the frame shows
-        the picture it measured) its body, and its hands and face where it has them, stand for the result's."""
+    def add(self, k: int, result, w: int, h: int, detail: bool) -> None:
         one = PoseTrack.empty(1, 0.0, w, h)
-        if result is not None:
-            _store(one, 0, result, w, h)
+        _store(one, 0, result, w, h)
         self.frames.append(k)
-        self.body.append(one.body[0] if held is None else held.body)
-        self.world.append(one.body_world[0] if held is None else held.world)
+        self.body.append(one.body[0])
+        self.world.append(one.body_world[0])
         if detail:
             self.detail_frames.append(k)
-            known = held is not None and held.hands is not None
-            self.hands.append(held.hands if known else np.stack([one.left_hand[0], one.right_hand[0]]))
-            self.face.append(held.face if known else one.face[0])
+            self.hands.append(np.stack([one.left_hand[0], one.right_hand[0]]))
+            self.face.append(one.face[0])
 
     @classmethod
     def joined(cls, parts: list["_Samples"]) -> "_Samples":
@@ -397,7 +392,7 @@ class _Piece:
         frames handled, for progress. The piece's first frame always gets a sample, and so does the clip's last.
         Frames before ``start`` are decoded but never converted (a few milliseconds each)."""
         full, body_model = models
-        samples, measured = _Samples(), Measured()
+        samples = _Samples()
         count, last, ended = 0, None, True
         # decoding runs on its own thread, a few frames ahead of inference; it hands out every grid frame, and
         # only the frames a model looks at are converted to RGB
@@ -414,34 +409,22 @@ class _Piece:
                     break
                 count, last = k + 1, frame
                 if k >= due:
-                    due = k + self._sample(samples, k, frame, (full, body_model, measured), next_detail)
+                    due = k + self._sample(samples, k, frame, full, body_model, next_detail)
                     if samples.detail_frames and samples.detail_frames[-1] == k:
                         next_detail = k + self.detail_every
                 done[slot] = k + 1 - start
         if ended and last is not None and samples.frames and samples.frames[-1] != count - 1:
             # the clip's last frame always gets a sample, so the end is interpolated, not held
-            self._sample(samples, count - 1, last, (full, body_model, measured), next_detail)
+            self._sample(samples, count - 1, last, full, body_model, next_detail)
         return samples, count
 
-    def _sample(self, samples: _Samples, k: int, frame, models: tuple, next_detail: float) -> int:
-        """Run the model this frame deserves (``models``: the full model, the body-only one and the tracker's
-        :class:`.still.Measured`: a frame showing the picture it measured gets no model, or the full one only for
-        hands and face that picture has not had looked at); returns the frames until the next body sample."""
-        full, body_model, measured = models
+    def _sample(self, samples: _Samples, k: int, frame, full, body_model, next_detail: float) -> int:
+        """Run the model this frame deserves; returns the frames until the next body sample."""
         schedule, detail_every = self.schedule, self.detail_every
         latest = samples.body[-1] if samples.body else np.full((33, 4), np.nan, np.float32)
         detail_due = detail_every == 0.0 or k + 1e-6 >= next_detail
         detail = detail_due and details_worth_it(latest, schedule, self.short_side)
-        rgb = frame.rgb()
-        thumb = thumbnail(rgb)
-        if measured.shows(thumb):
-            result = full.process(rgb) if detail and measured.hands is None else None
-            samples.add(k, result, self.w, self.h, detail, measured)
-        else:
-            samples.add(k, (full if detail else body_model).process(rgb), self.w, self.h, detail)
-            measured.body_of(thumb, samples.body[-1], samples.world[-1])
-        if detail and measured.hands is None:
-            measured.details_of(samples.hands[-1], samples.face[-1])
+        samples.add(k, (full if detail else body_model).process(frame.rgb()), self.w, self.h, detail)
         gap = next_gap(samples.frames, samples.body, schedule, self.rate)
         if detail_every and detail:
             gap = min(gap, max(1, int(np.ceil(k + detail_every - 1e-6)) - k))
