@@ -12,12 +12,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ...pose.skeleton import shoulder_span
+from ...pose.skeleton import J, shoulder_span
 from .model import LAYERS, PARTS
 
 SLEEVE_CUFF = 0.75  # a sleeve carried on past the border gathers to this share of its half-width there at its hem
-SLEEVE_TURN = (-1.0, 0.5)  # its sides leave the border at most this steeply (across per along: in, out) ...
-SLEEVE_BULGE = 1.2  # ... and swell to at most this many times their distance from the bone at the border
+SLEEVE_TURN = (-1.0, 0.25)  # its sides leave the border at most this steeply (across per along: in, out) ...
+SLEEVE_BULGE = 1.1  # ... and swell to at most this many times their distance from the bone at the border
 SLEEVE_DEPTH = 0.6  # the direction of a side is read from its outline this deep inside the border (half-widths)
 SLEEVE_ROOM = 0.5  # (shoulder widths) room beside the image for a sleeve carried on past its bottom edge near a side
 SLEEVE_ERODED = 2  # (pixels) how far inside its outline the sleeve's solid pixels, its colours are taken from, end
@@ -72,12 +72,17 @@ def carried_outline(own: np.ndarray, inside: np.ndarray, piece: np.ndarray, t: n
 
 def side_room(labels: np.ndarray, matte: np.ndarray, joints: np.ndarray) -> tuple[int, int]:
     """(left, right) columns to pad beside an image whose bottom edge cuts an arm (``labels``, ``matte``: the
-    image's) near a side, for the sleeve carried on past that edge to swell and swing out beyond the side: with no
-    room there it was cut off along the image's side, a straight edge down the sleeve (character 5 cut at 60% of
-    her height, her puff sleeves a column's width from the sides). 0 where no arm is cut near that side."""
-    arms = np.isin(labels[-1], [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]) & (matte[-1] >= 0.5)
-    if not arms.any():
-        return 0, 0
+    image's) near a side, its wrist below the image, for the sleeve carried on past that edge to swell and swing out
+    beyond the side: with no room there it was cut off along the image's side, a straight edge down the sleeve
+    (character 5 cut at 60% of her height, her puff sleeves a column's width from the sides). 0 where no arm is cut
+    near that side."""
+    H, W = labels.shape
     room = SLEEVE_ROOM * shoulder_span(joints, 1.0)
-    xs = np.nonzero(arms)[0]
-    return (int(np.ceil(max(room - xs.min(), 0.0))), int(np.ceil(max(room - (labels.shape[1] - 1 - xs.max()), 0.0))))
+    left = right = 0
+    for name, side in (("arm_l", "left"), ("arm_r", "right")):
+        xs = np.nonzero(np.isin(labels[-1], [PARTS.index(p) for p in LAYERS[name]]) & (matte[-1] >= 0.5))[0]
+        if xs.size == 0 or joints[J[f"{side}_wrist"], 1] < H:
+            continue
+        left = max(left, int(np.ceil(room - xs.min())))
+        right = max(right, int(np.ceil(room - (W - 1 - xs.max()))))
+    return left, right
