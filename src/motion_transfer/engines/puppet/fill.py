@@ -1741,10 +1741,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         weight = mine ** 12
         if avoid is not None:
             kept = np.where(avoid[..., present], 0.0, weight)
-            # (only where those left are around: of weights under AROUND, the normalising below paints a dark shade,
-            # black specks where a hand lay on white trousers, TikTok character 0)
-            weight = np.where(kept.sum(axis=2, keepdims=True) > AROUND, kept, weight)
-        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), AROUND)
+            weight = np.where(kept.sum(axis=2, keepdims=True) > 1e-9, kept, weight)
+        # divided by their own sum however small (floored at 1e-6, far from the colours around, the shares
+        # painted a dark shade of them: black specks where a hand lay on white trousers, TikTok character 0)
+        weight = weight / np.maximum(weight.sum(axis=2, keepdims=True), TINY)
         if akin is None:
             return weight
         # what a colour wins its shades (``akin``) share, by their shares raised to AKIN_SOFT (a soft seam, not
@@ -1781,7 +1781,6 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
-AROUND = 1e-6  # the least weight (shares to the 12th: about a third's) of colours that are around a pixel
 OWN_BOOST = 0.3  # how much more of another colour must be around a sleeve of a torso colour to paint it so
 SOME_SHARE = 0.2  # a sleeve at the torso's side or a wide one is kept when this much of its colour is around
 OWN_SHARE = 0.5  # how common around a hidden pixel its colour must be among the torso's to keep it
