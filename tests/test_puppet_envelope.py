@@ -1,7 +1,7 @@
 """The torso's envelope above the armpits, and the sleeve pixels it takes off the torso."""
 import numpy as np
 
-from motion_transfer.engines.puppet.envelope import _frame, sleeves_off_torso, torso_envelope
+from motion_transfer.engines.puppet.envelope import body_frame, sleeves_off_torso, torso_envelope
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
@@ -61,7 +61,7 @@ def test_the_envelope_takes_the_body_frame_its_caller_made():
     """sleeves_off_torso hands the envelope the body's frame it made (one full-size frame fewer); the envelope
     is the one made from the joints alone."""
     labels, joints, _ = _figure(arms_hang=False)
-    given = torso_envelope(labels, joints, _frame(joints, labels.shape))
+    given = torso_envelope(labels, joints, body_frame(joints, labels.shape))
     own = torso_envelope(labels, joints)
     assert not own[0].all() and own[1].any()
     assert all((a == b).all() for a, b in zip(given, own))

@@ -39,23 +39,24 @@ SLEEVE_PIECE = 0.05  # a piece of sleeve smaller than this squared (shoulder wid
 
 
 @dataclass
-class _Frame:
+class BodyFrame:
     """The body's frame in an image: per pixel, ``level`` its distance below the line through the shoulders
     along the spine and ``out`` its distance across the spine, towards the left shoulder's side (pixels);
-    ``shoulders`` each shoulder joint's distance out on its own side; ``spine`` and ``sw`` (the shoulder width)
-    in pixels."""
+    ``shoulders`` each shoulder joint's distance out on its own side and ``shoulder_levels`` its level; ``spine``
+    and ``sw`` (the shoulder width) in pixels."""
 
     level: np.ndarray
     out: np.ndarray
     shoulders: dict[str, float]
+    shoulder_levels: dict[str, float]
     spine: float
     sw: float
 
 
-SIGNS = {"left": 1.0, "right": -1.0}  # which way is out on each side, in ``_Frame.out``
+SIGNS = {"left": 1.0, "right": -1.0}  # which way is out on each side, in ``BodyFrame.out``
 
 
-def _frame(joints: np.ndarray, shape: tuple[int, int]) -> _Frame:
+def body_frame(joints: np.ndarray, shape: tuple[int, int]) -> BodyFrame:
     ext = extend(joints)
     down = ext[MH] - ext[MS]
     spine = max(float(np.linalg.norm(down)), 1e-6)
@@ -69,7 +70,8 @@ def _frame(joints: np.ndarray, shape: tuple[int, int]) -> _Frame:
     shoulders = {name: s * float((joints[J[f"{name}_shoulder"], :2] - ext[MS]) @ across)
                  for name, s in SIGNS.items()}
     sw = shoulder_span(joints[:, :2], 1.0)
-    return _Frame(dx * down[0] + dy * down[1], dx * across[0] + dy * across[1], shoulders, spine, sw)
+    levels = {name: float((joints[J[f"{name}_shoulder"], :2] - ext[MS]) @ down) for name in SIGNS}
+    return BodyFrame(dx * down[0] + dy * down[1], dx * across[0] + dy * across[1], shoulders, levels, spine, sw)
 
 
 def _main_torso(labels: np.ndarray) -> np.ndarray:
@@ -80,7 +82,7 @@ def _main_torso(labels: np.ndarray) -> np.ndarray:
     return comp == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
 
 
-def _sides(labels: np.ndarray, f: _Frame) -> dict[str, float]:
+def _sides(labels: np.ndarray, f: BodyFrame) -> dict[str, float]:
     """Per side ("left", "right"), the torso's side below the armpits: the SIDE_SHARE percentile of its outermost
     pixel (distance out, ``f.out``) over the ARMPIT_BAND levels, those where that pixel lies along the figure's
     outline and not along an arm (an arm lying over the body's side ends the torso's pixels short of it). Left
@@ -113,15 +115,15 @@ def _sides(labels: np.ndarray, f: _Frame) -> dict[str, float]:
 
 
 def torso_envelope(labels: np.ndarray, joints: np.ndarray,
-                   frame: _Frame | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   frame: BodyFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(allowed, under) HxW bool: ``allowed`` where the torso may lie above the armpits: within its sides (as
     the image shows them below the armpits, continued up along the spine, plus ENVELOPE_MARGIN), its shoulders'
     tops rounded with a radius of SHOULDER_ROUND; ``under`` the part of that between the spine and a side, from
     the shoulders' tops (SHOULDER_RISE above the line through the shoulder joints) down to the armpits: the body
     under the sleeves, whose outline the image hides. No bound from the armpits down, in a side view (its sides
     are the chest and the back), or on a side the image does not show (:func:`_sides`). ``frame``: the body's
-    frame in ``labels`` when the caller has it already (``_frame(joints, labels.shape)``)."""
-    f = _frame(joints, labels.shape) if frame is None else frame
+    frame in ``labels`` when the caller has it already (``body_frame(joints, labels.shape)``)."""
+    f = body_frame(joints, labels.shape) if frame is None else frame
     allowed = np.ones(labels.shape, bool)
     under = np.zeros(labels.shape, bool)
     if f.sw < FACING * f.spine:
@@ -150,11 +152,11 @@ def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray)
     the body layer's envelope rounds off without taking it from the torso. Hair over the shoulder keeps its
     label (not the sleeve's colour, or strands too thin for a sleeve). In drawn art the arms' outlines' strands
     left on the torso go to the arms too (:func:`outline_strands_to_arms`)."""
-    f = _frame(joints, labels.shape)
+    f = body_frame(joints, labels.shape)
     return outline_strands_to_arms(_sleeve_flaps_to_arms(labels, joints, f, image), image, f.sw)
 
 
-def _sleeve_flaps_to_arms(labels: np.ndarray, joints: np.ndarray, f: _Frame, image: np.ndarray) -> np.ndarray:
+def _sleeve_flaps_to_arms(labels: np.ndarray, joints: np.ndarray, f: BodyFrame, image: np.ndarray) -> np.ndarray:
     """:func:`sleeves_off_torso` but the drawn outline's strands, in the body's frame ``f``."""
     torso = labels == PARTS.index("torso")
     outside = torso & ~torso_envelope(labels, joints, f)[0] & (f.level >= 0)

@@ -19,7 +19,7 @@ from .across import lying_across
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
-from .envelope import ARMPIT_BAND, torso_envelope
+from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -919,30 +919,21 @@ def _cap_depth(side: np.ndarray, joints: np.ndarray, labels: np.ndarray) -> np.n
     ends and the top it holds begins, the armpit, to the top's side there (as far out past the strap as the top's
     pixels just below reach). Cut at one depth all the way down, the cap stood as a square column of skin beside
     the top's side once the arm rose (TikTok character 3 over a dance that spreads the arms)."""
-    ext = extend(joints)
-    down = ext[MH] - ext[MS]
-    down = down / max(float(np.linalg.norm(down)), 1e-6)
-    h, w = side.shape
-    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
-    level = (px - ext[MS][0]) * down[0] + (py - ext[MS][1]) * down[1]
-    across = (px - ext[MS][0]) * down[1] - (py - ext[MS][1]) * down[0]
-    sw = shoulder_span(joints, 1.0)
-    full = SHOULDER_CAP * sw
-    depth = np.full((h, w), full, np.float32)
+    f = body_frame(joints, side.shape)
+    full = SHOULDER_CAP * f.sw
+    depth = np.full(side.shape, full, np.float32)
     run = np.isfinite(side)
     torso = labels == PARTS.index("torso")
-    for name in ("left", "right"):
-        joint = ext[J[f"{name}_shoulder"]] - ext[MS]
-        sign = float(np.sign(joint[0] * down[1] - joint[1] * down[0]))
-        mine = np.sign(across) == sign
+    for name, sign in SIGNS.items():
+        outward = sign * f.out
+        mine = outward > 0
         if not (run & mine).any():
             continue
-        top, end = float(joint @ down), float(level[run & mine].max())
-        strap = run & mine & (np.abs(side) < 1.5) & (level > end - 3)
-        below = torso & mine & (level > end) & (level <= end + ARMPIT_TOP * sw)
-        side_out = float((sign * across[below]).max() - (sign * across[strap]).mean()) if (
-            strap.any() and below.any()) else 0.0
-        u = np.clip((level - top) / max(end - top, 1.0), 0.0, 1.0)
+        top, end = f.shoulder_levels[name], float(f.level[run & mine].max())
+        strap = run & mine & (np.abs(side) < 1.5) & (f.level > end - 3)
+        below = torso & mine & (f.level > end) & (f.level <= end + ARMPIT_TOP * f.sw)
+        side_out = float(outward[below].max() - outward[strap].mean()) if strap.any() and below.any() else 0.0
+        u = np.clip((f.level - top) / max(end - top, 1.0), 0.0, 1.0)
         e = np.sqrt(1.0 - u[mine] ** 2)
         depth[mine] = full * e + float(np.clip(side_out, 0.0, full)) * (1.0 - e)
     return depth
