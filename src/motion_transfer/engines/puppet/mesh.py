@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
-from ...pose.retarget import extend, side_on_head
+from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .below import continue_below
 from .cap import cap_rows, top_cap
@@ -606,7 +606,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
-            rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[35][0]) - x0)
+            rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
             uv = np.concatenate([verts - np.float32([x0 - shift, y0]), lock_uv])
             clear = np.concatenate([np.zeros(len(tris), bool) if clear is None else clear, lock_clear])
             tris = np.concatenate([tris, lt + len(verts)])
