@@ -16,11 +16,12 @@ H, W, IMAGE_H = 560, 400, 400
 SKIN, CLOTH = np.array([225, 180, 160]), np.array([40, 60, 120])
 
 
-def _cut_fist():
+def _cut_fist(left_wrist=(340, 385), fingers=0):
     """(image, matte, labels, joints, the stump's pixels): a torso of cloth cut by the bottom edge, a head of skin,
-    bare forearms; the left wrist 15 px above the edge, its hand (a stump of skin, the knuckles past the edge) cut
-    by it; the right arm's hand whole inside the image."""
-    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (330, 300), (340, 385), (80, 250),
+    bare forearms; the left wrist at ``left_wrist`` (15 px above the edge), its hand (a stump of skin, the knuckles
+    30 px past the wrist, the fingers ``fingers`` px past them) cut by it; the right arm's hand whole inside the
+    image."""
+    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (330, 300), left_wrist, (80, 250),
                                                   (70, 320))
     stump = None
     for side in ("left", "right"):
@@ -29,7 +30,8 @@ def _cut_fist():
             j[J[f"{side}_{k}"]] = np.add(wr, to_hand)
         s = side[0]
         fore = inside & (seg_dist(px, py, el, wr) < 14)
-        hand = inside & (seg_dist(px, py, wr, np.add(wr, to_hand)) < 16) & ~fore
+        tips = np.add(wr, (0, 30 + (fingers if side == "left" else 0)))
+        hand = inside & (seg_dist(px, py, wr, tips) < 16) & ~fore
         image[fore | hand] = SKIN
         labels[fore] = PARTS.index(f"{s}_lower_arm")
         labels[hand] = PARTS.index(f"{s}_hand")
@@ -59,3 +61,23 @@ def test_a_hand_cut_past_its_wrist_is_drawn_whole_and_its_stump_is_gone():
     assert (matte[stump & (d >= 1.0)] == 0).all()  # the stump's straight cut is gone
     assert np.abs(image[shown].astype(float).mean(axis=0) - SKIN).max() < 40  # in the stump's own skin
     assert redraw_cut_hand(image, matte, labels, joints, "arm_r", (0, 0, W, IMAGE_H)) is None
+
+
+def test_a_hand_cut_through_its_fingers_is_drawn_whole():
+    """The knuckles inside the image, the fingers past its edge (TikTok character 0's right palm on her trousers):
+    the stump, a pale shapeless piece moved with the arm, read as a hole in her top when the arm folded over her
+    chest. The hand is drawn whole over it, as one cut through its palm is; a hand whose fingers end inside the
+    image, knuckles as near the edge, is left as it is."""
+    image, matte, labels, joints, stump = _cut_fist(left_wrist=(340, 345), fingers=40)
+    assert joints[J["left_index"], 1] < IMAGE_H - 20 and stump[IMAGE_H - 1].any()
+    drawn = redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H))
+    assert drawn is not None and drawn.over_image
+    assert (labels[IMAGE_H:] == PARTS.index("l_hand")).sum() > 300  # its fingers go on past the border
+    assert (matte[stump & (labels != PARTS.index("l_hand"))] == 0).all()
+    image, matte, labels, joints, stump = _cut_fist(left_wrist=(340, 345), fingers=40)
+    labels[np.isin(labels, [PARTS.index("l_lower_arm"), PARTS.index("l_hand")])] = PARTS.index("torso")
+    # (an arm the image hides, the far arm of a side view: its twin's copy is drawn instead, not a hand on the body)
+    assert redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H)) is None
+    image, matte, labels, joints, stump = _cut_fist(left_wrist=(340, 290), fingers=0)
+    assert not stump[IMAGE_H - 1].any()
+    assert redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H)) is None

@@ -2182,10 +2182,12 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     x0, y0, w, h = frame
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
-    if _outside(wrist, frame) or not _outside(knuckles, frame):
-        return None
-    crossing = np.round(_exit(wrist, knuckles, frame)).astype(int)
     sw = shoulder_span(joints, 1.0)
+    tips = _fingertips(wrist, knuckles, sw)
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]])
+    if _outside(wrist, frame) or not _outside(tips, frame) or not arm.any():  # (an arm the image hides has none:
+        return None  # it is drawn from its twin, the far arm of a side view, TikTok character 1's left)
+    crossing = np.round(_exit(wrist, tips, frame)).astype(int)
     r = max(2, round(CUT_HAND_REACH * sw))
     at = np.s_[max(y0, crossing[1] - r):min(y0 + h, crossing[1] + r + 1),
                max(x0, crossing[0] - r):min(x0 + w, crossing[0] + r + 1)]
@@ -2239,6 +2241,15 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
                      light=light, outlined=outlined, over_image=True)
+
+
+def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, sw: float) -> np.ndarray:
+    """Where the hand's fingertips reach, a hand's length from the wrist towards the knuckles: a hand the border
+    cuts through its fingers, knuckles inside, is as cut as one cut through its palm (TikTok character 0's right
+    palm on her trousers, fingers past the bottom edge: moved with the arm, a pale shapeless piece that read as a
+    hole in her black top wherever the dance folded that arm over her chest)."""
+    towards = knuckles - wrist
+    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_LENGTH * sw
 
 
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
