@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 import pytest
 
+from motion_transfer.engines.puppet.cap import cap_rows, top_cap
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples import make_character
 
@@ -165,3 +166,77 @@ def test_a_forehead_cut_by_the_edge_goes_on_up_to_a_rounded_hairline(tmp_path):
     assert middle > 0.5 * half, f"the forehead goes on {middle} px above the edge, its half-width is {half:.0f} px"
     assert side < 0.8 * middle, f"the hairline is flat: {side} px at the side, {middle} px in the middle"
     assert middle < 0.6 * len(above), f"the forehead goes on {middle} px, near the cap's top ({len(above)} px)"
+
+
+# a drawn head for the cap alone (top_cap on padded arrays, as the rig pads them)
+DRAWN_SKIN, DRAWN_HAIR, DRAWN_GLASSES, DRAWN_WALL = (222, 178, 150), (62, 40, 28), (150, 152, 160), (200, 205, 215)
+DRAWN_H, DRAWN_W = 330, 300
+
+
+def _drawn_head(cut: int, glasses: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(image, matte, joints) of a drawn head of long streaked brown hair round a face, its ears hidden (the
+    joints put them close in, as a pose model does under hair), the picture's top ``cut`` rows cut off; with
+    ``glasses``, a grey band of sunglasses pushed up on the head lies across it at the cut."""
+    image = np.zeros((DRAWN_H + cut, DRAWN_W, 3), np.uint8)
+    image[:] = DRAWN_WALL
+    figure = np.zeros((DRAWN_H + cut, DRAWN_W), np.uint8)
+    cv2.ellipse(figure, (150, 150), (95, 125), 0, 0, 360, 1, -1)
+    figure[150:] |= (np.abs(np.arange(DRAWN_W) - 150) < 95)[None, :].astype(np.uint8)  # the hair falls on down
+    image[figure > 0] = DRAWN_HAIR
+    rng = np.random.default_rng(3)
+    for x in rng.uniform(60, 240, 70):  # strands of lighter and darker hair down from the crown
+        shade = tuple(int(c * rng.uniform(0.6, 1.5)) for c in DRAWN_HAIR)
+        cv2.line(image, (int(x), 20), (int(150 + 1.3 * (x - 150)), DRAWN_H + cut), shade, 2)
+    image[figure == 0] = DRAWN_WALL
+    cv2.ellipse(image, (150, 175), (65, 90), 0, 0, 360, DRAWN_SKIN, -1)
+    if glasses:
+        cv2.rectangle(image, (70, cut - 8), (230, cut + 22), DRAWN_GLASSES, -1)
+        cv2.rectangle(figure, (70, cut - 8), (230, cut + 22), 1, -1)
+    joints = np.zeros((33, 2))
+    joints[J["nose"]] = (150, 180)
+    joints[J["left_eye"]], joints[J["right_eye"]] = (175, 150), (125, 150)
+    joints[J["left_ear"]], joints[J["right_ear"]] = (190, 160), (110, 160)
+    joints[J["mouth_left"]], joints[J["mouth_right"]] = (165, 205), (135, 205)
+    joints[:, 1] -= cut
+    return cv2.GaussianBlur(image, (0, 0), 1.0)[cut:], figure[cut:].astype(np.float32), joints
+
+
+def _drawn_crown(cut: int, glasses: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """(padded image, its top rows' alpha, the image's matte, rows above the image) as the rig pads the head."""
+    image, matte, joints = _drawn_head(cut, glasses)
+    top = max(60, cap_rows(matte, joints))
+    padded = cv2.copyMakeBorder(image, top, 0, 0, 0, cv2.BORDER_REPLICATE)
+    pmatte = cv2.copyMakeBorder(matte, top, 0, 0, 0, cv2.BORDER_REPLICATE)
+    out, alpha = top_cap(padded, pmatte, top, joints + (0, top))
+    return out, alpha, matte, top
+
+
+def test_a_head_cut_high_on_its_forehead_gets_a_round_crown_as_wide_as_the_cut():
+    """The eyes lie far below the edge and the ears close in: the face's own dome ends just above the edge. The
+    crown still rises a good part of the cut's width, round and as wide as the cut where it leaves it. Centred on
+    the eye line it was a lid a fifth of the cut's width high, narrower than the cut: a flat head with square
+    corners (TikTok character 3)."""
+    out, alpha, matte, top = _drawn_crown(100)
+    run = np.flatnonzero(matte[0] > 0.5)
+    half = (run.max() - run.min()) / 2
+    solid = alpha > 0.5
+    rise = top - np.flatnonzero(solid.any(axis=1)).min()
+    assert rise > 0.45 * half, (rise, half)
+    # round, not a flat lid: as wide as the cut where it leaves the edge (no square shoulders) ...
+    width_at = [solid[top - k].sum() for k in (2, round(rise / 2))]
+    assert width_at[0] > 0.95 * 2 * half, (width_at, half)
+    # ... and still most of it halfway up
+    assert width_at[1] > 0.75 * 2 * half, (width_at, half)
+
+
+def test_sunglasses_across_the_cut_are_not_carried_round_the_crown():
+    """Sunglasses pushed up on the head lie across it at the edge, the face's dome ends below it: the crown is the
+    hair's colour. Read along the outline just under the cut, it carried the glasses' frames round the crown as
+    grey rings (TikTok character 5)."""
+    out, alpha, _, top = _drawn_crown(80, glasses=True)
+    crown = alpha > 0.5
+    rows = np.flatnonzero(crown.any(axis=1))
+    upper = crown & (np.arange(top)[:, None] < (rows.min() + top) / 2)  # its upper half, above the edge's colours
+    colour = out[:top][upper].astype(np.float64).mean(axis=0)
+    to_hair, to_glasses = np.linalg.norm(colour - DRAWN_HAIR), np.linalg.norm(colour - DRAWN_GLASSES)
+    assert to_hair < 0.5 * to_glasses, (colour, to_hair, to_glasses)

@@ -2,9 +2,9 @@
 
 A character whose head runs off the image's top edge has no crown to show when the motion moves the head down
 into view. :func:`cap_rows` says how many rows above the image the head needs; :func:`top_cap` paints them: the
-outline goes on as the upper half of an ellipse (as high as a head is above its eyes), and the hair along the
-head's outline below the edge is carried over the top in polar strips, so the crown reads as the same hair, not
-as a smooth dome (which looked bald).
+outline goes on as the upper half of an ellipse (as high as a head is above its eyes, and at least a good part
+of its width), and the hair along the head's outline below the edge is carried over the top in polar strips, so
+the crown reads as the same hair, not as a smooth dome (which looked bald).
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from .model import smoothstep
 
 
 CAP_HEIGHT = 0.45  # without a face to measure: the cap's height over its half-width at the edge
-CAP_MIN = 0.3  # the top of a head goes on at least this far above the edge (times the cut's half-width)
+CAP_MIN = 0.55  # the top of a head goes on at least this far above the edge (times the cut's half-width)
+CROWN_SIDES = 0.25  # the slope of the head's sides is read over this many rows below the edge (times it too)
 HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
 PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
 CAP_FEATHER = 0.12  # the cap's soft rim, as a share of its half-width (hair ends in wisps, not an edge)
@@ -78,11 +79,15 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
 
     The run of the character along the edge that holds the head continues as the top of a head: the upper half
     of an ellipse centred on the eye line, as high as a head is above its eyes, and as wide as the run where it
-    crosses the edge (so the head's outline goes on without a kink); other runs (or a head without a face to
-    measure) get a low rounded cap as wide as the run. The rim is soft. Painted with the head's own hair
-    (:func:`_hair_texture`: the hair along its outline, carried on over the top as a head's hair lies), which
-    takes over from the edge's own colours a little above the edge (no seam where the image ends), above a
-    forehead only past an arched hairline. A smooth dome in the hair's average colour read as a bald head."""
+    crosses the edge (so the head's outline goes on without a kink); where that would rise less than CAP_MIN of
+    the run's width (the edge cuts high on the forehead) the crown rises that much, its outline going on from the
+    head's sides (:func:`_crown`). Other runs (or a head without a face to measure, or one whose face ends below
+    the edge: what the edge cuts sits on the head) get a low rounded cap as wide as the run. The rim is soft
+    across the outline. Painted with the head's own hair (:func:`_hair_texture`: the hair along its outline,
+    carried on over the top as a head's hair lies; under a low cap over a face, the outline round the face, as
+    what crosses the head at the edge, sunglasses pushed up, is no hair), which takes over from the edge's own
+    colours a little above the edge (no seam where the image ends), above a forehead only past an arched
+    hairline. A smooth dome in the hair's average colour read as a bald head."""
     H, W = matte.shape
     edge = np.concatenate([[False], matte[top] > 0.5, [False]])
     starts, ends = np.flatnonzero(edge[1:] & ~edge[:-1]), np.flatnonzero(~edge[1:] & edge[:-1])
@@ -90,20 +95,30 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     yy, xx = np.mgrid[0:top, 0:W].astype(np.float32)
     alpha = np.zeros((top, W), np.float32)
     head = None  # the ellipse (centre x, centre y, half-width, height) of the head's run, else of the widest
+    frame = None  # ... and the one whose outline the head's hair follows (the face's, below a low cap)
     for x0, x1 in sorted(zip(starts, ends), key=lambda run: run[0] - run[1]):
         half = max(1.0, (x1 - x0) / 2)
         cx, cy, b = x0 + half, float(top), min(float(top), CAP_HEIGHT * half)
         if dome is not None and x0 <= dome[0] <= x1:
             above = dome[1] - top  # the eye line's distance below the edge
-            if 0 < above < 0.95 * dome[2]:
-                # at least a little higher than a head without its hair: a head whose hair is cut this wide
-                # at the edge goes on above it for a while
-                cy, b = dome[1], min(max(dome[2], above + CAP_MIN * half), above + top - 1)
+            if 0 < above < 0.95 * dome[2] and dome[2] - above >= CAP_MIN * half:
+                cy, b = dome[1], min(dome[2], above + top - 1)
                 half = half / np.sqrt(1.0 - (above / b) ** 2)
                 head = (cx, cy, half, b)
+            elif 0 < above < 0.95 * dome[2]:
+                # the edge cuts the head high on the forehead: the face's dome would end in a flat lid, so the
+                # crown rises CAP_MIN of the cut's width and its outline goes on from the head's sides
+                cy, b, half = _crown(matte, top, x0, x1, min(CAP_MIN * half, top - 1.0), above)
+                head = (cx, cy, half, b)
+            elif above > 0:
+                # the face's dome ends below the edge (what the edge cuts sits on the head: sunglasses pushed up):
+                # the cap stays low, its hair is read along the outline of the head round the face
+                frame = _face_frame(matte, top, cx, dome, b)
         head = head or (cx, cy, half, b)
         r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
-        soft = 1.0 - smoothstep(1.0 - CAP_FEATHER, 1.0, r)
+        # soft across its outline, half in and half out: at the edge it is as wide as the run it goes on from
+        # (fading in from inside it left square shoulders where the cap met the image)
+        soft = 1.0 - smoothstep(1.0 - CAP_FEATHER / 2, 1.0 + CAP_FEATHER / 2, r)
         alpha = np.maximum(alpha, soft * (xx >= cx - half) * (xx <= cx + half))
     hole = np.zeros((H, W), bool)
     hole[:top] = alpha > 0.004
@@ -111,8 +126,9 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     texture = None
     if head is not None:
         solid = matte > HAIR_SOLID
-        hair = _commonest(image, _hair_ring(solid, top, head) & ~(skin & _face_columns(joints, W)[None, :]))
-        texture = _hair_texture(image, hair, hole, head)
+        frame = frame or head
+        hair = _commonest(image, _hair_ring(solid, top, frame) & ~(skin & _face_columns(joints, W)[None, :]))
+        texture = _hair_texture(image, hair, hole, frame)
     if texture is None:  # no hair to carry on: the colours along the edge, spread over the cap
         band = max(4, round(0.04 * (H - top)))
         known = np.zeros((H, W), bool)
@@ -129,6 +145,45 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     out = image.copy()
     out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), image[:top]).astype(np.uint8)
     return out, alpha
+
+
+def _crown(matte: np.ndarray, top: int, x0: int, x1: int, rise: float, above: float) -> tuple[float, float, float]:
+    """(centre y, height, half-width) of the half-ellipse over the run ``x0:x1`` of the edge (row ``top``) that
+    rises ``rise`` above it and goes on from the slope of the head's sides just below it: centred on the edge
+    where they rise straight up, lower (never below the eye line, ``above`` under the edge) the more they lean
+    in. Centred on the eye line, a crown this low met the sides at a kink and read as a flat lid."""
+    h = max(1.0, (x1 - x0) / 2)
+    rows = int(max(3, round(CROWN_SIDES * h)))
+    middle = (x0 + x1) // 2
+    band = matte[top:top + rows] > 0.5
+    # each row's run through the middle: how far it reaches to either side (the padded False stops a full row)
+    stop = np.zeros((len(band), 1), bool)
+    left = np.argmin(np.concatenate([band[:, :middle + 1][:, ::-1], stop], axis=1), axis=1)
+    right = np.argmin(np.concatenate([band[:, middle:], stop], axis=1), axis=1)
+    lean = float(np.polyfit(np.arange(len(band)), (left + right) / 2.0, 1)[0]) if len(band) > 2 else 0.0
+    lean = float(np.clip(lean, 0.0, 1.0))  # how far in the sides come per row up
+    # the ellipse through the run's ends, with the sides' slope there, whose top is ``rise`` above the edge:
+    # lean = h d / (rise (2 d + rise)) for its centre d below the edge
+    room = h - 2.0 * lean * rise
+    d = min(above, lean * rise ** 2 / room) if room > 0 else above
+    b = d + rise
+    return top + d, b, h / np.sqrt(1.0 - (d / b) ** 2)
+
+
+def _face_frame(matte: np.ndarray, top: int, cx: float, dome: tuple[float, float, float],
+                rise: float) -> tuple[float, float, float, float]:
+    """(centre x, centre y, half-width, height) of the head's outline round its face, under a cap rising
+    ``rise`` above the edge (row ``top``): centred on the eye line, as wide as the character across it, up to
+    the cap's top. Its hair is read along this outline: at the edge lies what sits on the head."""
+    row = matte[int(np.clip(round(dome[1]), 0, len(matte) - 1))] > 0.5
+    xs = np.flatnonzero(row)
+    half = float(np.abs(xs - cx).max()) if len(xs) else 1.0
+    inside = np.concatenate([[False], row, [False]])
+    starts, ends = np.flatnonzero(inside[1:] & ~inside[:-1]), np.flatnonzero(~inside[1:] & inside[:-1])
+    for x0, x1 in zip(starts, ends):
+        if x0 <= cx < x1:
+            half = max(1.0, (x1 - x0) / 2)
+    return cx, float(dome[1]), half, float(dome[1]) - top + rise
 
 
 def _skin_like(image: np.ndarray, joints: np.ndarray, dome: tuple[float, float, float] | None) -> np.ndarray:
