@@ -1473,6 +1473,59 @@ def test_a_jackets_sleeve_cut_above_both_elbows_goes_on_to_the_wrist_then_the_ha
     assert np.linalg.norm(image[palm[1], palm[0]].astype(np.float64) - skin) < 60, "no hand out of the cuff"
 
 
+def _close_up_in_round_puff_sleeves():
+    """A half-length picture (the top 400 rows of 700) in a dark top with white puff sleeves, round and shaded
+    (lit along the middle, greyer to the sides), whose round the bottom edge cuts aslant while it still swells:
+    both elbows and wrists far below. (image, matte, labels, joints, the left sleeve's pixels, (py, px))."""
+    skin, top, white = np.array([170, 125, 100]), np.array([40, 30, 60]), np.array([238, 238, 234])
+    image, labels, j, (py, px, inside) = _close_up((700, 400, 400), top, skin, (330, 470), (340, 600),
+                                                   (70, 470), (60, 600))
+    sleeves = {}
+    for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        a, b = j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]]
+        u = (b - a) / np.linalg.norm(b - a)
+        c = a + 0.55 * (b - a)
+        along = (px - c[0]) * u[0] + (py - c[1]) * u[1]
+        across = (px - c[0]) * -u[1] + (py - c[1]) * u[0]
+        sleeve = inside & ((along / (0.6 * np.linalg.norm(b - a))) ** 2 + (across / 60) ** 2 < 1)
+        light = 0.7 + 0.3 * np.cos(0.5 * np.pi * np.clip(np.abs(across) / 60, 0, 1))
+        image[sleeve] = (white * light[sleeve][:, None]).astype(np.uint8)
+        labels[sleeve] = PARTS.index(part)
+        sleeves[side] = sleeve
+    matte = (labels >= 0).astype(np.float32)
+    return image, matte, labels, j, sleeves["left"], (py, px)
+
+
+def test_a_round_puff_sleeve_cut_by_the_bottom_goes_on_round_and_shaded_to_a_rounded_hem():
+    """A puff sleeve whose round the bottom edge cuts goes on past it from its own outline (no step at the
+    border: as wide, its sides where the sleeve's are), shaded across as the cut shows it, and ends in a rounded
+    hem. It went on as a tube as wide as the sleeve across its bone near the border, with straight sides and a
+    square hem: a flat paper cut-out once the arms rose (character 5 cut at 60% of her height)."""
+    image, matte, labels, j, sleeve, (py, px) = _close_up_in_round_puff_sleeves()
+    h, W = 400, image.shape[1]
+    before = image.copy()
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, W, h)) is not None
+    skin = np.array([170, 125, 100], np.float64)
+    drawn = (matte >= 0.5) & (np.linalg.norm(image.astype(np.float64) - skin, axis=2) > 60) & (py >= h)
+    cut = np.nonzero(sleeve[h - 1])[0]
+    for y in (h, h + 2):
+        row = np.nonzero(drawn[y])[0]
+        assert abs(row.min() - cut.min()) <= 3 and abs(row.max() - cut.max()) <= 3, \
+            f"row {y} drawn over {row.min()}..{row.max()}, the sleeve cut over {cut.min()}..{cut.max()}"
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float64)
+    shown = np.ptp(cv2.cvtColor(before, cv2.COLOR_RGB2GRAY)[h - 4, sleeve[h - 4]].astype(np.float64))
+    row = grey[h + 3, drawn[h + 3]]
+    assert np.ptp(row) >= 0.6 * shown, f"shaded over {np.ptp(row):.0f} grey levels across, the cut over {shown:.0f}"
+    # the hem is round: across the bone, the sleeve narrows to its end
+    a, b = j[J["left_shoulder"]], j[J["left_elbow"]]
+    u = (b - a) / np.linalg.norm(b - a)
+    along = ((px - a[0]) * u[0] + (py - a[1]) * u[1])[drawn]
+    across = ((px - a[0]) * -u[1] + (py - a[1]) * u[0])[drawn]
+    end, start = along.max(), along[np.abs(py[drawn] - h) < 1].mean()
+    last = along > end - 0.1 * (end - start)
+    assert np.ptp(across[last]) < 0.6 * np.ptp(across), "a square hem: as wide at its end as at the border"
+
+
 def _bare_forearm_cut_by_the_bottom():
     """A figure whose bare left forearm the image's bottom edge cuts (the image: its top 120 rows of 240), the
     forearm's bone read 5 px to one side of it. (image, matte, labels, joints, the arm's pixels, W, h.)"""
