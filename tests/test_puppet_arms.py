@@ -1526,6 +1526,39 @@ def test_a_round_puff_sleeve_cut_by_the_bottom_goes_on_round_and_shaded_to_a_rou
     assert np.ptp(across[last]) < 0.6 * np.ptp(across), "a square hem: as wide at its end as at the border"
 
 
+@pytest.mark.parametrize("bare", [True, False])
+def test_a_forearm_whose_wrist_is_just_past_the_bottom_is_meshed_whole_to_the_border(bare):
+    """A close-up whose bottom edge cuts a forearm (bare or in a long sleeve) a little above its wrist, the labels
+    giving the hand the forearm's pixels by the border (within the hand's reach of the wrist: TikTok character 1):
+    the arm goes on past the border with a drawn hand, none of its pixels in the image is the hand's, and its
+    layer's mesh, without the triangles taken for folds, covers all of them. Left the hand's, that patch turned
+    with the drawn hand, and the triangles from it across to the forearm, far from the wrist, were dropped as a
+    fold: a hole through the forearm by the border, the shirt behind it a black square (clip 1, from frame 22)."""
+    from motion_transfer.engines.puppet.mesh import _split_folds, triangulate
+
+    skin, shirt = np.array([226, 178, 146]), np.array([30, 24, 28])
+    h = 400
+    image, labels, j, (py, px, inside) = _close_up((560, 400, h), shirt, skin, (300, 290), (318, h + 8),
+                                                   (100, 290), (80, h + 100))
+    sleeve = _seg_dist(px, py, j[J["left_shoulder"]], j[J["left_elbow"]]) < 22
+    fore = inside & ~sleeve & (_seg_dist(px, py, j[J["left_elbow"]], j[J["left_wrist"]]) < 20)
+    cloth = skin if bare else np.array([200, 40, 40])  # bare, or in a long sleeve (carried on as the sleeve)
+    image[sleeve & inside], labels[sleeve & inside] = cloth, PARTS.index("l_upper_arm")
+    image[fore], labels[fore] = cloth, PARTS.index("l_lower_arm")
+    labels[fore & (np.hypot(px - j[J["left_wrist"]][0], py - j[J["left_wrist"]][1]) < 70)] = PARTS.index("l_hand")
+    matte = (labels >= 0).astype(np.float32)
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, image.shape[1], h)) is not None
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]])
+    assert not (inside & (labels == PARTS.index("l_hand"))).any(), "the image's forearm by the border is the hand's"
+    verts, tris = triangulate(cv2.dilate(arm.astype(np.uint8), None).astype(bool), 12.0)
+    verts, tris, _ = _split_folds("arm_l", verts, tris, labels, j)
+    covered = np.zeros(arm.shape, np.uint8)
+    for t in tris:
+        cv2.fillConvexPoly(covered, np.round(verts[t] * 16).astype(np.int32), 1, shift=4)
+    solid = cv2.erode((arm & inside).astype(np.uint8), None, iterations=2).astype(bool)
+    assert covered[solid].all(), f"{int((solid & (covered == 0)).sum())} of the forearm's pixels left out of its mesh"
+
+
 def _bare_forearm_cut_by_the_bottom():
     """A figure whose bare left forearm the image's bottom edge cuts (the image: its top 120 rows of 240), the
     forearm's bone read 5 px to one side of it. (image, matte, labels, joints, the arm's pixels, W, h.)"""

@@ -2160,6 +2160,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_upper < d_fore_arm) & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][0])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
+    # the image shows none of the hand whose wrist is past its border: the arm's pixels in it that the labels gave
+    # the hand (those within the hand's reach of a wrist just past the border) are its forearm's. Left the hand's,
+    # a patch of the forearm by the border turned with the drawn hand, and the mesh's triangles from it across to
+    # the forearm, far from the wrist, were dropped as a fold (mesh._split_folds): a hole through the forearm by
+    # the border, the shirt behind it showing as a black square (TikTok character 1 in clip 1, whichever of its
+    # triangles the outline's points happened to make)
+    labels[own & inside & (labels == PARTS.index(LAYERS[name][2]))] = PARTS.index(LAYERS[name][1])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
