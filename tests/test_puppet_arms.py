@@ -14,11 +14,12 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
-from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
+from motion_transfer.engines.puppet.model import ARM_PARTS, LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
                                                   blurred_lab, kept_ends, label_parts, one_piece_per_layer,
                                                   rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
                                                   smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
+from motion_transfer.engines.puppet.twin import _mirror, _mirrored_layer
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 from close_up_scene import close_up as _close_up, seg_dist as _seg_dist
@@ -1665,19 +1666,35 @@ def test_a_picture_cut_at_the_chest_is_padded_below_for_the_whole_hanging_hand()
     assert height + fill.hand_rows(joints, height) <= 50 + fill.ARM_REACH * sw + 1
 
 
-@pytest.mark.parametrize("turn", [-20.0, 0.0, 20.0])
-def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_its_outline(tmp_path, turn):
+@pytest.mark.parametrize("turn,twin", [(-20.0, False), (0.0, False), (20.0, False), (0.0, True)])
+def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_its_outline(tmp_path, turn, twin):
     """A waist-up picture cutting the red sleeves below the elbows: the rig draws the hands. The left forearm
     folds back up, pointing at the camera, and its hand lies in front of its own upper arm's sleeve (``turn``:
     degrees off the upper arm). Along the hand's outline the sleeve shows through the hand's soft edge: drawn
     over a black and over a white backdrop, the frame is the same over the sleeve. The arm's layer drew only the
     nearest piece of its mesh per cell, and the hand's transparent margin hid the sleeve behind it: a line of
-    the backdrop around the hand (TikTok character 5 raising her drawn hand in front of her white sleeve)."""
+    the backdrop around the hand (TikTok character 5 raising her drawn hand in front of her white sleeve). So too
+    for the left arm drawn as the mirror image of the right (``twin``: :mod:`.twin`, as for an arm the image does
+    not show), which holds that drawn hand's mirror image (left to its nearest pieces, a thin string between the
+    shoulder and the forearm of character 0 cut at 60% of her height, dancing)."""
     from motion_transfer.engines.puppet import Renderer
     from motion_transfer.pose.retarget import extend
 
     image, rig = _cut_below_the_elbows(tmp_path, "character")
     assert "left" in rig.drawn_hands
+    sleeve = (rig.labels == PARTS.index("l_upper_arm")).astype(np.uint8)
+    if twin:
+        M = _mirror(rig, "left", "right")
+        rename = dict(zip(ARM_PARTS["right"], ARM_PARTS["left"]))
+        layers = {layer.name: layer for layer in rig.layers}
+        layers["arm_l"] = _mirrored_layer(layers["arm_r"], "arm_l", M, rename)
+        rig.layers = [layers[layer.name] for layer in rig.layers]
+        for k in ("shoulder", "elbow", "wrist", "index", "pinky", "thumb"):
+            rig.joints[J[f"left_{k}"]] = M[:, :2] @ rig.joints[J[f"right_{k}"]] + M[:, 2]
+        del rig.drawn_hands["left"]
+        rig.meta["drawn_from_twin"] = ["arm_l"]
+        sleeve = cv2.warpAffine((rig.labels == PARTS.index("r_upper_arm")).astype(np.uint8), M, sleeve.shape[::-1],
+                                flags=cv2.INTER_NEAREST)
     rest = extend(rig.joints.astype(np.float64))
     shoulder, elbow, wrist = (rest[J[f"left_{k}"]] for k in ("shoulder", "elbow", "wrist"))
     posed, depth = rest.copy(), np.zeros(len(rest))
@@ -1693,8 +1710,7 @@ def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_i
     black, white = (Renderer(rig, w, h).render(np.full((h, w, 3), bg, np.uint8), posed, depth, 1.0, 0.0).astype(int)
                     for bg in (0, 255))
     # the sleeve well inside its outline (the upper arm keeps its place), past the wrist: where the hand lies
-    sleeve = cv2.erode((rig.labels == PARTS.index("l_upper_arm")).astype(np.uint8), np.ones((3, 3), np.uint8),
-                       iterations=3).astype(bool)
+    sleeve = cv2.erode(sleeve, np.ones((3, 3), np.uint8), iterations=3).astype(bool)
     py, px = np.mgrid[0:h, 0:w]
     sleeve &= np.hypot(px - elbow[0], py - elbow[1]) > np.linalg.norm(folded - elbow)
     assert sleeve.sum() > 500

@@ -24,6 +24,7 @@ from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     part_segment, smoothstep, torso_quad)
+from .twin import TWINS
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
@@ -402,6 +403,14 @@ class Renderer:
             if side in rig.drawn_hands and layer is not None:
                 c = layer.vertices[layer.triangles].mean(axis=1)
                 self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
+        # an arm drawn as the mirror image of such an arm (:mod:`.twin`: its triangles, in the same order) holds
+        # that hand's mirror image and its transparent margin too: left out, the margin hid the twin's own sleeve
+        # wherever the folded arm lay over itself: a thin string between its shoulder and its forearm (TikTok
+        # character 0 cut at 60% of her height, dancing, once the room beside the picture let that margin be whole)
+        for name in rig.meta.get("drawn_from_twin", ()):
+            source = TWINS[name][0]
+            if name in self.layers and source in self._drawn:
+                self._drawn[name] = self._drawn[source]
         self._rest_sign = {}
         self._clear = {layer.name: np.flatnonzero(layer.clear) for layer in rig.layers
                        if layer.clear is not None and layer.clear.any()}
