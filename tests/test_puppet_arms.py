@@ -14,11 +14,12 @@ from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
-from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
+from motion_transfer.engines.puppet.model import ARM_PARTS, LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
                                                   blurred_lab, kept_ends, label_parts, one_piece_per_layer,
                                                   rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
                                                   smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
+from motion_transfer.engines.puppet.twin import _mirror, _mirrored_layer
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples.mannequin import character_pose, render_mannequin
 from close_up_scene import close_up as _close_up, seg_dist as _seg_dist
@@ -1473,6 +1474,92 @@ def test_a_jackets_sleeve_cut_above_both_elbows_goes_on_to_the_wrist_then_the_ha
     assert np.linalg.norm(image[palm[1], palm[0]].astype(np.float64) - skin) < 60, "no hand out of the cuff"
 
 
+def _close_up_in_round_puff_sleeves():
+    """A half-length picture (the top 400 rows of 700) in a dark top with white puff sleeves, round and shaded
+    (lit along the middle, greyer to the sides), whose round the bottom edge cuts aslant while it still swells:
+    both elbows and wrists far below. (image, matte, labels, joints, the left sleeve's pixels, (py, px))."""
+    skin, top, white = np.array([170, 125, 100]), np.array([40, 30, 60]), np.array([238, 238, 234])
+    image, labels, j, (py, px, inside) = _close_up((700, 400, 400), top, skin, (330, 470), (340, 600),
+                                                   (70, 470), (60, 600))
+    sleeves = {}
+    for side, part in (("left", "l_upper_arm"), ("right", "r_upper_arm")):
+        a, b = j[J[f"{side}_shoulder"]], j[J[f"{side}_elbow"]]
+        u = (b - a) / np.linalg.norm(b - a)
+        c = a + 0.55 * (b - a)
+        along = (px - c[0]) * u[0] + (py - c[1]) * u[1]
+        across = (px - c[0]) * -u[1] + (py - c[1]) * u[0]
+        sleeve = inside & ((along / (0.6 * np.linalg.norm(b - a))) ** 2 + (across / 60) ** 2 < 1)
+        light = 0.7 + 0.3 * np.cos(0.5 * np.pi * np.clip(np.abs(across) / 60, 0, 1))
+        image[sleeve] = (white * light[sleeve][:, None]).astype(np.uint8)
+        labels[sleeve] = PARTS.index(part)
+        sleeves[side] = sleeve
+    matte = (labels >= 0).astype(np.float32)
+    return image, matte, labels, j, sleeves["left"], (py, px)
+
+
+def test_a_round_puff_sleeve_cut_by_the_bottom_goes_on_round_and_shaded_to_a_rounded_hem():
+    """A puff sleeve whose round the bottom edge cuts goes on past it from its own outline (no step at the
+    border: as wide, its sides where the sleeve's are), shaded across as the cut shows it, and ends in a rounded
+    hem. It went on as a tube as wide as the sleeve across its bone near the border, with straight sides and a
+    square hem: a flat paper cut-out once the arms rose (character 5 cut at 60% of her height)."""
+    image, matte, labels, j, sleeve, (py, px) = _close_up_in_round_puff_sleeves()
+    h, W = 400, image.shape[1]
+    before = image.copy()
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, W, h)) is not None
+    skin = np.array([170, 125, 100], np.float64)
+    drawn = (matte >= 0.5) & (np.linalg.norm(image.astype(np.float64) - skin, axis=2) > 60) & (py >= h)
+    cut = np.nonzero(sleeve[h - 1])[0]
+    for y in (h, h + 2):
+        row = np.nonzero(drawn[y])[0]
+        assert abs(row.min() - cut.min()) <= 3 and abs(row.max() - cut.max()) <= 3, \
+            f"row {y} drawn over {row.min()}..{row.max()}, the sleeve cut over {cut.min()}..{cut.max()}"
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float64)
+    shown = np.ptp(cv2.cvtColor(before, cv2.COLOR_RGB2GRAY)[h - 4, sleeve[h - 4]].astype(np.float64))
+    row = grey[h + 3, drawn[h + 3]]
+    assert np.ptp(row) >= 0.6 * shown, f"shaded over {np.ptp(row):.0f} grey levels across, the cut over {shown:.0f}"
+    # the hem is round: across the bone, the sleeve narrows to its end
+    a, b = j[J["left_shoulder"]], j[J["left_elbow"]]
+    u = (b - a) / np.linalg.norm(b - a)
+    along = ((px - a[0]) * u[0] + (py - a[1]) * u[1])[drawn]
+    across = ((px - a[0]) * -u[1] + (py - a[1]) * u[0])[drawn]
+    end, start = along.max(), along[np.abs(py[drawn] - h) < 1].mean()
+    last = along > end - 0.1 * (end - start)
+    assert np.ptp(across[last]) < 0.6 * np.ptp(across), "a square hem: as wide at its end as at the border"
+
+
+@pytest.mark.parametrize("bare", [True, False])
+def test_a_forearm_whose_wrist_is_just_past_the_bottom_is_meshed_whole_to_the_border(bare):
+    """A close-up whose bottom edge cuts a forearm (bare or in a long sleeve) a little above its wrist, the labels
+    giving the hand the forearm's pixels by the border (within the hand's reach of the wrist: TikTok character 1):
+    the arm goes on past the border with a drawn hand, none of its pixels in the image is the hand's, and its
+    layer's mesh, without the triangles taken for folds, covers all of them. Left the hand's, that patch turned
+    with the drawn hand, and the triangles from it across to the forearm, far from the wrist, were dropped as a
+    fold: a hole through the forearm by the border, the shirt behind it a black square (clip 1, from frame 22)."""
+    from motion_transfer.engines.puppet.mesh import _split_folds, triangulate
+
+    skin, shirt = np.array([226, 178, 146]), np.array([30, 24, 28])
+    h = 400
+    image, labels, j, (py, px, inside) = _close_up((560, 400, h), shirt, skin, (300, 290), (318, h + 8),
+                                                   (100, 290), (80, h + 100))
+    sleeve = _seg_dist(px, py, j[J["left_shoulder"]], j[J["left_elbow"]]) < 22
+    fore = inside & ~sleeve & (_seg_dist(px, py, j[J["left_elbow"]], j[J["left_wrist"]]) < 20)
+    cloth = skin if bare else np.array([200, 40, 40])  # bare, or in a long sleeve (carried on as the sleeve)
+    image[sleeve & inside], labels[sleeve & inside] = cloth, PARTS.index("l_upper_arm")
+    image[fore], labels[fore] = cloth, PARTS.index("l_lower_arm")
+    labels[fore & (np.hypot(px - j[J["left_wrist"]][0], py - j[J["left_wrist"]][1]) < 70)] = PARTS.index("l_hand")
+    matte = (labels >= 0).astype(np.float32)
+    assert fill.continue_cut_arm(image, matte, labels, j, "arm_l", (0, 0, image.shape[1], h)) is not None
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]])
+    assert not (inside & (labels == PARTS.index("l_hand"))).any(), "the image's forearm by the border is the hand's"
+    verts, tris = triangulate(cv2.dilate(arm.astype(np.uint8), None).astype(bool), 12.0)
+    verts, tris, _ = _split_folds("arm_l", verts, tris, labels, j)
+    covered = np.zeros(arm.shape, np.uint8)
+    for t in tris:
+        cv2.fillConvexPoly(covered, np.round(verts[t] * 16).astype(np.int32), 1, shift=4)
+    solid = cv2.erode((arm & inside).astype(np.uint8), None, iterations=2).astype(bool)
+    assert covered[solid].all(), f"{int((solid & (covered == 0)).sum())} of the forearm's pixels left out of its mesh"
+
+
 def _bare_forearm_cut_by_the_bottom():
     """A figure whose bare left forearm the image's bottom edge cuts (the image: its top 120 rows of 240), the
     forearm's bone read 5 px to one side of it. (image, matte, labels, joints, the arm's pixels, W, h.)"""
@@ -1579,19 +1666,35 @@ def test_a_picture_cut_at_the_chest_is_padded_below_for_the_whole_hanging_hand()
     assert height + fill.hand_rows(joints, height) <= 50 + fill.ARM_REACH * sw + 1
 
 
-@pytest.mark.parametrize("turn", [-20.0, 0.0, 20.0])
-def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_its_outline(tmp_path, turn):
+@pytest.mark.parametrize("turn,twin", [(-20.0, False), (0.0, False), (20.0, False), (0.0, True)])
+def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_its_outline(tmp_path, turn, twin):
     """A waist-up picture cutting the red sleeves below the elbows: the rig draws the hands. The left forearm
     folds back up, pointing at the camera, and its hand lies in front of its own upper arm's sleeve (``turn``:
     degrees off the upper arm). Along the hand's outline the sleeve shows through the hand's soft edge: drawn
     over a black and over a white backdrop, the frame is the same over the sleeve. The arm's layer drew only the
     nearest piece of its mesh per cell, and the hand's transparent margin hid the sleeve behind it: a line of
-    the backdrop around the hand (TikTok character 5 raising her drawn hand in front of her white sleeve)."""
+    the backdrop around the hand (TikTok character 5 raising her drawn hand in front of her white sleeve). So too
+    for the left arm drawn as the mirror image of the right (``twin``: :mod:`.twin`, as for an arm the image does
+    not show), which holds that drawn hand's mirror image (left to its nearest pieces, a thin string between the
+    shoulder and the forearm of character 0 cut at 60% of her height, dancing)."""
     from motion_transfer.engines.puppet import Renderer
     from motion_transfer.pose.retarget import extend
 
     image, rig = _cut_below_the_elbows(tmp_path, "character")
     assert "left" in rig.drawn_hands
+    sleeve = (rig.labels == PARTS.index("l_upper_arm")).astype(np.uint8)
+    if twin:
+        M = _mirror(rig, "left", "right")
+        rename = dict(zip(ARM_PARTS["right"], ARM_PARTS["left"]))
+        layers = {layer.name: layer for layer in rig.layers}
+        layers["arm_l"] = _mirrored_layer(layers["arm_r"], "arm_l", M, rename)
+        rig.layers = [layers[layer.name] for layer in rig.layers]
+        for k in ("shoulder", "elbow", "wrist", "index", "pinky", "thumb"):
+            rig.joints[J[f"left_{k}"]] = M[:, :2] @ rig.joints[J[f"right_{k}"]] + M[:, 2]
+        del rig.drawn_hands["left"]
+        rig.meta["drawn_from_twin"] = ["arm_l"]
+        sleeve = cv2.warpAffine((rig.labels == PARTS.index("r_upper_arm")).astype(np.uint8), M, sleeve.shape[::-1],
+                                flags=cv2.INTER_NEAREST)
     rest = extend(rig.joints.astype(np.float64))
     shoulder, elbow, wrist = (rest[J[f"left_{k}"]] for k in ("shoulder", "elbow", "wrist"))
     posed, depth = rest.copy(), np.zeros(len(rest))
@@ -1607,8 +1710,7 @@ def test_a_drawn_hand_raised_in_front_of_its_own_sleeve_shows_the_sleeve_along_i
     black, white = (Renderer(rig, w, h).render(np.full((h, w, 3), bg, np.uint8), posed, depth, 1.0, 0.0).astype(int)
                     for bg in (0, 255))
     # the sleeve well inside its outline (the upper arm keeps its place), past the wrist: where the hand lies
-    sleeve = cv2.erode((rig.labels == PARTS.index("l_upper_arm")).astype(np.uint8), np.ones((3, 3), np.uint8),
-                       iterations=3).astype(bool)
+    sleeve = cv2.erode(sleeve, np.ones((3, 3), np.uint8), iterations=3).astype(bool)
     py, px = np.mgrid[0:h, 0:w]
     sleeve &= np.hypot(px - elbow[0], py - elbow[1]) > np.linalg.norm(folded - elbow)
     assert sleeve.sum() > 500

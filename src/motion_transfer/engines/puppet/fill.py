@@ -24,6 +24,7 @@ from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, Dra
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
+from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, carried_outline
 from .strap_sides import across_straps
 from .waist import past_the_waist
 
@@ -2085,7 +2086,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
         else:
             bone = (elbow, wrist, 0.0, parts[1:2] * 2)
-        sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone)
+        sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone,
+                                  cuff=1.0 if jacket else SLEEVE_CUFF)  # (a jacket's goes on to the cuff)
     # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
@@ -2158,6 +2160,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     labels[new & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][1])
     labels[new & (d_upper < d_fore_arm) & (d_arm <= d_hand)] = PARTS.index(LAYERS[name][0])
     labels[new & (d_arm > d_hand)] = PARTS.index(LAYERS[name][2])
+    # the image shows none of the hand whose wrist is past its border: the arm's pixels in it that the labels gave
+    # the hand (those within the hand's reach of a wrist just past the border) are its forearm's. Left the hand's,
+    # a patch of the forearm by the border turned with the drawn hand, and the mesh's triangles from it across to
+    # the forearm, far from the wrist, were dropped as a fold (mesh._split_folds): a hole through the forearm by
+    # the border, the shirt behind it showing as a black square (TikTok character 1 in clip 1, whichever of its
+    # triangles the outline's points happened to make)
+    labels[own & inside & (labels == PARTS.index(LAYERS[name][2]))] = PARTS.index(LAYERS[name][1])
     return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
@@ -2370,7 +2379,6 @@ SHADE_LIKE = 44.0  # (Lab) a bare arm's pixels at the border this near the media
 SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...
-SLEEVE_WIDE = 90  # ... as this percentile of their distances from the bone
 
 
 def _torso_cloth(lab: np.ndarray, cut: np.ndarray, labels: np.ndarray, inside: np.ndarray) -> bool:
@@ -2433,14 +2441,17 @@ SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else th
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,
                      frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
-                     parts: list[int]) -> np.ndarray:
+                     parts: list[int], cuff: float = SLEEVE_CUFF) -> np.ndarray:
     """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
-    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place), as a tube around the bone
-    ``start`` -> ``end`` as wide as the sleeve is at the border, up to a soft hem ``hem`` pixels past ``end``;
+    over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place), along the bone ``start`` ->
+    ``end`` from the sleeve's cut at the border, its sides going on from the sleeve's outline there and gathering
+    to ``cuff`` times its width there at a soft rounded hem ``hem`` pixels past ``end`` (:mod:`.sleeve_outline`);
     labelled ``parts[0]`` before ``end``, ``parts[1]`` past it. Each of its pixels takes the mean of the sleeve's
-    solid pixels it comes from a few steps back along the bone inside the image, or the nearest such colour.
-    Drawn wherever a pixel traced back to the sleeve, it came out as thin strips and loose flaps beside the
-    forearm (TikTok clip 5's puffy sleeves, cut at the elbow). Returns the mask of the pixels drawn."""
+    solid pixels a few steps back along the bone inside the image from the place across the cut as far across the
+    sleeve, or the nearest such colour. Drawn wherever a pixel traced back to the sleeve, it came out as thin
+    strips and loose flaps beside the forearm (TikTok clip 5's puffy sleeves, cut at the elbow); as a tube as wide
+    as the cut, with a step at the border, straight sides and a square hem (a paper cut-out: character 5 cut at
+    60% of her height). Returns the mask of the pixels drawn."""
     x0, y0, w, h = frame
     bone = end - start
     length = float(np.linalg.norm(bone))
@@ -2450,7 +2461,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
-    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=2).astype(bool)
+    solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=SLEEVE_ERODED).astype(bool)
     inside = np.zeros((H, W), bool)
     inside[y0:y0 + h, x0:x0 + w] = True
     at_border = solid & ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
@@ -2461,20 +2472,24 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     # along one side of a wide sleeve (a puff sleeve half under the hair, TikTok clip 5) carried on only the
     # half of it around the bone, a straight step at the border where the other half stopped
     at_border, shift, _ = _crossing(at_border, start, end + max(hem, 1.0) * u)
-    start, end = start + shift, end + shift
-    d_bone = segment_distance(px, py, start, end + max(hem, 1.0) * u)
-    radius = float(np.percentile(d_bone[at_border], SLEEVE_WIDE))
-    reach = ((px - start[0]) * u[0] + (py - start[1]) * u[1]) - length
-    ok = free & ~inside & (d_bone < radius) & (reach < max(hem, 1.0))
+    start = start + shift
+    n = np.array([-u[1], u[0]])
+    t = (px - start[0]) * u[0] + (py - start[1]) * u[1]
+    s = (px - start[0]) * n[0] + (py - start[1]) * n[1]
+    reach = t - length
+    room, source = carried_outline(own & (matte >= 0.5), inside, at_border, t, s, length + max(hem, 1.0), cuff)
+    ok = free & ~inside & (room > 0) & (t > 0)
     if ok.sum() < 20:
         return np.zeros(labels.shape, bool)
-    back = _back_inside(px, py, u, frame)
+    # each pixel's colour from the place across the cut as far across the sleeve, traced back along the bone
+    qx, qy = start[0] + t * u[0] + source * n[0], start[1] + t * u[1] + source * n[1]
+    back = _back_inside(qx, qy, u, frame)
     traced = ok & np.isfinite(back) & (back > 0)
     colour = np.zeros(image.shape, np.float32)
     count = np.zeros((H, W), np.float32)
     for step in (0.0, 3.0, 6.0):
-        sx = np.round(px - np.where(traced, back + step, 0.0) * u[0]).astype(np.int32)
-        sy = np.round(py - np.where(traced, back + step, 0.0) * u[1]).astype(np.int32)
+        sx = np.round(qx - np.where(traced, back + step, 0.0) * u[0]).astype(np.int32)
+        sy = np.round(qy - np.where(traced, back + step, 0.0) * u[1]).astype(np.int32)
         inb = traced & (sx >= 0) & (sx < W) & (sy >= 0) & (sy < H)
         sx, sy = np.clip(sx, 0, W - 1), np.clip(sy, 0, H - 1)
         hit = inb & solid[sy, sx]
@@ -2488,9 +2503,7 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     else:
         colour[:] = np.mean(image[at_border], axis=0)
     image[ok] = np.clip(colour[ok] + 0.5, 0, 255).astype(image.dtype)
-    # soft over the last stretch to its hem
-    first = 0.5 * hem - SLEEVE_SOFT
-    matte[ok] = np.clip((max(hem, 1.0) - reach[ok]) / (max(hem, 1.0) - first), 0.0, 1.0)
+    matte[ok] = np.clip(room[ok] / SLEEVE_SOFT, 0.0, 1.0)  # a soft outline, round the hem too
     labels[ok] = np.where(reach[ok] < 0, parts[0], parts[1])
     return ok
 

@@ -49,6 +49,7 @@ from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUN
                     part_segment, segment_distance, smoothstep)
 from .neck import SETTLED, at_vertices, drawing_order, hanging, head_share, join_zone, slits, worn_clothes
 from .outlines import drawn_lines
+from .sleeve_outline import side_room
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
 
@@ -406,6 +407,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         pads = (pads[0], max(pads[1], cap_rows(matte, joints)), pads[2], pads[3])
     if pads[3]:  # room below it for the whole hands of arms the bottom edge cuts (drawn on by continue_cut_arm)
         pads = pads[:3] + (max(pads[3], hand_rows(joints, rig.height)),)
+        left, right = side_room(labels, matte, joints)  # and beside it for their sleeves
+        pads = (max(pads[0], left), pads[1], max(pads[2], right), pads[3])
     if any(pads):
         left, top, right, bottom = pads
 

@@ -24,6 +24,7 @@ from .bend import bend_setup, bent_vertices
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     part_segment, smoothstep, torso_quad)
+from .twin import TWINS
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
 OFF_TEXTURE = (0, 0, -1e5, 0, 0, -1e5)
@@ -402,6 +403,17 @@ class Renderer:
             if side in rig.drawn_hands and layer is not None:
                 c = layer.vertices[layer.triangles].mean(axis=1)
                 self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
+        # an arm drawn as the mirror image of such an arm (:mod:`.twin`: its triangles, in the same order) holds
+        # that hand's mirror image and its transparent margin too: left out, the margin hid the twin's own sleeve
+        # wherever the folded arm lay over itself: a thin string between its shoulder and its forearm (TikTok
+        # character 0 cut at 60% of her height, dancing, once the room beside the picture let that margin be
+        # whole), a round bite out of the sleeve (character 1 cut so), the puff sleeve in shreds (character 5 cut
+        # so). Not the mirror image of a hand drawn over the image's own stump (``over_image``): behind the
+        # astronaut's, its glove's cuff showed stretched into dark flaps floating beside the hand.
+        for name in rig.meta.get("drawn_from_twin", ()):
+            source, _, side = TWINS[name]
+            if name in self.layers and source in self._drawn and not rig.drawn_hands[side].over_image:
+                self._drawn[name] = self._drawn[source]
         self._rest_sign = {}
         self._clear = {layer.name: np.flatnonzero(layer.clear) for layer in rig.layers
                        if layer.clear is not None and layer.clear.any()}
