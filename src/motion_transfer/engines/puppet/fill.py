@@ -16,11 +16,11 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
+from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
+                          forearm_curve)
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
-from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
-                          forearm_curve)
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
@@ -2036,8 +2036,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # shade is greyer); its lightness far below the skin's and its colour duller, it went on as a long sleeve, a
     # straight-sided box past the border (TikTok characters 3 and 4: the arm in the shade of the body; character
     # 1: lit warmer than the skin below the face)
-    any_skin = skin_px | _skin_in_shade(lab, skin_lab)
-    bare = _bare(solid_cut, skin_px) or (not _outside(elbow, frame) and _bare(solid_cut, any_skin))
+    # (more than half of it so, not with the skin lit: a white puff sleeve is partly either, TikTok clip 5)
+    shaded = _skin_in_shade(lab, skin_lab)
+    bare = _bare(solid_cut, skin_px) or (not _outside(elbow, frame) and _bare(solid_cut, shaded))
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
     twin = "right" if side == "left" else "left"
     twin_name = "arm_r" if twin == "right" else "arm_l"
@@ -2059,8 +2060,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
         # hands that the motion raises into the light
         k = max(1, round(CUT_SKIN * sw))
-        near_cut = arm_px & any_skin & (matte >= 0.9) & ~cv2.erode(inside.astype(np.uint8), None,
-                                                                   iterations=k).astype(bool)
+        near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
+        near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
         skin = _lit_own_skin(image, near_cut, skin)
     shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
@@ -2120,8 +2121,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         wrists = [_wrist_radius(r_a, axis, elbow, wrist)]
         twin_elbow, twin_wrist = (joints[J[f"{twin}_{k}"]].astype(np.float64) for k in ("elbow", "wrist"))
         twin_cut = _border_cut(labels, joints, twin_name, frame)
-        if _outside(twin_wrist, frame) and not _outside(twin_elbow, frame) and _bare(twin_cut & (matte >= 0.9),
-                                                                                     any_skin):
+        twin_solid = twin_cut & (matte >= 0.9)
+        if (_outside(twin_wrist, frame) and not _outside(twin_elbow, frame)
+                and (_bare(twin_solid, skin_px) or _bare(twin_solid, shaded))):
             twin_arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[twin_name]]) & inside & (matte >= 0.5)
             other = _bare_crossing(twin_arm, twin_cut, twin_elbow, twin_wrist, frame, sw)
             wrists.append(_wrist_radius(float(np.clip(other.half_width, CUT_THIN * sw, CUT_WIDEST * sw)),
@@ -2501,11 +2503,11 @@ def _skin_in_shade(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
     lightness: TikTok clip 5; a red sleeve is of skin's hue, far more colourful)."""
     ab = lab[..., 1:] - 128.0
     own = skin_lab[1:] - 128.0
-    hue = np.degrees(np.abs(np.angle(np.exp(1j * (np.arctan2(ab[..., 1], ab[..., 0])
-                                                   - np.arctan2(own[1], own[0]))))))
-    chroma = np.linalg.norm(ab, axis=-1) / np.maximum(lab[..., 0], 1.0)
+    colourful = np.linalg.norm(ab, axis=-1)
+    hued = ab @ own > np.cos(np.radians(SHADE_HUE)) * colourful * float(np.linalg.norm(own))
+    chroma = colourful / np.maximum(lab[..., 0], 1.0)
     least, most = np.array(SHADE_CHROMA) * float(np.linalg.norm(own)) / max(float(skin_lab[0]), 1.0)
-    return (hue < SHADE_HUE) & (chroma >= least) & (chroma <= most)
+    return hued & (chroma >= least) & (chroma <= most)
 
 
 SHADE_HUE, SHADE_CHROMA = 25.0, (0.8, 1.6)
