@@ -136,33 +136,30 @@ def carry_across(image: np.ndarray, solid: np.ndarray, crossing: BorderCrossing,
                  across: np.ndarray, width: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
     """The image's own colours of a forearm where the border cuts it, handed on to the pixels of the forearm drawn
     past it (each given by how far ``along`` its middle line it lies, its offset ``across`` it and the drawn arm's
-    half-``width`` there): each takes the mean of the forearm's ``solid`` pixels (HxW) a few lines inside the
-    border at the same share of the way across it (the image's shading across the arm goes on: traced back along
-    the arm, not across it, which left a slanted arm's cut behind the border), fading into the drawn skin by
-    ``reach`` pixels along. Returns ([N, 3] float colours, [N] weights, 0 where nothing is
-    carried). From the border's last row alone, often blurred or darkened, and fading out within a few pixels,
-    the forearm began at a dark straight seam along the border."""
-    H, W = solid.shape
-    half = max(crossing.half_width - CARRY_RIM, 0.0)
-    offset = np.clip(across * crossing.half_width / np.maximum(width, 1e-6), -half, half)
+    half-``width`` there): each takes the colour the forearm's ``solid`` pixels (HxW) a few lines inside the
+    border (CARRY_LINES) show at the same share of the way across it (the image's shading across the arm goes
+    on; the nearest one they show where its blurred outline shows none), fading into the drawn skin by ``reach``
+    pixels along. Returns ([N, 3] float colours, [N] weights). From the border's last row alone, often blurred or
+    darkened, and fading out within a few pixels, the forearm began at a dark straight seam along the border;
+    read across the arm from the border's middle, half of a slanted arm's cut lay behind the border, and the
+    drawn arm's side beside it kept the drawn skin: a pale streak along it."""
     side = np.array([-crossing.out[1], crossing.out[0]])
-    fx, fy = crossing.point[0] + offset * side[0], crossing.point[1] + offset * side[1]
-    lines = crossing.line + fx * crossing.normal[0] + fy * crossing.normal[1]  # (its lines inside the border)
-    steep = max(float(-crossing.out @ crossing.normal), 1e-3)
-    total = np.zeros(along.shape + (3,), np.float64)
-    found = np.zeros(along.shape, np.float64)
-    for depth in CARRY_DEPTHS:
-        back = (depth - lines) / steep
-        x = np.rint(fx - back * crossing.out[0]).astype(np.int64)
-        y = np.rint(fy - back * crossing.out[1]).astype(np.int64)
-        ok = (x >= 0) & (x < W) & (y >= 0) & (y < H)
-        ok[ok] = solid[y[ok], x[ok]]
-        total[ok] += image[y[ok], x[ok]]
-        found += ok
-    colour = total / np.maximum(found, 1.0)[:, None]
+    ys, xs = np.nonzero(solid)
+    lines = crossing.line + xs * crossing.normal[0] + ys * crossing.normal[1]
+    off = (xs - crossing.point[0]) * side[0] + (ys - crossing.point[1]) * side[1]
+    half = crossing.half_width
+    near = (lines >= CARRY_LINES[0]) & (lines <= CARRY_LINES[1]) & (np.abs(off) <= half + 1.0)
     fade = 1.0 - np.clip(along / max(reach, 1.0), 0.0, 1.0)
-    return colour, (found > 0) * fade * fade * (3.0 - 2.0 * fade)
+    if not near.any():
+        return np.zeros(along.shape + (3,)), np.zeros(along.shape)
+    bins = np.rint(off[near] + half + 1.0).astype(np.int64)  # (one pixel wide, across the arm)
+    count = np.bincount(bins)
+    shown = np.flatnonzero(count)
+    colours = image[ys[near], xs[near]].astype(np.float64)
+    profile = np.stack([np.bincount(bins, colours[:, c])[shown] / count[shown] for c in range(3)], axis=1)
+    at = np.clip(across * half / np.maximum(width, 1e-6), -half, half) + half + 1.0
+    colour = np.stack([np.interp(at, shown, profile[:, c]) for c in range(3)], axis=1)
+    return colour, fade * fade * (3.0 - 2.0 * fade)
 
 
-CARRY_DEPTHS = (2.0, 4.0, 6.0)  # (pixels inside the border) where a cut forearm's colours are read from
-CARRY_RIM = 2.0  # (pixels) ... no nearer its outline than this (blended with the backdrop there)
+CARRY_LINES = (2, 6)  # (lines inside the border) where a cut forearm's colours are read from

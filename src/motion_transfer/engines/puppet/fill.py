@@ -2115,7 +2115,9 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     elif bare:  # from where the border cuts it, along the slant it leaves at, as wide across itself as it is
         # there, bending to the wrist; tapering to a wrist as wide as both arms' cuts make it (each arm's own
         # drew the two hands of one character in two sizes: TikTok character 4)
-        crossing = _bare_crossing(arm_px & (matte >= 0.5), cut, elbow, wrist, frame, sw)
+        # (its skin: a chair's grey edge beside it, labelled the arm's, made it wider and grey at one side)
+        skin_arm = arm_px & (skin_px | shaded)
+        crossing = _bare_crossing(skin_arm & (matte >= 0.5), cut, elbow, wrist, frame, sw)
         axis, r_a = crossing.point, float(np.clip(crossing.half_width, CUT_THIN * sw, CUT_WIDEST * sw))
         curve = forearm_curve(axis, crossing.out, wrist)
         wrists = [_wrist_radius(r_a, axis, elbow, wrist)]
@@ -2124,7 +2126,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         twin_solid = twin_cut & (matte >= 0.9)
         if (_outside(twin_wrist, frame) and not _outside(twin_elbow, frame)
                 and (_bare(twin_solid, skin_px) or _bare(twin_solid, shaded))):
-            twin_arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[twin_name]]) & inside & (matte >= 0.5)
+            twin_arm = (np.isin(labels, [PARTS.index(p) for p in LAYERS[twin_name]]) & inside & (matte >= 0.5)
+                        & (skin_px | shaded))
             other = _bare_crossing(twin_arm, twin_cut, twin_elbow, twin_wrist, frame, sw)
             wrists.append(_wrist_radius(float(np.clip(other.half_width, CUT_THIN * sw, CUT_WIDEST * sw)),
                                         other.point, twin_elbow, twin_wrist))
@@ -2179,7 +2182,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         _carry_cut(image, matte, arm_px, paint, elbow - shoulder, frame, CUT_SEAM * sw)
     elif curve is not None:  # the cut's own colours go on along the forearm, fading into the drawn skin
         carried = paint[box] & (d_fore_arm[box] <= d_hand[box])
-        colour, weight = carry_across(image, arm_px & (matte >= 0.9), crossing, along[carried], across[carried],
+        colour, weight = carry_across(image, skin_arm & (matte >= 0.9), crossing, along[carried], across[carried],
                                       width[carried], CARRY_REACH * length)
         patch = image[box]
         mixed = weight[:, None] * colour + (1.0 - weight[:, None]) * patch[carried].astype(np.float64)
