@@ -85,7 +85,7 @@ def forearm_at_border(arm: np.ndarray, elbow: np.ndarray, exit_point: np.ndarray
 
 
 MIN_LINES = 4  # the fewest lines inside the border a forearm's slant is read from
-ELBOW_SHARE = 0.8
+ELBOW_SHARE = 0.8  # ... over no more than this share of the way from the border to the elbow
 
 
 def forearm_curve(start: np.ndarray, out: np.ndarray, wrist: np.ndarray) -> np.ndarray:
