@@ -66,14 +66,15 @@ def _across(matte: np.ndarray, labels: np.ndarray, past: float) -> tuple[float, 
 
 def test_a_bare_forearm_cut_slantwise_goes_on_as_wide_along_its_own_line_and_narrows_to_the_wrist():
     """Just past the border the forearm is as wide across itself as the image's (within 3 px; from its cut read
-    across the bone it came out 10 px narrower), its middle on the image's middle line carried on (within 2 px:
-    no step, no kink; it was 4 px off there) there and 25 px past the border, and it narrows towards the wrist."""
+    across the bone it came out 10 px narrower), its middle on the image's middle line carried on there (within
+    2 px: no step; it was 4 px off) and still near it 25 px past the border (within 3 px, bending to the wrist
+    from there on; 5 px off, at the bone's slant), and it narrows towards the wrist."""
     image, matte, labels, joints = _slanted_cut()
     assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
     width, middle = _across(matte, labels, 15.0)
     assert abs(width - 2 * RADIUS) <= 3.0, f"{width:.1f} px wide 15 px past the border, the image's arm {2 * RADIUS:.0f}"
-    assert abs(middle) <= 2.0, f"its middle {middle:+.1f} px off the image's next to the border"
+    assert abs(middle) <= 2.0, f"its middle {middle:+.1f} px off the image's 15 px past the border"
     _, further = _across(matte, labels, 25.0)
-    assert abs(further) <= 2.0, f"its middle {further:+.1f} px off the image's line 25 px past the border"
+    assert abs(further) <= 3.0, f"its middle {further:+.1f} px off the image's line 25 px past the border"
     lower, _ = _across(matte, labels, 60.0)
     assert lower < width - 3.0, f"{lower:.1f} px wide 60 px past the border, {width:.1f} next to it: no taper"
