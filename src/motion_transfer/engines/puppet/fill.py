@@ -16,6 +16,8 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
+from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
+                          forearm_curve)
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
@@ -2031,7 +2033,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     vivid = np.linalg.norm(lab[..., 1:] - 128.0, axis=-1) >= SKIN_CHROMA * np.linalg.norm(skin_lab[1:] - 128.0)
     skin_px = skin_hued(lab, skin_lab) & vivid
     solid_cut = cut & (matte >= 0.9)
-    bare = _bare(solid_cut, skin_px)
+    # a forearm's cut is bare also as skin in shade: of its hue, as colourful for its lightness (a white sleeve in
+    # shade is greyer); its lightness far below the skin's and its colour duller, it went on as a long sleeve, a
+    # straight-sided box past the border (TikTok characters 3 and 4: the arm in the shade of the body; character
+    # 1: lit warmer than the skin below the face)
+    # (more than half of it so, not with the skin lit: a white puff sleeve is partly either, TikTok clip 5)
+    shaded = _skin_in_shade(lab, skin_lab)
+    bare = _bare(solid_cut, skin_px) or (not _outside(elbow, frame) and _bare(solid_cut, shaded))
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
     twin = "right" if side == "left" else "left"
     twin_name = "arm_r" if twin == "right" else "arm_l"
@@ -2053,8 +2061,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
         # hands that the motion raises into the light
         k = max(1, round(CUT_SKIN * sw))
-        near_cut = arm_px & skin_px & (matte >= 0.9) & ~cv2.erode(inside.astype(np.uint8), None,
-                                                                  iterations=k).astype(bool)
+        near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
+        near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
         skin = _lit_own_skin(image, near_cut, skin)
     shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
@@ -2091,7 +2099,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
-    axis, r_a = elbow, CUT_ELBOW * sw
+    axis, r_a, curve = elbow, CUT_ELBOW * sw, None
     d_upper = np.full(px.shape, np.inf, np.float32)
     upper_cut = bare and _outside(elbow, frame)
     if upper_cut:  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
@@ -2106,13 +2114,28 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
                       / max(float(upper_bone @ upper_bone), 1e-6), 0, 1)
         d_upper = segment_distance(px, py, start, elbow) / (r_u + (r_a - r_u) * t_u)
         r_w = CUT_WRIST * r_a / CUT_ELBOW
-    elif bare:
-        _, shift, half = _crossing(cut, elbow, wrist)
-        axis = _exit(elbow, wrist, frame) + shift
-        r_a = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
-        # (tapering from there as a forearm from its elbow does, over what is left of it)
-        along = float(np.linalg.norm(axis - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6))
-        r_w = r_a * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
+    elif bare:  # from where the border cuts it, along the slant it leaves at, as wide across itself as it is
+        # there, bending to the wrist; tapering to a wrist as wide as both arms' cuts make it (each arm's own
+        # drew the two hands of one character in two sizes: TikTok character 4)
+        # (its skin: a chair's grey edge beside it, labelled the arm's, made it wider and grey at one side)
+        skin_arm = arm_px & (skin_px | shaded)
+        crossing = _bare_crossing(skin_arm & (matte >= 0.5), cut, elbow, wrist, frame, sw)
+        axis, r_a = crossing.point, float(np.clip(crossing.half_width, CUT_THIN * sw, CUT_WIDEST * sw))
+        curve = forearm_curve(axis, crossing.out, wrist)
+        wrists = [_wrist_radius(r_a, axis, elbow, wrist)]
+        twin_elbow, twin_wrist = (joints[J[f"{twin}_{k}"]].astype(np.float64) for k in ("elbow", "wrist"))
+        twin_cut = _border_cut(labels, joints, twin_name, frame)
+        twin_solid = twin_cut & (matte >= 0.9)
+        if (_outside(twin_wrist, frame) and not _outside(twin_elbow, frame)
+                and (_bare(twin_solid, skin_px) or _bare(twin_solid, shaded))):
+            twin_arm = (np.isin(labels, [PARTS.index(p) for p in LAYERS[twin_name]]) & inside & (matte >= 0.5)
+                        & (skin_px | shaded))
+            other = _bare_crossing(twin_arm, twin_cut, twin_elbow, twin_wrist, frame, sw)
+            wrists.append(_wrist_radius(float(np.clip(other.half_width, CUT_THIN * sw, CUT_WIDEST * sw)),
+                                        other.point, twin_elbow, twin_wrist))
+        # (no wider than a wrist of the body's size: an arm near the camera, or cut just above a wrist the pose
+        # model put too near the border, drew a hand half again as wide as the arm)
+        r_w = min(float(np.mean(wrists)), CUT_WRIST_MOST * _body_width(joints))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
     r_cuff = r_w
@@ -2120,8 +2143,16 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
         r_a = r_cuff = float(np.clip(half, r_a, CUT_THICK * sw))
     fore = wrist - axis
-    t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-    d_fore_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
+    if curve is None:
+        t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
+        d_fore_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
+    else:  # (measured around the curve only: sixteen segments over the whole padded frame took a second)
+        box = _curve_box(curve, max(r_a, r_w) * (1.0 + SOFT) + 2.0, px.shape)
+        dist, along, across = curve_frame(curve, px[box], py[box])
+        length = curve_length(curve)
+        width = r_a + (r_w - r_a) * np.clip(along / max(length, 1e-6), 0.0, 1.0)
+        d_fore_arm = np.full(px.shape, np.inf, np.float32)
+        d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
                             PALM * r_w)
@@ -2132,7 +2163,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         return None
     # soft outside its outline, where nothing else is (the layer's band fades out there; a soft edge inside it
     # would let the band of the body's continuation under it show as a thin line around it)
-    ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + SOFT)
+    # (a forearm drawn on from the image's own, as crisp as its outline: a rim a share of its radius wide blurred
+    # it beside the image's arm)
+    soft = SOFT if curve is None else CUT_EDGE / max(r_w, 1.0)
+    ring = free & ~new & ~sleeve & (labels < 0) & (d < 1.0 + soft)
     paint = new | ring
     r_mid = 0.5 * (r_a + r_w)
     cloth = np.median(image[solid_cut], axis=0).astype(np.float32) if jacket else skin
@@ -2146,11 +2180,17 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         return colour * glow
 
     image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)
-    if bare:
-        _carry_cut(image, matte, arm_px, paint, elbow - shoulder if upper_cut else fore, frame,
-                   CUT_SEAM * sw)
+    if upper_cut:
+        _carry_cut(image, matte, arm_px, paint, elbow - shoulder, frame, CUT_SEAM * sw)
+    elif curve is not None:  # the cut's own colours go on along the forearm, fading into the drawn skin
+        carried = paint[box] & (d_fore_arm[box] <= d_hand[box])
+        colour, weight = carry_across(image, skin_arm & (matte >= 0.9), crossing, along[carried], across[carried],
+                                      width[carried], CARRY_REACH * length)
+        patch = image[box]
+        mixed = weight[:, None] * colour + (1.0 - weight[:, None]) * patch[carried].astype(np.float64)
+        patch[carried] = np.clip(mixed + 0.5, 0, 255).astype(image.dtype)
     matte[new] = 1.0
-    matte[ring] = np.maximum(matte[ring], np.clip((1.0 + SOFT - d[ring]) / SOFT, 0.0, 1.0))
+    matte[ring] = np.maximum(matte[ring], np.clip((1.0 + soft - d[ring]) / soft, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
         arm = (own & inside) | sleeve | (new & (matte > 0.5))
         inward = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)[sleeve] / SLEEVE_SOFT
@@ -2167,7 +2207,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # the border, the shirt behind it showing as a black square (TikTok character 1 in clip 1, whichever of its
     # triangles the outline's points happened to make)
     labels[own & inside & (labels == PARTS.index(LAYERS[name][2]))] = PARTS.index(LAYERS[name][1])
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=axis, wrist_radius=r_cuff, skin=skin, shade=shade,
+    end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
+    if curve is not None:
+        end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
+    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
 
@@ -2280,6 +2323,48 @@ def _border_cut(labels: np.ndarray, joints: np.ndarray, name: str, frame: tuple[
     return edge & np.isin(labels, [PARTS.index(p) for p in LAYERS[name]])
 
 
+def _bare_crossing(arm: np.ndarray, cut: np.ndarray, elbow: np.ndarray, wrist: np.ndarray,
+                   frame: tuple[int, int, int, int], sw: float) -> BorderCrossing:
+    """Where the bare forearm whose solid pixels are ``arm`` leaves the image ``frame`` (its elbow inside it, its
+    wrist outside; ``sw`` the shoulder width): its slant and its width across it, read from its pixels near the
+    border (:func:`.cut_forearm.forearm_at_border`); from its pixels on the border (``cut``) along its bone when
+    those show no slant, or one too far off the bone's to be the forearm's."""
+    bone = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
+    exit_point = _exit(elbow, wrist, frame)
+    read = forearm_at_border(arm, elbow, exit_point, frame, CUT_BAND * sw)
+    if read is not None and float(read.out @ bone) >= np.cos(np.radians(CUT_SLANT_OFF)):
+        return read
+    _, shift, half = _crossing(cut, elbow, wrist)
+    normal, _, line = border_axes(exit_point, frame)
+    return BorderCrossing(point=exit_point + shift, out=bone, half_width=half, normal=normal, line=line)
+
+
+def _wrist_radius(r_cut: float, cut: np.ndarray, elbow: np.ndarray, wrist: np.ndarray) -> float:
+    """The radius at the wrist of a forearm ``r_cut`` thick where the border cuts it, at ``cut``: tapering from
+    there as a forearm from its elbow does (CUT_ELBOW to CUT_WRIST), over what is left of it."""
+    along = float(np.linalg.norm(cut - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6))
+    return r_cut * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
+
+
+def _body_width(joints: np.ndarray) -> float:
+    """The body's width, the unit a hand is sized in: the shoulder span, or TORSO_WIDTH of the torso's length
+    when that is more (a body seen from the side has narrow shoulders, and drew a hand a third of the arm's
+    width: TikTok character 1)."""
+    mid = (joints[J["left_shoulder"]] + joints[J["right_shoulder"]]) / 2
+    hips = (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2
+    return max(shoulder_span(joints, 1.0), TORSO_WIDTH * float(np.linalg.norm(hips - mid)))
+
+
+TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
+
+
+def _curve_box(curve: np.ndarray, margin: float, shape: tuple[int, int]) -> tuple[slice, slice]:
+    """The rows and columns of an HxW grid within ``margin`` of the polyline ``curve`` [N, 2]'s bounding box."""
+    lo = np.floor(curve.min(axis=0) - margin).astype(int)
+    hi = np.ceil(curve.max(axis=0) + margin).astype(int) + 1
+    return np.s_[max(0, lo[1]):min(shape[0], hi[1]), max(0, lo[0]):min(shape[1], hi[0])]
+
+
 def _bare(solid_cut: np.ndarray, skin: np.ndarray) -> bool:
     """Whether an arm's solid pixels where the border cuts it (``solid_cut``) are more than half ``skin``."""
     return bool(solid_cut.any()) and skin[solid_cut].mean() > 0.5
@@ -2368,6 +2453,12 @@ ARM_REACH = 2.5  # (shoulder widths) an arm hangs at most this far below its sho
 CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
+CUT_WIDEST = 0.25  # ... a bare forearm's, measured across itself (a body seen from the side has narrow shoulders)
+CUT_BAND = 0.2  # a bare forearm's slant and width are read over this far inside the border (shoulder widths)
+CUT_SLANT_OFF = 50.0  # (degrees) ... a slant this far off its bone's is none of the forearm's
+CUT_WRIST_MOST = 0.09  # (body widths, :func:`_body_width`) the widest radius of a wrist drawn past the border
+CUT_EDGE = 3.0  # (pixels at the wrist) the soft rim of a bare forearm drawn on past the border
+CARRY_REACH = 0.7  # a bare forearm's own colours at the border fade into the drawn skin over this share of it
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
 SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)
 CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) the border that cuts it
@@ -2425,6 +2516,23 @@ def _skin_colour(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, joints:
         return face
     skin = np.median(image[near], axis=0).astype(np.float32)
     return skin if _lab(skin)[0] >= face_lab[0] else face
+
+
+def _skin_in_shade(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
+    """HxW: the pixels of ``lab`` (the image in Lab) that may be skin of the colour ``skin_lab`` in shade (or lit
+    warmer): their hue within SHADE_HUE of the skin's, and between SHADE_CHROMA times its colourfulness for their
+    lightness (shade darkens skin and dulls it alike; a white sleeve in shade is grey-brown, dull for its
+    lightness: TikTok clip 5; a red sleeve is of skin's hue, far more colourful)."""
+    ab = lab[..., 1:] - 128.0
+    own = skin_lab[1:] - 128.0
+    colourful = np.linalg.norm(ab, axis=-1)
+    hued = ab @ own > np.cos(np.radians(SHADE_HUE)) * colourful * float(np.linalg.norm(own))
+    chroma = colourful / np.maximum(lab[..., 0], 1.0)
+    least, most = np.array(SHADE_CHROMA) * float(np.linalg.norm(own)) / max(float(skin_lab[0]), 1.0)
+    return hued & (chroma >= least) & (chroma <= most)
+
+
+SHADE_HUE, SHADE_CHROMA = 25.0, (0.8, 1.6)
 
 
 # a pixel of the body this near the face's colour (Lab: lightness, and hue and saturation) is skin: lit or in

@@ -1,0 +1,80 @@
+"""A bare forearm that the image's bottom edge cuts slantwise, the pose model's bone read at another slant and to one
+side of it (as it reads a forearm it sees only in part): the forearm drawn on past the border goes on from the
+image's own as one arm (TikTok characters 1, 3, 4: a straight-sided box, a faceted polygon with a step where the
+two met, a wedge beside the hand, whenever the motion raised the arm)."""
+from __future__ import annotations
+
+import numpy as np
+
+from motion_transfer.engines.puppet import fill
+from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.pose.skeleton import J
+from close_up_scene import seg_dist
+
+SHIRT = np.array([46, 98, 168])
+SKIN = np.array([226, 178, 146])
+H, W, h = 360, 280, 180  # the image is the top 180 rows; below, the padding the arm goes on over
+RADIUS = 14.0  # the forearm's half-width across itself
+SLANT = np.radians(35.0)  # the forearm's slant from the vertical ...
+BONE_SLANT = np.radians(28.0)  # ... and the bone's the pose model reads
+ELBOW = np.array([110.0, 100.0])
+U = np.array([np.sin(SLANT), np.cos(SLANT)])  # down the image's forearm
+
+
+def _slanted_cut():
+    """(image, matte, labels, joints): a figure in a shirt, its bare left forearm running down at SLANT to the
+    bottom edge, the bone read at BONE_SLANT from 6 px beside the elbow to a wrist past the border."""
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    shoulder = np.array([95.0, 40.0])
+    inside = py < h
+    arm = inside & ((seg_dist(px, py, ELBOW, ELBOW + 300 * U) < RADIUS) | (seg_dist(px, py, shoulder, ELBOW) < 15))
+    torso = inside & (px >= 20) & (px < 92) & (py >= 35) & ~arm
+    head = inside & (np.hypot(px - 55, py - 15) < 14)
+    image = np.zeros((H, W, 3), np.uint8)
+    image[torso] = SHIRT
+    image[head | arm] = SKIN
+    matte = (torso | head | arm).astype(np.float32)
+    labels = np.full((H, W), -1, np.int32)
+    labels[torso] = PARTS.index("torso")
+    labels[head] = PARTS.index("head")
+    labels[arm] = PARTS.index("l_upper_arm")
+    labels[arm & (py > ELBOW[1])] = PARTS.index("l_lower_arm")
+    elbow = ELBOW + (6.0, 0.0)
+    wrist = elbow + 170 * np.array([np.sin(BONE_SLANT), np.cos(BONE_SLANT)])
+    joints = np.zeros((len(J), 2))
+    for name, at in {"nose": (55, 15), "left_shoulder": shoulder, "right_shoulder": (15, 40),
+                     "right_elbow": (5, 100), "right_wrist": (0, 150), "left_elbow": elbow, "left_wrist": wrist,
+                     "left_index": wrist + (4, 30), "left_pinky": wrist + (-6, 28), "left_thumb": wrist + (8, 12),
+                     "left_hip": (75, 210), "right_hip": (25, 210)}.items():
+        joints[J[name]] = at
+    return image, matte, labels, joints
+
+
+def _across(matte: np.ndarray, labels: np.ndarray, past: float) -> tuple[float, float]:
+    """(width, middle) across the image's forearm direction of the arm (the image's own and the drawn) ``past`` px
+    beyond where its middle line meets the border, along it (the line across it there crosses the border), the
+    middle as the offset from the image's own middle line carried on."""
+    start = ELBOW + (h - 1 - ELBOW[1]) / U[1] * U  # where the image's middle line meets the border
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    along = (px - start[0]) * U[0] + (py - start[1]) * U[1]
+    across = (px - start[0]) * -U[1] + (py - start[1]) * U[0]
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]]) & (matte >= 0.5)
+    near = (np.abs(along - past) < 1.0) & arm & (np.abs(across) < 3 * RADIUS)
+    assert near.sum() > 10, f"nothing drawn {past} px past the border"
+    return float(across[near].max() - across[near].min()), float(0.5 * (across[near].max() + across[near].min()))
+
+
+def test_a_bare_forearm_cut_slantwise_goes_on_as_wide_along_its_own_line_and_narrows_to_the_wrist():
+    """Just past the border the forearm is as wide across itself as the image's (within 3 px; from its cut read
+    across the bone it came out 10 px narrower), its middle on the image's middle line carried on there (within
+    2 px: no step; it was 4 px off) and still near it 25 px past the border (within 3 px, bending to the wrist
+    from there on; 5 px off, at the bone's slant), and it narrows towards the wrist."""
+    image, matte, labels, joints = _slanted_cut()
+    assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
+    width, middle = _across(matte, labels, 15.0)
+    assert abs(width - 2 * RADIUS) <= 3.0, f"{width:.1f} px wide 15 px past the border, the image's arm {2 * RADIUS:.0f}"
+    assert abs(middle) <= 2.0, f"its middle {middle:+.1f} px off the image's 15 px past the border"
+    _, further = _across(matte, labels, 25.0)
+    assert abs(further) <= 3.0, f"its middle {further:+.1f} px off the image's line 25 px past the border"
+    lower, _ = _across(matte, labels, 60.0)
+    assert lower < width - 3.0, f"{lower:.1f} px wide 60 px past the border, {width:.1f} next to it: no taper"
