@@ -806,6 +806,7 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
 SHADE_BAND = 0.1  # (shoulder widths) how far from a hanging arm its shaded side is looked for
 SHADE_CLOTHED = 0.5  # the least share of the body across at its level in the clothes for such a strip to count
 SHADE_CREASE = 0.75  # a pixel darker than this times both the arm and the clothes beside it lies in their crease
+SHADE_GREY = 20.0  # (Lab a, b) ... if its colour is at most this far from grey (a crease's shadow is greyish)
 SHADE_BLEND = 0.2  # (times the two colours' distance) how near the blends of the arm's and clothes' colours a
 # pixel of their blurred border lies
 SHADE_HUE = 3.0  # (Lab a, b) how much nearer the arm's hue than the clothes' such a pixel is (grey is neither)
@@ -859,11 +860,12 @@ def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs:
         cloth_c = np.median(labc[ring], axis=0)
         if np.linalg.norm(arm_c[1:] - cloth_c[1:]) < RIM_HUE_APART:
             continue
-        # the crease: darker than both, and no shade of the clothes rather than of the arm (a dark line down the
-        # body's side once the arm moved)
+        # the crease: a shadow darker than both, greyish (SHADE_GREY: not a dark cape between them), and no shade
+        # of the clothes rather than of the arm (a dark line down the body's side once the arm moved)
         judged = near | (torso & inside)
         c = labc[judged]
-        crease = (c[:, 0] < SHADE_CREASE * min(arm_c[0], cloth_c[0])) & ~arm_in_shade(c, cloth_c, arm_c)
+        crease = ((c[:, 0] < SHADE_CREASE * min(arm_c[0], cloth_c[0])) & ~arm_in_shade(c, cloth_c, arm_c)
+                  & (np.hypot(c[:, 1] - 128.0, c[:, 2] - 128.0) < SHADE_GREY))
         like = np.zeros(lab.shape, bool)
         like[judged] = arm_in_shade(c, arm_c, cloth_c) | crease
         # only at the levels where the body across is mostly clothes (not the bare chest above a neckline)
