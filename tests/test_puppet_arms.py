@@ -16,7 +16,8 @@ from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
-                                                  blurred_lab, kept_ends, label_parts, one_piece_per_layer,
+                                                  arm_in_shade, blurred_lab, kept_ends, label_parts,
+                                                  one_piece_per_layer,
                                                   rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
                                                   smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
 from motion_transfer.pose.skeleton import J
@@ -1029,6 +1030,22 @@ def test_the_shaded_side_of_a_bare_arm_against_the_body_is_the_arm(shade):
     assert not (on_torso & left & (px > 211)).any(), np.unique(px[on_torso & left])
     beside = shirt & middle & (py < 260) & ((px < 110) | (px >= 194))  # (above the thighs' reach)
     assert (lab[beside] == TORSO).mean() > 0.98, np.bincount(lab[beside] + 1)
+
+
+def test_the_arm_in_shade_is_told_from_the_clothes_and_their_blend_with_it():
+    """The skin in less light (a multiple of its RGB), or greyer along its hue (skylight), is the arm in shade
+    beside a light blue shirt; the shirt's own shadow is not, nor, beside a black dress, the dark blend of skin
+    and dress along the dress's blurred edge (TikTok character 3: handed to the arm, it hung from it as a dark
+    flap)."""
+    def lab(*rgb):
+        return cv2.cvtColor(np.uint8([rgb]), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+
+    skin, shirt, dress = lab(SKIN, (178, 196, 230), (25, 25, 40))
+    shaded = lab(tuple(0.45 * SKIN), (88, 74, 70), (60, 70, 90))
+    assert arm_in_shade(shaded, skin, shirt).tolist() == [True, True, False]
+    blends = lab(*[tuple(t * SKIN + (1 - t) * np.array([25, 25, 40])) for t in (0.2, 0.35)])
+    assert not arm_in_shade(blends, skin, dress).any()
+    assert arm_in_shade(lab(SKIN), skin, dress).all()  # (the arm's own colour is its own)
 
 
 def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():
