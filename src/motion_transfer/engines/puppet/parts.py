@@ -19,7 +19,7 @@ from .hair import hair_to_body
 from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
-from .outlines import outlines_to_front
+from .outlines import drawn_lines, outlines_to_front
 from .palms import palms_on_body
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
@@ -163,7 +163,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
-        lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw)
+        lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw, drawn_lines(small, m, sw) is not None)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = np.where((puffs >= 0) & (lab == PARTS.index("torso")), puffs, lab)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
@@ -813,7 +813,7 @@ SHADE_HUE = 3.0  # (Lab a, b) how much nearer the arm's hue than the clothes' su
 
 
 def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
-                         sw: float) -> np.ndarray:
+                         sw: float, outlined: bool = False) -> np.ndarray:
     """The mirror of :func:`rim_to_torso`: pixels of the torso beside an arm hanging along the body's side
     (outside the shoulder-hip quadrilateral ``quad``) that are the bare arm in shade (:func:`arm_in_shade`), or the
     crease of shadow between it and the clothes (darker than both, SHADE_CREASE), go to the arm: its side facing
@@ -824,11 +824,13 @@ def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs:
     within SHADE_BAND of the arm, touching it, no thicker than STRIP_THICK, below the shoulder line and at the
     levels where the body across is mostly clothes (SHADE_CLOTHED: the bare chest above a dress's neckline stays
     the body's), where the arm's colour and the clothes' beside it (the torso SHADE_BAND further out) differ in
-    hue (RIM_HUE_APART: a sleeve of the clothes' colour has no edge to go by). ``labc``: the small image's
-    :func:`blurred_lab`."""
+    hue (RIM_HUE_APART: a sleeve of the clothes' colour has no edge to go by). Not on ``outlined`` (drawn) art,
+    whose arms are parted from the body by their outlines, no shade (a piece of the body's outline, taken for the
+    arm's shaded side, hung from the fox's sleeve as a black spike once the arm moved). ``labc``: the small
+    image's :func:`blurred_lab`."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
-    if torso.sum() < 20:
+    if outlined or torso.sum() < 20:
         return lab
     spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
     spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
@@ -889,7 +891,6 @@ def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs:
 def _unit(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The unit vector from ``a`` towards ``b``."""
     return (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
-
 
 
 def shirt_beside_bare_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, axis_of: dict,
