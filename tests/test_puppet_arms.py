@@ -16,7 +16,8 @@ from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import ARM_PARTS, LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
-                                                  blurred_lab, kept_ends, label_parts, one_piece_per_layer,
+                                                  arm_in_shade, blurred_lab, kept_ends, label_parts,
+                                                  one_piece_per_layer,
                                                   rims_to_arms, shirt_beside_bare_arm, sleeves_to_arms,
                                                   smooth_arm_outlines, strips_beyond_arms, teeth_between_arms)
 from motion_transfer.engines.puppet.twin import _mirror, _mirrored_layer
@@ -974,6 +975,78 @@ def test_a_strip_of_a_white_dress_beside_a_bare_arm_is_the_dress(blur):
     limb = np.isin(lab, [UPPER, LOWER])
     assert limb[strip].mean() < 0.1, limb[strip].mean()
     assert limb[arm & middle & (px < 90)].mean() > 0.95
+
+
+def _bare_arms_in_shade_beside_a_shirt(shade: np.ndarray, edge: int = 94, width: int = 18):
+    """A figure in a light blue T-shirt on a dark wall, both bare arms hanging against its sides, each arm's side
+    facing the body in shade over ``width`` pixels, darkening to ``shade`` at the body, and thicker than the usual
+    arm: its bone (where the pose model puts it) runs a third of the way in from its outer side (TikTok character
+    4). (image, matte, joints [33, 2], the right arm's pixels, the left arm's, the shirt's.)"""
+    shirt = np.array([178, 196, 230])
+    py, px = np.mgrid[0:400, 0:300]
+    body = (px >= edge) & (px < 210) & (py >= 80) & (py < 300)
+    head = (np.hypot(px - 152, py - 45) < 30) | ((px >= 140) & (px < 164) & (py >= 60) & (py < 85))
+    legs = ((px >= edge + 6) & (px < 148) | (px >= 154) & (px < 206)) & (py >= 300) & (py < 395)
+    right = (px >= 40) & (px < edge) & (py >= 82) & (py < 330)
+    left = (px >= 210) & (px < 264) & (py >= 82) & (py < 330)
+    image = np.full((400, 300, 3), 60.0)
+    image[legs] = (60, 60, 90)
+    image[body] = shirt
+    image[head | right | left] = SKIN
+    for arm, t in ((right, (px - (edge - width)) / width), (left, 1 - (px - 210) / width)):
+        t = np.clip(t, 0.0, 1.0)
+        sel = arm & (t > 0)
+        image[sel] = (1 - t[sel, None]) * SKIN + t[sel, None] * shade
+    image += np.random.default_rng(0).normal(0, 2, image.shape)
+    image = cv2.GaussianBlur(np.clip(image, 0, 255), (0, 0), 0.8).astype(np.uint8)
+    matte = (body | head | legs | right | left).astype(np.float32)
+    joints = np.zeros((33, 2))
+    joints[:11] = (152, 45)
+    joints[J["left_eye"]], joints[J["right_eye"]] = (162, 38), (142, 38)
+    joints[J["left_ear"]], joints[J["right_ear"]] = (178, 45), (126, 45)
+    for side, x, shoulder, hip in (("right", 62, 70, 125), ("left", 242, 234, 180)):
+        joints[J[f"{side}_shoulder"]], joints[J[f"{side}_elbow"]] = (shoulder, 92), (x, 205)
+        joints[J[f"{side}_wrist"]] = (x, 310)
+        joints[J[f"{side}_index"]], joints[J[f"{side}_pinky"]] = (x, 328), (x + 6, 326)
+        joints[J[f"{side}_thumb"]] = (x - 6, 318)
+        joints[J[f"{side}_hip"]], joints[J[f"{side}_knee"]] = (hip, 300), (hip, 340)
+        joints[J[f"{side}_ankle"]], joints[J[f"{side}_heel"]] = (hip, 388), (hip, 392)
+        joints[J[f"{side}_foot_index"]] = (hip, 396)
+    return image, matte, joints, right, left, body
+
+
+@pytest.mark.parametrize("shade", [(88, 74, 70), tuple(0.45 * SKIN)], ids=["greyer", "darker"])
+def test_the_shaded_side_of_a_bare_arm_against_the_body_is_the_arm(shade):
+    """Bare arms hanging against a light blue T-shirt, their sides facing the body in shade: greyer along the
+    skin's hue (skylight, TikTok character 4) or the skin's colour in less light (character 2). The arm is
+    thicker than the tube round its bone, and the shaded strip, unlike both the lit skin and the shirt, stayed
+    with the torso: once the arms moved, long brown strips hung down both sides of the shirt. No pixel of the
+    arms lies on the torso (but the blurred column where they meet the shirt), and the shirt stays the torso's."""
+    image, matte, joints, right, left, shirt = _bare_arms_in_shade_beside_a_shirt(np.array(shade, float))
+    lab, _ = label_parts(matte, joints, np.ones(33), None, image)
+    py, px = np.mgrid[0:400, 0:300]
+    middle = (py > 130) & (py < 290)
+    on_torso = (lab == TORSO) & middle
+    assert not (on_torso & right & (px < 93)).any(), np.unique(px[on_torso & right])
+    assert not (on_torso & left & (px > 211)).any(), np.unique(px[on_torso & left])
+    beside = shirt & middle & (py < 260) & ((px < 110) | (px >= 194))  # (above the thighs' reach)
+    assert (lab[beside] == TORSO).mean() > 0.98, np.bincount(lab[beside] + 1)
+
+
+def test_the_arm_in_shade_is_told_from_the_clothes_and_their_blend_with_it():
+    """The skin in less light (a multiple of its RGB), or greyer along its hue (skylight), is the arm in shade
+    beside a light blue shirt; the shirt's own shadow is not, nor, beside a black dress, the dark blend of skin
+    and dress along the dress's blurred edge (TikTok character 3: handed to the arm, it hung from it as a dark
+    flap)."""
+    def lab(*rgb):
+        return cv2.cvtColor(np.uint8([rgb]), cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+
+    skin, shirt, dress = lab(SKIN, (178, 196, 230), (25, 25, 40))
+    shaded = lab(tuple(0.45 * SKIN), (88, 74, 70), (60, 70, 90))
+    assert arm_in_shade(shaded, skin, shirt).tolist() == [True, True, False]
+    blends = lab(*[tuple(t * SKIN + (1 - t) * np.array([25, 25, 40])) for t in (0.2, 0.35)])
+    assert not arm_in_shade(blends, skin, dress).any()
+    assert arm_in_shade(lab(SKIN), skin, dress).all()  # (the arm's own colour is its own)
 
 
 def test_an_arm_hidden_behind_a_side_view_body_takes_none_of_the_shirt():

@@ -14,12 +14,12 @@ from scipy import ndimage
 from ...pose.skeleton import J, shoulder_span
 from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
-from .fill import below_shoulders, lab_distance, shades_of
+from .fill import below_shoulders, lab_distance, shade_of, shades_of
 from .hair import hair_to_body
 from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
                     part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
-from .outlines import outlines_to_front
+from .outlines import drawn_lines, outlines_to_front
 from .palms import palms_on_body
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
@@ -163,6 +163,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
+        lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw, drawn_lines(small, m, sw) is not None)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = np.where((puffs >= 0) & (lab == PARTS.index("torso")), puffs, lab)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
@@ -684,6 +685,38 @@ def _other_colour(colours: np.ndarray, arm_c: np.ndarray) -> np.ndarray:
     return np.where(to_arm > RIM_APART, 2, hue).astype(np.int8)
 
 
+def arm_in_shade(colours: np.ndarray, arm_c: np.ndarray, cloth_c: np.ndarray) -> np.ndarray:
+    """[n] bool: which of ``colours`` (Lab, [n, 3]) are the bare arm of colour ``arm_c`` (Lab) in shade rather than
+    the clothes of colour ``cloth_c`` (Lab) beside it: the arm's side facing the body, however dark. Either the
+    arm's colour in less light (:func:`_lit_less`), or of the arm's hue by SHADE_HUE more than of the clothes' at
+    any saturation (TikTok character 4: in skylight the shaded skin turns greyer along its own hue, off every
+    multiple of the lit skin's RGB, beside a blue shirt); never a blend of the two nearer the clothes' colour
+    (SHADE_BLEND: the blurred edge of character 3's black dress against her arm, dark and of the skin's hue, is the
+    dress's)."""
+    chroma = colours[:, 1:] - 128.0
+    hue = _off_hue(chroma, arm_c[1:] - 128.0) + SHADE_HUE < _off_hue(chroma, cloth_c[1:] - 128.0)
+    between = cloth_c - arm_c
+    t = np.clip((colours - arm_c) @ between / max(float(between @ between), 1e-6), 0.0, 1.0)
+    blend = ((t > 0.5) & (lab_distance(colours - t[:, None] * between, arm_c)
+                          < SHADE_BLEND * float(np.linalg.norm(between))))
+    return (_lit_less(colours, arm_c, cloth_c) | hue) & ~blend
+
+
+def _lit_less(colours: np.ndarray, arm_c: np.ndarray, cloth_c: np.ndarray) -> np.ndarray:
+    """[n] bool: which of ``colours`` (Lab, [n, 3]) are a shade of the arm's colour ``arm_c`` and none of the
+    clothes' ``cloth_c`` (Lab, one colour or one per pixel): a multiple of it in RGB (TikTok character 2: the
+    skin's brown shaded edge beside the pinkish grey shade of her dress lies 10-15 from that in Lab, 90 from the
+    lit skin)."""
+    return shade_of(colours, arm_c) & ~shade_of(colours, np.broadcast_to(cloth_c, colours.shape))
+
+
+def _off_hue(chroma: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """[n] how far each of ``chroma`` ([n, 2]: Lab's a and b less 128) lies from the hue of ``of`` ([2]) at any
+    saturation (the ray from grey through it): a colour's shades in dimmer light keep its hue, greyer."""
+    k = np.clip(chroma @ of / max(float(of @ of), 1e-6), 0.0, None)
+    return np.linalg.norm(chroma - k[:, None] * of, axis=1)
+
+
 def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
                  sw: float) -> np.ndarray:
     """Pixels of an arm hanging along the body's side (its bone within ALONG_SIDE of the spine; ``quad``: the
@@ -748,7 +781,8 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             unlike = np.zeros(lab.shape, bool)
             unlike[cand] = apart & (other > 0)
             take = np.zeros(lab.shape, bool)
-            take[cand] = unlike[cand] & (to_torso < np.where(other > 1, *RIM_NEARER) * to_arm)
+            take[cand] = (unlike[cand] & (to_torso < np.where(other > 1, *RIM_NEARER) * to_arm)
+                          & ~_lit_less(c, arm_c, beside[cand]))  # (its side in shade: the arm's own)
             # its border with the arm smoothed (the majority of each pixel's neighbours here, the torso's or this
             # part's, among those unlike the arm): the glitter of a dress in the arm's blur left bites in the
             # arm's side, which swung with it
@@ -767,6 +801,96 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
                 continue
             out[take] = torso_i
     return out
+
+
+SHADE_BAND = 0.1  # (shoulder widths) how far from a hanging arm its shaded side is looked for
+SHADE_CLOTHED = 0.5  # the least share of the body across at its level in the clothes for such a strip to count
+SHADE_CREASE = 0.75  # a pixel darker than this times both the arm and the clothes beside it lies in their crease
+SHADE_GREY = 20.0  # (Lab a, b) ... if its colour is at most this far from grey (a crease's shadow is greyish)
+SHADE_BLEND = 0.2  # (times the two colours' distance) how near the blends of the arm's and clothes' colours a
+# pixel of their blurred border lies
+SHADE_HUE = 3.0  # (Lab a, b) how much nearer the arm's hue than the clothes' such a pixel is (grey is neither)
+
+
+def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
+                         sw: float, outlined: bool = False) -> np.ndarray:
+    """The mirror of :func:`rim_to_torso`: pixels of the torso beside an arm hanging along the body's side
+    (outside the shoulder-hip quadrilateral ``quad``) that are the bare arm in shade (:func:`arm_in_shade`), or the
+    crease of shadow between it and the clothes (darker than both, SHADE_CREASE), go to the arm: its side facing
+    the body, which the bone's distances (a bone off the arm's middle, an arm thicker than its usual radius) and
+    the colour steps (its shade unlike the lit skin) left to the torso. Left to the body, the strip stayed at its
+    side once the arm moved: long brown strips down both sides of TikTok character 4's shirt below the sleeves,
+    one hanging outside the body, brown stubs at character 2's hips and skin at character 3's. Only strips
+    within SHADE_BAND of the arm, touching it, no thicker than STRIP_THICK, below the shoulder line and at the
+    levels where the body across is mostly clothes (SHADE_CLOTHED: the bare chest above a dress's neckline stays
+    the body's), where the arm's colour and the clothes' beside it (the torso SHADE_BAND further out) differ in
+    hue (RIM_HUE_APART: a sleeve of the clothes' colour has no edge to go by). Not on ``outlined`` (drawn) art,
+    whose arms are parted from the body by their outlines, no shade (a piece of the body's outline, taken for the
+    arm's shaded side, hung from the fox's sleeve as a black spike once the arm moved). ``labc``: the small
+    image's :func:`blurred_lab`."""
+    torso_i = PARTS.index("torso")
+    torso = (lab == torso_i) & m
+    if outlined or torso.sum() < 20:
+        return lab
+    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
+    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
+    inside = np.zeros(lab.shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
+    inside = inside.astype(bool)
+    band = max(2.0, SHADE_BAND * sw)
+    shoulders = (quad[0] + quad[1]) / 2
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float32)
+    along = (px - shoulders[0]) * spine[0] + (py - shoulders[1]) * spine[1]
+    below = along > 0
+    level = np.clip(np.round(along - along.min()).astype(int), 0, None)  # the pixel's level along the spine
+    n_levels = int(level.max()) + 1
+    d_torso = ndimage.distance_transform_edt(~torso)
+    out = lab.copy()
+    for name in ("arm_l", "arm_r"):
+        parts = [p for p in LAYERS[name] if p in segs]
+        hanging = [p for p in parts[:2] if abs(float(_unit(*segs[p]) @ spine)) >= ALONG_SIDE]
+        own = np.isin(out, [PARTS.index(p) for p in parts]) & m
+        if not hanging or own.sum() < 40:
+            continue
+        d_arm = ndimage.distance_transform_edt(~own)
+        core = own & (d_torso > np.median(d_torso[own]))  # the arm's half away from the torso: its own colour
+        arm_c = np.median(labc[core if core.any() else own], axis=0)
+        near = torso & ~inside & below & (d_arm <= band)
+        ring = torso & below & (d_arm > band) & (d_arm <= 2 * band)  # the clothes beside the arm
+        if not near.any() or ring.sum() < 20:
+            continue
+        cloth_c = np.median(labc[ring], axis=0)
+        if np.linalg.norm(arm_c[1:] - cloth_c[1:]) < RIM_HUE_APART:
+            continue
+        # the crease: a shadow darker than both, greyish (SHADE_GREY: not a dark cape between them), and no shade
+        # of the clothes rather than of the arm (a dark line down the body's side once the arm moved)
+        judged = near | (torso & inside)
+        c = labc[judged]
+        crease = ((c[:, 0] < SHADE_CREASE * min(arm_c[0], cloth_c[0])) & ~arm_in_shade(c, cloth_c, arm_c)
+                  & (np.hypot(c[:, 1] - 128.0, c[:, 2] - 128.0) < SHADE_GREY))
+        like = np.zeros(lab.shape, bool)
+        like[judged] = arm_in_shade(c, arm_c, cloth_c) | crease
+        # only at the levels where the body across is mostly clothes (not the bare chest above a neckline)
+        clothed = torso & inside & ~like
+        worn = (np.bincount(level[clothed], minlength=n_levels)
+                >= SHADE_CLOTHED * np.maximum(np.bincount(level[torso & inside], minlength=n_levels), 1))
+        pieces, n = ndimage.label(near & like & worn[level])
+        if n == 0:
+            continue
+        idx = np.arange(1, n + 1)
+        touch = np.asarray(ndimage.minimum(d_arm, pieces, idx)) <= 1.5
+        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(pieces > 0), pieces, idx))
+        take = np.isin(pieces, idx[touch & (thick <= STRIP_THICK * sw)])
+        if not take.any():
+            continue
+        scores = np.stack([segment_distance(px[take], py[take], *segs[p]) for p in parts])
+        out[take] = np.array([PARTS.index(p) for p in parts])[np.argmin(scores, axis=0)]
+    return out
+
+
+def _unit(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The unit vector from ``a`` towards ``b``."""
+    return (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
 
 
 def shirt_beside_bare_arm(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, axis_of: dict,
