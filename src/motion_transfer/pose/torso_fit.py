@@ -13,7 +13,8 @@ between the torso and the upper arms); the puppet fills the body the gloves hide
 A leg the picture cuts above its knee shows only its thigh: the model's knee (and all below it) is a guess, often
 squashed into the picture and splayed (the robot boxer's knees at its thighs' outer edges, 45 degrees out). The
 puppet swung each thigh's layer from that diagonal rest bone to the dance's upright one, tearing the thighs into
-claws; so such a leg goes on along the thigh the silhouette shows (:func:`fit_thighs`).
+claws; so such a leg runs down the middle of the thigh the silhouette shows, hip included (:func:`fit_thighs`): with
+its hip at the thigh's inner edge, the thigh's outer half lay beyond a leg's usual width and stayed with the body.
 """
 from __future__ import annotations
 
@@ -129,8 +130,8 @@ def thigh_only(joints: np.ndarray, side: str, height: int) -> bool:
 
 def fit_thighs(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
     """``joints`` [33, 2] with each leg the picture cuts above its knee (the knee guessed within KNEE_MARGIN of the
-    bottom edge of the silhouette ``mask``, HxW bool, or past it) straightened along its thigh: the knee, ankle,
-    heel and toe keep their rows and move onto the line from the hip along the thigh's middle in the silhouette.
+    bottom edge of the silhouette ``mask``, HxW bool, or past it) put on its thigh's middle line in the silhouette:
+    the hip, knee, ankle, heel and toe keep their rows and move across onto that line.
 
     Below the hips the silhouette is the two thighs side by side (touching, or a gap or a pouch between them):
     each row's half on a leg's side, its pixels' mean column the thigh's middle. Left as they are when a hand
@@ -160,8 +161,9 @@ def fit_thighs(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
         if (count > 0).sum() < THIGH_ROWS * torso:
             continue
         centre = (half * cols[None, :]).sum(axis=1)[count > 0] / count[count > 0]
-        slope = float(np.polyfit(ys[count > 0], centre, 1)[0])
+        slope, at = (float(v) for v in np.polyfit(ys[count > 0], centre, 1))
         hip = out[J[f"{side}_hip"]]
+        hip[0] = at + slope * hip[1]
         for name in _LEGS[1:]:
             k = J[f"{side}_{name}"]
             out[k, 0] = hip[0] + slope * (out[k, 1] - hip[1])
