@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from motion_transfer.pose.skeleton import NUM_BODY, J
-from motion_transfer.pose.torso_fit import TORSO_PER_SHOULDER, fit_torso, shoulder_width
+from motion_transfer.pose.torso_fit import TORSO_PER_SHOULDER, fit_thighs, fit_torso, shoulder_width
 
 
 def _skeleton(shoulders: tuple[float, float, float], hips: tuple[float, float, float], nose: tuple[float, float]
@@ -83,3 +83,80 @@ def test_the_robot_boxers_hips_are_at_its_pelvis():
     # the one-frame pose the preflight and the engines reuse says the same
     if figure.pose is not None:
         assert np.allclose(figure.pose.body[0, :, :2], figure.joints, atol=0.01)
+
+
+def _thighs(apart: int = 0, hands_down: bool = False) -> np.ndarray:
+    """A thick-legged silhouette, 300 x 400, cut by the bottom edge at mid-thigh: a torso (hips at y = 300) on two
+    thighs 70 px wide whose middles run straight down at x = 110 and 190 (touching, or ``apart`` px further out
+    each, splayed by that much at the bottom), with the arms hanging beside the thighs when ``hands_down``."""
+    m = np.zeros((400, 300), np.uint8)
+    cv2.circle(m, (150, 60), 25, 1, -1)
+    cv2.rectangle(m, (75, 90), (225, 300), 1, -1)
+    for x in (110, 190):
+        out = apart if x > 150 else -apart
+        cv2.fillConvexPoly(m, np.array([[x - 35, 280], [x + 35, 280], [x + 35 + out, 399], [x - 35 + out, 399]]), 1)
+    if hands_down:
+        cv2.rectangle(m, (40, 100), (70, 360), 1, -1)
+        cv2.rectangle(m, (230, 100), (260, 360), 1, -1)
+    return m.astype(bool)
+
+
+def _cut_skeleton(knee_out: float, hands_down: bool = False) -> np.ndarray:
+    """A detection of :func:`_thighs`: hips at the thighs' inner edges (x 130 and 170, y 300), knees guessed just
+    above the bottom edge ``knee_out`` px out from under them, the shins off the picture."""
+    j = _skeleton((210, 90, 110), (170, 130, 300), (150, 60))
+    for side, x, sign in (("left", 170, 1), ("right", 130, -1)):
+        j[J[f"{side}_knee"]] = (x + sign * knee_out, 390)
+        for name, y in (("ankle", 520), ("heel", 530), ("foot_index", 535)):
+            j[J[f"{side}_{name}"]] = (x, y)
+        wrist = (55 if side == "right" else 245, 340 if hands_down else 200)
+        j[J[f"{side}_elbow"]] = (wrist[0], 220 if hands_down else 150)
+        j[J[f"{side}_wrist"]] = wrist
+    return j
+
+
+def test_a_leg_cut_above_its_knee_goes_on_along_the_thigh_the_silhouette_shows():
+    """The robot boxer's case: thick thighs cut by the bottom edge, the knees guessed just inside it and splayed
+    45 degrees out, the hips at the thighs' inner edges. Each leg, hip to toe, goes onto the line down its thigh's
+    middle (here straight down), keeping its rows."""
+    found = _cut_skeleton(knee_out=90)
+    out = fit_thighs(_thighs(), found)
+    for side, middle in (("left", 190), ("right", 110)):
+        hip = out[J[f"{side}_hip"]]
+        assert hip[1] == found[J[f"{side}_hip"], 1] and hip[0] == pytest.approx(middle, abs=5)
+        for name in ("knee", "ankle", "heel", "foot_index"):
+            k = J[f"{side}_{name}"]
+            assert out[k, 1] == found[k, 1]
+            assert abs(out[k, 0] - hip[0]) < 0.05 * (out[k, 1] - hip[1])  # straight down, as the thighs run
+    assert np.array_equal(out[:23], found[:23])
+    # thighs spread apart: the legs follow them out
+    out = fit_thighs(_thighs(apart=40), found)
+    slope = (out[J["left_knee"], 0] - out[J["left_hip"], 0]) / (out[J["left_knee"], 1] - out[J["left_hip"], 1])
+    assert slope == pytest.approx(40 / 119, abs=0.08)
+    assert out[J["right_knee"], 0] < out[J["right_hip"], 0]
+
+
+def test_legs_the_picture_shows_or_hands_beside_the_thighs_keep_the_detected_knees():
+    # a knee well inside the picture is seen: it stays
+    found = _cut_skeleton(knee_out=90)
+    found[[J["left_knee"], J["right_knee"]], 1] = 330
+    assert np.array_equal(fit_thighs(_thighs(), found), found)
+    # hands hanging beside the thighs would be taken for them: nothing is moved
+    found = _cut_skeleton(knee_out=90, hands_down=True)
+    assert np.array_equal(fit_thighs(_thighs(hands_down=True), found), found)
+
+
+def test_the_robot_boxers_thighs_run_down_from_its_hips():
+    """The pose model guesses the robot's knees just above the bottom edge at its thighs' outer edges (45 degrees
+    out from its hips, which it puts at the thighs' inner edges); its thighs run straight down, and so do its legs
+    now, from hips within the thighs' inner halves (between the pose model's and the thighs' middles)."""
+    from motion_transfer.pose.figure import find_figure
+    from motion_transfer.samples.stylised import make_stylised
+
+    figure = find_figure(make_stylised("robot_boxer").image)
+    assert figure is not None
+    for side in ("left", "right"):
+        thigh = figure.joints[J[f"{side}_knee"]] - figure.joints[J[f"{side}_hip"]]
+        assert abs(np.degrees(np.arctan2(thigh[0], thigh[1]))) < 10, (side, thigh, figure.method)
+    # the thighs span about x 150-300 and 420-570: each hip moved out from the thigh's inner edge, not past its middle
+    assert 225 < figure.joints[J["right_hip"], 0] < 265 and 455 < figure.joints[J["left_hip"], 0] < 495

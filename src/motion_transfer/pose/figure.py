@@ -28,7 +28,7 @@ from .silhouette import (
     told_apart,
 )
 from .skeleton import MIRROR_JOINTS, NUM_BODY, J
-from .torso_fit import fit_torso
+from .torso_fit import fit_thighs, fit_torso
 from .track import PoseTrack
 
 # What a detection must see to count as the character: head and both shoulders, clearly.
@@ -334,8 +334,11 @@ def _with_joints(figure: Figure, joints: np.ndarray, how: str) -> Figure:
 
 def _torso_on_silhouette(figure: Figure, silhouette: np.ndarray) -> Figure:
     """A drawn character's detection with the hips of a body cut by the picture's bottom moved down to a usual
-    torso length below the shoulders (:func:`fit_torso`)."""
-    return _with_joints(figure, fit_torso(silhouette > 0.5, figure.joints), "hips placed from the silhouette")
+    torso length below the shoulders (:func:`fit_torso`), and legs cut above their knees straightened along the
+    thighs it shows (:func:`fit_thighs`)."""
+    mask = silhouette > 0.5
+    figure = _with_joints(figure, fit_torso(mask, figure.joints), "hips placed from the silhouette")
+    return _with_joints(figure, fit_thighs(mask, figure.joints), "thighs along the silhouette's")
 
 
 def _elbows_on_arms(figure: Figure, image: np.ndarray, silhouette: np.ndarray | None = None) -> Figure:

@@ -15,6 +15,7 @@ from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 from ...finding import Finding
 from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J
+from ...pose.torso_fit import KNEE_MARGIN
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
 from .render import bone_transforms
 
@@ -33,10 +34,6 @@ ENDED_SHARE = 0.05  # a cut through more than this share of parts that end there
 # reframe a character that its own half-body dance already frames right
 STUB_MIN = 0.15
 HEAD_ROOM = 0.02  # room kept above the head's highest point and beside its sides when zooming, a share of the frame
-# a knee counts as shown only this far (a share of the torso's length) above the image's bottom edge: a knee
-# guessed just inside the edge of a body cut at mid-thigh (a detector squashes the missing legs into the
-# image) has no leg below it to show
-KNEE_MARGIN = 0.25
 # the shift and zoom never take the head lower than the actor's, and out of the frame: where they would (an actor
 # ducking to the frame's bottom edge), the character is raised back, eased in and out over this many seconds
 LIFT_EASE_S = 0.07
