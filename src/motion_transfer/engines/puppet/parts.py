@@ -736,11 +736,7 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
     torso = (lab == torso_i) & m
     if torso.sum() < 20:
         return lab
-    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
-    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
-    inside = np.zeros(lab.shape, np.uint8)
-    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
-    inside = inside.astype(bool)
+    spine, inside = _spine_and_inside(quad, lab.shape)
     band = max(2.0, RIM_BAND * sw)
     deep = cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)  # the outline's pixels blend the wall in
     # the torso's colour beside each pixel: its nearest torso pixel a little inside the torso (its edge's
@@ -832,11 +828,7 @@ def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs:
     torso = (lab == torso_i) & m
     if outlined or torso.sum() < 20:
         return lab
-    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
-    spine = spine / max(float(np.linalg.norm(spine)), 1e-6)
-    inside = np.zeros(lab.shape, np.uint8)
-    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
-    inside = inside.astype(bool)
+    spine, inside = _spine_and_inside(quad, lab.shape)
     band = max(2.0, SHADE_BAND * sw)
     shoulders = (quad[0] + quad[1]) / 2
     py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float32)
@@ -886,6 +878,15 @@ def shaded_sides_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs:
         scores = np.stack([segment_distance(px[take], py[take], *segs[p]) for p in parts])
         out[take] = np.array([PARTS.index(p) for p in parts])[np.argmin(scores, axis=0)]
     return out
+
+
+def _spine_and_inside(quad: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The spine's unit direction (from the shoulders' middle to the hips' of the shoulder-hip quadrilateral
+    ``quad``) and the HxW bool mask of the quadrilateral: the frame the arms hanging beside the body are judged in."""
+    spine = (quad[2] + quad[3] - quad[0] - quad[1]) / 2
+    inside = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(inside, np.round(quad).astype(np.int32), 1)
+    return spine / max(float(np.linalg.norm(spine)), 1e-6), inside.astype(bool)
 
 
 def _unit(a: np.ndarray, b: np.ndarray) -> np.ndarray:
