@@ -81,6 +81,9 @@ def with_thin_head_parts(image: np.ndarray, matte: np.ndarray, joints: np.ndarra
     r = max(2, round(0.004 * max(H, W)))
     add = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, add, r, 1e-4)
     add = np.clip((add - 0.5) * 2.0 + 0.5, 0.0, 1.0)
+    # ... but whole over the part itself: the filter's window is as wide as the stick, and patched it half-clear
+    # where the backdrop behind it changes (a line crossing it)
+    add[y0:y1, x0:x1] = np.maximum(add[y0:y1, x0:x1], added)
     return np.minimum(matte + add, 1.0).astype(np.float32)
 
 
