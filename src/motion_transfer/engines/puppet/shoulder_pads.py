@@ -21,23 +21,25 @@ ANGLES = 360  # the round's rings are sampled at this many angles
 # a ring the image shows less of than this share of (a few pixels at the pad's inner edge) is no guide to its
 # colours: it takes the nearest ring's that is one
 RING_SHOWN = 0.1
+PAD_SHARE = 0.4  # the least share of what the image shows of a round in colours other than the torso's: a pad
 
 
 def pads_whole(painted: np.ndarray, image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     """``painted`` (the image with the hidden torso painted in, HxWx3 uint8, as ``image``) with the round of each
     shoulder whose folded arm ends in a glove (a hand part larger than ``GLOVE`` shoulder widths squared) painted
-    again where the fill changed it or the glove hides it, from the round's pixels the image shows of the head
-    and the torso (:func:`_carried_round`). ``labels`` and ``joints`` at ``image``'s size."""
+    again where the fill changed it or the glove hides it, from the round's pixels the image shows of the torso in
+    colours other than its own (:func:`_carried_round`), when they are most of it (``PAD_SHARE``). ``labels`` and
+    ``joints`` at ``image``'s size."""
     sw = shoulder_span(joints, 1.0)
     H, W = labels.shape
-    trunk = np.isin(labels, [PARTS.index("head"), PARTS.index("torso")])
+    torso = labels == PARTS.index("torso")
     changed = (painted != image).any(axis=2)
     # the round takes in some of the chest beside the pad: the torso's own colour (its median inside the
     # shoulder-hip quadrilateral) is none of the pad's, and carried round it stood as a grey disc in the ball
     quad = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(quad, np.round(torso_quad(joints)).astype(np.int32), 1)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    body = (labels == PARTS.index("torso")) & quad.astype(bool)
+    body = torso & quad.astype(bool)
     if not body.any():
         return painted
     chest = lab_distance(lab, np.median(lab[body], axis=0)) < ALIKE_DELTA_E
@@ -58,10 +60,13 @@ def pads_whole(painted: np.ndarray, image: np.ndarray, labels: np.ndarray, joint
         py, px = np.mgrid[y0:y1, x0:x1]
         inside = np.hypot(px - centre[0], py - centre[1]) < radius
         again = inside & (changed[box] | hand[box])
-        # the pad's own pixels: the head's and the torso's the fill left, off the glove's blended rim
+        # the pad's own pixels: the torso's the fill left, off the glove's blended rim, not of the torso's colour;
+        # a round mostly of that colour is the shirt's shoulder, no pad (nothing of it to carry round but the
+        # neck's skin and the hair beside it)
         rim = cv2.dilate(hand[box].astype(np.uint8), None, iterations=2).astype(bool)
-        shown = inside & trunk[box] & ~changed[box] & ~rim & ~chest[box]
-        if not again.any() or shown.sum() < ANGLES // 4:
+        seen = inside & torso[box] & ~changed[box] & ~rim
+        shown = seen & ~chest[box]
+        if not again.any() or shown.sum() < ANGLES // 4 or shown.sum() < PAD_SHARE * seen.sum():
             continue
         carried = _carried_round(image[box], shown, (centre[0] - x0, centre[1] - y0), radius)
         if out is painted:
