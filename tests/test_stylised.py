@@ -71,10 +71,11 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb.reshape(-1, 1, 3).astype(np.uint8), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(float)
 
 
-@pytest.mark.parametrize("name", ["fox", "cartoon_girl"])
+@pytest.mark.parametrize("name", ["fox", "cartoon_girl", "robot_boxer"])
 def test_extra_parts_move_with_the_figure_and_leave_nothing_behind(characters, name):
-    """Tail, bun and cape are in the puppet (not the filled background), each in as few parts as it touches, and
-    drawn where the figure goes when the whole figure moves."""
+    """Tail, bun, cape and antenna are in the puppet (not the filled background), each in as few parts as it
+    touches, and drawn where the figure goes when the whole figure moves. The robot's antenna, a stick a few
+    pixels wide with a ball on top, is the head's (the person mask held only a stub of it)."""
     from motion_transfer.engines.puppet import Renderer, rig_character
     from motion_transfer.engines.puppet.model import PARTS
     from motion_transfer.pose.retarget import extend
@@ -93,8 +94,11 @@ def test_extra_parts_move_with_the_figure_and_leave_nothing_behind(characters, n
         labels = rig.labels[m]
         assert (labels >= 0).mean() > 0.95
         share = np.bincount(labels[labels >= 0], minlength=len(PARTS)) / max((labels >= 0).sum(), 1)
-        if extra in ("tail", "bun"):  # whole, in one part (a sliver where it meets another limb may differ)
+        # whole, in one part (a sliver where it meets another limb may differ)
+        if extra in ("tail", "bun", "antenna"):
             assert share.max() > 0.97, f"{name}: the {extra} is split: {dict(zip(PARTS, share.round(3)))}"
+        if extra == "antenna":
+            assert share[PARTS.index("head")] > 0.97, f"{name}: the antenna is not the head's"
         ys, xs = np.nonzero(m)
         own = _lab(c.image[ys, xs])
         # not left behind: where it was, once the figure has moved away, something else shows
@@ -223,8 +227,9 @@ def test_a_glove_stays_whole_on_its_hand(characters):
             joints[J[f"{side}_{name}"]] = sh + t * arm * out
     out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
     o = out.astype(int)
-    drawn_red = ((o[:, :, 0] > 120) & (o[:, :, 1] < 80) & (o[:, :, 2] < 90)).astype(np.uint8)
-    n, _, stats, cent = cv2.connectedComponentsWithStats(drawn_red, connectivity=8)
+    drawn_red = (o[:, :, 0] > 120) & (o[:, :, 1] < 80) & (o[:, :, 2] < 90)
+    drawn_red &= ~cv2.dilate(c.mask("antenna").astype(np.uint8), None, iterations=3).astype(bool)  # (the head stays)
+    n, _, stats, cent = cv2.connectedComponentsWithStats(drawn_red.astype(np.uint8), connectivity=8)
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] > 0.002 * red.sum()]
     assert len(big) == 2, f"the gloves are drawn in {len(big)} pieces"
     for i in big:
@@ -666,6 +671,48 @@ def test_no_slab_of_body_is_left_under_the_shoulder_pads_once_the_gloves_go(char
     n, _, stats, _ = cv2.connectedComponentsWithStats(drawn.astype(np.uint8), connectivity=8)
     apart = np.sort(stats[1:, cv2.CC_STAT_AREA])[::-1][1:]
     assert not (apart > 0.0005 * drawn.sum()).any(), f"pieces of {apart.tolist()} px float apart from the figure"
+
+
+def _layer_in_image(layer, shape: tuple[int, int]) -> np.ndarray:
+    """HxWx4 uint8: ``layer``'s texture laid where it lies in the picture (its rest pose)."""
+    h, w = shape
+    x0, y0 = layer.origin
+    th, tw = layer.texture.shape[:2]
+    texture = np.zeros((h, w, 4), np.uint8)
+    ys, xs = slice(max(0, y0), min(h, y0 + th)), slice(max(0, x0), min(w, x0 + tw))
+    texture[ys, xs] = layer.texture[ys.start - y0:ys.stop - y0, xs.start - x0:xs.stop - x0]
+    return texture
+
+
+def test_a_shoulder_pad_behind_a_glove_is_painted_as_the_pad(characters):
+    """Behind each glove held in guard the body layer holds the lower half of the shoulder pad (its round). The
+    fill painted it in the torso's grey (and the pad's own pixels beside the glove with it): once an arm rose, a
+    grey disc stood under the pale cap of the pad, parted from it by a straight edge. The pad is painted in its
+    own shading: nearer the colours the picture shows of the pad than the torso's (before: the torso's)."""
+    from motion_transfer.engines.puppet import rig_character
+
+    c = characters["robot_boxer"]
+    rig = rig_character(c.image)
+    h, w = c.image.shape[:2]
+    texture = _layer_in_image(next(ly for ly in rig.layers if ly.name == "body"), (h, w))
+    lab, painted = _lab(c.image).reshape(h, w, 3), _lab(texture[:, :, :3]).reshape(h, w, 3)
+    gloves = _glove_masks(c)
+    pads = []
+    for side in ("left", "right"):  # where the generator draws the pads
+        pad = np.zeros((h, w), np.uint8)
+        centre = c.joints[J[f"{side}_shoulder"], :2] + np.array([0.0, -0.01 * c.scale])
+        cv2.circle(pad, tuple(int(v) for v in np.round(centre)), int(0.058 * c.scale), 1, -1)
+        pads.append(pad.astype(bool))
+    torso = np.median(lab[c.mask("torso") & ~pads[0] & ~pads[1]], axis=0)
+    for pad in pads:
+        shown = cv2.erode((pad & c.figure & ~gloves[0] & ~gloves[1]).astype(np.uint8), None, iterations=3) > 0
+        behind = cv2.erode((pad & (gloves[0] | gloves[1])).astype(np.uint8), None, iterations=3) > 0
+        behind &= texture[:, :, 3] > 128
+        assert shown.sum() > 500 and behind.sum() > 1000
+        colour = np.median(lab[shown], axis=0)
+        to_pad = np.median(np.linalg.norm(painted[behind] - colour, axis=1))
+        to_torso = np.median(np.linalg.norm(painted[behind] - torso, axis=1))
+        assert to_pad < to_torso, f"the pad behind a glove is painted as the torso ({to_pad:.0f} vs {to_torso:.0f})"
 
 
 def test_no_background_beside_a_glove_is_painted_as_the_body(characters):

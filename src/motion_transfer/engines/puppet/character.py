@@ -29,6 +29,7 @@ from .model import PARTS, Rig
 from .parts import label_parts
 from .rig import HOW_TO_RIG, load_rig_json
 from .straps import strap_lines, straps_to_torso
+from .thin_parts import with_thin_head_parts
 from .tubes import tube_folded_arms
 from .twin import add_twin_limbs
 
@@ -108,8 +109,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     matte, matte_source = make_matte(image, joints, vis, seg, alpha)
     if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
         shoulders = joints[[J["left_shoulder"], J["right_shoulder"]]]
-        matte = with_attached_parts(image, matte, float(np.linalg.norm(shoulders[0] - shoulders[1])),
-                                    shoulders_y=float(shoulders[:, 1].max()), person=seg)
+        sw = float(np.linalg.norm(shoulders[0] - shoulders[1]))
+        matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg)
+        matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)

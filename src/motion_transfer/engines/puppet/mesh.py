@@ -49,6 +49,7 @@ from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUN
                     part_segment, segment_distance, smoothstep)
 from .neck import SETTLED, at_vertices, drawing_order, hanging, head_share, join_zone, slits, worn_clothes
 from .outlines import drawn_lines
+from .shoulder_pads import pads_whole
 from .sleeve_outline import side_room
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -394,6 +395,13 @@ def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
     return texture, uv, shift
 
 
+def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, **kw) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`fill.fill_hidden_torso` (its keywords ``kw``), with the shoulder pads behind gloves held in guard
+    painted whole in their own shading (:func:`shoulder_pads.pads_whole`)."""
+    painted, hidden = fill_hidden_torso(image, labels, joints, **kw)
+    return pads_whole(painted, image, labels, joints), hidden
+
+
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
 
@@ -624,7 +632,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
-        painting = (pool.submit(fill_hidden_torso, image, labels, joints, bottom=bottom, waist_shown=waist_shown,
+        painting = (pool.submit(_painted_body, image, labels, joints, bottom=bottom, waist_shown=waist_shown,
                                  hair=hair, straps=straps)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
