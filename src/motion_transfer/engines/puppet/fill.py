@@ -2275,7 +2275,9 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     ring = ~new & (labels < 0) & (d < 1.0 + SOFT)
     # the stump's own skin, lit (a fist in shade, or a glove, takes the skin below the face)
-    skin = _lit_own_skin(image, stump & (matte >= 0.9) & skin_hued(lab, _lab(skin)), skin)
+    lit_stump = stump & (matte >= 0.9)
+    lit_stump[lit_stump] = skin_hued(lab[lit_stump], _lab(skin))
+    skin = _lit_own_skin(image, lit_stump, skin)
     shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
     glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
@@ -2296,12 +2298,17 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
 
 
 def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, sw: float) -> np.ndarray:
-    """Where the hand's fingertips reach, a hand's length from the wrist towards the knuckles: a hand the border
-    cuts through its fingers, knuckles inside, is as cut as one cut through its palm (TikTok character 0's right
-    palm on her trousers, fingers past the bottom edge: moved with the arm, a pale shapeless piece that read as a
-    hole in her black top wherever the dance folded that arm over her chest)."""
+    """Where a hand the picture shows whole enough to keep reaches: HAND_SHOWN of a hand's length from the wrist
+    towards the knuckles. A hand the border cuts short of that, through its fingers, knuckles inside, is as cut
+    as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of its length:
+    moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance folded that
+    arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose, 0.93) is
+    shown whole."""
     towards = knuckles - wrist
-    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_LENGTH * sw
+    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * HAND_LENGTH * sw
+
+
+HAND_SHOWN = 0.8  # a hand the picture shows this much of (its length from the wrist) is kept as the picture shows it
 
 
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
@@ -2541,9 +2548,12 @@ SKIN_LIGHT, SKIN_HUE = 45.0, 14.0
 
 
 def skin_hued(lab: np.ndarray, skin_lab: np.ndarray) -> np.ndarray:
-    """HxW: the pixels of ``lab`` (the image in Lab) that are skin of the colour ``skin_lab``, lit or in shade."""
+    """HxW (or [n]): the pixels of ``lab`` (the image in Lab, or [n, 3] of its pixels) that are skin of the colour
+    ``skin_lab``, lit or in shade."""
     diff = lab - skin_lab
-    return (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=2) < SKIN_HUE)
+    return (np.abs(diff[..., 0]) < SKIN_LIGHT) & (np.linalg.norm(diff[..., 1:], axis=-1) < SKIN_HUE)
+
+
 SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else the face's colour is taken
 
 
