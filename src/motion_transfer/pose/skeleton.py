@@ -25,6 +25,14 @@ def shoulder_span(joints: np.ndarray, least: float = 0.0) -> float:
     zero)."""
     return max(float(np.linalg.norm(joints[J["left_shoulder"]] - joints[J["right_shoulder"]])), least)
 
+
+def torso_length(joints: np.ndarray) -> float:
+    """The distance from the shoulders' middle to the hips' of one body's joints [33+, d]: the yardstick of how far
+    below the hips a picture ends (the framing's margins, a leg shown only to mid-thigh)."""
+    ms = 0.5 * (joints[J["left_shoulder"]] + joints[J["right_shoulder"]])
+    mh = 0.5 * (joints[J["left_hip"]] + joints[J["right_hip"]])
+    return float(np.linalg.norm(ms - mh))
+
 # Bones drawn for a MediaPipe-layout body (head, torso, limbs, feet).
 BODY_BONES: tuple[tuple[int, int], ...] = (
     (11, 12), (11, 13), (13, 15), (12, 14), (14, 16), (11, 23), (12, 24), (23, 24), (23, 25), (25, 27),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .skeleton import J
+from .skeleton import J, torso_length
 
 # a flat shoulder top: the silhouette's top edge stays within FLAT_DEPTH (of the detected shoulder width) of its
 # highest point beside the head over at least FLAT_WIDTH of the shoulder width
@@ -110,18 +110,11 @@ def fit_torso(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
     return out
 
 
-def _torso_length(joints: np.ndarray) -> float:
-    """Shoulder centre to hip centre (pixels) of ``joints`` [33, 2]."""
-    ms = 0.5 * (joints[J["left_shoulder"]] + joints[J["right_shoulder"]])
-    mh = 0.5 * (joints[J["left_hip"]] + joints[J["right_hip"]])
-    return float(np.linalg.norm(ms - mh))
-
-
 def thigh_only(joints: np.ndarray, side: str, height: int) -> bool:
     """Whether the picture (``height`` rows) shows only the thigh of the ``side`` leg of ``joints`` [33, 2]: its
     knee lies within KNEE_MARGIN of the bottom edge or past it (a guess), and no elbow or wrist hangs below the
     hips (the rows beside the thighs would hold the hands)."""
-    torso = _torso_length(joints)
+    torso = torso_length(joints)
     hip_y = float(max(joints[J["left_hip"], 1], joints[J["right_hip"], 1]))
     arms = joints[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("elbow", "wrist")], 1]
     return bool(np.isfinite(torso) and torso >= 4 and 0 <= hip_y < height and (arms < hip_y).all()
@@ -139,7 +132,7 @@ def fit_thighs(mask: np.ndarray, joints: np.ndarray) -> np.ndarray:
     out = joints.astype(np.float64).copy()
     h = mask.shape[0]
     sides = [side for side in ("left", "right") if thigh_only(out, side, h)]
-    torso = _torso_length(out)
+    torso = torso_length(out)
     top = int(np.ceil(max(out[J["left_hip"], 1], out[J["right_hip"], 1])))
     if not sides or h - top < THIGH_ROWS * torso:
         return out

@@ -14,7 +14,7 @@ from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
 from ...finding import Finding
 from ...pose.retarget import MH, MS, Motion, extend
-from ...pose.skeleton import J
+from ...pose.skeleton import J, torso_length
 from ...pose.torso_fit import KNEE_MARGIN
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
 from .render import bone_transforms
@@ -39,12 +39,6 @@ HEAD_ROOM = 0.02  # room kept above the head's highest point and beside its side
 LIFT_EASE_S = 0.07
 
 
-def _torso_length(rig: Rig) -> float:
-    """The rig's shoulder centre to hip centre (pixels): the yardstick of the margins below."""
-    ext = extend(rig.joints.astype(np.float64))
-    return float(np.linalg.norm(ext[MS] - ext[MH]))
-
-
 def cut_under_hips(joints: np.ndarray, height: int) -> bool:
     """Whether the image's bottom edge cuts the body above the hips or at most STUB_MIN torso lengths below
     them: what shows below the hips is then the hem of the clothes over a sliver of thigh, not legs."""
@@ -67,7 +61,7 @@ def body_cut(rig: Rig) -> np.ndarray | None:
     """[3, 2] left end, middle and right end of where the image's bottom edge cuts the body (rig pixels), or
     None when the image shows the legs (a knee with some leg below it) or the body does not reach the bottom
     edge."""
-    floor = rig.height - 1 - KNEE_MARGIN * _torso_length(rig)
+    floor = rig.height - 1 - KNEE_MARGIN * torso_length(rig.joints.astype(np.float64))
     knees_shown = [rig.visibility[k] >= 0.5 and rig.joints[k, 1] < floor for k in KNEES]
     if rig.matte is None or any(knees_shown):
         return None
