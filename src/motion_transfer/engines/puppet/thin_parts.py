@@ -13,6 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
+from .fill import colour_distance
 from .model import segment_distance
 from .morphology import disc
 from .parts import part_segments
@@ -145,4 +146,4 @@ def _nearest(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> 
     """Each of ``colours`` [N, 3]'s distance to the nearest of ``reference`` [M, 3] (a fixed sample of it)."""
     if len(reference) > samples:
         reference = reference[np.random.default_rng(0).choice(len(reference), samples, replace=False)]
-    return np.linalg.norm(colours[:, None, :] - reference[None, :, :], axis=2).min(axis=1)
+    return colour_distance(colours[:, None, :], reference)[:, 0]
