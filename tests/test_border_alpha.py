@@ -43,3 +43,39 @@ def test_clothes_along_the_bottom_edge_are_not_taken_for_a_floor():
     img[shirt] = (200, 40, 40)
     alpha = border_alpha(img)
     assert alpha is None or alpha[shirt].mean() > 0.97
+
+
+def _sky_and_snow() -> np.ndarray:
+    backdrop = np.empty((480, 360, 3), np.uint8)
+    backdrop[:] = (190, 215, 235)
+    backdrop[420:] = (250, 250, 250)
+    return backdrop
+
+
+def test_a_white_belly_like_the_snow_below_is_the_figures():
+    """A penguin before a blue sky, standing in the snow: its white belly, enclosed by its black body, has the
+    snow's colour but not that of the backdrop beside it at its height, so it is the figure's, not a hole."""
+    img = _sky_and_snow()
+    figure = np.zeros(img.shape[:2], np.uint8)
+    cv2.ellipse(img, (180, 260), (110, 170), 0, 0, 360, (40, 35, 30), -1)
+    cv2.ellipse(figure, (180, 260), (110, 170), 0, 0, 360, 1, -1)
+    belly = np.zeros(img.shape[:2], np.uint8)
+    cv2.ellipse(belly, (180, 290), (70, 120), 0, 0, 360, 1, -1)
+    img[belly > 0] = (250, 250, 250)
+    alpha = border_alpha(img)
+    assert alpha is not None
+    assert alpha[belly > 0].mean() > 0.97
+    assert alpha[figure == 0].max() < 0.05
+
+
+def test_the_sky_seen_between_an_arm_and_the_body_stays_backdrop():
+    """The same backdrop seen through a gap the figure encloses (a hand on the hip) is the backdrop beside the
+    figure at that height: it stays out of the figure."""
+    img = _sky_and_snow()
+    cv2.rectangle(img, (140, 100), (220, 400), (40, 35, 30), -1)  # body
+    cv2.polylines(img, [np.array([[140, 140], [80, 220], [140, 300]], np.int32)], False, (40, 35, 30), 16)  # arm
+    gap = np.zeros(img.shape[:2], np.uint8)
+    cv2.fillPoly(gap, [np.array([[130, 175], [100, 220], [130, 265]], np.int32)], 1)
+    alpha = border_alpha(img)
+    assert alpha is not None
+    assert alpha[gap > 0].mean() < 0.05

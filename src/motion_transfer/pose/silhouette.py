@@ -53,10 +53,37 @@ def border_alpha(image: np.ndarray) -> np.ndarray | None:
         colours.append(np.median(band[far & corner], axis=0))
     if spread > FLAT:
         return None
-    dist = _nearest(lab, colours)
+    each = np.stack([np.linalg.norm(lab - c, axis=-1) for c in colours])
     lo = max(4.0, 1.5 * spread)
     hi = max(3 * lo, 18.0)
-    return np.clip((dist - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    alpha = np.clip((each.min(axis=0) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    if len(colours) > 1:
+        _enclosed_to_figure(alpha, each.argmin(axis=0))
+    return alpha
+
+
+def _enclosed_to_figure(alpha: np.ndarray, colour: np.ndarray) -> None:
+    """Give ``alpha`` (in place) the pieces of a backdrop colour that the figure encloses when the backdrop
+    beside the figure at their height is another of its colours (``colour``: each pixel's nearest one): a
+    penguin's white belly before a blue sky matches the snow below it, while the wall seen between an arm and
+    the body is the wall beside the figure, and stays backdrop."""
+    back = alpha < 0.5
+    pieces, n = ndimage.label(back)
+    if n < 2:
+        return
+    rim = np.unique(np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]]))
+    outside = np.isin(pieces, rim[rim > 0])
+    k = int(colour.max()) + 1
+    # per row, how many pixels of the backdrop around the figure have each colour; summed over a piece's rows
+    per_row = np.stack([(outside & (colour == c)).sum(axis=1) for c in range(k)], axis=1)
+    upto = np.concatenate([np.zeros((1, k), np.int64), np.cumsum(per_row, axis=0)])
+    for i, box in enumerate(ndimage.find_objects(pieces), start=1):
+        if box is None or i in rim:
+            continue
+        beside = upto[box[0].stop] - upto[box[0].start]
+        piece = pieces[box] == i
+        if not beside.any() or np.bincount(colour[box][piece], minlength=k).argmax() != beside.argmax():
+            alpha[box][piece] = 1.0
 
 
 def centred_alpha(image: np.ndarray) -> np.ndarray | None:
