@@ -17,7 +17,6 @@ from scipy.sparse.csgraph import dijkstra
 from .completion import complete_joints
 from .skeleton import NUM_BODY, REQUIRED_JOINTS, J
 
-
 BACKDROP_COLOURS = 3  # a flat backdrop has at most this many colours (a wall and a floor, a sky and the snow)
 FLAT = 12.0  # (Lab) ... and 90% of the picture's border lies this close to one of them
 CORNER = 0.1  # (of the border band's length) a second or third colour reaches a corner within this, as a floor does
@@ -28,14 +27,14 @@ def _nearest(lab: np.ndarray, colours: list[np.ndarray]) -> np.ndarray:
     return np.min([np.linalg.norm(lab - c, axis=-1) for c in colours], axis=0)
 
 
-def border_alpha(image: np.ndarray) -> np.ndarray | None:
-    """Foreground alpha from the border's colours when the border is flat (drawn / studio art), else None.
+def _backdrop_colours(lab: np.ndarray) -> tuple[list[np.ndarray], float] | None:
+    """The flat backdrop's colours (Lab) read from the picture's border, and how far the border strays from
+    them (the 90th percentile); None when the border is not flat.
 
     Drawn backdrops are often two flat colours, a wall and the floor the character stands on: the border's
     median colour, then the median of what lies far from it, and so on, as long as each further colour reaches
     one of the picture's corners (a floor or a sky spans the picture; a character cut by the bottom edge, whose
     clothes lie along it, does not)."""
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     h, w = lab.shape[:2]
     b = max(2, round(0.02 * min(h, w)))
     # the band as four runs, each from a corner: top and bottom left to right, the sides top to bottom
@@ -51,8 +50,33 @@ def border_alpha(image: np.ndarray) -> np.ndarray | None:
         if spread <= FLAT or len(colours) == BACKDROP_COLOURS or not (far & corner).any():
             break
         colours.append(np.median(band[far & corner], axis=0))
-    if spread > FLAT:
+    return (colours, spread) if spread <= FLAT else None
+
+
+def backdrop_palette(image: np.ndarray) -> np.ndarray | None:
+    """The flat backdrop's colours as the picture has them ([K, 3] uint8 RGB: the median of the border's pixels
+    nearest each of :func:`_backdrop_colours`), or None when the picture (HxWx3 uint8 RGB) has no flat backdrop."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = _backdrop_colours(lab)
+    if backdrop is None:
         return None
+    h, w = lab.shape[:2]
+    b = max(2, round(0.02 * min(h, w)))
+    band = np.zeros((h, w), bool)
+    band[:b] = band[-b:] = True
+    band[:, :b] = band[:, -b:] = True
+    nearest = np.stack([np.linalg.norm(lab[band] - c, axis=-1) for c in backdrop[0]]).argmin(axis=0)
+    return np.array([np.median(image[band][nearest == k], axis=0) for k in range(len(backdrop[0]))], np.uint8)
+
+
+def border_alpha(image: np.ndarray) -> np.ndarray | None:
+    """Foreground alpha from the border's colours when the border is flat (drawn / studio art: see
+    :func:`_backdrop_colours`), else None."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = _backdrop_colours(lab)
+    if backdrop is None:
+        return None
+    colours, spread = backdrop
     each = np.stack([np.linalg.norm(lab - c, axis=-1) for c in colours])
     lo = max(4.0, 1.5 * spread)
     hi = max(3 * lo, 18.0)
