@@ -3,7 +3,8 @@
     python bench/stylised_bench.py OUT_DIR [--tiktok ../shared/data/tiktok] [--seconds 4] [--quick]
 
 For each generated stylised character (``motion_transfer.samples.stylised``: a 3D cartoon girl with a bun and a
-cape, a cel-shaded fox with a tail and ears, a robot boxer on a busy background) and for skimage's pictures:
+cape, a cel-shaded fox with a tail and ears, a robot boxer on a busy background, a flat teddy bear on a wall and a
+floor that no pose model reads) and for skimage's pictures:
 
 1. skeleton search: how the figure was found and, for the generated characters, the error of the head,
    shoulders, hips and wrists against the ground truth (in units of standing height);

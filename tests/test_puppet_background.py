@@ -450,3 +450,20 @@ def test_a_large_image_s_blurred_edge_is_found_on_a_smaller_copy_alike():
         shaded = ~hole & (out_d > 0) & (out_d <= 8)
         shares.append(blurred_edge(img, hole)[shaded].mean())
     assert shares[1] > 0.8 * shares[0] > 0.5, f"found {shares[0]:.0%} of the blurred edge, {shares[1]:.0%} when larger"
+
+
+def test_a_drawn_wall_and_floor_are_filled_in_their_own_colours_exactly():
+    """Drawn art: a flat wall and floor around a figure that stands across the floor line. The fill is the wall's
+    and the floor's colour to the level (before, the wall was filled up to 9 levels off in the figure's shape: a
+    ghost plain to see on a flat colour once the figure moved)."""
+    wall, floor = np.array([240, 225, 200]), np.array([120, 170, 120])
+    image = np.empty((480, 360, 3), np.uint8)
+    image[:] = wall
+    image[400:] = floor
+    matte = np.zeros((480, 360), np.float32)
+    cv2.ellipse(matte, (180, 250), (70, 190), 0, 0, 360, 1.0, -1)
+    cv2.ellipse(matte, (95, 250), (25, 90), -20, 0, 360, 1.0, -1)  # an arm
+    image[matte > 0] = (150, 90, 40)
+    out = remove_character(image, matte).astype(int)
+    assert np.abs(out[:395] - wall).max() <= 1
+    assert np.abs(out[405:] - floor).max() <= 1

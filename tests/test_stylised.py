@@ -16,6 +16,8 @@ TOLERANCE = {"nose": 0.06, "left_shoulder": 0.05, "right_shoulder": 0.05, "left_
 # the robot's hips lie at the bottom edge of the picture under its belt, and a detector guesses them from the
 # torso's shape; a tenth of the height is still inside the pelvis
 HIP_AT_THE_EDGE = 0.12
+# a teddy bear's hips lie inside its round body, where no outline says where its legs begin: within a leg's width
+HIP_INSIDE_A_ROUND_BODY = 0.075
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +26,7 @@ def characters():
 
 
 def test_generator_gives_pictures_with_their_truth(characters):
-    girl, fox, robot = (characters[n] for n in CHARACTERS)
+    girl, fox, robot, bear = (characters[n] for n in CHARACTERS)
     for c in characters.values():
         assert c.image.shape == (960, 720, 3) and c.image.dtype == np.uint8
         assert c.labels.shape == c.image.shape[:2]
@@ -38,7 +40,8 @@ def test_generator_gives_pictures_with_their_truth(characters):
         inside = c.joints[c.in_frame, :2].astype(int)
         assert near[inside[:, 1], inside[:, 0]].all(), c.name
     assert girl.extras == ("bun", "cape") and fox.extras == ("tail", "ears") and robot.extras == ("antenna",)
-    assert girl.in_frame.all() and fox.in_frame.all()
+    assert bear.extras == ("ears",)
+    assert girl.in_frame.all() and fox.in_frame.all() and bear.in_frame.all()
     assert not robot.in_frame[J["left_knee"]] and robot.in_frame[J["left_hip"]]  # upper body only
     # the subject's left is on the image's right; the bun is on top of the head, the tail beside the legs
     assert girl.joints[J["left_shoulder"], 0] > girl.joints[J["right_shoulder"], 0]
@@ -63,6 +66,8 @@ def test_stylised_characters_are_rigged_without_a_rig_file(characters, name):
             continue
         if joint.endswith("hip") and not c.in_frame[J["left_knee"]]:
             tol = HIP_AT_THE_EDGE
+        if joint.endswith("hip") and name == "teddy_bear":
+            tol = HIP_INSIDE_A_ROUND_BODY
         err = np.linalg.norm(figure.joints[J[joint]] - c.joints[J[joint], :2]) / c.scale
         assert err < tol, f"{name}: {joint} off by {err:.3f} of the height ({figure.method})"
 

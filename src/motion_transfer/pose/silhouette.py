@@ -4,7 +4,9 @@ drawings the pose model cannot read), plus a measure of how well a skeleton expl
 detections)."""
 from __future__ import annotations
 
+import itertools
 import math
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -15,22 +17,97 @@ from scipy.sparse.csgraph import dijkstra
 from .completion import complete_joints
 from .skeleton import NUM_BODY, REQUIRED_JOINTS, J
 
+BACKDROP_COLOURS = 3  # a flat backdrop has at most this many colours (a wall and a floor, a sky and the snow)
+FLAT = 12.0  # (Lab) ... and 90% of the picture's border lies this close to one of them
+CORNER = 0.1  # (of the border band's length) a second or third colour reaches a corner within this, as a floor does
 
-def border_alpha(image: np.ndarray) -> np.ndarray | None:
-    """Foreground alpha from the border colour when the border is flat (drawn / studio art), else None."""
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+
+def _nearest(lab: np.ndarray, colours: list[np.ndarray]) -> np.ndarray:
+    """Each pixel's Lab distance to the nearest of ``colours``."""
+    return np.min([np.linalg.norm(lab - c, axis=-1) for c in colours], axis=0)
+
+
+def _backdrop_colours(lab: np.ndarray) -> tuple[list[np.ndarray], float] | None:
+    """The flat backdrop's colours (Lab) read from the picture's border, and how far the border strays from
+    them (the 90th percentile); None when the border is not flat.
+
+    Drawn backdrops are often two flat colours, a wall and the floor the character stands on: the border's
+    median colour, then the median of what lies far from it, and so on, as long as each further colour reaches
+    one of the picture's corners (a floor or a sky spans the picture; a character cut by the bottom edge, whose
+    clothes lie along it, does not)."""
     h, w = lab.shape[:2]
     b = max(2, round(0.02 * min(h, w)))
-    band = np.concatenate([lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3),
-                           lab[:, -b:].reshape(-1, 3)])
-    med = np.median(band, axis=0)
-    spread = float(np.percentile(np.linalg.norm(band - med, axis=1), 90))
-    if spread > 12.0:
+    # the band as four runs, each from a corner: top and bottom left to right, the sides top to bottom
+    runs = [lab[:b].transpose(1, 0, 2), lab[-b:].transpose(1, 0, 2), lab[:, :b], lab[:, -b:]]
+    band = np.concatenate([r.reshape(-1, 3) for r in runs])
+    corner = np.repeat(np.concatenate([np.abs(np.arange(len(r)) - (len(r) - 1) / 2) > (0.5 - CORNER) * len(r)
+                                       for r in runs]), b)
+    colours = [np.median(band, axis=0)]
+    while True:
+        near = _nearest(band, colours)
+        spread = float(np.percentile(near, 90))
+        far = near > FLAT
+        if spread <= FLAT or len(colours) == BACKDROP_COLOURS or not (far & corner).any():
+            break
+        colours.append(np.median(band[far & corner], axis=0))
+    return (colours, spread) if spread <= FLAT else None
+
+
+def backdrop_palette(image: np.ndarray) -> np.ndarray | None:
+    """The flat backdrop's colours as the picture has them ([K, 3] uint8 RGB: the median of the border's pixels
+    nearest each of :func:`_backdrop_colours`), or None when the picture (HxWx3 uint8 RGB) has no flat backdrop."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = _backdrop_colours(lab)
+    if backdrop is None:
         return None
-    dist = np.linalg.norm(lab - med, axis=2)
+    h, w = lab.shape[:2]
+    b = max(2, round(0.02 * min(h, w)))
+    band = np.zeros((h, w), bool)
+    band[:b] = band[-b:] = True
+    band[:, :b] = band[:, -b:] = True
+    nearest = np.stack([np.linalg.norm(lab[band] - c, axis=-1) for c in backdrop[0]]).argmin(axis=0)
+    return np.array([np.median(image[band][nearest == k], axis=0) for k in range(len(backdrop[0]))], np.uint8)
+
+
+def border_alpha(image: np.ndarray) -> np.ndarray | None:
+    """Foreground alpha from the border's colours when the border is flat (drawn / studio art: see
+    :func:`_backdrop_colours`), else None."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = _backdrop_colours(lab)
+    if backdrop is None:
+        return None
+    colours, spread = backdrop
+    each = np.stack([np.linalg.norm(lab - c, axis=-1) for c in colours])
     lo = max(4.0, 1.5 * spread)
     hi = max(3 * lo, 18.0)
-    return np.clip((dist - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    alpha = np.clip((each.min(axis=0) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    if len(colours) > 1:
+        _enclosed_to_figure(alpha, each.argmin(axis=0))
+    return alpha
+
+
+def _enclosed_to_figure(alpha: np.ndarray, colour: np.ndarray) -> None:
+    """Give ``alpha`` (in place) the pieces of a backdrop colour that the figure encloses when the backdrop
+    beside the figure at their height is another of its colours (``colour``: each pixel's nearest one): a
+    penguin's white belly before a blue sky matches the snow below it, while the wall seen between an arm and
+    the body is the wall beside the figure, and stays backdrop."""
+    back = alpha < 0.5
+    pieces, n = ndimage.label(back)
+    if n < 2:
+        return
+    rim = np.unique(np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]]))
+    outside = np.isin(pieces, rim[rim > 0])
+    k = int(colour.max()) + 1
+    # per row, how many pixels of the backdrop around the figure have each colour; summed over a piece's rows
+    per_row = np.stack([(outside & (colour == c)).sum(axis=1) for c in range(k)], axis=1)
+    upto = np.concatenate([np.zeros((1, k), np.int64), np.cumsum(per_row, axis=0)])
+    for i, box in enumerate(ndimage.find_objects(pieces), start=1):
+        if box is None or i in rim:
+            continue
+        beside = upto[box[0].stop] - upto[box[0].start]
+        piece = pieces[box] == i
+        if not beside.any() or np.bincount(colour[box][piece], minlength=k).argmax() != beside.argmax():
+            alpha[box][piece] = 1.0
 
 
 def centred_alpha(image: np.ndarray) -> np.ndarray | None:
@@ -198,11 +275,29 @@ _POINTS = ("head",) + tuple(f"{s}_{j}" for s in ("left", "right")
 _P = {n: i for i, n in enumerate(_POINTS)}
 _CHAINS = {f"{s}_{limb}": tuple(_P[f"{s}_{j}"] for j in joints) for s in ("left", "right")
            for limb, joints in (("arm", ("shoulder", "elbow", "wrist")), ("leg", ("hip", "knee", "ankle")))}
-# usual bone lengths in torso lengths (shoulder line to hip line), and thickness limits (head radius, arm and leg
-# half-widths, torso padding), also in torso lengths
-_BONE_LENGTH = {"arm": (0.62, 0.5), "leg": (0.85, 0.85)}
+# thickness limits (head radius, arm and leg half-widths, torso padding) in torso lengths (shoulder line to hip line)
 _THICKNESS = np.array([[0.12, 0.7], [0.05, 0.3], [0.07, 0.4], [0.0, 0.3]])
 _LEG_SPREAD = math.radians(35.0)
+
+
+class _Start(NamedTuple):
+    """A body plan for the stick-figure fit: where it starts, in standing heights from the top of the head (the
+    head's radius; each joint across and down), and its usual bone lengths in torso lengths (shoulder line to hip
+    line: what the limb searches try and the proportion prior expects), the legs searched before the arms in
+    standing heights."""
+    head: float
+    joints: dict[str, tuple[float, float]]
+    arm: tuple[float, float]
+    leg: tuple[float, float]
+    leg_first: float
+
+
+# a person, and a mascot, a toy or an animal on two legs, whose head is a third of its height and legs short (a
+# teddy bear, a penguin: started as a person, the descent put its shoulders on its head)
+_STARTS = (_Start(0.07, {"shoulder": (0.1, 0.18), "elbow": (0.18, 0.33), "wrist": (0.24, 0.47), "hip": (0.06, 0.48),
+                         "knee": (0.07, 0.72), "ankle": (0.08, 0.95)}, (0.62, 0.5), (0.85, 0.85), 0.24),
+           _Start(0.16, {"shoulder": (0.12, 0.36), "elbow": (0.2, 0.48), "wrist": (0.26, 0.6), "hip": (0.08, 0.7),
+                         "knee": (0.08, 0.83), "ankle": (0.08, 0.95)}, (0.42, 0.39), (0.38, 0.35), 0.125))
 _PRIOR = 0.01  # weight of the proportion priors against the silhouette mismatch (a share of the figure's area)
 
 
@@ -212,9 +307,10 @@ def _torso_length(p: np.ndarray) -> float:
     return max(float(np.linalg.norm(mh - ms)), 1.0)
 
 
-def _prior(p: list, head_r: float) -> float:
-    """How unusual the proportions are (0 for a typical figure): bone lengths against the torso's, left against
-    right, legs that do not hang, hands over the face, shoulder width. Plain floats: this runs thousands of times."""
+def _prior(p: list, head_r: float, start: _Start) -> float:
+    """How unusual the proportions are for ``start``'s body plan (0 for a typical figure): bone lengths against
+    the torso's, left against right, legs that do not hang, hands over the face, shoulder width. Plain floats:
+    this runs thousands of times."""
     hyp = math.hypot
     ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     T = max(hyp(0.5 * (lh[0] + rh[0] - ls[0] - rs[0]), 0.5 * (lh[1] + rh[1] - ls[1] - rs[1])), 1.0)
@@ -225,7 +321,7 @@ def _prior(p: list, head_r: float) -> float:
             a, b, e = (p[i] for i in _CHAINS[f"{side}_{limb}"])
             l1, l2 = hyp(b[0] - a[0], b[1] - a[1]), hyp(e[0] - b[0], e[1] - b[1])
             total.append(l1 + l2)
-            u1, u2 = _BONE_LENGTH[limb]
+            u1, u2 = getattr(start, limb)
             out += math.log(max(l1, 0.5) / (u1 * T)) ** 2 + math.log(max(l2, 0.5) / (u2 * T)) ** 2
             if limb == "leg":  # legs hang: more than 35 degrees from straight down is unusual
                 for u, v in ((a, b), (b, e)):
@@ -249,6 +345,7 @@ class _StickFigure:
         self.area = max(int(self.mask.sum()), 1)
         self.canvas = np.zeros(self.mask.shape, np.uint8)
         self.arms = True
+        self.start = _STARTS[0]  # whose bone lengths the proportion prior expects
 
     def render(self, p: np.ndarray, th: np.ndarray) -> np.ndarray:
         c = self.canvas
@@ -275,7 +372,7 @@ class _StickFigure:
         drawn = self.render(p, th).view(bool)
         outside = np.count_nonzero(drawn & ~self.mask)
         missed = self.area - np.count_nonzero(drawn & self.mask)
-        return (outside + 0.5 * missed) / self.area + _PRIOR * _prior(p.tolist(), float(th[0]))
+        return (outside + 0.5 * missed) / self.area + _PRIOR * _prior(p.tolist(), float(th[0]), self.start)
 
     def thickness(self, p: np.ndarray) -> tuple[float, np.ndarray]:
         """(cost, thickness) of fixed points with the thickness that fits them best."""
@@ -421,6 +518,16 @@ def told_apart(matte: np.ndarray, joints: np.ndarray) -> bool:
     return _parts_apart(mask, _points(joints) * s)
 
 
+def _start_points(start: _Start, cx: float, y0: float, H: float) -> tuple[np.ndarray, np.ndarray]:
+    """A start's points facing the viewer, the head's top at ``(cx, y0)``, standing ``H`` tall; its thicknesses."""
+    p = np.empty((len(_POINTS), 2))
+    p[0] = (cx, y0 + start.head * H)
+    for side, sg in (("left", 1.0), ("right", -1.0)):  # a character facing the viewer: its left on our right
+        for joint, (dx, dy) in start.joints.items():
+            p[_P[f"{side}_{joint}"]] = (cx + sg * dx * H, y0 + dy * H)
+    return p, np.array([start.head, 0.03, 0.045, 0.02]) * H
+
+
 def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """A humanoid fitted to a silhouette by drawing it and moving its joints until it covers the silhouette
     best: arms by a search over their angles, then a descent on everything. Works for upper bodies cut by the
@@ -440,33 +547,29 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     cut = mask[-1].sum() > 0.15 * (xs.max() - xs.min() + 1)  # the body runs off the bottom: no legs in view
     cx = float(np.nonzero(thick[y0:y0 + max(2, (y1 - y0) // 12)].any(axis=0))[0].mean())
     H = (y1 - y0) * (1.9 if cut else 1.0)  # standing height
-    p = np.empty((len(_POINTS), 2))
-    p[0] = (cx, y0 + 0.07 * H)
-    for side, sg in (("left", 1.0), ("right", -1.0)):  # a character facing the viewer: its left on our right
-        for joint, (dx, dy) in {"shoulder": (0.1, 0.18), "elbow": (0.18, 0.33), "wrist": (0.24, 0.47),
-                                "hip": (0.06, 0.48), "knee": (0.07, 0.72), "ankle": (0.08, 0.95)}.items():
-            p[_P[f"{side}_{joint}"]] = (cx + sg * dx * H, y0 + dy * H)
-    th = np.array([0.07, 0.03, 0.045, 0.02]) * H
     results = []
-    for staged in (False, True):
-        q, t = p.copy(), th.copy()
+    for start, staged in itertools.product(_STARTS, (False, True)):
+        q, t = _start_points(start, cx, y0, H)
+        model.start = start
         if staged:  # head, torso and legs first; the arms are then found against what these leave uncovered
             model.arms = False
             if not cut:
                 for side in ("left", "right"):
-                    q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], 0.24 * H, 0.24 * H, n=12)
+                    q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], start.leg_first * H, start.leg_first * H,
+                                          n=12)
             q, t, _ = model.descend(q, t, steps=(4, 2))
             model.arms = True
         T = _torso_length(q)
         for side in ("left", "right"):
-            q = model.limb_search(q, t, _CHAINS[f"{side}_arm"], 0.62 * T, 0.5 * T)
+            q = model.limb_search(q, t, _CHAINS[f"{side}_arm"], start.arm[0] * T, start.arm[1] * T)
         if not cut and not staged:
             for side in ("left", "right"):
-                q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], 0.85 * T, 0.85 * T, n=12)
+                q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], start.leg[0] * T, start.leg[1] * T, n=12)
         results.append(model.descend(q, t))
-    q = min(results, key=lambda r: r[2])[0]
-    if not _parts_apart(mask, q):
+    apart = [r for r in results if _parts_apart(mask, r[0])]
+    if not apart:
         return None
+    q = min(apart, key=lambda r: r[2])[0]
     joints = np.full((NUM_BODY, 2), np.nan)
     vis = np.zeros(NUM_BODY)
     h0, w0 = matte.shape

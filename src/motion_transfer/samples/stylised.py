@@ -8,7 +8,9 @@ is and which pixels are which part, including the parts a human skeleton has no 
 * ``"cartoon_girl"``: a 3D-style cartoon girl (big head and eyes, short legs) with a hair bun and a cape;
 * ``"fox"``: a cel-shaded, outlined fox in a hoodie, with an animal head, pointed ears and a big bushy tail;
 * ``"robot_boxer"``: a metal robot in a boxing guard (gloves up by its chin), upper body only, with an antenna,
-  on a busy background.
+  on a busy background;
+* ``"teddy_bear"``: a flat-coloured teddy bear (a third of its height head, no neck, arms against its sides,
+  round ears) standing on a green floor before a beige wall: no pose model sees a body in it.
 
 Joints follow MediaPipe's layout and the subject's own left/right (:mod:`motion_transfer.pose.skeleton`).
 Region labels are coarse on purpose: which body region a pixel belongs to (``REGIONS``), or which extra part
@@ -44,7 +46,7 @@ from .mannequin import (
 
 __all__ = ["CHARACTERS", "EXTRAS", "REGIONS", "StylisedCharacter", "make_stylised"]
 
-CHARACTERS = ("cartoon_girl", "fox", "robot_boxer")
+CHARACTERS = ("cartoon_girl", "fox", "robot_boxer", "teddy_bear")
 REGIONS = ("head", "torso", "left_arm", "right_arm", "left_leg", "right_leg")
 EXTRAS = ("bun", "cape", "tail", "ears", "antenna")
 _NAMES = REGIONS + EXTRAS
@@ -342,7 +344,64 @@ def _robot(size: tuple[int, int], seed: int) -> _Drawn:
     return _outline(cv.result(), labels, 1, (30, 30, 36)), joints, s, labels, {"antenna"}
 
 
-_BUILDERS = {"cartoon_girl": _girl, "fox": _fox, "robot_boxer": _robot}
+_BEAR_FUR, _BEAR_LIGHT, _BEAR_DARK = (150, 90, 40), (215, 170, 120), (70, 40, 20)
+_BEAR_WALL, _BEAR_FLOOR = (240, 225, 200), (120, 170, 120)
+
+
+def _bear(size: tuple[int, int], seed: int) -> _Drawn:
+    """A flat-coloured teddy bear standing on a floor before a wall: a third of its height is head, no neck, arms
+    against its sides, short legs. Drawn in the character's units (its standing height ``s``, x from its middle,
+    y down from the top of its head)."""
+    import cv2
+
+    w, h = size
+    s = 0.8 * h
+    x0, y0 = w / 2, 0.12 * h
+
+    def px(x: float, y: float) -> tuple[int, int]:
+        return round(x0 + x * s), round(y0 + y * s)
+
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = _BEAR_WALL
+    img[round(y0 + 0.9 * s):] = _BEAR_FLOOR
+    labels = np.full((h, w), -1, np.int16)
+
+    def ellipse(part: str, c: tuple[float, float], axes: tuple[float, float], colour, angle: float = 0.0) -> None:
+        centre, radii = px(*c), (round(axes[0] * s), round(axes[1] * s))
+        cv2.ellipse(img, centre, radii, angle, 0, 360, colour, -1, cv2.LINE_AA)
+        cv2.ellipse(labels, centre, radii, angle, 0, 360, _NAMES.index(part), -1)
+
+    for side, x in (("left", 1.0), ("right", -1.0)):  # the character's left on the image's right
+        ellipse(f"{side}_leg", (0.09 * x, 0.8), (0.075, 0.13), _BEAR_FUR)
+        ellipse(f"{side}_leg", (0.1 * x, 0.935), (0.08, 0.045), _BEAR_LIGHT)
+    ellipse("torso", (0.0, 0.56), (0.2, 0.25), _BEAR_FUR)
+    ellipse("torso", (0.0, 0.6), (0.125, 0.17), _BEAR_LIGHT)
+    for side, x in (("left", 1.0), ("right", -1.0)):
+        ellipse(f"{side}_arm", (0.235 * x, 0.52), (0.06, 0.17), _BEAR_FUR, -25.0 * x)
+        ellipse(f"{side}_arm", (0.3 * x, 0.67), (0.05, 0.05), _BEAR_LIGHT)
+        ellipse("ears", (0.13 * x, 0.06), (0.065, 0.065), _BEAR_FUR)
+        ellipse("ears", (0.13 * x, 0.06), (0.036, 0.036), _BEAR_LIGHT)
+    ellipse("head", (0.0, 0.17), (0.17, 0.17), _BEAR_FUR)
+    ellipse("head", (0.0, 0.22), (0.08, 0.06), _BEAR_LIGHT)
+    ellipse("head", (0.0, 0.2), (0.02, 0.02), _BEAR_DARK)
+    for x in (1.0, -1.0):
+        ellipse("head", (0.065 * x, 0.14), (0.017, 0.017), _BEAR_DARK)
+    joints = np.zeros((33, 3))
+    at = {"nose": (0.0, 0.2), "mouth_left": (0.025, 0.235), "mouth_right": (-0.025, 0.235)}
+    for side, x in (("left", 1.0), ("right", -1.0)):
+        at |= {f"{side}_eye": (0.065 * x, 0.14), f"{side}_eye_inner": (0.045 * x, 0.14),
+               f"{side}_eye_outer": (0.085 * x, 0.14), f"{side}_ear": (0.15 * x, 0.16),
+               f"{side}_shoulder": (0.17 * x, 0.38), f"{side}_elbow": (0.235 * x, 0.52),
+               f"{side}_wrist": (0.28 * x, 0.64), f"{side}_index": (0.31 * x, 0.69), f"{side}_pinky": (0.29 * x, 0.7),
+               f"{side}_thumb": (0.27 * x, 0.68), f"{side}_hip": (0.09 * x, 0.72), f"{side}_knee": (0.09 * x, 0.83),
+               f"{side}_ankle": (0.095 * x, 0.92), f"{side}_heel": (0.095 * x, 0.95),
+               f"{side}_foot_index": (0.12 * x, 0.96)}
+    for name, (x, y) in at.items():
+        joints[J[name], :2] = px(x, y)
+    return img, joints, s, labels, {"ears"}
+
+
+_BUILDERS = {"cartoon_girl": _girl, "fox": _fox, "robot_boxer": _robot, "teddy_bear": _bear}
 
 
 def make_stylised(name: str, *, size: tuple[int, int] = (720, 960), seed: int = 0,

@@ -27,6 +27,7 @@ from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
+from ...pose.silhouette import backdrop_palette
 from .fill import lab_distance, smooth_fill, torso_colours
 from .morphology import disc
 from .plate_lines import carry_lines
@@ -46,6 +47,7 @@ EDGE_REACH = 0.03  # beyond that, the character's blurred edge is looked for thi
 EDGE_APART = 6.0  # ... in the pixels this far (CIE Lab, OpenCV's 8-bit scale) from the backdrop beyond them ...
 EDGE_PLAIN = 0.15  # ... where it is plainer than this (:func:`_textured`: 0 a wall, 1 leaves; a tree's bark: 0.16 up)
 EDGE_SIDE = 640  # (pixels) the longest side of the copy that edge is looked for on
+SNAP = 12.0  # (RGB levels) a fill this close to a colour of a drawn backdrop's is that colour
 RIM = 0.01  # how textured the background is, is read this far out from the hole (times the long side)
 DISTINCT = 0.35  # a known pixel this much darker (log grey) than the tone most of the surroundings have is an object
 DARK_SPAN = 0.15  # "the surroundings" there: within about this much of the image's long side
@@ -56,15 +58,34 @@ NARROW = 0.02  # such an object narrower than twice this (times the long side) i
 def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
     """The image's background with the character (grown a little, so no fringe of it is left) filled in. Its
     blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
-    beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere)."""
+    beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere). On
+    a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
     hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
     edge = blurred_edge(image, hole)
+    palette = backdrop_palette(image)
     if edge.any():
         wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
         image = np.where(edge[..., None], wall, image)
-    return patch_fill(image, hole)
+    filled = patch_fill(image, hole)
+    return filled if palette is None else _snapped_to(palette, filled, hole | edge)
+
+
+def _snapped_to(palette: np.ndarray, image: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``image`` whose ``hole`` pixels within SNAP of a colour of a drawn backdrop's ``palette`` ([K, 3] RGB) are
+    that colour exactly. On a flat wall the fill strays from it by a few levels in the figure's shape (its
+    shading and layout are made for photographs' walls), too little to see in a photograph's grain but a plain
+    ghost of the figure on drawn art's flat colours once the figure moves off it. Blends of two colours are left
+    as the fill made them: they are the fill's lines (a door's edge carried across), or where the figure stood
+    across the line between a wall and the floor, a haze (snapping it to the colour beside each pixel moved the
+    carried lines)."""
+    ys, xs = np.nonzero(hole)
+    d = np.linalg.norm(image[ys, xs].astype(np.float32)[:, None, :] - palette[None].astype(np.float32), axis=2)
+    near = d.min(axis=1) < SNAP
+    out = image.copy()
+    out[ys[near], xs[near]] = palette[d.argmin(axis=1)[near]]
+    return out
 
 
 def blurred_edge(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
