@@ -90,3 +90,26 @@ def _alpha_on_image(layer) -> np.ndarray:
     canvas = np.zeros((H + 2 * th, W + 2 * tw), np.uint8)
     canvas[th + y0:2 * th + y0, tw + x0:2 * tw + x0] = layer.texture[..., 3]
     return canvas[th:th + H, tw:tw + W]
+
+
+def test_the_plate_does_not_spread_what_shows_through_a_gap_between_arm_and_body():
+    """What shows through a gap between an arm and the body, left once the character is grown for the fill, is no
+    sample of the background around: an orange curtain seen only there was copied over the whole fill as an
+    orange smear (TikTok character 3). The slit is filled with the character; the plate is the wall's."""
+    from motion_transfer.engines.puppet.background import GROW, remove_character
+
+    grain = np.random.default_rng(0).normal(0.0, 20.0, (H, W, 1))  # a textured wall: copied from, not smoothed
+    image = np.clip((190, 188, 194) + grain, 0, 255).astype(np.uint8)
+    matte = np.zeros((H, W), np.float32)
+    matte[60:300, 60:160] = 1.0  # the body
+    matte[60:280, 176:200] = 1.0  # the arm
+    matte[60:80, 160:176] = matte[266:280, 160:176] = 1.0  # the shoulder, the hand on the hip
+    image[matte > 0] = (28, 26, 34)
+    slit = np.zeros((H, W), bool)
+    slit[80:266, 160:176] = True  # 16 pixels wide: wider than the character's growth, narrower than twice it
+    assert 2 * GROW * max(H, W) < 16 < 4 * GROW * max(H, W)
+    image[slit] = CURTAIN
+    plate = cv2.cvtColor(remove_character(image, matte), cv2.COLOR_RGB2LAB).astype(np.float32)
+    curtain = cv2.cvtColor(np.uint8([[CURTAIN]]), cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
+    orange = np.linalg.norm(plate - curtain, axis=2) < 40
+    assert orange.sum() < 20, f"{int(orange.sum())} pixels of the plate in the curtain's orange"
