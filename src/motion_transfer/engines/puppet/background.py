@@ -73,15 +73,17 @@ def _slits(hole: np.ndarray, grow: int) -> np.ndarray:
     between an arm and the body once the character is grown. What shows through such a gap is no sample of the
     background around the character, and copied from (the orange of a curtain seen only between TikTok character
     3's arm and her dress, spread over the whole fill as an orange smear); it is filled with the character."""
+    out = np.zeros_like(hole)
     box = grown_box(hole, 1)
     if box is None:
-        return np.zeros_like(hole)
-    inner = ndimage.binary_fill_holes(hole[box]) & ~hole[box]
-    pieces, n = ndimage.label(inner)
-    out = np.zeros_like(hole)
-    if n:
-        ids = np.arange(1, n + 1)
-        half = np.asarray(ndimage.maximum(cv2.distanceTransform(inner.astype(np.uint8), cv2.DIST_L2, 3), pieces, ids))
+        return out
+    n, pieces = cv2.connectedComponents((~hole[box]).astype(np.uint8), connectivity=4)
+    rim = np.unique(np.concatenate([pieces[0], pieces[-1], pieces[:, 0], pieces[:, -1]]))
+    ids = np.setdiff1d(np.arange(1, n), rim)  # the pieces the character encloses
+    if len(ids):
+        inner = np.isin(pieces, ids)
+        depth = cv2.distanceTransform(inner.astype(np.uint8), cv2.DIST_L2, 3)
+        half = np.asarray(ndimage.maximum(depth[inner], pieces[inner], ids))
         out[box] = np.isin(pieces, ids[half <= grow])
     return out
 
