@@ -19,6 +19,7 @@ from ...pose.figure import Figure, find_figure
 from ...pose.offframe import unfold_cut_forearms
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
+from .arm_gaps import arm_gap_zones
 from .background import remove_character
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
@@ -110,7 +111,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
         shoulders = joints[[J["left_shoulder"], J["right_shoulder"]]]
         sw = float(np.linalg.norm(shoulders[0] - shoulders[1]))
-        matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg)
+        matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg,
+                                    arm_gaps=arm_gap_zones(matte.shape, joints))
         matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "

@@ -13,6 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
+from .arm_gaps import GAP_WIDTH
 from .fill import colour_distance, lab_distance, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
 from .morphology import dilate_in_box, grow_box, grown_box
@@ -29,7 +30,8 @@ HOLE_DELTA_E = 25.0  # a pixel in a hole of the person mask this near a backgrou
 
 
 def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: float,
-                        shoulders_y: float | None = None, person: np.ndarray | None = None) -> np.ndarray:
+                        shoulders_y: float | None = None, person: np.ndarray | None = None,
+                        arm_gaps: np.ndarray | None = None) -> np.ndarray:
     """The matte (HxW float32 0..1) grown by what is attached to the figure and unlike the background near it.
 
     GrabCut separates colours: sure figure inside the mask, maybe figure on it, maybe background in a band
@@ -37,7 +39,9 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     so a similar-coloured object nearby that does not touch it stays in the background. Below ``shoulders_y``
     (image rows; the shoulders' line), neither is what hangs on the figure by a thread (:func:`_by_a_thread`).
     ``person``: the pose model's person mask (HxW float32 0..1) the matte was cut from, if any: a piece it is
-    sure is not the person is not taken in (:data:`PERSON_LEAST`)."""
+    sure is not the person is not taken in (:data:`PERSON_LEAST`). ``arm_gaps``: where the background may show
+    between an arm and the body (HxW bool, :func:`.arm_gaps.arm_gap_zones`): a thin piece of a hole of the mask
+    there is that background, whatever its colour (:func:`_seen_beside_an_arm`)."""
     H, W = matte.shape
     s = min(1.0, GROW_LONG_SIDE / max(H, W))
     w, h = max(8, round(W * s)), max(8, round(H * s))
@@ -76,6 +80,9 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
         backdrop = torso_colours(lab_small[ring]) if ring.sum() >= 20 else lab_small[ring].reshape(-1, 3)
         if len(backdrop):
             added &= ~(holes & (colour_distance(lab_small, backdrop) < HOLE_DELTA_E))
+        if arm_gaps is not None:
+            zones = cv2.resize(arm_gaps.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+            added &= ~_seen_beside_an_arm(added & holes, zones, GAP_WIDTH * shoulder_width * s)
     if not added.any():
         return matte
     add = cv2.resize(added.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
@@ -87,6 +94,22 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     # falls, and the larger of the two is half strength along the mask's old outline, a crack the backdrop
     # showed through as a dark line across the hair and the shoulder (TikTok clip 4); apart, the sum is the larger
     return np.minimum(matte + add, 1.0).astype(np.float32)
+
+
+def _seen_beside_an_arm(holes: np.ndarray, zones: np.ndarray, width: float) -> np.ndarray:
+    """The pieces of ``holes`` (what the growth took into the person mask's holes) lying mostly in ``zones``
+    (between an arm and the body) and narrower than ``width`` pixels everywhere: the background seen between the
+    arm and the body. Its colour cannot tell it: the curtain behind TikTok character 3's hanging arm is in her
+    skin's orange, and the growth took it in beside the pale wall the mask left out. A piece of the arm the mask
+    missed is as wide as the arm (character 0's sleeve between hand and hip), and what lies between the legs or
+    beside the head (a cape, a tail) is in no arm's zone."""
+    pieces, n = ndimage.label(holes, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros_like(holes)
+    ids = np.arange(1, n + 1)
+    half = np.asarray(ndimage.maximum(cv2.distanceTransform(holes.astype(np.uint8), cv2.DIST_L2, 3), pieces, ids))
+    within = np.asarray(ndimage.mean(zones, pieces, ids))
+    return np.isin(pieces, ids[(2 * half < width) & (within > 0.5)])
 
 
 def _not_the_person(added: np.ndarray, person: np.ndarray) -> np.ndarray:
