@@ -20,6 +20,10 @@ from .skeleton import NUM_BODY, REQUIRED_JOINTS, J
 BACKDROP_COLOURS = 3  # a flat backdrop has at most this many colours (a wall and a floor, a sky and the snow)
 FLAT = 12.0  # (Lab) ... and 90% of the picture's border lies this close to one of them
 CORNER = 0.1  # (of the border band's length) a second or third colour reaches a corner within this, as a floor does
+# (Lab) drawn art's backdrop is this flat to the level (saved as JPEG, a level or two off): a backdrop of several
+# colours is drawn art only, and only drawn art's fill is made its colours exactly; a photographed room's wall and
+# door, grainy, are left to the person mask and the patch fill
+DRAWN = 2.0
 
 
 def _nearest(lab: np.ndarray, colours: list[np.ndarray]) -> np.ndarray:
@@ -34,7 +38,7 @@ def _backdrop_colours(lab: np.ndarray) -> tuple[list[np.ndarray], float] | None:
     Drawn backdrops are often two flat colours, a wall and the floor the character stands on: the border's
     median colour, then the median of what lies far from it, and so on, as long as each further colour reaches
     one of the picture's corners (a floor or a sky spans the picture; a character cut by the bottom edge, whose
-    clothes lie along it, does not)."""
+    clothes lie along it, does not), and the border is drawn art's, flat to DRAWN."""
     h, w = lab.shape[:2]
     b = max(2, round(0.02 * min(h, w)))
     # the band as four runs, each from a corner: top and bottom left to right, the sides top to bottom
@@ -50,15 +54,16 @@ def _backdrop_colours(lab: np.ndarray) -> tuple[list[np.ndarray], float] | None:
         if spread <= FLAT or len(colours) == BACKDROP_COLOURS or not (far & corner).any():
             break
         colours.append(np.median(band[far & corner], axis=0))
-    return (colours, spread) if spread <= FLAT else None
+    return (colours, spread) if spread <= (FLAT if len(colours) == 1 else DRAWN) else None
 
 
 def backdrop_palette(image: np.ndarray) -> np.ndarray | None:
-    """The flat backdrop's colours as the picture has them ([K, 3] uint8 RGB: the median of the border's pixels
-    nearest each of :func:`_backdrop_colours`), or None when the picture (HxWx3 uint8 RGB) has no flat backdrop."""
+    """A drawn backdrop's colours as the picture has them ([K, 3] uint8 RGB: the median of the border's pixels
+    nearest each of :func:`_backdrop_colours`), or None when the picture (HxWx3 uint8 RGB) has no backdrop flat
+    to DRAWN."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     backdrop = _backdrop_colours(lab)
-    if backdrop is None:
+    if backdrop is None or backdrop[1] > DRAWN:
         return None
     h, w = lab.shape[:2]
     b = max(2, round(0.02 * min(h, w)))
