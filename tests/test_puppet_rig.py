@@ -172,6 +172,30 @@ def test_stylised_silhouette_gets_a_template_rig():
     assert len(rig.layers) >= 3
 
 
+def test_a_drawn_figures_floating_halo_moves_with_it():
+    """Drawn art with a piece floating a few pixels off the figure (an angel's halo; a cartoon's hands, a
+    segmented robot's): the piece is the figure's, not left standing in the background while it moves."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.model import PARTS
+
+    img = np.full((480, 360, 3), 255, np.uint8)
+    green, gold = (40, 160, 60), (230, 180, 20)
+    cv2.circle(img, (180, 95), 45, green, -1)  # head
+    cv2.rectangle(img, (140, 140), (220, 285), green, -1)  # body
+    cv2.line(img, (140, 155), (60, 265), green, 22)  # arms
+    cv2.line(img, (220, 155), (300, 265), green, 22)
+    cv2.line(img, (160, 280), (140, 455), green, 26)  # legs
+    cv2.line(img, (200, 280), (220, 455), green, 26)
+    cv2.ellipse(img, (180, 35), (40, 10), 0, 0, 360, gold, 6)  # the halo, 5 px over the head
+    rig = rig_character(img)
+    halo = np.zeros((480, 360), np.uint8)
+    cv2.ellipse(halo, (180, 35), (40, 10), 0, 0, 360, 1, 2)
+    halo = halo.astype(bool)
+    assert (rig.matte[halo] > 0.5).mean() > 0.9, "the halo is not in the matte"
+    assert (rig.labels[halo] == PARTS.index("head")).mean() > 0.95, "the halo does not move with the head"
+    assert np.abs(rig.background[halo].astype(int) - 255).max() < 20, "the halo is left in the background"
+
+
 def test_write_rig_template_without_a_character_gives_a_starting_point(tmp_path):
     from motion_transfer.engines.puppet import write_rig_template
 

@@ -43,8 +43,9 @@ def _grabcut(image: np.ndarray, joints: np.ndarray, vis: np.ndarray) -> np.ndarr
     return np.isin(mask, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
 
 
-def clean_mask(hard: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """Keep the parts that touch the skeleton (or the largest), fill holes smaller than 0.3% of the area."""
+def clean_mask(hard: np.ndarray, seeds: np.ndarray, near: int = 0) -> np.ndarray:
+    """Keep the parts that touch the skeleton (or the largest), and those within ``near`` pixels of them; fill
+    holes smaller than 0.3% of the area."""
     lab, n = ndimage.label(hard)
     if n == 0:
         return hard
@@ -54,6 +55,9 @@ def clean_mask(hard: np.ndarray, seeds: np.ndarray) -> np.ndarray:
         sizes = ndimage.sum(hard, lab, range(1, n + 1))
         touching = np.array([1 + int(np.argmax(sizes))])
     keep = np.isin(lab, touching)
+    if near > 0 and n > len(touching):
+        close = lab[cv2.dilate(keep.astype(np.uint8), disc(near)).astype(bool) & hard]
+        keep |= np.isin(lab, close[close > 0])
     holes = ndimage.binary_fill_holes(keep) & ~keep
     hl, hn = ndimage.label(holes)
     if hn:
@@ -63,6 +67,7 @@ def clean_mask(hard: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     return keep
 
 
+APART = 0.015  # (of the long side) drawn art's pieces this close to the figure are the figure's
 WORK_SIDE = 256  # the background's pieces are sought on a copy this large (long side)
 BAND = 0.3  # how deep (shoulder widths) into the person mask a piece of the background may reach
 PIECE_WIDTH = 0.02  # (shoulder widths) a piece thinner than twice this is the outline's blended rim, not a piece
@@ -138,9 +143,12 @@ def _shared(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> f
 
 
 def _border_mask(image: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(the border colour's soft alpha, its cleaned hard mask); (None, None) when the border is not flat."""
+    """(the border colour's soft alpha, its cleaned hard mask); (None, None) when the border is not flat. Pieces
+    of the figure a gap of the backdrop parts from the rest (APART) are kept with it: drawn art's segmented
+    robots and floating cartoon hands were left standing in the background while the figure moved."""
     border = border_alpha(image)
-    return border, None if border is None else clean_mask(border > 0.5, seeds)
+    near = max(1, round(APART * max(image.shape[:2])))
+    return border, None if border is None else clean_mask(border > 0.5, seeds, near)
 
 
 def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.ndarray | None,
