@@ -15,17 +15,18 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .envelope import SIGNS, STRAND, body_frame, torso_envelope
+from .envelope import SIGNS, STRAND, body_frame, past_sides, torso_envelope
 from .model import ARM_PARTS, PARTS
 from .morphology import disc
 
 ARMPIT_SHADOW = 0.6  # a torso pixel past the body's side darker than this share of the lit torso's lightness is shade
+UNDER_CLOTH = 0.02  # (shoulder widths) how far past the body's side the body goes on under the armpit's cloth
 
 
 def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
                            image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(labels, armpits HxW bool): the torso's pixels past the body's side (outside :func:`torso_envelope`, below
-    the line through the shoulders) in pieces that hold the shade under a sleeve, given to that side's upper arm
+    the line through the shoulders, or past the side where it shows below the armpit, :func:`past_sides`) in pieces that hold the shade under a sleeve, given to that side's upper arm
     (``armpits`` those pixels). Shade: darker than ARMPIT_SHADOW of the median lightness of the torso within its
     sides, no strand thinner than STRAND; a piece: touching the upper arm. The piece goes whole (the lit shirt
     above the shade with it): cut at the shade's edge, what stayed on the torso stood as a ragged flap once the
@@ -34,7 +35,7 @@ def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
     f = body_frame(joints, labels.shape)
     torso = labels == PARTS.index("torso")
     allowed, _ = torso_envelope(labels, joints, f)
-    outside = torso & ~allowed & (f.level >= 0)
+    outside = torso & (~allowed | past_sides(labels, joints, f)) & (f.level >= 0)
     inside = torso & allowed & (f.level >= 0)
     found = np.zeros(labels.shape, bool)
     if not outside.any() or inside.sum() < 20:
@@ -88,24 +89,29 @@ def held_by_trunk(weights: np.ndarray, verts: np.ndarray, armpits: np.ndarray, l
     return out
 
 
-def under_armpits(painted: np.ndarray, labels: np.ndarray, armpits: np.ndarray) -> np.ndarray:
-    """The body's texture ``painted`` (HxWx3) with the pixels under the armpits' cloth (``armpits``) taking the
-    colour of the nearest torso pixel: the cloth stretched over them always covers them but along its soft edge on
-    the body's side, where the backdrop showed through as a thin line once the arm swung out. Only those pixels
-    change (painted with the rest of the hidden torso, the shade they drew took the torso's shaded side beside
-    them for the arm's colour, and painted it over in the lit shirt's, at rest)."""
+def under_armpits(painted: np.ndarray, labels: np.ndarray, armpits: np.ndarray,
+                  sw: float) -> tuple[np.ndarray, np.ndarray]:
+    """(texture, under HxW bool): the body's texture ``painted`` (HxWx3) with the pixels under the armpits' cloth
+    (``armpits``) within UNDER_CLOTH (of the shoulder width ``sw``) of the torso (``under``) taking the colour of
+    the nearest torso pixel. The cloth stretched from the body's side keeps its soft edge there, where the backdrop
+    showed through as a thin line once the arm swung out; no further: as the arm closes on the body the cloth goes
+    with it, and what the body held under it stood beside the body as a flap. Only those pixels change (painted
+    with the rest of the hidden torso, the shade they drew took the torso's shaded side beside them for the arm's
+    colour, and painted it over in the lit shirt's, at rest)."""
+    under = np.zeros(labels.shape, bool)
     if not armpits.any():
-        return painted
+        return painted, under
     H, W = labels.shape
     ys, xs = np.nonzero(armpits)
     m = 4 + int(max(np.ptp(xs), np.ptp(ys)))
     box = np.s_[max(0, ys.min() - m):min(H, ys.max() + m + 1), max(0, xs.min() - m):min(W, xs.max() + m + 1)]
     torso = labels[box] == PARTS.index("torso")
     if not torso.any():
-        return painted
-    _, (ny, nx) = ndimage.distance_transform_edt(~torso, return_indices=True)
+        return painted, under
+    near, (ny, nx) = ndimage.distance_transform_edt(~torso, return_indices=True)
+    cloth = armpits[box] & (near <= max(1.0, UNDER_CLOTH * sw))
     out = painted.copy()
     crop = out[box]
-    cloth = armpits[box]
     crop[cloth] = crop[ny[cloth], nx[cloth]]
-    return out
+    under[box] = cloth
+    return out, under

@@ -402,7 +402,9 @@ def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, arm
     painted whole in their own shading (:func:`shoulder_pads.pads_whole`) and the body under the armpits' cloth
     given to the arms (``armpits``) painted in (:func:`armpit.under_armpits`)."""
     painted, hidden = fill_hidden_torso(image, labels, joints, **kw)
-    return under_armpits(pads_whole(painted, image, labels, joints), labels, armpits), hidden | armpits
+    painted, under = under_armpits(pads_whole(painted, image, labels, joints), labels, armpits,
+                                   shoulder_span(joints, 1.0))
+    return painted, hidden | under
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
