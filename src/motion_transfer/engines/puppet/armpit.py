@@ -20,18 +20,21 @@ from .model import ARM_PARTS, PARTS
 from .morphology import disc
 
 ARMPIT_SHADOW = 0.6  # a torso pixel past the body's side darker than this share of the lit torso's lightness is shade
+ARMPIT_LIT = 0.8  # ... and one at least this share of it is the cloth lit (the piece is a light cloth, shaded)
 UNDER_CLOTH = 0.02  # (shoulder widths) how far past the body's side the body goes on under the armpit's cloth
 
 
 def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
                            image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(labels, armpits HxW bool): the torso's pixels past the body's side (outside :func:`torso_envelope`, below
-    the line through the shoulders, or past the side where it shows below the armpit, :func:`past_sides`) in pieces that hold the shade under a sleeve, given to that side's upper arm
-    (``armpits`` those pixels). Shade: darker than ARMPIT_SHADOW of the median lightness of the torso within its
-    sides, no strand thinner than STRAND; a piece: touching the upper arm. The piece goes whole (the lit shirt
-    above the shade with it): cut at the shade's edge, what stayed on the torso stood as a ragged flap once the
-    arm moved. Where the sleeve has a hue of its own, :func:`.envelope.sleeves_off_torso` has taken the sleeve
-    off the torso already; this takes the shade of a sleeve of the shirt's own colour (a T-shirt's)."""
+    """(labels, armpits HxW bool): the torso's pixels past the body's side (outside :func:`torso_envelope` below
+    the line through the shoulders, or past the side where it shows below the armpit: :func:`past_sides`) in pieces
+    that hold the shade under a sleeve, given to that side's upper arm (``armpits``: those pixels). Shade: darker
+    than ARMPIT_SHADOW of the median lightness of the torso within its sides, no strand thinner than STRAND; a
+    piece: touching the upper arm and holding the cloth lit too (as light as ARMPIT_LIT of that median: a light
+    shirt shaded in the armpit, not a dark top or a drawn outline, dark all through). The piece goes whole (the lit
+    shirt above the shade with it): cut at the shade's edge, what stayed on the torso stood as a ragged flap once
+    the arm moved. Where the sleeve has a hue of its own, :func:`.envelope.sleeves_off_torso` has taken it off the
+    torso already; this takes the shade of a sleeve of the shirt's own colour (a T-shirt's)."""
     f = body_frame(joints, labels.shape)
     torso = labels == PARTS.index("torso")
     allowed, _ = torso_envelope(labels, joints, f)
@@ -41,7 +44,9 @@ def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
     if not outside.any() or inside.sum() < 20:
         return labels, found
     light = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
-    dark = outside & (light < ARMPIT_SHADOW * float(np.median(light[inside])))
+    lit_torso = float(np.median(light[inside]))
+    dark = outside & (light < ARMPIT_SHADOW * lit_torso)
+    lit = outside & (light >= ARMPIT_LIT * lit_torso)
     dark &= cv2.morphologyEx(dark.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, round(STRAND * f.sw)))).astype(bool)
     out = labels.copy()
     for name, s in SIGNS.items():
@@ -49,7 +54,7 @@ def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
         mine = outside & (s * f.out > 0)
         _, pieces = cv2.connectedComponents(mine.astype(np.uint8), connectivity=8)
         touch = cv2.dilate((labels == upper).astype(np.uint8), None, iterations=2).astype(bool)
-        keep = np.intersect1d(pieces[touch & mine], pieces[dark & mine])
+        keep = np.intersect1d(np.intersect1d(pieces[touch & mine], pieces[dark & mine]), pieces[lit & mine])
         cloth = np.isin(pieces, keep[keep > 0])
         out[cloth] = upper
         found |= cloth
