@@ -21,6 +21,7 @@ from .morphology import disc
 
 ARMPIT_SHADOW = 0.6  # a torso pixel past the body's side darker than this share of the lit torso's lightness is shade
 ARMPIT_LIT = 0.8  # ... and one at least this share of it is the cloth lit (the piece is a light cloth, shaded)
+ARMPIT_PIECE = 0.08  # (shoulder widths) the shade and the lit cloth each cover at least this squared
 UNDER_CLOTH = 0.02  # (shoulder widths) how far past the body's side the body goes on under the armpit's cloth
 
 
@@ -31,7 +32,9 @@ def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
     that hold the shade under a sleeve, given to that side's upper arm (``armpits``: those pixels). Shade: darker
     than ARMPIT_SHADOW of the median lightness of the torso within its sides, no strand thinner than STRAND; a
     piece: touching the upper arm and holding the cloth lit too (as light as ARMPIT_LIT of that median: a light
-    shirt shaded in the armpit, not a dark top or a drawn outline, dark all through). The piece goes whole (the lit
+    shirt shaded in the armpit, not a dark top, dark all through), the shade and the lit cloth each at least
+    ARMPIT_PIECE squared (a drawn outline's end in the armpit with the soft rim of the top beside it is none:
+    stretched, the cartoon girl's stood as dark shards under her arm). The piece goes whole (the lit
     shirt above the shade with it): cut at the shade's edge, what stayed on the torso stood as a ragged flap once
     the arm moved. Where the sleeve has a hue of its own, :func:`.envelope.sleeves_off_torso` has taken it off the
     torso already; this takes the shade of a sleeve of the shirt's own colour (a T-shirt's)."""
@@ -52,10 +55,14 @@ def armpit_shadows_to_arms(labels: np.ndarray, joints: np.ndarray,
     for name, s in SIGNS.items():
         upper = PARTS.index(ARM_PARTS[name][0])
         mine = outside & (s * f.out > 0)
-        _, pieces = cv2.connectedComponents(mine.astype(np.uint8), connectivity=8)
+        n, pieces = cv2.connectedComponents(mine.astype(np.uint8), connectivity=8)
         touch = cv2.dilate((labels == upper).astype(np.uint8), None, iterations=2).astype(bool)
-        keep = np.intersect1d(np.intersect1d(pieces[touch & mine], pieces[dark & mine]), pieces[lit & mine])
-        cloth = np.isin(pieces, keep[keep > 0])
+        least = (ARMPIT_PIECE * f.sw) ** 2
+        keep = ((np.bincount(pieces[touch & mine], minlength=n) > 0)
+                & (np.bincount(pieces[dark & mine], minlength=n) >= least)
+                & (np.bincount(pieces[lit & mine], minlength=n) >= least))
+        keep[0] = False
+        cloth = keep[pieces]
         out[cloth] = upper
         found |= cloth
     return out, found
