@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.armpit import armpit_shadows_to_arms
+from motion_transfer.engines.puppet.armpit import EDGE_STEEP, armpit_shadows_to_arms, cloth_edge
 from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
@@ -123,3 +123,18 @@ def test_the_cloth_goes_with_the_arm_as_it_closes_on_the_body(rig):
     assert _shade(frame).sum() >= 0.9 * _shade(_swung(rig, 0)).sum()
     past = frame[CLOTH[0].stop - 10:CLOTH[0].stop + 30, SIDE + 4:SIDE + 16]
     assert not _shade(past).any()
+
+
+def test_the_arms_band_beside_the_cloth_fades_out_fast():
+    """The arm's band on the torso beside the armpit's cloth fades EDGE_STEEP times as fast (stretched with the
+    cloth as the arm swung out, its slow fade let streaks of the backdrop through along character 4's side); its
+    band elsewhere, and the arm itself, keep their alpha."""
+    labels = np.full((40, 40), PARTS.index("l_upper_arm"), np.int16)
+    labels[:, :20] = PARTS.index("torso")
+    cloth = np.zeros((40, 40), bool)
+    cloth[5:20, 20:30] = True
+    alpha = np.ones((40, 40))
+    alpha[:, 17:20] = [0.1, 0.2, 0.3]  # the band's fade over the torso
+    out = cloth_edge(alpha, cloth, labels, 2.5)
+    assert np.allclose(out[10, 17:20], np.minimum(1.0, EDGE_STEEP * np.array([0.1, 0.2, 0.3])))
+    assert (out[30] == alpha[30]).all() and (out[:, 20:] == 1.0).all()

@@ -22,6 +22,7 @@ from .morphology import disc
 ARMPIT_SHADOW = 0.6  # a torso pixel past the body's side darker than this share of the lit torso's lightness is shade
 ARMPIT_LIT = 0.8  # ... and one at least this share of it is the cloth lit (the piece is a light cloth, shaded)
 ARMPIT_PIECE = 0.08  # (shoulder widths) the shade and the lit cloth each cover at least this squared
+EDGE_STEEP = 4.0  # the arm's band on the torso beside the armpit's cloth fades out this many times as fast
 UNDER_CLOTH = 0.02  # (shoulder widths) how far past the body's side the body goes on under the armpit's cloth
 
 
@@ -127,3 +128,13 @@ def under_armpits(painted: np.ndarray, labels: np.ndarray, armpits: np.ndarray,
     crop[cloth] = crop[ny[cloth], nx[cloth]]
     under[box] = cloth
     return out, under
+
+
+def cloth_edge(alpha: np.ndarray, armpits: np.ndarray, labels: np.ndarray, band: float) -> np.ndarray:
+    """An arm layer's ``alpha`` (HxW, over the same box as ``armpits`` and ``labels``) with its band on the torso
+    beside the armpit's cloth (within ``band`` pixels of it) fading out EDGE_STEEP times as fast: the cloth held
+    along the body's side stretches as the arm swings out, and so did the band's fade, streaks of the backdrop
+    showing through it along the side (made opaque, the band's outermost pixels stood as a ragged edge)."""
+    torso = labels == PARTS.index("torso")
+    near = cv2.distanceTransform((~armpits).astype(np.uint8), cv2.DIST_L2, 3) <= band + 1.0
+    return np.where(near & torso, np.minimum(1.0, EDGE_STEEP * alpha), alpha)

@@ -37,7 +37,7 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
-from .armpit import held_by_trunk, under_armpits
+from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
@@ -573,6 +573,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
+        elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
+            alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
