@@ -198,8 +198,9 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
     ``W`` [N, B], strongest bones ``first`` [N]): by ``directions`` (the child's and the parent's from the joint),
     or None: all of the child's weight (the limb turns whole about the joint)."""
     parent, child = at, at + 1
-    # (not the armpit's cloth the trunk holds, :func:`.armpit.held_by_trunk`: it stays with the body's side)
-    ours = ((first == parent) & (W[:, parent] <= 0.5)) | (first == child)
+    ours = (first == parent) | (first == child)
+    if at == 0:  # (not the armpit's cloth the trunk holds, :func:`.armpit.held_by_trunk`: it stays with the body)
+        ours &= W[:, 0] <= 0.5
     weight = W[:, child] / np.maximum(W[:, parent] + W[:, child], 1e-12)
     tris = layer.triangles[ours[layer.triangles].all(axis=1)]
     if not len(tris):
