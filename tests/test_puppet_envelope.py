@@ -1,7 +1,8 @@
 """The torso's envelope above the armpits, and the sleeve pixels it takes off the torso."""
 import numpy as np
 
-from motion_transfer.engines.puppet.envelope import body_frame, sleeves_off_torso, torso_envelope
+from motion_transfer.engines.puppet.envelope import (ARMPIT_BAND, body_frame, past_sides, sleeves_off_torso,
+                                                     torso_envelope)
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
@@ -65,3 +66,18 @@ def test_the_envelope_takes_the_body_frame_its_caller_made():
     own = torso_envelope(labels, joints)
     assert not own[0].all() and own[1].any()
     assert all((a == b).all() for a, b in zip(given, own))
+
+
+def test_past_a_side_seen_below_the_armpits_lies_nothing_of_the_body():
+    """Where the image shows the torso's sides below the armpits, what lies past them at those levels is no body
+    (the hidden torso reached 15 px past character 4's side there, under the arm hanging beside it, and stood as a
+    flap of the sleeve's edge once the arm moved); above and below those levels, and where the arms hang against
+    the sides, nothing is bounded so."""
+    labels, joints, _ = _figure(arms_hang=False)
+    f = body_frame(joints, labels.shape)
+    past = past_sides(labels, joints, f)
+    band = (f.level >= ARMPIT_BAND[0] * f.spine) & (f.level < ARMPIT_BAND[1] * f.spine)
+    assert past.any() and not (past & ~band).any()
+    assert not (past & (labels == PARTS.index("torso"))).any()  # (the torso's own pixels lie within its sides)
+    assert past[band.any(axis=1), 275].all() and past[band.any(axis=1), 125].all()
+    assert not past_sides(*_figure(arms_hang=True)[:2]).any()

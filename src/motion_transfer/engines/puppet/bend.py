@@ -48,6 +48,8 @@ REACH = 1.6
 # the first share of it (a linear fall: a bent elbow's inside stays rounded), narrowing to the share it closes by the
 # second (the band closes wholly: a crease)
 HINGE, HINGE_FULL = 0.5, 0.65
+# (radians) the armpit's cloth turns wholly with the arm once the arm has closed this far on it
+CLOSING = np.radians(10.0)
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
 # layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
@@ -81,7 +83,10 @@ class Bend(NamedTuple):
     the rig blends between two bones (``parent``, ``child`` [K]) about their shared joint (``joint`` [K, 2]; the
     vertex's place relative to it ``offset`` [K, 2]) with ``weight`` [K] of the child; ``span`` [B - 1] per joint the
     angle turning positively from its child bone to its parent at rest (pi but at the middle joint); ``folds`` the
-    weights by angle of the joint to the trunk and of the middle joint (those that have them)."""
+    weights by angle of the joint to the trunk and of the middle joint (those that have them); ``cloth`` [C] the
+    vertices the trunk holds (the armpit's cloth, :func:`.armpit.held_by_trunk`), ``cloth_side`` [C] the side of
+    the child bone of the joint to the trunk (at ``trunk_joint`` [2]) they lie on (+1: turning positively from it,
+    -1 the other way)."""
 
     first: np.ndarray
     blend: np.ndarray
@@ -92,6 +97,9 @@ class Bend(NamedTuple):
     weight: np.ndarray
     span: np.ndarray
     folds: tuple[Fold, ...]
+    cloth: np.ndarray
+    cloth_side: np.ndarray
+    trunk_joint: np.ndarray
 
 
 def _chain_joints(layer: Layer, rest: np.ndarray) -> np.ndarray:
@@ -177,8 +185,11 @@ def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
         if fold is not None:
             folds.append(fold)
     weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
+    cloth = np.flatnonzero(W[:, 0] > 0.5)
+    to_child = part_segment(layer.bones[1], rest)[1] - joints[0]
     return Bend(first=first, blend=blend, parent=parent, child=child, joint=joints[parent],
-                offset=verts[blend] - joints[parent], weight=weight, span=span, folds=tuple(folds))
+                offset=verts[blend] - joints[parent], weight=weight, span=span, folds=tuple(folds), cloth=cloth,
+                cloth_side=np.where(_angle(to_child, verts[cloth] - joints[0]) >= 0, 1.0, -1.0), trunk_joint=joints[0])
 
 
 def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at: int, joint: np.ndarray,
@@ -188,6 +199,8 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
     or None: all of the child's weight (the limb turns whole about the joint)."""
     parent, child = at, at + 1
     ours = (first == parent) | (first == child)
+    if at == 0:  # (not the armpit's cloth the trunk holds, :func:`.armpit.held_by_trunk`: it stays with the body)
+        ours &= W[:, 0] <= 0.5
     weight = W[:, child] / np.maximum(W[:, parent] + W[:, child], 1e-12)
     tris = layer.triangles[ours[layer.triangles].all(axis=1)]
     if not len(tris):
@@ -239,12 +252,22 @@ def bent_vertices(bend: Bend, A: np.ndarray, vh: np.ndarray) -> np.ndarray:
     Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)  # R(-theta) [T, B, 2, 2]
     S = Rt @ M  # stretch part [T, B, 2, 2]
     out = np.einsum("tnij,nj->tni", A[:, bend.first], vh)  # single-bone vertices
-    if not len(bend.blend):
+    if not len(bend.blend) and not len(bend.cloth):
         return out
     # [T, B - 1] each joint's bend, the way round that does not take the child bone through the parent (with the
     # weights by angle, the other way a forearm turned through its upper arm and the mesh inside out)
     back = 2 * np.pi - bend.span
     turn = (theta[:, 1:] - theta[:, :-1] + back) % (2 * np.pi) - back
+    if len(bend.cloth):  # the armpit's cloth: with the trunk as the arm opens from it, with the arm as it closes on
+        # it (held by the trunk then, its triangles turned over under the sleeve, drawn as stair-stepped cells)
+        C = len(bend.cloth)
+        w = np.clip(bend.cloth_side[None] * turn[:, :1] / CLOSING, 0.0, 1.0)
+        zero = np.zeros(C, np.int64)
+        out[:, bend.cloth] = _turned(A, theta, S, zero, zero, zero + 1, np.broadcast_to(bend.trunk_joint, (C, 2)),
+                                     vh[bend.cloth, :2] - bend.trunk_joint, w,
+                                     np.broadcast_to(turn[:, :1], (len(A), C)))
+    if not len(bend.blend):
+        return out
     out[:, bend.blend] = _turned(A, theta, S, bend.first[bend.blend], bend.parent, bend.child, bend.joint,
                                  bend.offset, np.broadcast_to(bend.weight, (len(A), len(bend.blend))),
                                  turn[:, bend.parent])

@@ -20,6 +20,7 @@ from ...pose.offframe import unfold_cut_forearms
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
 from .arm_gaps import arm_gap_zones
+from .armpit import armpit_shadows_to_arms
 from .background import remove_character
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
@@ -125,6 +126,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
+        labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
         labels = straps_to_torso(labels, straps, joints, image)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
@@ -132,7 +134,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
-                  meta={"matte": matte_source, "parts": used}, straps=straps)
+                  meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits)
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

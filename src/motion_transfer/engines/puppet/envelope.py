@@ -143,6 +143,20 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
     return allowed, under
 
 
+def past_sides(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:
+    """HxW bool: over the levels where the torso's sides show below the armpits (ARMPIT_BAND), the pixels past
+    a side the image shows there (:func:`_sides`, plus ENVELOPE_MARGIN), as :func:`torso_envelope` bounds the
+    torso above them. ``frame``: the body's frame in ``labels`` when the caller has it already."""
+    f = body_frame(joints, labels.shape) if frame is None else frame
+    past = np.zeros(labels.shape, bool)
+    if f.sw < FACING * f.spine:
+        return past
+    band = (f.level >= ARMPIT_BAND[0] * f.spine) & (f.level < ARMPIT_BAND[1] * f.spine)
+    for name, edge in _sides(labels, f).items():
+        past |= band & (SIGNS[name] * f.out > edge + ENVELOPE_MARGIN * f.sw)
+    return past
+
+
 def sleeves_off_torso(labels: np.ndarray, joints: np.ndarray, image: np.ndarray) -> np.ndarray:
     """Part labels with the torso's pixels outside :func:`torso_envelope` that are its arm's sleeve (a shade
     of the median colour of that upper arm around them, in a piece touching it) given to that upper arm:

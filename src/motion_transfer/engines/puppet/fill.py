@@ -21,7 +21,7 @@ from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame
 from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
                          skin_shade)
 from .edgearm import EDGE_BAND
-from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
+from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -228,7 +228,13 @@ def _hidden_torso(labels: np.ndarray, joints: np.ndarray, sw: float, gloves: Fut
     # out to them: the shoulder joints sit in the middle of a puffy sleeve, and the quadrilateral out to them
     # kept flaps of the sleeve's shape on the body once the arm rose, ragged where it and the torso's pixels
     # under the sleeve ended short of the body's side (the cartoon girl, the demo mannequin)
-    allowed, under = torso_envelope(labels, joints)
+    frame = body_frame(joints, (H, W))
+    allowed, under = torso_envelope(labels, joints, frame)
+    # ... and an upper arm hanging beside a side the image shows below the armpit hides nothing past that side: the
+    # quadrilateral through the shoulder joint, which lies in the sleeve, reached past it, and what it took of the
+    # arm there stood as a flap of the sleeve's edge beside the body once the arm moved (TikTok character 4)
+    uppers = np.isin(labels, [PARTS.index(ARM_PARTS[side][0]) for side in ARM_PARTS])
+    allowed = allowed & ~(uppers & past_sides(labels, joints, frame))
     # (a glove held in guard hides the body wherever it is: the arms' layers are no sleeves)
     found = ((qm & arm) | opened | _along_side_view(labels, joints, spine) | (under & arm)) & allowed
     # ... and out to the body's side where an arm lies over it (:func:`_body_sides`)

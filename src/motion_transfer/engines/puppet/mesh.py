@@ -37,6 +37,7 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
+from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
@@ -395,11 +396,15 @@ def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
     return texture, uv, shift
 
 
-def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, **kw) -> tuple[np.ndarray, np.ndarray]:
+def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, armpits: np.ndarray,
+                  **kw) -> tuple[np.ndarray, np.ndarray]:
     """:func:`fill.fill_hidden_torso` (its keywords ``kw``), with the shoulder pads behind gloves held in guard
-    painted whole in their own shading (:func:`shoulder_pads.pads_whole`)."""
+    painted whole in their own shading (:func:`shoulder_pads.pads_whole`) and the body under the armpits' cloth
+    given to the arms (``armpits``) painted in (:func:`armpit.under_armpits`)."""
     painted, hidden = fill_hidden_torso(image, labels, joints, **kw)
-    return pads_whole(painted, image, labels, joints), hidden
+    painted, under = under_armpits(pads_whole(painted, image, labels, joints), labels, armpits,
+                                   shoulder_span(joints, 1.0))
+    return painted, hidden | under
 
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
@@ -408,6 +413,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
     straps = rig.straps if rig.straps is not None else np.zeros(labels.shape, bool)
+    armpits = rig.armpits if rig.armpits is not None else np.zeros(labels.shape, bool)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
     # that moving it never shows a straight cut edge
     pads = border_pads(matte)
@@ -425,6 +431,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
         image, matte, labels = pad(image), pad(matte), pad(labels)
         straps = pad(straps.astype(np.uint8)).astype(bool)
+        armpits = pad(armpits.astype(np.uint8)).astype(bool)
         joints = joints + np.array([left, top], np.float64)
         if bottom:  # the torso crossing the bottom edge goes on as itself, not as its last row repeated
             continue_below(image, matte, labels, joints, (left, top, rig.width, rig.height))
@@ -566,6 +573,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         texture = inner
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
+        elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
+            alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
@@ -602,6 +611,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
+        if name.startswith("arm") and armpits.any():
+            weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         clear = None
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])
@@ -632,7 +643,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
-        painting = (pool.submit(_painted_body, image, labels, joints, bottom=bottom, waist_shown=waist_shown,
+        painting = (pool.submit(_painted_body, image, labels, joints, armpits, bottom=bottom, waist_shown=waist_shown,
                                  hair=hair, straps=straps)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:

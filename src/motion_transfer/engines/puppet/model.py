@@ -188,7 +188,9 @@ class Rig:
     HxWx3 uint8 (the image with the character removed and filled); ``layers`` back-to-front default order;
     ``labels`` HxW int16 part index per pixel (-1 background); ``scale`` = analysed pixels per original image
     pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right"); ``straps`` HxW bool, a top's
-    straps over the shoulders (the torso's; :mod:`.straps`), or None.
+    straps over the shoulders (the torso's; :mod:`.straps`), or None; ``armpits`` HxW bool, the armpits' shade
+    past the body's sides given to the arms, the body under it painted in (:func:`.armpit.armpit_shadows_to_arms`),
+    or None.
     """
 
     width: int
@@ -208,6 +210,7 @@ class Rig:
     meta: dict = field(default_factory=dict)
     drawn_hands: dict[str, DrawnHand] = field(default_factory=dict)
     straps: np.ndarray | None = None
+    armpits: np.ndarray | None = None
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),
