@@ -843,10 +843,10 @@ def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
     out as the actor's: the arm layer's mesh holds all it may reach (a hand's length and a fingertip from the
     wrist, ahead of it). Built round the open hand drawn at rest, it cut off a spread finger or the thumb at its edge,
     in the renderer's stair-stepped cells (TikTok character 5 moved by clip 0, frame 20)."""
-    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
+    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH, body_width
 
     _, rig = _cut_below_the_elbows(tmp_path, "person")
-    sw = float(np.linalg.norm(rig.joints[J["left_shoulder"]] - rig.joints[J["right_shoulder"]]))
+    bw = body_width(rig.joints)
     for side, hand in rig.drawn_hands.items():
         layer = next(ly for ly in rig.layers if ly.name == f"arm_{side[0]}")
         covered = np.zeros((2000, 2000), np.uint8)
@@ -854,7 +854,7 @@ def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
         for tri in layer.vertices[layer.triangles]:
             cv2.fillConvexPoly(covered, np.round(tri + off).astype(np.int32), 1)
         ang = np.linspace(0, 2 * np.pi, 72, endpoint=False)
-        r = 0.9 * (HAND_LENGTH + FINGERTIP) * sw  # (less its outline's chords)
+        r = 0.9 * (HAND_LENGTH + FINGERTIP) * bw  # (less its outline's chords)
         ray = np.stack([np.cos(ang), np.sin(ang)], axis=1)
         fore = hand.joints[0] - hand.elbow
         ray = ray[ray @ fore > 0]  # ahead of the wrist (no finger bends back along the forearm)
@@ -1708,17 +1708,17 @@ def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down
     """A hand drawn past the image's bottom edge, pointing straight down from a wrist below it, ends inside the
     rows the rig pads below the image, the round end of its middle finger and its anti-aliased edge included:
     padded to the fingertip joint only, that finger ended in a straight edge (TikTok character 4)."""
-    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, HAND_LENGTH, PALM, hand_shape, open_hand_joints
+    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, hand_shape, hand_size, open_hand_joints
 
-    height, sw = 240, 100.0
+    height = 240
     joints = np.zeros((len(J), 2))
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
     wrist = np.array([150.0, 260.0])
     joints[J["left_wrist"]] = joints[J["right_wrist"]] = wrist
-    r_w = fill.CUT_THICK * sw * fill.CUT_WRIST / fill.CUT_ELBOW  # the widest forearm drawn from its elbow
-    hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), max(HAND_LENGTH * sw, 2 * r_w), PALM * r_w)
+    length, half = hand_size(joints)
+    hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), length, half)
     py, px = np.mgrid[0:400, 0:300].astype(np.float32)
-    drawn = hand_shape(px, py, hand, PALM * r_w) < 1.0 + EDGE_PX / (PALM * r_w)
+    drawn = hand_shape(px, py, hand, half) < 1.0 + EDGE_PX / half
     lowest = int(np.flatnonzero(drawn.any(axis=1)).max())
     assert lowest < height + fill.hand_rows(joints, height), (lowest, height + fill.hand_rows(joints, height))
 

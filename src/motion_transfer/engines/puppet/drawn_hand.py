@@ -11,13 +11,22 @@ import cv2
 import numpy as np
 
 from ...pose.fingers import FINGERS
+from ...pose.skeleton import shoulder_span, torso_length
 from .model import segment_distance
 
-HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
-FINGERTIP = 0.05  # ... and the round end of its longest finger past the fingertip joint, at most (the widest
+HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
+# clips' hands that MediaPipe sees flat on (their knuckles' span a third of their length or more) are 0.50-0.56 of
+# the shoulder span long (and 1.0-1.2 of the face's width)
+FINGERTIP = 0.05  # (body widths) ... and the round end of its longest finger past the fingertip joint, at most (the widest
 #                  forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
 HAND_ROUND = 3.0  # the palm outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
-PALM = 1.6  # the palm's half-width, in the wrist's radii
+PALM = 0.225  # the palm's half-width, in the hand's lengths: a palm is 0.45 of its hand's length wide (the
+# knuckles' span MediaPipe reads, between the joints' middles, is 0.37 of it). Sized from the forearm drawn to it
+# (1.6 of its wrist's radius), a thick arm near the camera drew a palm as wide as the hand was long, the two hands
+# of one character two sizes (TikTok characters 3 and 4)
+WRIST = 0.75  # a drawn forearm's radius at its wrist is at most this share of the palm's half-width (a real wrist is
+# 0.6-0.7 of its palm as wide): a thicker one ended in a hand narrower than itself, a stump with fingers
+TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 # The open hand's 21 joints: along the hand (wrist 0, middle fingertip 1) and across it (the palm's half-widths,
 # positive towards the thumb). The thumb lies along the palm's side, the fingers side by side.
@@ -56,6 +65,21 @@ _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in ra
 _DIGITS = tuple(FINGERS.values())
 _NAMES = tuple(FINGERS)
 _KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
+
+
+def body_width(joints: np.ndarray) -> float:
+    """The body's width, the unit a drawn hand is sized in: the shoulder span, or TORSO_WIDTH of the torso's length
+    when that is more (a body seen from the side has narrow shoulders, and drew a hand a third of the arm's
+    width: TikTok character 1)."""
+    return max(shoulder_span(joints, 1.0), TORSO_WIDTH * torso_length(joints))
+
+
+def hand_size(joints: np.ndarray) -> tuple[float, float]:
+    """(length, palm half-width) of a hand the rig draws for the body with ``joints`` [33, 2]: from the body's size
+    alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one size, whatever the forearms
+    the image's border cuts show of their thickness."""
+    length = HAND_LENGTH * body_width(joints)
+    return length, PALM * length
 
 
 def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,

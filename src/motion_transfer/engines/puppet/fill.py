@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
-                         skin_shade)
+from .drawn_hand import (FINGERTIP, SOFT, WRIST, body_width, hand_size, hand_shape, lit, open_hand_joints, shaded_skin,
+                         skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -2133,11 +2133,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             other = _bare_crossing(twin_arm, twin_cut, twin_elbow, twin_wrist, frame, sw)
             wrists.append(_wrist_radius(float(np.clip(other.half_width, CUT_THIN * sw, CUT_WIDEST * sw)),
                                         other.point, twin_elbow, twin_wrist))
-        # (no wider than a wrist of the body's size: an arm near the camera, or cut just above a wrist the pose
-        # model put too near the border, drew a hand half again as wide as the arm)
-        r_w = min(float(np.mean(wrists)), CUT_WRIST_MOST * _body_width(joints))
+        r_w = float(np.mean(wrists))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
+    # (no wider than the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
+    # pose model put too near the border, drew a hand half again as wide as the arm)
+    hand_length, palm = hand_size(joints)
+    r_w = min(r_w, WRIST * palm)
     r_cuff = r_w
     if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
@@ -2154,9 +2156,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm = np.full(px.shape, np.inf, np.float32)
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
-                            PALM * r_w)
-    d_hand = hand_shape(px, py, hand, PALM * r_w)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm)
+    d_hand = hand_shape(px, py, hand, palm)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
@@ -2210,7 +2211,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
 
@@ -2235,7 +2236,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     sw = shoulder_span(joints, 1.0)
-    tips = _fingertips(wrist, knuckles, sw)
+    tips = _fingertips(wrist, knuckles, hand_size(joints)[0])
     arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]])
     if _outside(wrist, frame) or not _outside(tips, frame) or not arm.any():  # (an arm the image hides has none:
         return None  # it is drawn from its twin, the far arm of a side view, TikTok character 1's left)
@@ -2253,17 +2254,17 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    r_w = CUT_WRIST * sw
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
-                            PALM * r_w)
-    d = hand_shape(px, py, hand, PALM * r_w)
+    length, half = hand_size(joints)
+    r_w = min(CUT_WRIST * sw, WRIST * half)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], length, half)
+    d = hand_shape(px, py, hand, half)
     hand_part = PARTS.index(LAYERS[name][2])
     stump = labels == hand_part
     body = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
     new = (d < 1.0) & (stump | (matte < 0.5) | body)
     # the body between its fingers is the hand's too, transparent: painted in behind it with the rest (left to
     # the body, the slivers between the fingertips fell out of it: holes in the body)
-    gaps = close_in_box(new, disc(max(1, round(PALM * r_w)))).astype(bool) & ~new & body
+    gaps = close_in_box(new, disc(max(1, round(half)))).astype(bool) & ~new & body
     # the body's pixels under it only where the body is painted in behind a hand (else a hole in the body), and
     # so the stump's beyond it: the hand's, transparent; the rest of the stump lay over the backdrop
     trial = labels.copy()
@@ -2293,19 +2294,19 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     labels[new | gaps] = hand_part
     matte[gaps] = 0.0
     elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, half_width=half, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
                      light=light, outlined=outlined, over_image=True)
 
 
-def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, sw: float) -> np.ndarray:
+def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, length: float) -> np.ndarray:
     """Where a hand the picture shows whole enough to keep reaches: HAND_SHOWN of a hand's length from the wrist
-    towards the knuckles. A hand the border cuts short of that, through its fingers, knuckles inside, is as cut
+    towards the knuckles (``length``: a hand's). A hand the border cuts short of that, through its fingers, knuckles inside, is as cut
     as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of its length:
     moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance folded that
     arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose, 0.93) is
     shown whole."""
     towards = knuckles - wrist
-    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * HAND_LENGTH * sw
+    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * length
 
 
 HAND_SHOWN = 0.8  # a hand the picture shows this much of (its length from the wrist) is kept as the picture shows it
@@ -2351,18 +2352,6 @@ def _wrist_radius(r_cut: float, cut: np.ndarray, elbow: np.ndarray, wrist: np.nd
     there as a forearm from its elbow does (CUT_ELBOW to CUT_WRIST), over what is left of it."""
     along = float(np.linalg.norm(cut - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6))
     return r_cut * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
-
-
-def _body_width(joints: np.ndarray) -> float:
-    """The body's width, the unit a hand is sized in: the shoulder span, or TORSO_WIDTH of the torso's length
-    when that is more (a body seen from the side has narrow shoulders, and drew a hand a third of the arm's
-    width: TikTok character 1)."""
-    mid = (joints[J["left_shoulder"]] + joints[J["right_shoulder"]]) / 2
-    hips = (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2
-    return max(shoulder_span(joints, 1.0), TORSO_WIDTH * float(np.linalg.norm(hips - mid)))
-
-
-TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 
 def _curve_box(curve: np.ndarray, margin: float, shape: tuple[int, int]) -> tuple[slice, slice]:
@@ -2440,14 +2429,14 @@ def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.
 
 def hand_rows(joints: np.ndarray, height: int) -> int:
     """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
-    reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
+    reach (a hand of :func:`.drawn_hand.hand_size`'s length from the wrist, in any direction): cut off there, a raised hand lost its
     fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below the lower shoulder as
     an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose model's guess of a wrist
     far outside the image is no reason to pad it without end, but a picture cut at the chest holds less than half
     of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists lie twice the picture's
     height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
     sw = shoulder_span(joints, 1.0)
-    reach = (HAND_LENGTH + FINGERTIP) * sw
+    reach = hand_size(joints)[0] + FINGERTIP * body_width(joints)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     shoulder = max(float(joints[J[f"{side}_shoulder"], 1]) for side in ("left", "right"))
     most = max(float(height), shoulder + ARM_REACH * sw - height)
@@ -2463,7 +2452,6 @@ CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured a
 CUT_WIDEST = 0.25  # ... a bare forearm's, measured across itself (a body seen from the side has narrow shoulders)
 CUT_BAND = 0.2  # a bare forearm's slant and width are read over this far inside the border (shoulder widths)
 CUT_SLANT_OFF = 50.0  # (degrees) ... a slant this far off its bone's is none of the forearm's
-CUT_WRIST_MOST = 0.09  # (body widths, :func:`_body_width`) the widest radius of a wrist drawn past the border
 CUT_EDGE = 3.0  # (pixels at the wrist) the soft rim of a bare forearm drawn on past the border
 CARRY_REACH = 0.7  # a bare forearm's own colours at the border fade into the drawn skin over this share of it
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
