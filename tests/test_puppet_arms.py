@@ -1708,14 +1708,14 @@ def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down
     """A hand drawn past the image's bottom edge, pointing straight down from a wrist below it, ends inside the
     rows the rig pads below the image, the round end of its middle finger and its anti-aliased edge included:
     padded to the fingertip joint only, that finger ended in a straight edge (TikTok character 4)."""
-    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, hand_shape, hand_size, open_hand_joints
+    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, drawn_hand_size, hand_shape, open_hand_joints
 
     height = 240
     joints = np.zeros((len(J), 2))
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
     wrist = np.array([150.0, 260.0])
     joints[J["left_wrist"]] = joints[J["right_wrist"]] = wrist
-    length, half = hand_size(joints)
+    length, half = drawn_hand_size(joints)
     hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), length, half)
     py, px = np.mgrid[0:400, 0:300].astype(np.float32)
     drawn = hand_shape(px, py, hand, half) < 1.0 + EDGE_PX / half

@@ -89,10 +89,11 @@ SHOULDERS = 80.0  # the figure's shoulder span (px)
 def test_a_hand_drawn_past_the_border_is_the_bodys_size_whatever_the_forearms_thickness(radius):
     """A bare forearm cut by the border, thin (radius 0.06 shoulder widths) or as thick as one near the camera
     (0.22): the hand drawn at its end is as long as a hand of the body (0.45-0.6 of its shoulder span: MediaPipe's
-    hands of the TikTok clips, seen flat on, 0.50-0.56), its palm 0.38-0.52 of that length wide (a real palm, 0.45),
-    and the forearm no wider at its wrist than the palm. Sized from the forearm (the palm 1.6 of its wrist's radius,
-    the hand at least two of them long), the thick one drew a palm 0.8 of the hand's length wide; and the hands of
-    one body, one size whatever the arm: the two hands of one character differed (TikTok character 4)."""
+    hands of the TikTok clips, seen flat on, 0.50-0.56), its palm 0.38-0.52 of that length wide (a real palm,
+    0.45), and the forearm's wrist 0.4-0.8 of the palm as wide (a real one, 0.6-0.7). Sized from the forearm (the
+    palm 1.6 of its wrist's radius, the hand at least two of them long), the thin one drew a palm 0.33 of the hand's
+    length wide and the thick one 0.57; and the hands of one body are one size whatever the arm (the two hands of
+    one character differed: TikTok character 4)."""
     image, matte, labels, joints = _slanted_cut(radius)
     joints[J["left_hip"]], joints[J["right_hip"]] = (75, 150), (25, 150)  # (a torso 1.4 shoulder widths long)
     hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
@@ -101,7 +102,8 @@ def test_a_hand_drawn_past_the_border_is_the_bodys_size_whatever_the_forearms_th
     palm = 2.0 * hand.half_width
     assert 0.45 * SHOULDERS <= length <= 0.6 * SHOULDERS, f"{length / SHOULDERS:.2f} shoulder widths long"
     assert 0.38 * length <= palm <= 0.52 * length, f"palm {palm / length:.2f} of the hand's length wide"
-    assert hand.wrist_radius <= hand.half_width, f"wrist radius {hand.wrist_radius:.1f}, palm {hand.half_width:.1f}"
+    assert 0.4 * hand.half_width <= hand.wrist_radius <= 0.8 * hand.half_width, \
+        f"wrist radius {hand.wrist_radius:.1f}, palm {hand.half_width:.1f}"
     image, matte, labels, _ = _slanted_cut(5.0 if radius > 5.0 else 18.0)
     twin = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
     assert twin is not None

@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (FINGERTIP, SOFT, WRIST, body_width, hand_size, hand_shape, lit, open_hand_joints, shaded_skin,
-                         skin_light, skin_shade)
+from .drawn_hand import (FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit, open_hand_joints,
+                         shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -2136,10 +2136,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = float(np.mean(wrists))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
-    # (no wider than the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
+    # (as wide as the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
     # pose model put too near the border, drew a hand half again as wide as the arm)
-    hand_length, palm = hand_size(joints)
-    r_w = min(r_w, WRIST * palm)
+    hand_length, palm = drawn_hand_size(joints)
+    r_w = float(np.clip(r_w, WRIST[0] * palm, WRIST[1] * palm))
     r_cuff = r_w
     if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
@@ -2236,7 +2236,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     sw = shoulder_span(joints, 1.0)
-    tips = _fingertips(wrist, knuckles, hand_size(joints)[0])
+    tips = _fingertips(wrist, knuckles, drawn_hand_size(joints)[0])
     arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]])
     if _outside(wrist, frame) or not _outside(tips, frame) or not arm.any():  # (an arm the image hides has none:
         return None  # it is drawn from its twin, the far arm of a side view, TikTok character 1's left)
@@ -2254,8 +2254,8 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    length, half = hand_size(joints)
-    r_w = min(CUT_WRIST * sw, WRIST * half)
+    length, half = drawn_hand_size(joints)
+    r_w = float(np.clip(CUT_WRIST * sw, WRIST[0] * half, WRIST[1] * half))
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], length, half)
     d = hand_shape(px, py, hand, half)
     hand_part = PARTS.index(LAYERS[name][2])
@@ -2300,11 +2300,11 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
 
 def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, length: float) -> np.ndarray:
     """Where a hand the picture shows whole enough to keep reaches: HAND_SHOWN of a hand's length from the wrist
-    towards the knuckles (``length``: a hand's). A hand the border cuts short of that, through its fingers, knuckles inside, is as cut
-    as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of its length:
-    moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance folded that
-    arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose, 0.93) is
-    shown whole."""
+    towards the knuckles (``length``: a hand's). A hand the border cuts short of that, through its fingers, knuckles
+    inside, is as cut as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of
+    its length: moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance
+    folded that arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose,
+    0.93) is shown whole."""
     towards = knuckles - wrist
     return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * length
 
@@ -2429,14 +2429,14 @@ def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.
 
 def hand_rows(joints: np.ndarray, height: int) -> int:
     """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
-    reach (a hand of :func:`.drawn_hand.hand_size`'s length from the wrist, in any direction): cut off there, a raised hand lost its
-    fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below the lower shoulder as
-    an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose model's guess of a wrist
-    far outside the image is no reason to pad it without end, but a picture cut at the chest holds less than half
-    of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists lie twice the picture's
-    height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
+    reach (a hand of :func:`.drawn_hand.drawn_hand_size`'s length from the wrist, in any direction): cut off there, a
+    raised hand lost its fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below
+    the lower shoulder as an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose
+    model's guess of a wrist far outside the image is no reason to pad it without end, but a picture cut at the
+    chest holds less than half of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists
+    lie twice the picture's height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
     sw = shoulder_span(joints, 1.0)
-    reach = hand_size(joints)[0] + FINGERTIP * body_width(joints)
+    reach = drawn_hand_size(joints)[0] + FINGERTIP * body_width(joints)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     shoulder = max(float(joints[J[f"{side}_shoulder"], 1]) for side in ("left", "right"))
     most = max(float(height), shoulder + ARM_REACH * sw - height)

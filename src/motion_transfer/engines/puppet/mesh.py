@@ -332,8 +332,8 @@ LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor
 def _hand_reach(hand: DrawnHand, shape: tuple[int, int], bw: float, pads: tuple[int, int, int, int]) -> np.ndarray:
     """HxW bool (the padded arrays' pixels; ``pads``: left, top, right, bottom): where a ``hand`` the rig draws
     itself (image pixels) may reach in any pose: a hand's length and a fingertip from its wrist (``bw``: the
-    body's width, :func:`.drawn_hand.body_width`), ahead of the wrist across its forearm (no finger bends back along the forearm, which the
-    mesh holds already: the layer's box, warped every frame, grows no more than it must)."""
+    body's width, :func:`.drawn_hand.body_width`), ahead of the wrist across its forearm (no finger bends back along
+    the forearm, which the mesh holds already: the layer's box, warped every frame, grows no more than it must)."""
     shift = np.array([pads[0], pads[1]], np.float64)
     wrist = hand.joints[0] + shift
     fore = wrist - (hand.elbow + shift)
