@@ -17,8 +17,8 @@ from .model import segment_distance
 HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
 # clips' hands that MediaPipe sees flat on (their knuckles' span a third of their length or more) are 0.50-0.56 of
 # the shoulder span long (and 1.0-1.2 of the face's width)
-FINGERTIP = 0.05  # (body widths) ... and the round end of its longest finger past the fingertip joint, at most
-#                  (the widest forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
+FINGERTIP = 0.1  # (the hand's lengths) ... and the round end of its longest finger past the fingertip joint, at
+#                  most (the widest forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
 HAND_ROUND = 3.0  # the palm outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
 PALM = 0.225  # the palm's half-width, in the hand's lengths: a palm is 0.45 of its hand's length wide (the
 # knuckles' span MediaPipe reads, between the joints' middles, is 0.37 of it). Sized from the forearm drawn to it
@@ -81,8 +81,8 @@ def body_width(joints: np.ndarray) -> float:
 
 
 def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
-    """(length, palm half-width) of a hand the rig draws for the body with ``joints`` [33, 2]: from the body's size
-    alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one size, whatever the forearms
+    """(length, palm half-width) of a hand the rig draws past the image's border for the body with ``joints``
+    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one size, whatever the forearms
     the image's border cuts show of their thickness."""
     length = HAND_LENGTH * body_width(joints)
     return length, PALM * length

@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit, open_hand_joints,
-                         shaded_skin, skin_light, skin_shade)
+from .drawn_hand import (FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints, shaded_skin,
+                         skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -2211,7 +2211,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
-    return DrawnHand(joints=hand, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
                      light=light, outlined=outlined)
 
 
@@ -2236,7 +2236,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     sw = shoulder_span(joints, 1.0)
-    tips = _fingertips(wrist, knuckles, drawn_hand_size(joints)[0])
+    tips = _fingertips(wrist, knuckles, REDRAWN_LENGTH * sw)
     arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]])
     if _outside(wrist, frame) or not _outside(tips, frame) or not arm.any():  # (an arm the image hides has none:
         return None  # it is drawn from its twin, the far arm of a side view, TikTok character 1's left)
@@ -2254,8 +2254,10 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    length, half = drawn_hand_size(joints)
-    r_w = float(np.clip(CUT_WRIST * sw, WRIST[0] * half, WRIST[1] * half))
+    # (not the body's hand, :func:`.drawn_hand.drawn_hand_size`: the body's pixels a wider one covers are painted in
+    # behind it, and that fill moved character 0's hem and left skin-coloured fragments on her belly)
+    length, r_w = REDRAWN_LENGTH * sw, CUT_WRIST * sw
+    half = REDRAWN_PALM * r_w
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], length, half)
     d = hand_shape(px, py, hand, half)
     hand_part = PARTS.index(LAYERS[name][2])
@@ -2294,7 +2296,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     labels[new | gaps] = hand_part
     matte[gaps] = 0.0
     elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
-    return DrawnHand(joints=hand, half_width=half, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, length=length, half_width=half, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
                      light=light, outlined=outlined, over_image=True)
 
 
@@ -2310,6 +2312,8 @@ def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, length: float) -> np.nd
 
 
 HAND_SHOWN = 0.8  # a hand the picture shows this much of (its length from the wrist) is kept as the picture shows it
+REDRAWN_LENGTH = 0.5  # (shoulder widths) a hand redrawn over the image's own stump is this long, its palm's
+REDRAWN_PALM = 1.6  # ... half-width this many of its wrist's radii (CUT_WRIST): the stump's size, not the body's
 
 
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
@@ -2436,7 +2440,7 @@ def hand_rows(joints: np.ndarray, height: int) -> int:
     chest holds less than half of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists
     lie twice the picture's height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
     sw = shoulder_span(joints, 1.0)
-    reach = drawn_hand_size(joints)[0] + FINGERTIP * body_width(joints)
+    reach = drawn_hand_size(joints)[0] * (1.0 + FINGERTIP)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     shoulder = max(float(joints[J[f"{side}_shoulder"], 1]) for side in ("left", "right"))
     most = max(float(height), shoulder + ARM_REACH * sw - height)
