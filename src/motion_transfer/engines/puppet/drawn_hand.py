@@ -82,8 +82,8 @@ def body_width(joints: np.ndarray) -> float:
 
 def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
     """(length, palm half-width) of a hand the rig draws past the image's border for the body with ``joints``
-    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one size, whatever the forearms
-    the image's border cuts show of their thickness."""
+    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one
+    size, whatever the forearms the image's border cuts show of their thickness."""
     length = HAND_LENGTH * body_width(joints)
     return length, PALM * length
 

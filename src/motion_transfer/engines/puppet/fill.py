@@ -2211,8 +2211,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
-    return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
-                     light=light, outlined=outlined)
+    return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin,
+                     shade=shade, light=light, outlined=outlined)
 
 
 def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
