@@ -109,3 +109,23 @@ def test_a_hand_drawn_past_the_border_is_the_bodys_size_whatever_the_forearms_th
     assert twin is not None
     assert abs(float(np.linalg.norm(twin.joints[12] - twin.joints[0])) - length) < 0.5
     assert abs(twin.half_width - hand.half_width) < 0.5
+
+
+def test_a_forearm_cut_just_short_of_its_wrist_narrows_to_it_inside_the_image():
+    """The pose model's wrist 4 px past the border that cuts a thick forearm slantwise: the image's own forearm
+    narrows to that wrist over its last rows, as the drawn one does (its cut, as wide as the forearm, was left there
+    whole: a slanted slab beside the drawn hand whenever the hand turned, TikTok character 1's raised wrist), and
+    stays as wide as the image shows it further up."""
+    image, matte, labels, joints = _slanted_cut(18.0)
+    joints[J["left_wrist"]] = ELBOW + (h + 4 - ELBOW[1]) / U[1] * U
+    for name in ("left_index", "left_pinky", "left_thumb"):
+        joints[J[name]] = joints[J["left_wrist"]] + 30 * U
+    arm = [PARTS.index(p) for p in LAYERS["arm_l"]]
+
+    def width(row: int) -> int:
+        return int((np.isin(labels[row], arm) & (matte[row] >= 0.5)).sum())
+
+    before, above = width(h - 1), width(h - 60)
+    assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
+    assert width(h - 1) < 0.85 * before, f"{width(h - 1)} px wide at the border, the cut {before}"
+    assert width(h - 60) >= above - 1, f"{width(h - 60)} px wide further up, the image's {above}"

@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints, shaded_skin,
-                         skin_light, skin_shade)
+from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints,
+                         shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -2208,6 +2208,23 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # the border, the shirt behind it showing as a black square (TikTok character 1 in clip 1, whichever of its
     # triangles the outline's points happened to make)
     labels[own & inside & (labels == PARTS.index(LAYERS[name][2]))] = PARTS.index(LAYERS[name][1])
+    if curve is not None:  # the image's own forearm narrows to the wrist as the drawn one does, when the wrist lies
+        # within TAPER of a hand's length past the border: its pixels outside that outline are cleared (a wrist 7 px
+        # past the border left the cut's full width there, a slanted slab beside the drawn hand whenever it turned:
+        # TikTok character 1's raised wrist)
+        taper = TAPER * hand_length
+        s_wrist = float((wrist - crossing.point) @ crossing.out)
+        rel_x, rel_y = px - crossing.point[0], py - crossing.point[1]
+        s = rel_x * crossing.out[0] + rel_y * crossing.out[1]
+        zone = own & inside & (s > s_wrist - taper)
+        if s_wrist < taper and zone.any():  # (its middle line turning to the wrist, which may lie to one side of it)
+            t = np.clip((s[zone] - s_wrist + taper) / taper, 0.0, 1.0)
+            a_wrist = float((wrist[0] - crossing.point[0]) * crossing.out[1] - (wrist[1] - crossing.point[1])
+                            * crossing.out[0])
+            across = np.abs(rel_x[zone] * crossing.out[1] - rel_y[zone] * crossing.out[0] - t * a_wrist)
+            # (anti-aliased over a pixel and a half, as the drawn forearm's edge)
+            matte[zone] = np.minimum(matte[zone], np.clip((r_a + (r_w - r_a) * t + EDGE_PX - across) / EDGE_PX, 0, 1))
+            labels[zone & (matte <= 0.0)] = -1
     end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
@@ -2457,6 +2474,7 @@ CUT_WIDEST = 0.25  # ... a bare forearm's, measured across itself (a body seen f
 CUT_BAND = 0.2  # a bare forearm's slant and width are read over this far inside the border (shoulder widths)
 CUT_SLANT_OFF = 50.0  # (degrees) ... a slant this far off its bone's is none of the forearm's
 CUT_EDGE = 3.0  # (pixels at the wrist) the soft rim of a bare forearm drawn on past the border
+TAPER = 0.3  # (hand lengths) a bare forearm narrows to its wrist over this far before it
 CARRY_REACH = 0.7  # a bare forearm's own colours at the border fade into the drawn skin over this share of it
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
 SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)
