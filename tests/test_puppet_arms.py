@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet.extras import attach_extras
 from motion_transfer.engines.puppet import fill
-from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
+from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH, body_width
 from motion_transfer.engines.puppet.fill import _fill_by_colour, fill_hidden_torso, hidden_limb
 from motion_transfer.engines.puppet.model import ARM_PARTS, LAYER_NAMES, LAYERS, PARTS
 from motion_transfer.engines.puppet.parts import (DISTINCT_DELTA_E, END_KEEP, REACH, SLEEVE_REACH, _within_reach,
@@ -843,10 +843,9 @@ def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
     out as the actor's: the arm layer's mesh holds all it may reach (a hand's length and a fingertip from the
     wrist, ahead of it). Built round the open hand drawn at rest, it cut off a spread finger or the thumb at its edge,
     in the renderer's stair-stepped cells (TikTok character 5 moved by clip 0, frame 20)."""
-    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP, HAND_LENGTH
+    from motion_transfer.engines.puppet.drawn_hand import FINGERTIP
 
     _, rig = _cut_below_the_elbows(tmp_path, "person")
-    sw = float(np.linalg.norm(rig.joints[J["left_shoulder"]] - rig.joints[J["right_shoulder"]]))
     for side, hand in rig.drawn_hands.items():
         layer = next(ly for ly in rig.layers if ly.name == f"arm_{side[0]}")
         covered = np.zeros((2000, 2000), np.uint8)
@@ -854,7 +853,7 @@ def test_the_arms_mesh_holds_a_drawn_hand_in_any_pose(tmp_path):
         for tri in layer.vertices[layer.triangles]:
             cv2.fillConvexPoly(covered, np.round(tri + off).astype(np.int32), 1)
         ang = np.linspace(0, 2 * np.pi, 72, endpoint=False)
-        r = 0.9 * (HAND_LENGTH + FINGERTIP) * sw  # (less its outline's chords)
+        r = 0.9 * (1.0 + FINGERTIP) * hand.length  # (less its outline's chords)
         ray = np.stack([np.cos(ang), np.sin(ang)], axis=1)
         fore = hand.joints[0] - hand.elbow
         ray = ray[ray @ fore > 0]  # ahead of the wrist (no finger bends back along the forearm)
@@ -1708,17 +1707,17 @@ def test_the_rows_padded_below_the_image_hold_the_whole_drawn_hand_pointing_down
     """A hand drawn past the image's bottom edge, pointing straight down from a wrist below it, ends inside the
     rows the rig pads below the image, the round end of its middle finger and its anti-aliased edge included:
     padded to the fingertip joint only, that finger ended in a straight edge (TikTok character 4)."""
-    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, HAND_LENGTH, PALM, hand_shape, open_hand_joints
+    from motion_transfer.engines.puppet.drawn_hand import EDGE_PX, drawn_hand_size, hand_shape, open_hand_joints
 
-    height, sw = 240, 100.0
+    height = 240
     joints = np.zeros((len(J), 2))
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
     wrist = np.array([150.0, 260.0])
     joints[J["left_wrist"]] = joints[J["right_wrist"]] = wrist
-    r_w = fill.CUT_THICK * sw * fill.CUT_WRIST / fill.CUT_ELBOW  # the widest forearm drawn from its elbow
-    hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), max(HAND_LENGTH * sw, 2 * r_w), PALM * r_w)
+    length, half = drawn_hand_size(joints)
+    hand = open_hand_joints(wrist, wrist + (0, 10), wrist + (5, 5), length, half)
     py, px = np.mgrid[0:400, 0:300].astype(np.float32)
-    drawn = hand_shape(px, py, hand, PALM * r_w) < 1.0 + EDGE_PX / (PALM * r_w)
+    drawn = hand_shape(px, py, hand, half) < 1.0 + EDGE_PX / half
     lowest = int(np.flatnonzero(drawn.any(axis=1)).max())
     assert lowest < height + fill.hand_rows(joints, height), (lowest, height + fill.hand_rows(joints, height))
 
@@ -1733,7 +1732,7 @@ def test_a_picture_cut_at_the_chest_is_padded_below_for_the_whole_hanging_hand()
     joints = np.zeros((len(J), 2))
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (200, 50), (100, 50)
     joints[J["left_wrist"]] = joints[J["right_wrist"]] = (150, 50 + 1.6 * sw)
-    fingertips = 50 + 1.6 * sw + (HAND_LENGTH + FINGERTIP) * sw
+    fingertips = 50 + 1.6 * sw + (1.0 + FINGERTIP) * HAND_LENGTH * body_width(joints)
     assert height + fill.hand_rows(joints, height) > fingertips
     joints[J["left_wrist"]] = joints[J["right_wrist"]] = (150, 50 + 10 * sw)
     assert height + fill.hand_rows(joints, height) <= 50 + fill.ARM_REACH * sw + 1

@@ -5,6 +5,7 @@ two met, a wedge beside the hand, whenever the motion raised the arm)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
@@ -21,13 +22,14 @@ ELBOW = np.array([110.0, 100.0])
 U = np.array([np.sin(SLANT), np.cos(SLANT)])  # down the image's forearm
 
 
-def _slanted_cut():
-    """(image, matte, labels, joints): a figure in a shirt, its bare left forearm running down at SLANT to the
-    bottom edge, the bone read at BONE_SLANT from 6 px beside the elbow to a wrist past the border."""
+def _slanted_cut(radius: float = RADIUS):
+    """(image, matte, labels, joints): a figure in a shirt, its bare left forearm (``radius`` px thick) running down
+    at SLANT to the bottom edge, the bone read at BONE_SLANT from 6 px beside the elbow to a wrist past the
+    border."""
     py, px = np.mgrid[0:H, 0:W].astype(np.float64)
     shoulder = np.array([95.0, 40.0])
     inside = py < h
-    arm = inside & ((seg_dist(px, py, ELBOW, ELBOW + 300 * U) < RADIUS) | (seg_dist(px, py, shoulder, ELBOW) < 15))
+    arm = inside & ((seg_dist(px, py, ELBOW, ELBOW + 300 * U) < radius) | (seg_dist(px, py, shoulder, ELBOW) < 15))
     torso = inside & (px >= 20) & (px < 92) & (py >= 35) & ~arm
     head = inside & (np.hypot(px - 55, py - 15) < 14)
     image = np.zeros((H, W, 3), np.uint8)
@@ -78,3 +80,52 @@ def test_a_bare_forearm_cut_slantwise_goes_on_as_wide_along_its_own_line_and_nar
     assert abs(further) <= 3.0, f"its middle {further:+.1f} px off the image's line 25 px past the border"
     lower, _ = _across(matte, labels, 60.0)
     assert lower < width - 3.0, f"{lower:.1f} px wide 60 px past the border, {width:.1f} next to it: no taper"
+
+
+SHOULDERS = 80.0  # the figure's shoulder span (px)
+
+
+@pytest.mark.parametrize("radius", [5.0, 18.0])
+def test_a_hand_drawn_past_the_border_is_the_bodys_size_whatever_the_forearms_thickness(radius):
+    """A bare forearm cut by the border, thin (radius 0.06 shoulder widths) or as thick as one near the camera
+    (0.22): the hand drawn at its end is as long as a hand of the body (0.45-0.6 of its shoulder span: MediaPipe's
+    hands of the TikTok clips, seen flat on, 0.50-0.56), its palm 0.38-0.52 of that length wide (a real palm,
+    0.45), and the forearm's wrist 0.4-0.8 of the palm as wide (a real one, 0.6-0.7). Sized from the forearm (the
+    palm 1.6 of its wrist's radius, the hand at least two of them long), the thin one drew a palm 0.33 of the hand's
+    length wide and the thick one 0.57; and the hands of one body are one size whatever the arm (the two hands of
+    one character differed: TikTok character 4)."""
+    image, matte, labels, joints = _slanted_cut(radius)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (75, 150), (25, 150)  # (a torso 1.4 shoulder widths long)
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    length = float(np.linalg.norm(hand.joints[12] - hand.joints[0]))
+    palm = 2.0 * hand.half_width
+    assert 0.45 * SHOULDERS <= length <= 0.6 * SHOULDERS, f"{length / SHOULDERS:.2f} shoulder widths long"
+    assert 0.38 * length <= palm <= 0.52 * length, f"palm {palm / length:.2f} of the hand's length wide"
+    assert 0.4 * hand.half_width <= hand.wrist_radius <= 0.8 * hand.half_width, \
+        f"wrist radius {hand.wrist_radius:.1f}, palm {hand.half_width:.1f}"
+    image, matte, labels, _ = _slanted_cut(5.0 if radius > 5.0 else 18.0)
+    twin = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert twin is not None
+    assert abs(float(np.linalg.norm(twin.joints[12] - twin.joints[0])) - length) < 0.5
+    assert abs(twin.half_width - hand.half_width) < 0.5
+
+
+def test_a_forearm_cut_just_short_of_its_wrist_narrows_to_it_inside_the_image():
+    """The pose model's wrist 4 px past the border that cuts a thick forearm slantwise: the image's own forearm
+    narrows to that wrist over its last rows, as the drawn one does (its cut, as wide as the forearm, was left there
+    whole: a slanted slab beside the drawn hand whenever the hand turned, TikTok character 1's raised wrist), and
+    stays as wide as the image shows it further up."""
+    image, matte, labels, joints = _slanted_cut(18.0)
+    joints[J["left_wrist"]] = ELBOW + (h + 4 - ELBOW[1]) / U[1] * U
+    for name in ("left_index", "left_pinky", "left_thumb"):
+        joints[J[name]] = joints[J["left_wrist"]] + 30 * U
+    arm = [PARTS.index(p) for p in LAYERS["arm_l"]]
+
+    def width(row: int) -> int:
+        return int((np.isin(labels[row], arm) & (matte[row] >= 0.5)).sum())
+
+    before, above = width(h - 1), width(h - 60)
+    assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
+    assert width(h - 1) < 0.85 * before, f"{width(h - 1)} px wide at the border, the cut {before}"
+    assert width(h - 60) >= above - 1, f"{width(h - 60)} px wide further up, the image's {above}"

@@ -11,13 +11,24 @@ import cv2
 import numpy as np
 
 from ...pose.fingers import FINGERS
+from ...pose.skeleton import shoulder_span, torso_length
 from .model import segment_distance
 
-HAND_LENGTH = 0.5  # a hand's length (wrist to fingertips) in shoulder widths (shoulder joint to shoulder joint)
-FINGERTIP = 0.05  # ... and the round end of its longest finger past the fingertip joint, at most (the widest
-#                  forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
+HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
+# clips' hands that MediaPipe sees flat on (their knuckles' span a third of their length or more) are 0.50-0.56 of
+# the shoulder span long (and 1.0-1.2 of the face's width)
+FINGERTIP = 0.1  # (the hand's lengths) ... and the round end of its longest finger past the fingertip joint, at
+#                  most (the widest forearm's drawn hand: cut off there, the middle finger ended in a straight edge)
 HAND_ROUND = 3.0  # the palm outline's superellipse power (2: an ellipse; larger: a box with rounded corners)
-PALM = 1.6  # the palm's half-width, in the wrist's radii
+PALM = 0.225  # the palm's half-width, in the hand's lengths: a palm is 0.45 of its hand's length wide (the
+# knuckles' span MediaPipe reads, between the joints' middles, is 0.37 of it). Sized from the forearm drawn to it
+# (1.6 of its wrist's radius), a thick arm near the camera drew a palm as wide as the hand was long, the two hands
+# of one character two sizes (TikTok characters 3 and 4)
+WRIST = (0.45, 0.75)  # a drawn forearm's radius at its wrist lies within these shares of the palm's half-width (a
+# real wrist is 0.6-0.7 of its palm as wide): a thicker one ended in a hand narrower than itself, a stump with
+# fingers; a thinner one (a sleeve's forearm sized by the narrow shoulders of a body seen from the side: character 1
+# cut at 60%) a stick holding a paddle
+TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 # The open hand's 21 joints: along the hand (wrist 0, middle fingertip 1) and across it (the palm's half-widths,
 # positive towards the thumb). The thumb lies along the palm's side, the fingers side by side.
@@ -48,6 +59,10 @@ RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over 
 # as a round limb's sides do, ...
 RIM_SHADE = 0.6  # ... this share of the way (its very edge over the backdrop, mixed with it, read as a dark line);
 # drawn art (outlined) shades each finger all the way round, as its own limbs are
+ROUND = 0.45  # a photographed character's drawn hand darkens across itself this share of the way to the shade,
+ACROSS = 1.5  # ... at this many palm half-widths from its middle line (the thumb's side), as the forearm drawn to it
+# does across itself: shaded only along its outline and between its fingers, it read as a flat cut-out beside the
+# photographed arm (TikTok characters 1 and 4); (less than halfway: no darker inside than the soft seams allow)
 LIGHT_MAX = 0.08  # a drawn hand's lit side is at most this share brighter than its middle (its shaded side darker)
 LIGHT_FULL = 0.25  # ... when the character's skin brightens by this share per shoulder width towards its light
 EDGE_PX = 1.5  # a drawn hand's edge over nothing: anti-aliased over this many pixels (its soft rim, a quarter of
@@ -56,6 +71,21 @@ _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in ra
 _DIGITS = tuple(FINGERS.values())
 _NAMES = tuple(FINGERS)
 _KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
+
+
+def body_width(joints: np.ndarray) -> float:
+    """The body's width, the unit a drawn hand is sized in: the shoulder span, or TORSO_WIDTH of the torso's length
+    when that is more (a body seen from the side has narrow shoulders, and drew a hand a third of the arm's
+    width: TikTok character 1)."""
+    return max(shoulder_span(joints, 1.0), TORSO_WIDTH * torso_length(joints))
+
+
+def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
+    """(length, palm half-width) of a hand the rig draws past the image's border for the body with ``joints``
+    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one
+    size, whatever the forearms the image's border cuts show of their thickness."""
+    length = HAND_LENGTH * body_width(joints)
+    return length, PALM * length
 
 
 def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,
@@ -236,10 +266,22 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])
     factor = lit(light, px, py, joints[0], reach, half_width)
     if not outlined:
-        factor *= _rim(patch[rows, cols, 3], half_width, float(shade.sum() / max(float(skin.sum()), 1.0)))
+        darker = float(shade.sum() / max(float(skin.sum()), 1.0))
+        # (the darker of the two, not both: darker still, its outline over a light wall read as a dark line)
+        factor *= np.minimum(_rim(patch[rows, cols, 3], half_width, darker),
+                             _round(px, py, joints[0], reach, half_width, darker))
     factor = 1.0 + (factor - 1.0) * drawn[rows, cols]
     patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([factor, factor, factor, np.ones_like(factor)]),
                                      dtype=cv2.CV_8U)  # (numpy's took as long as drawing the hand's pieces)
+
+
+def _round(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, reach: np.ndarray, half_width: float,
+           shade: float) -> np.ndarray:
+    """HxW: the factor a drawn hand's skin is darkened by across it, as a round limb's: :data:`ROUND` of the way to
+    its ``shade`` (a share of its brightness) at :data:`ACROSS` palm half-widths from its middle line, the segment
+    from the ``wrist`` to its fingertips' ``reach``, growing with that distance squared."""
+    t = np.clip(segment_distance(px, py, wrist, reach) / (ACROSS * half_width), 0.0, 1.0).astype(np.float32)
+    return 1.0 - ROUND * (1.0 - shade) * t * t
 
 
 def _rim(alpha: np.ndarray, half_width: float, shade: float) -> np.ndarray:

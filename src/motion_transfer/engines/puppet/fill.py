@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (FINGERTIP, HAND_LENGTH, PALM, SOFT, hand_shape, lit, open_hand_joints, shaded_skin, skin_light,
-                         skin_shade)
+from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints,
+                         shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -2139,11 +2139,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             other = _bare_crossing(twin_arm, twin_cut, twin_elbow, twin_wrist, frame, sw)
             wrists.append(_wrist_radius(float(np.clip(other.half_width, CUT_THIN * sw, CUT_WIDEST * sw)),
                                         other.point, twin_elbow, twin_wrist))
-        # (no wider than a wrist of the body's size: an arm near the camera, or cut just above a wrist the pose
-        # model put too near the border, drew a hand half again as wide as the arm)
-        r_w = min(float(np.mean(wrists)), CUT_WRIST_MOST * _body_width(joints))
+        r_w = float(np.mean(wrists))
     else:
         r_w = CUT_WRIST * r_a / CUT_ELBOW
+    # (as wide as the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
+    # pose model put too near the border, drew a hand half again as wide as the arm)
+    hand_length, palm = drawn_hand_size(joints)
+    r_w = float(np.clip(r_w, WRIST[0] * palm, WRIST[1] * palm))
     r_cuff = r_w
     if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
@@ -2160,9 +2162,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm = np.full(px.shape, np.inf, np.float32)
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
-                            PALM * r_w)
-    d_hand = hand_shape(px, py, hand, PALM * r_w)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm)
+    d_hand = hand_shape(px, py, hand, palm)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
@@ -2213,11 +2214,28 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # the border, the shirt behind it showing as a black square (TikTok character 1 in clip 1, whichever of its
     # triangles the outline's points happened to make)
     labels[own & inside & (labels == PARTS.index(LAYERS[name][2]))] = PARTS.index(LAYERS[name][1])
+    if curve is not None:  # the image's own forearm narrows to the wrist as the drawn one does, when the wrist lies
+        # within TAPER of a hand's length past the border: its pixels outside that outline are cleared (a wrist 7 px
+        # past the border left the cut's full width there, a slanted slab beside the drawn hand whenever it turned:
+        # TikTok character 1's raised wrist)
+        taper = TAPER * hand_length
+        s_wrist = float((wrist - crossing.point) @ crossing.out)
+        rel_x, rel_y = px - crossing.point[0], py - crossing.point[1]
+        s = rel_x * crossing.out[0] + rel_y * crossing.out[1]
+        zone = own & inside & (s > s_wrist - taper)
+        if s_wrist < taper and zone.any():  # (its middle line turning to the wrist, which may lie to one side of it)
+            t = np.clip((s[zone] - s_wrist + taper) / taper, 0.0, 1.0)
+            a_wrist = float((wrist[0] - crossing.point[0]) * crossing.out[1] - (wrist[1] - crossing.point[1])
+                            * crossing.out[0])
+            across = np.abs(rel_x[zone] * crossing.out[1] - rel_y[zone] * crossing.out[0] - t * a_wrist)
+            # (anti-aliased over a pixel and a half, as the drawn forearm's edge)
+            matte[zone] = np.minimum(matte[zone], np.clip((r_a + (r_w - r_a) * t + EDGE_PX - across) / EDGE_PX, 0, 1))
+            labels[zone & (matte <= 0.0)] = -1
     end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=end, wrist_radius=r_cuff, skin=skin, shade=shade,
-                     light=light, outlined=outlined)
+    return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin,
+                     shade=shade, light=light, outlined=outlined)
 
 
 def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
@@ -2241,7 +2259,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
     knuckles = (joints[J[f"{side}_index"]] + joints[J[f"{side}_pinky"]]) / 2
     sw = shoulder_span(joints, 1.0)
-    tips = _fingertips(wrist, knuckles, sw)
+    tips = _fingertips(wrist, knuckles, REDRAWN_LENGTH * sw)
     arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name][:2]])
     if _outside(wrist, frame) or not _outside(tips, frame) or not arm.any():  # (an arm the image hides has none:
         return None  # it is drawn from its twin, the far arm of a side view, TikTok character 1's left)
@@ -2259,17 +2277,19 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         return None
     H, W = labels.shape
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    r_w = CUT_WRIST * sw
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], max(HAND_LENGTH * sw, 2.0 * r_w),
-                            PALM * r_w)
-    d = hand_shape(px, py, hand, PALM * r_w)
+    # (not the body's hand, :func:`.drawn_hand.drawn_hand_size`: the body's pixels a wider one covers are painted in
+    # behind it, and that fill moved character 0's hem and left skin-coloured fragments on her belly)
+    length, r_w = REDRAWN_LENGTH * sw, CUT_WRIST * sw
+    half = REDRAWN_PALM * r_w
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], length, half)
+    d = hand_shape(px, py, hand, half)
     hand_part = PARTS.index(LAYERS[name][2])
     stump = labels == hand_part
     body = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
     new = (d < 1.0) & (stump | (matte < 0.5) | body)
     # the body between its fingers is the hand's too, transparent: painted in behind it with the rest (left to
     # the body, the slivers between the fingertips fell out of it: holes in the body)
-    gaps = close_in_box(new, disc(max(1, round(PALM * r_w)))).astype(bool) & ~new & body
+    gaps = close_in_box(new, disc(max(1, round(half)))).astype(bool) & ~new & body
     # the body's pixels under it only where the body is painted in behind a hand (else a hole in the body), and
     # so the stump's beyond it: the hand's, transparent; the rest of the stump lay over the backdrop
     trial = labels.copy()
@@ -2299,22 +2319,24 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     labels[new | gaps] = hand_part
     matte[gaps] = 0.0
     elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
-    return DrawnHand(joints=hand, half_width=PALM * r_w, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
+    return DrawnHand(joints=hand, length=length, half_width=half, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
                      light=light, outlined=outlined, over_image=True)
 
 
-def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, sw: float) -> np.ndarray:
+def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, length: float) -> np.ndarray:
     """Where a hand the picture shows whole enough to keep reaches: HAND_SHOWN of a hand's length from the wrist
-    towards the knuckles. A hand the border cuts short of that, through its fingers, knuckles inside, is as cut
-    as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of its length:
-    moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance folded that
-    arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose, 0.93) is
-    shown whole."""
+    towards the knuckles (``length``: a hand's). A hand the border cuts short of that, through its fingers, knuckles
+    inside, is as cut as one cut through its palm (TikTok character 0's right palm on her trousers, cut at 0.57 of
+    its length: moved with the arm, a pale shapeless piece that read as a hole in her black top wherever the dance
+    folded that arm over her chest); one whose fingertips just touch the border (a generated figure in a T-pose,
+    0.93) is shown whole."""
     towards = knuckles - wrist
-    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * HAND_LENGTH * sw
+    return wrist + towards / max(float(np.linalg.norm(towards)), 1e-6) * HAND_SHOWN * length
 
 
 HAND_SHOWN = 0.8  # a hand the picture shows this much of (its length from the wrist) is kept as the picture shows it
+REDRAWN_LENGTH = 0.5  # (shoulder widths) a hand redrawn over the image's own stump is this long, its palm's
+REDRAWN_PALM = 1.6  # ... half-width this many of its wrist's radii (CUT_WRIST): the stump's size, not the body's
 
 
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
@@ -2357,18 +2379,6 @@ def _wrist_radius(r_cut: float, cut: np.ndarray, elbow: np.ndarray, wrist: np.nd
     there as a forearm from its elbow does (CUT_ELBOW to CUT_WRIST), over what is left of it."""
     along = float(np.linalg.norm(cut - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6))
     return r_cut * CUT_WRIST / (CUT_ELBOW + (CUT_WRIST - CUT_ELBOW) * min(along, 1.0))
-
-
-def _body_width(joints: np.ndarray) -> float:
-    """The body's width, the unit a hand is sized in: the shoulder span, or TORSO_WIDTH of the torso's length
-    when that is more (a body seen from the side has narrow shoulders, and drew a hand a third of the arm's
-    width: TikTok character 1)."""
-    mid = (joints[J["left_shoulder"]] + joints[J["right_shoulder"]]) / 2
-    hips = (joints[J["left_hip"]] + joints[J["right_hip"]]) / 2
-    return max(shoulder_span(joints, 1.0), TORSO_WIDTH * float(np.linalg.norm(hips - mid)))
-
-
-TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 
 def _curve_box(curve: np.ndarray, margin: float, shape: tuple[int, int]) -> tuple[slice, slice]:
@@ -2446,14 +2456,14 @@ def over_skin(image: np.ndarray, matte: np.ndarray, under: np.ndarray, skin: np.
 
 def hand_rows(joints: np.ndarray, height: int) -> int:
     """Rows below an image ``height`` rows high that the hands :func:`continue_cut_arm` draws past its bottom edge
-    reach (a hand of ``HAND_LENGTH`` from the wrist, in any direction): cut off there, a raised hand lost its
-    fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below the lower shoulder as
-    an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose model's guess of a wrist
-    far outside the image is no reason to pad it without end, but a picture cut at the chest holds less than half
-    of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists lie twice the picture's
-    height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
+    reach (a hand of :func:`.drawn_hand.drawn_hand_size`'s length from the wrist, in any direction): cut off there, a
+    raised hand lost its fingers (TikTok clip 5, whose wrists lie 140 rows below the image). At most as far below
+    the lower shoulder as an arm reaches (ARM_REACH), and at least ``height`` rows when that is less: the pose
+    model's guess of a wrist far outside the image is no reason to pad it without end, but a picture cut at the
+    chest holds less than half of an arm hanging from it (TikTok character 3 cut at 60% of her height: her wrists
+    lie twice the picture's height down, and her hands, cut at ``height`` rows, came up as flat stumps)."""
     sw = shoulder_span(joints, 1.0)
-    reach = (HAND_LENGTH + FINGERTIP) * sw
+    reach = drawn_hand_size(joints)[0] * (1.0 + FINGERTIP)
     low = max(float(joints[J[f"{side}_wrist"], 1]) for side in ("left", "right"))
     shoulder = max(float(joints[J[f"{side}_shoulder"], 1]) for side in ("left", "right"))
     most = max(float(height), shoulder + ARM_REACH * sw - height)
@@ -2469,8 +2479,8 @@ CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured a
 CUT_WIDEST = 0.25  # ... a bare forearm's, measured across itself (a body seen from the side has narrow shoulders)
 CUT_BAND = 0.2  # a bare forearm's slant and width are read over this far inside the border (shoulder widths)
 CUT_SLANT_OFF = 50.0  # (degrees) ... a slant this far off its bone's is none of the forearm's
-CUT_WRIST_MOST = 0.09  # (body widths, :func:`_body_width`) the widest radius of a wrist drawn past the border
 CUT_EDGE = 3.0  # (pixels at the wrist) the soft rim of a bare forearm drawn on past the border
+TAPER = 0.3  # (hand lengths) a bare forearm narrows to its wrist over this far before it
 CARRY_REACH = 0.7  # a bare forearm's own colours at the border fade into the drawn skin over this share of it
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
 SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)

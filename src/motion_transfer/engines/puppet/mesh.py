@@ -42,7 +42,7 @@ from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
-from .drawn_hand import FINGERTIP, HAND_LENGTH
+from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
 from .locks import split_locks
@@ -330,16 +330,16 @@ PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
 
 
-def _hand_reach(hand: DrawnHand, shape: tuple[int, int], sw: float, pads: tuple[int, int, int, int]) -> np.ndarray:
+def _hand_reach(hand: DrawnHand, shape: tuple[int, int], pads: tuple[int, int, int, int]) -> np.ndarray:
     """HxW bool (the padded arrays' pixels; ``pads``: left, top, right, bottom): where a ``hand`` the rig draws
-    itself (image pixels) may reach in any pose: a hand's length and a fingertip from its wrist (``sw``: the
-    shoulder width), ahead of the wrist across its forearm (no finger bends back along the forearm, which the
-    mesh holds already: the layer's box, warped every frame, grows no more than it must)."""
+    itself (image pixels) may reach in any pose: its length and a fingertip from its wrist, ahead of the wrist
+    across its forearm (no finger bends back along the forearm, which the mesh holds already: the layer's box,
+    warped every frame, grows no more than it must)."""
     shift = np.array([pads[0], pads[1]], np.float64)
     wrist = hand.joints[0] + shift
     fore = wrist - (hand.elbow + shift)
     u = fore / max(float(np.linalg.norm(fore)), 1e-6)
-    reach = (HAND_LENGTH + FINGERTIP) * sw
+    reach = hand.length * (1.0 + FINGERTIP)
     # the disc's half ahead of the line across the forearm a palm's half-width behind the wrist
     back = wrist - hand.half_width * u
     side = np.array([-u[1], u[0]])
@@ -490,7 +490,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     # the reach of the hands the rig draws itself: their fingers, posed afresh each frame (spread, the thumb out),
     # go past the open hand drawn at rest, and the arm's mesh must hold them (cut off at its edge, they ended in
     # the renderer's stair-stepped cells: TikTok character 5 moved by clip 0, frame 20)
-    reach = {f"arm_{side[0]}": _hand_reach(hand, matte.shape, shoulder_span(joints, 1.0), pads)
+    reach = {f"arm_{side[0]}": _hand_reach(hand, matte.shape, pads)
              for side, hand in rig.drawn_hands.items()}
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:

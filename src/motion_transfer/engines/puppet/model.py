@@ -161,7 +161,8 @@ class Layer:
 @dataclass
 class DrawnHand:
     """A hand the rig draws because the image shows none (an arm its border cuts, carried on): its rest
-    ``joints`` [21, 2] (image pixels, MediaPipe's order), the palm's ``half_width``, the forearm it ends
+    ``joints`` [21, 2] (image pixels, MediaPipe's order), its ``length`` (wrist to middle fingertip), the palm's
+    ``half_width``, the forearm it ends
     (``elbow`` [2] and its radius at the wrist, ``wrist_radius``), the ``skin`` RGB it is drawn in and the
     ``shade`` RGB its sides turn to, the ``light`` on the character's skin (:func:`.drawn_hand.skin_light`) and
     whether the character is drawn art with outlined limbs (``outlined``: its fingers are shaded all the way
@@ -169,6 +170,7 @@ class DrawnHand:
     the image), not only past the border. Kept so each frame can draw it afresh, posed like the actor's hand."""
 
     joints: np.ndarray
+    length: float
     half_width: float
     elbow: np.ndarray
     wrist_radius: float
