@@ -503,14 +503,17 @@ def _hips(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
 HIP_REACH = 0.35  # how far below the hips (in spine lengths) a hand's pixels still hide the body
 
 
-def _without_blends(centres: np.ndarray, lab: np.ndarray, source: np.ndarray, arms: np.ndarray,
-                    width: float) -> np.ndarray:
-    """The torso's main colours (Lab), learnt again from the ``source`` pixels less those along the ``arms``'
-    edges (within ARM_EDGE of ``width``) that blend one of the first ``centres`` with one of the arms' colours:
-    the arms' blurred outline. In a side view the shoulder-hip quadrilateral is a narrow strip beside the
-    hanging arm, and its blurred edge was as much of it as the shirt: taken for one of the torso's colours, a
-    skin-brown blend painted the shirt under the arm brown, streaked with skin along the arm's outline (TikTok
-    clip 1)."""
+def _without_blends(lab: np.ndarray, source: np.ndarray, arms: np.ndarray, width: float) -> np.ndarray:
+    """The torso's main colours (Lab): those of the ``source`` pixels (:func:`torso_colours`), learnt again from
+    them less those along the ``arms``' edges (within ARM_EDGE of ``width``) that blend one of the first ones
+    with one of the arms' colours: the arms' blurred outline. In a side view the shoulder-hip quadrilateral is a
+    narrow strip beside the hanging arm, and its blurred edge was as much of it as the shirt: taken for one of the
+    torso's colours, a skin-brown blend painted the shirt under the arm brown, streaked with skin along the arm's
+    outline (TikTok clip 1). One of the first ones that holds a little less of them (NEAR_SHARE) is still one:
+    the k-means' sample put the bare chest above character 2's dress cut at 60% at 4.8-5.3% of her torso either
+    way, each time a few pixels of the dress beside her arm went to the torso or not (dropped, her shoulders' skin
+    beside the straps was painted the dress's white, a block that stood on the shoulder once the arm rose)."""
+    centres = torso_colours(lab[source])
     if arms.sum() < 20:
         return centres
     near = cv2.dilate(arms.astype(np.uint8), None, iterations=max(2, round(ARM_EDGE * width))).astype(bool)
@@ -521,7 +524,9 @@ def _without_blends(centres: np.ndarray, lab: np.ndarray, source: np.ndarray, ar
     kept = source & ~blur
     if kept.sum() <= 50:
         return centres
-    again = torso_colours(lab[kept])
+    again, share = colour_shares(lab[kept])
+    held = colour_distance(again[:, None, :], centres)[:, 0] < ALIKE_DELTA_E
+    again = again[(share >= MAIN_SHARE) | ((share >= NEAR_SHARE) & held)]
     # a colour of the first ones that is no blend but lost its share with the blur (a strip of bare belly right
     # under a crossed forearm, its shaded side taken for blur) is still one of the torso's
     pure = ~_mixed(_rgb_of_lab(centres), centres, arm_colours, BLEND_ENDS)
@@ -602,7 +607,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
     width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
-    centres = two_hues_apart(_without_blends(torso_colours(lab[source]), lab, source, arms, width), lab[source])
+    centres = two_hues_apart(_without_blends(lab, source, arms, width), lab[source])
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
@@ -1792,19 +1797,28 @@ ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under wh
 
 
 def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
-    """[n, 3] the torso's main colours (k-means centres holding at least 8% of its pixels)."""
+    """[n, 3] the torso's main colours (k-means centres holding at least MAIN_SHARE of its pixels)."""
+    centres, share = colour_shares(lab_px, k)
+    return centres[share >= MAIN_SHARE]
+
+
+def colour_shares(lab_px: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """([n, 3] the k-means centres of ``lab_px`` (Lab), those that look alike merged, [n] the share of the pixels
+    each holds): the colours :func:`torso_colours` keeps those of a large enough share of."""
     if len(lab_px) < 20:
-        return lab_px.reshape(-1, 3)[:1] if len(lab_px) else np.zeros((1, 3), np.float32)
+        centres = lab_px.reshape(-1, 3)[:1] if len(lab_px) else np.zeros((1, 3), np.float32)
+        return centres, np.ones(len(centres))
     sample = _sample(lab_px)
     k = int(min(k, max(1, len(sample) // 60)))
     assign, centres = _kmeans(sample, k)
     # centres that look alike are one colour (a bare belly's lit and shaded sides): merged before the rare ones
     # are dropped, or a colour split in two fell under the share with both halves, by the luck of the sample
     centres, support = _merge_alike(centres, np.bincount(assign.ravel(), minlength=k).astype(np.float64))
-    return centres[support / support.sum() >= MAIN_SHARE]
+    return centres, support / support.sum()
 
 
-MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours
+MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours ...
+NEAR_SHARE = 0.04  # ... (one of them in all of the torso's pixels still is in those off the arms' blur down to this)
 
 
 def _sample(lab_px: np.ndarray) -> np.ndarray:

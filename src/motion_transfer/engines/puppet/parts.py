@@ -7,6 +7,8 @@ the torso's (a bare arm over a shirt) takes the pixels of its colour next to it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -162,8 +164,9 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     lab = smooth_arm_outlines(lab, scores, m, radii, kept_ends(segs, radii, w, h), small)
     if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
-        lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw)
-        lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw, drawn_lines(small, m, sw) is not None)
+        drawn = drawn_lines(small, m, sw) is not None
+        lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw, drawn)
+        lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw, drawn)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = np.where((puffs >= 0) & (lab == PARTS.index("torso")), puffs, lab)
     lab = strips_beyond_arms(lab, scores, m, qmask > 0, sw, segs)
@@ -672,16 +675,21 @@ RIM_HUE_APART = 12.0  # ... or this far, in another hue than any shade of the ar
 RIM_NEARER = (0.5, 1.0)  # a strip's pixel is nearer the torso's colour beside it than these times the arm's (far
 # from the arm's colour; only in hue: the middle of the blur between them)
 RIM_SMOOTH = 0.025  # (shoulder widths) the reach of the window whose majority smooths such a strip's border
+RIM_INSIDE = 0.1  # (shoulder widths) how far inside the shoulder-hip quad's sides such a strip is still looked for
+# (the quad's side runs from the shoulder joint, inside the arm: the dress beside the arm's top lies within it)
+RIM_STEP = 0.05  # (shoulder widths) the stretches along an arm's bone its own colour at each level is read in ...
+RIM_LEVEL = 0.25  # ... from the figure's pixels out of the quad this near (shoulder widths) the bone
 
 
 def _other_colour(colours: np.ndarray, arm_c: np.ndarray) -> np.ndarray:
-    """[n] int8: 2 for those of ``colours`` (Lab) far from the arm's own ``arm_c`` (RIM_APART), 1 for those less
-    far but of another hue than any shade of it (RIM_HUE_APART), 0 for the arm's colour and its shades. A white
-    glittery dress beside a bare arm (TikTok clip 2) lies only 25-30 from the skin, mostly in hue (bluish white
-    against warm skin); with the far test alone, a strip of it stayed on the hanging forearm down to the hand
-    and swung with it. The arm's shaded side is a shade of its colour, and stays the arm's."""
+    """[n] int8: 2 for those of ``colours`` (Lab) far from the arm's own ``arm_c`` (one colour, or one per pixel;
+    RIM_APART), 1 for those less far but of another hue than any shade of it (RIM_HUE_APART), 0 for the arm's
+    colour and its shades. A white glittery dress beside a bare arm (TikTok clip 2) lies only 25-30 from the skin,
+    mostly in hue (bluish white against warm skin); with the far test alone, a strip of it stayed on the hanging
+    forearm down to the hand and swung with it. The arm's shaded side is a shade of its colour, and stays the
+    arm's."""
     to_arm = lab_distance(colours, arm_c)
-    hue = (to_arm > RIM_HUE_APART) & ~shades_of(colours, arm_c[None])
+    hue = (to_arm > RIM_HUE_APART) & ~shade_of(colours, arm_c)
     return np.where(to_arm > RIM_APART, 2, hue).astype(np.int8)
 
 
@@ -718,7 +726,7 @@ def _off_hue(chroma: np.ndarray, of: np.ndarray) -> np.ndarray:
 
 
 def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
-                 sw: float) -> np.ndarray:
+                 sw: float, drawn: bool) -> np.ndarray:
     """Pixels of an arm hanging along the body's side (its bone within ALONG_SIDE of the spine; ``quad``: the
     shoulder-hip quadrilateral's corners) that lie next to the torso and have the colour of the torso right
     beside them, not the arm's own, go to the torso: a strip of a dress beside a bare arm (TikTok clip 3: 8-12
@@ -730,13 +738,24 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
     clip 2's hand, blurred over a white dress, carried the dress's glitter), along a smoothed border, in strips,
     not specks, and never cutting the arm in two. Inside the quad, over the
     body, the cuts' borders stay: the torso behind an arm there is painted in anyway, and a blurred edge of the
-    arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm). ``labc``: the small
-    image's :func:`blurred_lab`."""
+    arm handed to it taught the paint the arm's colour (the mannequin's crossed forearm). Only along the quad's
+    sides, within RIM_INSIDE, is the strip still looked for: the side runs from the shoulder joint, inside the
+    arm, so the dress beside the top of a hanging arm lies within the quad (TikTok character 2 cut at 60%: a
+    white flap of her dress went with the raised arm), and there only where unlike the arm at its own level too
+    (a short sleeve of the shirt's colour over a bare arm is no strip of the shirt: the mannequin's, taken, left
+    an island of the torso in the sleeve); where the strip with that part cuts the arm in two, the strip out of the
+    quad alone goes. Not on ``drawn`` art, whose flat shading of a sleeve of the shirt's colour passes for another
+    colour there (the cartoon girl's sleeve lost its inner half). ``labc``: the small image's
+    :func:`blurred_lab`."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     if torso.sum() < 20:
         return lab
-    spine, inside = _spine_and_inside(quad, lab.shape)
+    spine, quad_px = _spine_and_inside(quad, lab.shape)
+    inside = cv2.distanceTransform(quad_px.astype(np.uint8), cv2.DIST_L2, 3) > (0.0 if drawn else RIM_INSIDE * sw)
+    side = quad_px & ~inside  # the strip along the quad's sides where it is still looked for
+    d_quad = cv2.distanceTransform((~quad_px).astype(np.uint8), cv2.DIST_L2, 3)
+    py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float32)
     band = max(2.0, RIM_BAND * sw)
     deep = cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)  # the outline's pixels blend the wall in
     # the torso's colour beside each pixel: its nearest torso pixel a little inside the torso (its edge's
@@ -765,20 +784,43 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             if not cand.any():
                 continue
             c = labc[cand]
+            # in photographs, the torso's colour beside a pixel of the upper arm whose nearest torso pixel lies
+            # along the bone from it is that of the torso's pixels at its level: the nearest to the corner of a
+            # dress beside the arm's top is the bare chest above the dress (the end of the cartoon girl's sleeve,
+            # shaded darker, went to the torso beside it; by the forearm, TikTok character 2's dress lost its strip)
+            near = segment_distance(px, py, a, b) < RIM_LEVEL * sw
+            ys, xs = np.nonzero(cand)
+            gap = np.stack([ix[cand] - xs, iy[cand] - ys], axis=1)
+            off = (np.abs(gap @ u) > np.abs(gap @ np.array([-u[1], u[0]]))) & (part[2:] == "upper_arm") & (not drawn)
+            torso_c = beside[cand]
+            if off.any():
+                level = np.zeros(lab.shape, bool)
+                level[ys[off], xs[off]] = True
+                torso_c[off] = _colour_at_level(labc, inner & near, a, b, RIM_STEP * sw, level)
+            at = cand & side
+
+            def arm_at(mask: np.ndarray, a: np.ndarray = a, b: np.ndarray = b, near: np.ndarray = near) -> np.ndarray:
+                """The arm's own colour at the level of each pixel of ``mask``: that of the outer half of the
+                figure's pixels out of the quad across from it (a short sleeve of the shirt's colour there, though
+                the arm's colour is its bare skin below)."""
+                return _colour_at_level(labc, deep & ~quad_px & near, a, b, RIM_STEP * sw, mask, d_quad)
+
             to_arm = np.linalg.norm(c - arm_c, axis=1)
-            to_torso = np.linalg.norm(c - beside[cand], axis=1)
+            to_torso = np.linalg.norm(c - torso_c, axis=1)
             # clearly another colour (a black dress beside skin), not a darker shade of the arm's own (the
             # shaded side of a black sleeve beside a black top); in hue alone, also unlike this part's own colour
             # (the arm's mixes a white sleeve's with the skin below it, in whose hue a white top differs)
             part_core = core & (lab == PARTS.index(part))
             part_c = np.median(labc[part_core], axis=0) if part_core.sum() >= 20 else arm_c
-            apart = np.minimum(_other_colour(beside[cand], arm_c), _other_colour(beside[cand], part_c) * 2) > 0
+            apart = np.minimum(_other_colour(torso_c, arm_c), _other_colour(torso_c, part_c) * 2) > 0
             other = np.minimum(_other_colour(c, arm_c), _other_colour(c, part_c) * 2)
             unlike = np.zeros(lab.shape, bool)
             unlike[cand] = apart & (other > 0)
+            if at.any():
+                unlike[at] &= _other_colour(labc[at], arm_at(at)) > 0
             take = np.zeros(lab.shape, bool)
             take[cand] = (unlike[cand] & (to_torso < np.where(other > 1, *RIM_NEARER) * to_arm)
-                          & ~_lit_less(c, arm_c, beside[cand]))  # (its side in shade: the arm's own)
+                          & ~_lit_less(c, arm_c, torso_c))  # (its side in shade: the arm's own)
             # its border with the arm smoothed (the majority of each pixel's neighbours here, the torso's or this
             # part's, among those unlike the arm): the glitter of a dress in the arm's blur left bites in the
             # arm's side, which swung with it
@@ -793,10 +835,71 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             sizes = ndimage.sum(take, strips, range(1, n + 1))
             take &= np.isin(strips, np.flatnonzero(np.asarray(sizes) >= (RIM_PIECE * sw) ** 2) + 1)
             layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]])
-            if ndimage.label(layer & ~take)[1] > ndimage.label(layer)[1]:
-                continue
-            out[take] = torso_i
+            pieces = ndimage.label(layer)[1]
+            for strip in (take, take & ~side):  # (the strip out of the quad alone, where all of it cuts the arm)
+                strip = strip | _specks_cut_off(layer, strip, torso, labc, (RIM_PIECE * sw) ** 2, arm_at)
+                if ndimage.label(layer & ~strip)[1] <= pieces:
+                    out[strip] = torso_i
+                    break
     return out
+
+
+def _colour_at_level(labc: np.ndarray, across: np.ndarray, a: np.ndarray, b: np.ndarray, step: float,
+                     at: np.ndarray, far: np.ndarray | None = None) -> np.ndarray:
+    """[n, 3] the colour (Lab; ``labc`` the image's) of the pixels ``across`` (HxW bool) at the level along the
+    bone ``a`` -> ``b`` of each pixel of ``at`` (HxW bool): their median in the ``step``-long stretch of the bone
+    across from that pixel (of the nearest stretch that holds any; where none do, the pixel's own colour); with
+    ``far`` (HxW), of the half of them there farthest by it."""
+    length = max(float(np.linalg.norm(b - a)), 1e-6)
+    u = (b - a) / length
+    n = max(1, int(np.ceil(length / step)))
+
+    def stretch(mask: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero(mask)
+        return np.clip(((np.stack([xs, ys], axis=1) - a) @ u / step).astype(int), 0, n - 1) + 1
+
+    steps = np.arange(1, n + 1)
+    bins, colour = stretch(across), labc[across]
+    if far is not None and len(bins):
+        d = far[across]
+        kept = d >= np.asarray(ndimage.median(d, bins, steps))[bins - 1]
+        bins, colour = bins[kept], colour[kept]
+    held = np.bincount(bins, minlength=n + 1)[1:] > 0
+    if not held.any():
+        return labc[at]
+    colours = np.stack([np.asarray(ndimage.median(colour[:, k], bins, steps)) for k in range(3)], axis=1)
+    colours = np.stack([np.interp(steps, steps[held], colours[held, k]) for k in range(3)], axis=1)
+    return colours[stretch(at) - 1]
+
+
+def _specks_cut_off(layer: np.ndarray, take: np.ndarray, torso: np.ndarray, labc: np.ndarray, least: float,
+                    arm_at: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """The pieces of ``layer`` smaller than ``least`` pixels that handing ``take`` to the ``torso`` would cut off
+    from the rest of it, lying wholly within the two (off the image's edge) and mostly of another colour than the
+    arm's at their level (``arm_at``: its colour at each pixel of a mask, Lab; ``labc`` the image's): specks of the
+    arm's label within the dress beside it, which go with the strip. (A four-pixel speck of the tube round the
+    bone, inside a white dress beside the top of a hanging arm, kept the whole strip on the arm, to go with it as a
+    white flap.) Any other piece cut off stays, and with it the strip: a take that cuts off a sliver of the arm at
+    the image's edge, or of its own colour there (a short sleeve of the shirt's colour over the bare arm), is no
+    strip of a dress (TikTok character 1 cut at 60%, the astronaut)."""
+    rest, n = ndimage.label(layer & ~take)
+    if n < 2:
+        return np.zeros(layer.shape, bool)
+    idx = np.arange(1, n + 1)
+    sizes = np.asarray(ndimage.sum(layer, rest, idx))
+    grown = ndimage.grey_dilation(rest, size=3)  # each piece and the ring around it
+    ring = (rest == 0) & (grown > 0)
+    open_ring = np.asarray(ndimage.sum(ring & ~(take | torso), grown, idx)) > 0
+    edge = np.zeros(n + 1, bool)
+    edge[np.concatenate([rest[0], rest[-1], rest[:, 0], rest[:, -1]])] = True
+    whole, _ = ndimage.label(layer)  # (a piece apart from the arm already is no speck the strip cuts off)
+    cut = np.isin(whole, np.unique(whole[take]))
+    small = np.isin(rest, idx[(sizes < least) & ~open_ring & ~edge[1:]]) & cut
+    if not small.any():
+        return small
+    foreign = np.zeros(layer.shape, np.float32)
+    foreign[small] = _other_colour(labc[small], arm_at(small)) > 0
+    return small & np.isin(rest, idx[np.asarray(ndimage.mean(foreign, rest, idx)) >= 0.5])
 
 
 SHADE_BAND = 0.1  # (shoulder widths) how far from a hanging arm its shaded side is looked for
