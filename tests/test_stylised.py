@@ -1231,3 +1231,17 @@ def test_a_star_atop_a_pole_behind_the_head_reaching_the_border_is_not_taken_in_
     assert grown[pompom].mean() > 0.8, f"only {grown[pompom].mean():.0%} of the pompom taken in"
     assert grown[corner].mean() > 0.8, f"only {grown[corner].mean():.0%} of the cap's corner taken in"
     assert grown[star].mean() < 0.1, f"{grown[star].mean():.0%} of the star reaching the border taken in"
+
+
+def test_the_teddy_bears_wall_and_floor_are_refilled_in_their_own_colours(characters):
+    """Where the bear stood, its drawn wall and floor go on in their own colours to the level, their line straight
+    behind its feet: no ghost of its arms on the wall, no haze of the floor's green rising between its legs."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.samples.stylised import _BEAR_FLOOR, _BEAR_WALL
+
+    c = characters["teddy_bear"]
+    rig = rig_character(c.image)
+    floor = int(np.argmax((c.image[:, 0] == _BEAR_FLOOR).all(axis=1)))
+    plate = rig.background.astype(int)
+    assert np.abs(plate[:floor - 2] - _BEAR_WALL).max() <= 1
+    assert np.abs(plate[floor + 2:] - _BEAR_FLOOR).max() <= 1

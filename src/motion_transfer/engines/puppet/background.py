@@ -64,8 +64,9 @@ def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
     grow = max(3, round(GROW * max(h, w)))
     hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
     hole |= _slits(hole, grow)
-    edge = blurred_edge(image, hole)
     palette = backdrop_palette(image)
+    # drawn art's edges are crisp (within the growth); its floor's line beside the feet read as a blurred edge
+    edge = blurred_edge(image, hole) if palette is None else np.zeros_like(hole)
     if edge.any():
         wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
         image = np.where(edge[..., None], wall, image)

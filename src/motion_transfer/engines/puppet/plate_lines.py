@@ -263,6 +263,21 @@ def _same(angle: float, offset: float, other_angle: float, other_offset: float) 
     return min(d, np.pi - d) < SAME_LINE[0] and abs(offset - other_offset) < SAME_LINE[1]
 
 
+def _leaves(in_hole: np.ndarray, enter: int, window: int) -> int:
+    """Where a line entering the hole at ``enter`` (``in_hole`` along it) leaves it for good: at the first stretch
+    outside it at least ``window`` long (or running to the line's end). A shorter stretch between two pieces of
+    the hole (the floor seen between a figure's feet) is crossed: the floor's line seen there for a few pixels
+    is no other side to compare with, and stopping there left the line hidden, the floor's colour spreading up
+    over the wall between the legs."""
+    outside = ~in_hole[enter:]
+    starts = np.flatnonzero(outside & ~np.concatenate([[False], outside[:-1]]))
+    for start in starts:
+        back = np.flatnonzero(~outside[start:start + window])
+        if not len(back):
+            return enter + int(start)
+    return len(in_hole)
+
+
 def _cross(tip: np.ndarray, direction: np.ndarray, seen: float, hole: np.ndarray, depth: np.ndarray,
            on_edge: np.ndarray, L: int) -> tuple[Crossing, str] | None:
     """The edge ending at ``tip`` continued along ``direction`` across the hole up to where it leaves it, or
@@ -278,13 +293,13 @@ def _cross(tip: np.ndarray, direction: np.ndarray, seen: float, hole: np.ndarray
     if not in_hole[:round(REACH) + 2].any():
         return None
     enter = int(np.argmax(in_hole))
-    after = np.flatnonzero(~in_hole[enter:])
-    leave = enter + int(after[0]) if len(after) else stop
+    window = max(8, round(MIN_LENGTH * L / 2))
+    leave = _leaves(in_hole, enter, window)
     if depth[px[enter:leave, 1], px[enter:leave, 0]].max(initial=0) < DEEP * L:
         return None
     end = BORDER
     if leave < stop:  # it leaves the hole inside the image: is the same edge seen on the other side?
-        beyond = px[leave:min(stop, leave + max(8, round(MIN_LENGTH * L / 2)))]
+        beyond = px[leave:min(stop, leave + window)]
         end = SEEN if len(beyond) >= 8 and on_edge[beyond[:, 1], beyond[:, 0]].mean() >= PAIRED else HIDDEN
     crossing = Crossing(start=tip.astype(np.float32), direction=direction.astype(np.float32), length=float(leave),
                         seen=seen)
