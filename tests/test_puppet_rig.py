@@ -151,19 +151,25 @@ def test_no_character_raises_rig_error_saying_how_to_fix_it():
         assert "blank.png" in text and "rig.json" in text and "--rig" in text
 
 
+def _drawn_mascot(down: int = 0) -> np.ndarray:
+    """A flat green figure on white, ``down`` pixels lower than at the picture's top: a head, a body, arms and
+    legs drawn as thick lines."""
+    img = np.full((480, 360, 3), 255, np.uint8)
+    green = (40, 160, 60)
+    cv2.circle(img, (180, 80 + down), 45, green, -1)  # head
+    cv2.rectangle(img, (140, 125 + down), (220, 270 + down), green, -1)  # body
+    cv2.line(img, (140, 140 + down), (60, 250 + down), green, 22)  # arms
+    cv2.line(img, (220, 140 + down), (300, 250 + down), green, 22)
+    cv2.line(img, (160, 265 + down), (140, 440 + down), green, 26)  # legs
+    cv2.line(img, (200, 265 + down), (220, 440 + down), green, 26)
+    return img
+
+
 def test_stylised_silhouette_gets_a_template_rig():
     """A flat mascot the pose model cannot read: the skeleton is fitted to its silhouette."""
     from motion_transfer.engines.puppet import rig_character
 
-    img = np.full((480, 360, 3), 255, np.uint8)
-    green = (40, 160, 60)
-    cv2.circle(img, (180, 80), 45, green, -1)  # head
-    cv2.rectangle(img, (140, 125), (220, 270), green, -1)  # body
-    cv2.line(img, (140, 140), (60, 250), green, 22)  # arms
-    cv2.line(img, (220, 140), (300, 250), green, 22)
-    cv2.line(img, (160, 265), (140, 440), green, 26)  # legs
-    cv2.line(img, (200, 265), (220, 440), green, 26)
-    rig = rig_character(img)
+    rig = rig_character(_drawn_mascot())
     j = rig.joints
     assert rig.meta["matte"] == "border colour"
     assert j[J["nose"], 1] < j[J["left_shoulder"], 1] < j[J["left_hip"], 1] < j[J["left_ankle"], 1]
@@ -178,15 +184,8 @@ def test_a_drawn_figures_floating_halo_moves_with_it():
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.engines.puppet.model import PARTS
 
-    img = np.full((480, 360, 3), 255, np.uint8)
-    green, gold = (40, 160, 60), (230, 180, 20)
-    cv2.circle(img, (180, 95), 45, green, -1)  # head
-    cv2.rectangle(img, (140, 140), (220, 285), green, -1)  # body
-    cv2.line(img, (140, 155), (60, 265), green, 22)  # arms
-    cv2.line(img, (220, 155), (300, 265), green, 22)
-    cv2.line(img, (160, 280), (140, 455), green, 26)  # legs
-    cv2.line(img, (200, 280), (220, 455), green, 26)
-    cv2.ellipse(img, (180, 35), (40, 10), 0, 0, 360, gold, 6)  # the halo, 5 px over the head
+    img = _drawn_mascot(down=15)
+    cv2.ellipse(img, (180, 35), (40, 10), 0, 0, 360, (230, 180, 20), 6)  # the halo, 5 px over the head
     rig = rig_character(img)
     halo = np.zeros((480, 360), np.uint8)
     cv2.ellipse(halo, (180, 35), (40, 10), 0, 0, 360, 1, 2)
