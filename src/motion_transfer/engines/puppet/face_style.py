@@ -36,6 +36,11 @@ def face_mask(shape: tuple[int, int], oval: np.ndarray) -> np.ndarray:
 def is_drawn(rgb: np.ndarray, mask: np.ndarray) -> bool:
     """Whether the face ``mask`` (HxW bool) of ``rgb`` (HxWx3 uint8) is drawn or rendered art rather than a
     photograph: under ``GRAIN`` of its smooth pixels are grain (see the module's docstring)."""
+    ys, xs = np.nonzero(mask)
+    if len(ys) < MIN_PIXELS:
+        return False
+    y0, y1, x0, x1 = max(ys.min() - 4, 0), ys.max() + 5, max(xs.min() - 4, 0), xs.max() + 5  # (the face's box only)
+    rgb, mask = rgb[y0:y1, x0:x1], mask[y0:y1, x0:x1]
     luma = np.ascontiguousarray(rgb, np.float32) @ LUMA
     blurred = cv2.GaussianBlur(luma, (0, 0), SMOOTH_BLUR)
     slope = np.hypot(cv2.Sobel(blurred, cv2.CV_32F, 1, 0, ksize=3), cv2.Sobel(blurred, cv2.CV_32F, 0, 1, ksize=3))
