@@ -1180,3 +1180,77 @@ def test_a_neutral_with_its_lips_apart_parts_them_further_as_read():
     shut[:8, low, 1] -= 0.1 * size  # the same parting from shut lips
     shut[20:26, low, 1] -= 0.1 * size
     assert np.abs(face_drive(shut, fps=8.0).mouth[20:26]).max() < 0.01
+
+
+def _grained(rgb: np.ndarray, sigma: float = 3.0) -> np.ndarray:
+    """``rgb`` with a photograph's grain (sensor noise): the generated pictures are drawn art, flat or smooth."""
+    rng = np.random.default_rng(0)
+    return np.clip(rgb + rng.normal(0.0, sigma, rgb.shape), 0, 255).astype(np.uint8)
+
+
+def test_drawn_art_and_photographs_are_told_apart_by_the_faces_grain():
+    """The generated faces (the mannequin, the teddy bear, the fox, the cartoon girl) are drawn art; the same
+    mannequin with a photograph's grain is a photograph. Its ink is darker than the face."""
+    from motion_transfer.engines.puppet.face import face_rig_for
+    from motion_transfer.engines.puppet.face_style import LUMA, face_mask, ink_colour, is_drawn
+    from motion_transfer.samples.stylised import make_stylised
+
+    rgb, _, face = _character()
+    mask = face_mask(rgb.shape[:2], face.points[list(face.groups["oval"]), :2])
+    assert is_drawn(rgb, mask)
+    assert not is_drawn(_grained(rgb), mask)
+    assert ink_colour(rgb, mask) @ LUMA < 0.5 * float(np.median(rgb[mask] @ LUMA))
+    for name in ("teddy_bear", "fox", "cartoon_girl"):
+        c = make_stylised(name)
+        f = face_rig_for(c.image, c.joints[:, :2].astype(np.float64), np.ones(33))
+        assert is_drawn(c.image, face_mask(c.image.shape[:2], f.points[list(f.groups["oval"]), :2])), name
+
+
+def _opened_mouth_pixels(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, object]:
+    """(the pixels between the posed inner lips [n, 3], the face's pixels [m, 3], the animator) of ``rgb``'s
+    character rigged and driven by the talking actor (:func:`face_animator`, which reads the picture's style), at
+    the frame its mouth opens widest."""
+    import cv2
+
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.engines.puppet.face_style import face_mask
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, *SIZE)
+    track.face[:] = faces.astype(np.float32)
+    anim, _ = face_animator(rig, track)
+    assert anim is not None and anim.face.kind == "mesh"
+    t = int(np.argmax(anim.drive.mouth))
+    anim.apply(t)
+    pts = anim.targets(t) - anim.origin
+    inner = np.zeros(anim.texture.shape[:2], np.uint8)
+    cv2.fillPoly(inner, [np.round(pts[anim.mouth_poly]).astype(np.int32)], 1)
+    inner = cv2.erode(inner, np.ones((3, 3), np.uint8)).astype(bool)
+    assert inner.sum() > 30  # the mouth opened
+    skin = face_mask(anim.texture.shape[:2], anim.rest[list(anim.face.groups["oval"])]) & ~inner
+    return anim.texture[:, :, :3][inner].astype(np.float32), anim.texture[:, :, :3][skin].astype(np.float32), anim
+
+
+def test_a_drawn_mascot_opens_its_mouth_as_a_flat_dark_shape_without_teeth():
+    """The teddy bear (flat drawn art, where the face model finds a face) driven by a talking actor: its opened
+    mouth is a flat shape darker than its face, in its own darkest colour, with no teeth (a photograph's teeth
+    painted on its felt snout were creepy); the same picture with a photograph's grain still gets teeth."""
+    from motion_transfer.engines.puppet.face_style import LUMA
+    from motion_transfer.samples.stylised import make_stylised
+
+    bear = make_stylised("teddy_bear").image
+    mouth, skin, anim = _opened_mouth_pixels(bear)
+    assert anim.drawn and anim.new_teeth is None
+    luma = mouth @ LUMA
+    teeth = (luma > 130) & (np.ptp(mouth, axis=1) < 60)  # light and greyish: a tooth's colour
+    assert not teeth.any(), int(teeth.sum())
+    assert np.median(luma) < 0.6 * float(np.median(skin @ LUMA))
+    assert np.percentile(luma, 90) - np.percentile(luma, 10) < 20  # flat, not a shaded hole
+
+    mouth, _, anim = _opened_mouth_pixels(_grained(bear))
+    assert not anim.drawn and anim.new_teeth is not None
+    luma = mouth @ LUMA
+    assert ((luma > 130) & (np.ptp(mouth, axis=1) < 60)).sum() >= 10

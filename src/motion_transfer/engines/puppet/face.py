@@ -42,6 +42,7 @@ from ...pose import facemesh as fm
 from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
+from .face_style import face_mask, ink_colour, is_drawn
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig, smoothstep
 
@@ -816,8 +817,8 @@ class FaceAnimator:
     from a kept copy of the rest face, so frames never accumulate."""
 
     def __init__(self, face: FaceRig, drive: FaceDrive, texture: np.ndarray, origin: tuple[int, int],
-                 char_roll: float = 0.0) -> None:
-        self.face, self.drive, self.texture = face, drive, texture
+                 char_roll: float = 0.0, drawn: bool = False) -> None:
+        self.face, self.drive, self.texture, self.drawn = face, drive, texture, drawn
         ox, oy = origin
         self.origin = np.array([ox, oy], np.float64)
         h, w = texture.shape[:2]
@@ -839,8 +840,9 @@ class FaceAnimator:
         self.lip_rim = max(1.5, 0.5 * float(np.linalg.norm(face.points[ua, :2] - face.points[a, :2])
                                             + np.linalg.norm(face.points[lb, :2] - face.points[b, :2])))
         self.teeth = self._rest_teeth() if self.valid else None
-        self.new_teeth = self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh" else None
-        self.cavity = self._cavity_colours() if self.valid else None
+        self.new_teeth = (self._teeth_colour() if self.valid and self.teeth is None and face.kind == "mesh"
+                          and not drawn else None)
+        self.cavity = (self._ink() if drawn else self._cavity_colours()) if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
         self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
 
@@ -1157,6 +1159,15 @@ class FaceAnimator:
         deep *= np.clip(float(deep @ LUMA), *CAVITY_LUMA) / max(float(deep @ LUMA), 1e-6)
         return deep, deep * (CAVITY_TONGUE / CAVITY_DEEP)
 
+    def _ink(self) -> tuple[np.ndarray, np.ndarray]:
+        """(deep, tongue) of a drawn face's opened mouth: both its own darkest colour (a flat shape, as drawn)."""
+        x0, y0 = self.box[:2]
+        mask = face_mask(self.rest_patch.shape[:2], self.rest[list(self.face.groups["oval"])] - np.array([x0, y0]))
+        if self.rest_patch.shape[2] == 4:
+            mask &= self.rest_patch[:, :, 3] > 127
+        ink = ink_colour(self.rest_patch[:, :, :3], mask)
+        return ink, ink
+
     def _lip_colour(self) -> np.ndarray | None:
         """RGB of the image's lips: the median colour of a band around the rest inner lip line (the lips, on a
         closed or slightly open mouth), or None where it cannot be read."""
@@ -1198,7 +1209,8 @@ class FaceAnimator:
     def _mouth(self, patch: np.ndarray, pts: np.ndarray) -> None:
         """Between lips parted further than the image's own: a dark red-brown inside, framed by the lips, as
         opaque as the share of the gap that is new (a slightly parted mouth still shows its lips' inner skin),
-        and the image's own teeth (if it shows any) moved with the upper lip."""
+        and the image's own teeth (if it shows any) moved with the upper lip. A drawn face's (``drawn``): a flat
+        shape in its own ink (:mod:`.face_style`), solid, no teeth painted."""
         a, b = self.face.groups["lip_mid"]
         gap = float(np.linalg.norm(pts[a] - pts[b]))
         strength = float(np.clip((gap - self.rest_gap - 0.5) / max(gap, 1e-6), 0.0, 1.0))
@@ -1229,7 +1241,11 @@ class FaceAnimator:
         # a mouth open on teeth in the image has no lips' inner skin between them to show: what the warp
         # stretched across the gap there is the teeth, drawn again below; the inside covers it as they are
         solid = min(1.0, 2.0 * strength)
-        m = (edge * (0.35 + 0.65 * depth) * (strength if self.teeth is None else solid)).astype(np.float32)[:, :, None]
+        if self.drawn:  # drawn art's open mouth: a flat shape of its ink, solid as soon as it opens
+            share = edge * solid
+        else:
+            share = edge * (0.35 + 0.65 * depth) * (strength if self.teeth is None else solid)
+        m = share.astype(np.float32)[:, :, None]
         region = patch[y0:y1, x0:x1, :3].astype(np.float32)
         region = region * (1 - m) + colour * m
         if self.teeth is not None:
@@ -1273,7 +1289,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     if face is None or drive is None:
         return None, finding
     drive = expression_within_reach(turn_within_reach(drive, face), face)
-    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face))
+    drawn = is_drawn(rig.image, face_mask(rig.image.shape[:2], face.points[list(face.groups["oval"]), :2]))
+    animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face), drawn)
     if not animator.valid:  # never silently: the face was found but its layer does not hold it
         return None, Finding("face_still", "info", "the character's face lies outside its head layer: the face "
                              "keeps its expression and only the head moves.", file=image_name or None)

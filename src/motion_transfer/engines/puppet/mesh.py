@@ -48,7 +48,8 @@ from .hair import hanging_hair
 from .locks import split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import SETTLED, at_vertices, drawing_order, hanging, head_share, join_zone, slits, worn_clothes
+from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hanging, head_share, join_zone, slits,
+                   worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .sleeve_outline import side_room
@@ -155,13 +156,15 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
-                 vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None) -> np.ndarray:
+                 vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
+                 fitted: float | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
-    against the neck took half the neck's blend back). Limbs: each vertex
+    against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
+    :func:`.neck.fitted_neck`). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -176,7 +179,8 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = smoothstep(0.25, 0.85, t)
-        w_head = head_share(verts, ext) if hung is None else np.maximum(head_share(verts, ext), hung)
+        w_head = head_share(verts, ext, fitted)
+        w_head = w_head if hung is None else np.maximum(w_head, hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
@@ -472,6 +476,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 setattr(rig, f"{side}_hand", rig.drawn_hands[side].joints.astype(np.float32))
     H, W = matte.shape
     ext = extend(joints)
+    # a figure fitted to its silhouette: its head ends where the silhouette narrows, not at its guessed chin
+    fitted = fitted_neck(matte >= 0.5, ext) if rig.source == "template" else None
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
@@ -577,7 +583,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = None
         if name == "body":
-            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0))
+            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
             # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
             # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
@@ -585,7 +591,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if not side_on_head(joints):
                 clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
                 gy, gx = np.mgrid[y0:y1, x0:x1]
-                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext)
+                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, fitted)
                 locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0),
                                     headed.reshape(gy.shape) >= 1 - SETTLED)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
@@ -597,7 +603,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         if name in reach:
             mesh_mask |= reach[name][y0:y1, x0:x1]
-        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing) if name == "body" else None
+        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing, fitted) if name == "body" else None
         gaps = slits(mesh_mask, fine, spacing) if fine is not None else None
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
@@ -610,7 +616,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 return None
-        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung)
+        weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
+                               fitted)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         clear = None
@@ -622,7 +629,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         uv, shift = None, 0
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
             lv, lt, lock_rgba, lock_alpha, lock_hung = piece
-            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung)
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung,
+                              fitted)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)

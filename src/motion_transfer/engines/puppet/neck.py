@@ -1,7 +1,8 @@
 """Where the body layer's head meets its chest: how far each point follows the head, and the mesh there.
 
 The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
-(:func:`head_share`). What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
+(:func:`head_share`; on a figure fitted to its silhouette, up to where the silhouette narrows: :func:`fitted_neck`).
+What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
 head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
 stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail). On a short neck the
 mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
@@ -37,11 +38,43 @@ WORN_RIM = 0.1  # ... of which this share in the torso's clothes (or hair the to
 SEE_THROUGH = 0.5  # a triangle whose texture covers less than this on average is drawn before the others
 SLIT = 0.5  # (mesh spacings) a gap in the body's mesh across the join zone up to twice this wide is meshed clear
 TORN = 0.5  # ... and is drawn clear where its corners' head weights differ by more than this (a gap beside the neck)
+FITTED_BLEND = 0.2  # (neck lengths) a silhouette-fitted figure's head blends into its chest over this far below its
+FITTED_SPAN = (0.05, 0.9)  # ... narrowest point between the shoulders and the head's centre, looked for in this span
+FITTED_STEPS = 86  # ... at this many heights
 
 
-def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[float, float]:
+def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
+    """The share of the way from the mid-shoulder to the head's centre where ``figure`` (HxW bool) is narrowest
+    across the neck's axis: where the head of a figure fitted to its silhouette ends.
+
+    A fitted figure's face joints are placed by its body plan, not seen: the chin they give is a guess, and on a
+    mascot whose big round head sits on its body with no neck (the teddy bear) it lies half-way up the head, so the
+    head's lower half blended with the chest and was dragged into a bean whenever the head leaned. The
+    silhouette narrows where head and body meet."""
+    ms, hc = ext[33], ext[35]
+    length = max(float(np.linalg.norm(hc - ms)), 1e-6)
+    up = (hc - ms) / length
+    across = np.array([-up[1], up[0]])
+    shares = np.linspace(*FITTED_SPAN, FITTED_STEPS)
+    reach = np.arange(0.0, 2.0 * length, 1.0)
+    h, w = figure.shape
+    widths = np.zeros(len(shares))
+    for sign in (-1.0, 1.0):  # the run of the figure through the axis, out to each side
+        pts = ms + shares[:, None, None] * (hc - ms) + sign * reach[None, :, None] * across
+        x, y = np.round(pts[..., 0]).astype(int), np.round(pts[..., 1]).astype(int)
+        ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+        inside = np.zeros(x.shape, bool)
+        inside[ok] = figure[y[ok], x[ok]]
+        widths += np.cumprod(inside, axis=1).sum(axis=1)
+    return float(shares[int(np.argmin(widths))])
+
+
+def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray, fitted: float | None = None) -> tuple[float, float]:
     """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
-    head's centre: from low on the neck up to the chin, so the whole face turns with the head."""
+    head's centre: from low on the neck up to the chin, so the whole face turns with the head; for a figure fitted
+    to its silhouette (``fitted``: :func:`fitted_neck`), up to where its silhouette is narrowest."""
+    if fitted is not None:
+        return max(0.0, fitted - FITTED_BLEND), fitted
     eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
     mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
     chin = mouth + CHIN * (mouth - eyes)
@@ -51,13 +84,14 @@ def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray) -> tuple[floa
     return NECK_FROM * h, h
 
 
-def head_share(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None) -> np.ndarray:
     """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
-    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin."""
+    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin
+    (``fitted``: see :func:`_neck_blend`)."""
     ms, hc = ext[33], ext[35]
     neck = hc - ms
     hgt = ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
-    return smoothstep(*_neck_blend(ext, ms, neck), hgt)
+    return smoothstep(*_neck_blend(ext, ms, neck, fitted), hgt)
 
 
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
@@ -70,7 +104,7 @@ def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
 
 
 def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
-            offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+            offset: tuple[int, int] = (0, 0), fitted: float | None = None) -> np.ndarray:
     """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
     pixel ``offset``): how far each pixel hangs from the head and follows it whole. Those of the head part beside
     the neck and the face (NECK_SIDE neck lengths from the neck's axis, and past the ears: hair, a ponytail,
@@ -95,7 +129,7 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
     start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
     pieces, _ = ndimage.label(locks & (side > start))
-    above = head_share(pts.reshape(-1, 2), ext).reshape(h, w) >= 1 - SETTLED
+    above = head_share(pts.reshape(-1, 2), ext, fitted).reshape(h, w) >= 1 - SETTLED
     hung = [i for i in np.unique(pieces[above]) if i > 0 and not _in_worn(pieces == i, head & worn)]
     return np.isin(pieces, hung) * smoothstep(start, start + SIDE_RAMP, side)
 
@@ -122,20 +156,21 @@ def _in_worn(piece: np.ndarray, worn: np.ndarray) -> bool:
     return bool(rim.any()) and float(worn[rim].mean()) >= WORN_RIM
 
 
-def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float) -> np.ndarray | None:
+def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float,
+              fitted: float | None = None) -> np.ndarray | None:
     """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``) for a mesh ``spacing`` apart:
     where the head's share (:func:`head_share`) lies strictly between the chest's and the head's, grown by half a
     spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along the neck
     (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how its
     shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
     ms, hc = ext[33], ext[35]
-    start, end = _neck_blend(ext, ms, hc - ms)
+    start, end = _neck_blend(ext, ms, hc - ms, fitted)
     if (end - start) * float(np.linalg.norm(hc - ms)) >= SHORT_NECK * spacing:
         return None
     h, w = shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs.ravel() + offset[0], ys.ravel() + offset[1]], axis=1).astype(np.float64)
-    share = head_share(pts, ext).reshape(h, w)
+    share = head_share(pts, ext, fitted).reshape(h, w)
     zone = ((share > SETTLED) & (share < 1 - SETTLED)).astype(np.uint8)
     return cv2.dilate(zone, disc(max(1, int(round(spacing / 2))))).astype(bool)
 
