@@ -114,3 +114,24 @@ def test_a_fitted_figures_foot_pad_goes_whole_with_its_shin(bear):
     out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
     shown = np.abs(out.astype(int) - BACKDROP).max(axis=2) <= 60
     assert not (shown & pads).any(), f"the feet turned opened the pads: {int((shown & pads).sum())} px of backdrop"
+
+
+
+def test_a_fitted_figures_crotch_goes_with_its_legs(bear):
+    """The body's pixels below the line through the hips (the crotch between and over the thighs) are the legs',
+    each the nearer thigh's: left to the torso (159 px of it before), its ragged lower edge stayed between
+    the thighs as they swung, and the backdrop showed in spikes up to the belly (the bear over TikTok clip 0)."""
+    from motion_transfer.engines.puppet.model import PARTS
+
+    c, rig = bear
+    h, w = c.image.shape[:2]
+    (x0, y0), (x1, y1) = (rig.joints[J[f"{side}_hip"]] for side in ("right", "left"))
+    py, px = np.mgrid[0:h, 0:w]
+    below = (py - y0) * (x1 - x0) - (px - x0) * (y1 - y0) > 0  # (the subject's right hip on the image's left)
+    torso = (rig.labels == PARTS.index("torso")) & below
+    assert torso.sum() < 50, f"{int(torso.sum())} px of the torso below the hips"
+    for side, other in (("left", "right"), ("right", "left")):
+        near = rig.labels[np.hypot(px - rig.joints[J[f"{side}_hip"], 0], py - rig.joints[J[f"{side}_hip"], 1]) <
+                          np.hypot(px - rig.joints[J[f"{other}_hip"], 0], py - rig.joints[J[f"{other}_hip"], 1])
+                          ]
+        assert not np.isin(near, [PARTS.index(p) for p in (f"{other[0]}_upper_leg", f"{other[0]}_lower_leg")]).any()

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .model import LEG_PARTS, PARTS
+from .model import LEG_PARTS, PARTS, segment_distance
 
 # (of the hip-to-ankle distance) how far inside the silhouette that line must run, all along, for the leg to show no
 # bend (a bent leg's line leaves it at the inside of the bend)
@@ -34,21 +34,33 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def legs_cut_at_knees(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
-    """``labels`` (HxW part indices, -1 background) with each leg's pixels (any of its three parts) split between
-    its thigh and its shin at the knee's bisector, the foot's given to the shin. ``joints`` [33+, 2] image pixels."""
+    """``labels`` (HxW part indices, -1 background) with each leg's pixels (any of its three parts, and the torso's
+    below the line through the hips, nearer its thigh than the other's) split between its thigh and its shin at the
+    knee's bisector, the foot's given to the shin. ``joints`` [33+, 2] image pixels."""
     out = labels.copy()
-    h, w = labels.shape
-    for side in ("left", "right"):
+    hips = [joints[J[f"{side}_hip"]].astype(np.float64) for side in ("left", "right")]
+    shoulders = [joints[J[f"{side}_shoulder"]].astype(np.float64) for side in ("left", "right")]
+    down = _unit((hips[0] + hips[1]) / 2 - (shoulders[0] + shoulders[1]) / 2)
+    ty, tx = np.nonzero(labels == PARTS.index("torso"))
+    below = (tx - (hips[0][0] + hips[1][0]) / 2) * down[0] + (ty - (hips[0][1] + hips[1][1]) / 2) * down[1] > 0
+    ty, tx = ty[below], tx[below]
+    knees = [joints[J[f"{side}_knee"]].astype(np.float64) for side in ("left", "right")]
+    thighs = [segment_distance(tx.astype(np.float64), ty.astype(np.float64), hips[k], knees[k]) for k in (0, 1)]
+    for k, side in enumerate(("left", "right")):
         thigh, shin, foot = (PARTS.index(p) for p in LEG_PARTS[side])
         leg = np.isin(labels, (thigh, shin, foot))
         if not leg.any():
             continue
-        hip, knee, ankle = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("hip", "knee", "ankle"))
+        # the torso's pixels below the hips, between and over the legs: the crotch, which a leg carries as it swings
+        # (left to the torso, its ragged lower edge showed the backdrop in spikes as the legs spread)
+        mine = thighs[k] <= thighs[1 - k]
+        leg[ty[mine], tx[mine]] = True
+        hip, knee, ankle = (joints[J[f"{side}_{j}"]].astype(np.float64) for j in ("hip", "knee", "ankle"))
         # the normal of the bisector at the knee, pointing to the shin's side
         n = _unit(_unit(ankle - knee) - _unit(hip - knee))
         ys, xs = np.nonzero(leg)
-        below = (xs - knee[0]) * n[0] + (ys - knee[1]) * n[1] > 0
-        out[ys, xs] = np.where(below, shin, thigh)
+        lower = (xs - knee[0]) * n[0] + (ys - knee[1]) * n[1] > 0
+        out[ys, xs] = np.where(lower, shin, thigh)
     return out
 
 
