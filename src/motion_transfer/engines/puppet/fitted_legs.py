@@ -1,4 +1,4 @@
-"""The legs of a figure rigged by a silhouette fit: knees on straight legs, parts cut at the knees.
+"""The legs of a figure rigged by a silhouette fit: knees on straight legs, cut at the knees, carrying the crotch.
 
 A fitted figure (a teddy bear, a mascot, a toy: :func:`...pose.figure.find_figure`'s ``"template"``) has guessed
 joints and thick, short legs: its knee sits off the leg's middle (the fit's proportion prior bends a leg shorter
@@ -14,7 +14,9 @@ stretching it by the bend's share (the bear's legs a seventh longer) and shearin
 So a fitted leg whose line from hip to ankle runs inside the silhouette (it shows no bend) has its knee put on
 that line, and each leg's pixels go to the thigh or the shin by the side of the line through the knee that
 halves the angle between the two bones (the cut a drawn leg's joint has), and the pad goes whole with the shin:
-the leg bends at its knee as a tube, and the pad swings with the shin without tearing.
+the leg bends at its knee as a tube, and the pad swings with the shin without tearing. The torso's pixels below
+the line through the hips (the crotch, between and over the thighs) go to the nearer leg: left to the torso, its
+ragged lower edge stayed between the thighs as they swung, and the backdrop showed in spikes up to the belly.
 """
 from __future__ import annotations
 
