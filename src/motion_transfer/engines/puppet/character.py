@@ -24,6 +24,7 @@ from .armpit import armpit_shadows_to_arms
 from .background import remove_character
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
+from .fitted_legs import knees_on_legs, legs_cut_at_knees
 from .framing import hem_as_body
 from .matte import make_matte
 from .mesh import build_layers
@@ -118,6 +119,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
+    if source == "template":  # fitted to the silhouette: its knees are guesses, bent where the legs are not
+        joints = knees_on_legs(joints, matte)
     step(2)
     # the background fill needs only the image and the matte as they are now, and nothing after it but the
     # finished rig uses it: it runs on a second thread, on its own copies, beside the parts and the layers (all
@@ -125,6 +128,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
         filling = pool.submit(remove_character, image.copy(), matte.copy())
         labels, used = label_parts(matte, joints, vis, depth, image)
+        if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet
+            labels = legs_cut_at_knees(labels, joints)
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
         labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
