@@ -1,6 +1,7 @@
 """The silhouette fit on body plans the person and mascot starts miss: a box robot whose thin arms hang apart from a
-wide torso (its legs too thin to survive the opening that measures the figure's height), and a penguin with no
-neck whose flippers stand free of its body only at their tips (the pose model reads its belly as a person's legs)."""
+wide torso (its legs too thin to survive the opening that measures the figure's height), a penguin with no neck
+whose flippers stand free of its body only at their tips (the pose model reads its belly as a person's legs), and
+a snowman with stick arms a pixel wide on the fitted copy and no legs."""
 from __future__ import annotations
 
 import cv2
@@ -74,3 +75,31 @@ def test_a_penguin_with_no_neck_is_fitted_with_its_head_and_flippers_as_arms():
         assert np.linalg.norm(j[J[f"{side}_wrist"]] - tip) < 40, (side, j[J[f"{side}_wrist"]])
     assert j[J["left_shoulder"], 0] > 180 > j[J["right_shoulder"], 0]
     assert len(rig.layers) >= 3
+
+
+def _snowman() -> np.ndarray:
+    """A snowman on a blue floor, 720 x 960: three balls, a top hat, stick arms 10 px thick, no legs."""
+    img = np.zeros((960, 720, 3), np.uint8)
+    img[:] = (30, 60, 120)
+    img[840:] = (60, 90, 160)
+    white, brown = (248, 248, 248), (100, 60, 30)
+    for (cx, cy), r in (((360, 700), 170), ((360, 450), 120), ((360, 260), 90)):
+        cv2.circle(img, (cx, cy), r, white, -1)
+    cv2.rectangle(img, (290, 150), (430, 170), (40, 40, 40), -1)
+    cv2.rectangle(img, (310, 60), (410, 155), (40, 40, 40), -1)
+    for sg in (-1, 1):
+        cv2.line(img, (360 + sg * 110, 420), (360 + sg * 240, 330), brown, 10)
+        cv2.line(img, (360 + sg * 240, 330), (360 + sg * 270, 270), brown, 10)
+    return img
+
+
+def test_a_snowmans_stick_arms_are_fitted_and_its_legs_hidden_in_its_lowest_ball():
+    from motion_transfer.pose.figure import find_figure
+
+    figure = find_figure(_snowman())
+    assert figure is not None and figure.method == "template"
+    j, vis = figure.joints, figure.visibility
+    assert np.linalg.norm(j[J["nose"]] - (360, 260)) < 80, "the head is not on the top ball"
+    for side, sg in (("left", 1), ("right", -1)):  # the sticks' ends
+        assert np.linalg.norm(j[J[f"{side}_wrist"]] - (360 + sg * 270, 270)) < 0.08 * 900, (side, j[J[f"{side}_wrist"]])
+        assert vis[J[f"{side}_ankle"]] == 0 and vis[J[f"{side}_knee"]] == 0, "legs were cut out of the lowest ball"

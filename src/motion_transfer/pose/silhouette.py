@@ -559,14 +559,14 @@ CORE_OPENING = 0.6  # the trunk is what an opening of this share of the silhouet
 BESIDE = 0.4  # a piece whose centre lies this share of the trunk's width or more off its middle is beside it
 
 
-def _structure_points(mask: np.ndarray) -> np.ndarray | None:
+def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
     """A start read from the silhouette's own parts, for body plans the person and mascot plans miss (a box robot
     whose thin arms hang apart from a wide torso, a penguin's flippers): the trunk is what an opening nearly as
     wide as the silhouette's thickest part leaves; an arm is what is left beside the trunk on its side (all of
     it: a robot's arm may come in segments, its hand apart), from its point nearest the trunk's top along its
-    centre line to its far end; legs are what is left below the trunk, split at its middle, or, where nothing
-    stands below it (a penguin, a long dress), legs hang hidden inside the trunk's bottom. None when no arm
-    stands out on either side."""
+    centre line to its far end; legs are what is left below the trunk, split at its middle (a penguin's feet),
+    or, where nothing stands below it (a snowman, a long dress), start at the trunk's bottom, to be hidden. The
+    points, and whether any legs stand apart; None when no arm stands out on either side."""
     r = max(1, round(CORE_OPENING * float(ndimage.distance_transform_edt(mask).max())))
     core = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
@@ -608,7 +608,7 @@ def _structure_points(mask: np.ndarray) -> np.ndarray | None:
             p[_P[f"{side}_{joint}"]] = q
     y0 = float(np.nonzero(mask.any(axis=1))[0].min())
     p[0] = (mid, y0 + 0.5 * max(top - y0, 0.25 * width))
-    return p
+    return p, bool(len(below))
 
 
 def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -649,23 +649,30 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
             for side in ("left", "right"):
                 q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], start.leg[0] * T, start.leg[1] * T, n=12)
         results.append(model.descend(q, t))
+    planned = len(results)
     built = _structure_points(mask)
+    legless = False
     if built is not None:  # the arms' free parts as the silhouette shows them: a flipper's tip is all that stands
         # free of a penguin's body, and a descent would pull the arm inside the body, which it covers as well
         free = tuple(_P[f"{side}_{j}"] for side in ("left", "right") for j in ("elbow", "wrist"))
         for start in _STARTS:
             model.start = start
-            results.append(model.descend(built, model.thickness(built)[1], held=free))
-    apart = [r for r in results if _parts_apart(mask, r[0])]
+            results.append(model.descend(built[0], model.thickness(built[0])[1], held=free))
+        legless = not built[1]
+    apart = [k for k, r in enumerate(results) if _parts_apart(mask, r[0])]
     if not apart:
         return None
-    q = min(apart, key=lambda r: r[2])[0]
+    best = min(apart, key=lambda k: results[k][2])
+    q = results[best][0]
+    # a figure fitted from its own parts with nothing standing below its trunk (a snowman's lowest ball, a long
+    # dress) has its legs hidden inside the trunk: cutting the trunk into legs would tear it apart as they swing
+    cut = cut or (legless and best >= planned)
     joints = np.full((NUM_BODY, 2), np.nan)
     vis = np.zeros(NUM_BODY)
     h0, w0 = matte.shape
     for name, i in _P.items():
         if cut and name.endswith(("knee", "ankle")):
-            continue  # below the frame: completed as hanging, marked unseen
+            continue  # below the frame or hidden: completed as hanging, marked unseen
         joints[J["nose" if i == 0 else name]] = q[i] / s
         vis[J["nose" if i == 0 else name]] = 1.0
     return complete_joints(joints, vis)
