@@ -557,6 +557,7 @@ def _start_points(start: _Start, cx: float, y0: float, H: float) -> tuple[np.nda
 
 CORE_OPENING = 0.6  # the trunk is what an opening of this share of the silhouette's thickest half-width leaves
 BESIDE = 0.4  # a piece whose centre lies this share of the trunk's width or more off its middle is beside it
+LEGS_APART = 0.2  # legs stand apart when what lies below the trunk reaches this share of its height below it
 
 
 def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
@@ -564,9 +565,10 @@ def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
     whose thin arms hang apart from a wide torso, a penguin's flippers): the trunk is what an opening nearly as
     wide as the silhouette's thickest part leaves; an arm is what is left beside the trunk on its side (all of
     it: a robot's arm may come in segments, its hand apart), from its point nearest the trunk's top along its
-    centre line to its far end; legs are what is left below the trunk, split at its middle (a penguin's feet),
-    or, where nothing stands below it (a snowman, a long dress), start at the trunk's bottom, to be hidden. The
-    points, and whether any legs stand apart; None when no arm stands out on either side."""
+    centre line to its far end; legs are what is left below the trunk, split at its middle, or, where nothing
+    stands below it (a snowman, a long dress), start at the trunk's bottom. The points, and whether legs stand
+    apart (what is below reaches LEGS_APART of the trunk's height below it: a penguin's feet do not); None
+    when no arm stands out on either side."""
     r = max(1, round(CORE_OPENING * float(ndimage.distance_transform_edt(mask).max())))
     core = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN,
                             cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
@@ -608,7 +610,7 @@ def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
             p[_P[f"{side}_{joint}"]] = q
     y0 = float(np.nonzero(mask.any(axis=1))[0].min())
     p[0] = (mid, y0 + 0.5 * max(top - y0, 0.25 * width))
-    return p, bool(len(below))
+    return p, bool(len(below)) and float(below[:, 1].max()) - bottom > LEGS_APART * (bottom - top)
 
 
 def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -664,8 +666,8 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         return None
     best = min(apart, key=lambda k: results[k][2])
     q = results[best][0]
-    # a figure fitted from its own parts with nothing standing below its trunk (a snowman's lowest ball, a long
-    # dress) has its legs hidden inside the trunk: cutting the trunk into legs would tear it apart as they swing
+    # a figure fitted from its own parts with no legs apart below its trunk (a snowman's lowest ball, a penguin, a
+    # long dress) has its legs hidden inside the trunk: cutting the trunk into legs would tear it as they swing
     cut = cut or (legless and best >= planned)
     joints = np.full((NUM_BODY, 2), np.nan)
     vis = np.zeros(NUM_BODY)
