@@ -103,3 +103,13 @@ def test_a_snowmans_stick_arms_are_fitted_and_its_legs_hidden_in_its_lowest_ball
     for side, sg in (("left", 1), ("right", -1)):  # the sticks' ends
         assert np.linalg.norm(j[J[f"{side}_wrist"]] - (360 + sg * 270, 270)) < 0.08 * 900, (side, j[J[f"{side}_wrist"]])
         assert vis[J[f"{side}_ankle"]] == 0 and vis[J[f"{side}_knee"]] == 0, "legs were cut out of the lowest ball"
+
+
+
+def test_a_width_across_a_bone_of_no_length_is_measured_in_good_time():
+    """A start read from a silhouette of scattered bits (a white snowman on white snow: a hat, two sticks,
+    buttons) can give an arm of no length; its width, measured along a zero direction, looped forever."""
+    from motion_transfer.pose.silhouette import _run
+
+    mask = np.ones((20, 30), bool)
+    assert _run(mask, np.array([10.0, 10.0]), np.zeros(2)) > 0.45 * 30  # far too wide to be an arm

@@ -485,12 +485,13 @@ def silhouette_mismatch(matte: np.ndarray, joints: np.ndarray) -> float:
 
 
 def _run(mask: np.ndarray, c: np.ndarray, d: np.ndarray) -> int:
-    """Length of the silhouette's run through ``c`` along the unit direction ``d``."""
+    """Length of the silhouette's run through ``c`` along the unit direction ``d`` (a zero ``d``, across a bone of
+    no length, stops at the picture's size)."""
     h, w = mask.shape
     total = 0
     for sign in (1.0, -1.0):
         k = 0
-        while True:
+        while k < h + w:
             x, y = (int(round(v)) for v in c + sign * (k + 1) * d)
             if not (0 <= x < w and 0 <= y < h and mask[y, x]):
                 break
