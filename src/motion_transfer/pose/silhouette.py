@@ -303,6 +303,7 @@ _STARTS = (_Start(0.07, {"shoulder": (0.1, 0.18), "elbow": (0.18, 0.33), "wrist"
                          "knee": (0.07, 0.72), "ankle": (0.08, 0.95)}, (0.62, 0.5), (0.85, 0.85), 0.24),
            _Start(0.16, {"shoulder": (0.12, 0.36), "elbow": (0.2, 0.48), "wrist": (0.26, 0.6), "hip": (0.08, 0.7),
                          "knee": (0.08, 0.83), "ankle": (0.08, 0.95)}, (0.42, 0.39), (0.38, 0.35), 0.125))
+_CROSSED = 10.0  # weight of feet crossed or together (per torso length they lack) in the proportion prior
 _PRIOR = 0.01  # weight of the proportion priors against the silhouette mismatch (a share of the figure's area)
 
 
@@ -312,10 +313,10 @@ def _torso_length(p: np.ndarray) -> float:
     return max(float(np.linalg.norm(mh - ms)), 1.0)
 
 
-def _prior(p: list, head_r: float, start: _Start) -> float:
+def _prior(p: list, head_r: float, leg_r: float, start: _Start) -> float:
     """How unusual the proportions are for ``start``'s body plan (0 for a typical figure): bone lengths against
-    the torso's, left against right, legs that do not hang, hands over the face, shoulder width. Plain floats:
-    this runs thousands of times."""
+    the torso's, left against right, legs that do not hang, feet crossed or on one spot, hands over the face,
+    shoulder width. Plain floats: this runs thousands of times."""
     hyp = math.hypot
     ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     T = max(hyp(0.5 * (lh[0] + rh[0] - ls[0] - rs[0]), 0.5 * (lh[1] + rh[1] - ls[1] - rs[1])), 1.0)
@@ -336,6 +337,12 @@ def _prior(p: list, head_r: float, start: _Start) -> float:
                 r = max(head_r, 1.0)
                 out += 5.0 * (max(0.0, 1.0 - hyp(b[0] - hx, b[1] - hy) / r) + max(0.0, 1.0 - hyp(e[0] - hx, e[1] - hy) / r))
         out += 0.5 * abs(total[0] - total[1]) / T
+    # feet neither cross nor stand on one spot (one thick line over two thin legs): the left ankle lies a leg's
+    # half-width or more on the left hip's side of the right ankle
+    la, ra = p[_P["left_ankle"]], p[_P["right_ankle"]]
+    apart = (((la[0] - ra[0]) * (lh[0] - rh[0]) + (la[1] - ra[1]) * (lh[1] - rh[1]))
+             / max(hyp(lh[0] - rh[0], lh[1] - rh[1]), 0.5))
+    out += _CROSSED * max(0.0, leg_r - apart) / T
     return out + math.log(max(hyp(ls[0] - rs[0], ls[1] - rs[1]), 0.5) / (0.75 * T)) ** 2
 
 
@@ -377,7 +384,8 @@ class _StickFigure:
         drawn = self.render(p, th).view(bool)
         outside = np.count_nonzero(drawn & ~self.mask)
         missed = self.area - np.count_nonzero(drawn & self.mask)
-        return (outside + 0.5 * missed) / self.area + _PRIOR * _prior(p.tolist(), float(th[0]), self.start)
+        prior = _prior(p.tolist(), float(th[0]), float(th[2]), self.start)
+        return (outside + 0.5 * missed) / self.area + _PRIOR * prior
 
     def thickness(self, p: np.ndarray) -> tuple[float, np.ndarray]:
         """(cost, thickness) of fixed points with the thickness that fits them best."""
@@ -404,15 +412,17 @@ class _StickFigure:
                     best, th, improved = c, t2, True
         return best, th, improved
 
-    def descend(self, p: np.ndarray, th: np.ndarray, steps: tuple[float, ...] = (4, 2, 1)
-                ) -> tuple[np.ndarray, np.ndarray, float]:
+    def descend(self, p: np.ndarray, th: np.ndarray, steps: tuple[float, ...] = (4, 2, 1),
+                held: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray, float]:
         """Coordinate descent: single points, lower limbs, the upper body and the whole figure, in 8 directions,
-        with shrinking steps; the thickness follows."""
+        with shrinking steps; the thickness follows. The ``held`` points stay where they are."""
         best = self.cost(p, th)
         dirs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [1, -1], [-1, 1], [-1, -1]], np.float64)
         moves = [[i] for i in range(len(_POINTS))] + [list(ch[1:]) for ch in _CHAINS.values()]
         moves.append([0] + [i for s in ("left", "right") for i in _CHAINS[f"{s}_arm"]])
         moves.append(list(range(len(_POINTS))))
+        if held:
+            moves = [kept for kept in ([i for i in mv if i not in held] for mv in moves) if kept]
         for step in steps:
             for _ in range(6):
                 improved = False
@@ -475,12 +485,13 @@ def silhouette_mismatch(matte: np.ndarray, joints: np.ndarray) -> float:
 
 
 def _run(mask: np.ndarray, c: np.ndarray, d: np.ndarray) -> int:
-    """Length of the silhouette's run through ``c`` along the unit direction ``d``."""
+    """Length of the silhouette's run through ``c`` along the unit direction ``d`` (a zero ``d``, across a bone of
+    no length, stops at the picture's size)."""
     h, w = mask.shape
     total = 0
     for sign in (1.0, -1.0):
         k = 0
-        while True:
+        while k < h + w:
             x, y = (int(round(v)) for v in c + sign * (k + 1) * d)
             if not (0 <= x < w and 0 <= y < h and mask[y, x]):
                 break
@@ -489,24 +500,35 @@ def _run(mask: np.ndarray, c: np.ndarray, d: np.ndarray) -> int:
     return total + int(bool(mask[int(np.clip(round(c[1]), 0, h - 1)), int(np.clip(round(c[0]), 0, w - 1))]))
 
 
+def _run_across(mask: np.ndarray, c: np.ndarray, d: np.ndarray) -> int:
+    """:func:`_run` across a limb through ``c``, or through a pixel beside it along ``d`` when ``c`` misses: a
+    stick arm is a pixel wide on the fitted copy, and a line fitted over it can lie a pixel off."""
+    return _run(mask, c, d) or max(_run(mask, c + d, d), _run(mask, c - d, d))
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
+# a head this much narrower than the torso is a part of its own without a neck (a penguin's, set on its body)
+NECKLESS_HEAD = 0.75
+
+
 def _parts_apart(mask: np.ndarray, p: np.ndarray) -> bool:
     """Whether the fitted head, arms and torso are real parts of the silhouette: the silhouette narrows between
-    the head and the shoulders, and each arm is narrower than the torso somewhere along it (it stands free of the body)."""
+    the head and the shoulders (or the head is much narrower than the torso), and each arm is narrower than the
+    torso somewhere along it (it stands free of the body)."""
     ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     ms, mh = 0.5 * (ls + rs), 0.5 * (lh + rh)
     across = _unit(ls - rs)
     torso = _run(mask, ms + 0.4 * (mh - ms), across)
     head = _run(mask, p[0], across)
     neck = min(_run(mask, p[0] + t * (ms - p[0]), across) for t in np.linspace(0.3, 1.0, 8))
-    if not (0 < neck < 0.9 * max(head, 1) and neck < 0.85 * torso):
+    if not (0 < neck < 0.85 * torso and (neck < 0.9 * max(head, 1) or head < NECKLESS_HEAD * torso)):
         return False
     for side in ("left", "right"):
         a, b, e = (p[i] for i in _CHAINS[f"{side}_arm"])
-        widths = [_run(mask, u + t * (v - u), _unit(np.array([-(v - u)[1], (v - u)[0]])))
+        widths = [_run_across(mask, u + t * (v - u), _unit(np.array([-(v - u)[1], (v - u)[0]])))
                   for u, v, ts in ((a, b, (0.5, 0.75)), (b, e, (0.25, 0.5, 0.75))) for t in ts]
         if min(widths) == 0 or min(widths) > 0.45 * torso:
             return False
@@ -515,8 +537,9 @@ def _parts_apart(mask: np.ndarray, p: np.ndarray) -> bool:
 
 def told_apart(matte: np.ndarray, joints: np.ndarray) -> bool:
     """Whether a skeleton's head, arms and torso are real parts of the silhouette ``matte`` (HxW, image pixels;
-    ``joints`` [33, 2]): the silhouette narrows between the head and the shoulders, and each arm is narrower
-    than the torso somewhere along it. A blob (a cup, a cat's face) fitted with a skeleton fails."""
+    ``joints`` [33, 2]): the silhouette narrows between the head and the shoulders (or the head is much narrower
+    than the torso), and each arm is narrower than the torso somewhere along it. A blob (a cup, a cat's face)
+    fitted with a skeleton fails."""
     mask, s = _small_mask(matte)
     if not mask.any() or not np.isfinite(joints[[J[n] for n in REQUIRED_JOINTS]]).all():
         return False
@@ -531,6 +554,64 @@ def _start_points(start: _Start, cx: float, y0: float, H: float) -> tuple[np.nda
         for joint, (dx, dy) in start.joints.items():
             p[_P[f"{side}_{joint}"]] = (cx + sg * dx * H, y0 + dy * H)
     return p, np.array([start.head, 0.03, 0.045, 0.02]) * H
+
+
+CORE_OPENING = 0.6  # the trunk is what an opening of this share of the silhouette's thickest half-width leaves
+BESIDE = 0.4  # a piece whose centre lies this share of the trunk's width or more off its middle is beside it
+LEGS_APART = 0.2  # legs stand apart when what lies below the trunk reaches this share of its height below it
+
+
+def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
+    """A start read from the silhouette's own parts, for body plans the person and mascot plans miss (a box robot
+    whose thin arms hang apart from a wide torso, a penguin's flippers): the trunk is what an opening nearly as
+    wide as the silhouette's thickest part leaves; an arm is what is left beside the trunk on its side (all of
+    it: a robot's arm may come in segments, its hand apart), from its point nearest the trunk's top along its
+    centre line to its far end; legs are what is left below the trunk, split at its middle, or, where nothing
+    stands below it (a snowman, a long dress), start at the trunk's bottom. The points, and whether legs stand
+    apart (what is below reaches LEGS_APART of the trunk's height below it: a penguin's feet do not); None
+    when no arm stands out on either side."""
+    r = max(1, round(CORE_OPENING * float(ndimage.distance_transform_edt(mask).max())))
+    core = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+    lab, n = ndimage.label(core)
+    if n == 0:
+        return None
+    cy, cx = np.nonzero(lab == 1 + int(np.argmax(ndimage.sum(core, lab, range(1, n + 1)))))
+    top, bottom, width = int(cy.min()), int(cy.max()), int(cx.max() - cx.min())
+    mid = float(cx.mean())
+    neck = np.array([mid, float(top)])
+    lab, n = ndimage.label(mask & ~ndimage.binary_dilation(lab > 0, iterations=1))
+    if n == 0:
+        return None
+    ys, xs = np.nonzero(lab)
+    pts, ids = np.stack([xs, ys], axis=1).astype(np.float64), lab[ys, xs]
+    index = np.arange(1, n + 1)
+    tops, centres = ndimage.minimum(ys, ids, index), ndimage.mean(xs, ids, index)
+    below = pts[np.isin(ids, index[tops >= bottom - 2])]
+    p = np.empty((len(_POINTS), 2))
+    arms = {}
+    for side, sg in (("left", 1.0), ("right", -1.0)):  # facing the viewer: the character's left on our right
+        beside = index[(sg * (centres - mid) > BESIDE * width) & (tops < bottom - 0.25 * (bottom - top))]
+        if len(beside):
+            piece = pts[np.isin(ids, beside)]
+            d = np.linalg.norm(piece - piece[np.argmin(np.linalg.norm(piece - neck, axis=1))], axis=1)
+            # the middles of the slices across it at its start, halfway and its far end
+            arms[side] = np.array([piece[np.abs(d - f * d.max()) <= 0.1 * d.max() + 1].mean(axis=0)
+                                   for f in (0.0, 0.5, 1.0)])
+        hip = np.array([mid + sg * 0.25 * width, float(bottom)])
+        foot = below[sg * (below[:, 0] - mid) > 0]
+        ankle = hip if not len(foot) else np.array([foot[foot[:, 1] == foot[:, 1].max(), 0].mean(), foot[:, 1].max()])
+        for joint, q in (("hip", hip), ("knee", 0.5 * (hip + ankle)), ("ankle", ankle)):
+            p[_P[f"{side}_{joint}"]] = q
+    if not arms:
+        return None
+    for side, other in (("left", "right"), ("right", "left")):  # a missing arm: the other's mirror image
+        chain = arms[side] if side in arms else arms[other] * (-1.0, 1.0) + (2 * mid, 0.0)
+        for joint, q in zip(("shoulder", "elbow", "wrist"), chain, strict=True):
+            p[_P[f"{side}_{joint}"]] = q
+    y0 = float(np.nonzero(mask.any(axis=1))[0].min())
+    p[0] = (mid, y0 + 0.5 * max(top - y0, 0.25 * width))
+    return p, bool(len(below)) and float(below[:, 1].max()) - bottom > LEGS_APART * (bottom - top)
 
 
 def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -571,16 +652,30 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
             for side in ("left", "right"):
                 q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], start.leg[0] * T, start.leg[1] * T, n=12)
         results.append(model.descend(q, t))
-    apart = [r for r in results if _parts_apart(mask, r[0])]
+    planned = len(results)
+    built = _structure_points(mask)
+    legless = False
+    if built is not None:  # the arms' free parts as the silhouette shows them: a flipper's tip is all that stands
+        # free of a penguin's body, and a descent would pull the arm inside the body, which it covers as well
+        free = tuple(_P[f"{side}_{j}"] for side in ("left", "right") for j in ("elbow", "wrist"))
+        for start in _STARTS:
+            model.start = start
+            results.append(model.descend(built[0], model.thickness(built[0])[1], held=free))
+        legless = not built[1]
+    apart = [k for k, r in enumerate(results) if _parts_apart(mask, r[0])]
     if not apart:
         return None
-    q = min(apart, key=lambda r: r[2])[0]
+    best = min(apart, key=lambda k: results[k][2])
+    q = results[best][0]
+    # a figure fitted from its own parts with no legs apart below its trunk (a snowman's lowest ball, a penguin, a
+    # long dress) has its legs hidden inside the trunk: cutting the trunk into legs would tear it as they swing
+    cut = cut or (legless and best >= planned)
     joints = np.full((NUM_BODY, 2), np.nan)
     vis = np.zeros(NUM_BODY)
     h0, w0 = matte.shape
     for name, i in _P.items():
         if cut and name.endswith(("knee", "ankle")):
-            continue  # below the frame: completed as hanging, marked unseen
+            continue  # below the frame or hidden: completed as hanging, marked unseen
         joints[J["nose" if i == 0 else name]] = q[i] / s
         vis[J["nose" if i == 0 else name]] = 1.0
     return complete_joints(joints, vis)
