@@ -50,7 +50,7 @@ def _penguin() -> np.ndarray:
 def test_a_box_robots_arms_apart_from_its_torso_are_fitted_to_their_ends_and_its_legs_to_its_feet():
     from motion_transfer.pose.silhouette import fit_stick_figure
 
-    fitted = fit_stick_figure(_box_robot())
+    fitted = fit_stick_figure(_box_robot(), exact=True)
     assert fitted is not None
     j = fitted[0]
     tol = 0.08 * _ROBOT_HEIGHT

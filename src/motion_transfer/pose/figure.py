@@ -353,20 +353,27 @@ def _elbows_on_arms(figure: Figure, image: np.ndarray, silhouette: np.ndarray | 
     return _with_joints(figure, fit_elbows(image, mask, figure.joints), "elbows placed at the arms' ends")
 
 
+def _transparent(alpha: np.ndarray | None) -> bool:
+    """The picture's transparency cuts a figure out (more than 2% of it is see-through): its silhouette."""
+    return alpha is not None and bool((alpha < 128).mean() > 0.02)
+
+
 def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:
     """A rough foreground (HxW float32 0..1) without a pose: the image's transparency when it has some, else the
     flat background's colour model, else GrabCut from a figure in the middle of a busy picture; None when none
     separates a figure."""
-    if alpha is not None and (alpha < 128).mean() > 0.02:
+    if _transparent(alpha):
         return alpha.astype(np.float32) / 255.0
     flat = border_alpha(image_rgb)
     return flat if flat is not None else centred_alpha(image_rgb)
 
 
-def _fitted(rough: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _fitted(rough: np.ndarray, exact: bool) -> tuple[np.ndarray, np.ndarray] | None:
     """A skeleton fitted to the silhouette: the medial-axis fit (five extremities) and the stick-figure fit
-    (any pose, upper bodies), whichever explains the silhouette better among those that pass."""
-    fits = [f for f in (fit_skeleton(rough), fit_stick_figure(rough)) if f is not None and told_apart(rough, f[0])]
+    (any pose, upper bodies), whichever explains the silhouette better among those that pass; ``exact``: the
+    silhouette is drawn art's or a transparent picture's, sure enough for the fit's looser body plans."""
+    fits = [f for f in (fit_skeleton(rough), fit_stick_figure(rough, exact))
+            if f is not None and told_apart(rough, f[0], exact)]
     if not fits:
         return None
     return min(fits, key=lambda f: silhouette_mismatch(rough, f[0]))
@@ -377,11 +384,11 @@ def _fitted(rough: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 MISREAD = 1.0
 
 
-def _misread(found: Figure, image_rgb: np.ndarray, rough: Callable[[], np.ndarray | None]) -> bool:
-    """The pose model's figure in drawn art (a backdrop flat to the level) is far from the silhouette's shape:
-    a silhouette fit that explains it better is to replace it. Photographs keep their detection, unchecked:
-    their rough silhouette (GrabCut, a wall's colour) is not sure enough to overrule the model."""
-    if backdrop_palette(image_rgb) is None:
+def _misread(found: Figure, drawn: bool, rough: Callable[[], np.ndarray | None]) -> bool:
+    """The pose model's figure in ``drawn`` art (a backdrop flat to the level) is far from the silhouette's
+    shape: a silhouette fit that explains it better is to replace it. Photographs keep their detection,
+    unchecked: their rough silhouette (GrabCut, a wall's colour) is not sure enough to overrule the model."""
+    if not drawn:
         return False
     silhouette = rough()
     return silhouette is not None and silhouette_mismatch(silhouette, found.joints) > MISREAD
@@ -399,10 +406,12 @@ def find_figure(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> Figur
         return cache[0]
 
     found = detect_figure(image_rgb, rough)
-    if found is not None and not _misread(found, image_rgb, rough):
+    drawn = backdrop_palette(image_rgb) is not None
+    if found is not None and not _misread(found, drawn, rough):
         return found
     sil = rough()
-    fitted = _fitted(sil) if sil is not None else None
+    exact = drawn or _transparent(alpha)
+    fitted = _fitted(sil, exact) if sil is not None else None
     if fitted is None or (found is not None and silhouette_mismatch(sil, fitted[0]) >= silhouette_mismatch(
             sil, found.joints)):
         return found

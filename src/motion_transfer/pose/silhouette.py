@@ -514,17 +514,18 @@ def _unit(v: np.ndarray) -> np.ndarray:
 NECKLESS_HEAD = 0.75
 
 
-def _parts_apart(mask: np.ndarray, p: np.ndarray) -> bool:
+def _parts_apart(mask: np.ndarray, p: np.ndarray, exact: bool = False) -> bool:
     """Whether the fitted head, arms and torso are real parts of the silhouette: the silhouette narrows between
-    the head and the shoulders (or the head is much narrower than the torso), and each arm is narrower than the
-    torso somewhere along it (it stands free of the body)."""
+    the head and the shoulders (or, on an ``exact`` silhouette, the head is much narrower than the torso), and
+    each arm is narrower than the torso somewhere along it (it stands free of the body). A photograph's rough
+    silhouette (GrabCut's) is no sure outline: without a neck, a cat's face in it passed for a figure."""
     ls, rs, lh, rh = (p[_P[n]] for n in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
     ms, mh = 0.5 * (ls + rs), 0.5 * (lh + rh)
     across = _unit(ls - rs)
     torso = _run(mask, ms + 0.4 * (mh - ms), across)
     head = _run(mask, p[0], across)
     neck = min(_run(mask, p[0] + t * (ms - p[0]), across) for t in np.linspace(0.3, 1.0, 8))
-    if not (0 < neck < 0.85 * torso and (neck < 0.9 * max(head, 1) or head < NECKLESS_HEAD * torso)):
+    if not (0 < neck < 0.85 * torso and (neck < 0.9 * max(head, 1) or (exact and head < NECKLESS_HEAD * torso))):
         return False
     for side in ("left", "right"):
         a, b, e = (p[i] for i in _CHAINS[f"{side}_arm"])
@@ -535,7 +536,7 @@ def _parts_apart(mask: np.ndarray, p: np.ndarray) -> bool:
     return True
 
 
-def told_apart(matte: np.ndarray, joints: np.ndarray) -> bool:
+def told_apart(matte: np.ndarray, joints: np.ndarray, exact: bool = False) -> bool:
     """Whether a skeleton's head, arms and torso are real parts of the silhouette ``matte`` (HxW, image pixels;
     ``joints`` [33, 2]): the silhouette narrows between the head and the shoulders (or the head is much narrower
     than the torso), and each arm is narrower than the torso somewhere along it. A blob (a cup, a cat's face)
@@ -543,7 +544,7 @@ def told_apart(matte: np.ndarray, joints: np.ndarray) -> bool:
     mask, s = _small_mask(matte)
     if not mask.any() or not np.isfinite(joints[[J[n] for n in REQUIRED_JOINTS]]).all():
         return False
-    return _parts_apart(mask, _points(joints) * s)
+    return _parts_apart(mask, _points(joints) * s, exact)
 
 
 def _start_points(start: _Start, cx: float, y0: float, H: float) -> tuple[np.ndarray, np.ndarray]:
@@ -614,11 +615,12 @@ def _structure_points(mask: np.ndarray) -> tuple[np.ndarray, bool] | None:
     return p, bool(len(below)) and float(below[:, 1].max()) - bottom > LEGS_APART * (bottom - top)
 
 
-def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def fit_stick_figure(matte: np.ndarray, exact: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """A humanoid fitted to a silhouette by drawing it and moving its joints until it covers the silhouette
     best: arms by a search over their angles, then a descent on everything. Works for upper bodies cut by the
     frame (the legs are then left out) and leaves tails and capes uncovered. None unless a head, two arms and a
-    torso can be told apart in the result."""
+    torso can be told apart in the result. On an ``exact`` silhouette (drawn art's, a transparent picture's) it
+    also starts from the silhouette's own parts (:func:`_structure_points`) and takes a head without a neck."""
     mask, s = _small_mask(matte)
     if mask.sum() < 150:
         return None
@@ -653,7 +655,7 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
                 q = model.limb_search(q, t, _CHAINS[f"{side}_leg"], start.leg[0] * T, start.leg[1] * T, n=12)
         results.append(model.descend(q, t))
     planned = len(results)
-    built = _structure_points(mask)
+    built = _structure_points(mask) if exact else None
     legless = False
     if built is not None:  # the arms' free parts as the silhouette shows them: a flipper's tip is all that stands
         # free of a penguin's body, and a descent would pull the arm inside the body, which it covers as well
@@ -662,7 +664,7 @@ def fit_stick_figure(matte: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
             model.start = start
             results.append(model.descend(built[0], model.thickness(built[0])[1], held=free))
         legless = not built[1]
-    apart = [k for k, r in enumerate(results) if _parts_apart(mask, r[0])]
+    apart = [k for k, r in enumerate(results) if _parts_apart(mask, r[0], exact)]
     if not apart:
         return None
     best = min(apart, key=lambda k: results[k][2])
