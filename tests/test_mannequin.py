@@ -203,3 +203,12 @@ def test_mediapipe_detects_the_mannequin(tmp_path):
             errors.append(np.linalg.norm(est[list(MAIN_JOINTS)] - clip.joints[i, list(MAIN_JOINTS), :2], axis=1))
     assert detected >= 19
     assert np.median(np.concatenate(errors)) / clip.scale < 0.03
+
+
+def test_samples_package_exports_the_whole_generator():
+    """The package re-exports the mannequin generator by name; a name added there must be exported here too."""
+    from motion_transfer import samples
+    from motion_transfer.samples import mannequin
+
+    assert set(samples.__all__) == set(mannequin.__all__) | {"make_demo_inputs"}
+    assert all(hasattr(samples, name) for name in samples.__all__)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import mannequin
 from .mannequin import (
     BACKGROUNDS,
     FRAMINGS,
@@ -32,7 +31,12 @@ from .mannequin import (
     sph,
 )
 
-__all__ = [*mannequin.__all__, "make_demo_inputs"]
+__all__ = [
+    "BACKGROUNDS", "FRAMINGS", "MAIN_JOINTS", "MOTIONS", "STYLES", "MotionClip", "Pose", "Proportions", "Style",
+    "bend", "character_pose", "forward_kinematics", "framing_transform", "hand_joints", "make_background",
+    "make_character", "make_clip", "make_motion", "render_clip_frames", "render_mannequin", "sph",
+    "make_demo_inputs",
+]
 
 
 def make_demo_inputs(folder: str | Path, *, seconds: float = 4.0, size: tuple[int, int] = (1280, 720),
