@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.pose.silhouette import border_alpha
+from motion_transfer.pose.silhouette import backdrop_palette, border_alpha, read_backdrop
 
 WALL, FLOOR, FUR = (240, 225, 200), (120, 170, 120), (150, 90, 40)
 
@@ -79,3 +79,21 @@ def test_the_sky_seen_between_an_arm_and_the_body_stays_backdrop():
     alpha = border_alpha(img)
     assert alpha is not None
     assert alpha[gap > 0].mean() < 0.05
+
+
+def test_the_backdrop_read_once_gives_the_same_answers():
+    """The figure search, the matte and the background fill share one reading of the border (its Lab copy and
+    colours): their answers are those each got reading it on its own; a busy border is no backdrop."""
+    backdrop = np.empty((480, 360, 3), np.uint8)
+    backdrop[:] = WALL
+    backdrop[400:] = FLOOR
+    img, _ = _figure_on(backdrop)
+    read = read_backdrop(img)
+    assert read.drawn and len(read.colours[0]) == 2
+    assert np.array_equal(border_alpha(img, read), border_alpha(img))
+    assert np.array_equal(backdrop_palette(img, read), backdrop_palette(img))
+    assert sorted(map(tuple, backdrop_palette(img, read))) == sorted([WALL, FLOOR])
+    busy = np.random.default_rng(0).integers(0, 256, (120, 90, 3), dtype=np.uint8)
+    noisy = read_backdrop(busy)
+    assert noisy.colours is None and not noisy.drawn
+    assert border_alpha(busy, noisy) is None and backdrop_palette(busy, noisy) is None

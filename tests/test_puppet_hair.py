@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from motion_transfer.engines.puppet.hair import main_colours
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.model import PARTS
 from hair_scene import HAIR, H, W, hair_figure
@@ -101,3 +102,17 @@ def test_a_shoulder_under_long_hair_in_a_selfie_is_the_bodys_and_its_arm_the_twi
     rig = rig_character(image, figure=figure)
     assert {layer.name for layer in rig.layers} >= {"arm_l", "arm_r"}
     assert ("arm_l" in rig.meta["drawn_from_twin"]) == covered, rig.meta
+
+
+def test_the_hairs_main_colours_are_its_well_filled_bins_in_bin_order():
+    """The hair's colours: the mean of each coarse Lab bin holding a share of the pixels, in the bins' (L, a, b)
+    order; a bin with a few strays is none of them, and too few pixels tell nothing."""
+    rng = np.random.default_rng(0)
+    dark = np.float32([26, 122, 122]) + rng.uniform(0, 10, (400, 3)).astype(np.float32)
+    lit = np.float32([98, 122, 98]) + rng.uniform(0, 10, (300, 3)).astype(np.float32)
+    stray = np.float32([[200, 200, 10]] * 5)
+    pixels = np.concatenate([lit, stray, dark])
+    colours = main_colours(pixels)
+    assert len(colours) == 2
+    assert np.allclose(colours[0], dark.mean(axis=0)) and np.allclose(colours[1], lit.mean(axis=0))
+    assert main_colours(pixels[:5]) == []

@@ -1,4 +1,5 @@
-"""The rig's boxed dilation and closing give the whole image's answer, pixel for pixel."""
+"""The rig's boxed dilation and closing, and its dilation by a disc as rectangles, give OpenCV's answer on the
+whole image, pixel for pixel."""
 from __future__ import annotations
 
 import cv2
@@ -7,7 +8,9 @@ import pytest
 
 from motion_transfer.engines.puppet.morphology import (
     close_in_box,
+    dilate_disc,
     dilate_in_box,
+    disc,
     grow_box,
     grown_box,
 )
@@ -48,3 +51,15 @@ def test_a_closing_fills_a_ring_and_the_box_is_clipped_to_the_image():
     assert rows.start == 0 and cols.start == 0
     assert grown_box(np.zeros((5, 5), bool), 3) is None
     assert grow_box((slice(2, 4), slice(190, 199)), 5, (140, 200)) == (slice(0, 9), slice(185, 200))
+
+
+@pytest.mark.parametrize("radius", [0, 1, 2, 5, 13, 40, 97])
+def test_a_disc_as_rectangles_dilates_as_the_disc_does(radius):
+    """Masks and float images (a slope, a distance map), at radii from a pixel to the matte's growth: the same
+    values as OpenCV's dilation by the round kernel, also where the disc runs off the image."""
+    rng = np.random.default_rng(radius)
+    for m in _masks():
+        assert np.array_equal(dilate_disc(m, radius), cv2.dilate(m, disc(radius)))
+    grey = (rng.random((140, 200)) * (rng.random((140, 200)) < 0.01)).astype(np.float32)
+    out = dilate_disc(grey, radius)
+    assert out.dtype == np.float32 and np.array_equal(out, cv2.dilate(grey, disc(radius)))

@@ -20,12 +20,13 @@ import numpy as np
 from .elbow_fit import fit_elbows
 from .estimator import detect_image
 from .silhouette import (
-    backdrop_palette,
+    Backdrop,
     border_alpha,
     centred_alpha,
     fit_skeleton,
     fit_stick_figure,
     silhouette_mismatch,
+    read_backdrop,
     told_apart,
 )
 from .skeleton import MIRROR_JOINTS, NUM_BODY, J
@@ -358,13 +359,14 @@ def _transparent(alpha: np.ndarray | None) -> bool:
     return alpha is not None and bool((alpha < 128).mean() > 0.02)
 
 
-def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> np.ndarray | None:
+def silhouette_of(image_rgb: np.ndarray, alpha: np.ndarray | None = None,
+                  backdrop: Backdrop | None = None) -> np.ndarray | None:
     """A rough foreground (HxW float32 0..1) without a pose: the image's transparency when it has some, else the
     flat background's colour model, else GrabCut from a figure in the middle of a busy picture; None when none
-    separates a figure."""
+    separates a figure. ``backdrop``: the image's, when already read."""
     if _transparent(alpha):
         return alpha.astype(np.float32) / 255.0
-    flat = border_alpha(image_rgb)
+    flat = border_alpha(image_rgb, backdrop)
     return flat if flat is not None else centred_alpha(image_rgb)
 
 
@@ -394,19 +396,22 @@ def _misread(found: Figure, drawn: bool, rough: Callable[[], np.ndarray | None])
     return silhouette is not None and silhouette_mismatch(silhouette, found.joints) > MISREAD
 
 
-def find_figure(image_rgb: np.ndarray, alpha: np.ndarray | None = None) -> Figure | None:
+def find_figure(image_rgb: np.ndarray, alpha: np.ndarray | None = None,
+                backdrop: Backdrop | None = None) -> Figure | None:
     """The character's figure in ``image_rgb`` (HxWx3 uint8; ``alpha`` HxW uint8 when the file has one), or None
     when neither the pose model nor a silhouette fit finds a head, two arms and a torso. In drawn art, a detection
-    that explains the silhouette far worse than a fit that passes (:func:`_misread`) gives way to the fit."""
+    that explains the silhouette far worse than a fit that passes (:func:`_misread`) gives way to the fit.
+    ``backdrop``: the image's (:func:`read_backdrop`), when the caller has read it for its own use too."""
+    backdrop = read_backdrop(image_rgb) if backdrop is None else backdrop
     cache: list[np.ndarray | None] = []
 
     def rough() -> np.ndarray | None:
         if not cache:
-            cache.append(silhouette_of(image_rgb, alpha))
+            cache.append(silhouette_of(image_rgb, alpha, backdrop))
         return cache[0]
 
     found = detect_figure(image_rgb, rough)
-    drawn = backdrop_palette(image_rgb) is not None
+    drawn = backdrop.drawn
     if found is not None and not _misread(found, drawn, rough):
         return found
     sil = rough()

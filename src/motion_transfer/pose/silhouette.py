@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import cv2
@@ -57,31 +58,53 @@ def _backdrop_colours(lab: np.ndarray) -> tuple[list[np.ndarray], float] | None:
     return (colours, spread) if spread <= (FLAT if len(colours) == 1 else DRAWN) else None
 
 
-def backdrop_palette(image: np.ndarray) -> np.ndarray | None:
+@dataclass(frozen=True)
+class Backdrop:
+    """A picture's border read once (:func:`read_backdrop`) for all that ask about it: the figure search, the
+    matte and the background fill each converted the whole picture to Lab and read its border's colours again.
+
+    ``lab`` the picture (HxWx3 float32 CIE Lab, OpenCV's 8-bit scale); ``colours`` :func:`_backdrop_colours`'s
+    answer (the flat backdrop's colours and the border's spread from them; None: the border is not flat)."""
+
+    lab: np.ndarray
+    colours: tuple[list[np.ndarray], float] | None
+
+    @property
+    def drawn(self) -> bool:
+        """The backdrop is drawn art's, flat to DRAWN (:func:`backdrop_palette` has colours for it)."""
+        return self.colours is not None and self.colours[1] <= DRAWN
+
+
+def read_backdrop(image: np.ndarray) -> Backdrop:
+    """The :class:`Backdrop` of ``image`` (HxWx3 uint8 RGB)."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    return Backdrop(lab, _backdrop_colours(lab))
+
+
+def backdrop_palette(image: np.ndarray, backdrop: Backdrop | None = None) -> np.ndarray | None:
     """A drawn backdrop's colours as the picture has them ([K, 3] uint8 RGB: the median of the border's pixels
     nearest each of :func:`_backdrop_colours`), or None when the picture (HxWx3 uint8 RGB) has no backdrop flat
-    to DRAWN."""
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    backdrop = _backdrop_colours(lab)
-    if backdrop is None or backdrop[1] > DRAWN:
+    to DRAWN. ``backdrop``: the picture's, when already read."""
+    backdrop = read_backdrop(image) if backdrop is None else backdrop
+    if not backdrop.drawn:
         return None
+    lab, colours = backdrop.lab, backdrop.colours[0]
     h, w = lab.shape[:2]
     b = max(2, round(0.02 * min(h, w)))
     band = np.zeros((h, w), bool)
     band[:b] = band[-b:] = True
     band[:, :b] = band[:, -b:] = True
-    nearest = np.stack([np.linalg.norm(lab[band] - c, axis=-1) for c in backdrop[0]]).argmin(axis=0)
-    return np.array([np.median(image[band][nearest == k], axis=0) for k in range(len(backdrop[0]))], np.uint8)
+    nearest = np.stack([np.linalg.norm(lab[band] - c, axis=-1) for c in colours]).argmin(axis=0)
+    return np.array([np.median(image[band][nearest == k], axis=0) for k in range(len(colours))], np.uint8)
 
 
-def border_alpha(image: np.ndarray) -> np.ndarray | None:
+def border_alpha(image: np.ndarray, backdrop: Backdrop | None = None) -> np.ndarray | None:
     """Foreground alpha from the border's colours when the border is flat (drawn / studio art: see
-    :func:`_backdrop_colours`), else None."""
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    backdrop = _backdrop_colours(lab)
-    if backdrop is None:
+    :func:`_backdrop_colours`), else None. ``backdrop``: the picture's, when already read."""
+    backdrop = read_backdrop(image) if backdrop is None else backdrop
+    if backdrop.colours is None:
         return None
-    colours, spread = backdrop
+    lab, (colours, spread) = backdrop.lab, backdrop.colours
     each = np.stack([np.linalg.norm(lab - c, axis=-1) for c in colours])
     lo = max(4.0, 1.5 * spread)
     hi = max(3 * lo, 18.0)

@@ -27,7 +27,7 @@ from ...media.color import parse_color
 from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
-from ...pose.silhouette import backdrop_palette
+from ...pose.silhouette import Backdrop, backdrop_palette
 from .fill import lab_distance, smooth_fill, torso_colours
 from .morphology import disc, grown_box
 from .plate_lines import carry_lines
@@ -55,16 +55,17 @@ REACH = 0.015  # such an object goes on behind where the character stood over ab
 NARROW = 0.02  # such an object narrower than twice this (times the long side) is no texture of the background
 
 
-def remove_character(image: np.ndarray, matte: np.ndarray) -> np.ndarray:
+def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | None = None) -> np.ndarray:
     """The image's background with the character (grown a little, so no fringe of it is left) filled in. Its
     blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
     beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere). On
-    a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them."""
+    a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them. ``backdrop``:
+    the image's, when already read."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
     hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
     hole |= _slits(hole, grow)
-    palette = backdrop_palette(image)
+    palette = backdrop_palette(image, backdrop)
     # drawn art's edges are crisp (within the growth); its floor's line beside the feet read as a blurred edge
     edge = blurred_edge(image, hole) if palette is None else np.zeros_like(hole)
     if edge.any():

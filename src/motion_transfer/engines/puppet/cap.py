@@ -13,7 +13,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .fill import push_pull_fill
+from .fill import lab_distance, push_pull_fill
 from .model import smoothstep
 
 
@@ -238,9 +238,11 @@ def _commonest(image: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)[candidates]
     lab *= np.float32([HAIR_LIGHTNESS, 1.0, 1.0])
     sample = lab[::max(1, len(lab) // HAIR_SAMPLE)]
-    near = (np.linalg.norm(sample[:, None, :] - sample[None, :, :], axis=2) < HAIR_MODE).sum(axis=1)
+    # (lab_distance: np.linalg.norm's floats; the norm itself, over the last axis of the sample's [n, n, 3]
+    # pairs, took 0.3-0.8 s on a head of hair)
+    near = (lab_distance(sample[:, None, :], sample[None, :, :]) < HAIR_MODE).sum(axis=1)
     hair = np.zeros_like(candidates)
-    hair[candidates] = np.linalg.norm(lab - sample[np.argmax(near)], axis=1) < HAIR_TONE
+    hair[candidates] = lab_distance(lab, sample[np.argmax(near)]) < HAIR_TONE
     return hair
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
 from ...pose.offframe import unfold_cut_forearms
+from ...pose.silhouette import read_backdrop
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
 from .arm_gaps import arm_gap_zones
@@ -85,8 +86,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     image, alpha, scale = _work_copy(np.ascontiguousarray(image_rgb[:, :, :3]), alpha)
     h, w = image.shape[:2]
     step(0)
+    backdrop = read_backdrop(image)  # the figure search, the matte and the background fill all read it
     if figure is None:
-        figure = find_figure(image, alpha)
+        figure = find_figure(image, alpha, backdrop)
     else:
         figure = figure.resized(w, h)
     seg = figure.segmentation if figure is not None else None
@@ -109,7 +111,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                        "a head, two arms and two legs could be separated from the background). Fix: "
                        + HOW_TO_RIG)
     step(1)
-    matte, matte_source = make_matte(image, joints, vis, seg, alpha)
+    matte, matte_source = make_matte(image, joints, vis, seg, alpha, backdrop)
     if matte_source == "segmentation":  # a person mask leaves out tails, ears, capes: take them in
         shoulders = joints[[J["left_shoulder"], J["right_shoulder"]]]
         sw = float(np.linalg.norm(shoulders[0] - shoulders[1]))
@@ -126,7 +128,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     # finished rig uses it: it runs on a second thread, on its own copies, beside the parts and the layers (all
     # mostly OpenCV and numpy work, which releases the GIL)
     with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
-        filling = pool.submit(remove_character, image.copy(), matte.copy())
+        filling = pool.submit(remove_character, image.copy(), matte.copy(), backdrop)
         labels, used = label_parts(matte, joints, vis, depth, image)
         if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet
             labels = legs_cut_at_knees(labels, joints)

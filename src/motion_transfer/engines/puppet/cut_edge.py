@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .morphology import disc
+from .morphology import dilate_disc, disc
 from .outlines import LINE_CONTRAST
 
 EIGHT = np.ones((3, 3), bool)
@@ -161,10 +161,10 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     smooth = cv2.GaussianBlur(colour, (0, 0), SLOPE_SMOOTH)
     gx, gy = cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
     slope = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
-    steepest = cv2.dilate(slope, disc(int(np.ceil(most / 2))))[ys, xs]
+    steepest = dilate_disc(slope, int(np.ceil(most / 2)))[ys, xs]
     seen = (reach_in[ys, xs] <= 1.5 * most + 1) & (reach_out[ys, xs] <= 1.5 * most + 1)
     # no deeper than a share of the layer's half width there (the arm's own colour is read beyond the depth)
-    half = cv2.dilate(cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3), disc(int(np.ceil(most))))[ys, xs]
+    half = dilate_disc(cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3), int(np.ceil(most)))[ys, xs]
     # (the smoothing, and the Sobel kernel's own of variance 1/2, alone spread a sharp step over sqrt(2 pi) sigmas:
     # that much is none of the photo's blur)
     spread = 2 * np.pi * (SLOPE_SMOOTH ** 2 + 0.5)

@@ -16,7 +16,7 @@ from ...pose.skeleton import J
 from .arm_gaps import GAP_WIDTH
 from .fill import colour_distance, lab_distance, torso_colours
 from .model import ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LEG_PARTS, PARTS, part_segment, segment_distance
-from .morphology import dilate_in_box, grow_box, grown_box
+from .morphology import dilate_disc, dilate_in_box, grow_box, grown_box
 
 GROW_LONG_SIDE = 384  # the matte is grown on a copy this large
 # how far beyond the person mask an attached part may reach, in shoulder widths (a long tail, a cape's hem)
@@ -50,8 +50,7 @@ def with_attached_parts(image: np.ndarray, matte: np.ndarray, shoulder_width: fl
     if hard.sum() < 50:
         return matte
     reach = max(2, round(REACH * shoulder_width * s))
-    near = cv2.dilate(hard.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
-                                                                      (2 * reach + 1, 2 * reach + 1))) > 0
+    near = dilate_disc(hard.astype(np.uint8), reach) > 0
     mask = np.full((h, w), cv2.GC_BGD, np.uint8)
     mask[near] = cv2.GC_PR_BGD
     mask[hard] = cv2.GC_PR_FGD
@@ -303,13 +302,12 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         colours = _part_colours(labels, lab_img, figure & ~far & (nearest > 0), core)
         grown = far.copy()
         reach = max(2, round(GROW_REACH * shoulder_width))
-        disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
         # each piece on its own box, grown by the reach: nothing beyond it can be reached (the same pixels as
         # on the whole image, at the cost of the piece's size)
         for i, box in enumerate(ndimage.find_objects(pieces), start=1):
             box = grow_box(box, reach, pieces.shape)
             piece = pieces[box] == i
-            near = cv2.dilate(piece.astype(np.uint8), disk).astype(bool)
+            near = dilate_disc(piece.astype(np.uint8), reach).astype(bool)
             grown[box] |= _grow_by_colour(piece, labels[box], open_[box] & near, lab_img[box], colours)
         pieces, n = ndimage.label(grown, structure=np.ones((3, 3)))
     out = labels.copy()

@@ -158,7 +158,11 @@ def main_colours(pixels: np.ndarray) -> list[np.ndarray]:
     MIN_PIXELS and BIN_SHARE of them (hair runs from its dark shade to its lit strands: one median is neither)."""
     if len(pixels) < MIN_PIXELS:
         return []
-    _, which, counts = np.unique((pixels // BIN).astype(np.int32), axis=0, return_inverse=True, return_counts=True)
-    which = which.ravel()
-    keep = np.flatnonzero(counts >= max(MIN_PIXELS, BIN_SHARE * len(pixels)))
+    # each pixel's bin as one number, ordered as its (L, a, b) bin indices are: counted with a bincount, not a
+    # sort of the rows (np.unique over rows took 0.1-0.4 s a character)
+    bins = (pixels // BIN).astype(np.int64)
+    bins -= bins.min(axis=0)
+    span = bins.max(axis=0) + 1
+    which = (bins[:, 0] * span[1] + bins[:, 1]) * span[2] + bins[:, 2]
+    keep = np.flatnonzero(np.bincount(which) >= max(MIN_PIXELS, BIN_SHARE * len(pixels)))
     return [pixels[which == k].mean(axis=0) for k in keep]

@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from ...pose.silhouette import border_alpha
+from ...pose.silhouette import Backdrop, border_alpha
 from ...pose.skeleton import BODY_BONES, shoulder_span
 from .model import torso_quad
 from .morphology import disc, grow_box
@@ -142,18 +142,19 @@ def _shared(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> f
     return float((d < ALIKE).mean())
 
 
-def _border_mask(image: np.ndarray, seeds: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _border_mask(image: np.ndarray, seeds: np.ndarray,
+                 backdrop: Backdrop | None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(the border colour's soft alpha, its cleaned hard mask); (None, None) when the border is not flat. Pieces
     of the figure a gap of the backdrop parts from the rest (APART) are kept with it: drawn art's segmented
     robots and floating cartoon hands were left standing in the background while the figure moved."""
-    border = border_alpha(image)
+    border = border_alpha(image, backdrop)
     near = max(1, round(APART * max(image.shape[:2])))
     return border, None if border is None else clean_mask(border > 0.5, seeds, near)
 
 
 def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.ndarray | None,
-               alpha: np.ndarray | None = None) -> tuple[np.ndarray, str]:
-    """(soft matte HxW float32 0..1, which source it came from)."""
+               alpha: np.ndarray | None = None, backdrop: Backdrop | None = None) -> tuple[np.ndarray, str]:
+    """(soft matte HxW float32 0..1, which source it came from). ``backdrop``: the image's, when already read."""
     h, w = image.shape[:2]
     if alpha is not None:
         a = alpha.astype(np.float32) / 255.0
@@ -164,7 +165,7 @@ def make_matte(image: np.ndarray, joints: np.ndarray, vis: np.ndarray, seg: np.n
     # the backdrop's pieces here (labelling, hole filling and GrabCut release the GIL): the two cleanings were
     # most of the matte's time, and the rig waits for the matte with the other core idle
     with ThreadPoolExecutor(1, thread_name_prefix="rig-matte") as pool:
-        bordering = pool.submit(_border_mask, image, seeds)
+        bordering = pool.submit(_border_mask, image, seeds, backdrop)
         hard_seg = clean_mask(seg > 0.5, seeds) if seg is not None and (seg > 0.5).any() else None
         if hard_seg is not None:  # (GrabCut releases the GIL too)
             sw = shoulder_span(joints)

@@ -1252,8 +1252,8 @@ def one_piece_per_layer(lab: np.ndarray, axis_core: np.ndarray, torso: np.ndarra
 
 def _upsample_labels(lab: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     """Labels at ``size`` (w, h): each part's indicator interpolated, the strongest wins (smooth borders)."""
-    present = [p for p in np.unique(lab) if p >= 0]
-    if not present:
+    present = np.flatnonzero(np.bincount(lab[lab >= 0]))  # (the parts there, counted: np.unique sorted them all)
+    if len(present) == 0:
         return np.full(size[::-1], -1, np.int16)
     best = np.zeros(size[::-1], np.float32)
     out = np.full(size[::-1], -1, np.int16)
@@ -1280,7 +1280,7 @@ def _refine_layers(lab: np.ndarray, scores: np.ndarray, small_rgb: np.ndarray, m
     markers = np.where(certain, layer + 1, 0).astype(np.int32)
     if axis_core is not None:
         markers = np.where((axis_core >= 0) & m, axis_core + 1, markers)
-    if len(np.unique(markers)) <= 2:
+    if np.count_nonzero(np.bincount(markers.ravel())) <= 2:  # (counted, not sorted: the same answer sooner)
         return lab
     # OpenCV's watershed floods from the markers across the smallest colour steps first, so the uncertain
     # pixels go to the side they are not separated from by an edge; the background is a marker of its own
