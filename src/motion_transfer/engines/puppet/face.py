@@ -131,6 +131,16 @@ JAW_ALONE = (0.06, 0.1)
 JAW_S = 0.17
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
 MOUTH_WIDEN = (1.15, 1.3)
+# ... and its narrowing (a pucker, a kiss) likewise, the width ratio softened past the first, never under the
+# second: a warp of the image's closed mouth draws narrower lips only by squeezing them, and TikTok clip 4's
+# kiss (0.62, its corners gathered and dropped 0.13 face sizes) turned the character's lips into a beak under
+# the nose over a bulging chin
+MOUTH_NARROW = (0.88, 0.78)
+# The character's eye opens at most this much wider than the image's: the warp has no pixels of the eye beyond
+# the opening the image shows (its lid's skin and lashes stretch in), and the actor's eye reads wider than its
+# usual face by up to 1.3 with a mere tilt of the head (TikTok clip 4), which rolled the character's eyes up
+# (the lower lid dropped from under the iris). The lower lid never drops below its place in the image.
+EYE_WIDEN = 1.08
 # A closing eye is a lid coming down over it (to ``LID_MEET``): the landmarks above the upper lid up to
 # ``LID_CARRY[0]`` eye widths move down with it (its lash line, false lashes and liner come down whole, never
 # stretched into a band or faded into a ghost of themselves), none beyond ``LID_CARRY[1]`` (nor the brows; the
@@ -549,7 +559,7 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     eyes = fm.eye_opening(f)
     wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
     eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
-    eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, 1.3)  # the image shows the neutral's eyes
+    eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, EYE_WIDEN)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
     opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
     read = opening - ref(opening)  # the lips' parting past the neutral's, as the face model read it
@@ -673,8 +683,8 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
     the cheeks and jaw moving) or where the face model's mesh changes in a way no face moves (``jaw_alone``:
     how much further the chin drops than the lips part, face sizes; judged over ``near`` frames either side),
     and a big expression softened into a natural range (its largest landmark motion
-    and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
-    character's face past what a face does. Small and medium expressions pass unchanged."""
+    and the mouth's widening and narrowing, ``width`` the mouth width ratio): another person's laugh must not swell
+    the character's face past what a face does, nor their kiss squeeze its lips into a beak. Small and medium expressions pass unchanged."""
     good, bad = EXPR_MISFIT
     trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
     if jaw_alone is not None:
@@ -688,7 +698,10 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
     widen = trust * (width - 1.0)
     knee, cap = MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0
     g_wide = np.where(widen > knee, _soften(widen, knee, cap) / np.maximum(widen, 1e-9), 1.0)
-    return trust * np.minimum(g_move, g_wide)
+    narrow = trust * (1.0 - width)
+    knee, cap = 1.0 - MOUTH_NARROW[0], 1.0 - MOUTH_NARROW[1]
+    g_narrow = np.where(narrow > knee, _soften(narrow, knee, cap) / np.maximum(narrow, 1e-9), 1.0)
+    return trust * np.minimum(np.minimum(g_move, g_wide), g_narrow)
 
 
 def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
@@ -711,7 +724,11 @@ def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray
         # the corner line
         lo_mid = float(np.mean(off[len(groups[f"{s}_upper"]):]))
         mid = lo_mid + LID_MEET * (float(np.mean(off[:len(groups[f"{s}_upper"])])) - lo_mid)
-        height = mid + (off - mid) * ratio[:, k, None]
+        n_up = len(groups[f"{s}_upper"])
+        share = np.concatenate([np.broadcast_to(ratio[:, k, None], (len(ratio), n_up)),
+                                np.broadcast_to(np.minimum(ratio[:, k, None], 1.0), (len(ratio), len(lids) - n_up))],
+                               axis=1)
+        height = mid + (off - mid) * share
         out[:, lids] = corner[:, None] + along[:, :, None] * u1[:, None] + height[:, :, None] * n1[:, None]
 
 
