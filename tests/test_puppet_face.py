@@ -1319,3 +1319,38 @@ def test_a_strangers_kiss_narrows_the_lips_without_a_beak_or_a_bulging_chin():
         assert np.linalg.norm(pts[b] - pts[a]) > (MOUTH_NARROW[1] - 0.05) * rest_width
         moved = np.linalg.norm(pts[[fm.CHIN, a, b]] - face.points[[fm.CHIN, a, b], :2], axis=1) / face.size
         assert moved.max() < 0.16, (t, moved)
+
+
+def test_an_actor_in_profile_does_not_wink_the_character_with_its_far_eye():
+    """An actor turned 50 degrees from the camera whose far eye (foreshortened to a sliver, its lids guessed by the
+    face model) reads shut while the near one is open does not wink the character: the far eye takes the near
+    one's opening (TikTok clip 1's dancer in profile). Facing the camera, the same shut eye is a wink."""
+    from motion_transfer.engines.puppet.face import face_drive
+
+    _, _, faces = _talk()
+    turned = faces.copy()
+    yaw = np.radians(50.0 + fm.head_angles(faces)[:, 0])[:, None]  # (the talking face turns by itself too)
+    c = turned.mean(axis=1, keepdims=True)
+    x, z = turned[..., 0] - c[..., 0], turned[..., 2] - c[..., 2]
+    turned[..., 0] = c[..., 0] + np.cos(yaw) * x + np.sin(yaw) * z
+    turned[..., 2] = c[..., 2] - np.sin(yaw) * x + np.cos(yaw) * z
+    widths = [np.linalg.norm(turned[0, a, :2] - turned[0, b, :2]) for a, b in (fm.RIGHT_EYE_CORNERS,
+                                                                                 fm.LEFT_EYE_CORNERS)]
+    far = int(np.argmin(widths))
+    corners, upper, lower = [(fm.RIGHT_EYE_CORNERS, fm.RIGHT_UPPER_LID, fm.RIGHT_LOWER_LID),
+                             (fm.LEFT_EYE_CORNERS, fm.LEFT_UPPER_LID, fm.LEFT_LOWER_LID)][far]
+
+    def shut(mesh: np.ndarray) -> np.ndarray:
+        out = mesh.copy()
+        half = len(out) // 2
+        mid = out[half:, list(lower), 1].mean(axis=1, keepdims=True)
+        out[half:, list(upper), 1] = mid - 0.3
+        return out
+
+    drive = face_drive(shut(turned).astype(np.float32))
+    assert (np.abs(fm.head_angles(turned)[:, 0]) > 45).all()
+    late = slice(len(faces) // 2, None)
+    assert np.median(drive.eyes[late, far]) > 0.6, drive.eyes[late, far]  # open (but for the talking face's blink)
+    assert np.allclose(drive.eyes[late, far], drive.eyes[late, 1 - far], atol=0.05)
+    facing = face_drive(shut(faces).astype(np.float32))
+    assert facing.eyes[late, far].max() < 0.3, facing.eyes[late, far]

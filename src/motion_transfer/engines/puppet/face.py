@@ -9,7 +9,8 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   do not move with expression (forehead, nose, cheekbones), minus that first frame: the expression's motion,
   scaled to the character's face and added to its landmarks (a face the image shows in profile takes only a
   share of it: :func:`expression_within_reach`). Lids follow the actor's eye opening as a ratio (so a character
-  with larger eyes still closes them fully, never past each other).
+  with larger eyes still closes them fully, never past each other), opening at most ``EYE_WIDEN`` wider than the
+  image's; an actor in profile's far eye takes the near one's opening (:func:`far_eye_as_near`).
 * Head turn: the actor's yaw and pitch since its first frame (up to ``MAX_TURN`` degrees) rotate the
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
@@ -141,6 +142,11 @@ MOUTH_NARROW = (0.88, 0.78)
 # usual face by up to 1.3 with a mere tilt of the head (TikTok clip 4), which rolled the character's eyes up
 # (the lower lid dropped from under the iris). The lower lid never drops below its place in the image.
 EYE_WIDEN = 1.08
+# An actor turned from the camera this far (degrees of yaw) has its far eye's opening measured fully, one turned
+# the second not at all: that eye is foreshortened to a sliver, partly behind the nose, and the face model guesses
+# its lids (TikTok clip 1's dancer, in profile, reads her far eye shut for a second while the near one is open:
+# the character winked). The far eye (the one narrower on screen) takes the near eye's opening instead.
+EYE_TURNED = (25.0, 45.0)
 # A closing eye is a lid coming down over it (to ``LID_MEET``): the landmarks above the upper lid up to
 # ``LID_CARRY[0]`` eye widths move down with it (its lash line, false lashes and liner come down whole, never
 # stretched into a band or faded into a ghost of themselves), none beyond ``LID_CARRY[1]`` (nor the brows; the
@@ -559,6 +565,7 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     eyes = fm.eye_opening(f)
     wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
     eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
+    eyes = far_eye_as_near(eyes, f, ang[:, 0])
     eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, EYE_WIDEN)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
     opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
@@ -590,6 +597,22 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
         mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang, turn=turn)
+
+
+def far_eye_as_near(eyes: np.ndarray, mesh: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+    """``eyes`` [T, 2] (right, left openings) with the far eye's taken from the near one's as the head ``yaw``
+    [T] (degrees) turns past ``EYE_TURNED``; the far eye is the one the face ``mesh`` [T, 468, 3] shows narrower."""
+    share = smoothstep(*EYE_TURNED, np.abs(yaw))
+    if not (share > 0).any():
+        return eyes
+    width = np.stack([np.linalg.norm(mesh[:, a, :2] - mesh[:, b, :2], axis=1)
+                      for a, b in (fm.RIGHT_EYE_CORNERS, fm.LEFT_EYE_CORNERS)], axis=1)
+    near = np.where(width[:, :1] >= width[:, 1:], eyes[:, :1], eyes[:, 1:])  # [T, 1]
+    out = eyes.copy()
+    far = np.argmin(width, axis=1)
+    rows = np.arange(len(eyes))
+    out[rows, far] = eyes[rows, far] + share * (near[:, 0] - eyes[rows, far])
+    return out
 
 
 def lips_parted(read: np.ndarray, neutral_apart: float) -> np.ndarray:
