@@ -1254,3 +1254,103 @@ def test_a_drawn_mascot_opens_its_mouth_as_a_flat_dark_shape_without_teeth():
     assert not anim.drawn and anim.new_teeth is not None
     luma = mouth @ LUMA
     assert ((luma > 130) & (np.ptp(mouth, axis=1) < 60)).sum() >= 10
+
+
+def _lid_heights(face, pts: np.ndarray, side: str) -> tuple[np.ndarray, np.ndarray]:
+    """How far ``pts`` [N, 2]'s upper and lower lid landmarks of eye ``side`` ("r", "l") lie from its corner line,
+    towards the upper lid (positive up)."""
+    g = face.groups
+    a, b = g[f"{side}_corners"]
+    u = (pts[b] - pts[a]) / np.linalg.norm(pts[b] - pts[a])
+    n = np.array([u[1], -u[0]])
+    up, low = (pts[list(g[f"{side}_upper"])] - pts[a]) @ n, (pts[list(g[f"{side}_lower"])] - pts[a]) @ n
+    return (up, low) if up.mean() > low.mean() else (-up, -low)
+
+
+def test_an_actor_with_wider_eyes_does_not_roll_the_characters_eyes_up():
+    """An actor whose eyes open half as wide again as its usual face (a face with larger eyes, or the face model
+    reading a tilted head's eyes wider: TikTok clip 4) opens the character's eyes at most ``EYE_WIDEN`` as wide:
+    its lower lid never drops below the image's (the iris would float above a band of white), its upper lid rises
+    a little at most (the warp has no eye above the image's opening, only lid and lashes to stretch)."""
+    from motion_transfer.engines.puppet.face import EYE_WIDEN, face_drive, face_targets
+
+    _, _, faces = _talk()
+    _, _, face = _character()
+    wide = faces.copy()
+    for t in range(len(wide) // 2, len(wide)):
+        for corners, upper, lower in ((fm.RIGHT_EYE_CORNERS, fm.RIGHT_UPPER_LID, fm.RIGHT_LOWER_LID),
+                                      (fm.LEFT_EYE_CORNERS, fm.LEFT_UPPER_LID, fm.LEFT_LOWER_LID)):
+            lids = list(upper + lower)
+            centre = wide[t, list(corners), 1].mean()
+            wide[t, lids, 1] = centre + 1.6 * (wide[t, lids, 1] - centre)
+    drive = face_drive(wide.astype(np.float32))
+    assert drive.eyes.max() <= EYE_WIDEN + 1e-9
+    for side in ("r", "l"):
+        up0, low0 = _lid_heights(face, face.points[:, :2], side)
+        for t in range(len(wide)):
+            up, low = _lid_heights(face, face_targets(face, drive, t), side)
+            assert (low >= low0 - 0.02 * face.size).all(), (side, t, low - low0)
+            assert up.max() <= up0.max() + (EYE_WIDEN - 1.0) * np.ptp(np.r_[up0, low0]) + 0.02 * face.size
+
+
+def test_a_strangers_kiss_narrows_the_lips_without_a_beak_or_a_bulging_chin():
+    """An actor's pucker (the generated talking face with its mouth squeezed to half its width and its corners
+    dropped 0.12 face sizes: TikTok clip 4's kiss) narrows the character's mouth to ``MOUTH_NARROW[1]`` of its
+    width at most, and moves its chin and mouth corners a bounded distance (a 2D warp draws narrower lips only by
+    squeezing them: taken whole, the character's lips became a beak under the nose over a bulging chin)."""
+    from motion_transfer.engines.puppet.face import MOUTH_NARROW, face_drive, face_targets
+
+    _, _, faces = _talk()
+    _, _, face = _character()
+    kiss = faces.copy()
+    for t in range(1, len(kiss)):
+        size = fm.face_size(kiss[t])
+        centre = kiss[t, list(fm.MOUTH_CORNERS)].mean(axis=0)
+        near = np.linalg.norm(kiss[t, :, :2] - centre[:2], axis=1) < 0.45 * size
+        kiss[t, near, 0] = centre[0] + 0.5 * (kiss[t, near, 0] - centre[0])
+        kiss[t, list(fm.MOUTH_CORNERS), 1] += 0.12 * size
+    drive = face_drive(kiss.astype(np.float32))
+    assert drive.width.min() >= MOUTH_NARROW[1] - 1e-6, drive.width.min()
+    a, b = fm.MOUTH_CORNERS
+    rest_width = np.linalg.norm(face.points[b, :2] - face.points[a, :2])
+    no_turn = replace(drive, rotation=np.broadcast_to(np.eye(3), drive.rotation.shape).copy())
+    for t in range(len(kiss)):
+        pts = face_targets(face, no_turn, t)
+        assert np.linalg.norm(pts[b] - pts[a]) > (MOUTH_NARROW[1] - 0.05) * rest_width
+        moved = np.linalg.norm(pts[[fm.CHIN, a, b]] - face.points[[fm.CHIN, a, b], :2], axis=1) / face.size
+        assert moved.max() < 0.16, (t, moved)
+
+
+def test_an_actor_in_profile_does_not_wink_the_character_with_its_far_eye():
+    """An actor turned 50 degrees from the camera whose far eye (foreshortened to a sliver, its lids guessed by the
+    face model) reads shut while the near one is open does not wink the character: the far eye takes the near
+    one's opening (TikTok clip 1's dancer in profile). Facing the camera, the same shut eye is a wink."""
+    from motion_transfer.engines.puppet.face import face_drive
+
+    _, _, faces = _talk()
+    turned = faces.copy()
+    yaw = np.radians(50.0 + fm.head_angles(faces)[:, 0])[:, None]  # (the talking face turns by itself too)
+    c = turned.mean(axis=1, keepdims=True)
+    x, z = turned[..., 0] - c[..., 0], turned[..., 2] - c[..., 2]
+    turned[..., 0] = c[..., 0] + np.cos(yaw) * x + np.sin(yaw) * z
+    turned[..., 2] = c[..., 2] - np.sin(yaw) * x + np.cos(yaw) * z
+    widths = [np.linalg.norm(turned[0, a, :2] - turned[0, b, :2]) for a, b in (fm.RIGHT_EYE_CORNERS,
+                                                                                 fm.LEFT_EYE_CORNERS)]
+    far = int(np.argmin(widths))
+    corners, upper, lower = [(fm.RIGHT_EYE_CORNERS, fm.RIGHT_UPPER_LID, fm.RIGHT_LOWER_LID),
+                             (fm.LEFT_EYE_CORNERS, fm.LEFT_UPPER_LID, fm.LEFT_LOWER_LID)][far]
+
+    def shut(mesh: np.ndarray) -> np.ndarray:
+        out = mesh.copy()
+        half = len(out) // 2
+        mid = out[half:, list(lower), 1].mean(axis=1, keepdims=True)
+        out[half:, list(upper), 1] = mid - 0.3
+        return out
+
+    drive = face_drive(shut(turned).astype(np.float32))
+    assert (np.abs(fm.head_angles(turned)[:, 0]) > 45).all()
+    late = slice(len(faces) // 2, None)
+    assert np.median(drive.eyes[late, far]) > 0.6, drive.eyes[late, far]  # open (but for the talking face's blink)
+    assert np.allclose(drive.eyes[late, far], drive.eyes[late, 1 - far], atol=0.05)
+    facing = face_drive(shut(faces).astype(np.float32))
+    assert facing.eyes[late, far].max() < 0.3, facing.eyes[late, far]

@@ -9,7 +9,8 @@ triangle mesh over those landmarks (:class:`FaceAnimator`), so every pixel comes
   do not move with expression (forehead, nose, cheekbones), minus that first frame: the expression's motion,
   scaled to the character's face and added to its landmarks (a face the image shows in profile takes only a
   share of it: :func:`expression_within_reach`). Lids follow the actor's eye opening as a ratio (so a character
-  with larger eyes still closes them fully, never past each other).
+  with larger eyes still closes them fully, never past each other), opening at most ``EYE_WIDEN`` wider than the
+  image's; an actor in profile's far eye takes the near one's opening (:func:`far_eye_as_near`).
 * Head turn: the actor's yaw and pitch since its first frame (up to ``MAX_TURN`` degrees) rotate the
   character's landmarks in 3D, using their depth; roll is the head layer's own rotation. The features move
   across the face while its outline moves less and a fixed ring around the face (``RING``) holds hair, ears
@@ -131,6 +132,21 @@ JAW_ALONE = (0.06, 0.1)
 JAW_S = 0.17
 EXPR_KNEE, EXPR_CAP = 0.2, 0.3
 MOUTH_WIDEN = (1.15, 1.3)
+# ... and its narrowing (a pucker, a kiss) likewise, the width ratio softened past the first, never under the
+# second: a warp of the image's closed mouth draws narrower lips only by squeezing them, and TikTok clip 4's
+# kiss (0.62, its corners gathered and dropped 0.13 face sizes) turned the character's lips into a beak under
+# the nose over a bulging chin
+MOUTH_NARROW = (0.88, 0.78)
+# The character's eye opens at most this much wider than the image's: the warp has no pixels of the eye beyond
+# the opening the image shows (its lid's skin and lashes stretch in), and the actor's eye reads wider than its
+# usual face by up to 1.3 with a mere tilt of the head (TikTok clip 4), which rolled the character's eyes up
+# (the lower lid dropped from under the iris). The lower lid never drops below its place in the image.
+EYE_WIDEN = 1.08
+# An actor turned from the camera this far (degrees of yaw) has its far eye's opening measured fully, one turned
+# the second not at all: that eye is foreshortened to a sliver, partly behind the nose, and the face model guesses
+# its lids (TikTok clip 1's dancer, in profile, reads her far eye shut for a second while the near one is open:
+# the character winked). The far eye (the one narrower on screen) takes the near eye's opening instead.
+EYE_TURNED = (25.0, 45.0)
 # A closing eye is a lid coming down over it (to ``LID_MEET``): the landmarks above the upper lid up to
 # ``LID_CARRY[0]`` eye widths move down with it (its lash line, false lashes and liner come down whole, never
 # stretched into a band or faded into a ghost of themselves), none beyond ``LID_CARRY[1]`` (nor the brows; the
@@ -549,7 +565,8 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     eyes = fm.eye_opening(f)
     wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
     eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
-    eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, 1.3)  # the image shows the neutral's eyes
+    eyes = far_eye_as_near(eyes, f, ang[:, 0])
+    eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, EYE_WIDEN)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
     opening, mouth_width = fm.mouth_opening(f), fm.mouth_width(f)
     read = opening - ref(opening)  # the lips' parting past the neutral's, as the face model read it
@@ -580,6 +597,22 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
         mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang, turn=turn)
+
+
+def far_eye_as_near(eyes: np.ndarray, mesh: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+    """``eyes`` [T, 2] (right, left openings) with the far eye's taken from the near one's as the head ``yaw``
+    [T] (degrees) turns past ``EYE_TURNED``; the far eye is the one the face ``mesh`` [T, 468, 3] shows narrower."""
+    share = smoothstep(*EYE_TURNED, np.abs(yaw))
+    if not (share > 0).any():
+        return eyes
+    width = np.stack([np.linalg.norm(mesh[:, a, :2] - mesh[:, b, :2], axis=1)
+                      for a, b in (fm.RIGHT_EYE_CORNERS, fm.LEFT_EYE_CORNERS)], axis=1)
+    near = np.where(width[:, :1] >= width[:, 1:], eyes[:, :1], eyes[:, 1:])  # [T, 1]
+    out = eyes.copy()
+    far = np.argmin(width, axis=1)
+    rows = np.arange(len(eyes))
+    out[rows, far] = eyes[rows, far] + share * (near[:, 0] - eyes[rows, far])
+    return out
 
 
 def lips_parted(read: np.ndarray, neutral_apart: float) -> np.ndarray:
@@ -673,8 +706,8 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
     the cheeks and jaw moving) or where the face model's mesh changes in a way no face moves (``jaw_alone``:
     how much further the chin drops than the lips part, face sizes; judged over ``near`` frames either side),
     and a big expression softened into a natural range (its largest landmark motion
-    and the mouth's widening, ``width`` the mouth width ratio): another person's laugh must not swell the
-    character's face past what a face does. Small and medium expressions pass unchanged."""
+    and the mouth's widening and narrowing, ``width`` the mouth width ratio): another person's laugh must not swell
+    the character's face past what a face does, nor their kiss squeeze its lips into a beak. Small and medium expressions pass unchanged."""
     good, bad = EXPR_MISFIT
     trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
     if jaw_alone is not None:
@@ -688,7 +721,10 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
     widen = trust * (width - 1.0)
     knee, cap = MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0
     g_wide = np.where(widen > knee, _soften(widen, knee, cap) / np.maximum(widen, 1e-9), 1.0)
-    return trust * np.minimum(g_move, g_wide)
+    narrow = trust * (1.0 - width)
+    knee, cap = 1.0 - MOUTH_NARROW[0], 1.0 - MOUTH_NARROW[1]
+    g_narrow = np.where(narrow > knee, _soften(narrow, knee, cap) / np.maximum(narrow, 1e-9), 1.0)
+    return trust * np.minimum(np.minimum(g_move, g_wide), g_narrow)
 
 
 def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray) -> None:
@@ -711,7 +747,11 @@ def _set_lids(out: np.ndarray, rest: np.ndarray, groups: dict, ratio: np.ndarray
         # the corner line
         lo_mid = float(np.mean(off[len(groups[f"{s}_upper"]):]))
         mid = lo_mid + LID_MEET * (float(np.mean(off[:len(groups[f"{s}_upper"])])) - lo_mid)
-        height = mid + (off - mid) * ratio[:, k, None]
+        n_up = len(groups[f"{s}_upper"])
+        share = np.concatenate([np.broadcast_to(ratio[:, k, None], (len(ratio), n_up)),
+                                np.broadcast_to(np.minimum(ratio[:, k, None], 1.0), (len(ratio), len(lids) - n_up))],
+                               axis=1)
+        height = mid + (off - mid) * share
         out[:, lids] = corner[:, None] + along[:, :, None] * u1[:, None] + height[:, :, None] * n1[:, None]
 
 
