@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from conftest import drawn_penguin
 from motion_transfer.pose.skeleton import J
 
 # the box robot, 360 x 480: (x0, y0, x1, y1) of its head, neck, torso, arms, hands, legs and feet
@@ -26,27 +27,6 @@ def _box_robot() -> np.ndarray:
     return m.astype(np.float32)
 
 
-def _penguin() -> np.ndarray:
-    """A drawn penguin on a sky and snow: a round head set on an egg-shaped body (no neck), a white belly, two
-    flippers along its sides, orange feet."""
-    img = np.zeros((480, 360, 3), np.uint8)
-    img[:] = (190, 215, 235)
-    img[430:] = (245, 245, 245)
-    black, white, orange = (30, 32, 40), (245, 245, 245), (240, 150, 30)
-    cv2.ellipse(img, (180, 295), (85, 150), 0, 0, 360, black, -1)
-    for cx, angle in ((100, 20), (260, -20)):
-        cv2.ellipse(img, (cx, 310), (18, 80), angle, 0, 360, black, -1)
-    cv2.circle(img, (180, 130), 60, black, -1)
-    cv2.ellipse(img, (180, 315), (55, 105), 0, 0, 360, white, -1)
-    for cx in (158, 202):
-        cv2.circle(img, (cx, 120), 16, white, -1)
-        cv2.circle(img, (cx, 122), 6, (0, 0, 0), -1)
-    cv2.fillConvexPoly(img, np.array([[168, 145], [192, 145], [180, 165]]), orange)
-    for cx in (150, 210):
-        cv2.ellipse(img, (cx, 440), (30, 10), 0, 0, 360, orange, -1)
-    return img
-
-
 def test_a_box_robots_arms_apart_from_its_torso_are_fitted_to_their_ends_and_its_legs_to_its_feet():
     from motion_transfer.pose.silhouette import fit_stick_figure
 
@@ -64,7 +44,7 @@ def test_a_box_robots_arms_apart_from_its_torso_are_fitted_to_their_ends_and_its
 def test_a_penguin_with_no_neck_is_fitted_with_its_head_and_flippers_as_arms():
     from motion_transfer.engines.puppet import rig_character
 
-    rig = rig_character(_penguin())
+    rig = rig_character(drawn_penguin())
     j = rig.joints
     assert rig.source == "template", "the pose model's misreading (the belly as legs, no arms) was kept"
     assert np.linalg.norm(j[J["nose"]] - (180, 130)) < 60, "the head is not on the head"

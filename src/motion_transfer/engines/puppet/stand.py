@@ -1,0 +1,69 @@
+"""Standing a figure whose legs its picture hides on the floor the picture shows.
+
+A drawn figure fitted with hidden legs (a penguin, a snowman, a long dress: the fit finds no legs apart below its
+trunk) still gets the dancer's legs in its skeleton, hanging at a person's length from its hips inside or below
+its body. Placed by those legs' feet (the retarget pins them to the dancer's), its drawn bottom floated above the
+floor by that length less its own stubby bottom's. Instead its lowest drawn point keeps to the row it stood on in
+its picture (where the picture's own background shows that floor), and leaves it only by as much as the dancer's
+lower foot rises above where the dancer stands: a jump lifts it, a squat or a raised knee does not.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d
+
+from ...media.framing import cover
+from ...pose.retarget import LEFT_FOOT, RIGHT_FOOT, Motion
+from ...pose.skeleton import J
+from .model import LEG_PARTS, PARTS, Rig
+
+LEGS = (J["left_knee"], J["right_knee"]) + LEFT_FOOT + RIGHT_FOOT
+SOLE = 0.01  # the lowest drawn points: those within this share of the picture's height of its lowest row
+# where the dancer stands: the lower foot's lowest row over this many seconds about each frame (a jump is shorter)
+GROUND_S = 1.5
+RISE_SMOOTH_S = 0.05  # the lift's smoothing (the pose model's feet jitter by a few pixels from frame to frame)
+
+
+def hidden_legs(rig: Rig) -> bool:
+    """Whether the picture shows the whole figure (its bottom above the picture's bottom edge) and none of its
+    legs: no knee or foot seen, no pixel labelled a leg."""
+    if rig.matte is None or rig.labels is None or (rig.matte[-1] > 0.5).any():
+        return False
+    legs = [PARTS.index(p) for p in LEG_PARTS["left"] + LEG_PARTS["right"]]
+    return bool((rig.visibility[list(LEGS)] < 0.5).all() and not np.isin(rig.labels, legs).any())
+
+
+def soles(rig: Rig) -> np.ndarray:
+    """[N, 2] the figure's lowest drawn points (rig pixels): the bottom of each column of its matte, where that
+    lies within :data:`SOLE` of its lowest row."""
+    inside = rig.matte > 0.5
+    cols = np.flatnonzero(inside.any(axis=0))
+    bottom = rig.height - 1 - np.argmax(inside[::-1, cols], axis=0)
+    keep = bottom >= bottom.max() - SOLE * rig.height
+    return np.stack([cols[keep], bottom[keep]], axis=1).astype(np.float64)
+
+
+def dancer_rise(motion: Motion) -> np.ndarray:
+    """[T] output pixels the dancer's lower foot is above where the dancer stands (0 on the ground)."""
+    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
+    window = 2 * round(GROUND_S * motion.fps / 2) + 1
+    ground = maximum_filter1d(feet, window, mode="nearest")
+    rise = np.maximum(ground - feet, 0.0)
+    return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
+
+
+def floor_shift(rig: Rig, motion: Motion, pelvis: np.ndarray) -> np.ndarray | None:
+    """[T] output pixels to move the figure down by (up where negative) so that its lowest drawn point stands on
+    its picture's floor, lifted by :func:`dancer_rise`; None for a figure whose picture shows its legs (the
+    retarget's feet stand it) or does not show its bottom. ``pelvis`` [T, 2, 3]: the pelvis's map from rig pixels
+    to output pixels in each frame (its bottom moves with it)."""
+    if len(motion) == 0 or not hidden_legs(rig):
+        return None
+    pts = soles(rig)
+    lowest = (pelvis[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + pelvis[:, 1, 2]
+    place = cover(rig.width, rig.height, motion.out_w, motion.out_h)
+    floor = place.apply(np.array([pts[:, 0].mean(), pts[:, 1].max()], np.float32)).astype(np.float64)
+    rows = np.full(len(motion), floor[1])
+    if motion.camera is not None:  # the picture's floor moves with the background
+        rows = motion.camera[:, 1, 0] * floor[0] + motion.camera[:, 1, 1] * floor[1] + motion.camera[:, 1, 2]
+    return rows - dancer_rise(motion) - lowest

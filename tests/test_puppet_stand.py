@@ -1,0 +1,69 @@
+"""A drawn figure whose picture hides its legs stands on the floor its picture shows, whatever the dancer's legs."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import drawn_penguin
+
+from motion_transfer.engines.puppet import rig_character
+from motion_transfer.engines.puppet.framing import pelvis_maps, reframe
+from motion_transfer.engines.puppet.stand import hidden_legs, soles
+from motion_transfer.media.frames import read_image
+from motion_transfer.media.framing import cover
+from motion_transfer.pose.retarget import retarget
+from motion_transfer.pose.track import PoseTrack
+from motion_transfer.samples import make_character, make_motion
+
+W, H = 360, 480  # the dance's frame and the output's, the penguin picture's size
+FPS = 10.0
+JUMP = slice(12, 16)  # the frames the dancer is in the air
+JUMP_PX = 40.0  # how high (video pixels)
+
+
+def _dance(jump: bool) -> PoseTrack:
+    clip = make_motion("dance", seconds=3.0, fps=FPS, size=(W, H))
+    track = PoseTrack.empty(len(clip.joints), FPS, W, H)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    if jump:
+        track.body[JUMP, :, 1] -= JUMP_PX
+    return track
+
+
+@pytest.fixture(scope="module")
+def penguin():
+    return rig_character(drawn_penguin())
+
+
+def _lowest(rig, track: PoseTrack) -> tuple[np.ndarray, float, float]:
+    """The figure's lowest drawn row in each output frame, its picture's floor row in the output, and the
+    output pixels per video pixel."""
+    motion = retarget(track, rig.rest_pose(), "video", W, H)
+    reframe(rig, motion).apply(motion)
+    M = pelvis_maps(rig, motion)
+    pts = soles(rig)
+    lowest = (M[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + M[:, 1, 2]
+    place = cover(rig.width, rig.height, W, H)
+    return lowest, float(pts[:, 1].max() * place.scale + place.oy), W / track.width
+
+
+def test_a_figure_with_hidden_legs_keeps_its_lowest_point_on_its_pictures_floor_while_the_dancer_stands(penguin):
+    assert hidden_legs(penguin)
+    lowest, floor, _ = _lowest(penguin, _dance(jump=False))
+    # the dancer's human legs hung from its hips put the penguin's feet far above the snow
+    assert np.abs(lowest - floor).max() < 4.0, (lowest.min(), lowest.max(), floor)
+
+
+def test_a_figure_with_hidden_legs_rises_off_its_floor_only_when_the_dancer_jumps(penguin):
+    lowest, floor, scale = _lowest(penguin, _dance(jump=True))
+    stand = np.ones(len(lowest), bool)
+    stand[JUMP.start - 3:JUMP.stop + 3] = False
+    assert np.abs(lowest[stand] - floor).max() < 4.0
+    rise = floor - lowest[JUMP].min()
+    assert rise > 0.5 * JUMP_PX * scale, rise
+
+
+def test_a_figure_whose_picture_shows_its_legs_is_stood_by_them(tmp_path):
+    path = tmp_path / "person.png"
+    make_character(path, size=(360, 480), style="person", pose="a-pose")
+    assert not hidden_legs(rig_character(read_image(path)))
