@@ -44,11 +44,12 @@ def soles(rig: Rig) -> np.ndarray:
 
 
 def dancer_rise(motion: Motion) -> np.ndarray:
-    """[T] output pixels the dancer's lower foot is above where the dancer stands (0 on the ground)."""
+    """[T] output pixels the dancer's lower foot is above where the dancer stands: 0 while a foot is planted
+    (between its contacts the retarget places the feet from the shoulders down, a few pixels off the ground)."""
     feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
     window = 2 * round(GROUND_S * motion.fps / 2) + 1
     ground = maximum_filter1d(feet, window, mode="nearest")
-    rise = np.maximum(ground - feet, 0.0)
+    rise = np.where(motion.planted.any(axis=1), 0.0, np.maximum(ground - feet, 0.0))
     return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
 
 
