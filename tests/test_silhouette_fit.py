@@ -57,6 +57,28 @@ def test_a_penguin_with_no_neck_is_fitted_with_its_head_and_flippers_as_arms():
     assert len(rig.layers) >= 3
 
 
+def test_a_penguins_short_flippers_keep_their_length_when_it_dances():
+    """The fit's torso stays square: one sheared until a shoulder sat on the head gave that flipper nearly twice
+    the other's length, and the retarget (taking the longer of two limbs, the other foreshortened) drew both so."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.pose.retarget import retarget
+    from motion_transfer.pose.track import PoseTrack
+    from motion_transfer.samples import make_motion
+
+    rig = rig_character(drawn_penguin())
+    clip = make_motion("dance", seconds=2.0, fps=10, size=(360, 480))
+    track = PoseTrack.empty(len(clip.joints), 10.0, 360, 480)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    motion = retarget(track, rig.rest_pose(), "video", 360, 480)
+    for side in ("left", "right"):
+        a, b, c = (J[f"{side}_{n}"] for n in ("shoulder", "elbow", "wrist"))
+        rest = np.linalg.norm(rig.joints[b] - rig.joints[a]) + np.linalg.norm(rig.joints[c] - rig.joints[b])
+        posed = (np.linalg.norm(motion.joints[:, b] - motion.joints[:, a], axis=1)
+                 + np.linalg.norm(motion.joints[:, c] - motion.joints[:, b], axis=1)) / motion.width_scale
+        assert posed.max() < 1.35 * rest, (side, rest, posed.max())  # 1.83 times with the sheared fit
+
+
 def _snowman() -> np.ndarray:
     """A snowman on a blue floor, 720 x 960: three balls, a top hat, stick arms 10 px thick, no legs."""
     img = np.zeros((960, 720, 3), np.uint8)
