@@ -7,7 +7,7 @@ from conftest import drawn_penguin
 
 from motion_transfer.engines.puppet import rig_character
 from motion_transfer.engines.puppet.framing import pelvis_maps, reframe
-from motion_transfer.engines.puppet.stand import hidden_legs, soles
+from motion_transfer.engines.puppet.stand import floor_shift, hidden_legs, soles
 from motion_transfer.media.frames import read_image
 from motion_transfer.media.framing import cover
 from motion_transfer.pose.retarget import retarget
@@ -20,8 +20,8 @@ JUMP = slice(12, 16)  # the frames the dancer is in the air
 JUMP_PX = 40.0  # how high (video pixels)
 
 
-def _dance(jump: bool) -> PoseTrack:
-    clip = make_motion("dance", seconds=3.0, fps=FPS, size=(W, H))
+def _dance(jump: bool, framing: str = "full") -> PoseTrack:
+    clip = make_motion("dance", seconds=3.0, fps=FPS, size=(W, H), framing=framing)
     track = PoseTrack.empty(len(clip.joints), FPS, W, H)
     track.body[:, :, :3] = clip.joints
     track.body[:, :, 3] = 1.0
@@ -67,3 +67,11 @@ def test_a_figure_whose_picture_shows_its_legs_is_stood_by_them(tmp_path):
     path = tmp_path / "person.png"
     make_character(path, size=(360, 480), style="person", pose="a-pose")
     assert not hidden_legs(rig_character(read_image(path)))
+
+
+def test_a_dance_that_does_not_show_the_dancers_feet_leaves_the_figure_where_the_dancer_is(penguin):
+    """A waist-up dance has no floor: the figure, at the dancer's size, stood on its picture's floor would show
+    only its belly (TikTok clip 0)."""
+    motion = retarget(_dance(jump=False, framing="closeup"), penguin.rest_pose(), "video", W, H)
+    motion.visibility[:, :] = 1.0  # as sure of the feet below the frame as of the rest
+    assert floor_shift(penguin, motion, pelvis_maps(penguin, motion)) is None

@@ -21,6 +21,10 @@ LEGS = (J["left_knee"], J["right_knee"]) + LEFT_FOOT + RIGHT_FOOT
 SOLE = 0.01  # the lowest drawn points: those within this share of the picture's height of its lowest row
 # where the dancer stands: the lower foot's lowest row over this many seconds about each frame (a jump is shorter)
 GROUND_S = 1.5
+# the dancer's feet are seen in at least this share of the frames (a full-body dance): a dance framed from the
+# waist up has no floor to stand on, and the figure, at the dancer's size, stood on its picture's floor showed only
+# its belly (TikTok clip 0, whose dancer's feet are never in view; the lead's dances show them in every frame)
+FEET_SEEN = 0.5
 RISE_SMOOTH_S = 0.05  # the lift's smoothing (the pose model's feet jitter by a few pixels from frame to frame)
 
 
@@ -43,22 +47,34 @@ def soles(rig: Rig) -> np.ndarray:
     return np.stack([cols[keep], bottom[keep]], axis=1).astype(np.float64)
 
 
+def feet_seen(motion: Motion) -> np.ndarray:
+    """[T] bool: both of the dancer's feet are seen, inside the output frame."""
+    seen = np.ones(len(motion), bool)
+    for foot in (LEFT_FOOT, RIGHT_FOOT):
+        seen &= (motion.visibility[:, list(foot)].min(axis=1) >= 0.5) & (motion.joints[:, list(foot), 1].max(axis=1)
+                                                                          < motion.out_h)
+    return seen
+
+
 def dancer_rise(motion: Motion) -> np.ndarray:
     """[T] output pixels the dancer's lower foot is above where the dancer stands: 0 while a foot is planted
-    (between its contacts the retarget places the feet from the shoulders down, a few pixels off the ground)."""
+    (between its contacts the retarget places the feet from the shoulders down, a few pixels off the ground) or
+    a foot is not seen."""
     feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
     window = 2 * round(GROUND_S * motion.fps / 2) + 1
     ground = maximum_filter1d(feet, window, mode="nearest")
-    rise = np.where(motion.planted.any(axis=1), 0.0, np.maximum(ground - feet, 0.0))
+    airborne = feet_seen(motion) & ~motion.planted.any(axis=1)
+    rise = np.where(airborne, np.maximum(ground - feet, 0.0), 0.0)
     return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
 
 
 def floor_shift(rig: Rig, motion: Motion, pelvis: np.ndarray) -> np.ndarray | None:
     """[T] output pixels to move the figure down by (up where negative) so that its lowest drawn point stands on
     its picture's floor, lifted by :func:`dancer_rise`; None for a figure whose picture shows its legs (the
-    retarget's feet stand it) or does not show its bottom. ``pelvis`` [T, 2, 3]: the pelvis's map from rig pixels
-    to output pixels in each frame (its bottom moves with it)."""
-    if len(motion) == 0 or not hidden_legs(rig):
+    retarget's feet stand it) or does not show its bottom, and for a dance that does not show the dancer's feet
+    (:data:`FEET_SEEN`). ``pelvis`` [T, 2, 3]: the pelvis's map from rig pixels to output pixels in each frame (its
+    bottom moves with it)."""
+    if len(motion) == 0 or not hidden_legs(rig) or feet_seen(motion).mean() < FEET_SEEN:
         return None
     pts = soles(rig)
     lowest = (pelvis[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + pelvis[:, 1, 2]
