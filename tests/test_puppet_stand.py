@@ -10,7 +10,7 @@ from motion_transfer.engines.puppet.framing import pelvis_maps, reframe
 from motion_transfer.engines.puppet.stand import floor_shift, hidden_legs, soles
 from motion_transfer.media.frames import read_image
 from motion_transfer.media.framing import cover
-from motion_transfer.pose.retarget import retarget
+from motion_transfer.pose.retarget import LEFT_FOOT, RIGHT_FOOT, retarget
 from motion_transfer.pose.track import PoseTrack
 from motion_transfer.samples import make_character, make_motion
 
@@ -20,9 +20,9 @@ JUMP = slice(12, 16)  # the frames the dancer is in the air
 JUMP_PX = 40.0  # how high (video pixels)
 
 
-def _dance(jump: bool, framing: str = "full") -> PoseTrack:
-    clip = make_motion("dance", seconds=3.0, fps=FPS, size=(W, H), framing=framing)
-    track = PoseTrack.empty(len(clip.joints), FPS, W, H)
+def _dance(jump: bool, framing: str = "full", size: tuple[int, int] = (W, H)) -> PoseTrack:
+    clip = make_motion("dance", seconds=3.0, fps=FPS, size=size, framing=framing)
+    track = PoseTrack.empty(len(clip.joints), FPS, *size)
     track.body[:, :, :3] = clip.joints
     track.body[:, :, 3] = 1.0
     if jump:
@@ -75,3 +75,17 @@ def test_a_dance_that_does_not_show_the_dancers_feet_leaves_the_figure_where_the
     motion = retarget(_dance(jump=False, framing="closeup"), penguin.rest_pose(), "video", W, H)
     motion.visibility[:, :] = 1.0  # as sure of the feet below the frame as of the rest
     assert floor_shift(penguin, motion, pelvis_maps(penguin, motion)) is None
+
+
+def test_a_figure_whose_pictures_floor_the_output_crops_away_stands_on_the_dancers_ground(penguin):
+    """A portrait picture in a landscape output (the lead's penguin on the mannequin dance, 960 x 720): its floor is
+    cropped below the frame, and stood there the figure was cut at its chest."""
+    w = 640
+    motion = retarget(_dance(jump=False, size=(w, H)), penguin.rest_pose(), "video", w, H)
+    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].max(axis=1)  # the dancer's, in the output
+    reframe(penguin, motion).apply(motion)
+    M = pelvis_maps(penguin, motion)
+    pts = soles(penguin)
+    lowest = (M[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + M[:, 1, 2]
+    assert lowest.max() < H
+    assert np.abs(lowest - feet.max()).max() < 0.03 * H, (lowest.min(), lowest.max(), feet.min(), feet.max())

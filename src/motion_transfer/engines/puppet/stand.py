@@ -56,13 +56,17 @@ def feet_seen(motion: Motion) -> np.ndarray:
     return seen
 
 
-def dancer_rise(motion: Motion) -> np.ndarray:
-    """[T] output pixels the dancer's lower foot is above where the dancer stands: 0 while a foot is planted
-    (between its contacts the retarget places the feet from the shoulders down, a few pixels off the ground) or
-    a foot is not seen."""
+def dancer_ground(motion: Motion) -> np.ndarray:
+    """[T] output row the dancer stands on: the lower foot's lowest row over :data:`GROUND_S` about each frame."""
     feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
-    window = 2 * round(GROUND_S * motion.fps / 2) + 1
-    ground = maximum_filter1d(feet, window, mode="nearest")
+    return maximum_filter1d(feet, 2 * round(GROUND_S * motion.fps / 2) + 1, mode="nearest")
+
+
+def dancer_rise(motion: Motion, ground: np.ndarray) -> np.ndarray:
+    """[T] output pixels the dancer's lower foot is above ``ground`` (:func:`dancer_ground`): 0 while a foot is
+    planted (between its contacts the retarget places the feet from the shoulders down, a few pixels off the
+    ground) or a foot is not seen."""
+    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
     airborne = feet_seen(motion) & ~motion.planted.any(axis=1)
     rise = np.where(airborne, np.maximum(ground - feet, 0.0), 0.0)
     return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
@@ -70,17 +74,22 @@ def dancer_rise(motion: Motion) -> np.ndarray:
 
 def floor_shift(rig: Rig, motion: Motion, pelvis: np.ndarray) -> np.ndarray | None:
     """[T] output pixels to move the figure down by (up where negative) so that its lowest drawn point stands on
-    its picture's floor, lifted by :func:`dancer_rise`; None for a figure whose picture shows its legs (the
-    retarget's feet stand it) or does not show its bottom, and for a dance that does not show the dancer's feet
-    (:data:`FEET_SEEN`). ``pelvis`` [T, 2, 3]: the pelvis's map from rig pixels to output pixels in each frame (its
-    bottom moves with it)."""
+    its picture's floor, lifted by :func:`dancer_rise`; on the dancer's ground where the output crops its
+    picture's floor away (a portrait picture in a landscape output: stood on it, the figure was cut at its chest).
+    None for a figure whose picture shows its legs (the retarget's feet stand it) or does not show its bottom, and
+    for a dance that does not show the dancer's feet (:data:`FEET_SEEN`). ``pelvis`` [T, 2, 3]: the pelvis's map
+    from rig pixels to output pixels in each frame (its bottom moves with it)."""
     if len(motion) == 0 or not hidden_legs(rig) or feet_seen(motion).mean() < FEET_SEEN:
         return None
     pts = soles(rig)
     lowest = (pelvis[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + pelvis[:, 1, 2]
     place = cover(rig.width, rig.height, motion.out_w, motion.out_h)
     floor = place.apply(np.array([pts[:, 0].mean(), pts[:, 1].max()], np.float32)).astype(np.float64)
-    rows = np.full(len(motion), floor[1])
-    if motion.camera is not None:  # the picture's floor moves with the background
+    ground = dancer_ground(motion)
+    if floor[1] >= motion.out_h:
+        rows = gaussian_filter1d(ground, max(1.0, GROUND_S * motion.fps / 2), mode="nearest")
+    elif motion.camera is not None:  # the picture's floor moves with the background
         rows = motion.camera[:, 1, 0] * floor[0] + motion.camera[:, 1, 1] * floor[1] + motion.camera[:, 1, 2]
-    return rows - dancer_rise(motion) - lowest
+    else:
+        rows = np.full(len(motion), floor[1])
+    return rows - dancer_rise(motion, ground) - lowest
