@@ -18,7 +18,7 @@ from ...pose.skeleton import J, torso_length
 from ...pose.torso_fit import KNEE_MARGIN
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
 from .render import bone_transforms
-from .stand import floor_shift
+from .stand import floor_shift, stands_on_floor
 
 KNEES = (J["left_knee"], J["right_knee"])
 # a head-and-shoulders picture driven by a full-body dance needs about 4x to keep its chest cut out of view; beyond
@@ -203,9 +203,8 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     (:func:`.stand.floor_shift`): its own bottom, not the dancer's, says where it is."""
     if len(motion) == 0:
         return Reframe()
-    floor = floor_shift(rig, motion, pelvis_maps(rig, motion))
-    if floor is not None:
-        return Reframe(floor=floor)
+    if stands_on_floor(rig, motion):
+        return Reframe(floor=floor_shift(rig, motion, pelvis_maps(rig, motion)))
     framed = _framed(rig, motion)
     framed.lift = head_lift(rig, motion, framed)
     return framed

@@ -72,15 +72,19 @@ def dancer_rise(motion: Motion, ground: np.ndarray) -> np.ndarray:
     return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
 
 
-def floor_shift(rig: Rig, motion: Motion, pelvis: np.ndarray) -> np.ndarray | None:
-    """[T] output pixels to move the figure down by (up where negative) so that its lowest drawn point stands on
-    its picture's floor, lifted by :func:`dancer_rise`; on the dancer's ground where the output crops its
-    picture's floor away (a portrait picture in a landscape output: stood on it, the figure was cut at its chest).
-    None for a figure whose picture shows its legs (the retarget's feet stand it) or does not show its bottom, and
-    for a dance that does not show the dancer's feet (:data:`FEET_SEEN`). ``pelvis`` [T, 2, 3]: the pelvis's map
-    from rig pixels to output pixels in each frame (its bottom moves with it)."""
-    if len(motion) == 0 or not hidden_legs(rig) or feet_seen(motion).mean() < FEET_SEEN:
-        return None
+def stands_on_floor(rig: Rig, motion: Motion) -> bool:
+    """Whether the figure is stood on a floor (:func:`floor_shift`): its picture hides its legs, and the dance
+    shows the dancer's feet (:data:`FEET_SEEN`). A figure whose picture shows its legs is stood by them (the
+    retarget pins their feet to the dancer's)."""
+    return len(motion) > 0 and hidden_legs(rig) and feet_seen(motion).mean() >= FEET_SEEN
+
+
+def floor_shift(rig: Rig, motion: Motion, pelvis: np.ndarray) -> np.ndarray:
+    """[T] output pixels to move a figure that :func:`stands_on_floor` down by (up where negative) so that its
+    lowest drawn point stands on its picture's floor, lifted by :func:`dancer_rise`; on the dancer's ground where
+    the output crops its picture's floor away (a portrait picture in a landscape output: stood on it, the figure
+    was cut at its chest). ``pelvis`` [T, 2, 3]: the pelvis's map from rig pixels to output pixels in each frame
+    (its bottom moves with it)."""
     pts = soles(rig)
     lowest = (pelvis[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + pelvis[:, 1, 2]
     place = cover(rig.width, rig.height, motion.out_w, motion.out_h)
