@@ -6,8 +6,13 @@ import pytest
 from conftest import drawn_penguin
 
 from motion_transfer.engines.puppet import rig_character
-from motion_transfer.engines.puppet.framing import pelvis_maps, reframe
-from motion_transfer.engines.puppet.stand import hidden_legs, soles, stands_on_floor
+from motion_transfer.engines.puppet.framing import head_top, reframe
+from motion_transfer.engines.puppet.stand import (
+    hidden_legs,
+    pelvis_maps,
+    soles,
+    stands_on_floor,
+)
 from motion_transfer.media.frames import read_image
 from motion_transfer.media.framing import cover
 from motion_transfer.pose.retarget import LEFT_FOOT, RIGHT_FOOT, retarget
@@ -20,8 +25,9 @@ JUMP = slice(12, 16)  # the frames the dancer is in the air
 JUMP_PX = 40.0  # how high (video pixels)
 
 
-def _dance(jump: bool, framing: str = "full", size: tuple[int, int] = (W, H)) -> PoseTrack:
-    clip = make_motion("dance", seconds=3.0, fps=FPS, size=size, framing=framing)
+def _dance(jump: bool, framing: str = "full", size: tuple[int, int] = (W, H), scale: float | None = None) -> PoseTrack:
+    centre = None if scale is None else (size[0] / 2, 0.97 * size[1] - 0.5 * scale)
+    clip = make_motion("dance", seconds=3.0, fps=FPS, size=size, framing=framing, scale=scale, center=centre)
     track = PoseTrack.empty(len(clip.joints), FPS, *size)
     track.body[:, :, :3] = clip.joints
     track.body[:, :, 3] = 1.0
@@ -63,10 +69,25 @@ def test_a_figure_with_hidden_legs_rises_off_its_floor_only_when_the_dancer_jump
     assert rise > 0.5 * JUMP_PX * scale, rise
 
 
-def test_a_figure_whose_picture_shows_its_legs_is_stood_by_them(tmp_path):
-    path = tmp_path / "person.png"
-    make_character(path, size=(360, 480), style="person", pose="a-pose")
-    assert not hidden_legs(rig_character(read_image(path)))
+@pytest.fixture(scope="module")
+def small_person(tmp_path_factory):
+    """A person standing on a floor high in its picture (row 340 of 480)."""
+    path = tmp_path_factory.mktemp("stand") / "person.png"
+    make_character(path, size=(W, H), style="person", pose="a-pose", framing="small")
+    return rig_character(read_image(path))
+
+
+def test_a_figure_with_legs_stands_its_feet_on_its_pictures_floor(small_person):
+    """The retarget puts its feet on the dancer's, on the dancer's ground: moved by as much as that lies from its
+    picture's floor (the row of its lowest foot joint), they stand where they stood in the picture."""
+    rig = small_person
+    assert not hidden_legs(rig)
+    motion = retarget(_dance(jump=False), rig.rest_pose(), "video", W, H)
+    reframe(rig, motion).apply(motion)
+    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].max(axis=1)
+    place = cover(rig.width, rig.height, W, H)
+    floor = float(rig.joints[list(LEFT_FOOT + RIGHT_FOOT), 1].max() * place.scale + place.oy)
+    assert np.abs(feet - floor).max() < 4.0, (feet.min(), feet.max(), floor)
 
 
 def test_a_dance_that_does_not_show_the_dancers_feet_leaves_the_figure_where_the_dancer_is(penguin):
@@ -89,3 +110,13 @@ def test_a_figure_whose_pictures_floor_the_output_crops_away_stands_on_the_dance
     lowest = (M[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + M[:, 1, 2]
     assert lowest.max() < H
     assert np.abs(lowest - feet.max()).max() < 0.03 * H, (lowest.min(), lowest.max(), feet.min(), feet.max())
+
+
+def test_a_figure_is_raised_to_its_floor_no_further_than_keeps_its_head_in_view(small_person):
+    """Drawn at the dancer's size, a dancer filling the frame, the person stood on its picture's floor high in the
+    frame would lose its head above the frame's top."""
+    motion = retarget(_dance(jump=False, scale=0.92 * H), small_person.rest_pose(), "video", W, H)
+    ground = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].max()
+    reframe(small_person, motion).apply(motion)
+    assert head_top(small_person, motion).min() >= 0.0
+    assert motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].max() < ground - 10.0  # raised as far as it could

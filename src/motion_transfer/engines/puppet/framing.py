@@ -17,8 +17,7 @@ from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J, torso_length
 from ...pose.torso_fit import KNEE_MARGIN
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
-from .render import bone_transforms
-from .stand import floor_shift, stands_on_floor
+from .stand import floor_shift, pelvis_maps, stands_on_floor
 
 KNEES = (J["left_knee"], J["right_knee"])
 # a head-and-shoulders picture driven by a full-body dance needs about 4x to keep its chest cut out of view; beyond
@@ -165,13 +164,6 @@ class Reframe:
         motion.camera = (Z @ full)[:, :2, :]
 
 
-def pelvis_maps(rig: Rig, motion: Motion) -> np.ndarray:
-    """[T, 2, 3] the pelvis's map from rig pixels to output pixels in each frame."""
-    rest = extend(rig.joints.astype(np.float64))
-    return bone_transforms(rest, motion.joints.astype(np.float64), motion.width_scale, np.zeros(len(motion)),
-                           torso_width=motion.torso_width)["pelvis"]
-
-
 def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
     """[T] output row of the highest point of the image's cut through the body (it moves with the pelvis)."""
     M = pelvis_maps(rig, motion)
@@ -199,12 +191,14 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     character's head out of view, leaving the top of its hair at the bottom edge; there the character is raised
     back (:func:`head_lift`), as far as its cut stays hidden.
 
-    A whole figure whose picture hides its legs is instead stood on the floor its picture shows
-    (:func:`.stand.floor_shift`): its own bottom, not the dancer's, says where it is."""
+    A whole figure (its bottom in its picture) on a dance that shows the dancer's feet is instead stood on the floor
+    its picture shows (:func:`.stand.floor_shift`), raised no further than keeps the top of its head
+    ``HEAD_ROOM`` inside the frame (it is drawn at the dancer's size, which may be larger than its picture's)."""
     if len(motion) == 0:
         return Reframe()
-    if stands_on_floor(rig, motion):
-        return Reframe(floor=floor_shift(rig, motion, pelvis_maps(rig, motion)))
+    if stands_on_floor(rig, motion):  # raised no further than keeps its head in view (drawn at the dancer's size)
+        top = float(np.percentile(head_top(rig, motion), 5))
+        return Reframe(floor=np.maximum(floor_shift(rig, motion), HEAD_ROOM * motion.out_h - top))
     framed = _framed(rig, motion)
     framed.lift = head_lift(rig, motion, framed)
     return framed
