@@ -191,8 +191,8 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     character's head out of view, leaving the top of its hair at the bottom edge; there the character is raised
     back (:func:`head_lift`), as far as its cut stays hidden.
 
-    A whole figure (its bottom in its picture) on a dance that shows the dancer's feet is instead stood on the floor
-    its picture shows (:func:`.stand.floor_shift`), raised no further than keeps the top of its head
+    A whole figure whose picture hides its legs, on a dance that shows the dancer's feet, is instead stood on the
+    floor its picture shows (:func:`.stand.floor_shift`), raised no further than keeps the top of its head
     ``HEAD_ROOM`` inside the frame (it is drawn at the dancer's size, which may be larger than its picture's)."""
     if len(motion) == 0:
         return Reframe()

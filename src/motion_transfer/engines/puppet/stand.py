@@ -1,15 +1,15 @@
-"""Standing a drawn figure on the floor its picture shows.
+"""Standing a figure whose legs its picture hides on the floor the picture shows.
 
-A whole figure (its picture shows its bottom above the picture's bottom edge) stood on a floor in its picture: the
-retarget places it where the dancer is, its feet on the dancer's, and the dancer's ground is seldom the picture's
-floor (the lead's teddy bear sank 50 px of 960 below the row its feet stood on). So while the dance shows the
-dancer's feet, the figure is moved by as much as its picture's floor lies from the dancer's ground.
+A drawn figure fitted with hidden legs (a penguin, a snowman, a long dress: the fit finds no legs apart below its
+trunk) still gets the dancer's legs in its skeleton, hanging at a person's length from its hips inside or below
+its body. Placed by those legs' feet (the retarget pins them to the dancer's), its drawn bottom floated above the
+floor by that length less its own stubby bottom's. Instead its lowest drawn point keeps to the row it stood on in
+its picture (where the picture's own background shows that floor), and leaves it only by as much as the dancer's
+lower foot rises above where the dancer stands: a jump lifts it, a squat or a raised knee does not.
 
-A figure fitted with hidden legs (a penguin, a snowman, a long dress: the fit finds no legs apart below its trunk)
-still gets the dancer's legs in its skeleton, hanging at a person's length from its hips inside or below its body.
-Placed by those legs' feet, its drawn bottom floated above the floor by that length less its own stubby bottom's.
-Its lowest drawn point instead keeps to the row it stood on in its picture, and leaves it only by as much as the
-dancer's lower foot rises above where the dancer stands: a jump lifts it, a squat or a raised knee does not.
+A figure whose picture shows its legs is stood by them: the retarget puts its feet on the dancer's. (Moved instead
+by its foot joints to its picture's floor, the lead's teddy bear rose 40 px off it: its stubby feet are drawn
+short of their joints, and on the dancer's ground they had stood where they stood in the picture.)
 """
 from __future__ import annotations
 
@@ -90,32 +90,27 @@ def pelvis_maps(rig: Rig, motion: Motion) -> np.ndarray:
 
 
 def stands_on_floor(rig: Rig, motion: Motion) -> bool:
-    """Whether the figure is stood on its picture's floor (:func:`floor_shift`): the picture shows the whole
-    figure, and the dance the dancer's feet (:data:`FEET_SEEN`)."""
-    return len(motion) > 0 and whole(rig) and feet_seen(motion).mean() >= FEET_SEEN
+    """Whether the figure is stood on its picture's floor (:func:`floor_shift`): the picture hides its legs, and
+    the dance shows the dancer's feet (:data:`FEET_SEEN`)."""
+    return len(motion) > 0 and hidden_legs(rig) and feet_seen(motion).mean() >= FEET_SEEN
 
 
 def floor_shift(rig: Rig, motion: Motion) -> np.ndarray:
-    """[T] output pixels to move a figure that :func:`stands_on_floor` down by (up where negative): a figure
-    with legs by as much as its picture's floor (the row of its lowest foot joint, placed like the background and
-    moved with the camera) lies below the dancer's ground (its feet are on it); one with hidden legs so that its
-    lowest drawn point (moved with its pelvis) stands on that floor, lifted by :func:`dancer_rise`. Where the
-    output crops its picture's floor away (a portrait picture in a landscape output: stood on it, the penguin was
-    cut at its chest) the floor is the dancer's ground."""
-    hidden = hidden_legs(rig)
-    pts = soles(rig) if hidden else rig.joints[list(LEFT_FOOT + RIGHT_FOOT)].astype(np.float64)
+    """[T] output pixels to move a figure that :func:`stands_on_floor` down by (up where negative) so that its
+    lowest drawn point (moved with its pelvis) stands on its picture's floor (that point's row in the picture,
+    placed like the background and moved with the camera), lifted by :func:`dancer_rise`; on the dancer's ground
+    where the output crops its picture's floor away (a portrait picture in a landscape output: stood on it, the
+    penguin was cut at its chest)."""
+    pts = soles(rig)
     place = cover(rig.width, rig.height, motion.out_w, motion.out_h)
     floor = place.apply(np.array([pts[:, 0].mean(), pts[:, 1].max()], np.float32)).astype(np.float64)
     ground = dancer_ground(motion)
-    level = gaussian_filter1d(ground, max(1.0, GROUND_S * motion.fps / 2), mode="nearest")
     if floor[1] >= motion.out_h:
-        rows = level
+        rows = gaussian_filter1d(ground, max(1.0, GROUND_S * motion.fps / 2), mode="nearest")
     elif motion.camera is not None:  # the picture's floor moves with the background
         rows = motion.camera[:, 1, 0] * floor[0] + motion.camera[:, 1, 1] * floor[1] + motion.camera[:, 1, 2]
     else:
         rows = np.full(len(motion), floor[1])
-    if not hidden:
-        return rows - level
     pelvis = pelvis_maps(rig, motion)
     lowest = (pelvis[:, None, 1, :2] @ pts.T[None]).squeeze(1).max(axis=1) + pelvis[:, 1, 2]
     return rows - dancer_rise(motion, ground) - lowest
