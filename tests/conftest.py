@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+import cv2
 import numpy as np
 import pytest
 
@@ -99,3 +100,24 @@ def motion_cache_dir(tmp_path_factory):
 @pytest.fixture
 def clip(tmp_path):
     return write_clip(tmp_path / "clip.mp4")
+
+
+def drawn_penguin() -> np.ndarray:
+    """A drawn penguin (360 x 480) standing on a floor of snow (rows 430 on), its feet reaching row 450: a round
+    head set on an egg-shaped body (no neck), a white belly, two flippers along its sides, orange feet; no legs."""
+    img = np.zeros((480, 360, 3), np.uint8)
+    img[:] = (190, 215, 235)
+    img[430:] = (245, 245, 245)
+    black, white, orange = (30, 32, 40), (245, 245, 245), (240, 150, 30)
+    cv2.ellipse(img, (180, 295), (85, 150), 0, 0, 360, black, -1)
+    for cx, angle in ((100, 20), (260, -20)):
+        cv2.ellipse(img, (cx, 310), (18, 80), angle, 0, 360, black, -1)
+    cv2.circle(img, (180, 130), 60, black, -1)
+    cv2.ellipse(img, (180, 315), (55, 105), 0, 0, 360, white, -1)
+    for cx in (158, 202):
+        cv2.circle(img, (cx, 120), 16, white, -1)
+        cv2.circle(img, (cx, 122), 6, (0, 0, 0), -1)
+    cv2.fillConvexPoly(img, np.array([[168, 145], [192, 145], [180, 165]]), orange)
+    for cx in (150, 210):
+        cv2.ellipse(img, (cx, 440), (30, 10), 0, 0, 360, orange, -1)
+    return img

@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from conftest import drawn_penguin
 from motion_transfer.pose.skeleton import J
 
 # the box robot, 360 x 480: (x0, y0, x1, y1) of its head, neck, torso, arms, hands, legs and feet
@@ -26,27 +27,6 @@ def _box_robot() -> np.ndarray:
     return m.astype(np.float32)
 
 
-def _penguin() -> np.ndarray:
-    """A drawn penguin on a sky and snow: a round head set on an egg-shaped body (no neck), a white belly, two
-    flippers along its sides, orange feet."""
-    img = np.zeros((480, 360, 3), np.uint8)
-    img[:] = (190, 215, 235)
-    img[430:] = (245, 245, 245)
-    black, white, orange = (30, 32, 40), (245, 245, 245), (240, 150, 30)
-    cv2.ellipse(img, (180, 295), (85, 150), 0, 0, 360, black, -1)
-    for cx, angle in ((100, 20), (260, -20)):
-        cv2.ellipse(img, (cx, 310), (18, 80), angle, 0, 360, black, -1)
-    cv2.circle(img, (180, 130), 60, black, -1)
-    cv2.ellipse(img, (180, 315), (55, 105), 0, 0, 360, white, -1)
-    for cx in (158, 202):
-        cv2.circle(img, (cx, 120), 16, white, -1)
-        cv2.circle(img, (cx, 122), 6, (0, 0, 0), -1)
-    cv2.fillConvexPoly(img, np.array([[168, 145], [192, 145], [180, 165]]), orange)
-    for cx in (150, 210):
-        cv2.ellipse(img, (cx, 440), (30, 10), 0, 0, 360, orange, -1)
-    return img
-
-
 def test_a_box_robots_arms_apart_from_its_torso_are_fitted_to_their_ends_and_its_legs_to_its_feet():
     from motion_transfer.pose.silhouette import fit_stick_figure
 
@@ -64,7 +44,7 @@ def test_a_box_robots_arms_apart_from_its_torso_are_fitted_to_their_ends_and_its
 def test_a_penguin_with_no_neck_is_fitted_with_its_head_and_flippers_as_arms():
     from motion_transfer.engines.puppet import rig_character
 
-    rig = rig_character(_penguin())
+    rig = rig_character(drawn_penguin())
     j = rig.joints
     assert rig.source == "template", "the pose model's misreading (the belly as legs, no arms) was kept"
     assert np.linalg.norm(j[J["nose"]] - (180, 130)) < 60, "the head is not on the head"
@@ -75,6 +55,28 @@ def test_a_penguin_with_no_neck_is_fitted_with_its_head_and_flippers_as_arms():
         assert np.linalg.norm(j[J[f"{side}_wrist"]] - tip) < 40, (side, j[J[f"{side}_wrist"]])
     assert j[J["left_shoulder"], 0] > 180 > j[J["right_shoulder"], 0]
     assert len(rig.layers) >= 3
+
+
+def test_a_penguins_short_flippers_keep_their_length_when_it_dances():
+    """The fit's torso stays square: one sheared until a shoulder sat on the head gave that flipper nearly twice
+    the other's length, and the retarget (taking the longer of two limbs, the other foreshortened) drew both so."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.pose.retarget import retarget
+    from motion_transfer.pose.track import PoseTrack
+    from motion_transfer.samples import make_motion
+
+    rig = rig_character(drawn_penguin())
+    clip = make_motion("dance", seconds=2.0, fps=10, size=(360, 480))
+    track = PoseTrack.empty(len(clip.joints), 10.0, 360, 480)
+    track.body[:, :, :3] = clip.joints
+    track.body[:, :, 3] = 1.0
+    motion = retarget(track, rig.rest_pose(), "video", 360, 480)
+    for side in ("left", "right"):
+        a, b, c = (J[f"{side}_{n}"] for n in ("shoulder", "elbow", "wrist"))
+        rest = np.linalg.norm(rig.joints[b] - rig.joints[a]) + np.linalg.norm(rig.joints[c] - rig.joints[b])
+        posed = (np.linalg.norm(motion.joints[:, b] - motion.joints[:, a], axis=1)
+                 + np.linalg.norm(motion.joints[:, c] - motion.joints[:, b], axis=1)) / motion.width_scale
+        assert posed.max() < 1.35 * rest, (side, rest, posed.max())  # 1.83 times with the sheared fit
 
 
 def _snowman() -> np.ndarray:

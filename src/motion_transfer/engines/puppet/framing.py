@@ -17,7 +17,7 @@ from ...pose.retarget import MH, MS, Motion, extend
 from ...pose.skeleton import J, torso_length
 from ...pose.torso_fit import KNEE_MARGIN
 from .model import ARM_PARTS, LAYERS, LEG_PARTS, PARTS, Rig
-from .render import bone_transforms
+from .stand import floor_shift, pelvis_maps, stands_on_floor
 
 KNEES = (J["left_knee"], J["right_knee"])
 # a head-and-shoulders picture driven by a full-body dance needs about 4x to keep its chest cut out of view; beyond
@@ -130,21 +130,24 @@ def zoom_centre(sides: np.ndarray, zoom: float, width: int, room: float) -> floa
 class Reframe:
     """How the output is framed: the character moved down by ``shift`` output
     pixels (its head comes into view as its cut goes out; the background stays), less ``lift`` [T] (None: 0)
-    in the frames where that would take its head out of the frame below, then the whole output (and,
-    through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``. ``wanted`` above ``zoom``
-    means the cut still comes into view (the engine says so)."""
+    in the frames where that would take its head out of the frame below, plus ``floor`` [T] (None: 0), then
+    the whole output (and, through ``motion.camera``, a still background) zoomed by ``zoom`` about ``anchor``.
+    ``wanted`` above ``zoom`` means the cut still comes into view (the engine says so)."""
 
     zoom: float = 1.0
     anchor: np.ndarray = field(default_factory=lambda: np.zeros(2))
     shift: float = 0.0
     lift: np.ndarray | None = None
     wanted: float = 1.0  # the zoom that would keep the cut out of view; above ``zoom`` where MAX_ZOOM held it back
+    floor: np.ndarray | None = None  # [T] output pixels down that stand a legless figure on its floor (.stand)
 
     def apply(self, motion: Motion) -> None:
         """Reframe ``motion`` in place."""
         down = np.full(len(motion), self.shift, np.float32)
         if self.lift is not None:
             down -= self.lift.astype(np.float32)
+        if self.floor is not None:
+            down += self.floor.astype(np.float32)
         for pts in (motion.joints, motion.left_hand, motion.right_hand):
             pts[..., 1] += down.reshape((-1,) + (1,) * (pts.ndim - 2))
         if self.zoom <= 1.0 + 1e-3:
@@ -163,9 +166,7 @@ class Reframe:
 
 def cut_rows(rig: Rig, motion: Motion, cut: np.ndarray) -> np.ndarray:
     """[T] output row of the highest point of the image's cut through the body (it moves with the pelvis)."""
-    rest = extend(rig.joints.astype(np.float64))
-    M = bone_transforms(rest, motion.joints.astype(np.float64), motion.width_scale, np.zeros(len(motion)),
-                        torso_width=motion.torso_width)["pelvis"]
+    M = pelvis_maps(rig, motion)
     return (M[:, None, 1, :2] @ cut.T[None]).squeeze(1).min(axis=1) + M[:, 1, 2]
 
 
@@ -188,9 +189,16 @@ def reframe(rig: Rig, motion: Motion) -> Reframe:
     Then, frame by frame, the head is kept from going lower than the actor's and out of the frame below: an
     actor who ducks until her face reaches the bottom edge (TikTok clip 0's last frames) took the moved-down
     character's head out of view, leaving the top of its hair at the bottom edge; there the character is raised
-    back (:func:`head_lift`), as far as its cut stays hidden."""
+    back (:func:`head_lift`), as far as its cut stays hidden.
+
+    A whole figure whose picture hides its legs, on a dance that shows the dancer's feet, is instead stood on the
+    floor its picture shows (:func:`.stand.floor_shift`), raised no further than keeps the top of its head
+    ``HEAD_ROOM`` inside the frame (it is drawn at the dancer's size, which may be larger than its picture's)."""
     if len(motion) == 0:
         return Reframe()
+    if stands_on_floor(rig, motion):  # raised no further than keeps its head in view (drawn at the dancer's size)
+        top = float(np.percentile(head_top(rig, motion), 5))
+        return Reframe(floor=np.maximum(floor_shift(rig, motion), HEAD_ROOM * motion.out_h - top))
     framed = _framed(rig, motion)
     framed.lift = head_lift(rig, motion, framed)
     return framed
