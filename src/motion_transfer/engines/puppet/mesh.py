@@ -52,6 +52,7 @@ from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hanging, he
                    worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
+from .side_shade import paint_side_shade, side_shade
 from .sleeve_outline import side_room
 from .pelvis import pelvis_region
 from .underhair import complete_under_hair
@@ -400,14 +401,19 @@ def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
     return texture, uv, shift
 
 
-def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, armpits: np.ndarray,
+def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, armpits: np.ndarray, photo: bool,
                   **kw) -> tuple[np.ndarray, np.ndarray]:
     """:func:`fill.fill_hidden_torso` (its keywords ``kw``), with the shoulder pads behind gloves held in guard
-    painted whole in their own shading (:func:`shoulder_pads.pads_whole`) and the body under the armpits' cloth
-    given to the arms (``armpits``) painted in (:func:`armpit.under_armpits`)."""
+    painted whole in their own shading (:func:`shoulder_pads.pads_whole`), the body under the armpits' cloth
+    given to the arms (``armpits``) painted in (:func:`armpit.under_armpits`), and in a ``photo`` the shade a
+    hanging arm leaves on the body's side painted over (:func:`side_shade.side_shade`; in drawn art a dark line
+    along the arm is its outline, or the body's own shading drawn: a robot's dark side beside its arm)."""
     painted, hidden = fill_hidden_torso(image, labels, joints, **kw)
-    painted, under = under_armpits(pads_whole(painted, image, labels, joints), labels, armpits,
-                                   shoulder_span(joints, 1.0))
+    sw = shoulder_span(joints, 1.0)
+    painted, under = under_armpits(pads_whole(painted, image, labels, joints), labels, armpits, sw)
+    if photo:
+        shade = side_shade(image, labels, joints, sw, kw.get("hair"))
+        painted = paint_side_shade(painted, shade, (labels == PARTS.index("torso")) | hidden | under)
     return painted, hidden | under
 
 
@@ -651,8 +657,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
-        painting = (pool.submit(_painted_body, image, labels, joints, armpits, bottom=bottom, waist_shown=waist_shown,
-                                 hair=hair, straps=straps)
+        painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
+                                waist_shown=waist_shown, hair=hair, straps=straps)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":
