@@ -7,7 +7,9 @@ the lock ended where the labelling cut the head from the torso, straight across 
 moved by clip 5). A hanging lock whose tip lies on the clothes is drawn as a piece of its own over the body, its
 tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line); under it
 the body is the clothes, their colours carried on from beside the lock below their top edge continued across it,
-and clear above it, where the lock hung beside the body (the background plate lies there).
+and clear above it, where the lock hung beside the body (the background plate lies there). The piece follows the
+neck's blend by height (``mesh.build_layers``): the head at its top by the chin, the chest at its tip on the
+clothes, so it bends over the shoulder as the head tilts rather than stretching its tip down the shirt.
 """
 from __future__ import annotations
 

@@ -602,7 +602,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                                     headed.reshape(gy.shape) >= 1 - SETTLED)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
-                piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
                 texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
         if meshed is None:
             meshed = alpha > 0.004
@@ -634,9 +633,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
         uv, shift = None, 0
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
-            lv, lt, lock_rgba, lock_alpha, lock_hung = piece
-            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung,
-                              fitted)
+            lv, lt, lock_rgba, lock_alpha = piece
+            # a lock lying on the clothes follows the neck's blend by height, not the head whole: its top at the chin
+            # with the head, its tip on the shoulder with the chest, so it bends over the shoulder as the head tilts
+            # (followed by how far each vertex lay beside the neck, its inner side was held by the chest and its
+            # outer by the head: its tip stretched into a dark tail down the shirt, TikTok character 4)
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None, fitted)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
