@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from motion_transfer.engines.puppet.locks import split_locks
+from motion_transfer.engines.puppet.locks import resting, split_locks
 from motion_transfer.engines.puppet.model import Rig
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.retarget import FACE, extend
@@ -109,3 +109,42 @@ def test_no_lock_over_the_clothes_splits_nothing():
     assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0, headed) is not None
     texture[10:70, 40:60] = SHIRT  # hair of the shirt's colour
     assert split_locks(hang, clothes, texture, alpha, tuple(near), 100.0, headed) is None
+
+
+def test_hair_resting_on_the_shoulder_bends_with_the_neck():
+    """Hair hanging beside the neck down onto the shoulder but not split off (here near the shirt's colour; on TikTok
+    character 3 over a bare shoulder) follows the neck's blend by height as a split lock does: its end on the
+    shoulder stays with the chest, its top by the chin goes with the head (before: the head's whole down to its end,
+    which lifted off the shoulder as the head tilted, the body's triangles between them torn: the hair ended in a
+    stepped cut over a notch of the wall)."""
+    brown = (90, 66, 42)  # (the hair is no colour of the shirt, CLOTHES_ALIKE, yet too near it to split, APART)
+    rig = girl_with_lock((WALL, SKIN, HAIR, brown), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]),
+                         190, 70)
+    body = _body(rig)
+    assert body.uv is None  # (not split)
+    v = body.vertices
+    lock = cv2.erode(cv2.fillConvexPoly(np.zeros((H, W), np.uint8), LOCK, 1), None, iterations=3) > 0
+    x, y = np.round(v[:, 0]).astype(int), np.round(v[:, 1]).astype(int)
+    on = (x >= 0) & (x < W) & (y >= 0) & (y < H)
+    on &= lock[np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)]
+    end = on & (v[:, 1] > 200)
+    assert end.sum() >= 2
+    assert body.weights[end, 2].max() < 0.1, np.sort(body.weights[end, 2])
+    top = on & (v[:, 1] < 135)
+    assert body.weights[top, 2].min() > 0.95, np.sort(body.weights[top, 2])
+
+
+def test_only_hair_ending_on_the_torso_rests_on_it():
+    """A piece of what hangs from the head rests on the torso where the torso lies just below its lowest pixels
+    over TOUCH shoulder widths of columns; one ending on the wall above the shoulder (a ponytail) does not, nor one
+    whose end touches the torso in a few columns only."""
+    hang = np.zeros((120, 120), np.float32)
+    hang[10:60, 20:50] = 1.0  # ends on the torso over its 30 columns
+    hang[10:40, 70:100] = 1.0  # ends on the wall
+    torso = np.zeros((120, 120), bool)
+    torso[60:, :50] = True
+    torso[60:, 70:] = True
+    torso[40:60, 70:74] = True  # (a sliver beside the second)
+    rest = resting(hang, torso, 100.0)
+    assert rest[10:60, 20:50].all()
+    assert not rest[:, 60:].any()

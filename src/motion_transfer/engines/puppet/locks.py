@@ -140,6 +140,27 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
                  texture=painted, alpha=body_alpha)
 
 
+def resting(hang: np.ndarray, torso: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pieces of what hangs from the head (``hang``: ``neck.hanging`` over a crop) whose lowest pixels
+    lie on the ``torso`` (HxW bool, its part) just below them over TOUCH shoulder widths (``sw`` pixels) of columns
+    or more: hair resting on the shoulder. Like a lock split off, it follows the neck's blend by height: followed
+    whole by the head, its end lifted off the shoulder it lay on and the body's triangles between them tore, the
+    hair ending in a stepped cut over a notch of the wall (TikTok character 3 moved by clip 4)."""
+    pieces, n = ndimage.label(hang > 0)
+    h = hang.shape[0]
+    rests = []
+    for k in range(1, n + 1):  # (a few pieces)
+        piece = pieces == k
+        cols = np.flatnonzero(piece.any(axis=0))
+        low = h - 1 - np.argmax(piece[::-1, cols], axis=0)
+        on = np.zeros(len(cols), bool)
+        for d in range(1, BESIDE + 2):  # (a few rows)
+            on |= torso[np.minimum(low + d, h - 1), cols]
+        if on.sum() >= TOUCH * sw:
+            rests.append(k)
+    return np.isin(pieces, rests)
+
+
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:
     """HxW bool: the pixels within ``reach`` pixels of ``mask``."""
     return cv2.dilate(mask.astype(np.uint8), disc(reach)).astype(bool)

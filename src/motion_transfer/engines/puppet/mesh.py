@@ -45,7 +45,7 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
-from .locks import split_locks
+from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hanging, head_share, join_zone, slits,
@@ -603,6 +603,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
                 texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
+            if not side_on_head(joints):  # hair resting on the shoulder, not split off, bends with the neck too
+                torso = labels[y0:y1, x0:x1] == PARTS.index("torso")
+                hang = np.where(resting(hang, torso, shoulder_span(joints, 1.0)), 0.0, hang)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
