@@ -7,7 +7,9 @@ the lock ended where the labelling cut the head from the torso, straight across 
 moved by clip 5). A hanging lock whose tip lies on the clothes is drawn as a piece of its own over the body, its
 tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line); under it
 the body is the clothes, their colours carried on from beside the lock below their top edge continued across it,
-and clear above it, where the lock hung beside the body (the background plate lies there).
+and clear above it, where the lock hung beside the body (the background plate lies there). The piece follows the
+neck's blend by height (``mesh.build_layers``): the head at its top by the chin, the chest at its tip on the
+clothes, so it bends over the shoulder as the head tilts rather than stretching its tip down the shirt.
 """
 from __future__ import annotations
 
@@ -136,6 +138,27 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     painted[edge] = np.clip(smooth[edge] + 0.5, 0, 255).astype(np.uint8)
     return Locks(hung=np.isin(pieces, split), lock=region & ~ends & ~headed, lock_texture=lock_texture,
                  texture=painted, alpha=body_alpha)
+
+
+def resting(hang: np.ndarray, torso: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pieces of what hangs from the head (``hang``: ``neck.hanging`` over a crop) whose lowest pixels
+    lie on the ``torso`` (HxW bool, its part) just below them over TOUCH shoulder widths (``sw`` pixels) of columns
+    or more: hair resting on the shoulder. Like a lock split off, it follows the neck's blend by height: followed
+    whole by the head, its end lifted off the shoulder it lay on and the body's triangles between them tore, the
+    hair ending in a stepped cut over a notch of the wall (TikTok character 3 moved by clip 4)."""
+    pieces, n = ndimage.label(hang > 0)
+    h = hang.shape[0]
+    rests = []
+    for k in range(1, n + 1):  # (a few pieces)
+        piece = pieces == k
+        cols = np.flatnonzero(piece.any(axis=0))
+        low = h - 1 - np.argmax(piece[::-1, cols], axis=0)
+        on = np.zeros(len(cols), bool)
+        for d in range(1, BESIDE + 2):  # (a few rows)
+            on |= torso[np.minimum(low + d, h - 1), cols]
+        if on.sum() >= TOUCH * sw:
+            rests.append(k)
+    return np.isin(pieces, rests)
 
 
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:

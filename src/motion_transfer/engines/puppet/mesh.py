@@ -45,7 +45,7 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
 from .hair import hanging_hair
-from .locks import split_locks
+from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hanging, head_share, join_zone, slits,
@@ -602,8 +602,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                                     headed.reshape(gy.shape) >= 1 - SETTLED)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
-                piece = piece + (at_vertices(hang, locks.hung, piece[0]),)
                 texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
+            if not side_on_head(joints):  # hair resting on the shoulder, not split off, bends with the neck too
+                torso = labels[y0:y1, x0:x1] == PARTS.index("torso")
+                hang = np.where(resting(hang, torso, shoulder_span(joints, 1.0)), 0.0, hang)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -634,9 +636,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
         uv, shift = None, 0
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
-            lv, lt, lock_rgba, lock_alpha, lock_hung = piece
-            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung,
-                              fitted)
+            lv, lt, lock_rgba, lock_alpha = piece
+            # a lock lying on the clothes follows the neck's blend by height, not the head whole: its top at the chin
+            # with the head, its tip on the shoulder with the chest, so it bends over the shoulder as the head tilts
+            # (followed by how far each vertex lay beside the neck, its inner side was held by the chest and its
+            # outer by the head: its tip stretched into a dark tail down the shirt, TikTok character 4)
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None, fitted)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
