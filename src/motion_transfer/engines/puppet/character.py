@@ -23,6 +23,7 @@ from ...request import Progress
 from .arm_gaps import arm_gap_zones
 from .armpit import armpit_shadows_to_arms
 from .background import remove_character
+from .box import is_box_torso
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .fitted_legs import knees_on_legs, legs_cut_at_knees
@@ -141,7 +142,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
-                  meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits)
+                  meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits,
+                  box_torso=is_box_torso(labels, drawn=source == "template"))
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

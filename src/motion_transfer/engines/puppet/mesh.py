@@ -158,14 +158,15 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
-                 fitted: float | None = None) -> np.ndarray:
+                 fitted: float | None = None, box: bool = False) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
     against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
-    :func:`.neck.fitted_neck`). Limbs: each vertex
+    :func:`.neck.fitted_neck`); a drawn ``box`` torso (:mod:`.box`) follows the chest frame whole, none of it the
+    pelvis's. Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -179,7 +180,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
-        w_chest = smoothstep(0.25, 0.85, t)
+        w_chest = np.ones(n) if box else smoothstep(0.25, 0.85, t)
         w_head = head_share(verts, ext, fitted)
         w_head = w_head if hung is None else np.maximum(w_head, hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
@@ -623,7 +624,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               fitted)
+                               fitted, rig.box_torso)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         clear = None
@@ -636,7 +637,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
             lv, lt, lock_rgba, lock_alpha, lock_hung = piece
             lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung,
-                              fitted)
+                              fitted, rig.box_torso)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
