@@ -143,7 +143,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
                   meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits,
-                  box_torso=is_box_torso(labels, drawn=source == "template"))
+                  box_torso=is_box_torso(labels, matte, drawn=source == "template"))
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

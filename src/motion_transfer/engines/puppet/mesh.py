@@ -158,15 +158,16 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
-                 fitted: float | None = None, box: bool = False) -> np.ndarray:
+                 fitted: float | None = None, rigid: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
     against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
-    :func:`.neck.fitted_neck`); a drawn ``box`` torso (:mod:`.box`) follows the chest frame whole, none of it the
-    pelvis's. Limbs: each vertex
+    :func:`.neck.fitted_neck`); the vertices of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the
+    chest frame whole, none of the pelvis's nor the head's (the box's top blended into the head's frame, or taken
+    for hair of the head's colour hanging from it, bent as the head turned). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -180,7 +181,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     if layer in TRUNK_LAYERS:
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
-        w_chest = np.ones(n) if box else smoothstep(0.25, 0.85, t)
+        w_chest = smoothstep(0.25, 0.85, t)
         w_head = head_share(verts, ext, fitted)
         w_head = w_head if hung is None else np.maximum(w_head, hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
@@ -213,6 +214,8 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         up = hung > W[:, 2]
         W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
         W[up, 2] = hung[up]
+    if rigid is not None:
+        W[rigid] = np.eye(len(bones))[bones.index("chest")]
     W = np.clip(W, 0, None)
     W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
     return W.astype(np.float32)
@@ -616,6 +619,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if len(tris) == 0:
             return None
         hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
+        boxed = None  # a drawn box torso's vertices (those beside its pixels too): rigid
+        if name == "body" and rig.box_torso:
+            crop = labels[y0:y1, x0:x1]
+            boxed = at_vertices(crop == PARTS.index("torso"), np.isin(crop, idx), verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -624,7 +631,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               fitted, rig.box_torso)
+                               fitted, boxed)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         clear = None
@@ -637,7 +644,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
             lv, lt, lock_rgba, lock_alpha, lock_hung = piece
             lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, lock_hung,
-                              fitted, rig.box_torso)
+                              fitted)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
