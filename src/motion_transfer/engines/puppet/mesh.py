@@ -666,7 +666,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
         painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
-                                waist_shown=waist_shown, hair=hair, straps=straps)
+                                waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":
