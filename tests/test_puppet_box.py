@@ -100,7 +100,7 @@ def test_a_rounded_torso_still_bends(robot):
 def test_only_a_drawn_box_shaped_torso_is_a_box():
     """A box: its silhouette a solid rectangle whose sides are its outline (a leg's stub labelled with it, the legs
     hung under it). Not: a round or tapered torso, a torso whose sides run on into arms, a photograph's."""
-    from motion_transfer.engines.puppet.box import is_box_torso
+    from motion_transfer.engines.puppet.box import box_of_torso
 
     torso, leg, arm = PARTS.index("torso"), PARTS.index("l_upper_leg"), PARTS.index("l_upper_arm")
 
@@ -126,7 +126,34 @@ def test_only_a_drawn_box_shaped_torso_is_a_box():
         labels[60:221, 20:50] = arm
         labels[60:221, 191:221] = arm
 
-    assert is_box_torso(*figure(box), drawn=True)
-    assert not is_box_torso(*figure(box), drawn=False), "a photograph's torso changed"
+    assert box_of_torso(*figure(box), drawn=True) is not None
+    assert box_of_torso(*figure(box), drawn=False) is None, "a photograph's torso changed"
     for shape in (round_, tapered, armed):
-        assert not is_box_torso(*figure(shape), drawn=True), shape.__name__
+        assert box_of_torso(*figure(shape), drawn=True) is None, shape.__name__
+
+
+def test_a_box_robots_torso_labels_outside_its_box_go_to_the_parts_beside_them():
+    """Slivers beside a box robot's shoulders labelled with the torso stayed with the body as the arm rose (a wedge
+    hanging from the shoulder's ball, boxbot dancing); a leg's stub, with the box."""
+    from motion_transfer.engines.puppet.box import box_of_torso, torso_in_box
+
+    torso, arm, leg = PARTS.index("torso"), PARTS.index("r_upper_arm"), PARTS.index("l_upper_leg")
+    labels = np.full((300, 240), -1, np.int16)
+    labels[60:221, 50:191] = torso
+    labels[60:200, 20:44] = arm
+    labels[62:110, 44:50] = torso  # a sliver along the arm's inner side, in the gap beside the box
+    labels[221:290, 140:165] = leg
+    labels[221:240, 140:165] = torso  # the leg's stub
+    box = box_of_torso(labels, (labels >= 0).astype(np.float32), drawn=True)
+    assert box is not None
+    out = torso_in_box(labels, box)
+    assert (out[62:110, 44:48] == arm).all(), "the sliver beside the shoulder stayed the torso's"
+    assert (out[224:240, 140:165] == leg).all(), "the leg's stub stayed the torso's"
+    assert (out[60:221, 50:191] == torso).all(), "the box lost pixels"
+
+
+def test_a_box_robots_arm_turns_whole_about_its_shoulder(robot):
+    """Nothing of a box's arm follows the chest: it is hinged at the shoulder."""
+    for layer in robot.layers:
+        if layer.name.startswith("arm"):
+            assert layer.bones[0] == "chest" and np.abs(layer.weights[:, 0]).max() == 0.0

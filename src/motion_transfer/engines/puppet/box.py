@@ -5,8 +5,10 @@ affine map that takes the rest shoulders and spine to the posed ones, sheared wh
 is not square to the spine. On a person's torso both read as the body bending; on a box robot's rectangle they
 skewed it into a trapezoid whenever the dancer leant or bent (the lead's boxbot and boxbot2 dancing). A box torso
 follows one frame whole, the chest's made square: the spine's turn and stretch, the shoulders' span across it, no
-shear; the arms hang at the box's shoulders and the pelvis's own bend is left to the hips (the legs hang from the
-posed hips, behind the box's lower edge).
+shear; the arms hang at the box's shoulders, hinged there (they turn whole about the shoulder, none of them
+following the chest), and the pelvis's own bend is left to the hips (the legs hang from the posed hips, behind the
+box's lower edge). The box is the torso: the torso's labels outside it (slivers along the arms' inner sides at the
+shoulders, a leg's stub) go to the parts beside them.
 
 Which torsos are boxes: only drawn figures (their skeleton fitted to their silhouette), so that no photograph
 changes, and only a torso that the silhouette shows as a rectangle. The rectangle: the smallest around the torso's
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.retarget import MH, MS
 from ...pose.skeleton import J
@@ -30,17 +33,19 @@ from .model import PARTS
 BOX_OPENING = 0.35  # the opening's square, in the torso's widths
 BOX_SOLID = 0.97  # a box's rectangle is at least this much silhouette
 BOX_OUTLINE = 0.6  # and at least this much of its sides' length lies on the silhouette's outline
+BOX_MARGIN = 2  # (pixels) the torso's pixels this near its box are its box's (its anti-aliased edge)
 OUTLINE_STEP = (2.0, 0.03)  # (pixels; of the box's smaller side) a side on the outline: figure this far in, none out
 SHORTEST = (0.35, 0.4)  # the box is drawn no narrower, no shorter than this many times its rest size (x the width
 # scale): as the chest frame's axes (``render._frame``), so a shoulder line seen end on keeps a slab of the box
 
 
-def is_box_torso(labels: np.ndarray, matte: np.ndarray, drawn: bool) -> bool:
-    """Whether the torso labelled in ``labels`` (HxW part indices) of a ``drawn`` figure whose silhouette is
-    ``matte`` (HxW, 0..1) is a box (see the module's docstring); a photograph's torso never is."""
+def box_of_torso(labels: np.ndarray, matte: np.ndarray, drawn: bool) -> np.ndarray | None:
+    """[4, 2] the corners (x, y) of the box that the torso labelled in ``labels`` (HxW part indices) of a ``drawn``
+    figure whose silhouette is ``matte`` (HxW, 0..1) is, or None where it is no box (see the module's docstring);
+    a photograph's torso never is one."""
     torso = (labels == PARTS.index("torso")).astype(np.uint8)
     if not drawn or not torso.any():
-        return False
+        return None
     _, comp, stats, _ = cv2.connectedComponentsWithStats(torso)
     biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
     k = max(1, round(BOX_OPENING * int(stats[biggest, cv2.CC_STAT_WIDTH])))
@@ -48,14 +53,14 @@ def is_box_torso(labels: np.ndarray, matte: np.ndarray, drawn: bool) -> bool:
                               cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     contours, _ = cv2.findContours(opened, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
     if not contours:
-        return False
+        return None
     rect = cv2.minAreaRect(max(contours, key=cv2.contourArea))
     corners = cv2.boxPoints(rect).astype(np.float64)
     figure = matte >= 0.5
     inside = np.zeros(figure.shape, np.uint8)
     cv2.fillPoly(inside, [np.round(corners).astype(np.int32)], 1)
     if not inside.any() or figure[inside > 0].mean() < BOX_SOLID:
-        return False
+        return None
     step = max(OUTLINE_STEP[0], OUTLINE_STEP[1] * min(rect[1]))
     centre = corners.mean(axis=0)
     on_outline = []
@@ -65,7 +70,25 @@ def is_box_torso(labels: np.ndarray, matte: np.ndarray, drawn: bool) -> bool:
         out = np.array([a[1] - b[1], b[0] - a[0]]) / max(length, 1e-9)
         out = out if out @ ((a + b) / 2 - centre) >= 0 else -out
         on_outline.append(_in(figure, points - step * out) & ~_in(figure, points + step * out))
-    return bool(np.concatenate(on_outline).mean() >= BOX_OUTLINE)
+    return corners if np.concatenate(on_outline).mean() >= BOX_OUTLINE else None
+
+
+def torso_in_box(labels: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """``labels`` with the torso's pixels outside its box (``corners`` [4, 2], :func:`box_of_torso`; grown by
+    ``BOX_MARGIN`` pixels) given to the nearest other part: slivers beside a box robot's shoulders labelled with the
+    torso stayed with the body as its arm rose, a wedge hanging from the shoulder; a stub of a leg, with the box."""
+    torso = labels == PARTS.index("torso")
+    inside = np.zeros(labels.shape, np.uint8)
+    cv2.fillPoly(inside, [np.round(corners).astype(np.int32)], 1)
+    inside = cv2.dilate(inside, None, iterations=BOX_MARGIN).astype(bool)
+    stray = torso & ~inside
+    others = (labels >= 0) & ~torso
+    if not stray.any() or not others.any():
+        return labels
+    _, (iy, ix) = ndimage.distance_transform_edt(~others, return_indices=True)
+    out = labels.copy()
+    out[stray] = labels[iy[stray], ix[stray]]
+    return out
 
 
 def _in(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -75,6 +98,16 @@ def _in(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
     hit = np.zeros(len(points), bool)
     hit[ok] = mask[y[ok], x[ok]]
     return hit
+
+
+def hinged(weights: np.ndarray) -> np.ndarray:
+    """[N, B] an arm's ``weights`` over its bones (the chest's first) with the chest's share given to the upper arm:
+    a box's arm is hinged at its shoulder and turns whole about it. Blended with the chest round the joint, the top
+    of a box robot's arm stayed behind as its arm rose: a wedge hanging from the shoulder's ball."""
+    out = weights.copy()
+    out[:, 1] += out[:, 0]
+    out[:, 0] = 0.0
+    return out
 
 
 def box_frame(rest: np.ndarray, posed: np.ndarray, W: np.ndarray, torso_width: np.ndarray) -> np.ndarray:

@@ -38,6 +38,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .armpit import cloth_edge, held_by_trunk, under_armpits
+from .box import hinged
 from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
@@ -634,6 +635,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                                fitted, boxed)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
+        if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
+            weights = hinged(weights)
         clear = None
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])
