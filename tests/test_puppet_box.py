@@ -140,15 +140,15 @@ def test_a_box_robots_torso_labels_outside_its_box_go_to_the_parts_beside_them()
     torso, arm, leg = PARTS.index("torso"), PARTS.index("r_upper_arm"), PARTS.index("l_upper_leg")
     labels = np.full((300, 240), -1, np.int16)
     labels[60:221, 50:191] = torso
-    labels[60:200, 20:44] = arm
-    labels[62:110, 44:50] = torso  # a sliver along the arm's inner side, in the gap beside the box
-    labels[221:290, 140:165] = leg
-    labels[221:240, 140:165] = torso  # the leg's stub
+    labels[60:200, 16:36] = arm
+    labels[62:110, 36:40] = torso  # a sliver along the arm's inner side, in the gap beside the box
+    labels[221:300, 140:165] = leg
+    labels[221:250, 140:165] = torso  # the leg's stub
     box = box_of_torso(labels, (labels >= 0).astype(np.float32), drawn=True)
     assert box is not None
     out = torso_in_box(labels, box)
-    assert (out[62:110, 44:48] == arm).all(), "the sliver beside the shoulder stayed the torso's"
-    assert (out[224:240, 140:165] == leg).all(), "the leg's stub stayed the torso's"
+    assert (out[62:110, 36:40] == arm).all(), "the sliver beside the shoulder stayed the torso's"
+    assert (out[230:250, 140:165] == leg).all(), "the leg's stub stayed the torso's"
     assert (out[60:221, 50:191] == torso).all(), "the box lost pixels"
 
 

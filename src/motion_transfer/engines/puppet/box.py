@@ -33,7 +33,10 @@ from .model import PARTS
 BOX_OPENING = 0.35  # the opening's square, in the torso's widths
 BOX_SOLID = 0.97  # a box's rectangle is at least this much silhouette
 BOX_OUTLINE = 0.6  # and at least this much of its sides' length lies on the silhouette's outline
-BOX_MARGIN = 2  # (pixels) the torso's pixels this near its box are its box's (its anti-aliased edge)
+# (of the box's smaller side; pixels at least) the torso's pixels this near its box are its box's: the rectangle is
+# fitted to the torso's labels, which the legs' labels bite into at its lower edge (at 2 pixels, boxbot2's last rows
+# went to the legs and the arms: grey strokes that moved with them, beside the box's corners and the hands)
+BOX_MARGIN = (0.04, 2)
 OUTLINE_STEP = (2.0, 0.03)  # (pixels; of the box's smaller side) a side on the outline: figure this far in, none out
 SHORTEST = (0.35, 0.4)  # the box is drawn no narrower, no shorter than this many times its rest size (x the width
 # scale): as the chest frame's axes (``render._frame``), so a shoulder line seen end on keeps a slab of the box
@@ -75,12 +78,13 @@ def box_of_torso(labels: np.ndarray, matte: np.ndarray, drawn: bool) -> np.ndarr
 
 def torso_in_box(labels: np.ndarray, corners: np.ndarray) -> np.ndarray:
     """``labels`` with the torso's pixels outside its box (``corners`` [4, 2], :func:`box_of_torso`; grown by
-    ``BOX_MARGIN`` pixels) given to the nearest other part: slivers beside a box robot's shoulders labelled with the
+    ``BOX_MARGIN``) given to the nearest other part: slivers beside a box robot's shoulders labelled with the
     torso stayed with the body as its arm rose, a wedge hanging from the shoulder; a stub of a leg, with the box."""
     torso = labels == PARTS.index("torso")
     inside = np.zeros(labels.shape, np.uint8)
     cv2.fillPoly(inside, [np.round(corners).astype(np.int32)], 1)
-    inside = cv2.dilate(inside, None, iterations=BOX_MARGIN).astype(bool)
+    side = min(np.hypot(*(corners[1] - corners[0])), np.hypot(*(corners[2] - corners[1])))
+    inside = cv2.dilate(inside, None, iterations=max(BOX_MARGIN[1], round(BOX_MARGIN[0] * side))).astype(bool)
     stray = torso & ~inside
     others = (labels >= 0) & ~torso
     if not stray.any() or not others.any():
