@@ -106,8 +106,8 @@ def _in(mask: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 def hinged(weights: np.ndarray) -> np.ndarray:
     """[N, B] an arm's ``weights`` over its bones (the chest's first) with the chest's share given to the upper arm:
-    a box's arm is hinged at its shoulder and turns whole about it. Blended with the chest round the joint, the top
-    of a box robot's arm stayed behind as its arm rose: a wedge hanging from the shoulder's ball."""
+    a box's arm is hinged at its shoulder and turns whole about it. Blended with the chest round the joint, the
+    shoulder's ball of a box robot's rising arm was drawn half turned: a lump with torn pieces over the shoulder."""
     out = weights.copy()
     out[:, 1] += out[:, 0]
     out[:, 0] = 0.0
