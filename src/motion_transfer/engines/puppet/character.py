@@ -23,6 +23,7 @@ from ...request import Progress
 from .arm_gaps import arm_gap_zones
 from .armpit import armpit_shadows_to_arms
 from .background import remove_character
+from .box import box_of_torso, torso_in_box
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .fitted_legs import knees_on_legs, legs_cut_at_knees
@@ -136,12 +137,16 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
         labels = straps_to_torso(labels, straps, joints, image)
+        box = box_of_torso(labels, matte, drawn=source == "template")  # a drawn robot's box torso: rigid
+        if box is not None:
+            labels = torso_in_box(labels, box)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
-                  meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits)
+                  meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits,
+                  box_torso=box is not None)
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

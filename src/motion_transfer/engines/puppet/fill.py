@@ -566,7 +566,7 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
 
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
                       waist_shown: bool = True, hair: np.ndarray | None = None,
-                      straps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      straps: np.ndarray | None = None, fitted: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -582,7 +582,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     arrays (padded below it) when that edge cuts the character; None when it does not. ``hair``: the body's
     hair hanging from the head (:func:`.hair.hanging_hair`), if known. ``straps``: a top's straps over the
     shoulders (:func:`.straps.strap_lines`), if any: no arm's outline, and not painted over; the shoulder past one
-    is hidden torso the arm covers, kept as it is (:func:`_shoulder_caps`).
+    is hidden torso the arm covers, kept as it is (:func:`_shoulder_caps`). ``fitted``: a figure whose skeleton was
+    fitted to its silhouette (flat drawn art): its colours are learnt from all its torso's pixels, not only those
+    inside the shoulder-hip quadrilateral through its guessed joints, and a sleeve of one of them is kept below the
+    chest as on it (the penguin's black sides, beside its white belly and under its flippers, fell short of a main
+    colour inside the quadrilateral and were painted over with the belly's white: a white slab with a ragged top
+    once the flippers swung out).
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -607,7 +612,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
     width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
-    centres = two_hues_apart(_without_blends(lab, source, arms, width), lab[source])
+    learn = source | (labels == PARTS.index("torso")) if fitted else source
+    centres = two_hues_apart(_without_blends(lab, learn, arms, width), lab[learn])
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
     arm = torso_colours(lab[hidden])
@@ -690,7 +696,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     far = cv2.distanceTransform((~kn).astype(np.uint8), cv2.DIST_L2, 5) > FAR * sw
     across = cv2.erode(qm, None, iterations=max(1, round(0.1 * sw))).astype(bool)[box]
     alike = (hid & (d_torso[box] < 2 * ALIKE_DELTA_E) & (d_torso[box] < 0.5 * d_other[box])
-             & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist))))
+             & ((own_share > OWN_SHARE) | ((far | ~across) & ((own_share > SOME_SHARE) | ~at_waist)) | fitted))
     # ... but a bare arm is none, though one of the torso's colours holds its skin with the torso's own shade
     # (:func:`_sleeves_of_torso`)
     sleeves, bare = _sleeves_of_torso(lab[box], base_lab, alike, labels[box], centres, akin)
@@ -706,7 +712,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # or lying across the belly just under the hem, is painted (kept, it read as the top going on down the
     # side, or as a black band across the belly, TikTok clip 0); on the chest the neck's skin beside a sleeve
     # says nothing about the shirt under it
-    hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower))
+    hole = hid & ~(alike & (((unlike < 2 * ALIKE_DELTA_E) & edged) | ~lower | fitted))
     # ... nor where it lies across a body facing the camera, the torso seen on both its sides, shaded as an arm is
     # (its outline a fold in the top; in a side view an arm hanging along the body has its chest before it and its
     # back behind)

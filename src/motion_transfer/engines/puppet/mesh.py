@@ -38,6 +38,7 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .armpit import cloth_edge, held_by_trunk, under_armpits
+from .box import hinged
 from .below import continue_below
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
@@ -158,14 +159,16 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
-                 fitted: float | None = None) -> np.ndarray:
+                 fitted: float | None = None, rigid: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
     against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
-    :func:`.neck.fitted_neck`). Limbs: each vertex
+    :func:`.neck.fitted_neck`); the vertices of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the
+    chest frame whole, none of the pelvis's nor the head's (the box's top blended into the head's frame, or taken
+    for hair of the head's colour hanging from it, bent as the head turned). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -212,6 +215,8 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         up = hung > W[:, 2]
         W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
         W[up, 2] = hung[up]
+    if rigid is not None:
+        W[rigid] = np.eye(len(bones))[bones.index("chest")]
     W = np.clip(W, 0, None)
     W /= np.maximum(W.sum(axis=1, keepdims=True), 1e-9)
     return W.astype(np.float32)
@@ -617,6 +622,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if len(tris) == 0:
             return None
         hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
+        boxed = None  # a drawn box torso's vertices (those beside its pixels too): rigid
+        if name == "body" and rig.box_torso:
+            crop = labels[y0:y1, x0:x1]
+            boxed = at_vertices(crop == PARTS.index("torso"), np.isin(crop, idx), verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
         vert_bone = None
@@ -625,9 +634,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               fitted)
+                               fitted, boxed)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
+        if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
+            weights = hinged(weights)
         clear = None
         if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
             order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])
@@ -663,7 +674,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
         painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
-                                waist_shown=waist_shown, hair=hair, straps=straps)
+                                waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         for name in DEFAULT_ORDER:
             if name != "body":

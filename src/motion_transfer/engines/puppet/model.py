@@ -192,7 +192,7 @@ class Rig:
     pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right"); ``straps`` HxW bool, a top's
     straps over the shoulders (the torso's; :mod:`.straps`), or None; ``armpits`` HxW bool, the armpits' shade
     past the body's sides given to the arms, the body under it painted in (:func:`.armpit.armpit_shadows_to_arms`),
-    or None.
+    or None; ``box_torso``: a drawn figure's torso is a box, moved rigid (:mod:`.box`).
     """
 
     width: int
@@ -213,6 +213,7 @@ class Rig:
     drawn_hands: dict[str, DrawnHand] = field(default_factory=dict)
     straps: np.ndarray | None = None
     armpits: np.ndarray | None = None
+    box_torso: bool = False
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),

@@ -21,6 +21,7 @@ import numpy as np
 from ...pose.retarget import HC, MH, MS, VIS_MIN, Motion, extend
 from ...pose.skeleton import J, shoulder_span
 from .bend import bend_setup, bent_vertices
+from .box import box_frame
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     part_segment, smoothstep, torso_quad)
@@ -150,13 +151,14 @@ def _capped_end(a, b, a2, b2, W: np.ndarray, most: float = STRETCH_MAX) -> np.nd
 
 
 def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_scale=None,
-                    torso_width=None) -> dict[str, np.ndarray]:
+                    torso_width=None, box: bool = False) -> dict[str, np.ndarray]:
     """2x3 affine map per bone name from image pixels to output pixels.
 
     ``rest`` [36, 2] the rig's joints (extended), ``posed`` [36, 2] a frame's, ``W`` the width scale,
     ``head_scale`` the head's (default ``W``), ``torso_width`` [2] how many times its joints' span the torso is
     drawn wide at the shoulders and the hips (default 1: a turned body's outline, ``pose.torso_turn``; turned far,
-    the arms hang where it draws its shoulders, :data:`ARM_AT_OUTLINE`). Or many
+    the arms hang where it draws its shoulders, :data:`ARM_AT_OUTLINE`); ``box``: the torso is a drawn box
+    (:mod:`.box`): the chest's map is made square, and the arms hang at the box's shoulders. Or many
     frames at once: ``posed`` [T, 36, 2], ``W``, ``head_angle`` and ``head_scale`` [T], ``torso_width`` [T, 2],
     and each map [T, 2, 3] (the frames' maps in one pass cost about
     what one frame's did: per bone and frame, numpy's call overhead was all the cost).
@@ -172,6 +174,8 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
     ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
     out["chest"] = _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS],
                           P[MS], (P[ls] - P[rs]) * tw[:, :1], P[MH] - P[MS], W)
+    if box:
+        out["chest"] = box_frame(rest, P, W, tw[:, 0])
     out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
                            P[MH], (P[lh] - P[rh]) * tw[:, 1:], P[MS] - P[MH], W)
     c, s = np.cos(angle), np.sin(angle)
@@ -184,6 +188,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
         if chain in ARM_CHAINS:  # an arm hangs where the torso is drawn to: its shoulder (:data:`ARM_AT_OUTLINE`)
             s = P[J["left_shoulder" if chain is ARM_PARTS["left"] else "right_shoulder"]]
             shift = smoothstep(*ARM_AT_OUTLINE, tw[:, :1]) * (tw[:, :1] - 1.0) * (s - P[MS])
+            if box:  # at the box's shoulder
+                r = rest[J["left_shoulder" if chain is ARM_PARTS["left"] else "right_shoulder"]]
+                shift = out["chest"][:, :, :2] @ r + out["chest"][:, :, 2] - s
         for name in chain:
             a, b = part_segment(name, rest)
             a2, b2 = part_segment(name, P)
@@ -452,7 +459,8 @@ class Renderer:
         :meth:`render`): numpy's per-call overhead was most of the cost of skinning one frame, and a drawing thread
         holds the GIL while it runs. The velocities are central differences (one-sided at the first and last frame):
         pass a frame more on either side of the frames to be drawn."""
-        T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale, torso_width)
+        T = bone_transforms(self.rest, _extended(joints), width_scale, head_angle, head_scale, torso_width,
+                            self.rig.box_torso)
         posed = {name: self.posed_vertices(layer, T) for name, layer in self.layers.items()}
         if self.exposure <= 0:  # (sharp frames: no velocities to work out, nor to hand to a drawing process)
             return [Posed({name: v[t] for name, v in posed.items()}) for t in range(len(joints))]
@@ -492,7 +500,7 @@ class Renderer:
             order = self.order(depth, posed, visibility)
         if posed_layers is None:
             T = bone_transforms(self.rest, posed, float(width_scale), float(head_angle),
-                                None if head_scale is None else float(head_scale), torso_width)
+                                None if head_scale is None else float(head_scale), torso_width, self.rig.box_torso)
             posed_layers = Posed({name: self.posed_vertices(self.layers[name], T) for name in order})
         velocity = posed_layers.velocity or {}
         plans = [plan for plan in (self._plan(canvas, self.layers[name], posed_layers.vertices[name], depth,
