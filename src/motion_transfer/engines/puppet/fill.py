@@ -1143,11 +1143,11 @@ def _cloth_round_lines(crop: np.ndarray, lines: np.ndarray, body: np.ndarray,
     """(HxWx3 float32 colour, HxWx1 weight): the cloth round the ``lines`` (HxW bool, about ``width`` pixels
     wide) on the ``crop`` (HxWx3 uint8): a blur LINE_CLOTH line widths wide of the ``body``'s pixels within
     LINE_FADE line widths of them, neither the lines' own nor those of a print on the cloth (lighter than the
-    cloth's level by more than PRINT_APART, darker by twice that: a print's letters); laid over the lines in full and fading
-    out across those pixels, the print's left as they are. Painted in flat from the known pixels round them,
-    a shirt's folds radiating from the armpit, taken for the hanging arm's outline, stood as pale flat fingers
-    with dark rims, faint letter-like ghosts on the side a raised arm uncovers (TikTok character 4): blurred
-    with their soft shoulders, the side is plain shirt in the side's own shade."""
+    cloth's level by more than PRINT_APART, darker by twice that: a print's letters); laid over the lines in
+    full and fading out across those pixels, the print's left as they are. Painted in flat from the known pixels
+    round them, a shirt's folds radiating from the armpit, taken for the hanging arm's outline, stood as pale
+    flat fingers with dark rims, faint letter-like ghosts on the side a raised arm uncovers (TikTok character
+    4): blurred with their soft shoulders, the side is plain shirt in the side's own shade."""
     fade = LINE_FADE * width
     d_line = cv2.distanceTransform((~lines).astype(np.uint8), cv2.DIST_L2, 3)
     near = body & (d_line <= fade)
