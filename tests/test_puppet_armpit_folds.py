@@ -43,7 +43,7 @@ def test_folds_are_painted_in_the_shade_round_them_not_from_the_print_and_lit_sh
     image, folds, known, letter = _folds_in_shade()
     box = np.s_[0:H, 0:W]
     lines = cv2.dilate(folds.astype(np.uint8), None).astype(bool)
-    out = _paint_lines(image, lines, box, known, SW, np.ones((H, W), bool))
+    out = _paint_lines(image, lines, box, known, SW, np.zeros((H, W), np.int64), np.ones((H, W), bool))
     before, after = cie_lab(image)[..., 0], cie_lab(out)[..., 0]
     shade = cie_lab(np.uint8([[SHADE]]))[0, 0, 0]
     lit = cie_lab(np.uint8([[SHIRT]]))[0, 0, 0]
