@@ -729,7 +729,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        return _paint_lines(image, outline, box, kn | hid | below, sw), (hidden | under | caps) & ~beyond_cap
+        return (_paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid),
+                (hidden | under | caps) & ~beyond_cap)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -874,7 +875,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     lines = outline & ~hole
-    return _paint_lines(out, lines, box, kn | kept, sw), (hidden | under | caps) & ~beyond_cap
+    return (_paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid),
+            (hidden | under | caps) & ~beyond_cap)
 
 
 def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:
@@ -1113,10 +1115,13 @@ SHADE_MIN = 0.6  # the paint is made at most this much darker
 
 
 def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice], known: np.ndarray,
-                 sw: float) -> np.ndarray:
-    """``image`` with the ``lines`` (on the crop ``box``) painted over by push-pull from the ``known`` pixels
-    around them (the torso's clean ones and the sleeve kept as it is: painted from the torso's alone, far off,
-    they stood as pale lines on the sleeve's shade)."""
+                 sw: float, colours: np.ndarray, body: np.ndarray) -> np.ndarray:
+    """``image`` with the ``lines`` (on the crop ``box``) painted over with the cloth right round them, fading
+    into the picture across the ``body``'s pixels beside them (HxW bool on the crop: the torso and the hidden
+    part) out to LINE_FADE line widths (:func:`_cloth_round_lines`; ``colours``: HxW int, each pixel's torso
+    colour with its shades as one); where no cloth lies round them, by push-pull
+    from the ``known`` pixels around them (the torso's clean ones and the sleeve kept as it is: painted from the
+    torso's alone, far off, they stood as pale lines on the sleeve's shade)."""
     if not lines.any():
         return image
     out = image.copy()
@@ -1135,8 +1140,71 @@ def _paint_lines(image: np.ndarray, lines: np.ndarray, box: tuple[slice, slice],
     sigma = max(1.0, LINE_WIDTH * sw)
     smooth = (cv2.GaussianBlur(bounded * weight[..., None], (0, 0), sigma)
               / np.maximum(cv2.GaussianBlur(weight, (0, 0), sigma), 1e-6)[..., None])
-    out[box] = np.where(lines[..., None], np.clip(smooth + 0.5, 0, 255), painted).astype(np.uint8)
+    flat = np.where(lines[..., None], smooth, painted)
+    cloth, alpha = _cloth_round_lines(image[box], lines, colours, body, sigma)
+    out[box] = np.clip(alpha * cloth + (1 - alpha) * flat + 0.5, 0, 255).astype(np.uint8)
     return out
+
+
+def _cloth_round_lines(crop: np.ndarray, lines: np.ndarray, colours: np.ndarray, body: np.ndarray,
+                       width: float) -> tuple[np.ndarray, np.ndarray]:
+    """(HxWx3 float32 colour, HxWx1 weight): the cloth round the ``lines`` (HxW bool, about ``width`` pixels
+    wide) on the ``crop`` (HxWx3 uint8): a blur LINE_CLOTH line widths wide of the ``body``'s pixels within
+    LINE_FADE line widths of them of the colour most of those round the line have (``colours``: HxW int, the
+    torso's colours with their shades as one: a drawn cape's blue at a line's end was smeared down the dress),
+    neither the lines' own nor those of a print on the cloth (lighter than the cloth's level by more than
+    PRINT_APART, darker by twice that: a print's letters); laid over the lines in full and fading out across
+    those pixels, the print's left as they are. Painted in flat from the known pixels round them, a shirt's
+    folds radiating from the armpit, taken for the hanging arm's outline, stood as pale flat fingers with dark
+    rims, faint letter-like ghosts on the side a raised arm uncovers (TikTok character 4): blurred with their
+    soft shoulders, the side is plain shirt in the side's own shade."""
+    fade = LINE_FADE * width
+    d_line = cv2.distanceTransform((~lines).astype(np.uint8), cv2.DIST_L2, 3)
+    near = body & (d_line <= fade)
+    sigma = LINE_CLOTH * width
+
+    def blur(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(values * w, (0, 0), sigma) / np.maximum(cv2.GaussianBlur(w, (0, 0), sigma), 1e-6)
+
+    around = near & ~lines
+    # each line's cloth: the colour most of the pixels round it have (the nearest line's, for a pixel beside it)
+    n, piece = cv2.connectedComponents(lines.astype(np.uint8), connectivity=8)
+    _, (iy, ix) = ndimage.distance_transform_edt(~lines, return_indices=True)
+    owner = piece[iy, ix]
+    k = int(colours.max()) + 1
+    counts = np.bincount(owner[around] * k + colours[around], minlength=n * k).reshape(n, k)
+    mine = around & (colours == counts.argmax(axis=1)[owner])
+    light = cv2.cvtColor(crop, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
+    mean = blur(light, mine.astype(np.float32))
+    # the cloth's own level: the blur of the darker half of it (a print's light letters, where they crowd the
+    # lines, lift the blur of all of it to their light)
+    level = blur(light, (mine & (light <= mean)).astype(np.float32))
+    # (the print in pieces, not the speckle of the cloth's grain, and with a soft edge)
+    off = light - level
+    printed = cv2.morphologyEx((around & ((off > PRINT_APART) | (off < -2 * PRINT_APART))).astype(np.uint8),
+                               cv2.MORPH_OPEN, disc(1)).astype(bool)
+    source = (mine & ~printed).astype(np.float32)
+    cloth = np.dstack([blur(crop[..., c].astype(np.float32), source) for c in range(3)])
+    cover = cv2.GaussianBlur(source, (0, 0), sigma)
+    # (none where no cloth lies round a line within the blur's reach)
+    alpha = np.where(near & (cover > CLOTH_COVER), np.clip(1.0 - d_line / (fade + 1), 0, 1), 0)
+    alpha *= 1.0 - cv2.GaussianBlur(printed.astype(np.float32), (0, 0), 1.0)
+    return cloth, alpha[..., None].astype(np.float32)
+
+
+def _akin_groups(akin: np.ndarray) -> np.ndarray:
+    """[k] int: for each of the torso's colours, the first of those it is a shade of through a chain of shades
+    (``akin``: kxk 0/1), the same for all of one colour's shades."""
+    reach = akin > 0
+    for _ in range(len(akin)):
+        reach = (reach.astype(np.int64) @ reach.astype(np.int64)) > 0
+    return reach.argmax(axis=1)
+
+
+LINE_FADE = 2.0  # (line widths) how far beside a painted line the cloth laid over it fades into the picture
+LINE_CLOTH = 2.0  # (line widths) the Gaussian blur of the cloth round the lines
+PRINT_APART = 24.0  # (CIE Lab lightness, OpenCV's 8-bit scale) a print lies this much lighter than the cloth's level
+CLOTH_COVER = 0.05  # the least share of cloth pixels under the blur for it to be laid over a line
 
 
 def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float, cloth: np.ndarray,
