@@ -53,8 +53,9 @@ SHADE_PCT = (30.0, 70.0)  # the skin's shade and its lit side: these percentiles
 SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
 # the skin it is drawn on, blending into it)
-SEAM = 0.4  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
-# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face)
+SEAM = 0.25  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
+# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face;
+# 0.4, thin brown lines across the palm that read as ink beside the blurry photograph: TikTok character 4)
 SEAM_FROM = 0.5  # ... from this far out (in the piece's radii): shaded from its middle, the whole hand came out darker
 RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over this far inside it (palm half-widths),
 # as a round limb's sides do, ...
