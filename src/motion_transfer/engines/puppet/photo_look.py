@@ -16,7 +16,9 @@ import numpy as np
 from scipy import ndimage
 
 GRAIN_SIGMA = 1.5  # the grain: what a blur of this many pixels takes out of the skin's colour
-GRAIN_MIN = 1.0  # a robust spread (8-bit levels) below this in every channel is no grain: drawn art's flat colours
+GRAIN_MIN = 2.0  # a robust spread (8-bit levels, mean over the channels) below this is no grain: drawn art's flat
+# colours, and a smooth video frame's skin (the TikTok frames', 0.5-1.1: laid on, it went unseen and moved the arm
+# layers' outlines, which later steps read from the colours)
 GRAIN_PIXELS = 50  # the fewest skin pixels (away from its outline) the grain is measured from
 GRAIN_INSET = 3  # (pixels) the skin's pixels this near its outline are left out (its edge is no grain)
 GRAIN_SIZE = 0.7  # the pattern laid on: white noise blurred this much (pixels), grain as fine as a camera's
@@ -44,8 +46,8 @@ PATTERN = _tile()
 
 def skin_grain(image: np.ndarray, skin: np.ndarray) -> np.ndarray:
     """[3] float32: the grain of ``image`` (RGB) over its ``skin`` pixels (HxW bool), per channel (the robust spread
-    of what a GRAIN_SIGMA blur takes out), measured away from the skin's outline; zeros when under GRAIN_MIN in
-    every channel or from too few pixels."""
+    of what a GRAIN_SIGMA blur takes out), measured away from the skin's outline; zeros when under GRAIN_MIN (its
+    mean over the channels) or from too few pixels."""
     inner = cv2.erode(skin.astype(np.uint8), None, iterations=GRAIN_INSET).astype(bool)
     if inner.sum() < GRAIN_PIXELS:
         return np.zeros(3, np.float32)
@@ -54,7 +56,7 @@ def skin_grain(image: np.ndarray, skin: np.ndarray) -> np.ndarray:
     box = np.s_[max(0, ys.min() - m):ys.max() + m + 1, max(0, xs.min() - m):xs.max() + m + 1]
     high = _high_pass(image[box].astype(np.float32))[inner[box]]
     spread = 1.4826 * np.median(np.abs(high - np.median(high, axis=0)), axis=0)
-    return spread.astype(np.float32) if (spread >= GRAIN_MIN).any() else np.zeros(3, np.float32)
+    return spread.astype(np.float32) if spread.mean() >= GRAIN_MIN else np.zeros(3, np.float32)
 
 
 def add_grain(image: np.ndarray, where: np.ndarray, grain: np.ndarray) -> None:
