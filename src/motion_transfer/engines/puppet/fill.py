@@ -2005,7 +2005,10 @@ def _skin_look(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, inside: n
     outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
     if outlined:
         return shade, light, outlined, np.zeros(3, np.float32), 0.0
-    return shade, light, outlined, skin_grain(image, own_skin), picture_blur(image, inside & (labels >= 0))
+    # (its grain from the pixels of its very colour: skin-hued cloth, an orange suit's folds, measured as grain
+    # and mottled the astronaut's drawn hand like sandpaper)
+    grain = skin_grain(image, own_skin & (lab_distance(lab, _lab(skin)) < SKIN_LIKE))
+    return shade, light, outlined, grain, picture_blur(image, inside & (labels >= 0))
 
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,

@@ -4,8 +4,9 @@ image's border, a hand drawn where the image shows none).
 Drawn in smooth shading alone, those limbs lay on the photograph as flat cut-outs: the photographed arm beside them
 is mottled by the camera's noise and the video's compression (TikTok character 4's raised forearm and hand, one
 even orange-beige next to her grainy upper arm). The grain is measured where the picture shows skin (what a small
-blur takes out of it, its robust spread per channel) and laid on the drawn skin as a fixed noise pattern of that
-strength, fixed to the limb (it moves with it, no flicker). Drawn art's flat colours measure none and get none.
+blur takes out of it, its robust spread) and laid on the drawn skin as a fixed noise pattern of part of that
+strength, in lightness, fixed to the limb (it moves with it, no flicker). Drawn art's flat colours measure none and
+get none.
 A drawn hand's edges and the seams between its fingers, crisp to the pixel, read as ink lines beside the
 photograph's soft edges: the hand is blurred as much as the photograph's own edges are (:func:`picture_blur`).
 """
@@ -21,6 +22,8 @@ GRAIN_MIN = 2.0  # a robust spread (8-bit levels, mean over the channels) below 
 # layers' outlines, which later steps read from the colours)
 GRAIN_PIXELS = 50  # the fewest skin pixels (away from its outline) the grain is measured from
 GRAIN_INSET = 3  # (pixels) the skin's pixels this near its outline are left out (its edge is no grain)
+GRAIN_SHARE = 0.6  # the grain laid on: this share of the skin's, in lightness alone (the skin's own, a scan's colour
+# noise included, laid on as one pattern per channel, mottled the astronaut's drawn hand in blue and yellow blotches)
 GRAIN_SIZE = 0.7  # the pattern laid on: white noise blurred this much (pixels), grain as fine as a camera's
 TILE = 128  # the pattern's side (pixels), repeated
 REBLUR = 2.0  # (pixels) the photograph's blur is read from how much a blur of this many pixels flattens its edges
@@ -45,9 +48,10 @@ PATTERN = _tile()
 
 
 def skin_grain(image: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """[3] float32: the grain of ``image`` (RGB) over its ``skin`` pixels (HxW bool), per channel (the robust spread
-    of what a GRAIN_SIGMA blur takes out), measured away from the skin's outline; zeros when under GRAIN_MIN (its
-    mean over the channels) or from too few pixels."""
+    """[3] float32: the grain to lay on skin drawn for ``image`` (RGB), from its ``skin`` pixels (HxW bool): the
+    robust spread of what a GRAIN_SIGMA blur takes out of them (its features, an eye, a strand of hair, are few),
+    away from the skin's outline, its mean over the channels times GRAIN_SHARE, alike in each (grain in
+    lightness); zeros when that mean is under GRAIN_MIN or from too few pixels."""
     inner = cv2.erode(skin.astype(np.uint8), None, iterations=GRAIN_INSET).astype(bool)
     if inner.sum() < GRAIN_PIXELS:
         return np.zeros(3, np.float32)
@@ -56,7 +60,9 @@ def skin_grain(image: np.ndarray, skin: np.ndarray) -> np.ndarray:
     box = np.s_[max(0, ys.min() - m):ys.max() + m + 1, max(0, xs.min() - m):xs.max() + m + 1]
     high = _high_pass(image[box].astype(np.float32))[inner[box]]
     spread = 1.4826 * np.median(np.abs(high - np.median(high, axis=0)), axis=0)
-    return spread.astype(np.float32) if spread.mean() >= GRAIN_MIN else np.zeros(3, np.float32)
+    if spread.mean() < GRAIN_MIN:
+        return np.zeros(3, np.float32)
+    return np.full(3, GRAIN_SHARE * spread.mean(), np.float32)
 
 
 def add_grain(image: np.ndarray, where: np.ndarray, grain: np.ndarray) -> None:
