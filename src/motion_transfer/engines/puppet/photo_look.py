@@ -80,13 +80,11 @@ def grain_along(shape: tuple[int, int], origin: np.ndarray, towards: np.ndarray)
     ``towards`` (a direction): a drawn hand, drawn afresh each frame, keeps its grain as it turns and moves."""
     u = np.asarray(towards, np.float64)
     u = u / max(float(np.linalg.norm(u)), 1e-6)
-    py, px = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-    dx, dy = px - np.float32(origin[0]), py - np.float32(origin[1])
-    along = (dx * u[0] + dy * u[1]) % TILE
-    across = (dy * u[0] - dx * u[1]) % TILE
-    return cv2.remap(PATTERN, along.astype(np.float32), across.astype(np.float32), cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_WRAP)
-
+    ox, oy = float(origin[0]), float(origin[1])
+    # (the patch's pixel x, y lies at along = u . (x - o), across = u x (x - o) on the pattern, repeated)
+    to_pattern = np.array([[u[0], u[1], -(u[0] * ox + u[1] * oy)], [-u[1], u[0], u[1] * ox - u[0] * oy]])
+    return cv2.warpAffine(PATTERN, to_pattern, (shape[1], shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_WRAP)
 
 def picture_blur(image: np.ndarray, figure: np.ndarray) -> float:
     """The Gaussian blur (sigma, pixels) of ``image``'s (RGB) edges within ``figure`` (HxW bool): a step blurred
@@ -117,14 +115,18 @@ def picture_blur(image: np.ndarray, figure: np.ndarray) -> float:
 def soften(patch: np.ndarray, drawn: np.ndarray, sigma: float) -> None:
     """Blur what is ``drawn`` (HxW, its share of each pixel) of ``patch`` (RGBA uint8, changed in place) by
     ``sigma`` pixels, colour weighted by coverage (no dark fringe from the clear pixels), its outline with it;
-    what is not drawn stays as it was."""
+    what is not drawn stays as it was (a clear pixel keeps its colour). In 8 bits (OpenCV's fixed-point blur):
+    in floats it cost as much as drawing the hand."""
     if sigma <= 0 or not drawn.any():
         return
-    rgba = patch.astype(np.float32)
-    a = rgba[..., 3:] / 255.0
-    blurred_a = cv2.GaussianBlur(a[..., 0], (0, 0), sigma)[..., None]
-    blurred_rgb = cv2.GaussianBlur(rgba[..., :3] * a, (0, 0), sigma) / np.maximum(blurred_a, 1e-6)
-    w = np.clip(cv2.GaussianBlur(drawn.astype(np.float32), (0, 0), sigma) * 2.0, 0.0, 1.0)[..., None]
-    out_a = a + w * (blurred_a - a)
-    out_rgb = np.where(blurred_a > 1e-6, rgba[..., :3] + w * (blurred_rgb - rgba[..., :3]), rgba[..., :3])
-    patch[...] = np.concatenate([out_rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
+    alpha = cv2.merge([patch[..., 3]] * 3)
+    pre = cv2.merge([*cv2.split(cv2.multiply(patch[..., :3], alpha, scale=1.0 / 255.0)), patch[..., 3]])
+    blurred = cv2.GaussianBlur(pre, (0, 0), sigma)
+    w = np.minimum(cv2.GaussianBlur(drawn.astype(np.float32), (0, 0), sigma) * 2.0, 1.0)
+    mixed = cv2.blendLinear(blurred, pre, w, 1.0 - w)
+    a = mixed[..., 3]
+    rgb = cv2.divide(mixed[..., :3], cv2.merge([a] * 3), scale=255.0)
+    clear = a == 0
+    rgb[clear] = patch[..., :3][clear]
+    patch[..., :3] = rgb
+    patch[..., 3] = a
