@@ -12,6 +12,7 @@ import numpy as np
 
 from ...pose.fingers import FINGERS
 from ...pose.skeleton import shoulder_span, torso_length
+from .photo_look import grain_along, soften
 from .model import segment_distance
 
 HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
@@ -52,8 +53,9 @@ SHADE_PCT = (30.0, 70.0)  # the skin's shade and its lit side: these percentiles
 SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
 # the skin it is drawn on, blending into it)
-SEAM = 0.4  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
-# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face)
+SEAM = 0.25  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
+# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face;
+# 0.4, thin brown lines across the palm that read as ink beside the blurry photograph: TikTok character 4)
 SEAM_FROM = 0.5  # ... from this far out (in the piece's radii): shaded from its middle, the whole hand came out darker
 RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over this far inside it (palm half-widths),
 # as a round limb's sides do, ...
@@ -216,7 +218,8 @@ def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarra
 
 
 def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_width: float,
-              skin: np.ndarray, shade: np.ndarray, light: np.ndarray | None = None, outlined: bool = False) -> None:
+              skin: np.ndarray, shade: np.ndarray, light: np.ndarray | None = None, outlined: bool = False,
+              grain: np.ndarray | None = None, blur: float = 0.0) -> None:
     """Draw the hand with ``joints`` [21, 2] (the ``patch``'s pixels; RGBA, changed in place) piece by piece,
     the palm and the five digits, the farthest first by ``depth`` [16] (the palm's, then the bones'; larger is
     farther), each over what is drawn before it with its soft rim (over nothing, a crisp anti-aliased edge): a
@@ -226,7 +229,9 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     (:func:`skin_light`) and shaded towards ``shade`` where a finger meets the hand (a soft seam, :data:`SEAM`;
     drawn art, ``outlined``: all the way round each piece, as its own limbs) and inside the hand's outline over
     what is behind it (:data:`RIM`). The clear pixels around a piece take its colour too: the renderer samples
-    the texture bilinearly, and clear black pixels there drew a dark outline around every finger."""
+    the texture bilinearly, and clear black pixels there drew a dark outline around every finger. Mottled with a
+    photograph's skin ``grain`` ([3], :func:`.photo_look.skin_grain`), fixed to the hand (it turns with it), and
+    as soft as its edges (``blur``, :func:`.photo_look.picture_blur`): outline and seams between fingers alike."""
     H, W = patch.shape[:2]
     light = np.zeros(2, np.float32) if light is None else np.asarray(light, np.float32)
     skin = np.asarray(skin, np.float32)
@@ -273,6 +278,12 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     factor = 1.0 + (factor - 1.0) * drawn[rows, cols]
     patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([factor, factor, factor, np.ones_like(factor)]),
                                      dtype=cv2.CV_8U)  # (numpy's took as long as drawing the hand's pieces)
+    soften(patch[rows, cols], drawn[rows, cols], blur)
+    if grain is not None and np.any(grain):
+        corner = np.array([cols.start, rows.start], np.float64)
+        noise = grain_along(factor.shape, joints[0] - corner, reach - joints[0]) * drawn[rows, cols]
+        mottled = patch[rows, cols, :3].astype(np.float32) + noise[..., None] * np.asarray(grain, np.float32)
+        patch[rows, cols, :3] = np.clip(mottled + 0.5, 0, 255).astype(np.uint8)
 
 
 def _round(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, reach: np.ndarray, half_width: float,

@@ -21,6 +21,7 @@ from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame
 from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints,
                          shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
+from .photo_look import add_grain, picture_blur, skin_grain
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
@@ -2065,15 +2066,23 @@ def _lit_own_skin(image: np.ndarray, own: np.ndarray, skin: np.ndarray) -> np.nd
 
 
 def _skin_look(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, inside: np.ndarray, skin: np.ndarray,
-               sw: float) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(shade, light, outlined) of a drawn arm or hand in ``skin``: its sides shade as the character's own skin
-    of that colour does (the face, the neck, the chest: ``drawn_hand.skin_shade``), lit from where that skin is
-    (``drawn_hand.skin_light``); drawn art's limbs are outlined, and so are its hands' fingers."""
+               sw: float) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray, float]:
+    """(shade, light, outlined, grain, blur) of a drawn arm or hand in ``skin``: its sides shade as the character's
+    own skin of that colour does (the face, the neck, the chest: ``drawn_hand.skin_shade``), lit from where that
+    skin is (``drawn_hand.skin_light``), mottled as that skin is in a photograph (``photo_look.skin_grain``) and
+    as soft at its edges as the photograph's (``photo_look.picture_blur``); drawn art's limbs are outlined, and so
+    are its hands' fingers (with no grain, no blur)."""
     own_skin = inside & (labels >= 0) & skin_hued(lab, _lab(skin))
     shade = skin_shade(skin, image[own_skin])
     ys, xs = np.nonzero(own_skin)
     light = skin_light(np.column_stack([xs, ys]), lab[ys, xs, 0], sw)
-    return shade, light, drawn_lines(image, inside & (labels >= 0), sw) is not None
+    outlined = drawn_lines(image, inside & (labels >= 0), sw) is not None
+    if outlined:
+        return shade, light, outlined, np.zeros(3, np.float32), 0.0
+    # (its grain from the pixels of its very colour: skin-hued cloth, an orange suit's folds, measured as grain
+    # and mottled the astronaut's drawn hand like sandpaper)
+    grain = skin_grain(image, own_skin & (lab_distance(lab, _lab(skin)) < SKIN_LIKE))
+    return shade, light, outlined, grain, picture_blur(image, inside & (labels >= 0))
 
 
 def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
@@ -2158,7 +2167,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
         near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
         skin = _lit_own_skin(image, near_cut, skin)
-    shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
+    shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
@@ -2284,6 +2293,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         patch = image[box]
         mixed = weight[:, None] * colour + (1.0 - weight[:, None]) * patch[carried].astype(np.float64)
         patch[carried] = np.clip(mixed + 0.5, 0, 255).astype(image.dtype)
+    add_grain(image, paint & ~(jacket & (d_arm <= d_hand)), grain)  # (skin's grain: not on a jacket's sleeve)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + soft - d[ring]) / soft, 0.0, 1.0))
     if sleeve.any():  # the sleeve soft at its sides, where nothing of the arm goes on (not where the forearm does)
@@ -2323,7 +2333,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     if curve is not None:
         end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
     return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin,
-                     shade=shade, light=light, outlined=outlined)
+                     shade=shade, light=light, outlined=outlined, grain=grain, blur=blur)
 
 
 def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, joints: np.ndarray, name: str,
@@ -2392,10 +2402,11 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     lit_stump = stump & (matte >= 0.9)
     lit_stump[lit_stump] = skin_hued(lab[lit_stump], _lab(skin))
     skin = _lit_own_skin(image, lit_stump, skin)
-    shade, light, outlined = _skin_look(image, lab, labels, inside, skin, sw)
+    shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
     glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
+    add_grain(image, paint, grain)
     # the stump beyond the drawn hand is none of the arm's any more, nor the soft rim around it and the hand (the
     # layer's band reached into it: the stump's outline, left in the air beside the drawn fingers)
     gone = stump & ~new
@@ -2408,7 +2419,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     matte[gaps] = 0.0
     elbow = joints[J[f"{side}_elbow"]].astype(np.float64)
     return DrawnHand(joints=hand, length=length, half_width=half, elbow=elbow, wrist_radius=r_w, skin=skin, shade=shade,
-                     light=light, outlined=outlined, over_image=True)
+                     light=light, outlined=outlined, over_image=True, grain=grain, blur=blur)
 
 
 def _fingertips(wrist: np.ndarray, knuckles: np.ndarray, length: float) -> np.ndarray:

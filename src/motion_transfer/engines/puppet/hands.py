@@ -549,7 +549,8 @@ class HandAnimator:
             return
         patch = hand.base.copy()
         drawn = hand.drawn
-        draw_hand(patch, local, depth, drawn.half_width, drawn.skin, drawn.shade, drawn.light, drawn.outlined)
+        draw_hand(patch, local, depth, drawn.half_width, drawn.skin, drawn.shade, drawn.light, drawn.outlined,
+                  drawn.grain, drawn.blur)
         hand.texture[y0:y1, x0:x1] = patch
 
     def _posed(self, n: int, hand: _Bending, t: int) -> tuple[np.ndarray, ...]:

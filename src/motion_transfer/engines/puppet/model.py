@@ -167,7 +167,10 @@ class DrawnHand:
     ``shade`` RGB its sides turn to, the ``light`` on the character's skin (:func:`.drawn_hand.skin_light`) and
     whether the character is drawn art with outlined limbs (``outlined``: its fingers are shaded all the way
     round, as the art's own limbs); ``over_image``: drawn over the image's own stump of the hand (its wrist inside
-    the image), not only past the border. Kept so each frame can draw it afresh, posed like the actor's hand."""
+    the image), not only past the border; ``grain`` [3] the photograph's skin grain it is mottled with
+    (:func:`.photo_look.skin_grain`; zeros for drawn art) and ``blur`` the photograph's edges' (sigma, pixels,
+    :func:`.photo_look.picture_blur`; 0 for drawn art). Kept so each frame can draw it afresh, posed like the
+    actor's hand."""
 
     joints: np.ndarray
     length: float
@@ -179,6 +182,8 @@ class DrawnHand:
     light: np.ndarray = field(default_factory=lambda: np.zeros(2, np.float32))
     outlined: bool = False
     over_image: bool = False
+    grain: np.ndarray = field(default_factory=lambda: np.zeros(3, np.float32))
+    blur: float = 0.0
 
 
 @dataclass

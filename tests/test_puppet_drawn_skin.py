@@ -1,0 +1,159 @@
+"""The forearm and hand the rig draws past a photograph's border read as that photograph's skin: its colour, its
+shading across the limb, its grain (drawn in smooth shading alone, TikTok character 4's raised forearm and hand lay
+on the photo as flat orange-beige cut-outs beside her grainy upper arm); drawn art's flat colours stay flat."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from motion_transfer.engines.puppet import fill
+from motion_transfer.engines.puppet.drawn_hand import draw_hand, open_hand_joints
+from motion_transfer.engines.puppet.photo_look import add_grain, skin_grain
+from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.pose.skeleton import J
+from close_up_scene import seg_dist
+
+SHIRT = np.array([46.0, 98.0, 168.0])
+SKIN = np.array([226.0, 168.0, 136.0])
+NOISE = 5.0  # the photograph's grain (8-bit levels per channel)
+H, W, h = 360, 280, 180  # the image is the top 180 rows; below, the padding the arm goes on over
+RADIUS = 14.0
+ELBOW = np.array([110.0, 100.0])
+U = np.array([np.sin(np.radians(30.0)), np.cos(np.radians(30.0))])  # down the forearm
+
+
+def _photographed_cut(noise: float = NOISE):
+    """(image, matte, labels, joints): a photographed figure in a shirt, its bare left forearm running down to the
+    image's bottom edge, its wrist past it; the skin shaded round across the arm (darker to its sides) and grainy
+    (``noise``), as a camera's."""
+    rng = np.random.default_rng(1)
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    shoulder = np.array([95.0, 40.0])
+    inside = py < h
+    d_arm = seg_dist(px, py, ELBOW, ELBOW + 300 * U)
+    arm = inside & ((d_arm < RADIUS) | (seg_dist(px, py, shoulder, ELBOW) < 15))
+    torso = inside & (px >= 20) & (px < 92) & (py >= 35) & ~arm
+    head = inside & (np.hypot(px - 55, py - 15) < 14)
+    round_shade = 1.0 - 0.18 * np.clip(d_arm / RADIUS, 0.0, 1.0) ** 2
+    image = np.zeros((H, W, 3), np.float64)
+    image[torso] = SHIRT
+    image[head] = SKIN
+    image[arm] = SKIN * round_shade[arm][:, None]
+    image += rng.standard_normal((H, W, 1)) * noise + rng.standard_normal((H, W, 3)) * 0.3 * noise
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    matte = (torso | head | arm).astype(np.float32)
+    labels = np.full((H, W), -1, np.int32)
+    labels[torso] = PARTS.index("torso")
+    labels[head] = PARTS.index("head")
+    labels[arm] = PARTS.index("l_upper_arm")
+    labels[arm & (py > ELBOW[1])] = PARTS.index("l_lower_arm")
+    wrist = ELBOW + 160 * U
+    joints = np.zeros((len(J), 2))
+    for name, at in {"nose": (55, 15), "left_shoulder": shoulder, "right_shoulder": (15, 40),
+                     "right_elbow": (5, 100), "right_wrist": (0, 150), "left_elbow": ELBOW, "left_wrist": wrist,
+                     "left_index": wrist + 30 * U + (4, 0), "left_pinky": wrist + 28 * U - (6, 0),
+                     "left_thumb": wrist + 12 * U + (8, 0), "left_hip": (75, 210), "right_hip": (25, 210)}.items():
+        joints[J[name]] = at
+    return image, matte, labels, joints
+
+
+def _spread(image: np.ndarray, where: np.ndarray) -> float:
+    """The robust spread (8-bit levels, mean over channels) of what a 1.5 px blur takes out of ``image`` there."""
+    high = image.astype(np.float32) - cv2.GaussianBlur(image.astype(np.float32), (0, 0), 1.5)
+    d = high[where]
+    return float((1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0)).mean())
+
+
+def _drawn_forearm(labels: np.ndarray, matte: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """The drawn forearm's solid pixels past the border, short of its hand, away from its outline."""
+    fore = (labels == PARTS.index(LAYERS["arm_l"][1])) & (matte >= 0.99)
+    fore[:h + 5] = False
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    fore &= np.hypot(px - joints[J["left_wrist"]][0], py - joints[J["left_wrist"]][1]) > 12
+    return cv2.erode(fore.astype(np.uint8), None, iterations=3).astype(bool)
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    px = np.clip(np.asarray(rgb, np.float32) + 0.5, 0, 255).astype(np.uint8).reshape(-1, 1, 3)
+    return cv2.cvtColor(px, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
+
+
+def test_a_forearm_drawn_past_a_photographs_border_has_its_skins_colour_shading_and_grain():
+    """The forearm drawn on past the border: its colour within 8 (Lab, 8-bit) of the visible forearm's, darker
+    toward its sides than along its middle (round, not flat), and as grainy as the photograph's skin (at least
+    half its grain; drawn in smooth shading alone it had a fifth of it)."""
+    image, matte, labels, joints = _photographed_cut()
+    visible = (labels == PARTS.index("l_lower_arm")) & (matte >= 0.99)
+    visible = cv2.erode(visible.astype(np.uint8), None, iterations=3).astype(bool)
+    seen = _spread(image, visible)
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    drawn = _drawn_forearm(labels, matte, joints)
+    assert drawn.sum() > 200, "no forearm drawn past the border"
+    gap = np.linalg.norm(_lab(np.median(image[drawn], axis=0)) - _lab(np.median(image[visible], axis=0)))
+    assert gap < 8.0, f"the drawn forearm's colour {gap:.1f} from the visible one's"
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    axis = seg_dist(px, py, ELBOW, hand.joints[0])
+    solid = (labels == PARTS.index(LAYERS["arm_l"][1])) & (matte >= 0.99) & (py > h + 5) & (py < h + 60)
+    width = float(axis[solid].max())
+    light = image[solid & (axis < 0.3 * width)].mean()
+    sides = image[solid & (axis > 0.75 * width)].mean()
+    assert light - sides >= 6.0, f"across the drawn forearm {light:.0f} along its middle, {sides:.0f} at its sides"
+    grain = _spread(image, drawn)
+    assert grain >= 0.5 * seen, f"the drawn forearm's grain {grain:.1f}, the photograph's {seen:.1f}"
+    assert np.all(hand.grain > 0)
+
+
+def test_drawn_arts_flat_skin_has_no_grain_and_none_is_laid_on_it():
+    """A flat-coloured (drawn) figure measures no grain, and the skin drawn for it is left exactly as drawn (the
+    drawn characters' layers stay as they were)."""
+    image, _, labels, _ = _photographed_cut(noise=0.0)
+    skin = labels >= 0
+    grain = skin_grain(image, skin)
+    assert not np.any(grain)
+    before = image.copy()
+    add_grain(image, skin, grain)
+    assert np.array_equal(image, before)
+
+
+def test_a_drawn_hand_on_a_photograph_is_grainy_with_no_dark_lines_inside_it():
+    """The hand drawn each frame for a photograph gets the skin's grain (fixed to the hand: the same pattern as it
+    moves), and its fingers are parted by soft shade: no pixel inside it darker than the skin's shade by more than
+    the grain allows."""
+    wrist = np.array([80.0, 30.0])
+    joints = open_hand_joints(wrist, wrist + (0, 100), wrist + (40, 0), 150.0, 20.0)
+    shade = SKIN * 0.85
+    grain = np.full(3, NOISE, np.float32)
+    patch = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(patch, joints, np.zeros(16), 20.0, SKIN, shade, grain=grain)
+    solid = cv2.erode((patch[:, :, 3] == 255).astype(np.uint8), None, iterations=2).astype(bool)
+    assert solid.sum() > 2000
+    assert _spread(patch[:, :, :3], solid) >= 0.5 * NOISE
+    smooth = cv2.GaussianBlur(patch[:, :, :3].astype(np.float32), (0, 0), 1.5)
+    darkest = smooth[solid].mean(axis=1).min()
+    assert darkest >= shade.mean() - 2.0 * NOISE / 1.5, f"a dark line inside the hand: {darkest:.0f}"
+    moved = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(moved, joints + (7, 5), np.zeros(16), 20.0, SKIN, shade, grain=grain)
+    here = solid[:-5, :-7] & solid[5:, 7:]
+    assert np.abs(moved[5:, 7:, :3][here].astype(int) - patch[:-5, :-7, :3][here].astype(int)).max() <= 1
+
+
+def _seams(blur: float) -> float:
+    """The sharpest seam inside a hand drawn with ``blur``: the largest drop of a pixel below its row's lighter
+    neighbours 2 px to either side (an ink line is a deep, narrow one)."""
+    wrist = np.array([80.0, 30.0])
+    joints = open_hand_joints(wrist, wrist + (0, 100), wrist + (40, 0), 150.0, 20.0)
+    patch = np.zeros((200, 160, 4), np.uint8)
+    draw_hand(patch, joints, np.zeros(16), 20.0, SKIN, SKIN * 0.85, blur=blur)
+    grey = patch[:, :, :3].astype(np.float32).mean(axis=2)
+    solid = cv2.erode((patch[:, :, 3] == 255).astype(np.uint8), None, iterations=4).astype(bool)
+    sides = np.minimum(np.roll(grey, 2, axis=1), np.roll(grey, -2, axis=1))
+    return float((sides - grey)[solid].max())
+
+
+def test_the_seams_between_a_photographs_drawn_fingers_are_as_soft_as_its_edges():
+    """With the photograph's blur (1 px), the seams between the drawn fingers are soft shade, not ink lines: at
+    most two thirds as deep over their width as drawn crisp to the pixel."""
+    crisp, soft = _seams(0.0), _seams(1.0)
+    assert crisp > 2.0
+    assert soft <= 2.0 / 3.0 * crisp, f"seams {soft:.1f} deep with the blur, {crisp:.1f} without"
