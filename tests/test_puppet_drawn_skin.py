@@ -157,3 +157,52 @@ def test_the_seams_between_a_photographs_drawn_fingers_are_as_soft_as_its_edges(
     crisp, soft = _seams(0.0), _seams(1.0)
     assert crisp > 2.0
     assert soft <= 2.0 / 3.0 * crisp, f"seams {soft:.1f} deep with the blur, {crisp:.1f} without"
+
+
+def _side_view_sleeve():
+    """(image, matte, labels, joints): a photographed body seen from the side (shoulders 30 px apart over a torso
+    150 px long), its left arm in a short sleeve the image's bottom edge cuts above the elbow."""
+    rng = np.random.default_rng(2)
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    shoulder, elbow, wrist = np.array([70.0, 40.0]), np.array([80.0, 215.0]), np.array([95.0, 320.0])
+    inside = py < h
+    arm = inside & (seg_dist(px, py, shoulder, elbow) < 13)
+    torso = inside & (px >= 30) & (px < 75) & (py >= 35) & ~arm
+    head = inside & (np.hypot(px - 55, py - 15) < 14)
+    image = np.zeros((H, W, 3), np.float64)
+    image[torso] = SHIRT
+    image[arm] = SHIRT * 0.8
+    image[head] = SKIN
+    image = np.clip(image + rng.standard_normal((H, W, 1)) * 1.0, 0, 255).astype(np.uint8)
+    matte = (torso | head | arm).astype(np.float32)
+    labels = np.full((H, W), -1, np.int32)
+    labels[torso] = PARTS.index("torso")
+    labels[head] = PARTS.index("head")
+    labels[arm] = PARTS.index("l_upper_arm")
+    joints = np.zeros((len(J), 2))
+    u = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    for name, at in {"nose": (60, 15), "left_shoulder": shoulder, "right_shoulder": (40, 40),
+                     "right_elbow": (35, 120), "right_wrist": (35, 170), "left_elbow": elbow, "left_wrist": wrist,
+                     "left_index": wrist + 30 * u + (4, 0), "left_pinky": wrist + 28 * u - (6, 0),
+                     "left_thumb": wrist + 12 * u + (8, 0), "left_hip": (70, 190), "right_hip": (40, 190)}.items():
+        joints[J[name]] = at
+    return image, matte, labels, joints
+
+
+def test_a_forearm_drawn_for_a_body_seen_from_the_side_is_as_thick_as_its_hand_is_wide():
+    """A body seen from the side has narrow shoulders: the forearm drawn past the border from its elbow, sized by
+    them, was a thin stick holding a hand twice as wide (TikTok character 1 cut at 60%). Sized by the body the hand
+    is sized by, the palm is at most 1.6 times as wide as the forearm halfway along it."""
+    image, matte, labels, joints = _side_view_sleeve()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    elbow, wrist = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    mid = (elbow + wrist) / 2
+    u = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    along = (px - mid[0]) * u[0] + (py - mid[1]) * u[1]
+    across = (px - mid[0]) * -u[1] + (py - mid[1]) * u[0]
+    fore = (labels == PARTS.index("l_lower_arm")) & (matte >= 0.5) & (np.abs(along) < 1.0)
+    assert fore.sum() > 3, "no forearm drawn halfway to the wrist"
+    width = float(across[fore].max() - across[fore].min())
+    assert 2.0 * hand.half_width <= 1.6 * width, f"palm {2 * hand.half_width:.0f} px wide, the forearm {width:.0f}"

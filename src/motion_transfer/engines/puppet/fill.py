@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, drawn_hand_size, hand_shape, lit, open_hand_joints,
-                         shaded_skin, skin_light, skin_shade)
+from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit,
+                         open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .photo_look import add_grain, picture_blur, skin_grain
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
@@ -2202,7 +2202,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
-    axis, r_a, curve = elbow, CUT_ELBOW * sw, None
+    # (a forearm drawn from its elbow is as thick as the body the hand at its end is sized by, drawn_hand.body_width:
+    # from the narrow shoulders of a body seen from the side, a thin stick held a hand twice as wide, TikTok
+    # character 1 cut at 60%)
+    axis, r_a, curve = elbow, CUT_ELBOW * body_width(joints), None
     d_upper = np.full(px.shape, np.inf, np.float32)
     upper_cut = bare and _outside(elbow, frame)
     if upper_cut:  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
@@ -2572,7 +2575,8 @@ def hand_rows(joints: np.ndarray, height: int) -> int:
 ARM_REACH = 2.5  # (shoulder widths) an arm hangs at most this far below its shoulder, fingertips included
 
 
-CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in shoulder widths)
+CUT_ELBOW = 0.085  # the radius of a forearm drawn past the image's border at its elbow (in body widths,
+# drawn_hand.body_width; a bare upper arm's cut: at most this many shoulder widths)
 CUT_WRIST = 0.06  # ... at its wrist
 CUT_THIN, CUT_THICK = 0.06, 0.12  # the bounds of a bare arm's radius measured at the border
 CUT_WIDEST = 0.25  # ... a bare forearm's, measured across itself (a body seen from the side has narrow shoulders)
