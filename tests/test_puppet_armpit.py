@@ -13,7 +13,7 @@ from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.skeleton import J
-from torso_scene import cie_lab
+from torso_scene import cie_lab, standing_joints
 
 SKIN, SHIRT, SHADE, WALL = (225, 180, 150), (165, 185, 215), (25, 60, 85), (90, 120, 90)
 MAGENTA = (255, 0, 255)
@@ -27,19 +27,10 @@ def _figure() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, joints, labels): a girl in a light-blue T-shirt, her left arm (image right) hanging beside her
     body with the backdrop showing between them below the armpit; above it the shirt bunches past her side in the
     armpit, lit at the top and in deep shade below, labelled the torso's (as labels by distance gave character 4's)."""
-    joints = np.zeros((33, 2))
-    joints[:11] = (200, 95)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (266, 170), (134, 170)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (250, 380), (150, 380)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (296, 285), (304, 390)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (104, 285), (96, 390)
-    for side, x in (("left", 245), ("right", 155)):  # the legs below the picture
-        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x, 520), (x, 660)
-        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x, 670), (x, 680)
-    for side in ("left", "right"):
-        wrist = joints[J[f"{side}_wrist"]]
-        for k in ("index", "pinky", "thumb"):
-            joints[J[f"{side}_{k}"]] = wrist + (0, 20)
+    joints = standing_joints({"head": (200, 95), "left_shoulder": (266, 170), "right_shoulder": (134, 170),
+                              "left_hip": (250, 380), "right_hip": (150, 380), "left_elbow": (296, 285),
+                              "left_wrist": (304, 390), "right_elbow": (104, 285), "right_wrist": (96, 390)},
+                             (245, 155), 520)
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
     figure = np.zeros((H, W), np.uint8)

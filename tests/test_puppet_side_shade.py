@@ -13,6 +13,7 @@ from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.engines.puppet.side_shade import side_shade
 from motion_transfer.pose.skeleton import J
+from torso_scene import standing_joints
 
 SKIN, SHIRT, SHADE, WALL = (225, 180, 150), (165, 185, 215), (40, 55, 75), (110, 140, 110)
 TROUSERS = (30, 35, 45)
@@ -25,19 +26,10 @@ def _figure(trousers: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     """(image, matte, joints, labels): a girl in a light-blue short-sleeved shirt, her left arm (image right) hanging
     against her body's side, the shirt beside her bare forearm in its shade (labelled the torso's, as the labels
     gave character 4's); ``trousers``: dark trousers from the hips' line down, the forearm hanging over them."""
-    joints = np.zeros((33, 2))
-    joints[:11] = (200, 95)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (250, 170), (150, 170)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (240, 380), (160, 380)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (274, 290), (276, 400)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (104, 285), (96, 390)
-    for side, x in (("left", 235), ("right", 165)):  # the legs below the picture
-        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x, 560), (x, 700)
-        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x, 710), (x, 720)
-    for side in ("left", "right"):
-        wrist = joints[J[f"{side}_wrist"]]
-        for k in ("index", "pinky", "thumb"):
-            joints[J[f"{side}_{k}"]] = wrist + (0, 20)
+    joints = standing_joints({"head": (200, 95), "left_shoulder": (250, 170), "right_shoulder": (150, 170),
+                              "left_hip": (240, 380), "right_hip": (160, 380), "left_elbow": (274, 290),
+                              "left_wrist": (276, 400), "right_elbow": (104, 285), "right_wrist": (96, 390)},
+                             (235, 165), 560)
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
     figure = np.zeros((H, W), np.uint8)

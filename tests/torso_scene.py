@@ -66,3 +66,20 @@ def close_up_joints(named: dict[str, tuple[int, int]]) -> tuple[np.ndarray, np.n
     vis[[J[f"{s}_{k}"] for s in ("left", "right") for k in ("wrist", "index", "pinky", "thumb", "hip", "knee",
                                                             "ankle", "heel", "foot_index")]] = 0.3
     return joints, vis
+
+
+def standing_joints(named: dict[str, tuple[int, int]], legs_x: tuple[int, int], knee_y: int) -> np.ndarray:
+    """[33, 2] joints of a figure facing the camera, head points at ``named["head"]``: the ``named`` shoulders,
+    hips, elbows and wrists, the legs straight down from ``legs_x`` (left, right) with knees at ``knee_y`` (below
+    the picture when it is cut at the waist), each hand's points 20 px below its wrist."""
+    joints = np.zeros((33, 2))
+    joints[:11] = named["head"]
+    for name, at in named.items():
+        if name != "head":
+            joints[J[name]] = at
+    for side, x in zip(("left", "right"), legs_x):
+        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x, knee_y), (x, knee_y + 140)
+        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x, knee_y + 150), (x, knee_y + 160)
+        for k in ("index", "pinky", "thumb"):
+            joints[J[f"{side}_{k}"]] = joints[J[f"{side}_wrist"]] + (0, 20)
+    return joints
