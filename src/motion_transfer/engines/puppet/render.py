@@ -172,10 +172,9 @@ def bone_transforms(rest: np.ndarray, posed: np.ndarray, W, head_angle, head_sca
     tw = np.ones((T, 2)) if torso_width is None else np.asarray(torso_width, np.float64).reshape(T, 2)
     out = {}
     ls, rs, lh, rh = J["left_shoulder"], J["right_shoulder"], J["left_hip"], J["right_hip"]
-    out["chest"] = _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS],
-                          P[MS], (P[ls] - P[rs]) * tw[:, :1], P[MH] - P[MS], W)
-    if box:
-        out["chest"] = box_frame(rest, P, W, tw[:, 0])
+    out["chest"] = (box_frame(rest, P, W, tw[:, 0]) if box else
+                    _frame(rest[MS], rest[ls] - rest[rs], rest[MH] - rest[MS], P[MS], (P[ls] - P[rs]) * tw[:, :1],
+                           P[MH] - P[MS], W))
     out["pelvis"] = _frame(rest[MH], rest[lh] - rest[rh], rest[MS] - rest[MH],
                            P[MH], (P[lh] - P[rh]) * tw[:, 1:], P[MS] - P[MH], W)
     c, s = np.cos(angle), np.sin(angle)
