@@ -66,19 +66,22 @@ def feet_seen(motion: Motion) -> np.ndarray:
     return seen
 
 
+def lower_foot(motion: Motion) -> np.ndarray:
+    """[T] output row of the dancer's lower foot (its lowest point)."""
+    return motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
+
+
 def dancer_ground(motion: Motion) -> np.ndarray:
     """[T] output row the dancer stands on: the lower foot's lowest row over :data:`GROUND_S` about each frame."""
-    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
-    return maximum_filter1d(feet, 2 * round(GROUND_S * motion.fps / 2) + 1, mode="nearest")
+    return maximum_filter1d(lower_foot(motion), 2 * round(GROUND_S * motion.fps / 2) + 1, mode="nearest")
 
 
 def dancer_rise(motion: Motion, ground: np.ndarray) -> np.ndarray:
     """[T] output pixels the dancer's lower foot is above ``ground`` (:func:`dancer_ground`): 0 while a foot is
     planted (between its contacts the retarget places the feet from the shoulders down, a few pixels off the
     ground) or a foot is not seen."""
-    feet = motion.joints[:, list(LEFT_FOOT + RIGHT_FOOT), 1].astype(np.float64).max(axis=1)
     airborne = feet_seen(motion) & ~motion.planted.any(axis=1)
-    rise = np.where(airborne, np.maximum(ground - feet, 0.0), 0.0)
+    rise = np.where(airborne, np.maximum(ground - lower_foot(motion), 0.0), 0.0)
     return gaussian_filter1d(rise, max(1.0, RISE_SMOOTH_S * motion.fps), mode="nearest")
 
 
