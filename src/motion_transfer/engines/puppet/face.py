@@ -698,6 +698,11 @@ def _soften(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
     return np.where(x <= knee, x, knee + (cap - knee) * np.tanh((x - knee) / (cap - knee)))
 
 
+def _softening(x: np.ndarray, knee: float, cap: float) -> np.ndarray:
+    """The gain [T] that scales ``x`` down to its :func:`_soften` ed value (1 up to ``knee``)."""
+    return np.where(x > knee, _soften(x, knee, cap) / np.maximum(x, 1e-9), 1.0)
+
+
 def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
                     jaw_alone: np.ndarray | None = None, near: int = 1) -> np.ndarray:
     """[T] how much of the actor's aligned expression motion ``expr`` [T, N, 3] (face sizes) the character
@@ -707,7 +712,8 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
     how much further the chin drops than the lips part, face sizes; judged over ``near`` frames either side),
     and a big expression softened into a natural range (its largest landmark motion
     and the mouth's widening and narrowing, ``width`` the mouth width ratio): another person's laugh must not swell
-    the character's face past what a face does, nor their kiss squeeze its lips into a beak. Small and medium expressions pass unchanged."""
+    the character's face past what a face does, nor their kiss squeeze its lips into a beak. Small and medium
+    expressions pass unchanged."""
     good, bad = EXPR_MISFIT
     trust = np.clip((bad - misfit) / (bad - good), 0.0, 1.0)
     if jaw_alone is not None:
@@ -717,13 +723,9 @@ def expression_gain(expr: np.ndarray, misfit: np.ndarray, width: np.ndarray,
         jaw = minimum_filter1d(np.clip((bad - jaw_alone) / (bad - good), 0.0, 1.0), 2 * near + 1, mode="nearest")
         trust = trust * gaussian_filter1d(jaw, near, mode="nearest")
     largest = trust * np.linalg.norm(expr[:, :, :2], axis=2).max(axis=1)
-    g_move = np.where(largest > EXPR_KNEE, _soften(largest, EXPR_KNEE, EXPR_CAP) / np.maximum(largest, 1e-9), 1.0)
-    widen = trust * (width - 1.0)
-    knee, cap = MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0
-    g_wide = np.where(widen > knee, _soften(widen, knee, cap) / np.maximum(widen, 1e-9), 1.0)
-    narrow = trust * (1.0 - width)
-    knee, cap = 1.0 - MOUTH_NARROW[0], 1.0 - MOUTH_NARROW[1]
-    g_narrow = np.where(narrow > knee, _soften(narrow, knee, cap) / np.maximum(narrow, 1e-9), 1.0)
+    g_move = _softening(largest, EXPR_KNEE, EXPR_CAP)
+    g_wide = _softening(trust * (width - 1.0), MOUTH_WIDEN[0] - 1.0, MOUTH_WIDEN[1] - 1.0)
+    g_narrow = _softening(trust * (1.0 - width), 1.0 - MOUTH_NARROW[0], 1.0 - MOUTH_NARROW[1])
     return trust * np.minimum(np.minimum(g_move, g_wide), g_narrow)
 
 
