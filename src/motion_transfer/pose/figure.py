@@ -25,8 +25,8 @@ from .silhouette import (
     centred_alpha,
     fit_skeleton,
     fit_stick_figure,
-    silhouette_mismatch,
     read_backdrop,
+    silhouette_mismatch,
     told_apart,
 )
 from .skeleton import MIRROR_JOINTS, NUM_BODY, J

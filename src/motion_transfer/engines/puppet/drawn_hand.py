@@ -12,8 +12,8 @@ import numpy as np
 
 from ...pose.fingers import FINGERS
 from ...pose.skeleton import shoulder_span, torso_length
-from .photo_look import grain_along, soften
 from .model import segment_distance
+from .photo_look import grain_along, soften
 
 HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
 # clips' hands that MediaPipe sees flat on (their knuckles' span a third of their length or more) are 0.50-0.56 of

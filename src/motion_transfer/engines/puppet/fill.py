@@ -21,12 +21,12 @@ from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame
 from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit,
                          open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
-from .photo_look import add_grain, picture_blur, skin_grain
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
+from .photo_look import add_grain, picture_blur, skin_grain
 from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, carried_outline
 from .strap_sides import across_straps
 from .waist import past_the_waist

@@ -38,8 +38,8 @@ from scipy.spatial import Delaunay
 from ...pose.retarget import HC, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .armpit import cloth_edge, held_by_trunk, under_armpits
-from .box import hinged
 from .below import continue_below
+from .box import hinged
 from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte

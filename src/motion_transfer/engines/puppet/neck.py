@@ -2,17 +2,17 @@
 
 The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
 (:func:`head_share`; on a figure fitted to its silhouette, up to where the silhouette narrows: :func:`fitted_neck`).
-What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the
-head whole (:func:`hanging`): blended by height, its part above the chin went with the head and its part below
-stayed with the chest, and it sheared when the head turned (TikTok character 1's ponytail); but hair whose end rests
-on the torso keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder. On a short neck the
-mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek, the neck and
-the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the fox). Where
-either applies the body's triangles are drawn see-through ones first, the head's last, those across a gap between
-the head's and the chest's pieces clear (:func:`drawing_order`): one layer's triangles do not blend where they
-overlap, so a ponytail swung over the neck was drawn under it, and a head lowered over its collar hid it under the
-gap beside the neck. The slits between the cheeks and the collar beside a short neck are meshed too, with triangles
-drawn clear (:func:`slits`).
+What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the head whole
+(:func:`hanging`): blended by height, its part above the chin went with the head and its part below stayed with the
+chest, and it sheared when the head turned (TikTok character 1's ponytail); but hair whose end rests on the torso
+keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder. On a short
+neck the mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek,
+the neck and the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the
+fox). Where either applies the body's triangles are drawn see-through ones first, the head's last, those across a
+gap between the head's and the chest's pieces clear (:func:`drawing_order`): one layer's triangles do not blend
+where they overlap, so a ponytail swung over the neck was drawn under it, and a head lowered over its collar hid it
+under the gap beside the neck. The slits between the cheeks and the collar beside a short neck are meshed too, with
+triangles drawn clear (:func:`slits`).
 """
 from __future__ import annotations
 

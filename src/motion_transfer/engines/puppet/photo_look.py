@@ -86,6 +86,7 @@ def grain_along(shape: tuple[int, int], origin: np.ndarray, towards: np.ndarray)
     return cv2.warpAffine(PATTERN, to_pattern, (shape[1], shape[0]), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                           borderMode=cv2.BORDER_WRAP)
 
+
 def picture_blur(image: np.ndarray, figure: np.ndarray) -> float:
     """The Gaussian blur (sigma, pixels) of ``image``'s (RGB) edges within ``figure`` (HxW bool): a step blurred
     by sigma has its steepest gradient sqrt(1 + REBLUR^2 / sigma^2) times as steep as after a further REBLUR blur,
