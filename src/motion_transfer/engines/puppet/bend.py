@@ -220,7 +220,10 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
           directions: tuple[np.ndarray, np.ndarray] | None, creased: bool = False) -> Fold | None:
     """The weights by angle about the joint ``at`` of a limb layer (vertices ``verts`` [N, 2], the rig's weights
     ``W`` [N, B], strongest bones ``first`` [N]): by ``directions`` (the child's and the parent's from the joint),
-    or None: all of the child's weight (the limb turns whole about the joint)."""
+    or None: all of the child's weight (the limb turns whole about the joint); ``creased``: a drawn figure's, folded
+    as a round joint (:class:`Fold`) where its child bone reaches past the weights by angle (a shorter end, a
+    flipper's tapered tip or a stubby leg's foot pad, is all joint: creased, the inside of its fold stepped from the
+    wider part's outline to the tip's, where the weights falling round the whole side curve it smoothly)."""
     parent, child = at, at + 1
     ours = (first == parent) | (first == child)
     if at == 0:  # (not the armpit's cloth the trunk holds, :func:`.armpit.held_by_trunk`: it stays with the body)
@@ -249,7 +252,8 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
         inner, along, sides = _directions(verts[index] - joint, *directions)
     return Fold(at=at, joint=joint, index=index, weight=weight[index], inner=inner, along=along, sides=sides,
                 near=near[index], held=held,
-                risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]), creased=creased)
+                risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]),
+                creased=creased and float(np.hypot(*directions[0])) > REACH * width)
 
 
 def _turned(A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray, parent: np.ndarray,
