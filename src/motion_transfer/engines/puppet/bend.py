@@ -28,8 +28,9 @@ Away from the joint (past the limb's width there) the rig's weights take over ag
 weights untouched.
 
 A figure drawn in flat colours and fitted to its silhouette (a teddy bear's stubby arms) folds its middle joint as
-a round joint instead, at every bend: the inside a crease, the outside a round cap of the limb's width (the band
-across its middle fans round, the straight outline either side turns whole with its bone).
+a round joint instead, at mild bends too, where its lower part reaches past the joint: the inside a crease, the
+outside a round cap of the limb's width (the band across its middle fans round, the straight outline either side
+turns whole with its bone).
 """
 from __future__ import annotations
 
