@@ -123,6 +123,9 @@ class RestPose:
     height: int
     left_hand: np.ndarray | None = None  # [21, 2]
     right_hand: np.ndarray | None = None
+    # the skeleton was fitted to the character's silhouette (a drawn penguin, a teddy bear): its face points are a
+    # person's pattern set on the head (:func:`.completion.complete_joints`), not the character's face
+    fitted: bool = False
 
 
 @dataclass
@@ -602,6 +605,11 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     usual = float(np.median(head_scale / width_scale))
     head_scale = np.clip(head_scale, usual / HEAD_GROWTH * width_scale, usual * HEAD_GROWTH * width_scale)
     head_scale = np.clip(head_scale, 0.8 * width_scale, 1.6 * width_scale)
+    if rest.fitted:
+        # a fitted figure's face points spread unlike the actor's (their pattern's spread against the actor's
+        # face points' set the lead's penguin's head at 0.80 to 0.88 of its body's scale over the mannequin's
+        # dance, shrinking as it moved): its head is drawn at its body's scale
+        head_scale = width_scale.copy()
 
     # hands (21 points) where the actor's hand was seen, relative to the character's wrist
     hands = []

@@ -26,6 +26,11 @@ swung far up, and squeezed the shoulder's end into a bulge: the fox's outline go
 
 Away from the joint (past the limb's width there) the rig's weights take over again; mild bends keep the rig's
 weights untouched.
+
+A figure drawn in flat colours and fitted to its silhouette (a teddy bear's stubby arms) folds its middle joint as
+a round joint instead, at mild bends too, where its lower part reaches past the joint: the inside a crease, the
+outside a round cap of the limb's width (the band across its middle fans round, the straight outline either side
+turns whole with its bone).
 """
 from __future__ import annotations
 
@@ -48,6 +53,11 @@ REACH = 1.6
 # the first share of it (a linear fall: a bent elbow's inside stays rounded), narrowing to the share it closes by the
 # second (the band closes wholly: a crease)
 HINGE, HINGE_FULL = 0.5, 0.65
+# at a drawn figure's crease (:func:`bend_setup`), the band across the middle of the outside of the fold where the
+# weights by angle fall: the straight outline on either side turns whole with its bone, the band fans round into a
+# cap of the limb's half-width (falling round the whole side, the outline bulged past that cap, up to 4 % of the
+# joint's area on the teddy bear's elbows; a narrower band drew the cap as a polygon of its few vertices)
+CAP = 0.5
 # (radians) the armpit's cloth turns wholly with the arm once the arm has closed this far on it
 CLOSING = np.radians(10.0)
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
@@ -64,7 +74,8 @@ class Fold(NamedTuple):
     how much of the weights by angle applies at the vertex's distance (``near`` [Z]) and whether the rig blends the
     vertex about another joint (``held`` [Z]: it moves from there towards its place turned about this joint).
     ``risk`` [2] the largest ``-dw/dpsi`` and ``dw/dpsi`` of the rig's weights (a bend ``d`` turns the mesh over at
-    ``d * risk = 1``)."""
+    ``d * risk = 1``). ``creased``: a drawn figure's middle joint (:func:`bend_setup`): the weights by angle apply
+    at mild bends too, the inside closes along a crease at every bend, the outside fans round a band (:data:`CAP`)."""
 
     at: int
     joint: np.ndarray
@@ -76,6 +87,7 @@ class Fold(NamedTuple):
     near: np.ndarray
     held: np.ndarray
     risk: np.ndarray
+    creased: bool = False
 
 
 class Bend(NamedTuple):
@@ -136,12 +148,16 @@ def _by_angle(f: Fold, d: np.ndarray) -> np.ndarray:
     of the fold, once it closes far) it falls across a band in the side's middle that the bend closes, and each
     bone's end of that side turns whole with its bone. Falling linearly round the whole closing side squeezed its
     straight outline into a notch towards the joint, while the limb's ends away from the joint kept theirs: a
-    folded elbow or knee showed a hole of background inside its crease; now the two ends meet along the crease."""
+    folded elbow or knee showed a hole of background inside its crease; now the two ends meet along the crease.
+    At a crease (``f.creased``) the inside closes so at every bend, and the outside falls across its middle band
+    (:data:`CAP`): a round joint."""
     closing = f.inner[None] == (d > 0)[:, None]
     side = np.where(f.inner, f.sides[0], f.sides[1])  # [Z]
     x = np.clip(np.abs(d)[:, None] / side, 0.0, 1.0)  # [T, Z] the share of the side the bend closes
-    band = np.maximum(x + (1.0 - x) * (1.0 - smoothstep(HINGE, HINGE_FULL, x)), 1e-3)
-    return np.where(closing, np.clip(0.5 + (0.5 - f.along) / band, 0.0, 1.0), 1.0 - f.along)
+    hinge = 1.0 if f.creased else smoothstep(HINGE, HINGE_FULL, x)
+    band = np.maximum(x + (1.0 - x) * (1.0 - hinge), 1e-3)
+    opening = np.clip(0.5 + (0.5 - f.along) / CAP, 0.0, 1.0) if f.creased else 1.0 - f.along
+    return np.where(closing, np.clip(0.5 + (0.5 - f.along) / band, 0.0, 1.0), opening)
 
 
 def _turn_rates(vertices: np.ndarray, triangles: np.ndarray, weight: np.ndarray, joint: np.ndarray) -> np.ndarray:
@@ -158,8 +174,17 @@ def _turn_rates(vertices: np.ndarray, triangles: np.ndarray, weight: np.ndarray,
     return gx * -c[:, 1] + gy * c[:, 0]
 
 
-def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
-    """The skinning of a limb layer (bones: its trunk frame, then its chain) at rest (``rest`` [36, 2] joints)."""
+def bend_setup(layer: Layer, rest: np.ndarray, drawn: bool = False) -> Bend:
+    """The skinning of a limb layer (bones: its trunk frame, then its chain) at rest (``rest`` [36, 2] joints).
+
+    ``drawn``: a figure fitted to its drawn silhouette (a teddy bear, a mascot: stubby limbs in flat colours). Its
+    middle joint folds as a round joint (a crease, :class:`Fold`): the weights by angle take over at mild bends
+    too (where the rig's weights come close to turning over), the inside closes along a crease at every bend and
+    the outside fans round a cap of the limb's width. With the rig's weights up to a mild bend, the inside
+    falling linearly up to a right angle and the outside round the whole half-turn, the teddy bear's elbows bent
+    60 to 90 degrees showed a notch of background in the inside (4 to 10 % of the joint's area), fragments at the
+    crease and an outline bulging past the joint. A photograph's limbs keep the rule above (a soft, rounded
+    inside); a drawn limb whose rig weights blend far along it (a box robot's thin arm) still bends as they say."""
     verts = layer.vertices.astype(np.float64)
     W = layer.weights.astype(np.float64)
     n, B = W.shape
@@ -181,7 +206,7 @@ def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
         if k == MIDDLE:
             directions = (to_child, part_segment(layer.bones[k], rest)[0] - joints[k])
             span[k] = _span(*directions)
-        fold = _fold(layer, verts, W, first, k, joints[k], directions)
+        fold = _fold(layer, verts, W, first, k, joints[k], directions, creased=drawn and k == MIDDLE)
         if fold is not None:
             folds.append(fold)
     weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
@@ -193,10 +218,13 @@ def bend_setup(layer: Layer, rest: np.ndarray) -> Bend:
 
 
 def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at: int, joint: np.ndarray,
-          directions: tuple[np.ndarray, np.ndarray] | None) -> Fold | None:
+          directions: tuple[np.ndarray, np.ndarray] | None, creased: bool = False) -> Fold | None:
     """The weights by angle about the joint ``at`` of a limb layer (vertices ``verts`` [N, 2], the rig's weights
     ``W`` [N, B], strongest bones ``first`` [N]): by ``directions`` (the child's and the parent's from the joint),
-    or None: all of the child's weight (the limb turns whole about the joint)."""
+    or None: all of the child's weight (the limb turns whole about the joint); ``creased``: a drawn figure's, folded
+    as a round joint (:class:`Fold`) where its child bone reaches past the weights by angle (a shorter end, a
+    flipper's tapered tip or a stubby leg's foot pad, is all joint: creased, the inside of its fold stepped from the
+    wider part's outline to the tip's, where the weights falling round the whole side curve it smoothly)."""
     parent, child = at, at + 1
     ours = (first == parent) | (first == child)
     if at == 0:  # (not the armpit's cloth the trunk holds, :func:`.armpit.held_by_trunk`: it stays with the body)
@@ -225,7 +253,8 @@ def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at:
         inner, along, sides = _directions(verts[index] - joint, *directions)
     return Fold(at=at, joint=joint, index=index, weight=weight[index], inner=inner, along=along, sides=sides,
                 near=near[index], held=held,
-                risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]))
+                risk=np.array([max(0.0, -rate.min()), max(0.0, rate.max())]),
+                creased=creased and float(np.hypot(*directions[0])) > REACH * width)
 
 
 def _turned(A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray, parent: np.ndarray,
@@ -280,9 +309,10 @@ def _fold_in(out: np.ndarray, f: Fold, A: np.ndarray, theta: np.ndarray, S: np.n
              vh: np.ndarray, d: np.ndarray) -> None:
     """Move ``out``'s vertices [T, N, 2] near the joint of ``f`` towards their places turned by its weights by
     angle, as far as its bend ``d`` [T] comes close to turning the rig's weights over (in place)."""
-    # how close the rig's weights come to turning the mesh over at this bend
-    share = smoothstep(FOLD_START, FOLD_FULL, np.maximum(d * f.risk[0], -d * f.risk[1])) * \
-        smoothstep(MILD, MILD_FULL, np.abs(d))  # [T]
+    # how close the rig's weights come to turning the mesh over at this bend (at a crease, a mild bend too)
+    share = smoothstep(FOLD_START, FOLD_FULL, np.maximum(d * f.risk[0], -d * f.risk[1]))  # [T]
+    if not f.creased:
+        share = share * smoothstep(MILD, MILD_FULL, np.abs(d))
     if not share.any():
         return
     m = share[:, None] * f.near  # [T, Z]

@@ -222,4 +222,5 @@ class Rig:
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),
-                        width=self.width, height=self.height, left_hand=self.left_hand, right_hand=self.right_hand)
+                        width=self.width, height=self.height, left_hand=self.left_hand, right_hand=self.right_hand,
+                        fitted=self.source == "template")

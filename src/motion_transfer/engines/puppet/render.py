@@ -434,7 +434,7 @@ class Renderer:
             self._rest_sign[layer.name] = np.sign((Q[:, 1, 0] - Q[:, 0, 0]) * (Q[:, 2, 1] - Q[:, 0, 1]) -
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
             if layer.name not in TRUNK_LAYERS:
-                self._bend[layer.name] = bend_setup(layer, self.rest)
+                self._bend[layer.name] = bend_setup(layer, self.rest, drawn=rig.source == "template")
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
         """[N, 2] the layer's vertices in output pixels, skinned by one frame's ``transforms``
