@@ -1429,3 +1429,24 @@ def test_an_eye_looking_up_in_the_image_looks_ahead_within_its_opening(lift):
     lids = P[list(fm.RIGHT_EYE_CORNERS + fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)]
     assert len(xs) and (xs >= lids[:, 0].min() - 1).all() and (xs <= lids[:, 0].max() + 1).all()
     assert (ys >= lids[:, 1].min() - 1).all() and (ys <= lids[:, 1].max() + 1).all()
+
+
+def test_the_videos_own_first_frame_keeps_its_gaze():
+    """The image that is the video's first frame shows the actor's own gaze: its irises are not taken (so its eyes
+    are not moved to look ahead), even where the track has no face mesh at that frame and the image's is found;
+    a stranger's image has them."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = faces.astype(np.float32)
+    track.face[0] = np.nan
+    stranger, _ = face_animator(rig, track)
+    assert stranger is not None and stranger.face.irises is not None
+    rig.meta["skeleton"] = "video frame 0"
+    own, _ = face_animator(rig, track)
+    assert own is not None and own.face.irises is None

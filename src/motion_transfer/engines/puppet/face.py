@@ -1375,6 +1375,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     if own and np.isfinite(track.face[0]).all():
         mesh = track.face[0].astype(np.float64) * (rig.width / track.width)
     face = face_rig_for(rig.image, rig.joints, rig.visibility, mesh)
+    if own and face is not None:  # the first frame's gaze is the actor's (its mesh may be missing: then it is found)
+        face = replace(face, irises=None)
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
