@@ -1354,3 +1354,99 @@ def test_an_actor_in_profile_does_not_wink_the_character_with_its_far_eye():
     assert np.allclose(drive.eyes[late, far], drive.eyes[late, 1 - far], atol=0.05)
     facing = face_drive(shut(faces).astype(np.float32))
     assert facing.eyes[late, far].max() < 0.3, facing.eyes[late, far]
+
+
+def _eye_looking_up(lift: float):
+    """The character with its right eye's opening painted white and a dark iris (a third of the eye's width across)
+    ``lift`` eye widths above the opening's middle; (its texture, the face rig with that iris's centre, the
+    opening's middle, the eye's width)."""
+    import cv2
+
+    rgb, _, face = _character()
+    P = face.points[:, :2]
+    a, b = fm.RIGHT_EYE_CORNERS
+    width = float(np.linalg.norm(P[b] - P[a]))
+    middle = P[list(fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)].mean(axis=0)
+    iris = middle - np.array([0.0, lift * width])
+    painted = rgb.copy()
+    opening = P[[a, *fm.RIGHT_UPPER_LID, b, *fm.RIGHT_LOWER_LID[::-1]]]
+    cv2.fillPoly(painted, [np.round(opening * 16).astype(np.int32)], (235, 235, 235), cv2.LINE_AA, 4)
+    inside = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(inside, [np.round(opening * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
+    disc = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.circle(disc, tuple(np.round(iris * 16).astype(int)), round(width / 6 * 16), 1, -1, cv2.LINE_8, 4)
+    painted[(disc > 0) & (cv2.dilate(inside, np.ones((3, 3), np.uint8)) > 0)] = (40, 30, 25)  # under the lids
+    irises = np.stack([iris, P[list(fm.LEFT_UPPER_LID + fm.LEFT_LOWER_LID)].mean(axis=0)])
+    return painted, replace(face, irises=irises), middle, width
+
+
+def _iris_centre(tex: np.ndarray, face) -> np.ndarray:
+    """The dark iris's centre (x, y) in the right eye's opening."""
+    import cv2
+
+    P = face.points[:, :2]
+    a, b = fm.RIGHT_EYE_CORNERS
+    inside = np.zeros(tex.shape[:2], np.uint8)
+    opening = P[[a, *fm.RIGHT_UPPER_LID, b, *fm.RIGHT_LOWER_LID[::-1]]]
+    cv2.fillPoly(inside, [np.round(opening * 16).astype(np.int32)], 1, cv2.LINE_8, 4)
+    ys, xs = np.nonzero((tex[:, :, :3].astype(np.float32).mean(axis=2) < 80) & (inside > 0))
+    return np.array([xs.mean(), ys.mean()])
+
+
+@pytest.mark.parametrize("lift", [0.08, 0.25])
+def test_an_eye_looking_up_in_the_image_looks_ahead_within_its_opening(lift):
+    """A photograph's eye that looks up (its iris above the middle of its opening: TikTok character 3) looks ahead
+    when a stranger drives it: its iris comes down to ``GAZE_UP`` above the opening's middle, by at most
+    ``GAZE_REACH`` eye widths (an iris far up comes only that far), and the eye's outline stays where it was
+    (nothing of the skin is pulled in). Without the image's irises, or on a drawn face, the eye keeps its gaze; an
+    eye looking down or sideways keeps it too."""
+    from motion_transfer.engines.puppet.face import GAZE_REACH, GAZE_UP, FaceAnimator
+
+    painted, face, middle, width = _eye_looking_up(lift)
+    drive = _still_drive(np.zeros((1, 468, 3)))
+
+    def warped(rig, drawn: bool = False) -> np.ndarray:
+        tex = np.dstack([painted, np.full(painted.shape[:2], 255, np.uint8)])
+        FaceAnimator(rig, drive, tex, (0, 0), drawn=drawn).apply(0)
+        return tex
+
+    before = _iris_centre(painted, face)
+    ahead = warped(face)
+    moved = (_iris_centre(ahead, face) - before) / width
+    # down, to a little above the middle (an iris far up, mostly under the lid, shows less of its move)
+    assert moved[1] > (0.5 * (lift - GAZE_UP) if lift - GAZE_UP <= GAZE_REACH else 0.02), moved
+    assert moved[1] < GAZE_REACH + 0.03 and abs(moved[0]) < 0.03, moved
+    kept = warped(replace(face, irises=None))
+    assert np.abs(_iris_centre(kept, face) - before).max() / width < 0.03
+    assert np.array_equal(warped(face, drawn=True), kept)
+    a, b = face.points[list(fm.RIGHT_EYE_CORNERS), :2]
+    for iris in (middle + [0.0, 0.2 * width], middle + 0.25 * (b - a)):  # looking down, looking sideways
+        assert np.array_equal(warped(replace(face, irises=np.stack([iris, face.irises[1]]))), kept)
+    # the opening's edge is where it was: the eye changed only inside it
+    changed = np.abs(ahead.astype(int) - kept.astype(int)).max(axis=2) > 8
+    ys, xs = np.nonzero(changed)
+    P = face.points[:, :2]
+    lids = P[list(fm.RIGHT_EYE_CORNERS + fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)]
+    assert len(xs) and (xs >= lids[:, 0].min() - 1).all() and (xs <= lids[:, 0].max() + 1).all()
+    assert (ys >= lids[:, 1].min() - 1).all() and (ys <= lids[:, 1].max() + 1).all()
+
+
+def test_the_videos_own_first_frame_keeps_its_gaze():
+    """The image that is the video's first frame shows the actor's own gaze: its irises are not taken (so its eyes
+    are not moved to look ahead), even where the track has no face mesh at that frame and the image's is found;
+    a stranger's image has them."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = faces.astype(np.float32)
+    track.face[0] = np.nan
+    stranger, _ = face_animator(rig, track)
+    assert stranger is not None and stranger.face.irises is not None
+    rig.meta["skeleton"] = "video frame 0"
+    own, _ = face_animator(rig, track)
+    assert own is not None and own.face.irises is None

@@ -584,14 +584,15 @@ def test_the_face_is_animated_on_the_head_layer_even_with_a_drape(characters):
     """A drape is skinned to the head bone too; the face animator must still warp the layer that holds the head
     (choosing the first layer with a head bone picked the drape, and the face silently stayed still)."""
     from motion_transfer.engines.puppet import rig_character
-    from motion_transfer.engines.puppet.face import detect_face_mesh, face_animator
+    from motion_transfer.engines.puppet.face import detect_face, face_animator
     from motion_transfer.pose.track import PoseTrack
 
     c = characters["cartoon_girl"]
     rig = rig_character(c.image)
     assert rig.layers[0].name == "drape"
-    mesh = detect_face_mesh(rig.image, rig.joints, rig.visibility)
-    assert mesh is not None
+    found = detect_face(rig.image, rig.joints, rig.visibility)
+    assert found is not None
+    mesh = found[0]
     h, w = c.image.shape[:2]
     track = PoseTrack.empty(4, 25.0, w, h)
     track.face[:] = mesh.astype(np.float32)

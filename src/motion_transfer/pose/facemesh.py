@@ -36,6 +36,8 @@ OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379
 STABLE = (10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 109, 338, 67, 297, 127, 356, 234, 454, 93, 323, 33, 263, 133,
           362, 98, 327, 50, 280, 116, 345)
 FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
+# The refined face model's ten iris points follow the mesh's 468: these are the right and the left iris's centres.
+IRIS_CENTRES = (468, 473)
 RIGHT_CHEEK, LEFT_CHEEK = 234, 454
 # a gap this short (seconds) between two frames with a face mesh is bridged (see :func:`bridged`)
 BRIDGE_S = 0.6

@@ -142,6 +142,20 @@ MOUTH_NARROW = (0.88, 0.78)
 # usual face by up to 1.3 with a mere tilt of the head (TikTok clip 4), which rolled the character's eyes up
 # (the lower lid dropped from under the iris). The lower lid never drops below its place in the image.
 EYE_WIDEN = 1.08
+# A character whose eyes look up in its image looks ahead: the actor's gaze is not tracked (the track keeps the
+# mesh's 468 points) and a stranger's usual gaze is at the camera, while an upward gaze kept all clip long reads as
+# eyes rolled up under the lids (TikTok character 3, irises 0.07 eye widths above the middle of their openings, under
+# the upper lids over a band of white, glared upwards whoever moved her, and rolled her eyes as her head pitched
+# down). So an iris the face model found more than ``GAZE_UP`` eye widths above the middle of its opening (the mean
+# of its lid landmarks; looking ahead, an iris sits a little above it, under the upper lid) comes down to that, by
+# at most ``GAZE_REACH`` eye widths (further, the lid's skin would be pulled into the opening); over at least
+# ``GAZE_RAMP`` times that distance from the opening's edge (which stays), so the eye is never folded. Only a
+# photograph's eye, not one from the video's own first frame (its gaze is the actor's), nor a drawn one (its gaze is
+# the artist's, and its white reaches past the lids); an eye looking sideways or down keeps its gaze (looking ahead
+# the eyes converge a little, by as much as the face model's iris and lids disagree: no measure to correct by).
+GAZE_UP = 0.02
+GAZE_REACH = 0.12
+GAZE_RAMP = 1.5
 # An actor turned from the camera this far (degrees of yaw) has its far eye's opening measured fully, one turned
 # the second not at all: that eye is foreshortened to a sliver, partly behind the nose, and the face model guesses
 # its lids (TikTok clip 1's dancer, in profile, reads her far eye shut for a second while the near one is open:
@@ -207,7 +221,8 @@ class FaceRig:
     ``points`` [N, 3] landmarks (z in pixels, smaller nearer); ``kind`` "mesh" (MediaPipe's 468 points) or
     "joints" (a sparse model from the head joints, see :func:`sparse_face`); ``ring`` [R, 2] fixed points
     around the face; ``triangles`` [M, 3] over points + ring; ``box`` (x0, y0, x1, y1) the pixels the face
-    warp may change; ``groups`` index arrays of the regions the targets treat specially."""
+    warp may change; ``groups`` index arrays of the regions the targets treat specially; ``irises`` [2, 2] the
+    right and the left iris's centre where the face model found them in the image, else None."""
 
     points: np.ndarray
     kind: str
@@ -215,6 +230,7 @@ class FaceRig:
     triangles: np.ndarray
     box: tuple[int, int, int, int]
     groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    irises: np.ndarray | None = None
 
     @cached_property
     def turn_weight(self) -> np.ndarray:
@@ -314,9 +330,9 @@ def _mesh_groups() -> dict[str, tuple[int, ...]]:
 
 
 def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
-                   groups: dict[str, tuple[int, ...]] | None = None) -> FaceRig:
+                   groups: dict[str, tuple[int, ...]] | None = None, irises: np.ndarray | None = None) -> FaceRig:
     """A :class:`FaceRig` from landmarks [N, 3] in an image of ``shape`` (h, w): the fixed ring, the mesh and
-    the box. ``groups`` default to the 468-point mesh's regions."""
+    the box. ``groups`` default to the 468-point mesh's regions; ``irises`` see :class:`FaceRig`."""
     groups = groups or _mesh_groups()
     pts = np.asarray(points, np.float64)
     oval = pts[list(groups["oval"]), :2]
@@ -334,15 +350,17 @@ def build_face_rig(points: np.ndarray, kind: str, shape: tuple[int, int],
     x1, y1 = np.ceil(ring.max(axis=0)).astype(int) + 3
     box = (int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1)))
     tri = Delaunay(np.concatenate([pts[:, :2], ring])).simplices.astype(np.int32)
-    return FaceRig(points=pts, kind=kind, ring=ring, triangles=tri, box=box, groups=groups)
+    return FaceRig(points=pts, kind=kind, ring=ring, triangles=tri, box=box, groups=groups, irises=irises)
 
 
 # ------------------------------------------------------------------------------------ finding the face
 
 
-def detect_face_mesh(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray) -> np.ndarray | None:
-    """MediaPipe's face mesh [468, 3] (image pixels) of the character, searched in a crop around its head
-    joints (enlarged to 384 px, so small faces get enough pixels), else in the whole image; None if none."""
+def detect_face(rgb: np.ndarray, joints: np.ndarray,
+                visibility: np.ndarray) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """MediaPipe's face mesh [468, 3] (image pixels) of the character and its irises' centres [2, 2] (right, left;
+    None where the model gave none), searched in a crop around its head joints (enlarged to 384 px, so small faces
+    get enough pixels), else in the whole image; None if no face was found."""
     try:
         from mediapipe.python.solutions import face_mesh as mp_face
     except ImportError:  # pragma: no cover - mediapipe is a hard dependency
@@ -372,7 +390,9 @@ def detect_face_mesh(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray
             if res.multi_face_landmarks:
                 cw, ch = x1 - x0, y1 - y0
                 lm = res.multi_face_landmarks[0].landmark
-                return np.array([[x0 + p.x * cw, y0 + p.y * ch, p.z * cw] for p in lm[:468]], np.float64)
+                pts = np.array([[x0 + p.x * cw, y0 + p.y * ch, p.z * cw] for p in lm], np.float64)
+                irises = pts[list(fm.IRIS_CENTRES), :2] if len(pts) > max(fm.IRIS_CENTRES) else None
+                return pts[:468], irises
     return None
 
 
@@ -456,12 +476,12 @@ def face_rig_for(rgb: np.ndarray, joints: np.ndarray, visibility: np.ndarray,
     image is that frame), else MediaPipe's face mesh on the image, else the sparse model from the head joints;
     None when the face can be neither found nor located (it then stays still)."""
     shape = rgb.shape[:2]
+    irises = None
     if mesh is None or not np.isfinite(mesh).all():
-        mesh = detect_face_mesh(rgb, joints, visibility)
-        if mesh is not None and not mesh_agrees(mesh, joints, visibility):
-            mesh = None
+        found = detect_face(rgb, joints, visibility)
+        mesh, irises = found if found is not None and mesh_agrees(found[0], joints, visibility) else (None, None)
     if mesh is not None:
-        rig = build_face_rig(mesh, "mesh", shape)
+        rig = build_face_rig(mesh, "mesh", shape, irises=irises)
         if rig.size >= MIN_FACE_PX:
             return rig
         return None
@@ -887,6 +907,7 @@ class FaceAnimator:
         self.cavity = (self._ink() if drawn else self._cavity_colours()) if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
         self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
+        self.gaze = self._gaze()
 
     def targets(self, t) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
@@ -944,11 +965,12 @@ class FaceAnimator:
         lids): the closing lid covers it from above, so a half-closed eye shows the lower half of its iris
         under the lashes, not the whole iris squashed flat. ``mapx``/``mapy`` (patch pixels) changed in place,
         ``pts`` the posed landmarks in patch pixels, ``share`` [2] how much of it each eye takes: none once it
-        is a slit (its outline's soft edge would show the iris's middle along the closed lid)."""
+        is a slit (its outline's soft edge would show the iris's middle along the closed lid). The eye is read
+        :attr:`gaze` away in its opening's middle, less towards its edge (which stays), so its iris lies ahead."""
         x0, y0 = self.box[:2]
         rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
         h, w = mapx.shape
-        for side, part in zip(("r", "l"), share):
+        for side, part, (gx, gy) in zip(("r", "l"), share, self.gaze):
             a, b = self.face.groups[f"{side}_corners"]
             poly = self._eye_outline(side, pts)
             if part <= 0:
@@ -970,9 +992,35 @@ class FaceAnimator:
             ys = np.arange(lo[1], hi[1], dtype=np.float32)[:, None] - pa.imag
             sx = ra.real + k.real * xs - k.imag * ys
             sy = ra.imag + k.imag * xs + k.real * ys
+            if gx or gy:
+                # read that far from the opening's middle, less towards its edge, which stays (nothing tears); over
+                # at least ``GAZE_RAMP`` times the distance, so the eye is stretched at most that much, never folded
+                depth = cv2.distanceTransform((inside > 127).astype(np.uint8), cv2.DIST_L2, 3)
+                ramp = max(0.5 * float(depth.max()), GAZE_RAMP * float(np.hypot(gx, gy)), 1e-6)
+                deep = np.minimum(depth / ramp, 1.0)
+                sx, sy = sx + gx * deep, sy + gy * deep
             region = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
             mapx[region] += m * (sx - mapx[region])
             mapy[region] += m * (sy - mapy[region])
+
+    def _gaze(self) -> np.ndarray:
+        """[2, 2] per eye (right, left) how far (image pixels) from each pixel in the middle of its opening the eye's
+        image is read so that its iris, looking up, lies ahead (see ``GAZE_UP``); zero without irises, and on a
+        drawn face."""
+        gaze = np.zeros((2, 2))
+        if self.face.irises is None or self.drawn:  # a drawn eye's gaze is the artist's, its white past the lids
+            return gaze
+        P = self.face.points[:, :2]
+        for k, side in enumerate(("r", "l")):
+            a, b = self.face.groups[f"{side}_corners"]
+            upper, lower = P[list(self.face.groups[f"{side}_upper"])], P[list(self.face.groups[f"{side}_lower"])]
+            width = float(np.linalg.norm(P[b] - P[a]))
+            across = np.array([P[a, 1] - P[b, 1], P[b, 0] - P[a, 0]]) / max(width, 1e-9)
+            if float((lower.mean(axis=0) - upper.mean(axis=0)) @ across) < 0:
+                across = -across  # down the eye, from the upper lid to the lower one
+            above = float((np.concatenate([upper, lower]).mean(axis=0) - self.face.irises[k]) @ across)
+            gaze[k] = -across * float(np.clip(above - GAZE_UP * width, 0.0, GAZE_REACH * width))
+        return gaze
 
     def _eye_outline(self, side: str, pts: np.ndarray) -> np.ndarray:
         """One eye's opening as a polygon: outer corner, upper lid, inner corner, lower lid back."""
@@ -1327,6 +1375,8 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     if own and np.isfinite(track.face[0]).all():
         mesh = track.face[0].astype(np.float64) * (rig.width / track.width)
     face = face_rig_for(rig.image, rig.joints, rig.visibility, mesh)
+    if own and face is not None:  # the first frame's gaze is the actor's (its mesh may be missing: then it is found)
+        face = replace(face, irises=None)
     finding = face_finding(face, track.face, image_name)
     if face is None or drive is None:
         return None, finding
