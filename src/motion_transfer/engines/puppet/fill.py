@@ -21,7 +21,7 @@ from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame
 from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit,
                          open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
-from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
+from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -592,6 +592,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    tops = _sleeved_tops(image, labels, joints, hidden)
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
     # past a strap, the body layer holds only the shoulder's round: the quadrilateral through a shoulder joint
@@ -599,7 +600,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # rose (what is painted is worked out with that strip, as the armpit's strip below it is: _cap_slivers)
     beyond_cap = past_strap & ~caps
     if not hidden.any():
-        return image, (hidden | caps) & ~beyond_cap
+        return image, (hidden | caps | tops) & ~beyond_cap
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -731,7 +732,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
         return (_paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-                (hidden | under | caps) & ~beyond_cap)
+                (hidden | under | caps | tops) & ~beyond_cap)
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -877,7 +878,43 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     kept = (hid & ~hole) | below
     lines = outline & ~hole
     return (_paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-            (hidden | under | caps) & ~beyond_cap)
+            (hidden | under | caps | tops) & ~beyond_cap)
+
+
+def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """HxW bool: the shoulders' tops under the sleeves (:func:`.envelope.shoulder_tops`, within the torso's
+    envelope, off the ``hidden`` pixels), each piece taken where its median colour lies within ALIKE_DELTA_E (CIE
+    Lab) of the torso's right beside it (within TOP_RING), and kept as the image shows it: a T-shirt's sleeve over
+    its own shoulder looks as the shoulder under it does. The hidden torso stopped at the shoulder joint's level,
+    and once the arm rose the backdrop showed in a notch between the neck and the sleeve (TikTok character 4). A
+    bare arm over a top's strap, or a sleeve unlike the top, is left to the arm (its shoulder is no top's); so is a
+    piece a drawn line runs through, the arm's outline (kept, it stood on the body as a dark stroke once the arm
+    moved: the fox)."""
+    frame = body_frame(joints, labels.shape)
+    tops = shoulder_tops(labels, joints, frame) & torso_envelope(labels, joints, frame)[0] & ~hidden
+    n, pieces = cv2.connectedComponents(tops.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return tops
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    torso = (labels == PARTS.index("torso")) & ~hidden
+    reach = max(2, round(TOP_RING * frame.sw))
+    line = drawn_lines(image, labels >= 0, frame.sw)
+    out = np.zeros(tops.shape, bool)
+    for i in range(1, n):
+        piece = pieces == i
+        if piece.sum() < (TOP_PIECE * frame.sw) ** 2 or (line is not None and (piece & line).any()):
+            continue
+        ring = cv2.dilate(piece.astype(np.uint8), None, iterations=reach).astype(bool) & torso
+        if ring.sum() < 20:
+            continue
+        apart = np.linalg.norm(np.median(lab[piece], axis=0) - np.median(lab[ring], axis=0))
+        if apart < ALIKE_DELTA_E:
+            out |= piece
+    return out
+
+
+TOP_RING = 0.06  # (shoulder widths) how far beside a shoulder's top the torso's colour is read
+TOP_PIECE = 0.05  # (shoulder widths) a piece of it smaller than this squared is a speck (a dot on a robot's pad)
 
 
 def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:
