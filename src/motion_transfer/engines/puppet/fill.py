@@ -22,6 +22,7 @@ from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand
                          open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
+from .face_style import is_drawn
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -889,7 +890,9 @@ def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hid
     and once the arm rose the backdrop showed in a notch between the neck and the sleeve (TikTok character 4). A
     bare arm over a top's strap, or a sleeve unlike the top, is left to the arm (its shoulder is no top's); so is a
     piece a drawn line runs through, the arm's outline (kept, it stood on the body as a dark stroke once the arm
-    moved: the fox)."""
+    moved: the fox), and one with no photograph's grain (``face_style.is_drawn``): drawn art draws the arm as a
+    shape of its own, its round top over the body's shoulder, and taken as the body it stood as a knob above the
+    shoulder once the arm swung out (the teddy bear)."""
     frame = body_frame(joints, labels.shape)
     tops = shoulder_tops(labels, joints, frame) & torso_envelope(labels, joints, frame)[0] & ~hidden
     n, pieces = cv2.connectedComponents(tops.astype(np.uint8), connectivity=8)
@@ -902,7 +905,8 @@ def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hid
     out = np.zeros(tops.shape, bool)
     for i in range(1, n):
         piece = pieces == i
-        if piece.sum() < (TOP_PIECE * frame.sw) ** 2 or (line is not None and (piece & line).any()):
+        if (piece.sum() < (TOP_PIECE * frame.sw) ** 2 or (line is not None and (piece & line).any())
+                or is_drawn(image, piece)):
             continue
         ring = cv2.dilate(piece.astype(np.uint8), None, iterations=reach).astype(bool) & torso
         if ring.sum() < 20:
