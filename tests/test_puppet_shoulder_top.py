@@ -10,6 +10,7 @@ from motion_transfer.pose.skeleton import J
 SHIRT = (150, 170, 215)
 SKIN = (225, 170, 140)
 WALL = (30, 70, 40)
+SKY = (250, 250, 250)
 
 
 def _figure(raised: bool, sleeve=SHIRT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,6 +40,7 @@ def _figure(raised: bool, sleeve=SHIRT) -> tuple[np.ndarray, np.ndarray, np.ndar
     image[labels == PARTS.index("head")] = SKIN
     image[labels == PARTS.index("r_upper_arm")] = sleeve
     image[np.isin(labels, [PARTS.index("r_lower_arm"), PARTS.index("l_upper_arm")])] = SKIN
+    image[80:83, 130:165] = SKY  # the backdrop's light blurred into the sleeve's rim
     rng = np.random.default_rng(0)
     image = np.clip(image + rng.normal(0, 3, image.shape), 0, 255).astype(np.uint8)
     return labels, joints, image
@@ -47,8 +49,8 @@ def _figure(raised: bool, sleeve=SHIRT) -> tuple[np.ndarray, np.ndarray, np.ndar
 def test_the_body_under_a_sleeve_of_the_shirt_reaches_the_shoulders_top():
     """The T-shirt's sleeve over the shoulder, between the spine and the shoulder joint and above the joint, hides
     the shoulder's top: the body layer takes it (it stopped at the joint's level, and once the arm rose the backdrop
-    showed in a notch between the neck and the sleeve), kept in the shirt's colour. Past the joint, the sleeve's
-    round is the arm's."""
+    showed in a notch between the neck and the sleeve), kept in the shirt's colour, the backdrop's light in its rim
+    painted over. Past the joint, the sleeve's round is the arm's."""
     labels, joints, image = _figure(raised=False)
     painted, hidden = fill_hidden_torso(image, labels, joints)
     assert hidden[82:120, 125:170].all()
@@ -56,7 +58,7 @@ def test_the_body_under_a_sleeve_of_the_shirt_reaches_the_shoulders_top():
     # once the arm moves away, nothing of the backdrop is left in the shoulder's round below its top
     body = hidden | (labels == PARTS.index("torso"))
     assert body[82:120, 125:200].all()
-    assert np.abs(painted[82:120, 125:170].astype(float) - SHIRT).max() < 20
+    assert np.abs(painted[80:120, 125:170].astype(float) - SHIRT).max() < 20  # (no white patch on the shoulder)
 
 
 def test_a_bare_arm_over_the_shoulder_is_left_to_the_arm():

@@ -593,7 +593,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
-    tops = _sleeved_tops(image, labels, joints, hidden)
+    tops, off = _sleeved_tops(image, labels, joints, hidden)
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
     # past a strap, the body layer holds only the shoulder's round: the quadrilateral through a shoulder joint
@@ -601,7 +601,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # rose (what is painted is worked out with that strip, as the armpit's strip below it is: _cap_slivers)
     beyond_cap = past_strap & ~caps
     if not hidden.any():
-        return image, (hidden | caps | tops) & ~beyond_cap
+        return push_pull_fill(image, off, tops & ~off), (hidden | caps | tops) & ~beyond_cap
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -732,8 +732,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        return (_paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-                (hidden | under | caps | tops) & ~beyond_cap)
+        painted = _paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid)
+        return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -878,12 +878,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     lines = outline & ~hole
-    return (_paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-            (hidden | under | caps | tops) & ~beyond_cap)
+    painted = _paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid)
+    return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
 
 
-def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """HxW bool: the shoulders' tops under the sleeves (:func:`.envelope.shoulder_tops`, within the torso's
+def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                  hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool each) the shoulders' tops under the sleeves (:func:`.envelope.shoulder_tops`, within the torso's
     envelope, off the ``hidden`` pixels), each piece taken where its median colour lies within ALIKE_DELTA_E (CIE
     Lab) of the torso's right beside it (within TOP_RING), and kept as the image shows it: a T-shirt's sleeve over
     its own shoulder looks as the shoulder under it does. The hidden torso stopped at the shoulder joint's level,
@@ -892,17 +893,23 @@ def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hid
     piece a drawn line runs through, the arm's outline (kept, it stood on the body as a dark stroke once the arm
     moved: the fox), and one with no photograph's grain (``face_style.is_drawn``): drawn art draws the arm as a
     shape of its own, its round top over the body's shoulder, and taken as the body it stood as a knob above the
-    shoulder once the arm swung out (the teddy bear)."""
+    shoulder once the arm swung out (the teddy bear). And of those, the pixels off the piece's colour (beyond
+    ALIKE_DELTA_E of its median: the backdrop's light blurred into the sleeve's rim, a white sky between leaves
+    behind TikTok character 4's shoulder), and those of the torso beside it near the backdrop (the leaves and the
+    hair's dark edge the matte took in there), to be painted from the rest of it: kept, they stood as a white
+    patch and a dark wedge on the shoulder's top once the arm rose. Only near the backdrop (within TOP_RING):
+    further in, a colour off the piece's is its own folds' shading."""
     frame = body_frame(joints, labels.shape)
     tops = shoulder_tops(labels, joints, frame) & torso_envelope(labels, joints, frame)[0] & ~hidden
     n, pieces = cv2.connectedComponents(tops.astype(np.uint8), connectivity=8)
     if n <= 1:
-        return tops
+        return tops, tops
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     torso = (labels == PARTS.index("torso")) & ~hidden
     reach = max(2, round(TOP_RING * frame.sw))
+    backdrop = cv2.dilate((labels < 0).astype(np.uint8), None, iterations=reach).astype(bool)
     line = drawn_lines(image, labels >= 0, frame.sw)
-    out = np.zeros(tops.shape, bool)
+    out, off = np.zeros(tops.shape, bool), np.zeros(tops.shape, bool)
     for i in range(1, n):
         piece = pieces == i
         if (piece.sum() < (TOP_PIECE * frame.sw) ** 2 or (line is not None and (piece & line).any())
@@ -911,10 +918,15 @@ def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, hid
         ring = cv2.dilate(piece.astype(np.uint8), None, iterations=reach).astype(bool) & torso
         if ring.sum() < 20:
             continue
-        apart = np.linalg.norm(np.median(lab[piece], axis=0) - np.median(lab[ring], axis=0))
-        if apart < ALIKE_DELTA_E:
+        colour = np.median(lab[piece], axis=0)
+        if np.linalg.norm(colour - np.median(lab[ring], axis=0)) < ALIKE_DELTA_E:
             out |= piece
-    return out
+            off |= (piece | ring) & backdrop & (lab_distance(lab, colour) > ALIKE_DELTA_E)
+    # (in pieces that reach the backdrop: one further in is a fold)
+    _, blots = cv2.connectedComponents(off.astype(np.uint8), connectivity=8)
+    edge = cv2.dilate((labels < 0).astype(np.uint8), None, iterations=2).astype(bool)
+    keep = np.unique(blots[edge & off])
+    return out, np.isin(blots, keep[keep > 0])
 
 
 TOP_RING = 0.06  # (shoulder widths) how far beside a shoulder's top the torso's colour is read
