@@ -30,6 +30,7 @@ def _figure(raised: bool, sleeve=SHIRT) -> tuple[np.ndarray, np.ndarray, np.ndar
         labels[0:130, 90:150] = PARTS.index("r_upper_arm")
     else:
         joints[J["right_elbow"]], joints[J["right_wrist"]] = (100, 240), (100, 330)
+        labels[75:80, 120:170] = -1  # (the backdrop right above the sleeve)
         labels[80:250, 80:170] = PARTS.index("r_upper_arm")
         labels[250:330, 80:125] = PARTS.index("r_lower_arm")
     joints[J["left_elbow"]], joints[J["left_wrist"]] = (300, 240), (300, 330)
