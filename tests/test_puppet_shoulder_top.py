@@ -3,7 +3,7 @@ backdrop shows between the neck and the sleeve once the arm rises (TikTok charac
 import numpy as np
 
 from motion_transfer.engines.puppet.envelope import shoulder_tops
-from motion_transfer.engines.puppet.fill import fill_hidden_torso
+from motion_transfer.engines.puppet.fill import fill_hidden_torso, sleeve_rims_painted
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 
@@ -60,6 +60,15 @@ def test_the_body_under_a_sleeve_of_the_shirt_reaches_the_shoulders_top():
     body = hidden | (labels == PARTS.index("torso"))
     assert body[82:120, 125:200].all()
     assert np.abs(painted[80:120, 125:170].astype(float) - SHIRT).max() < 20  # (no white patch on the shoulder)
+
+
+def test_the_arm_draws_its_sleeves_rim_without_the_backdrops_light():
+    """The arm's layer draws the sleeve over the shoulder too: the backdrop's light in its rim is painted from the
+    sleeve there as well (TikTok character 4's sleeve ended in a white blob once the arm rose)."""
+    labels, joints, image = _figure(raised=False)
+    rimmed = sleeve_rims_painted(image, labels, joints)
+    assert np.abs(rimmed[80:83, 130:165].astype(float) - SHIRT).max() < 20
+    assert (rimmed[labels != PARTS.index("r_upper_arm")] == image[labels != PARTS.index("r_upper_arm")]).all()
 
 
 def test_a_bare_arm_over_the_shoulder_is_left_to_the_arm():

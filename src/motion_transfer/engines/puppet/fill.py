@@ -882,6 +882,15 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
 
 
+def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
+    hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
+    sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
+    once the arm rose."""
+    tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
+    return push_pull_fill(image, off, tops & ~off)
+
+
 def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
                   hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(HxW bool each) the shoulders' tops under the sleeves (:func:`.envelope.shoulder_tops`, within the torso's

@@ -44,7 +44,7 @@ from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
-from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
+from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .hair import hanging_hair
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
@@ -527,7 +527,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = own_full | hidden
             layer_matte = solid_drape_matte(matte)
         elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
-            texture_full, hidden = hidden_limb(image, labels, joints, name)
+            texture_full, hidden = hidden_limb(rimmed, labels, joints, name)
             core_full = own_full | hidden
             if hidden.any():
                 rig.meta.setdefault("joined", []).append(name)
@@ -669,6 +669,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
     # numpy release the GIL); the layers come out the same, in the default order
     made: dict[str, Layer | None] = {}
+    # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body does)
+    rimmed = sleeve_rims_painted(image, labels, joints)
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
