@@ -669,8 +669,6 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
     # numpy release the GIL); the layers come out the same, in the default order
     made: dict[str, Layer | None] = {}
-    # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body does)
-    rimmed = sleeve_rims_painted(image, labels, joints)
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
@@ -678,6 +676,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
                                 waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
+        # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
+        # does; worked out beside the body's painting)
+        rimmed = sleeve_rims_painted(image, labels, joints)
         for name in DEFAULT_ORDER:
             if name != "body":
                 made[name] = make(name)
