@@ -18,7 +18,7 @@ from scipy import ndimage
 
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
-from .model import ARM_PARTS, FACING, LAYER_NAMES, LAYER_OF_PART, LAYERS, PARTS
+from .model import ARM_PARTS, FACING, LAYER_NAMES, LAYER_OF_PART, LAYERS, PARTS, part_segment
 from .morphology import disc
 from .outlines import LINE_WIDTH, drawn_lines
 
@@ -141,6 +141,40 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
         allowed &= ~outside
         under |= above & ~outside & (out >= 0) & (f.level >= -SHOULDER_RISE * f.sw)
     return allowed, under
+
+
+def shoulder_tops(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:
+    """HxW bool: the upper arms' pixels that are the shoulder's top under the sleeve: between the spine and the
+    shoulder joint (``frame.out``), on the far side of the joint from the elbow (behind it along the upper arm's
+    bone: above it for a hanging arm, towards the neck for one held out level) and within SHOULDER_REACH of it.
+    A sleeve lies over the shoulder up to the neck, and the image shows the shoulder's round top only as the
+    sleeve's; the body layer took under it the shoulder-hip quadrilateral's strip and nothing above the joint,
+    and once the arm rose the backdrop showed in a notch between the neck and the raised sleeve (TikTok
+    character 4, whose sides her hanging arms hide: no envelope's ``under`` there either)."""
+    f = body_frame(joints, labels.shape) if frame is None else frame
+    out = np.zeros(labels.shape, bool)
+    reach = SHOULDER_REACH * f.sw
+    h, w = labels.shape
+    for name, sign in SIGNS.items():
+        upper = labels == PARTS.index(ARM_PARTS[name][0])
+        start, end = (np.asarray(p, np.float64)[:2] for p in part_segment(ARM_PARTS[name][0], joints))
+        bone = end - start
+        length = float(np.linalg.norm(bone))
+        if not upper.any() or length < 1e-6:
+            continue
+        x0, x1 = max(0, int(start[0] - reach)), min(w, int(start[0] + reach) + 2)
+        y0, y1 = max(0, int(start[1] - reach)), min(h, int(start[1] + reach) + 2)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        py, px = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+        dx, dy = px - start[0], py - start[1]
+        behind = (dx * bone[0] + dy * bone[1]) / length <= 0
+        inward = (sign * f.out[y0:y1, x0:x1] >= 0) & (sign * f.out[y0:y1, x0:x1] <= f.shoulders[name])
+        out[y0:y1, x0:x1] = upper[y0:y1, x0:x1] & behind & inward & (dx * dx + dy * dy <= reach * reach)
+    return out
+
+
+SHOULDER_REACH = 0.5  # (shoulder widths) how far from its joint a shoulder's top under the sleeve reaches (the spine)
 
 
 def past_sides(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:

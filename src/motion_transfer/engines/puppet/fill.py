@@ -21,7 +21,8 @@ from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame
 from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit,
                          open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
-from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, torso_envelope
+from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
+from .face_style import is_drawn
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
@@ -592,6 +593,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    tops, off = _sleeved_tops(image, labels, joints, hidden)
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
     # past a strap, the body layer holds only the shoulder's round: the quadrilateral through a shoulder joint
@@ -599,7 +601,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # rose (what is painted is worked out with that strip, as the armpit's strip below it is: _cap_slivers)
     beyond_cap = past_strap & ~caps
     if not hidden.any():
-        return image, (hidden | caps) & ~beyond_cap
+        return push_pull_fill(image, off, tops & ~off), (hidden | caps | tops) & ~beyond_cap
     H, W = labels.shape
     qm = np.zeros((H, W), np.uint8)
     cv2.fillConvexPoly(qm, np.round(torso_quad(joints)).astype(np.int32), 1)
@@ -730,8 +732,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
     if not hole.any():
-        return (_paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-                (hidden | under | caps) & ~beyond_cap)
+        painted = _paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid)
+        return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
@@ -876,8 +878,76 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
     lines = outline & ~hole
-    return (_paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid),
-            (hidden | under | caps) & ~beyond_cap)
+    painted = _paint_lines(out, lines, box, kn | kept, sw, _akin_groups(akin)[nearest], torso[box] | hid)
+    return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
+
+
+def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+    """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
+    hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
+    sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
+    once the arm rose."""
+    tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
+    return push_pull_fill(image, off, tops & ~off)
+
+
+def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                  hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool each) the shoulders' tops under the sleeves (:func:`.envelope.shoulder_tops`, within the torso's
+    envelope, off the ``hidden`` pixels), each piece taken where its median colour lies within ALIKE_DELTA_E (CIE
+    Lab) of the torso's right beside it (within TOP_RING), and kept as the image shows it: a T-shirt's sleeve over
+    its own shoulder looks as the shoulder under it does. The hidden torso stopped at the shoulder joint's level,
+    and once the arm rose the backdrop showed in a notch between the neck and the sleeve (TikTok character 4). A
+    bare arm over a top's strap, or a sleeve unlike the top, is left to the arm (its shoulder is no top's); so is a
+    piece a drawn line runs through, the arm's outline (kept, it stood on the body as a dark stroke once the arm
+    moved: the fox), and one with no photograph's grain (``face_style.is_drawn``): drawn art draws the arm as a
+    shape of its own, its round top over the body's shoulder, and taken as the body it stood as a knob above the
+    shoulder once the arm swung out (the teddy bear). And of those, the pixels off the piece's colour (beyond
+    ALIKE_DELTA_E of its median: the backdrop's light blurred into the sleeve's rim, a white sky between leaves
+    behind TikTok character 4's shoulder), and those of the torso beside it near the backdrop (the leaves and the
+    hair's dark edge the matte took in there), to be painted from the rest of it: kept, they stood as a white
+    patch and a dark wedge on the shoulder's top once the arm rose. Only near the backdrop (within TOP_RING):
+    further in, a colour off the piece's is its own folds' shading."""
+    frame = body_frame(joints, labels.shape)
+    tops = shoulder_tops(labels, joints, frame) & torso_envelope(labels, joints, frame)[0] & ~hidden
+    reach = max(2, round(TOP_RING * frame.sw))
+    box = grown_box(tops, reach + 3)
+    out, off = np.zeros(tops.shape, bool), np.zeros(tops.shape, bool)
+    if box is None:
+        return out, off
+    # (worked out on a box around them: a whole image's colours in Lab took a tenth of the fill's time)
+    lab = cv2.cvtColor(image[box], cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = labels[box] < 0
+    torso = (labels[box] == PARTS.index("torso")) & ~hidden[box]
+    near_backdrop = cv2.dilate(backdrop.astype(np.uint8), None, iterations=reach).astype(bool)
+    n, pieces = cv2.connectedComponents(tops[box].astype(np.uint8), connectivity=8)
+    line = None
+    for i in range(1, n):
+        piece = pieces == i
+        if piece.sum() < (TOP_PIECE * frame.sw) ** 2 or is_drawn(image[box], piece):
+            continue
+        ring = cv2.dilate(piece.astype(np.uint8), None, iterations=reach).astype(bool) & torso
+        if ring.sum() < 20:
+            continue
+        colour = np.median(lab[piece], axis=0)
+        if np.linalg.norm(colour - np.median(lab[ring], axis=0)) >= ALIKE_DELTA_E:
+            continue
+        if line is None:  # (once, and only for a piece that passed the rest: it reads the whole figure)
+            line = drawn_lines(image, labels >= 0, frame.sw)
+            line = np.zeros(labels.shape, bool) if line is None else line
+        if not (piece & line[box]).any():
+            out[box] |= piece
+            off[box] |= (piece | ring) & near_backdrop & (lab_distance(lab, colour) > ALIKE_DELTA_E)
+    # (in pieces that reach the backdrop: one further in is a fold)
+    _, blots = cv2.connectedComponents(off[box].astype(np.uint8), connectivity=8)
+    edge = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool)
+    keep = np.unique(blots[edge & off[box]])
+    off[box] = np.isin(blots, keep[keep > 0])
+    return out, off
+
+
+TOP_RING = 0.06  # (shoulder widths) how far beside a shoulder's top the torso's colour is read
+TOP_PIECE = 0.05  # (shoulder widths) a piece of it smaller than this squared is a speck (a dot on a robot's pad)
 
 
 def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:

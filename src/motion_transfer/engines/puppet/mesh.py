@@ -44,7 +44,7 @@ from .cap import cap_rows, top_cap
 from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
-from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand
+from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .hair import hanging_hair
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
@@ -527,7 +527,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = own_full | hidden
             layer_matte = solid_drape_matte(matte)
         elif name.startswith("arm"):  # an arm cut in two by the other arm crossing it, joined again
-            texture_full, hidden = hidden_limb(image, labels, joints, name)
+            texture_full, hidden = hidden_limb(rimmed, labels, joints, name)
             core_full = own_full | hidden
             if hidden.any():
                 rig.meta.setdefault("joined", []).append(name)
@@ -676,6 +676,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
                                 waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
+        # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
+        # does; worked out beside the body's painting)
+        rimmed = sleeve_rims_painted(image, labels, joints)
         for name in DEFAULT_ORDER:
             if name != "body":
                 made[name] = make(name)
