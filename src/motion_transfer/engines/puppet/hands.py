@@ -698,10 +698,11 @@ def _tucked(drive: HandDrive, t) -> np.ndarray:
     the picture has it. Drawn at the actor's angles its bones cross that palm, every finger's outline over the
     others (a drawn hand's ink became a tangle of strokes with a sliver sticking out: the cartoon girl's hand
     on her hip in TikTok clip 0); it is drawn folded into the palm instead, as a fist's finger is: only its
-    knuckle shows (:func:`_knuckle_caps`). The thumb swings across the palm in its plane: never tucked."""
-    turn = np.abs(drive.turn[t][..., _FIRST_BONES])
-    tucked = np.zeros(turn.shape[:-1] + (len(BONES),), bool)
-    tucked[..., 3:] = np.repeat(turn > TUCK, 3, axis=-1)
+    knuckle shows (:func:`_knuckle_caps`). The thumb swings across the palm in its plane: never tucked; nor is
+    a finger whose first bone is seen end-on (``END_ON``): the direction of its few pixels is noise."""
+    first = (np.abs(drive.turn[t][..., _FIRST_BONES]) > TUCK) & (drive.stretch[t][..., _FIRST_BONES] >= END_ON)
+    tucked = np.zeros(first.shape[:-1] + (len(BONES),), bool)
+    tucked[..., 3:] = np.repeat(first, 3, axis=-1)
     return tucked
 
 
