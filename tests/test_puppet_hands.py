@@ -435,3 +435,58 @@ def test_the_hands_of_many_frames_at_once_are_the_hands_of_each_frame(monkeypatc
     for t in list(range(T - 1, -1, -1)) + [6, 1, 11]:
         backward.apply(t)
         assert np.array_equal(backward.hands[0].texture, seen[t]), t
+
+
+def _drawn_hand_texture(joints: np.ndarray, shape: tuple[int, int], skin=(236, 196, 166), ink=(70, 30, 35)):
+    """RGBA of a cartoon hand drawn over ``joints``: a skin palm and fingers, each with a dark ink outline (the
+    way drawn art outlines its limbs); transparent elsewhere."""
+    import cv2
+
+    from motion_transfer.engines.puppet.hands import BONES, PALM
+
+    tex = np.zeros(shape + (4,), np.uint8)
+    size = float(hand_size(joints))
+    palm = cv2.convexHull(joints[list(PALM)].astype(np.float32)).astype(np.int32)
+    w = max(int(round(0.09 * size)), 3)  # a finger's width
+    for colour, grow in ((ink + (255,), 2), (skin + (255,), 0)):  # the ink first, the skin inside it
+        cv2.fillConvexPoly(tex, palm, colour)
+        cv2.polylines(tex, [palm], True, colour, 2 * grow + 1)
+        for a, b in BONES:
+            cv2.line(tex, tuple(int(v) for v in joints[a]), tuple(int(v) for v in joints[b]), colour, w + 2 * grow)
+    return tex, palm
+
+
+def test_fingers_curled_round_a_palm_seen_edge_on_fold_into_the_palm_without_ink_strokes():
+    """The actor's fingers turn on screen far past any spread (their first bones by 150 degrees: curled round a
+    palm the actor shows from its edge, as a hand on the hip does). The character's drawn hand, its palm facing
+    the camera, does not draw them at those angles, each finger's ink outline across the palm and the others (a
+    tangle of strokes, the ink left in the gaps between the fingers floating beside it): the fingers fold into
+    the palm, only their knuckles showing, so no outline colour lies inside the palm or beyond it and the thumb."""
+    import cv2
+
+    from motion_transfer.engines.puppet.hands import HandAnimator, build_hand_rig, hand_drive
+
+    clip, _, rgb, joints, _, _ = _right_hand()
+    shape = rgb.shape[:2]
+    tex, palm = _drawn_hand_texture(joints, shape)
+    rig = build_hand_rig(joints, "right", shape)
+    rest = clip.hands[0, 1].copy()
+    curled = rest.copy()
+    turn = np.radians(150.0)
+    rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    for mcp in (5, 9, 13, 17):  # each finger turned round its knuckle and drawn in a little
+        curled[mcp + 1:mcp + 4, :2] = rest[mcp, :2] + 0.7 * (rest[mcp + 1:mcp + 4, :2] - rest[mcp, :2]) @ rot.T
+    anim = HandAnimator()
+    anim.add(rig, hand_drive(np.stack([rest, curled])), tex, (0, 0))
+    anim.apply(1)
+    inked = (tex[:, :, 3] > 127) & (tex[:, :, :3].astype(int).sum(axis=2) < 300)
+    inside = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(inside, palm, 1)
+    interior = cv2.erode(inside, np.ones((7, 7), np.uint8)) > 0
+    thumb = np.zeros(shape, np.uint8)  # the thumb stays as drawn, outline and all
+    cv2.polylines(thumb, [joints[1:5].astype(np.int32)], False, 1, int(0.2 * hand_size(joints)))
+    reach = 2 * int(0.07 * hand_size(joints)) + 1  # a finger's width round them: the knuckles' own outline
+    outside = cv2.dilate(inside | thumb, np.ones((reach, reach), np.uint8)) == 0
+    assert interior.sum() > 500  # a palm to look at
+    assert inked[interior].mean() < 0.01
+    assert inked[outside].sum() < 5

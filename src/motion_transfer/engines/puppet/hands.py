@@ -12,10 +12,13 @@ drawn as a layer of its own over the rest, so its clear rim does not punch throu
 judged across a bone seen end-on, whose few pixels point anywhere, and so is the tip beyond it laid over). Where a
 finger's end points at the camera (its last bones shown at under half their length) it ends in a round
 knuckle cap, shaded in the finger's own colour, as a finger seen end-on does, instead of its pixels squashed
-into a flat stub. A bone shown shorter than at rest (pointing at or away from the camera) is shaded darker by
-how much shorter: drawn at the open hand's brightness, a curled finger reads as lying flat. A finger whose first
-bone rises off the palm towards the camera shows its rounded base over the palm, outlined by the crease it
-makes there (:func:`_base_creases`): grown out of the palm, a curled finger reads as bent away. Only triangles
+into a flat stub. A finger whose first bone turns further than any spread (``TUCK``) curls round a palm the actor
+shows from its edge, which the character's palm, facing the camera, cannot show: it folds into the palm, only its
+knuckle cap showing, instead of its bones crossing the palm and the other fingers (:func:`_tucked`). A bone shown
+shorter than at rest (pointing at or away from the camera) is shaded darker by how much shorter: drawn at the open
+hand's brightness, a curled finger reads as lying flat. A finger whose first bone rises off the palm towards the
+camera shows its rounded base over the palm, outlined by the crease it makes there (:func:`_base_creases`): grown
+out of the palm, a curled finger reads as bent away. Only triangles
 over the hand's own pixels are drawn, far pieces first by the actor's depth; the background seen between the
 fingers (a layer's matte is rarely cut there) is left behind rather than dragged along a finger, and so is
 whatever else the layer holds next to a finger (a sleeve, the shoulder behind a raised hand: pixels unlike the
@@ -69,6 +72,9 @@ RISE = 0.15  # a finger's first bone this much nearer than the palm (hand sizes,
 CREASE_SHADE = 0.4  # ... this much darker at its darkest ...
 CREASE_WIDTH = 0.35  # ... and this wide (a share of the finger's half-width); along the finger's sides it fades
 CREASE_SIDES = 2.0  # ... over this many half-widths beyond the knuckle
+# a finger spreads from its knuckle by some 30 degrees in the palm's plane at most: its first bone turned further
+# on screen (since the first frame) has curled out of that plane, round a palm the actor shows from its edge
+TUCK = np.radians(45.0)
 # Bones of the rig: (start, end) joint pairs, thumb and fingers from their base outwards.
 BONES: tuple[tuple[int, int], ...] = tuple((c[k], c[k + 1]) for c in FINGERS.values() for k in range(3))
 PARENT = tuple(-1 if k % 3 == 0 else k - 1 for k in range(len(BONES)))  # the bone before (-1: the palm)
@@ -371,8 +377,10 @@ class _Bending:
     """One hand :class:`HandAnimator` bends: where its pixels live and the part of its mesh that is drawn.
     ``rest_patch`` the rest hand (``box`` of ``texture``, texture pixels); ``rest`` the mesh's rest vertices in
     texture pixels; ``triangles``/``mixed``/``piece``/``rest_area`` the rig's triangles over the hand's own
-    pixels only (the others are never drawn, so they are left out once, not every frame); ``drawn`` a hand the
-    rig drew (not warped: drawn afresh each frame over ``base``, the rest patch without it)."""
+    pixels only (the others are never drawn, so they are left out once, not every frame); ``zone`` [M] the
+    finger bone each triangle lies by, past its knuckle (:func:`_finger_zone`), left out with that finger when
+    it is tucked into the palm; ``drawn`` a hand the rig drew (not warped: drawn afresh each frame over
+    ``base``, the rest patch without it)."""
 
     rig: HandRig
     drive: HandDrive
@@ -388,6 +396,7 @@ class _Bending:
     radius: np.ndarray
     tone: np.ndarray
     cores: tuple[np.ndarray, np.ndarray, np.ndarray]
+    zone: np.ndarray
     drawn: DrawnHand | None = None
     base: np.ndarray | None = None
 
@@ -475,7 +484,7 @@ class HandAnimator:
                                    mixed=rig.mixed[solid], piece=rig.piece[solid],
                                    rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone,
                                    cores=_cores(_bone_map(rig, rest_patch.shape[:2], corner), rest_patch), drawn=drawn,
-                                   base=base))
+                                   base=base, zone=_finger_zone(rig, P[solid].mean(axis=1))))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -506,11 +515,13 @@ class HandAnimator:
             if hand.drawn is not None:
                 self._draw(n, hand, tt, alone)
                 continue
-            pj, folded, posed, grown, fade = self._posed(n, hand, tt)
+            pj, folded, posed, grown, fade, tucked = self._posed(n, hand, tt)
             # a bone seen fully end-on is drawn as its knuckle cap only: its pixels squashed along it make a
-            # flat, ragged slab across the finger's end (while the cap fades in, they still show under it)
-            capped = np.concatenate([[False], fade > 0.9])
-            keep = np.flatnonzero(~(hand.mixed & grown) & ~capped[hand.piece])
+            # flat, ragged slab across the finger's end (while the cap fades in, they still show under it); a
+            # finger tucked into the palm is not drawn at all, its knuckle capped
+            capped = np.concatenate([[False], (fade > 0.9) | tucked])
+            hidden = capped[hand.piece] | np.concatenate([tucked, [False]])[hand.zone]
+            keep = np.flatnonzero(~(hand.mixed & grown) & ~hidden)
             # far pieces first: a finger curled towards the camera covers the palm, one curled away goes behind
             order = keep[np.argsort(-drive.depth[tt, hand.piece[keep]], kind="stable")]
             # a finger folded back towards the camera lies over its own first bone: drawn as a layer of its own
@@ -521,7 +532,7 @@ class HandAnimator:
                 if drive.depth[tt, k + 1] < drive.depth[tt, ref[k] + 1]:
                     over[k + 1:k - k % 3 + 4] = True
             front = over[hand.piece[order]]
-            caps = _caps(hand, pj, tt, fade)
+            caps = np.concatenate([_caps(hand, pj, tt, fade), _knuckle_caps(hand, pj, tucked)])
             creases = _base_creases(hand, pj, tt)
             if alone and self.memo.same(n, posed, order, front, caps, creases):
                 continue
@@ -555,18 +566,27 @@ class HandAnimator:
 
     def _posed(self, n: int, hand: _Bending, t: int) -> tuple[np.ndarray, ...]:
         """Hand ``n``'s pose in frame ``t``: its joints, how far each knuckle is folded, its mesh's vertices,
-        which triangles grew past tearing and how far each bone is seen end-on; worked out for
+        which triangles grew past tearing, how far each bone is seen end-on and which are tucked into the palm
+        (:func:`_tucked`: not drawn, nor capped); worked out for
         :data:`FRAMES_AT_ONCE` frames at once (per frame, numpy's call overhead was most of the cost)."""
         first = t - t % FRAMES_AT_ONCE
         if n not in self._blocks or self._blocks[n][0] != first:
             rig, drive = hand.rig, hand.drive
             ts = np.minimum(np.arange(first, first + FRAMES_AT_ONCE), len(drive.turn) - 1)
             pj, folded = posed_joints(rig, drive, ts)
+            # a finger tucked into the palm keeps its rest place, unseen: the skin it shares with the palm
+            # around its knuckle stays with the palm instead of stretching into a sliver after it
+            tucked = _tucked(drive, ts)
+            at_rest = np.zeros(pj.shape[:2], bool)
+            at_rest[:, _B] = tucked
+            pj = np.where(at_rest[..., None], rig.joints, pj)
+            folded = np.where(tucked, 0.0, folded)
             A = _bone_affines(rig.joints, pj)
             M = (rig.fold_weights(folded) @ A.reshape(len(ts), -1, 6)).reshape(len(ts), -1, 2, 3)  # per vertex
             posed = M[..., 0] * rig.vertices[:, :1] + M[..., 1] * rig.vertices[:, 1:] + M[..., 2]
             grown = np.abs(_area(posed[:, hand.triangles])) > TEAR * hand.rest_area + 1.0
-            self._blocks[n] = first, (pj, folded, posed, grown, _end_on(drive, ts, folded))
+            fade = np.where(tucked, 0.0, _end_on(drive, ts, folded))
+            self._blocks[n] = first, (pj, folded, posed, grown, fade, tucked)
         return tuple(x[t - first] for x in self._blocks[n][1])
 
     def _lay_over(self, hand: _Bending, source: np.ndarray, local: np.ndarray, order: np.ndarray,
@@ -670,6 +690,40 @@ def _end_on(drive: HandDrive, t, folded: np.ndarray) -> np.ndarray:
         if k % 3 != 2:
             fade[..., k] = np.where((fade[..., k + 1] <= 0.5) & (folded[..., k + 1] <= 0.5), 0.0, fade[..., k])
     return fade
+
+
+def _tucked(drive: HandDrive, t) -> np.ndarray:
+    """[(T,) 15] the bones of the four fingers whose first bone turned past ``TUCK`` in frame(s) ``t``: such a
+    finger curls round a palm the actor shows from its edge, while the character's palm faces the camera as
+    the picture has it. Drawn at the actor's angles its bones cross that palm, every finger's outline over the
+    others (a drawn hand's ink became a tangle of strokes with a sliver sticking out: the cartoon girl's hand
+    on her hip in TikTok clip 0); it is drawn folded into the palm instead, as a fist's finger is: only its
+    knuckle shows (:func:`_knuckle_caps`). The thumb swings across the palm in its plane: never tucked; nor is
+    a finger whose first bone is seen end-on (``END_ON``): the direction of its few pixels is noise."""
+    first = (np.abs(drive.turn[t][..., _FIRST_BONES]) > TUCK) & (drive.stretch[t][..., _FIRST_BONES] >= END_ON)
+    tucked = np.zeros(first.shape[:-1] + (len(BONES),), bool)
+    tucked[..., 3:] = np.repeat(first, 3, axis=-1)
+    return tucked
+
+
+def _finger_zone(rig: HandRig, points: np.ndarray) -> np.ndarray:
+    """[K] for ``points`` [K, 2] (image pixels) the bone nearest each, where it lies past that finger's knuckle
+    (-1: the palm's side of the knuckles). A finger's zone holds more than the triangles that follow it: the
+    gaps beside it, whose pixels stay put (:meth:`HandRig.pinned`; in drawn art, the fingers' ink outlines), and
+    the layer's pixels past the reach of its bones. With the finger tucked into the palm they would float there
+    alone, scraps of ink where the finger was."""
+    dist, along = zip(*(_seg_param(points, rig.joints[a], rig.joints[b]) for a, b in BONES))
+    near = np.argmin(np.stack(dist, axis=1), axis=1)
+    first = near - near % 3
+    past = np.stack(along, axis=1)[np.arange(len(points)), first] > 0
+    return np.where(past, near, -1)
+
+
+def _knuckle_caps(hand: _Bending, joints: np.ndarray, tucked: np.ndarray) -> np.ndarray:
+    """[K, 5] the caps (as :func:`_caps` gives them) on the knuckles of the fingers tucked into the palm
+    (``tucked`` [15]): a fist's row of knuckles, where the finger's first bone leaves the palm."""
+    k = _FIRST_BONES[tucked[_FIRST_BONES]]
+    return np.column_stack([joints[_A[k]], hand.radius[k], np.ones(len(k)), k])
 
 
 def _caps(hand: _Bending, joints: np.ndarray, t: int, fade: np.ndarray) -> np.ndarray:
