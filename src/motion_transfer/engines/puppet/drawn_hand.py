@@ -78,6 +78,8 @@ PALM_MERGE = 0.15  # ... and a digit's first bone inside the palm takes the palm
 # this far either side of the palm's outline (its normalised distance): its own rounded base, shaded, drew thin brown
 # lines across the palm that read as ink beside the blurry photograph (TikTok character 4)
 BASE_BLEND = 0.5  # ... turning to the digit's own shading where its next bone is nearer (normalised distances)
+OVER_PALM = 0.5  # ... and its other bones over the palm (a finger curled over it) take this share of the palm's
+# shading: their own, all round, drew a ring over the palm where a curled fingertip was seen end-on, a drawn "C"
 BASE_BONES = {"thumb": 3}  # (the whole thumb: lying along the palm, its side drew a dark line there)
 WARM = (1.02, 0.98, 0.96)  # a photograph's drawn hand's red, green and blue are these times its skin's at its fingers
 # (none at its wrist): a little redder than the skin it is coloured from (hands are, beside the face), no darker
@@ -336,8 +338,8 @@ def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width:
     """(normalised distance, [..., 3] colour) of a photograph's drawn hand's ``piece`` (0 the palm, 1.. the digits,
     tapering to :data:`PHOTO_TIP`): a digit round across itself (:data:`FINGER_ROUND` of the way from ``skin`` to
     ``shade`` at its sides), the palm across itself alone (:data:`PALM_ROUND`), and a digit's first bone (the
-    thumb's two, :data:`BASE_BONES`), inside the palm, the palm's (:data:`PALM_MERGE`): no line where it grows
-    out of the palm, while a finger curled over the palm keeps its round shading there."""
+    thumb's all, :data:`BASE_BONES`), inside the palm, the palm's (:data:`PALM_MERGE`): no line where it grows
+    out of the palm, while a finger curled over the palm keeps half its round shading there (:data:`OVER_PALM`)."""
     along, across = _palm_frame(px, py, joints, half_width)
     inside = _rounded_box(along, across)
     palm = _round_across(skin, shade, PALM_ROUND, np.abs(across))
@@ -349,7 +351,8 @@ def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width:
     n = BASE_BONES.get(_NAMES[piece - 1], 1)
     later = bones[n:].min(axis=0) if n < len(bones) else np.inf
     base = np.clip((later - bones[:n].min(axis=0)) / BASE_BLEND + 0.5, 0.0, 1.0)
-    w = (np.clip((1.0 + PALM_MERGE - inside) / (2.0 * PALM_MERGE), 0.0, 1.0) * base)[..., None]
+    over = np.clip((1.0 + PALM_MERGE - inside) / (2.0 * PALM_MERGE), 0.0, 1.0)
+    w = (over * (OVER_PALM + (1.0 - OVER_PALM) * base))[..., None]
     return d, finger + (palm - finger) * w
 
 
