@@ -288,8 +288,16 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     # lit as one surface, across the hand's middle line (from the wrist through the knuckles to the fingertips'
     # reach): each finger lit across its own axis stood out from the palm's side it grows from
     reach = joints[0] + ((joints[5] + joints[17]) / 2 - joints[0]) / _KNUCKLES
+    boxes = [_piece_box(joints, half_width, piece, (H, W)) for piece in range(len(FINGERS) + 1)]
+    # (a photograph's: the palm's coordinates, its distance and its shade over all the pieces' boxes and around
+    # them, measured once: per piece, they cost a third of drawing the hand)
+    uy, ux = (max(0, min(b[k].start for b in boxes) - 1) for k in (0, 1))
+    along, across = _palm_frame(*(v.astype(np.float32) for v in np.ogrid[
+        uy:min(H, max(b[0].stop for b in boxes) + 1), ux:min(W, max(b[1].stop for b in boxes) + 1)][::-1]),
+        joints, half_width) if not outlined else (None, None)
+    palm = () if outlined else (_rounded_box(along, across), _round_across(PALM_ROUND, np.abs(across)))
     for piece in np.argsort(-pieces, kind="stable"):
-        box = _piece_box(joints, half_width, int(piece), (H, W))
+        box = boxes[piece]
         rows, cols = box
         if rows.stop <= rows.start or cols.stop <= cols.start:
             continue
@@ -298,7 +306,9 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
             d = _piece_distance(px, py, joints, half_width, int(piece))
             colour = shaded_skin(skin, shade, d)
         else:
-            d, colour = _photo_piece(px, py, joints, half_width, int(piece), skin, shade)
+            local = np.s_[rows.start - uy:rows.stop - uy, cols.start - ux:cols.stop - ux]
+            d, share = _photo_piece(px, py, joints, half_width, int(piece), *(a[local] for a in palm))
+            colour = skin + (shade - skin) * share[..., None]
         below = patch[box].astype(np.float32)
         b = below[..., 3:] / 255.0
         edge = EDGE_PX / (half_width * (1.0 if piece == 0 else DIGIT_RADIUS[_NAMES[piece - 1]]))
@@ -316,13 +326,15 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     rows, cols = np.s_[max(0, y0 - 1):min(H, y1 + 1)], np.s_[max(0, x0 - 1):min(W, x1 + 1)]
     py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])
     factor = lit(light, px, py, joints[0], reach, half_width)
-    channels = [factor] * 3
-    if not outlined:
+    on = drawn[rows, cols]
+    if outlined:
+        channels = [1.0 + (factor - 1.0) * on] * 3
+    else:
         factor *= _round(px, py, joints[0], reach, half_width, float(shade.sum() / max(float(skin.sum()), 1.0)))
-        along, _ = _palm_frame(px, py, joints, half_width)
-        warm = np.clip(0.5 * (along + 1.0), 0.0, 1.0)  # (0 at the wrist, 1 from the knuckles on)
-        channels = [factor * (1.0 + (gain - 1.0) * warm) for gain in WARM]
-    channels = [1.0 + (c - 1.0) * drawn[rows, cols] for c in channels]
+        towards = along[rows.start - uy:rows.stop - uy, cols.start - ux:cols.stop - ux]
+        warm = factor * on * np.clip(0.5 * (towards + 1.0), 0.0, 1.0)  # (none at the wrist, all from the knuckles on)
+        plain = 1.0 + (factor - 1.0) * on
+        channels = [plain + (gain - 1.0) * warm for gain in WARM]
     patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([*channels, np.ones_like(factor)]),
                                      dtype=cv2.CV_8U)  # (numpy's took as long as drawing the hand's pieces)
     soften(patch[rows, cols], drawn[rows, cols], blur)
@@ -334,35 +346,32 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
 
 
 def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, piece: int,
-                 skin: np.ndarray, shade: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(normalised distance, [..., 3] colour) of a photograph's drawn hand's ``piece`` (0 the palm, 1.. the digits,
-    tapering to :data:`PHOTO_TIP`): a digit round across itself (:data:`FINGER_ROUND` of the way from ``skin`` to
-    ``shade`` at its sides), the palm across itself alone (:data:`PALM_ROUND`), and a digit's first bone (the
-    thumb's all, :data:`BASE_BONES`), inside the palm, the palm's (:data:`PALM_MERGE`): no line where it grows
-    out of the palm, while a finger curled over the palm keeps half its round shading there (:data:`OVER_PALM`)."""
-    along, across = _palm_frame(px, py, joints, half_width)
-    inside = _rounded_box(along, across)
-    palm = _round_across(skin, shade, PALM_ROUND, np.abs(across))
+                 inside: np.ndarray, palm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised distance, shade) of a photograph's drawn hand's ``piece`` (0 the palm, 1.. the digits, tapering
+    to :data:`PHOTO_TIP`), its shade the share of the way from the skin to its shade (negative: lighter): a digit
+    round across itself (:data:`FINGER_ROUND` of the way at its sides, :func:`_round_across`), the palm across
+    itself alone (:data:`PALM_ROUND`), and a digit's first bone (the thumb's all, :data:`BASE_BONES`), inside the
+    palm, the palm's (:data:`PALM_MERGE`): no line where it grows out of the palm, while a finger curled over the
+    palm keeps half its round shading there (:data:`OVER_PALM`). ``inside``, ``palm``: the palm's normalised
+    distance and shade there."""
     if piece == 0:
         return inside, palm
     bones = _digit_distances(px, py, joints, half_width, piece, PHOTO_TIP)
     d = bones.min(axis=0)
-    finger = _round_across(skin, shade, FINGER_ROUND, d)
+    finger = _round_across(FINGER_ROUND, d)
     n = BASE_BONES.get(_NAMES[piece - 1], 1)
     later = bones[n:].min(axis=0) if n < len(bones) else np.inf
     base = np.clip((later - bones[:n].min(axis=0)) / BASE_BLEND + 0.5, 0.0, 1.0)
     over = np.clip((1.0 + PALM_MERGE - inside) / (2.0 * PALM_MERGE), 0.0, 1.0)
-    w = (over * (OVER_PALM + (1.0 - OVER_PALM) * base))[..., None]
-    return d, finger + (palm - finger) * w
+    return d, finger + (palm - finger) * over * (OVER_PALM + (1.0 - OVER_PALM) * base)
 
 
-def _round_across(skin: np.ndarray, shade: np.ndarray, share: float, d: np.ndarray) -> np.ndarray:
-    """[..., 3] a round limb's colour at ``d`` (0 its middle, 1 its sides): ``share`` of the way from ``skin`` to
-    ``shade`` at its sides, and as much lighter than ``skin`` along its middle as keeps ``skin`` its mean colour
-    (the mean of d squared across it is a third). Darkened at its sides alone, a drawn hand came out darker than the
-    arm it was coloured from."""
-    lit_skin = skin + 0.5 * share * (skin - shade)
-    return shaded_skin(lit_skin, skin + share * (shade - skin), d)
+def _round_across(share: float, d: np.ndarray) -> np.ndarray:
+    """A round limb's shade at ``d`` (0 its middle, 1 its sides), as the share of the way from its skin to the
+    skin's shade: ``share`` at its sides, growing with d squared, and as much lighter than the skin along its middle
+    (negative) as keeps the skin its mean colour (the mean of d squared across it is a third). Darkened at its sides
+    alone, a drawn hand came out darker than the arm it was coloured from."""
+    return share * (1.5 * np.clip(d, 0.0, 1.0) ** 2 - 0.5)
 
 
 def _round(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, reach: np.ndarray, half_width: float,
