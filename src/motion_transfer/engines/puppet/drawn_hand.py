@@ -30,8 +30,10 @@ WRIST = (0.45, 0.75)  # a drawn forearm's radius at its wrist lies within these 
 # fingers; a thinner one (a sleeve's forearm sized by the narrow shoulders of a body seen from the side: character 1
 # cut at 60%) a stick holding a paddle
 PHOTO_PALM = 0.2  # ... a photograph's drawn palm a little narrower (its fingers with it), ...
-PHOTO_WRIST = (0.84, 0.9)  # ... and its wrist's share, so that its palm is at most 1.2 times as wide as its wrist: a
-# wider palm, fingers spread beside it, read as a glove too big for the arm and the face (TikTok characters 4, 5)
+PHOTO_WRIST = (0.8, 0.8)  # ... and its wrist this share of it whatever its forearm, so that the hand is at most 1.25
+# times as wide across its knuckles as its wrist (the palm's width there, 1.95 of its half-width): a wider
+# palm, fingers spread beside it, read as a glove too big for the arm and the face (TikTok characters 4, 5); (a real
+# wrist's share is 0.6-0.7; at 0.84 the forearm ran into the hand as one tube: character 5's own clip)
 TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 # The open hand's 21 joints: along the hand (wrist 0, middle fingertip 1) and across it (the palm's half-widths,

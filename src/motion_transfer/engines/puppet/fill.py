@@ -2245,7 +2245,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = CUT_WRIST * r_a / CUT_ELBOW
     # (as wide as the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
     # pose model put too near the border, drew a hand half again as wide as the arm)
-    # (a photograph's hand, relaxed, tapering, no wider than 1.2 wrists: drawn art's keeps its open glove)
+    # (a photograph's hand, relaxed, tapering, no wider than 1.25 wrists: drawn art's keeps its open glove)
     hand_length, palm = drawn_hand_size(joints, not outlined)
     wrist_share, rest, tip = (WRIST, OPEN_HAND, TIP) if outlined else (PHOTO_WRIST, RELAXED_HAND, PHOTO_TIP)
     r_w = float(np.clip(r_w, wrist_share[0] * palm, wrist_share[1] * palm))
