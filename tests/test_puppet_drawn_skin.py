@@ -261,10 +261,11 @@ def test_a_photographs_drawn_fingers_are_round_across():
 
 
 def test_a_photographs_drawn_hand_is_no_wider_than_its_wrist_allows():
-    """The drawn hand is at most 1.25 times as wide across its knuckles as the forearm at its wrist (wider, beside
-    its spread fingers, it read as a glove too big for the arm: TikTok characters 4 and 5; 1.65 times, before)."""
+    """The drawn hand is at most 1.25 times as wide across its fingers' bases (the palm's breadth, the thumb left
+    out) as the forearm at its wrist (wider, beside its spread fingers, it read as a glove too big for the arm:
+    TikTok characters 4 and 5)."""
     hand, patch, _ = _photographs_drawn_hand()
-    knuckles = (hand.joints[5] + hand.joints[17]) / 2
+    knuckles = hand.joints[0] + 1.1 * ((hand.joints[5] + hand.joints[17]) / 2 - hand.joints[0])
     steps = np.arange(-4.0 * hand.half_width, 4.0 * hand.half_width, 0.25)
     alpha = _sample(patch[:, :, 3].astype(np.float32), _across(hand, knuckles, steps))
     width = 0.25 * float((alpha >= 128).sum())

@@ -29,9 +29,8 @@ WRIST = (0.45, 0.75)  # a drawn forearm's radius at its wrist lies within these 
 # real wrist is 0.6-0.7 of its palm as wide): a thicker one ended in a hand narrower than itself, a stump with
 # fingers; a thinner one (a sleeve's forearm sized by the narrow shoulders of a body seen from the side: character 1
 # cut at 60%) a stick holding a paddle
-PHOTO_PALM = 0.2  # ... a photograph's drawn palm a little narrower (its fingers with it), ...
-PHOTO_WRIST = (0.8, 0.8)  # ... and its wrist this share of it whatever its forearm, so that the hand is at most 1.25
-# times as wide across its knuckles as its wrist (the palm's width there, 1.95 of its half-width): a wider
+PHOTO_WRIST = (0.8, 0.8)  # ... a photograph's wrist this share of it whatever its forearm, so that the hand is at
+# most 1.25 times as wide across its knuckles as its wrist (the palm's width there, 1.95 of its half-width): a wider
 # palm, fingers spread beside it, read as a glove too big for the arm and the face (TikTok characters 4, 5); (a real
 # wrist's share is 0.6-0.7; at 0.84 the forearm ran into the hand as one tube: character 5's own clip)
 TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
@@ -46,18 +45,6 @@ OPEN_HAND = np.array([
     (0.46, -0.25), (0.66, -0.27), (0.80, -0.28), (0.93, -0.29),  # ring
     (0.42, -0.70), (0.57, -0.75), (0.67, -0.78), (0.77, -0.80),  # pinky
 ])
-# A photographed character's drawn hand rests relaxed: the fingers closing in towards their tips until they touch,
-# the palm (to the knuckles) a little longer than the middle finger, as a real hand's, the thumb along the index
-# (spread as the drawn art's glove, it read as a cartoon mitten beside the photographed face: TikTok characters 4
-# and 5); drawn art keeps its open hand
-RELAXED_HAND = OPEN_HAND.copy()
-RELAXED_HAND[1:] = [
-    (0.08, 0.55), (0.20, 0.92), (0.32, 1.08), (0.42, 1.14),
-    (0.52, 0.70), (0.70, 0.64), (0.81, 0.60), (0.91, 0.57),
-    (0.53, 0.23), (0.73, 0.21), (0.87, 0.20), (1.00, 0.19),
-    (0.51, -0.25), (0.69, -0.23), (0.82, -0.22), (0.94, -0.21),
-    (0.48, -0.70), (0.61, -0.63), (0.70, -0.58), (0.79, -0.54),
-]
 # each digit's radius at its base, in the palm's half-widths (tapering to TIP times that at its tip)
 DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pinky": 0.21}
 TIP = 0.85
@@ -106,27 +93,26 @@ def body_width(joints: np.ndarray) -> float:
     return max(shoulder_span(joints, 1.0), TORSO_WIDTH * torso_length(joints))
 
 
-def drawn_hand_size(joints: np.ndarray, photo: bool = False) -> tuple[float, float]:
+def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
     """(length, palm half-width) of a hand the rig draws past the image's border for the body with ``joints``
-    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`; a ``photo``'s :data:`PHOTO_PALM`), so
-    both hands of one character are one size, whatever the forearms the image's border cuts show of their
-    thickness."""
+    [33, 2]: from the body's size alone (:data:`HAND_LENGTH`, :data:`PALM`), so both hands of one character are one
+    size, whatever the forearms the image's border cuts show of their thickness."""
     length = HAND_LENGTH * body_width(joints)
-    return length, (PHOTO_PALM if photo else PALM) * length
+    return length, PALM * length
 
 
 def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,
-                     half_width: float, rest: np.ndarray = OPEN_HAND) -> np.ndarray:
+                     half_width: float) -> np.ndarray:
     """[21, 2] the drawn hand's joints (image pixels): ``length`` from the wrist to the middle fingertip,
     pointing at the pose model's ``knuckles``, ``half_width`` across the palm, its thumb on the side of the
     pose model's ``thumb`` (its guess of a thumb it cannot see would put the thumb anywhere; its side is
-    right far more often); laid out as ``rest`` (:data:`OPEN_HAND`, or a photograph's :data:`RELAXED_HAND`)."""
+    right far more often)."""
     to_knuckles = np.asarray(knuckles, np.float64) - wrist
     u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
     v = np.array([-u[1], u[0]])
     if float((np.asarray(thumb, np.float64) - wrist) @ v) < 0:
         v = -v
-    return wrist + rest[:, :1] * length * u + rest[:, 1:] * half_width * v
+    return wrist + OPEN_HAND[:, :1] * length * u + OPEN_HAND[:, 1:] * half_width * v
 
 
 def _palm_frame(px: np.ndarray, py: np.ndarray, joints: np.ndarray,
