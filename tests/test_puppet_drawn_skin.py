@@ -276,7 +276,7 @@ def test_a_photographs_drawn_hand_has_no_lines_across_its_palm():
     """Across the drawn palm (the hand three times the figure's size, its fingers spread, drawn without the grain,
     which is no line) the skin's shade changes smoothly: no pixel more than 3 levels darker than the lighter of its
     neighbours 2 px to either side. The fingers' rounded bases, shaded round, drew brown lines across the palm, ink
-    beside the blurry photograph, until merged into it (6 levels deep, unmerged)."""
+    beside the blurry photograph, until merged into it (over 3 levels deep, unmerged)."""
     hand, patch, smooth = _photographs_drawn_hand(scale=3.0, grainy=False, spread=-0.3)
     knuckles = (hand.joints[5] + hand.joints[17]) / 2
     py, px = np.mgrid[0:patch.shape[0], 0:patch.shape[1]].astype(np.float64)
