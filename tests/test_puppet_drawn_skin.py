@@ -3,6 +3,8 @@ shading across the limb, its grain (drawn in smooth shading alone, TikTok charac
 on the photo as flat orange-beige cut-outs beside her grainy upper arm); drawn art's flat colours stay flat."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -10,6 +12,7 @@ from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.drawn_hand import draw_hand, open_hand_joints
 from motion_transfer.engines.puppet.photo_look import add_grain, skin_grain
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.pose.fingers import FINGERS
 from motion_transfer.pose.skeleton import J
 from close_up_scene import seg_dist
 
@@ -206,3 +209,85 @@ def test_a_forearm_drawn_for_a_body_seen_from_the_side_is_as_thick_as_its_hand_i
     assert fore.sum() > 3, "no forearm drawn halfway to the wrist"
     width = float(across[fore].max() - across[fore].min())
     assert 2.0 * hand.half_width <= 1.6 * width, f"palm {2 * hand.half_width:.0f} px wide, the forearm {width:.0f}"
+
+
+def _photographs_drawn_hand(scale: float = 1.0, grainy: bool = True, spread: float = 0.0):
+    """(hand, patch, smooth): the hand drawn for the photographed figure whose wrist lies past the image's border,
+    as each frame draws it (its rest pose, ``scale`` times its size about its wrist, its four fingers turned apart
+    about their bases by ``spread`` radians each from the next, over nothing, with the photograph's blur and, if
+    ``grainy``, its grain), and its lightness smoothed of the grain."""
+    image, matte, labels, joints = _photographed_cut()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None and not hand.outlined
+    posed = hand.joints[0] + scale * (hand.joints - hand.joints[0])
+    for k, finger in enumerate(FINGERS[name] for name in ("index", "middle", "ring", "pinky")):
+        turn = spread * (1.5 - k)
+        c, s = np.cos(turn), np.sin(turn)
+        base = posed[finger[0]].copy()
+        posed[list(finger)] = base + (posed[list(finger)] - base) @ np.array([[c, s], [-s, c]])
+    patch = np.zeros((H + round(scale * 120), W + round(scale * 60), 4), np.uint8)
+    draw_hand(patch, posed, np.zeros(16), scale * hand.half_width, hand.skin, hand.shade, hand.light, hand.outlined,
+              hand.grain if grainy else None, hand.blur)
+    smooth = cv2.GaussianBlur(patch[:, :, :3].astype(np.float32), (0, 0), 1.5).mean(axis=2)
+    return replace(hand, joints=posed, half_width=scale * hand.half_width), patch, smooth
+
+
+def _across(hand, at: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """[N, 2] the points ``offsets`` (pixels) from ``at`` across the hand (perpendicular to wrist-to-knuckles)."""
+    along = (hand.joints[5] + hand.joints[17]) / 2 - hand.joints[0]
+    v = np.array([-along[1], along[0]]) / np.linalg.norm(along)
+    return at + offsets[:, None] * v
+
+
+def _sample(a: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """``a`` (HxW float32) at ``points`` [N, 2] (x, y), bilinear."""
+    xy = points.astype(np.float32)
+    return cv2.remap(a, xy[:, :1], xy[:, 1:], cv2.INTER_LINEAR)[:, 0]
+
+
+def test_a_photographs_drawn_fingers_are_round_across():
+    """Each drawn finger is lit along its middle and darker towards its sides, as a round finger is (in one flat
+    colour, shaded only at its very edge, the hand read as a cartoon mitten beside the photographed face: TikTok
+    characters 4 and 5): across the middle finger's middle bone (the hand drawn three times the figure's size, so
+    that its fingers are wider than the grain), its sides (0.18 of the palm's half-width out, inside the finger)
+    at least 4 levels darker than its middle."""
+    hand, patch, smooth = _photographs_drawn_hand(scale=3.0)
+    mid = (hand.joints[10] + hand.joints[11]) / 2
+    offsets = np.array([-0.18, 0.0, 0.18]) * hand.half_width
+    inside = _sample(patch[:, :, 3].astype(np.float32), _across(hand, mid, offsets))
+    assert inside.min() >= 250, "the middle finger is not where its joints are"
+    profile = _sample(smooth, _across(hand, mid, offsets))
+    assert profile[1] - max(profile[0], profile[2]) >= 4.0, f"across the middle finger: {profile.round(1)}"
+
+
+def test_a_photographs_drawn_hand_is_no_wider_than_its_wrist_allows():
+    """The drawn hand is at most 1.25 times as wide across its fingers' bases (the palm's breadth, the thumb left
+    out) as the forearm at its wrist (wider, beside its spread fingers, it read as a glove too big for the arm:
+    TikTok characters 4 and 5)."""
+    hand, patch, _ = _photographs_drawn_hand()
+    knuckles = hand.joints[0] + 1.1 * ((hand.joints[5] + hand.joints[17]) / 2 - hand.joints[0])
+    steps = np.arange(-4.0 * hand.half_width, 4.0 * hand.half_width, 0.25)
+    alpha = _sample(patch[:, :, 3].astype(np.float32), _across(hand, knuckles, steps))
+    width = 0.25 * float((alpha >= 128).sum())
+    assert width <= 1.25 * 2.0 * hand.wrist_radius, f"hand {width:.1f} px wide, its wrist {2 * hand.wrist_radius:.1f}"
+
+
+def test_a_photographs_drawn_hand_has_no_lines_across_its_palm():
+    """Across the drawn palm (the hand three times the figure's size, its fingers spread, drawn without the grain,
+    which is no line) the skin's shade changes smoothly: no pixel more than 3 levels darker than the lighter of its
+    neighbours 2 px to either side. The fingers' rounded bases, shaded round, drew brown lines across the palm, ink
+    beside the blurry photograph, until merged into it (over 3 levels deep, unmerged)."""
+    hand, patch, smooth = _photographs_drawn_hand(scale=3.0, grainy=False, spread=-0.3)
+    knuckles = (hand.joints[5] + hand.joints[17]) / 2
+    py, px = np.mgrid[0:patch.shape[0], 0:patch.shape[1]].astype(np.float64)
+    u = (knuckles - hand.joints[0]) / np.linalg.norm(knuckles - hand.joints[0])
+    along = (px - hand.joints[0][0]) * u[0] + (py - hand.joints[0][1]) * u[1]
+    reach = float(np.linalg.norm(knuckles - hand.joints[0]))
+    solid = cv2.erode((patch[:, :, 3] == 255).astype(np.uint8), None, iterations=3).astype(bool)
+    palm = solid & (along > 0.15 * reach) & (along < 1.1 * reach)
+    assert palm.sum() > 300
+    drop = np.zeros_like(smooth)
+    for shift in ((0, 2), (2, 0), (2, 2), (2, -2)):  # (either side, in four directions)
+        sides = np.minimum(np.roll(smooth, shift, axis=(0, 1)), np.roll(smooth, (-shift[0], -shift[1]), axis=(0, 1)))
+        drop = np.maximum(drop, sides - smooth)
+    assert float(drop[palm].max()) <= 3.0, f"a line {drop[palm].max():.1f} levels deep across the palm"

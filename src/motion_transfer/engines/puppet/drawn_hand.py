@@ -29,6 +29,10 @@ WRIST = (0.45, 0.75)  # a drawn forearm's radius at its wrist lies within these 
 # real wrist is 0.6-0.7 of its palm as wide): a thicker one ended in a hand narrower than itself, a stump with
 # fingers; a thinner one (a sleeve's forearm sized by the narrow shoulders of a body seen from the side: character 1
 # cut at 60%) a stick holding a paddle
+PHOTO_WRIST = (0.8, 0.8)  # ... a photograph's wrist this share of it whatever its forearm, so that the hand is at
+# most 1.25 times as wide across its knuckles as its wrist (the palm's width there, 1.95 of its half-width): a wider
+# palm, fingers spread beside it, read as a glove too big for the arm and the face (TikTok characters 4, 5); (a real
+# wrist's share is 0.6-0.7; at 0.84 the forearm ran into the hand as one tube: character 5's own clip)
 TORSO_WIDTH = 0.7  # a body facing the camera is this many times as wide (shoulder to shoulder) as its torso is long
 
 # The open hand's 21 joints: along the hand (wrist 0, middle fingertip 1) and across it (the palm's half-widths,
@@ -44,6 +48,7 @@ OPEN_HAND = np.array([
 # each digit's radius at its base, in the palm's half-widths (tapering to TIP times that at its tip)
 DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pinky": 0.21}
 TIP = 0.85
+PHOTO_TIP = 0.75  # a photograph's drawn fingers taper further (as even as sausages, they read as a glove's)
 PALM_END = 0.5  # the palm reaches this far along the hand (a little past the knuckles: the fingers' bases)
 PALM_PAST = 1.04  # ... and its rounded corners a little further
 SKIN_SHADE = 0.22  # how much darker the sides of a drawn forearm or finger are than its middle, when the image
@@ -53,15 +58,21 @@ SHADE_PCT = (30.0, 70.0)  # the skin's shade and its lit side: these percentiles
 SHADE_PIXELS = 50  # the fewest skin pixels its shading is measured from
 SOFT = 0.25  # the soft rim outside a drawn forearm and hand, as a share of its radius (a drawn hand's only over
 # the skin it is drawn on, blending into it)
-SEAM = 0.25  # in a photograph, the seam where a drawn finger meets the hand's own skin darkens this share of the way
-# to the skin's shade (all the way, every finger came out outlined in brown: a cartoon beside the photographed face;
-# 0.4, thin brown lines across the palm that read as ink beside the blurry photograph: TikTok character 4)
-SEAM_FROM = 0.5  # ... from this far out (in the piece's radii): shaded from its middle, the whole hand came out darker
-RIM = 0.3  # ... its outline over what lies behind it darkens to the shade over this far inside it (palm half-widths),
-# as a round limb's sides do, ...
-RIM_SHADE = 0.6  # ... this share of the way (its very edge over the backdrop, mixed with it, read as a dark line);
-# drawn art (outlined) shades each finger all the way round, as its own limbs are
-ROUND = 0.45  # a photographed character's drawn hand darkens across itself this share of the way to the shade,
+FINGER_ROUND = 0.85  # in a photograph, a drawn finger is round: lit along its middle, darkening across it this share
+# of the way to the skin's shade at its sides, so two fingers side by side part by a soft darker gap (shaded only
+# near its outline, 0.25 of the way, the hand read as one flat colour: TikTok characters 4 and 5)
+PALM_ROUND = 0.6  # ... its palm less so, darker towards its sides only (not its ends: across the fingers' bases,
+# its rounded end drew a line)
+PALM_MERGE = 0.15  # ... and a digit's first bone inside the palm takes the palm's shading, turning to its own over
+# this far either side of the palm's outline (its normalised distance): its own rounded base, shaded, drew thin brown
+# lines across the palm that read as ink beside the blurry photograph (TikTok character 4)
+BASE_BLEND = 0.5  # ... turning to the digit's own shading where its next bone is nearer (normalised distances)
+OVER_PALM = 0.5  # ... and its other bones over the palm (a finger curled over it) take this share of the palm's
+# shading: their own, all round, drew a ring over the palm where a curled fingertip was seen end-on, a drawn "C"
+BASE_BONES = {"thumb": 3}  # (the whole thumb: lying along the palm, its side drew a dark line there)
+WARM = (1.02, 0.98, 0.96)  # a photograph's drawn hand's red, green and blue are these times its skin's at its fingers
+# (none at its wrist): a little redder than the skin it is coloured from (hands are, beside the face), no darker
+ROUND = 0.25  # a photographed character's drawn hand darkens across itself this share of the way to the shade,
 ACROSS = 1.5  # ... at this many palm half-widths from its middle line (the thumb's side), as the forearm drawn to it
 # does across itself: shaded only along its outline and between its fingers, it read as a flat cut-out beside the
 # photographed arm (TikTok characters 1 and 4); (less than halfway: no darker inside than the soft seams allow)
@@ -104,10 +115,11 @@ def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray,
     return wrist + OPEN_HAND[:, :1] * length * u + OPEN_HAND[:, 1:] * half_width * v
 
 
-def _palm_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float) -> np.ndarray:
-    """The palm's normalised distance (< 1 inside): a rounded box from the wrist to a little past the knuckles,
-    along the line from the wrist to the middle of the index and pinky knuckles, which bent fingers leave
-    where they are."""
+def _palm_frame(px: np.ndarray, py: np.ndarray, joints: np.ndarray,
+                half_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """(along, across): the palm's coordinates at ``px``, ``py``, each normalised to its half-extent (within
+    -1..1 on the palm): along the line from the wrist to the middle of the index and pinky knuckles (which bent
+    fingers leave where they are), from the palm's middle, and across it."""
     wrist = joints[0]
     mid = (joints[5] + joints[17]) / 2
     along = mid - wrist
@@ -117,14 +129,26 @@ def _palm_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_widt
     c = wrist + a * u
     du = (px - c[0]) * u[0] + (py - c[1]) * u[1]
     dv = -(px - c[0]) * u[1] + (py - c[1]) * u[0]
-    return (np.abs(du / (a * PALM_PAST)) ** HAND_ROUND + np.abs(dv / half_width) ** HAND_ROUND) ** (1.0 / HAND_ROUND)
+    return du / (a * PALM_PAST), dv / half_width
 
 
-def _bone_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, k: int) -> np.ndarray:
-    """Bone ``k``'s normalised distance (< 1 inside): a capsule as thick as its digit there (bones numbered
-    finger by finger from the base, as :data:`BONES`)."""
+def _palm_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float) -> np.ndarray:
+    """The palm's normalised distance (< 1 inside): a rounded box from the wrist to a little past the knuckles
+    (:func:`_palm_frame`)."""
+    return _rounded_box(*_palm_frame(px, py, joints, half_width))
+
+
+def _rounded_box(along: np.ndarray, across: np.ndarray) -> np.ndarray:
+    """The palm's normalised distance at its coordinates (:func:`_palm_frame`): a superellipse (:data:`HAND_ROUND`)."""
+    return (np.abs(along) ** HAND_ROUND + np.abs(across) ** HAND_ROUND) ** (1.0 / HAND_ROUND)
+
+
+def _bone_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, k: int,
+                   tip: float) -> np.ndarray:
+    """Bone ``k``'s normalised distance (< 1 inside): a capsule as thick as its digit there, tapering to ``tip``
+    of that at the digit's end (bones numbered finger by finger from the base, as :data:`BONES`)."""
     name, a, b = _BONES[k]
-    r = DIGIT_RADIUS[name] * half_width * (1.0 - (1.0 - TIP) * (k % 3 + 0.5) / 3)
+    r = DIGIT_RADIUS[name] * half_width * (1.0 - (1.0 - tip) * (k % 3 + 0.5) / 3)
     return segment_distance(px, py, joints[a], joints[b]) / r
 
 
@@ -145,26 +169,33 @@ def _piece_box(joints: np.ndarray, half_width: float, piece: int, shape: tuple[i
 
 
 def _piece_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float,
-                    piece: int) -> np.ndarray:
+                    piece: int, tip: float = TIP) -> np.ndarray:
     """The normalised distance (< 1 inside) to the palm (``piece`` 0) or to a digit (its three bones, each as
-    thick as the digit there: a digit drawn bone by bone showed a seam at every knuckle)."""
+    thick as the digit there, tapering to ``tip``: a digit drawn bone by bone showed a seam at every knuckle)."""
     if piece == 0:
         return _palm_distance(px, py, joints, half_width)
+    return _digit_distances(px, py, joints, half_width, piece, tip).min(axis=0)
+
+
+def _digit_distances(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, piece: int,
+                     tip: float) -> np.ndarray:
+    """[3, ...] the normalised distances to the three bones of digit ``piece`` (1..), from its base."""
     k = 3 * (piece - 1)
-    return np.minimum.reduce([_bone_distance(px, py, joints, half_width, k + i) for i in range(3)])
+    return np.stack([_bone_distance(px, py, joints, half_width, k + i, tip) for i in range(3)])
 
 
-def hand_shape(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float) -> np.ndarray:
+def hand_shape(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float,
+               tip: float = TIP) -> np.ndarray:
     """HxW (``px``, ``py``: the pixel grids, as ``np.mgrid`` makes them): the distance to the drawn hand's
     outline in units of the piece it is nearest (< 1 inside): the palm (``half_width`` across) and the five
-    digits (tapering capsules). The nearest piece's own units make each finger rounded on its own, so the
+    digits (capsules tapering to ``tip``). The nearest piece's own units make each finger rounded on its own, so the
     line where two fingers meet is shaded as the edge of both. Measured only around each piece (infinite
     elsewhere): sixteen distances over a whole padded frame took a second."""
     out = np.full(px.shape, np.inf, np.float32)
     for piece in range(len(FINGERS) + 1):
         box = _piece_box(joints, half_width, piece, px.shape)
         if px[box].size:
-            out[box] = np.minimum(out[box], _piece_distance(px[box], py[box], joints, half_width, piece))
+            out[box] = np.minimum(out[box], _piece_distance(px[box], py[box], joints, half_width, piece, tip))
     return out
 
 
@@ -226,17 +257,18 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     finger curled towards the camera covers the palm, one seen end-on is the round blob it looks like, and one
     curled away goes behind it. Warping the pixels of a rest hand instead tore a drawn hand into shreds where
     the actor's hand, near the lens, folded several bones at once. In ``skin``, lit from ``light``
-    (:func:`skin_light`) and shaded towards ``shade`` where a finger meets the hand (a soft seam, :data:`SEAM`;
-    drawn art, ``outlined``: all the way round each piece, as its own limbs) and inside the hand's outline over
-    what is behind it (:data:`RIM`). The clear pixels around a piece take its colour too: the renderer samples
-    the texture bilinearly, and clear black pixels there drew a dark outline around every finger. Mottled with a
-    photograph's skin ``grain`` ([3], :func:`.photo_look.skin_grain`), fixed to the hand (it turns with it), and
-    as soft as its edges (``blur``, :func:`.photo_look.picture_blur`): outline and seams between fingers alike."""
+    (:func:`skin_light`) and shaded towards ``shade``: drawn art (``outlined``) all the way round each piece, as its
+    own limbs; a photograph's round across each tapering finger (:data:`FINGER_ROUND`, :data:`PHOTO_TIP`) and across
+    its palm (:data:`PALM_ROUND`), the digits' bases merging into the palm (:func:`_photo_piece`), a little warmer
+    towards the fingers (:data:`WARM`), darker across the whole hand away from its middle line (:func:`_round`). The
+    clear pixels around a piece take its colour too: the renderer samples the texture bilinearly, and clear black
+    pixels there drew a dark outline around every finger. Mottled with a photograph's skin ``grain`` ([3],
+    :func:`.photo_look.skin_grain`), fixed to the hand (it turns with it), and as soft as its edges (``blur``,
+    :func:`.photo_look.picture_blur`): outline and seams between fingers alike."""
     H, W = patch.shape[:2]
     light = np.zeros(2, np.float32) if light is None else np.asarray(light, np.float32)
     skin = np.asarray(skin, np.float32)
     shade = np.asarray(shade, np.float32)
-    seam = shade if outlined else skin + SEAM * (shade - skin)
     depth = np.asarray(depth, np.float64)
     pieces = np.concatenate([depth[:1], depth[1:].reshape(len(FINGERS), 3).mean(axis=1)])
     drawn = np.zeros((H, W), np.float32)
@@ -244,13 +276,27 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     # lit as one surface, across the hand's middle line (from the wrist through the knuckles to the fingertips'
     # reach): each finger lit across its own axis stood out from the palm's side it grows from
     reach = joints[0] + ((joints[5] + joints[17]) / 2 - joints[0]) / _KNUCKLES
+    boxes = [_piece_box(joints, half_width, piece, (H, W)) for piece in range(len(FINGERS) + 1)]
+    # (a photograph's: the palm's coordinates, its distance and its shade over all the pieces' boxes and around
+    # them, measured once: per piece, they cost a third of drawing the hand)
+    uy, ux = (max(0, min(b[k].start for b in boxes) - 1) for k in (0, 1))
+    along, across = _palm_frame(*(v.astype(np.float32) for v in np.ogrid[
+        uy:min(H, max(b[0].stop for b in boxes) + 1), ux:min(W, max(b[1].stop for b in boxes) + 1)][::-1]),
+        joints, half_width) if not outlined else (None, None)
+    palm = () if outlined else (_rounded_box(along, across), _round_across(PALM_ROUND, np.abs(across)))
     for piece in np.argsort(-pieces, kind="stable"):
-        box = _piece_box(joints, half_width, int(piece), (H, W))
+        box = boxes[piece]
         rows, cols = box
         if rows.stop <= rows.start or cols.stop <= cols.start:
             continue
         py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])  # (broadcast: a grid's cost, every frame)
-        d = _piece_distance(px, py, joints, half_width, int(piece))
+        if outlined:
+            d = _piece_distance(px, py, joints, half_width, int(piece))
+            colour = shaded_skin(skin, shade, d)
+        else:
+            local = np.s_[rows.start - uy:rows.stop - uy, cols.start - ux:cols.stop - ux]
+            d, share = _photo_piece(px, py, joints, half_width, int(piece), *(a[local] for a in palm))
+            colour = skin + (shade - skin) * share[..., None]
         below = patch[box].astype(np.float32)
         b = below[..., 3:] / 255.0
         edge = EDGE_PX / (half_width * (1.0 if piece == 0 else DIGIT_RADIUS[_NAMES[piece - 1]]))
@@ -259,8 +305,6 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
         if not a.any():
             continue
         out_a = a + b * (1.0 - a)
-        shading = d if outlined else np.clip((d - SEAM_FROM) / (1.0 - SEAM_FROM), 0.0, 1.0)
-        colour = shaded_skin(skin, seam, shading)
         rgb = np.where(out_a > 0, (colour * a + below[..., :3] * b * (1.0 - a)) / np.maximum(out_a, 1e-6), colour)
         patch[box] = np.concatenate([rgb, out_a * 255.0], axis=2).clip(0, 255).round().astype(np.uint8)
         drawn[box] = np.maximum(drawn[box], a[..., 0])
@@ -270,13 +314,16 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
     rows, cols = np.s_[max(0, y0 - 1):min(H, y1 + 1)], np.s_[max(0, x0 - 1):min(W, x1 + 1)]
     py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])
     factor = lit(light, px, py, joints[0], reach, half_width)
-    if not outlined:
-        darker = float(shade.sum() / max(float(skin.sum()), 1.0))
-        # (the darker of the two, not both: darker still, its outline over a light wall read as a dark line)
-        factor *= np.minimum(_rim(patch[rows, cols, 3], half_width, darker),
-                             _round(px, py, joints[0], reach, half_width, darker))
-    factor = 1.0 + (factor - 1.0) * drawn[rows, cols]
-    patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([factor, factor, factor, np.ones_like(factor)]),
+    on = drawn[rows, cols]
+    if outlined:
+        channels = [1.0 + (factor - 1.0) * on] * 3
+    else:
+        factor *= _round(px, py, joints[0], reach, half_width, float(shade.sum() / max(float(skin.sum()), 1.0)))
+        towards = along[rows.start - uy:rows.stop - uy, cols.start - ux:cols.stop - ux]
+        warm = factor * on * np.clip(0.5 * (towards + 1.0), 0.0, 1.0)  # (none at the wrist, all from the knuckles on)
+        plain = 1.0 + (factor - 1.0) * on
+        channels = [plain + (gain - 1.0) * warm for gain in WARM]
+    patch[rows, cols] = cv2.multiply(patch[rows, cols], cv2.merge([*channels, np.ones_like(factor)]),
                                      dtype=cv2.CV_8U)  # (numpy's took as long as drawing the hand's pieces)
     soften(patch[rows, cols], drawn[rows, cols], blur)
     if grain is not None and np.any(grain):
@@ -286,6 +333,35 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
         patch[rows, cols, :3] = np.clip(mottled + 0.5, 0, 255).astype(np.uint8)
 
 
+def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, piece: int,
+                 inside: np.ndarray, palm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(normalised distance, shade) of a photograph's drawn hand's ``piece`` (0 the palm, 1.. the digits, tapering
+    to :data:`PHOTO_TIP`), its shade the share of the way from the skin to its shade (negative: lighter): a digit
+    round across itself (:data:`FINGER_ROUND` of the way at its sides, :func:`_round_across`), the palm across
+    itself alone (:data:`PALM_ROUND`), and a digit's first bone (the thumb's all, :data:`BASE_BONES`), inside the
+    palm, the palm's (:data:`PALM_MERGE`): no line where it grows out of the palm, while a finger curled over the
+    palm keeps half its round shading there (:data:`OVER_PALM`). ``inside``, ``palm``: the palm's normalised
+    distance and shade there."""
+    if piece == 0:
+        return inside, palm
+    bones = _digit_distances(px, py, joints, half_width, piece, PHOTO_TIP)
+    d = bones.min(axis=0)
+    finger = _round_across(FINGER_ROUND, d)
+    n = BASE_BONES.get(_NAMES[piece - 1], 1)
+    later = bones[n:].min(axis=0) if n < len(bones) else np.inf
+    base = np.clip((later - bones[:n].min(axis=0)) / BASE_BLEND + 0.5, 0.0, 1.0)
+    over = np.clip((1.0 + PALM_MERGE - inside) / (2.0 * PALM_MERGE), 0.0, 1.0)
+    return d, finger + (palm - finger) * over * (OVER_PALM + (1.0 - OVER_PALM) * base)
+
+
+def _round_across(share: float, d: np.ndarray) -> np.ndarray:
+    """A round limb's shade at ``d`` (0 its middle, 1 its sides), as the share of the way from its skin to the
+    skin's shade: ``share`` at its sides, growing with d squared, and as much lighter than the skin along its middle
+    (negative) as keeps the skin its mean colour (the mean of d squared across it is a third). Darkened at its sides
+    alone, a drawn hand came out darker than the arm it was coloured from."""
+    return share * (1.5 * np.clip(d, 0.0, 1.0) ** 2 - 0.5)
+
+
 def _round(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, reach: np.ndarray, half_width: float,
            shade: float) -> np.ndarray:
     """HxW: the factor a drawn hand's skin is darkened by across it, as a round limb's: :data:`ROUND` of the way to
@@ -293,12 +369,3 @@ def _round(px: np.ndarray, py: np.ndarray, wrist: np.ndarray, reach: np.ndarray,
     from the ``wrist`` to its fingertips' ``reach``, growing with that distance squared."""
     t = np.clip(segment_distance(px, py, wrist, reach) / (ACROSS * half_width), 0.0, 1.0).astype(np.float32)
     return 1.0 - ROUND * (1.0 - shade) * t * t
-
-
-def _rim(alpha: np.ndarray, half_width: float, shade: float) -> np.ndarray:
-    """HxW: the factor the skin is darkened by within :data:`RIM` of the outline of what ``alpha`` holds (the
-    hand and the forearm it ends: none at the wrist), :data:`RIM_SHADE` of the way to its ``shade`` (a share of
-    its brightness), as a round limb turns from the light at its sides."""
-    inward = cv2.distanceTransform((alpha >= 128).astype(np.uint8), cv2.DIST_L2, 3)
-    rim = np.clip(1.0 - inward / max(RIM * half_width, 1.0), 0.0, 1.0)
-    return 1.0 - RIM_SHADE * (1.0 - shade) * rim * rim

@@ -18,8 +18,8 @@ from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
                           forearm_curve)
-from .drawn_hand import (EDGE_PX, FINGERTIP, SOFT, WRIST, body_width, drawn_hand_size, hand_shape, lit,
-                         open_hand_joints, shaded_skin, skin_light, skin_shade)
+from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
+                         hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
 from .face_style import is_drawn
@@ -2314,8 +2314,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         r_w = CUT_WRIST * r_a / CUT_ELBOW
     # (as wide as the wrist of a hand of the body's size: an arm near the camera, or cut just above a wrist the
     # pose model put too near the border, drew a hand half again as wide as the arm)
+    # (a photograph's hand tapering, no wider than 1.25 wrists: drawn art's keeps its glove)
     hand_length, palm = drawn_hand_size(joints)
-    r_w = float(np.clip(r_w, WRIST[0] * palm, WRIST[1] * palm))
+    wrist_share, tip = (WRIST, TIP) if outlined else (PHOTO_WRIST, PHOTO_TIP)
+    r_w = float(np.clip(r_w, wrist_share[0] * palm, wrist_share[1] * palm))
     r_cuff = r_w
     if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
@@ -2333,7 +2335,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm)
-    d_hand = hand_shape(px, py, hand, palm)
+    d_hand = hand_shape(px, py, hand, palm, tip)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
