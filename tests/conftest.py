@@ -121,3 +121,13 @@ def drawn_penguin() -> np.ndarray:
     for cx in (150, 210):
         cv2.ellipse(img, (cx, 440), (30, 10), 0, 0, 360, orange, -1)
     return img
+
+
+@pytest.fixture(scope="module")
+def bear():
+    """(the generated teddy bear, its rig): a figure rigged by a silhouette fit (stubby limbs, flat fur)."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.samples.stylised import make_stylised
+
+    c = make_stylised("teddy_bear")
+    return c, rig_character(c.image)

@@ -8,29 +8,10 @@ import numpy as np
 import pytest
 
 from motion_transfer.pose.skeleton import J
-from motion_transfer.samples.stylised import make_stylised
+from bear_scene import BACKDROP, bent
 
-BACKDROP = (255, 0, 255)  # a colour the bear does not wear
+FOREARM = {side: tuple(f"{side}_{k}" for k in ("wrist", "index", "pinky", "thumb")) for side in ("left", "right")}
 ARM_HALF_WIDTH = 0.06  # the bear's arms are drawn this wide either side of their middle (in standing heights)
-
-
-@pytest.fixture(scope="module")
-def bear():
-    from motion_transfer.engines.puppet import rig_character
-
-    c = make_stylised("teddy_bear")
-    return c, rig_character(c.image)
-
-
-def _elbow_bent(joints: np.ndarray, side: str, degrees: float) -> np.ndarray:
-    """``joints`` [36, 2] with the forearm and hand of ``side`` turned about the elbow by ``degrees``."""
-    out = joints.copy()
-    a = np.radians(degrees)
-    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    elbow = joints[J[f"{side}_elbow"]]
-    for k in ("wrist", "index", "pinky", "thumb"):
-        out[J[f"{side}_{k}"]] = elbow + R @ (joints[J[f"{side}_{k}"]] - elbow)
-    return out
 
 
 @pytest.mark.parametrize("degrees", [60, 90])
@@ -68,7 +49,7 @@ def test_a_stubby_arm_folded_shows_no_notch_and_no_spike_at_its_elbow(bear, degr
             turn = cv2.getRotationMatrix2D((float(elbow[0]), float(elbow[1])), -float(sign * degrees), 1.0)
             pieces = at_rest * (1 - lower) | cv2.warpAffine(at_rest * lower, turn, (w, h), flags=cv2.INTER_NEAREST)
             joint = pieces | (np.hypot(px - elbow[0], py - elbow[1]) <= half).astype(np.uint8)
-            shown = drawn(_elbow_bent(rest, side, sign * degrees)).astype(bool)
+            shown = drawn(bent(rest, f"{side}_elbow", FOREARM[side], sign * degrees)).astype(bool)
             inside = (cv2.erode(pieces, np.ones((7, 7), np.uint8)) > 0) & near
             notch = (inside & ~shown).sum() / inside.sum()
             spike = (shown & near & ~(cv2.dilate(joint, np.ones((9, 9), np.uint8)) > 0)).sum() / near.sum()

@@ -6,29 +6,10 @@ import numpy as np
 import pytest
 
 from motion_transfer.pose.skeleton import J
-from motion_transfer.samples.stylised import make_stylised
+from bear_scene import BACKDROP, bent
 
-BACKDROP = (255, 0, 255)  # a colour the bear does not wear
 LEG_HALF_WIDTH = 0.075  # the bear's legs are drawn this wide either side of their middle (in standing heights)
-
-
-@pytest.fixture(scope="module")
-def bear():
-    from motion_transfer.engines.puppet import rig_character
-
-    c = make_stylised("teddy_bear")
-    return c, rig_character(c.image)
-
-
-def _knee_bent(joints: np.ndarray, side: str, degrees: float) -> np.ndarray:
-    """``joints`` [36, 2] with the shin and foot of ``side`` turned about the knee by ``degrees``."""
-    out = joints.copy()
-    a = np.radians(degrees)
-    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    knee = joints[J[f"{side}_knee"]]
-    for k in ("ankle", "heel", "foot_index"):
-        out[J[f"{side}_{k}"]] = knee + R @ (joints[J[f"{side}_{k}"]] - knee)
-    return out
+LOWER_LEG = {side: tuple(f"{side}_{k}" for k in ("ankle", "heel", "foot_index")) for side in ("left", "right")}
 
 
 def _near_segment(px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -77,8 +58,8 @@ def test_a_thick_short_leg_bent_shows_no_backdrop_at_its_knee(bear, degrees):
             whole = (leg * (py <= knee[1])) | lower
             inside = (cv2.erode(whole, np.ones((9, 9), np.uint8)) > 0) & (np.hypot(*(np.stack([px, py]) - knee[:, None,
                                                                                      None])) < 1.5 * half)
-            out = renderer.render(np.full((h, w, 3), BACKDROP, np.uint8), _knee_bent(rest, side, sign * degrees),
-                                  np.zeros(36), 1.0, 0.0)
+            joints = bent(rest, f"{side}_knee", LOWER_LEG[side], sign * degrees)
+            out = renderer.render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
             shown = np.abs(out.astype(int) - BACKDROP).max(axis=2) <= 60
             share = (shown & inside).sum() / inside.sum()
             assert share < 0.015, f"{side} knee bent {sign * degrees}: {share:.1%} of the leg near it is backdrop"
