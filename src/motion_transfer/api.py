@@ -57,8 +57,8 @@ def transfer(image: str | Path, video: str | Path, output: str | Path, *, prompt
     and warnings travel in ``Result.findings`` (``on_findings`` sees them before the engine runs).
     Engine-specific settings (``model``, ``video_url``, ``detach``, ``yes`` ... for kling) go in ``options``.
     An engine with a ``begin(request, figure)`` method starts the work that needs no preflight answer (the
-    puppet's rig and pose track) from the preflight, as soon as the image's figure is found, and gets what ``begin`` returned (unless None) in ``run(..., begun=...)``;
-    a run refused after that calls its ``cancel()``.
+    puppet's rig and pose track) from the preflight, as soon as the image's figure is found, and gets what
+    ``begin`` returned (unless None) in ``run(..., begun=...)``; a run refused after that calls its ``cancel()``.
     """
     from .engines.base import get_engine
 

@@ -308,7 +308,8 @@ def background_findings(frames: list[np.ndarray], masks: list[np.ndarray], vid: 
     if contrast and np.median(contrast) < LOW_CONTRAST_DELTA_E:
         v = float(np.median(contrast))
         out.append(Finding("video_low_contrast", "warning", f"the actor blends into the background (colour "
-                           f"difference {v:.0f} between actor and surroundings, below {LOW_CONTRAST_DELTA_E:.0f}).", vid,
+                           f"difference {v:.0f} between actor and surroundings, below {LOW_CONTRAST_DELTA_E:.0f}).",
+                           vid,
                            round(v, 2), LOW_CONTRAST_DELTA_E,
                            "use a clip where the actor's clothes contrast with the background."))
     return out

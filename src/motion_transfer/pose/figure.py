@@ -46,7 +46,8 @@ class Figure:
     ``joints`` [33, 2]; ``visibility`` [33] (0: not shown, the position is a guess); ``depth`` [33] relative z
     (0 when unknown); ``method``: how it was found ("detected", "detected (padded)", ..., or "template": fitted
     to the silhouette); ``segmentation`` HxW float32 person mask (detections only); ``left_hand`` /
-    ``right_hand`` [21, 2] or None; ``pose``: the detection as a one-frame track in the image's pixels (None for a silhouette fit).
+    ``right_hand`` [21, 2] or None; ``pose``: the detection as a one-frame track in the image's pixels (None for a
+    silhouette fit).
     """
 
     joints: np.ndarray

@@ -373,7 +373,8 @@ def _prior(p: list, head_r: float, leg_r: float, start: _Start) -> float:
             else:  # hands and elbows rarely cover the face in a character picture
                 hx, hy = p[0]
                 r = max(head_r, 1.0)
-                out += 5.0 * (max(0.0, 1.0 - hyp(b[0] - hx, b[1] - hy) / r) + max(0.0, 1.0 - hyp(e[0] - hx, e[1] - hy) / r))
+                out += 5.0 * (max(0.0, 1.0 - hyp(b[0] - hx, b[1] - hy) / r) +
+                              max(0.0, 1.0 - hyp(e[0] - hx, e[1] - hy) / r))
         out += 0.5 * abs(total[0] - total[1]) / T
     # feet neither cross nor stand on one spot (one thick line over two thin legs): the left ankle lies a leg's
     # half-width or more on the left hip's side of the right ankle

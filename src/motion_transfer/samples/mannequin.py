@@ -718,10 +718,11 @@ def make_motion(name: str = "dance", *, seconds: float = 4.0, fps: float = 30.0,
     framed larger and off-centre so they really leave it), "turn" (a full turn on the spot: back view at
     1.75-2.5 s, profile passes in between), "step" (side steps on a 4 s cycle; ``planted`` marks each foot's
     stance), "talk" (a still body whose mouth, eyes and head move: ``clip.face`` and ``clip.head`` hold the
-    truth), "fingers" (the right hand's fingers curl and open: ``clip.hands`` holds them). Motions loop beyond their cycle. ``framing``/``scale``/``center``: see
-    :func:`framing_transform`; ``camera_pitch``: degrees the camera looks down (real footage is shot from
-    above the feet). ``time_offset`` shifts the motion in time. Every clip has ``planted`` and the events
-    listed in :func:`_events` (arm in front of / behind the torso, hands out of frame, back view).
+    truth), "fingers" (the right hand's fingers curl and open: ``clip.hands`` holds them). Motions loop beyond their
+    cycle. ``framing``/``scale``/``center``: see :func:`framing_transform`; ``camera_pitch``: degrees the camera looks
+    down (real footage is shot from above the feet). ``time_offset`` shifts the motion in time. Every clip has
+    ``planted`` and the events listed in :func:`_events` (arm in front of / behind the torso, hands out of frame, back
+    view).
     """
     if name not in _MOTION_FUNCS:
         raise ValueError(f"unknown motion {name!r}; use one of {MOTIONS}")

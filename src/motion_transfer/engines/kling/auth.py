@@ -95,7 +95,8 @@ def _b64url(data: bytes) -> str:
 
 
 def make_jwt(access_key: str, secret_key: str, *, now: float | None = None, ttl_s: int = TOKEN_TTL_S) -> str:
-    """An HS256 JWT: header ``{"alg": "HS256", "typ": "JWT"}``, claims ``iss``, ``exp`` = now + ttl, ``nbf`` = now - 5."""
+    """An HS256 JWT: header ``{"alg": "HS256", "typ": "JWT"}``, claims ``iss``, ``exp`` = now + ttl,
+    ``nbf`` = now - 5."""
     now = time.time() if now is None else now
     header = {"alg": "HS256", "typ": "JWT"}
     claims = {"iss": access_key, "exp": int(now) + ttl_s, "nbf": int(now) - NOT_BEFORE_SKEW_S}

@@ -257,7 +257,8 @@ class Lifecycle:
             if status in ("succeed", "failed") and progress and shown_stage:
                 progress(shown_stage, 1, 1)
             if status == "succeed":
-                store.update(job.id, extra={"succeeded_at": now, "polls": polls}, timings=_phase_times(job.extra, now, t_submit))
+                store.update(job.id, extra={"succeeded_at": now, "polls": polls},
+                             timings=_phase_times(job.extra, now, t_submit))
                 return data
             if status == "failed":
                 msg = str(data.get("task_status_msg") or "no reason given")

@@ -27,9 +27,9 @@ fingers bend, the arm layer's hand keeps its length along its bone (:meth:`HandA
 body model's hand points slide in as the fingers curl.
 
 A hand the rig drew itself past the image's border, or over the stump of a hand the border cuts past its wrist
-(:mod:`.drawn_hand`), is not warped: it is drawn afresh each frame from its posed joints, digit by digit. A hand the image does not show otherwise, a fist (its fingers
-already folded: nothing to unfold) or a tiny hand keeps the layer's rigid hand, and :func:`hand_findings` says
-why.
+(:mod:`.drawn_hand`), is not warped: it is drawn afresh each frame from its posed joints, digit by digit. A hand the
+image does not show otherwise, a fist (its fingers already folded: nothing to unfold) or a tiny hand keeps the layer's
+rigid hand, and :func:`hand_findings` says why.
 """
 from __future__ import annotations
 
@@ -349,11 +349,11 @@ def _not_hand(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> np.ndarray
 
 
 def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.ndarray) -> np.ndarray:
-    """[h, w] float: 1 where the patch's pixel belongs to the hand, 0 where it is the background seen between
-    or around the fingers (``corner``: the patch's (0, 0) in image pixels). A layer's matte is rarely cut between the fingers (the gaps are part of the layer):
-    moving those pixels with a finger would drag scraps of background along its edge. A pixel is background
-    when it looks like the image's background plate ``behind`` it (the same box) and not like the hand (whose
-    colour is read along the finger bones); only the fingers' zone is judged, so the palm, the sleeve and
+    """[h, w] float: 1 where the patch's pixel belongs to the hand, 0 where it is the background seen between or around
+    the fingers (``corner``: the patch's (0, 0) in image pixels). A layer's matte is rarely cut between the fingers (the
+    gaps are part of the layer): moving those pixels with a finger would drag scraps of background along its edge. A
+    pixel is background when it looks like the image's background plate ``behind`` it (the same box) and not like the
+    hand (whose colour is read along the finger bones); only the fingers' zone is judged, so the palm, the sleeve and
     whatever the layer shows behind the hand keep the layer's matte."""
     h, w = patch.shape[:2]
     zone = np.zeros((h, w), np.uint8)
