@@ -684,8 +684,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     edged |= ~lower
     avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
     # a white top's side under a sleeve: painted in its lighter shades (:func:`lighter_whites`); fading out down the
-    # waist (lower, what a hand on the hip hides lies in the top's shade, and lifted it stood as white specks beside
-    # the fingers; cut off at the waist's line, the lifted strip ended in a straight step)
+    # waist (lower, what a hand on the hip hides
+    # lies in the top's shade, and lifted it stood as white specks beside the fingers; cut off at the waist's line,
+    # the lifted strip ended in a straight step)
     lift = (lighter_whites(centres), hid * (1.0 if waist is None else np.clip(1.0 - waist, 0.0, 1.0)))
     base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid,
                                   akin, lift=lift)
@@ -1888,8 +1889,8 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     them for a colour it has none of); which colour lies where is read from all the ``known`` ones.
 
     ``lift`` ((kxk bool, HxW float 0..1): :func:`lighter_whites`, how much): there, what a shade of a white top wins
-    goes to its lightest shade well supported around (LIGHT_SUPPORT): the top's side a sleeve hid is painted in the
-    top's lighter shade, not in the warm grey of the crease along the sleeve's edge.
+    goes to its lighter shades about as common around (:func:`_lifted`): the top's side a sleeve hid is painted in
+    the top's lighter shade, not in the warm grey of the crease along the sleeve's edge.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
@@ -1940,19 +1941,25 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
 
 def _lifted(weight: np.ndarray, share: np.ndarray, lighter: np.ndarray, much: np.ndarray) -> np.ndarray:
-    """HxWxk weights: each colour's weight handed, by ``much`` (HxW 0..1), to its lightest shade (``lighter``: kxk,
-    [i, j] colour j a lighter shade of colour i) whose ``share`` there is at least LIGHT_SUPPORT (a shade seen
-    nearby, not one far off: the paint stays in the top's local shades)."""
+    """HxWxk weights: each colour's weight handed, by ``much`` (HxW 0..1), to its lighter shades (``lighter``: kxk,
+    [i, j] colour j a lighter shade of colour i), the lightest first, each taking what is left by its ``share``
+    there against the colour's own (LIGHT_LEAD): all of it where it is as common, none where the colour's own
+    share is far ahead (a white top's broadly shaded side keeps its shade; the crease and shadow along a sleeve,
+    no more common around than the top's lighter shade, give the hidden side none of their dark warm grey). Taken
+    by degrees as the shares change, never past a threshold: there it stood as a step where a white top's lit
+    side met its shade behind an arm."""
     k = weight.shape[-1]
     rank = lighter.sum(axis=0)  # how many colours each is lighter than: within a top's shades, its lightness order
     out = np.zeros_like(weight)
     for i in range(k):
-        target = np.full(much.shape, i)
-        for j in sorted(np.nonzero(lighter[i])[0], key=lambda c: rank[c]):
-            target = np.where(share[..., j] >= LIGHT_SUPPORT, j, target)
-        for j in range(k):
-            out[..., j] += weight[..., i] * (target == j)
-    return much[..., None] * out + (1.0 - much[..., None]) * weight
+        rest = weight[..., i] * much
+        out[..., i] += weight[..., i] * (1.0 - much)
+        for j in sorted(np.nonzero(lighter[i])[0], key=lambda c: -rank[c]):
+            take = rest * np.clip((share[..., j] - share[..., i]) / LIGHT_LEAD + 1.0, 0.0, 1.0)
+            out[..., j] += take
+            rest = rest - take
+        out[..., i] += rest
+    return out
 
 
 def lighter_whites(centres: np.ndarray) -> np.ndarray:
@@ -1966,7 +1973,8 @@ def lighter_whites(centres: np.ndarray) -> np.ndarray:
     return pale_shades(centres) & (light[None] > light[:, None]) & (light[None] >= WHITE_LIGHT)
 
 
-LIGHT_SUPPORT = 0.15  # the least share around a hidden pixel of a white top's lighter shade it is painted in
+LIGHT_LEAD = 0.75  # a white top's lighter shade takes all of a darker one's paint where its share around is as large,
+# none where it is this much smaller
 WHITE_LIGHT = 150.0  # (CIE Lab lightness, OpenCV's 8-bit scale) a pale colour this light is a white top's (or grey)
 AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
