@@ -683,8 +683,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         edged = np.ones(hid.shape, bool)
     edged |= ~lower
     avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
+    # a white top's side under a sleeve: painted in its lighter shades (:func:`lighter_whites`); fading out down the
+    # waist (lower, what a hand on the hip hides
+    # lies in the top's shade, and lifted it stood as white specks beside the fingers; cut off at the waist's line,
+    # the lifted strip ended in a straight step)
+    lift = (lighter_whites(centres), hid * (1.0 if waist is None else np.clip(1.0 - waist, 0.0, 1.0)))
     base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid,
-                                  akin)
+                                  akin, lift=lift)
     base_lab = cv2.cvtColor(np.clip(base + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_RGB2LAB).astype(np.float32)
     unlike = lab_distance(lab[box], base_lab)
     # a sleeve of the shirt's material over the shirt (or a bare arm against bare skin): shaded, but nearer the
@@ -814,7 +819,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # (a piece of sleeve cut off from its colour is not painted in it)
     if shades.any() or cut_off.any() or rim_ring.any():
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
-                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band & ~rim_ring)
+                                  hid & torso_coloured & edged & ~cut_off, waist, avoid, akin, ~band & ~rim_ring,
+                                  lift)
     # the torso's pixels beside the arm the fill does not trust (its blurred or lit edge), not those along the
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
@@ -1853,7 +1859,8 @@ WAIST_HIPS = (0.9 - WAIST_FROM - WAIST_RAMP) / WAIST_RAMP  # the waist weight ab
 def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k: int,
                     prefer: np.ndarray, waist: np.ndarray | None = None,
                     avoid: np.ndarray | None = None, akin: np.ndarray | None = None,
-                    shade_from: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    shade_from: np.ndarray | None = None,
+                    lift: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(HxWx3 float32 colour, HxWxk share): the ``known`` pixels' colours spread over the crop without mixing
     the torso's ``k`` main colours (``nearest``: each pixel's main colour).
 
@@ -1880,6 +1887,10 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
 
     ``shade_from`` (HxW bool): where the colours' shades are read (of the ``known`` pixels, those of it; all of
     them for a colour it has none of); which colour lies where is read from all the ``known`` ones.
+
+    ``lift`` ((kxk bool, HxW float 0..1): :func:`lighter_whites`, how much): there, what a shade of a white top wins
+    goes to its lighter shades about as common around (:func:`_lifted`): the top's side a sleeve hid is painted in
+    the top's lighter shade, not in the warm grey of the crease along the sleeve's edge.
     """
     onehot = (nearest[..., None] == np.arange(k)).astype(np.float32) * known[..., None]
     present = [i for i in range(k) if onehot[..., i].any()]
@@ -1918,6 +1929,8 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
         waist = np.minimum(waist, 1.0)[..., None]
         weight = waist * weights(wide, 0.0) + (1 - waist) * weight
         share = waist * wide + (1 - waist) * share
+    if lift is not None:
+        weight = _lifted(weight, share[..., present], lift[0][np.ix_(present, present)], lift[1])
     out = np.zeros_like(crop)
     for j, i in enumerate(present):
         mine = known & (nearest == i)
@@ -1927,6 +1940,42 @@ def _fill_by_colour(crop: np.ndarray, known: np.ndarray, nearest: np.ndarray, k:
     return out, share
 
 
+def _lifted(weight: np.ndarray, share: np.ndarray, lighter: np.ndarray, much: np.ndarray) -> np.ndarray:
+    """HxWxk weights: each colour's weight handed, by ``much`` (HxW 0..1), to its lighter shades (``lighter``: kxk,
+    [i, j] colour j a lighter shade of colour i), the lightest first, each taking what is left by its ``share``
+    there against the colour's own (LIGHT_LEAD): all of it where it is as common, none where the colour's own
+    share is far ahead (a white top's broadly shaded side keeps its shade; the crease and shadow along a sleeve,
+    no more common around than the top's lighter shade, give the hidden side none of their dark warm grey). Taken
+    by degrees as the shares change, never past a threshold: there it stood as a step where a white top's lit
+    side met its shade behind an arm."""
+    k = weight.shape[-1]
+    rank = lighter.sum(axis=0)  # how many colours each is lighter than: within a top's shades, its lightness order
+    out = np.zeros_like(weight)
+    for i in range(k):
+        rest = weight[..., i] * much
+        out[..., i] += weight[..., i] * (1.0 - much)
+        for j in sorted(np.nonzero(lighter[i])[0], key=lambda c: -rank[c]):
+            take = rest * np.clip((share[..., j] - share[..., i]) / LIGHT_LEAD + 1.0, 0.0, 1.0)
+            out[..., j] += take
+            rest = rest - take
+        out[..., i] += rest
+    return out
+
+
+def lighter_whites(centres: np.ndarray) -> np.ndarray:
+    """kxk bool: [i, j] colour j (Lab) a lighter shade of colour i, both nearly grey (:func:`pale_shades`) and j
+    light (WHITE_LIGHT): a white top's lit side and its shades. Under warm light the shade along a sleeve's edge
+    is a warm grey as dark as skin in shade (TikTok character 5, ~134,120,111 beside the blouse's 164 and 209);
+    painted in its local shade, which the crease at the sleeve's edge sets darker still, it left beige blotches
+    and dark bits on the white blouse where the sleeve had hidden it, once the arm rose. Black and dark grey
+    (a black top's lit side) are no white top's shades."""
+    light = centres[:, 0]
+    return pale_shades(centres) & (light[None] > light[:, None]) & (light[None] >= WHITE_LIGHT)
+
+
+LIGHT_LEAD = 0.75  # a white top's lighter shade takes all of a darker one's paint where its share around is as large,
+# none where it is this much smaller
+WHITE_LIGHT = 150.0  # (CIE Lab lightness, OpenCV's 8-bit scale) a pale colour this light is a white top's (or grey)
 AKIN_SOFT = 4.0  # how sharply a colour's shades part what it wins (1: by their shares; the colours: 12)
 ACROSS = 2.0  # how many times farther sideways than up and down the torso's colours are spread at the waist
 UPRIGHT = 0.5  # the spine's sideways lean over its height under which the body counts as upright
