@@ -128,6 +128,6 @@ def soften(patch: np.ndarray, drawn: np.ndarray, sigma: float) -> None:
     a = mixed[..., 3]
     rgb = cv2.divide(mixed[..., :3], cv2.merge([a] * 3), scale=255.0)
     clear = a == 0
-    rgb[clear] = patch[..., :3][clear]
+    np.copyto(rgb, patch[..., :3], where=clear[..., None])  # (boolean indexing took a third of this blur)
     patch[..., :3] = rgb
     patch[..., 3] = a
