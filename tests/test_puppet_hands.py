@@ -520,7 +520,7 @@ def test_drawn_fingers_spread_apart_tear_no_shards_out_of_the_ink_between_them()
         rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
         spread[mcp + 1:mcp + 4, :2] = rest[mcp, :2] + 1.4 * (rest[mcp + 1:mcp + 4, :2] - rest[mcp, :2]) @ rot.T
     anim = HandAnimator()
-    anim.add(rig, hand_drive(np.stack([rest, spread])), tex, (0, 0))
+    anim.add(rig, hand_drive(np.stack([rest, spread])), tex, (0, 0), outlined=True)
     anim.apply(1)
     clear = (tex[:, :, 3] < 128).astype(np.uint8)
     outside = np.zeros((shape[0] + 2, shape[1] + 2), np.uint8)

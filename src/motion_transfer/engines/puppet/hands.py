@@ -42,12 +42,12 @@ from scipy.spatial import Delaunay
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from ...pose.track import PoseTrack
 from .drawn_hand import draw_hand, hand_shape
-from .face_style import is_drawn
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import DrawnHand, Rig, segment_distance
+from .outlines import drawn_lines
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
@@ -296,12 +296,12 @@ def _area(P: np.ndarray) -> np.ndarray:
                   (P[..., 1, 1] - P[..., 0, 1]) * (P[..., 2, 0] - P[..., 0, 0]))
 
 
-def _tear(rig: HandRig, keep: np.ndarray, drawn_art: bool) -> np.ndarray | float:
+def _tear(rig: HandRig, keep: np.ndarray, outlined: bool) -> np.ndarray | float:
     """How far (area) each of ``rig``'s triangles ``keep`` [M] bool stretches before it tears: ``TEAR``, and on
-    drawn art ``SEAM_TEAR`` for one joining two fingers (its corners on bones of both). A drawn hand's
+    outlined art ``SEAM_TEAR`` for one joining two fingers (its corners on bones of both). A drawn hand's
     fingers touch along a seam of ink: spread, that seam tore triangle by triangle into pale shards between
     stretched webs of ink; stretched whole it reads as the drawing's own ink between the fingers."""
-    if not drawn_art:
+    if not outlined:
         return TEAR
     main = np.argmax(rig.weights, axis=1)[rig.triangles[keep]] - 1  # each corner's bone (-1: the palm)
     finger = np.where(main >= 0, main // 3, -1)
@@ -457,12 +457,14 @@ class HandAnimator:
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
             background: np.ndarray | None = None, drawn: DrawnHand | None = None,
-            image_size: tuple[int, int] | None = None) -> None:
+            image_size: tuple[int, int] | None = None, outlined: bool = False) -> None:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
         the image's background plate (image pixels), to tell the background between the fingers from them;
         ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped) past the
         border of the image (``image_size``: width, height), where it is cleared from the rest texture (None:
-        cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`)."""
+        cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`);
+        ``outlined`` when the character is drawn art, outlined in ink (:func:`.outlines.drawn_lines`): its fingers
+        keep their drawn length and the ink seams between them stretch (:func:`_tear`)."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -470,8 +472,7 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
-        drawn_art = rest_patch.shape[2] == 4 and is_drawn(rest_patch[:, :, :3], rest_patch[:, :, 3] > 127)
-        if drawn_art:
+        if outlined:
             # drawn art draws its fingers at their full length: grown with the actor's (up to 1.4 times, where
             # its first frame showed them foreshortened) they stretched the ink between them into streaks
             stretch = drive.stretch.copy()
@@ -510,7 +511,7 @@ class HandAnimator:
                                    rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone,
                                    cores=_cores(_bone_map(rig, rest_patch.shape[:2], corner), rest_patch), drawn=drawn,
                                    base=base, zone=_finger_zone(rig, P[solid].mean(axis=1)),
-                                   tear=_tear(rig, solid, drawn_art)))
+                                   tear=_tear(rig, solid, outlined)))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -882,6 +883,8 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         w = max(w, ly.origin[0] + ly.texture.shape[1])
     rigs, notes = hand_findings({"left": rig.left_hand, "right": rig.right_hand}, track, (h, w), image_name)
     anim = HandAnimator()
+    outlined = rig.matte is not None and rig.labels is not None and drawn_lines(
+        rig.image, (rig.matte >= 0.5) & (rig.labels >= 0), shoulder_span(rig.joints, 1.0)) is not None
     for side, hr in rigs.items():
         actor = getattr(track, f"{side}_hand")
         seen = np.isfinite(actor[:, :, :2]).all(axis=(1, 2))
@@ -897,5 +900,5 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         if drive is not None and layer is not None:
             drawn = rig.drawn_hands.get(side)
             anim.add(hr, drive, layer.texture, layer.origin, rig.background, drawn,
-                     None if drawn is not None and drawn.over_image else (rig.width, rig.height))
+                     None if drawn is not None and drawn.over_image else (rig.width, rig.height), outlined)
     return (anim if anim else None), notes
