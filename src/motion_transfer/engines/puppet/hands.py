@@ -42,15 +42,18 @@ from scipy.spatial import Delaunay
 from ...finding import Finding
 from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
-from ...pose.skeleton import J
+from ...pose.skeleton import J, shoulder_span
 from ...pose.track import PoseTrack
 from .drawn_hand import draw_hand, hand_shape
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import DrawnHand, Rig, segment_distance
+from .outlines import drawn_lines
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
 TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
+SEAM_TEAR = 4.0  # ... between two drawn fingers, beyond this: their seam is ink, which tore into pale shards
+DRAWN_REACH = 1.0  # a drawn finger (not the thumb) is never shown longer than this share of its drawn length
 REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
@@ -293,6 +296,19 @@ def _area(P: np.ndarray) -> np.ndarray:
                   (P[..., 1, 1] - P[..., 0, 1]) * (P[..., 2, 0] - P[..., 0, 0]))
 
 
+def _tear(rig: HandRig, keep: np.ndarray, outlined: bool) -> np.ndarray | float:
+    """How far (area) each of ``rig``'s triangles ``keep`` [M] bool stretches before it tears: ``TEAR``, and on
+    outlined art ``SEAM_TEAR`` for one joining two fingers (its corners on bones of both). A drawn hand's
+    fingers touch along a seam of ink: spread, that seam tore triangle by triangle into pale shards between
+    stretched webs of ink; stretched whole it reads as the drawing's own ink between the fingers."""
+    if not outlined:
+        return TEAR
+    main = np.argmax(rig.weights, axis=1)[rig.triangles[keep]] - 1  # each corner's bone (-1: the palm)
+    finger = np.where(main >= 0, main // 3, -1)
+    seam = (finger.min(axis=1) >= 0) & (finger.min(axis=1) != finger.max(axis=1))
+    return np.where(seam, SEAM_TEAR, TEAR)
+
+
 def _bone_affines(rest: np.ndarray, posed: np.ndarray) -> np.ndarray:
     """[(T,) 16, 2, 3] for posed joints [(T,) 21, 2]: the palm's identity, then per bone a map that turns and
     stretches along it, keeping width."""
@@ -380,7 +396,8 @@ class _Bending:
     pixels only (the others are never drawn, so they are left out once, not every frame); ``zone`` [M] the
     finger bone each triangle lies by, past its knuckle (:func:`_finger_zone`), left out with that finger when
     it is tucked into the palm; ``drawn`` a hand the rig drew (not warped: drawn afresh each frame over
-    ``base``, the rest patch without it)."""
+    ``base``, the rest patch without it); ``tear`` how far (area) each triangle stretches before it tears
+    (:func:`_tear`)."""
 
     rig: HandRig
     drive: HandDrive
@@ -399,6 +416,7 @@ class _Bending:
     zone: np.ndarray
     drawn: DrawnHand | None = None
     base: np.ndarray | None = None
+    tear: np.ndarray | float = TEAR
 
 
 def _finger_looks(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -439,12 +457,14 @@ class HandAnimator:
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
             background: np.ndarray | None = None, drawn: DrawnHand | None = None,
-            image_size: tuple[int, int] | None = None) -> None:
+            image_size: tuple[int, int] | None = None, outlined: bool = False) -> None:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
         the image's background plate (image pixels), to tell the background between the fingers from them;
         ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped) past the
         border of the image (``image_size``: width, height), where it is cleared from the rest texture (None:
-        cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`)."""
+        cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`);
+        ``outlined`` when the character is drawn art, outlined in ink (:func:`.outlines.drawn_lines`): its fingers
+        keep their drawn length and the ink seams between them stretch (:func:`_tear`)."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -452,6 +472,12 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
+        if outlined:
+            # drawn art draws its fingers at their full length: grown with the actor's (up to 1.4 times, where
+            # its first frame showed them foreshortened) they stretched the ink between them into streaks
+            stretch = drive.stretch.copy()
+            stretch[:, 3:] = np.minimum(stretch[:, 3:], DRAWN_REACH)
+            drive = replace(drive, stretch=stretch)
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
         base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size)
         if rest_patch.shape[2] == 4 and background is not None:
@@ -484,7 +510,8 @@ class HandAnimator:
                                    mixed=rig.mixed[solid], piece=rig.piece[solid],
                                    rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone,
                                    cores=_cores(_bone_map(rig, rest_patch.shape[:2], corner), rest_patch), drawn=drawn,
-                                   base=base, zone=_finger_zone(rig, P[solid].mean(axis=1))))
+                                   base=base, zone=_finger_zone(rig, P[solid].mean(axis=1)),
+                                   tear=_tear(rig, solid, outlined)))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -584,7 +611,7 @@ class HandAnimator:
             A = _bone_affines(rig.joints, pj)
             M = (rig.fold_weights(folded) @ A.reshape(len(ts), -1, 6)).reshape(len(ts), -1, 2, 3)  # per vertex
             posed = M[..., 0] * rig.vertices[:, :1] + M[..., 1] * rig.vertices[:, 1:] + M[..., 2]
-            grown = np.abs(_area(posed[:, hand.triangles])) > TEAR * hand.rest_area + 1.0
+            grown = np.abs(_area(posed[:, hand.triangles])) > hand.tear * hand.rest_area + 1.0
             fade = np.where(tucked, 0.0, _end_on(drive, ts, folded))
             self._blocks[n] = first, (pj, folded, posed, grown, fade, tucked)
         return tuple(x[t - first] for x in self._blocks[n][1])
@@ -856,6 +883,8 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         w = max(w, ly.origin[0] + ly.texture.shape[1])
     rigs, notes = hand_findings({"left": rig.left_hand, "right": rig.right_hand}, track, (h, w), image_name)
     anim = HandAnimator()
+    outlined = rig.matte is not None and rig.labels is not None and drawn_lines(
+        rig.image, (rig.matte >= 0.5) & (rig.labels >= 0), shoulder_span(rig.joints, 1.0)) is not None
     for side, hr in rigs.items():
         actor = getattr(track, f"{side}_hand")
         seen = np.isfinite(actor[:, :, :2]).all(axis=(1, 2))
@@ -871,5 +900,5 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         if drive is not None and layer is not None:
             drawn = rig.drawn_hands.get(side)
             anim.add(hr, drive, layer.texture, layer.origin, rig.background, drawn,
-                     None if drawn is not None and drawn.over_image else (rig.width, rig.height))
+                     None if drawn is not None and drawn.over_image else (rig.width, rig.height), outlined)
     return (anim if anim else None), notes
