@@ -683,10 +683,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         edged = np.ones(hid.shape, bool)
     edged |= ~lower
     avoid = (hid & ~edged)[..., None] & (np.stack([dd[box] for dd in dists], axis=2) < 2 * ALIKE_DELTA_E)
-    # a white top's side under a sleeve: painted in its lighter shades (:func:`lighter_whites`); fading out down the
-    # waist (lower, what a hand on the hip hides
-    # lies in the top's shade, and lifted it stood as white specks beside the fingers; cut off at the waist's line,
-    # the lifted strip ended in a straight step)
+    # a white top's side under a sleeve: painted in its lighter shades (:func:`lighter_whites`), fading out down the
+    # waist (lower, what a hand on the hip hides lies in the top's shade, and lifted it stood as white specks beside
+    # the fingers; cut off at the waist's line, the lifted strip ended in a straight step)
     lift = (lighter_whites(centres), hid * (1.0 if waist is None else np.clip(1.0 - waist, 0.0, 1.0)))
     base, share = _fill_by_colour(crop, kn, nearest, len(centres), hid & torso_coloured & edged, waist, avoid,
                                   akin, lift=lift)
