@@ -85,3 +85,17 @@ def test_a_raised_arm_beside_the_head_is_no_shoulder():
     labels, joints, image = _figure(raised=True)
     assert not shoulder_tops(labels, joints)[:118].any()
     assert not fill_hidden_torso(image, labels, joints)[1][:100].any()
+
+
+def test_the_arm_draws_its_sleeves_outline_without_the_backdrops_blur():
+    """Down the sleeve's outer side, the dark backdrop blurred into the sleeve's rim is painted from the sleeve as
+    well: kept, it stood as a dark beaded seam along the sleeve once the raised arm lay over the shirt (TikTok
+    character 4). The skin past the hem, no blend of the sleeve and the backdrop, stays as it is."""
+    labels, joints, image = _figure(raised=False)
+    rim = (slice(120, 240), slice(80, 82))  # the sleeve's outer side, against the backdrop left of it
+    image[rim] = (np.asarray(SHIRT) * 0.6 + np.asarray(WALL) * 0.4).astype(np.uint8)
+    rimmed = sleeve_rims_painted(image, labels, joints)
+    assert np.abs(rimmed[rim].astype(float) - SHIRT).max() < 20
+    forearm = labels == PARTS.index("r_lower_arm")
+    assert (rimmed[forearm] == image[forearm]).all()
+    assert (rimmed[labels < 0] == image[labels < 0]).all()

@@ -891,9 +891,54 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
     """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
     hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
-    once the arm rose."""
+    once the arm rose. And the sleeves' outlines against the backdrop down the upper arms (:func:`_sleeve_edges`):
+    the dark leaves blurred into character 4's sleeve there stood as a beaded seam along it once the raised arm
+    lay over her shirt."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
-    return push_pull_fill(image, off, tops & ~off)
+    rimmed = push_pull_fill(image, off, tops & ~off)
+    sw = body_frame(joints, labels.shape).sw
+    for side in ("left", "right"):
+        upper = labels == PARTS.index(ARM_PARTS[side][0])
+        sleeve = tops & upper
+        if sleeve.any():
+            edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, max(2, round(SLEEVE_EDGE * sw)))
+            rimmed = push_pull_fill(rimmed, edge, known)
+    return rimmed
+
+
+def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, sleeve: np.ndarray,
+                  reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool each) the ``upper`` arm's pixels within ``reach`` of the backdrop whose colour is a blend of the
+    ``sleeve``'s (the top's cloth over the shoulder, its median) and the backdrop's nearest them (in RGB, within
+    MIX_OFF of the line between, past SLEEVE_BLEND of the way), in pieces that reach the backdrop; and the upper
+    arm's pixels of the sleeve's colour (within ALIKE_DELTA_E, CIE Lab), to paint them from. The matte keeps such a
+    rim whole, and once the arm rose over the body it stood as a dark (or light) seam along the sleeve. Skin past
+    the hem is no blend of the sleeve and the backdrop and stays as it is."""
+    none = np.zeros(labels.shape, bool)
+    box = grown_box(upper, reach + 3)
+    if box is None or not (labels[box] < 0).any():
+        return none, none
+    backdrop = labels[box] < 0
+    crop = image[box].astype(np.float32)
+    lab = cv2.cvtColor(image[box], cv2.COLOR_RGB2LAB).astype(np.float32)
+    colour = np.median(image[sleeve], axis=0).astype(np.float32)
+    alike = lab_distance(lab, np.median(lab[sleeve[box]], axis=0)) <= ALIKE_DELTA_E
+    _, (iy, ix) = ndimage.distance_transform_edt(~backdrop, return_indices=True)
+    near = upper[box] & (cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3) <= reach)
+    share = _blend_share(crop[near], np.broadcast_to(colour, (int(near.sum()), 3)), crop[iy[near], ix[near]],
+                         MIX_OFF)
+    rim = np.zeros(near.shape, bool)
+    rim[near] = (share > SLEEVE_BLEND) & (share < 1)
+    _, blots = cv2.connectedComponents(rim.astype(np.uint8), connectivity=8)
+    touch = np.unique(blots[cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool) & rim])
+    edge, known = none.copy(), none.copy()
+    edge[box] = np.isin(blots, touch[touch > 0])
+    known[box] = upper[box] & alike
+    return edge, known
+
+
+SLEEVE_EDGE = 0.015  # (shoulder widths) how far in from the backdrop a sleeve's outline carries the backdrop's blur
+SLEEVE_BLEND = 0.06  # how far along from the sleeve's colour to the backdrop's a pixel of that outline is a blend
 
 
 def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
