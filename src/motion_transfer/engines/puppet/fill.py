@@ -910,10 +910,13 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
                   reach: int) -> tuple[np.ndarray, np.ndarray]:
     """(HxW bool each) the ``upper`` arm's pixels within ``reach`` of the backdrop whose colour is a blend of the
     ``sleeve``'s (the top's cloth over the shoulder, its median) and the backdrop's nearest them (in RGB, within
-    MIX_OFF of the line between, past SLEEVE_BLEND of the way), in pieces that reach the backdrop; and the upper
-    arm's pixels of the sleeve's colour (within ALIKE_DELTA_E, CIE Lab), to paint them from. The matte keeps such a
-    rim whole, and once the arm rose over the body it stood as a dark (or light) seam along the sleeve. Skin past
-    the hem is no blend of the sleeve and the backdrop and stays as it is."""
+    MIX_OFF of the line between, past SLEEVE_BLEND of the way) within ``reach`` of the upper arm's pixels of the
+    sleeve's colour (within ALIKE_DELTA_E, CIE Lab), in pieces that reach the backdrop; and those pixels of the
+    sleeve's colour, to paint them from. The matte keeps such a rim whole, and once the arm rose over the body it
+    stood as a dark (or light) seam along the sleeve. Skin past the hem is no blend of the sleeve and the backdrop
+    and stays as it is; so does what lies further from the sleeve's colour than ``reach``: the rim of character 4's
+    bare upper arm at the picture's edge, greyed by the backdrop, passed for such a blend, took the sleeve's colour
+    and its drawn outline moved."""
     none = np.zeros(labels.shape, bool)
     box = grown_box(upper, reach + 3)
     if box is None or not (labels[box] < 0).any():
@@ -924,7 +927,8 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
     colour = np.median(image[sleeve], axis=0).astype(np.float32)
     alike = lab_distance(lab, np.median(lab[sleeve[box]], axis=0)) <= ALIKE_DELTA_E
     _, (iy, ix) = ndimage.distance_transform_edt(~backdrop, return_indices=True)
-    near = upper[box] & (cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3) <= reach)
+    near = (upper[box] & (cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3) <= reach)
+            & cv2.dilate(alike.astype(np.uint8), disc(reach)).astype(bool))
     share = _blend_share(crop[near], np.broadcast_to(colour, (int(near.sum()), 3)), crop[iy[near], ix[near]],
                          MIX_OFF)
     rim = np.zeros(near.shape, bool)
