@@ -887,11 +887,12 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
 
 
-def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
+def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, matte: np.ndarray) -> np.ndarray:
     """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
     hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
-    once the arm rose. And the sleeves' outlines against the backdrop down the upper arms (:func:`_sleeve_edges`):
+    once the arm rose. And the sleeves' outlines against the backdrop down the upper arms, where the ``matte`` is
+    soft (:func:`_sleeve_edges`):
     the dark leaves blurred into character 4's sleeve there stood as a beaded seam along it once the raised arm
     lay over her shirt."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
@@ -902,7 +903,7 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
         sleeve = tops & upper
         if sleeve.any():
             edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, max(2, round(SLEEVE_EDGE * sw)))
-            rimmed = push_pull_fill(rimmed, edge, known)
+            rimmed = push_pull_fill(rimmed, edge & (matte < SOLID_MATTE), known)
     return rimmed
 
 
@@ -943,6 +944,8 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
 
 SLEEVE_EDGE = 0.015  # (shoulder widths) how far in from the backdrop a sleeve's outline carries the backdrop's blur
 SLEEVE_BLEND = 0.06  # how far along from the sleeve's colour to the backdrop's a pixel of that outline is a blend
+SOLID_MATTE = 0.98  # a matte this high is the figure's own: a print there on the colours' line is no blend (Grace
+# Hopper's grey badge at her black sleeve's edge against the blue backdrop lost its corner)
 
 
 def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,

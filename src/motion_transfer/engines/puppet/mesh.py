@@ -678,7 +678,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
         # does; worked out beside the body's painting)
-        rimmed = sleeve_rims_painted(image, labels, joints)
+        rimmed = sleeve_rims_painted(image, labels, joints, matte)
         for name in DEFAULT_ORDER:
             if name != "body":
                 made[name] = make(name)
