@@ -892,7 +892,7 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
     hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
     once the arm rose. And the sleeves' outlines against the backdrop down the upper arms, where the ``matte`` is
-    soft (:func:`_sleeve_edges`):
+    soft or nearly (:func:`_sleeve_edges`):
     the dark leaves blurred into character 4's sleeve there stood as a beaded seam along it once the raised arm
     lay over her shirt."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
@@ -903,7 +903,8 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
         sleeve = tops & upper
         if sleeve.any():
             edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, max(2, round(SLEEVE_EDGE * sw)))
-            rimmed = push_pull_fill(rimmed, edge & (matte < SOLID_MATTE), known)
+            soft = cv2.dilate((matte < SOLID_MATTE).astype(np.uint8), disc(SOFT_REACH)).astype(bool)
+            rimmed = push_pull_fill(rimmed, edge & soft, known)
     return rimmed
 
 
@@ -911,7 +912,7 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
                   reach: int) -> tuple[np.ndarray, np.ndarray]:
     """(HxW bool each) the ``upper`` arm's pixels within ``reach`` of the backdrop whose colour is a blend of the
     ``sleeve``'s (the top's cloth over the shoulder, its median) and the backdrop's nearest them (in RGB, within
-    MIX_OFF of the line between, past SLEEVE_BLEND of the way) within ``reach`` of the upper arm's pixels of the
+    MIX_OFF of the line between, past SLEEVE_BLEND of the way and short of SLEEVE_BLEND_OUT of it) within ``reach`` of the upper arm's pixels of the
     sleeve's colour (within ALIKE_DELTA_E, CIE Lab), in pieces that reach the backdrop; and those pixels of the
     sleeve's colour, to paint them from. The matte keeps such a rim whole, and once the arm rose over the body it
     stood as a dark (or light) seam along the sleeve. Skin past the hem is no blend of the sleeve and the backdrop
@@ -933,7 +934,9 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
     share = _blend_share(crop[near], np.broadcast_to(colour, (int(near.sum()), 3)), crop[iy[near], ix[near]],
                          MIX_OFF)
     rim = np.zeros(near.shape, bool)
-    rim[near] = (share > SLEEVE_BLEND) & (share < 1)
+    rim[near] = (share > SLEEVE_BLEND) & (share < 1 - SLEEVE_BLEND_OUT)
+    # (whole, not every other pixel: a rim painted in stripes was stretched into dark streaks, Grace Hopper's arm)
+    rim = near & cv2.morphologyEx(rim.astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
     _, blots = cv2.connectedComponents(rim.astype(np.uint8), connectivity=8)
     touch = np.unique(blots[cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool) & rim])
     edge, known = none.copy(), none.copy()
@@ -944,8 +947,11 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
 
 SLEEVE_EDGE = 0.015  # (shoulder widths) how far in from the backdrop a sleeve's outline carries the backdrop's blur
 SLEEVE_BLEND = 0.06  # how far along from the sleeve's colour to the backdrop's a pixel of that outline is a blend
-SOLID_MATTE = 0.98  # a matte this high is the figure's own: a print there on the colours' line is no blend (Grace
-# Hopper's grey badge at her black sleeve's edge against the blue backdrop lost its corner)
+SLEEVE_BLEND_OUT = 0.3  # ... and how far short of the backdrop's: one nearer is mostly backdrop, and painted in the
+# sleeve's colour where the matte held it, it stood as a dark band outside Grace Hopper's arm
+SOLID_MATTE = 0.98  # a matte this high, further than SOFT_REACH pixels from a softer one, is the figure's own: a
+SOFT_REACH = 2  # print there on the colours' line is no blend (Grace Hopper's grey badge at her black sleeve's edge
+# against the blue backdrop lost its corner); nearer, the blur runs on where the matte took it as solid (character 4)
 
 
 def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
