@@ -892,18 +892,19 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
     hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
     once the arm rose. And the sleeves' outlines against the backdrop down the upper arms, where the ``matte`` is
-    soft or nearly (:func:`_sleeve_edges`):
-    the dark leaves blurred into character 4's sleeve there stood as a beaded seam along it once the raised arm
-    lay over her shirt."""
+    soft or nearly (:func:`_sleeve_edges`): the dark leaves blurred into character 4's sleeve there stood as a
+    beaded seam along it once the raised arm lay over her shirt."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
     rimmed = push_pull_fill(image, off, tops & ~off)
-    sw = body_frame(joints, labels.shape).sw
+    reach = max(2, round(SLEEVE_EDGE * body_frame(joints, labels.shape).sw))
+    soft = None
     for side in ("left", "right"):
         upper = labels == PARTS.index(ARM_PARTS[side][0])
         sleeve = tops & upper
         if sleeve.any():
-            edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, max(2, round(SLEEVE_EDGE * sw)))
-            soft = cv2.dilate((matte < SOLID_MATTE).astype(np.uint8), disc(SOFT_REACH)).astype(bool)
+            edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, reach)
+            if soft is None:
+                soft = cv2.dilate((matte < SOLID_MATTE).astype(np.uint8), disc(SOFT_REACH)).astype(bool)
             rimmed = push_pull_fill(rimmed, edge & soft, known)
     return rimmed
 
@@ -912,13 +913,13 @@ def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, slee
                   reach: int) -> tuple[np.ndarray, np.ndarray]:
     """(HxW bool each) the ``upper`` arm's pixels within ``reach`` of the backdrop whose colour is a blend of the
     ``sleeve``'s (the top's cloth over the shoulder, its median) and the backdrop's nearest them (in RGB, within
-    MIX_OFF of the line between, past SLEEVE_BLEND of the way and short of SLEEVE_BLEND_OUT of it) within ``reach`` of the upper arm's pixels of the
-    sleeve's colour (within ALIKE_DELTA_E, CIE Lab), in pieces that reach the backdrop; and those pixels of the
-    sleeve's colour, to paint them from. The matte keeps such a rim whole, and once the arm rose over the body it
-    stood as a dark (or light) seam along the sleeve. Skin past the hem is no blend of the sleeve and the backdrop
-    and stays as it is; so does what lies further from the sleeve's colour than ``reach``: the rim of character 4's
-    bare upper arm at the picture's edge, greyed by the backdrop, passed for such a blend, took the sleeve's colour
-    and its drawn outline moved."""
+    MIX_OFF of the line between, past SLEEVE_BLEND of the way and short of SLEEVE_BLEND_OUT of it) within
+    ``reach`` of the upper arm's pixels of the sleeve's colour (within ALIKE_DELTA_E, CIE Lab), in pieces that
+    reach the backdrop; and those pixels of the sleeve's colour, to paint them from. The matte keeps such a rim
+    whole, and once the arm rose over the body it stood as a dark (or light) seam along the sleeve. Skin past the
+    hem is no blend of the sleeve and the backdrop and stays as it is; so does what lies further from the sleeve's
+    colour than ``reach``: the rim of character 4's bare upper arm at the picture's edge, greyed by the backdrop,
+    passed for such a blend, took the sleeve's colour and its drawn outline moved."""
     none = np.zeros(labels.shape, bool)
     box = grown_box(upper, reach + 3)
     if box is None or not (labels[box] < 0).any():
