@@ -887,15 +887,21 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
 
 
-def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, matte: np.ndarray) -> np.ndarray:
-    """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
-    hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
+def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                        matte: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
+    hides) that carry the backdrop's colour painted from the sleeve; that image with the sleeves' outlines against
+    the backdrop down the upper arms painted from the sleeve too, where the ``matte`` is soft or nearly
+    (:func:`_sleeve_edges`); HxW bool: those outlines' pixels). The arm's layer draws the tops' rims too: the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
-    once the arm rose. And the sleeves' outlines against the backdrop down the upper arms, where the ``matte`` is
-    soft or nearly (:func:`_sleeve_edges`): the dark leaves blurred into character 4's sleeve there stood as a
-    beaded seam along it once the raised arm lay over her shirt."""
+    once the arm rose. The outlines' paint gives the arm's layer its colours only, never its cover (read from the
+    colours at its rim), and so never its mesh: the dark leaves blurred into character 4's sleeve stood as a beaded
+    seam along it once the raised arm lay over her shirt, but their cover read from the sleeve's colour grew Grace
+    Hopper's arms by a pixel against the blue backdrop, moved the outline her arm's mesh is cut along and so its
+    skin weights, and her arm swung differently through the whole dance."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
     rimmed = push_pull_fill(image, off, tops & ~off)
+    outlined, outline = rimmed, np.zeros(labels.shape, bool)
     reach = max(2, round(SLEEVE_EDGE * body_frame(joints, labels.shape).sw))
     soft = None
     for side in ("left", "right"):
@@ -905,8 +911,9 @@ def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarra
             edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, reach)
             if soft is None:
                 soft = cv2.dilate((matte < SOLID_MATTE).astype(np.uint8), disc(SOFT_REACH)).astype(bool)
-            rimmed = push_pull_fill(rimmed, edge & soft, known)
-    return rimmed
+            outlined = push_pull_fill(outlined, edge & soft, known)
+            outline |= edge & soft
+    return rimmed, outlined, outline
 
 
 def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, sleeve: np.ndarray,
