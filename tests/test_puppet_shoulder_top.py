@@ -66,7 +66,7 @@ def test_the_arm_draws_its_sleeves_rim_without_the_backdrops_light():
     """The arm's layer draws the sleeve over the shoulder too: the backdrop's light in its rim is painted from the
     sleeve there as well (TikTok character 4's sleeve ended in a white blob once the arm rose)."""
     labels, joints, image = _figure(raised=False)
-    rimmed = sleeve_rims_painted(image, labels, joints)
+    rimmed = sleeve_rims_painted(image, labels, joints, (labels >= 0).astype(np.float32))[0]
     assert np.abs(rimmed[80:83, 130:165].astype(float) - SHIRT).max() < 20
     assert (rimmed[labels != PARTS.index("r_upper_arm")] == image[labels != PARTS.index("r_upper_arm")]).all()
 
@@ -85,3 +85,21 @@ def test_a_raised_arm_beside_the_head_is_no_shoulder():
     labels, joints, image = _figure(raised=True)
     assert not shoulder_tops(labels, joints)[:118].any()
     assert not fill_hidden_torso(image, labels, joints)[1][:100].any()
+
+
+def test_the_arm_draws_its_sleeves_outline_without_the_backdrops_blur():
+    """Down the sleeve's outer side, the dark backdrop blurred into the sleeve's rim is painted from the sleeve as
+    well: kept, it stood as a dark beaded seam along the sleeve once the raised arm lay over the shirt (TikTok
+    character 4). The skin past the hem, no blend of the sleeve and the backdrop, stays as it is."""
+    labels, joints, image = _figure(raised=False)
+    rim = (slice(120, 240), slice(80, 82))  # the sleeve's outer side, against the backdrop left of it
+    image[rim] = (np.asarray(SHIRT) * 0.6 + np.asarray(WALL) * 0.4).astype(np.uint8)
+    matte = (labels >= 0).astype(np.float32)
+    matte[rim] = 0.6  # (the matte's soft rim: the photograph's blur)
+    _, outlined, outline = sleeve_rims_painted(image, labels, joints, matte)
+    assert np.abs(outlined[rim].astype(float) - SHIRT).max() < 20
+    assert outline[rim].all()
+    forearm = labels == PARTS.index("r_lower_arm")
+    assert (outlined[forearm] == image[forearm]).all() and not outline[forearm].any()
+    assert (outlined[labels < 0] == image[labels < 0]).all()
+

@@ -887,13 +887,79 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
 
 
-def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
-    """``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
-    hides) that carry the backdrop's colour painted from the sleeve: the arm's layer draws them too, and the white
+def sleeve_rims_painted(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+                        matte: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(``image`` with the rims of the sleeves over the shoulders' tops (:func:`_sleeved_tops`, whatever the torso
+    hides) that carry the backdrop's colour painted from the sleeve; that image with the sleeves' outlines against
+    the backdrop down the upper arms painted from the sleeve too, where the ``matte`` is soft or nearly
+    (:func:`_sleeve_edges`); HxW bool: those outlines' pixels). The arm's layer draws the tops' rims too: the white
     sky blurred into TikTok character 4's sleeve where it meets her hair stood as a white blob at the sleeve's end
-    once the arm rose."""
+    once the arm rose. The outlines' paint gives the arm's layer its colours only, never its cover (read from the
+    colours at its rim), and so never its mesh: the dark leaves blurred into character 4's sleeve stood as a beaded
+    seam along it once the raised arm lay over her shirt, but their cover read from the sleeve's colour grew Grace
+    Hopper's arms by a pixel against the blue backdrop, moved the outline her arm's mesh is cut along and so its
+    skin weights, and her arm swung differently through the whole dance."""
     tops, off = _sleeved_tops(image, labels, joints, np.zeros(labels.shape, bool))
-    return push_pull_fill(image, off, tops & ~off)
+    rimmed = push_pull_fill(image, off, tops & ~off)
+    outlined, outline = rimmed, np.zeros(labels.shape, bool)
+    reach = max(2, round(SLEEVE_EDGE * body_frame(joints, labels.shape).sw))
+    soft = None
+    for side in ("left", "right"):
+        upper = labels == PARTS.index(ARM_PARTS[side][0])
+        sleeve = tops & upper
+        if sleeve.any():
+            edge, known = _sleeve_edges(rimmed, labels, upper, sleeve, reach)
+            if soft is None:
+                soft = cv2.dilate((matte < SOLID_MATTE).astype(np.uint8), disc(SOFT_REACH)).astype(bool)
+            outlined = push_pull_fill(outlined, edge & soft, known)
+            outline |= edge & soft
+    return rimmed, outlined, outline
+
+
+def _sleeve_edges(image: np.ndarray, labels: np.ndarray, upper: np.ndarray, sleeve: np.ndarray,
+                  reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool each) the ``upper`` arm's pixels within ``reach`` of the backdrop whose colour is a blend of the
+    ``sleeve``'s (the top's cloth over the shoulder, its median) and the backdrop's nearest them (in RGB, within
+    MIX_OFF of the line between, past SLEEVE_BLEND of the way and short of SLEEVE_BLEND_OUT of it) within
+    ``reach`` of the upper arm's pixels of the sleeve's colour (within ALIKE_DELTA_E, CIE Lab), in pieces that
+    reach the backdrop; and those pixels of the sleeve's colour, to paint them from. The matte keeps such a rim
+    whole, and once the arm rose over the body it stood as a dark (or light) seam along the sleeve. Skin past the
+    hem is no blend of the sleeve and the backdrop and stays as it is; so does what lies further from the sleeve's
+    colour than ``reach``: the rim of character 4's bare upper arm at the picture's edge, greyed by the backdrop,
+    passed for such a blend, took the sleeve's colour and its drawn outline moved."""
+    none = np.zeros(labels.shape, bool)
+    box = grown_box(upper, reach + 3)
+    if box is None or not (labels[box] < 0).any():
+        return none, none
+    backdrop = labels[box] < 0
+    crop = image[box].astype(np.float32)
+    lab = cv2.cvtColor(image[box], cv2.COLOR_RGB2LAB).astype(np.float32)
+    colour = np.median(image[sleeve], axis=0).astype(np.float32)
+    alike = lab_distance(lab, np.median(lab[sleeve[box]], axis=0)) <= ALIKE_DELTA_E
+    _, (iy, ix) = ndimage.distance_transform_edt(~backdrop, return_indices=True)
+    near = (upper[box] & (cv2.distanceTransform((~backdrop).astype(np.uint8), cv2.DIST_L2, 3) <= reach)
+            & cv2.dilate(alike.astype(np.uint8), disc(reach)).astype(bool))
+    share = _blend_share(crop[near], np.broadcast_to(colour, (int(near.sum()), 3)), crop[iy[near], ix[near]],
+                         MIX_OFF)
+    rim = np.zeros(near.shape, bool)
+    rim[near] = (share > SLEEVE_BLEND) & (share < 1 - SLEEVE_BLEND_OUT)
+    # (whole, not every other pixel: a rim painted in stripes was stretched into dark streaks, Grace Hopper's arm)
+    rim = near & cv2.morphologyEx(rim.astype(np.uint8), cv2.MORPH_CLOSE, disc(1)).astype(bool)
+    _, blots = cv2.connectedComponents(rim.astype(np.uint8), connectivity=8)
+    touch = np.unique(blots[cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(bool) & rim])
+    edge, known = none.copy(), none.copy()
+    edge[box] = np.isin(blots, touch[touch > 0])
+    known[box] = upper[box] & alike
+    return edge, known
+
+
+SLEEVE_EDGE = 0.015  # (shoulder widths) how far in from the backdrop a sleeve's outline carries the backdrop's blur
+SLEEVE_BLEND = 0.06  # how far along from the sleeve's colour to the backdrop's a pixel of that outline is a blend
+SLEEVE_BLEND_OUT = 0.3  # ... and how far short of the backdrop's: one nearer is mostly backdrop, and painted in the
+# sleeve's colour where the matte held it, it stood as a dark band outside Grace Hopper's arm
+SOLID_MATTE = 0.98  # a matte this high, further than SOFT_REACH pixels from a softer one, is the figure's own: a
+SOFT_REACH = 2  # print there on the colours' line is no blend (Grace Hopper's grey badge at her black sleeve's edge
+# against the blue backdrop lost its corner); nearer, the blur runs on where the matte took it as solid (character 4)
 
 
 def _sleeved_tops(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,

@@ -559,6 +559,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name.startswith("arm") and line is None:  # a photograph's arm unmixed as deep as its blur goes
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
+        colours = texture  # the colours the layer draws; its cover is read from ``texture``
+        if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
+            # backdrop's blur (fill.sleeve_rims_painted: painted into the cover, it moved the outline and the mesh)
+            colours = np.where((outline[y0:y1, x0:x1] & own)[..., None], outlined[y0:y1, x0:x1], texture)
         if name.startswith("arm"):
             solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
@@ -587,7 +591,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if drawn_cut:
             alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
                                        CUT_RIM * band)
-        texture = inner
+        texture = colours[iy, ix]
         if name in TRUNK_LAYERS:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
@@ -678,7 +682,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
         # does; worked out beside the body's painting)
-        rimmed = sleeve_rims_painted(image, labels, joints)
+        rimmed, outlined, outline = sleeve_rims_painted(image, labels, joints, matte)
         for name in DEFAULT_ORDER:
             if name != "body":
                 made[name] = make(name)
