@@ -1471,10 +1471,10 @@ def _glancing(face, shift: float, frames: int = 12) -> tuple[np.ndarray, np.ndar
 def test_the_eyes_look_where_the_actors_look(shift):
     """The actor's irises moved aside in its eyes (its head still) move the character's iris that way inside its
     opening, by about as much (eye widths), at most ``GAZE_ALONG`` (an iris far aside only that far); the eye's
-    outline stays (nothing changed outside it), and a blink still closes over the moved iris. A track without
+    outline stays (nothing changed beyond it and the margin the move fades over), and a blink still closes over the moved iris. A track without
     irises (written before they were kept) gives no gaze: the eye stays as it was."""
     from motion_transfer.engines.puppet.face import FaceAnimator
-    from motion_transfer.engines.puppet.gaze import GAZE_ALONG, gaze_drive
+    from motion_transfer.engines.puppet.gaze import GAZE_ALONG, GAZE_MARGIN, gaze_drive
 
     painted, face, middle, width = _eye_looking_up(0.0)
     mesh, irises = _glancing(face, shift)
@@ -1499,13 +1499,15 @@ def test_the_eyes_look_where_the_actors_look(shift):
     aside = float(moved @ along)
     assert aside > 0.5 * min(shift, GAZE_ALONG), moved  # that way, near as far (the white squeezed, not the iris)
     assert aside < min(shift, GAZE_ALONG) + 0.03 and abs(moved[1]) < 0.03, moved
-    # both eyes look, each only inside its opening
+    # both eyes look, each only inside its opening and the margin its move fades over
     changed = np.abs(looking.astype(int) - kept.astype(int)).max(axis=2) > 8
     P = face.points[:, :2]
     within = np.zeros_like(changed)
     for corners, upper, lower in fm.EYES:
-        (x0, y0), (x1, y1) = (np.floor(P[list(corners + upper + lower)].min(axis=0)).astype(int) - 1,
-                              np.ceil(P[list(corners + upper + lower)].max(axis=0)).astype(int) + 2)
+        eye = P[list(corners + upper + lower)]
+        pad = int(np.ceil(GAZE_MARGIN[0] * np.ptp(eye[:, 1]))) + 1
+        (x0, y0), (x1, y1) = (np.floor(eye.min(axis=0)).astype(int) - pad,
+                              np.ceil(eye.max(axis=0)).astype(int) + pad + 1)
         within[y0:y1, x0:x1] = True
     assert changed.any() and not (changed & ~within).any()
     lids = P[list(fm.RIGHT_EYE_CORNERS + fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)]

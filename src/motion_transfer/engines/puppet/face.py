@@ -44,7 +44,7 @@ from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
 from .face_style import face_mask, ink_colour, is_drawn
-from .gaze import GAZE_MIN_EYE, EyeOpening, gaze_drive
+from .gaze import GAZE_MARGIN, GAZE_MIN_EYE, EyeOpening, gaze_drive
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig, smoothstep
 
@@ -946,7 +946,8 @@ class FaceAnimator:
         ratio = self.drive.eyes[min(t, len(self.drive.eyes) - 1)]
         shut = np.clip((LID_SHUT_FROM - ratio) / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
         slit = np.clip((2 * LID_SHUT_AT - ratio) / LID_SHUT_AT, 0.0, 1.0)
-        self._lid_over_eyes(mapx, mapy, pts - self.origin - np.array([x0, y0]), 1.0 - slit, look)
+        self._lid_over_eyes(mapx, mapy, pts - self.origin - np.array([x0, y0]), 1.0 - slit)
+        self._look_at(mapx, mapy, pts - self.origin - np.array([x0, y0]), look[None, :] * (1.0 - shut)[:, None])
         source = self.rest_patch
         if self.lids is not None and shut.max() > 0:
             closed, margins, openings = self.lids
@@ -971,6 +972,27 @@ class FaceAnimator:
             return np.zeros(2)
         return self.drive.gaze[min(t, len(self.drive.gaze) - 1)]
 
+    def _look_at(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, look: np.ndarray) -> None:
+        """Each eye looks ``look`` [2 eyes, 2] (the actor's gaze, eye widths; none as it shuts: the lid's skin and
+        lashes painted over the opening stay still): the maps (patch pixels, changed in place) read the eye's image
+        moved inside its opening (:meth:`.gaze.EyeOpening.gazed`, a warp of the image's own pixels that leaves all
+        beyond the opening and its margin where they are), after the lids' warp, so a closing lid covers the moved
+        iris as it covered the still one. ``pts`` the posed landmarks in patch pixels."""
+        if not look.any():
+            return
+        h, w = mapx.shape
+        for side, eye, eye_look in zip(("r", "l"), self.openings, look):
+            if not eye_look.any():
+                continue
+            poly = self._eye_outline(side, pts)
+            pad = int(np.ceil(eye.reach * 1.5)) + 2  # the margin, as the pose may have scaled it
+            lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - pad, 0)
+            hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + pad + 1, (w, h))
+            if (hi - lo < 2).any():
+                continue
+            region = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
+            mapx[region], mapy[region] = eye.gazed(mapx[region], mapy[region], eye_look)
+
     def _openings(self) -> tuple[EyeOpening, EyeOpening] | None:
         """Both eyes' openings (right, left) at rest in patch pixels, for the actor's gaze to move them; None on a
         face not found as a mesh (a sparse model has no lids to keep the iris between) or with an eye narrower than
@@ -983,21 +1005,19 @@ class FaceAnimator:
         for side in ("r", "l"):
             g = self.face.groups
             eye = EyeOpening(rest[list(g[f"{side}_corners"])], rest[list(g[f"{side}_upper"])],
-                             rest[list(g[f"{side}_lower"])], rest[b] - rest[a])
+                             rest[list(g[f"{side}_lower"])], rest[b] - rest[a], GAZE_MARGIN[int(self.drawn)])
             if eye.width < GAZE_MIN_EYE:
                 return None
             out.append(eye)
         return out[0], out[1]
 
-    def _lid_over_eyes(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, share: np.ndarray,
-                       look: np.ndarray) -> None:
+    def _lid_over_eyes(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, share: np.ndarray) -> None:
         """Inside each eye's posed opening, the eye as it lies (moved with its corners, not squeezed between its
         lids): the closing lid covers it from above, so a half-closed eye shows the lower half of its iris
         under the lashes, not the whole iris squashed flat. ``mapx``/``mapy`` (patch pixels) changed in place,
         ``pts`` the posed landmarks in patch pixels, ``share`` [2] how much of it each eye takes: none once it
         is a slit (its outline's soft edge would show the iris's middle along the closed lid). The eye is read
-        :attr:`gaze` away in its opening's middle, less towards its edge (which stays), so its iris lies ahead; and
-        it looks ``look`` (the actor's gaze, eye widths: :meth:`.gaze.EyeOpening.gazed`)."""
+        :attr:`gaze` away in its opening's middle, less towards its edge (which stays), so its iris lies ahead."""
         x0, y0 = self.box[:2]
         rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
         h, w = mapx.shape
@@ -1023,8 +1043,6 @@ class FaceAnimator:
             ys = np.arange(lo[1], hi[1], dtype=np.float32)[:, None] - pa.imag
             sx = ra.real + k.real * xs - k.imag * ys
             sy = ra.imag + k.imag * xs + k.real * ys
-            if look.any():
-                sx, sy = self.openings["rl".index(side)].gazed(sx, sy, look)
             if gx or gy:
                 # read that far from the opening's middle, less towards its edge, which stays (nothing tears); over
                 # at least ``GAZE_RAMP`` times the distance, so the eye is stretched at most that much, never folded

@@ -37,6 +37,11 @@ GAZE_BRIDGE_S = 0.6
 GAZE_EDGE = 0.3
 # the character's eye narrower than this (image pixels, corner to corner) keeps its gaze: too few pixels to move
 GAZE_MIN_EYE = 6.0
+# The move fades out over this margin beyond the lid landmarks (eye heights; a photograph's, a drawn face's): the
+# iris and the white often show a little past a photograph's lid landmarks (``face.LID_MARGIN``), and far past a
+# drawn eye's (the cartoon girl's irises reach a third of the eye's height past them: moved inside the landmarks
+# only, they tore in two)
+GAZE_MARGIN = (0.25, 0.6)
 
 
 def gaze_drive(face: np.ndarray, irises: np.ndarray | None, fps: float, neutral: str = "typical") -> np.ndarray | None:
@@ -75,11 +80,13 @@ def gaze_drive(face: np.ndarray, irises: np.ndarray | None, fps: float, neutral:
 
 class EyeOpening:
     """One eye's opening in the character's image (rest pixels): its frame (the corners' middle, the unit along the
-    eye line and the one down across it, the eye's width) and its lids as heights over the position along it."""
+    eye line and the one down across it, the eye's width), its lids as heights over the position along it, and the
+    margin around them its move fades out over (:data:`GAZE_MARGIN`)."""
 
-    def __init__(self, corners: np.ndarray, upper: np.ndarray, lower: np.ndarray, along: np.ndarray) -> None:
+    def __init__(self, corners: np.ndarray, upper: np.ndarray, lower: np.ndarray, along: np.ndarray,
+                 margin: float) -> None:
         """``corners`` [2, 2] (outer, inner), ``upper`` / ``lower`` [k, 2] the lids' landmarks between them,
-        ``along`` [2] the face's eye line (the subject's right eye to its left)."""
+        ``along`` [2] the face's eye line (the subject's right eye to its left), ``margin`` in eye heights."""
         self.middle = corners.mean(axis=0)
         self.width = float(np.linalg.norm(corners[1] - corners[0]))
         self.u = along / max(float(np.linalg.norm(along)), 1e-9)
@@ -91,6 +98,10 @@ class EyeOpening:
             self.lids.append((s[k], q[k]))
         self.ends = (float(min(self.lids[0][0][0], self.lids[1][0][0])),
                      float(max(self.lids[0][0][-1], self.lids[1][0][-1])))
+        samples = np.linspace(*self.ends, 16)
+        up, low = self._lid_heights(samples)
+        self.margin = margin * max(float((low - up).max()), 0.05)  # eye widths
+        self.reach = self.margin * self.width  # image pixels
 
     def _local(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(along, across) of points [..., 2] in eye widths from the corners' middle."""
@@ -98,24 +109,32 @@ class EyeOpening:
         return d @ self.u, d @ self.n
 
     def _lid_heights(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The upper and the lower lid's heights (eye widths, across) at ``s`` along the eye."""
         return tuple(np.interp(s, ls, lq) for ls, lq in self.lids)
 
     def gazed(self, sx: np.ndarray, sy: np.ndarray, gaze: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where the eye's pixels that would be read at ``sx``, ``sy`` (rest pixels) are read for its iris to look
-        ``gaze`` (along, across; eye widths) further: each point is read from ``gaze`` back along the eye (less
-        towards the corners, over ``GAZE_EDGE``), at the same share of the way between its lids there; and across,
-        by a share of the lids' gap that is greatest between them and none on them."""
+        """Where the image's pixels that would be read at ``sx``, ``sy`` (rest pixels) are read for the eye to look
+        ``gaze`` (along, across; eye widths) further: between the lids, each point is read from ``gaze`` back along
+        the eye (less towards the corners, over ``GAZE_EDGE``) at the same share of the way between the lids there,
+        the move fading out over the margin beyond them (the lashes and lid skin there are only slid along
+        themselves); across, by a share of the lids' gap that is greatest between them and none on their margin's
+        edge. A warp of the image onto itself: nothing beyond the margin moves, nothing folds or tears."""
         s, q = self._local(np.stack([sx, sy], axis=-1).astype(np.float64))
         up, low = self._lid_heights(s)
+        up, low = up - self.margin, low + self.margin
         gap = np.maximum(low - up, 1e-3)
-        v = (q - up) / gap  # 0 on the upper lid, 1 on the lower
+        v = (q - up) / gap  # 0 on the upper lid's margin, 1 on the lower's
         lo, hi = self.ends
         edge = np.clip(np.minimum(s - lo, hi - s) / GAZE_EDGE, 0.0, 1.0)
-        s2 = s - gaze[0] * edge
+        within = np.clip(np.minimum(v, 1.0 - v) * gap / max(self.margin, 1e-3), 0.0, 1.0)  # 1 between the lids
+        s2 = s - gaze[0] * edge * within
         up2, low2 = self._lid_heights(s2)
+        up2, low2 = up2 - self.margin, low2 + self.margin
         gap2 = np.maximum(low2 - up2, 1e-3)
-        # across: at most a fifth of the gap (the lids' share of the move), 4 v (1 - v) of it at v (none on a lid)
+        # across: at most a fifth of the gap, 4 v (1 - v) of it at v (none on the margin's edge)
         dv = np.clip(gaze[1] / gap2, -0.2, 0.2) * np.clip(4.0 * v * (1.0 - v), 0.0, 1.0) * edge
         q2 = up2 + (v - dv) * gap2
         p = self.middle + self.width * (s2[..., None] * self.u + q2[..., None] * self.n)
-        return p[..., 0].astype(np.float32), p[..., 1].astype(np.float32)
+        moved = (edge > 0) & (v > 0) & (v < 1)
+        return (np.where(moved, p[..., 0], sx).astype(np.float32),
+                np.where(moved, p[..., 1], sy).astype(np.float32))
