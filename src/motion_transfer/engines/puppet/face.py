@@ -1000,10 +1000,10 @@ class FaceAnimator:
         if self.face.kind != "mesh":
             return None
         rest = self.rest[:len(self.face.points)] - np.array(self.box[:2])
-        a, b = self.face.groups["eye_outer"]
+        g = self.face.groups
+        a, b = g["eye_outer"]
         out = []
         for side in ("r", "l"):
-            g = self.face.groups
             eye = EyeOpening(rest[list(g[f"{side}_corners"])], rest[list(g[f"{side}_upper"])],
                              rest[list(g[f"{side}_lower"])], rest[b] - rest[a], GAZE_MARGIN[int(self.drawn)])
             if eye.width < GAZE_MIN_EYE:
