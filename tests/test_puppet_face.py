@@ -1468,7 +1468,7 @@ def _glancing(face, shift: float, frames: int = 12) -> tuple[np.ndarray, np.ndar
 
 
 @pytest.mark.parametrize("shift", [0.1, 0.4])
-def test_the_eyes_look_where_the_actors_look(shift):
+def test_the_eyes_look_where_the_actors_look(shift, monkeypatch):
     """The actor's irises moved aside in its eyes (its head still) move the character's iris that way inside its
     opening, by about as much (eye widths), at most ``GAZE_ALONG`` (an iris far aside only that far); the eye's
     outline stays (nothing changed beyond it and the margin the move fades over), and a blink still closes over the moved iris. A track without
@@ -1516,3 +1516,28 @@ def test_the_eyes_look_where_the_actors_look(shift):
     x1, y1 = np.ceil(lids.max(axis=0)).astype(int) + 1
     dark = [(warped(look, eyes=0.0)[y0:y1, x0:x1, :3].mean(axis=2) < 80).mean() for look in (None, gaze)]
     assert dark[1] <= dark[0] + 0.01, dark
+    # eyes too small to move (narrower than GAZE_MIN_EYE) keep their gaze
+    monkeypatch.setattr("motion_transfer.engines.puppet.face.GAZE_MIN_EYE", 2 * width)
+    assert np.array_equal(warped(gaze), kept)
+
+
+def test_a_track_without_irises_still_drives_the_face():
+    """A track written before the irises were kept (``irises`` None) drives the face as before, without gaze; one
+    with them gives the animator the actor's gaze."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = faces.astype(np.float32)
+    for row, (a, b) in ((0, fm.RIGHT_EYE_CORNERS), (5, fm.LEFT_EYE_CORNERS)):
+        track.irises[:, row:row + 5] = (faces[:, None, a] + faces[:, None, b]) / 2
+    looking, _ = face_animator(rig, track)
+    assert looking is not None and looking.drive.gaze is not None and looking.drive.gaze.shape == (len(faces), 2)
+    track.irises = None
+    old, _ = face_animator(rig, track)
+    assert old is not None and old.drive.gaze is None
+    old.apply(len(faces) - 1)
