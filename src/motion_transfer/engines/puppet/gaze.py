@@ -30,6 +30,9 @@ GAZE_TURNED = (20.0, 35.0)
 # An eye open less than this share of its usual opening (its 90th percentile over the clip) has its iris guessed
 # under the lids: the gaze holds through the blink
 GAZE_OPEN = 0.6
+# The actor's eye narrower than this (video pixels, corner to corner) has no gaze read: its iris is a few pixels the
+# face model guesses (the generated mannequin dance's 6 px eyes read up to 0.4 eye widths aside while painted still)
+GAZE_ACTOR_EYE = 12.0
 # seconds a gaze not measured (blink, no face, turned away) is bridged between two measured ones
 GAZE_BRIDGE_S = 0.6
 # The move along the eye fades to nothing over this share of the eye's width from each corner: the corners stay
@@ -47,9 +50,9 @@ GAZE_MARGIN = (0.25, 0.6)
 def gaze_drive(face: np.ndarray, irises: np.ndarray | None, fps: float, neutral: str = "typical") -> np.ndarray | None:
     """[T, 2] the actor's gaze per frame (along the eye line, towards the image's right on a face seen from the
     front; across it, downwards; eye widths) from its neutral (``neutral``: "typical", the median over the clip, or
-    "first", the first measured frame), smoothed, both eyes as one (each weighted by its width on screen), within
-    ``GAZE_ALONG`` / ``GAZE_ACROSS``; None when the track has no irises (made before they were kept) or never
-    measures them."""
+    "first", the first measured frame), smoothed, both eyes as one (each weighted by its width on screen; none
+    narrower than ``GAZE_ACTOR_EYE``), within ``GAZE_ALONG`` / ``GAZE_ACROSS``; None when the track has no irises
+    (made before they were kept) or never measures them."""
     if irises is None:
         return None
     face, irises = np.asarray(face, np.float64), np.asarray(irises, np.float64)
@@ -62,7 +65,7 @@ def gaze_drive(face: np.ndarray, irises: np.ndarray | None, fps: float, neutral:
     seen &= opening >= GAZE_OPEN * usual
     widths = np.stack([np.linalg.norm(face[:, b, :2] - face[:, a, :2], axis=-1)
                        for a, b in (fm.RIGHT_EYE_CORNERS, fm.LEFT_EYE_CORNERS)], axis=1)
-    weight = np.where(seen, np.nan_to_num(widths) ** 2, 0.0)
+    weight = np.where(seen & (np.nan_to_num(widths) >= GAZE_ACTOR_EYE), np.nan_to_num(widths) ** 2, 0.0)
     total = weight.sum(axis=1)
     valid = total > 0
     if not valid.any():
