@@ -3,10 +3,11 @@
 The gaze is the actor's iris offset inside its eye (``facemesh.iris_offset``: from the middle of the eye's corners,
 in eye widths, so the head's shift, roll and size are no gaze), relative to its neutral (the actor's usual gaze,
 at the camera, which the character's image shows as its own; or the first frame's, when the image is that frame).
-The character's eye is then read that far the other way inside its opening (:func:`gazed`): each point of the
-opening is taken at the same height between its lids, moved along the eye, so the lids stay lids (no skin is pulled
-into the opening, nothing of the eye is painted over skin) and the iris slides between them, as a blink still
-closes over it (the lids' warp is the face's, done before).
+The character's eye is then read that far the other way inside its opening (:meth:`EyeOpening.gazed`): each point
+of the opening is taken at the same share of the way between its lids, moved along the eye, so the lids stay lids
+(no skin is pulled into the opening, nothing of the eye is painted over skin; the move fades out over a margin past
+the lid landmarks, where lashes and lid skin only slide along themselves) and the iris slides between them, as a
+blink still closes over it (the lids' warp is the face's, done before).
 """
 from __future__ import annotations
 
