@@ -1471,8 +1471,9 @@ def _glancing(face, shift: float, frames: int = 12) -> tuple[np.ndarray, np.ndar
 def test_the_eyes_look_where_the_actors_look(shift, monkeypatch):
     """The actor's irises moved aside in its eyes (its head still) move the character's iris that way inside its
     opening, by about as much (eye widths), at most ``GAZE_ALONG`` (an iris far aside only that far); the eye's
-    outline stays (nothing changed beyond it and the margin the move fades over), and a blink still closes over the moved iris. A track without
-    irises (written before they were kept) gives no gaze: the eye stays as it was."""
+    outline stays (nothing changed beyond it and the margin the move fades over), and a blink still closes over
+    the moved iris. A track without irises (written before they were kept) gives no gaze: the eye stays as it
+    was."""
     from motion_transfer.engines.puppet.face import FaceAnimator
     from motion_transfer.engines.puppet.gaze import GAZE_ALONG, GAZE_MARGIN, gaze_drive
 
