@@ -396,6 +396,7 @@ def test_frame_size_and_head():
     assert poses.frame_size(641, 359, 0) == (642, 360)
     track = _synthetic_track(frames=5)
     assert len(poses.head(track, 2)) == 2 and poses.head(track, 9) is track
+    assert poses.head(track, 2).irises.shape[0] == 2  # the irises kept (the puppet's gaze), cut as the rest
     assert poses.batch_bytes(300, 910, 512) == 300 * 910 * 512 * 12
 
 

@@ -140,3 +140,24 @@ def test_skeleton_frames_use_openpose_colours(dance, tmp_path):
     colours = {tuple(c) for c in frame.reshape(-1, 3)[::7]}
     assert (255, 0, 0) in colours or any(c[0] > 200 and c[1] < 60 and c[2] < 60 for c in colours)
     assert frame[0, 0].tolist() == [0, 0, 0]
+
+
+def test_the_face_models_iris_points_are_kept_apart_from_its_mesh():
+    """The refined face model's 478 points: the mesh keeps its 468, the ten after them are the track's ``irises``;
+    a result of the plain model's 468 leaves the irises missing."""
+    from types import SimpleNamespace
+
+    from motion_transfer.pose.estimator import _store
+    from motion_transfer.pose.track import PoseTrack
+
+    def result(n: int) -> SimpleNamespace:
+        face = SimpleNamespace(landmark=[SimpleNamespace(x=i / 1000, y=0.5, z=0.0) for i in range(n)])
+        return SimpleNamespace(pose_landmarks=None, left_hand_landmarks=None, right_hand_landmarks=None,
+                               face_landmarks=face)
+
+    track = PoseTrack.empty(2, 10.0, 1000, 100)
+    _store(track, 0, result(478), 1000, 100)
+    _store(track, 1, result(468), 1000, 100)
+    np.testing.assert_allclose(track.face[:, :, 0], np.broadcast_to(np.arange(468), (2, 468)), atol=1e-3)
+    np.testing.assert_allclose(track.irises[0, :, 0], np.arange(468, 478), atol=1e-3)
+    assert np.isnan(track.irises[1]).all()

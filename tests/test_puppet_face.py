@@ -1450,3 +1450,95 @@ def test_the_videos_own_first_frame_keeps_its_gaze():
     rig.meta["skeleton"] = "video frame 0"
     own, _ = face_animator(rig, track)
     assert own is not None and own.face.irises is None
+
+
+def _glancing(face, shift: float, frames: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """An actor's still face (the character's own mesh) and its iris points [T, 10, 3] (``PoseTrack.irises``): in
+    the middle of each eye's corners for the first two thirds of the frames, then ``shift`` eye widths along the
+    eye line (towards the image's right)."""
+    P = face.points
+    mesh = np.broadcast_to(P, (frames, *P.shape)).astype(np.float32).copy()
+    irises = np.zeros((frames, 10, 3), np.float32)
+    along = P[fm.LEFT_EYE_CORNERS[0], :2] - P[fm.RIGHT_EYE_CORNERS[0], :2]
+    along /= np.linalg.norm(along)
+    for row, (a, b) in ((0, fm.RIGHT_EYE_CORNERS), (5, fm.LEFT_EYE_CORNERS)):
+        irises[:, row:row + 5] = (P[a] + P[b]) / 2
+        irises[2 * frames // 3:, row:row + 5, :2] += shift * float(np.linalg.norm(P[b, :2] - P[a, :2])) * along
+    return mesh, irises
+
+
+@pytest.mark.parametrize("shift", [0.1, 0.4])
+def test_the_eyes_look_where_the_actors_look(shift, monkeypatch):
+    """The actor's irises moved aside in its eyes (its head still) move the character's iris that way inside its
+    opening, by about as much (eye widths), at most ``GAZE_ALONG`` (an iris far aside only that far); the eye's
+    outline stays (nothing changed beyond it and the margin the move fades over), and a blink still closes over
+    the moved iris. A track without irises (written before they were kept) gives no gaze: the eye stays as it
+    was."""
+    from motion_transfer.engines.puppet.face import FaceAnimator
+    from motion_transfer.engines.puppet.gaze import GAZE_ALONG, GAZE_MARGIN, gaze_drive
+
+    painted, face, middle, width = _eye_looking_up(0.0)
+    mesh, irises = _glancing(face, shift)
+    gaze = gaze_drive(mesh, irises, fps=8.0)
+    assert gaze is not None and np.allclose(gaze[0], 0.0)
+    assert gaze_drive(mesh, None, fps=8.0) is None
+    T = len(mesh)
+
+    def warped(look: np.ndarray | None, eyes: float = 1.0) -> np.ndarray:
+        drive = replace(_still_drive(np.zeros((T, 468, 3))), gaze=look)
+        drive.eyes[:] = eyes
+        tex = np.dstack([painted, np.full(painted.shape[:2], 255, np.uint8)])
+        FaceAnimator(face, drive, tex, (0, 0)).apply(T - 1)
+        return tex
+
+    kept = warped(None)
+    before = _iris_centre(kept, face)
+    looking = warped(gaze)
+    moved = (_iris_centre(looking, face) - before) / width
+    along = face.points[fm.LEFT_EYE_CORNERS[0], :2] - face.points[fm.RIGHT_EYE_CORNERS[0], :2]
+    along /= np.linalg.norm(along)
+    aside = float(moved @ along)
+    assert aside > 0.5 * min(shift, GAZE_ALONG), moved  # that way, near as far (the white squeezed, not the iris)
+    assert aside < min(shift, GAZE_ALONG) + 0.03 and abs(moved[1]) < 0.03, moved
+    # both eyes look, each only inside its opening and the margin its move fades over
+    changed = np.abs(looking.astype(int) - kept.astype(int)).max(axis=2) > 8
+    P = face.points[:, :2]
+    within = np.zeros_like(changed)
+    for corners, upper, lower in fm.EYES:
+        eye = P[list(corners + upper + lower)]
+        pad = int(np.ceil(GAZE_MARGIN[0] * np.ptp(eye[:, 1]))) + 1
+        (x0, y0), (x1, y1) = (np.floor(eye.min(axis=0)).astype(int) - pad,
+                              np.ceil(eye.max(axis=0)).astype(int) + pad + 1)
+        within[y0:y1, x0:x1] = True
+    assert changed.any() and not (changed & ~within).any()
+    lids = P[list(fm.RIGHT_EYE_CORNERS + fm.RIGHT_UPPER_LID + fm.RIGHT_LOWER_LID)]
+    # shut, the eye looking aside shows its lid as the one looking ahead does: no iris left under it
+    x0, y0 = np.floor(lids.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(lids.max(axis=0)).astype(int) + 1
+    dark = [(warped(look, eyes=0.0)[y0:y1, x0:x1, :3].mean(axis=2) < 80).mean() for look in (None, gaze)]
+    assert dark[1] <= dark[0] + 0.01, dark
+    # eyes too small to move (narrower than GAZE_MIN_EYE) keep their gaze
+    monkeypatch.setattr("motion_transfer.engines.puppet.face.GAZE_MIN_EYE", 2 * width)
+    assert np.array_equal(warped(gaze), kept)
+
+
+def test_a_track_without_irises_still_drives_the_face():
+    """A track written before the irises were kept (``irises`` None) drives the face as before, without gaze; one
+    with them gives the animator the actor's gaze."""
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.engines.puppet.face import face_animator
+    from motion_transfer.pose.track import PoseTrack
+
+    _, _, faces = _talk()
+    rgb, _, _ = _character()
+    rig = rig_character(rgb)
+    track = PoseTrack.empty(len(faces), 8.0, SIZE[0], SIZE[1])
+    track.face[:] = faces.astype(np.float32)
+    for row, (a, b) in ((0, fm.RIGHT_EYE_CORNERS), (5, fm.LEFT_EYE_CORNERS)):
+        track.irises[:, row:row + 5] = (faces[:, None, a] + faces[:, None, b]) / 2
+    looking, _ = face_animator(rig, track)
+    assert looking is not None and looking.drive.gaze is not None and looking.drive.gaze.shape == (len(faces), 2)
+    track.irises = None
+    old, _ = face_animator(rig, track)
+    assert old is not None and old.drive.gaze is None
+    old.apply(len(faces) - 1)

@@ -15,6 +15,7 @@ def make_track(frames=5):
     t.body[2] = np.nan  # a missing frame
     t.left_hand[1] = rng.uniform(0, 400, (21, 3))
     t.face[0] = rng.uniform(0, 400, (468, 3))
+    t.irises[0] = rng.uniform(0, 400, (10, 3))
     t.body_world[:] = rng.normal(size=(frames, 33, 3))
     t.filled[3] = True
     return t
@@ -26,11 +27,21 @@ def test_round_trip(tmp_path, suffix):
     path = save_track(t, tmp_path / f"t{suffix}")
     back = load_track(path)
     assert (back.fps, back.width, back.height, len(back), back.source) == (25.0, 640, 480, 5, "x.mp4")
-    for key in ("body", "left_hand", "right_hand", "face", "body_world"):
+    for key in ("body", "left_hand", "right_hand", "face", "body_world", "irises"):
         np.testing.assert_allclose(getattr(back, key), getattr(t, key), atol=1e-3, equal_nan=True)
     assert back.filled.tolist() == t.filled.tolist()
     assert back.present.tolist() == [True, True, False, True, True]
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+@pytest.mark.parametrize("suffix", [".pose.json", ".npz"])
+def test_a_track_written_before_the_irises_were_kept_loads_without_them(tmp_path, suffix):
+    """A track file from before ``irises`` (no such array) still loads, with ``irises`` None (no gaze)."""
+    t = make_track()
+    t.irises = None
+    back = load_track(save_track(t, tmp_path / f"t{suffix}"))
+    assert back.irises is None
+    np.testing.assert_allclose(back.face, t.face, atol=1e-3, equal_nan=True)
 
 
 def test_json_is_documented_shape(tmp_path):

@@ -68,7 +68,7 @@ def head(track, n: int):
     if len(track) <= n:
         return track
     cut = {k: (getattr(track, k)[:n] if getattr(track, k) is not None else None)
-           for k in ("body", "left_hand", "right_hand", "face", "body_world", "filled")}
+           for k in ("body", "left_hand", "right_hand", "face", "body_world", "filled", "irises")}
     return PoseTrack(fps=track.fps, width=track.width, height=track.height, source=track.source,
                      meta=dict(track.meta), **cut)
 

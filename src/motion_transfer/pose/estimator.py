@@ -27,7 +27,7 @@ from ..stages import prefetch, run_all
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
-from .skeleton import NUM_FACE
+from .skeleton import NUM_FACE, NUM_IRIS
 from .track import PoseTrack
 
 # Frames are shrunk to this long side before inference: the body model works at 256 px anyway, and hand and
@@ -198,10 +198,11 @@ def _holistic(static: bool, segmentation: bool = False) -> Iterator[object]:
             model.close()
 
 
-def _landmarks(lms, w: int, h: int, with_visibility: bool) -> np.ndarray | None:
-    if lms is None:
+def _landmarks(lms, w: int, h: int, with_visibility: bool, part: slice = slice(None)) -> np.ndarray | None:
+    """The landmarks ``part`` of a result (pixels), or None where there are none (or too few to hold it)."""
+    if lms is None or len(lms.landmark) < (part.stop or 0):
         return None
-    pts = lms.landmark[:NUM_FACE]  # the refined face model appends 10 iris points: the mesh keeps its 468
+    pts = lms.landmark[part]
     if with_visibility:
         return np.array([[p.x * w, p.y * h, p.z * w, p.visibility] for p in pts], dtype=np.float32)
     return np.array([[p.x * w, p.y * h, p.z * w] for p in pts], dtype=np.float32)
@@ -214,9 +215,12 @@ def _store(track: PoseTrack, i: int, result, w: int, h: int) -> None:
         world = getattr(result, "pose_world_landmarks", None)
         if world is not None:
             track.body_world[i] = np.array([[p.x, p.y, p.z] for p in world.landmark], dtype=np.float32)
-    for attr, name in (("left_hand", "left_hand_landmarks"), ("right_hand", "right_hand_landmarks"),
-                       ("face", "face_landmarks")):
-        arr = _landmarks(getattr(result, name, None), w, h, False)
+    # the refined face model appends its 10 iris points to the mesh's 468: kept apart, the mesh stays the mesh
+    for attr, name, part in (("left_hand", "left_hand_landmarks", slice(None)),
+                             ("right_hand", "right_hand_landmarks", slice(None)),
+                             ("face", "face_landmarks", slice(NUM_FACE)),
+                             ("irises", "face_landmarks", slice(NUM_FACE, NUM_FACE + NUM_IRIS))):
+        arr = _landmarks(getattr(result, name, None), w, h, False, part)
         if arr is not None:
             getattr(track, attr)[i] = arr
 
@@ -265,8 +269,9 @@ PRESETS: dict[str, Schedule] = {
 # Bump when a change here makes track_video return different tracks for the same input: cached tracks
 # (pose/cache.py) made by older code then stop matching.
 # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side; 5: frames shrunk bilinearly
-# (media.frames.resize_frame)
-TRACKER_VERSION = 5
+# (media.frames.resize_frame); 7: the irises kept (``PoseTrack.irises``; 6 was an experiment never released,
+# whose tracks may sit in caches)
+TRACKER_VERSION = 7
 
 
 def preset_params(preset: str) -> Schedule:
@@ -305,6 +310,7 @@ class _Samples:
         self.detail_frames: list[int] = []
         self.hands: list[np.ndarray] = []  # [2, 21, 3] left, right
         self.face: list[np.ndarray] = []
+        self.irises: list[np.ndarray] = []
 
     def add(self, k: int, result, w: int, h: int, detail: bool) -> None:
         one = PoseTrack.empty(1, 0.0, w, h)
@@ -316,13 +322,14 @@ class _Samples:
             self.detail_frames.append(k)
             self.hands.append(np.stack([one.left_hand[0], one.right_hand[0]]))
             self.face.append(one.face[0])
+            self.irises.append(one.irises[0])
 
     @classmethod
     def joined(cls, parts: list["_Samples"]) -> "_Samples":
         """The samples of consecutive pieces of a clip, as one."""
         out = cls()
         for part in parts:
-            for key in ("frames", "body", "world", "detail_frames", "hands", "face"):
+            for key in ("frames", "body", "world", "detail_frames", "hands", "face", "irises"):
                 getattr(out, key).extend(getattr(part, key))
         return out
 
@@ -448,8 +455,10 @@ def _assemble(samples: _Samples, count: int, rate: float, w: int, h: int, source
         for i, (key, wrist) in enumerate((("left_hand", J["left_wrist"]), ("right_hand", J["right_wrist"]))):
             setattr(track, key, anchored(dframes, hands[:, i], np.stack(samples.body)[at, wrist, :2],
                                          track.body[:, wrist, :2], count, span))
-        track.face[:] = anchored(dframes, np.stack(samples.face), np.stack(samples.body)[at, J["nose"], :2],
-                                 track.body[:, J["nose"], :2], count, span)
+        for key in ("face", "irises"):  # the irises ride on the nose as the mesh does (no slip between them)
+            getattr(track, key)[:] = anchored(dframes, np.stack(getattr(samples, key)),
+                                              np.stack(samples.body)[at, J["nose"], :2], track.body[:, J["nose"], :2],
+                                              count, span)
     track.meta = {"inference_frames": len(samples.frames), "detail_frames": len(samples.detail_frames)}
     return track
 
@@ -460,8 +469,9 @@ def _grow(track: PoseTrack, n: int) -> PoseTrack:
         return track
     out = PoseTrack.empty(n, track.fps, track.width, track.height, source=track.source)
     m = min(n, len(track))
-    for key in ("body", "body_world", "left_hand", "right_hand", "face"):
-        getattr(out, key)[:m] = getattr(track, key)[:m]
+    for key in ("body", "body_world", "left_hand", "right_hand", "face", "irises"):
+        if getattr(track, key) is not None:
+            getattr(out, key)[:m] = getattr(track, key)[:m]
     return out
 
 
@@ -475,10 +485,13 @@ def clean_track(track: PoseTrack) -> PoseTrack:
     world = smooth_zero_lag(world, track.fps, min_cutoff=1.0, beta=2.0)
     hands = [smooth_zero_lag(fill_short_gaps(h, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)
              for h in (track.left_hand, track.right_hand)]
-    face = smooth_zero_lag(fill_short_gaps(track.face, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)
+    # the irises smoothed as the mesh is, so the eye's corners and its iris keep to each other
+    face, irises = (None if a is None else
+                    smooth_zero_lag(fill_short_gaps(a, max_gap)[0], track.fps, min_cutoff=1.5, beta=0.02)
+                    .astype(np.float32) for a in (track.face, track.irises))
     return PoseTrack(fps=track.fps, width=track.width, height=track.height, body=body.astype(np.float32),
                      left_hand=hands[0].astype(np.float32), right_hand=hands[1].astype(np.float32),
-                     face=face.astype(np.float32), body_world=world.astype(np.float32), filled=filled,
+                     face=face, body_world=world.astype(np.float32), filled=filled, irises=irises,
                      source=track.source, meta=dict(track.meta))
 
 

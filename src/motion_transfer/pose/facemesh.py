@@ -36,7 +36,8 @@ OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379
 STABLE = (10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 109, 338, 67, 297, 127, 356, 234, 454, 93, 323, 33, 263, 133,
           362, 98, 327, 50, 280, 116, 345)
 FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
-# The refined face model's ten iris points follow the mesh's 468: these are the right and the left iris's centres.
+# The refined face model's ten iris points follow the mesh's 468: these are the right and the left iris's centres
+# (a track keeps the ten apart, ``PoseTrack.irises``: there they are rows 0 and 5).
 IRIS_CENTRES = (468, 473)
 RIGHT_CHEEK, LEFT_CHEEK = 234, 454
 # a gap this short (seconds) between two frames with a face mesh is bridged (see :func:`bridged`)
@@ -80,6 +81,25 @@ def eye_opening(face: np.ndarray) -> np.ndarray:
     for corners, upper, lower in EYES:
         out.append(_dist(face, upper[3], lower[3]) / _dist(face, *corners))
     return np.stack(out, axis=-1)
+
+
+def iris_offset(face: np.ndarray, irises: np.ndarray) -> np.ndarray:
+    """[..., 2, 2] each eye's (right, left) iris centre from the middle of its corners, along the eye line (the
+    outer corners' line, from the subject's right eye to its left: towards the image's right on a face seen from
+    the front) and across it (downwards), in that eye's widths (2D). The gaze within the head: the head's shift,
+    roll and size move the corners with the iris, and do not change it. ``irises`` [..., 10, 3] the refined face
+    model's iris points (``PoseTrack.irises``); NaN where either is missing."""
+    first = IRIS_CENTRES[0]
+    line = face[..., LEFT_EYE_CORNERS[0], :2] - face[..., RIGHT_EYE_CORNERS[0], :2]
+    u = line / np.maximum(np.linalg.norm(line, axis=-1, keepdims=True), 1e-9)
+    n = np.stack([-u[..., 1], u[..., 0]], axis=-1)  # down, with image y growing downwards
+    out = []
+    for corners, centre in zip((RIGHT_EYE_CORNERS, LEFT_EYE_CORNERS), IRIS_CENTRES):
+        a, b = face[..., corners[0], :2], face[..., corners[1], :2]
+        width = np.maximum(np.linalg.norm(b - a, axis=-1), 1e-9)
+        off = irises[..., centre - first, :2] - 0.5 * (a + b)
+        out.append(np.stack([(off * u).sum(axis=-1), (off * n).sum(axis=-1)], axis=-1) / width[..., None])
+    return np.stack(out, axis=-2)
 
 
 def _head_axes(face: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

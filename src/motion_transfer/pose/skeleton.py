@@ -17,6 +17,9 @@ J = {name: i for i, name in enumerate(BODY_JOINTS)}
 NUM_BODY = 33
 NUM_HAND = 21
 NUM_FACE = 468
+# the refined face model's iris points, after the mesh's 468: each iris's centre then four points on its rim
+# (right eye's 468-472, left eye's 473-477)
+NUM_IRIS = 10
 
 
 def shoulder_span(joints: np.ndarray, least: float = 0.0) -> float:

@@ -11,6 +11,9 @@ File format (``.pose.json``, version 1), chosen so other tools can read it witho
       "left_hand":  [T][21][3]  x, y pixels, z relative; null when the hand was not seen
       "right_hand": [T][21][3]
       "face":       [T][468][3] MediaPipe face mesh, or null
+      "irises":     [T][10][3]  the refined face model's iris points (right iris's centre and four rim points,
+                                then the left's), or null; a track without it (written before it was kept)
+                                loads with ``irises`` None: no gaze
       "filled":     [T] true where the body was interpolated across a short gap (never for long gaps)
     }
 
@@ -28,7 +31,7 @@ import numpy as np
 from ..atomic import new_part, replace_into_place
 from ..errors import InputError
 from ..outputs import output_error
-from .skeleton import NUM_BODY, NUM_FACE, NUM_HAND
+from .skeleton import NUM_BODY, NUM_FACE, NUM_HAND, NUM_IRIS
 
 FORMAT_NAME = "motion-transfer.pose"
 FORMAT_VERSION = 1
@@ -47,6 +50,7 @@ class PoseTrack:
     face: np.ndarray  # [T, 468, 3]
     body_world: np.ndarray | None = None  # [T, 33, 3]
     filled: np.ndarray | None = None  # [T] bool
+    irises: np.ndarray | None = None  # [T, 10, 3]; None in a track made without them
     source: str = ""
     meta: dict = field(default_factory=dict)
 
@@ -72,6 +76,7 @@ class PoseTrack:
             right_hand=np.full((frames, NUM_HAND, 3), nan, np.float32),
             face=np.full((frames, NUM_FACE, 3), nan, np.float32),
             body_world=np.full((frames, NUM_BODY, 3), nan, np.float32),
+            irises=np.full((frames, NUM_IRIS, 3), nan, np.float32),
             source=source,
         )
 
@@ -85,7 +90,7 @@ class PoseTrack:
         return float(np.nanmedian(bottom - top) * 1.1)
 
 
-_ARRAYS = ("body", "body_world", "left_hand", "right_hand", "face")
+_ARRAYS = ("body", "body_world", "left_hand", "right_hand", "face", "irises")
 
 
 def _to_nested(a: np.ndarray) -> list:
@@ -162,10 +167,10 @@ def load_track(path: str | Path) -> PoseTrack:
                          measured=header["version"], limit=FORMAT_VERSION, fix="upgrade motion-transfer.")
     if arrays is None:
         shapes = {"body": (NUM_BODY, 4), "body_world": (NUM_BODY, 3), "left_hand": (NUM_HAND, 3),
-                  "right_hand": (NUM_HAND, 3), "face": (NUM_FACE, 3)}
+                  "right_hand": (NUM_HAND, 3), "face": (NUM_FACE, 3), "irises": (NUM_IRIS, 3)}
         arrays = {k: _from_nested(header[k], s) for k, s in shapes.items() if header.get(k) is not None}
         filled = np.array(header.get("filled", []), dtype=bool)
     return PoseTrack(fps=float(header["fps"]), width=int(header["width"]), height=int(header["height"]),
                      body=arrays["body"], left_hand=arrays["left_hand"], right_hand=arrays["right_hand"],
                      face=arrays["face"], body_world=arrays.get("body_world"), filled=filled,
-                     source=header.get("source", ""), meta=header.get("meta", {}))
+                     irises=arrays.get("irises"), source=header.get("source", ""), meta=header.get("meta", {}))

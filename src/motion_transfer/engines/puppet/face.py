@@ -44,6 +44,7 @@ from ...pose.estimator import native_stderr_silenced
 from ...pose.skeleton import J
 from ...pose.track import PoseTrack
 from .face_style import face_mask, ink_colour, is_drawn
+from .gaze import GAZE_MARGIN, GAZE_MIN_EYE, EyeOpening, gaze_drive
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
 from .model import LAYERS, Rig, smoothstep
 
@@ -142,8 +143,8 @@ MOUTH_NARROW = (0.88, 0.78)
 # usual face by up to 1.3 with a mere tilt of the head (TikTok clip 4), which rolled the character's eyes up
 # (the lower lid dropped from under the iris). The lower lid never drops below its place in the image.
 EYE_WIDEN = 1.08
-# A character whose eyes look up in its image looks ahead: the actor's gaze is not tracked (the track keeps the
-# mesh's 468 points) and a stranger's usual gaze is at the camera, while an upward gaze kept all clip long reads as
+# A character whose eyes look up in its image looks ahead: the actor's gaze is taken from its usual one (at the
+# camera: :mod:`.gaze`), which a stranger's image shows as its own, while an upward gaze kept all clip long reads as
 # eyes rolled up under the lids (TikTok character 3, irises 0.07 eye widths above the middle of their openings, under
 # the upper lids over a band of white, glared upwards whoever moved her, and rolled her eyes as her head pitched
 # down). So an iris the face model found more than ``GAZE_UP`` eye widths above the middle of its opening (the mean
@@ -531,7 +532,8 @@ class FaceDrive:
     (mesh only);
     ``eyes`` [T, 2] lid opening (right, left) relative to the first frame's, 0 closed; ``mouth`` [T] inner-lip
     gap change in face sizes; ``width`` [T] mouth width ratio; ``angles`` [T, 3] yaw, pitch, roll (degrees);
-    ``turn`` [T, 2] the yaw and pitch ``rotation`` turns by (degrees)."""
+    ``turn`` [T, 2] the yaw and pitch ``rotation`` turns by (degrees); ``gaze`` [T, 2] the eyes' look from the
+    neutral's (:func:`.gaze.gaze_drive`), None where the track has no irises."""
 
     rotation: np.ndarray
     expression: np.ndarray | None
@@ -540,6 +542,7 @@ class FaceDrive:
     width: np.ndarray
     angles: np.ndarray
     turn: np.ndarray
+    gaze: np.ndarray | None = None
 
 
 def turn_rotation(yaw: np.ndarray, pitch: np.ndarray) -> np.ndarray:
@@ -908,6 +911,7 @@ class FaceAnimator:
         self.lids = self._closed_eyes() if self.valid else None
         self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
         self.gaze = self._gaze()
+        self.openings = self._openings() if self.valid else None
 
     def targets(self, t) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
@@ -932,7 +936,8 @@ class FaceAnimator:
             return
         pts, order = self._posed(t)
         posed = np.concatenate([pts - self.origin, self.rest[len(pts):]])
-        if self.memo.same("face", pts, order):  # a held face is not warped again
+        look = self._look(t)
+        if self.memo.same("face", pts, order, look):  # a held face is not warped again
             return
         x0, y0, x1, y1 = self.box
         mapx, mapy = source_maps(self.rest, posed, self.face.triangles, self.box, order)
@@ -942,6 +947,7 @@ class FaceAnimator:
         shut = np.clip((LID_SHUT_FROM - ratio) / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
         slit = np.clip((2 * LID_SHUT_AT - ratio) / LID_SHUT_AT, 0.0, 1.0)
         self._lid_over_eyes(mapx, mapy, pts - self.origin - np.array([x0, y0]), 1.0 - slit)
+        self._look_at(mapx, mapy, pts - self.origin - np.array([x0, y0]), look[None, :] * (1.0 - shut)[:, None])
         source = self.rest_patch
         if self.lids is not None and shut.max() > 0:
             closed, margins, openings = self.lids
@@ -959,6 +965,51 @@ class FaceAnimator:
         patch = cv2.remap(source, mapx, mapy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         self._mouth(patch, pts - self.origin - np.array([x0, y0]))
         self.texture[y0:y1, x0:x1] = patch
+
+    def _look(self, t: int) -> np.ndarray:
+        """[2] the actor's gaze at frame ``t`` the eyes take (:attr:`FaceDrive.gaze`); none without it."""
+        if self.drive.gaze is None or self.openings is None:
+            return np.zeros(2)
+        return self.drive.gaze[min(t, len(self.drive.gaze) - 1)]
+
+    def _look_at(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, look: np.ndarray) -> None:
+        """Each eye looks ``look`` [2 eyes, 2] (the actor's gaze, eye widths; none as it shuts: the lid's skin and
+        lashes painted over the opening stay still): the maps (patch pixels, changed in place) read the eye's image
+        moved inside its opening (:meth:`.gaze.EyeOpening.gazed`, a warp of the image's own pixels that leaves all
+        beyond the opening and its margin where they are), after the lids' warp, so a closing lid covers the moved
+        iris as it covered the still one. ``pts`` the posed landmarks in patch pixels."""
+        if not look.any():
+            return
+        h, w = mapx.shape
+        for side, eye, eye_look in zip(("r", "l"), self.openings, look):
+            if not eye_look.any():
+                continue
+            poly = self._eye_outline(side, pts)
+            pad = int(np.ceil(eye.reach * 1.5)) + 2  # the margin, as the pose may have scaled it
+            lo = np.maximum(np.floor(poly.min(axis=0)).astype(int) - pad, 0)
+            hi = np.minimum(np.ceil(poly.max(axis=0)).astype(int) + pad + 1, (w, h))
+            if (hi - lo < 2).any():
+                continue
+            region = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
+            mapx[region], mapy[region] = eye.gazed(mapx[region], mapy[region], eye_look)
+
+    def _openings(self) -> tuple[EyeOpening, EyeOpening] | None:
+        """Both eyes' openings (right, left) at rest in patch pixels, for the actor's gaze to move them; None on a
+        face not found as a mesh (a sparse model has no lids to keep the iris between) or with an eye narrower than
+        ``GAZE_MIN_EYE``: it keeps its gaze."""
+        if self.face.kind != "mesh":
+            return None
+        rest = self.rest[:len(self.face.points)] - np.array(self.box[:2])
+        g = self.face.groups
+        a, b = g["eye_outer"]
+        out = []
+        for side in ("r", "l"):
+            eye = EyeOpening(rest[list(g[f"{side}_corners"])], rest[list(g[f"{side}_upper"])],
+                             rest[list(g[f"{side}_lower"])], rest[b] - rest[a], GAZE_MARGIN[int(self.drawn)])
+            if eye.width < GAZE_MIN_EYE:
+                return None
+            out.append(eye)
+        return out[0], out[1]
 
     def _lid_over_eyes(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, share: np.ndarray) -> None:
         """Inside each eye's posed opening, the eye as it lies (moved with its corners, not squeezed between its
@@ -1381,6 +1432,7 @@ def face_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Fac
     if face is None or drive is None:
         return None, finding
     drive = expression_within_reach(turn_within_reach(drive, face), face)
+    drive = replace(drive, gaze=gaze_drive(track.face, track.irises, track.fps, "first" if own else "typical"))
     drawn = is_drawn(rig.image, face_mask(rig.image.shape[:2], face.points[list(face.groups["oval"]), :2]))
     animator = FaceAnimator(face, drive, layer.texture, layer.origin, char_roll_offset(face, track.face), drawn)
     if not animator.valid:  # never silently: the face was found but its layer does not hold it

@@ -207,7 +207,7 @@ def _resample(track, fps: float):
     n = max(1, int(round(len(track) * fps / float(track.fps))))
     idx = np.minimum(np.round(np.arange(n) * float(track.fps) / fps).astype(int), len(track) - 1)
     parts = {k: (getattr(track, k)[idx] if getattr(track, k) is not None else None)
-             for k in ("body", "left_hand", "right_hand", "face", "body_world", "filled")}
+             for k in ("body", "left_hand", "right_hand", "face", "body_world", "filled", "irises")}
     return PoseTrack(fps=fps, width=track.width, height=track.height, source=track.source, meta=dict(track.meta),
                      **parts)
 
