@@ -98,3 +98,27 @@ def test_a_stubby_arm_swung_up_keeps_its_round_shoulder(bear, degrees):
         notch = (near & cv2.erode(arm, np.ones((9, 9), np.uint8)).astype(bool) & ~shown).sum() / near.sum()
         assert spike < 0.01, f"{name} swung {degrees}: {spike:.1%} of the pixels round the shoulder are a tuft"
         assert notch < 0.005, f"{name} swung {degrees}: {notch:.1%} of the arm round the shoulder is backdrop"
+
+
+def test_only_a_part_drawn_as_an_oval_is_fitted_one():
+    """An oval half hidden under another part is found whole from its outline against the background; a box is
+    none (its labels are kept)."""
+    from motion_transfer.engines.puppet.ovals import drawn_oval, ellipse_mask
+
+    shape = (300, 300)
+    figure = np.zeros(shape, np.uint8)
+    cv2.ellipse(figure, (150, 150), (40, 100), 20, 0, 360, 1, -1)
+    cover = np.zeros(shape, np.uint8)
+    cv2.circle(cover, (200, 150), 45, 1, -1)  # another part over its right side
+    figure |= cover
+    part = figure.astype(bool) & ~cover.astype(bool)
+    found = drawn_oval(part, figure == 0)
+    truth = np.zeros(shape, np.uint8)
+    cv2.ellipse(truth, (150, 150), (40, 100), 20, 0, 360, 1, -1)
+    assert found is not None
+    oval, drawn = ellipse_mask(shape, found), truth.astype(bool)
+    overlap = (oval & drawn).sum() / (oval | drawn).sum()
+    assert overlap > 0.95, f"the oval found overlaps the drawn one by {overlap:.0%}"
+    box = np.zeros(shape, bool)
+    box[60:240, 120:180] = True
+    assert drawn_oval(box, ~box) is None

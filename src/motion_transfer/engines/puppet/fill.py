@@ -575,7 +575,7 @@ def _hidden_in_drawn_body(labels: np.ndarray, hidden: np.ndarray) -> np.ndarray:
     bear's body is an oval that narrows to its shoulders, and a strip of the arm beside it, painted in, stood
     beside the body as a flap once the arm rose, the backdrop in a notch between that line and the oval's side."""
     torso = labels == PARTS.index("torso")
-    oval = drawn_oval(torso, cv2.dilate((labels < 0).astype(np.uint8), None).astype(bool))
+    oval = drawn_oval(torso, labels < 0)
     if oval is None:
         return hidden & _hull(torso)
     body = cv2.dilate(ellipse_mask(labels.shape, oval).astype(np.uint8), None).astype(bool)

@@ -40,7 +40,6 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     out = labels.copy()
     torso_idx = PARTS.index("torso")
     torso = labels == torso_idx
-    backdrop = cv2.dilate((labels < 0).astype(np.uint8), None).astype(bool)
     beside = cv2.dilate(torso.astype(np.uint8), None).astype(bool)
     h, w = labels.shape
     ys, xs = np.mgrid[:h, :w]
@@ -49,7 +48,7 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
         upper = labels == idx
         if not (upper & beside).any():
             continue
-        ellipse = drawn_oval(upper, backdrop)
+        ellipse = drawn_oval(upper, labels < 0)
         if ellipse is None:
             continue
         start, end = (np.asarray(p, np.float64)[:2] for p in part_segment(parts[0], joints))

@@ -22,19 +22,25 @@ SPIKE_OPEN = 0.3
 OVAL_FIT = 0.02
 # the fewest outline pixels an ellipse is fitted to
 OVAL_POINTS = 20
+# the largest share of the ellipse that may lie on the background: a drawn part's oval lies inside the figure but
+# for a rim a pixel or two wide (2.2 % of the teddy bear's arm's); one fitted to a short arc of outline can swell
+# far past it, and would take in whatever lies inside it
+OVAL_INSIDE = 0.05
 
 Ellipse = tuple[tuple[float, float], tuple[float, float], float]
 
 
-def drawn_oval(mask: np.ndarray, backdrop: np.ndarray) -> Ellipse | None:
+def drawn_oval(mask: np.ndarray, background: np.ndarray) -> Ellipse | None:
     """The ellipse (``cv2.fitEllipse``'s ((cx, cy), (width, height), degrees)) fitted to the outline of ``mask``
-    (HxW bool) where it meets ``backdrop`` (HxW bool: the background, grown by a pixel), the spikes of
-    :data:`SPIKE_OPEN` opened off first; None where that outline is no ellipse (:data:`OVAL_FIT`)."""
+    (HxW bool) where it meets ``background`` (HxW bool), the spikes of :data:`SPIKE_OPEN` opened off first; None
+    where that outline is no ellipse (:data:`OVAL_FIT`) or the ellipse reaches over the background
+    (:data:`OVAL_INSIDE`)."""
     part = mask.astype(np.uint8)
     half = float(cv2.distanceTransform(part, cv2.DIST_L2, 5).max())
     if half < 2.0:
         return None
     opened = cv2.morphologyEx(part, cv2.MORPH_OPEN, disc(max(1, round(SPIKE_OPEN * half))))
+    backdrop = cv2.dilate(background.astype(np.uint8), None).astype(bool)
     edge = opened.astype(bool) & ~cv2.erode(opened, None).astype(bool) & backdrop
     pts = np.argwhere(edge)[:, ::-1].astype(np.float32)
     if len(pts) < OVAL_POINTS:
@@ -47,7 +53,10 @@ def drawn_oval(mask: np.ndarray, backdrop: np.ndarray) -> Ellipse | None:
     u = (dx * np.cos(a) + dy * np.sin(a)) / (w / 2)
     v = (dy * np.cos(a) - dx * np.sin(a)) / (h / 2)
     stray = np.abs(np.hypot(u, v) - 1.0) * min(w, h) / 2
-    return ellipse if float(stray.mean()) <= OVAL_FIT * half else None
+    if float(stray.mean()) > OVAL_FIT * half:
+        return None
+    inside = ellipse_mask(mask.shape, ellipse)
+    return ellipse if (inside & background).sum() <= OVAL_INSIDE * inside.sum() else None
 
 
 def ellipse_mask(shape: tuple[int, int], ellipse: Ellipse) -> np.ndarray:
