@@ -36,7 +36,8 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     """``labels`` (HxW part indices, -1 background) with each upper arm that lies on the torso and is drawn as an
     oval (:func:`.ovals.drawn_oval`) made that oval at its shoulder's end (:data:`SHOULDER_END`): the torso's
     pixels inside it are the arm's (and on towards the elbow those nearest the arm, fewer and fewer down to
-    :data:`CUT_FROM`); its pixels outside it down to the elbow, in pieces that touch the torso, are the torso's. ``joints`` [33+, 2] image pixels."""
+    :data:`CUT_FROM`); its pixels outside it down to the elbow, in pieces that touch the torso, are the torso's.
+    ``joints`` [33+, 2] image pixels."""
     out = labels.copy()
     torso_idx = PARTS.index("torso")
     torso = labels == torso_idx
@@ -59,7 +60,7 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
         along = ((xs - start[0]) * bone[0] + (ys - start[1]) * bone[1]) / length2
         oval = ellipse_mask((h, w), ellipse)
         off = (upper & ~oval & (along <= 1.0)).astype(np.uint8)
-        n, pieces = cv2.connectedComponents(off, connectivity=8)
+        _, pieces = cv2.connectedComponents(off, connectivity=8)
         touching = np.unique(pieces[beside & (off > 0)])
         out[np.isin(pieces, touching[touching > 0])] = torso_idx
         # the torso's pixels inside the oval, all of them at the shoulder's end, fewer and fewer (the nearest the
