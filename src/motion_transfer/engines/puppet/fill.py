@@ -568,16 +568,16 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
 
 
 def _hidden_in_drawn_body(labels: np.ndarray, hidden: np.ndarray) -> np.ndarray:
-    """A fitted figure's (flat art's) torso ``hidden`` by its arms (HxW bool, :func:`hidden_torso`'s), kept within
-    where its torso lies: the oval its outline against the backdrop draws (:func:`.ovals.drawn_oval`), all the
-    arms' pixels inside it hidden, else the convex hull of its pixels. :func:`hidden_torso` took the torso out to
-    its sides continued up from below the armpits, and in to the line from the shoulder joint to the hip: a teddy
-    bear's body is an oval that narrows to its shoulders, and a strip of the arm beside it, painted in, stood
-    beside the body as a flap once the arm rose, the backdrop in a notch between that line and the oval's side."""
-    torso = labels == PARTS.index("torso")
-    oval = drawn_oval(torso, labels < 0)
+    """A fitted figure's (flat art's) torso ``hidden`` by its arms (HxW bool, :func:`hidden_torso`'s): where its
+    outline against the backdrop draws an oval (:func:`.ovals.drawn_oval`), that oval's pixels of the arms, all of
+    them and no others; else ``hidden`` as it is (a box robot's torso keeps its corners). :func:`hidden_torso` took
+    the torso out to its sides continued up from below the armpits, and in to the line from the shoulder joint to
+    the hip: a teddy bear's body is an oval that narrows to its shoulders, and a strip of the arm beside it,
+    painted in, stood beside the body as a flap once the arm rose, the backdrop in a notch between that line and
+    the oval's side."""
+    oval = drawn_oval(labels == PARTS.index("torso"), labels < 0)
     if oval is None:
-        return hidden & _hull(torso)
+        return hidden
     body = cv2.dilate(ellipse_mask(labels.shape, oval).astype(np.uint8), None).astype(bool)
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     return (hidden | arms) & body
