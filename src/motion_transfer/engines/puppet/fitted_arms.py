@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .model import ARM_PARTS, PARTS, part_segment
+from .morphology import grown_box
 from .ovals import drawn_oval, ellipse_mask
 
 # (of the upper arm's bone, from the shoulder) how far down the arm the ellipse's side is the arm's whole: from there
@@ -42,8 +43,6 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
     torso_idx = PARTS.index("torso")
     torso = labels == torso_idx
     beside = cv2.dilate(torso.astype(np.uint8), None).astype(bool)
-    h, w = labels.shape
-    ys, xs = np.mgrid[:h, :w]
     for parts in ARM_PARTS.values():
         idx = PARTS.index(parts[0])
         upper = labels == idx
@@ -57,18 +56,23 @@ def upper_arms_as_drawn(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
         length2 = float(bone @ bone)
         if length2 < 1.0:
             continue
+        oval = ellipse_mask(labels.shape, ellipse)
+        # (worked out on the box of the arm and its oval, the arm's width round them: the nearest arm pixel to any
+        # of the torso's inside the oval lies in it)
+        box = grown_box(upper | oval, int(np.ceil(min(ellipse[1]))))
+        ys, xs = np.mgrid[box]
         along = ((xs - start[0]) * bone[0] + (ys - start[1]) * bone[1]) / length2
-        oval = ellipse_mask((h, w), ellipse)
-        off = (upper & ~oval & (along <= 1.0)).astype(np.uint8)
+        oval_b, torso_b, mine = oval[box], torso[box], out[box]
+        off = (upper[box] & ~oval_b & (along <= 1.0)).astype(np.uint8)
         _, pieces = cv2.connectedComponents(off, connectivity=8)
-        touching = np.unique(pieces[beside & (off > 0)])
-        out[np.isin(pieces, touching[touching > 0])] = torso_idx
+        touching = np.unique(pieces[beside[box] & (off > 0)])
+        mine[np.isin(pieces, touching[touching > 0])] = torso_idx
         # the torso's pixels inside the oval, all of them at the shoulder's end, fewer and fewer (the nearest the
         # arm) down to none at CUT_FROM: the side goes on along the labels' cut there without a step
-        gap = cv2.distanceTransform((~np.isin(labels, [PARTS.index(p) for p in parts])).astype(np.uint8),
+        gap = cv2.distanceTransform((~np.isin(labels[box], [PARTS.index(p) for p in parts])).astype(np.uint8),
                                     cv2.DIST_L2, 3)
-        gained = torso & oval & (along <= 1.0)
+        gained = torso_b & oval_b & (along <= 1.0)
         if gained.any():
             reach = float(gap[gained].max()) * np.clip((CUT_FROM - along) / (CUT_FROM - SHOULDER_END), 0.0, 1.0)
-            out[gained & (gap <= reach)] = idx
+            mine[gained & (gap <= reach)] = idx
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .morphology import disc
+from .morphology import disc, grown_box
 
 # (of the part's half-width, the radius of the largest disc inside it) the opening that takes a spike of another
 # part off it before the fit: the spike of the body's outline the labels gave the teddy bear's arm at its shoulder
@@ -35,14 +35,18 @@ def drawn_oval(mask: np.ndarray, background: np.ndarray) -> Ellipse | None:
     (HxW bool) where it meets ``background`` (HxW bool), the spikes of :data:`SPIKE_OPEN` opened off first; None
     where that outline is no ellipse (:data:`OVAL_FIT`) or the ellipse reaches over the background
     (:data:`OVAL_INSIDE`)."""
-    part = mask.astype(np.uint8)
-    half = float(cv2.distanceTransform(part, cv2.DIST_L2, 5).max())
+    box = grown_box(mask, 1)
+    if box is None:
+        return None
+    half = float(cv2.distanceTransform(mask[box].astype(np.uint8), cv2.DIST_L2, 5).max())
     if half < 2.0:
         return None
-    opened = cv2.morphologyEx(part, cv2.MORPH_OPEN, disc(max(1, round(SPIKE_OPEN * half))))
-    backdrop = cv2.dilate(background.astype(np.uint8), None).astype(bool)
+    r = max(1, round(SPIKE_OPEN * half))
+    box = grown_box(mask, r + 2)  # (the opening's answer, on a box it cannot reach past: the same as on the image)
+    opened = cv2.morphologyEx(mask[box].astype(np.uint8), cv2.MORPH_OPEN, disc(r))
+    backdrop = cv2.dilate(background[box].astype(np.uint8), None).astype(bool)
     edge = opened.astype(bool) & ~cv2.erode(opened, None).astype(bool) & backdrop
-    pts = np.argwhere(edge)[:, ::-1].astype(np.float32)
+    pts = (np.argwhere(edge)[:, ::-1] + [box[1].start, box[0].start]).astype(np.float32)
     if len(pts) < OVAL_POINTS:
         return None
     (cx, cy), (w, h), angle = ellipse = cv2.fitEllipse(pts)
