@@ -26,6 +26,7 @@ from .background import remove_character
 from .box import box_of_torso, torso_in_box
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
+from .fitted_arms import upper_arms_as_drawn
 from .fitted_legs import knees_on_legs, legs_cut_at_knees
 from .framing import hem_as_body
 from .matte import make_matte
@@ -131,8 +132,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     with ThreadPoolExecutor(1, thread_name_prefix="rig-background") as pool:
         filling = pool.submit(remove_character, image.copy(), matte.copy(), backdrop)
         labels, used = label_parts(matte, joints, vis, depth, image)
-        if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet
-            labels = legs_cut_at_knees(labels, joints)
+        if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet,
+            labels = upper_arms_as_drawn(legs_cut_at_knees(labels, joints), joints)  # oval arms over the body
         labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
         labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)

@@ -27,6 +27,7 @@ from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, Dra
                     segment_distance, torso_quad)
 from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
+from .ovals import drawn_oval, ellipse_mask
 from .photo_look import add_grain, picture_blur, skin_grain
 from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, carried_outline
 from .strap_sides import across_straps
@@ -566,6 +567,22 @@ def _past_the_outline(hidden: np.ndarray, labels: np.ndarray, image: np.ndarray,
     return drop | (hidden & line & cv2.dilate(drop.astype(np.uint8), disc(r)).astype(bool))
 
 
+def _hidden_in_drawn_body(labels: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """A fitted figure's (flat art's) torso ``hidden`` by its arms (HxW bool, :func:`hidden_torso`'s): where its
+    outline against the backdrop draws an oval (:func:`.ovals.drawn_oval`), that oval's pixels of the arms, all of
+    them and no others; else ``hidden`` as it is (a box robot's torso keeps its corners). :func:`hidden_torso` took
+    the torso out to its sides continued up from below the armpits, and in to the line from the shoulder joint to
+    the hip: a teddy bear's body is an oval that narrows to its shoulders, and a strip of the arm beside it,
+    painted in, stood beside the body as a flap once the arm rose, the backdrop in a notch between that line and
+    the oval's side."""
+    oval = drawn_oval(labels == PARTS.index("torso"), labels < 0)
+    if oval is None:
+        return hidden
+    body = cv2.dilate(ellipse_mask(labels.shape, oval).astype(np.uint8), None).astype(bool)
+    arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
+    return (hidden | arms) & body
+
+
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
                       waist_shown: bool = True, hair: np.ndarray | None = None,
                       straps: np.ndarray | None = None, fitted: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -593,6 +610,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    if fitted:
+        hidden = _hidden_in_drawn_body(labels, hidden)
     tops, off = _sleeved_tops(image, labels, joints, hidden)
     straps = np.zeros(labels.shape, bool) if straps is None else straps
     past_strap, caps = _shoulder_caps(image, labels, joints, straps)
