@@ -438,10 +438,10 @@ def test_the_hands_of_many_frames_at_once_are_the_hands_of_each_frame(monkeypatc
 
 
 def _drawn_hand_texture(joints: np.ndarray, shape: tuple[int, int], skin=(236, 196, 166), ink=(70, 30, 35),
-                        width: float = 0.09, seams: bool = False):
+                        width: float = 0.09, seams: bool = False, thumb_over: bool = False):
     """RGBA of a cartoon hand drawn over ``joints``: a skin palm and fingers (``width`` hand sizes wide), each
     with a dark ink outline (the way drawn art outlines its limbs), ``seams`` of ink between fingers that
-    touch; transparent elsewhere."""
+    touch, the thumb drawn over the palm with its own outline when ``thumb_over``; transparent elsewhere."""
     import cv2
 
     from motion_transfer.engines.puppet.hands import BONES, PALM
@@ -450,11 +450,15 @@ def _drawn_hand_texture(joints: np.ndarray, shape: tuple[int, int], skin=(236, 1
     size = float(hand_size(joints))
     palm = cv2.convexHull(joints[list(PALM)].astype(np.float32)).astype(np.int32)
     w = max(int(round(width * size)), 3)  # a finger's width
-    for colour, grow in ((ink + (255,), 2), (skin + (255,), 0)):  # the ink first, the skin inside it
-        cv2.fillConvexPoly(tex, palm, colour)
-        cv2.polylines(tex, [palm], True, colour, 2 * grow + 1)
-        for a, b in BONES:
-            cv2.line(tex, tuple(int(v) for v in joints[a]), tuple(int(v) for v in joints[b]), colour, w + 2 * grow)
+    under, over = (BONES[3:], BONES[:3]) if thumb_over else (BONES, ())
+    for bones in (under, over):
+        for colour, grow in ((ink + (255,), 2), (skin + (255,), 0)):  # the ink first, the skin inside it
+            if bones is under:
+                cv2.fillConvexPoly(tex, palm, colour)
+                cv2.polylines(tex, [palm], True, colour, 2 * grow + 1)
+            for a, b in bones:
+                cv2.line(tex, tuple(int(v) for v in joints[a]), tuple(int(v) for v in joints[b]), colour,
+                         w + 2 * grow)
     if seams:  # fingers drawn touching: a line of ink between each two, from their knuckles to their tips
         for k in (5, 9, 13):
             mid = (joints[k:k + 4] + joints[k + 4:k + 8]) / 2
@@ -527,3 +531,36 @@ def test_drawn_fingers_spread_apart_tear_no_shards_out_of_the_ink_between_them()
     cv2.floodFill(clear, outside, (0, 0), 2)  # the transparent space round the hand
     assert (tex[:, :, 3] >= 128).sum() > 2000  # a hand to look at
     assert (clear == 1).sum() < 150  # next to no holes inside it
+
+
+def test_a_drawn_thumb_lying_over_the_palm_turns_without_a_hole_through_the_palm():
+    """A drawn hand's thumb lies over its palm, outlined in ink; the palm under it is not drawn. The actor's
+    thumb turns 50 degrees either way round its base: the skin round the thumb follows it and the triangles
+    between its base and the index finger's stretch past tearing, which opened a hole through the palm to the
+    backdrop (the cartoon girl's hand in TikTok clip 0; 286 and 406 clear pixels inside the palm here). The palm,
+    laid under the warp, shows there instead."""
+    import cv2
+
+    from motion_transfer.engines.puppet.hands import HandAnimator, build_hand_rig, hand_drive
+
+    clip, _, rgb, _, _, _ = _right_hand()
+    shape = rgb.shape[:2]
+    rest = clip.hands[0, 1].copy()
+    for k, share in ((2, 0.35), (3, 0.6), (4, 0.8)):  # the thumb laid from its base across the palm
+        rest[k, :2] = rest[1, :2] + share * (rest[9, :2] - rest[1, :2])
+    joints = rest[:, :2].astype(np.float64)
+    for deg in (50.0, -50.0):
+        tex, palm = _drawn_hand_texture(joints, shape, width=0.16, thumb_over=True)
+        turn = np.radians(deg)
+        rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+        turned = rest.copy()
+        turned[2:5, :2] = rest[1, :2] + (rest[2:5, :2] - rest[1, :2]) @ rot.T
+        anim = HandAnimator()
+        anim.add(build_hand_rig(joints, "right", shape), hand_drive(np.stack([rest, turned])), tex, (0, 0),
+                 outlined=True)
+        anim.apply(1)
+        inside = np.zeros(shape, np.uint8)
+        cv2.fillConvexPoly(inside, palm, 1)
+        interior = cv2.erode(inside, np.ones((5, 5), np.uint8)) > 0
+        assert interior.sum() > 1000  # a palm to look at
+        assert ((tex[:, :, 3] < 128) & interior).sum() < 20, deg

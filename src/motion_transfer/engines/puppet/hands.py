@@ -388,6 +388,54 @@ def _hand_share(rig: HandRig, patch: np.ndarray, behind: np.ndarray, corner: np.
     return share.astype(np.float32)
 
 
+def _palm_underlay(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> tuple[tuple[int, int, int, int],
+                                                                                 np.ndarray] | None:
+    """The palm of a drawn hand as a still underlay to lay under each frame's warp: ((x0, y0, x1, y1) in the
+    patch, RGBA), the patch's opaque pixels inside the palm's joints (wrist, thumb base, knuckles) and up to
+    ``CORE`` hand sizes past them short of the four fingers, with their ink painted over in the skin around it;
+    None without such pixels. A drawn thumb lies over the palm, which
+    is not drawn under it: the skin round the thumb follows the thumb, and the triangles between its base and
+    the index finger's stretch past tearing as the actor's thumb turns, which opened a hole through the palm
+    to the backdrop (the cartoon girl's hand in TikTok clip 0). Laid under, it shows the palm there, plain skin
+    where the thumb's outline was."""
+    h, w = patch.shape[:2]
+    inside = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(inside, np.round(rig.joints[list(PALM)] - corner).astype(np.int32), 1)
+    # the palm's skin reaches past its joints to its outline, a finger's half-width or so (the thumb's base, the
+    # side of the hand), but not past the knuckles: a finger tucked into the palm would stand on a ledge of skin
+    k = 2 * round(CORE * float(hand_size(rig.joints))) + 1
+    ring = np.nonzero(cv2.dilate(inside, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > inside)
+    inside[ring] = _finger_zone(rig, np.stack(ring[::-1], axis=1) + corner) < 3
+    inside &= (patch[:, :, 3] == 255).astype(np.uint8)
+    if not inside.any():
+        return None
+    ys, xs = np.nonzero(inside)
+    x0, y0, x1, y1 = int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+    crop = np.ascontiguousarray(patch[y0:y1, x0:x1, :3])
+    lab = _lab(crop)
+    skin = _skin(rig, patch, _lab(patch), corner)
+    ink = np.zeros(crop.shape[:2], np.uint8) if skin is None else (
+        np.linalg.norm(lab - skin, axis=2) > HAND_LAB).astype(np.uint8)
+    if ink.any() and not ink.all():
+        crop = cv2.inpaint(crop, cv2.dilate(ink, np.ones((3, 3), np.uint8)), 2, cv2.INPAINT_TELEA)
+    return (x0, y0, x1, y1), np.dstack([crop, inside[y0:y1, x0:x1] * np.uint8(255)])
+
+
+def _lay_under(patch: np.ndarray, box: tuple[int, int, int, int], under: np.ndarray) -> None:
+    """Lay ``under`` (RGBA, opaque or clear) under ``patch``'s pixels in ``box`` (in place): it shows where they
+    are not opaque. Only those pixels are blended: the few a torn seam opens, not the whole palm each frame."""
+    x0, y0, x1, y1 = box
+    above = patch[y0:y1, x0:x1]
+    ys, xs = np.nonzero((above[:, :, 3] < 255) & (under[:, :, 3] > 0))
+    if not len(ys):
+        return
+    top = above[ys, xs].astype(np.float32)
+    a = top[:, 3:] / 255.0
+    rgb = top[:, :3] * a + under[ys, xs, :3].astype(np.float32) * (1 - a)
+    above[ys, xs, :3] = (rgb + 0.5).astype(np.uint8)
+    above[ys, xs, 3] = 255
+
+
 @dataclass
 class _Bending:
     """One hand :class:`HandAnimator` bends: where its pixels live and the part of its mesh that is drawn.
@@ -397,7 +445,7 @@ class _Bending:
     finger bone each triangle lies by, past its knuckle (:func:`_finger_zone`), left out with that finger when
     it is tucked into the palm; ``drawn`` a hand the rig drew (not warped: drawn afresh each frame over
     ``base``, the rest patch without it); ``tear`` how far (area) each triangle stretches before it tears
-    (:func:`_tear`)."""
+    (:func:`_tear`); ``under`` a drawn hand's palm, laid under each frame's warp (:func:`_palm_underlay`)."""
 
     rig: HandRig
     drive: HandDrive
@@ -417,6 +465,7 @@ class _Bending:
     drawn: DrawnHand | None = None
     base: np.ndarray | None = None
     tear: np.ndarray | float = TEAR
+    under: tuple[tuple[int, int, int, int], np.ndarray] | None = None
 
 
 def _finger_looks(rig: HandRig, patch: np.ndarray, corner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -511,7 +560,8 @@ class HandAnimator:
                                    rest_area=np.abs(_area(P[solid])), radius=radius, tone=tone,
                                    cores=_cores(_bone_map(rig, rest_patch.shape[:2], corner), rest_patch), drawn=drawn,
                                    base=base, zone=_finger_zone(rig, P[solid].mean(axis=1)),
-                                   tear=_tear(rig, solid, outlined)))
+                                   tear=_tear(rig, solid, outlined),
+                                   under=_palm_underlay(rig, rest_patch, corner) if outlined else None))
 
     def __bool__(self) -> bool:
         return bool(self.hands)
@@ -575,6 +625,8 @@ class HandAnimator:
             for cx, cy, r, opacity, k in caps:
                 _draw_cap(patch, (cx - hand.origin[0] - x0, cy - hand.origin[1] - y0), r, hand.tone[int(k)],
                           opacity)
+            if hand.under is not None:
+                _lay_under(patch, *hand.under)
             hand.texture[y0:y1, x0:x1] = patch
 
     def _draw(self, n: int, hand: _Bending, t: int, alone: bool) -> None:
