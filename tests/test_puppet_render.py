@@ -534,3 +534,37 @@ def test_a_forearm_folded_over_its_upper_arm_is_drawn_as_without_the_coarse_grid
 
     off = np.abs(drawn(3) - drawn(1)).max(axis=2) > 60
     assert off.sum() < 60, f"{off.sum()} pixels drawn from the wrong part of the texture"
+
+
+def _order_of_right_arm(behind: bool, wrists: list[tuple[float, float]], seen: float) -> list[bool]:
+    """Whether the right arm is drawn in front of the body, frame by frame, its wrist at ``wrists`` (a standing
+    template, 400 x 600: shoulders at row 156, the head centre at row 93) seen at visibility ``seen``."""
+    from motion_transfer.engines.puppet.render import LayerOrder
+    from motion_transfer.pose.completion import default_template
+
+    rest = extend(default_template(400, 600)[0])
+    order = LayerOrder(["body", "arm_l", "arm_r"], margin=10.0, behind=("arm_r",) if behind else ())
+    front = []
+    for wrist in wrists:
+        joints = rest.copy()
+        joints[J["right_wrist"]] = wrist
+        vis = np.full(36, 0.9)
+        vis[J["right_wrist"]] = seen
+        names = order(np.zeros(36), joints, vis)
+        front.append(names.index("arm_r") > names.index("body"))
+    return front
+
+
+def test_a_hand_seen_before_the_face_then_over_the_chest_brings_its_arm_in_front():
+    """An arm that starts behind the body (its image hid it), its hand clearly seen before the face, then beside
+    the head (away from the body: it says nothing of the order), then over the chest (TikTok clip 5's left hand
+    pointing at the camera at its last second): the hand over the face and the one over the chest are the two
+    frames a change needs, so the arm is in front from the first frame over the chest."""
+    face, beside, chest = (190.0, 100.0), (90.0, 110.0), (200.0, 220.0)
+    assert _order_of_right_arm(True, [face, beside, beside, chest], 0.9) == [False, False, False, True]
+
+
+def test_a_hand_hidden_behind_the_head_takes_its_arm_behind_the_body():
+    """An arm in front whose hand lies over the head poorly seen (behind the head or its hair) two frames in a
+    row goes behind the body, as one over the torso does."""
+    assert _order_of_right_arm(False, [(190.0, 100.0)] * 3, 0.2) == [True, False, False]
