@@ -536,35 +536,34 @@ def test_a_forearm_folded_over_its_upper_arm_is_drawn_as_without_the_coarse_grid
     assert off.sum() < 60, f"{off.sum()} pixels drawn from the wrong part of the texture"
 
 
-def _order_of_right_arm(behind: bool, wrists: list[tuple[float, float]], seen: float) -> list[bool]:
-    """Whether the right arm is drawn in front of the body, frame by frame, its wrist at ``wrists`` (a standing
-    template, 400 x 600: shoulders at row 156, the head centre at row 93) seen at visibility ``seen``."""
+def _right_arm_in_front(behind: bool, wrists: list[tuple[float, float]], seen: list[float],
+                        elbow: tuple[float, float] | None = None) -> list[bool]:
+    """Whether the right arm is drawn in front of the body, frame by frame, its wrist at ``wrists`` seen at
+    visibility ``seen`` (a standing template, 400 x 600: the torso spans columns 150-250 at row 220)."""
     from motion_transfer.engines.puppet.render import LayerOrder
     from motion_transfer.pose.completion import default_template
 
     rest = extend(default_template(400, 600)[0])
+    if elbow is not None:
+        rest[J["right_elbow"]] = elbow
     order = LayerOrder(["body", "arm_l", "arm_r"], margin=10.0, behind=("arm_r",) if behind else ())
     front = []
-    for wrist in wrists:
+    for wrist, v in zip(wrists, seen):
         joints = rest.copy()
         joints[J["right_wrist"]] = wrist
         vis = np.full(36, 0.9)
-        vis[J["right_wrist"]] = seen
+        vis[J["right_wrist"]] = v
         names = order(np.zeros(36), joints, vis)
         front.append(names.index("arm_r") > names.index("body"))
     return front
 
 
-def test_a_hand_seen_before_the_face_then_over_the_chest_brings_its_arm_in_front():
-    """An arm that starts behind the body (its image hid it), its hand clearly seen before the face, then beside
-    the head (away from the body: it says nothing of the order), then over the chest (TikTok clip 5's left hand
-    pointing at the camera at its last second): the hand over the face and the one over the chest are the two
-    frames a change needs, so the arm is in front from the first frame over the chest."""
-    face, beside, chest = (190.0, 100.0), (90.0, 110.0), (200.0, 220.0)
-    assert _order_of_right_arm(True, [face, beside, beside, chest], 0.9) == [False, False, False, True]
-
-
-def test_a_hand_hidden_behind_the_head_takes_its_arm_behind_the_body():
-    """An arm in front whose hand lies over the head poorly seen (behind the head or its hair) two frames in a
-    row goes behind the body, as one over the torso does."""
-    assert _order_of_right_arm(False, [(190.0, 100.0)] * 3, 0.2) == [True, False, False]
+def test_a_hand_clearly_seen_over_the_chest_brings_its_arm_in_front_at_once():
+    """An arm that starts behind the body (its image hid it) comes in front in the first frame its hand is
+    clearly seen over the chest (TikTok clip 5's left hand pointing at the camera at its last second: seen at
+    0.87, 0.73 and 0.86, the middle frame reset the two frames' count and the hand stayed hidden three frames);
+    a hand half seen there changes nothing, and an elbow clearly seen over the torso still needs two frames."""
+    beside, chest = (90.0, 300.0), (200.0, 220.0)
+    assert _right_arm_in_front(True, [beside, chest, chest], [0.9, 0.87, 0.73]) == [False, True, True]
+    assert _right_arm_in_front(True, [chest] * 3, [0.6] * 3) == [False, False, False]
+    assert _right_arm_in_front(True, [beside] * 3, [0.6] * 3, elbow=(180.0, 230.0)) == [False, True, True]

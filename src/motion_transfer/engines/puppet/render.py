@@ -208,20 +208,19 @@ class LayerOrder:
     """Back-to-front order of the layers for each frame, stable over time.
 
     MediaPipe's depth is unreliable for arms (it keeps an arm that goes behind the back "in front"), but it
-    sees the occlusion: the arm's joints lose visibility. So an arm whose elbow or wrist is over the torso or the
-    head (the column as wide as the shoulders up to twice the head centre's height above them: a hand seen there is
-    before the face or the hair, as one behind them would be hidden) is behind the body when those joints are
-    poorly visible and in front when they are clearly visible; away from the body it keeps its last order (it
-    cannot cross the body without overlapping it). A change needs two frames that ask for it, with no frame over
-    the body between them that does not (frames away from the body keep the count: TikTok clip 5's left hand, seen
-    before the face, then beside it, then over the chest as it pointed at the camera, stayed hidden behind the body
-    for three frames more when they reset it). Legs go in front of the body only when a visible knee or ankle
-    over the torso is nearer than the hips by a margin. Layers on the same side of the body are sorted by depth.
-    The arms start in front, those named in ``behind`` behind the body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows nothing of
-    them) are drawn only while the actor's arm is seen (its elbow or wrist clearly visible; decided on the first
-    frame, then changed after two frames in a row): while the actor's is hidden, the stand-in's guessed shape
-    showed beside the body where nothing is (its sleeve, as wide as the twin's seen from the side, stood out of the
-    chest of a body in profile, TikTok clip 1).
+    sees the occlusion: the arm's joints lose visibility. So an arm whose elbow or wrist is over the torso is
+    behind the body when those joints are poorly visible and in front when they are clearly visible; away from
+    the torso it keeps its last order (it cannot cross the body without overlapping it). A change needs two
+    frames in a row, but for a hand (the wrist) clearly seen over the torso, which brings its arm in front at
+    once (TikTok clip 5's left hand, brought over the chest pointing at the camera, visible 0.87, 0.73 and 0.86
+    in a row, stayed hidden behind the body for three frames: the middle one reset the count). Legs go in front
+    of the body only when a visible knee or ankle over the torso is nearer than the hips by a margin. Layers on
+    the same side of the body are sorted by depth. The arms start in front, those named in ``behind`` behind the
+    body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
+    nothing of them) are drawn only while the actor's arm is seen (its elbow or wrist clearly visible; decided on
+    the first frame, then changed after two frames in a row): while the actor's is hidden, the stand-in's guessed
+    shape showed beside the body where nothing is (its sleeve, as wide as the twin's seen from the side, stood
+    out of the chest of a body in profile, TikTok clip 1).
     """
 
     def __init__(self, names: list[str], margin: float, behind: tuple[str, ...] = (),
@@ -269,40 +268,34 @@ class LayerOrder:
         if joints is not None and visibility is not None:
             quad = torso_quad(joints)
             c = quad.mean(axis=1, keepdims=True)
-            ends = joints[:, self._joints.ravel()]
-            shoulders = joints[:, [J["left_shoulder"], J["right_shoulder"]]]
-            up = 2.0 * (joints[:, HC] - joints[:, MS])[:, None]
-            head = np.concatenate([shoulders, shoulders[:, ::-1] + up], axis=1)
-            over = (self._inside(ends, c + 1.1 * (quad - c)) | self._inside(ends, head)).reshape(len(depth), -1, 2)
+            over = self._inside(joints[:, self._joints.ravel()], c + 1.1 * (quad - c)).reshape(len(depth), -1, 2)
             vis = visibility[:, self._joints]
         return [self._step(float(body_z[t]), zs[t], None if over is None else over[t], None if vis is None else vis[t])
                 for t in range(len(depth))]
 
     def _step(self, body_z: float, zs: np.ndarray, over: np.ndarray | None, vis: np.ndarray | None) -> list[str]:
         """One frame's order, from the torso's depth, each layer's joints' mean depth [L], whether they are over
-        the body (the torso or the head) [L, 2] and their visibility [L, 2]; moves the state on by that frame."""
+        the torso [L, 2] and their visibility [L, 2]; moves the state on by that frame."""
         keys = {}
         for k, n in enumerate(self.front):
             z = float(zs[k])
             keys[n] = z
             want = self.front[n]
+            at_once = False
             if over is not None:
                 if n.startswith("arm"):
-                    if not over[k].any():
-                        want = None  # away from the body: the count of frames asking for a change is kept
-                    elif (over[k] & (vis[k] < 0.5)).any():
+                    if (over[k] & (vis[k] < 0.5)).any():
                         want = False
                     elif (over[k] & (vis[k] > 0.75)).any():
                         want = True
+                        at_once = bool(over[k][1] and vis[k][1] > 0.75)
                 else:
                     want = bool((over[k] & (vis[k] > 0.75)).any() and z < body_z - 2.0 * self.margin)
             elif not n.startswith("arm"):
                 want = z < body_z - 2.0 * self.margin
-            if want is None:
-                continue
             if want != self.front[n]:
                 self._pending[n] += 1
-                if self._pending[n] >= 2:
+                if self._pending[n] >= 2 or at_once:
                     self.front[n] = want
                     self._pending[n] = 0
             else:
