@@ -534,3 +534,36 @@ def test_a_forearm_folded_over_its_upper_arm_is_drawn_as_without_the_coarse_grid
 
     off = np.abs(drawn(3) - drawn(1)).max(axis=2) > 60
     assert off.sum() < 60, f"{off.sum()} pixels drawn from the wrong part of the texture"
+
+
+def _right_arm_in_front(behind: bool, wrists: list[tuple[float, float]], seen: list[float],
+                        elbow: tuple[float, float] | None = None) -> list[bool]:
+    """Whether the right arm is drawn in front of the body, frame by frame, its wrist at ``wrists`` seen at
+    visibility ``seen`` (a standing template, 400 x 600: the torso spans columns 150-250 at row 220)."""
+    from motion_transfer.engines.puppet.render import LayerOrder
+    from motion_transfer.pose.completion import default_template
+
+    rest = extend(default_template(400, 600)[0])
+    if elbow is not None:
+        rest[J["right_elbow"]] = elbow
+    order = LayerOrder(["body", "arm_l", "arm_r"], margin=10.0, behind=("arm_r",) if behind else ())
+    front = []
+    for wrist, v in zip(wrists, seen):
+        joints = rest.copy()
+        joints[J["right_wrist"]] = wrist
+        vis = np.full(36, 0.9)
+        vis[J["right_wrist"]] = v
+        names = order(np.zeros(36), joints, vis)
+        front.append(names.index("arm_r") > names.index("body"))
+    return front
+
+
+def test_a_hand_clearly_seen_over_the_chest_brings_its_arm_in_front_at_once():
+    """An arm that starts behind the body (its image hid it) comes in front in the first frame its hand is
+    clearly seen over the chest (TikTok clip 5's left hand pointing at the camera at its last second: seen at
+    0.87, 0.73 and 0.86, the middle frame reset the two frames' count and the hand stayed hidden three frames);
+    a hand half seen there changes nothing, and an elbow clearly seen over the torso still needs two frames."""
+    beside, chest = (90.0, 300.0), (200.0, 220.0)
+    assert _right_arm_in_front(True, [beside, chest, chest], [0.9, 0.87, 0.73]) == [False, True, True]
+    assert _right_arm_in_front(True, [chest] * 3, [0.6] * 3) == [False, False, False]
+    assert _right_arm_in_front(True, [beside] * 3, [0.6] * 3, elbow=(180.0, 230.0)) == [False, True, True]

@@ -609,3 +609,23 @@ def test_a_fitted_figures_head_keeps_its_bodys_scale(motion_name):
     motion = retarget(track, rig.rest_pose(), "video", 640, 360, plant_feet=False)
     ratio = motion.head_scale / motion.width_scale
     assert np.abs(ratio - 1.0).max() < 0.03, f"the head drawn at {ratio.min():.2f}-{ratio.max():.2f} of the body"
+
+
+def test_a_hand_raised_into_view_after_a_folded_stub_is_followed_at_once():
+    """The close-up's left forearm folded to a stub (sent out of view), then the actor raises the hand into the
+    frame, the forearm upright at full length and sure (TikTok clip 5's peace sign after its stub): the
+    character's forearm points where the actor's does from that frame on, not eased out of view over the next
+    frames (the hand was pulled down to the frame's edge beside the face for five frames)."""
+    clip, track = folded_close_up("stub")
+    body = track.body
+    up = slice(30, None)
+    elbow = body[up, J["left_elbow"], :2]
+    full = np.linalg.norm(clip.joints[0, J["left_wrist"], :2] - clip.joints[0, J["left_elbow"], :2])
+    wrist = elbow - [0.0, full]
+    for j, tip in (("wrist", 0.0), ("pinky", 0.3), ("index", 0.35), ("thumb", 0.2)):
+        body[up, J[f"left_{j}"], :2] = wrist - [0.0, tip * full]
+        body[up, J[f"left_{j}"], 3] = 0.9
+    motion = retarget(track, rest_from(clip.joints[0], 360, 250), "video", 360, 250, plant_feet=False)
+    assert (motion.off_frame[16:30, 0] == 1).all() and (motion.off_frame[up, 0] == 0).all()
+    fore = motion.joints[up, J["left_wrist"]] - motion.joints[up, J["left_elbow"]]
+    assert np.degrees(np.abs(np.arctan2(fore[:, 0], -fore[:, 1]))).max() < 3.0  # upright, as the actor's

@@ -38,17 +38,24 @@ MIN_SQUASH_S = 0.2
 FOREARM_OF_UPPER_ARM = 0.8
 # sending an arm out of view eases in and out over this many seconds
 EASE_S = 0.1
+# ... but never across a frame that shows the forearm whole: its wrist inside the picture, this sure (the model's
+# visibility), neither short nor along the bottom edge (TikTok clip 5's left hand raised into the picture at its
+# last second: eased out over the five frames after its stub, the arm was pulled down to the frame's edge and short
+# while the hand was seen beside the face)
+SURE = 0.75
 SIDES = ("left", "right")
 # the joints that move with each forearm: its wrist and the hand's points the pose model gives
 FOREARM_JOINTS = {side: tuple(J[f"{side}_{j}"] for j in ("wrist", "pinky", "index", "thumb")) for side in SIDES}
 
 
-def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndarray, fps: float) -> np.ndarray:
+def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndarray, fps: float,
+                      vis: np.ndarray | None = None) -> np.ndarray:
     """[T, 2] how far (0 to 1) each arm (left, right) is sent out of view, per frame: 1 where its forearm is
-    squashed, easing to 0 before and after.
+    squashed, easing to 0 before and after, but not past a frame that shows the forearm whole and sure (``SURE``).
 
     ``pts`` [T, >=33, 2] the actor's joints (video pixels), ``forearm`` [T] the actor's full forearm length in
-    pixels per frame (its distance to the camera included)."""
+    pixels per frame (its distance to the camera included), ``vis`` [T, >=33] their visibility (None: no frame is
+    sure)."""
     T = len(pts)
     out = np.zeros((T, 2))
     ease = max(1.0, EASE_S * fps)
@@ -70,7 +77,15 @@ def squashed_forearms(pts: np.ndarray, width: int, height: int, forearm: np.ndar
         if flag.any():
             # fully out in every squashed frame, easing in before and out after
             wide = maximum_filter1d(flag, 2 * round(ease) + 1, mode="nearest")
-            out[:, s] = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest", truncate=2.0))
+            eased = np.maximum(flag, gaussian_filter1d(wide, ease, mode="nearest", truncate=2.0))
+            seen = (wrist >= 0).all(axis=1) & (wrist[:, 0] < width) & (wrist[:, 1] < height) & ~short & ~along
+            sure = seen & (vis[:, J[f"{side}_wrist"]] >= SURE) if vis is not None else np.zeros(T, bool)
+            # the easing stops at the first sure frame on either side of a squashed run (a frame between two
+            # squashed ones stays squashed, however sure: clip 5's forearm across the belly at its frame 2)
+            reach = np.zeros(T, bool)
+            for a, b in runs(~sure | (flag > 0)):
+                reach[a:b] = flag[a:b].any()
+            out[:, s] = np.where(reach, eased, 0.0)
     return out
 
 

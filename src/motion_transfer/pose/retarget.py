@@ -521,7 +521,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             ref[b] = char_len[b] / k
     # forearms the video does not show (its pose model folds them into the frame) are turned out of view
     forearm = sigma * max(ref[gi["lower_arm"][0]], FOREARM_OF_UPPER_ARM * ref[gi["upper_arm"][0]])
-    off_frame = squashed_forearms(ext, track.width, track.height, forearm, fps)
+    off_frame = squashed_forearms(ext, track.width, track.height, forearm, fps, vis_ext)
     ext = send_out_of_view(ext, off_frame, sigma * ref[gi["upper_arm"][0]], forearm)
 
     # S(t): output pixels per actor pixel

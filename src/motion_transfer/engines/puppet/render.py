@@ -211,13 +211,16 @@ class LayerOrder:
     sees the occlusion: the arm's joints lose visibility. So an arm whose elbow or wrist is over the torso is
     behind the body when those joints are poorly visible and in front when they are clearly visible; away from
     the torso it keeps its last order (it cannot cross the body without overlapping it). A change needs two
-    frames in a row. Legs go in front of the body only when a visible knee or ankle over the torso is nearer
-    than the hips by a margin. Layers on the same side of the body are sorted by depth. The arms start in front,
-    those named in ``behind`` behind the body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn
-    from their twins: the image shows nothing of them) are drawn only while the actor's arm is seen (its elbow or
-    wrist clearly visible; decided on the first frame, then changed after two frames in a row): while the actor's
-    is hidden, the stand-in's guessed shape showed beside the body where nothing is (its sleeve, as wide as the
-    twin's seen from the side, stood out of the chest of a body in profile, TikTok clip 1).
+    frames in a row, but for a hand (the wrist) clearly seen over the torso, which brings its arm in front at
+    once (TikTok clip 5's left hand, brought over the chest pointing at the camera, visible 0.87, 0.73 and 0.86
+    in a row, stayed hidden behind the body for three frames: the middle one reset the count). Legs go in front
+    of the body only when a visible knee or ankle over the torso is nearer than the hips by a margin. Layers on
+    the same side of the body are sorted by depth. The arms start in front, those named in ``behind`` behind the
+    body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
+    nothing of them) are drawn only while the actor's arm is seen (its elbow or wrist clearly visible; decided on
+    the first frame, then changed after two frames in a row): while the actor's is hidden, the stand-in's guessed
+    shape showed beside the body where nothing is (its sleeve, as wide as the twin's seen from the side, stood
+    out of the chest of a body in profile, TikTok clip 1).
     """
 
     def __init__(self, names: list[str], margin: float, behind: tuple[str, ...] = (),
@@ -278,19 +281,21 @@ class LayerOrder:
             z = float(zs[k])
             keys[n] = z
             want = self.front[n]
+            at_once = False
             if over is not None:
                 if n.startswith("arm"):
                     if (over[k] & (vis[k] < 0.5)).any():
                         want = False
                     elif (over[k] & (vis[k] > 0.75)).any():
                         want = True
+                        at_once = bool(over[k][1] and vis[k][1] > 0.75)
                 else:
                     want = bool((over[k] & (vis[k] > 0.75)).any() and z < body_z - 2.0 * self.margin)
             elif not n.startswith("arm"):
                 want = z < body_z - 2.0 * self.margin
             if want != self.front[n]:
                 self._pending[n] += 1
-                if self._pending[n] >= 2:
+                if self._pending[n] >= 2 or at_once:
                     self.front[n] = want
                     self._pending[n] = 0
             else:
