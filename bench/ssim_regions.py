@@ -16,8 +16,10 @@ masks (MediaPipe selfie segmentation) of the real frame and of the compared one:
 Per region: its share of the loss, the mean SSIM inside it, its share of the frame; the shares add up to 1 -
 SSIM (of the whole map: skimage's own figure leaves a 3-px border out, so the bench reads about .005 lower). Then global checks: SSIM at lags -2..2, after shifting our frame (-4..4 px) or scaling it (0.96..1.04),
 after blurring both (sigma 1, 2: how much is fine detail and small misplacement), the background's mean colour,
-and the SSIM where the character stood in frame 0 and neither figure is now (the background fill). Asserts
-nothing; for looking, not a target.
+and the SSIM where the character stood in frame 0 and neither figure is now (the background fill). Last, each
+scored frame where ours is below the still, with the regions that lose most there against the still (the issue's
+target is the still's SSIM + 0.05: those frames are where to look first). Asserts nothing; for looking, not a
+target.
 """
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def clip_report(raw: Path, ours: Path, segment) -> None:
     ts = [t for t in range(0, len(R), STEP) if 0 <= t + lag < len(outs)]
     m0 = person(R[0])
     acc = {who: {k: np.zeros(3) for k in REGIONS} for who in ("ours", "still")}
+    below = []  # (frame, ours' SSIM, the still's, each region's loss ours - still) where ours is below the still
     fill, colour, blur = [], [], {1: [], 2: []}
     for t in ts:
         r, o = R[t], outs[t + lag]
@@ -82,8 +85,12 @@ def clip_report(raw: Path, ours: Path, segment) -> None:
         split, S = _split(r, o, mr, mo)
         for k in REGIONS:
             acc["ours"][k] += split[k]
-        for k, v in _split(r, R[0], mr, m0)[0].items():
+        still = _split(r, R[0], mr, m0)[0]
+        for k, v in still.items():
             acc["still"][k] += v
+        lost = {k: split[k][0] - still[k][0] for k in REGIONS}
+        if sum(lost.values()) > 0:
+            below.append((t, 1 - sum(split[k][0] for k in REGIONS), 1 - sum(still[k][0] for k in REGIONS), lost))
         hole = cv2.erode((m0 & ~mr & ~mo).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         fill.append((S[hole].sum(), hole.sum()))
         far = ~(cv2.dilate((mr | mo).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0)
@@ -112,6 +119,10 @@ def clip_report(raw: Path, ours: Path, segment) -> None:
                                         f"still {np.mean([b for _, b in v]):.3f}" for s, v in blur.items()))
     print(f"background colour, ours - real (RGB): {np.round(np.mean(colour, axis=0), 1)}; where the character "
           f"stood in frame 0 and neither is now: SSIM {s_sum / max(s_n, 1):.3f} over {s_n / n / SIDE ** 2:.1%}")
+    print(f"frames below the still ({len(below)} of {n}; the regions' loss, ours - still, largest first):")
+    for t, so, ss, lost in below:
+        worst = sorted(lost.items(), key=lambda kv: -kv[1])[:3]
+        print(f"  {t:4d} ours {so:.3f} still {ss:.3f}: " + ", ".join(f"{k} {v:+.4f}" for k, v in worst))
 
 
 def main(argv: list[str] | None = None) -> int:
