@@ -34,8 +34,10 @@ def resting_hair(seeds: np.ndarray, hair: np.ndarray, below_chin: np.ndarray, ke
     (``seeds``, HxW bool: ``locks.Locks.hung``) and the ``hair``'s pixels (``hair.hanging_hair``, HxW bool) below the
     chin (``below_chin`` HxW bool) running on unbroken from them (the hair the body keeps by the lock's edge and above
     it: moved without it, the lock slid down away from it, a gap between them), less
-    ``keep_out`` (the clothes painted in under the locks); grown by OUTLINE mesh ``spacing``s (the vertices on its
-    outline and its band go with it whole: with less, its edge triangles were squashed all the same)."""
+    ``keep_out`` (the clothes, and those painted in under the locks: taken along, the shirt's edge beside the hair was
+    drawn out into a pale wedge over the background); grown by OUTLINE mesh ``spacing``s but not into ``keep_out``
+    (the vertices on its outline and its band go with it whole: with less, its edge triangles were squashed all the
+    same)."""
     pieces, _ = ndimage.label((hair & below_chin) | seeds)
     ids = np.unique(pieces[seeds])
     # (down to a mesh spacing below the resting pieces' ends: a shirt or a top of the hair's colour it runs on into

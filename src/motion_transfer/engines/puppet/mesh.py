@@ -608,10 +608,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0), headed)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
-                # (the locks go down with the chin, and the hair they hang from, not the clothes painted under them:
-                # :mod:`.hair_drop`)
-                rested = resting_hair(locks.hung, hair[y0:y1, x0:x1], ~headed, (locks.texture != texture).any(axis=-1),
-                                      spacing)
+                # (the locks go down with the chin, and the hair they hang from, not the clothes, nor those painted
+                # under them: :mod:`.hair_drop`)
+                rested = resting_hair(locks.hung, hair[y0:y1, x0:x1], ~headed,
+                                      clothes | (locks.texture != texture).any(axis=-1), spacing)
                 texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
             if not side_on_head(joints):  # hair resting on the shoulder, not split off, bends with the neck too
                 torso = labels[y0:y1, x0:x1] == PARTS.index("torso")
