@@ -3,6 +3,7 @@ own clip, frames 140-152: the lock's rows beside the neck, on the neck's blend, 
 the hair ending in a straight cut along the shirt's top with a dark streak)."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -70,6 +71,20 @@ def test_the_chin_coming_down_does_not_squash_the_hair(girl, down):
     assert (np.diff(rows) == 1).all(), rows
     ends = np.flatnonzero(_hair(rest)[BESIDE].any(axis=1)).max()
     assert rows.max() >= ends + 0.3 * down, (rows.max(), ends)
+
+
+@pytest.mark.parametrize("down", [10.0, 25.0, 40.0])
+def test_no_backdrop_opens_between_the_lock_and_the_shoulder(girl, down):
+    """The shirt beside the lock stays whole as the lock goes down with the head: no patch of the wall (3 pixels
+    across or more) shows inside the shirt (before: the rim of the hole the lock left over the shirt's top went down
+    with the head, the shirt's triangles below it drawn out into a wedge beside the lock, TikTok character 4 moved
+    by clip 5, frames 132 and 141)."""
+    frame, _ = _chin_down(girl, down)
+    shirt = cv2.fillConvexPoly(np.zeros((H, W), np.uint8), TORSO.astype(np.int32), 1)
+    inside = cv2.erode(shirt, np.ones((5, 5), np.uint8)).astype(bool)
+    wall = ((np.linalg.norm(frame.astype(float) - (255, 0, 255), axis=-1) < 120) & inside).astype(np.uint8)
+    holes = cv2.morphologyEx(wall, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    assert not holes.any(), np.argwhere(holes)[:5]
 
 
 def _heights(posed: np.ndarray, drop: HairDrop) -> np.ndarray:

@@ -49,6 +49,17 @@ def resting_hair(seeds: np.ndarray, hair: np.ndarray, below_chin: np.ndarray, ke
     return grown & ~keep_out
 
 
+def off_the_clothes(resting: np.ndarray, clothes: np.ndarray, triangles: np.ndarray) -> np.ndarray:
+    """[N] bool: the ``resting`` vertices ([N] bool) of a mesh (``triangles`` [M, 3]) less those sharing a triangle
+    with a vertex on the clothes (``clothes`` [N] bool): the rim of the hole a lock split off leaves over the shirt's
+    top, and the hair's outline on the shirt, stay with the chest (moved down with the head, the shirt's triangles
+    below them were drawn out into a pale wedge from the shoulder's outline to the lock's tip, TikTok character 4
+    moved by clip 5)."""
+    touching = np.zeros(len(resting), bool)
+    touching[triangles[clothes[triangles].any(axis=1)].ravel()] = True
+    return resting & ~touching
+
+
 def hair_drop(vertices: np.ndarray, triangles: np.ndarray, resting: np.ndarray, ext: np.ndarray,
               spacing: float) -> HairDrop | None:
     """The :class:`HairDrop` of a trunk layer (``vertices`` [N, 2] image pixels, ``triangles`` [M, 3], its mesh

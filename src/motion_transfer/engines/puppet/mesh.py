@@ -46,7 +46,7 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .hair import hanging_hair
-from .hair_drop import hair_drop, resting_hair
+from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
@@ -634,8 +634,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         on_shoulders = None  # the vertices of the hair resting on the shoulders
         if rested is not None:
             h, w = rested.shape
-            on_shoulders = rested[np.clip(np.round(verts[:, 1]).astype(int), 0, h - 1),
-                                  np.clip(np.round(verts[:, 0]).astype(int), 0, w - 1)]
+            at = (np.clip(np.round(verts[:, 1]).astype(int), 0, h - 1),
+                  np.clip(np.round(verts[:, 0]).astype(int), 0, w - 1))
+            # (not the rim of the hole the lock left over the shirt: :func:`.hair_drop.off_the_clothes`)
+            on_shoulders = off_the_clothes(rested[at], clothes[at], tris)
         boxed = None  # a drawn box torso's vertices (those beside its pixels too): rigid
         if name == "body" and rig.box_torso:
             crop = labels[y0:y1, x0:x1]
