@@ -109,6 +109,11 @@ def drop_with_head(out: np.ndarray, per_bone: np.ndarray, A: np.ndarray, drop: H
     blended = out[:, i]
     moved = per_bone[:, i, head] - blended  # [T, K, 2] the whole way
     along = A[:, chest, :, :2] @ drop.down  # [T, 2]
+    # (down the chest only: a vertex the head would take up, off the shoulder, keeps the blend's height there; taken
+    # up, the lock was lifted off the shoulder, the shirt below it drawn up into a pale band, TikTok character 4 in
+    # its own clip, frame 26)
+    unit = along / np.maximum(np.linalg.norm(along, axis=1), 1e-9)[:, None]
+    moved -= np.minimum(np.einsum("tki,ti->tk", moved, unit), 0.0)[..., None] * unit[:, None]
     now, whole = _heights(blended, drop, along), _heights(blended + moved, drop, along)
     short = (now < KEEP) & (whole > now)
     need = np.where(short, (KEEP - now) / np.where(short, whole - now, 1.0), 0.0)
