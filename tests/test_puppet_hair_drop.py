@@ -110,3 +110,24 @@ def test_a_head_that_rises_or_tilts_leaves_the_blend_as_it_was(girl):
     before = out.copy()
     drop_with_head(out, per_bone, A, body.drop, 1, 2)
     assert np.array_equal(out, before)
+
+
+def test_the_hair_goes_down_the_chest_never_up_it(girl):
+    """The head coming down while it turns (its centre lower on the chest, the lock's side rising): the hair's
+    vertices go down with it at most, none above where the neck's blend puts it (before: taken up with the head's
+    rising side, the lock lifted off the shoulder and the shirt below it was drawn up into a pale band, TikTok
+    character 4 in its own clip, frame 26)."""
+    body = _body(girl)
+    renderer = Renderer(girl, W, H)
+    posed = extend(girl.joints.astype(np.float64))[:33].copy()
+    posed[list(FACE)] += (0.0, 30.0)
+    # (turned 25 degrees: the head's side with the lock, on the picture's right, rises)
+    T = bone_transforms(renderer.rest, extend(posed), 1.0, float(np.deg2rad(-25.0)))
+    A = np.stack([T[b] for b in body.bones])[None]
+    vh = np.concatenate([body.vertices.astype(np.float64), np.ones((len(body.vertices), 1))], axis=1)
+    per_bone = np.einsum("tbij,nj->tnbi", A, vh)
+    out = np.einsum("nb,tnbi->tni", body.weights, per_bone)
+    before = out.copy()
+    drop_with_head(out, per_bone, A, body.drop, 1, 2)
+    assert not np.array_equal(out, before)  # (it does go down)
+    assert (out[0, :, 1] >= before[0, :, 1] - 1e-6).all(), (out - before)[0, :, 1].min()
