@@ -46,6 +46,7 @@ from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .hair import hanging_hair
+from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
@@ -596,21 +597,25 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
-        hang = piece = None
+        hang = piece = rested = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
             # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
             # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
-            locks = None
+            locks = headed = None
             if not side_on_head(joints):
                 clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
                 gy, gx = np.mgrid[y0:y1, x0:x1]
                 headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, fitted)
-                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0),
-                                    headed.reshape(gy.shape) >= 1 - SETTLED)
+                headed = headed.reshape(gy.shape) >= 1 - SETTLED
+                locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0), headed)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
             if piece is not None:
+                # (the locks go down with the chin, and the hair they hang from, not the clothes, nor those painted
+                # under them: :mod:`.hair_drop`)
+                rested = resting_hair(locks.hung, hair[y0:y1, x0:x1], ~headed,
+                                      clothes | (locks.texture != texture).any(axis=-1), spacing)
                 texture, alpha, hang = locks.texture, locks.alpha, np.where(locks.hung, 0.0, hang)
             if not side_on_head(joints):  # hair resting on the shoulder, not split off, bends with the neck too
                 torso = labels[y0:y1, x0:x1] == PARTS.index("torso")
@@ -626,6 +631,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if len(tris) == 0:
             return None
         hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
+        on_shoulders = None  # the vertices of the hair resting on the shoulders
+        if rested is not None:
+            h, w = rested.shape
+            at = (np.clip(np.round(verts[:, 1]).astype(int), 0, h - 1),
+                  np.clip(np.round(verts[:, 0]).astype(int), 0, w - 1))
+            # (not the rim of the hole the lock left over the shirt: :func:`.hair_drop.off_the_clothes`)
+            on_shoulders = off_the_clothes(rested[at], clothes[at], tris)
         boxed = None  # a drawn box torso's vertices (those beside its pixels too): rigid
         if name == "body" and rig.box_torso:
             crop = labels[y0:y1, x0:x1]
@@ -644,11 +656,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
             weights = hinged(weights)
         clear = None
-        if name == "body" and (fine is not None or hung.any()):  # (elsewhere the triangles as they were)
-            order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, weights[:, 2])
+        dropped = on_shoulders is not None and on_shoulders.any()
+        if name == "body" and (fine is not None or hung.any() or dropped):  # (elsewhere the triangles as they were)
+            # (the hair resting on the shoulders drawn with the head: it goes down with the chin, over the shoulder)
+            ahead = weights[:, 2] if on_shoulders is None else np.where(on_shoulders, 1.0, weights[:, 2])
+            order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, ahead)
             tris = tris[order]
         if gaps is not None and gaps.any():
             verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
+            if on_shoulders is not None:
+                on_shoulders = np.pad(on_shoulders, (0, len(verts) - len(on_shoulders)))
         uv, shift = None, 0
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
             lv, lt, lock_rgba, lock_alpha = piece
@@ -665,9 +682,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             tris = np.concatenate([tris, lt + len(verts)])
             verts = np.concatenate([verts, lv + np.float32([x0, y0])])
             weights = np.concatenate([weights, lw])
+            on_shoulders = np.concatenate([on_shoulders, np.ones(len(lv), bool)])
+        drop = (None if on_shoulders is None else
+                hair_drop(verts - np.float32(pads[:2]), tris, on_shoulders, ext - np.float64(pads[:2]), spacing))
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear)
+                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear, drop=drop)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and

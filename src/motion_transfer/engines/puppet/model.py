@@ -129,6 +129,23 @@ def torso_quad(joints: np.ndarray) -> np.ndarray:
 
 
 @dataclass
+class HairDrop:
+    """A trunk layer's hair resting on the shoulders (:mod:`.hair_drop`): its vertices (``index`` [K]), its triangles
+    (``triangles`` [M, 3], indices into ``index``) and,
+    for each, the rest direction down the neck (``down`` [2], unit: the head's centre to the mid-shoulder) in the
+    triangle's edge coordinates (``rest_down`` [M, 2]: its posed edges times these give where that direction goes);
+    ``ramp`` (rest pixels) how far the head's ``centre`` [2] (at rest) comes down on the chest before the hair may go
+    down with it in full."""
+
+    index: np.ndarray
+    triangles: np.ndarray
+    rest_down: np.ndarray
+    down: np.ndarray
+    centre: np.ndarray
+    ramp: float
+
+
+@dataclass
 class Layer:
     """One drawable piece of the puppet: a textured triangle mesh with skinning weights.
 
@@ -139,7 +156,9 @@ class Layer:
     two pieces that overlap at rest, each with its own texture: an arm folded over itself drawn as tubes);
     ``clear`` [M] bool the triangles drawn without their texture, clear: they keep a gap between two pieces of the
     mesh open (the slit between the body's cheek and collar beside a short neck: :func:`.neck.slits`,
-    :func:`.neck.drawing_order`), where the renderer would otherwise carry its neighbours' maps out over it.
+    :func:`.neck.drawing_order`), where the renderer would otherwise carry its neighbours' maps out over it;
+    ``drop`` a trunk layer's hair resting on the shoulders, moved towards the head's place each frame as far as the
+    chin comes down (:mod:`.hair_drop`).
     """
 
     name: str
@@ -152,6 +171,7 @@ class Layer:
     tri_weights: np.ndarray | None = None
     uv: np.ndarray | None = None
     clear: np.ndarray | None = None
+    drop: HairDrop | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

@@ -22,6 +22,7 @@ from ...pose.retarget import HC, MH, MS, VIS_MIN, Motion, extend
 from ...pose.skeleton import J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .box import box_frame
+from .hair_drop import drop_with_head
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     part_segment, smoothstep, torso_quad)
@@ -451,6 +452,8 @@ class Renderer:
         if layer.name not in self._bend:
             per_bone = np.einsum("tbij,nj->tnbi", A, vh)  # [T, N, B, 2]
             out = np.einsum("nb,tnbi->tni", layer.weights, per_bone)
+            if layer.drop is not None:  # its hair resting on the shoulders goes down with the chin
+                drop_with_head(out, per_bone, A, layer.drop, layer.bones.index("chest"), layer.bones.index("head"))
         else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
             out = bent_vertices(self._bend[layer.name], A, vh)
         return out if many else out[0]
