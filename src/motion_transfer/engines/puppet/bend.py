@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ...pose.skeleton import J
-from .model import CHAIN_JOINT, Layer, part_segment, smoothstep
+from .model import CHAIN_JOINT, LEG_PARTS, Layer, part_segment, smoothstep
 
 # the share of the way to turning over (the largest ``-d * dw/dpsi`` of the rig's weights) where the weights by angle
 # start to take over, and where they have taken over wholly
@@ -67,6 +67,8 @@ CLOSING = np.radians(10.0)
 # the joint in the middle of a limb's chain (the elbow, the knee), the one that folds far; its bones' indices in the
 # layer are this and the next (the first bone is the trunk's frame; joint k lies between bones k and k + 1)
 MIDDLE = 1
+# the child bones of the knees (the lower legs): a drawn figure's knee closes its inside along a crease (Fold.hinged)
+SHINS = frozenset(parts[1] for parts in LEG_PARTS.values())
 
 
 class Fold(NamedTuple):
@@ -217,7 +219,7 @@ def bend_setup(layer: Layer, rest: np.ndarray, drawn: bool = False) -> Bend:
             directions = (to_child, part_segment(layer.bones[k], rest)[0] - joints[k])
             span[k] = _span(*directions)
         fold = _fold(layer, verts, W, first, k, joints[k], directions, creased=drawn and k == MIDDLE,
-                     hinged=drawn and k == MIDDLE and layer.bones[k + 1].endswith("lower_leg"))
+                     hinged=drawn and k == MIDDLE and layer.bones[k + 1] in SHINS)
         if fold is not None:
             folds.append(fold)
     weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
