@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from ...pose.retarget import HC, MS
 from .model import HairDrop
 from .morphology import disc
 
@@ -71,7 +72,7 @@ def hair_drop(vertices: np.ndarray, triangles: np.ndarray, resting: np.ndarray, 
         return None
     local = np.full(len(vertices), -1, np.int64)
     local[index] = np.arange(len(index))
-    down = ext[33] - ext[35]
+    down = ext[MS] - ext[HC]
     down = down / max(float(np.linalg.norm(down)), 1e-9)
     P = vertices[hair].astype(np.float64)
     E = np.stack([P[:, 1] - P[:, 0], P[:, 2] - P[:, 0]], axis=2)  # [M, 2, 2] the edges as columns
@@ -87,7 +88,7 @@ def hair_drop(vertices: np.ndarray, triangles: np.ndarray, resting: np.ndarray, 
     inverse = np.stack([np.stack([E[:, 1, 1], -E[:, 0, 1]], -1), np.stack([-E[:, 1, 0], E[:, 0, 0]], -1)], 1)
     return HairDrop(index=index, triangles=local[hair],
                     rest_down=np.einsum("mij,j->mi", inverse / det[:, None, None], down), down=down,
-                    centre=ext[35].astype(np.float64), ramp=RAMP * spacing)
+                    centre=ext[HC].astype(np.float64), ramp=RAMP * spacing)
 
 
 def _heights(posed: np.ndarray, drop: HairDrop, along: np.ndarray) -> np.ndarray:

@@ -35,7 +35,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay
 
-from ...pose.retarget import HC, extend, side_on_head
+from ...pose.retarget import HC, MH, MS, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
 from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
@@ -176,7 +176,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     """
 
     ext = extend(joints)
-    ms, mh = ext[33], ext[34]
+    ms, mh = ext[MS], ext[MH]
     bones = LAYER_BONES[layer]
     n = len(verts)
     sw = shoulder_span(ext, 1.0)

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
+from ...pose.retarget import HC, MS
 from ...pose.skeleton import J
 from .fill import lab_distance
 from .hair import main_colours
@@ -52,7 +53,7 @@ def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
     mascot whose big round head sits on its body with no neck (the teddy bear) it lies half-way up the head, so the
     head's lower half blended with the chest and was dragged into a bean whenever the head leaned. The
     silhouette narrows where head and body meet."""
-    ms, hc = ext[33], ext[35]
+    ms, hc = ext[MS], ext[HC]
     length = max(float(np.linalg.norm(hc - ms)), 1e-6)
     up = (hc - ms) / length
     across = np.array([-up[1], up[0]])
@@ -89,7 +90,7 @@ def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None)
     """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
     along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin
     (``fitted``: see :func:`_neck_blend`)."""
-    ms, hc = ext[33], ext[35]
+    ms, hc = ext[MS], ext[HC]
     neck = hc - ms
     hgt = ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
     return smoothstep(*_neck_blend(ext, ms, neck, fitted), hgt)
@@ -98,7 +99,7 @@ def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None)
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     """[...] how far ``points`` ([..., 2] image pixels) lie beside the neck's axis (mid-shoulder to head centre),
     in neck lengths."""
-    ms, hc = ext[33], ext[35]
+    ms, hc = ext[MS], ext[HC]
     length = max(float(np.linalg.norm(hc - ms)), 1e-6)
     up = (hc - ms) / length
     return np.abs((points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]) / length
@@ -126,7 +127,7 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     locks = cv2.morphologyEx(locks.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, int(round(spacing / 4)))))
     locks = cv2.morphologyEx(locks, cv2.MORPH_CLOSE, disc(max(1, int(round(spacing / 2))))).astype(bool) & head
     # beside the neck and the face: the face's skin runs on down into the neck's
-    ms, hc = ext[33], ext[35]
+    ms, hc = ext[MS], ext[HC]
     ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
     start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
     pieces, _ = ndimage.label(locks & (side > start))
@@ -164,7 +165,7 @@ def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, 
     spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along the neck
     (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how its
     shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
-    ms, hc = ext[33], ext[35]
+    ms, hc = ext[MS], ext[HC]
     start, end = _neck_blend(ext, ms, hc - ms, fitted)
     if (end - start) * float(np.linalg.norm(hc - ms)) >= SHORT_NECK * spacing:
         return None
