@@ -95,20 +95,26 @@ def _heights(posed: np.ndarray, drop: HairDrop) -> np.ndarray:
     return np.einsum("mij,mj->mi", E, drop.rest_down) @ drop.down
 
 
-def test_a_head_that_rises_or_tilts_leaves_the_blend_as_it_was(girl):
-    """Raised 15 pixels, the head leaves the lock on the neck's blend by height (its tip stays where it lay on the
-    shoulder, as before): nothing moves."""
-    body = _body(girl)
-    renderer = Renderer(girl, W, H)
-    posed = extend(girl.joints.astype(np.float64))[:33].copy()
-    posed[list(FACE)] += (0.0, -15.0)
-    T = bone_transforms(renderer.rest, extend(posed), 1.0, 0.0)
+def _dropped(rig: Rig, down: float, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """The body's vertices skinned with the head moved ``down`` pixels and turned by ``angle`` (radians), with the
+    hair's drop applied and before it ([1, N, 2] each)."""
+    body = _body(rig)
+    posed = extend(rig.joints.astype(np.float64))[:33].copy()
+    posed[list(FACE)] += (0.0, down)
+    T = bone_transforms(Renderer(rig, W, H).rest, extend(posed), 1.0, angle)
     A = np.stack([T[b] for b in body.bones])[None]
     vh = np.concatenate([body.vertices.astype(np.float64), np.ones((len(body.vertices), 1))], axis=1)
     per_bone = np.einsum("tbij,nj->tnbi", A, vh)
     out = np.einsum("nb,tnbi->tni", body.weights, per_bone)
     before = out.copy()
     drop_with_head(out, per_bone, A, body.drop, 1, 2)
+    return out, before
+
+
+def test_a_head_that_rises_or_tilts_leaves_the_blend_as_it_was(girl):
+    """Raised 15 pixels, the head leaves the lock on the neck's blend by height (its tip stays where it lay on the
+    shoulder, as before): nothing moves."""
+    out, before = _dropped(girl, -15.0, 0.0)
     assert np.array_equal(out, before)
 
 
@@ -117,17 +123,7 @@ def test_the_hair_goes_down_the_chest_never_up_it(girl):
     vertices go down with it at most, none above where the neck's blend puts it (before: taken up with the head's
     rising side, the lock lifted off the shoulder and the shirt below it was drawn up into a pale band, TikTok
     character 4 in its own clip, frame 26)."""
-    body = _body(girl)
-    renderer = Renderer(girl, W, H)
-    posed = extend(girl.joints.astype(np.float64))[:33].copy()
-    posed[list(FACE)] += (0.0, 30.0)
     # (turned 25 degrees: the head's side with the lock, on the picture's right, rises)
-    T = bone_transforms(renderer.rest, extend(posed), 1.0, float(np.deg2rad(-25.0)))
-    A = np.stack([T[b] for b in body.bones])[None]
-    vh = np.concatenate([body.vertices.astype(np.float64), np.ones((len(body.vertices), 1))], axis=1)
-    per_bone = np.einsum("tbij,nj->tnbi", A, vh)
-    out = np.einsum("nb,tnbi->tni", body.weights, per_bone)
-    before = out.copy()
-    drop_with_head(out, per_bone, A, body.drop, 1, 2)
+    out, before = _dropped(girl, 30.0, float(np.deg2rad(-25.0)))
     assert not np.array_equal(out, before)  # (it does go down)
     assert (out[0, :, 1] >= before[0, :, 1] - 1e-6).all(), (out - before)[0, :, 1].min()
