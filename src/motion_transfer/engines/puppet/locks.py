@@ -39,6 +39,7 @@ STEP = 10.0  # (CIE Lab, 8-bit) the hair past a lock's cut beside the neck runs 
 # hair beside it (a strand's shade steps less; the skin or the clothes past the hair's outline step farther) ...
 SPREAD = 40.0  # ... and this near the lock's colour at the cut (a soft outline crept on into the skin)
 INNER = 0.2  # (shoulder widths) ... up to this far past the cut (a neck of the hair's colour is not taken whole)
+LOW = 0.05  # (shoulder widths) ... and this far below where the body follows the head alone
 
 
 @dataclass
@@ -120,8 +121,11 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     # the lock's piece runs on past its cut beside the neck (a straight line at a distance from the neck's axis) over
     # the hair there to the hair's own outline (cut straight, the lock gone down with the chin showed a straight
     # edge over the shirt beside the hair the body kept, TikTok character 4 in its own clip, frames 146-152); the
-    # body keeps its hair there (under the lock at rest) above the clothes' top, and goes down with it
-    inner = _hair_past_cut(region, texture, (alpha >= 0.5) & ~clothes & ~headed & ~ends & (hang <= 0) & (share >= TIP),
+    # body keeps its hair there (under the lock at rest) above the clothes' top, and goes down with it; not just
+    # below the chin (a piece of its own there, it tore from the jaw's hair as the head turned: a square corner
+    # beside the neck, TikTok character 4 moved by clip 5, frames 148-152)
+    inner = _hair_past_cut(region, texture, (alpha >= 0.5) & ~clothes & ~ends & (hang <= 0) & (share >= TIP)
+                           & ~_near(headed, max(1, int(round(LOW * sw)))),
                            max(1, int(round(INNER * sw))))
     region |= ends
     # (under the hair past the cut too, and its outline mixed with the clothes: the body's hair left there showed
