@@ -151,3 +151,6 @@ def test_the_lock_gone_down_keeps_the_hairs_outline(down):
     assert inner[-1] <= inner[0] - 4, inner  # slanted
     longest = max(len(run) for run in np.split(inner, np.flatnonzero(np.diff(inner)) + 1))
     assert longest <= 6, inner  # (the outline steps a column every 4 rows)
+    # one run of hair a row below the chin (its side by the neck left behind: a sliver apart from the lock)
+    starts = (np.diff(hair[150 + int(down):].astype(np.int8), axis=1) == 1).sum(axis=1)
+    assert (starts <= 1).all(), 150 + int(down) + np.flatnonzero(starts > 1)
