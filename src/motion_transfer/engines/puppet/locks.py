@@ -5,7 +5,8 @@ a lock's tip was the lock itself: once the head tilted and the tip lifted off th
 and the shirt stretched, the tip's dark hair drawn out into a wedge, or folded into a notch with black lines, and
 the lock ended where the labelling cut the head from the torso, straight across the shirt (TikTok character 4
 moved by clip 5). A hanging lock whose tip lies on the clothes is drawn as a piece of its own over the body, its
-tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line); under it
+tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line), its side by
+the neck where the hair's colour turns to the skin's (not the straight cut beside the neck); under it
 the body is the clothes, their colours carried on from beside the lock below their top edge continued across it,
 and clear above it, where the lock hung beside the body (the background plate lies there). The piece follows the
 neck's blend by height (``mesh.build_layers``): the head at its top by the chin, the chest at its tip on the
@@ -44,8 +45,8 @@ LOW = 0.05  # (shoulder widths) ... and this far below where the body follows th
 
 @dataclass
 class Locks:
-    """The locks split off a body layer's crop (all HxW over it): ``hung`` the hanging pixels they take (the body
-    follows the chest there), ``lock`` the lock piece's pixels and ``lock_texture`` its colours (RGB uint8),
+    """The locks split off a body layer's crop (all HxW over it): ``hung`` the hanging pixels they take, and the hair
+    past their cut beside the neck (the body follows the chest there; they go down with the chin), ``lock`` the lock piece's pixels and ``lock_texture`` its colours (RGB uint8),
     ``texture`` (RGB uint8) and ``alpha`` (float) the body's own, with the clothes painted in under the locks and
     clear where they hung beside the body."""
 
