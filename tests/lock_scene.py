@@ -35,11 +35,12 @@ def figure_joints(shoulder_half: float) -> np.ndarray:
 
 
 def girl_with_lock(colours: tuple[tuple, tuple, tuple, tuple], lock_corners: np.ndarray, torso: np.ndarray,
-                   neck_to: int, shoulder_half: float) -> Rig:
-    """The rigged girl (layers built): ``colours`` (wall, skin, hair, shirt), the lock's four ``lock_corners``
-    beside her neck (its top joined to the hair over her head), her shirt the polygon ``torso``, her neck bare down
-    to row ``neck_to``; labelled as the parts step gives them: the head, its hair (the lock whole) and the neck's
-    upper part the head's, the rest the torso's."""
+                   neck_to: int, shoulder_half: float, shade: tuple[np.ndarray, tuple] | None = None) -> Rig:
+    """The rigged girl (layers built): ``colours`` (wall, skin, hair, shirt), the lock's ``lock_corners`` (a convex
+    polygon) beside her neck (its top joined to the hair over her head), her shirt the polygon ``torso``, her neck
+    bare down to row ``neck_to``, and where ``shade`` (a polygon, a colour) lies over the lock, the lock in that
+    colour (its side by the neck in shadow); labelled as the parts step gives them: the head, its hair (the lock
+    whole) and the neck's upper part the head's, the rest the torso's."""
     wall, skin, hair, shirt = colours
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = wall
@@ -54,6 +55,9 @@ def girl_with_lock(colours: tuple[tuple, tuple, tuple, tuple], lock_corners: np.
     image[body > 0] = shirt
     image[(body > 0) & (np.arange(H)[:, None] < neck_to)] = skin  # the neck's lower part, bare
     image[lock > 0] = hair
+    if shade is not None:
+        shaded = cv2.fillConvexPoly(np.zeros((H, W), np.uint8), shade[0].astype(np.int32), 1)
+        image[(shaded > 0) & (lock > 0)] = shade[1]
     labels = np.full((H, W), -1, np.int16)
     labels[body > 0] = PARTS.index("torso")
     labels[(head > 0) | (lock > 0)] = PARTS.index("head")

@@ -18,6 +18,10 @@ SHIRT, BROWN = (170, 190, 225), (90, 66, 42)  # a shirt the lock is split off ov
 LOCK = np.array([(240, 70), (262, 70), (272, 235), (250, 235)], np.int32)  # beside the neck, down over the shoulder
 TORSO = np.array([(130, 185), (280, 185), (255, 400), (145, 400)])
 BESIDE = (slice(140, 250), slice(236, 280))  # the lock below the chin and the shoulder beside it
+# a lock whose side by the neck runs on past the straight cut beside the neck (at x 236) down to x 212, in shadow
+SHADOW = (40, 28, 18)
+SLANTED = np.array([(240, 70), (262, 70), (272, 235), (212, 235), (234, 150)], np.int32)
+SHADED = np.array([(200, 140), (238, 140), (238, 240), (200, 240)])
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +131,26 @@ def test_the_hair_goes_down_the_chest_never_up_it(girl):
     out, before = _dropped(girl, 30.0, float(np.deg2rad(-25.0)))
     assert not np.array_equal(out, before)  # (it does go down)
     assert (out[0, :, 1] >= before[0, :, 1] - 1e-6).all(), (out - before)[0, :, 1].min()
+
+
+@pytest.mark.parametrize("down", [25.0, 40.0])
+def test_the_lock_gone_down_keeps_the_hairs_outline(down):
+    """A lock whose side by the neck, in shadow, runs on past the straight cut beside the neck (a line at a distance
+    from the neck's axis) to its own slanted outline: gone down over the shirt with the chin, its lowest rows end on
+    that side along the slanted outline, not in a straight vertical edge at the cut, and no hair of it is left on the
+    shirt beside it (before: the piece split off ended at the cut and its shaded side stayed behind, a straight edge
+    beside a dark sliver, TikTok character 4 in its own clip, frames 146-152)."""
+    rig = girl_with_lock((WALL, SKIN, HAIR, SHIRT), SLANTED, TORSO, 190, 70, (SHADED, SHADOW))
+    frame, _ = _chin_down(rig, down)
+    hair = np.minimum(*(np.linalg.norm(frame.astype(float) - c, axis=-1) for c in (HAIR, SHADOW))) < 40
+    hair[:, :200] = hair[:, 290:] = False
+    rows = np.flatnonzero(hair.any(axis=1))
+    low = np.arange(rows.max() - 30, rows.max() + 1)
+    inner = np.argmax(hair[low], axis=1)  # each row's first column of hair
+    assert inner.max() <= 226, inner  # past the cut, at the outline (x 212-222 over these rows)
+    assert inner[-1] <= inner[0] - 4, inner  # slanted
+    longest = max(len(run) for run in np.split(inner, np.flatnonzero(np.diff(inner)) + 1))
+    assert longest <= 6, inner  # (the outline steps a column every 4 rows)
+    # one run of hair a row below the chin (its side by the neck left behind: a sliver apart from the lock)
+    starts = (np.diff(hair[150 + int(down):].astype(np.int8), axis=1) == 1).sum(axis=1)
+    assert (starts <= 1).all(), 150 + int(down) + np.flatnonzero(starts > 1)

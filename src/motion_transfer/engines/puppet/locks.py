@@ -5,7 +5,8 @@ a lock's tip was the lock itself: once the head tilted and the tip lifted off th
 and the shirt stretched, the tip's dark hair drawn out into a wedge, or folded into a notch with black lines, and
 the lock ended where the labelling cut the head from the torso, straight across the shirt (TikTok character 4
 moved by clip 5). A hanging lock whose tip lies on the clothes is drawn as a piece of its own over the body, its
-tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line); under it
+tip where its colour turns from the hair's to the clothes' (the strands' own ends, not a straight line), its side by
+the neck where the hair's colour turns to the skin's (not the straight cut beside the neck); under it
 the body is the clothes, their colours carried on from beside the lock below their top edge continued across it,
 and clear above it, where the lock hung beside the body (the background plate lies there). The piece follows the
 neck's blend by height (``mesh.build_layers``): the head at its top by the chin, the chest at its tip on the
@@ -35,12 +36,17 @@ EDGE = 0.7  # (pixels) the clothes' top edge carried on under a lock is as soft 
 MIXED = 2  # (pixels) the clothes' pixels this near a lock mix their colour with its strands' (not a source)
 MIN_PIXELS = 10  # fewer pixels than this tell no colour
 SMOOTH = 0.02  # (shoulder widths) the clothes' colours carried in are smoothed this far (copied, they ran in streaks)
+STEP = 10.0  # (CIE Lab, 8-bit) the hair past a lock's cut beside the neck runs on while each pixel is this near the
+# hair beside it (a strand's shade steps less; the skin or the clothes past the hair's outline step farther) ...
+SPREAD = 40.0  # ... and this near the lock's colour at the cut (a soft outline crept on into the skin)
+INNER = 0.2  # (shoulder widths) ... up to this far past the cut (a neck of the hair's colour is not taken whole)
+LOW = 0.05  # (shoulder widths) ... and this far below where the body follows the head alone
 
 
 @dataclass
 class Locks:
-    """The locks split off a body layer's crop (all HxW over it): ``hung`` the hanging pixels they take (the body
-    follows the chest there), ``lock`` the lock piece's pixels and ``lock_texture`` its colours (RGB uint8),
+    """The locks split off a body layer's crop (all HxW over it): ``hung`` the hanging pixels they take, and the hair
+    past their cut beside the neck (the body follows the chest there; they go down with the chin), ``lock`` the lock piece's pixels and ``lock_texture`` its colours (RGB uint8),
     ``texture`` (RGB uint8) and ``alpha`` (float) the body's own, with the clothes painted in under the locks and
     clear where they hung beside the body."""
 
@@ -113,10 +119,22 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
         towards_hair = np.minimum((1.0 - share[tip]) / (1.0 - TIP), 1.0)[:, None]
         lock_texture[tip] = np.clip(texture[tip] + towards_hair * (texture[hy[tip], hx[tip]].astype(np.float32)
                                                                    - texture[tip]) + 0.5, 0, 255).astype(np.uint8)
+    # the lock's piece runs on past its cut beside the neck (a straight line at a distance from the neck's axis) over
+    # the hair there to the hair's own outline (cut straight, the lock gone down with the chin showed a straight
+    # edge over the shirt beside the hair the body kept, TikTok character 4 in its own clip, frames 146-152); the
+    # body keeps its hair there (under the lock at rest) above the clothes' top, and goes down with it; not just
+    # below the chin (a piece of its own there, it tore from the jaw's hair as the head turned: a square corner
+    # beside the neck, TikTok character 4 moved by clip 5, frames 148-152)
+    inner = _hair_past_cut(region, texture, (alpha >= 0.5) & ~clothes & ~ends & (hang <= 0) & (share >= TIP)
+                           & ~_near(headed, max(1, int(round(LOW * sw)))),
+                           max(1, int(round(INNER * sw))))
     region |= ends
-    over = region & _below_outline(clothes, region)
+    # (under the hair past the cut too, and its outline mixed with the clothes: the body's hair left there showed
+    # beside the lock gone down over the shirt, a dark sliver or line)
+    under = region | (_near(inner, MIXED) & ~clothes)
+    over = under & _below_outline(clothes, region | inner)
     # the clothes go on under the lock's tip a little (the piece's edge and the body's overlap there) ...
-    over |= (region & _near(clothes, SEAM)) | ends
+    over |= (under & _near(clothes, SEAM)) | ends
     parts, _ = ndimage.label(over | clothes)  # (a speck of it apart from the clothes floated in the clear)
     joined = np.unique(parts[clothes])
     over = (over & np.isin(parts, joined[joined > 0])) | ends
@@ -136,7 +154,7 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     # the body draws beside it blends in, rather than the clothes')
     edge = region & ~kept & ~over & (soft > 0.004)
     painted[edge] = np.clip(smooth[edge] + 0.5, 0, 255).astype(np.uint8)
-    return Locks(hung=np.isin(pieces, split), lock=region & ~ends & ~headed, lock_texture=lock_texture,
+    return Locks(hung=np.isin(pieces, split) | inner, lock=(region | inner) & ~ends & ~headed, lock_texture=lock_texture,
                  texture=painted, alpha=body_alpha)
 
 
@@ -159,6 +177,39 @@ def resting(hang: np.ndarray, torso: np.ndarray, sw: float) -> np.ndarray:
         if on.sum() >= TOUCH * sw:
             rests.append(k)
     return np.isin(pieces, rests)
+
+
+def _hair_past_cut(locks: np.ndarray, texture: np.ndarray, allowed: np.ndarray, reach: int) -> np.ndarray:
+    """HxW bool: the ``allowed`` pixels (the figure's, past the ``locks``' cut) the hair of the ``locks`` runs on
+    into, up to ``reach`` pixels from them: grown a pixel at a time while each is within STEP of the hair already
+    taken beside it (its mean colour over a few pixels round it) and within SPREAD of the lock's colour nearest
+    it, so it stops at the hair's outline, where the colour steps to the skin's or the clothes'."""
+    inner = np.zeros(locks.shape, bool)
+    rows, cols = np.nonzero(_near(locks, 1) & allowed & ~locks)
+    if not len(rows):
+        return inner
+    # (over the box the growth can reach)
+    y0, y1 = max(0, rows.min() - reach), min(locks.shape[0], rows.max() + reach + 1)
+    x0, x1 = max(0, cols.min() - reach), min(locks.shape[1], cols.max() + reach + 1)
+    box = (slice(y0, y1), slice(x0, x1))
+    seeds = locks[box]
+    lab = cv2.cvtColor(np.ascontiguousarray(texture[box]), cv2.COLOR_RGB2LAB).astype(np.float32)
+    _, (ly, lx) = ndimage.distance_transform_edt(~seeds, return_indices=True)
+    allowed = allowed[box] & ~seeds & (lab_distance(lab, lab[ly, lx]) < SPREAD)
+    grown = seeds.copy()
+    for _ in range(reach):  # (a pixel's ring at a time)
+        ring = _near(grown, 1) & ~grown & allowed
+        if not ring.any():
+            break
+        taken = grown.astype(np.float32)
+        count = cv2.boxFilter(taken, -1, (5, 5), normalize=False)
+        beside = cv2.boxFilter(lab * taken[..., None], -1, (5, 5), normalize=False) / np.maximum(count, 1.0)[..., None]
+        step = ring & (lab_distance(lab, beside) < STEP)
+        if not step.any():
+            break
+        grown |= step
+    inner[box] = grown & ~seeds
+    return inner
 
 
 def _near(mask: np.ndarray, reach: int) -> np.ndarray:
