@@ -17,6 +17,12 @@ halves the angle between the two bones (the cut a drawn leg's joint has), and th
 the leg bends at its knee as a tube, and the pad swings with the shin without tearing. The torso's pixels below
 the line through the hips (the crotch, between and over the thighs) go to the nearer leg: left to the torso, its
 ragged lower edge stayed between the thighs as they swung, and the backdrop showed in spikes up to the belly.
+
+The crotch a leg carries stays with the pelvis, though, where it lies between the thighs: cut at the line between
+the hips' middle and the crotch, each half swung down with its thigh, and the gap between legs spread apart opened
+as a slit up the cut to the body, with a ledge either side where the drawn crotch's top had been (the teddy bear's
+legs spread in a dance). Held by the pelvis towards that line, falling to the thigh's own turn across the crotch's
+depth either side of it and below it, the crotch stays under the body and the thighs' inner tops fan out from it.
 """
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .model import LEG_PARTS, PARTS, segment_distance
+from .model import LEG_PARTS, PARTS, segment_distance, smoothstep
 
 # (of the hip-to-ankle distance) how far inside the silhouette that line must run, all along, for the leg to show no
 # bend (a bent leg's line leaves it at the inside of the bend)
@@ -64,6 +70,34 @@ def legs_cut_at_knees(labels: np.ndarray, joints: np.ndarray) -> np.ndarray:
         lower = (xs - knee[0]) * n[0] + (ys - knee[1]) * n[1] > 0
         out[ys, xs] = np.where(lower, shin, thigh)
     return out
+
+
+def crotch_held(weights: np.ndarray, verts: np.ndarray, joints: np.ndarray,
+                pelvis: dict[str, np.ndarray] | None) -> np.ndarray:
+    """A fitted leg layer's ``weights`` [N, B] (its bones' first the pelvis) with its vertices (``verts`` [N, 2]
+    image pixels) in the crotch held by the pelvis: a share 1 on the line down from the hips' middle, falling to
+    none at the hips across it and from the crotch's depth (the deepest of the pelvis's triangle, ``pelvis``:
+    :func:`.pelvis.pelvis_region`; None: no crotch, the weights as they were) to twice that depth down it.
+    ``joints`` [33+, 2]."""
+    if pelvis is None:
+        return weights
+    hips = [joints[J[f"{side}_hip"]].astype(np.float64) for side in ("left", "right")]
+    knees = [joints[J[f"{side}_knee"]].astype(np.float64) for side in ("left", "right")]
+    mid = (hips[0] + hips[1]) / 2
+    down = _unit((knees[0] + knees[1]) / 2 - mid)
+    ys, xs = np.nonzero(pelvis["left"] | pelvis["right"])
+    half = float(np.linalg.norm(hips[0] - hips[1])) / 2
+    if len(ys) == 0 or half < 1.0:
+        return weights
+    depth = float(((np.stack([xs, ys], axis=1) - mid) @ down).max())
+    if depth < 1.0:
+        return weights
+    rel = verts - mid
+    across = np.abs(rel @ np.array([-down[1], down[0]]))
+    share = (1 - smoothstep(0.0, half, across)) * (1 - smoothstep(depth, 2 * depth, rel @ down))
+    out = weights * (1 - share[:, None])
+    out[:, 0] += share
+    return out.astype(weights.dtype)
 
 
 def knees_on_legs(joints: np.ndarray, matte: np.ndarray) -> np.ndarray:
