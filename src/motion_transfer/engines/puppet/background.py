@@ -56,15 +56,18 @@ NARROW = 0.02  # such an object narrower than twice this (times the long side) i
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | None = None) -> np.ndarray:
-    """The image's background with the character (grown a little, so no fringe of it is left) filled in. Its
+    """The image's background with the character (grown a little, so no fringe of it is left) filled in; of that
+    growth, what looks like the backdrop beyond it is kept as it was (:func:`backdrop_margin`). Its
     blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
     beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere). On
     a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them. ``backdrop``:
     the image's, when already read."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
-    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
-    hole |= _slits(hole, grow)
+    figure = matte > 0.05
+    hole = cv2.dilate(figure.astype(np.uint8), None, iterations=grow).astype(bool)
+    slits = _slits(hole, grow)
+    hole |= slits
     palette = backdrop_palette(image, backdrop)
     # drawn art's edges are crisp (within the growth); its floor's line beside the feet read as a blurred edge
     edge = blurred_edge(image, hole) if palette is None else np.zeros_like(hole)
@@ -72,7 +75,53 @@ def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | 
         wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
         image = np.where(edge[..., None], wall, image)
     filled = patch_fill(image, hole)
-    return filled if palette is None else _snapped_to(palette, filled, hole | edge)
+    kept = backdrop_margin(image, figure | slits, hole)
+    filled = _meeting(filled, image, hole & ~kept, max(h, w))
+    return filled if palette is None else _snapped_to(palette, filled, (hole | edge) & ~kept)
+
+
+def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxW bool: the pixels of ``hole`` more than MARGIN_CORE (times the long side) beyond the ``figure`` that
+    look like the backdrop just beyond the hole (within EDGE_APART of the pixel there nearest them): no fringe
+    of the character's there, so the picture is kept as it is. The hole is the figure grown, so that its fringe
+    goes with it, but grown all round it cut back what stands beside the figure: a strip of the fill's plain
+    wall lay between the figure and a curtain, a TV or a door frame next to it (at rest and as soon as it
+    moved: SSIM lost along the whole outline, TikTok clips 2, 3, 5). The figure's fringe (hair strands, a
+    blurred edge's shade: unlike the backdrop beyond) and the margin of a textured backdrop (every pixel unlike
+    the one beyond it) stay in the hole, and so does what lies within 2 pixels of them (a strand's soft sides).
+    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference; kept
+    only where joined to the backdrop outside (no islands of the picture in the fill)."""
+    long_side = max(hole.shape)
+    core = cv2.dilate(figure.astype(np.uint8), disc(max(1, round(MARGIN_CORE * long_side)))).astype(bool)
+    margin = hole & ~core
+    if not margin.any() or hole.all():
+        return np.zeros(hole.shape, bool)
+    beyond = ~hole & (ndimage.distance_transform_edt(~hole) <= 2)
+    _, (iy, ix) = ndimage.distance_transform_edt(~beyond, return_indices=True)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    unlike = margin & (lab_distance(lab, backdrop[iy, ix]) > EDGE_APART)
+    like = margin & ~cv2.dilate(unlike.astype(np.uint8), disc(2)).astype(bool)
+    pieces, _ = ndimage.label(like | ~hole)
+    return like & np.isin(pieces, np.unique(pieces[~hole]))
+
+
+def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, long_side: int) -> np.ndarray:
+    """``filled`` (the fill of a larger hole) outside ``hole`` the picture again, and inside it shaded to meet
+    the picture put back around it: the shading part of their difference there (:func:`_shading`) spread
+    smoothly, fading over MEET (times the long side) into the hole. The fill met the larger hole's rim; left as
+    it was, it stood a few levels off the wall put back beside it, an outline of the figure once it moved."""
+    out = np.where(hole[..., None], filled, image)
+    if not hole.any() or np.array_equal(out, filled):
+        return out
+    diff = _shading(image.astype(np.float32) - filled.astype(np.float32)) * (~hole)[..., None]
+    near = _rim_weight(hole, MEET * long_side)[..., None]
+    return np.where(hole[..., None], np.clip(filled + near * smooth_fill(diff, ~hole) + 0.5, 0, 255), out).astype(
+        np.uint8)
+
+
+MEET = 0.015  # the fill is shaded to meet the picture put back beside it over this much (times the long side)
+MARGIN_CORE = 0.004  # the figure grown by this much (times the long side) is always filled: its soft edge's pixels
 
 
 def _snapped_to(palette: np.ndarray, image: np.ndarray, hole: np.ndarray) -> np.ndarray:
