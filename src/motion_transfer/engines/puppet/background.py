@@ -76,7 +76,7 @@ def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | 
         image = np.where(edge[..., None], wall, image)
     filled = patch_fill(image, hole)
     kept = backdrop_margin(image, figure | slits, hole)
-    filled = _meeting(filled, image, hole & ~kept, max(h, w))
+    filled = _meeting(filled, image, hole, kept, max(h, w))
     return filled if palette is None else _snapped_to(palette, filled, (hole | edge) & ~kept)
 
 
@@ -87,10 +87,11 @@ def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> 
     goes with it, but grown all round it cut back what stands beside the figure: a strip of the fill's plain
     wall lay between the figure and a curtain, a TV or a door frame next to it (at rest and as soon as it
     moved: SSIM lost along the whole outline, TikTok clips 2, 3, 5). The figure's fringe (hair strands, a
-    blurred edge's shade: unlike the backdrop beyond) and the margin of a textured backdrop (every pixel unlike
-    the one beyond it) stay in the hole, and so does what lies within 2 pixels of them (a strand's soft sides).
-    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference; kept
-    only where joined to the backdrop outside (no islands of the picture in the fill)."""
+    blurred edge's shade: unlike the backdrop beyond; dark hair beside a dark object: as like the figure's
+    colour just inside it as the backdrop) and the margin of a textured backdrop (every pixel unlike the one
+    beyond it) stay in the hole, and so does what lies within 2 pixels of them (a strand's soft sides) and
+    the knobs and spikes of what is kept (smoothed over 2 pixels: a dark object beside the neck ended in them).
+    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference."""
     long_side = max(hole.shape)
     core = cv2.dilate(figure.astype(np.uint8), disc(max(1, round(MARGIN_CORE * long_side)))).astype(bool)
     margin = hole & ~core
@@ -98,26 +99,40 @@ def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> 
         return np.zeros(hole.shape, bool)
     beyond = ~hole & (ndimage.distance_transform_edt(~hole) <= 2)
     _, (iy, ix) = ndimage.distance_transform_edt(~beyond, return_indices=True)
+    inner = cv2.erode(figure.astype(np.uint8), disc(2)).astype(bool)
+    _, (fy, fx) = ndimage.distance_transform_edt(~inner if inner.any() else ~figure, return_indices=True)
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     backdrop = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    unlike = margin & (lab_distance(lab, backdrop[iy, ix]) > EDGE_APART)
+    apart = lab_distance(lab, backdrop[iy, ix])
+    unlike = margin & ((apart > EDGE_APART) | (lab_distance(lab, lab[fy, fx]) <= apart))
     like = margin & ~cv2.dilate(unlike.astype(np.uint8), disc(2)).astype(bool)
-    pieces, _ = ndimage.label(like | ~hole)
-    return like & np.isin(pieces, np.unique(pieces[~hole]))
+    like &= cv2.GaussianBlur(like.astype(np.float32), (0, 0), 2.0) > 0.5
+    # followed in from the outside ring by ring, so that all of the way to the backdrop it was compared with
+    # is kept too (not a piece of it reached along the outline: blobs of a TV's colour beside its blurred edge)
+    depth = ndimage.distance_transform_edt(hole)
+    kept = ~hole
+    for r in range(1, int(np.ceil(depth[margin].max())) + 1):
+        kept |= like & (depth <= r) & cv2.dilate(kept.astype(np.uint8), None).astype(bool)
+    return kept & hole
 
 
-def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, long_side: int) -> np.ndarray:
-    """``filled`` (the fill of a larger hole) outside ``hole`` the picture again, and inside it shaded to meet
-    the picture put back around it: the shading part of their difference there (:func:`_shading`) spread
-    smoothly, fading over MEET (times the long side) into the hole. The fill met the larger hole's rim; left as
-    it was, it stood a few levels off the wall put back beside it, an outline of the figure once it moved."""
-    out = np.where(hole[..., None], filled, image)
-    if not hole.any() or np.array_equal(out, filled):
-        return out
-    diff = _shading(image.astype(np.float32) - filled.astype(np.float32)) * (~hole)[..., None]
-    near = _rim_weight(hole, MEET * long_side)[..., None]
-    return np.where(hole[..., None], np.clip(filled + near * smooth_fill(diff, ~hole) + 0.5, 0, 255), out).astype(
-        np.uint8)
+def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, kept: np.ndarray, long_side: int
+             ) -> np.ndarray:
+    """``filled`` (the fill of ``hole``) with the ``kept`` part of it the picture again, its border blended
+    with the fill over about two pixels (a hard step followed the pixels' staircase: a ragged edge on a TV beside
+    the neck), and the rest of the hole shaded to meet it: their difference there spread smoothly, fading over
+    MEET (times the long side) into the hole. The fill met the hole's rim; left as it was, it stood a few
+    levels off the wall kept beside it, an outline of the figure once it moved. Only a difference within SHADE
+    is shading: one larger is an object kept beside the fill (a TV's edge), spread it was a dark glow."""
+    if not kept.any():
+        return filled
+    diff = image.astype(np.float32) - filled.astype(np.float32)
+    rest = hole & ~kept
+    shading = ~rest & (np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)) <= SHADE)
+    near = _rim_weight(rest, MEET * long_side) * rest
+    blend = np.minimum(kept, cv2.GaussianBlur((kept | ~hole).astype(np.float32), (0, 0), 2.0))
+    out = filled + blend[..., None] * diff + near[..., None] * smooth_fill(diff * shading[..., None], shading)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 MEET = 0.015  # the fill is shaded to meet the picture put back beside it over this much (times the long side)
