@@ -56,15 +56,18 @@ NARROW = 0.02  # such an object narrower than twice this (times the long side) i
 
 
 def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | None = None) -> np.ndarray:
-    """The image's background with the character (grown a little, so no fringe of it is left) filled in. Its
+    """The image's background with the character (grown a little, so no fringe of it is left) filled in; of that
+    growth, what looks like the backdrop beyond it is kept as it was (:func:`backdrop_margin`). Its
     blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
     beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere). On
     a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them. ``backdrop``:
     the image's, when already read."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
-    hole = cv2.dilate((matte > 0.05).astype(np.uint8), None, iterations=grow).astype(bool)
-    hole |= _slits(hole, grow)
+    figure = matte > 0.05
+    hole = cv2.dilate(figure.astype(np.uint8), None, iterations=grow).astype(bool)
+    slits = _slits(hole, grow)
+    hole |= slits
     palette = backdrop_palette(image, backdrop)
     # drawn art's edges are crisp (within the growth); its floor's line beside the feet read as a blurred edge
     edge = blurred_edge(image, hole) if palette is None else np.zeros_like(hole)
@@ -72,7 +75,68 @@ def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | 
         wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
         image = np.where(edge[..., None], wall, image)
     filled = patch_fill(image, hole)
-    return filled if palette is None else _snapped_to(palette, filled, hole | edge)
+    kept = backdrop_margin(image, figure | slits, hole)
+    filled = _meeting(filled, image, hole, kept, max(h, w))
+    return filled if palette is None else _snapped_to(palette, filled, (hole | edge) & ~kept)
+
+
+def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """HxW bool: the pixels of ``hole`` more than MARGIN_CORE (times the long side) beyond the ``figure`` that
+    look like the backdrop just beyond the hole (within EDGE_APART of the pixel there nearest them): no fringe
+    of the character's there, so the picture is kept as it is. The hole is the figure grown, so that its fringe
+    goes with it, but grown all round it cut back what stands beside the figure: a strip of the fill's plain
+    wall lay between the figure and a curtain, a TV or a door frame next to it (at rest and as soon as it
+    moved: SSIM lost along the whole outline, TikTok clips 2, 3, 5). The figure's fringe (hair strands, a
+    blurred edge's shade: unlike the backdrop beyond; dark hair beside a dark object: as like the figure's
+    colour just inside it as the backdrop) and the margin of a textured backdrop (every pixel unlike the one
+    beyond it) stay in the hole, and so does what lies within 2 pixels of them (a strand's soft sides) and
+    the knobs and spikes of what is kept (smoothed over 2 pixels: a dark object beside the neck ended in them).
+    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference."""
+    long_side = max(hole.shape)
+    core = cv2.dilate(figure.astype(np.uint8), disc(max(1, round(MARGIN_CORE * long_side)))).astype(bool)
+    margin = hole & ~core
+    if not margin.any() or hole.all():
+        return np.zeros(hole.shape, bool)
+    beyond = ~hole & (ndimage.distance_transform_edt(~hole) <= 2)
+    _, (iy, ix) = ndimage.distance_transform_edt(~beyond, return_indices=True)
+    inner = cv2.erode(figure.astype(np.uint8), disc(2)).astype(bool)
+    _, (fy, fx) = ndimage.distance_transform_edt(~inner if inner.any() else ~figure, return_indices=True)
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    backdrop = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
+    apart = lab_distance(lab, backdrop[iy, ix])
+    unlike = margin & ((apart > EDGE_APART) | (lab_distance(lab, lab[fy, fx]) <= apart))
+    like = margin & ~cv2.dilate(unlike.astype(np.uint8), disc(2)).astype(bool)
+    like &= cv2.GaussianBlur(like.astype(np.float32), (0, 0), 2.0) > 0.5
+    # followed in from the outside ring by ring, so that all of the way to the backdrop it was compared with
+    # is kept too (not a piece of it reached along the outline: blobs of a TV's colour beside its blurred edge)
+    depth = ndimage.distance_transform_edt(hole)
+    kept = ~hole
+    for r in range(1, int(np.ceil(depth[margin].max())) + 1):
+        kept |= like & (depth <= r) & cv2.dilate(kept.astype(np.uint8), None).astype(bool)
+    return kept & hole
+
+
+def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, kept: np.ndarray, long_side: int
+             ) -> np.ndarray:
+    """``filled`` (the fill of ``hole``) with the ``kept`` part of it the picture again, its border blended
+    with the fill over about two pixels (a hard step followed the pixels' staircase: a ragged edge on a TV beside
+    the neck), and the rest of the hole shaded to meet it: their difference there spread smoothly, fading over
+    MEET (times the long side) into the hole. The fill met the hole's rim; left as it was, it stood a few
+    levels off the wall kept beside it, an outline of the figure once it moved. Only a difference within SHADE
+    is shading: one larger is an object kept beside the fill (a TV's edge), spread it was a dark glow."""
+    if not kept.any():
+        return filled
+    diff = image.astype(np.float32) - filled.astype(np.float32)
+    rest = hole & ~kept
+    shading = ~rest & (np.sqrt(np.einsum("ijk,ijk->ij", diff, diff)) <= SHADE)
+    near = _rim_weight(rest, MEET * long_side) * rest
+    blend = np.minimum(kept, cv2.GaussianBlur((kept | ~hole).astype(np.float32), (0, 0), 2.0))
+    out = filled + blend[..., None] * diff + near[..., None] * smooth_fill(diff * shading[..., None], shading)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+MEET = 0.015  # the fill is shaded to meet the picture put back beside it over this much (times the long side)
+MARGIN_CORE = 0.004  # the figure grown by this much (times the long side) is always filled: its soft edge's pixels
 
 
 def _snapped_to(palette: np.ndarray, image: np.ndarray, hole: np.ndarray) -> np.ndarray:
