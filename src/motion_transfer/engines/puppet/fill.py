@@ -29,7 +29,7 @@ from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
 from .ovals import drawn_oval, ellipse_mask
 from .photo_look import add_grain, picture_blur, skin_grain
-from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, UNDER_HEM, carried_outline, under_hem
+from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, UNDER_HEM, carried_outline, under_a_sleeve, under_hem
 from .strap_sides import across_straps
 from .waist import past_the_waist
 
@@ -2907,11 +2907,13 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     py, px = np.mgrid[0:H, 0:W].astype(np.float32)
     # from the sleeve's solid pixels (its blended outline carried on would draw dark lines along it)
     solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=SLEEVE_ERODED).astype(bool)
-    skin = np.zeros((H, W), bool) if skin is None else skin
-    whole = own | skin
     inside = np.zeros((H, W), bool)
     inside[y0:y0 + h, x0:x0 + w] = True
     near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
+    skin = np.zeros((H, W), bool) if skin is None else skin
+    if not under_a_sleeve(own, skin, near_border & (matte >= 0.5)):
+        skin = np.zeros((H, W), bool)
+    whole = own | skin
     # (the skin under its hem with it, and where the matte is unsure inside the arm: 0.6-0.8 in spots along the
     # bottom edge of TikTok character 5's sleeve parted the cut in pieces, and only the piece round the bone went on)
     interior = cv2.erode((whole | ~inside).astype(np.uint8), None, iterations=SLEEVE_ERODED + 1).astype(bool)

@@ -24,6 +24,7 @@ SLEEVE_DEPTH = 0.6  # the direction of a side is read from its outline this deep
 SLEEVE_ROOM = 0.5  # (shoulder widths) room beside the image for a sleeve carried on past its bottom edge near a side
 SLEEVE_ERODED = 2  # (pixels) how far inside its outline the sleeve's solid pixels, its colours are taken from, end
 UNDER_GAP = 3  # (pixels) the specks of an arm between its skin's pixels under the hem this narrow (a disc's radius)
+UNDER_CLOTH = 0.5  # the least share of an arm's cut that is its sleeve's cloth for the skin there to be under its hem
 UNDER_HEM = 0.5  # (half-widths of a sleeve's cut) how far in from the border the skin under its hem is the sleeve's
 
 
@@ -72,6 +73,15 @@ def carried_outline(own: np.ndarray, inside: np.ndarray, piece: np.ndarray, t: n
         inner = s_end - SLEEVE_ERODED - 1.0
         source[side] = sign * (np.clip(across / np.maximum(half, 1.0), 0.0, 1.0) * inner)[side]
     return room, source
+
+
+def under_a_sleeve(cloth: np.ndarray, skin: np.ndarray, cut: np.ndarray) -> bool:
+    """Whether the ``skin`` pixels of an arm where the border cuts it (``cut``, HxW) show under a sleeve that
+    the border cuts too: the sleeve's ``cloth`` (not skin) makes at least UNDER_CLOTH of the arm there (TikTok
+    character 5's puff sleeve, 0.82). Less, the border cuts the bare arm below a short sleeve's hem (character 1
+    cut at 60% of her height, 0.08: her lit upper arms, filled with the sleeve's black, went brown)."""
+    arm = (cloth | skin) & cut
+    return bool(arm.any()) and (cloth & ~skin & arm).sum() >= UNDER_CLOTH * arm.sum()
 
 
 def under_hem(arm: np.ndarray, skin: np.ndarray, cut: np.ndarray, inside: np.ndarray, depth: float) -> np.ndarray:
