@@ -96,8 +96,8 @@ def test_without_an_outline_the_arms_border_at_the_bottom_edge_stays_where_it_wa
 def test_the_sleeves_cut_end_raised_into_view_goes_on_round_over_the_skin_under_its_hem(close_up, raised):
     """The right arm, its puffed sleeve cut by the bottom edge with the forearm's skin under its hem beside the
     torso, swung out ``raised`` degrees about its shoulder: just past where the edge cut it, the arm's layer is
-    opaque all across the cut (the sleeve goes on over the skin's width too, to its rounded hem), and along the
-    bone on to the wrist the backdrop shows nowhere. Only the sleeve's piece round the bone went on (the skin
+    opaque all across the cut (the sleeve goes on over the skin's width too, to its rounded hem), along the bone
+    on to the wrist the backdrop shows nowhere, and the skin at the cut shows the sleeve's colour, no band. Only the sleeve's piece round the bone went on (the skin
     under the hem parted it from the rest): the rest of the cut rose into view as a straight edge with the wall
     below it (TikTok character 5, 5<-0 frames 20-26)."""
     from motion_transfer.engines.puppet import Renderer
