@@ -1340,6 +1340,37 @@ def test_a_sleeve_cut_by_the_image_border_goes_on_as_wide_as_it_leaves_the_image
     assert np.abs(image[drawn].astype(int) - 200).max() <= 1  # in the sleeve's own colour, not the flap's
 
 
+@pytest.mark.parametrize("hem_above", [True, False])
+def test_skin_at_a_sleeves_cut_is_the_sleeves_only_under_its_hem(hem_above):
+    """An arm the image's bottom edge cuts, its sleeve's hem above the border (``hem_above``: the border cuts the
+    bare arm below a short sleeve, as it cuts character 1 at 60% of her height) or the sleeve reaching the border
+    with a sliver of the forearm's skin under its hem at one side (TikTok character 5): the bare arm keeps its
+    skin; the sliver takes the sleeve's colour, and the sleeve goes on past the border across it too."""
+    from motion_transfer.engines.puppet.fill import _continue_sleeve
+    from motion_transfer.engines.puppet.model import segment_distance
+
+    H, W, h = 150, 120, 90
+    start, end = np.array([60.0, 10.0]), np.array([60.0, 120.0])
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    inside = py < h
+    arm = inside & (segment_distance(px, py, start, end) < 20)
+    skin = arm & ((py >= h - 20) if hem_above else ((py >= h - 8) & (px >= 68)))
+    image = np.zeros((H, W, 3), np.uint8)
+    image[arm] = (200, 40, 40)
+    image[skin] = (220, 160, 120)
+    before = image.copy()
+    matte = arm.astype(np.float32)
+    labels = np.where(arm, PARTS.index("l_upper_arm"), -1).astype(np.int32)
+    drawn = _continue_sleeve(image, matte, labels, arm & ~skin, ~inside, (0, 0, W, h), start, end, 10.0,
+                             [PARTS.index("l_upper_arm"), PARTS.index("l_lower_arm")], skin=skin)
+    if hem_above:
+        assert (image[skin] == before[skin]).all(), "the bare arm below a short sleeve took the sleeve's colour"
+        return
+    assert np.abs(image[skin].astype(int) - (200, 40, 40)).max() <= 2, "the skin under the hem shows at the cut"
+    cols = np.nonzero(drawn[h + 1])[0]
+    assert cols.min() <= 43 and cols.max() >= 77, f"carried on over {cols.min()}..{cols.max()}, the cut 41..79"
+
+
 def _side_view(sleeve_to: int | None):
     """A side view in a dark top, the near arm hanging in front of the body, bare below a sleeve of the top's
     colour down to row ``sleeve_to`` (None: bare from the shoulder, as under a slip dress), and beyond the arm

@@ -13,6 +13,7 @@ import pytest
 from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
+from motion_transfer.pose.skeleton import J
 from torso_scene import CLOSE_UP, close_up_joints
 
 W, H = 300, 300
@@ -89,3 +90,54 @@ def test_without_an_outline_the_arms_border_at_the_bottom_edge_stays_where_it_wa
     yy, xx = np.mgrid[0:H, 0:W]
     strip = (yy >= 250) & (xx >= 72) & (xx < 100)
     assert (labels[strip] == PARTS.index("torso")).mean() > 0.5
+
+
+@pytest.mark.parametrize("raised", [60.0, 90.0])
+def test_the_sleeves_cut_end_raised_into_view_goes_on_round_over_the_skin_under_its_hem(close_up, raised):
+    """The right arm, its puffed sleeve cut by the bottom edge with the forearm's skin under its hem beside the
+    torso, swung out ``raised`` degrees about its shoulder: just past where the edge cut it, the arm's layer is
+    opaque all across the cut (the sleeve goes on over the skin's width too, to its rounded hem), along the bone
+    on to the wrist the backdrop shows nowhere, and the skin at the cut shows the sleeve's colour, no band. Only the sleeve's piece round the bone went on (the skin
+    under the hem parted it from the rest): the rest of the cut rose into view as a straight edge with the wall
+    below it (TikTok character 5, 5<-0 frames 20-26)."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.pose.retarget import extend
+
+    image, matte, joints, vis, skin, labels = close_up
+    rig = Rig(width=W, height=H, joints=joints, visibility=vis, depth=np.zeros(33, np.float32), source="test",
+              image=image, matte=matte, labels=labels)
+    rig.layers = build_layers(rig)
+    assert "arm_r" in rig.meta["continued"]
+    rest = extend(rig.joints.astype(np.float64))
+    shoulder = rest[J["right_shoulder"]]
+    a = np.radians(raised)  # (outwards: the picture's left, then up)
+    turn = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    shift = np.array([260.0, 120.0])  # on a canvas with room for the raised arm
+    posed = rest + shift
+    for k in ("elbow", "wrist", "index", "pinky", "thumb"):
+        posed[J[f"right_{k}"]] = shoulder + turn @ (rest[J[f"right_{k}"]] - shoulder) + shift
+    out_w, out_h = W + 300, H + 200
+    black, white = (Renderer(rig, out_w, out_h).render(np.full((out_h, out_w, 3), bg, np.uint8), posed,
+                                                       np.zeros(len(rest)), 1.0, 0.0).astype(int)
+                    for bg in (0, 255))
+    opaque = np.abs(black - white).max(axis=2) < 64
+
+    def shown(points: np.ndarray) -> np.ndarray:
+        at = np.rint((points - shoulder) @ turn.T + shoulder + shift).astype(int)
+        return opaque[at[:, 1], at[:, 0]]
+
+    arm = np.isin(labels[H - 1], [PARTS.index(p) for p in LAYERS["arm_r"]]) & (matte[H - 1] >= 0.5)
+    xs = np.nonzero(arm)[0]
+    assert xs.ptp() > 60 and skin[H - 1].any()
+    inner = xs[(xs > xs.min() + 0.15 * xs.ptp()) & (xs < xs.max() - 0.15 * xs.ptp())]
+    past = np.stack([inner, np.full(inner.shape, H + 2.0)], axis=1)  # 3 px past the cut
+    assert shown(past).mean() >= 0.9, f"{(~shown(past)).sum()} of {len(inner)} px just past the cut end see through"
+    elbow, wrist = rest[J["right_elbow"]], rest[J["right_wrist"]]
+    bone = elbow[None] + np.linspace(0.0, 1.0, 40)[:, None] * (wrist - elbow)[None]
+    assert shown(bone).all(), "the backdrop shows between the sleeve and the forearm along the bone"
+    # the skin under the hem at the cut is the sleeve's end now, no brown band across it
+    ys, xs = np.nonzero(cv2.erode(skin.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool))
+    band = np.stack([xs, ys], axis=1)[ys >= H - 6].astype(np.float64)
+    at = np.rint((band - shoulder) @ turn.T + shoulder + shift).astype(int)
+    off = np.linalg.norm(black[at[:, 1], at[:, 0]] - np.array(SKIN), axis=1)
+    assert len(band) > 20 and np.median(off) > 30, f"the skin under the hem still shows ({np.median(off):.0f} off)"

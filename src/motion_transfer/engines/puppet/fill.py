@@ -29,7 +29,7 @@ from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
 from .ovals import drawn_oval, ellipse_mask
 from .photo_look import add_grain, picture_blur, skin_grain
-from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, carried_outline
+from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, UNDER_HEM, carried_outline, under_a_sleeve, under_hem
 from .strap_sides import across_straps
 from .waist import past_the_waist
 
@@ -2401,7 +2401,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         else:
             bone = (elbow, wrist, 0.0, parts[1:2] * 2)
         sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone,
-                                  cuff=1.0 if jacket else SLEEVE_CUFF)  # (a jacket's goes on to the cuff)
+                                  cuff=1.0 if jacket else SLEEVE_CUFF,  # (a jacket's: to the cuff)
+                                  skin=own & inside & (skin_like | shaded))
     # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
@@ -2883,7 +2884,7 @@ SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else th
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,
                      frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
-                     parts: list[int], cuff: float = SLEEVE_CUFF) -> np.ndarray:
+                     parts: list[int], cuff: float = SLEEVE_CUFF, skin: np.ndarray | None = None) -> np.ndarray:
     """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
     over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place), along the bone ``start`` ->
     ``end`` from the sleeve's cut at the border, its sides going on from the sleeve's outline there and gathering
@@ -2893,7 +2894,9 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     sleeve, or the nearest such colour. Drawn wherever a pixel traced back to the sleeve, it came out as thin
     strips and loose flaps beside the forearm (TikTok clip 5's puffy sleeves, cut at the elbow); as a tube as wide
     as the cut, with a step at the border, straight sides and a square hem (a paper cut-out: character 5 cut at
-    60% of her height). Returns the mask of the pixels drawn."""
+    60% of her height). ``skin``: the arm's pixels inside the image that may be the forearm's skin, lit or in
+    shade, showing under the sleeve's hem: the cut is measured across them too, and those at the cut take the
+    sleeve's colours (:func:`.sleeve_outline.under_hem`). Returns the mask of the pixels drawn."""
     x0, y0, w, h = frame
     bone = end - start
     length = float(np.linalg.norm(bone))
@@ -2906,20 +2909,38 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     solid = cv2.erode((own & (matte >= 0.9)).astype(np.uint8), None, iterations=SLEEVE_ERODED).astype(bool)
     inside = np.zeros((H, W), bool)
     inside[y0:y0 + h, x0:x0 + w] = True
-    at_border = solid & ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
+    near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=SLEEVE_BORDER).astype(bool)
+    skin = np.zeros((H, W), bool) if skin is None else skin
+    if not under_a_sleeve(own, skin, near_border & (matte >= 0.5)):
+        skin = np.zeros((H, W), bool)
+    whole = own | skin
+    # (the skin under its hem with it, and where the matte is unsure inside the arm: 0.6-0.8 in spots along the
+    # bottom edge of TikTok character 5's sleeve parted the cut in pieces, and only the piece round the bone went on)
+    interior = cv2.erode((whole | ~inside).astype(np.uint8), None, iterations=SLEEVE_ERODED + 1).astype(bool)
+    firm = whole & ((matte >= 0.9) | (interior & (matte >= 0.5)))
+    at_border = near_border & cv2.erode(firm.astype(np.uint8), None, iterations=SLEEVE_ERODED).astype(bool)
     if at_border.sum() < 3:
         return np.zeros(labels.shape, bool)
     # its width there is the width of the piece the bone leaves the image through (a flap of it lying along
     # the border elsewhere would widen it into a cape), around the middle of that piece, not the bone: a bone
     # along one side of a wide sleeve (a puff sleeve half under the hair, TikTok clip 5) carried on only the
     # half of it around the bone, a straight step at the border where the other half stopped
-    at_border, shift, _ = _crossing(at_border, start, end + max(hem, 1.0) * u)
+    at_border, shift, half = _crossing(at_border, start, end + max(hem, 1.0) * u)
     start = start + shift
+    # the forearm's skin showing under the sleeve's hem at the cut lies inside the sleeve carried on past it: left
+    # in its colours, it rose into view as a brown band across the sleeve's end, its side stepped along the torso
+    # (TikTok character 5 swinging her arm out); it takes the sleeve's colours, as the sleeve goes on over it, and
+    # the dips of the matte there are closed (the wall would show through them)
+    under = under_hem(whole, skin, at_border, inside, UNDER_HEM * half)
+    if under.any():
+        image[under] = push_pull_fill(image, under, solid)[under]
+        matte[under & firm] = 1.0
+        solid = solid | (under & firm)
     n = np.array([-u[1], u[0]])
     t = (px - start[0]) * u[0] + (py - start[1]) * u[1]
     s = (px - start[0]) * n[0] + (py - start[1]) * n[1]
     reach = t - length
-    room, source = carried_outline(own & (matte >= 0.5), inside, at_border, t, s, length + max(hem, 1.0), cuff)
+    room, source = carried_outline(whole & (matte >= 0.5), inside, at_border, t, s, length + max(hem, 1.0), cuff)
     ok = free & ~inside & (room > 0) & (t > 0)
     if ok.sum() < 20:
         return np.zeros(labels.shape, bool)

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.skeleton import J, shoulder_span
 from .model import LAYERS, PARTS
+from .morphology import dilate_in_box, disc
 
 SLEEVE_CUFF = 0.75  # a sleeve carried on past the border gathers to this share of its half-width there at its hem
 SLEEVE_TURN = (-1.0, 0.25)  # its sides leave the border at most this steeply (across per along: in, out) ...
@@ -21,6 +23,9 @@ SLEEVE_BULGE = 1.1  # ... and swell to at most this many times their distance fr
 SLEEVE_DEPTH = 0.6  # the direction of a side is read from its outline this deep inside the border (half-widths)
 SLEEVE_ROOM = 0.5  # (shoulder widths) room beside the image for a sleeve carried on past its bottom edge near a side
 SLEEVE_ERODED = 2  # (pixels) how far inside its outline the sleeve's solid pixels, its colours are taken from, end
+UNDER_GAP = 3  # (pixels) the specks of an arm between its skin's pixels under the hem this narrow (a disc's radius)
+UNDER_CLOTH = 0.5  # the least share of an arm's cut that is its sleeve's cloth for the skin there to be under its hem
+UNDER_HEM = 0.5  # (half-widths of a sleeve's cut) how far in from the border the skin under its hem is the sleeve's
 
 
 def _side_slope(edge: np.ndarray, t: np.ndarray, s: np.ndarray, t_end: float, s_end: float) -> float:
@@ -68,6 +73,31 @@ def carried_outline(own: np.ndarray, inside: np.ndarray, piece: np.ndarray, t: n
         inner = s_end - SLEEVE_ERODED - 1.0
         source[side] = sign * (np.clip(across / np.maximum(half, 1.0), 0.0, 1.0) * inner)[side]
     return room, source
+
+
+def under_a_sleeve(cloth: np.ndarray, skin: np.ndarray, cut: np.ndarray) -> bool:
+    """Whether the ``skin`` pixels of an arm where the border cuts it (``cut``, HxW) show under a sleeve that
+    the border cuts too: the sleeve's ``cloth`` (not skin) makes at least UNDER_CLOTH of the arm there (TikTok
+    character 5's puff sleeve, 0.82). Less, the border cuts the bare arm below a short sleeve's hem (character 1
+    cut at 60% of her height, 0.08: her lit upper arms, filled with the sleeve's black, went brown)."""
+    arm = (cloth | skin) & cut
+    return bool(arm.any()) and (cloth & ~skin & arm).sum() >= UNDER_CLOTH * arm.sum()
+
+
+def under_hem(arm: np.ndarray, skin: np.ndarray, cut: np.ndarray, inside: np.ndarray, depth: float) -> np.ndarray:
+    """The pieces of an ``arm``'s ``skin`` pixels (the forearm's under its sleeve's hem, HxW) that reach the
+    sleeve's ``cut`` (its pixels along the border of the image ``inside``), within ``depth`` pixels of that border,
+    with the arm's specks between them (UNDER_GAP: the skin's darkest shade, no colour to tell): the sleeve carried
+    on past the border goes on over them, so they take its colours (left in their own, they rose into view as a
+    brown band across the sleeve's end, its side stepped along the torso: TikTok character 5 swinging her arm
+    out; a speck left among them went on as a brown line along the carried-on sleeve)."""
+    near = skin & (cv2.distanceTransform(inside.astype(np.uint8), cv2.DIST_L2, 3) <= depth)
+    pieces, _ = ndimage.label(near, structure=np.ones((3, 3)))
+    touching = np.unique(pieces[dilate_in_box(cut, None, 2)])
+    found = np.isin(pieces, touching[touching > 0])
+    # (closed with the rows past the border: a speck at the cut lies open to them)
+    closed = cv2.morphologyEx((found | ~inside).astype(np.uint8), cv2.MORPH_CLOSE, disc(UNDER_GAP)).astype(bool)
+    return found | (arm & inside & closed)
 
 
 def side_room(labels: np.ndarray, matte: np.ndarray, joints: np.ndarray) -> tuple[int, int]:
