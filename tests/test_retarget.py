@@ -477,6 +477,40 @@ def test_a_still_images_unseen_forearm_folded_short_is_put_out_at_its_full_lengt
     assert np.allclose(unfold_cut_forearms(joints, 400, 400), joints)  # the image shows that wrist
 
 
+def test_a_still_images_guessed_elbow_squashed_onto_the_border_is_put_out_at_its_twins_length():
+    """A close-up whose bottom edge cuts one sleeve: the pose model guesses that elbow (visibility 0.2) just above
+    the edge, its upper arm 0.7 of the other's, seen one (TikTok character 5). The rig puts it out to the twin's
+    length along its own direction, the forearm and hand with it, so the motion (which gives it the twin's length)
+    does not stretch the sleeve. A seen elbow, one guessed far from the border, or a twin unseen: left alone."""
+    from motion_transfer.pose.offframe import unfold_cut_upper_arms
+
+    joints = np.zeros((33, 2))
+    vis = np.ones(33)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (300.0, 100.0), (100.0, 100.0)
+    joints[J["right_elbow"]] = (100.0, 300.0)  # seen: 200 long
+    joints[J["left_elbow"]] = (310.0, 240.0)  # guessed 20 px above the bottom edge of a 400 x 260 image
+    joints[J["left_wrist"]] = (312.0, 290.0)
+    for k in ("index", "pinky", "thumb"):
+        joints[J[f"left_{k}"]] = (315.0, 300.0)
+    vis[[J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]] = 0.2
+    out = unfold_cut_upper_arms(joints, vis, 400, 260)
+    upper = out[J["left_elbow"]] - out[J["left_shoulder"]]
+    assert np.isclose(np.linalg.norm(upper), 200.0)
+    assert np.isclose(np.cross(upper, (10.0, 140.0)), 0.0)  # along the model's own direction
+    shift = out[J["left_elbow"]] - joints[J["left_elbow"]]
+    for k in ("wrist", "index", "pinky", "thumb"):
+        assert np.allclose(out[J[f"left_{k}"]] - joints[J[f"left_{k}"]], shift)
+    moved = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
+    assert np.allclose(np.delete(out, moved, axis=0), np.delete(joints, moved, axis=0))
+    assert np.allclose(unfold_cut_upper_arms(joints, vis, 400, 400), joints)  # far from the border
+    seen = vis.copy()
+    seen[J["left_elbow"]] = 0.9
+    assert np.allclose(unfold_cut_upper_arms(joints, seen, 400, 260), joints)
+    unseen_twin = vis.copy()
+    unseen_twin[J["right_elbow"]] = 0.3
+    assert np.allclose(unfold_cut_upper_arms(joints, unseen_twin, 400, 260), joints)
+
+
 def test_a_turning_actors_torso_is_drawn_as_wide_as_its_outline():
     """The actor turns on the spot; the character is the actor facing the camera. Its shoulder and hip joints
     come together by the turn's cosine, but a body with depth narrows far less (its side turns into view): the

@@ -44,6 +44,13 @@ EASE_S = 0.1
 # while the hand was seen beside the face)
 SURE = 0.75
 SIDES = ("left", "right")
+# a still image's elbow the pose model gives at less than this visibility is its guess (the retargeting takes no
+# length from a bone less sure: it gives such an upper arm its twin's proportion); one at this or more is seen
+ELBOW_SEEN = 0.5
+# ... and a guessed elbow this close to the image's border (in full upper-arm lengths), or past it, is where the
+# model squashes an arm the border cuts (TikTok character 5: her left elbow 56 px above the bottom edge, a fifth
+# of her other upper arm's length, at visibility 0.21, that upper arm 0.69 of the other's)
+BORDER = 0.25
 # the joints that move with each forearm: its wrist and the hand's points the pose model gives
 FOREARM_JOINTS = {side: tuple(J[f"{side}_{j}"] for j in ("wrist", "pinky", "index", "thumb")) for side in SIDES}
 
@@ -125,6 +132,32 @@ def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray,
             placed = goal_wrist + np.stack([c * rel[:, 0] - si * rel[:, 1], si * rel[:, 0] + c * rel[:, 1]], axis=1)
             out[moving, j] = (1.0 - w) * pts[moving, j] + w * placed
     return out
+
+
+def unfold_cut_upper_arms(joints: np.ndarray, vis: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A still image's ``joints`` ([33 or more, 2], a ``width`` x ``height`` image, visibility ``vis``) with each
+    upper arm whose elbow the pose model guessed (less than ``ELBOW_SEEN``) at or past the image's border, shorter
+    than its seen twin's upper arm, put out to that length along its own direction (the forearm and the hand's
+    points moved with the elbow).
+
+    The model squashes an elbow the border cuts onto the border in a still as it does in a video (TikTok character
+    5: her left upper arm, a puffed sleeve the bottom edge cuts, 0.69 of her right one). The motion gives that arm
+    its full length (the retargeting takes an unsure upper arm's proportion from its twin, and sends a squashed
+    video arm out to its full length), so the sleeve drawn over the short rest bone was stretched 1.17 to 1.45
+    times along the arm in every frame, its hem and the forearm under it pulled up into the picture."""
+    out = np.array(joints, np.float64, copy=True)
+    for side, twin in zip(SIDES, SIDES[::-1]):
+        shoulder, elbow = out[J[f"{side}_shoulder"]], out[J[f"{side}_elbow"]]
+        if vis[J[f"{side}_elbow"]] >= ELBOW_SEEN or vis[J[f"{twin}_elbow"]] < ELBOW_SEEN:
+            continue
+        full = float(np.linalg.norm(out[J[f"{twin}_elbow"]] - out[J[f"{twin}_shoulder"]]))
+        upper = elbow - shoulder
+        length = float(np.linalg.norm(upper))
+        inside = min(elbow[0], elbow[1], width - elbow[0], height - elbow[1])  # negative: past the border
+        if length < 1e-6 or length >= full or inside > BORDER * full:
+            continue
+        out[[J[f"{side}_elbow"], *FOREARM_JOINTS[side]]] += upper / length * (full - length)
+    return out.astype(np.asarray(joints).dtype)
 
 
 def unfold_cut_forearms(joints: np.ndarray, width: int, height: int) -> np.ndarray:

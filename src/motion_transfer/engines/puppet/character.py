@@ -16,7 +16,7 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
-from ...pose.offframe import unfold_cut_forearms
+from ...pose.offframe import unfold_cut_forearms, unfold_cut_upper_arms
 from ...pose.silhouette import read_backdrop
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
@@ -60,6 +60,23 @@ def _patch_lab(image: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
     x, y = int(np.clip(at[0], 0, w - 1)), int(np.clip(at[1], 0, h - 1))
     patch = image[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 1, 3)
     return cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32).mean(axis=0)
+
+
+def _sleeves_above_elbows_put_out(labels: np.ndarray, model: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """``labels`` with the forearm's pixels of each arm whose elbow was put out past the image's border (the
+    pose model's elbow ``model``, the rig's ``rest`` [33+, 2]) given to its upper arm: they were labelled from
+    the model's squashed elbow, and lie above the rig's. Left to the forearm, the foot of TikTok character 5's
+    puffed sleeve (the image's bottom 56 rows of it) rode on her forearm's bone: a grey cuff swung up with the
+    forearm while the rest of the sleeve hung from the shoulder, a second crumpled piece beside it."""
+    h, w = labels.shape
+    out = labels
+    for side in ("left", "right"):
+        k = J[f"{side}_elbow"]
+        x, y = rest[k]
+        if np.allclose(rest[k], model[k]) or (0 <= x < w and 0 <= y < h):
+            continue
+        out = np.where(out == PARTS.index(f"{side[0]}_lower_arm"), PARTS.index(f"{side[0]}_upper_arm"), out)
+    return out.astype(labels.dtype)
 
 
 def _looks_like_face(image: np.ndarray, joints: np.ndarray, side: str) -> bool:
@@ -141,6 +158,12 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         box = box_of_torso(labels, matte, drawn=source == "template")  # a drawn robot's box torso: rigid
         if box is not None:
             labels = torso_in_box(labels, box)
+        if source != "user":
+            # the layers' bones reach a squashed elbow's full length; the parts were labelled from the model's
+            # elbow (a limb's thickness is measured along its bone: along one reaching past the border it came
+            # out thin, and the sleeve's outer half was left to no part, torn out of the layer)
+            rest = unfold_cut_upper_arms(joints, vis, w, h)
+            labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

@@ -23,7 +23,7 @@ from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
 from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
-from ...pose.offframe import unfold_cut_forearms
+from ...pose.offframe import unfold_cut_forearms, unfold_cut_upper_arms
 from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
@@ -252,10 +252,11 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
     if float(np.abs(a - b).mean()) > tolerance:
         return False
     s = rig.width / track.width
-    joints = unfold_cut_forearms(track.body[0, :, :2].astype(np.float64) * s, rig.width, rig.height)
+    vis = track.body[0, :, 3].astype(np.float64)
+    joints = unfold_cut_upper_arms(track.body[0, :, :2].astype(np.float64) * s, vis, rig.width, rig.height)
+    joints = unfold_cut_forearms(joints, rig.width, rig.height)
     if not np.isfinite(joints).all():
         return False
-    vis = track.body[0, :, 3].astype(np.float64)
     keep = twin_joints(rig.meta.get("drawn_from_twin", []))  # arms drawn from their twins hang where they are
     joints[keep], vis[keep] = rig.joints[keep], rig.visibility[keep]
     rig.joints = joints.astype(np.float32)
