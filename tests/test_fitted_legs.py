@@ -224,3 +224,44 @@ def test_a_creased_knee_leaves_no_fleck_beside_the_leg(bear, degrees):
     px of fur). Now nothing is drawn off the posed mesh but its soft edge."""
     c, rig = bear
     assert _drawn_outside_the_mesh(c, rig, "left", degrees) <= 2
+
+
+def _backdrop_in_thighs_swung_out(c, rig, degrees: float) -> list[int]:
+    """The bear (``c``, rigged ``rig``) with each leg swung out ``degrees`` at its hip: per leg (left, right), the
+    backdrop's pixels shown inside its drawn leg turned whole about the hip, within 1.2 thighs' length of the hip (a
+    band along its outline aside): where the leg's top, the outer hip and the crotch, should be drawn."""
+    import cv2
+
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.pose.retarget import extend
+
+    h, w = c.image.shape[:2]
+    rest = extend(rig.joints.astype(np.float64))
+    joints = rest
+    for side, sign in (("left", -1), ("right", 1)):
+        joints = bent(joints, f"{side}_hip", (f"{side}_knee", *LOWER_LEG[side]), sign * degrees)
+    out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    shown = np.abs(out.astype(int) - BACKDROP).max(axis=2) <= 60
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    counts = []
+    for side, sign in (("left", -1), ("right", 1)):
+        hip = rest[J[f"{side}_hip"]]
+        thigh = float(np.linalg.norm(rest[J[f"{side}_knee"]] - hip))
+        turn = cv2.getRotationMatrix2D((float(hip[0]), float(hip[1])), -float(sign * degrees), 1.0)
+        leg = cv2.warpAffine(c.mask(f"{side}_leg").astype(np.uint8), turn, (w, h), flags=cv2.INTER_NEAREST)
+        top = (cv2.erode(leg, np.ones((9, 9), np.uint8)) > 0) & (np.hypot(px - hip[0], py - hip[1]) < 1.2 * thigh)
+        counts.append(int((shown & top).sum()))
+    return counts
+
+
+@pytest.mark.parametrize("degrees", [30, 45])
+def test_a_fitted_figures_thighs_swing_out_whole_at_the_hips(bear, degrees):
+    """Each leg swung out 30 or 45 degrees at its hip: the leg's top is drawn whole where the drawn leg, turned
+    about the hip, lies. Before, a vertex of the short thigh that the hip's blend and the knee's both reached turned
+    about the hip by the pelvis's share where the pelvis was its second bone, wholly with the thigh where the shin
+    was (:func:`...fitted_legs.one_joint_each`): halfway down the thigh's outer side the outline turned back on
+    itself, a rectangular notch of backdrop at each outer hip (8 and 20 px of backdrop inside the legs' tops at 30
+    degrees, 62 and 84 at 45). Now none."""
+    c, rig = bear
+    for side, count in zip(("left", "right"), _backdrop_in_thighs_swung_out(c, rig, degrees)):
+        assert count <= 2, f"{side} leg swung out {degrees}: {count} px of backdrop in its top"

@@ -100,6 +100,21 @@ def crotch_held(weights: np.ndarray, verts: np.ndarray, joints: np.ndarray,
     return out.astype(weights.dtype)
 
 
+def one_joint_each(weights: np.ndarray) -> np.ndarray:
+    """A fitted leg layer's ``weights`` [N, B] (its bones the pelvis, the thigh, the shin, the foot) with each vertex
+    blended across one joint only: the smaller of its pelvis's and its shin's shares taken off both and given to the
+    thigh (continuous, where the two are equal both go). A limb's vertex turns about the joint its two strongest
+    bones share (:mod:`.bend`), so where a short thigh's vertex carried both (the hip's blend and the knee's reaching
+    over it), it dropped its pelvis's share where the shin's passed it: halfway down the thigh's outer side the
+    outline turned back on itself, a rectangular notch of backdrop as the legs spread (the teddy bear's outer hips)."""
+    out = weights.copy()
+    both = np.minimum(out[:, 0], out[:, 2])
+    out[:, 0] -= both
+    out[:, 2] -= both
+    out[:, 1] += 2 * both
+    return out
+
+
 def knees_on_legs(joints: np.ndarray, matte: np.ndarray) -> np.ndarray:
     """``joints`` [33+, 2] (image pixels) with the knee of each leg that the silhouette (``matte`` HxW, 0..1) shows
     straight moved onto the line from its hip to its ankle, as far along it as the fitted thigh's share of the

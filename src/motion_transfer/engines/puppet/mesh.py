@@ -45,7 +45,7 @@ from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_di
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
-from .fitted_legs import crotch_held
+from .fitted_legs import crotch_held, one_joint_each
 from .hair import hanging_hair
 from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .locks import resting, split_locks
@@ -657,7 +657,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
             weights = hinged(weights)
         if name in PELVIS_SIDE and rig.source == "template":  # a fitted leg's crotch stays under the body
-            weights = crotch_held(weights, verts.astype(np.float64), joints.astype(np.float64), pelvis)
+            weights = one_joint_each(crotch_held(weights, verts.astype(np.float64), joints.astype(np.float64), pelvis))
         clear = None
         dropped = on_shoulders is not None and on_shoulders.any()
         if name == "body" and (fine is not None or hung.any() or dropped):  # (elsewhere the triangles as they were)
