@@ -46,9 +46,9 @@ LOW = 0.05  # (shoulder widths) ... and this far below where the body follows th
 @dataclass
 class Locks:
     """The locks split off a body layer's crop (all HxW over it): ``hung`` the hanging pixels they take, and the hair
-    past their cut beside the neck (the body follows the chest there; they go down with the chin), ``lock`` the lock piece's pixels and ``lock_texture`` its colours (RGB uint8),
-    ``texture`` (RGB uint8) and ``alpha`` (float) the body's own, with the clothes painted in under the locks and
-    clear where they hung beside the body."""
+    past their cut beside the neck (the body follows the chest there; they go down with the chin), ``lock`` the lock
+    piece's pixels and ``lock_texture`` its colours (RGB uint8), ``texture`` (RGB uint8) and ``alpha`` (float) the
+    body's own, with the clothes painted in under the locks and clear where they hung beside the body."""
 
     hung: np.ndarray
     lock: np.ndarray
@@ -154,8 +154,8 @@ def split_locks(hang: np.ndarray, clothes: np.ndarray, texture: np.ndarray, alph
     # the body draws beside it blends in, rather than the clothes')
     edge = region & ~kept & ~over & (soft > 0.004)
     painted[edge] = np.clip(smooth[edge] + 0.5, 0, 255).astype(np.uint8)
-    return Locks(hung=np.isin(pieces, split) | inner, lock=(region | inner) & ~ends & ~headed, lock_texture=lock_texture,
-                 texture=painted, alpha=body_alpha)
+    return Locks(hung=np.isin(pieces, split) | inner, lock=(region | inner) & ~ends & ~headed,
+                 lock_texture=lock_texture, texture=painted, alpha=body_alpha)
 
 
 def resting(hang: np.ndarray, torso: np.ndarray, sw: float) -> np.ndarray:
