@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import gaussian_filter1d, maximum_filter1d
 
-from .skeleton import J
+from .skeleton import VIS_MIN, J
 from .smoothing import runs
 
 # an elbow inside the frame this close to its bottom edge (in full forearm lengths) may have its forearm squashed
@@ -44,9 +44,6 @@ EASE_S = 0.1
 # while the hand was seen beside the face)
 SURE = 0.75
 SIDES = ("left", "right")
-# a still image's elbow the pose model gives at less than this visibility is its guess (the retargeting takes no
-# length from a bone less sure: it gives such an upper arm its twin's proportion); one at this or more is seen
-ELBOW_SEEN = 0.5
 # ... and a guessed elbow this close to the image's border (in full upper-arm lengths), or past it, is where the
 # model squashes an arm the border cuts (TikTok character 5: her left elbow 56 px above the bottom edge, a fifth
 # of her other upper arm's length, at visibility 0.21, that upper arm 0.69 of the other's)
@@ -136,9 +133,9 @@ def send_out_of_view(pts: np.ndarray, weight: np.ndarray, upper_arm: np.ndarray,
 
 def unfold_cut_upper_arms(joints: np.ndarray, vis: np.ndarray, width: int, height: int) -> np.ndarray:
     """A still image's ``joints`` ([33 or more, 2], a ``width`` x ``height`` image, visibility ``vis``) with each
-    upper arm whose elbow the pose model guessed (less than ``ELBOW_SEEN``) at or past the image's border, shorter
-    than its seen twin's upper arm, put out to that length along its own direction (the forearm and the hand's
-    points moved with the elbow).
+    upper arm whose elbow the pose model guessed (less than ``VIS_MIN``: the retargeting then gives that upper arm
+    its twin's proportion) at or past the image's border, shorter than its seen twin's upper arm, put out to that
+    length along its own direction (the forearm and the hand's points moved with the elbow).
 
     The model squashes an elbow the border cuts onto the border in a still as it does in a video (TikTok character
     5: her left upper arm, a puffed sleeve the bottom edge cuts, 0.69 of her right one). The motion gives that arm
@@ -148,7 +145,7 @@ def unfold_cut_upper_arms(joints: np.ndarray, vis: np.ndarray, width: int, heigh
     out = np.array(joints, np.float64, copy=True)
     for side, twin in zip(SIDES, SIDES[::-1]):
         shoulder, elbow = out[J[f"{side}_shoulder"]], out[J[f"{side}_elbow"]]
-        if vis[J[f"{side}_elbow"]] >= ELBOW_SEEN or vis[J[f"{twin}_elbow"]] < ELBOW_SEEN:
+        if vis[J[f"{side}_elbow"]] >= VIS_MIN or vis[J[f"{twin}_elbow"]] < VIS_MIN:
             continue
         full = float(np.linalg.norm(out[J[f"{twin}_elbow"]] - out[J[f"{twin}_shoulder"]]))
         upper = elbow - shoulder

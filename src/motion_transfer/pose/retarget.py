@@ -42,7 +42,7 @@ from ..errors import EngineError, InputError
 from ..media.framing import Placement, letterbox
 from .facemesh import bridged, facing
 from .offframe import FOREARM_OF_UPPER_ARM, send_out_of_view, squashed_forearms
-from .skeleton import NUM_BODY, J
+from .skeleton import NUM_BODY, VIS_MIN, J
 from .smoothing import runs
 from .torso_turn import outline_gain
 from .track import PoseTrack
@@ -81,7 +81,6 @@ GROUPS = tuple(dict.fromkeys(g for _, _, g in BONES))
 SIZE_GROUPS = ("spine", "shoulder")
 # Groups whose length measures the actor's size over time (its distance to the camera): the torso and the neck.
 SCALE_GROUPS = ("spine", "shoulder", "neck")
-VIS_MIN = 0.5
 # a head matched this much larger, for its body, than against the actor's full head was matched on a crowded face
 # (self-reenactment of the six TikTok clips: 1.02-1.13)
 HEAD_MATCH_MAX = 1.2

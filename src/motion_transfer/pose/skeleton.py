@@ -15,6 +15,9 @@ BODY_JOINTS: tuple[str, ...] = (
 )
 J = {name: i for i, name in enumerate(BODY_JOINTS)}
 NUM_BODY = 33
+# a joint the pose model gives at less than this visibility is its guess, not seen: no length or place is taken
+# from it where a seen one can serve (retargeting's bones, a still image's elbow on the border)
+VIS_MIN = 0.5
 NUM_HAND = 21
 NUM_FACE = 468
 # the refined face model's iris points, after the mesh's 468: each iris's centre then four points on its rim

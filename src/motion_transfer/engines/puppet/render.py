@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ...pose.retarget import HC, MH, MS, VIS_MIN, Motion, extend
-from ...pose.skeleton import J, shoulder_span
+from ...pose.retarget import HC, MH, MS, Motion, extend
+from ...pose.skeleton import VIS_MIN, J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .box import box_frame
 from .hair_drop import drop_with_head
