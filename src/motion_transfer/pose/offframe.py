@@ -187,6 +187,6 @@ def unfold_cut_arms(joints: np.ndarray, vis: np.ndarray, width: int, height: int
 
     The one unfolding both the rig's rest skeleton and the skeleton taken from the video's frame 0 go through:
     done in two orders (the forearm from the model's squashed elbow at rig time, from the unfolded one on the
-    video's frame), TikTok character 5's left hand was put 68 px apart by the two, and her forearm jumped by as
-    much between the picture and the self-reenactment's first frame."""
+    video's frame), TikTok character 5's left hand was put 68 px apart by the two: her rig's forearm was 0.55 of
+    its upper arm, too short to reach her face when her hand comes into the picture at the clip's end."""
     return unfold_cut_forearms(unfold_cut_upper_arms(joints, vis, width, height), width, height)
