@@ -663,3 +663,25 @@ def test_a_hand_raised_into_view_after_a_folded_stub_is_followed_at_once():
     assert (motion.off_frame[16:30, 0] == 1).all() and (motion.off_frame[up, 0] == 0).all()
     fore = motion.joints[up, J["left_wrist"]] - motion.joints[up, J["left_elbow"]]
     assert np.degrees(np.abs(np.arctan2(fore[:, 0], -fore[:, 1]))).max() < 3.0  # upright, as the actor's
+
+
+def test_a_still_images_cut_arm_is_unfolded_upper_arm_first_then_forearm_from_that_elbow():
+    """A guessed elbow squashed onto the bottom edge (0.7 of its twin) with a forearm stub below it: the upper arm
+    is put out to its twin's length, then the forearm from that elbow to ``FOREARM_OF_UPPER_ARM`` of it (from the
+    model's squashed elbow it came out at 0.8 of the short upper arm, the hand 40 px off)."""
+    from motion_transfer.pose.offframe import FOREARM_OF_UPPER_ARM, unfold_cut_arms
+
+    joints = np.zeros((33, 2))
+    vis = np.ones(33)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (300.0, 100.0), (100.0, 100.0)
+    joints[J["right_elbow"]], joints[J["right_wrist"]] = (100.0, 300.0), (100.0, 460.0)  # seen: 200, 160
+    joints[J["left_elbow"]], joints[J["left_wrist"]] = (300.0, 240.0), (300.0, 290.0)  # 140, a stub of 50
+    for side in ("left", "right"):
+        joints[[J[f"{side}_{k}"] for k in ("index", "pinky", "thumb")]] = joints[J[f"{side}_wrist"]] + (0.0, 10.0)
+    vis[[J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]] = 0.2
+    out = unfold_cut_arms(joints, vis, 400, 260)
+    assert np.allclose(out[J["left_elbow"]], (300.0, 300.0))
+    assert np.allclose(out[J["left_wrist"]], (300.0, 300.0 + FOREARM_OF_UPPER_ARM * 200.0))
+    assert np.allclose(out[J["left_index"]] - out[J["left_wrist"]], (0.0, 10.0))
+    moved = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
+    assert np.allclose(np.delete(out, moved, axis=0), np.delete(joints, moved, axis=0))

@@ -178,3 +178,15 @@ def unfold_cut_forearms(joints: np.ndarray, width: int, height: int) -> np.ndarr
             continue
         out[list(FOREARM_JOINTS[side])] += fore / length * (full - length)
     return out.astype(np.asarray(joints).dtype)
+
+
+def unfold_cut_arms(joints: np.ndarray, vis: np.ndarray, width: int, height: int) -> np.ndarray:
+    """A still image's ``joints`` with the arms its border cuts put out to their full lengths: each squashed
+    upper arm first (:func:`unfold_cut_upper_arms`), then each folded forearm from that unfolded elbow, at
+    ``FOREARM_OF_UPPER_ARM`` of the unfolded upper arm (:func:`unfold_cut_forearms`).
+
+    The one unfolding both the rig's rest skeleton and the skeleton taken from the video's frame 0 go through:
+    done in two orders (the forearm from the model's squashed elbow at rig time, from the unfolded one on the
+    video's frame), TikTok character 5's left hand was put 68 px apart by the two: her rig's forearm was 0.55 of
+    its upper arm, too short to reach her face when her hand comes into the picture at the clip's end."""
+    return unfold_cut_forearms(unfold_cut_upper_arms(joints, vis, width, height), width, height)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ...errors import RigError
 from ...pose.figure import Figure, find_figure
-from ...pose.offframe import unfold_cut_forearms, unfold_cut_upper_arms
+from ...pose.offframe import FOREARM_JOINTS, SIDES, unfold_cut_arms
 from ...pose.silhouette import read_backdrop
 from ...pose.skeleton import J, shoulder_span
 from ...request import Progress
@@ -60,6 +60,19 @@ def _patch_lab(image: np.ndarray, at: np.ndarray, r: int) -> np.ndarray:
     x, y = int(np.clip(at[0], 0, w - 1)), int(np.clip(at[1], 0, h - 1))
     patch = image[max(0, y - r):y + r + 1, max(0, x - r):x + r + 1].reshape(-1, 1, 3)
     return cv2.cvtColor(np.ascontiguousarray(patch), cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32).mean(axis=0)
+
+
+def _arms_to_elbows(joints: np.ndarray, elbows: np.ndarray) -> np.ndarray:
+    """``joints`` [33+, 2] with each arm's elbow, wrist and hand's points moved together so that its elbow is
+    where ``elbows`` [33+, 2] has it: the forearm keeps its direction and length, the upper arm follows the elbow.
+
+    The picture's parts are labelled from the pose model's elbows, the rig's bones reach the unfolded ones
+    (:func:`~motion_transfer.pose.offframe.unfold_cut_arms`): one arm, hung from either."""
+    out = np.array(joints, copy=True)
+    for side in SIDES:
+        k = J[f"{side}_elbow"]
+        out[[k, *FOREARM_JOINTS[side]]] += np.asarray(elbows[k], out.dtype) - out[k]
+    return out
 
 
 def _sleeves_above_elbows_put_out(labels: np.ndarray, model: np.ndarray, rest: np.ndarray) -> np.ndarray:
@@ -116,9 +129,13 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     if rig_path is not None:
         joints, vis = load_rig_json(rig_path, w, h)
         source = "user"
+        rest = joints  # (a user's rig.json says where its elbows and wrists are)
     elif figure is not None:
         joints, vis, depth, source = figure.joints, figure.visibility.copy(), figure.depth, figure.method
-        joints = unfold_cut_forearms(joints, w, h)  # (a user's rig.json says where its wrists are)
+        # the arms the border cuts are rigged at their full lengths, unfolded as the video's frame 0 is
+        # (engine.same_skeleton_source); the picture is labelled from the model's elbows, the forearms put out
+        rest = unfold_cut_arms(joints, vis, w, h)
+        joints = _arms_to_elbows(rest, joints)
         left_hand, right_hand = figure.left_hand, figure.right_hand
         # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
         for side in ("left", "right"):
@@ -158,12 +175,11 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         box = box_of_torso(labels, matte, drawn=source == "template")  # a drawn robot's box torso: rigid
         if box is not None:
             labels = torso_in_box(labels, box)
-        if source != "user":
-            # the layers' bones reach a squashed elbow's full length; the parts were labelled from the model's
-            # elbow (a limb's thickness is measured along its bone: along one reaching past the border it came
-            # out thin, and the sleeve's outer half was left to no part, torn out of the layer)
-            rest = unfold_cut_upper_arms(joints, vis, w, h)
-            labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
+        # the layers' bones reach a squashed elbow's full length; the parts were labelled from the model's
+        # elbow (a limb's thickness is measured along its bone: along one reaching past the border it came
+        # out thin, and the sleeve's outer half was left to no part, torn out of the layer)
+        rest = _arms_to_elbows(joints, rest)
+        labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

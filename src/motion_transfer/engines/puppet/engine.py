@@ -23,7 +23,7 @@ from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
 from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
-from ...pose.offframe import unfold_cut_forearms, unfold_cut_upper_arms
+from ...pose.offframe import unfold_cut_arms
 from ...pose.retarget import Motion, camera_in_output, retarget
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
@@ -253,8 +253,7 @@ def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6
         return False
     s = rig.width / track.width
     vis = track.body[0, :, 3].astype(np.float64)
-    joints = unfold_cut_upper_arms(track.body[0, :, :2].astype(np.float64) * s, vis, rig.width, rig.height)
-    joints = unfold_cut_forearms(joints, rig.width, rig.height)
+    joints = unfold_cut_arms(track.body[0, :, :2].astype(np.float64) * s, vis, rig.width, rig.height)
     if not np.isfinite(joints).all():
         return False
     keep = twin_joints(rig.meta.get("drawn_from_twin", []))  # arms drawn from their twins hang where they are
