@@ -548,8 +548,10 @@ class Renderer:
         over = [self._over[plan.layer.name][plan.order] if plan.layer.name in self._over else None for plan in plans]
         aside = np.array([size if o is not None and o.any() else 0 for o, size in zip(over, sizes)])
         starts = np.cumsum(sizes + aside) - sizes - aside
-        at = np.concatenate([start + (np.where(o, size, 0) if o is not None else np.zeros(len(plan.corners), int))
-                             for plan, o, start, size in zip(plans, over, starts, sizes)])
+        counts = np.array([len(plan.corners) for plan in plans])
+        at = np.repeat(starts, counts)
+        for k in np.flatnonzero(aside):
+            at[counts[:k].sum():counts[:k + 1].sum()][over[k]] += sizes[k]
         ranks = paint_ranks(tris, w, h, at, int((sizes + aside).sum()))
         # each cell's triangle as the index in its layer (-1: none; the last entry, taken by rank -1)
         ids = np.concatenate([plan.order for plan in plans] + [[-1]]).astype(np.float32)[ranks]
