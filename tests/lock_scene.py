@@ -35,12 +35,14 @@ def figure_joints(shoulder_half: float) -> np.ndarray:
 
 
 def girl_with_lock(colours: tuple[tuple, tuple, tuple, tuple], lock_corners: np.ndarray, torso: np.ndarray,
-                   neck_to: int, shoulder_half: float, shade: tuple[np.ndarray, tuple] | None = None) -> Rig:
+                   neck_to: int, shoulder_half: float, shade: tuple[np.ndarray, tuple] | None = None,
+                   edge_alpha: float = 1.0) -> Rig:
     """The rigged girl (layers built): ``colours`` (wall, skin, hair, shirt), the lock's ``lock_corners`` (a convex
     polygon) beside her neck (its top joined to the hair over her head), her shirt the polygon ``torso``, her neck
     bare down to row ``neck_to``, and where ``shade`` (a polygon, a colour) lies over the lock, the lock in that
     colour (its side by the neck in shadow); labelled as the parts step gives them: the head, its hair (the lock
-    whole) and the neck's upper part the head's, the rest the torso's."""
+    whole) and the neck's upper part the head's, the rest the torso's. ``edge_alpha``: the matte along the lock's
+    outline (its outer two pixels) where it lies over the wall (strands the wall shows through)."""
     wall, skin, hair, shirt = colours
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = wall
@@ -62,6 +64,7 @@ def girl_with_lock(colours: tuple[tuple, tuple, tuple, tuple], lock_corners: np.
     labels[body > 0] = PARTS.index("torso")
     labels[(head > 0) | (lock > 0)] = PARTS.index("head")
     matte = ((head | body | lock) > 0).astype(np.float32)
+    matte[(lock > 0) & (cv2.erode(lock, None, iterations=2) == 0) & (head == 0) & (body == 0)] = edge_alpha
     image = cv2.GaussianBlur(image, (0, 0), 0.7)
     rig = Rig(width=W, height=H, joints=figure_joints(shoulder_half).astype(np.float32),
               visibility=np.ones(33, np.float32), depth=np.zeros(33, np.float32), source="test", image=image,

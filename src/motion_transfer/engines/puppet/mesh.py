@@ -669,7 +669,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
             if on_shoulders is not None:
                 on_shoulders = np.pad(on_shoulders, (0, len(verts) - len(on_shoulders)))
-        uv, shift = None, 0
+        uv, shift, over = None, 0, None
         if piece is not None:  # the locks drawn last, over the body, from their textures laid beside the body's
             lv, lt, lock_rgba, lock_alpha = piece
             # a lock lying on the clothes follows the neck's blend by height, not the head whole: its top at the chin
@@ -682,6 +682,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
             uv = np.concatenate([verts - np.float32([x0 - shift, y0]), lock_uv])
             clear = np.concatenate([np.zeros(len(tris), bool) if clear is None else clear, lock_clear])
+            over = np.concatenate([np.zeros(len(tris), bool), np.ones(len(lt), bool)])
             tris = np.concatenate([tris, lt + len(verts)])
             verts = np.concatenate([verts, lv + np.float32([x0, y0])])
             weights = np.concatenate([weights, lw])
@@ -690,7 +691,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 hair_drop(verts - np.float32(pads[:2]), tris, on_shoulders, ext - np.float64(pads[:2]), spacing))
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
-                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear, drop=drop)
+                     origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear, drop=drop,
+                     over=over)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and

@@ -158,7 +158,9 @@ class Layer:
     mesh open (the slit between the body's cheek and collar beside a short neck: :func:`.neck.slits`,
     :func:`.neck.drawing_order`), where the renderer would otherwise carry its neighbours' maps out over it;
     ``drop`` a trunk layer's hair resting on the shoulders, moved towards the head's place each frame as far as the
-    chin comes down (:mod:`.hair_drop`).
+    chin comes down (:mod:`.hair_drop`); ``over`` [M] bool the triangles drawn over the layer's others (the hanging
+    locks split off the body, :mod:`.locks`): where their texture is partly clear, the layer's own triangle under
+    them shows through, as a layer of their own would show it (``render.Renderer._beneath``).
     """
 
     name: str
@@ -172,6 +174,7 @@ class Layer:
     uv: np.ndarray | None = None
     clear: np.ndarray | None = None
     drop: HairDrop | None = None
+    over: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

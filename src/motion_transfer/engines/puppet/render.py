@@ -357,13 +357,29 @@ class _Plan:
 
 
 @dataclass
+class _Under:
+    """The coarse cells of a layer's grid (``cy``, ``cx``: rows, columns) where a piece of its mesh lies under the
+    piece drawn, and that piece's triangle there (``tri``, indices into ``_Maps.rows``); it shows through the
+    drawn piece's clear pixels where it is more than ``solid`` opaque: an arm's piece behind its drawn hand
+    (:meth:`Renderer._behind`) at more than :data:`BEHIND_SOLID`, read through each pixel's own map or, where that
+    one's is not solid, its cell centre's (``centres``: inside the piece where the pixel may not be); the body
+    under a lock (:meth:`Renderer._beneath`) as it is (0)."""
+
+    cy: np.ndarray
+    cx: np.ndarray
+    tri: np.ndarray
+    centres: bool
+    solid: float
+
+
+@dataclass
 class _Maps:
     """One layer's source maps this frame over its box (``mapx``, ``mapy``: texture pixels per output pixel),
     its coarse cells some triangle's map reaches (``mapped``), the inverse affine maps by triangle (``rows``
     [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``); for a layer blurred
     by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels); for an arm with a
-    drawn hand over itself, the pixels (rows, columns in the box) where another piece of it lies behind the one
-    drawn and that piece's maps there (``behind``: :meth:`Renderer._behind`)."""
+    drawn hand over itself, or a body with locks over it, the cells where another piece of it lies under the one
+    drawn and that piece's triangle there (``behind``: :class:`_Under`)."""
 
     mapx: np.ndarray
     mapy: np.ndarray
@@ -372,7 +388,7 @@ class _Maps:
     torn: np.ndarray
     movex: np.ndarray | None = None
     movey: np.ndarray | None = None
-    behind: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    behind: _Under | None = None
 
 
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -435,6 +451,7 @@ class Renderer:
         self._rest_sign = {}
         self._clear = {layer.name: np.flatnonzero(layer.clear) for layer in rig.layers
                        if layer.clear is not None and layer.clear.any()}
+        self._over = {layer.name: layer.over for layer in rig.layers if layer.over is not None and layer.over.any()}
         self._bone_depths = {layer.name: self._bone_depth_matrix(layer.bones, len(self.rest))
                              for layer in rig.layers if layer.name not in TRUNK_LAYERS}
         for layer in rig.layers:
@@ -526,10 +543,24 @@ class Renderer:
         w = np.concatenate([np.full(len(plan.corners), plan.grid[1]) for plan in plans])
         h = np.concatenate([np.full(len(plan.corners), plan.grid[0]) for plan in plans])
         sizes = np.array([plan.grid[0] * plan.grid[1] for plan in plans])
-        starts = np.cumsum(sizes) - sizes
-        ranks = paint_ranks(tris, w, h, np.repeat(starts, [len(plan.corners) for plan in plans]), int(sizes.sum()))
+        # a layer's triangles drawn over its others (``Layer.over``: the locks) are painted into a grid of their own
+        # after the layer's, so that its own triangle under them is known too (:meth:`_beneath`)
+        over = [self._over[plan.layer.name][plan.order] if plan.layer.name in self._over else None for plan in plans]
+        aside = np.array([size if o is not None and o.any() else 0 for o, size in zip(over, sizes)])
+        starts = np.cumsum(sizes + aside) - sizes - aside
+        counts = np.array([len(plan.corners) for plan in plans])
+        at = np.repeat(starts, counts)
+        for k in np.flatnonzero(aside):
+            at[counts[:k].sum():counts[:k + 1].sum()][over[k]] += sizes[k]
+        ranks = paint_ranks(tris, w, h, at, int((sizes + aside).sum()))
         # each cell's triangle as the index in its layer (-1: none; the last entry, taken by rank -1)
         ids = np.concatenate([plan.order for plan in plans] + [[-1]]).astype(np.float32)[ranks]
+        beneath = {}  # per layer with triangles drawn over its others: where they are drawn, its own triangle there
+        for k in np.flatnonzero(aside):
+            own = ids[starts[k]:starts[k] + sizes[k]].reshape(plans[k].grid)
+            top = ids[starts[k] + sizes[k]:starts[k] + 2 * sizes[k]].reshape(plans[k].grid)
+            beneath[k] = (top >= 0, own.copy())
+            np.copyto(own, top, where=top >= 0)
         coef = inverse_affines(np.concatenate([plan.posed for plan in plans]),
                                np.concatenate([plan.texture for plan in plans]))
         blurred = [plan for plan in plans if plan.velocity is not None]
@@ -543,6 +574,7 @@ class Renderer:
                 for plan, start, size, end in zip(plans, starts, sizes, ends)]
         _exact_at_tears(plans, maps, self.map_step)
         self._behind(plans, maps, ids, starts, sizes)
+        self._beneath(maps, beneath)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
         for k, (plan, layer_maps) in enumerate(zip(plans, maps)):
@@ -697,7 +729,7 @@ class Renderer:
                 rgb[ys_, xs_] = part_rgb
             drawn.append((ys_, xs_, part_a, part_rgb))
         if maps.behind is not None:
-            self._under(layer.texture, maps.behind, drawn, a, rgb)
+            self._under(plan, maps, drawn, a, rgb)
         if shade is not None:
             contact_shadow(canvas, a, rgb, plan.box, *shade)
         for ys_, xs_, part_a, part_rgb in drawn:
@@ -759,58 +791,84 @@ class Renderer:
             over = np.zeros((hh, hw), np.uint8)
             over[cy[apart], cx[apart]] = 1
             cy, cx = np.nonzero(cv2.dilate(over, self._kernel).astype(bool) & (back >= 0))
-            # every pixel of those cells, with the piece behind's exact map there
-            oy, ox = np.divmod(np.arange(F * F), F)
-            ys, xs = (F * cy[:, None] + oy).ravel(), (F * cx[:, None] + ox).ravel()
-            bh, bw = m.mapx.shape
-            keep = (ys < bh) & (xs < bw)
-            ys, xs = ys[keep], xs[keep]
-            row = m.rows[np.repeat(back[cy, cx], F * F)[keep]]
-            # each pixel's own map, and its cell's centre's (inside the piece behind where the pixel's may not be)
-            X = np.stack([xs + plan.box[0], np.repeat(plan.box[0] + (F - 1) / 2.0 + F * cx, F * F)[keep]])
-            Y = np.stack([ys + plan.box[1], np.repeat(plan.box[1] + (F - 1) / 2.0 + F * cy, F * F)[keep]])
-            bx = (row[:, 0] * X + row[:, 1] * Y + row[:, 2]).astype(np.float32)
-            by = (row[:, 3] * X + row[:, 4] * Y + row[:, 5]).astype(np.float32)
-            # only the pixels drawn through another piece (the piece behind under itself thickened its own soft
-            # outline)
-            other = np.hypot(bx[0] - m.mapx[ys, xs], by[0] - m.mapy[ys, xs]) > BEHIND_TEXELS
-            if other.any():
-                m.behind = (ys[other], xs[other], bx[:, other], by[:, other])
+            m.behind = _Under(cy, cx, back[cy, cx], centres=True, solid=BEHIND_SOLID)
 
-    @staticmethod
-    def _under(texture: np.ndarray, behind: tuple, drawn: list, a: np.ndarray | None, rgb: np.ndarray | None) -> None:
-        """The piece of an arm behind the piece drawn (``behind``: pixels and that piece's map there, see
-        :meth:`_behind`) shown where the drawn piece is clear and it is solid, in the drawn spans (``drawn``: rows,
-        columns, alpha, RGB; changed in place, and the box's ``a`` and ``rgb`` when kept)."""
-        ys, xs, bx, by = behind
+    def _beneath(self, maps: list[_Maps], beneath: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
+        """For each layer with triangles drawn over its others (``Layer.over``: the locks split off the body), the
+        cells where its own triangle lies under one of them (``_Maps.behind``, set in place; ``beneath``: per layer,
+        by its place in ``maps``, the cells where they are drawn and its own triangle per cell, -1: none). The id
+        buffer holds one triangle per cell, the nearest, and where the lock's texel was partly clear (its soft
+        outline, its clear band, a strand's gaps) what showed through it was what lies under the layer, the
+        background plate, not the shirt under the lock (TikTok character 4 in her own clip, frames 146-152: a dark
+        green fringe and a leaf-coloured speck along the lock's tip on her shirt; fading the tip or softening its
+        edge only showed more of the plate). The cells beside them too: a pixel there is drawn through the lock
+        where it lies in it (:func:`_exact_at_tears`)."""
+        for k, (top, own) in beneath.items():
+            cy, cx = np.nonzero(cv2.dilate(top.astype(np.uint8), self._kernel).astype(bool) & (own >= 0))
+            if len(cy):
+                maps[k].behind = _Under(cy, cx, own[cy, cx].astype(np.int64), centres=False, solid=0.0)
+
+    def _under(self, plan: _Plan, m: _Maps, drawn: list, a: np.ndarray | None, rgb: np.ndarray | None) -> None:
+        """The piece of a layer under the piece drawn (``m.behind``, see :class:`_Under`) shown where the drawn
+        piece is clear and it is solid, in the drawn spans (``drawn``: rows, columns, alpha, RGB; changed in place,
+        and the box's ``a`` and ``rgb`` when kept). Only the clear pixels are mapped and sampled again, through the
+        piece under's exact map, and only those drawn through another piece of the mesh, far from that map (a
+        piece under itself thickened its own soft outline): a lock is mostly solid."""
+        u, F = m.behind, self.map_step
+        if not drawn:
+            return
+        oy, ox = np.divmod(np.arange(F * F), F)
+        ys, xs = (F * u.cy[:, None] + oy).ravel(), (F * u.cx[:, None] + ox).ravel()
+        cell = np.repeat(np.arange(len(u.cy)), F * F)
+        # each pixel's span (the spans are bands of rows, top to bottom, each over its own columns)
+        bands = np.array([(ys_.start, ys_.stop, xs_.start, xs_.stop) for ys_, xs_, _, _ in drawn], np.int64)
+        span = np.searchsorted(bands[:, 0], ys, side="right") - 1
+        b = bands[span]
+        inside = np.flatnonzero((span >= 0) & (ys < b[:, 1]) & (xs >= b[:, 2]) & (xs < b[:, 3]))
+        span, ry, rx, cell = span[inside], ys[inside], xs[inside], cell[inside]  # (rows, columns in the box)
+        top = np.empty(len(span), np.float32)
+        for k, (ys_, xs_, part_a, _) in enumerate(drawn):
+            at = span == k
+            top[at] = part_a[ry[at] - ys_.start, rx[at] - xs_.start]
+        clear = top < BEHIND_CLEAR
+        if not clear.any():
+            return
+        span, ry, rx, cell = span[clear], ry[clear], rx[clear], cell[clear]
+        py, px = ry - bands[span, 0], rx - bands[span, 2]  # (in the span)
+        row = m.rows[u.tri[cell]]
+        X, Y = (rx + plan.box[0])[None], (ry + plan.box[1])[None]
+        if u.centres:
+            X = np.concatenate([X, (plan.box[0] + (F - 1) / 2.0 + F * u.cx[cell])[None]])
+            Y = np.concatenate([Y, (plan.box[1] + (F - 1) / 2.0 + F * u.cy[cell])[None]])
+        bx = (row[:, 0] * X + row[:, 1] * Y + row[:, 2]).astype(np.float32)
+        by = (row[:, 3] * X + row[:, 4] * Y + row[:, 5]).astype(np.float32)
+        other = np.hypot(bx[0] - m.mapx[ry, rx], by[0] - m.mapy[ry, rx]) > BEHIND_TEXELS
+        if not other.any():
+            return
+        span, py, px, bx, by = span[other], py[other], px[other], bx[:, other], by[:, other]
         n = bx.size
         rows = -(-n // 1024)  # (sampled as a block of rows: OpenCV's maps are at most 32767 wide)
-        both = cv2.remap(texture, np.resize(bx, rows * 1024).reshape(rows, 1024),
+        both = cv2.remap(plan.layer.texture, np.resize(bx, rows * 1024).reshape(rows, 1024),
                          np.resize(by, rows * 1024).reshape(rows, 1024), cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0, 0)).reshape(-1, 4)[:n]
-        under, centre = both[:len(ys)], both[len(ys):]
-        under = np.where((under[:, 3] > 255 * BEHIND_SOLID)[:, None], under, centre)
-        solid = under[:, 3] > 255 * BEHIND_SOLID
-        for ys_, xs_, part_a, part_rgb in drawn:
-            inside = (solid & (ys >= ys_.start) & (ys < ys_.stop) & (xs >= xs_.start) & (xs < xs_.stop))
-            if not inside.any():
+        under = both[:len(span)]
+        if u.centres:
+            under = np.where((under[:, 3] > 255 * u.solid)[:, None], under, both[len(span):])
+        for k, (ys_, xs_, part_a, part_rgb) in enumerate(drawn):
+            shows = (span == k) & (under[:, 3] > 255 * u.solid)
+            if not shows.any():
                 continue
-            py, px = ys[inside] - ys_.start, xs[inside] - xs_.start
-            top = part_a[py, px]
-            clear = top < BEHIND_CLEAR
-            if not clear.any():
-                continue
-            py, px, top = py[clear], px[clear], top[clear]
-            u = under[inside][clear]
-            ua = u[:, 3].astype(np.float32) / 255.0 * (1.0 - top)
+            qy, qx, w = py[shows], px[shows], under[shows]
+            top = part_a[qy, qx]
+            ua = w[:, 3].astype(np.float32) / 255.0 * (1.0 - top)
             out = top + ua
-            colour = (part_rgb[py, px].astype(np.float32) * top[:, None] + u[:, :3] * ua[:, None]) / out[:, None]
-            part_a[py, px] = out
-            part_rgb[py, px] = np.clip(np.round(colour), 0, 255).astype(np.uint8)
+            colour = (part_rgb[qy, qx].astype(np.float32) * top[:, None] + w[:, :3] * ua[:, None]) / out[:, None]
+            part_a[qy, qx] = out
+            part_rgb[qy, qx] = np.clip(np.round(colour), 0, 255).astype(np.uint8)
             if a is not None:
-                a[ys_.start + py, xs_.start + px] = out
+                a[ys_.start + qy, xs_.start + qx] = out
             if rgb is not None:
-                rgb[ys_.start + py, xs_.start + px] = part_rgb[py, px]
+                rgb[ys_.start + qy, xs_.start + qx] = part_rgb[qy, qx]
 
     def _blurred(self, texture: np.ndarray, mapx: np.ndarray, mapy: np.ndarray, movex: np.ndarray,
                  movey: np.ndarray, taps: int) -> np.ndarray:
