@@ -644,7 +644,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
     sw = shoulder_span(joints, 1.0)
     # the body under a sleeve of its colour: the sleeve's own pixels, its dark lines painted over (below)
-    under = _under_sleeve(labels, hidden, lab, centres, joints, sw)
+    under = _under_sleeve(labels, hidden, lab, centres, joints, sw, bottom)
     stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
@@ -1188,18 +1188,26 @@ def _feathered(value: np.ndarray, crop: np.ndarray, hole: np.ndarray, band: np.n
 
 
 def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centres: np.ndarray,
-                  joints: np.ndarray, sw: float) -> np.ndarray:
+                  joints: np.ndarray, sw: float, bottom: int | None = None) -> np.ndarray:
     """HxW bool: the upper arms' pixels within UNDER_SLEEVE of the visible torso where a sleeve of the torso's
     colour meets the torso (both sides of the border shades of its main colours, ``centres``; ``lab`` the image
     in Lab) and nothing of the torso is hidden behind the arm yet: the body goes on a little under a short
     sleeve cut from the shirt along its seam (``seam.sleeve_seam_cut``). Ending at the seam, the body left a thin
-    line of the wall between its side and the sleeve as soon as the arm swung out (TikTok character 4)."""
+    line of the wall between its side and the sleeve as soon as the arm swung out (TikTok character 4).
+    ``bottom``: the row of the image's bottom edge in these arrays when it cuts the character (None: it does not)."""
     torso = (labels == PARTS.index("torso")) & ~hidden
     # a short sleeve: the forearm below it bare (no shade of the torso's colours; a long sleeve lying against the
-    # body may hang out past its side, and the body's side under it is ``_body_sides``')
+    # body may hang out past its side, and the body's side under it is ``_body_sides``'). Only the forearm the
+    # image shows says so, not the one the rig drew past its bottom edge (``continue_cut_arm``: bare skin below
+    # any sleeve): taken for a short sleeve's, TikTok character 5's white puff sleeve, cut by that edge, kept a
+    # strip of its own inner side, its shading and its outline's bumps on the body, and once the arm swung out
+    # it stood there as a ragged pale wedge between the sleeve and her side
+    shown = np.ones(labels.shape, bool)
+    if bottom is not None:
+        shown[bottom:] = False
     upper = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
-        forearm = (labels == PARTS.index(LAYERS[name][1])) & ~hidden
+        forearm = (labels == PARTS.index(LAYERS[name][1])) & ~hidden & shown
         if forearm.sum() >= SLEEVE_SAMPLE and not shades_of(np.median(lab[forearm], axis=0)[None], centres)[0]:
             upper |= (labels == PARTS.index(LAYERS[name][0])) & ~hidden
     if not torso.any() or not upper.any():
