@@ -677,6 +677,8 @@ RIM_NEARER = (0.5, 1.0)  # a strip's pixel is nearer the torso's colour beside i
 RIM_SMOOTH = 0.025  # (shoulder widths) the reach of the window whose majority smooths such a strip's border
 RIM_INSIDE = 0.1  # (shoulder widths) how far inside the shoulder-hip quad's sides such a strip is still looked for
 # (the quad's side runs from the shoulder joint, inside the arm: the dress beside the arm's top lies within it)
+RIM_BUMP = 1.5  # a piece shorter along the arm than this times its depth across it is a bump, no strip ...
+RIM_NEAR = 2 * RIM_APART  # ... and of a colour nearer the arm's than this (Lab), it stays the arm's (:func:`_bumps`)
 RIM_STEP = 0.05  # (shoulder widths) the stretches along an arm's bone its own colour at each level is read in ...
 RIM_LEVEL = 0.25  # ... from the figure's pixels out of the quad this near (shoulder widths) the bone
 
@@ -834,6 +836,9 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             strips, n = ndimage.label(take)
             sizes = ndimage.sum(take, strips, range(1, n + 1))
             take &= np.isin(strips, np.flatnonzero(np.asarray(sizes) >= (RIM_PIECE * sw) ** 2) + 1)
+            near = np.zeros(lab.shape, np.float32)
+            near[cand] = to_arm
+            take &= ~_bumps(take, near, u)
             layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]])
             pieces = ndimage.label(layer)[1]
             for strip in (take, take & ~side):  # (the strip out of the quad alone, where all of it cuts the arm)
@@ -842,6 +847,31 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
                     out[strip] = torso_i
                     break
     return out
+
+
+def _bumps(take: np.ndarray, to_arm: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """The pieces of ``take`` (HxW bool) that are bumps of nearly the arm's colour, no strips of a dress: shorter
+    along the arm's bone (unit ``u``) than RIM_BUMP times their depth across it, their median distance from the arm's
+    colour (``to_arm``, HxW) under RIM_NEAR. Taken, such a bump of a white dress beside a white sleeve, cut off
+    where the hair hid the dress beside it, left a V notch in the sleeve that showed as the arm moved (TikTok
+    character 5, below the hair's tip); left to the arm it rides on it, of nearly its colour. A strip along the arm,
+    or a bump far from its colour (a black dress beside skin), goes to the torso as before."""
+    pieces, n = ndimage.label(take)
+    if n == 0:
+        return take
+    ys, xs = np.nonzero(pieces)
+    k = pieces[ys, xs] - 1
+    along, across = xs * u[0] + ys * u[1], ys * u[0] - xs * u[1]
+    length = np.zeros(n)
+    depth = np.zeros(n)
+    for span, v in ((length, along), (depth, across)):
+        hi, lo = np.full(n, -np.inf), np.full(n, np.inf)
+        np.maximum.at(hi, k, v)
+        np.minimum.at(lo, k, v)
+        span[:] = hi - lo
+    colour = np.asarray(ndimage.median(to_arm, pieces, np.arange(1, n + 1)))
+    bump = (length < RIM_BUMP * depth) & (colour < RIM_NEAR)
+    return np.isin(pieces, np.flatnonzero(bump) + 1)
 
 
 def _colour_at_level(labc: np.ndarray, across: np.ndarray, a: np.ndarray, b: np.ndarray, step: float,
