@@ -1,6 +1,7 @@
 """A bump of a white dress beside a white sleeve, cut off where the hair hides the dress beside it, stays the arm's:
-taken by the torso it left a V notch in the sleeve (TikTok character 5, below the hair's tip). A strip of the dress
-along the arm, or a bump of a black dress beside skin, is still the torso's."""
+taken by the torso it left a V notch in the sleeve (TikTok character 5, below the hair's tip). ``rim_to_torso`` marks
+it for ``label_parts`` to give back to the arm last. A strip of the dress along the arm, or a bump of a black dress
+beside skin, is still the torso's."""
 from __future__ import annotations
 
 import numpy as np
@@ -30,9 +31,11 @@ def _arm_beside_a_dress(arm: tuple, cloth: tuple, piece: tuple[slice, slice], ha
 
 
 def _rim(labels, image, matte):
+    """The labels after ``rim_to_torso``, the bumps it marks given back as ``label_parts`` gives them back."""
     quad = np.array([(172.0, 35.0), (70.0, 35.0), (80.0, 225.0), (162.0, 225.0)])
     segs = {"l_upper_arm": (np.array([190.0, 40.0]), np.array([196.0, 200.0]))}
-    return rim_to_torso(labels, blurred_lab(image), matte, segs, quad, 100.0, False)
+    out, bumps = rim_to_torso(labels, blurred_lab(image), matte, segs, quad, 100.0, False)
+    return np.where(bumps >= 0, bumps, out)
 
 
 def test_a_bump_of_a_white_dress_below_the_hair_stays_the_sleeves():

@@ -165,7 +165,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     if small is not None:  # a short sleeve of the shirt's colour: cut along its seam
         lab = sleeve_seam_cut(lab, soft_lab, m, segs, radii, LIMB_RADIUS["upper_arm"] * sw, sw, quad)
         drawn = drawn_lines(small, m, sw) is not None
-        lab = rim_to_torso(lab, soft_lab, m, segs, quad, sw, drawn)
+        lab, bumps = rim_to_torso(lab, soft_lab, m, segs, quad, sw, drawn)
         lab = shaded_sides_to_arms(lab, soft_lab, m, segs, quad, sw, drawn)
         lab = shirt_beside_bare_arm(lab, soft_lab, m, segs, axis_of, radii, sw)
     lab = np.where((puffs >= 0) & (lab == PARTS.index("torso")), puffs, lab)
@@ -188,6 +188,10 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
     untoothed = teeth_between_arms(lab, scores, m, radii)
     if (untoothed != lab).any():  # a tooth taken off may leave a speck of its arm behind
         lab = one_piece_per_layer(untoothed, axis_core, qmask > 0, hidden_axis)
+    if small is not None:  # a bump of nearly an arm's colour beside it goes back to that arm, last: the steps
+        # between judge the figure's pieces by the torso they always saw (given back at once, attach_extras gave 13
+        # of character 5's hair pixels to the torso instead of the head)
+        lab = np.where((bumps >= 0) & (lab == PARTS.index("torso")), bumps, lab)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
     full_m = matte > 0.02
@@ -728,7 +732,7 @@ def _off_hue(chroma: np.ndarray, of: np.ndarray) -> np.ndarray:
 
 
 def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, quad: np.ndarray,
-                 sw: float, drawn: bool) -> np.ndarray:
+                 sw: float, drawn: bool) -> tuple[np.ndarray, np.ndarray]:
     """Pixels of an arm hanging along the body's side (its bone within ALONG_SIDE of the spine; ``quad``: the
     shoulder-hip quadrilateral's corners) that lie next to the torso and have the colour of the torso right
     beside them, not the arm's own, go to the torso: a strip of a dress beside a bare arm (TikTok clip 3: 8-12
@@ -748,7 +752,8 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
     an island of the torso in the sleeve); where the strip with that part cuts the arm in two, the strip out of the
     quad alone goes. Not on ``drawn`` art, whose flat shading of a sleeve of the shirt's colour passes for another
     colour there (the cartoon girl's sleeve lost its inner half). ``labc``: the small image's
-    :func:`blurred_lab`."""
+    :func:`blurred_lab`. Returns the labels and, per pixel, the arm part that a bump of nearly its colour handed to
+    the torso came from (-1 elsewhere; :func:`_bumps`): the caller gives those back to the arm."""
     torso_i = PARTS.index("torso")
     torso = (lab == torso_i) & m
     if torso.sum() < 20:
@@ -768,6 +773,7 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
     d_torso, (iy, ix) = ndimage.distance_transform_edt(~inner, return_indices=True)
     beside = labc[iy, ix]
     out = lab.copy()
+    bumps = np.full(lab.shape, -1, lab.dtype)
     for name in ("arm_l", "arm_r"):
         parts = [p for p in LAYERS[name][:2] if p in segs]
         own = np.isin(lab, [PARTS.index(p) for p in parts]) & m
@@ -838,7 +844,8 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
             take &= np.isin(strips, np.flatnonzero(np.asarray(sizes) >= (RIM_PIECE * sw) ** 2) + 1)
             near = np.zeros(lab.shape, np.float32)
             near[cand] = to_arm
-            take &= ~_bumps(take, near, u)
+            bump = _bumps(take, near, u)
+            bumps[bump] = lab[bump]
             layer = np.isin(out, [PARTS.index(p) for p in LAYERS[name]])
             pieces = ndimage.label(layer)[1]
             for strip in (take, take & ~side):  # (the strip out of the quad alone, where all of it cuts the arm)
@@ -846,7 +853,7 @@ def rim_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, segs: dict, q
                 if ndimage.label(layer & ~strip)[1] <= pieces:
                     out[strip] = torso_i
                     break
-    return out
+    return out, np.where(out == torso_i, bumps, -1).astype(lab.dtype)
 
 
 def _bumps(take: np.ndarray, to_arm: np.ndarray, u: np.ndarray) -> np.ndarray:
