@@ -1,7 +1,8 @@
 """Deform the puppet's layers and draw them, back to front, over a background.
 
 Per frame and layer: every bone gets a 2x3 affine map from the image to the output frame (limbs rotate and
-stretch along their axis with the foreshortening but keep their width; the torso follows its shoulder and hip
+stretch along their axis with the foreshortening but keep their width (an upper arm foreshortened far slides its
+texture out of sight instead of squashing it: :mod:`.foreshorten`); the torso follows its shoulder and hip
 lines; the head turns rigidly about its centre); the body's vertices are skinned with their weights (linear blend),
 a limb's turn about its joints by a blend of their bones' rotations (:mod:`.bend`).
 Drawing is vectorised: the deformed triangles' indices are painted into a coarse id buffer in back-to-front order
@@ -22,6 +23,7 @@ from ...pose.retarget import HC, MH, MS, Motion, extend
 from ...pose.skeleton import VIS_MIN, J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .box import box_frame
+from .foreshorten import slid, slide_setup
 from .hair_drop import drop_with_head
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
@@ -428,6 +430,7 @@ class Renderer:
         self._vh = {}
         self._tex_xy = {}
         self._bend = {}
+        self._slide = {}  # the upper arms, drawn pointing at the camera when far foreshortened (:mod:`.foreshorten`)
         # per arm holding a hand the rig draws, its triangles past the image's border (the forearm and the hand the
         # rig drew there: their transparent margin lies over the arm's own sleeve when the hand is raised in front
         # of it, see :meth:`_behind`)
@@ -464,6 +467,9 @@ class Renderer:
                                                   (Q[:, 1, 1] - Q[:, 0, 1]) * (Q[:, 2, 0] - Q[:, 0, 0]))
             if layer.name not in TRUNK_LAYERS:
                 self._bend[layer.name] = bend_setup(layer, self.rest, drawn=rig.source == "template")
+            slide = slide_setup(layer, self.rest)
+            if slide is not None:
+                self._slide[layer.name] = slide
 
     def posed_vertices(self, layer, transforms: dict[str, np.ndarray]) -> np.ndarray:
         """[N, 2] the layer's vertices in output pixels, skinned by one frame's ``transforms``
@@ -479,6 +485,8 @@ class Renderer:
                 drop_with_head(out, per_bone, A, layer.drop, layer.bones.index("chest"), layer.bones.index("head"))
         else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
             out = bent_vertices(self._bend[layer.name], A, vh)
+        if layer.name in self._slide:
+            slid(self._slide[layer.name], A, out)
         return out if many else out[0]
 
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
