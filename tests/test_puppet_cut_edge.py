@@ -135,6 +135,24 @@ def test_smoothing_keeps_a_folded_limb_in_one_piece_and_a_finger_beside_the_back
     assert out[67:70, 40:42].all()  # the finger's tip beside the backdrop as it was
 
 
+def test_smoothing_takes_the_tooth_off_where_the_cut_meets_the_outline():
+    """Where an arm's cut through the figure meets the figure's outline, a sliver of the outline a few pixels long
+    past the cut (the neighbour's outline where it turns away, kept by the arm) goes: it stood as a spike out of the
+    elbow's outer side once the arm hung down (TikTok character 0's right arm, where her left forearm crosses it).
+    The arm's own outline beside the backdrop stays as it was."""
+    from motion_transfer.engines.puppet.cut_edge import smooth_cut
+
+    figure = np.zeros((80, 80), bool)
+    figure[10:70, 10:70] = True
+    core = np.zeros_like(figure)
+    core[20:50, 10:40] = True  # the upper arm, its outer side on the figure's outline
+    core[50:53, 10:12] = True  # the tooth: past the cut (the neighbour below it), along the outline
+    core[30:34, 10] = False  # a notch in the arm's own outline beside the backdrop
+    out = smooth_cut(core, figure, 2)
+    assert not out[50:53, 10:12].any()
+    assert (out[24:46, 10:13] == core[24:46, 10:13]).all()  # (the notch too: beside the backdrop, no cut)
+
+
 def _blurred_arm(blur: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, sharp image, arm's pixels, figure): a bare arm (lighter at its middle, darker along its sides)
     lying across a black shirt, its edges blurred sideways over ``blur`` pixels as a moving arm's are in a video

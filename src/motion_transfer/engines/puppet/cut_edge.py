@@ -196,7 +196,11 @@ def outline_distance(core: np.ndarray) -> np.ndarray:
 def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:
     """HxW bool: the layer's pixels ``core`` (HxW bool) with its cut through the ``figure`` (HxW bool, the
     matte's solid pixels) closed, then opened, by a disc of ``radius`` pixels; unchanged within ``radius`` + 1
-    of the figure's outline, and never parted into more pieces than the closed layer has."""
+    of the figure's outline but for teeth where the cut meets it, and never parted into more pieces than the
+    closed layer has. Such a tooth (no larger than ``JUNCTION_TOOTH`` discs) is the layer's sliver of the outline
+    where it turns along the neighbour the cut parts it from: TikTok character 0's right upper arm, where her left
+    forearm crosses it, kept two or three pixels of the forearm's outline, a spike out of the elbow's outer side
+    once the arm hung down."""
     if radius < 1 or not core.any():
         return core
     k = disc(radius)
@@ -204,7 +208,19 @@ def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:
     opened = cv2.morphologyEx(closed.astype(np.uint8), cv2.MORPH_OPEN, k).astype(bool)
     inside = cv2.erode(figure.astype(np.uint8), disc(radius + 1)).astype(bool)
     smooth = np.where(inside, opened, core)
+    by_cut = dilate_disc((figure & ~core).astype(np.uint8), radius + 1).astype(bool)
+    loose = smooth & ~opened & ~inside & by_cut
+    teeth, n = ndimage.label(loose, structure=EIGHT)
+    if n:  # (small, and standing out of what the layer keeps: a finger's tip the opening cut off stays)
+        sizes = np.bincount(teeth.ravel(), minlength=n + 1)
+        kept = cv2.dilate((smooth & ~loose).astype(np.uint8), None).astype(bool)
+        attached = np.zeros(n + 1, bool)
+        attached[np.unique(teeth[kept & loose])] = True
+        smooth &= ~((sizes <= JUNCTION_TOOTH * k.sum()) & attached)[teeth]
     return smooth | _bridges(closed & ~smooth, smooth)
+
+
+JUNCTION_TOOTH = 1.0  # (discs of the smoothing's radius) the largest tooth taken off where the cut meets the outline
 
 
 def _bridges(lost: np.ndarray, kept: np.ndarray) -> np.ndarray:

@@ -114,13 +114,53 @@ def _sides(labels: np.ndarray, f: BodyFrame) -> dict[str, float]:
     return found
 
 
+def _side_up(labels: np.ndarray, f: BodyFrame, name: str, edge: float) -> tuple[np.ndarray, float]:
+    """(HxW float, float): the side ``name`` (``edge`` out, below the armpits) at each pixel's level, widened to
+    the body's own side where the image shows it above the armpit band, and how far out it reaches at the top:
+    from the band up, as long as the torso's outermost pixel at each level lies on the figure's outline (not along
+    an arm), the side is the widest of them so far, and above that the widest of them all. A chest wider than the
+    waist (TikTok character 0's black top, her arm across it from the shoulder) shows its side from the band up to
+    the arm, out past the side continued up straight: the body was painted only that far under the arm, and once
+    the arm hung down its own side stood out as a flap under the armpit (topped by the ledge where the arm's cut met
+    the outline), and the painted shoulder's round stood apart from the sleeve's with a notch between them."""
+    side = np.full(labels.shape, edge, np.float32)
+    torso = _main_torso(labels)
+    top = ARMPIT_BAND[0] * f.spine
+    ys, xs = np.nonzero(torso & (f.level < top) & (f.level >= 0))
+    if not len(ys):
+        return side, edge
+    rows = np.round(f.level[ys, xs]).astype(np.int64)
+    outward = SIGNS[name] * f.out[ys, xs]
+    order = np.lexsort((outward, rows))
+    last = order[np.r_[rows[order][1:] != rows[order][:-1], True]][::-1]  # each level's outermost, from the band up
+    arm = np.isin(labels, [PARTS.index(p) for p in ARM_PARTS["left"] + ARM_PARTS["right"]])
+    by_arm = cv2.dilate(arm.astype(np.uint8), None, iterations=2).astype(bool)
+    by_backdrop = cv2.dilate((labels < 0).astype(np.uint8), None, iterations=1).astype(bool)
+    seen = ~by_arm[ys[last], xs[last]] & by_backdrop[ys[last], xs[last]]
+    # levels one after another from the band's top
+    steps = (rows[last] == rows[last[0]] - np.arange(len(last))) & (rows[last[0]] >= top - 2)
+    run = int(np.argmin(seen & steps)) if not (seen & steps).all() else len(last)
+    if run == 0:
+        return side, edge
+    widths = np.maximum.accumulate(np.maximum(outward[last[:run]], edge))
+    widest = float(widths[-1])
+    levels = np.round(f.level).astype(np.int64)
+    lookup = np.full(int(rows[last[0]]) - int(rows[last[run - 1]]) + 1, widest, np.float32)
+    lookup[int(rows[last[0]]) - rows[last[:run]]] = widths
+    within = (levels <= rows[last[0]]) & (levels >= rows[last[run - 1]])
+    side[within] = lookup[rows[last[0]] - levels[within]]
+    side[levels < rows[last[run - 1]]] = widest
+    return side, widest
+
+
 def torso_envelope(labels: np.ndarray, joints: np.ndarray,
                    frame: BodyFrame | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(allowed, under) HxW bool: ``allowed`` where the torso may lie above the armpits: within its sides (as
-    the image shows them below the armpits, continued up along the spine, plus ENVELOPE_MARGIN), its shoulders'
-    tops rounded with a radius of SHOULDER_ROUND; ``under`` the part of that between the spine and a side, from
-    the shoulders' tops (SHOULDER_RISE above the line through the shoulder joints) down to the armpits: the body
-    under the sleeves, whose outline the image hides. No bound from the armpits down, in a side view (its sides
+    the image shows them below the armpits, continued up along the spine, widened to its own side where the image
+    shows that above them too (:func:`_side_up`), plus ENVELOPE_MARGIN), its shoulders' tops rounded with a radius
+    of SHOULDER_ROUND (more by as much as the side was widened); ``under`` the part of that between the spine and a
+    side, from the shoulders' tops (SHOULDER_RISE above the line through the shoulder joints) down to the armpits:
+    the body under the sleeves, whose outline the image hides. No bound from the armpits down, in a side view (its sides
     are the chest and the back), or on a side the image does not show (:func:`_sides`). ``frame``: the body's
     frame in ``labels`` when the caller has it already (``body_frame(joints, labels.shape)``)."""
     f = body_frame(joints, labels.shape) if frame is None else frame
@@ -129,13 +169,15 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
     if f.sw < FACING * f.spine:
         return allowed, under
     above = f.level < ARMPIT_BAND[0] * f.spine
-    r = SHOULDER_ROUND * f.sw
-    centre_level = -SHOULDER_RISE * f.sw + r
     for name, edge in _sides(labels, f).items():
         out = SIGNS[name] * f.out
-        w = out - (edge + ENVELOPE_MARGIN * f.sw)
-        # the round top: past the circle's centre (out and up), only what the circle holds
-        cw, cl = w + r, f.level - centre_level
+        side, top = _side_up(labels, f, name, edge)
+        w = out - (side + ENVELOPE_MARGIN * f.sw)
+        # the round top: past the circle's centre (out and up), only what the circle holds; a side widened above
+        # the band rounds off as far in as the straight one (its top beside the neck no higher: flat up to the
+        # hair's tips there, the body's top tore a fringe off them once the head turned, TikTok character 0)
+        r = SHOULDER_ROUND * f.sw + top - edge
+        cw, cl = w + r, f.level - (-SHOULDER_RISE * f.sw + r)
         corner = (cw > 0) & (cl < 0) & (cw * cw + cl * cl > r * r)
         outside = above & ((w > 0) | corner)
         allowed &= ~outside

@@ -48,6 +48,7 @@ from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, r
 from .fitted_legs import crotch_held, one_joint_each
 from .hair import hanging_hair
 from .hair_drop import hair_drop, off_the_clothes, resting_hair
+from .ledge import under_ledges
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
@@ -511,6 +512,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     # the renderer's stair-stepped cells: TikTok character 5 moved by clip 0, frame 20)
     reach = {f"arm_{side[0]}": _hand_reach(hand, matte.shape, pads)
              for side, hand in rig.drawn_hands.items()}
+    ledges = under_ledges(labels, matte, joints)
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
         """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
@@ -537,6 +539,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # cut through the hair with the strands' mixed colours along it)
             added, texture_full = complete_under_hair(texture_full, own_full, hair, matte > 0.5)
             core_full = core_full | added
+            if name in ledges:  # narrowing into its side where it leaves the body's outline across the chest
+                core_full = core_full | ledges[name]
         if pelvis is not None:  # the body draws the pelvis, each leg its own half under it
             if name == "body":
                 core_full = core_full | pelvis["left"] | pelvis["right"] | pelvis["waist"]
