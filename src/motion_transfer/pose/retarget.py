@@ -140,8 +140,8 @@ class Motion:
     ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
     (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
     drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span);
-    ``head_side_on``: the character's head is seen side on and the actor's is not (:func:`side_on_head`), its
-    lean and roll taken as the actor's turn from their usual ones.
+    ``head_side_on``: the head is seen side on (:func:`side_on_head`) in the character's image or in most of the
+    video but not in both, its lean and roll taken as the actor's turn from their usual ones.
     """
 
     joints: np.ndarray
@@ -532,12 +532,16 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         S = img.scale * k / sigma
     width_scale = S * sigma / k
 
-    # a head the image shows side on, moved by an actor seen from the front: its lean before the shoulders and its
-    # eye line are the view's, not its pose; the actor's neck and roll are taken as they turn from the actor's usual
-    # ones (the clip's median: put where the actor's head was, a profile moved by a dance seen from the front had its
-    # head pulled back over the shoulders and tipped back, the neck long and skewed: TikTok character 1 cut at her
-    # chest on clip 0). An actor seen side on too is followed as before (self-reenactment stays exact)
-    side_on = bool(side_on_head(rest_ext)) and float(side_on_head(ext).mean()) < 0.5
+    # a head seen side on in the image and from the front in most of the video, or the other way round: a profile's
+    # lean before the shoulders (its face points all on the face's side of the skull) and its eye line are the view's,
+    # not a pose; the character's neck and roll are its image's, turned as the actor's turn from the actor's usual
+    # ones (the clip's median). Put where the actor's head was, a profile moved by a dance seen from the front had its
+    # head pulled back over the shoulders and tipped back, the neck long and skewed (TikTok character 1 cut at her
+    # chest on clip 0); a face seen from the front moved by a dancer seen side on had its head pushed 30 degrees
+    # off its neck, onto the shoulder, the neck sheared into a wedge (TikTok character 3 on clip 1, whose dancer's
+    # face points lie 28 degrees off her shoulders' vertical, her ears 16). Views alike are followed as before
+    # (self-reenactment stays exact)
+    side_on = bool(side_on_head(rest_ext)) != (float(side_on_head(ext).mean()) >= 0.5)
     # forward kinematics from the mid-shoulder root
     out = np.zeros((T, NUM_EXT, 2), np.float64)
     if orientation == "video":
@@ -556,7 +560,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
             limit = WIDEN_MAX * width_scale * char_len[b]
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
-        if group == "neck" and side_on:  # the head held as far before the shoulders as the image holds it
+        if group == "neck" and side_on:  # the head held over the shoulders as the image holds it
             usual = float(np.nanmedian(np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1])))
             vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - usual)
         out[:, chi] = out[:, par] + vec
