@@ -468,6 +468,15 @@ def _angle(v: np.ndarray) -> float:
     return float(np.arctan2(v[1], v[0]))
 
 
+def _shoulder_line(ext: np.ndarray) -> np.ndarray:
+    """[...] radians of the shoulder line (right to left shoulder) of ``ext`` [..., 33 or 36, 2]: what a head seen
+    side on in the image or the video but not both turns against. The torso follows the actor's shoulder line (TikTok
+    clip 1's dancer, turned away under a camera above her, has hers 12 degrees off the level); a head held at its
+    image's lean and roll regardless turned against the torso by as much, its neck sheared (character 3 on clip 1)."""
+    line = ext[..., J["left_shoulder"], :] - ext[..., J["right_shoulder"], :]
+    return np.arctan2(line[..., 1], line[..., 0])
+
+
 def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
     """[T, 2] ``vecs`` turned by ``angle`` radians (image axes)."""
     c, s = np.cos(angle), np.sin(angle)
@@ -534,10 +543,11 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
 
     # a head seen side on in the image and from the front in most of the video, or the other way round: a profile's
     # lean before the shoulders (its face points all on the face's side of the skull) and its eye line are the view's,
-    # not a pose; the character's neck and roll are its image's, turned as the actor's turn from the actor's usual
-    # ones (the clip's median). Put where the actor's head was, a profile moved by a dance seen from the front had its
-    # head pulled back over the shoulders and tipped back, the neck long and skewed (TikTok character 1 cut at her
-    # chest on clip 0); a face seen from the front moved by a dancer seen side on had its head pushed 30 degrees
+    # not a pose; the character's neck and roll keep its image's against the shoulder line, which carries them as the
+    # torso follows the actor's (:func:`_shoulder_line`), and turn as the actor's turn from the actor's usual ones
+    # against it (the clip's median). Put where the actor's head was, a profile moved by a dance seen from the front
+    # had its head pulled back over the shoulders and tipped back, the neck long and skewed (TikTok character 1 cut at
+    # her chest on clip 0); a face seen from the front moved by a dancer seen side on had its head pushed 30 degrees
     # off its neck, onto the shoulder, the neck sheared into a wedge (TikTok character 3 on clip 1, whose dancer's
     # face points lie 28 degrees off her shoulders' vertical, her ears 16). Views alike are followed as before
     # (self-reenactment stays exact)
@@ -561,8 +571,9 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             limit = WIDEN_MAX * width_scale * char_len[b]
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
         if group == "neck" and side_on:  # the head held over the shoulders as the image holds it
-            usual = float(np.nanmedian(np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1])))
-            vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - usual)
+            lean = np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1]) - _shoulder_line(ext)
+            usual = float(np.nanmedian(_wrap(lean)))
+            vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - _shoulder_line(rest_ext) - usual)
         out[:, chi] = out[:, par] + vec
 
     # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
@@ -584,7 +595,11 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         d = pts[..., J["left_eye_outer"], :] - pts[..., J["right_eye_outer"], :]
         return np.arctan2(d[..., 1], d[..., 0])
 
-    head_angle = _wrap(eye_angle(ext) - (float(np.nanmedian(eye_angle(ext))) if side_on else eye_angle(rest_ext)))
+    if side_on:  # the roll as it turns from the actor's usual against the shoulders, carried by them
+        usual = float(np.nanmedian(_wrap(eye_angle(ext) - _shoulder_line(ext))))
+        head_angle = _wrap(eye_angle(ext) - _shoulder_line(rest_ext) - usual)
+    else:
+        head_angle = _wrap(eye_angle(ext) - eye_angle(rest_ext))
 
     # head size on screen: the posed face points' spread against the image's (leaning in makes the head grow),
     # smoothed, and kept within reason of the body's scale (the points crowd together in a profile view)
