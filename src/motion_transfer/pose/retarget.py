@@ -141,7 +141,8 @@ class Motion:
     (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
     drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span);
     ``head_side_on``: the head is seen side on (:func:`side_on_head`) in the character's image or in most of the
-    video but not in both, its lean and roll taken as the actor's turn from their usual ones.
+    video but not in both, its lean and roll the image's against the shoulder line, turned as the actor's turn from
+    their usual ones against it.
     """
 
     joints: np.ndarray
