@@ -550,7 +550,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     # had its head pulled back over the shoulders and tipped back, the neck long and skewed (TikTok character 1 cut at
     # her chest on clip 0); a face seen from the front moved by a dancer seen side on had its head pushed 30 degrees
     # off its neck, onto the shoulder, the neck sheared into a wedge (TikTok character 3 on clip 1, whose dancer's
-    # face points lie 28 degrees off her shoulders' vertical, her ears 16). Views alike are followed as before
+    # face points lie 28 degrees off the vertical, her ears 16). Views alike are followed as before
     # (self-reenactment stays exact)
     side_on = bool(side_on_head(rest_ext)) != (float(side_on_head(ext).mean()) >= 0.5)
     # forward kinematics from the mid-shoulder root
