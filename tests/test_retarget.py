@@ -628,6 +628,46 @@ def test_a_head_seen_side_on_keeps_its_lean_and_tilt_and_turns_as_the_actor_turn
 
 
 
+def test_a_face_moved_by_a_dancer_seen_side_on_keeps_its_neck_on_her_shoulders(dance):
+    """A character facing the camera, moved by a dancer seen side on and tilted (her shoulder line 10 degrees off
+    the level, as a body turned away under a camera above it): the profile's face points all lie on the face's side
+    of the skull, so her head's centre leans before her shoulders however she holds it. Put where her head was, the
+    character's head was pushed off its neck onto a shoulder, the neck sheared into a wedge (TikTok character 3 on
+    clip 1: 30 degrees); held upright at the image's lean, the neck was sheared by the shoulders' tilt. Her neck
+    and roll keep the image's against her shoulders, carried by them, and turn as the dancer's turn about their
+    usual (the clip's median); her neck keeps its length."""
+    from motion_transfer.pose.retarget import HC, side_on_head
+
+    j0 = dance.joints[0, :, :2].astype(np.float64)
+    track = dance.to_track()
+    body = track.body[:, :, :2].astype(np.float64)
+    face = body[:, :11]
+    assert not side_on_head(j0) and not side_on_head(face).any()
+    ears = face[:, [J["left_ear"], J["right_ear"]]].mean(axis=1)
+    face += (12.0, 0.0)  # seen side on, facing right: the face before the ears (25 degrees off the neck here)
+    face[:, J["left_ear"]], face[:, J["right_ear"]] = ears + (3.0, 0.0), ears - (3.0, 0.0)
+    tilt = np.radians(10.0)
+    turn = np.array([[np.cos(tilt), -np.sin(tilt)], [np.sin(tilt), np.cos(tilt)]])
+    track.body[:, :, :2] = (body - (320.0, 180.0)) @ turn.T + (320.0, 180.0)
+    assert side_on_head(track.body[:, :, :2]).all()
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+
+    def lean(v: np.ndarray) -> np.ndarray:
+        return np.degrees(np.arctan2(v[..., 1], v[..., 0]))
+
+    rest = extend(j0)
+    drawn = motion.joints[:, HC] - motion.joints[:, MS]
+    actor = extend(track.body[:, :, :2].astype(np.float64))
+    turned = lean(actor[:, HC] - actor[:, MS])
+    assert abs(np.median(turned) - lean(rest[HC] - rest[MS])) > 30.0  # (the dancer's head leans before her)
+    assert abs(np.median(lean(drawn)) - (lean(rest[HC] - rest[MS]) + 10.0)) < 2.0
+    assert abs(np.degrees(np.median(motion.head_angle)) - 10.0) < 2.0
+    assert np.abs((lean(drawn) - np.median(lean(drawn))) - (turned - np.median(turned))).max() < 2.0
+    length = np.linalg.norm(drawn, axis=-1) / (motion.width_scale * np.linalg.norm(rest[HC] - rest[MS]))
+    assert 0.85 < np.median(length) < 1.15
+    assert motion.head_side_on  # (no face-mesh roll correction: it measures against the image's eye line)
+
+
 @pytest.mark.parametrize("motion_name", ["dance", "turn"])
 def test_a_fitted_figures_head_keeps_its_bodys_scale(motion_name):
     """A drawn penguin rigged by the silhouette fit: its face points are a person's pattern set on its head, not

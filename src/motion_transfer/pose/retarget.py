@@ -140,8 +140,9 @@ class Motion:
     ``off_frame`` [T, 2] how far each arm (left, right) was sent out of view where the video does not show it
     (:mod:`.offframe`; None: not measured); ``torso_width`` [T, 2] how many times its joints' span the torso is
     drawn wide at the shoulders and at the hips (a turned body's outline, :mod:`.torso_turn`; None: the span);
-    ``head_side_on``: the character's head is seen side on and the actor's is not (:func:`side_on_head`), its
-    lean and roll taken as the actor's turn from their usual ones.
+    ``head_side_on``: the head is seen side on (:func:`side_on_head`) in the character's image or in most of the
+    video but not in both, its lean and roll the image's against the shoulder line, turned as the actor's turn from
+    their usual ones against it.
     """
 
     joints: np.ndarray
@@ -468,6 +469,15 @@ def _angle(v: np.ndarray) -> float:
     return float(np.arctan2(v[1], v[0]))
 
 
+def _shoulder_line(ext: np.ndarray) -> np.ndarray:
+    """[...] radians of the shoulder line (right to left shoulder) of ``ext`` [..., 33 or 36, 2]: what a head seen
+    side on in the image or the video but not both turns against. The torso follows the actor's shoulder line (TikTok
+    clip 1's dancer, turned away under a camera above her, has hers 12 degrees off the level); a head held at its
+    image's lean and roll regardless turned against the torso by as much, its neck sheared (character 3 on clip 1)."""
+    line = ext[..., J["left_shoulder"], :] - ext[..., J["right_shoulder"], :]
+    return np.arctan2(line[..., 1], line[..., 0])
+
+
 def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
     """[T, 2] ``vecs`` turned by ``angle`` radians (image axes)."""
     c, s = np.cos(angle), np.sin(angle)
@@ -532,12 +542,17 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         S = img.scale * k / sigma
     width_scale = S * sigma / k
 
-    # a head the image shows side on, moved by an actor seen from the front: its lean before the shoulders and its
-    # eye line are the view's, not its pose; the actor's neck and roll are taken as they turn from the actor's usual
-    # ones (the clip's median: put where the actor's head was, a profile moved by a dance seen from the front had its
-    # head pulled back over the shoulders and tipped back, the neck long and skewed: TikTok character 1 cut at her
-    # chest on clip 0). An actor seen side on too is followed as before (self-reenactment stays exact)
-    side_on = bool(side_on_head(rest_ext)) and float(side_on_head(ext).mean()) < 0.5
+    # a head seen side on in the image and from the front in most of the video, or the other way round: a profile's
+    # lean before the shoulders (its face points all on the face's side of the skull) and its eye line are the view's,
+    # not a pose; the character's neck and roll keep its image's against the shoulder line, which carries them as the
+    # torso follows the actor's (:func:`_shoulder_line`), and turn as the actor's turn from the actor's usual ones
+    # against it (the clip's median). Put where the actor's head was, a profile moved by a dance seen from the front
+    # had its head pulled back over the shoulders and tipped back, the neck long and skewed (TikTok character 1 cut at
+    # her chest on clip 0); a face seen from the front moved by a dancer seen side on had its head pushed 30 degrees
+    # off its neck, onto the shoulder, the neck sheared into a wedge (TikTok character 3 on clip 1, whose dancer's
+    # face points lie 28 degrees off the vertical, her ears 16). Views alike are followed as before
+    # (self-reenactment stays exact)
+    side_on = bool(side_on_head(rest_ext)) != (float(side_on_head(ext).mean()) >= 0.5)
     # forward kinematics from the mid-shoulder root
     out = np.zeros((T, NUM_EXT, 2), np.float64)
     if orientation == "video":
@@ -556,9 +571,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
             limit = WIDEN_MAX * width_scale * char_len[b]
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
-        if group == "neck" and side_on:  # the head held as far before the shoulders as the image holds it
-            usual = float(np.nanmedian(np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1])))
-            vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - usual)
+        if group == "neck" and side_on:  # the head held over the shoulders as the image holds it
+            lean = np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1]) - _shoulder_line(ext)
+            usual = float(np.nanmedian(_wrap(lean)))
+            vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - _shoulder_line(rest_ext) - usual)
         out[:, chi] = out[:, par] + vec
 
     # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
@@ -580,7 +596,11 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         d = pts[..., J["left_eye_outer"], :] - pts[..., J["right_eye_outer"], :]
         return np.arctan2(d[..., 1], d[..., 0])
 
-    head_angle = _wrap(eye_angle(ext) - (float(np.nanmedian(eye_angle(ext))) if side_on else eye_angle(rest_ext)))
+    if side_on:  # the roll as it turns from the actor's usual against the shoulders, carried by them
+        usual = float(np.nanmedian(_wrap(eye_angle(ext) - _shoulder_line(ext))))
+        head_angle = _wrap(eye_angle(ext) - _shoulder_line(rest_ext) - usual)
+    else:
+        head_angle = _wrap(eye_angle(ext) - eye_angle(rest_ext))
 
     # head size on screen: the posed face points' spread against the image's (leaning in makes the head grow),
     # smoothed, and kept within reason of the body's scale (the points crowd together in a profile view)

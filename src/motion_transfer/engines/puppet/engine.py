@@ -134,8 +134,9 @@ class PuppetEngine:
             timings["face"] = time.perf_counter() - t0
         notes += ([note] if note is not None else []) + hand_notes
         t0 = time.perf_counter()
-        # the head's roll from the face mesh's eye line (finer than the body model's); a character's head seen side
-        # on takes the actor's roll as it turns from its usual (``Motion.head_side_on``), its own eye line no measure
+        # the head's roll from the face mesh's eye line (finer than the body model's); a head seen side on in the
+        # image or the video but not both takes the actor's roll as it turns from its usual (``Motion.head_side_on``):
+        # the two eye lines, one of them a profile's, are no measure of each other
         if face is not None and not motion.head_side_on:
             roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
