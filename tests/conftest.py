@@ -102,6 +102,22 @@ def clip(tmp_path):
     return write_clip(tmp_path / "clip.mp4")
 
 
+def layered_rig(image: np.ndarray, matte: np.ndarray, joints: np.ndarray, labels: np.ndarray,
+                visibility: np.ndarray | None = None, **fields):
+    """A Rig of a generated picture with its labels given (no skeleton search, no labelling), its layers built: the
+    tests that check what the layer building makes of a known labelling start from it. ``fields`` are further Rig
+    fields (e.g. ``armpits``)."""
+    from motion_transfer.engines.puppet.mesh import build_layers
+    from motion_transfer.engines.puppet.model import Rig
+
+    h, w = labels.shape
+    rig = Rig(width=w, height=h, joints=np.asarray(joints, np.float32),
+              visibility=np.ones(33, np.float32) if visibility is None else visibility,
+              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels, **fields)
+    rig.layers = build_layers(rig)
+    return rig
+
+
 def drawn_penguin() -> np.ndarray:
     """A drawn penguin (360 x 480) standing on a floor of snow (rows 430 on), its feet reaching row 450: a round
     head set on an egg-shaped body (no neck), a white belly, two flippers along its sides, orange feet; no legs."""

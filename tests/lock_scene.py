@@ -6,10 +6,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.pose.retarget import FACE
 from motion_transfer.pose.skeleton import J
+from conftest import layered_rig
 
 H, W = 400, 400
 
@@ -66,8 +66,5 @@ def girl_with_lock(colours: tuple[tuple, tuple, tuple, tuple], lock_corners: np.
     matte = ((head | body | lock) > 0).astype(np.float32)
     matte[(lock > 0) & (cv2.erode(lock, None, iterations=2) == 0) & (head == 0) & (body == 0)] = edge_alpha
     image = cv2.GaussianBlur(image, (0, 0), 0.7)
-    rig = Rig(width=W, height=H, joints=figure_joints(shoulder_half).astype(np.float32),
-              visibility=np.ones(33, np.float32), depth=np.zeros(33, np.float32), source="test", image=image,
-              matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(image, matte, figure_joints(shoulder_half), labels)
     return rig

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from motion_transfer.engines.puppet.armpit import EDGE_STEEP, armpit_shadows_to_arms, cloth_edge
-from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.skeleton import J
+from conftest import layered_rig
 from torso_scene import cie_lab, standing_joints
 
 SKIN, SHIRT, SHADE, WALL = (225, 180, 150), (165, 185, 215), (25, 60, 85), (90, 120, 90)
@@ -59,10 +59,7 @@ def _figure() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def rig() -> Rig:
     image, matte, joints, labels = _figure()
     labels, armpits = armpit_shadows_to_arms(labels, joints, image)
-    rig = Rig(width=W, height=H, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels,
-              armpits=armpits)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(image, matte, joints, labels, armpits=armpits)
     return rig
 
 

@@ -14,6 +14,7 @@ from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.pose.skeleton import J
+from conftest import layered_rig
 from torso_scene import CLOSE_UP, close_up_joints
 
 W, H = 300, 300
@@ -104,9 +105,7 @@ def test_the_sleeves_cut_end_raised_into_view_goes_on_round_over_the_skin_under_
     from motion_transfer.pose.retarget import extend
 
     image, matte, joints, vis, skin, labels = close_up
-    rig = Rig(width=W, height=H, joints=joints, visibility=vis, depth=np.zeros(33, np.float32), source="test",
-              image=image, matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(image, matte, joints, labels, vis)
     assert "arm_r" in rig.meta["continued"]
     rest = extend(rig.joints.astype(np.float64))
     shoulder = rest[J["right_shoulder"]]

@@ -10,8 +10,8 @@ import pytest
 
 from motion_transfer.engines.puppet.envelope import body_frame, torso_envelope
 from motion_transfer.engines.puppet.ledge import under_ledges
-from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import PARTS, Rig
+from conftest import layered_rig
 from torso_scene import standing_joints
 
 WALL, BLACK, SKIN = (205, 205, 210), (30, 28, 33), (225, 180, 150)
@@ -61,9 +61,7 @@ def _figure() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 @pytest.fixture(scope="module")
 def rig() -> Rig:
     image, matte, joints, labels = _figure()
-    rig = Rig(width=W, height=H, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(image, matte, joints, labels)
     return rig
 
 

@@ -10,12 +10,13 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.mesh import build_layers, triangulate
+from motion_transfer.engines.puppet.mesh import triangulate
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.neck import hanging
 from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 from motion_transfer.pose.retarget import FACE, extend
 from motion_transfer.pose.skeleton import J
+from conftest import layered_rig
 from lock_scene import H, W, figure_joints, girl_with_lock
 
 WALL, SKIN, HAIR, SHIRT = (150, 170, 190), (225, 180, 150), (40, 30, 26), (200, 60, 60)
@@ -177,10 +178,7 @@ def cartoon() -> Rig:
     joints[J["left_ear"]], joints[J["right_ear"]] = (250, 110), (150, 110)
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (255, 205), (145, 205)
     matte = cv2.GaussianBlur(cv2.dilate(figure, None).astype(np.float32), (0, 0), 0.7)
-    rig = Rig(width=W, height=H, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=cv2.GaussianBlur(image, (0, 0), 0.6),
-              matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(cv2.GaussianBlur(image, (0, 0), 0.6), matte, joints, labels)
     return rig
 
 

@@ -7,12 +7,12 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.mesh import build_layers
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.engines.puppet.side_shade import side_shade
 from motion_transfer.pose.skeleton import J
+from conftest import layered_rig
 from torso_scene import standing_joints
 
 SKIN, SHIRT, SHADE, WALL = (225, 180, 150), (165, 185, 215), (40, 55, 75), (110, 140, 110)
@@ -57,9 +57,7 @@ def _figure(trousers: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray,
 @pytest.fixture(scope="module")
 def rig() -> Rig:
     image, matte, joints, labels = _figure()
-    rig = Rig(width=W, height=H, joints=joints.astype(np.float32), visibility=np.ones(33, np.float32),
-              depth=np.zeros(33, np.float32), source="test", image=image, matte=matte, labels=labels)
-    rig.layers = build_layers(rig)
+    rig = layered_rig(image, matte, joints, labels)
     return rig
 
 
