@@ -725,3 +725,41 @@ def test_a_still_images_cut_arm_is_unfolded_upper_arm_first_then_forearm_from_th
     assert np.allclose(out[J["left_index"]] - out[J["left_wrist"]], (0.0, 10.0))
     moved = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
     assert np.allclose(np.delete(out, moved, axis=0), np.delete(joints, moved, axis=0))
+
+
+def test_a_character_seen_side_on_keeps_its_size_on_a_dance_framed_to_the_chest(dance):
+    """The character is the actor turned side on in its image (its shoulders and hips half as wide, its head in
+    profile, its forearms folded across its waist, a pose the dance never takes); the dance is framed to the chest,
+    so the actor's hips are never seen and its torso's height is guessed from a measure both show. Guessed from the
+    turned character's foreshortened shoulders, the torso came out twice as long, the character half as large and
+    every other bone twice as long to make up: its neck raised the head far above the actor's (TikTok character 1
+    on clips 3-5: her face above the frame's top). Its neck, as long seen side on, keeps it the actor's size."""
+    from motion_transfer.pose.retarget import HC, side_on_head
+
+    close = make_motion("dance", seconds=2.0, fps=30, size=(480, 480), framing="portrait")
+    track = close.to_track()
+    body = track.body
+    body[..., 3] = np.where(body[..., 1] > track.height, 0.1, 1.0)  # below the frame: guessed, as MediaPipe does
+    assert (body[:, [J["left_hip"], J["right_hip"]], 3] < 0.5).all()
+    j0 = dance.joints[0, :, :2].astype(np.float64).copy()
+    mid = 0.5 * (j0[J["left_shoulder"], 0] + j0[J["right_shoulder"], 0])
+    for side in ("left", "right"):
+        shoulder, elbow, wrist = (J[f"{side}_{n}"] for n in ("shoulder", "elbow", "wrist"))
+        upper, fore = bone_len(j0, shoulder, elbow), bone_len(j0, elbow, wrist)
+        j0[shoulder, 0] = mid + 0.5 * (j0[shoulder, 0] - mid)
+        across = np.sign(mid - j0[shoulder, 0])
+        j0[elbow] = j0[shoulder] + (0.0, upper)
+        j0[[wrist] + [J[f"{side}_{n}"] for n in ("pinky", "index", "thumb")]] = j0[elbow] + (across * fore, 0.0)
+        j0[J[f"{side}_hip"], 0] = mid + 0.5 * (j0[J[f"{side}_hip"], 0] - mid)
+    hx, hy = j0[J["nose"]]
+    j0[:11] = (hx, hy)
+    j0[J["right_ear"]], j0[J["left_ear"]] = (hx - 12, hy), (hx - 4, hy - 2)
+    j0[J["nose"]] = (hx + 14, hy + 4)
+    j0[J["right_eye_outer"]], j0[J["left_eye_outer"]] = (hx + 2, hy - 10), (hx + 10, hy - 6)
+    assert side_on_head(j0)
+    motion = retarget(track, rest_from(j0, 640, 360), "video", 480, 480, plant_feet=False)
+    assert motion.proportions["matched_frame"] is None
+    for bone in ("neck", "upper_arm"):
+        assert motion.proportions[bone] == pytest.approx(1.0, abs=0.15), bone
+    actor = extend(close.joints[:, :, :2].astype(np.float64))
+    assert np.abs(motion.joints[:, HC, 1] - actor[:, HC, 1]).max() < 0.05 * track.height

@@ -520,8 +520,15 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     char_bvis = _bone_vis(rest_vis_ext)
     gi = _group_index()
     spine_i = gi["spine"][0]
-    if np.isnan(ref[spine_i]) and np.isfinite(ref[gi["shoulder"][0]]):
-        ref[spine_i] = ref[gi["shoulder"][0]] * char_len[spine_i] / max(char_len[gi["shoulder"][0]], 1e-6)
+    # an actor whose hips are never seen (a dancer framed to the chest): the torso's height is taken from a measure
+    # both show, in the character's proportions. The shoulders' width; not for a character seen side on in its
+    # image, whose shoulders are foreshortened there: measured by them, a turned figure sized the actor's torso
+    # nearly twice as long, so the character came out half as large and every other bone nearly twice as long to
+    # make up (TikTok character 1 on clips 3-5: neck 1.8-2.1 times, upper arm 2.0-2.4 times, her face above the
+    # frame). Its neck (shoulders to the head's centre, as long seen side on as from the front) measures it instead
+    by = gi["neck"][0] if side_on_head(rest_ext) and np.isfinite(ref[gi["neck"][0]]) else gi["shoulder"][0]
+    if np.isnan(ref[spine_i]) and np.isfinite(ref[by]):
+        ref[spine_i] = ref[by] * char_len[spine_i] / max(char_len[by], 1e-6)
     match, match_diff = match_frame(rest_ext, char_bvis, ext, bvis)
     k, p = proportions(char_len, char_bvis, ref, sigma, match, lengths[match] if match is not None else None,
                        match_diff)
