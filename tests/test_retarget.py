@@ -727,21 +727,22 @@ def test_a_still_images_cut_arm_is_unfolded_upper_arm_first_then_forearm_from_th
     assert np.allclose(np.delete(out, moved, axis=0), np.delete(joints, moved, axis=0))
 
 
-def test_a_character_seen_side_on_keeps_its_size_on_a_dance_framed_to_the_chest(dance):
-    """The character is the actor turned side on in its image (its shoulders and hips half as wide, its head in
-    profile, its forearms folded across its waist, a pose the dance never takes); the dance is framed to the chest,
-    so the actor's hips are never seen and its torso's height is guessed from a measure both show. Guessed from the
-    turned character's foreshortened shoulders, the torso came out twice as long, the character half as large and
-    every other bone twice as long to make up: its neck raised the head far above the actor's (TikTok character 1
-    on clips 3-5: her face above the frame's top). Its neck, as long seen side on, keeps it the actor's size."""
-    from motion_transfer.pose.retarget import HC, side_on_head
-
+def _chest_framed(dance):
+    """The dance framed to the chest (its hips below the frame, guessed there as MediaPipe does) and its track."""
     close = make_motion("dance", seconds=2.0, fps=30, size=(480, 480), framing="portrait")
     track = close.to_track()
     body = track.body
-    body[..., 3] = np.where(body[..., 1] > track.height, 0.1, 1.0)  # below the frame: guessed, as MediaPipe does
+    body[..., 3] = np.where(body[..., 1] > track.height, 0.1, 1.0)
     assert (body[:, [J["left_hip"], J["right_hip"]], 3] < 0.5).all()
-    j0 = dance.joints[0, :, :2].astype(np.float64).copy()
+    return close, track
+
+
+def _turned_side_on(joints: np.ndarray) -> np.ndarray:
+    """The actor's pose turned side on: its shoulders and hips half as wide, its head in profile, its forearms
+    folded across its waist (a pose the dance never takes)."""
+    from motion_transfer.pose.retarget import side_on_head
+
+    j0 = joints[:, :2].astype(np.float64).copy()
     mid = 0.5 * (j0[J["left_shoulder"], 0] + j0[J["right_shoulder"], 0])
     for side in ("left", "right"):
         shoulder, elbow, wrist = (J[f"{side}_{n}"] for n in ("shoulder", "elbow", "wrist"))
@@ -757,9 +758,44 @@ def test_a_character_seen_side_on_keeps_its_size_on_a_dance_framed_to_the_chest(
     j0[J["nose"]] = (hx + 14, hy + 4)
     j0[J["right_eye_outer"]], j0[J["left_eye_outer"]] = (hx + 2, hy - 10), (hx + 10, hy - 6)
     assert side_on_head(j0)
-    motion = retarget(track, rest_from(j0, 640, 360), "video", 480, 480, plant_feet=False)
+    return j0
+
+
+def test_a_character_seen_side_on_keeps_its_size_on_a_dance_framed_to_the_chest(dance):
+    """The character is the actor turned side on in its image (its shoulders and hips half as wide, its head in
+    profile, its forearms folded across its waist, a pose the dance never takes); the dance is framed to the chest,
+    so the actor's hips are never seen and its torso's height is guessed from a measure both show. Guessed from the
+    turned character's foreshortened shoulders, the torso came out twice as long, the character half as large and
+    every other bone twice as long to make up: its neck raised the head far above the actor's (TikTok character 1
+    on clips 3-5: her face above the frame's top). Its neck, as long seen side on, keeps it the actor's size."""
+    from motion_transfer.pose.retarget import HC
+
+    close, track = _chest_framed(dance)
+    motion = retarget(track, rest_from(_turned_side_on(dance.joints[0]), 640, 360), "video", 480, 480,
+                      plant_feet=False)
     assert motion.proportions["matched_frame"] is None
     for bone in ("neck", "upper_arm"):
         assert motion.proportions[bone] == pytest.approx(1.0, abs=0.15), bone
     actor = extend(close.joints[:, :, :2].astype(np.float64))
     assert np.abs(motion.joints[:, HC, 1] - actor[:, HC, 1]).max() < 0.05 * track.height
+
+
+def test_a_character_seen_side_on_and_cut_at_the_chest_keeps_its_size_on_a_dance_framed_to_the_chest(dance):
+    """The same turned character, its picture cut at the chest (its hips not seen, as the dancer's are not): its
+    only torso measure was its foreshortened shoulders, which sized it half as large as the actor and every other
+    bone twice as long to make up, its head raised out of the frame's top (TikTok character 1 cut at 60% of her
+    height: neck 1.6-2.2 times on every clip, her head's centre 56 px above the frame on clip 4). Measured by its
+    neck as well, it keeps the actor's size and its head inside the frame."""
+    from motion_transfer.pose.retarget import HC
+
+    close, track = _chest_framed(dance)
+    j0 = _turned_side_on(dance.joints[0])
+    vis = np.ones(33, np.float32)
+    vis[J["left_hip"]:] = 0.1  # below the cut: guessed
+    rest = RestPose(joints=j0.astype(np.float32), visibility=vis, width=640, height=360)
+    motion = retarget(track, rest, "video", 480, 480, plant_feet=False)
+    for bone in ("neck", "upper_arm"):
+        assert motion.proportions[bone] == pytest.approx(1.0, abs=0.15), bone
+    actor = extend(close.joints[:, :, :2].astype(np.float64))
+    assert np.abs(motion.joints[:, HC, 1] - actor[:, HC, 1]).max() < 0.05 * track.height
+    assert (motion.joints[:, HC, 1] > 0).all()

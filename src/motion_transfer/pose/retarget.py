@@ -339,8 +339,12 @@ def match_frame(char_ext: np.ndarray, char_bvis: np.ndarray, ext: np.ndarray, bv
 
 def proportions(char_len: np.ndarray, char_vis: np.ndarray, ref: np.ndarray, sigma: np.ndarray,
                 match: int | None = None, match_len: np.ndarray | None = None,
-                match_diff: np.ndarray | None = None) -> tuple[float, np.ndarray]:
+                match_diff: np.ndarray | None = None,
+                size_groups: tuple[str, ...] = SIZE_GROUPS) -> tuple[float, np.ndarray]:
     """(k, p[b]): the character's size relative to the actor's (at sigma = 1), and its proportion per bone.
+
+    ``size_groups``: the bones that measure the size (:data:`SIZE_GROUPS` unless the torso cannot, see
+    :func:`_size_groups`).
 
     With a matched frame (the actor once stood as the character stands in the image), each bone is compared
     with the actor's same bone in that frame, so foreshortening in the image cancels out (self-reenactment gets
@@ -362,9 +366,9 @@ def proportions(char_len: np.ndarray, char_vis: np.ndarray, ref: np.ndarray, sig
     for b in range(len(BONES)):
         if char_vis[b] > VIS_MIN and np.isfinite(ref[b]) and ref[b] > 1e-6:
             full[b] = char_len[b] / (ref[b] * s_m)
-    ks = [ratio[gi[g][0]] for g in SIZE_GROUPS if np.isfinite(ratio[gi[g][0]])]
+    ks = [ratio[gi[g][0]] for g in size_groups if np.isfinite(ratio[gi[g][0]])]
     if not ks:
-        ks = [full[gi[g][0]] for g in SIZE_GROUPS if np.isfinite(full[gi[g][0]])]
+        ks = [full[gi[g][0]] for g in size_groups if np.isfinite(full[gi[g][0]])]
         if not ks:
             raise EngineError("cannot relate the character's size to the actor's: neither shoulders nor torso are "
                               "visible in both.")
@@ -487,6 +491,21 @@ def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------- main
 
 
+def _size_groups(rest_ext: np.ndarray, char_bvis: np.ndarray) -> tuple[str, ...]:
+    """The bone groups that measure the character's size against the actor's: the torso's height and width
+    (:data:`SIZE_GROUPS`), and also the neck for a character seen side on in its image whose torso's height the
+    image does not show (cut at the chest). Its only torso measure is then its foreshortened shoulders, which sized
+    it half as large as the actor and every other bone twice as long to make up (TikTok character 1 cut at 60% of
+    her height: neck 1.6-2.2 times, her face above the frame on clip 4). The neck (shoulders to the head's centre)
+    is as long seen side on as from the front; :func:`proportions` takes the larger measure when they disagree,
+    foreshortening only shortening. Like the torso, it is compared in the matched frame when there is one; a frame
+    matched on the shoulders whose neck leans otherwise leaves the size to the shoulders as before (TikTok clip 2's
+    frontal dancer against character 1 cut at the chest: sized by her neck's full length instead, her torso was
+    drawn twice as wide as her neck and her sleeves' cut ends showed skin-coloured stumps)."""
+    spine_seen = char_bvis[_group_index()["spine"][0]] > VIS_MIN
+    return SIZE_GROUPS if spine_seen or not side_on_head(rest_ext) else SIZE_GROUPS + ("neck",)
+
+
 def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out_h: int, *,
              highpass_seconds: float = 2.0, plant_feet: bool = True, camera: np.ndarray | None = None) -> Motion:
     """The character's joints per frame in the ``out_w`` x ``out_h`` output frame (see the module docstring).
@@ -531,7 +550,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
         ref[spine_i] = ref[by] * char_len[spine_i] / max(char_len[by], 1e-6)
     match, match_diff = match_frame(rest_ext, char_bvis, ext, bvis)
     k, p = proportions(char_len, char_bvis, ref, sigma, match, lengths[match] if match is not None else None,
-                       match_diff)
+                       match_diff, _size_groups(rest_ext, char_bvis))
     for b in range(len(BONES)):
         if not np.isfinite(ref[b]):
             ref[b] = char_len[b] / k
