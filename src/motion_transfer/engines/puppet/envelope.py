@@ -30,6 +30,9 @@ SHOULDER_RISE = 0.1  # the shoulder's top lies this far (shoulder widths) above 
 SIDE_MIN = 0.8  # a side nearer the spine than this share of its shoulder joint is an arm's edge, not the body's
 BAND_LEVELS = 5  # at least this many levels of the band must hold torso pixels to place a side
 SIDE_SEEN = 0.5  # ... and at least this share of them end on the figure's outline, not along an arm
+# (shoulder widths) a side shown above the armpits is widened to only when it lies this far out of the side below
+# them: a chest really wider than the waist (TikTok character 0: 0.13), not a drawn outline's stroke (the fox: 0.03)
+SIDE_WIDER = 0.05
 SLEEVE_OFF = 20.0  # a torso pixel this near (RGB) a multiple of the sleeve's colour ...
 SLEEVE_SHADE = (0.35, 1.6)  # ... between these many times it (black hair is darker) is the sleeve in shade
 SLEEVE_HUE = 15.0  # the sleeve's colour must be this far (CIE Lab chroma, OpenCV's 8-bit scale) from grey
@@ -118,11 +121,13 @@ def _side_up(labels: np.ndarray, f: BodyFrame, name: str, edge: float) -> tuple[
     """(HxW float, float): the side ``name`` (``edge`` out, below the armpits) at each pixel's level, widened to
     the body's own side where the image shows it above the armpit band, and how far out it reaches at the top:
     from the band up, as long as the torso's outermost pixel at each level lies on the figure's outline (not along
-    an arm), the side is the widest of them so far, and above that the widest of them all. A chest wider than the
-    waist (TikTok character 0's black top, her arm across it from the shoulder) shows its side from the band up to
-    the arm, out past the side continued up straight: the body was painted only that far under the arm, and once
-    the arm hung down its own side stood out as a flap under the armpit (topped by the ledge where the arm's cut met
-    the outline), and the painted shoulder's round stood apart from the sleeve's with a notch between them."""
+    an arm), the side is the widest of them so far, and above that the widest of them all; unless that is less than
+    SIDE_WIDER out of ``edge`` (a drawn outline's stroke over the fox's shoulders stood out as a bump). A chest
+    wider than the waist (TikTok character 0's black top, her arm across it from the shoulder) shows its side from
+    the band up to the arm, out past the side continued up straight: the body was painted only that far under the
+    arm, and once the arm hung down its own side stood out as a flap under the armpit (topped by the ledge where the
+    arm's cut met the outline), and the painted shoulder's round stood apart from the sleeve's with a notch between
+    them."""
     side = np.full(labels.shape, edge, np.float32)
     torso = _main_torso(labels)
     top = ARMPIT_BAND[0] * f.spine
@@ -144,6 +149,8 @@ def _side_up(labels: np.ndarray, f: BodyFrame, name: str, edge: float) -> tuple[
         return side, edge
     widths = np.maximum.accumulate(np.maximum(outward[last[:run]], edge))
     widest = float(widths[-1])
+    if widest - edge < SIDE_WIDER * f.sw:
+        return side, edge
     levels = np.round(f.level).astype(np.int64)
     lookup = np.full(int(rows[last[0]]) - int(rows[last[run - 1]]) + 1, widest, np.float32)
     lookup[int(rows[last[0]]) - rows[last[:run]]] = widths
