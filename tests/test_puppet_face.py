@@ -1542,3 +1542,40 @@ def test_a_track_without_irises_still_drives_the_face():
     old, _ = face_animator(rig, track)
     assert old is not None and old.drive.gaze is None
     old.apply(len(faces) - 1)
+
+
+def test_lips_pressed_past_shut_are_not_drawn_over_each_other():
+    """An actor's lips closing from a neutral that has them apart (its usual face, talking) presses a character's
+    shut lips together, never past each other: the upper lip is not drawn over the lower one (doubled lips, the
+    mouth's outline turned inside out and filled with teeth: TikTok character 3 on clip 0)."""
+    from motion_transfer.engines.puppet.face import FaceAnimator, face_drive
+
+    _, _, faces = _talk()
+    rgb, _, face = _character()
+    drive = face_drive(faces.astype(np.float32))
+    expr = np.zeros_like(drive.expression)
+    press = 0.08  # face sizes each lip moves towards the other: 4 times the character's gap between them
+    for outer, inner, sign in ((fm.UPPER_LIP_OUTER, fm.UPPER_LIP_INNER, 1.0),
+                               (fm.LOWER_LIP_OUTER, fm.LOWER_LIP_INNER, -1.0)):
+        taper = np.sin(np.linspace(0.0, np.pi, len(inner)))  # nothing at the corners, most in the middle
+        expr[:, list(outer), 1] = sign * press * taper
+        expr[:, list(inner), 1] = sign * press * taper
+    T = len(expr)
+    drive = replace(drive, expression=expr, eyes=np.ones((T, 2)), mouth=np.zeros(T), width=np.ones(T),
+                    rotation=np.repeat(np.eye(3)[None], T, axis=0), turn=np.zeros((T, 2)), gaze=None)
+    up, low = list(fm.UPPER_LIP_INNER), list(fm.LOWER_LIP_INNER)
+    assert (face.points[low, 1] - face.points[up, 1]).max() < 0.5 * press * face.size  # shut in the image
+    tex = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    anim = FaceAnimator(face, drive, tex, (0, 0))
+    pts = anim.targets(0)
+    assert (pts[low, 1] - pts[up, 1]).min() > -0.025 * face.size, pts[low, 1] - pts[up, 1]  # pressed, not past
+    outer_up, outer_low = list(fm.UPPER_LIP_OUTER[3:-3]), list(fm.LOWER_LIP_OUTER[3:-3])  # the lips' middle
+    assert (pts[outer_low, 1] - pts[outer_up, 1]).min() > 0.3 * (
+        face.points[outer_low, 1] - face.points[outer_up, 1]).min()  # the lips keep their height, not folded flat
+    anim.apply(0)
+    # the lips' pixels stay lips: no dark cavity or teeth between them
+    a, b = pts[13], pts[14]
+    mid = np.round((a + b) / 2).astype(int)
+    before = rgb[mid[1] - 1:mid[1] + 2, mid[0] - 1:mid[0] + 2].astype(float).mean()
+    after = tex[mid[1] - 1:mid[1] + 2, mid[0] - 1:mid[0] + 2, :3].astype(float).mean()
+    assert abs(after - before) < 25, (before, after)
