@@ -491,7 +491,7 @@ def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------- main
 
 
-def _size_groups(rest_ext: np.ndarray, char_bvis: np.ndarray) -> tuple[str, ...]:
+def _size_groups(side_on: bool, char_bvis: np.ndarray) -> tuple[str, ...]:
     """The bone groups that measure the character's size against the actor's: the torso's height and width
     (:data:`SIZE_GROUPS`), and also the neck for a character seen side on in its image whose torso's height the
     image does not show (cut at the chest). Its only torso measure is then its foreshortened shoulders, which sized
@@ -503,7 +503,7 @@ def _size_groups(rest_ext: np.ndarray, char_bvis: np.ndarray) -> tuple[str, ...]
     frontal dancer against character 1 cut at the chest: sized by her neck's full length instead, her torso was
     drawn twice as wide as her neck and her sleeves' cut ends showed skin-coloured stumps)."""
     spine_seen = char_bvis[_group_index()["spine"][0]] > VIS_MIN
-    return SIZE_GROUPS if spine_seen or not side_on_head(rest_ext) else SIZE_GROUPS + ("neck",)
+    return SIZE_GROUPS if spine_seen or not side_on else SIZE_GROUPS + ("neck",)
 
 
 def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out_h: int, *,
@@ -539,18 +539,19 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     char_bvis = _bone_vis(rest_vis_ext)
     gi = _group_index()
     spine_i = gi["spine"][0]
+    char_side_on = bool(side_on_head(rest_ext))  # the character's head seen side on in its image
     # an actor whose hips are never seen (a dancer framed to the chest): the torso's height is taken from a measure
     # both show, in the character's proportions. The shoulders' width; not for a character seen side on in its
     # image, whose shoulders are foreshortened there: measured by them, a turned figure sized the actor's torso
     # nearly twice as long, so the character came out half as large and every other bone nearly twice as long to
     # make up (TikTok character 1 on clips 3-5: neck 1.8-2.1 times, upper arm 2.0-2.4 times, her face above the
     # frame). Its neck (shoulders to the head's centre, as long seen side on as from the front) measures it instead
-    by = gi["neck"][0] if side_on_head(rest_ext) and np.isfinite(ref[gi["neck"][0]]) else gi["shoulder"][0]
+    by = gi["neck"][0] if char_side_on and np.isfinite(ref[gi["neck"][0]]) else gi["shoulder"][0]
     if np.isnan(ref[spine_i]) and np.isfinite(ref[by]):
         ref[spine_i] = ref[by] * char_len[spine_i] / max(char_len[by], 1e-6)
     match, match_diff = match_frame(rest_ext, char_bvis, ext, bvis)
     k, p = proportions(char_len, char_bvis, ref, sigma, match, lengths[match] if match is not None else None,
-                       match_diff, _size_groups(rest_ext, char_bvis))
+                       match_diff, _size_groups(char_side_on, char_bvis))
     for b in range(len(BONES)):
         if not np.isfinite(ref[b]):
             ref[b] = char_len[b] / k
@@ -578,7 +579,7 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     # off its neck, onto the shoulder, the neck sheared into a wedge (TikTok character 3 on clip 1, whose dancer's
     # face points lie 28 degrees off the vertical, her ears 16). Views alike are followed as before
     # (self-reenactment stays exact)
-    side_on = bool(side_on_head(rest_ext)) != (float(side_on_head(ext).mean()) >= 0.5)
+    side_on = char_side_on != (float(side_on_head(ext).mean()) >= 0.5)
     # forward kinematics from the mid-shoulder root
     out = np.zeros((T, NUM_EXT, 2), np.float64)
     if orientation == "video":
