@@ -491,19 +491,26 @@ def _turned(vecs: np.ndarray, angle: float) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------- main
 
 
+def _build_measure(side_on: bool) -> str:
+    """The bone group that stands in for a torso's height that a picture or a dance does not show (cut at the
+    chest): the shoulders' width, or for a character seen side on in its image, whose shoulders are foreshortened
+    there, its neck (shoulders to the head's centre, as long seen side on as from the front). Measured by its turned
+    shoulders, TikTok character 1 came out half the dancer's size with every other bone up to twice as long to make
+    up (neck 1.6-2.2 times, her face above the frame on clips 3-5)."""
+    return "neck" if side_on else "shoulder"
+
+
 def _size_groups(side_on: bool, char_bvis: np.ndarray) -> tuple[str, ...]:
     """The bone groups that measure the character's size against the actor's: the torso's height and width
-    (:data:`SIZE_GROUPS`), and also the neck for a character seen side on in its image whose torso's height the
-    image does not show (cut at the chest). Its only torso measure is then its foreshortened shoulders, which sized
-    it half as large as the actor and every other bone twice as long to make up (TikTok character 1 cut at 60% of
-    her height: neck 1.6-2.2 times, her face above the frame on clip 4). The neck (shoulders to the head's centre)
-    is as long seen side on as from the front; :func:`proportions` takes the larger measure when they disagree,
-    foreshortening only shortening. Like the torso, it is compared in the matched frame when there is one; a frame
-    matched on the shoulders whose neck leans otherwise leaves the size to the shoulders as before (TikTok clip 2's
-    frontal dancer against character 1 cut at the chest: sized by her neck's full length instead, her torso was
-    drawn twice as wide as her neck and her sleeves' cut ends showed skin-coloured stumps)."""
-    spine_seen = char_bvis[_group_index()["spine"][0]] > VIS_MIN
-    return SIZE_GROUPS if spine_seen or not side_on else SIZE_GROUPS + ("neck",)
+    (:data:`SIZE_GROUPS`), and also :func:`_build_measure` when the image does not show the torso's height.
+    :func:`proportions` takes the larger measure when they disagree, foreshortening only shortening. Like the
+    torso, the neck is compared in the matched frame when there is one; a frame matched on the shoulders whose neck
+    leans otherwise leaves the size to the shoulders as before (TikTok clip 2's frontal dancer against character 1
+    cut at the chest: sized by her neck's full length instead, her torso was drawn twice as wide as her neck and her
+    sleeves' cut ends showed skin-coloured stumps)."""
+    if char_bvis[_group_index()["spine"][0]] > VIS_MIN:
+        return SIZE_GROUPS
+    return tuple(dict.fromkeys((*SIZE_GROUPS, _build_measure(side_on))))
 
 
 def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out_h: int, *,
@@ -541,12 +548,10 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
     spine_i = gi["spine"][0]
     char_side_on = bool(side_on_head(rest_ext))  # the character's head seen side on in its image
     # an actor whose hips are never seen (a dancer framed to the chest): the torso's height is taken from a measure
-    # both show, in the character's proportions. The shoulders' width; not for a character seen side on in its
-    # image, whose shoulders are foreshortened there: measured by them, a turned figure sized the actor's torso
-    # nearly twice as long, so the character came out half as large and every other bone nearly twice as long to
-    # make up (TikTok character 1 on clips 3-5: neck 1.8-2.1 times, upper arm 2.0-2.4 times, her face above the
-    # frame). Its neck (shoulders to the head's centre, as long seen side on as from the front) measures it instead
-    by = gi["neck"][0] if char_side_on and np.isfinite(ref[gi["neck"][0]]) else gi["shoulder"][0]
+    # both show, in the character's proportions (the shoulders' width, or a side-on character's neck)
+    by = gi[_build_measure(char_side_on)][0]
+    if not np.isfinite(ref[by]):
+        by = gi["shoulder"][0]
     if np.isnan(ref[spine_i]) and np.isfinite(ref[by]):
         ref[spine_i] = ref[by] * char_len[spine_i] / max(char_len[by], 1e-6)
     match, match_diff = match_frame(rest_ext, char_bvis, ext, bvis)
