@@ -50,3 +50,11 @@ def test_a_joint_not_seen_where_it_left_is_left_as_guessed():
     assert not spike_frames(track.body, track.fps).any()
     track.body[:, foot, 3] = 0.9
     assert spike_frames(track.body, track.fps)[20:22, foot].all()
+
+
+def test_a_track_with_nobody_in_it_is_left_as_it_is():
+    from motion_transfer.pose.track import PoseTrack
+
+    empty = PoseTrack.empty(20, 15.0, 64, 48)
+    assert not spike_frames(empty.body, empty.fps).any()
+    assert np.isnan(clean_track(empty).body).all()

@@ -41,9 +41,11 @@ def spike_frames(body: np.ndarray, fps: float) -> np.ndarray:
     module's doc); a wrist or an ankle and its end points are marked together, where any of them is."""
     T = len(body)
     marked = np.zeros(body.shape[:2], dtype=bool)
-    scale = np.nanmedian([torso_length(frame[:, :2]) for frame in body]) if T else np.nan
-    if not np.isfinite(scale) or scale <= 0:
+    torsos = np.array([torso_length(frame[:, :2]) for frame in body])
+    torsos = torsos[np.isfinite(torsos) & (torsos > 0)]
+    if not len(torsos):  # nobody seen: nothing to measure a jump by
         return marked
+    scale = float(np.median(torsos))
     xy = body[..., :2].astype(np.float64)
     seen = body[..., 3] >= VIS_MIN
     for n in range(1, max(1, int(SPIKE_S * fps + 1e-6)) + 1):  # runs of n frames between frames s and s + n + 1
