@@ -356,8 +356,9 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     ``fps`` resamples the clip first (None keeps the video's rate). ``preset`` (a name from :data:`PRESETS`) says
     how often each model runs; frames between samples are interpolated (``meta["inference_frames"]`` and
     ``meta["detail_frames"]`` count the samples). Short gaps (up to a quarter second) are interpolated and
-    flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro. The clip's pieces
-    (:func:`piece_starts`) are tracked side by side; progress is reported from the caller's thread.
+    flagged in ``filled``; longer ones stay missing. ``smooth`` applies :func:`clean_track` (a joint's short
+    misreads taken out, then zero-lag One Euro). The clip's pieces (:func:`piece_starts`) are tracked side by
+    side; progress is reported from the caller's thread.
     """
     info = probe(path, expect="video")
     rate = float(fps or info.fps)
