@@ -27,6 +27,7 @@ from ..stages import prefetch, run_all
 from .schedule import Schedule, anchored, details_worth_it, interpolate, next_gap
 from .skeleton import J
 from .smoothing import fill_short_gaps, smooth_zero_lag
+from .spikes import replace_spikes, spike_frames
 from .skeleton import NUM_FACE, NUM_IRIS
 from .track import PoseTrack
 
@@ -270,8 +271,8 @@ PRESETS: dict[str, Schedule] = {
 # (pose/cache.py) made by older code then stop matching.
 # 3: the refined face model (lids and lips follow); 4: tracked in pieces side by side; 5: frames shrunk bilinearly
 # (media.frames.resize_frame); 7: the irises kept (``PoseTrack.irises``; 6 was an experiment never released,
-# whose tracks may sit in caches)
-TRACKER_VERSION = 7
+# whose tracks may sit in caches); 8: a joint's misread for a few frames taken out (pose/spikes.py)
+TRACKER_VERSION = 8
 
 
 def preset_params(preset: str) -> Schedule:
@@ -355,8 +356,9 @@ def track_video(path: str | Path, fps: float | None = None, progress: Progress |
     ``fps`` resamples the clip first (None keeps the video's rate). ``preset`` (a name from :data:`PRESETS`) says
     how often each model runs; frames between samples are interpolated (``meta["inference_frames"]`` and
     ``meta["detail_frames"]`` count the samples). Short gaps (up to a quarter second) are interpolated and
-    flagged in ``filled``; longer ones stay missing. ``smooth`` applies zero-lag One Euro. The clip's pieces
-    (:func:`piece_starts`) are tracked side by side; progress is reported from the caller's thread.
+    flagged in ``filled``; longer ones stay missing. ``smooth`` applies :func:`clean_track` (a joint's short
+    misreads taken out, then zero-lag One Euro). The clip's pieces (:func:`piece_starts`) are tracked side by
+    side; progress is reported from the caller's thread.
     """
     info = probe(path, expect="video")
     rate = float(fps or info.fps)
@@ -476,10 +478,13 @@ def _grow(track: PoseTrack, n: int) -> PoseTrack:
 
 
 def clean_track(track: PoseTrack) -> PoseTrack:
-    """Fill short gaps, then smooth every part. Returns a new track; the input is left as it was."""
+    """Fill short gaps, take out a joint's misreads (pose/spikes.py), then smooth every part. Returns a new
+    track; the input is left as it was."""
     max_gap = max(1, int(round(MAX_GAP_SECONDS * track.fps)))
     body, filled = fill_short_gaps(track.body, max_gap)
     world, _ = fill_short_gaps(track.body_world, max_gap)
+    misread = spike_frames(body, track.fps)
+    body, world = replace_spikes(body, misread), replace_spikes(world, misread)
     xyz = smooth_zero_lag(body[..., :3], track.fps, min_cutoff=0.5, beta=0.02)
     body = np.concatenate([xyz, body[..., 3:]], axis=-1)
     world = smooth_zero_lag(world, track.fps, min_cutoff=1.0, beta=2.0)
