@@ -113,3 +113,17 @@ def test_a_curved_hem_meets_itself_where_the_forearm_crosses_it(elbow, wrist, be
         i = int(np.argmax(col > mid))  # where the column turns light, to a tenth of a pixel
         misses.append(abs(ys[i - 1] + 0.5 + (mid - col[i - 1]) / max(col[i] - col[i - 1], 1e-3) - hem[x]))
     assert max(misses) <= 2.5, f"where the forearm meets the hem, the hem lies up to {max(misses):.1f} px off"
+
+
+@pytest.mark.parametrize("elbow, wrist", [((190, 160), (70, 250)), ((200, 165), (70, 245)), ((180, 150), (70, 240))])
+def test_the_top_beside_a_forearm_lying_across_its_hem_keeps_its_own_hue(elbow, wrist):
+    """The black top's pixels beside the arm and above the hem, kept or painted, stay as neutral as the top (no
+    redder, R less B, than the picture's own top by more than 6): their hue was taken from the torso beyond them,
+    the skin below the hem with it, and a hue that is a tint at the skin's lightness is a deep red at the black's
+    (R less B up to 17 to 23 here; a red streak along the arm's old outline and the hem, TikTok character 0)."""
+    image, labels, joints, _ = _character(elbow, wrist)
+    out, _ = fill_hidden_torso(image, labels, joints)
+    py, px = np.mgrid[0:H, 0:W]
+    top = (py - _hem_y(px) < -4) & (py - _hem_y(px) > -30) & (labels >= 0)
+    red, seen = (np.int32(a[..., 0]) - np.int32(a[..., 2]) for a in (out, image))
+    assert red[top & (out.sum(axis=-1) < 120)].max() <= seen[top & (image.sum(axis=-1) < 120)].max() + 6

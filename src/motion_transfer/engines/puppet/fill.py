@@ -823,7 +823,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # nor a speck of the torso the paint closes round (the shade between a hand's fingers on white trousers, a
     # dark dot left standing in the flat paint once the hand moved away, TikTok character 0)
     hole |= _enclosed_specks(hole, torso[box], margin)
-    crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin)
+    crop = _untinted(crop, lab[box], hole & hid, torso[box] & ~hole, TINT_REACH * margin, _akin_groups(akin)[nearest])
     # the shades right at the hole's rim join the known pixels (the clean ones stop short of it): the paint
     # meets the torso around it without a step (a pale line left between the painted skin and the belly)
     shades = (cv2.dilate(hole.astype(np.uint8), None, iterations=margin).astype(bool) & ~hole & torso[box]
@@ -1603,9 +1603,14 @@ def _rgb_of_lab(lab: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(lab8, cv2.COLOR_LAB2RGB).reshape(-1, 3).astype(np.float32)
 
 
-def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int) -> np.ndarray:
+def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.ndarray, reach: int,
+              groups: np.ndarray) -> np.ndarray:
     """``crop`` (float32 RGB; ``lab``: it in CIE Lab) with the hue of the ``torso`` pixels within ``reach`` of the
-    ``painted`` arm taken from the torso beyond them, where it is only a tint off that; their lightness stays.
+    ``painted`` arm taken from the torso beyond them of their own colour (``groups``: HxW, which of the torso's
+    colours, its shades as one, each pixel is), where it is only a tint off that; their lightness stays. (From all
+    the torso beyond, a black top's pixels beside a hem the arm had hidden took the hue of the skin below it, and a
+    hue that is a tint at a skin's lightness is a deep red at a black's: a red streak along the arm's old outline
+    and the hem, TikTok character 0.)
 
     A video's colour is blurred over twice the pixels its light is, so for a few pixels beside a black sleeve the
     skin is tinted bluish: no blend of the arm's colour and the skin's that :func:`_arm_blur` would find, and
@@ -1618,8 +1623,15 @@ def _untinted(crop: np.ndarray, lab: np.ndarray, painted: np.ndarray, torso: np.
     if not band.any() or guide.sum() < 10:
         return crop
     lab = lab.copy()
-    hue = smooth_fill(lab[..., 1:], guide)
-    tint = band & (np.linalg.norm(lab[..., 1:] - hue, axis=2) < TINT_DELTA_E)
+    hue = np.zeros(lab.shape[:2] + (2,), np.float32)
+    tint = np.zeros(band.shape, bool)
+    for group in np.unique(groups[band]):
+        mine = guide & (groups == group)
+        if mine.sum() < 10:
+            continue
+        hue[groups == group] = smooth_fill(lab[..., 1:], mine)[groups == group]
+        tint |= band & (groups == group)
+    tint &= np.linalg.norm(lab[..., 1:] - hue, axis=2) < TINT_DELTA_E
     lab[..., 1:][tint] = hue[tint]
     out = crop.copy()
     out[tint] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB)[tint]
