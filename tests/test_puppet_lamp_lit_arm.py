@@ -64,15 +64,15 @@ def _arm(labels: np.ndarray, matte: np.ndarray) -> np.ndarray:
 
 def test_an_arm_lit_orange_by_a_lamp_goes_on_past_the_border_in_the_skins_colour():
     """Every stretch of the arm drawn past the border, from the edge down to the wrist, is within 12 (Lab, 8-bit)
-    of the face's skin (the lamp's orange is 26 from it), and so is the arm's skin the image shows above the edge
+    of the face's skin (the lamp's orange is 30 from it), and so is the arm's skin the image shows above the edge
     (the elbow's part of it: left orange, it was a disk between the sleeve and the forearm)."""
     image, matte, labels, joints = _cut_at_the_chest()
     arm = _arm(labels, matte)
     solid = cv2.erode(arm.astype(np.uint8), None, iterations=3).astype(bool)
     skin = _lab(SKIN)[0]
-    assert np.linalg.norm(_lab(LAMP_LIT)[0] - skin) > 20
+    assert np.linalg.norm(_lab(LAMP_LIT)[0] - skin) > 25
     rows = np.arange(H)[:, None]
-    stretches = [(h, h + 15), (h + 15, h + 40), (h + 40, h + 80)]
+    stretches = [(h, h + 8), (h + 8, h + 40), (h + 40, h + 80)]  # (on main the first is the orange, 27 from it)
     for top, bottom in stretches:
         drawn = solid & (rows >= top) & (rows < bottom)
         assert drawn.sum() > 50, f"no arm drawn in rows {top}-{bottom}"
