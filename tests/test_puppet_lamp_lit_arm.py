@@ -27,8 +27,9 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(px, cv2.COLOR_RGB2LAB).reshape(-1, 3).astype(np.float32)
 
 
-def _cut_at_the_chest():
-    """(image, matte, labels, joints) of the figure, its arm continued past the bottom edge."""
+def _cut_at_the_chest(tan_top: bool = False):
+    """(image, matte, labels, joints) of the figure, its arm continued past the bottom edge; ``tan_top``: its top
+    and the sleeve, down to the edge, are of a tan cloth of the lamp-lit skin's colour (no skin below the hem)."""
     rng = np.random.default_rng(3)
     py, px = np.mgrid[0:H, 0:W].astype(np.float64)
     inside = py < h
@@ -37,8 +38,8 @@ def _cut_at_the_chest():
     head = inside & (np.hypot(px - 75, py - 15) < 16)
     bare = arm & (py >= HEM)
     image = np.zeros((H, W, 3), np.float64)
-    image[torso] = SHIRT
-    image[arm] = SHIRT
+    image[torso] = LAMP_LIT if tan_top else SHIRT
+    image[arm] = LAMP_LIT if tan_top else SHIRT
     image[head] = SKIN
     image[bare] = LAMP_LIT * (1.0 - 0.15 * np.clip(np.abs(px - 76.0) / RADIUS, 0, 1) ** 2)[bare][:, None]
     image = np.clip(image + rng.standard_normal((H, W, 1)) * 2.0, 0, 255).astype(np.uint8)
@@ -56,6 +57,14 @@ def _cut_at_the_chest():
         joints[J[name]] = at
     fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
     return image, matte, labels, joints
+
+
+def _in_the_image(image: np.ndarray, labels: np.ndarray, matte: np.ndarray) -> np.ndarray:
+    """The median RGB of the arm's solid pixels inside the image below the sleeve's hem."""
+    solid = cv2.erode(_arm(labels, matte).astype(np.uint8), None, iterations=3).astype(bool)
+    solid[:HEM + 4] = False
+    solid[h:] = False
+    return np.median(image[solid], axis=0)
 
 
 def _arm(labels: np.ndarray, matte: np.ndarray) -> np.ndarray:
@@ -78,9 +87,16 @@ def test_an_arm_lit_orange_by_a_lamp_goes_on_past_the_border_in_the_skins_colour
         assert drawn.sum() > 50, f"no arm drawn in rows {top}-{bottom}"
         gap = float(np.linalg.norm(_lab(np.median(image[drawn], axis=0))[0] - skin))
         assert gap < 12.0, f"the arm drawn in rows {top}-{bottom} is {gap:.0f} from the skin"
-    shown = solid & (rows >= HEM + 4) & (rows < h)
-    gap = float(np.linalg.norm(_lab(np.median(image[shown], axis=0))[0] - skin))
+    gap = float(np.linalg.norm(_lab(_in_the_image(image, labels, matte))[0] - skin))
     assert gap < 12.0, f"the arm's skin above the edge is {gap:.0f} from the skin"
+
+
+def test_a_sleeve_of_the_tops_tan_cloth_is_not_taken_for_lamp_lit_skin():
+    """The same cut through a tan top's sleeve (the torso's cloth) keeps its colour in the image: within 10 of the
+    tan (its shading across the arm takes 5), not balanced to the face's skin (30 from it)."""
+    image, matte, labels, joints = _cut_at_the_chest(tan_top=True)
+    gap = float(np.linalg.norm(_lab(_in_the_image(image, labels, matte))[0] - _lab(LAMP_LIT)[0]))
+    assert gap < 10.0, f"the sleeve in the image moved {gap:.0f} from its tan"
 
 
 def test_the_arm_past_the_border_is_as_wide_as_the_image_cuts_it():

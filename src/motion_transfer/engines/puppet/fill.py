@@ -2357,9 +2357,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # an upper arm cut below a short sleeve's hem is bare also as skin lit warmer than the skin below the face (a
     # coloured lamp near the image's bottom edge): taken for the sleeve's cloth, it went on past the border as an
     # orange tube ending at a hem by the elbow, a pale forearm beyond it (TikTok character 1 cut at 60%)
-    # (lit: a white sleeve in shade is partly of skin's hue in shade, TikTok clip 5)
+    # (lit: a white sleeve in shade is partly of skin's hue in shade, TikTok clip 5; not the torso's cloth: a tan
+    # top's sleeve is of skin's hue too)
     lit_warm = shaded & (lab[..., 0] >= skin_lab[0] - CUT_DARKER)
-    warm = not bare and _outside(elbow, frame) and _bare(solid_cut, lit_warm)
+    warm = (not bare and _outside(elbow, frame) and _bare(solid_cut, lit_warm)
+            and not _torso_cloth(lab, solid_cut & lit_warm, labels, inside))
     bare = bare or warm
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
     twin = "right" if side == "left" else "left"
