@@ -163,3 +163,20 @@ def carry_across(image: np.ndarray, solid: np.ndarray, crossing: BorderCrossing,
 
 
 CARRY_LINES = (2, 6)  # (lines inside the border) where a cut forearm's colours are read from
+
+
+def balance_skin(image: np.ndarray, arm: np.ndarray, skin_px: np.ndarray, sample: np.ndarray, skin: np.ndarray) -> None:
+    """Take the colour cast of a lamp off an arm's skin in ``image`` (changed in place): its ``skin_px`` (HxW),
+    and the ``arm``'s pixels within BALANCE_RIM of them (its outline, blended with what lies beside it), are
+    scaled channel by channel so that the median of its ``sample`` pixels becomes ``skin`` (RGB): each keeps its
+    shading and grain, in the skin's colour. Nothing changes with fewer than BALANCE_SAMPLE pixels to read."""
+    if sample.sum() < BALANCE_SAMPLE:
+        return
+    gain = np.asarray(skin, np.float32) / np.maximum(np.median(image[sample], axis=0).astype(np.float32), 1.0)
+    rim = ndimage.binary_dilation(skin_px, np.ones((3, 3), bool), iterations=BALANCE_RIM)
+    where = arm & rim
+    image[where] = np.clip(image[where].astype(np.float32) * gain + 0.5, 0, 255).astype(image.dtype)
+
+
+BALANCE_SAMPLE = 20  # (pixels) the fewest of an arm's skin its colour cast is read from
+BALANCE_RIM = 2  # (pixels) the arm's outline this near its skin is balanced with it

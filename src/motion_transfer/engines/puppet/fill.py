@@ -16,8 +16,8 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
-from .cut_forearm import (BorderCrossing, border_axes, carry_across, curve_frame, curve_length, forearm_at_border,
-                          forearm_curve)
+from .cut_forearm import (BorderCrossing, balance_skin, border_axes, carry_across, curve_frame, curve_length,
+                          forearm_at_border, forearm_curve)
 from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
                          hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND
@@ -2366,6 +2366,15 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # (more than half of it so, not with the skin lit: a white puff sleeve is partly either, TikTok clip 5)
     shaded = _skin_in_shade(lab, skin_lab)
     bare = _bare(solid_cut, skin_px) or (not _outside(elbow, frame) and _bare(solid_cut, shaded))
+    # an upper arm cut below a short sleeve's hem is bare also as skin lit warmer than the skin below the face (a
+    # coloured lamp near the image's bottom edge): taken for the sleeve's cloth, it went on past the border as an
+    # orange tube ending at a hem by the elbow, a pale forearm beyond it (TikTok character 1 cut at 60%)
+    # (lit: a white sleeve in shade is partly of skin's hue in shade, TikTok clip 5; not the torso's cloth: a tan
+    # top's sleeve is of skin's hue too)
+    lit_warm = shaded & (lab[..., 0] >= skin_lab[0] - CUT_DARKER)
+    warm = (not bare and _outside(elbow, frame) and _bare(solid_cut, lit_warm)
+            and not _torso_cloth(lab, solid_cut & lit_warm, labels, inside))
+    bare = bare or warm
     arm_px = own & inside  # the arm's own pixels in the image, that its colours at the border are carried from
     twin = "right" if side == "left" else "left"
     twin_name = "arm_r" if twin == "right" else "arm_l"
@@ -2389,7 +2398,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         k = max(1, round(CUT_SKIN * sw))
         near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
         near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
-        skin = _lit_own_skin(image, near_cut, skin)
+        if warm:  # the lamp's colour is the place's, not the arm's: the forearm and hand the motion raises out of
+            # it are drawn in the skin below the face, and the arm's own skin in the image is balanced to that skin
+            # (left in the lamp's orange, it stood between the sleeve and the drawn forearm as a disk at the elbow)
+            # (its lit skin only: the sleeve's black is of skin's hue in shade too, and turned navy)
+            balance_skin(image, arm_px, arm_px & (skin_px | lit_warm), near_cut & (skin_px | lit_warm), skin)
+        else:
+            skin = _lit_own_skin(image, near_cut, skin)
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
@@ -2431,12 +2446,19 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # character 1 cut at 60%)
     axis, r_a, curve = elbow, CUT_ELBOW * body_width(joints), None
     d_upper = np.full(px.shape, np.inf, np.float32)
-    upper_cut = bare and _outside(elbow, frame)
+    root = elbow  # where the forearm drawn on from the image's own begins
+    if bare and _outside(elbow, frame):
+        _, shift, half = _crossing(cut, shoulder, elbow)
+        start = _exit(shoulder, elbow, frame) + shift
+        if float(np.linalg.norm(elbow - start)) <= half:  # an elbow nearer the border than the cut is wide: the
+            # cut is the elbow's bend, the forearm leaving the image there (drawn on from the elbow, a stick as
+            # thick as the body allows beside a cut three times as wide, its straight ends standing out beside it
+            # as a ledge: TikTok character 1 cut at 60%, her elbow 9 pixels past the border)
+            root = _exit(shoulder, elbow, frame)
+    upper_cut = bare and root is elbow and _outside(elbow, frame)
     if upper_cut:  # a bare upper arm cut: drawn on to the elbow as thick as the cut shows
         # it, then the forearm (from the elbow's bone alone, the border's cut and the forearm were parted by a
         # gap of the upper arm's length below it: the hand floated free of the arm)
-        _, shift, half = _crossing(cut, shoulder, elbow)
-        start = _exit(shoulder, elbow, frame) + shift
         r_u = float(np.clip(half, CUT_THIN * sw, CUT_THICK * sw))
         r_a = min(r_u, CUT_ELBOW * sw)  # (at the elbow no thicker than the upper arm at the border)
         upper_bone = elbow - start
@@ -2448,11 +2470,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         # there, bending to the wrist; tapering to a wrist as wide as both arms' cuts make it (each arm's own
         # drew the two hands of one character in two sizes: TikTok character 4)
         # (its skin: a chair's grey edge beside it, labelled the arm's, made it wider and grey at one side)
-        skin_arm = arm_px & (skin_px | shaded)
-        crossing = _bare_crossing(skin_arm & (matte >= 0.5), cut, elbow, wrist, frame, sw)
+        skin_arm = arm_px & (skin_px | (lit_warm if warm else shaded))  # (a lamp's: the sleeve's black is no skin)
+        # (cut at the elbow, the whole cut: the sleeve's edge beside the skin there stood out past the drawn arm)
+        crossing = _bare_crossing((skin_arm if root is elbow else arm_px) & (matte >= 0.5), cut, root, wrist, frame,
+                                  sw)
         axis, r_a = crossing.point, float(np.clip(crossing.half_width, CUT_THIN * sw, CUT_WIDEST * sw))
         curve = forearm_curve(axis, crossing.out, wrist)
-        wrists = [_wrist_radius(r_a, axis, elbow, wrist)]
+        wrists = [_wrist_radius(r_a, axis, root, wrist)]
         twin_elbow, twin_wrist = (joints[J[f"{twin}_{k}"]].astype(np.float64) for k in ("elbow", "wrist"))
         twin_cut = _border_cut(labels, joints, twin_name, frame)
         twin_solid = twin_cut & (matte >= 0.9)
