@@ -72,16 +72,17 @@ def _swung(rig, degrees: float) -> np.ndarray:
 
 
 def _nearest(seen: np.ndarray) -> np.ndarray:
-    """Which of the backdrop (0), the shirt (1) and the skin (2) each colour (Nx3) is nearest."""
-    return np.argmin([np.linalg.norm(seen - c, axis=1) for c in (MAGENTA, SHIRT, SKIN)], axis=0)
+    """Which of the backdrop drawn behind (0), the picture's wall (1), the shirt (2) and the skin (3) each colour
+    (Nx3) is nearest."""
+    return np.argmin([np.linalg.norm(seen - c, axis=1) for c in (MAGENTA, WALL, SHIRT, SKIN)], axis=0)
 
 
 @pytest.mark.parametrize("degrees", [0.0, 60.0])
 def test_the_shirt_behind_a_forearm_tapered_to_the_drawn_wrist_is_painted_in(degrees):
     """At rest and with the arm swung out, no pixel where the image's forearm lay over the shirt shows the backdrop
-    (magenta here) through the body layer: the forearm's pixels its taper to the drawn wrist took from it are the
-    body's, painted in. On main they were in neither layer: slivers of the hem by the border see-through beside
-    the arm at rest, a wedge once it moved."""
+    (magenta here) through the body layer, nor the picture's wall: the forearm's pixels its taper to the drawn wrist
+    took from it are the body's, painted in the shirt's colour. On main they were in neither layer: slivers of the
+    hem by the border see-through beside the arm at rest, a wedge once it moved (247 px)."""
     image, matte, joints, labels = _figure()
     rig = layered_rig(image, matte, joints, labels)
     assert "arm_l" in rig.meta["continued"], "the forearm was not drawn on past the border"
@@ -89,5 +90,6 @@ def test_the_shirt_behind_a_forearm_tapered_to_the_drawn_wrist_is_painted_in(deg
     ys, xs = np.nonzero(labels == PARTS.index(LAYERS["arm_l"][1]))
     seen = _nearest(out[ys, xs])
     if degrees:
-        assert not (seen == 2).any(), f"the arm still over {int((seen == 2).sum())} px: the scene tests nothing"
+        assert not (seen == 3).any(), f"the arm still over {int((seen == 3).sum())} px: the scene tests nothing"
     assert not (seen == 0).any(), f"{int((seen == 0).sum())} px of the hem see-through (rows {ys[seen == 0].min()} on)"
+    assert not (seen == 1).any(), f"{int((seen == 1).sum())} px of the hem in the wall's colour"
