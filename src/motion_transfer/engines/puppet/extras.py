@@ -288,7 +288,8 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
     the head (ears, a bun, hair), and one hanging beside the legs (a cape, a tail: it touches a leg, no arm, and
     the torso or both legs, or lies below the hips and is as thick as a tail) hangs from the body: it becomes the
     ``drape``, a layer of its own that moves with the pelvis, hardly swinging, and is drawn behind the legs. One
-    piece in one part: it cannot be torn between two limbs, and it moves with that part's bone."""
+    piece in one part, with the specks in its holes (:func:`_specks_within`): it cannot be torn between two limbs,
+    and it moves with that part's bone."""
     far = figure & (nearest > FAR * shoulder_width)
     pieces, n = ndimage.label(far, structure=np.ones((3, 3)))
     if n == 0:
@@ -323,12 +324,32 @@ def attach_extras(labels: np.ndarray, nearest: np.ndarray, figure: np.ndarray, s
         if len(votes):
             width = float(cv2.distanceTransform(piece.astype(np.uint8), cv2.DIST_L2, 3).max()) / shoulder_width
             part = _attached_to(votes, None if joints is None else _below_hips(piece, joints), width)
-            out[piece] = part if joints is None else _between_arms(part, votes, piece, joints, present)
+            each = part if joints is None else _between_arms(part, votes, piece, joints, present)
+            out[piece] = each
+            if np.all(each == part):  # (one part's: what lies in its holes goes with it)
+                out[_specks_within(piece, figure, SPECK * shoulder_width)] = part
     if image is not None and joints is not None:
         out = _up_between_legs(out, limb & figure, lab_img, colours, joints, shoulder_width)
     return out
 
 
+def _specks_within(piece: np.ndarray, figure: np.ndarray, side: float) -> np.ndarray:
+    """HxW bool: the figure's pixels in the holes of ``piece``, each hole smaller than a square ``side`` wide. The
+    piece takes in what of it has one of its colours: a strand's shade, off them, was left to the part it lay over
+    (the torso), specks that stayed behind with that part when the piece moved, and painted in with its colours
+    where they lay beside an arm: a row of dark dots across TikTok character 1's ponytail over her shoulder."""
+    out = np.zeros(piece.shape, bool)
+    box = ndimage.find_objects(piece.astype(np.uint8))[0]
+    inner = ndimage.binary_fill_holes(piece[box]) & ~piece[box]
+    holes, n = ndimage.label(inner, structure=np.ones((3, 3)))
+    if n == 0:
+        return out
+    small = np.flatnonzero(np.bincount(holes.ravel())[1:] < side * side) + 1
+    out[box] = np.isin(holes, small) & figure[box]
+    return out
+
+
+SPECK = 0.1  # (shoulder widths) the widest square a hole in a piece its colours left to another part is smaller than
 GAP = 0.1  # (shoulder widths) a piece of the gap between the legs is at least this square in area (0.01 sw^2)
 
 

@@ -441,13 +441,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         pads = pads[:3] + (max(pads[3], hand_rows(joints, rig.height)),)
         left, right = side_room(labels, matte, joints)  # and beside it for their sleeves
         pads = (max(pads[0], left), pads[1], max(pads[2], right), pads[3])
+    behind_arms = np.full(labels.shape, -1, labels.dtype)  # the arms' pixels the arm layers leave out, by part
     if any(pads):
         left, top, right, bottom = pads
 
         def pad(a):
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
-        image, matte, labels = pad(image), pad(matte), pad(labels)
+        image, matte, labels, behind_arms = pad(image), pad(matte), pad(labels), pad(behind_arms)
         straps = pad(straps.astype(np.uint8)).astype(bool)
         armpits = pad(armpits.astype(np.uint8)).astype(bool)
         joints = joints + np.array([left, top], np.float64)
@@ -475,7 +476,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         inside = (left, top, rig.width, rig.height)
         rig.meta["continued"] = []
         for name in ("arm_l", "arm_r"):
+            before = labels.copy()
             hand = continue_cut_arm(image, matte, labels, joints, name, inside)
+            # what it cleared of the arm's own pixels (tapering its forearm to the drawn wrist) is the arm's still
+            # where the body lies behind: painted in there (left to nothing, the wall showed through the shirt's
+            # hem where the arm had been once it moved away, TikTok character 1)
+            cleared = np.isin(before, [PARTS.index(p) for p in LAYERS[name]]) & (labels < 0)
+            behind_arms[cleared] = before[cleared]
             if hand is None:  # a hand cut past its wrist: drawn whole over its stump
                 hand = redraw_cut_hand(image, matte, labels, joints, name, inside)
             if hand is None:
@@ -706,7 +713,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
         waist_shown = bool(rig.joints[[J["left_hip"], J["right_hip"]], 1].mean() < rig.height)
         bottom = pads[1] + rig.height if pads[3] else None
-        painting = (pool.submit(_painted_body, image, labels, joints, armpits, line is None, bottom=bottom,
+        # (the body is painted in behind the arms' pixels their layers leave out as well)
+        behind = np.where(behind_arms >= 0, behind_arms, labels)
+        painting = (pool.submit(_painted_body, image, behind, joints, armpits, line is None, bottom=bottom,
                                 waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
