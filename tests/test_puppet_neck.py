@@ -32,7 +32,8 @@ def ponytail() -> Rig:
     """A girl in a red shirt, her dark ponytail hanging from the back of her head down beside her neck to just
     above her shoulder (against the wall), its labels drawn as the parts step gives them: the head, its hair and
     the neck's upper part the head's, the rest the torso's."""
-    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, np.array([(140, 185), (260, 185), (250, 400), (150, 400)]), 200, 60)
+    shirt = np.array([(140, 185), (260, 185), (250, 400), (150, 400)])
+    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, shirt, 200, 60)
 
 
 def _body(rig: Rig):
@@ -241,3 +242,24 @@ def test_a_fitted_mascots_head_follows_the_head_whole_down_to_where_its_silhouet
     w_head = body.weights[on_head, body.bones.index("head")]
     # (from the guessed chin: as little as 0.2 at the head's lower rim, a tenth of it under 0.9)
     assert on_head.sum() > 50 and w_head.min() > 0.9 and np.percentile(w_head, 5) > 0.97, (on_head.sum(), w_head.min())
+
+
+def test_the_whole_face_down_to_the_chin_follows_the_head(ponytail):
+    """The face's lower half (the mouth, the chin) follows the head whole, as the face above it does: the smoothing of
+    the skinning weights over the mesh softens the neck's blend down into the neck, never up into the face (it took
+    a tenth to a third off the head's share between the mouth and the chin, and the lower face was sheared wide
+    whenever the head tilted from the chest: TikTok character 3 driven by clip 5's close-up)."""
+    from motion_transfer.engines.puppet.neck import head_share
+
+    body = _body(ponytail)
+    v = body.vertices.astype(np.float64)
+    ext = extend(ponytail.joints.astype(np.float64))
+    eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
+    mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
+    face = np.linalg.norm(v - (eyes + mouth) / 2, axis=1) < 1.2 * np.linalg.norm(mouth - eyes)
+    lower = face & (v[:, 1] > eyes[1] + 0.5 * (mouth[1] - eyes[1]))  # from under the nose down to the chin
+    above_chin = lower & (head_share(v, ext) >= 1.0 - 1e-6)
+    assert above_chin.sum() >= 3, above_chin.sum()
+    assert body.weights[above_chin, 2].min() > 0.999, np.sort(body.weights[above_chin, 2])
+    # the neck below the chin still blends (a neck following the head whole would tear at the collar)
+    assert body.weights[face & (head_share(v, ext) < 0.5), 2].max(initial=0.0) < 0.99

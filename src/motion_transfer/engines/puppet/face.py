@@ -145,18 +145,17 @@ MOUTH_NARROW = (0.88, 0.78)
 EYE_WIDEN = 1.08
 # A character whose eyes look up in its image looks ahead: the actor's gaze is taken from its usual one (at the
 # camera: :mod:`.gaze`), which a stranger's image shows as its own, while an upward gaze kept all clip long reads as
-# eyes rolled up under the lids (TikTok character 3, irises 0.07 eye widths above the middle of their openings, under
-# the upper lids over a band of white, glared upwards whoever moved her, and rolled her eyes as her head pitched
-# down). So an iris the face model found more than ``GAZE_UP`` eye widths above the middle of its opening (the mean
-# of its lid landmarks; looking ahead, an iris sits a little above it, under the upper lid) comes down to that, by
-# at most ``GAZE_REACH`` eye widths (further, the lid's skin would be pulled into the opening); over at least
-# ``GAZE_RAMP`` times that distance from the opening's edge (which stays), so the eye is never folded. Only a
-# photograph's eye, not one from the video's own first frame (its gaze is the actor's), nor a drawn one (its gaze is
-# the artist's, and its white reaches past the lids); an eye looking sideways or down keeps its gaze (looking ahead
-# the eyes converge a little, by as much as the face model's iris and lids disagree: no measure to correct by).
-GAZE_UP = 0.02
+# eyes rolled up (TikTok character 3, whose irises' centres lie 0.25-0.27 eye widths above her lower lids, a band of
+# pale lid and white under them: whoever moved her glared upwards, and as the actor's lids narrowed the upper lid
+# covered the high iris and left the white under it). Looking ahead, a photograph's iris rests on its lower lid,
+# its centre about its radius above it (TikTok characters 0, 2, 4 and 5, Grace Hopper, the astronaut: 0.12 to 0.21
+# eye widths). So both eyes' images come down (:meth:`.gaze.EyeOpening.gazed`: the eyeball slides under the lower
+# lid) by as much as their irises' centres lie on average more than ``GAZE_LOW`` eye widths above their lower lids,
+# at most ``GAZE_REACH``. Only a photograph's eye, not one from the video's own first frame (its gaze is the
+# actor's), nor a drawn one (its gaze is the artist's, and its white reaches past the lids); an eye looking sideways
+# or down keeps its gaze.
+GAZE_LOW = 0.17
 GAZE_REACH = 0.12
-GAZE_RAMP = 1.5
 # An actor turned from the camera this far (degrees of yaw) has its far eye's opening measured fully, one turned
 # the second not at all: that eye is foreshortened to a sliver, partly behind the nose, and the face model guesses
 # its lids (TikTok clip 1's dancer, in profile, reads her far eye shut for a second while the near one is open:
@@ -939,8 +938,8 @@ class FaceAnimator:
         self.cavity = (self._ink() if drawn else self._cavity_colours()) if self.valid else None
         self.lids = self._closed_eyes() if self.valid else None
         self.shut_teeth = self._closed_teeth() if self.teeth is not None else None
-        self.gaze = self._gaze()
         self.openings = self._openings() if self.valid else None
+        self.ahead = self._ahead()
 
     def targets(self, t) -> np.ndarray:
         """Landmarks of frame ``t`` (image pixels); of frames ``t`` [T]: [T, N, 2]."""
@@ -976,7 +975,7 @@ class FaceAnimator:
         shut = np.clip((LID_SHUT_FROM - ratio) / (LID_SHUT_FROM - LID_SHUT_AT), 0.0, 1.0)
         slit = np.clip((2 * LID_SHUT_AT - ratio) / LID_SHUT_AT, 0.0, 1.0)
         self._lid_over_eyes(mapx, mapy, pts - self.origin - np.array([x0, y0]), 1.0 - slit)
-        self._look_at(mapx, mapy, pts - self.origin - np.array([x0, y0]), look[None, :] * (1.0 - shut)[:, None])
+        self._look_at(mapx, mapy, pts - self.origin - np.array([x0, y0]), look * (1.0 - shut)[:, None])
         source = self.rest_patch
         if self.lids is not None and shut.max() > 0:
             closed, margins, openings = self.lids
@@ -996,10 +995,13 @@ class FaceAnimator:
         self.texture[y0:y1, x0:x1] = patch
 
     def _look(self, t: int) -> np.ndarray:
-        """[2] the actor's gaze at frame ``t`` the eyes take (:attr:`FaceDrive.gaze`); none without it."""
-        if self.drive.gaze is None or self.openings is None:
-            return np.zeros(2)
-        return self.drive.gaze[min(t, len(self.drive.gaze) - 1)]
+        """[2 eyes, 2] where each eye looks at frame ``t``: ahead (:meth:`_ahead`) moved by the actor's gaze
+        (:attr:`FaceDrive.gaze`; none without it)."""
+        if self.openings is None:
+            return np.zeros((2, 2))
+        if self.drive.gaze is None:
+            return self.ahead
+        return self.ahead + self.drive.gaze[min(t, len(self.drive.gaze) - 1)]
 
     def _look_at(self, mapx: np.ndarray, mapy: np.ndarray, pts: np.ndarray, look: np.ndarray) -> None:
         """Each eye looks ``look`` [2 eyes, 2] (the actor's gaze, eye widths; none as it shuts: the lid's skin and
@@ -1045,12 +1047,11 @@ class FaceAnimator:
         lids): the closing lid covers it from above, so a half-closed eye shows the lower half of its iris
         under the lashes, not the whole iris squashed flat. ``mapx``/``mapy`` (patch pixels) changed in place,
         ``pts`` the posed landmarks in patch pixels, ``share`` [2] how much of it each eye takes: none once it
-        is a slit (its outline's soft edge would show the iris's middle along the closed lid). The eye is read
-        :attr:`gaze` away in its opening's middle, less towards its edge (which stays), so its iris lies ahead."""
+        is a slit (its outline's soft edge would show the iris's middle along the closed lid)."""
         x0, y0 = self.box[:2]
         rest = self.rest[:len(self.face.points)] - np.array([x0, y0])
         h, w = mapx.shape
-        for side, part, (gx, gy) in zip(("r", "l"), share, self.gaze):
+        for side, part in zip(("r", "l"), share):
             a, b = self.face.groups[f"{side}_corners"]
             poly = self._eye_outline(side, pts)
             if part <= 0:
@@ -1072,35 +1073,21 @@ class FaceAnimator:
             ys = np.arange(lo[1], hi[1], dtype=np.float32)[:, None] - pa.imag
             sx = ra.real + k.real * xs - k.imag * ys
             sy = ra.imag + k.imag * xs + k.real * ys
-            if gx or gy:
-                # read that far from the opening's middle, less towards its edge, which stays (nothing tears); over
-                # at least ``GAZE_RAMP`` times the distance, so the eye is stretched at most that much, never folded
-                depth = cv2.distanceTransform((inside > 127).astype(np.uint8), cv2.DIST_L2, 3)
-                ramp = max(0.5 * float(depth.max()), GAZE_RAMP * float(np.hypot(gx, gy)), 1e-6)
-                deep = np.minimum(depth / ramp, 1.0)
-                sx, sy = sx + gx * deep, sy + gy * deep
             region = (slice(lo[1], hi[1]), slice(lo[0], hi[0]))
             mapx[region] += m * (sx - mapx[region])
             mapy[region] += m * (sy - mapy[region])
 
-    def _gaze(self) -> np.ndarray:
-        """[2, 2] per eye (right, left) how far (image pixels) from each pixel in the middle of its opening the eye's
-        image is read so that its iris, looking up, lies ahead (see ``GAZE_UP``); zero without irises, and on a
-        drawn face."""
-        gaze = np.zeros((2, 2))
-        if self.face.irises is None or self.drawn:  # a drawn eye's gaze is the artist's, its white past the lids
-            return gaze
-        P = self.face.points[:, :2]
-        for k, side in enumerate(("r", "l")):
-            a, b = self.face.groups[f"{side}_corners"]
-            upper, lower = P[list(self.face.groups[f"{side}_upper"])], P[list(self.face.groups[f"{side}_lower"])]
-            width = float(np.linalg.norm(P[b] - P[a]))
-            across = np.array([P[a, 1] - P[b, 1], P[b, 0] - P[a, 0]]) / max(width, 1e-9)
-            if float((lower.mean(axis=0) - upper.mean(axis=0)) @ across) < 0:
-                across = -across  # down the eye, from the upper lid to the lower one
-            above = float((np.concatenate([upper, lower]).mean(axis=0) - self.face.irises[k]) @ across)
-            gaze[k] = -across * float(np.clip(above - GAZE_UP * width, 0.0, GAZE_REACH * width))
-        return gaze
+    def _ahead(self) -> np.ndarray:
+        """[2 eyes, 2] how far (eye widths; along, across: downwards) each eye's image is moved in its opening
+        (:meth:`.gaze.EyeOpening.gazed`) for its iris, looking up in the image, to look ahead (see ``GAZE_LOW``);
+        both eyes alike (they look together); zero without irises, without the openings, and on a drawn face."""
+        ahead = np.zeros((2, 2))
+        if self.face.irises is None or self.openings is None or self.drawn:  # a drawn eye's gaze is the artist's
+            return ahead
+        irises = self.face.irises - self.origin - np.array(self.box[:2])
+        high = np.mean([eye.below(iris) for eye, iris in zip(self.openings, irises)]) - GAZE_LOW
+        ahead[:, 1] = np.clip(high, 0.0, GAZE_REACH)
+        return ahead
 
     def _eye_outline(self, side: str, pts: np.ndarray) -> np.ndarray:
         """One eye's opening as a polygon: outer corner, upper lid, inner corner, lower lid back."""

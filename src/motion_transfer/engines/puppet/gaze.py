@@ -46,6 +46,12 @@ GAZE_MIN_EYE = 6.0
 # drawn eye's (the cartoon girl's irises reach a third of the eye's height past them: moved inside the landmarks
 # only, they tore in two)
 GAZE_MARGIN = (0.25, 0.6)
+# Moved across (up or down), the eyeball slides under the lid it moves towards: past that lid's landmarks it is
+# covered within this share of the margin (a photograph's iris, looking up, shows a band of pale lid and white under
+# it; only squeezed, that band stayed); from the other lid's margin edge to the opening's middle its move grows, so
+# that side is stretched by at most ``1 / (1 - GAZE_ACROSS_MAX)``
+GAZE_TUCK = 0.3
+GAZE_ACROSS_MAX = 0.6
 
 
 def gaze_drive(face: np.ndarray, irises: np.ndarray | None, fps: float, neutral: str = "typical") -> np.ndarray | None:
@@ -107,6 +113,11 @@ class EyeOpening:
         self.margin = margin * max(float((low - up).max()), 0.05)  # eye widths
         self.reach = self.margin * self.width  # image pixels
 
+    def below(self, point: np.ndarray) -> float:
+        """How far (eye widths, across) the lower lid lies below ``point`` [2] (rest pixels), where it is along."""
+        s, q = self._local(np.asarray(point, np.float64))
+        return float(self._lid_heights(s)[1] - q)
+
     def _local(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(along, across) of points [..., 2] in eye widths from the corners' middle."""
         d = (p - self.middle) / max(self.width, 1e-9)
@@ -135,10 +146,24 @@ class EyeOpening:
         up2, low2 = self._lid_heights(s2)
         up2, low2 = up2 - self.margin, low2 + self.margin
         gap2 = np.maximum(low2 - up2, 1e-3)
-        # across: at most a fifth of the gap, 4 v (1 - v) of it at v (none on the margin's edge)
-        dv = np.clip(gaze[1] / gap2, -0.2, 0.2) * np.clip(4.0 * v * (1.0 - v), 0.0, 1.0) * edge
-        q2 = up2 + (v - dv) * gap2
+        q2 = up2 + v * gap2 - self._across(v, gap2, float(gaze[1])) * edge
         p = self.middle + self.width * (s2[..., None] * self.u + q2[..., None] * self.n)
         moved = (edge > 0) & (v > 0) & (v < 1)
         return (np.where(moved, p[..., 0], sx).astype(np.float32),
                 np.where(moved, p[..., 1], sy).astype(np.float32))
+
+    def _across(self, v: np.ndarray, gap: np.ndarray, move: float) -> np.ndarray:
+        """How far (eye widths, downwards) the eye's image is moved across at ``v`` (0 on the upper lid's margin
+        edge, 1 on the lower's; ``gap`` between them, eye widths) to move its iris ``move``: the eyeball slides
+        under the lid it moves towards (whole up to that lid, then gone over ``GAZE_TUCK`` of the margin: what
+        lay between the iris and that lid is covered by it) and away from the other lid's margin edge (which
+        stays) by a share growing to the opening's middle (the iris's far half and the lid's edge stretch a little).
+        At most ``GAZE_ACROSS_MAX`` of that stretch, so the image is never folded."""
+        if move == 0.0:
+            return np.zeros_like(v)
+        m = self.margin / gap  # the margin, as a share of the gap
+        w = v if move > 0 else 1.0 - v  # 0 on the edge the eye moves from
+        whole = np.clip(w / 0.5, 0.0, 1.0)  # the share, growing over the margin and half the opening
+        tuck = np.clip((1.0 - w - (1.0 - GAZE_TUCK) * m) / (GAZE_TUCK * m), 0.0, 1.0)  # past that lid, gone
+        reach = GAZE_ACROSS_MAX * 0.5 * gap  # the stretch at most
+        return np.sign(move) * np.minimum(abs(move), reach) * np.minimum(whole, tuck)

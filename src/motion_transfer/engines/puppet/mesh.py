@@ -214,10 +214,15 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             np.add.at(acc, edges[:, 0], W[edges[:, 1]])
             nb = acc / np.maximum(deg, 1)[:, None]
             W = np.where(deg[:, None] > 0, 0.5 * W + 0.5 * nb, W)
-    if hung is not None:  # (the chest's and the pelvis's shares of the rest as they were)
-        up = hung > W[:, 2]
-        W[up, :2] *= ((1 - hung[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
-        W[up, 2] = hung[up]
+    if layer in TRUNK_LAYERS:
+        # the smoothing softens the neck's blend down into the neck, never up into the face above the chin (nor off
+        # what hangs from the head): smoothed, the face's lower half (mouth, chin) followed the chest by up to a
+        # tenth and was sheared whenever the head tilted from the chest (TikTok character 3 driven by clip 5's
+        # close-up); the chest's and the pelvis's shares of the rest as they were
+        whole = np.where(w_head >= 1.0 - SETTLED, 1.0, hung if hung is not None else 0.0)
+        up = whole > W[:, 2]
+        W[up, :2] *= ((1 - whole[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
+        W[up, 2] = whole[up]
     if rigid is not None:
         W[rigid] = np.eye(len(bones))[bones.index("chest")]
     W = np.clip(W, 0, None)
