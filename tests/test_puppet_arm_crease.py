@@ -110,3 +110,30 @@ def test_an_arm_swung_across_the_body_has_no_dark_line_along_it(rig):
     inner = over & (ndimage.distance_transform_edt(arm) > 6)
     off = np.linalg.norm(np.median(frame[inner], axis=0) - np.float32(SKIN))
     assert off < 20, f"the arm across the body is drawn {off:.0f} (RGB) off its skin"
+
+
+def _cut(arm: tuple[int, int, int], shade: np.ndarray, body: tuple[int, int, int]) -> tuple[np.ndarray, ...]:
+    """(image, core, figure): an arm (columns 40 on, its colour ``arm`` times ``shade``, one share per column
+    from its cut) lying against a body (columns 0-39) of the colour ``body``, as a photograph blurs it."""
+    image = np.empty((60, 80, 3), np.float32)
+    image[:, :40] = body
+    image[:, 40:] = np.float32(arm)[None, None] * shade[None, :, None]
+    image = cv2.GaussianBlur(np.clip(image, 0, 255).astype(np.uint8), (0, 0), 0.7)
+    core = np.zeros((60, 80), bool)
+    core[:, 40:] = True
+    return image, core, np.ones((60, 80), bool)
+
+
+def test_a_crease_along_the_cut_is_told_from_the_arms_own_shading_and_a_dark_sleeves_folds():
+    from motion_transfer.engines.puppet.cut_edge import creased_cut
+
+    flat = np.ones(40, np.float32)
+    crease = flat.copy()
+    crease[:3], crease[3:5] = 0.3, 0.75  # three dark pixels, fading over two
+    found = creased_cut(*_cut(SKIN, crease, DRESS), 5.0)
+    assert found[:, 40:43].all() and not found[:, 47:].any() and not found[:, :40].any()
+    # a round arm's side in its own shade: darkening over a third of its width towards the cut
+    rounded = np.clip(0.55 + 0.45 * np.arange(40) / 13.0, 0.0, 1.0).astype(np.float32)
+    assert not creased_cut(*_cut(SKIN, rounded, DRESS), 5.0).any()
+    # a navy sleeve's fold along the cut: a dark material's own
+    assert not creased_cut(*_cut((40, 45, 80), crease, DRESS), 5.0).any()

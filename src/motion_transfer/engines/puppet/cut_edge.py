@@ -66,7 +66,7 @@ def creased_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     fading over as many again between her pale arm and her white dress, a dark stripe along her arm moved by clip
     0). No blend of the two sides (``blended_cut`` leaves it), it takes the arm's colour from further in as a blend
     does. A round arm's own shading darkens it over more than ``depth``, its colour just past it as dark, and
-    stays. ``image`` HxWx3, the layer's texture."""
+    stays; so does an arm of a dark material (CREASE_LIGHT). ``image`` HxWx3, the layer's texture."""
     out = np.zeros(core.shape, bool)
     sides = _beyond_reach(core, figure, depth)
     if sides is None:
@@ -87,7 +87,9 @@ def creased_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     beside = _side(image, figure & ~core, OWN_SMOOTH)[oy[ys, xs], ox[ys, xs]] @ LUMA
     here = image[ys, xs].astype(np.float32) @ LUMA
     dark = np.zeros(core.shape, bool)
-    dark[ys, xs] = (to_others[ys, xs] <= depth) & (here < CREASE_DARK * np.minimum(own_light(deep), beside))
+    own = own_light(deep)
+    # (a dark material's own folds are no crease: a black sleeve's, a navy uniform's)
+    dark[ys, xs] = (to_others[ys, xs] <= depth) & (here < CREASE_DARK * np.minimum(own, beside)) & (own >= CREASE_LIGHT)
     if not dark.any():
         return out
     further = deep & (to_others > CREASE_SOFT * depth)
@@ -100,6 +102,7 @@ def creased_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
 CREASE_DARK = 0.7  # a pixel along an arm's cut darker than this share of both sides' lightness is a crease's shadow
 CREASE_EDGE = 0.9  # ... and one joined to it darker than this share of the arm's own is the shadow's soft edge
 CREASE_SOFT = 2.0  # (the crease's depth) how deep that soft edge may reach
+CREASE_LIGHT = 80.0  # (lightness, 0-255) an arm darker than this has no crease's shadow told apart from its own folds
 LUMA = np.float32([0.299, 0.587, 0.114])  # (RGB) a colour's lightness
 
 
