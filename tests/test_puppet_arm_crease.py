@@ -125,15 +125,24 @@ def _cut(arm: tuple[int, int, int], shade: np.ndarray, body: tuple[int, int, int
 
 
 def test_a_crease_along_the_cut_is_told_from_the_arms_own_shading_and_a_dark_sleeves_folds():
-    from motion_transfer.engines.puppet.cut_edge import creased_cut
+    from motion_transfer.engines.puppet.cut_edge import uncreased
 
     flat = np.ones(40, np.float32)
     crease = flat.copy()
     crease[:3], crease[3:5] = 0.3, 0.75  # three dark pixels, fading over two
-    found = creased_cut(*_cut(SKIN, crease, DRESS), 5.0)
-    assert found[:, 40:43].all() and not found[:, 47:].any() and not found[:, :40].any()
+    image, core, figure = _cut(SKIN, crease, DRESS)
+    out = uncreased(image, core, figure, 6.0).astype(np.float32)
+    assert np.abs(out[5:-5, 40:46] - np.float32(SKIN)).max() < 15  # the arm's own colour
+    assert np.array_equal(out[:, :40], image[:, :40]) and np.array_equal(out[:, 46:], image[:, 46:])
+    # only where asked (below the shoulders)
+    where = np.zeros(core.shape, bool)
+    where[30:] = True
+    out = uncreased(image, core, figure, 6.0, where)
+    assert np.array_equal(out[:20], image[:20]) and not np.array_equal(out[35:], image[35:])
     # a round arm's side in its own shade: darkening over a third of its width towards the cut
     rounded = np.clip(0.55 + 0.45 * np.arange(40) / 13.0, 0.0, 1.0).astype(np.float32)
-    assert not creased_cut(*_cut(SKIN, rounded, DRESS), 5.0).any()
+    image, core, figure = _cut(SKIN, rounded, DRESS)
+    assert np.array_equal(uncreased(image, core, figure, 6.0), image)
     # a navy sleeve's fold along the cut: a dark material's own
-    assert not creased_cut(*_cut((40, 45, 80), crease, DRESS), 5.0).any()
+    image, core, figure = _cut((40, 45, 80), crease, DRESS)
+    assert np.array_equal(uncreased(image, core, figure, 6.0), image)

@@ -56,52 +56,53 @@ def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     return out
 
 
-def creased_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float) -> np.ndarray:
-    """HxW bool: the shadow in the crease between a photographed arm and the body it lies against, where the
-    labels gave it to the arm: the pixels of ``core`` within ``depth`` of its neighbours in the ``figure`` darker
-    than CREASE_DARK of the lightness of both the layer's own colour (just past ``depth``) and the neighbour's,
-    with those joined to them, within CREASE_SOFT times as deep, darker than CREASE_EDGE of the layer's own that
-    much further in (the shadow's soft edge). At rest it lay where it was, beside the body; once the arm crossed
-    the body it outlined the arm's side as a hard dark line (TikTok character 2: two to four pixels of dark grey
-    fading over as many again between her pale arm and her white dress, a dark stripe along her arm moved by clip
-    0). No blend of the two sides (``blended_cut`` leaves it), it takes the arm's colour from further in as a blend
-    does. A round arm's own shading darkens it over more than ``depth``, its colour just past it as dark, and
-    stays; so does an arm of a dark material (CREASE_LIGHT). ``image`` HxWx3, the layer's texture."""
-    out = np.zeros(core.shape, bool)
+def uncreased(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float, where: np.ndarray | None = None
+              ) -> np.ndarray:
+    """HxWx3 uint8: ``image`` (the layer's texture) with the shadow in the crease between a photographed arm and the
+    body it lies against, where the labels gave it to the arm, in the arm's own colour just past it (averaged over
+    OWN_SMOOTH, so no streaks of single pixels' colours run across it). The shadow: the pixels of ``core`` within
+    ``depth`` of its neighbours in the ``figure`` darker than CREASE_DARK of the lightness of both the layer's own
+    colour there and the neighbour's, with those joined to them within that depth darker than CREASE_EDGE of the
+    layer's own (its soft edge). At rest it lay where it was, beside the body; once the arm crossed the body it
+    outlined the arm's side as a hard dark line (TikTok character 2: two to four pixels of dark grey fading over as
+    many again between her pale arm and her white dress, a dark stripe along her arm moved by clip 0). No blend of
+    the two sides (``unblended`` leaves it). A round arm's own shading darkens it over more than ``depth``, its
+    colour just past it as dark, and stays; so does an arm of a dark material (CREASE_LIGHT). ``where`` (HxW bool;
+    None: anywhere): where the shadow may lie."""
+    out = image.copy()
     sides = _beyond_reach(core, figure, depth)
     if sides is None:
         return out
     to_others, deep, far = sides
-    rim = core & (to_others <= CREASE_SOFT * depth)
+    rim = core & (to_others <= depth)
     if not rim.any() or not deep.any() or not far.any():
         return out
     ys, xs = np.nonzero(rim)
-    own_colour = _side(image, core, OWN_SMOOTH)
-
-    def own_light(inner: np.ndarray) -> np.ndarray:
-        """The lightness of the layer's own colour at its pixels ``inner`` nearest each of the rim's."""
-        _, (iy, ix) = ndimage.distance_transform_edt(~inner, return_indices=True)
-        return own_colour[iy[ys, xs], ix[ys, xs]] @ LUMA
-
+    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
     _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    own = _side(image, deep, OWN_SMOOTH)[iy[ys, xs], ix[ys, xs]]  # (not mixed with the shadow itself)
     beside = _side(image, figure & ~core, OWN_SMOOTH)[oy[ys, xs], ox[ys, xs]] @ LUMA
     here = image[ys, xs].astype(np.float32) @ LUMA
-    dark = np.zeros(core.shape, bool)
-    own = own_light(deep)
+    lit = own @ LUMA
     # (a dark material's own folds are no crease: a black sleeve's, a navy uniform's)
-    dark[ys, xs] = (to_others[ys, xs] <= depth) & (here < CREASE_DARK * np.minimum(own, beside)) & (own >= CREASE_LIGHT)
+    dark = (here < CREASE_DARK * np.minimum(lit, beside)) & (lit >= CREASE_LIGHT)
     if not dark.any():
         return out
-    further = deep & (to_others > CREASE_SOFT * depth)
     edge = np.zeros(core.shape, bool)
-    edge[ys, xs] = here < CREASE_EDGE * own_light(further if further.any() else deep)
-    pieces, _ = ndimage.label(edge | dark, structure=EIGHT)
-    return np.isin(pieces, np.unique(pieces[dark]))
+    edge[ys, xs] = (here < CREASE_EDGE * lit) | dark
+    seeds = np.zeros(core.shape, bool)
+    seeds[ys[dark], xs[dark]] = True
+    if where is not None:
+        edge &= where
+        seeds &= where
+    pieces, _ = ndimage.label(edge, structure=EIGHT)
+    shadow = np.isin(pieces, np.unique(pieces[seeds]))[ys, xs]
+    out[ys[shadow], xs[shadow]] = np.clip(np.round(own[shadow]), 0, 255).astype(image.dtype)
+    return out
 
 
 CREASE_DARK = 0.7  # a pixel along an arm's cut darker than this share of both sides' lightness is a crease's shadow
 CREASE_EDGE = 0.9  # ... and one joined to it darker than this share of the arm's own is the shadow's soft edge
-CREASE_SOFT = 2.0  # (the crease's depth) how deep that soft edge may reach
 CREASE_LIGHT = 80.0  # (lightness, 0-255) an arm darker than this has no crease's shadow told apart from its own folds
 LUMA = np.float32([0.299, 0.587, 0.114])  # (RGB) a colour's lightness
 
