@@ -60,7 +60,8 @@ def uncreased(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: fl
               ) -> np.ndarray:
     """HxWx3 uint8: ``image`` (the layer's texture) with the shadow in the crease between a photographed arm and the
     body it lies against, where the labels gave it to the arm, in the arm's own colour just past it (averaged over
-    OWN_SMOOTH, so no streaks of single pixels' colours run across it). The shadow: the pixels of ``core`` within
+    OWN_SMOOTH, so no streaks of single pixels' colours run across it), shaded as the shadow was down to
+    CREASE_KEEP of it: the arm's side in its own shade, no dark line. The shadow: the pixels of ``core`` within
     ``depth`` of its neighbours in the ``figure`` darker than CREASE_DARK of the lightness of both the layer's own
     colour there and the neighbour's, with those joined to them within that depth darker than CREASE_EDGE of the
     layer's own (its soft edge). At rest it lay where it was, beside the body; once the arm crossed the body it
@@ -97,13 +98,18 @@ def uncreased(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: fl
         seeds &= where
     pieces, _ = ndimage.label(edge, structure=EIGHT)
     shadow = np.isin(pieces, np.unique(pieces[seeds]))[ys, xs]
-    out[ys[shadow], xs[shadow]] = np.clip(np.round(own[shadow]), 0, 255).astype(image.dtype)
+    # (shaded as the arm's side is, no darker than CREASE_KEEP of its colour: made its colour whole, the shadow
+    # outside the body's outline, along an arm hanging a little away from it, stood as a pale strip beside the
+    # arm with a knob at the elbow, TikTok character 2's right arm)
+    keep = np.clip(here / np.maximum(lit, 1.0), CREASE_KEEP, 1.0)[shadow, None]
+    out[ys[shadow], xs[shadow]] = np.clip(np.round(own[shadow] * keep), 0, 255).astype(image.dtype)
     return out
 
 
 CREASE_DARK = 0.7  # a pixel along an arm's cut darker than this share of both sides' lightness is a crease's shadow
 CREASE_EDGE = 0.9  # ... and one joined to it darker than this share of the arm's own is the shadow's soft edge
 CREASE_LIGHT = 80.0  # (lightness, 0-255) an arm darker than this has no crease's shadow told apart from its own folds
+CREASE_KEEP = 0.8  # the shadow's pixels take the arm's colour shaded by as much as they were, down to this share
 LUMA = np.float32([0.299, 0.587, 0.114])  # (RGB) a colour's lightness
 
 
