@@ -56,6 +56,63 @@ def blended_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: 
     return out
 
 
+def uncreased(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float, where: np.ndarray | None = None
+              ) -> np.ndarray:
+    """HxWx3 uint8: ``image`` (the layer's texture) with the shadow in the crease between a photographed arm and the
+    body it lies against, where the labels gave it to the arm, in the arm's own colour just past it (averaged over
+    OWN_SMOOTH, so no streaks of single pixels' colours run across it), shaded as the shadow was down to
+    CREASE_KEEP of it: the arm's side in its own shade, no dark line. The shadow: the pixels of ``core`` within
+    ``depth`` of its neighbours in the ``figure`` darker than CREASE_DARK of the lightness of both the layer's own
+    colour there and the neighbour's, with those joined to them within that depth darker than CREASE_EDGE of the
+    layer's own (its soft edge). At rest it lay where it was, beside the body; once the arm crossed the body it
+    outlined the arm's side as a hard dark line (TikTok character 2: two to four pixels of dark grey fading over as
+    many again between her pale arm and her white dress, a dark stripe along her arm moved by clip 0). No blend of
+    the two sides (``unblended`` leaves it). A round arm's own shading darkens it over more than ``depth``, its
+    colour just past it as dark, and stays; so does an arm of a dark material (CREASE_LIGHT). ``where`` (HxW bool;
+    None: anywhere): where the shadow may lie."""
+    out = image.copy()
+    sides = _beyond_reach(core, figure, depth)
+    if sides is None:
+        return out
+    to_others, deep, far = sides
+    rim = core & (to_others <= depth)
+    if not rim.any() or not deep.any() or not far.any():
+        return out
+    ys, xs = np.nonzero(rim)
+    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    own = _side(image, deep, OWN_SMOOTH)[iy[ys, xs], ix[ys, xs]]  # (not mixed with the shadow itself)
+    beside = _side(image, figure & ~core, OWN_SMOOTH)[oy[ys, xs], ox[ys, xs]] @ LUMA
+    here = image[ys, xs].astype(np.float32) @ LUMA
+    lit = own @ LUMA
+    # (a dark material's own folds are no crease: a black sleeve's, a navy uniform's)
+    dark = (here < CREASE_DARK * np.minimum(lit, beside)) & (lit >= CREASE_LIGHT)
+    if not dark.any():
+        return out
+    edge = np.zeros(core.shape, bool)
+    edge[ys, xs] = (here < CREASE_EDGE * lit) | dark
+    seeds = np.zeros(core.shape, bool)
+    seeds[ys[dark], xs[dark]] = True
+    if where is not None:
+        edge &= where
+        seeds &= where
+    pieces, _ = ndimage.label(edge, structure=EIGHT)
+    shadow = np.isin(pieces, np.unique(pieces[seeds]))[ys, xs]
+    # (shaded as the arm's side is, no darker than CREASE_KEEP of its colour: made its colour whole, the shadow
+    # outside the body's outline, along an arm hanging a little away from it, stood as a pale strip beside the
+    # arm with a knob at the elbow, TikTok character 2's right arm)
+    keep = np.clip(here / np.maximum(lit, 1.0), CREASE_KEEP, 1.0)[shadow, None]
+    out[ys[shadow], xs[shadow]] = np.clip(np.round(own[shadow] * keep), 0, 255).astype(image.dtype)
+    return out
+
+
+CREASE_DARK = 0.7  # a pixel along an arm's cut darker than this share of both sides' lightness is a crease's shadow
+CREASE_EDGE = 0.9  # ... and one joined to it darker than this share of the arm's own is the shadow's soft edge
+CREASE_LIGHT = 80.0  # (lightness, 0-255) an arm darker than this has no crease's shadow told apart from its own folds
+CREASE_KEEP = 0.8  # the shadow's pixels take the arm's colour shaded by as much as they were, down to this share
+LUMA = np.float32([0.299, 0.587, 0.114])  # (RGB) a colour's lightness
+
+
 def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float
               ) -> np.ndarray:
     """HxWx3 uint8: ``image`` (the layer's texture) with each pixel of ``core`` within ``depth`` (HxW, each

@@ -41,9 +41,11 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut, unblended
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut,
+                       uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
+from .envelope import body_frame
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .fitted_legs import crotch_held, one_joint_each
 from .hair import hanging_hair
@@ -343,6 +345,8 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
 CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most
+CREASE = 2.5  # (band widths) how deep into a photographed arm from its cut the shadow of its crease with the body goes
+CREASE_BELOW = 0.1  # (spine lengths) ... below the line through the shoulders
 
 PELVIS_SIDE = {"leg_l": "left", "leg_r": "right"}
 LAYER_MIN_PIXELS = 20  # a layer whose parts hold fewer pixels is not drawn (nor its hidden torso painted)
@@ -525,6 +529,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     reach = {f"arm_{side[0]}": _hand_reach(hand, matte.shape, pads)
              for side, hand in rig.drawn_hands.items()}
     ledges = under_ledges(labels, matte, joints)
+    # (a crease's shadow between an arm and the body's side lies below the shoulders: not the dark metal of an
+    # astronaut's helmet ring that her arm's top took in beside it)
+    frame = body_frame(joints, matte.shape)
+    below_shoulders = frame.level >= CREASE_BELOW * frame.spine
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
         """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
@@ -577,6 +585,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name.startswith("arm") and line is None:  # a photograph's arm unmixed as deep as its blur goes
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
+            texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
         if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
             # backdrop's blur (fill.sleeve_rims_painted: painted into the cover, it moved the outline and the mesh)
