@@ -1847,8 +1847,8 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     pixels and the ``kept`` ones (the arm's pixels kept as the torso under it: the shaded shoulder beside the
     armpit; from the known ones alone, the paint there stood as a pale dome on it). ``shaded``: (the pixels that
     are a shade of their colour, not of it, those clear of the arm's edge): the first count as their colour's in
-    finding the hem, and the side below it is painted in its lit colour and darkened, with the paint round it, in
-    the shade the clear ones of both kinds show under the hem (:func:`_hem_shadow`): the skin under a cropped top
+    finding the hem, and the paint on the side below it (and round it: the arm's rim) is darkened in the shade the
+    clear ones of both kinds show under the hem (:func:`_hem_shadow`): the skin under a cropped top
     lies in its shadow, and painted in the lit skin further down, the band a forearm had hidden under the hem
     stood as a pale stripe with a straight edge once the arm moved; with a deeper shadow the hem was not found at
     all and the top's black spread down into the skin (TikTok character 0).
@@ -1922,15 +1922,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     if shaded is not None:  # (on the side below the line: colour b's where the normal points down)
         down = normal[1] > 0
         below, mine = (signed, in_b) if down else (-signed, in_a)
-        shadow = _hem_shadow(crop, below, source & mine, ring & shaded[1] & mine, reach)
-        if shadow is not None:  # (that side painted in its lit colour, the shade laid over the paint round it)
-            lit, shade = shadow
-            near = cv2.dilate(zone.astype(np.uint8), None, iterations=reach).astype(bool) & region
-            shade = np.where(near, shade, 1.0).astype(np.float32)
-            if down:
-                col_b = np.where((shade < 1)[..., None], lit, col_b)
-            else:
-                col_a = np.where((shade < 1)[..., None], lit, col_a)
+        near = cv2.dilate(zone.astype(np.uint8), None, iterations=reach).astype(bool) & region
+        shade = np.where(near, _hem_shadow(crop, below, source & mine, ring & shaded[1] & mine, reach),
+                         1.0).astype(np.float32)
     t = (1.0 / (1.0 + np.exp(-signed / HEM_SOFT))).astype(np.float32)[..., None]
     # full strength near the line, fading into the fill around it by the band's edge (no step there)
     fade = np.clip(2.0 * (reach - np.abs(signed)) / reach, 0.0, 1.0).astype(np.float32)[..., None]
@@ -1938,21 +1932,21 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
 
 
 def _hem_shadow(crop: np.ndarray, below: np.ndarray, source: np.ndarray, seen: np.ndarray,
-                reach: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """(HxWx3 float32 lit colour, HxW float32 factor): the shadow a hem casts on the colour under it, by each
-    pixel's distance ``below`` the hem's line (pixels). The colour as it is lit past the ``reach`` (spread from its
-    ``source`` pixels of ``crop`` there), and the factor it is darkened by: at each distance from HEM_BLEND to the
-    reach, the median of the ``seen`` pixels' lightness over the lit colour's there (HEM_SHADE_PIXELS of them at
-    least; within HEM_BLEND of the line a seen hem blends the two colours, and a blend of a black top and the skin
-    reads as a shade of the skin), its darkening taken as falling off straight from the line to none at the reach
-    (darker only, at most to SHADE_MIN); 1 above the line. None where too little is seen to tell."""
+                reach: int) -> np.ndarray | float:
+    """HxW float32: the factor the colour under a hem is darkened by in the hem's shadow, by each pixel's distance
+    ``below`` the hem's line (pixels); 1.0 where too little is seen to tell. Read at each distance from HEM_BLEND to
+    the ``reach`` as the median of the ``seen`` pixels' lightness (of ``crop``) over that of the colour as it is lit
+    past the reach (spread from its ``source`` pixels there), HEM_SHADE_PIXELS of them at least (within HEM_BLEND
+    of the line a seen hem blends the two colours, and a blend of a black top and the skin reads as a shade of the
+    skin); the darkening taken as falling off straight from the line to none at the reach (darker only, at most to
+    SHADE_MIN), 1 above the line."""
     d = np.round(below).astype(np.int64)
     far = source & (d > reach)
     use = seen & (d >= HEM_BLEND) & (d <= reach)
     count = np.bincount(d[use], minlength=reach + 1)
     steps = np.flatnonzero(count >= HEM_SHADE_PIXELS)
     if far.sum() < HEM_SHADE_PIXELS or len(steps) < 2:
-        return None
+        return 1.0
     lit = smooth_fill(crop, far)
     ratio = crop[use].mean(axis=-1) / np.maximum(lit[use].mean(axis=-1), 1.0)
     order = np.argsort(d[use], kind="stable")
@@ -1964,7 +1958,7 @@ def _hem_shadow(crop: np.ndarray, below: np.ndarray, source: np.ndarray, seen: n
     depth = float(np.clip((count[steps] * dark * ramp).sum() / (count[steps] * ramp * ramp).sum(), 0.0,
                           1.0 - SHADE_MIN))
     factor = 1.0 - depth * np.clip((reach - d) / reach, 0.0, 1.0)
-    return lit, np.where(d >= 0, factor, 1.0).astype(np.float32)
+    return np.where(d >= 0, factor, 1.0).astype(np.float32)
 
 
 def _hem_bend(signed: np.ndarray, along: np.ndarray, side_a: np.ndarray, side_b: np.ndarray, reach: int,
