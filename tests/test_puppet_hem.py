@@ -127,3 +127,35 @@ def test_the_top_beside_a_forearm_lying_across_its_hem_keeps_its_own_hue(elbow, 
     top = (py - _hem_y(px) < -4) & (py - _hem_y(px) > -30) & (labels >= 0)
     red, seen = (np.int32(a[..., 0]) - np.int32(a[..., 2]) for a in (out, image))
     assert red[top & (out.sum(axis=-1) < 120)].max() <= seen[top & (image.sum(axis=-1) < 120)].max() + 6
+
+
+@pytest.mark.parametrize("depth", [0.78, 0.7])
+def test_the_skin_behind_the_forearm_lies_in_the_hems_shadow_as_beside_it(depth):
+    """The skin under the hem lies in its shadow (``depth`` of its lit colour at the hem, lit 20 px below it).
+    Behind the forearm the top's black ends within 4 px of the hem, and 6 to 15 px below it the painted skin is as
+    dark at each distance from the hem as the real skin beside the arm at that distance (within 6 of OpenCV's
+    lightness; 30-40 apart from the hem to the lit skin): painted in the lit skin further down, it stood as a pale
+    band with a straight edge under the hem once the arm moved (TikTok character 0: 165-168 painted under the hem
+    beside 136-155), and with a deeper shadow the hem was not found and the top's black spread 8 to 12 px down
+    into the skin."""
+    image, labels, joints, arm = _character((190, 160), (70, 250))
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    off = py - _hem_y(px)
+    lit = np.clip(depth + (1 - depth) * off / 20, depth, 1.0)[..., None]
+    drawn = np.where(((labels == PARTS.index("torso")) & (off >= 0))[..., None], SKIN * lit, TOP)
+    image = photographed(np.where((labels >= 0)[..., None], drawn, BACKDROP).astype(np.float32), 3)
+    out, hidden = fill_hidden_torso(image, labels, joints)
+    light, seen = (cv2.cvtColor(a, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) for a in (out, image))
+    x0, _, x1, _ = BODY
+    behind = hidden & arm & (px > x0 + 8) & (px < x1 - 8)
+    beside = ((labels == PARTS.index("torso")) & (px > x0 + 3) & (px < x1 - 3)
+              & ~cv2.dilate(arm.astype(np.uint8), None, iterations=6).astype(bool))
+    # (darker than halfway from the top to the shaded skin right under the hem)
+    dark = (np.median(light[behind & (off < -6)]) + np.median(seen[beside & (off >= 2) & (off < 4)])) / 2
+    black = behind & (off > 4) & (light < dark)
+    assert not black.any(), f"the top's black reaches {off[black].max():.0f} px below the hem behind the arm"
+    for d in range(6, 16, 2):
+        row = (off >= d) & (off < d + 1)
+        assert (row & behind).sum() > 15 and (row & beside).sum() > 15, "the forearm hides all or none of it"
+        painted, real = np.median(light[row & behind]), np.median(seen[row & beside])
+        assert abs(painted - real) <= 6, f"{d} px under the hem: painted {painted:.0f}, beside the arm {real:.0f}"

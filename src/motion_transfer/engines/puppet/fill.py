@@ -843,7 +843,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # body's outline (the backdrop's blend): they follow the hem too
     loose = (torso[box] & ~kn & ~hid & cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
              & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool))
-    hems = [_continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose)]
+    # the torso's pixels that are a shade of their colour, not of it (the skin in the shadow under a cropped top's
+    # hem), clear of the arm's edge and the backdrop's blend: they show where the hem runs and the shade it casts
+    clear = ~cv2.dilate(hid.astype(np.uint8), None, iterations=2 * margin).astype(bool)
+    shaded = (torso[box] & ~kn & clear & ~near[box] & (d_torso[box] < 2 * ALIKE_DELTA_E)
+              & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool)
+              & shade_of(lab[box], centres[nearest]))
+    hems = [_continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose,
+                          shaded=(shaded, clear))]
     # a top's upper edge on the chest (a strapless top's under a hanging arm) goes on under each arm the same way,
     # from the side it shows on: the body's outline ends it on the other. Spread by nearness, the top's black rose
     # as a block into the armpit once the arm was raised (TikTok pair 3<-4). Each arm's piece on its own (a line
@@ -857,7 +864,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
             hems.append(_continue_hem(crop, base, kn, nearest, centres, mine & hole, chest, share, sw,
                                       (loose & beside & ~straps[box]) | (mine & ~hole), sides=1,
                                       lean=np.sin(EDGE_LEAN), kept=mine & ~hole))
-    for zone, painted in (hem for hem in hems if hem is not None):
+    hem_shade = np.ones(hid.shape, np.float32)
+    for zone, painted, shade in (hem for hem in hems if hem is not None):
+        hem_shade *= shade
         # the hem continued across the band the arm hid, each side in its own colour, with the torso's old pixels
         # it leaves in threads between itself and the hole: kept, the hem's blurred edge stood as a pale line in a
         # notch at the hem's end beside the arm (TikTok clip 0)
@@ -897,7 +906,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         wm = (cv2.GaussianBlur(ok.astype(np.float32), (0, 0), 1.5) * ok)[..., None]
         value = wm * (base + crop[yi, xi] - base[yi, xi]) + (1 - wm) * value
     # darker towards the body's side, as the torso it shows is
-    value = value * _side_shading(lab[box][..., 0], kn, paint, nearest, labels[box], hid, sw)[..., None]
+    # ... and in the shadow under a hem, as the torso beside it is (:func:`_continue_hem`)
+    value = value * (_side_shading(lab[box][..., 0], kn, paint, nearest, labels[box], hid, sw)
+                     * np.where(paint, hem_shade, 1.0))[..., None]
     out = image.copy()
     out[box] = np.clip(_feathered(value, crop, hole, band, centres, akin) + 0.5, 0, 255).astype(np.uint8)
     kept = (hid & ~hole) | below
@@ -1810,10 +1821,13 @@ BORDERS_ACROSS = 1.0  # colour steps up and down over steps sideways above which
 def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest: np.ndarray, centres: np.ndarray,
                   hidden: np.ndarray, region: np.ndarray, share: np.ndarray, sw: float,
                   loose: np.ndarray, sides: int = 2, lean: float = 1.0,
-                  kept: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """(HxW bool zone, HxWx3 float32 colour) that paints the ``hidden`` pixels in ``region`` (the waist, or an
-    upright body's chest) near a hem on either side of the line the hem runs along, each side in its own colour;
-    None where the torso around shows no such hem.
+                  kept: np.ndarray | None = None,
+                  shaded: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(HxW bool zone, HxWx3 float32 colour, HxW float32 shade) that paints the ``hidden`` pixels in ``region``
+    (the waist, or an upright body's chest) near a hem on either side of the line the hem runs along, each side in
+    its own colour, and the factor the paint around it is darkened by in the hem's shadow; None where the torso
+    around shows no such hem.
 
     The hem is the line of widest margin between the two commonest unlike main colours (``centres``;
     ``nearest``: each pixel's, with their shades) of the ``known`` pixels (of ``crop``) around the hidden ones in
@@ -1831,10 +1845,17 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     side of the hem (left as they were, the arm's lit edge stood below the hem as a notch of the top's colour, and
     the skin's pale rim at the hem's end above it as a step). Each side's colour is spread from the ``known``
     pixels and the ``kept`` ones (the arm's pixels kept as the torso under it: the shaded shoulder beside the
-    armpit; from the known ones alone, the paint there stood as a pale dome on it).
+    armpit; from the known ones alone, the paint there stood as a pale dome on it). ``shaded``: (the pixels that
+    are a shade of their colour, not of it, those clear of the arm's edge): the first count as their colour's in
+    finding the hem, and the paint on the side below it (and round it: the arm's rim) is darkened in the shade the
+    clear ones of both kinds show under the hem (:func:`_hem_shadow`): the skin under a cropped top
+    lies in its shadow, and painted in the lit skin further down, the band a forearm had hidden under the hem
+    stood as a pale stripe with a straight edge once the arm moved; with a deeper shadow the hem was not found at
+    all and the top's black spread down into the skin (TikTok character 0).
     """
     reach = max(4, round(HEM_REACH * sw))
-    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & known & region & ~hidden)
+    seen_px = known if shaded is None else known | shaded[0]
+    ring = (cv2.dilate(hidden.astype(np.uint8), None, iterations=reach).astype(bool) & seen_px & region & ~hidden)
     k = len(centres)
     counts = np.bincount(nearest[ring], minlength=k)
     unlike = np.linalg.norm(centres[:, None] - centres[None], axis=2) > 2 * ALIKE_DELTA_E
@@ -1897,10 +1918,47 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     source = known if kept is None else known | kept
     col_a = smooth_fill(crop, source & in_a)
     col_b = smooth_fill(crop, source & in_b)
+    shade = np.ones(hidden.shape, np.float32)
+    if shaded is not None:  # (on the side below the line: colour b's where the normal points down)
+        down = normal[1] > 0
+        below, mine = (signed, in_b) if down else (-signed, in_a)
+        near = cv2.dilate(zone.astype(np.uint8), None, iterations=reach).astype(bool) & region
+        shade = np.where(near, _hem_shadow(crop, below, source & mine, ring & shaded[1] & mine, reach),
+                         1.0).astype(np.float32)
     t = (1.0 / (1.0 + np.exp(-signed / HEM_SOFT))).astype(np.float32)[..., None]
     # full strength near the line, fading into the fill around it by the band's edge (no step there)
     fade = np.clip(2.0 * (reach - np.abs(signed)) / reach, 0.0, 1.0).astype(np.float32)[..., None]
-    return zone, fade * (t * col_b + (1 - t) * col_a) + (1 - fade) * base
+    return zone, fade * (t * col_b + (1 - t) * col_a) + (1 - fade) * base, shade
+
+
+def _hem_shadow(crop: np.ndarray, below: np.ndarray, source: np.ndarray, seen: np.ndarray,
+                reach: int) -> np.ndarray | float:
+    """HxW float32: the factor the colour under a hem is darkened by in the hem's shadow, by each pixel's distance
+    ``below`` the hem's line (pixels); 1.0 where too little is seen to tell. Read at each distance from HEM_BLEND to
+    the ``reach`` as the median of the ``seen`` pixels' lightness (of ``crop``) over that of the colour as it is lit
+    past the reach (spread from its ``source`` pixels there), HEM_SHADE_PIXELS of them at least (within HEM_BLEND
+    of the line a seen hem blends the two colours, and a blend of a black top and the skin reads as a shade of the
+    skin); the darkening taken as falling off straight from the line to none at the reach (darker only, at most to
+    SHADE_MIN), 1 above the line."""
+    d = np.round(below).astype(np.int64)
+    far = source & (d > reach)
+    use = seen & (d >= HEM_BLEND) & (d <= reach)
+    count = np.bincount(d[use], minlength=reach + 1)
+    steps = np.flatnonzero(count >= HEM_SHADE_PIXELS)
+    if far.sum() < HEM_SHADE_PIXELS or len(steps) < 2:
+        return 1.0
+    lit = smooth_fill(crop, far)
+    ratio = crop[use].mean(axis=-1) / np.maximum(lit[use].mean(axis=-1), 1.0)
+    order = np.argsort(d[use], kind="stable")
+    groups = np.split(ratio[order], np.cumsum(count)[:-1])
+    dark = 1.0 - np.array([np.median(groups[i]) for i in steps])
+    # a straight ramp from the line out to none at the reach, fitted to them by least squares (weighted by their
+    # counts): read step by step and carried flat to the line, it met the ramp in a kink that stood as a level edge
+    ramp = (reach - steps) / reach
+    depth = float(np.clip((count[steps] * dark * ramp).sum() / (count[steps] * ramp * ramp).sum(), 0.0,
+                          1.0 - SHADE_MIN))
+    factor = 1.0 - depth * np.clip((reach - d) / reach, 0.0, 1.0)
+    return np.where(d >= 0, factor, 1.0).astype(np.float32)
 
 
 def _hem_bend(signed: np.ndarray, along: np.ndarray, side_a: np.ndarray, side_b: np.ndarray, reach: int,
@@ -1937,6 +1995,8 @@ HEM_NEAR = 0.05  # ... and that close (shoulder widths) to the line on one side 
 HEM_SOFT = 1.0  # the hem's blur across its line (pixels)
 HEM_GAP = 0.06  # the most (shoulder widths) between the two colours' known pixels across a hem seen
 HEM_SMOOTH = 3.0  # how far (pixels along the hem) its bend is smoothed: no kink where the seen hem ends
+HEM_BLEND = 3  # (pixels) no nearer a hem's line than this is the shadow under it read
+HEM_SHADE_PIXELS = 10  # the fewest pixels at a distance under a hem its shadow there is read from
 EDGE_PIECE = 0.15  # (shoulder widths) the least hidden piece of the chest, as a square this wide, a top's edge is
 # continued under
 EDGE_LEAN = np.radians(20.0)  # the most a top's edge on the chest leans off level (a neckline leans more)
