@@ -71,16 +71,10 @@ def uncreased(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: fl
     colour just past it as dark, and stays; so does an arm of a dark material (CREASE_LIGHT). ``where`` (HxW bool;
     None: anywhere): where the shadow may lie."""
     out = image.copy()
-    sides = _beyond_reach(core, figure, depth)
-    if sides is None:
+    across = _across_cut(core, figure, depth)
+    if across is None:
         return out
-    to_others, deep, far = sides
-    rim = core & (to_others <= depth)
-    if not rim.any() or not deep.any() or not far.any():
-        return out
-    ys, xs = np.nonzero(rim)
-    _, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
-    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    ys, xs, deep, _, (iy, ix), (oy, ox) = across
     own = _side(image, deep, OWN_SMOOTH)[iy[ys, xs], ix[ys, xs]]  # (not mixed with the shadow itself)
     beside = _side(image, figure & ~core, OWN_SMOOTH)[oy[ys, xs], ox[ys, xs]] @ LUMA
     here = image[ys, xs].astype(np.float32) @ LUMA
@@ -147,16 +141,10 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
     where there are none. The two colours are each side's own averaged over ``smooth`` pixels (sigma; 0: as they
     are), so that pixels given them show no streaks of one pixel's."""
-    sides = _beyond_reach(core, figure, depth)
-    if sides is None:
+    across = _across_cut(core, figure, depth)
+    if across is None:
         return None
-    to_others, deep, far = sides
-    rim = core & (to_others <= depth)
-    if not rim.any() or not deep.any() or not far.any():
-        return None
-    ys, xs = np.nonzero(rim)
-    reach, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
-    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    ys, xs, _, reach, (iy, ix), (oy, ox) = across
     colour = image[ys, xs].astype(np.float32)
     own = _side(image, core, smooth)[iy[ys, xs], ix[ys, xs]]
     beside = _side(image, figure & ~core, smooth)[oy[ys, xs], ox[ys, xs]]
@@ -169,6 +157,24 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
             * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
     ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
     return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
+
+
+def _across_cut(core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray) -> tuple | None:
+    """(rows, columns of the ``core``'s pixels within ``depth`` of its neighbours in the ``figure``, the core's pixels
+    beyond it, each pixel's distance to those, the nearest of them (rows, columns), the nearest of the neighbours'
+    pixels beyond it (rows, columns)): where each pixel near a cut reads its own side's colour and the other's;
+    None where the cut has no such pixels or no side beyond them."""
+    sides = _beyond_reach(core, figure, depth)
+    if sides is None:
+        return None
+    to_others, deep, far = sides
+    rim = core & (to_others <= depth)
+    if not rim.any() or not deep.any() or not far.any():
+        return None
+    ys, xs = np.nonzero(rim)
+    reach, own_at = ndimage.distance_transform_edt(~deep, return_indices=True)
+    _, other_at = ndimage.distance_transform_edt(~far, return_indices=True)
+    return ys, xs, deep, reach, own_at, other_at
 
 
 def _beyond_reach(core: np.ndarray, figure: np.ndarray, reach: float | np.ndarray
