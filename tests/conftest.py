@@ -118,6 +118,21 @@ def layered_rig(image: np.ndarray, matte: np.ndarray, joints: np.ndarray, labels
     return rig
 
 
+def left_arm_swung(rig, degrees: float) -> np.ndarray:
+    """The rig drawn at its picture's size on magenta with its left arm (elbow, wrist, fingers) turned ``degrees``
+    about its shoulder (positive: out): what an arm's layer leaves behind, and carries, once it moves."""
+    from motion_transfer.engines.puppet.render import Renderer
+
+    joints = rig.joints.astype(np.float64).copy()
+    shoulder = joints[J["left_shoulder"]].copy()
+    t = -np.radians(degrees)
+    turn = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+    arm = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
+    joints[arm] = (joints[arm] - shoulder) @ turn.T + shoulder
+    canvas = np.full((rig.height, rig.width, 3), (255, 0, 255), np.uint8)
+    return Renderer(rig, rig.width, rig.height).render(canvas, joints.astype(np.float32), np.zeros(36), 1.0, 0.0)
+
+
 def drawn_penguin() -> np.ndarray:
     """A drawn penguin (360 x 480) standing on a floor of snow (rows 430 on), its feet reaching row 450: a round
     head set on an egg-shaped body (no neck), a white belly, two flippers along its sides, orange feet; no legs."""

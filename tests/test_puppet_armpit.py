@@ -10,9 +10,7 @@ import pytest
 from motion_transfer.engines.puppet.armpit import EDGE_STEEP, armpit_shadows_to_arms, cloth_edge
 from motion_transfer.engines.puppet.model import PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
-from motion_transfer.engines.puppet.render import Renderer
-from motion_transfer.pose.skeleton import J
-from conftest import layered_rig
+from conftest import layered_rig, left_arm_swung
 from torso_scene import cie_lab, standing_joints
 
 SKIN, SHIRT, SHADE, WALL = (225, 180, 150), (165, 185, 215), (25, 60, 85), (90, 120, 90)
@@ -63,17 +61,6 @@ def rig() -> Rig:
     return rig
 
 
-def _swung(rig: Rig, degrees: float) -> np.ndarray:
-    """The figure drawn on magenta with its left arm turned ``degrees`` about its shoulder (positive: out)."""
-    joints = rig.joints.astype(np.float64).copy()
-    shoulder = joints[J["left_shoulder"]].copy()
-    t = -np.radians(degrees)
-    turn = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-    arm = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
-    joints[arm] = (joints[arm] - shoulder) @ turn.T + shoulder
-    canvas = np.full((H, W, 3), MAGENTA, np.uint8)
-    return Renderer(rig, W, H).render(canvas, joints.astype(np.float32), np.zeros(36), 1.0, 0.0)
-
 
 def _shade(rgb: np.ndarray) -> np.ndarray:
     return np.linalg.norm(cie_lab(rgb) - cie_lab(np.uint8([[SHADE]]))[0, 0], axis=-1) < 15.0
@@ -96,7 +83,7 @@ def test_no_backdrop_between_the_body_and_the_sleeve_as_the_arm_swings_out(rig, 
     """Swung out, the armpit's cloth stretches from the body's side to the sleeve: no magenta along the side at
     the armpit (cut off the body at its side and turned whole with the arm, it left a wedge of the backdrop from
     the shoulder down), and none of the shade left standing past the side below the cloth."""
-    frame = _swung(rig, degrees)
+    frame = left_arm_swung(rig, degrees)
     along = frame[CLOTH[0].start + 4:CLOTH[0].stop - 4, SIDE - 1:SIDE + 10]
     assert not (along == MAGENTA).all(axis=-1).any()
     below = frame[CLOTH[0].stop + 6:CLOTH[0].stop + 40, SIDE + 3:SIDE + 12]
@@ -107,8 +94,8 @@ def test_the_cloth_goes_with_the_arm_as_it_closes_on_the_body(rig):
     """Swung in across the body, the cloth turns with the arm, whole: as much of its shade shows as at rest (held by
     the trunk, its triangles turned over under the sleeve and were drawn torn, a fifth of it gone, as stair-stepped
     cells in character 4's dance), and none of it is left past the body's side below the sleeve."""
-    frame = _swung(rig, -25)
-    assert _shade(frame).sum() >= 0.9 * _shade(_swung(rig, 0)).sum()
+    frame = left_arm_swung(rig, -25)
+    assert _shade(frame).sum() >= 0.9 * _shade(left_arm_swung(rig, 0)).sum()
     past = frame[CLOTH[0].stop - 10:CLOTH[0].stop + 30, SIDE + 4:SIDE + 16]
     assert not _shade(past).any()
 

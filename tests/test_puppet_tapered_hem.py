@@ -8,10 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import layered_rig
+from conftest import layered_rig, left_arm_swung
 from close_up_scene import seg_dist
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
-from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.skeleton import J
 
 W, H = 300, 240  # the picture; the figure runs on past its bottom edge
@@ -59,17 +58,6 @@ def _figure():
     return image, (labels >= 0).astype(np.float32), joints, labels
 
 
-def _swung(rig, degrees: float) -> np.ndarray:
-    """The figure drawn on magenta with its left arm turned ``degrees`` about its shoulder (positive: out)."""
-    joints = rig.joints.astype(np.float64).copy()
-    shoulder = joints[J["left_shoulder"]].copy()
-    t = -np.radians(degrees)
-    turn = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-    arm = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
-    joints[arm] = (joints[arm] - shoulder) @ turn.T + shoulder
-    canvas = np.full((H, W, 3), MAGENTA, np.uint8)
-    return Renderer(rig, W, H).render(canvas, joints.astype(np.float32), np.zeros(36), 1.0, 0.0)
-
 
 def _nearest(seen: np.ndarray) -> np.ndarray:
     """Which of the backdrop drawn behind (0), the picture's wall (1), the shirt (2) and the skin (3) each colour
@@ -86,7 +74,7 @@ def test_the_shirt_behind_a_forearm_tapered_to_the_drawn_wrist_is_painted_in(deg
     image, matte, joints, labels = _figure()
     rig = layered_rig(image, matte, joints, labels)
     assert "arm_l" in rig.meta["continued"], "the forearm was not drawn on past the border"
-    out = _swung(rig, degrees).astype(np.float64)
+    out = left_arm_swung(rig, degrees).astype(np.float64)
     ys, xs = np.nonzero(labels == PARTS.index(LAYERS["arm_l"][1]))
     seen = _nearest(out[ys, xs])
     if degrees:
