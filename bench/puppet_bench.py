@@ -124,27 +124,44 @@ def motion_error(ref: np.ndarray, out: np.ndarray) -> tuple[float, int]:
     return best
 
 
-def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside: np.ndarray | None = None) -> dict:
+def _bone_mask(joints: np.ndarray) -> np.ndarray:
+    """[T, 11] whether both ends of each scored bone (all four torso joints for the torso) hold in ``joints``
+    [T, 33]."""
+    return np.stack([joints[:, a] & joints[:, b] for a, b in SCORED_BONES] + [joints[:, TORSO_JOINTS].all(axis=1)],
+                    axis=1)
+
+
+def _kept_error(d: np.ndarray, kept: np.ndarray) -> dict:
+    """The error of ``d`` [T, 11] over the bone-frames ``kept`` alone (weighted like ``motion_error``), and the
+    share of the scored bone-frames left out."""
+    k = np.where(kept, d, np.nan)
+    with np.errstate(all="ignore"):
+        deg = float(np.nanmean(np.nanmean(k, axis=1)))
+    scored = max(1, int(np.isfinite(d).sum()))
+    return {"deg": round(deg, 2) if np.isfinite(deg) else None,
+            "dropped": round(1 - float(np.isfinite(k).sum()) / scored, 4)}
+
+
+def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside: np.ndarray | None = None,
+             misread: np.ndarray | None = None) -> dict:
     """Where the motion error comes from: per bone its mean error (deg) and its share of the clip's error (a
     bone's sum over frames / all bones' sums, weighted like ``motion_error``: each frame's bones averaged), the
     ``worst`` frames (reference frame index, error, and the bone that costs most there).
 
     ``inside`` [T, 33] (``out``'s frames): whether the engine drew each joint inside the picture. MediaPipe
     guesses a limb cut off by the frame's edge (a forearm below a half-length portrait), and whether its guess
-    is counted hangs on a visibility near 0.5; ``in_frame`` gives the error over the bones drawn inside only."""
+    is counted hangs on a visibility near 0.5; ``in_frame`` gives the error over the bones drawn inside only.
+    ``misread`` [T, 33] (``ref``'s frames): the reference's own misreads (``pose.spikes``: a joint thrown far
+    for a frame or three and put back); ``misreads_apart`` gives the error without the bones they touch, so a
+    result that follows the video rather than its tracker's slip is not charged for it (the headline figure
+    keeps the README's protocol)."""
     d = bone_errors(ref, out, lag)
     t0 = max(0, -lag)
     extra = {}
     if inside is not None:
-        seen = inside[t0 + lag:t0 + lag + len(d)]
-        drawn = np.stack([seen[:, a] & seen[:, b] for a, b in SCORED_BONES] + [seen[:, TORSO_JOINTS].all(axis=1)],
-                         axis=1)
-        kept = np.where(drawn, d, np.nan)
-        with np.errstate(all="ignore"):
-            deg = float(np.nanmean(np.nanmean(kept, axis=1)))
-        scored = max(1, int(np.isfinite(d).sum()))
-        extra["in_frame"] = {"deg": round(deg, 2) if np.isfinite(deg) else None,
-                             "dropped": round(1 - float(np.isfinite(kept).sum()) / scored, 2)}
+        extra["in_frame"] = _kept_error(d, _bone_mask(inside[t0 + lag:t0 + lag + len(d)]))
+    if misread is not None and misread[t0:t0 + len(d)].any():
+        extra["misreads_apart"] = _kept_error(d, _bone_mask(~misread[t0:t0 + len(d)]))
     n = (~np.isnan(d)).sum(axis=1)
     with np.errstate(all="ignore"):
         per_frame = np.nanmean(d, axis=1)
@@ -194,12 +211,13 @@ def appearance(ref_frames: list[np.ndarray], out_frames: list[np.ndarray], step:
 
 
 def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = False, bones: bool = False,
-               ref_track: np.ndarray | None = None, inside: np.ndarray | None = None) -> dict:
+               ref_track: np.ndarray | None = None, inside: np.ndarray | None = None,
+               misread: np.ndarray | None = None) -> dict:
     """Motion error (deg), SSIM, PSNR of ``out_path`` against ``ref_path``, plus frame 0 held still.
 
     ``bones``: also the per-bone breakdown (``per_bone``) under the key ``per_bone``; ``ref_track``: the
     reference's ``metric_track`` when already measured (a clip scored twice is tracked once); ``inside``: the
-    joints drawn inside the picture (``per_bone``)."""
+    joints drawn inside the picture and ``misread`` the reference's misread joints (``per_bone``)."""
     ref_t = metric_track(ref_path) if ref_track is None else ref_track
     out_t = metric_track(out_path)
     err, lag = motion_error(ref_t, out_t)
@@ -223,7 +241,7 @@ def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = Fa
             ss, _ = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
             row.update({"ssim_person": round(ps, 3), "psnr_person": round(pp, 2), "still_ssim_person": round(ss, 3)})
     if bones:
-        row["per_bone"] = per_bone(ref_t, out_t, lag, inside=inside)
+        row["per_bone"] = per_bone(ref_t, out_t, lag, inside=inside, misread=misread)
     return {**row,
             "ref_detected": float(np.mean(~np.isnan(ref_t[:, 0, 0]))),
             "out_detected": float(np.mean(~np.isnan(out_t[:, 0, 0])))}
