@@ -753,7 +753,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # painted blots it stood as shreds of the sleeve on the body once the arm moved (TikTok character 5)
     if bottom is not None:
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
-    outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box])
+    outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box],
+                           ~below_shoulders(joints, (H, W), 0.0)[box])
     if not hole.any():
         painted = _paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid)
         return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
@@ -1388,7 +1389,7 @@ CLOTH_COVER = 0.05  # the least share of cloth pixels under the blur for it to b
 
 
 def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: float, cloth: np.ndarray,
-                 hair: np.ndarray, straps: np.ndarray | None = None) -> np.ndarray:
+                 hair: np.ndarray, straps: np.ndarray | None = None, high: np.ndarray | None = None) -> np.ndarray:
     """HxW bool: the dark lines (thin, darker than both sides: a drawn outline, the crease of shade along an
     arm) on or beside the ``hidden`` pixels, on the torso or the hidden pixels, away from the figure's
     silhouette: the arm's outline over the torso. Kept with a sleeve of the top's colour, too thin to tip the
@@ -1397,7 +1398,8 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
     between a hanging arm and the dress stayed as a brown dash in it (TikTok clip 2). The torso's own outline
     (along the background, the cape, the legs, the head) stays, and so do a dark detail of a light mark on
     the cloth (``cloth``: the pixels of the torso's colours or their shades) and the tips of the body's
-    ``hair`` lying on it: see :func:`_on_the_cloth`."""
+    ``hair`` lying on it, and the hair's end over the shoulder (``high``: HxW bool, the pixels above the line
+    through the shoulder joints): see :func:`_on_the_cloth`."""
     r = max(1, round(LINE_WIDTH * sw))
     light = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB)[:, :, 0]
     line = dark_lines(image, sw)
@@ -1418,7 +1420,8 @@ def _arm_outline(image: np.ndarray, labels: np.ndarray, hidden: np.ndarray, sw: 
         near = ndimage.sum(found, pieces, range(1, n + 1))
         total = ndimage.sum(pieces > 0, pieces, range(1, n + 1))
         found &= np.concatenate([[False], near >= OUTLINE_NEAR * total])[pieces]
-        found &= _on_the_cloth(pieces, n, light, line, cloth, hidden | ~(torso | rest), hair, r)[pieces]
+        high = np.zeros(labels.shape, bool) if high is None else high
+        found &= _on_the_cloth(pieces, n, light, line, cloth, hidden | ~(torso | rest), hair, high, r)[pieces]
     # with their anti-aliased edges
     return cv2.dilate(found.astype(np.uint8), None).astype(bool) & (torso | hidden)
 
@@ -1427,7 +1430,7 @@ OUTLINE_NEAR = 0.5  # a dark line is the arm's outline when at least this share 
 
 
 def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarray, cloth: np.ndarray,
-                  arm: np.ndarray, hair: np.ndarray, r: int) -> np.ndarray:
+                  arm: np.ndarray, hair: np.ndarray, high: np.ndarray, r: int) -> np.ndarray:
     """[n + 1] bool: which of the ``n`` ``pieces`` of dark ``line`` are the arm's outline (or its shade) on the
     ``cloth`` (HxW bools, as ``arm`` and ``hair``), told by what a piece is darker than: the pixels within
     ``r`` / 2 around it lighter than it by LINE_CONTRAST (Lab lightness ``light``; what makes it a line).
@@ -1437,7 +1440,12 @@ def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarra
     cloth; painted over in the jacket's colour, they were blotted out in every frame (Grace Hopper). And for a
     piece mostly of the body's ``hair``, most of them are the arm (hair lying along its edge): the tips of a
     lock hanging over the top beside a sleeve, painted over, stood as blocky grey strands in every frame
-    (TikTok character 5)."""
+    (TikTok character 5). But a piece mostly of hair and mostly ``high`` (above the shoulders' line) is the
+    hair's own end lying on the shoulder's top, never the arm's outline, whatever lies lit round it: painted over
+    with the cloth round it, it took the colour that most of that had, the hair's where the arm's shoulder top
+    beside it was the arm's, the skin's where that top was the body's hidden part and the hair's pale tips
+    beside it the torso's, and stood as a pale chip with a dark rim at the hair's end on the shoulder (TikTok
+    character 3, her backlit tips given to the body)."""
     _, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
     owner = pieces[iy, ix]  # the nearest piece
     ring = cv2.dilate((pieces > 0).astype(np.uint8), disc(max(1, r // 2))).astype(bool) & ~line
@@ -1447,7 +1455,8 @@ def _on_the_cloth(pieces: np.ndarray, n: int, light: np.ndarray, line: np.ndarra
     on = np.bincount(owner[lit & (cloth | arm)], minlength=n + 1)
     by_arm = np.bincount(owner[lit & arm], minlength=n + 1)
     locks = np.concatenate([[False], ndimage.mean(hair, pieces, range(1, n + 1)) > 0.5])
-    return (((on >= OUTLINE_SURFACE * seen) & (~locks | (by_arm > 0.5 * seen))) | (seen == 0))
+    ends = locks & np.concatenate([[False], ndimage.mean(high, pieces, range(1, n + 1)) > 0.5])
+    return (((on >= OUTLINE_SURFACE * seen) & (~locks | (by_arm > 0.5 * seen))) | (seen == 0)) & ~ends
 
 
 OUTLINE_SURFACE = 0.15  # the least share of a dark line's lighter surroundings that is the cloth or the arm
