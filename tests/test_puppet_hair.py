@@ -116,3 +116,37 @@ def test_the_hairs_main_colours_are_its_well_filled_bins_in_bin_order():
     assert len(colours) == 2
     assert np.allclose(colours[0], dark.mean(axis=0)) and np.allclose(colours[1], lit.mean(axis=0))
     assert main_colours(pixels[:5]) == []
+
+
+
+def test_pale_tips_of_the_hair_against_a_window_above_the_shoulder_are_the_bodys():
+    """Wisps of dark hair backlit by a bright window, pale where the window shows through them, hanging beside
+    the hair's outer edge down to the shoulder's outline, labelled the arm's by their distance to its bone (TikTok
+    character 3's tips against the window), are the hair's: neither of the hair's colours nor the arm's, they
+    stayed the arm's, which carried them off as a pale strip and left the hair ending in a straight cut. The
+    arm keeps its sleeve and its outline's corner."""
+    from motion_transfer.engines.puppet.model import segment_distance
+    from motion_transfer.engines.puppet.hair import hair_to_body
+    from motion_transfer.engines.puppet.parts import blurred_lab
+    from motion_transfer.pose.skeleton import J
+
+    image, matte, joints, _ = hair_figure((300, 260), (315, 340))
+    window = (246, 246, 250)
+    image[matte == 0] = window
+    lab, _ = label_parts(matte, joints, np.ones(33), None, image)  # (at the analysis size)
+    arm_i = PARTS.index("l_upper_arm")
+    tips = np.zeros((H, W), np.uint8)
+    for pts in (((250, 96), (256, 104), (270, 140), (284, 168)), ((254, 118), (262, 138), (272, 160))):
+        cv2.polylines(tips, [np.array(pts, np.int32)], False, 1, 2)
+    tips = (tips > 0) & (matte == 0)  # over the window beside the hair, their ends on the sleeve's outline
+    image[tips] = (0.35 * np.float32(HAIR) + 0.65 * np.float32(window)).astype(np.uint8)
+    image = cv2.GaussianBlur(image, (0, 0), 0.7)
+    m = (matte > 0) | tips
+    lab[tips] = arm_i
+    shoulder, elbow = joints[J["left_shoulder"]], joints[J["left_elbow"]]
+    ys, xs = np.mgrid[0:H, 0:W].astype(np.float32)
+    axis_of = {"l_upper_arm": segment_distance(xs, ys, shoulder, elbow)}
+    out = hair_to_body(lab, blurred_lab(image), m, joints, axis_of, {"l_upper_arm": 20.0}, 120.0)
+    arm = out == arm_i
+    assert (arm & tips).sum() < 0.05 * tips.sum(), ((arm & tips).sum(), tips.sum())  # (before: all 252)
+    assert (arm == (lab == arm_i) & ~tips).mean() > 0.999  # the sleeve keeps every other pixel

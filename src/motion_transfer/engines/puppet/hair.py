@@ -26,6 +26,7 @@ STRAND = 1  # (pixels at the analysis size) hair no thicker than twice this is a
 LOCK = 0.06  # (shoulder widths) hair on the arm in pieces smaller than this squared stays the arm's
 RING = 2  # (pixels at the analysis size) the backdrop beside a strand on the arm's outline is read this near it
 BLEND = 10.0  # (Lab, 8-bit) a strand this near the line between the arm's colour and that backdrop's is their blend
+TIP = 0.02  # (shoulder widths) the arm's own outline holds no piece thinner than twice this (a wisp of hair beside it)
 MIN_PIXELS = 10  # fewer pixels than this (the bone's core, a colour of the hair) tell nothing
 HAIR_ARM = 0.6  # an upper arm cut above its elbow is hair when this share of it runs on from the hair above the nose
 BIN = 24.0  # (Lab, 8-bit) the hair's colours are binned this coarsely ...
@@ -40,7 +41,7 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
     radius; ``sw`` the shoulder width. Only the upper arms: the hair falls over the shoulders, and a forearm may
     rise to the head. An upper arm the picture cuts off above its elbow that shows only hair is the body's whole
-    (:func:`_arm_of_hair`)."""
+    (:func:`_arm_of_hair`); the hair's pale tips against a bright backdrop are the body's too (:func:`_pale_tips`)."""
     torso_i = PARTS.index("torso")
     body = m & np.isin(lab, [torso_i, PARTS.index("head")])
     palette, above = _palette(labc, body, joints)
@@ -80,7 +81,40 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
         hair_on = (size >= (LOCK * sw) ** 2) | outline
         hair_on[outline] &= ~_blends(labc, moved, 1 + np.flatnonzero(outline), own, m)
         out[np.isin(moved, 1 + np.flatnonzero(hair_on))] = torso_i
+        out[_pale_tips(labc, arm, body, own, palette, joints, part, sw, m)] = torso_i
     return out
+
+
+def _pale_tips(labc: np.ndarray, arm: np.ndarray, body: np.ndarray, own: np.ndarray, palette: list[np.ndarray],
+               joints: np.ndarray, part: str, sw: float, m: np.ndarray) -> np.ndarray:
+    """The pixels of an upper ``arm`` that are the hair's wispy tips against a bright backdrop: pieces outside the
+    arm's own outline (thinner than 2 TIP shoulder widths), hanging from above the shoulder, at least a LOCK long
+    and joined to the ``body``, of one of the hair's colours (``palette``) blended with the backdrop beside them
+    and not of the arm's ``own`` blended with it. Backlit tips are neither of the hair's colours nor the arm's, so
+    the hair's colour test missed them: the arm carried them off as a pale strip and left the hair ending in a
+    straight cut (TikTok character 3's tips against the window). ``joints`` at the analysis size, ``sw`` the
+    shoulder width, ``m`` the figure."""
+    h, w = arm.shape
+    side = "left" if part.startswith("l_") else "right"
+    shoulder, elbow = joints[J[f"{side}_shoulder"]], joints[J[f"{side}_elbow"]]
+    bone = elbow - shoulder
+    ys, xs = np.mgrid[0:h, 0:w]
+    along = ((xs - shoulder[0]) * bone[0] + (ys - shoulder[1]) * bone[1]) / max(float(np.linalg.norm(bone)), 1e-6)
+    outline = cv2.morphologyEx(arm.astype(np.uint8), cv2.MORPH_OPEN, disc(max(1, round(TIP * sw)))).astype(bool)
+    pieces, n = ndimage.label(arm & ~outline)
+    if n == 0:
+        return np.zeros_like(arm)
+    ids = range(1, n + 1)
+    joined = np.asarray(ndimage.maximum(cv2.dilate(body.astype(np.uint8), None) > 0, pieces, ids), bool)
+    # hanging from above the shoulder (behind it along the bone), as long as a lock; a shorter piece is the
+    # shoulder's corner, which the outline rounds off
+    top, end = np.asarray(ndimage.minimum(along, pieces, ids)), np.asarray(ndimage.maximum(along, pieces, ids))
+    ids = 1 + np.flatnonzero(joined & (top < 0) & (end - top >= LOCK * sw))
+    hair = np.zeros(len(ids), bool)
+    for colour in palette:
+        hair |= _blends(labc, pieces, ids, colour, m)
+    ids = ids[hair & ~_blends(labc, pieces, ids, own, m)]
+    return np.isin(pieces, ids)
 
 
 def _arm_of_hair(labc: np.ndarray, arm: np.ndarray, body: np.ndarray, own: np.ndarray, palette: list[np.ndarray],
@@ -107,11 +141,11 @@ def _arm_of_hair(labc: np.ndarray, arm: np.ndarray, body: np.ndarray, own: np.nd
 
 
 def _blends(labc: np.ndarray, pieces: np.ndarray, ids: np.ndarray, own: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Per piece ``ids`` of ``pieces`` (on an arm's outline): whether it is the arm's ``own`` colour blended with the
-    backdrop beside it (``labc`` the small image in Lab, ``m`` the figure), not hair: its median colour within
-    BLEND of the line between the two. A bare shoulder's soft rim against a lilac wall is as lilac as silver hair:
-    given to the body as a strand of it, it stayed behind as a thin skin-coloured flap when the arm moved (TikTok
-    character 2 cut at her chest)."""
+    """Per piece ``ids`` of ``pieces`` (on an arm's outline): whether it is the colour ``own`` (the arm's, or one of
+    the hair's) blended with the backdrop beside it (``labc`` the small image in Lab, ``m`` the figure): its median
+    colour within BLEND of the line between the two. A bare shoulder's soft rim against a lilac wall is as lilac as
+    silver hair: given to the body as a strand of it, it stayed behind as a thin skin-coloured flap when the arm
+    moved (TikTok character 2 cut at her chest)."""
     out = np.zeros(len(ids), bool)
     for k, i in enumerate(ids):  # (a few strands)
         piece = pieces == i
