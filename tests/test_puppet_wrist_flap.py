@@ -24,7 +24,7 @@ def _figure(shirt: tuple, arm_colour: tuple, shade: tuple) -> tuple[np.ndarray, 
     """(image, matte, joints, arm, flap): a figure in a ``shirt``-coloured dress, its left arm (image right, of
     ``arm_colour`` down to the wrist, its hand bare) hanging against the body's side, the dress within 20 pixels
     of it in its shade (``shade``), blurred and grainy as a photograph's; ``flap``: the dress's pixels within six
-    of the forearm above the wrist."""
+    of the forearm's lower part, above the wrist."""
     joints = standing_joints({"head": (200, 95), "left_shoulder": (266, 170), "right_shoulder": (134, 170),
                               "left_hip": (250, 470), "right_hip": (150, 470), "left_elbow": (276, 285),
                               "left_wrist": (280, 390), "right_elbow": (104, 285), "right_wrist": (96, 390)},
@@ -44,7 +44,7 @@ def _figure(shirt: tuple, arm_colour: tuple, shade: tuple) -> tuple[np.ndarray, 
     image[arm & (np.arange(H)[:, None] > 390)] = (200, 160, 140)  # the bare hand
     to_arm = ndimage.distance_transform_edt(~arm)
     image[body & (to_arm <= 20) & (np.arange(H)[:, None] > 200)] = shade
-    flap = body & (to_arm <= 6) & (np.arange(H)[:, None] > 330) & (np.arange(H)[:, None] < 390)
+    flap = body & (to_arm <= 6) & (np.arange(H)[:, None] > 345) & (np.arange(H)[:, None] < 390)
     image = cv2.GaussianBlur(image, (0, 0), 0.8)
     image = np.clip(image + np.random.default_rng(5).normal(0, 2, image.shape), 0, 255).astype(np.uint8)
     return image, (body | arm).astype(np.float32), joints, arm, flap

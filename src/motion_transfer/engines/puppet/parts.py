@@ -1248,7 +1248,8 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
     bone), and the torso's cloth (:func:`torso_colours`, less any as near the skin as :data:`FLAP_DISTINCT`: a
     bare chest): a pixel of the forearm or its hand off that middle, nearer the cloth than the skin (the dress
     in the arm's shade lies nearly halfway between them) and than the skin is (a third colour, the wall seen
-    in a gap beside the arm, is no cloth), in a piece touching the torso, is the torso's. A sleeve of the
+    in a gap beside the arm, is no cloth), in a piece touching the torso, on the wrist's half of
+    the forearm (:data:`FLAP_FROM`) or its hand, is the torso's. A sleeve of the
     shirt's cloth over the forearm (its middle has the cloth's colour, or cross-sections of it do:
     :func:`_sleeve`) keeps its pixels."""
     torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
@@ -1278,7 +1279,12 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
         gap = float(np.linalg.norm(skin - cloth))
         if gap < FLAP_DISTINCT:
             continue
-        look = layer & (d < FLAP_REACH * r) & (axis_of[part] >= FLAP_CORE * r)
+        # at the wrist's end: the elbow's end of a sleeve's crease is no flap (the astronaut's suit)
+        a, b = segs[part]
+        ab = b - a
+        py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
+        wrist_end = ((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) >= FLAP_FROM * float(ab @ ab)
+        look = layer & (d < FLAP_REACH * r) & (axis_of[part] >= FLAP_CORE * r) & wrist_end
         ys, xs = np.nonzero(look)
         c = labc[ys, xs].astype(np.float32)
         to_cloth = np.linalg.norm(c - cloth, axis=1)
@@ -1303,6 +1309,7 @@ FLAP_BESIDE = 3.0  # (of that radius) ... and the cloth's colour beside it read
 FLAP_LEAST = 20  # (pixels) the fewest of the forearm's middle its colour is read from
 FLAP_DISTINCT = 15.0  # (blurred Lab) the least step between the forearm's middle and the cloth beside it
 FLAP_FAMILY = 40.0  # (blurred Lab) how far from the torso's colour clusters its cloth in shade may lie
+FLAP_FROM = 0.5  # (of the forearm's bone, from the elbow) where a flap may begin
 FLAP_SMOOTH = 1.5  # (pixels) the blur the cloth's pixels are smoothed with before they are taken
 
 
