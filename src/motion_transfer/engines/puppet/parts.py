@@ -1249,9 +1249,11 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
     bare chest): a pixel of the forearm or its hand off that middle, nearer the cloth than the skin (the dress
     in the arm's shade lies nearly halfway between them) and than the skin is (a third colour, the wall seen
     in a gap beside the arm, is no cloth), in a piece touching the torso, on the wrist's half of
-    the forearm (:data:`FLAP_FROM`) or its hand, is the torso's. A sleeve of the
+    the forearm (:data:`FLAP_FROM`) or its hand, is the torso's, if it holds a core clearly of the cloth's colour
+    (:data:`FLAP_CLEAR`: a pad or a bracelet only nearer the cloth than the skin is no flap). A sleeve of the
     shirt's cloth over the forearm (its middle has the cloth's colour, or cross-sections of it do:
-    :func:`_sleeve`) keeps its pixels."""
+    :func:`_sleeve`) keeps its pixels, and so does a limb whose middle is not skin (:func:`skin_coloured`: a
+    robot's grey arm or red glove, whose white pad is as near the grey torso as to it)."""
     torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
     if torso_s is None:
         return lab
@@ -1277,7 +1279,7 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
         skin = np.median(labc[core], axis=0)
         cloth = np.median(labc[beside], axis=0)
         gap = float(np.linalg.norm(skin - cloth))
-        if gap < FLAP_DISTINCT:
+        if gap < FLAP_DISTINCT or not skin_coloured(skin):
             continue
         # at the wrist's end: the elbow's end of a sleeve's crease is no flap (the astronaut's suit)
         a, b = segs[part]
@@ -1299,8 +1301,25 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
         if n == 0:
             continue
         touching = np.unique(pieces[touches_torso & cand])
-        out[np.isin(pieces, touching[touching > 0])] = torso_i
+        # ... and holding a core of the cloth's own colour, not only a colour between the skin's and the cloth's
+        clear = cand & (np.linalg.norm(labc - cloth, axis=2) < FLAP_CLEAR * gap)
+        held = np.bincount(pieces[clear], minlength=n + 1) >= FLAP_CLEAR_AREA * r * r
+        taken = touching[(touching > 0) & held[touching]]
+        out[np.isin(pieces, taken)] = torso_i
     return out
+
+
+def skin_coloured(colour: np.ndarray) -> bool:
+    """Whether ``colour`` (Lab, 8-bit scale) may be bare skin, of any tone and in any common light: it has
+    the hue of a warm orange (:data:`SKIN_HUES`, the Lab a-b angle) and some colour (:data:`SKIN_LEAST_CHROMA`).
+    A coarse test that tells a bare arm from a grey, blue or black sleeve, a robot's metal or a red glove."""
+    a, b = float(colour[1]) - 128.0, float(colour[2]) - 128.0
+    hue = float(np.degrees(np.arctan2(b, a)))
+    return bool(np.hypot(a, b) >= SKIN_LEAST_CHROMA and SKIN_HUES[0] <= hue <= SKIN_HUES[1])
+
+
+SKIN_HUES = (40.0, 90.0)  # (degrees) the Lab hue angles of skin (dark or fair, in warm or bluish light: ~50-75)
+SKIN_LEAST_CHROMA = 6.0  # (Lab) skin has at least this much colour (grey metal or cloth less)
 
 
 FLAP_CORE = 0.4  # (of a forearm's radius) round its bone: its middle, whose colour is the forearm's own
@@ -1311,6 +1330,8 @@ FLAP_DISTINCT = 15.0  # (blurred Lab) the least step between the forearm's middl
 FLAP_FAMILY = 40.0  # (blurred Lab) how far from the torso's colour clusters its cloth in shade may lie
 FLAP_FROM = 0.5  # (of the forearm's bone, from the elbow) where a flap may begin
 FLAP_SMOOTH = 1.5  # (pixels) the blur the cloth's pixels are smoothed with before they are taken
+FLAP_CLEAR = 0.25  # (of the step between skin and cloth) how near the cloth's colour a flap's core lies
+FLAP_CLEAR_AREA = 0.15  # (of the forearm's radius squared) the fewest pixels of such a core a flap holds
 
 
 HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
