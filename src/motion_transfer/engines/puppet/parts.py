@@ -180,6 +180,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = palms_on_body(lab, soft_lab, m, jj, vis, radii)  # a bare hand lying on the trousers: the hand's
     lab[~m] = -1
     lab = rims_to_arms(lab, m, jj, sw)
+    if small is not None:  # a flap of the dress beside a bare wrist: the torso's
+        lab = cloth_off_bare_forearms(lab, soft_lab, m, m & (qmask > 0), segs, axis_of, radii)
     if small is not None:  # long hair over a shoulder: the body's, not cut along the torso's straight side
         lab = hair_to_body(lab, soft_lab, m, jj, axis_of, radii, sw)
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
@@ -1236,6 +1238,102 @@ def rims_to_arms(lab: np.ndarray, m: np.ndarray, joints: np.ndarray, sw: float) 
     return out
 
 
+def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, segs: dict,
+                            axis_of: dict, radii: dict) -> np.ndarray:
+    """The torso's cloth that a bare forearm's layer took in beside it goes back to the torso.
+
+    A pale flap of a white dress beside a hanging wrist, with no crease between it and the skin, was labelled
+    forearm: when the arm swung across the body a whitish cuff travelled with the wrist (TikTok character 2).
+    Told apart by the forearm's own colour, read from its middle (:data:`FLAP_CORE` of its radius round its
+    bone), and the torso's cloth (:func:`torso_colours`, less any as near the skin as :data:`FLAP_DISTINCT`: a
+    bare chest): a pixel of the forearm or its hand off that middle, nearer the cloth than the skin (the dress
+    in the arm's shade lies nearly halfway between them) and than the skin is (a third colour, the wall seen
+    in a gap beside the arm, is no cloth), in a piece touching the torso, on the wrist's half of
+    the forearm (:data:`FLAP_FROM`) or its hand, is the torso's, if it holds a core clearly of the cloth's colour
+    (:data:`FLAP_CLEAR`: a pad or a bracelet only nearer the cloth than the skin is no flap). A sleeve of the
+    shirt's cloth over the forearm (its middle has the cloth's colour, or cross-sections of it do:
+    :func:`_sleeve`) keeps its pixels, and so does a limb whose middle is not skin (:func:`skin_coloured`: a
+    robot's grey arm or red glove, whose white pad is as near the grey torso as to it)."""
+    torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
+    if torso_s is None:
+        return lab
+    torso_i = PARTS.index("torso")
+    torso = lab == torso_i
+    touches_torso = cv2.dilate(torso.astype(np.uint8), None).astype(bool)
+    family = nearest_colour(labc.reshape(-1, 3).astype(np.float32), torso_s).reshape(lab.shape) < FLAP_FAMILY
+    out = lab.copy()
+    for side in "lr":
+        part, hand = f"{side}_lower_arm", f"{side}_hand"
+        if part not in radii:
+            continue
+        r = radii[part]
+        d = np.minimum(axis_of[part], axis_of[hand]) if hand in axis_of else axis_of[part]
+        layer = np.isin(lab, [PARTS.index(part), PARTS.index(hand)]) & m
+        core = layer & (axis_of[part] < FLAP_CORE * r)
+        # the cloth beside the forearm, as lit there (a white dress in the arm's shade is grey-blue): the torso's
+        # pixels near it of the torso's colour family, off the strip along the arm's side (a crease, the wall
+        # seen in a gap between the arm and the body)
+        beside = torso & family & (d < FLAP_BESIDE * r) & (ndimage.distance_transform_edt(~layer) > FLAP_CORE * r)
+        if core.sum() < FLAP_LEAST or beside.sum() < FLAP_LEAST:
+            continue
+        skin = np.median(labc[core], axis=0)
+        cloth = np.median(labc[beside], axis=0)
+        gap = float(np.linalg.norm(skin - cloth))
+        if gap < FLAP_DISTINCT or not skin_coloured(skin):
+            continue
+        # at the wrist's end: the elbow's end of a sleeve's crease is no flap (the astronaut's suit)
+        a, b = segs[part]
+        ab = b - a
+        py, px = np.mgrid[0:lab.shape[0], 0:lab.shape[1]]
+        wrist_end = ((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) >= FLAP_FROM * float(ab @ ab)
+        look = layer & (d < FLAP_REACH * r) & (axis_of[part] >= FLAP_CORE * r) & wrist_end
+        ys, xs = np.nonzero(look)
+        c = labc[ys, xs].astype(np.float32)
+        to_cloth = np.linalg.norm(c - cloth, axis=1)
+        looks_cloth = (to_cloth < np.linalg.norm(c - skin, axis=1)) & (to_cloth < gap)
+        on_axis = axis_of[part][ys, xs] < 0.5 * r
+        flap = looks_cloth & ~_sleeve(xs, ys, segs[part], on_axis, looks_cloth)
+        # smoothed with the torso beside it (single pixels of lace would leave the arm's new side ragged)
+        soft = torso.astype(np.float32)
+        soft[ys[flap], xs[flap]] = 1.0
+        cand = (cv2.GaussianBlur(soft, (0, 0), FLAP_SMOOTH) > 0.5) & look
+        pieces, n = ndimage.label(cand, np.ones((3, 3)))
+        if n == 0:
+            continue
+        touching = np.unique(pieces[touches_torso & cand])
+        # ... and holding a core of the cloth's own colour, not only a colour between the skin's and the cloth's
+        clear = cand & (np.linalg.norm(labc - cloth, axis=2) < FLAP_CLEAR * gap)
+        held = np.bincount(pieces[clear], minlength=n + 1) >= FLAP_CLEAR_AREA * r * r
+        taken = touching[(touching > 0) & held[touching]]
+        out[np.isin(pieces, taken)] = torso_i
+    return out
+
+
+def skin_coloured(colour: np.ndarray) -> bool:
+    """Whether ``colour`` (Lab, 8-bit scale) may be bare skin, of any tone and in any common light: it has
+    the hue of a warm orange (:data:`SKIN_HUES`, the Lab a-b angle) and some colour (:data:`SKIN_LEAST_CHROMA`).
+    A coarse test that tells a bare arm from a grey, blue or black sleeve, a robot's metal or a red glove."""
+    a, b = float(colour[1]) - 128.0, float(colour[2]) - 128.0
+    hue = float(np.degrees(np.arctan2(b, a)))
+    return bool(np.hypot(a, b) >= SKIN_LEAST_CHROMA and SKIN_HUES[0] <= hue <= SKIN_HUES[1])
+
+
+SKIN_HUES = (40.0, 90.0)  # (degrees) the Lab hue angles of skin (dark or fair, in warm or bluish light: ~50-75)
+SKIN_LEAST_CHROMA = 6.0  # (Lab) skin has at least this much colour (grey metal or cloth less)
+
+
+FLAP_CORE = 0.4  # (of a forearm's radius) round its bone: its middle, whose colour is the forearm's own
+FLAP_REACH = 2.0  # (of that radius) how far from its bone (or its hand's) cloth is looked for
+FLAP_BESIDE = 3.0  # (of that radius) ... and the cloth's colour beside it read
+FLAP_LEAST = 20  # (pixels) the fewest of the forearm's middle its colour is read from
+FLAP_DISTINCT = 15.0  # (blurred Lab) the least step between the forearm's middle and the cloth beside it
+FLAP_FAMILY = 40.0  # (blurred Lab) how far from the torso's colour clusters its cloth in shade may lie
+FLAP_FROM = 0.5  # (of the forearm's bone, from the elbow) where a flap may begin
+FLAP_SMOOTH = 1.5  # (pixels) the blur the cloth's pixels are smoothed with before they are taken
+FLAP_CLEAR = 0.25  # (of the step between skin and cloth) how near the cloth's colour a flap's core lies
+FLAP_CLEAR_AREA = 0.15  # (of the forearm's radius squared) the fewest pixels of such a core a flap holds
+
+
 HIDDEN_HOLD = 0.25  # share of a poorly seen limb's axis a cut-off piece must cover to stay that limb
 
 
@@ -1360,6 +1458,36 @@ def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], 
     return (covered > 0.5 * np.maximum(axis, 1))[bins]
 
 
+def torso_colours(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
+                  radii: dict) -> np.ndarray | None:
+    """[K, 3] the torso's colour clusters in ``labc`` (:func:`blurred_lab`), read inside the shoulder-hip
+    quadrilateral (``inside``: not the neck) and away from every limb (a limb lying over it must not teach the
+    torso its colour); rare ones (a stray bit of limb) do not count. None with too few pixels to read."""
+    near_limb = np.zeros_like(m)
+    for part, r in radii.items():
+        near_limb |= axis_of[part] < 2.5 * r
+    torso_px = labc[(lab == PARTS.index("torso")) & inside & ~near_limb]
+    if len(torso_px) < 30:
+        return None
+    rng = np.random.default_rng(0)
+    sample = np.ascontiguousarray(torso_px[rng.choice(len(torso_px), min(2000, len(torso_px)), replace=False)])
+    k = int(min(4, max(1, len(sample) // 60)))
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    support = np.bincount(assign.ravel(), minlength=k) / len(sample)
+    return centres[support >= 0.08]
+
+
+def nearest_colour(c: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """[N] the distance of each colour of ``c`` [N, 3] to the nearest of ``centres`` [K, 3] (in chunks: N may be
+    the whole image)."""
+    out = np.empty(len(c), np.float32)
+    for i in range(0, len(c), 4096):
+        out[i:i + 4096] = np.linalg.norm(c[i:i + 4096, None, :] - centres[None], axis=2).min(axis=1)
+    return out
+
+
 def _colour_refine(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
                    segs: dict, radii: dict, sw: float, near_torso: np.ndarray) -> np.ndarray:
     """Where a limb's colour differs from the torso's (a bare arm over a shirt), let colour decide the border
@@ -1368,30 +1496,12 @@ def _colour_refine(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.
     limb part's distance from its bone, per pixel; ``labc``: the small image's :func:`blurred_lab`."""
 
     torso_i = PARTS.index("torso")
-    # the torso's colours, inside the shoulder-hip quadrilateral (``inside``: not the neck) and away from every
-    # limb (a limb lying over it must not teach the torso its colour)
-    near_limb = np.zeros_like(m)
-    for part, r in radii.items():
-        near_limb |= axis_of[part] < 2.5 * r
-    torso_px = labc[(lab == torso_i) & inside & ~near_limb]
-    if len(torso_px) < 30:
+    torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
+    if torso_s is None:
         return lab
-    # a few colour clusters; rare ones (a stray bit of limb) do not count
-    rng = np.random.default_rng(0)
-    sample = np.ascontiguousarray(torso_px[rng.choice(len(torso_px), min(2000, len(torso_px)), replace=False)])
-    k = int(min(4, max(1, len(sample) // 60)))
-    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    cv2.setRNGSeed(0)
-    _, assign, centres = cv2.kmeans(sample, k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
-    support = np.bincount(assign.ravel(), minlength=k) / len(sample)
-    torso_s = centres[support >= 0.08]
 
     def nn_torso(c: np.ndarray) -> np.ndarray:
-        out = np.empty(len(c), np.float32)
-        for i in range(0, len(c), 4096):
-            d = np.linalg.norm(c[i:i + 4096, None, :] - torso_s[None], axis=2)
-            out[i:i + 4096] = d.min(axis=1)
-        return out
+        return nearest_colour(c, torso_s)
 
     out = lab.copy()
     for part, r in radii.items():
