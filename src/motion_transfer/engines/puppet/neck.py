@@ -124,6 +124,10 @@ def hair_lowering(hair: np.ndarray, labels: np.ndarray, ext: np.ndarray, spacing
     ms, hc = ext[MS], ext[HC]
     length = max(float(np.linalg.norm(hc - ms)), 1e-6)
     start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    # (not on a short neck, a cartoon's: meshed finer where it blends and drawn in its own order, :func:`join_zone`,
+    # its cheeks of the fur's colour beside the neck taken down with the chin were drawn off the mesh)
+    if (end - start) * length < SHORT_NECK * spacing:
+        return np.zeros((h, w))
     ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
     side = beside_neck(pts, ext) > max(NECK_SIDE, 0.5 * ears / length)
     pieces, n = ndimage.label(hair & (labels == PARTS.index("head")) & side & (hgt < end))
