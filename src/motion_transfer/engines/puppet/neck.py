@@ -5,7 +5,9 @@ The body layer is skinned to the chest and the head frames, blended along the ne
 What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the head whole
 (:func:`hanging`): blended by height, its part above the chin went with the head and its part below stayed with the
 chest, and it sheared when the head turned (TikTok character 1's ponytail); but hair whose end rests on the torso
-keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder. On a short
+keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder; the hair
+beside the neck left in the body's mesh has the blend run from the chin down past its end (:func:`hair_lowering`),
+so it bends down its length rather than squashing in the neck's two or three mesh rows. On a short
 neck the mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek,
 the neck and the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the
 fox). Where either applies the body's triangles are drawn see-through ones first, the head's last, those across a
@@ -43,8 +45,8 @@ TORN = 0.5  # ... and is drawn clear where its corners' head weights differ by m
 FITTED_BLEND = 0.2  # (neck lengths) a silhouette-fitted figure's head blends into its chest over this far below its
 FITTED_SPAN = (0.05, 0.9)  # ... narrowest point between the shoulders and the head's centre, looked for in this span
 FITTED_STEPS = 86  # ... at this many heights
-HAIR_BELOW = 0.15  # (neck lengths) the head's blend down the hair beside the neck runs on this far below its end ...
-HAIR_FADE = 1.0  # (mesh spacings) ... and back to the neck's own blend over this far from the hair
+HAIR_BELOW = 0.15  # (shares of the neck) the head's blend down the hair beside the neck runs on this far past its end
+HAIR_FADE = 1.0  # (mesh spacings) ... fading back to the neck's own blend over this far from the hair
 
 
 def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
