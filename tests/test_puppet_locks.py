@@ -30,7 +30,8 @@ def lock_over_shirt() -> Rig:
     """A girl in a pale blue shirt, a lock of her brown hair hanging from her head beside her neck down over her
     shirt's shoulder; labelled as the parts step gives them: the head, its hair (the lock whole) and the neck's
     upper part the head's, the rest the torso's."""
-    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]), 190, 70)
+    return girl_with_lock((WALL, SKIN, HAIR, SHIRT), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]),
+                          190, 70)
 
 
 def _body(rig: Rig):
@@ -114,9 +115,10 @@ def test_no_lock_over_the_clothes_splits_nothing():
 def test_hair_resting_on_the_shoulder_bends_with_the_neck():
     """Hair hanging beside the neck down onto the shoulder but not split off (here near the shirt's colour; on TikTok
     character 3 over a bare shoulder) follows the neck's blend by height as a split lock does: its end on the
-    shoulder stays with the chest, its top by the chin goes with the head (before: the head's whole down to its end,
-    which lifted off the shoulder as the head tilted, the body's triangles between them torn: the hair ended in a
-    stepped cut over a notch of the wall)."""
+    shoulder stays mostly with the chest (a third of the head's move at most: it goes down over the shoulder a little
+    with the chin, test_puppet_hair_bend), its top by the chin goes with the head (before: the head's whole down to
+    its end, which lifted off the shoulder as the head tilted, the body's triangles between them torn: the hair ended
+    in a stepped cut over a notch of the wall)."""
     brown = (90, 66, 42)  # (the hair is no colour of the shirt, CLOTHES_ALIKE, yet too near it to split, APART)
     rig = girl_with_lock((WALL, SKIN, HAIR, brown), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]),
                          190, 70)
@@ -129,7 +131,7 @@ def test_hair_resting_on_the_shoulder_bends_with_the_neck():
     on &= lock[np.clip(y, 0, H - 1), np.clip(x, 0, W - 1)]
     end = on & (v[:, 1] > 200)
     assert end.sum() >= 2
-    assert body.weights[end, 2].max() < 0.1, np.sort(body.weights[end, 2])
+    assert body.weights[end, 2].max() < 1 / 3, np.sort(body.weights[end, 2])
     top = on & (v[:, 1] < 135)
     assert body.weights[top, 2].min() > 0.95, np.sort(body.weights[top, 2])
 

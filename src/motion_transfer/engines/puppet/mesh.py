@@ -54,8 +54,8 @@ from .ledge import under_ledges
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
-from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hanging, head_share, join_zone, slits,
-                   worn_clothes)
+from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
+                   slits, worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .side_shade import paint_side_shade, side_shade
@@ -164,14 +164,16 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
-                 fitted: float | None = None, rigid: np.ndarray | None = None) -> np.ndarray:
+                 fitted: float | None = None, rigid: np.ndarray | None = None,
+                 lowered: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
     against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
-    :func:`.neck.fitted_neck`); the vertices of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the
+    :func:`.neck.fitted_neck`; ``lowered`` [N]: the blend's start lowered through the hair beside the neck,
+    :func:`.neck.hair_lowering`); the vertices of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the
     chest frame whole, none of the pelvis's nor the head's (the box's top blended into the head's frame, or taken
     for hair of the head's colour hanging from it, bent as the head turned). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
@@ -188,7 +190,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = smoothstep(0.25, 0.85, t)
-        w_head = head_share(verts, ext, fitted)
+        w_head = head_share(verts, ext, fitted, lowered)
         w_head = w_head if hung is None else np.maximum(w_head, hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
@@ -623,7 +625,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
-        hang = piece = rested = None
+        hang = piece = rested = lowering = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
@@ -646,6 +648,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if not side_on_head(joints):  # hair resting on the shoulder, not split off, bends with the neck too
                 torso = labels[y0:y1, x0:x1] == PARTS.index("torso")
                 hang = np.where(resting(hang, torso, shoulder_span(joints, 1.0)), 0.0, hang)
+            if piece is None:  # the hair beside the neck bends down its length (a lock split off goes down with the
+                # chin instead: :mod:`.hair_drop`)
+                lowering = hair_lowering(hair[y0:y1, x0:x1], labels[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -657,6 +662,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if len(tris) == 0:
             return None
         hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
+        lowered = None if lowering is None else at_vertices(lowering, mat >= 0.5, verts)
         on_shoulders = None  # the vertices of the hair resting on the shoulders
         if rested is not None:
             h, w = rested.shape
@@ -676,7 +682,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               fitted, boxed)
+                               fitted, boxed, lowered)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder

@@ -5,7 +5,9 @@ The body layer is skinned to the chest and the head frames, blended along the ne
 What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the head whole
 (:func:`hanging`): blended by height, its part above the chin went with the head and its part below stayed with the
 chest, and it sheared when the head turned (TikTok character 1's ponytail); but hair whose end rests on the torso
-keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder. On a short
+keeps the blend by height (``locks.resting``, and the locks split off), so it bends over the shoulder; the hair
+beside the neck left in the body's mesh has the blend run from the chin down past its end (:func:`hair_lowering`),
+so it bends down its length rather than squashing in the neck's two or three mesh rows. On a short
 neck the mesh is finer where the two frames blend (:func:`join_zone`): a coarse triangle across it spans the cheek,
 the neck and the collar, and turned over when the head came down (not drawn, it left a notch in the collar: the
 fox). Where either applies the body's triangles are drawn see-through ones first, the head's last, those across a
@@ -43,6 +45,8 @@ TORN = 0.5  # ... and is drawn clear where its corners' head weights differ by m
 FITTED_BLEND = 0.2  # (neck lengths) a silhouette-fitted figure's head blends into its chest over this far below its
 FITTED_SPAN = (0.05, 0.9)  # ... narrowest point between the shoulders and the head's centre, looked for in this span
 FITTED_STEPS = 86  # ... at this many heights
+HAIR_BELOW = 0.15  # (shares of the neck) the head's blend down the hair beside the neck runs on this far past its end
+HAIR_FADE = 1.0  # (mesh spacings) ... fading back to the neck's own blend over this far from the hair
 
 
 def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
@@ -86,14 +90,57 @@ def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray, fitted: float
     return NECK_FROM * h, h
 
 
-def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None) -> np.ndarray:
-    """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
-    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin
-    (``fitted``: see :func:`_neck_blend`)."""
+def _heights(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[...] the height of ``points`` ([..., 2] image pixels) along the neck, as shares of the way from the
+    mid-shoulder to the head's centre."""
     ms, hc = ext[MS], ext[HC]
     neck = hc - ms
-    hgt = ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
-    return smoothstep(*_neck_blend(ext, ms, neck, fitted), hgt)
+    return ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
+
+
+def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None,
+               lowered: np.ndarray | None = None) -> np.ndarray:
+    """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
+    along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin
+    (``fitted``: see :func:`_neck_blend`); the blend's start ``lowered`` ([N] shares of the neck, by
+    :func:`hair_lowering`) for each point."""
+    ms, hc = ext[MS], ext[HC]
+    start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    return smoothstep(start if lowered is None else start - lowered, end, _heights(points, ext))
+
+
+def hair_lowering(hair: np.ndarray, labels: np.ndarray, ext: np.ndarray, spacing: float,
+                  offset: tuple[int, int] = (0, 0), fitted: float | None = None) -> np.ndarray:
+    """HxW over a crop (``hair``: the hair hanging from the head, ``labels`` the part labels, its pixel (0, 0) at
+    image pixel ``offset``; the mesh ``spacing`` apart): how far (shares of the neck, for :func:`head_share`) the
+    head's blend starts lower through each piece of the head's hair beside the neck below the chin, so that it
+    runs from the chin down to HAIR_BELOW neck lengths past the piece's end, fading back to the neck's own blend
+    over HAIR_FADE spacings round it. Blended by height like the neck, the hair between the jaw and the shoulder
+    lay across the two or three mesh rows of the neck's blend, which were squashed flat when the chin came down or
+    the head tilted toward that shoulder: the hair ended in a straight cut below the jaw (TikTok character 3 moved
+    by clips 0 and 5); spread down its whole length, it bends."""
+    h, w = labels.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
+    hgt = _heights(pts, ext)
+    ms, hc = ext[MS], ext[HC]
+    length = max(float(np.linalg.norm(hc - ms)), 1e-6)
+    start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    # (not on a short neck, a cartoon's: meshed finer where it blends and drawn in its own order, :func:`join_zone`,
+    # its cheeks of the fur's colour beside the neck taken down with the chin were drawn off the mesh)
+    if (end - start) * length < SHORT_NECK * spacing:
+        return np.zeros((h, w))
+    ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
+    side = beside_neck(pts, ext) > max(NECK_SIDE, 0.5 * ears / length)
+    pieces, n = ndimage.label(hair & (labels == PARTS.index("head")) & side & (hgt < end))
+    if n == 0:
+        return np.zeros((h, w))
+    # (a piece's end: its lowest height; one reaching no lower than the blend's start bends with the neck as it is)
+    low = ndimage.minimum(hgt, pieces, np.arange(1, n + 1))
+    drop = np.concatenate([[0.0], np.maximum(start - (np.asarray(low) - HAIR_BELOW), 0.0)])
+    dist, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
+    fade = 1.0 - smoothstep(0.0, HAIR_FADE * spacing, dist)
+    return drop[pieces[iy, ix]] * fade
 
 
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
