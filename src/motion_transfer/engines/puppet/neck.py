@@ -80,7 +80,9 @@ def neck_blend(ext: np.ndarray, fitted: float | None = None, chin: np.ndarray | 
     narrowest. The chin is the face mesh's own (``chin`` [2], image pixels) where the picture showed one, else
     guessed CHIN eye-to-mouth distances below the mouth: the mesh puts it 0.53 to 0.85 of them below, and from the
     guess the jaw's lower half blended with the chest, smeared into the neck whenever the head turned or tilted
-    (TikTok character 3's chin row followed the head 0.63 to 0.84)."""
+    (TikTok character 3's chin row followed the head 0.63 to 0.84). A mesh's chin not CHIN_FOUND below the mouth
+    (a face found in a pattern), or placing the blend's end where the guess's would not be taken (a cartoon's big
+    head set on its shoulders, its chin level with them), is not taken."""
     if fitted is not None:
         return max(0.0, fitted - FITTED_BLEND), fitted
     ms, hc = ext[MS], ext[HC]
@@ -88,13 +90,12 @@ def neck_blend(ext: np.ndarray, fitted: float | None = None, chin: np.ndarray | 
     eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
     mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
     down = mouth - eyes
-    below = float((chin - mouth) @ down) / max(float(down @ down), 1e-9) if chin is not None else np.nan
-    if not CHIN_FOUND[0] < below < CHIN_FOUND[1]:  # (nor a face mesh found in a pattern: it disagrees)
-        chin = mouth + CHIN * down
-    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
-    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
-        return NECK_DEFAULT
-    return NECK_FROM * h, h
+    for at in ([] if chin is None else [chin]) + [mouth + CHIN * down]:
+        below = float((at - mouth) @ down) / max(float(down @ down), 1e-9)
+        h = float((at - ms) @ neck) / max(float(neck @ neck), 1e-9)
+        if CHIN_FOUND[0] < below < CHIN_FOUND[1] and 0.2 < h < NECK_DEFAULT[1]:
+            return NECK_FROM * h, h
+    return NECK_DEFAULT
 
 
 def head_share(points: np.ndarray, ext: np.ndarray, blend: tuple[float, float] | None = None) -> np.ndarray:
