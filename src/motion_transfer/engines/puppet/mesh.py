@@ -510,7 +510,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     ext = extend(joints)
     # the head ends at the face mesh's chin; a figure fitted to its silhouette's where the silhouette narrows, not at
     # its guessed chin
-    blend = neck_blend(ext, fitted_neck(matte >= 0.5, ext) if rig.source == "template" else None, chin)
+    fitted = fitted_neck(matte >= 0.5, ext) if rig.source == "template" else None
+    blend = neck_blend(ext, fitted, chin)
+    # what hangs from the head, the locks split off it and how they follow it are told by the face joints' chin
+    # still: from the face mesh's lower one, more of the hair beside the jaw reached up past it and hung from the
+    # head whole, one of character 4's locks was no longer split off, and her hair's end beside the neck tore into
+    # jagged strands as her head tilted (clip 4, frames 20-30); the lock's top following the head further, a pale
+    # rim showed round its tip there
+    hair_blend = neck_blend(ext, fitted)
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
@@ -628,7 +635,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = rested = None
         if name == "body":
-            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), blend)
+            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), hair_blend)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
             # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
             # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
@@ -636,7 +643,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if not side_on_head(joints):
                 clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
                 gy, gx = np.mgrid[y0:y1, x0:x1]
-                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, blend)
+                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, hair_blend)
                 headed = headed.reshape(gy.shape) >= 1 - SETTLED
                 locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0), headed)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
@@ -704,7 +711,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # with the head, its tip on the shoulder with the chest, so it bends over the shoulder as the head tilts
             # (followed by how far each vertex lay beside the neck, its inner side was held by the chest and its
             # outer by the head: its tip stretched into a dark tail down the shirt, TikTok character 4)
-            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None, blend)
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None,
+                              hair_blend)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)
