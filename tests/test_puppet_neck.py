@@ -312,14 +312,15 @@ def test_the_jaw_down_to_the_face_meshs_chin_follows_the_head():
 
 
 def test_a_face_mesh_far_from_the_face_joints_is_no_chin():
-    """A face mesh whose chin lies above the mouth (the face model found a face in a pattern), or down at the
-    shoulders (a cartoon's big head set on them: the blend would have fallen back to one up over the lower face),
-    is not taken: the blend is the guessed chin's."""
+    """A face mesh whose chin lies above the mouth (the face model found a face in a pattern), or far below it (over
+    a high collar the steep blend tore its top beside the jaw; down at the shoulders of a cartoon's big head, the
+    blend fell back to one up over the lower face), is not taken: the blend is the guessed chin's."""
     from motion_transfer.engines.puppet.neck import neck_blend
 
     ext = extend(_joints())
     assert neck_blend(ext, chin=np.array([200.0, 110.0])) == neck_blend(ext)
     assert neck_blend(ext, chin=np.array([200.0, 188.0])) == neck_blend(ext)
+    assert neck_blend(ext, chin=np.array([200.0, 152.0])) == neck_blend(ext)  # (0.9 below the mouth)
     assert neck_blend(ext, chin=np.array([200.0, 150.0]))[1] < neck_blend(ext)[1]
 
 

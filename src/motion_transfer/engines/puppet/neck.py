@@ -29,7 +29,7 @@ from .model import PARTS, smoothstep
 from .morphology import disc
 
 CHIN = 0.5  # without a face mesh the chin is guessed this far below the mouth, in eye-to-mouth distances
-CHIN_FOUND = (0.2, 1.5)  # ... and the face mesh's is taken where it lies this far below it
+CHIN_FOUND = (0.2, 0.85)  # ... and the face mesh's is taken where it lies this far below it (further, see neck_blend)
 NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
 NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
 SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
@@ -81,8 +81,10 @@ def neck_blend(ext: np.ndarray, fitted: float | None = None, chin: np.ndarray | 
     guessed CHIN eye-to-mouth distances below the mouth: the mesh puts it 0.53 to 0.85 of them below, and from the
     guess the jaw's lower half blended with the chest, smeared into the neck whenever the head turned or tilted
     (TikTok character 3's chin row followed the head 0.63 to 0.84). A mesh's chin not CHIN_FOUND below the mouth
-    (a face found in a pattern), or placing the blend's end where the guess's would not be taken (a cartoon's big
-    head set on its shoulders, its chin level with them), is not taken."""
+    is not taken: above it, a face found in a pattern; further below (Grace Hopper's, 0.9 under her mouth, over a
+    high collar), the blend grew so steep that the jacket's top beside the jaw tore as the head tilted (a dark
+    fragment, a notch of background in its outline). Nor one placing the blend's end where the guess's would not
+    be taken (a cartoon's big head set on its shoulders, its chin level with them)."""
     if fitted is not None:
         return max(0.0, fitted - FITTED_BLEND), fitted
     ms, hc = ext[MS], ext[HC]
