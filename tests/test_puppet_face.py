@@ -1356,6 +1356,36 @@ def test_an_actor_in_profile_does_not_wink_the_character_with_its_far_eye():
     assert facing.eyes[late, far].max() < 0.3, facing.eyes[late, far]
 
 
+def test_an_actors_wink_read_half_open_shuts_the_characters_lid():
+    """The face model reads an eye shut beside an open one at up to half its open gap (it guesses the two eyes
+    alike: TikTok clip 4's wink at 0.43-0.48 of her open eye, her blinks at 0.26-0.32): an eye read at 0.4 to 0.5 of
+    its own open gap while the other one is open shuts the character's lid fully (before: a slit under a heavy lash
+    band). Both eyes read so (a look down) are no wink: they stay open further."""
+    from motion_transfer.engines.puppet.face import LID_SHUT_AT, face_drive
+
+    _, _, talk = _talk()
+    faces = np.repeat(talk[:1], 24, axis=0)  # (its first frame held: facing the camera, the eyes open)
+    late = slice(16, None)
+
+    def narrowed(sides: list[int]) -> np.ndarray:
+        out = faces.copy()
+        for k in sides:
+            _, upper, lower = fm.EYES[k]
+            lids = list(upper + lower)
+            centre = out[late][:, [upper[3], lower[3]], 1].mean(axis=1, keepdims=True)  # (the lids' middle)
+            out[late, lids, 1] = centre + 0.45 * (out[late, lids, 1] - centre)
+        return out.astype(np.float32)
+
+    read = fm.eye_opening(narrowed([1]))[late, 1] / fm.eye_opening(faces)[late, 1]  # (the lids' depth stays)
+    assert (read > 0.4).all() and (read < 0.5).all(), read
+    for neutral in ("first", "typical"):
+        wink = face_drive(narrowed([1]), neutral=neutral).eyes
+        assert wink[late, 1].max() <= LID_SHUT_AT, (neutral, wink[late, 1])
+        assert np.median(wink[late, 0]) > 0.8, (neutral, wink[late, 0])
+        down = face_drive(narrowed([0, 1]), neutral=neutral).eyes
+        assert np.median(down[late]) > 2 * LID_SHUT_AT, (neutral, down[late])
+
+
 def _lower_lid_y(P: np.ndarray, lower, x: float) -> float:
     """The lower lid's height (image y) at ``x``, from its landmarks ``lower`` (a level eye)."""
     k = np.argsort(P[list(lower), 0])

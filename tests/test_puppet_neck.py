@@ -263,3 +263,78 @@ def test_the_whole_face_down_to_the_chin_follows_the_head(ponytail):
     assert body.weights[above_chin, 2].min() > 0.999, np.sort(body.weights[above_chin, 2])
     # the neck below the chin still blends (a neck following the head whole would tear at the collar)
     assert body.weights[face & (head_share(v, ext) < 0.5), 2].max(initial=0.0) < 0.99
+
+
+def _bearded(chin: np.ndarray | None) -> Rig:
+    """A girl with a dark beard on her jaw (rows 136 to 150, the head's lowest), her joints' guessed chin at row
+    140 (0.5 eye-to-mouth distances below the mouth), ``chin`` the face mesh's (None: no mesh seen)."""
+    image = np.zeros((H, W, 3), np.uint8)
+    image[:] = WALL
+    head, body = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
+    cv2.ellipse(head, (200, 105), (38, 45), 0, 0, 360, 1, -1)
+    cv2.rectangle(body, (185, 140), (215, 190), 1, -1)
+    cv2.fillConvexPoly(body, np.array([(140, 185), (260, 185), (250, 400), (150, 400)], np.int32), 1)
+    image[(head | body) > 0] = SKIN
+    image[(body > 0) & (np.arange(H)[:, None] >= 190)] = SHIRT
+    image[(head > 0) & (np.arange(H)[:, None] >= 136)] = HAIR
+    labels = np.full((H, W), -1, np.int16)
+    labels[body > 0] = PARTS.index("torso")
+    labels[head > 0] = PARTS.index("head")
+    return layered_rig(image, ((head | body) > 0).astype(np.float32), _joints(), labels, chin=chin)
+
+
+def _beard_off_the_head(rig: Rig, degrees: float = 16.0) -> float:
+    """How far (pixels, at most) the beard's vertices are drawn from where the head's transform puts them, the head
+    tilted ``degrees`` about its centre."""
+    rest = extend(rig.joints.astype(np.float64))
+    angle = np.deg2rad(degrees)
+    c, s = np.cos(angle), np.sin(angle)
+    posed = rest.copy()
+    posed[list(FACE)] = (rest[list(FACE)] - rest[35]) @ np.array([[c, s], [-s, c]]) + rest[35]
+    moves = bone_transforms(rest, extend(posed[:33]), 1.0, angle)
+    body = _body(rig)
+    beard = _on(np.linalg.norm(rig.image.astype(int) - HAIR, axis=2) < 30, body.vertices)
+    drawn = Renderer(rig, W, H).posed_vertices(body, moves)[beard]
+    carried = np.c_[body.vertices[beard], np.ones(int(beard.sum()))] @ moves["head"].T
+    return float(np.linalg.norm(drawn - carried, axis=1).max())
+
+
+def test_the_jaw_down_to_the_face_meshs_chin_follows_the_head():
+    """The face mesh's chin (the head's lowest row here, 0.83 eye-to-mouth distances below the mouth) ends the
+    head's blend into the neck: the whole jaw turns with the head. From the chin guessed 0.5 of them below the
+    mouth, the jaw's lower half blended with the chest and smeared into the neck as the head tilted."""
+    rig = _bearded(np.array([200.0, 150.0]))
+    # (from the guessed chin: 3.0 pixels)
+    assert _beard_off_the_head(rig) < 0.25, _beard_off_the_head(rig)
+    body = _body(rig)
+    neck = (np.abs(body.vertices[:, 0] - 200) < 12) & (body.vertices[:, 1] > 165) & (body.vertices[:, 1] < 185)
+    assert neck.any() and body.weights[neck, 2].max() < 0.9, body.weights[neck, 2]  # the neck still blends
+
+
+def test_a_face_mesh_far_from_the_face_joints_is_no_chin():
+    """A face mesh whose chin lies above the mouth (the face model found a face in a pattern), or far below it (over
+    a high collar the steep blend tore its top beside the jaw; down at the shoulders of a cartoon's big head, the
+    blend fell back to one up over the lower face), is not taken: the blend is the guessed chin's."""
+    from motion_transfer.engines.puppet.neck import neck_blend
+
+    ext = extend(_joints())
+    assert neck_blend(ext, chin=np.array([200.0, 110.0])) == neck_blend(ext)
+    assert neck_blend(ext, chin=np.array([200.0, 188.0])) == neck_blend(ext)
+    assert neck_blend(ext, chin=np.array([200.0, 152.0])) == neck_blend(ext)  # (0.9 below the mouth)
+    assert neck_blend(ext, chin=np.array([200.0, 150.0]))[1] < neck_blend(ext)[1]
+
+
+def test_the_chin_is_read_in_the_rigged_copys_pixels():
+    """The chin of the face mesh the pose model found with the figure, in pixels of the (halved) copy rigged."""
+    from motion_transfer.engines.puppet.character import _mesh_chin
+    from motion_transfer.pose import facemesh as fm
+    from motion_transfer.pose.figure import Figure
+    from motion_transfer.pose.track import PoseTrack
+
+    pose = PoseTrack.empty(1, 0.0, 800, 600)
+    pose.face[0, fm.CHIN] = (400.0, 300.0, 0.0)
+    figure = Figure(joints=_joints() * 2, visibility=np.ones(33), depth=np.zeros(33), method="detected",
+                    width=800, height=600, pose=pose)
+    assert np.allclose(_mesh_chin(figure.resized(400, 300), 400, 300), (200.0, 150.0))
+    assert _mesh_chin(Figure(joints=_joints(), visibility=np.ones(33), depth=np.zeros(33), method="detected",
+                             width=400, height=300, pose=PoseTrack.empty(1, 0.0, 400, 300)), 400, 300) is None

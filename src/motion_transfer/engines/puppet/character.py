@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ...errors import RigError
+from ...pose import facemesh as fm
 from ...pose.figure import Figure, find_figure
 from ...pose.offframe import FOREARM_JOINTS, SIDES, unfold_cut_arms
 from ...pose.silhouette import read_backdrop
@@ -100,6 +101,16 @@ def _looks_like_face(image: np.ndarray, joints: np.ndarray, side: str) -> bool:
     return float(np.linalg.norm(_patch_lab(image, tip, r) - _patch_lab(image, joints[J["nose"]], r))) < 25.0
 
 
+def _mesh_chin(figure: Figure, w: int, h: int) -> np.ndarray | None:
+    """[2] the chin of the face mesh the pose model found with ``figure``, in pixels of the ``w`` x ``h`` copy of its
+    image, or None where it saw no face (a drawing it fitted to the silhouette, a mirrored copy's detection)."""
+    pose = figure.pose
+    if pose is None:
+        return None
+    chin = pose.face[0, fm.CHIN, :2].astype(np.float64)
+    return chin * np.array([w / pose.width, h / pose.height]) if np.isfinite(chin).all() else None
+
+
 def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, alpha: np.ndarray | None = None,
                   figure: Figure | None = None, image_name: str = "the character image",
                   progress: Progress | None = None, mesh_spacing: float | None = None) -> Rig:
@@ -124,7 +135,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
     else:
         figure = figure.resized(w, h)
     seg = figure.segmentation if figure is not None else None
-    left_hand = right_hand = None
+    left_hand = right_hand = chin = None
     depth = np.zeros(33)
     if rig_path is not None:
         joints, vis = load_rig_json(rig_path, w, h)
@@ -136,7 +147,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         # (engine.same_skeleton_source); the picture is labelled from the model's elbows, the forearms put out
         rest = unfold_cut_arms(joints, vis, w, h)
         joints = _arms_to_elbows(rest, joints)
-        left_hand, right_hand = figure.left_hand, figure.right_hand
+        left_hand, right_hand, chin = figure.left_hand, figure.right_hand, _mesh_chin(figure, w, h)
         # a hand in a pocket is not there to cut out (its pixels are the trousers'): the arm ends at the wrist
         for side in ("left", "right"):
             if figure.hand_tucked(side) and not _looks_like_face(image, joints, side):
@@ -186,7 +197,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                   depth=depth.astype(np.float32), source=source, image=image, matte=matte, labels=labels,
                   left_hand=left_hand, right_hand=right_hand, scale=scale,
                   meta={"matte": matte_source, "parts": used}, straps=straps, armpits=armpits,
-                  box_torso=box is not None)
+                  box_torso=box is not None, chin=chin)
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)

@@ -64,6 +64,13 @@ RING_POINTS = 32
 OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
 FEATURE_VIS = 0.8  # rig head joints seen at least this well can carry a sparse face model
 EYE_CLOSED = 0.35  # the face model's lid gap for a closed eye, as a share of the open eye's
+# ... and for an eye shut beside an open one (a wink): the face model guesses the two eyes alike, so it reads a
+# winking eye up to half open (TikTok clip 4's dancer: her wink at 0.43-0.48 of her open eye, her blinks at 0.26-0.32,
+# and her character's lid came down only to a slit under a heavy lash band). An eye reading under ``WINK[1]`` of the
+# other eye's opening (each a share of its own open gap over the clip) is shut from up to ``WINK_CLOSED`` of its
+# open gap, fully so under ``WINK[0]`` of the other's; a blink and a downward look read both eyes alike.
+WINK = (0.55, 0.75)
+WINK_CLOSED = 0.5
 MIN_FACE_PX = 24.0  # eye corner to eye corner, image pixels: smaller faces stay still
 MESH_AGREE = 0.6  # a found face mesh whose features lie further than this (face sizes) from the head joints is
 # a false find (the face model sees a face in a muzzle or a pattern): it is not used
@@ -590,10 +597,12 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
     # from it, another character's face was pitched 15 degrees as she faced the camera, leaning in, at the end)
     turn = np.clip(ang[:, :2] - ref(ang[:, :2]), -MAX_TURN, MAX_TURN)
     # lids: the actor's eye opening between its open eye (a high percentile over the clip, so a first frame
-    # caught mid-blink does not set it) and a closed one, which the face model reads as ~30 % of open
+    # caught mid-blink does not set it) and a closed one, which the face model reads as ~30 % of open (a wink up to
+    # half: :func:`shut_reading`)
     eyes = fm.eye_opening(f)
-    wide = np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
-    eyes = np.clip((eyes / wide - EYE_CLOSED) / (1.0 - EYE_CLOSED), 0.0, 1.3)
+    eyes = eyes / np.maximum(np.percentile(eyes[valid], 90, axis=0), 0.05)
+    closed = shut_reading(eyes, ang[:, 0])
+    eyes = np.clip((eyes - closed) / (1.0 - closed), 0.0, 1.3)
     eyes = far_eye_as_near(eyes, f, ang[:, 0])
     eyes = np.clip(eyes / np.maximum(ref(eyes), 0.3), 0.0, EYE_WIDEN)  # the image shows the neutral's eyes
     size0 = float(fm.face_size(first))
@@ -626,6 +635,16 @@ def face_drive(track_face: np.ndarray, with_expression: bool = True, neutral: st
         mouth = mouth * gain
     return FaceDrive(rotation=turn_rotation(turn[:, 0], turn[:, 1]), expression=expr, eyes=eyes, mouth=mouth,
                      width=width, angles=ang, turn=turn)
+
+
+def shut_reading(eyes: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+    """[T, 2] the opening at which the face model's reading of each eye (``eyes`` [T, 2], right and left, each a
+    share of that eye's open gap) is a shut eye: ``EYE_CLOSED``, up to ``WINK_CLOSED`` for an eye much narrower
+    than the other one (a wink); not on a head turned from the camera (``yaw`` [T] degrees, past ``EYE_TURNED``),
+    whose two eyes read unalike as they turn (TikTok clip 1's dancer in profile: both her open eyes were shut)."""
+    narrower = eyes / np.maximum(eyes[:, ::-1], 1e-6)
+    wink = (1.0 - smoothstep(*WINK, narrower)) * (1.0 - smoothstep(*EYE_TURNED, np.abs(yaw)))[:, None]
+    return EYE_CLOSED + (WINK_CLOSED - EYE_CLOSED) * wink
 
 
 def far_eye_as_near(eyes: np.ndarray, mesh: np.ndarray, yaw: np.ndarray) -> np.ndarray:

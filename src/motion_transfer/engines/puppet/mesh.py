@@ -55,7 +55,7 @@ from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
-                   slits, worn_clothes)
+                   neck_blend, slits, worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .side_shade import paint_side_shade, side_shade
@@ -164,18 +164,18 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
-                 fitted: float | None = None, rigid: np.ndarray | None = None,
+                 blend: tuple[float, float] | None = None, rigid: np.ndarray | None = None,
                  lowered: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
-    against the neck took half the neck's blend back; ``fitted``: a silhouette-fitted figure's neck,
-    :func:`.neck.fitted_neck`; ``lowered`` [N]: the blend's start lowered through the hair beside the neck,
-    :func:`.neck.hair_lowering`); the vertices of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the
-    chest frame whole, none of the pelvis's nor the head's (the box's top blended into the head's frame, or taken
-    for hair of the head's colour hanging from it, bent as the head turned). Limbs: each vertex
+    against the neck took half the neck's blend back; ``blend``: the neck's, :func:`.neck.neck_blend`; ``lowered``
+    [N]: the blend's start lowered through the hair beside the neck, :func:`.neck.hair_lowering`); the vertices
+    of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the chest frame whole, none of the pelvis's nor
+    the head's (the box's top blended into the head's frame, or taken for hair of the head's colour hanging from
+    it, bent as the head turned). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
     so a limb folded against itself in the image does not drag one part's pixels along the other.
@@ -190,7 +190,7 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         spine = ms - mh
         t = ((verts - mh) @ spine) / max(float(spine @ spine), 1e-9)
         w_chest = smoothstep(0.25, 0.85, t)
-        w_head = head_share(verts, ext, fitted, lowered)
+        w_head = head_share(verts, ext, blend, lowered)
         w_head = w_head if hung is None else np.maximum(w_head, hung)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
@@ -441,6 +441,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
+    chin = None if rig.chin is None else rig.chin.astype(np.float64)
     straps = rig.straps if rig.straps is not None else np.zeros(labels.shape, bool)
     armpits = rig.armpits if rig.armpits is not None else np.zeros(labels.shape, bool)
     # where the character is cut by the image border, continue it past the border (edge pixels repeated), so
@@ -463,6 +464,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         straps = pad(straps.astype(np.uint8)).astype(bool)
         armpits = pad(armpits.astype(np.uint8)).astype(bool)
         joints = joints + np.array([left, top], np.float64)
+        chin = None if chin is None else chin + np.array([left, top], np.float64)
         if bottom:  # the torso crossing the bottom edge goes on as itself, not as its last row repeated
             continue_below(image, matte, labels, joints, (left, top, rig.width, rig.height))
         # below the image the body goes on (clothes continue straight, at full strength); above and to the sides
@@ -508,8 +510,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 setattr(rig, f"{side}_hand", rig.drawn_hands[side].joints.astype(np.float32))
     H, W = matte.shape
     ext = extend(joints)
-    # a figure fitted to its silhouette: its head ends where the silhouette narrows, not at its guessed chin
+    # the head ends at the face mesh's chin; a figure fitted to its silhouette's where the silhouette narrows, not at
+    # its guessed chin
     fitted = fitted_neck(matte >= 0.5, ext) if rig.source == "template" else None
+    blend = neck_blend(ext, fitted, chin)
+    # what hangs from the head, the locks split off it and how they follow it are told by the face joints' chin
+    # still: from the face mesh's lower one, more of the hair beside the jaw reached up past it and hung from the
+    # head whole, one of character 4's locks was no longer split off, and her hair's end beside the neck tore into
+    # jagged strands as her head tilted (clip 4, frames 20-30); the lock's top following the head further, a pale
+    # rim showed round its tip there
+    hair_blend = neck_blend(ext, fitted)
     ys, _ = np.nonzero(matte > 0.5)
     extent = float(ys.max() - ys.min() + 1) if len(ys) else float(H)
     if spacing is None:
@@ -627,7 +637,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = rested = lowering = None
         if name == "body":
-            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
+            hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), hair_blend)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
             # seen side on, where what hangs beside the neck lies down the back and over the shoulder (a ponytail:
             # split off, its ends on the shoulder and the neck's side it took along tore from it, TikTok character 1)
@@ -635,7 +645,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if not side_on_head(joints):
                 clothes = (worn_clothes(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1]) & (mat >= 0.5)) | (core & ~own)
                 gy, gx = np.mgrid[y0:y1, x0:x1]
-                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, fitted)
+                headed = head_share(np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float64), ext, hair_blend)
                 headed = headed.reshape(gy.shape) >= 1 - SETTLED
                 locks = split_locks(hang, clothes, texture, alpha, (iy, ix), shoulder_span(joints, 1.0), headed)
             piece = None if locks is None else _lock_piece(locks.lock, clothes, locks.lock_texture, alpha, spacing)
@@ -650,13 +660,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 hang = np.where(resting(hang, torso, shoulder_span(joints, 1.0)), 0.0, hang)
             if piece is None:  # the hair beside the neck bends down its length (a lock split off goes down with the
                 # chin instead: :mod:`.hair_drop`)
-                lowering = hair_lowering(hair[y0:y1, x0:x1], labels[y0:y1, x0:x1], ext, spacing, (x0, y0), fitted)
+                lowering = hair_lowering(hair[y0:y1, x0:x1], labels[y0:y1, x0:x1], ext, spacing, (x0, y0), blend)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
         if name in reach:
             mesh_mask |= reach[name][y0:y1, x0:x1]
-        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing, fitted) if name == "body" else None
+        fine = join_zone(mesh_mask.shape, (x0, y0), ext, spacing, blend) if name == "body" else None
         gaps = slits(mesh_mask, fine, spacing) if fine is not None else None
         verts, tris = triangulate(mesh_mask, spacing, fine)
         if len(tris) == 0:
@@ -682,7 +692,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             if len(tris) == 0:
                 return None
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               fitted, boxed, lowered)
+                               blend, boxed, lowered)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
@@ -707,7 +717,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # with the head, its tip on the shoulder with the chest, so it bends over the shoulder as the head tilts
             # (followed by how far each vertex lay beside the neck, its inner side was held by the chest and its
             # outer by the head: its tip stretched into a dark tail down the shirt, TikTok character 4)
-            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None, fitted)
+            lw = skin_weights(name, lv.astype(np.float64) + [x0, y0], joints.astype(np.float64), lt, None, None,
+                              hair_blend)
             lock_order, lock_clear = drawing_order(lt, lv, lock_alpha, lw[:, 2])
             lt = lt[lock_order]
             rgba, lock_uv, shift = _tiles_beside(rgba, lock_rgba, lv, float(ext[HC][0]) - x0)

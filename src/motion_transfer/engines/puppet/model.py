@@ -220,7 +220,9 @@ class Rig:
     pixel; ``drawn_hands`` the hands it draws itself, by side ("left", "right"); ``straps`` HxW bool, a top's
     straps over the shoulders (the torso's; :mod:`.straps`), or None; ``armpits`` HxW bool, the armpits' shade
     past the body's sides given to the arms, the body under it painted in (:func:`.armpit.armpit_shadows_to_arms`),
-    or None; ``box_torso``: a drawn figure's torso is a box, moved rigid (:mod:`.box`).
+    or None; ``box_torso``: a drawn figure's torso is a box, moved rigid (:mod:`.box`); ``chin`` [2] the face mesh's
+    chin where the pose model saw the picture's face (where the head's blend into the neck ends:
+    :func:`.neck.neck_blend`), or None.
     """
 
     width: int
@@ -242,6 +244,7 @@ class Rig:
     straps: np.ndarray | None = None
     armpits: np.ndarray | None = None
     box_torso: bool = False
+    chin: np.ndarray | None = None
 
     def rest_pose(self) -> RestPose:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),

@@ -1,7 +1,8 @@
 """Where the body layer's head meets its chest: how far each point follows the head, and the mesh there.
 
 The body layer is skinned to the chest and the head frames, blended along the neck from low on it up to the chin
-(:func:`head_share`; on a figure fitted to its silhouette, up to where the silhouette narrows: :func:`fitted_neck`).
+(:func:`head_share`, :func:`neck_blend`: the chin the face mesh's where the picture shows one; on a figure fitted
+to its silhouette, up to where the silhouette narrows: :func:`fitted_neck`).
 What hangs from the head below the chin (long hair, a ponytail, a hood's sides) follows the head whole
 (:func:`hanging`): blended by height, its part above the chin went with the head and its part below stayed with the
 chest, and it sheared when the head turned (TikTok character 1's ponytail); but hair whose end rests on the torso
@@ -29,7 +30,8 @@ from .hair import main_colours
 from .model import PARTS, smoothstep
 from .morphology import disc
 
-CHIN = 0.5  # the chin lies this far below the mouth, in eye-to-mouth distances
+CHIN = 0.5  # without a face mesh the chin is guessed this far below the mouth, in eye-to-mouth distances
+CHIN_FOUND = (0.2, 0.85)  # ... and the face mesh's is taken where it lies this far below it (further, see neck_blend)
 NECK_FROM = 0.3  # the head's frame takes over from the chest's from this share of the way up to the chin
 NECK_DEFAULT = (0.3, 0.7)  # without a face to find the chin by: shares of the way from the shoulders to the head
 SETTLED = 0.02  # a head share this near 0 or 1 is the chest's or the head's alone (outside the join zone)
@@ -75,19 +77,31 @@ def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
     return float(shares[int(np.argmin(widths))])
 
 
-def _neck_blend(ext: np.ndarray, ms: np.ndarray, neck: np.ndarray, fitted: float | None = None) -> tuple[float, float]:
-    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder to the
-    head's centre: from low on the neck up to the chin, so the whole face turns with the head; for a figure fitted
-    to its silhouette (``fitted``: :func:`fitted_neck`), up to where its silhouette is narrowest."""
+def neck_blend(ext: np.ndarray, fitted: float | None = None, chin: np.ndarray | None = None) -> tuple[float, float]:
+    """(start, end) of the head's blend along the neck, as shares of the way from the mid-shoulder (``ext``: the
+    extended joints) to the head's centre: from low on the neck up to the chin, so the whole face turns with the
+    head; for a figure fitted to its silhouette (``fitted``: :func:`fitted_neck`), up to where its silhouette is
+    narrowest. The chin is the face mesh's own (``chin`` [2], image pixels) where the picture showed one, else
+    guessed CHIN eye-to-mouth distances below the mouth: the mesh puts it 0.53 to 0.85 of them below, and from the
+    guess the jaw's lower half blended with the chest, smeared into the neck whenever the head turned or tilted
+    (TikTok character 3's chin row followed the head 0.63 to 0.84). A mesh's chin not CHIN_FOUND below the mouth
+    is not taken: above it, a face found in a pattern; further below (Grace Hopper's, 0.9 under her mouth, over a
+    high collar), the blend grew so steep that the jacket's top beside the jaw tore as the head tilted (a dark
+    fragment, a notch of background in its outline). Nor one placing the blend's end where the guess's would not
+    be taken (a cartoon's big head set on its shoulders, its chin level with them)."""
     if fitted is not None:
         return max(0.0, fitted - FITTED_BLEND), fitted
+    ms, hc = ext[MS], ext[HC]
+    neck = hc - ms
     eyes = ext[[J["left_eye"], J["right_eye"]]].mean(axis=0)
     mouth = ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0)
-    chin = mouth + CHIN * (mouth - eyes)
-    h = float((chin - ms) @ neck) / max(float(neck @ neck), 1e-9)
-    if not np.isfinite(h) or not 0.2 < h < NECK_DEFAULT[1]:
-        return NECK_DEFAULT
-    return NECK_FROM * h, h
+    down = mouth - eyes
+    for at in ([] if chin is None else [chin]) + [mouth + CHIN * down]:
+        below = float((at - mouth) @ down) / max(float(down @ down), 1e-9)
+        h = float((at - ms) @ neck) / max(float(neck @ neck), 1e-9)
+        if CHIN_FOUND[0] < below < CHIN_FOUND[1] and 0.2 < h < NECK_DEFAULT[1]:
+            return NECK_FROM * h, h
+    return NECK_DEFAULT
 
 
 def _heights(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
@@ -98,34 +112,34 @@ def _heights(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     return ((points - ms) @ neck) / max(float(neck @ neck), 1e-9)
 
 
-def head_share(points: np.ndarray, ext: np.ndarray, fitted: float | None = None,
+def head_share(points: np.ndarray, ext: np.ndarray, blend: tuple[float, float] | None = None,
                lowered: np.ndarray | None = None) -> np.ndarray:
     """[N] how far each of ``points`` ([N, 2] image pixels) follows the head rather than the chest, by its height
     along the neck (``ext``: the extended joints): 0 below the blend's start low on the neck, 1 above the chin
-    (``fitted``: see :func:`_neck_blend`); the blend's start ``lowered`` ([N] shares of the neck, by
-    :func:`hair_lowering`) for each point."""
-    ms, hc = ext[MS], ext[HC]
-    start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    (``blend``: :func:`neck_blend`'s; None: from the face's joints alone); the blend's start ``lowered`` ([N]
+    shares of the neck, by :func:`hair_lowering`) for each point."""
+    start, end = neck_blend(ext) if blend is None else blend
     return smoothstep(start if lowered is None else start - lowered, end, _heights(points, ext))
 
 
 def hair_lowering(hair: np.ndarray, labels: np.ndarray, ext: np.ndarray, spacing: float,
-                  offset: tuple[int, int] = (0, 0), fitted: float | None = None) -> np.ndarray:
+                  offset: tuple[int, int] = (0, 0), blend: tuple[float, float] | None = None) -> np.ndarray:
     """HxW over a crop (``hair``: the hair hanging from the head, ``labels`` the part labels, its pixel (0, 0) at
-    image pixel ``offset``; the mesh ``spacing`` apart): how far (shares of the neck, for :func:`head_share`) the
-    head's blend starts lower through each piece of the head's hair beside the neck below the chin, so that it
-    runs from the chin down to HAIR_BELOW neck lengths past the piece's end, fading back to the neck's own blend
-    over HAIR_FADE spacings round it. Blended by height like the neck, the hair between the jaw and the shoulder
-    lay across the two or three mesh rows of the neck's blend, which were squashed flat when the chin came down or
-    the head tilted toward that shoulder: the hair ended in a straight cut below the jaw (TikTok character 3 moved
-    by clips 0 and 5); spread down its whole length, it bends."""
+    image pixel ``offset``; the mesh ``spacing`` apart; ``blend``: the neck's, as :func:`head_share` takes it):
+    how far (shares of the neck, for :func:`head_share`) the head's blend starts lower through each piece of the
+    head's hair beside the neck below the chin, so that it runs from the chin down to HAIR_BELOW neck lengths past
+    the piece's end, fading back to the neck's own blend over HAIR_FADE spacings round it. Blended by height like
+    the neck, the hair between the jaw and the shoulder lay across the two or three mesh rows of the neck's blend,
+    which were squashed flat when the chin came down or the head tilted toward that shoulder: the hair ended in a
+    straight cut below the jaw (TikTok character 3 moved by clips 0 and 5); spread down its whole length, it
+    bends."""
     h, w = labels.shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
     hgt = _heights(pts, ext)
     ms, hc = ext[MS], ext[HC]
     length = max(float(np.linalg.norm(hc - ms)), 1e-6)
-    start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    start, end = neck_blend(ext) if blend is None else blend
     # (not on a short neck, a cartoon's: meshed finer where it blends and drawn in its own order, :func:`join_zone`,
     # its cheeks of the fur's colour beside the neck taken down with the chin were drawn off the mesh)
     if (end - start) * length < SHORT_NECK * spacing:
@@ -153,7 +167,7 @@ def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
 
 
 def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: float,
-            offset: tuple[int, int] = (0, 0), fitted: float | None = None) -> np.ndarray:
+            offset: tuple[int, int] = (0, 0), blend: tuple[float, float] | None = None) -> np.ndarray:
     """HxW in [0, 1] over a crop (``labels`` its part labels, ``labc`` its pixels in Lab, its pixel (0, 0) at image
     pixel ``offset``): how far each pixel hangs from the head and follows it whole. Those of the head part beside
     the neck and the face (NECK_SIDE neck lengths from the neck's axis, and past the ears: hair, a ponytail,
@@ -163,7 +177,7 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     the clothes below them). A band of those colours within the hair (a black scrunchie round a ponytail over a
     black shirt) is the hair's. And only what hangs from the head: a piece beside them running on up to above the
     chin (a patch of skin beside the neck low on a tilted figure, the head's by distance, joined to the face's
-    sides, carried the shoulder's top off with the head: TikTok character 5)."""
+    sides, carried the shoulder's top off with the head: TikTok character 5). ``blend``: :func:`neck_blend`'s."""
     h, w = labels.shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
@@ -178,7 +192,7 @@ def hanging(labels: np.ndarray, labc: np.ndarray, ext: np.ndarray, spacing: floa
     ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
     start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
     pieces, _ = ndimage.label(locks & (side > start))
-    above = head_share(pts.reshape(-1, 2), ext, fitted).reshape(h, w) >= 1 - SETTLED
+    above = head_share(pts.reshape(-1, 2), ext, blend).reshape(h, w) >= 1 - SETTLED
     hung = [i for i in np.unique(pieces[above]) if i > 0 and not _in_worn(pieces == i, head & worn)]
     return np.isin(pieces, hung) * smoothstep(start, start + SIDE_RAMP, side)
 
@@ -206,20 +220,20 @@ def _in_worn(piece: np.ndarray, worn: np.ndarray) -> bool:
 
 
 def join_zone(shape: tuple[int, int], offset: tuple[int, int], ext: np.ndarray, spacing: float,
-              fitted: float | None = None) -> np.ndarray | None:
+              blend: tuple[float, float] | None = None) -> np.ndarray | None:
     """HxW bool over a crop (``shape``, its pixel (0, 0) at image pixel ``offset``) for a mesh ``spacing`` apart:
-    where the head's share (:func:`head_share`) lies strictly between the chest's and the head's, grown by half a
-    spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along the neck
-    (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how its
-    shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
+    where the head's share (:func:`head_share`, ``blend``) lies strictly between the chest's and the head's, grown
+    by half a spacing (the triangles beside it); None where the blend runs over SHORT_NECK spacings or more along
+    the neck (a photograph's neck: its coarse mesh bends over several triangles, and a finer one there changed how
+    its shoulders were drawn, moving the pose model's shoulders on TikTok character 1 by 0.3 degrees)."""
     ms, hc = ext[MS], ext[HC]
-    start, end = _neck_blend(ext, ms, hc - ms, fitted)
+    start, end = neck_blend(ext) if blend is None else blend
     if (end - start) * float(np.linalg.norm(hc - ms)) >= SHORT_NECK * spacing:
         return None
     h, w = shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs.ravel() + offset[0], ys.ravel() + offset[1]], axis=1).astype(np.float64)
-    share = head_share(pts, ext, fitted).reshape(h, w)
+    share = head_share(pts, ext, blend).reshape(h, w)
     zone = ((share > SETTLED) & (share < 1 - SETTLED)).astype(np.uint8)
     return cv2.dilate(zone, disc(max(1, int(round(spacing / 2))))).astype(bool)
 
