@@ -567,3 +567,45 @@ def test_a_hand_clearly_seen_over_the_chest_brings_its_arm_in_front_at_once():
     assert _right_arm_in_front(True, [beside, chest, chest], [0.9, 0.87, 0.73]) == [False, True, True]
     assert _right_arm_in_front(True, [chest] * 3, [0.6] * 3) == [False, False, False]
     assert _right_arm_in_front(True, [beside] * 3, [0.6] * 3, elbow=(180.0, 230.0)) == [False, True, True]
+
+
+@pytest.mark.parametrize("moved", [(0, 20), (20, 20)])
+def test_no_fleck_of_hair_floats_off_a_photos_mesh_where_the_head_squeezes_it(moved):
+    """Dark hair hanging beside the neck down towards the shoulder over a bright window, pale strands of it (the
+    body's) on down to the shoulder, and the head moved down and aside towards it: the triangles between the hair
+    and the shoulder are squeezed, and nothing is drawn off the posed mesh (beyond its soft edge). Two cells out,
+    a squeezed triangle's map read the texture several times further, into the hair's dark paint: specks floated
+    on the window under the hair's lower edge (TikTok character 3 driven by clip 5, frames 45-55)."""
+    import cv2
+
+    from motion_transfer.engines.puppet.model import PARTS
+    from motion_transfer.engines.puppet.render import Renderer, bone_transforms
+    from motion_transfer.pose.retarget import FACE
+    from conftest import layered_rig
+    from lock_scene import H, W, girl_with_lock
+
+    window, hair = (246, 246, 250), (40, 25, 20)
+    lock = np.array([(238, 70), (262, 70), (262, 170), (245, 170)], np.int32)
+    torso = np.array([(130, 185), (280, 185), (255, 400), (145, 400)])
+    girl = girl_with_lock((window, (225, 180, 150), hair, (30, 30, 40)), lock, torso, 190, 70)
+    image, labels, matte = girl.image.copy(), girl.labels.copy(), girl.matte.copy()
+    strands = np.zeros((H, W), np.uint8)
+    for x in (247, 252, 257):
+        cv2.line(strands, (x, 168), (x + 8, 200), 1, 1)
+    strands = (strands > 0) & (labels < 0)
+    image[strands] = (0.35 * np.float32(hair) + 0.65 * np.float32(window)).astype(np.uint8)
+    labels[strands], matte[strands] = PARTS.index("torso"), 1.0
+    rig = layered_rig(image, matte, girl.joints, labels)
+    posed = extend(rig.joints.astype(np.float64))[:33].copy()
+    posed[list(FACE)] += moved
+    joints = extend(posed)
+    renderer = Renderer(rig, W, H)
+    out = renderer.render(np.full((H, W, 3), window, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    T = bone_transforms(renderer.rest, joints, 1.0, 0.0, None, None, rig.box_torso)
+    mesh = np.zeros((H, W), np.uint8)
+    for layer in rig.layers:
+        corners = np.round(renderer.posed_vertices(layer, T)[layer.triangles] * 4).astype(np.int32)
+        cv2.fillPoly(mesh, list(corners), 1, shift=2)
+    near = cv2.dilate(mesh, np.ones((5, 5), np.uint8)) > 0
+    drawn = np.abs(out.astype(int) - window).max(axis=2) > 60
+    assert not (drawn & ~near).any(), int((drawn & ~near).sum())  # (before: 6 and 10 pixels)

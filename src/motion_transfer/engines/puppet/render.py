@@ -39,10 +39,12 @@ BANDS = 4
 # different pieces of its mesh: their maps are not enlarged into each other (an elbow's own seam, shorter, samples
 # alike texels between its sides; at 8 the demo's elbows were mapped exactly in most frames, +18% to drawing them)
 TEAR_TEXELS = 32.0
-# a drawn figure's triangle whose map stretches the texture this many times more than its layer's usual triangle (a
-# crease's inside, squeezed shut: Fold.creased, Fold.hinged) is not carried out past its edge: two cells out, its map
-# read the texture that far times further, past the transparent margin, into the limb's own paint beyond the crease
-# (the bear's pad, wider than its leg: a beige fleck floating by the knee); the pixels around it are mapped exactly
+# a triangle whose map stretches the texture this many times more than its layer's usual triangle (a drawn figure's
+# crease's inside, squeezed shut: Fold.creased, Fold.hinged; a photo's strip of hair between the head and a shoulder
+# it tilts towards) is not carried out past its edge: two cells out, its map read the texture that far times
+# further, past the transparent margin, into the paint beyond (the bear's pad, wider than its leg: a beige fleck
+# floating by the knee; TikTok character 3's dark hair: specks under its lower edge against the window, 3<-5 frames
+# 45-55); the pixels around it are mapped exactly
 SQUEEZED = 1.8
 # two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
 # this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
@@ -425,7 +427,6 @@ class Renderer:
                                 behind=arms_behind(rig.visibility, rig.meta.get("drawn_from_twin", ())),
                                 stand_ins=tuple(rig.meta.get("drawn_from_twin", ())))
         self._kernel = np.ones((3, 3), np.uint8)
-        self._creases = rig.source == "template"  # (only a drawn figure's folds squeeze triangles shut: see SQUEEZED)
         self._shoulders = shoulder_span(self.rest)
         self._vh = {}
         self._tex_xy = {}
@@ -680,7 +681,7 @@ class Renderer:
         mapy += c[:, :, 4] * ys
         mapy += c[:, :, 5]
         torn = _torn_cells(mapx, mapy, idx < M, ids >= 0)
-        if self._creases and len(coef):
+        if len(coef):
             stretch = coef[:, 0] ** 2 + coef[:, 1] ** 2 + coef[:, 3] ** 2 + coef[:, 4] ** 2
             squeezed = np.zeros(M + 1, bool)
             squeezed[plan.order] = stretch > SQUEEZED ** 2 * float(np.median(stretch))
