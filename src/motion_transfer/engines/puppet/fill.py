@@ -527,7 +527,10 @@ def _without_blends(lab: np.ndarray, source: np.ndarray, arms: np.ndarray, width
     kept = source & ~blur
     if kept.sum() <= 50:
         return centres
-    again, share = colour_shares(lab[kept])
+    # (the colours painted with: the best of COLOUR_TRIES samples' k-means; the first ones only tell the blur, and
+    # on character 0 their two splittings tie, which more samples do not settle: picked so, they left a dark
+    # speck of her belly's shading line unpainted beside where her forearm lay)
+    again, share = colour_shares(lab[kept], tries=COLOUR_TRIES)
     held = colour_distance(again[:, None, :], centres)[:, 0] < ALIKE_DELTA_E
     again = again[(share >= MAIN_SHARE) | ((share >= NEAR_SHARE) & held)]
     # a colour of the first ones that is no blend but lost its share with the blur (a strip of bare belly right
@@ -638,7 +641,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     centres = two_hues_apart(_without_blends(lab, learn, arms, width), lab[learn])
     # the arm's own colours, those unlike the torso's (bare skin over a shirt, a hand): a pixel of those is the
     # arm, never the torso, even where the torso's pixels hold some of it (an arm lying along a side view)
-    arm = torso_colours(lab[hidden])
+    arm = torso_colours(lab[hidden], tries=COLOUR_TRIES)
     arm = arm[colour_distance(arm[:, None, :], centres)[:, 0] > 2 * ALIKE_DELTA_E]
     dists = np.stack([lab_distance(lab, c) for c in centres])
     d_torso, nearest = dists.min(axis=0), dists.argmin(axis=0).astype(np.uint8)
@@ -2163,21 +2166,36 @@ ACROSS_SOFT = 1.0  # how far (Gaussian, in margins) the top painted under it is 
 ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 
-def torso_colours(lab_px: np.ndarray, k: int = 4) -> np.ndarray:
-    """[n, 3] the torso's main colours (k-means centres holding at least MAIN_SHARE of its pixels)."""
-    centres, share = colour_shares(lab_px, k)
+def torso_colours(lab_px: np.ndarray, k: int = 4, tries: int = 1) -> np.ndarray:
+    """[n, 3] the torso's main colours (k-means centres holding at least MAIN_SHARE of its pixels; ``tries``:
+    :func:`colour_shares`)."""
+    centres, share = colour_shares(lab_px, k, tries)
     return centres[share >= MAIN_SHARE]
 
 
-def colour_shares(lab_px: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarray]:
+def colour_shares(lab_px: np.ndarray, k: int = 4, tries: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """([n, 3] the k-means centres of ``lab_px`` (Lab), those that look alike merged, [n] the share of the pixels
-    each holds): the colours :func:`torso_colours` keeps those of a large enough share of."""
+    each holds): the colours :func:`torso_colours` keeps those of a large enough share of. With ``tries`` > 1,
+    the k-means of that many samples, the first one's kept unless another's centres lie BETTER nearer all of
+    ``lab_px`` (the fills were tuned on the first one's colours: taking the nearest whatever the margin changed
+    character 1's and the astronaut's, and skin-brown streaks came back along character 1's arm). A torso of more
+    main colours than k (a black top's lit and shaded sides, lit and shaded skin, white trousers) has several
+    k-means optima, and one sample's k-means landed in any of them by the luck of the sample (in the worse one
+    of two half the time), flipping the colours a fill paints with when a few of the pixels changed (TikTok
+    character 0's cuff given to her forearm flipped the paint on her belly, her hip and under her crossed arm).
+    Two optima exactly as good still part by the luck of the pixels."""
     if len(lab_px) < 20:
         centres = lab_px.reshape(-1, 3)[:1] if len(lab_px) else np.zeros((1, 3), np.float32)
         return centres, np.ones(len(centres))
-    sample = _sample(lab_px)
-    k = int(min(k, max(1, len(sample) // 60)))
-    assign, centres = _kmeans(sample, k)
+    best = None
+    for seed in range(tries):
+        sample = _sample(lab_px, seed)
+        kk = int(min(k, max(1, len(sample) // 60)))
+        assign, centres = _kmeans(sample, kk)
+        cost = float(np.mean(colour_distance(lab_px[None], centres) ** 2)) if tries > 1 else 0.0
+        if best is None or cost < (1.0 - BETTER) * best[0]:
+            best = (cost, assign, centres, kk)
+    _, assign, centres, k = best
     # centres that look alike are one colour (a bare belly's lit and shaded sides): merged before the rare ones
     # are dropped, or a colour split in two fell under the share with both halves, by the luck of the sample
     centres, support = _merge_alike(centres, np.bincount(assign.ravel(), minlength=k).astype(np.float64))
@@ -2186,11 +2204,14 @@ def colour_shares(lab_px: np.ndarray, k: int = 4) -> tuple[np.ndarray, np.ndarra
 
 MAIN_SHARE = 0.05  # a colour holding less of the torso's pixels is not one of its main colours ...
 NEAR_SHARE = 0.04  # ... (one of them in all of the torso's pixels still is in those off the arms' blur down to this)
+COLOUR_TRIES = 8  # the samples whose k-means the torso's fill picks its colours from (:func:`colour_shares`) ...
+BETTER = 0.05  # ... the first one's unless another's centres lie this much nearer (mean squared distance) all pixels
 
 
-def _sample(lab_px: np.ndarray) -> np.ndarray:
-    """[<=3000, 3] of ``lab_px`` [n, 3], the same ones for the same pixels (the k-means' colours do not flicker)."""
-    rng = np.random.default_rng(0)
+def _sample(lab_px: np.ndarray, seed: int = 0) -> np.ndarray:
+    """[<=3000, 3] of ``lab_px`` [n, 3], the same ones for the same pixels and ``seed`` (the k-means' colours do not
+    flicker)."""
+    rng = np.random.default_rng(seed)
     return np.ascontiguousarray(lab_px[rng.choice(len(lab_px), min(3000, len(lab_px)), replace=False)])
 
 
