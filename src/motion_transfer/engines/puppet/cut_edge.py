@@ -117,10 +117,34 @@ def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np
     blend reaches the layer's own colour: where the measured depth of the blur changes along the cut, no seam
     across the arm. Only a blur deeper than ``least`` (a sharp edge's anti-aliasing, which ``blended_cut`` mends)
     is unmixed, fully from twice that: a sharp edge (a rendered glove, a drawn hand) stays as it was."""
+    return _unmixed(image, core, figure, depth, least)[0]
+
+
+def outline_unmixed(image: np.ndarray, figure: np.ndarray, least: float, most: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(HxWx3 uint8 ``image`` with the ``figure``'s outline against the backdrop unmixed, HxW float32 how much of
+    each pixel is the figure): a photograph's outline is blurred over more than the matte's soft edge (TikTok
+    character 1's hair against the purple-lit wall: 7 pixels from the wall's lilac to the hair's brown, the matte
+    whole 2 pixels in), and its pixels, drawn opaque, carried the old wall's colour along the outline as a lilac
+    fringe once the head moved over the grey wall. As deep as the blur goes (``blur_depth``, between ``least``, the
+    rim's own width, and ``most``) each pixel that blends the figure's colour with the backdrop's takes the
+    figure's (``unblended``'s unmixing, the backdrop the neighbour) and, as its cover, the share of the figure's
+    colour it held, so the edge stays as soft as photographed over whatever backdrop it moves. ``image`` HxWx3,
+    the backdrop's pixels beside the figure as photographed."""
+    everything = np.ones(figure.shape, bool)
+    depth = blur_depth(image, figure, everything, least, most)
+    return _unmixed(image, figure, everything, depth, least)
+
+
+def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """(``unblended``'s image, HxW float32 each pixel's share of the layer's own colour as far as it was unmixed:
+    1 where nothing changed)."""
     out = image.copy()
+    cover = np.ones(core.shape, np.float32)
     found = _blends(image, core, figure, depth, OWN_SMOOTH)
     if found is None:
-        return out
+        return out, cover
     ys, xs, share, own, beside, reach, sure = found
     colour = image[ys, xs].astype(np.float32)
     share = np.clip(share, 0.0, 1.0)[:, None]
@@ -129,9 +153,10 @@ def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np
     # own colour would come from elsewhere along it)
     weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
               * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
+    cover[ys, xs] = 1.0 - weight * (1.0 - share[:, 0])
     weight = weight[:, None]
     out[ys, xs] = np.clip(np.round(colour + weight * (own + share * off - colour)), 0, 255).astype(image.dtype)
-    return out
+    return out, cover
 
 
 def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
