@@ -588,9 +588,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
             texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
-        held = np.float32(1.0)  # how much of each pixel along the outline's blur is the figure
+        unmixed, held = texture, np.float32(1.0)  # the figure's colours, how much of each pixel is the figure
         if line is None:  # a photograph's outline against the backdrop unmixed as deep as its blur goes
-            colours, held = outline_unmixed(texture, mat >= 0.5, RIM, CUT_BLUR * band)
+            unmixed, held = outline_unmixed(texture, mat >= 0.5, RIM, CUT_BLUR * band)
+            colours = unmixed
         if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
             # backdrop's blur (fill.sleeve_rims_painted: painted into the cover, it moved the outline and the mesh)
             colours = np.where((outline[y0:y1, x0:x1] & own)[..., None], outlined[y0:y1, x0:x1], colours)
@@ -611,7 +612,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
-        cover = np.minimum(np.minimum(mat, held), np.where(rim, _rim_cover(texture, inner, mat), 1.0))
+        # (the rim's cover against the figure's unmixed colour: against the blend further in, a rim pixel of the
+        # backdrop's colour beyond a blend taken for the backdrop stood as a speck off the outline)
+        cover = np.minimum(np.minimum(mat, held), np.where(rim, _rim_cover(texture, unmixed[iy, ix], mat), 1.0))
         alpha = cover * ramp
         meshed = None  # the pixels the mesh covers (None: those of the alpha)
         if name.startswith("arm") and line is None:  # a photograph's band fades out from its outline smoothed (no
