@@ -18,7 +18,8 @@ goes is measured along the cut (``blur_depth``: the step between the two colours
 colour there), and that deep the layer's blended pixels are unmixed (``unblended``: the arm's colour from further
 in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall;
 and the band fading out beyond its outline follows the outline smoothed (``outline_distance``), not its pixels'
-staircase.
+staircase. A photograph's outline against its backdrop is unmixed the same way, the backdrop its neighbour
+(``outline_unmixed``), so no fringe of the old backdrop moves with the figure.
 """
 from __future__ import annotations
 

@@ -8,10 +8,12 @@ torso's own pixels. Where the character is cut by the image border, the body con
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
-softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
-of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``;
-in a photograph as deep as the blur of the arm's edge goes, unmixed, and its band fading out from its outline
-smoothed, not from its pixels' staircase).
+softness into the alpha; in a photograph its outline's blur against the backdrop is unmixed as deep as it goes
+(``cut_edge.outline_unmixed``), the figure's colour drawn and its share taken into the alpha. An arm's cut
+through the figure (where it meets the body or a leg) is smoothed, and those of its outermost pixels that blend
+the arm's colours with its neighbour's take theirs from further in (``cut_edge``; in a photograph as deep as the
+blur of the arm's edge goes, unmixed, and its band fading out from its outline smoothed, not from its pixels'
+staircase).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
