@@ -34,6 +34,8 @@ EIGHT = np.ones((3, 3), bool)
 BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far apart tell how much of each a pixel is
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
+OUTLINE_OFF = 0.15  # ... along the outline against the backdrop (a dark piping on a sleeve's edge, a lit metal rim
+# lie farther off it: the figure's own)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
 BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
@@ -134,16 +136,17 @@ def outline_unmixed(image: np.ndarray, figure: np.ndarray, least: float, most: f
     the backdrop's pixels beside the figure as photographed."""
     everything = np.ones(figure.shape, bool)
     depth = blur_depth(image, figure, everything, least, most)
-    return _unmixed(image, figure, everything, depth, least)
+    return _unmixed(image, figure, everything, depth, least, OUTLINE_OFF)
 
 
-def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float
-             ) -> tuple[np.ndarray, np.ndarray]:
+def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float,
+             off_limit: float = BLEND_OFF) -> tuple[np.ndarray, np.ndarray]:
     """(``unblended``'s image, HxW float32 each pixel's share of the layer's own colour as far as it was unmixed:
-    1 where nothing changed)."""
+    1 where nothing changed); a blend lies within ``off_limit`` (a share of their distance) of the line between
+    the two colours."""
     out = image.copy()
     cover = np.ones(core.shape, np.float32)
-    found = _blends(image, core, figure, depth, OWN_SMOOTH)
+    found = _blends(image, core, figure, depth, OWN_SMOOTH, off_limit)
     if found is None:
         return out, cover
     ys, xs, share, own, beside, reach, sure = found
@@ -160,8 +163,8 @@ def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.
     return out, cover
 
 
-def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
-            ) -> tuple[np.ndarray, ...] | None:
+def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0,
+            off_limit: float = BLEND_OFF) -> tuple[np.ndarray, ...] | None:
     """(rows, columns, share of the layer's own colour, own colour, neighbour's colour, distance to the pixel the
     own colour is from, how surely a blend 0-1) of the pixels of ``core`` within ``depth`` of its neighbours in
     the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
@@ -180,8 +183,8 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
     # how surely a blend: 1 well inside both bounds, fading to 0 at them (so nothing changes in steps)
     sure = (np.clip(length / BLEND_CONTRAST - 1.0, 0.0, 1.0)
-            * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
-    ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
+            * np.clip(2.0 - 2.0 * off_line / np.maximum(off_limit * length, 1e-3), 0.0, 1.0))
+    ok = (length >= BLEND_CONTRAST) & (off_line <= off_limit * length)
     return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
 
 
