@@ -34,8 +34,8 @@ EIGHT = np.ones((3, 3), bool)
 BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far apart tell how much of each a pixel is
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
-OUTLINE_OFF = 0.15  # ... along the outline against the backdrop (a dark piping on a sleeve's edge, a lit metal rim
-# lie farther off it: the figure's own)
+OUTLINE_OFF = 0.15  # ... along the outline against the backdrop (a dark piping on a sleeve's edge lies farther off
+# it: the sleeve's own)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
 BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
