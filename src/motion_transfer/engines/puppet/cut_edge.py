@@ -18,7 +18,8 @@ goes is measured along the cut (``blur_depth``: the step between the two colours
 colour there), and that deep the layer's blended pixels are unmixed (``unblended``: the arm's colour from further
 in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall;
 and the band fading out beyond its outline follows the outline smoothed (``outline_distance``), not its pixels'
-staircase.
+staircase. A photograph's outline against its backdrop is unmixed the same way, the backdrop its neighbour
+(``outline_unmixed``), so no fringe of the old backdrop moves with the figure.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ EIGHT = np.ones((3, 3), bool)
 BLEND_CONTRAST = 30.0  # (RGB) the layer's and its neighbour's colours this far apart tell how much of each a pixel is
 BLEND_OWN = 0.9  # a pixel this much of the layer's own colour is the layer's
 BLEND_OFF = 0.25  # a blend lies this close to the line between the two colours (a share of their distance)
+OUTLINE_OFF = 0.15  # ... along the outline against the backdrop (a dark piping on a sleeve's edge lies farther off
+# it: the sleeve's own)
 LINE_EDGE = 2  # (pixels) a drawn line's anti-aliased edge is at most this wide
 BLUR_REACH = 1.5  # a blurred step blends the two colours this many times its size over its steepest slope deep (tails)
 BLUR_HALF = 0.5  # the blur's depth is at most this share of the layer's half width
@@ -117,10 +120,35 @@ def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np
     blend reaches the layer's own colour: where the measured depth of the blur changes along the cut, no seam
     across the arm. Only a blur deeper than ``least`` (a sharp edge's anti-aliasing, which ``blended_cut`` mends)
     is unmixed, fully from twice that: a sharp edge (a rendered glove, a drawn hand) stays as it was."""
+    return _unmixed(image, core, figure, depth, least)[0]
+
+
+def outline_unmixed(image: np.ndarray, figure: np.ndarray, least: float, most: float
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(HxWx3 uint8 ``image`` with the ``figure``'s outline against the backdrop unmixed, HxW float32 how much of
+    each pixel is the figure): a photograph's outline is blurred over more than the matte's soft edge (TikTok
+    character 1's hair against the purple-lit wall: 7 pixels from the wall's lilac to the hair's brown, the matte
+    whole 2 pixels in), and its pixels, drawn opaque, carried the old wall's colour along the outline as a lilac
+    fringe once the head moved over the grey wall. As deep as the blur goes (``blur_depth``, between ``least``, the
+    rim's own width, and ``most``) each pixel that blends the figure's colour with the backdrop's takes the
+    figure's (``unblended``'s unmixing, the backdrop the neighbour) and, as its cover, the share of the figure's
+    colour it held, so the edge stays as soft as photographed over whatever backdrop it moves. ``image`` HxWx3,
+    the backdrop's pixels beside the figure as photographed."""
+    everything = np.ones(figure.shape, bool)
+    depth = blur_depth(image, figure, everything, least, most)
+    return _unmixed(image, figure, everything, depth, least, OUTLINE_OFF)
+
+
+def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float,
+             off_limit: float = BLEND_OFF) -> tuple[np.ndarray, np.ndarray]:
+    """(``unblended``'s image, HxW float32 each pixel's share of the layer's own colour as far as it was unmixed:
+    1 where nothing changed); a blend lies within ``off_limit`` (a share of their distance) of the line between
+    the two colours."""
     out = image.copy()
-    found = _blends(image, core, figure, depth, OWN_SMOOTH)
+    cover = np.ones(core.shape, np.float32)
+    found = _blends(image, core, figure, depth, OWN_SMOOTH, off_limit)
     if found is None:
-        return out
+        return out, cover
     ys, xs, share, own, beside, reach, sure = found
     colour = image[ys, xs].astype(np.float32)
     share = np.clip(share, 0.0, 1.0)[:, None]
@@ -129,13 +157,14 @@ def unblended(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np
     # own colour would come from elsewhere along it)
     weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
               * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
+    cover[ys, xs] = 1.0 - weight * (1.0 - share[:, 0])
     weight = weight[:, None]
     out[ys, xs] = np.clip(np.round(colour + weight * (own + share * off - colour)), 0, 255).astype(image.dtype)
-    return out
+    return out, cover
 
 
-def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0
-            ) -> tuple[np.ndarray, ...] | None:
+def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0,
+            off_limit: float = BLEND_OFF) -> tuple[np.ndarray, ...] | None:
     """(rows, columns, share of the layer's own colour, own colour, neighbour's colour, distance to the pixel the
     own colour is from, how surely a blend 0-1) of the pixels of ``core`` within ``depth`` of its neighbours in
     the ``figure`` whose colour lies near the line between the two (and those far enough apart to tell); None
@@ -154,8 +183,8 @@ def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: floa
     off_line = np.linalg.norm(colour - beside - share[:, None] * span, axis=1)
     # how surely a blend: 1 well inside both bounds, fading to 0 at them (so nothing changes in steps)
     sure = (np.clip(length / BLEND_CONTRAST - 1.0, 0.0, 1.0)
-            * np.clip(2.0 - 2.0 * off_line / np.maximum(BLEND_OFF * length, 1e-3), 0.0, 1.0))
-    ok = (length >= BLEND_CONTRAST) & (off_line <= BLEND_OFF * length)
+            * np.clip(2.0 - 2.0 * off_line / np.maximum(off_limit * length, 1e-3), 0.0, 1.0))
+    ok = (length >= BLEND_CONTRAST) & (off_line <= off_limit * length)
     return ys[ok], xs[ok], share[ok], own[ok], beside[ok], reach[ys[ok], xs[ok]], sure[ok]
 
 

@@ -8,10 +8,12 @@ torso's own pixels. Where the character is cut by the image border, the body con
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
-softness into the alpha. An arm's cut through the figure (where it meets the body or a leg) is smoothed, and those
-of its outermost pixels that blend the arm's colours with its neighbour's take theirs from further in (``cut_edge``;
-in a photograph as deep as the blur of the arm's edge goes, unmixed, and its band fading out from its outline
-smoothed, not from its pixels' staircase).
+softness into the alpha; in a photograph its outline's blur against the backdrop is unmixed as deep as it goes
+(``cut_edge.outline_unmixed``), the figure's colour drawn and its share taken into the alpha. An arm's cut
+through the figure (where it meets the body or a leg) is smoothed, and those of its outermost pixels that blend
+the arm's colours with its neighbour's take theirs from further in (``cut_edge``; in a photograph as deep as the
+blur of the arm's edge goes, unmixed, and its band fading out from its outline smoothed, not from its pixels'
+staircase).
 
 Meshes: points along the layer's outline (every half spacing) and on a grid inside (every spacing), Delaunay-
 triangulated; triangles outside the layer are dropped, and so are triangles that bridge two parts which only
@@ -41,8 +43,8 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, smooth_cut,
-                       uncreased, unblended)
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, outline_unmixed,
+                       smooth_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .envelope import body_frame
@@ -346,7 +348,8 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
-CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most
+CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most, and the
+# outline's (its focus's and motion's) the figure with the backdrop
 CREASE = 2.5  # (band widths) how deep into a photographed arm from its cut the shadow of its crease with the body goes
 CREASE_BELOW = 0.1  # (spine lengths) ... below the line through the shoulders
 
@@ -599,9 +602,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
             texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
+        unmixed, held = texture, np.float32(1.0)  # the figure's colours, how much of each pixel is the figure
+        if line is None:  # a photograph's outline against the backdrop unmixed as deep as its blur goes
+            unmixed, held = outline_unmixed(texture, mat >= 0.5, RIM, CUT_BLUR * band)
+            colours = unmixed
         if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
             # backdrop's blur (fill.sleeve_rims_painted: painted into the cover, it moved the outline and the mesh)
-            colours = np.where((outline[y0:y1, x0:x1] & own)[..., None], outlined[y0:y1, x0:x1], texture)
+            colours = np.where((outline[y0:y1, x0:x1] & own)[..., None], outlined[y0:y1, x0:x1], colours)
         if name.startswith("arm"):
             solid &= ~blended_cut(texture, core, mat >= 0.5, CUT_RIM * band)
         if drawn_cut:  # a drawn line's soft edge along the cut takes the line's colour (its softness: line_cover)
@@ -619,7 +626,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
-        cover = np.minimum(mat, np.where(rim, _rim_cover(texture, inner, mat), 1.0))
+        # (the rim's cover against the figure's unmixed colour: against the blend further in, a rim pixel of the
+        # backdrop's colour beyond a blend taken for the backdrop stood as a speck off the outline)
+        cover = np.minimum(np.minimum(mat, held), np.where(rim, _rim_cover(texture, unmixed[iy, ix], mat), 1.0))
         alpha = cover * ramp
         meshed = None  # the pixels the mesh covers (None: those of the alpha)
         if name.startswith("arm") and line is None:  # a photograph's band fades out from its outline smoothed (no
