@@ -309,7 +309,8 @@ def quality(folder: Path, motions: list[str], seconds: float, size: tuple[int, i
         t = time.perf_counter()
         res = run_engine(image, ref, out, tier="std")
         wall = time.perf_counter() - t
-        row = {"motion": motion, **score_pair(ref, out, person_box=True), "wall_s": round(wall, 1), "timings": res["timings"]}
+        row = {"motion": motion, **score_pair(ref, out, person_box=True), "wall_s": round(wall, 1),
+               "timings": res["timings"]}
         rows.append(row)
         print(json.dumps(row), flush=True)
     return rows
@@ -383,8 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory:
         print("# memory (30 s 1080p pro)")
         m = memory(folder)
-        print(f"peak RSS {m['peak_rss_mb']:.0f} MB (target < 3072 MB: {'MET' if m['peak_rss_mb'] < 3072 else 'NOT MET'})"
-              f"; wall {m['wall']:.1f} s")
+        met = "MET" if m["peak_rss_mb"] < 3072 else "NOT MET"
+        print(f"peak RSS {m['peak_rss_mb']:.0f} MB (target < 3072 MB: {met}); wall {m['wall']:.1f} s")
     return 0
 
 

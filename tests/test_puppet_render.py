@@ -486,7 +486,8 @@ def test_a_mild_bend_is_skinned_as_the_rig_weights_say(person):
     el, el2 = rest[J["left_elbow"]], posed[J["left_elbow"]]
     a = np.radians(30.0) * W[only, fore] / W[only][:, [upper, fore]].sum(axis=1)
     rel = layer.vertices[only] - el
-    want = el2 + np.stack([np.cos(a) * rel[:, 0] - np.sin(a) * rel[:, 1], np.sin(a) * rel[:, 0] + np.cos(a) * rel[:, 1]], 1)
+    want = el2 + np.stack([np.cos(a) * rel[:, 0] - np.sin(a) * rel[:, 1],
+                           np.sin(a) * rel[:, 0] + np.cos(a) * rel[:, 1]], 1)
     np.testing.assert_allclose(got[only], want, atol=0.05)
 
 
