@@ -162,3 +162,22 @@ def bear():
 
     c = make_stylised("teddy_bear")
     return c, rig_character(c.image)
+
+
+def drawn_off_mesh(rig, joints: np.ndarray, backdrop: tuple) -> np.ndarray:
+    """HxW bool: the pixels of ``rig`` drawn at ``joints`` (extended) on a plain ``backdrop`` at its picture's size
+    that lie farther than two pixels (the soft edge) from every layer's posed triangles: paint floating off the
+    mesh (a fleck of a limb read past a squeezed triangle, a speck of hair)."""
+    from motion_transfer.engines.puppet.render import Renderer, bone_transforms
+
+    h, w = rig.height, rig.width
+    renderer = Renderer(rig, w, h)
+    out = renderer.render(np.full((h, w, 3), backdrop, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    T = bone_transforms(renderer.rest, joints, 1.0, 0.0, None, None, rig.box_torso)
+    mesh = np.zeros((h, w), np.uint8)
+    for layer in rig.layers:
+        corners = np.round(renderer.posed_vertices(layer, T)[layer.triangles] * 4).astype(np.int32)
+        cv2.fillPoly(mesh, list(corners), 1, shift=2)
+    near = cv2.dilate(mesh, np.ones((5, 5), np.uint8)) > 0
+    drawn = np.abs(out.astype(int) - np.asarray(backdrop)).max(axis=2) > 60
+    return drawn & ~near

@@ -195,25 +195,12 @@ def test_a_fitted_figures_crotch_shows_no_notch_as_its_legs_spread(bear, degrees
 def _drawn_outside_the_mesh(c, rig, side: str, degrees: float) -> int:
     """The pixels of the bear (``c``, rigged ``rig``) with its ``side`` knee bent ``degrees`` drawn farther than
     two pixels (the soft edge) from every layer's posed triangles."""
-    import cv2
-
-    from motion_transfer.engines.puppet import Renderer
-    from motion_transfer.engines.puppet.render import bone_transforms
     from motion_transfer.pose.retarget import extend
+    from conftest import drawn_off_mesh
 
-    h, w = c.image.shape[:2]
-    renderer = Renderer(rig, w, h)
     rest = extend(rig.joints.astype(np.float64))
     joints = bent(rest, f"{side}_knee", LOWER_LEG[side], degrees)
-    out = renderer.render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
-    T = bone_transforms(renderer.rest, joints, 1.0, 0.0, None, None, rig.box_torso)
-    mesh = np.zeros((h, w), np.uint8)
-    for layer in rig.layers:
-        corners = np.round(renderer.posed_vertices(layer, T)[layer.triangles] * 4).astype(np.int32)
-        cv2.fillPoly(mesh, list(corners), 1, shift=2)
-    near = cv2.dilate(mesh, np.ones((5, 5), np.uint8)) > 0
-    drawn = np.abs(out.astype(int) - BACKDROP).max(axis=2) > 60
-    return int((drawn & ~near).sum())
+    return int(drawn_off_mesh(rig, joints, BACKDROP).sum())
 
 
 @pytest.mark.parametrize("degrees", [-40, -50, -60])

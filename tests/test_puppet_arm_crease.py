@@ -15,7 +15,7 @@ from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.skeleton import J
 from conftest import layered_rig
-from torso_scene import standing_joints
+from torso_scene import arm_against_side, standing_joints
 
 SKIN, DRESS, CREASE, WALL = (222, 190, 172), (236, 234, 240), (62, 52, 60), (120, 112, 165)
 MAGENTA = (255, 0, 255)
@@ -34,14 +34,7 @@ def _figure() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarra
                              (245, 155), 520)
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
-    body, arm = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
-    cv2.fillConvexPoly(body, np.array([(142, 160), (SIDE, 160), (SIDE, H), (142, H)], np.int32), 1)
-    cv2.ellipse(body, (200, 95), (40, 52), 0, 0, 360, 1, -1)
-    cv2.line(arm, (266, 172), (276, 285), 1, 28)
-    cv2.line(arm, (276, 285), (280, 390), 1, 24)
-    cv2.line(body, (104, 285), (134, 172), 1, 28)
-    cv2.line(body, (96, 390), (104, 285), 1, 24)
-    body, arm = body.astype(bool) & ~arm.astype(bool), arm.astype(bool)
+    body, arm = arm_against_side(H, W, SIDE)
     image[body] = DRESS
     image[arm] = SKIN
     crease = arm & (ndimage.distance_transform_edt(~body) <= 3) & (np.arange(H)[:, None] > 200)

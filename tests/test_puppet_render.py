@@ -580,9 +580,8 @@ def test_no_fleck_of_hair_floats_off_a_photos_mesh_where_the_head_squeezes_it(mo
     import cv2
 
     from motion_transfer.engines.puppet.model import PARTS
-    from motion_transfer.engines.puppet.render import Renderer, bone_transforms
     from motion_transfer.pose.retarget import FACE
-    from conftest import layered_rig
+    from conftest import drawn_off_mesh, layered_rig
     from lock_scene import H, W, girl_with_lock
 
     window, hair = (246, 246, 250), (40, 25, 20)
@@ -599,14 +598,5 @@ def test_no_fleck_of_hair_floats_off_a_photos_mesh_where_the_head_squeezes_it(mo
     rig = layered_rig(image, matte, girl.joints, labels)
     posed = extend(rig.joints.astype(np.float64))[:33].copy()
     posed[list(FACE)] += moved
-    joints = extend(posed)
-    renderer = Renderer(rig, W, H)
-    out = renderer.render(np.full((H, W, 3), window, np.uint8), joints, np.zeros(36), 1.0, 0.0)
-    T = bone_transforms(renderer.rest, joints, 1.0, 0.0, None, None, rig.box_torso)
-    mesh = np.zeros((H, W), np.uint8)
-    for layer in rig.layers:
-        corners = np.round(renderer.posed_vertices(layer, T)[layer.triangles] * 4).astype(np.int32)
-        cv2.fillPoly(mesh, list(corners), 1, shift=2)
-    near = cv2.dilate(mesh, np.ones((5, 5), np.uint8)) > 0
-    drawn = np.abs(out.astype(int) - window).max(axis=2) > 60
-    assert not (drawn & ~near).any(), int((drawn & ~near).sum())  # (before: 6 and 10 pixels)
+    off = drawn_off_mesh(rig, extend(posed), window)
+    assert not off.any(), int(off.sum())  # (before: 6 and 10 pixels)

@@ -12,7 +12,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet import parts
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
-from torso_scene import standing_joints
+from torso_scene import arm_against_side, standing_joints
 
 WALL = (120, 112, 165)
 H, W = 420, 400  # (under the labels' analysis size: they are found on the image itself)
@@ -36,14 +36,7 @@ def _figure(shirt: tuple, arm_colour: tuple, shade: tuple, hand: tuple = SKIN, b
                              (245, 155), 620)  # (cut above the hips, as character 2 is at her thighs)
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
-    body, arm = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
-    cv2.fillConvexPoly(body, np.array([(142, 160), (SIDE, 160), (SIDE, H), (142, H)], np.int32), 1)
-    cv2.ellipse(body, (200, 95), (40, 52), 0, 0, 360, 1, -1)
-    cv2.line(arm, (266, 172), (276, 285), 1, 28)
-    cv2.line(arm, (276, 285), (280, 390), 1, 24)
-    cv2.line(body, (104, 285), (134, 172), 1, 28)
-    cv2.line(body, (96, 390), (104, 285), 1, 24)
-    body, arm = body.astype(bool) & ~arm.astype(bool), arm.astype(bool)
+    body, arm = arm_against_side(H, W, SIDE)
     image[body] = shirt
     image[arm] = arm_colour
     rows = np.arange(H)[:, None]

@@ -83,3 +83,18 @@ def standing_joints(named: dict[str, tuple[int, int]], legs_x: tuple[int, int], 
         for k in ("index", "pinky", "thumb"):
             joints[J[f"{side}_{k}"]] = joints[J[f"{side}_wrist"]] + (0, 20)
     return joints
+
+
+def arm_against_side(h: int, w: int, side: int) -> tuple[np.ndarray, np.ndarray]:
+    """(body, arm) HxW bool: a figure's head and body (its side at column ``side``, image right) and its left arm
+    (image right) hanging against that side from a shoulder at (266, 170) to a wrist at (280, 390); its right arm
+    (image left) is drawn into the body. The joints that go with it: shoulders (266/134, 170), elbows (276/104, 285),
+    wrists (280/96, 390), head (200, 95)."""
+    body, arm = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(body, np.array([(142, 160), (side, 160), (side, h), (142, h)], np.int32), 1)
+    cv2.ellipse(body, (200, 95), (40, 52), 0, 0, 360, 1, -1)
+    cv2.line(arm, (266, 172), (276, 285), 1, 28)
+    cv2.line(arm, (276, 285), (280, 390), 1, 24)
+    cv2.line(body, (104, 285), (134, 172), 1, 28)
+    cv2.line(body, (96, 390), (104, 285), 1, 24)
+    return body.astype(bool) & ~arm.astype(bool), arm.astype(bool)
