@@ -1245,7 +1245,7 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
     A pale flap of a white dress beside a hanging wrist, with no crease between it and the skin, was labelled
     forearm: when the arm swung across the body a whitish cuff travelled with the wrist (TikTok character 2).
     Told apart by the forearm's own colour, read from its middle (:data:`FLAP_CORE` of its radius round its
-    bone), and the torso's cloth (:func:`torso_colours`, less any as near the skin as :data:`FLAP_DISTINCT`: a
+    bone), and the torso's cloth (:func:`torso_clusters`, less any as near the skin as :data:`FLAP_DISTINCT`: a
     bare chest): a pixel of the forearm or its hand off that middle, nearer the cloth than the skin (the dress
     in the arm's shade lies nearly halfway between them) and than the skin is (a third colour, the wall seen
     in a gap beside the arm, is no cloth), in a piece touching the torso, on the wrist's half of
@@ -1254,7 +1254,7 @@ def cloth_off_bare_forearms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, in
     shirt's cloth over the forearm (its middle has the cloth's colour, or cross-sections of it do:
     :func:`_sleeve`) keeps its pixels, and so does a limb whose middle is not skin (:func:`skin_coloured`: a
     robot's grey arm or red glove, whose white pad is as near the grey torso as to it)."""
-    torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
+    torso_s = torso_clusters(lab, labc, m, inside, axis_of, radii)
     if torso_s is None:
         return lab
     torso_i = PARTS.index("torso")
@@ -1458,7 +1458,7 @@ def _sleeve(xs: np.ndarray, ys: np.ndarray, seg: tuple[np.ndarray, np.ndarray], 
     return (covered > 0.5 * np.maximum(axis, 1))[bins]
 
 
-def torso_colours(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
+def torso_clusters(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.ndarray, axis_of: dict,
                   radii: dict) -> np.ndarray | None:
     """[K, 3] the torso's colour clusters in ``labc`` (:func:`blurred_lab`), read inside the shoulder-hip
     quadrilateral (``inside``: not the neck) and away from every limb (a limb lying over it must not teach the
@@ -1496,7 +1496,7 @@ def _colour_refine(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, inside: np.
     limb part's distance from its bone, per pixel; ``labc``: the small image's :func:`blurred_lab`."""
 
     torso_i = PARTS.index("torso")
-    torso_s = torso_colours(lab, labc, m, inside, axis_of, radii)
+    torso_s = torso_clusters(lab, labc, m, inside, axis_of, radii)
     if torso_s is None:
         return lab
 
