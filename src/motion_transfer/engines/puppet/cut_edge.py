@@ -19,7 +19,9 @@ colour there), and that deep the layer's blended pixels are unmixed (``unblended
 in, with what of their own shading lies off the blend), so no brown fringe outlines the arm over the light wall;
 and the band fading out beyond its outline follows the outline smoothed (``outline_distance``), not its pixels'
 staircase. A photograph's outline against its backdrop is unmixed the same way, the backdrop its neighbour
-(``outline_unmixed``), so no fringe of the old backdrop moves with the figure.
+(``outline_unmixed``), so no fringe of the old backdrop moves with the figure; but not a lit rim along it (a band
+of the figure's own colour as near the line between its colour further in and the backdrop's as a blend, but flat
+where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour.
 """
 from __future__ import annotations
 
@@ -136,14 +138,15 @@ def outline_unmixed(image: np.ndarray, figure: np.ndarray, least: float, most: f
     the backdrop's pixels beside the figure as photographed."""
     everything = np.ones(figure.shape, bool)
     depth = blur_depth(image, figure, everything, least, most)
-    return _unmixed(image, figure, everything, depth, least, OUTLINE_OFF)
+    return _unmixed(image, figure, everything, depth, least, OUTLINE_OFF, most)
 
 
 def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float,
-             off_limit: float = BLEND_OFF) -> tuple[np.ndarray, np.ndarray]:
+             off_limit: float = BLEND_OFF, rims: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """(``unblended``'s image, HxW float32 each pixel's share of the layer's own colour as far as it was unmixed:
     1 where nothing changed); a blend lies within ``off_limit`` (a share of their distance) of the line between
-    the two colours."""
+    the two colours. ``rims`` > 0: a lit rim along the cut (``_lit_rim``, read over stretches of the cut that
+    long) is the layer's own and stays as it is."""
     out = image.copy()
     cover = np.ones(core.shape, np.float32)
     found = _blends(image, core, figure, depth, OWN_SMOOTH, off_limit)
@@ -151,16 +154,70 @@ def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.
         return out, cover
     ys, xs, share, own, beside, reach, sure = found
     colour = image[ys, xs].astype(np.float32)
-    share = np.clip(share, 0.0, 1.0)[:, None]
-    off = colour - beside - share * (own - beside)
     # (fading out where the own colour comes from farther than the depth: the layer too thin there to hold it, its
     # own colour would come from elsewhere along it)
     weight = (np.clip((depth[ys, xs] - least) / least, 0.0, 1.0) * sure
               * np.clip((depth[ys, xs] + 1.5 + least - reach) / least, 0.0, 1.0))
+    if rims > 0:
+        weight = weight * (1.0 - _lit_rim(image, core, figure, (ys, xs), share, own - beside, depth, rims))
+    share = np.clip(share, 0.0, 1.0)[:, None]
+    off = colour - beside - share * (own - beside)
     cover[ys, xs] = 1.0 - weight * (1.0 - share[:, 0])
     weight = weight[:, None]
     out[ys, xs] = np.clip(np.round(colour + weight * (own + share * off - colour)), 0, 255).astype(image.dtype)
     return out, cover
+
+
+def _lit_rim(image: np.ndarray, core: np.ndarray, figure: np.ndarray, at: tuple[np.ndarray, np.ndarray],
+            share: np.ndarray, span: np.ndarray, depth: np.ndarray, along: float) -> np.ndarray:
+    """[N] 0-1: how surely the blends found ``at`` (rows, columns; ``share`` of the layer's own colour, ``span``
+    the own colour less the neighbour's, Nx3) lie on a lit rim along the cut, not in a blur across it. A lit rim
+    (the astronaut's helmet ring: a band of lavender four or five pixels wide between its black and the grey wall,
+    as near the line between the two as a blend) was unmixed into the ring's black, its colour lost. A blur's
+    colour changes fastest halfway (``depth`` says how fast: ``blur_depth`` is BLUR_REACH times the step over its
+    steepest slope) and at least half as fast from RIM_MID to 1 - RIM_MID of the way; a rim's stays flat there
+    (slower than RIM_FLAT of that). Where RIM_SHARE of the pixels halfway are flat over a stretch of ``along``
+    pixels of the cut (a band along it, not a speck: a strand of hair's chance flat pixels), the cut may be a lit
+    rim, surely where RIM_SURE are (a rim running slanted across the pixels shows fewer); smoothed along and
+    across the cut, as ``blur_depth`` is, so nothing changes in steps. ``image`` HxWx3, the layer's texture;
+    ``core`` its pixels, cut from the rest of the ``figure``."""
+    ys, xs = at
+    length = np.linalg.norm(span, axis=1)
+    halfway = (share > RIM_MID) & (share < 1.0 - RIM_MID)
+    flat = halfway & (_slope(image, 0.0)[ys, xs] < RIM_FLAT * BLUR_REACH * length / np.maximum(depth[ys, xs], 1.0))
+    others = figure & ~core
+    cut = core & (cv2.distanceTransform((~others).astype(np.uint8), cv2.DIST_L2, 3) <= 1.5)
+    _, (cy, cx) = ndimage.distance_transform_edt(~cut, return_indices=True)
+    side = 2 * int(np.ceil(along)) + 1
+    counts = []
+    for which in (halfway, flat):
+        on_cut = np.zeros(core.shape, np.float32)
+        np.add.at(on_cut, (cy[ys[which], xs[which]], cx[ys[which], xs[which]]), 1.0)
+        counts.append(cv2.boxFilter(on_cut, -1, (side, side), normalize=False))
+    # (no fewer halfway pixels counted than the stretch is long: a sharp edge's few say nothing)
+    rim = np.clip((counts[1] / np.maximum(counts[0], side) - RIM_SHARE) / (RIM_SURE - RIM_SHARE), 0.0, 1.0)
+    rim = np.where(cut, rim, 0.0).astype(np.float32)
+    # (as far across the cut as along it: each pixel that of its nearest point of the cut; but a pixel holding
+    # less than RIM_MID of the layer's own colour is the neighbour's, no rim's, wherever it lies: kept, the wall's
+    # pixels inside the matte where the ring meets the jaw stood as a pale tick off it)
+    held = np.clip(2.0 * share / RIM_MID - 1.0, 0.0, 1.0)
+    return cv2.GaussianBlur(rim[cy, cx], (0, 0), along / 2)[ys, xs] * held
+
+
+RIM_MID = 0.15  # a blend's pixels between this share of the layer's own colour and 1 less it lie halfway across it
+RIM_FLAT = 0.1  # ... and there a blur's colour changes faster than this share of its steepest: a lit rim's no faster
+RIM_SHARE = 0.15  # where this share of them is flat, the cut may be a lit rim ...
+RIM_SURE = 0.22  # ... and surely is from this share
+
+
+def _slope(image: np.ndarray, smooth: float) -> np.ndarray:
+    """HxW float32: how fast (RGB per pixel) ``image``'s colour changes at each pixel, smoothed over ``smooth``
+    pixels (sigma; 0: as it is) first (noise, JPEG blocks)."""
+    colour = image.astype(np.float32)
+    if smooth > 0:
+        colour = cv2.GaussianBlur(colour, (0, 0), smooth)
+    gx, gy = cv2.Sobel(colour, cv2.CV_32F, 1, 0), cv2.Sobel(colour, cv2.CV_32F, 0, 1)
+    return np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
 
 
 def _blends(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: float | np.ndarray, smooth: float = 0.0,
@@ -250,10 +307,7 @@ def blur_depth(image: np.ndarray, core: np.ndarray, figure: np.ndarray, least: f
     reach_out, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
     colour = image.astype(np.float32)
     step = np.linalg.norm(colour[iy[ys, xs], ix[ys, xs]] - colour[oy[ys, xs], ox[ys, xs]], axis=1)
-    smooth = cv2.GaussianBlur(colour, (0, 0), SLOPE_SMOOTH)
-    gx, gy = cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1)
-    slope = np.sqrt((gx ** 2 + gy ** 2).sum(axis=2)) / 8  # (the Sobel kernel weighs a pixel's step 8 times)
-    steepest = dilate_disc(slope, int(np.ceil(most / 2)))[ys, xs]
+    steepest = dilate_disc(_slope(image, SLOPE_SMOOTH), int(np.ceil(most / 2)))[ys, xs]
     seen = (reach_in[ys, xs] <= 1.5 * most + 1) & (reach_out[ys, xs] <= 1.5 * most + 1)
     # no deeper than a share of the layer's half width there (the arm's own colour is read beyond the depth)
     half = dilate_disc(cv2.distanceTransform(core.astype(np.uint8), cv2.DIST_L2, 3), int(np.ceil(most)))[ys, xs]
