@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from ...pose.retarget import HC, MH, MS, Motion, extend
 from ...pose.skeleton import VIS_MIN, J, shoulder_span
@@ -44,8 +45,11 @@ TEAR_TEXELS = 32.0
 # it tilts towards) is not carried out past its edge: two cells out, its map read the texture that far times
 # further, past the transparent margin, into the paint beyond (the bear's pad, wider than its leg: a beige fleck
 # floating by the knee; TikTok character 3's dark hair: specks under its lower edge against the window, 3<-5 frames
-# 45-55); the pixels around it are mapped exactly
+# 45-55); the pixels around it are mapped exactly, their outline softened (:func:`_soft_outline`)
 SQUEEZED = 1.8
+# (output pixels) how far off a triangle an outline mapped exactly still shows, fading: a pixel is the triangle's
+# within half a pixel of it (``paint_ranks``' margin), and beyond that it fades out over one more, as a soft edge
+OUTLINE_FADE = 1.5
 # two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
 # this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
 # margin: under BEHIND_CLEAR) and the far one solid (over BEHIND_SOLID), the far one shows, as a layer of its own
@@ -383,7 +387,8 @@ class _Maps:
     [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``); for a layer blurred
     by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels); for an arm with a
     drawn hand over itself, or a body with locks over it, the cells where another piece of it lies under the one
-    drawn and that piece's triangle there (``behind``: :class:`_Under`)."""
+    drawn and that piece's triangle there (``behind``: :class:`_Under`); the alpha factors of the pixels just off
+    the mesh where it is mapped exactly (``fade``: rows, columns, factor; :func:`_soft_outline`)."""
 
     mapx: np.ndarray
     mapy: np.ndarray
@@ -393,6 +398,7 @@ class _Maps:
     movex: np.ndarray | None = None
     movey: np.ndarray | None = None
     behind: _Under | None = None
+    fade: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -717,6 +723,10 @@ class Renderer:
         a = np.zeros((bh, bw), np.float32) if keep_alpha or shade is not None else None
         rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
         spans = self._spans(maps.mapped, bw, bh)
+        fade = None
+        if maps.fade is not None:
+            fade = np.ones((bh, bw), np.float32)
+            fade[maps.fade[0], maps.fade[1]] = maps.fade[2]
         drawn = []
         for ys_, xs_ in spans:
             taps = 1
@@ -731,6 +741,8 @@ class Renderer:
             else:
                 sample = self._blurred(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], mx, my, taps)
             part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+            if fade is not None:
+                part_a *= fade[ys_, xs_]
             if a is not None:
                 a[ys_, xs_] = part_a
             part_rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
@@ -991,13 +1003,50 @@ def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
                         np.repeat([b[6] for b in boxes], counts), np.repeat(starts, counts), int(sizes.sum()))
     # each layer's triangles' ranks run on from the previous layers' (rank -1: none, the last row, off the texture)
     offsets = np.cumsum(counts) - counts
-    for (plan, m, ys, xs, ya, xa, h, w, some), start, offset in zip(boxes, starts, offsets):
+    for (plan, m, ys, xs, ya, xa, h, w, some), near_corners, start, offset in zip(boxes, corners, starts, offsets):
         rank = ranks[start:start + h * w].reshape(h, w)[ys, xs]
         drawn = np.append(plan.order[some], len(m.rows) - 1)
         k = m.rows[drawn[np.where(rank >= 0, rank - offset, -1)]]
         X, Y = (xs + xa + plan.box[0]).astype(np.float32), (ys + ya + plan.box[1]).astype(np.float32)
         m.mapx[ys + ya, xs + xa] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
         m.mapy[ys + ya, xs + xa] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
+        _soft_outline(plan, m, ranks[start:start + h * w].reshape(h, w) - offset, rank < 0, ys, xs, near_corners,
+                      drawn[:-1], ya, xa)
+
+
+def _soft_outline(plan: _Plan, m: _Maps, rank: np.ndarray, off: np.ndarray, ys: np.ndarray, xs: np.ndarray,
+                  corners: np.ndarray, drawn: np.ndarray, ya: int, xa: int) -> None:
+    """Give a layer's outline where it is mapped exactly (:func:`_exact_at_tears`) its soft edge back: each pixel
+    there off the mesh (``off``, at ``ys``, ``xs`` in the box at ``ya``, ``xa`` in the layer's box) within
+    ``OUTLINE_FADE`` of the triangle drawn nearest it takes the texel of the nearest point inside that triangle,
+    its alpha faded by the distance (``m.fade``). ``rank`` [h, w]: the triangle drawn at each pixel of that box, an
+    index into ``corners`` [n, 3, 2] (local to the box) and ``drawn`` (their rows in ``m.rows``), negative: none.
+    Cut at the triangle, the outline stepped from pixel to pixel (TikTok character 3's hair over the window, 3<-5
+    frames 20-55, where its triangles are squeezed); carried on past it, a squeezed triangle's map read the texture
+    too far (``SQUEEZED``), so the texel is taken at the triangle's own edge."""
+    if not off.any() or (rank < 0).all():
+        return
+    ny, nx = ndimage.distance_transform_edt(rank < 0, return_distances=False, return_indices=True)
+    ys, xs = ys[off], xs[off]
+    t = rank[ny[ys, xs], nx[ys, xs]]
+    P = np.stack([xs, ys], axis=1).astype(np.float64)
+    tri = corners[t]
+    best = np.full(len(t), np.inf)
+    point = P.copy()
+    for i in range(3):
+        a, b = tri[:, i], tri[:, (i + 1) % 3]
+        ab = b - a
+        u = np.clip(((P - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
+        q = a + u[:, None] * ab
+        d = np.hypot(*(P - q).T)
+        closer = d < best
+        best[closer], point[closer] = d[closer], q[closer]
+    near = best < OUTLINE_FADE
+    ys, xs, point, k = ys[near] + ya, xs[near] + xa, point[near], m.rows[drawn[t[near]]]
+    X, Y = point[:, 0] + plan.box[0] + xa, point[:, 1] + plan.box[1] + ya
+    m.mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
+    m.mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
+    m.fade = (ys, xs, np.minimum(1.0, OUTLINE_FADE - best[near]).astype(np.float32))
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
