@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from ...pose.retarget import HC, MH, MS, Motion, extend
 from ...pose.skeleton import VIS_MIN, J, shoulder_span
@@ -50,6 +49,11 @@ SQUEEZED = 1.8
 # (output pixels) how far off a triangle an outline mapped exactly still shows, fading: a pixel is the triangle's
 # within half a pixel of it (``paint_ranks``' margin), and beyond that it fades out over one more, as a soft edge
 OUTLINE_FADE = 1.5
+# (pixels) a pixel off the mesh within ``OUTLINE_FADE`` of a triangle has a pixel drawn at most this many rows and
+# columns away (a triangle covers the cells within half a cell of it); the steps to those pixels, nearest first
+_REACH = 2
+_NEIGHBOURS = np.array(sorted(((dy, dx) for dy in range(-_REACH, _REACH + 1) for dx in range(-_REACH, _REACH + 1)
+                               if dy or dx), key=lambda step: step[0] ** 2 + step[1] ** 2))
 # two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
 # this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
 # margin: under BEHIND_CLEAR) and the far one solid (over BEHIND_SOLID), the far one shows, as a layer of its own
@@ -723,10 +727,6 @@ class Renderer:
         a = np.zeros((bh, bw), np.float32) if keep_alpha or shade is not None else None
         rgb = np.zeros((bh, bw, 3), np.uint8) if shade is not None else None
         spans = self._spans(maps.mapped, bw, bh)
-        fade = None
-        if maps.fade is not None:
-            fade = np.ones((bh, bw), np.float32)
-            fade[maps.fade[0], maps.fade[1]] = maps.fade[2]
         drawn = []
         for ys_, xs_ in spans:
             taps = 1
@@ -741,8 +741,8 @@ class Renderer:
             else:
                 sample = self._blurred(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], mx, my, taps)
             part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
-            if fade is not None:
-                part_a *= fade[ys_, xs_]
+            if maps.fade is not None:
+                _fade(part_a, ys_, xs_, *maps.fade)
             if a is not None:
                 a[ys_, xs_] = part_a
             part_rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
@@ -1010,43 +1010,64 @@ def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
         X, Y = (xs + xa + plan.box[0]).astype(np.float32), (ys + ya + plan.box[1]).astype(np.float32)
         m.mapx[ys + ya, xs + xa] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
         m.mapy[ys + ya, xs + xa] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
-        _soft_outline(plan, m, ranks[start:start + h * w].reshape(h, w) - offset, rank < 0, ys, xs, near_corners,
+        off = rank < 0
+        _soft_outline(plan, m, ranks[start:start + h * w].reshape(h, w), offset, ys[off], xs[off], near_corners,
                       drawn[:-1], ya, xa)
 
 
-def _soft_outline(plan: _Plan, m: _Maps, rank: np.ndarray, off: np.ndarray, ys: np.ndarray, xs: np.ndarray,
+def _soft_outline(plan: _Plan, m: _Maps, ranks: np.ndarray, offset: int, ys: np.ndarray, xs: np.ndarray,
                   corners: np.ndarray, drawn: np.ndarray, ya: int, xa: int) -> None:
     """Give a layer's outline where it is mapped exactly (:func:`_exact_at_tears`) its soft edge back: each pixel
-    there off the mesh (``off``, at ``ys``, ``xs`` in the box at ``ya``, ``xa`` in the layer's box) within
-    ``OUTLINE_FADE`` of the triangle drawn nearest it takes the texel of the nearest point inside that triangle,
-    its alpha faded by the distance (``m.fade``). ``rank`` [h, w]: the triangle drawn at each pixel of that box, an
+    there off the mesh (at ``ys``, ``xs`` in the box at ``ya``, ``xa`` in the layer's box) within ``OUTLINE_FADE``
+    of the triangle drawn nearest it takes the texel of the nearest point inside that triangle, its alpha faded by
+    the distance (``m.fade``). ``ranks`` [h, w]: the rank painted at each pixel of that box, less ``offset`` an
     index into ``corners`` [n, 3, 2] (local to the box) and ``drawn`` (their rows in ``m.rows``), negative: none.
     Cut at the triangle, the outline stepped from pixel to pixel (TikTok character 3's hair over the window, 3<-5
     frames 20-55, where its triangles are squeezed); carried on past it, a squeezed triangle's map read the texture
-    too far (``SQUEEZED``), so the texel is taken at the triangle's own edge."""
-    if not off.any() or (rank < 0).all():
+    too far (``SQUEEZED``), so the texel is taken at the triangle's own edge. The triangle drawn nearest is the one
+    at the nearest pixel drawn up to two pixels away (:data:`_NEIGHBOURS`; farther, a pixel lies more than
+    ``OUTLINE_FADE`` off the mesh): a distance transform of the whole box cost as much as drawing the layer."""
+    if not len(ys):
         return
-    ny, nx = ndimage.distance_transform_edt(rank < 0, return_distances=False, return_indices=True)
-    ys, xs = ys[off], xs[off]
-    t = rank[ny[ys, xs], nx[ys, xs]]
-    P = np.stack([xs, ys], axis=1).astype(np.float64)
-    tri = corners[t]
+    h, w = ranks.shape
+    padded = np.full((h + 2 * _REACH, w + 2 * _REACH), -1, np.int32)
+    padded[_REACH:_REACH + h, _REACH:_REACH + w] = ranks
+    # each pixel's neighbours, nearest first, and the first of them drawn (all at once: a pass per step cost more)
+    steps = _NEIGHBOURS[:, 0] * (w + 2 * _REACH) + _NEIGHBOURS[:, 1]
+    around = np.take(padded, ((ys + _REACH) * (w + 2 * _REACH) + xs + _REACH)[:, None] + steps)
+    first = np.argmax(around >= 0, axis=1)
+    t = around[np.arange(len(ys)), first]
+    some = t >= 0
+    if not some.any():
+        return
+    ys, xs, t = ys[some], xs[some], t[some] - offset
+    # the nearest point of the triangle's outline, edge by edge (each coordinate a row of its own: numpy reduces a
+    # short axis slowly)
+    cx, cy = corners[t, :, 0].T, corners[t, :, 1].T
     best = np.full(len(t), np.inf)
-    point = P.copy()
+    nx, ny = np.zeros(len(t)), np.zeros(len(t))
     for i in range(3):
-        a, b = tri[:, i], tri[:, (i + 1) % 3]
-        ab = b - a
-        u = np.clip(((P - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
-        q = a + u[:, None] * ab
-        d = np.hypot(*(P - q).T)
+        ax, ay = cx[i], cy[i]
+        bx, by = cx[(i + 1) % 3] - ax, cy[(i + 1) % 3] - ay
+        u = np.clip(((xs - ax) * bx + (ys - ay) * by) / np.maximum(bx * bx + by * by, 1e-12), 0.0, 1.0)
+        qx, qy = ax + u * bx, ay + u * by
+        d = np.hypot(xs - qx, ys - qy)
         closer = d < best
-        best[closer], point[closer] = d[closer], q[closer]
+        best[closer], nx[closer], ny[closer] = d[closer], qx[closer], qy[closer]
     near = best < OUTLINE_FADE
-    ys, xs, point, k = ys[near] + ya, xs[near] + xa, point[near], m.rows[drawn[t[near]]]
-    X, Y = point[:, 0] + plan.box[0] + xa, point[:, 1] + plan.box[1] + ya
+    ys, xs, k = ys[near] + ya, xs[near] + xa, m.rows[drawn[t[near]]]
+    X, Y = nx[near] + plan.box[0] + xa, ny[near] + plan.box[1] + ya
     m.mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
     m.mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
     m.fade = (ys, xs, np.minimum(1.0, OUTLINE_FADE - best[near]).astype(np.float32))
+
+
+def _fade(part_a: np.ndarray, ys_: slice, xs_: slice, ys: np.ndarray, xs: np.ndarray, factor: np.ndarray) -> None:
+    """Scale the alpha ``part_a`` of a span (rows ``ys_``, columns ``xs_`` of its layer's box) by ``factor`` at the
+    pixels of its outline (``ys``, ``xs`` in the box) that fall in it (:func:`_soft_outline`): only those, a few
+    hundred in a box of tens of thousands (a factor per pixel of the box cost more than the outline itself)."""
+    inside = (ys >= ys_.start) & (ys < ys_.stop) & (xs >= xs_.start) & (xs < xs_.stop)
+    part_a[ys[inside] - ys_.start, xs[inside] - xs_.start] *= factor[inside]
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
