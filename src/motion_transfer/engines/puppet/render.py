@@ -54,6 +54,7 @@ OUTLINE_FADE = 1.5
 _REACH = 2
 _NEIGHBOURS = np.array(sorted(((dy, dx) for dy in range(-_REACH, _REACH + 1) for dx in range(-_REACH, _REACH + 1)
                                if dy or dx), key=lambda step: step[0] ** 2 + step[1] ** 2))
+_AROUND = np.ones((2 * _REACH + 1, 2 * _REACH + 1), np.uint8)
 # two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
 # this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
 # margin: under BEHIND_CLEAR) and the far one solid (over BEHIND_SOLID), the far one shows, as a layer of its own
@@ -1029,18 +1030,18 @@ def _soft_outline(plan: _Plan, m: _Maps, ranks: np.ndarray, offset: int, ys: np.
     ``OUTLINE_FADE`` off the mesh): a distance transform of the whole box cost as much as drawing the layer."""
     if not len(ys):
         return
-    h, w = ranks.shape
-    padded = np.full((h + 2 * _REACH, w + 2 * _REACH), -1, np.int32)
-    padded[_REACH:_REACH + h, _REACH:_REACH + w] = ranks
+    # (most of those pixels lie farther off: only the others are looked around)
+    close = cv2.dilate((ranks >= 0).view(np.uint8), _AROUND)[ys, xs] > 0
+    if not close.any():
+        return
+    ys, xs = ys[close], xs[close]
+    padded = cv2.copyMakeBorder(ranks, _REACH, _REACH, _REACH, _REACH, cv2.BORDER_CONSTANT, value=-1)
     # each pixel's neighbours, nearest first, and the first of them drawn (all at once: a pass per step cost more)
-    steps = _NEIGHBOURS[:, 0] * (w + 2 * _REACH) + _NEIGHBOURS[:, 1]
-    around = np.take(padded, ((ys + _REACH) * (w + 2 * _REACH) + xs + _REACH)[:, None] + steps)
+    steps = _NEIGHBOURS[:, 0] * padded.shape[1] + _NEIGHBOURS[:, 1]
+    around = np.take(padded, ((ys + _REACH) * padded.shape[1] + xs + _REACH)[:, None] + steps)
     first = np.argmax(around >= 0, axis=1)
     t = around[np.arange(len(ys)), first]
-    some = t >= 0
-    if not some.any():
-        return
-    ys, xs, t = ys[some], xs[some], t[some] - offset
+    t -= offset
     # the nearest point of the triangle's outline, edge by edge (each coordinate a row of its own: numpy reduces a
     # short axis slowly)
     cx, cy = corners[t, :, 0].T, corners[t, :, 1].T
@@ -1066,7 +1067,9 @@ def _fade(part_a: np.ndarray, ys_: slice, xs_: slice, ys: np.ndarray, xs: np.nda
     """Scale the alpha ``part_a`` of a span (rows ``ys_``, columns ``xs_`` of its layer's box) by ``factor`` at the
     pixels of its outline (``ys``, ``xs`` in the box) that fall in it (:func:`_soft_outline`): only those, a few
     hundred in a box of tens of thousands (a factor per pixel of the box cost more than the outline itself)."""
-    inside = (ys >= ys_.start) & (ys < ys_.stop) & (xs >= xs_.start) & (xs < xs_.stop)
+    lo, hi = np.searchsorted(ys, (ys_.start, ys_.stop))  # (``ys`` ascending: the pixels in raster order)
+    ys, xs, factor = ys[lo:hi], xs[lo:hi], factor[lo:hi]
+    inside = (xs >= xs_.start) & (xs < xs_.stop)
     part_a[ys[inside] - ys_.start, xs[inside] - xs_.start] *= factor[inside]
 
 
