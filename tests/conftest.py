@@ -164,10 +164,11 @@ def bear():
     return c, rig_character(c.image)
 
 
-def drawn_off_mesh(rig, joints: np.ndarray, backdrop: tuple) -> np.ndarray:
+def drawn_off_mesh(rig, joints: np.ndarray, backdrop: tuple, level: int = 60) -> np.ndarray:
     """HxW bool: the pixels of ``rig`` drawn at ``joints`` (extended) on a plain ``backdrop`` at its picture's size
-    that lie farther than two pixels (the soft edge) from every layer's posed triangles: paint floating off the
-    mesh (a fleck of a limb read past a squeezed triangle, a speck of hair)."""
+    (off it by more than ``level`` in a channel) that lie farther than two pixels (the soft edge) from every layer's
+    posed triangles: paint floating off the mesh (a fleck of a limb read past a squeezed triangle, a speck of
+    hair)."""
     from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 
     h, w = rig.height, rig.width
@@ -179,5 +180,5 @@ def drawn_off_mesh(rig, joints: np.ndarray, backdrop: tuple) -> np.ndarray:
         corners = np.round(renderer.posed_vertices(layer, T)[layer.triangles] * 4).astype(np.int32)
         cv2.fillPoly(mesh, list(corners), 1, shift=2)
     near = cv2.dilate(mesh, np.ones((5, 5), np.uint8)) > 0
-    drawn = np.abs(out.astype(int) - np.asarray(backdrop)).max(axis=2) > 60
+    drawn = np.abs(out.astype(int) - np.asarray(backdrop)).max(axis=2) > level
     return drawn & ~near

@@ -600,3 +600,38 @@ def test_no_fleck_of_hair_floats_off_a_photos_mesh_where_the_head_squeezes_it(mo
     posed[list(FACE)] += moved
     off = drawn_off_mesh(rig, extend(posed), window)
     assert not off.any(), int(off.sum())  # (before: 6 and 10 pixels)
+
+
+@pytest.mark.parametrize("moved", [(0, 0), (20, 20)])
+def test_an_outline_drawn_exactly_keeps_a_soft_edge(monkeypatch, moved):
+    """Where the renderer maps a layer's outline exactly (a squeezed triangle's, ``SQUEEZED``: here every
+    triangle counts as squeezed) and the mesh's edge cuts solid paint, the pixels just off the mesh are drawn
+    partly, fading over a pixel, and none further out (as many partly drawn pixels as pixels along the outline,
+    at least half; before: none, the outline stepped from pixel to pixel: TikTok character 3's hair over the
+    window, 3<-5 frames 20-55)."""
+    import cv2
+
+    from motion_transfer.engines.puppet import render
+    from motion_transfer.engines.puppet.render import Renderer
+    from motion_transfer.pose.retarget import FACE
+    from conftest import drawn_off_mesh, layered_rig
+    from lock_scene import H, W, girl_with_lock
+
+    monkeypatch.setattr(render, "SQUEEZED", 0.0)
+    window = (255, 255, 255)
+    lock = np.array([(238, 70), (262, 70), (262, 170), (245, 170)], np.int32)
+    torso = np.array([(130, 185), (280, 185), (255, 400), (145, 400)])
+    girl = girl_with_lock((window, (225, 180, 150), (40, 25, 20), (30, 30, 40)), lock, torso, 190, 70)
+    rig = layered_rig(girl.image, girl.matte, girl.joints, girl.labels)
+    for layer in rig.layers:  # (solid black paint to the texture's border: the mesh's edge cuts it everywhere)
+        layer.texture[...] = (0, 0, 0, 255)
+    posed = extend(rig.joints.astype(np.float64))[:33].copy()
+    posed[list(FACE)] += moved
+    joints = extend(posed)
+    out = Renderer(rig, W, H).render(np.full((H, W, 3), window, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    dark = 1.0 - out.min(axis=2) / 255.0
+    solid = (dark > 0.5).astype(np.uint8)
+    outline = solid.astype(bool) & (cv2.erode(solid, np.ones((3, 3), np.uint8)) == 0)
+    part = (dark > 0.1) & (dark < 0.9)
+    assert part.sum() > 0.5 * outline.sum(), (int(part.sum()), int(outline.sum()))  # (before: none)
+    assert not drawn_off_mesh(rig, joints, window, level=12).any()

@@ -44,8 +44,17 @@ TEAR_TEXELS = 32.0
 # it tilts towards) is not carried out past its edge: two cells out, its map read the texture that far times
 # further, past the transparent margin, into the paint beyond (the bear's pad, wider than its leg: a beige fleck
 # floating by the knee; TikTok character 3's dark hair: specks under its lower edge against the window, 3<-5 frames
-# 45-55); the pixels around it are mapped exactly
+# 45-55); the pixels around it are mapped exactly, their outline softened (:func:`_soft_outline`)
 SQUEEZED = 1.8
+# (output pixels) how far off a triangle an outline mapped exactly still shows, fading: a pixel is the triangle's
+# within half a pixel of it (``paint_ranks``' margin), and beyond that it fades out over one more, as a soft edge
+OUTLINE_FADE = 1.5
+# (pixels) a pixel off the mesh within ``OUTLINE_FADE`` of a triangle has a pixel drawn at most this many rows and
+# columns away (a triangle covers the cells within half a cell of it); the steps to those pixels, nearest first
+_REACH = 2
+_NEIGHBOURS = np.array(sorted(((dy, dx) for dy in range(-_REACH, _REACH + 1) for dx in range(-_REACH, _REACH + 1)
+                               if dy or dx), key=lambda step: step[0] ** 2 + step[1] ** 2))
+_AROUND = np.ones((2 * _REACH + 1, 2 * _REACH + 1), np.uint8)
 # two triangles of an arm holding a drawn hand drawn at a cell (the nearest, and the farthest) whose maps there lie
 # this far apart (texels) are two pieces of the mesh over each other: where the near piece is clear (its transparent
 # margin: under BEHIND_CLEAR) and the far one solid (over BEHIND_SOLID), the far one shows, as a layer of its own
@@ -383,7 +392,8 @@ class _Maps:
     [triangles + 1, 6], the last off the texture) and the cells where the map tears (``torn``); for a layer blurred
     by its motion, how far the maps move over one frame (``movex``, ``movey``: texture pixels); for an arm with a
     drawn hand over itself, or a body with locks over it, the cells where another piece of it lies under the one
-    drawn and that piece's triangle there (``behind``: :class:`_Under`)."""
+    drawn and that piece's triangle there (``behind``: :class:`_Under`); the alpha factors of the pixels just off
+    the mesh where it is mapped exactly (``fade``: rows, columns, factor; :func:`_soft_outline`)."""
 
     mapx: np.ndarray
     mapy: np.ndarray
@@ -393,6 +403,7 @@ class _Maps:
     movex: np.ndarray | None = None
     movey: np.ndarray | None = None
     behind: _Under | None = None
+    fade: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -731,6 +742,8 @@ class Renderer:
             else:
                 sample = self._blurred(layer.texture, mapx[ys_, xs_], mapy[ys_, xs_], mx, my, taps)
             part_a = cv2.multiply(cv2.extractChannel(sample, 3), 1.0 / 255.0, dtype=cv2.CV_32F)
+            if maps.fade is not None:
+                _fade(part_a, ys_, xs_, *maps.fade)
             if a is not None:
                 a[ys_, xs_] = part_a
             part_rgb = cv2.cvtColor(sample, cv2.COLOR_RGBA2RGB)
@@ -991,13 +1004,74 @@ def _exact_at_tears(plans: list[_Plan], maps: list[_Maps], F: int) -> None:
                         np.repeat([b[6] for b in boxes], counts), np.repeat(starts, counts), int(sizes.sum()))
     # each layer's triangles' ranks run on from the previous layers' (rank -1: none, the last row, off the texture)
     offsets = np.cumsum(counts) - counts
-    for (plan, m, ys, xs, ya, xa, h, w, some), start, offset in zip(boxes, starts, offsets):
+    for (plan, m, ys, xs, ya, xa, h, w, some), near_corners, start, offset in zip(boxes, corners, starts, offsets):
         rank = ranks[start:start + h * w].reshape(h, w)[ys, xs]
         drawn = np.append(plan.order[some], len(m.rows) - 1)
         k = m.rows[drawn[np.where(rank >= 0, rank - offset, -1)]]
         X, Y = (xs + xa + plan.box[0]).astype(np.float32), (ys + ya + plan.box[1]).astype(np.float32)
         m.mapx[ys + ya, xs + xa] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
         m.mapy[ys + ya, xs + xa] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
+        off = rank < 0
+        _soft_outline(plan, m, ranks[start:start + h * w].reshape(h, w), offset, ys[off], xs[off], near_corners,
+                      drawn[:-1], ya, xa)
+
+
+def _soft_outline(plan: _Plan, m: _Maps, ranks: np.ndarray, offset: int, ys: np.ndarray, xs: np.ndarray,
+                  corners: np.ndarray, drawn: np.ndarray, ya: int, xa: int) -> None:
+    """Give a layer's outline where it is mapped exactly (:func:`_exact_at_tears`) its soft edge back: each pixel
+    there off the mesh (at ``ys``, ``xs`` in the box at ``ya``, ``xa`` in the layer's box) within ``OUTLINE_FADE``
+    of the triangle drawn nearest it takes the texel of the nearest point inside that triangle, its alpha faded by
+    the distance (``m.fade``). ``ranks`` [h, w]: the rank painted at each pixel of that box, less ``offset`` an
+    index into ``corners`` [n, 3, 2] (local to the box) and ``drawn`` (their rows in ``m.rows``), negative: none.
+    Cut at the triangle, the outline stepped from pixel to pixel (TikTok character 3's hair over the window, 3<-5
+    frames 20-55, where its triangles are squeezed); carried on past it, a squeezed triangle's map read the texture
+    too far (``SQUEEZED``), so the texel is taken at the triangle's own edge. The triangle drawn nearest is the one
+    at the nearest pixel drawn up to two pixels away (:data:`_NEIGHBOURS`; farther, a pixel lies more than
+    ``OUTLINE_FADE`` off the mesh): a distance transform of the whole box (38,000 pixels for 2,000 off the mesh, on
+    character 3 driven by clip 5) cost 8% of drawing the frame."""
+    if not len(ys):
+        return
+    # (most of those pixels lie farther off: only the others are looked around)
+    close = cv2.dilate((ranks >= 0).view(np.uint8), _AROUND)[ys, xs] > 0
+    if not close.any():
+        return
+    ys, xs = ys[close], xs[close]
+    padded = cv2.copyMakeBorder(ranks, _REACH, _REACH, _REACH, _REACH, cv2.BORDER_CONSTANT, value=-1)
+    # each pixel's neighbours, nearest first, and the first of them drawn (all at once: a pass per step cost more)
+    steps = _NEIGHBOURS[:, 0] * padded.shape[1] + _NEIGHBOURS[:, 1]
+    around = np.take(padded, ((ys + _REACH) * padded.shape[1] + xs + _REACH)[:, None] + steps)
+    first = np.argmax(around >= 0, axis=1)
+    t = around[np.arange(len(ys)), first]
+    t -= offset
+    # the nearest point of the triangle's outline, edge by edge (each coordinate a row of its own: numpy reduces a
+    # short axis slowly)
+    cx, cy = corners[t, :, 0].T, corners[t, :, 1].T
+    best = np.full(len(t), np.inf)
+    nx, ny = np.zeros(len(t)), np.zeros(len(t))
+    for i in range(3):
+        ax, ay = cx[i], cy[i]
+        bx, by = cx[(i + 1) % 3] - ax, cy[(i + 1) % 3] - ay
+        u = np.clip(((xs - ax) * bx + (ys - ay) * by) / np.maximum(bx * bx + by * by, 1e-12), 0.0, 1.0)
+        qx, qy = ax + u * bx, ay + u * by
+        d = np.hypot(xs - qx, ys - qy)
+        closer = d < best
+        best[closer], nx[closer], ny[closer] = d[closer], qx[closer], qy[closer]
+    near = best < OUTLINE_FADE
+    ys, xs, k = ys[near] + ya, xs[near] + xa, m.rows[drawn[t[near]]]
+    X, Y = nx[near] + plan.box[0] + xa, ny[near] + plan.box[1] + ya
+    m.mapx[ys, xs] = k[:, 0] * X + k[:, 1] * Y + k[:, 2]
+    m.mapy[ys, xs] = k[:, 3] * X + k[:, 4] * Y + k[:, 5]
+    m.fade = (ys, xs, np.minimum(1.0, OUTLINE_FADE - best[near]).astype(np.float32))
+
+
+def _fade(part_a: np.ndarray, ys_: slice, xs_: slice, ys: np.ndarray, xs: np.ndarray, factor: np.ndarray) -> None:
+    """Scale the alpha ``part_a`` of a span (rows ``ys_``, columns ``xs_`` of its layer's box) by ``factor`` at the
+    pixels of its outline (``ys``, ``xs`` in the box) that fall in it (:func:`_soft_outline`): only those, a few
+    hundred in a box of tens of thousands (a factor per pixel of the box cost more than the outline itself)."""
+    lo, hi = np.searchsorted(ys, (ys_.start, ys_.stop))  # (``ys`` ascending: the pixels in raster order)
+    ys, xs, factor = ys[lo:hi], xs[lo:hi], factor[lo:hi]
+    inside = (xs >= xs_.start) & (xs < xs_.stop)
+    part_a[ys[inside] - ys_.start, xs[inside] - xs_.start] *= factor[inside]
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
