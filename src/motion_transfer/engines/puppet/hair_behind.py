@@ -32,13 +32,13 @@ SPLIT = 4  # (pixels) columns of the cut this far apart are one run (the hair's 
 WIDE = 0.05  # (shoulder widths) a cut across fewer columns than this is a strand's end, not the hair's
 GAP = 3  # (pixels) the hair's pixels this near the cut mix its colour with the sleeve's: repainted, no source
 DEPTH = 0.04  # (shoulder widths) each strand's colour is read over this far above them ...
-STRAND = 1.0  # (pixels) ... and smoothed across this far
+STRAND = 3.0  # (pixels) ... and smoothed across this far
 OTHER = 0.25  # (shoulder widths) the hair this far past the shoulders' middle is on the head's other side ...
-SHORTEST, LONGEST = 0.1, 0.4  # (shoulder widths) ... hangs at least this far below the cut there, and is carried
+SHORTEST, LONGEST = 0.1, 0.25  # (shoulder widths) ... hangs at least this far below the cut there, and is carried
 # on at most this far
 SLANT_ROWS = 3  # the hair's outer side's slant is read over this many DEPTHs above the cut ...
 SLANT = 1.0  # (columns per row) ... and carried on at most this steep
-TIP = 0.4  # the rounded tip takes this share of the hair's length carried on
+TIP = 0.8  # the tapered tip takes this share of the hair's length carried on (rounded, a lock hung as a tube)
 
 
 @dataclass
@@ -140,13 +140,13 @@ def _carried_on(image: np.ndarray, labels: np.ndarray, hair: np.ndarray, other: 
     if length < SHORTEST * sw:
         return None
     length = min(length, LONGEST * sw)
-    # each strand's colour just above the cut's rim: a column's mean over its opaque hair's pixels (its blurred
-    # side, the hair's blend with the wall, is not carried on: opaque below the hair's soft side, it drew a grey
-    # band down the hair's side and a pale line along the cut); smoothed across a pixel or two (a single column's
-    # odd shade ran down the hair as a line)
+    # each strand's colour just above the cut's rim: a column's mean over its opaque pixels of the hair's colours,
+    # the nearest column's where it has none (its blurred side, the hair's blend with the wall, is not carried on:
+    # opaque below the hair's soft side, it drew a grey band down the hair's side and a pale line along the cut);
+    # smoothed across a few pixels (a single column's odd shade ran down the hair as a line)
     span = max(2, int(round(DEPTH * sw)))
     src = np.clip(end[None, :] - GAP - np.arange(span)[:, None], 0, h - 1)
-    ok = source[src, np.arange(len(cols))[None, :]] & solid[src, cols[None, :]]
+    ok = hair[src, cols[None, :]] & solid[src, cols[None, :]]
     count = ok.sum(axis=0)
     kept = np.flatnonzero(count > 0)
     if len(kept) < WIDE * sw:
@@ -159,7 +159,7 @@ def _carried_on(image: np.ndarray, labels: np.ndarray, hair: np.ndarray, other: 
     strand = strand[has[np.abs(np.arange(len(cols))[:, None] - has[None, :]).argmin(axis=1)]]
     strand = ndimage.gaussian_filter1d(strand, STRAND, axis=0, mode="nearest")
     s = (cols - cols[0] + 0.5) / len(cols)
-    reach = length * (1.0 - TIP + TIP * np.sqrt(np.clip(1.0 - (2.0 * s - 1.0) ** 2, 0.0, 1.0)))
+    reach = length * (1.0 - TIP + TIP * (1.0 - (2.0 * s - 1.0) ** 2))
     # down from the cut along the hair's outer side's slant (carried straight down, a slanted side turned into a
     # vertical slab's) turning down to hang straight at its end, while it is the arm's, from the arm's top under the
     # cut (past it the picture shows what lies there: no hair)
