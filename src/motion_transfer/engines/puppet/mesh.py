@@ -51,6 +51,7 @@ from .envelope import body_frame
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .fitted_legs import crotch_held, one_joint_each
 from .hair import hanging_hair
+from .hair_behind import HairBehind, hair_behind_arms
 from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .ledge import under_ledges
 from .locks import resting, split_locks
@@ -424,18 +425,22 @@ def _tiles_beside(body: np.ndarray, piece: np.ndarray, verts: np.ndarray,
 
 
 def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, armpits: np.ndarray, photo: bool,
-                  **kw) -> tuple[np.ndarray, np.ndarray]:
+                  behind: HairBehind | None = None, **kw) -> tuple[np.ndarray, np.ndarray]:
     """:func:`fill.fill_hidden_torso` (its keywords ``kw``), with the shoulder pads behind gloves held in guard
     painted whole in their own shading (:func:`shoulder_pads.pads_whole`), the body under the armpits' cloth
     given to the arms (``armpits``) painted in (:func:`armpit.under_armpits`), and in a ``photo`` the shade a
     hanging arm leaves on the body's side painted over (:func:`side_shade.side_shade`; in drawn art a dark line
-    along the arm is its outline, or the body's own shading drawn: a robot's dark side beside its arm)."""
+    along the arm is its outline, or the body's own shading drawn: a robot's dark side beside its arm), and the
+    body's hair hanging behind an arm carried on under it (``behind``: :func:`hair_behind.hair_behind_arms`)."""
     painted, hidden = fill_hidden_torso(image, labels, joints, **kw)
     sw = shoulder_span(joints, 1.0)
     painted, under = under_armpits(pads_whole(painted, image, labels, joints), labels, armpits, sw)
     if photo:
         shade = side_shade(image, labels, joints, sw, kw.get("hair"))
         painted = paint_side_shade(painted, shade, (labels == PARTS.index("torso")) | hidden | under)
+    if behind is not None:
+        painted = behind.painted(painted)
+        under = under | behind.under
     return painted, hidden | under
 
 
@@ -538,6 +543,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         near_line = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE + int(np.ceil(band))).astype(bool)
     labc = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     hair = hanging_hair(labc, labels, joints)
+    carried = hair_behind_arms(image, labels, joints, hair, matte)  # the hair hanging behind an arm goes on under it
     # the reach of the hands the rig draws itself: their fingers, posed afresh each frame (spread, the thumb out),
     # go past the open hand drawn at rest, and the arm's mesh must hold them (cut off at its edge, they ended in
     # the renderer's stair-stepped cells: TikTok character 5 moved by clip 0, frame 20)
@@ -669,7 +675,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 hang = np.where(resting(hang, torso, shoulder_span(joints, 1.0)), 0.0, hang)
             if piece is None:  # the hair beside the neck bends down its length (a lock split off goes down with the
                 # chin instead: :mod:`.hair_drop`)
-                lowering = hair_lowering(hair[y0:y1, x0:x1], labels[y0:y1, x0:x1], ext, spacing, (x0, y0), blend)
+                # (with the hair carried on under an arm as the head's hair it goes on: bent down with the hair above
+                # it, not held by the chest, which tore it from the hair as the head moved off the shoulder)
+                under = carried.under[y0:y1, x0:x1]
+                lowering = hair_lowering(hair[y0:y1, x0:x1] | under,
+                                         np.where(under, PARTS.index("head"), labels[y0:y1, x0:x1]), ext, spacing,
+                                         (x0, y0), blend)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -755,7 +766,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         bottom = pads[1] + rig.height if pads[3] else None
         # (the body is painted in behind the arms' pixels their layers leave out as well)
         behind = np.where(behind_arms >= 0, behind_arms, labels)
-        painting = (pool.submit(_painted_body, image, behind, joints, armpits, line is None, bottom=bottom,
+        painting = (pool.submit(_painted_body, image, behind, joints, armpits, line is None, carried, bottom=bottom,
                                 waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
