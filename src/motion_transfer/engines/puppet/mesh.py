@@ -43,8 +43,8 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, outline_unmixed,
-                       smooth_cut, uncreased, unblended)
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+                       outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .envelope import body_frame
@@ -347,6 +347,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
+FLAT_SMOOTH = 2.5  # (band widths) an arm's cut through a flat colour is smoothed by a Gaussian this wide (sigma)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
 CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most, and the
 # outline's (its focus's and motion's) the figure with the backdrop
@@ -622,6 +623,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
+            _, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
+            core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
