@@ -38,6 +38,27 @@ def _swung(rest: np.ndarray, side: str, degrees: float) -> tuple[np.ndarray, flo
     return bent(rest, f"{side}_shoulder", ARM_JOINTS[side], turn), turn
 
 
+@pytest.mark.parametrize("degrees", [0, 30, 90])
+def test_no_shade_on_a_flat_body_beside_or_where_its_arm_was(bear, degrees):
+    """The whole bear, at rest and with both arms swung out by 30 and 90 degrees: every pixel of its body's oval (3
+    pixels in from the outline) is the fur's colour or the belly's lighter one, none darker than the fur. Before,
+    the renderer drew the contact shadow an arm casts on clothes of its own colour (a black sleeve over a black
+    top) along the flat arm: a dark, blurred smudge down each side of the body beside the arm, where the picture
+    has no line, 54 % darker than the fur at rest."""
+    from motion_transfer.engines.puppet import Renderer
+    from motion_transfer.pose.retarget import extend
+
+    c, rig = bear
+    h, w = c.image.shape[:2]
+    joints = extend(rig.joints.astype(np.float64))
+    for side in ("left", "right"):
+        joints, _ = _swung(joints, side, degrees)
+    out = Renderer(rig, w, h).render(np.full((h, w, 3), BACKDROP, np.uint8), joints, np.zeros(36), 1.0, 0.0)
+    body = out[_torso(c, 3)].astype(float)
+    darkest = float((body.sum(axis=1) / FUR.sum()).min())
+    assert darkest > 0.95, f"swung {degrees}: a pixel of the body is {1 - darkest:.0%} darker than its fur"
+
+
 @pytest.mark.parametrize("degrees", [30, 90])
 def test_a_flat_arms_cut_through_its_body_is_a_smooth_curve(bear, degrees):
     """Each arm alone (its layer over a plain backdrop) swung out by 30 and 90 degrees: along the stretch of its

@@ -316,6 +316,7 @@ JUNCTION_TOOTH = 1.0  # (discs of the smoothing's radius) the largest tooth take
 
 
 FLAT_RANGE = 3  # (RGB levels) colours within two pixels of a cut pixel spanning no more than this: one flat colour
+FLAT_SHARE = 0.9  # an arm whose cut through the figure is this much flat is drawn as one mass with the body
 
 
 def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -338,7 +339,9 @@ def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigm
     colour edge to follow, the labels' cut is a staircase, with a step wherever they were remade
     (:mod:`.fitted_arms`' narrowing from the oval to the labels' cut): once the arm moved off the body, its side
     stood in notches and a sawtooth along the upper arm (the teddy bear); the smoothed one is a curve, and the
-    band's alpha (:func:`outline_distance`) anti-aliases it."""
+    band's alpha (:func:`outline_distance`) anti-aliases it. (:func:`.parts.smooth_arm_outlines` smooths the
+    labels so on the labelling's coarse grid, before :mod:`.fitted_arms` remakes them: this is the layer's own
+    cut, at full size, as the layer draws it.)"""
     if not flat.any():
         return core
     reach = max(1, int(np.ceil(2.0 * sigma)))

@@ -43,7 +43,7 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+from .cut_edge import (FLAT_SHARE, LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
                        outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
@@ -623,8 +623,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
-            _, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
+            cut, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
             core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
+            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum() and name not in rig.meta.get("flat_cuts", []):
+                # drawn as one mass with the body: no contact shadow outlines it (render.contact_shadow)
+                rig.meta.setdefault("flat_cuts", []).append(name)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)

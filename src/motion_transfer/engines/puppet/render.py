@@ -586,9 +586,12 @@ class Renderer:
         self._beneath(maps, beneath)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
+        flat = self.rig.meta.get("flat_cuts", ())
         for k, (plan, layer_maps) in enumerate(zip(plans, maps)):
             shade = None
-            if body is not None and plan.layer.name.startswith("arm"):
+            # (not round an arm the picture draws as one flat mass with the body, no line between them: its shadow
+            # stood as dark smudges down the body's sides, where the picture has none: the teddy bear)
+            if body is not None and plan.layer.name.startswith("arm") and plan.layer.name not in flat:
                 side = "left" if plan.layer.name.endswith("_l") else "right"
                 shade = (spread, body, posed[J[f"{side}_shoulder"]])
             shades = plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:])
@@ -1009,7 +1012,8 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     was drawn as one flat mass with the torso, and could not be told from it: TikTok clip 0, its forearm read
     as folded across the chest); where the colours differ the outline is there already. Nothing is darkened
     beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around the
-    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
+    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder). Not drawn round
+    an arm the picture draws as one flat mass with the body (``rig.meta["flat_cuts"]``, :func:`.cut_edge.flat_cut`)."""
     H, W = canvas.shape[:2]
     x0, y0, x1, y1 = box
     pad = int(np.ceil(2.5 * spread))
