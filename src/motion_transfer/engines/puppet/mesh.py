@@ -56,6 +56,7 @@ from .ledge import under_ledges
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
+from .morphology import dilate_disc
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
                    neck_blend, slits, worn_clothes)
 from .outlines import drawn_lines
@@ -629,6 +630,15 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 # drawn as one mass with the body: no contact shadow outlines it (render.contact_shadow)
                 rig.meta.setdefault("flat_cuts", []).append(name)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
+        flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
+        if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
+            # opaque, and a step where it met the body's outline, once the arm moved away: the teddy bear)
+            arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
+            beside = core | (np.isin(labels[y0:y1, x0:x1], arms) & (mat >= 0.5))
+            _, flat = flat_cut(image[y0:y1, x0:x1], core, beside)
+            if flat.any():
+                core = smooth_flat_cut(core, beside, flat, FLAT_SMOOTH * band)
+                flat_side = dilate_disc(flat.astype(np.uint8), int(np.ceil(2 * band))).astype(bool)
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
@@ -642,6 +652,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # outline, its points moved, lost triangles at character 1's wrist: holes through the forearm)
             meshed = alpha > 0.004
             alpha = cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0), 0.0, 1.0)
+        if flat_side is not None:
+            alpha = np.where(flat_side, cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0),
+                                                        0.0, 1.0), alpha)
         if drawn_cut:
             alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
                                        CUT_RIM * band)
