@@ -625,18 +625,21 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
             cut, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
-            core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
-            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum() and name not in rig.meta.get("flat_cuts", []):
-                # drawn as one mass with the body: no contact shadow outlines it (render.contact_shadow)
-                rig.meta.setdefault("flat_cuts", []).append(name)
+            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():  # flat art's arm in its body's colour (a
+                # photograph's cut is flat only in a few clipped pixels: left as it is)
+                core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
+                # drawn as one mass with the body in this colour: no contact shadow outlines the arm where it
+                # has it (render.contact_shadow)
+                flat_colour = np.median(image[y0:y1, x0:x1][flat], axis=0)
+                rig.meta.setdefault("flat_cuts", {})[name] = tuple(float(v) for v in flat_colour)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
         if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
             # opaque, and a step where it met the body's outline, once the arm moved away: the teddy bear)
             arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
             beside = core | (np.isin(labels[y0:y1, x0:x1], arms) & (mat >= 0.5))
-            _, flat = flat_cut(image[y0:y1, x0:x1], core, beside)
-            if flat.any():
+            cut, flat = flat_cut(image[y0:y1, x0:x1], core, beside)
+            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():
                 core = smooth_flat_cut(core, beside, flat, FLAT_SMOOTH * band)
                 flat_side = dilate_disc(flat.astype(np.uint8), int(np.ceil(2 * band))).astype(bool)
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
