@@ -350,7 +350,12 @@ def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigm
     # its neighbour, and counted as the neighbour it ate into the layer where the cut meets the outline)
     held = cv2.GaussianBlur((core & figure).astype(np.float32), (0, 0), sigma)
     share = held / np.maximum(cv2.GaussianBlur(figure.astype(np.float32), (0, 0), sigma), 1e-6)
-    return np.where(zone, share >= 0.5, core)
+    smooth = share >= 0.5
+    # the corner where the cut meets the outline is not filled in: the wedge of the neighbour it would hand to the
+    # layer (at the teddy bear's elbow, where its forearm leaves the body) rode over the paw once the arm folded
+    inner = cv2.distanceTransform(figure.astype(np.uint8), cv2.DIST_L2, 5)
+    smooth &= core | (inner > reach)
+    return np.where(zone, smooth, core)
 
 
 def _bridges(lost: np.ndarray, kept: np.ndarray) -> np.ndarray:
