@@ -369,6 +369,49 @@ def smooth_cut(core: np.ndarray, figure: np.ndarray, radius: int) -> np.ndarray:
 JUNCTION_TOOTH = 1.0  # (discs of the smoothing's radius) the largest tooth taken off where the cut meets the outline
 
 
+FLAT_RANGE = 3  # (RGB levels) colours within two pixels of a cut pixel spanning no more than this: one flat colour
+FLAT_SHARE = 0.9  # an arm whose cut through the figure is this much flat is drawn as one mass with the body
+
+
+def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(HxW bool: the pixels of the layer's cut through the ``figure``, HxW bool: those of them where ``image``
+    shows no colour edge at all): the layer's pixels ``core`` beside the figure's others whose colours, and their
+    neighbours' within two pixels on both sides, span no more than FLAT_RANGE. Flat art draws an arm in its body's
+    own colour with no line between them (the teddy bear's brown arm over its brown body): there the cut follows
+    no edge of the picture, only the labels' staircase and the steps where they were remade (see
+    :func:`smooth_flat_cut`); a photograph's noise and shading span more, even in a black top's shade."""
+    cut = core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
+    k = np.ones((5, 5), np.uint8)
+    span = (cv2.dilate(image, k).astype(np.int16) - cv2.erode(image, k)).max(axis=2)
+    return cut, cut & (span <= FLAT_RANGE)
+
+
+def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigma: float) -> np.ndarray:
+    """HxW bool: the layer's pixels ``core`` with its cut through the ``figure`` where it is ``flat``
+    (:func:`flat_cut`) smoothed: the layer blurred by a Gaussian of ``sigma`` pixels and cut at half, within two
+    sigmas of the flat cut, over the figure only (so the cut runs on smoothly up to the outline it meets). With no
+    colour edge to follow, the labels' cut is a staircase, with a step wherever they were remade
+    (:mod:`.fitted_arms`' narrowing from the oval to the labels' cut): once the arm moved off the body, its side
+    stood in notches and a sawtooth along the upper arm (the teddy bear); the smoothed one is a curve, and the
+    band's alpha (:func:`outline_distance`) anti-aliases it. (:func:`.parts.smooth_arm_outlines` smooths the
+    labels so on the labelling's coarse grid, before :mod:`.fitted_arms` remakes them: this is the layer's own
+    cut, at full size, as the layer draws it.)"""
+    if not flat.any():
+        return core
+    reach = max(1, int(np.ceil(2.0 * sigma)))
+    zone = dilate_disc(flat.astype(np.uint8), reach).astype(bool) & figure
+    # (the layer's share of the figure around each pixel: the backdrop beyond the outline is neither the layer nor
+    # its neighbour, and counted as the neighbour it ate into the layer where the cut meets the outline)
+    held = cv2.GaussianBlur((core & figure).astype(np.float32), (0, 0), sigma)
+    share = held / np.maximum(cv2.GaussianBlur(figure.astype(np.float32), (0, 0), sigma), 1e-6)
+    smooth = share >= 0.5
+    # the corner where the cut meets the outline is not filled in: the wedge of the neighbour it would hand to the
+    # layer (at the teddy bear's elbow, where its forearm leaves the body) rode over the paw once the arm folded
+    inner = cv2.distanceTransform(figure.astype(np.uint8), cv2.DIST_L2, 5)
+    smooth &= core | (inner > reach)
+    return np.where(zone, smooth, core)
+
+
 def _bridges(lost: np.ndarray, kept: np.ndarray) -> np.ndarray:
     """HxW bool: the pieces of ``lost`` that touch two or more pieces of ``kept`` (8-connected)."""
     pieces, n = ndimage.label(kept, structure=EIGHT)

@@ -43,8 +43,8 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, line_cover, outline_distance, outline_unmixed,
-                       smooth_cut, uncreased, unblended)
+from .cut_edge import (FLAT_SHARE, LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+                       outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import FINGERTIP
 from .envelope import body_frame
@@ -57,6 +57,7 @@ from .ledge import under_ledges
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     part_segment, segment_distance, smoothstep)
+from .morphology import dilate_disc
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
                    neck_blend, slits, worn_clothes)
 from .outlines import drawn_lines
@@ -348,6 +349,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
+FLAT_SMOOTH = 2.5  # (band widths) an arm's cut through a flat colour is smoothed by a Gaussian this wide (sigma)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
 CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most, and the
 # outline's (its focus's and motion's) the figure with the backdrop
@@ -628,7 +630,24 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
+            cut, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
+            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():  # flat art's arm in its body's colour (a
+                # photograph's cut is flat only in a few clipped pixels: left as it is)
+                core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
+                # drawn as one mass with the body in this colour: no contact shadow outlines the arm where it
+                # has it (render.contact_shadow)
+                flat_colour = np.median(image[y0:y1, x0:x1][flat], axis=0)
+                rig.meta.setdefault("flat_cuts", {})[name] = tuple(float(v) for v in flat_colour)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
+        flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
+        if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
+            # opaque, and a step where it met the body's outline, once the arm moved away: the teddy bear)
+            arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
+            beside = core | (np.isin(labels[y0:y1, x0:x1], arms) & (mat >= 0.5))
+            cut, flat = flat_cut(image[y0:y1, x0:x1], core, beside)
+            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():
+                core = smooth_flat_cut(core, beside, flat, FLAT_SMOOTH * band)
+                flat_side = dilate_disc(flat.astype(np.uint8), int(np.ceil(2 * band))).astype(bool)
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
         ramp = np.clip((band - d_core) / max(band - 1.0, 1.0), 0.0, 1.0)
         inner = texture[iy, ix]
@@ -642,6 +661,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # outline, its points moved, lost triangles at character 1's wrist: holes through the forearm)
             meshed = alpha > 0.004
             alpha = cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0), 0.0, 1.0)
+        if flat_side is not None:
+            alpha = np.where(flat_side, cover * np.clip((band - outline_distance(core)) / max(band - 1.0, 1.0),
+                                                        0.0, 1.0), alpha)
         if drawn_cut:
             alpha = alpha * line_cover(texture, inner, core, mat >= 0.5, near_line[y0:y1, x0:x1] & beyond,
                                        CUT_RIM * band)

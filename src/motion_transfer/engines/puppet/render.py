@@ -597,11 +597,12 @@ class Renderer:
         self._beneath(maps, beneath)
         body = None  # where the body is drawn (its alpha over its box), once an arm in front of it needs it
         spread = max(1.0, CONTACT_SPREAD * self._shoulders * float(width_scale))
+        flat = self.rig.meta.get("flat_cuts", {})
         for k, (plan, layer_maps) in enumerate(zip(plans, maps)):
             shade = None
             if body is not None and plan.layer.name.startswith("arm"):
                 side = "left" if plan.layer.name.endswith("_l") else "right"
-                shade = (spread, body, posed[J[f"{side}_shoulder"]])
+                shade = (spread, body, posed[J[f"{side}_shoulder"]], flat.get(plan.layer.name))
             shades = plan.layer.name == "body" and any(p.layer.name.startswith("arm") for p in plans[k + 1:])
             alpha = self._draw_layer(canvas, plan, layer_maps, shade, keep_alpha=shades)
             if shades:
@@ -1075,7 +1076,8 @@ def _fade(part_a: np.ndarray, ys_: slice, xs_: slice, ys: np.ndarray, xs: np.nda
 
 
 def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, box: tuple[int, int, int, int],
-                   spread: float, body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray) -> None:
+                   spread: float, body: tuple[np.ndarray, tuple[int, int, int, int]], shoulder: np.ndarray,
+                   unlined: tuple[float, float, float] | None = None) -> None:
     """Darken the body (``body``: its alpha and its box in ``canvas``) in a soft band around an arm about to be
     drawn over it (``alpha`` and ``colour`` over ``box``, x0, y0, x1, y1) where the body there has the arm's
     colour: the shadow and the occlusion along a real arm's outline where it lies on or passes close over
@@ -1083,7 +1085,11 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     was drawn as one flat mass with the torso, and could not be told from it: TikTok clip 0, its forearm read
     as folded across the chest); where the colours differ the outline is there already. Nothing is darkened
     beyond the body (the wall behind is too far for the arm's shadow to show so sharply), nor around the
-    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder)."""
+    ``shoulder``, where the arm grows out of the body (a seam there would outline the shoulder). Nor where the arm
+    has the ``unlined`` colour (RGB, if given): the flat colour the picture draws it in as one mass with the body,
+    with no line between them (``rig.meta["flat_cuts"]``, :func:`.cut_edge.flat_cut`): shaded, the teddy bear's
+    brown arm left dark blurred smudges down its brown body's sides, at rest already, where the picture has none;
+    its light paw over its light belly is still shaded, as the picture never showed the two together."""
     H, W = canvas.shape[:2]
     x0, y0, x1, y1 = box
     pad = int(np.ceil(2.5 * spread))
@@ -1130,6 +1136,9 @@ def contact_shadow(canvas: np.ndarray, alpha: np.ndarray, colour: np.ndarray, bo
     away = np.clip(np.hypot(X0 + step * (xx + 0.5) - shoulder[0], Y0 + step * (yy + 0.5) - shoulder[1])
                    / (SHOULDER_SEAM * spread) - 1.0, 0.0, 1.0)
     reach_b = (CONTACT_DARK * 2.0) * np.minimum(near_b, 0.5) * alike * away
+    if unlined is not None:
+        off = cv2.absdiff(arm_colour, np.full_like(arm_colour, unlined))
+        reach_b *= np.clip((off[:, :, 0] + off[:, :, 1] + off[:, :, 2]) / CONTACT_ALIKE, 0.0, 1.0)
     if reach_b.max() < 0.5 / 255:  # an arm unlike the body beside it (the usual case): its edge shows already
         return
     reach = np.zeros(size[::-1], np.float64)
