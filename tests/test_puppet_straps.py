@@ -167,3 +167,26 @@ def test_the_armpit_just_below_the_straps_end_is_kept_as_it_is_under_the_arm(mon
         assert changed.max() <= 2
     else:
         assert np.mean(changed > 10) > 0.9
+
+
+def test_the_armpit_below_the_straps_end_is_kept_down_to_the_arm_kept_below_it():
+    """Below a strap's end the hanging arm hides the armpit past the top's slanted side, down to where the arm's
+    own pixels are kept (a bare arm along bare skin). The paint between the kept shoulder's round above and those
+    pixels, run down further than the vote's reach (4 margins: 24 rows here), continued the top's colour out to the
+    hidden part's edge: a dark square block past the top's side over the upper arm once it moved (TikTok character
+    3 moved by clip 4, frames 20-120). It is the armpit, kept as the image shows it. (A paint run down to where the
+    hidden part ends stays painted: :func:`test_the_armpit_just_below_the_straps_end_is_kept_as_it_is_under_the_arm`.)
+    """
+    from motion_transfer.engines.puppet.fill import _cap_slivers
+
+    sw = 200.0
+    past_strap = np.zeros((200, 60), bool)
+    past_strap[:20, :30] = True  # the shoulder's side of the strap, down to the top's edge (row 20)
+    hidden = np.zeros(past_strap.shape, bool)
+    hidden[:, 10:30] = True  # what the arm hides, down its inner side
+    hole = np.zeros(past_strap.shape, bool)
+    hole[20:50, 10:30] = True  # painted: the armpit, 30 rows down; below it the arm's pixels are kept
+    hole[150:, 10:30] = True  # ... and further down the top continued to the hidden part's end (out of reach)
+    kept = _cap_slivers(past_strap, hole, hidden, sw)
+    assert kept[20:50, 10:30].all()
+    assert not kept[50:].any()

@@ -545,6 +545,7 @@ BLEND_ENDS = 0.2  # a blend of the arm's colour is this far from either colour (
 
 
 SIDE_DEPTH = 0.5  # a body seen from the side is this deep (in spine lengths)
+ARMPIT_REACH = 0.2  # (shoulder widths) how far below a top's strap the armpit the hanging arm hides reaches
 SHOULDER_CAP = 0.1  # (shoulder widths) how far past a top's strap the shoulder's round goes on under the arm
 
 
@@ -889,7 +890,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
     # once the arm moved (TikTok character 3 cut at her chest)
     hole &= ~(hid & past_strap[box])
-    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw, margin)
+    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -1055,26 +1056,27 @@ TOP_RING = 0.06  # (shoulder widths) how far beside a shoulder's top the torso's
 TOP_PIECE = 0.05  # (shoulder widths) a piece of it smaller than this squared is a speck (a dot on a robot's pad)
 
 
-def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float, margin: int) -> np.ndarray:
-    """HxW bool: the pieces of ``hole`` in the ``hidden`` pixels within SHOULDER_CAP (shoulder widths) below
-    ``past_strap`` (the shoulder's side of a top's strap, :func:`_shoulder_caps`), down the image, in runs down it
-    shorter than the neighbourhood vote's reach (twice its blur, 4 ``margin``), with hidden pixels kept as they are
-    right below them: where the strap ends at the top's edge, a strip of the armpit the hanging arm hides, left to the
-    paint between the shoulder's kept round above and the arm's pixels the vote keeps at the hidden part's end.
-    Painted in the top's colour it stood as a black sliver at the strap's foot once the arm moved (TikTok character
-    3 cut at her chest); kept as the image shows it, it is the armpit, like the round above. The top continued
-    under the arm down to where the hidden part ends stays painted (the same character, whole)."""
-    reach = max(1, round(SHOULDER_CAP * sw))
+def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pieces of ``hole`` in the ``hidden`` pixels within ARMPIT_REACH (shoulder widths) below
+    ``past_strap`` (the shoulder's side of a top's strap, :func:`_shoulder_caps`), down the image, with hidden
+    pixels kept as they are right below them: where the strap ends at the top's edge, the armpit the hanging arm
+    hides, left to the paint between the shoulder's kept round above and the arm's pixels the vote keeps at the
+    hidden part's end. Painted in the top's colour it stood as a black sliver at the strap's foot once the arm moved
+    (TikTok character 3 cut at her chest), and, where it ran down further than the vote's reach (only those shorter
+    were kept), as a dark square block past the top's slanted side over the upper arm (character 3 moved by clip 4,
+    frames 20-120); kept as the image shows it, it is the armpit, like the round above, and the top ends at its own
+    edge along the arm. The top continued under the arm down to where the hidden part ends stays painted (the same
+    character, whole)."""
+    reach = max(1, round(ARMPIT_REACH * sw))
     down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
     below = cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
-    tall = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_OPEN, np.ones((4 * margin + 1, 1), np.uint8))
-    short = below & hidden & hole & ~tall.astype(bool)
-    n, pieces = cv2.connectedComponents(short.astype(np.uint8))
+    armpit = below & hidden & hole
+    n, pieces = cv2.connectedComponents(armpit.astype(np.uint8))
     if n <= 1:
-        return short
-    kept_under = np.zeros_like(short)
+        return armpit
+    kept_under = np.zeros_like(armpit)
     kept_under[:-1] = hidden[1:] & ~hole[1:]  # (the pixel right below is hidden and kept)
-    sandwiched = np.bincount(pieces[short & kept_under], minlength=n) > 0
+    sandwiched = np.bincount(pieces[armpit & kept_under], minlength=n) > 0
     sandwiched[0] = False
     return sandwiched[pieces]
 
