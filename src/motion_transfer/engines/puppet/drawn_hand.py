@@ -86,13 +86,14 @@ _NAMES = tuple(FINGERS)
 _KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
 
 
-def hand_reach(hand: DrawnHand) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Where a ``hand`` the rig draws itself may reach in any pose (image pixels): the half of the disc round its
-    wrist, its length and a fingertip wide, ahead of the line across its forearm a palm's half-width behind the
-    wrist (no finger bends back along the forearm). Returns the wrist, the disc's radius, the point behind the
-    wrist on that line and the forearm's direction (unit, elbow to wrist)."""
-    wrist = np.asarray(hand.joints[0], np.float64)
-    fore = wrist - np.asarray(hand.elbow, np.float64)
+def hand_reach(hand: DrawnHand, shift: np.ndarray | None = None) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Where a ``hand`` the rig draws itself may reach in any pose (image pixels moved by ``shift``, e.g. a padded
+    array's): the half of the disc round its wrist, its length and a fingertip wide, ahead of the line across its
+    forearm a palm's half-width behind the wrist (no finger bends back along the forearm). Returns the wrist, the
+    disc's radius, the point behind the wrist on that line and the forearm's direction (unit, elbow to wrist)."""
+    shift = np.zeros(2) if shift is None else shift
+    wrist = hand.joints[0] + shift
+    fore = wrist - (hand.elbow + shift)
     u = fore / max(float(np.linalg.norm(fore)), 1e-6)
     return wrist, hand.length * (1.0 + FINGERTIP), wrist - hand.half_width * u, u
 

@@ -363,8 +363,7 @@ def _hand_reach(hand: DrawnHand, shape: tuple[int, int], pads: tuple[int, int, i
     across its forearm (no finger bends back along the forearm, which the mesh holds already: the layer's box,
     warped every frame, grows no more than it must)."""
     shift = np.array([pads[0], pads[1]], np.float64)
-    wrist, reach, back, u = hand_reach(hand)
-    wrist, back = wrist + shift, back + shift
+    wrist, reach, back, u = hand_reach(hand, shift)
     side = np.array([-u[1], u[0]])
     half = [back + reach * side, back + reach * side + 2 * reach * u, back - reach * side + 2 * reach * u,
             back - reach * side]
