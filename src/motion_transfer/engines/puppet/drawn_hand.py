@@ -12,7 +12,7 @@ import numpy as np
 
 from ...pose.fingers import FINGERS
 from ...pose.skeleton import shoulder_span, torso_length
-from .model import segment_distance
+from .model import DrawnHand, segment_distance
 from .photo_look import grain_along, soften
 
 HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
@@ -84,6 +84,25 @@ _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in ra
 _DIGITS = tuple(FINGERS.values())
 _NAMES = tuple(FINGERS)
 _KNUCKLES = float(OPEN_HAND[[5, 17], 0].mean())  # how far along the hand its knuckles' middle lies
+
+
+def hand_reach(hand: DrawnHand, shift: np.ndarray | None = None) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Where a ``hand`` the rig draws itself may reach in any pose (image pixels moved by ``shift``, e.g. a padded
+    array's): the half of the disc round its wrist, its length and a fingertip wide, ahead of the line across its
+    forearm a palm's half-width behind the wrist (no finger bends back along the forearm). Returns the wrist, the
+    disc's radius, the point behind the wrist on that line and the forearm's direction (unit, elbow to wrist)."""
+    shift = np.zeros(2) if shift is None else shift
+    wrist = hand.joints[0] + shift
+    fore = wrist - (hand.elbow + shift)
+    u = fore / max(float(np.linalg.norm(fore)), 1e-6)
+    return wrist, hand.length * (1.0 + FINGERTIP), wrist - hand.half_width * u, u
+
+
+def in_hand_reach(hand: DrawnHand, points: np.ndarray) -> np.ndarray:
+    """[N] bool: which ``points`` [N, 2] (image pixels) lie where a ``hand`` the rig draws may reach
+    (:func:`hand_reach`)."""
+    wrist, reach, back, u = hand_reach(hand)
+    return (np.hypot(*(points - wrist).T) <= reach) & ((points - back) @ u >= 0)
 
 
 def body_width(joints: np.ndarray) -> float:

@@ -46,7 +46,7 @@ from .cap import cap_rows, top_cap
 from .cut_edge import (FLAT_SHARE, LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
                        outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
-from .drawn_hand import FINGERTIP
+from .drawn_hand import hand_reach
 from .envelope import body_frame
 from .fill import continue_cut_arm, fill_hidden_torso, hand_rows, hidden_limb, redraw_cut_hand, sleeve_rims_painted
 from .fitted_legs import crotch_held, one_joint_each
@@ -366,12 +366,7 @@ def _hand_reach(hand: DrawnHand, shape: tuple[int, int], pads: tuple[int, int, i
     across its forearm (no finger bends back along the forearm, which the mesh holds already: the layer's box,
     warped every frame, grows no more than it must)."""
     shift = np.array([pads[0], pads[1]], np.float64)
-    wrist = hand.joints[0] + shift
-    fore = wrist - (hand.elbow + shift)
-    u = fore / max(float(np.linalg.norm(fore)), 1e-6)
-    reach = hand.length * (1.0 + FINGERTIP)
-    # the disc's half ahead of the line across the forearm a palm's half-width behind the wrist
-    back = wrist - hand.half_width * u
+    wrist, reach, back, u = hand_reach(hand, shift)
     side = np.array([-u[1], u[0]])
     half = [back + reach * side, back + reach * side + 2 * reach * u, back - reach * side + 2 * reach * u,
             back - reach * side]

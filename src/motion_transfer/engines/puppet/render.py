@@ -23,6 +23,7 @@ from ...pose.retarget import HC, MH, MS, Motion, extend
 from ...pose.skeleton import VIS_MIN, J, shoulder_span
 from .bend import bend_setup, bent_vertices
 from .box import box_frame
+from .drawn_hand import in_hand_reach
 from .foreshorten import slid, slide_setup
 from .hair_drop import drop_with_head
 from .meshwarp import inverse_affines, paint_ranks
@@ -445,13 +446,17 @@ class Renderer:
         self._slide = {}  # the upper arms, drawn pointing at the camera when far foreshortened (:mod:`.foreshorten`)
         # per arm holding a hand the rig draws, its triangles past the image's border (the forearm and the hand the
         # rig drew there: their transparent margin lies over the arm's own sleeve when the hand is raised in front
-        # of it, see :meth:`_behind`)
+        # of it, see :meth:`_behind`); for a hand drawn over its own stump (``over_image``: its wrist inside the
+        # image, and so a part of its reach), the triangles within its reach too: left out, that part of its margin,
+        # raised beside the shoulder, hid the upper arm, a patch of the wall behind on it (TikTok character 2 in her
+        # own clip, frames 120-130)
         self._drawn = {}
         for name, side in (("arm_l", "left"), ("arm_r", "right")):
             layer = self.layers.get(name)
             if side in rig.drawn_hands and layer is not None:
                 c = layer.vertices[layer.triangles].mean(axis=1)
-                self._drawn[name] = (c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
+                self._drawn[name] = ((c[:, 0] < 0) | (c[:, 0] >= rig.width) | (c[:, 1] < 0) | (c[:, 1] >= rig.height)
+                                     | (rig.drawn_hands[side].over_image & in_hand_reach(rig.drawn_hands[side], c)))
         # an arm drawn as the mirror image of such an arm (:mod:`.twin`: its triangles, in the same order) holds
         # that hand's mirror image and its transparent margin too: left out, the margin hid the twin's own sleeve
         # wherever the folded arm lay over itself: a thin string between its shoulder and its forearm (TikTok
