@@ -78,9 +78,9 @@ def _raised(rig: Rig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def test_a_raised_slim_forearm_is_straight_from_the_elbow_to_the_wrist(rig):
-    """Column by column from a little past the elbow to the picture's bottom edge, the middle of the drawn forearm lies on the line
-    from the elbow to the wrist (the rig's blend of a width of about 0.15 shoulder widths, three times this arm's,
-    sagged it 9 pixels off it, its width varying by 6) and it keeps its width."""
+    """Column by column from a little past the elbow to where the picture's bottom edge cut it, the middle of the
+    drawn forearm lies on the line from the elbow to the wrist and it keeps its width (the rig's blend over about
+    0.15 shoulder widths, three times this arm's half-width, sagged it 9.5 pixels off it, its width varying by 6)."""
     drawn, elbow, wrist = _raised(rig)
     assert abs(wrist[1] - elbow[1]) < 1e-6 and wrist[0] > elbow[0] + 80
     arm = np.abs(drawn.astype(np.int16) - MAGENTA).sum(axis=2) > 60
