@@ -157,6 +157,31 @@ def _grid(dt: np.ndarray, spacing: float, within: np.ndarray | None = None) -> n
 
 # blend radius at each joint, as a fraction of the shoulder width
 JOINT_RADIUS = {"shoulder": 0.2, "elbow": 0.15, "wrist": 0.12, "hip": 0.26, "knee": 0.18, "ankle": 0.12}
+# ... at an arm's elbow and wrist no more than this many times the arm's half-width there (:func:`arm_half_widths`):
+# a slim arm on broad shoulders (TikTok character 2) blended its upper arm and forearm over three times its own
+# width, and its forearm and hand over twice: a raised forearm was drawn as a long S-bent tube from half-way up the
+# upper arm, with no elbow, sagging at its middle and turning up into the hand
+ARM_WIDTHS = 1.0
+ARM_NEAR = 0.05  # (shoulder widths) the arm's half-width is read this near the joint (it may lie off its middle)
+
+
+def arm_half_widths(own: np.ndarray, joints: np.ndarray, side: str, sw: float) -> dict[str, float]:
+    """The half-widths of the arm whose pixels are ``own`` (HxW) at its elbow and wrist (of ``side``, ``joints``
+    [33 or 36, 2]): at each, the deepest of its pixels (from its outline) within ARM_NEAR shoulder widths ``sw`` of
+    the joint; a joint none of whose pixels lies there (past the image's border) has none."""
+    r = max(1, round(ARM_NEAR * sw))
+    h, w = own.shape
+    dt = None
+    out = {}
+    for name in ("elbow", "wrist"):
+        x, y = (round(float(c)) for c in joints[J[f"{side}_{name}"]])
+        y0, y1, x0, x1 = max(0, y - r), min(h, y + r + 1), max(0, x - r), min(w, x + r + 1)
+        if y0 >= y1 or x0 >= x1 or not own[y0:y1, x0:x1].any():
+            continue
+        if dt is None:  # (the image's border is no outline of the arm)
+            dt = cv2.distanceTransform(np.pad(own, 1, mode="edge").astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+        out[name] = float(dt[y0:y1, x0:x1].max())
+    return out
 
 
 def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray, str]:
@@ -169,7 +194,7 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
                  blend: tuple[float, float] | None = None, rigid: np.ndarray | None = None,
-                 lowered: np.ndarray | None = None) -> np.ndarray:
+                 lowered: np.ndarray | None = None, half_widths: dict[str, float] | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
@@ -182,7 +207,9 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
     it, bent as the head turned). Limbs: each vertex
     follows the bone of its own part (``vert_bone``, an index into the layer's bones; else the nearest bone)
     and blends with the neighbouring bone only around the joint they share (Gaussian, about a limb's width),
-    so a limb folded against itself in the image does not drag one part's pixels along the other.
+    so a limb folded against itself in the image does not drag one part's pixels along the other; at a joint of
+    ``half_widths`` (the limb's half-width there by joint name, :func:`arm_half_widths`) no wider than ARM_WIDTHS
+    times it.
     """
 
     ext = extend(joints)
@@ -208,6 +235,8 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
             # the joint between bone b-1 and bone b: vertices of either side blend with the other
             j, name = _joint_of(layer, b, ext)
             rho = JOINT_RADIUS[name] * sw
+            if half_widths and name in half_widths:
+                rho = min(rho, ARM_WIDTHS * half_widths[name])
             g = np.exp(-(np.linalg.norm(verts - j, axis=1) / rho) ** 2)
             W[vert_bone == b, b - 1] += g[vert_bone == b]
             W[vert_bone == b - 1, b] += g[vert_bone == b - 1]
@@ -728,8 +757,12 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
             if len(tris) == 0:
                 return None
+        half_widths = None
+        if name.startswith("arm"):
+            half_widths = arm_half_widths(own_full, joints, "left" if name.endswith("_l") else "right",
+                                          shoulder_span(joints, 1.0))
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               blend, boxed, lowered)
+                               blend, boxed, lowered, half_widths)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
