@@ -11,26 +11,34 @@ SKIN, HAIR, TOP, WALL = (225, 180, 150), (30, 24, 22), (238, 236, 232), (150, 17
 H, W = 400, 400
 
 
-def hair_figure(elbow: tuple[int, int],
-                wrist: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(image, matte, joints, hair): a girl in a white top, her left arm (image right) in a white sleeve from
-    the shoulder to ``elbow`` and bare to ``wrist``, her long dark hair falling from her head down over that
-    shoulder and past it, on a grey-blue wall; ``hair`` the hair's pixels below the shoulders, less the rim its
-    blur mixes with what lies beside it."""
+def girl_joints(right: tuple[tuple[int, int], tuple[int, int]],
+                left: tuple[tuple[int, int], tuple[int, int]]) -> np.ndarray:
+    """[33, 2] the girl's joints: head, shoulders and hips where these scenes draw them, the legs below the
+    picture, each arm's (elbow, wrist) as given (``right`` the image's left), its fingers a fifth of the forearm
+    on past the wrist."""
     joints = np.zeros((33, 2))
     joints[:11] = (200, 95)
     joints[J["nose"]] = (200, 100)
     joints[J["left_ear"]], joints[J["right_ear"]] = (230, 90), (170, 90)
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (260, 170), (140, 170)
     joints[J["left_hip"]], joints[J["right_hip"]] = (250, 360), (150, 360)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (120, 260), (115, 340)
     for side, x in (("left", 245), ("right", 155)):  # the legs below the picture
         joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x, 500), (x, 640)
         joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x, 650), (x, 660)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = elbow, wrist
-    for k in ("index", "pinky", "thumb"):
-        joints[J[f"left_{k}"]] = np.asarray(wrist) + (np.asarray(wrist) - np.asarray(elbow)) * 0.2
-        joints[J[f"right_{k}"]] = (114, 360)
+    for side, (elbow, wrist) in (("right", right), ("left", left)):
+        joints[J[f"{side}_elbow"]], joints[J[f"{side}_wrist"]] = elbow, wrist
+        for k in ("index", "pinky", "thumb"):
+            joints[J[f"{side}_{k}"]] = np.asarray(wrist) + (np.asarray(wrist) - np.asarray(elbow)) * 0.2
+    return joints
+
+
+def hair_figure(elbow: tuple[int, int],
+                wrist: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, matte, joints, hair): a girl in a white top, her left arm (image right) in a white sleeve from
+    the shoulder to ``elbow`` and bare to ``wrist``, her long dark hair falling from her head down over that
+    shoulder and past it, on a grey-blue wall; ``hair`` the hair's pixels below the shoulders, less the rim its
+    blur mixes with what lies beside it."""
+    joints = girl_joints(((120, 260), (115, 340)), (elbow, wrist))
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
     figure = np.zeros((H, W), np.uint8)

@@ -10,14 +10,12 @@ import numpy as np
 import pytest
 
 from conftest import layered_rig
+from hair_scene import HAIR, SKIN, TOP, WALL, H, W, girl_joints
 from motion_transfer.engines.puppet.hair import hanging_hair
 from motion_transfer.engines.puppet.hair_behind import hair_behind_arms
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.engines.puppet.render import Renderer
-from motion_transfer.pose.skeleton import J
 
-SKIN, HAIR, TOP, WALL = (225, 180, 150), (30, 24, 22), (238, 236, 232), (150, 170, 190)
-H, W = 400, 400
 CUT = slice(142, 164)  # the columns of the right hair the sleeve's top lies over ...
 SLEEVE_TOP = 168  # ... at or above this row (the hair's lower end in the picture)
 
@@ -27,20 +25,7 @@ def _figure(sleeve: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     on her right (the image's left) it hangs behind her puffed sleeve, whose round top lies over it above the
     shoulder; on her left it hangs free over her shoulder down to row 260. ``sleeve``: the right arm drawn (without
     it: how the hair would look behind it)."""
-    joints = np.zeros((33, 2))
-    joints[:11] = (200, 95)
-    joints[J["nose"]] = (200, 100)
-    joints[J["left_ear"]], joints[J["right_ear"]] = (230, 90), (170, 90)
-    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (260, 170), (140, 170)
-    joints[J["left_hip"]], joints[J["right_hip"]] = (250, 360), (150, 360)
-    joints[J["right_elbow"]], joints[J["right_wrist"]] = (115, 260), (110, 340)
-    joints[J["left_elbow"]], joints[J["left_wrist"]] = (285, 260), (290, 340)
-    for side, x in (("left", 245), ("right", 155)):  # the legs below the picture
-        joints[J[f"{side}_knee"]], joints[J[f"{side}_ankle"]] = (x, 500), (x, 640)
-        joints[J[f"{side}_heel"]], joints[J[f"{side}_foot_index"]] = (x, 650), (x, 660)
-    for side, wrist in (("left", (290, 340)), ("right", (110, 340))):
-        for k in ("index", "pinky", "thumb"):
-            joints[J[f"{side}_{k}"]] = (wrist[0], wrist[1] + 16)
+    joints = girl_joints(((115, 260), (110, 340)), ((285, 260), (290, 340)))
     image = np.zeros((H, W, 3), np.uint8)
     image[:] = WALL
     labels = np.full((H, W), -1, np.int16)
