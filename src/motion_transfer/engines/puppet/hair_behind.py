@@ -6,9 +6,10 @@ curved "bob cut" over the wall (TikTok character 5's right hair behind her puffe
 Under the arm the body's layer draws the hair on down as it hangs above the cut: its sides carried on along its
 outer side's slant, turning down to hang straight, each column in the colour of its strand just above the cut
 (straight hair's strands run down it), as far as the hair hangs elsewhere in the picture (within reason), ending in
-a rounded tip. It bends down with the hair above it (``neck.hair_lowering`` takes it as that hair's), not held by
-the chest. Hair lying over the arm (given to the body by :func:`.hair.hair_to_body`) ends on it below the shoulder;
-the sleeve's top above the shoulder joint, under hair running thick above it, is the arm's own outline over it.
+a tapered tip (rounded, it hung as a tube). It bends down with the hair above it (``neck.hair_lowering`` takes it
+as that hair's), not held by the chest. Hair lying over the arm (given to the body by :func:`.hair.hair_to_body`)
+ends on it below the shoulder; the sleeve's top above the shoulder joint, under hair running thick above it, is the
+arm's own outline over it.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ SHORTEST, LONGEST = 0.1, 0.25  # (shoulder widths) ... hangs at least this far b
 # on at most this far
 SLANT_ROWS = 3  # the hair's outer side's slant is read over this many DEPTHs above the cut ...
 SLANT = 1.0  # (columns per row) ... and carried on at most this steep
-TIP = 0.8  # the tapered tip takes this share of the hair's length carried on (rounded, a lock hung as a tube)
+TIP = 0.8  # the tapered tip takes this share of the hair's length carried on
 
 
 @dataclass
