@@ -21,6 +21,7 @@ from .model import LAYERS, PARTS
 EDGE_BAND = 0.5  # (shoulder widths) how far above the bottom edge the arm's border is looked at
 EDGE_STRIP = 0.2  # (shoulder widths) the widest strip of the torso beside the arm that may be the arm's
 EDGE_CONTRAST = 3.0  # the new border's mean colour step, at least this many times the old one's (through no edge)
+BEHIND_REACH = 0.06  # (shoulder widths) how far past the torso's visible side the body goes on behind such an arm
 
 
 def _border_step(a: np.ndarray, b: np.ndarray, step: np.ndarray, within: np.ndarray) -> float:
@@ -80,4 +81,29 @@ def arms_at_bottom_edge(lab: np.ndarray, small_rgb: np.ndarray, m: np.ndarray, j
         # with the watershed's line between them and the torso: the outline itself (a pale rim, a dark crease)
         won |= strip & (markers == -1) & cv2.dilate(won.astype(np.uint8), None).astype(bool)
         out[won] = out[iy[won], ix[won]]
+    return out
+
+
+def past_body_side(hidden: np.ndarray, labels: np.ndarray, sw: float, bottom: int) -> np.ndarray:
+    """HxW bool: the pixels of ``hidden`` (the torso the arms hide, to be painted in) that belong to an arm the
+    image's bottom edge (row ``bottom`` of these arrays: the first one below the image) cuts and lie farther than
+    BEHIND_REACH from the torso's visible pixels: the body hides nothing there.
+
+    The image shows neither the body's side under such an arm nor the armpit: what the shoulder-hip
+    quadrilateral takes of the arm is a guess, its side a straight line down the sleeve from a shoulder joint the
+    pose model put in the sleeve's middle. Painted in the chest's colours, it stood as a flat brown box with a
+    straight side and a flat top beside the body once the sleeve swung away (TikTok character 5 cut at 60%,
+    driven by clip 0): the body ends along its visible side instead, and the backdrop shows past it."""
+    out = np.zeros(hidden.shape, bool)
+    torso = (labels == PARTS.index("torso")) & ~hidden
+    if not torso.any() or not 0 < bottom <= labels.shape[0]:
+        return out
+    far = None
+    for layer in ("arm_l", "arm_r"):
+        arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[layer]])
+        if not arm[bottom - 1].any() or not (arm & hidden).any():
+            continue
+        if far is None:
+            far = ndimage.distance_transform_edt(~torso) > BEHIND_REACH * sw
+        out |= arm & hidden & far
     return out

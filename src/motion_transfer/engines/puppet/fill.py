@@ -20,7 +20,7 @@ from .cut_forearm import (BorderCrossing, balance_skin, border_axes, carry_acros
                           forearm_at_border, forearm_curve)
 from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
                          hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
-from .edgearm import EDGE_BAND
+from .edgearm import EDGE_BAND, past_body_side
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
 from .face_style import is_drawn
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -614,6 +614,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    if bottom is not None:  # (behind an arm the bottom edge cuts, no farther than the body's visible side)
+        hidden &= ~past_body_side(hidden, labels, shoulder_span(joints, 1.0), bottom)
     if fitted:
         hidden = _hidden_in_drawn_body(labels, hidden)
     tops, off = _sleeved_tops(image, labels, joints, hidden)
