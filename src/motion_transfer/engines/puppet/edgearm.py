@@ -93,7 +93,10 @@ def past_body_side(hidden: np.ndarray, labels: np.ndarray, sw: float, bottom: in
     quadrilateral takes of the arm is a guess, its side a straight line down the sleeve from a shoulder joint the
     pose model put in the sleeve's middle. Painted in the chest's colours, it stood as a flat brown box with a
     straight side and a flat top beside the body once the sleeve swung away (TikTok character 5 cut at 60%,
-    driven by clip 0): the body ends along its visible side instead, and the backdrop shows past it."""
+    driven by clip 0): the body ends along its visible side instead, and the backdrop shows past it. Not where
+    the torso lies on both sides of the pixel, across its row or down its column: an arm hanging across a side
+    view's body hides the body between the chest above it and the body continued below the edge (TikTok
+    character 1 cut at 60%: left out, a crack parted the two)."""
     out = np.zeros(hidden.shape, bool)
     torso = (labels == PARTS.index("torso")) & ~hidden
     if not torso.any() or not 0 < bottom <= labels.shape[0]:
@@ -104,6 +107,15 @@ def past_body_side(hidden: np.ndarray, labels: np.ndarray, sw: float, bottom: in
         if not arm[bottom - 1].any() or not (arm & hidden).any():
             continue
         if far is None:
-            far = ndimage.distance_transform_edt(~torso) > BEHIND_REACH * sw
+            far = (ndimage.distance_transform_edt(~torso) > BEHIND_REACH * sw) & ~_between(torso)
         out |= arm & hidden & far
     return out
+
+
+def _between(mask: np.ndarray) -> np.ndarray:
+    """HxW bool: the pixels with ``mask`` on both sides of them across their row, or up and down their column."""
+    def both(axis: int) -> np.ndarray:
+        before = np.maximum.accumulate(mask, axis=axis)
+        after = np.flip(np.maximum.accumulate(np.flip(mask, axis=axis), axis=axis), axis=axis)
+        return before & after
+    return both(0) | both(1)
