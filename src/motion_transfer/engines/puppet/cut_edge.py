@@ -373,17 +373,19 @@ FLAT_RANGE = 3  # (RGB levels) colours within two pixels of a cut pixel spanning
 FLAT_SHARE = 0.9  # an arm whose cut through the figure is this much flat is drawn as one mass with the body
 
 
-def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(HxW bool: the pixels of the layer's cut through the ``figure``, HxW bool: those of them where ``image``
-    shows no colour edge at all): the layer's pixels ``core`` beside the figure's others whose colours, and their
-    neighbours' within two pixels on both sides, span no more than FLAT_RANGE. Flat art draws an arm in its body's
-    own colour with no line between them (the teddy bear's brown arm over its brown body): there the cut follows
-    no edge of the picture, only the labels' staircase and the steps where they were remade (see
-    :func:`smooth_flat_cut`); a photograph's noise and shading span more, even in a black top's shade."""
+def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> np.ndarray | None:
+    """HxW bool: the pixels of the layer's cut through the ``figure`` where ``image`` shows no colour edge at all (the
+    layer's pixels ``core`` beside the figure's others whose colours, and their neighbours' within two pixels on both
+    sides, span no more than FLAT_RANGE), when FLAT_SHARE of the cut is so; else None. Flat art draws an arm in its
+    body's own colour with no line between them (the teddy bear's brown arm over its brown body): there the cut
+    follows no edge of the picture, only the labels' staircase and the steps where they were remade (see
+    :func:`smooth_flat_cut`); a photograph's noise and shading span more, even in a black top's shade, and its cut
+    is flat only in a few clipped pixels."""
     cut = core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
     k = np.ones((5, 5), np.uint8)
     span = (cv2.dilate(image, k).astype(np.int16) - cv2.erode(image, k)).max(axis=2)
-    return cut, cut & (span <= FLAT_RANGE)
+    flat = cut & (span <= FLAT_RANGE)
+    return flat if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum() else None
 
 
 def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigma: float) -> np.ndarray:

@@ -43,7 +43,7 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (FLAT_SHARE, LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
                        outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import hand_reach
@@ -654,9 +654,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             solid = core & (mat >= 0.85) if (core & (mat >= 0.85)).any() else core
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
-            cut, flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
-            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():  # flat art's arm in its body's colour (a
-                # photograph's cut is flat only in a few clipped pixels: left as it is)
+            flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
+            if flat is not None:  # flat art's arm in its body's colour (a photograph's cut: left as it is)
                 core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
                 # drawn as one mass with the body in this colour: no contact shadow outlines the arm where it
                 # has it (render.contact_shadow)
@@ -668,8 +667,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             # opaque, and a step where it met the body's outline, once the arm moved away: the teddy bear)
             arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
             beside = core | (np.isin(labels[y0:y1, x0:x1], arms) & (mat >= 0.5))
-            cut, flat = flat_cut(image[y0:y1, x0:x1], core, beside)
-            if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum():
+            flat = flat_cut(image[y0:y1, x0:x1], core, beside)
+            if flat is not None:
                 core = smooth_flat_cut(core, beside, flat, FLAT_SMOOTH * band)
                 flat_side = dilate_disc(flat.astype(np.uint8), int(np.ceil(2 * band))).astype(bool)
         d_core = cv2.distanceTransform((~core).astype(np.uint8), cv2.DIST_L2, 5)
