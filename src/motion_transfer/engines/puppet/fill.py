@@ -2038,6 +2038,8 @@ def _mirrored_hem(signed: np.ndarray, along: np.ndarray, pos: np.ndarray, seen: 
     map_x, map_y, shown_a, shown_b = mirror
     on = np.abs(signed - np.interp(pos, seen, offset)) <= 0.5
     on &= np.isin(pos, seen)
+    if not on.any():
+        return seen, offset
     xs = np.nonzero(on)[1]
     mx, my = map_x[on].astype(np.float64), map_y[on].astype(np.float64)
     apart = mx - xs  # (twice the distance across the spine, signed by the side)
