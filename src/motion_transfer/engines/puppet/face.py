@@ -741,24 +741,27 @@ def turn_clear_of_nose(drive: FaceDrive, face: FaceRig) -> FaceDrive:
     The nose is the face's nearest part: a turn moves it across the face towards the far eye, and past that
     eye's inner corner the warp folds the nose's side over the eye, drawn as the photograph's nose (lit from the
     front, no outline of its own) covering the eye along a straight seam."""
-    ts = np.arange(len(drive.turn))
-    still = replace(drive, expression=None, eyes=np.ones_like(drive.eyes))
-    shares = np.linspace(0.0, 1.0, NOSE_STEPS)
     rest = _nose_gaps(face.points[None, :, :2], face)[0]
-    spare = np.stack([
-        (_nose_gaps(face_targets(face, replace(still, rotation=turn_rotation(*(drive.turn * s).T)), ts), face)
-         - NOSE_CLEAR * rest)[:, rest > 0].min(axis=1, initial=np.inf) for s in shares])  # [S, T]
-    bad = spare < 0
-    if not bad.any():
+    still = replace(drive, expression=None)
+
+    def spare(turn: np.ndarray) -> np.ndarray:
+        """[T] the least room (pixels) left to the bound by the turns [T, 2], over the eyes with a gap at rest."""
+        turned = replace(still, rotation=turn_rotation(turn[:, 0], turn[:, 1]), eyes=np.ones((len(turn), 2)))
+        gaps = _nose_gaps(face_targets(face, turned, np.arange(len(turn))), face) - NOSE_CLEAR * rest
+        return gaps[:, rest > 0].min(axis=1, initial=np.inf)
+
+    close = np.flatnonzero(spare(drive.turn) < 0)  # only these frames' turns are searched
+    if not len(close):
         return drive
-    # the first share that comes too close, and the share where the gap crossed the bound before it
-    k = np.where(bad.any(axis=0), np.argmax(bad, axis=0), len(shares))
-    before = np.maximum(k - 1, 0)
-    at = np.minimum(k, len(shares) - 1)
-    a, b = spare[before, ts], spare[at, ts]
-    part = np.clip(np.divide(a, a - b, out=np.zeros_like(a), where=a - b > 0), 0.0, 1.0)
-    share = np.where(k < len(shares), shares[before] + part * (shares[at] - shares[before]), 1.0)
-    turn = drive.turn * share[:, None]
+    shares = np.linspace(0.0, 1.0, NOSE_STEPS)
+    room = np.stack([spare(drive.turn[close] * s) for s in shares])  # [S, frames]
+    # the last share before the first too close, and the share between it and that one where the room runs out
+    k = np.argmax(room < 0, axis=0)
+    cols = np.arange(len(close))
+    a, b = room[k - 1, cols], room[k, cols]
+    share = shares[k - 1] + (shares[k] - shares[k - 1]) * np.clip(a / np.maximum(a - b, 1e-9), 0.0, 1.0)
+    turn = drive.turn.copy()
+    turn[close] *= share[:, None]
     return replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1]))
 
 
