@@ -405,6 +405,48 @@ def test_a_face_turned_away_in_the_image_turns_further_away_but_not_back():
     assert away == pytest.approx(free_away) and away > 0.1
     assert (moves(front) > 0.1).all()
 
+def test_a_turned_face_keeps_its_nose_clear_of_its_far_eye():
+    """A face the image shows turned 20 degrees (the frontal mannequin's landmarks turned in depth, as TikTok
+    character 3's) turned a further 30 away and pitched 20: its nose (the face's nearest part) moves across towards
+    the far eye, and on main it crossed that eye's inner corner (the warp folded the nose's side over the eye: a
+    straight seam tearing the eye off the nose). The ridge of the nose now stays a share of its rest gap inwards of
+    both inner corners, while the face still turns; the frontal face turned 30 degrees keeps its whole turn."""
+    from motion_transfer.engines.puppet.face import FaceDrive, face_targets, turn_rotation, turn_within_reach
+
+    _, _, front = _character()
+    c = front.points.mean(axis=0)
+    turned = replace(front, points=(front.points - c) @ turn_rotation(np.array([20.0]), np.zeros(1))[0].T + c)
+
+    def drive(yaw: float, pitch: float) -> FaceDrive:
+        return FaceDrive(rotation=turn_rotation(np.array([yaw]), np.array([pitch])), expression=None,
+                         eyes=np.ones((1, 2)), mouth=np.zeros(1), width=np.ones(1), angles=np.zeros((1, 3)),
+                         turn=np.array([[yaw, pitch]]))
+
+    def gaps(face, pts: np.ndarray) -> np.ndarray:
+        """[2] how far (pixels, along the eye line) the nose's ridge lies inwards of the right and the left eye's
+        inner corner, at that corner's height."""
+        u = pts[fm.LEFT_EYE_CORNERS[0], :2] - pts[fm.RIGHT_EYE_CORNERS[0], :2]
+        u /= np.linalg.norm(u)
+        n = np.array([-u[1], u[0]])
+        ridge = pts[list(fm.NOSE_RIDGE), :2]
+        out = []
+        for corner, sign in ((fm.RIGHT_EYE_CORNERS[1], 1.0), (fm.LEFT_EYE_CORNERS[1], -1.0)):
+            along, across = (ridge - pts[corner, :2]) @ u, (ridge - pts[corner, :2]) @ n
+            assert across.min() < 0 < across.max()  # the ridge passes the corner's height
+            out.append(sign * float(np.interp(0.0, across, along)))
+        return np.array(out)
+
+    away = drive(30.0, 20.0)
+    free = face_targets(turned, away, np.arange(1))[0]
+    assert gaps(turned, free).min() < 0  # unheld, the nose crosses the far eye's inner corner
+    held = face_targets(turned, turn_within_reach(away, turned), np.arange(1))[0]
+    rest = gaps(turned, turned.points)
+    assert (rest > 0).all()
+    assert (gaps(turned, held) >= 0.25 * rest).all()
+    assert np.linalg.norm(held - turned.points[:, :2], axis=1).max() > 0.05 * turned.size  # it still turns
+    assert turn_within_reach(drive(30.0, 0.0), front).turn == pytest.approx(np.array([[30.0, 0.0]]))
+
+
 def test_roll_follows_the_face_mesh():
     """The head's roll is corrected to the face mesh's eye line where the body model's eye joints disagree."""
     from motion_transfer.engines.puppet.face import roll_correction

@@ -36,6 +36,8 @@ OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379
 STABLE = (10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 109, 338, 67, 297, 127, 356, 234, 454, 93, 323, 33, 263, 133,
           362, 98, 327, 50, 280, 116, 345)
 FOREHEAD, CHIN, NOSE_TIP = 10, 152, 1
+# The nose's ridge, from between the brows down to its tip.
+NOSE_RIDGE = (168, 6, 197, 195, 5, 4, 1)
 # The refined face model's ten iris points follow the mesh's 468: these are the right and the left iris's centres
 # (a track keeps the ten apart, ``PoseTrack.irises``: there they are rows 0 and 5).
 IRIS_CENTRES = (468, 473)

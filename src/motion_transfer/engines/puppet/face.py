@@ -59,6 +59,13 @@ TURNED_AWAY = (20.0, 50.0)
 # clip 2's talking); see :func:`expression_within_reach`
 MOUTH_TURNED = (25.0, 60.0)
 TURNED_EXPRESSION = 0.5
+# A turn moves the nose (the face's nearest part) across the face towards the far eye: past that eye's inner corner
+# the warp folds the nose's side over the eye, the photograph's frontally lit nose covering it along a straight seam
+# (TikTok character 3, turned 19 degrees in her picture, turned a further 29 away and pitched 20 by clip 4's dancer:
+# her picture-left eye torn off at its inner corner). The turn is held where the nose's ridge keeps this share of
+# its rest gap to either inner corner (:func:`turn_clear_of_nose`), found among this many shares of the turn.
+NOSE_CLEAR = 0.3
+NOSE_STEPS = 11
 RING = 1.35  # the fixed ring around the face, in face-outline radii from its centre
 RING_POINTS = 32
 OUTLINE_DAMP = 0.85  # share of the head turn's motion the face outline does not take
@@ -714,7 +721,8 @@ def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
     camera, the warp can only stretch the few pixels it shows of that side across the face (TikTok clip 1's
     dancer, three-quarter in the image, faces the camera later: her chin was pulled into a long jaw and her mouth
     towards her ear). Such a face turns away further freely, back towards the camera less the further it is
-    turned (``TURNED_AWAY``); a face that faces the camera turns both ways."""
+    turned (``TURNED_AWAY``); a face that faces the camera turns both ways. Either way, and with the pitch, only
+    so far that its nose stays clear of its eyes (:func:`turn_clear_of_nose`)."""
     if face.kind != "mesh":  # the sparse model's depth is assumed, not measured
         return drive
     yaw0 = float(fm.head_angles(face.points)[0])
@@ -722,7 +730,60 @@ def turn_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:
     allowed = MAX_TURN * float(np.clip((near - abs(yaw0)) / (near - far), 0.0, 1.0))
     yaw = np.clip(drive.turn[:, 0], -allowed if yaw0 > 0 else -MAX_TURN, MAX_TURN if yaw0 > 0 else allowed)
     turn = np.stack([yaw, drive.turn[:, 1]], axis=1)
+    return turn_clear_of_nose(replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1])), face)
+
+
+def turn_clear_of_nose(drive: FaceDrive, face: FaceRig) -> FaceDrive:
+    """``drive`` with each frame's turn (yaw and pitch together) held where the ridge of ``face``'s nose comes
+    within ``NOSE_CLEAR`` of its rest gap to either eye's inner corner (measured along the eye line, at that
+    corner's height; ``face`` found as a mesh; the turn alone, without the expression, whose motion is its own).
+
+    The nose is the face's nearest part: a turn moves it across the face towards the far eye, and past that
+    eye's inner corner the warp folds the nose's side over the eye, drawn as the photograph's nose (lit from the
+    front, no outline of its own) covering the eye along a straight seam."""
+    rest = _nose_gaps(face.points[None, :, :2], face)[0]
+    still = replace(drive, expression=None)
+
+    def spare(turn: np.ndarray) -> np.ndarray:
+        """[T] the least room (pixels) left to the bound by the turns [T, 2], over the eyes with a gap at rest."""
+        turned = replace(still, rotation=turn_rotation(turn[:, 0], turn[:, 1]), eyes=np.ones((len(turn), 2)))
+        gaps = _nose_gaps(face_targets(face, turned, np.arange(len(turn))), face) - NOSE_CLEAR * rest
+        return gaps[:, rest > 0].min(axis=1, initial=np.inf)
+
+    close = np.flatnonzero(spare(drive.turn) < 0)  # only these frames' turns are searched
+    if not len(close):
+        return drive
+    shares = np.linspace(0.0, 1.0, NOSE_STEPS)
+    room = np.stack([spare(drive.turn[close] * s) for s in shares])  # [S, frames]
+    # the last share before the first too close, and the share between it and that one where the room runs out
+    k = np.argmax(room < 0, axis=0)
+    cols = np.arange(len(close))
+    a, b = room[k - 1, cols], room[k, cols]
+    share = shares[k - 1] + (shares[k] - shares[k - 1]) * np.clip(a / np.maximum(a - b, 1e-9), 0.0, 1.0)
+    turn = drive.turn.copy()
+    turn[close] *= share[:, None]
     return replace(drive, turn=turn, rotation=turn_rotation(turn[:, 0], turn[:, 1]))
+
+
+def _nose_gaps(pts: np.ndarray, face: FaceRig) -> np.ndarray:
+    """[T, 2] how far (pixels, along the eye line) the nose's ridge lies inwards of the right and the left eye's
+    inner corner at that corner's height, for landmarks ``pts`` [T, N, 2]: negative once it has crossed it."""
+    a, b = face.groups["eye_outer"]
+    u = pts[:, b] - pts[:, a]
+    u /= np.maximum(np.linalg.norm(u, axis=1), 1e-9)[:, None]
+    n = np.stack([-u[:, 1], u[:, 0]], axis=1)
+    ridge = pts[:, list(fm.NOSE_RIDGE)]
+    gaps = []
+    for side, sign in (("r", 1.0), ("l", -1.0)):
+        rel = ridge - pts[:, face.groups[f"{side}_corners"][1]][:, None]
+        along, across = np.einsum("tki,ti->tk", rel, u), np.einsum("tki,ti->tk", rel, n)
+        a0, a1, c0, c1 = along[:, :-1], along[:, 1:], across[:, :-1], across[:, 1:]
+        crosses = (c0 <= 0) != (c1 <= 0)  # the segments of the ridge passing the corner's height
+        at = a0 + (a1 - a0) * np.divide(-c0, c1 - c0, out=np.zeros_like(c0), where=crosses)
+        nearest = along[np.arange(len(pts)), np.argmin(np.abs(across), axis=1)]  # the ridge ends above or below
+        gaps.append(sign * np.where(crosses.any(axis=1), at[np.arange(len(pts)), np.argmax(crosses, axis=1)],
+                                    nearest))
+    return np.stack(gaps, axis=1)
 
 
 def expression_within_reach(drive: FaceDrive, face: FaceRig) -> FaceDrive:

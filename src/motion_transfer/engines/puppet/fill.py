@@ -857,8 +857,11 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     shaded = (torso[box] & ~kn & clear & ~near[box] & (d_torso[box] < 2 * ALIKE_DELTA_E)
               & ~cv2.dilate((labels[box] < 0).astype(np.uint8), None, iterations=margin).astype(bool)
               & shade_of(lab[box], centres[nearest]))
+    facing = sw >= FACING * spine
+    if facing:
+        mx, my = mirror_across_spine(joints, hid.shape, (x0, y0))
     hems = [_continue_hem(crop, base, kn, nearest, centres, hid, at_waist, share, sw, loose,
-                          shaded=(shaded, clear))]
+                          shaded=(shaded, clear), mirror=(mx - x0, my - y0) if facing else None)]
     # a top's upper edge on the chest (a strapless top's under a hanging arm) goes on under each arm the same way,
     # from the side it shows on: the body's outline ends it on the other. Spread by nearness, the top's black rose
     # as a block into the armpit once the arm was raised (TikTok pair 3<-4). Each arm's piece on its own (a line
@@ -900,8 +903,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     paint, kn = hole | band, kn & ~band
     detailed = np.where(hole[..., None], base, crop) if skin_edge.any() else crop
     value = base + _texture(detailed, base, paint, kn, sw)
-    if sw >= FACING * spine:
-        mx, my = mirror_across_spine(joints, hole.shape, (x0, y0))
+    if facing:
         xi, yi = np.round(mx).astype(np.int32) - x0, np.round(my).astype(np.int32) - y0
         inb = (xi >= 0) & (xi < x1 - x0) & (yi >= 0) & (yi < y1 - y0)
         xi, yi = np.clip(xi, 0, x1 - x0 - 1), np.clip(yi, 0, y1 - y0 - 1)
@@ -1839,7 +1841,8 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
                   hidden: np.ndarray, region: np.ndarray, share: np.ndarray, sw: float,
                   loose: np.ndarray, sides: int = 2, lean: float = 1.0,
                   kept: np.ndarray | None = None,
-                  shaded: tuple[np.ndarray, np.ndarray] | None = None
+                  shaded: tuple[np.ndarray, np.ndarray] | None = None,
+                  mirror: tuple[np.ndarray, np.ndarray] | None = None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(HxW bool zone, HxWx3 float32 colour, HxW float32 shade) that paints the ``hidden`` pixels in ``region``
     (the waist, or an upright body's chest) near a hem on either side of the line the hem runs along, each side in
@@ -1856,7 +1859,9 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
     the other): spread by nearness alone, the top's black closed round under the forearm and ended in a ragged
     edge across the belly (TikTok clip 0).
     Where the hem is seen beside the band it is bent off that line to run through it (:func:`_hem_bend`): straight
-    across, it met the seen hem a few pixels off in a step. Only pixels the fill gave those colours (``share``) are
+    across, it met the seen hem a few pixels off in a step; past where it is seen, it follows the seen hem's
+    mirror image across the spine (``mirror``: each pixel's, in ``crop``'s pixels; None for a body not facing the
+    camera). Only pixels the fill gave those colours (``share``) are
     repainted, within HEM_REACH of the line, fading into the fill already made (``base``) towards its edge: the
     hidden ones and those of the ``loose`` ones (the torso's beside the arm that are not ``known``) on the wrong
     side of the hem (left as they were, the arm's lit edge stood below the hem as a notch of the top's colour, and
@@ -1928,7 +1933,11 @@ def _continue_hem(crop: np.ndarray, base: np.ndarray, known: np.ndarray, nearest
                 for half in halves]
         if sum(seen) < need:
             return None
-    signed = signed - _hem_bend(signed, along, ring & in_a, ring & in_b, reach, max(2.0, HEM_GAP * sw))
+    # (read all along it where a mirror carries it past its end: the hem's curve out to the body's side)
+    seen_hem = ring if mirror is None else seen_px & region & ~hidden
+    shown = (known | loose) & region & ~hidden
+    signed = signed - _hem_bend(signed, along, seen_hem & in_a, seen_hem & in_b, reach, max(2.0, HEM_GAP * sw),
+                                None if mirror is None else (*mirror, shown & in_a, shown & in_b))
     wrong = loose & region & (np.abs(signed) < reach) & np.where(signed > 0, in_a, in_b)
     band |= loose & cv2.dilate(wrong.astype(np.uint8), None).astype(bool)
     zone = band & ((share[..., group_a].sum(axis=-1) + share[..., group_b].sum(axis=-1)) > 0.5)
@@ -1979,17 +1988,36 @@ def _hem_shadow(crop: np.ndarray, below: np.ndarray, source: np.ndarray, seen: n
 
 
 def _hem_bend(signed: np.ndarray, along: np.ndarray, side_a: np.ndarray, side_b: np.ndarray, reach: int,
-              gap: float) -> np.ndarray:
+              gap: float, mirror: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """HxW: how far (pixels, across the line) the hem lies off its fitted line (``signed``: the distance from it,
     colour b's side positive; ``along``: the position along it) where it is seen, spread along the line.
 
     Seen, per pixel along the line, between the farthest pixel of colour a (``side_a``) and the nearest of colour
     b (``side_b``) within ``reach`` of the line, less than ``gap`` apart (farther apart, an arm lies between
     them, not a hem). Across the hidden band the offsets of the seen hem on either side are joined by a straight
-    line, and carried on level past the last one seen (a line through one end of a curved hem missed the other).
+    line. Past the last one seen, the seen hem's mirror image across the spine where it lies there
+    (:func:`_mirrored_hem`; ``mirror``: each pixel's mirror, (map_x, map_y) in these arrays' pixels, and the
+    pixels of colour a and b that show the torso; None: a body not facing the camera), and the hem
+    carried on level beyond it (a line through one end of a curved hem missed the other; carried on level from
+    where a forearm hid it up to the body's side, the hem of a top arched over the belly ran on ruler-straight
+    across its other half, TikTok character 0).
     """
     lo = int(np.floor(along.min()))
     pos = np.floor(along).astype(np.int64) - lo
+    n = int(pos.max()) + 1
+    seen, offset = _seen_hem(signed, pos, side_a, side_b, reach, gap)
+    if not len(seen):
+        return np.zeros(signed.shape)
+    if mirror is not None:
+        seen, offset = _mirrored_hem(signed, along, pos, seen, offset, mirror, lo, gap, reach)
+    bend = np.interp(np.arange(n), seen, offset)
+    return cv2.GaussianBlur(bend[None], (0, 0), HEM_SMOOTH)[0][pos]
+
+
+def _seen_hem(signed: np.ndarray, pos: np.ndarray, side_a: np.ndarray, side_b: np.ndarray, reach: int,
+              gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """(positions along the line, offsets off it) where the hem is seen, as :func:`_hem_bend` reads it (``pos``:
+    each pixel's position along the line, from 0)."""
     n = int(pos.max()) + 1
     near = np.abs(signed) < reach
     far_a = np.full(n, -np.inf)
@@ -1997,10 +2025,45 @@ def _hem_bend(signed: np.ndarray, along: np.ndarray, side_a: np.ndarray, side_b:
     near_b = np.full(n, np.inf)
     np.minimum.at(near_b, pos[side_b & near], signed[side_b & near])
     seen = np.flatnonzero((near_b > far_a) & (near_b - far_a < gap))
-    if not len(seen):
-        return np.zeros(signed.shape)
-    bend = np.interp(np.arange(n), seen, (far_a[seen] + near_b[seen]) / 2)
-    return cv2.GaussianBlur(bend[None], (0, 0), HEM_SMOOTH)[0][pos]
+    return seen, (far_a[seen] + near_b[seen]) / 2
+
+
+def _mirrored_hem(signed: np.ndarray, along: np.ndarray, pos: np.ndarray, seen: np.ndarray, offset: np.ndarray,
+                  mirror: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], lo: int, gap: float,
+                  reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """(positions along the line, offsets off it) of the hem: the ``seen`` ones with their ``offset``, and past
+    both ends of them the mirror images across the spine of the seen hem's pixels (``mirror``: each pixel's mirror
+    (map_x, map_y), and the torso's pixels of the hem's two colours), as :func:`_hem_bend` reads them (``pos``:
+    each pixel's position along the line less ``lo``). Only where the hem is seen on one side of the spine, and on
+    the other (past ``reach`` from it) not even in the torso's pixels the fill does not trust (beside an arm), along
+    the line (within ``gap`` of it: farther off, an arm's edge over the skin): where it shows there, the
+    hem runs on to it as the line does (the mirror image of a hem slanting across the body met it in a step)."""
+    map_x, map_y, shown_a, shown_b = mirror
+    on = np.abs(signed - np.interp(pos, seen, offset)) <= 0.5
+    on &= np.isin(pos, seen)
+    if not on.any():
+        return seen, offset
+    xs = np.nonzero(on)[1]
+    mx, my = map_x[on].astype(np.float64), map_y[on].astype(np.float64)
+    apart = mx - xs  # (twice the distance across the spine, signed by the side)
+    if (apart > gap).any() and (apart < -gap).any():
+        return seen, offset
+    # (past the spine by more than the line's reach: right at it, the seen hem's end beside the arm)
+    other = (map_x - np.arange(map_x.shape[1])) * np.sign(np.median(apart)) < -2 * reach
+    if (np.abs(_seen_hem(signed, pos, shown_a & other, shown_b & other, reach, gap)[1]) < gap).sum() >= HEM_SEEN:
+        return seen, offset
+    # (the line's distances are linear in the pixel's position: read off at the mirror images by their gradients)
+    def linear(f: np.ndarray) -> np.ndarray:
+        return f[0, 0] + mx * (f[0, 1] - f[0, 0]) + my * (f[1, 0] - f[0, 0])
+
+    at, off = np.floor(linear(along)).astype(np.int64) - lo, linear(signed)
+    past = ((at < seen[0]) | (at > seen[-1])) & (at >= 0) & (at <= pos.max())
+    if not past.any():
+        return seen, offset
+    bins = np.unique(at[past])
+    mean = np.bincount(at[past], off[past], minlength=bins[-1] + 1)[bins] / np.bincount(at[past])[bins]
+    order = np.argsort(np.concatenate([seen, bins]), kind="stable")
+    return np.concatenate([seen, bins])[order], np.concatenate([offset, mean])[order]
 
 
 HEM_REACH = 0.15  # how far (shoulder widths) from the hidden pixels a hem is looked for, and repainted from its line
