@@ -33,18 +33,24 @@ def _wobble(xs: np.ndarray, half: int = 7) -> np.ndarray:
                      for i in range(half, len(xs) - half) if not np.isnan(xs[i - half:i + half + 1]).any()])
 
 
+@pytest.fixture(scope="module")
+def fox_rig():
+    from motion_transfer.engines.puppet import rig_character
+    from motion_transfer.samples.stylised import make_stylised
+
+    return rig_character(make_stylised("fox").image)
+
+
 @pytest.mark.parametrize("degrees", [0, 15])
-def test_a_drawn_arms_outline_enlarged_and_turned_is_a_smooth_line(degrees):
+def test_a_drawn_arms_outline_enlarged_and_turned_is_a_smooth_line(fox_rig, degrees):
     """The fox's hanging arm, its drawn black outline rasterised to the picture's pixels, turned to hang straight
     down (and 15 degrees further) and drawn 2.5 times enlarged: its outer outline is a smooth line. Enlarged as
     the pixels were, the picture's staircase along the slanted line (half-cover points 0.7 then 0.3 pixels apart
     by turns) drew teeth of about a third of a pixel every few rows along it, the serrated outline of the fox
     and the teddy bear on TikTok clip 0 (0.16-0.17 px off the line on average here)."""
-    from motion_transfer.engines.puppet import rig_character
     from motion_transfer.engines.puppet.render import Renderer
-    from motion_transfer.samples.stylised import make_stylised
 
-    rig = rig_character(make_stylised("fox").image)
+    rig = fox_rig
     joints = extend(rig.joints[:, :2].astype(np.float64))
     shoulder = joints[J["left_shoulder"]].copy()
     d = joints[J["left_elbow"]] - shoulder
