@@ -39,6 +39,7 @@ from scipy.spatial import Delaunay
 
 from ...pose.retarget import HC, MH, MS, extend, side_on_head
 from ...pose.skeleton import J, shoulder_span
+from .along_lines import along_edges, flat_art
 from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
@@ -563,6 +564,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     pelvis = pelvis_region(labels, joints)
     # drawn art: its lines' soft edges, and the reach of the layers' bands beyond them (None: a photograph)
     line = drawn_lines(image, (matte >= 0.5) & (labels >= 0), shoulder_span(joints, 1.0))
+    drawn_art = line is not None or flat_art(image, (matte >= 0.5) & (labels >= 0))  # its staircases smoothed
     soft = near_line = None
     if line is not None:
         soft = cv2.dilate(line.astype(np.uint8), None, iterations=LINE_EDGE).astype(bool)
@@ -751,6 +753,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             boxed = at_vertices(crop == PARTS.index("torso"), np.isin(crop, idx), verts)
         verts = verts + np.float32([x0, y0])
         rgba = np.dstack([texture, np.round(alpha * 255).astype(np.uint8)])
+        if drawn_art:  # drawn art: its pixels' staircases, enlarged, serrated its outlines
+            rgba = along_edges(rgba)
         vert_bone = None
         if name not in TRUNK_LAYERS:
             verts, tris, vert_bone = _split_folds(name, verts, tris, labels, joints)
