@@ -25,7 +25,7 @@ ALONG_REACH = 3  # (texels) its samples either side, one a texel
 # flat art: at least this share of the figure's inner pixels lies in a 3x3 patch of one colour (within a level):
 # the teddy bear 0.97, the penguin 0.95; the TikTok frames 0.03-0.32, Grace Hopper's photograph 0.003, the robot
 # boxer's shaded metal 0.58 (it is outlined)
-FLAT_SHARE = 0.8
+FLAT_ART_SHARE = 0.8
 FLAT_INSET = 3  # (pixels) the figure's pixels this near its outline are left out (its edge is no flat colour)
 
 
@@ -40,7 +40,7 @@ def flat_art(image: np.ndarray, figure: np.ndarray) -> bool:
     for c in range(3):
         channel = np.ascontiguousarray(image[:, :, c])
         flat &= cv2.subtract(cv2.dilate(channel, kernel), cv2.erode(channel, kernel)) <= 1
-    return bool(flat[inner].mean() >= FLAT_SHARE)
+    return bool(flat[inner].mean() >= FLAT_ART_SHARE)
 
 
 def along_edges(rgba: np.ndarray) -> np.ndarray:
