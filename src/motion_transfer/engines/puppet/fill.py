@@ -2381,13 +2381,17 @@ def _lit_own_skin(image: np.ndarray, own: np.ndarray, skin: np.ndarray) -> np.nd
 
 
 def _arm_hued(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
-    """[...]: which pixels of ``lab`` ([..., 3], Lab) are of ``skin``'s (RGB) hue (within SHADE_HUE) and at least
-    ARM_CHROMA of its colourfulness: a bare forearm's skin, lit or in a coloured room's shade (not a sleeve's white,
-    grey or black, nor the backdrop blended into its outline)."""
-    ref = _lab(skin)[1:] - 128.0
+    """[...]: which pixels of ``lab`` ([..., 3], Lab) are of ``skin``'s (RGB) hue (within SHADE_HUE), at least
+    ARM_CHROMA of its colourfulness and, for their lightness, no more than SHADE_CHROMA[1] times as colourful: a
+    bare forearm's skin, lit or in a coloured room's shade (not a sleeve's white, grey or black, nor the backdrop
+    blended into its outline, nor an orange suit's sleeve: it drew the astronaut's gloves orange)."""
+    skin_lab = _lab(skin)
+    ref = skin_lab[1:] - 128.0
     ab = lab[..., 1:] - 128.0
     chroma, ref_chroma = np.linalg.norm(ab, axis=-1), float(np.linalg.norm(ref))
-    return (ab @ ref >= np.cos(np.radians(SHADE_HUE)) * chroma * ref_chroma) & (chroma >= ARM_CHROMA * ref_chroma)
+    vivid = chroma > SHADE_CHROMA[1] * ref_chroma / max(float(skin_lab[0]), 1.0) * lab[..., 0]
+    return ((ab @ ref >= np.cos(np.radians(SHADE_HUE)) * chroma * ref_chroma) & (chroma >= ARM_CHROMA * ref_chroma)
+            & ~vivid)
 
 
 def _arm_skin(image: np.ndarray, hued: np.ndarray, skin: np.ndarray) -> np.ndarray:
@@ -2404,7 +2408,7 @@ def _arm_skin(image: np.ndarray, hued: np.ndarray, skin: np.ndarray) -> np.ndarr
     lit_up = np.clip(arm[None, :] * gains[:, None] + 0.5, 0, 255).astype(np.uint8)[None]
     lightness = cv2.cvtColor(lit_up, cv2.COLOR_RGB2LAB)[0, :, 0].astype(np.float32)
     enough = np.flatnonzero(lightness >= _lab(skin)[0] - CUT_DARKER)
-    return arm * gains[enough[0] if len(enough) else -1]
+    return np.minimum(arm * gains[enough[0] if len(enough) else -1], 255.0)
 
 
 ARM_CHROMA = 0.4  # a bare forearm's skin is at least this share as colourful as the skin below the face
@@ -2796,9 +2800,10 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
         hued = fore & _arm_hued(lab, skin)
         inner = cv2.erode(fore.astype(np.uint8), None, iterations=2).astype(bool) & (matte >= 0.9)
         skin = _arm_skin(image, hued & inner, skin)
-        if (hued & inner).sum() > BARE_SHARE * inner.sum():  # a bare forearm: what of it by the wrist is not its
-            # skin (the backdrop blended into its outline, a dress it lay on) takes the colour of its skin nearest
-            # it (left, pale grey bits hung from the drawn wrist: TikTok character 2, clip 2 frames 110-150)
+        if (hued & inner).sum() > BARE_SHARE * inner.sum():  # a bare forearm: what of it by the
+            # wrist is not its skin (the backdrop blended into its outline, a dress it lay on) takes the colour of
+            # its skin nearest it (left, pale grey bits hung from the drawn wrist: TikTok character 2, clip 2
+            # frames 110-150)
             _, (iy, ix) = ndimage.distance_transform_edt(~hued, return_indices=True)
             stray = fore & ~hued
             image[stray] = image[iy[stray], ix[stray]]
