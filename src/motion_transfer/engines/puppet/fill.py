@@ -2608,11 +2608,16 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         depth = CARRY_DEPTH * (crossing.line + float(root @ crossing.normal))
         seam, body = (cross_profile(image, solid_skin, crossing, lines)
                       for lines in (CARRY_LINES, (CARRY_LINES[0], max(depth, CARRY_LINES[1]))))
-        profiles = None if seam is None or body is None else (seam, body)
-        if profiles is not None:  # (lit: a hand in the shade the forearm lay in at the border came up grey-brown)
+        profiles = None
+        if seam is not None and body is not None:
             look, look_shade = profile_look(body)
             if _lab(look)[0] >= _lab(skin)[0] - CUT_DARKER:
                 skin, shade = look, look_shade
+            else:  # (lit: a hand in the shade the forearm lay in at the border came up grey-brown) its shading
+                # across itself goes on in the lit skin the hand is drawn in (in the shade's own colours, the lit
+                # hand lay on the forearm as a pale cut-out: character 4, 4<-5 frame 150)
+                body = (body[0], body[1] * (skin / np.maximum(look, 1.0)))
+            profiles = (seam, body)
         wrists = [_wrist_radius(r_a, axis, root, wrist)]
         twin_elbow, twin_wrist = (joints[J[f"{twin}_{k}"]].astype(np.float64) for k in ("elbow", "wrist"))
         twin_cut = _border_cut(labels, joints, twin_name, frame)
