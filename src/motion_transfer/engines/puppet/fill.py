@@ -2446,11 +2446,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
     long sleeve) along the forearm to the wrist (to a hem a little past the border when its twin's sleeve is cut
     above that twin's elbow: both sleeves of a top are as long); from the elbow (or from the border, a bare arm)
-    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
-    below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
-    is none), shaded round, with soft outlines. Only when the image shows the arm down to the border (its own
-    pixels touch it there) and not its wrist. Returns the drawn hand (in the padded arrays' pixels), so each
-    frame can draw its fingers as the actor's; None when nothing was drawn."""
+    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image
+    shows below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
+    is none), shaded round, with soft outlines; a bare forearm in the colours the image's forearm shows across
+    itself (:func:`.cut_forearm.carry_across`), its hand in that forearm's look. Only when the image shows the arm
+    down to the border (its own pixels touch it there) and not its wrist. Returns the drawn hand (in the padded
+    arrays' pixels), so each frame can draw its fingers as the actor's; None when nothing was drawn."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     shoulder, elbow, wrist = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
@@ -2742,12 +2743,13 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     The image shows a stump of that hand, cut straight by the border: moved with the arm, it was a flat pale piece
     with a straight edge (TikTok character 0's left fist, cut by the picture's left side), or, labelled the body's
     (an astronaut's glove at the bottom), no hand at all. An open hand (:mod:`.drawn_hand`) is drawn from the wrist
-    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough
-    of it lit (else the skin below the face): over the image's own pixels of the hand, over the backdrop, past the
-    border, and over the body's pixels that :func:`hidden_torso` then paints in behind it (they are the hand's now,
-    and so is the body between its fingers, transparent). What is left of the stump beyond it is transparent: the
-    hand's where the body is painted in behind it, nobody's elsewhere (it lay over the backdrop). Costs a
-    :func:`hidden_torso` (about half a second on a 600-pixel image), only for such an arm."""
+    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough of
+    it lit (else the skin below the face; a stump showing too little skin, its bare forearm's by the wrist): over
+    the image's own pixels of the hand, over the backdrop, past the border, and over the body's pixels that
+    :func:`hidden_torso` then paints in behind it (they are the hand's now, and so is the body between its fingers,
+    transparent). What is left of the stump beyond it is transparent: the hand's where the body is painted in behind
+    it, nobody's elsewhere (it lay over the backdrop). Costs a :func:`hidden_torso` (about half a second on a
+    600-pixel image), only for such an arm."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
