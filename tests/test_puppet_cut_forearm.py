@@ -129,3 +129,43 @@ def test_a_forearm_cut_just_short_of_its_wrist_narrows_to_it_inside_the_image():
     assert fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h)) is not None
     assert width(h - 1) < 0.85 * before, f"{width(h - 1)} px wide at the border, the cut {before}"
     assert width(h - 60) >= above - 1, f"{width(h - 60)} px wide further up, the image's {above}"
+
+
+@pytest.mark.parametrize("level", [1.0, 0.6])
+def test_a_forearm_drawn_past_the_border_is_shaded_across_itself_as_the_images_forearm_is(level):
+    """The image's forearm lit on one side and in shade on the other (0.3 of its brightness apart, as a photographed
+    arm lit from the side is), in the light (``level`` 1) or all of it in the body's shade (0.6): the forearm drawn
+    on past the border, halfway to the wrist, is as much darker on the same side (at least half the image's
+    difference), and, in shade, lit as the hand drawn at its end is (its mean at least 0.75 of the hand's skin: in
+    the shade's own colours, the lit hand lay on it as a pale cut-out). Its colours at the border faded into one
+    drawn skin colour within 0.7 of its length, lit in its middle and evenly darker at both sides: a flat tube
+    beside the photographed arm (TikTok character 4's raised forearms, 4<-5 frames 140-150)."""
+    image, matte, labels, joints = _slanted_cut()
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    across = (px - ELBOW[0]) * -U[1] + (py - ELBOW[1]) * U[0]  # (offset from the image's middle line)
+    fore = labels == PARTS.index("l_lower_arm")
+    shading = level * (0.85 - 0.15 * np.clip(across / RADIUS, -1.0, 1.0))  # lit (1.0) on one side, 0.7 on the other
+    image[fore] = np.clip(SKIN * shading[fore][:, None], 0, 255).astype(np.uint8)
+
+    def sides() -> tuple[float, float]:
+        """The mean brightness of the arm's outer halves across itself (the lit side, the shaded side) 40 px past
+        the border along the image's forearm line."""
+        start = ELBOW + (h - 1 - ELBOW[1]) / U[1] * U
+        along = (px - start[0]) * U[0] + (py - start[1]) * U[1]
+        arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]]) & (matte >= 0.99)
+        line = (np.abs(along - 40.0) < 1.0) & arm & (np.abs(across) < 3 * RADIUS)
+        off = across[line]
+        middle, half = 0.5 * (off.max() + off.min()), 0.5 * (off.max() - off.min())
+        grey = image[line].astype(np.float64).mean(axis=1)
+        return (float(grey[off < middle - 0.4 * half].mean()), float(grey[off > middle + 0.4 * half].mean()))
+
+    row = image[h - 20][fore[h - 20]].astype(np.float64).mean(axis=1)
+    shown = float(row.max() - row.min())
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    lit_side, shaded_side = sides()
+    assert lit_side - shaded_side >= 0.5 * shown, \
+        f"drawn forearm's sides {lit_side:.0f} and {shaded_side:.0f} apart by less than half the image's {shown:.0f}"
+    hand_skin = float(np.mean(hand.skin))
+    assert 0.5 * (lit_side + shaded_side) >= 0.75 * hand_skin, \
+        f"drawn forearm's sides {lit_side:.0f} and {shaded_side:.0f}, its hand's skin {hand_skin:.0f}"

@@ -81,3 +81,32 @@ def test_a_hand_cut_through_its_fingers_is_drawn_whole():
     image, matte, labels, joints, stump = _cut_fist(left_wrist=(340, 290), fingers=0)
     assert not stump[IMAGE_H - 1].any()
     assert redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H)) is None
+
+
+def test_a_hand_redrawn_at_the_end_of_a_bare_forearm_is_in_that_forearms_skin():
+    """Both forearms in a coloured room's shade (a dull pink-beige, as TikTok character 2's in her purple room),
+    the stump past the wrist blurred into the grey backdrop (no skin to read), a pale grey lobe of the backdrop on
+    the forearm by the wrist: the hand is drawn in the forearm's colour (its chromaticity within 0.015 of the
+    forearm's; lit up no further than the face's lightness allows), not the face's orange (0.03 off: a sticker of
+    another colour at the end of the photographed arm), and the grey lobe takes the forearm's skin colour (left,
+    pale bits hung from the drawn wrist, clip 2 frames 110-150)."""
+    image, matte, labels, joints, stump = _cut_fist()
+    face, arm, grey = np.array([211, 166, 126]), np.array([175, 146, 127]), np.array([200, 198, 210])
+    image[labels == PARTS.index("head")] = face
+    fore = labels == PARTS.index("l_lower_arm")
+    image[fore | (labels == PARTS.index("r_lower_arm")) | (labels == PARTS.index("r_hand"))] = arm
+    image[stump] = grey
+    py, px = np.mgrid[0:H, 0:W].astype(np.float64)
+    wrist = joints[J["left_wrist"]]
+    lobe = fore & (np.hypot(px - (wrist[0] - 12), py - (wrist[1] - 25)) < 5)
+    image[lobe] = grey
+    drawn = redraw_cut_hand(image, matte, labels, joints, "arm_l", (0, 0, W, IMAGE_H))
+    assert drawn is not None
+
+    def chromaticity(rgb) -> np.ndarray:
+        rgb = np.asarray(rgb, np.float64)
+        return rgb[..., :2] / rgb.sum(axis=-1, keepdims=True)
+
+    off = float(np.abs(chromaticity(drawn.skin) - chromaticity(arm)).max())
+    assert off <= 0.015, f"hand {np.round(drawn.skin)} off the forearm's {arm} by {off:.3f} in chromaticity"
+    assert np.abs(image[lobe].astype(np.float64) - arm).max() <= 2, "the grey lobe is left on the forearm"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from .drawn_hand import SHADE_RANGE
 from .model import segment_distance
 
 
@@ -132,37 +133,94 @@ def curve_length(points: np.ndarray) -> float:
     return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
 
 
-def carry_across(image: np.ndarray, solid: np.ndarray, crossing: BorderCrossing, along: np.ndarray,
-                 across: np.ndarray, width: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
-    """The image's own colours of a forearm where the border cuts it, handed on to the pixels of the forearm drawn
-    past it (each given by how far ``along`` its middle line it lies, its offset ``across`` it and the drawn arm's
-    half-``width`` there): each takes the colour the forearm's ``solid`` pixels (HxW) a few lines inside the
-    border (CARRY_LINES) show at the same share of the way across it (the image's shading across the arm goes
-    on; the nearest one they show where its blurred outline shows none), fading into the drawn skin by ``reach``
-    pixels along. Returns ([N, 3] float colours, [N] weights). From the border's last row alone, often blurred or
-    darkened, and fading out within a few pixels, the forearm began at a dark straight seam along the border;
-    read across the arm from the border's middle, half of a slanted arm's cut lay behind the border, and the
-    drawn arm's side beside it kept the drawn skin: a pale streak along it."""
+def cross_profile(image: np.ndarray, solid: np.ndarray, crossing: BorderCrossing,
+                  lines: tuple[float, float]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The image's colours across a forearm the border cuts, from its ``solid`` pixels (HxW) ``lines`` (from, to)
+    inside the border: ([K] offsets across it in its half-widths, -1..1 from its side to the left of ``out`` to the
+    other; [K, 3] the mean colour there). Each line is measured across its own stretch of the arm (its middle and
+    half-width there, so an arm that narrows or bends over the lines keeps its sides apart), in PROFILE_BINS steps,
+    smoothed over PROFILE_SMOOTH of them. None when it shows too little of the arm (fewer than MIN_LINES lines)."""
     side = np.array([-crossing.out[1], crossing.out[0]])
     ys, xs = np.nonzero(solid)
-    lines = crossing.line + xs * crossing.normal[0] + ys * crossing.normal[1]
+    line = crossing.line + xs * crossing.normal[0] + ys * crossing.normal[1]
     off = (xs - crossing.point[0]) * side[0] + (ys - crossing.point[1]) * side[1]
-    half = crossing.half_width
-    near = (lines >= CARRY_LINES[0]) & (lines <= CARRY_LINES[1]) & (np.abs(off) <= half + 1.0)
-    fade = 1.0 - np.clip(along / max(reach, 1.0), 0.0, 1.0)
+    near = (line >= lines[0]) & (line <= lines[1]) & (np.abs(off) <= crossing.half_width + 1.0)
     if not near.any():
-        return np.zeros(along.shape + (3,)), np.zeros(along.shape)
-    bins = np.rint(off[near] + half + 1.0).astype(np.int64)  # (one pixel wide, across the arm)
-    count = np.bincount(bins)
-    shown = np.flatnonzero(count)
-    colours = image[ys[near], xs[near]].astype(np.float64)
-    profile = np.stack([np.bincount(bins, colours[:, c])[shown] / count[shown] for c in range(3)], axis=1)
-    at = np.clip(across * half / np.maximum(width, 1e-6), -half, half) + half + 1.0
-    colour = np.stack([np.interp(at, shown, profile[:, c]) for c in range(3)], axis=1)
-    return colour, fade * fade * (3.0 - 2.0 * fade)
+        return None
+    t = np.rint(line[near]).astype(np.int64)
+    t -= t.min()
+    off = off[near]
+    lo = np.full(t.max() + 1, np.inf)
+    hi = np.full(t.max() + 1, -np.inf)
+    np.minimum.at(lo, t, off)
+    np.maximum.at(hi, t, off)
+    half = 0.5 * (hi - lo)[t]
+    wide = half >= 1.0
+    if len(np.unique(t[wide])) < MIN_LINES:
+        return None
+    u = (off[wide] - 0.5 * (hi + lo)[t][wide]) / half[wide]
+    bins = np.clip(np.rint((u + 1.0) * 0.5 * (PROFILE_BINS - 1)).astype(np.int64), 0, PROFILE_BINS - 1)
+    colours = image[ys[near][wide], xs[near][wide]].astype(np.float64)
+    count = np.bincount(bins, minlength=PROFILE_BINS).astype(np.float64)
+    sums = np.stack([np.bincount(bins, colours[:, c], minlength=PROFILE_BINS) for c in range(3)], axis=1)
+    # (smoothed as counts and sums, so a bin few pixels fell in borrows from its neighbours)
+    count = ndimage.gaussian_filter1d(count, PROFILE_SMOOTH, mode="nearest")
+    sums = ndimage.gaussian_filter1d(sums, PROFILE_SMOOTH, axis=0, mode="nearest")
+    shown = count > 1e-3
+    return np.linspace(-1.0, 1.0, PROFILE_BINS)[shown], sums[shown] / count[shown, None]
 
 
-CARRY_LINES = (2, 6)  # (lines inside the border) where a cut forearm's colours are read from
+PROFILE_BINS = 21  # the steps a forearm's colours across itself are read in
+PROFILE_SMOOTH = 1.0  # ... smoothed over this many of them (the camera's grain is no shading)
+
+
+def profile_look(profile: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(skin, shade), RGB: the colours a hand drawn at the end of a forearm with the colours across it ``profile``
+    (:func:`cross_profile`) is painted in: the mean along its middle half, turning at its sides to that as much
+    darker as the forearm's sides are than its middle (within ``drawn_hand.SHADE_RANGE``). In the skin of the
+    chest or the face, the hand was a sticker of another colour at the end of the photographed arm (TikTok
+    character 2's orange hand on her pale forearm)."""
+    u, colours = profile
+    middle = np.abs(u) <= 0.5
+    sides = np.abs(u) >= SIDES
+    skin = colours[middle].mean(axis=0) if middle.any() else colours.mean(axis=0)
+    lum = colours.mean(axis=1)
+    ratio = lum[sides].mean() / max(float(skin.mean()), 1.0) if sides.any() else 1.0
+    return skin.astype(np.float32), (skin * np.clip(ratio, *SHADE_RANGE)).astype(np.float32)
+
+
+SIDES = 0.7  # a forearm's sides, as the share of its half-width from its middle line
+
+
+def carry_across(seam: tuple[np.ndarray, np.ndarray], body: tuple[np.ndarray, np.ndarray], along: np.ndarray,
+                 across: np.ndarray, width: np.ndarray, reach: float, length: float) -> tuple[np.ndarray, np.ndarray]:
+    """The image's own colours of a forearm where the border cuts it, handed on to the pixels of the forearm drawn
+    past it (each given by how far ``along`` its middle line, ``length`` long, it lies, its offset ``across`` it
+    and the drawn arm's half-``width`` there): each takes the colour the forearm shows at the same share of the way
+    across it (:func:`cross_profile`), as its last lines inside the border show it (``seam``) where it leaves them,
+    turning over ``reach`` pixels along it to those further in (``body``: its shading across itself, not the last
+    rows' blur), and fading into the drawn hand's skin over the last WRIST_BLEND of it. Returns ([N, 3] float
+    colours, [N] weights). From the border's last row alone, often blurred or darkened, the forearm began at a dark
+    straight seam along the border; faded into the drawn skin from the border on (lit in its middle, evenly darker
+    at both sides), the drawn forearm was a flat tube beside the photographed arm, its lit and shaded sides lost
+    (TikTok character 4's raised forearms, 4<-5 frames 140-150)."""
+    at = np.clip(across / np.maximum(width, 1e-6), -1.0, 1.0)
+    near, far = (np.stack([np.interp(at, u, c[:, k]) for k in range(3)], axis=1) for u, c in (seam, body))
+    fade = _smooth(1.0 - along / max(reach, 1.0))[:, None]
+    return fade * near + (1.0 - fade) * far, _smooth((length - along) / max(WRIST_BLEND * length, 1.0))
+
+
+def _smooth(t: np.ndarray) -> np.ndarray:
+    """Smoothstep of ``t`` clipped to 0..1."""
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+WRIST_BLEND = 0.25  # a drawn forearm turns from its own colours to its hand's over this last share of it
+
+
+CARRY_LINES = (2, 6)  # (lines inside the border) where a cut forearm's colours are read from at the seam
+CARRY_DEPTH = 0.6  # ... and further in, over this share of the way from the border to its elbow
 
 
 def balance_skin(image: np.ndarray, arm: np.ndarray, skin_px: np.ndarray, sample: np.ndarray, skin: np.ndarray) -> None:

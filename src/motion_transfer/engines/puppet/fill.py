@@ -17,8 +17,8 @@ from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
 from .colour_step import ALIKE_DELTA_E
-from .cut_forearm import (BorderCrossing, balance_skin, border_axes, carry_across, curve_frame, curve_length,
-                          forearm_at_border, forearm_curve)
+from .cut_forearm import (CARRY_DEPTH, CARRY_LINES, BorderCrossing, balance_skin, border_axes, carry_across,
+                          cross_profile, curve_frame, curve_length, forearm_at_border, forearm_curve, profile_look)
 from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
                          hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND, past_body_side
@@ -2445,6 +2445,41 @@ def _lit_own_skin(image: np.ndarray, own: np.ndarray, skin: np.ndarray) -> np.nd
     return lit_skin if _lab(lit_skin)[0] >= _lab(skin)[0] - CUT_DARKER else skin
 
 
+def _arm_hued(lab: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """[...]: which pixels of ``lab`` ([..., 3], Lab) are of ``skin``'s (RGB) hue (within SHADE_HUE), at least
+    ARM_CHROMA of its colourfulness and, for their lightness, no more than SHADE_CHROMA[1] times as colourful: a
+    bare forearm's skin, lit or in a coloured room's shade (not a sleeve's white, grey or black, nor the backdrop
+    blended into its outline, nor an orange suit's sleeve: it drew the astronaut's gloves orange)."""
+    skin_lab = _lab(skin)
+    ref = skin_lab[1:] - 128.0
+    ab = lab[..., 1:] - 128.0
+    chroma, ref_chroma = np.linalg.norm(ab, axis=-1), float(np.linalg.norm(ref))
+    vivid = chroma > SHADE_CHROMA[1] * ref_chroma / max(float(skin_lab[0]), 1.0) * lab[..., 0]
+    return ((ab @ ref >= np.cos(np.radians(SHADE_HUE)) * chroma * ref_chroma) & (chroma >= ARM_CHROMA * ref_chroma)
+            & ~vivid)
+
+
+def _arm_skin(image: np.ndarray, hued: np.ndarray, skin: np.ndarray) -> np.ndarray:
+    """The RGB a hand drawn at the end of a bare forearm is painted in: the median of that forearm's skin pixels
+    ``hued`` (HxW bool, :func:`_arm_hued`), brightened (all channels alike: the same skin in more light) to no darker
+    than CUT_DARKER below ``skin`` (the skin below the face: a hand raised out of the shade a forearm lay in is
+    lit); ``skin`` itself from fewer than OWN_SKIN_PIXELS of them. In the skin below the face, the hand was a
+    sticker of another colour at the end of the photographed forearm (TikTok character 2: an orange fist on her
+    pale forearm, the purple room's light on it, clip 2 frames 110-150)."""
+    if hued.sum() < OWN_SKIN_PIXELS:
+        return skin
+    arm = np.median(image[hued], axis=0).astype(np.float32)
+    gains = np.linspace(1.0, 2.0, 101, dtype=np.float32)
+    lit_up = np.clip(arm[None, :] * gains[:, None] + 0.5, 0, 255).astype(np.uint8)[None]
+    lightness = cv2.cvtColor(lit_up, cv2.COLOR_RGB2LAB)[0, :, 0].astype(np.float32)
+    enough = np.flatnonzero(lightness >= _lab(skin)[0] - CUT_DARKER)
+    return np.minimum(arm * gains[enough[0] if len(enough) else -1], 255.0)
+
+
+ARM_CHROMA = 0.4  # a bare forearm's skin is at least this share as colourful as the skin below the face
+BARE_SHARE = 0.5  # a forearm by its wrist more than this share skin (its solid pixels) is bare
+
+
 def _skin_look(image: np.ndarray, lab: np.ndarray, labels: np.ndarray, inside: np.ndarray, skin: np.ndarray,
                sw: float) -> tuple[np.ndarray, np.ndarray, bool, np.ndarray, float]:
     """(shade, light, outlined, grain, blur) of a drawn arm or hand in ``skin``: its sides shade as the character's
@@ -2476,11 +2511,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     own pixels carried on along the upper arm) to a hem a little past the elbow, and one cut below the elbow (a
     long sleeve) along the forearm to the wrist (to a hem a little past the border when its twin's sleeve is cut
     above that twin's elbow: both sleeves of a top are as long); from the elbow (or from the border, a bare arm)
-    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image shows
-    below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
-    is none), shaded round, with soft outlines. Only when the image shows the arm down to the border (its own
-    pixels touch it there) and not its wrist. Returns the drawn hand (in the padded arrays' pixels), so each
-    frame can draw its fingers as the actor's; None when nothing was drawn."""
+    the forearm, tapering to the wrist, and an open hand (:mod:`.drawn_hand`), in the colour of the skin the image
+    shows below the face (the neck, the chest, a bare arm; the face's, made up and lit differently, only when there
+    is none), shaded round, with soft outlines; a bare forearm in the colours the image's forearm shows across
+    itself (:func:`.cut_forearm.carry_across`), its hand in that forearm's look. Only when the image shows the arm
+    down to the border (its own pixels touch it there) and not its wrist. Returns the drawn hand (in the padded
+    arrays' pixels), so each frame can draw its fingers as the actor's; None when nothing was drawn."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     shoulder, elbow, wrist = (joints[J[f"{side}_{k}"]].astype(np.float64) for k in ("shoulder", "elbow", "wrist"))
@@ -2633,6 +2669,21 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
                                   sw)
         axis, r_a = crossing.point, float(np.clip(crossing.half_width, CUT_THIN * sw, CUT_WIDEST * sw))
         curve = forearm_curve(axis, crossing.out, wrist)
+        # its colours across itself, carried on to the wrist, and the hand at its end in them (:func:`carry_across`)
+        solid_skin = skin_arm & (matte >= 0.9)
+        depth = CARRY_DEPTH * (crossing.line + float(root @ crossing.normal))
+        seam, body = (cross_profile(image, solid_skin, crossing, lines)
+                      for lines in (CARRY_LINES, (CARRY_LINES[0], max(depth, CARRY_LINES[1]))))
+        profiles = None
+        if seam is not None and body is not None:
+            look, look_shade = profile_look(body)
+            if _lab(look)[0] >= _lab(skin)[0] - CUT_DARKER:
+                skin, shade = look, look_shade
+            else:  # (lit: a hand in the shade the forearm lay in at the border came up grey-brown) its shading
+                # across itself goes on in the lit skin the hand is drawn in (in the shade's own colours, the lit
+                # hand lay on the forearm as a pale cut-out: character 4, 4<-5 frame 150)
+                body = (body[0], body[1] * (skin / np.maximum(look, 1.0)))
+            profiles = (seam, body)
         wrists = [_wrist_radius(r_a, axis, root, wrist)]
         twin_elbow, twin_wrist = (joints[J[f"{twin}_{k}"]].astype(np.float64) for k in ("elbow", "wrist"))
         twin_cut = _border_cut(labels, joints, twin_name, frame)
@@ -2698,11 +2749,12 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         _carry_cut(image, matte, arm_px, paint, elbow - shoulder, frame, CUT_SEAM * sw)
     elif curve is not None:  # the cut's own colours go on along the forearm, fading into the drawn skin
         carried = paint[box] & (d_fore_arm[box] <= d_hand[box])
-        colour, weight = carry_across(image, skin_arm & (matte >= 0.9), crossing, along[carried], across[carried],
-                                      width[carried], CARRY_REACH * length)
-        patch = image[box]
-        mixed = weight[:, None] * colour + (1.0 - weight[:, None]) * patch[carried].astype(np.float64)
-        patch[carried] = np.clip(mixed + 0.5, 0, 255).astype(image.dtype)
+        if profiles is not None:
+            colour, weight = carry_across(*profiles, along[carried], across[carried], width[carried],
+                                          CARRY_REACH * length, length)
+            patch = image[box]
+            mixed = weight[:, None] * colour + (1.0 - weight[:, None]) * patch[carried].astype(np.float64)
+            patch[carried] = np.clip(mixed + 0.5, 0, 255).astype(image.dtype)
     add_grain(image, paint & ~(jacket & (d_arm <= d_hand)), grain)  # (skin's grain: not on a jacket's sleeve)
     matte[new] = 1.0
     matte[ring] = np.maximum(matte[ring], np.clip((1.0 + soft - d[ring]) / soft, 0.0, 1.0))
@@ -2756,12 +2808,13 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     The image shows a stump of that hand, cut straight by the border: moved with the arm, it was a flat pale piece
     with a straight edge (TikTok character 0's left fist, cut by the picture's left side), or, labelled the body's
     (an astronaut's glove at the bottom), no hand at all. An open hand (:mod:`.drawn_hand`) is drawn from the wrist
-    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough
-    of it lit (else the skin below the face): over the image's own pixels of the hand, over the backdrop, past the
-    border, and over the body's pixels that :func:`hidden_torso` then paints in behind it (they are the hand's now,
-    and so is the body between its fingers, transparent). What is left of the stump beyond it is transparent: the
-    hand's where the body is painted in behind it, nobody's elsewhere (it lay over the backdrop). Costs a
-    :func:`hidden_torso` (about half a second on a 600-pixel image), only for such an arm."""
+    instead, as :func:`continue_cut_arm` draws one past the border, in the stump's own skin when it shows enough of
+    it lit (else the skin below the face; a stump showing too little skin, its bare forearm's by the wrist): over
+    the image's own pixels of the hand, over the backdrop, past the border, and over the body's pixels that
+    :func:`hidden_torso` then paints in behind it (they are the hand's now, and so is the body between its fingers,
+    transparent). What is left of the stump beyond it is transparent: the hand's where the body is painted in behind
+    it, nobody's elsewhere (it lay over the backdrop). Costs a :func:`hidden_torso` (about half a second on a
+    600-pixel image), only for such an arm."""
     side = "left" if name.endswith("_l") else "right"
     x0, y0, w, h = frame
     wrist = joints[J[f"{side}_wrist"]].astype(np.float64)
@@ -2811,7 +2864,21 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
     # the stump's own skin, lit (a fist in shade, or a glove, takes the skin below the face)
     lit_stump = stump & (matte >= 0.9)
     lit_stump[lit_stump] = skin_hued(lab[lit_stump], _lab(skin))
-    skin = _lit_own_skin(image, lit_stump, skin)
+    if lit_stump.sum() >= OWN_SKIN_PIXELS:
+        skin = _lit_own_skin(image, lit_stump, skin)
+    else:  # too little of it: its bare forearm's by the wrist, lit as the skin below the face
+        near = np.hypot(px - wrist[0], py - wrist[1]) <= WRIST_SKIN * length
+        fore = (labels == PARTS.index(LAYERS[name][1])) & near
+        hued = fore & _arm_hued(lab, skin)
+        inner = cv2.erode(fore.astype(np.uint8), None, iterations=2).astype(bool) & (matte >= 0.9)
+        skin = _arm_skin(image, hued & inner, skin)
+        if (hued & inner).sum() > BARE_SHARE * inner.sum():  # a bare forearm: what of it by the
+            # wrist is not its skin (the backdrop blended into its outline, a dress it lay on) takes the colour of
+            # its skin nearest it (left, pale grey bits hung from the drawn wrist: TikTok character 2, clip 2
+            # frames 110-150)
+            _, (iy, ix) = ndimage.distance_transform_edt(~hued, return_indices=True)
+            stray = fore & ~hued
+            image[stray] = image[iy[stray], ix[stray]]
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
     glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
@@ -2848,6 +2915,8 @@ REDRAWN_LENGTH = 0.5  # (shoulder widths) a hand redrawn over the image's own st
 REDRAWN_PALM = 1.6  # ... half-width this many of its wrist's radii (CUT_WRIST): the stump's size, not the body's
 
 
+WRIST_SKIN = 1.0  # (the redrawn hand's lengths) its forearm's skin this near its wrist colours it, when its stump
+# shows too little skin
 CUT_HAND_REACH = 0.05  # (shoulder widths) the figure this near where a hand's bone leaves the image cuts that hand
 CUT_HAND_RIM = 4  # (pixels) the soft rim around a cut hand's stump and the hand drawn over it, cleared (a layer's band)
 
@@ -2991,7 +3060,7 @@ CUT_BAND = 0.2  # a bare forearm's slant and width are read over this far inside
 CUT_SLANT_OFF = 50.0  # (degrees) ... a slant this far off its bone's is none of the forearm's
 CUT_EDGE = 3.0  # (pixels at the wrist) the soft rim of a bare forearm drawn on past the border
 TAPER = 0.3  # (hand lengths) a bare forearm narrows to its wrist over this far before it
-CARRY_REACH = 0.7  # a bare forearm's own colours at the border fade into the drawn skin over this share of it
+CARRY_REACH = 0.7  # a bare forearm's own colours at the border turn into those further in over this share of it
 SKIN_LIKE = 22.0  # a pixel this near the skin's colour (Lab) is skin (not a sleeve's)
 SKIN_CHROMA = 0.7  # skin at a cut has at least this share of the skin's colourfulness (Lab chroma)
 CUT_SKIN = 0.1  # a bare arm's skin colour is read this near (shoulder widths) the border that cuts it
