@@ -112,6 +112,16 @@ def test_the_cloth_goes_with_the_arm_as_it_closes_on_the_body(rig):
     assert not _shade(past).any()
 
 
+def test_the_cloth_closed_on_by_an_arm_pointing_at_the_camera_slides_with_it(rig):
+    """Swung in with the upper arm at half its length, the cloth turned with the arm slides along it with the sleeve
+    (:func:`.bend.carried`): its shade reaches no higher than at rest (left where the trunk holds it while the
+    sleeve round it slid, it was drawn out in dark shards 16 rows up the sleeve's inside)."""
+    rest_top = np.nonzero(_shade(left_arm_swung(rig, 0)))[0].min()
+    for degrees in (-25, -10):
+        top = np.nonzero(_shade(left_arm_swung(rig, degrees, upper=0.5)))[0].min()
+        assert top >= rest_top - 6, (degrees, top, rest_top)
+
+
 def test_the_arms_band_beside_the_cloth_fades_out_fast():
     """The arm's band on the torso beside the armpit's cloth fades EDGE_STEEP times as fast (stretched with the
     cloth as the arm swung out, its slow fade let streaks of the backdrop through along character 4's side); its
