@@ -118,9 +118,11 @@ def layered_rig(image: np.ndarray, matte: np.ndarray, joints: np.ndarray, labels
     return rig
 
 
-def left_arm_swung(rig, degrees: float) -> np.ndarray:
+def left_arm_swung(rig, degrees: float, upper: float = 1.0) -> np.ndarray:
     """The rig drawn at its picture's size on magenta with its left arm (elbow, wrist, fingers) turned ``degrees``
-    about its shoulder (positive: out): what an arm's layer leaves behind, and carries, once it moves."""
+    about its shoulder (positive: out): what an arm's layer leaves behind, and carries, once it moves. ``upper``:
+    the upper arm drawn at that share of its length (below 1: pointing towards the camera), the forearm moved
+    with the elbow."""
     from motion_transfer.engines.puppet.render import Renderer
 
     joints = rig.joints.astype(np.float64).copy()
@@ -129,6 +131,7 @@ def left_arm_swung(rig, degrees: float) -> np.ndarray:
     turn = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     arm = [J[f"left_{k}"] for k in ("elbow", "wrist", "index", "pinky", "thumb")]
     joints[arm] = (joints[arm] - shoulder) @ turn.T + shoulder
+    joints[arm] += (upper - 1.0) * (joints[J["left_elbow"]] - shoulder)
     canvas = np.full((rig.height, rig.width, 3), (255, 0, 255), np.uint8)
     return Renderer(rig, rig.width, rig.height).render(canvas, joints.astype(np.float32), np.zeros(36), 1.0, 0.0)
 

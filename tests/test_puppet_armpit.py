@@ -90,6 +90,18 @@ def test_no_backdrop_between_the_body_and_the_sleeve_as_the_arm_swings_out(rig, 
     assert not _shade(below).any()
 
 
+@pytest.mark.parametrize("degrees", [60, 100])
+def test_no_backdrop_by_the_side_as_the_arm_rises_pointing_at_the_camera(rig, degrees):
+    """Raised out (to past the shoulder's level) with the upper arm at half its length, as an arm swung up towards
+    the camera is drawn: the cloth still stretches from the body's side to the sleeve, no magenta along the side
+    from the armpit's top down to its lower half (the upper arm's slide along its bone, :mod:`.foreshorten`, took
+    the cloth the trunk holds with it, up to 75 pixels: a wedge of the backdrop opened inside the shirt, TikTok
+    character 4 moved by clip 5, frames 141-151)."""
+    frame = left_arm_swung(rig, degrees, upper=0.5)
+    along = frame[CLOTH[0].start + 4:SHADED + 12, SIDE - 1:SIDE + 10]
+    assert not (along == MAGENTA).all(axis=-1).any(), (along == MAGENTA).all(axis=-1).sum()
+
+
 def test_the_cloth_goes_with_the_arm_as_it_closes_on_the_body(rig):
     """Swung in across the body, the cloth turns with the arm, whole: as much of its shade shows as at rest (held by
     the trunk, its triangles turned over under the sleeve and were drawn torn, a fifth of it gone, as stair-stepped
@@ -98,6 +110,16 @@ def test_the_cloth_goes_with_the_arm_as_it_closes_on_the_body(rig):
     assert _shade(frame).sum() >= 0.9 * _shade(left_arm_swung(rig, 0)).sum()
     past = frame[CLOTH[0].stop - 10:CLOTH[0].stop + 30, SIDE + 4:SIDE + 16]
     assert not _shade(past).any()
+
+
+def test_the_cloth_closed_on_by_an_arm_pointing_at_the_camera_slides_with_it(rig):
+    """Swung in with the upper arm at half its length, the cloth turned with the arm slides along it with the sleeve
+    (:func:`.bend.carried`): its shade reaches no higher than at rest (left where the trunk holds it while the
+    sleeve round it slid, it was drawn out in dark shards 16 rows up the sleeve's inside)."""
+    rest_top = np.nonzero(_shade(left_arm_swung(rig, 0)))[0].min()
+    for degrees in (-25, -10):
+        top = np.nonzero(_shade(left_arm_swung(rig, degrees, upper=0.5)))[0].min()
+        assert top >= rest_top - 6, (degrees, top, rest_top)
 
 
 def test_the_arms_band_beside_the_cloth_fades_out_fast():

@@ -107,7 +107,8 @@ class Bend(NamedTuple):
     weights by angle of the joint to the trunk and of the middle joint (those that have them); ``cloth`` [C] the
     vertices the trunk holds (the armpit's cloth, :func:`.armpit.held_by_trunk`), ``cloth_side`` [C] the side of
     the child bone of the joint to the trunk (at ``trunk_joint`` [2]) they lie on (+1: turning positively from it,
-    -1 the other way)."""
+    -1 the other way); ``chain`` [N] the share of each vertex its chain carries rather than the trunk (1 less its
+    trunk bone's weight)."""
 
     first: np.ndarray
     blend: np.ndarray
@@ -121,6 +122,7 @@ class Bend(NamedTuple):
     cloth: np.ndarray
     cloth_side: np.ndarray
     trunk_joint: np.ndarray
+    chain: np.ndarray
 
 
 def _chain_joints(layer: Layer, rest: np.ndarray) -> np.ndarray:
@@ -227,7 +229,8 @@ def bend_setup(layer: Layer, rest: np.ndarray, drawn: bool = False) -> Bend:
     to_child = part_segment(layer.bones[1], rest)[1] - joints[0]
     return Bend(first=first, blend=blend, parent=parent, child=child, joint=joints[parent],
                 offset=verts[blend] - joints[parent], weight=weight, span=span, folds=tuple(folds), cloth=cloth,
-                cloth_side=np.where(_angle(to_child, verts[cloth] - joints[0]) >= 0, 1.0, -1.0), trunk_joint=joints[0])
+                cloth_side=np.where(_angle(to_child, verts[cloth] - joints[0]) >= 0, 1.0, -1.0), trunk_joint=joints[0],
+                chain=1.0 - W[:, 0])
 
 
 def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at: int, joint: np.ndarray,
@@ -286,25 +289,53 @@ def _turned(A: np.ndarray, theta: np.ndarray, S: np.ndarray, first: np.ndarray, 
     return jp + np.stack([ct * rel[..., 0] - st * rel[..., 1], st * rel[..., 0] + ct * rel[..., 1]], -1)
 
 
+def _rotations(A: np.ndarray) -> np.ndarray:
+    """[T, B] the rotation (radians) of each of the bones' affine maps ``A`` [T, B, 2, 3]."""
+    M = A[..., :2]
+    return np.arctan2(M[..., 1, 0] - M[..., 0, 1], M[..., 0, 0] + M[..., 1, 1])
+
+
+def _turns(bend: Bend, theta: np.ndarray) -> np.ndarray:
+    """[T, B - 1] each joint's bend (``theta`` [T, B] the bones' rotations), the way round that does not take the
+    child bone through the parent (with the weights by angle, the other way a forearm turned through its upper arm
+    and the mesh inside out)."""
+    back = 2 * np.pi - bend.span
+    return (theta[:, 1:] - theta[:, :-1] + back) % (2 * np.pi) - back
+
+
+def _closed(bend: Bend, turn: np.ndarray) -> np.ndarray:
+    """[T, C] how far the armpit's cloth (``bend.cloth``) goes with the limb at the joint to the trunk's bend
+    ``turn`` [T]: none as the limb opens from it (held by the trunk, it stretches from the body's side to the
+    sleeve), wholly once the limb has closed CLOSING on it (held by the trunk then, its triangles turned over under
+    the sleeve, drawn as stair-stepped cells)."""
+    return np.clip(bend.cloth_side[None] * turn[:, None] / CLOSING, 0.0, 1.0)
+
+
+def carried(bend: Bend, A: np.ndarray) -> np.ndarray:
+    """[T, N] the share of each vertex of a limb layer its chain carries rather than the trunk, posed by its bones'
+    affine maps ``A`` [T, B, 2, 3]: 1 less its trunk weight, the armpit's cloth by how far the limb has closed on
+    it (:func:`_closed`). What moves along a limb's bone (:mod:`.foreshorten`) moves these shares of its vertices."""
+    share = np.repeat(bend.chain[None], len(A), axis=0)
+    if len(bend.cloth):
+        share[:, bend.cloth] = _closed(bend, _turns(bend, _rotations(A))[:, 0])
+    return share
+
+
 def bent_vertices(bend: Bend, A: np.ndarray, vh: np.ndarray) -> np.ndarray:
     """[T, N, 2] a limb layer's vertices posed by its bones' affine maps ``A`` [T, B, 2, 3] (``vh`` [N, 3] the rest
     vertices in homogeneous coordinates)."""
     M = A[..., :2]
-    theta = np.arctan2(M[..., 1, 0] - M[..., 0, 1], M[..., 0, 0] + M[..., 1, 1])  # [T, B]
+    theta = _rotations(A)  # [T, B]
     c, s = np.cos(theta), np.sin(theta)
     Rt = np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)  # R(-theta) [T, B, 2, 2]
     S = Rt @ M  # stretch part [T, B, 2, 2]
     out = np.einsum("tnij,nj->tni", A[:, bend.first], vh)  # single-bone vertices
     if not len(bend.blend) and not len(bend.cloth):
         return out
-    # [T, B - 1] each joint's bend, the way round that does not take the child bone through the parent (with the
-    # weights by angle, the other way a forearm turned through its upper arm and the mesh inside out)
-    back = 2 * np.pi - bend.span
-    turn = (theta[:, 1:] - theta[:, :-1] + back) % (2 * np.pi) - back
-    if len(bend.cloth):  # the armpit's cloth: with the trunk as the arm opens from it, with the arm as it closes on
-        # it (held by the trunk then, its triangles turned over under the sleeve, drawn as stair-stepped cells)
+    turn = _turns(bend, theta)
+    if len(bend.cloth):  # the armpit's cloth: with the trunk as the arm opens from it, with the arm as it closes on it
         C = len(bend.cloth)
-        w = np.clip(bend.cloth_side[None] * turn[:, :1] / CLOSING, 0.0, 1.0)
+        w = _closed(bend, turn[:, 0])
         zero = np.zeros(C, np.int64)
         out[:, bend.cloth] = _turned(A, theta, S, zero, zero, zero + 1, np.broadcast_to(bend.trunk_joint, (C, 2)),
                                      vh[bend.cloth, :2] - bend.trunk_joint, w,

@@ -8,7 +8,12 @@ own scale and hides the rest behind it; so, past a foreshortening of KEEP[1], th
 end, the sleeve's cap) keeps more of its own length, all of it below KEEP[0], and the rest of the bone's texture slides
 out of sight: squeezed to SQUEEZE of the squashed scale at the elbow's end of the bone. The shoulder and the elbow stay
 where the bone map puts them (the vertices move along the posed bone, by a shift that is nothing at either joint and
-changes smoothly along the bone: the mesh tears nowhere).
+changes smoothly along the bone: the mesh tears nowhere). What the trunk holds does not slide: a vertex moves by
+the share of it the arm carries (:func:`.bend.carried`). The armpit's cloth, held by the trunk as the arm swings out
+(:func:`.armpit.held_by_trunk`) so that it stretches from the body's side to the sleeve, slid along the raised arm
+with the sleeve (up to 75 pixels), and a wedge of the backdrop opened between the body's side and the cloth (TikTok
+character 4 moved by clip 5, frames 141-151, the arm raised past the shoulder and pointing at the camera); turned
+with the arm as it closes on the body, the cloth slides with it, under the sleeve.
 """
 from __future__ import annotations
 
@@ -49,9 +54,9 @@ def slide_setup(layer: Layer, rest: np.ndarray) -> Slide | None:
     return Slide(1, a, axis, length, (layer.vertices.astype(np.float64) - a) @ axis)
 
 
-def slid(slide: Slide, A: np.ndarray, out: np.ndarray) -> None:
+def slid(slide: Slide, A: np.ndarray, out: np.ndarray, carried: np.ndarray) -> None:
     """Move the posed vertices ``out`` [T, N, 2] along their posed upper arm where its bone map ``A`` [T, B, 2, 3]
-    foreshortens it past KEEP[1] (in place)."""
+    foreshortens it past KEEP[1] (in place), each by the share ``carried`` [T, N] of it the arm carries."""
     M = A[:, slide.bone, :, :2]  # [T, 2, 2]
     along = M @ slide.axis  # [T, 2]: the posed bone per rest pixel along it
     scale = np.linalg.norm(along, axis=1)
@@ -68,5 +73,5 @@ def slid(slide: Slide, A: np.ndarray, out: np.ndarray) -> None:
     cut = (s - squeeze) * L / (top - squeeze)  # [T']
     d = np.clip(slide.along, 0.0, L)[None]  # [1, N]
     g = np.where(d <= cut[:, None], top[:, None] * d, (top * cut)[:, None] + squeeze[:, None] * (d - cut[:, None]))
-    shift = (g - s[:, None] * d) * w[:, None]  # [T', N] output pixels along the posed bone
+    shift = (g - s[:, None] * d) * w[:, None] * carried[moved]  # [T', N] output pixels along the posed bone
     out[moved] += shift[..., None] * u1[:, None, :]

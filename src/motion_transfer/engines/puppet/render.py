@@ -21,7 +21,7 @@ import numpy as np
 
 from ...pose.retarget import HC, MH, MS, Motion, extend
 from ...pose.skeleton import VIS_MIN, J, shoulder_span
-from .bend import bend_setup, bent_vertices
+from .bend import bend_setup, bent_vertices, carried
 from .box import box_frame
 from .drawn_hand import in_hand_reach
 from .foreshorten import slid, slide_setup
@@ -502,8 +502,8 @@ class Renderer:
                 drop_with_head(out, per_bone, A, layer.drop, layer.bones.index("chest"), layer.bones.index("head"))
         else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
             out = bent_vertices(self._bend[layer.name], A, vh)
-        if layer.name in self._slide:
-            slid(self._slide[layer.name], A, out)
+        if layer.name in self._slide:  # (an arm: skinned by bent_vertices above)
+            slid(self._slide[layer.name], A, out, carried(self._bend[layer.name], A))
         return out if many else out[0]
 
     def pose(self, joints: np.ndarray, width_scale: np.ndarray, head_angle: np.ndarray,
