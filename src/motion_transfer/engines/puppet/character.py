@@ -24,6 +24,7 @@ from ...request import Progress
 from .arm_gaps import arm_gap_zones
 from .armpit import armpit_shadows_to_arms
 from .background import remove_character
+from .bars import without_bars
 from .box import box_of_torso, torso_in_box
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
@@ -165,6 +166,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg,
                                     arm_gaps=arm_gap_zones(matte.shape, joints))
         matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
+        matte = without_bars(matte, image, joints, vis, sw)  # (the growth takes a bar back in, white by white)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)

@@ -1,0 +1,134 @@
+"""Thin straight bright bars of the backdrop (a chair's or a railing's) that the person mask took in along the
+figure's outline.
+
+MediaPipe's mask of character 0 holds the white bar of the chair behind her along her trousers' picture-left
+edge (and the wall past it): below her cuff the bar meets the white trousers in colour, so GrabCut's colour
+models keep it as figure. Labelled as the leg it drew a thin pale line with a dark dot at its top along her
+trousers once the arm before it moved. A bar is told by its shape: a line a few pixels wide, brighter than
+both its sides, straight over a long run, lying at the mask's outline (the backdrop on its far side for part
+of that run). It is cut out along its whole straight length (on past where the ridge fades into a colour like
+its own), and what the cut parts from the figure goes with it.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .matte import clean_mask, skeleton_mask
+from .morphology import disc
+
+WIDTH = 0.03  # (shoulder widths) a bar is at most this wide: a thin line, not a limb
+RISE = 15.0  # (Lab lightness) a bar stands this much above what lies around it, on both sides
+REACH = 0.08  # (shoulder widths) a bar lies this near the mask's outline
+LENGTH = 0.15  # (shoulder widths) a bar is straight over at least this long a run
+OUTSIDE = 0.25  # a bar has the backdrop on its far side over at least this share of its run
+ALIKE = 20.0  # (Lab) the cut follows the bar's line while it and the backdrop beside it keep their colours
+
+
+def without_bars(matte: np.ndarray, image: np.ndarray, joints: np.ndarray, vis: np.ndarray,
+                 shoulder_width: float) -> np.ndarray:
+    """The matte (HxW float32 0..1) less the bars of the backdrop along its outline (:func:`bars_in_mask`) and
+    what cutting them parts from the figure (the pieces touching no bone). Cut from the finished matte: the
+    growth by colour (:func:`.extras.with_attached_parts`) took a bar cut from the person mask back in, white
+    beside the white trousers. The cut's border is edge-aware, as the matte's own."""
+    hard = matte > 0.5
+    bars = bars_in_mask(hard, image, shoulder_width)
+    if not bars.any():
+        return matte
+    keep = clean_mask(hard & ~bars, skeleton_mask(hard.shape, joints, vis, 3))
+    cut = (bars | (hard & ~keep)).astype(np.float32)
+    r = max(2, round(0.004 * max(hard.shape)))
+    cut = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, cut, r, 1e-4)
+    cut = np.clip((cut - 0.5) * 2.0 + 0.5, 0.0, 1.0)
+    cut[bars] = 1.0
+    out = np.minimum(matte, 1.0 - cut)
+    # the soft rim of the bar's far side, parted from the figure by the cut, is no rim of the figure (a faint
+    # sliver beside the cut): near the cut, the soft border reaches no farther from the figure than make_matte's
+    figure = cv2.dilate((keep & ~bars).astype(np.uint8), None, iterations=r).astype(bool)
+    out[cv2.dilate((cut > 0).astype(np.uint8), disc(2 * r)).astype(bool) & ~figure] = 0.0
+    return out.astype(np.float32)
+
+
+def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """HxW bool: the pixels of the thin straight bright bars the mask ``hard`` (HxW bool) took in along its
+    outline, each as a strip along its whole straight length inside the mask. ``image`` RGB of the same size."""
+    h, w = hard.shape
+    out = np.zeros_like(hard)
+    width = max(2, round(WIDTH * shoulder_width))
+    lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
+    light = lab[:, :, 0]
+    ridge = light - cv2.morphologyEx(light, cv2.MORPH_OPEN, disc(width))  # only what is thinner than 2 widths
+    near = hard & ~cv2.erode(hard.astype(np.uint8), disc(max(1, round(REACH * shoulder_width)))).astype(bool)
+    found = ((ridge > RISE) & near).astype(np.uint8)
+    length = max(8, round(LENGTH * shoulder_width))
+    lines = cv2.HoughLinesP(found, 1, np.pi / 180, threshold=length // 2, minLineLength=length, maxLineGap=3)
+    for x0, y0, x1, y1 in ([] if lines is None else lines[:, 0]):
+        a, b, thick = _fitted(ridge, found, (x0, y0), (x1, y1), width)
+        run = float(np.linalg.norm(b - a))
+        d = (b - a) / run
+        n = np.array([-d[1], d[0]])
+        on = a + np.arange(0.0, run + 1.0)[:, None] * d
+        if _inside(out, on).mean() > 0.5:
+            continue  # a second segment Hough found on the same bar
+        sides = [_inside(hard, on + s * (thick + 2) * n) for s in (1.0, -1.0)]
+        far = (thick + 2) * n * (1.0 if sides[0].mean() < sides[1].mean() else -1.0)
+        if 1.0 - min(side.mean() for side in sides) < OUTSIDE:
+            continue  # the figure on both sides: a stripe of its own
+        bar = np.median(_sample(lab, on), axis=0)
+        back = np.median(_sample(lab, on + far), axis=0)
+        a, b = _extend(a, -d, far, lab, hard, bar, back), _extend(b, d, far, lab, hard, bar, back)
+        ends = (round(a[0]), round(a[1])), (round(b[0]), round(b[1]))
+        cv2.line(out.view(np.uint8), *ends, 1, thick)  # (drawn a pixel wider each side: the bar's blended rims)
+    return out & hard
+
+
+def _fitted(ridge: np.ndarray, found: np.ndarray, a: tuple[int, int], b: tuple[int, int],
+            width: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(start, end, width in pixels) of the bar along the Hough segment ``a``-``b``: the line through the
+    ridge's crest across each step of the segment (which is only as exact as its one-degree steps, and may lean
+    on a fainter line beside the bar), as wide as the ``found`` ridge is across it (median)."""
+    p, q = np.array(a, np.float64), np.array(b, np.float64)
+    run = float(np.linalg.norm(q - p))
+    d = (q - p) / run
+    n = np.array([-d[1], d[0]])
+    t = np.arange(0.0, run + 1.0)
+    s = np.arange(-width, width + 1.0)
+    grid = p + t[:, None, None] * d + s[None, :, None] * n  # [steps, offsets, 2]
+    across = _sample(ridge, grid.reshape(-1, 2)).reshape(len(t), len(s))
+    crest = s[np.argmax(across, axis=1)]
+    slope, shift = np.polyfit(t, crest, 1)
+    thick = int(np.median(_sample(found, grid.reshape(-1, 2)).reshape(len(t), len(s)).sum(axis=1)))
+    return p + shift * n, p + run * d + (shift + slope * run) * n, max(1, thick)
+
+
+def _sample(values: np.ndarray, points: np.ndarray) -> np.ndarray:
+    h, w = values.shape[:2]
+    x = np.clip(np.round(points[:, 0]).astype(int), 0, w - 1)
+    y = np.clip(np.round(points[:, 1]).astype(int), 0, h - 1)
+    return values[y, x]
+
+
+def _inside(hard: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Whether each point lies in ``hard`` (a point past the picture's border is not)."""
+    h, w = hard.shape
+    x, y = np.round(points[:, 0]).astype(int), np.round(points[:, 1]).astype(int)
+    ok = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+    out = np.zeros(len(points), bool)
+    out[ok] = hard[y[ok], x[ok]]
+    return out
+
+
+def _extend(end: np.ndarray, d: np.ndarray, far: np.ndarray, lab: np.ndarray, hard: np.ndarray, bar: np.ndarray,
+            back: np.ndarray) -> np.ndarray:
+    """The farthest point from ``end`` along ``d`` to which the bar's line runs on in the mask, in the bar's
+    colour ``bar`` with the backdrop's ``back`` beside it (``far`` off the line; both within ALIKE, Lab): where
+    the bar meets a colour like its own its ridge fades, but a straight bar goes on, and the backdrop with it (a
+    line on into a white shirt has the shirt beside it, and stops)."""
+    h, w = hard.shape
+    steps = np.arange(1.0, float(h + w))
+    points = end + steps[:, None] * d
+    inside = (points[:, 0] > -0.5) & (points[:, 0] < w - 0.5) & (points[:, 1] > -0.5) & (points[:, 1] < h - 0.5)
+    goes = (inside & _inside(hard, points) & (np.linalg.norm(_sample(lab, points) - bar, axis=1) < ALIKE)
+            & (np.linalg.norm(_sample(lab, points + far) - back, axis=1) < ALIKE))
+    stop = np.flatnonzero(~goes)
+    return end + (float(stop[0]) if len(stop) else float(len(steps))) * d
