@@ -32,9 +32,10 @@ def cuff_edges(labels: np.ndarray, image: np.ndarray, joints: np.ndarray) -> np.
     """``labels`` (HxW part indices, -1 the background) with each sleeved forearm's cuff cut along its colour edge
     near the wrist: a pixel of the forearm's hand, the torso or the legs nearer the sleeve's colour than the colour
     beside the sleeve there goes to the forearm, a pixel of the forearm nearer that colour to the torso or the leg
-    beside it (none beside it: it stays). Drawn art is left as it is, its parts cut along its lines (its wrists'
-    outlines went to the forearms: the cartoon girl's, the fox's, the robot's, the teddy bear's). ``image`` the
-    picture (RGB uint8) at the labels' size, ``joints`` [33, 2] in its pixels."""
+    beside it (none beside it: it stays; on the figure's outline, to none: :func:`_off_the_figure`). Drawn art is
+    left as it is, its parts cut along its lines (its wrists' outlines went to the forearms: the cartoon girl's, the
+    fox's, the robot's, the teddy bear's). ``image`` the picture (RGB uint8) at the labels' size, ``joints``
+    [33, 2] in its pixels."""
     sw = shoulder_span(joints, 1.0)
     if _drawn(image, labels >= 0, sw):
         return labels
@@ -74,14 +75,30 @@ def cuff_edges(labels: np.ndarray, image: np.ndarray, joints: np.ndarray) -> np.
         kept = np.isin(pieces, np.unique(pieces[forearm & ~zone]))
         kept &= pieces > 0
         out[kept & ~forearm] = fi
-        # what the forearm gives up goes to the body beside it (a chair's bar the matte took in), never to the hand:
-        # a patch of the wall below the cuff given to it would swing with the hand
         body = np.isin(out, body_parts)
         if body.any():
             far, (iy, ix) = ndimage.distance_transform_edt(~body, return_indices=True)
             taken = forearm & ~kept & (far <= 2 * band)
             out[taken] = out[iy[taken], ix[taken]]
+            out[_off_the_figure(out, taken)] = -1
     return out
+
+
+def _off_the_figure(labels: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """HxW bool: what the forearm gives up (``taken``) on the figure's outline, each piece of it touching the
+    background: the backdrop the matte took in beside the sleeve, past the sleeve's outline, not the body.
+
+    Given to the body, it stood out of the body's outline as a ledge once the arm moved away: character 0's
+    right cuff hangs by a white chair's bar over a grey wall; the forearm's cut held the wall between the sleeve and
+    the bar, and the bar's top, and the torso kept them, a step in her hip's outline with the bar's top as a pale
+    nub on it. Colour does not tell: the bar is as light as her white trousers. The body's own pixels beside a sleeve
+    are the body's cut already, not the forearm's (the cut gives the forearm only its tube round the bone)."""
+    on_outline = taken & cv2.dilate((labels < 0).astype(np.uint8), None).astype(bool)
+    if not on_outline.any():
+        return on_outline
+    pieces, _ = ndimage.label(taken, np.ones((3, 3)))
+    touching = np.unique(pieces[on_outline])
+    return np.isin(pieces, touching[touching > 0])
 
 
 def _drawn(image: np.ndarray, figure: np.ndarray, sw: float) -> bool:
