@@ -26,6 +26,7 @@ from .armpit import armpit_shadows_to_arms
 from .background import remove_character
 from .bars import without_bars
 from .box import box_of_torso, torso_in_box
+from .cuff import cuff_edges
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .fitted_arms import upper_arms_as_drawn
@@ -181,7 +182,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         labels, used = label_parts(matte, joints, vis, depth, image)
         if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet,
             labels = upper_arms_as_drawn(legs_cut_at_knees(labels, joints), joints)  # oval arms over the body
-        labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
+        labels = sleeves_off_torso(hem_as_body(cuff_edges(labels, image, joints), joints), joints, image)
         labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
         labels = straps_to_torso(labels, straps, joints, image)
