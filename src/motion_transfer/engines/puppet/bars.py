@@ -7,15 +7,16 @@ models keep it as figure. Labelled as the leg it drew a thin pale line with a da
 trousers once the arm before it moved. A bar is told by its shape: a line a few pixels wide, brighter than
 both its sides, straight over a long run, lying at the mask's outline (the backdrop on its far side for part
 of that run). It is cut out along its whole straight length (on past where the ridge fades into a colour like
-its own), and what the cut parts from the figure goes with it.
+its own) once the parts are labelled, and the slivers the cut parts from the figure go with it.
 """
 from __future__ import annotations
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
-from .matte import clean_mask, skeleton_mask
 from .morphology import disc
+from .parts import LABELLED
 
 WIDTH = 0.03  # (shoulder widths) a bar is at most this wide: a thin line, not a limb
 RISE = 15.0  # (Lab lightness) a bar stands this much above what lies around it, on both sides
@@ -25,28 +26,38 @@ OUTSIDE = 0.25  # a bar has the backdrop on its far side over at least this shar
 ALIKE = 20.0  # (Lab) the cut follows the bar's line while it and the backdrop beside it keep their colours
 
 
-def without_bars(matte: np.ndarray, image: np.ndarray, joints: np.ndarray, vis: np.ndarray,
-                 shoulder_width: float) -> np.ndarray:
-    """The matte (HxW float32 0..1) less the bars of the backdrop along its outline (:func:`bars_in_mask`) and
-    what cutting them parts from the figure (the pieces touching no bone). Cut from the finished matte: the
-    growth by colour (:func:`.extras.with_attached_parts`) took a bar cut from the person mask back in, white
-    beside the white trousers. The cut's border is edge-aware, as the matte's own."""
-    hard = matte > 0.5
-    bars = bars_in_mask(hard, image, shoulder_width)
+def without_bars(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
+                 shoulder_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """(matte, part labels) less the bars of the backdrop along the matte's outline (:func:`bars_in_mask`): their
+    pixels are no part's, nor the slivers of a part the cut parts from it (the bar's far rim, smaller than the
+    bar), which would ride on the layer beside it as a pale fleck. ``matte`` HxW float32 0..1, ``labels`` HxW
+    part indices (-1 none); the cut's border is edge-aware, as the matte's own."""
+    bars = bars_in_mask(matte > 0.5, image, shoulder_width)
     if not bars.any():
-        return matte
-    keep = clean_mask(hard & ~bars, skeleton_mask(hard.shape, joints, vis, 3))
-    cut = (bars | (hard & ~keep)).astype(np.float32)
-    r = max(2, round(0.004 * max(hard.shape)))
-    cut = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, cut, r, 1e-4)
+        return matte, labels
+    r = max(2, round(0.004 * max(bars.shape)))
+    cut = cv2.ximgproc.guidedFilter(image.astype(np.float32) / 255.0, bars.astype(np.float32), r, 1e-4)
     cut = np.clip((cut - 0.5) * 2.0 + 0.5, 0.0, 1.0)
     cut[bars] = 1.0
-    out = np.minimum(matte, 1.0 - cut)
-    # the soft rim of the bar's far side, parted from the figure by the cut, is no rim of the figure (a faint
-    # sliver beside the cut): near the cut, the soft border reaches no farther from the figure than make_matte's
-    figure = cv2.dilate((keep & ~bars).astype(np.uint8), None, iterations=r).astype(bool)
-    out[cv2.dilate((cut > 0).astype(np.uint8), disc(2 * r)).astype(bool) & ~figure] = 0.0
-    return out.astype(np.float32)
+    out, labels = np.minimum(matte, 1.0 - cut), labels.copy()
+    labels[out <= LABELLED] = -1
+    pieces, _ = ndimage.label(labels >= 0, structure=np.ones((3, 3)))
+    touching = np.unique(pieces[cv2.dilate(bars.astype(np.uint8), disc(r)).astype(bool)])
+    sizes = np.bincount(pieces.ravel())
+    slivers = touching[(touching > 0) & (sizes[touching] < bars.sum())]
+    labels[np.isin(pieces, slivers)] = -1
+    # a crack no part held inside the figure (character 0: a row under her cuff's corner, closed on its far
+    # side by the bar's pixels) is opened by the cut into a dark notch: it goes to the part beside it
+    near = cv2.dilate((cut > 0).astype(np.uint8), disc(2 * r)).astype(bool)
+    figure = labels >= 0
+    crack = (near & (matte > 0.5) & ~bars & ~figure
+             & cv2.morphologyEx(figure.astype(np.uint8), cv2.MORPH_CLOSE, disc(r)).astype(bool))
+    if crack.any():
+        _, (iy, ix) = ndimage.distance_transform_edt(~figure, return_indices=True)
+        labels[crack] = labels[iy[crack], ix[crack]]
+    # near the cut, what no part holds is backdrop (the bar's soft far rim; the wall the mask took in past it)
+    out[near & (labels < 0)] = 0.0
+    return out.astype(np.float32), labels
 
 
 def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:

@@ -167,7 +167,6 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg,
                                     arm_gaps=arm_gap_zones(matte.shape, joints))
         matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
-        matte = without_bars(matte, image, joints, vis, sw)  # (the growth takes a bar back in, white by white)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
@@ -194,6 +193,12 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         # out thin, and the sleeve's outer half was left to no part, torn out of the layer)
         rest = _arms_to_elbows(joints, rest)
         labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
+        if matte_source == "segmentation":
+            # cut from the finished matte (the growth by colour takes a bar cut from the person mask back in,
+            # white by white) once the parts are labelled: the bar's pixels are no part's, and the rest keep
+            # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
+            # lower half went to a drape that stayed behind as a skin fragment on the trousers)
+            matte, labels = without_bars(matte, labels, image, shoulder_span(joints))
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

@@ -26,6 +26,7 @@ from .palms import palms_on_body
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
+LABELLED = 0.02  # a pixel of the matte more solid than this is labelled (its soft rim too)
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
 
 
@@ -196,7 +197,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = np.where((bumps >= 0) & (lab == PARTS.index("torso")), bumps, lab)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
-    full_m = matte > 0.02
+    full_m = matte > LABELLED
     if backdrop.any():  # with the soft edge around it (left to the nearest label, it drew the piece's outline)
         grown = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(np.float32)
         full_m &= (cv2.resize(grown, (W, H), interpolation=cv2.INTER_LINEAR) == 0) | (lab_full >= 0)
