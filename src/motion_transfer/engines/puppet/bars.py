@@ -3,7 +3,7 @@ figure's outline.
 
 MediaPipe's mask of character 0 holds the white bar of the chair behind her along her trousers' picture-left
 edge (and the wall past it): below her cuff the bar meets the white trousers in colour, so GrabCut's colour
-models keep it as figure. Labelled as the leg it drew a thin pale line with a dark dot at its top along her
+models keep it as figure. Labelled as the body it drew a thin pale line with a dark dot at its top along her
 trousers once the arm before it moved. A bar is told by its shape: a line a few pixels wide, brighter than
 both its sides, straight over a long run, lying at the mask's outline (the backdrop on its far side for part
 of that run). It is cut out along its whole straight length (on past where the ridge fades into a colour like
@@ -63,7 +63,6 @@ def without_bars(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
 def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
     """HxW bool: the pixels of the thin straight bright bars the mask ``hard`` (HxW bool) took in along its
     outline, each as a strip along its whole straight length inside the mask. ``image`` RGB of the same size."""
-    h, w = hard.shape
     out = np.zeros_like(hard)
     width = max(2, round(WIDTH * shoulder_width))
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
