@@ -24,15 +24,23 @@ REACH = 0.08  # (shoulder widths) a bar lies this near the mask's outline
 LENGTH = 0.15  # (shoulder widths) a bar is straight over at least this long a run
 OUTSIDE = 0.25  # a bar has the backdrop on its far side over at least this share of its run
 ALIKE = 20.0  # (Lab) the cut follows the bar's line while it and the backdrop beside it keep their colours
+# a bar is colourless (a white or metal chair's: Lab chroma 5 along character 0's) where a lit blonde lock, a
+# highlit rim of skin or a drawn collar along the outline is coloured (chroma 9-20 on the pictures rigged)
+NEUTRAL = 8.0
+# and the person mask is unsure of it (0.73 on average along character 0's bar, its soft edge), where it is sure
+# of a white collar or a grey sleeve's rim of the figure's own (0.85-0.98), and a bar it left out is no business
+# of its own (the growth took it)
+UNSURE = (0.3, 0.8)
 
 
-def without_bars(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
+def without_bars(matte: np.ndarray, labels: np.ndarray, image: np.ndarray, person: np.ndarray,
                  shoulder_width: float) -> tuple[np.ndarray, np.ndarray]:
     """(matte, part labels) less the bars of the backdrop along the matte's outline (:func:`bars_in_mask`): their
     pixels are no part's, nor the slivers of a part the cut parts from it (the bar's far rim, smaller than the
     bar), which would ride on the layer beside it as a pale fleck. ``matte`` HxW float32 0..1, ``labels`` HxW
-    part indices (-1 none); the cut's border is edge-aware, as the matte's own."""
-    bars = bars_in_mask(matte > 0.5, image, shoulder_width)
+    part indices (-1 none), ``person`` the pose model's person mask (HxW float32 0..1) the matte was cut from;
+    the cut's border is edge-aware, as the matte's own."""
+    bars = bars_in_mask(matte > 0.5, image, person, shoulder_width)
     if not bars.any():
         return matte, labels
     r = max(2, round(0.004 * max(bars.shape)))
@@ -60,9 +68,10 @@ def without_bars(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
     return out.astype(np.float32), labels
 
 
-def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
-    """HxW bool: the pixels of the thin straight bright bars the mask ``hard`` (HxW bool) took in along its
-    outline, each as a strip along its whole straight length inside the mask. ``image`` RGB of the same size."""
+def bars_in_mask(hard: np.ndarray, image: np.ndarray, person: np.ndarray, shoulder_width: float) -> np.ndarray:
+    """HxW bool: the pixels of the thin straight bright colourless bars the mask ``hard`` (HxW bool) took in along
+    its outline, of which the person mask ``person`` (0..1) is unsure, each as a strip along its whole straight
+    length inside the mask. ``image`` RGB of the same size."""
     out = np.zeros_like(hard)
     width = max(2, round(WIDTH * shoulder_width))
     lab = cv2.cvtColor(image.astype(np.float32) / 255.0, cv2.COLOR_RGB2LAB)
@@ -85,8 +94,11 @@ def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
         if 1.0 - min(side.mean() for side in sides) < OUTSIDE:
             continue  # the figure on both sides: a stripe of its own
         bar = np.median(_sample(lab, on), axis=0)
+        sure = float(_sample(person, on).mean())
+        if np.hypot(bar[1], bar[2]) >= NEUTRAL or not UNSURE[0] <= sure <= UNSURE[1]:
+            continue  # coloured, or the person mask's own certainty: the figure's, not a chair's
         back = np.median(_sample(lab, on + far), axis=0)
-        a, b = _extend(a, -d, far, lab, hard, bar, back), _extend(b, d, far, lab, hard, bar, back)
+        a, b = _extend(a, -d, far, lab, bar, back), _extend(b, d, far, lab, bar, back)
         ends = (round(a[0]), round(a[1])), (round(b[0]), round(b[1]))
         cv2.line(out.view(np.uint8), *ends, 1, thick)  # (drawn a pixel wider each side: the bar's blended rims)
     return out & hard
@@ -95,7 +107,7 @@ def bars_in_mask(hard: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
 def _fitted(ridge: np.ndarray, found: np.ndarray, a: tuple[int, int], b: tuple[int, int],
             width: int) -> tuple[np.ndarray, np.ndarray, int]:
     """(start, end, width in pixels) of the bar along the Hough segment ``a``-``b``: the line through the
-    ridge's crest across each step of the segment (which is only as exact as its one-degree steps, and may lean
+    ridge's middle across each step of the segment (which is only as exact as its one-degree steps, and may lean
     on a fainter line beside the bar), as wide as the ``found`` ridge is across it (median)."""
     p, q = np.array(a, np.float64), np.array(b, np.float64)
     run = float(np.linalg.norm(q - p))
@@ -105,8 +117,10 @@ def _fitted(ridge: np.ndarray, found: np.ndarray, a: tuple[int, int], b: tuple[i
     s = np.arange(-width, width + 1.0)
     grid = p + t[:, None, None] * d + s[None, :, None] * n  # [steps, offsets, 2]
     across = _sample(ridge, grid.reshape(-1, 2)).reshape(len(t), len(s))
-    crest = s[np.argmax(across, axis=1)]
-    slope, shift = np.polyfit(t, crest, 1)
+    weight = np.clip(across - RISE / 2, 0.0, None)  # (the middle of a flat-topped ridge, not its first pixel)
+    seen = weight.sum(axis=1) > 0
+    crest = (weight[seen] * s).sum(axis=1) / weight[seen].sum(axis=1)
+    slope, shift = np.polyfit(t[seen], crest, 1)
     thick = int(np.median(_sample(found, grid.reshape(-1, 2)).reshape(len(t), len(s)).sum(axis=1)))
     return p + shift * n, p + run * d + (shift + slope * run) * n, max(1, thick)
 
@@ -128,17 +142,17 @@ def _inside(hard: np.ndarray, points: np.ndarray) -> np.ndarray:
     return out
 
 
-def _extend(end: np.ndarray, d: np.ndarray, far: np.ndarray, lab: np.ndarray, hard: np.ndarray, bar: np.ndarray,
+def _extend(end: np.ndarray, d: np.ndarray, far: np.ndarray, lab: np.ndarray, bar: np.ndarray,
             back: np.ndarray) -> np.ndarray:
-    """The farthest point from ``end`` along ``d`` to which the bar's line runs on in the mask, in the bar's
+    """The farthest point from ``end`` along ``d`` to which the bar's line runs on in the picture, in the bar's
     colour ``bar`` with the backdrop's ``back`` beside it (``far`` off the line; both within ALIKE, Lab): where
     the bar meets a colour like its own its ridge fades, but a straight bar goes on, and the backdrop with it (a
     line on into a white shirt has the shirt beside it, and stops)."""
-    h, w = hard.shape
+    h, w = lab.shape[:2]
     steps = np.arange(1.0, float(h + w))
     points = end + steps[:, None] * d
     inside = (points[:, 0] > -0.5) & (points[:, 0] < w - 0.5) & (points[:, 1] > -0.5) & (points[:, 1] < h - 0.5)
-    goes = (inside & _inside(hard, points) & (np.linalg.norm(_sample(lab, points) - bar, axis=1) < ALIKE)
+    goes = (inside & (np.linalg.norm(_sample(lab, points) - bar, axis=1) < ALIKE)
             & (np.linalg.norm(_sample(lab, points + far) - back, axis=1) < ALIKE))
     stop = np.flatnonzero(~goes)
     return end + (float(stop[0]) if len(stop) else float(len(steps))) * d

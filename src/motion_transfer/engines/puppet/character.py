@@ -198,7 +198,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
             # white by white) once the parts are labelled: the bar's pixels are no part's, and the rest keep
             # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
             # lower half went to a drape that stayed behind as a skin fragment on the trousers)
-            matte, labels = without_bars(matte, labels, image, shoulder_span(joints))
+            matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
