@@ -119,6 +119,8 @@ def _fitted(ridge: np.ndarray, found: np.ndarray, a: tuple[int, int], b: tuple[i
     across = _sample(ridge, grid.reshape(-1, 2)).reshape(len(t), len(s))
     weight = np.clip(across - RISE / 2, 0.0, None)  # (the middle of a flat-topped ridge, not its first pixel)
     seen = weight.sum(axis=1) > 0
+    if seen.sum() < 2:
+        return p, q, 1
     crest = (weight[seen] * s).sum(axis=1) / weight[seen].sum(axis=1)
     slope, shift = np.polyfit(t[seen], crest, 1)
     thick = int(np.median(_sample(found, grid.reshape(-1, 2)).reshape(len(t), len(s)).sum(axis=1)))
