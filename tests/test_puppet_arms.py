@@ -1494,6 +1494,47 @@ def test_a_sleeve_over_a_top_of_its_colour_or_against_the_wall_keeps_its_cut():
     assert (out[over_skin] == LOWER).all()
 
 
+def _cuff_over_hand(sleeve_colour: tuple):
+    """A forearm of ``sleeve_colour`` hanging down to its cuff at row 150, a bare hand below it, a white object (a
+    chair) beside the cuff, on the torso: the hand's cut took the sleeve's bottom 3 rows, a strip thinner than the
+    speck the body may hand over (TikTok clip 0's right cuff by the white chair). (image, labels, matte, bone
+    distances, radii, the hem's strip, the white object, the hand's skin)"""
+    h, w = 200, 200
+    py, px = np.mgrid[0:h, 0:w].astype(np.float64)
+    axis_of = {"r_lower_arm": _seg_dist(px, py, (100.0, 50.0), (100.0, 150.0))}
+    m = np.zeros((h, w), bool)
+    m[20:195, 40:180] = True
+    image = np.full((h, w, 3), 120, np.uint8)  # the wall
+    image[m] = tuple(SKIN)
+    chair = m & (px >= 60) & (px < 84) & (py >= 120)
+    image[chair] = (240, 240, 236)
+    sleeve = (np.abs(px - 100) < 14) & (py >= 50) & (py < 150)
+    skin = (np.abs(px - 100) < 14) & (py >= 150) & (py < 190)
+    image[sleeve] = sleeve_colour
+    image[skin] = tuple(SKIN)
+    lab = np.where(m, TORSO, -1).astype(np.int16)
+    lab[sleeve] = LOWER
+    hem = sleeve & (py >= 147)
+    lab[hem | skin] = PARTS.index("r_hand")
+    return image, lab, m, axis_of, {"r_lower_arm": 10.0}, hem, chair, skin
+
+
+def test_a_sleeves_hem_the_hands_cut_took_goes_to_the_forearm():
+    """The strip of black sleeve at the cuff's bottom, the hand's, was drawn with the hand and hung below the cuff
+    as a ragged dark edge when the hand turned (TikTok clip 0). It goes to the forearm, so the hand starts at the
+    cuff; the hand's skin and the white chair beside the cuff stay where they were. A bare forearm (the hand's
+    colour) never takes its hand."""
+    image, lab, m, axis_of, radii, hem, chair, skin = _cuff_over_hand((28, 26, 30))
+    sw = 200.0
+    assert hem.sum() < (0.05 * sw) ** 2  # (a speck by the body's measure)
+    out = sleeves_to_arms(lab, blurred_lab(image), m, axis_of, radii, sw)
+    inner = cv2.erode(hem.astype(np.uint8), np.ones((3, 3), np.uint8), borderValue=0).astype(bool)  # (its outline
+    assert inner.sum() > 20 and (out[inner] == LOWER).all(), (out[inner] == LOWER).mean()  # blurs into the skin)
+    assert (out[skin] == PARTS.index("r_hand")).all() and (out[chair] == TORSO).all()
+    image, lab, m, axis_of, radii, hem, chair, skin = _cuff_over_hand(tuple(SKIN))
+    assert (sleeves_to_arms(lab, blurred_lab(image), m, axis_of, radii, sw)[hem | skin] == PARTS.index("r_hand")).all()
+
+
 def test_a_cuffs_corner_cut_into_the_forearm_under_it_goes_to_that_forearm():
     """A left forearm lying across a right forearm hanging under it, both sleeves black: the cut between them
     gave the crossing cuff a corner of the hanging sleeve, between it and the wall, which hung from the cuff as

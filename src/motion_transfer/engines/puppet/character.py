@@ -24,7 +24,9 @@ from ...request import Progress
 from .arm_gaps import arm_gap_zones
 from .armpit import armpit_shadows_to_arms
 from .background import remove_character
+from .bars import without_bars
 from .box import box_of_torso, torso_in_box
+from .cuff import cuff_edges
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .fitted_arms import upper_arms_as_drawn
@@ -179,7 +181,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         labels, used = label_parts(matte, joints, vis, depth, image)
         if source == "template":  # fitted to the silhouette: thick legs with guessed knees and pads for feet,
             labels = upper_arms_as_drawn(legs_cut_at_knees(labels, joints), joints)  # oval arms over the body
-        labels = sleeves_off_torso(hem_as_body(labels, joints), joints, image)
+        labels = sleeves_off_torso(hem_as_body(cuff_edges(labels, image, joints), joints), joints, image)
         labels, armpits = armpit_shadows_to_arms(labels, joints, image)
         straps = strap_lines(image, labels, joints, matte > 0.5)
         labels = straps_to_torso(labels, straps, joints, image)
@@ -191,6 +193,12 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         # out thin, and the sleeve's outer half was left to no part, torn out of the layer)
         rest = _arms_to_elbows(joints, rest)
         labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
+        if matte_source == "segmentation":
+            # cut from the finished matte (the growth by colour takes a bar cut from the person mask back in,
+            # white by white) once the parts are labelled: the bar's pixels are no part's, and the rest keep
+            # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
+            # lower half went to a drape that stayed behind as a skin fragment on the trousers)
+            matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

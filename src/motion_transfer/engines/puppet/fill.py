@@ -840,8 +840,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # its light), and copied into the hole they drew the arm's old outline as a pale, speckled line on the belly
     # (TikTok clip 0). Which colour goes where is read with them, its shade from the torso beyond them (where
     # that colour shows there), and the paint is laid over them too, fading out across them (:func:`_feathered`)
-    band = (shades & ~cv2.dilate(cut_off.astype(np.uint8), None, iterations=margin).astype(bool)
-            & _sourced(kn, nearest, len(centres), FEATHER_SOURCE * margin))
+    band = _feather_band(shades, hole, torso[box],
+                         ~cv2.dilate(cut_off.astype(np.uint8), None, iterations=margin).astype(bool)
+                         & _sourced(kn, nearest, len(centres), FEATHER_SOURCE * margin), margin)
     # (a piece of sleeve cut off from its colour is not painted in it)
     if shades.any() or cut_off.any() or rim_ring.any():
         base, _ = _fill_by_colour(crop, kn | shades, nearest, len(centres),
@@ -1185,6 +1186,20 @@ def _sourced(known: np.ndarray, nearest: np.ndarray, k: int, reach: float) -> np
 
 
 FEATHER_SOURCE = 4  # the torso beside the hole is painted over when its colour is known within this many margins
+
+
+def _feather_band(shades: np.ndarray, hole: np.ndarray, torso: np.ndarray, paintable: np.ndarray,
+                  margin: int) -> np.ndarray:
+    """HxW bool: the torso's pixels beside the ``hole`` the paint is laid over, fading out (:func:`_feathered`):
+    its ``shades`` there that are ``paintable`` (their colour seen near, no cut-off piece of sleeve beside), and
+    the specks of the ``torso`` it and the hole close round (:func:`_enclosed_specks`), paintable too. Those are
+    the torso's shading a little darker than a shade of its colour (the belly's crease by the arm's old edge):
+    left out, they stood between the paint and the band as a dark speck, in or out of the band as the torso's
+    colour, learnt afresh from the pixels the arm leaves, moved by a shade (TikTok character 0, once her cuff was
+    cut along its colour edge). Unsourced, the black painted there from afar drew a black squiggle in her top's
+    dark grey by her armpit."""
+    band = shades & paintable
+    return band | (_enclosed_specks(hole | band, torso, margin) & paintable)
 
 
 def _feathered(value: np.ndarray, crop: np.ndarray, hole: np.ndarray, band: np.ndarray, centres: np.ndarray,

@@ -44,9 +44,11 @@ from ...pose.fingers import FINGERS, finger_bends, hand_size
 from ...pose.retarget import Motion
 from ...pose.skeleton import J, shoulder_span
 from ...pose.track import PoseTrack
+from .cuff import SLEEVE_APART
 from .drawn_hand import draw_hand, hand_shape
+from .fill import lab_distance
 from .meshwarp import FRAMES_AT_ONCE, WarpMemo, source_maps
-from .model import DrawnHand, Rig, segment_distance
+from .model import PARTS, DrawnHand, Rig, segment_distance
 from .outlines import drawn_lines
 
 MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
@@ -506,14 +508,16 @@ class HandAnimator:
 
     def add(self, rig: HandRig, drive: HandDrive, texture: np.ndarray, origin: tuple[int, int],
             background: np.ndarray | None = None, drawn: DrawnHand | None = None,
-            image_size: tuple[int, int] | None = None, outlined: bool = False) -> None:
+            image_size: tuple[int, int] | None = None, outlined: bool = False,
+            sleeve: np.ndarray | None = None) -> None:
         """Bend ``rig``'s hand in ``texture`` (RGBA, its pixel (0, 0) at image pixel ``origin``); ``background``
         the image's background plate (image pixels), to tell the background between the fingers from them;
         ``drawn`` when the rig drew the hand (it is drawn again each frame, posed, instead of warped) past the
         border of the image (``image_size``: width, height), where it is cleared from the rest texture (None:
         cleared wherever it lies: drawn over the image's own stump of the hand, :func:`.fill.redraw_cut_hand`);
         ``outlined`` when the character is drawn art, outlined in ink (:func:`.outlines.drawn_lines`): its fingers
-        keep their drawn length and the ink seams between them stretch (:func:`_tear`)."""
+        keep their drawn length and the ink seams between them stretch (:func:`_tear`); ``sleeve`` (image pixels,
+        bool) the forearm's sleeve, never cleared with a drawn hand (:func:`_without_hand`)."""
         ox, oy = origin
         h, w = texture.shape[:2]
         x0, y0, x1, y1 = rig.box
@@ -528,7 +532,7 @@ class HandAnimator:
             stretch[:, 3:] = np.minimum(stretch[:, 3:], DRAWN_REACH)
             drive = replace(drive, stretch=stretch)
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
-        base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size)
+        base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size, sleeve)
         if rest_patch.shape[2] == 4 and background is not None:
             ix, iy = int(corner[0]), int(corner[1])
             behind = background[iy:iy + rest_patch.shape[0], ix:ix + rest_patch.shape[1]]
@@ -700,14 +704,17 @@ class HandAnimator:
 
 
 def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray,
-                  image_size: tuple[int, int] | None = None) -> np.ndarray:
+                  image_size: tuple[int, int] | None = None, sleeve: np.ndarray | None = None) -> np.ndarray:
     """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it
     (its pixels nearer the hand than the forearm, out to the band the layer fades out over around it, which
     left a thin outline of the rest hand in the air when the fingers moved), the forearm and what else the
     layer holds around it (a wide sleeve) left. The rig drew the hand past the image's border (``image_size``:
     its width and height): the image's own pixels are none of it. A wide sleeve ending at the border just above
     the wrist lies nearer the hand than the forearm's axis, and its pixels there were cleared too: a round bite
-    out of the sleeve beside the wrist, the backdrop showing through it (TikTok clip 5's white puff sleeve)."""
+    out of the sleeve beside the wrist, the backdrop showing through it (TikTok clip 5's white puff sleeve). Nor is
+    a ``sleeve`` (image pixels, bool: :func:`sleeve_of`) ever cleared: a cuff's corner hanging beside the hand lies
+    nearer the hand's shape than the forearm's axis, and cleared, a V was cut into the cuff wherever the drawn hand
+    moved off it (TikTok character 0's black cuff, her hand below the image's border)."""
     h, w = patch.shape[:2]
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
     d_hand = hand_shape(px, py, drawn.joints - corner, drawn.half_width)
@@ -716,9 +723,24 @@ def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray,
     if image_size is not None:
         x, y = px + corner[0], py + corner[1]
         clear &= (x < 0) | (x >= image_size[0]) | (y < 0) | (y >= image_size[1])
+    if sleeve is not None:
+        x, y = np.round(px + corner[0]).astype(int), np.round(py + corner[1]).astype(int)
+        inside = (x >= 0) & (x < sleeve.shape[1]) & (y >= 0) & (y < sleeve.shape[0])
+        clear[inside] &= ~sleeve[y[inside], x[inside]]
     out = patch.copy()
     out[clear, 3] = 0
     return out
+
+
+def sleeve_of(rig: Rig, side: str, drawn: DrawnHand) -> np.ndarray | None:
+    """HxW bool (image pixels): the ``side`` forearm's sleeve, its pixels in a colour SLEEVE_APART from the skin
+    the ``drawn`` hand is drawn in (a bare forearm has none); None without the rig's labels."""
+    if rig.labels is None or rig.image is None:
+        return None
+    lab = cv2.cvtColor(rig.image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skin = cv2.cvtColor(np.clip(np.asarray(drawn.skin, np.float32), 0, 255).astype(np.uint8).reshape(1, 1, 3),
+                        cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
+    return (rig.labels == PARTS.index(f"{side[0]}_lower_arm")) & (lab_distance(lab, skin) > SLEEVE_APART)
 
 
 def _bone_map(rig: HandRig, shape: tuple[int, int], corner: np.ndarray) -> np.ndarray:
@@ -952,5 +974,6 @@ def hand_animator(rig: Rig, track: PoseTrack, image_name: str = "") -> tuple[Han
         if drive is not None and layer is not None:
             drawn = rig.drawn_hands.get(side)
             anim.add(hr, drive, layer.texture, layer.origin, rig.background, drawn,
-                     None if drawn is not None and drawn.over_image else (rig.width, rig.height), outlined)
+                     None if drawn is not None and drawn.over_image else (rig.width, rig.height), outlined,
+                     None if drawn is None else sleeve_of(rig, side, drawn))
     return (anim if anim else None), notes

@@ -18,14 +18,15 @@ from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance, shade_of, shades_of
 from .hair import hair_to_body
-from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LIMB_PARTS, PARTS, part_segment,
-                    part_visibility, segment_distance, torso_quad)
+from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LEG_PARTS, LIMB_PARTS, PARTS,
+                    part_segment, part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
 from .outlines import drawn_lines, outlines_to_front
 from .palms import palms_on_body
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
+LABELLED = 0.02  # a pixel of the matte more solid than this is labelled (its soft rim too)
 HAND_REACH = 1.2  # the hand's pixels reach this far along wrist -> knuckles (the fingers go on past them)
 
 
@@ -196,7 +197,7 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = np.where((bumps >= 0) & (lab == PARTS.index("torso")), bumps, lab)
     # back to full size, the borders between parts interpolated (smooth, not stair-stepped)
     lab_full = _upsample_labels(lab, (W, H))
-    full_m = matte > 0.02
+    full_m = matte > LABELLED
     if backdrop.any():  # with the soft edge around it (left to the nearest label, it drew the piece's outline)
         grown = cv2.dilate(backdrop.astype(np.uint8), None, iterations=2).astype(np.float32)
         full_m &= (cv2.resize(grown, (W, H), interpolation=cv2.INTER_LINEAR) == 0) | (lab_full >= 0)
@@ -531,31 +532,37 @@ def kept_ends(segs: dict, radii: dict, w: int, h: int) -> dict:
 
 def sleeves_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
                     sw: float) -> np.ndarray:
-    """A piece of the torso of a forearm's own colour, touching it, ending within SLEEVE_REACH of its bone and
-    lying over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow
-    it (TikTok clip 0: the right forearm's black sleeve hangs over the bare hip, 70 pixels wide; the cuts left
-    its outer 15-20 on the torso, so the forearm moved narrower than its sleeve and the fill painted skin over the
-    sleeve's edge). The piece is bounded by the colour edge, the sleeve's real outline. It is the body's own
-    clothes when it runs on beyond the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when
-    less than SLEEVE_OVER of the band around it (away from the arm) is the body in a colour RIM_APART from the
-    sleeve's (a piece of the top's side, against the wall or shaded off from the rest of the top), or when it is a
-    speck. Upper arms keep their cuts: beside them lie the shoulders and the flanks, which the body's fill needs
-    (TikTok clip 0's black top between the crossed upper arm and the wall; clip 5's white sweater beside its
-    sleeves). ``labc``: the small image's :func:`blurred_lab`."""
-    torso_i = PARTS.index("torso")
+    """A piece of the torso of a forearm's own colour, touching it, ending within SLEEVE_REACH of its bone and lying
+    over the body in another colour, goes to the forearm: its sleeve, wider than the tube the cuts allow it (TikTok clip
+    0: the right forearm's black sleeve hangs over the bare hip, 70 pixels wide; the cuts left its outer 15-20 on the
+    torso, so the forearm moved narrower than its sleeve and the fill painted skin over the sleeve's edge). The body
+    here is the torso and the legs: the legs' cuts reach up beside a forearm hanging at the hip and took its cuff's
+    inner corner (TikTok clip 0's right cuff over the white trousers). A piece of the forearm's own hand in the sleeve's
+    colour, RIM_APART from the hand's, is the sleeve's hem the hand's cut took (the same cuff's bottom edge): it goes to
+    the forearm too, so the hand starts at the cuff, and a bare forearm (the hand's colour) never takes its hand. The
+    piece is bounded by the colour edge, the sleeve's real outline. It is the body's own clothes when it runs on beyond
+    the reach (more than SLEEVE_SPILL of it: a black sleeve over a black top), when less than SLEEVE_OVER of the band
+    around it (away from the arm) is the body in a colour RIM_APART from the sleeve's (a piece of the top's side,
+    against the wall or shaded off from the rest of the top), or when it is a speck. Upper arms keep their cuts: beside
+    them lie the shoulders and the flanks, which the body's fill needs (TikTok clip 0's black top between the crossed
+    upper arm and the wall; clip 5's white sweater beside its sleeves).
+    ``labc``: the small image's :func:`blurred_lab`."""
+    body_parts = [PARTS.index(p) for p in ("torso",) + LEG_PARTS["left"] + LEG_PARTS["right"]]
     # the matte's soft rim blends the wall's colour in: it is the wall's side of a piece
     wall = ~cv2.erode(m.astype(np.uint8), None, iterations=3).astype(bool)
     out = lab.copy()
     for part, r in radii.items():
         if not part.endswith("lower_arm"):
             continue
-        pi = PARTS.index(part)
+        pi, hand_i = PARTS.index(part), PARTS.index(part[:2] + "hand")
         own = (out == pi) & m & (axis_of[part] < r)
-        torso = (out == torso_i) & m
+        hand = (out == hand_i) & m
+        torso = (np.isin(out, body_parts) & m) | hand
         if own.sum() < 20 or not torso.any():
             continue
         to_arm = lab_distance(labc, np.median(labc[own], axis=0))
-        like = torso & (to_arm < DISTINCT_DELTA_E)
+        hem = hand & (lab_distance(labc, np.median(labc[hand], axis=0)) > RIM_APART) if hand.any() else hand
+        like = torso & (to_arm < DISTINCT_DELTA_E) & (~hand | hem)
         pieces, _ = ndimage.label(like)
         touching = np.unique(pieces[cv2.dilate((out == pi).astype(np.uint8), None).astype(bool) & like])
         touching = touching[touching > 0]
@@ -567,7 +574,10 @@ def sleeves_to_arms(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: d
         ring = (grown > 0) & ~like & (out != pi)
         band = np.asarray(ndimage.sum(ring & (torso | wall), grown, touching))
         over = np.asarray(ndimage.sum(ring & torso & ~wall & (to_arm > RIM_APART), grown, touching))
-        keep = (spill <= SLEEVE_SPILL * size) & (over >= SLEEVE_OVER * band) & (size >= (RIM_PIECE * sw) ** 2)
+        # a hem is a strip as thin as the hand's cut left it: no speck of the body's shading, whatever its size
+        in_hand = np.asarray(ndimage.sum(hand, pieces, touching)) == size
+        keep = (spill <= SLEEVE_SPILL * size) & (over >= SLEEVE_OVER * band) & \
+            ((size >= (RIM_PIECE * sw) ** 2) | in_hand)
         out[np.isin(pieces, touching[keep])] = pi
     return out
 
