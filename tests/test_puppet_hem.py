@@ -72,6 +72,24 @@ def test_the_hem_goes_on_straight_behind_a_forearm_lying_across_it(elbow, wrist)
         assert np.percentile(d, 95) < 10, f"{name} the hem behind the arm: {np.percentile(d, 95):.1f} Lab off"
 
 
+def _hem_under_forearm(elbow: tuple[int, int], wrist: tuple[int, int], hem_y, labelled: int = 28
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """(the fill's output, its hidden mask) for a torso in the top down to ``hem_y(x)`` and skin below it, with a
+    28-pixel forearm in the top's colour lying across it from ``elbow`` to ``wrist``, labelled ``labelled`` wide."""
+    joints, image, body = torso(elbow, wrist, BACKDROP)
+    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
+    image[body] = SKIN
+    image[body & (py < hem_y(px))] = TOP
+    drawn, arm = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
+    cv2.line(drawn, elbow, wrist, 1, 28)
+    cv2.line(arm, elbow, wrist, 1, labelled)
+    image[drawn > 0] = TOP
+    labels = np.full((H, W), -1, np.int16)
+    labels[body] = PARTS.index("torso")
+    labels[arm > 0] = PARTS.index("r_lower_arm")
+    return fill_hidden_torso(photographed(image, 3), labels, joints)
+
+
 def _curved_hem_y(x: np.ndarray, bend: float) -> np.ndarray:
     """A hem curving down towards the torso's left side by ``bend`` pixels over its width."""
     x0, _, x1, _ = BODY
@@ -86,18 +104,8 @@ def test_a_curved_hem_meets_itself_where_the_forearm_crosses_it(elbow, wrist, be
     painted hem turns from the top to the skin within 2.5 pixels of the hem's own height: the hem's line fitted
     straight met the seen hem in a step, and the arm's edge left to the torso hung below it as a notch of the
     top's colour (TikTok character 0: 3 to 5 pixels off)."""
-    joints, image, body = torso(elbow, wrist, BACKDROP)
-    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    image[body] = SKIN
-    image[body & (py < _curved_hem_y(px, bend))] = TOP
-    drawn, arm = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
-    cv2.line(drawn, elbow, wrist, 1, 28)
-    cv2.line(arm, elbow, wrist, 1, labelled)
-    image[drawn > 0] = TOP
-    labels = np.full((H, W), -1, np.int16)
-    labels[body] = PARTS.index("torso")
-    labels[arm > 0] = PARTS.index("r_lower_arm")
-    out, hidden = fill_hidden_torso(photographed(image, 3), labels, joints)
+    out, hidden = _hem_under_forearm(elbow, wrist, lambda x: _curved_hem_y(x, bend), labelled)
+    py = np.mgrid[0:H, 0:W][0].astype(np.float32)
     light = cv2.cvtColor(out, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
     x0, _, x1, _ = BODY
     hem = _curved_hem_y(np.arange(W, dtype=np.float32), bend)
@@ -173,17 +181,7 @@ def test_a_hem_hidden_out_to_the_body_s_side_follows_the_seen_half_mirrored():
     the hidden half, 10-14 px above the real one at the side (TikTok character 0's belly, a sticker under a
     straight hem once her arm moved)."""
     elbow, wrist = (170, 168), (70, 218)
-    joints, image, body = torso(elbow, wrist, BACKDROP)
-    py, px = np.mgrid[0:H, 0:W].astype(np.float32)
-    image[body] = SKIN
-    image[body & (py < _arched_hem_y(px))] = TOP
-    arm = np.zeros((H, W), np.uint8)
-    cv2.line(arm, elbow, wrist, 1, 28)
-    image[arm > 0] = TOP
-    labels = np.full((H, W), -1, np.int16)
-    labels[body] = PARTS.index("torso")
-    labels[arm > 0] = PARTS.index("r_lower_arm")
-    out, hidden = fill_hidden_torso(photographed(image, 3), labels, joints)
+    out, hidden = _hem_under_forearm(elbow, wrist, _arched_hem_y)
     light = cv2.cvtColor(out, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32)
     mid = (cv2.cvtColor(np.uint8([[TOP, SKIN]]), cv2.COLOR_RGB2LAB)[0, :, 0].astype(np.float32)).mean()
     x0, _, x1, _ = BODY
