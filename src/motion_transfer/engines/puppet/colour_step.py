@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
+
 
 def colour_step(rgb: np.ndarray, sigma: float) -> np.ndarray:
     """HxW float32: the magnitude of the colour's gradient (OpenCV's 8-bit CIE Lab, per pixel) of ``rgb`` (HxWx3

@@ -16,11 +16,12 @@ from scipy import ndimage
 from ...pose.retarget import MH, MS, extend
 from ...pose.skeleton import J, shoulder_span
 from .across import lying_across
+from .colour_step import ALIKE_DELTA_E
 from .cut_forearm import (CARRY_DEPTH, CARRY_LINES, BorderCrossing, balance_skin, border_axes, carry_across,
                           cross_profile, curve_frame, curve_length, forearm_at_border, forearm_curve, profile_look)
 from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
                          hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
-from .edgearm import EDGE_BAND
+from .edgearm import EDGE_BAND, past_body_side
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
 from .face_style import is_drawn
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
@@ -614,6 +615,9 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
+    if bottom is not None:  # (behind an arm the bottom edge cuts, no farther than the body's visible side)
+        hidden &= ~past_body_side(hidden, labels, lab, shoulder_span(joints, 1.0), bottom)
     if fitted:
         hidden = _hidden_in_drawn_body(labels, hidden)
     tops, off = _sleeved_tops(image, labels, joints, hidden)
@@ -634,7 +638,6 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     source = torso & (qm.astype(bool) | (labels != PARTS.index("torso")))
     if source.sum() <= 50:
         source = np.isin(labels, [PARTS.index(p) for p in LAYERS["body"]])
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     arms = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]])
     # the body's width: the shoulders', or a side view's depth (its shoulders overlap)
     width = max(shoulder_span(joints, 1.0), SIDE_DEPTH * spine)
@@ -2243,7 +2246,6 @@ RIM = 3  # the torso pixels this close (pixels) around a sleeve tell what lies u
 RIM_SHARE = 0.5  # ... and a sleeve below the chest is kept only where this share of them has its colour
 ACROSS_RIM = 1  # how far (in margins) round a sleeve lying across the torso its blurred edge and shadow reach
 ACROSS_SOFT = 1.0  # how far (Gaussian, in margins) the top painted under it is smoothed
-ALIKE_DELTA_E = 18.0  # colour distance (CIE Lab, OpenCV's 8-bit scale) under which two colours look alike
 
 
 def torso_colours(lab_px: np.ndarray, k: int = 4, tries: int = 1) -> np.ndarray:
