@@ -8,7 +8,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.fill import ALIKE_DELTA_E, _without_blends, fill_hidden_torso
+from motion_transfer.engines.puppet.colour_step import ALIKE_DELTA_E
+from motion_transfer.engines.puppet.fill import _without_blends, fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.skeleton import J
 from torso_scene import BODY, H, W, cie_lab, torso

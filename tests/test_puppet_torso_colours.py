@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.fill import ALIKE_DELTA_E, MAIN_SHARE, NEAR_SHARE, _without_blends, colour_shares
+from motion_transfer.engines.puppet.colour_step import ALIKE_DELTA_E
+from motion_transfer.engines.puppet.fill import MAIN_SHARE, NEAR_SHARE, _without_blends, colour_shares
 
 WHITE, ARM = np.array([235, 232, 228]), np.array([170, 120, 95])
 CHEST = np.round(0.7 * ARM + 0.3 * WHITE)  # lies between the two: its pixels along the arm pass for its blur

@@ -14,7 +14,8 @@ import cv2
 import numpy as np
 
 from ...pose.skeleton import shoulder_span
-from .fill import ALIKE_DELTA_E, GLOVE, lab_distance, shoulder_round
+from .colour_step import ALIKE_DELTA_E
+from .fill import GLOVE, lab_distance, shoulder_round
 from .model import LAYERS, PARTS, folded_arm, torso_quad
 
 ANGLES = 360  # the round's rings are sampled at this many angles
