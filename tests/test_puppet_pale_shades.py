@@ -7,7 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from motion_transfer.engines.puppet.fill import fill_hidden_torso, pale_shades
+from motion_transfer.engines.puppet.fill import _sleeves_of_torso, fill_hidden_torso, pale_shades
 from motion_transfer.engines.puppet.model import PARTS
 from torso_scene import H, W, photographed, torso
 
@@ -51,3 +51,29 @@ def test_only_nearly_grey_colours_of_a_like_lightness_are_shades_of_one_another(
     akin = pale_shades(np.array([lit, shade, hair, skin], np.float32))
     assert akin[0, 1] and akin[1, 0]
     assert not akin[0, 2] and not akin[0, 3] and not akin[1, 3]
+
+
+def _judged_bare(arm_lab, paint_lab) -> bool:
+    """Whether :func:`fill._sleeves_of_torso` takes a lower arm of colour ``arm_lab`` kept over the torso, with
+    ``paint_lab`` painted under it, for a bare arm (both Lab), on a white top with a warm shade."""
+    centres = np.array([(223, 128, 131), (147, 131, 135)], np.float32)
+    akin = pale_shades(centres).astype(np.float32)
+    kept = np.zeros((20, 20), bool)
+    kept[5:15, 8:14] = True
+    labels = np.full((20, 20), PARTS.index("torso"), np.int16)
+    labels[kept] = PARTS.index("r_lower_arm")
+    lab = np.broadcast_to(np.float32(arm_lab), (20, 20, 3)).copy()
+    paint = np.broadcast_to(np.float32(paint_lab), (20, 20, 3)).copy()
+    sleeves, bare = _sleeves_of_torso(lab, paint, kept, labels, centres, akin)
+    assert sleeves[kept].all() != bool(bare)
+    return bool(bare)
+
+
+def test_a_white_sleeve_over_the_white_top_s_warm_shade_is_a_sleeve_not_a_bare_arm():
+    """A white sleeve whose kept pixels all lie over the top's warm shade (a strip of the body behind a sleeve the
+    bottom edge cuts, beside the shaded last rows under the bust: tests/test_puppet_below.py) is a sleeve of the
+    top. Taken for a bare arm (before), the white top's pixels were no source of paint, and the body behind the
+    other sleeve was painted skin-coloured down past the image's bottom edge. A bare arm in shade over the lit
+    white still is one."""
+    assert not _judged_bare((230, 129, 126), (149, 131, 136))
+    assert _judged_bare((140, 138, 146), (223, 128, 131))

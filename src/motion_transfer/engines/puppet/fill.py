@@ -1159,7 +1159,11 @@ def _sleeves_of_torso(lab: np.ndarray, paint: np.ndarray, kept: np.ndarray, labe
     it stood as a strip of skin down the dress's side once the arm swung out (TikTok character 2). Judged by
     part, not by pixel: the few pixels of the arm that happen to have the dress's hue stood as shreds of skin.
     Its hue is enough: a white sleeve over the black hair painted under it is still a sleeve of the white top
-    (TikTok character 5)."""
+    (TikTok character 5); so is a white sleeve over the top's warm shade under the bust, a lighter white of it
+    (:func:`lighter_whites`), all the paint under it where the bottom edge cuts the arm and only a strip of the
+    body beside the torso's side is hidden (:func:`.edgearm.past_body_side`). Taken for a bare arm, the white
+    top's pixels were no source of paint, and the body behind the other sleeve was painted skin-coloured down
+    past the bottom edge."""
     out, bare = kept.copy(), []
     arms = [PARTS.index(p) for p in LAYERS["arm_l"] + LAYERS["arm_r"]]
     for part in np.intersect1d(np.unique(labels[kept]), arms):
@@ -1167,7 +1171,8 @@ def _sleeves_of_torso(lab: np.ndarray, paint: np.ndarray, kept: np.ndarray, labe
         colour, under = np.median(lab[mine], axis=0), np.median(paint[mine], axis=0)
         holder = int(np.argmin(lab_distance(centres, colour)))
         if (akin[holder, np.argmin(lab_distance(centres, under))]
-                and not shade_of(colour, np.stack([under, np.concatenate([colour[:1], under[1:]])])).any()):
+                and not shade_of(colour, np.stack([under, np.concatenate([colour[:1], under[1:]])])).any()
+                and not lighter_whites(np.stack([under, colour]))[0, 1]):
             out &= ~mine
             bare.append((int(part), colour, holder))
     return out, bare
