@@ -14,6 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J, shoulder_span
+from .along_lines import flat_art
 from .fill import lab_distance, smooth_fill
 from .model import LEG_PARTS, PARTS
 from .outlines import drawn_lines
@@ -34,10 +35,12 @@ def cuff_edges(labels: np.ndarray, image: np.ndarray, joints: np.ndarray) -> np.
     beside the sleeve there goes to the forearm, a pixel of the forearm nearer that colour to the torso or the leg
     beside it (none beside it: it stays; on the figure's outline, to none: :func:`_off_the_figure`). Drawn art is
     left as it is, its parts cut along its lines (its wrists' outlines went to the forearms: the cartoon girl's, the
-    fox's, the robot's, the teddy bear's). ``image`` the picture (RGB uint8) at the labels' size, ``joints``
+    fox's, the robot's), and so is art in flat colours (:func:`.along_lines.flat_art`: the teddy bear's lighter paws
+    read as hands below a brown sleeve, and the fur the cut moved made its arm's cut through the body no longer the
+    flat colour's, drawn shaded). ``image`` the picture (RGB uint8) at the labels' size, ``joints``
     [33, 2] in its pixels."""
     sw = shoulder_span(joints, 1.0)
-    if _drawn(image, labels >= 0, sw):
+    if _drawn(image, labels >= 0, sw) or flat_art(image, labels >= 0):
         return labels
     band = max(2, round(CUFF_BAND * sw))
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
