@@ -14,12 +14,11 @@ from scipy import ndimage
 from motion_transfer.engines.puppet.edgearm import BEHIND_REACH
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from torso_scene import CLOSE_UP, close_up_joints
+from torso_scene import (CLOSE_UP, CLOSE_UP_H, CLOSE_UP_PAD, CLOSE_UP_SKIN, CLOSE_UP_SLEEVE, CLOSE_UP_W,
+                         CLOSE_UP_WALL, close_up_joints)
 
-W, H, PAD = 300, 300, 120  # the image, and the rows the rig pads below its bottom edge
-SLEEVE = (226, 226, 232)
-SKIN = (196, 150, 122)
-WALL = (225, 222, 218)
+W, H, PAD = CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD
+SLEEVE, SKIN, WALL = CLOSE_UP_SLEEVE, CLOSE_UP_SKIN, CLOSE_UP_WALL
 NAVY = (24, 26, 48)
 # the shoulder joints 45 px into sleeves 70 px wide
 JOINTS = {**CLOSE_UP, "left_shoulder": (235, 118), "right_shoulder": (65, 118), "right_elbow": (40, 330),

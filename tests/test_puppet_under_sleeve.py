@@ -12,13 +12,12 @@ import numpy as np
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from torso_scene import CLOSE_UP, close_up_joints
+from torso_scene import (CLOSE_UP, CLOSE_UP_H, CLOSE_UP_PAD, CLOSE_UP_SKIN, CLOSE_UP_SLEEVE, CLOSE_UP_W,
+                         CLOSE_UP_WALL, close_up_joints)
 
-W, H, PAD = 300, 300, 120  # the image, and the rows the rig pads below its bottom edge
+W, H, PAD = CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD
 TOP = (215, 215, 222)
-SLEEVE = (226, 226, 232)
-SKIN = (196, 150, 122)
-WALL = (225, 222, 218)
+SLEEVE, SKIN, WALL = CLOSE_UP_SLEEVE, CLOSE_UP_SKIN, CLOSE_UP_WALL
 JOINTS = {**CLOSE_UP, "right_elbow": (15, 330), "right_wrist": (5, 400), "left_elbow": (260, 330),
           "left_wrist": (265, 400), "left_hip": (185, 300), "right_hip": (115, 300)}
 

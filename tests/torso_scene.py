@@ -16,6 +16,10 @@ CLOSE_UP = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "l
             "left_eye_outer": (163, 48), "right_eye_inner": (143, 48), "right_eye_outer": (137, 48),
             "left_shoulder": (215, 118), "right_shoulder": (85, 118), "left_elbow": (240, 290),
             "left_wrist": (245, 400)}
+# the close-up's image size, the rows the rig pads below its bottom edge, and its white puff sleeves, the bare
+# skin and the pale wall behind (TikTok character 5)
+CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD = 300, 300, 120
+CLOSE_UP_SLEEVE, CLOSE_UP_SKIN, CLOSE_UP_WALL = (226, 226, 232), (196, 150, 122), (225, 222, 218)
 
 
 def torso(elbow: tuple[int, int], wrist: tuple[int, int], backdrop: int) -> tuple[np.ndarray, np.ndarray,
