@@ -17,7 +17,7 @@ import numpy as np
 from scipy import ndimage
 
 from .drawn_hand import SHADE_RANGE
-from .model import segment_distance
+from .model import segment_distance, smoothstep
 
 
 @dataclass(frozen=True)
@@ -206,14 +206,9 @@ def carry_across(seam: tuple[np.ndarray, np.ndarray], body: tuple[np.ndarray, np
     (TikTok character 4's raised forearms, 4<-5 frames 140-150)."""
     at = np.clip(across / np.maximum(width, 1e-6), -1.0, 1.0)
     near, far = (np.stack([np.interp(at, u, c[:, k]) for k in range(3)], axis=1) for u, c in (seam, body))
-    fade = _smooth(1.0 - along / max(reach, 1.0))[:, None]
-    return fade * near + (1.0 - fade) * far, _smooth((length - along) / max(WRIST_BLEND * length, 1.0))
+    fade = smoothstep(0.0, 1.0, 1.0 - along / max(reach, 1.0))[:, None]
+    return fade * near + (1.0 - fade) * far, smoothstep(0.0, 1.0, (length - along) / max(WRIST_BLEND * length, 1.0))
 
-
-def _smooth(t: np.ndarray) -> np.ndarray:
-    """Smoothstep of ``t`` clipped to 0..1."""
-    t = np.clip(t, 0.0, 1.0)
-    return t * t * (3.0 - 2.0 * t)
 
 
 WRIST_BLEND = 0.25  # a drawn forearm turns from its own colours to its hand's over this last share of it
