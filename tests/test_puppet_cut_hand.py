@@ -4,9 +4,11 @@ On a drawn close-up's padded arrays (the image: the top 400 rows of 560), whose 
 the bottom edge just past the wrist."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from close_up_scene import close_up, seg_dist
+from conftest import layered_rig
 from motion_transfer.engines.puppet.drawn_hand import hand_shape
 from motion_transfer.engines.puppet.fill import redraw_cut_hand
 from motion_transfer.engines.puppet.model import PARTS
@@ -110,3 +112,32 @@ def test_a_hand_redrawn_at_the_end_of_a_bare_forearm_is_in_that_forearms_skin():
     off = float(np.abs(chromaticity(drawn.skin) - chromaticity(arm)).max())
     assert off <= 0.015, f"hand {np.round(drawn.skin)} off the forearm's {arm} by {off:.3f} in chromaticity"
     assert np.abs(image[lobe].astype(np.float64) - arm).max() <= 2, "the grey lobe is left on the forearm"
+
+
+def test_a_wide_stump_beyond_the_drawn_hand_leaves_no_outline_in_the_air():
+    """A stump wider than the hand drawn over it (the photograph's hand with its shaded side and knuckles, lying
+    on the body): what is left of it beyond the drawn hand is transparent, and the arm layer's band, which fades
+    out around the layer, does not run round it: it drew the stump's outline as a thin skin line beside the drawn
+    hand (TikTok character 0's right hand on her trousers moved by clip 1, frames 50-60)."""
+    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (300, 300), (230, 385), (80, 250),
+                                                  (70, 320))
+    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
+    fore = inside & (seg_dist(px, py, el, wr) < 14)
+    stump = inside & (seg_dist(px, py, wr, np.add(wr, (0, 30))) < 30) & ~fore  # over the torso's cloth
+    image[fore | stump] = SKIN
+    labels[fore], labels[stump] = PARTS.index("l_lower_arm"), PARTS.index("l_hand")
+    h = IMAGE_H
+    rig = layered_rig(image[:h], (labels[:h] >= 0).astype(np.float32), j, labels[:h])
+    drawn = rig.drawn_hands["left"]
+    arm = next(layer for layer in rig.layers if layer.name == "arm_l")
+    ox, oy = arm.origin
+    alpha = np.zeros((h, W))
+    th, tw = arm.texture.shape[:2]
+    y0, y1, x0, x1 = max(0, oy), min(h, oy + th), max(0, ox), min(W, ox + tw)
+    alpha[y0:y1, x0:x1] = arm.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3]
+    d = hand_shape(px[:h], py[:h], drawn.joints, drawn.half_width)
+    by_forearm = cv2.dilate(fore[:h].astype(np.uint8), None, iterations=6).astype(bool)  # the forearm's own band
+    outline = cv2.dilate(stump[:h].astype(np.uint8), None, iterations=2).astype(bool) & ~stump[:h] & ~by_forearm
+    beyond = outline & (d > 1.5) & (labels[:h] == PARTS.index("torso"))
+    assert beyond.sum() > 30, "the scene's stump does not reach past the drawn hand"
+    assert (alpha[beyond] == 0).all(), f"{(alpha[beyond] > 0).sum()} pixels of the stump's outline drawn"

@@ -14,6 +14,7 @@ from motion_transfer.samples.mannequin import character_pose, render_mannequin
 
 SKIN = np.array([226, 178, 146])  # the mannequin's "person" style
 BACKDROP = (236, 234, 228)
+LIT = (242, 222, 208)  # the skin of knuckles in a highlight: paler, greyer, not of the skin's hue
 
 
 def _palm_on_hip(seen: float = 0.25):
@@ -57,6 +58,30 @@ def test_a_poorly_seen_palm_on_the_trousers_is_the_hands_and_the_trousers_go_on_
     assert under.sum() > 0.5 * hand.sum()
     cloth = image[trousers].astype(float).mean(axis=0)
     assert np.abs(painted[under].astype(float).mean(axis=0) - cloth).max() < 30, painted[under].mean(axis=0)
+
+
+def test_a_palms_lit_knuckles_are_the_hands_and_the_trousers_go_on_under_them():
+    """Lit, a hand's knuckles are paler and greyer than its skin: left to the body, they stayed on the waistband as
+    skin-coloured lobes when the hand moved away (TikTok character 0's hand at her waist). Nearer the hand's colour
+    than the trousers', joined to it, they are the hand's, and the trousers are painted under them; the trousers
+    around stay the body's."""
+    image, matte, joints, vis, hand, trousers = _palm_on_hip()
+    wrist, index = joints[J["right_wrist"]], joints[J["right_index"]]
+    d = (index - wrist) / np.linalg.norm(index - wrist)
+    py, px = np.mgrid[0:480, 0:360]
+    knuckles = hand & ((px - wrist[0]) * -d[1] + (py - wrist[1]) * d[0] < -3)  # the hand's pinky side, lit
+    assert knuckles.sum() > 60
+    image[knuckles] = LIT
+    lab, _ = label_parts(matte, joints, vis, None, image)
+    assert (lab[knuckles] == PARTS.index("r_hand")).mean() > 0.8, np.bincount(lab[knuckles] + 1)
+    assert not (lab[trousers] == PARTS.index("r_hand")).any()
+    taken = lab == PARTS.index("r_hand")
+    cloth_coloured = np.abs(image.astype(int) - image[trousers].mean(axis=0)).sum(axis=2) < 60
+    assert (taken & cloth_coloured).sum() < 0.1 * taken.sum()  # the hand's anti-aliased rim at most
+    painted, hidden = fill_hidden_torso(image, lab, joints)
+    assert hidden[knuckles].mean() > 0.8
+    cloth = image[trousers].astype(float).mean(axis=0)
+    assert np.abs(painted[knuckles].astype(float).mean(axis=0) - cloth).max() < 30, painted[knuckles].mean(axis=0)
 
 
 def test_a_palm_on_bare_skin_or_seen_well_is_left_to_the_distances():

@@ -610,6 +610,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             core_full = core_full | added
             if name in ledges:  # narrowing into its side where it leaves the body's outline across the chest
                 core_full = core_full | ledges[name]
+            # (not the stump of a hand drawn over it past the drawn hand, cleared: fill.redraw_cut_hand; held as
+            # the arm's, its band drew the stump's outline as a thin skin line beside the drawn hand, TikTok
+            # character 0's right hand moved by clip 1, frames 50-60)
+            core_full = core_full & ~(own_full & (matte <= 0))
         if pelvis is not None:  # the body draws the pelvis, each leg its own half under it
             if name == "body":
                 core_full = core_full | pelvis["left"] | pelvis["right"] | pelvis["waist"]
