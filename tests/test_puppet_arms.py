@@ -442,6 +442,35 @@ def test_a_bare_arm_cut_far_above_the_elbow_goes_on_whole_to_the_hand():
     assert (labels[above_elbow] == PARTS.index("l_upper_arm")).mean() > 0.9
 
 
+def test_a_puff_sleeve_cut_at_its_widest_is_gathered_round_the_arm_at_its_hem():
+    """A half-length picture whose bottom edge cuts a white puff sleeve at its widest, the elbow far below: the
+    sleeve goes on past the border to a hem by the elbow, there gathered round the arm (a few times the forearm's
+    width at most), not three quarters as wide as the puff was at the border. Carried on as wide as its cut, it
+    was a white balloon a shoulder width long beside the face once the arm rose (TikTok character 5 cut at 60% of
+    her height, the mannequin dance)."""
+    from motion_transfer.engines.puppet.fill import continue_cut_arm
+
+    skin, white = (224, 172, 140), (236, 238, 242)
+    image, matte, labels, joints, _ = _half_length(skin, skin)
+    h = 200
+    py, px = np.mgrid[0:labels.shape[0], 0:labels.shape[1]].astype(np.float64)
+    puff = (_seg_dist(px, py, (160, 90), (175, 300)) < 40) & (py < h) & (py > 100) & (labels != TORSO)
+    twin = (_seg_dist(px, py, (80, 90), (65, 300)) < 40) & (py < h) & (py > 100) & (labels != TORSO)
+    labels[puff], labels[twin] = PARTS.index("l_upper_arm"), PARTS.index("r_upper_arm")
+    image[puff | twin] = white  # (both sleeves: a bare twin would make this cut bare skin in shade too)
+    matte = (labels >= 0).astype(np.float32)
+    cut = np.count_nonzero(puff[h - 1])
+    assert continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, 240, h)) is not None
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)
+    white_lab = cv2.cvtColor(np.uint8([[white]]), cv2.COLOR_RGB2LAB)[0, 0].astype(np.float64)
+    cloth = (np.linalg.norm(lab - white_lab, axis=-1) < 20) & (matte > 0.5) & np.isin(labels, [
+        PARTS.index(p) for p in LAYERS["arm_l"]])
+    y = int(joints[J["left_elbow"], 1])
+    widths = [np.count_nonzero(cloth[r]) for r in range(y - 15, y - 4)]  # above the elbow, before the hem's round
+    assert max(widths) <= 0.6 * cut, (widths, cut)  # (as wide as its cut, 0.66 shoulder widths: 0.85 of it)
+    assert np.count_nonzero(cloth[h + 5]) >= 0.8 * cut  # as wide as its cut where it leaves the picture
+
+
 def _half_length(left_skin, right_skin, top=(40, 60, 150), strip: int = 0):
     """A half-length picture 240 x 200 (its rows padded to 400) cutting both bare upper arms halfway, the elbows
     and the wrists below it: each arm in its own colour, the left one with ``strip`` columns of the ``top``

@@ -2632,6 +2632,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         parts = [PARTS.index(p) for p in LAYERS[name]]
         hem = SLEEVE_HEM * sw
         twin_cut = _outside(joints[J[f"{twin}_wrist"]], frame) and _cut_above(joints[J[f"{twin}_elbow"]], frame, hem)
+        gathered = np.inf
         if _cut_above(elbow, frame, hem):
             bone = (shoulder, elbow, hem, parts[:2])
             # a sleeve of the torso's own cloth that the border cuts, both elbows beyond it (the image shows
@@ -2644,13 +2645,17 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             both = solid_cut | (_border_cut(labels, joints, twin_name, frame) & (matte >= 0.9))
             jacket = (_outside(elbow, frame) and _outside(joints[J[f"{twin}_elbow"]], frame)
                       and _torso_cloth(lab, both, labels, inside))
+            # a sleeve ending at the elbow is gathered round the arm there, whatever its width at the border: a
+            # puff sleeve cut at its widest went on as wide to the elbow, a white balloon a shoulder width long
+            # beside the face when the arm rose (TikTok character 5 cut at 60% of her height, the mannequin dance)
+            gathered = np.inf if jacket else SLEEVE_GATHERED * sw
         elif twin_cut:
             bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
         else:
             bone = (elbow, wrist, 0.0, parts[1:2] * 2)
         sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone,
                                   cuff=1.0 if jacket else SLEEVE_CUFF,  # (a jacket's: to the cuff)
-                                  skin=own & inside & (skin_like | shaded))
+                                  skin=own & inside & (skin_like | shaded), gathered=gathered)
     # the forearm from the elbow to the wrist, tapering; a bare arm from where the border cuts it, through the
     # middle of its cut and as thick as the cut shows it (from the elbow's bone it stepped aside from the cut,
     # narrower than it, at a straight seam along the border: TikTok clip 4)
@@ -3089,7 +3094,8 @@ CUT_SEAM = 0.04  # a bare arm's own colours at the border fade into the forearm 
 #              (shoulder widths)
 SHADE_LIKE = 44.0  # (Lab) a bare arm's pixels at the border this near the median of those of its skin's hue are its
 #                  own, lit or in shade (not the top's edge beside it)
-SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow
+SLEEVE_HEM = 0.08  # a sleeve cut by the border ends this far (shoulder widths) past the elbow ...
+SLEEVE_GATHERED = 0.12  # ... its hem at most this far (shoulder widths) from the bone, gathered round the arm
 SLEEVE_SOFT = 3.0  # the soft edge of a sleeve carried on past the border (pixels)
 SLEEVE_BORDER = 4  # a sleeve's width at the border is read from its solid pixels this near it (pixels) ...
 
@@ -3174,7 +3180,8 @@ SKIN_AREA = 0.1  # at least this squared (shoulder widths) of such skin, else th
 
 def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, own: np.ndarray, free: np.ndarray,
                      frame: tuple[int, int, int, int], start: np.ndarray, end: np.ndarray, hem: float,
-                     parts: list[int], cuff: float = SLEEVE_CUFF, skin: np.ndarray | None = None) -> np.ndarray:
+                     parts: list[int], cuff: float = SLEEVE_CUFF, skin: np.ndarray | None = None,
+                     gathered: float = np.inf) -> np.ndarray:
     """A sleeve (the arm's ``own`` pixels inside the image ``frame``) carried on past the border it is cut by,
     over the ``free`` pixels (changing ``image``, ``matte`` and ``labels`` in place), along the bone ``start`` ->
     ``end`` from the sleeve's cut at the border, its sides going on from the sleeve's outline there and gathering
@@ -3186,7 +3193,8 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     as the cut, with a step at the border, straight sides and a square hem (a paper cut-out: character 5 cut at
     60% of her height). ``skin``: the arm's pixels inside the image that may be the forearm's skin, lit or in
     shade, showing under the sleeve's hem: the cut is measured across them too, and those at the cut take the
-    sleeve's colours (:func:`.sleeve_outline.under_hem`). Returns the mask of the pixels drawn."""
+    sleeve's colours (:func:`.sleeve_outline.under_hem`). ``gathered``: its hem's half-width at most (pixels).
+    Returns the mask of the pixels drawn."""
     x0, y0, w, h = frame
     bone = end - start
     length = float(np.linalg.norm(bone))
@@ -3230,7 +3238,8 @@ def _continue_sleeve(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, o
     t = (px - start[0]) * u[0] + (py - start[1]) * u[1]
     s = (px - start[0]) * n[0] + (py - start[1]) * n[1]
     reach = t - length
-    room, source = carried_outline(whole & (matte >= 0.5), inside, at_border, t, s, length + max(hem, 1.0), cuff)
+    room, source = carried_outline(whole & (matte >= 0.5), inside, at_border, t, s, length + max(hem, 1.0), cuff,
+                                   gathered)
     ok = free & ~inside & (room > 0) & (t > 0)
     if ok.sum() < 20:
         return np.zeros(labels.shape, bool)

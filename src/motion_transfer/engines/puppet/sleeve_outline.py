@@ -38,12 +38,15 @@ def _side_slope(edge: np.ndarray, t: np.ndarray, s: np.ndarray, t_end: float, s_
 
 
 def carried_outline(own: np.ndarray, inside: np.ndarray, piece: np.ndarray, t: np.ndarray, s: np.ndarray,
-                    t_hem: float, cuff: float = SLEEVE_CUFF) -> tuple[np.ndarray, np.ndarray]:
+                    t_hem: float, cuff: float = SLEEVE_CUFF,
+                    gathered: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
     """The outline of the sleeve ``own`` (HxW, inside the image ``inside``) carried on past the border, whose cut
     is the ``piece`` of its solid pixels along the border, to a rounded hem at ``t_hem`` along the bone; ``t`` and
     ``s`` are each pixel's coordinates along and across the bone. Each side starts at the end of the cut on its
     side, going on as the sleeve's outline goes there (a puff sleeve's round goes on round), curving to ``cuff``
-    times its half-width at the border near the hem, and closes in a quarter ellipse to the hem. Returns how far
+    times its half-width at the border near the hem (at most ``gathered`` pixels from the bone: a puff sleeve is
+    gathered round the arm at its hem, however wide its round is where the border cuts it), and closes in a
+    quarter ellipse to the hem. Returns how far
     (pixels, across the bone) each pixel is inside that outline (negative: outside it), and the place across the
     cut (``s``, on its solid pixels) that lies as far across the sleeve, side to side: its colour is taken from
     there, so its light and shade across it go on as the cut shows them, however it narrows."""
@@ -61,7 +64,10 @@ def carried_outline(own: np.ndarray, inside: np.ndarray, piece: np.ndarray, t: n
         band = ring & (depth_in < 2 + SLEEVE_DEPTH * s_end)
         slope = _side_slope(band, t, across, t_end, s_end)
         length = max(t_hem - t_end, 1.0)
-        s_cuff = cuff * s_end
+        s_cuff = min(cuff * s_end, gathered)
+        if s_cuff < cuff * s_end:  # gathered to its hem from where the border cuts it (a puff's round going on
+            # out there swelled it further before it closed: a balloon)
+            slope = min(slope, 0.0)
         bend = (s_cuff - s_end - slope * length) / length ** 2  # a parabola from the cut's end to the cuff
         dt = np.clip(t - t_end, 0.0, length)
         half = np.clip(s_end + slope * dt + bend * dt ** 2, 0.0, SLEEVE_BULGE * s_end)
