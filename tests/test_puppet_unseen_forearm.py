@@ -1,0 +1,93 @@
+"""A forearm the picture never shows, drawn by the rig past its bottom edge, reads as a forearm: a close-up cut at
+the chest (TikTok character 5), white puff sleeves cut by the bottom edge above the elbows, the forearms below them
+drawn on from the elbows with a hand at each end. Drawn as an even stick no thinner at the wrist, shaded only along
+its outline, it read as a flat strip in the face's colour with a cartoon hand on it when the motion raised it into
+view (5<-0 frames 19-25)."""
+from __future__ import annotations
+
+import numpy as np
+
+from motion_transfer.engines.puppet import fill
+from motion_transfer.engines.puppet.model import LAYERS, PARTS
+from motion_transfer.pose.skeleton import J
+from torso_scene import CLOSE_UP, CLOSE_UP_SKIN, CLOSE_UP_SLEEVE, CLOSE_UP_WALL, close_up_joints, photographed
+
+W, H, PAD = 300, 300, 220  # the image, and the rows the rig pads below its bottom edge
+# the elbows past the bottom edge, the forearms hanging on down past it; the hips put the torso's length (0.7 of it)
+# under the shoulders' span, so that the body is sized by its shoulders
+JOINTS = {**CLOSE_UP, "left_elbow": (235, 315), "left_wrist": (248, 430), "right_elbow": (65, 315),
+          "right_wrist": (52, 430), "left_hip": (200, 290), "right_hip": (100, 290)}
+
+
+def _close_up() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, matte, labels, joints), padded below the image as the rig pads them: the bare chest and neck between
+    two white puff sleeves hanging from the shoulders to the bottom edge, the head above, before a pale wall; a
+    photograph's grain and softness."""
+    yy, xx = np.mgrid[0:H + PAD, 0:W]
+    inside = yy < H
+    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
+    torso = inside & (yy >= 85) & (np.abs(xx - 150) <= 62) & ~head
+    sleeves = {side: inside & (yy >= 105) & (np.abs(xx - x) <= 36) for side, x in (("l", 228), ("r", 72))}
+    image = np.zeros((H + PAD, W, 3), np.float32)
+    image[:] = CLOSE_UP_WALL
+    labels = np.full((H + PAD, W), -1, np.int32)
+    image[torso], labels[torso] = CLOSE_UP_SKIN, PARTS.index("torso")
+    image[head], labels[head] = CLOSE_UP_SKIN, PARTS.index("head")
+    for side, sleeve in sleeves.items():
+        image[sleeve], labels[sleeve] = CLOSE_UP_SLEEVE, PARTS.index(f"{side}_upper_arm")
+    image = photographed(image, noise=3.0)
+    image[~inside] = 0
+    matte = (labels >= 0).astype(np.float32)
+    joints, _ = close_up_joints(JOINTS)
+    return image, matte, labels, joints.astype(np.float64)
+
+
+def _drawn_left_forearm():
+    """(image, matte, labels, hand, along, across): the scene with its left forearm and hand drawn past the
+    border, and each pixel's place along the forearm (0 at the elbow, 1 at the wrist) and across it (pixels)."""
+    image, matte, labels, joints = _close_up()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, H))
+    assert hand is not None and not hand.outlined
+    elbow, wrist = joints[J["left_elbow"]], joints[J["left_wrist"]]
+    u = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    py, px = np.mgrid[0:H + PAD, 0:W].astype(np.float64)
+    along = ((px - elbow[0]) * u[0] + (py - elbow[1]) * u[1]) / np.linalg.norm(wrist - elbow)
+    across = (px - elbow[0]) * -u[1] + (py - elbow[1]) * u[0]
+    return image, matte, labels, hand, along, across
+
+
+def _width(matte: np.ndarray, labels: np.ndarray, along: np.ndarray, across: np.ndarray, at: float) -> float:
+    """The drawn arm's width (pixels) across itself at ``at`` along the forearm, below the border."""
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]]) & (matte >= 0.5)
+    arm[:H] = False
+    row = arm & (np.abs(along - at) * 115.0 < 0.75)
+    assert row.sum() > 3, f"no arm drawn at {at} of the forearm"
+    return float(across[row].max() - across[row].min() + 1.0)
+
+
+def test_an_unseen_forearm_narrows_from_its_muscles_to_a_wrist_narrower_than_the_hand():
+    """Below the elbow the forearm is as wide as the palm (within a fifth) and at least 1.25 times as wide as at
+    its wrist; the hand across its palm (the thumb left out) 1.2-1.6 times as wide as the wrist, and 0.4-0.5 as
+    wide as it is long (a hand's proportions). On main the forearm widened to the wrist (0.97 of it)."""
+    _, matte, labels, hand, along, across = _drawn_left_forearm()
+    muscles, wrist = _width(matte, labels, along, across, 0.25), _width(matte, labels, along, across, 0.92)
+    palm = 2.0 * hand.half_width
+    assert abs(muscles - palm) <= 0.2 * palm, f"the forearm {muscles:.0f} px wide below the elbow, the palm {palm:.0f}"
+    assert muscles >= 1.25 * wrist, f"the forearm {muscles:.0f} px wide below the elbow, {wrist:.0f} at the wrist"
+    assert 1.2 <= palm / (2.0 * hand.wrist_radius) <= 1.6, f"palm {palm:.0f} px, wrist {2 * hand.wrist_radius:.0f}"
+    assert 0.4 <= palm / hand.length <= 0.5, f"palm {palm:.0f} px wide, the hand {hand.length:.0f} long"
+
+
+def test_an_unseen_forearm_is_lit_along_its_middle_and_shaded_round_to_its_sides():
+    """Across the forearm halfway down it, its middle (a quarter of its half-width either side) is lighter than
+    the skin it is drawn in (a cylinder lit from the front: on main, no lighter) and at least 8 levels lighter than
+    its sides (0.6-0.85 of its half-width out; main's, shaded only near its outline, 6)."""
+    image, matte, labels, hand, along, across = _drawn_left_forearm()
+    half = 0.5 * _width(matte, labels, along, across, 0.5)
+    fore = (labels == PARTS.index("l_lower_arm")) & (matte >= 0.99) & (np.abs(along - 0.5) < 0.15)
+    fore[:H] = False
+    light = image[fore & (np.abs(across) < 0.25 * half)].astype(np.float64).mean()
+    sides = image[fore & (np.abs(across) > 0.6 * half) & (np.abs(across) < 0.85 * half)].astype(np.float64).mean()
+    skin = float(np.mean(hand.skin))
+    assert light >= skin + 2.0, f"the forearm's middle {light:.1f}, its skin {skin:.1f}"
+    assert light - sides >= 8.0, f"across the forearm {light:.1f} along its middle, {sides:.1f} at its sides"
