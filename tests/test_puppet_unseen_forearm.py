@@ -5,6 +5,7 @@ its outline, it read as a flat strip in the face's colour with a cartoon hand on
 view (5<-0 frames 19-25)."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from motion_transfer.engines.puppet import fill
@@ -91,3 +92,32 @@ def test_an_unseen_forearm_is_lit_along_its_middle_and_shaded_round_to_its_sides
     skin = float(np.mean(hand.skin))
     assert light >= skin + 2.0, f"the forearm's middle {light:.1f}, its skin {skin:.1f}"
     assert light - sides >= 8.0, f"across the forearm {light:.1f} along its middle, {sides:.1f} at its sides"
+
+
+def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_with():
+    """The rig draws its hand open, every digit at full length. The actor's thumb, foreshortened in its first
+    frame, then shown at full length, drove the drawn thumb 1.4 times its length: a thin horn out of the palm
+    (5<-0 frames 21-24). Posed so, with nothing else moved, the drawn hand covers no more than a few pixels outside
+    the hand drawn at rest (main: 232, its thumb 1.4 times as long)."""
+    from motion_transfer.engines.puppet.drawn_hand import draw_hand, open_hand_joints
+    from motion_transfer.engines.puppet.hands import HandAnimator, build_hand_rig, hand_drive
+    from motion_transfer.engines.puppet.model import DrawnHand
+
+    size, length, half = 300, 120.0, 27.0
+    wrist = np.array([150.0, 60.0])
+    joints = open_hand_joints(wrist, wrist + (0.0, 60.0), wrist + (30.0, 30.0), length, half)
+    skin, shade = np.array([196.0, 150.0, 122.0], np.float32), np.array([170.0, 128.0, 104.0], np.float32)
+    drawn = DrawnHand(joints=joints, length=length, half_width=half, elbow=wrist - (0.0, 150.0), wrist_radius=20.0,
+                      skin=skin, shade=shade)
+    texture = np.zeros((size, size, 4), np.uint8)
+    draw_hand(texture, joints, np.zeros(16), half, skin, shade)
+    rest = texture[:, :, 3] >= 128
+    actor = np.zeros((2, 21, 3))
+    actor[:, :, :2] = joints
+    actor[0, 2:5, :2] = joints[1] + 0.7 * (joints[2:5] - joints[1])  # its thumb foreshortened in its first frame
+    anim = HandAnimator()
+    anim.add(build_hand_rig(joints, "left", (size, size)), hand_drive(actor), texture, (0, 0), drawn=drawn,
+             image_size=(size, 10))
+    anim.apply(1)
+    outside = (texture[:, :, 3] >= 128) & ~cv2.dilate(rest.astype(np.uint8), None, iterations=2).astype(bool)
+    assert outside.sum() <= 10, f"{outside.sum()} pixels of the posed hand outside the hand drawn at rest"

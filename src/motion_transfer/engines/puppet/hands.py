@@ -55,7 +55,10 @@ MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
 TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
 SEAM_TEAR = 4.0  # ... between two drawn fingers, beyond this: their seam is ink, which tore into pale shards
-DRAWN_REACH = 1.0  # a drawn finger (not the thumb) is never shown longer than this share of its drawn length
+DRAWN_REACH = 1.0  # a drawn finger (not the thumb) is never shown longer than this share of its drawn length; nor is
+# any digit of a hand the rig drew itself (:mod:`.drawn_hand`), its thumb too: drawn open at full length, grown with
+# an actor's thumb foreshortened in its first frame (up to 1.4 times), it stuck out of the palm as a long thin horn
+# (character 5 driven by clip 0, frames 21-24)
 REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
@@ -525,11 +528,13 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
-        if outlined:
+        if outlined or drawn is not None:
             # drawn art draws its fingers at their full length: grown with the actor's (up to 1.4 times, where
-            # its first frame showed them foreshortened) they stretched the ink between them into streaks
+            # its first frame showed them foreshortened) they stretched the ink between them into streaks; a hand
+            # the rig drew is drawn open at full length, its thumb too
             stretch = drive.stretch.copy()
-            stretch[:, 3:] = np.minimum(stretch[:, 3:], DRAWN_REACH)
+            digits = np.s_[:, :] if drawn is not None else np.s_[:, 3:]
+            stretch[digits] = np.minimum(stretch[digits], DRAWN_REACH)
             drive = replace(drive, stretch=stretch)
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
         base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size, sleeve)
