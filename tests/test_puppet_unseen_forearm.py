@@ -121,3 +121,31 @@ def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_wi
     anim.apply(1)
     outside = (texture[:, :, 3] >= 128) & ~cv2.dilate(rest.astype(np.uint8), None, iterations=2).astype(bool)
     assert outside.sum() <= 10, f"{outside.sum()} pixels of the posed hand outside the hand drawn at rest"
+
+
+def test_a_photographs_drawn_fingers_are_held_together():
+    """The hand drawn at the end of the forearm has its fingers held together, one mass parted by soft seams: across
+    them at 0.6-0.75 of the hand's length from the wrist (drawn four times its size over nothing, so the seams are
+    wider than a pixel), no gap the background shows through (coverage under half) between the index finger and
+    the pinky. On main, spread a little, they parted at their tips as a cartoon glove's (coverage 0 between them)."""
+    from motion_transfer.engines.puppet.drawn_hand import draw_hand
+
+    image, matte, labels, joints = _close_up()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, H))
+    assert hand is not None and not hand.outlined
+    scale, size = 4.0, 700
+    posed = (hand.joints - hand.joints[0]) * scale + size / 2
+    patch = np.zeros((size, size, 4), np.uint8)
+    draw_hand(patch, posed, np.zeros(16), scale * hand.half_width, hand.skin, hand.shade, hand.light, False, None,
+              hand.blur)
+    u = (posed[5] + posed[17]) / 2 - posed[0]
+    u /= np.linalg.norm(u)
+    v = np.array([-u[1], u[0]])
+    for at in (0.6, 0.675, 0.75):
+        points = (posed[0] + at * scale * hand.length * u
+                  + np.arange(-1.2, 1.2, 0.01)[:, None] * scale * hand.half_width * v).astype(np.float32)
+        alpha = cv2.remap(patch[:, :, 3].astype(np.float32), points[:, :1], points[:, 1:], cv2.INTER_LINEAR)[:, 0]
+        on = np.flatnonzero(alpha >= 128)
+        assert len(on) > 0, f"no fingers drawn at {at} of the hand's length"
+        gap = float(alpha[on[0]:on[-1] + 1].min())
+        assert gap >= 128, f"the background shows between the fingers at {at} of the hand's length ({gap:.0f})"

@@ -45,6 +45,15 @@ OPEN_HAND = np.array([
     (0.46, -0.25), (0.66, -0.27), (0.80, -0.28), (0.93, -0.29),  # ring
     (0.42, -0.70), (0.57, -0.75), (0.67, -0.78), (0.77, -0.80),  # pinky
 ])
+# a photograph's open hand, fingers held together: each finger's joints past its knuckle drawn in towards the middle
+# finger's line, so that each touches the next along its length, the seams between them soft darker lines (spread
+# as OPEN_HAND's, background showing between them widening to their tips, they read as a cartoon glove's: TikTok
+# character 5 on clip 0)
+TOGETHER = OPEN_HAND.copy()
+TOGETHER[[6, 7, 8], 1] = (0.68, 0.66, 0.64)  # index: PIP, DIP, tip
+TOGETHER[[10, 11, 12], 1] = (0.22, 0.21, 0.20)  # middle
+TOGETHER[[14, 15, 16], 1] = (-0.25, -0.24, -0.23)  # ring
+TOGETHER[[18, 19, 20], 1] = (-0.68, -0.65, -0.62)  # pinky
 # each digit's radius at its base, in the palm's half-widths (tapering to TIP times that at its tip)
 DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pinky": 0.21}
 TIP = 0.85
@@ -133,17 +142,19 @@ def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
 
 
 def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,
-                     half_width: float) -> np.ndarray:
+                     half_width: float, together: bool = False) -> np.ndarray:
     """[21, 2] the drawn hand's joints (image pixels): ``length`` from the wrist to the middle fingertip,
     pointing at the pose model's ``knuckles``, ``half_width`` across the palm, its thumb on the side of the
     pose model's ``thumb`` (its guess of a thumb it cannot see would put the thumb anywhere; its side is
-    right far more often)."""
+    right far more often); its fingers a little spread (:data:`OPEN_HAND`) or held ``together``
+    (:data:`TOGETHER`: a photograph's)."""
+    layout = TOGETHER if together else OPEN_HAND
     to_knuckles = np.asarray(knuckles, np.float64) - wrist
     u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
     v = np.array([-u[1], u[0]])
     if float((np.asarray(thumb, np.float64) - wrist) @ v) < 0:
         v = -v
-    return wrist + OPEN_HAND[:, :1] * length * u + OPEN_HAND[:, 1:] * half_width * v
+    return wrist + layout[:, :1] * length * u + layout[:, 1:] * half_width * v
 
 
 def _palm_frame(px: np.ndarray, py: np.ndarray, joints: np.ndarray,

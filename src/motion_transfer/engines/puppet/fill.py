@@ -2750,7 +2750,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm = np.full(px.shape, np.inf, np.float32)
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm, together=not outlined)
     d_hand = hand_shape(px, py, hand, palm, tip)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
