@@ -94,11 +94,11 @@ def test_an_unseen_forearm_is_lit_along_its_middle_and_shaded_round_to_its_sides
     assert light - sides >= 8.0, f"across the forearm {light:.1f} along its middle, {sides:.1f} at its sides"
 
 
-def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_with():
-    """The rig draws its hand open, every digit at full length. The actor's thumb, foreshortened in its first
-    frame, then shown at full length, drove the drawn thumb 1.4 times its length: a thin horn out of the palm
-    (5<-0 frames 21-24). Posed so, with nothing else moved, the drawn hand covers no more than a few pixels outside
-    the hand drawn at rest (main: 232, its thumb 1.4 times as long)."""
+def _posed_outside_rest(move) -> int:
+    """Pixels of a hand the rig drew (open, every digit at full length, past the image's border) that the actor's
+    hand, at rest in both its frames but as ``move`` (a function of the actor's [2, 21, 3] hand and the drawn hand's
+    rest joints, changing the first in place) moves it, draws in its second frame outside the hand drawn at rest
+    (grown by 2 pixels)."""
     from motion_transfer.engines.puppet.drawn_hand import draw_hand, open_hand_joints
     from motion_transfer.engines.puppet.hands import HandAnimator, build_hand_rig, hand_drive
     from motion_transfer.engines.puppet.model import DrawnHand
@@ -114,13 +114,42 @@ def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_wi
     rest = texture[:, :, 3] >= 128
     actor = np.zeros((2, 21, 3))
     actor[:, :, :2] = joints
-    actor[0, 2:5, :2] = joints[1] + 0.7 * (joints[2:5] - joints[1])  # its thumb foreshortened in its first frame
+    move(actor, joints)
     anim = HandAnimator()
     anim.add(build_hand_rig(joints, "left", (size, size)), hand_drive(actor), texture, (0, 0), drawn=drawn,
              image_size=(size, 10))
     anim.apply(1)
-    outside = (texture[:, :, 3] >= 128) & ~cv2.dilate(rest.astype(np.uint8), None, iterations=2).astype(bool)
-    assert outside.sum() <= 10, f"{outside.sum()} pixels of the posed hand outside the hand drawn at rest"
+    grown = cv2.dilate(rest.astype(np.uint8), None, iterations=2).astype(bool)
+    return int(((texture[:, :, 3] >= 128) & ~grown).sum())
+
+
+def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_with():
+    """The rig draws its hand open, every digit at full length. The actor's thumb, foreshortened in its first
+    frame, then shown at full length, drove the drawn thumb 1.4 times its length: a thin horn out of the palm
+    (5<-0 frames 21-24). Posed so, with nothing else moved, the drawn hand covers no more than a few pixels outside
+    the hand drawn at rest (main: 232, its thumb 1.4 times as long)."""
+    def thumb_foreshortened_first(actor: np.ndarray, joints: np.ndarray) -> None:
+        actor[0, 2:5, :2] = joints[1] + 0.7 * (joints[2:5] - joints[1])
+
+    outside = _posed_outside_rest(thumb_foreshortened_first)
+    assert outside <= 10, f"{outside} pixels of the posed hand outside the hand drawn at rest"
+
+
+def test_a_drawn_hands_finger_curled_back_ends_at_its_fold():
+    """The actor curls its index finger's last two bones back round its middle knuckle (130 degrees, away from the
+    middle finger). A hand the rig drew ends that finger at the fold, a stub with a rounded knuckle, as a curled
+    finger shows from the front; drawn on round the fold, the fingertip stood out of the hand as a hook, a cartoon's
+    "C" (5<-0 frames 21-22). The posed hand covers no more than a few pixels outside the hand drawn at rest (main:
+    235, the hook's)."""
+    def index_curled(actor: np.ndarray, joints: np.ndarray) -> None:
+        pip = joints[6]
+        away = np.sign(np.cross(joints[7] - pip, joints[10] - pip)) or 1.0  # (turning away from the middle finger)
+        turn = -away * np.radians(130.0)
+        rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+        actor[1, 7:9, :2] = pip + (joints[7:9] - pip) @ rot.T
+
+    outside = _posed_outside_rest(index_curled)
+    assert outside <= 10, f"{outside} pixels of the posed hand outside the hand drawn at rest"
 
 
 def test_a_photographs_drawn_fingers_are_held_together():

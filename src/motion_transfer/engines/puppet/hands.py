@@ -63,6 +63,7 @@ REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with t
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
 FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
+FOLDED_IN = 0.5  # a hand the rig drew ends a digit where it is folded this far (:func:`folded_in`)
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small hand needs no finer warp
@@ -293,6 +294,21 @@ def posed_joints(rig: HandRig, drive: HandDrive, t) -> tuple[np.ndarray, np.ndar
     # bones run finger by finger from the base: each finger's joints are its base plus its bones so far
     out[:, _B.reshape(len(FINGERS), 3)] = rig.joints[_A[::3]][:, None, :] + np.cumsum(steps, axis=2)
     return (out, folded) if np.ndim(t) else (out[0], folded[0])
+
+
+def folded_in(joints: np.ndarray, folded: np.ndarray) -> np.ndarray:
+    """A drawn hand's posed ``joints`` [21, 2] with each digit ending where it first folds (``folded`` [15], at
+    least :data:`FOLDED_IN`, :func:`posed_joints`): the bones from there on drawn nowhere (their joints on the fold's
+    knuckle), the digit a stub ending in its rounded knuckle, as a finger curled into the palm shows from the front.
+    Drawn on round the fold, a curled fingertip stood out of the hand as a hook, a cartoon's "C" (character 5 driven
+    by clip 0, frames 21-22)."""
+    out = np.array(joints, np.float64)
+    for first in range(0, len(BONES), 3):
+        hit = np.flatnonzero(folded[first:first + 3] >= FOLDED_IN)
+        if len(hit):
+            k = first + int(hit[0])
+            out[_B[k:first + 3]] = out[_A[k]]
+    return out
 
 
 def _area(P: np.ndarray) -> np.ndarray:
@@ -641,8 +657,8 @@ class HandAnimator:
     def _draw(self, n: int, hand: _Bending, t: int, alone: bool) -> None:
         """Draw the rig's own hand ``n`` afresh in frame ``t``, posed like the actor's (:func:`draw_hand`)."""
         x0, y0, x1, y1 = hand.box
-        pj, _ = posed_joints(hand.rig, hand.drive, t)
-        local = pj - hand.origin - np.array([x0, y0], np.float64)
+        pj, folded = posed_joints(hand.rig, hand.drive, t)
+        local = folded_in(pj, folded) - hand.origin - np.array([x0, y0], np.float64)
         depth = hand.drive.depth[t]
         if alone and self.memo.same(n, local, depth):
             return
