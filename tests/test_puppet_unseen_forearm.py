@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from motion_transfer.engines.puppet import fill
 from motion_transfer.engines.puppet.model import LAYERS, PARTS
@@ -135,18 +136,24 @@ def test_a_drawn_hands_thumb_is_never_drawn_longer_than_the_hand_it_was_drawn_wi
     assert outside <= 10, f"{outside} pixels of the posed hand outside the hand drawn at rest"
 
 
-def test_a_drawn_hands_finger_curled_back_ends_at_its_fold():
-    """The actor curls its index finger's last two bones back round its middle knuckle (130 degrees, away from the
-    middle finger). A hand the rig drew ends that finger at the fold, a stub with a rounded knuckle, as a curled
-    finger shows from the front; drawn on round the fold, the fingertip stood out of the hand as a hook, a cartoon's
-    "C" (5<-0 frames 21-22). The posed hand covers no more than a few pixels outside the hand drawn at rest (main:
-    235, the hook's)."""
+@pytest.mark.parametrize("bends", [(130.0, 0.0), (96.0, 96.0)])
+def test_a_drawn_hands_finger_curled_back_ends_at_its_fold(bends):
+    """The actor curls its index finger away from the middle finger, at its middle knuckle by ``bends[0]`` degrees
+    and at its last by ``bends[1]`` more. A hand the rig drew ends that finger at the fold, a stub with a rounded
+    knuckle, as a curled finger shows from the front; drawn on round the fold, the fingertip stood out of the hand as
+    a hook, a cartoon's "C" (5<-0 frames 21-22: 96 degrees at each knuckle). The posed hand covers no more than a few
+    pixels outside the hand drawn at rest (main: 235 and 246, the hook's)."""
     def index_curled(actor: np.ndarray, joints: np.ndarray) -> None:
-        pip = joints[6]
-        away = np.sign(np.cross(joints[7] - pip, joints[10] - pip)) or 1.0  # (turning away from the middle finger)
-        turn = -away * np.radians(130.0)
-        rot = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-        actor[1, 7:9, :2] = pip + (joints[7:9] - pip) @ rot.T
+        pip, dip = joints[6], joints[7]
+        away = np.sign(np.cross(dip - pip, joints[10] - pip)) or 1.0  # (turning away from the middle finger)
+
+        def turned(points: np.ndarray, about: np.ndarray, degrees: float) -> np.ndarray:
+            t = -away * np.radians(degrees)
+            return about + (points - about) @ np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]).T
+
+        bent = turned(joints[7:9], pip, bends[0])
+        bent[1] = turned(bent[1], bent[0], bends[1])
+        actor[1, 7:9, :2] = bent
 
     outside = _posed_outside_rest(index_curled)
     assert outside <= 10, f"{outside} pixels of the posed hand outside the hand drawn at rest"

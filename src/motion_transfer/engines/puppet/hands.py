@@ -63,7 +63,7 @@ REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with t
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
 FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
-FOLDED_IN = 0.5  # a hand the rig drew ends a digit where it is folded this far (:func:`folded_in`)
+FOLD_BACK = np.radians(90.0)  # a hand the rig drew ends a digit where it turns this far (:func:`folded_in`)
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small hand needs no finer warp
@@ -296,18 +296,25 @@ def posed_joints(rig: HandRig, drive: HandDrive, t) -> tuple[np.ndarray, np.ndar
     return (out, folded) if np.ndim(t) else (out[0], folded[0])
 
 
-def folded_in(joints: np.ndarray, folded: np.ndarray) -> np.ndarray:
-    """A drawn hand's posed ``joints`` [21, 2] with each digit ending where it first folds (``folded`` [15], at
-    least :data:`FOLDED_IN`, :func:`posed_joints`): the bones from there on drawn nowhere (their joints on the fold's
-    knuckle), the digit a stub ending in its rounded knuckle, as a finger curled into the palm shows from the front.
-    Drawn on round the fold, a curled fingertip stood out of the hand as a hook, a cartoon's "C" (character 5 driven
-    by clip 0, frames 21-22)."""
+def folded_in(joints: np.ndarray) -> np.ndarray:
+    """A drawn hand's posed ``joints`` [21, 2] with each digit ending where it first folds: at the first of its
+    later bones turned :data:`FOLD_BACK` or more from the digit's first bone or from the bone before it; the bones
+    from there on drawn nowhere (their joints on the fold's knuckle), the digit a stub ending in its rounded knuckle,
+    as a finger curled into the palm shows from the front. Drawn on round the fold, a curled finger stood out of the
+    hand as a hook, a cartoon's "C" (character 5 driven by clip 0, frames 21-22: the index finger bent 96 degrees at
+    each of its two knuckles, 170 in all)."""
     out = np.array(joints, np.float64)
-    for first in range(0, len(BONES), 3):
-        hit = np.flatnonzero(folded[first:first + 3] >= FOLDED_IN)
-        if len(hit):
-            k = first + int(hit[0])
-            out[_B[k:first + 3]] = out[_A[k]]
+    d = out[_B] - out[_A]
+    ang = np.arctan2(d[:, 1], d[:, 0]).reshape(-1, 3)
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.abs((a - b + np.pi) % (2 * np.pi) - np.pi)
+
+    turned = np.maximum(apart(ang[:, 1:], ang[:, :1]), apart(ang[:, 1:], ang[:, :-1])) >= FOLD_BACK  # [5, 2]
+    for digit, later in enumerate(turned):
+        if later.any():
+            k = 3 * digit + 1 + int(np.argmax(later))
+            out[_B[k:3 * digit + 3]] = out[_A[k]]
     return out
 
 
@@ -657,8 +664,8 @@ class HandAnimator:
     def _draw(self, n: int, hand: _Bending, t: int, alone: bool) -> None:
         """Draw the rig's own hand ``n`` afresh in frame ``t``, posed like the actor's (:func:`draw_hand`)."""
         x0, y0, x1, y1 = hand.box
-        pj, folded = posed_joints(hand.rig, hand.drive, t)
-        local = folded_in(pj, folded) - hand.origin - np.array([x0, y0], np.float64)
+        pj, _ = posed_joints(hand.rig, hand.drive, t)
+        local = folded_in(pj) - hand.origin - np.array([x0, y0], np.float64)
         depth = hand.drive.depth[t]
         if alone and self.memo.same(n, local, depth):
             return
