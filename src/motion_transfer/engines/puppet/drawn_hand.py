@@ -12,7 +12,7 @@ import numpy as np
 
 from ...pose.fingers import FINGERS
 from ...pose.skeleton import shoulder_span, torso_length
-from .model import DrawnHand, segment_distance
+from .model import DrawnHand, segment_distance, smoothstep
 from .photo_look import grain_along, soften
 
 HAND_LENGTH = 0.5  # a hand's length (wrist to middle fingertip) in body widths (:func:`body_width`): the TikTok
@@ -45,6 +45,15 @@ OPEN_HAND = np.array([
     (0.46, -0.25), (0.66, -0.27), (0.80, -0.28), (0.93, -0.29),  # ring
     (0.42, -0.70), (0.57, -0.75), (0.67, -0.78), (0.77, -0.80),  # pinky
 ])
+# a photograph's open hand, fingers held together: each finger's joints past its knuckle drawn in towards the middle
+# finger's line, so that each touches the next along its length, the seams between them soft darker lines (spread
+# as OPEN_HAND's, background showing between them widening to their tips, they read as a cartoon glove's: TikTok
+# character 5 on clip 0)
+TOGETHER = OPEN_HAND.copy()
+TOGETHER[[6, 7, 8], 1] = (0.68, 0.66, 0.64)  # index: PIP, DIP, tip
+TOGETHER[[10, 11, 12], 1] = (0.22, 0.21, 0.20)  # middle
+TOGETHER[[14, 15, 16], 1] = (-0.25, -0.24, -0.23)  # ring
+TOGETHER[[18, 19, 20], 1] = (-0.68, -0.65, -0.62)  # pinky
 # each digit's radius at its base, in the palm's half-widths (tapering to TIP times that at its tip)
 DIGIT_RADIUS = {"thumb": 0.30, "index": 0.25, "middle": 0.26, "ring": 0.24, "pinky": 0.21}
 TIP = 0.85
@@ -78,6 +87,18 @@ ACROSS = 1.5  # ... at this many palm half-widths from its middle line (the thum
 # photographed arm (TikTok characters 1 and 4); (less than halfway: no darker inside than the soft seams allow)
 LIGHT_MAX = 0.08  # a drawn hand's lit side is at most this share brighter than its middle (its shaded side darker)
 LIGHT_FULL = 0.25  # ... when the character's skin brightens by this share per shoulder width towards its light
+FORE_ELBOW = 1.0  # a photograph's forearm the image never shows (under a sleeve the border cuts above the elbow):
+# its radius below the elbow, in the palm's half-widths (a forearm's muscles are about as wide as its palm: drawn
+# 0.085 body widths thick there, 0.76 of the palm, and no thinner at the wrist, it was an even stick that ended in a
+# hand wider than itself, a cartoon's arm: TikTok character 5, 5<-0 frames 19-25) ...
+FORE_BELLY = 0.3  # ... that wide over this share of its length from the elbow (its muscles' belly), then tapering
+FORE_WRIST = 0.72  # ... to this share of the palm's half-width at the wrist (a real wrist is 0.6-0.7 of its palm;
+# the hand across its knuckles 1.35 times as wide as the wrist: at 0.8, 1.2, the forearm ran into the palm as one tube)
+FORE_LIT = 0.5  # ... and round across itself as a lit cylinder: its middle this share of the way from its skin to
+# the skin's shade lighter than the skin ...
+FORE_RIM = 2.0  # ... its outline this share of the way darker, darkening as its surface turns from the camera (one
+# less the cosine of that turn): darkened as the square of the distance from its middle (:func:`shaded_skin`), only
+# its outer rim was shaded, and the forearm read as a flat strip of the face's colour
 EDGE_PX = 1.5  # a drawn hand's edge over nothing: anti-aliased over this many pixels (its soft rim, a quarter of
 # the palm's half-width, drew a brown haze around the palm)
 _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in range(3))
@@ -121,17 +142,19 @@ def drawn_hand_size(joints: np.ndarray) -> tuple[float, float]:
 
 
 def open_hand_joints(wrist: np.ndarray, knuckles: np.ndarray, thumb: np.ndarray, length: float,
-                     half_width: float) -> np.ndarray:
+                     half_width: float, together: bool = False) -> np.ndarray:
     """[21, 2] the drawn hand's joints (image pixels): ``length`` from the wrist to the middle fingertip,
     pointing at the pose model's ``knuckles``, ``half_width`` across the palm, its thumb on the side of the
     pose model's ``thumb`` (its guess of a thumb it cannot see would put the thumb anywhere; its side is
-    right far more often)."""
+    right far more often); its fingers a little spread (:data:`OPEN_HAND`) or held ``together``
+    (:data:`TOGETHER`: a photograph's)."""
+    layout = TOGETHER if together else OPEN_HAND
     to_knuckles = np.asarray(knuckles, np.float64) - wrist
     u = to_knuckles / max(float(np.linalg.norm(to_knuckles)), 1e-6)
     v = np.array([-u[1], u[0]])
     if float((np.asarray(thumb, np.float64) - wrist) @ v) < 0:
         v = -v
-    return wrist + OPEN_HAND[:, :1] * length * u + OPEN_HAND[:, 1:] * half_width * v
+    return wrist + layout[:, :1] * length * u + layout[:, 1:] * half_width * v
 
 
 def _palm_frame(px: np.ndarray, py: np.ndarray, joints: np.ndarray,
@@ -265,6 +288,22 @@ def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarra
     it, turning to ``shade`` at its sides (and no darker past them), as a round limb lit from the front is."""
     t = (np.clip(d, 0.0, 1.0) ** 2)[..., None]
     return skin + (np.asarray(shade, np.float32) - skin) * t
+
+
+def forearm_radius(along: np.ndarray, elbow: float, wrist: float) -> np.ndarray:
+    """The radius of a forearm the image never shows at ``along`` (0 its elbow, 1 its wrist): ``elbow`` over its
+    muscles' belly (:data:`FORE_BELLY`), narrowing smoothly to ``wrist``."""
+    return wrist + (elbow - wrist) * (1.0 - smoothstep(FORE_BELLY, 1.0, along))
+
+
+def cylinder_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """[..., 3] float: the colour of a forearm the image never shows at normalised distance ``d`` from its middle,
+    lit as a cylinder facing the camera: lighter than ``skin`` along its middle (:data:`FORE_LIT`), darkening
+    towards ``shade`` and past it at its outline (:data:`FORE_RIM`) as its surface turns away, 1 - cos of that turn
+    (no darker past the outline)."""
+    turn = 1.0 - np.sqrt(1.0 - np.clip(d, 0.0, 1.0) ** 2)
+    share = (-FORE_LIT + (FORE_RIM + FORE_LIT) * turn)[..., None]
+    return skin + (np.asarray(shade, np.float32) - skin) * share
 
 
 def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_width: float,

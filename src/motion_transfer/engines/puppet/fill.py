@@ -19,8 +19,9 @@ from .across import lying_across
 from .colour_step import ALIKE_DELTA_E
 from .cut_forearm import (CARRY_DEPTH, CARRY_LINES, BorderCrossing, balance_skin, border_axes, carry_across,
                           cross_profile, curve_frame, curve_length, forearm_at_border, forearm_curve, profile_look)
-from .drawn_hand import (EDGE_PX, FINGERTIP, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST, body_width, drawn_hand_size,
-                         hand_shape, lit, open_hand_joints, shaded_skin, skin_light, skin_shade)
+from .drawn_hand import (EDGE_PX, FINGERTIP, FORE_ELBOW, FORE_WRIST, PHOTO_TIP, PHOTO_WRIST, SOFT, TIP, WRIST,
+                         body_width, cylinder_skin, drawn_hand_size, forearm_radius, hand_shape, lit, open_hand_joints,
+                         shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND, past_body_side
 from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
 from .face_style import is_drawn
@@ -2623,7 +2624,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
     skin_like = (lab_distance(lab, _lab(skin)) < SKIN_LIKE) & vivid
     sleeve = np.zeros(labels.shape, bool)
-    jacket = False
+    jacket = long_sleeve = False
     if not bare:  # cut above the elbow (or at it): the sleeve goes on to a hem past it; below: a long sleeve, to
         # the wrist; carried on from its own colours (the skin of a forearm showing under it is the forearm's)
         # both sleeves of a top are as long: one cut a little below its elbow whose twin is cut above its own
@@ -2653,6 +2654,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             bone = (elbow, _exit(elbow, wrist, frame), hem, parts[1:2] * 2)
         else:
             bone = (elbow, wrist, 0.0, parts[1:2] * 2)
+            long_sleeve = True
         sleeve = _continue_sleeve(image, matte, labels, own & inside & ~skin_like, free, (x0, y0, w, h), *bone,
                                   cuff=1.0 if jacket else SLEEVE_CUFF,  # (a jacket's: to the cuff)
                                   skin=own & inside & (skin_like | shaded), gathered=gathered)
@@ -2729,6 +2731,13 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     hand_length, palm = drawn_hand_size(joints)
     wrist_share, tip = (WRIST, TIP) if outlined else (PHOTO_WRIST, PHOTO_TIP)
     r_w = float(np.clip(r_w, wrist_share[0] * palm, wrist_share[1] * palm))
+    # a photograph's bare forearm the image never shows (a sleeve the border cuts above the elbow goes on to its hem,
+    # the forearm out of it): a forearm's shape, as wide as the palm below the elbow and narrowing to a wrist
+    # (drawn_hand.forearm_radius), round across itself as a lit cylinder (drawn_hand.cylinder_skin); (not under a
+    # long sleeve, which it would stick out of at its sides)
+    unseen = not (bare or jacket or long_sleeve or outlined)
+    if unseen:
+        r_a, r_w = FORE_ELBOW * palm, FORE_WRIST * palm
     r_cuff = r_w
     if jacket:  # its sleeve as wide as the upper sleeve carried on past the border (within reason) to the cuff
         half = float(cv2.distanceTransform(sleeve.astype(np.uint8), cv2.DIST_L2, 3).max())
@@ -2736,7 +2745,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
     fore = wrist - axis
     if curve is None:
         t = np.clip(((px - axis[0]) * fore[0] + (py - axis[1]) * fore[1]) / max(float(fore @ fore), 1e-6), 0, 1)
-        d_fore_arm = segment_distance(px, py, axis, wrist) / (r_a + (r_cuff - r_a) * t)
+        d_fore_arm = segment_distance(px, py, axis, wrist) / (forearm_radius(t, r_a, r_cuff) if unseen
+                                                               else r_a + (r_cuff - r_a) * t)
     else:  # (measured around the curve only: sixteen segments over the whole padded frame took a second)
         box = _curve_box(curve, max(r_a, r_w) * (1.0 + SOFT) + 2.0, px.shape)
         dist, along, across = curve_frame(curve, px[box], py[box])
@@ -2745,7 +2755,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm = np.full(px.shape, np.inf, np.float32)
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
-    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm)
+    hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm, together=not outlined)
     d_hand = hand_shape(px, py, hand, palm, tip)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
@@ -2765,8 +2775,10 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         """The colour drawn at ``pixels`` (a mask): skin, but the jacket's cloth on its forearm; shaded round."""
         glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid)[:, None]
         worn = (jacket & (d_arm <= d_hand))[pixels][:, None]
-        colour = np.where(worn, shaded_skin(cloth, cloth * shade / np.maximum(skin, 1.0), d[pixels]),
-                          shaded_skin(skin, shade, d[pixels]))
+        bare_skin = shaded_skin(skin, shade, d[pixels])
+        if unseen:
+            bare_skin = np.where((d_arm <= d_hand)[pixels][:, None], cylinder_skin(skin, shade, d[pixels]), bare_skin)
+        colour = np.where(worn, shaded_skin(cloth, cloth * shade / np.maximum(skin, 1.0), d[pixels]), bare_skin)
         return colour * glow
 
     image[paint] = np.clip(drawn(paint), 0, 255).astype(image.dtype)

@@ -55,11 +55,15 @@ MIN_HAND_PX = 40.0  # wrist to middle fingertip, image pixels
 FIST_BEND = 55.0  # mean finger bend (degrees) above which the image's hand is a fist
 TEAR = 1.6  # a triangle between two fingers (or a finger and the palm) stretched beyond this (area) tears open
 SEAM_TEAR = 4.0  # ... between two drawn fingers, beyond this: their seam is ink, which tore into pale shards
-DRAWN_REACH = 1.0  # a drawn finger (not the thumb) is never shown longer than this share of its drawn length
+DRAWN_REACH = 1.0  # a drawn finger (not the thumb) is never shown longer than this share of its drawn length; nor is
+# any digit of a hand the rig drew itself (:mod:`.drawn_hand`), its thumb too: drawn open at full length, grown with
+# an actor's thumb foreshortened in its first frame (up to 1.4 times), it stuck out of the palm as a long thin horn
+# (character 5 driven by clip 0, frames 21-24)
 REACH = 1 / 4.5  # vertices this far from every bone (in hand sizes) stay with the palm
 BLEND = 1 / 14  # half-width of the blend across a knuckle, in hand sizes (about a finger's half-width)
 FOLD = np.radians(95.0)  # a knuckle bent further than this (on screen) is folded: its two pieces overlap
 FOLD_SPAN = np.radians(35.0)  # ... fully rigid this much further
+FOLD_BACK = np.radians(90.0)  # a hand the rig drew ends a digit where it turns this far (:func:`folded_in`)
 MIN_STRETCH = 0.12  # a bone seen end-on keeps this share of its length (its cross-section shows)
 BACK_LAB = 14.0  # Lab distance within which a pixel between the fingers is the background plate's
 MIN_GRID_PX = 3.0  # the hand's mesh is never finer than this (pixels): a small hand needs no finer warp
@@ -290,6 +294,28 @@ def posed_joints(rig: HandRig, drive: HandDrive, t) -> tuple[np.ndarray, np.ndar
     # bones run finger by finger from the base: each finger's joints are its base plus its bones so far
     out[:, _B.reshape(len(FINGERS), 3)] = rig.joints[_A[::3]][:, None, :] + np.cumsum(steps, axis=2)
     return (out, folded) if np.ndim(t) else (out[0], folded[0])
+
+
+def folded_in(joints: np.ndarray) -> np.ndarray:
+    """A drawn hand's posed ``joints`` [21, 2] with each digit ending where it first folds: at the first of its
+    later bones turned :data:`FOLD_BACK` or more from the digit's first bone or from the bone before it; the bones
+    from there on drawn nowhere (their joints on the fold's knuckle), the digit a stub ending in its rounded knuckle,
+    as a finger curled into the palm shows from the front. Drawn on round the fold, a curled finger stood out of the
+    hand as a hook, a cartoon's "C" (character 5 driven by clip 0, frames 21-22: the index finger bent 96 degrees at
+    each of its two knuckles, 170 in all)."""
+    out = np.array(joints, np.float64)
+    d = out[_B] - out[_A]
+    ang = np.arctan2(d[:, 1], d[:, 0]).reshape(-1, 3)
+
+    def apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.abs((a - b + np.pi) % (2 * np.pi) - np.pi)
+
+    turned = np.maximum(apart(ang[:, 1:], ang[:, :1]), apart(ang[:, 1:], ang[:, :-1])) >= FOLD_BACK  # [5, 2]
+    for digit, later in enumerate(turned):
+        if later.any():
+            k = 3 * digit + 1 + int(np.argmax(later))
+            out[_B[k:3 * digit + 3]] = out[_A[k]]
+    return out
 
 
 def _area(P: np.ndarray) -> np.ndarray:
@@ -525,11 +551,13 @@ class HandAnimator:
         if box[2] - box[0] < 4 or box[3] - box[1] < 4:
             return
         rest_patch = texture[box[1]:box[3], box[0]:box[2]].copy()
-        if outlined:
+        if outlined or drawn is not None:
             # drawn art draws its fingers at their full length: grown with the actor's (up to 1.4 times, where
-            # its first frame showed them foreshortened) they stretched the ink between them into streaks
+            # its first frame showed them foreshortened) they stretched the ink between them into streaks; a hand
+            # the rig drew is drawn open at full length, its thumb too
             stretch = drive.stretch.copy()
-            stretch[:, 3:] = np.minimum(stretch[:, 3:], DRAWN_REACH)
+            digits = np.s_[:, :] if drawn is not None else np.s_[:, 3:]
+            stretch[digits] = np.minimum(stretch[digits], DRAWN_REACH)
             drive = replace(drive, stretch=stretch)
         corner = np.array([ox + box[0], oy + box[1]], np.float64)  # the patch's (0, 0) in image pixels
         base = None if drawn is None else _without_hand(rest_patch, drawn, corner, image_size, sleeve)
@@ -637,7 +665,7 @@ class HandAnimator:
         """Draw the rig's own hand ``n`` afresh in frame ``t``, posed like the actor's (:func:`draw_hand`)."""
         x0, y0, x1, y1 = hand.box
         pj, _ = posed_joints(hand.rig, hand.drive, t)
-        local = pj - hand.origin - np.array([x0, y0], np.float64)
+        local = folded_in(pj) - hand.origin - np.array([x0, y0], np.float64)
         depth = hand.drive.depth[t]
         if alone and self.memo.same(n, local, depth):
             return
