@@ -670,8 +670,8 @@ class Renderer:
         columns] float32 per cell the triangle drawn there (-1: none); ``coef`` [drawn, 6] the inverse affine
         maps of the triangles drawn, in the order of ``plan.order``, and ``vcoef`` the same rows for their output
         velocity (a layer blurred by its motion; else None). Affine inside a triangle, so enlarged bilinearly from
-        the cells' centres; the cells where the map tears (:func:`_torn_cells`) are kept to be mapped exactly
-        (:func:`_exact_at_tears`)."""
+        the cells' centres; the cells where the map tears (:func:`_torn_cells`), or where a map carried out past
+        its triangle reads the texture's paint, are kept to be mapped exactly (:func:`_exact_at_tears`)."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
