@@ -187,6 +187,32 @@ def test_the_armpit_below_the_straps_end_is_kept_down_to_the_arm_kept_below_it()
     hole = np.zeros(past_strap.shape, bool)
     hole[20:50, 10:30] = True  # painted: the armpit, 30 rows down; below it the arm's pixels are kept
     hole[150:, 10:30] = True  # ... and further down the top continued to the hidden part's end (out of reach)
-    kept = _cap_slivers(past_strap, hole, hidden, sw)
+    kept = _cap_slivers(past_strap, hole, hidden, sw, margin=6)
     assert kept[20:50, 10:30].all()
     assert not kept[50:].any()
+
+
+def test_the_holes_ring_round_the_kept_armpit_is_kept_with_it():
+    """The hole reaches a few pixels out from the arm's hidden pixels over the torso (the arm's blurred edge, the
+    hem's loose pixels beside it). Beside the armpit kept as the image shows it, that ring was still painted: the
+    top continued up to the labels' pixel border, whose 3-px staircase then stood as the top's edge beside the
+    armpit, with a raised block at the strap's foot, where the picture shows the top's smooth slanted edge (TikTok
+    character 3 moved by clip 4). The ring goes with the armpit it was laid round (within its reach, 3 margins);
+    beside the top painted further down, and out of reach, it is still painted."""
+    from motion_transfer.engines.puppet.fill import _cap_slivers
+
+    sw, margin = 200.0, 6
+    past_strap = np.zeros((200, 80), bool)
+    past_strap[:20, :30] = True  # the shoulder's side of the strap, down to the top's edge (row 20)
+    hidden = np.zeros(past_strap.shape, bool)
+    hidden[:, 10:30] = True  # what the arm hides, down its inner side
+    hole = np.zeros(past_strap.shape, bool)
+    hole[20:50, 10:30] = True  # the armpit, kept: below it the arm's pixels are kept
+    hole[150:, 10:30] = True  # the top continued to the hidden part's end, painted
+    hole[17:200, 30:34] = True  # the hole's ring over the torso beside both
+    hole[17:50, 60:64] = True  # a piece of the hole out of the armpit's reach (30 px off)
+    kept = _cap_slivers(past_strap, hole, hidden, sw, margin)
+    assert kept[20:50, 10:34].all()
+    assert kept[17:20, 30:34].all()  # (beside the strap's foot too)
+    assert not kept[150:].any()
+    assert not kept[:, 60:].any()

@@ -898,7 +898,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # shade, kept as it is: painted from the lit chest beside the strap, it stood as a pale block beside the strap
     # once the arm moved (TikTok character 3 cut at her chest)
     hole &= ~(hid & past_strap[box])
-    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw)
+    hole &= ~_cap_slivers(past_strap[box], hole, hid, sw, margin)
     # (the detail mirrored in is read with the paint where a light arm was: beside it, what a blur takes out of
     # the dark shirt is mostly the arm's light, and mirrored in it drew dark lines along the arm's edges)
     band &= ~hole
@@ -1063,7 +1063,8 @@ TOP_RING = 0.06  # (shoulder widths) how far beside a shoulder's top the torso's
 TOP_PIECE = 0.05  # (shoulder widths) a piece of it smaller than this squared is a speck (a dot on a robot's pad)
 
 
-def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float) -> np.ndarray:
+def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, sw: float,
+                 margin: int) -> np.ndarray:
     """HxW bool: the pieces of ``hole`` in the ``hidden`` pixels within ARMPIT_REACH (shoulder widths) below
     ``past_strap`` (the shoulder's side of a top's strap, :func:`_shoulder_caps`), down the image, with hidden
     pixels kept as they are right below them: where the strap ends at the top's edge, the armpit the hanging arm
@@ -1085,7 +1086,22 @@ def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, s
     kept_under[:-1] = hidden[1:] & ~hole[1:]  # (the pixel right below is hidden and kept)
     sandwiched = np.bincount(pieces[armpit & kept_under], minlength=n) > 0
     sandwiched[0] = False
-    return sandwiched[pieces]
+    slivers = sandwiched[pieces]
+    if not slivers.any():
+        return slivers
+    # with them the hole's pixels off the hidden ones laid there for them: within the hole's reach out from the arm
+    # (``margin``s: its blurred edge, the hem's loose pixels beside it) and nearer them than any hidden pixel still
+    # painted. Painted, they drew the top's edge beside the kept armpit along the labels' pixel border, a 3-px
+    # staircase, and the hem continued under the arm as a raised block at the strap's foot, where the picture
+    # shows the top's smooth slanted edge (character 3 moved by clip 4)
+    painted = hidden & hole & ~slivers
+    near = cv2.distanceTransform((~slivers).astype(np.uint8), cv2.DIST_L2, 5)
+    far = (cv2.distanceTransform((~painted).astype(np.uint8), cv2.DIST_L2, 5) if painted.any()
+           else np.full(near.shape, np.inf, np.float32))
+    return slivers | (hole & ~hidden & (near <= SLIVER_RING * margin) & (near < far))
+
+
+SLIVER_RING = 3  # (margins) how far out from the arm's hidden pixels the hole reaches over the torso (its blurred edge)
 
 
 def _enclosed_specks(hole: np.ndarray, torso: np.ndarray, margin: int) -> np.ndarray:

@@ -670,8 +670,8 @@ class Renderer:
         columns] float32 per cell the triangle drawn there (-1: none); ``coef`` [drawn, 6] the inverse affine
         maps of the triangles drawn, in the order of ``plan.order``, and ``vcoef`` the same rows for their output
         velocity (a layer blurred by its motion; else None). Affine inside a triangle, so enlarged bilinearly from
-        the cells' centres; the cells where the map tears (:func:`_torn_cells`) are kept to be mapped exactly
-        (:func:`_exact_at_tears`)."""
+        the cells' centres; the cells where the map tears (:func:`_torn_cells`), or where a map carried out past
+        its triangle reads the texture's paint, are kept to be mapped exactly (:func:`_exact_at_tears`)."""
         layer, (x0, y0, x1, y1), (hh, hw) = plan.layer, plan.box, plan.grid
         F = self.map_step
         bw, bh = x1 - x0, y1 - y0
@@ -703,6 +703,19 @@ class Renderer:
             squeezed = np.zeros(M + 1, bool)
             squeezed[plan.order] = stretch > SQUEEZED ** 2 * float(np.median(stretch))
             torn |= squeezed[idx] & (ids < 0)
+        # a map carried out past its triangle that reads the texture's paint there, not its transparent margin: the
+        # two sides of a narrow notch in the outline lie close in the texture (a teddy bear's neck corner), and the
+        # head's side carried out over the notch read the shoulder's fur beyond it, a brown fleck in the backdrop
+        carried = (ids < 0) & (idx < M)
+        if carried.any():
+            alpha = layer.texture[..., 3]
+            h, w = alpha.shape
+            xi = np.clip(np.round(mapx[carried]).astype(np.int64), -1, w)
+            yi = np.clip(np.round(mapy[carried]).astype(np.int64), -1, h)
+            inside = (xi >= 0) & (xi < w) & (yi >= 0) & (yi < h)
+            solid = np.zeros(len(xi), bool)
+            solid[inside] = alpha[yi[inside], xi[inside]] > 127
+            torn[carried] |= solid
         movex = movey = None
         if vcoef is not None:
             # a pixel moving at v sees, a moment dt later, the texture that was at p - v dt: the map moves by -J v dt
