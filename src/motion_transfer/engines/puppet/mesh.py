@@ -226,7 +226,6 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         w_chest = smoothstep(0.25, 0.85, t)
         w_head = head_share(verts, ext, blend, lowered)
         w_head = w_head if hung is None else np.maximum(w_head, hung)
-        w_head = w_head if held is None else w_head * (1.0 - held)
         W = np.stack([(1 - w_chest) * (1 - w_head), w_chest * (1 - w_head), w_head], axis=1)
     else:
         if vert_bone is None:
@@ -264,6 +263,9 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         up = whole > W[:, 2]
         W[up, :2] *= ((1 - whole[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
         W[up, 2] = whole[up]
+        if held is not None:  # (after the smoothing and the restoring: held among them, specks of hair drawn off)
+            W[:, 1] += W[:, 2] * held
+            W[:, 2] *= 1.0 - held
     if rigid is not None:
         W[rigid] = np.eye(len(bones))[bones.index("chest")]
     W = np.clip(W, 0, None)

@@ -167,8 +167,8 @@ def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: 
     no hair, its pixel (0, 0) at image pixel ``offset``; the mesh ``spacing`` apart, the shoulders ``sw`` pixels
     apart; ``blend``: the neck's, as :func:`head_share` takes it): how far (0 to SHOULDER_HELD) each pixel of the
     hair beside the face that lies on down past the chin onto the ``body`` (``locks.resting``) follows the chest
-    rather than the head: none at the eyes, SHOULDER_HELD from the chin down, fading out over HAIR_FADE spacings
-    round it. Followed by the head whole down to the chin, long hair's outline slid with the head along the
+    rather than the head, and so does all of that side of the head beside the face: none at the eyes, SHOULDER_HELD
+    from the chin down. Followed by the head whole down to the chin, long hair's outline slid with the head along the
     shoulders it rests on (TikTok clip 5: her head slides 5 px of 256 to the side, the hair's outline beside her
     chin 0-2 px; ours went the head's whole way, a band of wall and hair misplaced down both sides). A ponytail
     hanging free beside the neck, ending above the shoulder, follows the head whole (:func:`hanging`)."""
@@ -196,10 +196,17 @@ def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: 
     mouth = float(_heights(ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0), ext))
     held &= (low < chin) & (high > mouth)
     held[0] = False
-    dist, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
-    near = held[pieces[iy, ix]] * (1.0 - smoothstep(0.0, HAIR_FADE * spacing, dist))
+    # the whole of that side of the head beside the face, smoothly by height and distance from the neck (read off
+    # the hair's pieces, each vertex of its outline's band took its own share, and one left behind drew a speck of
+    # hair off the outline)
+    up = (hc - ms) / max(float(np.linalg.norm(hc - ms)), 1e-6)
+    across = (pts[..., 0] - ms[0]) * up[1] - (pts[..., 1] - ms[1]) * up[0]
+    sides = {bool(np.median(across[pieces == k]) > 0) for k in np.flatnonzero(held)}
+    on = np.zeros((h, w), bool)
+    for positive in sides:
+        on |= (across > 0) == positive
     down = 1.0 - smoothstep(chin, eyes, hgt)
-    return SHOULDER_HELD * near * down * smoothstep(start, start + SIDE_RAMP, side)
+    return SHOULDER_HELD * on * down * smoothstep(start, start + SIDE_RAMP, side)
 
 
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
