@@ -60,7 +60,7 @@ from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUN
                     part_segment, segment_distance, smoothstep)
 from .morphology import dilate_disc
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
-                   neck_blend, slits, worn_clothes)
+                   neck_blend, shoulder_hold, slits, worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .side_shade import paint_side_shade, side_shade
@@ -195,14 +195,16 @@ def _joint_of(layer: str, bone_index: int, ext: np.ndarray) -> tuple[np.ndarray,
 def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.ndarray,
                  vert_bone: np.ndarray | None = None, hung: np.ndarray | None = None,
                  blend: tuple[float, float] | None = None, rigid: np.ndarray | None = None,
-                 lowered: np.ndarray | None = None, half_widths: dict[str, float] | None = None) -> np.ndarray:
+                 lowered: np.ndarray | None = None, half_widths: dict[str, float] | None = None,
+                 held: np.ndarray | None = None) -> np.ndarray:
     """[N, B] weights of ``verts`` over ``LAYER_BONES[layer]`` (rows sum to 1).
 
     Body: pelvis, chest and head frames blended by height along the spine and the neck (the head's from low on
     the neck up to the chin: :func:`.neck.head_share`), and at least as far as each vertex hangs from the head
     (``hung`` [N] in [0, 1], :func:`.neck.hanging`), before and after the smoothing (smoothed, a ponytail lying
     against the neck took half the neck's blend back; ``blend``: the neck's, :func:`.neck.neck_blend`; ``lowered``
-    [N]: the blend's start lowered through the hair beside the neck, :func:`.neck.hair_lowering`); the vertices
+    [N]: the blend's start lowered through the hair beside the neck, :func:`.neck.hair_lowering`; ``held`` [N]: how
+    far the hair lying on the shoulders follows the chest instead, :func:`.neck.shoulder_hold`); the vertices
     of a drawn box torso (``rigid`` [N] bool, :mod:`.box`) follow the chest frame whole, none of the pelvis's nor
     the head's (the box's top blended into the head's frame, or taken for hair of the head's colour hanging from
     it, bent as the head turned). Limbs: each vertex
@@ -261,6 +263,9 @@ def skin_weights(layer: str, verts: np.ndarray, joints: np.ndarray, tris: np.nda
         up = whole > W[:, 2]
         W[up, :2] *= ((1 - whole[up]) / np.maximum(W[up, :2].sum(axis=1), 1e-9))[:, None]
         W[up, 2] = whole[up]
+        if held is not None:  # (after the smoothing and the restoring: held among them, specks of hair drawn off)
+            W[:, 1] += W[:, 2] * held
+            W[:, 2] *= 1.0 - held
     if rigid is not None:
         W[rigid] = np.eye(len(bones))[bones.index("chest")]
     W = np.clip(W, 0, None)
@@ -701,7 +706,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             alpha = np.where(core & ~own, 1.0, alpha)  # the painted-in torso (and cape) is opaque
         elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
-        hang = piece = rested = lowering = None
+        hang = piece = rested = lowering = holding = None
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), hair_blend)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
@@ -732,6 +737,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 lowering = hair_lowering(hair[y0:y1, x0:x1] | under,
                                          np.where(under, PARTS.index("head"), labels[y0:y1, x0:x1]), ext, spacing,
                                          (x0, y0), blend)
+                if not side_on_head(joints):  # long hair lying on the shoulders is held by them (not a ponytail)
+                    lying = (labels[y0:y1, x0:x1] > PARTS.index("head")) & ~hair[y0:y1, x0:x1] & ~under  # clothes
+                    holding = shoulder_hold(hair[y0:y1, x0:x1] | under, lying, ext, spacing,
+                                            shoulder_span(joints, 1.0), (x0, y0), blend)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -744,6 +753,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return None
         hung = None if hang is None else at_vertices(hang, mat >= 0.5, verts)
         lowered = None if lowering is None else at_vertices(lowering, mat >= 0.5, verts)
+        held = None if holding is None else at_vertices(holding, mat >= 0.5, verts)
         on_shoulders = None  # the vertices of the hair resting on the shoulders
         if rested is not None:
             h, w = rested.shape
@@ -769,7 +779,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             half_widths = arm_half_widths(own_full, joints, "left" if name.endswith("_l") else "right",
                                           shoulder_span(joints, 1.0))
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
-                               blend, boxed, lowered, half_widths)
+                               blend, boxed, lowered, half_widths, held)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder

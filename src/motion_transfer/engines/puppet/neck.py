@@ -27,6 +27,7 @@ from ...pose.retarget import HC, MS
 from ...pose.skeleton import J
 from .fill import lab_distance
 from .hair import main_colours
+from .locks import resting
 from .model import PARTS, smoothstep
 from .morphology import disc
 
@@ -49,6 +50,9 @@ FITTED_SPAN = (0.05, 0.9)  # ... narrowest point between the shoulders and the h
 FITTED_STEPS = 86  # ... at this many heights
 HAIR_BELOW = 0.15  # (shares of the neck) the head's blend down the hair beside the neck runs on this far past its end
 HAIR_FADE = 1.0  # (mesh spacings) ... fading back to the neck's own blend over this far from the hair
+SHOULDER_HELD = 0.5  # hair beside the face lying on down past the chin follows the chest this much at the chin ...
+# (TikTok clip 5: her head slides 5 px of 256 along her shoulders, her hair's outline at the chin 0-2 px; the share
+# best for SSIM 0.5, 1.0 less)
 
 
 def fitted_neck(figure: np.ndarray, ext: np.ndarray) -> float:
@@ -155,6 +159,54 @@ def hair_lowering(hair: np.ndarray, labels: np.ndarray, ext: np.ndarray, spacing
     dist, (iy, ix) = ndimage.distance_transform_edt(pieces == 0, return_indices=True)
     fade = 1.0 - smoothstep(0.0, HAIR_FADE * spacing, dist)
     return drop[pieces[iy, ix]] * fade
+
+
+def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: float, sw: float,
+                  offset: tuple[int, int] = (0, 0), blend: tuple[float, float] | None = None) -> np.ndarray:
+    """HxW over a crop (``hair``: the hair hanging from the head, ``body`` the torso's and the arms' pixels that are
+    no hair, its pixel (0, 0) at image pixel ``offset``; the mesh ``spacing`` apart, the shoulders ``sw`` pixels
+    apart; ``blend``: the neck's, as :func:`head_share` takes it): how far (0 to SHOULDER_HELD) each pixel of the
+    hair beside the face that lies on down past the chin onto the ``body`` (``locks.resting``) follows the chest
+    rather than the head, and so does all of that side of the head beside the face: none at the eyes, SHOULDER_HELD
+    from the chin down. Followed by the head whole down to the chin, long hair's outline slid with the head along the
+    shoulders it rests on (TikTok clip 5: her head slides 5 px of 256 to the side, the hair's outline beside her
+    chin 0-2 px; ours went the head's whole way, a band of wall and hair misplaced down both sides). A ponytail
+    hanging free beside the neck, ending above the shoulder, follows the head whole (:func:`hanging`)."""
+    h, w = hair.shape
+    ys, xs = np.mgrid[0:h, 0:w]
+    pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
+    hgt = _heights(pts, ext)
+    chin = (neck_blend(ext) if blend is None else blend)[1]
+    eyes = float(_heights(ext[[J["left_eye"], J["right_eye"]]].mean(axis=0), ext))
+    if eyes <= chin:
+        return np.zeros((h, w))
+    ms, hc = ext[MS], ext[HC]
+    ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
+    start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
+    side = beside_neck(pts, ext)
+    pieces, n = ndimage.label(hair & (side > start) & (hgt < eyes))
+    if n == 0:
+        return np.zeros((h, w))
+    index = np.arange(1, n + 1)
+    low, high = (np.concatenate([[0.0], np.asarray(f(hgt, pieces, index))]) for f in (ndimage.minimum, ndimage.maximum))
+    held = np.zeros(n + 1, bool)
+    held[np.unique(pieces[resting(pieces > 0, body, sw)])] = True
+    # (hair beside the face, from above the mouth down past the chin: not the clothes or the fur of the head's
+    # colours on the shoulders, nor hair ending above the chin)
+    mouth = float(_heights(ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0), ext))
+    held &= (low < chin) & (high > mouth)
+    held[0] = False
+    # the whole of that side of the head beside the face, smoothly by height and distance from the neck (read off
+    # the hair's pieces, each vertex of its outline's band took its own share, and one left behind drew a speck of
+    # hair off the outline)
+    up = (hc - ms) / max(float(np.linalg.norm(hc - ms)), 1e-6)
+    across = (pts[..., 0] - ms[0]) * up[1] - (pts[..., 1] - ms[1]) * up[0]
+    sides = {bool(np.median(across[pieces == k]) > 0) for k in np.flatnonzero(held)}
+    on = np.zeros((h, w), bool)
+    for positive in sides:
+        on |= (across > 0) == positive
+    down = 1.0 - smoothstep(chin, eyes, hgt)
+    return SHOULDER_HELD * on * down * smoothstep(start, start + SIDE_RAMP, side)
 
 
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
