@@ -11,6 +11,7 @@ from scipy import ndimage
 
 from motion_transfer.engines.puppet.locks import resting, split_locks
 from motion_transfer.engines.puppet.model import Rig
+from motion_transfer.engines.puppet.neck import SHOULDER_HELD
 from motion_transfer.engines.puppet.render import Renderer
 from motion_transfer.pose.retarget import FACE, extend
 from lock_scene import H, W, figure_joints, girl_with_lock
@@ -116,9 +117,9 @@ def test_hair_resting_on_the_shoulder_bends_with_the_neck():
     """Hair hanging beside the neck down onto the shoulder but not split off (here near the shirt's colour; on TikTok
     character 3 over a bare shoulder) follows the neck's blend by height as a split lock does: its end on the
     shoulder stays mostly with the chest (a third of the head's move at most: it goes down over the shoulder a little
-    with the chin, test_puppet_hair_bend), its top by the chin goes with the head (before: the head's whole down to
-    its end, which lifted off the shoulder as the head tilted, the body's triangles between them torn: the hair ended
-    in a stepped cut over a notch of the wall)."""
+    with the chin, test_puppet_hair_bend), its top by the chin goes mostly with the head (before: the head's whole
+    down to its end, which lifted off the shoulder as the head tilted, the body's triangles between them torn: the
+    hair ended in a stepped cut over a notch of the wall)."""
     brown = (90, 66, 42)  # (the hair is no colour of the shirt, CLOTHES_ALIKE, yet too near it to split, APART)
     rig = girl_with_lock((WALL, SKIN, HAIR, brown), LOCK, np.array([(130, 185), (280, 185), (255, 400), (145, 400)]),
                          190, 70)
@@ -132,8 +133,9 @@ def test_hair_resting_on_the_shoulder_bends_with_the_neck():
     end = on & (v[:, 1] > 200)
     assert end.sum() >= 2
     assert body.weights[end, 2].max() < 1 / 3, np.sort(body.weights[end, 2])
-    top = on & (v[:, 1] < 135)
-    assert body.weights[top, 2].min() > 0.95, np.sort(body.weights[top, 2])
+    top = on & (v[:, 1] < 135)  # (by the chin: held by the shoulders it rests on in part, neck.shoulder_hold)
+    assert body.weights[top, 2].min() > 1 - SHOULDER_HELD, np.sort(body.weights[top, 2])
+    assert body.weights[top, 2].mean() > 0.75, np.sort(body.weights[top, 2])
 
 
 def test_only_hair_ending_on_the_torso_rests_on_it():
