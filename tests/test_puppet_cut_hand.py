@@ -141,3 +141,34 @@ def test_a_wide_stump_beyond_the_drawn_hand_leaves_no_outline_in_the_air():
     beyond = outline & (d > 1.5) & (labels[:h] == PARTS.index("torso"))
     assert beyond.sum() > 30, "the scene's stump does not reach past the drawn hand"
     assert (alpha[beyond] == 0).all(), f"{(alpha[beyond] > 0).sum()} pixels of the stump's outline drawn"
+
+
+def test_the_body_beside_a_cleared_stump_stays_opaque():
+    """The body's pixels along a stump cleared beyond the drawn hand (the body painted in behind it) are the body's,
+    opaque, whatever their colours: read as the figure's outline against a backdrop, their cover was judged
+    against the colour painted in behind the stump, and grained cloth came out partly see-through there, as a dark
+    speck did on TikTok character 0's waistband where her hand's knuckles lay (clip 0, 0<-1)."""
+    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (300, 300), (230, 385), (80, 250),
+                                                  (70, 320))
+    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
+    fore = inside & (seg_dist(px, py, el, wr) < 14)
+    stump = inside & (seg_dist(px, py, wr, np.add(wr, (0, 30))) < 30) & ~fore  # over the torso's cloth
+    image[fore | stump] = SKIN
+    labels[fore], labels[stump] = PARTS.index("l_lower_arm"), PARTS.index("l_hand")
+    torso = labels == PARTS.index("torso")
+    grain = np.random.default_rng(0).integers(-40, 41, (torso.sum(), 3))  # a photograph's cloth, grained
+    image[torso] = np.clip(image[torso] + grain, 0, 255)
+    edge = cv2.dilate(stump.astype(np.uint8), None, iterations=2).astype(bool) & torso
+    h = IMAGE_H
+    rig = layered_rig(image[:h], (labels[:h] >= 0).astype(np.float32), j, labels[:h])
+    drawn = rig.drawn_hands["left"]
+    body = next(layer for layer in rig.layers if layer.name == "body")
+    ox, oy = body.origin
+    alpha = np.zeros((h, W))
+    th, tw = body.texture.shape[:2]
+    y0, y1, x0, x1 = max(0, oy), min(h, oy + th), max(0, ox), min(W, ox + tw)
+    alpha[y0:y1, x0:x1] = body.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3]
+    d = hand_shape(px[:h], py[:h], drawn.joints, drawn.half_width)
+    beside = edge[:h] & (d > 1.5) & ~cv2.dilate(fore[:h].astype(np.uint8), None, iterations=6).astype(bool)
+    assert beside.sum() > 30, "the scene's stump does not reach past the drawn hand"
+    assert (alpha[beside] == 255).all(), f"{(alpha[beside] < 255).sum()} of the body's pixels there see-through"

@@ -494,6 +494,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         left, right = side_room(labels, matte, joints)  # and beside it for their sleeves
         pads = (max(pads[0], left), pads[1], max(pads[2], right), pads[3])
     behind_arms = np.full(labels.shape, -1, labels.dtype)  # the arms' pixels the arm layers leave out, by part
+    stump_matte = np.zeros(matte.shape, np.float32)  # the picture's matte of a redrawn hand's stump over the body
     if any(pads):
         left, top, right, bottom = pads
 
@@ -501,6 +502,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             return cv2.copyMakeBorder(a, top, bottom, left, right, cv2.BORDER_REPLICATE)
 
         image, matte, labels, behind_arms = pad(image), pad(matte), pad(labels), pad(behind_arms)
+        stump_matte = pad(stump_matte)
         straps = pad(straps.astype(np.uint8)).astype(bool)
         armpits = pad(armpits.astype(np.uint8)).astype(bool)
         joints = joints + np.array([left, top], np.float64)
@@ -537,7 +539,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             cleared = np.isin(before, [PARTS.index(p) for p in LAYERS[name]]) & (labels < 0)
             behind_arms[cleared] = before[cleared]
             if hand is None:  # a hand cut past its wrist: drawn whole over its stump
+                shown = matte.copy()
                 hand = redraw_cut_hand(image, matte, labels, joints, name, inside)
+                # the stump it cleared that stays a part's (the body painted in behind it) is the body's figure still:
+                # read as backdrop, the body's pixels beside it were taken for its outline, their cover judged against
+                # the colour painted in behind the stump, and left transparent (a dark speck on character 0's
+                # waistband, clip 0 and 0<-1)
+                kept = (labels >= 0) & (matte < shown)
+                stump_matte[kept] = shown[kept]
             if hand is None:
                 continue
             rig.meta["continued"].append(name)
@@ -600,6 +609,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         if name == "body":
             texture_full, hidden = painted
             core_full = own_full | hidden
+            layer_matte = np.maximum(matte, stump_matte)
         elif name == "drape":  # the cape behind the legs and the body, painted in
             texture_full, hidden = fill_hidden_drape(image, labels, matte)
             core_full = own_full | hidden
