@@ -384,7 +384,7 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
-PHOTO_SMOOTH = 2.0  # (band widths) a photographed arm's cut through the figure is smoothed by a Gaussian this wide
+PHOTO_SMOOTH = 3.0  # (band widths) a photographed arm's cut through the figure is smoothed by a Gaussian this wide
 # (sigma): wider than its lobes' swing, narrower than a wrist's turn
 FLAT_SMOOTH = 2.5  # (band widths) an arm's cut through a flat colour is smoothed by a Gaussian this wide (sigma)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
