@@ -114,11 +114,9 @@ def test_a_hand_redrawn_at_the_end_of_a_bare_forearm_is_in_that_forearms_skin():
     assert np.abs(image[lobe].astype(np.float64) - arm).max() <= 2, "the grey lobe is left on the forearm"
 
 
-def test_a_wide_stump_beyond_the_drawn_hand_leaves_no_outline_in_the_air():
-    """A stump wider than the hand drawn over it (the photograph's hand with its shaded side and knuckles, lying
-    on the body): what is left of it beyond the drawn hand is transparent, and the arm layer's band, which fades
-    out around the layer, does not run round it: it drew the stump's outline as a thin skin line beside the drawn
-    hand (TikTok character 0's right hand on her trousers moved by clip 1, frames 50-60)."""
+def _stump_scene(grained: bool = False):
+    """A close-up whose left forearm ends in a stump wider than a hand, lying on the torso's cloth (``grained``: a
+    photograph's grain on the cloth), rigged: (image, labels, rig, forearm, stump, px, py) over the picture."""
     image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (300, 300), (230, 385), (80, 250),
                                                   (70, 320))
     el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
@@ -126,19 +124,37 @@ def test_a_wide_stump_beyond_the_drawn_hand_leaves_no_outline_in_the_air():
     stump = inside & (seg_dist(px, py, wr, np.add(wr, (0, 30))) < 30) & ~fore  # over the torso's cloth
     image[fore | stump] = SKIN
     labels[fore], labels[stump] = PARTS.index("l_lower_arm"), PARTS.index("l_hand")
+    if grained:
+        torso = labels == PARTS.index("torso")
+        grain = np.random.default_rng(0).integers(-40, 41, (torso.sum(), 3))
+        image[torso] = np.clip(image[torso] + grain, 0, 255)
     h = IMAGE_H
     rig = layered_rig(image[:h], (labels[:h] >= 0).astype(np.float32), j, labels[:h])
-    drawn = rig.drawn_hands["left"]
-    arm = next(layer for layer in rig.layers if layer.name == "arm_l")
-    ox, oy = arm.origin
+    return image[:h], labels[:h], rig, fore[:h], stump[:h], px[:h], py[:h]
+
+
+def _alpha(layer, h: int) -> np.ndarray:
+    """HxW: ``layer``'s texture's alpha placed over the picture's first ``h`` rows."""
+    ox, oy = layer.origin
     alpha = np.zeros((h, W))
-    th, tw = arm.texture.shape[:2]
+    th, tw = layer.texture.shape[:2]
     y0, y1, x0, x1 = max(0, oy), min(h, oy + th), max(0, ox), min(W, ox + tw)
-    alpha[y0:y1, x0:x1] = arm.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3]
-    d = hand_shape(px[:h], py[:h], drawn.joints, drawn.half_width)
-    by_forearm = cv2.dilate(fore[:h].astype(np.uint8), None, iterations=6).astype(bool)  # the forearm's own band
-    outline = cv2.dilate(stump[:h].astype(np.uint8), None, iterations=2).astype(bool) & ~stump[:h] & ~by_forearm
-    beyond = outline & (d > 1.5) & (labels[:h] == PARTS.index("torso"))
+    alpha[y0:y1, x0:x1] = layer.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3]
+    return alpha
+
+
+def test_a_wide_stump_beyond_the_drawn_hand_leaves_no_outline_in_the_air():
+    """A stump wider than the hand drawn over it (the photograph's hand with its shaded side and knuckles, lying
+    on the body): what is left of it beyond the drawn hand is transparent, and the arm layer's band, which fades
+    out around the layer, does not run round it: it drew the stump's outline as a thin skin line beside the drawn
+    hand (TikTok character 0's right hand on her trousers moved by clip 1, frames 50-60)."""
+    _, labels, rig, fore, stump, px, py = _stump_scene()
+    drawn = rig.drawn_hands["left"]
+    alpha = _alpha(next(layer for layer in rig.layers if layer.name == "arm_l"), IMAGE_H)
+    d = hand_shape(px, py, drawn.joints, drawn.half_width)
+    by_forearm = cv2.dilate(fore.astype(np.uint8), None, iterations=6).astype(bool)  # the forearm's own band
+    outline = cv2.dilate(stump.astype(np.uint8), None, iterations=2).astype(bool) & ~stump & ~by_forearm
+    beyond = outline & (d > 1.5) & (labels == PARTS.index("torso"))
     assert beyond.sum() > 30, "the scene's stump does not reach past the drawn hand"
     assert (alpha[beyond] == 0).all(), f"{(alpha[beyond] > 0).sum()} pixels of the stump's outline drawn"
 
@@ -148,27 +164,11 @@ def test_the_body_beside_a_cleared_stump_stays_opaque():
     opaque, whatever their colours: read as the figure's outline against a backdrop, their cover was judged
     against the colour painted in behind the stump, and grained cloth came out partly see-through there, as a dark
     speck did on TikTok character 0's waistband where her hand's knuckles lay (clip 0, 0<-1)."""
-    image, labels, j, (py, px, inside) = close_up((H, W, IMAGE_H), CLOTH, SKIN, (300, 300), (230, 385), (80, 250),
-                                                  (70, 320))
-    el, wr = j[J["left_elbow"]], j[J["left_wrist"]]
-    fore = inside & (seg_dist(px, py, el, wr) < 14)
-    stump = inside & (seg_dist(px, py, wr, np.add(wr, (0, 30))) < 30) & ~fore  # over the torso's cloth
-    image[fore | stump] = SKIN
-    labels[fore], labels[stump] = PARTS.index("l_lower_arm"), PARTS.index("l_hand")
-    torso = labels == PARTS.index("torso")
-    grain = np.random.default_rng(0).integers(-40, 41, (torso.sum(), 3))  # a photograph's cloth, grained
-    image[torso] = np.clip(image[torso] + grain, 0, 255)
-    edge = cv2.dilate(stump.astype(np.uint8), None, iterations=2).astype(bool) & torso
-    h = IMAGE_H
-    rig = layered_rig(image[:h], (labels[:h] >= 0).astype(np.float32), j, labels[:h])
+    _, labels, rig, fore, stump, px, py = _stump_scene(grained=True)
+    edge = cv2.dilate(stump.astype(np.uint8), None, iterations=2).astype(bool) & (labels == PARTS.index("torso"))
     drawn = rig.drawn_hands["left"]
-    body = next(layer for layer in rig.layers if layer.name == "body")
-    ox, oy = body.origin
-    alpha = np.zeros((h, W))
-    th, tw = body.texture.shape[:2]
-    y0, y1, x0, x1 = max(0, oy), min(h, oy + th), max(0, ox), min(W, ox + tw)
-    alpha[y0:y1, x0:x1] = body.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3]
-    d = hand_shape(px[:h], py[:h], drawn.joints, drawn.half_width)
-    beside = edge[:h] & (d > 1.5) & ~cv2.dilate(fore[:h].astype(np.uint8), None, iterations=6).astype(bool)
+    alpha = _alpha(next(layer for layer in rig.layers if layer.name == "body"), IMAGE_H)
+    d = hand_shape(px, py, drawn.joints, drawn.half_width)
+    beside = edge & (d > 1.5) & ~cv2.dilate(fore.astype(np.uint8), None, iterations=6).astype(bool)
     assert beside.sum() > 30, "the scene's stump does not reach past the drawn hand"
     assert (alpha[beside] == 255).all(), f"{(alpha[beside] < 255).sum()} of the body's pixels there see-through"
