@@ -1212,7 +1212,8 @@ def _curled_index_track(rest_hand: np.ndarray, frames: int = 2):
     hands = np.stack([open_] + [curled] * (frames - 1))
     hands = np.concatenate([hands, np.zeros((frames, 21, 1))], axis=2).astype(np.float32)
     return PoseTrack(fps=30.0, width=480, height=480, body=np.zeros((frames, 33, 4), np.float32),
-                     left_hand=hands.copy(), right_hand=hands.copy(), face=np.full((frames, 468, 3), np.nan, np.float32))
+                     left_hand=hands.copy(), right_hand=hands.copy(),
+                     face=np.full((frames, 468, 3), np.nan, np.float32))
 
 
 def test_a_hand_drawn_past_the_image_border_bends_its_fingers_like_the_actor(tmp_path):
