@@ -131,6 +131,16 @@ def _bone_mask(joints: np.ndarray) -> np.ndarray:
                     axis=1)
 
 
+def in_own_frame(track: np.ndarray, frame_shape: tuple[int, ...], long_side: int = 512) -> np.ndarray:
+    """[T, 33] whether each joint of a ``metric_track`` lies inside the frame it was read from (``frame_shape``
+    that video's (h, w, ...)): MediaPipe still places a joint the frame cuts off, by guess."""
+    h, w = frame_shape[:2]
+    size = np.array([w, h], np.float64) * long_side / max(h, w)
+    xy = track[..., :2]
+    with np.errstate(invalid="ignore"):
+        return ((xy >= 0) & (xy < size)).all(axis=-1)
+
+
 def _kept_error(d: np.ndarray, kept: np.ndarray) -> dict:
     """The error of ``d`` [T, 11] over the bone-frames ``kept`` alone (weighted like ``motion_error``), and the
     share of the scored bone-frames left out."""
@@ -143,7 +153,7 @@ def _kept_error(d: np.ndarray, kept: np.ndarray) -> dict:
 
 
 def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside: np.ndarray | None = None,
-             misread: np.ndarray | None = None) -> dict:
+             misread: np.ndarray | None = None, shown: np.ndarray | None = None) -> dict:
     """Where the motion error comes from: per bone its mean error (deg) and its share of the clip's error (a
     bone's sum over frames / all bones' sums, weighted like ``motion_error``: each frame's bones averaged), the
     ``worst`` frames (reference frame index, error, and the bone that costs most there).
@@ -154,7 +164,10 @@ def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside:
     ``misread`` [T, 33] (``ref``'s frames): the reference's own misreads (``pose.spikes``: a joint thrown far
     for a frame or three and put back); ``misreads_apart`` gives the error without the bones they touch, so a
     result that follows the video rather than its tracker's slip is not charged for it (the headline figure
-    keeps the README's protocol)."""
+    keeps the README's protocol). ``shown`` [T, 33] (``ref``'s frames): whether the reference's joint lies inside
+    its own frame; ``ref_shown`` gives the error over the bones the reference shows whole: a dancer's hand below
+    her clip's bottom edge is MediaPipe's guess there too (TikTok clip 1's right wrist on most frames), and a
+    result is scored against that guess."""
     d = bone_errors(ref, out, lag)
     t0 = max(0, -lag)
     extra = {}
@@ -162,6 +175,8 @@ def per_bone(ref: np.ndarray, out: np.ndarray, lag: int, worst: int = 5, inside:
         extra["in_frame"] = _kept_error(d, _bone_mask(inside[t0 + lag:t0 + lag + len(d)]))
     if misread is not None and misread[t0:t0 + len(d)].any():
         extra["misreads_apart"] = _kept_error(d, _bone_mask(~misread[t0:t0 + len(d)]))
+    if shown is not None:
+        extra["ref_shown"] = _kept_error(d, _bone_mask(shown[t0:t0 + len(d)]))
     n = (~np.isnan(d)).sum(axis=1)
     with np.errstate(all="ignore"):
         per_frame = np.nanmean(d, axis=1)
@@ -241,7 +256,8 @@ def score_pair(ref_path: str | Path, out_path: str | Path, person_box: bool = Fa
             ss, _ = appearance(ref_f, [ref_f[0]] * len(ref_f), box=box)
             row.update({"ssim_person": round(ps, 3), "psnr_person": round(pp, 2), "still_ssim_person": round(ss, 3)})
     if bones:
-        row["per_bone"] = per_bone(ref_t, out_t, lag, inside=inside, misread=misread)
+        row["per_bone"] = per_bone(ref_t, out_t, lag, inside=inside, misread=misread,
+                                   shown=in_own_frame(ref_t, ref_f[0].shape))
     return {**row,
             "ref_detected": float(np.mean(~np.isnan(ref_t[:, 0, 0]))),
             "out_detected": float(np.mean(~np.isnan(out_t[:, 0, 0])))}
