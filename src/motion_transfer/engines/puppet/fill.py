@@ -2772,7 +2772,14 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm, together=not outlined)
-    d_hand = hand_shape(px, py, hand, palm, tip)
+    # the forearm alone behind the line across its wrist: the palm's rounded end and soft rim reach a little behind
+    # it, and there painted the hand's colour on the forearm's edge and gave it the hand's label; the hand, drawn
+    # afresh each frame, is cleared to that line (hands._without_hand), and where the actor's hand turned off it
+    # the forearm's top edge showed a notch with a pale sliver just before the wrist (TikTok 5<-0 frames 20-22)
+    toward = (wrist - axis) if curve is None else (curve[-1] - curve[-2])
+    toward = toward / max(float(np.linalg.norm(toward)), 1e-6)
+    d_hand = np.where((px - wrist[0]) * toward[0] + (py - wrist[1]) * toward[1] < 0, np.inf,
+                      hand_shape(px, py, hand, palm, tip)).astype(np.float32)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
@@ -2844,9 +2851,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             # (anti-aliased over a pixel and a half, as the drawn forearm's edge)
             matte[zone] = np.minimum(matte[zone], np.clip((r_a + (r_w - r_a) * t + EDGE_PX - across) / EDGE_PX, 0, 1))
             labels[zone & (matte <= 0.0)] = -1
-    end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
-    if curve is not None:
-        end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
+    end = axis if curve is None else wrist - toward * length  # (the forearm's other end: along the curve's last
+    # stretch into the wrist, its length back)
     return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin,
                      shade=shade, light=light, outlined=outlined, grain=grain, blur=blur)
 
