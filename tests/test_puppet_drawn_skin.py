@@ -107,6 +107,34 @@ def test_a_forearm_drawn_past_a_photographs_border_has_its_skins_colour_shading_
     assert np.all(hand.grain > 0)
 
 
+def _hue(rgb: np.ndarray) -> float:
+    """The hue angle (degrees, Lab's a-b plane) of ``rgb``."""
+    a, b = _lab(rgb)[0, 1:] - 128.0
+    return float(np.degrees(np.arctan2(b, a)))
+
+
+def test_a_hand_drawn_on_an_arm_in_a_coloured_shade_takes_that_arms_skin_not_the_faces():
+    """The bare forearm the border cuts lies in a room's warmer, yellower shade than the face (its hue 18 degrees
+    off the face's, 32 levels darker). The hand and forearm drawn past the border take the arm's own hue (within 4
+    degrees), brightened to near the face's lightness (within 12 levels: a hand the motion raises is lit), not the
+    face's colour: on main the arm's shade was passed over for the skin below the face, a hand 18 degrees off the
+    arm it ends (the face's colour, read as drawn: TikTok character 3, and a coloured room's light)."""
+    arm_skin = np.array([180.0, 140.0, 92.0])
+    image, matte, labels, joints = _photographed_cut()
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]])
+    image[arm] = np.clip(image[arm] * (arm_skin / SKIN) + 0.5, 0, 255).astype(np.uint8)
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    own, face = _hue(arm_skin), _hue(SKIN)
+    assert abs(own - face) > 15.0
+    for what, colour in (("hand", hand.skin), ("forearm", np.median(image[_drawn_forearm(labels, matte, joints)],
+                                                                     axis=0))):
+        assert abs(_hue(colour) - own) <= 4.0, f"the drawn {what}'s hue {_hue(colour):.0f}, the arm's {own:.0f}, " \
+            f"the face's {face:.0f}"
+    lightness, lit = _lab(hand.skin)[0, 0], _lab(SKIN)[0, 0]
+    assert lightness >= lit - 12.0, f"the drawn hand's lightness {lightness:.0f}, the face's {lit:.0f}"
+
+
 def test_drawn_arts_flat_skin_has_no_grain_and_none_is_laid_on_it():
     """A flat-coloured (drawn) figure measures no grain, and the skin drawn for it is left exactly as drawn (the
     drawn characters' layers stay as they were)."""

@@ -2621,10 +2621,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         if bare:
             arm_px &= skin_cut
             cut &= skin_cut
-    if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it, when it is lit: the
-        # neck's, in the shade of the chin, drew them darker than the arm they continue (TikTok clip 4); an arm
-        # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
-        # hands that the motion raises into the light
+    if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it: the neck's, in the shade of
+        # the chin, drew them darker than the arm they continue (TikTok clip 4); an arm in shade at the image's
+        # bottom is brightened to near the lit skin's lightness, all channels alike (:func:`_arm_skin`: its shade, left
+        # as it is, drew grey-brown hands that the motion raises into the light; the skin below the face instead,
+        # a hand in the face's colour at the end of an arm of another, in a coloured room's light)
         k = max(1, round(CUT_SKIN * sw))
         near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
         near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
@@ -2634,7 +2635,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             # (its lit skin only: the sleeve's black is of skin's hue in shade too, and turned navy)
             balance_skin(image, arm_px, arm_px & (skin_px | lit_warm), near_cut & (skin_px | lit_warm), skin)
         else:
-            skin = _lit_own_skin(image, near_cut, skin)
+            skin = _arm_skin(image, near_cut, skin)
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
