@@ -288,6 +288,33 @@ def test_a_photographs_drawn_fingers_are_round_across():
     assert profile[1] - max(profile[0], profile[2]) >= 4.0, f"across the middle finger: {profile.round(1)}"
 
 
+def test_a_photographs_drawn_fingers_are_lit_from_the_side_the_light_comes_from():
+    """Lit from one side across the hand (the character's skin brightening that way at full strength), each of the
+    middle three fingers is lighter on that side than on its other, as a round finger in side light is: across its
+    middle bone (the hand drawn three times the figure's size, without grain), 0.12 of the palm's half-width either
+    side of its axis, at least 8 levels apart. On main (shaded alike on both sides, the hand's light across it alone)
+    4 levels, now 12: the fingers read as a glove's beside the photograph lit from one side (TikTok 5<-0)."""
+    image, matte, labels, joints = _photographed_cut()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None and not hand.outlined
+    scale = 3.0
+    posed = hand.joints[0] + scale * (hand.joints - hand.joints[0]) + (0.0, -100.0)
+    along = (posed[5] + posed[17]) / 2 - posed[0]
+    light = np.array([-along[1], along[0]], np.float32) / np.linalg.norm(along)
+    patch = np.zeros((H, W + 100, 4), np.uint8)
+    draw_hand(patch, posed, np.zeros(16), scale * hand.half_width, hand.skin, hand.shade, light, False, None, 0.0)
+    lightness = patch[:, :, :3].astype(np.float32).mean(axis=2)
+    for name in ("index", "middle", "ring"):
+        at = (posed[FINGERS[name][1]] + posed[FINGERS[name][2]]) / 2
+        bone = posed[FINGERS[name][2]] - posed[FINGERS[name][1]]
+        v = np.array([-bone[1], bone[0]]) / np.linalg.norm(bone)
+        v = v if v @ light > 0 else -v
+        points = at + np.array([[0.12], [-0.12]]) * scale * hand.half_width * v
+        assert _sample(patch[:, :, 3].astype(np.float32), points).min() >= 250, f"no {name} finger there"
+        lit_side, far_side = _sample(lightness, points)
+        assert lit_side - far_side >= 8.0, f"the {name} finger {lit_side:.0f} on its lit side, {far_side:.0f} across"
+
+
 def test_a_photographs_drawn_hand_is_no_wider_than_its_wrist_allows():
     """The drawn hand is at most 1.25 times as wide across its fingers' bases (the palm's breadth, the thumb left
     out) as the forearm at its wrist (wider, beside its spread fingers, it read as a glove too big for the arm:

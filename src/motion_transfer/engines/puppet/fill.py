@@ -2797,7 +2797,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     def drawn(pixels: np.ndarray) -> np.ndarray:
         """The colour drawn at ``pixels`` (a mask): skin, but the jacket's cloth on its forearm; shaded round."""
-        glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid)[:, None]
+        glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid, outlined)[:, None]
         worn = (jacket & (d_arm <= d_hand))[pixels][:, None]
         bare_skin = shaded_skin(skin, shade, d[pixels])
         if unseen:
@@ -2941,7 +2941,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
             image[stray] = image[iy[stray], ix[stray]]
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
-    glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
+    glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w, outlined)[:, None]
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
     add_grain(image, paint, grain)
     # the stump beyond the drawn hand is none of the arm's any more, nor the soft rim around it and the hand (the
