@@ -103,7 +103,9 @@ def test_a_photographed_characters_drawn_hand_has_soft_seams_and_the_skins_mean_
 
 def test_a_drawn_hand_is_lit_from_where_the_characters_skin_is():
     """Skin brighter towards the image's left (the light on that side) gives a light from the left, and the
-    drawn hand is brighter on its left side than on its right, by a few percent at most; unlit skin gives none."""
+    drawn hand is brighter on its left side than on its right, by a few percent, at most a fifth (a photograph's
+    hand: its own light across the hand and each finger, :data:`.drawn_hand.PHOTO_LIGHT`, FINGER_LIGHT; 10% here);
+    unlit skin gives none."""
     rng = np.random.default_rng(1)
     points = rng.uniform(0, 100, (400, 2))
     light = skin_light(points, 150.0 - 0.4 * points[:, 0], 100.0)
@@ -118,7 +120,7 @@ def test_a_drawn_hand_is_lit_from_where_the_characters_skin_is():
     mid = np.median(np.nonzero(inner)[1])
     x = np.mgrid[0:200, 0:160][1]
     left, right = brightness[inner & (x < mid)].mean(), brightness[inner & (x >= mid)].mean()
-    assert 1.01 < left / right < 1.1, (left, right)
+    assert 1.01 < left / right < 1.2, (left, right)
 
 
 def test_a_piece_is_laid_over_as_the_over_formula_reads_to_the_byte():

@@ -107,6 +107,34 @@ def test_a_forearm_drawn_past_a_photographs_border_has_its_skins_colour_shading_
     assert np.all(hand.grain > 0)
 
 
+def _hue(rgb: np.ndarray) -> float:
+    """The hue angle (degrees, Lab's a-b plane) of ``rgb``."""
+    a, b = _lab(rgb)[0, 1:] - 128.0
+    return float(np.degrees(np.arctan2(b, a)))
+
+
+def test_a_hand_drawn_on_an_arm_in_a_coloured_shade_takes_that_arms_skin_not_the_faces():
+    """The bare forearm the border cuts lies in a room's warmer, yellower shade than the face (its hue 18 degrees
+    off the face's, 32 levels darker). The hand and forearm drawn past the border take the arm's own hue (within 4
+    degrees), brightened to near the face's lightness (within 12 levels: a hand the motion raises is lit), not the
+    face's colour: on main the arm's shade was passed over for the skin below the face, a hand 18 degrees off the
+    arm it ends (the face's colour, read as drawn: TikTok character 3, and a coloured room's light)."""
+    arm_skin = np.array([180.0, 140.0, 92.0])
+    image, matte, labels, joints = _photographed_cut()
+    arm = np.isin(labels, [PARTS.index(p) for p in LAYERS["arm_l"]])
+    image[arm] = np.clip(image[arm] * (arm_skin / SKIN) + 0.5, 0, 255).astype(np.uint8)
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None
+    own, face = _hue(arm_skin), _hue(SKIN)
+    assert abs(own - face) > 15.0
+    for what, colour in (("hand", hand.skin), ("forearm", np.median(image[_drawn_forearm(labels, matte, joints)],
+                                                                     axis=0))):
+        assert abs(_hue(colour) - own) <= 4.0, f"the drawn {what}'s hue {_hue(colour):.0f}, the arm's {own:.0f}, " \
+            f"the face's {face:.0f}"
+    lightness, lit = _lab(hand.skin)[0, 0], _lab(SKIN)[0, 0]
+    assert lightness >= lit - 12.0, f"the drawn hand's lightness {lightness:.0f}, the face's {lit:.0f}"
+
+
 def test_drawn_arts_flat_skin_has_no_grain_and_none_is_laid_on_it():
     """A flat-coloured (drawn) figure measures no grain, and the skin drawn for it is left exactly as drawn (the
     drawn characters' layers stay as they were)."""
@@ -258,6 +286,33 @@ def test_a_photographs_drawn_fingers_are_round_across():
     assert inside.min() >= 250, "the middle finger is not where its joints are"
     profile = _sample(smooth, _across(hand, mid, offsets))
     assert profile[1] - max(profile[0], profile[2]) >= 4.0, f"across the middle finger: {profile.round(1)}"
+
+
+def test_a_photographs_drawn_fingers_are_lit_from_the_side_the_light_comes_from():
+    """Lit from one side across the hand (the character's skin brightening that way at full strength), each of the
+    middle three fingers is lighter on that side than on its other, as a round finger in side light is: across its
+    middle bone (the hand drawn three times the figure's size, without grain), 0.12 of the palm's half-width either
+    side of its axis, at least 8 levels apart. On main (shaded alike on both sides, the hand's light across it alone)
+    4 levels, now 12: the fingers read as a glove's beside the photograph lit from one side (TikTok 5<-0)."""
+    image, matte, labels, joints = _photographed_cut()
+    hand = fill.continue_cut_arm(image, matte, labels, joints, "arm_l", (0, 0, W, h))
+    assert hand is not None and not hand.outlined
+    scale = 3.0
+    posed = hand.joints[0] + scale * (hand.joints - hand.joints[0]) + (0.0, -100.0)
+    along = (posed[5] + posed[17]) / 2 - posed[0]
+    light = np.array([-along[1], along[0]], np.float32) / np.linalg.norm(along)
+    patch = np.zeros((H, W + 100, 4), np.uint8)
+    draw_hand(patch, posed, np.zeros(16), scale * hand.half_width, hand.skin, hand.shade, light, False, None, 0.0)
+    lightness = patch[:, :, :3].astype(np.float32).mean(axis=2)
+    for name in ("index", "middle", "ring"):
+        at = (posed[FINGERS[name][1]] + posed[FINGERS[name][2]]) / 2
+        bone = posed[FINGERS[name][2]] - posed[FINGERS[name][1]]
+        v = np.array([-bone[1], bone[0]]) / np.linalg.norm(bone)
+        v = v if v @ light > 0 else -v
+        points = at + np.array([[0.12], [-0.12]]) * scale * hand.half_width * v
+        assert _sample(patch[:, :, 3].astype(np.float32), points).min() >= 250, f"no {name} finger there"
+        lit_side, far_side = _sample(lightness, points)
+        assert lit_side - far_side >= 8.0, f"the {name} finger {lit_side:.0f} on its lit side, {far_side:.0f} across"
 
 
 def test_a_photographs_drawn_hand_is_no_wider_than_its_wrist_allows():

@@ -185,3 +185,24 @@ def test_a_photographs_drawn_fingers_are_held_together():
         assert len(on) > 0, f"no fingers drawn at {at} of the hand's length"
         gap = float(alpha[on[0]:on[-1] + 1].min())
         assert gap >= 128, f"the background shows between the fingers at {at} of the hand's length ({gap:.0f})"
+
+
+def test_the_drawn_forearm_keeps_its_edge_up_to_the_wrist_when_its_hand_is_cleared():
+    """Each frame the hand is cleared from the arm's rest texture and drawn afresh, posed as the actor's. Behind the
+    line across the wrist every pixel of the drawn arm is its forearm's, none cleared with the hand. On main the
+    palm's rounded end and soft rim reached behind that line, the hand's there (main: 9 of those pixels cleared
+    along the forearm's edge), a notch with a pale sliver in the forearm's edge just
+    before the wrist wherever the actor's hand turned off it (5<-0 frames 20-22)."""
+    from motion_transfer.engines.puppet.hands import _without_hand
+
+    image, matte, _, hand, along, _ = _drawn_left_forearm()
+    wrist, elbow = hand.joints[0], hand.elbow
+    u = (wrist - elbow) / np.linalg.norm(wrist - elbow)
+    py, px = np.mgrid[0:H + PAD, 0:W].astype(np.float64)
+    behind = ((px - wrist[0]) * u[0] + (py - wrist[1]) * u[1] < 0) & (along > 0.5)
+    behind[:H] = False
+    drawn = matte > 0
+    patch = np.dstack([image, np.round(matte * 255.0)]).astype(np.uint8)
+    base = _without_hand(patch, hand, np.zeros(2), (W, H))
+    cleared = behind & drawn & (base[:, :, 3] == 0)
+    assert not cleared.any(), f"{cleared.sum()} pixels of the forearm behind the wrist cleared with the hand"

@@ -86,6 +86,9 @@ ACROSS = 1.5  # ... at this many palm half-widths from its middle line (the thum
 # does across itself: shaded only along its outline and between its fingers, it read as a flat cut-out beside the
 # photographed arm (TikTok characters 1 and 4); (less than halfway: no darker inside than the soft seams allow)
 LIGHT_MAX = 0.08  # a drawn hand's lit side is at most this share brighter than its middle (its shaded side darker)
+PHOTO_LIGHT = 0.15  # ... a photograph's (a forearm and hand the rig draws) this much: at LIGHT_MAX, its lit and
+# shaded sides 16% apart, a photographed arm's 30-40% under the light that lit the face from one side, the drawn
+# forearm and hand read as lit from the front, smooth (TikTok character 5, 5<-0 frames 20-22)
 LIGHT_FULL = 0.25  # ... when the character's skin brightens by this share per shoulder width towards its light
 FORE_ELBOW = 1.0  # a photograph's forearm the image never shows (under a sleeve the border cuts above the elbow):
 # its radius below the elbow, in the palm's half-widths (a forearm's muscles are about as wide as its palm: drawn
@@ -99,6 +102,8 @@ FORE_LIT = 0.5  # ... and round across itself as a lit cylinder: its middle this
 FORE_RIM = 2.0  # ... its outline this share of the way darker, darkening as its surface turns from the camera (one
 # less the cosine of that turn): darkened as the square of the distance from its middle (:func:`shaded_skin`), only
 # its outer rim was shaded, and the forearm read as a flat strip of the face's colour
+FINGER_LIGHT = 0.3  # a photograph's drawn finger: its side towards the light this share of the way from its skin to
+# the shade lighter, its far side as much darker (its own cylinder, beside the hand's light across itself)
 EDGE_PX = 1.5  # a drawn hand's edge over nothing: anti-aliased over this many pixels (its soft rim, a quarter of
 # the palm's half-width, drew a brown haze around the palm)
 _BONES = tuple((name, c[k], c[k + 1]) for name, c in FINGERS.items() for k in range(3))
@@ -189,9 +194,14 @@ def _bone_distance(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_widt
                    tip: float) -> np.ndarray:
     """Bone ``k``'s normalised distance (< 1 inside): a capsule as thick as its digit there, tapering to ``tip``
     of that at the digit's end (bones numbered finger by finger from the base, as :data:`BONES`)."""
-    name, a, b = _BONES[k]
-    r = DIGIT_RADIUS[name] * half_width * (1.0 - (1.0 - tip) * (k % 3 + 0.5) / 3)
-    return segment_distance(px, py, joints[a], joints[b]) / r
+    _, a, b = _BONES[k]
+    return segment_distance(px, py, joints[a], joints[b]) / _bone_radius(half_width, k, tip)
+
+
+def _bone_radius(half_width: float, k: int, tip: float) -> float:
+    """Bone ``k``'s radius (pixels; the palm ``half_width`` across): its digit's, tapering to ``tip`` of it at the
+    digit's end."""
+    return DIGIT_RADIUS[_BONES[k][0]] * half_width * (1.0 - (1.0 - tip) * (k % 3 + 0.5) / 3)
 
 
 def _piece_box(joints: np.ndarray, half_width: float, piece: int, shape: tuple[int, int]) -> tuple[slice, slice]:
@@ -272,15 +282,23 @@ def skin_light(points: np.ndarray, lightness: np.ndarray, shoulder_width: float)
     return (slope / norm * min(1.0, norm / LIGHT_FULL)).astype(np.float32)
 
 
-def lit(light: np.ndarray, px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray,
-        radius: float) -> np.ndarray:
-    """HxW: the share a drawn limb (the segment ``a``-``b``, ``radius`` thick) is brightened by ``light``
-    (:func:`skin_light`) at pixels ``px``, ``py``: by how far its surface there faces the light (the offset from
-    its axis, in its radii), at most :data:`LIGHT_MAX`."""
+def facing(light: np.ndarray, px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray,
+           radius: float | np.ndarray) -> np.ndarray:
+    """HxW, -1..1: how far the surface of a drawn limb (the segment ``a``-``b``, ``radius`` thick) at pixels
+    ``px``, ``py`` faces ``light`` (:func:`skin_light`, its strength included): its offset from the limb's axis
+    towards the light, in its radii."""
     ab = np.asarray(b, np.float64) - a
     t = np.clip(((px - a[0]) * ab[0] + (py - a[1]) * ab[1]) / max(float(ab @ ab), 1e-6), 0.0, 1.0)
-    facing = ((px - a[0] - t * ab[0]) * light[0] + (py - a[1] - t * ab[1]) * light[1]) / max(radius, 1e-6)
-    return (1.0 + LIGHT_MAX * np.clip(facing, -1.0, 1.0)).astype(np.float32)
+    toward = ((px - a[0] - t * ab[0]) * light[0] + (py - a[1] - t * ab[1]) * light[1]) / np.maximum(radius, 1e-6)
+    return np.clip(toward, -1.0, 1.0).astype(np.float32)
+
+
+def lit(light: np.ndarray, px: np.ndarray, py: np.ndarray, a: np.ndarray, b: np.ndarray, radius: float,
+        outlined: bool) -> np.ndarray:
+    """HxW: the share a drawn limb (the segment ``a``-``b``, ``radius`` thick) is brightened by ``light``
+    (:func:`skin_light`) at pixels ``px``, ``py``: by how far its surface there faces the light (:func:`facing`), at
+    most :data:`LIGHT_MAX` (drawn art, ``outlined``) or :data:`PHOTO_LIGHT` (a photograph's)."""
+    return (1.0 + (LIGHT_MAX if outlined else PHOTO_LIGHT) * facing(light, px, py, a, b, radius)).astype(np.float32)
 
 
 def shaded_skin(skin: np.ndarray, shade: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -354,7 +372,7 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
             colours = [colour[..., c] for c in range(3)]
         else:
             local = np.s_[rows.start - uy:rows.stop - uy, cols.start - ux:cols.stop - ux]
-            d, share = _photo_piece(px, py, joints, half_width, int(piece), *(a[local] for a in palm))
+            d, share = _photo_piece(px, py, joints, half_width, int(piece), *(a[local] for a in palm), light)
             colours = [share * step + base for step, base in zip(shade - skin, skin)]
         b = patch[box][..., 3] / np.float32(255.0)
         edge = EDGE_PX / (half_width * (1.0 if piece == 0 else DIGIT_RADIUS[_NAMES[piece - 1]]))
@@ -368,7 +386,7 @@ def draw_hand(patch: np.ndarray, joints: np.ndarray, depth: np.ndarray, half_wid
         return
     rows, cols = np.s_[max(0, y0 - 1):min(H, y1 + 1)], np.s_[max(0, x0 - 1):min(W, x1 + 1)]
     py, px = (v.astype(np.float32) for v in np.ogrid[rows, cols])
-    factor = lit(light, px, py, joints[0], reach, half_width)
+    factor = lit(light, px, py, joints[0], reach, half_width, outlined)
     on = drawn[rows, cols]
     if outlined:
         channels = [1.0 + (factor - 1.0) * on] * 3
@@ -410,10 +428,12 @@ def _lay_over(patch: np.ndarray, colours: list[np.ndarray], a: np.ndarray, b: np
 
 
 def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width: float, piece: int,
-                 inside: np.ndarray, palm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                 inside: np.ndarray, palm: np.ndarray, light: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(normalised distance, shade) of a photograph's drawn hand's ``piece`` (0 the palm, 1.. the digits, tapering
     to :data:`PHOTO_TIP`), its shade the share of the way from the skin to its shade (negative: lighter): a digit
-    round across itself (:data:`FINGER_ROUND` of the way at its sides, :func:`_round_across`), the palm across
+    round across itself (:data:`FINGER_ROUND` of the way at its sides, :func:`_round_across`) and lit across itself
+    from ``light`` (:data:`FINGER_LIGHT`, its nearest bone's :func:`facing`: shaded alike on both sides, the fingers
+    read as a glove's beside the photograph's light), the palm across
     itself alone (:data:`PALM_ROUND`), and a digit's first bone (the thumb's all, :data:`BASE_BONES`), inside the
     palm, the palm's (:data:`PALM_MERGE`): no line where it grows out of the palm, while a finger curled over the
     palm keeps half its round shading there (:data:`OVER_PALM`). ``inside``, ``palm``: the palm's normalised
@@ -422,7 +442,11 @@ def _photo_piece(px: np.ndarray, py: np.ndarray, joints: np.ndarray, half_width:
         return inside, palm
     bones = _digit_distances(px, py, joints, half_width, piece, PHOTO_TIP)
     d = bones.min(axis=0)
-    finger = _round_across(FINGER_ROUND, d)
+    k = 3 * (piece - 1)
+    towards = np.stack([facing(light, px, py, joints[_BONES[k + i][1]], joints[_BONES[k + i][2]],
+                               _bone_radius(half_width, k + i, PHOTO_TIP)) for i in range(3)])
+    towards = np.take_along_axis(towards, bones.argmin(axis=0)[None], axis=0)[0]  # (its nearest bone's)
+    finger = _round_across(FINGER_ROUND, d) - FINGER_LIGHT * towards
     n = BASE_BONES.get(_NAMES[piece - 1], 1)
     later = bones[n:].min(axis=0) if n < len(bones) else np.inf
     base = np.clip((later - bones[:n].min(axis=0)) / BASE_BLEND + 0.5, 0.0, 1.0)

@@ -2621,10 +2621,11 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         if bare:
             arm_px &= skin_cut
             cut &= skin_cut
-    if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it, when it is lit: the
-        # neck's, in the shade of the chin, drew them darker than the arm they continue (TikTok clip 4); an arm
-        # in shade at the image's bottom (or a white top's shade mixed into it: clip 5) would draw grey-brown
-        # hands that the motion raises into the light
+    if bare:  # its forearm and hand go on in the arm's own skin, as the cut shows it: the neck's, in the shade of
+        # the chin, drew them darker than the arm they continue (TikTok clip 4); an arm in shade at the image's
+        # bottom is brightened to near the lit skin's lightness, all channels alike (:func:`_arm_skin`: its shade, left
+        # as it is, drew grey-brown hands that the motion raises into the light; the skin below the face instead,
+        # a hand in the face's colour at the end of an arm of another, in a coloured room's light)
         k = max(1, round(CUT_SKIN * sw))
         near_border = ~cv2.erode(inside.astype(np.uint8), None, iterations=k).astype(bool)
         near_cut = arm_px & (skin_px | shaded) & (matte >= 0.9) & near_border
@@ -2634,7 +2635,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             # (its lit skin only: the sleeve's black is of skin's hue in shade too, and turned navy)
             balance_skin(image, arm_px, arm_px & (skin_px | lit_warm), near_cut & (skin_px | lit_warm), skin)
         else:
-            skin = _lit_own_skin(image, near_cut, skin)
+            skin = _arm_skin(image, near_cut, skin)
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     # (as colourful as skin: a white sleeve in shade is as near skin's colour, and carried on without its
     # grey-brown folds it went on from scraps at the border, a thin tube beside its own cut: TikTok clip 5)
@@ -2772,7 +2773,14 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
         d_fore_arm[box] = dist / width
     d_arm = np.minimum(d_fore_arm, d_upper)
     hand = open_hand_joints(wrist, knuckles, joints[J[f"{side}_thumb"]], hand_length, palm, together=not outlined)
-    d_hand = hand_shape(px, py, hand, palm, tip)
+    # the forearm alone behind the line across its wrist: the palm's rounded end and soft rim reach a little behind
+    # it, and there painted the hand's colour on the forearm's edge and gave it the hand's label; the hand, drawn
+    # afresh each frame, is cleared to that line (hands._without_hand), and where the actor's hand turned off it
+    # the forearm's top edge showed a notch with a pale sliver just before the wrist (TikTok 5<-0 frames 20-22)
+    toward = (wrist - axis) if curve is None else (curve[-1] - curve[-2])
+    toward = toward / max(float(np.linalg.norm(toward)), 1e-6)
+    d_hand = np.where((px - wrist[0]) * toward[0] + (py - wrist[1]) * toward[1] < 0, np.inf,
+                      hand_shape(px, py, hand, palm, tip)).astype(np.float32)
     d = np.minimum(d_arm, d_hand)
     new = (d < 1.0) & free & ~sleeve
     if new.sum() + sleeve.sum() < 20:
@@ -2789,7 +2797,7 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
 
     def drawn(pixels: np.ndarray) -> np.ndarray:
         """The colour drawn at ``pixels`` (a mask): skin, but the jacket's cloth on its forearm; shaded round."""
-        glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid)[:, None]
+        glow = lit(light, px[pixels], py[pixels], axis, wrist, r_mid, outlined)[:, None]
         worn = (jacket & (d_arm <= d_hand))[pixels][:, None]
         bare_skin = shaded_skin(skin, shade, d[pixels])
         if unseen:
@@ -2844,9 +2852,8 @@ def continue_cut_arm(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, j
             # (anti-aliased over a pixel and a half, as the drawn forearm's edge)
             matte[zone] = np.minimum(matte[zone], np.clip((r_a + (r_w - r_a) * t + EDGE_PX - across) / EDGE_PX, 0, 1))
             labels[zone & (matte <= 0.0)] = -1
-    end = axis  # (the forearm's other end: along the curve's last stretch into the wrist, its length back)
-    if curve is not None:
-        end = wrist - (curve[-1] - curve[-2]) / max(float(np.linalg.norm(curve[-1] - curve[-2])), 1e-6) * length
+    end = axis if curve is None else wrist - toward * length  # (the forearm's other end: along the curve's last
+    # stretch into the wrist, its length back)
     return DrawnHand(joints=hand, length=hand_length, half_width=palm, elbow=end, wrist_radius=r_cuff, skin=skin,
                      shade=shade, light=light, outlined=outlined, grain=grain, blur=blur)
 
@@ -2934,7 +2941,7 @@ def redraw_cut_hand(image: np.ndarray, matte: np.ndarray, labels: np.ndarray, jo
             image[stray] = image[iy[stray], ix[stray]]
     shade, light, outlined, grain, blur = _skin_look(image, lab, labels, inside, skin, sw)
     paint = new | ring
-    glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w)[:, None]
+    glow = lit(light, px[paint], py[paint], wrist, knuckles, r_w, outlined)[:, None]
     image[paint] = np.clip(shaded_skin(skin, shade, d[paint]) * glow, 0, 255).astype(image.dtype)
     add_grain(image, paint, grain)
     # the stump beyond the drawn hand is none of the arm's any more, nor the soft rim around it and the hand (the

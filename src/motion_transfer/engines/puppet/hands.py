@@ -733,16 +733,16 @@ class HandAnimator:
 
 def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray,
                   image_size: tuple[int, int] | None = None, sleeve: np.ndarray | None = None) -> np.ndarray:
-    """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it
-    (its pixels nearer the hand than the forearm, out to the band the layer fades out over around it, which
-    left a thin outline of the rest hand in the air when the fingers moved), the forearm and what else the
-    layer holds around it (a wide sleeve) left. The rig drew the hand past the image's border (``image_size``:
-    its width and height): the image's own pixels are none of it. A wide sleeve ending at the border just above
-    the wrist lies nearer the hand than the forearm's axis, and its pixels there were cleared too: a round bite
-    out of the sleeve beside the wrist, the backdrop showing through it (TikTok clip 5's white puff sleeve). Nor is
-    a ``sleeve`` (image pixels, bool: :func:`sleeve_of`) ever cleared: a cuff's corner hanging beside the hand lies
-    nearer the hand's shape than the forearm's axis, and cleared, a V was cut into the cuff wherever the drawn hand
-    moved off it (TikTok character 0's black cuff, her hand below the image's border)."""
+    """The rest ``patch`` (RGBA; its (0, 0) at image pixel ``corner``) with the ``drawn`` hand cleared from it (its
+    pixels nearer the hand than the forearm, out to the band the layer fades out over around it, which left a thin
+    outline of the rest hand in the air when the fingers moved), the forearm and what else the layer holds around it
+    (a wide sleeve) left. The rig drew the hand past the image's border (``image_size``: its width and height): the
+    image's own pixels are none of it, nor its forearm's behind its wrist. A wide sleeve ending at the border just
+    above the wrist lies nearer the hand than the forearm's axis, and its pixels there were cleared too: a round
+    bite out of the sleeve beside the wrist, the backdrop showing through it (TikTok clip 5's white puff sleeve).
+    Nor is a ``sleeve`` (image pixels, bool: :func:`sleeve_of`) ever cleared: a cuff's corner hanging beside the
+    hand lies nearer the hand's shape than the forearm's axis, and cleared, a V was cut into the cuff wherever the
+    drawn hand moved off it (TikTok character 0's black cuff, her hand below the image's border)."""
     h, w = patch.shape[:2]
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
     d_hand = hand_shape(px, py, drawn.joints - corner, drawn.half_width)
@@ -751,6 +751,12 @@ def _without_hand(patch: np.ndarray, drawn: DrawnHand, corner: np.ndarray,
     if image_size is not None:
         x, y = px + corner[0], py + corner[1]
         clear &= (x < 0) | (x >= image_size[0]) | (y < 0) | (y >= image_size[1])
+        # nor its forearm, drawn alone up to the line across the wrist (:func:`.fill.continue_cut_arm`): its edge
+        # there, nearer the palm's rounded end than the capsule of the wrist's radius, was cleared, a notch in the
+        # forearm's edge just before the wrist wherever the actor's hand turned off it (TikTok 5<-0 frames 20-22)
+        wrist = drawn.joints[0] - corner
+        fore = wrist - (drawn.elbow - corner)
+        clear &= (px - wrist[0]) * fore[0] + (py - wrist[1]) * fore[1] >= 0
     if sleeve is not None:
         x, y = np.round(px + corner[0]).astype(int), np.round(py + corner[1]).astype(int)
         inside = (x >= 0) & (x < sleeve.shape[1]) & (y >= 0) & (y < sleeve.shape[0])
