@@ -141,8 +141,8 @@ def test_the_cap_is_painted_with_the_hairs_own_strands(tmp_path):
 
 def test_a_forehead_cut_by_the_edge_goes_on_up_to_a_rounded_hairline(tmp_path):
     """The close-up cut through the forehead: above the edge the forehead goes on up to a hairline about as high
-    as a face's (from its eyes and mouth), arched, and the cap's top is hair, not forehead. A hairline a tenth of the cap above the
-    edge ran straight across the forehead and read as a bowl cut (TikTok character 4)."""
+    as a face's (from its eyes and mouth), arched, and the cap's top is hair, not forehead. A hairline a tenth of
+    the cap above the edge ran straight across the forehead and read as a bowl cut (TikTok character 4)."""
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.media.frames import read_image
 
@@ -240,3 +240,49 @@ def test_sunglasses_across_the_cut_are_not_carried_round_the_crown():
     colour = out[:top][upper].astype(np.float64).mean(axis=0)
     to_hair, to_glasses = np.linalg.norm(colour - DRAWN_HAIR), np.linalg.norm(colour - DRAWN_GLASSES)
     assert to_hair < 0.5 * to_glasses, (colour, to_hair, to_glasses)
+
+
+def _streaked_crown(cut: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """(padded image, its top rows' alpha, the image, its matte, rows above the image) of the drawn head whose
+    hair is blonde strands and brown ones side by side, cut by the top edge high on the forehead."""
+    image, matte, joints = _drawn_head(cut)
+    hair = (matte > 0.5) & (np.linalg.norm(image.astype(float) - DRAWN_SKIN, axis=2) > 40)
+    lit, shaded = np.array([200, 165, 115]), np.array([95, 66, 44])
+    columns = np.random.default_rng(5).uniform(0, 1, image.shape[1] // 2 + 1).repeat(2)[:image.shape[1]]
+    strands = lit[None, :] * columns[:, None] + shaded[None, :] * (1 - columns[:, None])
+    image[hair] = np.broadcast_to(strands[None], image.shape)[hair].astype(np.uint8)
+    top = max(60, cap_rows(matte, joints))
+    padded = cv2.copyMakeBorder(image, top, 0, 0, 0, cv2.BORDER_REPLICATE)
+    pmatte = cv2.copyMakeBorder(matte, top, 0, 0, 0, cv2.BORDER_REPLICATE)
+    out, alpha = top_cap(padded, pmatte, top, joints + (0, top))
+    return out, alpha, image, hair, top
+
+
+def test_the_crown_over_streaked_hair_has_its_strands_light_and_shade():
+    """Blonde and brown strands side by side below the cut: the crown is their mix, in their light and shade,
+    not the one colour most of the hair is near, evenly shaded (the flat brown helmet over TikTok character 0's
+    blonde-brown hair)."""
+    out, alpha, image, hair, top = _streaked_crown(100)
+    crown = alpha > 0.9
+    rows = np.flatnonzero(crown.any(axis=1))
+    upper = crown & (np.arange(top)[:, None] < (rows.min() + top) / 2)  # its upper half, above the edge's colours
+    lab = cv2.cvtColor(out[:top], cv2.COLOR_RGB2LAB).astype(np.float64)[upper]
+    seen = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float64)[cv2.erode(hair.astype(np.uint8),
+                                                                             np.ones((3, 3), np.uint8)) > 0]
+    assert abs(lab[:, 0].mean() - seen[:, 0].mean()) < 12, (lab.mean(axis=0), seen.mean(axis=0))
+    assert np.linalg.norm(lab.mean(axis=0) - seen.mean(axis=0)) < 15, (lab.mean(axis=0), seen.mean(axis=0))
+    assert lab[:, 0].std() > 0.6 * seen[:, 0].std(), (lab[:, 0].std(), seen[:, 0].std())
+
+
+def test_the_crowns_outline_is_tufted_not_a_smooth_rim():
+    """The crown's outline goes in and out a little from tuft to tuft, as hair ends: a smooth ellipse read as the
+    rim of a helmet (TikTok character 0)."""
+    _, alpha, _, _, top = _streaked_crown(100)
+    solid = alpha > 0.5
+    rows = np.flatnonzero(solid.any(axis=1))
+    upper = rows[rows < (rows.min() + top) / 2]  # its upper half, where the outline runs across
+    first = np.array([np.flatnonzero(solid[:, x]).min() for x in np.flatnonzero(solid[upper].any(axis=0))], float)
+    # its top row by column, less a smooth curve through it: the tufts
+    smooth = np.polyval(np.polyfit(np.arange(len(first)), first, 4), np.arange(len(first)))
+    tufts = float(np.sqrt(np.mean((first - smooth) ** 2)))
+    assert tufts > 0.6, f"its top row strays {tufts:.2f} px from a smooth curve"  # main's: 0.31

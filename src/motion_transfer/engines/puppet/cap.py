@@ -4,7 +4,8 @@ A character whose head runs off the image's top edge has no crown to show when t
 into view. :func:`cap_rows` says how many rows above the image the head needs; :func:`top_cap` paints them: the
 outline goes on as the upper half of an ellipse (as high as a head is above its eyes, and at least a good part
 of its width), and the hair along the head's outline below the edge is carried over the top in polar strips, so
-the crown reads as the same hair, not as a smooth dome (which looked bald).
+the crown reads as the same hair, not as a smooth dome (which looked bald), in the hair's light and shade and with
+an outline of tufts (an evenly shaded dome with a smooth rim read as a helmet).
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ CAP_MIN = 0.55  # the top of a head goes on at least this far above the edge (ti
 CROWN_SIDES = 0.25  # the slope of the head's sides is read over this many rows below the edge (times it too)
 HEAD_TOP = 0.8  # the top of the head (hair included) above the eye line, in ear-to-ear widths (a frontal head)
 PROFILE = 1.35  # the head's breadth over the distance from the nose to the farther ear (seen from the side)
+WISP = 0.05  # the outline's tufts reach out and in this far (times its radius) ...
+WISP_WIDTH = 4.0  # ... each about this many pixels wide along it
 CAP_FEATHER = 0.12  # the cap's soft rim, as a share of its half-width (hair ends in wisps, not an edge)
 SKIN_DELTA_E = 25.0  # band pixels this near the face's colour (Lab) are skin, not hair: never painted on the cap
 SKIN_HUE = 20.0  # ... and within this many degrees of its hue (the Lab a-b angle)
@@ -30,10 +33,13 @@ HAIR_BELOW = 0.3  # ... down to this far below the eye line (in heights of the e
 HAIR_SOLID = 0.97  # ... where the matte is this solid (the outline's soft rim mixes in the backdrop)
 HAIR_TONE = 15.0  # the ring's pixels this near its commonest colour (Lab, lightness times HAIR_LIGHTNESS) are hair
 HAIR_LIGHTNESS = 0.35  # (strands' light and shade differ more than their hue; shaded skin differs in hue)
+HAIR_STRANDS = 0.22  # ... but off the skin, its lit and shaded strands are hair at this lightness weight
+SKIN_BLEND = 3  # ... nor within this many pixels of the skin (the two blend along the face's outline)
 HAIR_MODE = 6.0  # ... the commonest colour: the one with most pixels this alike, among HAIR_SAMPLE of them
 HAIR_SAMPLE = 1500
 HAIR_SIDE = np.radians(135)  # hair lower down the sides than this (from the top of the head) is not the head's
 HAIR_TINT = 0.3  # the cap keeps this share of its strands' departures from the hair's median hue
+HAIR_CONTRAST = 2.0  # the cap's light and shade is spread out to the hair's, by at most this factor
 TILE_SHIFT = 0.37  # each tile across the strands reads the strip this share of its length farther on
 TILE_BLEND = 0.3  # ... and the tile outside it fades out over this share of its width
 PART = np.radians(10)  # the hair of the two sides meets at the top in a parting this soft (half-width)
@@ -115,7 +121,7 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
                 # the cap stays low, its hair is read along the outline of the head round the face
                 frame = _face_frame(matte, top, cx, dome, b)
         head = head or (cx, cy, half, b)
-        r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2)
+        r = np.sqrt(((xx - cx) / half) ** 2 + ((yy - cy) / b) ** 2) - _wisps(xx, yy, cx, cy, half, b, top)
         # soft across its outline, half in and half out: at the edge it is as wide as the run it goes on from
         # (fading in from inside it left square shoulders where the cap met the image)
         soft = 1.0 - smoothstep(1.0 - CAP_FEATHER / 2, 1.0 + CAP_FEATHER / 2, r)
@@ -127,7 +133,7 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     if head is not None:
         solid = matte > HAIR_SOLID
         frame = frame or head
-        hair = _commonest(image, _hair_ring(solid, top, frame) & ~(skin & _face_columns(joints, W)[None, :]))
+        hair = _commonest(image, _hair_ring(solid, top, frame) & ~(skin & _face_columns(joints, W)[None, :]), skin)
         texture = _hair_texture(image, hair, hole, frame)
     if texture is None:  # no hair to carry on: the colours along the edge, spread over the cap
         band = max(4, round(0.04 * (H - top)))
@@ -145,6 +151,20 @@ def top_cap(image: np.ndarray, matte: np.ndarray, top: int, joints: np.ndarray) 
     out = image.copy()
     out[:top] = np.where(hole[:top, :, None], np.clip(painted + 0.5, 0, 255), image[:top]).astype(np.uint8)
     return out, alpha
+
+
+def _wisps(xx: np.ndarray, yy: np.ndarray, cx: float, cy: float, half: float, b: float, top: int) -> np.ndarray:
+    """How far (in radii of the cap's ellipse) its outline reaches out or in at each of the pixels ``xx, yy``:
+    tufts a few pixels wide, up to WISP out and in, fading in from the edge (row ``top``) so the outline still
+    leaves the image's own at its width. A smooth ellipse's outline read as the rim of a helmet (TikTok clip 0).
+    Fixed seed: the same picture, the same cap."""
+    bins = max(8, int(np.pi * max(half, b) / WISP_WIDTH))  # round the upper half of the outline
+    tufts = ndimage.gaussian_filter1d(np.random.default_rng(0).standard_normal(bins + 4), 1.0, mode="nearest")
+    tufts = np.clip(tufts / max(float(tufts.std()), 1e-6), -2.0, 2.0) / 2.0
+    angle = np.arctan2((xx - cx) / half, (cy - yy) / b)  # 0 at the top, +-pi/2 level with the centre
+    at = np.clip((angle / np.pi + 0.5) * bins + 2, 0, bins + 3)
+    rise = max(2.0, top - (cy - b))  # the cap's height above the edge
+    return WISP * np.interp(at, np.arange(bins + 4), tufts) * smoothstep(0.0, 0.3 * rise, top - yy)
 
 
 def _crown(matte: np.ndarray, top: int, x0: int, x1: int, rise: float, above: float) -> tuple[float, float, float]:
@@ -229,10 +249,12 @@ def _hair_ring(solid: np.ndarray, top: int, head: tuple[float, float, float, flo
     return (yy >= top) & (yy <= cy + HAIR_BELOW * b) & (s >= HAIR_RING[0]) & (s <= HAIR_RING[1]) & solid
 
 
-def _commonest(image: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+def _commonest(image: np.ndarray, candidates: np.ndarray, skin: np.ndarray) -> np.ndarray:
     """HxW bool: the ``candidates`` near their commonest colour (the one with the most of them closely alike, on
     an even sample): the hair, not the backdrop showing through it, glasses or an earring. The channels' medians
-    land on the blend of light strands and dark roots: a brown helmet over a blonde head (TikTok clip 0)."""
+    land on the blend of light strands and dark roots: a brown helmet over a blonde head (TikTok clip 0). Away
+    from the ``skin``, strands of that hue much lighter or darker than it are hair too (HAIR_STRANDS): taken
+    from the commonest shade alone, the crown was one even brown over blonde-brown hair (TikTok clip 0 again)."""
     if candidates.sum() < 30:
         return candidates
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)[candidates]
@@ -241,8 +263,15 @@ def _commonest(image: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     # (lab_distance: np.linalg.norm's floats; the norm itself, over the last axis of the sample's [n, n, 3]
     # pairs, took 0.3-0.8 s on a head of hair)
     near = (lab_distance(sample[:, None, :], sample[None, :, :]) < HAIR_MODE).sum(axis=1)
+    mode = sample[np.argmax(near)]
+    # off the skin's colour, lit and shaded strands of the hair's hue are hair too, however light or dark
+    strands = lab * np.float32([HAIR_STRANDS / HAIR_LIGHTNESS, 1.0, 1.0])
+    mode_strands = mode * np.float32([HAIR_STRANDS / HAIR_LIGHTNESS, 1.0, 1.0])
+    # (nor the blend of the two along the face's outline: a ring of it round the crown, across the strands)
+    near_skin = cv2.dilate(skin.astype(np.uint8), np.ones((2 * SKIN_BLEND + 1,) * 2, np.uint8)) > 0
     hair = np.zeros_like(candidates)
-    hair[candidates] = lab_distance(lab, sample[np.argmax(near)]) < HAIR_TONE
+    hair[candidates] = (lab_distance(lab, mode) < HAIR_TONE) | (
+        (lab_distance(strands, mode_strands) < HAIR_TONE) & ~near_skin[candidates])
     return hair
 
 
@@ -312,6 +341,11 @@ def _hair_texture(image: np.ndarray, hair: np.ndarray, hole: np.ndarray,
     lab = cv2.cvtColor(painted[None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
     hue = np.median(cv2.cvtColor(image[hair][None], cv2.COLOR_RGB2LAB)[0, :, 1:].astype(np.float32), axis=0)
     lab[:, 1:] = hue + HAIR_TINT * (lab[:, 1:] - hue)
+    # ... and the hair's own spread of light and shade: the strips' resampling and blending smooth the strands
+    # out, and an evenly shaded cap read as a helmet (TikTok clip 0)
+    lit = cv2.cvtColor(image[hair][None], cv2.COLOR_RGB2LAB)[0, :, 0].astype(np.float32)
+    spread = float(np.clip(lit.std() / max(float(lab[:, 0].std()), 1.0), 1.0, HAIR_CONTRAST))
+    lab[:, 0] = float(lab[:, 0].mean()) + spread * (lab[:, 0] - float(lab[:, 0].mean()))
     texture = np.zeros((H, W, 3), np.float32)
     texture[ys, xs] = cv2.cvtColor(np.clip(lab + 0.5, 0, 255).astype(np.uint8)[None], cv2.COLOR_LAB2RGB)[0]
     return texture
