@@ -18,17 +18,18 @@ CUT = 150  # the arm's straight cut against the torso (columns from here on are 
 TORSO, ARM = PARTS.index("torso"), PARTS.index("l_upper_arm")
 BLACK, WALL = (30, 24, 31), (150, 150, 155)
 SHOULDERS = 120  # the row of the shoulder joints
-RUST, SHADE = (64, 44, 41), (14, 11, 15)
+RUST, SHADE, LIT = (64, 44, 41), (14, 11, 15), (38, 31, 39)
+GREY, WHITE = (170, 170, 175), (235, 230, 225)
 
 
-def _shoulder(colour: tuple, rows: tuple[int, int]):
-    """(labels, image, matte, band): a torso in a black top and its left upper arm (image right) in a black sleeve
+def _shoulder(colour: tuple, rows: tuple[int, int], top: tuple = BLACK):
+    """(labels, image, matte, band): a torso in a ``top`` and its left upper arm (image right) in a sleeve of it
     cut from it along column CUT up to the shoulder's top, a band of ``colour`` 9 pixels wide running along the cut
     between ``rows``, across it (a neckline's rim, the hair's ends on it); ``band`` its pixels on the arm's side."""
     image = np.full((SIZE, SIZE, 3), WALL, np.uint8)
     labels = np.full((SIZE, SIZE), -1, np.int16)
     labels[80:235, 40:CUT], labels[80:235, CUT:220] = TORSO, ARM
-    image[80:235, 40:220] = BLACK
+    image[80:235, 40:220] = top
     mask = np.zeros((SIZE, SIZE), np.uint8)
     cv2.line(mask, (CUT + 3, rows[0]), (CUT - 3, rows[1]), 1, 9)
     image[mask > 0] = colour
@@ -58,10 +59,12 @@ def test_a_lighter_band_on_the_shoulder_beside_the_neck_is_the_torsos():
     assert (out[sleeve] == ARM).all()
 
 
-@pytest.mark.parametrize("colour, rows", [(SHADE, (82, 116)), (RUST, (126, 170))],
-                         ids=["a darker shade", "below the shoulders"])
-def test_a_darker_patch_or_a_band_below_the_shoulders_stays_the_arms(colour, rows):
-    """A patch darker than the sleeve is its own shade; below the shoulders' line the arm's side is the arm's."""
-    labels, image, matte, band = _shoulder(colour, rows)
+@pytest.mark.parametrize("colour, rows, top", [
+    (SHADE, (82, 116), BLACK), (LIT, (82, 116), BLACK), (RUST, (126, 170), BLACK), (WHITE, (82, 116), GREY)],
+    ids=["a darker shade", "a lit side", "below the shoulders", "on a light top"])
+def test_a_darker_or_lit_patch_a_band_below_the_shoulders_or_on_a_light_top_stays_the_arms(colour, rows, top):
+    """A patch darker than the sleeve, or barely lighter, is its own shade or light (the lit side of Grace Hopper's
+    navy sleeve); below the shoulders' line the arm's side is the arm's; a light top's shoulder shows no stain."""
+    labels, image, matte, band = _shoulder(colour, rows, top)
     out = _rest(labels, image, matte)
     assert (out[labels == ARM] == ARM).all(), (out[band] == TORSO).mean()

@@ -19,6 +19,9 @@ from .model import PARTS
 BAND = 0.08  # (shoulder widths) how far into the arm from the torso such a band is looked for
 APART = 8.0  # (CIE Lab, 8-bit) a band's pixel is at least this far from the arm's own colour ...
 CORE = 0.4  # ... read within this share of the arm's radius from its bone
+DARK = 60.0  # (Lab lightness, 8-bit) only an arm darker than this: on a light or bare shoulder nothing shows as a stain
+LIGHTER = 10.0  # (Lab lightness, 8-bit) a band's median is at least this much lighter than the arm's own colour (the
+# lit side of a navy sleeve's shoulder, 8 lighter, is the sleeve's: Grace Hopper)
 PIECE = 0.05  # (shoulder widths) a band handed to the torso is at least a square this wide (no blurred edge)
 MIN_PIXELS = 10  # fewer pixels than this on the arm's core tell nothing of its colour
 
@@ -28,8 +31,10 @@ def resting_bands_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joi
     """``lab`` with each upper arm's pixels that continue a band resting on the shoulder beside the neck given to
     the torso: above the line through the shoulder joints, on the neck's side of this arm's shoulder joint, within
     BAND shoulder widths of the torso, lighter than the arm's own colour and at least APART from it, nearer the
-    colour of the torso's nearest pixel than the arm's, in pieces joined to the torso at least PIECE wide squared.
-    Lighter only: a darker patch there is the sleeve's own shade (TikTok character 0's right shoulder).
+    colour of the torso's nearest pixel than the arm's, in pieces joined to the torso at least PIECE wide squared
+    whose median is LIGHTER than the arm's own; only on an arm darker than DARK (on a white or bare shoulder the
+    pixels this found were the shoulder's own light: TikTok characters 2, 4, 5). Lighter only: a darker patch there
+    is the sleeve's own shade (TikTok character 0's right shoulder).
 
     ``lab``: part labels at the analysis size; ``labc``: the small image's ``parts.blurred_lab``; ``m``: the
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
@@ -54,6 +59,8 @@ def resting_bands_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joi
         if core.sum() < MIN_PIXELS:
             continue
         own = np.median(labc[core], axis=0)
+        if own[0] >= DARK:
+            continue
         shoulder = joints[J[f"{side}_shoulder"]]
         across = joints[J[f"{other}_shoulder"]] - shoulder
         across = across / max(float(np.linalg.norm(across)), 1e-6)
@@ -75,5 +82,6 @@ def resting_bands_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joi
         ids = np.arange(1, n + 1)
         size = np.asarray(ndimage.sum(take, pieces, ids))
         joined = np.asarray(ndimage.maximum(cv2.dilate(torso.astype(np.uint8), None) > 0, pieces, ids), bool)
-        out[np.isin(pieces, ids[joined & (size >= (PIECE * sw) ** 2)])] = torso_i
+        lighter = np.asarray(ndimage.median(labc[..., 0], pieces, ids)) - own[0] >= LIGHTER
+        out[np.isin(pieces, ids[joined & lighter & (size >= (PIECE * sw) ** 2)])] = torso_i
     return out
