@@ -43,8 +43,8 @@ def _rest(labels, image, matte):
     joints = np.zeros((33, 2))
     joints[J["nose"]] = (95, 30)
     joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (195, SHOULDERS), (60, SHOULDERS)
-    ys, xs = np.mgrid[0:SIZE, 0:SIZE]
-    axis_of = {"l_upper_arm": np.hypot(xs - 195.0, np.clip(ys - SHOULDERS, 0, None) * 0.0).astype(np.float32)}
+    xs = np.mgrid[0:SIZE, 0:SIZE][1]
+    axis_of = {"l_upper_arm": np.abs(xs - 195.0).astype(np.float32)}  # (the bone hangs straight down at x 195)
     return resting_bands_to_torso(labels, blurred_lab(image), matte, joints, axis_of, {"l_upper_arm": 30.0}, 120.0)
 
 
