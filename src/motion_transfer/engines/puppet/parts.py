@@ -23,6 +23,7 @@ from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, L
 from .morphology import count_pieces, disc
 from .outlines import drawn_lines, outlines_to_front
 from .palms import palms_on_body
+from .resting_bands import resting_bands_to_torso
 from .seam import CREASE_CONTRAST, CREASE_WIDTH, crease_darkness, sleeve_seam_cut
 
 ANALYSIS_LONG_SIDE = 512  # part labels and distances are computed at this size
@@ -185,6 +186,8 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = cloth_off_bare_forearms(lab, soft_lab, m, m & (qmask > 0), segs, axis_of, radii)
     if small is not None:  # long hair over a shoulder: the body's, not cut along the torso's straight side
         lab = hair_to_body(lab, soft_lab, m, jj, axis_of, radii, sw)
+        # a lighter band resting on a dark top's shoulder beside the neck (its rim, the hair's ends): the body's
+        lab = resting_bands_to_torso(lab, soft_lab, m, jj, axis_of, radii, sw)
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
