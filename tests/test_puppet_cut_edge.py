@@ -238,3 +238,39 @@ def test_a_thin_finger_stays_whole():
     core = np.zeros((40, 40), bool)
     core[5:35, 19:21] = True  # two pixels wide
     assert (outline_distance(core)[core] == 0).all()
+
+
+WAVE = 4  # (pixels) the wavy labels' border swings this far either side of the arm's own outline ...
+WAVE_PERIOD = 24  # ... over this many pixels along it
+
+
+def test_a_photographed_arms_wavy_cut_through_the_shirt_is_drawn_as_a_smooth_curve(tmp_path_factory):
+    """A video frame's forearm outline blurred into the dress under it gives labels whose border swings a few pixels
+    either way over a couple of dozen (TikTok character 2's forearm over her white dress): lobes far wider than the
+    notches the cut's opening and closing take off, a wavy, toothed edge once the arm moved off the body."""
+    from motion_transfer.engines.puppet.mesh import build_layers
+
+    _, rig = _crossed(tmp_path_factory, blur=2.0)
+    arm_ids = [PARTS.index(p) for p in LAYERS["arm_r"]]
+    arm = np.isin(rig.labels, arm_ids)
+    torso = rig.labels == PARTS.index("torso")
+    inside = cv2.erode((rig.matte > 0.5).astype(np.uint8), None, iterations=3 * WAVE).astype(bool)
+    forearm = ndimage.distance_transform_edt(rig.labels != PARTS.index("r_lower_arm")) <= 2 * WAVE
+    forearm &= ndimage.distance_transform_edt(rig.labels != PARTS.index("r_hand")) > 2 * WAVE
+    signed = ndimage.distance_transform_edt(~arm) - ndimage.distance_transform_edt(arm)
+    yy, xx = np.mgrid[:arm.shape[0], :arm.shape[1]]
+    wavy = signed < WAVE * np.sin(2 * np.pi * (xx + yy) / WAVE_PERIOD)
+    swing = (arm | torso) & inside & forearm & (np.abs(signed) <= WAVE + 1)
+    labels = rig.labels.copy()
+    labels[swing & wavy & torso] = PARTS.index("r_lower_arm")
+    labels[swing & ~wavy & arm] = PARTS.index("torso")
+    assert (labels != rig.labels).sum() > 80  # the border does swing
+    rig.labels = labels
+    layer = next(x for x in build_layers(rig) if x.name == "arm_r")
+    solid = _full_alpha(layer, labels.shape) > 0.5
+    # the troughs between the lobes: what a disc half a wave long closes of the forearm's side over the shirt
+    troughs = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (WAVE_PERIOD // 2 + 1,) * 2)).astype(bool) & ~solid & inside & forearm
+    depth = ndimage.distance_transform_edt(~solid)[troughs].max() if troughs.any() else 0.0
+    assert troughs.sum() < 20 and depth <= 1.5, (
+        f"{troughs.sum()} pixels of troughs along the forearm's cut, {depth:.1f} pixels deep")

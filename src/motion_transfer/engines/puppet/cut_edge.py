@@ -381,11 +381,16 @@ def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> np.ndar
     follows no edge of the picture, only the labels' staircase and the steps where they were remade (see
     :func:`smooth_flat_cut`); a photograph's noise and shading span more, even in a black top's shade, and its cut
     is flat only in a few clipped pixels."""
-    cut = core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
+    cut = cut_pixels(core, figure)
     k = np.ones((5, 5), np.uint8)
     span = (cv2.dilate(image, k).astype(np.int16) - cv2.erode(image, k)).max(axis=2)
     flat = cut & (span <= FLAT_RANGE)
     return flat if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum() else None
+
+
+def cut_pixels(core: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """HxW bool: the layer's pixels ``core`` on its cut through the ``figure``, beside the figure's other pixels."""
+    return core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
 
 
 def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigma: float) -> np.ndarray:
@@ -397,7 +402,9 @@ def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigm
     stood in notches and a sawtooth along the upper arm (the teddy bear); the smoothed one is a curve, and the
     band's alpha (:func:`outline_distance`) anti-aliases it. (:func:`.parts.smooth_arm_outlines` smooths the
     labels so on the labelling's coarse grid, before :mod:`.fitted_arms` remakes them: this is the layer's own
-    cut, at full size, as the layer draws it.)"""
+    cut, at full size, as the layer draws it.) A photograph's arm is smoothed so along its whole cut (``flat``
+    its :func:`cut_pixels`): its outline blurred into the body under it, the labels' border there swings in lobes
+    wider than :func:`smooth_cut`'s disc takes off."""
     if not flat.any():
         return core
     reach = max(1, int(np.ceil(2.0 * sigma)))

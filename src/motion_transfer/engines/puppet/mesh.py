@@ -44,7 +44,7 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, cut_pixels, flat_cut, line_cover, outline_distance,
                        outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import hand_reach
@@ -384,6 +384,8 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
+PHOTO_SMOOTH = 3.0  # (band widths) a photographed arm's cut through the figure is smoothed by a Gaussian this wide
+# (sigma): wider than its lobes' swing, narrower than a wrist's turn
 FLAT_SMOOTH = 2.5  # (band widths) an arm's cut through a flat colour is smoothed by a Gaussian this wide (sigma)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
 CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most, and the
@@ -676,12 +678,17 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
             flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
-            if flat is not None:  # flat art's arm in its body's colour (a photograph's cut: left as it is)
+            if flat is not None:  # flat art's arm in its body's colour
                 core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
                 # drawn as one mass with the body in this colour: no contact shadow outlines the arm where it
                 # has it (render.contact_shadow)
                 flat_colour = np.median(image[y0:y1, x0:x1][flat], axis=0)
                 rig.meta.setdefault("flat_cuts", {})[name] = tuple(float(v) for v in flat_colour)
+            elif line is None:  # a photograph's cut: a smooth curve, not the labels' lobes along its blurred edge
+                # (TikTok character 2's forearm over her white dress: its outline blurred into the dress, the
+                # labels' border swung a few pixels either way every couple of dozen, wider lobes than
+                # smooth_cut's disc takes off: a wavy, toothed lower edge once the arm moved off the body)
+                core = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
         if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
