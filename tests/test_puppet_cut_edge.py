@@ -274,3 +274,20 @@ def test_a_photographed_arms_wavy_cut_through_the_shirt_is_drawn_as_a_smooth_cur
     depth = ndimage.distance_transform_edt(~solid)[troughs].max() if troughs.any() else 0.0
     assert troughs.sum() < 20 and depth <= 1.5, (
         f"{troughs.sum()} pixels of troughs along the forearm's cut, {depth:.1f} pixels deep")
+
+
+def test_a_smoothed_cut_keeps_its_reach_away_from_the_armpits_cloth():
+    """The cut is smoothed along its length, but not within the smoothing's reach of ``away`` (an armpit's cloth,
+    which the trunk holds by the arm's pixels and mesh beside it: rounded off there, the cloth's corner went with
+    the arm as it swung out, a wedge of the backdrop between the body and the sleeve)."""
+    from motion_transfer.engines.puppet.cut_edge import cut_pixels, smooth_flat_cut
+
+    yy, xx = np.mgrid[:160, :120]
+    core = xx >= 60 + WAVE * np.sin(2 * np.pi * yy / WAVE_PERIOD)  # the arm, right of a wavy cut
+    figure = np.ones(core.shape, bool)
+    away = (yy >= 110) & (yy < 140) & (xx >= 64) & (xx < 80)  # the cloth, in the arm beside the cut
+    sigma = 5.0
+    out = smooth_flat_cut(core, figure, cut_pixels(core, figure), sigma, away)
+    near = ndimage.distance_transform_edt(~away) <= np.ceil(2 * sigma)
+    assert (out != core)[:80].sum() > 100  # the waves smoothed away from the cloth ...
+    assert not (out != core)[near].any()  # ... and none of the cut beside it moved

@@ -688,7 +688,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 # (TikTok character 2's forearm over her white dress: its outline blurred into the dress, the
                 # labels' border swung a few pixels either way every couple of dozen, wider lobes than
                 # smooth_cut's disc takes off: a wavy, toothed lower edge once the arm moved off the body)
-                core = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band)
+                # (kept off the armpit's cloth, which the trunk holds by the arm's pixels and mesh beside it)
+                core = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band,
+                                       armpits[y0:y1, x0:x1])
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
         if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
