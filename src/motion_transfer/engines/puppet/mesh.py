@@ -600,7 +600,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     below_shoulders = frame.level >= CREASE_BELOW * frame.spine
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
-        """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
+        """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso (an arm's
+        cut is smoothed only over the torso the body paints in under it)."""
         idx = [PARTS.index(p) for p in LAYERS[name]]
         own_full = np.isin(labels, idx)
         if own_full.sum() < LAYER_MIN_PIXELS:
@@ -689,8 +690,16 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                 # labels' border swung a few pixels either way every couple of dozen, wider lobes than
                 # smooth_cut's disc takes off: a wavy, toothed lower edge once the arm moved off the body)
                 # (kept off the armpit's cloth, which the trunk holds by the arm's pixels and mesh beside it)
-                core = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band,
-                                       armpits[y0:y1, x0:x1])
+                smoothed = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band,
+                                           armpits[y0:y1, x0:x1])
+                # it takes off only pixels the body draws under the arm, painted in or within its band's opaque
+                # half (the rest left holes at rest: a notch of the backdrop in the outline where a shoulder's thin
+                # tip lay between its cut and the backdrop, TikTok character 4's left shoulder)
+                drawn = np.isin(labels[y0:y1, x0:x1], [PARTS.index(p) for p in LAYERS["body"]])
+                if painted is not None:
+                    drawn |= painted[1][y0:y1, x0:x1]
+                under = cv2.distanceTransform((~drawn).astype(np.uint8), cv2.DIST_L2, 5) <= (band - 1.0) / 2
+                core = smoothed | (core & ~under)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
         if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
@@ -859,7 +868,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # does; worked out beside the body's painting)
         rimmed, outlined, outline = sleeve_rims_painted(image, labels, joints, matte)
         for name in DEFAULT_ORDER:
-            if name != "body":
+            if name != "body" and not name.startswith("arm"):
                 made[name] = make(name)
-        made["body"] = make("body", painting.result()) if painting is not None else None
+        painted = painting.result() if painting is not None else None
+        for name in DEFAULT_ORDER:
+            if name.startswith("arm"):  # (after the painting: an arm's cut is smoothed only over what it paints)
+                made[name] = make(name, painted)
+        made["body"] = make("body", painted) if painted is not None else None
     return [made[name] for name in DEFAULT_ORDER if made[name] is not None]
