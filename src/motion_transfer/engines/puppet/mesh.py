@@ -853,7 +853,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
-    # numpy release the GIL); the layers come out the same, in the default order
+    # numpy release the GIL); the layers come out the same, in the default order (the arms after it: an arm's cut
+    # is smoothed only over what it paints in)
     made: dict[str, Layer | None] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
