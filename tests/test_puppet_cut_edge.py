@@ -238,3 +238,92 @@ def test_a_thin_finger_stays_whole():
     core = np.zeros((40, 40), bool)
     core[5:35, 19:21] = True  # two pixels wide
     assert (outline_distance(core)[core] == 0).all()
+
+
+WAVE = 4  # (pixels) the wavy labels' border swings this far either side of the arm's own outline ...
+WAVE_PERIOD = 24  # ... over this many pixels along it
+
+
+def test_a_photographed_arms_wavy_cut_through_the_shirt_is_drawn_as_a_smooth_curve(tmp_path_factory):
+    """A video frame's forearm outline blurred into the dress under it gives labels whose border swings a few pixels
+    either way over a couple of dozen (TikTok character 2's forearm over her white dress): lobes far wider than the
+    notches the cut's opening and closing take off, a wavy, toothed edge once the arm moved off the body."""
+    from motion_transfer.engines.puppet.mesh import build_layers
+
+    _, rig = _crossed(tmp_path_factory, blur=2.0)
+    arm_ids = [PARTS.index(p) for p in LAYERS["arm_r"]]
+    arm = np.isin(rig.labels, arm_ids)
+    torso = rig.labels == PARTS.index("torso")
+    inside = cv2.erode((rig.matte > 0.5).astype(np.uint8), None, iterations=3 * WAVE).astype(bool)
+    forearm = ndimage.distance_transform_edt(rig.labels != PARTS.index("r_lower_arm")) <= 2 * WAVE
+    forearm &= ndimage.distance_transform_edt(rig.labels != PARTS.index("r_hand")) > 2 * WAVE
+    signed = ndimage.distance_transform_edt(~arm) - ndimage.distance_transform_edt(arm)
+    yy, xx = np.mgrid[:arm.shape[0], :arm.shape[1]]
+    wavy = signed < WAVE * np.sin(2 * np.pi * (xx + yy) / WAVE_PERIOD)
+    swing = (arm | torso) & inside & forearm & (np.abs(signed) <= WAVE + 1)
+    labels = rig.labels.copy()
+    labels[swing & wavy & torso] = PARTS.index("r_lower_arm")
+    labels[swing & ~wavy & arm] = PARTS.index("torso")
+    assert (labels != rig.labels).sum() > 80  # the border does swing
+    rig.labels = labels
+    layer = next(x for x in build_layers(rig) if x.name == "arm_r")
+    solid = _full_alpha(layer, labels.shape) > 0.5
+    # the troughs between the lobes: what a disc half a wave long closes of the forearm's side over the shirt
+    troughs = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (WAVE_PERIOD // 2 + 1,) * 2)).astype(bool) & ~solid & inside & forearm
+    depth = ndimage.distance_transform_edt(~solid)[troughs].max() if troughs.any() else 0.0
+    assert troughs.sum() < 20 and depth <= 1.5, (
+        f"{troughs.sum()} pixels of troughs along the forearm's cut, {depth:.1f} pixels deep")
+
+
+def test_a_smoothed_cut_keeps_its_reach_away_from_the_armpits_cloth():
+    """The cut is smoothed along its length, but not within the smoothing's reach of ``away`` (an armpit's cloth,
+    which the trunk holds by the arm's pixels and mesh beside it: rounded off there, the cloth's corner went with
+    the arm as it swung out, a wedge of the backdrop between the body and the sleeve)."""
+    from motion_transfer.engines.puppet.cut_edge import cut_pixels, smooth_flat_cut
+
+    yy, xx = np.mgrid[:160, :120]
+    core = xx >= 60 + WAVE * np.sin(2 * np.pi * yy / WAVE_PERIOD)  # the arm, right of a wavy cut
+    figure = np.ones(core.shape, bool)
+    away = (yy >= 110) & (yy < 140) & (xx >= 64) & (xx < 80)  # the cloth, in the arm beside the cut
+    sigma = 5.0
+    out = smooth_flat_cut(core, figure, cut_pixels(core, figure), sigma, away)
+    near = ndimage.distance_transform_edt(~away) <= np.ceil(2 * sigma)
+    assert (out != core)[:80].sum() > 100  # the waves smoothed away from the cloth ...
+    assert not (out != core)[near].any()  # ... and none of the cut beside it moved
+
+
+def test_a_photographed_arms_smoothed_cut_leaves_no_hole_at_rest_where_it_meets_the_outline():
+    """Where a photographed arm's cut meets the figure's outline at a slant, the arm's tip between them is thin;
+    the smoothing may take off only what the body draws under the arm (taken off beyond it, the tip left a notch of
+    the backdrop in the outline at rest, TikTok character 4's left shoulder): no pixel of the figure is left
+    uncovered by the layers."""
+    from conftest import layered_rig
+    from torso_scene import arm_against_side, standing_joints
+    from motion_transfer.engines.puppet.parts import label_parts
+
+    h, w = 420, 400
+    joints = standing_joints({"head": (200, 95), "left_shoulder": (266, 170), "right_shoulder": (134, 170),
+                              "left_hip": (250, 380), "right_hip": (150, 380), "left_elbow": (276, 285),
+                              "left_wrist": (280, 390), "right_elbow": (104, 285), "right_wrist": (96, 390)},
+                             (245, 155), 520)
+    body, arm = arm_against_side(h, w, 258)
+    image = np.zeros((h, w, 3), np.uint8)
+    image[:] = (90, 120, 90)
+    image[body | arm] = (165, 185, 215)  # a sleeve of the shirt's own cloth
+    image = cv2.GaussianBlur(image, (0, 0), 0.8)
+    image = np.clip(image + np.random.default_rng(4).normal(0, 2, image.shape), 0, 255).astype(np.uint8)
+    matte = (body | arm).astype(np.float32)
+    labels, _ = label_parts(matte, joints, np.ones(33), None, image)
+    yy, xx = np.mgrid[:h, :w]
+    shoulder = (matte >= 0.5) & (yy > 140) & (yy < 230) & (xx > 215)
+    slant = xx >= 252 + 1.2 * (yy - 150)  # the cut, leaning out as it goes down
+    labels[shoulder & slant] = PARTS.index("l_upper_arm")
+    labels[shoulder & ~slant] = PARTS.index("torso")
+    rig = layered_rig(image, matte, joints, labels)
+    cover = np.zeros((h, w), np.float32)
+    for layer in rig.layers:
+        np.maximum(cover, _full_alpha(layer, (h, w)), out=cover)
+    inside = cv2.erode(matte, np.ones((5, 5), np.uint8)) > 0.5
+    holes = shoulder & inside & (cover < 0.5)
+    assert not holes.any(), f"{holes.sum()} pixels of the shoulder left uncovered"

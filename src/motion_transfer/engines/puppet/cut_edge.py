@@ -381,14 +381,20 @@ def flat_cut(image: np.ndarray, core: np.ndarray, figure: np.ndarray) -> np.ndar
     follows no edge of the picture, only the labels' staircase and the steps where they were remade (see
     :func:`smooth_flat_cut`); a photograph's noise and shading span more, even in a black top's shade, and its cut
     is flat only in a few clipped pixels."""
-    cut = core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
+    cut = cut_pixels(core, figure)
     k = np.ones((5, 5), np.uint8)
     span = (cv2.dilate(image, k).astype(np.int16) - cv2.erode(image, k)).max(axis=2)
     flat = cut & (span <= FLAT_RANGE)
     return flat if cut.any() and flat.sum() >= FLAT_SHARE * cut.sum() else None
 
 
-def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigma: float) -> np.ndarray:
+def cut_pixels(core: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """HxW bool: the layer's pixels ``core`` on its cut through the ``figure``, beside the figure's other pixels."""
+    return core & figure & cv2.dilate((figure & ~core).astype(np.uint8), None).astype(bool)
+
+
+def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigma: float,
+                    away: np.ndarray | None = None) -> np.ndarray:
     """HxW bool: the layer's pixels ``core`` with its cut through the ``figure`` where it is ``flat``
     (:func:`flat_cut`) smoothed: the layer blurred by a Gaussian of ``sigma`` pixels and cut at half, within two
     sigmas of the flat cut, over the figure only (so the cut runs on smoothly up to the outline it meets). With no
@@ -397,11 +403,20 @@ def smooth_flat_cut(core: np.ndarray, figure: np.ndarray, flat: np.ndarray, sigm
     stood in notches and a sawtooth along the upper arm (the teddy bear); the smoothed one is a curve, and the
     band's alpha (:func:`outline_distance`) anti-aliases it. (:func:`.parts.smooth_arm_outlines` smooths the
     labels so on the labelling's coarse grid, before :mod:`.fitted_arms` remakes them: this is the layer's own
-    cut, at full size, as the layer draws it.)"""
+    cut, at full size, as the layer draws it.) A photograph's arm is smoothed so along its whole cut (``flat``
+    its :func:`cut_pixels`): its outline blurred into the body under it, the labels' border there swings in lobes
+    wider than :func:`smooth_cut`'s disc takes off. Nothing within the smoothing's reach of ``away`` changes, nor
+    is the cut there smoothed: an armpit's cloth (:mod:`.armpit`) is held by the trunk by where the arm's pixels
+    and its mesh lie beside it, and the cut rounded off at its corner (3 pixels) moved the mesh's vertices there
+    off the cloth, onto the sleeve's side: the cloth's corner went with the arm, a wedge of the backdrop opened
+    between the body and the sleeve as the arm swung out."""
+    reach = max(1, int(np.ceil(2.0 * sigma)))
+    kept = (dilate_disc(away.astype(np.uint8), reach).astype(bool) if away is not None and away.any()
+            else np.zeros(core.shape, bool))
+    flat = flat & ~kept
     if not flat.any():
         return core
-    reach = max(1, int(np.ceil(2.0 * sigma)))
-    zone = dilate_disc(flat.astype(np.uint8), reach).astype(bool) & figure
+    zone = dilate_disc(flat.astype(np.uint8), reach).astype(bool) & figure & ~kept
     # (the layer's share of the figure around each pixel: the backdrop beyond the outline is neither the layer nor
     # its neighbour, and counted as the neighbour it ate into the layer where the cut meets the outline)
     held = cv2.GaussianBlur((core & figure).astype(np.float32), (0, 0), sigma)

@@ -44,7 +44,7 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, flat_cut, line_cover, outline_distance,
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, cut_pixels, flat_cut, line_cover, outline_distance,
                        outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import hand_reach
@@ -384,6 +384,8 @@ def border_pads(matte: np.ndarray) -> tuple[int, int, int, int]:
 
 
 CUT_SMOOTH = 0.8  # an arm's cut through the figure is smoothed by a disc this many band widths wide (radius)
+PHOTO_SMOOTH = 3.0  # (band widths) a photographed arm's cut through the figure is smoothed by a Gaussian this wide
+# (sigma): wider than its lobes' swing, narrower than a wrist's turn
 FLAT_SMOOTH = 2.5  # (band widths) an arm's cut through a flat colour is smoothed by a Gaussian this wide (sigma)
 CUT_RIM = 1.2  # (band widths) how deep into an arm from its cut through the figure its colours mix with the neighbour's
 CUT_BLUR = 6.0  # (band widths) how deep a photographed arm's blur (its motion's) may mix them at most, and the
@@ -598,7 +600,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     below_shoulders = frame.level >= CREASE_BELOW * frame.spine
 
     def make(name: str, painted: tuple[np.ndarray, np.ndarray] | None = None) -> Layer | None:
-        """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso."""
+        """Layer ``name`` (None: too small to draw); ``painted``: the body's texture and hidden torso (an arm's
+        cut is smoothed only over the torso the body paints in under it)."""
         idx = [PARTS.index(p) for p in LAYERS[name]]
         own_full = np.isin(labels, idx)
         if own_full.sum() < LAYER_MIN_PIXELS:
@@ -676,12 +679,27 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         _, (iy, ix) = ndimage.distance_transform_edt(~solid, return_indices=True)
         if name.startswith("arm"):  # its cut through the figure without notches or specks (colours as they were)
             flat = flat_cut(image[y0:y1, x0:x1], core, mat >= 0.5)
-            if flat is not None:  # flat art's arm in its body's colour (a photograph's cut: left as it is)
+            if flat is not None:  # flat art's arm in its body's colour
                 core = smooth_flat_cut(core, mat >= 0.5, flat, FLAT_SMOOTH * band)
                 # drawn as one mass with the body in this colour: no contact shadow outlines the arm where it
                 # has it (render.contact_shadow)
                 flat_colour = np.median(image[y0:y1, x0:x1][flat], axis=0)
                 rig.meta.setdefault("flat_cuts", {})[name] = tuple(float(v) for v in flat_colour)
+            elif line is None:  # a photograph's cut: a smooth curve, not the labels' lobes along its blurred edge
+                # (TikTok character 2's forearm over her white dress: its outline blurred into the dress, the
+                # labels' border swung a few pixels either way every couple of dozen, wider lobes than
+                # smooth_cut's disc takes off: a wavy, toothed lower edge once the arm moved off the body)
+                # (kept off the armpit's cloth, which the trunk holds by the arm's pixels and mesh beside it)
+                smoothed = smooth_flat_cut(core, mat >= 0.5, cut_pixels(core, mat >= 0.5), PHOTO_SMOOTH * band,
+                                           armpits[y0:y1, x0:x1])
+                # it takes off only pixels the body draws under the arm, painted in or within its band's opaque
+                # half (the rest left holes at rest: a notch of the backdrop in the outline where a shoulder's thin
+                # tip lay between its cut and the backdrop, TikTok character 4's left shoulder)
+                drawn = np.isin(labels[y0:y1, x0:x1], [PARTS.index(p) for p in LAYERS["body"]])
+                if painted is not None:
+                    drawn |= painted[1][y0:y1, x0:x1]
+                under = cv2.distanceTransform((~drawn).astype(np.uint8), cv2.DIST_L2, 5) <= (band - 1.0) / 2
+                core = smoothed | (core & ~under)
             core = smooth_cut(core, mat >= 0.5, max(1, round(CUT_SMOOTH * band)))
         flat_side = None  # the body's side painted in under an arm of its own flat colour (and the band round it)
         if name == "body":  # (its outline there drawn as smooth as the arm's cut: it showed the pixels' staircase,
@@ -835,7 +853,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and
-    # numpy release the GIL); the layers come out the same, in the default order
+    # numpy release the GIL); the layers come out the same, in the default order (the arms after it: an arm's cut
+    # is smoothed only over what it paints in)
     made: dict[str, Layer | None] = {}
     with ThreadPoolExecutor(1, thread_name_prefix="rig-torso") as pool:
         body_idx = [PARTS.index(p) for p in LAYERS["body"]]
@@ -850,7 +869,11 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # does; worked out beside the body's painting)
         rimmed, outlined, outline = sleeve_rims_painted(image, labels, joints, matte)
         for name in DEFAULT_ORDER:
-            if name != "body":
+            if name != "body" and not name.startswith("arm"):
                 made[name] = make(name)
-        made["body"] = make("body", painting.result()) if painting is not None else None
+        painted = painting.result() if painting is not None else None
+        for name in DEFAULT_ORDER:
+            if name.startswith("arm"):  # (after the painting: an arm's cut is smoothed only over what it paints)
+                made[name] = make(name, painted)
+        made["body"] = make("body", painted) if painted is not None else None
     return [made[name] for name in DEFAULT_ORDER if made[name] is not None]
