@@ -844,8 +844,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         # (the body is painted in behind the arms' pixels their layers leave out as well)
         behind = np.where(behind_arms >= 0, behind_arms, labels)
         # (in a photograph the body goes on a little under the arms hanging against its side that are drawn over
-        # it: not under one drawn behind it, which it would then cover)
-        front = () if line is not None else tuple(
+        # it: not under one drawn behind it, which it would then cover; drawn art's side is its outline)
+        front = () if drawn_art else tuple(
             name for name in ("arm_l", "arm_r")
             if name not in arms_behind(rig.visibility, rig.labels, rig.joints, rig.meta.get("drawn_from_twin", ())))
         painting = (pool.submit(_painted_body, image, behind, joints, armpits, line is None, carried, bottom=bottom,

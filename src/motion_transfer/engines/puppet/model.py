@@ -79,7 +79,7 @@ def folded_arm(joints: np.ndarray, side: str, width: int, height: int) -> bool:
     return float(u @ v) / (lu * lv) >= np.cos(np.radians(FOLDED))
 
 
-def arms_behind(visibility: np.ndarray, labels: np.ndarray, joints: np.ndarray,
+def arms_behind(visibility: np.ndarray, labels: np.ndarray | None, joints: np.ndarray,
                 drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
     """The arm layers that start the clip drawn behind the body: those drawn from their twins
     (``drawn_from_twin``: the image showed nothing of them; their joints are marked seen only so the motion moves
@@ -93,12 +93,14 @@ def arms_behind(visibility: np.ndarray, labels: np.ndarray, joints: np.ndarray,
                      and not arm_shown(labels, joints, name)))
 
 
-def arm_shown(labels: np.ndarray, joints: np.ndarray, name: str) -> bool:
-    """Whether the image shows arm layer ``name`` (``labels`` HxW part indices, ``joints`` [>=33, 2]): its elbow on
-    its upper arm's or forearm's pixels, and its wrist on its forearm's or hand's or past the image's border with
-    the forearm reaching that border (cut by it). Such an arm is seen, whatever the pose model's visibility: TikTok
-    character 3's right arm, hanging in plain view against her dress's side down to the bottom edge (elbow 0.28,
-    wrist 0.05), was drawn behind the body, which was drawn over its inner edge."""
+def arm_shown(labels: np.ndarray | None, joints: np.ndarray, name: str) -> bool:
+    """Whether the image shows arm layer ``name`` (``labels`` HxW part indices, None: not known; ``joints``
+    [>=33, 2]): its elbow on its upper arm's or forearm's pixels, and its wrist on its forearm's or hand's or past
+    the image's border with the forearm reaching that border (cut by it). Such an arm is seen, whatever the pose
+    model's visibility: TikTok character 3's right arm, hanging in plain view against her dress's side down to the
+    bottom edge (elbow 0.28, wrist 0.05), was drawn behind the body, which was drawn over its inner edge."""
+    if labels is None:
+        return False
     side = "left" if name.endswith("_l") else "right"
     h, w = labels.shape
     upper, fore, hand = (PARTS.index(p) for p in LAYERS[name])

@@ -236,7 +236,7 @@ class LayerOrder:
     in a row, stayed hidden behind the body for three frames: the middle one reset the count). Legs go in front
     of the body only when a visible knee or ankle over the torso is nearer than the hips by a margin. Layers on
     the same side of the body are sorted by depth. The arms start in front, those named in ``behind`` behind the
-    body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
+    body (see :func:`.model.arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
     nothing of them) are drawn only while the actor's arm is seen (its elbow or wrist clearly visible; decided on
     the first frame, then changed after two frames in a row): while the actor's is hidden, the stand-in's guessed
     shape showed beside the body where nothing is (its sleeve, as wide as the twin's seen from the side, stood
