@@ -591,7 +591,8 @@ def _hidden_in_drawn_body(labels: np.ndarray, hidden: np.ndarray) -> np.ndarray:
 
 def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, *, bottom: int | None = None,
                       waist_shown: bool = True, hair: np.ndarray | None = None,
-                      straps: np.ndarray | None = None, fitted: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                      straps: np.ndarray | None = None, fitted: bool = False,
+                      beside: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
     """(image with the torso hidden by the arms painted in, the mask of the hidden pixels: :func:`hidden_torso`).
 
     Painted from the torso's own visible pixels only (its main colours, a few pixels away from the arms and the
@@ -612,7 +613,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     inside the shoulder-hip quadrilateral through its guessed joints, and a sleeve of one of them is kept below the
     chest as on it (the penguin's black sides, beside its white belly and under its flippers, fell short of a main
     colour inside the quadrilateral and were painted over with the belly's white: a white slab with a ragged top
-    once the flippers swung out).
+    once the flippers swung out). ``beside``: the arm layers (of a photograph, drawn over the body) under which the
+    body goes on a little where they hang against its side (:func:`_beside_arms`).
     """
     hidden = hidden_torso(labels, joints, waist_shown=waist_shown)
     hidden &= ~_past_the_outline(hidden, labels, image, shoulder_span(joints, 1.0))
@@ -653,6 +655,8 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     sw = shoulder_span(joints, 1.0)
     # the body under a sleeve of its colour: the sleeve's own pixels, its dark lines painted over (below)
     under = _under_sleeve(labels, hidden, lab, centres, joints, sw, bottom)
+    besides = _beside_arms(labels, hidden, joints, sw, beside) & ~under if beside else np.zeros(labels.shape, bool)
+    hidden |= besides
     stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
         hidden |= stray
@@ -770,6 +774,10 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # with the sleeve around them, never left as specks of the old pixels between painted ones; a bare arm is
     # painted all through (where the strip of the dress it hid thinned out, the vote kept its skin there)
     hole = hid & ((cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25) | (hole & bare_arm))
+    # ... and the strip beside an arm hanging against the body's side all through where it is not of the torso's
+    # colours (a thin strip, the vote kept the arm's skin in it: a strip of skin stood beside the dress once the
+    # arm swung out)
+    hole |= besides[box] & ~torso_coloured
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest, straps[box], margin)
     hole |= cut_off
     # a bare arm's outline beside it, the shadow between the arm and the dress, is painted with the dress: painted
@@ -1288,6 +1296,38 @@ def _under_sleeve(labels: np.ndarray, hidden: np.ndarray, lab: np.ndarray, centr
     return np.isin(pieces, 1 + np.flatnonzero(sizes >= UNDER_SLEEVE_LONG * UNDER_SLEEVE * sw * sw))
 
 
+def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw: float,
+                 names: tuple[str, ...]) -> np.ndarray:
+    """HxW bool: the pixels of the upper arms and forearms of the arm layers ``names`` within BESIDE_ARM of the
+    body (the visible torso and what it holds under the arms already, ``hidden``), from BESIDE_ARM_TOP below the
+    shoulders' line (the armpit) down, along a border BESIDE_ARM_LONG long at least: the body goes on a little
+    under an arm hanging against its side, as it does behind the arm in the photograph. Ending at the side the
+    image shows, right at the arm's inner edge, the body left a line of the wall between its side and the arm
+    once the arm swung out by a degree or two (TikTok character 3: a white line down her dress's side from the
+    armpit, on her own clip and on 3<-4 in most frames, where her arm in the video lay against the dress)."""
+    # (out from the body as it is: the torso and what it already holds under the arms)
+    body = (labels == PARTS.index("torso")) | hidden
+    limbs = np.isin(labels, [PARTS.index(LAYERS[name][k]) for name in names for k in (0, 1)]) & ~hidden
+    if not body.any() or not limbs.any():
+        return np.zeros(labels.shape, bool)
+    reach = BESIDE_ARM * sw
+    # (not beside the backdrop seen between the arm and the body where the arm leaves it: painted there, the body
+    # stood as a dark tongue beside that gap once the arm moved)
+    near = (ndimage.distance_transform_edt(~body) <= reach) & (ndimage.distance_transform_edt(labels >= 0) > reach)
+    band = limbs & near & below_shoulders(joints, labels.shape, -BESIDE_ARM_TOP * sw)
+    # its ends rounded off into the body's side (a square step where it ended stood out once the arm swung away)
+    band &= _open(body | band, max(1, round(reach / 2)))
+    # a border along the arm, not a corner where it touches the torso
+    pieces, n = ndimage.label(band, structure=np.ones((3, 3)))
+    if n == 0:
+        return band
+    sizes = ndimage.sum(band, pieces, range(1, n + 1))
+    return np.isin(pieces, 1 + np.flatnonzero(sizes >= BESIDE_ARM_LONG * sw * reach))
+
+
+BESIDE_ARM = 0.04  # (shoulder widths) how far the body goes on under an arm hanging against its side
+BESIDE_ARM_LONG = 0.5  # (shoulder widths) the shortest border along the arm it goes on under
+BESIDE_ARM_TOP = 0.2  # (shoulder widths) how far below the line through the shoulder joints it starts (the armpit)
 UNDER_SLEEVE = 0.06  # (shoulder widths) how far the body goes on under a sleeve of its colour
 UNDER_SLEEVE_LONG = 0.3  # (shoulder widths) the shortest border along a sleeve it goes on under
 SLEEVE_SAMPLE = 50  # the fewest pixels of a forearm whose colour tells a short sleeve from a long one

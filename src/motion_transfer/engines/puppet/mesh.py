@@ -57,7 +57,7 @@ from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .ledge import under_ledges
 from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
-                    part_segment, segment_distance, smoothstep)
+                    arms_behind, part_segment, segment_distance, smoothstep)
 from .morphology import dilate_disc
 from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
                    neck_blend, shoulder_hold, slits, worn_clothes)
@@ -862,8 +862,14 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         bottom = pads[1] + rig.height if pads[3] else None
         # (the body is painted in behind the arms' pixels their layers leave out as well)
         behind = np.where(behind_arms >= 0, behind_arms, labels)
+        # (in a photograph the body goes on a little under the arms hanging against its side that are drawn over
+        # it: not under one drawn behind it, which it would then cover; drawn art's side is its outline)
+        front = () if drawn_art else tuple(
+            name for name in ("arm_l", "arm_r")
+            if name not in arms_behind(rig.visibility, rig.labels, rig.joints, rig.meta.get("drawn_from_twin", ())))
         painting = (pool.submit(_painted_body, image, behind, joints, armpits, line is None, carried, bottom=bottom,
-                                waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template")
+                                waist_shown=waist_shown, hair=hair, straps=straps, fitted=rig.source == "template",
+                                beside=front)
                     if np.isin(labels, body_idx).sum() >= LAYER_MIN_PIXELS else None)
         # (the arms draw their sleeves' rims over the shoulders' tops without the backdrop's colour, as the body
         # does; worked out beside the body's painting)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...pose.retarget import RestPose
-from ...pose.skeleton import J
+from ...pose.skeleton import VIS_MIN, J
 
 ARM_PARTS = {"left": ("l_upper_arm", "l_lower_arm", "l_hand"), "right": ("r_upper_arm", "r_lower_arm", "r_hand")}
 LEG_PARTS = {"left": ("l_upper_leg", "l_lower_leg", "l_foot"), "right": ("r_upper_leg", "r_lower_leg", "r_foot")}
@@ -77,6 +77,43 @@ def folded_arm(joints: np.ndarray, side: str, width: int, height: int) -> bool:
     if not inside or lu < 1e-6 or lv < 1e-6:
         return False
     return float(u @ v) / (lu * lv) >= np.cos(np.radians(FOLDED))
+
+
+def arms_behind(visibility: np.ndarray, labels: np.ndarray | None, joints: np.ndarray,
+                drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The arm layers that start the clip drawn behind the body: those drawn from their twins
+    (``drawn_from_twin``: the image showed nothing of them; their joints are marked seen only so the motion moves
+    them), and those whose elbow and wrist the pose model does not see in the character's image (``visibility``
+    [>=33], the rig's) unless the image shows the arm (:func:`arm_shown`): they lie behind the body or its hair.
+    Drawn in front, TikTok clip 5's left sleeve, whose top lies under the hair, stood out of the hair as a flap
+    once the arm moved, and clip 1's far arm, hidden behind her body, crossed her chest."""
+    return tuple(name for name, side in (("arm_l", "left"), ("arm_r", "right"))
+                 if name in drawn_from_twin
+                 or (max(visibility[J[f"{side}_elbow"]], visibility[J[f"{side}_wrist"]]) < VIS_MIN
+                     and not arm_shown(labels, joints, name)))
+
+
+def arm_shown(labels: np.ndarray | None, joints: np.ndarray, name: str) -> bool:
+    """Whether the image shows arm layer ``name`` (``labels`` HxW part indices, None: not known; ``joints``
+    [>=33, 2]): its elbow on its upper arm's or forearm's pixels, and its wrist on its forearm's or hand's or past
+    the image's border with the forearm reaching that border (cut by it). Such an arm is seen, whatever the pose
+    model's visibility: TikTok character 3's right arm, hanging in plain view against her dress's side down to the
+    bottom edge (elbow 0.28, wrist 0.05), was drawn behind the body, which was drawn over its inner edge."""
+    if labels is None:
+        return False
+    side = "left" if name.endswith("_l") else "right"
+    h, w = labels.shape
+    upper, fore, hand = (PARTS.index(p) for p in LAYERS[name])
+
+    def on(joint: str, parts: tuple[int, ...]) -> bool | None:  # (None: past the border)
+        x, y = np.round(np.asarray(joints[J[f"{side}_{joint}"]], np.float64)[:2]).astype(int)
+        return bool(np.isin(labels[y, x], parts)) if 0 <= x < w and 0 <= y < h else None
+
+    wrist = on("wrist", (fore, hand))
+    if wrist is None:  # cut by the border: the forearm reaches it
+        border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+        wrist = bool((border == fore).any())
+    return bool(on("elbow", (upper, fore))) and wrist
 
 
 def smoothstep(e0: float, e1: float, x: np.ndarray) -> np.ndarray:

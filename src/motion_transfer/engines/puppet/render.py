@@ -28,7 +28,7 @@ from .foreshorten import slid, slide_setup
 from .hair_drop import drop_with_head
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
-                    part_segment, smoothstep, torso_quad)
+                    arms_behind, part_segment, smoothstep, torso_quad)
 from .twin import TWINS
 
 # where the id buffer has no triangle: a map far off the texture (transparent, also when interpolated)
@@ -236,7 +236,7 @@ class LayerOrder:
     in a row, stayed hidden behind the body for three frames: the middle one reset the count). Legs go in front
     of the body only when a visible knee or ankle over the torso is nearer than the hips by a margin. Layers on
     the same side of the body are sorted by depth. The arms start in front, those named in ``behind`` behind the
-    body (see :func:`arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
+    body (see :func:`.model.arms_behind`). The arms named in ``stand_ins`` (drawn from their twins: the image shows
     nothing of them) are drawn only while the actor's arm is seen (its elbow or wrist clearly visible; decided on
     the first frame, then changed after two frames in a row): while the actor's is hidden, the stand-in's guessed
     shape showed beside the body where nothing is (its sleeve, as wide as the twin's seen from the side, stood
@@ -407,17 +407,6 @@ class _Maps:
     fade: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def arms_behind(visibility: np.ndarray, drawn_from_twin: list[str] | tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The arm layers whose elbow and wrist the character's image does not show (``visibility`` [>=33], the rig's),
-    and those drawn from their twins (``drawn_from_twin``: the image showed nothing of them; their joints are
-    marked seen only so the motion moves them): they lie behind the body or its hair, and start the clip drawn
-    behind it. Drawn in front, TikTok clip 5's left sleeve, whose top lies under the hair, stood out of the hair
-    as a flap once the arm moved, and clip 1's far arm, hidden behind her body, crossed her chest."""
-    return tuple(name for name, side in (("arm_l", "left"), ("arm_r", "right"))
-                 if name in drawn_from_twin
-                 or max(visibility[J[f"{side}_elbow"]], visibility[J[f"{side}_wrist"]]) < VIS_MIN)
-
-
 def _extended(joints: np.ndarray) -> np.ndarray:
     """[36, 2] float64 joints (the 33 body joints plus the derived ones) from [33 or 36, 2]."""
     posed = joints.astype(np.float64)
@@ -436,7 +425,8 @@ class Renderer:
         self.layers = {layer.name: layer for layer in rig.layers}
         ms_mh = float(np.linalg.norm(self.rest[MS] - self.rest[MH]))
         self.order = LayerOrder([n for n in DEFAULT_ORDER if n in self.layers], margin=0.08 * ms_mh,
-                                behind=arms_behind(rig.visibility, rig.meta.get("drawn_from_twin", ())),
+                                behind=arms_behind(rig.visibility, rig.labels, rig.joints,
+                                                   rig.meta.get("drawn_from_twin", ())),
                                 stand_ins=tuple(rig.meta.get("drawn_from_twin", ())))
         self._kernel = np.ones((3, 3), np.uint8)
         self._shoulders = shoulder_span(self.rest)
