@@ -6,7 +6,8 @@ import pytest
 
 from conftest import folded_close_up
 from motion_transfer.media.framing import cover, letterbox, output_size
-from motion_transfer.pose.retarget import BONES, MH, MS, RestPose, extend, retarget, two_bone_ik
+from motion_transfer.pose.retarget import (BONES, FACE, HC, MH, MS, NECK_SLIDE, RestPose, extend, retarget,
+                                           roll_with_neck, two_bone_ik)
 from motion_transfer.pose.skeleton import J
 from motion_transfer.samples import make_motion
 
@@ -822,3 +823,60 @@ def test_a_face_moved_by_a_dancer_seen_side_on_keeps_its_bodys_scale(dance):
     assert abs(np.median(ratio) - 1.0) < 0.02
     front_ratio = front.head_scale / front.width_scale
     assert np.abs((ratio - np.median(ratio)) - (front_ratio - np.median(front_ratio))).max() < 0.05
+
+
+def _head_moved(rest: np.ndarray, neck_turn: float, roll: float, chest: float = 0.0) -> np.ndarray:
+    """[1, 36, 2] the extended joints ``rest`` with the neck turned ``neck_turn`` degrees about the mid-shoulder
+    (the face points carried along), the head rolled ``roll`` about its centre and the shoulders ``chest``
+    about the mid-shoulder."""
+    def turned(points: np.ndarray, about: np.ndarray, degrees: float) -> np.ndarray:
+        a = np.deg2rad(degrees)
+        return (points - about) @ np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]]) + about
+
+    out = rest.copy()
+    face = list(FACE) + [HC]
+    out[face] = turned(rest[face], rest[MS], neck_turn)
+    out[face] = turned(out[face], out[HC], roll)
+    shoulders = [J["left_shoulder"], J["right_shoulder"]]
+    out[shoulders] = turned(rest[shoulders], rest[MS], chest)
+    return out[None]
+
+
+def test_a_head_rolls_with_its_neck_rather_than_sliding_off_it():
+    """The actor's neck turning 30 degrees while the head rolls 0: the head's centre goes back on the arc about the
+    neck's base until the neck turns no more than NECK_SLIDE beyond the roll (the mean of the face points swings
+    sideways as a face turns away: TikTok clip 0 frames 20-24, 25-31 degrees against a roll of 1-21); the face
+    keeps its roll and its layout, the neck its length. A neck that turns as the head rolls, about the
+    mid-shoulder (``base`` 0), is left where the actor's is; above a base, the neck's lower part turns with the
+    shoulders."""
+    rest = extend(_joints_upright())
+    neck = np.linalg.norm(rest[HC] - rest[MS])
+    for turn, roll in ((30.0, 0.0), (-30.0, -10.0), (30.0, 40.0)):
+        out = roll_with_neck(_head_moved(rest, turn, roll), np.deg2rad([roll]), rest, 0.0)[0]
+        v = out[HC] - out[MS]
+        got = np.degrees(np.arctan2(v[1], v[0]) - np.arctan2(*(rest[HC] - rest[MS])[::-1]))
+        assert abs(got - roll) == pytest.approx(np.degrees(NECK_SLIDE), abs=1e-6)
+        assert np.sign(got - roll) == np.sign(turn - roll)  # (the way the actor's neck turned)
+        assert np.linalg.norm(v) == pytest.approx(neck)
+        moved = _head_moved(rest, turn, roll)[0]
+        assert np.allclose(out[list(FACE)] - out[HC], moved[list(FACE)] - moved[HC])
+    with_neck = _head_moved(rest, 20.0, 17.0)
+    assert np.allclose(roll_with_neck(with_neck, np.deg2rad([17.0]), rest, 0.0), with_neck)
+    # the shoulders turned 20 degrees, the neck and the head not: the neck's lower fifth turns with the shoulders
+    out = roll_with_neck(_head_moved(rest, 0.0, 0.0, chest=20.0), np.zeros(1), rest, 0.2)[0]
+    lower = 0.2 * (rest[HC] - rest[MS])
+    a = np.deg2rad(20.0)
+    expected = rest[MS] + np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]]) @ lower + 0.8 * (
+        rest[HC] - rest[MS])
+    assert np.allclose(out[HC], expected)
+
+
+def _joints_upright() -> np.ndarray:
+    """[33, 2] a front-facing figure: the head's points round (200, 100), the shoulders at y 200."""
+    joints = np.zeros((33, 2))
+    joints[list(FACE)] = (200, 100)
+    joints[J["left_eye"]], joints[J["right_eye"]] = (212, 95), (188, 95)
+    joints[J["mouth_left"]], joints[J["mouth_right"]] = (208, 125), (192, 125)
+    joints[J["left_shoulder"]], joints[J["right_shoulder"]] = (260, 200), (140, 200)
+    joints[J["left_hip"]], joints[J["right_hip"]] = (245, 390), (155, 390)
+    return joints

@@ -24,7 +24,7 @@ from ...media.writer import VideoWriter
 from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
 from ...pose.offframe import unfold_cut_arms
-from ...pose.retarget import Motion, camera_in_output, retarget
+from ...pose.retarget import Motion, camera_in_output, extend, retarget, roll_with_neck
 from ...pose.track import PoseTrack, load_track
 from ...preflight import Report
 from ...request import TIER_SHORT_SIDE, Progress, Request, Result
@@ -36,6 +36,7 @@ from .face import FaceAnimator, face_animator, roll_correction
 from .hands import HandAnimator, hand_animator
 from .framing import cut_in_view, reframe
 from .model import Rig
+from .neck import rig_blend
 from .render import Posed, Renderer
 from .settings import Settings
 from .twin import limb_findings, twin_joints
@@ -140,6 +141,11 @@ class PuppetEngine:
         if face is not None and not motion.head_side_on:
             roll = roll_correction(face.face, track, rig.joints)[:len(motion)]
             motion.head_angle[:len(roll)] += roll.astype(np.float32)
+        if not motion.head_side_on:  # (side on, the neck already turns with the shoulders: retarget)
+            rest = extend(rig.joints.astype(np.float64))
+            chin = None if rig.chin is None else rig.chin.astype(np.float64)
+            base = rig_blend(rig.matte, rest, rig.source == "template", chin)[1][0]
+            motion.joints = roll_with_neck(motion.joints, motion.head_angle, rest, base)
         motion.camera = None if camera is None else camera_in_output(
             camera, letterbox(track.width, track.height, out_w, out_h))
         # parts the image does not contain (a portrait's legs) are kept out of view, not invented; a head larger

@@ -59,8 +59,8 @@ from .locks import resting, split_locks
 from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
                     arms_behind, part_segment, segment_distance, smoothstep)
 from .morphology import dilate_disc
-from .neck import (SETTLED, at_vertices, drawing_order, fitted_neck, hair_lowering, hanging, head_share, join_zone,
-                   neck_blend, shoulder_hold, slits, worn_clothes)
+from .neck import (SETTLED, at_vertices, drawing_order, hair_lowering, hanging, head_share, join_zone, neck_blend,
+                   rig_blend, shoulder_hold, slits, worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .side_shade import paint_side_shade, side_shade
@@ -563,8 +563,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     ext = extend(joints)
     # the head ends at the face mesh's chin; a figure fitted to its silhouette's where the silhouette narrows, not at
     # its guessed chin
-    fitted = fitted_neck(matte >= 0.5, ext) if rig.source == "template" else None
-    blend = neck_blend(ext, fitted, chin)
+    fitted, blend = rig_blend(matte, ext, rig.source == "template", chin)
     # what hangs from the head, the locks split off it and how they follow it are told by the face joints' chin
     # still: from the face mesh's lower one, more of the hair beside the jaw reached up past it and hung from the
     # head whole, one of character 4's locks was no longer split off, and her hair's end beside the neck tore into

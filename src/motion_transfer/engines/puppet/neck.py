@@ -108,6 +108,14 @@ def neck_blend(ext: np.ndarray, fitted: float | None = None, chin: np.ndarray | 
     return NECK_DEFAULT
 
 
+def rig_blend(matte: np.ndarray | None, ext: np.ndarray, template: bool,
+              chin: np.ndarray | None) -> tuple[float | None, tuple[float, float]]:
+    """(where a ``template`` figure's silhouette (``matte`` HxW) narrows, :func:`fitted_neck`, or None; the neck's
+    blend, :func:`neck_blend`) of a figure with the extended joints ``ext`` and the face mesh's ``chin`` (or None):
+    what the body layer's mesh blends by, and the base the retargeting rolls the head about."""
+    fitted = fitted_neck(matte >= 0.5, ext) if template and matte is not None else None
+    return fitted, neck_blend(ext, fitted, chin)
+
 def _heights(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     """[...] the height of ``points`` ([..., 2] image pixels) along the neck, as shares of the way from the
     mid-shoulder to the head's centre."""
