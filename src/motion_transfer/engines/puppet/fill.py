@@ -770,7 +770,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     past = past_unseen_sides(labels, joints)[box] & ~_below_strap(past_strap, sw)[box]
     above = ~below_armpits(joints, (H, W), spine)[box]
     if not hole.any():
-        hidden[box] &= ~_off_the_body(hid, past, above)
+        hidden[box] &= ~_off_the_body(hid, past, above, sw)
         painted = _paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid)
         return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
@@ -779,7 +779,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     hole = hid & ((cv2.GaussianBlur(hole.astype(np.float32), (0, 0), 2.0 * margin) > 0.25) | (hole & bare_arm))
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest, straps[box], margin)
     hole |= cut_off
-    hidden[box] &= ~_off_the_body(hid & ~hole, past, above)  # (see above)
+    hidden[box] &= ~_off_the_body(hid & ~hole, past, above, sw)  # (see above)
     # a bare arm's outline beside it, the shadow between the arm and the dress, is painted with the dress: painted
     # as a line, no lighter than the dress's shaded fold beside it, it stood as a dark bite in the dress's side
     # where the arm had lain (TikTok character 2)
@@ -1546,7 +1546,7 @@ def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray, 
     return ~attached[pieces]
 
 
-def _off_the_body(kept: np.ndarray, past: np.ndarray, above: np.ndarray) -> np.ndarray:
+def _off_the_body(kept: np.ndarray, past: np.ndarray, above: np.ndarray, sw: float) -> np.ndarray:
     """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) whose
     pixels ``above`` the armpits, where the torso's outline is known, lie all but wholly (PAST_SHARE) ``past`` it
     (:func:`.envelope.past_unseen_sides`), and most of whose pixels (ABOVE_SHARE) lie there: the arm there hides
@@ -1555,19 +1555,23 @@ def _off_the_body(kept: np.ndarray, past: np.ndarray, above: np.ndarray) -> np.n
     5's puffy sleeve hangs beside her body with her hair between them; its shaded inner side, a strip between the
     hair and the arm, looked like her white top and was kept as the top under it, and once the arm swung out it
     stood beside the hair as a torn, translucent flap. A piece that reaches in over the torso is the sleeve over
-    the top it looks like (TikTok character 4's T-shirt): kept whole, its edge with it."""
+    the top it looks like (TikTok character 4's T-shirt): kept whole, its edge with it; so is a piece smaller than a
+    square OFF_PIECE shoulder widths wide, a corner of the margin at the arm's rim (the robot boxer's grey arm under
+    its shoulder pad: taken out, the pad's dark outline showed on the body as a dotted line)."""
     pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
     if n == 0:
         return np.zeros(kept.shape, bool)
     index = range(1, n + 1)
     seen = ndimage.sum(above, pieces, index)
     share = ndimage.sum(past & above, pieces, index) / np.maximum(seen, 1)
-    off = (share >= PAST_SHARE) & (seen >= ABOVE_SHARE * ndimage.sum(kept, pieces, index))
+    size = ndimage.sum(kept, pieces, index)
+    off = (share >= PAST_SHARE) & (seen >= ABOVE_SHARE * size) & (size >= (OFF_PIECE * sw) ** 2)
     return np.concatenate([[False], off])[pieces]
 
 
 PAST_SHARE = 0.85  # a kept piece with this share of its pixels above the armpits past the torso's outline is off it
 ABOVE_SHARE = 0.5  # ... if at least this share of it lies above them (most of it where that outline is known)
+OFF_PIECE = 0.1  # ... and it is no smaller than a square this wide (shoulder widths)
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
