@@ -192,6 +192,36 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
     return allowed, under
 
 
+def past_unseen_sides(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:
+    """HxW bool: above the armpits (ARMPIT_BAND's top), the pixels past the torso's outline as the skeleton gives
+    it on a side the image does not show (:func:`_sides`): past the line through that side's shoulder and hip
+    joints, on the far side of it from the spine (above the shoulder too, the line carried on up). Where a sleeve
+    hangs over the body's side, that line is all that tells the body from the arm: the puffy sleeve's shaded inner
+    side between TikTok character 5's hanging hair and her arm looked like her white top, and the body layer kept
+    it as the top under it; once the arm swung out it stood beside the hair as a torn, translucent flap. Nothing in
+    a side view (its sides are the chest and the back). ``frame``: the body's frame in ``labels`` when the caller
+    has it already."""
+    f = body_frame(joints, labels.shape) if frame is None else frame
+    past = np.zeros(labels.shape, bool)
+    if f.sw < FACING * f.spine:
+        return past
+    seen = _sides(labels, f)
+    above = f.level < ARMPIT_BAND[0] * f.spine
+    h, w = labels.shape
+    py, px = np.mgrid[0:h, 0:w].astype(np.float32)
+    for name in SIGNS:
+        if name in seen:
+            continue
+        shoulder, hip = (np.asarray(joints[J[f"{name}_{j}"], :2], np.float64) for j in ("shoulder", "hip"))
+        along = hip - shoulder
+        normal = np.array([along[1], -along[0]]) / max(float(np.linalg.norm(along)), 1e-6)
+        ext = extend(joints)
+        if float(((ext[MS][:2] + ext[MH][:2]) / 2 - shoulder) @ normal) > 0:  # (pointing away from the torso)
+            normal = -normal
+        past |= above & ((px - shoulder[0]) * normal[0] + (py - shoulder[1]) * normal[1] > 0)
+    return past
+
+
 def shoulder_tops(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:
     """HxW bool: the upper arms' pixels that are the shoulder's top under the sleeve: between the spine and the
     shoulder joint (``frame.out``), on the far side of the joint from the elbow (behind it along the upper arm's

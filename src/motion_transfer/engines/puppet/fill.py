@@ -23,7 +23,7 @@ from .drawn_hand import (EDGE_PX, FINGERTIP, FORE_ELBOW, FORE_WRIST, PHOTO_TIP, 
                          body_width, cylinder_skin, drawn_hand_size, forearm_radius, hand_shape, lit, open_hand_joints,
                          shaded_skin, skin_light, skin_shade)
 from .edgearm import EDGE_BAND, past_body_side
-from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, shoulder_tops, torso_envelope
+from .envelope import ARMPIT_BAND, SIGNS, body_frame, past_sides, past_unseen_sides, shoulder_tops, torso_envelope
 from .face_style import is_drawn
 from .model import (ALONG_SIDE, ARM_PARTS, FACING, LAYERS, LEG_PARTS, PARTS, DrawnHand, folded_arm, part_segment,
                     segment_distance, torso_quad)
@@ -767,7 +767,14 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
         hole |= hid & (np.arange(y0, y1) >= bottom - EDGE_BAND * sw)[:, None]
     outline = _arm_outline(image[box], labels[box], hid | below, sw, cloth, locks, straps[box],
                            ~below_shoulders(joints, (H, W), 0.0)[box])
+    # a sleeve kept as it is stands for the torso under it only inside the torso's outline: a piece of it past the
+    # line through the shoulder and the hip on a side the image does not show is the arm's (:func:`_off_the_body`),
+    # left to the arm (taken from ``hidden``, and so from ``hid``, its view); not the shoulder's round past a strap
+    # nor the armpit below it, the body's as the image shows them (:func:`_cap_slivers`)
+    past = past_unseen_sides(labels, joints)[box] & ~_below_strap(past_strap, sw)[box]
+    above = ~below_armpits(joints, (H, W), spine)[box]
     if not hole.any():
+        hidden[box] &= ~_off_the_body(hid, past, above, sw)
         painted = _paint_lines(image, outline, box, kn | hid | below, sw, _akin_groups(akin)[nearest], torso[box] | hid)
         return push_pull_fill(painted, off, tops & ~off), (hidden | under | caps | tops) & ~beyond_cap
     # decided by neighbourhood, not per pixel: hair strands over a sleeve of the shirt's colour are painted
@@ -780,6 +787,7 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     hole |= besides[box] & ~torso_coloured
     cut_off = _cut_off_sleeve(hid & ~hole, torso[box] & ~hid & torso_coloured, nearest, straps[box], margin)
     hole |= cut_off
+    hidden[box] &= ~_off_the_body(hid & ~hole, past, above, sw)  # (see above)
     # a bare arm's outline beside it, the shadow between the arm and the dress, is painted with the dress: painted
     # as a line, no lighter than the dress's shaded fold beside it, it stood as a dark bite in the dress's side
     # where the arm had lain (TikTok character 2)
@@ -1083,10 +1091,7 @@ def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, s
     frames 20-120); kept as the image shows it, it is the armpit, like the round above, and the top ends at its own
     edge along the arm. The top continued under the arm down to where the hidden part ends stays painted (the same
     character, whole)."""
-    reach = max(1, round(ARMPIT_REACH * sw))
-    down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
-    below = cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
-    armpit = below & hidden & hole
+    armpit = _below_strap(past_strap, sw) & hidden & hole
     n, pieces = cv2.connectedComponents(armpit.astype(np.uint8))
     if n <= 1:
         return armpit
@@ -1107,6 +1112,14 @@ def _cap_slivers(past_strap: np.ndarray, hole: np.ndarray, hidden: np.ndarray, s
     far = (cv2.distanceTransform((~painted).astype(np.uint8), cv2.DIST_L2, 5) if painted.any()
            else np.full(near.shape, np.inf, np.float32))
     return slivers | (hole & ~hidden & (near <= SLIVER_RING * margin) & (near < far))
+
+
+def _below_strap(past_strap: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: ``past_strap`` and the pixels within ARMPIT_REACH (shoulder widths) below it, down the image: the
+    shoulder's side of a top's strap and the armpit under it (:func:`_cap_slivers`)."""
+    reach = max(1, round(ARMPIT_REACH * sw))
+    down = np.ones((reach + 1, 1), np.uint8)  # (anchored at its foot: each pixel takes the ones above it)
+    return cv2.dilate(past_strap.astype(np.uint8), down, anchor=(0, reach)).astype(bool)
 
 
 SLIVER_RING = 3  # (margins) how far out from the arm's hidden pixels the hole reaches over the torso (its blurred edge)
@@ -1571,6 +1584,34 @@ def _cut_off_sleeve(kept: np.ndarray, visible: np.ndarray, nearest: np.ndarray, 
     attached[pieces[iy[ys, xs], ix[ys, xs]][own]] = True
     attached[0] = True
     return ~attached[pieces]
+
+
+def _off_the_body(kept: np.ndarray, past: np.ndarray, above: np.ndarray, sw: float) -> np.ndarray:
+    """HxW bool: the pieces of the ``kept`` sleeve pixels (those left as they are: they look like the torso) whose
+    pixels ``above`` the armpits, where the torso's outline is known, lie all but wholly (PAST_SHARE) ``past`` it
+    (:func:`.envelope.past_unseen_sides`), and most of whose pixels (ABOVE_SHARE) lie there: the arm there hides
+    nothing of the torso, and what the hidden torso's margin took of it is its own edge (with the piece's end below
+    the armpits, where it runs on; a piece lying mostly below them, along the waist, is no such edge). TikTok character
+    5's puffy sleeve hangs beside her body with her hair between them; its shaded inner side, a strip between the
+    hair and the arm, looked like her white top and was kept as the top under it, and once the arm swung out it
+    stood beside the hair as a torn, translucent flap. A piece that reaches in over the torso is the sleeve over
+    the top it looks like (TikTok character 4's T-shirt): kept whole, its edge with it; so is a piece smaller than a
+    square OFF_PIECE shoulder widths wide, a corner of the margin at the arm's rim (the robot boxer's grey arm under
+    its shoulder pad: taken out, the pad's dark outline showed on the body as a dotted line)."""
+    pieces, n = ndimage.label(kept, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros(kept.shape, bool)
+    index = range(1, n + 1)
+    seen = ndimage.sum(above, pieces, index)
+    share = ndimage.sum(past & above, pieces, index) / np.maximum(seen, 1)
+    size = ndimage.sum(kept, pieces, index)
+    off = (share >= PAST_SHARE) & (seen >= ABOVE_SHARE * size) & (size >= (OFF_PIECE * sw) ** 2)
+    return np.concatenate([[False], off])[pieces]
+
+
+PAST_SHARE = 0.85  # a kept piece with this share of its pixels above the armpits past the torso's outline is off it
+ABOVE_SHARE = 0.5  # ... if at least this share of it lies above them (most of it where that outline is known)
+OFF_PIECE = 0.1  # ... and it is no smaller than a square this wide (shoulder widths)
 
 
 def _sleeve_fragments(torso: np.ndarray, hidden: np.ndarray, nearest: np.ndarray, d_torso: np.ndarray,
