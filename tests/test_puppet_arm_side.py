@@ -3,7 +3,6 @@ character 3 on her own clip and moved by clip 4: a white line down her dress's s
 where the video's arm lay against the dress and hers had turned out by a degree or two)."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -12,7 +11,7 @@ from motion_transfer.engines.puppet.model import LAYERS, PARTS, Rig
 from motion_transfer.engines.puppet.parts import label_parts
 from motion_transfer.pose.skeleton import J
 from conftest import layered_rig, left_arm_swung
-from torso_scene import photographed, standing_joints
+from torso_scene import arm_against_side, photographed, standing_joints
 
 SKIN, DRESS, WALL = (200, 150, 120), (28, 26, 40), (246, 246, 250)
 MAGENTA = (255, 0, 255)
@@ -25,16 +24,9 @@ JOINTS = {"head": (200, 95), "left_shoulder": (266, 170), "right_shoulder": (134
 
 
 def _shapes() -> tuple[np.ndarray, np.ndarray]:
-    """(body, arm) HxW bool: the head and the body (its side at column SIDE, image right; its right arm drawn into
-    it) and the left arm hanging down over that side, its inner edge 2-6 pixels inside it all the way down."""
-    body, arm = np.zeros((H, W), np.uint8), np.zeros((H, W), np.uint8)
-    cv2.fillConvexPoly(body, np.array([(142, 160), (SIDE, 160), (SIDE, H), (142, H)], np.int32), 1)
-    cv2.ellipse(body, (200, 95), (40, 52), 0, 0, 360, 1, -1)
-    cv2.line(body, (104, 285), (134, 172), 1, 28)
-    cv2.line(body, (96, 390), (104, 285), 1, 24)
-    cv2.line(arm, (266, 172), (270, 285), 1, 28)
-    cv2.line(arm, (270, 285), (272, 390), 1, 24)
-    return body.astype(bool) & ~arm.astype(bool), arm.astype(bool)
+    """(body, arm) HxW bool: the left arm hangs down over the body's side, its inner edge 2-6 pixels inside it all
+    the way down."""
+    return arm_against_side(H, W, SIDE, elbow=(270, 285), wrist=(272, 390))
 
 
 def _figure() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -12,11 +12,11 @@ import numpy as np
 
 from motion_transfer.engines.puppet.fill import fill_hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
-from torso_scene import (CLOSE_UP, CLOSE_UP_H, CLOSE_UP_PAD, CLOSE_UP_SKIN, CLOSE_UP_SLEEVE, CLOSE_UP_W,
-                         CLOSE_UP_WALL, close_up_joints, photographed)
+from torso_scene import (CLOSE_UP, CLOSE_UP_H, CLOSE_UP_PAD, CLOSE_UP_SLEEVE, CLOSE_UP_W, close_up_canvas,
+                         close_up_joints, photographed)
 
 W, H, PAD = CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD
-TOP, SHADE, HAIR = (215, 215, 222), (200, 200, 208), (28, 24, 26)
+SHADE, HAIR = (200, 200, 208), (28, 24, 26)
 # the hips far below the image's bottom edge, as the pose model guesses them for a close-up
 JOINTS = {**CLOSE_UP, "right_elbow": (15, 330), "right_wrist": (5, 400), "left_elbow": (260, 330),
           "left_wrist": (265, 400), "left_hip": (190, 380), "right_hip": (110, 380)}
@@ -27,14 +27,7 @@ def _close_up(past_line: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints) padded below the image as the rig pads them: the left sleeve's inner edge ``past_line``
     pixels out from the line through the left shoulder and hip, the hair (the torso's, as the labels give hair over
     the top) down to HAIR_END right beside it, the top seen below the hair."""
-    image = np.zeros((H + PAD, W, 3), np.float32)
-    image[:] = CLOSE_UP_WALL
-    labels = np.full((H + PAD, W), -1, np.int16)
-    yy, xx = np.mgrid[0:H + PAD, 0:W]
-    torso = (yy >= 105) & (yy < H) & (np.abs(xx - 150) <= 55)
-    image[torso], labels[torso] = TOP, PARTS.index("torso")
-    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
-    image[head], labels[head] = CLOSE_UP_SKIN, PARTS.index("head")
+    image, labels, yy, xx = close_up_canvas(np.float32)
     (sx, sy), (hx, hy) = JOINTS["left_shoulder"], JOINTS["left_hip"]
     edge = sx + (hx - sx) * (yy - sy) / (hy - sy) + past_line
     for side, inner, outer in (("r", xx >= 90, (xx >= 30) & (xx < 100)),

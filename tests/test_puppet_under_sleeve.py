@@ -13,11 +13,10 @@ import numpy as np
 from motion_transfer.engines.puppet.fill import fill_hidden_torso, hidden_torso
 from motion_transfer.engines.puppet.model import PARTS
 from torso_scene import (CLOSE_UP, CLOSE_UP_H, CLOSE_UP_PAD, CLOSE_UP_SKIN, CLOSE_UP_SLEEVE, CLOSE_UP_W,
-                         CLOSE_UP_WALL, close_up_joints)
+                         close_up_canvas, close_up_joints)
 
 W, H, PAD = CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD
-TOP = (215, 215, 222)
-SLEEVE, SKIN, WALL = CLOSE_UP_SLEEVE, CLOSE_UP_SKIN, CLOSE_UP_WALL
+SLEEVE, SKIN = CLOSE_UP_SLEEVE, CLOSE_UP_SKIN
 JOINTS = {**CLOSE_UP, "right_elbow": (15, 330), "right_wrist": (5, 400), "left_elbow": (260, 330),
           "left_wrist": (265, 400), "left_hip": (185, 300), "right_hip": (115, 300)}
 
@@ -25,14 +24,7 @@ JOINTS = {**CLOSE_UP, "right_elbow": (15, 330), "right_wrist": (5, 400), "left_e
 def _close_up(forearm_shown: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(image, labels, joints) padded below the image as the rig pads them: the sleeves hang to the bottom edge,
     the bare forearms run on below it; ``forearm_shown``: the image shows them under the sleeves' hems too."""
-    image = np.zeros((H + PAD, W, 3), np.uint8)
-    image[:] = WALL
-    labels = np.full((H + PAD, W), -1, np.int16)
-    yy, xx = np.mgrid[0:H + PAD, 0:W]
-    torso = (yy >= 105) & (yy < H) & (np.abs(xx - 150) <= 55)
-    image[torso], labels[torso] = TOP, PARTS.index("torso")
-    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
-    image[head], labels[head] = SKIN, PARTS.index("head")
+    image, labels, yy, xx = close_up_canvas(np.uint8)
     for side, x0, x1 in (("r", 30, 100), ("l", 200, 270)):
         sleeve = (yy >= 100) & (yy < H) & (xx >= x0) & (xx < x1)
         image[sleeve], labels[sleeve] = SLEEVE, PARTS.index(f"{side}_upper_arm")

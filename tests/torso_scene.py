@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from motion_transfer.engines.puppet.model import PARTS
 from motion_transfer.pose.retarget import FACE
 from motion_transfer.pose.skeleton import J
 
@@ -20,6 +21,7 @@ CLOSE_UP = {"nose": (150, 58), "left_eye": (160, 48), "right_eye": (140, 48), "l
 # skin and the pale wall behind (TikTok character 5)
 CLOSE_UP_W, CLOSE_UP_H, CLOSE_UP_PAD = 300, 300, 120
 CLOSE_UP_SLEEVE, CLOSE_UP_SKIN, CLOSE_UP_WALL = (226, 226, 232), (196, 150, 122), (225, 222, 218)
+CLOSE_UP_TOP = (215, 215, 222)  # the white top under the sleeves
 
 
 def torso(elbow: tuple[int, int], wrist: tuple[int, int], backdrop: int) -> tuple[np.ndarray, np.ndarray,
@@ -89,16 +91,31 @@ def standing_joints(named: dict[str, tuple[int, int]], legs_x: tuple[int, int], 
     return joints
 
 
-def arm_against_side(h: int, w: int, side: int) -> tuple[np.ndarray, np.ndarray]:
+def arm_against_side(h: int, w: int, side: int, elbow: tuple[int, int] = (276, 285),
+                     wrist: tuple[int, int] = (280, 390)) -> tuple[np.ndarray, np.ndarray]:
     """(body, arm) HxW bool: a figure's head and body (its side at column ``side``, image right) and its left arm
-    (image right) hanging against that side from a shoulder at (266, 170) to a wrist at (280, 390); its right arm
-    (image left) is drawn into the body. The joints that go with it: shoulders (266/134, 170), elbows (276/104, 285),
-    wrists (280/96, 390), head (200, 95)."""
+    (image right) hanging against that side from a shoulder at (266, 170) through ``elbow`` to ``wrist``; its right
+    arm (image left) is drawn into the body. The joints that go with it: shoulders (266/134, 170), elbows
+    (``elbow``/(104, 285)), wrists (``wrist``/(96, 390)), head (200, 95)."""
     body, arm = np.zeros((h, w), np.uint8), np.zeros((h, w), np.uint8)
     cv2.fillConvexPoly(body, np.array([(142, 160), (side, 160), (side, h), (142, h)], np.int32), 1)
     cv2.ellipse(body, (200, 95), (40, 52), 0, 0, 360, 1, -1)
-    cv2.line(arm, (266, 172), (276, 285), 1, 28)
-    cv2.line(arm, (276, 285), (280, 390), 1, 24)
+    cv2.line(arm, (266, 172), elbow, 1, 28)
+    cv2.line(arm, elbow, wrist, 1, 24)
     cv2.line(body, (104, 285), (134, 172), 1, 28)
     cv2.line(body, (96, 390), (104, 285), 1, 24)
     return body.astype(bool) & ~arm.astype(bool), arm.astype(bool)
+
+
+def close_up_canvas(dtype: type) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(image, labels, yy, xx) of the close-up padded below its bottom edge as the rig pads it: the wall, the white
+    top (the torso) down to the bottom edge and the head, labelled; the sleeves, arms and hair are each test's own."""
+    image = np.zeros((CLOSE_UP_H + CLOSE_UP_PAD, CLOSE_UP_W, 3), dtype)
+    image[:] = CLOSE_UP_WALL
+    labels = np.full(image.shape[:2], -1, np.int16)
+    yy, xx = np.mgrid[0:image.shape[0], 0:image.shape[1]]
+    torso = (yy >= 105) & (yy < CLOSE_UP_H) & (np.abs(xx - 150) <= 55)
+    image[torso], labels[torso] = CLOSE_UP_TOP, PARTS.index("torso")
+    head = (xx - 150) ** 2 + (yy - 55) ** 2 <= 32 ** 2
+    image[head], labels[head] = CLOSE_UP_SKIN, PARTS.index("head")
+    return image, labels, yy, xx
