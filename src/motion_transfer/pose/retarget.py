@@ -117,6 +117,7 @@ HEAD_GROWTH = 1.2
 # Hopper's wedge on clip 0 frame 22 is gone at 5, faint at 7, back in part at 10
 NECK_SLIDE = np.radians(7.0)
 
+
 @dataclass
 class RestPose:
     """The character's skeleton as the image shows it (image pixels). ``visibility`` 0 = unknown joint."""
@@ -733,6 +734,7 @@ def roll_with_neck(joints: np.ndarray, head_angle: np.ndarray, rest_ext: np.ndar
     out = joints.copy()
     out[:, list(FACE) + [HC]] += (centre - joints[:, HC])[:, None].astype(joints.dtype)
     return out
+
 
 def face_mesh_head(face: np.ndarray, centre: np.ndarray, match: int | None,
                    fps: float) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:

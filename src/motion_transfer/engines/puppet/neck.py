@@ -116,6 +116,7 @@ def rig_blend(matte: np.ndarray | None, ext: np.ndarray, template: bool,
     fitted = fitted_neck(matte >= 0.5, ext) if template and matte is not None else None
     return fitted, neck_blend(ext, fitted, chin)
 
+
 def _heights(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
     """[...] the height of ``points`` ([..., 2] image pixels) along the neck, as shares of the way from the
     mid-shoulder to the head's centre."""
