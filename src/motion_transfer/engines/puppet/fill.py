@@ -1332,18 +1332,21 @@ def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw:
     if not body.any() or not limbs.any():
         return np.zeros(labels.shape, bool)
     reach = BESIDE_ARM * sw
-    # from nothing at its top (the armpit) it widens to its full reach over BESIDE_ARM_TAPER: starting at full width,
-    # the body's side stood as a square step there once the arm swung away (TikTok clip 2)
-    depth = depth_below_shoulders(joints, labels.shape) - BESIDE_ARM_TOP * sw
-    width = reach * np.clip(depth / max(BESIDE_ARM_TAPER * sw, 1.0), 0.0, 1.0)
-    grown = body | (ndimage.distance_transform_edt(~body) <= width)
-    # its outline smoothed (BESIDE_ARM_SMOOTH): grown out from the ragged border the labelling left between a
-    # blurred arm and a pale dress, it kept that border's lobes, a row of pale scallops down the dress's side once
-    # the arm swung away (TikTok clip 2)
-    grown = cv2.GaussianBlur(grown.astype(np.float32), (0, 0), max(1.0, BESIDE_ARM_SMOOTH * sw)) > 0.5
     # (not beside the backdrop seen between the arm and the body where the arm leaves it: painted there, the body
     # stood as a dark tongue beside that gap once the arm moved)
-    band = limbs & grown & (depth > 0) & (ndimage.distance_transform_edt(labels >= 0) > reach)
+    inside = ndimage.distance_transform_edt(labels >= 0) > reach
+    depth = depth_below_shoulders(joints, labels.shape) - BESIDE_ARM_TOP * sw
+    to_body = ndimage.distance_transform_edt(~body)
+
+    def grown(width: np.ndarray | float) -> np.ndarray:
+        """The arm's pixels within ``width`` of the body, the outline smoothed (BESIDE_ARM_SMOOTH): grown out from
+        the ragged border the labelling left between a blurred arm and a pale dress, it kept that border's lobes,
+        a row of pale scallops down the dress's side once the arm swung away (TikTok clip 2)."""
+        out = cv2.GaussianBlur((body | (to_body <= width)).astype(np.float32), (0, 0),
+                               max(1.0, BESIDE_ARM_SMOOTH * sw)) > 0.5
+        return limbs & out & (depth > 0) & inside
+
+    band = grown(reach)
     # its ends rounded off into the body's side (a square step where it ended stood out once the arm swung away)
     band &= _open(body | band, max(1, round(reach / 2)))
     # a border along the arm, not a corner where it touches the torso
@@ -1351,7 +1354,10 @@ def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw:
     if n == 0:
         return band
     sizes = ndimage.sum(band, pieces, range(1, n + 1))
-    return np.isin(pieces, 1 + np.flatnonzero(sizes >= BESIDE_ARM_LONG * sw * reach))
+    band = np.isin(pieces, 1 + np.flatnonzero(sizes >= BESIDE_ARM_LONG * sw * reach))
+    # from nothing at its top (the armpit) it widens to its full reach over BESIDE_ARM_TAPER: starting at full width,
+    # the body's side stood as a square step there once the arm swung away (TikTok clip 2)
+    return band & grown(reach * np.clip(depth / max(BESIDE_ARM_TAPER * sw, 1.0), 0.0, 1.0))
 
 
 BESIDE_ARM = 0.04  # (shoulder widths) how far the body goes on under an arm hanging against its side
