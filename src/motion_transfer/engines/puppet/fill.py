@@ -339,6 +339,12 @@ def below_armpits(joints: np.ndarray, shape: tuple[int, int], spine: float) -> n
 
 def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -> np.ndarray:
     """HxW bool: the side of the line through the shoulders where the hips are, grown by ``margin`` pixels."""
+    return depth_below_shoulders(joints, shape) > -margin
+
+
+def depth_below_shoulders(joints: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """HxW float32: how far (pixels) each pixel lies past the line through the shoulders towards the hips
+    (negative above it)."""
     ls, rs = joints[J["left_shoulder"], :2], joints[J["right_shoulder"], :2]
     n = np.array([rs[1] - ls[1], ls[0] - rs[0]], np.float64)
     n /= max(float(np.linalg.norm(n)), 1e-6)
@@ -346,7 +352,7 @@ def below_shoulders(joints: np.ndarray, shape: tuple[int, int], margin: float) -
         n = -n
     h, w = shape
     py, px = np.mgrid[0:h, 0:w].astype(np.float32)
-    return (px - ls[0]) * n[0] + (py - ls[1]) * n[1] > -margin
+    return (px - ls[0]) * n[0] + (py - ls[1]) * n[1]
 
 
 def _hull(mask: np.ndarray) -> np.ndarray:
@@ -1317,7 +1323,9 @@ def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw:
     under an arm hanging against its side, as it does behind the arm in the photograph. Ending at the side the
     image shows, right at the arm's inner edge, the body left a line of the wall between its side and the arm
     once the arm swung out by a degree or two (TikTok character 3: a white line down her dress's side from the
-    armpit, on her own clip and on 3<-4 in most frames, where her arm in the video lay against the dress)."""
+    armpit, on her own clip and on 3<-4 in most frames, where her arm in the video lay against the dress). It
+    widens from nothing at its top over BESIDE_ARM_TAPER, and its outline is smoothed (BESIDE_ARM_SMOOTH): the
+    body's side it leaves once the arm swings away is a line, not the labels' ragged border grown out."""
     # (out from the body as it is: the torso and what it already holds under the arms)
     body = (labels == PARTS.index("torso")) | hidden
     limbs = np.isin(labels, [PARTS.index(LAYERS[name][k]) for name in names for k in (0, 1)]) & ~hidden
@@ -1326,8 +1334,19 @@ def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw:
     reach = BESIDE_ARM * sw
     # (not beside the backdrop seen between the arm and the body where the arm leaves it: painted there, the body
     # stood as a dark tongue beside that gap once the arm moved)
-    near = (ndimage.distance_transform_edt(~body) <= reach) & (ndimage.distance_transform_edt(labels >= 0) > reach)
-    band = limbs & near & below_shoulders(joints, labels.shape, -BESIDE_ARM_TOP * sw)
+    inside = ndimage.distance_transform_edt(labels >= 0) > reach
+    depth = depth_below_shoulders(joints, labels.shape) - BESIDE_ARM_TOP * sw
+    to_body = ndimage.distance_transform_edt(~body)
+
+    def grown(width: np.ndarray | float) -> np.ndarray:
+        """The arm's pixels within ``width`` of the body, the outline smoothed (BESIDE_ARM_SMOOTH): grown out from
+        the ragged border the labelling left between a blurred arm and a pale dress, it kept that border's lobes,
+        a row of pale scallops down the dress's side once the arm swung away (TikTok clip 2)."""
+        out = cv2.GaussianBlur((body | (to_body <= width)).astype(np.float32), (0, 0),
+                               max(1.0, BESIDE_ARM_SMOOTH * sw)) > 0.5
+        return limbs & out & (depth > 0) & inside
+
+    band = grown(reach)
     # its ends rounded off into the body's side (a square step where it ended stood out once the arm swung away)
     band &= _open(body | band, max(1, round(reach / 2)))
     # a border along the arm, not a corner where it touches the torso
@@ -1335,12 +1354,17 @@ def _beside_arms(labels: np.ndarray, hidden: np.ndarray, joints: np.ndarray, sw:
     if n == 0:
         return band
     sizes = ndimage.sum(band, pieces, range(1, n + 1))
-    return np.isin(pieces, 1 + np.flatnonzero(sizes >= BESIDE_ARM_LONG * sw * reach))
+    band = np.isin(pieces, 1 + np.flatnonzero(sizes >= BESIDE_ARM_LONG * sw * reach))
+    # from nothing at its top (the armpit) it widens to its full reach over BESIDE_ARM_TAPER: starting at full width,
+    # the body's side stood as a square step there once the arm swung away (TikTok clip 2)
+    return band & grown(reach * np.clip(depth / max(BESIDE_ARM_TAPER * sw, 1.0), 0.0, 1.0))
 
 
 BESIDE_ARM = 0.04  # (shoulder widths) how far the body goes on under an arm hanging against its side
 BESIDE_ARM_LONG = 0.5  # (shoulder widths) the shortest border along the arm it goes on under
 BESIDE_ARM_TOP = 0.2  # (shoulder widths) how far below the line through the shoulder joints it starts (the armpit)
+BESIDE_ARM_TAPER = 0.15  # (shoulder widths) how far below that it has widened to its full reach
+BESIDE_ARM_SMOOTH = 0.03  # (shoulder widths) the Gaussian's width that smooths its outline
 UNDER_SLEEVE = 0.06  # (shoulder widths) how far the body goes on under a sleeve of its colour
 UNDER_SLEEVE_LONG = 0.3  # (shoulder widths) the shortest border along a sleeve it goes on under
 SLEEVE_SAMPLE = 50  # the fewest pixels of a forearm whose colour tells a short sleeve from a long one
