@@ -81,3 +81,18 @@ def test_past_a_side_seen_below_the_armpits_lies_nothing_of_the_body():
     assert not (past & (labels == PARTS.index("torso"))).any()  # (the torso's own pixels lie within its sides)
     assert past[band.any(axis=1), 275].all() and past[band.any(axis=1), 125].all()
     assert not past_sides(*_figure(arms_hang=True)[:2]).any()
+
+
+def test_the_shoulders_round_top_reaches_the_shirts_own_shoulder_line_above_low_joints():
+    """Where the pose model puts the shoulder joints low in the sleeve, the shirt's own shoulder line beside the
+    sleeve lies higher than SHOULDER_RISE above them: the envelope's round top reaches it there, so that the body
+    under the sleeve goes on along it (rounded off lower, the torso's own corner at the sleeve's cut stood as a
+    point on the shoulder with the backdrop in a notch beside it once the arm rose: TikTok character 4 cut at 60%
+    of her height). No higher than RISE_MAX, whatever the torso's pixels reach (hair the labels gave it)."""
+    labels, joints, _ = _figure(arms_hang=False)
+    labels[76:90, 200:261] = PARTS.index("torso")  # the shirt's shoulder line 24 px (0.2 shoulder widths) up
+    allowed = torso_envelope(labels, joints)[0]
+    assert allowed[80:90, 246:252].all()  # (SHOULDER_RISE's round top: row 88)
+    labels[30:90, 200:261] = PARTS.index("torso")  # ... and hair over the shoulder, labelled the torso's
+    allowed = torso_envelope(labels, joints)[0]
+    assert allowed[74:90, 246:250].all() and not allowed[40:68, 246:258].any()

@@ -165,7 +165,8 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
     """(allowed, under) HxW bool: ``allowed`` where the torso may lie above the armpits: within its sides (as
     the image shows them below the armpits, continued up along the spine, widened to its own side where the image
     shows that above them too (:func:`_side_up`), plus ENVELOPE_MARGIN), its shoulders' tops rounded with a radius
-    of SHOULDER_ROUND (more by as much as the side was widened); ``under`` the part of that between the spine and a
+    of SHOULDER_ROUND (more by as much as the side was widened), as high as the shirt's own shoulder line beside the
+    round (:func:`_shoulder_rise`); ``under`` the part of that between the spine and a
     side, from the shoulders' tops (SHOULDER_RISE above the line through the shoulder joints) down to the armpits:
     the body under the sleeves, whose outline the image hides. No bound from the armpits down, in a side view (its sides
     are the chest and the back), or on a side the image does not show (:func:`_sides`). ``frame``: the body's
@@ -184,12 +185,29 @@ def torso_envelope(labels: np.ndarray, joints: np.ndarray,
         # the band rounds off as far in as the straight one (its top beside the neck no higher: flat up to the
         # hair's tips there, the body's top tore a fringe off them once the head turned, TikTok character 0)
         r = SHOULDER_ROUND * f.sw + top - edge
-        cw, cl = w + r, f.level - (-SHOULDER_RISE * f.sw + r)
+        rise = _shoulder_rise(labels, f, name, top + ENVELOPE_MARGIN * f.sw - r)
+        cw, cl = w + r, f.level - (-rise + r)
         corner = (cw > 0) & (cl < 0) & (cw * cw + cl * cl > r * r)
         outside = above & ((w > 0) | corner)
         allowed &= ~outside
         under |= above & ~outside & (out >= 0) & (f.level >= -SHOULDER_RISE * f.sw)
     return allowed, under
+
+
+def _shoulder_rise(labels: np.ndarray, f: BodyFrame, name: str, inner: float) -> float:
+    """How far above the line through the shoulder joints (pixels) the shoulder's round top lies on side
+    ``name``: SHOULDER_RISE, or higher where the torso's own pixels reach higher over the round (from ``inner``,
+    its circle's centre, out; no more than RISE_MAX): a T-shirt's sleeve over the shoulder goes on along the
+    shirt's shoulder line, and the pose model may put the joints low in the sleeve (TikTok character 4 cut at 60%
+    of her height: the shirt's top 0.16 shoulder widths above them). Rounded off lower, the body under the
+    sleeve ended below the torso's own corner at the sleeve's cut, and once the arm rose that corner stood as a
+    point on the shoulder with the backdrop in a notch beside it."""
+    torso = _main_torso(labels) & (SIGNS[name] * f.out >= inner) & (f.level < 0)
+    seen = float(-f.level[torso].min()) if torso.any() else 0.0
+    return float(np.clip(seen, SHOULDER_RISE * f.sw, RISE_MAX * f.sw))
+
+
+RISE_MAX = 0.25  # (shoulder widths) the highest a shoulder's round top is taken to lie above its joint's line
 
 
 def past_unseen_sides(labels: np.ndarray, joints: np.ndarray, frame: BodyFrame | None = None) -> np.ndarray:
