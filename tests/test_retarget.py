@@ -238,9 +238,9 @@ def test_a_turned_characters_torso_widens_only_a_little_when_the_actor_faces_the
 def test_a_character_seen_from_the_front_keeps_its_width_when_matched_to_a_turned_actor():
     """The character stands as the actor turned 60 degrees does, bone for bone, but seen from the front: its
     shoulders and hips (and the arms and legs hanging from them) twice as far apart, their full width. The pose
-    match (bone directions) picks that turned frame, so main took the character as turned too and drew it 1.25 times
-    as wide as its image as the actor faced the camera (TikTok character 0 on clip 1: short and broad, a shelf at
-    her hip). A body seen from the front has no more width to show: its widths stay the image's."""
+    match (bone directions) picks that turned frame, where the character was taken as turned too and drawn 1.25
+    times as wide as its image as the actor faced the camera (TikTok character 0 on clip 1: short and broad). A body
+    seen from the front has no more width to show: its widths stay the image's."""
     turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
     yaw = np.abs(turn.events["yaw_deg"])
     t0 = int(np.argmin(np.abs(yaw - 60)))
