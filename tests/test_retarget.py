@@ -235,6 +235,34 @@ def test_a_turned_characters_torso_widens_only_a_little_when_the_actor_faces_the
     assert np.minimum(ang, 360 - ang).max() < 0.5
 
 
+def test_a_character_seen_from_the_front_keeps_its_width_when_matched_to_a_turned_actor():
+    """The character stands as the actor turned 60 degrees does, bone for bone, but seen from the front: its
+    shoulders and hips (and the arms and legs hanging from them) twice as far apart, their full width. The pose
+    match (bone directions) picks that turned frame, where the character was taken as turned too and drawn 1.25
+    times as wide as its image as the actor faced the camera (TikTok character 0 on clip 1: short and broad). A body
+    seen from the front has no more width to show: its widths stay the image's."""
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.abs(turn.events["yaw_deg"])
+    t0 = int(np.argmin(np.abs(yaw - 60)))
+    j0 = turn.joints[t0, :, :2].astype(np.float64)
+    front = yaw < 20
+    sides = {11: (11, 13, 15, 17, 19, 21), 12: (12, 14, 16, 18, 20, 22), 23: (23, 25, 27, 29, 31),
+             24: (24, 26, 28, 30, 32)}
+    front_on = j0.copy()
+    for joint, limb in sides.items():  # each side moved out to the actor's width facing the camera
+        pair = (joint, joint + (1 if joint % 2 else -1))
+        grow = bone_len(turn.joints[front], *pair).max() / bone_len(j0, *pair)
+        front_on[list(limb)] += (grow - 1) * (j0[joint] - j0[list(pair)].mean(axis=0))
+    rest = RestPose(joints=front_on.astype(np.float32), visibility=np.ones(33, np.float32), width=640, height=480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    assert abs(int(motion.proportions["matched_frame"]) - t0) <= 3  # matched to the turned actor
+    for a, b in (("left_shoulder", "right_shoulder"), ("left_hip", "right_hip")):
+        drawn = bone_len(motion.joints, J[a], J[b])
+        image = np.linalg.norm(front_on[J[a]] - front_on[J[b]])
+        assert bone_len(turn.joints, J[a], J[b])[front].min() > 1.6 * bone_len(turn.joints[t0], J[a], J[b])
+        assert (drawn[front] <= 1.05 * motion.width_scale[front] * image).all()
+
+
 def test_a_head_matched_on_a_crowded_face_keeps_the_characters_size(dance):
     """The frame that matches the character's pose catches the actor's face crowded (bowed or turned: its points
     at 60 % of their spread). A stranger whose head is the actor's size, for its body, must keep that size, not

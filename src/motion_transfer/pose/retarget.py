@@ -19,8 +19,9 @@ Per bone ``b`` (parent -> child, a kinematic tree rooted at the mid-shoulder poi
   ``m_image * k / sigma(t)``: the character keeps the size it has in the image.
 
 One exception: the torso's widths (shoulder and hip lines) grow to at most ``WIDEN_MAX`` times what the image
-shows. A character turned sideways in its image has only that narrow view of its torso; when the actor turns to
-face the camera, the full width would stretch that texture across it (the torso swells). And as the actor turns
+shows, and less when the image shows more of them than the actor's matched frame does (:func:`widen_max`). A
+character turned sideways in its image has only that narrow view of its torso; when the actor turns to face the
+camera, the full width would stretch that texture across it (the torso swells). And as the actor turns
 away, the torso's texture is drawn as wide as a turned body's outline, wider than its joints (:mod:`.torso_turn`).
 
 The root (mid-shoulder) follows the actor through the letterboxed video frame (``video``), or stays where the image
@@ -343,6 +344,26 @@ def match_frame(char_ext: np.ndarray, char_bvis: np.ndarray, ext: np.ndarray, bv
     return (t if mean_deg <= max_deg else None), all_diff
 
 
+def widen_max(char_len: np.ndarray, char_vis: np.ndarray, match_len: np.ndarray | None, group: str) -> float:
+    """How many times as wide as its image a torso width (``group``, one of WIDTH_GROUPS) may be drawn: WIDEN_MAX
+    for a character that shows no more of that width, for its spine, than the actor did in the matched frame (the
+    two are taken as turned alike), and WIDEN_MAX / r for one that shows r times as much (down to 1): the more of its
+    width the image already shows, the less the actor's turn to the camera can add. The matched frame
+    (:func:`match_frame`) matches bone directions, which a shoulder line has the same turned or not: TikTok character
+    0, seen from the front, matched to clip 1's dancer turned away (r 1.9 at the shoulders, 2.2 at the hips), was
+    drawn 1.25 times as wide as her image as the dancer turned to the camera (frames 10-16), short and broad, her
+    hip's flare beside her waist flattened into a shelf. Self-reenactment (r near 1) keeps WIDEN_MAX."""
+    gi = _group_index()
+    idx, spine = gi[group], gi["spine"][0]
+    if match_len is None:
+        return WIDEN_MAX
+    lens = np.array([[v[b] for b in idx + [spine]] for v in (char_len, match_len)])
+    if char_vis[spine] <= VIS_MIN or not np.isfinite(lens).all() or (lens <= 1e-6).any():
+        return WIDEN_MAX
+    char_share, actor_share = lens[:, :-1].sum(axis=1) / lens[:, -1]
+    return float(np.clip(WIDEN_MAX * actor_share / char_share, 1.0, WIDEN_MAX))
+
+
 def proportions(char_len: np.ndarray, char_vis: np.ndarray, ref: np.ndarray, sigma: np.ndarray,
                 match: int | None = None, match_len: np.ndarray | None = None,
                 match_diff: np.ndarray | None = None,
@@ -602,12 +623,14 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             actor_root = _apply_affine(_invert_affines(camera[:T]), actor_root)
         drift = moving_average(actor_root, int(round(highpass_seconds * fps)))
         out[:, MS] = root_img + (actor_root - drift) * S[:, None]
+    widen = {group: widen_max(char_len, char_bvis, None if match is None else lengths[match], group)
+             for group in WIDTH_GROUPS}
     for b, (par, chi, group) in enumerate(BONES):
         vec = (S * p[b])[:, None] * (ext[:, chi] - ext[:, par])
         if group in WIDTH_GROUPS and char_bvis[b] > VIS_MIN:
             # the image shows this width foreshortened (the character turned): its texture cannot show the body
             # turning towards the camera beyond it, only stretch, so the shoulders and hips widen a little at most
-            limit = WIDEN_MAX * width_scale * char_len[b]
+            limit = widen[group] * width_scale * char_len[b]
             vec *= np.minimum(1.0, limit / np.maximum(np.linalg.norm(vec, axis=1), 1e-9))[:, None]
         if group == "neck" and side_on:  # the head held over the shoulders as the image holds it
             lean = np.arctan2(*(ext[:, chi] - ext[:, par]).T[::-1]) - _shoulder_line(ext)
