@@ -79,3 +79,34 @@ def test_a_video_frames_arm_keeps_no_rim_of_the_old_backdrops_hue_along_its_outl
     rim = (share > RIM) & (lightness >= PALE * image[iy[ys, xs], ix[ys, xs]].astype(np.float32).sum(axis=1))
     assert rim.mean() < 0.2, (f"{100 * rim.mean():.0f}% of the arm's outline is a pale rim holding a fifth or more "
                               f"of the wall's hue (median share {np.median(share):.2f})")
+
+
+def _lagging(colour: np.ndarray, towards: np.ndarray, share: float) -> np.ndarray:
+    """``colour`` with ``share`` of its chroma ``towards``'s, its lightness its own."""
+    chroma = _ycc(colour)
+    chroma[1:] = (1 - share) * chroma[1:] + share * _ycc(towards)[1:]
+    return cv2.cvtColor(np.uint8([[np.clip(np.round(chroma), 0, 255)]]), cv2.COLOR_YCrCb2RGB)[0, 0]
+
+
+def _ycc(colour: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(np.uint8([[colour]]), cv2.COLOR_RGB2YCrCb)[0, 0].astype(np.float32)
+
+
+def test_only_a_colour_lagging_its_lightness_catches_up_not_one_of_the_figures_own():
+    """Along the outline a pixel as light as the skin but half the wall's hue takes the skin's; a red piping there
+    (no blend of the two: off the line between their hues) and the skin's own pixels stay as they are."""
+    from motion_transfer.engines.puppet.cut_edge import colour_caught_up
+
+    skin, wall, red = np.uint8([226, 178, 146]), np.uint8(WALL), np.uint8([200, 40, 50])
+    image = np.empty((60, 80, 3), np.uint8)
+    image[:] = wall
+    image[:, 30:] = skin
+    image[:30, 30:33] = _lagging(skin, wall, 0.5)  # the upper half's outermost pixels lag
+    image[30:, 30:32] = red  # the lower half's have a piping of their own
+    figure = np.zeros(image.shape[:2], bool)
+    figure[:, 30:] = True
+    out = colour_caught_up(image, figure)
+    lag = np.linalg.norm(out[5:25, 30:33].astype(float) - skin, axis=-1)
+    assert lag.max() < 12, f"the lagging pixels stay up to {lag.max():.0f} (RGB) off the skin's colour"
+    assert (out[35:, :] == image[35:, :]).all(), "the piping's colour (or the skin's) changed"
+    assert (out[:, 36:] == image[:, 36:]).all() and (out[:, :30] == image[:, :30]).all()
