@@ -21,7 +21,9 @@ and the band fading out beyond its outline follows the outline smoothed (``outli
 staircase. A photograph's outline against its backdrop is unmixed the same way, the backdrop its neighbour
 (``outline_unmixed``), so no fringe of the old backdrop moves with the figure; but not a lit rim along it (a band
 of the figure's own colour as near the line between its colour further in and the backdrop's as a blend, but flat
-where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour.
+where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour. A video frame's colour lags its
+lightness along that outline (held at half its resolution): a photographed arm's colour there is first brought
+level with its lightness (``colour_caught_up``), so its blend with the backdrop is one the unmixing can take apart.
 """
 from __future__ import annotations
 
