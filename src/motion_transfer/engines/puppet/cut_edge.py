@@ -21,7 +21,9 @@ and the band fading out beyond its outline follows the outline smoothed (``outli
 staircase. A photograph's outline against its backdrop is unmixed the same way, the backdrop its neighbour
 (``outline_unmixed``), so no fringe of the old backdrop moves with the figure; but not a lit rim along it (a band
 of the figure's own colour as near the line between its colour further in and the backdrop's as a blend, but flat
-where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour.
+where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour. A video frame's colour lags its
+lightness along that outline (held at half its resolution): a photographed arm's colour there is first brought
+level with its lightness (``colour_caught_up``), so its blend with the backdrop is one the unmixing can take apart.
 """
 from __future__ import annotations
 
@@ -139,6 +141,55 @@ def outline_unmixed(image: np.ndarray, figure: np.ndarray, least: float, most: f
     everything = np.ones(figure.shape, bool)
     depth = blur_depth(image, figure, everything, least, most)
     return _unmixed(image, figure, everything, depth, least, OUTLINE_OFF, most)
+
+
+LAG_REACH = 6.0  # (pixels) a video frame's colour lags its lightness this deep into the figure from its outline
+LAG_OUT = 2.0  # (pixels) the backdrop's own colour is read this far out from the figure, past the lag's tail
+LAG_CONTRAST = 15.0  # (RGB) the figure's chroma and the backdrop's this far apart tell how much of each a pixel is
+LAG_OFF = 0.25  # a pixel's chroma lying this close to the line between the two (a share of their distance) lags
+
+
+def colour_caught_up(image: np.ndarray, figure: np.ndarray) -> np.ndarray:
+    """HxWx3 uint8: ``image`` with the colour of the ``figure``'s pixels along its outline against the backdrop
+    brought level with their lightness. A video frame holds its colour at half the resolution of its lightness and
+    blurs it further in coding: along a photographed figure's outline the lightness steps over a pixel or two, the
+    colour over five or six (TikTok character 2's arm against the lilac wall: its outermost pixels as light as her
+    skin, as lilac as the wall). Lying off the line between the figure's colour and the backdrop's, those pixels
+    were no blend to ``outline_unmixed``, which left them as they were, some and not others: a wavy pale rim of
+    the old wall's hue moved with the arm over the dark backdrop. Within LAG_REACH of the backdrop each pixel whose
+    chroma (its colour less its lightness) lies between the figure's own further in and the backdrop's further out,
+    holding less of the figure's than its lightness does, takes as much of it as its lightness holds: a blend of
+    the two, which ``outline_unmixed`` takes apart. Its lightness stays, and so does a colour of the figure's own
+    (a piping off the line between the two, a chroma already the figure's)."""
+    out = image.copy()
+    to_back = cv2.distanceTransform(figure.astype(np.uint8), cv2.DIST_L2, 3)
+    deep, far = figure & (to_back > LAG_REACH), ~figure & (
+        cv2.distanceTransform((~figure).astype(np.uint8), cv2.DIST_L2, 3) > LAG_OUT)
+    zone = figure & (to_back <= LAG_REACH)
+    if not deep.any() or not far.any() or not zone.any():
+        return out
+    ys, xs = np.nonzero(zone)
+    reach, (iy, ix) = ndimage.distance_transform_edt(~deep, return_indices=True)
+    _, (oy, ox) = ndimage.distance_transform_edt(~far, return_indices=True)
+    colour = image[ys, xs].astype(np.float32)
+    own = _side(image, deep, OWN_SMOOTH)[iy[ys, xs], ix[ys, xs]]
+    back = _side(image, far, OWN_SMOOTH)[oy[ys, xs], ox[ys, xs]]
+    light, own_light, back_light = colour @ LUMA, own @ LUMA, back @ LUMA
+    chroma, own_chroma, back_chroma = (c - (c @ LUMA)[:, None] for c in (colour, own, back))
+    span = own_chroma - back_chroma
+    length = np.linalg.norm(span, axis=1)
+    held = ((chroma - back_chroma) * span).sum(axis=1) / np.maximum(length ** 2, 1.0)  # the chroma's share
+    off = np.linalg.norm(chroma - back_chroma - held[:, None] * span, axis=1)
+    step = own_light - back_light
+    lit = np.clip((light - back_light) / np.where(np.abs(step) < 1.0, 1.0, step), 0.0, 1.0)  # the lightness's
+    # how surely a lagging blend: both steps large enough to tell, the chroma near the line, the figure's own
+    # colour read near (the figure not too thin there to hold it), fading to none at each bound
+    sure = (np.clip(np.abs(step) / BLEND_CONTRAST - 1.0, 0.0, 1.0) * np.clip(length / LAG_CONTRAST - 1.0, 0.0, 1.0)
+            * np.clip(2.0 - 2.0 * off / np.maximum(LAG_OFF * length, 1e-3), 0.0, 1.0)
+            * np.clip(2.0 - reach[ys, xs] / (LAG_REACH + 1.5), 0.0, 1.0))
+    lag = np.maximum(lit - np.clip(held, 0.0, 1.0), 0.0) * sure
+    out[ys, xs] = np.clip(np.round(colour + lag[:, None] * span), 0, 255).astype(image.dtype)
+    return out
 
 
 def _unmixed(image: np.ndarray, core: np.ndarray, figure: np.ndarray, depth: np.ndarray, least: float,

@@ -44,8 +44,8 @@ from .armpit import cloth_edge, held_by_trunk, under_armpits
 from .below import continue_below
 from .box import hinged
 from .cap import cap_rows, top_cap
-from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, cut_pixels, flat_cut, line_cover, outline_distance,
-                       outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
+from .cut_edge import (LINE_EDGE, blended_cut, blur_depth, colour_caught_up, cut_pixels, flat_cut, line_cover,
+                       outline_distance, outline_unmixed, smooth_cut, smooth_flat_cut, uncreased, unblended)
 from .drape import fill_hidden_drape, solid_drape_matte
 from .drawn_hand import hand_reach
 from .envelope import body_frame
@@ -656,6 +656,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
             texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
+            # (its outline's colour level with its lightness first: lagging, the old wall's hue stayed on as a wavy
+            # pale rim once the arm moved over another backdrop, TikTok character 2 moved by clip 3)
+            texture = colour_caught_up(texture, mat >= 0.5)
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
         unmixed, held = texture, np.float32(1.0)  # the figure's colours, how much of each pixel is the figure
         if line is None:  # a photograph's outline against the backdrop unmixed as deep as its blur goes
