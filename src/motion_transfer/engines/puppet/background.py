@@ -264,10 +264,11 @@ DENOISE = 5  # (pixels) the median that takes a drawn backdrop's grain away
 
 def _drawn_fill(image: np.ndarray, flat: np.ndarray, hole: np.ndarray) -> np.ndarray:
     """``image`` with ``hole`` filled as a backdrop of flat drawn shapes under grain (``flat``: ``image`` without
-    its grain) is: the ground (the rim's commonest colour), the shapes touching the hole going on behind it over
-    about REACH (times the long side) and fading into the ground, and the grain of the ground laid over it (its
-    pixels' differences from ``flat``, drawn at random: the grain is no pattern). A shape cut off by the figure
-    is hidden by it, not grown into the space it stood in."""
+    its grain) is: the ground (the rim's commonest colour) or a band of another colour seen on both sides of the
+    hole (:func:`_bands_across`), the shapes touching the hole going on behind it over about REACH (times the
+    long side) and fading into that, and the grain of the ground laid over it (its pixels' differences from
+    ``flat``, drawn at random: the grain is no pattern). A shape cut off by the figure is hidden by it, not grown
+    into the space it stood in."""
     H, W = hole.shape
     rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(H, W))
     ys, xs = np.nonzero(rim)
@@ -284,13 +285,41 @@ def _drawn_fill(image: np.ndarray, flat: np.ndarray, hole: np.ndarray) -> np.nda
     depth, (iy, ix) = ndimage.distance_transform_edt(hole, return_indices=True)
     on = np.exp(-(depth[hole] / (REACH * max(H, W))) ** 2)[:, None].astype(np.float32)
     out = image.astype(np.float32)
-    out[hole] = on * flat[iy[hole], ix[hole]] + (1 - on) * ground
+    out[hole] = on * flat[iy[hole], ix[hole]] + (1 - on) * _bands_across(flat, hole, ground)[hole]
     grain = image[gy, gx].astype(np.float32) - flat[gy, gx]
     out[hole] += grain[np.random.default_rng(0).integers(0, len(grain), int(hole.sum()))]
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 OWN = 12.0  # (Lab, 8-bit) a rim pixel this near the ground's main colour is of the ground
+
+
+def _bands_across(flat: np.ndarray, hole: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: ``ground``, but in ``hole`` where along its rows both sides are one colour (of ``flat``,
+    within OWN) other than the ground over at least REACH (times the long side) of rows, that colour, shaded from
+    one side to the other. A band crossing behind the figure (a floor under a wall) goes on across it: filled with
+    the ground (the commonest colour around, the wall), the floor lost two wall-coloured blobs where the feet
+    stood. Rows only: scenes lie in horizontal bands. Thinner, the same colour on both sides is as likely two
+    shapes (a bar's end and a dot) as one band: carried across, a line joined them."""
+    H, W = hole.shape
+    cols = np.arange(W)[None]
+    left = np.maximum.accumulate(np.where(hole, -1, cols), axis=1)
+    right = np.minimum.accumulate(np.where(hole, W, cols)[:, ::-1], axis=1)[:, ::-1]
+    both = hole & (left >= 0) & (right < W)
+    rows = np.nonzero(both)[0]
+    a = flat[rows, left[both]].astype(np.float32)
+    b = flat[rows, right[both]].astype(np.float32)
+    lab = cv2.cvtColor(np.stack([a, b, np.broadcast_to(ground, a.shape)]).astype(np.uint8), cv2.COLOR_RGB2LAB)
+    lab = lab.astype(np.float32)
+    band = np.zeros((H, W), np.uint8)
+    band[both] = (lab_distance(lab[0], lab[1]) <= OWN) & (lab_distance((lab[0] + lab[1]) / 2, lab[2]) > OWN)
+    tall = max(1, round(REACH * max(H, W)))
+    band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((tall, 1), np.uint8)).astype(bool)
+    out = np.empty((H, W, 3), np.float32)
+    out[:] = ground
+    f = ((cols - left) / np.maximum(right - left, 1))[both][:, None]
+    out[both] = np.where(band[both][:, None], (1 - f) * a + f * b, ground)
+    return out
 
 
 def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
