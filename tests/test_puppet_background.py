@@ -532,7 +532,7 @@ def _legs_on_a_floor(grain: float) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(image, 0, 255).astype(np.uint8), matte
 
 
-@pytest.mark.parametrize("grain", [0.0, 3.0, 6.0, 9.0])
+@pytest.mark.parametrize("grain", [0.0, 3.0, 6.0, 9.0, 15.0])
 def test_the_floors_line_goes_on_straight_between_and_behind_the_feet(grain):
     """The line where the wall meets the floor, crossing where the figure stood, with a little floor seen
     between its feet: carried straight across, the wall above it and the floor below (before, the line stopped at

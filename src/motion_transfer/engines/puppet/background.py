@@ -314,6 +314,8 @@ def _bands_across(flat: np.ndarray, hole: np.ndarray, ground: np.ndarray) -> np.
     band = np.zeros((H, W), np.uint8)
     band[both] = (lab_distance(lab[0], lab[1]) <= OWN) & (lab_distance((lab[0] + lab[1]) / 2, lab[2]) > OWN)
     tall = max(1, round(REACH * max(H, W)))
+    # (most of the rows around, not each: under heavy grain a few rows' ends read apart)
+    band = (cv2.blur(band.astype(np.float32), (1, tall)) > 0.5).astype(np.uint8)
     band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((tall, 1), np.uint8)).astype(bool)
     out = np.empty((H, W, 3), np.float32)
     out[:] = ground
