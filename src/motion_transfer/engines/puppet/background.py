@@ -11,7 +11,8 @@ beside it each continued, never their blend, which only the flag's navy matched)
 plain, the copies blend to a layout of them spread region by region (a beige wall and a white door each continued
 in its own shading), leaving out the narrow dark objects beside the hole (a TV's edge, a carved frame, cables); a
 straight edge between two of them that crosses the hole (a door's edge, a wall corner) parts them along its
-continuation (:mod:`.plate_lines`).
+continuation (:mod:`.plate_lines`). A backdrop of flat drawn shapes under film grain is its ground where the
+character stood, the shapes beside it going on a short way, with the ground's grain.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from ...media.frames import iter_frames, read_image
 from ...media.framing import cover, fit
 from ...media.probe import probe
 from ...pose.silhouette import Backdrop, backdrop_palette
-from .fill import lab_distance, smooth_fill, torso_colours
+from .fill import colour_shares, lab_distance, smooth_fill, torso_colours
 from .morphology import disc, grown_box
 from .plate_lines import carry_lines
 
@@ -60,8 +61,9 @@ def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | 
     growth, what looks like the backdrop beyond it is kept as it was (:func:`backdrop_margin`). Its
     blurred edge where that reaches further (:func:`blurred_edge`) is first painted over smoothly from the wall
     beyond it, and the fill meets that wall (a wider hole instead made the fill's copies come from elsewhere). On
-    a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them. ``backdrop``:
-    the image's, when already read."""
+    a drawn backdrop of flat colours, the fill is made exactly those colours where it is near them; one of flat
+    shapes under film grain is filled as such (:func:`_grain_over_flat`, :func:`_drawn_fill`), not copied as a
+    texture. ``backdrop``: the image's, when already read."""
     h, w = matte.shape
     grow = max(3, round(GROW * max(h, w)))
     figure = matte > 0.05
@@ -74,7 +76,8 @@ def remove_character(image: np.ndarray, matte: np.ndarray, backdrop: Backdrop | 
     if edge.any():
         wall = np.clip(smooth_fill(image, ~hole & ~edge) + 0.5, 0, 255).astype(np.uint8)
         image = np.where(edge[..., None], wall, image)
-    filled = patch_fill(image, hole)
+    flat = _grain_over_flat(image, hole)
+    filled = patch_fill(image, hole) if flat is None else _drawn_fill(image, flat, hole)
     kept = backdrop_margin(image, figure | slits, hole)
     filled = _meeting(filled, image, hole, kept, max(h, w))
     return filled if palette is None else _snapped_to(palette, filled, (hole | edge) & ~kept)
@@ -232,6 +235,93 @@ def blurred_edge(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     edge = unlike & (out_d <= reach) & ~far.astype(bool)
     pieces, _ = ndimage.label(edge | hole)
     return edge & np.isin(pieces, np.unique(pieces[hole]))
+
+
+def _detail(image: np.ndarray) -> np.ndarray:
+    """HxW float32: each pixel's fine detail, how far (grey levels) it stands off its surroundings blurred."""
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    return np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
+
+
+def _grain_over_flat(image: np.ndarray, hole: np.ndarray) -> np.ndarray | None:
+    """``image`` with its grain taken away (a median over DENOISE pixels) when the backdrop around ``hole`` is
+    flat drawn shapes under film grain, else None: the rim reads fully textured (BUSY) but keeps less than GRAIN
+    of its detail once denoised. Read as texture, the patch search copied the one big flat shape beside the hole
+    (the robot boxer's lilac disc: among busy grainy patches, only its inside is all one colour) over half of
+    where the figure stood, a flat smear with a ragged edge. Leaves, a flag, a photograph's sky keep half their
+    detail and more."""
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= RIM * max(hole.shape))
+    if not rim.any():
+        return None
+    flat = cv2.medianBlur(image, DENOISE)
+    raw = float(_detail(image)[rim].mean())
+    return flat if raw >= BUSY and float(_detail(flat)[rim].mean()) < GRAIN * raw else None
+
+
+GRAIN = 0.3  # a backdrop keeping less than this share of its fine detail once denoised was flat colours and grain
+DENOISE = 5  # (pixels) the median that takes a drawn backdrop's grain away
+
+
+def _drawn_fill(image: np.ndarray, flat: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """``image`` with ``hole`` filled as a backdrop of flat drawn shapes under grain (``flat``: ``image`` without
+    its grain) is: the ground (the rim's commonest colour) or a band of another colour seen on both sides of the
+    hole (:func:`_bands_across`), the shapes touching the hole going on behind it over about REACH (times the
+    long side) and fading into that, and the grain of the ground laid over it (its pixels' differences from
+    ``flat``, drawn at random: the grain is no pattern). A shape cut off by the figure is hidden by it, not grown
+    into the space it stood in."""
+    H, W = hole.shape
+    rim = ~hole & (ndimage.distance_transform_edt(~hole) <= REGION_RIM * max(H, W))
+    ys, xs = np.nonzero(rim)
+    lab = cv2.cvtColor(flat[ys, xs][None], cv2.COLOR_RGB2LAB)[0].astype(np.float32)
+    centres, share = colour_shares(lab, k=REGIONS)
+    own = np.zeros((H, W), np.uint8)
+    apart = lab_distance(lab, centres[int(np.argmax(share))])
+    own[ys, xs] = apart <= max(OWN, float(apart.min()))
+    # (inside the ground only: at a shape's edge the differences from the denoised copy are its edge, dark specks)
+    gy, gx = np.nonzero(cv2.erode(own, np.ones((DENOISE, DENOISE), np.uint8)))
+    if not len(gy):
+        gy, gx = np.nonzero(own)
+    ground = np.median(flat[gy, gx], axis=0).astype(np.float32)
+    depth, (iy, ix) = ndimage.distance_transform_edt(hole, return_indices=True)
+    on = np.exp(-(depth[hole] / (REACH * max(H, W))) ** 2)[:, None].astype(np.float32)
+    out = image.astype(np.float32)
+    out[hole] = on * flat[iy[hole], ix[hole]] + (1 - on) * _bands_across(flat, hole, ground)[hole]
+    grain = image[gy, gx].astype(np.float32) - flat[gy, gx]
+    out[hole] += grain[np.random.default_rng(0).integers(0, len(grain), int(hole.sum()))]
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+OWN = 12.0  # (Lab, 8-bit) a rim pixel this near the ground's main colour is of the ground
+
+
+def _bands_across(flat: np.ndarray, hole: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """HxWx3 float32: ``ground``, but in ``hole`` where along its rows both sides are one colour (of ``flat``,
+    within OWN) other than the ground over at least REACH (times the long side) of rows, that colour, shaded from
+    one side to the other. A band crossing behind the figure (a floor under a wall) goes on across it: filled with
+    the ground (the commonest colour around, the wall), the floor lost two wall-coloured blobs where the feet
+    stood. Rows only: scenes lie in horizontal bands. Thinner, the same colour on both sides is as likely two
+    shapes (a bar's end and a dot) as one band: carried across, a line joined them."""
+    H, W = hole.shape
+    cols = np.arange(W)[None]
+    left = np.maximum.accumulate(np.where(hole, -1, cols), axis=1)
+    right = np.minimum.accumulate(np.where(hole, W, cols)[:, ::-1], axis=1)[:, ::-1]
+    both = hole & (left >= 0) & (right < W)
+    rows = np.nonzero(both)[0]
+    a = flat[rows, left[both]].astype(np.float32)
+    b = flat[rows, right[both]].astype(np.float32)
+    lab = cv2.cvtColor(np.stack([a, b, np.broadcast_to(ground, a.shape)]).astype(np.uint8), cv2.COLOR_RGB2LAB)
+    lab = lab.astype(np.float32)
+    band = np.zeros((H, W), np.uint8)
+    band[both] = (lab_distance(lab[0], lab[1]) <= OWN) & (lab_distance((lab[0] + lab[1]) / 2, lab[2]) > OWN)
+    tall = max(1, round(REACH * max(H, W)))
+    # (most of the rows around, not each: under heavy grain a few rows' ends read apart)
+    band = (cv2.blur(band.astype(np.float32), (1, tall)) > 0.5).astype(np.uint8)
+    band = cv2.morphologyEx(band, cv2.MORPH_OPEN, np.ones((tall, 1), np.uint8)).astype(bool)
+    out = np.empty((H, W, 3), np.float32)
+    out[:] = ground
+    f = ((cols - left) / np.maximum(right - left, 1))[both][:, None]
+    out[both] = np.where(band[both][:, None], (1 - f) * a + f * b, ground)
+    return out
 
 
 def patch_fill(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
@@ -443,8 +533,7 @@ def _textured(image: np.ndarray, hole: np.ndarray, dark: np.ndarray) -> np.ndarr
     a TV's edge): their detail made the plain wall beside them textured, and copies of wood and cables blended
     into the wall there as blocky tiles (TikTok characters 2, 3, 5). A broad dark area (a tree's bark) is a
     texture of its own and counts."""
-    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY).astype(np.float32)
-    detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 1.5))
+    detail = _detail(image)
     objects = dark > 0.5
     r = max(2, round(NARROW * max(hole.shape)))
     broad = cv2.morphologyEx(objects.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
