@@ -29,15 +29,18 @@ PAST = 0.5  # the least share of a piece lying past the line through the shoulde
 PIECE = 0.05  # (shoulder widths) the least piece, as a square this wide (smaller: a speck of the outline's soft rim
 # against the backdrop, whose blend of a dark colour and the arm's is no hair over a sleeve: the astronaut's suit
 # beside the flag, the penguin's side against the sky)
+THIN = 0.04  # (shoulder widths) the widest disc that fits in a piece is at most this in radius: an edge is a band (the
+# robot boxer's silver shoulder pads, blending its dark grey into its arms' grey, are round and whole)
 
 
 def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.ndarray, axis_of: dict,
                           radii: dict, sw: float) -> np.ndarray:
     """``lab`` with the torso's pixels that blend the hair's colour farthest from an upper arm's own (its darkest,
     on a pale sleeve) into the arm's own, above the line through the shoulder joints, given to no part (-1): in
-    pieces touching the arm, at least PIECE shoulder widths wide squared, at least PAST of each past the line
-    through that side's shoulder and hip (carried on up, away from the spine), the blend at least BLEND_FROM and at
-    most BLEND_TO of the way from the hair's colour to the arm's and within BLEND_OFF of the line between them.
+    pieces touching the arm, at least PIECE shoulder widths wide squared and no thicker than THIN, at least PAST of
+    each past the line through that side's shoulder and hip (carried on up, away from the spine), the blend at least
+    BLEND_FROM and at most BLEND_TO of the way from the hair's colour to the arm's and within BLEND_OFF of the line
+    between them.
 
     ``lab``: part labels at the analysis size; ``labc``: the small image's ``parts.blurred_lab``; ``m``: the
     figure; ``joints`` at the analysis size; ``axis_of``/``radii``: each limb's distance from its bone and its
@@ -84,5 +87,7 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
         touching = np.asarray(ndimage.maximum(cv2.dilate(arm.astype(np.uint8), None) > 0, pieces, ids), bool)
         share = np.asarray(ndimage.mean(past, pieces, ids))
         size = np.asarray(ndimage.sum(blend, pieces, ids))
-        out[np.isin(pieces, ids[touching & (share >= PAST) & (size >= (PIECE * sw) ** 2)])] = -1
+        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(blend), pieces, ids))
+        edge = touching & (share >= PAST) & (size >= (PIECE * sw) ** 2) & (thick <= THIN * sw)
+        out[np.isin(pieces, ids[edge])] = -1
     return out
