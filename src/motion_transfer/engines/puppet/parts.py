@@ -18,6 +18,7 @@ from .edgearm import arms_at_bottom_edge
 from .extras import attach_extras, whole_hands
 from .fill import below_shoulders, lab_distance, shade_of, shades_of
 from .hair import hair_to_body
+from .hair_edge import hair_edge_off_sleeves
 from .model import (ALONG_SIDE, ARM_PARTS, LAYER_NAMES, LAYER_OF_PART, LAYERS, LEG_PARTS, LIMB_PARTS, PARTS,
                     part_segment, part_visibility, segment_distance, torso_quad)
 from .morphology import count_pieces, disc
@@ -188,6 +189,13 @@ def label_parts(matte: np.ndarray, joints: np.ndarray, vis: np.ndarray, depth: n
         lab = hair_to_body(lab, soft_lab, m, jj, axis_of, radii, sw)
         # a lighter band resting on a dark top's shoulder beside the neck (its rim, the hair's ends): the body's
         lab = resting_bands_to_torso(lab, soft_lab, m, jj, axis_of, radii, sw)
+        # the hair's soft edge over a sleeve's top past the torso's side, grey with the sleeve under it: no part's
+        # (the filled background shows there, as beside the hair above), cut from the figure as the pieces of
+        # backdrop are
+        lab = hair_edge_off_sleeves(lab, soft_lab, m, jj, axis_of, radii, sw)
+        edge = m & (lab < 0)
+        backdrop |= edge
+        m = m & ~edge
     # a poorly seen limb's pixels lying along its own bone stay that limb, even cut off from the rest of the arm
     # by the other arm crossing it (the layer is joined again where the crossing arm hid it: fill.hidden_limb)
     lab = one_piece_per_layer(lab, axis_core, qmask > 0, hidden_axis)
