@@ -44,7 +44,7 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     (:func:`_arm_of_hair`); the hair's pale tips against a bright backdrop are the body's too (:func:`_pale_tips`)."""
     torso_i = PARTS.index("torso")
     body = m & np.isin(lab, [torso_i, PARTS.index("head")])
-    palette, above = _palette(labc, body, joints)
+    palette, above = hair_palette(labc, body, joints)
     level = len(above)  # the nose's row: the hair is read above it
     out = lab.copy()
     if not palette:
@@ -165,7 +165,7 @@ def hanging_hair(labc: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np
     a piece of that colour running on unbroken from above the nose (a shirt or skin of a colour the palette
     holds lies apart from the hair on the head)."""
     body = np.isin(labels, [PARTS.index("torso"), PARTS.index("head")])
-    palette, above = _palette(labc, body, joints)
+    palette, above = hair_palette(labc, body, joints)
     level = len(above)
     hair = np.zeros(labels.shape, bool)
     for colour in palette:
@@ -175,7 +175,7 @@ def hanging_hair(labc: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np
     return hair
 
 
-def _palette(labc: np.ndarray, body: np.ndarray, joints: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def hair_palette(labc: np.ndarray, body: np.ndarray, joints: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
     """(the colours of the head's hair, the ``body`` pixels above the nose not of the face's colour they are
     read from): the body's pixels above the nose far from the colour at the nose."""
     nose = joints[J["nose"]]

@@ -19,7 +19,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .fill import lab_distance
-from .hair import CORE, HAIR_APART, MIN_PIXELS, _palette
+from .hair import CORE, HAIR_APART, MIN_PIXELS, hair_palette
 from .model import PARTS
 
 BLEND_FROM = 0.2  # a blend lies at least this far along from the hair's colour to the sleeve's (nearer: the
@@ -50,7 +50,7 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
     out = lab.copy()
     if not torso.any():
         return out
-    palette, _ = _palette(labc, m & np.isin(lab, [torso_i, PARTS.index("head")]), joints)
+    palette, _ = hair_palette(labc, m & np.isin(lab, [torso_i, PARTS.index("head")]), joints)
     ys, xs = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float32)
     for side, other in (("left", "right"), ("right", "left")):
         part = f"{side[0]}_upper_arm"
