@@ -309,6 +309,27 @@ def test_the_face_mesh_places_and_sizes_the_head(dance):
     assert np.allclose(ratio[5:-5], grow[5:-5], rtol=0.02)
 
 
+def test_a_mouth_opening_does_not_move_the_head(dance):
+    """The actor opens her mouth wide for a second (the jaw and lips drop 12 px, the forehead, eyes, nose and
+    cheekbones stay): the head keeps its place, placed by the face's rigid points, not pulled down with the jaw
+    (its mesh's mean, on the whole face, drops about 5 px)."""
+    from motion_transfer.pose.facemesh import STABLE
+    from motion_transfer.pose.retarget import HC
+
+    track = dance.to_track()
+    face = list(range(11))
+    centre = track.body[:, face, :2].astype(np.float64).mean(axis=1)
+    angles = np.linspace(0.0, 2 * np.pi, track.face.shape[1], endpoint=False)
+    disc = 20.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    track.face[:, :, :2] = centre[:, None] + disc[None]
+    track.face[:, :, 2] = 0.0
+    jaw = np.setdiff1d(np.flatnonzero(disc[:, 1] > 0.0), STABLE)
+    track.face[20:50, jaw, 1] += 12.0
+    motion = retarget(track, rest_from(dance.joints[0], 640, 360), "video", 640, 360, plant_feet=False)
+    err = np.linalg.norm(motion.joints[:, HC] - centre, axis=1)
+    assert err.max() < 0.5
+
+
 def test_the_face_meshs_correction_fades_where_the_mesh_is_lost(dance):
     """What the mesh said of the body model's face points before it was lost (here: misread 8 px to the right)
     is not carried on through a long stretch without it, where those points are right again."""
