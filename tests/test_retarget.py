@@ -677,7 +677,6 @@ def test_a_head_seen_side_on_keeps_its_lean_and_tilt_and_turns_as_the_actor_turn
     assert abs(np.degrees(np.median(motion.head_angle))) < 2.0
 
 
-
 def test_a_face_moved_by_a_dancer_seen_side_on_keeps_its_neck_on_her_shoulders(dance):
     """A character facing the camera, moved by a dancer seen side on and tilted (her shoulder line 10 degrees off
     the level, as a body turned away under a camera above it): the profile's face points all lie on the face's side

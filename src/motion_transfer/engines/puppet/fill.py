@@ -2195,6 +2195,7 @@ def _mirrored_hem(signed: np.ndarray, along: np.ndarray, pos: np.ndarray, seen: 
     if (np.abs(_seen_hem(signed, pos, shown_a & other, shown_b & other, reach, gap)[1]) < gap).sum() >= HEM_SEEN:
         return seen, offset
     # (the line's distances are linear in the pixel's position: read off at the mirror images by their gradients)
+
     def linear(f: np.ndarray) -> np.ndarray:
         return f[0, 0] + mx * (f[0, 1] - f[0, 0]) + my * (f[1, 0] - f[0, 0])
 

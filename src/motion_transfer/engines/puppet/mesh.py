@@ -96,6 +96,7 @@ def triangulate(mask: np.ndarray, spacing: float,
         return np.zeros((0, 2), np.float32), np.zeros((0, 3), np.int32)
     tri = Delaunay(P).simplices
     # keep triangles inside the mask: centroid and edge midpoints (at least two of three) inside
+
     def inside_at(q: np.ndarray) -> np.ndarray:
         xi = np.clip(np.round(q[:, 0]).astype(int), 0, w - 1)
         yi = np.clip(np.round(q[:, 1]).astype(int), 0, h - 1)
@@ -277,7 +278,6 @@ def _split_folds(layer: str, verts: np.ndarray, tris: np.ndarray, labels: np.nda
     """Each limb vertex's bone (from the part under it, the nearest of the layer's parts for band vertices),
     and the mesh without triangles that bridge parts which only touch in the image (a folded elbow, a hand
     against the thigh): those join two parts that are not neighbours, or neighbours far from their joint."""
-
 
     bones = LAYER_BONES[layer]
     part_ids = [PARTS.index(b) for b in bones[1:]]
@@ -480,7 +480,6 @@ def _painted_body(image: np.ndarray, labels: np.ndarray, joints: np.ndarray, arm
 
 def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
     """The rig's layers, in the default back-to-front order."""
-
 
     labels, matte, image, joints = rig.labels, rig.matte, rig.image, rig.joints.astype(np.float64)
     chin = None if rig.chin is None else rig.chin.astype(np.float64)
