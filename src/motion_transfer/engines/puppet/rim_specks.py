@@ -93,7 +93,7 @@ def backdrop_off_arms(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
             t = float(np.clip((c - a) @ (b - a) / max(float((b - a) @ (b - a)), 1e-6), 0.0, 1.0))
             if np.linalg.norm(c - a - t * (b - a)) < BLEND_OFF * np.linalg.norm(b - a):
                 continue
-            # (with the soft rim round it: left, the piece's blended edge stayed as a pale outline)
+            # (with its soft rim outside the solid matte: the same sky, blended)
             gone = (piece | (cv2.dilate(piece.astype(np.uint8), disc(rim)).astype(bool) & ~solid)) & (labels >= 0)
             if out_m is matte:
                 out_m, out_l = matte.copy(), labels.copy()
