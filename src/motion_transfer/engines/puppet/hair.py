@@ -50,14 +50,12 @@ def hair_to_body(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.nd
     if not palette:
         return out
     backdrop = cv2.dilate((~m).astype(np.uint8), None) > 0  # the figure's outline and what lies beyond it
-    for part, r in radii.items():
+    for part in radii:
         if not part.endswith("upper_arm"):
             continue
-        arm = m & (lab == PARTS.index(part))
-        core = arm & (axis_of[part] < CORE * r)
-        if core.sum() < MIN_PIXELS:
+        arm, own = arm_colour(lab, labc, m, axis_of, radii, part)
+        if own is None:
             continue
-        own = np.median(labc[core], axis=0)
         if _arm_of_hair(labc, arm, body, own, palette, above, joints, part):
             out[arm] = torso_i
             continue
@@ -173,6 +171,16 @@ def hanging_hair(labc: np.ndarray, labels: np.ndarray, joints: np.ndarray) -> np
         high = np.unique(pieces[:level][above])
         hair |= np.isin(pieces, high[high > 0])
     return hair
+
+
+def arm_colour(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, axis_of: dict, radii: dict,
+               part: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """(``part``'s pixels in the figure ``m``, their own colour in ``labc`` or None): the median within CORE of its
+    radius from its bone, where neither the hair over it nor the outline's blend reaches; None from fewer than
+    MIN_PIXELS there. The rules that tell hair, bands and edges from a sleeve all start from it."""
+    arm = m & (lab == PARTS.index(part))
+    core = arm & (axis_of[part] < CORE * radii[part])
+    return arm, (np.median(labc[core], axis=0) if core.sum() >= MIN_PIXELS else None)
 
 
 def hair_palette(labc: np.ndarray, body: np.ndarray, joints: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:

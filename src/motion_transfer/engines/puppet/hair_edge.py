@@ -19,7 +19,7 @@ from scipy import ndimage
 
 from ...pose.skeleton import J
 from .fill import lab_distance
-from .hair import CORE, HAIR_APART, MIN_PIXELS, hair_palette
+from .hair import HAIR_APART, arm_colour, hair_palette
 from .model import PARTS
 
 BLEND_FROM = 0.2  # a blend lies at least this far along from the hair's colour to the sleeve's (nearer: the
@@ -56,11 +56,9 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
         part = f"{side[0]}_upper_arm"
         if part not in radii:
             continue
-        arm = m & (lab == PARTS.index(part))
-        core = arm & (axis_of[part] < CORE * radii[part])
-        if core.sum() < MIN_PIXELS or not palette:
+        arm, own = arm_colour(lab, labc, m, axis_of, radii, part)
+        if own is None or not palette:
             continue
-        own = np.median(labc[core], axis=0)
         hair = max(palette, key=lambda colour: lab_distance(colour, own))
         towards = own - hair
         if float(np.linalg.norm(towards)) < HAIR_APART:

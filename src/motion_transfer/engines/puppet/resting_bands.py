@@ -14,16 +14,15 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
+from .hair import arm_colour
 from .model import PARTS
 
 BAND = 0.08  # (shoulder widths) how far into the arm from the torso such a band is looked for
-APART = 8.0  # (CIE Lab, 8-bit) a band's pixel is at least this far from the arm's own colour ...
-CORE = 0.4  # ... read within this share of the arm's radius from its bone
+APART = 8.0  # (CIE Lab, 8-bit) a band's pixel is at least this far from the arm's own colour (hair.arm_colour)
 DARK = 60.0  # (Lab lightness, 8-bit) only an arm darker than this: on a light or bare shoulder nothing shows as a stain
 LIGHTER = 10.0  # (Lab lightness, 8-bit) a band's median is at least this much lighter than the arm's own colour (the
 # lit side of a navy sleeve's shoulder, 8 lighter, is the sleeve's: Grace Hopper)
 PIECE = 0.05  # (shoulder widths) a band handed to the torso is at least a square this wide (no blurred edge)
-MIN_PIXELS = 10  # fewer pixels than this on the arm's core tell nothing of its colour
 
 
 def resting_bands_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joints: np.ndarray, axis_of: dict,
@@ -54,12 +53,8 @@ def resting_bands_to_torso(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, joi
         part = f"{side[0]}_upper_arm"
         if part not in radii:
             continue
-        arm = m & (lab == PARTS.index(part))
-        core = arm & (axis_of[part] < CORE * radii[part])
-        if core.sum() < MIN_PIXELS:
-            continue
-        own = np.median(labc[core], axis=0)
-        if own[0] >= DARK:
+        arm, own = arm_colour(lab, labc, m, axis_of, radii, part)
+        if own is None or own[0] >= DARK:
             continue
         shoulder = joints[J[f"{side}_shoulder"]]
         across = joints[J[f"{other}_shoulder"]] - shoulder
