@@ -21,6 +21,7 @@ from ...pose.skeleton import J
 from .fill import lab_distance
 from .hair import HAIR_APART, arm_colour, hair_palette
 from .model import PARTS
+from .morphology import grown_box
 
 BLEND_FROM = 0.2  # a blend lies at least this far along from the hair's colour to the sleeve's (nearer: the
 BLEND_TO = 0.9  # ... hair's own soft edge, which stays with it) and at most this far (further: the sleeve itself)
@@ -63,9 +64,6 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
         towards = own - hair
         if float(np.linalg.norm(towards)) < HAIR_APART:
             continue
-        rel = labc - hair
-        t = rel @ towards / float(towards @ towards)
-        off = np.linalg.norm(rel - t[..., None] * towards, axis=-1)
         shoulder, hip = joints[J[f"{side}_shoulder"]], joints[J[f"{side}_hip"]]
         across = joints[J[f"{other}_shoulder"]] - shoulder
         up = np.array([across[1], -across[0]])
@@ -77,15 +75,22 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
         if float(out_dir @ across) > 0:
             out_dir = -out_dir
         past = (xs - shoulder[0]) * out_dir[0] + (ys - shoulder[1]) * out_dir[1] > 0
-        blend = torso & above & (t >= BLEND_FROM) & (t <= BLEND_TO) & (off < BLEND_OFF)
+        # (the torso's pixels above the shoulder only: measured over the whole picture, this was most of its time)
+        candidate = torso & above
+        rel = labc[candidate] - hair
+        t = rel @ towards / float(towards @ towards)
+        off = np.linalg.norm(rel - t[:, None] * towards, axis=1)
+        blend = np.zeros_like(torso)
+        blend[candidate] = (t >= BLEND_FROM) & (t <= BLEND_TO) & (off < BLEND_OFF)
         pieces, n = ndimage.label(blend, structure=np.ones((3, 3)))
         if n == 0:
             continue
+        box = grown_box(blend, 1)
         ids = np.arange(1, n + 1)
         touching = np.asarray(ndimage.maximum(cv2.dilate(arm.astype(np.uint8), None) > 0, pieces, ids), bool)
         share = np.asarray(ndimage.mean(past, pieces, ids))
         size = np.asarray(ndimage.sum(blend, pieces, ids))
-        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(blend), pieces, ids))
+        thick = np.asarray(ndimage.maximum(ndimage.distance_transform_edt(blend[box]), pieces[box], ids))
         edge = touching & (share >= PAST) & (size >= (PIECE * sw) ** 2) & (thick <= THIN * sw)
         out[np.isin(pieces, ids[edge])] = -1
     return out
