@@ -70,7 +70,6 @@ from .underhair import complete_under_hair
 
 
 FINE = 3  # in a mesh's fine zone its points lie this many times closer together
-SLIVER = 1.0  # (pixels) a triangle on a mesh's outline thinner than this is a sliver of Delaunay's hull
 TILE_GAP = 4  # (pixels) clear columns between a layer's texture and a piece's laid beside it
 
 
@@ -112,36 +111,6 @@ def triangulate(mask: np.ndarray, spacing: float,
     remap = -np.ones(len(P), np.int64)
     remap[used] = np.arange(len(used))
     return P[used].astype(np.float32), remap[tri].astype(np.int32)
-
-
-def outline_slivers(P: np.ndarray, tri: np.ndarray) -> np.ndarray:
-    """[M] bool: the slivers along a mesh's outline (vertices ``P``, triangles ``tri``): triangles under SLIVER
-    pixels thick that have an edge on the outline, peeled off round by round (one peeled can bare the next of a
-    fan). Along a straight stretch of outline the points lie all but in a line, and Delaunay's hull closes the
-    dents of the mask's staircase with triangles a fraction of a pixel thick whose centres lie on the mask. Posed,
-    their corners follow the bones a little differently; squeezed to nothing across, their maps read the layer's
-    texture pixels from inside the outline into pixels just outside it: a dotted line of specks in the sleeve's
-    colour along its outline (half-length TikTok character 4's sleeve carried past the picture's left border,
-    mannequin dance frames 40-47). Not drawn (``render``), the neighbouring triangles' maps are carried out over
-    their place, onto the texture's own soft edge. They stay in the mesh (its weights and setups are made with
-    them). A sliver inside the mesh is not one: both its sides are drawn, and left out it would open a crack."""
-    out = np.zeros(len(tri), bool)
-    while True:
-        live = np.flatnonzero(~out)
-        t = tri[live]
-        if not len(t):
-            return out
-        corners = P[t]
-        span = np.stack([np.linalg.norm(corners[:, (k + 1) % 3] - corners[:, k], axis=1) for k in range(3)], axis=1)
-        d1, d2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
-        thick = np.abs(d1[:, 0] * d2[:, 1] - d1[:, 1] * d2[:, 0]) / np.maximum(span.max(axis=1), 1e-9)
-        edges = np.sort(np.stack([t, np.roll(t, -1, axis=1)], axis=2).reshape(-1, 2), axis=1)
-        _, at, count = np.unique(edges, axis=0, return_inverse=True, return_counts=True)
-        on_outline = (count[at.reshape(-1)] == 1).reshape(-1, 3).any(axis=1)
-        peel = (thick < SLIVER) & on_outline
-        if not peel.any():
-            return out
-        out[live[peel]] = True
 
 
 def _mesh_slits(gaps: np.ndarray, spacing: float, offset: tuple[int, int], verts: np.ndarray, tris: np.ndarray,
