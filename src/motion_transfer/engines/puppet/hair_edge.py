@@ -18,7 +18,7 @@ import numpy as np
 from scipy import ndimage
 
 from ...pose.skeleton import J
-from .fill import lab_distance
+from .fill import depth_below_shoulders, lab_distance
 from .hair import HAIR_APART, arm_colour, hair_palette
 from .model import PARTS
 from .morphology import grown_box
@@ -53,6 +53,7 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
         return out
     palette, _ = hair_palette(labc, m & np.isin(lab, [torso_i, PARTS.index("head")]), joints)
     ys, xs = np.mgrid[0:lab.shape[0], 0:lab.shape[1]].astype(np.float32)
+    above = depth_below_shoulders(joints, lab.shape) < 0
     for side, other in (("left", "right"), ("right", "left")):
         part = f"{side[0]}_upper_arm"
         if part not in radii:
@@ -66,10 +67,6 @@ def hair_edge_off_sleeves(lab: np.ndarray, labc: np.ndarray, m: np.ndarray, join
             continue
         shoulder, hip = joints[J[f"{side}_shoulder"]], joints[J[f"{side}_hip"]]
         across = joints[J[f"{other}_shoulder"]] - shoulder
-        up = np.array([across[1], -across[0]])
-        if float(up @ (hip - shoulder)) > 0:
-            up = -up
-        above = (xs - shoulder[0]) * up[0] + (ys - shoulder[1]) * up[1] > 0
         down = hip - shoulder
         out_dir = np.array([down[1], -down[0]])
         if float(out_dir @ across) > 0:
