@@ -655,12 +655,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
             texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
-            # (its outline's colour level with its lightness first: lagging, the old wall's hue stayed on as a wavy
-            # pale rim once the arm moved over another backdrop, TikTok character 2 moved by clip 3)
-            texture = colour_caught_up(texture, mat >= 0.5)
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
         unmixed, held = texture, np.float32(1.0)  # the figure's colours, how much of each pixel is the figure
         if line is None:  # a photograph's outline against the backdrop unmixed as deep as its blur goes
+            # (every layer's outline's colour level with its lightness first: lagging, the old wall's hue stayed on
+            # as a pale rim once the layer moved over another backdrop: TikTok character 2's arm moved by clip 3,
+            # a wavy lilac rim; the body's and the head's outlines)
+            texture = colour_caught_up(texture, mat >= 0.5)
             unmixed, held = outline_unmixed(texture, mat >= 0.5, RIM, CUT_BLUR * band)
             colours = unmixed
         if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
