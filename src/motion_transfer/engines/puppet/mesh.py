@@ -8,7 +8,8 @@ torso's own pixels. Where the character is cut by the image border, the body con
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
-softness into the alpha; in a photograph its outline's blur against the backdrop is unmixed as deep as it goes
+softness into the alpha; in a photograph its outline's colour is first brought level with its lightness (a video
+frame's lags it: ``cut_edge.colour_caught_up``), then its blur against the backdrop is unmixed as deep as it goes
 (``cut_edge.outline_unmixed``), the figure's colour drawn and its share taken into the alpha. An arm's cut
 through the figure (where it meets the body or a leg) is smoothed, and those of its outermost pixels that blend
 the arm's colours with its neighbour's take theirs from further in (``cut_edge``; in a photograph as deep as the
