@@ -37,12 +37,18 @@ def _chroma(rgb: np.ndarray) -> np.ndarray:
     return rgb / np.maximum(rgb.sum(axis=-1, keepdims=True), 1.0)
 
 
-def test_a_video_frames_arm_keeps_no_rim_of_the_old_backdrops_hue_along_its_outline(tmp_path):
+def _wall_hue_along(tmp_path, layer_name: str, parts: tuple[str, ...], outer: bool = False, top: float = 1.0
+                    ) -> tuple[float, float]:
+    """(the share of the layer's outline pixels against the wall, drawn at least half opaque within a few pixels of
+    it and away from other parts, that are a pale rim holding a fifth or more of the wall's hue; their median share
+    of it) for a mannequin in a pale top, short-sleeved, photographed as a video frame holds it against a lilac
+    wall; ``parts`` the part labels measured, ``outer``: only their side facing picture-left, ``top``: only the top
+    such share of their height."""
     from motion_transfer.engines.puppet import rig_character
     from motion_transfer.engines.puppet.mesh import build_layers
     from motion_transfer.media.frames import read_image
 
-    style = dataclasses.replace(STYLES["person"], shirt=(236, 232, 226))  # a pale top, short-sleeved
+    style = dataclasses.replace(STYLES["person"], shirt=(236, 232, 226))
     path = tmp_path / "pale.png"
     make_character(path, size=(360, 480), style=style, pose="a-pose", background=WALL)
     clean = read_image(path)
@@ -51,34 +57,50 @@ def test_a_video_frames_arm_keeps_no_rim_of_the_old_backdrops_hue_along_its_outl
     # the matte along the figure's own outline, as a person's segmentation follows the photo's sharp lightness
     # edge (the sample's segmentation takes in a pixel or two of the wall)
     rig.matte = cv2.GaussianBlur((np.abs(clean.astype(int) - WALL).max(axis=2) > 12).astype(np.float32), (0, 0), 0.7)
-    layer = next(x for x in build_layers(rig) if x.name == "arm_r")
-    arm = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS["arm_r"]])
+    layer = next(x for x in build_layers(rig) if x.name == layer_name)
+    mine = np.isin(rig.labels, [PARTS.index(p) for p in LAYERS[layer_name]])
     figure = rig.matte >= 0.5
     ox, oy = layer.origin
     h, w = layer.texture.shape[:2]
     full = np.zeros(image.shape, np.uint8)
-    alpha = np.zeros(arm.shape, np.float32)
-    y0, x0, y1, x1 = max(0, oy), max(0, ox), min(arm.shape[0], oy + h), min(arm.shape[1], ox + w)
+    alpha = np.zeros(mine.shape, np.float32)
+    y0, x0, y1, x1 = max(0, oy), max(0, ox), min(mine.shape[0], oy + h), min(mine.shape[1], ox + w)
     full[y0:y1, x0:x1] = layer.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, :3]
     alpha[y0:y1, x0:x1] = layer.texture[y0 - oy:y1 - oy, x0 - ox:x1 - ox, 3] / 255
-    # the bare forearm's outer side's pixels drawn at least half opaque within a few pixels of the wall (not by
-    # the sleeve, not by the hand): how much of the wall's hue each holds, against the arm's own further in
+    # the parts' pixels drawn at least half opaque within a few pixels of the wall, away from the other parts: how
+    # much of the wall's hue each holds, against the layer's own further in
     to_back, (_, bx) = ndimage.distance_transform_edt(figure, return_indices=True)
-    forearm = ndimage.distance_transform_edt(rig.labels != PARTS.index("r_lower_arm")) <= 2
-    others = ~np.isin(rig.labels, [PARTS.index("r_lower_arm"), -1])
-    near = forearm & (alpha >= 0.5) & (to_back <= 5) & (ndimage.distance_transform_edt(~others) > 8)
-    near &= bx < np.arange(near.shape[1])  # its outer side (the lit one), the backdrop to its left
+    measured = ndimage.distance_transform_edt(~np.isin(rig.labels, [PARTS.index(p) for p in parts])) <= 2
+    rows = np.nonzero(measured.any(axis=1))[0]
+    measured[rows[0] + int(top * (rows[-1] - rows[0] + 1)):] = False
+    others = ~np.isin(rig.labels, [*(PARTS.index(p) for p in parts), -1])
+    near = measured & (alpha >= 0.5) & (to_back <= 5) & (ndimage.distance_transform_edt(~others) > 8)
+    if outer:
+        near &= bx < np.arange(near.shape[1])  # the backdrop to its left
     ys, xs = np.nonzero(near)
-    assert len(ys) > 60  # the forearm's outer side stands against the wall
-    _, (iy, ix) = ndimage.distance_transform_edt(~(arm & (to_back > 8)), return_indices=True)
+    assert len(ys) > 60  # the parts' outline stands against the wall
+    _, (iy, ix) = ndimage.distance_transform_edt(~(mine & (to_back > 8)), return_indices=True)
     own = _chroma(image[iy[ys, xs], ix[ys, xs]])
     span = _chroma(np.float32(WALL)) - own
     share = ((_chroma(full[ys, xs]) - own) * span).sum(axis=1) / (span ** 2).sum(axis=1)
-    # (a pale rim: as light as the arm, or nearly; the darker pixels of its soft edge are the backdrop's own)
+    # (a pale rim: as light as the layer, or nearly; the darker pixels of its soft edge are the backdrop's own)
     lightness = full[ys, xs].astype(np.float32).sum(axis=1)
     rim = (share > RIM) & (lightness >= PALE * image[iy[ys, xs], ix[ys, xs]].astype(np.float32).sum(axis=1))
-    assert rim.mean() < 0.2, (f"{100 * rim.mean():.0f}% of the arm's outline is a pale rim holding a fifth or more "
-                              f"of the wall's hue (median share {np.median(share):.2f})")
+    return float(rim.mean()), float(np.median(share))
+
+
+def test_a_video_frames_arm_keeps_no_rim_of_the_old_backdrops_hue_along_its_outline(tmp_path):
+    rim, share = _wall_hue_along(tmp_path, "arm_r", ("r_lower_arm",), outer=True)  # the bare forearm's lit side
+    assert rim < 0.2, (f"{100 * rim:.0f}% of the arm's outline is a pale rim holding a fifth or more of the wall's "
+                       f"hue (median share {share:.2f})")
+
+
+def test_a_video_frames_hair_keeps_no_rim_of_the_old_backdrops_hue_along_its_outline(tmp_path):
+    """The body layer's outline as the arm's: the hair's, over the top of the head (on main, four in five of its
+    pixels held a fifth or more of the wall's hue)."""
+    rim, share = _wall_hue_along(tmp_path, "body", ("head",), top=0.4)
+    assert rim < 0.2, (f"{100 * rim:.0f}% of the hair's outline is a pale rim holding a fifth or more of the wall's "
+                       f"hue (median share {share:.2f})")
 
 
 def _lagging(colour: np.ndarray, towards: np.ndarray, share: float) -> np.ndarray:

@@ -22,8 +22,9 @@ staircase. A photograph's outline against its backdrop is unmixed the same way, 
 (``outline_unmixed``), so no fringe of the old backdrop moves with the figure; but not a lit rim along it (a band
 of the figure's own colour as near the line between its colour further in and the backdrop's as a blend, but flat
 where a blur's colour changes fastest: ``_lit_rim``), which keeps its colour. A video frame's colour lags its
-lightness along that outline (held at half its resolution): a photographed arm's colour there is first brought
-level with its lightness (``colour_caught_up``), so its blend with the backdrop is one the unmixing can take apart.
+lightness along that outline (held at half its resolution): a photographed layer's colour there (an arm's, the
+body's: the head's, the hair's) is first brought level with its lightness (``colour_caught_up``), so its blend with
+the backdrop is one the unmixing can take apart.
 """
 from __future__ import annotations
 
@@ -156,10 +157,11 @@ def colour_caught_up(image: np.ndarray, figure: np.ndarray) -> np.ndarray:
     colour over five or six (TikTok character 2's arm against the lilac wall: its outermost pixels as light as her
     skin, as lilac as the wall). Lying off the line between the figure's colour and the backdrop's, those pixels
     were no blend to ``outline_unmixed``, which left them as they were, some and not others: a wavy pale rim of
-    the old wall's hue moved with the arm over the dark backdrop. Within LAG_REACH of the backdrop each pixel whose
-    chroma (its colour less its lightness) lies between the figure's own further in and the backdrop's further out,
-    holding less of the figure's than its lightness does, takes as much of it as its lightness holds: a blend of
-    the two, which ``outline_unmixed`` takes apart. Its lightness stays, and so does a colour of the figure's own
+    the old wall's hue moved with the arm over the dark backdrop (and along TikTok character 1's hair, a pink one of
+    the purple-lit wall's). Within LAG_REACH of the backdrop each pixel whose chroma (its colour less its lightness)
+    lies between the figure's own further in and the backdrop's further out, holding less of the figure's than its
+    lightness does, takes as much of it as its lightness holds: a blend of the two, which ``outline_unmixed`` takes
+    apart. Its lightness stays, and so does a colour of the figure's own
     (a piping off the line between the two, a chroma already the figure's)."""
     out = image.copy()
     to_back = cv2.distanceTransform(figure.astype(np.uint8), cv2.DIST_L2, 3)

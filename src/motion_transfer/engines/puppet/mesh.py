@@ -8,7 +8,8 @@ torso's own pixels. Where the character is cut by the image border, the body con
 the sides the border's pixels repeated (fading out to the sides), above as the top of a head (a head cut by the
 top edge). The layer's alpha is the matte times the band's ramp; the painted-in torso is opaque. The figure's
 rim (its outermost pixels, mixed with the image's old background) takes its colours from further in and its
-softness into the alpha; in a photograph its outline's blur against the backdrop is unmixed as deep as it goes
+softness into the alpha; in a photograph its outline's colour is first brought level with its lightness (a video
+frame's lags it: ``cut_edge.colour_caught_up``), then its blur against the backdrop is unmixed as deep as it goes
 (``cut_edge.outline_unmixed``), the figure's colour drawn and its share taken into the alpha. An arm's cut
 through the figure (where it meets the body or a leg) is smoothed, and those of its outermost pixels that blend
 the arm's colours with its neighbour's take theirs from further in (``cut_edge``; in a photograph as deep as the
@@ -655,12 +656,13 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             depth = blur_depth(texture, core, mat >= 0.5, CUT_RIM * band, CUT_BLUR * band)
             texture = unblended(texture, core, mat >= 0.5, depth, CUT_RIM * band)
             texture = uncreased(texture, core, mat >= 0.5, CREASE * band, below_shoulders[y0:y1, x0:x1])
-            # (its outline's colour level with its lightness first: lagging, the old wall's hue stayed on as a wavy
-            # pale rim once the arm moved over another backdrop, TikTok character 2 moved by clip 3)
-            texture = colour_caught_up(texture, mat >= 0.5)
         colours = texture  # the colours the layer draws; its cover is read from ``texture``
         unmixed, held = texture, np.float32(1.0)  # the figure's colours, how much of each pixel is the figure
         if line is None:  # a photograph's outline against the backdrop unmixed as deep as its blur goes
+            # (every layer's outline's colour level with its lightness first: lagging, the old wall's hue stayed on
+            # as a pale rim once the layer moved over another backdrop: TikTok character 2's arm moved by clip 3,
+            # a wavy lilac rim; the body's and the head's outlines)
+            texture = colour_caught_up(texture, mat >= 0.5)
             unmixed, held = outline_unmixed(texture, mat >= 0.5, RIM, CUT_BLUR * band)
             colours = unmixed
         if name.startswith("arm") and (outline[y0:y1, x0:x1] & own).any():  # the sleeve's outline without the
