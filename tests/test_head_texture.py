@@ -68,15 +68,19 @@ def test_the_mesh_is_moved_onto_the_face(scene):
     assert after < 0.5, f"the mesh lies {after:.2f} px off the face (before: {before:.2f})"
 
 
-def test_the_mesh_grows_with_the_face(scene):
-    """The face grows 6 % over the clip; the moved mesh's spread grows with it (the tracked one did too, and
-    keeps doing so: a mesh already the face's size is not shrunk)."""
+def test_a_face_that_grows_is_followed_and_the_mesh_keeps_its_size(scene):
+    """The face grows 6 % over the clip (the alignment's affine map takes that up): the mesh is still moved onto it
+    where the face is seen, and only moved, its spread the tracked one's."""
     path, track, true = scene
-    moved = texture_head(path, track).face[:, list(STABLE), :2]
-    spread = np.sqrt(((moved - moved.mean(axis=1, keepdims=True)) ** 2).sum(-1).mean(-1))
-    real = true[:, list(STABLE)]
-    real_spread = np.sqrt(((real - real.mean(axis=1, keepdims=True)) ** 2).sum(-1).mean(-1))
-    assert np.abs(spread / real_spread - 1.0)[[k not in COVERED for k in range(T)]].max() < 0.01
+    moved = texture_head(path, track).face
+    seen = [k not in COVERED for k in range(T)]
+    assert np.linalg.norm(_centre(moved) - _centre(true), axis=1)[seen][-3:].max() < 0.5
+
+    def spread(mesh):
+        pts = mesh[:, list(STABLE), :2]
+        return np.sqrt(((pts - pts.mean(axis=1, keepdims=True)) ** 2).sum(-1).mean(-1))
+
+    assert np.allclose(spread(moved), spread(track.face), rtol=1e-5)
 
 
 def test_a_hidden_face_keeps_its_mesh_and_the_first_frame_is_the_anchor(scene):

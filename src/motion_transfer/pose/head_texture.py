@@ -1,16 +1,19 @@
-"""The face mesh's place and size in each frame, refined on the video's own texture of the face.
+"""The face mesh's place in each frame, refined on the video's own texture of the face.
 
 MediaPipe's face mesh is fitted to each frame on its own: its rigid points (``facemesh.STABLE``) agree with one
 another to a pixel, but the whole mesh lands a few pixels off the face, by an amount that changes with the head's
 pose (TikTok clip 5's close-up: the mesh's centre 3-5 px below where the face's texture has moved, frame after
-frame, and 8 px short of a quick nod up; its size 1.5 % short of the face's as she leans in). The character's head
-is placed and sized by the mesh's moves from one frame to another (:func:`.retarget.face_mesh_head`), so it sat
-those pixels off the video's face. Here the face's texture (forehead, brows, eyes, nose, cheekbones: the box of
-the rigid points) in the first frame with a mesh is aligned onto each frame (OpenCV's ECC, an affine map, started
-from the mesh's own similarity), and the mesh is moved and scaled about its rigid points' centre to where that
-texture went. A frame keeps its mesh where the alignment is poor (the face turned away, blurred, covered: below
-``MIN_CC``) or where it moves the mesh further than ``MAX_MOVE`` from where the landmarks put it; the correction
-fades in and out over a frame or two. The first frame's mesh is the anchor and stays as it is.
+frame, and 8 px short of a quick nod up). The character's head is placed by the mesh's moves from one frame to
+another (:func:`.retarget.face_mesh_head`), so it sat those pixels off the video's face.
+
+Here the face's texture (forehead, brows, eyes, nose, cheekbones: the box of the rigid points) in the first frame
+with a mesh is aligned onto each frame (OpenCV's ECC, an affine map, started from the mesh's own similarity), and
+the mesh is moved so that its rigid points' centre lies where that texture's went. Its size is left as it is:
+scaled with the texture too (which grows 1.5 % more than the mesh as clip 5's dancer leans in), the head was drawn
+a little larger and SSIM fell (clip 5 .669 -> .668, clip 3 .802 -> .801). A frame keeps its mesh where the
+alignment is poor (the face turned away, blurred, covered: below ``MIN_CC``) or where it moves the mesh further
+than ``MAX_MOVE`` from where the landmarks put it; the correction fades in and out over a frame or two. The first
+frame's mesh is the anchor and stays as it is.
 """
 from __future__ import annotations
 
@@ -75,17 +78,16 @@ def _align(key: np.ndarray, key_box: tuple[int, int, int, int], frame: np.ndarra
     return np.concatenate([A, (warp[:, 2] - A @ o_k + o_f)[:, None]], axis=1), float(cc)
 
 
-def texture_corrections(frames: Iterable[np.ndarray], rigid: np.ndarray, eye_width: float
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Per frame, how far (shift [T, 2]) and by what factor (scale [T]) the rigid points' centre and spread are to
-    move so that they follow the face's texture from the first frame.
+def texture_corrections(frames: Iterable[np.ndarray], rigid: np.ndarray, eye_width: float) -> np.ndarray:
+    """Per frame, how far (shift [T, 2]) the rigid points' centre is to move so that it follows the face's texture
+    from the first frame.
 
     ``frames``: grey float32 frames, read one at a time; ``rigid`` [T, N, 2] the mesh's rigid points in their
     pixels (NaN where no mesh; the first frame must have one); ``eye_width``: the face's eye width there, the
     unit of ``MAX_MOVE``. Frames not aligned (no mesh, a poor or far-off alignment) get no correction of their own
-    (shift 0, scale 1) but their aligned neighbours' in part, fading out over ``SMOOTH_FRAMES``."""
+    but their aligned neighbours' in part, fading out over ``SMOOTH_FRAMES``."""
     T = len(rigid)
-    shift, scale = np.zeros((T, 2)), np.ones(T)
+    shift = np.zeros((T, 2))
     ok = np.zeros(T, bool)
     key = key_box = None
     for t, frame in enumerate(frames):
@@ -104,18 +106,17 @@ def texture_corrections(frames: Iterable[np.ndarray], rigid: np.ndarray, eye_wid
         size = np.sqrt(abs(np.linalg.det(warp[:, :2])) / max(abs(np.linalg.det(guess[:, :2])), 1e-12))
         d = centre - rigid[t].mean(axis=0)
         if np.linalg.norm(d) <= MAX_MOVE * eye_width and abs(size - 1.0) <= MAX_MOVE:
-            shift[t], scale[t], ok[t] = d, size, True
+            shift[t], ok[t] = d, True
     # a frame not aligned takes its aligned neighbours' corrections in part, fading out over SMOOTH_FRAMES (no
     # jump where the alignment starts or stops); an aligned frame keeps its own (the mesh's jitter goes with it)
     fade = gaussian_filter1d(shift, SMOOTH_FRAMES, axis=0, mode="constant")
     shift = np.where(ok[:, None], shift, fade)
-    scale = np.where(ok, scale, 1.0 + gaussian_filter1d(scale - 1.0, SMOOTH_FRAMES, mode="constant"))
-    shift[0], scale[0] = 0.0, 1.0  # the anchor
-    return shift, scale
+    shift[0] = 0.0  # the anchor
+    return shift
 
 
 def texture_head(video: str | Path, track: PoseTrack) -> PoseTrack:
-    """``track`` with its face mesh (and irises) moved and scaled, frame by frame, to where the video's face
+    """``track`` with its face mesh (and irises) moved, frame by frame, to where the video's face
     texture is (see the module docstring); ``track`` itself when fewer than two frames have a mesh."""
     seen = np.flatnonzero(np.isfinite(track.face).all(axis=(1, 2)))
     if len(seen) < 2:
@@ -128,19 +129,12 @@ def texture_head(video: str | Path, track: PoseTrack) -> PoseTrack:
     size = (max(16, round(track.width * s)), max(16, round(track.height * s)))
     frames = (cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
               for t, rgb in enumerate(iter_frames(video, fps=track.fps, size=size)) if t >= first)
-    shift, scale = texture_corrections(frames, rigid * s, eye * s)
-    centre = np.full((len(track), 1, 2), np.nan)
-    centre[first:, 0] = rigid.mean(axis=1)
     move = np.zeros((len(track), 1, 2))
-    move[first:, 0] = shift / s
-    grow = np.ones((len(track), 1, 1))
-    grow[first:, 0, 0] = scale
+    move[first:, 0] = texture_corrections(frames, rigid * s, eye * s) / s
 
     def moved(points: np.ndarray) -> np.ndarray:
         out = points.copy()
-        xy = points[..., :2].astype(np.float64)
-        out[..., :2] = np.where(np.isfinite(centre), centre + move + grow * (xy - centre), xy)
-        out[..., 2] = points[..., 2] * grow[..., 0]
-        return out.astype(points.dtype)
+        out[..., :2] = (points[..., :2] + move).astype(points.dtype)
+        return out
 
     return replace(track, face=moved(track.face), irises=None if track.irises is None else moved(track.irises))
