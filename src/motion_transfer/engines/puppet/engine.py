@@ -23,6 +23,7 @@ from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
 from ...pose.cache import TrackSettings, cached_track
 from ...pose.figure import Figure
+from ...pose.head_texture import texture_head
 from ...pose.offframe import unfold_cut_arms
 from ...pose.retarget import Motion, camera_in_output, extend, retarget, roll_with_neck
 from ...pose.track import PoseTrack, load_track
@@ -93,6 +94,8 @@ class PuppetEngine:
         t0 = time.perf_counter()
         try:
             track = jobs.motion.result(progress)
+            # the face mesh moved to where the video's face texture is (while the rig is still being made)
+            track = texture_head(request.video, track)
             # the track's seconds from here on: what it spent beside the preflight is in the preflight's, and a
             # cached track takes milliseconds
             timings["pose"] = time.perf_counter() - t0
