@@ -77,19 +77,17 @@ def _outermost(mask: np.ndarray, out: np.ndarray, level: np.ndarray, start: int,
 
 def _line(reach: np.ndarray, seen: np.ndarray, sw: float) -> tuple[np.ndarray, np.ndarray]:
     """([levels] float x2) the side's line from the body's reach at each level (-inf where it holds nothing) and
-    the side the picture shows (``seen``, -inf where it shows none); that reach, carried over the levels where it
-    holds nothing."""
+    the side the picture shows (``seen``, -inf where it shows none), starting at that reach at its top; that reach,
+    carried over the levels where it holds nothing."""
     levels = np.arange(len(reach), dtype=np.float64)
     known = np.isfinite(reach)
     reached = np.interp(levels, levels[known], reach[known])
-    line = reached
+    # (it starts where the body reaches at its top, as if the picture showed the side there: grown out at once, it
+    # stood as a square step below the band's taper, the robot boxer's sides)
+    seen = seen.copy()
+    seen[0] = max(seen[0], reached[0])
     shown = np.flatnonzero(np.isfinite(seen))
-    if len(shown):
-        cap = (seen[shown][None, :] + SIDE_SLOPE * np.abs(levels[:, None] - shown[None, :])).min(axis=1)
-        line = np.minimum(line, cap)
-    size = max(1, round(SIDE_CLOSE * sw))
-    line = ndimage.grey_closing(line, size=size, mode="nearest")
+    cap = (seen[shown][None, :] + SIDE_SLOPE * np.abs(levels[:, None] - shown[None, :])).min(axis=1)
+    line = ndimage.grey_closing(np.minimum(reached, cap), size=max(1, round(SIDE_CLOSE * sw)), mode="nearest")
     line = ndimage.gaussian_filter1d(line, max(1.0, SIDE_SMOOTH * sw), mode="nearest")
-    if len(shown):  # (where the picture shows the side, it is that side)
-        line = np.minimum(line, cap)
-    return line, reached
+    return np.minimum(line, cap), reached  # (where the picture shows the side, it is that side)
