@@ -11,11 +11,13 @@ side the picture shows (no steeper than SIDE_SLOPE) where it shows it.
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from scipy import ndimage
 
 from .envelope import SIGNS, BodyFrame
 from .model import ARM_PARTS, FACING, PARTS
+from .morphology import grown_box
 
 SIDE_CLOSE = 0.15  # (shoulder widths) a notch in the side shorter than this along the spine is filled
 SIDE_SMOOTH = 0.05  # (shoulder widths) the Gaussian's width along the spine that smooths the side
@@ -34,16 +36,19 @@ def side_lines(body: np.ndarray, band: np.ndarray, labels: np.ndarray, frame: Bo
     reaches: capped at the side the picture shows plus SIDE_SLOPE times the levels away from it, closed over
     SIDE_CLOSE and smoothed with a Gaussian of SIDE_SMOOTH. Nothing in a side view."""
     add, drop = np.zeros(body.shape, bool), np.zeros(body.shape, bool)
-    if frame.sw < FACING * frame.spine:  # (a side view's sides are its chest and its back)
+    arms = {name: np.isin(labels, [PARTS.index(p) for p in ARM_PARTS[name]]) for name in sides}
+    box = grown_box(body | np.logical_or.reduce(list(arms.values())), SIDE_SEEN + 1)
+    if box is None or frame.sw < FACING * frame.spine:  # (a side view's sides are its chest and its back)
         return add, drop
-    torso = labels == PARTS.index("torso")
-    backdrop = ndimage.binary_dilation(labels < 0, iterations=SIDE_SEEN)
-    level = np.round(frame.level).astype(np.int64)
+    torso = labels[box] == PARTS.index("torso")
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+    backdrop = cv2.dilate((labels[box] < 0).astype(np.uint8), cross, iterations=SIDE_SEEN).astype(bool)
+    level = np.round(frame.level[box]).astype(np.int64)
     for name in sides:
         start = int(np.ceil(tops[name]))
-        out = SIGNS[name] * frame.out
+        out = SIGNS[name] * frame.out[box]
         zone = (level >= start) & (out > 0)
-        reach = _outermost(body & zone, out, level, start)
+        reach = _outermost(body[box] & zone, out, level, start)
         if not np.isfinite(reach).any():
             continue
         seen = _outermost(torso & zone, out, level, start, backdrop)
@@ -51,9 +56,8 @@ def side_lines(body: np.ndarray, band: np.ndarray, labels: np.ndarray, frame: Bo
         at = np.clip(level - start, 0, len(line) - 1)
         inside = zone & (level < start + len(line)) & (out <= line[at])
         # (only out from where the body reaches: an arm lying over the body inside its side is no notch in it)
-        arm = np.isin(labels, [PARTS.index(p) for p in ARM_PARTS[name]]) & (out > reached[at])
-        add |= inside & arm & ~body
-        drop |= zone & (level < start + len(line)) & ~inside & band
+        add[box] |= inside & arms[name][box] & (out > reached[at]) & ~body[box]
+        drop[box] |= zone & (level < start + len(line)) & ~inside & band[box]
     return add, drop
 
 
@@ -62,15 +66,15 @@ def _outermost(mask: np.ndarray, out: np.ndarray, level: np.ndarray, start: int,
     """[levels from ``start``] float: the outermost ``out`` of ``mask``'s pixels at each level (-inf where it holds
     none); with ``edge``, only where that outermost pixel lies on ``edge`` (-inf elsewhere)."""
     ys, xs = np.nonzero(mask)
-    far = np.full(int(level.max()) - start + 1 if mask.any() else 0, -np.inf)
+    far = np.full(int(level.max()) - start + 1 if len(ys) else 0, -np.inf)
     if not len(ys):
         return far
-    at = level[ys, xs] - start
-    np.maximum.at(far, at, out[ys, xs])
+    at, values = level[ys, xs] - start, out[ys, xs]
+    held = np.unique(at)
+    far[held] = ndimage.maximum(values, at, held)
     if edge is not None:
-        last = out[ys, xs] >= far[at]
         on = np.zeros(len(far), bool)
-        on[at[last & edge[ys, xs]]] = True
+        on[at[(values >= far[at]) & edge[ys, xs]]] = True
         far[~on] = -np.inf
     return far
 
