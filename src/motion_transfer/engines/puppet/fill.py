@@ -31,6 +31,7 @@ from .morphology import close_in_box, disc, grown_box
 from .outlines import LINE_CONTRAST, LINE_WIDTH, dark_lines, drawn_lines
 from .ovals import drawn_oval, ellipse_mask
 from .photo_look import add_grain, picture_blur, skin_grain
+from .side_line import side_lines
 from .sleeve_outline import SLEEVE_CUFF, SLEEVE_ERODED, UNDER_HEM, carried_outline, under_a_sleeve, under_hem
 from .strap_sides import across_straps
 from .waist import past_the_waist
@@ -662,6 +663,13 @@ def fill_hidden_torso(image: np.ndarray, labels: np.ndarray, joints: np.ndarray,
     # the body under a sleeve of its colour: the sleeve's own pixels, its dark lines painted over (below)
     under = _under_sleeve(labels, hidden, lab, centres, joints, sw, bottom)
     besides = _beside_arms(labels, hidden, joints, sw, beside) & ~under if beside else np.zeros(labels.shape, bool)
+    if beside:  # (the body's side under those arms one smooth line below the band's taper: :mod:`.side_line`)
+        frame = body_frame(joints, labels.shape)
+        sides = tuple(side for side in SIGNS if f"arm_{side[0]}" in beside)
+        top = (BESIDE_ARM_TOP + BESIDE_ARM_TAPER) * sw
+        add, drop = side_lines((labels == PARTS.index("torso")) | hidden | besides, besides, labels, frame, sides,
+                               {side: frame.shoulder_levels[side] + top for side in sides})
+        besides = (besides | (add & ~under)) & ~drop
     hidden |= besides
     stray = _sleeve_fragments(torso & ~hidden, hidden, nearest, d_torso, sw, labels < 0)
     if stray.any():  # pieces of the sleeve the labels left to the torso: hidden too, and no source of colour
