@@ -10,15 +10,17 @@ from motion_transfer.engines.puppet.model import PARTS
 H, W = 240, 320
 LEAVES, SKY, SLEEVE, PRINT = (24, 70, 40), (242, 255, 248), (176, 196, 228), (244, 252, 250)
 SW = 200.0  # the shoulder width the scene is drawn for
+FINGER = (slice(112, 119), slice(119, 121))  # a finger of the sleeve's colour poking up into the patch
 
 
-def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False
+def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False, finger: bool = False
                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, labels, patch): a light-blue sleeve (the picture-left upper arm, a disc's quarter with the
     shoulder's round top) before dark leaves, with a patch of near-white sky 18 x 10 pixels on its top outline
     that the matte holds and the labels give the arm (half-length TikTok character 4's shoulder); beside it,
     outside the matte, more of that sky (``sky_beside``); ``print_inside``: a band of the shirt's white print
-    across the sleeve further in (the arm's own colour, as light as the sky)."""
+    across the sleeve further in (the arm's own colour, as light as the sky); ``finger``: a finger of the
+    sleeve's colour 2 pixels wide poking 6 up into the patch from the sleeve (``FINGER``, then no part of it)."""
     rng = np.random.default_rng(0)
     image = np.empty((H, W, 3), np.float64)
     image[:] = LEAVES
@@ -32,6 +34,9 @@ def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False
     edge = arm & ~cv2.erode(arm.astype(np.uint8), np.ones((21, 21), np.uint8)).astype(bool)
     patch = edge & (np.abs(xx - 120) < 9) & (np.hypot(xx - 200, (yy - 240) * 170 / 150) > 160)
     image[patch] = SKY
+    if finger:
+        image[FINGER] = SLEEVE
+        patch[FINGER] = False
     if sky_beside:
         outside = ~arm & (np.abs(xx - 120) < 7) & (yy < 240) & ~cv2.dilate(
             arm.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
@@ -68,3 +73,21 @@ def test_a_light_patch_on_a_sleeves_outline_stays_the_arms(case: str):
                                                     print_inside=case == "the arm's own print")
     new_matte, new_labels = backdrop_off_arms(matte, labels, image, SW)
     assert (new_matte == matte).all() and (new_labels == labels).all()
+
+
+def test_the_patch_is_cut_along_a_smooth_soft_edge():
+    """The patch's boundary is a colour test's, pixel by pixel: cut there, the sleeve's outline kept a finger of
+    its colour poking up into the patch and went from the arm (the matte 1) to the backdrop (0) in one pixel;
+    posed, such a hard, ragged cut stood out of the sleeve's outline as pale specks (half-length character 4 on
+    clip 0, frames 40-47). The finger goes with the patch and the matte fades along the cut as it does along the
+    rest of the outline (no step between neighbouring pixels over 0.6; the sleeve's own outline: 0.45)."""
+    from motion_transfer.engines.puppet.rim_specks import backdrop_off_arms
+
+    image, matte, labels, patch = _sleeve_before_leaves(finger=True)
+    new_matte, new_labels = backdrop_off_arms(matte, labels, image, SW)
+    assert (new_matte[patch] < 0.5).mean() > 0.9
+    # (its tip: its lowest rows are the sleeve's outline, soft)
+    assert (new_matte[FINGER][:-3] < 0.5).all() and (new_labels[FINGER][:-3] < 0).all()
+    zone = cv2.dilate(patch.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    steps = np.maximum(np.abs(np.diff(new_matte, axis=0, append=0.0)), np.abs(np.diff(new_matte, axis=1, append=0.0)))
+    assert steps[zone].max() < 0.6, steps[zone].max()

@@ -11,6 +11,8 @@ the outline does show is the backdrop's.
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -30,6 +32,8 @@ BLEND_OFF = 0.25  # ... unless its colour lies this near (a share of their dista
 THICK = 0.012  # (shoulder widths) a piece thinner than twice this everywhere is the outline's blend ...
 LEAST = 0.001  # (shoulder widths squared) ... and so is a smaller one: left to its soft edge
 SAMPLES = 400  # colours sampled from the arm and from the backdrop to compare with
+EDGE = 3.0  # (pixels) the cut's edge is smoothed over this (a Gaussian's sigma) ...
+FADE = 2.0  # (pixels) ... and the matte rises from it over this, about as over the matte's own outline
 
 
 def _sampled(reference: np.ndarray) -> np.ndarray:
@@ -60,7 +64,7 @@ def backdrop_off_arms(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
     thick = max(1, round(THICK * shoulder_width))
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     beyond = ~solid & (cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 3) <= rim) & (matte < 0.05)
-    out_m, out_l = matte, labels
+    gone = np.zeros(labels.shape, bool)
     for name in ("arm_l", "arm_r"):
         arm = np.isin(labels, [PARTS.index(p) for p in LAYERS[name]]) & solid
         own = arm & (outside > OWN_DEPTH * shoulder_width)
@@ -95,9 +99,24 @@ def backdrop_off_arms(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
             if np.linalg.norm(c - a - t * (b - a)) < BLEND_OFF * np.linalg.norm(b - a):
                 continue
             # (with its soft rim outside the solid matte: the same sky, blended)
-            gone = (piece | (cv2.dilate(piece.astype(np.uint8), disc(rim)).astype(bool) & ~solid)) & (labels >= 0)
-            if out_m is matte:
-                out_m, out_l = matte.copy(), labels.copy()
-            out_m[gone] = 0.0
-            out_l[gone] = -1
+            gone |= (piece | (cv2.dilate(piece.astype(np.uint8), disc(rim)).astype(bool) & ~solid)) & (labels >= 0)
+    return _cut(matte, labels, gone) if gone.any() else (matte, labels)
+
+
+def _cut(matte: np.ndarray, labels: np.ndarray, gone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(matte, labels) with ``gone`` (HxW bool) cut out along a smooth, soft edge. The pieces' boundary is a
+    colour test's, pixel by pixel: cut there, the sleeve's outline kept its spikes and hooks, drawn hard (the matte
+    1 beside 0), and posed they stood out of the outline as pale specks. The arm's solid pixels the smoothed
+    edge (EDGE) leaves out go with the pieces, and the matte rises from the cut over FADE (the pixels beyond it are
+    no part's, so the arm's soft edge lies within it)."""
+    kept = (matte >= 0.5) & ~gone
+    near = cv2.dilate(gone.astype(np.uint8), disc(round(2 * EDGE))).astype(bool)
+    smooth = cv2.GaussianBlur(kept.astype(np.float32), (0, 0), EDGE) >= 0.5
+    removed = gone | (near & kept & ~smooth)
+    soft = np.minimum(cv2.distanceTransform((kept & ~removed).astype(np.uint8), cv2.DIST_L2, 5) / FADE, 1.0)
+    edge = cv2.dilate(removed.astype(np.uint8), disc(math.ceil(FADE))).astype(bool)
+    out_m, out_l = matte.copy(), labels.copy()
+    out_m[edge] = np.minimum(matte[edge], soft[edge])
+    out_m[removed] = 0.0
+    out_l[removed] = -1
     return out_m, out_l
