@@ -6,7 +6,7 @@ dents of the mask's staircase with triangles a fraction of a pixel thick whose c
 nothing across, their maps read the layer's texture from inside the outline into the pixels just outside it, and
 the renderer carries a border triangle's map out past its edge: a dotted line of specks in the layer's colour along
 its outline (half-length TikTok character 4's sleeve carried past the picture's left border, the mannequin dance,
-frames 40-47). Left out, the neighbouring triangles' maps are carried out over their place instead, onto the
+frames 19-23 and 73-83). Left out, the neighbouring triangles' maps are carried out over their place instead, onto the
 texture's own soft edge. They stay in the mesh (its weights and setups are made with them).
 
 Only a sliver whose longest edge is on the outline is one (the hull's edge across a dent), and only while all of
