@@ -3,11 +3,11 @@
 The person mask spills over a pale sleeve's edge where the backdrop behind it is pale too: half-length TikTok
 character 4's picture-left shoulder took in a patch of bright sky between her hair and her T-shirt's sleeve
 (about 20 x 12 pixels, near white where the sleeve is light blue). Labelled as the arm, it rose with the arm as
-a white blob at the end of the sleeve's top outline, beside her body (the mannequin dance, frames 30-110). The
-matte's own cleaning (:func:`.matte.without_backdrop`) judges such a piece on a small copy, where its few pixels
-blend with the sleeve and with the dark leaves round the sky; here it is judged at full size, along the arm's
-outline only: a piece of it there in colours the arm shows nowhere further in and that the backdrop just beyond
-the outline does show is the backdrop's.
+a white blob at the end of the sleeve's top outline, beside her body (the mannequin dance, frames 30-110; clip 0
+throughout). The matte's own cleaning (:func:`.matte.without_backdrop`) judges such a piece on a small copy, where
+its few pixels blend with the sleeve and with the dark leaves round the sky; here it is judged at full size, along
+the arm's outline only: a piece of it there in colours the arm shows nowhere further in and that the backdrop just
+beyond the outline does show is the backdrop's.
 """
 from __future__ import annotations
 
