@@ -44,7 +44,7 @@ def test_a_sleeves_straight_side_draws_no_sliver_that_reads_its_texture_from_ins
     """Delaunay closed the dents of the sleeve's pixel staircase with triangles a fraction of a pixel thick.
     Bent a little, their corners moved apart across them and their maps, squeezed, read the sleeve's pixels
     from inside its outline into the backdrop (turned over, a triangle is left out already, but squeezed to
-    nothing it was drawn): a dotted line of pale specks along the side (frames 40-47). The
+    nothing it was drawn): a dotted line of pale specks along the side (the mannequin dance). The
     triangles drawn (all but the outline's slivers), bent by 2 degrees, read at most 1.5 texture pixels per output
     pixel; the whole mesh does not. And they still cover the sleeve: no hole, no crack (only its outline's
     staircase and corners are left to the texture's soft edge)."""
