@@ -13,14 +13,15 @@ SW = 200.0  # the shoulder width the scene is drawn for
 FINGER = (slice(112, 119), slice(119, 121))  # a finger of the sleeve's colour poking up into the patch
 
 
-def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False, finger: bool = False
-                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False, finger: bool = False,
+                          blur: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(image, matte, labels, patch): a light-blue sleeve (the picture-left upper arm, a disc's quarter with the
     shoulder's round top) before dark leaves, with a patch of near-white sky 18 x 10 pixels on its top outline
     that the matte holds and the labels give the arm (half-length TikTok character 4's shoulder); beside it,
     outside the matte, more of that sky (``sky_beside``); ``print_inside``: a band of the shirt's white print
     across the sleeve further in (the arm's own colour, as light as the sky); ``finger``: a finger of the
-    sleeve's colour 2 pixels wide poking 6 up into the patch from the sleeve (``FINGER``, then no part of it)."""
+    sleeve's colour 2 pixels wide poking 6 up into the patch from the sleeve (``FINGER``, then no part of it);
+    ``blur`` (HxW bool, set here): the sleeve's pixels next to the patch, a quarter sky (its blur)."""
     rng = np.random.default_rng(0)
     image = np.empty((H, W, 3), np.float64)
     image[:] = LEAVES
@@ -37,6 +38,9 @@ def _sleeve_before_leaves(sky_beside: bool = True, print_inside: bool = False, f
     if finger:
         image[FINGER] = SLEEVE
         patch[FINGER] = False
+    if blur is not None:
+        blur[...] = cv2.dilate(patch.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & arm & ~patch
+        image[blur] = 0.75 * np.array(SLEEVE) + 0.25 * np.array(SKY)
     if sky_beside:
         outside = ~arm & (np.abs(xx - 120) < 7) & (yy < 240) & ~cv2.dilate(
             arm.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
@@ -91,3 +95,16 @@ def test_the_patch_is_cut_along_a_smooth_soft_edge():
     zone = cv2.dilate(patch.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
     steps = np.maximum(np.abs(np.diff(new_matte, axis=0, append=0.0)), np.abs(np.diff(new_matte, axis=1, append=0.0)))
     assert steps[zone].max() < 0.6, steps[zone].max()
+
+
+def test_the_patchs_blur_into_the_sleeve_goes_with_it():
+    """The sky's patch blurred into the sleeve: the sleeve's pixels beside it a quarter sky, near enough the
+    sleeve's colour to pass for its own. Left on the arm, they drew a pale rim along the cut and a pale hook by the
+    hair (half-length character 4 on clip 0, frames 40-46): they leave the matte with the patch."""
+    from motion_transfer.engines.puppet.rim_specks import backdrop_off_arms
+
+    blur = np.zeros((H, W), bool)
+    image, matte, labels, patch = _sleeve_before_leaves(blur=blur)
+    new_matte, new_labels = backdrop_off_arms(matte, labels, image, SW)
+    assert (new_matte[patch] < 0.5).mean() > 0.9
+    assert (new_matte[blur] < 0.5).mean() > 0.9, (new_matte[blur] < 0.5).mean()

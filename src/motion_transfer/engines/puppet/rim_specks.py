@@ -32,7 +32,8 @@ BLEND_OFF = 0.25  # ... unless its colour lies this near (a share of their dista
 THICK = 0.012  # (shoulder widths) a piece thinner than twice this everywhere is the outline's blend ...
 LEAST = 0.001  # (shoulder widths squared) ... and so is a smaller one: left to its soft edge
 SAMPLES = 400  # colours sampled from the arm and from the backdrop to compare with
-EDGE = 3.0  # (pixels) the cut's edge is smoothed over this (a Gaussian's sigma) ...
+BLUR = 2  # (pixels) the pieces' blur into the arm (pale blends of the sky and the sleeve) goes with them ...
+EDGE = 3.0  # (pixels) ... the cut's edge is smoothed over this (a Gaussian's sigma) ...
 FADE = 2.0  # (pixels) ... and the matte rises from it over this, about as over the matte's own outline
 
 
@@ -106,9 +107,11 @@ def backdrop_off_arms(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
 def _cut(matte: np.ndarray, labels: np.ndarray, gone: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(matte, labels) with ``gone`` (HxW bool) cut out along a smooth, soft edge. The pieces' boundary is a
     colour test's, pixel by pixel: cut there, the sleeve's outline kept its spikes and hooks, drawn hard (the matte
-    1 beside 0), and posed they stood out of the outline as pale specks. The arm's solid pixels the smoothed
-    edge (EDGE) leaves out go with the pieces, and the matte rises from the cut over FADE (the pixels beyond it are
-    no part's, so the arm's soft edge lies within it)."""
+    1 beside 0), and the pieces' blur into the sleeve stayed on it as a pale rim; posed, they stood out of the
+    outline as pale specks and a pale hook by the hair (half-length character 4, clip 0, frames 40-46). The cut
+    goes BLUR deeper, the arm's solid pixels the smoothed edge (EDGE) leaves out go with the pieces, and the matte
+    rises from the cut over FADE (the pixels beyond it are no part's, so the arm's soft edge lies within it)."""
+    gone = gone | (cv2.dilate(gone.astype(np.uint8), disc(BLUR)).astype(bool) & (labels >= 0))
     kept = (matte >= 0.5) & ~gone
     near = cv2.dilate(gone.astype(np.uint8), disc(round(2 * EDGE))).astype(bool)
     smooth = cv2.GaussianBlur(kept.astype(np.float32), (0, 0), EDGE) >= 0.5
