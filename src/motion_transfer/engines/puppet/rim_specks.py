@@ -25,7 +25,9 @@ RIM_DEPTH = 0.05  # (shoulder widths) how deep from the matte's outline a piece 
 OWN_DEPTH = 0.08  # (shoulder widths) the arm's own colours are those this far and further in from its outline
 OFF_ARM = 25.0  # (CIE Lab, 8-bit) a pixel this far from the colours the arm shows further in ...
 RARE = 0.02  # ... but for less than this share of them is not the arm's (a speck of the print there, near white) ...
-ON_BACKDROP = 15.0  # ... and one this near a colour of the backdrop beside it may be the backdrop's
+ON_BACKDROP = 15.0  # ... and one this near a colour of the backdrop beside it ...
+SEEN = 0.01  # ... that at least this share of it shows may be the backdrop's (not a stray pixel or two: the close-up
+#              mannequin's shaded forearm matched one pixel of its own skin the matte left out, and a strip of it went)
 BACKDROP_SHARE = 0.6  # a piece this much of whose pixels are so is the backdrop's ...
 BLEND_OFF = 0.25  # ... unless its colour lies this near (a share of their distance) the line from the arm's colour
 #                   to the backdrop's (its commonest): a blend of the two, a blurred outline's
@@ -89,7 +91,7 @@ def backdrop_off_arms(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
             around = cv2.dilate(piece.astype(np.uint8), disc(rim)).astype(bool) & beyond
             if not around.any():
                 continue
-            if (_near_share(lab[piece], lab[around], ON_BACKDROP) > 0).mean() < BACKDROP_SHARE:
+            if (_near_share(lab[piece], lab[around], ON_BACKDROP) >= SEEN).mean() < BACKDROP_SHARE:
                 continue
             # (not a blend of the arm's colour there and the backdrop's: a blurred outline's is, however thick)
             there = own & cv2.dilate(piece.astype(np.uint8), disc(2 * rim)).astype(bool)
