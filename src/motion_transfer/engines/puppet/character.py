@@ -36,6 +36,7 @@ from .matte import make_matte
 from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
+from .rim_specks import backdrop_off_arms
 from .rig import HOW_TO_RIG, load_rig_json
 from .straps import strap_lines, straps_to_torso
 from .thin_parts import with_thin_head_parts
@@ -199,6 +200,8 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
             # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
             # lower half went to a drape that stayed behind as a skin fragment on the trousers)
             matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
+            # a patch of pale sky the mask took in on a pale sleeve's outline: off the arm (rim_specks)
+            matte, labels = backdrop_off_arms(matte, labels, image, shoulder_span(joints))
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

@@ -26,6 +26,7 @@ from .box import box_frame
 from .drawn_hand import in_hand_reach
 from .foreshorten import slid, slide_setup
 from .hair_drop import drop_with_head
+from .hull_slivers import outline_slivers
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
                     arms_behind, part_segment, smoothstep, torso_quad)
@@ -459,6 +460,8 @@ class Renderer:
             if name in self.layers and source in self._drawn and not rig.drawn_hands[side].over_image:
                 self._drawn[name] = self._drawn[source]
         self._rest_sign = {}
+        # (the slivers along each mesh's outline are not drawn: squeezed, they read the texture from inside it)
+        self._slivers = {layer.name: outline_slivers(layer.vertices, layer.triangles) for layer in rig.layers}
         self._clear = {layer.name: np.flatnonzero(layer.clear) for layer in rig.layers
                        if layer.clear is not None and layer.clear.any()}
         self._over = {layer.name: layer.over for layer in rig.layers if layer.over is not None and layer.over.any()}
@@ -635,7 +638,7 @@ class Renderer:
         P = pv[tris]
         area = (P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1]) - \
             (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0])
-        kept = (np.sign(area) == self._rest_sign[layer.name]) | (np.abs(area) < 1e-9)
+        kept = ((np.sign(area) == self._rest_sign[layer.name]) | (np.abs(area) < 1e-9)) & ~self._slivers[layer.name]
         order = order[kept[order]]
         # the id buffer and the source maps on a coarser grid: inside a triangle the map is affine, so the
         # bilinear upsampling below is exact there (and continuous across the mesh's edges)
