@@ -95,8 +95,9 @@ def content_hash(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _shaping_settings(settings: TrackSettings) -> dict:
-    """The caller's settings plus the code's own: anything here that changes makes a new key."""
+def shaping_settings(settings: TrackSettings) -> dict:
+    """The caller's settings plus the code's own: anything here that changes makes a new key (also the base of
+    the key of an analysis made on top of such a track)."""
     try:
         mediapipe = version("mediapipe")
     except PackageNotFoundError:  # pragma: no cover - mediapipe is a hard dependency
@@ -110,7 +111,7 @@ def _shaping_settings(settings: TrackSettings) -> dict:
 def cache_key(video: str | Path, settings: TrackSettings | Mapping) -> str:
     """The entry name for ``video`` tracked with ``settings`` (or, for another analysis of the video, a mapping
     of everything that shapes its result, including the analysis's own name and version)."""
-    shaped = dict(settings) if isinstance(settings, Mapping) else _shaping_settings(settings)
+    shaped = dict(settings) if isinstance(settings, Mapping) else shaping_settings(settings)
     text = json.dumps(shaped, sort_keys=True, default=str)
     digest = hashlib.blake2b(f"{content_hash(video)}|{text}".encode(), digest_size=20)
     return digest.hexdigest()

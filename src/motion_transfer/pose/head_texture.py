@@ -40,6 +40,8 @@ MIN_CC = 0.93
 MAX_MOVE = 0.15
 # the corrections fade in and out over this many frames (sigma) either side of frames aligned
 SMOOTH_FRAMES = 1.0
+# a change to what this module computes gets a new number: motion caches keep its results under it
+VERSION = 1
 _ECC = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 40, 1e-4)
 
 

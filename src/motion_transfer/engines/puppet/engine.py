@@ -21,8 +21,9 @@ from ...media.encoder import ThreadedEncoder
 from ...media.frames import iter_frames, read_image, split_alpha
 from ...media.framing import letterbox, output_size
 from ...media.writer import VideoWriter
-from ...pose.cache import TrackSettings, cached_track
+from ...pose.cache import TrackSettings, cached_analysis, cached_track, shaping_settings
 from ...pose.figure import Figure
+from ...pose.head_texture import VERSION as HEAD_TEXTURE_VERSION
 from ...pose.head_texture import texture_head
 from ...pose.offframe import unfold_cut_arms
 from ...pose.retarget import Motion, camera_in_output, extend, retarget, roll_with_neck
@@ -94,8 +95,6 @@ class PuppetEngine:
         t0 = time.perf_counter()
         try:
             track = jobs.motion.result(progress)
-            # the face mesh moved to where the video's face texture is (while the rig is still being made)
-            track = texture_head(request.video, track)
             # the track's seconds from here on: what it spent beside the preflight is in the preflight's, and a
             # cached track takes milliseconds
             timings["pose"] = time.perf_counter() - t0
@@ -231,15 +230,23 @@ def load_character(request: Request, settings: Settings, figure: Figure | None =
 
 
 def load_motion(request: Request, settings: Settings, progress: Progress | None = None) -> PoseTrack:
-    """The actor's pose track: the one given in the settings, else from the motion cache, else tracked from the
-    video (std, the fast tier: ``balanced`` sampling; pro: ``accurate``), so a second character on the same
-    motion skips tracking."""
+    """The actor's pose track, its face mesh moved to where the video's face texture is
+    (:func:`~motion_transfer.pose.head_texture.texture_head`): the one given in the settings, else from the
+    motion cache, else tracked from the video (std, the fast tier: ``balanced`` sampling; pro: ``accurate``) and
+    kept in the cache with that move made, so a second character on the same motion skips both. It runs on its
+    own thread, beside the rig."""
     if isinstance(settings.pose_track, PoseTrack):
-        return settings.pose_track
+        return texture_head(request.video, settings.pose_track)
     if settings.pose_track is not None:
-        return load_track(settings.pose_track)
-    return cached_track(request.video, TrackSettings(preset=settings.pose_preset), progress,
-                        use_cache=settings.use_cache)
+        return texture_head(request.video, load_track(settings.pose_track))
+    tracking = TrackSettings(preset=settings.pose_preset)
+    shaping = {**shaping_settings(tracking), "analysis": "head_texture", "version": HEAD_TEXTURE_VERSION}
+
+    def refined() -> PoseTrack:
+        return texture_head(request.video, cached_track(request.video, tracking, progress,
+                                                        use_cache=settings.use_cache))
+
+    return cached_analysis(request.video, shaping, refined, "pose", progress, use_cache=settings.use_cache)
 
 
 def same_skeleton_source(rig: Rig, track: PoseTrack, video, tolerance: float = 6.0) -> bool:
