@@ -98,3 +98,30 @@ def test_a_track_without_a_face_mesh_is_returned_as_it_is(scene):
     path, track, _ = scene
     bare = PoseTrack.empty(T, FPS, W, H)
     assert texture_head(path, bare) is bare
+
+
+def test_the_engine_keeps_the_moved_track_in_the_motion_cache(scene, tmp_path, monkeypatch):
+    """A second character on the same motion reads the moved track from the cache: the video is not decoded and
+    aligned again."""
+    from types import SimpleNamespace
+
+    from motion_transfer.engines.puppet import engine
+    from motion_transfer.engines.puppet.settings import Settings
+
+    path, track, true = scene
+    monkeypatch.setenv("MOTION_TRANSFER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(engine, "cached_track", lambda *a, **k: track)
+    calls = []
+
+    def counted(video, tr):
+        calls.append(video)
+        return texture_head(video, tr)
+
+    monkeypatch.setattr(engine, "texture_head", counted)
+    request = SimpleNamespace(video=path)
+    first = engine.load_motion(request, Settings())
+    second = engine.load_motion(request, Settings())
+    assert len(calls) == 1
+    assert second.meta["cache"] == "hit"
+    np.testing.assert_allclose(second.face[:, :, :2], first.face[:, :, :2], atol=1e-3)
+    assert np.abs(_centre(second.face)[1:] - _centre(track.face)[1:]).max() > 1.0  # the moved mesh, not the raw one
