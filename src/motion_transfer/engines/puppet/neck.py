@@ -51,7 +51,7 @@ FITTED_STEPS = 86  # ... at this many heights
 HAIR_BELOW = 0.15  # (shares of the neck) the head's blend down the hair beside the neck runs on this far past its end
 HAIR_FADE = 1.0  # (mesh spacings) ... fading back to the neck's own blend over this far from the hair
 LOCK_END = 0.05  # (neck lengths) a held lock's top and tip are read over this much of its height ...
-LOCK_LONG = 0.25  # ... and only where they lie this far apart down the neck
+LOCK_LONG = 0.3  # (shoulder widths) ... and only where they lie this far apart
 SHOULDER_HELD = 0.5  # hair beside the face lying on down past the chin follows the chest this much at the chin ...
 # (TikTok clip 5: her head slides 5 px of 256 along her shoulders, her hair's outline at the chin 0-2 px; the share
 # best for SSIM 0.5, 1.0 less)
@@ -199,8 +199,8 @@ def held_locks(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, sw: float, o
     """Per side of the face whose hair :func:`shoulder_hold` holds (its arguments as it takes them): (whether that
     side lies on the positive side of the neck's axis, as :func:`neck_across` tells, the held hair's top beside the
     chin, its tip: [2] image pixels each): the centres of its pixels within LOCK_END neck lengths of the chin's
-    height and of its lowest, at least LOCK_LONG neck lengths apart. How far the chest's move drags the tip from
-    where the head takes it tells when the hold is let go (:mod:`.hair_release`)."""
+    height and of its lowest, at least LOCK_LONG shoulder widths (``sw`` pixels) apart. How far the chest's move
+    drags the tip from where the head takes it tells when the hold is let go (:mod:`.hair_release`)."""
     held = _held_hair(hair, body, ext, sw, offset, blend)
     if held is None:
         return []
@@ -214,8 +214,9 @@ def held_locks(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, sw: float, o
         top = mine & (np.abs(h - chin) <= LOCK_END)
         tip = mine & (h <= h[mine].min() + LOCK_END)
         # (a lock ending just below the chin is too short to tell: its tip a few pixels from its top, any move of
-        # the head's swung its shear and squash)
-        if top.any() and h[top].mean() - h[tip].mean() >= LOCK_LONG:
+        # the head's swung its shear and squash; so is a round pad on a shoulder of the head's colour, which the
+        # hair's rules take for hair: let go, the robot boxer's was squashed into a creased, smeared lump)
+        if top.any() and np.linalg.norm(pts[top].mean(axis=0) - pts[tip].mean(axis=0)) >= LOCK_LONG * sw:
             out.append((positive, pts[top].mean(axis=0), pts[tip].mean(axis=0)))
     return out
 
