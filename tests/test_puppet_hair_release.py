@@ -10,9 +10,10 @@ import pytest
 
 from motion_transfer.engines.puppet.hair_release import dragged
 from motion_transfer.engines.puppet.model import Rig
+from motion_transfer.engines.puppet.neck import held_locks, shoulder_hold
 from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 from motion_transfer.pose.retarget import FACE, extend
-from lock_scene import H, W, girl_with_lock
+from lock_scene import H, W, figure_joints, girl_with_lock
 from test_puppet_hair_held import DRESS, HAIR, LOCK, SKIN, TORSO, WALL
 
 
@@ -74,3 +75,18 @@ def test_a_head_sliding_or_rising_keeps_the_hold(girl, move):
     on = _by_the_chin(rest)
     share = ((moved[on] - rest[on]) @ np.array(move)) / float(np.dot(move, move))
     assert 0.3 < np.median(share) < 0.8, np.sort(share)
+
+
+def test_a_held_piece_ending_just_below_the_chin_is_not_read():
+    """Hair held by the shoulders whose tip lies 10 px below the chin (a shoulder of its colour rising to meet it, or
+    a round pad the hair's rules take for hair: the robot boxer's) is held, but no lock is read from it: its shear and
+    squash swing with any move of the head. The whole lock (53 px, 0.38 shoulder widths) is read."""
+    ext = extend(figure_joints(70.0))
+    torso = cv2.fillConvexPoly(np.zeros((H, W), np.uint8), TORSO, 1).astype(bool)
+    lock = cv2.fillConvexPoly(np.zeros((H, W), np.uint8), LOCK, 1).astype(bool)
+    assert len(held_locks(lock, torso & ~lock, ext, 140.0)) == 1
+    short = lock & (np.arange(H)[:, None] < 150)
+    body = torso.copy()
+    body[150:185, 230:300] = True
+    assert shoulder_hold(short, body & ~short, ext, 10.0, 140.0).max() == pytest.approx(0.5, abs=0.05)
+    assert held_locks(short, body & ~short, ext, 140.0) == []
