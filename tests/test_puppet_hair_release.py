@@ -8,9 +8,10 @@ import cv2
 import numpy as np
 import pytest
 
-from motion_transfer.engines.puppet.hair_release import dragged
+from motion_transfer.engines.puppet.hair_release import KEEP, SLIVER, dragged
 from motion_transfer.engines.puppet.model import Rig
 from motion_transfer.engines.puppet.neck import held_locks, shoulder_hold
+from motion_transfer.engines.puppet import render
 from motion_transfer.engines.puppet.render import Renderer, bone_transforms
 from motion_transfer.pose.retarget import FACE, extend
 from lock_scene import H, W, figure_joints, girl_with_lock
@@ -55,15 +56,41 @@ def test_the_held_lock_is_read_from_the_chin_to_its_tip(girl):
 
 
 def test_a_head_coming_down_over_the_shoulder_takes_the_hair_whole(girl):
-    """The head down 30 px and 25 px over the lock's shoulder: the lock sheared and squashed; its vertices by the chin
-    go the head's whole way (held, they went 0.3-0.8 of it and the lock bent into a hook)."""
-    move = (25.0, 30.0)
+    """The head down 12 px and 40 px over the lock's shoulder: the lock sheared and squashed; its vertices by the chin
+    go (nearly) the head's whole way (held, they went half of it and the lock bent into a hook)."""
+    move = (40.0, 12.0)
     rest, moved, shear, squash = _moved(girl, move)
     assert shear > 30 and squash < 0.6
     on = _by_the_chin(rest)
     assert on.sum() >= 2
     share = ((moved[on] - rest[on]) @ np.array(move)) / float(np.dot(move, move))
     assert np.median(share) > 0.9, np.sort(share)
+
+
+def test_a_head_far_down_lets_the_hair_go_no_further_than_it_folds(girl, monkeypatch):
+    """The head down 15 px and 30 px over the shoulder: let go whole, the lock's rows below the chin turn over (a
+    straight cut with dark specks at its end); it goes only part of the way, as far as none of its triangles (but the
+    outline's slivers, SLIVER) is squashed under KEEP of its area that the held weights do not squash so."""
+    body = next(layer for layer in girl.layers if layer.name == "body")
+    tris = body.triangles[(body.release.lock[body.triangles] == 0).any(axis=1)]
+    R = body.vertices[tris].astype(np.float64)
+    rest = (R[:, 1, 0] - R[:, 0, 0]) * (R[:, 2, 1] - R[:, 0, 1]) - (R[:, 1, 1] - R[:, 0, 1]) * (R[:, 2, 0] - R[:, 0, 0])
+    whole = np.abs(rest) >= SLIVER * np.median(np.abs(rest))
+    tris, rest = tris[whole], rest[whole]
+
+    def turned(posed: np.ndarray) -> np.ndarray:
+        """Each triangle squashed under KEEP of its rest area (the chest's map keeps it whole) or turned over."""
+        P = posed[tris]
+        area = ((P[:, 1, 0] - P[:, 0, 0]) * (P[:, 2, 1] - P[:, 0, 1])
+                - (P[:, 1, 1] - P[:, 0, 1]) * (P[:, 2, 0] - P[:, 0, 0]))
+        return area / rest < KEEP
+
+    _, moved, shear, squash = _moved(girl, (30.0, 15.0))
+    assert shear > 30 and squash < 0.6
+    monkeypatch.setattr(render, "release_with_head", lambda *args: None)
+    _, held, _, _ = _moved(girl, (30.0, 15.0))
+    assert not (turned(moved) & ~turned(held)).any()
+    assert np.abs(moved - held).max() > 1.0  # (let go some of the way)
 
 
 @pytest.mark.parametrize("move", [(12.0, 0.0), (35.0, -20.0)])

@@ -492,8 +492,8 @@ class Renderer:
             if layer.drop is not None:  # its hair resting on the shoulders goes down with the chin
                 drop_with_head(out, per_bone, A, layer.drop, layer.bones.index("chest"), layer.bones.index("head"))
             if layer.release is not None:  # its hair held by the shoulders, let go where the chest would drag it
-                release_with_head(out, per_bone, A, layer.release, layer.weights, layer.bones.index("chest"),
-                                  layer.bones.index("head"))
+                release_with_head(out, per_bone, A, layer.release, layer.weights, layer.vertices, layer.triangles,
+                                  layer.bones.index("chest"), layer.bones.index("head"))
         else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
             out = bent_vertices(self._bend[layer.name], A, vh)
         if layer.name in self._slide:  # (an arm: skinned by bent_vertices above)
