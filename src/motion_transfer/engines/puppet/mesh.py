@@ -57,11 +57,11 @@ from .hair_behind import HairBehind, hair_behind_arms
 from .hair_drop import hair_drop, off_the_clothes, resting_hair
 from .ledge import under_ledges
 from .locks import resting, split_locks
-from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, Layer, Rig,
-                    arms_behind, part_segment, segment_distance, smoothstep)
+from .model import (CHAIN_JOINT, DEFAULT_ORDER, LAYER_BONES, LAYERS, PARTS, TRUNK_LAYERS, DrawnHand, HairRelease,
+                    Layer, Rig, arms_behind, part_segment, segment_distance, smoothstep)
 from .morphology import dilate_disc
-from .neck import (SETTLED, at_vertices, drawing_order, hair_lowering, hanging, head_share, join_zone, neck_blend,
-                   rig_blend, shoulder_hold, slits, worn_clothes)
+from .neck import (SETTLED, at_vertices, drawing_order, hair_lowering, hanging, head_share, held_locks, join_zone,
+                   neck_across, neck_blend, rig_blend, shoulder_hold, slits, worn_clothes)
 from .outlines import drawn_lines
 from .shoulder_pads import pads_whole
 from .side_shade import paint_side_shade, side_shade
@@ -738,6 +738,7 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
         elif name.startswith("arm") and armpits[y0:y1, x0:x1].any():
             alpha = cloth_edge(alpha, armpits[y0:y1, x0:x1], labels[y0:y1, x0:x1], band)
         hang = piece = rested = lowering = holding = None
+        ends = []  # the held locks' tops and tips (:func:`.neck.held_locks`)
         if name == "body":
             hang = hanging(labels[y0:y1, x0:x1], labc[y0:y1, x0:x1], ext, spacing, (x0, y0), hair_blend)
             # hanging locks over the clothes: a piece of their own, over the clothes painted in under them; not
@@ -772,6 +773,8 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                     lying = (labels[y0:y1, x0:x1] > PARTS.index("head")) & ~hair[y0:y1, x0:x1] & ~under  # clothes
                     holding = shoulder_hold(hair[y0:y1, x0:x1] | under, lying, ext, spacing,
                                             shoulder_span(joints, 1.0), (x0, y0), blend)
+                    ends = held_locks(hair[y0:y1, x0:x1] | under, lying, ext, shoulder_span(joints, 1.0), (x0, y0),
+                                      blend)
         if meshed is None:
             meshed = alpha > 0.004
         mesh_mask = cv2.dilate(meshed.astype(np.uint8), None, iterations=1).astype(bool)
@@ -811,6 +814,10 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
                                           shoulder_span(joints, 1.0))
         weights = skin_weights(name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung,
                                blend, boxed, lowered, half_widths, held)
+        # (the weights with none of the hair held, to let it go to where they put it: :mod:`.hair_release`)
+        free = None if not ends or not held.any() else skin_weights(
+            name, verts.astype(np.float64), joints.astype(np.float64), tris, vert_bone, hung, blend, boxed, lowered,
+            half_widths)
         if name.startswith("arm") and armpits.any():
             weights = held_by_trunk(weights, verts, armpits, labels, own_full)
         if name.startswith("arm") and rig.box_torso:  # hinged to the box: turns whole about the shoulder
@@ -825,7 +832,9 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             order, clear = drawing_order(tris, verts - np.float32([x0, y0]), alpha, ahead)
             tris = tris[order]
         if gaps is not None and gaps.any():
-            verts, tris, weights, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, weights, clear)
+            both = weights if free is None else np.concatenate([weights, free], axis=1)
+            verts, tris, both, clear = _mesh_slits(gaps, spacing, (x0, y0), verts, tris, both, clear)
+            weights, free = (both, None) if free is None else np.split(both, 2, axis=1)
             if on_shoulders is not None:
                 on_shoulders = np.pad(on_shoulders, (0, len(verts) - len(on_shoulders)))
         uv, shift, over = None, 0, None
@@ -849,10 +858,18 @@ def build_layers(rig: Rig, spacing: float | None = None) -> list[Layer]:
             on_shoulders = np.concatenate([on_shoulders, np.ones(len(lv), bool)])
         drop = (None if on_shoulders is None else
                 hair_drop(verts - np.float32(pads[:2]), tris, on_shoulders, ext - np.float64(pads[:2]), spacing))
+        release = None
+        if free is not None:  # each vertex's lock: the one on its side of the neck
+            side = neck_across(verts.astype(np.float64), ext) > 0
+            lock = np.full(len(verts), -1)
+            for k, (positive, _, _) in enumerate(ends):
+                lock[side == positive] = k
+            release = HairRelease(free=free, lock=lock, top=np.array([e[1] for e in ends]) - pads[:2],
+                                  tip=np.array([e[2] for e in ends]) - pads[:2])
         return Layer(name=name, bones=LAYER_BONES[name], vertices=verts - np.float32([pads[0], pads[1]]),
                      triangles=tris, weights=weights, texture=np.ascontiguousarray(rgba),
                      origin=(int(x0) - pads[0] - shift, int(y0) - pads[1]), uv=uv, clear=clear, drop=drop,
-                     over=over)
+                     over=over, release=release)
 
     # the torso hidden behind the arms is painted in (about two thirds of this function's time) on a second
     # thread while the other layers are made (it only reads the image, the labels and the joints; OpenCV and

@@ -183,6 +183,20 @@ class HairDrop:
 
 
 @dataclass
+class HairRelease:
+    """A trunk layer's hair lying on the shoulders beside the face, held there in part by the chest
+    (:func:`.neck.shoulder_hold`), let go to the head in the frames that would drag it sideways (:mod:`.hair_release`):
+    the layer's weights with none of it held (``free`` [N, B]), each vertex's lock (``lock`` [N], an index into
+    ``top`` and ``tip``, -1 for none) and each lock's rest ``top`` [K, 2] (beside the chin) and ``tip`` [K, 2]
+    (its lowest end), in image pixels."""
+
+    free: np.ndarray
+    lock: np.ndarray
+    top: np.ndarray
+    tip: np.ndarray
+
+
+@dataclass
 class Layer:
     """One drawable piece of the puppet: a textured triangle mesh with skinning weights.
 
@@ -197,7 +211,9 @@ class Layer:
     ``drop`` a trunk layer's hair resting on the shoulders, moved towards the head's place each frame as far as the
     chin comes down (:mod:`.hair_drop`); ``over`` [M] bool the triangles drawn over the layer's others (the hanging
     locks split off the body, :mod:`.locks`): where their texture is partly clear, the layer's own triangle under
-    them shows through, as a layer of their own would show it (``render.Renderer._beneath``).
+    them shows through, as a layer of their own would show it (``render.Renderer._beneath``); ``release`` a trunk
+    layer's hair held by the shoulders, let go to the head where the chest would drag it sideways
+    (:mod:`.hair_release`).
     """
 
     name: str
@@ -212,6 +228,7 @@ class Layer:
     clear: np.ndarray | None = None
     drop: HairDrop | None = None
     over: np.ndarray | None = None
+    release: HairRelease | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

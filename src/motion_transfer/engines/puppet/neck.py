@@ -50,6 +50,8 @@ FITTED_SPAN = (0.05, 0.9)  # ... narrowest point between the shoulders and the h
 FITTED_STEPS = 86  # ... at this many heights
 HAIR_BELOW = 0.15  # (shares of the neck) the head's blend down the hair beside the neck runs on this far past its end
 HAIR_FADE = 1.0  # (mesh spacings) ... fading back to the neck's own blend over this far from the hair
+LOCK_END = 0.05  # (neck lengths) a held lock's top and tip are read over this much of its height ...
+LOCK_LONG = 0.3  # (shoulder widths) ... and only where they lie this far apart
 SHOULDER_HELD = 0.5  # hair beside the face lying on down past the chin follows the chest this much at the chin ...
 # (TikTok clip 5: her head slides 5 px of 256 along her shoulders, her hair's outline at the chin 0-2 px; the share
 # best for SSIM 0.5, 1.0 less)
@@ -181,6 +183,58 @@ def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: 
     shoulders it rests on (TikTok clip 5: her head slides 5 px of 256 to the side, the hair's outline beside her
     chin 0-2 px; ours went the head's whole way, a band of wall and hair misplaced down both sides). A ponytail
     hanging free beside the neck, ending above the shoulder, follows the head whole (:func:`hanging`)."""
+    held = _held_hair(hair, body, ext, sw, offset, blend)
+    if held is None:
+        return np.zeros(hair.shape)
+    _, _, hgt, across, side, sides, (chin, eyes, start) = held
+    on = np.zeros(hair.shape, bool)
+    for positive in sides:
+        on |= (across > 0) == positive
+    down = 1.0 - smoothstep(chin, eyes, hgt)
+    return SHOULDER_HELD * on * down * smoothstep(start, start + SIDE_RAMP, side)
+
+
+def held_locks(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, sw: float, offset: tuple[int, int] = (0, 0),
+               blend: tuple[float, float] | None = None) -> list[tuple[bool, np.ndarray, np.ndarray]]:
+    """Per side of the face whose hair :func:`shoulder_hold` holds (its arguments as it takes them): (whether that
+    side lies on the positive side of the neck's axis, as :func:`neck_across` tells, the held hair's top beside the
+    chin, its tip: [2] image pixels each): the centres of its pixels within LOCK_END neck lengths of the chin's
+    height and of its lowest, at least LOCK_LONG shoulder widths (``sw`` pixels) apart. How far the chest's move
+    drags the tip from where the head takes it tells when the hold is let go (:mod:`.hair_release`)."""
+    held = _held_hair(hair, body, ext, sw, offset, blend)
+    if held is None:
+        return []
+    pieces, ids, hgt, across, _, sides, (chin, _, _) = held
+    ys, xs = np.nonzero(np.isin(pieces, ids))
+    h, a = hgt[ys, xs], across[ys, xs]
+    pts = np.stack([xs + offset[0], ys + offset[1]], axis=1).astype(np.float64)
+    out = []
+    for positive in sorted(sides):
+        mine = (a > 0) == positive
+        top = mine & (np.abs(h - chin) <= LOCK_END)
+        tip = mine & (h <= h[mine].min() + LOCK_END)
+        # (a lock ending just below the chin is too short to tell: its tip a few pixels from its top, any move of
+        # the head's swung its shear and squash; so is a round pad on a shoulder of the head's colour, which the
+        # hair's rules take for hair: let go, the robot boxer's was squashed into a creased, smeared lump)
+        if top.any() and np.linalg.norm(pts[top].mean(axis=0) - pts[tip].mean(axis=0)) >= LOCK_LONG * sw:
+            out.append((positive, pts[top].mean(axis=0), pts[tip].mean(axis=0)))
+    return out
+
+
+def neck_across(points: np.ndarray, ext: np.ndarray) -> np.ndarray:
+    """[...] where ``points`` ([..., 2] image pixels) lie across the neck's axis (mid-shoulder to head centre), in
+    pixels, signed: which side of it they lie on."""
+    ms, hc = ext[MS], ext[HC]
+    up = (hc - ms) / max(float(np.linalg.norm(hc - ms)), 1e-6)
+    return (points[..., 0] - ms[0]) * up[1] - (points[..., 1] - ms[1]) * up[0]
+
+
+def _held_hair(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, sw: float, offset: tuple[int, int],
+               blend: tuple[float, float] | None):
+    """The hair :func:`shoulder_hold` holds (its arguments as it takes them), or None where it holds none: (the
+    pieces of the hair beside the face, the held ones' ids, each pixel's height along the neck, where it lies across
+    the neck's axis (:func:`neck_across`) and how far beside it (:func:`beside_neck`), the held sides (whether
+    positive across), (the chin's height, the eyes', the least distance beside the neck of what is held))."""
     h, w = hair.shape
     ys, xs = np.mgrid[0:h, 0:w]
     pts = np.stack([xs + offset[0], ys + offset[1]], axis=-1).astype(np.float64)
@@ -188,14 +242,14 @@ def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: 
     chin = (neck_blend(ext) if blend is None else blend)[1]
     eyes = float(_heights(ext[[J["left_eye"], J["right_eye"]]].mean(axis=0), ext))
     if eyes <= chin:
-        return np.zeros((h, w))
+        return None
     ms, hc = ext[MS], ext[HC]
     ears = float(np.linalg.norm(ext[J["left_ear"]] - ext[J["right_ear"]]))
     start = max(NECK_SIDE, 0.5 * ears / max(float(np.linalg.norm(hc - ms)), 1e-6))
     side = beside_neck(pts, ext)
     pieces, n = ndimage.label(hair & (side > start) & (hgt < eyes))
     if n == 0:
-        return np.zeros((h, w))
+        return None
     index = np.arange(1, n + 1)
     low, high = (np.concatenate([[0.0], np.asarray(f(hgt, pieces, index))]) for f in (ndimage.minimum, ndimage.maximum))
     held = np.zeros(n + 1, bool)
@@ -205,17 +259,15 @@ def shoulder_hold(hair: np.ndarray, body: np.ndarray, ext: np.ndarray, spacing: 
     mouth = float(_heights(ext[[J["mouth_left"], J["mouth_right"]]].mean(axis=0), ext))
     held &= (low < chin) & (high > mouth)
     held[0] = False
+    if not held.any():
+        return None
     # the whole of that side of the head beside the face, smoothly by height and distance from the neck (read off
     # the hair's pieces, each vertex of its outline's band took its own share, and one left behind drew a speck of
     # hair off the outline)
-    up = (hc - ms) / max(float(np.linalg.norm(hc - ms)), 1e-6)
-    across = (pts[..., 0] - ms[0]) * up[1] - (pts[..., 1] - ms[1]) * up[0]
-    sides = {bool(np.median(across[pieces == k]) > 0) for k in np.flatnonzero(held)}
-    on = np.zeros((h, w), bool)
-    for positive in sides:
-        on |= (across > 0) == positive
-    down = 1.0 - smoothstep(chin, eyes, hgt)
-    return SHOULDER_HELD * on * down * smoothstep(start, start + SIDE_RAMP, side)
+    across = neck_across(pts, ext)
+    ids = np.flatnonzero(held)
+    sides = {bool(np.median(across[pieces == k]) > 0) for k in ids}
+    return pieces, ids, hgt, across, side, sides, (chin, eyes, start)
 
 
 def beside_neck(points: np.ndarray, ext: np.ndarray) -> np.ndarray:

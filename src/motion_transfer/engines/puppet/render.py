@@ -26,6 +26,7 @@ from .box import box_frame
 from .drawn_hand import in_hand_reach
 from .foreshorten import slid, slide_setup
 from .hair_drop import drop_with_head
+from .hair_release import release_with_head
 from .hull_slivers import outline_slivers
 from .meshwarp import inverse_affines, paint_ranks
 from .model import (ARM_PARTS, DEFAULT_ORDER, LEG_PARTS, PART_ENDS, TORSO_CORNERS, TRUNK_LAYERS, Layer, Rig,
@@ -493,6 +494,9 @@ class Renderer:
             out = np.einsum("nb,tnbi->tni", layer.weights, per_bone)
             if layer.drop is not None:  # its hair resting on the shoulders goes down with the chin
                 drop_with_head(out, per_bone, A, layer.drop, layer.bones.index("chest"), layer.bones.index("head"))
+            if layer.release is not None:  # its hair held by the shoulders, let go where the chest would drag it
+                release_with_head(out, per_bone, A, layer.release, layer.weights, layer.vertices, layer.triangles,
+                                  layer.bones.index("chest"), layer.bones.index("head"))
         else:  # limbs: each vertex turns about its joint (see :mod:`.bend`)
             out = bent_vertices(self._bend[layer.name], A, vh)
         if layer.name in self._slide:  # (an arm: skinned by bent_vertices above)
