@@ -603,6 +603,36 @@ def test_a_turning_actors_torso_is_drawn_as_wide_as_its_outline():
         assert np.minimum(ang, 360 - ang)[shown].max() < 0.5
 
 
+def test_a_character_turned_in_its_image_widens_with_its_outline_as_the_actor_faces_the_camera():
+    """The character is the actor turned 35 degrees (its joints at 0.82 of their frontal span, as TikTok character 1's
+    at 0.76): its texture already holds that turned body's outline, wider than its joints. As the actor turns to face
+    the camera its joints spread by the turn's cosine, but its outline by far less: the torso is drawn as wide as the
+    outline grows, narrower than the joints (which stay the actor's)."""
+    from motion_transfer.engines.puppet.render import bone_transforms
+    from motion_transfer.pose.torso_turn import outline_share
+
+    turn = make_motion("turn", seconds=4.0, fps=30, size=(640, 480))
+    yaw = np.abs(turn.events["yaw_deg"])
+    t0 = int(np.argmin(np.abs(yaw - 35)))
+    rest = rest_from(turn.joints[t0], 640, 480)
+    motion = retarget(turn.to_track(), rest, "video", 640, 480, plant_feet=False)
+    front = yaw < 5
+    assert front.any()
+    rest_ext = extend(rest.joints.astype(np.float64))
+    maps = bone_transforms(rest_ext, motion.joints.astype(np.float64), motion.width_scale,
+                           np.zeros(len(motion)), torso_width=motion.torso_width)
+    a, b = J["left_shoulder"], J["right_shoulder"]
+    image = np.linalg.norm(rest_ext[a] - rest_ext[b])
+    joints = bone_len(motion.joints, a, b)[front]
+    facing = image / np.median(bone_len(turn.joints, a, b)[front])
+    assert 0.78 < facing < 0.86
+    M = maps["chest"][front]
+    ends = [M[:, :, :2] @ rest_ext[j] + M[:, :, 2] for j in (a, b)]
+    drawn = np.linalg.norm(ends[0] - ends[1], axis=1)
+    assert np.allclose(drawn / image, 1.0 / outline_share(np.array(facing)), rtol=0.04)
+    assert (drawn < 0.95 * joints).all()  # on main: drawn at the joints, as wide as the actor's frontal span
+
+
 def test_a_turning_actors_arms_hang_where_the_torso_draws_its_shoulders():
     """The actor turns on the spot: its shoulder joints come together, the torso is drawn as wide as its outline.
     Turned far, the arms hang at the torso's drawn shoulders, not at the joints: hung at the joints, an arm's top

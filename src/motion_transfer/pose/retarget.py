@@ -638,14 +638,19 @@ def retarget(track: PoseTrack, rest: RestPose, orientation: str, out_w: int, out
             vec = _turned(vec, _angle(rest_ext[chi] - rest_ext[par]) - _shoulder_line(rest_ext) - usual)
         out[:, chi] = out[:, par] + vec
 
-    # a turned torso is drawn as wide as its outline, not squeezed to its joints' span (:mod:`.torso_turn`); its
-    # joints stay the actor's (the renderer hangs the arms where it draws the shoulders)
+    # a turned torso is drawn as wide as its outline, not as its joints' span (:mod:`.torso_turn`): wider than they
+    # are as the actor turns away, narrower as it turns to the camera from a turn the image shows; its joints stay
+    # the actor's (the renderer hangs the arms where it draws the shoulders)
     torso_width = np.ones((T, 2))
     for k_w, group in enumerate(WIDTH_GROUPS):
         b = gi[group][0]
+        par, chi, _ = BONES[b]
         full = sigma * ref[b]
         drawn_at = lengths[match, b] / full[match] if match is not None else 1.0
-        torso_width[:, k_w] = outline_gain(lengths[:, b], full, drawn_at)
+        gain = outline_gain(lengths[:, b], full, drawn_at)
+        # joints already held within WIDEN_MAX of the image's width: the outline's width, or theirs if narrower
+        kept = _vector_norms(out[:, chi] - out[:, par]) / np.maximum(S * p[b] * lengths[:, b], 1e-9)
+        torso_width[:, k_w] = np.where(gain >= 1.0, gain, np.minimum(1.0, gain / np.maximum(kept, 1e-9)))
 
     planted = np.zeros((T, 2), bool)
     if plant_feet:

@@ -28,11 +28,13 @@ def outline_share(facing: np.ndarray) -> np.ndarray:
 
 
 def outline_gain(span: np.ndarray, full: np.ndarray, drawn_at: float = 1.0) -> np.ndarray:
-    """How many times wider than the actor's joints ``span`` [T] a torso width is drawn (1 or more), the actor's
-    frontal span being ``full`` [T] (its distance to the camera included): the turned body's outline over the
-    joints' span, against the same ratio at ``drawn_at``, the share of the frontal span the character's image
-    shows (its texture already has that turn's outline)."""
+    """How many times wider than the actor's joints ``span`` [T] a torso width is drawn, the actor's frontal span
+    being ``full`` [T] (its distance to the camera included): the turned body's outline over the joints' span,
+    against the same ratio at ``drawn_at``, the share of the frontal span the character's image shows (its texture
+    already has that turn's outline). Below 1 where the actor faces the camera more than the image does: its joints
+    spread by the turn's cosine, its outline by far less (TikTok character 1, turned in her image, joints at 0.76
+    of their frontal span: drawn at the joints as her dancer turned to the camera, her shirt's print swelled)."""
     facing = np.clip(span / np.maximum(full, 1e-6), 1e-3, 1.0)
     at = float(np.clip(drawn_at, 1e-3, 1.0))
     ratio = outline_share(facing) / facing
-    return np.maximum(1.0, ratio / (float(outline_share(np.array(at))) / at))
+    return ratio / (float(outline_share(np.array(at))) / at)
