@@ -30,8 +30,10 @@ from .tubes import WIDTH_NEAR, width_at
 
 # (radians) an arm drawn bent at least this far from straight at its elbow is drawn as two pieces over a disc
 BENT = np.radians(45.0)
-# (of the tube's half-width) how far along its bone past the inner corner a tube's colours are read
-READ = 0.4
+# (of the arm's half-width at the elbow) how far along each bone past the inner corner its piece is drawn from its
+# colours across (the drawing's round outside has come down to the tube's straight outline there), and over how
+# much further they are read
+PAST, READ = 0.5, 0.4
 # (of the bone's length) the farthest from the elbow the colours near it are read or drawn
 REACH = 0.5
 # (pixels) each piece's colours go on this far past its square end (its mesh one pixel past it)
@@ -92,8 +94,7 @@ def _across(rig: Rig, part: int, el: np.ndarray, to: np.ndarray, n: np.ndarray, 
             r: float) -> Across | None:
     """The colours across the tube of ``part`` from ``el`` along ``to`` (a unit vector), ``n`` its normal on the
     outside of the bend: the median of the part's own pixels over a stretch of its bone from ``start`` on,
-    out to its outline's darkest (the pixels past it blend into the backdrop); None where the image shows too
-    little of it."""
+    out to its edge; None where the image shows too little of it."""
     R = int(np.ceil(r)) + 3
     t = start + np.linspace(0.0, READ * r, 9)
     s = np.arange(-R, R + 1, dtype=np.float64)
@@ -112,14 +113,17 @@ def _across(rig: Rig, part: int, el: np.ndarray, to: np.ndarray, n: np.ndarray, 
     profile = np.zeros((2 * R + 1, 3), np.float32)
     for k in range(lo, hi + 1):
         profile[k] = np.median(colours[ok[:, k], k], axis=0)
-    light = profile.sum(axis=1)
-    while hi > R and light[hi] > light[hi - 1]:
-        hi -= 1
-    while lo < R and light[lo] > light[lo + 1]:
-        lo += 1
     if hi - lo < 4:
         return None
-    profile[:lo], profile[hi + 1:] = profile[lo], profile[hi]
+    # out to the part's edge, in its outline's darkest past it (the pixels there blend into the backdrop: drawn as
+    # they are, the tube had a pale rim; cut at the darkest, its outline was half as thick as the image's)
+    light = profile.sum(axis=1)
+    a, b = lo, hi
+    while b > R and light[b] > light[b - 1]:
+        b -= 1
+    while a < R and light[a] > light[a + 1]:
+        a += 1
+    profile[:a], profile[b + 1:] = profile[a], profile[b]
     return Across(profile, float(lo - R), float(hi - R))
 
 
@@ -177,7 +181,7 @@ def _pieces(rig: Rig, parts: tuple[int, int], arm: tuple[np.ndarray, np.ndarray,
     corner = r * np.tan(bend / 2)
     pieces = []
     for part, to, other, L in ((parts[0], u, f, Lu), (parts[1], f, u, Lf)):
-        end = min(corner + 1.0, REACH * L)
+        end = min(corner + PAST * r, REACH * L)
         across = _across(rig, part, el, to, _outwards(to, other), end, r)
         if across is None:
             return None
@@ -196,7 +200,15 @@ def _layer(layer: Layer, arm: tuple[np.ndarray, np.ndarray, np.ndarray], pieces:
     py, px = np.mgrid[oy:oy + th, ox:ox + tw].astype(np.float64)
     dx, dy = px - el[0], py - el[1]
     alpha = layer.texture[..., 3] > 0
-    nearer_upper = segment_distance(px, py, sh, el) <= segment_distance(px, py, el, wr)
+    # the image's pixels of each piece: those nearer its bone, but those inside one tube only are that tube's (the
+    # forearm's pixels about the inner corner lie nearer the upper arm, and went with it as a speck)
+    tubes = []
+    for k, (to, _, across) in enumerate(pieces):
+        n = _outwards(to, pieces[1 - k][0])
+        off = dx * n[0] + dy * n[1]
+        tubes.append((dx * to[0] + dy * to[1] > 0) & (off >= across.inner - BAND) & (off <= across.outer + BAND))
+    nearer = segment_distance(px, py, sh, el) <= segment_distance(px, py, el, wr)
+    upper_px = np.where(tubes[0] ^ tubes[1], tubes[0], nearer)
     # the disc's reach inside and outside: both tubes' at their square ends, which meet its outline
     joint = [0.5 * (pieces[0][2].inner + pieces[1][2].inner), 0.5 * (pieces[0][2].outer + pieces[1][2].outer)]
     panels, masks = [], []
@@ -204,10 +216,7 @@ def _layer(layer: Layer, arm: tuple[np.ndarray, np.ndarray, np.ndarray], pieces:
         n = _outwards(to, pieces[1 - k][0])
         along, off = dx * to[0] + dy * to[1], dx * n[0] + dy * n[1]
         near = along <= end
-        # the image's pixels past the strip, near the elbow none past the tube's inner outline (the other tube's
-        # pixels about the inner corner lie nearer this bone, and went with it as a speck)
-        own = (alpha & (nearer_upper if k == 0 else ~nearer_upper) & ~near
-               & ((off >= across.inner - 2.0) | (along > end + across.outer - across.inner)))
+        own = alpha & (upper_px if k == 0 else ~upper_px) & ~near
         t = np.clip(along / end, 0.0, 1.0)
         inner, outer = (1 - t) * joint[0] + t * across.inner, (1 - t) * joint[1] + t * across.outer
         rgb, a = across.at(off, inner, outer)
@@ -286,4 +295,5 @@ def _assembled(layer: Layer, panels: list[np.ndarray], masks: list[np.ndarray], 
                  triangles=np.concatenate(tris).astype(np.int32), weights=np.concatenate(weights).astype(np.float32),
                  texture=np.ascontiguousarray(texture), origin=layer.origin,
                  tri_weights=np.concatenate(depths).astype(np.float32), uv=np.concatenate(uvs).astype(np.float32),
-                 over=np.concatenate(over))
+                 over=np.concatenate(over), round=np.concatenate([np.full(len(v), k == 2) for k, v in
+                                                                  zip((2, 0, 1), verts)]))

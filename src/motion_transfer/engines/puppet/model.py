@@ -197,7 +197,10 @@ class Layer:
     ``drop`` a trunk layer's hair resting on the shoulders, moved towards the head's place each frame as far as the
     chin comes down (:mod:`.hair_drop`); ``over`` [M] bool the triangles drawn over the layer's others (the hanging
     locks split off the body, :mod:`.locks`): where their texture is partly clear, the layer's own triangle under
-    them shows through, as a layer of their own would show it (``render.Renderer._beneath``).
+    them shows through, as a layer of their own would show it (``render.Renderer._beneath``); ``round`` [N] bool
+    the vertices of a round joint (:mod:`.elbow_joint`'s disc about a drawn elbow): turned about their joint as
+    their weights say but scaled as their bones' width only, not stretched along them (stretched, the disc stood
+    past the two tubes' outlines as a lip once the motion lengthened one bone and shortened the other).
     """
 
     name: str
@@ -212,6 +215,7 @@ class Layer:
     clear: np.ndarray | None = None
     drop: HairDrop | None = None
     over: np.ndarray | None = None
+    round: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):
