@@ -224,12 +224,14 @@ def _layer(layer: Layer, arm: tuple[np.ndarray, np.ndarray, np.ndarray], pieces:
         strip = near & (along >= -BAND)
         rgba[strip, :3] = np.clip(rgb[strip], 0, 255).round().astype(np.uint8)
         rgba[strip, 3] = (255 * a[strip]).round().astype(np.uint8)
-        mask = _largest(own | (near & (along >= -1.0) & (off >= inner - 1.0) & (off <= outer + 1.0)))
+        mask = _largest(own | (near & (along >= -1.0) & (off >= inner - 0.5) & (off <= outer + 0.5)))
         # clear off the piece but past its square end (the renderer draws a pixel or two off a mesh's outline from
-        # its texture: the other tube's pixels beside the inner corner stood there as a speck)
+        # its texture: the other tube's pixels beside the inner corner stood there as a speck); meshed a pixel past
+        # it, as the rig's layers are, over a clear margin (meshed to its outline's last soft pixels, the renderer
+        # carried them a pixel or two out as a dotted line along the outline)
         rgba[~mask & ~strip, 3] = 0
         panels.append(rgba)
-        masks.append(mask)
+        masks.append(cv2.dilate(mask.astype(np.uint8), None).astype(bool))
     # the disc: by distance from the elbow, the outside's colours on the half the rest bend shows outside, the
     # upper arm's on its side of the bend's middle, the forearm's on the other
     rho = np.hypot(dx, dy)
