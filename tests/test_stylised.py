@@ -364,11 +364,19 @@ def test_no_strip_of_the_body_is_left_between_an_arm_and_its_drawn_outline(chara
 
 
 def _uncovered(layer) -> np.ndarray:
-    """The solid pixels of a layer's texture that none of its mesh's triangles covers (never drawn)."""
+    """The solid pixels of a layer's texture that none of its mesh's triangles covers (never drawn); a layer whose
+    pieces lie side by side in its texture (``Layer.uv``: a drawn elbow's pieces) by their texture corners, the
+    band of colour a piece carries past its square end (:data:`.elbow_joint.BAND`, read only by the renderer's
+    maps carried out past the mesh) left out."""
+    from motion_transfer.engines.puppet.elbow_joint import BAND
+
     covered = np.zeros(layer.texture.shape[:2], np.uint8)
-    corners = np.round((layer.vertices - np.float32(layer.origin)) * 16).astype(np.int32)
+    uv = layer.vertices - np.float32(layer.origin) if layer.uv is None else layer.uv
+    corners = np.round(uv * 16).astype(np.int32)
     for tri in layer.triangles:
         cv2.fillConvexPoly(covered, corners[tri], 1, shift=4)
+    if layer.uv is not None:
+        covered = cv2.dilate(covered, np.ones((2 * BAND + 1, 2 * BAND + 1), np.uint8))
     return (layer.texture[:, :, 3] > 128) & (covered == 0)
 
 

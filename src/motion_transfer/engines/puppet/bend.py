@@ -108,7 +108,8 @@ class Bend(NamedTuple):
     vertices the trunk holds (the armpit's cloth, :func:`.armpit.held_by_trunk`), ``cloth_side`` [C] the side of
     the child bone of the joint to the trunk (at ``trunk_joint`` [2]) they lie on (+1: turning positively from it,
     -1 the other way); ``chain`` [N] the share of each vertex its chain carries rather than the trunk (1 less its
-    trunk bone's weight)."""
+    trunk bone's weight); ``round`` the entries of ``blend`` that are a round joint's (``Layer.round``: scaled as
+    their bones' width across them, ``normals`` [B, 2] at rest, not stretched along them)."""
 
     first: np.ndarray
     blend: np.ndarray
@@ -123,6 +124,8 @@ class Bend(NamedTuple):
     cloth_side: np.ndarray
     trunk_joint: np.ndarray
     chain: np.ndarray
+    round: np.ndarray
+    normals: np.ndarray
 
 
 def _chain_joints(layer: Layer, rest: np.ndarray) -> np.ndarray:
@@ -227,10 +230,19 @@ def bend_setup(layer: Layer, rest: np.ndarray, drawn: bool = False) -> Bend:
     weight = W[blend, child] / np.maximum(W[blend, parent] + W[blend, child], 1e-12)
     cloth = np.flatnonzero(W[:, 0] > 0.5)
     to_child = part_segment(layer.bones[1], rest)[1] - joints[0]
+    normals = np.array([[0.0, 1.0]] + [_unit_normal(np.subtract(*part_segment(bone, rest)[::-1]))
+                                       for bone in layer.bones[1:]])
+    rounds = np.flatnonzero(np.isin(blend, np.flatnonzero(layer.round))) if layer.round is not None else blend[:0]
     return Bend(first=first, blend=blend, parent=parent, child=child, joint=joints[parent],
                 offset=verts[blend] - joints[parent], weight=weight, span=span, folds=tuple(folds), cloth=cloth,
                 cloth_side=np.where(_angle(to_child, verts[cloth] - joints[0]) >= 0, 1.0, -1.0), trunk_joint=joints[0],
-                chain=1.0 - W[:, 0])
+                chain=1.0 - W[:, 0], round=rounds, normals=normals)
+
+
+def _unit_normal(d: np.ndarray) -> np.ndarray:
+    """The unit normal of the direction ``d`` [2] (turned positively; (0, 1) for none)."""
+    n = np.hypot(*d)
+    return np.array([-d[1], d[0]]) / n if n > 1e-9 else np.array([0.0, 1.0])
 
 
 def _fold(layer: Layer, verts: np.ndarray, W: np.ndarray, first: np.ndarray, at: int, joint: np.ndarray,
@@ -314,10 +326,16 @@ def _closed(bend: Bend, turn: np.ndarray) -> np.ndarray:
 def carried(bend: Bend, A: np.ndarray) -> np.ndarray:
     """[T, N] the share of each vertex of a limb layer its chain carries rather than the trunk, posed by its bones'
     affine maps ``A`` [T, B, 2, 3]: 1 less its trunk weight, the armpit's cloth by how far the limb has closed on
-    it (:func:`_closed`). What moves along a limb's bone (:mod:`.foreshorten`) moves these shares of its vertices."""
+    it (:func:`_closed`). What moves along a limb's bone (:mod:`.foreshorten`) moves these shares of its vertices;
+    in a layer drawn in pieces about a round joint (``Layer.round``) none of the joint's and the lower pieces' (the
+    disc stays round about the elbow, the forearm's piece whole: its square end beside the elbow lies partly along
+    the upper arm's end, and slid into the upper arm's squeezed band it stood off the disc, past its outline)."""
     share = np.repeat(bend.chain[None], len(A), axis=0)
     if len(bend.cloth):
         share[:, bend.cloth] = _closed(bend, _turns(bend, _rotations(A))[:, 0])
+    if len(bend.round):
+        share[:, bend.blend[bend.round]] = 0.0
+        share[:, bend.first > 1] = 0.0
     return share
 
 
@@ -345,6 +363,12 @@ def bent_vertices(bend: Bend, A: np.ndarray, vh: np.ndarray) -> np.ndarray:
     out[:, bend.blend] = _turned(A, theta, S, bend.first[bend.blend], bend.parent, bend.child, bend.joint,
                                  bend.offset, np.broadcast_to(bend.weight, (len(A), len(bend.blend))),
                                  turn[:, bend.parent])
+    if len(bend.round):  # a round joint: scaled as its bones' width across them, not stretched along them
+        k = bend.round
+        width = np.hypot(*np.einsum("tbij,bj->itb", S, bend.normals))  # [T, B]
+        out[:, bend.blend[k]] = _turned(A, theta, width[..., None, None] * np.eye(2), bend.first[bend.blend[k]],
+                                        bend.parent[k], bend.child[k], bend.joint[k], bend.offset[k],
+                                        np.broadcast_to(bend.weight[k], (len(A), len(k))), turn[:, bend.parent[k]])
     for f in bend.folds:
         _fold_in(out, f, A, theta, S, bend.first, vh, turn[:, f.at])
     return out

@@ -27,6 +27,7 @@ from .background import remove_character
 from .bars import without_bars
 from .box import box_of_torso, torso_in_box
 from .cuff import cuff_edges
+from .elbow_joint import joint_bent_elbows
 from .envelope import sleeves_off_torso
 from .extras import with_attached_parts
 from .fitted_arms import upper_arms_as_drawn
@@ -211,6 +212,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
                   box_torso=box is not None, chin=chin)
         rig.layers = build_layers(rig, spacing=mesh_spacing)
         rig.meta["tubes"] = tube_folded_arms(rig, rig.meta["mesh_spacing"])
+        rig.meta["jointed"] = joint_bent_elbows(rig, rig.meta["mesh_spacing"], rig.meta["tubes"])
         rig.meta["drawn_from_twin"] = add_twin_limbs(rig)
         step(4)
         rig.background = filling.result()

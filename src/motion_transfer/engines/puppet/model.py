@@ -213,7 +213,10 @@ class Layer:
     locks split off the body, :mod:`.locks`): where their texture is partly clear, the layer's own triangle under
     them shows through, as a layer of their own would show it (``render.Renderer._beneath``); ``release`` a trunk
     layer's hair held by the shoulders, let go to the head where the chest would drag it sideways
-    (:mod:`.hair_release`).
+    (:mod:`.hair_release`); ``round`` [N] bool
+    the vertices of a round joint (:mod:`.elbow_joint`'s disc about a drawn elbow): turned about their joint as
+    their weights say but scaled as their bones' width only, not stretched along them (stretched, the disc stood
+    past the two tubes' outlines as a lip once the motion lengthened one bone and shortened the other).
     """
 
     name: str
@@ -229,6 +232,7 @@ class Layer:
     drop: HairDrop | None = None
     over: np.ndarray | None = None
     release: HairRelease | None = None
+    round: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.tri_weights is None and len(self.triangles):

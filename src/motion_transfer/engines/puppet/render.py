@@ -982,6 +982,16 @@ def _torn_cells(mapx: np.ndarray, mapy: np.ndarray, mapped: np.ndarray, covered:
         torn[cut(1)] |= (mapped[cut(0)] & mapped[cut(1)] & mapped[cut(2)]
                          & (covered[cut(0)] | covered[cut(1)] | covered[cut(2)])
                          & (gx * gx + gy * gy > TEAR_TEXELS ** 2))
+    # two neighbouring cells whose maps lie far apart, a triangle drawn in neither (two pieces' maps carried out
+    # past their outlines meet: the inside corner of a bent drawn elbow, :mod:`.elbow_joint`, whose two tubes'
+    # textures lie apart): the pixels between read the texture a third of the way from one piece's place to the
+    # other's, inside one of them, and showed a speck of its paint in the backdrop
+    for a, b in ((np.s_[:, :-1], np.s_[:, 1:]), (np.s_[:-1, :], np.s_[1:, :]), (np.s_[:-1, :-1], np.s_[1:, 1:]),
+                 (np.s_[:-1, 1:], np.s_[1:, :-1])):
+        dx, dy = mapx[b] - mapx[a], mapy[b] - mapy[a]
+        apart = mapped[a] & mapped[b] & ~covered[a] & ~covered[b] & (dx * dx + dy * dy > TEAR_TEXELS ** 2)
+        torn[a] |= apart
+        torn[b] |= apart
     return torn
 
 

@@ -135,7 +135,7 @@ def _tube(profile: np.ndarray, a: np.ndarray, b: np.ndarray, r: float) -> tuple[
     return rgba, (int(x0), int(y0))
 
 
-def _width_at(arm: np.ndarray, at: np.ndarray, reach: float) -> float:
+def width_at(arm: np.ndarray, at: np.ndarray, reach: float) -> float:
     """The arm's half-width about the point ``at``: the largest distance to its outline of its pixels within
     ``reach`` of it."""
     dt = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 5)
@@ -171,7 +171,7 @@ def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, spacing: float
     upper_id, fore_id, hand_id = (PARTS.index(p) for p in ARM_PARTS[side])
     sh, el, wr = (joints[J[f"{side}_{k}"]] for k in ("shoulder", "elbow", "wrist"))
     arm = np.isin(rig.labels, [upper_id, fore_id]) & (rig.matte > 0.5)
-    r = _width_at(arm, el, WIDTH_NEAR * float(np.hypot(*(el - sh))))
+    r = width_at(arm, el, WIDTH_NEAR * float(np.hypot(*(el - sh))))
     hand = _hand_mask(layer, rig.labels, (upper_id, fore_id, hand_id))
     if r < 2 or hand is None:
         return None

@@ -58,7 +58,7 @@ def _mirrored_layer(layer: Layer, name: str, M: np.ndarray, rename: dict[str, st
     uv = None if layer.uv is None else (layer.uv.astype(np.float64) @ A.T + shift).astype(np.float32)
     return Layer(name=name, bones=[rename.get(b, b) for b in layer.bones], vertices=v.astype(np.float32),
                  triangles=layer.triangles[:, ::-1].copy(), weights=layer.weights.copy(),
-                 texture=_clean_edge(texture), origin=(int(x0), int(y0)), uv=uv)
+                 texture=_clean_edge(texture), origin=(int(x0), int(y0)), uv=uv, over=layer.over, round=layer.round)
 
 
 def _clean_edge(texture: np.ndarray) -> np.ndarray:
