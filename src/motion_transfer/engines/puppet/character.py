@@ -36,6 +36,7 @@ from .matte import make_matte
 from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
+from .pockets import pockets_off
 from .rig import HOW_TO_RIG, load_rig_json
 from .straps import strap_lines, straps_to_torso
 from .thin_parts import with_thin_head_parts
@@ -167,6 +168,7 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg,
                                     arm_gaps=arm_gap_zones(matte.shape, joints))
         matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
+        matte = pockets_off(matte, image, sw)  # (the wall the person mask closed over under a jaw, by a cheek)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
