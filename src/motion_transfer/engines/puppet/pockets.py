@@ -26,7 +26,6 @@ ALIKE = 10.0  # (CIE Lab, 8-bit) a pixel this near the backdrop colour it was re
 CORE = 0.02  # (shoulder widths) a pocket holds a disc this wide in radius (thinner: the outline's soft rim)
 CLEAR = 4  # (pixels) the figure around a pocket, compared with it, lies this far from the outline and the peel
 GOES_IN = 0.5  # a pocket whose colours the figure around it shows this much is the figure's own
-GOES_ON = 0.6  # a sliver the cut leaves, this much of whose colours the backdrop beyond it shows, goes with it
 FADE = 2.0  # (pixels) the matte rises from a pocket's edge over this, about as over its own outline
 STEPS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
 
@@ -73,10 +72,10 @@ def pockets_off(matte: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
     if box is None:
         return matte
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
-    away = cv2.distanceTransform((~solid[box]).astype(np.uint8), cv2.DIST_L2, 5)
-    backdrop = ~solid[box] & (matte[box] < 0.05) & (away >= 2)  # (past the outline's blend)
+    away = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 5)
+    backdrop = ~solid & (matte < 0.05) & (away >= 2)  # (past the outline's blend)
     got = np.zeros_like(solid)
-    got[box] = _peeled(lab[box], backdrop, reach[box] & ~backdrop, int(deep) + 4) & solid[box]
+    got[box] = _peeled(lab[box], backdrop[box], reach[box] & ~backdrop[box], int(deep) + 4) & solid[box]
     r = max(1, round(CORE * shoulder_width))
     core = cv2.morphologyEx(got.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
     pieces, n = ndimage.label(core)
@@ -94,28 +93,9 @@ def pockets_off(matte: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
     if not gone.any():
         return matte
     gone = cv2.dilate(gone.astype(np.uint8), disc(r)).astype(bool) & got  # (the pocket's rim the opening left)
-    gone |= _slivers(solid & ~gone, gone, lab, solid | (matte >= 0.05), r, deep)
     # (with the soft rim of the matte's outline along them: a blend of the wall with the wall, and of the shelf edge
     # beside the wedge, left at a third opaque it drew a dark dashed line under character 1's jaw)
     gone |= ~solid & cv2.dilate(gone.astype(np.uint8), disc(2 * r)).astype(bool)
     rise = np.minimum(cv2.distanceTransform((~gone).astype(np.uint8), cv2.DIST_L2, 5) / FADE, 1.0)
     return np.minimum(matte, rise).astype(np.float32)
 
-
-def _slivers(kept: np.ndarray, gone: np.ndarray, lab: np.ndarray, figure: np.ndarray, r: int,
-             deep: float) -> np.ndarray:
-    """The slivers of the figure (thinner than a disc of ``r``) the cut leaves beside the pockets ``gone``, in
-    colours the backdrop beyond them shows (``GOES_ON``): character 1's shelf edge along the wedge's foot, kept,
-    was a dark streak under the jaw. A strand of hair hanging past a pocket is in its own colour, not the wall's:
-    it stays."""
-    thin = kept & ~cv2.morphologyEx(kept.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
-    thin &= cv2.dilate(gone.astype(np.uint8), disc(2 * r)).astype(bool)
-    pieces, n = ndimage.label(thin, structure=np.ones((3, 3)))
-    out = np.zeros_like(thin)
-    for i, piece_box in enumerate(ndimage.find_objects(pieces), start=1):
-        around = grow_box(piece_box, int(deep), thin.shape)
-        piece = pieces[around] == i
-        near = cv2.distanceTransform((~piece).astype(np.uint8), cv2.DIST_L2, 5) <= deep
-        if shared_colours(lab[around][piece], lab[around][near & ~figure[around]]) > GOES_ON:
-            out[around] |= piece
-    return out
