@@ -32,13 +32,19 @@ def _scene(wall=WALL, shirt=(30, 30, 35)):
     return img, figure.astype(bool), wedge, shirt_mask.astype(bool)
 
 
-def _matte(mask):
-    return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
+def _cut(mask, img):
+    """The matte (``mask`` softened) after the cut, and checks that the pixels it took off are no part's."""
+    matte = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), 0.7)
+    labels = np.where(matte > 0.05, 0, -1).astype(np.int16)
+    out, out_labels = pockets_off(matte, labels, img, SHOULDERS)
+    assert np.all(out_labels[out < 0.01] == -1)
+    assert np.array_equal(out_labels[out >= 0.5], labels[out >= 0.5])
+    return out
 
 
 def test_a_wedge_of_wall_under_the_jaw_leaves_the_matte_and_the_head_and_neck_stay():
     img, figure, wedge, _ = _scene()
-    out = pockets_off(_matte(figure | wedge), img, SHOULDERS)
+    out = _cut(figure | wedge, img)
     inner = cv2.erode(wedge.astype(np.uint8), None).astype(bool)
     assert (out[inner] < 0.5).mean() > 0.9
     away = cv2.distanceTransform((~wedge).astype(np.uint8), cv2.DIST_L2, 5) > 3
@@ -51,7 +57,7 @@ def test_a_strand_of_hair_hanging_past_the_wedge_stays():
     strand = np.zeros_like(figure)
     strand[94:112, 134:137] = True
     img[strand] = (70, 45, 30)
-    out = pockets_off(_matte(figure | wedge | strand), img, SHOULDERS)
+    out = _cut(figure | wedge | strand, img)
     assert (out[wedge & ~cv2.dilate(strand.astype(np.uint8), None, iterations=3).astype(bool)] < 0.5).mean() > 0.8
     assert (out[strand] >= 0.5).mean() > 0.9
 
@@ -60,5 +66,5 @@ def test_a_top_in_the_walls_own_colour_is_not_peeled_as_wall():
     white = (235, 235, 232)
     img, figure, wedge, shirt = _scene(wall=white, shirt=white)
     img[figure & ~shirt] = SKIN
-    out = pockets_off(_matte(figure), img, SHOULDERS)
+    out = _cut(figure, img)
     assert (out[cv2.erode(shirt.astype(np.uint8), None).astype(bool)] >= 0.5).mean() > 0.99

@@ -168,7 +168,6 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         matte = with_attached_parts(image, matte, sw, shoulders_y=float(shoulders[:, 1].max()), person=seg,
                                     arm_gaps=arm_gap_zones(matte.shape, joints))
         matte = with_thin_head_parts(image, matte, joints, sw)  # (too thin for the growth's small copy)
-        matte = pockets_off(matte, image, sw)  # (the wall the person mask closed over under a jaw, by a cheek)
     if matte.max() < 0.5:
         raise RigError(f"{image_name}: the character could not be separated from the background. Fix: use an "
                        "image with a plainer background or a transparent PNG, or " + HOW_TO_RIG)
@@ -201,6 +200,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
             # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
             # lower half went to a drape that stayed behind as a skin fragment on the trousers)
             matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
+            # the wall the person mask closed over under a jaw, by a cheek: cut after labelling too (labelled
+            # without it, character 1's hair went from the head to the torso)
+            matte, labels = pockets_off(matte, labels, image, sw)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

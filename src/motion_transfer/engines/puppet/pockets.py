@@ -61,16 +61,18 @@ def _peeled(lab: np.ndarray, backdrop: np.ndarray, reach: np.ndarray, steps: int
     return peeled
 
 
-def pockets_off(matte: np.ndarray, image: np.ndarray, shoulder_width: float) -> np.ndarray:
-    """``matte`` (HxW float32 0..1) less the pockets of the backdrop it holds (see the module); ``image`` RGB of
-    the same size. Unchanged where there is none."""
+def pockets_off(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
+                shoulder_width: float) -> tuple[np.ndarray, np.ndarray]:
+    """(``matte``, ``labels``) less the pockets of the backdrop the matte holds (see the module): their pixels are
+    no part's and out of the matte. ``matte`` HxW float32 0..1, ``labels`` HxW part indices (-1 none), ``image``
+    RGB of the same size; unchanged where there is none."""
     solid = matte >= 0.5
     depth = cv2.distanceTransform(solid.astype(np.uint8), cv2.DIST_L2, 5)
     deep = DEPTH * shoulder_width
     reach = ~solid | (depth <= deep)
     box = grown_box(solid & (depth <= deep), 2)
     if box is None:
-        return matte
+        return matte, labels
     lab = cv2.cvtColor(cv2.GaussianBlur(image, (0, 0), 1.0), cv2.COLOR_RGB2LAB).astype(np.float32)
     away = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 5)
     backdrop = ~solid & (matte < 0.05) & (away >= 2)  # (past the outline's blend)
@@ -80,7 +82,7 @@ def pockets_off(matte: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
     core = cv2.morphologyEx(got.astype(np.uint8), cv2.MORPH_OPEN, disc(r)).astype(bool)
     pieces, n = ndimage.label(core)
     if n == 0:
-        return matte
+        return matte, labels
     clear = cv2.distanceTransform((~got).astype(np.uint8), cv2.DIST_L2, 5) > CLEAR
     gone = np.zeros_like(solid)
     for i, piece_box in enumerate(ndimage.find_objects(pieces), start=1):
@@ -91,11 +93,11 @@ def pockets_off(matte: np.ndarray, image: np.ndarray, shoulder_width: float) -> 
         if shared_colours(lab[around][piece], lab[around][figure]) <= GOES_IN:
             gone[around] |= piece
     if not gone.any():
-        return matte
+        return matte, labels
     gone = cv2.dilate(gone.astype(np.uint8), disc(r)).astype(bool) & got  # (the pocket's rim the opening left)
     # (with the soft rim of the matte's outline along them: a blend of the wall with the wall, and of the shelf edge
     # beside the wedge, left at a third opaque it drew a dark dashed line under character 1's jaw)
     gone |= ~solid & cv2.dilate(gone.astype(np.uint8), disc(2 * r)).astype(bool)
     rise = np.minimum(cv2.distanceTransform((~gone).astype(np.uint8), cv2.DIST_L2, 5) / FADE, 1.0)
-    return np.minimum(matte, rise).astype(np.float32)
+    return np.minimum(matte, rise).astype(np.float32), np.where(gone, -1, labels).astype(labels.dtype)
 
