@@ -37,6 +37,7 @@ from .matte import make_matte
 from .mesh import build_layers
 from .model import PARTS, Rig
 from .parts import label_parts
+from .pockets import pockets_off
 from .rim_specks import backdrop_off_arms
 from .rig import HOW_TO_RIG, load_rig_json
 from .straps import strap_lines, straps_to_torso
@@ -203,6 +204,9 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
             matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
             # a patch of pale sky the mask took in on a pale sleeve's outline: off the arm (rim_specks)
             matte, labels = backdrop_off_arms(matte, labels, image, shoulder_span(joints))
+            # the wall the person mask closed over under a jaw, by a cheek: cut after labelling too (labelled
+            # without it, character 1's hair went from the head to the torso)
+            matte, labels = pockets_off(matte, labels, image, sw)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),

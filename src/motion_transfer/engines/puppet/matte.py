@@ -119,8 +119,8 @@ def without_backdrop(hard: np.ndarray, image: np.ndarray, seeds: np.ndarray, sho
             continue  # a hole inside the figure
         around = cv2.dilate(piece.astype(np.uint8), disc(band)).astype(bool) & ~piece
         colours = lab[box][piece]
-        if (_shared(colours, lab[box][around & ~m[box]]) > GOES_ON
-                and _shared(colours, lab[box][around & m[box] & ~off[box]]) <= GOES_IN):
+        if (shared_colours(colours, lab[box][around & ~m[box]]) > GOES_ON
+                and shared_colours(colours, lab[box][around & m[box] & ~off[box]]) <= GOES_IN):
             drop[box] |= piece
     if not drop.any():
         return hard
@@ -128,7 +128,7 @@ def without_backdrop(hard: np.ndarray, image: np.ndarray, seeds: np.ndarray, sho
     return clean_mask(hard & (~drop | seeds), seeds)
 
 
-def _shared(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> float:
+def shared_colours(colours: np.ndarray, reference: np.ndarray, samples: int = 400) -> float:
     """The share of ``colours`` [N, 3] (Lab) within ALIKE of one of ``reference`` [M, 3] (fixed samples of
     both): a patch of a busy backdrop is of several colours, each found in the backdrop around it."""
     if len(colours) == 0 or len(reference) == 0:
