@@ -24,7 +24,7 @@ from scipy.spatial import cKDTree
 
 from ...pose.skeleton import J, shoulder_span
 from .mesh import triangulate
-from .model import ARM_PARTS, PARTS, Layer, Rig, segment_distance
+from .model import ARM_PARTS, PARTS, Layer, Rig, redraw_arms, segment_distance
 from .outlines import drawn_lines
 from .tubes import WIDTH_NEAR, width_at
 
@@ -74,16 +74,7 @@ def joint_bent_elbows(rig: Rig, spacing: float, skip: list[str]) -> list[str]:
     figure = (rig.matte > 0.5) & (rig.labels >= 0)
     if drawn_lines(rig.image, figure, shoulder_span(joints)) is None:
         return []
-    done = []
-    for i, layer in enumerate(rig.layers):
-        side = {"arm_l": "left", "arm_r": "right"}.get(layer.name)
-        if side is None or layer.name in skip:
-            continue
-        jointed = _jointed(rig, layer, side, joints, spacing)
-        if jointed is not None:
-            rig.layers[i] = jointed
-            done.append(layer.name)
-    return done
+    return redraw_arms(rig, lambda layer, side: _jointed(rig, layer, side, joints, spacing), skip)
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

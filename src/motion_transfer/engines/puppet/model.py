@@ -6,6 +6,7 @@ imports none of them. The one definition of which joints bound each body part (:
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -308,3 +309,19 @@ class Rig:
         return RestPose(joints=self.joints.astype(np.float32), visibility=self.visibility.astype(np.float32),
                         width=self.width, height=self.height, left_hand=self.left_hand, right_hand=self.right_hand,
                         fitted=self.source == "template")
+
+
+def redraw_arms(rig: Rig, redraw: Callable[[Layer, str], Layer | None], skip: Iterable[str] = ()) -> list[str]:
+    """Replace each arm layer of ``rig`` (not those named in ``skip``) by ``redraw(layer, side)`` where that gives
+    one, in place; the names of those replaced. The one loop of every rule that redraws an arm whole (folded arms
+    as tubes, bent drawn elbows as jointed pieces)."""
+    done = []
+    for i, layer in enumerate(rig.layers):
+        side = {"arm_l": "left", "arm_r": "right"}.get(layer.name)
+        if side is None or layer.name in skip:
+            continue
+        redrawn = redraw(layer, side)
+        if redrawn is not None:
+            rig.layers[i] = redrawn
+            done.append(layer.name)
+    return done

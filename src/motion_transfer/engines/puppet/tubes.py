@@ -27,6 +27,7 @@ from .model import (
     Layer,
     Rig,
     folded_arm,
+    redraw_arms,
     segment_distance,
 )
 from .morphology import disc
@@ -152,17 +153,14 @@ def width_at(arm: np.ndarray, at: np.ndarray, reach: float) -> float:
 def tube_folded_arms(rig: Rig, spacing: float) -> list[str]:
     """Redraw every arm the image shows folded over itself as two tubes and its hand (see the module docstring);
     changes the arm layers of ``rig`` in place and returns the names of those redrawn. ``spacing``: the meshes'."""
-    done = []
     joints = rig.joints.astype(np.float64)
-    for i, layer in enumerate(rig.layers):
-        side = {"arm_l": "left", "arm_r": "right"}.get(layer.name)
-        if side is None or not folded_arm(joints, side, rig.width, rig.height):
-            continue
-        tubed = _tubed(rig, layer, side, joints, spacing)
-        if tubed is not None:
-            rig.layers[i] = tubed
-            done.append(layer.name)
-    return done
+
+    def tubed(layer: Layer, side: str) -> Layer | None:
+        if not folded_arm(joints, side, rig.width, rig.height):
+            return None
+        return _tubed(rig, layer, side, joints, spacing)
+
+    return redraw_arms(rig, tubed)
 
 
 def _tubed(rig: Rig, layer: Layer, side: str, joints: np.ndarray, spacing: float) -> Layer | None:
