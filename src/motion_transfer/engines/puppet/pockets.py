@@ -30,34 +30,34 @@ FADE = 2.0  # (pixels) the matte rises from a pocket's edge over this, about as 
 STEPS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
 
 
-def _shifted(a: np.ndarray, dy: int, dx: int) -> np.ndarray:
-    """``a`` moved by (``dy``, ``dx``) pixels, zeros (False) coming in at the border."""
-    out = np.zeros_like(a)
-    h, w = a.shape[:2]
-    out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = a[max(-dy, 0):h + min(-dy, 0),
-                                                                  max(-dx, 0):w + min(-dx, 0)]
-    return out
-
-
 def _peeled(lab: np.ndarray, backdrop: np.ndarray, reach: np.ndarray, steps: int) -> np.ndarray:
     """The pixels of ``reach`` (HxW bool) connected to ``backdrop`` through pixels each within ALIKE of the
-    backdrop colour its neighbour was reached from (``lab`` HxWx3 float32); at most ``steps`` pixels in."""
+    backdrop colour its neighbour was reached from (``lab`` HxWx3 float32); at most ``steps`` pixels in. Grown
+    from the pixels peeled last only (a pixel once tested against a neighbour's colour fails it again), each
+    direction's new pixels reaching on in the next directions of the same step."""
+    h, w = backdrop.shape
     peeled = backdrop.copy()
     ref = np.where(backdrop[..., None], lab, 0.0).astype(np.float32)
+    ys, xs = np.nonzero(backdrop & cv2.dilate(reach.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool))
     for _ in range(steps):
-        grown = False
-        for dy, dx in STEPS:
-            front = reach & ~peeled & _shifted(peeled, dy, dx)
-            if not front.any():
-                continue
-            colour = _shifted(ref, dy, dx)[front]
-            ok = np.linalg.norm(lab[front] - colour, axis=1) < ALIKE
-            ys, xs = np.nonzero(front)
-            peeled[ys[ok], xs[ok]] = True
-            ref[ys[ok], xs[ok]] = colour[ok]
-            grown |= bool(ok.any())
-        if not grown:
+        if not len(ys):
             break
+        new_y, new_x = [], []
+        for dy, dx in STEPS:
+            sy, sx = np.concatenate([ys, *new_y]), np.concatenate([xs, *new_x])
+            ty, tx = sy + dy, sx + dx
+            inside = (ty >= 0) & (ty < h) & (tx >= 0) & (tx < w)
+            sy, sx, ty, tx = sy[inside], sx[inside], ty[inside], tx[inside]
+            open_ = reach[ty, tx] & ~peeled[ty, tx]
+            sy, sx, ty, tx = sy[open_], sx[open_], ty[open_], tx[open_]
+            colour = ref[sy, sx]
+            ok = np.linalg.norm(lab[ty, tx] - colour, axis=1) < ALIKE
+            ty, tx = ty[ok], tx[ok]
+            peeled[ty, tx] = True
+            ref[ty, tx] = colour[ok]
+            new_y.append(ty)
+            new_x.append(tx)
+        ys, xs = np.concatenate(new_y), np.concatenate(new_x)
     return peeled
 
 
