@@ -1166,7 +1166,6 @@ def test_the_robot_boxers_matte_takes_no_patches_of_its_backdrop_over_the_should
     assert shoulders < 0.001 * c.scale ** 2, f"{shoulders} pixels of the backdrop in the matte over the shoulders"
 
 
-
 def test_a_window_beside_the_hip_is_not_taken_for_a_part_but_a_tail_is():
     """A pale-blue window in a busy room, behind the figure beside its hip: unlike everything around it and nearer
     the fluffy pale trousers (bluish grey in their shade) than any colour of the room, it was taken into the matte
