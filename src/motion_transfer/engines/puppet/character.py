@@ -197,16 +197,17 @@ def rig_character(image_rgb: np.ndarray, rig_path: str | Path | None = None, *, 
         rest = _arms_to_elbows(joints, rest)
         labels, joints = _sleeves_above_elbows_put_out(labels, joints, rest), rest
         if matte_source == "segmentation":
+            span = shoulder_span(joints)
             # cut from the finished matte (the growth by colour takes a bar cut from the person mask back in,
             # white by white) once the parts are labelled: the bar's pixels are no part's, and the rest keep
             # theirs (labelled without it, the thigh's measured width shifted the parts round her hand, whose
             # lower half went to a drape that stayed behind as a skin fragment on the trousers)
-            matte, labels = without_bars(matte, labels, image, seg, shoulder_span(joints))
+            matte, labels = without_bars(matte, labels, image, seg, span)
             # a patch of pale sky the mask took in on a pale sleeve's outline: off the arm (rim_specks)
-            matte, labels = backdrop_off_arms(matte, labels, image, shoulder_span(joints))
+            matte, labels = backdrop_off_arms(matte, labels, image, span)
             # the wall the person mask closed over under a jaw, by a cheek: cut after labelling too (labelled
             # without it, character 1's hair went from the head to the torso)
-            matte, labels = pockets_off(matte, labels, image, sw)
+            matte, labels = pockets_off(matte, labels, image, span)
         used = [p for p in used if (labels == PARTS.index(p)).any()]
         step(3)
         rig = Rig(width=w, height=h, joints=joints.astype(np.float32), visibility=vis.astype(np.float32),
