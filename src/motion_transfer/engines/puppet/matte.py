@@ -71,6 +71,9 @@ APART = 0.015  # (of the long side) drawn art's pieces this close to the figure 
 WORK_SIDE = 256  # the background's pieces are sought on a copy this large (long side)
 BAND = 0.3  # how deep (shoulder widths) into the person mask a piece of the background may reach
 PIECE_WIDTH = 0.02  # (shoulder widths) a piece thinner than twice this is the outline's blended rim, not a piece
+# (pixels) the matte rises over this from a cut made in it after labelling (a sleeve's patch of sky, a pocket of
+# the backdrop: :mod:`.rim_specks`, :mod:`.pockets`), about as over the matte's own outline
+CUT_FADE = 2.0
 ALIKE = 15.0  # colour distance (Lab) under which a piece's pixel has a colour found around it
 GOES_ON = 0.6  # a piece this much of whose colours the background around it has is a piece of the background...
 GOES_IN = 0.3  # ... unless the figure around it has this much of them too: the figure goes on in it

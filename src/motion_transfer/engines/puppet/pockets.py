@@ -10,7 +10,7 @@ the figure near its outline goes while its colour stays the backdrop colour it w
 carried along, so the peel cannot drift through a gradient into the skin); what was peeled holding a disc of
 ``CORE`` (thinner: the outline's own soft rim, which stays) and in colours the figure around it does not show
 (``GOES_IN``: a white top against a white wall, character 5's blouse, peels as readily as a wall) leaves the matte,
-its edge rising over ``FADE``.
+its edge rising over ``matte.CUT_FADE``.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .matte import shared_colours
+from .matte import CUT_FADE, shared_colours
 from .morphology import disc, grow_box, grown_box
 
 DEPTH = 0.2  # (shoulder widths) how deep from the matte's outline a pocket may reach
@@ -26,7 +26,6 @@ ALIKE = 10.0  # (CIE Lab, 8-bit) a pixel this near the backdrop colour it was re
 CORE = 0.02  # (shoulder widths) a pocket holds a disc this wide in radius (thinner: the outline's soft rim)
 CLEAR = 4  # (pixels) the figure around a pocket, compared with it, lies this far from the outline and the peel
 GOES_IN = 0.5  # a pocket whose colours the figure around it shows this much is the figure's own
-FADE = 2.0  # (pixels) the matte rises from a pocket's edge over this, about as over its own outline
 STEPS = [(dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx]
 
 
@@ -98,6 +97,6 @@ def pockets_off(matte: np.ndarray, labels: np.ndarray, image: np.ndarray,
     # (with the soft rim of the matte's outline along them: a blend of the wall with the wall, and of the shelf edge
     # beside the wedge, left at a third opaque it drew a dark dashed line under character 1's jaw)
     gone |= ~solid & cv2.dilate(gone.astype(np.uint8), disc(2 * r)).astype(bool)
-    rise = np.minimum(cv2.distanceTransform((~gone).astype(np.uint8), cv2.DIST_L2, 5) / FADE, 1.0)
+    rise = np.minimum(cv2.distanceTransform((~gone).astype(np.uint8), cv2.DIST_L2, 5) / CUT_FADE, 1.0)
     return np.minimum(matte, rise).astype(np.float32), np.where(gone, -1, labels).astype(labels.dtype)
 

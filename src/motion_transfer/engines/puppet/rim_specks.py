@@ -18,6 +18,7 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
+from .matte import CUT_FADE
 from .model import LAYERS, PARTS
 from .morphology import disc
 
@@ -35,8 +36,8 @@ THICK = 0.012  # (shoulder widths) a piece thinner than twice this everywhere is
 LEAST = 0.001  # (shoulder widths squared) ... and so is a smaller one: left to its soft edge
 SAMPLES = 400  # colours sampled from the arm and from the backdrop to compare with
 BLUR = 2  # (pixels) the pieces' blur into the arm (pale blends of the sky and the sleeve) goes with them ...
-EDGE = 3.0  # (pixels) ... the cut's edge is smoothed over this (a Gaussian's sigma) ...
-FADE = 2.0  # (pixels) ... and the matte rises from it over this, about as over the matte's own outline
+EDGE = 3.0  # (pixels) ... the cut's edge is smoothed over this (a Gaussian's sigma), the matte rising from it
+# over matte.CUT_FADE
 
 
 def _sampled(reference: np.ndarray) -> np.ndarray:
@@ -112,14 +113,14 @@ def _cut(matte: np.ndarray, labels: np.ndarray, gone: np.ndarray) -> tuple[np.nd
     1 beside 0), and the pieces' blur into the sleeve stayed on it as a pale rim; posed, they stood out of the
     outline as pale specks and a pale hook by the hair (half-length character 4, clip 0, frames 40-46). The cut
     goes BLUR deeper, the arm's solid pixels the smoothed edge (EDGE) leaves out go with the pieces, and the matte
-    rises from the cut over FADE (the pixels beyond it are no part's, so the arm's soft edge lies within it)."""
+    rises from the cut over CUT_FADE (the pixels beyond it are no part's, so the arm's soft edge lies within it)."""
     gone = gone | (cv2.dilate(gone.astype(np.uint8), disc(BLUR)).astype(bool) & (labels >= 0))
     kept = (matte >= 0.5) & ~gone
     near = cv2.dilate(gone.astype(np.uint8), disc(round(2 * EDGE))).astype(bool)
     smooth = cv2.GaussianBlur(kept.astype(np.float32), (0, 0), EDGE) >= 0.5
     removed = gone | (near & kept & ~smooth)
-    soft = np.minimum(cv2.distanceTransform((kept & ~removed).astype(np.uint8), cv2.DIST_L2, 5) / FADE, 1.0)
-    edge = cv2.dilate(removed.astype(np.uint8), disc(math.ceil(FADE))).astype(bool)
+    soft = np.minimum(cv2.distanceTransform((kept & ~removed).astype(np.uint8), cv2.DIST_L2, 5) / CUT_FADE, 1.0)
+    edge = cv2.dilate(removed.astype(np.uint8), disc(math.ceil(CUT_FADE))).astype(bool)
     out_m, out_l = matte.copy(), labels.copy()
     out_m[edge] = np.minimum(matte[edge], soft[edge])
     out_m[removed] = 0.0
